@@ -1,0 +1,51 @@
+import { createHash } from 'crypto';
+
+/**
+ * Fixed-size fingerprints keep state at a few bytes per tracked file: 72 bits of SHA-256 as 12 base64url
+ * characters. With 100,000 entries the chance of any collision is about 1e-11.
+ */
+export const FINGERPRINT_LENGTH = 12;
+
+export function fingerprint(value: string): string {
+	return createHash('sha256').update(value, 'utf8').digest('base64url').slice(0, FINGERPRINT_LENGTH);
+}
+
+/**
+ * A set of fingerprints stored as one string of fixed-width entries: no JSON punctuation per entry,
+ * so 100,000 entries cost 1.2 MB of static data instead of ~1.7 MB as an array.
+ */
+export class FingerprintSet {
+	private readonly entries: Set<string>;
+
+	constructor(encoded = '') {
+		this.entries = new Set();
+		for (let i = 0; i + FINGERPRINT_LENGTH <= encoded.length; i += FINGERPRINT_LENGTH) {
+			this.entries.add(encoded.slice(i, i + FINGERPRINT_LENGTH));
+		}
+	}
+
+	has(fp: string): boolean {
+		return this.entries.has(fp);
+	}
+
+	add(fp: string): void {
+		this.entries.add(fp);
+	}
+
+	delete(fp: string): boolean {
+		return this.entries.delete(fp);
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	values(): IterableIterator<string> {
+		return this.entries.values();
+	}
+
+	/** Sorted, so the same set always encodes to the same string (stable static data, no spurious saves). */
+	encode(): string {
+		return [...this.entries].sort().join('');
+	}
+}

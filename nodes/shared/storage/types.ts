@@ -1,0 +1,119 @@
+import type { Readable } from 'stream';
+
+export type StorageKind = 'googleDrive' | 'oneDrive' | 'dropbox' | 'localFolder';
+
+/** The provider's native content hash (hex for md5/dropbox/sha256, base64 for quickXorHash). */
+export type HashKind = 'md5' | 'quickXorHash' | 'dropboxContentHash' | 'sha256';
+
+/** A file or folder as every provider reports it. */
+export interface RemoteItem {
+	/** Stable across renames and moves: Drive file id, Graph item id, Dropbox "id:…", local "ino:<n>". */
+	id: string;
+	name: string;
+	isFolder: boolean;
+	parentId?: string;
+	/**
+	 * Path relative to the folder that was listed or watched ("sub/file.pdf"), when the provider can tell.
+	 * Display casing; '/' separated; no leading slash.
+	 */
+	path?: string;
+	size?: number;
+	/** Native hash, see StorageProvider.hashKind. Absent for folders. */
+	hash?: string;
+	modifiedAt?: string;
+	createdAt?: string;
+	mimeType?: string;
+	webUrl?: string;
+	/** Drive `version`, Graph `eTag`, Dropbox `rev`, local mtime+size: changes whenever content or name changes. */
+	version?: string;
+	/** Drive only: our tags (record key, content version). */
+	appProperties?: Record<string, string>;
+}
+
+/** One entry of a change feed, already scoped to the watched folder's subtree. */
+export type Change =
+	| { type: 'upsert'; item: RemoteItem }
+	/**
+	 * Gone from the subtree: deleted, trashed, or moved out. Drive and Graph give the id; Dropbox gives only the
+	 * path (its deleted entries carry no id); a deleted folder may stand for all its descendants.
+	 */
+	| { type: 'delete'; id?: string; path?: string; isFolder?: boolean; trashed?: boolean };
+
+export interface ChangeBatch {
+	changes: Change[];
+	/** Opaque; store it and pass it back next run. */
+	cursor: string;
+	/** Requests this call made (for the one-request-per-idle-run budget). */
+	requests?: number;
+}
+
+/** Where content for an upload comes from. A stream is read once, chunk by chunk; memory stays flat. */
+export type UploadSource = { size: number; data: Buffer } | { size: number; stream: Readable };
+
+export interface UploadTarget {
+	parentId: string;
+	name: string;
+	/** Replace this file's content in place (a new revision, same id). */
+	replaceId?: string;
+	mimeType?: string;
+	/** Drive: stored as appProperties; other providers ignore it. */
+	appProperties?: Record<string, string>;
+	/** What to do when a file of this name already exists under the parent (and no replaceId). Default 'fail'. */
+	onConflict?: 'replace' | 'rename' | 'fail';
+}
+
+/** How a user named a folder in a resource locator. */
+export type FolderRef =
+	| { mode: 'id'; value: string }
+	| { mode: 'path'; value: string }
+	| { mode: 'url'; value: string }
+	| { mode: 'list'; value: string };
+
+export interface ProviderFeatures {
+	/** Drive allows two children with the same name; others do not. */
+	duplicateNames: boolean;
+	/** Paths are compared case-insensitively (Dropbox, OneDrive). */
+	caseInsensitive: boolean;
+	/** Provider keeps arbitrary string tags per file (Drive appProperties). */
+	appProperties: boolean;
+	/** Trash exists and trashed items stay addressable by id. */
+	trash: boolean;
+	/** Upload chunk size for large files. */
+	chunkSize: number;
+	/** Above this size uploads go through a resumable session. */
+	simpleUploadLimit: number;
+}
+
+/**
+ * One interface for every backend, as rclone's backends share one. Providers act; they never decide policy.
+ * Errors are thrown as CloudError (see errors.ts).
+ */
+export interface StorageProvider {
+	readonly kind: StorageKind;
+	readonly hashKind: HashKind;
+	readonly features: ProviderFeatures;
+
+	/** The drive's root folder (My Drive / drive root / Dropbox root "" / the local base directory). */
+	root(): Promise<RemoteItem>;
+	getItem(id: string): Promise<RemoteItem | undefined>;
+	/** Resolve a resource-locator value to a folder; CloudError notFound names the folder if it is missing. */
+	resolveFolder(ref: FolderRef): Promise<RemoteItem>;
+	/** Folders whose name contains `query` (for the node's searchable list); at most `limit`. */
+	searchFolders(query: string, limit?: number): Promise<RemoteItem[]>;
+	/** The child of `parentId` with this exact name (case rules of the provider), or undefined. */
+	findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined>;
+	createFolder(parentId: string, name: string): Promise<RemoteItem>;
+	/** Every item below the folder (paged; `path` relative to the folder). */
+	list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem>;
+	/** A cursor for "now" without enumerating (Drive startPageToken, Graph token=latest, Dropbox latest cursor). */
+	latestCursor(folderId: string, options?: { recursive?: boolean }): Promise<string>;
+	/** Changes in the folder's subtree since `cursor`. Throws CloudError kind 'cursorReset' when it is no longer valid. */
+	changes(folderId: string, cursor: string, options?: { recursive?: boolean }): Promise<ChangeBatch>;
+	upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem>;
+	/** The file's bytes as a stream (resumes with Range on a cut where the provider allows it). */
+	download(id: string): Promise<Readable>;
+	/** Trash where the provider has a trash, delete otherwise. */
+	trash(id: string): Promise<void>;
+	delete(id: string): Promise<void>;
+	move(id: string, to: { parentId?: string; name?: string }): Promise<RemoteItem>;
+}

@@ -1,0 +1,199 @@
+import { Readable } from 'stream';
+import { isNetworkError, Pacer, type RetryDecision } from './pacer';
+import { requestStats, type RequestStats } from './stats';
+import { readAll, type Wire, type WireRequest, type WireResponse } from './wire';
+
+export type ProviderId = 'googleDrive' | 'googleCalendar' | 'oneDrive' | 'dropbox';
+
+/** The hosts each SDK talks to; a credential's "API base URL" replaces exactly these origins. */
+export const DEFAULT_HOSTS: Record<ProviderId, string[]> = {
+	googleDrive: ['https://www.googleapis.com'],
+	googleCalendar: ['https://www.googleapis.com'],
+	oneDrive: [
+		'https://graph.microsoft.com',
+		'https://graph.microsoft.us',
+		'https://dod-graph.microsoft.us',
+		'https://microsoftgraph.chinacloudapi.cn',
+	],
+	dropbox: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'],
+};
+
+export interface TransportOptions {
+	provider: ProviderId;
+	/** Replaces the provider's default origin(s): national clouds, proxies, the test fakes. */
+	baseUrl?: string;
+	pacer?: Pacer;
+	stats?: RequestStats;
+}
+
+/**
+ * The bridge between every SDK and the wire: rewrites the origin, refreshes an expired token once and resends
+ * (bodies are buffers, so the resend carries the same bytes), paces retries, and counts each logical request once.
+ */
+export class Transport {
+	readonly provider: ProviderId;
+	readonly pacer: Pacer;
+	private readonly baseUrl?: string;
+	private readonly stats: RequestStats;
+
+	constructor(
+		private readonly wire: Wire,
+		options: TransportOptions,
+	) {
+		this.provider = options.provider;
+		this.baseUrl = options.baseUrl?.replace(/\/+$/, '') || undefined;
+		this.pacer = options.pacer ?? new Pacer();
+		this.stats = options.stats ?? requestStats;
+	}
+
+	/** Map an SDK URL on a default host onto the configured base URL; other URLs pass unchanged. */
+	rewrite(url: string): string {
+		if (!this.baseUrl) return url;
+		for (const origin of DEFAULT_HOSTS[this.provider]) {
+			if (url === origin || url.startsWith(`${origin}/`)) return this.baseUrl + url.slice(origin.length);
+		}
+		return url;
+	}
+
+	async request(request: WireRequest): Promise<WireResponse> {
+		this.stats.count(this.provider, 'logical');
+		const prepared: WireRequest = { ...request, url: this.rewrite(request.url) };
+		let refreshed = false;
+		return this.pacer.run(
+			async () => {
+				this.stats.count(this.provider, 'attempt');
+				let response = await this.sendBuffered(prepared);
+				if (response.status === 401 && prepared.authenticated !== false && !refreshed) {
+					// n8n only refreshes after a thrown 401, and we never let it throw (see n8nWire).
+					refreshed = true;
+					await this.wire.refreshAccessToken();
+					this.stats.count(this.provider, 'attempt');
+					response = await this.sendBuffered(prepared);
+				}
+				return response;
+			},
+			(response) => classifyResponse(this.provider, response),
+			(error) => isNetworkError(error),
+		);
+	}
+
+	/** A fetch() for SDKs (gaxios, dropbox, the Graph middleware). Buffered; streams go through request(). */
+	readonly fetch = async (input: string | URL | { url: string }, init: FetchInit = {}): Promise<Response> => {
+		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+		const headers = headersToRecord(init.headers);
+		// The wire signs the request with the credential; a bearer placed by an SDK would be stale or fake.
+		delete headers.authorization;
+		const body = await bodyToBuffer(init.body);
+		const response = await this.request({
+			method: (init.method ?? 'GET').toUpperCase() as WireRequest['method'],
+			url,
+			headers,
+			body,
+			followRedirects: init.redirect !== 'manual',
+		});
+		return toFetchResponse(response, url);
+	};
+
+	/** Errors are always buffered so the pacer and the SDKs can read them. */
+	private async sendBuffered(request: WireRequest): Promise<WireResponse> {
+		const response = await this.wire.send(request);
+		if (request.responseType === 'stream' && response.status < 400) return response;
+		if (Buffer.isBuffer(response.body)) return response;
+		return { ...response, body: await readAll(response.body) };
+	}
+}
+
+type FetchInit = {
+	method?: string;
+	headers?: unknown;
+	body?: unknown;
+	redirect?: string;
+};
+
+/** Which answers deserve another attempt. Anything not retried goes back to the SDK, which raises its own error. */
+export function classifyResponse(provider: ProviderId, response: WireResponse): RetryDecision {
+	const { status } = response;
+	const retryAfterMs = parseRetryAfterHeader(response.headers['retry-after']);
+	if (status === 429) return { retry: true, reason: 'rate limited (429)', retryAfterMs };
+	if (status === 408 || status === 500 || status === 502 || status === 503 || status === 504) {
+		return { retry: true, reason: `server error (${status})`, retryAfterMs };
+	}
+	if (status === 403 && (provider === 'googleDrive' || provider === 'googleCalendar')) {
+		const reason = googleErrorReason(response.body);
+		if (reason === 'userRateLimitExceeded' || reason === 'rateLimitExceeded') {
+			return { retry: true, reason: `Google ${reason}`, retryAfterMs };
+		}
+	}
+	if (status === 409 && provider === 'dropbox' && bodyText(response.body).includes('too_many_write_operations')) {
+		return { retry: true, reason: 'Dropbox too_many_write_operations', retryAfterMs };
+	}
+	return { retry: false };
+}
+
+function parseRetryAfterHeader(value: string | undefined): number | undefined {
+	if (!value) return undefined;
+	if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(parseFloat(value) * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function bodyText(body: WireResponse['body']): string {
+	return Buffer.isBuffer(body) ? body.toString('utf8') : '';
+}
+
+/** `error.errors[0].reason` of a Google error envelope. */
+export function googleErrorReason(body: WireResponse['body']): string | undefined {
+	try {
+		const parsed = JSON.parse(bodyText(body));
+		return parsed?.error?.errors?.[0]?.reason ?? parsed?.error?.status;
+	} catch {
+		return undefined;
+	}
+}
+
+function headersToRecord(headers: unknown): Record<string, string> {
+	const result: Record<string, string> = {};
+	if (!headers) return result;
+	if (typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers)) {
+		(headers as Headers).forEach((value, key) => (result[key.toLowerCase()] = value));
+		return result;
+	}
+	const entries = Array.isArray(headers) ? headers : Object.entries(headers as Record<string, unknown>);
+	for (const [key, value] of entries as Array<[string, unknown]>) {
+		if (value !== undefined && value !== null) result[String(key).toLowerCase()] = String(value);
+	}
+	return result;
+}
+
+async function bodyToBuffer(body: unknown): Promise<Buffer | undefined> {
+	if (body === undefined || body === null) return undefined;
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body);
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
+	if (body instanceof Readable || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+		// SDK multipart bodies arrive as streams; collected so the request can be replayed after a refresh.
+		const chunks: Buffer[] = [];
+		for await (const chunk of body as AsyncIterable<unknown>) {
+			chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+		}
+		return Buffer.concat(chunks);
+	}
+	if (typeof (body as ReadableStream).getReader === 'function') {
+		return Buffer.from(await new Response(body as ReadableStream).arrayBuffer());
+	}
+	throw new TypeError(`Unsupported request body type: ${Object.prototype.toString.call(body)}`);
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/** A WHATWG Response, plus node-fetch's buffer() which the Dropbox SDK calls on downloads. */
+function toFetchResponse(response: WireResponse, url: string): Response {
+	const body = response.body as Buffer;
+	const init = { status: response.status, headers: response.headers };
+	const result = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, init);
+	Object.defineProperty(result, 'url', { value: url });
+	(result as Response & { buffer: () => Promise<Buffer> }).buffer = async () => body;
+	return result;
+}
