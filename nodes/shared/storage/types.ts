@@ -43,8 +43,11 @@ export interface ChangeBatch {
 	changes: Change[];
 	/** Opaque; store it and pass it back next run. */
 	cursor: string;
-	/** Requests this call made (for the one-request-per-idle-run budget). */
-	requests?: number;
+	/**
+	 * True when `changes` is a complete listing of the subtree rather than a delta (the local folder's scan, or a
+	 * provider's reset path): anything the caller tracks that is not in it is gone.
+	 */
+	snapshot?: boolean;
 }
 
 /** Where content for an upload comes from. A stream is read once, chunk by chunk; memory stays flat. */
