@@ -18,6 +18,15 @@ export const DEFAULT_HOSTS: Record<ProviderId, string[]> = {
 	dropbox: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'],
 };
 
+/** Per-call knobs of Transport.request. */
+export interface RequestOptions {
+	/**
+	 * Default true. False for upload chunks whose protocol resumes from the server's offset: after a cut the
+	 * caller asks the server what it kept instead of re-sending the whole chunk blindly.
+	 */
+	retryNetworkErrors?: boolean;
+}
+
 export interface TransportOptions {
 	provider: ProviderId;
 	/** Replaces the provider's default origin(s): national clouds, proxies, the test fakes. */
@@ -55,7 +64,7 @@ export class Transport {
 		return url;
 	}
 
-	async request(request: WireRequest): Promise<WireResponse> {
+	async request(request: WireRequest, options: RequestOptions = {}): Promise<WireResponse> {
 		this.stats.count(this.provider, 'logical');
 		const prepared: WireRequest = { ...request, url: this.rewrite(request.url) };
 		let refreshed = false;
@@ -73,7 +82,7 @@ export class Transport {
 				return response;
 			},
 			(response) => classifyResponse(this.provider, response),
-			(error) => isNetworkError(error),
+			(error) => options.retryNetworkErrors !== false && isNetworkError(error),
 		);
 	}
 
