@@ -1,0 +1,110 @@
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
+const DRIVE_READONLY = 'https://www.googleapis.com/auth/drive.readonly';
+const DRIVE_FULL = 'https://www.googleapis.com/auth/drive';
+
+/**
+ * Google Drive for Export to Folder and Collect New Files. The scope is derived from the "Access" choice by an
+ * expression: n8n drops a stored hidden `scope` before connecting, so a plain choice would be lost on older n8n.
+ */
+export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
+	name = 'cloudSyncGoogleDriveOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Cloud Sync: Google Drive OAuth2 API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
+
+	icon: Icon = 'file:icons/googleDrive.svg';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access',
+			name: 'driveAccess',
+			type: 'options',
+			options: [
+				{
+					name: 'Only Files This Package Creates (drive.file)',
+					value: 'file',
+					description: 'Enough to export: the node sees only the folders and files it created',
+				},
+				{
+					name: 'Read All Files + Files It Creates (drive.readonly, drive.file)',
+					value: 'readonly',
+					description: 'Needed to collect files from folders you made yourself',
+				},
+				{
+					name: 'Full Drive (drive)',
+					value: 'full',
+					description: 'Needed only to move or delete collected files that the package did not create',
+				},
+			],
+			default: 'file',
+			description: 'What the credential may touch. Changing it needs a reconnect.',
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: '={{ ($self.oauthBaseUrl || "https://accounts.google.com") + "/o/oauth2/v2/auth" }}',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: '={{ ($self.oauthBaseUrl || "https://oauth2.googleapis.com") + "/token" }}',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: `={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`,
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: 'access_type=offline&prompt=consent',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://www.googleapis.com',
+			description:
+				'Advanced: send API calls to this origin instead of https://www.googleapis.com (a proxy, or a local test server). Leave empty for Google.',
+		},
+		{
+			displayName: 'OAuth Base URL',
+			name: 'oauthBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://accounts.google.com',
+			description:
+				'Advanced: origin of the sign-in and token endpoints (/o/oauth2/v2/auth and /token), for a proxy or a local test server. Leave empty for Google.',
+		},
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ $credentials.apiBaseUrl || "https://www.googleapis.com" }}',
+			url: '/drive/v3/about',
+			qs: { fields: 'user(displayName,emailAddress)' },
+		},
+	};
+}

@@ -1,0 +1,156 @@
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * OneDrive (personal and business) through Microsoft Graph. Sign-in host, tenant and Graph host follow the
+ * "Account Type" and "National Cloud" choices by expressions, so nobody has to type login URLs by hand.
+ * Microsoft rotates the refresh token on every refresh; n8n stores the new one (see nodes/shared/transport).
+ */
+const LOGIN_HOST =
+	'($self.oauthBaseUrl || ($self.nationalCloud === "china" ? "https://login.chinacloudapi.cn" : $self.nationalCloud === "usGov" || $self.nationalCloud === "usGovDod" ? "https://login.microsoftonline.us" : "https://login.microsoftonline.com"))';
+const TENANT =
+	'($self.tenantId || ($self.accountType === "personal" ? "consumers" : $self.accountType === "workSchool" ? "organizations" : "common"))';
+/** Outside the global cloud, Graph scopes are qualified with that cloud's Graph host. */
+const GRAPH_SCOPE_PREFIX =
+	'($self.nationalCloud === "usGov" ? "https://graph.microsoft.us/" : $self.nationalCloud === "usGovDod" ? "https://dod-graph.microsoft.us/" : $self.nationalCloud === "china" ? "https://microsoftgraph.chinacloudapi.cn/" : "")';
+const GRAPH_HOST =
+	'($credentials.apiBaseUrl || ($credentials.nationalCloud === "usGov" ? "https://graph.microsoft.us" : $credentials.nationalCloud === "usGovDod" ? "https://dod-graph.microsoft.us" : $credentials.nationalCloud === "china" ? "https://microsoftgraph.chinacloudapi.cn" : "https://graph.microsoft.com"))';
+
+export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
+	name = 'cloudSyncMicrosoftOneDriveOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Cloud Sync: Microsoft OneDrive OAuth2 API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#microsoft-onedrive';
+
+	icon: Icon = 'file:icons/oneDrive.svg';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Account Type',
+			name: 'accountType',
+			type: 'options',
+			options: [
+				{
+					name: 'Personal Microsoft Accounts',
+					value: 'personal',
+					description: 'OneDrive personal (outlook.com, hotmail.com, live.com)',
+				},
+				{
+					name: 'Work or School Accounts',
+					value: 'workSchool',
+					description: 'OneDrive for Business and SharePoint in any organization',
+				},
+				{
+					name: 'Both',
+					value: 'both',
+					description: 'The Azure app must accept both kinds of account',
+				},
+			],
+			default: 'both',
+			description: 'Must match "Supported account types" of the app registration in Azure',
+		},
+		{
+			displayName: 'Directory (Tenant) ID',
+			name: 'tenantId',
+			type: 'string',
+			default: '',
+			description:
+				'Only for an app registered for a single organization ("Accounts in this organizational directory only"): its tenant ID. Overrides Account Type.',
+		},
+		{
+			displayName: 'File Access',
+			name: 'fileAccess',
+			type: 'options',
+			options: [
+				{
+					name: 'My Files (Files.ReadWrite)',
+					value: 'own',
+					description: "Read and write the signed-in user's own OneDrive",
+				},
+				{
+					name: 'My Files and Files Shared With Me (Files.ReadWrite.All)',
+					value: 'all',
+					description: 'Also folders other people shared with the user; work accounts may need admin consent',
+				},
+			],
+			default: 'own',
+		},
+		{
+			displayName: 'National Cloud',
+			name: 'nationalCloud',
+			type: 'options',
+			options: [
+				{ name: 'Global (graph.microsoft.com)', value: 'global' },
+				{ name: 'US Government L4 (graph.microsoft.us)', value: 'usGov' },
+				{ name: 'US Government L5 DOD (dod-graph.microsoft.us)', value: 'usGovDod' },
+				{ name: 'China, Operated by 21Vianet (microsoftgraph.chinacloudapi.cn)', value: 'china' },
+			],
+			default: 'global',
+			description: 'National clouds have their own sign-in and Graph hosts, and work or school accounts only',
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `={{ ${LOGIN_HOST} + "/" + ${TENANT} + "/oauth2/v2.0/authorize" }}`,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `={{ ${LOGIN_HOST} + "/" + ${TENANT} + "/oauth2/v2.0/token" }}`,
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: `={{ "offline_access " + ${GRAPH_SCOPE_PREFIX} + ($self.fileAccess === "all" ? "Files.ReadWrite.All" : "Files.ReadWrite") }}`,
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: 'response_mode=query&prompt=select_account',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://graph.microsoft.com',
+			description:
+				'Advanced: send Graph calls to this origin instead of the national cloud\'s Graph host (a proxy, or a local test server). Leave empty normally.',
+		},
+		{
+			displayName: 'OAuth Base URL',
+			name: 'oauthBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://login.microsoftonline.com',
+			description:
+				'Advanced: origin of the sign-in and token endpoints (/{tenant}/oauth2/v2.0/...), for a proxy or a local test server. Leave empty normally.',
+		},
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ ${GRAPH_HOST} }}`,
+			url: '/v1.0/me/drive',
+			qs: { $select: 'id,driveType' },
+		},
+	};
+}

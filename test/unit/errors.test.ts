@@ -1,0 +1,142 @@
+import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
+import { oauthFailure, scrubSecrets, toNodeError } from '../../nodes/shared/errors';
+import { CloudError, HINTS } from '../../nodes/shared/storage/errors';
+import { RetryBudgetExceededError } from '../../nodes/shared/transport/pacer';
+import { FakeAuth } from '../fakes/common/auth';
+
+const node: INode = {
+	id: 'n1',
+	name: 'Export to Folder',
+	type: 'n8n-nodes-cloud-sync.exportToFolder',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+/** What n8n shows and stores about an error: everything a secret could hide in. */
+function visible(error: Error & { description?: string | null }): string {
+	return JSON.stringify({ message: error.message, description: error.description, ...(error as any) });
+}
+
+describe('toNodeError', () => {
+	it('maps out-of-storage to a NodeApiError naming the item and the file, with the free-space hint', () => {
+		const error = toNodeError(
+			node,
+			new CloudError('quota', "The user's Drive storage quota has been exceeded.", {
+				status: 403,
+				providerCode: 'storageQuotaExceeded',
+				target: 'reports/2026/a.pdf',
+			}),
+			{ itemIndex: 3, service: 'Google Drive' },
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toContain('Out of storage');
+		expect(error.message).toContain('storageQuotaExceeded');
+		expect(error.message).toContain('"reports/2026/a.pdf"');
+		expect(error.message).toContain('item 3');
+		expect(error.message).toContain('Google Drive');
+		expect(error.description).toBe(HINTS.quota);
+		expect(error.context.itemIndex).toBe(3);
+		expect((error as NodeApiError).httpCode).toBe('403');
+	});
+
+	it('keeps the provider hint for scope errors (which scope to add)', () => {
+		const hint = HINTS.scope('https://www.googleapis.com/auth/drive.readonly');
+		const error = toNodeError(node, new CloudError('scope', 'Insufficient Permission', { status: 403, hint }), {
+			target: 'Inbox',
+		});
+		expect(error.message).toContain('lacks a permission');
+		expect(error.description).toContain('drive.readonly');
+	});
+
+	it.each([
+		['auth', HINTS.auth, NodeApiError],
+		['dailyLimit', HINTS.dailyLimit, NodeApiError],
+		['rateLimited', HINTS.rateLimited, NodeApiError],
+		['integrity', 'checksum', NodeOperationError],
+		['notFound', 'still exists', NodeApiError],
+	] as const)('maps CloudError %s with a hint', (kind, hint, type) => {
+		const error = toNodeError(node, new CloudError(kind, 'x'), { itemIndex: 0 });
+		expect(error).toBeInstanceOf(type);
+		expect(error.description).toContain(hint);
+	});
+
+	it('lets the caller name the target over the provider', () => {
+		const error = toNodeError(node, new CloudError('notFound', 'gone', { target: 'id-123' }), { target: 'Root folder' });
+		expect(error.message).toContain('"Root folder"');
+	});
+
+	it('maps RetryBudgetExceededError to a 429 that says the next run resumes', () => {
+		const error = toNodeError(node, new RetryBudgetExceededError('The service asked to wait 600 s', 600_000, 429), {
+			service: 'OneDrive',
+		});
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).httpCode).toBe('429');
+		expect(error.message).toContain('600 s');
+		expect(error.description).toBe(HINTS.rateLimited);
+	});
+
+	it("maps n8n's failed refresh (client-oauth2 AuthError with invalid_grant body) to reconnect, with the Testing trap", () => {
+		// The shape @n8n/client-oauth2 throws from token.refresh() when the token endpoint answers invalid_grant.
+		const authError = Object.assign(
+			new Error(
+				'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked',
+			),
+			{ code: 'EAUTH', body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } },
+		);
+		const error = toNodeError(node, authError, { itemIndex: 1 });
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toContain('invalid_grant');
+		expect(error.message).toContain('item 1');
+		expect(error.description).toContain('Reconnect');
+		expect(error.description).toContain('Testing');
+	});
+
+	it('recognises invalid_client, not connected, and invalid_grant inside a cause', () => {
+		expect(oauthFailure(Object.assign(new Error('x'), { body: { error: 'invalid_client' } }))).toEqual({ code: 'invalid_client' });
+		expect(oauthFailure(new Error('OAuth credentials not connected'))).toEqual({ code: 'not_connected' });
+		expect(oauthFailure(Object.assign(new Error('outer'), { cause: Object.assign(new Error('inner'), { code: 'invalid_grant' }) }))).toEqual({
+			code: 'invalid_grant',
+		});
+		expect(oauthFailure(new Error('socket hang up'))).toBeUndefined();
+		const clientError = toNodeError(node, Object.assign(new Error('x'), { body: { error: 'invalid_client' } }));
+		expect(clientError.description).toContain('client ID and secret');
+	});
+
+	it('never lets a token, a secret or a response body through', () => {
+		const auth = new FakeAuth();
+		const tokens = auth.issue('microsoft', ['Files.ReadWrite']);
+		const raw = [
+			`request failed: Authorization: Bearer ${tokens.access_token}`,
+			`callback ?state=abc&code=4/0AX-authcode-secret`,
+			`body refresh_token=${tokens.refresh_token}&client_secret=s3cr3t-value&grant_type=refresh_token`,
+			`{"access_token":"${tokens.access_token}","refresh_token":"${tokens.refresh_token}"}`,
+			'ya29.a0AfH6SMBxxxxxxxxxxxxxxxxxxxxx and eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig',
+		].join(' ');
+		for (const error of [
+			toNodeError(node, new Error(raw)),
+			toNodeError(node, new CloudError('other', raw)),
+			toNodeError(node, new NodeOperationError(node, raw, { description: raw })),
+		]) {
+			const shown = visible(error);
+			for (const secret of auth.issuedSecrets) expect(shown).not.toContain(secret);
+			expect(shown).not.toContain('s3cr3t-value');
+			expect(shown).not.toContain('authcode-secret');
+			expect(shown).not.toContain('ya29.a0AfH6');
+			expect(shown).not.toContain('eyJzdWIi');
+		}
+		// The original error is not attached, so its stack and fields cannot leak either.
+		expect((toNodeError(node, new Error(raw)) as any).cause).toBeUndefined();
+	});
+
+	it('clips long messages (a response body is never shown whole)', () => {
+		const error = toNodeError(node, new Error('x'.repeat(5000)));
+		expect(error.message.length).toBeLessThanOrEqual(300);
+	});
+
+	it('scrubSecrets leaves ordinary text alone', () => {
+		expect(scrubSecrets('Folder "Invoices 2026" not found (code=itemNotFound)')).toBe(
+			'Folder "Invoices 2026" not found (code=itemNotFound)',
+		);
+	});
+});
