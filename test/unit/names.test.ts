@@ -1,0 +1,216 @@
+import { maxNameLength, safeRelativePath, sanitizeName } from '../../nodes/shared/storage/names';
+import type { StorageKind } from '../../nodes/shared/storage/types';
+
+const KINDS: StorageKind[] = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
+
+function lengthIn(kind: StorageKind, name: string): number {
+	return kind === 'localFolder' ? Buffer.byteLength(name, 'utf8') : name.length;
+}
+
+describe('sanitizeName', () => {
+	test.each([
+		['oneDrive', 'a"b*c:d<e>f?g/h\\i|j', 'a_b_c_d_e_f_g_h_i_j'],
+		['localFolder', 'a"b*c:d<e>f?g/h\\i|j', 'a_b_c_d_e_f_g_h_i_j'],
+		['dropbox', 'a"b*c:d<e>f?g/h\\i|j', 'a"b*c:d<e>f?g_h_i|j'],
+		['googleDrive', 'a"b*c:d<e>f?g/h\\i|j', 'a"b*c:d<e>f?g_h\\i|j'],
+	] as Array<[StorageKind, string, string]>)('%s replaces only its illegal characters', (kind, input, expected) => {
+		expect(sanitizeName(input, kind)).toBe(expected);
+	});
+
+	test.each(KINDS)('%s replaces control characters', (kind) => {
+		expect(sanitizeName('a\u0000b\tc\nd\u007fe', kind)).toBe('a_b_c_d_e');
+	});
+
+	test.each(KINDS)('%s keeps ordinary unicode, spaces, quotes and apostrophes', (kind) => {
+		expect(sanitizeName("Facture n° 42 – été 'privé' 日本語 🚀.pdf", kind)).toBe(
+			"Facture n° 42 – été 'privé' 日本語 🚀.pdf",
+		);
+	});
+
+	test.each(KINDS)('%s replaces fullwidth and other separator lookalikes', (kind) => {
+		expect(sanitizeName('a\uff0fb\uff3cc', kind)).toBe('a_b_c');
+	});
+
+	test.each([
+		['oneDrive', 'report. . ', 'report'],
+		['dropbox', 'report. . ', 'report'],
+		['localFolder', 'report. . ', 'report'],
+		['googleDrive', 'report. . ', 'report. . '],
+		['oneDrive', '   lead', 'lead'],
+		['dropbox', '   lead', '   lead'],
+		['localFolder', '   lead', '   lead'],
+	] as Array<[StorageKind, string, string]>)('%s edge dots and spaces: %j', (kind, input, expected) => {
+		expect(sanitizeName(input, kind)).toBe(expected);
+	});
+
+	test.each(['CON', 'con', 'PRN', 'AUX', 'NUL', 'COM1', 'com9', 'LPT1', 'LPT9', 'CON.txt', 'nul.tar.gz', 'COM¹', 'NUL. '])(
+		'Windows device name %j is prefixed on OneDrive and local, untouched elsewhere',
+		(name) => {
+			for (const kind of ['oneDrive', 'localFolder'] as StorageKind[]) {
+				const out = sanitizeName(name, kind);
+				expect(out.startsWith('_')).toBe(true);
+				expect(out.slice(1)).toBe(name.replace(/[. ]+$/, ''));
+			}
+			expect(sanitizeName(name, 'googleDrive')).toBe(name);
+		},
+	);
+
+	test.each(['CONSOLE', 'COM0', 'COM10', 'LPT', 'icon.png', 'null'])('%j is not a device name', (name) => {
+		expect(sanitizeName(name, 'oneDrive')).toBe(name);
+		expect(sanitizeName(name, 'localFolder')).toBe(name);
+	});
+
+	test('OneDrive-specific names', () => {
+		expect(sanitizeName('~$budget.xlsx', 'oneDrive')).toBe('~_budget.xlsx');
+		expect(sanitizeName('~$budget.xlsx', 'dropbox')).toBe('~$budget.xlsx');
+		expect(sanitizeName('my_vti_file', 'oneDrive')).toBe('my_vti-file');
+		expect(sanitizeName('x_VTI__vti_y', 'oneDrive')).toBe('x_VTI-_vti-y');
+		expect(sanitizeName('my_vti_file', 'googleDrive')).toBe('my_vti_file');
+		expect(sanitizeName('.lock', 'oneDrive')).toBe('_.lock');
+		expect(sanitizeName('desktop.ini', 'oneDrive')).toBe('_desktop.ini');
+	});
+
+	test.each(KINDS)('%s: NFC and NFD spellings map to one NFC name', (kind) => {
+		const nfc = 'Cr\u00e8me br\u00fbl\u00e9e.txt';
+		const nfd = nfc.normalize('NFD');
+		expect(nfd).not.toBe(nfc);
+		expect(sanitizeName(nfd, kind)).toBe(sanitizeName(nfc, kind));
+		expect(sanitizeName(nfd, kind)).toBe(nfc);
+	});
+
+	test.each(KINDS)('%s: empty and all-stripped names get a deterministic placeholder', (kind) => {
+		expect(sanitizeName('', kind)).toBe('unnamed');
+		const dots = sanitizeName('...', kind);
+		expect(dots).toMatch(/^unnamed-[0-9a-f]{8}$/);
+		expect(sanitizeName('...', kind)).toBe(dots);
+		expect(sanitizeName('.', kind)).not.toBe(sanitizeName('..', kind));
+		expect(sanitizeName('..', kind)).not.toMatch(/^\.+$/);
+	});
+
+	test.each(KINDS)('%s: long names are shortened to the limit, keeping the extension, staying distinct', (kind) => {
+		const limit = maxNameLength(kind);
+		const a = `${'Quarterly report '.repeat(30)}A.pdf`;
+		const b = `${'Quarterly report '.repeat(30)}B.pdf`;
+		const outA = sanitizeName(a, kind);
+		const outB = sanitizeName(b, kind);
+		expect(lengthIn(kind, outA)).toBeLessThanOrEqual(limit);
+		expect(lengthIn(kind, outA)).toBeGreaterThan(limit - 10);
+		expect(outA.endsWith('.pdf')).toBe(true);
+		expect(outA).toMatch(/^Quarterly report /);
+		expect(outA).not.toBe(outB);
+		expect(sanitizeName(a, kind)).toBe(outA);
+	});
+
+	test('local folder counts UTF-8 bytes and never splits a code point', () => {
+		const name = `${'日本'.repeat(60)}.txt`; // 363 bytes, 124 UTF-16 units
+		expect(sanitizeName(name, 'googleDrive')).toBe(name);
+		const local = sanitizeName(name, 'localFolder');
+		expect(Buffer.byteLength(local, 'utf8')).toBeLessThanOrEqual(255);
+		expect(local.endsWith('.txt')).toBe(true);
+		expect(local).not.toContain('\ufffd');
+		expect(Buffer.from(local, 'utf8').toString('utf8')).toBe(local);
+		const emoji = sanitizeName('🚀'.repeat(200), 'dropbox');
+		expect(emoji.length).toBeLessThanOrEqual(255);
+		expect(/[\ud800-\udbff](?![\udc00-\udfff])/.test(emoji)).toBe(false);
+	});
+
+	test('exactly at the limit is kept; one over is shortened', () => {
+		expect(sanitizeName('a'.repeat(255), 'oneDrive')).toBe('a'.repeat(255));
+		expect(sanitizeName('a'.repeat(256), 'oneDrive')).toMatch(/^a+~[0-9a-f]{8}$/);
+		expect(sanitizeName('a'.repeat(256), 'oneDrive')).toHaveLength(255);
+	});
+
+	test.each(KINDS)('%s: sanitising is idempotent', (kind) => {
+		const samples = [
+			'a:b', 'CON', '~$x', '...', '', ' x. ', 'a/b\\c', 'x'.repeat(300), `${'é'.repeat(200)}.docx`, '_vti_',
+			'report.tar.gz', '日本'.repeat(60),
+		];
+		for (const sample of samples) {
+			const once = sanitizeName(sample, kind);
+			expect(sanitizeName(once, kind)).toBe(once);
+		}
+	});
+
+	test.each(KINDS)('%s: never returns a separator, "." or ".."', (kind) => {
+		for (const sample of ['/', '\\', '.', '..', '../..', '/..', '..\\', ' .. ', '\uff0e\uff0e']) {
+			const out = sanitizeName(sample, kind);
+			expect(out).not.toMatch(/[/]/);
+			if (kind !== 'googleDrive') expect(out).not.toMatch(/\\/);
+			expect(['', '.', '..']).not.toContain(out);
+		}
+	});
+});
+
+describe('safeRelativePath', () => {
+	const traversals: Array<[string[], string[]]> = [
+		[['../x'], ['x']],
+		[['..\\x'], ['x']],
+		[['/etc/passwd'], ['etc', 'passwd']],
+		[['a/../../b'], ['a', 'b']],
+		[['%2e%2e/x'], ['x']],
+		[['%2E%2E%2Fx'], ['%2E%2E%2Fx']],
+		[['%252e%252e', 'x'], ['x']],
+		[['\uff0e\uff0e/x'], ['x']], // fullwidth full stops
+		[['\u2025/x'], ['x']], // two-dot leader, NFKC ".."
+		[['\u2024\u2024\\x'], ['x']], // one-dot leaders
+		[['./a/./b/.'], ['a', 'b']],
+		[['', 'a', '', 'b', ''], ['a', 'b']],
+		[['//server/share/x'], ['server', 'share', 'x']],
+		[['\\\\server\\share'], ['server', 'share']],
+		[['..', '..', '..', 'etc'], ['etc']],
+		[['. .', ' .. '], []],
+		[['a\uff0fb'], ['a_b']],
+	];
+
+	test.each(traversals)('%j stays inside the root', (input, expected) => {
+		for (const kind of ['googleDrive', 'dropbox'] as StorageKind[]) {
+			expect(safeRelativePath(input, kind)).toEqual(expected);
+		}
+	});
+
+	test.each(KINDS)('%s: no segment can ever climb, whatever the input', (kind) => {
+		const nasty = ['..', '.', '../..', '..\\..\\', '/', '\\', '%2e%2e', '\uff0e\uff0e', '\u2025', ' ', 'a/../..'];
+		for (const first of nasty) {
+			for (const second of nasty) {
+				const out = safeRelativePath([first, `${second}/file`], kind);
+				for (const segment of out) {
+					expect(segment).not.toMatch(/^\.+$/);
+					expect(segment).not.toContain('/');
+					expect(segment.normalize('NFKC').trim()).not.toMatch(/^\.+$/);
+				}
+				expect(out[out.length - 1]).toBe('file');
+			}
+		}
+	});
+
+	test('Windows drive letters become a relative segment on providers that forbid ":"', () => {
+		expect(safeRelativePath(['C:\\Windows\\system32'], 'oneDrive')).toEqual(['C_', 'Windows', 'system32']);
+		expect(safeRelativePath(['C:\\Windows'], 'localFolder')).toEqual(['C_', 'Windows']);
+	});
+
+	test('sanitises each segment for the provider', () => {
+		expect(safeRelativePath(['Acme: Inc.', '2024 / Q1', 'CON'], 'oneDrive')).toEqual(['Acme_ Inc', '2024', 'Q1', '_CON']);
+		expect(safeRelativePath(['Acme: Inc.', 'CON'], 'googleDrive')).toEqual(['Acme: Inc.', 'CON']);
+	});
+
+	test('NFC and NFD template output give the same path', () => {
+		const nfc = ['Soci\u00e9t\u00e9', 'r\u00e9sum\u00e9.pdf'];
+		const nfd = nfc.map((s) => s.normalize('NFD'));
+		for (const kind of KINDS) expect(safeRelativePath(nfd, kind)).toEqual(safeRelativePath(nfc, kind));
+	});
+
+	test('OneDrive: a path longer than 400 characters is shortened deterministically', () => {
+		const segments = ['a'.repeat(200), 'b'.repeat(200), 'c'.repeat(100)];
+		const out = safeRelativePath(segments, 'oneDrive');
+		expect(out.join('/').length).toBeLessThanOrEqual(400);
+		expect(out).toEqual(safeRelativePath(segments, 'oneDrive'));
+		expect(out[2]).toBe('c'.repeat(100));
+		expect(new Set(out).size).toBe(3);
+		expect(safeRelativePath(segments, 'googleDrive')).toEqual(segments);
+	});
+
+	test('empty input means the root', () => {
+		expect(safeRelativePath([], 'dropbox')).toEqual([]);
+		expect(safeRelativePath(['', '/', '..'], 'dropbox')).toEqual([]);
+	});
+});
