@@ -12,7 +12,7 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#dropbox';
 
-	icon: Icon = 'file:icons/dropbox.svg';
+	icon: Icon = { light: 'file:icons/dropbox.svg', dark: 'file:icons/dropbox.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{

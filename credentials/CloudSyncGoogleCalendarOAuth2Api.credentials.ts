@@ -15,7 +15,7 @@ export class CloudSyncGoogleCalendarOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
 
-	icon: Icon = 'file:icons/googleCalendar.svg';
+	icon: Icon = { light: 'file:icons/googleCalendar.svg', dark: 'file:icons/googleCalendar.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{

@@ -17,7 +17,7 @@ export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
 
-	icon: Icon = 'file:icons/googleDrive.svg';
+	icon: Icon = { light: 'file:icons/googleDrive.svg', dark: 'file:icons/googleDrive.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{

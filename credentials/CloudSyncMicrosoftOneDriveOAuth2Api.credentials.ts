@@ -24,7 +24,7 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#microsoft-onedrive';
 
-	icon: Icon = 'file:icons/oneDrive.svg';
+	icon: Icon = { light: 'file:icons/oneDrive.svg', dark: 'file:icons/oneDrive.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{

@@ -55,8 +55,10 @@ describe('credential types', () => {
 			expect(byName.get('grantType')?.default).toBe('authorizationCode');
 			expect(byName.get('apiBaseUrl')?.type).toBe('string');
 			expect(credential.test?.request.url).toBeTruthy();
-			const icon = String(credential.icon).replace(/^file:/, '');
-			expect(existsSync(join(__dirname, '../../credentials', icon))).toBe(true);
+			const icon = credential.icon as { light: string; dark: string };
+			for (const file of [icon.light, icon.dark]) {
+				expect(existsSync(join(__dirname, '../../credentials', file.replace(/^file:/, '')))).toBe(true);
+			}
 		}
 	});
 
