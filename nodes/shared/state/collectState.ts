@@ -1,0 +1,80 @@
+import type { IDataObject } from 'n8n-workflow';
+import type { StateSchema } from './staticData';
+
+/** One line of the history: what was collected, when, from where. */
+export interface CollectHistoryEntry {
+	id: string;
+	name: string;
+	path: string;
+	size?: number;
+	modifiedAt?: string;
+	collectedAt: string;
+	/** Collected again because its content changed. */
+	changed?: boolean;
+}
+
+/** A document emitted under the after-confirm policy and not confirmed yet. */
+export interface PendingEntry {
+	id: string;
+	name: string;
+	path: string;
+	size?: number;
+	hash?: string;
+	mimeType?: string;
+	modifiedAt?: string;
+	/** The content fingerprint to record once confirmed. */
+	content: string;
+	collectedAt: string;
+	/** Execution that emitted it last; Confirm in that execution commits it. */
+	execution: string;
+	changed?: boolean;
+}
+
+export interface CollectState {
+	/** Marks this static-data entry as a Collect node's state (other nodes of the package share the namespace). */
+	kind: typeof COLLECT_STATE_KIND;
+	/** Display name of the collecting node, so Confirm / History / Forget can find this state by name. */
+	node?: string;
+	/** The watched folder as resolved once (no re-resolution while the parameters stay the same). */
+	folder?: { key: string; id: string; name: string; path?: string };
+	/** Change-feed cursor; absent before the first run (and after "forget all"). */
+	cursor?: string;
+	/** A full listing was capped by "max files per run": list again next run instead of reading the feed. */
+	drain?: 'listing';
+	/** Collected documents: FileRecords encoding (24 chars per document). */
+	collected: string;
+	/** Known but not collected (there before the first run, identical duplicates, claimed by an overlapping run). */
+	known: string;
+	pending: PendingEntry[];
+	/** Oldest first; capped. */
+	history: CollectHistoryEntry[];
+	/** Total number of documents collected (the history is capped, this is not). */
+	total: number;
+	/** The "move to subfolder" target, resolved once. */
+	moveTarget?: { name: string; id: string };
+}
+
+export const COLLECT_STATE_VERSION = 1;
+
+/** Every Collect node's state carries this marker so other operations can find it. */
+export const COLLECT_STATE_KIND = 'collectNewFiles' as const;
+
+export const collectStateSchema: StateSchema<CollectState> = {
+	version: COLLECT_STATE_VERSION,
+	empty: () => ({ kind: COLLECT_STATE_KIND, collected: '', known: '', pending: [], history: [], total: 0 }),
+	migrate(stored: IDataObject & { v?: number }): CollectState {
+		// Version 1 is the first; an unknown shape keeps whatever fields still make sense rather than discarding them.
+		const empty = collectStateSchema.empty();
+		return {
+			...empty,
+			...(stored as unknown as Partial<CollectState>),
+			kind: COLLECT_STATE_KIND,
+			collected: typeof stored.collected === 'string' ? stored.collected : '',
+			known: typeof stored.known === 'string' ? stored.known : '',
+			pending: Array.isArray(stored.pending) ? (stored.pending as unknown as PendingEntry[]) : [],
+			history: Array.isArray(stored.history) ? (stored.history as unknown as CollectHistoryEntry[]) : [],
+			total: typeof stored.total === 'number' ? stored.total : 0,
+		};
+	},
+};
+

@@ -1,0 +1,369 @@
+import { contentFingerprint, FileRecords, idFingerprint, NO_CONTENT } from '../state/collectRecords';
+import type { CollectHistoryEntry, CollectState, PendingEntry } from '../state/collectState';
+import type { ChangeBatch, RemoteItem } from '../storage/types';
+import { matchesFilters, type CollectFilters } from './collectFilters';
+
+/**
+ * The collect ledger: which files of a change batch (or full listing) are new documents, which are renames or
+ * moves of known ones, which duplicate collected content, and the state after the run. Pure: no I/O, no clock.
+ */
+
+export type FirstRunMode = 'now' | 'everything' | 'since';
+export type CommitPolicy = 'onEmit' | 'afterConfirm';
+
+export interface LedgerOptions {
+	includeSubfolders: boolean;
+	filters: CollectFilters;
+	firstRun: { mode: FirstRunMode; since?: string };
+	/** 0 = no limit. */
+	maxFiles: number;
+	collectOnChange: boolean;
+	skipIdentical: boolean;
+	commit: CommitPolicy;
+	historySize: number;
+}
+
+export const DEFAULT_HISTORY_SIZE = 1000;
+
+export interface RunContext {
+	/** The execution this run belongs to (Confirm commits the pending entries of its own execution). */
+	execution: string;
+	/** ISO time of the run. */
+	now: string;
+	/** True when the state has no cursor yet: the first-run mode decides what is already there. */
+	firstRun: boolean;
+}
+
+export type CandidateReason = 'new' | 'changed' | 'redelivery';
+
+export interface Candidate {
+	item: RemoteItem;
+	idFp: string;
+	contentFp: string;
+	reason: CandidateReason;
+}
+
+export interface CollectPlan {
+	collect: Candidate[];
+	/** Identical content to a collected document: skipped, and remembered so a later rename stays quiet. */
+	duplicates: RemoteItem[];
+	/** Files that become known without being collected (there before the first run). */
+	baseline: Array<{ idFp: string; contentFp: string }>;
+	/** Eligible files left for the next run by the per-run cap. */
+	leftover: number;
+	/** What to store when every collected file went out. */
+	cursor: string;
+	drain?: 'listing';
+	/** The cursor to keep if the run must be resumed from where it started. */
+	previousCursor?: string;
+	snapshot: boolean;
+}
+
+/** The last word per file of a batch: later upserts win, deletes drop what they name. */
+export function coalesce(batch: ChangeBatch): RemoteItem[] {
+	const byId = new Map<string, RemoteItem>();
+	for (const change of batch.changes) {
+		if (change.type === 'upsert') {
+			if (change.item.isFolder) continue;
+			byId.delete(change.item.id);
+			byId.set(change.item.id, change.item);
+			continue;
+		}
+		if (change.id) byId.delete(change.id);
+		if (change.path) {
+			const gone = change.path.toLowerCase().replace(/^\/+/, '');
+			for (const [id, item] of byId) {
+				const path = (item.path ?? item.name).toLowerCase();
+				if (path === gone || (change.isFolder !== false && path.startsWith(`${gone}/`))) byId.delete(id);
+			}
+		}
+	}
+	return [...byId.values()];
+}
+
+function eligibleAtFirstRun(item: RemoteItem, firstRun: LedgerOptions['firstRun']): boolean {
+	if (firstRun.mode === 'everything') return true;
+	if (firstRun.mode === 'now') return false;
+	if (!firstRun.since) return true;
+	const since = Date.parse(firstRun.since);
+	const times = [item.modifiedAt, item.createdAt].filter((t): t is string => !!t).map((t) => Date.parse(t));
+	// A file counts from the later of its two dates: one copied in today with an old mtime is "since".
+	return times.length === 0 || Math.max(...times) >= since;
+}
+
+function inScope(item: RemoteItem, options: LedgerOptions): boolean {
+	if (item.isFolder) return false;
+	if (!options.includeSubfolders && (item.path ?? item.name).includes('/')) return false;
+	return true;
+}
+
+/** Oldest first, so a capped run leaves the newest for later and the order is stable run to run. */
+function byAge(a: Candidate, b: Candidate): number {
+	const ta = a.item.modifiedAt ? Date.parse(a.item.modifiedAt) : 0;
+	const tb = b.item.modifiedAt ? Date.parse(b.item.modifiedAt) : 0;
+	if (ta !== tb) return ta - tb;
+	return (a.item.path ?? a.item.name).localeCompare(b.item.path ?? b.item.name);
+}
+
+function pendingAsItem(entry: PendingEntry): RemoteItem {
+	return {
+		id: entry.id,
+		name: entry.name,
+		path: entry.path,
+		isFolder: false,
+		size: entry.size,
+		hash: entry.hash,
+		mimeType: entry.mimeType,
+		modifiedAt: entry.modifiedAt,
+	};
+}
+
+export function planCollect(state: CollectState, batch: ChangeBatch, run: RunContext, options: LedgerOptions): CollectPlan {
+	const collected = new FileRecords(state.collected);
+	const known = new FileRecords(state.known);
+	const pendingById = new Map(state.pending.map((entry) => [idFingerprint(entry.id), entry]));
+	const pendingContents = new Set(state.pending.map((entry) => entry.content));
+	const plannedContents = new Set<string>();
+	const isCollectedContent = (contentFp: string) =>
+		contentFp !== NO_CONTENT && (collected.hasContent(contentFp) || pendingContents.has(contentFp) || plannedContents.has(contentFp));
+
+	const items = coalesce(batch);
+	const fresh = new Map(items.map((item) => [item.id, item]));
+	const redeliveries: Candidate[] = [];
+	for (const [idFp, entry] of pendingById) {
+		if (entry.execution === run.execution) continue;
+		redeliveries.push({ item: fresh.get(entry.id) ?? pendingAsItem(entry), idFp, contentFp: entry.content, reason: 'redelivery' });
+	}
+
+	const eligible: Candidate[] = [];
+	const duplicates: RemoteItem[] = [];
+	const baseline: CollectPlan['baseline'] = [];
+	for (const item of items) {
+		if (!inScope(item, options)) continue;
+		const idFp = idFingerprint(item.id);
+		if (pendingById.has(idFp)) continue;
+		const contentFp = contentFingerprint(item.hash);
+		const knownContent = collected.contentOf(idFp) ?? known.contentOf(idFp);
+		if (knownContent !== undefined) {
+			// A rename or a move of a known document is not new; only a content change may be, if asked.
+			const changed = contentFp !== NO_CONTENT && knownContent !== contentFp;
+			if (!options.collectOnChange || !changed || !matchesFilters(item, options.filters)) continue;
+			if (options.skipIdentical && isCollectedContent(contentFp)) {
+				duplicates.push(item);
+				continue;
+			}
+			plannedContents.add(contentFp);
+			eligible.push({ item, idFp, contentFp, reason: 'changed' });
+			continue;
+		}
+		if (run.firstRun && !eligibleAtFirstRun(item, options.firstRun)) {
+			baseline.push({ idFp, contentFp });
+			continue;
+		}
+		// Not recorded: if it changes into something the filters accept, it is evaluated again.
+		if (!matchesFilters(item, options.filters)) continue;
+		if (options.skipIdentical && isCollectedContent(contentFp)) {
+			duplicates.push(item);
+			continue;
+		}
+		if (contentFp !== NO_CONTENT) plannedContents.add(contentFp);
+		eligible.push({ item, idFp, contentFp, reason: 'new' });
+	}
+
+	eligible.sort(byAge);
+	const all = [...redeliveries, ...eligible];
+	const limit = options.maxFiles > 0 ? options.maxFiles : all.length;
+	const collect = all.slice(0, limit);
+	const leftover = all.length - collect.length;
+	return {
+		collect,
+		duplicates: leftover ? duplicatesOf(duplicates, collect, all) : duplicates,
+		baseline,
+		leftover,
+		...cursorAfter(state, batch, leftover > 0),
+		previousCursor: state.cursor,
+		snapshot: !!batch.snapshot,
+	};
+}
+
+/**
+ * Duplicates judged against a document left for the next run must wait too: if that document is later
+ * forgotten or fails, the duplicate would otherwise be lost. Keep only those whose original is collected now
+ * or was collected before.
+ */
+function duplicatesOf(duplicates: RemoteItem[], collect: Candidate[], all: Candidate[]): RemoteItem[] {
+	const leftContents = new Set(all.slice(collect.length).map((candidate) => candidate.contentFp));
+	return duplicates.filter((item) => !leftContents.has(contentFingerprint(item.hash)));
+}
+
+/**
+ * Where the next run starts. When files are left over (cap reached, or a download failed), the feed cursor
+ * is held so they come back; a full listing cannot be held, so the next run lists again ("drain").
+ */
+function cursorAfter(state: CollectState, batch: ChangeBatch, holdBack: boolean): Pick<CollectPlan, 'cursor' | 'drain'> {
+	if (!holdBack) return { cursor: batch.cursor };
+	if (batch.snapshot || !state.cursor) return { cursor: batch.cursor, drain: 'listing' };
+	return { cursor: state.cursor };
+}
+
+export type Outcome = 'emitted' | 'vanished' | 'failed' | 'claimedElsewhere';
+
+export interface RunResultInput {
+	plan: CollectPlan;
+	/** Outcome per candidate id fingerprint; a candidate without an outcome counts as failed. */
+	outcomes: Map<string, Outcome>;
+}
+
+function historyEntry(item: RemoteItem, collectedAt: string, changed: boolean): CollectHistoryEntry {
+	const entry: CollectHistoryEntry = { id: item.id, name: item.name, path: item.path ?? item.name, collectedAt };
+	if (item.size !== undefined) entry.size = item.size;
+	if (item.modifiedAt) entry.modifiedAt = item.modifiedAt;
+	if (changed) entry.changed = true;
+	return entry;
+}
+
+function capHistory(history: CollectHistoryEntry[], size: number): CollectHistoryEntry[] {
+	return size > 0 && history.length > size ? history.slice(history.length - size) : history;
+}
+
+/** The state after the run, from the plan and what actually happened to each candidate. */
+export function applyRun(state: CollectState, result: RunResultInput, run: RunContext, options: LedgerOptions): CollectState {
+	const { plan, outcomes } = result;
+	const collected = new FileRecords(state.collected);
+	const known = new FileRecords(state.known);
+	const remember = (idFp: string, contentFp: string) => {
+		if (!collected.hasId(idFp)) known.set(idFp, contentFp);
+	};
+	for (const entry of plan.baseline) remember(entry.idFp, entry.contentFp);
+	for (const item of plan.duplicates) remember(idFingerprint(item.id), contentFingerprint(item.hash));
+
+	const pending = new Map(state.pending.map((entry) => [entry.id, entry]));
+	const history = [...state.history];
+	let total = state.total;
+	let failed = false;
+	for (const candidate of plan.collect) {
+		const outcome = outcomes.get(candidate.idFp) ?? 'failed';
+		const { item } = candidate;
+		if (outcome === 'failed') {
+			failed = true;
+			continue;
+		}
+		if (outcome === 'vanished') {
+			pending.delete(item.id);
+			continue;
+		}
+		if (outcome === 'claimedElsewhere') {
+			remember(candidate.idFp, candidate.contentFp);
+			continue;
+		}
+		const changed = candidate.reason === 'changed' || pending.get(item.id)?.changed === true;
+		if (options.commit === 'afterConfirm') {
+			const previous = pending.get(item.id);
+			pending.set(item.id, {
+				id: item.id,
+				name: item.name,
+				path: item.path ?? item.name,
+				...(item.size !== undefined ? { size: item.size } : {}),
+				...(item.hash ? { hash: item.hash } : {}),
+				...(item.mimeType ? { mimeType: item.mimeType } : {}),
+				...(item.modifiedAt ? { modifiedAt: item.modifiedAt } : {}),
+				content: candidate.contentFp,
+				collectedAt: previous?.collectedAt ?? run.now,
+				execution: run.execution,
+				...(changed ? { changed: true } : {}),
+			});
+			continue;
+		}
+		collected.set(candidate.idFp, candidate.contentFp);
+		known.delete(candidate.idFp);
+		history.push(historyEntry(item, run.now, changed));
+		total++;
+	}
+
+	const cursor = failed ? holdCursor(plan) : { cursor: plan.cursor, drain: plan.drain };
+	const next: CollectState = {
+		...state,
+		collected: collected.encode(),
+		known: known.encode(),
+		pending: [...pending.values()],
+		history: capHistory(history, options.historySize),
+		total,
+		cursor: cursor.cursor,
+	};
+	if (cursor.drain) next.drain = cursor.drain;
+	else delete next.drain;
+	return next;
+}
+
+function holdCursor(plan: CollectPlan): { cursor: string; drain?: 'listing' } {
+	if (plan.snapshot || !plan.previousCursor) return { cursor: plan.cursor, drain: 'listing' };
+	return { cursor: plan.previousCursor };
+}
+
+/** Confirm Collected: commit the pending documents of this execution (or only the given ids among them). */
+export function confirmPending(
+	state: CollectState,
+	confirm: { execution: string; ids?: string[]; now: string },
+	historySize: number,
+): { state: CollectState; confirmed: PendingEntry[] } {
+	const wanted = confirm.ids ? new Set(confirm.ids) : undefined;
+	const collected = new FileRecords(state.collected);
+	const known = new FileRecords(state.known);
+	const confirmed: PendingEntry[] = [];
+	const rest: PendingEntry[] = [];
+	for (const entry of state.pending) {
+		if (entry.execution === confirm.execution && (!wanted || wanted.has(entry.id))) confirmed.push(entry);
+		else rest.push(entry);
+	}
+	const history = [...state.history];
+	for (const entry of confirmed) {
+		const idFp = idFingerprint(entry.id);
+		collected.set(idFp, entry.content);
+		known.delete(idFp);
+		history.push(historyEntry(pendingAsItem(entry), entry.collectedAt, !!entry.changed));
+	}
+	return {
+		state: {
+			...state,
+			collected: collected.encode(),
+			known: known.encode(),
+			pending: rest,
+			history: capHistory(history, historySize),
+			total: state.total + confirmed.length,
+		},
+		confirmed,
+	};
+}
+
+/**
+ * Forget: make documents collectable again. The next run lists the folder in full (a change feed would not
+ * mention an unchanged file), and finds the forgotten ones unknown.
+ */
+export function forget(state: CollectState, what: { all: true } | { ids: string[] }): { state: CollectState; forgotten: number } {
+	if ('all' in what) {
+		const forgotten = new FileRecords(state.collected).size + new FileRecords(state.known).size + state.pending.length;
+		const next: CollectState = { ...state, collected: '', known: '', pending: [] };
+		if (next.cursor) next.drain = 'listing';
+		return { state: next, forgotten };
+	}
+	const collected = new FileRecords(state.collected);
+	const known = new FileRecords(state.known);
+	const ids = new Set(what.ids);
+	let forgotten = 0;
+	for (const id of ids) {
+		const idFp = idFingerprint(id);
+		const a = collected.delete(idFp);
+		const b = known.delete(idFp);
+		if (a || b) forgotten++;
+	}
+	const pending = state.pending.filter((entry) => !ids.has(entry.id));
+	forgotten += state.pending.length - pending.length;
+	const next: CollectState = { ...state, collected: collected.encode(), known: known.encode(), pending };
+	if (forgotten > 0 && next.cursor) next.drain = 'listing';
+	return { state: next, forgotten };
+}
+
+/** The history, newest first. */
+export function historyNewestFirst(state: CollectState): CollectHistoryEntry[] {
+	return [...state.history].reverse();
+}
