@@ -9,4 +9,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },
 	testTimeout: 60000,
 	maxWorkers: 2,
+	// n8n-core's engine leaves service timers behind (research/n8n-host.md section 7): end the process ourselves.
+	forceExit: true,
 };
