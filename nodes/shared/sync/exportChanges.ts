@@ -1,0 +1,145 @@
+import { shortFingerprint, type ExportState } from '../state/exportState';
+import type { ChangeBatch, RemoteItem } from '../storage/types';
+import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
+
+/**
+ * Reads one change batch of the export root (a delta, or a full listing when `snapshot`) against the state:
+ * which tracked files and cached folders are gone, and which files the destination holds (so a record missing
+ * from the state is adopted instead of uploaded twice). Pure.
+ */
+
+/** Files the destination showed in this batch, indexed every way the planner may look them up. */
+export interface RemoteIndex {
+	byId: Map<string, RemoteItem>;
+	/** pathKey of the path relative to the root */
+	byPath: Map<string, RemoteItem>;
+	/** `${parentId}\n${nameKey}`, for feeds that report parents but not paths (Graph delta) */
+	byParentAndName: Map<string, RemoteItem>;
+	/** Drive appProperties.recordKey */
+	byRecordTag: Map<string, RemoteItem[]>;
+}
+
+export interface ChangeAnalysis {
+	/** Tracked live records whose file is gone, by key fingerprint, and why. */
+	goneRecords: Map<string, 'fileDeleted' | 'folderDeleted'>;
+	/** Indexes of cached folders that are gone (deleted, trashed or moved out), including those below a gone one. */
+	goneFolders: Set<number>;
+	/** Display paths of the topmost gone folders (what the user deleted). */
+	goneFolderPaths: string[];
+	rootGone: boolean;
+	remote: RemoteIndex;
+	/** Live tracked records before this batch (the mass-delete guard's denominator). */
+	trackedLive: number;
+}
+
+export interface ChangeAnalysisOptions {
+	caseInsensitive: boolean;
+}
+
+export function emptyRemoteIndex(): RemoteIndex {
+	return { byId: new Map(), byPath: new Map(), byParentAndName: new Map(), byRecordTag: new Map() };
+}
+
+export function parentNameKey(parentId: string, name: string, caseInsensitive: boolean): string {
+	return `${parentId}\n${caseInsensitive ? name.toLowerCase() : name}`;
+}
+
+export function nameFingerprint(name: string, caseInsensitive: boolean): string {
+	return shortFingerprint(pathKey(name, caseInsensitive));
+}
+
+function addRemote(index: RemoteIndex, item: RemoteItem, caseInsensitive: boolean): void {
+	index.byId.set(item.id, item);
+	if (item.path) index.byPath.set(pathKey(item.path, caseInsensitive), item);
+	if (item.parentId) index.byParentAndName.set(parentNameKey(item.parentId, item.name, caseInsensitive), item);
+	const tag = item.appProperties?.recordKey;
+	if (tag) {
+		const list = index.byRecordTag.get(tag) ?? [];
+		list.push(item);
+		index.byRecordTag.set(tag, list);
+	}
+}
+
+export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: ChangeAnalysisOptions): ChangeAnalysis {
+	const ci = options.caseInsensitive;
+	const remote = emptyRemoteIndex();
+	const goneIds = new Set<string>();
+	const gonePaths = new Set<string>();
+	const presentIds = new Set<string>();
+
+	// Later entries win: a file trashed then restored between two runs is present.
+	for (const change of batch.changes) {
+		if (change.type === 'upsert') {
+			goneIds.delete(change.item.id);
+			if (change.item.path) gonePaths.delete(pathKey(change.item.path, ci));
+			presentIds.add(change.item.id);
+			if (!change.item.isFolder) addRemote(remote, change.item, ci);
+		} else {
+			if (change.id) {
+				goneIds.add(change.id);
+				presentIds.delete(change.id);
+				remote.byId.delete(change.id);
+			}
+			if (change.path) gonePaths.add(pathKey(change.path, ci));
+		}
+	}
+
+	const live = [...state.records.values()].filter((r) => r.status === 'live');
+	const rootGone = state.rootId !== undefined && goneIds.has(state.rootId);
+
+	// Folders: gone by id, by path, or (snapshot) by absence; then everything below a gone folder.
+	const goneFolderKeys: string[] = [];
+	state.folders.forEach((folder) => {
+		if (!folder) return;
+		const key = pathKey(folder.path, ci);
+		const gone =
+			goneIds.has(folder.id) ||
+			gonePaths.has(key) ||
+			(batch.snapshot === true && !presentIds.has(folder.id));
+		if (gone) goneFolderKeys.push(key);
+	});
+	// A deleted path above cached folders (Dropbox reports only the topmost deleted folder).
+	for (const path of gonePaths) {
+		const coversCached = state.folders.some((f) => f && isSameOrBelow(pathKey(f.path, ci), path));
+		if (coversCached) goneFolderKeys.push(path);
+	}
+	if (rootGone) goneFolderKeys.push('');
+	const topmost = goneFolderKeys
+		.filter((key, i, all) => all.indexOf(key) === i)
+		.filter((key, _, all) => !all.some((other) => other !== key && isSameOrBelow(key, other)));
+	const goneFolders = new Set<number>();
+	state.folders.forEach((folder, index) => {
+		if (folder && topmost.some((top) => isSameOrBelow(pathKey(folder.path, ci), top))) goneFolders.add(index);
+	});
+	const goneFolderPaths = topmost.map((key) => {
+		if (key === '') return '';
+		const cached = state.folders.find((f) => f && pathKey(f.path, ci) === key);
+		return cached ? cached.path : key;
+	});
+
+	// Records: a gone folder wins over a gone file (the policy for folders applies).
+	const goneRecords = new Map<string, 'fileDeleted' | 'folderDeleted'>();
+	let byFolderAndName: Map<string, string> | undefined;
+	for (const record of live) {
+		const inGoneFolder = record.folder < 0 ? rootGone : goneFolders.has(record.folder) || !state.folders[record.folder];
+		if (inGoneFolder) {
+			goneRecords.set(record.keyFp, 'folderDeleted');
+		} else if (goneIds.has(record.id) || (batch.snapshot === true && !presentIds.has(record.id))) {
+			goneRecords.set(record.keyFp, 'fileDeleted');
+		}
+	}
+	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record.
+	for (const path of gonePaths) {
+		const { dir, name } = splitPath(path);
+		const folderIndex = dir === '' ? -1 : state.folders.findIndex((f) => f !== undefined && pathKey(f.path, ci) === dir);
+		if (dir !== '' && folderIndex < 0) continue;
+		if (!byFolderAndName) {
+			byFolderAndName = new Map();
+			for (const record of live) byFolderAndName.set(`${record.folder}/${record.nameFp}`, record.keyFp);
+		}
+		const keyFp = byFolderAndName.get(`${folderIndex}/${nameFingerprint(name, ci)}`);
+		if (keyFp && !goneRecords.has(keyFp)) goneRecords.set(keyFp, 'fileDeleted');
+	}
+
+	return { goneRecords, goneFolders, goneFolderPaths, rootGone, remote, trackedLive: live.length };
+}

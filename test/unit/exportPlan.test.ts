@@ -1,0 +1,327 @@
+import { fingerprint } from '../../nodes/shared/state/fingerprint';
+import { emptyExportState, shortFingerprint, type ExportState } from '../../nodes/shared/state/exportState';
+import { nameFingerprint } from '../../nodes/shared/sync/exportChanges';
+import {
+	keepBothName,
+	planExport,
+	recordTag,
+	type ExportPolicy,
+	type ExportRecordInput,
+} from '../../nodes/shared/sync/exportPlan';
+import type { ChangeBatch, RemoteItem } from '../../nodes/shared/storage/types';
+
+const policy: ExportPolicy = {
+	onContentChanged: 'replace',
+	onFileDeleted: 'reupload',
+	onFolderDeleted: 'stop',
+	caseInsensitive: true,
+	duplicateNames: false,
+	massDeleteMinimum: 3,
+	acceptMassDeletion: false,
+};
+
+const noChanges: ChangeBatch = { changes: [], cursor: 'c1' };
+
+function input(index: number, key: string, folder: string, content = `content-${key}`, extra: Partial<ExportRecordInput> = {}): ExportRecordInput {
+	return { index, recordKey: key, name: `${key}.pdf`, folder, contentHash: `hash(${content})`, size: content.length, ...extra };
+}
+
+/** A state as if `inputs` had been exported: folders cached, one live record each with id `file-<key>`. */
+function exported(inputs: ExportRecordInput[], ci = true): ExportState {
+	const state = emptyExportState();
+	state.rootId = 'root';
+	state.cursor = 'c0';
+	const folderIndex = (path: string): number => {
+		if (path === '') return -1;
+		const segments = path.split('/');
+		let index = -1;
+		for (let i = 1; i <= segments.length; i++) {
+			const prefix = segments.slice(0, i).join('/');
+			index = state.folders.findIndex((f) => f?.path === prefix);
+			if (index < 0) {
+				state.folders.push({ path: prefix, id: `folder-${prefix}` });
+				index = state.folders.length - 1;
+			}
+		}
+		return index;
+	};
+	for (const item of inputs) {
+		const keyFp = fingerprint(item.recordKey);
+		state.records.set(keyFp, {
+			keyFp,
+			contentFp: shortFingerprint(item.contentHash),
+			nameFp: nameFingerprint(item.name, ci),
+			folder: folderIndex(item.folder),
+			status: 'live',
+			id: `file-${item.recordKey}`,
+		});
+	}
+	return state;
+}
+
+function actions(plan: ReturnType<typeof planExport>): string[] {
+	return plan.items.map((i) => i.action);
+}
+
+const receipts = [
+	input(0, 'r1', 'Main/2026-09'),
+	input(1, 'r2', 'Main/2026-09'),
+	input(2, 'r3', 'Main/2026-10'),
+	input(3, 'r4', 'Savings/2026-09'),
+	input(4, 'r5', 'Savings/2026-10'),
+	input(5, 'r6', 'Savings/2026-11'),
+];
+
+describe('planExport: first run and idempotence', () => {
+	it('creates every record on an empty state and asks for each folder once, parents first', () => {
+		const plan = planExport(receipts, emptyExportState(), { changes: [], cursor: 'c', snapshot: true }, policy);
+		expect(actions(plan)).toEqual(Array(6).fill('created'));
+		expect(plan.ensureFolders).toEqual(['Main', 'Savings', 'Main/2026-09', 'Main/2026-10', 'Savings/2026-09', 'Savings/2026-10', 'Savings/2026-11']);
+		expect(plan.items.every((i) => i.op.kind === 'upload' && i.op.onConflict === 'fail')).toBe(true);
+	});
+
+	it('leaves unchanged content alone: no upload, no folder', () => {
+		const plan = planExport(receipts, exported(receipts), noChanges, policy);
+		expect(actions(plan)).toEqual(Array(6).fill('unchanged'));
+		expect(plan.items.map((i) => i.op.kind)).toEqual(Array(6).fill('none'));
+		expect(plan.items[0].fileId).toBe('file-r1');
+		expect(plan.ensureFolders).toEqual([]);
+	});
+
+	it('replaces changed content in place by default (same file id)', () => {
+		const edited = [...receipts];
+		edited[2] = input(2, 'r3', 'Main/2026-10', 'edited');
+		const plan = planExport(edited, exported(receipts), noChanges, policy);
+		expect(plan.items[2]).toMatchObject({ action: 'updated', fileId: 'file-r3', op: { kind: 'upload', replaceId: 'file-r3' } });
+		expect(actions(plan).filter((a) => a === 'unchanged')).toHaveLength(5);
+	});
+
+	it('keeps both: a new file with a stable, content-derived name next to the old one', () => {
+		const edited = [input(0, 'r1', 'Main/2026-09', 'v2')];
+		const plan = planExport(edited, exported([receipts[0]]), noChanges, { ...policy, onContentChanged: 'keepBoth' });
+		const item = plan.items[0];
+		expect(item.action).toBe('created');
+		expect(item.op).toEqual({ kind: 'upload', onConflict: 'fail' });
+		expect(item.name).toBe(keepBothName('r1.pdf', shortFingerprint('hash(v2)')));
+		expect(item.name).toMatch(/^r1 \(.{8}\)\.pdf$/);
+		expect(item.previousId).toBe('file-r1');
+	});
+
+	it('skips changed content when asked', () => {
+		const edited = [input(0, 'r1', 'Main/2026-09', 'v2')];
+		const plan = planExport(edited, exported([receipts[0]]), noChanges, { ...policy, onContentChanged: 'skip' });
+		expect(plan.items[0]).toMatchObject({ action: 'skipped_content_changed', op: { kind: 'none' }, fileId: 'file-r1' });
+	});
+
+	it('moves a file whose folder or name changed while its content did not', () => {
+		const moved = [input(0, 'r1', 'Main/2026-10', 'content-r1')];
+		const plan = planExport(moved, exported([receipts[0]]), noChanges, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'move', id: 'file-r1' } });
+		expect(plan.ensureFolders).toEqual(['Main/2026-10']);
+	});
+
+	it('skips documents dated before the backfill date', () => {
+		const dated = [input(0, 'a', '', 'x', { date: '2026-08-31' }), input(1, 'b', '', 'y', { date: '2026-09-01' }), input(2, 'c', '', 'z')];
+		const plan = planExport(dated, emptyExportState(), noChanges, { ...policy, since: '2026-09-01' });
+		expect(actions(plan)).toEqual(['skipped_before_date', 'created', 'created']);
+	});
+
+	it('fails an empty record key and a duplicate key with other content; an identical duplicate shares the outcome', () => {
+		const plan = planExport(
+			[input(0, '', ''), input(1, 'k', ''), input(2, 'k', ''), input(3, 'k', '', 'other')],
+			emptyExportState(),
+			noChanges,
+			policy,
+		);
+		expect(actions(plan)).toEqual(['failed', 'created', 'unchanged', 'failed']);
+		expect(plan.items[0].error).toMatch(/record key is empty/i);
+		expect(plan.items[2].duplicateOf).toBe(1);
+		expect(plan.items[3].error).toMatch(/"k" appears more than once .*items 1 and 3/);
+	});
+});
+
+describe('planExport: what the user deleted', () => {
+	it('re-uploads exactly the file the user deleted (by id)', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2' }], cursor: 'c1' };
+		const plan = planExport(receipts, exported(receipts), batch, policy);
+		expect(actions(plan)).toEqual(['unchanged', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+		expect(plan.items[1].op).toEqual({ kind: 'upload', onConflict: 'replace' });
+		expect(plan.state.records.get(fingerprint('r2'))!.status).toBe('fileDeleted');
+	});
+
+	it('finds a deletion reported by path only (Dropbox), case-insensitively', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'main/2026-09/R2.PDF' }], cursor: 'c1' };
+		const plan = planExport(receipts, exported(receipts), batch, policy);
+		expect(plan.items[1].action).toBe('reuploaded');
+		expect(actions(plan).filter((a) => a === 'unchanged')).toHaveLength(5);
+	});
+
+	it('remembers a deletion for a record that is not in this run, and re-uploads it when it comes', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2' }], cursor: 'c1' };
+		const first = planExport([receipts[0]], exported(receipts), batch, policy);
+		expect(actions(first)).toEqual(['unchanged']);
+		const second = planExport(receipts, first.state, noChanges, policy);
+		expect(second.items[1].action).toBe('reuploaded');
+	});
+
+	it('leaves a deleted file deleted when asked, across runs', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2' }], cursor: 'c1' };
+		const leave = { ...policy, onFileDeleted: 'leave' as const };
+		const first = planExport(receipts, exported(receipts), batch, leave);
+		expect(first.items[1].action).toBe('skipped_file_deleted');
+		expect(planExport(receipts, first.state, noChanges, leave).items[1].action).toBe('skipped_file_deleted');
+	});
+
+	it('stops a deleted folder: its records and new records for it are skipped until resumed', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'folder-Main/2026-09', isFolder: true }], cursor: 'c1' };
+		const withNew = [...receipts, input(6, 'r7', 'Main/2026-09')];
+		const plan = planExport(withNew, exported(receipts), batch, policy);
+		expect(actions(plan)).toEqual([
+			'skipped_folder_deleted',
+			'skipped_folder_deleted',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'skipped_folder_deleted',
+		]);
+		expect(plan.newlyStopped).toEqual(['Main/2026-09']);
+		expect(plan.state.stopped).toEqual(['Main/2026-09']);
+		// Next run: still stopped without any change reported.
+		const next = planExport(withNew, plan.state, noChanges, policy);
+		expect(next.items[0].action).toBe('skipped_folder_deleted');
+		// Resume clears the stop: the old receipts come back, the new one is created, the folder is recreated.
+		const resumed = { ...next.state, stopped: [] };
+		const after = planExport(withNew, resumed, noChanges, policy);
+		expect(actions(after)).toEqual(['reuploaded', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'created']);
+		expect(after.ensureFolders).toEqual(['Main/2026-09']);
+	});
+
+	it('stops everything below a deleted parent folder (Dropbox reports only the topmost path)', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'savings' }], cursor: 'c1' };
+		const plan = planExport(receipts, exported(receipts), batch, policy);
+		expect(actions(plan)).toEqual(['unchanged', 'unchanged', 'unchanged', 'skipped_folder_deleted', 'skipped_folder_deleted', 'skipped_folder_deleted']);
+		expect(plan.state.stopped).toEqual(['Savings']);
+	});
+
+	it('recreates a deleted folder when asked', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'folder-Main/2026-09', trashed: true }], cursor: 'c1' };
+		const plan = planExport(receipts, exported(receipts), batch, { ...policy, onFolderDeleted: 'recreate' });
+		expect(actions(plan).slice(0, 2)).toEqual(['reuploaded', 'reuploaded']);
+		expect(plan.ensureFolders).toEqual(['Main/2026-09']);
+		expect(plan.state.stopped).toEqual([]);
+	});
+
+	it('a snapshot (full listing) marks every tracked item it does not list as gone', () => {
+		const listing: ChangeBatch = {
+			snapshot: true,
+			cursor: 'c1',
+			changes: [
+				{ type: 'upsert', item: { id: 'folder-Main', name: 'Main', isFolder: true, path: 'Main' } },
+				{ type: 'upsert', item: { id: 'folder-Main/2026-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' } },
+				{ type: 'upsert', item: { id: 'folder-Main/2026-10', name: '2026-10', isFolder: true, path: 'Main/2026-10' } },
+				{ type: 'upsert', item: { id: 'file-r1', name: 'r1.pdf', isFolder: false, path: 'Main/2026-09/r1.pdf' } },
+				{ type: 'upsert', item: { id: 'file-r3', name: 'r3.pdf', isFolder: false, path: 'Main/2026-10/r3.pdf' } },
+				{ type: 'upsert', item: { id: 'folder-Savings', name: 'Savings', isFolder: true, path: 'Savings' } },
+				{ type: 'upsert', item: { id: 'folder-Savings/2026-09', name: '2026-09', isFolder: true, path: 'Savings/2026-09' } },
+				{ type: 'upsert', item: { id: 'folder-Savings/2026-10', name: '2026-10', isFolder: true, path: 'Savings/2026-10' } },
+				{ type: 'upsert', item: { id: 'folder-Savings/2026-11', name: '2026-11', isFolder: true, path: 'Savings/2026-11' } },
+				{ type: 'upsert', item: { id: 'file-r4', name: 'r4.pdf', isFolder: false, path: 'Savings/2026-09/r4.pdf' } },
+				{ type: 'upsert', item: { id: 'file-r5', name: 'r5.pdf', isFolder: false, path: 'Savings/2026-10/r5.pdf' } },
+				{ type: 'upsert', item: { id: 'file-r6', name: 'r6.pdf', isFolder: false, path: 'Savings/2026-11/r6.pdf' } },
+			],
+		};
+		const plan = planExport(receipts, exported(receipts), listing, policy);
+		expect(actions(plan)).toEqual(['unchanged', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+	});
+
+	it('a file trashed then restored between two runs is not gone', () => {
+		const item: RemoteItem = { id: 'file-r2', name: 'r2.pdf', isFolder: false, hash: 'hash(content-r2)' };
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2', trashed: true }, { type: 'upsert', item }], cursor: 'c1' };
+		expect(actions(planExport(receipts, exported(receipts), batch, policy))).toEqual(Array(6).fill('unchanged'));
+	});
+});
+
+describe('planExport: mass-delete guard', () => {
+	it('stops when more than half of the tracked files look deleted, and changes nothing', () => {
+		const state = exported(receipts);
+		const batch: ChangeBatch = { changes: [], cursor: 'c1', snapshot: true };
+		const plan = planExport(receipts, state, batch, policy);
+		expect(plan.massDelete).toEqual({ deleted: 6, tracked: 6, examples: expect.any(Array) });
+		expect(plan.items).toEqual([]);
+		expect(plan.state).toBe(state);
+		expect([...state.records.values()].every((r) => r.status === 'live')).toBe(true);
+	});
+
+	it('counts records of a deleted folder; exactly half does not trip it', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'Savings' }], cursor: 'c1' };
+		expect(planExport(receipts, exported(receipts), batch, policy).massDelete).toBeUndefined();
+		const more: ChangeBatch = { changes: [{ type: 'delete', path: 'Savings' }, { type: 'delete', id: 'file-r1' }], cursor: 'c1' };
+		expect(planExport(receipts, exported(receipts), more, policy).massDelete).toMatchObject({ deleted: 4, tracked: 6 });
+	});
+
+	it('does not trip below the minimum, nor when the user accepted the deletions', () => {
+		const two = receipts.slice(0, 2);
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r1' }, { type: 'delete', id: 'file-r2' }], cursor: 'c1' };
+		expect(actions(planExport(two, exported(two), batch, policy))).toEqual(['reuploaded', 'reuploaded']);
+		const all: ChangeBatch = { changes: [], cursor: 'c1', snapshot: true };
+		const accepted = planExport(receipts, exported(receipts), all, { ...policy, acceptMassDeletion: true });
+		expect(accepted.massDelete).toBeUndefined();
+		expect(actions(accepted)).toEqual(Array(6).fill('skipped_folder_deleted'));
+	});
+});
+
+describe('planExport: a destination that already holds the export', () => {
+	it('adopts files found at their deterministic path with the same hash (state lost)', () => {
+		const listing: ChangeBatch = {
+			snapshot: true,
+			cursor: 'c1',
+			changes: receipts.map((r) => ({
+				type: 'upsert' as const,
+				item: { id: `remote-${r.recordKey}`, name: r.name, isFolder: false, path: `${r.folder}/${r.name}`, hash: r.contentHash },
+			})),
+		};
+		const plan = planExport(receipts, emptyExportState(), listing, policy);
+		expect(actions(plan)).toEqual(Array(6).fill('unchanged'));
+		expect(plan.items.map((i) => i.op.kind)).toEqual(Array(6).fill('adopt'));
+		expect(plan.items[0].fileId).toBe('remote-r1');
+	});
+
+	it('replaces in place a file at the path with other content instead of adding a second one', () => {
+		const listing: ChangeBatch = {
+			snapshot: true,
+			cursor: 'c1',
+			changes: [{ type: 'upsert', item: { id: 'remote-r1', name: 'r1.pdf', isFolder: false, path: 'Main/2026-09/r1.pdf', hash: 'old' } }],
+		};
+		const plan = planExport([receipts[0]], emptyExportState(), listing, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'remote-r1' } });
+	});
+
+	it('on Drive, matches by appProperties record tag even after a rename, never by name alone', () => {
+		const drive = { ...policy, duplicateNames: true, caseInsensitive: false };
+		const tagged: RemoteItem = {
+			id: 'drive-1',
+			name: 'renamed by user.pdf',
+			isFolder: false,
+			appProperties: { recordKey: recordTag('r1'), contentVersion: shortFingerprint('hash(content-r1)') },
+		};
+		const sameName: RemoteItem = { id: 'drive-2', name: 'r4.pdf', isFolder: false, path: 'Savings/2026-09/r4.pdf', hash: 'other' };
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: tagged }, { type: 'upsert', item: sameName }], cursor: 'c1' };
+		const plan = planExport([receipts[0], receipts[3]], emptyExportState(), batch, drive);
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', fileId: 'drive-1' });
+		expect(plan.items[1].action).toBe('created');
+	});
+
+	it('a manual run that already uploaded the new version leaves nothing to do (feed shows it)', () => {
+		const state = exported([receipts[0]]);
+		const item: RemoteItem = { id: 'file-r1', name: 'r1.pdf', isFolder: false, hash: 'hash(v2)' };
+		const plan = planExport([input(0, 'r1', 'Main/2026-09', 'v2')], state, { changes: [{ type: 'upsert', item }], cursor: 'c1' }, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'adopt' } });
+	});
+
+	it('long record keys are tagged by fingerprint within the appProperties limit', () => {
+		const key = 'k'.repeat(300);
+		expect(recordTag(key)).toBe(`fp:${fingerprint(key)}`);
+		expect(recordTag('short')).toBe('short');
+	});
+});
