@@ -1,0 +1,344 @@
+import { randomBytes } from 'crypto';
+import type { Blob } from './content';
+import { faults } from './errors';
+
+export type DriveType = 'personal' | 'business';
+export type ConflictBehavior = 'fail' | 'replace' | 'rename';
+
+export interface GraphItem {
+	id: string;
+	name: string;
+	/** Absent only for the root. */
+	parentId?: string;
+	isFolder: boolean;
+	blob?: Blob;
+	mimeType?: string;
+	createdAt: string;
+	modifiedAt: string;
+	/** eTag version: any change (name, parent, content). */
+	version: number;
+	/** cTag version: content changes (and, for folders, changes below them). */
+	contentVersion: number;
+	/** Drive sequence of the last change: delta reports items whose changeSeq is past the token. */
+	changeSeq: number;
+	deleted: boolean;
+	/** Parents this item left, so a folder-scoped delta can report a move out of the folder as a deletion. */
+	departures: Array<{ seq: number; parentId: string }>;
+}
+
+const INVALID_NAME = /["*:<>?/\\|]/;
+const GIB = 1024 ** 3;
+
+/**
+ * One drive's items and change sequence. Pure state: no HTTP here. Mutations bump the drive's sequence and stamp
+ * the item (and its parent) so that delta can report the latest state of everything changed since a token.
+ */
+export class GraphDrive {
+	readonly id: string;
+	readonly rootId: string;
+	readonly items = new Map<string, GraphItem>();
+	seq = 0;
+	/** Delta tokens carry the epoch they were issued in; invalidating bumps it and old tokens answer 410. */
+	epoch = 1;
+	quotaTotal = 5 * GIB;
+	/** Bytes counted as used besides the files (the user's other content). */
+	quotaExtraUsed = 0;
+	private serial = 100;
+
+	constructor(
+		readonly driveType: DriveType,
+		options: { id?: string } = {},
+	) {
+		this.id =
+			options.id ??
+			(driveType === 'personal'
+				? randomBytes(8).toString('hex')
+				: `b!${randomBytes(48).toString('base64url')}`);
+		const now = new Date().toISOString();
+		this.rootId = this.newId();
+		this.items.set(this.rootId, {
+			id: this.rootId,
+			name: 'root',
+			isFolder: true,
+			createdAt: now,
+			modifiedAt: now,
+			version: 1,
+			contentVersion: 1,
+			changeSeq: ++this.seq,
+			deleted: false,
+			departures: [],
+		});
+	}
+
+	get root(): GraphItem {
+		return this.items.get(this.rootId)!;
+	}
+
+	/** Personal ids look like "A1B2C3D4E5F6!123", Business ids like "01ABCDEF..." (34 chars). */
+	private newId(): string {
+		this.serial++;
+		if (this.driveType === 'personal') return `${this.id.toUpperCase()}!${this.serial}`;
+		const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+		let id = '01';
+		for (const byte of randomBytes(32)) id += alphabet[byte % 32];
+		return id;
+	}
+
+	get(id: string): GraphItem | undefined {
+		const item = this.items.get(id);
+		return item && !item.deleted ? item : undefined;
+	}
+
+	require(id: string): GraphItem {
+		const item = this.get(id);
+		if (!item) throw faults.notFound('Item does not exist');
+		return item;
+	}
+
+	children(folderId: string): GraphItem[] {
+		const result: GraphItem[] = [];
+		for (const item of this.items.values()) if (!item.deleted && item.parentId === folderId) result.push(item);
+		return result.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+	}
+
+	/** OneDrive names are case-insensitive within a folder. */
+	childByName(parentId: string, name: string): GraphItem | undefined {
+		const wanted = name.toLowerCase();
+		for (const item of this.items.values()) {
+			if (!item.deleted && item.parentId === parentId && item.name.toLowerCase() === wanted) return item;
+		}
+		return undefined;
+	}
+
+	resolvePath(startId: string, segments: string[]): GraphItem | undefined {
+		let current = this.get(startId);
+		for (const segment of segments) {
+			if (!current || !current.isFolder) return undefined;
+			current = this.childByName(current.id, segment);
+		}
+		return current;
+	}
+
+	/** Path from the root, "/a/b" ("" for the root itself). */
+	pathOf(item: GraphItem): string {
+		const names: string[] = [];
+		let current: GraphItem | undefined = item;
+		while (current && current.parentId) {
+			names.unshift(current.name);
+			current = this.items.get(current.parentId);
+		}
+		return names.length ? `/${names.join('/')}` : '';
+	}
+
+	/** True when `ancestorId` is `item` itself or above it (deleted items keep their parent link). */
+	isWithin(item: GraphItem, ancestorId: string): boolean {
+		let current: GraphItem | undefined = item;
+		for (let depth = 0; current && depth < 10_000; depth++) {
+			if (current.id === ancestorId) return true;
+			current = current.parentId ? this.items.get(current.parentId) : undefined;
+		}
+		return false;
+	}
+
+	folderSize(item: GraphItem): number {
+		if (!item.isFolder) return item.blob?.size ?? 0;
+		let total = 0;
+		for (const child of this.children(item.id)) total += this.folderSize(child);
+		return total;
+	}
+
+	usedBytes(): number {
+		let total = this.quotaExtraUsed;
+		for (const item of this.items.values()) if (!item.deleted && item.blob) total += item.blob.size;
+		return total;
+	}
+
+	remainingBytes(): number {
+		return Math.max(0, this.quotaTotal - this.usedBytes());
+	}
+
+	// ---- mutations ----
+
+	createFolder(parentId: string, name: string, behavior: ConflictBehavior): GraphItem {
+		const parent = this.requireFolder(parentId);
+		const finalName = this.settleName(parent.id, name, behavior, true);
+		return this.insert(parent, finalName, true);
+	}
+
+	/** Folders along `segments` below `startId`, created when missing (path-based uploads create them). */
+	ensureFolders(startId: string, segments: string[]): GraphItem {
+		let current = this.requireFolder(startId);
+		for (const segment of segments) {
+			validateName(segment);
+			const existing = this.childByName(current.id, segment);
+			if (existing && !existing.isFolder) throw faults.nameAlreadyExists(segment);
+			current = existing ?? this.insert(current, segment, true);
+		}
+		return current;
+	}
+
+	/**
+	 * New content under a name. An existing file is replaced in place (same id) with 'replace'; 'fail' answers
+	 * 409; 'rename' picks "name 1.ext". Returns whether a new item was created.
+	 */
+	putFile(
+		parentId: string,
+		name: string,
+		blob: Blob,
+		behavior: ConflictBehavior,
+		mimeType?: string,
+	): { item: GraphItem; created: boolean } {
+		const parent = this.requireFolder(parentId);
+		validateName(name);
+		const existing = this.childByName(parent.id, name);
+		if (existing && behavior === 'replace') {
+			if (existing.isFolder) throw faults.nameAlreadyExists(name);
+			return { item: this.replaceContent(existing.id, blob), created: false };
+		}
+		const finalName = this.settleName(parent.id, name, behavior, false);
+		const item = this.insert(parent, finalName, false);
+		item.blob = blob;
+		item.mimeType = mimeType ?? guessMimeType(finalName);
+		return { item, created: true };
+	}
+
+	replaceContent(id: string, blob: Blob): GraphItem {
+		const item = this.require(id);
+		if (item.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
+		item.blob = blob;
+		item.modifiedAt = new Date().toISOString();
+		item.contentVersion++;
+		this.touch(item);
+		this.touchParent(item);
+		return item;
+	}
+
+	/** Rename and/or move. */
+	update(id: string, change: { name?: string; parentId?: string }, behavior: ConflictBehavior = 'fail'): GraphItem {
+		const item = this.require(id);
+		if (!item.parentId) throw faults.invalidRequest('Cannot rename or move the root.');
+		const newParent = change.parentId ? this.requireFolder(change.parentId) : this.items.get(item.parentId)!;
+		if (newParent.id !== item.parentId && item.isFolder && this.isWithin(newParent, item.id)) {
+			throw faults.invalidRequest('Cannot move a folder into itself or one of its subfolders.');
+		}
+		const newName = change.name ?? item.name;
+		validateName(newName);
+		const clash = this.childByName(newParent.id, newName);
+		let finalName = newName;
+		if (clash && clash.id !== item.id) {
+			if (behavior === 'replace') this.remove(clash.id);
+			else finalName = this.settleName(newParent.id, newName, behavior, item.isFolder);
+		}
+		const oldParent = this.items.get(item.parentId)!;
+		if (newParent.id !== oldParent.id) {
+			this.touch(oldParent);
+			item.departures.push({ seq: this.seq, parentId: oldParent.id });
+			item.parentId = newParent.id;
+			this.touch(newParent);
+		}
+		item.name = finalName;
+		item.modifiedAt = new Date().toISOString();
+		this.touch(item);
+		return item;
+	}
+
+	/** To the recycle bin: the item and everything below it stop being addressable. */
+	remove(id: string): void {
+		const item = this.require(id);
+		if (!item.parentId) throw faults.accessDenied('The root of a drive cannot be deleted.');
+		const doomed = [item];
+		while (doomed.length) {
+			const next = doomed.pop()!;
+			if (next.isFolder) doomed.push(...this.children(next.id));
+			// Only the item itself gets a new change: Graph may not list the descendants of a deleted folder.
+			next.deleted = true;
+		}
+		this.touch(item);
+		this.touchParent(item);
+	}
+
+	// ---- helpers ----
+
+	private requireFolder(id: string): GraphItem {
+		const item = this.require(id);
+		if (!item.isFolder) throw faults.invalidRequest('The parent item is not a folder.');
+		return item;
+	}
+
+	private insert(parent: GraphItem, name: string, isFolder: boolean): GraphItem {
+		const now = new Date().toISOString();
+		const item: GraphItem = {
+			id: this.newId(),
+			name,
+			parentId: parent.id,
+			isFolder,
+			createdAt: now,
+			modifiedAt: now,
+			version: 1,
+			contentVersion: 1,
+			changeSeq: 0,
+			deleted: false,
+			departures: [],
+		};
+		this.items.set(item.id, item);
+		this.touch(item);
+		this.touchParent(item);
+		return item;
+	}
+
+	private settleName(parentId: string, name: string, behavior: ConflictBehavior, isFolder: boolean): string {
+		validateName(name);
+		const existing = this.childByName(parentId, name);
+		if (!existing) return name;
+		if (behavior === 'fail') throw faults.nameAlreadyExists(name);
+		if (behavior === 'replace') {
+			this.remove(existing.id);
+			return name;
+		}
+		const dot = isFolder ? -1 : name.lastIndexOf('.');
+		const stem = dot > 0 ? name.slice(0, dot) : name;
+		const ext = dot > 0 ? name.slice(dot) : '';
+		for (let n = 1; ; n++) {
+			const candidate = `${stem} ${n}${ext}`;
+			if (!this.childByName(parentId, candidate)) return candidate;
+		}
+	}
+
+	touch(item: GraphItem): void {
+		item.version++;
+		item.changeSeq = ++this.seq;
+	}
+
+	private touchParent(item: GraphItem): void {
+		const parent = item.parentId ? this.items.get(item.parentId) : undefined;
+		if (!parent) return;
+		parent.contentVersion++;
+		this.touch(parent);
+	}
+}
+
+export function validateName(name: unknown): asserts name is string {
+	if (typeof name !== 'string' || name.trim() === '' || name === '.' || name === '..') {
+		throw faults.invalidRequest('The name is empty or invalid.');
+	}
+	if (INVALID_NAME.test(name) || name.length > 400 || /[. ]$/.test(name) || /^ /.test(name)) {
+		throw faults.invalidRequest(`The name '${name}' contains invalid characters.`);
+	}
+}
+
+const MIME_TYPES: Record<string, string> = {
+	txt: 'text/plain',
+	pdf: 'application/pdf',
+	json: 'application/json',
+	csv: 'text/csv',
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	jpeg: 'image/jpeg',
+	xml: 'application/xml',
+	zip: 'application/zip',
+};
+
+export function guessMimeType(name: string): string {
+	const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+	return MIME_TYPES[ext] ?? 'application/octet-stream';
+}

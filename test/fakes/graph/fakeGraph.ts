@@ -1,0 +1,812 @@
+import type { ServerResponse } from 'http';
+import { pipeline } from 'stream/promises';
+import type { FakeAuth } from '../common/auth';
+import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server';
+import { ContentStore, readBlob, type Blob } from './content';
+import { decodeToken, deltaPage, encodeToken, type DeltaToken } from './delta';
+import { GraphDrive, guessMimeType, type ConflictBehavior, type DriveType, type GraphItem } from './drive';
+import { faults, graphError, GraphFault, throttleError } from './errors';
+import { applySelect, parseSelect, toDriveItem, type DriveAddress } from './serialize';
+import { FRAGMENT_UNIT, parseContentRange, UploadSessions, type UploadSession } from './uploads';
+
+export interface FakeGraphOptions {
+	/** Flavour of the signed-in user's drive (/me/drive). Default 'personal'. */
+	driveType?: DriveType;
+	/** Host in @odata.nextLink / deltaLink (always absolute https, as the SDK requires). */
+	publicHost?: string;
+}
+
+/** A user-side reference to an item: a path below the drive root ("a/b.txt") or an id. */
+export type ItemRef = string | { id: string };
+
+const READ_SCOPES = ['Files.Read', 'Files.ReadWrite', 'Files.Read.All', 'Files.ReadWrite.All'];
+const WRITE_SCOPES = ['Files.ReadWrite', 'Files.ReadWrite.All'];
+/** Graph's current simple-upload limit (api-brief §2.3). */
+export const SIMPLE_UPLOAD_LIMIT = 250 * 1024 * 1024;
+const DEFAULT_PAGE = 200;
+const MAX_PAGE = 1000;
+const DOWNLOAD_URL_LIFETIME_MS = 3600 * 1000;
+const CONFLICT_KEY = '@microsoft.graph.conflictBehavior';
+
+interface Target {
+	address: DriveAddress;
+	/** The addressed item when it exists. */
+	item?: GraphItem;
+	/** For path addressing: the item the path starts from, and the decoded segments. */
+	base: GraphItem;
+	segments: string[];
+	action?: 'children' | 'content' | 'createUploadSession' | 'delta';
+}
+
+/**
+ * Microsoft Graph (OneDrive driveItem API) on 127.0.0.1, faithful to research/api-brief.md §2: path and id
+ * addressing, paging with absolute https links, 302 downloads to pre-authenticated URLs, upload sessions,
+ * delta with 410 resync, Graph error envelopes and scopes. Personal and Business flavours differ where Graph does.
+ */
+export class FakeGraph extends FakeServer {
+	readonly name = 'graph';
+	readonly content = new ContentStore();
+	readonly drives = new Map<string, GraphDrive>();
+	/** The signed-in user's drive (/me/drive). */
+	readonly drive: GraphDrive;
+	readonly uploads = new UploadSessions(this.content);
+	publicHost: string;
+	/** Above this, a simple PUT answers 413 (tests lower it instead of sending 250 MB). */
+	simpleUploadLimit = SIMPLE_UPLOAD_LIMIT;
+	/** Graph-specific cut: the next fragments lose their connection after N bytes; whole 320 KiB units are kept. */
+	private readonly fragmentCuts: number[] = [];
+
+	constructor(auth?: FakeAuth, options: FakeGraphOptions = {}) {
+		super(auth);
+		this.drive = this.addDrive(options.driveType ?? 'personal');
+		this.publicHost = options.publicHost ?? 'https://graph.microsoft.com';
+	}
+
+	addDrive(driveType: DriveType): GraphDrive {
+		const drive = new GraphDrive(driveType);
+		this.drives.set(drive.id, drive);
+		return drive;
+	}
+
+	override async stop(): Promise<void> {
+		await super.stop();
+		this.content.dispose();
+	}
+
+	// ---------------------------------------------------------------- auth
+
+	protected override authError(reason: 'missing' | 'invalid' | 'expired'): ErrorShape {
+		const message =
+			reason === 'missing'
+				? 'Access token is empty.'
+				: reason === 'expired'
+					? 'Access token has expired or is not yet valid.'
+					: 'CompactToken parsing failed with error code: 80049217';
+		return graphError(401, 'InvalidAuthenticationToken', message, {
+			headers: {
+				'www-authenticate':
+					'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+			},
+		});
+	}
+
+	/** Upload-session and download URLs are pre-authenticated. */
+	protected override requiresAuth(req: FakeRequest): boolean {
+		return !req.path.startsWith('/_upload/') && !req.path.startsWith('/_download/');
+	}
+
+	protected override requiredScopes(req: FakeRequest): string[] {
+		return req.method === 'GET' || req.method === 'HEAD' ? READ_SCOPES : WRITE_SCOPES;
+	}
+
+	protected override scopeError(): ErrorShape {
+		return graphError(403, 'accessDenied', 'Access denied. You do not have permission to perform this action or access this resource.');
+	}
+
+	// ---------------------------------------------------------------- routing
+
+	protected async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
+		try {
+			if (req.path.startsWith('/_upload/')) return await this.handleFragment(req, res);
+			if (req.path.startsWith('/_download/')) return await this.handleDownload(req, res);
+			if (req.path.startsWith('/v1.0/')) return await this.handleApi(req, res);
+			throw faults.invalidRequest(`Invalid version or resource: ${req.path}`);
+		} catch (error) {
+			if (!(error instanceof GraphFault)) throw error;
+			if (!res.headersSent) {
+				await drain(req);
+				this.sendError(res, error.shape);
+			}
+		}
+	}
+
+	private async handleApi(req: FakeRequest, res: ServerResponse): Promise<void> {
+		const target = this.parseTarget(req.path.slice('/v1.0'.length));
+		if (!target) {
+			const drive = this.parseDriveOnly(req.path.slice('/v1.0'.length));
+			if (!drive || req.method !== 'GET') throw faults.invalidRequest(`Resource not found for the segment in ${req.path}.`);
+			this.allowQuery(req, ['$select']);
+			return this.sendJson(res, 200, this.driveResource(drive));
+		}
+		const key = `${req.method} ${target.action ?? ''}`;
+		switch (key) {
+			case 'GET ':
+				return this.getItem(req, res, target);
+			case 'PATCH ':
+				return this.patchItem(req, res, target);
+			case 'DELETE ':
+				return this.deleteItem(req, res, target);
+			case 'GET children':
+				return this.listChildren(req, res, target);
+			case 'POST children':
+				return this.createFolder(req, res, target);
+			case 'GET content':
+				return this.redirectToContent(req, res, target);
+			case 'PUT content':
+				return this.simpleUpload(req, res, target);
+			case 'POST createUploadSession':
+				return this.createSession(req, res, target);
+			case 'GET delta':
+				return this.delta(req, res, target);
+		}
+		throw faults.methodNotAllowed();
+	}
+
+	private parseDriveOnly(path: string): DriveAddress | undefined {
+		if (path === '/me/drive') return { drive: this.drive, prefix: '/me/drive' };
+		const match = /^\/drives\/([^/]+)$/.exec(path);
+		if (!match) return undefined;
+		return this.driveById(decode(match[1]));
+	}
+
+	private driveById(id: string): DriveAddress {
+		const drive = this.drives.get(id);
+		if (!drive) throw faults.notFound(`Drive '${id}' not found.`);
+		return { drive, prefix: `/drives/${id}` };
+	}
+
+	private parseTarget(path: string): Target | undefined {
+		let address: DriveAddress;
+		let tail: string;
+		const me = /^\/me\/drive(\/.*)$/.exec(path);
+		const byId = /^\/drives\/([^/]+)(\/.*)$/.exec(path);
+		if (me) {
+			address = { drive: this.drive, prefix: '/me/drive' };
+			tail = me[1];
+		} else if (byId) {
+			address = this.driveById(decode(byId[1]));
+			tail = byId[2];
+		} else {
+			return undefined;
+		}
+		const match = /^\/(?:root|items\/([^/:]+))(?::([^:]*)(:)?)?(?:\/(children|content|createUploadSession|delta))?$/.exec(tail);
+		if (!match) return undefined;
+		const { drive } = address;
+		const base = match[1] ? drive.require(decode(match[1])) : drive.root;
+		const segments = (match[2] ?? '')
+			.split('/')
+			.filter(Boolean)
+			.map((segment) => decode(segment));
+		const item = segments.length ? drive.resolvePath(base.id, segments) : base;
+		return { address, item, base, segments, action: match[4] as Target['action'] };
+	}
+
+	private allowQuery(req: FakeRequest, allowed: string[]): void {
+		for (const key of req.url.searchParams.keys()) {
+			if (!allowed.includes(key)) {
+				throw faults.invalidRequest(`The query parameter '${key}' is not supported.`);
+			}
+		}
+	}
+
+	private found(target: Target): GraphItem {
+		if (!target.item) throw faults.notFound('Item not found');
+		return target.item;
+	}
+
+	private itemJson(address: DriveAddress, item: GraphItem): Record<string, unknown> {
+		return toDriveItem(address, item, { downloadUrl: (file) => this.downloadUrl(file) });
+	}
+
+	// ---------------------------------------------------------------- items
+
+	private getItem(req: FakeRequest, res: ServerResponse, target: Target): void {
+		this.allowQuery(req, ['$select']);
+		const select = parseSelect(req.url.searchParams.get('$select'));
+		this.sendJson(res, 200, applySelect(this.itemJson(target.address, this.found(target)), select));
+	}
+
+	private async patchItem(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, []);
+		const item = this.found(target);
+		const body = await this.readJson(req, ['name', 'parentReference', CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		this.checkIfMatch(req, item);
+		const behavior = conflictBehavior(body[CONFLICT_KEY], 'fail');
+		let parentId: string | undefined;
+		if (body.parentReference !== undefined) {
+			const reference = body.parentReference as Record<string, unknown>;
+			if (typeof reference !== 'object' || reference === null) throw faults.invalidRequest('parentReference must be an object.');
+			if (typeof reference.id === 'string') parentId = reference.id;
+			else if (typeof reference.path === 'string') {
+				const path = reference.path.replace(/^\/drive\/root:|^\/drives\/[^/]+\/root:/, '');
+				const parent = target.address.drive.resolvePath(target.address.drive.rootId, path.split('/').filter(Boolean));
+				if (!parent) throw faults.notFound('The destination folder does not exist.');
+				parentId = parent.id;
+			} else throw faults.invalidRequest('parentReference needs an id or a path.');
+		}
+		if (body.name !== undefined && typeof body.name !== 'string') throw faults.invalidRequest('name must be a string.');
+		const updated = target.address.drive.update(item.id, { name: body.name as string | undefined, parentId }, behavior);
+		this.sendJson(res, 200, this.itemJson(target.address, updated));
+	}
+
+	private async deleteItem(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, []);
+		const item = this.found(target);
+		this.checkIfMatch(req, item);
+		await drain(req);
+		target.address.drive.remove(item.id);
+		this.sendJson(res, 204, undefined);
+	}
+
+	private checkIfMatch(req: FakeRequest, item: GraphItem): void {
+		const expected = req.headers['if-match'];
+		if (!expected || expected === '*') return;
+		const etag = `"{${item.id}},${item.version}"`;
+		const ctag = `"c:{${item.id}},${item.contentVersion}"`;
+		if (expected !== etag && expected !== ctag) throw faults.preconditionFailed();
+	}
+
+	private listChildren(req: FakeRequest, res: ServerResponse, target: Target): void {
+		this.allowQuery(req, ['$top', '$select', '$skiptoken']);
+		const folder = this.found(target);
+		const select = parseSelect(req.url.searchParams.get('$select'));
+		const top = parseTop(req.url.searchParams.get('$top'));
+		const skip = req.url.searchParams.get('$skiptoken');
+		let after: string | undefined;
+		if (skip !== null) {
+			after = Buffer.from(skip, 'base64url').toString('utf8');
+			if (!after) throw faults.invalidRequest('Invalid $skiptoken.');
+		}
+		const all = folder.isFolder ? target.address.drive.children(folder.id) : [];
+		const rest = after === undefined ? all : all.filter((child) => child.name.toLowerCase().localeCompare(after!) > 0);
+		const page = rest.slice(0, top);
+		const body: Record<string, unknown> = {
+			'@odata.context': `${this.publicHost}/v1.0/$metadata#drives('${target.address.drive.id}')/items('${folder.id}')/children`,
+			value: page.map((child) => applySelect(this.itemJson(target.address, child), select)),
+		};
+		if (rest.length > page.length) {
+			const params = new URLSearchParams();
+			if (req.url.searchParams.has('$top')) params.set('$top', String(top));
+			const query = [...params].map(([k, v]) => `${k}=${v}`);
+			if (select) query.push(`$select=${select.map(encodeURIComponent).join(',')}`);
+			query.push(`$skiptoken=${Buffer.from(page[page.length - 1].name.toLowerCase()).toString('base64url')}`);
+			body['@odata.nextLink'] =
+				`${this.publicHost}/v1.0${target.address.prefix}/items/${encodeURIComponent(folder.id)}/children?${query.join('&')}`;
+		}
+		this.sendJson(res, 200, body);
+	}
+
+	private async createFolder(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, []);
+		const parent = this.found(target);
+		const body = await this.readJson(req, ['name', 'folder', CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		if (typeof body.folder !== 'object' || body.folder === null) {
+			throw faults.invalidRequest('Creating an item under children needs the folder facet.');
+		}
+		const behavior = conflictBehavior(body[CONFLICT_KEY], 'fail');
+		const created = target.address.drive.createFolder(parent.id, body.name as string, behavior);
+		this.sendJson(res, 201, this.itemJson(target.address, created));
+	}
+
+	// ---------------------------------------------------------------- content
+
+	private redirectToContent(req: FakeRequest, res: ServerResponse, target: Target): void {
+		this.allowQuery(req, []);
+		const item = this.found(target);
+		if (item.isFolder) throw faults.invalidRequest('Cannot download a folder.');
+		const known = req.headers['if-none-match'];
+		if (known && (known === `"{${item.id}},${item.version}"` || known === `"c:{${item.id}},${item.contentVersion}"`)) {
+			res.writeHead(304);
+			res.end();
+			return;
+		}
+		res.writeHead(302, { location: this.downloadUrl(item), 'content-length': '0' });
+		res.end();
+	}
+
+	downloadUrl(item: GraphItem): string {
+		const expires = Date.now() + DOWNLOAD_URL_LIFETIME_MS;
+		return `${this.baseUrl}/_download/${item.blob!.id}?expires=${expires}`;
+	}
+
+	private async handleDownload(req: FakeRequest, res: ServerResponse): Promise<void> {
+		if (req.method !== 'GET' && req.method !== 'HEAD') throw faults.methodNotAllowed();
+		const blob = this.content.get(decode(req.path.slice('/_download/'.length)));
+		const expires = Number(req.url.searchParams.get('expires'));
+		if (!blob) throw faults.notFound();
+		if (!(expires > Date.now())) {
+			throw new GraphFault(graphError(401, 'unauthenticated', 'The pre-authenticated download URL has expired.'));
+		}
+		const range = parseRange(req.headers.range, blob.size);
+		if (range === 'unsatisfiable') {
+			res.writeHead(416, { 'content-range': `bytes */${blob.size}`, 'content-length': '0' });
+			res.end();
+			return;
+		}
+		const [start, end] = range ?? [0, blob.size - 1];
+		const headers: Record<string, string> = {
+			'content-type': 'application/octet-stream',
+			'content-length': String(Math.max(0, end - start + 1)),
+			'accept-ranges': 'bytes',
+		};
+		if (range) headers['content-range'] = `bytes ${start}-${end}/${blob.size}`;
+		res.writeHead(range ? 206 : 200, headers);
+		if (req.method === 'HEAD' || blob.size === 0) {
+			res.end();
+			return;
+		}
+		await pipeline(blob.read(start, end), res).catch(() => res.destroy());
+	}
+
+	private async simpleUpload(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, [CONFLICT_KEY]);
+		const behavior = conflictBehavior(req.url.searchParams.get(CONFLICT_KEY) ?? undefined, 'replace');
+		const declared = Number(req.headers['content-length'] ?? NaN);
+		if (declared > this.simpleUploadLimit) throw faults.tooLarge();
+		const { drive } = target.address;
+		// Check the destination before reading the bytes, so a bad request does not cost a body.
+		if (target.item?.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
+		if (!target.item && target.segments.length === 0) throw faults.notFound();
+		const blob = await this.content.fromStream(limited(req, this.simpleUploadLimit));
+		const replacing = target.item && (target.segments.length === 0 || behavior === 'replace') ? target.item : undefined;
+		if (blob.size - (replacing?.blob?.size ?? 0) > drive.remainingBytes()) throw faults.quota();
+		if (replacing) {
+			const item = drive.replaceContent(replacing.id, blob);
+			return this.sendJson(res, 200, this.itemJson(target.address, item));
+		}
+		const parent = drive.ensureFolders(target.base.id, target.segments.slice(0, -1));
+		const name = target.segments[target.segments.length - 1];
+		const { item, created } = drive.putFile(parent.id, name, blob, behavior, guessMimeType(name));
+		this.sendJson(res, created ? 201 : 200, this.itemJson(target.address, item));
+	}
+
+	// ---------------------------------------------------------------- upload sessions
+
+	private async createSession(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, []);
+		const body = await this.readJson(req, ['item', 'deferCommit']);
+		const itemProps = (body.item ?? {}) as Record<string, unknown>;
+		if (typeof itemProps !== 'object' || itemProps === null) throw faults.invalidRequest('item must be an object.');
+		for (const key of Object.keys(itemProps)) {
+			if (![CONFLICT_KEY, 'name', 'fileSize', 'description', 'fileSystemInfo', '@odata.type'].includes(key)) {
+				throw faults.invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveItemUploadableProperties'.`);
+			}
+		}
+		const behavior = conflictBehavior(itemProps[CONFLICT_KEY], 'fail');
+		const { drive } = target.address;
+		if (typeof itemProps.fileSize === 'number' && itemProps.fileSize > drive.remainingBytes()) throw faults.quota();
+		let session: UploadSession;
+		const common = { drive, prefix: target.address.prefix, behavior, deferCommit: body.deferCommit === true };
+		if (target.segments.length === 0) {
+			const item = this.found(target);
+			if (item.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
+			session = this.uploads.create({ ...common, target: { kind: 'replace', itemId: item.id } });
+		} else if (target.item && behavior === 'replace') {
+			if (target.item.isFolder) throw faults.nameAlreadyExists(target.item.name);
+			session = this.uploads.create({ ...common, target: { kind: 'replace', itemId: target.item.id } });
+		} else {
+			const parent = drive.ensureFolders(target.base.id, target.segments.slice(0, -1));
+			const name = target.segments[target.segments.length - 1];
+			session = this.uploads.create({ ...common, target: { kind: 'new', parentId: parent.id, name } });
+		}
+		this.sendJson(res, 200, {
+			'@odata.context': `${this.publicHost}/v1.0/$metadata#microsoft.graph.uploadSession`,
+			uploadUrl: `${this.baseUrl}/_upload/${session.id}`,
+			...this.uploads.status(session),
+		});
+	}
+
+	private async handleFragment(req: FakeRequest, res: ServerResponse): Promise<void> {
+		const session = this.uploads.get(decode(req.path.slice('/_upload/'.length)));
+		switch (req.method) {
+			case 'GET':
+				return this.sendJson(res, 200, this.uploads.status(session));
+			case 'DELETE':
+				await drain(req);
+				this.uploads.drop(session);
+				return this.sendJson(res, 204, undefined);
+			case 'POST':
+				await drain(req);
+				if (session.total === undefined || session.received !== session.total) {
+					throw faults.invalidRequest('The upload session is not complete.');
+				}
+				return this.commit(session, res);
+			case 'PUT':
+				break;
+			default:
+				throw faults.methodNotAllowed();
+		}
+		const header = parseContentRange(req.headers['content-range'], req.headers['content-length']);
+		this.uploads.checkFragment(session, header);
+		const complete = await this.receiveFragment(req, session, header.length);
+		if (!complete) return; // the connection is gone; whole units already kept
+		if (session.received < session.total!) {
+			return this.sendJson(res, 202, this.uploads.status(session));
+		}
+		if (session.deferCommit) return this.sendJson(res, 202, this.uploads.status(session));
+		return this.commit(session, res);
+	}
+
+	/**
+	 * Reads one fragment into the session. Whole 320 KiB units are kept as they arrive, so a cut mid-fragment
+	 * leaves the session at the last whole unit; the unaligned tail is kept only once the fragment is complete.
+	 */
+	private async receiveFragment(req: FakeRequest, session: UploadSession, length: number): Promise<boolean> {
+		const cutAfter = this.fragmentCuts.shift();
+		let pending: Buffer[] = [];
+		let pendingBytes = 0;
+		let read = 0;
+		const keepUnits = () => {
+			if (pendingBytes < FRAGMENT_UNIT) return;
+			const all = Buffer.concat(pending);
+			const whole = all.length - (all.length % FRAGMENT_UNIT);
+			session.writer.append(all.subarray(0, whole));
+			session.received += whole;
+			pending = whole < all.length ? [all.subarray(whole)] : [];
+			pendingBytes = all.length - whole;
+		};
+		try {
+			for await (const raw of req.raw) {
+				let chunk = raw as Buffer;
+				if (read + chunk.length > length) throw faults.invalidRequest('The fragment is longer than its Content-Range.');
+				const cutting = cutAfter !== undefined && read + chunk.length >= cutAfter;
+				if (cutting) chunk = chunk.subarray(0, cutAfter! - read);
+				pending.push(chunk);
+				pendingBytes += chunk.length;
+				read += chunk.length;
+				keepUnits();
+				if (cutting) {
+					req.raw.socket.destroy();
+					return false;
+				}
+			}
+		} catch (error) {
+			if (error instanceof GraphFault) throw error;
+			return false; // client went away: keep what is whole
+		}
+		if (read !== length) return false;
+		for (const part of pending) session.writer.append(part);
+		session.received += pendingBytes;
+		return true;
+	}
+
+	private commit(session: UploadSession, res: ServerResponse): void {
+		const { drive } = session;
+		const address: DriveAddress = { drive, prefix: session.prefix };
+		const blob = session.writer.finish();
+		this.uploads.drop(session, true);
+		const replacedSize = session.target.kind === 'replace' ? (drive.get(session.target.itemId)?.blob?.size ?? 0) : 0;
+		if (blob.size - replacedSize > drive.remainingBytes()) throw faults.quota();
+		if (session.target.kind === 'replace') {
+			const item = drive.replaceContent(session.target.itemId, blob);
+			return this.sendJson(res, 200, this.itemJson(address, item));
+		}
+		const { item, created } = drive.putFile(session.target.parentId, session.target.name, blob, session.behavior);
+		this.sendJson(res, created ? 201 : 200, this.itemJson(address, item));
+	}
+
+	// ---------------------------------------------------------------- delta
+
+	private delta(req: FakeRequest, res: ServerResponse, target: Target): void {
+		this.allowQuery(req, ['token', '$top', '$select']);
+		const folder = this.found(target);
+		const { drive, prefix } = target.address;
+		if (!folder.isFolder) throw faults.invalidRequest('Delta is only supported on folders.');
+		if (drive.driveType === 'business' && folder.id !== drive.rootId) {
+			throw faults.invalidRequest('Delta is only supported on the root folder of a OneDrive for Business drive.');
+		}
+		const select = parseSelect(req.url.searchParams.get('$select'));
+		const top = parseTop(req.url.searchParams.get('$top'));
+		const scopePath = folder.id === drive.rootId ? 'root' : `items/${encodeURIComponent(folder.id)}`;
+		const link = (token: DeltaToken) => {
+			const query = [`token=${encodeToken(token)}`];
+			if (req.url.searchParams.has('$top')) query.push(`$top=${top}`);
+			if (select) query.push(`$select=${select.map(encodeURIComponent).join(',')}`);
+			return `${this.publicHost}/v1.0${prefix}/${scopePath}/delta?${query.join('&')}`;
+		};
+		const tokenText = req.url.searchParams.get('token');
+		const context = `${this.publicHost}/v1.0/$metadata#Collection(driveItem)`;
+		if (tokenText === 'latest') {
+			return this.sendJson(res, 200, {
+				'@odata.context': context,
+				value: [],
+				'@odata.deltaLink': link({ epoch: drive.epoch, since: drive.seq, scope: folder.id }),
+			});
+		}
+		let token: DeltaToken = { epoch: drive.epoch, since: 0, scope: folder.id };
+		if (tokenText !== null) {
+			const decoded = decodeToken(tokenText);
+			if (!decoded || decoded.scope !== folder.id) throw faults.invalidRequest('Invalid delta token.');
+			if (decoded.epoch !== drive.epoch) {
+				throw faults.resyncRequired(`${this.publicHost}/v1.0${prefix}/${scopePath}/delta`);
+			}
+			token = decoded;
+		}
+		const page = deltaPage(drive, token, top);
+		const body: Record<string, unknown> = {
+			'@odata.context': context,
+			value: page.entries.map(({ item, asDeleted }) =>
+				applySelect(toDriveItem(target.address, item, { inDelta: true, asDeleted }), select),
+			),
+		};
+		if (page.next) body['@odata.nextLink'] = link(page.next);
+		else body['@odata.deltaLink'] = link(page.deltaLink!);
+		this.sendJson(res, 200, body);
+	}
+
+	private driveResource(address: DriveAddress): Record<string, unknown> {
+		const { drive } = address;
+		const used = drive.usedBytes();
+		return {
+			id: drive.id,
+			driveType: drive.driveType,
+			owner: { user: { displayName: 'Fake User' } },
+			quota: {
+				total: drive.quotaTotal,
+				used,
+				remaining: drive.remainingBytes(),
+				deleted: 0,
+				state: used >= drive.quotaTotal ? 'exceeded' : 'normal',
+			},
+		};
+	}
+
+	// ---------------------------------------------------------------- request helpers
+
+	private async readJson(req: FakeRequest, allowedKeys: string[]): Promise<Record<string, unknown>> {
+		const text = (await this.readBody(req, 1024 * 1024)).toString('utf8');
+		if (!text.trim()) return {};
+		let body: unknown;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			throw faults.invalidRequest('The request body is not valid JSON.');
+		}
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+			throw faults.invalidRequest('The request body must be a JSON object.');
+		}
+		for (const key of Object.keys(body)) {
+			if (!allowedKeys.includes(key) && !key.startsWith('@odata.')) {
+				throw faults.invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveItem'.`);
+			}
+		}
+		return body as Record<string, unknown>;
+	}
+
+	// ---------------------------------------------------------------- control: act as the user
+
+	private resolveRef(ref: ItemRef, drive = this.drive): GraphItem | undefined {
+		if (typeof ref !== 'string') return drive.get(ref.id);
+		return drive.resolvePath(drive.rootId, ref.split('/').filter(Boolean));
+	}
+
+	private requireRef(ref: ItemRef, drive = this.drive): GraphItem {
+		const item = this.resolveRef(ref, drive);
+		if (!item) throw new Error(`fake graph: no item at ${typeof ref === 'string' ? ref : ref.id}`);
+		return item;
+	}
+
+	/** The user uploads (or overwrites) a file at a path below the drive root; folders are created. Returns its id. */
+	async userCreateFile(
+		path: string,
+		content: Buffer | AsyncIterable<Buffer>,
+		options: { modifiedAt?: string; drive?: GraphDrive } = {},
+	): Promise<string> {
+		const drive = options.drive ?? this.drive;
+		const segments = path.split('/').filter(Boolean);
+		const blob = Buffer.isBuffer(content) ? this.content.fromBuffer(content) : await this.content.fromStream(content);
+		const parent = drive.ensureFolders(drive.rootId, segments.slice(0, -1));
+		const { item } = drive.putFile(parent.id, segments[segments.length - 1], blob, 'replace');
+		if (options.modifiedAt) item.modifiedAt = options.modifiedAt;
+		return item.id;
+	}
+
+	userCreateFolder(path: string, drive = this.drive): string {
+		return drive.ensureFolders(drive.rootId, path.split('/').filter(Boolean)).id;
+	}
+
+	userEditFile(ref: ItemRef, content: Buffer, drive = this.drive): void {
+		drive.replaceContent(this.requireRef(ref, drive).id, this.content.fromBuffer(content));
+	}
+
+	userRename(ref: ItemRef, name: string, drive = this.drive): void {
+		drive.update(this.requireRef(ref, drive).id, { name });
+	}
+
+	userMove(ref: ItemRef, newParent: ItemRef, drive = this.drive): void {
+		drive.update(this.requireRef(ref, drive).id, { parentId: this.requireRef(newParent, drive).id });
+	}
+
+	userDelete(ref: ItemRef, drive = this.drive): void {
+		drive.remove(this.requireRef(ref, drive).id);
+	}
+
+	item(ref: ItemRef, drive = this.drive): GraphItem | undefined {
+		return this.resolveRef(ref, drive);
+	}
+
+	async readFile(ref: ItemRef, drive = this.drive): Promise<Buffer | undefined> {
+		const item = this.resolveRef(ref, drive);
+		return item?.blob ? readBlob(item.blob) : undefined;
+	}
+
+	blobOf(ref: ItemRef, drive = this.drive): Blob | undefined {
+		return this.resolveRef(ref, drive)?.blob;
+	}
+
+	setQuota(quota: { total?: number; used?: number }, drive = this.drive): void {
+		if (quota.total !== undefined) drive.quotaTotal = quota.total;
+		if (quota.used !== undefined) drive.quotaExtraUsed = Math.max(0, quota.used - (drive.usedBytes() - drive.quotaExtraUsed));
+	}
+
+	/** Every delta token handed out so far answers 410 resyncRequired. */
+	invalidateDeltaTokens(drive = this.drive): void {
+		drive.epoch++;
+	}
+
+	/** The next upload fragment loses its connection after `afterBytes` bytes. */
+	cutNextUploadFragment(afterBytes: number): void {
+		this.fragmentCuts.push(afterBytes);
+	}
+
+	expireUploadSessions(): void {
+		this.uploads.expireAll();
+	}
+
+	/** The next `count` requests (API, uploads, downloads) are throttled with Retry-After. */
+	throttle(count: number, retryAfterSeconds: number, status: 429 | 503 = 429): void {
+		const shape = throttleError(retryAfterSeconds, status);
+		this.inject({
+			path: /^\/(v1\.0|_upload|_download)\//,
+			times: count,
+			action: { type: 'respond', status: shape.status, headers: shape.headers, body: shape.body },
+		});
+	}
+
+	dumpTree(drive = this.drive): TreeNode {
+		const walk = (item: GraphItem): TreeNode => ({
+			id: item.id,
+			name: item.parentId ? item.name : 'root',
+			...(item.isFolder
+				? { children: drive.children(item.id).map(walk) }
+				: { size: item.blob!.size, quickXorHash: item.blob!.quickXorHash }),
+		});
+		return walk(drive.root);
+	}
+
+	protected override async control(action: string, body: any, res: ServerResponse): Promise<boolean> {
+		const drive = body.drive ? this.drives.get(body.drive) : this.drive;
+		if (!drive) {
+			this.sendJson(res, 404, { error: `unknown drive ${body.drive}` });
+			return true;
+		}
+		const ref: ItemRef = body.id ? { id: body.id } : body.path;
+		const ok = (extra: Record<string, unknown> = {}) => this.sendJson(res, 200, { ok: true, ...extra });
+		try {
+			switch (action) {
+				case 'seed':
+					for (const entry of Array.isArray(body.items) ? body.items : []) {
+						if (entry.folder) this.userCreateFolder(entry.path, drive);
+						else await this.userCreateFile(entry.path, controlContent(entry), { drive, modifiedAt: entry.modifiedAt });
+					}
+					return (ok(), true);
+				case 'create-file':
+					return (ok({ id: await this.userCreateFile(body.path, controlContent(body), { drive, modifiedAt: body.modifiedAt }) }), true);
+				case 'create-folder':
+					return (ok({ id: this.userCreateFolder(body.path, drive) }), true);
+				case 'edit-file':
+					return (this.userEditFile(ref, controlContent(body), drive), ok(), true);
+				case 'rename':
+					return (this.userRename(ref, body.name, drive), ok(), true);
+				case 'move':
+					return (this.userMove(ref, body.parentId ? { id: body.parentId } : body.parentPath, drive), ok(), true);
+				case 'delete':
+					return (this.userDelete(ref, drive), ok(), true);
+				case 'quota':
+					return (this.setQuota(body, drive), ok(this.driveResource({ drive, prefix: '/me/drive' })), true);
+				case 'invalidate-delta':
+					return (this.invalidateDeltaTokens(drive), ok(), true);
+				case 'tree':
+					return (this.sendJson(res, 200, this.dumpTree(drive)), true);
+				case 'add-drive': {
+					const added = this.addDrive(body.driveType === 'business' ? 'business' : 'personal');
+					return (ok({ id: added.id }), true);
+				}
+				case 'cut-upload':
+					return (this.cutNextUploadFragment(Number(body.afterBytes)), ok(), true);
+				case 'expire-upload-sessions':
+					return (this.expireUploadSessions(), ok(), true);
+				case 'throttle':
+					return (this.throttle(Number(body.count ?? 1), Number(body.retryAfter ?? 1), body.status === 503 ? 503 : 429), ok(), true);
+			}
+		} catch (error) {
+			const shape = error instanceof GraphFault ? error.shape : { status: 400, body: { error: (error as Error).message } };
+			this.sendJson(res, shape.status, shape.body);
+			return true;
+		}
+		return false;
+	}
+}
+
+export interface TreeNode {
+	id: string;
+	name: string;
+	size?: number;
+	quickXorHash?: string;
+	children?: TreeNode[];
+}
+
+function controlContent(body: { content?: string; text?: string }): Buffer {
+	if (typeof body.content === 'string') return Buffer.from(body.content, 'base64');
+	return Buffer.from(body.text ?? '', 'utf8');
+}
+
+function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
+	if (value === undefined || value === null) return fallback;
+	if (value === 'fail' || value === 'replace' || value === 'rename') return value;
+	throw faults.invalidRequest(`Invalid value '${String(value)}' for @microsoft.graph.conflictBehavior.`);
+}
+
+function parseTop(value: string | null): number {
+	if (value === null) return DEFAULT_PAGE;
+	const top = Number(value);
+	if (!/^\d+$/.test(value) || top < 1 || top > MAX_PAGE) throw faults.invalidRequest(`Invalid $top value '${value}'.`);
+	return top;
+}
+
+/** "bytes=a-b", "bytes=a-", "bytes=-n"; undefined when absent, 'unsatisfiable' when out of range. */
+function parseRange(header: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
+	if (!header) return undefined;
+	const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+	if (!match || (match[1] === '' && match[2] === '')) return undefined;
+	let start: number;
+	let end: number;
+	if (match[1] === '') {
+		start = Math.max(0, size - Number(match[2]));
+		end = size - 1;
+	} else {
+		start = Number(match[1]);
+		end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+	}
+	if (start >= size || start > end) return 'unsatisfiable';
+	return [start, end];
+}
+
+function decode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		throw faults.invalidRequest('The path contains malformed percent-encoding.');
+	}
+}
+
+async function drain(req: FakeRequest): Promise<void> {
+	if (req.raw.readableEnded) return;
+	try {
+		for await (const _chunk of req.raw) {
+			// discard
+		}
+	} catch {
+		// the client went away
+	}
+}
+
+/** The request body, failing with 413 once it passes `limit` bytes. */
+async function* limited(req: FakeRequest, limit: number): AsyncIterable<Buffer> {
+	let total = 0;
+	for await (const chunk of req.raw) {
+		total += (chunk as Buffer).length;
+		if (total > limit) throw faults.tooLarge();
+		yield chunk as Buffer;
+	}
+}

@@ -1,0 +1,121 @@
+import type { GraphDrive, GraphItem } from './drive';
+import { faults } from './errors';
+
+/** How the request addressed the drive: decides parentReference.path ("/drive/root:" vs "/drives/{id}/root:"). */
+export interface DriveAddress {
+	drive: GraphDrive;
+	/** "/me/drive" or "/drives/{id}" (decoded). */
+	prefix: string;
+}
+
+export interface SerializeOptions {
+	/** Delta results never carry parentReference.path, and deleted items lose some fields. */
+	inDelta?: boolean;
+	/** Report the item as deleted (a tombstone, or a move out of a folder-scoped delta). */
+	asDeleted?: boolean;
+	/** Pre-authenticated download URL for files (the fake's own origin). */
+	downloadUrl?: (item: GraphItem) => string;
+}
+
+export const SELECTABLE = new Set([
+	'id',
+	'name',
+	'eTag',
+	'cTag',
+	'size',
+	'createdDateTime',
+	'lastModifiedDateTime',
+	'parentReference',
+	'file',
+	'folder',
+	'root',
+	'deleted',
+	'fileSystemInfo',
+	'webUrl',
+	'createdBy',
+	'lastModifiedBy',
+	'description',
+	'@microsoft.graph.downloadUrl',
+]);
+
+export function parseSelect(value: string | null): string[] | undefined {
+	if (value === null) return undefined;
+	const fields = value
+		.split(',')
+		.map((field) => field.trim())
+		.filter(Boolean);
+	for (const field of fields) {
+		if (!SELECTABLE.has(field)) {
+			throw faults.invalidRequest(`Could not find a property named '${field}' on type 'microsoft.graph.driveItem'.`);
+		}
+	}
+	return fields;
+}
+
+export function webUrl(drive: GraphDrive, item: GraphItem): string {
+	if (drive.driveType === 'personal') {
+		return `https://onedrive.live.com/?cid=${drive.id}&id=${encodeURIComponent(item.id)}`;
+	}
+	const path = drive
+		.pathOf(item)
+		.split('/')
+		.map((segment) => encodeURIComponent(segment))
+		.join('/');
+	return `https://contoso-my.sharepoint.com/personal/user_contoso_com/Documents${path}`;
+}
+
+function rootPathPrefix(address: DriveAddress): string {
+	return address.prefix === '/me/drive' ? '/drive/root:' : `${address.prefix}/root:`;
+}
+
+export function toDriveItem(address: DriveAddress, item: GraphItem, options: SerializeOptions = {}): Record<string, unknown> {
+	const { drive } = address;
+	const business = drive.driveType === 'business';
+	const deleted = options.asDeleted || item.deleted;
+	const json: Record<string, unknown> = {};
+	if (!item.isFolder && !deleted && options.downloadUrl) {
+		json['@microsoft.graph.downloadUrl'] = options.downloadUrl(item);
+	}
+	json.createdDateTime = item.createdAt;
+	json.eTag = `"{${item.id}},${item.version}"`;
+	json.id = item.id;
+	json.lastModifiedDateTime = item.modifiedAt;
+	// Deleted items in Business deltas carry no name.
+	if (!(deleted && business)) json.name = item.parentId ? item.name : 'root';
+	json.webUrl = webUrl(drive, item);
+	// Business omits cTag on folders; both omit it on deleted items.
+	if (!deleted && !(business && item.isFolder)) json.cTag = `"c:{${item.id}},${item.contentVersion}"`;
+	// Personal deleted items carry no size.
+	if (!(deleted && !business)) json.size = deleted ? 0 : drive.folderSize(item);
+	json.createdBy = { user: { displayName: 'Fake User' } };
+	json.lastModifiedBy = { user: { displayName: 'Fake User' } };
+	if (item.parentId) {
+		const parent = drive.items.get(item.parentId)!;
+		const reference: Record<string, unknown> = { driveType: drive.driveType, driveId: drive.id, id: parent.id };
+		if (!options.inDelta) {
+			reference.name = parent.parentId ? parent.name : 'root';
+			reference.path = rootPathPrefix(address) + drive.pathOf(parent);
+		}
+		json.parentReference = reference;
+	} else {
+		json.parentReference = { driveType: drive.driveType, driveId: drive.id };
+	}
+	json.fileSystemInfo = { createdDateTime: item.createdAt, lastModifiedDateTime: item.modifiedAt };
+	if (item.isFolder) {
+		json.folder = { childCount: deleted ? 0 : drive.children(item.id).length };
+	} else if (!deleted || !business) {
+		const hashes: Record<string, string> = { quickXorHash: item.blob!.quickXorHash };
+		if (!business) hashes.sha1Hash = item.blob!.sha1Hash;
+		json.file = { mimeType: item.mimeType ?? 'application/octet-stream', hashes };
+	}
+	if (!item.parentId) json.root = {};
+	if (deleted) json.deleted = { state: 'deleted' };
+	return json;
+}
+
+export function applySelect(json: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+	if (!select) return json;
+	const result: Record<string, unknown> = {};
+	for (const field of select) if (field in json) result[field] = json[field];
+	return result;
+}
