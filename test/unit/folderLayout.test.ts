@@ -1,0 +1,87 @@
+import { DateTime } from 'luxon';
+import {
+	folderPathFor,
+	LayoutError,
+	parseDocumentDate,
+	safeFileName,
+	safeFolderPath,
+	splitTemplate,
+} from '../../nodes/shared/sync/folderLayout';
+import type { StorageKind } from '../../nodes/shared/storage/types';
+
+const zone = 'Europe/Paris';
+const kinds: StorageKind[] = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
+
+describe('folder layouts', () => {
+	const date = parseDocumentDate('2026-09-30T23:30:00Z', zone);
+
+	it('flat puts everything in the root', () => {
+		expect(folderPathFor('flat', { recordKey: 'k' }, 'oneDrive')).toBe('');
+	});
+
+	it('one folder per record: the dossier name, or the record key', () => {
+		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: 'Dupont SARL' }, 'dropbox')).toBe('Dupont SARL');
+		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: ' ' }, 'dropbox')).toBe('D-17');
+	});
+
+	it('company then year, in the workflow time zone', () => {
+		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme BV', date: parseDocumentDate('2025-12-31T23:30:00Z', zone) }, 'googleDrive')).toBe('Acme BV/2026');
+	});
+
+	it('account then period YYYY-MM', () => {
+		expect(folderPathFor('accountPeriod', { recordKey: 'k', account: 'Main account', date }, 'oneDrive')).toBe('Main account/2026-10');
+		expect(folderPathFor('accountPeriod', { recordKey: 'k', account: 'Main account', date: parseDocumentDate('2026-09-15', zone) }, 'oneDrive')).toBe('Main account/2026-09');
+	});
+
+	it('names the missing field', () => {
+		expect(() => folderPathFor('accountPeriod', { recordKey: 'k', account: '', date })).toThrow(LayoutError);
+		try {
+			folderPathFor('companyYear', { recordKey: 'k', company: 'Acme' }, 'oneDrive');
+		} catch (error) {
+			expect((error as LayoutError).field).toBe('dateField');
+		}
+		expect.assertions(2);
+	});
+
+	it('a template value never leaves the root nor adds a level, on every provider', () => {
+		for (const kind of kinds) {
+			const path = safeFolderPath(['..', '../x', '/etc/passwd', 'a/../../b', '.', '%2e%2e', 'C:\\Windows'], kind);
+			const segments = path.split('/');
+			// '..', '.' and '%2e%2e' are dropped; the other values stay one folder each.
+			expect(segments).toHaveLength(4);
+			for (const segment of segments) {
+				expect(segment).not.toMatch(/^[.\s]*$/);
+				expect(segment).not.toContain('/');
+				expect(segment).not.toContain('\\');
+			}
+		}
+		expect(safeFolderPath(['..'], 'oneDrive')).toBe('');
+	});
+
+	it('custom: each template segment is evaluated alone', () => {
+		expect(splitTemplate('={{ $json.company }}/{{ $json.date.split("/")[0] }}/Invoices')).toEqual([
+			'={{ $json.company }}',
+			'={{ $json.date.split("/")[0] }}',
+			'Invoices',
+		]);
+		expect(splitTemplate('Exports\\2026//x/')).toEqual(['Exports', '2026', 'x']);
+		expect(folderPathFor('custom', { recordKey: 'k', customSegments: ['A/B', '2026'] }, 'dropbox')).toBe('A_B/2026');
+	});
+
+	it('sanitises names per provider and shortens long names deterministically', () => {
+		expect(safeFileName('a:b*c?d"e<f>g|h.pdf', 'oneDrive')).toBe('a_b_c_d_e_f_g_h.pdf');
+		const long = `${'x'.repeat(300)}.pdf`;
+		const short = safeFileName(long, 'oneDrive');
+		expect(short.length).toBeLessThanOrEqual(255);
+		expect(short.endsWith('.pdf')).toBe(true);
+		expect(safeFileName(long, 'oneDrive')).toBe(short);
+	});
+
+	it('parses the date shapes items carry', () => {
+		expect(parseDocumentDate(undefined, zone)).toBeUndefined();
+		expect(parseDocumentDate(new Date('2026-03-01T12:00:00Z'), zone)!.toFormat('yyyy-MM')).toBe('2026-03');
+		expect(parseDocumentDate(Date.UTC(2026, 0, 5), zone)!.toISODate()).toBe('2026-01-05');
+		expect(parseDocumentDate(DateTime.fromISO('2026-02-02'), zone)!.month).toBe(2);
+		expect(() => parseDocumentDate('next tuesday', zone)).toThrow(/not a date/);
+	});
+});
