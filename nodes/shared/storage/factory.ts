@@ -1,0 +1,62 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { createTransport } from '../transport/createTransport';
+import type { ProviderId } from '../transport/transport';
+import { LocalFolderStorage, type LocalPathGuard } from './localFolder';
+import type { StorageKind, StorageProvider } from './types';
+
+export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** The credential type each cloud destination or source uses (public names: never rename). */
+export const STORAGE_CREDENTIAL: Record<Exclude<StorageKind, 'localFolder'>, string> = {
+	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
+	oneDrive: 'cloudSyncMicrosoftOneDriveOAuth2Api',
+	dropbox: 'cloudSyncDropboxOAuth2Api',
+};
+
+export interface StorageOptions {
+	/** Local folder only: the directory on the n8n host that acts as the root. */
+	localBaseDir?: string;
+	/** Drive only: a shared drive to work in. */
+	driveId?: string;
+}
+
+type CloudConstructor = new (transport: Awaited<ReturnType<typeof createTransport>>, options?: Record<string, unknown>) => StorageProvider;
+
+/** Providers are loaded on first use so a workflow that uses one cloud does not load the other SDKs. */
+function cloudProvider(kind: Exclude<StorageKind, 'localFolder'>): CloudConstructor {
+	switch (kind) {
+		case 'googleDrive':
+			return (require('./googleDrive') as { GoogleDriveStorage: CloudConstructor }).GoogleDriveStorage;
+		case 'oneDrive':
+			return (require('./oneDrive') as { OneDriveStorage: CloudConstructor }).OneDriveStorage;
+		case 'dropbox':
+			return (require('./dropbox') as { DropboxStorage: CloudConstructor }).DropboxStorage;
+	}
+}
+
+/** The storage provider for `kind`, speaking through n8n with the node's credential. */
+export async function createStorage(ctx: StorageContext, kind: StorageKind, options: StorageOptions = {}): Promise<StorageProvider> {
+	if (kind === 'localFolder') {
+		if (!options.localBaseDir) throw new Error('A local folder path is required');
+		return new LocalFolderStorage(options.localBaseDir, { guard: n8nFileAccessGuard(ctx) });
+	}
+	const transport = await createTransport(ctx, STORAGE_CREDENTIAL[kind], kind as ProviderId);
+	const Provider = cloudProvider(kind);
+	return new Provider(transport, kind === 'googleDrive' && options.driveId ? { driveId: options.driveId } : {});
+}
+
+/**
+ * n8n's own file-access rules (N8N_RESTRICT_FILE_ACCESS_TO, its blocked folders and patterns) through the
+ * helpers n8n gives nodes: resolvePath + isFilePathBlocked on 2.x, isFilePathBlocked(path) on 1.x.
+ */
+export function n8nFileAccessGuard(ctx: StorageContext): LocalPathGuard | undefined {
+	const helpers = ctx.helpers as unknown as {
+		resolvePath?: (path: string) => Promise<string>;
+		isFilePathBlocked?: (path: string) => boolean | Promise<boolean>;
+	};
+	if (typeof helpers.isFilePathBlocked !== 'function') return undefined;
+	return async (path) => {
+		const resolved = typeof helpers.resolvePath === 'function' ? await helpers.resolvePath(path) : path;
+		return !(await helpers.isFilePathBlocked!(resolved));
+	};
+}
