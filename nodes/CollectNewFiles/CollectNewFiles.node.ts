@@ -1,0 +1,63 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INodeExecutionData,
+	type INodeListSearchResult,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { toNodeError } from '../shared/errors';
+import type { StorageKind } from '../shared/storage/types';
+import { collectOperation } from './collect.operation';
+import { collectNewFilesProperties, CREDENTIAL_BY_SOURCE } from './description';
+import { confirmOperation, forgetOperation, getHistoryOperation } from './ledger.operations';
+import { openStorage } from './storage';
+
+export class CollectNewFiles implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Collect New Files',
+		name: 'collectNewFiles',
+		icon: 'file:collectNewFiles.svg',
+		group: ['input'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "collect" ? "Collect from " + $parameter["source"] : $parameter["operation"] }}',
+		description:
+			'Collect each new document of a Dropbox, Google Drive, OneDrive or local folder exactly once, even when it stays, moves or is renamed',
+		defaults: { name: 'Collect New Files' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: (Object.entries(CREDENTIAL_BY_SOURCE) as Array<[StorageKind, string]>).map(([source, name]) => ({
+			name,
+			required: true,
+			displayOptions: { show: { operation: ['collect'], source: [source] } },
+		})),
+		properties: collectNewFilesProperties,
+	};
+
+	methods = {
+		listSearch: {
+			async searchFolders(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+				const source = this.getNodeParameter('source', 'dropbox') as StorageKind;
+				const provider = await openStorage(this, source);
+				const folders = await provider.searchFolders(filter ?? '', 50);
+				return {
+					results: folders.map((folder) => ({ name: folder.path ? `/${folder.path.replace(/^\/+/, '')}` : folder.name, value: folder.id, url: folder.webUrl })),
+				};
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0, 'collect') as string;
+		try {
+			if (operation === 'confirm') return await confirmOperation(this);
+			if (operation === 'getHistory') return await getHistoryOperation(this);
+			if (operation === 'forget') return await forgetOperation(this);
+			return await collectOperation(this, openStorage);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error);
+		}
+	}
+}

@@ -1,0 +1,364 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Credential type per source; the local folder needs none. Public names: never rename. */
+export const CREDENTIAL_BY_SOURCE = {
+	dropbox: 'cloudSyncDropboxOAuth2Api',
+	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
+	oneDrive: 'cloudSyncMicrosoftOneDriveOAuth2Api',
+} as const;
+
+const collectOnly = { show: { operation: ['collect'] } };
+const ledgerOperations = { show: { operation: ['confirm', 'getHistory', 'forget'] } };
+
+export const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Collect',
+			value: 'collect',
+			action: 'Collect new files',
+			description: 'Output each document of the folder once, however often it stays, moves or is renamed',
+		},
+		{
+			name: 'Confirm Collected',
+			value: 'confirm',
+			action: 'Confirm collected files',
+			description: 'Commit what the Collect node output in this execution (commit policy "After Confirm")',
+		},
+		{
+			name: 'Forget',
+			value: 'forget',
+			action: 'Forget collected files',
+			description: 'Make files collectable again: by ID, by path, or all of them (reconnect)',
+		},
+		{
+			name: 'Get History',
+			value: 'getHistory',
+			action: 'Get collection history',
+			description: 'What was collected, when and from where, newest first',
+		},
+	],
+	default: 'collect',
+};
+
+const sourceProperties: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Dropbox', value: 'dropbox' },
+			{ name: 'Google Drive', value: 'googleDrive' },
+			{ name: 'Local Folder', value: 'localFolder' },
+			{ name: 'OneDrive', value: 'oneDrive' },
+		],
+		default: 'dropbox',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Folder',
+		name: 'folder',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The folder clients drop documents into',
+		displayOptions: collectOnly,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a folder...',
+				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://drive.google.com/drive/folders/1AbC...',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: 'https?://.+', errorMessage: 'Not a URL' },
+					},
+				],
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '1AbCdEf... / 01ABCDEF... / id:a4ayc_80_OEAAAAAAAAAXw',
+			},
+			{
+				displayName: 'By Path',
+				name: 'path',
+				type: 'string',
+				placeholder: '/Clients/Inbox',
+			},
+		],
+	},
+	{
+		displayName: 'Include Subfolders',
+		name: 'includeSubfolders',
+		type: 'boolean',
+		default: true,
+		description: 'Whether files in subfolders (including subfolders created later) are collected too',
+		displayOptions: collectOnly,
+	},
+];
+
+const filterProperties: INodeProperties[] = [
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: collectOnly,
+		options: [
+			{
+				displayName: 'Extensions',
+				name: 'extensions',
+				type: 'string',
+				default: '',
+				placeholder: 'pdf, jpg, png',
+				description: 'Comma-separated file extensions to collect; empty collects every type',
+			},
+			{
+				displayName: 'Name Pattern',
+				name: 'namePattern',
+				type: 'string',
+				default: '',
+				placeholder: 'invoice-*.pdf',
+				description:
+					'A wildcard pattern (* any text, ? one character, [abc] one of), case-insensitive; or a regular expression between slashes, e.g. /^inv-\\d+\\.pdf$/i',
+			},
+			{
+				displayName: 'Min Size (Bytes)',
+				name: 'minSize',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+			},
+			{
+				displayName: 'Max Size (Bytes)',
+				name: 'maxSize',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Files larger than this are skipped; 0 means no limit',
+			},
+			{
+				displayName: 'Modified After',
+				name: 'modifiedAfter',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Skip files last modified before this date. Collection itself never relies on dates: a file moved in with an old date is still new.',
+			},
+		],
+	},
+];
+
+const contentProperties: INodeProperties[] = [
+	{
+		displayName: 'Download Content',
+		name: 'downloadContent',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to output the file content as binary data, or metadata only',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: { show: { operation: ['collect'], downloadContent: [true] } },
+	},
+	{
+		displayName: 'First Run',
+		name: 'firstRun',
+		type: 'options',
+		options: [
+			{ name: 'Everything There Now', value: 'everything', description: 'Collect the files already in the folder' },
+			{ name: 'Files Added From Now On', value: 'now', description: 'Files already there are never collected' },
+			{ name: 'Since a Date', value: 'since', description: 'Collect the files already there that were added or changed since a date' },
+		],
+		default: 'everything',
+		description: 'What the very first run does with the files already in the folder',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Since',
+		name: 'firstRunSince',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		displayOptions: { show: { operation: ['collect'], firstRun: ['since'] } },
+	},
+	{
+		displayName: 'Max Files Per Run',
+		name: 'maxFilesPerRun',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'Collect at most this many files per run; the rest wait for the next run. 0 means no limit.',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'After Collecting',
+		name: 'afterCollecting',
+		type: 'options',
+		options: [
+			{ name: 'Leave the File', value: 'leave' },
+			{ name: 'Move It to a Subfolder', value: 'move' },
+			{ name: 'Delete It', value: 'delete', description: 'Moves it to the trash where the source has one' },
+		],
+		default: 'leave',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Subfolder Name',
+		name: 'moveToSubfolder',
+		type: 'string',
+		default: 'Collected',
+		description: 'Created inside the watched folder if missing',
+		displayOptions: { show: { operation: ['collect'], afterCollecting: ['move'] } },
+	},
+	{
+		displayName: 'Collect Again When Content Changes',
+		name: 'collectOnChange',
+		type: 'boolean',
+		default: false,
+		description: 'Whether a collected file whose content changes is collected again (a rename or move never is)',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Skip Identical Content',
+		name: 'skipIdentical',
+		type: 'boolean',
+		default: true,
+		description: 'Whether a new file with the same content as a document already collected is skipped as a duplicate',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Commit Policy',
+		name: 'commitPolicy',
+		type: 'options',
+		options: [
+			{
+				name: 'On Emit (At Most Once)',
+				value: 'onEmit',
+				description: 'A file counts as collected as soon as this node outputs it',
+			},
+			{
+				name: 'After Confirm (At Least Once)',
+				value: 'afterConfirm',
+				description:
+					'A file counts as collected when a "Confirm Collected" node at the end of the workflow runs; if the execution fails before that, the next run offers it again (redelivery: true)',
+			},
+		],
+		default: 'onEmit',
+		displayOptions: collectOnly,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: collectOnly,
+		options: [
+			{
+				displayName: 'History Size',
+				name: 'historySize',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1000,
+				description: 'How many collections the history keeps (the oldest are dropped)',
+			},
+			{
+				displayName: 'Guard Against Overlapping Runs',
+				name: 'overlapGuard',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to claim each file in n8n's deduplication store before output, so two executions started together never output the same file (commit policy On Emit)",
+			},
+		],
+	},
+];
+
+const ledgerProperties: INodeProperties[] = [
+	{
+		displayName: 'Collect Node Name',
+		name: 'collectNode',
+		type: 'string',
+		default: '',
+		placeholder: 'Collect New Files',
+		description: 'The name of the Collect node whose files this acts on. Empty: the only Collect node of this workflow.',
+		displayOptions: ledgerOperations,
+	},
+	{
+		displayName: 'Confirm',
+		name: 'confirmScope',
+		type: 'options',
+		options: [
+			{ name: 'Everything Collected in This Execution', value: 'execution' },
+			{ name: 'Only the Input Items (by Their ID Field)', value: 'inputItems' },
+		],
+		default: 'execution',
+		displayOptions: { show: { operation: ['confirm'] } },
+	},
+	{
+		displayName: 'Forget',
+		name: 'forgetBy',
+		type: 'options',
+		options: [
+			{ name: 'By ID', value: 'id' },
+			{ name: 'By Path', value: 'path', description: 'Looked up in the history' },
+			{ name: 'All (Reconnect)', value: 'all', description: 'Every file of the folder becomes collectable again' },
+		],
+		default: 'id',
+		displayOptions: { show: { operation: ['forget'] } },
+	},
+	{
+		displayName: 'File ID',
+		name: 'fileId',
+		type: 'string',
+		default: '={{ $json.id }}',
+		description: 'The ID of the file as the Collect node output it; several can be separated by commas',
+		displayOptions: { show: { operation: ['forget'], forgetBy: ['id'] } },
+	},
+	{
+		displayName: 'File Path',
+		name: 'filePath',
+		type: 'string',
+		default: '={{ $json.path }}',
+		description: 'The path of the file inside the watched folder, as in the history',
+		displayOptions: { show: { operation: ['forget'], forgetBy: ['path'] } },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 100,
+		description: 'Max number of results to return; 0 returns the whole history',
+		displayOptions: { show: { operation: ['getHistory'] } },
+	},
+];
+
+export const collectNewFilesProperties: INodeProperties[] = [
+	operationProperty,
+	...sourceProperties,
+	...filterProperties,
+	...contentProperties,
+	...ledgerProperties,
+];
