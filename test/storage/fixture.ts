@@ -32,6 +32,11 @@ export interface ProviderFixture {
 	user: UserActions;
 	/** Requests the cloud has seen so far (the fake's log; the local folder counts provider calls). */
 	requestCount(): number;
+	/**
+	 * Request-body bytes the cloud has received so far (sum of the fake's `bytesIn`), so the conformance suite can
+	 * prove a cut upload resumed instead of restarting. Optional: fixtures without upload cuts need not provide it.
+	 */
+	bytesReceived?(): number;
 	close(): Promise<void>;
 }
 
