@@ -5,7 +5,7 @@
 
 export type RetryDecision =
 	| { retry: false }
-	| { retry: true; reason: string; retryAfterMs?: number };
+	| { retry: true; reason: string; retryAfterMs?: number; status?: number };
 
 export interface PacerOptions {
 	/** Attempts per logical request, the first included. */
@@ -29,7 +29,7 @@ export const DEFAULT_PACER_OPTIONS: PacerOptions = {
 	random: Math.random,
 };
 
-/** Thrown when the server asks us to wait longer than a run may, or the attempts ran out while throttled. */
+/** Thrown when the server asks us to wait longer than a run may (attempts that run out hand back the last answer). */
 export class RetryBudgetExceededError extends Error {
 	constructor(
 		message: string,
@@ -89,7 +89,7 @@ export class Pacer {
 				throw new RetryBudgetExceededError(
 					`The service asked to wait ${Math.ceil(decision.retryAfterMs / 1000)} s (${decision.reason}); stopping this run so the next one resumes`,
 					decision.retryAfterMs,
-					undefined,
+					decision.status,
 				);
 			}
 			if (n >= this.options.maxAttempts) return outcome;

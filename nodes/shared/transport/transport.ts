@@ -123,18 +123,18 @@ type FetchInit = {
 export function classifyResponse(provider: ProviderId, response: WireResponse): RetryDecision {
 	const { status } = response;
 	const retryAfterMs = parseRetryAfterHeader(response.headers['retry-after']);
-	if (status === 429) return { retry: true, reason: 'rate limited (429)', retryAfterMs };
+	if (status === 429) return { retry: true, reason: 'rate limited (429)', retryAfterMs, status };
 	if (status === 408 || status === 500 || status === 502 || status === 503 || status === 504) {
-		return { retry: true, reason: `server error (${status})`, retryAfterMs };
+		return { retry: true, reason: `server error (${status})`, retryAfterMs, status };
 	}
 	if (status === 403 && (provider === 'googleDrive' || provider === 'googleCalendar')) {
 		const reason = googleErrorReason(response.body);
 		if (reason === 'userRateLimitExceeded' || reason === 'rateLimitExceeded') {
-			return { retry: true, reason: `Google ${reason}`, retryAfterMs };
+			return { retry: true, reason: `Google ${reason}`, retryAfterMs, status };
 		}
 	}
 	if (status === 409 && provider === 'dropbox' && bodyText(response.body).includes('too_many_write_operations')) {
-		return { retry: true, reason: 'Dropbox too_many_write_operations', retryAfterMs };
+		return { retry: true, reason: 'Dropbox too_many_write_operations', retryAfterMs, status };
 	}
 	return { retry: false };
 }
