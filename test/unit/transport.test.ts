@@ -169,7 +169,7 @@ describe('Transport.fetch (what the SDKs call)', () => {
 
 	it("provides node-fetch's buffer() (Dropbox downloads) and keeps error statuses for the SDK", async () => {
 		const content = Buffer.from([0, 1, 2, 250, 255]);
-		const wire = new RecordingWire((request) =>
+		const wire = new RecordingWire((request): WireResponse =>
 			request.url.endsWith('/download')
 				? { status: 200, headers: { 'dropbox-api-result': '{"name":"a.bin"}' }, body: content }
 				: { status: 409, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"error_summary":"path/not_found/.."}') },
