@@ -1,0 +1,76 @@
+import { createReadStream, type BigIntStats } from 'fs';
+import { lstat } from 'fs/promises';
+import { hashStream } from '../hashes';
+import type { RemoteItem } from './types';
+
+/** Stable across renames and moves inside one file system; the base folder's own id is built the same way. */
+export function localItemId(stats: BigIntStats): string {
+	return `ino:${stats.dev}:${stats.ino}`;
+}
+
+/** Changes with content (mtime, size) and with renames (ctime moves on rename). */
+export function localVersion(stats: BigIntStats): string {
+	return `${stats.mtimeNs}.${stats.ctimeNs}.${stats.size}`;
+}
+
+export function localItem(
+	stats: BigIntStats,
+	name: string,
+	path: string,
+	parentId: string | undefined,
+	hash?: string,
+): RemoteItem {
+	const isFolder = stats.isDirectory();
+	const item: RemoteItem = {
+		id: localItemId(stats),
+		name,
+		isFolder,
+		path,
+		modifiedAt: new Date(Number(stats.mtimeMs)).toISOString(),
+		createdAt: new Date(Number(stats.birthtimeMs || stats.ctimeMs)).toISOString(),
+		version: localVersion(stats),
+	};
+	if (parentId !== undefined) item.parentId = parentId;
+	if (!isFolder) {
+		item.size = Number(stats.size);
+		if (hash !== undefined) item.hash = hash;
+	}
+	return item;
+}
+
+/** How many digests the process remembers; ~150 bytes each. */
+const HASH_CACHE_LIMIT = 100_000;
+
+/**
+ * SHA-256 of files by (id, version), shared by every provider instance in the process so that scanning an
+ * unchanged folder run after run reads no content. Oldest entries go first.
+ */
+class LocalHashCache {
+	private readonly digests = new Map<string, string>();
+
+	get(id: string, version: string): string | undefined {
+		return this.digests.get(`${id}|${version}`);
+	}
+
+	set(id: string, version: string, digest: string): void {
+		const key = `${id}|${version}`;
+		this.digests.delete(key);
+		this.digests.set(key, digest);
+		if (this.digests.size > HASH_CACHE_LIMIT) this.digests.delete(this.digests.keys().next().value as string);
+	}
+}
+
+export const localHashCache = new LocalHashCache();
+
+/** The file's SHA-256, from the cache when its version has not moved. */
+export async function localFileHash(absolutePath: string, stats: BigIntStats): Promise<string> {
+	const id = localItemId(stats);
+	const version = localVersion(stats);
+	const known = localHashCache.get(id, version);
+	if (known !== undefined) return known;
+	const digest = await hashStream('sha256', createReadStream(absolutePath));
+	// Remember it only if the file did not change while it was read.
+	const after = await lstat(absolutePath, { bigint: true });
+	if (localItemId(after) === id && localVersion(after) === version) localHashCache.set(id, version, digest);
+	return digest;
+}

@@ -1,0 +1,55 @@
+import type { BigIntStats } from 'fs';
+import { lstat, readdir } from 'fs/promises';
+import { join } from 'path';
+import { withFsErrors } from './localFolderErrors';
+import { localItemId } from './localFolderItems';
+import type { LocalFolderJail } from './localFolderJail';
+
+/** Our own upload temp files ("." prefix, fixed shape): never listed, never reported as changes. */
+export const TEMP_FILE_PATTERN = /^\.cloudsync-[0-9a-f]{16}\.tmp$/;
+
+export interface ScannedEntry {
+	realPath: string;
+	/** Relative to the folder being scanned, '/'-separated. */
+	path: string;
+	name: string;
+	parentId: string;
+	stats: BigIntStats;
+}
+
+/**
+ * Entries below `folderReal`, depth first, names sorted so scans are deterministic. Symbolic links are not
+ * followed (a link could lead out of the base folder or into a cycle); entries n8n's guard refuses are left out.
+ * A subfolder that cannot be read fails the scan: leaving it out would make its files look deleted.
+ */
+export async function* scanFolder(
+	jail: LocalFolderJail,
+	folderReal: string,
+	folderId: string,
+	recursive: boolean,
+): AsyncGenerator<ScannedEntry> {
+	const pending: Array<{ real: string; path: string; id: string }> = [{ real: folderReal, path: '', id: folderId }];
+	while (pending.length > 0) {
+		const folder = pending.pop()!;
+		const names = await withFsErrors(folder.path, async () => (await readdir(folder.real)).sort());
+		const subfolders: typeof pending = [];
+		for (const name of names) {
+			if (TEMP_FILE_PATTERN.test(name)) continue;
+			const realPath = join(folder.real, name);
+			const path = folder.path ? `${folder.path}/${name}` : name;
+			let stats: BigIntStats;
+			try {
+				stats = await lstat(realPath, { bigint: true });
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone since readdir
+				throw error;
+			}
+			if (!stats.isFile() && !stats.isDirectory()) continue;
+			if (!(await jail.allowed(realPath, 'read'))) continue;
+			yield { realPath, path, name, parentId: folder.id, stats };
+			if (recursive && stats.isDirectory()) subfolders.push({ real: realPath, path, id: localItemId(stats) });
+		}
+		// Reversed onto the stack so subfolders come out in name order.
+		pending.push(...subfolders.reverse());
+	}
+}
