@@ -20,8 +20,11 @@ export function stateKey(nodeId: string): string {
 export function loadState<T>(ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>, nodeId: string, schema: StateSchema<T>): T {
 	const stored = ctx.getWorkflowStaticData('global')[stateKey(nodeId)] as (IDataObject & { v?: number }) | undefined;
 	if (!stored || typeof stored !== 'object') return schema.empty();
-	if (stored.v === schema.version) return structuredClone(stored) as unknown as T;
-	return schema.migrate(structuredClone(stored));
+	// A JSON copy, not structuredClone: n8n hands static data out wrapped in Proxies (ObservableObject), which
+	// structuredClone refuses ("could not be cloned"); static data is JSON in the database anyway.
+	const copy = JSON.parse(JSON.stringify(stored)) as IDataObject & { v?: number };
+	if (copy.v === schema.version) return copy as unknown as T;
+	return schema.migrate(copy);
 }
 
 export function saveState<T extends object>(
