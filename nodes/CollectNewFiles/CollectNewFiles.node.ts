@@ -40,6 +40,8 @@ export class CollectNewFiles implements INodeType {
 		listSearch: {
 			async searchFolders(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 				const source = this.getNodeParameter('source', 'dropbox') as StorageKind;
+				// A local folder is typed as a path on the n8n host; there is no account to search.
+				if (source === 'localFolder') return { results: [] };
 				const provider = await openStorage(this, source);
 				const folders = await provider.searchFolders(filter ?? '', 50);
 				return {

@@ -3,7 +3,7 @@ import { toNodeError } from '../shared/errors';
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
 import { loadState, saveState } from '../shared/state/staticData';
 import { isCloudError } from '../shared/storage/errors';
-import type { ChangeBatch, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
+import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { applyRun, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { claimCandidates, claimValue, releaseClaims } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
@@ -15,7 +15,7 @@ export const SOURCE_NAMES: Record<StorageKind, string> = {
 	localFolder: 'Local folder',
 };
 
-export type OpenStorage = (ctx: IExecuteFunctions, kind: StorageKind) => Promise<StorageProvider>;
+export type OpenStorage = (ctx: IExecuteFunctions, kind: StorageKind, folder?: FolderRef) => Promise<StorageProvider>;
 
 async function listAll(provider: StorageProvider, folderId: string, recursive: boolean): Promise<RemoteItem[]> {
 	const items: RemoteItem[] = [];
@@ -63,12 +63,14 @@ async function resolveFolder(
 	if (state.folder?.key === params.folderKey) return state;
 	let folder: RemoteItem;
 	try {
-		folder = await provider.resolveFolder(params.folderRef);
+		// The local folder's root is the chosen folder itself (see storage.ts).
+		folder = params.source === 'localFolder' ? await provider.root() : await provider.resolveFolder(params.folderRef);
 	} catch (error) {
 		throw toNodeError(ctx.getNode(), error, { target: params.folderRef.value, service: SOURCE_NAMES[params.source] });
 	}
 	// Another folder: its files are judged afresh by the first-run mode; the ledger keeps what was collected.
-	const next: CollectState = { ...state, folder: { key: params.folderKey, id: folder.id, name: folder.name, path: folder.path } };
+	const path = params.source === 'localFolder' ? params.folderRef.value : folder.path;
+	const next: CollectState = { ...state, folder: { key: params.folderKey, id: folder.id, name: folder.name, path } };
 	delete next.cursor;
 	delete next.drain;
 	delete next.moveTarget;
@@ -115,7 +117,7 @@ function describeItem(item: RemoteItem, params: CollectParameters, state: Collec
 		modifiedAt: item.modifiedAt ?? null,
 		collectedAt,
 		source: params.source,
-		folder: state.folder?.path ?? state.folder?.name ?? params.folderRef.value,
+		folder: state.folder?.path || state.folder?.name || params.folderRef.value,
 	};
 }
 
@@ -125,7 +127,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	// n8n never saves static data after a manual run: preview what would be collected and consume nothing.
 	const preview = ctx.getMode() === 'manual';
 	const service = SOURCE_NAMES[params.source];
-	const provider = await openStorage(ctx, params.source);
+	const provider = await openStorage(ctx, params.source, params.folderRef);
 
 	let state = loadState(ctx, node.id, collectStateSchema);
 	state = await resolveFolder(ctx, provider, params, state);
@@ -135,7 +137,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	try {
 		changes = await readChanges(provider, state, folderId, params.ledger.includeSubfolders);
 	} catch (error) {
-		throw toNodeError(node, error, { target: state.folder?.path ?? state.folder?.name ?? params.folderRef.value, service });
+		throw toNodeError(node, error, { target: state.folder?.path || state.folder?.name || params.folderRef.value, service });
 	}
 	const run: RunContext = { execution: ctx.getExecutionId(), now: new Date().toISOString(), firstRun: changes.firstRun };
 	const plan = planCollect(state, changes.batch, run, params.ledger);

@@ -1,14 +1,15 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import type { StorageKind, StorageProvider } from '../shared/storage/types';
+import { createStorage } from '../shared/storage/factory';
+import type { FolderRef, StorageKind, StorageProvider } from '../shared/storage/types';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
-// The shared factory (createStorage) lands separately; resolved at call time until then.
-const FACTORY_MODULE = '../shared/storage/factory';
-
-/** The storage provider of a source, with the node's credential (none for the local folder). */
-export async function openStorage(ctx: Context, kind: StorageKind): Promise<StorageProvider> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const factory = require(FACTORY_MODULE) as { createStorage(ctx: Context, kind: StorageKind): Promise<StorageProvider> | StorageProvider };
-	return await factory.createStorage(ctx, kind);
+/**
+ * The storage provider of a source, with the node's credential. The local folder has no credential and no
+ * drive: the chosen folder itself (an absolute path on the n8n host) is its root, jailed and checked against
+ * n8n's file-access rules.
+ */
+export async function openStorage(ctx: Context, kind: StorageKind, folder?: FolderRef): Promise<StorageProvider> {
+	if (kind === 'localFolder') return await createStorage(ctx, kind, { localBaseDir: folder?.value });
+	return await createStorage(ctx, kind);
 }
