@@ -27,7 +27,8 @@ export async function startDriveClient(scopes: string[] = [DRIVE_SCOPES.drive], 
 		pacer: new Pacer({ maxAttempts: 1 }),
 		stats: new RequestStats(),
 	});
-	const sdk = drive({ version: 'v3', fetchImplementation: transport.fetch, retry: false } as never);
+	const options: drive_v3.Options = { version: 'v3', fetchImplementation: transport.fetch as never, retry: false };
+	const sdk = drive(options);
 	return {
 		fake,
 		wire,
