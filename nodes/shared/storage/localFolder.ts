@@ -1,5 +1,5 @@
 import { createReadStream, type BigIntStats } from 'fs';
-import { lstat, mkdir, realpath, rename, rm } from 'fs/promises';
+import { lstat, mkdir, rename, rm } from 'fs/promises';
 import { basename, isAbsolute, resolve, sep } from 'path';
 import type { Readable } from 'stream';
 import { fileURLToPath } from 'url';
@@ -83,7 +83,10 @@ export class LocalFolderStorage implements StorageProvider {
 	async resolveFolder(ref: FolderRef): Promise<RemoteItem> {
 		const found = ref.mode === 'id' || ref.mode === 'list' ? await this.locate(ref.value) : await this.locatePath(ref);
 		if (!found) {
-			throw new CloudError('notFound', `Folder not found in the local folder: "${ref.value}"`, { target: ref.value });
+			throw new CloudError('notFound', `Folder not found in the local folder: "${ref.value}"`, {
+				target: ref.value,
+				hint: `Paths are relative to the base folder ${this.baseDir}.`,
+			});
 		}
 		if (!found.stats.isDirectory()) {
 			throw new CloudError('invalidRequest', `"${ref.value}" is a file, not a folder`, { target: ref.value });
@@ -270,7 +273,8 @@ export class LocalFolderStorage implements StorageProvider {
 	}
 
 	/** lstat of a base-relative path through the jail; undefined when nothing is there. */
-	private async statPath(path: string): Promise<Located | undefined> {
+	private async statPath(rawPath: string): Promise<Located | undefined> {
+		const path = LocalFolderJail.segments(rawPath).join('/');
 		const real = await this.jail.resolve(path, 'read').catch((error: unknown) => {
 			if (isCloudError(error, 'notFound')) return undefined;
 			throw error;
@@ -284,23 +288,25 @@ export class LocalFolderStorage implements StorageProvider {
 		}
 	}
 
-	/** A folder given by path: relative to the base, or absolute (and then inside the base), or a file:// URL. */
+	/**
+	 * A folder given by path: relative to the base ("/in/box" too, as cloud paths are written), an absolute path
+	 * inside the base, or a file:// URL (which must lie inside the base).
+	 */
 	private async locatePath(ref: FolderRef): Promise<Located | undefined> {
 		let value = ref.value.trim();
-		if (ref.mode === 'url' && value.startsWith('file:')) value = fileURLToPath(value);
+		const isUrl = ref.mode === 'url' && value.startsWith('file:');
+		if (isUrl) value = fileURLToPath(value);
 		if (isAbsolute(value)) {
 			const base = await this.jail.base();
-			// Decide on the text first, so nothing outside the base is even looked at.
-			if (!this.jail.contains(base, value) && !this.jail.contains(resolve(this.baseDir), value)) {
+			// Decided on the text, so nothing outside the base is even looked at.
+			const inside = [base, resolve(this.baseDir)].find((root) => this.jail.contains(root, value));
+			if (inside !== undefined) value = value.slice(inside.length);
+			else if (isUrl) {
 				throw new CloudError('permission', `"${ref.value}" is outside the base folder`, {
 					target: ref.value,
 					hint: 'Give the folder relative to the base folder.',
 				});
 			}
-			const real = await realpath(value).catch(() => undefined);
-			if (real === undefined) return undefined;
-			if (!this.jail.contains(base, real)) throw new CloudError('permission', `"${ref.value}" leads outside the base folder`, { target: ref.value });
-			value = await this.jail.relativeOf(real);
 		}
 		return this.statPath(value.split(sep).join('/'));
 	}
