@@ -107,6 +107,11 @@ async function afterCollecting(
 	}
 }
 
+/** A generic type says nothing: let n8n derive it from the file name instead. */
+function usefulMimeType(mimeType: string | undefined): string | undefined {
+	return mimeType && mimeType !== 'application/octet-stream' ? mimeType : undefined;
+}
+
 function describeItem(item: RemoteItem, params: CollectParameters, state: CollectState, collectedAt: string): IDataObject {
 	return {
 		id: item.id,
@@ -168,7 +173,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			if (params.downloadContent) {
 				const stream = await provider.download(item.id);
 				result.binary = {
-					[params.binaryPropertyName]: await ctx.helpers.prepareBinaryData(stream, item.name, item.mimeType),
+					[params.binaryPropertyName]: await ctx.helpers.prepareBinaryData(stream, item.name, usefulMimeType(item.mimeType)),
 				};
 			}
 		} catch (error) {

@@ -58,14 +58,15 @@ export async function seedStory(source: CollectSource): Promise<void> {
 }
 
 /** A file moved in from outside the watched folder, with an old modified time, is collected. */
-export async function movedInWithOldTime(source: CollectSource, outside: string): Promise<void> {
-	const flow = collectWorkflow(source);
-	await source.user.createFile('first.pdf', pdf('first'));
-	expect((await flow.run()).json).toHaveLength(1);
-	await source.user.createFile(`${outside}/old.pdf`, pdf('old file'), { modifiedAt: '2009-03-01T10:00:00Z' });
-	const runBetween = await flow.run();
-	expect(runBetween.json).toEqual([]);
-	await source.user.move(`${outside}/old.pdf`, '');
+export async function movedInWithOldTime(source: CollectSource): Promise<void> {
+	const inboxId = await source.user.createFolder('inbox');
+	await source.user.createFolder('elsewhere');
+	const flow = collectWorkflow(source, { folder: source.subfolderParameter('inbox', inboxId) });
+	await source.user.createFile('inbox/first.pdf', pdf('first'));
+	expect(names((await flow.run()).json)).toEqual(['first.pdf']);
+	await source.user.createFile('elsewhere/old.pdf', pdf('old file'), { modifiedAt: '2009-03-01T10:00:00Z' });
+	expect((await flow.run()).json).toEqual([]);
+	await source.user.move('elsewhere/old.pdf', 'inbox');
 	const run = await flow.run();
 	expect(names(run.json)).toEqual(['old.pdf']);
 }

@@ -13,6 +13,8 @@ export interface CollectSource {
 	user: UserActions;
 	/** The Collect node's "Folder" parameter for the fixture's root. */
 	folderParameter: { __rl: true; mode: string; value: string };
+	/** The "Folder" parameter for a folder below the root (relative path, and the id the fixture returned). */
+	subfolderParameter(path: string, id: string): { __rl: true; mode: string; value: string };
 	/** Registers the credential type and a connected credential; undefined for the local folder. */
 	attach(harness: WorkflowHarness): INodeCredentials | undefined;
 	/** Requests the source has served so far (the fake's log; provider calls for the local folder). */
@@ -75,6 +77,7 @@ export async function localSource(): Promise<CollectSource & { fixture: Provider
 		fixture,
 		user: fixture.user,
 		folderParameter: { __rl: true, mode: 'path', value: join(fixture.baseDir, 'fixture-root') },
+		subfolderParameter: (path) => ({ __rl: true, mode: 'path', value: join(fixture.baseDir, 'fixture-root', ...path.split('/')) }),
 		attach: () => undefined,
 		requestCount: () => counter.count(),
 		canResetCursors: false,
@@ -82,5 +85,71 @@ export async function localSource(): Promise<CollectSource & { fixture: Provider
 			counter.restore();
 			await fixture.close();
 		},
+	};
+}
+
+type CloudKind = Exclude<StorageKind, 'localFolder'>;
+
+interface CloudFixture extends ProviderFixture {
+	fake: { baseUrl: string };
+	wire: { accessToken: string; refreshToken: string };
+}
+
+/** The fixture factories load lazily, so one cloud's test file does not load the other SDKs. */
+async function createCloudFixture(kind: CloudKind, scopes?: string[]): Promise<CloudFixture> {
+	if (kind === 'dropbox') {
+		const { createDropboxFixture } = await import('../../storage/fixtures/dropbox');
+		return await createDropboxFixture({ scopes });
+	}
+	if (kind === 'googleDrive') {
+		const { createGoogleDriveFixture } = await import('../../storage/fixtures/googleDrive');
+		return await createGoogleDriveFixture({ scopes });
+	}
+	const { createOneDriveFixture } = await import('../../storage/fixtures/oneDrive');
+	return await createOneDriveFixture({ scopes });
+}
+
+async function credentialType(kind: CloudKind) {
+	if (kind === 'dropbox') return new (await import('../../../credentials/CloudSyncDropboxOAuth2Api.credentials')).CloudSyncDropboxOAuth2Api();
+	if (kind === 'googleDrive') return new (await import('../../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials')).CloudSyncGoogleDriveOAuth2Api();
+	return new (await import('../../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials')).CloudSyncMicrosoftOneDriveOAuth2Api();
+}
+
+/**
+ * A cloud source: the fake plays the cloud, the fixture plays the user, and the node reaches the fake through
+ * n8n's httpRequestWithAuthentication with a connected credential whose API base URL is the fake.
+ */
+export async function cloudSource(kind: CloudKind, options: { scopes?: string[] } = {}): Promise<CollectSource & { fixture: CloudFixture }> {
+	const fixture = await createCloudFixture(kind, options.scopes);
+	const type = await credentialType(kind);
+	return {
+		kind,
+		fixture,
+		user: fixture.user,
+		folderParameter: { __rl: true, mode: 'id', value: fixture.rootId },
+		subfolderParameter: (_path, id) => ({ __rl: true, mode: 'id', value: id }),
+		attach(harness) {
+			harness.registerCredentialType(type);
+			const ref = harness.credentials.add({
+				id: `cred-${kind}`,
+				name: `${kind} account`,
+				type: type.name,
+				data: {
+					clientId: 'fake-client-id',
+					clientSecret: 'fake-client-secret',
+					accessTokenUrl: `${fixture.fake.baseUrl}/oauth2/token`,
+					authUrl: `${fixture.fake.baseUrl}/oauth2/authorize`,
+					grantType: 'authorizationCode',
+					authentication: 'body',
+					accessType: 'full',
+					apiBaseUrl: fixture.fake.baseUrl,
+					oauthTokenData: { access_token: fixture.wire.accessToken, refresh_token: fixture.wire.refreshToken, token_type: 'Bearer' },
+				},
+			});
+			return { [type.name]: ref };
+		},
+		requestCount: () => fixture.requestCount(),
+		canResetCursors: true,
+		close: () => fixture.close(),
 	};
 }
