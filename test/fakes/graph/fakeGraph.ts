@@ -54,7 +54,7 @@ export class FakeGraph extends FakeServer {
 	/** Above this, a simple PUT answers 413 (tests lower it instead of sending 250 MB). */
 	simpleUploadLimit = SIMPLE_UPLOAD_LIMIT;
 	/** Graph-specific cut: the next fragments lose their connection after N bytes; whole 320 KiB units are kept. */
-	private readonly fragmentCuts: number[] = [];
+	private readonly fragmentCuts: Array<{ afterBytes: number; skip: number }> = [];
 
 	constructor(auth?: FakeAuth, options: FakeGraphOptions = {}) {
 		super(auth);
@@ -442,7 +442,7 @@ export class FakeGraph extends FakeServer {
 	 * leaves the session at the last whole unit; the unaligned tail is kept only once the fragment is complete.
 	 */
 	private async receiveFragment(req: FakeRequest, session: UploadSession, length: number): Promise<boolean> {
-		const cutAfter = this.fragmentCuts.shift();
+		const cutAfter = this.takeFragmentCut();
 		let pending: Buffer[] = [];
 		let pendingBytes = 0;
 		let read = 0;
@@ -654,9 +654,20 @@ export class FakeGraph extends FakeServer {
 		drive.epoch++;
 	}
 
-	/** The next upload fragment loses its connection after `afterBytes` bytes. */
-	cutNextUploadFragment(afterBytes: number): void {
-		this.fragmentCuts.push(afterBytes);
+	/** An upload fragment (the next one, or the one after `skipFragments` more) loses its connection after `afterBytes` bytes. */
+	cutNextUploadFragment(afterBytes: number, skipFragments = 0): void {
+		this.fragmentCuts.push({ afterBytes, skip: skipFragments });
+	}
+
+	private takeFragmentCut(): number | undefined {
+		const next = this.fragmentCuts[0];
+		if (!next) return undefined;
+		if (next.skip > 0) {
+			next.skip--;
+			return undefined;
+		}
+		this.fragmentCuts.shift();
+		return next.afterBytes;
 	}
 
 	expireUploadSessions(): void {
@@ -723,7 +734,7 @@ export class FakeGraph extends FakeServer {
 					return (ok({ id: added.id }), true);
 				}
 				case 'cut-upload':
-					return (this.cutNextUploadFragment(Number(body.afterBytes)), ok(), true);
+					return (this.cutNextUploadFragment(Number(body.afterBytes), Number(body.skip ?? 0)), ok(), true);
 				case 'expire-upload-sessions':
 					return (this.expireUploadSessions(), ok(), true);
 				case 'throttle':

@@ -1,0 +1,380 @@
+import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Readable } from 'stream';
+import { createHasher } from '../hashes';
+import type { Transport } from '../transport/transport';
+import { CloudError, isCloudError } from './errors';
+import { scopeChanges } from './oneDriveChanges';
+import { downloadStream } from './oneDriveDownload';
+import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './oneDriveErrors';
+import {
+	encodePath,
+	ITEM_FIELDS,
+	parseFolderUrl,
+	pathFromRoot,
+	splitPath,
+	toRemoteItem,
+	type DriveItemJson,
+} from './oneDriveItems';
+import { sourceToBuffer, uploadInSession, validFragmentSize, verify } from './oneDriveUpload';
+import type {
+	ChangeBatch,
+	FolderRef,
+	HashKind,
+	ProviderFeatures,
+	RemoteItem,
+	StorageProvider,
+	UploadSource,
+	UploadTarget,
+} from './types';
+
+export interface OneDriveOptions {
+	/** Which drive: the user's own (default) or one by id (Business/SharePoint document libraries). */
+	drive?: '/me/drive' | `/drives/${string}`;
+	/** Upload-session fragment size; rounded down to a multiple of 320 KiB. Default 10 MiB. */
+	chunkSize?: number;
+	/** Files up to this size go in one PUT. Default 4 MiB; at most Graph's 250 MB. Tests lower it. */
+	simpleUploadLimit?: number;
+	/** Children per listing page ($top). Default 200. */
+	pageSize?: number;
+}
+
+/** At or below this, one PUT; above, an upload session (Graph docs recommend sessions beyond 4 MiB). */
+const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
+const MAX_SIMPLE_UPLOAD = 250 * 1024 * 1024;
+const GRAPH_ROOT = 'https://graph.microsoft.com/v1.0';
+const PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 1000;
+/** Folders searchSearch visits at most (there is no folder search in the fakes; a bounded walk stands in). */
+const SEARCH_VISIT_LIMIT = 500;
+const CURSOR_PREFIX = 'od1:';
+const CONFLICT_KEY = '@microsoft.graph.conflictBehavior';
+
+/** The SDK's last link: every request goes through the transport (which signs, refreshes and paces). */
+class TransportMiddleware implements Middleware {
+	/** The SDK turns thrown errors into GraphErrors that keep only name and message; keep the original. */
+	lastError?: unknown;
+
+	constructor(private readonly transport: Transport) {}
+
+	async execute(context: Context): Promise<void> {
+		const url = typeof context.request === 'string' ? context.request : context.request.url;
+		try {
+			context.response = await this.transport.fetch(url, context.options as Parameters<Transport['fetch']>[1]);
+		} catch (error) {
+			this.lastError = error;
+			throw error;
+		}
+	}
+}
+
+/**
+ * OneDrive (Personal and Business) through Microsoft Graph, with the official SDK for the JSON calls and raw
+ * transport requests where Graph hands out pre-authenticated URLs (upload-session fragments, downloads).
+ */
+export class OneDriveStorage implements StorageProvider {
+	readonly kind = 'oneDrive' as const;
+	readonly hashKind: HashKind = 'quickXorHash';
+	readonly features: ProviderFeatures;
+	private readonly client: Client;
+	private readonly middleware: TransportMiddleware;
+	private readonly drive: string;
+	private readonly fragmentSize: number;
+	private readonly simpleUploadLimit: number;
+	private readonly pageSize: number;
+
+	constructor(
+		private readonly transport: Transport,
+		options: OneDriveOptions = {},
+	) {
+		this.drive = options.drive ?? '/me/drive';
+		this.fragmentSize = validFragmentSize(options.chunkSize);
+		this.simpleUploadLimit = Math.min(Math.max(0, options.simpleUploadLimit ?? SIMPLE_UPLOAD_LIMIT), MAX_SIMPLE_UPLOAD);
+		this.pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? PAGE_SIZE)), MAX_PAGE_SIZE);
+		this.middleware = new TransportMiddleware(transport);
+		// No RetryHandler (the pacer owns retries) and no AuthenticationHandler (the wire signs).
+		this.client = Client.initWithMiddleware({ middleware: this.middleware });
+		this.features = {
+			duplicateNames: false,
+			caseInsensitive: true,
+			appProperties: false,
+			trash: false,
+			chunkSize: this.fragmentSize,
+			simpleUploadLimit: this.simpleUploadLimit,
+		};
+	}
+
+	// ---------------------------------------------------------------- reading
+
+	async root(): Promise<RemoteItem> {
+		return toRemoteItem(await this.get(`${this.drive}/root?$select=${ITEM_FIELDS}`, 'read', 'the drive root'));
+	}
+
+	async getItem(id: string): Promise<RemoteItem | undefined> {
+		const json = await this.getOrUndefined(this.itemPath(id), id);
+		return json && toRemoteItem(json);
+	}
+
+	async resolveFolder(ref: FolderRef): Promise<RemoteItem> {
+		let json: DriveItemJson | undefined;
+		let described = ref.value;
+		if (ref.mode === 'id' || ref.mode === 'list') {
+			json = await this.getOrUndefined(this.itemPath(ref.value), ref.value);
+		} else if (ref.mode === 'path') {
+			json = await this.byPath(ref.value);
+		} else {
+			const parsed = parseFolderUrl(ref.value);
+			if (!parsed) {
+				throw new CloudError('invalidRequest', `Not a OneDrive or SharePoint folder URL: ${ref.value}`, {
+					target: ref.value,
+					hint: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
+				});
+			}
+			if ('id' in parsed) {
+				json = await this.getOrUndefined(this.itemPath(parsed.id), parsed.id);
+				described = parsed.id;
+			} else {
+				json = await this.byPath(parsed.path);
+				described = parsed.path;
+			}
+		}
+		if (!json) {
+			throw new CloudError('notFound', `The OneDrive folder "${described}" does not exist`, {
+				status: 404,
+				target: described,
+				hint: 'Check the folder, or let the node create it (path mode).',
+			});
+		}
+		if (!json.folder && !json.root) {
+			throw new CloudError('invalidRequest', `"${described}" is a file, not a folder`, { target: described });
+		}
+		return toRemoteItem(json, '');
+	}
+
+	async searchFolders(query: string, limit = 50): Promise<RemoteItem[]> {
+		const wanted = query.toLowerCase();
+		const found: RemoteItem[] = [];
+		let visited = 0;
+		for await (const item of this.walk((await this.root()).id, true, true)) {
+			if (++visited > SEARCH_VISIT_LIMIT || found.length >= limit) break;
+			if (item.isFolder && item.name.toLowerCase().includes(wanted)) found.push(item);
+		}
+		return found;
+	}
+
+	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
+		const json = await this.getOrUndefined(`${this.childPath(parentId, name)}?$select=${ITEM_FIELDS}`, name);
+		if (!json || json.name?.toLowerCase() !== name.toLowerCase()) return undefined;
+		const item = toRemoteItem(json, json.name);
+		if (kind === 'file' && item.isFolder) return undefined;
+		if (kind === 'folder' && !item.isFolder) return undefined;
+		return item;
+	}
+
+	list(folderId: string, options: { recursive?: boolean } = {}): AsyncIterable<RemoteItem> {
+		return this.walk(folderId, options.recursive ?? false, false);
+	}
+
+	/** Breadth-first listing with paging; `path` relative to the listed folder. */
+	private async *walk(folderId: string, recursive: boolean, foldersOnly: boolean): AsyncGenerator<RemoteItem> {
+		const queue: Array<{ id: string; path: string }> = [{ id: folderId, path: '' }];
+		while (queue.length > 0) {
+			const folder = queue.shift()!;
+			let url: string | undefined = `${this.itemPath(folder.id)}/children?$top=${this.pageSize}&$select=${ITEM_FIELDS}`;
+			while (url) {
+				const page: { value: DriveItemJson[]; '@odata.nextLink'?: string } = await this.get(url, 'read', folder.path || folder.id);
+				for (const json of page.value) {
+					const path = folder.path ? `${folder.path}/${json.name}` : (json.name ?? '');
+					const item = toRemoteItem(json, path);
+					if (item.isFolder && recursive) queue.push({ id: item.id, path });
+					if (!foldersOnly || item.isFolder) yield item;
+				}
+				url = page['@odata.nextLink'];
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- change feed
+
+	async latestCursor(_folderId: string): Promise<string> {
+		const page = await this.get(`${this.drive}/root/delta?token=latest`, 'read', 'the change feed');
+		return CURSOR_PREFIX + tokenOf(page['@odata.deltaLink']);
+	}
+
+	/**
+	 * Graph delta on the drive root (Business supports no other), tracked by item id and scoped to the folder's
+	 * subtree through parent ids. A 410 resyncRequired becomes CloudError 'cursorReset'.
+	 */
+	async changes(folderId: string, cursor: string, options: { recursive?: boolean } = {}): Promise<ChangeBatch> {
+		if (!cursor.startsWith(CURSOR_PREFIX)) {
+			throw new CloudError('cursorReset', 'The stored OneDrive cursor is not one this node wrote', { hint: 'The node falls back to a full listing.' });
+		}
+		const token = cursor.slice(CURSOR_PREFIX.length);
+		const latest = new Map<string, DriveItemJson>();
+		let url: string | undefined = `${this.drive}/root/delta?token=${encodeURIComponent(token)}&$select=${ITEM_FIELDS}`;
+		let deltaLink: string | undefined;
+		while (url) {
+			const page: { value: DriveItemJson[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string } = await this.get(
+				url,
+				'read',
+				'the change feed',
+			);
+			// An item may appear more than once: the last occurrence is its latest state.
+			for (const json of page.value) {
+				latest.delete(json.id);
+				latest.set(json.id, json);
+			}
+			url = page['@odata.nextLink'];
+			deltaLink = page['@odata.deltaLink'];
+		}
+		const folder = await this.getOrUndefined(this.itemPath(folderId), folderId);
+		if (!folder) {
+			throw new CloudError('notFound', `The watched OneDrive folder (${folderId}) no longer exists`, {
+				status: 404,
+				target: folderId,
+				hint: 'Choose the folder again in the node.',
+			});
+		}
+		const changes = await scopeChanges(
+			[...latest.values()],
+			{ folderId, folderPath: pathFromRoot(folder) ?? '', recursive: options.recursive ?? false },
+			(id) => this.getOrUndefined(`${this.itemPath(id)}?$select=id,name,parentReference,root,folder`, id),
+		);
+		return { changes, cursor: CURSOR_PREFIX + tokenOf(deltaLink) };
+	}
+
+	// ---------------------------------------------------------------- writing
+
+	async createFolder(parentId: string, name: string): Promise<RemoteItem> {
+		try {
+			const json: DriveItemJson = await this.call('write', name, () =>
+				this.client.api(`${this.itemPath(parentId)}/children`).post({ name, folder: {}, [CONFLICT_KEY]: 'fail' }),
+			);
+			return toRemoteItem(json, name);
+		} catch (error) {
+			// Creating is idempotent: a folder of that name already there is the folder we wanted.
+			if (!isCloudError(error, 'conflict')) throw error;
+			const existing = await this.findChild(parentId, name);
+			if (existing?.isFolder) return existing;
+			throw error;
+		}
+	}
+
+	async upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem> {
+		const label = target.name;
+		const behavior = target.replaceId ? 'replace' : (target.onConflict ?? 'fail');
+		const base = target.replaceId ? this.itemPath(target.replaceId) : this.childPath(target.parentId, target.name);
+		let json: DriveItemJson;
+		if (source.size <= this.simpleUploadLimit || source.size === 0) {
+			const data = await sourceToBuffer(source);
+			const query = target.replaceId ? '' : `?${CONFLICT_KEY}=${behavior}`;
+			json = await this.call('write', label, () =>
+				this.client
+					.api(`${base}/content${query}`)
+					.header('Content-Type', target.mimeType ?? 'application/octet-stream')
+					.put(data),
+			);
+			const hasher = createHasher('quickXorHash');
+			hasher.update(data);
+			verify(json, data.length, hasher.digest(), label);
+		} else {
+			json = await uploadInSession(
+				{
+					transport: this.transport,
+					fragmentSize: this.fragmentSize,
+					target: label,
+					createSession: () =>
+						this.call('write', label, () =>
+							this.client.api(`${base}/createUploadSession`).post({
+								item: { [CONFLICT_KEY]: behavior, ...(target.replaceId ? {} : { name: target.name }) },
+							}),
+						),
+				},
+				source,
+			);
+		}
+		return toRemoteItem(json, json.name);
+	}
+
+	async download(id: string): Promise<Readable> {
+		return downloadStream({ transport: this.transport, contentUrl: `${GRAPH_ROOT}${this.itemPath(id)}/content`, target: id });
+	}
+
+	/** OneDrive's delete is the recycle bin; items there are no longer addressable. */
+	async trash(id: string): Promise<void> {
+		await this.delete(id);
+	}
+
+	async delete(id: string): Promise<void> {
+		await this.call('write', id, () => this.client.api(this.itemPath(id)).delete());
+	}
+
+	async move(id: string, to: { parentId?: string; name?: string }): Promise<RemoteItem> {
+		const body: Record<string, unknown> = { [CONFLICT_KEY]: 'fail' };
+		if (to.parentId) body.parentReference = { id: to.parentId };
+		if (to.name) body.name = to.name;
+		const json: DriveItemJson = await this.call('write', to.name ?? id, () => this.client.api(this.itemPath(id)).patch(body));
+		return toRemoteItem(json);
+	}
+
+	// ---------------------------------------------------------------- plumbing
+
+	private itemPath(id: string): string {
+		return `${this.drive}/items/${encodeURIComponent(id)}`;
+	}
+
+	/** …/items/{parentId}:/{name}: — path addressing relative to an item. */
+	private childPath(parentId: string, name: string): string {
+		return `${this.itemPath(parentId)}:/${encodeURIComponent(name)}:`;
+	}
+
+	private async byPath(path: string): Promise<DriveItemJson | undefined> {
+		const segments = splitPath(path);
+		const address = segments.length ? `${this.drive}/root:/${encodePath(path)}:` : `${this.drive}/root`;
+		return this.getOrUndefined(`${address}?$select=${ITEM_FIELDS}`, path || '/');
+	}
+
+	private async get(url: string, operation: Operation, target: string): Promise<any> {
+		return this.call(operation, target, () => this.client.api(url).get());
+	}
+
+	private async getOrUndefined(url: string, target: string): Promise<DriveItemJson | undefined> {
+		const withSelect = url.includes('?') ? url : `${url}?$select=${ITEM_FIELDS}`;
+		try {
+			return await this.get(withSelect, 'read', target);
+		} catch (error) {
+			if (isCloudError(error, 'notFound')) return undefined;
+			throw error;
+		}
+	}
+
+	/** Run an SDK call; whatever fails comes out as a CloudError naming `target`. */
+	private async call<T>(operation: Operation, target: string, run: () => Promise<T>): Promise<T> {
+		this.middleware.lastError = undefined;
+		try {
+			return await run();
+		} catch (error) {
+			const thrown = this.middleware.lastError;
+			if (thrown) throw cloudErrorFromThrown(thrown, target);
+			if (error instanceof GraphError && error.statusCode > 0) {
+				throw cloudErrorFromFailure(
+					{
+						status: error.statusCode,
+						code: error.code ?? undefined,
+						message: error.message,
+						retryAfter: error.headers?.get('retry-after') ?? undefined,
+					},
+					operation,
+					target,
+				);
+			}
+			throw cloudErrorFromThrown(error, target);
+		}
+	}
+}
+
+/** The token of an @odata.deltaLink ("…/delta?token=XYZ"); state stays small and host-independent. */
+function tokenOf(link: string | undefined): string {
+	const token = link ? new URL(link).searchParams.get('token') : null;
+	if (!token) throw new CloudError('other', 'OneDrive returned a change feed page without a delta link');
+	return token;
+}

@@ -1,0 +1,98 @@
+import { isNetworkError, parseRetryAfter, RetryBudgetExceededError } from '../transport/pacer';
+import { CloudError, HINTS } from './errors';
+
+/** What the failed call was doing: a 403 on a write means the credential lacks write scope. */
+export type Operation = 'read' | 'write';
+
+export interface GraphFailure {
+	status: number;
+	code?: string;
+	message?: string;
+	retryAfter?: string;
+}
+
+/** Parse a Graph error envelope from a raw response body. */
+export function failureFromBody(status: number, body: Buffer | undefined, headers: Record<string, string> = {}): GraphFailure {
+	let code: string | undefined;
+	let message: string | undefined;
+	try {
+		const parsed = JSON.parse(body?.toString('utf8') ?? '');
+		code = parsed?.error?.code;
+		message = parsed?.error?.message;
+	} catch {
+		// not JSON: keep the status
+	}
+	return { status, code, message, retryAfter: headers['retry-after'] };
+}
+
+/** Turn a Graph answer into the CloudError the nodes understand, naming `target` and what the user can do. */
+export function cloudErrorFromFailure(failure: GraphFailure, operation: Operation, target?: string): CloudError {
+	const { status, code } = failure;
+	const about = target ? ` (${target})` : '';
+	const details = { status, providerCode: code, target };
+	const text = failure.message ? `: ${failure.message}` : '';
+	if (status === 401) {
+		return new CloudError('auth', `OneDrive rejected the credential${about}${text}`, { ...details, hint: HINTS.auth });
+	}
+	if (status === 403) {
+		if (operation === 'write') {
+			return new CloudError('scope', `OneDrive denied the change${about}${text}`, {
+				...details,
+				hint: HINTS.scope('Files.ReadWrite (Files.ReadWrite.All for drives shared with you)'),
+			});
+		}
+		return new CloudError('permission', `OneDrive denied access${about}${text}`, {
+			...details,
+			hint: `The account may not read this item. ${HINTS.scope('Files.Read.All (or Files.ReadWrite.All) for items shared with you')}`,
+		});
+	}
+	if (status === 404) {
+		return new CloudError('notFound', `Not found in OneDrive${about}${text}`, {
+			...details,
+			hint: 'Check that the item still exists and that the credential belongs to the account that owns it.',
+		});
+	}
+	if (status === 409 || status === 412) {
+		return new CloudError('conflict', `OneDrive reported a conflict${about}${text}`, details);
+	}
+	if (status === 410) {
+		return new CloudError('cursorReset', `OneDrive needs a full resync${about}`, { ...details, hint: HINTS.cursorReset });
+	}
+	if (status === 507) {
+		return new CloudError('quota', `The OneDrive is full${about}`, { ...details, hint: HINTS.quota });
+	}
+	if (status === 429 || status === 503) {
+		return new CloudError('rateLimited', `OneDrive is throttling requests${about}`, {
+			...details,
+			hint: HINTS.rateLimited,
+			retryAfterMs: parseRetryAfter(failure.retryAfter),
+		});
+	}
+	if (status === 400 || status === 413 || status === 416) {
+		return new CloudError('invalidRequest', `OneDrive refused the request${about}${text}`, details);
+	}
+	if (status >= 500) return new CloudError('transient', `OneDrive had a server error${about}${text}`, details);
+	return new CloudError('other', `OneDrive answered ${status}${about}${text}`, details);
+}
+
+/** Errors that never became an HTTP answer: pacer budget, lost connections, a refresh that failed. */
+export function cloudErrorFromThrown(error: unknown, target?: string): CloudError {
+	if (error instanceof CloudError) return error;
+	const about = target ? ` (${target})` : '';
+	if (error instanceof RetryBudgetExceededError || (error as Error)?.name === 'RetryBudgetExceededError') {
+		return new CloudError('rateLimited', (error as Error).message, {
+			target,
+			hint: HINTS.rateLimited,
+			retryAfterMs: (error as RetryBudgetExceededError).retryAfterMs,
+			cause: error,
+		});
+	}
+	const message = String((error as Error)?.message ?? error);
+	if ((error as { code?: string })?.code === 'invalid_grant' || /invalid_grant/.test(message)) {
+		return new CloudError('auth', `The OneDrive credential could not be refreshed${about}`, { target, hint: HINTS.auth, cause: error });
+	}
+	if (isNetworkError(error)) {
+		return new CloudError('transient', `The connection to OneDrive failed${about}: ${message}`, { target, cause: error });
+	}
+	return new CloudError('other', `OneDrive call failed${about}: ${message}`, { target, cause: error });
+}

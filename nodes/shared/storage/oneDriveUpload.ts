@@ -1,0 +1,177 @@
+import { createHasher } from '../hashes';
+import { isNetworkError } from '../transport/pacer';
+import type { Transport } from '../transport/transport';
+import { readAll } from '../transport/wire';
+import { CloudError } from './errors';
+import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './oneDriveErrors';
+import type { DriveItemJson } from './oneDriveItems';
+import type { UploadSource } from './types';
+
+/** Graph wants every fragment but the last to be a multiple of 320 KiB. */
+export const FRAGMENT_UNIT = 320 * 1024;
+export const DEFAULT_FRAGMENT_SIZE = 32 * FRAGMENT_UNIT; // 10 MiB
+/** Fragments in a row that may fail without the server moving forward before the upload gives up. */
+const MAX_STALLED_ATTEMPTS = 6;
+
+/** A valid fragment size: a positive multiple of 320 KiB, below Graph's 60 MiB request cap. */
+export function validFragmentSize(requested: number | undefined): number {
+	if (!requested) return DEFAULT_FRAGMENT_SIZE;
+	const units = Math.max(1, Math.min(Math.floor(requested / FRAGMENT_UNIT), 187));
+	return units * FRAGMENT_UNIT;
+}
+
+/** The first byte the server still wants, from ["12345-", "20000-30000"]. */
+export function nextOffset(ranges: unknown): number | undefined {
+	if (!Array.isArray(ranges) || ranges.length === 0) return undefined;
+	const match = /^(\d+)-/.exec(String(ranges[0]));
+	return match ? Number(match[1]) : undefined;
+}
+
+/** Reads a source in fragments, one in memory at a time. Buffers are sliced without copying. */
+export class FragmentReader {
+	private position = 0;
+	private leftover?: Buffer;
+	private readonly iterator?: AsyncIterator<unknown>;
+
+	constructor(private readonly source: UploadSource) {
+		if ('stream' in source) this.iterator = source.stream[Symbol.asyncIterator]();
+	}
+
+	async read(size: number): Promise<Buffer> {
+		if ('data' in this.source) {
+			const slice = this.source.data.subarray(this.position, this.position + size);
+			this.position += slice.length;
+			return slice;
+		}
+		const parts: Buffer[] = [];
+		let have = 0;
+		while (have < size) {
+			let chunk = this.leftover;
+			this.leftover = undefined;
+			if (!chunk) {
+				const next = await this.iterator!.next();
+				if (next.done) break;
+				chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+			}
+			const take = Math.min(chunk.length, size - have);
+			parts.push(chunk.subarray(0, take));
+			if (take < chunk.length) this.leftover = chunk.subarray(take);
+			have += take;
+		}
+		this.position += have;
+		return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+	}
+}
+
+export interface SessionUpload {
+	transport: Transport;
+	/** POST …/createUploadSession through the SDK; returns the pre-authenticated uploadUrl. */
+	createSession: () => Promise<{ uploadUrl: string }>;
+	fragmentSize: number;
+	/** For messages: the file's name or path. */
+	target: string;
+}
+
+/**
+ * Upload through a Graph upload session: fragments PUT to the pre-authenticated URL (no bearer), each one retried
+ * and resumed from the server's nextExpectedRanges after a cut, never from zero. The quickXorHash of the bytes is
+ * computed while they stream and compared with the server's at the end.
+ */
+export async function uploadInSession(job: SessionUpload, source: UploadSource): Promise<DriveItemJson> {
+	const total = source.size;
+	const reader = new FragmentReader(source);
+	const hasher = createHasher('quickXorHash');
+	const { uploadUrl } = await job.createSession();
+	let fragmentStart = 0;
+	let fragment = Buffer.alloc(0);
+	let offset = 0;
+	let stalled = 0;
+
+	const status = async (): Promise<number> => {
+		const response = await job.transport
+			.request({ method: 'GET', url: uploadUrl, authenticated: false })
+			.catch((error: unknown) => {
+				throw cloudErrorFromThrown(error, job.target);
+			});
+		const body = response.body as Buffer;
+		if (response.status === 404) {
+			throw new CloudError('transient', `The OneDrive upload session for ${job.target} expired; the next run uploads it again`, {
+				status: 404,
+				target: job.target,
+			});
+		}
+		if (response.status !== 200) throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'write', job.target);
+		const ranges = JSON.parse(body.toString('utf8')).nextExpectedRanges;
+		return nextOffset(ranges) ?? total;
+	};
+
+	for (;;) {
+		if (offset >= fragmentStart + fragment.length) {
+			fragmentStart += fragment.length;
+			const want = Math.min(job.fragmentSize, total - fragmentStart);
+			fragment = await reader.read(want);
+			if (fragment.length !== want) {
+				throw new CloudError('integrity', `The content of ${job.target} is shorter than its declared size ${total}`, { target: job.target });
+			}
+			hasher.update(fragment);
+		}
+		if (offset < fragmentStart) {
+			// A stream cannot rewind past the fragment in hand; Graph never asks for that unless the session restarted.
+			throw new CloudError('transient', `OneDrive lost already confirmed bytes of ${job.target}; the next run uploads it again`, {
+				target: job.target,
+			});
+		}
+		const slice = fragment.subarray(offset - fragmentStart);
+		const end = offset + slice.length - 1;
+		let response;
+		try {
+			response = await job.transport.request(
+				{
+					method: 'PUT',
+					url: uploadUrl,
+					authenticated: false,
+					headers: { 'content-range': `bytes ${offset}-${end}/${total}`, 'content-type': 'application/octet-stream' },
+					body: slice,
+				},
+				{ retryNetworkErrors: false },
+			);
+		} catch (error) {
+			if (!isNetworkError(error) || ++stalled > MAX_STALLED_ATTEMPTS) throw cloudErrorFromThrown(error, job.target);
+			offset = await status();
+			continue;
+		}
+		const body = response.body as Buffer;
+		if (response.status === 202) {
+			const next = nextOffset(JSON.parse(body.toString('utf8') || '{}').nextExpectedRanges) ?? end + 1;
+			stalled = next > offset ? 0 : stalled + 1;
+			if (stalled > MAX_STALLED_ATTEMPTS) throw new CloudError('transient', `OneDrive stopped accepting ${job.target}`, { target: job.target });
+			offset = next;
+			continue;
+		}
+		if (response.status === 200 || response.status === 201) {
+			const item = JSON.parse(body.toString('utf8')) as DriveItemJson;
+			verify(item, total, hasher.digest(), job.target);
+			return item;
+		}
+		if (response.status === 416 && ++stalled <= MAX_STALLED_ATTEMPTS) {
+			offset = await status();
+			continue;
+		}
+		if (response.status === 404) await status(); // throws the "expired" error
+		throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'write', job.target);
+	}
+}
+
+export function verify(item: DriveItemJson, size: number, quickXorHash: string, target: string): void {
+	if (typeof item.size === 'number' && item.size !== size) {
+		throw new CloudError('integrity', `OneDrive stored ${item.size} bytes of ${target}, expected ${size}`, { target });
+	}
+	const remote = item.file?.hashes?.quickXorHash;
+	if (remote && remote !== quickXorHash) {
+		throw new CloudError('integrity', `The quickXorHash OneDrive computed for ${target} does not match the uploaded bytes`, { target });
+	}
+}
+
+export async function sourceToBuffer(source: UploadSource): Promise<Buffer> {
+	return 'data' in source ? source.data : readAll(source.stream);
+}
