@@ -134,7 +134,8 @@ export interface OAuthFailure {
 /**
  * A failed token refresh, as n8n surfaces it: @n8n/client-oauth2 throws an AuthError (code 'EAUTH') whose
  * `body` is the token endpoint's JSON ({error: 'invalid_grant', ...}); 'OAuth credentials not connected' when
- * there are no tokens at all. Other wires (TestWire) set `code` to the OAuth error. Looks through causes too.
+ * there are no tokens at all. Other wires (TestWire) set `code` to the OAuth error. Looks through causes too
+ * (an SDK that gets the thrown refresh error from its fetch wraps it: gaxios keeps it in `error`).
  */
 export function oauthFailure(error: unknown): OAuthFailure | undefined {
 	let current: any = error;
@@ -146,10 +147,16 @@ export function oauthFailure(error: unknown): OAuthFailure | undefined {
 		if (typeof current.code === 'string' && /^(invalid_grant|invalid_client)$/.test(current.code)) {
 			return { code: current.code };
 		}
-		const message = typeof current.message === 'string' ? current.message : '';
+		const message = `${typeof current.message === 'string' ? current.message : ''} ${typeof current.body === 'string' ? current.body : ''}`;
 		if (/OAuth credentials not connected/i.test(message)) return { code: 'not_connected' };
-		if (/\binvalid_grant\b/.test(message)) return { code: 'invalid_grant' };
-		current = current.cause ?? current.errorResponse;
+		// client-oauth2's wording for invalid_grant: what survives when an SDK keeps only the text (Graph client).
+		if (/\binvalid_grant\b|authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid/.test(message)) {
+			return { code: 'invalid_grant' };
+		}
+		if (/Client authentication failed \(e\.g\., unknown client/.test(message)) return { code: 'invalid_client' };
+		// Causes: Error.cause, the error gaxios and the Graph client keep in `.error`, n8n's `errorResponse`.
+		const wrapped = current.error && typeof current.error === 'object' ? current.error : undefined;
+		current = current.cause ?? wrapped ?? current.errorResponse;
 	}
 	return undefined;
 }

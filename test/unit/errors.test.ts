@@ -99,6 +99,17 @@ describe('toNodeError', () => {
 			code: 'invalid_grant',
 		});
 		expect(oauthFailure(new Error('socket hang up'))).toBeUndefined();
+		// gaxios (googleapis) wraps what its fetch threw in `error`.
+		const gaxiosLike = Object.assign(new Error('request to https://www.googleapis.com failed'), {
+			error: Object.assign(new Error('grant refused'), { code: 'EAUTH', body: { error: 'invalid_grant' } }),
+		});
+		expect(oauthFailure(gaxiosLike)).toEqual({ code: 'invalid_grant' });
+		// The Graph client keeps only the text of what its fetch threw, in `body`.
+		const graphLike = Object.assign(new Error(''), {
+			code: 'Error',
+			body: 'Error: The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked',
+		});
+		expect(oauthFailure(graphLike)).toEqual({ code: 'invalid_grant' });
 		const clientError = toNodeError(node, Object.assign(new Error('x'), { body: { error: 'invalid_client' } }));
 		expect(clientError.description).toContain('client ID and secret');
 	});
