@@ -152,6 +152,7 @@ export class ResumableSessions {
 
 	private async append(session: UploadSession, req: FakeRequest, start: number, end: number): Promise<SessionStep> {
 		let skip = session.received - start; // bytes the client re-sent that we already hold
+		const socket = req.raw.socket;
 		const cutAfter = this.pendingCut;
 		this.pendingCut = undefined;
 		let seen = 0;
@@ -194,7 +195,7 @@ export class ResumableSessions {
 		}
 		if (cut) {
 			await flush(false);
-			req.raw.socket.destroy();
+			socket?.destroy();
 			return { kind: 'aborted' };
 		}
 		const last = session.total !== undefined && end + 1 === session.total;
