@@ -195,7 +195,7 @@ export class OneDriveStorage implements StorageProvider {
 
 	// ---------------------------------------------------------------- change feed
 
-	async latestCursor(_folderId: string): Promise<string> {
+	async latestCursor(_folderId: string, _options?: { recursive?: boolean }): Promise<string> {
 		const page = await this.get(`${this.drive}/root/delta?token=latest`, 'read', 'the change feed');
 		return CURSOR_PREFIX + tokenOf(page['@odata.deltaLink']);
 	}
