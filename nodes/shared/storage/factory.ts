@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { basename, dirname, join } from 'path';
 import { createTransport } from '../transport/createTransport';
 import type { ProviderId } from '../transport/transport';
 import { LocalFolderStorage, type LocalPathGuard } from './localFolder';
@@ -55,8 +56,16 @@ export function n8nFileAccessGuard(ctx: StorageContext): LocalPathGuard | undefi
 		isFilePathBlocked?: (path: string) => boolean | Promise<boolean>;
 	};
 	if (typeof helpers.isFilePathBlocked !== 'function') return undefined;
-	return async (path) => {
-		const resolved = typeof helpers.resolvePath === 'function' ? await helpers.resolvePath(path) : path;
-		return !(await helpers.isFilePathBlocked!(resolved));
+	const resolve = async (path: string): Promise<string> => {
+		if (typeof helpers.resolvePath !== 'function') return path;
+		try {
+			return await helpers.resolvePath(path);
+		} catch (error) {
+			// A file about to be created does not exist yet. n8n 2.x resolves its folder itself, but only when the
+			// error passes its `instanceof Error` test, which fs errors fail across realms (jest, vm sandboxes).
+			if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT' || dirname(path) === path) throw error;
+			return join(await resolve(dirname(path)), basename(path));
+		}
 	};
+	return async (path) => !(await helpers.isFilePathBlocked!(await resolve(path)));
 }
