@@ -34,7 +34,7 @@ describe('folder layouts', () => {
 	});
 
 	it('names the missing field', () => {
-		expect(() => folderPathFor('accountPeriod', { recordKey: 'k', account: '', date })).toThrow(LayoutError);
+		expect(() => folderPathFor('accountPeriod', { recordKey: 'k', account: '', date }, 'oneDrive')).toThrow(LayoutError);
 		try {
 			folderPathFor('companyYear', { recordKey: 'k', company: 'Acme' }, 'oneDrive');
 		} catch (error) {

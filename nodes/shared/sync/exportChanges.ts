@@ -17,6 +17,8 @@ export interface RemoteIndex {
 	byParentAndName: Map<string, RemoteItem>;
 	/** Drive appProperties.recordKey */
 	byRecordTag: Map<string, RemoteItem[]>;
+	/** Folders shown with a path (by pathKey): cached so find-or-create needs no request for them. */
+	folders: Map<string, RemoteItem>;
 }
 
 export interface ChangeAnalysis {
@@ -37,7 +39,7 @@ export interface ChangeAnalysisOptions {
 }
 
 export function emptyRemoteIndex(): RemoteIndex {
-	return { byId: new Map(), byPath: new Map(), byParentAndName: new Map(), byRecordTag: new Map() };
+	return { byId: new Map(), byPath: new Map(), byParentAndName: new Map(), byRecordTag: new Map(), folders: new Map() };
 }
 
 export function parentNameKey(parentId: string, name: string, caseInsensitive: boolean): string {
@@ -74,15 +76,21 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			if (change.item.path) gonePaths.delete(pathKey(change.item.path, ci));
 			presentIds.add(change.item.id);
 			if (!change.item.isFolder) addRemote(remote, change.item, ci);
+			else if (change.item.path) remote.folders.set(pathKey(change.item.path, ci), change.item);
 		} else {
 			if (change.id) {
 				goneIds.add(change.id);
 				presentIds.delete(change.id);
 				remote.byId.delete(change.id);
 			}
-			if (change.path) gonePaths.add(pathKey(change.path, ci));
+			if (change.path) {
+				gonePaths.add(pathKey(change.path, ci));
+				remote.folders.delete(pathKey(change.path, ci));
+			}
 		}
 	}
+
+	for (const [key, folder] of remote.folders) if (goneIds.has(folder.id)) remote.folders.delete(key);
 
 	const live = [...state.records.values()].filter((r) => r.status === 'live');
 	const rootGone = state.rootId !== undefined && goneIds.has(state.rootId);

@@ -56,8 +56,8 @@ export type PlannedOp =
 	| { kind: 'none' }
 	/** Nothing to write; record `item` (already in the destination) in the state. */
 	| { kind: 'adopt'; item: RemoteItem }
-	/** Upload the content; `replaceId` = new revision of that file; `moveId` = move that file first. */
-	| { kind: 'upload'; replaceId?: string; onConflict: 'replace' | 'fail' }
+	/** Upload the content; `replaceId` = new revision of that file; `moveFirst`: it must move to the target first. */
+	| { kind: 'upload'; replaceId?: string; onConflict: 'replace' | 'fail'; moveFirst?: boolean }
 	/** Content unchanged, location or name changed: move the file. */
 	| { kind: 'move'; id: string };
 
@@ -167,6 +167,12 @@ export function planExport(
 		}
 	}
 
+	// Folders the destination showed at our paths (a listing after a lost state, a manual run's folders).
+	const cached = new Set(state.folders.filter((f) => f !== undefined).map((f) => pathKey(f!.path, ci)));
+	for (const [key, folder] of analysis.remote.folders) {
+		if (!cached.has(key) && folder.path) state.folders.push({ path: folder.path.replace(/^\/+|\/+$/g, ''), id: folder.id });
+	}
+
 	const context = new PlanContext(state, analysis.remote, policy);
 	const items: PlannedItem[] = [];
 	const firstByKey = new Map<string, ExportRecordInput>();
@@ -253,9 +259,11 @@ class PlanContext {
 		tracked: TrackedRecord,
 		existing: RemoteItem | undefined,
 	): PlannedItem {
-		const sameLocation =
-			this.trackedFolderKey(tracked) === pathKey(input.folder, this.ci) &&
-			tracked.nameFp === nameFingerprint(input.name, this.ci);
+		// A kept-both version sits under its derived name: that is its place too.
+		const sameName =
+			tracked.nameFp === nameFingerprint(input.name, this.ci) ||
+			tracked.nameFp === nameFingerprint(keepBothName(input.name, tracked.contentFp), this.ci);
+		const sameLocation = this.trackedFolderKey(tracked) === pathKey(input.folder, this.ci) && sameName;
 		if (tracked.contentFp === base.contentFp || (existing && existing.id === tracked.id)) {
 			if (sameLocation) {
 				return existing && tracked.contentFp !== base.contentFp
@@ -284,7 +292,9 @@ class PlanContext {
 				return {
 					...base,
 					action: 'updated',
-					op: { kind: 'upload', replaceId: previousId, onConflict: 'replace' },
+					op: sameLocation
+						? { kind: 'upload', replaceId: previousId, onConflict: 'replace' }
+						: { kind: 'upload', replaceId: previousId, onConflict: 'replace', moveFirst: true },
 					fileId: previousId,
 					previousId,
 				};

@@ -1,0 +1,60 @@
+import { NodeOperationError, type IBinaryData, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { Readable } from 'stream';
+import { createHasher } from '../shared/hashes';
+import type { HashKind, UploadSource } from '../shared/storage/types';
+
+/** Read size when n8n streams binary data from disk. */
+const STREAM_CHUNK = 256 * 1024;
+
+/**
+ * An input file, read without holding it in memory when n8n keeps binary data outside the item (filesystem
+ * mode: `binaryData.id`); inline base64 (the in-memory mode) is decoded on each read instead of kept.
+ */
+export interface InputFile {
+	fileName?: string;
+	mimeType?: string;
+	/** Bytes and the provider's native hash, from one pass over the content. */
+	size: number;
+	hash: string;
+	/** A fresh source for the upload (a new stream each call). */
+	open(): Promise<UploadSource>;
+}
+
+export function binaryOf(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, property: string): IBinaryData {
+	const binary = item.binary?.[property];
+	if (!binary) {
+		const available = Object.keys(item.binary ?? {});
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has no binary field "${property}"`, {
+			itemIndex,
+			description: available.length
+				? `Its binary fields are: ${available.map((k) => `"${k}"`).join(', ')}. Set "Input Binary Field" to one of them.`
+				: 'It carries no binary data at all: put the file into the item first (e.g. with an HTTP Request or Read File node), or set "Input Binary Field".',
+		});
+	}
+	return binary;
+}
+
+async function openStream(ctx: IExecuteFunctions, id: string): Promise<Readable> {
+	return await ctx.helpers.getBinaryStream(id, STREAM_CHUNK);
+}
+
+export async function readInputFile(ctx: IExecuteFunctions, binary: IBinaryData, hashKind: HashKind): Promise<InputFile> {
+	const base = { fileName: binary.fileName, mimeType: binary.mimeType };
+	if (binary.id) {
+		const id = binary.id;
+		const hasher = createHasher(hashKind);
+		let size = 0;
+		for await (const chunk of await openStream(ctx, id)) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+			size += buffer.length;
+			hasher.update(buffer);
+		}
+		return { ...base, size, hash: hasher.digest(), open: async () => ({ size, stream: await openStream(ctx, id) }) };
+	}
+	const decode = (): Buffer => Buffer.from(binary.data, 'base64');
+	const data = decode();
+	const hasher = createHasher(hashKind);
+	hasher.update(data);
+	const size = data.length;
+	return { ...base, size, hash: hasher.digest(), open: async () => ({ size, data: decode() }) };
+}

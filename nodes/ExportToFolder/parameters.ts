@@ -1,0 +1,94 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeParameterResourceLocator } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import type { StorageKind } from '../shared/storage/types';
+import type { ExportPolicy } from '../shared/sync/exportPlan';
+import { parseDocumentDate, splitTemplate, type FolderLayout, type LayoutValues } from '../shared/sync/folderLayout';
+
+/** Stop when more than half of the tracked files look deleted, from this many on (fewer is an ordinary cleanup). */
+export const MASS_DELETE_MINIMUM = 3;
+
+export interface RunParameters {
+	destination: StorageKind;
+	localPath?: string;
+	root: { mode: 'name'; name: string } | { mode: 'folder'; ref: { mode: 'id' | 'path' | 'url' | 'list'; value: string } };
+	layout: FolderLayout;
+	policy: Omit<ExportPolicy, 'caseInsensitive' | 'duplicateNames'>;
+	dryRun: boolean;
+}
+
+export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
+	const destination = ctx.getNodeParameter('destination', 0) as StorageKind;
+	const rootMode = ctx.getNodeParameter('rootMode', 0, 'name') as 'name' | 'folder';
+	let root: RunParameters['root'];
+	if (rootMode === 'name') {
+		const name = String(ctx.getNodeParameter('rootName', 0, '')).trim();
+		if (!name) throw new NodeOperationError(ctx.getNode(), 'Root Folder Name is empty', { description: 'Name the folder that holds the export, e.g. "Receipts".' });
+		root = { mode: 'name', name };
+	} else {
+		const locator = ctx.getNodeParameter('rootFolder', 0) as INodeParameterResourceLocator;
+		const value = String(locator?.value ?? '').trim();
+		if (!value) throw new NodeOperationError(ctx.getNode(), 'No root folder chosen', { description: 'Pick the folder from the list, or give its URL, ID or path.' });
+		root = { mode: 'folder', ref: { mode: (locator.mode as 'id' | 'path' | 'url' | 'list') ?? 'id', value } };
+	}
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const sinceText = String(ctx.getNodeParameter('exportSince', 0, '') ?? '').trim();
+	const since = sinceText ? parseDocumentDate(sinceText, ctx.getTimezone()) : undefined;
+	return {
+		destination,
+		localPath: destination === 'localFolder' ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
+		root,
+		layout: ctx.getNodeParameter('folderStructure', 0, 'flat') as FolderLayout,
+		policy: {
+			onContentChanged: ctx.getNodeParameter('onContentChanged', 0, 'replace') as ExportPolicy['onContentChanged'],
+			onFileDeleted: ctx.getNodeParameter('onFileDeleted', 0, 'reupload') as ExportPolicy['onFileDeleted'],
+			onFolderDeleted: ctx.getNodeParameter('onFolderDeleted', 0, 'stop') as ExportPolicy['onFolderDeleted'],
+			since: since ? comparableDate(since) : undefined,
+			massDeleteMinimum: MASS_DELETE_MINIMUM,
+			acceptMassDeletion: options.acceptMassDeletion === true,
+		},
+		dryRun: options.dryRun === true,
+	};
+}
+
+/** Dates compare as UTC ISO text. */
+export function comparableDate(date: DateTime): string {
+	return date.toUTC().toISO()!;
+}
+
+function text(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'object') return JSON.stringify(value);
+	return String(value);
+}
+
+export interface ItemValues {
+	recordKey: string;
+	fileName: string;
+	binaryProperty: string;
+	date?: DateTime;
+	layout: LayoutValues;
+}
+
+/** The per-item parameters (expressions evaluated for this item). */
+export function readItemValues(ctx: IExecuteFunctions, itemIndex: number, layout: FolderLayout): ItemValues {
+	const recordKey = text(ctx.getNodeParameter('recordKey', itemIndex, '')).trim();
+	const date = parseDocumentDate(ctx.getNodeParameter('dateField', itemIndex, '') as unknown, ctx.getTimezone());
+	const values: LayoutValues = { recordKey, date };
+	if (layout === 'perRecord') values.recordFolder = text(ctx.getNodeParameter('recordFolderName', itemIndex, ''));
+	if (layout === 'companyYear') values.company = text(ctx.getNodeParameter('companyName', itemIndex, ''));
+	if (layout === 'accountPeriod') values.account = text(ctx.getNodeParameter('accountName', itemIndex, ''));
+	if (layout === 'custom') {
+		// The raw template, so each "/" segment is evaluated alone and a value cannot add a level.
+		const template = String(ctx.getNodeParameter('folderTemplate', itemIndex, '', { rawExpressions: true }));
+		values.customSegments = splitTemplate(template).map((segment) =>
+			segment.startsWith('=') ? text(ctx.evaluateExpression(segment.slice(1), itemIndex)) : segment,
+		);
+	}
+	return {
+		recordKey,
+		fileName: text(ctx.getNodeParameter('fileName', itemIndex, '')).trim(),
+		binaryProperty: String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim(),
+		date,
+		layout: values,
+	};
+}

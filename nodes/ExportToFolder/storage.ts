@@ -1,0 +1,24 @@
+import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { createStorage } from '../shared/storage/factory';
+import type { StorageKind, StorageProvider } from '../shared/storage/types';
+
+export const SERVICE_NAMES: Record<StorageKind, string> = {
+	googleDrive: 'Google Drive',
+	oneDrive: 'OneDrive',
+	dropbox: 'Dropbox',
+	localFolder: 'the local folder',
+};
+
+/** The destination's storage provider, with the node's credential (none for the local folder). */
+export async function openDestination(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	kind: StorageKind,
+	localPath?: string,
+): Promise<StorageProvider> {
+	if (kind === 'localFolder' && !localPath) {
+		throw new NodeOperationError(ctx.getNode(), 'Local Folder Path is empty', {
+			description: 'Give a directory on the n8n host that n8n may write to.',
+		});
+	}
+	return await createStorage(ctx, kind, { localBaseDir: localPath });
+}

@@ -1,0 +1,207 @@
+import { readdir } from 'fs/promises';
+import { join } from 'path';
+import {
+	actionsOf,
+	countActions,
+	exportWorkflow,
+	filesBelow,
+	localDestination,
+	type Doc,
+	type ExportDestination,
+} from './support/exportWorkflow';
+
+/** Two accounts, three months, two receipts a month per account: 12 receipts. */
+function receipts(): Doc[] {
+	const docs: Doc[] = [];
+	for (const account of ['Main', 'Savings']) {
+		for (const month of ['09', '10', '11']) {
+			for (const day of ['05', '20']) {
+				const id = `${account}-2026-${month}-${day}`;
+				docs.push({ id, content: `receipt ${id}`, json: { account, date: `2026-${month}-${day}T10:00:00Z` } });
+			}
+		}
+	}
+	return docs;
+}
+
+const qontoLayout = { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' };
+
+describe('Export to Folder on a local folder (n8n engine)', () => {
+	let destination: ExportDestination & { baseDir: string };
+	beforeEach(async () => {
+		destination = await localDestination();
+	});
+	afterEach(async () => {
+		await destination.close();
+	});
+
+	test('receipts by account and period: unchanged runs upload nothing; a deleted file comes back; a deleted folder stops until Resume', async () => {
+		const flow = exportWorkflow(destination, qontoLayout);
+		const { provider, rootId } = destination.fixture;
+		const docs = receipts();
+
+		const first = await flow.run(docs);
+		expect(first.result.status).toBe('success');
+		expect(countActions(first.json)).toEqual({ created: 12 });
+		const files = await filesBelow(provider, rootId);
+		expect([...files.keys()].sort()).toContain('Main/2026-09/Main-2026-09-05.pdf');
+		expect(files.size).toBe(12);
+		expect(first.json[0]).toMatchObject({ recordKey: 'Main-2026-09-05', path: 'Main/2026-09/Main-2026-09-05.pdf', size: 'receipt Main-2026-09-05'.length });
+		expect(first.json[0].fileId).toEqual(files.get('Main/2026-09/Main-2026-09-05.pdf')!.id);
+
+		let before = destination.counts();
+		const second = await flow.run(docs);
+		expect(countActions(second.json)).toEqual({ unchanged: 12 });
+		expect(destination.counts().uploads - before.uploads).toBe(0);
+		expect(destination.counts().changeFeed - before.changeFeed).toBe(1);
+
+		await destination.fixture.user.delete('Savings/2026-10/Savings-2026-10-20.pdf');
+		before = destination.counts();
+		const third = await flow.run(docs);
+		expect(countActions(third.json)).toEqual({ unchanged: 11, reuploaded: 1 });
+		expect(third.json.find((j) => j.action === 'reuploaded')!.recordKey).toBe('Savings-2026-10-20');
+		expect(destination.counts().uploads - before.uploads).toBe(1);
+		expect(await destination.fixture.user.read('Savings/2026-10/Savings-2026-10-20.pdf')).toEqual(Buffer.from('receipt Savings-2026-10-20'));
+
+		await destination.fixture.user.delete('Main/2026-10');
+		const withNew = [...docs, { id: 'Main-2026-10-28', content: 'late receipt', json: { account: 'Main', date: '2026-10-28T09:00:00Z' } }];
+		before = destination.counts();
+		const fourth = await flow.run(withNew);
+		const skipped = fourth.json.filter((j) => j.action === 'skipped_folder_deleted').map((j) => j.recordKey);
+		expect(skipped.sort()).toEqual(['Main-2026-10-05', 'Main-2026-10-20', 'Main-2026-10-28']);
+		expect(countActions(fourth.json)).toEqual({ unchanged: 10, skipped_folder_deleted: 3 });
+		expect(destination.counts().uploads - before.uploads).toBe(0);
+		expect(await readdir(join(destination.baseDir, 'fixture-root', 'Main'))).not.toContain('2026-10');
+
+		// Still stopped on the next run, with nothing new reported.
+		expect(countActions((await flow.run(withNew)).json)).toEqual({ unchanged: 10, skipped_folder_deleted: 3 });
+
+		expect(await flow.resume()).toEqual([{ resumed: ['Main/2026-10'], stillStopped: [] }]);
+		const resumed = await flow.run(withNew);
+		expect(countActions(resumed.json)).toEqual({ unchanged: 10, reuploaded: 2, created: 1 });
+		expect((await filesBelow(provider, rootId)).size).toBe(13);
+	});
+
+	test('state lost: the next run creates nothing and rebuilds the state', async () => {
+		const flow = exportWorkflow(destination, qontoLayout);
+		const docs = receipts();
+		await flow.run(docs);
+		const state = flow.stateOf()!;
+		expect(typeof state.records).toBe('string');
+		const filesBefore = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
+
+		flow.harness.staticData = {};
+		const before = destination.counts();
+		const rebuilt = await flow.run(docs);
+		expect(countActions(rebuilt.json)).toEqual({ unchanged: 12 });
+		expect(destination.counts().uploads - before.uploads).toBe(0);
+		const filesAfter = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
+		expect([...filesAfter.keys()].sort()).toEqual([...filesBefore.keys()].sort());
+		expect(flow.stateOf()!.records).toEqual(state.records);
+		// And the rebuilt state works: next run is one change-feed call, no uploads.
+		const again = destination.counts();
+		expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 12 });
+		expect(destination.counts().uploads - again.uploads).toBe(0);
+	});
+
+	test('mass-delete guard: the destination suddenly lists nothing -> the run stops, uploads nothing, state unchanged', async () => {
+		const flow = exportWorkflow(destination, qontoLayout);
+		const docs = receipts();
+		await flow.run(docs);
+		const savedState = JSON.stringify(flow.harness.staticData);
+		for (const account of ['Main', 'Savings']) await destination.fixture.user.delete(account);
+
+		const before = destination.counts();
+		const stopped = await flow.run(docs);
+		expect(stopped.result.status).toBe('error');
+		expect(stopped.result.nodeError('Export')!.message).toMatch(/12 of the 12 exported files look deleted/);
+		expect(destination.counts().uploads - before.uploads).toBe(0);
+		expect(JSON.stringify(flow.harness.staticData)).toEqual(savedState);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(0);
+
+		// The user confirms the deletions were real: folders stop as the policy says, still nothing uploaded.
+		flow.setParameters({ ...qontoLayout, options: { acceptMassDeletion: true } });
+		const accepted = await flow.run(docs);
+		expect(countActions(accepted.json)).toEqual({ skipped_folder_deleted: 12 });
+	});
+
+	test('bad input fails only its item; names never leave the root; long names are stable', async () => {
+		const flow = exportWorkflow(
+			destination,
+			{ folderStructure: 'custom', folderTemplate: '={{ $json.folder }}/{{ $json.sub }}', fileName: '={{ $json.name }}' },
+			{ continueOnFail: true },
+		);
+		const longName = `${'Facture très longue '.repeat(15)}.pdf`;
+		const docs = [
+			{ id: 'ok', content: 'fine', json: { folder: 'Clients', sub: 'A', name: 'ok.pdf' } },
+			{ json: { id: 'no-binary', folder: 'Clients', sub: 'B', name: 'x.pdf' } },
+			{ id: '', content: 'no key', json: { folder: 'Clients', sub: 'C', name: 'nokey.pdf' } },
+			{ id: 'escape', content: 'escape', json: { folder: '..', sub: '../x', name: '../../evil.pdf' } },
+			{ id: 'long', content: 'long', json: { folder: 'Clients', sub: 'Long', name: longName } },
+			{ id: 'weird', content: 'weird', json: { folder: 'Clients', sub: 'W', name: 'a:b*c?d"e<f>g|h.pdf' } },
+		];
+		const { json } = await flow.run(docs);
+		expect(actionsOf(json)).toEqual(['created', 'failed', 'failed', 'created', 'created', 'created']);
+		expect(json[1].error).toMatch(/binary field "data"/);
+		expect(json[2].error).toMatch(/empty record key/);
+		expect(json[3].path).toBe('.._x/.._.._evil.pdf');
+		const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
+		expect(files.has('.._x/.._.._evil.pdf')).toBe(true);
+		const outside = await readdir(destination.baseDir);
+		expect(outside.sort()).toEqual(['fixture-root']);
+		const longPath = json[4].path as string;
+		expect(Buffer.byteLength(longPath.split('/').pop()!)).toBeLessThanOrEqual(255);
+		expect(longPath.endsWith('.pdf')).toBe(true);
+		expect(json[5].path).toBe('Clients/W/a_b_c_d_e_f_g_h.pdf');
+
+		const again = await flow.run(docs);
+		expect(again.json[4]).toMatchObject({ action: 'unchanged', path: longPath });
+	});
+
+	test('without continueOnFail a missing binary stops the run before anything is written', async () => {
+		const flow = exportWorkflow(destination, { binaryPropertyName: 'invoice' });
+		const { result } = await flow.run([{ id: 'a', content: 'x' }]);
+		expect(result.status).toBe('error');
+		expect(result.nodeError('Export')!.message).toMatch(/no binary field "invoice"/);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(0);
+	});
+
+	test('dry run outputs the plan and writes nothing; backfill date skips older documents', async () => {
+		const flow = exportWorkflow(destination, { ...qontoLayout, exportSince: '2026-10-01T00:00:00Z', options: { dryRun: true } });
+		const { json } = await flow.run(receipts());
+		expect(countActions(json)).toEqual({ skipped_before_date: 4, created: 8 });
+		expect(json.every((j) => j.dryRun === true)).toBe(true);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(0);
+		expect(flow.stateOf()).toBeUndefined();
+	});
+
+	test('changed content is replaced in place, kept beside, or skipped as configured; duplicates in one batch', async () => {
+		const flow = exportWorkflow(destination);
+		await flow.run([{ id: 'doc', content: 'v1' }]);
+		const replaced = await flow.run([{ id: 'doc', content: 'v2' }, { id: 'doc', content: 'v2' }]);
+		expect(actionsOf(replaced.json)).toEqual(['updated', 'unchanged']);
+		expect(await destination.fixture.user.read('doc.pdf')).toEqual(Buffer.from('v2'));
+
+		flow.setParameters({ onContentChanged: 'keepBoth' });
+		const kept = await flow.run([{ id: 'doc', content: 'v3' }]);
+		expect(kept.json[0]).toMatchObject({ action: 'created' });
+		expect(kept.json[0].path).toMatch(/^doc \(.{8}\)\.pdf$/);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(2);
+		expect(actionsOf((await flow.run([{ id: 'doc', content: 'v3' }])).json)).toEqual(['unchanged']);
+
+		flow.setParameters({ onContentChanged: 'skip' });
+		expect(actionsOf((await flow.run([{ id: 'doc', content: 'v4' }])).json)).toEqual(['skipped_content_changed']);
+	});
+
+	test('a manual run between production runs leaves no duplicate and loses nothing', async () => {
+		const flow = exportWorkflow(destination, qontoLayout);
+		const docs = receipts();
+		await flow.run(docs.slice(0, 6));
+		const manual = await flow.run(docs, 'manual');
+		expect(countActions(manual.json)).toEqual({ unchanged: 6, created: 6 });
+		expect(manual.result.staticDataSaved).toBe(false);
+		const next = await flow.run(docs);
+		expect(countActions(next.json)).toEqual({ unchanged: 12 });
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(12);
+	});
+});
