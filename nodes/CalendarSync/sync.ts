@@ -1,0 +1,275 @@
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import type { Activity } from '../shared/calendar/activity';
+import { ActivityFieldError, PIPEDRIVE_MAPPING, readActivity, writeActivityFields, type FieldMapping } from '../shared/calendar/activityMapping';
+import { GoogleCalendarProvider } from '../shared/calendar/googleCalendar';
+import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
+import { CloudError, isCloudError } from '../shared/storage/errors';
+import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
+import { loadState, saveState } from '../shared/state/staticData';
+import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
+import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcileSettings } from '../shared/sync/calendarReconcile';
+import { createTransport } from '../shared/transport/createTransport';
+
+export const CREDENTIAL = 'cloudSyncGoogleCalendarOAuth2Api';
+const DAY_MS = 24 * 3600 * 1000;
+
+export async function calendarProvider(ctx: IExecuteFunctions): Promise<CalendarProvider> {
+	return new GoogleCalendarProvider(await createTransport(ctx, CREDENTIAL, 'googleCalendar'));
+}
+
+export function calendarIdParam(ctx: IExecuteFunctions): string {
+	const id = String(ctx.getNodeParameter('calendar', 0, '', { extractValue: true }) ?? '').trim();
+	if (!id) throw new NodeOperationError(ctx.getNode(), 'Choose a calendar', { description: 'Pick one from the list or enter its ID' });
+	return id;
+}
+
+/** The Sync operation: read activities, list the calendar's changes, plan, write, report, save the status. */
+export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const calendarId = calendarIdParam(this);
+	const settings = readSettings(this);
+	const mapping: FieldMapping = { ...PIPEDRIVE_MAPPING, ...(this.getNodeParameter('fieldMapping', 0, {}) as Partial<FieldMapping>) };
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const inputIsFullSet = this.getNodeParameter('inputMode', 0, 'full') === 'full';
+	const output: INodeExecutionData[] = [];
+
+	// 1. Activities from the items. A bad item is an item error; its link is held, never taken for a deletion.
+	const activities: Activity[] = [];
+	const held: string[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const timeZone = String(this.getNodeParameter('timeZone', i, 'UTC'));
+		try {
+			activities.push(
+				readActivity(items[i].json, mapping, { timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) }, i),
+			);
+		} catch (error) {
+			if (!(error instanceof ActivityFieldError)) throw error;
+			const id = items[i].json[mapping.id];
+			if (id !== undefined && id !== null && id !== '') held.push(String(id));
+			const failure = new NodeOperationError(node, `Item ${i}: ${error.message}`, {
+				itemIndex: i,
+				description: `Fix the field "${error.field}" (${error.role}) of this activity, or change "Field Mapping".`,
+			});
+			if (!this.continueOnFail()) throw failure;
+			output.push({ json: { error: failure.message, field: error.field, activityId: id === undefined ? null : (id as never) }, pairedItem: { item: i } });
+		}
+	}
+
+	// 2. The calendar side: the change feed, or a full listing on the first run and after a 410.
+	const provider = await calendarProvider(this);
+	const nodeId = node.id;
+	let state: CalendarSyncState = fromStored(loadState(this, nodeId, calendarStateSchema));
+	if (state.calendarId !== calendarId) state = { calendarId, links: [], pending: [] };
+	const windowStartMs = Date.now() - settings.windowDays * DAY_MS;
+	let listing: EventListing & { kind: 'events' };
+	try {
+		listing = await listEvents(provider, calendarId, state.syncToken, windowStartMs);
+	} catch (error) {
+		throw toNodeError(this, error);
+	}
+
+	// 3. Decide (pure).
+	const plan = reconcile({
+		settings: { ...settings.reconcile, windowStartMs },
+		activities,
+		inputIsFullSet,
+		events: listing.events,
+		listingIsFull: listing.full,
+		links: state.links,
+		pending: state.pending,
+		heldActivityIds: held,
+	});
+	if (plan.stop) {
+		// The status stays as it was: the next run sees the same situation and decides again.
+		throw new NodeOperationError(node, 'Safety stop: nothing was changed', { description: plan.stop });
+	}
+
+	// 4. Act. `applied` is the status as far as the writes succeeded, saved even if the run stops halfway.
+	const previous = new Map(state.links.map((link) => [link.activityId, link]));
+	const applied = new Map(previous);
+	const links = plan.links;
+	const reportCalendar = settings.reconcile.direction === 'oneWay' || options.outputCalendarChanges !== false;
+	const settle = (op: CalendarOp, event?: CalendarEvent) => {
+		const activityId = op.activityId;
+		if (!activityId) return;
+		const link = links.get(activityId);
+		if (event && link) {
+			link.eh = contentHash(event);
+			link.et = event.etag;
+		}
+		if (link) applied.set(activityId, link);
+		else applied.delete(activityId);
+	};
+	const revert = (activityId: string | undefined) => {
+		if (!activityId) return;
+		const before = previous.get(activityId);
+		if (before) links.set(activityId, before);
+		else links.delete(activityId);
+	};
+	for (const op of plan.calendar) {
+		try {
+			const result = await apply(provider, calendarId, op);
+			settle(op, result.event);
+			if (reportCalendar && result.action) {
+				output.push({
+					json: { target: 'calendar', action: result.action, activityId: op.activityId ?? null, eventId: op.eventId, ...(result.event?.htmlLink ? { link: result.event.htmlLink } : {}) },
+					pairedItem: { item: op.itemIndex ?? 0 },
+				});
+			}
+		} catch (error) {
+			revert(op.activityId);
+			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet') {
+				// Changed in Google after we listed it: the next run sees that change and decides with it.
+				continue;
+			}
+			const failure = toNodeError(this, error, op.itemIndex);
+			if (!this.continueOnFail()) {
+				saveState(this, nodeId, calendarStateSchema, toStored({ ...state, links: [...applied.values()] }));
+				throw failure;
+			}
+			output.push({ json: { error: failure.message, activityId: op.activityId ?? null, eventId: op.eventId }, pairedItem: { item: op.itemIndex ?? 0 } });
+		}
+	}
+
+	// 5. Changes for the activity source (two-way).
+	for (const change of plan.activities) output.push(activityItem(change, mapping, activities, settings.timeZone));
+
+	const next: CalendarSyncState = {
+		calendarId,
+		syncToken: listing.nextSyncToken,
+		windowStartMs: listing.full ? windowStartMs : state.windowStartMs,
+		links: [...links.values()],
+		pending: [...plan.pending.values()],
+	};
+	saveState(this, nodeId, calendarStateSchema, toStored(next));
+	return [output];
+}
+
+async function listEvents(
+	provider: CalendarProvider,
+	calendarId: string,
+	syncToken: string | undefined,
+	windowStartMs: number,
+): Promise<EventListing & { kind: 'events' }> {
+	if (syncToken) {
+		const changes = await provider.listEvents(calendarId, { syncToken });
+		if (changes.kind === 'events') return changes;
+		// 410: the token is gone. A full listing re-links by event ids and tags before anything is created.
+	}
+	const full = await provider.listEvents(calendarId, { timeMin: new Date(windowStartMs).toISOString() });
+	if (full.kind !== 'events') throw new CloudError('cursorReset', 'Google Calendar refused a full listing with 410');
+	return full;
+}
+
+/** One calendar write, with the fallbacks that keep writes idempotent. */
+async function apply(
+	provider: CalendarProvider,
+	calendarId: string,
+	op: CalendarOp,
+): Promise<{ event?: CalendarEvent; action?: 'created' | 'updated' | 'deleted' | 'restored' }> {
+	switch (op.kind) {
+		case 'insert':
+			try {
+				return { event: await provider.insertEvent(calendarId, op.eventId, op.event), action: 'created' };
+			} catch (error) {
+				if (!isCloudError(error, 'conflict')) throw error;
+				// The id is taken: a retry of our own insert, or an event deleted earlier (ids stay taken).
+				const existing = await provider.getEvent(calendarId, op.eventId);
+				const owner = existing?.privateProperties[TAG_ACTIVITY];
+				if (!existing || (owner !== undefined && owner !== op.activityId)) throw error;
+				const patch = existing.status === 'cancelled' ? { ...op.event, status: 'confirmed' as const } : op.event;
+				const event = await provider.patchEvent(calendarId, op.eventId, patch);
+				return { event, action: existing.status === 'cancelled' ? 'restored' : 'updated' };
+			}
+		case 'patch':
+			try {
+				const event = await provider.patchEvent(calendarId, op.eventId, op.patch, op.etag);
+				if (op.reason === 'tag' || op.reason === 'relink') return { event };
+				return { event, action: op.restore ? 'restored' : 'updated' };
+			} catch (error) {
+				if (!(op.restore && isCloudError(error, 'notFound'))) throw error;
+				const { status: _status, ...body } = op.patch;
+				return { event: await provider.insertEvent(calendarId, op.eventId, body), action: 'created' };
+			}
+		case 'delete':
+			await provider.deleteEvent(calendarId, op.eventId);
+			return { action: 'deleted' };
+	}
+}
+
+function activityItem(change: ActivityChange, mapping: FieldMapping, activities: Activity[], zone: string): INodeExecutionData {
+	const json: IDataObject = { target: 'activity', action: change.action };
+	if (change.activityId !== undefined) json.activityId = change.activityId;
+	json.eventId = change.eventId;
+	const activity = change.activityId ? activities.find((a) => a.id === change.activityId) : undefined;
+	const activityZone = activity?.timeZone ?? zone;
+	if (change.fields && change.action !== 'conflict') Object.assign(json, writeActivityFields(change.fields, mapping, activityZone));
+	if (change.conflict) {
+		const discarded = change.conflict.discarded;
+		json.conflict = {
+			winner: change.conflict.winner,
+			discardedSide: discarded.side,
+			discarded: discarded.fields
+				? (writeActivityFields(discarded.fields, mapping, activityZone) as IDataObject)
+				: discarded.activity
+					? { [mapping.subject]: discarded.activity.subject, updatedAt: discarded.activity.updatedAt ? new Date(discarded.activity.updatedAt).toISOString() : null }
+					: {},
+		};
+	}
+	return { json, pairedItem: { item: change.itemIndex ?? 0 } };
+}
+
+interface SyncSettings {
+	reconcile: Omit<ReconcileSettings, 'windowStartMs'>;
+	windowDays: number;
+	timeZone: string;
+}
+
+function readSettings(ctx: IExecuteFunctions): SyncSettings {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const direction = ctx.getNodeParameter('direction', 0, 'oneWay') as 'oneWay' | 'twoWay';
+	const typeFilter = String(ctx.getNodeParameter('activityTypes', 0, ''))
+		.split(',')
+		.map((type) => type.trim())
+		.filter(Boolean);
+	const timeZone = String(ctx.getNodeParameter('timeZone', 0, 'UTC'));
+	return {
+		windowDays: Number(ctx.getNodeParameter('windowDays', 0, 30)),
+		timeZone,
+		reconcile: {
+			direction,
+			conflict: (direction === 'twoWay' ? ctx.getNodeParameter('conflictPolicy', 0, 'newest') : 'activities') as ConflictPolicy,
+			propagateDeletions: ctx.getNodeParameter('propagateDeletions', 0, true) as boolean,
+			typeFilter,
+			importType: direction === 'twoWay' ? String(ctx.getNodeParameter('importType', 0, 'meeting')) : '',
+			render: {
+				privatePolicy: ctx.getNodeParameter('privatePolicy', 0, 'private') as PrivatePolicy,
+				includeLinks: options.includeLinks !== false,
+				addAttendees: options.addAttendees === true,
+				busyTitle: String(options.busyTitle ?? 'Busy') || 'Busy',
+			},
+			defaultTimeZone: timeZone,
+			allowMassDeletion: options.allowMassDeletion === true,
+		},
+	};
+}
+
+/** CloudError -> an n8n error that says what happened and what to do; other errors pass through. */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): Error {
+	if (error instanceof CloudError) {
+		const description = [error.hint, error.details.target ? `Event: ${error.details.target}` : undefined].filter(Boolean).join(' ');
+		if (error.details.status) {
+			return new NodeApiError(ctx.getNode(), { message: error.message, code: error.details.providerCode ?? '' } as JsonObject, {
+				message: error.message,
+				description,
+				httpCode: String(error.details.status),
+				itemIndex,
+			});
+		}
+		return new NodeOperationError(ctx.getNode(), error.message, { description, itemIndex });
+	}
+	return error instanceof Error ? error : new Error(String(error));
+}
+
+export type { Link };

@@ -1,0 +1,128 @@
+import { DateTime } from 'luxon';
+import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
+import type { CalendarEvent, EventTime, EventWrite } from '../calendar/types';
+import { fingerprint } from '../state/fingerprint';
+
+/**
+ * How an activity looks as an event, how an event reads back as activity fields, and the content hash both
+ * sides are compared by. "Changed" always means this content changed, never just an etag, so the node's own
+ * writes (and Google's re-serialisations) never echo back.
+ */
+
+export type PrivatePolicy = 'private' | 'busy' | 'skip';
+
+export interface RenderOptions {
+	privatePolicy: PrivatePolicy;
+	/** Linked contacts, organisation and deal in the description. */
+	includeLinks: boolean;
+	/** Invite the activity's attendees (off by default: nobody gets invitations by surprise). */
+	addAttendees: boolean;
+	busyTitle: string;
+}
+
+/** Our tags in extendedProperties.private. */
+export const TAG_ACTIVITY = 'cloudSyncActivityId';
+export const TAG_ORIGIN = 'cloudSyncOrigin';
+/** Separates the activity's note from the block of linked records in an event description. */
+export const LINKS_SEPARATOR = '\n\n--\n';
+
+/** The event for an activity, or undefined when the private policy says not to sync it. */
+export function renderEvent(activity: Activity, options: RenderOptions): EventWrite | undefined {
+	const masked = activity.private && options.privatePolicy === 'busy';
+	if (activity.private && options.privatePolicy === 'skip') return undefined;
+	const { start, end } = eventTimes(activity.when, activity.timeZone);
+	const event: EventWrite = {
+		summary: masked ? options.busyTitle : activity.subject,
+		description: masked ? '' : describe(activity, options),
+		start,
+		end,
+		visibility: activity.private ? 'private' : 'default',
+		transparency: 'opaque',
+		privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'activity' },
+	};
+	if (options.addAttendees && !masked && activity.attendees.length) {
+		event.attendees = activity.attendees.map((email) => ({ email }));
+	}
+	return event;
+}
+
+function describe(activity: Activity, options: RenderOptions): string {
+	const lines: string[] = [];
+	if (options.includeLinks) {
+		if (activity.contacts.length) lines.push(`Contacts: ${activity.contacts.join(', ')}`);
+		if (activity.organization) lines.push(`Organization: ${activity.organization}`);
+		if (activity.deal) lines.push(`Deal: ${activity.deal}`);
+	}
+	if (!lines.length) return activity.note;
+	return `${activity.note}${LINKS_SEPARATOR}${lines.join('\n')}`;
+}
+
+export function eventTimes(when: When, timeZone: string): { start: EventTime; end: EventTime } {
+	if (when.allDay) return { start: { date: when.startDate }, end: { date: when.endDate } };
+	const iso = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).toISO({ suppressMilliseconds: true })!;
+	return { start: { dateTime: iso(when.startMs), timeZone }, end: { dateTime: iso(when.endMs), timeZone } };
+}
+
+/** The event's times as a When, or undefined when they cannot be read. */
+export function whenOfEvent(start: EventTime | undefined, end: EventTime | undefined): When | undefined {
+	if (!start) return undefined;
+	if (start.date) {
+		const endDate = end?.date ?? DateTime.fromISO(start.date).plus({ days: 1 }).toISODate()!;
+		return { allDay: true, startDate: start.date, endDate };
+	}
+	const startMs = instant(start);
+	if (startMs === undefined) return undefined;
+	const endMs = (end && instant(end)) ?? startMs;
+	return { allDay: false, startMs, endMs };
+}
+
+function instant(time: EventTime): number | undefined {
+	if (!time.dateTime) return undefined;
+	const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(time.dateTime);
+	const parsed = hasOffset
+		? DateTime.fromISO(time.dateTime, { setZone: true })
+		: DateTime.fromISO(time.dateTime, { zone: time.timeZone ?? 'UTC' });
+	return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
+export function whenKey(when: When | undefined): string {
+	if (!when) return '';
+	return when.allDay ? `d${when.startDate}/${when.endDate}` : `t${when.startMs}/${when.endMs}`;
+}
+
+type ContentSource = Pick<EventWrite, 'summary' | 'start' | 'end' | 'visibility'> & { description?: string | null };
+
+/** 12-character hash of what a person sees in the event: title, description, times, privacy. */
+export function contentHash(event: ContentSource): string {
+	const visibility = event.visibility === 'private' || event.visibility === 'confidential' ? 'private' : 'default';
+	return fingerprint(
+		JSON.stringify([event.summary ?? '', (event.description ?? '').trimEnd(), whenKey(whenOfEvent(event.start, event.end)), visibility]),
+	);
+}
+
+/** Whether an event is the masked ("busy") form of a private activity. */
+export function isMasked(event: Pick<CalendarEvent, 'summary' | 'visibility'>, options: RenderOptions): boolean {
+	return options.privatePolicy === 'busy' && event.visibility === 'private' && event.summary === options.busyTitle;
+}
+
+/** What an event changes in its activity. A masked event only carries its times (its title is not the subject). */
+export function activityFromEvent(event: CalendarEvent, defaultTimeZone: string, masked: boolean): ActivityFromEvent | undefined {
+	const when = whenOfEvent(event.start, event.end);
+	if (!when) return undefined;
+	const fields: ActivityFromEvent = {
+		when,
+		timeZone: event.start?.timeZone ?? defaultTimeZone,
+		private: event.visibility === 'private' || event.visibility === 'confidential',
+	};
+	if (!masked) {
+		fields.subject = event.summary ?? '';
+		fields.note = (event.description ?? '').split(LINKS_SEPARATOR)[0];
+	}
+	return fields;
+}
+
+/** Key that recognises an activity created from an event: same type, subject and start. */
+export function matchKey(type: string, subject: string, when: When): string {
+	const start = when.allDay ? `d${when.startDate}` : `t${when.startMs}`;
+	return fingerprint(`${type}\u0000${subject}\u0000${start}`);
+}
