@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'child_process';
+import { join } from 'path';
+import { request } from 'http';
+import type { AuthFlavour, FakeAuth } from '../fakes/common/auth';
+import { TestWire } from '../harness/testWire';
+
+export interface FakeHost {
+	urls: Record<'googleDrive' | 'oneDrive' | 'dropbox', string>;
+	child: ChildProcess;
+	stop(): Promise<void>;
+}
+
+/** Starts test/storage/fakeHost.ts in a child process and waits for its URLs. */
+export async function startFakeHost(): Promise<FakeHost> {
+	const script = join(__dirname, 'fakeHost.ts');
+	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+		cwd: join(__dirname, '..', '..'),
+		stdio: ['pipe', 'pipe', 'inherit'],
+	});
+	const urls = await new Promise<FakeHost['urls']>((resolve, reject) => {
+		let buffered = '';
+		const timer = setTimeout(() => reject(new Error('fake host did not start within 60 s')), 60_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			buffered += chunk.toString('utf8');
+			const line = buffered.split('\n').find((l) => l.startsWith('{'));
+			if (!line) return;
+			clearTimeout(timer);
+			resolve((JSON.parse(line) as { urls: FakeHost['urls'] }).urls);
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`fake host exited with ${code}`));
+		});
+	});
+	return {
+		urls,
+		child,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				if (child.exitCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+			}),
+	};
+}
+
+function postJson(url: string, body: unknown): Promise<any> {
+	const payload = Buffer.from(JSON.stringify(body));
+	return new Promise((resolve, reject) => {
+		const outgoing = request(
+			url,
+			{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(payload.length) } },
+			(incoming) => {
+				const chunks: Buffer[] = [];
+				incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+				incoming.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+				incoming.on('error', reject);
+			},
+		);
+		outgoing.on('error', reject);
+		outgoing.end(payload);
+	});
+}
+
+/**
+ * A TestWire whose tokens come from a fake in another process (POST /_control/issue-token). Refreshing is not
+ * supported: the tokens outlive a test.
+ */
+export async function remoteWire(baseUrl: string, flavour: AuthFlavour, scopes: string[]): Promise<TestWire> {
+	const tokens = await postJson(`${baseUrl}/_control/issue-token`, { flavour, scopes });
+	const issuer = {
+		issue: () => tokens,
+		refreshWith: () => ({ error: 'invalid_grant', error_description: 'no refresh across processes' }),
+	} as unknown as FakeAuth;
+	return new TestWire(issuer, flavour, scopes);
+}

@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'fs/promises';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Transform } from 'stream';
+import { createHasher } from '../../nodes/shared/hashes';
+import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
+import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
+import { LocalFolderStorage } from '../../nodes/shared/storage/localFolder';
+import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
+import type { StorageKind, StorageProvider } from '../../nodes/shared/storage/types';
+import { Transport } from '../../nodes/shared/transport/transport';
+import { remoteWire, startFakeHost, type FakeHost } from './fakeHostClient';
+import { patternStream } from './support';
+
+/**
+ * A 256 MiB file goes up and comes back down through each provider while the process is sampled: memory must stay
+ * flat (growth under 64 MiB). The fakes run in a child process so what they hold is not counted here; the file is
+ * generated chunk by chunk and verified by hash, never held whole.
+ */
+const SIZE = 256 * 1024 * 1024;
+const GROWTH_LIMIT = 64 * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+interface Measured {
+	ms: number;
+	rssGrowth: number;
+	heapGrowth: number;
+	externalGrowth: number;
+}
+
+/** Runs `work` while sampling memory every 20 ms; growth is the peak minus the level just before. */
+async function measure(work: () => Promise<void>): Promise<Measured> {
+	const before = process.memoryUsage();
+	let peak = { ...before };
+	const sample = () => {
+		const now = process.memoryUsage();
+		peak = {
+			...peak,
+			rss: Math.max(peak.rss, now.rss),
+			heapUsed: Math.max(peak.heapUsed, now.heapUsed),
+			external: Math.max(peak.external, now.external),
+		};
+	};
+	const timer = setInterval(sample, 20);
+	const started = Date.now();
+	try {
+		await work();
+	} finally {
+		clearInterval(timer);
+		sample();
+	}
+	return {
+		ms: Date.now() - started,
+		rssGrowth: peak.rss - before.rss,
+		heapGrowth: peak.heapUsed - before.heapUsed,
+		externalGrowth: peak.external - before.external,
+	};
+}
+
+const figures: string[] = [];
+
+function record(kind: string, direction: string, measured: Measured): void {
+	const rate = SIZE / MiB / (measured.ms / 1000);
+	figures.push(
+		`${kind} ${direction}: ${measured.ms} ms (${rate.toFixed(0)} MiB/s), rss +${(measured.rssGrowth / MiB).toFixed(1)} MiB, ` +
+			`heap +${(measured.heapGrowth / MiB).toFixed(1)} MiB, external +${(measured.externalGrowth / MiB).toFixed(1)} MiB`,
+	);
+}
+
+let host: FakeHost;
+let localBase: string;
+
+beforeAll(async () => {
+	host = await startFakeHost();
+	localBase = await mkdtemp(join(tmpdir(), 'cloudsync-memory-'));
+}, 90_000);
+
+afterAll(async () => {
+	await host?.stop();
+	if (localBase) await rm(localBase, { recursive: true, force: true });
+	// The measured figures are the point of this suite: show them.
+	console.log(`memory figures (256 MiB each way):\n${figures.join('\n')}`);
+});
+
+const FACTORIES: Array<[StorageKind, () => Promise<StorageProvider>]> = [
+	['localFolder', async () => new LocalFolderStorage(localBase)],
+	[
+		'googleDrive',
+		async () => {
+			const wire = await remoteWire(host.urls.googleDrive, 'google', ['https://www.googleapis.com/auth/drive']);
+			return new GoogleDriveStorage(new Transport(wire, { provider: 'googleDrive', baseUrl: host.urls.googleDrive }));
+		},
+	],
+	[
+		'oneDrive',
+		async () => {
+			const wire = await remoteWire(host.urls.oneDrive, 'microsoft', ['Files.ReadWrite']);
+			return new OneDriveStorage(new Transport(wire, { provider: 'oneDrive', baseUrl: host.urls.oneDrive }));
+		},
+	],
+	[
+		'dropbox',
+		async () => {
+			const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
+			const wire = await remoteWire(host.urls.dropbox, 'dropbox', scopes);
+			return new DropboxStorage(new Transport(wire, { provider: 'dropbox', baseUrl: host.urls.dropbox }));
+		},
+	],
+];
+
+test.each(FACTORIES)(
+	'%s: 256 MiB up and down with memory growth under 64 MiB',
+	async (kind, factory) => {
+		const provider = await factory();
+		const root = await provider.root();
+		// Warm-up: load the SDK paths and open connections before the baseline is taken.
+		await provider.upload({ parentId: root.id, name: 'warm-up.bin' }, { size: 1, data: Buffer.from('w') });
+
+		const sent = createHasher(provider.hashKind);
+		const tap = new Transform({
+			transform(chunk: Buffer, _encoding, done) {
+				sent.update(chunk);
+				done(null, chunk);
+			},
+		});
+		let uploaded: Awaited<ReturnType<StorageProvider['upload']>> | undefined;
+		const up = await measure(async () => {
+			const stream = patternStream(SIZE, `memory-${kind}`, 64 * 1024).pipe(tap);
+			uploaded = await provider.upload({ parentId: root.id, name: 'big.bin' }, { size: SIZE, stream });
+		});
+		record(kind, 'upload', up);
+		const expectedHash = sent.digest();
+		expect(uploaded?.size).toBe(SIZE);
+		expect(uploaded?.hash).toBe(expectedHash);
+
+		const received = createHasher(provider.hashKind);
+		let bytes = 0;
+		const down = await measure(async () => {
+			for await (const chunk of await provider.download(uploaded!.id)) {
+				received.update(chunk as Buffer);
+				bytes += (chunk as Buffer).length;
+			}
+		});
+		record(kind, 'download', down);
+		expect(bytes).toBe(SIZE);
+		expect(received.digest()).toBe(expectedHash);
+
+		expect(up.rssGrowth).toBeLessThan(GROWTH_LIMIT);
+		expect(down.rssGrowth).toBeLessThan(GROWTH_LIMIT);
+		expect(up.heapGrowth).toBeLessThan(GROWTH_LIMIT);
+		expect(down.heapGrowth).toBeLessThan(GROWTH_LIMIT);
+	},
+	120_000,
+);
