@@ -206,6 +206,9 @@ export abstract class FakeServer {
 		};
 		this.log.push(entry);
 		raw.on('data', (chunk: Buffer) => (entry.bytesIn += chunk.length));
+		// A 'data' listener switches the stream to flowing mode: without this pause, body bytes that arrive while
+		// dispatch awaits (a fault rule, an async auth step) would reach only the counter, never the handler.
+		raw.pause();
 		res.on('finish', () => (entry.status = res.statusCode));
 		res.on('close', () => (entry.status ||= res.statusCode));
 
@@ -269,6 +272,7 @@ export abstract class FakeServer {
 						}
 					};
 					req.raw.on('data', onData);
+					req.raw.resume();
 					req.raw.on('end', () => {
 						req.raw.socket.destroy();
 						resolve();
