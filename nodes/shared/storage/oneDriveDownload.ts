@@ -21,12 +21,14 @@ export interface Download {
  * The file's bytes as a stream: GET …/content without following the 302, then GET the pre-authenticated Location
  * without a bearer, streamed. A cut mid-body resumes with Range from the last byte received.
  */
-export function downloadStream(job: Download): Readable {
-	return Readable.from(chunks(job), { objectMode: false });
+export async function downloadStream(job: Download): Promise<Readable> {
+	// Located before the stream exists, so a missing item rejects download() itself.
+	const url = await locate(job);
+	return Readable.from(chunks(job, url), { objectMode: false });
 }
 
-async function* chunks(job: Download): AsyncGenerator<Buffer> {
-	let url = await locate(job);
+async function* chunks(job: Download, firstUrl: string): AsyncGenerator<Buffer> {
+	let url = firstUrl;
 	let received = 0;
 	let total: number | undefined;
 	let stalled = 0;
