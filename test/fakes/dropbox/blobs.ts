@@ -38,11 +38,13 @@ export class BlobWriter {
 		if (!this.handle) {
 			this.file = this.store.newFileName();
 			this.handle = await open(this.file, 'w');
-			const held = Buffer.concat(this.memory);
+			const held = Buffer.concat([...this.memory, chunk]);
 			this.memory = [];
-			await this.handle.write(held);
+			await this.handle.write(held, 0, held.length, 0);
+			return;
 		}
-		await this.handle.write(chunk);
+		// Explicit positions: after a truncate the file position would still point past the end.
+		await this.handle.write(chunk, 0, chunk.length, this.size - chunk.length);
 	}
 
 	/** Drop everything after `size` bytes (a failed append leaves the session as it was). */

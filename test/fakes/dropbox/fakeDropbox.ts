@@ -598,15 +598,16 @@ export class FakeDropbox extends FakeServer {
 	 * leaves the session as it was.
 	 */
 	private async receive(route: string, req: FakeRequest, res: ServerResponse, writer: BlobWriter, wholeFile: boolean): Promise<number | 'cut'> {
-		const cutIndex = this.uploadCuts.findIndex((cut) => !cut.route || route.endsWith(cut.route));
-		const cut = cutIndex >= 0 ? this.uploadCuts.splice(cutIndex, 1)[0] : undefined;
+		// A cut waits for a request long enough to reach `afterBytes` (an empty session start does not use it up).
+		const cut = this.uploadCuts.find((candidate) => !candidate.route || route.endsWith(candidate.route));
 		const before = writer.size;
 		const offset = wholeFile ? undefined : before;
 		let bytes = 0;
 		try {
 			for await (const chunk of req.raw) {
 				let data = chunk as Buffer;
-				if (cut && bytes + data.length >= cut.afterBytes) {
+				if (cut && bytes + data.length >= cut.afterBytes && this.uploadCuts.includes(cut)) {
+					this.uploadCuts.splice(this.uploadCuts.indexOf(cut), 1);
 					data = data.subarray(0, cut.afterBytes - bytes);
 					bytes += data.length;
 					if (cut.keepReceived) await writer.write(data);

@@ -1,0 +1,380 @@
+import { Dropbox, type files } from 'dropbox';
+import type { Readable } from 'stream';
+import { createHasher } from '../hashes';
+import type { Transport } from '../transport/transport';
+import { readAll } from '../transport/wire';
+import { CloudError, isCloudError } from './errors';
+import { dropboxAnswerToCloudError, toDropboxCloudError, type DropboxErrorAnswer } from './dropboxErrors';
+import {
+	DROPBOX_ROOT_ID,
+	folderArg,
+	headerSafeJson,
+	isFolderMeta,
+	isRootId,
+	joinPath,
+	normalizeUserPath,
+	parentPathOf,
+	pathFromDropboxUrl,
+	relativePath,
+	ROOT_PLACE,
+	toRemoteItem,
+	type DropboxMeta,
+	type FolderPlace,
+} from './dropboxItems';
+import { resumableDownload, type DownloadResponse } from './dropboxDownload';
+import { uploadInSession, type ContentCall, type SessionUploadReport } from './dropboxUpload';
+import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from './types';
+
+const MIB = 1024 * 1024;
+/** Session chunks are multiples of 4 MiB (required for concurrent sessions, Dropbox's block size for hashing). */
+const CHUNK_ALIGNMENT = 4 * MIB;
+const DEFAULT_CHUNK_SIZE = 8 * MIB;
+const CONTENT_HOST = 'https://content.dropboxapi.com/2/';
+/**
+ * The SDK wants a token, but never sees the real one: Transport strips the SDK's Authorization header and the wire
+ * signs with the credential. Without refreshToken/clientId the SDK never refreshes by itself, and every request it
+ * makes (RPC, upload, download) goes through the `fetch` we give it (dropbox 10.34 src/dropbox.js, auth.js).
+ */
+const PLACEHOLDER_TOKEN = 'signed-by-the-wire';
+
+export interface DropboxStorageOptions {
+	/** Upload-session chunk size; rounded down to a multiple of 4 MiB (at least 4 MiB). */
+	chunkSize?: number;
+	/** Entries per list_folder page (Dropbox allows 1..2000; the limit is approximate on the real service). */
+	listPageSize?: number;
+}
+
+/** Dropbox API v2 as a StorageProvider (see DESIGN.md section 3 and research/api-brief.md section 3). */
+export class DropboxStorage implements StorageProvider {
+	readonly kind = 'dropbox' as const;
+	readonly hashKind: HashKind = 'dropboxContentHash';
+	readonly features: ProviderFeatures;
+	/** Counters of the last session upload (tests and benchmarks read them). */
+	lastSessionUpload?: SessionUploadReport;
+	private readonly api: Dropbox;
+	private readonly listPageSize: number;
+
+	constructor(
+		private readonly transport: Transport,
+		options: DropboxStorageOptions = {},
+	) {
+		const chunkSize = Math.max(CHUNK_ALIGNMENT, Math.floor((options.chunkSize ?? DEFAULT_CHUNK_SIZE) / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT);
+		this.features = {
+			duplicateNames: false,
+			caseInsensitive: true,
+			appProperties: false,
+			// Deleted files stay restorable in Dropbox, but not addressable by id through the API.
+			trash: false,
+			chunkSize,
+			simpleUploadLimit: chunkSize,
+		};
+		this.listPageSize = Math.min(2000, Math.max(1, options.listPageSize ?? 2000));
+		this.api = new Dropbox({ accessToken: PLACEHOLDER_TOKEN, fetch: transport.fetch });
+	}
+
+	async root(): Promise<RemoteItem> {
+		return { id: DROPBOX_ROOT_ID, name: '', isFolder: true, path: '' };
+	}
+
+	async getItem(id: string): Promise<RemoteItem | undefined> {
+		if (isRootId(id)) return this.root();
+		const meta = await this.lookup(id);
+		return meta ? toRemoteItem(meta) : undefined;
+	}
+
+	async resolveFolder(ref: FolderRef): Promise<RemoteItem> {
+		let pathOrId: string;
+		if (ref.mode === 'url') {
+			const path = pathFromDropboxUrl(ref.value);
+			if (path === undefined) {
+				throw new CloudError('invalidRequest', `"${ref.value}" is not a Dropbox folder link`, {
+					target: ref.value,
+					hint: 'Use a link of the form https://www.dropbox.com/home/<folder path>, or choose the folder by path.',
+				});
+			}
+			pathOrId = path;
+		} else if (ref.mode === 'path') {
+			pathOrId = normalizeUserPath(ref.value);
+		} else {
+			const value = ref.value.trim();
+			pathOrId = value.startsWith('id:') || isRootId(value) ? folderArg(value) : normalizeUserPath(value);
+		}
+		if (pathOrId === '') return this.root();
+		const meta = await this.lookup(pathOrId);
+		if (!meta) {
+			throw new CloudError('notFound', `The Dropbox folder "${ref.value}" does not exist`, {
+				target: ref.value,
+				hint: 'Check the folder path or pick the folder again from the list.',
+			});
+		}
+		if (!isFolderMeta(meta)) throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, { target: meta.path_display });
+		return toRemoteItem(meta, { path: '' });
+	}
+
+	async searchFolders(query: string, limit = 50): Promise<RemoteItem[]> {
+		const text = query.trim();
+		if (text === '') {
+			const found: RemoteItem[] = [];
+			for await (const item of this.list(DROPBOX_ROOT_ID)) {
+				if (item.isFolder) found.push(item);
+				if (found.length >= limit) break;
+			}
+			return found;
+		}
+		const result = await this.sdk('search folders', text, () =>
+			this.api.filesSearchV2({ query: text, options: { max_results: Math.min(limit, 1000), file_categories: [{ '.tag': 'folder' }] } }),
+		);
+		return result.matches
+			.map((match) => (match.metadata as { metadata?: DropboxMeta }).metadata)
+			.filter((meta): meta is DropboxMeta => !!meta && isFolderMeta(meta))
+			.slice(0, limit)
+			.map((meta) => toRemoteItem(meta, { path: meta.path_display?.replace(/^\//, '') }));
+	}
+
+	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
+		const parent = await this.place(parentId);
+		const meta = await this.lookup(joinPath(parent.pathDisplay, name));
+		if (!meta) return undefined;
+		const item = toRemoteItem(meta, { parentId: parent.id, path: meta.name });
+		if (kind && item.isFolder !== (kind === 'folder')) return undefined;
+		return item;
+	}
+
+	async createFolder(parentId: string, name: string): Promise<RemoteItem> {
+		const parent = await this.place(parentId);
+		const path = joinPath(parent.pathDisplay, name);
+		try {
+			const result = await this.sdk('create the folder', path, () => this.api.filesCreateFolderV2({ path, autorename: false }));
+			return toRemoteItem({ ...(result.metadata as DropboxMeta), '.tag': 'folder' }, { parentId: parent.id, path: name });
+		} catch (error) {
+			if (!isCloudError(error, 'conflict')) throw error;
+			// Creating a folder that is already there is a success (runs are idempotent); a file in the way is not.
+			const existing = await this.lookup(path);
+			if (existing && isFolderMeta(existing)) return toRemoteItem(existing, { parentId: parent.id, path: name });
+			throw error;
+		}
+	}
+
+	async *list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem> {
+		const folder = await this.place(folderId);
+		const parents = new Map<string, string>([[folder.pathLower, folder.id]]);
+		let page = await this.sdk('list', folder.pathDisplay || '/', () =>
+			this.api.filesListFolder({ path: folderArg(folder.id), recursive: !!options?.recursive, include_deleted: false, limit: this.listPageSize }),
+		);
+		for (;;) {
+			for (const entry of page.entries as DropboxMeta[]) {
+				if (entry['.tag'] === 'deleted') continue;
+				const path = relativePath(folder, entry);
+				if (!path) continue; // the folder itself (recursive listings include it) or outside it
+				const lowerPath = entry.path_lower ?? '';
+				if (entry['.tag'] === 'folder' && entry.id) parents.set(lowerPath, entry.id);
+				yield toRemoteItem(entry, { path, parentId: parents.get(parentPathOf(lowerPath)) });
+			}
+			if (!page.has_more) return;
+			const cursor = page.cursor;
+			page = await this.sdk('list', folder.pathDisplay || '/', () => this.api.filesListFolderContinue({ cursor }));
+		}
+	}
+
+	async latestCursor(folderId: string, options?: { recursive?: boolean }): Promise<string> {
+		const result = await this.sdk('read the change cursor of', folderId || '/', () =>
+			this.api.filesListFolderGetLatestCursor({ path: folderArg(folderId), recursive: !!options?.recursive, include_deleted: false }),
+		);
+		return result.cursor;
+	}
+
+	/** The cursor remembers whether it is recursive; `options` is accepted for the interface. */
+	async changes(folderId: string, cursor: string, _options?: { recursive?: boolean }): Promise<ChangeBatch> {
+		const folder = await this.place(folderId);
+		const changes: Change[] = [];
+		// Dropbox metadata names no parent: folders of the batch and the watched folder say where things are.
+		const folderIds = new Map<string, string>([[folder.pathLower, folder.id]]);
+		const upserts: Array<{ item: RemoteItem; parentLower: string }> = [];
+		let next = cursor;
+		for (;;) {
+			const from = next;
+			const page = await this.sdk('read changes of', folder.pathDisplay || '/', () => this.api.filesListFolderContinue({ cursor: from }));
+			for (const entry of page.entries as DropboxMeta[]) {
+				const path = relativePath(folder, entry);
+				if (!path) continue;
+				if (entry['.tag'] === 'deleted') {
+					// Deleted entries carry no id; a deleted folder stands for everything below it.
+					changes.push({ type: 'delete', path });
+					continue;
+				}
+				const lowerPath = entry.path_lower ?? '';
+				if (entry['.tag'] === 'folder' && entry.id) folderIds.set(lowerPath, entry.id);
+				const item = toRemoteItem(entry, { path });
+				upserts.push({ item, parentLower: parentPathOf(lowerPath) });
+				changes.push({ type: 'upsert', item });
+			}
+			next = page.cursor;
+			if (!page.has_more) break;
+		}
+		for (const { item, parentLower } of upserts) {
+			if (!folderIds.has(parentLower)) {
+				const parent = await this.lookup(parentLower);
+				if (parent?.id) folderIds.set(parentLower, parent.id);
+			}
+			const parentId = folderIds.get(parentLower);
+			if (parentId !== undefined) item.parentId = parentId;
+		}
+		return { changes, cursor: next };
+	}
+
+	async upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem> {
+		const placement = await this.placement(target);
+		const commit = { path: placement.path, mode: placement.mode, autorename: placement.autorename, mute: true, strict_conflict: false };
+		const hasher = createHasher('dropboxContentHash');
+		let result: DropboxMeta;
+		if (source.size <= this.features.simpleUploadLimit) {
+			const data = 'data' in source ? source.data : await readAll(source.stream);
+			hasher.update(data);
+			result = (await this.sdk('upload', placement.path, () => this.api.filesUpload({ ...commit, contents: data } as files.UploadArg))) as DropboxMeta;
+		} else {
+			const report: SessionUploadReport = { chunks: 0, bytesSent: 0, resumes: 0 };
+			this.lastSessionUpload = report;
+			result = await uploadInSession(
+				{
+					call: this.contentCall,
+					lookup: (path) => this.lookup(path),
+					backoff: (attempt) => this.transport.pacer.options.sleep(this.transport.pacer.backoff(attempt)),
+					chunkSize: this.features.chunkSize,
+				},
+				source,
+				commit,
+				hasher,
+				report,
+			);
+		}
+		const expected = hasher.digest();
+		if (result.content_hash !== expected) {
+			throw new CloudError('integrity', `Dropbox stored different bytes for "${placement.path}" than were sent (content hash mismatch)`, {
+				target: placement.path,
+				hint: 'Run again; the file will be uploaded again.',
+			});
+		}
+		return toRemoteItem({ ...result, '.tag': 'file' }, { parentId: placement.parentId, path: result.name });
+	}
+
+	async download(id: string): Promise<Readable> {
+		return resumableDownload({
+			target: id,
+			backoff: (attempt) => this.transport.pacer.options.sleep(this.transport.pacer.backoff(attempt)),
+			open: (offset, rev) => this.openDownload(rev ? `rev:${rev}` : id, offset, id),
+		});
+	}
+
+	/** Dropbox keeps deleted files restorable for 30+ days: deleting is its trash. */
+	async trash(id: string): Promise<void> {
+		await this.delete(id);
+	}
+
+	async delete(id: string): Promise<void> {
+		if (isRootId(id)) throw new CloudError('invalidRequest', 'The Dropbox root folder cannot be deleted');
+		await this.sdk('delete', id, () => this.api.filesDeleteV2({ path: id }));
+	}
+
+	async move(id: string, to: { parentId?: string; name?: string }): Promise<RemoteItem> {
+		const current = await this.lookup(id);
+		if (!current?.path_display) throw new CloudError('notFound', `Dropbox has no item "${id}" to move`, { target: id });
+		const parentPath = to.parentId !== undefined ? (await this.place(to.parentId)).pathDisplay : parentPathOf(current.path_display);
+		const toPath = joinPath(parentPath, to.name ?? current.name);
+		if (toPath === current.path_display) return toRemoteItem(current);
+		const result = await this.sdk('move', current.path_display, () => this.api.filesMoveV2({ from_path: id, to_path: toPath, autorename: false }));
+		return toRemoteItem(result.metadata as DropboxMeta, { parentId: to.parentId });
+	}
+
+	// ---------------------------------------------------------------- helpers
+
+	private async sdk<T>(action: string, target: string | undefined, run: () => Promise<{ result: T }>): Promise<T> {
+		try {
+			return (await run()).result;
+		} catch (error) {
+			throw toDropboxCloudError(error, action, target);
+		}
+	}
+
+	/** Metadata by path or id; undefined when Dropbox has nothing there. */
+	private async lookup(pathOrId: string): Promise<DropboxMeta | undefined> {
+		try {
+			return (await this.sdk('look up', pathOrId, () => this.api.filesGetMetadata({ path: pathOrId }))) as DropboxMeta;
+		} catch (error) {
+			if (isCloudError(error, 'notFound')) return undefined;
+			throw error;
+		}
+	}
+
+	/** Where a folder id is now (paths change when the user renames; ids do not). */
+	private async place(folderId: string): Promise<FolderPlace> {
+		if (isRootId(folderId)) return ROOT_PLACE;
+		const meta = await this.lookup(folderId);
+		if (!meta?.path_lower || !meta.path_display) {
+			throw new CloudError('notFound', `The Dropbox folder "${folderId}" no longer exists`, {
+				target: folderId,
+				hint: 'The folder was deleted or moved out of reach; choose the folder again.',
+			});
+		}
+		if (!isFolderMeta(meta)) throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, { target: meta.path_display });
+		return { id: folderId, pathLower: meta.path_lower, pathDisplay: meta.path_display };
+	}
+
+	/** The path and write mode of an upload: replaceId overwrites that file where it is now, keeping its id. */
+	private async placement(target: UploadTarget): Promise<{ path: string; parentId?: string; mode: unknown; autorename: boolean }> {
+		if (target.replaceId) {
+			const current = await this.lookup(target.replaceId);
+			if (current?.path_display && !isFolderMeta(current)) {
+				const mode = current.rev ? { '.tag': 'update', update: current.rev } : { '.tag': 'overwrite' };
+				return { path: current.path_display, mode, autorename: false };
+			}
+		}
+		const parent = await this.place(target.parentId);
+		const path = joinPath(parent.pathDisplay, target.name);
+		const onConflict = target.replaceId ? 'replace' : (target.onConflict ?? 'fail');
+		if (onConflict === 'replace') return { path, parentId: parent.id, mode: { '.tag': 'overwrite' }, autorename: false };
+		return { path, parentId: parent.id, mode: { '.tag': 'add' }, autorename: onConflict === 'rename' };
+	}
+
+	/** Upload-session requests go raw through the transport, so a cut chunk is not resent whole (see dropboxUpload). */
+	private readonly contentCall: ContentCall = async (route, arg, body, options) => {
+		const response = await this.transport.request(
+			{
+				method: 'POST',
+				url: CONTENT_HOST + route,
+				headers: { 'Content-Type': 'application/octet-stream', 'Dropbox-API-Arg': headerSafeJson(arg) },
+				body,
+			},
+			{ retryNetworkErrors: options?.retryNetworkErrors },
+		);
+		const text = (response.body as Buffer).toString('utf8');
+		if (response.status >= 200 && response.status < 300) return { ok: true, json: text ? JSON.parse(text) : null };
+		return { ok: false, answer: answerOf(response.status, text, response.headers) };
+	};
+
+	private async openDownload(path: string, offset: number, target: string): Promise<DownloadResponse> {
+		const headers: Record<string, string> = { 'Dropbox-API-Arg': headerSafeJson({ path }) };
+		if (offset > 0) headers.Range = `bytes=${offset}-`;
+		let response;
+		try {
+			response = await this.transport.request({ method: 'POST', url: CONTENT_HOST + 'files/download', headers, responseType: 'stream' });
+		} catch (error) {
+			throw toDropboxCloudError(error, 'download', target);
+		}
+		if (response.status >= 300) {
+			const text = (await readAll(response.body)).toString('utf8');
+			throw dropboxAnswerToCloudError(answerOf(response.status, text, response.headers), 'download', target);
+		}
+		return response as DownloadResponse;
+	}
+}
+
+function answerOf(status: number, text: string, headers: Record<string, string>): DropboxErrorAnswer {
+	let error: unknown = text;
+	try {
+		error = JSON.parse(text);
+	} catch {
+		// 400 and 5xx answers are plain text
+	}
+	return { status, error, retryAfterHeader: headers['retry-after'] };
+}
+

@@ -1,0 +1,298 @@
+import { hashBuffer } from '../../nodes/shared/hashes';
+import { CloudError, HINTS, isCloudError } from '../../nodes/shared/storage/errors';
+import { createDropboxFixture, type DropboxFixture } from './fixtures/dropbox';
+import { ChangeTracker, collect, patternBytes, patternStream, readAll } from './support';
+
+const MIB = 1024 * 1024;
+
+async function failure(promise: Promise<unknown>): Promise<CloudError> {
+	const outcome = await promise.then(
+		() => undefined,
+		(error: unknown) => error,
+	);
+	if (!(outcome instanceof CloudError)) throw new Error(`expected a CloudError, got ${String(outcome)}`);
+	return outcome;
+}
+
+/** Bytes of upload-session request bodies the fake received since `mark` (cut requests included). */
+function bytesSince(fixture: DropboxFixture, mark: number): number {
+	return fixture.fake.requests({ since: mark, path: 'upload_session' }).reduce((sum, entry) => sum + entry.bytesIn, 0);
+}
+
+describe('DropboxStorage against FakeDropbox', () => {
+	let fixture: DropboxFixture;
+
+	beforeEach(async () => {
+		fixture = await createDropboxFixture();
+	});
+
+	afterEach(async () => {
+		await fixture.close();
+	});
+
+	describe('chunked uploads', () => {
+		const size = 20 * MIB;
+		const chunk = 8 * MIB;
+
+		it('resumes a 20 MiB upload cut mid-chunk from correct_offset, re-sending less than one chunk', async () => {
+			const { provider, fake } = fixture;
+			expect(provider.features.chunkSize).toBe(chunk);
+			const cutAt = 3 * MIB + 12345;
+			fake.cutUpload({ route: 'append_v2', afterBytes: cutAt, keepReceived: true });
+			const mark = fake.mark();
+			const item = await provider.upload({ parentId: fixture.rootId, name: 'big.bin' }, { size, stream: patternStream(size, 'big') });
+
+			const expected = patternBytes(size, 'big');
+			expect(item.hash).toBe(hashBuffer('dropboxContentHash', expected));
+			expect((await fixture.user.read('big.bin'))!.equals(expected)).toBe(true);
+			const appends = fake.uploadLog.filter((entry) => entry.route.endsWith('append_v2') && entry.bytes > 0);
+			expect(appends.map((entry) => [entry.offset, entry.bytes, entry.cut])).toEqual([
+				[0, cutAt, true],
+				[cutAt, chunk - cutAt, false],
+				[chunk, chunk, false],
+				[2 * chunk, size - 2 * chunk, false],
+			]);
+			const resent = bytesSince(fixture, mark) - size;
+			expect(resent).toBeGreaterThanOrEqual(0);
+			expect(resent).toBeLessThan(chunk);
+			expect(provider.lastSessionUpload).toMatchObject({ chunks: 3, resumes: 1 });
+			// start (empty), cut append, probe (409 incorrect_offset), the rest of chunk 1, chunks 2 and 3, finish.
+			const statuses = fake.requests({ since: mark, path: 'upload_session' }).map((r) => r.status);
+			expect(statuses).toHaveLength(7);
+			expect([statuses[0], ...statuses.slice(2)]).toEqual([200, 409, 200, 200, 200, 200]);
+		});
+
+		it('resends the whole chunk, and only it, when the server dropped the cut part (atomic appends)', async () => {
+			const { provider, fake } = fixture;
+			fake.cutUpload({ route: 'append_v2', afterBytes: 5 * MIB, keepReceived: false });
+			const mark = fake.mark();
+			const data = patternBytes(size, 'atomic');
+			const item = await provider.upload({ parentId: fixture.rootId, name: 'atomic.bin' }, { size, data });
+			expect(item.hash).toBe(hashBuffer('dropboxContentHash', data));
+			const extra = bytesSince(fixture, mark) - size;
+			expect(extra).toBeGreaterThanOrEqual(5 * MIB);
+			expect(extra).toBeLessThanOrEqual(chunk);
+		});
+
+		it('sends nothing again when only the answer to an append was lost', async () => {
+			const { provider, fake } = fixture;
+			fake.inject({ path: 'append_v2', skip: 1, action: { type: 'cutResponse', afterBytes: 0 } });
+			const mark = fake.mark();
+			const data = patternBytes(size, 'lost-answer');
+			const item = await provider.upload({ parentId: fixture.rootId, name: 'lost.bin' }, { size, data });
+			expect(item.hash).toBe(hashBuffer('dropboxContentHash', data));
+			expect(bytesSince(fixture, mark)).toBe(size);
+			expect(provider.lastSessionUpload?.resumes).toBe(1);
+		});
+
+		it('survives an access token expiring mid-upload with one refresh', async () => {
+			const { provider, fake, wire } = fixture;
+			fake.inject({ path: 'append_v2', skip: 1, action: { type: 'expireToken' } });
+			const data = patternBytes(size, 'expiry');
+			const item = await provider.upload({ parentId: fixture.rootId, name: 'expiry.bin' }, { size, data });
+			expect(item.hash).toBe(hashBuffer('dropboxContentHash', data));
+			expect(wire.refreshes).toBe(1);
+			expect(fake.requests().some((r) => r.status === 401)).toBe(true);
+		});
+
+		it('reports auth when the token stays expired because the refresh token was revoked', async () => {
+			fixture.fake.auth.revokeRefreshTokens();
+			fixture.fake.auth.expireAccessTokens();
+			const error = await failure(collect(fixture.provider.list(fixture.rootId)));
+			expect(error.kind).toBe('auth');
+			expect(error.hint).toBe(HINTS.auth);
+		});
+
+		it('keeps memory flat while streaming 64 MiB up and down', async () => {
+			const big = 64 * MIB;
+			const usage = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+			const baseline = usage();
+			let peak = baseline;
+			const sampler = setInterval(() => (peak = Math.max(peak, usage())), 10);
+			try {
+				const item = await fixture.provider.upload({ parentId: fixture.rootId, name: 'flat.bin' }, { size: big, stream: patternStream(big, 'flat') });
+				let received = 0;
+				for await (const part of await fixture.provider.download(item.id)) received += (part as Buffer).length;
+				expect(received).toBe(big);
+			} finally {
+				clearInterval(sampler);
+			}
+			expect(peak - baseline).toBeLessThan(48 * MIB);
+		});
+	});
+
+	it('uploads small files in one request, replaces in place keeping the id, and knows add-mode conflicts', async () => {
+		const { provider, fake } = fixture;
+		const one = Buffer.from('one');
+		const mark = fake.mark();
+		const first = await provider.upload({ parentId: fixture.rootId, name: 'Doc.txt' }, { size: one.length, data: one });
+		expect(fake.requests({ since: mark, path: '/2/files/upload' })).toHaveLength(1);
+		expect(first).toMatchObject({ name: 'Doc.txt', size: 3, hash: hashBuffer('dropboxContentHash', one), parentId: fixture.rootId });
+		expect(first.id).toMatch(/^id:/);
+
+		const again = await provider.upload({ parentId: fixture.rootId, name: 'doc.TXT' }, { size: one.length, data: one });
+		expect(again.id).toBe(first.id);
+		const clash = await failure(provider.upload({ parentId: fixture.rootId, name: 'Doc.txt' }, { size: 5, data: Buffer.from('other') }));
+		expect(clash.kind).toBe('conflict');
+		const renamed = await provider.upload({ parentId: fixture.rootId, name: 'Doc.txt', onConflict: 'rename' }, { size: 5, data: Buffer.from('other') });
+		expect(renamed.name).toBe('Doc (1).txt');
+
+		const two = Buffer.from('two!');
+		await fixture.user.rename('Doc.txt', 'Moved by user.txt');
+		const replaced = await provider.upload({ parentId: fixture.rootId, name: 'Doc.txt', replaceId: first.id }, { size: two.length, data: two });
+		expect(replaced.id).toBe(first.id);
+		expect(replaced.version).not.toBe(first.version);
+		expect((await fixture.user.read('Moved by user.txt'))!.equals(two)).toBe(true);
+	});
+
+	it('resolves folders by path, id and dropbox.com link; finds children case-insensitively; names what is missing', async () => {
+		const { provider } = fixture;
+		const subId = await fixture.user.createFolder('Sub Folder');
+		const rootName = fixture.rootPath.slice(1);
+		expect((await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/sub folder/` })).id).toBe(subId);
+		expect((await provider.resolveFolder({ mode: 'id', value: subId })).name).toBe('Sub Folder');
+		const url = `https://www.dropbox.com/home/${encodeURIComponent(rootName)}/Sub%20Folder`;
+		expect((await provider.resolveFolder({ mode: 'url', value: url })).id).toBe(subId);
+		expect((await provider.resolveFolder({ mode: 'path', value: '/' })).id).toBe('');
+
+		const missing = await failure(provider.resolveFolder({ mode: 'path', value: '/No/Such/Folder' }));
+		expect(missing.kind).toBe('notFound');
+		expect(missing.message).toContain('/No/Such/Folder');
+		await fixture.user.createFile('Sub Folder/Report.PDF', Buffer.from('r'));
+		expect((await provider.findChild(subId, 'report.pdf'))?.name).toBe('Report.PDF');
+		expect(await provider.findChild(subId, 'report.pdf', 'folder')).toBeUndefined();
+		const notFolder = await failure(provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/Sub Folder/Report.PDF` }));
+		expect(notFolder.kind).toBe('invalidRequest');
+		expect((await provider.searchFolders('sub')).map((f) => f.id)).toContain(subId);
+	});
+
+	it('lists recursively over pages with paths relative to the folder and parent ids', async () => {
+		await fixture.close();
+		fixture = await createDropboxFixture({ listPageSize: 4 });
+		const { provider, fake } = fixture;
+		const aId = await fixture.user.createFolder('a');
+		for (let i = 0; i < 6; i++) await fixture.user.createFile(`a/f${i}.txt`, Buffer.from(`${i}`));
+		await fixture.user.createFile('top.txt', Buffer.from('t'));
+		const mark = fake.mark();
+		const items = await collect(provider.list(fixture.rootId, { recursive: true }));
+		expect(items.map((i) => i.path).sort()).toEqual(['a', 'a/f0.txt', 'a/f1.txt', 'a/f2.txt', 'a/f3.txt', 'a/f4.txt', 'a/f5.txt', 'top.txt']);
+		expect(items.find((i) => i.path === 'a/f3.txt')?.parentId).toBe(aId);
+		expect(items.find((i) => i.path === 'top.txt')?.parentId).toBe(fixture.rootId);
+		expect(fake.requests({ since: mark, path: 'list_folder' }).length).toBe(3);
+		const flat = await collect(provider.list(fixture.rootId));
+		expect(flat.map((i) => i.path).sort()).toEqual(['a', 'top.txt']);
+	});
+
+	it('follows the change feed through create, edit, rename, move and delete (folders standing for their children)', async () => {
+		const { provider } = fixture;
+		const options = { recursive: true };
+		const destId = await fixture.user.createFolder('dest');
+		await fixture.user.createFolder('old');
+		await fixture.user.createFile('old/inside.txt', Buffer.from('i'));
+		const tracker = new ChangeTracker(await collect(provider.list(fixture.rootId, options)));
+		let cursor = await provider.latestCursor(fixture.rootId, options);
+		const step = async () => {
+			const batch = await provider.changes(fixture.rootId, cursor, options);
+			tracker.apply(batch);
+			cursor = batch.cursor;
+			return batch;
+		};
+
+		const id = await fixture.user.createFile('a.txt', Buffer.from('one'));
+		await fixture.user.editFile('a.txt', Buffer.from('edited'));
+		let batch = await step();
+		expect(batch.changes).toHaveLength(1);
+		expect(tracker.byId.get(id)).toMatchObject({ path: 'a.txt', size: 6, hash: hashBuffer('dropboxContentHash', Buffer.from('edited')) });
+
+		await fixture.user.rename('a.txt', 'b.txt');
+		await fixture.user.move('b.txt', 'dest');
+		batch = await step();
+		expect(batch.changes).toEqual(
+			expect.arrayContaining([
+				{ type: 'delete', path: 'a.txt' },
+				{ type: 'upsert', item: expect.objectContaining({ id, path: 'dest/b.txt', parentId: destId }) },
+			]),
+		);
+		expect(tracker.byId.get(id)).toMatchObject({ name: 'b.txt', path: 'dest/b.txt' });
+
+		await fixture.user.delete('old');
+		batch = await step();
+		expect(batch.changes).toEqual([{ type: 'delete', path: 'old' }]);
+		expect(tracker.paths()).toEqual(['dest', 'dest/b.txt']);
+
+		batch = await step();
+		expect(batch.changes).toEqual([]);
+	});
+
+	it('turns an invalidated cursor into cursorReset, then recovers with a listing', async () => {
+		const { provider } = fixture;
+		const cursor = await provider.latestCursor(fixture.rootId, { recursive: true });
+		await fixture.user.createFile('x.txt', Buffer.from('x'));
+		await fixture.user.resetCursors();
+		const error = await failure(provider.changes(fixture.rootId, cursor, { recursive: true }));
+		expect(error.kind).toBe('cursorReset');
+		expect(error.hint).toBe(HINTS.cursorReset);
+		expect((await collect(provider.list(fixture.rootId, { recursive: true }))).map((i) => i.path)).toEqual(['x.txt']);
+		const fresh = await provider.latestCursor(fixture.rootId, { recursive: true });
+		await fixture.user.createFile('y.txt', Buffer.from('y'));
+		const batch = await provider.changes(fixture.rootId, fresh, { recursive: true });
+		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual(['y.txt']);
+	});
+
+	it('downloads through a cut with a Range resume of the same revision', async () => {
+		const { provider, fake } = fixture;
+		const data = patternBytes(3 * MIB + 7, 'dl');
+		const id = await fixture.user.createFile('dl.bin', data);
+		fake.inject({ path: 'files/download', action: { type: 'cutResponse', afterBytes: MIB } });
+		const mark = fake.mark();
+		const downloaded = await readAll(await provider.download(id));
+		expect(downloaded.equals(data)).toBe(true);
+		expect(fake.requests({ since: mark, path: 'files/download' }).map((r) => r.status)).toEqual([200, 206]);
+	});
+
+	it('maps Dropbox errors to CloudError kinds with hints', async () => {
+		const { provider, fake } = fixture;
+		fake.setQuota(10);
+		const quota = await failure(provider.upload({ parentId: fixture.rootId, name: 'q.bin' }, { size: 20, data: Buffer.alloc(20) }));
+		expect(quota).toMatchObject({ kind: 'quota', hint: HINTS.quota });
+		fake.setQuota(undefined);
+
+		const gone = await failure(provider.download('id:doesNotExist0000000000'));
+		expect(gone.kind).toBe('notFound');
+		expect(gone.message).toContain('id:doesNotExist0000000000');
+		const deleted = await failure(provider.delete('id:doesNotExist0000000000'));
+		expect(deleted.kind).toBe('notFound');
+		expect(isCloudError(await failure(provider.move('id:doesNotExist0000000000', { name: 'x' })), 'notFound')).toBe(true);
+
+		fake.auth.setScopes(['files.metadata.read', 'files.content.read']);
+		const scope = await failure(provider.createFolder(fixture.rootId, 'nope'));
+		expect(scope.kind).toBe('scope');
+		expect(scope.hint).toBe(HINTS.scope('files.content.write'));
+	});
+
+	it('waits out a 429 with Retry-After', async () => {
+		const { provider, fake } = fixture;
+		fake.rateLimit(1, 1);
+		const started = Date.now();
+		await collect(provider.list(fixture.rootId));
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+		expect(fake.requests().filter((r) => r.status === 429)).toHaveLength(1);
+	});
+
+	it('works inside an app folder, with paths relative to /Apps/<app>', async () => {
+		await fixture.close();
+		fixture = await createDropboxFixture({ appFolder: 'Cloud Sync' });
+		const { provider, fake } = fixture;
+		const rootListing = await collect(provider.list(''));
+		expect(rootListing.map((i) => i.path)).toEqual([fixture.rootPath.split('/').pop()]);
+		const relativeRoot = fixture.rootPath.slice('/Apps/Cloud Sync'.length);
+		const folder = await provider.resolveFolder({ mode: 'path', value: relativeRoot });
+		expect(folder.id).toBe(fixture.rootId);
+		const data = Buffer.from('in the app folder');
+		const item = await provider.upload({ parentId: folder.id, name: 'f.txt' }, { size: data.length, data });
+		expect((await fake.readFile(`${fixture.rootPath}/f.txt`))!.equals(data)).toBe(true);
+		expect(item.webUrl).toContain(encodeURIComponent(relativeRoot.slice(1)));
+		fake.userCreateFolder('/Elsewhere');
+		await expect(provider.resolveFolder({ mode: 'path', value: '/Elsewhere' })).rejects.toMatchObject({ kind: 'notFound' });
+	});
+});
