@@ -25,6 +25,12 @@ import { binaryOf, readInputFile, type InputFile } from './binary';
 import { comparableDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
 import { openDestination, SERVICE_NAMES } from './storage';
 
+/**
+ * From this many writes on, the run reads its own writes back from the feed at the end, so the next run still
+ * needs one change-feed request; below it, they fit in the next run's first page anyway.
+ */
+const DRAIN_AFTER_WRITES = 100;
+
 /** One output item per input. */
 export interface ExportResult {
 	action: ExportAction;
@@ -56,7 +62,8 @@ class ExportRun {
 	private readonly ci: boolean;
 	private readonly nodeId: string;
 	private readonly service: string;
-	private wrote = false;
+	/** Uploads, moves and folders created in this run (each shows up in the change feed). */
+	private writes = 0;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -111,7 +118,7 @@ class ExportRun {
 		} catch (error) {
 			stopError = error;
 		}
-		if (!stopError && this.wrote && !batch.snapshot) next.cursor = await this.drainOwnChanges(next, batch.cursor);
+		if (!stopError && this.writes >= DRAIN_AFTER_WRITES && !batch.snapshot) next.cursor = await this.drainOwnChanges(next, batch.cursor);
 		// Saved even when the run stops: what was uploaded is recorded, so nothing is uploaded twice.
 		saveState(this.ctx, this.nodeId, exportStateSchema, encodeExportState(next));
 		if (stopError) throw stopError;
@@ -243,7 +250,7 @@ class ExportRun {
 				const parentId = this.folderId(state, dir);
 				if (!parentId) throw new Error(`The parent folder of "${path}" is unknown`);
 				const folder = (await this.provider.findChild(parentId, name, 'folder')) ?? (await this.createFolderOnce(parentId, name));
-				this.wrote = true;
+				this.writes++;
 				state.folders.push({ path, id: folder.id });
 			} catch (error) {
 				if (isFatal(error)) throw toNodeError(this.ctx.getNode(), error, { target: path, service: this.service });
@@ -307,7 +314,7 @@ class ExportRun {
 			if (op.kind === 'move' || (op.kind === 'upload' && op.moveFirst && op.replaceId)) {
 				const id = op.kind === 'move' ? op.id : op.replaceId!;
 				const moved = await this.provider.move(id, { parentId, name: item.name });
-				this.wrote = true;
+				this.writes++;
 				if (op.kind === 'move') {
 					this.record(state, item, moved.id);
 					return this.result(item, file, moved);
@@ -354,7 +361,7 @@ class ExportRun {
 				throw error;
 			}
 		}
-		this.wrote = true;
+		this.writes++;
 		this.record(state, item, uploaded.id);
 		return this.result(item, file, uploaded, action);
 	}

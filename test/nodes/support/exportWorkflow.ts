@@ -163,3 +163,78 @@ export function countActions(json: IDataObject[]): Record<string, number> {
 	for (const action of actionsOf(json)) counts[action] = (counts[action] ?? 0) + 1;
 	return counts;
 }
+
+type CloudKind = Exclude<StorageKind, 'localFolder'>;
+
+interface LoggedRequestLike {
+	method: string;
+	path: string;
+	query: string;
+}
+
+interface CloudFixture extends ProviderFixture {
+	fake: { baseUrl: string; requests(filter?: { since?: number }): LoggedRequestLike[]; mark(): number };
+	wire: { accessToken: string; refreshToken: string };
+}
+
+/** What counts as a change-feed request and as an upload request at each cloud (research/api-brief.md). */
+const CHANGE_FEED: Record<CloudKind, (r: LoggedRequestLike) => boolean> = {
+	googleDrive: (r) => r.method === 'GET' && /\/drive\/v3\/changes$/.test(r.path),
+	oneDrive: (r) => r.method === 'GET' && /\/delta$/.test(r.path) && !/token=latest/.test(r.query),
+	dropbox: (r) => r.path.endsWith('/2/files/list_folder/continue'),
+};
+const UPLOAD: Record<CloudKind, (r: LoggedRequestLike) => boolean> = {
+	googleDrive: (r) => r.path.startsWith('/upload/drive/v3/files'),
+	oneDrive: (r) => (r.method === 'PUT' && /\/content$/.test(r.path)) || /createUploadSession$/.test(r.path),
+	dropbox: (r) => /\/2\/files\/upload(_session\/start)?$/.test(r.path),
+};
+
+async function createCloudFixture(kind: CloudKind): Promise<CloudFixture> {
+	if (kind === 'dropbox') return (await (await import('../../storage/fixtures/dropbox')).createDropboxFixture()) as unknown as CloudFixture;
+	if (kind === 'googleDrive') return (await (await import('../../storage/fixtures/googleDrive')).createGoogleDriveFixture()) as unknown as CloudFixture;
+	return (await (await import('../../storage/fixtures/oneDrive')).createOneDriveFixture()) as unknown as CloudFixture;
+}
+
+async function credentialType(kind: CloudKind) {
+	if (kind === 'dropbox') return new (await import('../../../credentials/CloudSyncDropboxOAuth2Api.credentials')).CloudSyncDropboxOAuth2Api();
+	if (kind === 'googleDrive') return new (await import('../../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials')).CloudSyncGoogleDriveOAuth2Api();
+	return new (await import('../../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials')).CloudSyncMicrosoftOneDriveOAuth2Api();
+}
+
+/**
+ * A cloud destination: the fake plays the cloud, the fixture plays the user, and the node reaches the fake
+ * through n8n's httpRequestWithAuthentication with a connected credential whose API base URL is the fake.
+ */
+export async function cloudDestination(kind: CloudKind): Promise<ExportDestination & { fixture: CloudFixture }> {
+	const fixture = await createCloudFixture(kind);
+	const type = await credentialType(kind);
+	const start = fixture.fake.mark();
+	const count = (match: (r: LoggedRequestLike) => boolean) => fixture.fake.requests({ since: start }).filter(match).length;
+	return {
+		kind,
+		fixture,
+		parameters: { destination: kind, rootMode: 'folder', rootFolder: { __rl: true, mode: 'id', value: fixture.rootId } },
+		attach(harness) {
+			harness.registerCredentialType(type);
+			const ref = harness.credentials.add({
+				id: `cred-${kind}`,
+				name: `${kind} account`,
+				type: type.name,
+				data: {
+					clientId: 'fake-client-id',
+					clientSecret: 'fake-client-secret',
+					accessTokenUrl: `${fixture.fake.baseUrl}/oauth2/token`,
+					authUrl: `${fixture.fake.baseUrl}/oauth2/authorize`,
+					grantType: 'authorizationCode',
+					authentication: 'body',
+					accessType: 'full',
+					apiBaseUrl: fixture.fake.baseUrl,
+					oauthTokenData: { access_token: fixture.wire.accessToken, refresh_token: fixture.wire.refreshToken, token_type: 'Bearer' },
+				},
+			});
+			return { [type.name]: ref };
+		},
+		counts: () => ({ changeFeed: count(CHANGE_FEED[kind]), uploads: count(UPLOAD[kind]), total: count(() => true) }),
+		close: () => fixture.close(),
+	};
+}
