@@ -299,7 +299,7 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(instance).toMatchObject({ subject: 'Weekly sync', due_date: first.setZone('America/Los_Angeles').toISODate(), due_time: first.setZone('America/Los_Angeles').toFormat('HH:mm') });
 
 		// The source creates the activities; the next run links them all, then the user cancels one more instance.
-		const createdActivities = creates.map((j, index) => ({ ...j, id: 500 + index, update_time: '2020-01-01 00:00:00' }));
+		const createdActivities: IDataObject[] = creates.map((j, index) => ({ ...j, id: 500 + index, update_time: '2020-01-01 00:00:00' }));
 		const linked = await flow.run([activity(1, 'call', 'A', 1), ...createdActivities]);
 		ok(linked.result);
 		expect(linked.writes.filter((r) => r.method === 'POST')).toHaveLength(0);
