@@ -24,14 +24,14 @@ export interface StorageOptions {
 type CloudConstructor = new (transport: Awaited<ReturnType<typeof createTransport>>, options?: Record<string, unknown>) => StorageProvider;
 
 /** Providers are loaded on first use so a workflow that uses one cloud does not load the other SDKs. */
-function cloudProvider(kind: Exclude<StorageKind, 'localFolder'>): CloudConstructor {
+async function cloudProvider(kind: Exclude<StorageKind, 'localFolder'>): Promise<CloudConstructor> {
 	switch (kind) {
 		case 'googleDrive':
-			return (require('./googleDrive') as { GoogleDriveStorage: CloudConstructor }).GoogleDriveStorage;
+			return (await import('./googleDrive')).GoogleDriveStorage as unknown as CloudConstructor;
 		case 'oneDrive':
-			return (require('./oneDrive') as { OneDriveStorage: CloudConstructor }).OneDriveStorage;
+			return (await import('./oneDrive')).OneDriveStorage as unknown as CloudConstructor;
 		case 'dropbox':
-			return (require('./dropbox') as { DropboxStorage: CloudConstructor }).DropboxStorage;
+			return (await import('./dropbox')).DropboxStorage as unknown as CloudConstructor;
 	}
 }
 
@@ -42,7 +42,7 @@ export async function createStorage(ctx: StorageContext, kind: StorageKind, opti
 		return new LocalFolderStorage(options.localBaseDir, { guard: n8nFileAccessGuard(ctx) });
 	}
 	const transport = await createTransport(ctx, STORAGE_CREDENTIAL[kind], kind as ProviderId);
-	const Provider = cloudProvider(kind);
+	const Provider = await cloudProvider(kind);
 	return new Provider(transport, kind === 'googleDrive' && options.driveId ? { driveId: options.driveId } : {});
 }
 
