@@ -452,7 +452,10 @@ function safetyStop(input: ReconcileInput, plan: ReconcilePlan): string | undefi
 	const linkCount = input.links.length;
 	if (linkCount < EMPTY_MIN) return undefined;
 	if (input.inputIsFullSet) {
-		const present = input.links.filter((link) => input.activities.some((a) => a.id === link.activityId && !a.deleted)).length;
+		const held = new Set(input.heldActivityIds ?? []);
+		const present = input.links.filter(
+			(link) => held.has(link.activityId) || input.activities.some((a) => a.id === link.activityId && !a.deleted),
+		).length;
 		if (present === 0) {
 			return `The activity input looks empty: none of the ${linkCount} linked activities came in, so every event would be deleted. Check the node that feeds Calendar Sync, or enable "Allow Mass Deletion" if this is intended.`;
 		}
