@@ -4,6 +4,8 @@ import { FakeCalendar } from '../fakes/calendar';
 import { TestWire } from '../harness/testWire';
 import { Pacer } from '../../nodes/shared/transport/pacer';
 import { Transport } from '../../nodes/shared/transport/transport';
+import { GoogleCalendarProvider } from '../../nodes/shared/calendar/googleCalendar';
+import { isCloudError } from '../../nodes/shared/storage/errors';
 
 /** The fake, seen through the real @googleapis/calendar SDK (gaxios retries off, one attempt per call). */
 
@@ -343,5 +345,30 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		expect((await failure(api.events.list({ calendarId: 'work@group.calendar.google.com', syncToken: moved.data.nextSyncToken! }))).status).toBe(410);
 		const dump = await post('dump', { calendarId: 'work@group.calendar.google.com' });
 		expect(dump.events.map((e: any) => e.id)).toEqual(['ctl00']);
+	});
+
+	it('provider: lists all pages, signals a reset on 410, maps 409/412/404 to CloudError', async () => {
+		const transport = new Transport(new TestWire(auth, 'google', FULL_SCOPES), { provider: 'googleCalendar', baseUrl: fake.baseUrl, pacer: new Pacer({ maxAttempts: 1 }) });
+		const provider = new GoogleCalendarProvider(transport, { pageSize: 2 });
+		for (let i = 0; i < 5; i++) fake.userCreate(cal, timed(`pro0${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`));
+		const since = fake.mark();
+		const full = await provider.listEvents(cal, { timeMin: '2029-12-01T00:00:00Z' });
+		expect(full).toMatchObject({ kind: 'events', full: true, pages: 3 });
+		expect(fake.requests({ since }).map((r) => r.query)).toEqual([expect.stringContaining('showDeleted=true'), expect.stringContaining('pageToken='), expect.stringContaining('pageToken=')]);
+		if (full.kind !== 'events') throw new Error('expected events');
+		expect(full.events.map((e) => e.id)).toEqual(['pro00', 'pro01', 'pro02', 'pro03', 'pro04']);
+		fake.invalidateSyncTokens();
+		expect(await provider.listEvents(cal, { syncToken: full.nextSyncToken! })).toEqual({ kind: 'reset' });
+		const created = await provider.insertEvent(cal, 'csa01', { summary: 'x', start: { date: '2030-02-01' }, end: { date: '2030-02-02' }, privateProperties: { k: 'v' } });
+		expect(created.privateProperties).toEqual({ k: 'v' });
+		const duplicate = await provider.insertEvent(cal, 'csa01', { start: { date: '2030-02-01' }, end: { date: '2030-02-02' } }).catch((e) => e);
+		expect(isCloudError(duplicate, 'conflict') && duplicate.details.providerCode).toBe('duplicate');
+		fake.userEdit(cal, 'csa01', { summary: 'y' });
+		const stale = await provider.patchEvent(cal, 'csa01', { summary: 'z' }, created.etag).catch((e) => e);
+		expect(isCloudError(stale, 'conflict') && stale.details.providerCode).toBe('conditionNotMet');
+		expect(await provider.deleteEvent(cal, 'csa01')).toBe('deleted');
+		expect(await provider.deleteEvent(cal, 'csa01')).toBe('gone');
+		expect(await provider.getEvent(cal, 'nothere1')).toBeUndefined();
+		expect((await provider.listCalendars()).map((c) => c.id)).toEqual([cal]);
 	});
 });
