@@ -211,8 +211,25 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 		return apiError(node, headline(known.message, context), known.hint, context, oauth.code === 'not_connected' ? undefined : '401');
 	}
 
-	const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Unknown error';
-	return operationError(node, headline('Failed', context, message), KIND_HINTS.other, context);
+	return operationError(node, headline('Failed', context, plainMessage(error)), KIND_HINTS.other, context);
+}
+
+/**
+ * The text of anything thrown. Duck-typed, not `instanceof Error`: errors from another realm (Node's own modules
+ * under jest, vm sandboxes, a second copy of a library) are not instances of this realm's Error, and calling them
+ * "Unknown error" hides the bug. The class name stays when it says something (TypeError, SyntaxError...).
+ */
+export function plainMessage(error: unknown): string {
+	if (typeof error === 'string') return error || 'Unknown error';
+	if (!error || typeof error !== 'object') return error === undefined || error === null ? 'Unknown error' : String(error);
+	const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+	const text = typeof message === 'string' && message.trim() !== '' ? message : undefined;
+	const label = typeof name === 'string' && name !== '' && name !== 'Error' ? name : undefined;
+	const errno = typeof code === 'string' && code !== '' && !(text ?? '').includes(code) ? ` (${code})` : '';
+	if (text) return `${label ? `${label}: ` : ''}${text}${errno}`;
+	if (label) return `${label}${errno}`;
+	// A thrown object without a message is not serialised: it could be a response body.
+	return errno ? `Error${errno}` : 'Unknown error';
 }
 
 function fromCloudError(node: INode, error: CloudError, context: ErrorContext): NodeError {

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vm from 'vm';
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 import { oauthFailure, scrubSecrets, toNodeError } from '../../nodes/shared/errors';
 import { CloudError, HINTS } from '../../nodes/shared/storage/errors';
@@ -149,5 +153,43 @@ describe('toNodeError', () => {
 		expect(scrubSecrets('Folder "Invoices 2026" not found (code=itemNotFound)')).toBe(
 			'Folder "Invoices 2026" not found (code=itemNotFound)',
 		);
+	});
+});
+
+describe('toNodeError with plain errors (bugs, Node and library errors)', () => {
+	it('keeps the message and the class name of a TypeError from this realm', () => {
+		const error = toNodeError(node, new TypeError("Cannot read properties of undefined (reading 'id')"), { itemIndex: 2 });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain("TypeError: Cannot read properties of undefined (reading 'id')");
+		expect(error.message).toContain('item 2');
+		expect(error.message).not.toContain('Unknown error');
+	});
+
+	it('keeps the message of errors from another realm (Node core modules, vm sandboxes), which fail instanceof Error', () => {
+		const foreign = vm.runInNewContext('new RangeError("offset 7 is out of range")') as unknown;
+		expect(foreign instanceof Error).toBe(false);
+		expect(toNodeError(node, foreign).message).toContain('RangeError: offset 7 is out of range');
+
+		let fsError: unknown;
+		try {
+			fs.readFileSync(path.join(os.tmpdir(), `no-such-dir-${process.pid}`, 'x.pdf'));
+		} catch (error) {
+			fsError = error;
+		}
+		const message = toNodeError(node, fsError, { target: 'x.pdf' }).message;
+		// n8n words errno codes itself (ENOENT -> "The file or directory does not exist").
+		expect(message).toMatch(/ENOENT|does not exist/);
+		expect(message).not.toContain('Unknown error');
+	});
+
+	it('still scrubs secrets from a plain error message and never serialises a message-less object', () => {
+		const token = new FakeAuth().issue('dropbox', ['files.content.read']).access_token;
+		const leaked = toNodeError(node, new Error(`request with Bearer ${token} failed: boom`));
+		expect(leaked.message).toContain('boom');
+		expect(leaked.message).not.toContain(token);
+		const body = toNodeError(node, { status: 500, body: 'secret file content' });
+		expect(body.message).toContain('Unknown error');
+		expect(visible(body)).not.toContain('secret file content');
+		expect(toNodeError(node, 'plain string failure').message).toContain('plain string failure');
 	});
 });
