@@ -43,7 +43,7 @@ describe('sanitizeName', () => {
 		expect(sanitizeName(input, kind)).toBe(expected);
 	});
 
-	test.each(['CON', 'con', 'PRN', 'AUX', 'NUL', 'COM1', 'com9', 'LPT1', 'LPT9', 'CON.txt', 'nul.tar.gz', 'COM¹', 'NUL. '])(
+	test.each(['CON .txt', 'CON', 'con', 'PRN', 'AUX', 'NUL', 'COM1', 'com9', 'LPT1', 'LPT9', 'CON.txt', 'nul.tar.gz', 'COM¹', 'NUL. '])(
 		'Windows device name %j is prefixed on OneDrive and local, untouched elsewhere',
 		(name) => {
 			for (const kind of ['oneDrive', 'localFolder'] as StorageKind[]) {
@@ -85,6 +85,11 @@ describe('sanitizeName', () => {
 		expect(sanitizeName('...', kind)).toBe(dots);
 		expect(sanitizeName('.', kind)).not.toBe(sanitizeName('..', kind));
 		expect(sanitizeName('..', kind)).not.toMatch(/^\.+$/);
+		// Lookalikes that compatibility normalisation turns into dots are neutralised too.
+		for (const lookalike of ['\u2025', '\uff0e\uff0e', '\u2024\u2024', '\u2024']) {
+			expect(sanitizeName(lookalike, kind)).toMatch(/^unnamed-[0-9a-f]{8}$/);
+		}
+		expect(sanitizeName('\u2025', kind)).not.toBe(sanitizeName('\u2024', kind));
 	});
 
 	test.each(KINDS)('%s: long names are shortened to the limit, keeping the extension, staying distinct', (kind) => {

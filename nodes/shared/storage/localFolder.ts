@@ -1,4 +1,4 @@
-import { createReadStream, type BigIntStats } from 'fs';
+import { constants, createReadStream, type BigIntStats } from 'fs';
 import { lstat, mkdir, rename, rm } from 'fs/promises';
 import { basename, isAbsolute, resolve, sep } from 'path';
 import type { Readable } from 'stream';
@@ -192,7 +192,8 @@ export class LocalFolderStorage implements StorageProvider {
 		const found = await this.require(id);
 		if (!found.stats.isFile()) throw new CloudError('invalidRequest', `"${found.path}" is a folder`, { target: id });
 		const real = await this.jail.resolve(found.path, 'read');
-		const stream = createReadStream(real);
+		// O_NOFOLLOW: a symlink swapped in after the check is refused, as n8n's own createReadStream does.
+		const stream = createReadStream(real, { flags: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
 		// Open errors surface on the stream; translate them like every other error.
 		await withFsErrors(found.path, () => new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject)));
 		return stream;

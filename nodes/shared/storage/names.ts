@@ -22,7 +22,7 @@ const WINDOWS_ILLEGAL = /["*:<>?/\\|]/g;
 const DROPBOX_ILLEGAL = /[/\\]/g;
 const DRIVE_ILLEGAL = /\//g;
 /** Windows device names, also with an extension ("con.txt") and in any case; Windows also treats ¹²³ as digits. */
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]) *(\..*)?$/i;
 /** Names OneDrive refuses outright. */
 const ONEDRIVE_RESERVED = /^(\.lock|desktop\.ini)$/i;
 const ONEDRIVE_VTI = /_vti_/gi;
@@ -154,7 +154,8 @@ export function sanitizeName(name: string, kind: StorageKind): string {
 	if (rules.trimTrailingDotsAndSpaces) out = out.replace(/[. ]+$/, '');
 	if (rules.trimLeadingSpaces) out = out.replace(/^ +/, '');
 
-	if (out === '' || isOnlyDots(out)) {
+	// Also names that only look like dots ("‥", "．．"): some layer may apply compatibility normalisation later.
+	if (out === '' || isOnlyDots(out) || /^[.\s]+$/.test(out.normalize('NFKC'))) {
 		// Nothing usable left: a fixed word, plus a hash when there was something to tell apart.
 		return original === '' ? PLACEHOLDER : `${PLACEHOLDER}-${shortHash(original)}`;
 	}
