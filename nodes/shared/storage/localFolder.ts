@@ -1,5 +1,5 @@
-import { constants, createReadStream, type BigIntStats } from 'fs';
-import { lstat, mkdir, rename, rm } from 'fs/promises';
+import { constants, type BigIntStats } from 'fs';
+import { lstat, mkdir, open, rename, rm } from 'fs/promises';
 import { basename, isAbsolute, resolve, sep } from 'path';
 import type { Readable } from 'stream';
 import { fileURLToPath } from 'url';
@@ -193,10 +193,8 @@ export class LocalFolderStorage implements StorageProvider {
 		if (!found.stats.isFile()) throw new CloudError('invalidRequest', `"${found.path}" is a folder`, { target: id });
 		const real = await this.jail.resolve(found.path, 'read');
 		// O_NOFOLLOW: a symlink swapped in after the check is refused, as n8n's own createReadStream does.
-		const stream = createReadStream(real, { flags: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
-		// Open errors surface on the stream; translate them like every other error.
-		await withFsErrors(found.path, () => new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject)));
-		return stream;
+		const handle = await withFsErrors(found.path, () => open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)));
+		return handle.createReadStream(); // closes the handle at the end or on destroy
 	}
 
 	/** The local folder has no trash: trashing deletes. */
