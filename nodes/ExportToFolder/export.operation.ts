@@ -118,7 +118,9 @@ class ExportRun {
 		} catch (error) {
 			stopError = error;
 		}
-		if (!stopError && this.writes >= DRAIN_AFTER_WRITES && !batch.snapshot) next.cursor = await this.drainOwnChanges(next, batch.cursor);
+		// The local folder has no feed (every batch is a full scan): nothing to drain there.
+		const hasFeed = this.provider.kind !== 'localFolder';
+		if (!stopError && hasFeed && this.writes >= DRAIN_AFTER_WRITES) next.cursor = await this.drainOwnChanges(next, batch.cursor);
 		// Saved even when the run stops: what was uploaded is recorded, so nothing is uploaded twice.
 		saveState(this.ctx, this.nodeId, exportStateSchema, encodeExportState(next));
 		if (stopError) throw stopError;
