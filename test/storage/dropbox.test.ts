@@ -1,6 +1,13 @@
 import { hashBuffer } from '../../nodes/shared/hashes';
 import { CloudError, HINTS, isCloudError } from '../../nodes/shared/storage/errors';
-import { createDropboxFixture, type DropboxFixture } from './fixtures/dropbox';
+import { ClientOAuth2 } from '@n8n/client-oauth2';
+import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
+import { Transport } from '../../nodes/shared/transport/transport';
+import { FakeAuth } from '../fakes/common/auth';
+import { FakeDropbox } from '../fakes/dropbox';
+import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from '../fakes/oauth';
+import { TestWire } from '../harness/testWire';
+import { createDropboxFixture, fastPacer, type DropboxFixture } from './fixtures/dropbox';
 import { ChangeTracker, collect, patternBytes, patternStream, readAll } from './support';
 
 const MIB = 1024 * 1024;
@@ -294,5 +301,175 @@ describe('DropboxStorage against FakeDropbox', () => {
 		expect(item.webUrl).toContain(encodeURIComponent(relativeRoot.slice(1)));
 		fake.userCreateFolder('/Elsewhere');
 		await expect(provider.resolveFolder({ mode: 'path', value: '/Elsewhere' })).rejects.toMatchObject({ kind: 'notFound' });
+	});
+});
+
+describe('DropboxStorage request budget', () => {
+	let fixture: DropboxFixture;
+
+	beforeEach(async () => {
+		fixture = await createDropboxFixture();
+	});
+
+	afterEach(async () => {
+		await fixture.close();
+	});
+
+	/** A provider as a new run builds it: nothing remembered. */
+	const freshProvider = () => new DropboxStorage(fixture.transport);
+
+	it('an idle changes() call makes exactly one request, in a new run and in the same run', async () => {
+		const { fake } = fixture;
+		await fixture.user.createFile('a.txt', Buffer.from('a'));
+		for (const recursive of [false, true]) {
+			const cursor = await freshProvider().latestCursor(fixture.rootId, { recursive });
+			const provider = freshProvider();
+			let mark = fake.mark();
+			const batch = await provider.changes(fixture.rootId, cursor, { recursive });
+			expect(batch.changes).toEqual([]);
+			expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/list_folder/continue']);
+			mark = fake.mark();
+			await provider.changes(fixture.rootId, batch.cursor, { recursive });
+			expect(fake.requests({ since: mark })).toHaveLength(1);
+		}
+	});
+
+	it('asks where the folder is only when a batch has entries and the folder is not known yet', async () => {
+		const { fake } = fixture;
+		const subId = await fixture.user.createFolder('sub');
+		const cursor = await freshProvider().latestCursor(fixture.rootId, { recursive: true });
+		await fixture.user.createFile('sub/new.txt', Buffer.from('new'));
+		const provider = freshProvider();
+		let mark = fake.mark();
+		const batch = await provider.changes(fixture.rootId, cursor, { recursive: true });
+		expect(batch.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'sub/new.txt', parentId: subId }) }]);
+		// The feed page, then the watched folder's path (for relative paths); the parent 'sub' is looked up once.
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual([
+			'/2/files/list_folder/continue',
+			'/2/files/get_metadata',
+			'/2/files/get_metadata',
+		]);
+		await fixture.user.createFile('sub/newer.txt', Buffer.from('newer'));
+		mark = fake.mark();
+		const next = await provider.changes(fixture.rootId, batch.cursor, { recursive: true });
+		expect(next.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'sub/newer.txt', parentId: subId }) }]);
+		expect(fake.requests({ since: mark })).toHaveLength(1);
+	});
+
+	it('uploads 50 small files into 5 known folders with at most 55 requests', async () => {
+		const { fake } = fixture;
+		const provider = freshProvider();
+		const folders = [];
+		for (let i = 0; i < 5; i++) folders.push(await provider.createFolder(fixture.rootId, `month-${i}`));
+		const mark = fake.mark();
+		for (let i = 0; i < 50; i++) {
+			const data = Buffer.from(`receipt ${i}`);
+			const item = await provider.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt` }, { size: data.length, data });
+			expect(item.parentId).toBe(folders[i % 5].id);
+		}
+		const requests = fake.requests({ since: mark });
+		expect(requests.length).toBeLessThanOrEqual(55);
+		expect(requests.filter((r) => r.path === '/2/files/upload')).toHaveLength(50);
+		expect((await fixture.user.read('month-3/r-13.txt'))!.toString()).toBe('receipt 13');
+	});
+
+	it('finds a child again after the user renamed its remembered folder (re-resolves the id once)', async () => {
+		const { fake } = fixture;
+		const provider = freshProvider();
+		const folder = await provider.createFolder(fixture.rootId, 'Inbox');
+		await fixture.user.createFile('Inbox/x.txt', Buffer.from('x'));
+		await fixture.user.rename('Inbox', 'Inbox 2026');
+		const mark = fake.mark();
+		const found = await provider.findChild(folder.id, 'x.txt', 'file');
+		expect(found).toMatchObject({ name: 'x.txt', parentId: folder.id });
+		// Stale path (not found), the folder by id, the child at the new path.
+		expect(fake.requests({ since: mark })).toHaveLength(3);
+		expect(await provider.findChild(folder.id, 'missing.txt')).toBeUndefined();
+		const listed = await collect(provider.list(folder.id));
+		expect(listed.map((i) => i.path)).toEqual(['x.txt']);
+		const data = Buffer.from('after the rename');
+		await provider.upload({ parentId: folder.id, name: 'y.txt' }, { size: data.length, data });
+		expect((await fixture.user.read('Inbox 2026/y.txt'))!.equals(data)).toBe(true);
+	});
+
+	it('lists a remembered folder correctly after the user moved it', async () => {
+		const provider = freshProvider();
+		const folder = await provider.createFolder(fixture.rootId, 'A');
+		await fixture.user.createFolder('B');
+		await fixture.user.createFile('A/one.txt', Buffer.from('1'));
+		await fixture.user.move('A', 'B');
+		const listed = await collect(provider.list(folder.id));
+		expect(listed.map((i) => [i.path, i.parentId])).toEqual([['one.txt', folder.id]]);
+	});
+});
+
+/**
+ * A wire that refreshes as n8n does (@n8n/client-oauth2 against the credential's token URL), here the fake's own
+ * API host, as the node tests configure it (https://api.dropboxapi.com/oauth2/token is the real one).
+ */
+class N8nRefreshWire extends TestWire {
+	constructor(
+		auth: FakeAuth,
+		scopes: string[],
+		private readonly tokenUrl: string,
+	) {
+		super(auth, 'dropbox', scopes);
+	}
+
+	override async refreshAccessToken(): Promise<void> {
+		const client = new ClientOAuth2({ clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, accessTokenUri: this.tokenUrl, authentication: 'body' });
+		const refreshed = await client.createToken({ access_token: this.accessToken, refresh_token: this.refreshToken, token_type: 'bearer' }).refresh();
+		this.refreshes++;
+		this.accessToken = refreshed.accessToken;
+		this.refreshToken = refreshed.refreshToken;
+	}
+}
+
+describe('DropboxStorage with a token that lacks a scope', () => {
+	let fake: FakeDropbox;
+	let auth: FakeAuth;
+
+	beforeEach(async () => {
+		auth = new FakeAuth();
+		fake = new FakeDropbox(auth);
+		await fake.start();
+	});
+
+	afterEach(async () => {
+		await fake.stop();
+	});
+
+	function providerWith(scopes: string[]): { provider: DropboxStorage; wire: N8nRefreshWire } {
+		const wire = new N8nRefreshWire(auth, scopes, `${fake.baseUrl}/oauth2/token`);
+		const transport = new Transport(wire, { provider: 'dropbox', baseUrl: fake.baseUrl, pacer: fastPacer() });
+		return { provider: new DropboxStorage(transport), wire };
+	}
+
+	it('names files.content.read on a content endpoint (download), after n8n-style refresh through the API host', async () => {
+		const { provider, wire } = providerWith(['account_info.read', 'files.metadata.read', 'files.content.write']);
+		const file = await fake.userWrite('/r.txt', Buffer.from('receipt'));
+		const mark = fake.mark();
+		const error = await failure(provider.download(file.id));
+		expect(error.kind).toBe('scope');
+		expect(error.message).toContain('files.content.read');
+		expect(error.message).not.toMatch(/content type/i);
+		expect(error.hint).toBe(HINTS.scope('files.content.read'));
+		// 401 missing_scope, one refresh (it cannot add a scope), the same 401 again.
+		expect(wire.refreshes).toBe(1);
+		expect(fake.requests({ since: mark }).map((r) => [r.path, r.status])).toEqual([
+			['/2/files/download', 401],
+			['/oauth2/token', 200],
+			['/2/files/download', 401],
+		]);
+	});
+
+	it('names files.content.write on an RPC endpoint (create_folder_v2) and on an upload', async () => {
+		const { provider } = providerWith(['account_info.read', 'files.metadata.read', 'files.content.read']);
+		const rpc = await failure(provider.createFolder('', 'nope'));
+		expect(rpc.kind).toBe('scope');
+		expect(rpc.message).toContain('files.content.write');
+		const data = Buffer.from('x');
+		const upload = await failure(provider.upload({ parentId: '', name: 'x.txt' }, { size: 1, data }));
+		expect(upload).toMatchObject({ kind: 'scope', hint: HINTS.scope('files.content.write') });
 	});
 });

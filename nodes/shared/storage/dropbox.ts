@@ -22,6 +22,7 @@ import {
 	type FolderPlace,
 } from './dropboxItems';
 import { resumableDownload, type DownloadResponse } from './dropboxDownload';
+import { DropboxPlaceCache } from './dropboxPlaces';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './dropboxUpload';
 import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from './types';
 
@@ -42,7 +43,12 @@ export interface DropboxStorageOptions {
 	chunkSize?: number;
 	/** Entries per list_folder page (Dropbox allows 1..2000; the limit is approximate on the real service). */
 	listPageSize?: number;
+	/** How long a folder's remembered path is trusted (default 5 minutes). */
+	placeMaxAgeMs?: number;
 }
+
+/** A folder's place, and whether it came from the cache (then a not_found below it may mean it moved). */
+type KnownPlace = FolderPlace & { fromCache: boolean };
 
 /** Dropbox API v2 as a StorageProvider (see DESIGN.md section 3 and research/api-brief.md section 3). */
 export class DropboxStorage implements StorageProvider {
@@ -53,6 +59,8 @@ export class DropboxStorage implements StorageProvider {
 	lastSessionUpload?: SessionUploadReport;
 	private readonly api: Dropbox;
 	private readonly listPageSize: number;
+	/** Folder id -> path: Dropbox writes by path, and asking for it before every write would double the requests. */
+	private readonly places: DropboxPlaceCache;
 
 	constructor(
 		private readonly transport: Transport,
@@ -69,6 +77,7 @@ export class DropboxStorage implements StorageProvider {
 			simpleUploadLimit: chunkSize,
 		};
 		this.listPageSize = Math.min(2000, Math.max(1, options.listPageSize ?? 2000));
+		this.places = new DropboxPlaceCache(options.placeMaxAgeMs);
 		this.api = new Dropbox({ accessToken: PLACEHOLDER_TOKEN, fetch: transport.fetch });
 	}
 
@@ -128,12 +137,22 @@ export class DropboxStorage implements StorageProvider {
 			.map((match) => (match.metadata as { metadata?: DropboxMeta }).metadata)
 			.filter((meta): meta is DropboxMeta => !!meta && isFolderMeta(meta))
 			.slice(0, limit)
+			.map((meta) => {
+				this.places.remember({ ...meta, '.tag': 'folder' });
+				return meta;
+			})
 			.map((meta) => toRemoteItem(meta, { path: meta.path_display?.replace(/^\//, '') }));
 	}
 
 	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
-		const parent = await this.place(parentId);
-		const meta = await this.lookup(joinPath(parent.pathDisplay, name));
+		let parent = await this.place(parentId);
+		let meta = await this.lookup(joinPath(parent.pathDisplay, name));
+		if (!meta && parent.fromCache) {
+			// Nothing there, or the parent moved since we saw it: only a fresh look at the parent tells.
+			const fresh = await this.place(parentId, { fresh: true });
+			if (fresh.pathLower !== parent.pathLower) meta = await this.lookup(joinPath(fresh.pathDisplay, name));
+			parent = fresh;
+		}
 		if (!meta) return undefined;
 		const item = toRemoteItem(meta, { parentId: parent.id, path: meta.name });
 		if (kind && item.isFolder !== (kind === 'folder')) return undefined;
@@ -145,6 +164,7 @@ export class DropboxStorage implements StorageProvider {
 		const path = joinPath(parent.pathDisplay, name);
 		try {
 			const result = await this.sdk('create the folder', path, () => this.api.filesCreateFolderV2({ path, autorename: false }));
+			this.places.remember({ ...(result.metadata as DropboxMeta), '.tag': 'folder' });
 			return toRemoteItem({ ...(result.metadata as DropboxMeta), '.tag': 'folder' }, { parentId: parent.id, path: name });
 		} catch (error) {
 			if (!isCloudError(error, 'conflict')) throw error;
@@ -156,14 +176,21 @@ export class DropboxStorage implements StorageProvider {
 	}
 
 	async *list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem> {
-		const folder = await this.place(folderId);
+		let folder = await this.place(folderId);
 		const parents = new Map<string, string>([[folder.pathLower, folder.id]]);
+		// By id, so the listing is right even when the remembered path is not.
 		let page = await this.sdk('list', folder.pathDisplay || '/', () =>
-			this.api.filesListFolder({ path: folderArg(folder.id), recursive: !!options?.recursive, include_deleted: false, limit: this.listPageSize }),
+			this.api.filesListFolder({ path: folderArg(folderId), recursive: !!options?.recursive, include_deleted: false, limit: this.listPageSize }),
 		);
 		for (;;) {
 			for (const entry of page.entries as DropboxMeta[]) {
 				if (entry['.tag'] === 'deleted') continue;
+				this.places.remember(entry);
+				if (relativePath(folder, entry) === undefined && folder.fromCache) {
+					// Every entry of a listing is inside the folder: one outside means the folder moved since we saw it.
+					folder = await this.place(folderId, { fresh: true });
+					parents.set(folder.pathLower, folder.id);
+				}
 				const path = relativePath(folder, entry);
 				if (!path) continue; // the folder itself (recursive listings include it) or outside it
 				const lowerPath = entry.path_lower ?? '';
@@ -183,43 +210,60 @@ export class DropboxStorage implements StorageProvider {
 		return result.cursor;
 	}
 
-	/** The cursor remembers whether it is recursive; `options` is accepted for the interface. */
+	/**
+	 * The cursor remembers whether it is recursive; `options` is accepted for the interface. An idle feed costs one
+	 * request: where the folder is (for relative paths) is only asked when the batch has entries and the folder's
+	 * path is not already known.
+	 */
 	async changes(folderId: string, cursor: string, _options?: { recursive?: boolean }): Promise<ChangeBatch> {
-		const folder = await this.place(folderId);
-		const changes: Change[] = [];
-		// Dropbox metadata names no parent: folders of the batch and the watched folder say where things are.
-		const folderIds = new Map<string, string>([[folder.pathLower, folder.id]]);
-		const upserts: Array<{ item: RemoteItem; parentLower: string }> = [];
+		const entries: DropboxMeta[] = [];
 		let next = cursor;
 		for (;;) {
 			const from = next;
-			const page = await this.sdk('read changes of', folder.pathDisplay || '/', () => this.api.filesListFolderContinue({ cursor: from }));
-			for (const entry of page.entries as DropboxMeta[]) {
-				const path = relativePath(folder, entry);
-				if (!path) continue;
-				if (entry['.tag'] === 'deleted') {
-					// Deleted entries carry no id; a deleted folder stands for everything below it.
-					changes.push({ type: 'delete', path });
-					continue;
-				}
-				const lowerPath = entry.path_lower ?? '';
-				if (entry['.tag'] === 'folder' && entry.id) folderIds.set(lowerPath, entry.id);
-				const item = toRemoteItem(entry, { path });
-				upserts.push({ item, parentLower: parentPathOf(lowerPath) });
-				changes.push({ type: 'upsert', item });
-			}
+			const page = await this.sdk('read changes of', isRootId(folderId) ? '/' : folderId, () => this.api.filesListFolderContinue({ cursor: from }));
+			entries.push(...(page.entries as DropboxMeta[]));
 			next = page.cursor;
 			if (!page.has_more) break;
 		}
+		if (entries.length === 0) return { changes: [], cursor: next };
+		for (const entry of entries) this.places.remember(entry);
+		let folder = await this.place(folderId);
+		if (folder.fromCache && entries.some((entry) => relativePath(folder, entry) === undefined)) {
+			// A feed only holds entries inside the folder: one outside means the folder moved since we saw it.
+			folder = await this.place(folderId, { fresh: true });
+		}
+		return { changes: await this.toChanges(folder, entries), cursor: next };
+	}
+
+	/** Feed entries as changes relative to `folder`, each upsert with its parent's id. */
+	private async toChanges(folder: FolderPlace, entries: DropboxMeta[]): Promise<Change[]> {
+		const changes: Change[] = [];
+		// Dropbox metadata names no parent: folders of the batch, the watched folder and known folders say where things are.
+		const folderIds = new Map<string, string>([[folder.pathLower, folder.id]]);
+		const upserts: Array<{ item: RemoteItem; parentLower: string }> = [];
+		for (const entry of entries) {
+			const path = relativePath(folder, entry);
+			if (!path) continue;
+			if (entry['.tag'] === 'deleted') {
+				// Deleted entries carry no id; a deleted folder stands for everything below it.
+				changes.push({ type: 'delete', path });
+				continue;
+			}
+			const lowerPath = entry.path_lower ?? '';
+			if (entry['.tag'] === 'folder' && entry.id) folderIds.set(lowerPath, entry.id);
+			const item = toRemoteItem(entry, { path });
+			upserts.push({ item, parentLower: parentPathOf(lowerPath) });
+			changes.push({ type: 'upsert', item });
+		}
 		for (const { item, parentLower } of upserts) {
 			if (!folderIds.has(parentLower)) {
-				const parent = await this.lookup(parentLower);
-				if (parent?.id) folderIds.set(parentLower, parent.id);
+				const known = this.places.idAt(parentLower) ?? (await this.lookup(parentLower))?.id;
+				if (known) folderIds.set(parentLower, known);
 			}
 			const parentId = folderIds.get(parentLower);
 			if (parentId !== undefined) item.parentId = parentId;
 		}
-		return { changes, cursor: next };
+		return changes;
 	}
 
 	async upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem> {
@@ -282,6 +326,7 @@ export class DropboxStorage implements StorageProvider {
 		const toPath = joinPath(parentPath, to.name ?? current.name);
 		if (toPath === current.path_display) return toRemoteItem(current);
 		const result = await this.sdk('move', current.path_display, () => this.api.filesMoveV2({ from_path: id, to_path: toPath, autorename: false }));
+		this.places.remember(result.metadata as DropboxMeta);
 		return toRemoteItem(result.metadata as DropboxMeta, { parentId: to.parentId });
 	}
 
@@ -298,16 +343,26 @@ export class DropboxStorage implements StorageProvider {
 	/** Metadata by path or id; undefined when Dropbox has nothing there. */
 	private async lookup(pathOrId: string): Promise<DropboxMeta | undefined> {
 		try {
-			return (await this.sdk('look up', pathOrId, () => this.api.filesGetMetadata({ path: pathOrId }))) as DropboxMeta;
+			const meta = (await this.sdk('look up', pathOrId, () => this.api.filesGetMetadata({ path: pathOrId }))) as DropboxMeta;
+			this.places.remember(meta);
+			return meta;
 		} catch (error) {
-			if (isCloudError(error, 'notFound')) return undefined;
+			if (isCloudError(error, 'notFound')) {
+				if (pathOrId.startsWith('id:')) this.places.forgetId(pathOrId);
+				return undefined;
+			}
 			throw error;
 		}
 	}
 
-	/** Where a folder id is now (paths change when the user renames; ids do not). */
-	private async place(folderId: string): Promise<FolderPlace> {
-		if (isRootId(folderId)) return ROOT_PLACE;
+	/**
+	 * Where a folder id is (paths change when the user renames; ids do not): remembered from earlier metadata, or
+	 * asked with get_metadata when unknown or when `fresh` (a remembered path turned out wrong).
+	 */
+	private async place(folderId: string, options: { fresh?: boolean } = {}): Promise<KnownPlace> {
+		if (isRootId(folderId)) return { ...ROOT_PLACE, fromCache: false };
+		const known = options.fresh ? undefined : this.places.place(folderId);
+		if (known) return { ...known, fromCache: true };
 		const meta = await this.lookup(folderId);
 		if (!meta?.path_lower || !meta.path_display) {
 			throw new CloudError('notFound', `The Dropbox folder "${folderId}" no longer exists`, {
@@ -316,7 +371,7 @@ export class DropboxStorage implements StorageProvider {
 			});
 		}
 		if (!isFolderMeta(meta)) throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, { target: meta.path_display });
-		return { id: folderId, pathLower: meta.path_lower, pathDisplay: meta.path_display };
+		return { id: folderId, pathLower: meta.path_lower, pathDisplay: meta.path_display, fromCache: false };
 	}
 
 	/** The path and write mode of an upload: replaceId overwrites that file where it is now, keeping its id. */

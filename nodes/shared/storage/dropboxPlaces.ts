@@ -1,0 +1,72 @@
+import { isFolderMeta, type DropboxMeta, type FolderPlace } from './dropboxItems';
+
+/** How long a remembered folder path is trusted before it is looked up again (bounds a stale path after a rename). */
+const DEFAULT_MAX_AGE_MS = 5 * 60 * 1000;
+
+interface Remembered {
+	place: FolderPlace;
+	at: number;
+}
+
+/**
+ * Folder id -> current path, filled by every folder metadata the provider sees (listings, change feeds, created
+ * and resolved folders). Dropbox writes by path, so without it every upload, findChild and createFolder would
+ * first ask where the folder is now. Lives in one provider instance (one run); a rename seen in a change feed or
+ * a deleted entry drops everything at and below the old path.
+ */
+export class DropboxPlaceCache {
+	private readonly byId = new Map<string, Remembered>();
+	private readonly idByPath = new Map<string, string>();
+
+	constructor(
+		private readonly maxAgeMs = DEFAULT_MAX_AGE_MS,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** Where the folder was last seen, unless that is too long ago. */
+	place(id: string): FolderPlace | undefined {
+		const entry = this.byId.get(id);
+		if (!entry) return undefined;
+		if (this.now() - entry.at > this.maxAgeMs) {
+			this.forgetId(id);
+			return undefined;
+		}
+		return entry.place;
+	}
+
+	/** The id of the folder last seen at this lower-case path. */
+	idAt(pathLower: string): string | undefined {
+		const id = this.idByPath.get(pathLower);
+		return id !== undefined && this.place(id) ? id : undefined;
+	}
+
+	/** Learn from any metadata: folders are remembered, deleted entries forget their subtree. */
+	remember(meta: DropboxMeta | undefined): void {
+		if (!meta?.path_lower) return;
+		if (meta['.tag'] === 'deleted') {
+			this.forgetSubtree(meta.path_lower);
+			return;
+		}
+		if (!meta.id || !meta.path_display || !isFolderMeta(meta)) return;
+		const previous = this.byId.get(meta.id)?.place.pathLower;
+		// A folder now elsewhere: everything remembered below its old path is stale too.
+		if (previous !== undefined && previous !== meta.path_lower) this.forgetSubtree(previous);
+		const holder = this.idByPath.get(meta.path_lower);
+		if (holder !== undefined && holder !== meta.id) this.forgetId(holder);
+		this.byId.set(meta.id, { place: { id: meta.id, pathLower: meta.path_lower, pathDisplay: meta.path_display }, at: this.now() });
+		this.idByPath.set(meta.path_lower, meta.id);
+	}
+
+	forgetId(id: string): void {
+		const entry = this.byId.get(id);
+		if (!entry) return;
+		this.byId.delete(id);
+		if (this.idByPath.get(entry.place.pathLower) === id) this.idByPath.delete(entry.place.pathLower);
+	}
+
+	forgetSubtree(pathLower: string): void {
+		for (const [path, id] of [...this.idByPath]) {
+			if (path === pathLower || path.startsWith(`${pathLower}/`)) this.forgetId(id);
+		}
+	}
+}
