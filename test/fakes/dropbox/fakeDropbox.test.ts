@@ -203,6 +203,40 @@ describe('FakeDropbox with the real dropbox SDK', () => {
 		expect(missing.error.error_summary).toMatch(/^missing_scope\//);
 	});
 
+	it('answers missing_scope as 401 JSON on content endpoints too (download needs files.content.read)', async () => {
+		const file = await fake.userWrite('/r.txt', Buffer.from('r'));
+		const writeOnly = sdkFor(fake, auth.issue('dropbox', ['files.metadata.read', 'files.content.write']).access_token);
+		const missing = await sdkError(writeOnly.filesDownload({ path: file.id }));
+		expect(missing.status).toBe(401);
+		expect(missing.error.error).toEqual({ '.tag': 'missing_scope', required_scope: 'files.content.read' });
+		expect(missing.error.error_summary).toMatch(/^missing_scope\//);
+	});
+
+	it('serves the refresh grant at /oauth2/token on the API host, always in JSON (form body or SDK query string)', async () => {
+		const issued = auth.issue('dropbox', ALL_SCOPES);
+		const post = async (query: string, body?: string) => {
+			const response = await fetch(`${fake.baseUrl}/oauth2/token${query}`, {
+				method: 'POST',
+				headers: body === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/x-www-form-urlencoded' },
+				body,
+			});
+			expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+			return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+		};
+		const client = 'client_id=fake-client-id&client_secret=fake-client-secret';
+		const form = await post('', `grant_type=refresh_token&refresh_token=${issued.refresh_token}&${client}`);
+		expect(form.status).toBe(200);
+		expect(form.body).toMatchObject({ token_type: 'bearer', expires_in: expect.any(Number) });
+		expect(form.body.refresh_token).toBeUndefined();
+		await expect(sdkFor(fake, form.body.access_token as string).filesListFolder({ path: '' })).resolves.toBeDefined();
+		const query = await post(`?grant_type=refresh_token&refresh_token=${issued.refresh_token}&${client}`);
+		expect(query.status).toBe(200);
+		expect((await post('', `grant_type=refresh_token&refresh_token=${issued.refresh_token}&client_id=fake-client-id&client_secret=wrong`)).body.error).toBe('invalid_client');
+		auth.revokeRefreshTokens();
+		const revoked = await post('', `grant_type=refresh_token&refresh_token=${issued.refresh_token}&${client}`);
+		expect(revoked).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' } });
+	});
+
 	it('throttles with 429, a Retry-After header and retry_after in the body', async () => {
 		fake.rateLimit(1, 3);
 		const throttled = await sdkError(dbx.filesListFolder({ path: '' }));

@@ -5,6 +5,7 @@ import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server'
 import { boolArg, COMMIT_FIELDS, headerSafeJson, intArg, parseArgs, pathArg, unionTag } from './args';
 import { BlobStore, type Blob, type BlobWriter } from './blobs';
 import { badRequest, DropboxApiError, endpointError, fail, lookupError, type Tagged } from './errors';
+import { TOKEN_PATH, tokenAnswer } from './token';
 import { lower, nowSeconds, Tree, TreeError, type Node, type TreeChange, type WriteMode } from './tree';
 
 /** Largest body of one upload request (files/upload or one session request). */
@@ -242,6 +243,11 @@ export class FakeDropbox extends FakeServer {
 
 	// ---------------------------------------------------------------- auth and scopes
 
+	/** The token endpoint takes client credentials, not a bearer. */
+	protected override requiresAuth(req: FakeRequest): boolean {
+		return req.path !== TOKEN_PATH;
+	}
+
 	protected override authError(reason: 'missing' | 'invalid' | 'expired'): ErrorShape {
 		if (reason === 'missing') {
 			return badRequest('files', 'Must provide HTTP header "Authorization" or URL parameter "authorization".');
@@ -262,6 +268,11 @@ export class FakeDropbox extends FakeServer {
 	// ---------------------------------------------------------------- routing
 
 	protected async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
+		if (req.path === TOKEN_PATH && req.method === 'POST') {
+			const answer = tokenAnswer(this.auth, req, await this.readBody(req, 64 * 1024));
+			this.sendJson(res, answer.status, answer.body, { 'cache-control': 'no-store' });
+			return;
+		}
 		const route = routeOf(req);
 		try {
 			const isDownload = route === 'files/download';
