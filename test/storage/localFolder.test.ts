@@ -49,6 +49,22 @@ describe('LocalFolderStorage specifics', () => {
 		expect(await fresh.getItem('not-an-id')).toBeUndefined();
 	});
 
+	test('unknown ids do not rescan the tree every time, moved files are still found', async () => {
+		let guardCalls = 0;
+		const counted = new LocalFolderStorage(base, { guard: () => (guardCalls++, true) });
+		const root = await counted.root();
+		await mkdir(join(base, 'sub'));
+		const data = Buffer.from('x');
+		const item = await counted.upload({ parentId: root.id, name: 'x.txt' }, { size: 1, data });
+		expect(await counted.getItem('ino:0:1')).toBeUndefined(); // one complete scan
+		const afterFirstMiss = guardCalls;
+		expect(await counted.getItem('ino:0:2')).toBeUndefined();
+		expect(await counted.getItem('ino:0:3')).toBeUndefined();
+		expect(guardCalls).toBe(afterFirstMiss);
+		await rename(join(base, 'x.txt'), join(base, 'sub', 'x.txt'));
+		expect(await counted.getItem(item.id)).toMatchObject({ path: 'sub/x.txt' });
+	});
+
 	test('a symlink leading out of the base folder is refused and never listed', async () => {
 		await symlink(outside, join(base, 'escape'));
 		await symlink(join(outside, 'secret.txt'), join(base, 'secret-link.txt'));

@@ -28,6 +28,9 @@ export interface LocalFolderOptions {
 	hashListings?: boolean;
 }
 
+/** How long a complete scan vouches that an id it did not see does not exist. */
+const FULL_SCAN_FRESH_MS = 30_000;
+
 /** Cursor: format tag, watched folder id, scan time. No per-file data: every batch is a full snapshot. */
 const CURSOR_PREFIX = 'local1';
 
@@ -60,6 +63,8 @@ export class LocalFolderStorage implements StorageProvider {
 	private readonly hashListings: boolean;
 	/** Where each id was last seen, relative to the base; verified on use, rebuilt by a scan on a miss. */
 	private readonly knownPaths = new Map<string, string>();
+	/** When the last complete scan of the base folder ended (ms). */
+	private lastFullScan = 0;
 
 	constructor(
 		readonly baseDir: string,
@@ -248,13 +253,18 @@ export class LocalFolderStorage implements StorageProvider {
 			const found = await this.statPath(remembered);
 			if (found && localItemId(found.stats) === id) return found;
 			this.knownPaths.delete(id);
+		} else if (Date.now() - this.lastFullScan < FULL_SCAN_FRESH_MS) {
+			// A complete scan just now did not see it: do not rescan the whole tree for every unknown id.
+			return undefined;
 		}
+		let match: Located | undefined;
 		for await (const entry of scanFolder(this.jail, base, localItemId(rootStats), true)) {
 			const entryId = localItemId(entry.stats);
 			this.knownPaths.set(entryId, entry.path);
-			if (entryId === id) return { real: entry.realPath, path: entry.path, stats: entry.stats };
+			if (entryId === id) match = { real: entry.realPath, path: entry.path, stats: entry.stats };
 		}
-		return undefined;
+		this.lastFullScan = Date.now();
+		return match;
 	}
 
 	private async require(id: string): Promise<Located> {
