@@ -1,6 +1,6 @@
 import { hashBuffer } from '../../nodes/shared/hashes';
 import { isCloudError } from '../../nodes/shared/storage/errors';
-import { sanitizeName } from '../../nodes/shared/storage/names';
+import { safeRelativePath, sanitizeName } from '../../nodes/shared/storage/names';
 import type { RemoteItem, StorageProvider } from '../../nodes/shared/storage/types';
 import type { ProviderFixture } from './fixture';
 import { FIXTURES } from './fixtures';
@@ -75,6 +75,7 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 		for (const name of expected) {
 			const found = await provider.findChild(folder.id, name, 'file');
 			expect(found?.id).toBe(uploaded.get(name)!.id);
+			expect((await provider.getItem(found!.id))?.name).toBe(name);
 			expect((await readAll(await provider.download(found!.id))).toString()).toBe(`content of ${name}`);
 		}
 	});
@@ -148,6 +149,17 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 			await expect(fixture.user.cutNextUploadChunk(10)).rejects.toThrow(/not applicable/i);
 		});
 	}
+
+	test('template paths with traversal attempts stay below the chosen folder', async () => {
+		const folder = await caseFolder('templates');
+		const segments = safeRelativePath(['../../escape', '..\\up', '%2e%2e', 'Acme: "Q1" / 2024.'], fixture.kind);
+		const created = await ensurePath(provider, folder.id, segments);
+		const below = await collect(provider.list(folder.id, { recursive: true }));
+		expect(below.find((item) => item.id === created.id)?.path).toBe(segments.join('/'));
+		expect(segments).toEqual(['escape', 'up', ...['Acme: "Q1" ', ' 2024.'].map((s) => sanitizeName(s, fixture.kind))]);
+		const outside = await collect(provider.list(fixture.rootId));
+		expect(outside.map((item) => item.name)).not.toContain('escape');
+	});
 
 	test('nested folders are created idempotently', async () => {
 		const first = await ensurePath(provider, fixture.rootId, ['nested', 'a', 'b', 'c']);
