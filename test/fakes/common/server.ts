@@ -222,11 +222,14 @@ export abstract class FakeServer {
 		if (this.requiresAuth(req)) {
 			const check = this.auth.check(req.headers.authorization);
 			if (!check.ok) {
+				// Like a real front end, read what the client sent before refusing it (the log counts those bytes).
+				await drain(req);
 				this.sendError(res, this.authError(check.reason));
 				return;
 			}
 			const needed = this.requiredScopes(req);
 			if (needed.length > 0 && !needed.some((scope) => check.scopes.includes(scope))) {
+				await drain(req);
 				this.sendError(res, this.scopeError(needed));
 				return;
 			}
@@ -322,6 +325,17 @@ export abstract class FakeServer {
 		if (!(await this.control(action, body, res))) {
 			this.sendJson(res, 404, { error: `unknown control action ${action}` });
 		}
+	}
+}
+
+/** Consume a request body without keeping it. */
+async function drain(req: FakeRequest): Promise<void> {
+	try {
+		for await (const _chunk of req.raw) {
+			// discard
+		}
+	} catch {
+		// the client went away: nothing to drain
 	}
 }
 
