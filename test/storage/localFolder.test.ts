@@ -132,6 +132,23 @@ describe('LocalFolderStorage specifics', () => {
 		expect(isCloudError(await failureOf(wholeBase.root()), 'permission')).toBe(true);
 	});
 
+	test('deleting a folder that holds something n8n protects is refused, and nothing is deleted', async () => {
+		await mkdir(join(base, 'project', '.git'), { recursive: true });
+		await writeFile(join(base, 'project', 'readme.md'), 'hi');
+		await writeFile(join(base, 'project', '.git', 'HEAD'), 'ref');
+		// n8n's default N8N_BLOCK_FILE_PATTERNS blocks .git directories.
+		const gitPattern = /^(.*\/)*\.git(\/.*)*$/;
+		const guarded = new LocalFolderStorage(base, { guard: (path) => !gitPattern.test(path) });
+		const project = await guarded.resolveFolder({ mode: 'path', value: 'project' });
+		const failure = await failureOf(guarded.delete(project.id));
+		expect(isCloudError(failure, 'permission')).toBe(true);
+		expect((failure as CloudError).message).toContain('project/.git');
+		expect(await readFile(join(base, 'project', 'readme.md'), 'utf8')).toBe('hi');
+		await rm(join(base, 'project', '.git'), { recursive: true });
+		await guarded.delete(project.id);
+		expect(await readdir(base)).toEqual([]);
+	});
+
 	test('uploads stream through a temp file, hash on the way, and leave nothing behind on failure', async () => {
 		async function* pieces() {
 			yield Buffer.from('hello ');

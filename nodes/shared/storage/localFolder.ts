@@ -7,7 +7,7 @@ import { CloudError, HINTS, isCloudError } from './errors';
 import { localFsError, withFsErrors } from './localFolderErrors';
 import { localFileHash, localItem, localItemId } from './localFolderItems';
 import { LocalFolderJail, type LocalPathGuard } from './localFolderJail';
-import { scanFolder } from './localFolderScan';
+import { findBlocked, scanFolder } from './localFolderScan';
 import { writeAtomically } from './localFolderUpload';
 import type {
 	ChangeBatch,
@@ -27,6 +27,9 @@ export interface LocalFolderOptions {
 	/** Put SHA-256 on listed files (cached per file version across runs). Default true. */
 	hashListings?: boolean;
 }
+
+/** Why a listed file may have no hash: unreadable, or gone between listing and reading. */
+const UNHASHABLE = new Set(['EACCES', 'EPERM', 'ENOENT', 'EBUSY']);
 
 /** How long a complete scan vouches that an id it did not see does not exist. */
 const FULL_SCAN_FRESH_MS = 30_000;
@@ -211,6 +214,7 @@ export class LocalFolderStorage implements StorageProvider {
 		const found = await this.require(id);
 		if (found.path === '') throw refuseBase('delete');
 		const real = await this.jail.resolve(found.path, 'write');
+		if (found.stats.isDirectory()) await this.refuseIfGuarded(real, found.path);
 		await withFsErrors(found.path, () => rm(real, { recursive: true, force: false }));
 		this.knownPaths.delete(id);
 	}
@@ -234,6 +238,16 @@ export class LocalFolderStorage implements StorageProvider {
 		await withFsErrors(path, () => rename(source, destination));
 		const stats = await withFsErrors(path, () => lstat(destination, { bigint: true }));
 		return this.toItem({ real: destination, path, stats }, path, true, localItemId(parent.stats));
+	}
+
+	/** Deleting a folder deletes all below it: refuse when n8n's rules protect anything in there (a .git, say). */
+	private async refuseIfGuarded(folderReal: string, folderPath: string): Promise<void> {
+		for await (const blocked of findBlocked(this.jail, folderReal, folderPath)) {
+			throw new CloudError('permission', `Refusing to delete "${folderPath}": n8n's file access rules protect "${blocked}"`, {
+				target: folderPath,
+				hint: "Delete the folder outside n8n, or change n8n's file access rules (N8N_BLOCK_FILE_PATTERNS, N8N_RESTRICT_FILE_ACCESS_TO).",
+			});
+		}
 	}
 
 	// ---- locating items ----
@@ -337,9 +351,19 @@ export class LocalFolderStorage implements StorageProvider {
 		}
 	}
 
+	/** A file that cannot be read (or vanished meanwhile) is listed without a hash rather than failing the listing. */
+	private async hashIfReadable(found: Located): Promise<string | undefined> {
+		try {
+			return await localFileHash(found.real, found.stats);
+		} catch (error) {
+			if (UNHASHABLE.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+			throw localFsError(error, found.path);
+		}
+	}
+
 	private async toItem(found: Located, shownPath: string, withHash: boolean, parentId?: string): Promise<RemoteItem> {
 		const name = basename(found.real);
-		const hash = withHash && found.stats.isFile() ? await withFsErrors(found.path, () => localFileHash(found.real, found.stats)) : undefined;
+		const hash = withHash && found.stats.isFile() ? await this.hashIfReadable(found) : undefined;
 		const resolvedParent =
 			parentId ?? (found.path === '' ? undefined : await this.parentIdOf(found).catch(() => undefined));
 		this.knownPaths.set(localItemId(found.stats), found.path);

@@ -53,3 +53,18 @@ export async function* scanFolder(
 		pending.push(...subfolders.reverse());
 	}
 }
+
+/** Base-relative paths below `folderReal` that n8n's guard refuses to write (symbolic links are not followed). */
+export async function* findBlocked(jail: LocalFolderJail, folderReal: string, folderPath: string): AsyncGenerator<string> {
+	const pending = [{ real: folderReal, path: folderPath }];
+	while (pending.length > 0) {
+		const folder = pending.pop()!;
+		const entries = await withFsErrors(folder.path, () => readdir(folder.real, { withFileTypes: true }));
+		for (const entry of entries) {
+			const real = join(folder.real, entry.name);
+			const path = `${folder.path}/${entry.name}`;
+			if (!(await jail.allowed(real, 'write'))) yield path;
+			if (entry.isDirectory()) pending.push({ real, path });
+		}
+	}
+}
