@@ -266,3 +266,84 @@ describe('OneDriveStorage against FakeGraph', () => {
 		});
 	});
 });
+
+describe('OneDriveStorage request budget', () => {
+	let fixture: OneDriveFixture;
+	beforeEach(async () => {
+		fixture = await createOneDriveFixture();
+	});
+	afterEach(async () => fixture.close());
+
+	/** A provider as a new run builds it. */
+	const freshProvider = () => new OneDriveStorage(fixture.transport, { chunkSize: FIXTURE_CHUNK, simpleUploadLimit: FIXTURE_CHUNK });
+
+	it('an idle changes() call makes exactly one request (the delta page), recursive or not', async () => {
+		const { fake, rootId } = fixture;
+		await fixture.user.createFile('a.txt', Buffer.from('a'));
+		for (const recursive of [false, true]) {
+			const cursor = await freshProvider().latestCursor(rootId, { recursive });
+			const provider = freshProvider();
+			let mark = fake.mark();
+			const batch = await provider.changes(rootId, cursor, { recursive });
+			expect(batch.changes).toEqual([]);
+			const requests = fake.requests({ since: mark });
+			expect(requests).toHaveLength(1);
+			expect(requests[0].path).toMatch(/\/root\/delta$/);
+			mark = fake.mark();
+			await provider.changes(rootId, batch.cursor, { recursive });
+			expect(fake.requests({ since: mark })).toHaveLength(1);
+		}
+	});
+
+	it('places changes from the batch itself where it can: a folder in the batch is never looked up', async () => {
+		const { fake, rootId } = fixture;
+		const subId = await fixture.user.createFolder('sub');
+		const cursor = await freshProvider().latestCursor(rootId, { recursive: true });
+		const deepId = await fixture.user.createFolder('sub/deep');
+		await fixture.user.createFile('sub/deep/new.txt', Buffer.from('new'));
+		await fixture.user.createFile('new-at-top.txt', Buffer.from('top'));
+		const mark = fake.mark();
+		const batch = await freshProvider().changes(rootId, cursor, { recursive: true });
+		const upserts = batch.changes.flatMap((change) => (change.type === 'upsert' ? [[change.item.path, change.item.parentId]] : []));
+		expect(upserts.sort()).toEqual([
+			['new-at-top.txt', rootId],
+			['sub', rootId],
+			['sub/deep', subId],
+			['sub/deep/new.txt', deepId],
+		]);
+		expect(batch.changes.filter((change) => change.type === 'delete')).toEqual([]);
+		// The delta page and one lookup to anchor the chain (the watched folder or its parent, whichever the batch
+		// does not carry): 'sub' and 'deep' are placed from their own batch entries.
+		const lookups = fake.requests({ since: mark }).slice(1).map((r) => decodeURIComponent(r.path));
+		expect(lookups).toHaveLength(1);
+		expect(lookups.join()).not.toMatch(new RegExp(`${subId}|${deepId}`.replace(/!/g, '\\!')));
+	});
+
+	it('still scopes correctly when the batch does not place a parent (looked up once), and outside changes are ignored', async () => {
+		const { fake, rootId } = fixture;
+		await fixture.user.createFolder('sub');
+		const cursor = await freshProvider().latestCursor(rootId, { recursive: true });
+		fake.userCreateFolder('elsewhere');
+		await fake.userCreateFile('elsewhere/x.txt', Buffer.from('x'));
+		await fixture.user.createFile('sub/in.txt', Buffer.from('in'));
+		const batch = await freshProvider().changes(rootId, cursor, { recursive: true });
+		const upserts = batch.changes.flatMap((change) => (change.type === 'upsert' ? [change.item.path] : []));
+		expect(upserts.sort()).toEqual(['sub', 'sub/in.txt']);
+	});
+
+	it('uploads 50 small files into 5 known folders with at most 55 requests (one PUT each)', async () => {
+		const { fake, rootId } = fixture;
+		const provider = freshProvider();
+		const folders: RemoteItem[] = [];
+		for (let i = 0; i < 5; i++) folders.push(await provider.createFolder(rootId, `month-${i}`));
+		const mark = fake.mark();
+		for (let i = 0; i < 50; i++) {
+			const data = Buffer.from(`receipt ${i}`);
+			await provider.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt` }, { size: data.length, data });
+		}
+		const requests = fake.requests({ since: mark });
+		expect(requests.length).toBeLessThanOrEqual(55);
+		expect(requests.filter((r) => r.method === 'PUT')).toHaveLength(50);
+		expect((await fixture.user.read('month-3/r-13.txt'))!.toString()).toBe('receipt 13');
+	});
+});

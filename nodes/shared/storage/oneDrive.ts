@@ -226,20 +226,24 @@ export class OneDriveStorage implements StorageProvider {
 			url = page['@odata.nextLink'];
 			deltaLink = page['@odata.deltaLink'];
 		}
-		const folder = await this.getOrUndefined(this.itemPath(folderId), folderId);
-		if (!folder) {
-			throw new CloudError('notFound', `The watched OneDrive folder (${folderId}) no longer exists`, {
-				status: 404,
-				target: folderId,
-				hint: 'Choose the folder again in the node.',
-			});
-		}
-		const changes = await scopeChanges(
-			[...latest.values()],
-			{ folderId, folderPath: pathFromRoot(folder) ?? '', recursive: options.recursive ?? false },
-			(id) => this.getOrUndefined(`${this.itemPath(id)}?$select=id,name,parentReference,root,folder`, id),
-		);
-		return { changes, cursor: CURSOR_PREFIX + tokenOf(deltaLink) };
+		const next = CURSOR_PREFIX + tokenOf(deltaLink);
+		// Nothing new anywhere in the drive: one request, no lookups.
+		if (latest.size === 0) return { changes: [], cursor: next };
+		const changes = await scopeChanges([...latest.values()], { folderId, recursive: options.recursive ?? false }, {
+			folder: (id) => this.getOrUndefined(`${this.itemPath(id)}?$select=id,name,parentReference,root,folder`, id),
+			watchedPath: async () => {
+				const folder = await this.getOrUndefined(`${this.itemPath(folderId)}?$select=id,name,parentReference,root,folder`, folderId);
+				if (!folder) {
+					throw new CloudError('notFound', `The watched OneDrive folder (${folderId}) no longer exists`, {
+						status: 404,
+						target: folderId,
+						hint: 'Choose the folder again in the node.',
+					});
+				}
+				return pathFromRoot(folder) ?? '';
+			},
+		});
+		return { changes, cursor: next };
 	}
 
 	// ---------------------------------------------------------------- writing
