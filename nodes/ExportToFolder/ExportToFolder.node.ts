@@ -18,7 +18,7 @@ export class ExportToFolder implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Export to Folder',
 		name: 'exportToFolder',
-		icon: 'file:exportToFolder.svg',
+		icon: { light: 'file:exportToFolder.svg', dark: 'file:exportToFolder.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle:

@@ -23,6 +23,7 @@ import { planExport, recordTag, type ExportAction, type ExportPlan, type ExportR
 import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
 import { comparableDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
+import { recoverFrom } from './recover';
 import { openDestination, SERVICE_NAMES } from './storage';
 
 /**
@@ -96,20 +97,23 @@ class ExportRun {
 			duplicateNames: this.provider.features.duplicateNames,
 		});
 		if (plan.massDelete) throw this.massDeleteError(plan);
-		if (plan.rootGone && this.params.policy.onFolderDeleted === 'recreate' && !this.params.policy.acceptMassDeletion) {
-			throw new NodeOperationError(this.ctx.getNode(), `The export's root folder is gone from ${this.service}`, {
-				description: 'It was deleted, trashed or moved out of reach of the credential. Restore it, or choose another root folder.',
-			});
-		}
 
 		if (this.params.dryRun) return this.output(items.length, prepared, plan, new Map(), true);
 		if (!this.ctx.continueOnFail()) this.failFast(prepared, plan);
 
 		const next = plan.state;
 		next.cursor = batch.cursor || next.cursor;
+		if (plan.rootGone) {
+			// Everything below the root is gone (the guard let it through: accepted, or too few files to tell).
+			// The next run resolves the root again: by name it is created anew, by ID it fails naming the folder.
+			next.rootId = undefined;
+			next.cursor = undefined;
+		}
 		const results = new Map<number, ExportResult>();
 		let stopError: unknown;
 		try {
+			const rootGone = plan.rootGone ? this.rootGoneError() : undefined;
+			if (rootGone) throw rootGone;
 			const folderErrors = await this.ensureFolders(next, plan.ensureFolders);
 			for (const item of plan.items) {
 				if (item.duplicateOf !== undefined) continue;
@@ -196,11 +200,13 @@ class ExportRun {
 	private async readChanges(rootId: string, cursor: string | undefined, justCreated: boolean): Promise<ChangeBatch> {
 		const options = { recursive: true };
 		if (cursor) {
-			try {
-				return await this.provider.changes(rootId, cursor, options);
-			} catch (error) {
-				if (!isCloudError(error, 'cursorReset')) throw error;
-			}
+			const delta = await recoverFrom<ChangeBatch | undefined>(
+				async () => await this.provider.changes(rootId, cursor, options),
+				(error) => isCloudError(error, 'cursorReset') || isCloudError(error, 'notFound'),
+				// A feed on a folder that no longer exists answers "not found": the root itself is gone.
+				(error) => (isCloudError(error, 'notFound') ? { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' } : undefined),
+			);
+			if (delta) return delta;
 		}
 		const next = await this.provider.latestCursor(rootId, options);
 		const changes: ChangeBatch['changes'] = [];
@@ -215,27 +221,26 @@ class ExportRun {
 	 * deleted something meanwhile, the cursor stays where it was so the next run sees (and handles) it.
 	 */
 	private async drainOwnChanges(state: ExportState, cursor: string): Promise<string> {
-		try {
-			const own = await this.provider.changes(state.rootId!, cursor, { recursive: true });
-			if (own.snapshot) return cursor;
-			const analysis = analyzeChanges(state, own, { caseInsensitive: this.ci });
-			return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone ? own.cursor : cursor;
-		} catch (error) {
-			if (isCloudError(error)) return cursor;
-			throw error;
-		}
+		return await recoverFrom(
+			async () => {
+				const own = await this.provider.changes(state.rootId!, cursor, { recursive: true });
+				if (own.snapshot) return cursor;
+				const analysis = analyzeChanges(state, own, { caseInsensitive: this.ci });
+				return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone ? own.cursor : cursor;
+			},
+			// The next run reads the same changes again: nothing is lost by keeping the cursor.
+			(error) => isCloudError(error),
+			() => cursor,
+		);
 	}
 
 	private async createFolderOnce(parentId: string, name: string): Promise<RemoteItem> {
-		try {
-			return await this.provider.createFolder(parentId, name);
-		} catch (error) {
+		return await recoverFrom(
+			async () => await this.provider.createFolder(parentId, name),
 			// Another run created it in the meantime: use that one, never a second folder of the same name.
-			if (!isCloudError(error, 'conflict')) throw error;
-			const existing = await this.provider.findChild(parentId, name, 'folder');
-			if (!existing) throw error;
-			return existing;
-		}
+			(error) => isCloudError(error, 'conflict'),
+			async (error) => (await this.provider.findChild(parentId, name, 'folder')) ?? (await Promise.reject(error)),
+		);
 	}
 
 	/** Find or create each folder (parents first); a failed folder fails the items that need it. */
@@ -339,33 +344,46 @@ class ExportRun {
 			mimeType: file.mimeType,
 			appProperties: { recordKey: recordTag(item.recordKey), contentVersion: item.contentFp },
 		};
-		let uploaded: RemoteItem;
-		let action = item.action;
-		try {
-			uploaded = await this.provider.upload({ ...target, replaceId: op.replaceId, onConflict: op.onConflict }, await file.open());
-		} catch (error) {
-			if (op.replaceId && isCloudError(error, 'notFound')) {
-				// Deleted by the user since the feed was read: upload it again.
-				uploaded = await this.provider.upload({ ...target, onConflict: 'replace' }, await file.open());
-				action = 'reuploaded';
-			} else if (!op.replaceId && isCloudError(error, 'conflict')) {
+		type Outcome = { uploaded: RemoteItem; action: ExportAction } | { result: ExportResult };
+		const outcome = await recoverFrom<Outcome>(
+			async () => ({
+				uploaded: await this.provider.upload({ ...target, replaceId: op.replaceId, onConflict: op.onConflict }, await file.open()),
+				action: item.action,
+			}),
+			(error) => (op.replaceId ? isCloudError(error, 'notFound') : isCloudError(error, 'conflict')),
+			async (error) => {
+				if (op.replaceId) {
+					// Deleted by the user since the feed was read: upload it again.
+					return { uploaded: await this.provider.upload({ ...target, onConflict: 'replace' }, await file.open()), action: 'reuploaded' };
+				}
 				// A file of that name is already there (not ours, or from a run whose state was lost).
 				const existing = await this.provider.findChild(parentId, item.name, 'file');
-				if (!existing) throw error;
+				if (!existing) return await Promise.reject(error);
 				if (existing.hash === file.hash) {
 					this.record(state, item, existing.id);
-					return this.result(item, file, existing, 'unchanged');
+					return { result: this.result(item, file, existing, 'unchanged') };
 				}
-				if (this.params.policy.onContentChanged === 'skip') return this.result(item, file, existing, 'skipped_content_changed');
-				uploaded = await this.provider.upload({ ...target, replaceId: existing.id, onConflict: 'replace' }, await file.open());
-				action = 'updated';
-			} else {
-				throw error;
-			}
-		}
+				if (this.params.policy.onContentChanged === 'skip') return { result: this.result(item, file, existing, 'skipped_content_changed') };
+				const replaced = await this.provider.upload({ ...target, replaceId: existing.id, onConflict: 'replace' }, await file.open());
+				return { uploaded: replaced, action: 'updated' };
+			},
+		);
+		if ('result' in outcome) return outcome.result;
+		const { uploaded, action } = outcome;
 		this.writes++;
 		this.record(state, item, uploaded.id);
 		return this.result(item, file, uploaded, action);
+	}
+
+	/** The root is gone: with "stop" every record is skipped and the run succeeds; with "recreate" it says what happens next. */
+	private rootGoneError(): NodeOperationError | undefined {
+		if (this.params.policy.onFolderDeleted === 'stop') return undefined;
+		return new NodeOperationError(this.ctx.getNode(), `The export's root folder is gone from ${this.service}`, {
+			description:
+				this.params.root.mode === 'name'
+					? 'It was deleted, trashed or moved out of reach of the credential. The next run creates it again and exports everything into it.'
+					: 'It was deleted, trashed or moved out of reach of the credential. Restore it, or choose another root folder.',
+		});
 	}
 
 	/** Without continueOnFail, bad input stops the run before anything is written. */

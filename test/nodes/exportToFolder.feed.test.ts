@@ -94,3 +94,38 @@ describe('Export to Folder: root folder forms, change-feed resets, Resume by nod
 		expect(error?.message).toMatch(/No Export to Folder node named "No Such Node"/);
 	});
 });
+
+describe('Export to Folder: the root folder itself deleted by the user', () => {
+	let destination: ExportDestination | undefined;
+	afterEach(async () => {
+		await destination?.close();
+		destination = undefined;
+	});
+
+	for (const kind of ['dropbox', 'googleDrive'] as const) {
+		test(`${kind}: by name, "recreate" creates it again on the next run; "stop" skips everything`, async () => {
+			destination = await cloudDestination(kind);
+			const { provider } = destination.fixture;
+			const flow = exportWorkflow(destination, { rootMode: 'name', rootName: 'CLUST', ...perClient, onFolderDeleted: 'recreate' });
+			const two = docs(2);
+			expect(countActions((await flow.run(two)).json)).toEqual({ created: 2 });
+			const driveRoot = await provider.root();
+			const clust = (await provider.findChild(driveRoot.id, 'CLUST', 'folder'))!;
+			// The fixture's user acts below its own root; CLUST sits beside it, so it is removed through the provider.
+			await provider.delete(clust.id);
+
+			const gone = await flow.run(two);
+			expect(gone.result.status).toBe('error');
+			expect(gone.result.nodeError('Export')!.message).toMatch(/root folder is gone/);
+			const back = await flow.run(two);
+			expect(countActions(back.json)).toEqual({ reuploaded: 2 });
+			const again = (await provider.findChild(driveRoot.id, 'CLUST', 'folder'))!;
+			expect(again.id).not.toBe(clust.id);
+			expect((await filesBelow(provider, again.id)).size).toBe(2);
+
+			flow.setParameters({ rootMode: 'name', rootName: 'CLUST', ...perClient, onFolderDeleted: 'stop' });
+			await provider.delete(again.id);
+			expect(countActions((await flow.run(two)).json)).toEqual({ skipped_folder_deleted: 2 });
+		});
+	}
+});

@@ -127,5 +127,5 @@ export function parseDocumentDate(value: unknown, zone: string): DateTime | unde
 		throw new LayoutError('dateField', `The document date must be a date, got ${typeof value}.`);
 	}
 	if (!date.isValid) throw new LayoutError('dateField', `The document date "${String(value).slice(0, 40)}" is not a date (use ISO 8601, e.g. 2026-09-30).`);
-	return date.setZone(zone);
+	return date.zoneName === zone ? date : date.setZone(zone);
 }
