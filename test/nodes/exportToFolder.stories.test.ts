@@ -238,3 +238,38 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		expect((await flow.run(docs)).result.status).toBe('error');
 	});
 });
+
+describe('Export to Folder on every cloud: lost state and manual runs never duplicate', () => {
+	let destination: ExportDestination | undefined;
+	afterEach(async () => {
+		await destination?.close();
+		destination = undefined;
+	});
+
+	for (const kind of ['oneDrive', 'dropbox', 'googleDrive'] as const) {
+		test(`${kind}: a manual run between scheduled runs, then a lost state`, async () => {
+			destination = await cloudDestination(kind);
+			const { provider, rootId } = destination.fixture;
+			const flow = exportWorkflow(destination, qontoLayout);
+			const docs = receipts();
+			await flow.run(docs.slice(0, 8));
+
+			// Manual: 4 new receipts and one edited; n8n throws its state away.
+			const edited = docs.map((d) => (d.id === 'Main-2026-09-05' ? { ...d, content: 'corrected' } : d));
+			const manual = await flow.run(edited, 'manual');
+			expect(countActions(manual.json)).toEqual({ unchanged: 7, updated: 1, created: 4 });
+			const before = destination.counts();
+			const scheduled = await flow.run(edited);
+			expect(countActions(scheduled.json)).toEqual({ unchanged: 12 });
+			expect(destination.counts().uploads - before.uploads).toBe(0);
+			expect((await filesBelow(provider, rootId)).size).toBe(12);
+
+			flow.harness.staticData = {};
+			const lost = destination.counts();
+			expect(countActions((await flow.run(edited)).json)).toEqual({ unchanged: 12 });
+			expect(destination.counts().uploads - lost.uploads).toBe(0);
+			expect((await filesBelow(provider, rootId)).size).toBe(12);
+			expect(await destination.fixture.user.read('Main/2026-09/Main-2026-09-05.pdf')).toEqual(Buffer.from('corrected'));
+		});
+	}
+});

@@ -325,3 +325,54 @@ describe('planExport: a destination that already holds the export', () => {
 		expect(recordTag('short')).toBe('short');
 	});
 });
+
+describe('planExport: folders and kept versions', () => {
+	it('caches folders a listing shows at our paths, so find-or-create asks nothing for them', () => {
+		const listing: ChangeBatch = {
+			snapshot: true,
+			cursor: 'c1',
+			changes: [
+				{ type: 'upsert', item: { id: 'f-main', name: 'Main', isFolder: true, path: 'Main' } },
+				{ type: 'upsert', item: { id: 'f-main-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' } },
+			],
+		};
+		const plan = planExport([receipts[0], receipts[2]], emptyExportState(), listing, policy);
+		expect(plan.state.folders).toEqual([
+			{ path: 'Main', id: 'f-main' },
+			{ path: 'Main/2026-09', id: 'f-main-09' },
+		]);
+		expect(plan.ensureFolders).toEqual(['Main/2026-10']);
+	});
+
+	it('never caches a folder the same batch reports deleted', () => {
+		const batch: ChangeBatch = {
+			cursor: 'c1',
+			changes: [
+				{ type: 'upsert', item: { id: 'f-x', name: 'X', isFolder: true, path: 'X' } },
+				{ type: 'delete', id: 'f-x', isFolder: true },
+			],
+		};
+		expect(planExport([], emptyExportState(), batch, policy).state.folders).toEqual([]);
+	});
+
+	it('a kept-both version stays where it is when nothing changed again', () => {
+		const keep = { ...policy, onContentChanged: 'keepBoth' as const };
+		const state = exported([receipts[0]]);
+		const first = planExport([input(0, 'r1', 'Main/2026-09', 'v2')], state, noChanges, keep);
+		const item = first.items[0];
+		// Record the kept-both upload as the executor would.
+		first.state.records.set(item.keyFp, {
+			...first.state.records.get(item.keyFp)!,
+			contentFp: item.contentFp,
+			nameFp: nameFingerprint(item.name, true),
+			id: 'file-r1-v2',
+		});
+		const next = planExport([input(0, 'r1', 'Main/2026-09', 'v2')], first.state, noChanges, keep);
+		expect(next.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'none' }, fileId: 'file-r1-v2' });
+	});
+
+	it('content and place both changed: the file moves, then gets its new revision', () => {
+		const plan = planExport([input(0, 'r1', 'Main/2026-10', 'v2')], exported([receipts[0]]), noChanges, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1', moveFirst: true } });
+	});
+});
