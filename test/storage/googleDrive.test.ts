@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { isCloudError, type CloudError } from '../../nodes/shared/storage/errors';
 import { generatedBuffer, generatedContent, DRIVE_SCOPES } from '../fakes/drive';
-import { createGoogleDriveFixture, type GoogleDriveFixture } from './fixtures/googleDrive';
+import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
+import { createGoogleDriveFixture, FIXTURE_CHUNK_SIZE, type GoogleDriveFixture } from './fixtures/googleDrive';
 import { ChangeTracker, collect, readAll } from './support';
 
 const MiB = 1024 * 1024;
@@ -200,5 +201,82 @@ describe('GoogleDriveStorage', () => {
 		const error = await caught(f.provider.createFolder(f.rootId, 'x'));
 		expect(error.kind).toBe('scope');
 		expect(error.hint).toContain('https://www.googleapis.com/auth/drive');
+	});
+});
+
+describe('GoogleDriveStorage request budget', () => {
+	let f: GoogleDriveFixture;
+	beforeEach(async () => {
+		f = await createGoogleDriveFixture();
+	});
+	afterEach(async () => {
+		await f.close();
+	});
+
+	/** A provider as a new run builds it: nothing known. */
+	const freshProvider = () => new GoogleDriveStorage(f.transport, { chunkSize: FIXTURE_CHUNK_SIZE, simpleUploadLimit: FIXTURE_CHUNK_SIZE });
+
+	test('an idle changes() call makes exactly one request, recursive or not', async () => {
+		await f.user.createFolder('sub');
+		for (const recursive of [false, true]) {
+			const cursor = await freshProvider().latestCursor(f.rootId, { recursive });
+			const provider = freshProvider();
+			let since = f.fake.mark();
+			const batch = await provider.changes(f.rootId, cursor, { recursive });
+			expect(batch.changes).toEqual([]);
+			expect(f.fake.requests({ since })).toHaveLength(1);
+			since = f.fake.mark();
+			await provider.changes(f.rootId, batch.cursor, { recursive });
+			expect(f.fake.requests({ since })).toHaveLength(1);
+		}
+	});
+
+	test('50 small uploads into 5 folders it created cost 50 requests (one multipart each)', async () => {
+		const provider = freshProvider();
+		const folders = [];
+		for (let i = 0; i < 5; i++) folders.push(await provider.createFolder(f.rootId, `month-${i}`));
+		const since = f.fake.mark();
+		for (let i = 0; i < 50; i++) {
+			const data = Buffer.from(`receipt ${i}`);
+			await provider.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt`, onConflict: 'fail' }, { size: data.length, data });
+		}
+		const requests = f.fake.requests({ since });
+		expect(requests.length).toBeLessThanOrEqual(55);
+		expect(requests.filter((r) => r.query.includes('uploadType=multipart'))).toHaveLength(50);
+		expect((await f.user.read('month-3/r-13.txt'))!.toString()).toBe('receipt 13');
+	});
+
+	test('into folders it has not seen, one listing per folder, then one request per file; conflicts still caught', async () => {
+		for (let i = 0; i < 5; i++) await f.user.createFolder(`old-${i}`);
+		await f.user.createFile('old-0/taken.txt', Buffer.from('theirs'));
+		const provider = freshProvider();
+		const folders = await collect(provider.list(f.rootId));
+		const since = f.fake.mark();
+		const fresh = freshProvider();
+		for (let i = 0; i < 50; i++) {
+			const data = Buffer.from(`receipt ${i}`);
+			await fresh.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt` }, { size: data.length, data });
+		}
+		expect(f.fake.requests({ since }).length).toBeLessThanOrEqual(55);
+		const taken = folders.find((folder) => folder.name === 'old-0')!;
+		const data = Buffer.from('mine');
+		expect((await caught(fresh.upload({ parentId: taken.id, name: 'taken.txt' }, { size: 4, data }))).kind).toBe('conflict');
+		// Names we uploaded ourselves are known too.
+		expect((await caught(fresh.upload({ parentId: taken.id, name: 'r-0.txt' }, { size: 4, data }))).kind).toBe('conflict');
+		const renamed = await fresh.upload({ parentId: taken.id, name: 'taken.txt', onConflict: 'rename' }, { size: 4, data });
+		expect(renamed.name).toBe('taken (1).txt');
+		const replaced = await fresh.upload({ parentId: taken.id, name: 'taken.txt', onConflict: 'replace' }, { size: 4, data });
+		expect((await f.user.read('old-0/taken.txt'))!.toString()).toBe('mine');
+		expect(replaced.name).toBe('taken.txt');
+	});
+
+	test('a file trashed through the provider frees its name', async () => {
+		const provider = freshProvider();
+		const folder = await provider.createFolder(f.rootId, 'box');
+		const data = Buffer.from('x');
+		const first = await provider.upload({ parentId: folder.id, name: 'x.txt' }, { size: 1, data });
+		await provider.trash(first.id);
+		const again = await provider.upload({ parentId: folder.id, name: 'x.txt' }, { size: 1, data });
+		expect(again.name).toBe('x.txt');
 	});
 });

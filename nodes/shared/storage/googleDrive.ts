@@ -6,6 +6,7 @@ import { readAll } from '../transport/wire';
 import { CloudError, isCloudError } from './errors';
 import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCursor, type TrackedFolder } from './googleDriveCursor';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
+import { DriveChildIndex } from './googleDriveChildren';
 import { driveIdFromUrl, escapeQueryString } from './googleDriveFolderRef';
 import { ChunkReader, DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './googleDriveUpload';
 import type {
@@ -51,6 +52,8 @@ export class GoogleDriveStorage implements StorageProvider {
 	private readonly driveId?: string;
 	private readonly chunkSize: number;
 	private readonly pageSize: number;
+	/** Child names of folders seen whole: a new small file is one request, not a name check plus the upload. */
+	private readonly children = new DriveChildIndex();
 	/** Set for every call: harmless on My Drive, required for shared-drive items. */
 	private readonly shared: { supportsAllDrives: true };
 
@@ -195,6 +198,8 @@ export class GoogleDriveStorage implements StorageProvider {
 		const file = await this.call(name, () =>
 			this.api.files.create({ requestBody: { name, mimeType: DRIVE_FOLDER_MIME, parents: [parentId] }, fields: FILE_FIELDS, ...this.shared }),
 		);
+		this.children.fill(file.id!, []);
+		this.children.add(parentId, { id: file.id!, name: file.name ?? name, isFolder: true });
 		return this.toItem(file);
 	}
 
@@ -202,12 +207,15 @@ export class GoogleDriveStorage implements StorageProvider {
 		const queue: Array<{ id: string; path: string }> = [{ id: folderId, path: '' }];
 		while (queue.length) {
 			const folder = queue.shift()!;
+			const seen: Array<{ id: string; name: string; isFolder: boolean }> = [];
 			for await (const file of this.pages(`'${escapeQueryString(folder.id)}' in parents and trashed = false`, folder.id)) {
 				const item = this.toItem(file);
+				seen.push({ id: item.id, name: item.name, isFolder: item.isFolder });
 				item.path = folder.path ? `${folder.path}/${item.name}` : item.name;
 				yield item;
 				if (item.isFolder && options.recursive) queue.push({ id: item.id, path: item.path });
 			}
+			this.children.fill(folder.id, seen);
 		}
 	}
 
@@ -292,16 +300,13 @@ export class GoogleDriveStorage implements StorageProvider {
 	async upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem> {
 		let replaceId = target.replaceId;
 		let name = target.name;
-		if (!replaceId) {
-			const existing = await this.findChild(target.parentId, target.name, 'file');
-			if (existing) {
-				const policy = target.onConflict ?? 'fail';
-				if (policy === 'fail') {
-					throw new CloudError('conflict', `A file named ${target.name} already exists in the folder`, { target: target.name });
-				}
-				if (policy === 'replace') replaceId = existing.id;
-				else name = await this.freeName(target.parentId, target.name);
+		if (!replaceId && (await this.fileNameTaken(target.parentId, target.name))) {
+			const policy = target.onConflict ?? 'fail';
+			if (policy === 'fail') {
+				throw new CloudError('conflict', `A file named ${target.name} already exists in the folder`, { target: target.name });
 			}
+			if (policy === 'replace') replaceId = (await this.findChild(target.parentId, target.name, 'file'))?.id;
+			else name = await this.freeName(target.parentId, target.name);
 		}
 		const mimeType = target.mimeType ?? 'application/octet-stream';
 		const metadata: Record<string, unknown> = replaceId ? {} : { name, parents: [target.parentId], mimeType };
@@ -333,7 +338,34 @@ export class GoogleDriveStorage implements StorageProvider {
 				hint: 'Run again: the upload is repeated.',
 			});
 		}
+		this.children.add(file.parents?.[0] ?? target.parentId, { id: file.id!, name: file.name ?? name, isFolder: false });
 		return this.toItem(file);
+	}
+
+	/**
+	 * Whether a file of this name is in the folder. Asked of the index; a folder not seen whole yet is listed once
+	 * (names only, 1000 a page), which pays for itself from the second upload into it.
+	 */
+	private async fileNameTaken(parentId: string, name: string): Promise<boolean> {
+		const known = this.children.has(parentId, name, 'file');
+		if (known !== undefined) return known;
+		const seen: Array<{ id: string; name: string; isFolder: boolean }> = [];
+		let pageToken: string | undefined;
+		do {
+			const data = await this.call(name, () =>
+				this.api.files.list({
+					...this.listScope(),
+					q: `'${escapeQueryString(parentId)}' in parents and trashed = false`,
+					pageSize: 1000,
+					pageToken,
+					fields: 'nextPageToken,files(id,name,mimeType)',
+				}),
+			);
+			for (const file of data.files ?? []) seen.push({ id: file.id!, name: file.name ?? '', isFolder: file.mimeType === DRIVE_FOLDER_MIME });
+			pageToken = data.nextPageToken ?? undefined;
+		} while (pageToken);
+		this.children.fill(parentId, seen);
+		return this.children.has(parentId, name, 'file') ?? false;
 	}
 
 	private async freeName(parentId: string, name: string): Promise<string> {
@@ -341,14 +373,15 @@ export class GoogleDriveStorage implements StorageProvider {
 		const [base, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
 		for (let n = 1; n < 1000; n++) {
 			const candidate = `${base} (${n})${ext}`;
-			if (!(await this.findChild(parentId, candidate))) return candidate;
+			const taken = this.children.has(parentId, candidate) ?? Boolean(await this.findChild(parentId, candidate));
+			if (!taken) return candidate;
 		}
 		throw new CloudError('conflict', `No free name for ${name}`, { target: name });
 	}
 
 	async download(id: string): Promise<Readable> {
 		const first = await this.openDownload(id, 0);
-		const self = this;
+		const reopen = (offset: number) => this.openDownload(id, offset);
 		async function* pump(): AsyncGenerator<Buffer> {
 			let received = 0;
 			let body: Readable = first;
@@ -364,7 +397,7 @@ export class GoogleDriveStorage implements StorageProvider {
 					return;
 				} catch (error) {
 					if (++resumes > DOWNLOAD_RESUMES) throw toDriveCloudError(error, id);
-					body = await self.openDownload(id, received);
+					body = await reopen(received);
 				}
 			}
 		}
@@ -398,10 +431,12 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	async trash(id: string): Promise<void> {
 		await this.call(id, () => this.api.files.update({ fileId: id, requestBody: { trashed: true }, fields: 'id', ...this.shared }));
+		this.children.remove(id);
 	}
 
 	async delete(id: string): Promise<void> {
 		await this.call(id, () => this.api.files.delete({ fileId: id, ...this.shared }));
+		this.children.remove(id);
 	}
 
 	async move(id: string, to: { parentId?: string; name?: string }): Promise<RemoteItem> {
@@ -425,6 +460,9 @@ export class GoogleDriveStorage implements StorageProvider {
 				...this.shared,
 			}),
 		);
+		this.children.remove(id);
+		const parent = file.parents?.[0];
+		if (parent) this.children.add(parent, { id: file.id!, name: file.name ?? '', isFolder: file.mimeType === DRIVE_FOLDER_MIME });
 		return this.toItem(file);
 	}
 }
