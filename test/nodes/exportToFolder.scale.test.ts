@@ -76,3 +76,25 @@ describe('Export to Folder at 10,000 records on Google Drive (n8n engine)', () =
 		);
 	}, 600_000);
 });
+
+describe('Export to Folder: a large first export reads its own writes back', () => {
+	for (const kind of ['googleDrive', 'oneDrive', 'dropbox'] as const) {
+		test(`${kind}: after 150 uploads, the next run is one change-feed request`, async () => {
+			const destination = await cloudDestination(kind);
+			try {
+				const flow = exportWorkflow(destination, { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' });
+				const docs = receipts(150);
+				const start = destination.counts();
+				expect(countActions((await flow.run(docs)).json)).toEqual({ created: 150 });
+				const before = destination.counts();
+				// No cursor existed before this run: its change-feed requests are the read-back of its own writes.
+				expect(before.changeFeed - start.changeFeed).toBeGreaterThanOrEqual(1);
+				expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 150 });
+				expect(destination.counts().changeFeed - before.changeFeed).toBe(1);
+				expect(destination.counts().total - before.total).toBe(1);
+			} finally {
+				await destination.close();
+			}
+		}, 120_000);
+	}
+});
