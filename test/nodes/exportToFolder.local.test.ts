@@ -1,6 +1,7 @@
 import { readdir } from 'fs/promises';
 import { join } from 'path';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
+import { ExportToFolder } from '../../nodes/ExportToFolder/ExportToFolder.node';
 import { decodeExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
 import {
 	actionsOf,
@@ -211,5 +212,17 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const next = await flow.run(docs);
 		expect(countActions(next.json)).toEqual({ unchanged: 12 });
 		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(12);
+	});
+
+	test('the root folder list searches the destination (listSearch)', async () => {
+		await destination.fixture.user.createFolder('Receipts 2026');
+		await destination.fixture.user.createFolder('Other');
+		const context = {
+			getNodeParameter: (name: string) => ({ destination: 'localFolder', localPath: destination.baseDir })[name],
+			getNode: () => ({ id: 'n', name: 'Export', type: 'exportToFolder', typeVersion: 1, position: [0, 0], parameters: {} }),
+			helpers: {},
+		} as unknown as ILoadOptionsFunctions;
+		const found = await new ExportToFolder().methods.listSearch.searchFolders.call(context, 'receipts');
+		expect(found.results).toEqual([expect.objectContaining({ name: '/fixture-root/Receipts 2026' })]);
 	});
 });
