@@ -22,7 +22,7 @@ import { joinPath, pathKey, splitPath } from '../shared/sync/exportPaths';
 import { planExport, recordTag, type ExportAction, type ExportPlan, type ExportRecordInput, type PlannedItem } from '../shared/sync/exportPlan';
 import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
-import { comparableDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
+import { comparableDate, needsDocumentDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
 import { recoverFrom } from './recover';
 import { openDestination, SERVICE_NAMES } from './storage';
 
@@ -137,10 +137,11 @@ class ExportRun {
 		const files = new Map<number, InputFile>();
 		const failed = new Map<number, { recordKey: string; error: Error }>();
 		const kind = this.params.destination;
+		const needsDate = needsDocumentDate(this.params);
 		for (let index = 0; index < items.length; index++) {
 			let recordKey = '';
 			try {
-				const values = readItemValues(this.ctx, index, this.params.layout);
+				const values = readItemValues(this.ctx, index, this.params.layout, needsDate);
 				recordKey = values.recordKey;
 				if (!recordKey) {
 					throw new NodeOperationError(this.ctx.getNode(), `Item ${index} has an empty record key`, {
