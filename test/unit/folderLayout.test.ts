@@ -83,5 +83,8 @@ describe('folder layouts', () => {
 		expect(parseDocumentDate(Date.UTC(2026, 0, 5), zone)!.toISODate()).toBe('2026-01-05');
 		expect(parseDocumentDate(DateTime.fromISO('2026-02-02'), zone)!.month).toBe(2);
 		expect(() => parseDocumentDate('next tuesday', zone)).toThrow(/not a date/);
+		const foreign = { toISO: () => '2026-04-30T23:30:00.000Z' };
+		expect(parseDocumentDate(foreign, zone)!.toFormat('yyyy-MM')).toBe('2026-05');
+		expect(() => parseDocumentDate({ any: 1 }, zone)).toThrow(/must be a date/);
 	});
 });

@@ -123,6 +123,9 @@ export function parseDocumentDate(value: unknown, zone: string): DateTime | unde
 		date = DateTime.fromISO(value.trim(), { zone, setZone: false });
 		if (!date.isValid) date = DateTime.fromRFC2822(value.trim(), { zone });
 		if (!date.isValid) date = DateTime.fromSQL(value.trim(), { zone });
+	} else if (typeof (value as { toISO?: unknown }).toISO === 'function') {
+		// A DateTime from another copy of luxon (n8n's own, e.g. {{ $now }}): its ISO text is exact.
+		date = DateTime.fromISO(String((value as { toISO(): string }).toISO()), { zone });
 	} else {
 		throw new LayoutError('dateField', `The document date must be a date, got ${typeof value}.`);
 	}
