@@ -11,8 +11,9 @@ import { accountingPipeline, CREDENTIALS, fakeCredentials } from './workflows';
 
 const versions = (process.env.E2E_N8N ?? 'v1,v2').split(',') as Array<keyof typeof N8N_VERSIONS>;
 
-function files(tree: TreeNode, prefix = ''): string[] {
-	const here = prefix ? `${prefix}/${tree.name}` : '';
+/** Paths of the files below a fake-Drive tree, the tree's own root left out ("/a/b.pdf"). */
+function files(tree: TreeNode, prefix?: string): string[] {
+	const here = prefix === undefined ? '' : `${prefix}/${tree.name}`;
 	if (!tree.folder) return tree.trashed ? [] : [here];
 	return (tree.children ?? []).flatMap((child) => files(child, here));
 }

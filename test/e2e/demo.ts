@@ -28,8 +28,9 @@ function say(line = ''): void {
 	process.stdout.write(`${line}\n`);
 }
 
-function listFiles(tree: TreeNode, prefix = ''): string[] {
-	const here = prefix ? `${prefix}/${tree.name}` : '';
+/** Paths of the files below a fake-Drive tree, the tree's own root left out ("/a/b.pdf"). */
+function listFiles(tree: TreeNode, prefix?: string): string[] {
+	const here = prefix === undefined ? '' : `${prefix}/${tree.name}`;
 	if (!tree.folder) return tree.trashed ? [] : [here];
 	return (tree.children ?? []).flatMap((child) => listFiles(child, here));
 }

@@ -74,7 +74,6 @@ export class N8nInstance {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_LOG_LEVEL: 'warn',
 			N8N_RUNNERS_BROKER_PORT: String(5679 + Math.floor(Math.random() * 1000) + 1000),
 			N8N_SECURE_COOKIE: 'false',
 			// Local-folder workflows write under the user folder; allow it explicitly (2.x restricts by default).
@@ -84,6 +83,8 @@ export class N8nInstance {
 		};
 		if (this.nodeBinDir) env.PATH = `${this.nodeBinDir}:${env.PATH ?? ''}`;
 		delete env.NODE_OPTIONS;
+		// jest sets NODE_ENV=test, which silences n8n's logger and with it `n8n execute`'s JSON output.
+		env.NODE_ENV = 'production';
 		return env;
 	}
 
@@ -97,7 +98,7 @@ export class N8nInstance {
 		mkdirSync(nodesDir, { recursive: true });
 		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
 		mkdirSync(join(this.userFolder, 'files'), { recursive: true });
-		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+		await run('npm', ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', tarball], {
 			cwd: nodesDir,
 			env: this.env(),
 			maxBuffer: 64 * 1024 * 1024,
