@@ -17,7 +17,7 @@ export class CalendarSync implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Calendar Sync',
 		name: 'calendarSync',
-		icon: 'file:calendarSync.svg',
+		icon: { light: 'file:calendarSync.svg', dark: 'file:calendarSync.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "sync" ? ($parameter["direction"] === "twoWay" ? "Two-way sync" : "One-way sync") : $parameter["operation"] }}',

@@ -44,6 +44,7 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 				readActivity(items[i].json, mapping, { timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) }, i),
 			);
 		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 			if (!(error instanceof ActivityFieldError)) throw error;
 			const id = items[i].json[mapping.id];
 			if (id !== undefined && id !== null && id !== '') held.push(String(id));
@@ -173,10 +174,12 @@ async function apply(
 			try {
 				return { event: await provider.insertEvent(calendarId, op.eventId, op.event), action: 'created' };
 			} catch (error) {
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 				if (!isCloudError(error, 'conflict')) throw error;
 				// The id is taken: a retry of our own insert, or an event deleted earlier (ids stay taken).
 				const existing = await provider.getEvent(calendarId, op.eventId);
 				const owner = existing?.privateProperties[TAG_ACTIVITY];
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to take over: the node's execute() converts it with toNodeError
 				if (!existing || (owner !== undefined && owner !== op.activityId)) throw error;
 				const patch = existing.status === 'cancelled' ? { ...op.event, status: 'confirmed' as const } : op.event;
 				const event = await provider.patchEvent(calendarId, op.eventId, patch);
@@ -188,6 +191,7 @@ async function apply(
 				if (op.reason === 'tag' || op.reason === 'relink') return { event };
 				return { event, action: op.restore ? 'restored' : 'updated' };
 			} catch (error) {
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 				if (!(op.restore && isCloudError(error, 'notFound'))) throw error;
 				const { status: _status, ...body } = op.patch;
 				return { event: await provider.insertEvent(calendarId, op.eventId, body), action: 'created' };

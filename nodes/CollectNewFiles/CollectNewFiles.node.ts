@@ -18,7 +18,7 @@ export class CollectNewFiles implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Collect New Files',
 		name: 'collectNewFiles',
-		icon: 'file:collectNewFiles.svg',
+		icon: { light: 'file:collectNewFiles.svg', dark: 'file:collectNewFiles.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "collect" ? "Collect from " + $parameter["source"] : $parameter["operation"] }}',

@@ -48,6 +48,7 @@ async function readChanges(
 	try {
 		return { batch: await provider.changes(folderId, state.cursor, { recursive }), firstRun: false };
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 		if (!isCloudError(error, 'cursorReset')) throw error;
 		const cursor = await provider.latestCursor(folderId, { recursive });
 		return { batch: asSnapshot(await listAll(provider, folderId, recursive), cursor), firstRun: false };

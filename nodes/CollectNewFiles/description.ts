@@ -129,13 +129,12 @@ const filterProperties: INodeProperties[] = [
 				description: 'Comma-separated file extensions to collect; empty collects every type',
 			},
 			{
-				displayName: 'Name Pattern',
-				name: 'namePattern',
-				type: 'string',
-				default: '',
-				placeholder: 'invoice-*.pdf',
-				description:
-					'A wildcard pattern (* any text, ? one character, [abc] one of), case-insensitive; or a regular expression between slashes, e.g. /^inv-\\d+\\.pdf$/i',
+				displayName: 'Max Size (Bytes)',
+				name: 'maxSize',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Files larger than this are skipped; 0 means no limit',
 			},
 			{
 				displayName: 'Min Size (Bytes)',
@@ -145,20 +144,21 @@ const filterProperties: INodeProperties[] = [
 				default: 0,
 			},
 			{
-				displayName: 'Max Size (Bytes)',
-				name: 'maxSize',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description: 'Files larger than this are skipped; 0 means no limit',
-			},
-			{
 				displayName: 'Modified After',
 				name: 'modifiedAfter',
 				type: 'dateTime',
 				default: '',
 				description:
 					'Skip files last modified before this date. Collection itself never relies on dates: a file moved in with an old date is still new.',
+			},
+			{
+				displayName: 'Name Pattern',
+				name: 'namePattern',
+				type: 'string',
+				default: '',
+				placeholder: 'invoice-*.pdf',
+				description:
+					'A wildcard pattern (* any text, ? one character, [abc] one of), case-insensitive; or a regular expression between slashes, e.g. /^inv-\\d+\\.pdf$/i',
 			},
 		],
 	},
@@ -345,13 +345,21 @@ const ledgerProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['forget'], forgetBy: ['path'] } },
 	},
 	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show: { operation: ['getHistory'] } },
+	},
+	{
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: 100,
-		description: 'Max number of results to return; 0 returns the whole history',
-		displayOptions: { show: { operation: ['getHistory'] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { operation: ['getHistory'], returnAll: [false] } },
 	},
 ];
 

@@ -37,9 +37,9 @@ export async function confirmOperation(ctx: IExecuteFunctions): Promise<INodeExe
 
 export async function getHistoryOperation(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const { state } = target(ctx);
-	const limit = ctx.getNodeParameter('limit', 0, 100) as number;
+	const returnAll = ctx.getNodeParameter('returnAll', 0, false) as boolean;
 	const entries = historyNewestFirst(state);
-	const shown = limit > 0 ? entries.slice(0, limit) : entries;
+	const shown = returnAll ? entries : entries.slice(0, ctx.getNodeParameter('limit', 0, 50) as number);
 	const folder = state.folder?.path ?? state.folder?.name ?? null;
 	return [shown.map((entry) => ({ json: { ...entry, folder } as IDataObject, pairedItem: { item: 0 } }))];
 }

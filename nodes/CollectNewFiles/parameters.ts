@@ -37,6 +37,7 @@ function readFilters(ctx: IExecuteFunctions): CollectFilters {
 	try {
 		namePattern = compileNamePattern(String(raw.namePattern ?? ''));
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 		if (!(error instanceof InvalidPatternError)) throw error;
 		throw new NodeOperationError(ctx.getNode(), `Filters > Name Pattern is invalid: ${error.message}`, {
 			description: 'Use wildcards (* ? [abc]) or a regular expression between slashes such as /^inv-\\d+\\.pdf$/i.',

@@ -69,7 +69,7 @@ describe('Collect New Files behaviour (Dropbox fake)', () => {
 		expect(again.json).toEqual([expect.objectContaining({ name: 'b.pdf', redelivery: true })]);
 		expect(again.result.output('Confirm')[0].json.confirmed).toBe(true);
 		expect((await flow.run()).json).toEqual([]);
-		const history = await flow.operate({ operation: 'getHistory', limit: 0 });
+		const history = await flow.operate({ operation: 'getHistory', returnAll: true });
 		expect(names(history)).toEqual(['a.pdf', 'b.pdf']);
 	});
 
