@@ -190,6 +190,34 @@ export class N8nInstance {
 		});
 	}
 
+	/**
+	 * Rows from n8n's own SQLite database, read with the sqlite3 module n8n ships (built for n8n's Node), so no
+	 * sqlite CLI is needed on the machine.
+	 */
+	async query(sql: string): Promise<Array<Record<string, unknown>>> {
+		const script = `
+			const sqlite3 = require(${JSON.stringify(join(this.installDir, 'node_modules', 'sqlite3'))});
+			const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+			db.all(process.argv[2], (error, rows) => {
+				if (error) { console.error(error.message); process.exit(1); }
+				process.stdout.write(JSON.stringify(rows));
+				db.close();
+			});`;
+		const { stdout } = await run('node', ['-e', script, join(this.userFolder, '.n8n', 'database.sqlite'), sql], {
+			env: this.env(),
+			maxBuffer: 64 * 1024 * 1024,
+		});
+		return JSON.parse(stdout) as Array<Record<string, unknown>>;
+	}
+
+	/** Status and mode of each execution of a workflow, oldest first. */
+	async executions(workflowId: string): Promise<Array<{ id: number; status: string; mode: string }>> {
+		const rows = await this.query(
+			`select id, status, mode from execution_entity where workflowId = '${workflowId.replace(/'/g, "''")}' order by id`,
+		);
+		return rows.map((row) => ({ id: Number(row.id), status: String(row.status), mode: String(row.mode) }));
+	}
+
 	installedPackages(): string[] {
 		try {
 			return readdirSync(join(this.userFolder, '.n8n', 'nodes', 'node_modules'));

@@ -121,3 +121,76 @@ export function accountingPipeline(id: string, start: Start = 'manual', source: 
 		pinData: {},
 	};
 }
+
+/** Qonto: receipts from a local inbox into OneDrive, one folder per account and month (account from the name). */
+export function qontoExport(id: string, inbox: string) {
+	const startDef = startNode('manual', id.toLowerCase());
+	const collect = {
+		id: 'collect',
+		name: 'Collect Receipts',
+		type: `${PACKAGE}.collectNewFiles`,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: { source: 'localFolder', folder: { __rl: true, mode: 'path', value: inbox }, firstRun: 'everything' },
+	};
+	const exportNode = {
+		id: 'export',
+		name: 'Export to OneDrive',
+		type: `${PACKAGE}.exportToFolder`,
+		typeVersion: 1,
+		position: [440, 0],
+		parameters: {
+			destination: 'oneDrive',
+			rootMode: 'name',
+			rootName: 'Qonto Receipts',
+			folderStructure: 'accountPeriod',
+			accountName: '={{ $json.name.split("_")[0] }}',
+			recordKey: '={{ $json.id }}',
+			dateField: '={{ $json.modifiedAt }}',
+			binaryPropertyName: 'data',
+		},
+		credentials: { cloudSyncMicrosoftOneDriveOAuth2Api: CREDENTIALS.oneDrive },
+	};
+	return {
+		id,
+		name: 'Qonto receipts to OneDrive (account / month)',
+		active: false,
+		nodes: [startDef, collect, exportNode],
+		connections: chain([startDef.name, collect.name, exportNode.name]),
+		settings: { executionOrder: 'v1' },
+		staticData: null,
+		pinData: {},
+	};
+}
+
+/** Pipedrive-shaped activities (from a Code node) synced two-way with the fake's primary calendar. */
+export function calendarTwoWay(id: string, activities: object[]) {
+	const startDef = startNode('manual', id.toLowerCase());
+	const source = {
+		id: 'activities',
+		name: 'Activities',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [220, 0],
+		parameters: { jsCode: `return ${JSON.stringify(activities.map((json) => ({ json })))};` },
+	};
+	const sync = {
+		id: 'calendar',
+		name: 'Calendar Sync',
+		type: `${PACKAGE}.calendarSync`,
+		typeVersion: 1,
+		position: [440, 0],
+		parameters: { calendar: { __rl: true, mode: 'id', value: 'primary' }, direction: 'twoWay', windowDays: 3650 },
+		credentials: { cloudSyncGoogleCalendarOAuth2Api: CREDENTIALS.calendar },
+	};
+	return {
+		id,
+		name: 'Calendar sync two-way (activities <-> Google Calendar)',
+		active: false,
+		nodes: [startDef, source, sync],
+		connections: chain([startDef.name, source.name, sync.name]),
+		settings: { executionOrder: 'v1' },
+		staticData: null,
+		pinData: {},
+	};
+}
