@@ -115,6 +115,8 @@ export function isNetworkError(error: unknown): boolean {
 	let current: any = error;
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (typeof current.code === 'string' && RETRYABLE_NETWORK_CODES.has(current.code)) return true;
+		// Through n8n the socket error arrives as a NodeApiError that keeps the code only in httpCode.
+		if (typeof current.httpCode === 'string' && RETRYABLE_NETWORK_CODES.has(current.httpCode)) return true;
 		if (typeof current.message === 'string' && /socket hang up|aborted|ECONNRESET|premature close/i.test(current.message)) {
 			return true;
 		}
