@@ -193,6 +193,13 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 		return error;
 	}
 
+	// Before the CloudError mapping: a provider that wrapped a failed token refresh still means "reconnect".
+	const oauth = oauthFailure(error);
+	if (oauth) {
+		const known = OAUTH_MESSAGES[oauth.code] ?? OAUTH_MESSAGES.invalid_grant;
+		return apiError(node, headline(known.message, context), known.hint, context, oauth.code === 'not_connected' ? undefined : '401');
+	}
+
 	if (error instanceof CloudError) return fromCloudError(node, error, context);
 
 	if (error instanceof RetryBudgetExceededError) {
@@ -203,12 +210,6 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 			context,
 			'429',
 		);
-	}
-
-	const oauth = oauthFailure(error);
-	if (oauth) {
-		const known = OAUTH_MESSAGES[oauth.code] ?? OAUTH_MESSAGES.invalid_grant;
-		return apiError(node, headline(known.message, context), known.hint, context, oauth.code === 'not_connected' ? undefined : '401');
 	}
 
 	return operationError(node, headline('Failed', context, plainMessage(error)), KIND_HINTS.other, context);
