@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 		process.exit(1);
 	}
 	say(`Collected from Dropbox (${collected.length}):`);
-	for (const file of collected) say(`  - /${String(file.path ?? file.name)}  (${file.size} bytes)`);
+	for (const file of collected) say(`  - /Receipts/${String(file.path ?? file.name)}  (${file.size} bytes)`);
 	say(`Exported to Google Drive (${exported.length}):`);
 	for (const result of exported) say(`  - ${result.action.padEnd(9)} ${result.path}`);
 	say('Google Drive now holds:');
