@@ -2,6 +2,7 @@ import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { RetryBudgetExceededError } from '../transport/pacer';
 import type { Transport } from '../transport/transport';
 import { CloudError, HINTS } from '../storage/errors';
+import { oauthFailure } from '../errors';
 import type {
 	CalendarEvent,
 	CalendarInfo,
@@ -186,6 +187,11 @@ export function toCloudError(error: unknown, what: string, target?: string): Clo
 			target,
 			cause: error,
 		});
+	}
+	// A refresh refused at the token endpoint (revoked, expired consent) arrives without an HTTP status of the API.
+	const oauth = oauthFailure(error);
+	if (oauth) {
+		return new CloudError('auth', `Google Calendar: the credential can no longer be refreshed (${oauth.code}) while trying to ${what}`, { hint: HINTS.auth, target, cause: error });
 	}
 	const err = error as { status?: number; response?: { status?: number; data?: any }; message?: string; code?: string };
 	const status = err.response?.status ?? err.status;
