@@ -9,8 +9,9 @@ import {
 } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import type { StorageKind } from '../shared/storage/types';
+import { storageCredentials } from '../shared/ui/storageChoice';
 import { collectOperation } from './collect.operation';
-import { collectNewFilesProperties, CREDENTIAL_BY_SOURCE } from './description';
+import { collectNewFilesProperties } from './description';
 import { confirmOperation, forgetOperation, getHistoryOperation } from './ledger.operations';
 import { openStorage } from './storage';
 
@@ -28,11 +29,7 @@ export class CollectNewFiles implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: (Object.entries(CREDENTIAL_BY_SOURCE) as Array<[StorageKind, string]>).map(([source, name]) => ({
-			name,
-			required: true,
-			displayOptions: { show: { operation: ['collect'], source: [source] } },
-		})),
+		credentials: storageCredentials('collect', 'source'),
 		properties: collectNewFilesProperties,
 	};
 

@@ -1,11 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-
-/** Credential type per source; the local folder needs none. Public names: never rename. */
-export const CREDENTIAL_BY_SOURCE = {
-	dropbox: 'cloudSyncDropboxOAuth2Api',
-	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
-	oneDrive: 'cloudSyncMicrosoftOneDriveOAuth2Api',
-} as const;
+import { folderLocatorModes, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
 
 const collectOnly = { show: { operation: ['collect'] } };
 const ledgerOperations = { show: { operation: ['confirm', 'getHistory', 'forget'] } };
@@ -50,12 +44,7 @@ const sourceProperties: INodeProperties[] = [
 		name: 'source',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Dropbox', value: 'dropbox' },
-			{ name: 'Google Drive', value: 'googleDrive' },
-			{ name: 'Local Folder', value: 'localFolder' },
-			{ name: 'OneDrive', value: 'oneDrive' },
-		],
+		options: STORAGE_KIND_OPTIONS,
 		default: 'dropbox',
 		displayOptions: collectOnly,
 	},
@@ -67,39 +56,7 @@ const sourceProperties: INodeProperties[] = [
 		required: true,
 		description: 'The folder clients drop documents into',
 		displayOptions: collectOnly,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a folder...',
-				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://drive.google.com/drive/folders/1AbC...',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: 'https?://.+', errorMessage: 'Not a URL' },
-					},
-				],
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '1AbCdEf... / 01ABCDEF... / id:a4ayc_80_OEAAAAAAAAAXw',
-			},
-			{
-				displayName: 'By Path',
-				name: 'path',
-				type: 'string',
-				placeholder: '/Clients/Inbox',
-			},
-		],
+		modes: folderLocatorModes('/Clients/Inbox'),
 	},
 	{
 		displayName: 'Include Subfolders',

@@ -9,7 +9,8 @@ import {
 } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import type { StorageKind } from '../shared/storage/types';
-import { CREDENTIAL_BY_DESTINATION, exportToFolderProperties } from './description';
+import { storageCredentials } from '../shared/ui/storageChoice';
+import { exportToFolderProperties } from './description';
 import { exportOperation } from './export.operation';
 import { resumeOperation } from './resume.operation';
 import { openDestination } from './storage';
@@ -29,11 +30,7 @@ export class ExportToFolder implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: (Object.entries(CREDENTIAL_BY_DESTINATION) as Array<[StorageKind, string]>).map(([destination, name]) => ({
-			name,
-			required: true,
-			displayOptions: { show: { operation: ['export'], destination: [destination] } },
-		})),
+		credentials: storageCredentials('export', 'destination'),
 		properties: exportToFolderProperties,
 	};
 

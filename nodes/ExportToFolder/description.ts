@@ -1,11 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-
-/** Credential type per destination; the local folder needs none. Public names: never rename. */
-export const CREDENTIAL_BY_DESTINATION = {
-	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
-	oneDrive: 'cloudSyncMicrosoftOneDriveOAuth2Api',
-	dropbox: 'cloudSyncDropboxOAuth2Api',
-} as const;
+import { folderLocatorModes, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
 
 const exportOnly = { show: { operation: ['export'] } };
 const cloudOnly = { show: { operation: ['export'], destination: ['googleDrive', 'oneDrive', 'dropbox'] } };
@@ -38,12 +32,7 @@ const destinationProperties: INodeProperties[] = [
 		name: 'destination',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Dropbox', value: 'dropbox' },
-			{ name: 'Google Drive', value: 'googleDrive' },
-			{ name: 'Local Folder', value: 'localFolder' },
-			{ name: 'OneDrive', value: 'oneDrive' },
-		],
+		options: STORAGE_KIND_OPTIONS,
 		default: 'googleDrive',
 		displayOptions: exportOnly,
 	},
@@ -90,29 +79,7 @@ const destinationProperties: INodeProperties[] = [
 		required: true,
 		description: 'Everything this node exports goes below this folder',
 		displayOptions: { show: { operation: ['export'], rootMode: ['folder'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a folder...',
-				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'https://drive.google.com/drive/folders/1AbC...',
-				validation: [{ type: 'regex', properties: { regex: 'https?://.+', errorMessage: 'Not a URL' } }],
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '1AbCdEf... / 01ABCDEF... / id:a4ayc_80_OEAAAAAAAAAXw',
-			},
-			{ displayName: 'By Path', name: 'path', type: 'string', placeholder: '/Accounting/Receipts' },
-		],
+		modes: folderLocatorModes('/Accounting/Receipts'),
 	},
 ];
 
