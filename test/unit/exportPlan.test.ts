@@ -235,6 +235,26 @@ describe('planExport: what the user deleted', () => {
 		expect(actions(plan)).toEqual(['unchanged', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
 	});
 
+	it('a cached folder whose path the feed shows under another id was deleted and recreated (Dropbox path upload): stopped, then resumed into the new folder', () => {
+		const recreated: RemoteItem = { id: 'folder-new', name: '2026-09', isFolder: true, path: 'Main/2026-09' };
+		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'Main/2026-09/r1.pdf' }, { type: 'upsert', item: recreated }], cursor: 'c1' };
+		const plan = planExport(receipts, exported(receipts), batch, policy);
+		expect(actions(plan).slice(0, 3)).toEqual(['skipped_folder_deleted', 'skipped_folder_deleted', 'unchanged']);
+		expect(plan.state.stopped).toEqual(['Main/2026-09']);
+		const after = planExport(receipts, { ...plan.state, stopped: [] }, noChanges, policy);
+		expect(actions(after).slice(0, 2)).toEqual(['reuploaded', 'reuploaded']);
+		// The new folder is used: never the deleted id, never a second folder.
+		expect(after.ensureFolders).toEqual([]);
+		expect(after.state.folders.filter((f) => f?.path === 'Main/2026-09').map((f) => f!.id)).toEqual(['folder-new']);
+	});
+
+	it('two folders of one name (Drive) do not make the cached one look gone', () => {
+		const twin: RemoteItem = { id: 'folder-twin', name: '2026-09', isFolder: true, path: 'Main/2026-09' };
+		const ours: RemoteItem = { id: 'folder-Main/2026-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' };
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: ours }, { type: 'upsert', item: twin }], cursor: 'c1' };
+		expect(actions(planExport(receipts, exported(receipts), batch, { ...policy, duplicateNames: true }))).toEqual(Array(6).fill('unchanged'));
+	});
+
 	it('a file trashed then restored between two runs is not gone', () => {
 		const item: RemoteItem = { id: 'file-r2', name: 'r2.pdf', isFolder: false, hash: 'hash(content-r2)' };
 		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2', trashed: true }, { type: 'upsert', item }], cursor: 'c1' };

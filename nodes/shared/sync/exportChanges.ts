@@ -100,9 +100,14 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	state.folders.forEach((folder) => {
 		if (!folder) return;
 		const key = pathKey(folder.path, ci);
+		// Another folder now at its path: ours was deleted (or moved away) and the path reused, e.g. by a
+		// path-based Dropbox upload that recreated it after the user deleted it. Ids survive renames and moves;
+		// Drive may show two folders of one name, so ours counts as gone only when the batch does not show it.
+		const replaced = remote.folders.get(key);
 		const gone =
 			goneIds.has(folder.id) ||
 			gonePaths.has(key) ||
+			(replaced !== undefined && replaced.id !== folder.id && !presentIds.has(folder.id)) ||
 			(batch.snapshot === true && !presentIds.has(folder.id));
 		if (gone) goneFolderKeys.push(key);
 	});
