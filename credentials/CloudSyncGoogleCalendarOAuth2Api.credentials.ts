@@ -1,4 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { GOOGLE_API_BASE_URL, googleOAuth2Properties } from './shared/googleOAuth2';
 
 /** Least privilege for Calendar Sync: read and write events, and list the calendars to pick one. */
 export const GOOGLE_CALENDAR_SCOPES = [
@@ -17,66 +18,11 @@ export class CloudSyncGoogleCalendarOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/googleCalendar.svg', dark: 'file:icons/googleCalendar.dark.svg' };
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'Grant Type',
-			name: 'grantType',
-			type: 'hidden',
-			default: 'authorizationCode',
-		},
-		{
-			displayName: 'Authorization URL',
-			name: 'authUrl',
-			type: 'hidden',
-			default: '={{ ($self.oauthBaseUrl || "https://accounts.google.com") + "/o/oauth2/v2/auth" }}',
-		},
-		{
-			displayName: 'Access Token URL',
-			name: 'accessTokenUrl',
-			type: 'hidden',
-			default: '={{ ($self.oauthBaseUrl || "https://oauth2.googleapis.com") + "/token" }}',
-		},
-		{
-			displayName: 'Scope',
-			name: 'scope',
-			type: 'hidden',
-			default: GOOGLE_CALENDAR_SCOPES.join(' '),
-		},
-		{
-			displayName: 'Auth URI Query Parameters',
-			name: 'authQueryParameters',
-			type: 'hidden',
-			default: 'access_type=offline&prompt=consent',
-		},
-		{
-			displayName: 'Authentication',
-			name: 'authentication',
-			type: 'hidden',
-			default: 'body',
-		},
-		{
-			displayName: 'API Base URL',
-			name: 'apiBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://www.googleapis.com',
-			description:
-				'Advanced: send API calls to this origin instead of https://www.googleapis.com (a proxy, or a local test server). Leave empty for Google.',
-		},
-		{
-			displayName: 'OAuth Base URL',
-			name: 'oauthBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://accounts.google.com',
-			description:
-				'Advanced: origin of the sign-in and token endpoints (/o/oauth2/v2/auth and /token), for a proxy or a local test server. Leave empty for Google.',
-		},
-	];
+	properties: INodeProperties[] = googleOAuth2Properties(GOOGLE_CALENDAR_SCOPES.join(' '));
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ $credentials.apiBaseUrl || "https://www.googleapis.com" }}',
+			baseURL: GOOGLE_API_BASE_URL,
 			url: '/calendar/v3/users/me/calendarList',
 			qs: { maxResults: 1 },
 		},

@@ -1,4 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { GOOGLE_API_BASE_URL, googleOAuth2Properties } from './shared/googleOAuth2';
 
 const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
 const DRIVE_READONLY = 'https://www.googleapis.com/auth/drive.readonly';
@@ -44,65 +45,12 @@ export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
 			default: 'file',
 			description: 'What the credential may touch. Changing it needs a reconnect.',
 		},
-		{
-			displayName: 'Grant Type',
-			name: 'grantType',
-			type: 'hidden',
-			default: 'authorizationCode',
-		},
-		{
-			displayName: 'Authorization URL',
-			name: 'authUrl',
-			type: 'hidden',
-			default: '={{ ($self.oauthBaseUrl || "https://accounts.google.com") + "/o/oauth2/v2/auth" }}',
-		},
-		{
-			displayName: 'Access Token URL',
-			name: 'accessTokenUrl',
-			type: 'hidden',
-			default: '={{ ($self.oauthBaseUrl || "https://oauth2.googleapis.com") + "/token" }}',
-		},
-		{
-			displayName: 'Scope',
-			name: 'scope',
-			type: 'hidden',
-			default: `={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`,
-		},
-		{
-			displayName: 'Auth URI Query Parameters',
-			name: 'authQueryParameters',
-			type: 'hidden',
-			default: 'access_type=offline&prompt=consent',
-		},
-		{
-			displayName: 'Authentication',
-			name: 'authentication',
-			type: 'hidden',
-			default: 'body',
-		},
-		{
-			displayName: 'API Base URL',
-			name: 'apiBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://www.googleapis.com',
-			description:
-				'Advanced: send API calls to this origin instead of https://www.googleapis.com (a proxy, or a local test server). Leave empty for Google.',
-		},
-		{
-			displayName: 'OAuth Base URL',
-			name: 'oauthBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://accounts.google.com',
-			description:
-				'Advanced: origin of the sign-in and token endpoints (/o/oauth2/v2/auth and /token), for a proxy or a local test server. Leave empty for Google.',
-		},
+		...googleOAuth2Properties(`={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`),
 	];
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ $credentials.apiBaseUrl || "https://www.googleapis.com" }}',
+			baseURL: GOOGLE_API_BASE_URL,
 			url: '/drive/v3/about',
 			qs: { fields: 'user(displayName,emailAddress)' },
 		},
