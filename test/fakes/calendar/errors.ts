@@ -1,29 +1,11 @@
-import type { ErrorShape } from '../common/server';
+import { googleError as calendarError, GoogleErrors } from '../common/googleErrors';
 
-/** Google's v1 error envelope, as Calendar sends it (same shape as Drive's; clients key on errors[0].reason). */
-export function calendarError(
-	code: number,
-	reason: string,
-	message: string,
-	extra: { domain?: string; status?: string; location?: string; locationType?: string; headers?: Record<string, string> } = {},
-): ErrorShape {
-	const item: Record<string, string> = { domain: extra.domain ?? 'global', reason, message };
-	if (extra.location) {
-		item.locationType = extra.locationType ?? 'parameter';
-		item.location = extra.location;
-	}
-	return {
-		status: code,
-		headers: extra.headers,
-		body: { error: { code, message, errors: [item], ...(extra.status ? { status: extra.status } : {}) } },
-	};
-}
+/** Calendar answers in Google's common envelope, with the common errors below and its own. */
+export { calendarError };
 
 export const CalendarErrors = {
+	...GoogleErrors,
 	notFound: () => calendarError(404, 'notFound', 'Not Found', { status: 'NOT_FOUND' }),
-	invalid: (message: string, location?: string) =>
-		calendarError(400, 'invalid', message, { location, status: 'INVALID_ARGUMENT' }),
-	badRequest: (message: string) => calendarError(400, 'badRequest', message, { status: 'INVALID_ARGUMENT' }),
 	required: (message: string, location?: string) =>
 		calendarError(400, 'required', message, { location, status: 'INVALID_ARGUMENT' }),
 	timeRangeEmpty: (location?: string) =>
@@ -32,13 +14,6 @@ export const CalendarErrors = {
 			location,
 			status: 'INVALID_ARGUMENT',
 		}),
-	unknownParameter: (name: string) =>
-		calendarError(
-			400,
-			'invalid',
-			`Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
-			{ status: 'INVALID_ARGUMENT' },
-		),
 	notWithSyncToken: (name: string) =>
 		calendarError(400, 'invalid', `The parameter ${name} cannot be used together with syncToken.`, {
 			location: name,
@@ -76,30 +51,6 @@ export const CalendarErrors = {
 		calendarError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
 			status: 'PERMISSION_DENIED',
 		}),
-	authInvalid: () =>
-		calendarError(
-			401,
-			'authError',
-			'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-			{
-				location: 'Authorization',
-				locationType: 'header',
-				status: 'UNAUTHENTICATED',
-				headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
-			},
-		),
-	authMissing: () =>
-		calendarError(
-			401,
-			'required',
-			'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-			{
-				location: 'Authorization',
-				locationType: 'header',
-				status: 'UNAUTHENTICATED',
-				headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
-			},
-		),
 	methodNotAllowed: () => calendarError(405, 'httpMethodNotAllowed', 'Method not allowed', {}),
 	rateLimited: () => calendarError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits', status: 'RESOURCE_EXHAUSTED' }),
 	userRateLimited: () =>

@@ -1,68 +1,19 @@
-import type { ErrorShape } from '../common/server';
+import { googleError as driveError, GoogleErrors } from '../common/googleErrors';
 
-/** Google's v1 error envelope (errors[0].reason is what clients key on) plus the modern `status`. */
-export function driveError(
-	code: number,
-	reason: string,
-	message: string,
-	extra: { domain?: string; status?: string; location?: string; locationType?: string; headers?: Record<string, string> } = {},
-): ErrorShape {
-	const item: Record<string, string> = { domain: extra.domain ?? 'global', reason, message };
-	if (extra.location) {
-		item.locationType = extra.locationType ?? 'parameter';
-		item.location = extra.location;
-	}
-	return {
-		status: code,
-		headers: extra.headers,
-		body: { error: { code, message, errors: [item], ...(extra.status ? { status: extra.status } : {}) } },
-	};
-}
+/** Drive answers in Google's common envelope, with the common errors below and its own. */
+export { driveError };
 
 export const DriveErrors = {
+	...GoogleErrors,
 	notFound: (id: string) =>
 		driveError(404, 'notFound', `File not found: ${id}.`, { location: 'fileId', status: 'NOT_FOUND' }),
-	invalid: (message: string, location?: string) =>
-		driveError(400, 'invalid', message, { location, status: 'INVALID_ARGUMENT' }),
-	badRequest: (message: string) => driveError(400, 'badRequest', message, { status: 'INVALID_ARGUMENT' }),
 	invalidQuery: () => driveError(400, 'invalid', 'Invalid Value', { location: 'q', status: 'INVALID_ARGUMENT' }),
 	invalidFields: (message: string) =>
 		driveError(400, 'invalidParameter', message, { location: 'fields', status: 'INVALID_ARGUMENT' }),
 	invalidPageToken: () =>
 		driveError(400, 'invalid', 'Invalid Value', { location: 'pageToken', status: 'INVALID_ARGUMENT' }),
-	unknownParameter: (name: string) =>
-		driveError(
-			400,
-			'invalid',
-			`Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
-			{ status: 'INVALID_ARGUMENT' },
-		),
 	required: (name: string) =>
 		driveError(400, 'required', `Required parameter: ${name}`, { location: name, status: 'INVALID_ARGUMENT' }),
-	authInvalid: () =>
-		driveError(
-			401,
-			'authError',
-			'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-			{
-				location: 'Authorization',
-				locationType: 'header',
-				status: 'UNAUTHENTICATED',
-				headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
-			},
-		),
-	authMissing: () =>
-		driveError(
-			401,
-			'required',
-			'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-			{
-				location: 'Authorization',
-				locationType: 'header',
-				status: 'UNAUTHENTICATED',
-				headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
-			},
-		),
 	insufficientScopes: (scopes: string[]) => {
 		const shape = driveError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
 			status: 'PERMISSION_DENIED',
