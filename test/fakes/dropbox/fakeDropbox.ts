@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { ServerResponse } from 'http';
 import type { FakeAuth } from '../common/auth';
 import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server';
+import { parseRange } from '../common/range';
 import { boolArg, COMMIT_FIELDS, headerSafeJson, intArg, parseArgs, pathArg, unionTag } from './args';
 import { BlobStore, type Blob, type BlobWriter } from './blobs';
 import { badRequest, DropboxApiError, endpointError, fail, lookupError, type Tagged } from './errors';
@@ -774,23 +775,6 @@ function writeReason(error: TreeError): Tagged {
 function writeFailure(error: unknown, wrapper: string): unknown {
 	if (!(error instanceof TreeError)) return error;
 	return new DropboxApiError(endpointError({ '.tag': wrapper, [wrapper]: writeReason(error) }));
-}
-
-function parseRange(header: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
-	if (!header) return undefined;
-	const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-	if (!match || (match[1] === '' && match[2] === '')) return undefined;
-	let start: number;
-	let end: number;
-	if (match[1] === '') {
-		start = Math.max(0, size - Number(match[2]));
-		end = size - 1;
-	} else {
-		start = Number(match[1]);
-		end = match[2] === '' ? size - 1 : Math.min(size - 1, Number(match[2]));
-	}
-	if (start >= size || start > end) return 'unsatisfiable';
-	return [start, end];
 }
 
 async function drain(req: FakeRequest): Promise<void> {

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'http';
 import { pipeline } from 'stream/promises';
 import type { FakeAuth } from '../common/auth';
 import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server';
+import { parseRange } from '../common/range';
 import { ContentStore, readBlob, type Blob } from './content';
 import { decodeToken, deltaPage, encodeToken, type DeltaToken } from './delta';
 import { GraphDrive, guessMimeType, type ConflictBehavior, type DriveType, type GraphItem } from './drive';
@@ -773,24 +774,6 @@ function parseTop(value: string | null): number {
 	const top = Number(value);
 	if (!/^\d+$/.test(value) || top < 1 || top > MAX_PAGE) throw faults.invalidRequest(`Invalid $top value '${value}'.`);
 	return top;
-}
-
-/** "bytes=a-b", "bytes=a-", "bytes=-n"; undefined when absent, 'unsatisfiable' when out of range. */
-function parseRange(header: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
-	if (!header) return undefined;
-	const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-	if (!match || (match[1] === '' && match[2] === '')) return undefined;
-	let start: number;
-	let end: number;
-	if (match[1] === '') {
-		start = Math.max(0, size - Number(match[2]));
-		end = size - 1;
-	} else {
-		start = Number(match[1]);
-		end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-	}
-	if (start >= size || start > end) return 'unsatisfiable';
-	return [start, end];
 }
 
 function decode(segment: string): string {
