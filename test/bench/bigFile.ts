@@ -1,0 +1,99 @@
+import { request } from 'http';
+import { pipeline } from 'stream/promises';
+import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
+import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
+import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
+import type { StorageProvider } from '../../nodes/shared/storage/types';
+import { Transport } from '../../nodes/shared/transport/transport';
+import { remoteWire, startFakeHost, type FakeHost } from '../storage/fakeHostClient';
+import { patternStream } from '../storage/support';
+import type { CloudKind } from './collectIdle';
+
+export interface BigFileResult {
+	kind: CloudKind;
+	bytes: number;
+	exportMs: number;
+	plainPutMs: number;
+	/** Export throughput / plain PUT throughput. */
+	ratio: number;
+	/** Peak RSS during the export minus RSS just before it. */
+	peakGrowthMiB: number;
+}
+
+async function provider(host: FakeHost, kind: CloudKind): Promise<StorageProvider> {
+	if (kind === 'googleDrive') {
+		const wire = await remoteWire(host.urls.googleDrive, 'google', ['https://www.googleapis.com/auth/drive']);
+		return new GoogleDriveStorage(new Transport(wire, { provider: 'googleDrive', baseUrl: host.urls.googleDrive }));
+	}
+	if (kind === 'oneDrive') {
+		const wire = await remoteWire(host.urls.oneDrive, 'microsoft', ['Files.ReadWrite']);
+		return new OneDriveStorage(new Transport(wire, { provider: 'oneDrive', baseUrl: host.urls.oneDrive }));
+	}
+	const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
+	const wire = await remoteWire(host.urls.dropbox, 'dropbox', scopes);
+	return new DropboxStorage(new Transport(wire, { provider: 'dropbox', baseUrl: host.urls.dropbox }));
+}
+
+/**
+ * The physical limit: one plain HTTP PUT streaming the same bytes to the same fake process. Sent without a token,
+ * the fake reads the whole body before it refuses (as its base server does), so every byte crosses loopback once.
+ */
+async function plainPut(baseUrl: string, bytes: number): Promise<number> {
+	const started = Date.now();
+	await new Promise<void>((resolve, reject) => {
+		const outgoing = request(`${baseUrl}/bench-plain-put`, { method: 'PUT', headers: { 'content-length': String(bytes) } }, (incoming) => {
+			incoming.resume();
+			incoming.on('end', resolve);
+			incoming.on('error', reject);
+		});
+		outgoing.on('error', reject);
+		pipeline(patternStream(bytes, 'plain', 256 * 1024), outgoing).catch(reject);
+	});
+	return Date.now() - started;
+}
+
+/** Samples RSS every 20 ms while `work` runs; returns its wall time and the peak growth. */
+async function measured(work: () => Promise<void>): Promise<{ ms: number; growth: number }> {
+	global.gc?.();
+	const before = process.memoryUsage().rss;
+	let peak = before;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+	const started = Date.now();
+	try {
+		await work();
+	} finally {
+		clearInterval(timer);
+		peak = Math.max(peak, process.memoryUsage().rss);
+	}
+	return { ms: Date.now() - started, growth: peak - before };
+}
+
+/**
+ * One large file exported to each cloud by its provider (Drive resumable, Graph upload session, Dropbox upload
+ * session: the path the Export node takes for a file n8n keeps on disk), generated as a stream, never a buffer.
+ * The fakes run in a child process so their memory and CPU are not counted here.
+ */
+export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFileResult[]> {
+	const host = await startFakeHost();
+	const results: BigFileResult[] = [];
+	try {
+		for (const kind of kinds) {
+			const storage = await provider(host, kind);
+			const root = await storage.root();
+			// Warm-up: SDK code paths and connections, before the baseline is taken.
+			await storage.upload({ parentId: root.id, name: 'warm-up.bin' }, { size: 1, data: Buffer.from('w') });
+			await plainPut(host.urls[kind], 1024);
+			const plainPutMs = await plainPut(host.urls[kind], bytes);
+			let size = 0;
+			const run = await measured(async () => {
+				const uploaded = await storage.upload({ parentId: root.id, name: 'big.bin' }, { size: bytes, stream: patternStream(bytes, `big-${kind}`, 256 * 1024) });
+				size = uploaded.size ?? 0;
+			});
+			if (size !== bytes) throw new Error(`${kind}: uploaded ${size} of ${bytes} bytes`);
+			results.push({ kind, bytes, exportMs: run.ms, plainPutMs, ratio: plainPutMs / run.ms, peakGrowthMiB: run.growth / 2 ** 20 });
+		}
+	} finally {
+		await host.stop();
+	}
+	return results;
+}
