@@ -316,7 +316,7 @@ class PlanContext {
 			...base,
 			action: 'failed',
 			op: { kind: 'none' },
-			error: `Record key "${input.recordKey}" appears more than once in this run (items ${first.index} and ${input.index}) with different content: each document needs its own key.`,
+			error: `Record key "${input.recordKey}" appears more than once in this run (items ${first.index} and ${input.index}) with different content: map "Record Key" to a value that is unique per document.`,
 		};
 	}
 
