@@ -32,7 +32,7 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 	}
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const sinceText = String(ctx.getNodeParameter('exportSince', 0, '') ?? '').trim();
-	const since = sinceText ? parseDocumentDate(sinceText, ctx.getTimezone()) : undefined;
+	const since = sinceText ? parseSince(ctx, sinceText) : undefined;
 	return {
 		destination,
 		localPath: destination === 'localFolder' ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
@@ -48,6 +48,17 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 		},
 		dryRun: options.dryRun === true,
 	};
+}
+
+/** The backfill date; a value that is not a date stops the run naming the parameter. */
+function parseSince(ctx: IExecuteFunctions, value: string): DateTime | undefined {
+	try {
+		return parseDocumentDate(value, ctx.getTimezone());
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), `"Export Only Documents Dated On or After" is not a date: "${value.slice(0, 40)}"`, {
+			description: 'Use an ISO date such as 2026-01-31, or leave it empty to export every date.',
+		});
+	}
 }
 
 /** Dates compare as UTC ISO text. */
