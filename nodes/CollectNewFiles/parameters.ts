@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { fingerprint } from '../shared/state/fingerprint';
+import { sanitizeName } from '../shared/storage/names';
 import type { FolderRef, StorageKind } from '../shared/storage/types';
 import { compileNamePattern, InvalidPatternError, parseExtensions, type CollectFilters } from '../shared/sync/collectFilters';
 import { DEFAULT_HISTORY_SIZE, type CommitPolicy, type FirstRunMode, type LedgerOptions } from '../shared/sync/collectLedger';
@@ -84,7 +85,8 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 		downloadContent,
 		binaryPropertyName: downloadContent ? (ctx.getNodeParameter('binaryPropertyName', 0, 'data') as string) || 'data' : 'data',
 		afterCollecting: ctx.getNodeParameter('afterCollecting', 0, 'leave') as AfterCollecting,
-		moveToSubfolder: (ctx.getNodeParameter('moveToSubfolder', 0, 'Collected') as string) || 'Collected',
+		// One folder directly below the watched one, named the way the source accepts ("../x" cannot climb out).
+		moveToSubfolder: sanitizeName((ctx.getNodeParameter('moveToSubfolder', 0, 'Collected') as string) || 'Collected', source),
 		overlapGuard: options.overlapGuard !== false,
 		ledger: {
 			includeSubfolders,
