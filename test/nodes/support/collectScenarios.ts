@@ -45,7 +45,7 @@ export async function seedStory(source: CollectSource): Promise<void> {
 	expect(run3.json).toHaveLength(1);
 	expect(run3.json[0]).toMatchObject({ id: fourthId, name: 'receipt-4-renamed.pdf', path: 'archive/receipt-4-renamed.pdf' });
 
-	const history = await flow.operate({ operation: 'getHistory', limit: 0 });
+	const history = await flow.operate({ operation: 'getHistory', returnAll: true });
 	expect(history).toHaveLength(4);
 	expect(history[0]).toMatchObject({ id: fourthId, path: 'archive/receipt-4-renamed.pdf' });
 	const times = history.map((entry) => Date.parse(String(entry.collectedAt)));
