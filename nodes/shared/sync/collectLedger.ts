@@ -97,12 +97,20 @@ function inScope(item: RemoteItem, options: LedgerOptions): boolean {
 	return true;
 }
 
-/** Oldest first, so a capped run leaves the newest for later and the order is stable run to run. */
-function byAge(a: Candidate, b: Candidate): number {
-	const ta = a.item.modifiedAt ? Date.parse(a.item.modifiedAt) : 0;
-	const tb = b.item.modifiedAt ? Date.parse(b.item.modifiedAt) : 0;
-	if (ta !== tb) return ta - tb;
-	return (a.item.path ?? a.item.name).localeCompare(b.item.path ?? b.item.name);
+const pathOrder = new Intl.Collator();
+
+/**
+ * Oldest first, so a capped run leaves the newest for later and the order is stable run to run. The keys are
+ * computed once per candidate: parsing dates inside the comparator cost seconds at 100,000 files.
+ */
+function sortByAge(candidates: Candidate[]): Candidate[] {
+	const keyed = candidates.map((candidate) => ({
+		candidate,
+		time: candidate.item.modifiedAt ? Date.parse(candidate.item.modifiedAt) : 0,
+		path: candidate.item.path ?? candidate.item.name,
+	}));
+	keyed.sort((a, b) => a.time - b.time || pathOrder.compare(a.path, b.path));
+	return keyed.map((entry) => entry.candidate);
 }
 
 function pendingAsItem(entry: PendingEntry): RemoteItem {
@@ -170,8 +178,7 @@ export function planCollect(state: CollectState, batch: ChangeBatch, run: RunCon
 		eligible.push({ item, idFp, contentFp, reason: 'new' });
 	}
 
-	eligible.sort(byAge);
-	const all = [...redeliveries, ...eligible];
+	const all = [...redeliveries, ...sortByAge(eligible)];
 	const limit = options.maxFiles > 0 ? options.maxFiles : all.length;
 	const collect = all.slice(0, limit);
 	const leftover = all.length - collect.length;
