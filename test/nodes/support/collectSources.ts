@@ -1,11 +1,11 @@
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { INodeCredentials } from 'n8n-workflow';
-import { LocalFolderStorage } from '../../../nodes/shared/storage/localFolder';
-import type { StorageKind, StorageProvider } from '../../../nodes/shared/storage/types';
+import type { StorageKind } from '../../../nodes/shared/storage/types';
 import type { ProviderFixture, UserActions } from '../../storage/fixture';
 import { createLocalFolderFixture } from '../../storage/fixtures/localFolder';
 import type { WorkflowHarness } from '../../harness/workflow';
+import { countLocalCalls, fakeCredential, type CloudKind } from './nodeFixtures';
 
 /** A source the Collect node watches in a node test: the fixture acts as the user, the node speaks through n8n. */
 export interface CollectSource {
@@ -23,49 +23,6 @@ export interface CollectSource {
 	close(): Promise<void>;
 }
 
-const PROVIDER_METHODS: Array<keyof StorageProvider> = [
-	'root', 'getItem', 'resolveFolder', 'searchFolders', 'findChild', 'createFolder', 'list', 'latestCursor', 'changes',
-	'upload', 'download', 'trash', 'delete', 'move',
-];
-
-/**
- * Counts the calls the node makes to any LocalFolderStorage: the local folder's stand-in for requests. A call
- * made by another provider method (changes() scans through list()) is not counted twice.
- */
-function countLocalCalls(): { count(): number; restore(): void } {
-	let calls = 0;
-	let depth = 0;
-	const originals = new Map<string, unknown>();
-	const proto = LocalFolderStorage.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-	for (const name of PROVIDER_METHODS) {
-		const original = proto[name];
-		originals.set(name, original);
-		proto[name] = function (this: unknown, ...args: unknown[]) {
-			if (depth === 0) calls++;
-			depth++;
-			try {
-				const result = original.apply(this, args);
-				if (result && typeof (result as Promise<unknown>).finally === 'function') return (result as Promise<unknown>).finally(() => depth--);
-				if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-					depth--;
-					return result;
-				}
-				depth--;
-				return result;
-			} catch (error) {
-				depth--;
-				throw error;
-			}
-		};
-	}
-	return {
-		count: () => calls,
-		restore() {
-			for (const [name, original] of originals) proto[name] = original as (...args: unknown[]) => unknown;
-		},
-	};
-}
-
 export async function localSource(): Promise<CollectSource & { fixture: ProviderFixture }> {
 	// What an n8n operator sets to let nodes read a folder (n8n 2.x allows only ~/.n8n-files by default);
 	// read by n8n-core when the first file-access check runs.
@@ -79,7 +36,7 @@ export async function localSource(): Promise<CollectSource & { fixture: Provider
 		folderParameter: { __rl: true, mode: 'path', value: join(fixture.baseDir, 'fixture-root') },
 		subfolderParameter: (path) => ({ __rl: true, mode: 'path', value: join(fixture.baseDir, 'fixture-root', ...path.split('/')) }),
 		attach: () => undefined,
-		requestCount: () => counter.count(),
+		requestCount: () => counter.total(),
 		canResetCursors: false,
 		async close() {
 			counter.restore();
@@ -87,8 +44,6 @@ export async function localSource(): Promise<CollectSource & { fixture: Provider
 		},
 	};
 }
-
-type CloudKind = Exclude<StorageKind, 'localFolder'>;
 
 interface CloudFixture extends ProviderFixture {
 	fake: { baseUrl: string };
@@ -109,45 +64,20 @@ async function createCloudFixture(kind: CloudKind, scopes?: string[]): Promise<C
 	return await createOneDriveFixture({ scopes });
 }
 
-async function credentialType(kind: CloudKind) {
-	if (kind === 'dropbox') return new (await import('../../../credentials/CloudSyncDropboxOAuth2Api.credentials')).CloudSyncDropboxOAuth2Api();
-	if (kind === 'googleDrive') return new (await import('../../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials')).CloudSyncGoogleDriveOAuth2Api();
-	return new (await import('../../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials')).CloudSyncMicrosoftOneDriveOAuth2Api();
-}
-
 /**
  * A cloud source: the fake plays the cloud, the fixture plays the user, and the node reaches the fake through
  * n8n's httpRequestWithAuthentication with a connected credential whose API base URL is the fake.
  */
 export async function cloudSource(kind: CloudKind, options: { scopes?: string[] } = {}): Promise<CollectSource & { fixture: CloudFixture }> {
 	const fixture = await createCloudFixture(kind, options.scopes);
-	const type = await credentialType(kind);
+	const attach = await fakeCredential(kind, fixture);
 	return {
 		kind,
 		fixture,
 		user: fixture.user,
 		folderParameter: { __rl: true, mode: 'id', value: fixture.rootId },
 		subfolderParameter: (_path, id) => ({ __rl: true, mode: 'id', value: id }),
-		attach(harness) {
-			harness.registerCredentialType(type);
-			const ref = harness.credentials.add({
-				id: `cred-${kind}`,
-				name: `${kind} account`,
-				type: type.name,
-				data: {
-					clientId: 'fake-client-id',
-					clientSecret: 'fake-client-secret',
-					accessTokenUrl: `${fixture.fake.baseUrl}/oauth2/token`,
-					authUrl: `${fixture.fake.baseUrl}/oauth2/authorize`,
-					grantType: 'authorizationCode',
-					authentication: 'body',
-					accessType: 'full',
-					apiBaseUrl: fixture.fake.baseUrl,
-					oauthTokenData: { access_token: fixture.wire.accessToken, refresh_token: fixture.wire.refreshToken, token_type: 'Bearer' },
-				},
-			});
-			return { [type.name]: ref };
-		},
+		attach,
 		requestCount: () => fixture.requestCount(),
 		canResetCursors: true,
 		close: () => fixture.close(),

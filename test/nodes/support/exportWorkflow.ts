@@ -1,11 +1,11 @@
 import { tmpdir } from 'os';
 import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 import { ExportToFolder } from '../../../nodes/ExportToFolder/ExportToFolder.node';
-import { LocalFolderStorage } from '../../../nodes/shared/storage/localFolder';
 import type { RemoteItem, StorageKind, StorageProvider } from '../../../nodes/shared/storage/types';
 import type { ProviderFixture } from '../../storage/fixture';
 import { createLocalFolderFixture } from '../../storage/fixtures/localFolder';
 import { WorkflowHarness, type InputItem, type RunResult } from '../../harness/workflow';
+import { countLocalCalls, fakeCredential, type CloudKind } from './nodeFixtures';
 
 /** A destination in a node test: the fixture acts as the user and inspects; the node speaks through n8n. */
 export interface ExportDestination {
@@ -20,49 +20,11 @@ export interface ExportDestination {
 	close(): Promise<void>;
 }
 
-const COUNTED: Array<keyof StorageProvider> = [
-	'root', 'getItem', 'resolveFolder', 'searchFolders', 'findChild', 'createFolder', 'list', 'latestCursor', 'changes',
-	'upload', 'download', 'trash', 'delete', 'move',
-];
-
-/** Counts top-level calls on every LocalFolderStorage (the local folder's stand-in for requests), by method. */
-function countLocalCalls(): { calls: Map<string, number>; restore(): void } {
-	const calls = new Map<string, number>();
-	let depth = 0;
-	const proto = LocalFolderStorage.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-	const originals = new Map<string, (...args: unknown[]) => unknown>();
-	for (const name of COUNTED) {
-		const original = proto[name];
-		originals.set(name, original);
-		proto[name] = function (this: unknown, ...args: unknown[]) {
-			if (depth === 0) calls.set(name, (calls.get(name) ?? 0) + 1);
-			depth++;
-			let result: unknown;
-			try {
-				result = original.apply(this, args);
-			} catch (error) {
-				depth--;
-				throw error;
-			}
-			if (result && typeof (result as Promise<unknown>).finally === 'function') return (result as Promise<unknown>).finally(() => depth--);
-			depth--;
-			return result;
-		};
-	}
-	return {
-		calls,
-		restore() {
-			for (const [name, original] of originals) proto[name] = original;
-		},
-	};
-}
-
 export async function localDestination(): Promise<ExportDestination & { baseDir: string }> {
 	// n8n 2.x only lets nodes touch allowed folders; an operator allows the export folder like this.
 	process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 	const fixture = await createLocalFolderFixture();
 	const counter = countLocalCalls();
-	const total = () => [...counter.calls.values()].reduce((a, b) => a + b, 0);
 	return {
 		kind: 'localFolder',
 		fixture,
@@ -74,7 +36,7 @@ export async function localDestination(): Promise<ExportDestination & { baseDir:
 			rootFolder: { __rl: true, mode: 'id', value: fixture.rootId },
 		},
 		attach: () => undefined,
-		counts: () => ({ changeFeed: counter.calls.get('changes') ?? 0, uploads: counter.calls.get('upload') ?? 0, total: total() }),
+		counts: () => ({ changeFeed: counter.calls.get('changes') ?? 0, uploads: counter.calls.get('upload') ?? 0, total: counter.total() }),
 		async close() {
 			counter.restore();
 			await fixture.close();
@@ -164,8 +126,6 @@ export function countActions(json: IDataObject[]): Record<string, number> {
 	return counts;
 }
 
-type CloudKind = Exclude<StorageKind, 'localFolder'>;
-
 interface LoggedRequestLike {
 	method: string;
 	path: string;
@@ -195,45 +155,20 @@ async function createCloudFixture(kind: CloudKind): Promise<CloudFixture> {
 	return (await (await import('../../storage/fixtures/oneDrive')).createOneDriveFixture()) as unknown as CloudFixture;
 }
 
-async function credentialType(kind: CloudKind) {
-	if (kind === 'dropbox') return new (await import('../../../credentials/CloudSyncDropboxOAuth2Api.credentials')).CloudSyncDropboxOAuth2Api();
-	if (kind === 'googleDrive') return new (await import('../../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials')).CloudSyncGoogleDriveOAuth2Api();
-	return new (await import('../../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials')).CloudSyncMicrosoftOneDriveOAuth2Api();
-}
-
 /**
  * A cloud destination: the fake plays the cloud, the fixture plays the user, and the node reaches the fake
  * through n8n's httpRequestWithAuthentication with a connected credential whose API base URL is the fake.
  */
 export async function cloudDestination(kind: CloudKind): Promise<ExportDestination & { fixture: CloudFixture }> {
 	const fixture = await createCloudFixture(kind);
-	const type = await credentialType(kind);
+	const attach = await fakeCredential(kind, fixture);
 	const start = fixture.fake.mark();
 	const count = (match: (r: LoggedRequestLike) => boolean) => fixture.fake.requests({ since: start }).filter(match).length;
 	return {
 		kind,
 		fixture,
 		parameters: { destination: kind, rootMode: 'folder', rootFolder: { __rl: true, mode: 'id', value: fixture.rootId } },
-		attach(harness) {
-			harness.registerCredentialType(type);
-			const ref = harness.credentials.add({
-				id: `cred-${kind}`,
-				name: `${kind} account`,
-				type: type.name,
-				data: {
-					clientId: 'fake-client-id',
-					clientSecret: 'fake-client-secret',
-					accessTokenUrl: `${fixture.fake.baseUrl}/oauth2/token`,
-					authUrl: `${fixture.fake.baseUrl}/oauth2/authorize`,
-					grantType: 'authorizationCode',
-					authentication: 'body',
-					accessType: 'full',
-					apiBaseUrl: fixture.fake.baseUrl,
-					oauthTokenData: { access_token: fixture.wire.accessToken, refresh_token: fixture.wire.refreshToken, token_type: 'Bearer' },
-				},
-			});
-			return { [type.name]: ref };
-		},
+		attach,
 		counts: () => ({ changeFeed: count(CHANGE_FEED[kind]), uploads: count(UPLOAD[kind]), total: count(() => true) }),
 		close: () => fixture.close(),
 	};
