@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -59,7 +59,7 @@ async function launchChromium(): Promise<{ context: BrowserContext; close: () =>
 		await context.close().catch(() => undefined);
 		rmSync(profile, { recursive: true, force: true });
 	};
-	onCleanup(() => void close());
+	onCleanup(() => close());
 	return { context, close };
 }
 
@@ -128,14 +128,15 @@ async function main(): Promise<void> {
 			},
 		},
 	});
-	onCleanup(() => void fakes.stop());
+	onCleanup(() => fakes.stop());
 	// Nothing issued before the browser flow may be used: the tokens startFakes pre-issued stop working.
 	fakes.auth.expireAccessTokens();
 	fakes.auth.revokeRefreshTokens();
 	const tokens = watchTokens(fakes);
 
 	const n8n = new N8nInstance(installDir, versionKey === 'v1' ? 1 : 2);
-	onCleanup(() => void n8n.stop());
+	onCleanup(() => rmSync(n8n.userFolder, { recursive: true, force: true }));
+	onCleanup(() => n8n.stop());
 	await n8n.installPackage(tarball);
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
@@ -159,7 +160,9 @@ async function main(): Promise<void> {
 		credentialId = connected[0].id;
 	} catch (error) {
 		await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-		console.error(`browser flow failed; screenshots in ${shots}`);
+		const kept = mkdtempSync(join(tmpdir(), 'cloud-sync-browser-failure-'));
+		cpSync(shots, kept, { recursive: true });
+		console.error(`browser flow failed; screenshots kept in ${kept}`);
 		throw error;
 	} finally {
 		await close();
@@ -199,9 +202,7 @@ async function main(): Promise<void> {
 			`then Collect New Files collected ${collected.length} files with it (${dropboxRequests.length} Dropbox requests, all with the browser-issued token). ` +
 			`Timings: setup ${setupSeconds.toFixed(1)} s, browser flow ${browserSeconds.toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s.`,
 	);
-	await fakes.stop();
 	await stopAll();
-	rmSync(shots, { recursive: true, force: true });
 }
 
 main().then(

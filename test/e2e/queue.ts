@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { execFile } from 'child_process';
 import { strict as assert } from 'assert';
-import { cpSync } from 'fs';
+import { cpSync, rmSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import { startFakes, type RunningFakes } from '../fakes/cli';
@@ -29,7 +29,7 @@ import { accountingPipeline, fakeCredentials } from './workflows';
  * on Google Drive) in n8n's queue mode: Redis, PostgreSQL, one main process and two workers, each with its own
  * user folder holding this package. The production webhook is fired in bursts while clients keep dropping
  * receipts, so executions overlap on both workers; afterwards every receipt must be in Drive exactly once.
- * QUEUE_N8N=v1,v2 picks the n8n versions (default v1); QUEUE_RUNS sets the number of webhook calls (20).
+ * QUEUE_N8N=v1|v2 picks one n8n version (default both); QUEUE_RUNS sets the number of webhook calls (20).
  */
 
 const exec = promisify(execFile);
@@ -159,13 +159,14 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	const [installDir, tarball, redis, pg] = await Promise.all([installN8n(version), packPackage(), startRedis(), startPostgres()]);
 	const seed = Array.from({ length: SEEDED }, (_, i) => ({ path: receiptPath(i + 1), text: `receipt ${i + 1}`, clientModified: '2026-03-01T10:00:00Z' }));
 	const fakes: RunningFakes = await startFakes({ portBase: 0, seed: { dropbox: { folders: ['/Receipts'], files: seed } } });
-	onCleanup(() => void fakes.stop());
+	onCleanup(() => fakes.stop());
 
 	const env = queueEnvironment(redis.port, pg, `cloudsync${versionKey}`);
 	// CLI calls (import, activate) go through N8nInstance, which passes this process's environment on.
 	Object.assign(process.env, env);
 	const main = new N8nInstance(installDir, major);
 	const workers = Array.from({ length: WORKERS }, () => new N8nInstance(installDir, major));
+	for (const instance of [main, ...workers]) onCleanup(() => rmSync(instance.userFolder, { recursive: true, force: true }));
 	// One npm install; the workers get a copy of the same installed folder (what n8n would have installed there).
 	await main.installPackage(tarball);
 	for (const worker of workers) cpSync(join(main.userFolder, '.n8n', 'nodes'), join(worker.userFolder, '.n8n', 'nodes'), { recursive: true });
@@ -175,13 +176,15 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	// Answer on receipt, as a burst of notifications is answered: a run that finds nothing new then is not an
 	// HTTP error ("No item to return"), and the outcome is read from the executions themselves.
 	Object.assign(workflow.nodes[0].parameters, { responseMode: 'onReceived' });
+	// QUEUE_OVERLAP_GUARD=off: the control experiment, static data alone (expected to fail the assertions).
+	if (process.env.QUEUE_OVERLAP_GUARD === 'off') Object.assign(workflow.nodes[1].parameters, { options: { overlapGuard: false } });
 	const webhookPath = (workflow.nodes[0].parameters as { path: string }).path;
 	await main.importCredentials(fakeCredentials(fakes.urls, fakes.tokens));
 	await main.importWorkflow(workflow);
 	await main.activate(workflowId);
 
 	const port = await freePort();
-	onCleanup(() => void main.stop());
+	onCleanup(() => main.stop());
 	await main.start(port);
 	const running = await Promise.all(workers.map((worker, i) => startWorker(worker, i + 1, env)));
 	const setupSeconds = (Date.now() - started) / 1000;
@@ -243,7 +246,7 @@ async function main(): Promise<void> {
 		{ pkg: 'redis-server', present: hasCommand('redis-server') },
 		{ pkg: 'postgresql', present: () => postgresBinDir() !== undefined },
 	]);
-	const versions = (process.env.QUEUE_N8N ?? 'v1').split(',') as Array<keyof typeof N8N_VERSIONS>;
+	const versions = (process.env.QUEUE_N8N ?? 'v1,v2').split(',') as Array<keyof typeof N8N_VERSIONS>;
 	let failed = false;
 	for (const versionKey of versions) {
 		const result = await runVersion(versionKey);

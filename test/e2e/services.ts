@@ -76,17 +76,19 @@ export function postgresBinDir(): string | undefined {
 	return majors.length ? join(root, majors[0], 'bin') : undefined;
 }
 
-/** Every process started through here, stopped by stopAll() (also on exit and on Ctrl-C). */
+/** Every process started through here, stopped by stopAll() (also on Ctrl-C; killed outright on exit). */
 const children = new Set<ChildProcess>();
-const cleanups: Array<() => void> = [];
+const cleanups: Array<() => unknown> = [];
 
 export function track(child: ChildProcess): ChildProcess {
 	children.add(child);
+	onCleanup(() => stopProcess(child));
 	child.once('exit', () => children.delete(child));
 	return child;
 }
 
-export function onCleanup(cleanup: () => void): void {
+/** Run by stopAll(), last registered first, each awaited (a server's stop must finish before the script exits). */
+export function onCleanup(cleanup: () => unknown): void {
 	cleanups.push(cleanup);
 }
 
@@ -102,11 +104,11 @@ export async function stopProcess(child: ChildProcess, graceMs = 15_000): Promis
 	});
 }
 
+/** Undo everything in reverse order of setup: workers before the main process, n8n before its database. */
 export async function stopAll(): Promise<void> {
-	await Promise.all([...children].map((child) => stopProcess(child)));
 	while (cleanups.length) {
 		try {
-			cleanups.pop()!();
+			await cleanups.pop()!();
 		} catch {
 			// best effort: a temp folder that is already gone
 		}
