@@ -1,39 +1,16 @@
 import { readdir } from 'fs/promises';
 import { join } from 'path';
-import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { ExportToFolder } from '../../nodes/ExportToFolder/ExportToFolder.node';
-import { decodeExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
 import {
 	actionsOf,
 	countActions,
 	exportWorkflow,
 	filesBelow,
 	localDestination,
-	type Doc,
 	type ExportDestination,
 } from './support/exportWorkflow';
-
-/** keyFp -> status:id of every record a stored state tracks. */
-function trackedIds(state: IDataObject | undefined): Record<string, string> {
-	const records = decodeExportState(state as unknown as StoredExportState).records;
-	return Object.fromEntries([...records].map(([key, r]) => [key, `${r.status}:${r.id}`]));
-}
-
-/** Two accounts, three months, two receipts a month per account: 12 receipts. */
-function receipts(): Doc[] {
-	const docs: Doc[] = [];
-	for (const account of ['Main', 'Savings']) {
-		for (const month of ['09', '10', '11']) {
-			for (const day of ['05', '20']) {
-				const id = `${account}-2026-${month}-${day}`;
-				docs.push({ id, content: `receipt ${id}`, json: { account, date: `2026-${month}-${day}T10:00:00Z` } });
-			}
-		}
-	}
-	return docs;
-}
-
-const qontoLayout = { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' };
+import { qontoLayout, receipts, trackedIds } from './support/exportReceipts';
 
 describe('Export to Folder on a local folder (n8n engine)', () => {
 	let destination: ExportDestination & { baseDir: string };
