@@ -151,6 +151,16 @@ describe('Calendar Sync faults', () => {
 		return { expected: ids(4) };
 	});
 
+	faultCase('insufficient scope (read-only consent): error names the scope, reconnect resumes', async (c) => {
+		c.fake.auth.setScopes(['https://www.googleapis.com/auth/calendar.events.readonly']);
+		const refused = await c.run(activities(3));
+		expect(refused.status).toBe('error');
+		expect(c.expectClearFailure(refused, ['calendar.events'])).toMatch(/reconnect|scope/i);
+		c.reconnect();
+		ok(await c.run(activities(3)));
+		return { expected: ids(3) };
+	});
+
 	faultCase('sync token reset (410) between runs', async (c) => {
 		ok(await c.run(activities(3)));
 		c.fake.invalidateSyncTokens(CAL);
