@@ -1,8 +1,7 @@
 /**
  * The example workflows in examples/, generated from the builders the end-to-end tests run, so the files users
  * import are the ones proven in real n8n. `npm run examples` rewrites them; test/unit/examples.test.ts fails when
- * they drift. Credentials are placeholders to replace with your own; local paths live under n8n's default
- * allowed folder for file access (~/.n8n-files on n8n 2.x).
+ * they drift. Credentials are placeholders to replace with your own; local paths are placeholders too.
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
@@ -10,7 +9,8 @@ import { accountingPipeline, calendarTwoWay, qontoExport } from './workflows';
 
 export const EXAMPLES_DIR = resolve(__dirname, '..', '..', 'examples');
 
-const LOCAL = { inbox: '/home/node/.n8n-files/inbox', archive: '/home/node/.n8n-files/archive' };
+/** Placeholders: edit them, and allow their parent with N8N_RESTRICT_FILE_ACCESS_TO (n8n 2.x allows only ~/.n8n-files). */
+const LOCAL = { inbox: '/data/n8n-files/inbox', archive: '/data/n8n-files/archive' };
 
 export function exampleWorkflows(): Record<string, object> {
 	return {

@@ -270,22 +270,22 @@ describe('FakeDropbox with the real dropbox SDK', () => {
 	});
 
 	it('list_folder/continue reports changes: deleted entries without id, moves as delete + add with the same id, a deleted folder standing for its children', async () => {
-		await fake.seed({ folders: ['/Root/Old', '/Root/Dest'], files: [{ path: '/Root/Old/a.txt', text: 'a' }, { path: '/Root/keep.txt', text: 'k' }, { path: '/Root/mv.txt', text: 'm' }] });
-		const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '/Root', recursive: true })).result.cursor;
-		const mvId = ((await dbx.filesGetMetadata({ path: "/Root/mv.txt" })).result as { id: string }).id;
-		await fake.userWrite('/Root/new.txt', Buffer.from('n'));
-		await fake.userWrite('/Root/keep.txt', Buffer.from('k2'));
-		fake.userMove('/Root/mv.txt', '/Root/Dest');
-		fake.userDelete('/Root/Old');
+		await fake.seed({ folders: ['/Base/Old', '/Base/Dest'], files: [{ path: '/Base/Old/a.txt', text: 'a' }, { path: '/Base/keep.txt', text: 'k' }, { path: '/Base/mv.txt', text: 'm' }] });
+		const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '/Base', recursive: true })).result.cursor;
+		const mvId = ((await dbx.filesGetMetadata({ path: "/Base/mv.txt" })).result as { id: string }).id;
+		await fake.userWrite('/Base/new.txt', Buffer.from('n'));
+		await fake.userWrite('/Base/keep.txt', Buffer.from('k2'));
+		fake.userMove('/Base/mv.txt', '/Base/Dest');
+		fake.userDelete('/Base/Old');
 		const changes = (await dbx.filesListFolderContinue({ cursor })).result;
 		const byPath = new Map(changes.entries.map((e) => [e.path_lower, e as any]));
-		expect(byPath.get('/root/new.txt')['.tag']).toBe('file');
-		expect(byPath.get('/root/keep.txt').content_hash).toBe(contentHashOf(Buffer.from('k2')));
-		expect(byPath.get('/root/mv.txt')).toEqual({ '.tag': 'deleted', name: 'mv.txt', path_lower: '/root/mv.txt', path_display: '/Root/mv.txt' });
-		expect(byPath.get('/root/dest/mv.txt').id).toBe(mvId);
-		expect(byPath.get('/root/old')['.tag']).toBe('deleted');
-		expect(byPath.get('/root/old').id).toBeUndefined();
-		expect(byPath.has('/root/old/a.txt')).toBe(false);
+		expect(byPath.get('/base/new.txt')['.tag']).toBe('file');
+		expect(byPath.get('/base/keep.txt').content_hash).toBe(contentHashOf(Buffer.from('k2')));
+		expect(byPath.get('/base/mv.txt')).toEqual({ '.tag': 'deleted', name: 'mv.txt', path_lower: '/base/mv.txt', path_display: '/Base/mv.txt' });
+		expect(byPath.get('/base/dest/mv.txt').id).toBe(mvId);
+		expect(byPath.get('/base/old')['.tag']).toBe('deleted');
+		expect(byPath.get('/base/old').id).toBeUndefined();
+		expect(byPath.has('/base/old/a.txt')).toBe(false);
 		const quiet = (await dbx.filesListFolderContinue({ cursor: changes.cursor })).result;
 		expect(quiet.entries).toEqual([]);
 		expect(quiet.has_more).toBe(false);
