@@ -166,17 +166,14 @@ export class N8nInstance {
 		});
 		this.server.stdout!.resume();
 		this.server.stderr!.resume();
+		// Readiness answers a few seconds before the editor UI is served: wait for both.
 		const deadline = Date.now() + 120_000;
-		while (Date.now() < deadline) {
-			try {
-				const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
-				if (response.ok) return;
-			} catch {
-				// not up yet
+		for (const path of ['/healthz/readiness', '/']) {
+			while (!(await answersOk(`http://127.0.0.1:${port}${path}`))) {
+				if (Date.now() > deadline) throw new Error(`n8n did not answer ${path} within 120 s`);
+				await new Promise((r) => setTimeout(r, 500));
 			}
-			await new Promise((r) => setTimeout(r, 500));
 		}
-		throw new Error('n8n did not become ready within 120 s');
 	}
 
 	async stop(): Promise<void> {
@@ -224,6 +221,14 @@ export class N8nInstance {
 		} catch {
 			return [];
 		}
+	}
+}
+
+async function answersOk(url: string): Promise<boolean> {
+	try {
+		return (await fetch(url)).ok;
+	} catch {
+		return false;
 	}
 }
 
