@@ -77,6 +77,20 @@ function chain(names: string[]) {
 	return connections;
 }
 
+/** A linear workflow as `n8n import:workflow` takes it: inactive, no pinned data, no state yet. */
+function linearWorkflow<Node extends { name: string }>(id: string, name: string, nodes: Node[]) {
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections: chain(nodes.map((node) => node.name)),
+		settings: { executionOrder: 'v1' },
+		staticData: null,
+		pinData: {},
+	};
+}
+
 /** The accounting platform's pipeline: collect what clients drop into Dropbox /Receipts, file it in Drive. */
 export function accountingPipeline(id: string, start: Start = 'manual', source: 'dropbox' | 'localFolder' = 'dropbox', localDirs?: { inbox: string; archive: string }) {
 	const collect = {
@@ -110,16 +124,7 @@ export function accountingPipeline(id: string, start: Start = 'manual', source: 
 		...(source === 'dropbox' ? { credentials: { cloudSyncGoogleDriveOAuth2Api: CREDENTIALS.drive } } : {}),
 	};
 	const startDef = startNode(start, id.toLowerCase());
-	return {
-		id,
-		name: `Accounting pipeline (${source === 'dropbox' ? 'Dropbox -> Google Drive' : 'local folders'}, ${start})`,
-		active: false,
-		nodes: [startDef, collect, exportNode],
-		connections: chain([startDef.name, collect.name, exportNode.name]),
-		settings: { executionOrder: 'v1' },
-		staticData: null,
-		pinData: {},
-	};
+	return linearWorkflow(id, `Accounting pipeline (${source === 'dropbox' ? 'Dropbox -> Google Drive' : 'local folders'}, ${start})`, [startDef, collect, exportNode]);
 }
 
 /** Qonto: receipts from a local inbox into OneDrive, one folder per account and month (account from the name). */
@@ -151,16 +156,7 @@ export function qontoExport(id: string, inbox: string) {
 		},
 		credentials: { cloudSyncMicrosoftOneDriveOAuth2Api: CREDENTIALS.oneDrive },
 	};
-	return {
-		id,
-		name: 'Qonto receipts to OneDrive (account / month)',
-		active: false,
-		nodes: [startDef, collect, exportNode],
-		connections: chain([startDef.name, collect.name, exportNode.name]),
-		settings: { executionOrder: 'v1' },
-		staticData: null,
-		pinData: {},
-	};
+	return linearWorkflow(id, 'Qonto receipts to OneDrive (account / month)', [startDef, collect, exportNode]);
 }
 
 /** Pipedrive-shaped activities (from a Code node) synced two-way with the fake's primary calendar. */
@@ -183,14 +179,5 @@ export function calendarTwoWay(id: string, activities: object[]) {
 		parameters: { calendar: { __rl: true, mode: 'id', value: 'primary' }, direction: 'twoWay', windowDays: 3650 },
 		credentials: { cloudSyncGoogleCalendarOAuth2Api: CREDENTIALS.calendar },
 	};
-	return {
-		id,
-		name: 'Calendar sync two-way (activities <-> Google Calendar)',
-		active: false,
-		nodes: [startDef, source, sync],
-		connections: chain([startDef.name, source.name, sync.name]),
-		settings: { executionOrder: 'v1' },
-		staticData: null,
-		pinData: {},
-	};
+	return linearWorkflow(id, 'Calendar sync two-way (activities <-> Google Calendar)', [startDef, source, sync]);
 }
