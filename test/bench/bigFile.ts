@@ -13,7 +13,10 @@ export interface BigFileResult {
 	kind: CloudKind;
 	bytes: number;
 	exportMs: number;
+	/** One plain PUT of the same bytes that the fake stores as it stores uploads (hashes, disk), then drops. */
 	plainPutMs: number;
+	/** One plain PUT that the fake only reads (loopback and HTTP parsing: the wire alone). */
+	wirePutMs: number;
 	/** Export throughput / plain PUT throughput. */
 	ratio: number;
 	/** Peak RSS during the export minus RSS just before it. */
@@ -35,13 +38,15 @@ async function provider(host: FakeHost, kind: CloudKind): Promise<StorageProvide
 }
 
 /**
- * The physical limit: one plain HTTP PUT streaming the same bytes to the same fake process. Sent without a token,
- * the fake reads the whole body before it refuses (as its base server does), so every byte crosses loopback once.
+ * The physical limit: one plain HTTP PUT streaming the same bytes to the same fake process. To `/_control/sink` the
+ * fake stores the body exactly as it stores upload content (the same hashes, the same spill to disk) and drops it:
+ * what any upload to this fake must cost at least. To any other path, sent without a token, the fake reads the
+ * body and refuses: the bare wire.
  */
-async function plainPut(baseUrl: string, bytes: number): Promise<number> {
+async function plainPut(url: string, bytes: number): Promise<number> {
 	const started = Date.now();
 	await new Promise<void>((resolve, reject) => {
-		const outgoing = request(`${baseUrl}/bench-plain-put`, { method: 'PUT', headers: { 'content-length': String(bytes) } }, (incoming) => {
+		const outgoing = request(url, { method: 'PUT', headers: { 'content-length': String(bytes) } }, (incoming) => {
 			incoming.resume();
 			incoming.on('end', resolve);
 			incoming.on('error', reject);
@@ -82,15 +87,16 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			const root = await storage.root();
 			// Warm-up: SDK code paths and connections, before the baseline is taken.
 			await storage.upload({ parentId: root.id, name: 'warm-up.bin' }, { size: 1, data: Buffer.from('w') });
-			await plainPut(host.urls[kind], 1024);
-			const plainPutMs = await plainPut(host.urls[kind], bytes);
+			await plainPut(`${host.urls[kind]}/_control/sink`, 1024);
+			const plainPutMs = await plainPut(`${host.urls[kind]}/_control/sink`, bytes);
+			const wirePutMs = await plainPut(`${host.urls[kind]}/bench-plain-put`, bytes);
 			let size = 0;
 			const run = await measured(async () => {
 				const uploaded = await storage.upload({ parentId: root.id, name: 'big.bin' }, { size: bytes, stream: patternStream(bytes, `big-${kind}`, 256 * 1024) });
 				size = uploaded.size ?? 0;
 			});
 			if (size !== bytes) throw new Error(`${kind}: uploaded ${size} of ${bytes} bytes`);
-			results.push({ kind, bytes, exportMs: run.ms, plainPutMs, ratio: plainPutMs / run.ms, peakGrowthMiB: run.growth / 2 ** 20 });
+			results.push({ kind, bytes, exportMs: run.ms, plainPutMs, wirePutMs, ratio: plainPutMs / run.ms, peakGrowthMiB: run.growth / 2 ** 20 });
 		}
 	} finally {
 		await host.stop();

@@ -1,6 +1,6 @@
-import type { Readable } from 'stream';
 import type { Hasher } from '../hashes';
 import { isNetworkError } from '../transport/pacer';
+import { ChunkedSource } from './chunkedSource';
 import { CloudError } from './errors';
 import { dropboxAnswerToCloudError, dropboxErrorTags, incorrectOffset, toDropboxCloudError, type DropboxErrorAnswer } from './dropboxErrors';
 import type { DropboxMeta } from './dropboxItems';
@@ -31,35 +31,6 @@ export interface SessionUploadReport {
 	resumes: number;
 }
 
-/** The source cut into `chunkSize` pieces (the last one shorter). A stream is read once; memory holds one chunk. */
-export async function* readChunks(source: UploadSource, chunkSize: number): AsyncGenerator<Buffer> {
-	if ('data' in source) {
-		for (let start = 0; start < source.data.length; start += chunkSize) yield source.data.subarray(start, start + chunkSize);
-		return;
-	}
-	yield* chunksOf(source.stream, chunkSize);
-}
-
-async function* chunksOf(stream: Readable, chunkSize: number): AsyncGenerator<Buffer> {
-	let pending: Buffer[] = [];
-	let filled = 0;
-	for await (const piece of stream) {
-		let buffer = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
-		while (buffer.length > 0) {
-			const take = Math.min(chunkSize - filled, buffer.length);
-			pending.push(buffer.subarray(0, take));
-			filled += take;
-			buffer = buffer.subarray(take);
-			if (filled === chunkSize) {
-				yield Buffer.concat(pending, filled);
-				pending = [];
-				filled = 0;
-			}
-		}
-	}
-	if (filled > 0) yield Buffer.concat(pending, filled);
-}
-
 /**
  * An upload session: an empty start, one append per chunk, then finish. Every data byte goes through an append,
  * so a cut anywhere resumes from the offset the server reports (incorrect_offset), never from zero. The content
@@ -76,11 +47,15 @@ export async function uploadInSession(
 	const started = await deps.call('files/upload_session/start', { close: false }, Buffer.alloc(0));
 	if (!started.ok) throw dropboxAnswerToCloudError(started.answer, 'start an upload of', target);
 	const sessionId = (started.json as { session_id: string }).session_id;
+	const chunks = new ChunkedSource(source, deps.chunkSize, (bytes) => hasher.update(bytes));
 	let offset = 0;
-	for await (const chunk of readChunks(source, deps.chunkSize)) {
-		hasher.update(chunk);
+	for (let chunk = await chunks.next(); chunk.length > 0; chunk = await chunks.next()) {
 		offset = await appendChunk(deps, sessionId, offset, chunk, target, report);
 		report.chunks++;
+	}
+	if (offset !== source.size) {
+		// Never commit a file shorter than the document it claims to be; the session expires unused.
+		throw new CloudError('integrity', `The content of "${target}" is shorter than its declared size ${source.size}`, { target });
 	}
 	const finished = await deps.call('files/upload_session/finish', { cursor: { session_id: sessionId, offset }, commit }, Buffer.alloc(0));
 	if (finished.ok) return finished.json as DropboxMeta;

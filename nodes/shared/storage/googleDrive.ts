@@ -1,6 +1,6 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { Readable } from 'stream';
-import { createHasher } from '../hashes';
+import { createHasher, hashBuffer } from '../hashes';
 import type { Transport } from '../transport/transport';
 import { readAll } from '../transport/wire';
 import { CloudError, isCloudError } from './errors';
@@ -8,7 +8,7 @@ import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCu
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
 import { DriveChildIndex } from './googleDriveChildren';
 import { driveIdFromUrl, escapeQueryString } from './googleDriveFolderRef';
-import { ChunkReader, DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './googleDriveUpload';
+import { DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './googleDriveUpload';
 import type {
 	Change,
 	ChangeBatch,
@@ -315,9 +315,8 @@ export class GoogleDriveStorage implements StorageProvider {
 		let file: DriveFile;
 		let md5: string;
 		if (source.size <= this.features.simpleUploadLimit) {
-			const reader = new ChunkReader(source);
-			const data = await reader.next(source.size);
-			md5 = reader.md5();
+			const data = 'data' in source ? source.data : await readAll(source.stream);
+			md5 = hashBuffer('md5', data);
 			file = await this.call(name, () =>
 				replaceId
 					? this.api.files.update({ fileId: replaceId!, requestBody: metadata, media: { mimeType, body: Readable.from([data]) }, fields: FILE_FIELDS, ...this.shared })

@@ -1,7 +1,7 @@
-import type { Readable } from 'stream';
 import { createHasher } from '../hashes';
 import type { Transport } from '../transport/transport';
 import { readAll, type WireResponse } from '../transport/wire';
+import { ChunkedSource } from './chunkedSource';
 import { CloudError } from './errors';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
 import type { UploadSource } from './types';
@@ -11,46 +11,6 @@ export const DRIVE_CHUNK_ALIGNMENT = 256 * 1024;
 const UPLOAD_BASE = 'https://www.googleapis.com/upload/drive/v3/files';
 /** Consecutive failures of one chunk before the upload gives up. */
 const MAX_CHUNK_FAILURES = 6;
-
-/** Reads a source into exact-size Buffers, one chunk at a time (memory: one chunk). */
-export class ChunkReader {
-	private readonly iterator?: AsyncIterator<Buffer | string>;
-	private carry: Buffer = Buffer.alloc(0);
-	private position = 0;
-	private readonly hasher = createHasher('md5');
-
-	constructor(private readonly source: UploadSource) {
-		if ('stream' in source) this.iterator = (source.stream as Readable)[Symbol.asyncIterator]();
-	}
-
-	/** The next `size` bytes (fewer at the end). Every byte passes the md5 hasher exactly once. */
-	async next(size: number): Promise<Buffer> {
-		let chunk: Buffer;
-		if ('data' in this.source) {
-			chunk = this.source.data.subarray(this.position, this.position + size);
-		} else {
-			const parts: Buffer[] = [this.carry];
-			let have = this.carry.length;
-			while (have < size) {
-				const step = await this.iterator!.next();
-				if (step.done) break;
-				const piece = Buffer.isBuffer(step.value) ? step.value : Buffer.from(step.value);
-				parts.push(piece);
-				have += piece.length;
-			}
-			const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-			chunk = all.subarray(0, size);
-			this.carry = Buffer.from(all.subarray(size));
-		}
-		this.position += chunk.length;
-		this.hasher.update(chunk);
-		return chunk;
-	}
-
-	md5(): string {
-		return this.hasher.digest();
-	}
-}
 
 export interface ResumableUploadRequest {
 	/** Set for a new revision of an existing file (PATCH), absent for a new file (POST). */
@@ -99,8 +59,9 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 	if (initiated.status !== 200 || !initiated.headers.location) throw failure(initiated, request.target);
 	const sessionUrl = initiated.headers.location;
 
-	const reader = new ChunkReader(source);
-	let chunk = await reader.next(request.chunkSize);
+	const hasher = createHasher('md5');
+	const chunks = new ChunkedSource(source, request.chunkSize, (bytes) => hasher.update(bytes));
+	let chunk = await chunks.next();
 	let chunkStart = 0;
 	let offset = 0; // bytes the server confirmed
 	let failures = 0;
@@ -128,7 +89,7 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 		}
 		if (response.status === 200 || response.status === 201) {
 			const file = JSON.parse((response.body as Buffer).toString('utf8'));
-			return { file, md5: reader.md5(), resentBytes };
+			return { file, md5: hasher.digest(), resentBytes };
 		}
 		if (response.status === 308) {
 			failures = 0;
@@ -136,7 +97,7 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 			if (offset < chunkStart) throw lostData(request.target, offset, chunkStart);
 			if (offset >= chunkStart + chunk.length && !last) {
 				chunkStart += chunk.length;
-				chunk = await reader.next(request.chunkSize);
+				chunk = await chunks.next();
 			}
 			continue;
 		}

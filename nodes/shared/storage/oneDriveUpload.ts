@@ -2,6 +2,7 @@ import { createHasher } from '../hashes';
 import { isNetworkError } from '../transport/pacer';
 import type { Transport } from '../transport/transport';
 import { readAll } from '../transport/wire';
+import { ChunkedSource } from './chunkedSource';
 import { CloudError } from './errors';
 import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './oneDriveErrors';
 import type { DriveItemJson } from './oneDriveItems';
@@ -27,42 +28,6 @@ export function nextOffset(ranges: unknown): number | undefined {
 	return match ? Number(match[1]) : undefined;
 }
 
-/** Reads a source in fragments, one in memory at a time. Buffers are sliced without copying. */
-export class FragmentReader {
-	private position = 0;
-	private leftover?: Buffer;
-	private readonly iterator?: AsyncIterator<unknown>;
-
-	constructor(private readonly source: UploadSource) {
-		if ('stream' in source) this.iterator = source.stream[Symbol.asyncIterator]();
-	}
-
-	async read(size: number): Promise<Buffer> {
-		if ('data' in this.source) {
-			const slice = this.source.data.subarray(this.position, this.position + size);
-			this.position += slice.length;
-			return slice;
-		}
-		const parts: Buffer[] = [];
-		let have = 0;
-		while (have < size) {
-			let chunk = this.leftover;
-			this.leftover = undefined;
-			if (!chunk) {
-				const next = await this.iterator!.next();
-				if (next.done) break;
-				chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
-			}
-			const take = Math.min(chunk.length, size - have);
-			parts.push(chunk.subarray(0, take));
-			if (take < chunk.length) this.leftover = chunk.subarray(take);
-			have += take;
-		}
-		this.position += have;
-		return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-	}
-}
-
 export interface SessionUpload {
 	transport: Transport;
 	/** POST …/createUploadSession through the SDK; returns the pre-authenticated uploadUrl. */
@@ -79,8 +44,8 @@ export interface SessionUpload {
  */
 export async function uploadInSession(job: SessionUpload, source: UploadSource): Promise<DriveItemJson> {
 	const total = source.size;
-	const reader = new FragmentReader(source);
 	const hasher = createHasher('quickXorHash');
+	const fragments = new ChunkedSource(source, job.fragmentSize, (bytes) => hasher.update(bytes));
 	const { uploadUrl } = await job.createSession();
 	let fragmentStart = 0;
 	let fragment = Buffer.alloc(0);
@@ -109,11 +74,10 @@ export async function uploadInSession(job: SessionUpload, source: UploadSource):
 		if (offset >= fragmentStart + fragment.length) {
 			fragmentStart += fragment.length;
 			const want = Math.min(job.fragmentSize, total - fragmentStart);
-			fragment = await reader.read(want);
+			fragment = await fragments.next();
 			if (fragment.length !== want) {
 				throw new CloudError('integrity', `The content of ${job.target} is shorter than its declared size ${total}`, { target: job.target });
 			}
-			hasher.update(fragment);
 		}
 		if (offset < fragmentStart) {
 			// A stream cannot rewind past the fragment in hand; Graph never asks for that unless the session restarted.

@@ -97,6 +97,16 @@ export abstract class FakeServer {
 		return [];
 	}
 
+	/**
+	 * Store a raw body the way this fake stores uploaded content (hashes, spill to disk), then drop it: the floor
+	 * under any upload protocol, which the benchmark compares uploads against. Returns the bytes read.
+	 */
+	protected async sink(body: AsyncIterable<Buffer>): Promise<number> {
+		let bytes = 0;
+		for await (const chunk of body) bytes += chunk.length;
+		return bytes;
+	}
+
 	protected scopeError(required: string[]): ErrorShape {
 		return { status: 403, body: { error: 'insufficient_scope', required } };
 	}
@@ -209,6 +219,11 @@ export abstract class FakeServer {
 		// A 'data' listener switches the stream to flowing mode: without this pause, body bytes that arrive while
 		// dispatch awaits (a fault rule, an async auth step) would reach only the counter, never the handler.
 		raw.pause();
+		if (url.pathname === '/_control/sink') {
+			// The benchmark's plain PUT: the body goes where this fake keeps uploaded bytes, no protocol around it.
+			this.sendJson(res, 200, { bytes: await this.sink(raw) });
+			return;
+		}
 		res.on('finish', () => (entry.status = res.statusCode));
 		res.on('close', () => (entry.status ||= res.statusCode));
 

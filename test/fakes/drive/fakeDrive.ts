@@ -103,6 +103,15 @@ export interface TreeNode {
  * drives and the error envelopes of api-brief.md section 1.
  */
 export class FakeDrive extends FakeServer {
+	/** The benchmark's floor: a body stored like upload content (three hashes, spilled to disk), then dropped. */
+	protected override async sink(body: AsyncIterable<Buffer>): Promise<number> {
+		const writer = this.content.writer();
+		for await (const chunk of body) await writer.write(chunk);
+		const blob = await writer.finish();
+		await this.content.release(blob);
+		return blob.size;
+	}
+
 	readonly name = 'drive';
 	readonly content = new ContentStore();
 	readonly store = new DriveStore(this.content);

@@ -80,6 +80,15 @@ type Metadata = Record<string, unknown>;
  */
 export class FakeDropbox extends FakeServer {
 	readonly name = 'dropbox';
+	/** The benchmark's floor: a body stored like upload content (content_hash, spilled to disk), then dropped. */
+	protected override async sink(body: AsyncIterable<Buffer>): Promise<number> {
+		const writer = this.blobs.writer();
+		for await (const chunk of body) await writer.write(chunk);
+		const blob = await writer.finish();
+		this.blobs.release(blob);
+		return blob.size;
+	}
+
 	readonly tree = new Tree();
 	readonly blobs = new BlobStore();
 	appFolder?: string;

@@ -45,6 +45,15 @@ interface Target {
  * delta with 410 resync, Graph error envelopes and scopes. Personal and Business flavours differ where Graph does.
  */
 export class FakeGraph extends FakeServer {
+	/** The benchmark's floor: a body stored like upload content (quickXorHash, sha1, spilled to disk), then dropped. */
+	protected override async sink(body: AsyncIterable<Buffer>): Promise<number> {
+		const writer = this.content.writer();
+		for await (const chunk of body) writer.append(chunk);
+		const bytes = writer.size;
+		writer.discard();
+		return bytes;
+	}
+
 	readonly name = 'graph';
 	readonly content = new ContentStore();
 	readonly drives = new Map<string, GraphDrive>();
