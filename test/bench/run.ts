@@ -81,7 +81,8 @@ async function newFiles(): Promise<void> {
 async function largeFile(): Promise<void> {
 	process.stdout.write(`4. One ${bigMiB} MiB file to each destination (fakes in a child process)\n`);
 	for (const r of await bigFile(clouds, bigMiB * 2 ** 20)) {
-		figures.atLeast({ scenario: `4 ${bigMiB} MiB file`, subject: `Export ${r.kind}`, metric: 'throughput / plain PUT', value: r.ratio, unit: '', note: `${((r.bytes / 2 ** 20) / (r.exportMs / 1000)).toFixed(0)} MiB/s vs ${((r.bytes / 2 ** 20) / (r.plainPutMs / 1000)).toFixed(0)} MiB/s` }, 0.9);
+		const rate = (ms: number) => `${(r.bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
+		figures.atLeast({ scenario: `4 ${bigMiB} MiB file`, subject: `Export ${r.kind}`, metric: 'throughput / plain PUT stored by the fake', value: r.ratio, unit: '', note: `${rate(r.exportMs)} vs ${rate(r.plainPutMs)}; the bare wire without storing: ${rate(r.wirePutMs)}` }, 0.9);
 		figures.atMost({ scenario: `4 ${bigMiB} MiB file`, subject: `Export ${r.kind}`, metric: 'peak RSS growth', value: r.peakGrowthMiB, unit: 'MiB' }, 64);
 	}
 }
