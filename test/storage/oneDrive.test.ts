@@ -174,6 +174,83 @@ describe('OneDriveStorage against FakeGraph', () => {
 		expect(downloads.every((entry) => entry.authorization === undefined)).toBe(true);
 	});
 
+	describe('downloads with the URL a listing or delta page gave', () => {
+		/** One request per line: "GET v1.0" (Graph) or "GET _download" (the pre-authenticated host), with status. */
+		const trail = (mark: number) => fixture.fake.requests({ since: mark }).map((entry) => `${entry.method} ${entry.path.split('/')[1]} ${entry.status}`);
+
+		it('collects what delta reported with one GET each, no bearer sent to the pre-authenticated host', async () => {
+			fixture = await createOneDriveFixture();
+			const { provider, rootId, wire } = fixture;
+			const cursor = await provider.latestCursor(rootId);
+			const files = new Map<string, Buffer>();
+			for (let i = 0; i < 3; i++) {
+				const data = patternBytes(1000 + i, `delta-${i}`);
+				files.set(await fixture.user.createFile(`f${i}.bin`, data), data);
+			}
+			const batch = await provider.changes(rootId, cursor);
+			const mark = fixture.fake.mark();
+			const sentBefore = wire.sent.length;
+			for (const change of batch.changes) {
+				if (change.type !== 'upsert') continue;
+				expect((await readAll(await provider.download(change.item.id))).equals(files.get(change.item.id)!)).toBe(true);
+			}
+			expect(trail(mark)).toEqual(['GET _download 200', 'GET _download 200', 'GET _download 200']);
+			expect(wire.sent.slice(sentBefore).every((entry) => entry.authorization === undefined)).toBe(true);
+		});
+
+		it('collects what a children listing reported with one GET each', async () => {
+			fixture = await createOneDriveFixture();
+			const { provider, rootId } = fixture;
+			const data = Buffer.from('listed');
+			const id = await fixture.user.createFile('listed.txt', data);
+			expect((await collect(provider.list(rootId))).map((item) => item.id)).toEqual([id]);
+			const mark = fixture.fake.mark();
+			expect((await readAll(await provider.download(id))).equals(data)).toBe(true);
+			expect(trail(mark)).toEqual(['GET _download 200']);
+		});
+
+		it.each([401, 403, 404, 410])('falls back to …/content once when the pre-authenticated host answers %d', async (status) => {
+			fixture = await createOneDriveFixture();
+			const { provider, rootId, fake } = fixture;
+			const data = Buffer.from('refused once');
+			const id = await fixture.user.createFile('r.txt', data);
+			await collect(provider.list(rootId));
+			fake.inject({ method: 'GET', path: '/_download/', action: { type: 'respond', status, body: { error: { code: 'unauthenticated' } } } });
+			const mark = fake.mark();
+			expect((await readAll(await provider.download(id))).equals(data)).toBe(true);
+			expect(trail(mark)).toEqual([`GET _download ${status}`, 'GET v1.0 302', 'GET _download 200']);
+		});
+
+		it('does not try a URL older than Graph keeps it (about an hour): …/content gives a fresh one', async () => {
+			fixture = await createOneDriveFixture();
+			const { provider, rootId, fake } = fixture;
+			const data = Buffer.from('old url');
+			const id = await fixture.user.createFile('o.txt', data);
+			await collect(provider.list(rootId));
+			const listedAt = Date.now();
+			const clock = jest.spyOn(Date, 'now').mockReturnValue(listedAt + 55 * 60 * 1000);
+			try {
+				const mark = fake.mark();
+				expect((await readAll(await provider.download(id))).equals(data)).toBe(true);
+				expect(trail(mark)).toEqual(['GET v1.0 302', 'GET _download 200']);
+			} finally {
+				clock.mockRestore();
+			}
+		});
+
+		it('reports a file deleted since the listing as not found from download() itself', async () => {
+			fixture = await createOneDriveFixture();
+			const { provider, rootId, fake } = fixture;
+			const id = await fixture.user.createFile('gone.txt', Buffer.from('gone'));
+			await collect(provider.list(rootId));
+			await fixture.user.delete('gone.txt');
+			// The pre-authenticated host no longer serves a deleted file.
+			fake.inject({ method: 'GET', path: '/_download/', action: { type: 'respond', status: 404, body: { error: { code: 'itemNotFound' } } } });
+			const error = await failure(provider.download(id));
+			expect(error.kind).toBe('notFound');
+		});
+	});
+
 	it('replaces content in place (same id) by simple PUT and by upload session', async () => {
 		fixture = await createOneDriveFixture();
 		const { provider, rootId } = fixture;
@@ -293,6 +370,16 @@ describe('OneDriveStorage request budget', () => {
 			await provider.changes(rootId, batch.cursor, { recursive });
 			expect(fake.requests({ since: mark })).toHaveLength(1);
 		}
+	});
+
+	it('reads delta in pages of 1000 (Graph serves 200 without $top): 250 new files in one page', async () => {
+		const { fake, rootId } = fixture;
+		const cursor = await freshProvider().latestCursor(rootId);
+		for (let i = 0; i < 250; i++) await fixture.user.createFile(`p${i}.txt`, Buffer.from(`page ${i}`));
+		const mark = fake.mark();
+		const batch = await freshProvider().changes(rootId, cursor);
+		expect(batch.changes.filter((change) => change.type === 'upsert')).toHaveLength(250);
+		expect(fake.requests({ since: mark }).filter((r) => r.path.endsWith('/delta'))).toHaveLength(1);
 	});
 
 	it('places changes from the batch itself where it can: a folder in the batch is never looked up', async () => {

@@ -4,11 +4,13 @@ import { createHasher } from '../hashes';
 import type { Transport } from '../transport/transport';
 import { CloudError, isCloudError } from './errors';
 import { scopeChanges } from './oneDriveChanges';
-import { downloadStream } from './oneDriveDownload';
+import { DownloadUrls, downloadStream } from './oneDriveDownload';
 import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './oneDriveErrors';
 import {
+	DOWNLOAD_URL,
 	encodePath,
 	ITEM_FIELDS,
+	LISTING_FIELDS,
 	parseFolderUrl,
 	pathFromRoot,
 	splitPath,
@@ -44,6 +46,8 @@ const MAX_SIMPLE_UPLOAD = 250 * 1024 * 1024;
 const GRAPH_ROOT = 'https://graph.microsoft.com/v1.0';
 const PAGE_SIZE = 200;
 const MAX_PAGE_SIZE = 1000;
+/** Delta takes $top like children; Graph serves up to 1000 items a page (research/api-brief.md 2.4). */
+const DELTA_PAGE_SIZE = 1000;
 /** Folders searchSearch visits at most (there is no folder search in the fakes; a bounded walk stands in). */
 const SEARCH_VISIT_LIMIT = 500;
 const CURSOR_PREFIX = 'od1:';
@@ -81,6 +85,8 @@ export class OneDriveStorage implements StorageProvider {
 	private readonly fragmentSize: number;
 	private readonly simpleUploadLimit: number;
 	private readonly pageSize: number;
+	/** Download URLs from this run's listings and delta pages. */
+	private readonly downloadUrls = new DownloadUrls();
 
 	constructor(
 		private readonly transport: Transport,
@@ -179,10 +185,11 @@ export class OneDriveStorage implements StorageProvider {
 		const queue: Array<{ id: string; path: string }> = [{ id: folderId, path: '' }];
 		while (queue.length > 0) {
 			const folder = queue.shift()!;
-			let url: string | undefined = `${this.itemPath(folder.id)}/children?$top=${this.pageSize}&$select=${ITEM_FIELDS}`;
+			let url: string | undefined = `${this.itemPath(folder.id)}/children?$top=${this.pageSize}&$select=${LISTING_FIELDS}`;
 			while (url) {
 				const page: { value: DriveItemJson[]; '@odata.nextLink'?: string } = await this.get(url, 'read', folder.path || folder.id);
 				for (const json of page.value) {
+					this.downloadUrls.remember(json.id, json[DOWNLOAD_URL]);
 					const path = folder.path ? `${folder.path}/${json.name}` : (json.name ?? '');
 					const item = toRemoteItem(json, path);
 					if (item.isFolder && recursive) queue.push({ id: item.id, path });
@@ -210,7 +217,7 @@ export class OneDriveStorage implements StorageProvider {
 		}
 		const token = cursor.slice(CURSOR_PREFIX.length);
 		const latest = new Map<string, DriveItemJson>();
-		let url: string | undefined = `${this.drive}/root/delta?token=${encodeURIComponent(token)}&$select=${ITEM_FIELDS}`;
+		let url: string | undefined = `${this.drive}/root/delta?token=${encodeURIComponent(token)}&$top=${DELTA_PAGE_SIZE}&$select=${LISTING_FIELDS}`;
 		let deltaLink: string | undefined;
 		while (url) {
 			const page: { value: DriveItemJson[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string } = await this.get(
@@ -243,6 +250,8 @@ export class OneDriveStorage implements StorageProvider {
 				return pathFromRoot(folder) ?? '';
 			},
 		});
+		// Only files of the watched scope keep their URL: the drive-wide delta may carry many more.
+		for (const change of changes) if (change.type === 'upsert') this.downloadUrls.remember(change.item.id, latest.get(change.item.id)?.[DOWNLOAD_URL]);
 		return { changes, cursor: next };
 	}
 
@@ -300,7 +309,12 @@ export class OneDriveStorage implements StorageProvider {
 	}
 
 	async download(id: string): Promise<Readable> {
-		return downloadStream({ transport: this.transport, contentUrl: `${GRAPH_ROOT}${this.itemPath(id)}/content`, target: id });
+		return downloadStream({
+			transport: this.transport,
+			contentUrl: `${GRAPH_ROOT}${this.itemPath(id)}/content`,
+			target: id,
+			knownUrl: this.downloadUrls.take(id),
+		});
 	}
 
 	/** OneDrive's delete is the recycle bin; items there are no longer addressable. */

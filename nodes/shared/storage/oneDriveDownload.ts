@@ -9,36 +9,44 @@ import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './
 const MAX_STALLED_ATTEMPTS = 5;
 /** Statuses meaning the pre-authenticated URL is no longer good: ask Graph for a fresh one. */
 const STALE_URL = new Set([401, 403, 404, 410]);
+const MAX_FRESH_URLS = 2;
 
 export interface Download {
 	transport: Transport;
 	/** Absolute Graph URL of …/items/{id}/content (answers 302 to a pre-authenticated URL). */
 	contentUrl: string;
 	target: string;
+	/** A pre-authenticated URL a listing already gave (@microsoft.graph.downloadUrl): saves the 302 round trip. */
+	knownUrl?: string;
+}
+
+/** Where a download reads from now, and how many fresh URLs it has asked …/content for. */
+interface Source {
+	url: string;
+	freshUrls: number;
 }
 
 /**
- * The file's bytes as a stream: GET …/content without following the 302, then GET the pre-authenticated Location
- * without a bearer, streamed. A cut mid-body resumes with Range from the last byte received.
+ * The file's bytes as a stream: GET the pre-authenticated URL without a bearer (the one a listing gave, else the
+ * Location of …/content's 302), streamed. A stale URL is replaced once from …/content; a cut mid-body resumes with
+ * Range from the last byte received.
  */
 export async function downloadStream(job: Download): Promise<Readable> {
-	// Located before the stream exists, so a missing item rejects download() itself.
-	const url = await locate(job);
-	return Readable.from(chunks(job, url), { objectMode: false });
+	const source: Source = { url: job.knownUrl ?? (await locate(job)), freshUrls: 0 };
+	// The first response is awaited here, so a missing item rejects download() itself.
+	const first = await open(job, source, 0);
+	if (first.status !== 200 && first.status !== 206) throw await failureOf(job, first);
+	return Readable.from(chunks(job, source, first), { objectMode: false });
 }
 
-async function* chunks(job: Download, firstUrl: string): AsyncGenerator<Buffer> {
-	let url = firstUrl;
-	let received = 0;
-	let total: number | undefined;
-	let stalled = 0;
-	let freshUrls = 0;
+/** GET the content from `received` on; a URL that is no longer good is exchanged for a fresh one (at most twice). */
+async function open(job: Download, source: Source, received: number): Promise<WireResponse> {
 	for (;;) {
 		let response: WireResponse;
 		try {
 			response = await job.transport.request({
 				method: 'GET',
-				url,
+				url: source.url,
 				authenticated: false,
 				responseType: 'stream',
 				headers: received > 0 ? { range: `bytes=${received}-` } : {},
@@ -46,15 +54,22 @@ async function* chunks(job: Download, firstUrl: string): AsyncGenerator<Buffer> 
 		} catch (error) {
 			throw cloudErrorFromThrown(error, job.target);
 		}
-		if (STALE_URL.has(response.status) && freshUrls++ < 2) {
-			url = await locate(job);
-			continue;
-		}
+		if (!STALE_URL.has(response.status) || source.freshUrls >= MAX_FRESH_URLS) return response;
+		source.freshUrls++;
+		source.url = await locate(job);
+	}
+}
+
+async function* chunks(job: Download, source: Source, first: WireResponse): AsyncGenerator<Buffer> {
+	let received = 0;
+	let total: number | undefined;
+	let stalled = 0;
+	let next: WireResponse | undefined = first;
+	for (;;) {
+		const response: WireResponse = next ?? (await open(job, source, received));
+		next = undefined;
 		if (received > 0 && response.status === 416 && total !== undefined && received >= total) return;
-		if (response.status !== 200 && response.status !== 206) {
-			const body = Buffer.isBuffer(response.body) ? response.body : await readAll(response.body);
-			throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'read', job.target);
-		}
+		if (response.status !== 200 && response.status !== 206) throw await failureOf(job, response);
 		total ??= totalSize(response);
 		// A server that ignores Range starts again from byte 0: skip what we already passed on.
 		let skip = response.status === 200 ? received : 0;
@@ -96,9 +111,41 @@ async function locate(job: Download): Promise<string> {
 	throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'read', job.target);
 }
 
+async function failureOf(job: Download, response: WireResponse): Promise<Error> {
+	const body = Buffer.isBuffer(response.body) ? response.body : await readAll(response.body);
+	return cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'read', job.target);
+}
+
 function totalSize(response: WireResponse): number | undefined {
 	const range = /\/(\d+)$/.exec(response.headers['content-range'] ?? '');
 	if (range) return Number(range[1]);
 	const length = Number(response.headers['content-length']);
 	return response.status === 200 && Number.isFinite(length) ? length : undefined;
+}
+
+/** Graph's pre-authenticated URLs last about an hour; older ones are not tried (…/content gives a fresh one). */
+const URL_TRUSTED_MS = 50 * 60 * 1000;
+/** URLs remembered at most (real ones carry a ~1-2 KB token): past this, files download through …/content. */
+const MAX_KNOWN_URLS = 10_000;
+
+/**
+ * Item id -> the @microsoft.graph.downloadUrl its listing or delta entry carried, so that downloading what was just
+ * listed costs one request instead of two. Bounded in count and age; each URL is handed out once.
+ */
+export class DownloadUrls {
+	private readonly known = new Map<string, { url: string; at: number }>();
+
+	constructor(private readonly now: () => number = () => Date.now()) {}
+
+	remember(id: string, url: string | undefined): void {
+		if (!url) return;
+		if (this.known.size >= MAX_KNOWN_URLS && !this.known.has(id)) return;
+		this.known.set(id, { url, at: this.now() });
+	}
+
+	take(id: string): string | undefined {
+		const entry = this.known.get(id);
+		this.known.delete(id);
+		return entry && this.now() - entry.at < URL_TRUSTED_MS ? entry.url : undefined;
+	}
 }

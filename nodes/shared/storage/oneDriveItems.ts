@@ -16,6 +16,12 @@ export const ITEM_FIELDS = [
 	'deleted',
 ].join(',');
 
+/** Graph returns a file's pre-authenticated download URL under $select only when it is asked for by name. */
+export const DOWNLOAD_URL = '@microsoft.graph.downloadUrl';
+
+/** Listings and delta pages also take each file's download URL: collecting what was listed then costs one GET. */
+export const LISTING_FIELDS = `${ITEM_FIELDS},${DOWNLOAD_URL}`;
+
 export interface DriveItemJson {
 	id: string;
 	name?: string;
@@ -29,6 +35,7 @@ export interface DriveItemJson {
 	folder?: { childCount?: number };
 	root?: Record<string, never>;
 	deleted?: { state?: string };
+	[DOWNLOAD_URL]?: string;
 }
 
 export function toRemoteItem(json: DriveItemJson, path?: string): RemoteItem {

@@ -546,7 +546,8 @@ export class FakeGraph extends FakeServer {
 		const body: Record<string, unknown> = {
 			'@odata.context': context,
 			value: page.entries.map(({ item, asDeleted }) =>
-				applySelect(toDriveItem(target.address, item, { inDelta: true, asDeleted }), select),
+				// Delta entries carry the download URL as item reads do (selected by name under $select).
+				applySelect(toDriveItem(target.address, item, { inDelta: true, asDeleted, downloadUrl: (file) => this.downloadUrl(file) }), select),
 			),
 		};
 		if (page.next) body['@odata.nextLink'] = link(page.next);
