@@ -356,6 +356,48 @@ describe('DropboxStorage request budget', () => {
 		expect(fake.requests({ since: mark })).toHaveLength(1);
 	});
 
+	it('a cursor carries where the watched folder is: a new run reads a batch with no folder lookup', async () => {
+		const { fake } = fixture;
+		const watchedId = await fixture.user.createFolder('watched');
+		const first = freshProvider();
+		await first.resolveFolder({ mode: 'id', value: watchedId });
+		const cursor = await first.latestCursor(watchedId, { recursive: true });
+		await fixture.user.createFile('watched/new.txt', Buffer.from('new'));
+		await fixture.user.createFile('watched/deep/deeper.txt', Buffer.from('deeper'));
+		const mark = fake.mark();
+		const batch = await freshProvider().changes(watchedId, cursor, { recursive: true });
+		const upserts = batch.changes.flatMap((change) => (change.type === 'upsert' ? [change.item.path] : []));
+		expect(upserts.sort()).toEqual(['deep', 'deep/deeper.txt', 'new.txt']);
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/list_folder/continue']);
+		// The next cursor carries the place too, and an idle feed stays at one request.
+		await fixture.user.createFile('watched/later.txt', Buffer.from('later'));
+		const again = fake.mark();
+		const next = await freshProvider().changes(watchedId, batch.cursor, { recursive: true });
+		expect(next.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'later.txt' }) }]);
+		expect(fake.requests({ since: again })).toHaveLength(1);
+	});
+
+	it.each([true, false])('still says the watched folder is gone when it was deleted since the cursor was issued (recursive: %s)', async (recursive) => {
+		const watchedId = await fixture.user.createFolder('watched');
+		await fixture.user.createFile('watched/a.txt', Buffer.from('a'));
+		const first = freshProvider();
+		await first.resolveFolder({ mode: 'id', value: watchedId });
+		const cursor = await first.latestCursor(watchedId, { recursive });
+		await fixture.user.delete('watched');
+		const error = await failure(freshProvider().changes(watchedId, cursor, { recursive }));
+		expect(error.kind).toBe('notFound');
+		expect(error.message).toContain('no longer exists');
+	});
+
+	it('a miss below a folder read by its id costs one request: no second look at the folder', async () => {
+		const { fake } = fixture;
+		const provider = freshProvider();
+		await provider.resolveFolder({ mode: 'id', value: fixture.rootId });
+		const mark = fake.mark();
+		for (let i = 0; i < 5; i++) expect(await provider.findChild(fixture.rootId, `F${i}`, 'folder')).toBeUndefined();
+		expect(fake.requests({ since: mark })).toHaveLength(5);
+	});
+
 	it('uploads 50 small files into 5 known folders with at most 55 requests', async () => {
 		const { fake } = fixture;
 		const provider = freshProvider();

@@ -22,7 +22,7 @@ import {
 	type FolderPlace,
 } from './dropboxItems';
 import { resumableDownload, type DownloadResponse } from './dropboxDownload';
-import { DropboxPlaceCache } from './dropboxPlaces';
+import { cursorParts, cursorWithPlace, DropboxPlaceCache } from './dropboxPlaces';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './dropboxUpload';
 import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from './types';
 
@@ -147,8 +147,9 @@ export class DropboxStorage implements StorageProvider {
 	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
 		let parent = await this.place(parentId);
 		let meta = await this.lookup(joinPath(parent.pathDisplay, name));
-		if (!meta && parent.fromCache) {
-			// Nothing there, or the parent moved since we saw it: only a fresh look at the parent tells.
+		if (!meta && parent.fromCache && !this.places.isConfirmed(parentId)) {
+			// Nothing there, or the parent moved since we saw it: only a fresh look at the parent tells (once a run:
+			// a parent read by its id stays trusted, so creating many folders in one place costs no extra lookups).
 			const fresh = await this.place(parentId, { fresh: true });
 			if (fresh.pathLower !== parent.pathLower) meta = await this.lookup(joinPath(fresh.pathDisplay, name));
 			parent = fresh;
@@ -207,15 +208,18 @@ export class DropboxStorage implements StorageProvider {
 		const result = await this.sdk('read the change cursor of', folderId || '/', () =>
 			this.api.filesListFolderGetLatestCursor({ path: folderArg(folderId), recursive: !!options?.recursive, include_deleted: false }),
 		);
-		return result.cursor;
+		return cursorWithPlace(result.cursor, isRootId(folderId) ? undefined : this.places.place(folderId));
 	}
 
 	/**
 	 * The cursor remembers whether it is recursive; `options` is accepted for the interface. An idle feed costs one
-	 * request: where the folder is (for relative paths) is only asked when the batch has entries and the folder's
-	 * path is not already known.
+	 * request. Where the folder is (for relative paths) comes from the cursor (where it was when the cursor was
+	 * issued) or from this run; it is asked again only when the batch contradicts it (an entry outside it) or could
+	 * (a deletion: the folder itself may be gone or renamed), or when neither knows it.
 	 */
-	async changes(folderId: string, cursor: string, _options?: { recursive?: boolean }): Promise<ChangeBatch> {
+	async changes(folderId: string, storedCursor: string, _options?: { recursive?: boolean }): Promise<ChangeBatch> {
+		const { cursor, place: carried } = cursorParts(storedCursor);
+		const hint = carried?.id === folderId ? carried : undefined;
 		const entries: DropboxMeta[] = [];
 		let next = cursor;
 		for (;;) {
@@ -225,14 +229,14 @@ export class DropboxStorage implements StorageProvider {
 			next = page.cursor;
 			if (!page.has_more) break;
 		}
-		if (entries.length === 0) return { changes: [], cursor: next };
+		if (entries.length === 0) return { changes: [], cursor: cursorWithPlace(next, hint ?? this.places.place(folderId)) };
 		for (const entry of entries) this.places.remember(entry);
-		let folder = await this.place(folderId);
-		if (folder.fromCache && entries.some((entry) => relativePath(folder, entry) === undefined)) {
-			// A feed only holds entries inside the folder: one outside means the folder moved since we saw it.
-			folder = await this.place(folderId, { fresh: true });
-		}
-		return { changes: await this.toChanges(folder, entries), cursor: next };
+		const cached = this.places.place(folderId);
+		let folder: KnownPlace = cached ? { ...cached, fromCache: true } : hint ? { ...hint, fromCache: true } : await this.place(folderId);
+		// A feed only holds entries inside the folder: one outside means the folder moved since that place was seen.
+		const contradicted = entries.some((entry) => entry['.tag'] === 'deleted' || relativePath(folder, entry) === undefined);
+		if (folder.fromCache && contradicted) folder = await this.place(folderId, { fresh: true });
+		return { changes: await this.toChanges(folder, entries), cursor: cursorWithPlace(next, folder) };
 	}
 
 	/** Feed entries as changes relative to `folder`, each upsert with its parent's id. */
@@ -345,6 +349,7 @@ export class DropboxStorage implements StorageProvider {
 		try {
 			const meta = (await this.sdk('look up', pathOrId, () => this.api.filesGetMetadata({ path: pathOrId }))) as DropboxMeta;
 			this.places.remember(meta);
+			if (meta.id === pathOrId) this.places.confirm(meta.id);
 			return meta;
 		} catch (error) {
 			if (isCloudError(error, 'notFound')) {

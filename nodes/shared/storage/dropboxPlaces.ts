@@ -6,6 +6,8 @@ const DEFAULT_MAX_AGE_MS = 5 * 60 * 1000;
 interface Remembered {
 	place: FolderPlace;
 	at: number;
+	/** Read by its own id (get_metadata "id:…") while at this path: a miss below it needs no second look. */
+	confirmed: boolean;
 }
 
 /**
@@ -53,8 +55,19 @@ export class DropboxPlaceCache {
 		if (previous !== undefined && previous !== meta.path_lower) this.forgetSubtree(previous);
 		const holder = this.idByPath.get(meta.path_lower);
 		if (holder !== undefined && holder !== meta.id) this.forgetId(holder);
-		this.byId.set(meta.id, { place: { id: meta.id, pathLower: meta.path_lower, pathDisplay: meta.path_display }, at: this.now() });
+		const confirmed = previous === meta.path_lower && this.byId.get(meta.id)!.confirmed;
+		this.byId.set(meta.id, { place: { id: meta.id, pathLower: meta.path_lower, pathDisplay: meta.path_display }, at: this.now(), confirmed });
 		this.idByPath.set(meta.path_lower, meta.id);
+	}
+
+	/** The folder was just read by its id: its place is as good as a fresh look until it ages out. */
+	confirm(id: string): void {
+		const entry = this.byId.get(id);
+		if (entry) entry.confirmed = true;
+	}
+
+	isConfirmed(id: string): boolean {
+		return this.place(id) !== undefined && this.byId.get(id)!.confirmed;
 	}
 
 	forgetId(id: string): void {
@@ -68,5 +81,28 @@ export class DropboxPlaceCache {
 		for (const [path, id] of [...this.idByPath]) {
 			if (path === pathLower || path.startsWith(`${pathLower}/`)) this.forgetId(id);
 		}
+	}
+}
+
+const CURSOR_WITH_PLACE = 'dbx1';
+const SEPARATOR = '|';
+
+/**
+ * A change-feed cursor that carries where the watched folder was when it was issued, so a later run reads a batch
+ * without asking (one request saved per run with changes). Older cursors, without a place, are read as they are.
+ */
+export function cursorWithPlace(cursor: string, place: FolderPlace | undefined): string {
+	if (!place || place.id === '') return cursor;
+	return [CURSOR_WITH_PLACE, place.id, place.pathLower, place.pathDisplay].map(encodeURIComponent).join(SEPARATOR) + SEPARATOR + cursor;
+}
+
+export function cursorParts(stored: string): { cursor: string; place?: FolderPlace } {
+	const parts = stored.split(SEPARATOR);
+	if (parts[0] !== CURSOR_WITH_PLACE || parts.length < 5) return { cursor: stored };
+	try {
+		const [id, pathLower, pathDisplay] = parts.slice(1, 4).map(decodeURIComponent);
+		return { cursor: parts.slice(4).join(SEPARATOR), place: { id, pathLower, pathDisplay } };
+	} catch {
+		return { cursor: stored };
 	}
 }
