@@ -22,6 +22,8 @@ const FEED: Record<CloudKind, (r: LoggedRequest) => boolean> = {
 
 /** The largest page each API serves for a feed (Drive changes 1000, Graph delta 1000 via $top, Dropbox 2000). */
 export const PAGE_MAX: Record<CloudKind, number> = { googleDrive: 1000, oneDrive: 1000, dropbox: 2000 };
+/** Entries a feed must carry besides the new files: Graph's delta also reports the drive root and the watched folder. */
+const FEED_EXTRA_ENTRIES: Record<CloudKind, number> = { googleDrive: 0, oneDrive: 2, dropbox: 0 };
 
 export interface CollectNewResult {
 	kind: CloudKind;
@@ -60,7 +62,7 @@ export async function collectNew(kind: CloudKind, files: number): Promise<Collec
 			feedRequests,
 			otherRequests: requests.length - feedRequests - files,
 			ms,
-			targetPerFile: (Math.ceil(files / PAGE_MAX[kind]) + files) / files,
+			targetPerFile: (Math.ceil((files + FEED_EXTRA_ENTRIES[kind]) / PAGE_MAX[kind]) + files) / files,
 		};
 	} finally {
 		await source.close();
