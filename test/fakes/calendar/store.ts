@@ -89,6 +89,11 @@ export class CalendarStore {
 	readonly calendars = new Map<string, StoredCalendar>();
 	private seq = 0;
 	private readonly etagBase = 3_409_856_784_124_000;
+	/**
+	 * The last listing, reused by the next page of the same query while nothing it depends on changed (every write
+	 * bumps seq; materializing an instance grows the map): paging through N events stays linear.
+	 */
+	private lastList?: { key: string; result: Array<{ event: StoredEvent; minimal: boolean }> };
 
 	constructor() {
 		this.addCalendar({ id: 'user@example.com', summary: 'user@example.com', timeZone: 'UTC', primary: true, accessRole: 'owner' });
@@ -235,6 +240,12 @@ export class CalendarStore {
 
 	/** The events a list request returns, in a stable order, before paging. */
 	list(calendar: StoredCalendar, query: ListQuery): Array<{ event: StoredEvent; minimal: boolean }> {
+		const key = JSON.stringify([calendar.id, calendar.timeZone, calendar.epoch, calendar.events.size, this.seq, query]);
+		if (this.lastList?.key !== key) this.lastList = { key, result: this.computeList(calendar, query) };
+		return this.lastList.result;
+	}
+
+	private computeList(calendar: StoredCalendar, query: ListQuery): Array<{ event: StoredEvent; minimal: boolean }> {
 		const incremental = query.sinceSeq !== undefined;
 		const changed = (event: StoredEvent) => !incremental || event.seq > query.sinceSeq!;
 		const deletedVisible = query.showDeleted || incremental;

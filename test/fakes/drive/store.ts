@@ -66,9 +66,29 @@ export class DriveStore {
 	/** Page tokens below this are no longer valid (control: invalidate page tokens). */
 	tokenFloor = 1;
 	private versionCounter = 1000;
+	/** Children of each folder (parents change only through create, move and delete). */
+	private readonly childIndex = new Map<string, Set<DriveFile>>();
+	/** Creation order of each file: `files` keeps it, so children come back in it. */
+	private readonly creationRank = new Map<string, number>();
+	private nextRank = 0;
+	/** Bytes of every stored file, kept current by each content change. */
+	private storedBytes = 0;
 
 	constructor(private readonly content: ContentStore) {
-		this.files.set(this.rootId, this.rootRecord(this.rootId, 'My Drive'));
+		this.add(this.rootRecord(this.rootId, 'My Drive'));
+	}
+
+	private add(file: DriveFile): void {
+		this.files.set(file.id, file);
+		this.creationRank.set(file.id, this.nextRank++);
+		for (const parentId of file.parents) this.link(file, parentId);
+		this.storedBytes += file.blob?.size ?? 0;
+	}
+
+	private link(file: DriveFile, parentId: string): void {
+		let children = this.childIndex.get(parentId);
+		if (!children) this.childIndex.set(parentId, (children = new Set()));
+		children.add(file);
 	}
 
 	private now(): string {
@@ -97,7 +117,7 @@ export class DriveStore {
 		const id = newId('0A');
 		const drive = { id, name, createdTime: this.now() };
 		this.drives.set(id, drive);
-		this.files.set(id, this.rootRecord(id, name, id));
+		this.add(this.rootRecord(id, name, id));
 		return drive;
 	}
 
@@ -129,7 +149,7 @@ export class DriveStore {
 			file.blob ??= { size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e', sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', data: Buffer.alloc(0) };
 			file.headRevisionId = newId('0B');
 		}
-		this.files.set(file.id, file);
+		this.add(file);
 		this.record(file);
 		return file;
 	}
@@ -143,15 +163,21 @@ export class DriveStore {
 
 	async setContent(file: DriveFile, blob: Blob, modifiedTime?: string): Promise<void> {
 		const old = file.blob;
+		this.storedBytes += blob.size - (old?.size ?? 0);
 		file.blob = blob;
 		file.headRevisionId = newId('0B');
 		this.touch(file, modifiedTime);
 		if (old && old !== blob) await this.content.release(old);
 	}
 
+	/** In creation order, as a scan of `files` would find them. */
 	children(id: string): DriveFile[] {
-		const result: DriveFile[] = [];
-		for (const file of this.files.values()) if (file.parents.includes(id)) result.push(file);
+		const result = [...(this.childIndex.get(id) ?? [])];
+		// A file moved in joined the set last; only then is a sort needed.
+		const rank = (file: DriveFile) => this.creationRank.get(file.id)!;
+		for (let i = 1; i < result.length; i++) {
+			if (rank(result[i - 1]) > rank(result[i])) return result.sort((a, b) => rank(a) - rank(b));
+		}
 		return result;
 	}
 
@@ -208,6 +234,10 @@ export class DriveStore {
 	async delete(file: DriveFile): Promise<void> {
 		for (const victim of [...this.descendants(file.id).reverse(), file]) {
 			this.files.delete(victim.id);
+			this.creationRank.delete(victim.id);
+			for (const parentId of victim.parents) this.childIndex.get(parentId)?.delete(victim);
+			this.childIndex.delete(victim.id);
+			this.storedBytes -= victim.blob?.size ?? 0;
 			this.recordRemoval(victim);
 			await this.content.release(victim.blob);
 		}
@@ -215,16 +245,16 @@ export class DriveStore {
 
 	move(file: DriveFile, newParentId: string): void {
 		const parent = this.get(newParentId)!;
+		for (const parentId of file.parents) this.childIndex.get(parentId)?.delete(file);
 		file.parents = [parent.id];
+		this.link(file, parent.id);
 		const driveChanged = file.driveId !== parent.driveId;
 		file.driveId = parent.driveId;
 		if (driveChanged) for (const child of this.descendants(file.id)) child.driveId = parent.driveId;
 	}
 
 	usage(): number {
-		let total = 0;
-		for (const file of this.files.values()) total += file.blob?.size ?? 0;
-		return total;
+		return this.storedBytes;
 	}
 
 	/** Everything at or after this token is in the feed; the current token is seq + 1. */

@@ -60,6 +60,10 @@ export class Tree {
 	private readonly byId = new Map<string, Node>();
 	private readonly journal: JournalEntry[] = [];
 	private readonly tombstones = new Map<string, { pathDisplay: string; name: string }>();
+	/** Live files by their current rev (revs are unique: one counter for the account). */
+	private readonly byRev = new Map<string, Node>();
+	/** Bytes of the live files, kept current by every write and delete. */
+	private usedBytes = 0;
 	private revCounter = 0x1a2b3c000;
 	seq = 0;
 	/** Bumped by resetCursors(): cursors minted in an older epoch answer `reset`. */
@@ -77,8 +81,7 @@ export class Tree {
 	}
 
 	getByRev(rev: string): Node | undefined {
-		for (const node of this.byPath.values()) if (node.rev === rev) return node;
-		return undefined;
+		return this.byRev.get(rev);
 	}
 
 	tombstone(pathLower: string): { pathDisplay: string; name: string } | undefined {
@@ -86,9 +89,7 @@ export class Tree {
 	}
 
 	used(): number {
-		let total = 0;
-		for (const node of this.byPath.values()) total += node.blob?.size ?? 0;
-		return total;
+		return this.usedBytes;
 	}
 
 	all(): Node[] {
@@ -187,8 +188,9 @@ export class Tree {
 				if (same) return this.unchanged(existing, blob);
 				this.checkQuota(blob.size - (existing.blob?.size ?? 0));
 				this.onRelease(existing.blob);
+				this.usedBytes += blob.size - (existing.blob?.size ?? 0);
 				existing.blob = blob;
-				existing.rev = this.nextRev();
+				this.setRev(existing, this.nextRev());
 				existing.serverModified = nowSeconds();
 				existing.clientModified = options.clientModified ?? existing.serverModified;
 				this.touch(existing);
@@ -209,6 +211,8 @@ export class Tree {
 		for (const victim of this.subtree(node)) {
 			this.byPath.delete(victim.pathLower);
 			this.byId.delete(victim.id);
+			if (victim.rev) this.byRev.delete(victim.rev);
+			this.usedBytes -= victim.blob?.size ?? 0;
 			this.tombstones.set(victim.pathLower, { pathDisplay: victim.pathDisplay, name: victim.name });
 			this.onRelease(victim.blob);
 			this.touchPath(victim.pathLower, victim.pathDisplay, victim.name);
@@ -246,7 +250,7 @@ export class Tree {
 		}
 		if (!node.isFolder) {
 			// A rename or move is a new revision of a file.
-			node.rev = this.nextRev();
+			this.setRev(node, this.nextRev());
 		}
 		return node;
 	}
@@ -273,7 +277,8 @@ export class Tree {
 		};
 		if (!spec.isFolder) {
 			node.blob = spec.blob;
-			node.rev = this.nextRev();
+			this.usedBytes += spec.blob?.size ?? 0;
+			this.setRev(node, this.nextRev());
 			node.serverModified = now;
 			node.clientModified = spec.clientModified ?? now;
 		}
@@ -315,6 +320,12 @@ export class Tree {
 		const dot = name.lastIndexOf('.');
 		const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
 		return this.freeName(`${parentOf(pathDisplay)}/${stem} (conflicted copy)${ext}`);
+	}
+
+	private setRev(node: Node, rev: string): void {
+		if (node.rev) this.byRev.delete(node.rev);
+		node.rev = rev;
+		this.byRev.set(rev, node);
 	}
 
 	private nextRev(): string {

@@ -53,15 +53,19 @@ export function deltaPage(drive: GraphDrive, token: DeltaToken, top: number): De
 	if (!scope || scope.deleted) throw faults.notFound('The delta scope no longer exists.');
 	const upto = token.upto ?? drive.seq;
 	const after = Math.max(token.since, token.after ?? token.since);
-	const candidates: DeltaEntry[] = [];
-	for (const item of drive.items.values()) {
-		if (item.changeSeq <= after || item.changeSeq > upto) continue;
+	const entries: DeltaEntry[] = [];
+	let more = false;
+	for (const item of drive.changedBetween(after, upto)) {
 		const entry = classify(drive, item, token);
-		if (entry) candidates.push(entry);
+		if (!entry) continue;
+		// One entry past the page is enough to know another page follows.
+		if (entries.length === top) {
+			more = true;
+			break;
+		}
+		entries.push(entry);
 	}
-	candidates.sort((a, b) => a.item.changeSeq - b.item.changeSeq);
-	const entries = candidates.slice(0, top);
-	if (candidates.length > top) {
+	if (more) {
 		return { entries, next: { ...token, upto, after: entries[entries.length - 1].item.changeSeq } };
 	}
 	return { entries, deltaLink: { epoch: token.epoch, since: upto, scope: token.scope } };

@@ -28,6 +28,8 @@ export interface GraphItem {
 
 const INVALID_NAME = /["*:<>?/\\|]/;
 const GIB = 1024 ** 3;
+/** The default-locale collation of String#localeCompare, without its per-call setup. */
+const collator = new Intl.Collator();
 
 /**
  * One drive's items and change sequence. Pure state: no HTTP here. Mutations bump the drive's sequence and stamp
@@ -44,6 +46,16 @@ export class GraphDrive {
 	/** Bytes counted as used besides the files (the user's other content). */
 	quotaExtraUsed = 0;
 	private serial = 100;
+	/** Live children of each folder by case-folded name (OneDrive names are unique that way within a folder). */
+	private readonly childIndex = new Map<string, Map<string, GraphItem>>();
+	/** Each folder's children in listing order, dropped whenever its children or their names change. */
+	private readonly sortedChildren = new Map<string, GraphItem[]>();
+	/** Creation order of each item: the tie-break of the listing sort, as a stable sort of `items` would have. */
+	private readonly creationRank = new Map<string, number>();
+	/** Every change in sequence order; an entry is current while its item's changeSeq still equals its seq. */
+	private readonly changeLog: Array<{ seq: number; item: GraphItem }> = [];
+	/** Bytes of the live files, kept current by every content change. */
+	private fileBytes = 0;
 
 	constructor(
 		readonly driveType: DriveType,
@@ -56,7 +68,7 @@ export class GraphDrive {
 				: `b!${randomBytes(48).toString('base64url')}`);
 		const now = new Date().toISOString();
 		this.rootId = this.newId();
-		this.items.set(this.rootId, {
+		const root: GraphItem = {
 			id: this.rootId,
 			name: 'root',
 			isFolder: true,
@@ -67,7 +79,10 @@ export class GraphDrive {
 			changeSeq: ++this.seq,
 			deleted: false,
 			departures: [],
-		});
+		};
+		this.items.set(root.id, root);
+		this.creationRank.set(root.id, this.creationRank.size);
+		this.changeLog.push({ seq: root.changeSeq, item: root });
 	}
 
 	get root(): GraphItem {
@@ -95,19 +110,51 @@ export class GraphDrive {
 		return item;
 	}
 
+	/** Live children by case-insensitive name (ties in creation order). */
 	children(folderId: string): GraphItem[] {
-		const result: GraphItem[] = [];
-		for (const item of this.items.values()) if (!item.deleted && item.parentId === folderId) result.push(item);
-		return result.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+		return [...this.sortedChildrenOf(folderId)];
+	}
+
+	/**
+	 * Up to `top` children listed after the case-folded name `after` (a children page's $skiptoken), and whether
+	 * more follow: a binary search in the listing order instead of a scan per page.
+	 */
+	childrenPage(folderId: string, after: string | undefined, top: number): { page: GraphItem[]; more: boolean } {
+		const sorted = this.sortedChildrenOf(folderId);
+		let low = 0;
+		if (after !== undefined) {
+			let high = sorted.length;
+			while (low < high) {
+				const middle = (low + high) >>> 1;
+				if (collator.compare(sorted[middle].name.toLowerCase(), after) > 0) high = middle;
+				else low = middle + 1;
+			}
+		}
+		return { page: sorted.slice(low, low + top), more: sorted.length - low > top };
+	}
+
+	childCount(folderId: string): number {
+		return this.childIndex.get(folderId)?.size ?? 0;
 	}
 
 	/** OneDrive names are case-insensitive within a folder. */
 	childByName(parentId: string, name: string): GraphItem | undefined {
-		const wanted = name.toLowerCase();
-		for (const item of this.items.values()) {
-			if (!item.deleted && item.parentId === parentId && item.name.toLowerCase() === wanted) return item;
+		return this.childIndex.get(parentId)?.get(name.toLowerCase());
+	}
+
+	/** Items whose latest change is in (after, upto], in change order: the delta feed without rescanning the drive. */
+	*changedBetween(after: number, upto: number): Generator<GraphItem> {
+		let low = 0;
+		let high = this.changeLog.length;
+		while (low < high) {
+			const middle = (low + high) >>> 1;
+			if (this.changeLog[middle].seq <= after) low = middle + 1;
+			else high = middle;
 		}
-		return undefined;
+		for (let i = low; i < this.changeLog.length && this.changeLog[i].seq <= upto; i++) {
+			const { seq, item } = this.changeLog[i];
+			if (item.changeSeq === seq) yield item;
+		}
 	}
 
 	resolvePath(startId: string, segments: string[]): GraphItem | undefined {
@@ -143,14 +190,12 @@ export class GraphDrive {
 	folderSize(item: GraphItem): number {
 		if (!item.isFolder) return item.blob?.size ?? 0;
 		let total = 0;
-		for (const child of this.children(item.id)) total += this.folderSize(child);
+		for (const child of this.childIndex.get(item.id)?.values() ?? []) total += this.folderSize(child);
 		return total;
 	}
 
 	usedBytes(): number {
-		let total = this.quotaExtraUsed;
-		for (const item of this.items.values()) if (!item.deleted && item.blob) total += item.blob.size;
-		return total;
+		return this.quotaExtraUsed + this.fileBytes;
 	}
 
 	remainingBytes(): number {
@@ -198,6 +243,7 @@ export class GraphDrive {
 		const finalName = this.settleName(parent.id, name, behavior, false);
 		const item = this.insert(parent, finalName, false);
 		item.blob = blob;
+		this.fileBytes += blob.size;
 		item.mimeType = mimeType ?? guessMimeType(finalName);
 		return { item, created: true };
 	}
@@ -205,6 +251,7 @@ export class GraphDrive {
 	replaceContent(id: string, blob: Blob): GraphItem {
 		const item = this.require(id);
 		if (item.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
+		this.fileBytes += blob.size - (item.blob?.size ?? 0);
 		item.blob = blob;
 		item.modifiedAt = new Date().toISOString();
 		item.contentVersion++;
@@ -230,6 +277,7 @@ export class GraphDrive {
 			else finalName = this.settleName(newParent.id, newName, behavior, item.isFolder);
 		}
 		const oldParent = this.items.get(item.parentId)!;
+		this.unlink(item);
 		if (newParent.id !== oldParent.id) {
 			this.touch(oldParent);
 			item.departures.push({ seq: this.seq, parentId: oldParent.id });
@@ -237,6 +285,7 @@ export class GraphDrive {
 			this.touch(newParent);
 		}
 		item.name = finalName;
+		this.link(item);
 		item.modifiedAt = new Date().toISOString();
 		this.touch(item);
 		return item;
@@ -252,6 +301,8 @@ export class GraphDrive {
 			if (next.isFolder) doomed.push(...this.children(next.id));
 			// Only the item itself gets a new change: Graph may not list the descendants of a deleted folder.
 			next.deleted = true;
+			this.unlink(next);
+			this.fileBytes -= next.blob?.size ?? 0;
 		}
 		this.touch(item);
 		this.touchParent(item);
@@ -281,9 +332,38 @@ export class GraphDrive {
 			departures: [],
 		};
 		this.items.set(item.id, item);
+		this.creationRank.set(item.id, this.creationRank.size);
+		this.link(item);
 		this.touch(item);
 		this.touchParent(item);
 		return item;
+	}
+
+	private link(item: GraphItem): void {
+		const parentId = item.parentId!;
+		let named = this.childIndex.get(parentId);
+		if (!named) this.childIndex.set(parentId, (named = new Map()));
+		named.set(item.name.toLowerCase(), item);
+		this.sortedChildren.delete(parentId);
+	}
+
+	private unlink(item: GraphItem): void {
+		const parentId = item.parentId!;
+		const named = this.childIndex.get(parentId);
+		const key = item.name.toLowerCase();
+		if (named?.get(key) === item) named.delete(key);
+		this.sortedChildren.delete(parentId);
+	}
+
+	private sortedChildrenOf(folderId: string): GraphItem[] {
+		let sorted = this.sortedChildren.get(folderId);
+		if (!sorted) {
+			const keyed = [...(this.childIndex.get(folderId)?.values() ?? [])].map((item) => ({ item, key: item.name.toLowerCase(), rank: this.creationRank.get(item.id)! }));
+			keyed.sort((a, b) => collator.compare(a.key, b.key) || a.rank - b.rank);
+			sorted = keyed.map((entry) => entry.item);
+			this.sortedChildren.set(folderId, sorted);
+		}
+		return sorted;
 	}
 
 	private settleName(parentId: string, name: string, behavior: ConflictBehavior, isFolder: boolean): string {
@@ -307,6 +387,7 @@ export class GraphDrive {
 	touch(item: GraphItem): void {
 		item.version++;
 		item.changeSeq = ++this.seq;
+		this.changeLog.push({ seq: item.changeSeq, item });
 	}
 
 	private touchParent(item: GraphItem): void {

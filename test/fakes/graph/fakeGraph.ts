@@ -277,14 +277,12 @@ export class FakeGraph extends FakeServer {
 			after = Buffer.from(skip, 'base64url').toString('utf8');
 			if (!after) throw faults.invalidRequest('Invalid $skiptoken.');
 		}
-		const all = folder.isFolder ? target.address.drive.children(folder.id) : [];
-		const rest = after === undefined ? all : all.filter((child) => child.name.toLowerCase().localeCompare(after!) > 0);
-		const page = rest.slice(0, top);
+		const { page, more } = folder.isFolder ? target.address.drive.childrenPage(folder.id, after, top) : { page: [], more: false };
 		const body: Record<string, unknown> = {
 			'@odata.context': `${this.publicHost}/v1.0/$metadata#drives('${target.address.drive.id}')/items('${folder.id}')/children`,
 			value: page.map((child) => applySelect(this.itemJson(target.address, child), select)),
 		};
-		if (rest.length > page.length) {
+		if (more) {
 			const params = new URLSearchParams();
 			if (req.url.searchParams.has('$top')) params.set('$top', String(top));
 			const query = [...params].map(([k, v]) => `${k}=${v}`);

@@ -102,7 +102,7 @@ export function toDriveItem(address: DriveAddress, item: GraphItem, options: Ser
 	}
 	json.fileSystemInfo = { createdDateTime: item.createdAt, lastModifiedDateTime: item.modifiedAt };
 	if (item.isFolder) {
-		json.folder = { childCount: deleted ? 0 : drive.children(item.id).length };
+		json.folder = { childCount: deleted ? 0 : drive.childCount(item.id) };
 	} else if (!deleted || !business) {
 		const hashes: Record<string, string> = { quickXorHash: item.blob!.quickXorHash };
 		if (!business) hashes.sha1Hash = item.blob!.sha1Hash;
