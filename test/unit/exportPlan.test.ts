@@ -149,6 +149,16 @@ describe('planExport: what the user deleted', () => {
 		expect(plan.state.records.get(fingerprint('r2'))!.status).toBe('fileDeleted');
 	});
 
+	it('leaves the previous state as it was: a run that fails after planning saves nothing it did not do', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2' }], cursor: 'c1' };
+		const previous = exported(receipts);
+		const before = JSON.stringify([...previous.records]);
+		const plan = planExport(receipts, previous, batch, policy);
+		expect(plan.state.records.get(fingerprint('r2'))!.status).toBe('fileDeleted');
+		expect(previous.records.get(fingerprint('r2'))!.status).toBe('live');
+		expect(JSON.stringify([...previous.records])).toBe(before);
+	});
+
 	it('finds a deletion reported by path only (Dropbox), case-insensitively', () => {
 		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'main/2026-09/R2.PDF' }], cursor: 'c1' };
 		const plan = planExport(receipts, exported(receipts), batch, policy);

@@ -452,17 +452,15 @@ function safetyStop(input: ReconcileInput, plan: ReconcilePlan): string | undefi
 	const linkCount = input.links.length;
 	if (linkCount < EMPTY_MIN) return undefined;
 	if (input.inputIsFullSet) {
-		const held = new Set(input.heldActivityIds ?? []);
-		const present = input.links.filter(
-			(link) => held.has(link.activityId) || input.activities.some((a) => a.id === link.activityId && !a.deleted),
-		).length;
-		if (present === 0) {
+		const came = new Set(input.heldActivityIds ?? []);
+		for (const activity of input.activities) if (!activity.deleted) came.add(activity.id);
+		if (!input.links.some((link) => came.has(link.activityId))) {
 			return `The activity input looks empty: none of the ${linkCount} linked activities came in, so every event would be deleted. Check the node that feeds Calendar Sync, or enable "Allow Mass Deletion" if this is intended.`;
 		}
 	}
 	if (input.listingIsFull) {
-		const present = input.links.filter((link) => input.events.some((e) => e.id === link.eventId && e.status !== 'cancelled')).length;
-		if (present === 0) {
+		const listed = new Set(input.events.filter((e) => e.status !== 'cancelled').map((e) => e.id));
+		if (!input.links.some((link) => listed.has(link.eventId))) {
 			return `The calendar looks empty: none of the ${linkCount} linked events were listed, so every activity would be deleted or re-created. Check the chosen calendar and the credential, or enable "Allow Mass Deletion" if this is intended.`;
 		}
 	}

@@ -114,12 +114,13 @@ export function keepBothName(name: string, contentFp: string): string {
 	return `${base} (${contentFp})${ext}`;
 }
 
+/** Records are values: the plan replaces a record it changes, never edits it, so the map copy can share them. */
 function cloneState(state: ExportState): ExportState {
 	return {
 		...state,
 		folders: state.folders.map((f) => (f ? { ...f } : undefined)),
 		stopped: [...state.stopped],
-		records: new Map([...state.records].map(([k, r]) => [k, { ...r }])),
+		records: new Map(state.records),
 	};
 }
 
@@ -152,8 +153,7 @@ export function planExport(
 
 	// Apply the deletions to the state.
 	for (const [keyFp, why] of analysis.goneRecords) {
-		const record = state.records.get(keyFp)!;
-		record.status = why;
+		state.records.set(keyFp, { ...state.records.get(keyFp)!, status: why });
 	}
 	for (const index of analysis.goneFolders) state.folders[index] = undefined;
 	const newlyStopped: string[] = [];
@@ -201,6 +201,10 @@ class PlanContext {
 	private readonly ci: boolean;
 	private readonly stoppedKeys: string[];
 	private readonly liveFolderByKey = new Map<string, { index: number; id: string }>();
+	/** pathKey of each cached folder by index (undefined for holes), computed once instead of once per record. */
+	private readonly folderKeys: Array<string | undefined>;
+	/** The batch showed no files: nothing can already hold a record's content (every idle run). */
+	private readonly remoteEmpty: boolean;
 
 	constructor(
 		private readonly state: ExportState,
@@ -209,9 +213,11 @@ class PlanContext {
 	) {
 		this.ci = policy.caseInsensitive;
 		this.stoppedKeys = state.stopped.map((s) => pathKey(s, this.ci));
+		this.folderKeys = state.folders.map((folder) => (folder ? pathKey(folder.path, this.ci) : undefined));
 		state.folders.forEach((folder, index) => {
-			if (folder) this.liveFolderByKey.set(pathKey(folder.path, this.ci), { index, id: folder.id });
+			if (folder) this.liveFolderByKey.set(this.folderKeys[index]!, { index, id: folder.id });
 		});
+		this.remoteEmpty = remote.byId.size === 0 && remote.byPath.size === 0 && remote.byParentAndName.size === 0;
 	}
 
 	decide(input: ExportRecordInput, keyFp: string): PlannedItem {
@@ -230,7 +236,7 @@ class PlanContext {
 
 		const tracked = this.state.records.get(keyFp);
 		// The destination may already hold exactly this content for this record (a manual run, a lost state).
-		const existing = this.findExisting(input, contentFp);
+		const existing = this.remoteEmpty ? undefined : this.findExisting(input, contentFp);
 
 		if (tracked && tracked.status !== 'live') {
 			if (existing) return { ...base, action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id };
@@ -244,7 +250,7 @@ class PlanContext {
 			// The feed may show our tracked file already holding this content (a manual run replaced it).
 			const remoteTracked = this.remote.byId.get(tracked.id);
 			const current = existing ?? (remoteTracked?.hash === input.contentHash ? remoteTracked : undefined);
-			return this.decideTracked(input, base, tracked, current);
+			return this.decideTracked(input, folderKey, base, tracked, current);
 		}
 
 		if (existing) return { ...base, action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id };
@@ -255,6 +261,7 @@ class PlanContext {
 
 	private decideTracked(
 		input: ExportRecordInput,
+		folderKey: string,
 		base: Omit<PlannedItem, 'action' | 'op'>,
 		tracked: TrackedRecord,
 		existing: RemoteItem | undefined,
@@ -263,7 +270,7 @@ class PlanContext {
 		const sameName =
 			tracked.nameFp === nameFingerprint(input.name, this.ci) ||
 			tracked.nameFp === nameFingerprint(keepBothName(input.name, tracked.contentFp), this.ci);
-		const sameLocation = this.trackedFolderKey(tracked) === pathKey(input.folder, this.ci) && sameName;
+		const sameLocation = this.trackedFolderKey(tracked) === folderKey && sameName;
 		if (tracked.contentFp === base.contentFp || (existing && existing.id === tracked.id)) {
 			if (sameLocation) {
 				return existing && tracked.contentFp !== base.contentFp
@@ -322,8 +329,7 @@ class PlanContext {
 
 	private trackedFolderKey(record: TrackedRecord): string | undefined {
 		if (record.folder < 0) return '';
-		const folder = this.state.folders[record.folder];
-		return folder ? pathKey(folder.path, this.ci) : undefined;
+		return this.folderKeys[record.folder];
 	}
 
 	/** A file already holding this record's current content: tagged (Drive) or at its deterministic path. */
