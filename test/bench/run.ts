@@ -9,6 +9,7 @@ import { collectNew } from './collectNew';
 import { cpuMs } from './cpuProbe';
 import { exportIdle } from './exportIdle';
 import { exportNew } from './exportNew';
+import { peersScenario, peersTableNote } from './peers';
 import { Figures, machine, markdownTable, replaceReadmeSection } from './results';
 
 /**
@@ -92,9 +93,9 @@ async function main(): Promise<void> {
 	await idleRuns();
 	await newFiles();
 	await largeFile();
-	process.stdout.write('7. n8n built-in nodes: not run (see the issue 8 report)\n');
+	const peers = await peersScenario(figures);
 	const host = machine();
-	const table = markdownTable(figures.all, at, host) + `\nScales: ${scales.join(', ')} tracked items; large file ${bigMiB} MiB; clouds: ${clouds.join(', ')}.\n`;
+	const table = markdownTable(figures.all, at, host) + `\nScales: ${scales.join(', ')} tracked items; large file ${bigMiB} MiB; clouds: ${clouds.join(', ')}.\n${peersTableNote(peers)}`;
 	const dir = join(ROOT, 'test', 'bench');
 	await mkdir(dir, { recursive: true });
 	await writeFile(join(dir, 'results.json'), `${JSON.stringify({ at: at.toISOString(), machine: host, scales, bigMiB, figures: figures.all }, null, '\t')}\n`);

@@ -176,6 +176,11 @@ export class N8nInstance {
 		}
 	}
 
+	/** The process id of the running `n8n start` (undefined when not started). */
+	get serverPid(): number | undefined {
+		return this.server?.pid;
+	}
+
 	async stop(): Promise<void> {
 		if (!this.server) return;
 		const server = this.server;

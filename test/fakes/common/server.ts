@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'https';
 import type { AddressInfo, Socket } from 'net';
 import { FakeAuth } from './auth';
 
@@ -53,6 +54,15 @@ interface ActiveFault extends Required<Pick<FaultRule, 'times' | 'skip'>> {
 	hits: number;
 }
 
+/** Where and how a fake listens when it stands in for a real API host (see start()). */
+export interface ListenOptions {
+	host?: string;
+	port?: number;
+	tls?: { key: string | Buffer; cert: string | Buffer };
+	/** The real host name the fake answers for; its URLs (upload sessions, next links) use it. */
+	publicName?: string;
+}
+
 export interface ErrorShape {
 	status: number;
 	headers?: Record<string, string>;
@@ -66,7 +76,7 @@ export interface ErrorShape {
 export abstract class FakeServer {
 	readonly log: LoggedRequest[] = [];
 	private readonly faults: ActiveFault[] = [];
-	private server?: Server;
+	private server?: Server | TlsServer;
 	private readonly sockets = new Set<Socket>();
 	private seq = 0;
 	baseUrl = '';
@@ -111,26 +121,36 @@ export abstract class FakeServer {
 		return { status: 403, body: { error: 'insufficient_scope', required } };
 	}
 
-	async start(port = 0): Promise<string> {
-		this.server = createServer((req, res) => {
-			this.dispatch(req, res).catch((error: unknown) => {
-				if (!res.headersSent) {
-					res.writeHead(500, { 'content-type': 'text/plain' });
-					res.end(`fake ${this.name} crashed: ${(error as Error).stack ?? String(error)}`);
-				} else {
-					res.destroy();
-				}
-			});
-		});
+	/**
+	 * Listen on loopback HTTP (a port number, the default), or as the options say: an address, TLS with a test
+	 * certificate, and the public host name the fake answers for (then baseUrl is https://<publicName>).
+	 */
+	async start(options: number | ListenOptions = 0): Promise<string> {
+		const { host = '127.0.0.1', port = 0, tls, publicName } = typeof options === 'number' ? { port: options } : options;
+		this.server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, this.serve) : createServer(this.serve);
 		this.server.on('connection', (socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
-		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
 		const address = this.server.address() as AddressInfo;
-		this.baseUrl = `http://127.0.0.1:${address.port}`;
+		this.baseUrl = tls
+			? `https://${publicName ?? host}${address.port === 443 ? '' : `:${address.port}`}`
+			: `http://127.0.0.1:${address.port}`;
 		return this.baseUrl;
 	}
+
+	/** The request listener behind start(); a front end that serves several fakes under one host name calls it. */
+	readonly serve = (req: IncomingMessage, res: ServerResponse): void => {
+		this.dispatch(req, res).catch((error: unknown) => {
+			if (!res.headersSent) {
+				res.writeHead(500, { 'content-type': 'text/plain' });
+				res.end(`fake ${this.name} crashed: ${(error as Error).stack ?? String(error)}`);
+			} else {
+				res.destroy();
+			}
+		});
+	};
 
 	async stop(): Promise<void> {
 		if (!this.server) return;

@@ -654,7 +654,8 @@ export class FakeDrive extends FakeServer {
 		}
 		if (driveId && !this.store.drives.has(driveId)) return this.sendError(res, driveError(404, 'notFound', `Shared drive not found: ${driveId}`, { location: 'driveId', status: 'NOT_FOUND' }));
 		const spaces = url.searchParams.get('spaces');
-		if (spaces && spaces.split(',').some((space) => !['drive', 'appDataFolder', 'photos'].includes(space))) {
+		// Drive trims the comma-separated list (n8n's built-in node sends 'appDataFolder, drive').
+		if (spaces && spaces.split(',').some((space) => !['drive', 'appDataFolder', 'photos'].includes(space.trim()))) {
 			return this.sendError(res, DriveErrors.invalid(`Invalid value '${spaces}'.`, 'spaces'));
 		}
 		let matches = (_file: DriveFile) => true;

@@ -28,9 +28,19 @@ const BOOLEAN_PARAMS = new Set([
 	'ignoreDefaultVisibility', 'useContentAsIndexableText', 'useDomainAdminAccess', 'prettyPrint',
 ]);
 
-/** Unknown or malformed query parameters are a 400 at Google, never ignored. */
+/**
+ * Parameters outside a method's discovery list that Drive v3 answers without a 400, as n8n's built-in Google
+ * Drive node (v3) shows in production: it sends `maxResults` (the v2 name) on every files.list it pages, and its
+ * upload finishes with a files.update carrying the list-only `spaces`, `corpora` and `includeItemsFromAllDrives`.
+ */
+const TOLERATED: Record<string, string[]> = {
+	'files.list': ['maxResults'],
+	'files.update': ['spaces', 'corpora', 'includeItemsFromAllDrives'],
+};
+
+/** Unknown or malformed query parameters are a 400 at Google, never ignored (except the tolerated few above). */
 export function checkParams(url: URL, method: string): ErrorShape | undefined {
-	const allowed = new Set([...STANDARD, ...(METHOD_PARAMS[method] ?? [])]);
+	const allowed = new Set([...STANDARD, ...(METHOD_PARAMS[method] ?? []), ...(TOLERATED[method] ?? [])]);
 	for (const [name, value] of url.searchParams) {
 		if (!allowed.has(name)) return DriveErrors.unknownParameter(name);
 		if (BOOLEAN_PARAMS.has(name) && value !== 'true' && value !== 'false') {

@@ -31,6 +31,7 @@ const ROUTE_SCOPES: Record<string, string> = {
 	'files/delete_v2': CONTENT_WRITE,
 	'files/move_v2': CONTENT_WRITE,
 	'users/get_space_usage': 'account_info.read',
+	'users/get_current_account': 'account_info.read',
 };
 
 const CONTENT_ROUTES = new Set(['files/upload', 'files/upload_session/start', 'files/upload_session/append_v2', 'files/upload_session/finish', 'files/download']);
@@ -334,6 +335,8 @@ export class FakeDropbox extends FakeServer {
 				return this.moveEntry(route, args);
 			case 'files/search_v2':
 				return this.search(route, args);
+			case 'users/get_current_account':
+				return currentAccount();
 			case 'users/get_space_usage':
 				return { used: this.tree.used(), allocation: { '.tag': 'individual', allocated: Number.isFinite(this.tree.quota) ? this.tree.quota : 2 ** 40 } };
 		}
@@ -749,6 +752,24 @@ export class FakeDropbox extends FakeServer {
 			stream.pipe(res);
 		});
 	}
+}
+
+/** The signed-in account (users/get_current_account): a personal Basic account whose root namespace is its home. */
+function currentAccount(): Record<string, unknown> {
+	const namespace = '3235641';
+	return {
+		account_id: 'dbid:fake-user',
+		name: { given_name: 'Fake', surname: 'User', familiar_name: 'Fake', display_name: 'Fake User', abbreviated_name: 'FU' },
+		email: 'fake.user@example.com',
+		email_verified: true,
+		disabled: false,
+		locale: 'en',
+		referral_link: 'https://db.tt/fake',
+		is_paired: false,
+		account_type: { '.tag': 'basic' },
+		root_info: { '.tag': 'user', root_namespace_id: namespace, home_namespace_id: namespace },
+		country: 'US',
+	};
 }
 
 function routeOf(req: FakeRequest): string {

@@ -1,0 +1,350 @@
+import { readFileSync, writeFileSync } from 'fs';
+import { FakeCalendar } from '../../fakes/calendar';
+import { FakeAuth } from '../../fakes/common/auth';
+import type { FakeServer } from '../../fakes/common/server';
+import { ALL_SCOPES as DROPBOX_SCOPES, FakeDropbox } from '../../fakes/dropbox';
+import { DRIVE_SCOPES, FakeDrive } from '../../fakes/drive';
+import { FakeGraph } from '../../fakes/graph';
+import { FakeOAuth } from '../../fakes/oauth';
+import { N8nInstance } from '../../e2e/n8nInstance';
+import { FrontDoor } from './frontDoor';
+import { API_HOSTS } from './hosts';
+import { currentRssMiB, peakRssMiB, resetPeakRss } from './memory';
+import type { PeerConfig, PairResult, RunMeasure, SideResult } from './types';
+import { benchCredentials, calendarWorkflow, collectWorkflow, exportWorkflow, webhookPath, type Cloud, type Side, type WatchedFolder } from './workflows';
+
+/**
+ * Scenario 7, the part that runs inside the bench's network namespace (started by index.ts through
+ * `ip netns exec`): the fakes listen with TLS on the real API host names, one n8n serves both sides' workflows,
+ * and every job runs twice per side. Writes the measured pairs as JSON to the result file.
+ */
+
+const CLOUDS: Cloud[] = ['googleDrive', 'oneDrive', 'dropbox'];
+const SIDES: Side[] = ['peer', 'ours'];
+/** Second runs go ours first: neither side always meets the shared n8n colder (first module loads, heap growth). */
+const SIDES_REVERSED: Side[] = ['ours', 'peer'];
+const OLD_TIME = '2019-03-01T09:00:00Z';
+const PRIMARY_CALENDAR = 'user@example.com';
+
+interface Fakes {
+	auth: FakeAuth;
+	oauth: FakeOAuth;
+	drive: FakeDrive;
+	graph: FakeGraph;
+	dropbox: FakeDropbox;
+	calendar: FakeCalendar;
+	all: FakeServer[];
+	stop(): Promise<void>;
+}
+
+async function startFakes(tls: { key: string; cert: string }): Promise<Fakes> {
+	const auth = new FakeAuth();
+	const oauth = new FakeOAuth(auth);
+	const drive = new FakeDrive(auth);
+	const graph = new FakeGraph(auth);
+	const dropbox = new FakeDropbox(auth);
+	const calendar = new FakeCalendar(auth);
+	const googleApis = new FrontDoor('www.googleapis.com', [
+		{ prefix: /^\/calendar\//, fake: calendar },
+		{ prefix: /^\/(drive|upload|resumable)\//, fake: drive },
+	]);
+	await googleApis.start(API_HOSTS['www.googleapis.com'], tls);
+	await oauth.start({ host: API_HOSTS['oauth2.googleapis.com'], port: 443, tls, publicName: 'oauth2.googleapis.com' });
+	await graph.start({ host: API_HOSTS['graph.microsoft.com'], port: 443, tls, publicName: 'graph.microsoft.com' });
+	await dropbox.start({ host: API_HOSTS['api.dropboxapi.com'], port: 443, tls, publicName: 'api.dropboxapi.com' });
+	const all: FakeServer[] = [oauth, drive, graph, dropbox, calendar];
+	return {
+		auth,
+		oauth,
+		drive,
+		graph,
+		dropbox,
+		calendar,
+		all,
+		stop: async () => {
+			await googleApis.stop();
+			await Promise.all([oauth.stop(), graph.stop(), dropbox.stop()]);
+		},
+	};
+}
+
+function log(line: string): void {
+	process.stdout.write(`     ${line}\n`);
+}
+
+/** One webhook call = one run: requests counted on every fake, wall time, the n8n process's peak RSS. */
+async function runOnce(n8n: N8nInstance, fakes: Fakes, workflowId: string): Promise<{ items: Array<Record<string, unknown>>; measure: RunMeasure }> {
+	const pid = n8n.serverPid!;
+	const marks = fakes.all.map((fake) => fake.mark());
+	await resetPeakRss(pid);
+	const before = await currentRssMiB(pid);
+	const started = process.hrtime.bigint();
+	const response = await fetch(`http://127.0.0.1:${n8n.port}/webhook/${webhookPath(workflowId)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	const text = await response.text();
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	const peak = await peakRssMiB(pid);
+	if (!response.ok) {
+		const refused = fakes.all.flatMap((fake, index) => fake.requests({ since: marks[index] }).filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} -> ${r.status}`));
+		throw new Error(`${workflowId}: HTTP ${response.status} ${text.slice(0, 300)}; ${await lastError(n8n)}; refused by the fakes: ${refused.slice(0, 5).join(', ') || 'none'}`);
+	}
+	const parsed: unknown = text ? JSON.parse(text) : [];
+	const items = (Array.isArray(parsed) ? parsed : [parsed]).filter((item) => item && typeof item === 'object' && Object.keys(item).length > 0) as Array<Record<string, unknown>>;
+	const requests = fakes.all.reduce((sum, fake, index) => sum + fake.requests({ since: marks[index] }).length, 0);
+	return { items, measure: { requests, ms, peakRssMiB: peak, rssGrowthMiB: peak - before, items: items.length } };
+}
+
+/** The error n8n stored for the latest execution (its data is in n8n's "flatted" form: search the text). */
+async function lastError(n8n: N8nInstance): Promise<string> {
+	const rows = await n8n.query('select data from execution_data order by executionId desc limit 1').catch(() => []);
+	const data = String(rows[0]?.data ?? '');
+	const messages = [...data.matchAll(/"message":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).filter(Boolean);
+	const at = data.indexOf('"lastNodeExecuted"');
+	return `n8n said: ${messages.slice(0, 3).join(' | ') || 'no message'}${at >= 0 ? ` (${data.slice(at, at + 60)})` : ''}`;
+}
+
+function workflowId(job: string, cloud: string, side: Side): string {
+	return `Bn${job}${cloud}${side}`.replace(/[^A-Za-z0-9]/g, '').padEnd(16, '0').slice(0, 16);
+}
+
+const CLOUD_TAG: Record<Cloud, string> = { googleDrive: 'Drv', oneDrive: 'One', dropbox: 'Dbx' };
+
+// ---------------------------------------------------------------- the user's side of each cloud
+
+interface CloudUser {
+	folder(path: string): WatchedFolder;
+	/** Create a file at `path` (below the account root) with a given modified time. */
+	create(path: string, content: Buffer, modifiedAt?: string): Promise<void>;
+	/** Move a file into a folder, as the user does in the cloud's UI (the file keeps its modified time). */
+	move(path: string, folderPath: string): Promise<void>;
+	/** Names of the files directly in a folder (with repeats: Drive allows several files of one name). */
+	names(folderPath: string): string[];
+}
+
+function cloudUser(fakes: Fakes, cloud: Cloud): CloudUser {
+	if (cloud === 'googleDrive') {
+		const { drive } = fakes;
+		const idOf = (path: string) => {
+			const found = drive.findByPath(path.replace(/^\//, ''));
+			if (!found) throw new Error(`drive: nothing at ${path}`);
+			return found.id;
+		};
+		return {
+			folder: (path) => ({ id: drive.seedFolder({ name: path.replace(/^\//, '') }), path }),
+			create: async (path, content, modifiedAt) => {
+				await drive.seedFile({ name: path.replace(/^\//, ''), content, modifiedTime: modifiedAt });
+			},
+			move: async (path, folderPath) => drive.userMove(idOf(path), idOf(folderPath)),
+			names: (folderPath) => (drive.tree(idOf(folderPath)).children ?? []).filter((c) => !c.folder && !c.trashed).map((c) => c.name),
+		};
+	}
+	if (cloud === 'oneDrive') {
+		const { graph } = fakes;
+		return {
+			folder: (path) => ({ id: graph.userCreateFolder(path.replace(/^\//, '')), path }),
+			create: async (path, content, modifiedAt) => {
+				await graph.userCreateFile(path.replace(/^\//, ''), content, { modifiedAt });
+			},
+			move: async (path, folderPath) => graph.userMove(path.replace(/^\//, ''), folderPath.replace(/^\//, '')),
+			names: (folderPath) => {
+				let node = graph.dumpTree();
+				for (const part of folderPath.split('/').filter(Boolean)) node = node.children!.find((c) => c.name === part)!;
+				return (node.children ?? []).filter((c) => !c.children).map((c) => c.name);
+			},
+		};
+	}
+	const { dropbox } = fakes;
+	return {
+		folder: (path) => ({ id: dropbox.userCreateFolder(path).id, path }),
+		create: async (path, content, modifiedAt) => {
+			await dropbox.userWrite(path, content, modifiedAt);
+		},
+		move: async (path, folderPath) => void dropbox.userMove(path, folderPath),
+		names: (folderPath) => {
+			const prefix = `${folderPath.toLowerCase()}/`;
+			return (dropbox.dumpTree() as Array<{ path: string; folder?: boolean; tag?: string }>)
+				.filter((entry) => entry.path.toLowerCase().startsWith(prefix) && !entry.path.slice(prefix.length).includes('/') && entry.tag !== 'folder' && !entry.folder)
+				.map((entry) => entry.path.slice(prefix.length));
+		},
+	};
+}
+
+// ---------------------------------------------------------------- jobs
+
+function emptySide(): SideResult {
+	return { runs: [], missed: 0, duplicated: 0 };
+}
+
+const nameOf = (item: Record<string, unknown>) => String(item.name ?? item.pathDisplay ?? '');
+
+/** Collect: N files, a first run each side; a file moved in with an old modified time; a second run each side. */
+async function collectJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: number, folder: WatchedFolder): Promise<PairResult> {
+	const user = cloudUser(fakes, cloud);
+	const result: PairResult = { job: 'collect', cloud, peer: emptySide(), ours: emptySide() };
+	const seen: Record<Side, string[]> = { peer: [], ours: [] };
+	const first = Array.from({ length: files }, (_, i) => `scan-${String(i).padStart(5, '0')}.pdf`);
+	for (const name of first) await user.create(`${folder.path}/${name}`, Buffer.from(`scan ${name}`), '2026-01-05T10:00:00Z');
+	for (const side of SIDES) {
+		const run = await runOnce(n8n, fakes, workflowId(`Col${CLOUD_TAG[cloud]}`, '', side));
+		result[side].runs.push(run.measure);
+		seen[side] = run.items.map(nameOf);
+		result[side].missed += first.filter((name) => !seen[side].includes(name)).length;
+		result[side].duplicated += seen[side].length - new Set(seen[side]).size;
+	}
+	// (a) moved in with an old timestamp, (b) the first files stay where they are.
+	const moved = 'old-invoice-2019.pdf';
+	await user.create(`${folder.path}-elsewhere/${moved}`, Buffer.from('an old invoice'), OLD_TIME);
+	await user.move(`${folder.path}-elsewhere/${moved}`, folder.path);
+	for (const side of SIDES_REVERSED) {
+		const run = await runOnce(n8n, fakes, workflowId(`Col${CLOUD_TAG[cloud]}`, '', side));
+		result[side].runs.push(run.measure);
+		const names = run.items.map(nameOf);
+		if (!names.includes(moved)) result[side].missed++;
+		result[side].duplicated += names.filter((name) => seen[side].includes(name)).length;
+	}
+	return result;
+}
+
+/** Export: the same N documents twice per side; the destination should hold each once after both runs. */
+async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: number, folders: Record<Side, string>): Promise<PairResult> {
+	const user = cloudUser(fakes, cloud);
+	const result: PairResult = { job: 'export', cloud, peer: emptySide(), ours: emptySide() };
+	for (const round of [1, 2]) {
+		for (const side of round === 1 ? SIDES : SIDES_REVERSED) {
+			const run = await runOnce(n8n, fakes, workflowId(`Exp${CLOUD_TAG[cloud]}`, '', side));
+			result[side].runs.push(run.measure);
+			if (round === 2) {
+				const names = user.names(folders[side]);
+				const distinct = new Set(names);
+				result[side].missed = Array.from({ length: files }, (_, i) => `doc-${String(i).padStart(5, '0')}.txt`).filter((name) => !distinct.has(name)).length;
+				result[side].duplicated = names.length - distinct.size;
+			}
+		}
+	}
+	return result;
+}
+
+const DAY = 24 * 3600 * 1000;
+function eventAt(i: number) {
+	const start = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + (1 + (i % 28)) * DAY + (8 + (i % 10)) * 3600 * 1000);
+	return { summary: `Client meeting ${i}`, start: { dateTime: start.toISOString() }, end: { dateTime: new Date(start.getTime() + 3600 * 1000).toISOString() } };
+}
+
+/** Calendar: M events the user made; a first run; the user adds one event and moves another; a second run. */
+async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Promise<PairResult> {
+	// The built-in node takes a calendar id that looks like an e-mail address only: the primary calendar's own id.
+	const calendarId = PRIMARY_CALENDAR;
+	const result: PairResult = { job: 'calendar', cloud: 'googleCalendar', peer: emptySide(), ours: emptySide() };
+	const ids: string[] = [];
+	for (let i = 0; i < events; i++) ids.push(String(fakes.calendar.userCreate(calendarId, eventAt(i)).id));
+	// Ours reports calendar-side changes as items for the activity source; the peer returns events.
+	const eventIdOf = (side: Side) => (item: Record<string, unknown>) => String(side === 'ours' ? item.eventId : item.id);
+	const reported = (side: Side, items: Array<Record<string, unknown>>) =>
+		(side === 'ours' ? items.filter((item) => item.target === 'activity') : items).map(eventIdOf(side));
+	const seen: Record<Side, string[]> = { peer: [], ours: [] };
+	for (const side of SIDES) {
+		const run = await runOnce(n8n, fakes, workflowId('Cal', '', side));
+		result[side].runs.push(run.measure);
+		seen[side] = reported(side, run.items);
+		result[side].missed += ids.filter((id) => !seen[side].includes(id)).length;
+		result[side].duplicated += seen[side].length - new Set(seen[side]).size;
+	}
+	const added = String(fakes.calendar.userCreate(calendarId, { ...eventAt(events), summary: 'Added after the first run' }).id);
+	const movedEvent = ids[0];
+	const later = eventAt(3);
+	fakes.calendar.userMove(calendarId, movedEvent, later.start, later.end);
+	for (const side of SIDES_REVERSED) {
+		const run = await runOnce(n8n, fakes, workflowId('Cal', '', side));
+		result[side].runs.push(run.measure);
+		const got = reported(side, run.items);
+		result[side].missed += [added, movedEvent].filter((id) => !got.includes(id)).length;
+		result[side].duplicated += got.filter((id) => id !== movedEvent && seen[side].includes(id)).length;
+	}
+	return result;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+	const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as PeerConfig;
+	const tls = { key: readFileSync(config.keyFile, 'utf8'), cert: readFileSync(config.certFile, 'utf8') };
+	const fakes = await startFakes(tls);
+	// n8n and everything it spawns trust the test CA (and only through this variable).
+	process.env.NODE_EXTRA_CA_CERTS = config.caFile;
+	// n8n's own log goes to a file in the work folder, for the error report when a run fails.
+	process.env.N8N_LOG_OUTPUT = 'file';
+	process.env.N8N_LOG_FILE_LOCATION = logFile(config);
+	const n8n = new N8nInstance(config.n8nDir, 1, config.n8nUserFolder);
+	const stopAll = async () => {
+		await n8n.stop().catch(() => undefined);
+		await fakes.stop().catch(() => undefined);
+	};
+	process.once('SIGTERM', () => void stopAll().finally(() => process.exit(143)));
+	try {
+		const google = fakes.auth.issue('google', [DRIVE_SCOPES.drive, 'https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.calendarlist.readonly']);
+		const microsoft = fakes.auth.issue('microsoft', ['openid', 'offline_access', 'Files.ReadWrite.All']);
+		const dropbox = fakes.auth.issue('dropbox', DROPBOX_SCOPES);
+		log('importing credentials and workflows');
+		await n8n.importCredentials(benchCredentials({ googleDrive: google, calendar: google, oneDrive: microsoft, dropbox }));
+
+		const watched = {} as Record<Cloud, WatchedFolder>;
+		const destinations = {} as Record<Cloud, Record<Side, WatchedFolder & { name: string }>>;
+		const workflows: Array<{ id: string }> = [];
+		for (const cloud of CLOUDS) {
+			const user = cloudUser(fakes, cloud);
+			watched[cloud] = user.folder('/Inbox');
+			user.folder('/Inbox-elsewhere');
+			destinations[cloud] = {
+				peer: { ...user.folder('/Export peer'), name: 'Export peer' },
+				// Ours creates its root by name on the first run, as a user would set it up.
+				ours: { id: '', path: '/Export ours', name: 'Export ours' },
+			};
+			for (const side of SIDES) {
+				workflows.push(collectWorkflow(workflowId(`Col${CLOUD_TAG[cloud]}`, '', side), cloud, side, watched[cloud]));
+				workflows.push(exportWorkflow(workflowId(`Exp${CLOUD_TAG[cloud]}`, '', side), cloud, side, config.files, destinations[cloud][side]));
+			}
+		}
+		for (const side of SIDES) workflows.push(calendarWorkflow(workflowId('Cal', '', side), side, PRIMARY_CALENDAR));
+		for (const workflow of workflows) {
+			await n8n.importWorkflow(workflow);
+			await n8n.activate(workflow.id);
+		}
+		log(`starting n8n with ${workflows.length} active webhook workflows`);
+		await n8n.start(5678);
+
+		const pairs: PairResult[] = [];
+		for (const cloud of CLOUDS) {
+			log(`collect ${cloud}: ${config.files} files, then one moved in with an old date`);
+			pairs.push(await collectJob(n8n, fakes, cloud, config.files, watched[cloud]));
+			log(`export ${cloud}: ${config.files} files, twice`);
+			pairs.push(await exportJob(n8n, fakes, cloud, config.files, { peer: destinations[cloud].peer.path, ours: destinations[cloud].ours.path }));
+		}
+		log(`calendar: ${config.events} events, then one added and one moved`);
+		pairs.push(await calendarJob(n8n, fakes, config.events));
+		writeFileSync(config.resultFile, JSON.stringify({ n8nVersion: config.n8nVersion, pairs }, null, '\t'));
+	} catch (error) {
+		const tail = readFileSafe(logFile(config)).split('\n').filter((line) => /error|fail|problem/i.test(line)).slice(-8);
+		if (tail.length) process.stderr.write(`n8n log, last errors:\n${tail.join('\n')}\n`);
+		throw error;
+	} finally {
+		await stopAll();
+	}
+}
+
+function logFile(config: PeerConfig): string {
+	return `${config.workDir}/n8n.log`;
+}
+
+function readFileSafe(path: string): string {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		return '';
+	}
+}
+
+main()
+	.then(() => process.exit(0))
+	.catch((error: unknown) => {
+		process.stderr.write(`scenario 7 (in the namespace) failed: ${(error as Error).stack ?? String(error)}\n`);
+		process.exit(1);
+	});

@@ -1,0 +1,39 @@
+/** What index.ts hands the process in the namespace, and what it hands back. */
+export interface PeerConfig {
+	workDir: string;
+	n8nDir: string;
+	n8nVersion: string;
+	/** n8n's user folder, with this package already installed in it. */
+	n8nUserFolder: string;
+	caFile: string;
+	keyFile: string;
+	certFile: string;
+	resultFile: string;
+	files: number;
+	events: number;
+}
+
+export interface RunMeasure {
+	requests: number;
+	ms: number;
+	/** Peak resident set of the n8n process during the run (VmHWM after a reset). */
+	peakRssMiB: number;
+	/** How far the peak rose above the resident set at the start of the run. */
+	rssGrowthMiB: number;
+	items: number;
+}
+
+export interface SideResult {
+	runs: RunMeasure[];
+	/** Files (events) the job should have returned or written and did not. */
+	missed: number;
+	/** Files (events) returned again, or written twice. */
+	duplicated: number;
+}
+
+export interface PairResult {
+	job: 'collect' | 'export' | 'calendar';
+	cloud: string;
+	peer: SideResult;
+	ours: SideResult;
+}
