@@ -304,10 +304,10 @@ async function main(): Promise<void> {
 			}
 		}
 		for (const side of SIDES) workflows.push(calendarWorkflow(workflowId('Cal', '', side), side, PRIMARY_CALENDAR));
-		for (const workflow of workflows) {
-			await n8n.importWorkflow(workflow);
-			await n8n.activate(workflow.id);
-		}
+		// One import and one activation for all (each n8n CLI call boots n8n: seconds apiece).
+		await n8n.importWorkflow(workflows);
+		const activated = await n8n.cli(['update:workflow', '--all', '--active=true']);
+		if (activated.code !== 0) throw new Error(`activation failed: ${activated.stderr || activated.stdout}`);
 		log(`starting n8n with ${workflows.length} active webhook workflows`);
 		await n8n.start(5678);
 
