@@ -97,16 +97,6 @@ export abstract class FakeServer {
 		return false;
 	}
 
-	/** Routes that carry no bearer (upload-session URLs, pre-authenticated downloads, token endpoints). */
-	protected requiresAuth(_req: FakeRequest): boolean {
-		return true;
-	}
-
-	/** Scopes a route needs; a token without any of them gets `scopeError`. Empty means any token will do. */
-	protected requiredScopes(_req: FakeRequest): string[] {
-		return [];
-	}
-
 	/**
 	 * Store a raw body the way this fake stores uploaded content (hashes, spill to disk), then drop it: the floor
 	 * under any upload protocol, which the benchmark compares uploads against. Returns the bytes read.
@@ -115,6 +105,16 @@ export abstract class FakeServer {
 		let bytes = 0;
 		for await (const chunk of body) bytes += chunk.length;
 		return bytes;
+	}
+
+	/** Routes that carry no bearer (upload-session URLs, pre-authenticated downloads, token endpoints). */
+	protected requiresAuth(_req: FakeRequest): boolean {
+		return true;
+	}
+
+	/** Scopes a route needs; a token without any of them gets `scopeError`. Empty means any token will do. */
+	protected requiredScopes(_req: FakeRequest): string[] {
+		return [];
 	}
 
 	protected scopeError(required: string[]): ErrorShape {
@@ -219,6 +219,11 @@ export abstract class FakeServer {
 
 	private async dispatch(raw: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(raw.url ?? '/', this.baseUrl || 'http://127.0.0.1');
+		if (url.pathname === '/_control/sink') {
+			// The benchmark's plain PUT: the body goes where this fake keeps uploaded bytes, no protocol around it.
+			this.sendJson(res, 200, { bytes: await this.sink(raw) });
+			return;
+		}
 		if (url.pathname.startsWith('/_control/')) {
 			await this.dispatchControl(url.pathname.slice('/_control/'.length), raw, res);
 			return;
@@ -239,11 +244,6 @@ export abstract class FakeServer {
 		// A 'data' listener switches the stream to flowing mode: without this pause, body bytes that arrive while
 		// dispatch awaits (a fault rule, an async auth step) would reach only the counter, never the handler.
 		raw.pause();
-		if (url.pathname === '/_control/sink') {
-			// The benchmark's plain PUT: the body goes where this fake keeps uploaded bytes, no protocol around it.
-			this.sendJson(res, 200, { bytes: await this.sink(raw) });
-			return;
-		}
 		res.on('finish', () => (entry.status = res.statusCode));
 		res.on('close', () => (entry.status ||= res.statusCode));
 

@@ -80,7 +80,6 @@ type Metadata = Record<string, unknown>;
  * See research/api-brief.md section 3 for the behaviour it copies.
  */
 export class FakeDropbox extends FakeServer {
-	readonly name = 'dropbox';
 	/** The benchmark's floor: a body stored like upload content (content_hash, spilled to disk), then dropped. */
 	protected override async sink(body: AsyncIterable<Buffer>): Promise<number> {
 		const writer = this.blobs.writer();
@@ -90,6 +89,7 @@ export class FakeDropbox extends FakeServer {
 		return blob.size;
 	}
 
+	readonly name = 'dropbox';
 	readonly tree = new Tree();
 	readonly blobs = new BlobStore();
 	appFolder?: string;
