@@ -84,6 +84,17 @@ describe('ChunkedSource', () => {
 		expect((await drain(source)).map((c) => c.length)).toEqual([3000, 1000]);
 	});
 
+	test('lets the event loop turn while it reads and hashes, so the chunk in flight keeps its socket fed', async () => {
+		const order: string[] = [];
+		const data = bytes(4 * 1024 * 1024);
+		const source = new ChunkedSource({ size: data.length, data }, data.length, () => order.push('hashed'));
+		setImmediate(() => order.push('loop turned'));
+		await source.next();
+		// Without the turns, all four MiB are hashed in one go before any I/O callback runs.
+		expect(order.indexOf('loop turned')).toBeGreaterThan(-1);
+		expect(order.indexOf('loop turned')).toBeLessThan(order.lastIndexOf('hashed'));
+	});
+
 	test('a source that fails while being read ahead fails the next call, not the process', async () => {
 		const stream = new Readable({ read() {} });
 		stream.push(bytes(3000));

@@ -11,6 +11,9 @@ import type { UploadSource } from './types';
  * need, and ask for the next one only once the server confirmed the whole chunk. Nothing past the declared size is
  * read, so a source shorter than declared shows as a short chunk and a longer one is cut at its declared size.
  */
+/** Bytes read and hashed between two turns of the event loop. */
+const YIELD_EVERY = 1024 * 1024;
+
 export class ChunkedSource {
 	private readonly buffers: Buffer[] = [];
 	private readonly iterator?: AsyncIterator<unknown>;
@@ -19,6 +22,7 @@ export class ChunkedSource {
 	private position = 0;
 	private filled = 0;
 	private ahead?: Promise<Buffer>;
+	private sinceYield = 0;
 
 	/**
 	 * @param chunkSize bytes per chunk; the last chunk is shorter.
@@ -50,7 +54,10 @@ export class ChunkedSource {
 		if ('data' in this.source) {
 			const chunk = this.source.data.subarray(this.position, this.position + want);
 			this.position += chunk.length;
-			this.onBytes(chunk);
+			for (let at = 0; at < chunk.length; at += YIELD_EVERY) {
+				this.onBytes(chunk.subarray(at, at + YIELD_EVERY));
+				await this.yieldToSocket(YIELD_EVERY);
+			}
 			return chunk;
 		}
 		if (want === 0) return Buffer.alloc(0);
@@ -66,13 +73,26 @@ export class ChunkedSource {
 			}
 			const take = Math.min(piece.length, want - have);
 			piece.copy(buffer, have, 0, take);
-			// Hashing piece by piece between awaits keeps the event loop free to feed the socket of the chunk in flight.
 			this.onBytes(piece.subarray(0, take));
 			if (take < piece.length) this.carry = piece.subarray(take);
 			have += take;
+			await this.yieldToSocket(take);
 		}
 		this.position += have;
 		return buffer.subarray(0, have);
+	}
+
+	/**
+	 * Read-ahead runs while the chunk in flight is being written to its socket, and that writing happens only when
+	 * the event loop polls. A stream that yields its pieces at once (n8n's in-memory binary, a generator) resolves
+	 * as a chain of microtasks that never lets it poll, so hash-heavy read-ahead starved the socket (measured: the
+	 * fake idled while we hashed). Every MiB, let the loop turn.
+	 */
+	private async yieldToSocket(bytes: number): Promise<void> {
+		this.sinceYield += bytes;
+		if (this.sinceYield < YIELD_EVERY) return;
+		this.sinceYield = 0;
+		await new Promise<void>((resolve) => setImmediate(resolve));
 	}
 
 	/** Alternates between two buffers, allocated on first use (a one-chunk upload needs only one). */
