@@ -134,7 +134,8 @@ export function encodeExportState(state: ExportState): StoredExportState {
 	for (const [key, r] of state.records) {
 		// A record whose folder entry is gone keeps no folder (its status already says why).
 		const folder = r.folder < 0 ? -1 : (renumber.get(r.folder) ?? -1);
-		records.set(key, { ...r, folder });
+		// Field by field: a spread with an override costs microseconds per record at 100,000 records.
+		records.set(key, { keyFp: r.keyFp, contentFp: r.contentFp, nameFp: r.nameFp, status: r.status, folder, id: r.id });
 	}
 	const stored: StoredExportState = {
 		v: EXPORT_STATE_VERSION,

@@ -3,8 +3,12 @@
  * compare (lower-cased where the provider compares paths case-insensitively).
  */
 
+const SLASH = 47;
+
 export function pathKey(path: string, caseInsensitive: boolean): string {
-	const trimmed = path.replace(/^\/+|\/+$/g, '');
+	// Most paths have no slash to trim: skip the regular expression for them (the planner calls this per record).
+	const untrimmed = path.charCodeAt(0) !== SLASH && path.charCodeAt(path.length - 1) !== SLASH;
+	const trimmed = untrimmed ? path : path.replace(/^\/+|\/+$/g, '');
 	return caseInsensitive ? trimmed.toLowerCase() : trimmed;
 }
 

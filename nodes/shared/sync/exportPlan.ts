@@ -115,6 +115,18 @@ export function keepBothName(name: string, contentFp: string): string {
 }
 
 /** Records are values: the plan replaces a record it changes, never edits it, so the map copy can share them. */
+type ItemBase = Pick<PlannedItem, 'index' | 'recordKey' | 'keyFp' | 'folder' | 'name' | 'contentFp'>;
+
+/**
+ * A plan item: the record's base fields plus the decision. Built with Object.assign on a fresh literal because
+ * `{ ...base, ...decision }` left V8's fast path here and cost about 7 µs a record, most of the time it took to
+ * plan 100,000 unchanged records.
+ */
+function planned(base: ItemBase, decision: Pick<PlannedItem, 'action' | 'op'> & Partial<PlannedItem>): PlannedItem {
+	const item = { index: base.index, recordKey: base.recordKey, keyFp: base.keyFp, folder: base.folder, name: base.name, contentFp: base.contentFp };
+	return Object.assign(item, decision);
+}
+
 function cloneState(state: ExportState): ExportState {
 	return {
 		...state,
@@ -153,7 +165,7 @@ export function planExport(
 
 	// Apply the deletions to the state.
 	for (const [keyFp, why] of analysis.goneRecords) {
-		state.records.set(keyFp, { ...state.records.get(keyFp)!, status: why });
+		state.records.set(keyFp, Object.assign({}, state.records.get(keyFp)!, { status: why }));
 	}
 	for (const index of analysis.goneFolders) state.folders[index] = undefined;
 	const newlyStopped: string[] = [];
@@ -203,6 +215,7 @@ class PlanContext {
 	private readonly liveFolderByKey = new Map<string, { index: number; id: string }>();
 	/** pathKey of each cached folder by index (undefined for holes), computed once instead of once per record. */
 	private readonly folderKeys: Array<string | undefined>;
+	private readonly inputFolderKeys = new Map<string, string>();
 	/** The batch showed no files: nothing can already hold a record's content (every idle run). */
 	private readonly remoteEmpty: boolean;
 
@@ -224,14 +237,14 @@ class PlanContext {
 		const contentFp = shortFingerprint(input.contentHash);
 		const base = { index: input.index, recordKey: input.recordKey, keyFp, folder: input.folder, name: input.name, contentFp };
 		if (input.recordKey === '') {
-			return { ...base, action: 'failed', op: { kind: 'none' }, error: 'The record key is empty: map "Record Key" to the document\'s stable id in its source.' };
+			return planned(base, { action: 'failed', op: { kind: 'none' }, error: 'The record key is empty: map "Record Key" to the document\'s stable id in its source.' });
 		}
 		if (this.policy.since && input.date && input.date < this.policy.since) {
-			return { ...base, action: 'skipped_before_date', op: { kind: 'none' } };
+			return planned(base, { action: 'skipped_before_date', op: { kind: 'none' } });
 		}
-		const folderKey = pathKey(input.folder, this.ci);
+		const folderKey = this.folderKeyOf(input.folder);
 		if (this.stoppedKeys.some((stopped) => isSameOrBelow(folderKey, stopped))) {
-			return { ...base, action: 'skipped_folder_deleted', op: { kind: 'none' } };
+			return planned(base, { action: 'skipped_folder_deleted', op: { kind: 'none' } });
 		}
 
 		const tracked = this.state.records.get(keyFp);
@@ -239,11 +252,11 @@ class PlanContext {
 		const existing = this.remoteEmpty ? undefined : this.findExisting(input, contentFp);
 
 		if (tracked && tracked.status !== 'live') {
-			if (existing) return { ...base, action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id };
+			if (existing) return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id });
 			if (tracked.status === 'fileDeleted' && this.policy.onFileDeleted === 'leave') {
-				return { ...base, action: 'skipped_file_deleted', op: { kind: 'none' } };
+				return planned(base, { action: 'skipped_file_deleted', op: { kind: 'none' } });
 			}
-			return { ...base, action: 'reuploaded', op: { kind: 'upload', onConflict: 'replace' } };
+			return planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'replace' } });
 		}
 
 		if (tracked) {
@@ -253,16 +266,16 @@ class PlanContext {
 			return this.decideTracked(input, folderKey, base, tracked, current);
 		}
 
-		if (existing) return { ...base, action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id };
+		if (existing) return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id });
 		const other = this.findOtherVersion(input);
 		if (other) return this.contentChanged(base, other.id, true);
-		return { ...base, action: 'created', op: { kind: 'upload', onConflict: 'fail' } };
+		return planned(base, { action: 'created', op: { kind: 'upload', onConflict: 'fail' } });
 	}
 
 	private decideTracked(
 		input: ExportRecordInput,
 		folderKey: string,
-		base: Omit<PlannedItem, 'action' | 'op'>,
+		base: ItemBase,
 		tracked: TrackedRecord,
 		existing: RemoteItem | undefined,
 	): PlannedItem {
@@ -274,37 +287,35 @@ class PlanContext {
 		if (tracked.contentFp === base.contentFp || (existing && existing.id === tracked.id)) {
 			if (sameLocation) {
 				return existing && tracked.contentFp !== base.contentFp
-					? { ...base, action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id }
-					: { ...base, action: 'unchanged', op: { kind: 'none' }, fileId: tracked.id };
+					? planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id })
+					: planned(base, { action: 'unchanged', op: { kind: 'none' }, fileId: tracked.id });
 			}
-			return { ...base, action: 'updated', op: { kind: 'move', id: tracked.id }, fileId: tracked.id, previousId: tracked.id };
+			return planned(base, { action: 'updated', op: { kind: 'move', id: tracked.id }, fileId: tracked.id, previousId: tracked.id });
 		}
-		if (existing) return { ...base, action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id };
+		if (existing) return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id });
 		return this.contentChanged(base, tracked.id, sameLocation);
 	}
 
-	private contentChanged(base: Omit<PlannedItem, 'action' | 'op'>, previousId: string, sameLocation: boolean): PlannedItem {
+	private contentChanged(base: ItemBase, previousId: string, sameLocation: boolean): PlannedItem {
 		switch (this.policy.onContentChanged) {
 			case 'skip':
-				return { ...base, action: 'skipped_content_changed', op: { kind: 'none' }, fileId: previousId };
+				return planned(base, { action: 'skipped_content_changed', op: { kind: 'none' }, fileId: previousId });
 			case 'keepBoth':
-				return {
-					...base,
+				return planned(base, {
 					name: sameLocation ? keepBothName(base.name, base.contentFp) : base.name,
 					action: 'created',
 					op: { kind: 'upload', onConflict: 'fail' },
 					previousId,
-				};
+				});
 			case 'replace':
-				return {
-					...base,
+				return planned(base, {
 					action: 'updated',
 					op: sameLocation
 						? { kind: 'upload', replaceId: previousId, onConflict: 'replace' }
 						: { kind: 'upload', replaceId: previousId, onConflict: 'replace', moveFirst: true },
 					fileId: previousId,
 					previousId,
-				};
+				});
 		}
 	}
 
@@ -318,13 +329,22 @@ class PlanContext {
 			contentFp: shortFingerprint(input.contentHash),
 		};
 		const identical = first.contentHash === input.contentHash && first.name === input.name && first.folder === input.folder;
-		if (identical) return { ...base, action: 'unchanged', op: { kind: 'none' }, duplicateOf: first.index };
-		return {
-			...base,
+		if (identical) return planned(base, { action: 'unchanged', op: { kind: 'none' }, duplicateOf: first.index });
+		return planned(base, {
 			action: 'failed',
 			op: { kind: 'none' },
 			error: `Record key "${input.recordKey}" appears more than once in this run (items ${first.index} and ${input.index}) with different content: map "Record Key" to a value that is unique per document.`,
-		};
+		});
+	}
+
+	/** Inputs share a few dozen folders: their keys are worked out once each. */
+	private folderKeyOf(folder: string): string {
+		let key = this.inputFolderKeys.get(folder);
+		if (key === undefined) {
+			key = pathKey(folder, this.ci);
+			this.inputFolderKeys.set(folder, key);
+		}
+		return key;
 	}
 
 	private trackedFolderKey(record: TrackedRecord): string | undefined {
