@@ -97,19 +97,22 @@ function inScope(item: RemoteItem, options: LedgerOptions): boolean {
 	return true;
 }
 
-const pathOrder = new Intl.Collator();
+function compareText(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /**
  * Oldest first, so a capped run leaves the newest for later and the order is stable run to run. The keys are
- * computed once per candidate: parsing dates inside the comparator cost seconds at 100,000 files.
+ * computed once per candidate: parsing dates inside the comparator cost seconds at 100,000 files. Ties go by
+ * path, case folded, in plain code-unit order: any fixed order will do, and Intl.Collator took 0.4 s of a
+ * 0.7 s plan for 100,000 files that share one timestamp.
  */
 function sortByAge(candidates: Candidate[]): Candidate[] {
-	const keyed = candidates.map((candidate) => ({
-		candidate,
-		time: candidate.item.modifiedAt ? Date.parse(candidate.item.modifiedAt) : 0,
-		path: candidate.item.path ?? candidate.item.name,
-	}));
-	keyed.sort((a, b) => a.time - b.time || pathOrder.compare(a.path, b.path));
+	const keyed = candidates.map((candidate) => {
+		const path = candidate.item.path ?? candidate.item.name;
+		return { candidate, time: candidate.item.modifiedAt ? Date.parse(candidate.item.modifiedAt) : 0, folded: path.toLowerCase(), path };
+	});
+	keyed.sort((a, b) => a.time - b.time || compareText(a.folded, b.folded) || compareText(a.path, b.path));
 	return keyed.map((entry) => entry.candidate);
 }
 
