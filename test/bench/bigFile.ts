@@ -1,3 +1,4 @@
+import { existsSync } from 'fs';
 import { request } from 'http';
 import { pipeline } from 'stream/promises';
 import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
@@ -8,6 +9,8 @@ import { Transport } from '../../nodes/shared/transport/transport';
 import { remoteWire, startFakeHost, type FakeHost } from '../storage/fakeHostClient';
 import { patternStream } from '../storage/support';
 import type { CloudKind } from './collectIdle';
+
+const ROUNDS = 2;
 
 export interface BigFileResult {
 	kind: CloudKind;
@@ -79,7 +82,8 @@ async function measured(work: () => Promise<void>): Promise<{ ms: number; growth
  * The fakes run in a child process so their memory and CPU are not counted here.
  */
 export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFileResult[]> {
-	const host = await startFakeHost();
+	// In memory where the machine has a tmpfs: disk write-back of gigabytes made single timings swing by 50%.
+	const host = await startFakeHost({ tempDir: existsSync('/dev/shm') ? '/dev/shm' : undefined });
 	const results: BigFileResult[] = [];
 	try {
 		for (const kind of kinds) {
@@ -88,15 +92,22 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			// Warm-up: SDK code paths and connections, before the baseline is taken.
 			await storage.upload({ parentId: root.id, name: 'warm-up.bin' }, { size: 1, data: Buffer.from('w') });
 			await plainPut(`${host.urls[kind]}/_control/sink`, 1024);
-			const plainPutMs = await plainPut(`${host.urls[kind]}/_control/sink`, bytes);
 			const wirePutMs = await plainPut(`${host.urls[kind]}/bench-plain-put`, bytes);
-			let size = 0;
-			const run = await measured(async () => {
-				const uploaded = await storage.upload({ parentId: root.id, name: 'big.bin' }, { size: bytes, stream: patternStream(bytes, `big-${kind}`, 256 * 1024) });
-				size = uploaded.size ?? 0;
-			});
-			if (size !== bytes) throw new Error(`${kind}: uploaded ${size} of ${bytes} bytes`);
-			results.push({ kind, bytes, exportMs: run.ms, plainPutMs, wirePutMs, ratio: plainPutMs / run.ms, peakGrowthMiB: run.growth / 2 ** 20 });
+			// Best of two, alternating, for both: one timing of a multi-second transfer on a shared VM is noise-prone.
+			let plainPutMs = Infinity;
+			let best = { ms: Infinity, growth: 0 };
+			for (let round = 1; round <= ROUNDS; round++) {
+				plainPutMs = Math.min(plainPutMs, await plainPut(`${host.urls[kind]}/_control/sink`, bytes));
+				let uploaded: Awaited<ReturnType<StorageProvider['upload']>> | undefined;
+				const run = await measured(async () => {
+					const source = { size: bytes, stream: patternStream(bytes, `big-${kind}`, 256 * 1024) };
+					uploaded = await storage.upload({ parentId: root.id, name: `big-${round}.bin` }, source);
+				});
+				if (uploaded?.size !== bytes) throw new Error(`${kind}: uploaded ${uploaded?.size} of ${bytes} bytes`);
+				await storage.delete(uploaded.id); // the fake frees its copy before the next round
+				best = { ms: Math.min(best.ms, run.ms), growth: Math.max(best.growth, run.growth) };
+			}
+			results.push({ kind, bytes, exportMs: best.ms, plainPutMs, wirePutMs, ratio: plainPutMs / best.ms, peakGrowthMiB: best.growth / 2 ** 20 });
 		}
 	} finally {
 		await host.stop();
