@@ -1,4 +1,10 @@
+import { readAll } from '../transport/wire';
 import type { UploadSource } from './types';
+
+/** The whole source in memory, for the one-request uploads of small files. */
+export async function wholeSource(source: UploadSource): Promise<Buffer> {
+	return 'data' in source ? source.data : readAll(source.stream);
+}
 
 /**
  * An upload source cut into chunks for a session upload (Drive resumable, Graph upload session, Dropbox upload

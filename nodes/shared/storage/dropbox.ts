@@ -3,6 +3,7 @@ import type { Readable } from 'stream';
 import { createHasher } from '../hashes';
 import type { Transport } from '../transport/transport';
 import { readAll } from '../transport/wire';
+import { wholeSource } from './chunkedSource';
 import { CloudError, isCloudError } from './errors';
 import { dropboxAnswerToCloudError, toDropboxCloudError, type DropboxErrorAnswer } from './dropboxErrors';
 import {
@@ -276,7 +277,7 @@ export class DropboxStorage implements StorageProvider {
 		const hasher = createHasher('dropboxContentHash');
 		let result: DropboxMeta;
 		if (source.size <= this.features.simpleUploadLimit) {
-			const data = 'data' in source ? source.data : await readAll(source.stream);
+			const data = await wholeSource(source);
 			hasher.update(data);
 			result = (await this.sdk('upload', placement.path, () => this.api.filesUpload({ ...commit, contents: data } as files.UploadArg))) as DropboxMeta;
 		} else {

@@ -3,6 +3,7 @@ import { Readable } from 'stream';
 import { createHasher, hashBuffer } from '../hashes';
 import type { Transport } from '../transport/transport';
 import { readAll } from '../transport/wire';
+import { wholeSource } from './chunkedSource';
 import { CloudError, isCloudError } from './errors';
 import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCursor, type TrackedFolder } from './googleDriveCursor';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
@@ -315,7 +316,7 @@ export class GoogleDriveStorage implements StorageProvider {
 		let file: DriveFile;
 		let md5: string;
 		if (source.size <= this.features.simpleUploadLimit) {
-			const data = 'data' in source ? source.data : await readAll(source.stream);
+			const data = await wholeSource(source);
 			md5 = hashBuffer('md5', data);
 			file = await this.call(name, () =>
 				replaceId

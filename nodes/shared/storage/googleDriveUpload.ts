@@ -1,6 +1,6 @@
 import { createHasher } from '../hashes';
 import type { Transport } from '../transport/transport';
-import { readAll, type WireResponse } from '../transport/wire';
+import type { WireResponse } from '../transport/wire';
 import { ChunkedSource } from './chunkedSource';
 import { CloudError } from './errors';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
@@ -146,4 +146,3 @@ function failure(response: WireResponse, target: string): CloudError {
 	return driveCloudError(factsOfResponse(response.status, response.headers, Buffer.isBuffer(response.body) ? response.body : undefined), target);
 }
 
-export { readAll };

@@ -2,6 +2,7 @@ import { Client, GraphError, type Context, type Middleware } from '@microsoft/mi
 import type { Readable } from 'stream';
 import { createHasher } from '../hashes';
 import type { Transport } from '../transport/transport';
+import { wholeSource } from './chunkedSource';
 import { CloudError, isCloudError } from './errors';
 import { scopeChanges } from './oneDriveChanges';
 import { DownloadUrls, downloadStream } from './oneDriveDownload';
@@ -17,7 +18,7 @@ import {
 	toRemoteItem,
 	type DriveItemJson,
 } from './oneDriveItems';
-import { sourceToBuffer, uploadInSession, validFragmentSize, verify } from './oneDriveUpload';
+import { uploadInSession, validFragmentSize, verify } from './oneDriveUpload';
 import type {
 	ChangeBatch,
 	FolderRef,
@@ -278,7 +279,7 @@ export class OneDriveStorage implements StorageProvider {
 		const base = target.replaceId ? this.itemPath(target.replaceId) : this.childPath(target.parentId, target.name);
 		let json: DriveItemJson;
 		if (source.size <= this.simpleUploadLimit || source.size === 0) {
-			const data = await sourceToBuffer(source);
+			const data = await wholeSource(source);
 			const query = target.replaceId ? '' : `?${CONFLICT_KEY}=${behavior}`;
 			json = await this.call('write', label, () =>
 				this.client

@@ -1,7 +1,6 @@
 import { createHasher } from '../hashes';
 import { isNetworkError } from '../transport/pacer';
 import type { Transport } from '../transport/transport';
-import { readAll } from '../transport/wire';
 import { ChunkedSource } from './chunkedSource';
 import { CloudError } from './errors';
 import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './oneDriveErrors';
@@ -134,8 +133,4 @@ export function verify(item: DriveItemJson, size: number, quickXorHash: string, 
 	if (remote && remote !== quickXorHash) {
 		throw new CloudError('integrity', `The quickXorHash OneDrive computed for ${target} does not match the uploaded bytes`, { target });
 	}
-}
-
-export async function sourceToBuffer(source: UploadSource): Promise<Buffer> {
-	return 'data' in source ? source.data : readAll(source.stream);
 }
