@@ -1,12 +1,8 @@
 import { existsSync } from 'fs';
 import { request } from 'http';
 import { pipeline } from 'stream/promises';
-import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
-import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
-import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
 import type { StorageProvider } from '../../nodes/shared/storage/types';
-import { Transport } from '../../nodes/shared/transport/transport';
-import { remoteWire, startFakeHost, type FakeHost } from '../storage/fakeHostClient';
+import { remoteStorage, startFakeHost } from '../storage/fakeHostClient';
 import { patternStream } from '../storage/support';
 import type { CloudKind } from './collectIdle';
 
@@ -24,20 +20,6 @@ export interface BigFileResult {
 	ratio: number;
 	/** Peak RSS during the export minus RSS just before it. */
 	peakGrowthMiB: number;
-}
-
-async function provider(host: FakeHost, kind: CloudKind): Promise<StorageProvider> {
-	if (kind === 'googleDrive') {
-		const wire = await remoteWire(host.urls.googleDrive, 'google', ['https://www.googleapis.com/auth/drive']);
-		return new GoogleDriveStorage(new Transport(wire, { provider: 'googleDrive', baseUrl: host.urls.googleDrive }));
-	}
-	if (kind === 'oneDrive') {
-		const wire = await remoteWire(host.urls.oneDrive, 'microsoft', ['Files.ReadWrite']);
-		return new OneDriveStorage(new Transport(wire, { provider: 'oneDrive', baseUrl: host.urls.oneDrive }));
-	}
-	const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
-	const wire = await remoteWire(host.urls.dropbox, 'dropbox', scopes);
-	return new DropboxStorage(new Transport(wire, { provider: 'dropbox', baseUrl: host.urls.dropbox }));
 }
 
 /**
@@ -87,7 +69,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 	const results: BigFileResult[] = [];
 	try {
 		for (const kind of kinds) {
-			const storage = await provider(host, kind);
+			const storage = await remoteStorage(host, kind);
 			const root = await storage.root();
 			// Warm-up: SDK code paths and connections, before the baseline is taken.
 			await storage.upload({ parentId: root.id, name: 'warm-up.bin' }, { size: 1, data: Buffer.from('w') });

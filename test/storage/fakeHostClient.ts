@@ -2,6 +2,11 @@ import { spawn, type ChildProcess } from 'child_process';
 import { join } from 'path';
 import { request } from 'http';
 import type { AuthFlavour, FakeAuth } from '../fakes/common/auth';
+import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
+import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
+import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
+import type { StorageProvider } from '../../nodes/shared/storage/types';
+import { Transport } from '../../nodes/shared/transport/transport';
 import { TestWire } from '../harness/testWire';
 
 export interface FakeHost {
@@ -77,4 +82,19 @@ export async function remoteWire(baseUrl: string, flavour: AuthFlavour, scopes: 
 		refreshWith: () => ({ error: 'invalid_grant', error_description: 'no refresh across processes' }),
 	} as unknown as FakeAuth;
 	return new TestWire(issuer, flavour, scopes);
+}
+
+/** A provider of the cloud `kind` talking to the fake host, with the scopes an upload and a download need. */
+export async function remoteStorage(host: FakeHost, kind: keyof FakeHost['urls']): Promise<StorageProvider> {
+	const baseUrl = host.urls[kind];
+	if (kind === 'googleDrive') {
+		const wire = await remoteWire(baseUrl, 'google', ['https://www.googleapis.com/auth/drive']);
+		return new GoogleDriveStorage(new Transport(wire, { provider: kind, baseUrl }));
+	}
+	if (kind === 'oneDrive') {
+		const wire = await remoteWire(baseUrl, 'microsoft', ['Files.ReadWrite']);
+		return new OneDriveStorage(new Transport(wire, { provider: kind, baseUrl }));
+	}
+	const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
+	return new DropboxStorage(new Transport(await remoteWire(baseUrl, 'dropbox', scopes), { provider: kind, baseUrl }));
 }

@@ -3,13 +3,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Transform } from 'stream';
 import { createHasher } from '../../nodes/shared/hashes';
-import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
-import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
 import { LocalFolderStorage } from '../../nodes/shared/storage/localFolder';
-import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
 import type { StorageKind, StorageProvider } from '../../nodes/shared/storage/types';
-import { Transport } from '../../nodes/shared/transport/transport';
-import { remoteWire, startFakeHost, type FakeHost } from './fakeHostClient';
+import { remoteStorage, startFakeHost, type FakeHost } from './fakeHostClient';
 import { patternStream } from './support';
 
 /**
@@ -84,28 +80,9 @@ afterAll(async () => {
 
 const FACTORIES: Array<[StorageKind, () => Promise<StorageProvider>]> = [
 	['localFolder', async () => new LocalFolderStorage(localBase)],
-	[
-		'googleDrive',
-		async () => {
-			const wire = await remoteWire(host.urls.googleDrive, 'google', ['https://www.googleapis.com/auth/drive']);
-			return new GoogleDriveStorage(new Transport(wire, { provider: 'googleDrive', baseUrl: host.urls.googleDrive }));
-		},
-	],
-	[
-		'oneDrive',
-		async () => {
-			const wire = await remoteWire(host.urls.oneDrive, 'microsoft', ['Files.ReadWrite']);
-			return new OneDriveStorage(new Transport(wire, { provider: 'oneDrive', baseUrl: host.urls.oneDrive }));
-		},
-	],
-	[
-		'dropbox',
-		async () => {
-			const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
-			const wire = await remoteWire(host.urls.dropbox, 'dropbox', scopes);
-			return new DropboxStorage(new Transport(wire, { provider: 'dropbox', baseUrl: host.urls.dropbox }));
-		},
-	],
+	['googleDrive', () => remoteStorage(host, 'googleDrive')],
+	['oneDrive', () => remoteStorage(host, 'oneDrive')],
+	['dropbox', () => remoteStorage(host, 'dropbox')],
 ];
 
 test.each(FACTORIES)(
