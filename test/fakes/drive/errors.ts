@@ -41,6 +41,14 @@ export const DriveErrors = {
 			location: 'alt',
 			status: 'PERMISSION_DENIED',
 		}),
+	/** files.export of anything but a Docs Editors file (native.ts). */
+	fileNotExportable: () =>
+		driveError(403, 'fileNotExportable', 'Export only supports Docs Editors files.', { status: 'PERMISSION_DENIED' }),
+	/** files.export reference: exported content is limited to 10 MB. */
+	exportSizeLimitExceeded: () =>
+		driveError(403, 'exportSizeLimitExceeded', 'This file is too large to be exported.', { status: 'PERMISSION_DENIED' }),
+	conversionNotSupported: () =>
+		driveError(400, 'badRequest', 'The requested conversion is not supported.', { location: 'convertTo', status: 'INVALID_ARGUMENT' }),
 	insufficientFilePermissions: (id: string) =>
 		driveError(403, 'insufficientFilePermissions', `The user does not have sufficient permissions for file ${id}.`, {
 			status: 'PERMISSION_DENIED',

@@ -283,3 +283,89 @@ describe('FakeDrive scopes', () => {
 		}
 	});
 });
+
+describe('FakeDrive Google-native files (Docs Editors, shortcuts, forms)', () => {
+	let c: DriveTestClient;
+	beforeEach(async () => {
+		c = await startDriveClient();
+	});
+	afterEach(async () => {
+		await c.close();
+	});
+	const DOC = 'application/vnd.google-apps.document';
+	const SHEET = 'application/vnd.google-apps.spreadsheet';
+	const bytes = async (promise: Promise<{ data: unknown }>) => Buffer.from((await promise).data as ArrayBuffer);
+
+	test('a Doc has no blob: no md5, a size, alt=media is 403 fileNotDownloadable, files.export converts it', async () => {
+		const id = await c.fake.seedFile({ name: 'Minutes', mimeType: DOC, content: Buffer.from('hello') });
+		const meta = await c.sdk.files.get({ fileId: id, fields: 'id,mimeType,md5Checksum,sha256Checksum,size,exportLinks' });
+		expect(meta.data.md5Checksum).toBeUndefined();
+		expect(meta.data.sha256Checksum).toBeUndefined();
+		expect(meta.data.size).toBe('5');
+		expect(Object.keys(meta.data.exportLinks!)).toContain('application/pdf');
+		expect(await failure(c.sdk.files.get({ fileId: id, alt: 'media' }, { responseType: 'arraybuffer' }))).toMatchObject({
+			status: 403,
+			reason: 'fileNotDownloadable',
+		});
+		const pdf = await bytes(c.sdk.files.export({ fileId: id, mimeType: 'application/pdf' }, { responseType: 'arraybuffer' }));
+		expect(pdf.toString()).toMatch(/^%PDF-1\.4\nMinutes \(v\d+\)\nhello\n%%EOF\n$/);
+		const docx = await bytes(
+			c.sdk.files.export(
+				{ fileId: id, mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+				{ responseType: 'arraybuffer' },
+			),
+		);
+		expect(docx.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+		expect(await failure(c.sdk.files.export({ fileId: id, mimeType: 'text/csv' }))).toMatchObject({ status: 400, reason: 'badRequest' });
+	});
+
+	test('export over 10 MB is 403 exportSizeLimitExceeded; a blob file is 403 fileNotExportable; mimeType is required', async () => {
+		const big = await c.fake.seedFile({ name: 'Huge', mimeType: SHEET, generated: { size: 10 * 1024 * 1024 } });
+		expect(await failure(c.sdk.files.export({ fileId: big, mimeType: 'application/pdf' }))).toMatchObject({
+			status: 403,
+			reason: 'exportSizeLimitExceeded',
+		});
+		const blob = await c.fake.seedFile({ name: 'a.pdf', content: Buffer.from('%PDF') });
+		expect(await failure(c.sdk.files.export({ fileId: blob, mimeType: 'application/pdf' }))).toMatchObject({ status: 403, reason: 'fileNotExportable' });
+		const response = await c.raw('GET', `/drive/v3/files/${blob}/export`);
+		expect(response.status).toBe(400);
+		expect((await response.json()).error.errors[0].reason).toBe('required');
+	});
+
+	test('a Doc edited by the user is a new version (same id, new modifiedTime) and exports the new text', async () => {
+		const id = await c.fake.seedFile({ name: 'Notes', mimeType: DOC, content: Buffer.from('one') });
+		const before = (await c.sdk.files.get({ fileId: id, fields: 'version,modifiedTime' })).data;
+		await c.fake.userEdit(id, Buffer.from('two'), '2030-01-01T00:00:00.000Z');
+		const after = (await c.sdk.files.get({ fileId: id, fields: 'version,modifiedTime,md5Checksum' })).data;
+		expect(Number(after.version)).toBeGreaterThan(Number(before.version));
+		expect(after.modifiedTime).toBe('2030-01-01T00:00:00.000Z');
+		expect(after.md5Checksum).toBeUndefined();
+		const text = await bytes(c.sdk.files.export({ fileId: id, mimeType: 'text/plain' }, { responseType: 'arraybuffer' }));
+		expect(text.toString()).toMatch(/two$/);
+	});
+
+	test('shortcuts carry shortcutDetails (seeded or created through the API), have no size, cannot be downloaded or exported', async () => {
+		const target = await c.fake.seedFile({ name: 'target.pdf', mimeType: 'application/pdf', content: Buffer.from('%PDF-x') });
+		const seeded = c.fake.seedShortcut({ name: 'link to target', targetId: target });
+		const created = await c.sdk.files.create({
+			requestBody: { name: 'api link', mimeType: 'application/vnd.google-apps.shortcut', shortcutDetails: { targetId: target } },
+			fields: 'id',
+		});
+		for (const id of [seeded, created.data.id!]) {
+			const meta = (await c.sdk.files.get({ fileId: id, fields: 'mimeType,shortcutDetails,size,md5Checksum' })).data;
+			expect(meta).toEqual({
+				mimeType: 'application/vnd.google-apps.shortcut',
+				shortcutDetails: { targetId: target, targetMimeType: 'application/pdf' },
+			});
+			expect(await failure(c.sdk.files.get({ fileId: id, alt: 'media' }))).toMatchObject({ status: 403, reason: 'fileNotDownloadable' });
+			expect(await failure(c.sdk.files.export({ fileId: id, mimeType: 'application/pdf' }))).toMatchObject({ status: 403, reason: 'fileNotExportable' });
+		}
+	});
+
+	test('forms, sites and maps: no blob, no export', async () => {
+		const form = await c.fake.seedFile({ name: 'Survey', mimeType: 'application/vnd.google-apps.form' });
+		expect((await c.sdk.files.get({ fileId: form, fields: 'size,md5Checksum' })).data).toEqual({});
+		expect(await failure(c.sdk.files.get({ fileId: form, alt: 'media' }))).toMatchObject({ status: 403, reason: 'fileNotDownloadable' });
+		expect(await failure(c.sdk.files.export({ fileId: form, mimeType: 'application/pdf' }))).toMatchObject({ status: 403, reason: 'fileNotExportable' });
+	});
+});

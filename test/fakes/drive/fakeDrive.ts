@@ -25,6 +25,7 @@ import { checkParams, flag } from './params';
 import { parseQuery, QueryError } from './query';
 import { driveResource, FAKE_USER, fileResource } from './resource';
 import { ResumableSessions, type UploadSession } from './resumable';
+import { EXPORT_FORMATS, EXPORT_SIZE_LIMIT, exportBytes, exportSize, isDocsEditorsFile, SHORTCUT_MIME } from './native';
 import { FOLDER_MIME, DriveStore, type DriveFile } from './store';
 
 export const DRIVE_SCOPES = {
@@ -151,7 +152,8 @@ export class FakeDrive extends FakeServer {
 
 	protected override requiredScopes(req: FakeRequest): string[] {
 		if (req.method === 'GET') {
-			return req.url.searchParams.get('alt') === 'media' ? CONTENT_READ_SCOPES : READ_SCOPES;
+			const content = req.url.searchParams.get('alt') === 'media' || req.path.endsWith('/export');
+			return content ? CONTENT_READ_SCOPES : READ_SCOPES;
 		}
 		if (req.method === 'PUT' && req.url.searchParams.has('upload_id')) return [];
 		return WRITE_SCOPES;
@@ -176,6 +178,7 @@ export class FakeDrive extends FakeServer {
 		if (this.dailyLimitExceeded && !session) return this.drainAndFail(req, res, DriveErrors.dailyLimitExceeded());
 		const access = this.access(req);
 		const fileMatch = /^\/drive\/v3\/files\/([^/]+)$/.exec(path);
+		const exportMatch = /^\/drive\/v3\/files\/([^/]+)\/export$/.exec(path);
 		const uploadMatch = /^\/upload\/drive\/v3\/files(?:\/([^/]+))?$/.exec(path);
 		const driveMatch = /^\/drive\/v3\/drives\/([^/]+)$/.exec(path);
 		const route = `${req.method} ${path}`;
@@ -190,6 +193,7 @@ export class FakeDrive extends FakeServer {
 			if (req.method === 'PATCH') return this.updateMetadataOnly(req, res, access, id);
 			if (req.method === 'DELETE') return this.deleteFile(req, res, access, id);
 		}
+		if (exportMatch && req.method === 'GET') return this.exportFile(req, res, access, decodeURIComponent(exportMatch[1]));
 		if (route === 'GET /drive/v3/changes/startPageToken') return this.startPageToken(req, res, access);
 		if (route === 'GET /drive/v3/changes') return this.changesList(req, res, access);
 		if (route === 'GET /drive/v3/about') return this.about(req, res);
@@ -325,7 +329,17 @@ export class FakeDrive extends FakeServer {
 		if (!this.writable(parent.value, access)) return fail(DriveErrors.insufficientFilePermissions(parent.value.id));
 		const mimeType = (metadata.mimeType as string | undefined) ?? mediaType ?? 'application/octet-stream';
 		if (mimeType === FOLDER_MIME && blob && blob.size > 0) return fail(DriveErrors.badRequest('A folder cannot have content.'));
+		let shortcutDetails: { targetId: string; targetMimeType: string } | undefined;
+		if (mimeType === SHORTCUT_MIME) {
+			// Shortcuts guide: a shortcut is created with shortcutDetails.targetId; Drive fills in targetMimeType.
+			const targetId = (metadata.shortcutDetails as { targetId?: unknown } | undefined)?.targetId;
+			if (typeof targetId !== 'string') return fail(DriveErrors.required('shortcutDetails.targetId'));
+			const target = this.find(targetId, url, access);
+			if (!target.ok) return target;
+			shortcutDetails = { targetId, targetMimeType: target.value.mimeType };
+		}
 		const file = this.store.create({
+			shortcutDetails,
 			name: (metadata.name as string | undefined) ?? 'Untitled',
 			mimeType,
 			parentId: parent.value.id,
@@ -452,6 +466,25 @@ export class FakeDrive extends FakeServer {
 		res.on('close', () => stream.destroy());
 		stream.on('error', () => res.destroy());
 		stream.pipe(res);
+	}
+
+	/** files.export: Docs Editors files only, to their formats, at most 10 MB (see native.ts for the sources). */
+	private async exportFile(req: FakeRequest, res: ServerResponse, access: Access, id: string): Promise<void> {
+		const problem = checkParams(req.url, 'files.export');
+		if (problem) return this.sendError(res, problem);
+		const format = req.url.searchParams.get('mimeType');
+		if (!format) return this.sendError(res, DriveErrors.required('mimeType'));
+		const found = this.find(id, req.url, access);
+		if (!found.ok) return this.sendError(res, found.error);
+		const file = found.value;
+		if (!isDocsEditorsFile(file.mimeType) || !file.document) return this.sendError(res, DriveErrors.fileNotExportable());
+		if (!EXPORT_FORMATS[file.mimeType].includes(format)) return this.sendError(res, DriveErrors.conversionNotSupported());
+		if (exportSize(file, file.document.size, format) > EXPORT_SIZE_LIMIT) return this.sendError(res, DriveErrors.exportSizeLimitExceeded());
+		const chunks: Buffer[] = [];
+		for await (const chunk of this.content.read(file.document)) chunks.push(chunk as Buffer);
+		const body = exportBytes(file, Buffer.concat(chunks), format);
+		res.writeHead(200, { 'content-type': format, 'content-length': String(body.length) });
+		res.end(body);
 	}
 
 	private async createMetadataOnly(req: FakeRequest, res: ServerResponse, access: Access): Promise<void> {
@@ -910,6 +943,18 @@ export class FakeDrive extends FakeServer {
 		}).id;
 	}
 
+	/** A shortcut the user made (Drive's "Add shortcut"), pointing at any file or folder by id. */
+	seedShortcut(options: { parentId?: string; name: string; targetId: string; createdByApp?: boolean }): string {
+		const target = this.mustGet(options.targetId);
+		return this.store.create({
+			name: options.name,
+			mimeType: SHORTCUT_MIME,
+			parentId: this.store.resolve(options.parentId ?? 'root'),
+			shortcutDetails: { targetId: target.id, targetMimeType: target.mimeType },
+			createdByApp: options.createdByApp ?? false,
+		}).id;
+	}
+
 	private seedFolderPath(path: string, parentId: string | undefined, createdByApp?: boolean): string {
 		let current = this.store.resolve(parentId ?? 'root');
 		for (const part of path.split('/').filter(Boolean)) {
@@ -1022,6 +1067,9 @@ export class FakeDrive extends FakeServer {
 				return true;
 			case 'seed-file':
 				done({ id: await this.seedFile({ ...body, content: content() }) });
+				return true;
+			case 'seed-shortcut':
+				done({ id: this.seedShortcut(body) });
 				return true;
 			case 'create-shared-drive':
 				done({ id: this.createSharedDrive(body.name) });

@@ -13,6 +13,7 @@ export const METHOD_PARAMS: Record<string, string[]> = {
 	'files.get': ['acknowledgeAbuse', ...DRIVES_FLAGS, ...LABELS],
 	'files.create': ['enforceSingleParent', 'ignoreDefaultVisibility', 'keepRevisionForever', 'ocrLanguage', 'useContentAsIndexableText', ...DRIVES_FLAGS, ...LABELS],
 	'files.update': ['addParents', 'removeParents', 'enforceSingleParent', 'keepRevisionForever', 'ocrLanguage', 'useContentAsIndexableText', ...DRIVES_FLAGS, ...LABELS],
+	'files.export': ['mimeType'],
 	'files.delete': ['enforceSingleParent', ...DRIVES_FLAGS],
 	'changes.getStartPageToken': ['driveId', 'teamDriveId', ...DRIVES_FLAGS],
 	'changes.list': ['driveId', 'teamDriveId', 'includeCorpusRemovals', 'includeItemsFromAllDrives', 'includeTeamDriveItems', 'includeRemoved', 'pageSize', 'pageToken', 'restrictToMyDrive', 'spaces', ...DRIVES_FLAGS, ...LABELS],

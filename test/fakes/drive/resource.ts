@@ -1,3 +1,4 @@
+import { exportLinks } from './native';
 import { FOLDER_MIME, type DriveFile, type SharedDrive } from './store';
 
 const ME = {
@@ -79,6 +80,11 @@ export function fileResource(file: DriveFile): Record<string, unknown> {
 		resource.webContentLink = `https://drive.google.com/uc?id=${file.id}&export=download`;
 	} else {
 		resource.quotaBytesUsed = '0';
+		// Workspace editor files have a size and export links but no checksum; shortcuts carry their target.
+		if (file.document) resource.size = String(file.document.size);
+		const links = exportLinks(file);
+		if (links) resource.exportLinks = links;
+		if (file.shortcutDetails) resource.shortcutDetails = { ...file.shortcutDetails };
 	}
 	for (const key of Object.keys(resource)) if (resource[key] === undefined) delete resource[key];
 	return resource;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { Blob, ContentStore } from './content';
+import { isDocsEditorsFile, isGoogleNative, SHORTCUT_MIME } from './native';
 import type { QueryFile } from './query';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
@@ -12,6 +13,10 @@ export interface DriveFile extends QueryFile {
 	version: number;
 	headRevisionId?: string;
 	blob?: Blob;
+	/** Docs Editors files: the document as the fake holds it, what files.export converts (never downloadable). */
+	document?: Blob;
+	/** Shortcuts: the target, as Drive reports it in shortcutDetails. */
+	shortcutDetails?: { targetId: string; targetMimeType: string };
 	description?: string;
 	originalFilename?: string;
 	/** Created through the API by this OAuth app: what the drive.file scope may see. */
@@ -40,6 +45,9 @@ export interface NewFile {
 	mimeType?: string;
 	parentId: string;
 	blob?: Blob;
+	/** Docs Editors files: their document (see native.ts); a blob given for a native type becomes this. */
+	document?: Blob;
+	shortcutDetails?: { targetId: string; targetMimeType: string };
 	appProperties?: Record<string, string>;
 	properties?: Record<string, string>;
 	description?: string;
@@ -141,11 +149,14 @@ export class DriveStore {
 			description: input.description,
 			originalFilename: input.blob ? input.originalFilename ?? input.name : undefined,
 			version: ++this.versionCounter,
-			blob: input.mimeType === FOLDER_MIME ? undefined : input.blob,
+			// Google-native types (folders, Docs, shortcuts...) have no blob: see native.ts.
+			blob: isGoogleNative(input.mimeType ?? '') || input.mimeType === FOLDER_MIME ? undefined : input.blob,
 			headRevisionId: undefined,
 			createdByApp: input.createdByApp,
 		};
-		if (file.mimeType !== FOLDER_MIME && !file.mimeType.startsWith('application/vnd.google-apps.')) {
+		if (isDocsEditorsFile(file.mimeType)) file.document = input.document ?? input.blob;
+		if (file.mimeType === SHORTCUT_MIME && input.shortcutDetails) file.shortcutDetails = { ...input.shortcutDetails };
+		if (file.mimeType !== FOLDER_MIME && !isGoogleNative(file.mimeType)) {
 			file.blob ??= { size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e', sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', data: Buffer.alloc(0) };
 			file.headRevisionId = newId('0B');
 		}
@@ -162,6 +173,14 @@ export class DriveStore {
 	}
 
 	async setContent(file: DriveFile, blob: Blob, modifiedTime?: string): Promise<void> {
+		if (file.document) {
+			// A Docs Editors file edited in its editor: a new version of the document, still no blob.
+			const previous = file.document;
+			file.document = blob;
+			this.touch(file, modifiedTime);
+			if (previous !== blob) await this.content.release(previous);
+			return;
+		}
 		const old = file.blob;
 		this.storedBytes += blob.size - (old?.size ?? 0);
 		file.blob = blob;
@@ -240,6 +259,7 @@ export class DriveStore {
 			this.storedBytes -= victim.blob?.size ?? 0;
 			this.recordRemoval(victim);
 			await this.content.release(victim.blob);
+			await this.content.release(victim.document);
 		}
 	}
 
