@@ -1,5 +1,5 @@
 import { readdir } from 'fs/promises';
-import { dirname, join, relative } from 'path';
+import { join, relative } from 'path';
 import { Readable } from 'stream';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { sanitizeName } from '../../nodes/shared/storage/names';
@@ -113,23 +113,23 @@ function failedTexts(json: IDataObject[]): string[] {
 	return json.filter((j) => j.action === 'failed').map(itemErrorText);
 }
 
-/** Nothing outside the root: every file the whole drive (or the local base folder) holds lies below the root. */
-async function nothingOutsideRoot(fixture: ProviderFixture & { baseDir?: string }, markers: string[]): Promise<number> {
+/**
+ * Nothing outside the root: every file the whole drive holds lies below the root. For a local folder, every file
+ * in the fixture's own sandbox (the base folder and the folders above it, up to a temp folder that only this
+ * fixture uses) lies below the root: a marker-free check that no other program's temp files can disturb.
+ */
+async function nothingOutsideRoot(fixture: ProviderFixture & { sandboxDir?: string; baseDir?: string }): Promise<number> {
 	if (fixture.kind === 'localFolder') {
-		const base = fixture.baseDir!;
+		const root = join(fixture.baseDir!, 'fixture-root');
 		let outside = 0;
 		const walk = async (dir: string): Promise<void> => {
 			for (const entry of await readdir(dir, { withFileTypes: true })) {
 				const path = join(dir, entry.name);
 				if (entry.isDirectory()) await walk(path);
-				else if (!relative(base, path).startsWith('fixture-root')) outside++;
+				else if (relative(root, path).startsWith('..')) outside++;
 			}
 		};
-		await walk(base);
-		// Above the base folder: no file carrying one of this case's names appeared there.
-		for (const dir of [dirname(base), dirname(dirname(base))]) {
-			for (const name of await readdir(dir)) if (markers.some((marker) => name.includes(marker))) outside++;
-		}
+		await walk(fixture.sandboxDir!);
 		return outside;
 	}
 	const provider: StorageProvider = fixture.provider;
@@ -269,7 +269,7 @@ describe.each(KINDS)('Export to Folder: bad input on %s', (kind) => {
 				paths.push(path);
 			}
 			// Each lands where the layout puts it, below the root; the same run again changes nothing.
-			const outside = await nothingOutsideRoot(c.destination.fixture as ProviderFixture & { baseDir?: string }, ['T1', 'T2', 'T3', 'T4', 'T5']);
+			const outside = await nothingOutsideRoot(c.destination.fixture);
 			expect(outside).toBe(0);
 			const counted = countPaths(await exported(c), paths);
 			return { lost: counted.lost + outside, duplicated: counted.duplicated, note: 'custom template, record folder, company, account and file name; checked on the whole fake drive / the local base folder and its parents' };
@@ -393,7 +393,7 @@ describe.each(KINDS)('Collect New Files: bad input on %s', (kind) => {
 			expect(first.json.map((j) => j.afterCollecting)).toEqual(['moved']);
 			const below = await filesBelow(source.fixture.provider, source.fixture.rootId);
 			expect([...below.keys()]).toEqual([`${sanitizeName('../../M-escape', kind)}/M1.pdf`]);
-			const outside = await nothingOutsideRoot(source.fixture as ProviderFixture & { baseDir?: string }, ['M-escape', 'M1']);
+			const outside = await nothingOutsideRoot(source.fixture);
 			const second = await run();
 			ok(second.result);
 			const delivered = [...first.json, ...second.json].map((j) => String(j.name));
