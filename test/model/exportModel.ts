@@ -1,0 +1,260 @@
+/**
+ * The model of a user's intent for Export to Folder, and a history runner that replays random commands against
+ * the real node (n8n's engine, the fakes or a real local folder) and checks the user's promise after every
+ * production run. The model knows nothing of how the node works: it holds the documents the source has, what was
+ * exported, and the files the user put in the drive.
+ */
+import fc from 'fast-check';
+import type { IDataObject } from 'n8n-workflow';
+import type { RemoteItem, StorageKind } from '../../nodes/shared/storage/types';
+import {
+	cloudDestination,
+	exportWorkflow,
+	localDestination,
+	type Doc,
+	type ExportDestination,
+	type ExportWorkflow,
+} from '../nodes/support/exportWorkflow';
+
+/** Names banks and suppliers really use, with case and Unicode (NFC / NFD) variants of the same name. */
+export const NAMES = ['invoice.pdf', 'receipt.pdf', 'Invoice.pdf', 'INVOICE.PDF', 'Re\u00e7u.pdf', 'Rec\u0327u.pdf'];
+export const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4'];
+/** Folder values of the custom layout ('a' is 'A' on a case-insensitive cloud). */
+export const FOLDERS = ['A', 'B', 'a'];
+
+export type Command =
+	/** A record appears in the source, or changes name, folder and content. */
+	| { t: 'put'; key: number; name: number; folder: number }
+	/** A record's content changes. */
+	| { t: 'edit'; key: number }
+	/** An export run over all records (subset null) or some of them (bit mask over KEYS). */
+	| { t: 'run'; manual: boolean; subset: number | null }
+	/** The workflow's static data is gone (a copied workflow, an import). */
+	| { t: 'loseState' }
+	/** The user deletes the file a record was exported to. */
+	| { t: 'userDelete'; key: number }
+	/** The user puts an own file in the drive under a name that may collide with a record's. */
+	| { t: 'userCreate'; name: number; folder: number };
+
+export const commandArb: fc.Arbitrary<Command> = fc.oneof(
+	{ weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
+	{ weight: 2, arbitrary: fc.record({ t: fc.constant('edit' as const), key: fc.nat(KEYS.length - 1) }) },
+	{
+		weight: 4,
+		arbitrary: fc.record({
+			t: fc.constant('run' as const),
+			// Mostly production runs; shrinks towards one.
+			manual: fc.constantFrom(false, false, false, true),
+			subset: fc.option(fc.integer({ min: 1, max: 31 }), { freq: 2 }),
+		}),
+	},
+	{ weight: 1, arbitrary: fc.constant({ t: 'loseState' as const }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDelete' as const), key: fc.nat(KEYS.length - 1) }) },
+	{ weight: 2, arbitrary: fc.record({ t: fc.constant('userCreate' as const), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
+);
+
+export type Layout = 'flat' | 'folders';
+
+interface SourceRecord {
+	name: string;
+	folder: string;
+	content: string;
+}
+
+interface FileSeen {
+	item: RemoteItem;
+	path: string;
+	content: string;
+}
+
+const CASE_INSENSITIVE: Record<StorageKind, boolean> = { localFolder: false, googleDrive: false, oneDrive: true, dropbox: true };
+
+export class ExportHistory {
+	private readonly records = new Map<string, SourceRecord>();
+	/** What a run wrote for each record (its latest content); gone when the user deleted the file. */
+	private readonly exported = new Map<string, string>();
+	/** Files the user created, by path: never changed or deleted by the node. */
+	private readonly userFiles = new Map<string, string>();
+	private versions = 0;
+	/** Deletions since the last production run: kept below the mass-delete guard's threshold (3). */
+	private deletions = 0;
+	private readonly lastPath = new Map<string, string>();
+	readonly flow: ExportWorkflow;
+
+	constructor(
+		readonly destination: ExportDestination,
+		readonly layout: Layout,
+	) {
+		this.flow = exportWorkflow(destination, layout === 'flat' ? { fileName: '={{ $json.name }}' } : { fileName: '={{ $json.name }}', folderStructure: 'custom', folderTemplate: '={{ $json.folder }}' });
+	}
+
+	private get ci(): boolean {
+		return CASE_INSENSITIVE[this.destination.kind];
+	}
+
+	/** The cloud's name equality for paths (NFC everywhere, case folded where the cloud folds case). */
+	sameKey(path: string): string {
+		const nfc = path.normalize('NFC');
+		return this.ci ? nfc.toLowerCase() : nfc;
+	}
+
+	async apply(command: Command): Promise<void> {
+		switch (command.t) {
+			case 'put': {
+				const key = KEYS[command.key];
+				this.records.set(key, { name: NAMES[command.name], folder: FOLDERS[command.folder], content: `${key} v${++this.versions}` });
+				return;
+			}
+			case 'edit': {
+				const key = KEYS[command.key];
+				const record = this.records.get(key);
+				if (record) this.records.set(key, { ...record, content: `${key} v${++this.versions}` });
+				return;
+			}
+			case 'loseState':
+				this.flow.harness.staticData = {};
+				return;
+			case 'userDelete':
+				return await this.userDelete(KEYS[command.key]);
+			case 'userCreate':
+				return await this.userCreate(NAMES[command.name], FOLDERS[command.folder]);
+			case 'run':
+				return await this.run(command.manual, command.subset);
+		}
+	}
+
+	private async userDelete(key: string): Promise<void> {
+		const path = this.lastPath.get(key);
+		if (!path || this.deletions >= 2 || !this.exported.has(key)) return;
+		const files = await this.snapshot();
+		const file = [...files.values()].find((f) => f.content === this.exported.get(key));
+		if (!file) return;
+		await this.destination.fixture.user.delete(file.path);
+		this.deletions++;
+		this.exported.delete(key);
+	}
+
+	private async userCreate(name: string, folder: string): Promise<void> {
+		const dir = this.layout === 'flat' ? '' : folder;
+		const path = dir ? `${dir}/${name}` : name;
+		const files = await this.snapshot();
+		// One file per name (with the cloud's equality), in a folder that is there or that the user creates.
+		if ([...files.keys()].some((p) => this.sameKey(p) === this.sameKey(path))) return;
+		const existingDir = [...(await this.folders())].find((d) => this.sameKey(d) === this.sameKey(dir));
+		if (dir !== '' && existingDir === undefined) await this.destination.fixture.user.createFolder(dir);
+		const at = existingDir ? `${existingDir}/${name}` : path;
+		const content = `user file ${++this.versions}`;
+		await this.destination.fixture.user.createFile(at, Buffer.from(content));
+		this.userFiles.set(at, content);
+	}
+
+	/** Every folder below the root, by path. */
+	private async folders(): Promise<string[]> {
+		const { provider, rootId } = this.destination.fixture;
+		const paths: string[] = [];
+		for await (const item of provider.list(rootId, { recursive: true })) if (item.isFolder) paths.push(item.path ?? item.name);
+		return paths;
+	}
+
+	/** Every file below the root with its content (read by id, through the fixture's own provider). */
+	async snapshot(): Promise<Map<string, FileSeen>> {
+		const { provider, rootId } = this.destination.fixture;
+		const files = new Map<string, FileSeen>();
+		for await (const item of provider.list(rootId, { recursive: true })) {
+			if (item.isFolder) continue;
+			const chunks: Buffer[] = [];
+			for await (const chunk of await provider.download(item.id)) chunks.push(chunk as Buffer);
+			const path = item.path ?? item.name;
+			// Drive may hold two files of one name: the second gets its id appended so neither hides the other.
+			files.set(files.has(path) ? `${path}#${item.id}` : path, { item, path, content: Buffer.concat(chunks).toString() });
+		}
+		return files;
+	}
+
+	private batch(subset: number | null): string[] {
+		const keys = KEYS.filter((key, i) => this.records.has(key) && (subset === null || (subset & (1 << i)) !== 0));
+		return keys;
+	}
+
+	private docs(keys: string[]): Doc[] {
+		return keys.map((key) => {
+			const record = this.records.get(key)!;
+			return { id: key, content: record.content, fileName: record.name, json: { name: record.name, folder: record.folder } };
+		});
+	}
+
+	private async run(manual: boolean, subset: number | null): Promise<void> {
+		const keys = this.batch(subset);
+		if (keys.length === 0) return;
+		const docs = this.docs(keys);
+		const { result, json } = await this.flow.run(docs, manual ? 'manual' : 'trigger');
+		if (result.status !== 'success') throw new Error(`the ${manual ? 'manual' : 'production'} run failed: ${result.nodeError('Export')?.message ?? result.error?.message}`);
+		keys.forEach((key, i) => {
+			expectThat(['created', 'updated', 'unchanged', 'reuploaded'].includes(json[i].action as string), `${key}: action ${String(json[i].action)} ${String(json[i].error ?? '')}`);
+			this.exported.set(key, this.records.get(key)!.content);
+			this.lastPath.set(key, json[i].path as string);
+		});
+		if (manual) return;
+		this.deletions = 0;
+		const files = await this.check(keys, json);
+		await this.quietRun(docs, files);
+	}
+
+	/** The user's promise after a production run. */
+	private async check(keys: string[], json: IDataObject[]): Promise<Map<string, FileSeen>> {
+		const files = await this.snapshot();
+		const all = [...files.values()];
+		// Each record's latest content exists exactly once under the root (so no two records share a file).
+		for (const [key, content] of this.exported) {
+			const holders = all.filter((f) => f.content === content);
+			expectThat(holders.length === 1, `${key}: its content "${content}" is in ${holders.length} files (${holders.map((f) => f.path).join(', ')})`);
+		}
+		// Every output path and fileId is where the file really is.
+		keys.forEach((key, i) => {
+			const out = json[i];
+			const holder = all.find((f) => f.content === this.exported.get(key));
+			expectThat(holder !== undefined && holder.item.id === out.fileId, `${key}: output fileId ${String(out.fileId)} is not the file holding its content (${holder?.item.id})`);
+			expectThat(holder !== undefined && this.sameKey(holder.path) === this.sameKey(String(out.path)), `${key}: output path "${String(out.path)}" but the file is at "${holder?.path}"`);
+		});
+		// No file the user put in the drive was changed or deleted.
+		for (const [path, content] of this.userFiles) {
+			const file = all.find((f) => f.path === path && f.content === content);
+			expectThat(file !== undefined, `the user's file "${path}" was changed or deleted (now: ${JSON.stringify(all.filter((f) => f.path === path).map((f) => f.content))})`);
+		}
+		return files;
+	}
+
+	/** A second run with the same input writes nothing and says so. */
+	private async quietRun(docs: Doc[], before: Map<string, FileSeen>): Promise<void> {
+		const counts = this.destination.counts();
+		const { result, json } = await this.flow.run(docs);
+		expectThat(result.status === 'success', `the quiet run failed: ${result.nodeError('Export')?.message}`);
+		const actions = json.map((j) => j.action);
+		expectThat(actions.every((a) => a === 'unchanged'), `the quiet run did ${JSON.stringify(actions)}`);
+		expectThat(this.destination.counts().uploads === counts.uploads, 'the quiet run uploaded');
+		const after = await this.snapshot();
+		const shape = (files: Map<string, FileSeen>) => [...files.values()].map((f) => `${f.path}|${f.item.id}|${f.content}`).sort();
+		expectThat(JSON.stringify(shape(after)) === JSON.stringify(shape(before)), `the quiet run changed the drive: ${JSON.stringify(shape(before))} -> ${JSON.stringify(shape(after))}`);
+	}
+}
+
+function expectThat(ok: boolean, message: string): asserts ok {
+	if (!ok) throw new Error(message);
+}
+
+export async function openDestination(kind: StorageKind): Promise<ExportDestination> {
+	return kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
+}
+
+/** Replays one history on a fresh destination. */
+export async function replay(kind: StorageKind, layout: Layout, commands: Command[]): Promise<void> {
+	const destination = await openDestination(kind);
+	try {
+		const history = new ExportHistory(destination, layout);
+		for (const command of commands) await history.apply(command);
+		// Every history ends with a production run over everything, so its last commands are checked too.
+		await history.apply({ t: 'run', manual: false, subset: null });
+	} finally {
+		await destination.close();
+	}
+}
