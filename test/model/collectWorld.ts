@@ -1,0 +1,378 @@
+/**
+ * The world of the Collect New Files model test: one source (a fake cloud or a local folder) that a user acts on,
+ * one workflow (Input -> Collect) run through n8n's engine, and the model of the user's promise: every document
+ * that appears in the watched folder is handed to the workflow exactly once (on emit), nothing is handed over
+ * that never appeared, no run fails because of one file, and a quiet run costs one request.
+ *
+ * The layout: the fixture root holds `p/w` (the watched folder, inside a parent `p`) and `out` (outside). Files are
+ * identified by the id the source gave them; a Google Doc or Sheet is a document too (exported), a shortcut stands
+ * for its target, forms and shortcuts to folders are never documents (reported, not delivered).
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { collectWorkflow, type CollectWorkflow } from '../nodes/support/collectHarness';
+import { cloudSource, localSource, type CollectSource } from '../nodes/support/collectSources';
+import type { GoogleDriveFixture } from '../storage/fixtures/googleDrive';
+
+export type SourceKind = 'localFolder' | 'googleDrive' | 'oneDrive' | 'dropbox';
+
+/** What kind of thing a model file is. `doc`/`sheet`: Google-native; `shortcut`: to a file outside; others never documents. */
+export type FileKind = 'blob' | 'doc' | 'sheet' | 'shortcut' | 'form' | 'folderShortcut';
+
+export type Action =
+	| { type: 'add'; name: number; dir: number; kind: FileKind }
+	| { type: 'overwrite'; file: number }
+	| { type: 'rename'; file: number; name: number }
+	| { type: 'move'; file: number; dir: number }
+	| { type: 'moveOut'; file: number }
+	| { type: 'moveIn'; file: number; dir: number }
+	| { type: 'addOutside'; name: number }
+	| { type: 'delete'; file: number }
+	| { type: 'renameSubfolder' }
+	| { type: 'renameWatched' }
+	| { type: 'moveWatched' }
+	| { type: 'renameParent' }
+	| { type: 'run'; mode: 'production' | 'manual' }
+	| { type: 'rateLimit'; count: number }
+	| { type: 'resetCursor' };
+
+/** Names with case variants (a.pdf / A.pdf) and an NFD spelling of é. */
+export const NAMES = ['a.pdf', 'A.pdf', 'b.pdf', 'caf\u00e9.pdf', 'cafe\u0301.pdf', 'c.txt'];
+/** Folders below the watched one, relative to it. */
+export const DIRS = ['', 'x', 'x/y'];
+
+interface ModelFile {
+	id: string;
+	/** Folder path relative to the fixture root. */
+	dir: string;
+	name: string;
+	kind: FileKind;
+	/** Every content it has had (unique per write, so duplicates never arise by accident). */
+	contents: string[];
+	/** The id a delivery names: the file's own, or a shortcut's target. */
+	documentId: string;
+}
+
+export interface RunRecord {
+	mode: 'production' | 'manual';
+	status: string;
+	error?: string;
+	items: IDataObject[];
+	requests: number;
+}
+
+/** A failed invariant, with the history so far (printed by fast-check with the shrunk counterexample). */
+export class InvariantError extends Error {}
+
+export class CollectWorld {
+	readonly files: ModelFile[] = [];
+	/** Every document id the user made, with all the contents it ever had. */
+	readonly appeared = new Map<string, string[]>();
+	/** Deliveries per document id (production runs only). */
+	readonly delivered = new Map<string, number>();
+	readonly runs: RunRecord[] = [];
+	/** Where the watched folder is, relative to the fixture root. */
+	watched = 'p/w';
+	parent = 'p';
+	private counter = 0;
+	/** A user action or fault since the last production run (a quiet run must then cost one request). */
+	private dirty = true;
+	private faulted = false;
+	private flow!: CollectWorkflow;
+
+	private constructor(
+		readonly kind: SourceKind,
+		readonly source: CollectSource,
+	) {}
+
+	static async open(kind: SourceKind, parameters: IDataObject = {}): Promise<CollectWorld> {
+		const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
+		const world = new CollectWorld(kind, source);
+		await source.user.createFolder('out');
+		const watchedId = await source.user.createFolder('p/w');
+		// A folder below the watched one exists from the start for the nested moves.
+		const folder = source.subfolderParameter('p/w', watchedId);
+		world.flow = collectWorkflow(source, { folder, firstRun: 'everything', ...parameters } as never);
+		return world;
+	}
+
+	get cloud(): boolean {
+		return this.kind !== 'localFolder';
+	}
+
+	/** Whether the source can carry out this action at all (Docs and shortcuts exist only on Drive). */
+	supports(action: Action): boolean {
+		if (action.type === 'add' && action.kind !== 'blob') return this.kind === 'googleDrive';
+		// A local folder is chosen by its path: renaming it or a parent is the user pointing the node nowhere.
+		if (action.type === 'renameWatched' || action.type === 'moveWatched' || action.type === 'renameParent') return this.cloud;
+		if (action.type === 'resetCursor' || action.type === 'rateLimit') return this.cloud;
+		return true;
+	}
+
+	private fresh(): string {
+		return `content ${++this.counter} ${Math.random().toString(36).slice(2)}`;
+	}
+
+	private pathOf(file: { dir: string; name: string }): string {
+		return file.dir ? `${file.dir}/${file.name}` : file.name;
+	}
+
+	private inWatched(file: ModelFile): boolean {
+		return file.dir === this.watched || file.dir.startsWith(`${this.watched}/`);
+	}
+
+	/** Case-insensitive and Unicode-normalized, so no source is asked to hold two names it would call equal. */
+	private taken(dir: string, name: string): boolean {
+		const key = (n: string) => n.normalize('NFC').toLowerCase();
+		return this.files.some((file) => file.dir === dir && key(file.name) === key(name));
+	}
+
+	private watchedFiles(): ModelFile[] {
+		return this.files.filter((file) => this.inWatched(file));
+	}
+
+	private outsideFiles(): ModelFile[] {
+		return this.files.filter((file) => !this.inWatched(file));
+	}
+
+	private dirPath(index: number): string {
+		const sub = DIRS[index % DIRS.length];
+		return sub ? `${this.watched}/${sub}` : this.watched;
+	}
+
+	private async ensureDir(dir: string): Promise<void> {
+		await this.source.user.createFolder(dir);
+	}
+
+	private touch(): void {
+		this.dirty = true;
+	}
+
+	private drive(): GoogleDriveFixture {
+		return (this.source as unknown as { fixture: GoogleDriveFixture }).fixture;
+	}
+
+	private async createNative(dir: string, name: string, kind: FileKind, content: string): Promise<{ id: string; documentId: string }> {
+		const fixture = this.drive();
+		const parentId = (await this.source.user.createFolder(dir)) || fixture.rootId;
+		const mime: Partial<Record<FileKind, string>> = {
+			doc: 'application/vnd.google-apps.document',
+			sheet: 'application/vnd.google-apps.spreadsheet',
+			form: 'application/vnd.google-apps.form',
+		};
+		if (kind === 'shortcut' || kind === 'folderShortcut') {
+			// The target lives outside the watched folder: a shortcut is how it shows up inside.
+			const targetId =
+				kind === 'shortcut'
+					? await fixture.fake.seedFile({ parentId: await this.source.user.createFolder('out'), name: `target ${this.counter}.pdf`, mimeType: 'application/pdf', content: Buffer.from(content) })
+					: await this.source.user.createFolder(`out/folder ${this.counter}`);
+			const id = fixture.fake.seedShortcut({ parentId, name: name.replace(/\.\w+$/, ''), targetId });
+			return { id, documentId: kind === 'shortcut' ? targetId : id };
+		}
+		const id = await fixture.fake.seedFile({ parentId, name: name.replace(/\.\w+$/, ''), mimeType: mime[kind], content: Buffer.from(content) });
+		return { id, documentId: id };
+	}
+
+	async apply(action: Action): Promise<void> {
+		if (!this.supports(action)) return;
+		const user = this.source.user;
+		const inside = this.watchedFiles();
+		const pick = (list: ModelFile[], index: number) => (list.length ? list[index % list.length] : undefined);
+		switch (action.type) {
+			case 'add': {
+				const dir = this.dirPath(action.dir);
+				const name = NAMES[action.name % NAMES.length];
+				const storedName = action.kind === 'blob' ? name : name.replace(/\.\w+$/, '');
+				if (this.taken(dir, storedName)) return;
+				await this.ensureDir(dir);
+				const content = this.fresh();
+				let id: string;
+				let documentId: string;
+				if (action.kind === 'blob') {
+					id = await user.createFile(this.pathOf({ dir, name }), Buffer.from(content));
+					documentId = id;
+				} else {
+					({ id, documentId } = await this.createNative(dir, name, action.kind, content));
+				}
+				this.files.push({ id, dir, name: storedName, kind: action.kind, contents: [content], documentId });
+				if (action.kind !== 'form' && action.kind !== 'folderShortcut') this.appeared.set(documentId, [content]);
+				break;
+			}
+			case 'addOutside': {
+				const name = NAMES[action.name % NAMES.length];
+				if (this.taken('out', name)) return;
+				const content = this.fresh();
+				const id = await user.createFile(`out/${name}`, Buffer.from(content));
+				this.files.push({ id, dir: 'out', name, kind: 'blob', contents: [content], documentId: id });
+				this.appeared.set(id, [content]);
+				break;
+			}
+			case 'overwrite': {
+				const file = pick(inside.filter((f) => f.kind === 'blob' || f.kind === 'doc' || f.kind === 'sheet'), action.file);
+				if (!file) return;
+				const content = this.fresh();
+				if (file.kind === 'blob') await user.editFile(this.pathOf(file), Buffer.from(content));
+				else await this.drive().fake.userEdit(file.id, Buffer.from(content));
+				file.contents.push(content);
+				this.appeared.get(file.documentId)?.push(content);
+				break;
+			}
+			case 'rename': {
+				const file = pick(inside, action.file);
+				if (!file) return;
+				const name = NAMES[action.name % NAMES.length];
+				if (this.taken(file.dir, name) || file.kind !== 'blob') return;
+				await user.rename(this.pathOf(file), name);
+				file.name = name;
+				break;
+			}
+			case 'move': {
+				const file = pick(inside, action.file);
+				const dir = this.dirPath(action.dir);
+				if (!file || file.dir === dir || this.taken(dir, file.name)) return;
+				await this.ensureDir(dir);
+				await user.move(this.pathOf(file), dir);
+				file.dir = dir;
+				break;
+			}
+			case 'moveOut': {
+				const file = pick(inside, action.file);
+				if (!file || this.taken('out', file.name)) return;
+				await user.move(this.pathOf(file), 'out');
+				file.dir = 'out';
+				break;
+			}
+			case 'moveIn': {
+				const file = pick(this.outsideFiles().filter((f) => f.dir === 'out'), action.file);
+				const dir = this.dirPath(action.dir);
+				if (!file || this.taken(dir, file.name)) return;
+				await this.ensureDir(dir);
+				await user.move(this.pathOf(file), dir);
+				file.dir = dir;
+				break;
+			}
+			case 'delete': {
+				const file = pick(inside, action.file);
+				if (!file) return;
+				await user.trash(this.pathOf(file));
+				this.files.splice(this.files.indexOf(file), 1);
+				break;
+			}
+			case 'renameSubfolder': {
+				const from = `${this.watched}/x`;
+				if (!this.files.some((f) => f.dir === from || f.dir.startsWith(`${from}/`))) return;
+				const to = `${this.watched}/x${++this.counter}`;
+				await user.rename(from, to.split('/').pop()!);
+				await this.ensureDir(from);
+				this.rebase(from, to);
+				break;
+			}
+			case 'renameWatched': {
+				const to = `${this.parent}/w${++this.counter}`;
+				await user.rename(this.watched, to.split('/').pop()!);
+				this.rebase(this.watched, to);
+				this.watched = to;
+				break;
+			}
+			case 'moveWatched': {
+				// Out of its parent to the fixture root, or back under the parent.
+				const name = this.watched.split('/').pop()!;
+				const to = this.watched.includes('/') ? name : `${this.parent}/${name}`;
+				await user.move(this.watched, this.watched.includes('/') ? '' : this.parent);
+				this.rebase(this.watched, to);
+				this.watched = to;
+				break;
+			}
+			case 'renameParent': {
+				const to = `p${++this.counter}`;
+				await user.rename(this.parent, to);
+				this.rebase(this.parent, to);
+				if (this.watched.startsWith(`${this.parent}/`)) this.watched = `${to}${this.watched.slice(this.parent.length)}`;
+				this.parent = to;
+				break;
+			}
+			case 'rateLimit':
+				// Within the pacer's retry budget: throttling that outlasts it is allowed to fail the run.
+				if (this.faulted) return;
+				await user.rateLimit(action.count, 0);
+				this.faulted = true;
+				return;
+			case 'resetCursor':
+				await user.resetCursors();
+				this.faulted = true;
+				return;
+			case 'run':
+				await this.run(action.mode);
+				return;
+		}
+		this.touch();
+	}
+
+	private rebase(from: string, to: string): void {
+		for (const file of this.files) {
+			if (file.dir === from) file.dir = to;
+			else if (file.dir.startsWith(`${from}/`)) file.dir = to + file.dir.slice(from.length);
+		}
+	}
+
+	private fail(message: string): never {
+		throw new InvariantError(`${this.kind}: ${message}\nruns: ${JSON.stringify(this.runs.map((r) => ({ ...r, items: r.items.map(brief) })))}`);
+	}
+
+	async run(mode: 'production' | 'manual'): Promise<RunRecord> {
+		const quiet = !this.dirty && !this.faulted;
+		const before = this.source.requestCount();
+		const { result, items } = await this.flow.run(mode === 'production' ? 'trigger' : 'manual');
+		const record: RunRecord = {
+			mode,
+			status: result.status,
+			error: result.error?.message,
+			items: items.map((item) => item.json),
+			requests: this.source.requestCount() - before,
+		};
+		this.runs.push(record);
+		// No run fails because of one file (nor for any reason the user caused).
+		if (result.status !== 'success') this.fail(`a ${mode} run failed: ${record.error}`);
+		const present = new Map(this.watchedFiles().map((file) => [file.documentId, file]));
+		const deliveries = items.filter(hasContent);
+		for (const item of deliveries) {
+			const id = String(item.json.id);
+			const contents = this.appeared.get(id);
+			// Nothing is delivered that never appeared.
+			if (!contents) this.fail(`delivered ${id} (${String(item.json.name)}), which the user never made a document`);
+			const body = Buffer.from(Object.values(item.binary!)[0].data, 'base64').toString();
+			if (!contents.some((content) => body.includes(content))) this.fail(`delivered ${String(item.json.name)} with content the user never wrote: ${body.slice(0, 80)}`);
+			if (mode === 'manual') {
+				// A preview shows only what the next production run would collect.
+				if ((this.delivered.get(id) ?? 0) > 0) this.fail(`a manual run showed ${String(item.json.name)}, already collected, as new`);
+				continue;
+			}
+			const count = (this.delivered.get(id) ?? 0) + 1;
+			this.delivered.set(id, count);
+			if (count > 1) this.fail(`${String(item.json.name)} (${id}) delivered ${count} times`);
+		}
+		if (mode === 'manual') return record;
+		// Every document in the watched folder now has been delivered (nothing capped, no faults left unretried).
+		for (const [documentId, file] of present) {
+			if (!this.appeared.has(documentId)) continue;
+			if ((this.delivered.get(documentId) ?? 0) === 0) this.fail(`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered`);
+		}
+		// A quiet run costs one request.
+		if (quiet && record.requests > 1) this.fail(`a quiet run made ${record.requests} requests`);
+		this.dirty = false;
+		this.faulted = false;
+		return record;
+	}
+
+	async close(): Promise<void> {
+		await this.source.close();
+	}
+}
+
+function hasContent(item: INodeExecutionData): boolean {
+	return !!item.binary && Object.keys(item.binary).length > 0;
+}
+
+function brief(json: IDataObject): IDataObject {
+	const { id, name, path, status, reason, error, preview } = json;
+	return Object.fromEntries(Object.entries({ id, name, path, status, reason, error, preview }).filter(([, v]) => v !== undefined));
+}
