@@ -1,0 +1,561 @@
+import { DateTime } from 'luxon';
+import type { IDataObject } from 'n8n-workflow';
+import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
+import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
+import { FakeAuth } from '../fakes/common/auth';
+import { FakeCalendar } from '../fakes/calendar';
+import type { Json } from '../fakes/calendar/store';
+import { WorkflowHarness } from '../harness/workflow';
+
+/**
+ * A small world for the Calendar Sync model test: a CRM (Pipedrive-like, applies the node's activity changes as a
+ * workflow would, without writing the event id back unless asked) and the user's Google Calendar (the fake), both
+ * driven by a person, and the user's promise written as checks. Nothing here knows how the node decides.
+ */
+
+export const CAL = 'user@example.com';
+const NODE = 'Calendar Sync';
+export const BUSY = 'Busy';
+const day = (offset: number) => DateTime.utc().startOf('day').plus({ days: offset }).toISODate()!;
+
+export interface Settings {
+	direction: 'oneWay' | 'twoWay';
+	conflict: 'newest' | 'activities' | 'calendar';
+	privatePolicy: 'private' | 'busy' | 'skip';
+	/** Push only meetings and calls (tasks stay in the CRM). */
+	typeFilter: boolean;
+	propagateDeletions: boolean;
+	/** The CRM stores the event id of activities it created from events. */
+	writeBack: boolean;
+}
+
+export type Command =
+	| { k: 'crmCreate'; type: string; title: number; day: number; hour: number | null; private: boolean }
+	| { k: 'crmEdit'; pick: number; title: number }
+	| { k: 'crmMove'; pick: number; day: number }
+	| { k: 'crmDelete'; pick: number }
+	| { k: 'crmPrivate'; pick: number }
+	| { k: 'crmType'; pick: number; type: string }
+	| { k: 'gCreate'; title: number; day: number; hour: number | null; private: boolean }
+	| { k: 'gLookAlike'; pick: number; variant: 'same' | 'case' | 'spaces' }
+	| { k: 'gEdit'; pick: number; title: number }
+	| { k: 'gMove'; pick: number; day: number }
+	| { k: 'gDelete'; pick: number }
+	| { k: 'gPrivate'; pick: number }
+	| { k: 'run' }
+	| { k: 'manualRun' }
+	| { k: 'loseState' }
+	| { k: 'reset410' }
+	| { k: 'refuseNextWrite' }
+	| { k: 'settle' };
+
+interface CrmActivity {
+	id: string;
+	json: IDataObject;
+	/** The event this activity was created from (the CRM's view: it applied a "create" for that event). */
+	originEvent?: string;
+	/** Runs completed since it was created from an event (the next run links it). */
+	linkedAfterRun?: number;
+}
+
+interface Content {
+	summary: string;
+	description: string;
+	start: string;
+	end: string;
+	private: boolean;
+}
+
+/** An event the person created in Google: theirs. */
+interface UserEvent {
+	id: string;
+	/** What the person last made it (or what the person's CRM-side change allowed the sync to make it). */
+	content: Content;
+	deletedByUser: boolean;
+	/** The CRM person changed (or deleted) its counterpart activity since the last accepted change. */
+	counterpartEdited: boolean;
+	counterpartDeleted: boolean;
+	/** Title up to case and spacing, and start, as created. */
+	lookKey: string;
+}
+
+type Edit = { seq: number; subject?: string };
+
+export class Violation extends Error {}
+
+export class World {
+	readonly auth = new FakeAuth();
+	readonly fake = new FakeCalendar(this.auth);
+	private harness!: WorkflowHarness;
+	private parameters: IDataObject = {};
+	readonly crm = new Map<string, CrmActivity>();
+	readonly userEvents = new Map<string, UserEvent>();
+	private nextId = 1;
+	private runs = 0;
+	private seq = 0;
+	/** The last person's edit of a subject on each side since the last successful run, for the conflict check. */
+	private crmEdits = new Map<string, Edit>();
+	private googleEdits = new Map<string, Edit>();
+	private refuseWrites = false;
+	readonly log: string[] = [];
+
+	constructor(readonly settings: Settings) {}
+
+	async start(): Promise<void> {
+		await this.fake.start();
+		// n8n runs a node only when it has input: the CRM always has one activity (never deleted).
+		this.crm.set('c0', { id: 'c0', json: { id: 'c0', type: 'call', subject: 'CRM base', due_date: day(1), due_time: '07:00', duration: '00:30', note: '', private: false, update_time: this.now() } });
+		this.harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		const tokens = this.auth.issue('google', GOOGLE_CALENDAR_SCOPES);
+		const credential = this.harness.credentials.add({
+			id: 'gcal',
+			name: 'Google Calendar',
+			type: 'cloudSyncGoogleCalendarOAuth2Api',
+			data: {
+				clientId: 'fake-client-id',
+				clientSecret: 'fake-client-secret',
+				accessTokenUrl: `${this.fake.baseUrl}/token`,
+				authUrl: `${this.fake.baseUrl}/authorize`,
+				apiBaseUrl: this.fake.baseUrl,
+				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+			},
+		});
+		const s = this.settings;
+		this.parameters = {
+			operation: 'sync',
+			calendar: { __rl: true, mode: 'id', value: CAL },
+			direction: s.direction,
+			conflictPolicy: s.conflict,
+			privatePolicy: s.privatePolicy,
+			propagateDeletions: s.propagateDeletions,
+			activityTypes: s.typeFilter ? 'meeting, call' : '',
+			importType: 'meeting',
+			options: { busyTitle: BUSY },
+			...(s.writeBack ? { fieldMapping: { eventId: 'event_id' } } : {}),
+		};
+		this.harness.addNode({ name: NODE, type: 'calendarSync', parameters: this.parameters as never, credentials: { cloudSyncGoogleCalendarOAuth2Api: credential } });
+	}
+
+	async stop(): Promise<void> {
+		await this.fake.stop();
+	}
+
+	// ---- the people ----
+
+	async apply(command: Command): Promise<void> {
+		this.log.push(JSON.stringify(command));
+		switch (command.k) {
+			case 'crmCreate': {
+				const id = `c${this.nextId++}`;
+				this.crm.set(id, {
+					id,
+					json: {
+						id,
+						type: command.type,
+						subject: `CRM ${command.title}`,
+						due_date: day(command.day),
+						due_time: command.hour === null ? '' : `${String(command.hour).padStart(2, '0')}:00`,
+						duration: command.hour === null ? '' : '01:00',
+						note: '',
+						private: command.private,
+						update_time: this.now(),
+					},
+				});
+				return;
+			}
+			case 'crmEdit':
+				return this.crmChange(command.pick, (a) => {
+					a.json.subject = `CRM ${command.title} edited`;
+					this.crmEdits.set(a.id, { seq: ++this.seq, subject: String(a.json.subject) });
+				});
+			case 'crmMove':
+				return this.crmChange(command.pick, (a) => {
+					a.json.due_date = day(command.day);
+				});
+			case 'crmPrivate':
+				return this.crmChange(command.pick, (a) => {
+					a.json.private = !a.json.private;
+				});
+			case 'crmType':
+				return this.crmChange(command.pick, (a) => {
+					a.json.type = command.type;
+				});
+			case 'crmDelete': {
+				const activity = this.pickActivity(command.pick);
+				if (!activity || activity.id === 'c0') return;
+				this.crm.delete(activity.id);
+				this.crmEdits.delete(activity.id);
+				const own = activity.originEvent ? this.userEvents.get(activity.originEvent) : undefined;
+				if (own) own.counterpartDeleted = true;
+				return;
+			}
+			case 'gCreate': {
+				const created = this.fake.userCreate(CAL, {
+					summary: `Google ${command.title}`,
+					description: `notes ${command.title}`,
+					...this.times(command.day, command.hour),
+					...(command.private ? { visibility: 'private' } : {}),
+				});
+				this.own(created);
+				return;
+			}
+			case 'gLookAlike': {
+				const model = this.pickUserEvent(command.pick);
+				if (!model) return;
+				const source = this.fake.event(CAL, model.id)!;
+				const summary = command.variant === 'case' ? String(source.summary).toUpperCase() : command.variant === 'spaces' ? ` ${String(source.summary).replace(' ', '  ')} ` : source.summary;
+				this.own(this.fake.userCreate(CAL, { summary, description: source.description, start: source.start, end: source.end, visibility: source.visibility }));
+				return;
+			}
+			case 'gEdit':
+				return this.googleChange(command.pick, { summary: `Google ${command.title} edited` });
+			case 'gMove': {
+				const event = this.pickLiveEvent(command.pick);
+				if (!event) return;
+				const allDay = Boolean((event.start as IDataObject | undefined)?.date);
+				return this.googleChange(command.pick, this.times(command.day, allDay ? null : 14));
+			}
+			case 'gPrivate': {
+				const event = this.pickLiveEvent(command.pick);
+				if (!event) return;
+				return this.googleChange(command.pick, { visibility: event.visibility === 'private' ? 'default' : 'private' });
+			}
+			case 'gDelete': {
+				const event = this.pickLiveEvent(command.pick);
+				if (!event) return;
+				this.fake.userDelete(CAL, event.id);
+				const own = this.userEvents.get(event.id);
+				if (own) own.deletedByUser = true;
+				return;
+			}
+			case 'run':
+				return void (await this.run('trigger'));
+			case 'manualRun':
+				return void (await this.run('manual'));
+			case 'loseState':
+				this.harness.staticData = {};
+				return;
+			case 'reset410':
+				this.fake.invalidateSyncTokens(CAL);
+				return;
+			case 'refuseNextWrite':
+				this.refuseWrites = true;
+				return;
+			case 'settle':
+				return this.settle();
+		}
+	}
+
+	private crmChange(pick: number, change: (activity: CrmActivity) => void): void {
+		const activity = this.pickActivity(pick);
+		if (!activity) return;
+		change(activity);
+		activity.json.update_time = this.now();
+		const own = activity.originEvent ? this.userEvents.get(activity.originEvent) : undefined;
+		if (own) own.counterpartEdited = true;
+	}
+
+	private googleChange(pick: number, patch: IDataObject): void {
+		const event = this.pickLiveEvent(pick);
+		if (!event) return;
+		const after = this.fake.userEdit(CAL, event.id, patch);
+		if (patch.summary) this.googleEdits.set(event.id, { seq: ++this.seq, subject: String(patch.summary) });
+		const own = this.userEvents.get(event.id);
+		if (own) own.content = contentOf(after);
+	}
+
+	private own(created: IDataObject): void {
+		const content = contentOf(created);
+		this.userEvents.set(String(created.id), {
+			lookKey: `${content.summary.trim().replace(/\s+/g, ' ').toLowerCase()}|${content.start}`,
+			id: String(created.id),
+			content: contentOf(created),
+			deletedByUser: false,
+			counterpartEdited: false,
+			counterpartDeleted: false,
+		});
+	}
+
+	/** Without write-back the CRM cannot be matched to an import it changed before the sync linked it: a documented limit. */
+	private pickActivity(pick: number): CrmActivity | undefined {
+		const all = [...this.crm.values()].filter((a) => this.settings.writeBack || a.linkedAfterRun === undefined || a.linkedAfterRun < this.runs);
+		return all.length ? all[pick % all.length] : undefined;
+	}
+
+	private pickUserEvent(pick: number): UserEvent | undefined {
+		const all = [...this.userEvents.values()].filter((e) => !e.deletedByUser && this.isLive(e.id));
+		return all.length ? all[pick % all.length] : undefined;
+	}
+
+	private pickLiveEvent(pick: number): Json | undefined {
+		const all = this.fake.liveEvents(CAL);
+		return all.length ? all[pick % all.length] : undefined;
+	}
+
+	private isLive(eventId: string): boolean {
+		const event = this.fake.event(CAL, eventId);
+		return event !== undefined && event.status !== 'cancelled';
+	}
+
+	private times(offset: number, hour: number | null): IDataObject {
+		if (hour === null) return { start: { date: day(offset) }, end: { date: day(offset + 1) } };
+		const start = `${day(offset)}T${String(hour).padStart(2, '0')}:00:00Z`;
+		const end = `${day(offset)}T${String(hour + 1).padStart(2, '0')}:00:00Z`;
+		return { start: { dateTime: start }, end: { dateTime: end } };
+	}
+
+	private now(): string {
+		return DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss');
+	}
+
+	// ---- runs ----
+
+	private input(): IDataObject[] {
+		return [...this.crm.values()].map((a) => ({ ...a.json }));
+	}
+
+	async run(mode: 'trigger' | 'manual'): Promise<{ ok: boolean; writes: number; requests: number; activityChanges: number }> {
+		const since = this.fake.mark();
+		if (this.refuseWrites) {
+			this.fake.inject({ method: 'PATCH', action: { type: 'respond', status: 403, body: forbidden() } });
+			this.fake.inject({ method: 'POST', action: { type: 'respond', status: 403, body: forbidden() } });
+			this.fake.inject({ method: 'DELETE', action: { type: 'respond', status: 403, body: forbidden() } });
+		}
+		const before = this.snapshotPrivacy();
+		const result = await this.harness.run({ input: this.input().map((json) => ({ json })), mode });
+		if (this.refuseWrites) this.fake.clearFaults();
+		const faulted = this.refuseWrites;
+		this.refuseWrites = false;
+		const requests = this.fake.requests({ since });
+		const writes = requests.filter((r) => r.method !== 'GET').length;
+		const ok = result.status === 'success';
+		const output = ok ? result.output(NODE).map((item) => item.json) : [];
+		this.log.push(`  -> ${result.status} ${writes} writes, output ${JSON.stringify(output.map((j) => `${j.target}:${j.action}:${j.activityId ?? ''}:${j.eventId ?? ''}`))}`);
+		if (!ok && !faulted) throw new Violation(`a run failed without a fault: ${result.error?.message}`);
+		this.checkPrivacy(output, before);
+		this.checkOutputDuplicates(output);
+		const activityChanges = output.filter((j) => j.target === 'activity').length;
+		this.applyToCrm(output);
+		if (ok && mode === 'trigger') this.runs++;
+		this.learnLinks();
+		this.checkOwnership();
+		this.checkDuplicates();
+		if (ok && !faulted) this.checkConflicts(output);
+		return { ok, writes, requests: requests.length, activityChanges };
+	}
+
+	/** The workflow after the node: the CRM applies the changes, as a Pipedrive node would. */
+	private applyToCrm(output: IDataObject[]): void {
+		for (const change of output) {
+			if (change.target !== 'activity') continue;
+			const fields: IDataObject = {};
+			for (const key of ['type', 'subject', 'note', 'due_date', 'due_time', 'duration', 'private']) if (key in change) fields[key] = change[key];
+			if (change.action === 'create') {
+				const id = `g${this.nextId++}`;
+				const json: IDataObject = { id, type: 'meeting', subject: '', note: '', ...fields, update_time: this.now() };
+				if (this.settings.writeBack) json.event_id = change.eventId;
+				this.crm.set(id, { id, json, originEvent: String(change.eventId), linkedAfterRun: this.runs });
+			} else if (change.action === 'update') {
+				const target = change.activityId ? this.crm.get(String(change.activityId)) : [...this.crm.values()].find((a) => a.originEvent === change.eventId);
+				if (target) Object.assign(target.json, fields, { update_time: this.now() });
+			} else if (change.action === 'delete') {
+				if (change.activityId) this.crm.delete(String(change.activityId));
+			}
+		}
+	}
+
+	/**
+	 * Runs until two runs in a row are quiet (no write, no activity change, one request): an import takes one run
+	 * and its link one more, a refused write one more; six runs without that is a ping-pong.
+	 */
+	async settle(): Promise<void> {
+		let quiet = 0;
+		const seen: string[] = [];
+		for (let i = 0; i < 6 && quiet < 2; i++) {
+			const r = await this.run('trigger');
+			seen.push(`${r.writes}w/${r.activityChanges}a/${r.requests}r`);
+			quiet = r.ok && r.writes === 0 && r.activityChanges === 0 && r.requests <= 1 ? quiet + 1 : 0;
+		}
+		if (quiet < 2) throw new Violation(`no two quiet runs in a row after six runs with nothing new (writes/activity changes/requests: ${seen.join(', ')})`);
+		this.checkAgreement();
+		this.crmEdits.clear();
+		this.googleEdits.clear();
+	}
+
+	// ---- the promise ----
+
+	private snapshotPrivacy(): Map<string, boolean> {
+		return new Map(this.fake.liveEvents(CAL).map((e) => [String(e.id), e.visibility === 'private' || e.visibility === 'confidential']));
+	}
+
+	/** "Don't sync" private events: their details never reach the CRM. */
+	private checkPrivacy(output: IDataObject[], before: Map<string, boolean>): void {
+		if (this.settings.privatePolicy !== 'skip') return;
+		for (const change of output) {
+			if (change.target !== 'activity') continue;
+			const eventId = String(change.eventId);
+			const wasPrivate = before.get(eventId) ?? false;
+			const ours = this.fake.event(CAL, eventId)?.extendedProperties?.private?.cloudSyncOrigin === 'activity';
+			if (!wasPrivate || ours) continue;
+			const discarded = (change.conflict as IDataObject | undefined)?.discarded as IDataObject | undefined;
+			if ('subject' in change || 'note' in change || (discarded && ('subject' in discarded || 'note' in discarded))) {
+				throw new Violation(`the private event ${eventId} reached the CRM under "Don't sync": ${JSON.stringify(change)}`);
+			}
+		}
+	}
+
+	/** An event already represented in the CRM is never imported again. */
+	private checkOutputDuplicates(output: IDataObject[]): void {
+		for (const change of output) {
+			if (change.target !== 'activity' || change.action !== 'create') continue;
+			const eventId = String(change.eventId);
+			const tags = this.fake.event(CAL, eventId)?.extendedProperties?.private;
+			if (tags?.cloudSyncOrigin === 'activity') throw new Violation(`the event ${eventId} the sync wrote for an activity was imported as a new activity`);
+			if ([...this.crm.values()].some((a) => a.originEvent === eventId)) throw new Violation(`the event ${eventId} was imported a second time`);
+		}
+	}
+
+	/** The person's own Google events change only as the person's own CRM-side change and the policy allow. */
+	private checkOwnership(): void {
+		const twoWay = this.settings.direction === 'twoWay';
+		for (const own of this.userEvents.values()) {
+			if (own.deletedByUser) continue;
+			const now = this.fake.event(CAL, own.id);
+			if (!now || now.status === 'cancelled') {
+				if (twoWay && this.settings.propagateDeletions && own.counterpartDeleted) {
+					own.deletedByUser = true;
+					continue;
+				}
+				throw new Violation(`the sync deleted the event "${own.content.summary}" (${own.id}) that the user created in Google`);
+			}
+			const content = contentOf(now);
+			if (sameContent(content, own.content)) continue;
+			const counterpart = [...this.crm.values()].find((a) => a.originEvent === own.id);
+			const allowed = twoWay && own.counterpartEdited && counterpart !== undefined && content.summary === String(counterpart.json.subject);
+			if (!allowed) {
+				throw new Violation(`the sync changed the user's own event ${own.id}: ${JSON.stringify(own.content)} -> ${JSON.stringify(content)}`);
+			}
+			own.content = content;
+			own.counterpartEdited = false;
+		}
+	}
+
+	/**
+	 * Look-alike events (same title up to case and spacing, same start) cannot be told apart without write-back:
+	 * whichever of them the sync linked to an activity made from one of them is as good. Anything else is a mix-up.
+	 */
+	private learnLinks(): void {
+		for (const event of this.fake.liveEvents(CAL)) {
+			const own = this.userEvents.get(String(event.id));
+			const activity = this.crm.get(event.extendedProperties?.private?.cloudSyncActivityId);
+			if (!own || !activity?.originEvent || activity.originEvent === own.id) continue;
+			const before = this.userEvents.get(activity.originEvent);
+			if (!before || before.lookKey !== own.lookKey) {
+				throw new Violation(`activity ${activity.id} (from event ${activity.originEvent}) was linked to the unrelated event ${own.id}`);
+			}
+			const other = [...this.crm.values()].find((a) => a.originEvent === own.id);
+			if (other) other.originEvent = activity.originEvent;
+			activity.originEvent = own.id;
+		}
+	}
+
+	/** One activity, one event; one event, one activity. */
+	private checkDuplicates(): void {
+		const byTag = new Map<string, string[]>();
+		for (const event of this.fake.liveEvents(CAL)) {
+			const tag = event.extendedProperties?.private?.cloudSyncActivityId;
+			if (tag) byTag.set(tag, [...(byTag.get(tag) ?? []), String(event.id)]);
+		}
+		for (const [tag, ids] of byTag) if (ids.length > 1) throw new Violation(`activity ${tag} has ${ids.length} events: ${ids.join(', ')}`);
+		// An activity that came from a Google event never gets a second, new event of its own.
+		for (const event of this.fake.liveEvents(CAL)) {
+			const tags = event.extendedProperties?.private ?? {};
+			if (tags.cloudSyncOrigin !== 'activity') continue;
+			// "Disconnect and delete the events this sync created" goes by that tag: a user's event must never carry it.
+			if (this.userEvents.has(String(event.id))) throw new Violation(`the user's own event ${event.id} was relabelled as created by the sync`);
+			const activity = this.crm.get(tags.cloudSyncActivityId);
+			if (activity?.originEvent) throw new Violation(`activity ${activity.id}, created from event ${activity.originEvent}, got a second event ${event.id}`);
+		}
+		const origins = new Map<string, string>();
+		for (const activity of this.crm.values()) {
+			if (!activity.originEvent) continue;
+			const twin = origins.get(activity.originEvent);
+			if (twin) throw new Violation(`activities ${twin} and ${activity.id} were both created from event ${activity.originEvent}`);
+			origins.set(activity.originEvent, activity.id);
+		}
+	}
+
+	/** Both sides changed the same subject since the last run: the chosen policy decides, and it says so. */
+	private checkConflicts(output: IDataObject[]): void {
+		if (this.settings.direction !== 'twoWay' || this.settings.conflict === 'newest') {
+			this.crmEdits.clear();
+			this.googleEdits.clear();
+			return;
+		}
+		for (const [activityId, crmEdit] of this.crmEdits) {
+			const activity = this.crm.get(activityId);
+			if (!activity) continue;
+			const eventId = this.eventOf(activity);
+			const googleEdit = eventId ? this.googleEdits.get(eventId) : undefined;
+			if (!eventId || !googleEdit || !this.isLive(eventId)) continue;
+			if (this.settings.privatePolicy !== 'private' && (activity.json.private || this.fake.event(CAL, eventId)!.visibility === 'private')) continue;
+			const winner = this.settings.conflict === 'calendar' ? googleEdit.subject : crmEdit.subject;
+			const summary = this.fake.event(CAL, eventId)!.summary;
+			if (summary !== winner || activity.json.subject !== winner) {
+				throw new Violation(`conflict on ${activityId}/${eventId} under "${this.settings.conflict}": calendar "${summary}", activity "${activity.json.subject}", expected "${winner}"`);
+			}
+			const reported = output.some((j) => j.activityId === activityId && j.conflict);
+			if (!reported) throw new Violation(`the conflict on ${activityId}/${eventId} was not reported`);
+		}
+		this.crmEdits.clear();
+		this.googleEdits.clear();
+	}
+
+	private eventOf(activity: CrmActivity): string | undefined {
+		if (activity.originEvent) return activity.originEvent;
+		return eventIdForActivity(activity.id);
+	}
+
+	/** After settling: every activity that belongs in the calendar is there once, and both sides agree. */
+	private checkAgreement(): void {
+		const s = this.settings;
+		for (const activity of this.crm.values()) {
+			const eventId = this.eventOf(activity)!;
+			const event = this.fake.event(CAL, eventId);
+			const live = event !== undefined && event.status !== 'cancelled';
+			const isPrivate = Boolean(activity.json.private);
+			const inFilter = !s.typeFilter || activity.originEvent !== undefined || ['meeting', 'call'].includes(String(activity.json.type));
+			if (isPrivate && s.privatePolicy === 'skip') {
+				if (live && !activity.originEvent) throw new Violation(`the private activity ${activity.id} is in Google under "Don't sync"`);
+				continue;
+			}
+			if (!inFilter) continue;
+			if (!live) {
+				if (activity.originEvent && s.direction === 'twoWay' && !s.propagateDeletions) continue;
+				throw new Violation(`activity ${activity.id} "${activity.json.subject}" has no event after settling`);
+			}
+			const expected = isPrivate && s.privatePolicy === 'busy' && !activity.originEvent ? BUSY : activity.json.subject;
+			if (event.summary !== expected) throw new Violation(`activity ${activity.id} says "${activity.json.subject}", its event says "${event.summary}" after settling`);
+		}
+	}
+}
+
+function forbidden() {
+	return { error: { code: 403, message: 'Forbidden', errors: [{ domain: 'global', reason: 'forbidden', message: 'Forbidden' }] } };
+}
+
+function contentOf(event: IDataObject): Content {
+	const time = (t: IDataObject | undefined) => String(t?.date ?? (t?.dateTime ? DateTime.fromISO(String(t.dateTime)).toUTC().toISO() : ''));
+	return {
+		summary: String(event.summary ?? ''),
+		description: String(event.description ?? '').trimEnd(),
+		start: time(event.start as IDataObject),
+		end: time(event.end as IDataObject),
+		private: event.visibility === 'private' || event.visibility === 'confidential',
+	};
+}
+
+function sameContent(a: Content, b: Content): boolean {
+	return a.summary === b.summary && a.description === b.description && a.start === b.start && a.end === b.end && a.private === b.private;
+}
