@@ -1,4 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { allowedDomainsProperties, DROPBOX_API_HOSTS } from './shared/apiHosts';
 
 /** The scopes to tick in the Dropbox App Console ("Permissions") and to request: nothing beyond files and the account check. */
 export const DROPBOX_SCOPES = ['account_info.read', 'files.metadata.read', 'files.content.read', 'files.content.write'];
@@ -89,6 +90,7 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 			description:
 				'Advanced: origin of the /oauth2/authorize and /oauth2/token endpoints, for a proxy or a local test server. Leave empty for Dropbox.',
 		},
+		...allowedDomainsProperties(DROPBOX_API_HOSTS),
 	];
 
 	test: ICredentialTestRequest = {

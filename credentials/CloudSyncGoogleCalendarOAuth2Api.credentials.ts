@@ -1,4 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { allowedDomainsProperties, GOOGLE_API_HOSTS } from './shared/apiHosts';
 import { GOOGLE_API_BASE_URL, googleOAuth2Properties } from './shared/googleOAuth2';
 
 /** Least privilege for Calendar Sync: read and write events, and list the calendars to pick one. */
@@ -18,7 +19,7 @@ export class CloudSyncGoogleCalendarOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/googleCalendar.svg', dark: 'file:icons/googleCalendar.dark.svg' };
 
-	properties: INodeProperties[] = googleOAuth2Properties(GOOGLE_CALENDAR_SCOPES.join(' '));
+	properties: INodeProperties[] = [...googleOAuth2Properties(GOOGLE_CALENDAR_SCOPES.join(' ')), ...allowedDomainsProperties(GOOGLE_API_HOSTS)];
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,4 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { allowedDomainsProperties, GOOGLE_API_HOSTS } from './shared/apiHosts';
 import { GOOGLE_API_BASE_URL, googleOAuth2Properties } from './shared/googleOAuth2';
 
 const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
@@ -46,6 +47,7 @@ export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
 			description: 'What the credential may touch. Changing it needs a reconnect.',
 		},
 		...googleOAuth2Properties(`={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`),
+		...allowedDomainsProperties(GOOGLE_API_HOSTS),
 	];
 
 	test: ICredentialTestRequest = {

@@ -1,4 +1,5 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { allowedDomainsProperties, GRAPH_API_HOSTS } from './shared/apiHosts';
 
 /**
  * OneDrive (personal and business) through Microsoft Graph. Sign-in host, tenant and Graph host follow the
@@ -144,6 +145,7 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			description:
 				'Advanced: origin of the sign-in and token endpoints (/{tenant}/oauth2/v2.0/...), for a proxy or a local test server. Leave empty normally.',
 		},
+		...allowedDomainsProperties(GRAPH_API_HOSTS),
 	];
 
 	test: ICredentialTestRequest = {

@@ -115,7 +115,7 @@ describe('credential types', () => {
 		expect(testBaseUrl(ms, { nationalCloud: 'china' })).toBe('https://microsoftgraph.chinacloudapi.cn');
 		expect(testBaseUrl(ms, { apiBaseUrl: 'http://127.0.0.1:4012' })).toBe('http://127.0.0.1:4012');
 		// The transport agrees with the credential test about the Graph host.
-		expect(baseUrlFromCredential('oneDrive', resolve(ms, { nationalCloud: 'usGovDod' }))).toBe('https://dod-graph.microsoft.us');
+		expect(baseUrlFromCredential('cloudSyncMicrosoftOneDriveOAuth2Api', resolve(ms, { nationalCloud: 'usGovDod' }))).toBe('https://dod-graph.microsoft.us');
 		expect(resolve(ms, { oauthBaseUrl: 'http://127.0.0.1:4010', accountType: 'personal' }).accessTokenUrl).toBe(
 			'http://127.0.0.1:4010/consumers/oauth2/v2.0/token',
 		);

@@ -23,6 +23,9 @@ export function n8nWire(ctx: N8nContext, credentialType: string): Wire {
 				returnFullResponse: true,
 				encoding: request.responseType === 'stream' ? 'stream' : 'arraybuffer',
 				disableFollowRedirect: request.followRedirects === false,
+				// The Transport follows redirects itself (see Transport.sendFollowing); should anything still follow
+				// one, n8n (2.x) must not re-add the token for another origin, which it does by default.
+				sendCredentialsOnCrossOriginRedirect: false,
 			};
 			const response =
 				request.authenticated === false

@@ -1,22 +1,23 @@
 import { Readable } from 'stream';
+import { DROPBOX_API_HOSTS, GOOGLE_API_HOSTS, GRAPH_API_HOSTS } from '../../../credentials/shared/apiHosts';
+import { ApiHosts, type ApiHostsDeclaration } from './hosts';
 import { isNetworkError, Pacer, type RetryDecision } from './pacer';
 import { requestStats, type RequestStats } from './stats';
 import { readAll, type Wire, type WireRequest, type WireResponse } from './wire';
 
 export type ProviderId = 'googleDrive' | 'googleCalendar' | 'oneDrive' | 'dropbox';
 
-/** The hosts each SDK talks to; a credential's "API base URL" replaces exactly these origins. */
-export const DEFAULT_HOSTS: Record<ProviderId, string[]> = {
-	googleDrive: ['https://www.googleapis.com'],
-	googleCalendar: ['https://www.googleapis.com'],
-	oneDrive: [
-		'https://graph.microsoft.com',
-		'https://graph.microsoft.us',
-		'https://dod-graph.microsoft.us',
-		'https://microsoftgraph.chinacloudapi.cn',
-	],
-	dropbox: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'],
+/** For callers that name only a provider (storage tests, benchmarks): the hosts of that provider's credential. */
+const HOSTS_BY_PROVIDER: Record<ProviderId, ApiHostsDeclaration> = {
+	googleDrive: GOOGLE_API_HOSTS,
+	googleCalendar: GOOGLE_API_HOSTS,
+	oneDrive: GRAPH_API_HOSTS,
+	dropbox: DROPBOX_API_HOSTS,
 };
+
+/** Redirect statuses the transport follows itself (the wire never does: it would carry the token along). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 /** Per-call knobs of Transport.request. */
 export interface RequestOptions {
@@ -29,20 +30,24 @@ export interface RequestOptions {
 
 export interface TransportOptions {
 	provider: ProviderId;
-	/** Replaces the provider's default origin(s): national clouds, proxies, the test fakes. */
+	/** Where the token may go (createTransport derives them from the credential). Default: the provider's cloud with `baseUrl`. */
+	hosts?: ApiHosts;
+	/** Replaces the provider's default origin(s): national clouds, proxies, the test fakes. Ignored when `hosts` is given. */
 	baseUrl?: string;
 	pacer?: Pacer;
 	stats?: RequestStats;
 }
 
 /**
- * The bridge between every SDK and the wire: rewrites the origin, refreshes an expired token once and resends
- * (bodies are buffers, so the resend carries the same bytes), paces retries, and counts each logical request once.
+ * The bridge between every SDK and the wire: rewrites the origin, signs only requests to the credential's API
+ * hosts (and follows redirects itself, carrying the token only to those), refreshes an expired token once and
+ * resends (bodies are buffers, so the resend carries the same bytes), paces retries, and counts each logical
+ * request once.
  */
 export class Transport {
 	readonly provider: ProviderId;
 	readonly pacer: Pacer;
-	private readonly baseUrl?: string;
+	readonly hosts: ApiHosts;
 	private readonly stats: RequestStats;
 
 	constructor(
@@ -50,40 +55,69 @@ export class Transport {
 		options: TransportOptions,
 	) {
 		this.provider = options.provider;
-		this.baseUrl = options.baseUrl?.replace(/\/+$/, '') || undefined;
+		this.hosts = options.hosts ?? new ApiHosts(HOSTS_BY_PROVIDER[options.provider], options.baseUrl);
 		this.pacer = options.pacer ?? new Pacer();
 		this.stats = options.stats ?? requestStats;
 	}
 
 	/** Map an SDK URL on a default host onto the configured base URL; other URLs pass unchanged. */
 	rewrite(url: string): string {
-		if (!this.baseUrl) return url;
-		for (const origin of DEFAULT_HOSTS[this.provider]) {
-			if (url === origin || url.startsWith(`${origin}/`)) return this.baseUrl + url.slice(origin.length);
-		}
-		return url;
+		return this.hosts.rewrite(url);
 	}
 
+	/**
+	 * Send one logical request. A signed request (authenticated not false) to any origin but the credential's
+	 * API hosts is refused before anything leaves (TokenHostError); pre-authenticated URLs go anywhere unsigned.
+	 */
 	async request(request: WireRequest, options: RequestOptions = {}): Promise<WireResponse> {
 		this.stats.count(this.provider, 'logical');
 		const prepared: WireRequest = { ...request, url: this.rewrite(request.url) };
+		const signed = prepared.authenticated !== false;
+		if (signed) this.hosts.assertReceivesToken(prepared.url);
 		let refreshed = false;
 		return this.pacer.run(
 			async () => {
 				this.stats.count(this.provider, 'attempt');
-				let response = await this.sendBuffered(prepared);
-				if (response.status === 401 && prepared.authenticated !== false && !refreshed) {
+				let response = await this.sendFollowing(prepared);
+				if (response.status === 401 && signed && !refreshed) {
 					// n8n only refreshes after a thrown 401, and we never let it throw (see n8nWire).
 					refreshed = true;
 					await this.wire.refreshAccessToken();
 					this.stats.count(this.provider, 'attempt');
-					response = await this.sendBuffered(prepared);
+					response = await this.sendFollowing(prepared);
 				}
 				return response;
 			},
 			(response) => classifyResponse(this.provider, response),
 			(error) => options.retryNetworkErrors !== false && isNetworkError(error),
 		);
+	}
+
+	/**
+	 * Redirects are followed here, never by the wire (n8n re-adds the Authorization header on every hop unless
+	 * told otherwise): the next hop is signed only when it is on the credential's API hosts.
+	 */
+	private async sendFollowing(request: WireRequest): Promise<WireResponse> {
+		let current: WireRequest = { ...request, followRedirects: false };
+		for (let hop = 0; ; hop++) {
+			const response = await this.sendBuffered(current);
+			const location = response.headers.location;
+			if (request.followRedirects === false || !REDIRECT_STATUSES.has(response.status) || !location || hop >= MAX_REDIRECTS) {
+				return response;
+			}
+			if (!Buffer.isBuffer(response.body)) response.body.resume();
+			const next = this.rewrite(new URL(location, current.url).href);
+			// As fetch does: 303, and 301/302 after a POST, become a GET without body.
+			const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && current.method === 'POST');
+			current = {
+				...current,
+				url: next,
+				method: toGet ? 'GET' : current.method,
+				body: toGet ? undefined : current.body,
+				headers: toGet ? withoutBodyHeaders(current.headers) : current.headers,
+				authenticated: current.authenticated !== false && this.hosts.receivesToken(next),
+			};
+		}
 	}
 
 	/** A fetch() for SDKs (gaxios, dropbox, the Graph middleware). Buffered; streams go through request(). */
@@ -110,6 +144,13 @@ export class Transport {
 		if (Buffer.isBuffer(response.body)) return response;
 		return { ...response, body: await readAll(response.body) };
 	}
+}
+
+function withoutBodyHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+	if (!headers) return headers;
+	const kept: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) if (!/^content-/i.test(name)) kept[name] = value;
+	return kept;
 }
 
 type FetchInit = {
