@@ -16,7 +16,9 @@ export function n8nWire(ctx: N8nContext, credentialType: string): Wire {
 			const options: IHttpRequestOptions = {
 				method: request.method,
 				url: request.url,
-				headers: request.headers,
+				// A copy: n8n signs by writing Authorization into the options' headers object, which must not
+				// come back into the caller's request (a redirect or a resend to another host would carry it).
+				headers: { ...request.headers },
 				body: request.body,
 				json: false,
 				ignoreHttpStatusErrors: true,

@@ -114,7 +114,7 @@ export class Transport {
 				url: next,
 				method: toGet ? 'GET' : current.method,
 				body: toGet ? undefined : current.body,
-				headers: toGet ? withoutBodyHeaders(current.headers) : current.headers,
+				headers: nextHopHeaders(current.headers, toGet),
 				authenticated: current.authenticated !== false && this.hosts.receivesToken(next),
 			};
 		}
@@ -146,10 +146,13 @@ export class Transport {
 	}
 }
 
-function withoutBodyHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
-	if (!headers) return headers;
+/** The headers of the next redirect hop: never an Authorization (the wire signs), no content headers after a switch to GET. */
+function nextHopHeaders(headers: Record<string, string> | undefined, toGet: boolean): Record<string, string> {
 	const kept: Record<string, string> = {};
-	for (const [name, value] of Object.entries(headers)) if (!/^content-/i.test(name)) kept[name] = value;
+	for (const [name, value] of Object.entries(headers ?? {})) {
+		if (/^authorization$/i.test(name) || (toGet && /^content-/i.test(name))) continue;
+		kept[name] = value;
+	}
 	return kept;
 }
 

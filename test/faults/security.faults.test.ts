@@ -1,0 +1,229 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import { createServer as createHttpsServer } from 'https';
+import type { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import tls from 'tls';
+import { join } from 'path';
+import type { IDataObject } from 'n8n-workflow';
+import type { StorageKind } from '../../nodes/shared/storage/types';
+import { collectWorkflow } from '../nodes/support/collectHarness';
+import { cloudSource } from '../nodes/support/collectSources';
+import { cloudDestination, docItem, exportWorkflow } from '../nodes/support/exportWorkflow';
+import { errorText, isClear } from './support/clarity';
+import type { CloudKind, FakeCloud } from './support/faultKit';
+import { FaultReport, type FaultRow } from './support/report';
+import { SERVICE } from './support/runs';
+import { SecretSweep } from './support/secrets';
+
+/**
+ * Issue 18, probed as an attacker or a careless user would: a response that points the token at another host,
+ * a folder tree or template built to stall n8n, a parent folder swapped for a symlink, an API error that echoes a
+ * real-looking token, names that lie about their extension. Each case is a row of the fault table; everything
+ * the runs produce goes through the secrets sweep.
+ */
+
+const report = new FaultReport('security');
+const sweep = new SecretSweep();
+const MiB = 1024 * 1024;
+
+interface Tally {
+	lost: number;
+	duplicated: number;
+	unclear: number;
+	note?: string;
+}
+
+function row(node: FaultRow['node'], kind: StorageKind, fault: string, body: () => Promise<Tally>, timeoutMs = 60_000): void {
+	test(
+		`${node} on ${SERVICE[kind]}: ${fault}`,
+		async () => {
+			const counted = await body();
+			report.record({ node, provider: SERVICE[kind], fault, ...counted });
+			expect({ lost: counted.lost, duplicated: counted.duplicated, unclear: counted.unclear }).toEqual({ lost: 0, duplicated: 0, unclear: 0 });
+		},
+		timeoutMs,
+	);
+}
+
+// ---------------------------------------------------------------- another host, that must never see a token
+
+/** A throwaway self-signed certificate, so the other host can speak https (Graph's SDK follows only https links). */
+function selfSigned(): { key: string; cert: string } {
+	const dir = mkdtempSync(join(tmpdir(), 'stranger-tls-'));
+	try {
+		execFileSync('openssl', [
+			'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+			'-subj', '/CN=127.0.0.2', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+		], { stdio: 'ignore' });
+		return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** A server on another address (127.0.0.2): records every request and whether it carried an Authorization header. */
+class Stranger {
+	readonly seen: Array<{ method: string; path: string; authorization?: string }> = [];
+	private server?: Server;
+	origin = '';
+
+	constructor(private readonly answer: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => json(res, 200, { value: [] })) {}
+
+	async start(tls?: { key: string; cert: string }): Promise<string> {
+		const handle = (req: IncomingMessage, res: ServerResponse) => {
+			this.seen.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
+			req.resume();
+			req.on('end', () => this.answer(req, res));
+		};
+		this.server = tls ? createHttpsServer(tls, handle) : createHttpServer(handle);
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.2', resolve));
+		this.origin = `${tls ? 'https' : 'http'}://127.0.0.2:${(this.server.address() as AddressInfo).port}`;
+		return this.origin;
+	}
+
+	/** Requests that carried a token. */
+	get tokens(): number {
+		return this.seen.filter((seen) => seen.authorization !== undefined).length;
+	}
+
+	async stop(): Promise<void> {
+		this.server?.closeAllConnections?.();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+}
+
+/** TLS connections to 127.0.0.2 accept its self-signed certificate (https.Agent calls tls.connect through the module). */
+function trustStranger(): { restore(): void } {
+	const original = tls.connect;
+	(tls as { connect: unknown }).connect = (...args: unknown[]) => {
+		const options = args.find((arg): arg is Record<string, unknown> => typeof arg === 'object' && arg !== null);
+		if (options && (options.host === '127.0.0.2' || options.servername === '127.0.0.2')) options.rejectUnauthorized = false;
+		return (original as (...a: unknown[]) => unknown)(...args);
+	};
+	return { restore: () => ((tls as { connect: unknown }).connect = original) };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+	res.writeHead(status, { 'content-type': 'application/json' });
+	res.end(JSON.stringify(body));
+}
+
+/** The error a failed run shows (node error or item error) must name the other host and say what to do. */
+function judgeRefusal(text: string, origin: string): number {
+	return isClear(text, [origin]) && /token/i.test(text) ? 0 : 1;
+}
+
+const CLOUDS: CloudKind[] = ['googleDrive', 'oneDrive', 'dropbox'];
+
+describe('tokens go only to the API hosts', () => {
+	let tls: { key: string; cert: string };
+	beforeAll(() => {
+		tls = selfSigned();
+	});
+
+	for (const listing of ['/children', '/delta'] as const) {
+		row('Collect New Files', 'oneDrive', `a Graph @odata.nextLink (${listing.slice(1)}) to another https host: refused before sending, no token there`, async () => {
+			const stranger = new Stranger();
+			const origin = await stranger.start(tls);
+			const source = await cloudSource('oneDrive');
+			const fake = (source as unknown as { fixture: { fake: FakeCloud } }).fixture.fake;
+			sweep.watch(fake.auth);
+			const flow = collectWorkflow(source);
+			// The stranger's certificate is accepted, as a real certificate of the attacker's own domain would be.
+			const trust = trustStranger();
+			try {
+				await source.user.createFile('a.pdf', Buffer.from('first'));
+				if (listing === '/delta') {
+					const first = await flow.run();
+					sweep.run(first.result);
+					expect(first.json.map((j) => j.name)).toEqual(['a.pdf']);
+					await source.user.createFile('b.pdf', Buffer.from('second'));
+				}
+				const link = `${origin}/v1.0/me/drive/root${listing}?$skiptoken=stolen`;
+				fake.inject({ method: 'GET', path: listing, action: { type: 'respond', status: 200, body: { value: [], '@odata.nextLink': link } } });
+				const probed = await flow.run();
+				sweep.run(probed.result);
+				expect(probed.result.status).toBe('error');
+				const unclear = judgeRefusal(errorText(probed.result.nodeError('Collect')), origin);
+				expect(stranger.tokens).toBe(0);
+				// Nothing was lost: the next run, with honest links, delivers what is there.
+				const after = await flow.run();
+				sweep.run(after.result);
+				const delivered = after.json.map((j) => String(j.name));
+				const expected = listing === '/delta' ? ['b.pdf'] : ['a.pdf'];
+				return { lost: expected.filter((name) => !delivered.includes(name)).length, duplicated: 0, unclear, note: `tokens that reached the other host: ${stranger.tokens}` };
+			} finally {
+				trust.restore();
+				await source.close();
+				await stranger.stop();
+			}
+		});
+	}
+
+	row('Export to Folder', 'googleDrive', 'a resumable-upload session Location on another (plain http) host: refused, no token there', async () => {
+		const stranger = new Stranger((_req, res) => json(res, 200, { id: 'stolen', name: 'big.pdf', md5Checksum: '' }));
+		const origin = await stranger.start();
+		const destination = await cloudDestination('googleDrive');
+		sweep.watch((destination.fixture as unknown as { fake: FakeCloud }).fake.auth);
+		try {
+			const fake = (destination.fixture as unknown as { fake: FakeCloud }).fake;
+			fake.inject({ method: 'POST', path: 'uploadType=resumable', action: { type: 'respond', status: 200, headers: { location: `${origin}/upload/drive/v3/files?upload_id=stolen` }, body: {} } });
+			const flow = exportWorkflow(destination, {}, { continueOnFail: true });
+			const big = docItem({ id: 'BIG', content: Buffer.alloc(6 * MiB, 1) });
+			const run = await flow.run([big]);
+			sweep.run(run.result);
+			expect(run.json.map((j) => j.action)).toEqual(['failed']);
+			const unclear = judgeRefusal(String((run.json[0] as IDataObject).error ?? ''), origin);
+			expect(stranger.tokens).toBe(0);
+			const again = await flow.run([big]);
+			sweep.run(again.result);
+			return { lost: again.json[0].action === 'created' ? 0 : 1, duplicated: 0, unclear, note: `tokens that reached the other host: ${stranger.tokens}` };
+		} finally {
+			await destination.close();
+			await stranger.stop();
+		}
+	});
+
+	for (const kind of CLOUDS) {
+		row('Export to Folder', kind, 'the API answers 307 to another host: the redirect is followed without the token', async () => {
+			const stranger = new Stranger((_req, res) => json(res, 503, { error: 'not the API' }));
+			const origin = await stranger.start();
+			const destination = await cloudDestination(kind);
+			const fake = (destination.fixture as unknown as { fake: FakeCloud }).fake;
+			sweep.watch(fake.auth);
+			try {
+				fake.inject({ path: /./, times: 1, action: { type: 'respond', status: 307, headers: { location: `${origin}/redirected` }, body: {} } });
+				const flow = exportWorkflow(destination, {}, { continueOnFail: true });
+				const run = await flow.run([docItem({ id: 'R1', content: 'redirected once' })]);
+				sweep.run(run.result);
+				expect(stranger.seen.length).toBeGreaterThan(0);
+				expect(stranger.tokens).toBe(0);
+				const again = await flow.run([docItem({ id: 'R1', content: 'redirected once' })]);
+				sweep.run(again.result);
+				const done = [...run.json, ...again.json].filter((j) => j.action === 'created').length;
+				return { lost: done === 1 ? 0 : 1, duplicated: done > 1 ? 1 : 0, unclear: 0, note: `tokens that reached the other host: ${stranger.tokens}` };
+			} finally {
+				await destination.close();
+				await stranger.stop();
+			}
+		});
+	}
+});
+
+describe('secrets', () => {
+	test('no token or client secret in any log line, error or output of this file', () => {
+		expect(sweep.captured).toBeGreaterThan(0);
+		expect(sweep.findLeaks()).toEqual([]);
+	});
+});
+
+beforeAll(() => {
+	sweep.install();
+});
+
+afterAll(() => {
+	sweep.uninstall();
+	report.flush();
+});
