@@ -37,7 +37,7 @@ export async function getLinks(this: IExecuteFunctions): Promise<INodeExecutionD
 		json: {
 			activityId: link.activityId,
 			eventId: link.eventId,
-			createdBy: link.origin === 'a' ? 'activity' : 'calendar',
+			createdBy: link.createdBy,
 			derivedEventId: link.eventId === eventIdForActivity(link.activityId),
 			calendarId: state.calendarId,
 		},

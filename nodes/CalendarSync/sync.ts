@@ -96,8 +96,8 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 		if (!activityId) return;
 		const link = links.get(activityId);
 		if (event && link) {
-			link.eh = contentHash(event);
-			link.et = event.etag;
+			link.eventHash = contentHash(event);
+			link.etag = event.etag;
 		}
 		if (link) applied.set(activityId, link);
 		else applied.delete(activityId);
@@ -214,6 +214,7 @@ function activityItem(change: ActivityChange, mapping: FieldMapping, activities:
 		json.conflict = {
 			winner: change.conflict.winner,
 			discardedSide: discarded.side,
+			discardedChange: discarded.change,
 			discarded: discarded.fields
 				? (writeActivityFields(discarded.fields, mapping, activityZone) as IDataObject)
 				: discarded.activity

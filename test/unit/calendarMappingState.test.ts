@@ -55,13 +55,13 @@ describe('calendar state encoding', () => {
 		const links = Array.from({ length: 1000 }, (_, i) => ({
 			activityId: String(100000 + i),
 			eventId: eventIdForActivity(String(100000 + i)),
-			ah: fingerprint(`a${i}`),
-			eh: fingerprint(`e${i}`),
-			et: `"${3409856784124000 + i}"`,
-			origin: 'a' as const,
+			activityHash: fingerprint(`a${i}`),
+			eventHash: fingerprint(`e${i}`),
+			etag: `"${3409856784124000 + i}"`,
+			createdBy: 'activity' as const,
 		}));
-		links.push({ activityId: 'x', eventId: 'googlerandomid0', ah: '', eh: fingerprint('z'), et: '', origin: 'a' });
-		const pending = [{ eventId: 'ev1', key: fingerprint('k'), eh: fingerprint('h'), et: '"12"' }];
+		links.push({ activityId: 'x', eventId: 'googlerandomid0', activityHash: '', eventHash: fingerprint('z'), etag: '', createdBy: 'activity' });
+		const pending = [{ eventId: 'ev1', matchKey: fingerprint('k'), eventHash: fingerprint('h'), etag: '"12"' }];
 		const stored = toStored({ calendarId: 'c', syncToken: 'tok', windowStartMs: 5, links, pending });
 		const back = fromStored(calendarStateSchema.migrate(JSON.parse(JSON.stringify(stored))));
 		expect(back.links.sort((a, b) => a.activityId.localeCompare(b.activityId))).toEqual([...links].sort((a, b) => a.activityId.localeCompare(b.activityId)));

@@ -61,8 +61,8 @@ function eventFor(activity: Activity, overrides: Partial<CalendarEvent> = {}): C
 	};
 }
 
-function linkFor(activity: Activity, event: CalendarEvent, origin: Link['origin'] = 'a'): Link {
-	return { activityId: activity.id, eventId: event.id, ah: contentHash(renderEvent(activity, settings().render)!), eh: contentHash(event), et: event.etag, origin };
+function linkFor(activity: Activity, event: CalendarEvent, createdBy: Link['createdBy'] = 'activity'): Link {
+	return { activityId: activity.id, eventId: event.id, activityHash: contentHash(renderEvent(activity, settings().render, createdBy)!), eventHash: contentHash(event), etag: event.etag, createdBy };
 }
 
 function plan(input: Partial<ReconcileInput>) {
@@ -172,8 +172,8 @@ describe('calendar reconcile planner', () => {
 		const result = plan({ settings: settings({ direction: 'twoWay' }), activities: [a, imported], events: [eventFor(a), importedEvent], listingIsFull: true });
 		expect(result.calendar).toEqual([]);
 		expect(result.activities).toEqual([]);
-		expect(result.links.get('2')).toMatchObject({ eventId: 'googlerandom0', origin: 'c' });
-		expect(result.links.get('1')).toMatchObject({ eventId: eventIdForActivity('1'), origin: 'a' });
+		expect(result.links.get('2')).toMatchObject({ eventId: 'googlerandom0', createdBy: 'calendar' });
+		expect(result.links.get('1')).toMatchObject({ eventId: eventIdForActivity('1'), createdBy: 'activity' });
 	});
 
 	it('imports new events as create items, then links the created activity by type, subject and start (or by event id)', () => {
@@ -192,7 +192,7 @@ describe('calendar reconcile planner', () => {
 		const created = act('77', { type: 'lunch', subject: 'Lunch', when: { allDay: false, startMs: Date.parse('2030-01-12T12:00:00Z'), endMs: Date.parse('2030-01-12T13:00:00Z') } });
 		const second = plan({ settings: twoWay, activities: [created], pending: [...first.pending.values()] });
 		expect(second.calendar).toEqual([expect.objectContaining({ kind: 'patch', reason: 'tag', eventId: 'userevent01' })]);
-		expect(second.links.get('77')).toMatchObject({ eventId: 'userevent01', origin: 'c' });
+		expect(second.links.get('77')).toMatchObject({ eventId: 'userevent01', createdBy: 'calendar' });
 		expect(second.pending.size).toBe(0);
 		const byId = plan({ settings: twoWay, activities: [{ ...created, subject: 'Renamed meanwhile', eventId: 'userevent01' }], pending: [...first.pending.values()] });
 		expect(byId.links.get('77')?.eventId).toBe('userevent01');

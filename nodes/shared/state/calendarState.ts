@@ -65,7 +65,7 @@ const hashOrEmpty = (hash: string) => (hash.length === FINGERPRINT_LENGTH ? hash
 const readHash = (hash: string) => (hash === EMPTY_HASH ? '' : hash);
 
 export function encodeLink(link: Link): string {
-	const head = `${hashOrEmpty(link.ah)}${hashOrEmpty(link.eh)}${link.origin}${link.et ? packEtag(link.et) : ''}`;
+	const head = `${hashOrEmpty(link.activityHash)}${hashOrEmpty(link.eventHash)}${link.createdBy === 'activity' ? 'a' : 'c'}${link.etag ? packEtag(link.etag) : ''}`;
 	return link.eventId === eventIdForActivity(link.activityId) ? head : `${head}|${link.eventId}`;
 }
 
@@ -77,24 +77,24 @@ export function decodeLink(activityId: string, value: string): Link | undefined 
 	return {
 		activityId,
 		eventId: explicitId || eventIdForActivity(activityId),
-		ah: readHash(head.slice(0, FINGERPRINT_LENGTH)),
-		eh: readHash(head.slice(FINGERPRINT_LENGTH, FINGERPRINT_LENGTH * 2)),
-		origin,
-		et: unpackEtag(head.slice(FINGERPRINT_LENGTH * 2 + 1)),
+		activityHash: readHash(head.slice(0, FINGERPRINT_LENGTH)),
+		eventHash: readHash(head.slice(FINGERPRINT_LENGTH, FINGERPRINT_LENGTH * 2)),
+		createdBy: origin === 'a' ? 'activity' : 'calendar',
+		etag: unpackEtag(head.slice(FINGERPRINT_LENGTH * 2 + 1)),
 	};
 }
 
 export function encodePending(pending: Pending): string {
-	return `${hashOrEmpty(pending.key)}${hashOrEmpty(pending.eh)}${packEtag(pending.et)}`;
+	return `${hashOrEmpty(pending.matchKey)}${hashOrEmpty(pending.eventHash)}${packEtag(pending.etag)}`;
 }
 
 export function decodePending(eventId: string, value: string): Pending | undefined {
 	if (value.length < FINGERPRINT_LENGTH * 2) return undefined;
 	return {
 		eventId,
-		key: readHash(value.slice(0, FINGERPRINT_LENGTH)),
-		eh: readHash(value.slice(FINGERPRINT_LENGTH, FINGERPRINT_LENGTH * 2)),
-		et: unpackEtag(value.slice(FINGERPRINT_LENGTH * 2)),
+		matchKey: readHash(value.slice(0, FINGERPRINT_LENGTH)),
+		eventHash: readHash(value.slice(FINGERPRINT_LENGTH, FINGERPRINT_LENGTH * 2)),
+		etag: unpackEtag(value.slice(FINGERPRINT_LENGTH * 2)),
 	};
 }
 

@@ -26,9 +26,13 @@ export const TAG_ORIGIN = 'cloudSyncOrigin';
 /** Separates the activity's note from the block of linked records in an event description. */
 export const LINKS_SEPARATOR = '\n\n--\n';
 
-/** The event for an activity, or undefined when the private policy says not to sync it. */
-export function renderEvent(activity: Activity, options: RenderOptions): EventWrite | undefined {
-	const masked = activity.private && options.privatePolicy === 'busy';
+/**
+ * The event for an activity, or undefined when the private policy says not to sync it. `createdBy` says whose the
+ * event is: an event the user created in Google keeps its own title under "Busy" (the sync never renames it) and
+ * keeps its "created in the calendar" tag.
+ */
+export function renderEvent(activity: Activity, options: RenderOptions, createdBy: 'activity' | 'calendar' = 'activity'): EventWrite | undefined {
+	const masked = activity.private && options.privatePolicy === 'busy' && createdBy === 'activity';
 	if (activity.private && options.privatePolicy === 'skip') return undefined;
 	const { start, end } = eventTimes(activity.when, activity.timeZone);
 	const event: EventWrite = {
@@ -38,7 +42,7 @@ export function renderEvent(activity: Activity, options: RenderOptions): EventWr
 		end,
 		visibility: activity.private ? 'private' : 'default',
 		transparency: 'opaque',
-		privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'activity' },
+		privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: createdBy },
 	};
 	if (options.addAttendees && !masked && activity.attendees.length) {
 		event.attendees = activity.attendees.map((email) => ({ email }));
@@ -121,8 +125,15 @@ export function activityFromEvent(event: CalendarEvent, defaultTimeZone: string,
 	return fields;
 }
 
-/** Key that recognises an activity created from an event: same type, subject and start. */
+/**
+ * Key that recognises an activity created from an event: same type, title and start. Titles are compared as a
+ * person reads them (case, surrounding and repeated spaces ignored), the same way on both sides.
+ */
 export function matchKey(type: string, subject: string, when: When): string {
 	const start = when.allDay ? `d${when.startDate}` : `t${when.startMs}`;
-	return fingerprint(`${type}\u0000${subject}\u0000${start}`);
+	return fingerprint(`${type}\u0000${plainTitle(subject)}\u0000${start}`);
+}
+
+export function plainTitle(title: string): string {
+	return title.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }

@@ -1,0 +1,234 @@
+import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
+import type { CalendarEvent, EventWrite } from '../calendar/types';
+import { activityFromEvent, contentHash, isMasked, matchKey, renderEvent, TAG_ACTIVITY, TAG_ORIGIN } from './calendarContent';
+import type { ActivityChange, CalendarOp, Conflict, Link, Pending, PatchReason, ReconcileInput, ReconcilePlan } from './calendarReconcile';
+
+type CreatedBy = Link['createdBy'];
+
+/** An existing event (or a pending import) an activity can be linked to. */
+export interface LinkTarget {
+	eventId: string;
+	eventHash: string;
+	etag: string;
+	tags: Record<string, string>;
+}
+
+export function targetOf(event: CalendarEvent): LinkTarget {
+	return { eventId: event.id, eventHash: contentHash(event), etag: event.etag, tags: event.privateProperties };
+}
+
+/**
+ * The plan being built, and the small actions the situation table picks from. The actions only write what they
+ * are told: which one runs in which situation is decided in calendarSituations.ts, nowhere else.
+ */
+export class PlanBuilder {
+	readonly plan: ReconcilePlan;
+	readonly settings: ReconcileInput['settings'];
+	readonly twoWay: boolean;
+	readonly events = new Map<string, CalendarEvent>();
+	readonly activities = new Map<string, Activity>();
+	/** event id -> activity id of every link at the start, and of every link made this run. */
+	readonly linkedEvents: Map<string, string>;
+	readonly handledEvents = new Set<string>();
+	readonly handledActivities = new Set<string>();
+	readonly held: Set<string>;
+	/** Imported events waiting for their activity, by match key (look-alikes share a key: a list each). */
+	readonly pendingByKey = new Map<string, Pending[]>();
+	/** Built on first use by the situation table: live events by our tag, untagged events by match key. */
+	taggedEvents?: Map<string, CalendarEvent>;
+	lookAlikeEvents?: Map<string, CalendarEvent[]>;
+
+	constructor(readonly input: ReconcileInput) {
+		this.settings = input.settings;
+		this.twoWay = input.settings.direction === 'twoWay';
+		this.plan = {
+			calendar: [],
+			activities: [],
+			links: new Map(input.links.map((link) => [link.activityId, { ...link }])),
+			pending: new Map(input.pending.map((p) => [p.eventId, { ...p }])),
+			counts: { unchanged: 0, skipped: 0 },
+		};
+		for (const event of input.events) this.events.set(event.id, event);
+		for (const activity of input.activities) this.activities.set(activity.id, activity);
+		this.linkedEvents = new Map(input.links.map((link) => [link.eventId, link.activityId]));
+		this.held = new Set(input.heldActivityIds ?? []);
+		for (const pending of this.plan.pending.values()) this.pendingByKey.set(pending.matchKey, [...(this.pendingByKey.get(pending.matchKey) ?? []), pending]);
+	}
+
+	// ---- reading both sides ----
+
+	render(activity: Activity, createdBy: CreatedBy): EventWrite | undefined {
+		return renderEvent(activity, this.settings.render, createdBy);
+	}
+
+	activityHash(activity: Activity, createdBy: CreatedBy): string {
+		const event = this.render(activity, createdBy);
+		return event ? contentHash(event) : '';
+	}
+
+	/** The activity belongs in the calendar: not deleted, not private under "Don't sync", its type pushed. */
+	inScope(activity: Activity, createdBy: CreatedBy): boolean {
+		if (activity.deleted || this.render(activity, createdBy) === undefined) return false;
+		// Imported events keep their link whatever the push filter says.
+		return createdBy === 'calendar' || this.settings.typeFilter.length === 0 || this.settings.typeFilter.includes(activity.type);
+	}
+
+	isPrivateEvent(event: CalendarEvent): boolean {
+		return event.visibility === 'private' || event.visibility === 'confidential';
+	}
+
+	/** "Don't sync" private events: neither side's private details cross. */
+	hidesPrivate(): boolean {
+		return this.settings.render.privatePolicy === 'skip';
+	}
+
+	fromEvent(event: CalendarEvent, activity?: Activity, createdBy: CreatedBy = 'calendar'): ActivityFromEvent | undefined {
+		const masked = activity
+			? activity.private && this.settings.render.privatePolicy === 'busy' && createdBy === 'activity'
+			: isMasked(event, this.settings.render);
+		return activityFromEvent(event, this.settings.defaultTimeZone, masked);
+	}
+
+	/** Which side wins a conflict. Without both timestamps the activity wins (its change is seen now). */
+	winner(activityUpdatedAt: number | undefined, event: CalendarEvent | undefined): 'activity' | 'calendar' {
+		if (!this.twoWay || this.settings.conflict === 'activities') return 'activity';
+		if (this.settings.conflict === 'calendar') return 'calendar';
+		const eventUpdated = event?.updated ? Date.parse(event.updated) : NaN;
+		if (activityUpdatedAt === undefined || Number.isNaN(eventUpdated)) return 'activity';
+		return eventUpdated > activityUpdatedAt ? 'calendar' : 'activity';
+	}
+
+	// ---- actions ----
+
+	/** Nothing to write; the status takes both sides as they are now. */
+	keep(link: Link, activity?: Activity, event?: CalendarEvent): void {
+		const next = { ...link };
+		if (activity) next.activityHash = this.activityHash(activity, link.createdBy);
+		if (event) Object.assign(next, { eventHash: contentHash(event), etag: event.etag });
+		this.plan.links.set(link.activityId, next);
+		this.plan.counts.unchanged++;
+	}
+
+	/** Quiet: nothing crosses; the event's current state is taken as seen, the activity's change waits. */
+	quiet(link: Link, event?: CalendarEvent): void {
+		if (event) this.plan.links.set(link.activityId, { ...link, eventHash: contentHash(event), etag: event.etag });
+		this.plan.counts.skipped++;
+	}
+
+	/** The activity's content goes to its event (If-Match the etag we know). */
+	push(link: Link, activity: Activity, reason: PatchReason, event?: CalendarEvent): void {
+		const etag = event?.etag ?? link.etag;
+		this.plan.calendar.push({
+			kind: 'patch',
+			activityId: activity.id,
+			eventId: link.eventId,
+			patch: this.patchFor(activity, link.createdBy),
+			etag: etag || undefined,
+			itemIndex: activity.itemIndex,
+			reason,
+		});
+		const next = { ...link, activityHash: this.activityHash(activity, link.createdBy) };
+		if (event) Object.assign(next, { eventHash: contentHash(event), etag: event.etag });
+		this.plan.links.set(link.activityId, next);
+	}
+
+	/** The event's content goes to its activity. */
+	pull(link: Link, activity: Activity | undefined, event: CalendarEvent, conflict?: Conflict): void {
+		const fields = this.fromEvent(event, activity, link.createdBy);
+		if (!fields) return;
+		this.plan.activities.push({ action: 'update', activityId: link.activityId, eventId: event.id, fields, itemIndex: activity?.itemIndex, conflict });
+		// The source will take the event's content: expect exactly that next run (no echo).
+		this.plan.links.set(link.activityId, { ...link, activityHash: contentHash(event), eventHash: contentHash(event), etag: event.etag });
+	}
+
+	/** Tell the activity source about a conflict the activity won. */
+	report(activity: Activity, eventId: string, conflict: Conflict): void {
+		this.plan.activities.push({ action: 'conflict', activityId: activity.id, eventId, itemIndex: activity.itemIndex, conflict });
+	}
+
+	deleteEvent(link: Link, itemIndex: number | undefined, reason: 'activityDeleted' | 'notSynced' | 'conflictActivityWon'): void {
+		this.plan.calendar.push({ kind: 'delete', activityId: link.activityId, eventId: link.eventId, itemIndex, reason });
+		this.plan.links.delete(link.activityId);
+	}
+
+	deleteActivity(link: Link, itemIndex: number | undefined, conflict?: Conflict): void {
+		this.plan.activities.push({ action: 'delete', activityId: link.activityId, eventId: link.eventId, itemIndex, conflict });
+		this.plan.links.delete(link.activityId);
+	}
+
+	unlink(link: Link): void {
+		this.plan.links.delete(link.activityId);
+	}
+
+	/** The event comes back as a new activity (an edit that beat a deletion). */
+	reimport(link: Link, event: CalendarEvent, conflict?: Conflict): void {
+		this.plan.links.delete(link.activityId);
+		this.importEvent(event, conflict);
+	}
+
+	importEvent(event: CalendarEvent, conflict?: Conflict): void {
+		const fields = this.fromEvent(event);
+		if (!fields) return;
+		const type = this.settings.importType;
+		this.plan.activities.push({ action: 'create', eventId: event.id, fields: { ...fields, type }, conflict });
+		this.addPending({ eventId: event.id, matchKey: matchKey(type, fields.subject ?? '', fields.when), eventHash: contentHash(event), etag: event.etag });
+	}
+
+	/** A new event for the activity, or its deleted one brought back (a deleted event keeps its id forever). */
+	insert(activity: Activity, eventId: string, createdBy: CreatedBy, cancelled: boolean): void {
+		if (cancelled) {
+			const patch = { ...this.patchFor(activity, createdBy), status: 'confirmed' as const };
+			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId, patch, itemIndex: activity.itemIndex, restore: true, reason: 'restore' });
+		} else {
+			this.plan.calendar.push({ kind: 'insert', activityId: activity.id, eventId, event: this.render(activity, createdBy)!, itemIndex: activity.itemIndex });
+		}
+		this.setLink({ activityId: activity.id, eventId, activityHash: this.activityHash(activity, createdBy), eventHash: '', etag: '', createdBy });
+	}
+
+	/** Link an unlinked activity to an existing event (tagging the user's event so a lost status re-links). */
+	adopt(activity: Activity, target: LinkTarget, createdBy: CreatedBy): Link {
+		const link: Link = { activityId: activity.id, eventId: target.eventId, activityHash: this.activityHash(activity, createdBy), eventHash: target.eventHash, etag: target.etag, createdBy };
+		if (createdBy === 'calendar' && target.tags[TAG_ACTIVITY] !== activity.id) {
+			const patch = { privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar' } };
+			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId: link.eventId, patch, itemIndex: activity.itemIndex, reason: 'tag' });
+		}
+		this.setLink(link);
+		return link;
+	}
+
+	setLink(link: Link): void {
+		this.plan.links.set(link.activityId, link);
+		this.linkedEvents.set(link.eventId, link.activityId);
+		this.handledEvents.add(link.eventId);
+		this.handledActivities.add(link.activityId);
+	}
+
+	addPending(pending: Pending): void {
+		this.plan.pending.set(pending.eventId, pending);
+		this.pendingByKey.set(pending.matchKey, [...(this.pendingByKey.get(pending.matchKey) ?? []), pending]);
+	}
+
+	takePending(pending: Pending): void {
+		this.plan.pending.delete(pending.eventId);
+		const rest = (this.pendingByKey.get(pending.matchKey) ?? []).filter((p) => p.eventId !== pending.eventId);
+		this.pendingByKey.set(pending.matchKey, rest);
+	}
+
+	deleteOp(op: CalendarOp): void {
+		this.plan.calendar.push(op);
+	}
+
+	pushChange(change: ActivityChange): void {
+		this.plan.activities.push(change);
+	}
+
+	private patchFor(activity: Activity, createdBy: CreatedBy): EventWrite {
+		const event = this.render(activity, createdBy)!;
+		// Explicit empties so a patch clears what the activity no longer has.
+		return { ...event, description: event.description ?? '', attendees: event.attendees ?? (this.settings.render.addAttendees ? [] : undefined) };
+	}
+}
+
+export function whenEnd(when: When): number {
+	return when.allDay ? Date.parse(`${when.endDate}T23:59:59Z`) : when.endMs;
+}
