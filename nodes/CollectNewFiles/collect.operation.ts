@@ -4,7 +4,9 @@ import { collectStateSchema, type CollectState } from '../shared/state/collectSt
 import { loadState, saveState } from '../shared/state/staticData';
 import { isCloudError } from '../shared/storage/errors';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
-import { applyRun, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
+import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
+import { applyRun, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
+import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
 import { claimCandidates, claimValue, releaseClaims } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
 
@@ -124,6 +126,56 @@ function describeItem(item: RemoteItem, params: CollectParameters, state: Collec
 		collectedAt,
 		source: params.source,
 		folder: state.folder?.path || state.folder?.name || params.folderRef.value,
+		...(item.via ? { shortcut: { id: item.via.id, name: item.via.name } } : {}),
+	};
+}
+
+/**
+ * One file could not be read: what that means for it (failureHandling) and the output item saying so. Only a
+ * failure of the credential or the account stops the run (state untouched, claims given back).
+ */
+async function fileFailure(
+	ctx: IExecuteFunctions,
+	params: CollectParameters,
+	state: CollectState,
+	candidate: Candidate,
+	json: IDataObject,
+	error: unknown,
+	claimed: string[],
+): Promise<{ outcome: Outcome; json: IDataObject }> {
+	const { item } = candidate;
+	const cloud = isCloudError(error) ? error : undefined;
+	const handling = failureHandling(cloud?.kind, cloud?.details.providerCode);
+	if (handling === 'stopRun') {
+		await releaseClaims(ctx, claimed);
+		throw toNodeError(ctx.getNode(), error, { target: item.path ?? item.name, service: SOURCE_NAMES[params.source] });
+	}
+	if (handling === 'vanished') {
+		// Gone between listing and download (deleted or moved away): say so, and carry on.
+		return {
+			outcome: 'vanished',
+			json: { ...json, status: 'vanished', vanished: true, message: 'The file disappeared between listing and download; not collected.' },
+		};
+	}
+	const message = (error as Error).message;
+	if (handling === 'skip') {
+		const tooLarge = refusalCode(cloud?.details.providerCode) === 'tooLarge';
+		const reason = tooLarge
+			? 'Too large to export: Google Drive exports at most 10 MB per document. Open it in Drive and download it there, or split it.'
+			: `The service refused to hand out this file: ${message}`;
+		return { outcome: 'skipped', json: { ...json, status: 'skipped', reason } };
+	}
+	const { attempts, givingUp } = failedAttempt(state, item.id, params.ledger);
+	return {
+		outcome: 'failed',
+		json: {
+			...json,
+			status: 'failed',
+			reason: message,
+			error: message,
+			attempts,
+			willRetry: !givingUp,
+		},
 	};
 }
 
@@ -146,7 +198,17 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		throw toNodeError(node, error, { target: state.folder?.path || state.folder?.name || params.folderRef.value, service });
 	}
 	const run: RunContext = { execution: ctx.getExecutionId(), now: new Date().toISOString(), firstRun: changes.firstRun };
-	const plan = planCollect(state, changes.batch, run, params.ledger);
+	let batch: ChangeBatch;
+	try {
+		// Files that failed on earlier runs come back by id; shortcuts stand for their targets; Docs for their exports.
+		const retried = await addRetries(provider, changes.batch, (state.retry ?? []).map((entry) => entry.id));
+		state = dropRetries(state, retried.gone);
+		const targets = await resolveShortcuts(provider, retried.batch);
+		batch = presentBatch(retried.batch, targets, provider.features, params.exportFormat);
+	} catch (error) {
+		throw toNodeError(node, error, { target: state.folder?.path || state.folder?.name || params.folderRef.value, service });
+	}
+	const plan = planCollect(state, batch, run, params.ledger);
 
 	const outcomes = new Map<string, Outcome>();
 	let toDeliver: Candidate[] = plan.collect;
@@ -169,35 +231,32 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		if (candidate.reason === 'redelivery') json.redelivery = true;
 		if (candidate.reason === 'changed') json.changed = true;
 		if (preview) json.preview = true;
+		const step = readStep(item, provider.features, params.exportFormat);
+		if (step.type === 'skip') {
+			// Nothing to read, now or later: reported once (per content version), never retried.
+			outcomes.set(candidate.idFp, 'skipped');
+			output.push({ json: { ...json, status: 'skipped', reason: step.reason }, pairedItem: { item: 0 } });
+			continue;
+		}
 		const result: INodeExecutionData = { json, pairedItem: { item: 0 } };
 		try {
 			if (params.downloadContent) {
-				const stream = await provider.download(item.id);
+				const stream = await openContent(provider, item, step);
 				result.binary = {
 					[params.binaryPropertyName]: await ctx.helpers.prepareBinaryData(stream, item.name, usefulMimeType(item.mimeType)),
 				};
+				const size = result.binary[params.binaryPropertyName].fileSize;
+				if (step.type === 'export' && json.size === null && size) json.size = Number(size) || null;
 			}
 		} catch (error) {
-			if (isCloudError(error, 'notFound')) {
-				// Gone between listing and download (deleted or moved away): say so, and carry on.
-				outcomes.set(candidate.idFp, 'vanished');
-				output.push({
-					json: { ...json, vanished: true, message: 'The file disappeared between listing and download; not collected.' },
-					pairedItem: { item: 0 },
-				});
-				continue;
-			}
-			const nodeError = toNodeError(node, error, { target: item.path ?? item.name, service });
-			if (!ctx.continueOnFail()) {
-				// Nothing of this run is recorded (state untouched, claims given back): the next run starts here again.
-				await releaseClaims(ctx, claimed);
-				throw nodeError;
-			}
-			outcomes.set(candidate.idFp, 'failed');
-			output.push({ json: { ...json, error: nodeError.message }, pairedItem: { item: 0 } });
+			const failed = await fileFailure(ctx, params, state, candidate, json, error, claimed);
+			outcomes.set(candidate.idFp, failed.outcome);
+			output.push({ json: failed.json, pairedItem: { item: 0 } });
 			continue;
 		}
 		outcomes.set(candidate.idFp, 'emitted');
+		json.status = 'collected';
+		if (step.type === 'export') json.exportedFrom = item.nativeMimeType ?? null;
 		if (!preview) Object.assign(json, await afterCollecting(provider, params, workingState, folderId, item));
 		output.push(result);
 	}

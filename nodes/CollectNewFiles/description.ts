@@ -241,6 +241,28 @@ const contentProperties: INodeProperties[] = [
 				description: 'How many collections the history keeps (the oldest are dropped)',
 			},
 			{
+				displayName: 'Google Docs Format',
+				name: 'exportFormat',
+				type: 'options',
+				default: 'pdf',
+				description:
+					'Google Drive: the format Google Docs, Sheets, Slides and Drawings are exported to (Drive exports at most 10 MB per document; larger ones are reported as skipped). Drawings are always PDF.',
+				options: [
+					{ name: 'PDF', value: 'pdf', description: '.pdf for every kind of document' },
+					{ name: 'Microsoft Office', value: 'office', description: 'Docs as .docx, Sheets as .xlsx, Slides as .pptx' },
+					{ name: 'OpenDocument', value: 'openDocument', description: 'Docs as .odt, Sheets as .ods, Slides as .odp' },
+				],
+			},
+			{
+				displayName: 'Retry Failed Files',
+				name: 'retryFailed',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 3,
+				description:
+					'A file that could not be read (the service kept failing after retries) is output with status "failed" and the run goes on; it is tried again on this many later runs, then given up (0: never again)',
+			},
+			{
 				displayName: 'Guard Against Overlapping Runs',
 				name: 'overlapGuard',
 				type: 'boolean',

@@ -1,9 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { fingerprint } from '../shared/state/fingerprint';
 import { sanitizeName } from '../shared/storage/names';
-import type { FolderRef, StorageKind } from '../shared/storage/types';
+import type { ExportChoice, FolderRef, StorageKind } from '../shared/storage/types';
 import { compileNamePattern, InvalidPatternError, parseExtensions, type CollectFilters } from '../shared/sync/collectFilters';
-import { DEFAULT_HISTORY_SIZE, type CommitPolicy, type FirstRunMode, type LedgerOptions } from '../shared/sync/collectLedger';
+import { DEFAULT_HISTORY_SIZE, DEFAULT_RETRY_FAILED, type CommitPolicy, type FirstRunMode, type LedgerOptions } from '../shared/sync/collectLedger';
 
 export type AfterCollecting = 'leave' | 'move' | 'delete';
 
@@ -18,6 +18,8 @@ export interface CollectParameters {
 	afterCollecting: AfterCollecting;
 	moveToSubfolder: string;
 	overlapGuard: boolean;
+	/** The format family Google Docs, Sheets, Slides and Drawings are exported to. */
+	exportFormat: ExportChoice;
 	ledger: LedgerOptions;
 }
 
@@ -88,6 +90,7 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 		// One folder directly below the watched one, named the way the source accepts ("../x" cannot climb out).
 		moveToSubfolder: sanitizeName((ctx.getNodeParameter('moveToSubfolder', 0, 'Collected') as string) || 'Collected', source),
 		overlapGuard: options.overlapGuard !== false,
+		exportFormat: (['pdf', 'office', 'openDocument'].includes(String(options.exportFormat)) ? options.exportFormat : 'pdf') as ExportChoice,
 		ledger: {
 			includeSubfolders,
 			filters: readFilters(ctx),
@@ -97,6 +100,7 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 			skipIdentical: ctx.getNodeParameter('skipIdentical', 0, true) as boolean,
 			commit: ctx.getNodeParameter('commitPolicy', 0, 'onEmit') as CommitPolicy,
 			historySize: typeof options.historySize === 'number' ? options.historySize : DEFAULT_HISTORY_SIZE,
+			retryFailed: typeof options.retryFailed === 'number' ? Math.max(0, Math.floor(options.retryFailed)) : DEFAULT_RETRY_FAILED,
 		},
 	};
 }

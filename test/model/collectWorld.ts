@@ -267,7 +267,8 @@ export class CollectWorld {
 				break;
 			}
 			case 'renameWatched': {
-				const to = `${this.parent}/w${++this.counter}`;
+				const slash = this.watched.lastIndexOf('/');
+				const to = `${slash > 0 ? this.watched.slice(0, slash + 1) : ''}w${++this.counter}`;
 				await user.rename(this.watched, to.split('/').pop()!);
 				this.rebase(this.watched, to);
 				this.watched = to;

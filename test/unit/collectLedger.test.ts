@@ -40,6 +40,7 @@ const baseOptions: LedgerOptions = {
 	skipIdentical: true,
 	commit: 'onEmit',
 	historySize: 1000,
+	retryFailed: 3,
 };
 
 let executionCounter = 0;
@@ -171,17 +172,36 @@ describe('collect ledger', () => {
 		expect(feed2.next.cursor).toBe('F1');
 	});
 
-	test('a failed download holds the cursor; a vanished file is not recorded and the run goes on', () => {
+	test('a failed download does not hold the others back: the cursor moves on, the file is kept for a retry; a vanished file is not recorded', () => {
 		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { firstRun: { mode: 'now' } });
 		const a = file('id:a', 'a.pdf');
 		const b = file('id:b', 'b.pdf');
 		const failing = runOnce(start.next, delta('c2', upsert(a), upsert(b)), {}, (id) => (id === 'id:a' ? 'failed' : 'emitted'));
-		expect(failing.next.cursor).toBe('c1');
-		const retry = runOnce(failing.next, delta('c2', upsert(a), upsert(b)));
+		expect(failing.next.cursor).toBe('c2');
+		expect(failing.next.retry).toEqual([{ id: 'id:a', attempts: 1 }]);
+		// The runner fetches the file by id and adds it to the next batch.
+		const retry = runOnce(failing.next, delta('c3', upsert(a)));
 		expect(retry.ids).toEqual(['id:a']);
-		const vanished = runOnce(retry.next, delta('c3', upsert(file('id:v', 'v.pdf'))), {}, () => 'vanished');
-		expect(vanished.next.cursor).toBe('c3');
+		expect(retry.next.retry).toBeUndefined();
+		const vanished = runOnce(retry.next, delta('c4', upsert(file('id:v', 'v.pdf'))), {}, () => 'vanished');
+		expect(vanished.next.cursor).toBe('c4');
 		expect(vanished.next.total).toBe(2);
+	});
+
+	test('a file that keeps failing is tried retryFailed more times, then given up (known, never offered again)', () => {
+		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { firstRun: { mode: 'now' } });
+		const a = file('id:a', 'a.pdf');
+		let state = start.next;
+		for (let attempt = 1; attempt <= 3; attempt++) {
+			const run = runOnce(state, delta(`c${attempt + 1}`, upsert(a)), { retryFailed: 2 }, () => 'failed');
+			expect(run.ids).toEqual(['id:a']);
+			state = run.next;
+			expect(state.retry).toEqual(attempt <= 2 ? [{ id: 'id:a', attempts: attempt }] : undefined);
+		}
+		expect(runOnce(state, delta('c9', upsert(a)), { retryFailed: 2 }).ids).toEqual([]);
+		const skipped = runOnce(start.next, delta('c2', upsert(file('id:s', 's.pdf'))), {}, () => 'skipped');
+		expect(skipped.next.retry).toBeUndefined();
+		expect(runOnce(skipped.next, delta('c3', upsert(file('id:s', 's.pdf')))).ids).toEqual([]);
 	});
 
 	test('a cursor reset answered by a full listing: no duplicate, nothing missed', () => {

@@ -12,6 +12,7 @@ const options: LedgerOptions = {
 	skipIdentical: true,
 	commit: 'onEmit',
 	historySize: 1000,
+	retryFailed: 3,
 };
 
 describe('collect state', () => {

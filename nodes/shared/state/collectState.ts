@@ -50,6 +50,11 @@ export interface CollectState {
 	history: CollectHistoryEntry[];
 	/** Total number of documents collected (the history is capped, this is not). */
 	total: number;
+	/**
+	 * Files whose reading failed (a transient error after the pacer's retries), with the runs tried so far: fetched
+	 * by id on the next runs until collected or given up (options.retryFailed). Absent when empty.
+	 */
+	retry?: Array<{ id: string; attempts: number }>;
 	/** The "move to subfolder" target, resolved once. */
 	moveTarget?: { name: string; id: string };
 }
@@ -74,6 +79,7 @@ export const collectStateSchema: StateSchema<CollectState> = {
 			pending: Array.isArray(stored.pending) ? (stored.pending as unknown as PendingEntry[]) : [],
 			history: Array.isArray(stored.history) ? (stored.history as unknown as CollectHistoryEntry[]) : [],
 			total: typeof stored.total === 'number' ? stored.total : 0,
+			...(Array.isArray(stored.retry) ? { retry: stored.retry as unknown as CollectState['retry'] } : {}),
 		};
 	},
 };

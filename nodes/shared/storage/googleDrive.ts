@@ -9,6 +9,7 @@ import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCu
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
 import { DriveChildIndex } from './googleDriveChildren';
 import { driveIdFromUrl, escapeQueryString } from './googleDriveFolderRef';
+import { DRIVE_EXPORT_FORMATS, DRIVE_EXPORT_SIZE_LIMIT, nativeContent } from './googleDriveNative';
 import { DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './googleDriveUpload';
 import type {
 	Change,
@@ -34,7 +35,8 @@ export interface GoogleDriveOptions {
 
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 const SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024;
-const FILE_FIELDS = 'id,name,mimeType,parents,size,md5Checksum,modifiedTime,createdTime,webViewLink,version,appProperties,trashed,driveId';
+const FILE_FIELDS =
+	'id,name,mimeType,parents,size,md5Checksum,modifiedTime,createdTime,webViewLink,version,appProperties,trashed,driveId,shortcutDetails';
 const LIST_FIELDS = `nextPageToken,files(${FILE_FIELDS})`;
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`;
 const DOWNLOAD_RESUMES = 5;
@@ -73,6 +75,8 @@ export class GoogleDriveStorage implements StorageProvider {
 			trash: true,
 			chunkSize: this.chunkSize,
 			simpleUploadLimit: options.simpleUploadLimit ?? SIMPLE_UPLOAD_LIMIT,
+			exportFormats: DRIVE_EXPORT_FORMATS,
+			exportSizeLimit: DRIVE_EXPORT_SIZE_LIMIT,
 		};
 		this.shared = { supportsAllDrives: true };
 		// fetch-compatible by contract; gaxios' type asks for its own fetch signature.
@@ -110,7 +114,7 @@ export class GoogleDriveStorage implements StorageProvider {
 		if (file.webViewLink) item.webUrl = file.webViewLink;
 		if (file.version) item.version = String(file.version);
 		if (file.appProperties) item.appProperties = { ...(file.appProperties as Record<string, string>) };
-		return item;
+		return Object.assign(item, nativeContent(file));
 	}
 
 	async root(): Promise<RemoteItem> {
@@ -402,6 +406,22 @@ export class GoogleDriveStorage implements StorageProvider {
 			}
 		}
 		return Readable.from(pump(), { objectMode: false });
+	}
+
+	/** files.export of a Docs Editors file (at most 10 MB; Drive answers 403 exportSizeLimitExceeded beyond). */
+	async exportDocument(id: string, mimeType: string): Promise<Readable> {
+		const url = `https://www.googleapis.com/drive/v3/files/${encodeURIComponent(id)}/export?mimeType=${encodeURIComponent(mimeType)}`;
+		let response;
+		try {
+			response = await this.transport.request({ method: 'GET', url, responseType: 'stream' });
+		} catch (error) {
+			throw toDriveCloudError(error, id);
+		}
+		if (response.status !== 200) {
+			const body = await readAll(response.body);
+			throw driveCloudError(factsOfResponse(response.status, response.headers, body), id);
+		}
+		return response.body as Readable;
 	}
 
 	/** GET alt=media as a stream, from `offset` on (Range) after a cut. */

@@ -28,7 +28,34 @@ export interface RemoteItem {
 	version?: string;
 	/** Drive only: our tags (record key, content version). */
 	appProperties?: Record<string, string>;
+	/**
+	 * How the content can be read, when not by download: `export` (a Google Docs Editors file: no bytes of its own,
+	 * converted by the provider's exportDocument), `shortcut` (stands for the file in `shortcutTo`), `none` (no
+	 * content the API can hand out: forms, sites, maps). Absent: an ordinary file.
+	 */
+	content?: 'export' | 'shortcut' | 'none';
+	/** Shortcuts: the item they point at. */
+	shortcutTo?: { id: string; mimeType?: string };
+	/** Exported documents: the provider's own type (application/vnd.google-apps.document...). */
+	nativeMimeType?: string;
+	/** A shortcut's target as collected: the shortcut it was found through. */
+	via?: { id: string; name: string };
+	/**
+	 * Files without a content hash (exported documents): an opaque version of their content, unique to the file,
+	 * that changes when the content does. The collect ledger counts a document once per content version.
+	 */
+	contentVersion?: string;
 }
+
+/** A format a provider exports its native documents to. */
+export interface ExportFormat {
+	mimeType: string;
+	/** With the dot: ".pdf". */
+	extension: string;
+}
+
+/** The format families a user can pick for exported documents. */
+export type ExportChoice = 'pdf' | 'office' | 'openDocument';
 
 /** One entry of a change feed, already scoped to the watched folder's subtree. */
 export type Change =
@@ -85,6 +112,13 @@ export interface ProviderFeatures {
 	chunkSize: number;
 	/** Above this size uploads go through a resumable session. */
 	simpleUploadLimit: number;
+	/**
+	 * Native document types the provider exports (Drive: Docs, Sheets, Slides, Drawings), per type the format of
+	 * each family it offers. Absent: the provider has no native documents.
+	 */
+	exportFormats?: Record<string, Partial<Record<ExportChoice, ExportFormat>>>;
+	/** Largest export the service hands out, in bytes (Drive: 10 MB), for messages. */
+	exportSizeLimit?: number;
 }
 
 /**
@@ -115,6 +149,8 @@ export interface StorageProvider {
 	upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem>;
 	/** The file's bytes as a stream (resumes with Range on a cut where the provider allows it). */
 	download(id: string): Promise<Readable>;
+	/** A native document (`content: 'export'`) converted to one of features.exportFormats' MIME types. */
+	exportDocument?(id: string, mimeType: string): Promise<Readable>;
 	/** Trash where the provider has a trash, delete otherwise. */
 	trash(id: string): Promise<void>;
 	delete(id: string): Promise<void>;

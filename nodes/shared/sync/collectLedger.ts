@@ -21,6 +21,15 @@ export interface LedgerOptions {
 	skipIdentical: boolean;
 	commit: CommitPolicy;
 	historySize: number;
+	/** Later runs that try a failed file again before giving up on it (0: report the failure once, never retry). */
+	retryFailed: number;
+}
+
+export const DEFAULT_RETRY_FAILED = 3;
+
+/** The content fingerprint of an item: its hash, or for a document without one its content version. */
+export function contentOf(item: RemoteItem): string {
+	return contentFingerprint(item.hash ?? item.contentVersion);
 }
 
 export const DEFAULT_HISTORY_SIZE = 1000;
@@ -153,7 +162,7 @@ export function planCollect(state: CollectState, batch: ChangeBatch, run: RunCon
 		if (!inScope(item, options)) continue;
 		const idFp = idFingerprint(item.id);
 		if (pendingById.has(idFp)) continue;
-		const contentFp = contentFingerprint(item.hash);
+		const contentFp = contentOf(item);
 		const knownContent = collected.contentOf(idFp) ?? known.contentOf(idFp);
 		if (knownContent !== undefined) {
 			// A rename or a move of a known document is not new; only a content change may be, if asked.
@@ -203,7 +212,7 @@ export function planCollect(state: CollectState, batch: ChangeBatch, run: RunCon
  */
 function duplicatesOf(duplicates: RemoteItem[], collect: Candidate[], all: Candidate[]): RemoteItem[] {
 	const leftContents = new Set(all.slice(collect.length).map((candidate) => candidate.contentFp));
-	return duplicates.filter((item) => !leftContents.has(contentFingerprint(item.hash)));
+	return duplicates.filter((item) => !leftContents.has(contentOf(item)));
 }
 
 /**
@@ -216,7 +225,27 @@ function cursorAfter(state: CollectState, batch: ChangeBatch, holdBack: boolean)
 	return { cursor: state.cursor };
 }
 
-export type Outcome = 'emitted' | 'vanished' | 'failed' | 'claimedElsewhere';
+/**
+ * What happened to a candidate. `skipped`: the service will not hand it out (a form, an over-limit export): known
+ * from now on, reported once per content version. `failed`: kept for a retry on later runs (options.retryFailed).
+ */
+export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedElsewhere';
+
+/** Files due for a retry that are gone now: nothing left to try. */
+export function dropRetries(state: CollectState, gone: string[]): CollectState {
+	if (gone.length === 0 || !state.retry) return state;
+	const drop = new Set(gone);
+	const retry = state.retry.filter((entry) => !drop.has(entry.id));
+	const next: CollectState = { ...state, retry };
+	if (retry.length === 0) delete next.retry;
+	return next;
+}
+
+/** Attempts so far (this run's included) for a failed file, and whether this was the last one. */
+export function failedAttempt(state: CollectState, id: string, options: Pick<LedgerOptions, 'retryFailed'>): { attempts: number; givingUp: boolean } {
+	const attempts = (state.retry?.find((entry) => entry.id === id)?.attempts ?? 0) + 1;
+	return { attempts, givingUp: attempts > options.retryFailed };
+}
 
 export interface RunResultInput {
 	plan: CollectPlan;
@@ -245,21 +274,33 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 		if (!collected.hasId(idFp)) known.set(idFp, contentFp);
 	};
 	for (const entry of plan.baseline) remember(entry.idFp, entry.contentFp);
-	for (const item of plan.duplicates) remember(idFingerprint(item.id), contentFingerprint(item.hash));
+	for (const item of plan.duplicates) remember(idFingerprint(item.id), contentOf(item));
 
 	const pending = new Map(state.pending.map((entry) => [entry.id, entry]));
+	const retry = new Map((state.retry ?? []).map((entry) => [entry.id, entry.attempts]));
 	const history = [...state.history];
 	let total = state.total;
-	let failed = false;
 	for (const candidate of plan.collect) {
 		const outcome = outcomes.get(candidate.idFp) ?? 'failed';
 		const { item } = candidate;
+		if (outcome !== 'failed') retry.delete(item.id);
 		if (outcome === 'failed') {
-			failed = true;
+			// One file never holds the others back: the cursor moves on, the file is fetched by id next run.
+			const { attempts, givingUp } = failedAttempt(state, item.id, options);
+			if (givingUp) {
+				retry.delete(item.id);
+				remember(candidate.idFp, candidate.contentFp);
+			} else {
+				retry.set(item.id, attempts);
+			}
 			continue;
 		}
 		if (outcome === 'vanished') {
 			pending.delete(item.id);
+			continue;
+		}
+		if (outcome === 'skipped') {
+			remember(candidate.idFp, candidate.contentFp);
 			continue;
 		}
 		if (outcome === 'claimedElsewhere') {
@@ -290,7 +331,6 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 		total++;
 	}
 
-	const cursor = failed ? holdCursor(plan) : { cursor: plan.cursor, drain: plan.drain };
 	const next: CollectState = {
 		...state,
 		collected: collected.encode(),
@@ -298,16 +338,13 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 		pending: [...pending.values()],
 		history: capHistory(history, options.historySize),
 		total,
-		cursor: cursor.cursor,
+		cursor: plan.cursor,
 	};
-	if (cursor.drain) next.drain = cursor.drain;
+	if (retry.size) next.retry = [...retry].map(([id, attempts]) => ({ id, attempts }));
+	else delete next.retry;
+	if (plan.drain) next.drain = plan.drain;
 	else delete next.drain;
 	return next;
-}
-
-function holdCursor(plan: CollectPlan): { cursor: string; drain?: 'listing' } {
-	if (plan.snapshot || !plan.previousCursor) return { cursor: plan.cursor, drain: 'listing' };
-	return { cursor: plan.previousCursor };
 }
 
 /** Confirm Collected: commit the pending documents of this execution (or only the given ids among them). */
