@@ -55,7 +55,7 @@ interface CrmActivity {
 	json: IDataObject;
 	/** The event this activity was created from (the CRM's view: it applied a "create" for that event). */
 	originEvent?: string;
-	/** Runs completed since it was created from an event (the next run links it). */
+	/** Successful scheduled runs before the one that created it from an event (the run after that links it). */
 	linkedAfterRun?: number;
 }
 
@@ -279,7 +279,7 @@ export class World {
 
 	/** Without write-back the CRM cannot be matched to an import it changed before the sync linked it: a documented limit. */
 	private pickActivity(pick: number): CrmActivity | undefined {
-		const all = [...this.crm.values()].filter((a) => this.settings.writeBack || a.linkedAfterRun === undefined || a.linkedAfterRun < this.runs);
+		const all = [...this.crm.values()].filter((a) => this.settings.writeBack || a.linkedAfterRun === undefined || a.linkedAfterRun + 1 < this.runs);
 		return all.length ? all[pick % all.length] : undefined;
 	}
 
@@ -476,7 +476,7 @@ export class World {
 			// "Disconnect and delete the events this sync created" goes by that tag: a user's event must never carry it.
 			if (this.userEvents.has(String(event.id))) throw new Violation(`the user's own event ${event.id} was relabelled as created by the sync`);
 			const activity = this.crm.get(tags.cloudSyncActivityId);
-			if (activity?.originEvent && activity.originEvent !== event.id) throw new Violation(`activity ${activity.id}, created from event ${activity.originEvent}, got a second event ${event.id}`);
+			if (activity?.originEvent && activity.originEvent !== event.id && this.isLive(activity.originEvent)) throw new Violation(`activity ${activity.id}, created from event ${activity.originEvent}, got a second event ${event.id}`);
 		}
 		const origins = new Map<string, string>();
 		for (const activity of this.crm.values()) {
@@ -532,6 +532,8 @@ export class World {
 				continue;
 			}
 			if (!inFilter) continue;
+			// "Don't sync" and an event made private in Google: the pair goes quiet (nothing crosses either way).
+			if (live && s.privatePolicy === 'skip' && s.direction === 'twoWay' && (event.visibility === 'private' || event.visibility === 'confidential')) continue;
 			if (!live) {
 				if (activity.originEvent && s.direction === 'twoWay' && !s.propagateDeletions) continue;
 				throw new Violation(`activity ${activity.id} "${activity.json.subject}" has no event after settling`);

@@ -233,7 +233,14 @@ function linkPendingImport(b: PlanBuilder, activity: Activity): boolean {
 	const pending = byId ?? b.pendingByKey.get(matchKey(activity.type, activity.subject, activity.when))?.[0];
 	if (!pending || b.linkedEvents.has(pending.eventId)) return false;
 	b.takePending(pending);
-	b.adopt(activity, { eventId: pending.eventId, eventHash: pending.eventHash, etag: pending.etag, tags: {} }, 'calendar');
+	const link = b.adopt(activity, { eventId: pending.eventId, eventHash: pending.eventHash, etag: pending.etag, tags: {} }, 'calendar');
+	// The event may have changed (or gone) since it was imported: this listing is the only time the feed says so.
+	const event = b.events.get(pending.eventId);
+	if (event) {
+		const pair: Pair = { link, activity, event, activitySide: 'unchanged', calendarSide: calendarSideOf(b, link, activity, event), scope: 'synced' };
+		pair.scope = scopeOf(b, link, activity, event, pair.activitySide, pair.calendarSide);
+		if (pair.calendarSide !== 'unchanged') actionFor(b, pair)(b, pair);
+	}
 	return true;
 }
 

@@ -1,0 +1,57 @@
+import { replay } from './calendarSync.model.test';
+import type { Command, Settings } from './calendarSyncWorld';
+
+/**
+ * Counterexamples the Calendar Sync model test found on the planner as it stood before issue 21, shrunk, kept as
+ * named stories. Each replays through the real node against the fake and checks the whole promise after every run.
+ */
+
+const twoWay = (overrides: Partial<Settings> = {}): Settings => ({
+	direction: 'twoWay',
+	conflict: 'newest',
+	privatePolicy: 'private',
+	typeFilter: false,
+	propagateDeletions: false,
+	writeBack: false,
+	...overrides,
+});
+const userCreates: Command = { k: 'gCreate', title: 0, day: 1, hour: null, private: false };
+
+describe('Calendar Sync regressions (model counterexamples)', () => {
+	it('"Don\'t sync": the CRM user marks an activity imported from the user\'s Google event private -> the Google event is not deleted', async () => {
+		// Old planner: the next run deleted the user's own event ("notSynced"), even with deletions not synced.
+		await replay(twoWay({ privatePolicy: 'skip' }), [userCreates, { k: 'run' }, { k: 'crmPrivate', pick: 1 }]);
+	});
+
+	it('"Don\'t sync": the user marks their own imported event private in Google -> its title and notes never reach the CRM', async () => {
+		// Old planner: the next run sent the activity an update with the private event's subject and note.
+		await replay(twoWay({ privatePolicy: 'skip', propagateDeletions: true }), [userCreates, { k: 'run' }, { k: 'run' }, { k: 'gPrivate', pick: 0 }, { k: 'run' }]);
+	});
+
+	it('the CRM user marks an imported activity private -> the user\'s event keeps its "created in the calendar" tag (Disconnect never deletes it)', async () => {
+		// Old planner: the patch relabelled the user's event as created by the sync.
+		await replay(twoWay(), [userCreates, { k: 'run' }, { k: 'run' }, { k: 'crmPrivate', pick: 1 }]);
+	});
+
+	it('"Busy": the CRM user marks an imported activity private -> the user\'s event keeps its own title', async () => {
+		await replay(twoWay({ privatePolicy: 'busy' }), [userCreates, { k: 'run' }, { k: 'run' }, { k: 'crmPrivate', pick: 1 }, { k: 'run' }]);
+	});
+
+	it('two look-alike events (same start, titles differing in case or spacing) -> one activity each, no third event', async () => {
+		await replay(twoWay(), [userCreates, { k: 'gLookAlike', pick: 0, variant: 'case' }, { k: 'gLookAlike', pick: 0, variant: 'spaces' }, { k: 'run' }, { k: 'run' }]);
+	});
+
+	it('a lost status between the import and its link -> the activity is linked to its event, not given a twin', async () => {
+		await replay(twoWay(), [userCreates, { k: 'run' }, { k: 'loseState' }, { k: 'run' }]);
+	});
+
+	it('deletion against edit: under "activities win" the CRM deletion removes the event the user edited, and says so', async () => {
+		await replay(twoWay({ conflict: 'activities', propagateDeletions: true }), [
+			{ k: 'crmCreate', type: 'meeting', title: 1, day: 2, hour: 10, private: false },
+			{ k: 'settle' },
+			{ k: 'gEdit', pick: 1, title: 2 },
+			{ k: 'crmDelete', pick: 1 },
+			{ k: 'run' },
+		]);
+	});
+});
