@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'path';
 import { createTransport } from '../transport/createTransport';
 import type { ProviderId } from '../transport/transport';
 import { LocalFolderStorage, type LocalPathGuard } from './localFolder';
+import { N8N_2_DEFAULT_ALLOWED, n8nFileAccessRules } from './localFolderAccess';
 import type { StorageKind, StorageProvider } from './types';
 
 export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -67,5 +68,9 @@ export function n8nFileAccessGuard(ctx: StorageContext): LocalPathGuard | undefi
 			return join(await resolve(dirname(path)), basename(path));
 		}
 	};
-	return async (path) => !(await helpers.isFilePathBlocked!(await resolve(path)));
+	const guard: LocalPathGuard = async (path) => !(await helpers.isFilePathBlocked!(await resolve(path)));
+	// n8n's helper judges the base folder; paths below it go through the same rules in linear time (its default
+	// pattern is exponential in the path depth). 2.x (the one with resolvePath) restricts to ~/.n8n-files by default.
+	guard.rulesBelowBase = n8nFileAccessRules(process.env, typeof helpers.resolvePath === 'function' ? N8N_2_DEFAULT_ALLOWED : '');
+	return guard;
 }

@@ -131,15 +131,18 @@ export class LocalFolderStorage implements StorageProvider {
 		const parent = await this.requireFolder(parentId);
 		const path = joinRelative(parent.path, name);
 		const real = await this.jail.resolve(path, 'write');
-		await withFsErrors(path, async () => {
-			try {
-				await mkdir(real);
-			} catch (error) {
-				// Creating a folder that is already there is a no-op: callers ensure paths run after run.
-				if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await lstat(real)).isDirectory()) throw error;
-			}
-		});
-		const stats = await withFsErrors(path, () => lstat(real, { bigint: true }));
+		// Through jail.at: no parent folder can be swapped for a link between the check and the mkdir.
+		const stats = await this.jail.at(path, 'write', (anchored) =>
+			withFsErrors(path, async () => {
+				try {
+					await mkdir(anchored);
+				} catch (error) {
+					// Creating a folder that is already there is a no-op: callers ensure paths run after run.
+					if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await lstat(anchored)).isDirectory()) throw error;
+				}
+				return await lstat(anchored, { bigint: true });
+			}),
+		);
 		return this.toItem({ real, path, stats }, path, false, localItemId(parent.stats));
 	}
 
@@ -187,8 +190,8 @@ export class LocalFolderStorage implements StorageProvider {
 			path = await this.freePath(parent.path, target.name);
 		}
 		const destinationReal = await this.jail.resolve(path, 'write');
-		const hash = await withFsErrors(path, () =>
-			writeAtomically({ folderReal: parent.real, destinationReal, target: path, mode }, source),
+		const hash = await this.jail.at(path, 'write', (anchored, folder) =>
+			withFsErrors(path, () => writeAtomically({ folderReal: folder, destinationReal: anchored, target: path, mode }, source)),
 		);
 		const stats = await withFsErrors(path, () => lstat(destinationReal, { bigint: true }));
 		const item = localItem(stats, basename(destinationReal), path, localItemId(parent.stats), hash);
@@ -199,9 +202,11 @@ export class LocalFolderStorage implements StorageProvider {
 	async download(id: string): Promise<Readable> {
 		const found = await this.require(id);
 		if (!found.stats.isFile()) throw new CloudError('invalidRequest', `"${found.path}" is a folder`, { target: id });
-		const real = await this.jail.resolve(found.path, 'read');
-		// O_NOFOLLOW: a symlink swapped in after the check is refused, as n8n's own createReadStream does.
-		const handle = await withFsErrors(found.path, () => open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)));
+		// O_NOFOLLOW: a symlink swapped in after the check is refused, as n8n's own createReadStream does; jail.at does
+		// the same for every folder on the way.
+		const handle = await this.jail.at(found.path, 'read', (anchored) =>
+			withFsErrors(found.path, () => open(anchored, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))),
+		);
 		return handle.createReadStream(); // closes the handle at the end or on destroy
 	}
 
@@ -215,7 +220,7 @@ export class LocalFolderStorage implements StorageProvider {
 		if (found.path === '') throw refuseBase('delete');
 		const real = await this.jail.resolve(found.path, 'write');
 		if (found.stats.isDirectory()) await this.refuseIfGuarded(real, found.path);
-		await withFsErrors(found.path, () => rm(real, { recursive: true, force: false }));
+		await this.jail.at(found.path, 'write', (anchored) => withFsErrors(found.path, () => rm(anchored, { recursive: true, force: false })));
 		this.knownPaths.delete(id);
 	}
 
@@ -235,7 +240,7 @@ export class LocalFolderStorage implements StorageProvider {
 		if (occupant && localItemId(occupant.stats) !== id) {
 			throw new CloudError('conflict', `Already exists in the local folder: "${path}"`, { target: path });
 		}
-		await withFsErrors(path, () => rename(source, destination));
+		await this.jail.at(found.path, 'write', (from) => this.jail.at(path, 'write', (to) => withFsErrors(path, () => rename(from, to))));
 		const stats = await withFsErrors(path, () => lstat(destination, { bigint: true }));
 		return this.toItem({ real: destination, path, stats }, path, true, localItemId(parent.stats));
 	}
