@@ -377,3 +377,16 @@ function brief(json: IDataObject): IDataObject {
 	const { id, name, path, status, reason, error, preview } = json;
 	return Object.fromEntries(Object.entries({ id, name, path, status, reason, error, preview }).filter(([, v]) => v !== undefined));
 }
+
+/** Replays one history on a fresh world; two production runs at the end make sure every invariant is looked at. */
+export async function replay(kind: SourceKind, actions: Action[]): Promise<CollectWorld> {
+	const world = await CollectWorld.open(kind);
+	try {
+		for (const action of actions) await world.apply(action);
+		await world.apply({ type: 'run', mode: 'production' });
+		await world.apply({ type: 'run', mode: 'production' });
+		return world;
+	} finally {
+		await world.close();
+	}
+}

@@ -233,10 +233,21 @@ export class DropboxStorage implements StorageProvider {
 		if (entries.length === 0) return { changes: [], cursor: cursorWithPlace(next, hint ?? this.places.place(folderId)) };
 		for (const entry of entries) this.places.remember(entry);
 		const cached = this.places.place(folderId);
+		// Where the folder was when the cursor was made (the cursor carries it): the path the cursor is bound to.
+		const cursorPlace = hint ?? cached;
 		let folder: KnownPlace = cached ? { ...cached, fromCache: true } : hint ? { ...hint, fromCache: true } : await this.place(folderId);
 		// A feed only holds entries inside the folder: one outside means the folder moved since that place was seen.
 		const contradicted = entries.some((entry) => entry['.tag'] === 'deleted' || relativePath(folder, entry) === undefined);
 		if (folder.fromCache && contradicted) folder = await this.place(folderId, { fresh: true });
+		if (cursorPlace && folder.pathLower !== cursorPlace.pathLower) {
+			// Dropbox cursors follow the path they were made for, not the folder: after the watched folder (or a
+			// parent) is renamed or moved, list_folder/continue reports the old path deleted and then nothing that
+			// happens at the new place. Only a new listing at the new place sees it; the ledger knows the files by id.
+			throw new CloudError('cursorReset', `The watched Dropbox folder moved from "${cursorPlace.pathDisplay}" to "${folder.pathDisplay}"`, {
+				target: folder.pathDisplay,
+				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
+			});
+		}
 		return { changes: await this.toChanges(folder, entries), cursor: cursorWithPlace(next, folder) };
 	}
 

@@ -1,0 +1,55 @@
+/**
+ * Collect New Files against random histories: the user adds, overwrites, renames, moves (in, out, between
+ * subfolders), deletes and re-adds files, renames subfolders, renames or moves the watched folder and its parent,
+ * drops Google Docs, Sheets, forms and shortcuts into a Drive folder; runs (production and manual) and faults
+ * (429s, cursor resets) fall in between. After every run the user's promise is checked (see collectWorld.ts).
+ * Seeded in `npm test`, long and random in `npm run soak`; a failure prints the seed and the shrunk history.
+ */
+import fc from 'fast-check';
+import { tmpdir } from 'os';
+import { checkModel, modelBudget } from './support/budget';
+import { replay, type Action, type FileKind, type SourceKind } from './collectWorld';
+
+// n8n reads its file-access rule once per process: set it before the first run builds its config.
+process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
+
+const index = fc.nat({ max: 11 });
+const kinds: FileKind[] = ['blob', 'blob', 'blob', 'doc', 'sheet', 'shortcut', 'form', 'folderShortcut'];
+
+export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
+	{ weight: 6, arbitrary: fc.record({ type: fc.constant('add' as const), name: index, dir: index, kind: fc.constantFrom(...kinds) }) },
+	{ weight: 2, arbitrary: fc.record({ type: fc.constant('overwrite' as const), file: index }) },
+	{ weight: 2, arbitrary: fc.record({ type: fc.constant('rename' as const), file: index, name: index }) },
+	{ weight: 2, arbitrary: fc.record({ type: fc.constant('move' as const), file: index, dir: index }) },
+	{ weight: 1, arbitrary: fc.record({ type: fc.constant('moveOut' as const), file: index }) },
+	{ weight: 1, arbitrary: fc.record({ type: fc.constant('addOutside' as const), name: index }) },
+	{ weight: 2, arbitrary: fc.record({ type: fc.constant('moveIn' as const), file: index, dir: index }) },
+	{ weight: 2, arbitrary: fc.record({ type: fc.constant('delete' as const), file: index }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'renameSubfolder' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'renameWatched' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'moveWatched' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'renameParent' as const }) },
+	{ weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), mode: fc.constantFrom('production' as const, 'production' as const, 'manual' as const) }) },
+	{ weight: 1, arbitrary: fc.record({ type: fc.constant('rateLimit' as const), count: fc.integer({ min: 1, max: 3 }) }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'resetCursor' as const }) },
+);
+
+const SOURCES: Array<[SourceKind, number]> = [
+	['localFolder', 60],
+	['googleDrive', 60],
+	['oneDrive', 40],
+	['dropbox', 40],
+];
+
+describe.each(SOURCES)('Collect New Files model on %s', (kind, runs) => {
+	test('every document exactly once; nothing that never appeared; no run fails; a quiet run is one request', async () => {
+		const budget = modelBudget(`collectNewFiles.${kind}`, runs);
+		await checkModel(
+			`collectNewFiles.${kind}`,
+			budget,
+			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands }), async (actions) => {
+				await replay(kind, actions);
+			}),
+		);
+	}, 600_000);
+});

@@ -1,0 +1,46 @@
+/**
+ * The shrunk counterexamples the Collect New Files model test found on the code as it stood before issue 13,
+ * kept as named stories (seeds and paths in the closing note of issue 13).
+ */
+import { tmpdir } from 'os';
+import { replay, type Action, type SourceKind } from './collectWorld';
+
+process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
+
+const run: Action = { type: 'run', mode: 'production' };
+const addPdf: Action = { type: 'add', name: 0, dir: 0, kind: 'blob' };
+
+describe('Collect New Files regressions found by the model test', () => {
+	test('Drive: a Google Doc in the watched folder no longer fails every run; it is exported and delivered once (seed 348418267)', async () => {
+		const world = await replay('googleDrive', [{ type: 'add', name: 0, dir: 0, kind: 'doc' }, run]);
+		expect([...world.delivered.values()]).toEqual([1]);
+		expect(world.runs.every((r) => r.status === 'success')).toBe(true);
+	});
+
+	test('Drive: a PDF beside a Doc, a form and a shortcut to a folder is still collected', async () => {
+		const world = await replay('googleDrive', [
+			{ type: 'add', name: 0, dir: 0, kind: 'doc' },
+			{ type: 'add', name: 2, dir: 0, kind: 'form' },
+			{ type: 'add', name: 3, dir: 0, kind: 'folderShortcut' },
+			addPdf,
+			run,
+		]);
+		expect(world.delivered.size).toBe(2);
+	});
+
+	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
+		'%s: the watched folder moved out of its parent between runs: a file added at its new place is collected, nothing twice (Dropbox seed 1757724072)',
+		async (kind) => {
+			const world = await replay(kind, [run, { type: 'moveWatched' }, addPdf, run]);
+			expect([...world.delivered.values()]).toEqual([1]);
+		},
+	);
+
+	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
+		'%s: the watched folder and then its parent renamed between runs, files before and after: each collected once',
+		async (kind) => {
+			const world = await replay(kind, [addPdf, run, { type: 'renameWatched' }, { type: 'add', name: 2, dir: 1, kind: 'blob' }, run, { type: 'renameParent' }, { type: 'add', name: 5, dir: 2, kind: 'blob' }]);
+			expect([...world.delivered.values()]).toEqual([1, 1, 1]);
+		},
+	);
+});
