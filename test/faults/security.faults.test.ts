@@ -9,8 +9,8 @@ import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 import { collectWorkflow } from '../nodes/support/collectHarness';
-import { cloudSource } from '../nodes/support/collectSources';
-import { cloudDestination, docItem, exportWorkflow } from '../nodes/support/exportWorkflow';
+import { cloudSource, localSource } from '../nodes/support/collectSources';
+import { cloudDestination, docItem, exportWorkflow, filesBelow, localDestination } from '../nodes/support/exportWorkflow';
 import { errorText, isClear } from './support/clarity';
 import type { CloudKind, FakeCloud } from './support/faultKit';
 import { FaultReport, type FaultRow } from './support/report';
@@ -210,6 +210,53 @@ describe('tokens go only to the API hosts', () => {
 			}
 		});
 	}
+});
+
+// ---------------------------------------------------------------- deep folders and templates cannot stall n8n
+
+describe("n8n's file-access rules in linear time (through n8n's own helpers)", () => {
+	const LEVELS = 64;
+
+	row('Collect New Files', 'localFolder', `a ${LEVELS}-level folder tree: collected in well under a second, the event loop never stalls`, async () => {
+		const source = await localSource();
+		try {
+			const deep = Array.from({ length: LEVELS }, () => 'a').join('/');
+			await source.user.createFolder(deep);
+			await source.user.createFile(`${deep}/deep.pdf`, Buffer.from('deep'));
+			const flow = collectWorkflow(source);
+			const started = performance.now();
+			const run = await flow.run();
+			const ms = performance.now() - started;
+			sweep.run(run.result);
+			expect(run.result.status).toBe('success');
+			expect(ms).toBeLessThan(1000);
+			const delivered = run.json.map((j) => String(j.name));
+			return { lost: delivered.includes('deep.pdf') ? 0 : 1, duplicated: 0, unclear: 0, note: `run took ${ms.toFixed(0)} ms` };
+		} finally {
+			await source.close();
+		}
+	});
+
+	row('Export to Folder', 'localFolder', `a ${LEVELS}-level custom folder template: exported in well under a second`, async () => {
+		const destination = await localDestination();
+		try {
+			// Literal levels and one expression: n8n evaluates each expression segment on its own (about 10 ms each
+			// on a busy machine), which is n8n's cost, not the folder's.
+			const template = `=${Array.from({ length: LEVELS - 1 }, (_, level) => `l${level}`).join('/')}/{{ $json.client }}`;
+			const flow = exportWorkflow(destination, { folderStructure: 'custom', folderTemplate: template }, { continueOnFail: true });
+			const started = performance.now();
+			const run = await flow.run([docItem({ id: 'DEEP', content: 'deep', json: { client: 'c' } })]);
+			const ms = performance.now() - started;
+			sweep.run(run.result);
+			expect(run.json.map((j) => j.action)).toEqual(['created']);
+			expect(String(run.json[0].path).split('/')).toHaveLength(LEVELS + 1);
+			expect(ms).toBeLessThan(1000);
+			const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
+			return { lost: files.size === 1 ? 0 : 1, duplicated: files.size > 1 ? 1 : 0, unclear: 0, note: `run took ${ms.toFixed(0)} ms` };
+		} finally {
+			await destination.close();
+		}
+	});
 });
 
 describe('secrets', () => {

@@ -1,5 +1,5 @@
 import { constants, existsSync } from 'fs';
-import { open, realpath, type FileHandle } from 'fs/promises';
+import { open, readlink, realpath } from 'fs/promises';
 import { basename, dirname, join, relative, sep } from 'path';
 import { CloudError } from './errors';
 import type { FileAccessRules } from './localFolderAccess';
@@ -109,11 +109,12 @@ export class LocalFolderJail {
 
 	/**
 	 * Runs `operation` on `relativePath` so that no folder on the way can be swapped for a symbolic link between
-	 * the check and the use: each folder is opened from the one above it without following links (an open-relative
-	 * walk), and `operation` gets paths through the last folder's descriptor (/proc/self/fd/N/name), which the kernel
-	 * resolves to that very folder whatever happens to the names meanwhile. The last segment is handed over as a
-	 * name: the operation itself must not follow it (O_NOFOLLOW, O_EXCL, rename, rm). Where there is no
-	 * /proc/self/fd, it falls back to the realpath check of resolve() (a narrow race remains there).
+	 * the check and the use: the parent folder is opened, the kernel's own record of what was opened
+	 * (/proc/self/fd/N) must be exactly the checked path inside the base (a link anywhere on the way, or a parent
+	 * swapped before the open, shows up there as another path), and `operation` gets paths through that descriptor
+	 * (/proc/self/fd/N/name), which keep pointing into the verified folder whatever happens to the names meanwhile.
+	 * The last segment is handed over as a name: the operation itself must not follow it (O_NOFOLLOW, O_EXCL,
+	 * rename, rm). Without /proc/self/fd it falls back to the realpath check of resolve() (a narrow race remains).
 	 */
 	async at<T>(relativePath: string, access: 'read' | 'write', operation: (path: string, folder: string) => Promise<T>): Promise<T> {
 		const segments = LocalFolderJail.segments(relativePath);
@@ -122,33 +123,22 @@ export class LocalFolderJail {
 			const real = await this.resolve(relativePath, access);
 			return await operation(real, dirname(real));
 		}
-		// Every folder on the way is opened without following links, so the real path is the lexical one.
+		// Links are never followed below the base, so the checked real path is the lexical one.
 		await this.check(join(base, ...segments), relativePath, access);
-		let folder: FileHandle = await withFsErrors('', () => open(base, DIRECTORY_FLAGS));
+		const parentReal = join(base, ...segments.slice(0, -1));
+		const folder = await withFsErrors(relativePath, () => open(parentReal, DIRECTORY_FLAGS));
 		try {
-			for (const name of segments.slice(0, -1)) {
-				const next: FileHandle = await open(`/proc/self/fd/${folder.fd}/${name}`, DIRECTORY_FLAGS | constants.O_NOFOLLOW).catch((error: unknown) => {
-					throw this.walkError(error, relativePath);
-				});
-				await folder.close();
-				folder = next;
-			}
 			const anchor = `/proc/self/fd/${folder.fd}`;
+			if ((await readlink(anchor)) !== parentReal) {
+				throw new CloudError('permission', `"${relativePath}" goes through a symbolic link or a folder that moved, which the local folder does not follow`, {
+					target: relativePath,
+					hint: 'Use the real folder instead of a link (links could lead outside the base folder), then run again.',
+				});
+			}
 			return await operation(`${anchor}/${segments[segments.length - 1]}`, anchor);
 		} finally {
 			await folder.close();
 		}
-	}
-
-	private walkError(error: unknown, target: string): unknown {
-		const code = (error as NodeJS.ErrnoException)?.code;
-		if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'EMLINK') {
-			return new CloudError('permission', `"${target}" goes through a symbolic link or a file, which the local folder does not follow`, {
-				target,
-				hint: 'Use the real folder instead of a link; links could lead outside the base folder.',
-			});
-		}
-		return error;
 	}
 
 	/** '/'-separated path of `realPath` relative to the base ('' for the base itself). */
