@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 import { CloudError, HINTS, type CloudErrorKind } from './storage/errors';
 import { RetryBudgetExceededError } from './transport/pacer';
+import { redactKnownSecrets } from './transport/secrets';
 
 /**
  * Turns anything the engine throws into the error n8n shows: the message names the item and the remote object,
@@ -20,10 +21,13 @@ export type NodeError = NodeApiError | NodeOperationError;
 
 const MAX_MESSAGE_LENGTH = 300;
 
-/** Remove anything that looks like a credential from a text meant for users or logs. */
+/**
+ * Remove every secret of the credentials in use (by value, see transport/secrets.ts) and anything that looks like
+ * a credential from a text meant for users or logs.
+ */
 export function scrubSecrets(text: string): string {
 	return (
-		text
+		redactKnownSecrets(text)
 			// Authorization headers, whatever the scheme.
 			.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
 			// Our fakes' tokens: fake-<flavour>-at-… / fake-<flavour>-rt-…
@@ -44,6 +48,8 @@ export function scrubSecrets(text: string): string {
 			.replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted]')
 			.replace(/\b(?:ya29\.|1\/\/)[A-Za-z0-9._-]{10,}/g, '[redacted]')
 			.replace(/\bsl\.[A-Za-z0-9_-]{20,}/g, '[redacted]')
+			// Microsoft's opaque consumer tokens (EwA…/EwB…/EwC…, base64).
+			.replace(/\bEw[A-Za-z0-9+/]{60,}={0,2}/g, '[redacted]')
 	);
 }
 

@@ -6,6 +6,7 @@ import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 import { oauthFailure, scrubSecrets, toNodeError } from '../../nodes/shared/errors';
 import { CloudError, HINTS } from '../../nodes/shared/storage/errors';
 import { RetryBudgetExceededError } from '../../nodes/shared/transport/pacer';
+import { forgetSecrets, rememberCredentialSecrets } from '../../nodes/shared/transport/secrets';
 import { FakeAuth } from '../fakes/common/auth';
 
 const node: INode = {
@@ -192,5 +193,69 @@ describe('toNodeError with plain errors (bugs, Node and library errors)', () => 
 		expect(body.message).toContain('Unknown error');
 		expect(visible(body)).not.toContain('secret file content');
 		expect(toNodeError(node, 'plain string failure').message).toContain('plain string failure');
+	});
+});
+
+/**
+ * Issue 18, point 4: realistic token shapes, built here by concatenation (no token-like literal in the repository),
+ * echoed by error bodies the way the services do.
+ */
+describe('redaction by value: every secret of the credential in use, whatever its shape', () => {
+	const { randomBytes } = require('crypto') as typeof import('crypto');
+	const b64 = (bytes: number) => randomBytes(bytes).toString('base64');
+	const b64url = (bytes: number) => randomBytes(bytes).toString('base64url');
+	/** Microsoft personal-account access tokens: opaque base64 starting "EwB", about 1,500 characters. */
+	const microsoftOpaque = () => ['E', 'w', 'B'].join('') + b64(1100);
+	/** Work-account access tokens are JWTs: "eyJ0eXAi…" header, payload, signature. */
+	const microsoftJwt = () => ['ey', 'J0eXAiOiJKV1QiLCJub25jZSI6'].join('') + b64url(30) + '.' + ['ey', 'JhdWQiOi'].join('') + b64url(600) + '.' + b64url(256);
+	/** Dropbox short-lived access tokens: "sl.B…", about 150 characters (the old pattern's alphabet misses some). */
+	const dropboxShortLived = () => ['s', 'l.', 'B'].join('') + b64url(100) + '~' + b64url(10);
+	const refreshOf = () => ['M', '.', 'C5', '09_BAY', '.'].join('') + b64(300) + '!' + b64url(40) + '$';
+	const clientSecret = () => ['Q', '~w8Q'].join('') + b64url(24).replace(/_/g, '.');
+
+	const credential = (access: string) => ({ clientSecret: clientSecret(), oauthTokenData: { access_token: access, refresh_token: refreshOf(), token_type: 'Bearer' } });
+
+	afterEach(() => forgetSecrets());
+
+	const cases: Array<[string, () => string, (token: string) => string]> = [
+		['a Graph 400 quoting a Microsoft personal token', microsoftOpaque, (t) => `{"error":{"code":"InvalidAuthenticationToken","message":"Access token is invalid: ${t}"}}`],
+		['a Graph 400 quoting a work-account JWT', microsoftJwt, (t) => `{"error":{"code":"invalidRequest","message":"Invalid audience in ${t}"}}`],
+		['a Dropbox plain-text 400 quoting the Authorization header', dropboxShortLived, (t) => `Error in call to API function "files/list_folder": Invalid authorization value in HTTP header "Authorization": "Bearer ${t}".`],
+		['a URL carrying the token URL-encoded', microsoftOpaque, (t) => `GET https://graph.microsoft.com/v1.0/me?token=${encodeURIComponent(t)} failed`],
+		['an echo cut after 130 characters', microsoftOpaque, (t) => `token ${t.slice(0, 130)}... rejected`],
+		['a JSON body with escaped slashes', microsoftOpaque, (t) => `{"detail":"${t.replace(/\//g, '\\/')}"}`],
+	];
+
+	it.each(cases)('%s: gone from message and description', (_what, make, body) => {
+		const token = make();
+		const used = credential(token);
+		rememberCredentialSecrets(used);
+		const error = toNodeError(node, new CloudError('invalidRequest', body(token), { status: 400, target: 'reports' }), { itemIndex: 0, service: 'OneDrive' });
+		const shown = visible(error) + scrubSecrets(body(token));
+		expect(shown).toContain('reports');
+		for (const secret of [token, used.oauthTokenData.refresh_token, used.clientSecret]) {
+			expect(shown).not.toContain(secret);
+			if (secret.length >= 80) {
+				expect(shown).not.toContain(secret.slice(0, 40));
+				expect(shown).not.toContain(secret.slice(40, 80));
+			}
+		}
+	});
+
+	it('the refresh token and the client secret, in any message shape, are gone too', () => {
+		const used = credential(microsoftOpaque());
+		rememberCredentialSecrets(used);
+		const text = `refresh failed for ${used.oauthTokenData.refresh_token} with secret ${used.clientSecret} (${encodeURIComponent(used.clientSecret)})`;
+		const scrubbed = scrubSecrets(text);
+		expect(scrubbed).not.toContain(used.oauthTokenData.refresh_token);
+		expect(scrubbed).not.toContain(used.clientSecret);
+		expect(scrubbed).not.toContain(encodeURIComponent(used.clientSecret));
+		expect(scrubbed).toContain('refresh failed for [redacted]');
+	});
+
+	it('ordinary long identifiers that are no secret stay', () => {
+		rememberCredentialSecrets(credential(microsoftOpaque()));
+		const text = 'Folder 01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K not found under /reports/2026/quarterly-summary-final.pdf';
+		expect(scrubSecrets(text)).toBe(text);
 	});
 });

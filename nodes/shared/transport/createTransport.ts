@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { API_HOSTS_BY_CREDENTIAL } from '../../../credentials/shared/apiHosts';
 import { apiHostsFor, baseUrlFromChoice } from './hosts';
 import { n8nWire, type N8nContext } from './n8nWire';
+import { rememberCredentialSecrets } from './secrets';
 import { Transport, type ProviderId } from './transport';
 
 function declarationOf(credentialType: string) {
@@ -18,5 +19,7 @@ export function baseUrlFromCredential(credentialType: string, credential: ICrede
 /** A Transport that sends through n8n with the node's credential of `credentialType`, signing only for its API hosts. */
 export async function createTransport(ctx: N8nContext, credentialType: string, provider: ProviderId): Promise<Transport> {
 	const credential = await ctx.getCredentials(credentialType);
+	// Its tokens and client secret are scrubbed by value from every message from now on (errors.ts).
+	rememberCredentialSecrets(credential);
 	return new Transport(n8nWire(ctx, credentialType), { provider, hosts: apiHostsFor(declarationOf(credentialType), credential) });
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 import type { Readable } from 'stream';
+import { rememberCredentialSecrets } from './secrets';
 import { lowerCaseHeaders, type Wire, type WireRequest, type WireResponse } from './wire';
 
 export type N8nContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -41,6 +42,8 @@ export function n8nWire(ctx: N8nContext, credentialType: string): Wire {
 		},
 		async refreshAccessToken(): Promise<void> {
 			await ctx.helpers.refreshOAuth2Token.call(ctx, credentialType);
+			// The new tokens join the values every message is scrubbed of.
+			rememberCredentialSecrets(await ctx.getCredentials(credentialType).catch(() => undefined));
 		},
 	};
 }

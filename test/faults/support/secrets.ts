@@ -105,12 +105,17 @@ export class SecretSweep {
 		return [...all];
 	}
 
-	/** Which secrets appear where (a short excerpt around each hit, with the secret itself masked). */
+	/**
+	 * Which secrets appear where (a short excerpt around each hit, with the secret itself masked). Long secrets
+	 * (real token shapes run to 1,500 characters) are also searched by 40-character pieces: an echo cut short
+	 * (a service quoting the first 130 characters) is a leak too.
+	 */
 	findLeaks(): string[] {
 		const leaks: string[] = [];
 		for (const secret of this.secrets()) {
+			const pieces = secret.length >= 80 ? [secret, ...[0, 40, Math.floor(secret.length / 2)].map((at) => secret.slice(at, at + 40))] : [secret];
 			for (const text of this.texts) {
-				const at = text.indexOf(secret);
+				const at = pieces.map((piece) => text.indexOf(piece)).find((index) => index >= 0) ?? -1;
 				if (at >= 0) {
 					leaks.push(`${secret.slice(0, 12)}… in: ${text.slice(Math.max(0, at - 80), at).replace(/\s+/g, ' ')}[SECRET]`);
 					break;
