@@ -315,6 +315,40 @@ describe('tokens of real shapes are never shown, even when an API error quotes t
 	}
 });
 
+// ---------------------------------------------------------------- names that lie about what they are
+
+describe('names a user can trust', () => {
+	const RLO = String.fromCharCode(0x202e);
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what must not survive
+	const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+	const names = [`invoice${RLO}fdp.exe`, `quarter${String.fromCharCode(0x2066)}ly${String.fromCharCode(0x2069)}.pdf`, `two${String.fromCharCode(0x85)}lines${String.fromCharCode(0x2028)}.pdf`];
+
+	for (const kind of [...CLOUDS, 'localFolder'] as const) {
+		row('Export to Folder', kind, 'file names with a right-to-left override, isolates or line separators: written visible, same name next run', async () => {
+			const destination = kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
+			if (kind !== 'localFolder') sweep.watch((destination.fixture as unknown as { fake: FakeCloud }).fake.auth);
+			try {
+				const flow = exportWorkflow(destination, { fileName: '={{ $json.name }}' }, { continueOnFail: true });
+				const input = names.map((name, i) => docItem({ id: `N${i}`, content: `named ${i}`, json: { name } }));
+				const first = await flow.run(input);
+				sweep.run(first.result);
+				expect(first.json.map((j) => j.action)).toEqual(names.map(() => 'created'));
+				const paths = first.json.map((j) => String(j.path));
+				for (const path of paths) expect(path).not.toMatch(HIDDEN);
+				expect(paths[0]).toBe('invoice_fdp.exe');
+				const again = await flow.run(input);
+				sweep.run(again.result);
+				expect(again.json.map((j) => j.action)).toEqual(names.map(() => 'unchanged'));
+				const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
+				const lost = paths.filter((path) => !files.has(path)).length;
+				return { lost, duplicated: Math.max(0, files.size - (paths.length - lost)), unclear: 0 };
+			} finally {
+				await destination.close();
+			}
+		});
+	}
+});
+
 describe('secrets', () => {
 	test('no token or client secret in any log line, error or output of this file', () => {
 		expect(sweep.captured).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { maxNameLength, safeRelativePath, sanitizeName } from '../../nodes/shared/storage/names';
+import { flagName, maxNameLength, safeRelativePath, sanitizeName } from '../../nodes/shared/storage/names';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 
 const KINDS: StorageKind[] = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
@@ -217,5 +217,36 @@ describe('safeRelativePath', () => {
 	test('empty input means the root', () => {
 		expect(safeRelativePath([], 'dropbox')).toEqual([]);
 		expect(safeRelativePath(['', '/', '..'], 'dropbox')).toEqual([]);
+	});
+});
+
+describe('names a user can trust (issue 18)', () => {
+	const KINDS = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'] as const;
+	const RLO = String.fromCharCode(0x202e);
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what must not survive
+	const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+	it.each(KINDS)('%s: direction overrides, isolates, marks and C1 controls never reach a name we write', (kind) => {
+		const names = [
+			`invoice${RLO}fdp.exe`,
+			`a${String.fromCharCode(0x2066)}b${String.fromCharCode(0x2069)}c.pdf`,
+			`left${String.fromCharCode(0x200f)}mark.pdf`,
+			`next${String.fromCharCode(0x85)}line${String.fromCharCode(0x2028)}sep.pdf`,
+			`esc${String.fromCharCode(0x1b)}[31mred.pdf`,
+		];
+		for (const name of names) {
+			const written = sanitizeName(name, kind);
+			expect(written).not.toMatch(hidden);
+			expect(sanitizeName(written, kind)).toBe(written);
+		}
+		// What was hidden becomes visible: the override no longer flips the extension on screen.
+		expect(sanitizeName(`invoice${RLO}fdp.exe`, kind)).toBe('invoice_fdp.exe');
+	});
+
+	it('flagName: plain names pass, hidden characters are named and shown', () => {
+		expect(flagName('Facture café 2026.pdf')).toBeUndefined();
+		expect(flagName('עברית.pdf')).toBeUndefined();
+		expect(flagName(`invoice${RLO}fdp.exe`)).toEqual({ reasons: ['bidi'], visible: 'invoice<U+202E>fdp.exe' });
+		expect(flagName(`two\nlines${RLO}.pdf`)).toEqual({ reasons: ['bidi', 'control'], visible: 'two<U+000A>lines<U+202E>.pdf' });
 	});
 });

@@ -17,7 +17,13 @@ const MAX_EXTENSION_LENGTH = 16;
 /** Hex digits of the original name's SHA-256 appended to shortened names. */
 const SHORT_HASH_LENGTH = 8;
 
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+/** C0 and C1 controls, and the line and paragraph separators: invisible, or they break a name over lines. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Bidirectional formatting characters (embeddings, overrides, isolates, marks): "invoice\u202Efdp.exe" shows as
+ * "invoiceexe.pdf". Never part of a name a person typed on purpose; in a name we write they become visible.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const WINDOWS_ILLEGAL = /["*:<>?/\\|]/g;
 const DROPBOX_ILLEGAL = /[/\\]/g;
 const DRIVE_ILLEGAL = /\//g;
@@ -150,6 +156,7 @@ export function sanitizeName(name: string, kind: StorageKind): string {
 	const original = name.normalize('NFC');
 	let out = replaceSeparatorLookalikes(original)
 		.replace(CONTROL_CHARACTERS, REPLACEMENT)
+		.replace(BIDI_CONTROLS, REPLACEMENT)
 		.replace(rules.illegal, REPLACEMENT);
 	if (rules.trimTrailingDotsAndSpaces) out = out.replace(/[. ]+$/, '');
 	if (rules.trimLeadingSpaces) out = out.replace(/^ +/, '');
@@ -219,4 +226,27 @@ export function safeRelativePath(segments: string[], kind: StorageKind): string[
 		.filter((piece) => piece.trim() !== '' && !isDotSegment(piece));
 	const sanitised = pieces.map((piece) => sanitizeName(piece, kind));
 	return fitPathLength(sanitised, pieces, RULES[kind]);
+}
+
+/** What a name we read (a file to collect, a folder listed) hides: reasons, and the name with them made visible. */
+export interface NameFlags {
+	/** 'bidi' for direction overrides and marks, 'control' for control characters and line separators. */
+	reasons: Array<'bidi' | 'control'>;
+	/** The name with each hidden character written as <U+XXXX>, for output items and messages. */
+	visible: string;
+}
+
+/**
+ * Pure: flags a name read from a source whose displayed form can differ from what it is (a right-to-left override
+ * turning "invoice\u202Efdp.exe" into "invoiceexe.pdf" on screen, a newline or an escape sequence in a name).
+ * Undefined when the name is plain. Collect New Files can put `visible` and `reasons` on its output item.
+ */
+export function flagName(name: string): NameFlags | undefined {
+	const reasons: NameFlags['reasons'] = [];
+	if (new RegExp(BIDI_CONTROLS.source).test(name)) reasons.push('bidi');
+	if (new RegExp(CONTROL_CHARACTERS.source).test(name)) reasons.push('control');
+	if (reasons.length === 0) return undefined;
+	const hidden = new RegExp(`${BIDI_CONTROLS.source}|${CONTROL_CHARACTERS.source}`, 'g');
+	const visible = name.replace(hidden, (char) => `<U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+	return { reasons, visible };
 }
