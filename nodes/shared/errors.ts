@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 import { CloudError, HINTS, type CloudErrorKind } from './storage/errors';
+import { TokenHostError } from './transport/hosts';
 import { RetryBudgetExceededError } from './transport/pacer';
 import { redactKnownSecrets } from './transport/secrets';
 
@@ -206,6 +207,16 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 		return apiError(node, headline(known.message, context), known.hint, context, oauth.code === 'not_connected' ? undefined : '401');
 	}
 
+	const refused = tokenHostErrorIn(error);
+	if (refused) {
+		return operationError(
+			node,
+			headline('Refused to send the credential\'s token to another host', context, refused.message),
+			"Nothing was sent there. The service's answer pointed outside this credential's API hosts (a paging link, an upload session or a redirect): run again; if it keeps happening and that host is a proxy you use, set it as the credential's API Base URL.",
+			context,
+		);
+	}
+
 	if (error instanceof CloudError) return fromCloudError(node, error, context);
 
 	if (error instanceof RetryBudgetExceededError) {
@@ -219,6 +230,16 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 	}
 
 	return operationError(node, headline('Failed', context, plainMessage(error)), KIND_HINTS.other, context);
+}
+
+/** A TokenHostError, thrown directly or kept as the cause of a provider's CloudError. */
+function tokenHostErrorIn(error: unknown): TokenHostError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+		if (current instanceof TokenHostError || (current as Error).name === 'TokenHostError') return current as TokenHostError;
+		current = (current as CloudError).details?.cause ?? (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }
 
 /**

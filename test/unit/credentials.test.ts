@@ -135,3 +135,19 @@ describe('credential types', () => {
 		expect(testBaseUrl(dropbox)).toBe('https://api.dropboxapi.com');
 	});
 });
+
+describe("n8n's Allowed HTTP Request Domains default to the API hosts (issue 18)", () => {
+	it.each([
+		[new CloudSyncGoogleDriveOAuth2Api(), ['www.googleapis.com'], ['oauth2.googleapis.com', 'evil.example']],
+		[new CloudSyncGoogleCalendarOAuth2Api(), ['www.googleapis.com'], ['googleapis.com.evil.example']],
+		[new CloudSyncMicrosoftOneDriveOAuth2Api(), ['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn'], ['login.microsoftonline.com', 'tenant.sharepoint.com']],
+		[new CloudSyncDropboxOAuth2Api(), ['api.dropboxapi.com', 'content.dropboxapi.com'], ['www.dropbox.com', 'dropboxapi.com']],
+	] as const)('%s', (type, allowed, refused) => {
+		const data = resolve(type);
+		expect(data.allowedHttpRequestDomains).toBe('domains');
+		// n8n's own check (n8n-workflow isDomainAllowed), as the HTTP Request node applies it to this credential.
+		const { isDomainAllowed } = require('n8n-workflow') as { isDomainAllowed: (url: string, options: { allowedDomains: string }) => boolean };
+		for (const host of allowed) expect(isDomainAllowed(`https://${host}/x`, { allowedDomains: String(data.allowedDomains) })).toBe(true);
+		for (const host of refused) expect(isDomainAllowed(`https://${host}/x`, { allowedDomains: String(data.allowedDomains) })).toBe(false);
+	});
+});

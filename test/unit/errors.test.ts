@@ -259,3 +259,16 @@ describe('redaction by value: every secret of the credential in use, whatever it
 		expect(scrubSecrets(text)).toBe(text);
 	});
 });
+
+describe('a refused token host (issue 18)', () => {
+	it('says nothing was sent, names the host, and what to do', () => {
+		const { TokenHostError } = require('../../nodes/shared/transport/hosts') as typeof import('../../nodes/shared/transport/hosts');
+		const refused = new TokenHostError("Refused to send the credential's token to https://evil.example: only https://graph.microsoft.com receive it.", 'https://evil.example/x');
+		const wrapped = new CloudError('other', `OneDrive call failed (the change feed): ${refused.message}`, { target: 'the change feed', cause: refused });
+		const error = toNodeError(node, wrapped, { service: 'OneDrive' });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('https://evil.example');
+		expect(error.message).toContain("Refused to send the credential's token");
+		expect(error.description).toMatch(/Nothing was sent there.*API Base URL/);
+	});
+});
