@@ -11,26 +11,18 @@ import {
 	emptyExportState,
 	encodeExportState,
 	exportStateSchema,
-	type ExportState,
 } from '../shared/state/exportState';
 import { loadState, saveState } from '../shared/state/staticData';
-import { isCloudError } from '../shared/storage/errors';
+import { ExportRunner, openRoot, readChanges, type ItemOutcome } from '../shared/run/exportRunner';
 import { sanitizeName } from '../shared/storage/names';
 import type { ChangeBatch, RemoteItem, StorageProvider } from '../shared/storage/types';
-import { analyzeChanges, nameFingerprint } from '../shared/sync/exportChanges';
-import { joinPath, pathKey, splitPath } from '../shared/sync/exportPaths';
-import { planExport, recordTag, type ExportAction, type ExportPlan, type ExportRecordInput, type PlannedItem } from '../shared/sync/exportPlan';
+import { stateForRun } from '../shared/sync/exportDecisions';
+import { joinPath } from '../shared/sync/exportPaths';
+import { planExport, type ExportAction, type ExportPlan, type ExportRecordInput, type PlannedItem } from '../shared/sync/exportPlan';
 import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
 import { comparableDate, needsDocumentDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
-import { recoverFrom } from './recover';
 import { openDestination, SERVICE_NAMES } from './storage';
-
-/**
- * From this many writes on, the run reads its own writes back from the feed at the end, so the next run still
- * needs one change-feed request; below it, they fit in the next run's first page anyway.
- */
-const DRAIN_AFTER_WRITES = 100;
 
 /** One output item per input. */
 export interface ExportResult {
@@ -42,6 +34,8 @@ export interface ExportResult {
 	size?: number;
 	hash?: string;
 	error?: string;
+	/** superseded: the input item (index) of the same record key that was exported instead. */
+	supersededBy?: number;
 	dryRun?: boolean;
 }
 
@@ -60,18 +54,14 @@ export async function exportOperation(ctx: IExecuteFunctions): Promise<INodeExec
 }
 
 class ExportRun {
-	private readonly ci: boolean;
 	private readonly nodeId: string;
 	private readonly service: string;
-	/** Uploads, moves and folders created in this run (each shows up in the change feed). */
-	private writes = 0;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly params: RunParameters,
 		private readonly provider: StorageProvider,
 	) {
-		this.ci = provider.features.caseInsensitive;
 		this.nodeId = ctx.getNode().id;
 		this.service = SERVICE_NAMES[params.destination];
 	}
@@ -85,50 +75,44 @@ class ExportRun {
 		if (state.rootRef !== rootRef) state = { ...emptyExportState(), rootRef };
 		state.node = this.ctx.getNode().name;
 
-		const root = await this.resolveRoot(state);
-		const batch: ChangeBatch = root.id
-			? await this.readChanges(root.id, state.cursor, root.created)
-			: { changes: [], cursor: '', snapshot: true };
+		const kind = this.params.destination;
+		const rootParam = this.params.root;
+		const root = await openRoot(this.provider, state, rootParam.mode === 'name' ? { mode: 'name', name: sanitizeName(rootParam.name, kind) } : rootParam, this.params.dryRun);
+		const batch: ChangeBatch = root.id ? await readChanges(this.provider, root.id, state.cursor, root.created) : { changes: [], cursor: '', snapshot: true };
 		if (root.id) state.rootId = root.id;
 
 		const plan = planExport(prepared.inputs, state, batch, {
 			...this.params.policy,
-			caseInsensitive: this.ci,
+			caseInsensitive: this.provider.features.caseInsensitive,
 			duplicateNames: this.provider.features.duplicateNames,
+			fitName: (name) => sanitizeName(name, kind),
 		});
 		if (plan.massDelete) throw this.massDeleteError(plan);
 
 		if (this.params.dryRun) return this.output(items.length, prepared, plan, new Map(), true);
 		if (!this.ctx.continueOnFail()) this.failFast(prepared, plan);
 
-		const next = plan.state;
-		next.cursor = batch.cursor || next.cursor;
-		if (plan.rootGone) {
-			// Everything below the root is gone (the guard let it through: accepted, or too few files to tell).
-			// The next run resolves the root again: by name it is created anew, by ID it fails naming the folder.
-			next.rootId = undefined;
-			next.cursor = undefined;
-		}
-		const results = new Map<number, ExportResult>();
+		const next = stateForRun(plan, batch);
+		let outcomes = new Map<number, ItemOutcome>();
 		let stopError: unknown;
-		try {
-			const rootGone = plan.rootGone ? this.rootGoneError() : undefined;
-			if (rootGone) throw rootGone;
-			const folderErrors = await this.ensureFolders(next, plan.ensureFolders);
-			for (const item of plan.items) {
-				if (item.duplicateOf !== undefined) continue;
-				results.set(item.index, await this.executeItem(next, item, prepared.files.get(item.index), folderErrors));
+		const rootGone = plan.rootGone ? this.rootGoneError() : undefined;
+		if (rootGone) {
+			stopError = rootGone;
+		} else {
+			const runner = new ExportRunner(this.provider, plan, next, { stopOnItemError: !this.ctx.continueOnFail() });
+			const result = await runner.run(prepared.files);
+			outcomes = result.outcomes;
+			if (result.stop) {
+				const { error, itemIndex, target } = result.stop;
+				stopError = toNodeError(this.ctx.getNode(), error, { itemIndex, target, service: this.service });
+			} else {
+				next.cursor = await runner.drain(batch.cursor);
 			}
-		} catch (error) {
-			stopError = error;
 		}
-		// The local folder has no feed (every batch is a full scan): nothing to drain there.
-		const hasFeed = this.provider.kind !== 'localFolder';
-		if (!stopError && hasFeed && this.writes >= DRAIN_AFTER_WRITES) next.cursor = await this.drainOwnChanges(next, batch.cursor);
 		// Saved even when the run stops: what was uploaded is recorded, so nothing is uploaded twice.
 		saveState(this.ctx, this.nodeId, exportStateSchema, encodeExportState(next));
 		if (stopError) throw stopError;
-		return this.output(items.length, prepared, plan, results, false);
+		return this.output(items.length, prepared, plan, outcomes, false);
 	}
 
 	/** Evaluate each item's parameters, read and hash its file. Bad input fails that item only. */
@@ -180,117 +164,6 @@ class ExportRun {
 		return toNodeError(this.ctx.getNode(), error, { itemIndex, service: this.service });
 	}
 
-	/** The root folder: cached in the state (no request), else resolved, or created by name unless dry run. */
-	private async resolveRoot(state: ExportState): Promise<{ id?: string; created: boolean }> {
-		if (state.rootId) return { id: state.rootId, created: false };
-		const root = this.params.root;
-		if (root.mode === 'folder') return { id: (await this.provider.resolveFolder(root.ref)).id, created: false };
-		const driveRoot = await this.provider.root();
-		const name = sanitizeName(root.name, this.params.destination);
-		const existing = await this.provider.findChild(driveRoot.id, name, 'folder');
-		if (existing) return { id: existing.id, created: false };
-		if (this.params.dryRun) return { id: undefined, created: false };
-		const created = await this.createFolderOnce(driveRoot.id, name);
-		return { id: created.id, created: true };
-	}
-
-	/**
-	 * Changes on the root's subtree since the cursor: one request when nothing changed. Without a cursor (first
-	 * run, lost state) or after a reset, a full listing stands in, so existing files are adopted, not duplicated.
-	 */
-	private async readChanges(rootId: string, cursor: string | undefined, justCreated: boolean): Promise<ChangeBatch> {
-		const options = { recursive: true };
-		if (cursor) {
-			const delta = await recoverFrom<ChangeBatch | undefined>(
-				async () => await this.provider.changes(rootId, cursor, options),
-				(error) => isCloudError(error, 'cursorReset') || isCloudError(error, 'notFound'),
-				// A feed on a folder that no longer exists answers "not found": the root itself is gone.
-				(error) => (isCloudError(error, 'notFound') ? { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' } : undefined),
-			);
-			if (delta) return delta;
-		}
-		const next = await this.provider.latestCursor(rootId, options);
-		const changes: ChangeBatch['changes'] = [];
-		if (!justCreated) {
-			for await (const item of this.provider.list(rootId, options)) changes.push({ type: 'upsert', item });
-		}
-		return { changes, cursor: next, snapshot: true };
-	}
-
-	/**
-	 * Our own uploads show up in the feed; reading past them now keeps the next run at one request. If the user
-	 * deleted something meanwhile, the cursor stays where it was so the next run sees (and handles) it.
-	 */
-	private async drainOwnChanges(state: ExportState, cursor: string): Promise<string> {
-		return await recoverFrom(
-			async () => {
-				const own = await this.provider.changes(state.rootId!, cursor, { recursive: true });
-				if (own.snapshot) return cursor;
-				const analysis = analyzeChanges(state, own, { caseInsensitive: this.ci });
-				return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone ? own.cursor : cursor;
-			},
-			// The next run reads the same changes again: nothing is lost by keeping the cursor.
-			(error) => isCloudError(error),
-			() => cursor,
-		);
-	}
-
-	private async createFolderOnce(parentId: string, name: string): Promise<RemoteItem> {
-		return await recoverFrom(
-			async () => await this.provider.createFolder(parentId, name),
-			// Another run created it in the meantime: use that one, never a second folder of the same name.
-			(error) => isCloudError(error, 'conflict'),
-			async (error) => (await this.provider.findChild(parentId, name, 'folder')) ?? (await Promise.reject(error)),
-		);
-	}
-
-	/** Find or create each folder (parents first); a failed folder fails the items that need it. */
-	private async ensureFolders(state: ExportState, paths: string[]): Promise<Map<string, Error>> {
-		const errors = new Map<string, Error>();
-		for (const path of paths) {
-			const { dir, name } = splitPath(path);
-			const parentError = [...errors.keys()].find((failed) => pathKey(dir, this.ci) === failed || pathKey(dir, this.ci).startsWith(`${failed}/`));
-			if (parentError !== undefined) {
-				errors.set(pathKey(path, this.ci), errors.get(parentError)!);
-				continue;
-			}
-			try {
-				const parentId = this.folderId(state, dir);
-				if (!parentId) throw new Error(`The parent folder of "${path}" is unknown`);
-				const folder = (await this.provider.findChild(parentId, name, 'folder')) ?? (await this.createFolderOnce(parentId, name));
-				this.writes++;
-				state.folders.push({ path, id: folder.id });
-			} catch (error) {
-				if (isFatal(error)) throw toNodeError(this.ctx.getNode(), error, { target: path, service: this.service });
-				errors.set(pathKey(path, this.ci), toNodeError(this.ctx.getNode(), error, { target: path, service: this.service }));
-			}
-		}
-		return errors;
-	}
-
-	private folderId(state: ExportState, path: string): string | undefined {
-		if (path === '') return state.rootId;
-		const key = pathKey(path, this.ci);
-		return state.folders.find((f) => f && pathKey(f.path, this.ci) === key)?.id;
-	}
-
-	private folderIndex(state: ExportState, path: string): number {
-		if (path === '') return -1;
-		const key = pathKey(path, this.ci);
-		return state.folders.findIndex((f) => f !== undefined && pathKey(f.path, this.ci) === key);
-	}
-
-	private record(state: ExportState, item: PlannedItem, id: string): void {
-		state.records.set(item.keyFp, {
-			keyFp: item.keyFp,
-			contentFp: item.contentFp,
-			nameFp: nameFingerprint(item.name, this.ci),
-			folder: this.folderIndex(state, item.folder),
-			status: 'live',
-			id,
-		});
-	}
-
 	private result(item: PlannedItem, file: InputFile | undefined, remote?: RemoteItem, action: ExportAction = item.action): ExportResult {
 		return {
 			action,
@@ -303,77 +176,11 @@ class ExportRun {
 		};
 	}
 
-	private async executeItem(
-		state: ExportState,
-		item: PlannedItem,
-		file: InputFile | undefined,
-		folderErrors: Map<string, Error>,
-	): Promise<ExportResult> {
-		const op = item.op;
-		try {
-			if (op.kind === 'none') return this.result(item, file);
-			if (op.kind === 'adopt') {
-				this.record(state, item, op.item.id);
-				return this.result(item, file, op.item);
-			}
-			const folderError = folderErrors.get(pathKey(item.folder, this.ci));
-			if (folderError) throw folderError;
-			const parentId = this.folderId(state, item.folder)!;
-			if (op.kind === 'move' || (op.kind === 'upload' && op.moveFirst && op.replaceId)) {
-				const id = op.kind === 'move' ? op.id : op.replaceId!;
-				const moved = await this.provider.move(id, { parentId, name: item.name });
-				this.writes++;
-				if (op.kind === 'move') {
-					this.record(state, item, moved.id);
-					return this.result(item, file, moved);
-				}
-			}
-			return await this.upload(state, item, file!, parentId);
-		} catch (error) {
-			if (isFatal(error)) throw toNodeError(this.ctx.getNode(), error, { itemIndex: item.index, target: joinPath(item.folder, item.name), service: this.service });
-			const nodeError = toNodeError(this.ctx.getNode(), error, { itemIndex: item.index, target: joinPath(item.folder, item.name), service: this.service });
-			if (!this.ctx.continueOnFail()) throw nodeError;
-			return { ...this.result(item, file), action: 'failed', fileId: undefined, error: describe(nodeError) };
-		}
-	}
-
-	private async upload(state: ExportState, item: PlannedItem, file: InputFile, parentId: string): Promise<ExportResult> {
-		const op = item.op as Extract<PlannedItem['op'], { kind: 'upload' }>;
-		const target = {
-			parentId,
-			name: item.name,
-			mimeType: file.mimeType,
-			appProperties: { recordKey: recordTag(item.recordKey), contentVersion: item.contentFp },
-		};
-		type Outcome = { uploaded: RemoteItem; action: ExportAction } | { result: ExportResult };
-		const outcome = await recoverFrom<Outcome>(
-			async () => ({
-				uploaded: await this.provider.upload({ ...target, replaceId: op.replaceId, onConflict: op.onConflict }, await file.open()),
-				action: item.action,
-			}),
-			(error) => (op.replaceId ? isCloudError(error, 'notFound') : isCloudError(error, 'conflict')),
-			async (error) => {
-				if (op.replaceId) {
-					// Deleted by the user since the feed was read: upload it again.
-					return { uploaded: await this.provider.upload({ ...target, onConflict: 'replace' }, await file.open()), action: 'reuploaded' };
-				}
-				// A file of that name is already there (not ours, or from a run whose state was lost).
-				const existing = await this.provider.findChild(parentId, item.name, 'file');
-				if (!existing) return await Promise.reject(error);
-				if (existing.hash === file.hash) {
-					this.record(state, item, existing.id);
-					return { result: this.result(item, file, existing, 'unchanged') };
-				}
-				if (this.params.policy.onContentChanged === 'skip') return { result: this.result(item, file, existing, 'skipped_content_changed') };
-				const replaced = await this.provider.upload({ ...target, replaceId: existing.id, onConflict: 'replace' }, await file.open());
-				return { uploaded: replaced, action: 'updated' };
-			},
-		);
-		if ('result' in outcome) return outcome.result;
-		const { uploaded, action } = outcome;
-		this.writes++;
-		this.record(state, item, uploaded.id);
-		return this.result(item, file, uploaded, action);
+	private outcomeResult(outcome: ItemOutcome, file: InputFile | undefined): ExportResult {
+		if (outcome.error === undefined) return this.result(outcome.item, file, outcome.remote, outcome.action);
+		const item = outcome.item;
+		const error = toNodeError(this.ctx.getNode(), outcome.error, { itemIndex: item.index, target: joinPath(item.folder, item.name), service: this.service });
+		return { ...this.result(item, file), action: 'failed', fileId: undefined, error: describe(error) };
 	}
 
 	/** The root is gone: with "stop" every record is skipped and the run succeeds; with "recreate" it says what happens next. */
@@ -412,7 +219,7 @@ class ExportRun {
 		count: number,
 		prepared: Prepared,
 		plan: ExportPlan,
-		results: Map<number, ExportResult>,
+		outcomes: Map<number, ItemOutcome>,
 		dryRun: boolean,
 	): INodeExecutionData[] {
 		const planned = new Map(plan.items.map((item) => [item.index, item]));
@@ -426,9 +233,10 @@ class ExportRun {
 			} else {
 				const item = planned.get(index)!;
 				const file = prepared.files.get(index);
+				const outcome = outcomes.get(index);
 				if (dryRun) json = { ...this.result(item, file), dryRun: true };
-				else if (item.duplicateOf !== undefined) json = { ...(results.get(item.duplicateOf) ?? this.result(item, file)), action: 'unchanged' };
-				else json = results.get(index) ?? this.result(item, file);
+				else if (item.action === 'superseded') json = { action: 'superseded', recordKey: item.recordKey, supersededBy: item.supersededBy };
+				else json = outcome ? this.outcomeResult(outcome, file) : this.result(item, file);
 				if (item.action === 'failed' && !json.error) {
 					if (!this.ctx.continueOnFail()) {
 						throw new NodeOperationError(this.ctx.getNode(), `Item ${index}: ${item.error}`, { itemIndex: index });
@@ -440,11 +248,6 @@ class ExportRun {
 		}
 		return out;
 	}
-}
-
-/** Errors that stop the whole run whatever continueOnFail says: the next items would fail the same way. */
-function isFatal(error: unknown): boolean {
-	return isCloudError(error) && ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.kind);
 }
 
 function describe(error: Error): string {

@@ -34,7 +34,11 @@ export type Command =
 	/** The user deletes the file a record was exported to. */
 	| { t: 'userDelete'; key: number }
 	/** The user puts an own file in the drive under a name that may collide with a record's. */
-	| { t: 'userCreate'; name: number; folder: number };
+	| { t: 'userCreate'; name: number; folder: number }
+	/** The user renames an exported file inside the root (to a colliding name when it is free). */
+	| { t: 'userRename'; key: number; name: number }
+	/** The user moves an exported file to another folder inside the root. */
+	| { t: 'userMove'; key: number; folder: number };
 
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 	{ weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
@@ -51,6 +55,8 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant({ t: 'loseState' as const }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDelete' as const), key: fc.nat(KEYS.length - 1) }) },
 	{ weight: 2, arbitrary: fc.record({ t: fc.constant('userCreate' as const), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRename' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userMove' as const), key: fc.nat(KEYS.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
 );
 
 export type Layout = 'flat' | 'folders';
@@ -120,7 +126,42 @@ export class ExportHistory {
 				return await this.userCreate(NAMES[command.name], FOLDERS[command.folder]);
 			case 'run':
 				return await this.run(command.manual, command.subset);
+			case 'userRename':
+				return await this.userRename(KEYS[command.key], command.name < NAMES.length ? NAMES[command.name] : `renamed ${++this.versions}.pdf`);
+			case 'userMove':
+				return await this.userMove(KEYS[command.key], FOLDERS[command.folder]);
 		}
+	}
+
+	/** The file holding a record's exported content, if the record was exported and the file is there. */
+	private async fileOf(key: string): Promise<{ file?: FileSeen; files: Map<string, FileSeen> }> {
+		const files = await this.snapshot();
+		const content = this.exported.get(key);
+		return { file: content === undefined ? undefined : [...files.values()].find((f) => f.content === content), files };
+	}
+
+	private taken(files: Map<string, FileSeen>, path: string): boolean {
+		return [...files.values()].some((f) => this.sameKey(f.path) === this.sameKey(path));
+	}
+
+	private async userRename(key: string, name: string): Promise<void> {
+		const { file, files } = await this.fileOf(key);
+		if (!file) return;
+		const dir = file.path.split('/').slice(0, -1).join('/');
+		if (this.taken(files, dir ? `${dir}/${name}` : name)) return;
+		await this.destination.fixture.user.rename(file.path, name);
+	}
+
+	private async userMove(key: string, folder: string): Promise<void> {
+		if (this.layout === 'flat') return;
+		const { file, files } = await this.fileOf(key);
+		if (!file) return;
+		const name = file.path.split('/').pop()!;
+		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
+		const target = existing ?? folder;
+		if (this.sameKey(file.path) === this.sameKey(`${target}/${name}`) || this.taken(files, `${target}/${name}`)) return;
+		if (existing === undefined) await this.destination.fixture.user.createFolder(folder);
+		await this.destination.fixture.user.move(file.path, target);
 	}
 
 	private async userDelete(key: string): Promise<void> {

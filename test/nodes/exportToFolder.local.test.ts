@@ -165,7 +165,9 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const flow = exportWorkflow(destination);
 		await flow.run([{ id: 'doc', content: 'v1' }]);
 		const replaced = await flow.run([{ id: 'doc', content: 'v2' }, { id: 'doc', content: 'v2' }]);
-		expect(actionsOf(replaced.json)).toEqual(['updated', 'unchanged']);
+		// The same key twice: the last item wins, the earlier one says which item superseded it.
+		expect(actionsOf(replaced.json)).toEqual(['superseded', 'updated']);
+		expect(replaced.json[0]).toEqual({ action: 'superseded', recordKey: 'doc', supersededBy: 1 });
 		expect(await destination.fixture.user.read('doc.pdf')).toEqual(Buffer.from('v2'));
 
 		flow.setParameters({ onContentChanged: 'keepBoth' });

@@ -126,17 +126,17 @@ describe('planExport: first run and idempotence', () => {
 		expect(actions(plan)).toEqual(['skipped_before_date', 'created', 'created']);
 	});
 
-	it('fails an empty record key and a duplicate key with other content; an identical duplicate shares the outcome', () => {
+	it('fails an empty record key; the same key again in the batch: the last item wins, earlier ones are superseded', () => {
 		const plan = planExport(
 			[input(0, '', ''), input(1, 'k', ''), input(2, 'k', ''), input(3, 'k', '', 'other')],
 			emptyExportState(),
 			noChanges,
 			policy,
 		);
-		expect(actions(plan)).toEqual(['failed', 'created', 'unchanged', 'failed']);
+		expect(actions(plan)).toEqual(['failed', 'superseded', 'superseded', 'created']);
 		expect(plan.items[0].error).toMatch(/record key is empty/i);
-		expect(plan.items[2].duplicateOf).toBe(1);
-		expect(plan.items[3].error).toMatch(/"k" appears more than once .*items 1 and 3/);
+		expect(plan.items[1].supersededBy).toBe(3);
+		expect(plan.items[3].contentHash).toBe('hash(other)');
 	});
 });
 
@@ -145,7 +145,8 @@ describe('planExport: what the user deleted', () => {
 		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2' }], cursor: 'c1' };
 		const plan = planExport(receipts, exported(receipts), batch, policy);
 		expect(actions(plan)).toEqual(['unchanged', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
-		expect(plan.items[1].op).toEqual({ kind: 'upload', onConflict: 'replace' });
+		// Never over a file: if the user put one at that name meanwhile, the runner reports back and ours moves aside.
+		expect(plan.items[1].op).toEqual({ kind: 'upload', onConflict: 'fail' });
 		expect(plan.state.records.get(fingerprint('r2'))!.status).toBe('fileDeleted');
 	});
 
@@ -317,17 +318,17 @@ describe('planExport: a destination that already holds the export', () => {
 		expect(plan.items[0].fileId).toBe('remote-r1');
 	});
 
-	it('replaces in place a file at the path with other content instead of adding a second one', () => {
+	it('a file at the path with other content that nothing says is ours stays as it is: the record takes its next name (state lost: the rule that loses nothing)', () => {
 		const listing: ChangeBatch = {
 			snapshot: true,
 			cursor: 'c1',
 			changes: [{ type: 'upsert', item: { id: 'remote-r1', name: 'r1.pdf', isFolder: false, path: 'Main/2026-09/r1.pdf', hash: 'old' } }],
 		};
 		const plan = planExport([receipts[0]], emptyExportState(), listing, policy);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'remote-r1' } });
+		expect(plan.items[0]).toMatchObject({ action: 'created', name: 'r1 (r1).pdf', op: { kind: 'upload', onConflict: 'fail' } });
 	});
 
-	it('on Drive, matches by appProperties record tag even after a rename, never by name alone', () => {
+	it('on Drive, matches by appProperties record tag even after a rename (and puts it back at its name), never by name alone', () => {
 		const drive = { ...policy, duplicateNames: true, caseInsensitive: false };
 		const tagged: RemoteItem = {
 			id: 'drive-1',
@@ -338,8 +339,9 @@ describe('planExport: a destination that already holds the export', () => {
 		const sameName: RemoteItem = { id: 'drive-2', name: 'r4.pdf', isFolder: false, path: 'Savings/2026-09/r4.pdf', hash: 'other' };
 		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: tagged }, { type: 'upsert', item: sameName }], cursor: 'c1' };
 		const plan = planExport([receipts[0], receipts[3]], emptyExportState(), batch, drive);
-		expect(plan.items[0]).toMatchObject({ action: 'unchanged', fileId: 'drive-1' });
-		expect(plan.items[1].action).toBe('created');
+		expect(plan.items[0]).toMatchObject({ action: 'updated', name: 'r1.pdf', op: { kind: 'move', id: 'drive-1' }, fileId: 'drive-1' });
+		// The untagged file at r4.pdf is not ours: it stays, the record takes its next name.
+		expect(plan.items[1]).toMatchObject({ action: 'created', name: 'r4 (r4).pdf' });
 	});
 
 	it('a manual run that already uploaded the new version leaves nothing to do (feed shows it)', () => {

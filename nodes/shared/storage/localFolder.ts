@@ -53,7 +53,9 @@ interface Located {
 export class LocalFolderStorage implements StorageProvider {
 	readonly kind = 'localFolder' as const;
 	readonly hashKind = 'sha256' as const;
-	readonly features: ProviderFeatures = {
+	/** `scansForChanges`: every changes() call is a full scan (no server feed), so reading past our own writes costs one. */
+	readonly features: ProviderFeatures & { scansForChanges: true } = {
+		scansForChanges: true,
 		duplicateNames: false,
 		caseInsensitive: process.platform === 'darwin' || process.platform === 'win32',
 		appProperties: false,

@@ -1,5 +1,6 @@
 import { shortFingerprint, type ExportState } from '../state/exportState';
 import type { ChangeBatch, RemoteItem } from '../storage/types';
+import { nameKey } from './exportNames';
 import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
 
 /**
@@ -32,6 +33,8 @@ export interface ChangeAnalysis {
 	remote: RemoteIndex;
 	/** Live tracked records before this batch (the mass-delete guard's denominator). */
 	trackedLive: number;
+	/** Cached folders the user moved or renamed inside the root: index -> the path they have now. */
+	movedFolders: Map<number, string>;
 }
 
 export interface ChangeAnalysisOptions {
@@ -43,7 +46,7 @@ export function emptyRemoteIndex(): RemoteIndex {
 }
 
 export function parentNameKey(parentId: string, name: string, caseInsensitive: boolean): string {
-	return `${parentId}\n${caseInsensitive ? name.toLowerCase() : name}`;
+	return `${parentId}\n${nameKey(name, caseInsensitive)}`;
 }
 
 export function nameFingerprint(name: string, caseInsensitive: boolean): string {
@@ -104,16 +107,15 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		// path-based Dropbox upload that recreated it after the user deleted it. Ids survive renames and moves;
 		// Drive may show two folders of one name, so ours counts as gone only when the batch does not show it.
 		const replaced = remote.folders.get(key);
+		// A folder the batch shows alive (by id) was moved or renamed, not deleted, even if its old path was.
 		const gone =
-			goneIds.has(folder.id) ||
-			gonePaths.has(key) ||
-			(replaced !== undefined && replaced.id !== folder.id && !presentIds.has(folder.id)) ||
-			(batch.snapshot === true && !presentIds.has(folder.id));
+			!presentIds.has(folder.id) &&
+			(goneIds.has(folder.id) || gonePaths.has(key) || (replaced !== undefined && replaced.id !== folder.id) || batch.snapshot === true);
 		if (gone) goneFolderKeys.push(key);
 	});
 	// A deleted path above cached folders (Dropbox reports only the topmost deleted folder).
 	for (const path of gonePaths) {
-		const coversCached = state.folders.some((f) => f && isSameOrBelow(pathKey(f.path, ci), path));
+		const coversCached = state.folders.some((f) => f && !presentIds.has(f.id) && isSameOrBelow(pathKey(f.path, ci), path));
 		if (coversCached) goneFolderKeys.push(path);
 	}
 	if (rootGone) goneFolderKeys.push('');
@@ -151,8 +153,35 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			for (const record of live) byFolderAndName.set(`${record.folder}/${record.nameFp}`, record.keyFp);
 		}
 		const keyFp = byFolderAndName.get(`${folderIndex}/${nameFingerprint(name, ci)}`);
-		if (keyFp && !goneRecords.has(keyFp)) goneRecords.set(keyFp, 'fileDeleted');
+		// Its id shows up elsewhere in the batch: moved or renamed (Dropbox reports a move as delete + add).
+		if (keyFp && !goneRecords.has(keyFp) && !presentIds.has(state.records.get(keyFp)!.id)) goneRecords.set(keyFp, 'fileDeleted');
 	}
 
-	return { goneRecords, goneFolders, goneFolderPaths, rootGone, remote, trackedLive: live.length };
+	return { goneRecords, goneFolders, goneFolderPaths, rootGone, remote, trackedLive: live.length, movedFolders: movedFolders(state, remote, goneFolders, ci) };
+}
+
+/**
+ * Cached folders the batch shows at another path (the user moved or renamed them inside the root), by index, with
+ * their new path; folders below a moved one move with it.
+ */
+function movedFolders(state: ExportState, remote: RemoteIndex, gone: Set<number>, ci: boolean): Map<number, string> {
+	const moved = new Map<number, string>();
+	if (remote.folders.size === 0) return moved;
+	const byId = new Map<string, string>();
+	for (const folder of remote.folders.values()) if (folder.path) byId.set(folder.id, folder.path.replace(/^\/+|\/+$/g, ''));
+	const renames: Array<{ from: string; to: string }> = [];
+	state.folders.forEach((folder, index) => {
+		const now = folder && !gone.has(index) ? byId.get(folder.id) : undefined;
+		if (folder && now !== undefined && pathKey(now, ci) !== pathKey(folder.path, ci)) renames.push({ from: folder.path, to: now });
+	});
+	for (const { from, to } of renames) {
+		const fromKey = pathKey(from, ci);
+		state.folders.forEach((folder, index) => {
+			if (!folder || gone.has(index)) return;
+			const key = pathKey(folder.path, ci);
+			if (key === fromKey) moved.set(index, to);
+			else if (key.startsWith(`${fromKey}/`) && !moved.has(index)) moved.set(index, `${to}${folder.path.slice(from.length)}`);
+		});
+	}
+	return moved;
 }

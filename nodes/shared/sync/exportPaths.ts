@@ -1,6 +1,8 @@
+import { nameKey } from './exportNames';
+
 /**
  * Path keys for the export planner. Display paths are what the destination shows ('Acme/2026'); keys are what we
- * compare (lower-cased where the provider compares paths case-insensitively).
+ * compare (Unicode NFC everywhere, lower-cased where the provider compares paths case-insensitively).
  */
 
 const SLASH = 47;
@@ -9,7 +11,7 @@ export function pathKey(path: string, caseInsensitive: boolean): string {
 	// Most paths have no slash to trim: skip the regular expression for them (the planner calls this per record).
 	const untrimmed = path.charCodeAt(0) !== SLASH && path.charCodeAt(path.length - 1) !== SLASH;
 	const trimmed = untrimmed ? path : path.replace(/^\/+|\/+$/g, '');
-	return caseInsensitive ? trimmed.toLowerCase() : trimmed;
+	return nameKey(trimmed, caseInsensitive);
 }
 
 export function joinPath(...parts: string[]): string {

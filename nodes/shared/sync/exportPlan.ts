@@ -2,6 +2,7 @@ import { fingerprint } from '../state/fingerprint';
 import { shortFingerprint, type ExportState, type TrackedRecord } from '../state/exportState';
 import type { ChangeBatch, RemoteItem } from '../storage/types';
 import { analyzeChanges, nameFingerprint, parentNameKey, type ChangeAnalysis, type RemoteIndex } from './exportChanges';
+import { nameChoices, NAME_CHOICES } from './exportNames';
 import { isSameOrBelow, joinPath, pathKey, pathPrefixes } from './exportPaths';
 
 /**
@@ -19,6 +20,8 @@ export type ExportAction =
 	| 'skipped_before_date'
 	| 'skipped_content_changed'
 	| 'skipped_file_deleted'
+	/** The same record key came again later in the batch: that later item is exported instead (last wins). */
+	| 'superseded'
 	| 'failed';
 
 export interface ExportRecordInput {
@@ -49,6 +52,8 @@ export interface ExportPolicy {
 	massDeleteMinimum: number;
 	/** The user confirmed the deletions are real (one run). */
 	acceptMassDeletion: boolean;
+	/** Makes a derived name (a disambiguated one) valid for the destination; default: as is. */
+	fitName?: (name: string) => string;
 }
 
 export type PlannedOp =
@@ -71,13 +76,15 @@ export interface PlannedItem {
 	folder: string;
 	name: string;
 	contentFp: string;
+	/** The provider's native hash of the content (to recognise a file already holding it). */
+	contentHash: string;
 	/** The id we already know for the file (unchanged, skipped, or the file replaced in place). */
 	fileId?: string;
 	/** Content changed and the old file is replaced in place or moved: its id. */
 	previousId?: string;
 	error?: string;
-	/** Same record key as an earlier item with identical content: share its outcome. */
-	duplicateOf?: number;
+	/** superseded: the later item of the same record key that is exported instead. */
+	supersededBy?: number;
 }
 
 export interface MassDeleteStop {
@@ -87,7 +94,15 @@ export interface MassDeleteStop {
 }
 
 export interface ExportPlan {
+	/** One decision per input item, in input order (as planned; the runner takes each through `take`). */
 	items: PlannedItem[];
+	/**
+	 * Input indexes in the order the runner carries them out: records keeping their place first, then records
+	 * being placed in the order they were given names (so a conflict can still move a later one's decision).
+	 */
+	order: number[];
+	/** The current decision for an item, taken by the runner right before it carries it out. */
+	take(index: number): PlannedItem;
 	/** Folders to find or create, parents first (display paths). */
 	ensureFolders: string[];
 	/** Folders that stopped in this run (stop policy). */
@@ -98,6 +113,14 @@ export interface ExportPlan {
 	/** The state with this batch's deletions applied; the executor records uploads into it. */
 	state: ExportState;
 	analysis: ChangeAnalysis;
+	/**
+	 * The world differed from what the plan assumed: a file stood at the item's name when it was uploaded or moved
+	 * (`occupant`: what is there, when the runner could read it). The planner decides again: the same content is
+	 * adopted, anything else keeps its file and the item takes its next name. Never overwrites.
+	 */
+	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem;
+	/** The file the item was to replace or move is gone (deleted since the feed was read): decide again. */
+	afterGone(item: PlannedItem): PlannedItem;
 }
 
 /** Drive keeps the record key in appProperties (key + value <= 124 bytes): long keys go as a fingerprint. */
@@ -115,7 +138,7 @@ export function keepBothName(name: string, contentFp: string): string {
 }
 
 /** Records are values: the plan replaces a record it changes, never edits it, so the map copy can share them. */
-type ItemBase = Pick<PlannedItem, 'index' | 'recordKey' | 'keyFp' | 'folder' | 'name' | 'contentFp'>;
+type ItemBase = Pick<PlannedItem, 'index' | 'recordKey' | 'keyFp' | 'folder' | 'name' | 'contentFp' | 'contentHash'>;
 
 /**
  * A plan item: the record's base fields plus the decision. Built with Object.assign on a fresh literal because
@@ -123,7 +146,15 @@ type ItemBase = Pick<PlannedItem, 'index' | 'recordKey' | 'keyFp' | 'folder' | '
  * plan 100,000 unchanged records.
  */
 function planned(base: ItemBase, decision: Pick<PlannedItem, 'action' | 'op'> & Partial<PlannedItem>): PlannedItem {
-	const item = { index: base.index, recordKey: base.recordKey, keyFp: base.keyFp, folder: base.folder, name: base.name, contentFp: base.contentFp };
+	const item = {
+		index: base.index,
+		recordKey: base.recordKey,
+		keyFp: base.keyFp,
+		folder: base.folder,
+		name: base.name,
+		contentFp: base.contentFp,
+		contentHash: base.contentHash,
+	};
 	return Object.assign(item, decision);
 }
 
@@ -160,6 +191,12 @@ export function planExport(
 			rootGone: analysis.rootGone,
 			state: previous,
 			analysis,
+			order: [],
+			take: (index) => {
+				throw new Error(`nothing to carry out after a stop (item ${index})`);
+			},
+			afterConflict: (item) => item,
+			afterGone: (item) => item,
 		};
 	}
 
@@ -168,6 +205,9 @@ export function planExport(
 		state.records.set(keyFp, Object.assign({}, state.records.get(keyFp)!, { status: why }));
 	}
 	for (const index of analysis.goneFolders) state.folders[index] = undefined;
+	// A folder the user moved or renamed is cached where it is now: the records in it are then out of place and
+	// their files go back to the folders the layout names (created again where needed).
+	for (const [index, path] of analysis.movedFolders) state.folders[index] = { path, id: state.folders[index]!.id };
 	const newlyStopped: string[] = [];
 	if (policy.onFolderDeleted === 'stop') {
 		for (const path of analysis.goneFolderPaths) {
@@ -186,18 +226,32 @@ export function planExport(
 	}
 
 	const context = new PlanContext(state, analysis.remote, policy);
-	const items: PlannedItem[] = [];
-	const firstByKey = new Map<string, ExportRecordInput>();
-	for (const input of inputs) {
+	// The same record key twice: the batch is read as items arriving one after the other, so the last one wins.
+	const lastByKey = new Map<string, number>();
+	const keyFps = inputs.map((input) => {
 		const keyFp = fingerprint(input.recordKey);
-		const first = input.recordKey === '' ? undefined : firstByKey.get(keyFp);
-		if (first) {
-			items.push(context.duplicate(input, first, keyFp));
-			continue;
+		if (input.recordKey !== '') lastByKey.set(keyFp, input.index);
+		return keyFp;
+	});
+	const later: Array<{ input: ExportRecordInput; keyFp: string }> = [];
+	const order: number[] = [];
+	inputs.forEach((input, i) => {
+		const keyFp = keyFps[i];
+		const last = lastByKey.get(keyFp);
+		if (input.recordKey !== '' && last !== input.index) {
+			context.decided(context.superseded(input, keyFp, last!));
+			return;
 		}
-		if (input.recordKey !== '') firstByKey.set(keyFp, input);
-		items.push(context.decide(input, keyFp));
-	}
+		const item = context.decideInPlace(input, keyFp);
+		if (item) order.push(context.decided(item).index);
+		else later.push({ input, keyFp });
+	});
+	// Records that need a place are placed in key order, so who gets the plain name does not depend on the order
+	// the items arrived in (nor on the run: a fresh workflow places them the same way).
+	later.sort((a, b) => (a.keyFp < b.keyFp ? -1 : a.keyFp > b.keyFp ? 1 : 0));
+	for (const { input, keyFp } of later) order.push(context.decided(context.place(input, keyFp)).index);
+	if (!batchShowsNoFiles(analysis)) for (const { input } of later) context.adoptStray(input.index);
+	const items = inputs.map((input) => context.decision(input.index));
 
 	return {
 		items,
@@ -206,7 +260,20 @@ export function planExport(
 		rootGone: analysis.rootGone,
 		state,
 		analysis,
+		order,
+		take: (index) => context.take(index),
+		afterConflict: (item, occupant) => context.afterConflict(item, occupant),
+		afterGone: (item) => context.afterGone(item),
 	};
+}
+
+function batchShowsNoFiles(analysis: ChangeAnalysis): boolean {
+	return analysis.remote.byId.size === 0;
+}
+
+/** A place in the destination: the folder's key and the name's fingerprint (what the state stores). */
+function placeOf(folderKey: string, nameFp: string): string {
+	return `${folderKey}\n${nameFp}`;
 }
 
 class PlanContext {
@@ -218,6 +285,22 @@ class PlanContext {
 	private readonly inputFolderKeys = new Map<string, string>();
 	/** The batch showed no files: nothing can already hold a record's content (every idle run). */
 	private readonly remoteEmpty: boolean;
+	/** Places this batch's records take, by place: the record's key fingerprint. */
+	private readonly claimed = new Map<string, string>();
+	/** Files this batch's records adopted or keep, by id (two records never share one). */
+	private readonly claimedIds = new Set<string>();
+	/** Places the runner found taken by a file the plan did not know. */
+	private readonly occupied = new Set<string>();
+	/** Live tracked records by place and by file id, built only when a record needs a new place. */
+	private trackedIndex?: { byPlace: Map<string, string>; byId: Map<string, string> };
+	private remoteByHash?: Map<string, RemoteItem[]>;
+	/** What each item was given, to decide again after a conflict. */
+	private readonly inputs = new Map<number, ExportRecordInput>();
+	private readonly decisions = new Map<number, PlannedItem>();
+	/** Items the runner has taken: their decisions can no longer change. */
+	private readonly taken = new Set<number>();
+	/** New files not yet carried out, by content hash: a file found at a name may turn out to be one of them. */
+	private readonly pendingCreates = new Map<string, number[]>();
 
 	constructor(
 		private readonly state: ExportState,
@@ -233,9 +316,44 @@ class PlanContext {
 		this.remoteEmpty = remote.byId.size === 0 && remote.byPath.size === 0 && remote.byParentAndName.size === 0;
 	}
 
-	decide(input: ExportRecordInput, keyFp: string): PlannedItem {
-		const contentFp = shortFingerprint(input.contentHash);
-		const base = { index: input.index, recordKey: input.recordKey, keyFp, folder: input.folder, name: input.name, contentFp };
+	private baseOf(input: ExportRecordInput, keyFp: string): ItemBase {
+		return {
+			index: input.index,
+			recordKey: input.recordKey,
+			keyFp,
+			// A folder we know is shown as the destination spells it (OneDrive and Dropbox fold case).
+			folder: this.displayFolder(input.folder),
+			name: input.name,
+			contentFp: shortFingerprint(input.contentHash),
+			contentHash: input.contentHash,
+		};
+	}
+
+	decided(item: PlannedItem): PlannedItem {
+		this.decisions.set(item.index, item);
+		if (item.action === 'created' && item.op.kind === 'upload') {
+			const list = this.pendingCreates.get(item.contentHash) ?? [];
+			list.push(item.index);
+			this.pendingCreates.set(item.contentHash, list);
+		}
+		return item;
+	}
+
+	decision(index: number): PlannedItem {
+		return this.decisions.get(index)!;
+	}
+
+	take(index: number): PlannedItem {
+		this.taken.add(index);
+		return this.decisions.get(index)!;
+	}
+
+	superseded(input: ExportRecordInput, keyFp: string, by: number): PlannedItem {
+		return planned(this.baseOf(input, keyFp), { action: 'superseded', op: { kind: 'none' }, supersededBy: by });
+	}
+
+	/** Input checks and skips that need no place. */
+	private precheck(input: ExportRecordInput, base: ItemBase): PlannedItem | undefined {
 		if (input.recordKey === '') {
 			return planned(base, { action: 'failed', op: { kind: 'none' }, error: 'The record key is empty: map "Record Key" to the document\'s stable id in its source.' });
 		}
@@ -246,53 +364,145 @@ class PlanContext {
 		if (this.stoppedKeys.some((stopped) => isSameOrBelow(folderKey, stopped))) {
 			return planned(base, { action: 'skipped_folder_deleted', op: { kind: 'none' } });
 		}
-
-		const tracked = this.state.records.get(keyFp);
-		// The destination may already hold exactly this content for this record (a manual run, a lost state).
-		const existing = this.remoteEmpty ? undefined : this.findExisting(input, contentFp);
-
-		if (tracked && tracked.status !== 'live') {
-			if (existing) return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id });
-			if (tracked.status === 'fileDeleted' && this.policy.onFileDeleted === 'leave') {
-				return planned(base, { action: 'skipped_file_deleted', op: { kind: 'none' } });
-			}
-			return planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'replace' } });
-		}
-
-		if (tracked) {
-			// The feed may show our tracked file already holding this content (a manual run replaced it).
-			const remoteTracked = this.remote.byId.get(tracked.id);
-			const current = existing ?? (remoteTracked?.hash === input.contentHash ? remoteTracked : undefined);
-			return this.decideTracked(input, folderKey, base, tracked, current);
-		}
-
-		if (existing) return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id });
-		const other = this.findOtherVersion(input);
-		if (other) return this.contentChanged(base, other.id, true);
-		return planned(base, { action: 'created', op: { kind: 'upload', onConflict: 'fail' } });
+		return undefined;
 	}
 
-	private decideTracked(
-		input: ExportRecordInput,
-		folderKey: string,
-		base: ItemBase,
-		tracked: TrackedRecord,
-		existing: RemoteItem | undefined,
-	): PlannedItem {
-		// A kept-both version sits under its derived name: that is its place too.
-		const sameName =
-			tracked.nameFp === nameFingerprint(input.name, this.ci) ||
-			tracked.nameFp === nameFingerprint(keepBothName(input.name, tracked.contentFp), this.ci);
-		const sameLocation = this.trackedFolderKey(tracked) === folderKey && sameName;
-		if (tracked.contentFp === base.contentFp || (existing && existing.id === tracked.id)) {
-			if (sameLocation) {
-				return existing && tracked.contentFp !== base.contentFp
-					? planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id })
-					: planned(base, { action: 'unchanged', op: { kind: 'none' }, fileId: tracked.id });
-			}
-			return planned(base, { action: 'updated', op: { kind: 'move', id: tracked.id }, fileId: tracked.id, previousId: tracked.id });
+	/**
+	 * The common case, decided at once: a record already exported to this folder under one of its names keeps
+	 * that place. Anything else (new, moved by the source, deleted, or a second record claiming the same file)
+	 * waits to be placed in key order.
+	 */
+	decideInPlace(input: ExportRecordInput, keyFp: string): PlannedItem | undefined {
+		this.inputs.set(input.index, input);
+		const base = this.baseOf(input, keyFp);
+		const early = this.precheck(input, base);
+		if (early) return early;
+		const tracked = this.state.records.get(keyFp);
+		if (!tracked || tracked.status !== 'live') return undefined;
+		const folderKey = this.folderKeyOf(input.folder);
+		if (this.trackedFolderKey(tracked) !== folderKey) return undefined;
+		const name = this.heldName(input, tracked);
+		if (name === undefined) return undefined;
+		const place = placeOf(folderKey, tracked.nameFp);
+		// Two records tracked at one file (a state written before names were told apart): the later one moves out.
+		if (this.claimed.has(place) || this.claimedIds.has(tracked.id)) return undefined;
+		const seen = this.remoteEmpty ? undefined : this.remote.byId.get(tracked.id);
+		if (seen && this.contradicts(tracked, seen, input.contentHash)) return undefined;
+		// The user moved or renamed our file inside the root: it goes back to its place (same file, no copy), which
+		// is decided with the other placements (someone may have put a file there meanwhile).
+		if (seen?.path !== undefined && pathKey(seen.path, this.ci) !== pathKey(joinPath(base.folder, name), this.ci)) return undefined;
+		this.claim(place, keyFp, tracked.id);
+		return this.decideTracked(Object.assign(base, { name }), input, tracked, true);
+	}
+
+	/**
+	 * The batch shows the tracked id as a file with another name and other content than we wrote: the id no longer
+	 * names our file (a local folder reuses inode numbers) or the user made it theirs. Either way it is not ours.
+	 */
+	private contradicts(tracked: TrackedRecord, seen: RemoteItem, contentHash: string): boolean {
+		if (seen.isFolder) return true;
+		return (
+			seen.hash !== undefined &&
+			seen.hash !== contentHash &&
+			shortFingerprint(seen.hash) !== tracked.contentFp &&
+			nameFingerprint(seen.name, this.ci) !== tracked.nameFp
+		);
+	}
+
+	/** The name the record holds in its folder, when it is one of its names. */
+	private heldName(input: ExportRecordInput, tracked: TrackedRecord): string | undefined {
+		if (tracked.nameFp === nameFingerprint(input.name, this.ci)) return input.name;
+		// A kept-both version sits under its derived name: that is its place too (the next version derives anew).
+		const keptBoth = keepBothName(input.name, tracked.contentFp);
+		if (tracked.nameFp === nameFingerprint(keptBoth, this.ci)) return keptBoth;
+		return this.choices(input).slice(1).find((name) => tracked.nameFp === nameFingerprint(name, this.ci));
+	}
+
+	private choices(input: ExportRecordInput): string[] {
+		return nameChoices(input.name, input.recordKey, this.policy.fitName);
+	}
+
+	private claim(place: string, keyFp: string, id?: string): void {
+		this.claimed.set(place, keyFp);
+		if (id) this.claimedIds.add(id);
+	}
+
+	/** Find the record a place: its own file, a file already holding its content, or the first free name. */
+	place(input: ExportRecordInput, keyFp: string): PlannedItem {
+		const base = this.baseOf(input, keyFp);
+		const early = this.precheck(input, base);
+		if (early) return early;
+		let tracked = this.state.records.get(keyFp);
+		// A file another record of this batch already keeps is not this record's any more.
+		if (tracked && this.claimedIds.has(tracked.id)) tracked = undefined;
+		const seen = tracked && !this.remoteEmpty ? this.remote.byId.get(tracked.id) : undefined;
+		if (tracked && tracked.status === 'live' && seen && this.contradicts(tracked, seen, input.contentHash)) {
+			tracked = Object.assign({}, tracked, { status: 'fileDeleted' as const });
 		}
-		if (existing) return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: existing }, fileId: existing.id });
+
+		// Drive tags its files with the record key: without a state, the record's file wherever it is.
+		let own: RemoteItem | undefined;
+		if (!tracked && !this.remoteEmpty) {
+			const tagged = (this.remote.byRecordTag.get(recordTag(input.recordKey)) ?? []).filter((item) => !this.claimedIds.has(item.id));
+			own = tagged.find((item) => item.appProperties?.contentVersion === base.contentFp || item.hash === input.contentHash) ?? tagged[tagged.length - 1];
+		}
+
+		const folderKey = this.folderKeyOf(input.folder);
+		const choice = this.firstFreeName(input, keyFp, folderKey, tracked?.id ?? own?.id, tracked, base.folder);
+		if (!choice) return this.noFreeName(base, input);
+		const name = choice.name;
+		this.claim(placeOf(folderKey, nameFingerprint(name, this.ci)), keyFp, choice.existing?.id ?? tracked?.id ?? own?.id);
+		const at = Object.assign(base, { name });
+		if (choice.existing) return planned(at, { action: 'unchanged', op: { kind: 'adopt', item: choice.existing }, fileId: choice.existing.id });
+		if (own) {
+			const inPlace =
+				own.path !== undefined
+					? pathKey(own.path, this.ci) === pathKey(joinPath(at.folder, name), this.ci)
+					: own.name !== undefined && pathKey(own.name, this.ci) === pathKey(name, this.ci);
+			const current = own.appProperties?.contentVersion === base.contentFp || own.hash === input.contentHash;
+			if (current && inPlace) return planned(at, { action: 'unchanged', op: { kind: 'adopt', item: own }, fileId: own.id });
+			// Our file elsewhere below the root (moved by the user, or the record's place changed): moved to its place.
+			if (current) return planned(at, { action: 'updated', op: { kind: 'move', id: own.id }, fileId: own.id, previousId: own.id });
+			return this.contentChanged(at, own.id, inPlace);
+		}
+		if (!tracked) return planned(at, { action: 'created', op: { kind: 'upload', onConflict: 'fail' } });
+		if (tracked.status !== 'live') {
+			if (tracked.status === 'fileDeleted' && this.policy.onFileDeleted === 'leave') {
+				return planned(at, { action: 'skipped_file_deleted', op: { kind: 'none' } });
+			}
+			return planned(at, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' } });
+		}
+		const sameLocation =
+			this.trackedFolderKey(tracked) === folderKey &&
+			tracked.nameFp === nameFingerprint(name, this.ci) &&
+			(seen?.path === undefined || pathKey(seen.path, this.ci) === pathKey(joinPath(at.folder, name), this.ci));
+		return this.decideTracked(at, input, tracked, sameLocation);
+	}
+
+	private noFreeName(base: ItemBase, input: ExportRecordInput): PlannedItem {
+		return planned(base, {
+			action: 'failed',
+			op: { kind: 'none' },
+			error: `Every name this record may take in "${base.folder || '(root)'}" is taken by another file (${NAME_CHOICES} names, starting with "${input.name}"): rename or move those files, or map "File Name" to a more specific name.`,
+		});
+	}
+
+	/** The record's content exists and it is tracked at its place: nothing to write, move, or a new version. */
+	private decideTracked(base: ItemBase, input: ExportRecordInput, tracked: TrackedRecord, sameLocation: boolean): PlannedItem {
+		const remoteTracked = this.remoteEmpty ? undefined : this.remote.byId.get(tracked.id);
+		if (tracked.contentFp === base.contentFp || remoteTracked?.hash === input.contentHash) {
+			if (!sameLocation) return planned(base, { action: 'updated', op: { kind: 'move', id: tracked.id }, fileId: tracked.id, previousId: tracked.id });
+			// The feed shows our file already holding this content (a manual run replaced it): record it.
+			if (remoteTracked && tracked.contentFp !== base.contentFp) {
+				return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: remoteTracked }, fileId: remoteTracked.id });
+			}
+			return planned(base, { action: 'unchanged', op: { kind: 'none' }, fileId: tracked.id });
+		}
+		// A file at its place already holding this content (a run whose state was not saved wrote it there).
+		const atPlace = this.remoteEmpty ? undefined : this.atPath(input.folder, base.name);
+		if (atPlace && atPlace.hash === input.contentHash && !this.isOthers(atPlace.id, base.keyFp)) {
+			return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: atPlace }, fileId: atPlace.id });
+		}
 		return this.contentChanged(base, tracked.id, sameLocation);
 	}
 
@@ -302,7 +512,8 @@ class PlanContext {
 				return planned(base, { action: 'skipped_content_changed', op: { kind: 'none' }, fileId: previousId });
 			case 'keepBoth':
 				return planned(base, {
-					name: sameLocation ? keepBothName(base.name, base.contentFp) : base.name,
+					// Derived from the record's own name (not from a kept-both name it holds now).
+					name: sameLocation ? keepBothName(this.inputs.get(base.index)?.name ?? base.name, base.contentFp) : base.name,
 					action: 'created',
 					op: { kind: 'upload', onConflict: 'fail' },
 					previousId,
@@ -319,22 +530,129 @@ class PlanContext {
 		}
 	}
 
-	duplicate(input: ExportRecordInput, first: ExportRecordInput, keyFp: string): PlannedItem {
-		const base = {
-			index: input.index,
-			recordKey: input.recordKey,
-			keyFp,
-			folder: input.folder,
-			name: input.name,
-			contentFp: shortFingerprint(input.contentHash),
-		};
-		const identical = first.contentHash === input.contentHash && first.name === input.name && first.folder === input.folder;
-		if (identical) return planned(base, { action: 'unchanged', op: { kind: 'none' }, duplicateOf: first.index });
-		return planned(base, {
-			action: 'failed',
-			op: { kind: 'none' },
-			error: `Record key "${input.recordKey}" appears more than once in this run (items ${first.index} and ${input.index}) with different content: map "Record Key" to a value that is unique per document.`,
-		});
+	/**
+	 * The first of the record's names that is free in the folder, or that already holds this record's file or its
+	 * content. Taken: by another record of this batch, by a tracked record, by a file the plan does not know as
+	 * this record's (the user's own, or another record's after a lost state), or found taken by the runner.
+	 */
+	private firstFreeName(
+		input: ExportRecordInput,
+		keyFp: string,
+		folderKey: string,
+		ownId: string | undefined,
+		tracked: TrackedRecord | undefined,
+		folder: string,
+	): { name: string; existing?: RemoteItem } | undefined {
+		const names = this.choices(input);
+		// A deleted or moved record comes back under the name it had, when that is still one of its names.
+		const had = tracked && this.trackedFolderKey(tracked) === folderKey ? names.findIndex((n) => nameFingerprint(n, this.ci) === tracked.nameFp) : -1;
+		if (had > 0) names.unshift(...names.splice(had, 1));
+		for (const name of names) {
+			const place = placeOf(folderKey, nameFingerprint(name, this.ci));
+			if (this.occupied.has(place)) continue;
+			const claimer = this.claimed.get(place);
+			if (claimer !== undefined && claimer !== keyFp) continue;
+			const holder = this.tracked().byPlace.get(place);
+			if (holder !== undefined && holder !== keyFp) continue;
+			const there = this.remoteEmpty ? undefined : this.atPath(folder, name);
+			if (!there) return { name };
+			if (ownId !== undefined && there.id === ownId) return { name };
+			if (there.hash === input.contentHash && !this.isOthers(there.id, keyFp) && !this.claimedIds.has(there.id)) return { name, existing: there };
+		}
+		return undefined;
+	}
+
+	/** A file that is a tracked record's other than this one. */
+	private isOthers(id: string, keyFp: string): boolean {
+		const owner = this.tracked().byId.get(id);
+		return owner !== undefined && owner !== keyFp;
+	}
+
+	private tracked(): { byPlace: Map<string, string>; byId: Map<string, string> } {
+		if (!this.trackedIndex) {
+			const byPlace = new Map<string, string>();
+			const byId = new Map<string, string>();
+			for (const record of this.state.records.values()) {
+				if (record.status !== 'live') continue;
+				const folderKey = this.trackedFolderKey(record);
+				if (folderKey !== undefined && !byPlace.has(placeOf(folderKey, record.nameFp))) byPlace.set(placeOf(folderKey, record.nameFp), record.keyFp);
+				byId.set(record.id, record.keyFp);
+			}
+			this.trackedIndex = { byPlace, byId };
+		}
+		return this.trackedIndex;
+	}
+
+	/**
+	 * After every record found its place: a new record with no state and no tag whose exact content the batch shows
+	 * in a file nobody keeps (a run whose state was lost wrote it; the user may have moved it since) takes that file
+	 * to its place instead of uploading a copy.
+	 */
+	adoptStray(index: number): void {
+		const item = this.decisions.get(index)!;
+		if (item.action !== 'created' || item.previousId !== undefined) return;
+		const found = this.fileHolding(item.contentHash, item.keyFp);
+		if (!found) return;
+		this.claimedIds.add(found.id);
+		this.pendingCreates.set(item.contentHash, (this.pendingCreates.get(item.contentHash) ?? []).filter((i) => i !== index));
+		this.decisions.set(index, planned(item, { action: 'updated', op: { kind: 'move', id: found.id }, fileId: found.id, previousId: found.id }));
+	}
+
+	/** A file the batch showed holding exactly this content that no other record tracks or keeps. */
+	private fileHolding(contentHash: string, keyFp: string): RemoteItem | undefined {
+		if (this.remoteEmpty) return undefined;
+		if (!this.remoteByHash) {
+			this.remoteByHash = new Map();
+			for (const item of this.remote.byId.values()) {
+				if (!item.hash || item.isFolder) continue;
+				const list = this.remoteByHash.get(item.hash) ?? [];
+				list.push(item);
+				this.remoteByHash.set(item.hash, list);
+			}
+		}
+		return this.remoteByHash.get(contentHash)?.find((item) => !this.claimedIds.has(item.id) && !this.isOthers(item.id, keyFp));
+	}
+
+	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem {
+		const input = this.inputs.get(item.index)!;
+		const folderKey = this.folderKeyOf(input.folder);
+		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
+		const usable = occupant !== undefined && !occupant.isFolder && !this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id);
+		if (usable && occupant.hash === input.contentHash) {
+			this.claimedIds.add(occupant.id);
+			return this.decided(planned(item, { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
+		}
+		this.occupied.add(place);
+		this.claimed.delete(place);
+		// The file there may be another new record's, written by a run whose state was not saved: that one adopts it.
+		if (usable) this.handTo(occupant, folderKey);
+		const base = this.baseOf(input, item.keyFp);
+		const choice = this.firstFreeName(input, item.keyFp, folderKey, item.op.kind === 'move' ? item.op.id : item.previousId, undefined, base.folder);
+		if (!choice) return this.noFreeName(base, input);
+		this.claim(placeOf(folderKey, nameFingerprint(choice.name, this.ci)), item.keyFp, choice.existing?.id);
+		const at = Object.assign(base, { name: choice.name });
+		if (choice.existing) return this.decided(planned(at, { action: 'unchanged', op: { kind: 'adopt', item: choice.existing }, fileId: choice.existing.id }));
+		// A move that met a file keeps moving (to the next name); an upload uploads there.
+		const op: PlannedOp =
+			item.op.kind === 'move' ? item.op : item.op.kind === 'upload' && item.op.replaceId ? { ...item.op, moveFirst: true } : { kind: 'upload', onConflict: 'fail' };
+		return this.decided(planned(at, { action: item.action, op, fileId: item.fileId, previousId: item.previousId }));
+	}
+
+	/** A file found at a name holds the content of a new record not carried out yet: that record adopts it. */
+	private handTo(occupant: RemoteItem, folderKey: string): void {
+		const waiting = (this.pendingCreates.get(occupant.hash ?? '') ?? []).find(
+			(index) => !this.taken.has(index) && this.folderKeyOf(this.inputs.get(index)!.folder) === folderKey,
+		);
+		if (waiting === undefined) return;
+		const item = this.decisions.get(waiting)!;
+		this.claimed.delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
+		this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), item.keyFp, occupant.id);
+		this.decisions.set(waiting, planned(Object.assign({}, item, { name: occupant.name }), { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
+	}
+
+	afterGone(item: PlannedItem): PlannedItem {
+		const base = Object.assign(this.baseOf(this.inputs.get(item.index)!, item.keyFp), { name: item.name });
+		return this.decided(planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' } }));
 	}
 
 	/** Inputs share a few dozen folders: their keys are worked out once each. */
@@ -347,35 +665,21 @@ class PlanContext {
 		return key;
 	}
 
+	private displayFolder(folder: string): string {
+		if (folder === '') return folder;
+		const known = this.liveFolderByKey.get(this.folderKeyOf(folder));
+		return known ? this.state.folders[known.index]!.path : folder;
+	}
+
 	private trackedFolderKey(record: TrackedRecord): string | undefined {
 		if (record.folder < 0) return '';
 		return this.folderKeys[record.folder];
 	}
 
-	/** A file already holding this record's current content: tagged (Drive) or at its deterministic path. */
-	private findExisting(input: ExportRecordInput, contentFp: string): RemoteItem | undefined {
-		const tagged = this.remote.byRecordTag.get(recordTag(input.recordKey));
-		const match = tagged?.find((item) => item.appProperties?.contentVersion === contentFp || item.hash === input.contentHash);
-		if (match) return match;
-		for (const name of [input.name, keepBothName(input.name, contentFp)]) {
-			const item = this.atPath(input.folder, name);
-			if (item && item.hash === input.contentHash) return item;
-		}
-		return undefined;
-	}
-
-	/** Another version of this record in the destination (tagged, or at its path): replaced per policy. */
-	private findOtherVersion(input: ExportRecordInput): RemoteItem | undefined {
-		const tagged = this.remote.byRecordTag.get(recordTag(input.recordKey));
-		if (tagged && tagged.length > 0) return tagged[tagged.length - 1];
-		if (this.policy.duplicateNames) return undefined;
-		return this.atPath(input.folder, input.name);
-	}
-
 	private atPath(folder: string, name: string): RemoteItem | undefined {
 		const byPath = this.remote.byPath.get(pathKey(joinPath(folder, name), this.ci));
 		if (byPath) return byPath;
-		const parentId = folder === '' ? this.state.rootId : this.liveFolderByKey.get(pathKey(folder, this.ci))?.id;
+		const parentId = folder === '' ? this.state.rootId : this.liveFolderByKey.get(this.folderKeyOf(folder))?.id;
 		return parentId ? this.remote.byParentAndName.get(parentNameKey(parentId, name, this.ci)) : undefined;
 	}
 

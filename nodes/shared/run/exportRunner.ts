@@ -1,0 +1,258 @@
+import type { ExportState } from '../state/exportState';
+import { isCloudError } from '../storage/errors';
+import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../storage/types';
+import { drainedCursor, shouldDrain, stopsTheRun, type ExportRoot } from '../sync/exportDecisions';
+import { nameFingerprint } from '../sync/exportChanges';
+import { NAME_CHOICES } from '../sync/exportNames';
+import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
+import { recordTag, type ExportAction, type ExportPlan, type PlannedItem } from '../sync/exportPlan';
+
+/**
+ * Carries out an Export to Folder plan through a storage provider and records each outcome in the state. Decides
+ * nothing: when the destination differs from what the plan assumed (a file at the name, a file gone), it tells the
+ * planner what it found and carries out the planner's new decision.
+ */
+
+/** The content of one item, read once by the node; `open` gives a fresh source per upload attempt. */
+export interface ExportFile {
+	size: number;
+	hash: string;
+	mimeType?: string;
+	open(): Promise<UploadSource>;
+}
+
+/** What happened to one planned item. */
+export interface ItemOutcome {
+	item: PlannedItem;
+	action: ExportAction;
+	remote?: RemoteItem;
+	/** The item failed (continue on fail); `target` is the path it was written to. */
+	error?: unknown;
+}
+
+/** The run stopped: an error the next items would meet too (auth, quota), or an item error without continue-on-fail. */
+export interface RunStop {
+	error: unknown;
+	itemIndex?: number;
+	target?: string;
+}
+
+class RunStopped extends Error {
+	constructor(readonly stop: RunStop) {
+		super('export run stopped');
+	}
+}
+
+export interface RunnerOptions {
+	/** Without continue-on-fail, the first failed item stops the run (what was written stays recorded). */
+	stopOnItemError: boolean;
+}
+
+/** Finds or creates the export root, by cached id, a folder reference, or a name below the drive root. */
+export async function openRoot(provider: StorageProvider, state: ExportState, root: ExportRoot, dryRun: boolean): Promise<{ id?: string; created: boolean }> {
+	if (state.rootId) return { id: state.rootId, created: false };
+	if (root.mode === 'folder') return { id: (await provider.resolveFolder(root.ref)).id, created: false };
+	const driveRoot = await provider.root();
+	const existing = await provider.findChild(driveRoot.id, root.name, 'folder');
+	if (existing) return { id: existing.id, created: false };
+	if (dryRun) return { id: undefined, created: false };
+	const created = await createFolderOnce(provider, driveRoot.id, root.name);
+	return { id: created.id, created: true };
+}
+
+/**
+ * Changes on the root's subtree since the cursor: one request when nothing changed. Without a cursor (first run,
+ * lost state) or after a reset, a full listing stands in, so existing files are adopted, not duplicated.
+ */
+export async function readChanges(provider: StorageProvider, rootId: string, cursor: string | undefined, justCreated: boolean): Promise<ChangeBatch> {
+	const options = { recursive: true };
+	if (cursor) {
+		try {
+			return await provider.changes(rootId, cursor, options);
+		} catch (error) {
+			// A feed on a folder that no longer exists answers "not found": the root itself is gone.
+			if (isCloudError(error, 'notFound')) return { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' };
+			if (!isCloudError(error, 'cursorReset')) throw error;
+		}
+	}
+	const next = await provider.latestCursor(rootId, options);
+	const changes: ChangeBatch['changes'] = [];
+	if (!justCreated) {
+		for await (const item of provider.list(rootId, options)) changes.push({ type: 'upsert', item });
+	}
+	return { changes, cursor: next, snapshot: true };
+}
+
+async function createFolderOnce(provider: StorageProvider, parentId: string, name: string): Promise<RemoteItem> {
+	try {
+		return await provider.createFolder(parentId, name);
+	} catch (error) {
+		// Another run created it in the meantime: use that one, never a second folder of the same name.
+		if (!isCloudError(error, 'conflict')) throw error;
+		const existing = await provider.findChild(parentId, name, 'folder');
+		if (!existing) throw error;
+		return existing;
+	}
+}
+
+export class ExportRunner {
+	/** Uploads, moves and folders created in this run (each shows up in the change feed). */
+	private writes = 0;
+	private readonly ci: boolean;
+	private readonly folderErrors = new Map<string, unknown>();
+
+	constructor(
+		private readonly provider: StorageProvider,
+		private readonly plan: ExportPlan,
+		private readonly state: ExportState,
+		private readonly options: RunnerOptions,
+	) {
+		this.ci = provider.features.caseInsensitive;
+	}
+
+	/** Folders first, then every item; a stop ends the run where it is (the state holds what was done). */
+	async run(files: Map<number, ExportFile>): Promise<{ outcomes: Map<number, ItemOutcome>; stop?: RunStop }> {
+		const outcomes = new Map<number, ItemOutcome>();
+		try {
+			await this.ensureFolders(this.plan.ensureFolders);
+			for (const index of this.plan.order) {
+				// Taken now, not before: a conflict met by an earlier item may have changed this one's decision.
+				const item = this.plan.take(index);
+				if (item.action === 'failed' || item.action === 'superseded') continue;
+				const outcome = await this.carryOut(item, files.get(item.index));
+				outcomes.set(item.index, outcome);
+				if (outcome.error !== undefined && this.options.stopOnItemError) {
+					return { outcomes, stop: { error: outcome.error, itemIndex: item.index, target: joinPath(outcome.item.folder, outcome.item.name) } };
+				}
+			}
+		} catch (error) {
+			return { outcomes, stop: error instanceof RunStopped ? error.stop : { error } };
+		}
+		return { outcomes };
+	}
+
+	/** Reads past our own writes when there were many, so the next run still needs one feed request. */
+	async drain(cursor: string): Promise<string> {
+		if (!shouldDrain(this.writes, this.provider.features) || !this.state.rootId) return cursor;
+		try {
+			const own = await this.provider.changes(this.state.rootId, cursor, { recursive: true });
+			return drainedCursor(this.state, own, cursor, this.ci);
+		} catch (error) {
+			// The next run reads the same changes again: nothing is lost by keeping the cursor.
+			if (isCloudError(error)) return cursor;
+			throw error;
+		}
+	}
+
+	/** Find or create each folder (parents first); a failed folder fails the items that need it. */
+	private async ensureFolders(paths: string[]): Promise<void> {
+		for (const path of paths) {
+			const { dir, name } = splitPath(path);
+			const key = pathKey(path, this.ci);
+			const dirKey = pathKey(dir, this.ci);
+			const parentError = [...this.folderErrors.keys()].find((failed) => dirKey === failed || dirKey.startsWith(`${failed}/`));
+			if (parentError !== undefined) {
+				this.folderErrors.set(key, this.folderErrors.get(parentError));
+				continue;
+			}
+			try {
+				const parentId = this.folderId(dir);
+				if (!parentId) throw new Error(`The parent folder of "${path}" is unknown`);
+				const folder = (await this.provider.findChild(parentId, name, 'folder')) ?? (await createFolderOnce(this.provider, parentId, name));
+				this.writes++;
+				this.state.folders.push({ path, id: folder.id });
+			} catch (error) {
+				if (stopsTheRun(error)) throw new RunStopped({ error, target: path });
+				this.folderErrors.set(key, error);
+			}
+		}
+	}
+
+	private folderId(path: string): string | undefined {
+		if (path === '') return this.state.rootId;
+		const key = pathKey(path, this.ci);
+		return this.state.folders.find((f) => f && pathKey(f.path, this.ci) === key)?.id;
+	}
+
+	private folderIndex(path: string): number {
+		if (path === '') return -1;
+		const key = pathKey(path, this.ci);
+		return this.state.folders.findIndex((f) => f !== undefined && pathKey(f.path, this.ci) === key);
+	}
+
+	private record(item: PlannedItem, id: string): void {
+		this.state.records.set(item.keyFp, {
+			keyFp: item.keyFp,
+			contentFp: item.contentFp,
+			nameFp: nameFingerprint(item.name, this.ci),
+			folder: this.folderIndex(item.folder),
+			status: 'live',
+			id,
+		});
+	}
+
+	/** One item, deciding again with the planner (at most once per name it may take) when the world differs. */
+	private async carryOut(first: PlannedItem, file: ExportFile | undefined): Promise<ItemOutcome> {
+		let item = first;
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await this.attempt(item, file);
+			} catch (error) {
+				if (stopsTheRun(error)) throw new RunStopped({ error, itemIndex: item.index, target: joinPath(item.folder, item.name) });
+				const retry = attempt <= NAME_CHOICES ? await this.decideAgain(item, error) : undefined;
+				if (!retry) return { item, action: 'failed', error };
+				if (retry.action === 'failed') return { item: retry, action: 'failed', error: new Error(retry.error) };
+				item = retry;
+			}
+		}
+	}
+
+	/** The planner's new decision after a conflict or a vanished file; undefined when the error is not one of those. */
+	private async decideAgain(item: PlannedItem, error: unknown): Promise<PlannedItem | undefined> {
+		const op = item.op;
+		const replaces = op.kind === 'upload' && op.replaceId !== undefined && !op.moveFirst;
+		if (isCloudError(error, 'conflict') && !replaces) {
+			const parentId = this.folderId(item.folder);
+			const occupant = parentId ? await this.provider.findChild(parentId, item.name, 'file').catch(() => undefined) : undefined;
+			return this.plan.afterConflict(item, occupant);
+		}
+		if (isCloudError(error, 'notFound') && (op.kind === 'move' || (op.kind === 'upload' && op.replaceId))) return this.plan.afterGone(item);
+		return undefined;
+	}
+
+	private async attempt(item: PlannedItem, file: ExportFile | undefined): Promise<ItemOutcome> {
+		const op = item.op;
+		if (op.kind === 'none') return { item, action: item.action };
+		if (op.kind === 'adopt') {
+			this.record(item, op.item.id);
+			return { item, action: item.action, remote: op.item };
+		}
+		const folderError = this.folderErrors.get(pathKey(item.folder, this.ci));
+		if (folderError !== undefined) throw folderError;
+		const parentId = this.folderId(item.folder)!;
+		if (op.kind === 'move' || (op.kind === 'upload' && op.moveFirst && op.replaceId)) {
+			const id = op.kind === 'move' ? op.id : op.replaceId!;
+			const moved = await this.provider.move(id, { parentId, name: item.name });
+			this.writes++;
+			if (op.kind === 'move') {
+				this.record(item, moved.id);
+				return { item, action: item.action, remote: moved };
+			}
+		}
+		const uploaded = await this.provider.upload(
+			{
+				parentId,
+				name: item.name,
+				mimeType: file!.mimeType,
+				appProperties: { recordKey: recordTag(item.recordKey), contentVersion: item.contentFp },
+				replaceId: op.replaceId,
+				// Never over a file the plan did not name: a file at the name is reported back to the planner.
+				onConflict: op.replaceId ? 'replace' : 'fail',
+			},
+			await file!.open(),
+		);
+		this.writes++;
+		this.record(item, uploaded.id);
+		return { item, action: item.action, remote: uploaded };
+	}
+}

@@ -1,0 +1,54 @@
+import type { ExportState } from '../state/exportState';
+import { isCloudError } from '../storage/errors';
+import type { ChangeBatch, FolderRef, ProviderFeatures } from '../storage/types';
+import { analyzeChanges } from './exportChanges';
+import type { ExportPlan } from './exportPlan';
+
+/**
+ * The Export to Folder decisions around the plan (pure): which errors stop a run, when to read past our own
+ * writes and how far, and what the state says after the plan (root gone). The runner asks; it never decides.
+ */
+
+/** How the node names the export root: a folder reference, or a name below the drive root (created if missing). */
+export type ExportRoot = { mode: 'name'; name: string } | { mode: 'folder'; ref: FolderRef };
+
+/**
+ * From this many writes on, the run reads its own writes back from the feed at the end, so the next run still
+ * needs one change-feed request; below it, they fit in the next run's first page anyway.
+ */
+export const DRAIN_AFTER_WRITES = 100;
+
+/** Errors that stop the whole run whatever continue-on-fail says: the next items would fail the same way. */
+export function stopsTheRun(error: unknown): boolean {
+	return isCloudError(error) && ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.kind);
+}
+
+/** A destination without a server feed (every changes() is a full scan) has nothing to drain. */
+export function shouldDrain(writes: number, features: ProviderFeatures & { scansForChanges?: boolean }): boolean {
+	return features.scansForChanges !== true && writes >= DRAIN_AFTER_WRITES;
+}
+
+/**
+ * Our own writes read back: the cursor moves past them, unless the user deleted something meanwhile, in which
+ * case it stays where it was so the next run sees (and handles) that.
+ */
+export function drainedCursor(state: ExportState, own: ChangeBatch, cursor: string, caseInsensitive: boolean): string {
+	if (own.snapshot) return cursor;
+	const analysis = analyzeChanges(state, own, { caseInsensitive });
+	return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone ? own.cursor : cursor;
+}
+
+/**
+ * The state the run starts writing into: the plan's, with the batch's cursor. When the root is gone (the guard let
+ * it through: accepted, or too few files to tell), the next run resolves it again: by name it is created anew,
+ * by ID it fails naming the folder.
+ */
+export function stateForRun(plan: ExportPlan, batch: ChangeBatch): ExportState {
+	const next = plan.state;
+	next.cursor = batch.cursor || next.cursor;
+	if (plan.rootGone) {
+		next.rootId = undefined;
+		next.cursor = undefined;
+	}
+	return next;
+}

@@ -1,0 +1,67 @@
+/**
+ * Every counterexample the Export to Folder model test found (issue 12), shrunk, replayed on every destination
+ * through n8n's engine with the model's invariants (ExportHistory.check after each production run, then a final
+ * production run over every record). The seed that found each one is noted beside it.
+ */
+import { replay, type Command, type Layout } from './exportModel';
+
+const put = (key: number, name: number, folder = 0): Command => ({ t: 'put', key, name, folder });
+const run = (manual = false, subset: number | null = null): Command => ({ t: 'run', manual, subset });
+
+const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
+	{
+		// Local folder, flat, seed -1766394876 (and every cloud): the second receipt replaced the first.
+		story: 'two receipts with different record keys both named INVOICE.PDF: two files, neither lost',
+		layout: 'flat',
+		commands: [put(0, 3), put(1, 3)],
+	},
+	{
+		// OneDrive, folders, seed 591151467: the user's own file was overwritten after the state was lost.
+		story: "the user's own invoice.pdf beside ours survives a lost state",
+		layout: 'folders',
+		commands: [put(0, 0), { t: 'userCreate', name: 0, folder: 0 }, { t: 'loseState' }],
+	},
+	{
+		// Google Drive, folders, seed 1597007454: the user's file at the name was replaced on the first export.
+		story: "a user's own invoice.pdf already in the folder is never overwritten by the first export",
+		layout: 'folders',
+		commands: [{ t: 'userCreate', name: 0, folder: 0 }, put(0, 0)],
+	},
+	{
+		// Google Drive, flat, seed -786198874: an edit of one of two same-named records landed in the other's file.
+		story: 'two records named receipt.pdf, then one edited: each keeps its own file',
+		layout: 'flat',
+		commands: [put(0, 1), put(1, 1), run(), { t: 'edit', key: 0 }],
+	},
+	{
+		// Local folder, folders, seed -89550724 (after the first fix): a replaced file's inode came back as another
+		// record's file, and the id in the state pointed at the wrong document.
+		story: 'a manual run adds a second invoice.pdf and edits the first: the next run keeps one file each',
+		layout: 'folders',
+		commands: [put(0, 0), run(), put(1, 0), { t: 'edit', key: 0 }, run(true)],
+	},
+	{
+		// Dropbox, folders, seed -1773757067 (after the first fix): a manual run's file at the plain name was taken
+		// for another record's name, and its own record uploaded a second copy.
+		story: 'a record a manual run exported keeps its file when another record with the same name arrives',
+		layout: 'folders',
+		commands: [put(1, 0), put(2, 0, 1), run(true), run(false, 2), put(0, 0, 1)],
+	},
+	{
+		// Google Drive, folders, seed 1597007454 (after the first fix): after a lost state the record moved to
+		// another folder; the tagged file was updated where it was but the output named the new folder.
+		story: 'state lost, then the record moves to another folder: its file moves there, output path is true',
+		layout: 'folders',
+		commands: [put(0, 0), run(), { t: 'loseState' }, put(0, 0, 1)],
+	},
+];
+
+describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {
+	for (const kind of ['localFolder', 'oneDrive', 'dropbox', 'googleDrive'] as const) {
+		for (const { story, layout, commands } of STORIES) {
+			test(`${kind}: ${story}`, async () => {
+				await replay(kind, layout, commands);
+			});
+		}
+	}
+});
