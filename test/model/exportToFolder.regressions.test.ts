@@ -54,6 +54,13 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(0, 0), run(), { t: 'loseState' }, put(0, 0, 1)],
 	},
+	{
+		// Dropbox, folders, seed -1773757067 (after the second fix): the user deleted one file and renamed another onto
+		// its name; Dropbox reports that as delete + add at one path, and the deleted record was taken as still there.
+		story: 'the user deletes invoice.pdf and renames another exported file to invoice.pdf: the deleted one comes back beside it',
+		layout: 'folders',
+		commands: [put(4, 0), put(2, 4), run(), { t: 'userDelete', key: 4 }, { t: 'userRename', key: 2, name: 0 }, put(0, 0)],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

@@ -136,7 +136,7 @@ export class ExportRunner {
 		if (!shouldDrain(this.writes, this.provider.features) || !this.state.rootId) return cursor;
 		try {
 			const own = await this.provider.changes(this.state.rootId, cursor, { recursive: true });
-			return drainedCursor(this.state, own, cursor, this.ci);
+			return drainedCursor(this.state, own, cursor, this.provider.features);
 		} catch (error) {
 			// The next run reads the same changes again: nothing is lost by keeping the cursor.
 			if (isCloudError(error)) return cursor;

@@ -39,6 +39,8 @@ export interface ChangeAnalysis {
 
 export interface ChangeAnalysisOptions {
 	caseInsensitive: boolean;
+	/** Two files may share a name in a folder (Drive): a file at our name does not say ours is gone. */
+	duplicateNames?: boolean;
 }
 
 export function emptyRemoteIndex(): RemoteIndex {
@@ -76,7 +78,9 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	for (const change of batch.changes) {
 		if (change.type === 'upsert') {
 			goneIds.delete(change.item.id);
-			if (change.item.path) gonePaths.delete(pathKey(change.item.path, ci));
+			// A deleted path stays deleted even when another item appears there (Dropbox reports a rename onto a
+			// deleted file's name as delete + add): what was there is matched by id below, and an id the batch
+			// shows alive is never gone.
 			presentIds.add(change.item.id);
 			if (!change.item.isFolder) addRemote(remote, change.item, ci);
 			else if (change.item.path) remote.folders.set(pathKey(change.item.path, ci), change.item);
@@ -142,6 +146,13 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		} else if (goneIds.has(record.id) || (batch.snapshot === true && !presentIds.has(record.id))) {
 			goneRecords.set(record.keyFp, 'fileDeleted');
 		}
+	}
+	// Another file at a tracked record's name, and the record's id nowhere in the batch: ours was deleted or
+	// moved away before (Dropbox's feed shows one entry per path, so a rename onto a deleted file's name hides the
+	// deletion).
+	// (A full listing needs none of this: every tracked id it does not show is gone anyway.)
+	if (!options.duplicateNames && batch.snapshot !== true) {
+		for (const item of remote.byId.values()) if (item.path && !item.isFolder) gonePaths.add(pathKey(item.path, ci));
 	}
 	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record.
 	for (const path of gonePaths) {

@@ -32,9 +32,9 @@ export function shouldDrain(writes: number, features: ProviderFeatures & { scans
  * Our own writes read back: the cursor moves past them, unless the user deleted something meanwhile, in which
  * case it stays where it was so the next run sees (and handles) that.
  */
-export function drainedCursor(state: ExportState, own: ChangeBatch, cursor: string, caseInsensitive: boolean): string {
+export function drainedCursor(state: ExportState, own: ChangeBatch, cursor: string, features: Pick<ProviderFeatures, 'caseInsensitive' | 'duplicateNames'>): string {
 	if (own.snapshot) return cursor;
-	const analysis = analyzeChanges(state, own, { caseInsensitive });
+	const analysis = analyzeChanges(state, own, features);
 	return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone ? own.cursor : cursor;
 }
 

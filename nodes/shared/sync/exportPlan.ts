@@ -174,7 +174,7 @@ export function planExport(
 	policy: ExportPolicy,
 ): ExportPlan {
 	const ci = policy.caseInsensitive;
-	const analysis = analyzeChanges(previous, batch, { caseInsensitive: ci });
+	const analysis = analyzeChanges(previous, batch, { caseInsensitive: ci, duplicateNames: policy.duplicateNames });
 	const state = cloneState(previous);
 
 	const newlyGone = analysis.goneRecords.size;
@@ -576,7 +576,9 @@ class PlanContext {
 				if (record.status !== 'live') continue;
 				const folderKey = this.trackedFolderKey(record);
 				if (folderKey !== undefined && !byPlace.has(placeOf(folderKey, record.nameFp))) byPlace.set(placeOf(folderKey, record.nameFp), record.keyFp);
-				byId.set(record.id, record.keyFp);
+				// An id the batch shows as a file of another name and content is no longer this record's (inode reuse).
+				const seen = this.remoteEmpty ? undefined : this.remote.byId.get(record.id);
+				if (!seen || !this.contradicts(record, seen, '')) byId.set(record.id, record.keyFp);
 			}
 			this.trackedIndex = { byPlace, byId };
 		}
