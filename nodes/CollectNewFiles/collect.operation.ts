@@ -7,7 +7,7 @@ import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider }
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
 import { applyRun, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
-import { claimCandidates, claimValue, releaseClaims } from './overlapGuard';
+import { claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
 
 export const SOURCE_NAMES: Record<StorageKind, string> = {
@@ -16,6 +16,8 @@ export const SOURCE_NAMES: Record<StorageKind, string> = {
 	oneDrive: 'OneDrive',
 	localFolder: 'Local folder',
 };
+
+const PREVIEW_NOTE = 'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
 
 export type OpenStorage = (ctx: IExecuteFunctions, kind: StorageKind, folder?: FolderRef) => Promise<StorageProvider>;
 
@@ -213,14 +215,35 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	const outcomes = new Map<string, Outcome>();
 	let toDeliver: Candidate[] = plan.collect;
 	let claimed: string[] = [];
-	if (!preview && params.overlapGuard && params.ledger.commit === 'onEmit') {
+	// Both commit policies: a document version is claimed once in n8n's deduplication store, so two runs started
+	// together (or a run after the static data was lost) never hand out the same document. A redelivery (after
+	// Confirm) was claimed by the run that first emitted it, and is not claimed again.
+	if (!preview && params.overlapGuard) {
 		const fresh = plan.collect.filter((c) => c.reason !== 'redelivery');
-		const takenElsewhere = await claimCandidates(ctx, node.id, fresh);
+		const afterConfirm = params.ledger.commit === 'afterConfirm';
+		const takenElsewhere = await claimCandidates(ctx, node.id, fresh, afterConfirm ? emitClaimValue : claimValue);
 		if (takenElsewhere) {
-			for (const idFp of takenElsewhere) outcomes.set(idFp, 'claimedElsewhere');
-			claimed = fresh.filter((c) => !takenElsewhere.has(c.idFp)).map((c) => claimValue(node.id, c.idFp, c.contentFp));
-			toDeliver = plan.collect.filter((c) => !takenElsewhere.has(c.idFp));
+			const taken = fresh.filter((c) => takenElsewhere.has(c.idFp));
+			// After Confirm, "taken" is only final once confirmed; otherwise wait a few runs for the other run's Confirm,
+			// then offer it anyway (at least once: that run may have failed and its state been lost or overwritten).
+			const done = afterConfirm ? await confirmedElsewhere(ctx, node.id, taken) : takenElsewhere;
+			const skip = new Set<string>();
+			for (const candidate of taken) {
+				if (done.has(candidate.idFp)) outcomes.set(candidate.idFp, 'claimedElsewhere');
+				else if (!failedAttempt(state, candidate.item.id, params.ledger).givingUp) outcomes.set(candidate.idFp, 'held');
+				else continue;
+				skip.add(candidate.idFp);
+			}
+			claimed = fresh.filter((c) => !skip.has(c.idFp)).map((c) => (afterConfirm ? emitClaimValue : claimValue)(node.id, c.idFp, c.contentFp));
+			toDeliver = plan.collect.filter((c) => !skip.has(c.idFp));
 		}
+	}
+
+	if (preview && params.overlapGuard) {
+		// The editor may hand a manual run static data older than the last production runs (or none): what those
+		// runs collected is also in n8n's deduplication store, so the preview leaves it out.
+		const done = await confirmedElsewhere(ctx, node.id, plan.collect.filter((c) => c.reason !== 'redelivery'));
+		toDeliver = plan.collect.filter((c) => !done.has(c.idFp));
 	}
 
 	const output: INodeExecutionData[] = [];
@@ -230,7 +253,10 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		const json = describeItem(item, params, state, run.now);
 		if (candidate.reason === 'redelivery') json.redelivery = true;
 		if (candidate.reason === 'changed') json.changed = true;
-		if (preview) json.preview = true;
+		if (preview) {
+			json.preview = true;
+			json.message = PREVIEW_NOTE;
+		}
 		const step = readStep(item, provider.features, params.exportFormat);
 		if (step.type === 'skip') {
 			// Nothing to read, now or later: reported once (per content version), never retried.
@@ -262,6 +288,16 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	}
 
 	if (!preview) {
+		// A file that failed or vanished is not collected: give its claim back, or a retry (or its return) would
+		// find it "claimed by another run" and never deliver it.
+		const unclaim = toDeliver.filter((c) => outcomes.get(c.idFp) === 'failed' || outcomes.get(c.idFp) === 'vanished');
+		const value = params.ledger.commit === 'afterConfirm' ? emitClaimValue : claimValue;
+		if (claimed.length && unclaim.length) await releaseClaims(ctx, unclaim.map((c) => value(node.id, c.idFp, c.contentFp)));
+		if (params.overlapGuard && params.ledger.commit === 'afterConfirm') {
+			// Nothing to confirm for a file that cannot be read: it is done, for overlapping runs and lost state alike.
+			const skipped = toDeliver.filter((c) => outcomes.get(c.idFp) === 'skipped');
+			await recordConfirmed(ctx, node.id, skipped);
+		}
 		const next = applyRun(workingState, { plan, outcomes }, run, params.ledger);
 		saveState(ctx, node.id, collectStateSchema, { ...next, node: node.name });
 	}

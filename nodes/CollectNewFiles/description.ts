@@ -268,7 +268,7 @@ const contentProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to claim each file in n8n's deduplication store before output, so two executions started together never output the same file (commit policy On Emit)",
+					"Whether to claim each file in n8n's deduplication store before output, so two executions started together never output the same file (both commit policies; a file offered again after a failed run before Confirm is not claimed twice)",
 			},
 		],
 	},

@@ -3,7 +3,7 @@ import { contentFingerprint, FileRecords, idFingerprint } from '../shared/state/
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
 import { loadState, saveState } from '../shared/state/staticData';
 import { confirmPending, DEFAULT_HISTORY_SIZE, forget, historyNewestFirst } from '../shared/sync/collectLedger';
-import { claimValue, releaseClaims } from './overlapGuard';
+import { claimValue, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
 import { locateCollectNodeId } from './stateLocator';
 
 const MANUAL_NOTE = 'Manual run: n8n does not save workflow static data after manual runs, so this changed nothing. Run it in production (schedule, webhook).';
@@ -16,6 +16,10 @@ function target(ctx: IExecuteFunctions): { nodeId: string; state: CollectState }
 /** Confirm Collected: pass the items through, committing the pending documents of this execution. */
 export async function confirmOperation(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
+	if (ctx.getMode() === 'manual') {
+		// The Collect node only previewed (nothing pending, maybe no state yet): nothing to commit, and no error.
+		return [items.map((item, index) => ({ ...item, json: { ...item.json, confirmed: false, preview: true, message: MANUAL_NOTE }, pairedItem: { item: index } }))];
+	}
 	const { nodeId, state } = target(ctx);
 	const scope = ctx.getNodeParameter('confirmScope', 0, 'execution') as string;
 	const ids = scope === 'inputItems' ? items.map((item) => String(item.json.id ?? '')).filter(Boolean) : undefined;
@@ -24,7 +28,10 @@ export async function confirmOperation(ctx: IExecuteFunctions): Promise<INodeExe
 		{ execution: ctx.getExecutionId(), ids, now: new Date().toISOString() },
 		state.history.length > DEFAULT_HISTORY_SIZE ? state.history.length : DEFAULT_HISTORY_SIZE,
 	);
-	if (confirmed.length > 0) saveState(ctx, nodeId, collectStateSchema, next);
+	if (confirmed.length > 0) {
+		saveState(ctx, nodeId, collectStateSchema, next);
+		await recordConfirmed(ctx, nodeId, confirmed.map((entry) => ({ idFp: idFingerprint(entry.id), contentFp: entry.content })));
+	}
 	const done = new Set(confirmed.map((entry) => entry.id));
 	return [
 		items.map((item, index) => ({
@@ -70,7 +77,7 @@ export async function forgetOperation(ctx: IExecuteFunctions): Promise<INodeExec
 
 	// The overlap guard's claims go too, or the forgotten files would look taken by another run.
 	const claims: string[] = [];
-	const release = (idFp: string, content: string) => claims.push(claimValue(nodeId, idFp, content));
+	const release = (idFp: string, content: string) => claims.push(claimValue(nodeId, idFp, content), emitClaimValue(nodeId, idFp, content));
 	if (by === 'all') {
 		for (const set of records) {
 			const encoded = set.encode();

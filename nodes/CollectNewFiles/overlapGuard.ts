@@ -12,13 +12,27 @@ export function claimValue(collectNodeId: string, idFp: string, contentFp: strin
 	return `${collectNodeId}:${idFp}${contentFp}`;
 }
 
+/**
+ * After Confirm, a run claims what it emits under this value ("emitted, not confirmed yet"), and Confirm records
+ * claimValue ("done"). A document another run emitted but never confirmed (it failed before Confirm and its state
+ * was lost or overwritten) is then told apart from one that is done.
+ */
+export function emitClaimValue(collectNodeId: string, idFp: string, contentFp: string): string {
+	return `${collectNodeId}:e:${idFp}${contentFp}`;
+}
+
 type Helpers = Partial<Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>>;
 
 /** Claims the candidates; returns the id fingerprints another execution claimed first, or undefined if n8n offers no store. */
-export async function claimCandidates(ctx: IExecuteFunctions, collectNodeId: string, candidates: Candidate[]): Promise<Set<string> | undefined> {
+export async function claimCandidates(
+	ctx: IExecuteFunctions,
+	collectNodeId: string,
+	candidates: Candidate[],
+	value: typeof claimValue = claimValue,
+): Promise<Set<string> | undefined> {
 	const helpers = ctx.helpers as Helpers;
 	if (candidates.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return undefined;
-	const byValue = new Map(candidates.map((c) => [claimValue(collectNodeId, c.idFp, c.contentFp), c.idFp]));
+	const byValue = new Map(candidates.map((c) => [value(collectNodeId, c.idFp, c.contentFp), c.idFp]));
 	try {
 		const result = await helpers.checkProcessedAndRecord([...byValue.keys()], 'workflow', { mode: 'entries' });
 		return new Set(result.processed.map((value) => byValue.get(String(value))!).filter(Boolean));
@@ -37,5 +51,28 @@ export async function releaseClaims(ctx: IExecuteFunctions, values: string[]): P
 		await helpers.removeProcessed(values, 'workflow', { mode: 'entries' });
 	} catch {
 		// Nothing to release where there is no store.
+	}
+}
+
+/**
+ * Which of these documents a Confirm recorded as done. The store has no read-only check: values it did not hold
+ * are recorded by the check and removed again at once (the window is one round trip of n8n's own database).
+ */
+export async function confirmedElsewhere(ctx: IExecuteFunctions, collectNodeId: string, candidates: Candidate[]): Promise<Set<string>> {
+	const done = await claimCandidates(ctx, collectNodeId, candidates);
+	if (!done) return new Set();
+	const notDone = candidates.filter((c) => !done.has(c.idFp)).map((c) => claimValue(collectNodeId, c.idFp, c.contentFp));
+	await releaseClaims(ctx, notDone);
+	return done;
+}
+
+/** Confirm: the documents are done; a later run (or one after lost static data) finds them so. */
+export async function recordConfirmed(ctx: IExecuteFunctions, collectNodeId: string, done: Array<{ idFp: string; contentFp: string }>): Promise<void> {
+	const helpers = ctx.helpers as Helpers;
+	if (done.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
+	try {
+		await helpers.checkProcessedAndRecord(done.map((d) => claimValue(collectNodeId, d.idFp, d.contentFp)), 'workflow', { mode: 'entries' });
+	} catch {
+		// No store: the static data alone records the confirmation.
 	}
 }

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { tmpdir } from 'os';
 import { checkModel, modelBudget } from './support/budget';
-import { replay, type Action, type FileKind, type SourceKind } from './collectWorld';
+import { replay, type Action, type Commit, type FileKind, type SourceKind } from './collectWorld';
 
 // n8n reads its file-access rule once per process: set it before the first run builds its config.
 process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
@@ -32,23 +32,31 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
 	{ weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), mode: fc.constantFrom('production' as const, 'production' as const, 'manual' as const) }) },
 	{ weight: 1, arbitrary: fc.record({ type: fc.constant('rateLimit' as const), count: fc.integer({ min: 1, max: 3 }) }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'resetCursor' as const }) },
+	{ weight: 2, arbitrary: fc.constant({ type: 'downstreamFailure' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'overlap' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'loseState' as const }) },
 );
 
-const SOURCES: Array<[SourceKind, number]> = [
-	['localFolder', 60],
-	['googleDrive', 60],
-	['oneDrive', 40],
-	['dropbox', 40],
+const SOURCES: Array<[SourceKind, Commit, number]> = [
+	['localFolder', 'onEmit', 50],
+	['googleDrive', 'onEmit', 50],
+	['oneDrive', 'onEmit', 30],
+	['dropbox', 'onEmit', 30],
+	['localFolder', 'afterConfirm', 25],
+	['googleDrive', 'afterConfirm', 25],
+	['oneDrive', 'afterConfirm', 15],
+	['dropbox', 'afterConfirm', 15],
 ];
 
-describe.each(SOURCES)('Collect New Files model on %s', (kind, runs) => {
-	test('every document exactly once; nothing that never appeared; no run fails; a quiet run is one request', async () => {
-		const budget = modelBudget(`collectNewFiles.${kind}`, runs);
+describe.each(SOURCES)('Collect New Files model on %s, commit %s', (kind, commit, runs) => {
+	test('every document once (after Confirm: at least once, never after its Confirm); nothing that never appeared; no run fails; a quiet run is one request', async () => {
+		const name = `collectNewFiles.${kind}.${commit}`;
+		const budget = modelBudget(name, runs);
 		await checkModel(
-			`collectNewFiles.${kind}`,
+			name,
 			budget,
 			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands }), async (actions) => {
-				await replay(kind, actions);
+				await replay(kind, actions, commit);
 			}),
 		);
 	}, 600_000);

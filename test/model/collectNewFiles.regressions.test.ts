@@ -44,3 +44,39 @@ describe('Collect New Files regressions found by the model test', () => {
 		},
 	);
 });
+
+describe('Collect New Files regressions found by the model test with after-Confirm, lost state, overlapping and manual runs', () => {
+	test.each<SourceKind>(['localFolder', 'googleDrive'])(
+		'%s, after Confirm: a manual run before any production run previews, and its Confirm says there is nothing to commit instead of failing (seeds 380272827, 1682099393)',
+		async (kind) => {
+			const world = await replay(kind, [addPdf, { type: 'run', mode: 'manual' }], 'afterConfirm');
+			expect(world.runs[0]).toMatchObject({ mode: 'manual', status: 'success' });
+			expect(world.confirmed.size).toBe(1);
+		},
+	);
+
+	test('after Confirm: a run fails before Confirm, then the static data is lost: the document is offered again within Retry Failed Files runs (seed 387552994)', async () => {
+		const world = await replay('oneDrive', [addPdf, { type: 'downstreamFailure' }, { type: 'loseState' }], 'afterConfirm');
+		expect(world.confirmed.size).toBe(1);
+	});
+
+	test('after Confirm: a form reported once, then the static data is lost: no file held back, the next runs are quiet (seed 1682099393)', async () => {
+		const world = await replay('googleDrive', [{ type: 'add', name: 0, dir: 0, kind: 'form' }, run, { type: 'loseState' }], 'afterConfirm');
+		expect(world.runs.at(-1)!.requests).toBe(1);
+	});
+
+	test('a manual run after the static data was lost (as the editor may hand it stale data) does not show collected files as new (seed 387552994)', async () => {
+		const world = await replay('oneDrive', [addPdf, run, { type: 'loseState' }, { type: 'run', mode: 'manual' }], 'afterConfirm');
+		expect(world.runs.find((r) => r.mode === 'manual')!.items.filter((item) => item.id)).toEqual([]);
+	});
+
+	test('after Confirm: two overlapping runs after a failed one offer the pending document before either Confirm, and never after (seed 1682099393)', async () => {
+		const world = await replay('googleDrive', [addPdf, { type: 'downstreamFailure' }, { type: 'overlap' }], 'afterConfirm');
+		expect(world.confirmed.size).toBe(1);
+	});
+
+	test('on emit: the static data is lost: the deduplication store keeps every collected document from being collected again', async () => {
+		const world = await replay('dropbox', [addPdf, run, { type: 'loseState' }, { type: 'add', name: 2, dir: 0, kind: 'blob' }]);
+		expect([...world.delivered.values()]).toEqual([1, 1]);
+	});
+});

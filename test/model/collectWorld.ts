@@ -9,11 +9,13 @@
  * for its target, forms and shortcuts to folders are never documents (reported, not delivered).
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { collectWorkflow, type CollectWorkflow } from '../nodes/support/collectHarness';
+import { installDeduplicator } from '../nodes/support/collectDeduplicator';
+import { collectWorkflow, FailSwitch, type CollectWorkflow } from '../nodes/support/collectHarness';
 import { cloudSource, localSource, type CollectSource } from '../nodes/support/collectSources';
 import type { GoogleDriveFixture } from '../storage/fixtures/googleDrive';
 
 export type SourceKind = 'localFolder' | 'googleDrive' | 'oneDrive' | 'dropbox';
+export type Commit = 'onEmit' | 'afterConfirm';
 
 /** What kind of thing a model file is. `doc`/`sheet`: Google-native; `shortcut`: to a file outside; others never documents. */
 export type FileKind = 'blob' | 'doc' | 'sheet' | 'shortcut' | 'form' | 'folderShortcut';
@@ -32,6 +34,12 @@ export type Action =
 	| { type: 'moveWatched' }
 	| { type: 'renameParent' }
 	| { type: 'run'; mode: 'production' | 'manual' }
+	/** After Confirm only: the workflow fails between Collect and Confirm. */
+	| { type: 'downstreamFailure' }
+	/** Two executions started together from the same stored state (two webhook calls). */
+	| { type: 'overlap' }
+	/** The workflow's static data is gone (re-imported workflow, restored database). */
+	| { type: 'loseState' }
 	| { type: 'rateLimit'; count: number }
 	| { type: 'resetCursor' };
 
@@ -69,6 +77,8 @@ export class CollectWorld {
 	readonly appeared = new Map<string, string[]>();
 	/** Deliveries per document id (production runs only). */
 	readonly delivered = new Map<string, number>();
+	/** After Confirm: documents whose delivery a Confirm committed. */
+	readonly confirmed = new Set<string>();
 	readonly runs: RunRecord[] = [];
 	/** Where the watched folder is, relative to the fixture root. */
 	watched = 'p/w';
@@ -76,22 +86,33 @@ export class CollectWorld {
 	private counter = 0;
 	/** A user action or fault since the last production run (a quiet run must then cost one request). */
 	private dirty = true;
+	/**
+	 * After Confirm, once the static data is lost: a document emitted by a run that failed before Confirm is held
+	 * back (it looks taken by another run) for Retry Failed Files (3) runs, then offered again. Until then the
+	 * "everything delivered" check waits.
+	 */
+	graceRuns = 0;
 	private faulted = false;
 	private flow!: CollectWorkflow;
 
 	private constructor(
 		readonly kind: SourceKind,
 		readonly source: CollectSource,
+		readonly commit: Commit,
 	) {}
 
-	static async open(kind: SourceKind, parameters: IDataObject = {}): Promise<CollectWorld> {
+	static async open(kind: SourceKind, commit: Commit = 'onEmit', parameters: IDataObject = {}): Promise<CollectWorld> {
+		// n8n's deduplication store, where the overlap guard claims documents (survives lost static data).
+		await installDeduplicator();
 		const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
-		const world = new CollectWorld(kind, source);
+		const world = new CollectWorld(kind, source, commit);
 		await source.user.createFolder('out');
 		const watchedId = await source.user.createFolder('p/w');
 		// A folder below the watched one exists from the start for the nested moves.
 		const folder = source.subfolderParameter('p/w', watchedId);
-		world.flow = collectWorkflow(source, { folder, firstRun: 'everything', ...parameters } as never);
+		world.flow = collectWorkflow(source, { folder, firstRun: 'everything', commitPolicy: commit, ...parameters } as never, {
+			confirm: commit === 'afterConfirm',
+		});
 		return world;
 	}
 
@@ -105,6 +126,7 @@ export class CollectWorld {
 		// A local folder is chosen by its path: renaming it or a parent is the user pointing the node nowhere.
 		if (action.type === 'renameWatched' || action.type === 'moveWatched' || action.type === 'renameParent') return this.cloud;
 		if (action.type === 'resetCursor' || action.type === 'rateLimit') return this.cloud;
+		if (action.type === 'downstreamFailure') return this.commit === 'afterConfirm';
 		return true;
 	}
 
@@ -304,6 +326,16 @@ export class CollectWorld {
 			case 'run':
 				await this.run(action.mode);
 				return;
+			case 'downstreamFailure':
+				await this.run('production', { downstreamFailure: true });
+				return;
+			case 'overlap':
+				await this.overlap();
+				return;
+			case 'loseState':
+				this.flow.harness.staticData = {};
+				if (this.commit === 'afterConfirm') this.graceRuns = 4;
+				break;
 		}
 		this.touch();
 	}
@@ -319,10 +351,17 @@ export class CollectWorld {
 		throw new InvariantError(`${this.kind}: ${message}\nruns: ${JSON.stringify(this.runs.map((r) => ({ ...r, items: r.items.map(brief) })))}`);
 	}
 
-	async run(mode: 'production' | 'manual'): Promise<RunRecord> {
+	async run(mode: 'production' | 'manual', options: { downstreamFailure?: boolean } = {}): Promise<RunRecord> {
 		const quiet = !this.dirty && !this.faulted;
 		const before = this.source.requestCount();
-		const { result, items } = await this.flow.run(mode === 'production' ? 'trigger' : 'manual');
+		if (options.downstreamFailure) FailSwitch.failNext = true;
+		let outcome: Awaited<ReturnType<CollectWorkflow['run']>>;
+		try {
+			outcome = await this.flow.run(mode === 'production' ? 'trigger' : 'manual');
+		} finally {
+			FailSwitch.failNext = false;
+		}
+		const { result, items } = outcome;
 		const record: RunRecord = {
 			mode,
 			status: result.status,
@@ -331,37 +370,77 @@ export class CollectWorld {
 			requests: this.source.requestCount() - before,
 		};
 		this.runs.push(record);
-		// No run fails because of one file (nor for any reason the user caused).
-		if (result.status !== 'success') this.fail(`a ${mode} run failed: ${record.error}`);
-		const present = new Map(this.watchedFiles().map((file) => [file.documentId, file]));
-		const deliveries = items.filter(hasContent);
-		for (const item of deliveries) {
+		// No run fails because of one file (nor for any reason the user caused); a downstream failure is the test's.
+		const collectError = result.nodeError('Collect');
+		if (collectError) this.fail(`the Collect node failed in a ${mode} run: ${collectError.message}`);
+		if (result.status !== 'success' && !options.downstreamFailure) this.fail(`a ${mode} run failed: ${record.error}`);
+		this.check(mode, items, result.status === 'success' && !options.downstreamFailure);
+		if (mode === 'manual') return record;
+		const inGrace = this.graceRuns > 0;
+		if (inGrace) this.graceRuns--;
+		else if (!options.downstreamFailure) this.checkAllDelivered();
+		// A quiet run costs one request.
+		if (quiet && !inGrace && record.requests > 1) this.fail(`a quiet run made ${record.requests} requests`);
+		this.dirty = !!options.downstreamFailure;
+		this.faulted = false;
+		return record;
+	}
+
+	/** Two executions from the same stored state: together they deliver each new document once. */
+	private async overlap(): Promise<void> {
+		const results = await this.flow.harness.runConcurrently(2, { mode: 'trigger' });
+		// Neither run comes after the other: a document both offer again (pending after a failed run) was offered before
+		// either Confirm, which at-least-once allows; what counts is that nothing confirmed before is offered again.
+		const confirmedNow: string[] = [];
+		for (const result of results) {
+			const items = result.output('Collect');
+			this.runs.push({ mode: 'production', status: result.status, error: result.error?.message, items: items.map((i) => i.json), requests: 0 });
+			if (result.status !== 'success') this.fail(`an overlapping run failed: ${result.error?.message}`);
+			this.check('production', items, false, true);
+			confirmedNow.push(...items.filter(hasContent).map((item) => String(item.json.id)));
+		}
+		for (const id of confirmedNow) this.confirmed.add(id);
+		if (this.graceRuns === 0) this.checkAllDelivered();
+		this.dirty = true;
+	}
+
+	/** Per run: nothing delivered that never appeared; nothing twice (on emit) or after its Confirm (after Confirm). */
+	private check(mode: 'production' | 'manual', items: INodeExecutionData[], confirmedNow: boolean, concurrent = false): void {
+		for (const item of items.filter(hasContent)) {
 			const id = String(item.json.id);
 			const contents = this.appeared.get(id);
-			// Nothing is delivered that never appeared.
 			if (!contents) this.fail(`delivered ${id} (${String(item.json.name)}), which the user never made a document`);
 			const body = Buffer.from(Object.values(item.binary!)[0].data, 'base64').toString();
 			if (!contents.some((content) => body.includes(content))) this.fail(`delivered ${String(item.json.name)} with content the user never wrote: ${body.slice(0, 80)}`);
 			if (mode === 'manual') {
 				// A preview shows only what the next production run would collect.
-				if ((this.delivered.get(id) ?? 0) > 0) this.fail(`a manual run showed ${String(item.json.name)}, already collected, as new`);
+				if (this.done(id)) this.fail(`a manual run showed ${String(item.json.name)}, already collected, as new`);
 				continue;
 			}
-			const count = (this.delivered.get(id) ?? 0) + 1;
-			this.delivered.set(id, count);
-			if (count > 1) this.fail(`${String(item.json.name)} (${id}) delivered ${count} times`);
+			if (this.commit === 'afterConfirm') {
+				if (this.confirmed.has(id)) this.fail(`${String(item.json.name)} (${id}) delivered again after its Confirm`);
+			} else if (this.delivered.has(id) && !(concurrent && this.redelivered(item))) {
+				this.fail(`${String(item.json.name)} (${id}) delivered twice`);
+			}
+			this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
+			if (confirmedNow) this.confirmed.add(id);
 		}
-		if (mode === 'manual') return record;
-		// Every document in the watched folder now has been delivered (nothing capped, no faults left unretried).
-		for (const [documentId, file] of present) {
-			if (!this.appeared.has(documentId)) continue;
-			if ((this.delivered.get(documentId) ?? 0) === 0) this.fail(`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered`);
+	}
+
+	private redelivered(item: INodeExecutionData): boolean {
+		return item.json.redelivery === true;
+	}
+
+	private done(id: string): boolean {
+		return this.commit === 'afterConfirm' ? this.confirmed.has(id) : this.delivered.has(id);
+	}
+
+	/** Every document in the watched folder now has been delivered (and confirmed, after Confirm). */
+	private checkAllDelivered(): void {
+		for (const file of this.watchedFiles()) {
+			if (!this.appeared.has(file.documentId)) continue;
+			if (!this.done(file.documentId)) this.fail(`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered${this.commit === 'afterConfirm' ? ' and confirmed' : ''}`);
 		}
-		// A quiet run costs one request.
-		if (quiet && record.requests > 1) this.fail(`a quiet run made ${record.requests} requests`);
-		this.dirty = false;
-		this.faulted = false;
-		return record;
 	}
 
 	async close(): Promise<void> {
@@ -379,10 +458,11 @@ function brief(json: IDataObject): IDataObject {
 }
 
 /** Replays one history on a fresh world; two production runs at the end make sure every invariant is looked at. */
-export async function replay(kind: SourceKind, actions: Action[]): Promise<CollectWorld> {
-	const world = await CollectWorld.open(kind);
+export async function replay(kind: SourceKind, actions: Action[], commit: Commit = 'onEmit'): Promise<CollectWorld> {
+	const world = await CollectWorld.open(kind, commit);
 	try {
 		for (const action of actions) await world.apply(action);
+		while (world.graceRuns > 0) await world.apply({ type: 'run', mode: 'production' });
 		await world.apply({ type: 'run', mode: 'production' });
 		await world.apply({ type: 'run', mode: 'production' });
 		return world;

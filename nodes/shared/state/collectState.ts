@@ -21,6 +21,8 @@ export interface PendingEntry {
 	size?: number;
 	hash?: string;
 	mimeType?: string;
+	/** An exported document: its native type, so a redelivery exports it again rather than downloading. */
+	native?: string;
 	modifiedAt?: string;
 	/** The content fingerprint to record once confirmed. */
 	content: string;

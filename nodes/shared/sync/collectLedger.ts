@@ -135,6 +135,7 @@ function pendingAsItem(entry: PendingEntry): RemoteItem {
 		hash: entry.hash,
 		mimeType: entry.mimeType,
 		modifiedAt: entry.modifiedAt,
+		...(entry.native ? { content: 'export' as const, nativeMimeType: entry.native } : {}),
 	};
 }
 
@@ -229,7 +230,7 @@ function cursorAfter(state: CollectState, batch: ChangeBatch, holdBack: boolean)
  * What happened to a candidate. `skipped`: the service will not hand it out (a form, an over-limit export): known
  * from now on, reported once per content version. `failed`: kept for a retry on later runs (options.retryFailed).
  */
-export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedElsewhere';
+export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedElsewhere' | 'held';
 
 /** Files due for a retry that are gone now: nothing left to try. */
 export function dropRetries(state: CollectState, gone: string[]): CollectState {
@@ -283,7 +284,7 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 	for (const candidate of plan.collect) {
 		const outcome = outcomes.get(candidate.idFp) ?? 'failed';
 		const { item } = candidate;
-		if (outcome !== 'failed') retry.delete(item.id);
+		if (outcome !== 'failed' && outcome !== 'held') retry.delete(item.id);
 		if (outcome === 'failed') {
 			// One file never holds the others back: the cursor moves on, the file is fetched by id next run.
 			const { attempts, givingUp } = failedAttempt(state, item.id, options);
@@ -293,6 +294,11 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 			} else {
 				retry.set(item.id, attempts);
 			}
+			continue;
+		}
+		if (outcome === 'held') {
+			// After Confirm: another run emitted it and has not confirmed it (yet): look again next run.
+			retry.set(item.id, failedAttempt(state, item.id, options).attempts);
 			continue;
 		}
 		if (outcome === 'vanished') {
@@ -317,6 +323,7 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 				...(item.size !== undefined ? { size: item.size } : {}),
 				...(item.hash ? { hash: item.hash } : {}),
 				...(item.mimeType ? { mimeType: item.mimeType } : {}),
+				...(item.nativeMimeType ? { native: item.nativeMimeType } : {}),
 				...(item.modifiedAt ? { modifiedAt: item.modifiedAt } : {}),
 				content: candidate.contentFp,
 				collectedAt: previous?.collectedAt ?? run.now,
