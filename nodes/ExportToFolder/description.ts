@@ -237,6 +237,15 @@ const policyProperties: INodeProperties[] = [
 				description: 'Whether to output the plan (what each document would get) without writing anything',
 			},
 			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Paris',
+				description:
+					"The IANA time zone that decides a document's year and month for the Company / Year and Account / Period folders, and how dates without a zone are read. Empty uses the workflow's time zone (Workflow Settings).",
+			},
+			{
 				displayName: 'Accept Mass Deletion',
 				name: 'acceptMassDeletion',
 				type: 'boolean',

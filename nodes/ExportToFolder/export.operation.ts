@@ -46,6 +46,17 @@ interface Prepared {
 	failed: Map<number, { recordKey: string; error: Error }>;
 }
 
+/** The parameters a layout error names, as the node shows them. */
+const FIELD_LABELS: Record<string, string> = {
+	folderTemplate: 'Folder Template',
+	recordFolderName: 'Record Folder Name',
+	companyName: 'Company Name',
+	company: 'Company Name',
+	accountName: 'Account Name',
+	account: 'Account Name',
+	dateField: 'Document Date',
+};
+
 export async function exportOperation(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const params = readRunParameters(ctx);
 	const provider = await openDestination(ctx, params.destination, params.localPath);
@@ -125,7 +136,7 @@ class ExportRun {
 		for (let index = 0; index < items.length; index++) {
 			let recordKey = '';
 			try {
-				const values = readItemValues(this.ctx, index, this.params.layout, needsDate);
+				const values = readItemValues(this.ctx, index, this.params.layout, needsDate, this.params.timeZone);
 				recordKey = values.recordKey;
 				if (!recordKey) {
 					throw new NodeOperationError(this.ctx.getNode(), `Item ${index} has an empty record key`, {
@@ -156,9 +167,10 @@ class ExportRun {
 
 	private itemError(error: unknown, itemIndex: number): Error {
 		if (error instanceof LayoutError) {
+			const field = FIELD_LABELS[error.field] ?? error.field;
 			return new NodeOperationError(this.ctx.getNode(), `Item ${itemIndex}: ${error.message}`, {
 				itemIndex,
-				description: `Check the parameter "${error.field}" for this item.`,
+				description: `Check the parameter "${field}" for this item.`,
 			});
 		}
 		return toNodeError(this.ctx.getNode(), error, { itemIndex, service: this.service });

@@ -14,6 +14,8 @@ export interface RunParameters {
 	layout: FolderLayout;
 	policy: Omit<ExportPolicy, 'caseInsensitive' | 'duplicateNames'>;
 	dryRun: boolean;
+	/** IANA zone for document dates (year and period folders, the backfill date): the option, or the workflow's. */
+	timeZone: string;
 }
 
 export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
@@ -31,8 +33,9 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 		root = { mode: 'folder', ref: { mode: (locator.mode as 'id' | 'path' | 'url' | 'list') ?? 'id', value } };
 	}
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const timeZone = readTimeZone(ctx, options);
 	const sinceText = String(ctx.getNodeParameter('exportSince', 0, '') ?? '').trim();
-	const since = sinceText ? parseSince(ctx, sinceText) : undefined;
+	const since = sinceText ? parseSince(ctx, sinceText, timeZone) : undefined;
 	return {
 		destination,
 		localPath: destination === 'localFolder' ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
@@ -47,13 +50,26 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 			acceptMassDeletion: options.acceptMassDeletion === true,
 		},
 		dryRun: options.dryRun === true,
+		timeZone,
 	};
 }
 
+/** The Time Zone option, checked: an unknown zone stops the run naming the option and the value. */
+function readTimeZone(ctx: IExecuteFunctions, options: IDataObject): string {
+	const value = String(options.timeZone ?? '').trim();
+	if (!value) return ctx.getTimezone();
+	if (!DateTime.now().setZone(value).isValid) {
+		throw new NodeOperationError(ctx.getNode(), `Options > "Time Zone" is not a time zone: "${value.slice(0, 40)}"`, {
+			description: 'Use an IANA zone name such as Europe/Paris or America/New_York, or leave it empty for the workflow\'s time zone.',
+		});
+	}
+	return value;
+}
+
 /** The backfill date; a value that is not a date stops the run naming the parameter. */
-function parseSince(ctx: IExecuteFunctions, value: string): DateTime | undefined {
+function parseSince(ctx: IExecuteFunctions, value: string, zone: string): DateTime | undefined {
 	try {
-		return parseDocumentDate(value, ctx.getTimezone());
+		return parseDocumentDate(value, zone);
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), `"Export Only Documents Dated On or After" is not a date: "${value.slice(0, 40)}"`, {
 			description: 'Use an ISO date such as 2026-01-31, or leave it empty to export every date.',
@@ -86,10 +102,10 @@ export function needsDocumentDate(params: RunParameters): boolean {
 }
 
 /** The per-item parameters (expressions evaluated for this item). */
-export function readItemValues(ctx: IExecuteFunctions, itemIndex: number, layout: FolderLayout, needsDate: boolean): ItemValues {
+export function readItemValues(ctx: IExecuteFunctions, itemIndex: number, layout: FolderLayout, needsDate: boolean, zone: string): ItemValues {
 	const recordKey = text(ctx.getNodeParameter('recordKey', itemIndex, '')).trim();
 	// Expressions cost ~0.5 ms each in n8n: the date is only evaluated when a layout or the backfill uses it.
-	const date = needsDate ? parseDocumentDate(ctx.getNodeParameter('dateField', itemIndex, '') as unknown, ctx.getTimezone()) : undefined;
+	const date = needsDate ? parseDocumentDate(ctx.getNodeParameter('dateField', itemIndex, '') as unknown, zone) : undefined;
 	const values: LayoutValues = { recordKey, date };
 	if (layout === 'perRecord') values.recordFolder = text(ctx.getNodeParameter('recordFolderName', itemIndex, ''));
 	if (layout === 'companyYear') values.company = text(ctx.getNodeParameter('companyName', itemIndex, ''));

@@ -44,7 +44,7 @@ describe('Export to Folder node description', () => {
 		expect(values('onFileDeleted')).toEqual(['reupload', 'leave']);
 		expect(property('onFolderDeleted').default).toBe('stop');
 		expect(values('onFolderDeleted')).toEqual(['stop', 'recreate']);
-		expect((property('options').options as INodeProperties[]).map((o) => o.name)).toEqual(['dryRun', 'acceptMassDeletion']);
+		expect((property('options').options as INodeProperties[]).map((o) => o.name)).toEqual(['dryRun', 'timeZone', 'acceptMassDeletion']);
 		expect(property('exportNodeName').displayOptions).toEqual({ show: { operation: ['resume'] } });
 	});
 });

@@ -88,3 +88,24 @@ describe('folder layouts', () => {
 		expect(() => parseDocumentDate({ any: 1 }, zone)).toThrow(/must be a date/);
 	});
 });
+
+describe('a folder structure that resolves to nothing (issue 12)', () => {
+	it('is an error naming the parameter and showing the value it got, never the root', () => {
+		for (const kind of kinds) {
+			expect(() => folderPathFor('custom', { recordKey: 'k', customSegments: ['', ' '] }, kind)).toThrow(LayoutError);
+			expect(() => folderPathFor('custom', { recordKey: 'k', customSegments: ['..'] }, kind)).toThrow(/resolved to no folder at all \(it got "\.\."\)/);
+			try {
+				folderPathFor('custom', { recordKey: 'k', customSegments: [] }, kind);
+			} catch (error) {
+				expect((error as LayoutError).field).toBe('folderTemplate');
+			}
+		}
+		expect(folderPathFor('custom', { recordKey: 'k', customSegments: ['Acme', ''] }, 'dropbox')).toBe('Acme');
+	});
+
+	it('the year folder follows the zone the dates are read in', () => {
+		const late = '2025-12-31T23:30:00Z';
+		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'UTC') }, 'oneDrive')).toBe('Acme/2025');
+		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'Europe/Paris') }, 'oneDrive')).toBe('Acme/2026');
+	});
+});

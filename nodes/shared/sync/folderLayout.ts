@@ -70,8 +70,26 @@ export function safeFolderPath(values: string[], kind: StorageKind): string {
 	return safeRelativePath(oneSegmentEach, kind).join('/');
 }
 
+/** The parameter each layout's folder comes from, for errors that name what to fix. */
+const LAYOUT_FIELDS: Record<Exclude<FolderLayout, 'flat'>, string> = {
+	perRecord: 'recordFolderName',
+	companyYear: 'companyName',
+	accountPeriod: 'accountName',
+	custom: 'folderTemplate',
+};
+
 export function folderPathFor(layout: FolderLayout, values: LayoutValues, kind: StorageKind): string {
-	return safeFolderPath(layoutSegments(layout, values), kind);
+	const segments = layoutSegments(layout, values);
+	const path = safeFolderPath(segments, kind);
+	// A folder structure that leaves nothing (empty values, '.', '..') must not silently export into the root.
+	if (layout !== 'flat' && path === '') {
+		const shown = JSON.stringify(segments.length === 1 ? segments[0] : segments).slice(0, 80);
+		throw new LayoutError(
+			LAYOUT_FIELDS[layout],
+			`The folder structure resolved to no folder at all (it got ${shown}): map the parameter to a value that names a folder, or choose the flat structure to export into the root.`,
+		);
+	}
+	return path;
 }
 
 export function safeFileName(name: string, kind: StorageKind): string {
