@@ -44,8 +44,8 @@ export async function resolveShortcuts(provider: StorageProvider, batch: ChangeB
 	const targets = new Map<string, RemoteItem>();
 	for (const change of batch.changes) {
 		if (change.type !== 'upsert' || change.item.content !== 'shortcut' || !change.item.shortcutTo) continue;
-		const { id, mimeType } = change.item.shortcutTo;
-		if (targets.has(id) || mimeType?.endsWith('.folder')) continue;
+		const { id, isFolder } = change.item.shortcutTo;
+		if (targets.has(id) || isFolder) continue;
 		try {
 			const target = await provider.getItem(id);
 			if (target && !target.isFolder && target.content !== 'shortcut') targets.set(id, target);

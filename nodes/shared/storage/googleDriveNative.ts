@@ -43,7 +43,9 @@ export function nativeContent(file: {
 	if (!mimeType.startsWith('application/vnd.google-apps.') || mimeType === 'application/vnd.google-apps.folder') return {};
 	if (mimeType === DRIVE_SHORTCUT_MIME) {
 		const target = file.shortcutDetails?.targetId;
-		return target ? { content: 'shortcut', shortcutTo: { id: target, mimeType: file.shortcutDetails?.targetMimeType } } : { content: 'none' };
+		if (!target) return { content: 'none' };
+		const targetMimeType = file.shortcutDetails?.targetMimeType ?? undefined;
+		return { content: 'shortcut', shortcutTo: { id: target, mimeType: targetMimeType, isFolder: targetMimeType === 'application/vnd.google-apps.folder' } };
 	}
 	// No md5 for Docs Editors files: the modified time stands for the content version (unique to the file).
 	if (mimeType in DRIVE_EXPORT_FORMATS) {

@@ -35,7 +35,7 @@ export interface RemoteItem {
 	 */
 	content?: 'export' | 'shortcut' | 'none';
 	/** Shortcuts: the item they point at. */
-	shortcutTo?: { id: string; mimeType?: string };
+	shortcutTo?: { id: string; mimeType?: string; isFolder?: boolean };
 	/** Exported documents: the provider's own type (application/vnd.google-apps.document...). */
 	nativeMimeType?: string;
 	/** A shortcut's target as collected: the shortcut it was found through. */

@@ -53,7 +53,7 @@ function exportFormatOf(item: RemoteItem, features: ProviderFeatures, choice: Ex
 export function readStep(item: RemoteItem, features: ProviderFeatures, choice: ExportChoice): ReadStep {
 	// A shortcut still standing for itself here is one the runner could not (or need not) resolve.
 	if (item.content === 'shortcut') {
-		return item.shortcutTo?.mimeType?.endsWith('.folder')
+		return item.shortcutTo?.isFolder
 			? { type: 'skip', code: 'folderShortcut', reason: SKIP_REASONS.folderShortcut }
 			: { type: 'skip', code: 'shortcutTargetUnreadable', reason: SKIP_REASONS.shortcutTargetUnreadable };
 	}
