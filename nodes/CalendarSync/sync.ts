@@ -7,7 +7,7 @@ import { CloudError, isCloudError } from '../shared/storage/errors';
 import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
 import { loadState, saveState } from '../shared/state/staticData';
 import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
-import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcileSettings } from '../shared/sync/calendarReconcile';
+import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcilePlan, type ReconcileSettings } from '../shared/sync/calendarReconcile';
 import { createTransport } from '../shared/transport/createTransport';
 
 export const CREDENTIAL = 'cloudSyncGoogleCalendarOAuth2Api';
@@ -25,42 +25,19 @@ export function calendarIdParam(ctx: IExecuteFunctions): string {
 
 /** The Sync operation: read activities, list the calendar's changes, plan, write, report, save the status. */
 export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const node = this.getNode();
 	const calendarId = calendarIdParam(this);
 	const settings = readSettings(this);
 	const mapping: FieldMapping = { ...PIPEDRIVE_MAPPING, ...(this.getNodeParameter('fieldMapping', 0, {}) as Partial<FieldMapping>) };
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const inputIsFullSet = this.getNodeParameter('inputMode', 0, 'full') === 'full';
 	const output: INodeExecutionData[] = [];
 
 	// 1. Activities from the items. A bad item is an item error; its link is held, never taken for a deletion.
-	const activities: Activity[] = [];
-	const held: string[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const timeZone = String(this.getNodeParameter('timeZone', i, 'UTC'));
-		try {
-			activities.push(
-				readActivity(items[i].json, mapping, { timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) }, i),
-			);
-		} catch (error) {
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
-			if (!(error instanceof ActivityFieldError)) throw error;
-			const id = items[i].json[mapping.id];
-			if (id !== undefined && id !== null && id !== '') held.push(String(id));
-			const failure = new NodeOperationError(node, `Item ${i}: ${error.message}`, {
-				itemIndex: i,
-				description: `Fix the field "${error.field}" (${error.role}) of this activity, or change "Field Mapping".`,
-			});
-			if (!this.continueOnFail()) throw failure;
-			output.push({ json: { error: failure.message, field: error.field, activityId: id === undefined ? null : (id as never) }, pairedItem: { item: i } });
-		}
-	}
+	const { activities, held } = readActivities(this, mapping, options, output);
 
 	// 2. The calendar side: the change feed, or a full listing on the first run and after a 410.
 	const provider = await calendarProvider(this);
-	const nodeId = node.id;
-	let state: CalendarSyncState = fromStored(loadState(this, nodeId, calendarStateSchema));
+	let state: CalendarSyncState = fromStored(loadState(this, node.id, calendarStateSchema));
 	if (state.calendarId !== calendarId) state = { calendarId, links: [], pending: [] };
 	const windowStartMs = Date.now() - settings.windowDays * DAY_MS;
 	let listing: EventListing & { kind: 'events' };
@@ -74,7 +51,7 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	const plan = reconcile({
 		settings: { ...settings.reconcile, windowStartMs },
 		activities,
-		inputIsFullSet,
+		inputIsFullSet: this.getNodeParameter('inputMode', 0, 'full') === 'full',
 		events: listing.events,
 		listingIsFull: listing.full,
 		links: state.links,
@@ -86,65 +63,131 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 		throw new NodeOperationError(node, 'Safety stop: nothing was changed', { description: plan.stop });
 	}
 
-	// 4. Act. `applied` is the status as far as the writes succeeded, saved even if the run stops halfway.
-	const previous = new Map(state.links.map((link) => [link.activityId, link]));
-	const applied = new Map(previous);
-	const links = plan.links;
+	// 4. Act, then 5. the changes for the activity source (two-way).
 	const reportCalendar = settings.reconcile.direction === 'oneWay' || options.outputCalendarChanges !== false;
-	const settle = (op: CalendarOp, event?: CalendarEvent) => {
-		const activityId = op.activityId;
-		if (!activityId) return;
-		const link = links.get(activityId);
-		if (event && link) {
-			link.eventHash = contentHash(event);
-			link.etag = event.etag;
-		}
-		if (link) applied.set(activityId, link);
-		else applied.delete(activityId);
-	};
-	const revert = (activityId: string | undefined) => {
-		if (!activityId) return;
-		const before = previous.get(activityId);
-		if (before) links.set(activityId, before);
-		else links.delete(activityId);
-	};
-	for (const op of plan.calendar) {
-		try {
-			const result = await apply(provider, calendarId, op);
-			settle(op, result.event);
-			if (reportCalendar && result.action) {
-				output.push({
-					json: { target: 'calendar', action: result.action, activityId: op.activityId ?? null, eventId: op.eventId, ...(result.event?.htmlLink ? { link: result.event.htmlLink } : {}) },
-					pairedItem: { item: op.itemIndex ?? 0 },
-				});
-			}
-		} catch (error) {
-			revert(op.activityId);
-			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet') {
-				// Changed in Google after we listed it: the next run sees that change and decides with it.
-				continue;
-			}
-			const failure = toNodeError(this, error, op.itemIndex);
-			if (!this.continueOnFail()) {
-				saveState(this, nodeId, calendarStateSchema, toStored({ ...state, links: [...applied.values()] }));
-				throw failure;
-			}
-			output.push({ json: { error: failure.message, activityId: op.activityId ?? null, eventId: op.eventId }, pairedItem: { item: op.itemIndex ?? 0 } });
-		}
-	}
-
-	// 5. Changes for the activity source (two-way).
+	await carryOut(this, { provider, calendarId, plan, state, reportCalendar, output });
 	for (const change of plan.activities) output.push(activityItem(change, mapping, activities, settings.timeZone));
 
 	const next: CalendarSyncState = {
 		calendarId,
 		syncToken: listing.nextSyncToken,
 		windowStartMs: listing.full ? windowStartMs : state.windowStartMs,
-		links: [...links.values()],
+		links: [...plan.links.values()],
 		pending: [...plan.pending.values()],
 	};
-	saveState(this, nodeId, calendarStateSchema, toStored(next));
+	saveState(this, node.id, calendarStateSchema, toStored(next));
 	return [output];
+}
+
+function readActivities(ctx: IExecuteFunctions, mapping: FieldMapping, options: IDataObject, output: INodeExecutionData[]): { activities: Activity[]; held: string[] } {
+	const items = ctx.getInputData();
+	const activities: Activity[] = [];
+	const held: string[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const timeZone = String(ctx.getNodeParameter('timeZone', i, 'UTC'));
+		try {
+			activities.push(readActivity(items[i].json, mapping, { timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) }, i));
+		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
+			if (!(error instanceof ActivityFieldError)) throw error;
+			const id = items[i].json[mapping.id];
+			if (id !== undefined && id !== null && id !== '') held.push(String(id));
+			const failure = new NodeOperationError(ctx.getNode(), `Item ${i}: ${error.message}`, {
+				itemIndex: i,
+				description: `Fix the field "${error.field}" (${error.role}) of this activity, or change "Field Mapping".`,
+			});
+			if (!ctx.continueOnFail()) throw failure;
+			output.push({ json: { error: failure.message, field: error.field, activityId: id === undefined ? null : (id as never) }, pairedItem: { item: i } });
+		}
+	}
+	return { activities, held };
+}
+
+interface Carry {
+	provider: CalendarProvider;
+	calendarId: string;
+	plan: ReconcilePlan;
+	state: CalendarSyncState;
+	reportCalendar: boolean;
+	output: INodeExecutionData[];
+}
+
+/**
+ * Carries out the plan's calendar writes in order. `applied` is the status as far as the writes succeeded, saved
+ * even if the run stops halfway; a write that failed leaves its link as it was, so the next run decides again.
+ */
+async function carryOut(ctx: IExecuteFunctions, { provider, calendarId, plan, state, reportCalendar, output }: Carry): Promise<void> {
+	const previous = new Map(state.links.map((link) => [link.activityId, link]));
+	const applied = new Map(previous);
+	const links = plan.links;
+	for (const op of plan.calendar) {
+		try {
+			const result = await apply(provider, calendarId, op);
+			settle(links, applied, op, result.event);
+			if (reportCalendar && result.action) output.push(calendarItem(op, result.action, result.event));
+		} catch (error) {
+			if (isReadOnlyEvent(error)) {
+				// Organised by someone else: Google refuses the change for good. Said once; not retried until the activity changes again.
+				settle(links, applied, op);
+				output.push(readOnlyItem(op, error));
+				continue;
+			}
+			revert(links, previous, op.activityId);
+			// Changed in Google after we listed it: the next run sees that change and decides with it.
+			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet') continue;
+			const failure = toNodeError(ctx, error, op.itemIndex);
+			if (!ctx.continueOnFail()) {
+				saveState(ctx, ctx.getNode().id, calendarStateSchema, toStored({ ...state, links: [...applied.values()] }));
+				throw failure;
+			}
+			output.push({ json: { error: failure.message, activityId: op.activityId ?? null, eventId: op.eventId }, pairedItem: { item: op.itemIndex ?? 0 } });
+		}
+	}
+}
+
+function settle(links: Map<string, Link>, applied: Map<string, Link>, op: CalendarOp, event?: CalendarEvent): void {
+	const activityId = op.activityId;
+	if (!activityId) return;
+	const link = links.get(activityId);
+	if (event && link) {
+		link.eventHash = contentHash(event);
+		link.etag = event.etag;
+	}
+	if (link) applied.set(activityId, link);
+	else applied.delete(activityId);
+}
+
+function revert(links: Map<string, Link>, previous: Map<string, Link>, activityId: string | undefined): void {
+	if (!activityId) return;
+	const before = previous.get(activityId);
+	if (before) links.set(activityId, before);
+	else links.delete(activityId);
+}
+
+/** 403 forbiddenForNonOrganizer: the user's copy of an event someone else organised (see the Calendar fake). */
+function isReadOnlyEvent(error: unknown): error is CloudError {
+	return isCloudError(error, 'permission') && error.details.providerCode === 'forbiddenForNonOrganizer';
+}
+
+function calendarItem(op: CalendarOp, action: string, event?: CalendarEvent): INodeExecutionData {
+	return {
+		json: { target: 'calendar', action, activityId: op.activityId ?? null, eventId: op.eventId, ...(event?.htmlLink ? { link: event.htmlLink } : {}) },
+		pairedItem: { item: op.itemIndex ?? 0 },
+	};
+}
+
+function readOnlyItem(op: CalendarOp, error: CloudError): INodeExecutionData {
+	return {
+		json: {
+			target: 'calendar',
+			action: 'readOnly',
+			activityId: op.activityId ?? null,
+			eventId: op.eventId,
+			reason: 'organizedBySomeoneElse',
+			message: `${error.hint ?? error.message} The activity's change was not written to this event; it is tried again only when the activity changes again.`,
+		},
+		pairedItem: { item: op.itemIndex ?? 0 },
+	};
 }
 
 async function listEvents(

@@ -33,6 +33,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 	{ arbitrary: fc.record({ k: fc.constant('crmPrivate' as const), pick }), weight: 2 },
 	{ arbitrary: fc.record({ k: fc.constant('crmType' as const), pick, type }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gCreate' as const), title, day: dayOffset, hour, private: fc.boolean() }), weight: 3 },
+	{ arbitrary: fc.record({ k: fc.constant('gInvite' as const), title, day: dayOffset, hour }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gLookAlike' as const), pick, variant: fc.constantFrom('same' as const, 'case' as const, 'spaces' as const) }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gEdit' as const), pick, title }), weight: 2 },
 	{ arbitrary: fc.record({ k: fc.constant('gMove' as const), pick, day: dayOffset }), weight: 1 },

@@ -54,4 +54,24 @@ describe('Calendar Sync regressions (model counterexamples)', () => {
 			{ k: 'run' },
 		]);
 	});
+
+	it('an imported event edited in Google before its activity was linked -> the edit reaches the activity (seed 12345)', async () => {
+		await replay(twoWay(), [userCreates, { k: 'run' }, { k: 'gEdit', pick: 0, title: 0 }]);
+	});
+
+	it('write-back: the CRM edits the imported activity before the run that links it -> the edit reaches the event (seed 1)', async () => {
+		await replay(twoWay({ writeBack: true }), [userCreates, { k: 'run' }, { k: 'crmEdit', pick: 3, title: 0 }]);
+	});
+
+	it('a manual run imports an event, the user then edits it -> the next runs link its activity, no twin, and the edit reaches it (seed 4)', async () => {
+		await replay(twoWay(), [userCreates, { k: 'manualRun' }, { k: 'gEdit', pick: 0, title: 0 }]);
+	});
+
+	it('"Google wins" with "Busy": both edited, the activity made private -> the calendar version wins whole, title included (seed 3)', async () => {
+		await replay(twoWay({ conflict: 'calendar', privatePolicy: 'busy' }), [{ k: 'run' }, { k: 'gEdit', pick: 0, title: 0 }, { k: 'crmPrivate', pick: 0 }, { k: 'crmEdit', pick: 0, title: 0 }]);
+	});
+
+	it('an invitation (organised by someone else): the CRM edits its activity -> reported once as read-only, no failed run, no retry', async () => {
+		await replay(twoWay(), [{ k: 'gInvite', title: 1, day: 2, hour: 10 }, { k: 'settle' }, { k: 'crmEdit', pick: 1, title: 2 }, { k: 'run' }, { k: 'run' }]);
+	});
 });

@@ -39,6 +39,8 @@ export type Command =
 	| { k: 'crmType'; pick: number; type: string }
 	| { k: 'gCreate'; title: number; day: number; hour: number | null; private: boolean }
 	| { k: 'gLookAlike'; pick: number; variant: 'same' | 'case' | 'spaces' }
+	/** Someone else invites the user: an event only its organiser can change. */
+	| { k: 'gInvite'; title: number; day: number; hour: number | null }
 	| { k: 'gEdit'; pick: number; title: number }
 	| { k: 'gMove'; pick: number; day: number }
 	| { k: 'gDelete'; pick: number }
@@ -91,6 +93,8 @@ export class World {
 	private parameters: IDataObject = {};
 	readonly crm = new Map<string, CrmActivity>();
 	readonly userEvents = new Map<string, UserEvent>();
+	/** Events organised by someone else (the user holds an attendee's copy). */
+	readonly invited = new Set<string>();
 	private nextId = 1;
 	private runs = 0;
 	private seq = 0;
@@ -200,6 +204,12 @@ export class World {
 				this.own(created);
 				return;
 			}
+			case 'gInvite': {
+				const created = this.fake.userInvited(CAL, { summary: `Invitation ${command.title}`, description: 'from the boss', ...this.times(command.day, command.hour) }, { email: 'boss@example.com' });
+				this.own(created);
+				this.invited.add(String(created.id));
+				return;
+			}
 			case 'gLookAlike': {
 				const model = this.pickUserEvent(command.pick);
 				if (!model) return;
@@ -258,7 +268,8 @@ export class World {
 
 	private googleChange(pick: number, patch: IDataObject): void {
 		const event = this.pickLiveEvent(pick);
-		if (!event) return;
+		// Google lets only the organiser change an invitation.
+		if (!event || this.invited.has(String(event.id))) return;
 		const after = this.fake.userEdit(CAL, event.id, patch);
 		if (patch.summary) this.googleEdits.set(event.id, { seq: ++this.seq, subject: String(patch.summary) });
 		const own = this.userEvents.get(event.id);
@@ -334,6 +345,11 @@ export class World {
 		this.log.push(`  -> ${result.status} ${writes} writes, output ${JSON.stringify(output.map((j) => `${j.target}:${j.action}:${j.activityId ?? ''}:${j.eventId ?? ''}`))}`);
 		if (!ok && !faulted) throw new Violation(`a run failed without a fault: ${result.error?.message}`);
 		this.checkPrivacy(output, before);
+		for (const item of output) {
+			if (item.action === 'readOnly' && !(this.invited.has(String(item.eventId)) && item.reason === 'organizedBySomeoneElse')) {
+				throw new Violation(`event ${item.eventId} was reported read-only (${item.reason}) though the user can edit it`);
+			}
+		}
 		this.checkOutputDuplicates(output);
 		const activityChanges = output.filter((j) => j.target === 'activity').length;
 		this.applyToCrm(output);
@@ -341,7 +357,7 @@ export class World {
 		this.learnLinks();
 		this.checkOwnership();
 		this.checkDuplicates();
-		if (ok && !faulted) this.checkConflicts(output);
+		if (ok) this.checkConflicts(output);
 		return { ok, writes, requests: requests.length, activityChanges };
 	}
 
@@ -532,6 +548,8 @@ export class World {
 				continue;
 			}
 			if (!inFilter) continue;
+			// An invitation keeps the organiser's version: the refused change was reported (checked in run()).
+			if (activity.originEvent && this.invited.has(activity.originEvent)) continue;
 			// "Don't sync" and an event made private in Google: the pair goes quiet (nothing crosses either way).
 			if (live && s.privatePolicy === 'skip' && s.direction === 'twoWay' && (event.visibility === 'private' || event.visibility === 'confidential')) continue;
 			if (!live) {

@@ -139,7 +139,8 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		});
 		const imported = await flow.run([activity(1, 'call', 'Call Anna', 1)]);
 		ok(imported.result);
-		expect(imported.writes).toHaveLength(0);
+		// One invisible write: the import key in the event's private properties (a lost status still finds it).
+		expect(imported.writes.map((r) => r.method)).toEqual(['PATCH']);
 		const create = imported.json.find((j) => j.target === 'activity')!;
 		expect(create).toMatchObject({
 			action: 'create',
@@ -332,6 +333,33 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		ok(mixed.result);
 		expect(mixed.items.find((i) => i.json.error)).toMatchObject({ json: { field: 'due_date', activityId: 6 }, pairedItem: { item: 1 } });
 		expect(mixed.items.find((i) => i.json.action === 'created')).toMatchObject({ json: { activityId: '5' }, pairedItem: { item: 0 } });
+	});
+
+	it('an invitation organised by someone else: the CRM edit is reported once as read-only, the run succeeds, the next run does not retry', async () => {
+		const flow = new Flow({ direction: 'twoWay', importType: 'meeting' });
+		const base = activity(1, 'call', 'Call Anna', 1);
+		const invite = fake.userInvited(CAL, { summary: 'Board meeting', start: { dateTime: `${day(2)}T10:00:00Z` }, end: { dateTime: `${day(2)}T11:00:00Z` } }, { email: 'boss@example.com' });
+		const imported = await flow.run([base]);
+		ok(imported.result);
+		const create = imported.json.find((j) => j.action === 'create')!;
+		const created = { ...create, id: 901, update_time: '2020-01-01 00:00:00' };
+		delete created.target;
+		delete created.action;
+		delete created.eventId;
+		ok((await flow.run([base, created])).result);
+		expect(fake.event(CAL, String(invite.id))!.extendedProperties.private.cloudSyncActivityId).toBe('901');
+
+		const edited = { ...created, subject: 'Board meeting (prep)', update_time: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') };
+		const refused = await flow.run([base, edited]);
+		ok(refused.result);
+		expect(refused.json).toEqual([
+			expect.objectContaining({ target: 'calendar', action: 'readOnly', activityId: '901', eventId: invite.id, reason: 'organizedBySomeoneElse', message: expect.stringContaining('organised by someone else') }),
+		]);
+		expect(fake.event(CAL, String(invite.id))!.summary).toBe('Board meeting');
+		const again = await flow.run([base, edited]);
+		ok(again.result);
+		expect(again.writes).toHaveLength(0);
+		expect(again.json).toEqual([]);
 	});
 
 	it('encodes activity ids outside the event-id alphabet deterministically', async () => {

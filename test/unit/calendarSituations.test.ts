@@ -109,7 +109,8 @@ const TWO_WAY = table('twoWay', [
 	['changed', 'notListed', ['patch:activityChanged'], []],
 	['deleted', 'unchanged', ['delete:activityDeleted'], []],
 	// Without the deletion's time, the edit wins and nothing is lost: the event comes back as an activity.
-	['deleted', 'changed', [], ['create(calendar won over deletion)']],
+	// (the tag: the import key written to the event, so a lost status still finds it)
+	['deleted', 'changed', ['patch:tag'], ['create(calendar won over deletion)']],
 	['deleted', 'deleted', [], []],
 	['deleted', 'notListed', ['delete:activityDeleted'], []],
 	['notInRun', 'unchanged', [], []],

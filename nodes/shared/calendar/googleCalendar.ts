@@ -211,6 +211,12 @@ export function toCloudError(error: unknown, what: string, target?: string): Clo
 		if (reason === 'dailyLimitExceeded' || reason === 'quotaExceeded') {
 			return new CloudError('dailyLimit', message, { ...base, hint: HINTS.dailyLimit });
 		}
+		if (reason === 'forbiddenForNonOrganizer') {
+			return new CloudError('permission', message, {
+				...base,
+				hint: 'This event was organised by someone else: Google lets only its organiser change it.',
+			});
+		}
 		return new CloudError('permission', message, {
 			...base,
 			hint: 'The connected account may not change this calendar: pick a calendar it owns or can edit.',

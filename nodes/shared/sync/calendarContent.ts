@@ -23,6 +23,8 @@ export interface RenderOptions {
 /** Our tags in extendedProperties.private. */
 export const TAG_ACTIVITY = 'cloudSyncActivityId';
 export const TAG_ORIGIN = 'cloudSyncOrigin';
+/** On an imported event until its activity is linked: the match key it was imported under (a lost status still finds it). */
+export const TAG_IMPORT = 'cloudSyncImportKey';
 /** Separates the activity's note from the block of linked records in an event description. */
 export const LINKS_SEPARATOR = '\n\n--\n';
 

@@ -1,6 +1,6 @@
 import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
 import type { CalendarEvent, EventWrite } from '../calendar/types';
-import { activityFromEvent, contentHash, isMasked, matchKey, renderEvent, TAG_ACTIVITY, TAG_ORIGIN } from './calendarContent';
+import { activityFromEvent, contentHash, isMasked, matchKey, renderEvent, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN } from './calendarContent';
 import type { ActivityChange, CalendarOp, Conflict, Link, Pending, PatchReason, ReconcileInput, ReconcilePlan } from './calendarReconcile';
 
 type CreatedBy = Link['createdBy'];
@@ -82,11 +82,9 @@ export class PlanBuilder {
 		return this.settings.render.privatePolicy === 'skip';
 	}
 
-	fromEvent(event: CalendarEvent, activity?: Activity, createdBy: CreatedBy = 'calendar'): ActivityFromEvent | undefined {
-		const masked = activity
-			? activity.private && this.settings.render.privatePolicy === 'busy' && createdBy === 'activity'
-			: isMasked(event, this.settings.render);
-		return activityFromEvent(event, this.settings.defaultTimeZone, masked);
+	/** What the event says about its activity. A "Busy" stand-in only carries its times (its title is not the subject). */
+	fromEvent(event: CalendarEvent): ActivityFromEvent | undefined {
+		return activityFromEvent(event, this.settings.defaultTimeZone, isMasked(event, this.settings.render));
 	}
 
 	/** Which side wins a conflict. Without both timestamps the activity wins (its change is seen now). */
@@ -134,7 +132,7 @@ export class PlanBuilder {
 
 	/** The event's content goes to its activity. */
 	pull(link: Link, activity: Activity | undefined, event: CalendarEvent, conflict?: Conflict): void {
-		const fields = this.fromEvent(event, activity, link.createdBy);
+		const fields = this.fromEvent(event);
 		if (!fields) return;
 		this.plan.activities.push({ action: 'update', activityId: link.activityId, eventId: event.id, fields, itemIndex: activity?.itemIndex, conflict });
 		// The source will take the event's content: expect exactly that next run (no echo).
@@ -170,8 +168,13 @@ export class PlanBuilder {
 		const fields = this.fromEvent(event);
 		if (!fields) return;
 		const type = this.settings.importType;
+		const key = matchKey(type, fields.subject ?? '', fields.when);
 		this.plan.activities.push({ action: 'create', eventId: event.id, fields: { ...fields, type }, conflict });
-		this.addPending({ eventId: event.id, matchKey: matchKey(type, fields.subject ?? '', fields.when), eventHash: contentHash(event), etag: event.etag });
+		this.addPending({ eventId: event.id, matchKey: key, eventHash: contentHash(event), etag: event.etag });
+		// The key on the event itself: a manual run or a lost status forgets the pending entry, the event keeps it.
+		if (event.privateProperties[TAG_IMPORT] !== key) {
+			this.plan.calendar.push({ kind: 'patch', activityId: '', eventId: event.id, patch: { privateProperties: { [TAG_IMPORT]: key } }, reason: 'tag' });
+		}
 	}
 
 	/** A new event for the activity, or its deleted one brought back (a deleted event keeps its id forever). */
@@ -189,7 +192,7 @@ export class PlanBuilder {
 	adopt(activity: Activity, target: LinkTarget, createdBy: CreatedBy): Link {
 		const link: Link = { activityId: activity.id, eventId: target.eventId, activityHash: this.activityHash(activity, createdBy), eventHash: target.eventHash, etag: target.etag, createdBy };
 		if (createdBy === 'calendar' && target.tags[TAG_ACTIVITY] !== activity.id) {
-			const patch = { privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar' } };
+			const patch = { privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar', [TAG_IMPORT]: null } };
 			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId: link.eventId, patch, itemIndex: activity.itemIndex, reason: 'tag' });
 		}
 		this.setLink(link);

@@ -1,7 +1,7 @@
 import type { Activity } from '../calendar/activity';
 import { eventIdForActivity } from '../calendar/eventIds';
 import type { CalendarEvent } from '../calendar/types';
-import { contentHash, matchKey, TAG_ACTIVITY, TAG_ORIGIN, whenOfEvent } from './calendarContent';
+import { contentHash, matchKey, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN, whenOfEvent } from './calendarContent';
 import { targetOf, whenEnd, type PlanBuilder } from './calendarPlan';
 import type { Conflict, Link } from './calendarReconcile';
 
@@ -79,7 +79,7 @@ const unlink: Action = (b, { link }) => b.unlink(link);
 const bothChanged: Action = (b, { link, activity, event }) => {
 	if (b.activityHash(activity!, link.createdBy) === contentHash(event!)) return b.keep(link, activity, event);
 	if (!b.twoWay) return revertCalendarEdit(b, { link, activity, event } as Pair);
-	const fields = b.fromEvent(event!, activity, link.createdBy);
+	const fields = b.fromEvent(event!);
 	if (b.winner(activity!.updatedAt, event) === 'calendar') {
 		return b.pull(link, activity, event!, { winner: 'calendar', discarded: { side: 'activity', change: 'edit', activity } });
 	}
@@ -102,7 +102,7 @@ const deletionAgainstEdit: Action = (b, pair) => {
 	const { link, activity, event } = pair;
 	const deletedAt = activity?.updatedAt;
 	const activityWins = b.settings.conflict === 'activities' || (b.settings.conflict === 'newest' && deletedAt !== undefined && b.winner(deletedAt, event) === 'activity');
-	const fields = b.fromEvent(event!, undefined, link.createdBy);
+	const fields = b.fromEvent(event!);
 	if (activityWins && b.settings.propagateDeletions) {
 		b.deleteEvent(link, activity?.itemIndex, 'conflictActivityWon');
 		b.pushChange({ action: 'conflict', activityId: link.activityId, eventId: link.eventId, conflict: { winner: 'activity', discarded: { side: 'calendar', change: 'edit', fields } } });
@@ -234,13 +234,13 @@ function linkPendingImport(b: PlanBuilder, activity: Activity): boolean {
 	if (!pending || b.linkedEvents.has(pending.eventId)) return false;
 	b.takePending(pending);
 	const link = b.adopt(activity, { eventId: pending.eventId, eventHash: pending.eventHash, etag: pending.etag, tags: {} }, 'calendar');
-	// The event may have changed (or gone) since it was imported: this listing is the only time the feed says so.
+	// Since the import, the activity may have been edited (a written-back id finds it even with another title or
+	// start: its match key tells) and the event may have changed or gone (this listing is the only time the feed says so).
+	const edited = matchKey(activity.type, activity.subject, activity.when) !== pending.matchKey;
 	const event = b.events.get(pending.eventId);
-	if (event) {
-		const pair: Pair = { link, activity, event, activitySide: 'unchanged', calendarSide: calendarSideOf(b, link, activity, event), scope: 'synced' };
-		pair.scope = scopeOf(b, link, activity, event, pair.activitySide, pair.calendarSide);
-		if (pair.calendarSide !== 'unchanged') actionFor(b, pair)(b, pair);
-	}
+	const pair: Pair = { link, activity, event, activitySide: edited ? 'changed' : 'unchanged', calendarSide: event ? calendarSideOf(b, link, activity, event) : 'notListed', scope: 'synced' };
+	pair.scope = scopeOf(b, link, activity, event, pair.activitySide, pair.calendarSide);
+	if (edited || pair.calendarSide !== 'unchanged') actionFor(b, pair)(b, pair);
 	return true;
 }
 
@@ -285,7 +285,14 @@ function linkLookAlike(b: PlanBuilder, activity: Activity): boolean {
 	const key = matchKey(activity.type, activity.subject, activity.when);
 	const twin = lookAlikes(b).get(key)?.find((event) => !b.linkedEvents.has(event.id));
 	if (!twin) return false;
-	b.adopt(activity, targetOf(twin), 'calendar');
+	const link = b.adopt(activity, targetOf(twin), 'calendar');
+	// Found by the key it was imported under: the user changed the event since, and that change goes to the activity.
+	const when = whenOfEvent(twin.start, twin.end);
+	if (when && matchKey(b.settings.importType, twin.summary ?? '', when) !== key) {
+		const pair: Pair = { link, activity, event: twin, activitySide: 'unchanged', calendarSide: 'changed', scope: 'synced' };
+		pair.scope = scopeOf(b, link, activity, twin, 'unchanged', 'changed');
+		actionFor(b, pair)(b, pair);
+	}
 	return true;
 }
 
@@ -298,8 +305,9 @@ function lookAlikes(b: PlanBuilder): Map<string, CalendarEvent[]> {
 			if (b.hidesPrivate() && b.isPrivateEvent(event)) continue;
 			const when = whenOfEvent(event.start, event.end);
 			if (!when) continue;
-			const key = matchKey(b.settings.importType, event.summary ?? '', when);
-			b.lookAlikeEvents.set(key, [...(b.lookAlikeEvents.get(key) ?? []), event]);
+			// Its title and start now, and the key it was imported under (the user may have edited it since).
+			const keys = new Set([matchKey(b.settings.importType, event.summary ?? '', when), event.privateProperties[TAG_IMPORT]]);
+			for (const key of keys) if (key) b.lookAlikeEvents.set(key, [...(b.lookAlikeEvents.get(key) ?? []), event]);
 		}
 	}
 	return b.lookAlikeEvents;

@@ -47,6 +47,12 @@ export const CalendarErrors = {
 		calendarError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.', {
 			status: 'PERMISSION_DENIED',
 		}),
+	/** An attendee changing what only the organiser may change (https://developers.google.com/calendar/api/guides/errors). */
+	forbiddenForNonOrganizer: () =>
+		calendarError(403, 'forbiddenForNonOrganizer', 'Shared properties can only be changed by the organizer of the event.', {
+			domain: 'calendar',
+			status: 'PERMISSION_DENIED',
+		}),
 	insufficientScopes: () =>
 		calendarError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
 			status: 'PERMISSION_DENIED',

@@ -101,6 +101,17 @@ export class FakeCalendar extends FakeServer {
 		return this.store.toJson(calendar, this.store.insert(calendar, event));
 	}
 
+	/**
+	 * Someone else invites the user: the calendar holds an attendee's copy of an event they organised, which only
+	 * they can change (unless `guestsCanModify`).
+	 */
+	userInvited(calendarId: string, event: Json, organizer: { email: string; displayName?: string }): Json {
+		const calendar = this.store.calendar(calendarId);
+		const stored = this.store.insert(calendar, event);
+		stored.organizer = { ...organizer };
+		return this.store.toJson(calendar, stored);
+	}
+
 	/** The user edits an event (patch semantics: only the given fields change). */
 	userEdit(calendarId: string, eventId: string, patch: Json): Json {
 		const calendar = this.store.calendar(calendarId);

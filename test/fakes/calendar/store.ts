@@ -23,6 +23,8 @@ export interface StoredEvent {
 	body: Json;
 	recurringEventId?: string;
 	originalStartTime?: EventTimeJson;
+	/** Set when someone else organised the event and this calendar holds an attendee's copy (an invitation). */
+	organizer?: { email: string; displayName?: string };
 }
 
 export interface StoredCalendar {
@@ -181,13 +183,16 @@ export class CalendarStore {
 			else if (REPLACED_ON_PATCH.has(key) || !isPlainObject(value) || !isPlainObject(body[key])) body[key] = structuredClone(value);
 			else body[key] = mergeDeep(body[key], value);
 		}
+		checkAttendeeEdit(event, body);
 		return this.commit(calendar, event, body, patch.status);
 	}
 
 	update(calendar: StoredCalendar, id: string, input: Json, ifMatch?: string): StoredEvent {
 		const event = this.materialize(calendar, id);
 		checkIfMatch(event, ifMatch);
-		return this.commit(calendar, event, writableFields(input), input.status);
+		const body = writableFields(input);
+		checkAttendeeEdit(event, body);
+		return this.commit(calendar, event, body, input.status);
 	}
 
 	delete(calendar: StoredCalendar, id: string, ifMatch?: string): void {
@@ -388,6 +393,7 @@ export class CalendarStore {
 			body,
 			recurringEventId: master.id,
 			originalStartTime,
+			organizer: master.organizer,
 		};
 	}
 
@@ -406,8 +412,8 @@ export class CalendarStore {
 			htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(`${event.id} ${calendar.id}`).toString('base64url')}`,
 			created: event.created,
 			updated: event.updated,
-			creator: { email: calendar.id, self: true },
-			organizer: { email: calendar.id, displayName: calendar.summary, self: true },
+			creator: event.organizer ?? { email: calendar.id, self: true },
+			organizer: event.organizer ?? { email: calendar.id, displayName: calendar.summary, self: true },
 			...structuredClone(event.body),
 			iCalUID: event.iCalUID,
 			sequence: event.sequence,
@@ -444,6 +450,33 @@ export class CalendarStore {
 function checkIfMatch(event: StoredEvent, ifMatch: string | undefined): void {
 	if (ifMatch === undefined || ifMatch.trim() === '*') return;
 	if (normalizeEtag(ifMatch) !== normalizeEtag(event.etag)) throw new StoreError(CalendarErrors.conditionNotMet());
+}
+
+/**
+ * An attendee's copy of an event someone else organised: unless the organiser let guests modify it
+ * (`guestsCanModify`, "Whether attendees other than the organizer can modify the event. Optional. The default is
+ * False.", https://developers.google.com/calendar/api/v3/reference/events), only the fields of this calendar's own
+ * copy may change: reminders, colour, transparency and `extendedProperties.private` ("Properties that are private to
+ * the copy of the event that appears on this calendar."). Anything else is refused with 403
+ * `forbiddenForNonOrganizer` (https://developers.google.com/calendar/api/guides/errors). Empty and absent values
+ * (description "", visibility "default") count as the same.
+ */
+const OWN_COPY_FIELDS = new Set(['reminders', 'colorId', 'transparency', 'extendedProperties']);
+
+function checkAttendeeEdit(event: StoredEvent, next: Json): void {
+	if (!event.organizer || event.body.guestsCanModify === true) return;
+	const plain = (key: string, value: unknown) => {
+		if (key === 'description' && value === '') return undefined;
+		if (key === 'visibility' && value === 'default') return undefined;
+		return value === undefined ? undefined : JSON.stringify(value);
+	};
+	const keys = new Set([...Object.keys(event.body), ...Object.keys(next)]);
+	for (const key of keys) {
+		if (OWN_COPY_FIELDS.has(key)) continue;
+		if (plain(key, event.body[key]) !== plain(key, next[key])) throw new StoreError(CalendarErrors.forbiddenForNonOrganizer());
+	}
+	const shared = (body: Json) => JSON.stringify(body.extendedProperties?.shared ?? {});
+	if (shared(event.body) !== shared(next)) throw new StoreError(CalendarErrors.forbiddenForNonOrganizer());
 }
 
 export function normalizeEtag(etag: string): string {
