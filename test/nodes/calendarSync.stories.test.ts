@@ -342,7 +342,7 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		const imported = await flow.run([base]);
 		ok(imported.result);
 		const create = imported.json.find((j) => j.action === 'create')!;
-		const created = { ...create, id: 901, update_time: '2020-01-01 00:00:00' };
+		const created: IDataObject = { ...create, id: 901, update_time: '2020-01-01 00:00:00' };
 		delete created.target;
 		delete created.action;
 		delete created.eventId;
