@@ -183,6 +183,19 @@ describe('no symbolic-link races: a parent folder swapped between check and use'
 		await outsideUntouched();
 	});
 
+	test("a listing never reports the hash of a file outside the base", async () => {
+		const { hashBuffer } = await import('../../nodes/shared/hashes');
+		const parent = await inbox();
+		// The scan's own check of the entry; the hash is computed right after it.
+		trigger = { path: 'inbox/secret.pdf', access: 'read' };
+		const listed = await collect(storage.list(parent)).then(
+			(items) => items.map((item) => item.hash),
+			() => [] as Array<string | undefined>,
+		);
+		expect(listed).not.toContainEqual(hashBuffer('sha256', Buffer.from('outside secret')));
+		await outsideUntouched();
+	});
+
 	test('a new file is not written outside the base', async () => {
 		const parent = await inbox();
 		trigger = { path: 'inbox/new.pdf', access: 'write' };

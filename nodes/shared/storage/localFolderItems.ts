@@ -1,5 +1,5 @@
-import { createReadStream, type BigIntStats } from 'fs';
-import { lstat } from 'fs/promises';
+import { constants, type BigIntStats } from 'fs';
+import { lstat, open } from 'fs/promises';
 import { hashStream } from '../hashes';
 import type { RemoteItem } from './types';
 
@@ -68,7 +68,19 @@ export async function localFileHash(absolutePath: string, stats: BigIntStats): P
 	const version = localVersion(stats);
 	const known = localHashCache.get(id, version);
 	if (known !== undefined) return known;
-	const digest = await hashStream('sha256', createReadStream(absolutePath));
+	// Post-open identity check: the file opened (without following a final link) must be the one the scan saw,
+	// so a parent folder swapped for a link meanwhile cannot have us read, and report the hash of, a file elsewhere.
+	const handle = await open(absolutePath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+	const opened = await handle.stat({ bigint: true }).catch(async (error: unknown) => {
+		await handle.close();
+		throw error;
+	});
+	if (opened.dev !== stats.dev || opened.ino !== stats.ino) {
+		await handle.close();
+		// ENOENT: "the file the scan saw is not there any more" (listed without a hash, like a file that vanished).
+		throw Object.assign(new Error(`${absolutePath} is no longer the file that was listed`), { code: 'ENOENT' });
+	}
+	const digest = await hashStream('sha256', handle.createReadStream());
 	// Remember it only if the file did not change while it was read.
 	const after = await lstat(absolutePath, { bigint: true });
 	if (localItemId(after) === id && localVersion(after) === version) localHashCache.set(id, version, digest);
