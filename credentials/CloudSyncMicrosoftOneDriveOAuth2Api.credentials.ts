@@ -10,11 +10,15 @@ const LOGIN_HOST =
 	'($self.oauthBaseUrl || ($self.nationalCloud === "china" ? "https://login.chinacloudapi.cn" : $self.nationalCloud === "usGov" || $self.nationalCloud === "usGovDod" ? "https://login.microsoftonline.us" : "https://login.microsoftonline.com"))';
 const TENANT =
 	'($self.tenantId || ($self.accountType === "personal" ? "consumers" : $self.accountType === "workSchool" ? "organizations" : "common"))';
+/** `<variable>.nationalCloud === "usGov" ? <usGov's value> : ... : fallback`, from the declared Graph hosts. */
+function perNationalCloud(variable: string, value: (origin: string) => string, fallback: string): string {
+	const branches = Object.entries(GRAPH_API_HOSTS.nationalClouds ?? {}).map(([cloud, origin]) => `${variable}.nationalCloud === "${cloud}" ? "${value(origin)}" : `);
+	return `(${branches.join('')}"${fallback}")`;
+}
 /** Outside the global cloud, Graph scopes are qualified with that cloud's Graph host. */
-const GRAPH_SCOPE_PREFIX =
-	'($self.nationalCloud === "usGov" ? "https://graph.microsoft.us/" : $self.nationalCloud === "usGovDod" ? "https://dod-graph.microsoft.us/" : $self.nationalCloud === "china" ? "https://microsoftgraph.chinacloudapi.cn/" : "")';
-const GRAPH_HOST =
-	'($credentials.apiBaseUrl || ($credentials.nationalCloud === "usGov" ? "https://graph.microsoft.us" : $credentials.nationalCloud === "usGovDod" ? "https://dod-graph.microsoft.us" : $credentials.nationalCloud === "china" ? "https://microsoftgraph.chinacloudapi.cn" : "https://graph.microsoft.com"))';
+const GRAPH_SCOPE_PREFIX = perNationalCloud('$self', (origin) => `${origin}/`, '');
+/** The Graph host the credential test calls: the same hosts the transport signs for (credentials/shared/apiHosts.ts). */
+const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud('$credentials', (origin) => origin, GRAPH_API_HOSTS.origins[0])})`;
 
 export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 	name = 'cloudSyncMicrosoftOneDriveOAuth2Api';
