@@ -100,12 +100,14 @@ async function afterCollecting(
 ): Promise<IDataObject | undefined> {
 	if (params.afterCollecting === 'leave') return undefined;
 	try {
+		// A document collected through a shortcut lives elsewhere: only the shortcut in the watched folder is moved or deleted.
+		const id = item.via?.id ?? item.id;
 		if (params.afterCollecting === 'delete') {
-			await provider.trash(item.id);
+			await provider.trash(id);
 			return { afterCollecting: 'deleted' };
 		}
 		const parentId = await moveTargetId(provider, state, folderId, params.moveToSubfolder);
-		if (item.parentId !== parentId) await provider.move(item.id, { parentId });
+		if (item.parentId !== parentId) await provider.move(id, { parentId });
 		return { afterCollecting: 'moved' };
 	} catch (error) {
 		return { afterCollecting: 'failed', afterCollectingError: (error as Error).message };

@@ -104,3 +104,22 @@ describe('Collect New Files on Google Drive: Docs, Sheets, shortcuts and what ca
 		expect((await flow.run()).json).toEqual([]);
 	});
 });
+
+describe('Collect New Files on Google Drive: after collecting through a shortcut', () => {
+	test('"delete after collecting" trashes the shortcut in the watched folder, never the target that lives elsewhere', async () => {
+		const source = (await cloudSource('googleDrive')) as CollectSource & { fixture: GoogleDriveFixture };
+		try {
+			const { fake, rootId } = source.fixture;
+			const elsewhere = fake.seedFolder({ name: `elsewhere-${Date.now()}` });
+			const target = await fake.seedFile({ parentId: elsewhere, name: 'original.pdf', mimeType: 'application/pdf', content: pdf('original') });
+			const shortcut = fake.seedShortcut({ parentId: rootId, name: 'original.pdf', targetId: target });
+			const flow = collectWorkflow(source, { afterCollecting: 'delete' });
+			const run = await flow.run();
+			expect(run.json).toEqual([expect.objectContaining({ id: target, status: 'collected', afterCollecting: 'deleted' })]);
+			expect(fake.store.get(target)!.trashed).toBe(false);
+			expect(fake.store.get(shortcut)!.trashed).toBe(true);
+		} finally {
+			await source.close();
+		}
+	});
+});
