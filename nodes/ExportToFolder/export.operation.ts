@@ -8,17 +8,16 @@ import { toNodeError } from '../shared/errors';
 import { fingerprint } from '../shared/state/fingerprint';
 import {
 	decodeExportState,
-	emptyExportState,
 	encodeExportState,
 	exportStateSchema,
 } from '../shared/state/exportState';
 import { loadState, saveState } from '../shared/state/staticData';
-import { ExportRunner, openRoot, readChanges, type ItemOutcome } from '../shared/run/exportRunner';
+import { runExport, type ItemOutcome } from '../shared/run/exportRunner';
 import { sanitizeName } from '../shared/storage/names';
-import type { ChangeBatch, RemoteItem, StorageProvider } from '../shared/storage/types';
-import { stateForRun } from '../shared/sync/exportDecisions';
+import type { RemoteItem, StorageProvider } from '../shared/storage/types';
+import { startingState } from '../shared/sync/exportDecisions';
 import { joinPath } from '../shared/sync/exportPaths';
-import { planExport, type ExportAction, type ExportPlan, type ExportRecordInput, type PlannedItem } from '../shared/sync/exportPlan';
+import type { ExportAction, ExportPlan, ExportRecordInput, PlannedItem } from '../shared/sync/exportPlan';
 import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
 import { comparableDate, needsDocumentDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
@@ -80,49 +79,31 @@ class ExportRun {
 	async execute(): Promise<INodeExecutionData[]> {
 		const items = this.ctx.getInputData();
 		const prepared = await this.prepare(items);
-
-		const rootRef = fingerprint(JSON.stringify([this.params.destination, this.params.localPath ?? '', this.params.root]));
-		let state = decodeExportState(loadState(this.ctx, this.nodeId, exportStateSchema));
-		if (state.rootRef !== rootRef) state = { ...emptyExportState(), rootRef };
-		state.node = this.ctx.getNode().name;
-
-		const kind = this.params.destination;
-		const rootParam = this.params.root;
-		const root = await openRoot(this.provider, state, rootParam.mode === 'name' ? { mode: 'name', name: sanitizeName(rootParam.name, kind) } : rootParam, this.params.dryRun);
-		const batch: ChangeBatch = root.id ? await readChanges(this.provider, root.id, state.cursor, root.created) : { changes: [], cursor: '', snapshot: true };
-		if (root.id) state.rootId = root.id;
-
-		const plan = planExport(prepared.inputs, state, batch, {
-			...this.params.policy,
-			caseInsensitive: this.provider.features.caseInsensitive,
-			duplicateNames: this.provider.features.duplicateNames,
-			fitName: (name) => sanitizeName(name, kind),
+		const { destination: kind, root } = this.params;
+		const rootRef = fingerprint(JSON.stringify([kind, this.params.localPath ?? '', root]));
+		const result = await runExport({
+			provider: this.provider,
+			state: startingState(decodeExportState(loadState(this.ctx, this.nodeId, exportStateSchema)), rootRef, this.ctx.getNode().name),
+			root: root.mode === 'name' ? { mode: 'name', name: sanitizeName(root.name, kind) } : root,
+			inputs: prepared.inputs,
+			files: prepared.files,
+			policy: { ...this.params.policy, fitName: (name) => sanitizeName(name, kind) },
+			dryRun: this.params.dryRun,
+			stopOnItemError: !this.ctx.continueOnFail(),
+			beforeWriting: (plan) => {
+				if (!this.ctx.continueOnFail()) this.failFast(prepared, plan);
+			},
 		});
+		const { plan, outcomes } = result;
 		if (plan.massDelete) throw this.massDeleteError(plan);
-
-		if (this.params.dryRun) return this.output(items.length, prepared, plan, new Map(), true);
-		if (!this.ctx.continueOnFail()) this.failFast(prepared, plan);
-
-		const next = stateForRun(plan, batch);
-		let outcomes = new Map<number, ItemOutcome>();
-		let stopError: unknown;
-		const rootGone = plan.rootGone ? this.rootGoneError() : undefined;
-		if (rootGone) {
-			stopError = rootGone;
-		} else {
-			const runner = new ExportRunner(this.provider, plan, next, { stopOnItemError: !this.ctx.continueOnFail() });
-			const result = await runner.run(prepared.files);
-			outcomes = result.outcomes;
-			if (result.stop) {
-				const { error, itemIndex, target } = result.stop;
-				stopError = toNodeError(this.ctx.getNode(), error, { itemIndex, target, service: this.service });
-			} else {
-				next.cursor = await runner.drain(batch.cursor);
-			}
-		}
+		if (this.params.dryRun) return this.output(items.length, prepared, plan, outcomes, true);
 		// Saved even when the run stops: what was uploaded is recorded, so nothing is uploaded twice.
-		saveState(this.ctx, this.nodeId, exportStateSchema, encodeExportState(next));
-		if (stopError) throw stopError;
+		if (result.state) saveState(this.ctx, this.nodeId, exportStateSchema, encodeExportState(result.state));
+		if (result.rootGone) throw this.rootGoneError();
+		if (result.stop) {
+			const { error, itemIndex, target } = result.stop;
+			throw toNodeError(this.ctx.getNode(), error, { itemIndex, target, service: this.service });
+		}
 		return this.output(items.length, prepared, plan, outcomes, false);
 	}
 
@@ -195,9 +176,8 @@ class ExportRun {
 		return { ...this.result(item, file), action: 'failed', fileId: undefined, error: describe(error) };
 	}
 
-	/** The root is gone: with "stop" every record is skipped and the run succeeds; with "recreate" it says what happens next. */
-	private rootGoneError(): NodeOperationError | undefined {
-		if (this.params.policy.onFolderDeleted === 'stop') return undefined;
+	/** The root is gone and the policy stops the run: what happens next. */
+	private rootGoneError(): NodeOperationError {
 		return new NodeOperationError(this.ctx.getNode(), `The export's root folder is gone from ${this.service}`, {
 			description:
 				this.params.root.mode === 'name'

@@ -61,6 +61,14 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(4, 0), put(2, 4), run(), { t: 'userDelete', key: 4 }, { t: 'userRename', key: 2, name: 0 }, put(0, 0)],
 	},
+	{
+		// Local folder, folders, seed -89550724 (overlapping runs added to the model): both runs moved the renamed
+		// record's file; the second found it gone from its old name, then at the new name with the old content, and
+		// uploaded a copy beside it.
+		story: 'two overlapping runs rename the same file: one file, with the new content',
+		layout: 'folders',
+		commands: [put(2, 0), run(), put(2, 1), { t: 'overlap' }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

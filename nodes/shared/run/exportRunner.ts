@@ -1,11 +1,11 @@
 import type { ExportState } from '../state/exportState';
 import { isCloudError } from '../storage/errors';
 import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../storage/types';
-import { drainedCursor, shouldDrain, stopsTheRun, type ExportRoot } from '../sync/exportDecisions';
+import { drainedCursor, rootGoneStopsRun, shouldDrain, stateForRun, stopsTheRun, type ExportRoot } from '../sync/exportDecisions';
 import { nameFingerprint } from '../sync/exportChanges';
 import { NAME_CHOICES } from '../sync/exportNames';
 import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
-import { recordTag, type ExportAction, type ExportPlan, type PlannedItem } from '../sync/exportPlan';
+import { planExport, recordTag, type ExportAction, type ExportPlan, type ExportPolicy, type ExportRecordInput, type PlannedItem } from '../sync/exportPlan';
 
 /**
  * Carries out an Export to Folder plan through a storage provider and records each outcome in the state. Decides
@@ -46,6 +46,51 @@ class RunStopped extends Error {
 export interface RunnerOptions {
 	/** Without continue-on-fail, the first failed item stops the run (what was written stays recorded). */
 	stopOnItemError: boolean;
+}
+
+export interface ExportRequest {
+	provider: StorageProvider;
+	/** The state to start from (see startingState). */
+	state: ExportState;
+	root: ExportRoot;
+	inputs: ExportRecordInput[];
+	files: Map<number, ExportFile>;
+	policy: Omit<ExportPolicy, 'caseInsensitive' | 'duplicateNames'>;
+	dryRun: boolean;
+	stopOnItemError: boolean;
+	/** Called with the plan before anything is written; throwing stops the run there (bad input, strict mode). */
+	beforeWriting?(plan: ExportPlan): void;
+}
+
+export interface ExportResult {
+	plan: ExportPlan;
+	outcomes: Map<number, ItemOutcome>;
+	/** The state to save; undefined when nothing may change (dry run, mass-delete guard). */
+	state?: ExportState;
+	/** The root folder is gone and the policy says stop the run. */
+	rootGone?: boolean;
+	stop?: RunStop;
+}
+
+/** One export run: root, changes, plan, then the plan carried out and the state to save. */
+export async function runExport(request: ExportRequest): Promise<ExportResult> {
+	const { provider, state } = request;
+	const root = await openRoot(provider, state, request.root, request.dryRun);
+	const batch: ChangeBatch = root.id ? await readChanges(provider, root.id, state.cursor, root.created) : { changes: [], cursor: '', snapshot: true };
+	if (root.id) state.rootId = root.id;
+	const plan = planExport(request.inputs, state, batch, {
+		...request.policy,
+		caseInsensitive: provider.features.caseInsensitive,
+		duplicateNames: provider.features.duplicateNames,
+	});
+	if (plan.massDelete || request.dryRun) return { plan, outcomes: new Map() };
+	request.beforeWriting?.(plan);
+	const next = stateForRun(plan, batch);
+	if (rootGoneStopsRun(plan, request.policy)) return { plan, outcomes: new Map(), state: next, rootGone: true };
+	const runner = new ExportRunner(provider, plan, next, { stopOnItemError: request.stopOnItemError });
+	const { outcomes, stop } = await runner.run(request.files);
+	if (!stop) next.cursor = await runner.drain(batch.cursor);
+	return { plan, outcomes, state: next, stop };
 }
 
 /** Finds or creates the export root, by cached id, a folder reference, or a name below the drive root. */

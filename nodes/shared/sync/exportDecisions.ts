@@ -1,8 +1,8 @@
-import type { ExportState } from '../state/exportState';
+import { emptyExportState, type ExportState } from '../state/exportState';
 import { isCloudError } from '../storage/errors';
 import type { ChangeBatch, FolderRef, ProviderFeatures } from '../storage/types';
 import { analyzeChanges } from './exportChanges';
-import type { ExportPlan } from './exportPlan';
+import type { ExportPlan, ExportPolicy } from './exportPlan';
 
 /**
  * The Export to Folder decisions around the plan (pure): which errors stop a run, when to read past our own
@@ -51,4 +51,22 @@ export function stateForRun(plan: ExportPlan, batch: ChangeBatch): ExportState {
 		next.cursor = undefined;
 	}
 	return next;
+}
+
+/**
+ * The state a run starts from: the stored one, unless it belongs to another destination or root folder (then a
+ * fresh state: the destination is the truth and a full listing rebuilds what is there).
+ */
+export function startingState(stored: ExportState, rootRef: string, nodeName: string): ExportState {
+	const state = stored.rootRef === rootRef ? stored : { ...emptyExportState(), rootRef };
+	state.node = nodeName;
+	return state;
+}
+
+/**
+ * The root folder is gone. With "stop" every record is skipped (the plan says so) and the run succeeds; with
+ * "recreate" the run stops and says what the next run does.
+ */
+export function rootGoneStopsRun(plan: ExportPlan, policy: Pick<ExportPolicy, 'onFolderDeleted'>): boolean {
+	return plan.rootGone && policy.onFolderDeleted !== 'stop';
 }

@@ -619,6 +619,12 @@ class PlanContext {
 		const input = this.inputs.get(item.index)!;
 		const folderKey = this.folderKeyOf(input.folder);
 		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
+		// Our own file is already there (an overlapping run moved it first): replace it in place, or keep it as it is.
+		const ownId = item.op.kind === 'move' ? item.op.id : item.op.kind === 'upload' ? (item.op.replaceId ?? item.previousId) : undefined;
+		if (occupant && ownId !== undefined && occupant.id === ownId) {
+			if (occupant.hash === input.contentHash) return this.decided(planned(item, { action: item.action, op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
+			return this.decided(planned(item, { action: item.action, op: { kind: 'upload', replaceId: occupant.id, onConflict: 'replace' }, fileId: occupant.id }));
+		}
 		const usable = occupant !== undefined && !occupant.isFolder && !this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id);
 		if (usable && occupant.hash === input.contentHash) {
 			this.claimedIds.add(occupant.id);
@@ -654,7 +660,8 @@ class PlanContext {
 
 	afterGone(item: PlannedItem): PlannedItem {
 		const base = Object.assign(this.baseOf(this.inputs.get(item.index)!, item.keyFp), { name: item.name });
-		return this.decided(planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' } }));
+		// The old id is kept: if an overlapping run only moved the file, the conflict at the name shows it as ours.
+		return this.decided(planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' }, previousId: item.previousId ?? item.fileId }));
 	}
 
 	/** Inputs share a few dozen folders: their keys are worked out once each. */
