@@ -6,9 +6,13 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	// e2e and bench run real n8n processes; they have their own scripts.
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/bench/'],
-	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
 	testTimeout: 60000,
 	maxWorkers: 2,
+	// A success fits on one screen (the failures print in full): see test/support/quietReporter.js.
+	reporters: ['<rootDir>/test/support/quietReporter.js'],
+	globalSetup: '<rootDir>/test/support/globalSetup.js',
+	globalTeardown: '<rootDir>/test/support/globalTeardown.js',
 	// n8n-core's engine leaves service timers behind (research/n8n-host.md section 7): end the process ourselves.
 	forceExit: true,
 };

@@ -1,5 +1,5 @@
 import { readdir } from 'fs/promises';
-import { join, relative } from 'path';
+import { isAbsolute, join, relative, sep } from 'path';
 import { Readable } from 'stream';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { sanitizeName } from '../../nodes/shared/storage/names';
@@ -126,7 +126,7 @@ async function nothingOutsideRoot(fixture: ProviderFixture & { sandboxDir?: stri
 			for (const entry of await readdir(dir, { withFileTypes: true })) {
 				const path = join(dir, entry.name);
 				if (entry.isDirectory()) await walk(path);
-				else if (relative(root, path).startsWith('..')) outside++;
+				else if (escapes(relative(root, path))) outside++;
 			}
 		};
 		await walk(fixture.sandboxDir!);
@@ -136,6 +136,11 @@ async function nothingOutsideRoot(fixture: ProviderFixture & { sandboxDir?: stri
 	const everywhere = await filesBelow(provider, (await provider.root()).id);
 	const below = await filesBelow(provider, fixture.rootId);
 	return everywhere.size - below.size;
+}
+
+/** A relative path that leaves its base ("..", "../x"; not a name like ".._x" that only begins with dots). */
+function escapes(relativePath: string): boolean {
+	return relativePath === '..' || relativePath.startsWith(`..${sep}`) || isAbsolute(relativePath);
 }
 
 function doc(id: string, content: string | Buffer, extra: Partial<Doc> = {}): Doc {

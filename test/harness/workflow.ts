@@ -18,7 +18,13 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
+import { Container } from '@n8n/di';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import { HarnessCredentials } from './credentials';
+
+// n8n-core's engine starts an SSH-tunnel cleanup interval (SSHClientsManager) the first time a node runs, and
+// n8n stops it on shutdown; the tests' shutdown is the end of each test file, so the process can end by itself.
+if (typeof afterAll === 'function') afterAll(() => Container.get(SSHClientsManager).onShutdown());
 
 /**
  * Runs workflows through n8n-core's real WorkflowExecute, the engine n8n itself uses, with n8n's rules for

@@ -3,9 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 /**
- * The fault suite's scoreboard. Every case records one row; each test file writes its rows to a scratch folder
- * (jest runs files in separate workers), and every flush regenerates the table from all files' rows, so the
- * last file to finish prints the whole suite. The table goes to the console and to test/faults/results.md.
+ * The fault suite's scoreboard. Every case records one row; each test file writes its rows to this jest run's own
+ * scratch folder (jest runs files in separate workers; test/support/globalSetup.js makes the folder), and at the
+ * end of the run `settleFaultReport` renders the table into test/faults/results.md when every fault file ran, and
+ * returns the one-line summary that `npm test` prints. Nothing goes to the console.
  */
 
 export interface FaultRow {
@@ -22,8 +23,12 @@ export interface FaultRow {
 	note?: string;
 }
 
-const SCRATCH = join(tmpdir(), 'n8n-cloud-sync-faults');
+/** This jest run's folder (set by the global setup); a run of one file outside jest gets its own. */
+function scratch(): string {
+	return (process.env.CLOUD_SYNC_FAULTS_DIR ??= join(tmpdir(), `cloud-sync-faults-${process.pid}-${Date.now()}`));
+}
 export const RESULTS_FILE = join(__dirname, '..', 'results.md');
+const FAULT_FILES_DIR = join(__dirname, '..');
 
 export class FaultReport {
 	readonly rows: FaultRow[] = [];
@@ -35,19 +40,36 @@ export class FaultReport {
 		return row;
 	}
 
-	/** Writes this file's rows, then the merged table of every file that has run; returns the table. */
-	flush(): string {
-		mkdirSync(SCRATCH, { recursive: true });
-		writeFileSync(join(SCRATCH, `${this.file}.json`), JSON.stringify(this.rows));
-		const all: FaultRow[] = [];
-		for (const name of readdirSync(SCRATCH).sort()) {
-			if (name.endsWith('.json')) all.push(...(JSON.parse(readFileSync(join(SCRATCH, name), 'utf8')) as FaultRow[]));
-		}
-		const table = renderTable(all);
-		writeFileSync(RESULTS_FILE, table);
-		console.log(table);
-		return table;
+	/** Writes this file's rows into the run's folder. */
+	flush(): void {
+		mkdirSync(scratch(), { recursive: true });
+		writeFileSync(join(scratch(), `${this.file}.json`), JSON.stringify(this.rows));
 	}
+}
+
+/**
+ * At the end of a jest run: the summary of the rows this run recorded (undefined when no fault file ran), and the
+ * table written to test/faults/results.md when every fault file ran (a partial run leaves the full table alone).
+ */
+export function settleFaultReport(dir: string): { summary: string; table?: string } | undefined {
+	let names: string[];
+	try {
+		names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+	} catch {
+		return undefined;
+	}
+	if (names.length === 0) return undefined;
+	const rows = names.flatMap((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as FaultRow[]);
+	const faultFiles = readdirSync(FAULT_FILES_DIR).filter((name) => name.endsWith('.faults.test.ts'));
+	const complete = faultFiles.every((file) => names.includes(`${file.replace(/\.faults\.test\.ts$/, '')}.json`));
+	const table = renderTable(rows);
+	if (complete) writeFileSync(RESULTS_FILE, table);
+	return { summary: summaryLine(rows), table: complete ? RESULTS_FILE : undefined };
+}
+
+function summaryLine(rows: FaultRow[]): string {
+	const sum = (pick: (row: FaultRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+	return `${rows.length} faults tried, ${sum((r) => r.lost)} lost, ${sum((r) => r.duplicated)} duplicated, ${sum((r) => r.unclear)} unclear errors`;
 }
 
 function cell(text: string): string {
@@ -55,7 +77,6 @@ function cell(text: string): string {
 }
 
 export function renderTable(rows: FaultRow[]): string {
-	const sum = (pick: (row: FaultRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
 	const lines = [
 		'# Fault suite results',
 		'',
@@ -63,7 +84,7 @@ export function renderTable(rows: FaultRow[]): string {
 		'Duplicated: documents with more than one copy or delivered twice. Unclear: failed runs whose error did not name the',
 		'object and say what to do.',
 		'',
-		`**${rows.length} faults tried, ${sum((r) => r.lost)} lost, ${sum((r) => r.duplicated)} duplicated, ${sum((r) => r.unclear)} unclear errors.**`,
+		`**${summaryLine(rows)}.**`,
 		'',
 		'| Node | Provider | Fault | Lost | Duplicated | Unclear errors | Note |',
 		'|---|---|---|---:|---:|---:|---|',
