@@ -7,7 +7,7 @@ import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider }
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
 import { applyRun, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
-import { claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
+import { asClaimed, claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
 
 export const SOURCE_NAMES: Record<StorageKind, string> = {
@@ -221,7 +221,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	// together (or a run after the static data was lost) never hand out the same document. A redelivery (after
 	// Confirm) was claimed by the run that first emitted it, and is not claimed again.
 	if (!preview && params.overlapGuard) {
-		const fresh = plan.collect.filter((c) => c.reason !== 'redelivery');
+		const fresh = asClaimed(plan.collect.filter((c) => c.reason !== 'redelivery'), params.ledger.collectOnChange);
 		const afterConfirm = params.ledger.commit === 'afterConfirm';
 		const takenElsewhere = await claimCandidates(ctx, node.id, fresh, afterConfirm ? emitClaimValue : claimValue);
 		if (takenElsewhere) {
@@ -244,7 +244,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	if (preview && params.overlapGuard) {
 		// The editor may hand a manual run static data older than the last production runs (or none): what those
 		// runs collected is also in n8n's deduplication store, so the preview leaves it out.
-		const done = await confirmedElsewhere(ctx, node.id, plan.collect.filter((c) => c.reason !== 'redelivery'));
+		const done = await confirmedElsewhere(ctx, node.id, asClaimed(plan.collect.filter((c) => c.reason !== 'redelivery'), params.ledger.collectOnChange));
 		toDeliver = plan.collect.filter((c) => !done.has(c.idFp));
 	}
 
@@ -294,7 +294,8 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		// find it "claimed by another run" and never deliver it.
 		const unclaim = toDeliver.filter((c) => outcomes.get(c.idFp) === 'failed' || outcomes.get(c.idFp) === 'vanished');
 		const value = params.ledger.commit === 'afterConfirm' ? emitClaimValue : claimValue;
-		if (claimed.length && unclaim.length) await releaseClaims(ctx, unclaim.map((c) => value(node.id, c.idFp, c.contentFp)));
+		const unclaimed = asClaimed(unclaim, params.ledger.collectOnChange).map((c) => value(node.id, c.idFp, c.contentFp));
+		if (claimed.length && unclaim.length) await releaseClaims(ctx, unclaimed);
 		if (params.overlapGuard && params.ledger.commit === 'afterConfirm') {
 			// Nothing to confirm for a file that cannot be read: it is done, for overlapping runs and lost state alike.
 			const skipped = toDeliver.filter((c) => outcomes.get(c.idFp) === 'skipped');

@@ -3,7 +3,7 @@ import { contentFingerprint, FileRecords, idFingerprint } from '../shared/state/
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
 import { loadState, saveState } from '../shared/state/staticData';
 import { confirmPending, DEFAULT_HISTORY_SIZE, forget, historyNewestFirst } from '../shared/sync/collectLedger';
-import { claimValue, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
+import { ANY_CONTENT, claimValue, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
 import { locateCollectNodeId } from './stateLocator';
 
 const MANUAL_NOTE = 'Manual run: n8n does not save workflow static data after manual runs, so this changed nothing. Run it in production (schedule, webhook).';
@@ -77,7 +77,9 @@ export async function forgetOperation(ctx: IExecuteFunctions): Promise<INodeExec
 
 	// The overlap guard's claims go too, or the forgotten files would look taken by another run.
 	const claims: string[] = [];
-	const release = (idFp: string, content: string) => claims.push(claimValue(nodeId, idFp, content), emitClaimValue(nodeId, idFp, content));
+	const release = (idFp: string, content: string) => {
+		for (const version of [content, ANY_CONTENT]) claims.push(claimValue(nodeId, idFp, version), emitClaimValue(nodeId, idFp, version));
+	};
 	if (by === 'all') {
 		for (const set of records) {
 			const encoded = set.encode();

@@ -13,6 +13,17 @@ export function claimValue(collectNodeId: string, idFp: string, contentFp: strin
 }
 
 /**
+ * Without "Collect Again When Content Changes" a document is done whatever its content becomes: claims then name
+ * the id with this in place of the content fingerprint (a lost static data must not make an edited file new).
+ */
+export const ANY_CONTENT = '*';
+
+/** The candidates as the guard claims them: with their content version, or any version. */
+export function asClaimed<T extends { contentFp: string }>(candidates: T[], perContentVersion: boolean): T[] {
+	return perContentVersion ? candidates : candidates.map((c) => ({ ...c, contentFp: ANY_CONTENT }));
+}
+
+/**
  * After Confirm, a run claims what it emits under this value ("emitted, not confirmed yet"), and Confirm records
  * claimValue ("done"). A document another run emitted but never confirmed (it failed before Confirm and its state
  * was lost or overwritten) is then told apart from one that is done.
@@ -71,7 +82,9 @@ export async function recordConfirmed(ctx: IExecuteFunctions, collectNodeId: str
 	const helpers = ctx.helpers as Helpers;
 	if (done.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
 	try {
-		await helpers.checkProcessedAndRecord(done.map((d) => claimValue(collectNodeId, d.idFp, d.contentFp)), 'workflow', { mode: 'entries' });
+		// Both forms: Confirm does not know whether the Collect node collects again on change.
+		const values = done.flatMap((d) => [claimValue(collectNodeId, d.idFp, d.contentFp), claimValue(collectNodeId, d.idFp, ANY_CONTENT)]);
+		await helpers.checkProcessedAndRecord(values, 'workflow', { mode: 'entries' });
 	} catch {
 		// No store: the static data alone records the confirmation.
 	}

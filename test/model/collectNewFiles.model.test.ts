@@ -32,6 +32,8 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
 	{ weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), mode: fc.constantFrom('production' as const, 'production' as const, 'manual' as const) }) },
 	{ weight: 1, arbitrary: fc.record({ type: fc.constant('rateLimit' as const), count: fc.integer({ min: 1, max: 3 }) }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'resetCursor' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'serverError' as const }) },
+	{ weight: 1, arbitrary: fc.constant({ type: 'cutDownload' as const }) },
 	{ weight: 2, arbitrary: fc.constant({ type: 'downstreamFailure' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'overlap' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'loseState' as const }) },

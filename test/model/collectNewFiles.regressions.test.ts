@@ -80,3 +80,16 @@ describe('Collect New Files regressions found by the model test with after-Confi
 		expect([...world.delivered.values()]).toEqual([1, 1]);
 	});
 });
+
+describe('Collect New Files regressions found by the model test with faults', () => {
+	test('on emit: the static data is lost and the user then edits a collected file: it is not collected again (Dropbox seed 1969863120)', async () => {
+		const world = await replay('dropbox', [addPdf, run, { type: 'loseState' }, { type: 'overwrite', file: 0 }]);
+		expect([...world.delivered.values()]).toEqual([1]);
+	});
+
+	test('a download cut mid-way fails that file only; the next run fetches it by id and delivers it once (Drive seed 746026813)', async () => {
+		const world = await replay('googleDrive', [addPdf, { type: 'add', name: 0, dir: 0, kind: 'sheet' }, { type: 'cutDownload' }, { type: 'delete', file: 0 }]);
+		expect(world.runs[0].items.some((item) => item.status === 'failed' && item.willRetry === true)).toBe(true);
+		expect([...world.delivered.values()]).toEqual([1]);
+	});
+});

@@ -41,7 +41,19 @@ export type Action =
 	/** The workflow's static data is gone (re-imported workflow, restored database). */
 	| { type: 'loseState' }
 	| { type: 'rateLimit'; count: number }
+	/** The next request anywhere gets a 503 (retried by the pacer). */
+	| { type: 'serverError' }
+	/** The next download is cut after a few bytes (resumed, or the file fails and is retried on later runs). */
+	| { type: 'cutDownload' }
 	| { type: 'resetCursor' };
+
+/** Download requests per cloud (as test/faults/support/faultKit.ts names them). */
+const DOWNLOAD_PATHS: Record<SourceKind, RegExp> = {
+	googleDrive: /alt=media|\/export\?/,
+	oneDrive: /^\/_download\//,
+	dropbox: /^\/2\/files\/download/,
+	localFolder: /$^/,
+};
 
 /** Names with case variants (a.pdf / A.pdf) and an NFD spelling of é. */
 export const NAMES = ['a.pdf', 'A.pdf', 'b.pdf', 'caf\u00e9.pdf', 'cafe\u0301.pdf', 'c.txt'];
@@ -92,6 +104,8 @@ export class CollectWorld {
 	 * "everything delivered" check waits.
 	 */
 	graceRuns = 0;
+	/** Documents reported `failed` (will be retried): runs left before they must have been delivered. */
+	private readonly owed = new Map<string, number>();
 	private faulted = false;
 	private flow!: CollectWorkflow;
 
@@ -125,7 +139,7 @@ export class CollectWorld {
 		if (action.type === 'add' && action.kind !== 'blob') return this.kind === 'googleDrive';
 		// A local folder is chosen by its path: renaming it or a parent is the user pointing the node nowhere.
 		if (action.type === 'renameWatched' || action.type === 'moveWatched' || action.type === 'renameParent') return this.cloud;
-		if (action.type === 'resetCursor' || action.type === 'rateLimit') return this.cloud;
+		if (action.type === 'resetCursor' || action.type === 'rateLimit' || action.type === 'serverError' || action.type === 'cutDownload') return this.cloud;
 		if (action.type === 'downstreamFailure') return this.commit === 'afterConfirm';
 		return true;
 	}
@@ -167,6 +181,10 @@ export class CollectWorld {
 
 	private touch(): void {
 		this.dirty = true;
+	}
+
+	private fake(): { inject(rule: unknown): void } {
+		return (this.source as unknown as { fixture: { fake: { inject(rule: unknown): void } } }).fixture.fake;
 	}
 
 	private drive(): GoogleDriveFixture {
@@ -319,6 +337,15 @@ export class CollectWorld {
 				await user.rateLimit(action.count, 0);
 				this.faulted = true;
 				return;
+			case 'serverError':
+				if (this.faulted) return;
+				this.fake().inject({ path: /./, times: 1, action: { type: 'respond', status: 503, body: { error: 'unavailable' } } });
+				this.faulted = true;
+				return;
+			case 'cutDownload':
+				this.fake().inject({ path: DOWNLOAD_PATHS[this.kind], times: 1, action: { type: 'cutResponse', afterBytes: 8 } });
+				this.faulted = true;
+				return;
 			case 'resetCursor':
 				await user.resetCursors();
 				this.faulted = true;
@@ -352,7 +379,8 @@ export class CollectWorld {
 	}
 
 	async run(mode: 'production' | 'manual', options: { downstreamFailure?: boolean } = {}): Promise<RunRecord> {
-		const quiet = !this.dirty && !this.faulted;
+		// Quiet: nothing happened since the last run, and no failed file is due for a retry.
+		const quiet = !this.dirty && !this.faulted && this.owed.size === 0;
 		const before = this.source.requestCount();
 		if (options.downstreamFailure) FailSwitch.failNext = true;
 		let outcome: Awaited<ReturnType<CollectWorkflow['run']>>;
@@ -406,6 +434,14 @@ export class CollectWorld {
 
 	/** Per run: nothing delivered that never appeared; nothing twice (on emit) or after its Confirm (after Confirm). */
 	private check(mode: 'production' | 'manual', items: INodeExecutionData[], confirmedNow: boolean, concurrent = false): void {
+		if (mode === 'production') {
+			for (const [id, left] of this.owed) {
+				if (left <= 1) this.owed.delete(id);
+				else this.owed.set(id, left - 1);
+			}
+			// A file that failed after the retries is owed: Retry Failed Files (3) more runs to come through.
+			for (const item of items) if (item.json.status === 'failed' && item.json.willRetry === true) this.owed.set(String(item.json.id), 4);
+		}
 		for (const item of items.filter(hasContent)) {
 			const id = String(item.json.id);
 			const contents = this.appeared.get(id);
@@ -427,6 +463,10 @@ export class CollectWorld {
 		}
 	}
 
+	get owing(): boolean {
+		return this.owed.size > 0;
+	}
+
 	private redelivered(item: INodeExecutionData): boolean {
 		return item.json.redelivery === true;
 	}
@@ -438,7 +478,7 @@ export class CollectWorld {
 	/** Every document in the watched folder now has been delivered (and confirmed, after Confirm). */
 	private checkAllDelivered(): void {
 		for (const file of this.watchedFiles()) {
-			if (!this.appeared.has(file.documentId)) continue;
+			if (!this.appeared.has(file.documentId) || this.owed.has(file.documentId)) continue;
 			if (!this.done(file.documentId)) this.fail(`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered${this.commit === 'afterConfirm' ? ' and confirmed' : ''}`);
 		}
 	}
@@ -462,7 +502,7 @@ export async function replay(kind: SourceKind, actions: Action[], commit: Commit
 	const world = await CollectWorld.open(kind, commit);
 	try {
 		for (const action of actions) await world.apply(action);
-		while (world.graceRuns > 0) await world.apply({ type: 'run', mode: 'production' });
+		while (world.graceRuns > 0 || world.owing) await world.apply({ type: 'run', mode: 'production' });
 		await world.apply({ type: 'run', mode: 'production' });
 		await world.apply({ type: 'run', mode: 'production' });
 		return world;
