@@ -34,8 +34,10 @@ export type Command =
 	| { t: 'run'; manual: boolean; subset: number | null }
 	/** The workflow's static data is gone (a copied workflow, an import). */
 	| { t: 'loseState' }
-	/** The user deletes the file a record was exported to. */
-	| { t: 'userDelete'; key: number }
+	/** The user deletes (or trashes) the file a record was exported to. */
+	| { t: 'userDelete'; key: number; trash?: boolean }
+	/** The user deletes a folder the export wrote into: records mapping into it stop (the default policy). */
+	| { t: 'userDeleteFolder'; folder: number }
 	/** The user puts an own file in the drive under a name that may collide with a record's. */
 	| { t: 'userCreate'; name: number; folder: number }
 	/** The user renames an exported file inside the root (to a colliding name when it is free). */
@@ -62,7 +64,8 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 		}),
 	},
 	{ weight: 1, arbitrary: fc.constant({ t: 'loseState' as const }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDelete' as const), key: fc.nat(KEYS.length - 1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDelete' as const), key: fc.nat(KEYS.length - 1), trash: fc.boolean() }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDeleteFolder' as const), folder: fc.nat(FOLDERS.length - 1) }) },
 	{ weight: 2, arbitrary: fc.record({ t: fc.constant('userCreate' as const), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRename' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userMove' as const), key: fc.nat(KEYS.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
@@ -131,9 +134,12 @@ export class ExportHistory {
 			}
 			case 'loseState':
 				this.flow.harness.staticData = {};
+				this.knownFolders.clear();
 				return;
 			case 'userDelete':
-				return await this.userDelete(KEYS[command.key]);
+				return await this.userDelete(KEYS[command.key], command.trash === true);
+			case 'userDeleteFolder':
+				return await this.userDeleteFolder(FOLDERS[command.folder]);
 			case 'userCreate':
 				return await this.userCreate(NAMES[command.name], FOLDERS[command.folder]);
 			case 'run':
@@ -176,6 +182,9 @@ export class ExportHistory {
 				const content = this.records.get(key)!.content;
 				if ([...files.values()].some((f) => f.content === content)) this.exported.set(key, content);
 			}
+			// n8n saves the static data of a failed run too: what it wrote and the folders it saw are recorded.
+			this.deletions = 0;
+			await this.rememberFolders();
 			if (result.status === 'success') await this.afterProductionRun(keys, result.output('Export').map((item) => item.json));
 		} finally {
 			this.fake!.clearFaults();
@@ -194,8 +203,9 @@ export class ExportHistory {
 		for (const run of [a, b]) {
 			expectThat(run.result.status === 'success', `an overlapping run failed: ${run.result.nodeError('Export')?.message}`);
 		}
-		for (const key of keys) this.exported.set(key, this.records.get(key)!.content);
+		for (const key of keys) if (!this.isStopped(this.records.get(key)!)) this.exported.set(key, this.records.get(key)!.content);
 		this.deletions = 0;
+		await this.rememberFolders();
 		await this.check(keys, undefined);
 	}
 
@@ -230,13 +240,42 @@ export class ExportHistory {
 		await this.destination.fixture.user.move(file.path, target);
 	}
 
-	private async userDelete(key: string): Promise<void> {
+	/** Folders the user deleted (cloud's name equality): records mapping into them are skipped from then on. */
+	private readonly stopped = new Set<string>();
+	/** Folders there at the last production run (the saved state caches them); none after a lost state. */
+	private knownFolders = new Set<string>();
+
+	private async rememberFolders(): Promise<void> {
+		this.knownFolders = new Set((await this.folders()).map((f) => this.sameKey(f)));
+	}
+
+	private isStopped(record: SourceRecord): boolean {
+		return this.layout === 'folders' && this.stopped.has(this.sameKey(record.folder));
+	}
+
+	private async userDeleteFolder(folder: string): Promise<void> {
+		if (this.layout === 'flat') return;
+		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
+		if (existing === undefined) return;
+		const files = [...(await this.snapshot()).values()].filter((f) => this.sameKey(f.path).startsWith(`${this.sameKey(existing)}/`));
+		// Kept below the mass-delete guard (3 files gone at once, more than half): that stop has its own tests.
+		const ours = files.filter((f) => [...this.exported.values()].includes(f.content));
+		if (this.deletions + ours.length > 2 || ours.length * 2 > this.exported.size) return;
+		await this.destination.fixture.user.delete(existing);
+		this.deletions += ours.length;
+		for (const file of files) this.userFiles.delete(file.path);
+		for (const [key, content] of [...this.exported]) if (ours.some((f) => f.content === content)) this.exported.delete(key);
+		// Only a folder the saved state knows (it was there at the last production run) stops the export.
+		if (this.knownFolders.has(this.sameKey(existing))) this.stopped.add(this.sameKey(existing));
+	}
+
+	private async userDelete(key: string, trash: boolean): Promise<void> {
 		const path = this.lastPath.get(key);
 		if (!path || this.deletions >= 2 || !this.exported.has(key)) return;
 		const files = await this.snapshot();
 		const file = [...files.values()].find((f) => f.content === this.exported.get(key));
 		if (!file) return;
-		await this.destination.fixture.user.delete(file.path);
+		await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
 		this.deletions++;
 		this.exported.delete(key);
 	}
@@ -297,8 +336,13 @@ export class ExportHistory {
 		const { result, json } = await this.flow.run(docs, manual ? 'manual' : 'trigger');
 		if (result.status !== 'success') throw new Error(`the ${manual ? 'manual' : 'production'} run failed: ${result.nodeError('Export')?.message ?? result.error?.message}`);
 		keys.forEach((key, i) => {
+			const record = this.records.get(key)!;
+			if (this.isStopped(record)) {
+				expectThat(json[i].action === 'skipped_folder_deleted', `${key}: its folder "${record.folder}" was deleted, yet the action is ${String(json[i].action)}`);
+				return;
+			}
 			expectThat(['created', 'updated', 'unchanged', 'reuploaded'].includes(json[i].action as string), `${key}: action ${String(json[i].action)} ${String(json[i].error ?? '')}`);
-			this.exported.set(key, this.records.get(key)!.content);
+			this.exported.set(key, record.content);
 			this.lastPath.set(key, json[i].path as string);
 		});
 		if (manual) return;
@@ -307,6 +351,7 @@ export class ExportHistory {
 
 	private async afterProductionRun(keys: string[], json: IDataObject[]): Promise<void> {
 		this.deletions = 0;
+		await this.rememberFolders();
 		const files = await this.check(keys, json);
 		await this.quietRun(this.docs(keys), files);
 	}
@@ -322,7 +367,7 @@ export class ExportHistory {
 		}
 		// Every output path and fileId is where the file really is.
 		keys.forEach((key, i) => {
-			if (!json) return;
+			if (!json || this.isStopped(this.records.get(key)!)) return;
 			const out = json[i];
 			const holder = all.find((f) => f.content === this.exported.get(key));
 			expectThat(holder !== undefined && holder.item.id === out.fileId, `${key}: output fileId ${String(out.fileId)} is not the file holding its content (${holder?.item.id})`);
@@ -342,7 +387,7 @@ export class ExportHistory {
 		const { result, json } = await this.flow.run(docs);
 		expectThat(result.status === 'success', `the quiet run failed: ${result.nodeError('Export')?.message}`);
 		const actions = json.map((j) => j.action);
-		expectThat(actions.every((a) => a === 'unchanged'), `the quiet run did ${JSON.stringify(actions)}`);
+		expectThat(actions.every((a) => a === 'unchanged' || a === 'skipped_folder_deleted'), `the quiet run did ${JSON.stringify(actions)}`);
 		expectThat(this.destination.counts().uploads === counts.uploads, 'the quiet run uploaded');
 		const after = await this.snapshot();
 		const shape = (files: Map<string, FileSeen>) => [...files.values()].map((f) => `${f.path}|${f.item.id}|${f.content}`).sort();

@@ -69,6 +69,13 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(2, 0), run(), put(2, 1), { t: 'overlap' }],
 	},
+	{
+		// OneDrive, folders, seed 591151467 (folder deletion added to the model): the feed showed the user's move in
+		// a run that did not export that record; the next run reported the old path for it.
+		story: 'a file the user moved while its record was not exported: the next export puts it back and says where it is',
+		layout: 'folders',
+		commands: [put(2, 0, 1), run(), { t: 'userMove', key: 2, folder: 0 }, put(0, 0), run(false, 1)],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

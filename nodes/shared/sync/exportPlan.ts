@@ -3,7 +3,7 @@ import { shortFingerprint, type ExportState, type TrackedRecord } from '../state
 import type { ChangeBatch, RemoteItem } from '../storage/types';
 import { analyzeChanges, nameFingerprint, parentNameKey, type ChangeAnalysis, type RemoteIndex } from './exportChanges';
 import { nameChoices, NAME_CHOICES } from './exportNames';
-import { isSameOrBelow, joinPath, pathKey, pathPrefixes } from './exportPaths';
+import { isSameOrBelow, joinPath, pathKey, pathPrefixes, splitPath } from './exportPaths';
 
 /**
  * The Export to Folder planner: from the input records, the state and the destination's changes since the last
@@ -226,6 +226,7 @@ export function planExport(
 	}
 
 	const context = new PlanContext(state, analysis.remote, policy);
+	context.followMoves();
 	// The same record key twice: the batch is read as items arriving one after the other, so the last one wins.
 	const lastByKey = new Map<string, number>();
 	const keyFps = inputs.map((input) => {
@@ -327,6 +328,32 @@ class PlanContext {
 			contentFp: shortFingerprint(input.contentHash),
 			contentHash: input.contentHash,
 		};
+	}
+
+	/**
+	 * Tracked files the batch shows at another place (the user moved or renamed them): the state records where they
+	 * are now, so the output says so and the record's next export puts the file back, even when the record is not
+	 * in this batch (the feed shows a move once).
+	 */
+	followMoves(): void {
+		if (this.remoteEmpty) return;
+		let byId: Map<string, TrackedRecord> | undefined;
+		for (const item of this.remote.byId.values()) {
+			if (item.isFolder || item.path === undefined) continue;
+			if (!byId) {
+				byId = new Map();
+				for (const record of this.state.records.values()) if (record.status === 'live') byId.set(record.id, record);
+			}
+			const record = byId.get(item.id);
+			if (!record || this.contradicts(record, item, '')) continue;
+			const { dir } = splitPath(item.path);
+			const folder = dir === '' ? -1 : this.liveFolderByKey.get(pathKey(dir, this.ci))?.index;
+			if (folder === undefined) continue;
+			const nameFp = nameFingerprint(item.name, this.ci);
+			if (folder === record.folder && nameFp === record.nameFp) continue;
+			this.state.records.set(record.keyFp, Object.assign({}, record, { folder, nameFp }));
+			this.trackedIndex = undefined;
+		}
 	}
 
 	decided(item: PlannedItem): PlannedItem {
