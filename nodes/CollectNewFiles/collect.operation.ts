@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
 import { loadState, saveState } from '../shared/state/staticData';
@@ -199,7 +199,16 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	try {
 		changes = await readChanges(provider, state, folderId, params.ledger.includeSubfolders);
 	} catch (error) {
-		throw toNodeError(node, error, { target: state.folder?.path || state.folder?.name || params.folderRef.value, service });
+		const where = state.folder?.path || state.folder?.name || params.folderRef.value;
+		if (isCloudError(error, 'notFound')) {
+			// Nothing is recorded: once the folder is back (or chosen again), the next run starts where this one would have.
+			throw new NodeOperationError(node, `${service}: the watched folder "${where}" is gone`, {
+				description: provider.features.followsRenamedFolders === false
+					? 'A local folder is watched by its path: it was renamed, moved or deleted. Choose it again in "Folder" (or put it back), then run again.'
+					: 'It was deleted, or the connected account lost access to it. Choose the folder again in "Folder", then run again.',
+			});
+		}
+		throw toNodeError(node, error, { target: where, service });
 	}
 	const run: RunContext = { execution: ctx.getExecutionId(), now: new Date().toISOString(), firstRun: changes.firstRun };
 	let batch: ChangeBatch;

@@ -56,6 +56,7 @@ export class LocalFolderStorage implements StorageProvider {
 	/** `scansForChanges`: every changes() call is a full scan (no server feed), so reading past our own writes costs one. */
 	readonly features: ProviderFeatures & { scansForChanges: true } = {
 		scansForChanges: true,
+		followsRenamedFolders: false,
 		duplicateNames: false,
 		caseInsensitive: process.platform === 'darwin' || process.platform === 'win32',
 		appProperties: false,

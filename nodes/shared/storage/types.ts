@@ -117,6 +117,11 @@ export interface ProviderFeatures {
 	 * each family it offers. Absent: the provider has no native documents.
 	 */
 	exportFormats?: Record<string, Partial<Record<ExportChoice, ExportFormat>>>;
+	/**
+	 * False where a folder is known by its path only (a local folder): renaming or moving it is pointing the node at
+	 * nothing. Clouds find a watched folder wherever it went (default true).
+	 */
+	followsRenamedFolders?: boolean;
 	/** Largest export the service hands out, in bytes (Drive: 10 MB), for messages. */
 	exportSizeLimit?: number;
 }
