@@ -425,6 +425,14 @@ export class FakeDropbox extends FakeServer {
 		return this.page(entries, { e: this.tree.epoch, s: this.tree.seq, p: scope, r: recursive, d: includeDeleted, l: limit });
 	}
 
+	/**
+	 * A cursor keeps the lower-cased path it was made for (`p`), not the folder's id, even when list_folder was
+	 * given "id:…": after the watched folder or a parent is renamed or moved, continue reports the old path deleted
+	 * (list_folder docs: "For each DeletedMetadata ... remove it and all its children") and then only what happens at
+	 * the old path, never at the new place. That is Dropbox's documented model of a cursor as a view of a path and
+	 * what Dropbox staff describe on the developer forum (the cursor does not follow a moved folder; list the new
+	 * path again); not verified against the live service here. Clients must notice the move and list again.
+	 */
 	private listFolderContinue(route: string, args: Record<string, unknown>): unknown {
 		const cursor = this.decodeCursor(route, args.cursor);
 		if (cursor.e !== this.tree.epoch) fail(endpointError({ '.tag': 'reset' }));
