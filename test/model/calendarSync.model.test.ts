@@ -63,13 +63,13 @@ export async function replay(settings: Settings, commands: Command[]): Promise<v
 }
 
 describe('Calendar Sync model (random histories through n8n against the Calendar fake)', () => {
-	const budget = modelBudget('calendarSync', 120);
+	const budget = modelBudget('calendarSync', 250);
 
 	it(`keeps the user's promise (seed ${budget.seed}, ${budget.numRuns} histories of up to ${budget.maxCommands} steps)`, async () => {
 		await checkModel(
 			'calendarSync',
 			budget,
-			fc.asyncProperty(settingsArb, fc.array(commandArb, { maxLength: budget.maxCommands }), async (settings, commands) => {
+			fc.asyncProperty(settingsArb, fc.array(commandArb, { maxLength: budget.maxCommands, size: '+1' }), async (settings, commands) => {
 				await replay(settings, commands);
 			}),
 		);

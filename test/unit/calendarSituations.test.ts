@@ -180,3 +180,32 @@ describe('situation table: policies and whose event it is', () => {
 		expect(op).toMatchObject({ kind: 'patch', reason: 'activityChanged', patch: { summary: 'Demo (new agenda)', visibility: 'private', privateProperties: { [TAG_ORIGIN]: 'calendar' } } });
 	});
 });
+
+describe('safety stop', () => {
+	const many = (count: number) => Array.from({ length: count }, (_, i) => activity({ id: String(i + 1), subject: `Demo ${i + 1}` }));
+	const linksFor = (activities: Activity[]) =>
+		activities.map((a): Link => {
+			const body = renderEvent(a, base().render)!;
+			return { activityId: a.id, eventId: eventIdForActivity(a.id), activityHash: contentHash(body), eventHash: contentHash(body), etag: '"1"', createdBy: 'activity' };
+		});
+
+	it('a small calendar is protected too: 3 of 4 synced activities gone at once stops the run', () => {
+		const all = many(4);
+		const plan = reconcile({ settings: base(), activities: all.slice(0, 1), inputIsFullSet: true, events: [], listingIsFull: false, links: linksFor(all), pending: [] });
+		expect(plan.stop).toMatch(/delete 3 of 4 synced items/);
+	});
+
+	it('two of four is not a mass deletion', () => {
+		const all = many(4);
+		const plan = reconcile({ settings: base(), activities: all.slice(0, 2), inputIsFullSet: true, events: [], listingIsFull: false, links: linksFor(all), pending: [] });
+		expect(plan.stop).toBeUndefined();
+		expect(plan.calendar.map((op) => op.kind)).toEqual(['delete', 'delete']);
+	});
+
+	it('a type renamed in the CRM (the filter compares names) stops the run and says why', () => {
+		const all = many(6);
+		const renamed = all.map((a) => ({ ...a, type: 'Meeting' }));
+		const plan = reconcile({ settings: base({ typeFilter: ['meeting'] }), activities: renamed, inputIsFullSet: true, events: [], listingIsFull: false, links: linksFor(all), pending: [] });
+		expect(plan.stop).toMatch(/no longer of a type in "Activity Types" \(was a type renamed\?\)/);
+	});
+});

@@ -135,8 +135,12 @@ export class PlanBuilder {
 		const fields = this.fromEvent(event);
 		if (!fields) return;
 		this.plan.activities.push({ action: 'update', activityId: link.activityId, eventId: event.id, fields, itemIndex: activity?.itemIndex, conflict });
-		// The source will take the event's content: expect exactly that next run (no echo).
-		this.plan.links.set(link.activityId, { ...link, activityHash: contentHash(event), eventHash: contentHash(event), etag: event.etag });
+		// The source will take the event's content: expect exactly that activity next run (no echo back to the event).
+		const after = activity ? afterPull(activity, fields) : undefined;
+		const expected = after ? this.activityHash(after, link.createdBy) : contentHash(event);
+		this.plan.links.set(link.activityId, { ...link, activityHash: expected, eventHash: contentHash(event), etag: event.etag });
+		// Our own event shows the activity as the policy renders it (a private one as "Busy"); the user's own is left as they made it.
+		if (after && link.createdBy === 'activity' && expected !== contentHash(event)) this.push(link, after, 'activityChanged', event);
 	}
 
 	/** Tell the activity source about a conflict the activity won. */
@@ -192,7 +196,10 @@ export class PlanBuilder {
 	adopt(activity: Activity, target: LinkTarget, createdBy: CreatedBy): Link {
 		const link: Link = { activityId: activity.id, eventId: target.eventId, activityHash: this.activityHash(activity, createdBy), eventHash: target.eventHash, etag: target.etag, createdBy };
 		if (createdBy === 'calendar' && target.tags[TAG_ACTIVITY] !== activity.id) {
-			const patch = { privateProperties: { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar', [TAG_IMPORT]: null } };
+			// The import key is no longer needed once linked (removed only where present: a patch cannot delete what is not there).
+			const privateProperties: Record<string, string | null> = { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar' };
+			if (target.tags[TAG_IMPORT] !== undefined) privateProperties[TAG_IMPORT] = null;
+			const patch = { privateProperties };
 			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId: link.eventId, patch, itemIndex: activity.itemIndex, reason: 'tag' });
 		}
 		this.setLink(link);
@@ -230,6 +237,17 @@ export class PlanBuilder {
 		// Explicit empties so a patch clears what the activity no longer has.
 		return { ...event, description: event.description ?? '', attendees: event.attendees ?? (this.settings.render.addAttendees ? [] : undefined) };
 	}
+}
+
+/** The activity as the source will hand it back once it applied an event's fields (inputs are read trimmed). */
+function afterPull(activity: Activity, fields: ActivityFromEvent): Activity {
+	return {
+		...activity,
+		when: fields.when,
+		private: fields.private,
+		subject: fields.subject === undefined ? activity.subject : fields.subject.trim(),
+		note: fields.note === undefined ? activity.note : fields.note.trim(),
+	};
 }
 
 export function whenEnd(when: When): number {

@@ -31,8 +31,14 @@ function emptyCalendar(input: ReconcileInput): string | undefined {
 }
 
 function tooManyDeletions(plan: ReconcilePlan, linkCount: number): string | undefined {
-	const deletions =
-		plan.calendar.filter((op) => op.kind === 'delete' && op.reason !== 'notSynced').length + plan.activities.filter((change) => change.action === 'delete').length;
+	const deletes = plan.calendar.filter((op) => op.kind === 'delete');
+	const deletions = deletes.length + plan.activities.filter((change) => change.action === 'delete').length;
 	if (deletions < MASS_MIN_DELETIONS || deletions <= linkCount * MASS_SHARE) return undefined;
-	return `This run would delete ${deletions} of ${linkCount} synced items, more than half. Nothing was changed. Enable "Allow Mass Deletion" if this is intended.`;
+	// Leaving the scope counts too: a type renamed in the CRM (the filter compares names) looks exactly like this.
+	const leftScope = deletes.filter((op) => op.reason === 'notSynced').length;
+	const why =
+		leftScope * 2 > deletions
+			? ` ${leftScope} of them because their activity is no longer of a type in "Activity Types" (was a type renamed?) or became private under "Don't sync".`
+			: '';
+	return `This run would delete ${deletions} of ${linkCount} synced items, more than half.${why} Nothing was changed. Enable "Allow Mass Deletion" if this is intended.`;
 }

@@ -233,14 +233,17 @@ function linkPendingImport(b: PlanBuilder, activity: Activity): boolean {
 	const pending = byId ?? b.pendingByKey.get(matchKey(activity.type, activity.subject, activity.when))?.[0];
 	if (!pending || b.linkedEvents.has(pending.eventId)) return false;
 	b.takePending(pending);
-	const link = b.adopt(activity, { eventId: pending.eventId, eventHash: pending.eventHash, etag: pending.etag, tags: {} }, 'calendar');
+	const listed = b.events.get(pending.eventId);
+	const link = b.adopt(activity, { eventId: pending.eventId, eventHash: pending.eventHash, etag: pending.etag, tags: listed?.privateProperties ?? {} }, 'calendar');
 	// Since the import, the activity may have been edited (a written-back id finds it even with another title or
 	// start: its match key tells) and the event may have changed or gone (this listing is the only time the feed says so).
 	const edited = matchKey(activity.type, activity.subject, activity.when) !== pending.matchKey;
-	const event = b.events.get(pending.eventId);
+	const event = listed;
 	const pair: Pair = { link, activity, event, activitySide: edited ? 'changed' : 'unchanged', calendarSide: event ? calendarSideOf(b, link, activity, event) : 'notListed', scope: 'synced' };
 	pair.scope = scopeOf(b, link, activity, event, pair.activitySide, pair.calendarSide);
 	if (edited || pair.calendarSide !== 'unchanged') actionFor(b, pair)(b, pair);
+	// Listed but unchanged (our own tag write, say): take its current etag, so a later write's If-Match holds.
+	else if (event) b.keep(link, activity, event);
 	return true;
 }
 
@@ -261,9 +264,12 @@ function relinkExisting(b: PlanBuilder, activity: Activity): boolean {
 		return true;
 	}
 	const link = b.adopt(activity, targetOf(existing), createdBy);
-	// Linked without a status: both sides as they are now; equal content is quiet, a difference is a conflict.
-	const pair: Pair = { link, activity, event: existing, activitySide: 'changed', calendarSide: 'changed', scope: 'synced' };
-	if (scopeOf(b, link, activity, existing, 'changed', 'changed') === 'quiet') return true;
+	if (b.activityHash(activity, createdBy) === contentHash(existing)) return true;
+	// Linked without a status, and the two differ: our own event is a conflict decided by the policy; the user's own
+	// event is taken as it is (no known change of the activity can justify rewriting it).
+	const activitySide: ActivitySide = createdBy === 'calendar' ? 'unchanged' : 'changed';
+	const pair: Pair = { link, activity, event: existing, activitySide, calendarSide: 'changed', scope: 'synced' };
+	pair.scope = scopeOf(b, link, activity, existing, activitySide, 'changed');
 	actionFor(b, pair)(b, pair);
 	return true;
 }
@@ -283,8 +289,10 @@ function taggedFor(b: PlanBuilder, activityId: string): CalendarEvent | undefine
 function linkLookAlike(b: PlanBuilder, activity: Activity): boolean {
 	if (activity.type !== b.settings.importType) return false;
 	const key = matchKey(activity.type, activity.subject, activity.when);
-	const twin = lookAlikes(b).get(key)?.find((event) => !b.linkedEvents.has(event.id));
+	const candidates = (lookAlikes(b).get(key) ?? []).filter((event) => !b.linkedEvents.has(event.id));
+	const twin = candidates.find((event) => event.status !== 'cancelled') ?? candidates[0];
 	if (!twin) return false;
+	if (twin.status === 'cancelled') return importedThenDeleted(b, activity, twin);
 	const link = b.adopt(activity, targetOf(twin), 'calendar');
 	// Found by the key it was imported under: the user changed the event since, and that change goes to the activity.
 	const when = whenOfEvent(twin.start, twin.end);
@@ -296,12 +304,29 @@ function linkLookAlike(b: PlanBuilder, activity: Activity): boolean {
 	return true;
 }
 
-/** Untagged live events by match key, indexed once per plan (only built when an activity needs it). */
+/**
+ * The activity was made from an event the user deleted since (its import key says so), and the status that knew
+ * it is gone: with deletions synced the activity goes too; otherwise it is an activity like any other.
+ */
+function importedThenDeleted(b: PlanBuilder, activity: Activity, event: CalendarEvent): boolean {
+	if (!b.twoWay || !b.settings.propagateDeletions) return false;
+	b.handledEvents.add(event.id);
+	b.linkedEvents.set(event.id, activity.id);
+	b.pushChange({ action: 'delete', activityId: activity.id, eventId: event.id, itemIndex: activity.itemIndex });
+	return true;
+}
+
+/** Untagged events by match key (deleted ones only by the key they were imported under), indexed once per plan. */
 function lookAlikes(b: PlanBuilder): Map<string, CalendarEvent[]> {
 	if (!b.lookAlikeEvents) {
 		b.lookAlikeEvents = new Map();
 		for (const event of b.input.events) {
-			if (event.status === 'cancelled' || event.privateProperties[TAG_ACTIVITY] || b.linkedEvents.has(event.id) || b.plan.pending.has(event.id)) continue;
+			if (event.privateProperties[TAG_ACTIVITY] || b.linkedEvents.has(event.id) || b.plan.pending.has(event.id)) continue;
+			if (event.status === 'cancelled') {
+				const importKey = event.privateProperties[TAG_IMPORT];
+				if (importKey) b.lookAlikeEvents.set(importKey, [...(b.lookAlikeEvents.get(importKey) ?? []), event]);
+				continue;
+			}
 			if (b.hidesPrivate() && b.isPrivateEvent(event)) continue;
 			const when = whenOfEvent(event.start, event.end);
 			if (!when) continue;
