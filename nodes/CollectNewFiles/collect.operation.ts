@@ -140,6 +140,7 @@ function describeItem(item: RemoteItem, params: CollectParameters, state: Collec
  */
 async function fileFailure(
 	ctx: IExecuteFunctions,
+	provider: StorageProvider,
 	params: CollectParameters,
 	state: CollectState,
 	candidate: Candidate,
@@ -164,18 +165,21 @@ async function fileFailure(
 	const message = (error as Error).message;
 	if (handling === 'skip') {
 		const tooLarge = refusalCode(cloud?.details.providerCode) === 'tooLarge';
+		const limit = Math.round((provider.features.exportSizeLimit ?? 0) / (1024 * 1024));
 		const reason = tooLarge
-			? 'Too large to export: Google Drive exports at most 10 MB per document. Open it in Drive and download it there, or split it.'
-			: `The service refused to hand out this file: ${message}`;
+			? `Too large to export: ${SOURCE_NAMES[params.source]} exports at most ${limit} MB per document. Download it from there in another way, or split it.`
+			: `${SOURCE_NAMES[params.source]} refused to hand out this file: ${message}`;
 		return { outcome: 'skipped', json: { ...json, status: 'skipped', reason } };
 	}
 	const { attempts, givingUp } = failedAttempt(state, item.id, params.ledger);
+	const tries = params.ledger.retryFailed + 1;
+	const next = givingUp ? `Given up after ${attempts} of ${tries} tries (option Retry Failed Files).` : `Tried again on the next run (try ${attempts} of ${tries}).`;
 	return {
 		outcome: 'failed',
 		json: {
 			...json,
 			status: 'failed',
-			reason: message,
+			reason: `Reading the file from ${SOURCE_NAMES[params.source]} failed: ${message}. ${next}`,
 			error: message,
 			attempts,
 			willRetry: !givingUp,
@@ -286,7 +290,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 				if (step.type === 'export' && json.size === null && size) json.size = Number(size) || null;
 			}
 		} catch (error) {
-			const failed = await fileFailure(ctx, params, state, candidate, json, error, claimed);
+			const failed = await fileFailure(ctx, provider, params, state, candidate, json, error, claimed);
 			outcomes.set(candidate.idFp, failed.outcome);
 			output.push({ json: failed.json, pairedItem: { item: 0 } });
 			continue;
