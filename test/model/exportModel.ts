@@ -163,6 +163,9 @@ export class ExportHistory {
 
 	private async fault(fault: 'rateLimit' | 'expireToken' | 'cutUpload'): Promise<void> {
 		if (this.destination.kind === 'localFolder') return;
+		// One fault pending at a time: two expiries in a row are a token that expires right after its refresh, which
+		// the transport rightly reports instead of refreshing forever.
+		this.fake!.clearFaults();
 		if (fault === 'rateLimit') await this.destination.fixture.user.rateLimit(1, 0);
 		else if (fault === 'cutUpload') await this.destination.fixture.user.cutNextUploadChunk(10);
 		else this.fake!.inject({ action: { type: 'expireToken' } });

@@ -286,8 +286,9 @@ class PlanContext {
 	private readonly inputFolderKeys = new Map<string, string>();
 	/** The batch showed no files: nothing can already hold a record's content (every idle run). */
 	private readonly remoteEmpty: boolean;
-	/** Places this batch's records take, by place: the record's key fingerprint. */
-	private readonly claimed = new Map<string, string>();
+	/** Places this batch's records take (see claims()), and the records that kept theirs, in order. */
+	private claimedPlaces?: Map<string, string>;
+	private readonly inPlace: string[] = [];
 	/** Files this batch's records adopted or keep, by id (two records never share one). */
 	private readonly claimedIds = new Set<string>();
 	/** Places the runner found taken by a file the plan did not know. */
@@ -410,15 +411,16 @@ class PlanContext {
 		if (this.trackedFolderKey(tracked) !== folderKey) return undefined;
 		const name = this.heldName(input, tracked);
 		if (name === undefined) return undefined;
-		const place = placeOf(folderKey, tracked.nameFp);
 		// Two records tracked at one file (a state written before names were told apart): the later one moves out.
-		if (this.claimed.has(place) || this.claimedIds.has(tracked.id)) return undefined;
+		if (this.claimedIds.has(tracked.id)) return undefined;
 		const seen = this.remoteEmpty ? undefined : this.remote.byId.get(tracked.id);
 		if (seen && this.contradicts(tracked, seen, input.contentHash)) return undefined;
 		// The user moved or renamed our file inside the root: it goes back to its place (same file, no copy), which
 		// is decided with the other placements (someone may have put a file there meanwhile).
 		if (seen?.path !== undefined && pathKey(seen.path, this.ci) !== pathKey(joinPath(base.folder, name), this.ci)) return undefined;
-		this.claim(place, keyFp, tracked.id);
+		// Its place is claimed lazily (see claims()): most runs place no record, and 100,000 map entries cost.
+		this.claimedIds.add(tracked.id);
+		this.inPlace.push(keyFp);
 		return this.decideTracked(Object.assign(base, { name }), input, tracked, true);
 	}
 
@@ -449,8 +451,20 @@ class PlanContext {
 		return nameChoices(input.name, input.recordKey, this.policy.fitName);
 	}
 
+	/** Places taken by this batch's records, by place: the record's key fingerprint (built on first use). */
+	private claims(): Map<string, string> {
+		if (!this.claimedPlaces) {
+			this.claimedPlaces = new Map();
+			for (const keyFp of this.inPlace) {
+				const record = this.state.records.get(keyFp)!;
+				this.claimedPlaces.set(placeOf(this.trackedFolderKey(record)!, record.nameFp), keyFp);
+			}
+		}
+		return this.claimedPlaces;
+	}
+
 	private claim(place: string, keyFp: string, id?: string): void {
-		this.claimed.set(place, keyFp);
+		this.claims().set(place, keyFp);
 		if (id) this.claimedIds.add(id);
 	}
 
@@ -577,7 +591,7 @@ class PlanContext {
 		for (const name of names) {
 			const place = placeOf(folderKey, nameFingerprint(name, this.ci));
 			if (this.occupied.has(place)) continue;
-			const claimer = this.claimed.get(place);
+			const claimer = this.claims().get(place);
 			if (claimer !== undefined && claimer !== keyFp) continue;
 			const holder = this.tracked().byPlace.get(place);
 			if (holder !== undefined && holder !== keyFp) continue;
@@ -658,7 +672,7 @@ class PlanContext {
 			return this.decided(planned(item, { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
 		}
 		this.occupied.add(place);
-		this.claimed.delete(place);
+		this.claims().delete(place);
 		// The file there may be another new record's, written by a run whose state was not saved: that one adopts it.
 		if (usable) this.handTo(occupant, folderKey);
 		const base = this.baseOf(input, item.keyFp);
@@ -680,7 +694,7 @@ class PlanContext {
 		);
 		if (waiting === undefined) return;
 		const item = this.decisions.get(waiting)!;
-		this.claimed.delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
+		this.claims().delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
 		this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), item.keyFp, occupant.id);
 		this.decisions.set(waiting, planned(Object.assign({}, item, { name: occupant.name }), { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
 	}
