@@ -1,10 +1,12 @@
 /**
  * `npm run demo`: the fake clouds seeded with sample receipts, a real n8n with this package installed, the
  * accounting pipeline (Dropbox /Receipts -> Collect New Files -> Export to Folder -> Google Drive) run once,
- * then n8n's UI left on http://127.0.0.1:5678 to explore. Ctrl-C stops everything.
- * `--once` runs the pipeline and exits (used by the tests to keep this command true).
+ * then n8n's editor left on http://127.0.0.1:5678 with an owner account made for you, opened on the demo workflow.
+ * Ctrl-C stops everything. `--once` (CI) does all of that without waiting: it also starts the editor, creates the
+ * owner, logs in with the printed password and opens the workflow through n8n's REST API, then exits.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -89,18 +91,78 @@ async function main(): Promise<void> {
 	say('Google Drive now holds:');
 	for (const path of listFiles(fakes.drive.tree()).filter((p) => p.startsWith('/Accounting'))) say(`  ${path}`);
 
+	say();
+	say(`starting n8n's editor on http://127.0.0.1:${port} and creating your owner account ...`);
+	await n8n.start(port);
+	const base = `http://127.0.0.1:${port}`;
+	const owner = { email: 'demo@cloud-sync.example', firstName: 'Demo', lastName: 'Owner', password: demoPassword() };
+	await createOwner(base, owner);
+	await proveLogin(base, owner, 'CsDemoAccounting');
+	const workflowUrl = `${base}/workflow/CsDemoAccounting`;
+	say();
+	say(`n8n is running: ${workflowUrl}`);
+	say(`  Log in with  ${owner.email}  /  ${owner.password}`);
+	say('  You land on the demo workflow: Dropbox /Receipts -> Collect New Files -> Export to Folder -> Google Drive.');
+	say('  Click "Execute workflow" at the bottom of the canvas: it shows only files that are new since the run above.');
+	say('  Double-click "Export to Folder" to see each receipt\'s action and path; open "Workflows" for the');
+	say(`  local-folder variant (drop files into ${inbox}; they are filed into ${archive}).`);
+	say(`  Fake clouds: ${Object.entries(fakes.urls).map(([name, url]) => `${name} ${url}`).join(', ')}`);
 	if (once) {
 		await stopAll();
+		say('demo --once: the pipeline ran, the editor answered, the login works; stopped.');
 		return;
 	}
-	await n8n.start(port);
-	say();
-	say(`n8n is running: http://127.0.0.1:${port}  (create the local owner account on first visit)`);
-	say('Workflows: "Accounting pipeline (Dropbox -> Google Drive, manual)" and the local-folder variant');
-	say(`(drop files into ${inbox}; they are filed into ${archive}).`);
-	say(`Fake clouds: ${Object.entries(fakes.urls).map(([name, url]) => `${name} ${url}`).join(', ')}`);
+	openInBrowser(workflowUrl);
 	say('Press Ctrl-C to stop.');
 	await new Promise(() => undefined);
+}
+
+/** A fresh password each demo (n8n wants 8+ characters with a digit and a capital letter). */
+function demoPassword(): string {
+	return `Demo-${randomBytes(6).toString('base64url')}-7A`;
+}
+
+interface Owner {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+}
+
+/** The owner account, through the same REST call n8n's first-visit form makes. */
+async function createOwner(base: string, owner: Owner): Promise<void> {
+	// Readiness can answer a moment before the REST routes are mounted: retry while the route is missing.
+	for (let attempt = 0; attempt < 120; attempt++) {
+		const response = await fetch(`${base}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+		if (response.ok) return;
+		if (response.status !== 404) throw new Error(`n8n refused the owner account (${response.status}): ${(await response.text()).slice(0, 300)}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	throw new Error('n8n never offered the owner setup');
+}
+
+/** Logs in with the printed password and opens the demo workflow, as the browser will. */
+async function proveLogin(base: string, owner: Owner, workflowId: string): Promise<void> {
+	const login = await fetch(`${base}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: owner.email, emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	if (!login.ok) throw new Error(`logging in with the demo owner failed (${login.status}): ${(await login.text()).slice(0, 300)}`);
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const workflow = await fetch(`${base}/rest/workflows/${workflowId}`, { headers: { cookie } });
+	if (!workflow.ok) throw new Error(`the demo workflow did not open for the owner (${workflow.status})`);
+}
+
+/** Opens the editor where a desktop is there to show it; elsewhere the printed address is the way in. */
+function openInBrowser(url: string): void {
+	if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') return;
+	const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+	spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
 }
 
 main().catch((error: unknown) => {

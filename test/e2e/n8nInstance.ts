@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { promisify } from 'util';
@@ -13,13 +13,34 @@ export const N8N_VERSIONS = {
 	v2: { version: process.env.N8N_V2_VERSION ?? '2.41.1', node: 24 },
 } as const;
 
-/** Install (or reuse from the cache) a real n8n and return its folder. Slow the first time: minutes. */
+/**
+ * Install (or reuse from the cache, after proving it works) a real n8n and return its folder. Slow the first time:
+ * minutes, with a progress line every 30 s on stderr.
+ */
 export async function installN8n(version: string): Promise<string> {
-	const { stdout } = await run('bash', [join(REPO, 'test', 'e2e', 'install-n8n.sh'), version], {
-		maxBuffer: 64 * 1024 * 1024,
-		timeout: 40 * 60 * 1000,
+	// One proof per process and version: the test files of one jest run share it.
+	proved[version] ??= runInstallScript(version);
+	return await proved[version];
+}
+const proved: Record<string, Promise<string>> = {};
+
+async function runInstallScript(version: string): Promise<string> {
+	return await new Promise((resolvePromise, reject) => {
+		const child = spawn('bash', [join(REPO, 'test', 'e2e', 'install-n8n.sh'), version], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+			process.stderr.write(chunk);
+		});
+		const timer = setTimeout(() => child.kill('SIGTERM'), 40 * 60 * 1000);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			if (code === 0) resolvePromise(stdout.trim().split('\n').pop()!);
+			else reject(new Error(`installing n8n ${version} failed (exit ${code}):\n${stderr.slice(-4000)}`));
+		});
 	});
-	return stdout.trim().split('\n').pop()!;
 }
 
 /** The packed package (npm pack of the built dist), made once per test process. */
@@ -92,18 +113,87 @@ export class N8nInstance {
 		return join(this.installDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	}
 
-	/** Install the packed package where n8n loads community packages: <user folder>/.n8n/nodes. */
+	/** Where n8n loads community packages from: <user folder>/.n8n/nodes. */
+	get nodesDir(): string {
+		return join(this.userFolder, '.n8n', 'nodes');
+	}
+
+	/**
+	 * Install the packed package exactly as n8n's Community Nodes installer does on both lines (n8n 1.123 and 2.41,
+	 * `CommunityPackagesService.downloadPackage` in packages/cli/src/modules/community-packages): extract the tarball
+	 * into nodes/node_modules/<name>, drop dev, peer and optional dependencies from its package.json, run a shallow
+	 * `npm install` with scripts off inside it, and record the package in nodes/package.json. So the package gets no
+	 * n8n-workflow of its own and resolves n8n's (n8n puts its own module paths on NODE_PATH when it loads nodes).
+	 */
 	async installPackage(tarball: string): Promise<void> {
-		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
-		mkdirSync(join(this.userFolder, 'files'), { recursive: true });
-		await run('npm', ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', tarball], {
-			cwd: nodesDir,
-			env: this.env(),
+		this.prepareNodesDir();
+		const manifest = JSON.parse(
+			(await run('tar', ['-xzOf', tarball, 'package/package.json'], { maxBuffer: 16 * 1024 * 1024 })).stdout,
+		) as Record<string, unknown> & { name: string; version: string };
+		const packageDir = join(this.nodesDir, 'node_modules', manifest.name);
+		rmSync(packageDir, { recursive: true, force: true });
+		mkdirSync(packageDir, { recursive: true });
+		await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+		const { devDependencies, peerDependencies, optionalDependencies, ...kept } = manifest;
+		void devDependencies, void peerDependencies, void optionalDependencies;
+		writeFileSync(join(packageDir, 'package.json'), JSON.stringify(kept, null, 2));
+		await run(
+			'npm',
+			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+			{ cwd: packageDir, env: this.npmEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60 * 1000 },
+		);
+		const nodesPackage = JSON.parse(readFileSync(join(this.nodesDir, 'package.json'), 'utf8'));
+		nodesPackage.dependencies[manifest.name] = manifest.version;
+		writeFileSync(join(this.nodesDir, 'package.json'), JSON.stringify(nodesPackage, null, 2));
+	}
+
+	/**
+	 * The README's manual route, word for word: `cd ~/.n8n/nodes && npm install <package>` (here the packed tarball,
+	 * as the registry's copy would be), with npm's defaults, on the Node the n8n line runs on.
+	 */
+	async installPackageWithNpm(tarball: string): Promise<void> {
+		this.prepareNodesDir();
+		await run('npm', ['install', tarball], {
+			cwd: this.nodesDir,
+			env: this.npmEnv(),
 			maxBuffer: 64 * 1024 * 1024,
 			timeout: 10 * 60 * 1000,
 		});
+	}
+
+	/**
+	 * Which n8n-workflow the installed package resolves, the way n8n loads it (NODE_PATH = n8n's own module paths),
+	 * and which one n8n itself uses; plus every n8n-workflow copy installed below the nodes folder.
+	 */
+	async workflowPackageResolution(packageName: string): Promise<{ fromPackage: string; fromN8n: string; copiesInNodesDir: string[] }> {
+		const n8nDist = join(this.installDir, 'node_modules', 'n8n', 'dist');
+		const packageDist = join(this.nodesDir, 'node_modules', packageName, 'dist');
+		const script = `
+			const Module = require('module');
+			process.env.NODE_PATH = Module._nodeModulePaths(process.argv[1]).join(require('path').delimiter);
+			Module._initPaths();
+			const fromPackage = require.resolve('n8n-workflow', { paths: [process.argv[2]] });
+			const fromN8n = require.resolve('n8n-workflow', { paths: [process.argv[1]] });
+			process.stdout.write(JSON.stringify({ fromPackage, fromN8n }));`;
+		const { stdout } = await run('node', ['-e', script, n8nDist, packageDist], { env: this.env() });
+		const { stdout: found } = await run('find', [this.nodesDir, '-type', 'd', '-name', 'n8n-workflow', '-path', '*node_modules*']);
+		return { ...JSON.parse(stdout), copiesInNodesDir: found.split('\n').filter(Boolean) };
+	}
+
+	private prepareNodesDir(): void {
+		mkdirSync(this.nodesDir, { recursive: true });
+		const manifest = join(this.nodesDir, 'package.json');
+		if (!existsSync(manifest)) {
+			writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		}
+		mkdirSync(join(this.userFolder, 'files'), { recursive: true });
+	}
+
+	/** npm as n8n runs it: on the n8n line's Node, with none of the settings `npm run` hands to child processes. */
+	private npmEnv(): NodeJS.ProcessEnv {
+		const env = this.env();
+		for (const name of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(name)) delete env[name];
+		return env;
 	}
 
 	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {

@@ -17,6 +17,9 @@ describe('package.json (what n8n and npm see)', () => {
 		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
 		expect(pkg.files).toEqual(['dist']);
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		// Optional, so `npm install` in ~/.n8n/nodes does not add a second n8n-workflow (on Node 20 the newest one
+		// does not even build): the package uses the one n8n loads, as n8n's own installer arranges by dropping peers.
+		expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 		expect(pkg.license).toBe('MIT');
 	});
 
