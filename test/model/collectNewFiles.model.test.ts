@@ -14,7 +14,7 @@ import { replay, type Action, type Commit, type FileKind, type SourceKind } from
 process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 
 const index = fc.nat({ max: 11 });
-const kinds: FileKind[] = ['blob', 'blob', 'blob', 'doc', 'sheet', 'shortcut', 'form', 'folderShortcut'];
+const kinds: FileKind[] = ['blob', 'blob', 'blob', 'doc', 'sheet', 'shortcut', 'shortcutDoc', 'shortcutInside', 'form', 'folderShortcut'];
 
 export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
 	{ weight: 6, arbitrary: fc.record({ type: fc.constant('add' as const), name: index, dir: index, kind: fc.constantFrom(...kinds) }) },

@@ -18,7 +18,7 @@ export type SourceKind = 'localFolder' | 'googleDrive' | 'oneDrive' | 'dropbox';
 export type Commit = 'onEmit' | 'afterConfirm';
 
 /** What kind of thing a model file is. `doc`/`sheet`: Google-native; `shortcut`: to a file outside; others never documents. */
-export type FileKind = 'blob' | 'doc' | 'sheet' | 'shortcut' | 'form' | 'folderShortcut';
+export type FileKind = 'blob' | 'doc' | 'sheet' | 'shortcut' | 'shortcutDoc' | 'shortcutInside' | 'form' | 'folderShortcut';
 
 export type Action =
 	| { type: 'add'; name: number; dir: number; kind: FileKind }
@@ -191,7 +191,7 @@ export class CollectWorld {
 		return (this.source as unknown as { fixture: GoogleDriveFixture }).fixture;
 	}
 
-	private async createNative(dir: string, name: string, kind: FileKind, content: string): Promise<{ id: string; documentId: string }> {
+	private async createNative(dir: string, name: string, kind: FileKind, content: string): Promise<{ id: string; documentId: string } | undefined> {
 		const fixture = this.drive();
 		const parentId = (await this.source.user.createFolder(dir)) || fixture.rootId;
 		const mime: Partial<Record<FileKind, string>> = {
@@ -199,14 +199,24 @@ export class CollectWorld {
 			sheet: 'application/vnd.google-apps.spreadsheet',
 			form: 'application/vnd.google-apps.form',
 		};
-		if (kind === 'shortcut' || kind === 'folderShortcut') {
+		if (kind === 'shortcutInside') {
+			// A second way to the same document: a shortcut to a file already in the watched folder.
+			const target = this.watchedFiles().find((file) => file.kind === 'blob' || file.kind === 'doc' || file.kind === 'sheet');
+			if (!target) return undefined;
+			const id = fixture.fake.seedShortcut({ parentId, name: name.replace(/\.\w+$/, ''), targetId: target.id });
+			return { id, documentId: target.documentId };
+		}
+		if (kind === 'shortcut' || kind === 'shortcutDoc' || kind === 'folderShortcut') {
 			// The target lives outside the watched folder: a shortcut is how it shows up inside.
+			const out = await this.source.user.createFolder('out');
 			const targetId =
 				kind === 'shortcut'
-					? await fixture.fake.seedFile({ parentId: await this.source.user.createFolder('out'), name: `target ${this.counter}.pdf`, mimeType: 'application/pdf', content: Buffer.from(content) })
-					: await this.source.user.createFolder(`out/folder ${this.counter}`);
+					? await fixture.fake.seedFile({ parentId: out, name: `target ${this.counter}.pdf`, mimeType: 'application/pdf', content: Buffer.from(content) })
+					: kind === 'shortcutDoc'
+						? await fixture.fake.seedFile({ parentId: out, name: `target doc ${this.counter}`, mimeType: 'application/vnd.google-apps.document', content: Buffer.from(content) })
+						: await this.source.user.createFolder(`out/folder ${this.counter}`);
 			const id = fixture.fake.seedShortcut({ parentId, name: name.replace(/\.\w+$/, ''), targetId });
-			return { id, documentId: kind === 'shortcut' ? targetId : id };
+			return { id, documentId: kind === 'folderShortcut' ? id : targetId };
 		}
 		const id = await fixture.fake.seedFile({ parentId, name: name.replace(/\.\w+$/, ''), mimeType: mime[kind], content: Buffer.from(content) });
 		return { id, documentId: id };
@@ -231,10 +241,12 @@ export class CollectWorld {
 					id = await user.createFile(this.pathOf({ dir, name }), Buffer.from(content));
 					documentId = id;
 				} else {
-					({ id, documentId } = await this.createNative(dir, name, action.kind, content));
+					const made = await this.createNative(dir, name, action.kind, content);
+					if (!made) return;
+					({ id, documentId } = made);
 				}
 				this.files.push({ id, dir, name: storedName, kind: action.kind, contents: [content], documentId });
-				if (action.kind !== 'form' && action.kind !== 'folderShortcut') this.appeared.set(documentId, [content]);
+				if (action.kind !== 'form' && action.kind !== 'folderShortcut' && action.kind !== 'shortcutInside') this.appeared.set(documentId, [content]);
 				break;
 			}
 			case 'addOutside': {
@@ -295,6 +307,8 @@ export class CollectWorld {
 				if (!file) return;
 				await user.trash(this.pathOf(file));
 				this.files.splice(this.files.indexOf(file), 1);
+				// Shortcuts to it now point at the trash: they stand for no document any more.
+				for (const other of this.files) if (other.kind === 'shortcutInside' && other.documentId === file.id) other.documentId = other.id;
 				break;
 			}
 			case 'renameSubfolder': {
