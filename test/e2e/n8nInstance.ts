@@ -134,8 +134,9 @@ export class N8nInstance {
 		rmSync(packageDir, { recursive: true, force: true });
 		mkdirSync(packageDir, { recursive: true });
 		await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
-		const { devDependencies, peerDependencies, optionalDependencies, ...kept } = manifest;
-		void devDependencies, void peerDependencies, void optionalDependencies;
+		const kept = Object.fromEntries(
+			Object.entries(manifest).filter(([key]) => !['devDependencies', 'peerDependencies', 'optionalDependencies'].includes(key)),
+		);
 		writeFileSync(join(packageDir, 'package.json'), JSON.stringify(kept, null, 2));
 		await run(
 			'npm',
