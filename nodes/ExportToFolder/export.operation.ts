@@ -12,7 +12,7 @@ import {
 	exportStateSchema,
 } from '../shared/state/exportState';
 import { loadState, saveState } from '../shared/state/staticData';
-import { runExport, type ItemOutcome } from '../shared/run/exportRunner';
+import { runExport, type ExportResult as RunResult, type ItemOutcome } from '../shared/run/exportRunner';
 import { sanitizeName } from '../shared/storage/names';
 import type { RemoteItem, StorageProvider } from '../shared/storage/types';
 import { startingState } from '../shared/sync/exportDecisions';
@@ -20,7 +20,7 @@ import { joinPath } from '../shared/sync/exportPaths';
 import type { ExportAction, ExportPlan, ExportRecordInput, PlannedItem } from '../shared/sync/exportPlan';
 import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
-import { comparableDate, needsDocumentDate, readItemValues, readRunParameters, type RunParameters } from './parameters';
+import { comparableDate, needsDocumentDate, readItemValues, readRoot, readRunParameters, type RootParameter, type RunParameters } from './parameters';
 import { openDestination, SERVICE_NAMES } from './storage';
 
 /** One output item per input. */
@@ -41,8 +41,17 @@ export interface ExportResult {
 interface Prepared {
 	inputs: ExportRecordInput[];
 	files: Map<number, InputFile>;
+	/** Each item's root folder, when the root parameter is per item. */
+	roots: Map<number, RootParameter>;
 	/** Items that failed before planning (bad input), with their error. */
 	failed: Map<number, { recordKey: string; error: Error }>;
+}
+
+/** Items going to one root folder. */
+interface RootGroup {
+	root: RootParameter;
+	rootRef: string;
+	inputs: ExportRecordInput[];
 }
 
 /** The parameters a layout error names, as the node shows them. */
@@ -79,13 +88,52 @@ class ExportRun {
 	async execute(): Promise<INodeExecutionData[]> {
 		const items = this.ctx.getInputData();
 		const prepared = await this.prepare(items);
-		const { destination: kind, root } = this.params;
-		const rootRef = fingerprint(JSON.stringify([kind, this.params.localPath ?? '', root]));
+		const planned = new Map<number, PlannedItem>();
+		const outcomes = new Map<number, ItemOutcome>();
+		const groups = this.byRoot(prepared);
+		const mainRef = decodeExportState(loadState(this.ctx, this.nodeId, exportStateSchema)).rootRef;
+		let mainTaken = groups.some((group) => group.rootRef === mainRef);
+		// Bad input stops a strict run before anything is written in any root.
+		if (!this.ctx.continueOnFail()) this.failFast(prepared, undefined);
+		for (const group of groups) {
+			// One root (the default) keeps its state under the node's id as before; with a root per item, the root
+			// that state belongs to keeps it and every other root has its own beside it.
+			const useMain = !this.params.rootPerItem || group.rootRef === mainRef || (!mainTaken && mainRef === undefined);
+			if (useMain) mainTaken = true;
+			const stateId = useMain ? this.nodeId : `${this.nodeId}@${group.rootRef}`;
+			const result = await this.exportInto(group, stateId, prepared);
+			for (const item of result.plan.items) planned.set(item.index, item);
+			for (const [index, outcome] of result.outcomes) outcomes.set(index, outcome);
+		}
+		return this.output(items.length, prepared, planned, outcomes, this.params.dryRun);
+	}
+
+	/** The prepared items by root folder, in the order their roots first appear. */
+	private byRoot(prepared: Prepared): RootGroup[] {
+		const groups = new Map<string, RootGroup>();
+		for (const input of prepared.inputs) {
+			const root = prepared.roots.get(input.index) ?? this.params.root;
+			const rootRef = fingerprint(JSON.stringify([this.params.destination, this.params.localPath ?? '', root]));
+			const group = groups.get(rootRef) ?? { root, rootRef, inputs: [] };
+			group.inputs.push(input);
+			groups.set(rootRef, group);
+		}
+		if (groups.size === 0) {
+			const rootRef = fingerprint(JSON.stringify([this.params.destination, this.params.localPath ?? '', this.params.root]));
+			groups.set(rootRef, { root: this.params.root, rootRef, inputs: [] });
+		}
+		return [...groups.values()];
+	}
+
+	/** One root's export: its state, its plan, carried out; its state saved even when the run stops. */
+	private async exportInto(group: RootGroup, stateId: string, prepared: Prepared): Promise<RunResult> {
+		const kind = this.params.destination;
+		const { root } = group;
 		const result = await runExport({
 			provider: this.provider,
-			state: startingState(decodeExportState(loadState(this.ctx, this.nodeId, exportStateSchema)), rootRef, this.ctx.getNode().name),
+			state: startingState(decodeExportState(loadState(this.ctx, stateId, exportStateSchema)), group.rootRef, this.ctx.getNode().name),
 			root: root.mode === 'name' ? { mode: 'name', name: sanitizeName(root.name, kind) } : root,
-			inputs: prepared.inputs,
+			inputs: group.inputs,
 			files: prepared.files,
 			policy: { ...this.params.policy, fitName: (name) => sanitizeName(name, kind) },
 			dryRun: this.params.dryRun,
@@ -94,29 +142,29 @@ class ExportRun {
 				if (!this.ctx.continueOnFail()) this.failFast(prepared, plan);
 			},
 		});
-		const { plan, outcomes } = result;
-		if (plan.massDelete) throw this.massDeleteError(plan);
-		if (this.params.dryRun) return this.output(items.length, prepared, plan, outcomes, true);
+		if (result.plan.massDelete) throw this.massDeleteError(result.plan);
 		// Saved even when the run stops: what was uploaded is recorded, so nothing is uploaded twice.
-		if (result.state) saveState(this.ctx, this.nodeId, exportStateSchema, encodeExportState(result.state));
+		if (result.state) saveState(this.ctx, stateId, exportStateSchema, encodeExportState(result.state));
 		if (result.rootGone) throw this.rootGoneError();
 		if (result.stop) {
 			const { error, itemIndex, target } = result.stop;
 			throw toNodeError(this.ctx.getNode(), error, { itemIndex, target, service: this.service });
 		}
-		return this.output(items.length, prepared, plan, outcomes, false);
+		return result;
 	}
 
 	/** Evaluate each item's parameters, read and hash its file. Bad input fails that item only. */
 	private async prepare(items: INodeExecutionData[]): Promise<Prepared> {
 		const inputs: ExportRecordInput[] = [];
 		const files = new Map<number, InputFile>();
+		const roots = new Map<number, RootParameter>();
 		const failed = new Map<number, { recordKey: string; error: Error }>();
 		const kind = this.params.destination;
 		const needsDate = needsDocumentDate(this.params);
 		for (let index = 0; index < items.length; index++) {
 			let recordKey = '';
 			try {
+				if (this.params.rootPerItem) roots.set(index, readRoot(this.ctx, index));
 				const values = readItemValues(this.ctx, index, this.params.layout, needsDate, this.params.timeZone);
 				recordKey = values.recordKey;
 				if (!recordKey) {
@@ -143,7 +191,7 @@ class ExportRun {
 				failed.set(index, { recordKey, error: this.itemError(error, index) });
 			}
 		}
-		return { inputs, files, failed };
+		return { inputs, files, failed, roots };
 	}
 
 	private itemError(error: unknown, itemIndex: number): Error {
@@ -187,10 +235,10 @@ class ExportRun {
 	}
 
 	/** Without continueOnFail, bad input stops the run before anything is written. */
-	private failFast(prepared: Prepared, plan: ExportPlan): void {
+	private failFast(prepared: Prepared, plan: ExportPlan | undefined): void {
 		const first = [...prepared.failed.entries()].sort(([a], [b]) => a - b)[0];
 		if (first) throw first[1].error;
-		const invalid = plan.items.find((item) => item.action === 'failed');
+		const invalid = plan?.items.find((item) => item.action === 'failed');
 		if (invalid) throw new NodeOperationError(this.ctx.getNode(), `Item ${invalid.index}: ${invalid.error}`, { itemIndex: invalid.index });
 	}
 
@@ -210,11 +258,10 @@ class ExportRun {
 	private output(
 		count: number,
 		prepared: Prepared,
-		plan: ExportPlan,
+		planned: Map<number, PlannedItem>,
 		outcomes: Map<number, ItemOutcome>,
 		dryRun: boolean,
 	): INodeExecutionData[] {
-		const planned = new Map(plan.items.map((item) => [item.index, item]));
 		const out: INodeExecutionData[] = [];
 		for (let index = 0; index < count; index++) {
 			const failed = prepared.failed.get(index);

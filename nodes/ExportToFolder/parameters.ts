@@ -7,10 +7,15 @@ import { parseDocumentDate, splitTemplate, type FolderLayout, type LayoutValues 
 /** Stop when more than half of the tracked files look deleted, from this many on (fewer is an ordinary cleanup). */
 export const MASS_DELETE_MINIMUM = 3;
 
+export type RootParameter = { mode: 'name'; name: string } | { mode: 'folder'; ref: { mode: 'id' | 'path' | 'url' | 'list'; value: string } };
+
 export interface RunParameters {
 	destination: StorageKind;
 	localPath?: string;
-	root: { mode: 'name'; name: string } | { mode: 'folder'; ref: { mode: 'id' | 'path' | 'url' | 'list'; value: string } };
+	/** The root of the first item; with `rootPerItem`, each item's own is read by readRoot(). */
+	root: RootParameter;
+	/** The root folder parameter is an expression: each item may export into its own root (seeds/000). */
+	rootPerItem: boolean;
 	layout: FolderLayout;
 	policy: Omit<ExportPolicy, 'caseInsensitive' | 'duplicateNames'>;
 	dryRun: boolean;
@@ -20,18 +25,8 @@ export interface RunParameters {
 
 export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 	const destination = ctx.getNodeParameter('destination', 0) as StorageKind;
-	const rootMode = ctx.getNodeParameter('rootMode', 0, 'name') as 'name' | 'folder';
-	let root: RunParameters['root'];
-	if (rootMode === 'name') {
-		const name = String(ctx.getNodeParameter('rootName', 0, '')).trim();
-		if (!name) throw new NodeOperationError(ctx.getNode(), 'Root Folder Name is empty', { description: 'Name the folder that holds the export, e.g. "Receipts".' });
-		root = { mode: 'name', name };
-	} else {
-		const locator = ctx.getNodeParameter('rootFolder', 0) as INodeParameterResourceLocator;
-		const value = String(locator?.value ?? '').trim();
-		if (!value) throw new NodeOperationError(ctx.getNode(), 'No root folder chosen', { description: 'Pick the folder from the list, or give its URL, ID or path.' });
-		root = { mode: 'folder', ref: { mode: (locator.mode as 'id' | 'path' | 'url' | 'list') ?? 'id', value } };
-	}
+	const rootPerItem = rootIsExpression(ctx);
+	const root = rootPerItem ? firstRoot(ctx) : readRoot(ctx, 0);
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const timeZone = readTimeZone(ctx, options);
 	const sinceText = String(ctx.getNodeParameter('exportSince', 0, '') ?? '').trim();
@@ -40,6 +35,7 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 		destination,
 		localPath: destination === 'localFolder' ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
 		root,
+		rootPerItem,
 		layout: ctx.getNodeParameter('folderStructure', 0, 'flat') as FolderLayout,
 		policy: {
 			onContentChanged: ctx.getNodeParameter('onContentChanged', 0, 'replace') as ExportPolicy['onContentChanged'],
@@ -64,6 +60,42 @@ function readTimeZone(ctx: IExecuteFunctions, options: IDataObject): string {
 		});
 	}
 	return value;
+}
+
+/** Whether the root folder parameter is an n8n expression (so it may differ per item). */
+function rootIsExpression(ctx: IExecuteFunctions): boolean {
+	const rootMode = ctx.getNodeParameter('rootMode', 0, 'name') as 'name' | 'folder';
+	const raw = ctx.getNodeParameter(rootMode === 'name' ? 'rootName' : 'rootFolder', 0, '', { rawExpressions: true }) as unknown;
+	const text = typeof raw === 'object' && raw !== null ? (raw as { value?: unknown }).value : raw;
+	return typeof text === 'string' && text.startsWith('=');
+}
+
+/** With a root per item: the first item's root that can be read (an empty one fails only its own item). */
+function firstRoot(ctx: IExecuteFunctions): RootParameter {
+	const count = Math.max(1, ctx.getInputData().length);
+	for (let index = 0; index < count; index++) {
+		try {
+			return readRoot(ctx, index);
+		} catch (error) {
+			if (index === count - 1) throw error;
+		}
+	}
+	return readRoot(ctx, 0);
+}
+
+/** One item's root folder; an empty one stops (first item) or fails that item, naming the parameter. */
+export function readRoot(ctx: IExecuteFunctions, itemIndex: number): RootParameter {
+	const rootMode = ctx.getNodeParameter('rootMode', itemIndex, 'name') as 'name' | 'folder';
+	const item = itemIndex > 0 ? `Item ${itemIndex}: ` : '';
+	if (rootMode === 'name') {
+		const name = String(ctx.getNodeParameter('rootName', itemIndex, '')).trim();
+		if (!name) throw new NodeOperationError(ctx.getNode(), `${item}Root Folder Name is empty`, { itemIndex, description: 'Name the folder that holds the export, e.g. "Receipts".' });
+		return { mode: 'name', name };
+	}
+	const locator = ctx.getNodeParameter('rootFolder', itemIndex) as INodeParameterResourceLocator;
+	const value = String(locator?.value ?? '').trim();
+	if (!value) throw new NodeOperationError(ctx.getNode(), `${item}No root folder chosen`, { itemIndex, description: 'Pick the folder from the list, or give its URL, ID or path.' });
+	return { mode: 'folder', ref: { mode: (locator.mode as 'id' | 'path' | 'url' | 'list') ?? 'id', value } };
 }
 
 /** The backfill date; a value that is not a date stops the run naming the parameter. */

@@ -17,7 +17,9 @@ export function locateExportNodeId(ctx: IExecuteFunctions, name: string): string
 	for (const [key, value] of Object.entries(staticData)) {
 		if (!key.startsWith(PREFIX) || !value || typeof value !== 'object') continue;
 		const state = value as IDataObject;
-		if (state.kind === 'export') states.push({ id: key.slice(PREFIX.length), node: state.node as string | undefined });
+		// A node exporting into a root per item keeps one state per root: `<node id>@<root>` (one node all the same).
+		const id = key.slice(PREFIX.length).split('@')[0];
+		if (state.kind === 'export' && !states.some((s) => s.id === id)) states.push({ id, node: state.node as string | undefined });
 	}
 	if (!wanted || wanted === self.name) {
 		if (states.some((s) => s.id === self.id)) return self.id;
@@ -43,11 +45,20 @@ export async function resumeOperation(ctx: IExecuteFunctions): Promise<INodeExec
 		.split(',')
 		.map((p) => p.trim().replace(/^\/+|\/+$/g, ''))
 		.filter((p) => p !== '');
-	if (!ctx.getWorkflowStaticData('global')[stateKey(nodeId)]) return [[{ json: { resumed: [], stillStopped: [] } }]];
-	const state = decodeExportState(loadState(ctx, nodeId, exportStateSchema));
+	const staticData = ctx.getWorkflowStaticData('global');
+	const stateIds = Object.keys(staticData)
+		.filter((key) => key === stateKey(nodeId) || key.startsWith(`${stateKey(nodeId)}@`))
+		.map((key) => key.slice(PREFIX.length));
+	if (stateIds.length === 0) return [[{ json: { resumed: [], stillStopped: [] } }]];
 	const matches = (path: string) => only.length === 0 || only.some((o) => o.toLowerCase() === path.toLowerCase());
-	const resumed = state.stopped.filter(matches);
-	state.stopped = state.stopped.filter((path) => !matches(path));
-	saveState(ctx, nodeId, exportStateSchema, encodeExportState(state));
-	return [[{ json: { resumed, stillStopped: state.stopped }, pairedItem: { item: 0 } }]];
+	const resumed: string[] = [];
+	const stillStopped: string[] = [];
+	for (const id of stateIds) {
+		const state = decodeExportState(loadState(ctx, id, exportStateSchema));
+		resumed.push(...state.stopped.filter(matches));
+		state.stopped = state.stopped.filter((path) => !matches(path));
+		stillStopped.push(...state.stopped);
+		saveState(ctx, id, exportStateSchema, encodeExportState(state));
+	}
+	return [[{ json: { resumed, stillStopped }, pairedItem: { item: 0 } }]];
 }

@@ -150,3 +150,47 @@ describe.each(KINDS)('Export to Folder on %s: names, the user\'s files and the b
 		expect(wrong.result.nodeError(EXPORT)?.message).toMatch(/"Time Zone" is not a time zone: "Mars\/Olympus"/);
 	});
 });
+
+describe.each(KINDS)('Export to Folder on %s: a root folder per item (seeds/000, issue 12 point 8)', (kind) => {
+	let destination: ExportDestination | undefined;
+	afterEach(async () => {
+		await destination?.close();
+		destination = undefined;
+	});
+
+	test("each procedure's documents go to the folder its configuration names; one run serves both roots, the next is idle", async () => {
+		destination = await open(kind);
+		const { user, provider } = destination.fixture;
+		const procedureA = await user.createFolder('Procedure A');
+		const procedureB = await user.createFolder('Procedure B');
+		const flow = exportWorkflow(destination, {
+			folderStructure: 'perRecord',
+			recordFolderName: '={{ $json.client }}',
+			rootFolder: { __rl: true, mode: 'id', value: '={{ $json.rootId }}' },
+		});
+		const docs = [
+			named('A-1', 'dupont id card', 'id-card.pdf', { client: 'Dupont', rootId: procedureA }),
+			named('B-1', 'martin id card', 'id-card.pdf', { client: 'Martin', rootId: procedureB }),
+			named('A-2', 'dupont kbis', 'kbis.pdf', { client: 'Dupont', rootId: procedureA }),
+		];
+		const first = await flow.run(docs);
+		expect(first.json.map((j) => [j.action, j.path])).toEqual([
+			['created', 'Dupont/id-card.pdf'],
+			['created', 'Martin/id-card.pdf'],
+			['created', 'Dupont/kbis.pdf'],
+		]);
+		expect([...(await filesBelow(provider, procedureA)).keys()].sort()).toEqual(['Dupont/id-card.pdf', 'Dupont/kbis.pdf']);
+		expect([...(await filesBelow(provider, procedureB)).keys()]).toEqual(['Martin/id-card.pdf']);
+
+		const before = destination.counts();
+		expect(actionsOf((await flow.run(docs)).json)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+		expect(destination.counts().uploads).toBe(before.uploads);
+		// One change-feed read per root (the local folder scans each root instead).
+		expect(destination.counts().changeFeed - before.changeFeed).toBeLessThanOrEqual(2);
+		// A webhook run for one procedure only: the other root's state is untouched.
+		const one = await flow.run([named('B-2', 'martin kbis', 'kbis.pdf', { client: 'Martin', rootId: procedureB })], 'webhook');
+		expect(one.json[0]).toMatchObject({ action: 'created', path: 'Martin/kbis.pdf' });
+		expect(actionsOf((await flow.run(docs)).json)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+		expect((await filesBelow(provider, procedureA)).size).toBe(2);
+	});
+});
