@@ -5,7 +5,7 @@ import { loadState, saveState } from '../shared/state/staticData';
 import { isCloudError } from '../shared/storage/errors';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
-import { applyRun, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
+import { applyRun, claimedVerdict, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
 import { asClaimed, claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
@@ -244,9 +244,9 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			const done = afterConfirm ? await confirmedElsewhere(ctx, node.id, taken) : takenElsewhere;
 			const skip = new Set<string>();
 			for (const candidate of taken) {
-				if (done.has(candidate.idFp)) outcomes.set(candidate.idFp, 'claimedElsewhere');
-				else if (!failedAttempt(state, candidate.item.id, params.ledger).givingUp) outcomes.set(candidate.idFp, 'held');
-				else continue;
+				const verdict = claimedVerdict(state, candidate.item.id, done.has(candidate.idFp), params.ledger);
+				if (verdict === 'offer') continue;
+				outcomes.set(candidate.idFp, verdict);
 				skip.add(candidate.idFp);
 			}
 			claimed = fresh.filter((c) => !skip.has(c.idFp)).map((c) => (afterConfirm ? emitClaimValue : claimValue)(node.id, c.idFp, c.contentFp));

@@ -3,6 +3,7 @@ import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { compileNamePattern, InvalidPatternError, matchesFilters, parseExtensions } from '../../nodes/shared/sync/collectFilters';
 import {
 	applyRun,
+	claimedVerdict,
 	coalesce,
 	confirmPending,
 	forget,
@@ -202,6 +203,21 @@ describe('collect ledger', () => {
 		const skipped = runOnce(start.next, delta('c2', upsert(file('id:s', 's.pdf'))), {}, () => 'skipped');
 		expect(skipped.next.retry).toBeUndefined();
 		expect(runOnce(skipped.next, delta('c3', upsert(file('id:s', 's.pdf')))).ids).toEqual([]);
+	});
+
+	test('overlap guard verdicts: on emit a claim is final; after Confirm only a confirmed one, else held up to retryFailed runs, then offered', () => {
+		const start = collectStateSchema.empty();
+		const opts = { ...baseOptions, commit: 'afterConfirm' as const, retryFailed: 2 };
+		expect(claimedVerdict(start, 'id:a', false, { ...opts, commit: 'onEmit' })).toBe('claimedElsewhere');
+		expect(claimedVerdict(start, 'id:a', true, opts)).toBe('claimedElsewhere');
+		let state = start;
+		const a = file('id:a', 'a.pdf');
+		for (let run = 1; run <= 2; run++) {
+			expect(claimedVerdict(state, 'id:a', false, opts)).toBe('held');
+			state = runOnce(state, delta(`c${run}`, upsert(a)), opts, () => 'held').next;
+			expect(state.retry).toEqual([{ id: 'id:a', attempts: run }]);
+		}
+		expect(claimedVerdict(state, 'id:a', false, opts)).toBe('offer');
 	});
 
 	test('a cursor reset answered by a full listing: no duplicate, nothing missed', () => {

@@ -232,6 +232,21 @@ function cursorAfter(state: CollectState, batch: ChangeBatch, holdBack: boolean)
  */
 export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedElsewhere' | 'held';
 
+/**
+ * The overlap guard's verdict on a candidate another run claimed first. On emit, the claim is final. After Confirm,
+ * only a confirmed claim is: a document another run emitted and has not confirmed is held for a few runs (that run
+ * may still confirm it), then offered anyway (it may have failed before Confirm and its state been lost).
+ */
+export function claimedVerdict(
+	state: CollectState,
+	id: string,
+	confirmed: boolean,
+	options: Pick<LedgerOptions, 'commit' | 'retryFailed'>,
+): 'claimedElsewhere' | 'held' | 'offer' {
+	if (options.commit === 'onEmit' || confirmed) return 'claimedElsewhere';
+	return failedAttempt(state, id, options).givingUp ? 'offer' : 'held';
+}
+
 /** Files due for a retry that are gone now: nothing left to try. */
 export function dropRetries(state: CollectState, gone: string[]): CollectState {
 	if (gone.length === 0 || !state.retry) return state;
