@@ -72,15 +72,15 @@ function rootIsExpression(ctx: IExecuteFunctions): boolean {
 
 /** With a root per item: the first item's root that can be read (an empty one fails only its own item). */
 function firstRoot(ctx: IExecuteFunctions): RootParameter {
-	const count = Math.max(1, ctx.getInputData().length);
-	for (let index = 0; index < count; index++) {
+	const count = ctx.getInputData().length;
+	for (let index = 1; index < count; index++) {
 		try {
-			return readRoot(ctx, index);
-		} catch (error) {
-			if (index === count - 1) throw error;
+			return readRoot(ctx, index - 1);
+		} catch {
+			// That item fails on its own (prepare reads its root again); the next one may name a root.
 		}
 	}
-	return readRoot(ctx, 0);
+	return readRoot(ctx, Math.max(0, count - 1));
 }
 
 /** One item's root folder; an empty one stops (first item) or fails that item, naming the parameter. */

@@ -193,4 +193,13 @@ describe.each(KINDS)('Export to Folder on %s: a root folder per item (seeds/000,
 		expect(actionsOf((await flow.run(docs)).json)).toEqual(['unchanged', 'unchanged', 'unchanged']);
 		expect((await filesBelow(provider, procedureA)).size).toBe(2);
 	});
+
+	test('an item whose root folder is empty fails alone, naming the parameter', async () => {
+		destination = await open(kind);
+		const procedureA = await destination.fixture.user.createFolder('Procedure A');
+		const flow = exportWorkflow(destination, { rootFolder: { __rl: true, mode: 'id', value: '={{ $json.rootId }}' } }, { continueOnFail: true });
+		const { json } = await flow.run([named('X-1', 'no procedure', 'x.pdf', { rootId: '' }), named('A-1', 'dupont', 'a.pdf', { rootId: procedureA })]);
+		expect(actionsOf(json)).toEqual(['failed', 'created']);
+		expect(json[0].error).toMatch(/No root folder chosen/);
+	});
 });
