@@ -1,7 +1,16 @@
 import type { ExportState } from '../state/exportState';
 import { isCloudError } from '../storage/errors';
 import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../storage/types';
-import { drainedCursor, rootGoneStopsRun, shouldDrain, stateForRun, stopsTheRun, type ExportRoot } from '../sync/exportDecisions';
+import {
+	afterFeedError,
+	changeSource,
+	drainedCursor,
+	rootGoneStopsRun,
+	shouldDrain,
+	stateForRun,
+	stopsTheRun,
+	type ExportRoot,
+} from '../sync/exportDecisions';
 import { nameFingerprint } from '../sync/exportChanges';
 import { NAME_CHOICES } from '../sync/exportNames';
 import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
@@ -111,21 +120,22 @@ export async function openRoot(provider: StorageProvider, state: ExportState, ro
  */
 export async function readChanges(provider: StorageProvider, rootId: string, cursor: string | undefined, justCreated: boolean): Promise<ChangeBatch> {
 	const options = { recursive: true };
-	if (cursor) {
+	const source = changeSource(cursor, justCreated);
+	if (source === 'feed') {
 		try {
-			return await provider.changes(rootId, cursor, options);
+			return await provider.changes(rootId, cursor!, options);
 		} catch (error) {
-			// A feed on a folder that no longer exists answers "not found": the root itself is gone.
-			if (isCloudError(error, 'notFound')) return { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' };
-			if (!isCloudError(error, 'cursorReset')) throw error;
+			const next = afterFeedError(error);
+			if (next === 'rootGone') return { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' };
+			if (next === 'fail') throw error;
 		}
 	}
-	const next = await provider.latestCursor(rootId, options);
+	const latest = await provider.latestCursor(rootId, options);
 	const changes: ChangeBatch['changes'] = [];
-	if (!justCreated) {
+	if (source !== 'cursorOnly') {
 		for await (const item of provider.list(rootId, options)) changes.push({ type: 'upsert', item });
 	}
-	return { changes, cursor: next, snapshot: true };
+	return { changes, cursor: latest, snapshot: true };
 }
 
 async function createFolderOnce(provider: StorageProvider, parentId: string, name: string): Promise<RemoteItem> {

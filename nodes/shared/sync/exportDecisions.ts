@@ -18,6 +18,23 @@ export type ExportRoot = { mode: 'name'; name: string } | { mode: 'folder'; ref:
  */
 export const DRAIN_AFTER_WRITES = 100;
 
+/**
+ * How to read the root's changes: the feed from the stored cursor (one request when nothing changed), else a
+ * full listing (first run, lost state, reset cursor: existing files are adopted, not duplicated), except for a
+ * root created this very run (empty: a cursor is enough).
+ */
+export function changeSource(cursor: string | undefined, rootJustCreated: boolean): 'feed' | 'listing' | 'cursorOnly' {
+	if (cursor) return 'feed';
+	return rootJustCreated ? 'cursorOnly' : 'listing';
+}
+
+/** The feed failed: an expired cursor falls back to a listing; "not found" means the root itself is gone. */
+export function afterFeedError(error: unknown): 'listing' | 'rootGone' | 'fail' {
+	if (isCloudError(error, 'notFound')) return 'rootGone';
+	if (isCloudError(error, 'cursorReset')) return 'listing';
+	return 'fail';
+}
+
 /** Errors that stop the whole run whatever continue-on-fail says: the next items would fail the same way. */
 export function stopsTheRun(error: unknown): boolean {
 	return isCloudError(error) && ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.kind);

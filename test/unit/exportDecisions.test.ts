@@ -1,0 +1,66 @@
+import { emptyExportState } from '../../nodes/shared/state/exportState';
+import { CloudError } from '../../nodes/shared/storage/errors';
+import {
+	afterFeedError,
+	changeSource,
+	DRAIN_AFTER_WRITES,
+	drainedCursor,
+	rootGoneStopsRun,
+	shouldDrain,
+	startingState,
+	stopsTheRun,
+} from '../../nodes/shared/sync/exportDecisions';
+import type { ExportPlan } from '../../nodes/shared/sync/exportPlan';
+
+const features = { duplicateNames: false, caseInsensitive: true, appProperties: false, trash: true, chunkSize: 1, simpleUploadLimit: 1 };
+
+describe('Export to Folder decisions around the plan (pure)', () => {
+	it('reads the feed from a cursor, else lists the root, except a root created this run', () => {
+		expect(changeSource('c1', false)).toBe('feed');
+		expect(changeSource(undefined, false)).toBe('listing');
+		expect(changeSource(undefined, true)).toBe('cursorOnly');
+	});
+
+	it('an expired cursor falls back to a listing; a feed that cannot find the root means the root is gone', () => {
+		expect(afterFeedError(new CloudError('cursorReset', 'reset'))).toBe('listing');
+		expect(afterFeedError(new CloudError('notFound', 'gone'))).toBe('rootGone');
+		expect(afterFeedError(new CloudError('auth', 'expired'))).toBe('fail');
+		expect(afterFeedError(new Error('bug'))).toBe('fail');
+	});
+
+	it('stops the run on errors the next items would meet too, not on one bad file', () => {
+		for (const kind of ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'] as const) expect(stopsTheRun(new CloudError(kind, kind))).toBe(true);
+		expect(stopsTheRun(new CloudError('conflict', 'there'))).toBe(false);
+		expect(stopsTheRun(new Error('other'))).toBe(false);
+	});
+
+	it('drains its own writes from the feed only after many, and never where every read is a full scan', () => {
+		expect(shouldDrain(DRAIN_AFTER_WRITES, features)).toBe(true);
+		expect(shouldDrain(DRAIN_AFTER_WRITES - 1, features)).toBe(false);
+		expect(shouldDrain(DRAIN_AFTER_WRITES, { ...features, scansForChanges: true })).toBe(false);
+	});
+
+	it('keeps the cursor when the drained changes show a deletion the next run must see', () => {
+		const state = emptyExportState();
+		state.rootId = 'root';
+		state.records.set('k'.repeat(12), { keyFp: 'k'.repeat(12), contentFp: 'c'.repeat(8), nameFp: 'n'.repeat(8), folder: -1, status: 'live', id: 'f1' });
+		expect(drainedCursor(state, { changes: [{ type: 'upsert', item: { id: 'f1', name: 'a.pdf', isFolder: false } }], cursor: 'c2' }, 'c1', features)).toBe('c2');
+		expect(drainedCursor(state, { changes: [{ type: 'delete', id: 'f1' }], cursor: 'c2' }, 'c1', features)).toBe('c1');
+		expect(drainedCursor(state, { changes: [], cursor: 'c2', snapshot: true }, 'c1', features)).toBe('c1');
+	});
+
+	it('starts from the stored state of this root, or a fresh one for another root', () => {
+		const stored = { ...emptyExportState(), rootRef: 'r1', cursor: 'c' };
+		expect(startingState(stored, 'r1', 'Export')).toMatchObject({ rootRef: 'r1', cursor: 'c', node: 'Export' });
+		const fresh = startingState({ ...stored }, 'r2', 'Export');
+		expect(fresh).toMatchObject({ rootRef: 'r2', node: 'Export' });
+		expect(fresh.cursor).toBeUndefined();
+	});
+
+	it('a gone root stops the run only when the policy recreates folders', () => {
+		const plan = { rootGone: true } as ExportPlan;
+		expect(rootGoneStopsRun(plan, { onFolderDeleted: 'stop' })).toBe(false);
+		expect(rootGoneStopsRun(plan, { onFolderDeleted: 'recreate' })).toBe(true);
+		expect(rootGoneStopsRun({ rootGone: false } as ExportPlan, { onFolderDeleted: 'recreate' })).toBe(false);
+	});
+});
