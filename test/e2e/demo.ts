@@ -103,7 +103,8 @@ async function main(): Promise<void> {
 	say(`n8n is running: ${workflowUrl}`);
 	say(`  Log in with  ${owner.email}  /  ${owner.password}`);
 	say('  You land on the demo workflow: Dropbox /Receipts -> Collect New Files -> Export to Folder -> Google Drive.');
-	say('  Click "Execute workflow" at the bottom of the canvas: it shows only files that are new since the run above.');
+	say('  Click "Execute workflow" at the bottom of the canvas: a manual run previews what the next scheduled run would');
+	say('  collect (nothing new yet) and consumes nothing.');
 	say('  Double-click "Export to Folder" to see each receipt\'s action and path; open "Workflows" for the');
 	say(`  local-folder variant (drop files into ${inbox}; they are filed into ${archive}).`);
 	say(`  Fake clouds: ${Object.entries(fakes.urls).map(([name, url]) => `${name} ${url}`).join(', ')}`);

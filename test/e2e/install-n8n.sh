@@ -77,14 +77,17 @@ if [ "$major" -ge 2 ]; then export npm_config_nodedir="$(dirname "$bin")"; fi
 # build), exactly as the e2e suite and the demo run it.
 prove() {
 	[ -x "$dir/node_modules/n8n/bin/n8n" ] || { log "proof failed: n8n is not installed in $dir"; return 1; }
-	if ! (cd "$dir" && node -e "
-		const sqlite3 = require('sqlite3');
-		const db = new sqlite3.Database(':memory:');
-		db.get('select sqlite_version() as v', (error, row) => {
-			if (error) { console.error(error.message); process.exit(1); }
-			db.close(() => process.exit(0));
-		});" >&2); then
-		log "proof failed: n8n's database driver (sqlite3) does not load with $(node --version)"
+	local why
+	if ! why="$(cd "$dir" && node -e "
+		try {
+			const sqlite3 = require('sqlite3');
+			const db = new sqlite3.Database(':memory:');
+			db.get('select sqlite_version() as v', (error) => {
+				if (error) { console.error(error.message); process.exit(1); }
+				db.close(() => process.exit(0));
+			});
+		} catch (error) { console.error(error.message.split('\\n')[0]); process.exit(1); }" 2>&1)"; then
+		log "proof failed: n8n's database driver (sqlite3) does not load with $(node --version): $why"
 		return 1
 	fi
 	local home out
