@@ -100,7 +100,7 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(demo.description).toContain('Contacts: Bob Stone');
 		expect(demo.description).toContain('Deal: Acme deal');
 		expect(demo.start.dateTime).toBe(`${day(2)}T13:30:00Z`);
-		expect(demo.extendedProperties.private).toEqual({ cloudSyncActivityId: '2', cloudSyncOrigin: 'activity' });
+		expect(demo.extendedProperties.private).toEqual({ cloudSyncActivityId: '2', cloudSyncOrigin: 'activity', cloudSyncWritten: expect.any(String) });
 
 		activities[0] = { ...activities[0], subject: 'Call Anna about pricing' };
 		const edited = await flow.run(activities);

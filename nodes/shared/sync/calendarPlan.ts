@@ -1,6 +1,6 @@
 import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
 import type { CalendarEvent, EventWrite } from '../calendar/types';
-import { activityFromEvent, contentHash, isMasked, matchKey, renderEvent, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN } from './calendarContent';
+import { activityFromEvent, contentHash, isMasked, matchKey, renderEvent, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN, TAG_WRITTEN } from './calendarContent';
 import type { ActivityChange, CalendarOp, Conflict, Link, Pending, PatchReason, ReconcileInput, ReconcilePlan } from './calendarReconcile';
 
 type CreatedBy = Link['createdBy'];
@@ -170,15 +170,16 @@ export class PlanBuilder {
 
 	importEvent(event: CalendarEvent, conflict?: Conflict): void {
 		const fields = this.fromEvent(event);
-		if (!fields) return;
+		// "Don't sync": a private event's details never reach the activity source, whatever led here.
+		if (!fields || (this.hidesPrivate() && this.isPrivateEvent(event))) return;
 		const type = this.settings.importType;
 		const key = matchKey(type, fields.subject ?? '', fields.when);
-		this.plan.activities.push({ action: 'create', eventId: event.id, fields: { ...fields, type }, conflict });
 		this.addPending({ eventId: event.id, matchKey: key, eventHash: contentHash(event), etag: event.etag });
+		// Already imported under this key by a run whose status was not kept (a manual run): the source has it.
+		if (event.privateProperties[TAG_IMPORT] === key) return;
+		this.plan.activities.push({ action: 'create', eventId: event.id, fields: { ...fields, type }, conflict });
 		// The key on the event itself: a manual run or a lost status forgets the pending entry, the event keeps it.
-		if (event.privateProperties[TAG_IMPORT] !== key) {
-			this.plan.calendar.push({ kind: 'patch', activityId: '', eventId: event.id, patch: { privateProperties: { [TAG_IMPORT]: key } }, reason: 'tag' });
-		}
+		this.plan.calendar.push({ kind: 'patch', activityId: '', eventId: event.id, patch: { privateProperties: { [TAG_IMPORT]: key } }, reason: 'tag' });
 	}
 
 	/** A new event for the activity, or its deleted one brought back (a deleted event keeps its id forever). */
@@ -187,7 +188,7 @@ export class PlanBuilder {
 			const patch = { ...this.patchFor(activity, createdBy), status: 'confirmed' as const };
 			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId, patch, itemIndex: activity.itemIndex, restore: true, reason: 'restore' });
 		} else {
-			this.plan.calendar.push({ kind: 'insert', activityId: activity.id, eventId, event: this.render(activity, createdBy)!, itemIndex: activity.itemIndex });
+			this.plan.calendar.push({ kind: 'insert', activityId: activity.id, eventId, event: this.written(activity, createdBy), itemIndex: activity.itemIndex });
 		}
 		this.setLink({ activityId: activity.id, eventId, activityHash: this.activityHash(activity, createdBy), eventHash: '', etag: '', createdBy });
 	}
@@ -232,8 +233,14 @@ export class PlanBuilder {
 		this.plan.activities.push(change);
 	}
 
-	private patchFor(activity: Activity, createdBy: CreatedBy): EventWrite {
+	/** The activity's event, carrying the hash of what was written (see TAG_WRITTEN). */
+	private written(activity: Activity, createdBy: CreatedBy): EventWrite {
 		const event = this.render(activity, createdBy)!;
+		return { ...event, privateProperties: { ...event.privateProperties, [TAG_WRITTEN]: contentHash(event) } };
+	}
+
+	private patchFor(activity: Activity, createdBy: CreatedBy): EventWrite {
+		const event = this.written(activity, createdBy);
 		// Explicit empties so a patch clears what the activity no longer has.
 		return { ...event, description: event.description ?? '', attendees: event.attendees ?? (this.settings.render.addAttendees ? [] : undefined) };
 	}

@@ -1,7 +1,7 @@
 import type { Activity } from '../calendar/activity';
 import { eventIdForActivity } from '../calendar/eventIds';
 import type { CalendarEvent } from '../calendar/types';
-import { contentHash, matchKey, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN, whenOfEvent } from './calendarContent';
+import { contentHash, isMasked, matchKey, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN, TAG_WRITTEN, whenOfEvent } from './calendarContent';
 import { targetOf, whenEnd, type PlanBuilder } from './calendarPlan';
 import type { Conflict, Link } from './calendarReconcile';
 
@@ -101,8 +101,11 @@ const editAgainstDeletion: Action = (b, { link, activity, event }) => {
 const deletionAgainstEdit: Action = (b, pair) => {
 	const { link, activity, event } = pair;
 	const deletedAt = activity?.updatedAt;
-	const activityWins = b.settings.conflict === 'activities' || (b.settings.conflict === 'newest' && deletedAt !== undefined && b.winner(deletedAt, event) === 'activity');
+	// A "Busy" stand-in carries nothing worth an activity of its own: its activity's deletion wins.
+	const standIn = isMasked(event!, b.settings.render);
+	const activityWins = standIn || b.settings.conflict === 'activities' || (b.settings.conflict === 'newest' && deletedAt !== undefined && b.winner(deletedAt, event) === 'activity');
 	const fields = b.fromEvent(event!);
+	if (standIn && !b.settings.propagateDeletions) return b.unlink(link);
 	if (activityWins && b.settings.propagateDeletions) {
 		b.deleteEvent(link, activity?.itemIndex, 'conflictActivityWon');
 		b.pushChange({ action: 'conflict', activityId: link.activityId, eventId: link.eventId, conflict: { winner: 'activity', discarded: { side: 'calendar', change: 'edit', fields } } });
@@ -170,7 +173,10 @@ function activitySideOf(b: PlanBuilder, link: Link, activity: Activity | undefin
 	if (activity.deleted) return 'deleted';
 	// An activity out of scope renders to nothing: that is a scope question, not an edit.
 	if (!b.inScope(activity, link.createdBy)) return 'unchanged';
-	return b.activityHash(activity, link.createdBy) === link.activityHash ? 'unchanged' : 'changed';
+	const hash = b.activityHash(activity, link.createdBy);
+	if (hash === link.activityHash) return 'unchanged';
+	// Already written by a run whose status was not kept (a manual run): the event says so.
+	return b.events.get(link.eventId)?.privateProperties[TAG_WRITTEN] === hash ? 'unchanged' : 'changed';
 }
 
 function calendarSideOf(b: PlanBuilder, link: Link, activity: Activity | undefined, event: CalendarEvent | undefined): CalendarSide {
@@ -327,7 +333,7 @@ function lookAlikes(b: PlanBuilder): Map<string, CalendarEvent[]> {
 				if (importKey) b.lookAlikeEvents.set(importKey, [...(b.lookAlikeEvents.get(importKey) ?? []), event]);
 				continue;
 			}
-			if (b.hidesPrivate() && b.isPrivateEvent(event)) continue;
+			// (A private event under "Don't sync" is linked too: the pair then goes quiet instead of getting a twin.)
 			const when = whenOfEvent(event.start, event.end);
 			if (!when) continue;
 			// Its title and start now, and the key it was imported under (the user may have edited it since).
