@@ -301,8 +301,8 @@ export class ExportRunner {
 				mimeType: file!.mimeType,
 				appProperties: { recordKey: recordTag(item.recordKey), contentVersion: item.contentFp },
 				replaceId: op.replaceId,
-				// Never over a file the plan did not name: a file at the name is reported back to the planner.
-				onConflict: op.replaceId ? 'replace' : 'fail',
+				// As planned: 'fail' for every new file, so a file at the name is reported back to the planner.
+				onConflict: op.onConflict,
 			},
 			await file!.open(),
 		);
