@@ -74,4 +74,52 @@ describe('Calendar Sync regressions (model counterexamples)', () => {
 	it('an invitation (organised by someone else): the CRM edits its activity -> reported once as read-only, no failed run, no retry', async () => {
 		await replay(twoWay(), [{ k: 'gInvite', title: 1, day: 2, hour: 10 }, { k: 'settle' }, { k: 'crmEdit', pick: 1, title: 2 }, { k: 'run' }, { k: 'run' }]);
 	});
+
+	// Found with longer histories (seeds as named), each fixed in the planner.
+	const found: Array<[string, Partial<Settings>, Command[]]> = [
+		[
+			'a manual run wrote the CRM edit, the user edits the event after -> no false conflict overwrites the user\'s edit (seed 13)',
+			{ conflict: 'activities' },
+			[userCreates, { k: 'run' }, { k: 'run' }, { k: 'crmEdit', pick: 9, title: 0 }, { k: 'manualRun' }, { k: 'gEdit', pick: 0, title: 0 }],
+		],
+		[
+			'a lost status after a manual run: the user\'s edited event is linked as it is, not overwritten (seed 12)',
+			{ conflict: 'activities' },
+			[{ k: 'settle' }, userCreates, { k: 'manualRun' }, { k: 'run' }, { k: 'gEdit', pick: 1, title: 0 }, { k: 'loseState' }],
+		],
+		[
+			'a manual run imports an event the user then deletes (deletions synced) -> the activity goes too, no twin (seed 12)',
+			{ propagateDeletions: true },
+			[userCreates, { k: 'manualRun' }, { k: 'gDelete', pick: 0 }],
+		],
+		[
+			'a deleted activity against its event edited in Google, run manually -> the event is imported once (seed 13)',
+			{},
+			[{ k: 'crmCreate', type: 'meeting', title: 0, day: 1, hour: null, private: false }, { k: 'run' }, { k: 'crmDelete', pick: 9 }, { k: 'gPrivate', pick: 3 }, { k: 'manualRun' }],
+		],
+		[
+			'"Busy": a moved stand-in against its deleted private activity -> no empty activity is imported (seed 11)',
+			{ privatePolicy: 'busy' },
+			[
+				{ k: 'crmCreate', type: 'meeting', title: 0, day: 1, hour: null, private: true },
+				{ k: 'settle' },
+				{ k: 'crmCreate', type: 'meeting', title: 0, day: 1, hour: null, private: false },
+				{ k: 'gMove', pick: 3, day: 2 },
+				{ k: 'crmDelete', pick: 10 },
+			],
+		],
+		[
+			'write-back, both edited before the link run, "activities win" -> the activity reaches the event (our tag write no longer breaks If-Match) (seed 16)',
+			{ conflict: 'activities', writeBack: true },
+			[userCreates, { k: 'run' }, { k: 'refuseNextWrite' }, userCreates, { k: 'run' }, { k: 'run' }, { k: 'crmEdit', pick: 20, title: 0 }, { k: 'gEdit', pick: 17, title: 0 }],
+		],
+		[
+			'"Don\'t sync": a deleted activity against its event made private -> nothing private is imported (seed 17)',
+			{ privatePolicy: 'skip' },
+			[userCreates, { k: 'run' }, userCreates, userCreates, { k: 'gInvite', title: 0, day: 1, hour: null }, { k: 'run' }, { k: 'run' }, { k: 'crmCreate', type: 'meeting', title: 0, day: 1, hour: null, private: false }, { k: 'crmDelete', pick: 8 }, { k: 'gPrivate', pick: 17 }],
+		],
+	];
+	it.each(found)('%s', async (_name, settings, commands) => {
+		await replay(twoWay(settings), commands);
+	});
 });

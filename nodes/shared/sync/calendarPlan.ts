@@ -36,6 +36,9 @@ export class PlanBuilder {
 	readonly pendingByKey = new Map<string, Pending[]>();
 	/** Built on first use by the situation table: live events by our tag, untagged events by match key. */
 	taggedEvents?: Map<string, CalendarEvent>;
+	/** Tag-only patches by event id; a later full patch of the same event carries the tags and replaces them. */
+	private readonly tagOps = new Map<string, CalendarOp>();
+	private readonly superseded = new Set<CalendarOp>();
 	lookAlikeEvents?: Map<string, CalendarEvent[]>;
 
 	constructor(readonly input: ReconcileInput) {
@@ -116,6 +119,9 @@ export class PlanBuilder {
 	/** The activity's content goes to its event (If-Match the etag we know). */
 	push(link: Link, activity: Activity, reason: PatchReason, event?: CalendarEvent): void {
 		const etag = event?.etag ?? link.etag;
+		// Our own tag write would change the etag under this patch's If-Match: this patch carries the tags instead.
+		const tagOp = this.tagOps.get(link.eventId);
+		if (tagOp) this.superseded.add(tagOp);
 		this.plan.calendar.push({
 			kind: 'patch',
 			activityId: activity.id,
@@ -165,6 +171,8 @@ export class PlanBuilder {
 	/** The event comes back as a new activity (an edit that beat a deletion). */
 	reimport(link: Link, event: CalendarEvent, conflict?: Conflict): void {
 		this.plan.links.delete(link.activityId);
+		// Free for the activity the source makes from it (it may be in this very run, after a manual run).
+		this.linkedEvents.delete(link.eventId);
 		this.importEvent(event, conflict);
 	}
 
@@ -200,8 +208,9 @@ export class PlanBuilder {
 			// The import key is no longer needed once linked (removed only where present: a patch cannot delete what is not there).
 			const privateProperties: Record<string, string | null> = { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar' };
 			if (target.tags[TAG_IMPORT] !== undefined) privateProperties[TAG_IMPORT] = null;
-			const patch = { privateProperties };
-			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId: link.eventId, patch, itemIndex: activity.itemIndex, reason: 'tag' });
+			const op: CalendarOp = { kind: 'patch', activityId: activity.id, eventId: link.eventId, patch: { privateProperties }, itemIndex: activity.itemIndex, reason: 'tag' };
+			this.plan.calendar.push(op);
+			this.tagOps.set(link.eventId, op);
 		}
 		this.setLink(link);
 		return link;
@@ -223,6 +232,12 @@ export class PlanBuilder {
 		this.plan.pending.delete(pending.eventId);
 		const rest = (this.pendingByKey.get(pending.matchKey) ?? []).filter((p) => p.eventId !== pending.eventId);
 		this.pendingByKey.set(pending.matchKey, rest);
+	}
+
+	/** The finished plan: tag patches that a full patch of the same event replaced are dropped. */
+	finish(): ReconcilePlan {
+		if (this.superseded.size) this.plan.calendar = this.plan.calendar.filter((op) => !this.superseded.has(op));
+		return this.plan;
 	}
 
 	deleteOp(op: CalendarOp): void {

@@ -129,6 +129,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
 	for (const event of input.events) {
 		if (!builder.handledEvents.has(event.id) && !builder.linkedEvents.has(event.id)) decideUnlinkedEvent(builder, event);
 	}
-	builder.plan.stop = safetyStop(input, builder.plan);
-	return builder.plan;
+	const plan = builder.finish();
+	plan.stop = safetyStop(input, plan);
+	return plan;
 }
