@@ -13,6 +13,4 @@ module.exports = {
 	reporters: ['<rootDir>/test/support/quietReporter.js'],
 	globalSetup: '<rootDir>/test/support/globalSetup.js',
 	globalTeardown: '<rootDir>/test/support/globalTeardown.js',
-	// n8n-core's engine leaves service timers behind (research/n8n-host.md section 7): end the process ourselves.
-	forceExit: true,
 };
