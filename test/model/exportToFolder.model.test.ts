@@ -1,7 +1,9 @@
 /**
- * Randomized model-based test of Export to Folder (issue 12): random histories of records added, changed and
- * sharing names, production and manual runs over all or some records, lost state, and the user deleting files and
- * putting own files with colliding names in the drive. After every production run the user's promise holds (see
+ * Randomized model-based test of Export to Folder (issue 12): random histories of records added, changed, renamed
+ * and sharing names (case and NFD variants), production and manual runs over all or some records, overlapping runs,
+ * runs stopped half-way (storage full), lost state, cloud faults (429, token expiry through n8n's refresh, cut
+ * uploads), and the user deleting or trashing files, deleting folders, renaming and moving files, and putting own
+ * files with colliding names in the drive. After every production run the user's promise holds (see
  * ExportHistory.check): each record's latest content exists exactly once, output path and fileId are where the file
  * is, the user's files are untouched, and a quiet run writes nothing. `npm test`: a fixed seed per destination;
  * `npm run soak`: a long random budget. A failure prints the seed and the shrunk command list.
@@ -11,7 +13,7 @@ import type { StorageKind } from '../../nodes/shared/storage/types';
 import { checkModel, modelBudget } from './support/budget';
 import { commandArb, replay, type Layout } from './exportModel';
 
-const RUNS: Record<StorageKind, number> = { localFolder: 40, oneDrive: 25, dropbox: 25, googleDrive: 25 };
+const RUNS: Record<StorageKind, number> = { localFolder: 80, oneDrive: 50, dropbox: 50, googleDrive: 50 };
 
 describe('Export to Folder: no document overwritten, lost or duplicated (model)', () => {
 	for (const kind of ['localFolder', 'oneDrive', 'dropbox', 'googleDrive'] as const) {
