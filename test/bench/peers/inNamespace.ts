@@ -1,14 +1,8 @@
 import { readFileSync, writeFileSync } from 'fs';
-import { FakeCalendar } from '../../fakes/calendar';
-import { FakeAuth } from '../../fakes/common/auth';
-import type { FakeServer } from '../../fakes/common/server';
-import { ALL_SCOPES as DROPBOX_SCOPES, FakeDropbox } from '../../fakes/dropbox';
-import { DRIVE_SCOPES, FakeDrive } from '../../fakes/drive';
-import { FakeGraph } from '../../fakes/graph';
-import { FakeOAuth } from '../../fakes/oauth';
+import { ALL_SCOPES as DROPBOX_SCOPES } from '../../fakes/dropbox';
+import { DRIVE_SCOPES } from '../../fakes/drive';
 import { N8nInstance } from '../../e2e/n8nInstance';
-import { FrontDoor } from './frontDoor';
-import { API_HOSTS } from './hosts';
+import { startFakesOnHosts, type FakesOnHosts } from './fakesOnHosts';
 import { currentRssMiB, peakRssMiB, resetPeakRss } from './memory';
 import type { PeerConfig, PairResult, RunMeasure, SideResult } from './types';
 import { benchCredentials, calendarWorkflow, collectWorkflow, exportWorkflow, webhookPath, type Cloud, type Side, type WatchedFolder } from './workflows';
@@ -26,47 +20,7 @@ const SIDES_REVERSED: Side[] = ['ours', 'peer'];
 const OLD_TIME = '2019-03-01T09:00:00Z';
 const PRIMARY_CALENDAR = 'user@example.com';
 
-interface Fakes {
-	auth: FakeAuth;
-	oauth: FakeOAuth;
-	drive: FakeDrive;
-	graph: FakeGraph;
-	dropbox: FakeDropbox;
-	calendar: FakeCalendar;
-	all: FakeServer[];
-	stop(): Promise<void>;
-}
-
-async function startFakes(tls: { key: string; cert: string }): Promise<Fakes> {
-	const auth = new FakeAuth();
-	const oauth = new FakeOAuth(auth);
-	const drive = new FakeDrive(auth);
-	const graph = new FakeGraph(auth);
-	const dropbox = new FakeDropbox(auth);
-	const calendar = new FakeCalendar(auth);
-	const googleApis = new FrontDoor('www.googleapis.com', [
-		{ prefix: /^\/calendar\//, fake: calendar },
-		{ prefix: /^\/(drive|upload|resumable)\//, fake: drive },
-	]);
-	await googleApis.start(API_HOSTS['www.googleapis.com'], tls);
-	await oauth.start({ host: API_HOSTS['oauth2.googleapis.com'], port: 443, tls, publicName: 'oauth2.googleapis.com' });
-	await graph.start({ host: API_HOSTS['graph.microsoft.com'], port: 443, tls, publicName: 'graph.microsoft.com' });
-	await dropbox.start({ host: API_HOSTS['api.dropboxapi.com'], port: 443, tls, publicName: 'api.dropboxapi.com' });
-	const all: FakeServer[] = [oauth, drive, graph, dropbox, calendar];
-	return {
-		auth,
-		oauth,
-		drive,
-		graph,
-		dropbox,
-		calendar,
-		all,
-		stop: async () => {
-			await googleApis.stop();
-			await Promise.all([oauth.stop(), graph.stop(), dropbox.stop()]);
-		},
-	};
-}
+type Fakes = FakesOnHosts;
 
 function log(line: string): void {
 	process.stdout.write(`     ${line}\n`);
@@ -267,7 +221,7 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 async function main(): Promise<void> {
 	const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as PeerConfig;
 	const tls = { key: readFileSync(config.keyFile, 'utf8'), cert: readFileSync(config.certFile, 'utf8') };
-	const fakes = await startFakes(tls);
+	const fakes = await startFakesOnHosts(tls);
 	// n8n and everything it spawns trust the test CA (and only through this variable).
 	process.env.NODE_EXTRA_CA_CERTS = config.caFile;
 	// n8n's own log goes to a file in the work folder, for the error report when a run fails.
