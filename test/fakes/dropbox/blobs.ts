@@ -1,5 +1,5 @@
 import { createReadStream, mkdtempSync, rmSync } from 'fs';
-import { open, unlink, type FileHandle } from 'fs/promises';
+import { open, truncate, unlink } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
@@ -15,11 +15,14 @@ export interface Blob {
 	file?: string;
 }
 
-/** Accumulates bytes (an upload body or an upload session) and spills to disk once it grows past 1 MiB. */
+/**
+ * Accumulates bytes (an upload body or an upload session) and spills to disk once it grows past 1 MiB. The file is
+ * opened for each write and closed at once: a session a client abandons holds no descriptor for the garbage
+ * collector to close (Node warns about that, and will throw in future versions).
+ */
 export class BlobWriter {
 	size = 0;
 	private memory: Buffer[] = [];
-	private handle?: FileHandle;
 	private file?: string;
 	private hasher = new ContentHasher();
 	/** False after a truncate: the digest is then recomputed from the stored bytes. */
@@ -31,20 +34,19 @@ export class BlobWriter {
 		if (chunk.length === 0) return;
 		this.hasher.update(chunk);
 		this.size += chunk.length;
-		if (!this.handle && this.size <= SPILL_THRESHOLD) {
+		if (!this.file && this.size <= SPILL_THRESHOLD) {
 			this.memory.push(Buffer.from(chunk));
 			return;
 		}
-		if (!this.handle) {
+		if (!this.file) {
 			this.file = this.store.newFileName();
-			this.handle = await open(this.file, 'w');
 			const held = Buffer.concat([...this.memory, chunk]);
 			this.memory = [];
-			await this.handle.write(held, 0, held.length, 0);
+			await writeAt(this.file, 'w', held, 0);
 			return;
 		}
-		// Explicit positions: after a truncate the file position would still point past the end.
-		await this.handle.write(chunk, 0, chunk.length, this.size - chunk.length);
+		// Explicit positions: after a truncate the end of the file is the session's size, not the last write's end.
+		await writeAt(this.file, 'r+', chunk, this.size - chunk.length);
 	}
 
 	/** Drop everything after `size` bytes (a failed append leaves the session as it was). */
@@ -52,14 +54,12 @@ export class BlobWriter {
 		if (size >= this.size) return;
 		this.size = size;
 		this.hashValid = false;
-		if (this.handle) await this.handle.truncate(size);
+		if (this.file) await truncate(this.file, size);
 		else this.memory = [Buffer.concat(this.memory).subarray(0, size)];
 	}
 
 	async finish(): Promise<Blob> {
-		if (this.handle) {
-			await this.handle.close();
-			this.handle = undefined;
+		if (this.file) {
 			const blob: Blob = { size: this.size, contentHash: '', file: this.file };
 			blob.contentHash = this.hashValid ? this.hasher.digest() : await this.store.hashOf(blob);
 			return blob;
@@ -70,10 +70,17 @@ export class BlobWriter {
 	}
 
 	async abort(): Promise<void> {
-		await this.handle?.close().catch(() => undefined);
-		this.handle = undefined;
 		if (this.file) await unlink(this.file).catch(() => undefined);
 		this.memory = [];
+	}
+}
+
+async function writeAt(file: string, flags: 'w' | 'r+', data: Buffer, position: number): Promise<void> {
+	const handle = await open(file, flags);
+	try {
+		await handle.write(data, 0, data.length, position);
+	} finally {
+		await handle.close();
 	}
 }
 
