@@ -169,7 +169,9 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		fake.userMove(CAL, eventId, { dateTime: `${day(4)}T15:00:00Z` }, { dateTime: `${day(4)}T16:30:00Z` });
 		const moved = await flow.run([activity(1, 'call', 'Call Anna', 1), created]);
 		ok(moved.result);
-		expect(moved.writes).toHaveLength(0);
+		// One private mark on the event: the activity content it is now in step with (no visible change).
+		expect(moved.writes.map((r) => r.method)).toEqual(['PATCH']);
+		expect(fake.event(CAL, eventId)!.summary).toBe('Lunch with Carla');
 		expect(moved.json).toEqual([
 			expect.objectContaining({ target: 'activity', action: 'update', activityId: '900', eventId, due_date: day(4), due_time: '15:00', duration: '01:30' }),
 		]);
@@ -181,7 +183,8 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		const older = { ...movedActivity, subject: 'Lunch (Carla)', update_time: '2020-02-01 00:00:00' };
 		const calendarWins = await flow.run([activity(1, 'call', 'Call Anna', 1), older]);
 		ok(calendarWins.result);
-		expect(calendarWins.writes).toHaveLength(0);
+		expect(calendarWins.writes.map((r) => r.method)).toEqual(['PATCH']);
+		expect(fake.event(CAL, eventId)!.summary).toBe('Lunch with Carla and Dan');
 		expect(calendarWins.json).toEqual([
 			expect.objectContaining({
 				action: 'update',

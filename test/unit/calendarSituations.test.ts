@@ -99,7 +99,8 @@ const table = (direction: 'twoWay' | 'oneWay', rows: Array<[ActivitySide, Calend
 
 const TWO_WAY = table('twoWay', [
 	['unchanged', 'unchanged', [], []],
-	['unchanged', 'changed', [], ['update']],
+	// (a pull also marks the event with the activity content it is now in step with: 'patch:tag')
+	['unchanged', 'changed', ['patch:tag'], ['update']],
 	['unchanged', 'deleted', [], ['delete']],
 	['unchanged', 'notListed', [], []],
 	['changed', 'unchanged', ['patch:activityChanged'], []],
@@ -159,7 +160,7 @@ describe('situation table: policies and whose event it is', () => {
 		["Don't sync: an activity this sync put in the calendar made private -> its own event goes", { settings: skip, activity: 'changed', calendar: 'unchanged', incoming: { private: true }, calendarOps: ['delete:notSynced'], activityChanges: [] }],
 		['type filter: an activity this sync put in the calendar changes to a type not pushed -> its own event goes', { settings: { typeFilter: ['meeting'] }, activity: 'changed', calendar: 'unchanged', incoming: { type: 'task' }, calendarOps: ['delete:notSynced'], activityChanges: [] }],
 		["type filter: the user's own event's activity changes type -> the link stays", { settings: { typeFilter: ['meeting'] }, createdBy: 'calendar', activity: 'unchanged', calendar: 'unchanged', incoming: { type: 'task' }, calendarOps: [], activityChanges: [] }],
-		['conflict "calendar wins": both edited -> the event goes to the activity, the activity edit is reported discarded', { settings: { conflict: 'calendar' }, activity: 'changed', calendar: 'changed', calendarOps: [], activityChanges: ['update(calendar won over edit)'] }],
+		['conflict "calendar wins": both edited -> the event goes to the activity, the activity edit is reported discarded', { settings: { conflict: 'calendar' }, activity: 'changed', calendar: 'changed', calendarOps: ['patch:tag'], activityChanges: ['update(calendar won over edit)'] }],
 		['conflict "activities win": both edited -> the activity goes to the event, the event edit is reported discarded', { settings: { conflict: 'activities' }, activity: 'changed', calendar: 'changed', calendarOps: ['patch:conflictActivityWon'], activityChanges: ['conflict(activity won over edit)'] }],
 		['conflict "activities win": deleted activity against an edited event -> the event goes, the edit is reported discarded', { settings: { conflict: 'activities' }, createdBy: 'calendar', activity: 'deleted', calendar: 'changed', calendarOps: ['delete:conflictActivityWon'], activityChanges: ['conflict(activity won over edit)'] }],
 		['conflict "calendar wins": edited activity against a deleted event -> the activity goes, its edit is reported discarded', { settings: { conflict: 'calendar' }, activity: 'changed', calendar: 'deleted', calendarOps: [], activityChanges: ['delete(calendar won over edit)'] }],

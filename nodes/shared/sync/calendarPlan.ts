@@ -146,7 +146,14 @@ export class PlanBuilder {
 		const expected = after ? this.activityHash(after, link.createdBy) : contentHash(event);
 		this.plan.links.set(link.activityId, { ...link, activityHash: expected, eventHash: contentHash(event), etag: event.etag });
 		// Our own event shows the activity as the policy renders it (a private one as "Busy"); the user's own is left as they made it.
-		if (after && link.createdBy === 'activity' && expected !== contentHash(event)) this.push(link, after, 'activityChanged', event);
+		if (after && link.createdBy === 'activity' && expected !== contentHash(event)) return this.push(link, after, 'activityChanged', event);
+		// The event says which activity content it is in step with, so a run whose status is not kept (a manual one)
+		// does not leave the next run taking this very update for a change made in the CRM.
+		if (after && event.privateProperties[TAG_WRITTEN] !== expected) {
+			const op: CalendarOp = { kind: 'patch', activityId: link.activityId, eventId: event.id, patch: { privateProperties: { [TAG_WRITTEN]: expected } }, itemIndex: activity?.itemIndex, reason: 'tag' };
+			this.plan.calendar.push(op);
+			this.tagOps.set(event.id, op);
+		}
 	}
 
 	/** Tell the activity source about a conflict the activity won. */
