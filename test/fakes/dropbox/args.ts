@@ -37,6 +37,8 @@ export const ROUTE_FIELDS: Record<string, { allowed: string[]; required: string[
 	'files/upload_session/append_v2': { allowed: ['cursor', 'close', 'content_hash'], required: ['cursor'] },
 	'files/upload_session/finish': { allowed: ['cursor', 'commit', 'content_hash'], required: ['cursor', 'commit'] },
 	'files/download': { allowed: ['path', 'rev'], required: ['path'] },
+	'files/upload_session/finish_batch_v2': { allowed: ['entries'], required: ['entries'] },
+	'files/list_folder/longpoll': { allowed: ['cursor', 'timeout'], required: ['cursor'] },
 };
 ROUTE_FIELDS['files/list_folder/get_latest_cursor'] = ROUTE_FIELDS['files/list_folder'];
 

@@ -6,7 +6,8 @@ import { parseRange } from '../common/range';
 import { boolArg, COMMIT_FIELDS, headerSafeJson, intArg, parseArgs, pathArg, unionTag } from './args';
 import { BlobStore, type Blob, type BlobWriter } from './blobs';
 import { badRequest, DropboxApiError, endpointError, fail, lookupError, type Tagged } from './errors';
-import { TOKEN_PATH, tokenAnswer } from './token';
+import { TOKEN_PATHS, tokenAnswer } from './token';
+import { notModelled } from '../common/notModelled';
 import { lower, nowSeconds, Tree, TreeError, type Node, type TreeChange, type WriteMode } from './tree';
 
 /** Largest body of one upload request (files/upload or one session request). */
@@ -27,6 +28,7 @@ const ROUTE_SCOPES: Record<string, string> = {
 	'files/upload_session/start': CONTENT_WRITE,
 	'files/upload_session/append_v2': CONTENT_WRITE,
 	'files/upload_session/finish': CONTENT_WRITE,
+	'files/upload_session/finish_batch_v2': CONTENT_WRITE,
 	'files/create_folder_v2': CONTENT_WRITE,
 	'files/delete_v2': CONTENT_WRITE,
 	'files/move_v2': CONTENT_WRITE,
@@ -256,7 +258,7 @@ export class FakeDropbox extends FakeServer {
 
 	/** The token endpoint takes client credentials, not a bearer. */
 	protected override requiresAuth(req: FakeRequest): boolean {
-		return req.path !== TOKEN_PATH;
+		return !TOKEN_PATHS.includes(req.path) && routeOf(req) !== LONGPOLL_ROUTE;
 	}
 
 	protected override authError(reason: 'missing' | 'invalid' | 'expired'): ErrorShape {
@@ -279,7 +281,7 @@ export class FakeDropbox extends FakeServer {
 	// ---------------------------------------------------------------- routing
 
 	protected async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
-		if (req.path === TOKEN_PATH && req.method === 'POST') {
+		if (TOKEN_PATHS.includes(req.path) && req.method === 'POST') {
 			const answer = tokenAnswer(this.auth, req, await this.readBody(req, 64 * 1024));
 			this.sendJson(res, answer.status, answer.body, { 'cache-control': 'no-store' });
 			return;
@@ -303,11 +305,17 @@ export class FakeDropbox extends FakeServer {
 				}
 				return;
 			}
+			if (!MODELLED_RPC.has(route)) {
+				await drain(req);
+				fail(notModelled(req.method, req.path));
+			}
 			const body = await this.readBody(req, 1024 * 1024);
 			if (body.length > 0) {
 				checkContentType(route, req.headers['content-type'], ['application/json', 'application/json; charset=utf-8', 'text/plain; charset=dropbox-cors-hack']);
 			}
 			const args = parseArgs(route, body.length ? body.toString('utf8') : undefined, 'request body');
+			if (route === 'files/upload_session/finish_batch_v2') return this.sendJson(res, 200, await this.finishBatch(route, args));
+			if (route === LONGPOLL_ROUTE) return this.sendJson(res, 200, await this.longpoll(route, args));
 			this.sendJson(res, 200, this.rpc(route, args));
 		} catch (error) {
 			if (!(error instanceof DropboxApiError) && !(error instanceof TreeError)) throw error;
@@ -340,7 +348,53 @@ export class FakeDropbox extends FakeServer {
 			case 'users/get_space_usage':
 				return { used: this.tree.used(), allocation: { '.tag': 'individual', allocated: Number.isFinite(this.tree.quota) ? this.tree.quota : 2 ** 40 } };
 		}
-		fail({ status: 404, body: `Unknown API function: "${route}"` });
+		fail(notModelled('POST', `/2/${route}`));
+	}
+
+	/**
+	 * files/upload_session/finish_batch_v2 (https://www.dropbox.com/developers/documentation/http/documentation#files-upload_session-finish_batch_v2):
+	 * commits many closed sessions at once and answers one entry per request entry, success (the file's metadata)
+	 * or failure (an UploadSessionFinishError); a session whose last start/append did not say close=true is
+	 * lookup_failed/not_closed ("UploadSessionStartArg.close or UploadSessionAppendArg.close needs to be true for
+	 * the last upload_session/start or upload_session/append_v2 call"). rclone's Dropbox backend commits every
+	 * upload this way in its default batch mode (backend/dropbox/batcher.go, observed client, issue 15).
+	 */
+	private async finishBatch(route: string, args: Record<string, unknown>): Promise<unknown> {
+		if (!Array.isArray(args.entries)) fail(badRequest(route, 'request body: entries: expected list'));
+		if (args.entries.length > 1000) fail(badRequest(route, 'request body: entries: list has more than 1000 items'));
+		const entries: unknown[] = [];
+		for (const entry of args.entries as Array<Record<string, unknown>>) {
+			try {
+				const commit = this.commitInfo(route, (entry.commit ?? {}) as Record<string, unknown>, true);
+				const session = this.sessionFor(route, entry.cursor, (lookup) => ({ '.tag': 'lookup_failed', lookup_failed: lookup }), true);
+				if (!session.closed) fail(endpointError({ '.tag': 'lookup_failed', lookup_failed: { '.tag': 'not_closed' } }));
+				this.sessions.delete(session.id);
+				const blob = await session.writer.finish();
+				entries.push({ '.tag': 'success', ...this.commit(blob, commit, 'finish') });
+			} catch (error) {
+				if (!(error instanceof DropboxApiError) || error.shape.status !== 409) throw error;
+				entries.push({ '.tag': 'failure', failure: (error.shape.body as { error: unknown }).error });
+			}
+		}
+		return { entries };
+	}
+
+	/**
+	 * files/list_folder/longpoll on notify.dropboxapi.com (https://www.dropbox.com/developers/documentation/http/documentation#files-list_folder-longpoll):
+	 * "This endpoint does not require an Authorization header"; waits up to `timeout` seconds (30 to 480, default 30)
+	 * and answers {changes} as soon as something changed under the cursor. rclone's Dropbox change notification
+	 * polls this way (backend/dropbox/dropbox.go ChangeNotify, observed client, issue 15).
+	 */
+	private async longpoll(route: string, args: Record<string, unknown>): Promise<unknown> {
+		const cursor = this.decodeCursor(route, args.cursor);
+		const timeout = intArg(args, 'timeout', route, 30, 480) ?? 30;
+		const deadline = Date.now() + timeout * 1000;
+		for (;;) {
+			if (cursor.e !== this.tree.epoch) fail(endpointError({ '.tag': 'reset' }));
+			const changed = this.tree.changesSince(cursor.s, cursor.p, cursor.r).some((change) => this.visible(change.kind === 'node' ? change.node.pathLower : change.pathLower));
+			if (changed || Date.now() >= deadline) return { changes: changed };
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
 	}
 
 	// ---------------------------------------------------------------- sandbox (app folder) and paths
@@ -779,6 +833,23 @@ function currentAccount(): Record<string, unknown> {
 		country: 'US',
 	};
 }
+
+/** The RPC routes this fake models; any other answers 501 naming the route (issue 15). */
+const MODELLED_RPC = new Set([
+	'files/list_folder',
+	'files/list_folder/continue',
+	'files/list_folder/get_latest_cursor',
+	'files/list_folder/longpoll',
+	'files/get_metadata',
+	'files/create_folder_v2',
+	'files/delete_v2',
+	'files/move_v2',
+	'files/search_v2',
+	'files/upload_session/finish_batch_v2',
+	'users/get_current_account',
+	'users/get_space_usage',
+]);
+const LONGPOLL_ROUTE = 'files/list_folder/longpoll';
 
 function routeOf(req: FakeRequest): string {
 	return req.path.replace(/^\/2\//, '');

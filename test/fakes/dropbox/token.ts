@@ -4,6 +4,11 @@ import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, invalidClient, invalidGrant } from 
 
 /** The token endpoint lives on the API host itself: https://api.dropboxapi.com/oauth2/token (api-brief.md 3, 5). */
 export const TOKEN_PATH = '/oauth2/token';
+/**
+ * Where Dropbox answers the token grant: /oauth2/token, and the older /1/oauth2/token that rclone 1.60's Dropbox
+ * backend still calls (the Go SDK's OAuthEndpoint; observed client, issue 15: its refreshes work at Dropbox).
+ */
+export const TOKEN_PATHS = [TOKEN_PATH, '/1/oauth2/token'];
 
 /**
  * Dropbox's refresh grant on the fake API host, so a credential whose token URL is the API base URL refreshes

@@ -1,3 +1,4 @@
+import type { ClientTimes } from './clientProps';
 import { randomBytes } from 'crypto';
 import type { Blob } from './content';
 import { faults } from './errors';
@@ -15,6 +16,8 @@ export interface GraphItem {
 	mimeType?: string;
 	createdAt: string;
 	modifiedAt: string;
+	/** fileSystemInfo as the client set it (clientProps.ts); absent fields report createdAt / modifiedAt. */
+	clientTimes?: ClientTimes;
 	/** eTag version: any change (name, parent, content). */
 	version: number;
 	/** cTag version: content changes (and, for folders, changes below them). */
@@ -254,6 +257,8 @@ export class GraphDrive {
 		this.fileBytes += blob.size - (item.blob?.size ?? 0);
 		item.blob = blob;
 		item.modifiedAt = new Date().toISOString();
+		// New content without a client time: the file system time is the upload's, as Graph reports it.
+		if (item.clientTimes) item.clientTimes = { createdAt: item.clientTimes.createdAt };
 		item.contentVersion++;
 		this.touch(item);
 		this.touchParent(item);

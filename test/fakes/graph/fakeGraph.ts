@@ -5,8 +5,10 @@ import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server'
 import { parseRange } from '../common/range';
 import { ContentStore, readBlob, type Blob } from './content';
 import { decodeToken, deltaPage, encodeToken, type DeltaToken } from './delta';
-import { GraphDrive, guessMimeType, type ConflictBehavior, type DriveType, type GraphItem } from './drive';
+import { GraphDrive, guessMimeType, type DriveType, type GraphItem } from './drive';
+import { CONFLICT_KEY, conflictBehaviorOf, fileSystemInfoOf, LEGACY_CONFLICT_KEY, type ClientTimes } from './clientProps';
 import { faults, graphError, GraphFault, throttleError } from './errors';
+import { notModelled } from '../common/notModelled';
 import { applySelect, parseSelect, toDriveItem, type DriveAddress } from './serialize';
 import { FRAGMENT_UNIT, parseContentRange, UploadSessions, type UploadSession } from './uploads';
 
@@ -27,7 +29,6 @@ export const SIMPLE_UPLOAD_LIMIT = 250 * 1024 * 1024;
 const DEFAULT_PAGE = 200;
 const MAX_PAGE = 1000;
 const DOWNLOAD_URL_LIFETIME_MS = 3600 * 1000;
-const CONFLICT_KEY = '@microsoft.graph.conflictBehavior';
 
 interface Target {
 	address: DriveAddress;
@@ -134,7 +135,7 @@ export class FakeGraph extends FakeServer {
 		const target = this.parseTarget(req.path.slice('/v1.0'.length));
 		if (!target) {
 			const drive = this.parseDriveOnly(req.path.slice('/v1.0'.length));
-			if (!drive || req.method !== 'GET') throw faults.invalidRequest(`Resource not found for the segment in ${req.path}.`);
+			if (!drive || req.method !== 'GET') throw this.notModelled(req);
 			this.allowQuery(req, ['$select']);
 			return this.sendJson(res, 200, this.driveResource(drive));
 		}
@@ -159,6 +160,7 @@ export class FakeGraph extends FakeServer {
 			case 'GET delta':
 				return this.delta(req, res, target);
 		}
+		if (target.action && !MODELLED_ACTIONS.includes(target.action)) throw this.notModelled(req);
 		throw faults.methodNotAllowed();
 	}
 
@@ -189,7 +191,7 @@ export class FakeGraph extends FakeServer {
 		} else {
 			return undefined;
 		}
-		const match = /^\/(?:root|items\/([^/:]+))(?::([^:]*)(:)?)?(?:\/(children|content|createUploadSession|delta))?$/.exec(tail);
+		const match = /^\/(?:root|items\/([^/:]+))(?::([^:]*)(:)?)?(?:\/([A-Za-z][A-Za-z.]*))?$/.exec(tail);
 		if (!match) return undefined;
 		const { drive } = address;
 		const base = match[1] ? drive.require(decode(match[1])) : drive.root;
@@ -199,6 +201,11 @@ export class FakeGraph extends FakeServer {
 			.map((segment) => decode(segment));
 		const item = segments.length ? drive.resolvePath(base.id, segments) : base;
 		return { address, item, base, segments, action: match[4] as Target['action'] };
+	}
+
+	/** A route Graph has and this fake does not model (copy, permissions, thumbnails, ...): 501 naming it (issue 15). */
+	private notModelled(req: FakeRequest): GraphFault {
+		return new GraphFault(notModelled(req.method, req.path, (message) => graphError(501, 'notImplemented', message).body));
 	}
 
 	private allowQuery(req: FakeRequest, allowed: string[]): void {
@@ -229,9 +236,10 @@ export class FakeGraph extends FakeServer {
 	private async patchItem(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
 		this.allowQuery(req, []);
 		const item = this.found(target);
-		const body = await this.readJson(req, ['name', 'parentReference', CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		const body = await this.readJson(req, ['name', 'parentReference', CONFLICT_KEY, LEGACY_CONFLICT_KEY, 'description', 'fileSystemInfo']);
 		this.checkIfMatch(req, item);
-		const behavior = conflictBehavior(body[CONFLICT_KEY], 'fail');
+		const behavior = conflictBehaviorOf(body, 'fail');
+		const times = fileSystemInfoOf(body.fileSystemInfo);
 		let parentId: string | undefined;
 		if (body.parentReference !== undefined) {
 			const reference = body.parentReference as Record<string, unknown>;
@@ -246,6 +254,7 @@ export class FakeGraph extends FakeServer {
 		}
 		if (body.name !== undefined && typeof body.name !== 'string') throw faults.invalidRequest('name must be a string.');
 		const updated = target.address.drive.update(item.id, { name: body.name as string | undefined, parentId }, behavior);
+		setClientTimes(updated, times);
 		this.sendJson(res, 200, this.itemJson(target.address, updated));
 	}
 
@@ -297,12 +306,14 @@ export class FakeGraph extends FakeServer {
 	private async createFolder(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
 		this.allowQuery(req, []);
 		const parent = this.found(target);
-		const body = await this.readJson(req, ['name', 'folder', CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		const body = await this.readJson(req, ['name', 'folder', CONFLICT_KEY, LEGACY_CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		const times = fileSystemInfoOf(body.fileSystemInfo);
 		if (typeof body.folder !== 'object' || body.folder === null) {
 			throw faults.invalidRequest('Creating an item under children needs the folder facet.');
 		}
-		const behavior = conflictBehavior(body[CONFLICT_KEY], 'fail');
+		const behavior = conflictBehaviorOf(body, 'fail');
 		const created = target.address.drive.createFolder(parent.id, body.name as string, behavior);
+		setClientTimes(created, times);
 		this.sendJson(res, 201, this.itemJson(target.address, created));
 	}
 
@@ -357,8 +368,8 @@ export class FakeGraph extends FakeServer {
 	}
 
 	private async simpleUpload(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
-		this.allowQuery(req, [CONFLICT_KEY]);
-		const behavior = conflictBehavior(req.url.searchParams.get(CONFLICT_KEY) ?? undefined, 'replace');
+		this.allowQuery(req, [CONFLICT_KEY, LEGACY_CONFLICT_KEY]);
+		const behavior = conflictBehaviorOf(Object.fromEntries(req.url.searchParams), 'replace');
 		const declared = Number(req.headers['content-length'] ?? NaN);
 		if (declared > this.simpleUploadLimit) throw faults.tooLarge();
 		const { drive } = target.address;
@@ -386,15 +397,21 @@ export class FakeGraph extends FakeServer {
 		const itemProps = (body.item ?? {}) as Record<string, unknown>;
 		if (typeof itemProps !== 'object' || itemProps === null) throw faults.invalidRequest('item must be an object.');
 		for (const key of Object.keys(itemProps)) {
-			if (![CONFLICT_KEY, 'name', 'fileSize', 'description', 'fileSystemInfo', '@odata.type'].includes(key)) {
+			if (![CONFLICT_KEY, LEGACY_CONFLICT_KEY, 'name', 'fileSize', 'description', 'fileSystemInfo', '@odata.type'].includes(key)) {
 				throw faults.invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveItemUploadableProperties'.`);
 			}
 		}
-		const behavior = conflictBehavior(itemProps[CONFLICT_KEY], 'fail');
+		// Addressing an existing file's path updates it ("To update an existing file, specify the ID or path of the
+		// file to update": https://learn.microsoft.com/onedrive/developer/rest-api/api/driveitem_createuploadsession),
+		// so with no behaviour given the session replaces, as PUT content does ("The default for PUT is replace":
+		// driveItem resource). rclone overwrites this way, sending no behaviour (CreateUploadRequest, issue 15).
+		// Callers that must not overwrite send "fail" (nodes/shared/storage/oneDrive.ts always states one).
+		const behavior = conflictBehaviorOf(itemProps, 'replace');
+		const clientTimes = fileSystemInfoOf(itemProps.fileSystemInfo);
 		const { drive } = target.address;
 		if (typeof itemProps.fileSize === 'number' && itemProps.fileSize > drive.remainingBytes()) throw faults.quota();
 		let session: UploadSession;
-		const common = { drive, prefix: target.address.prefix, behavior, deferCommit: body.deferCommit === true };
+		const common = { drive, prefix: target.address.prefix, behavior, deferCommit: body.deferCommit === true, clientTimes };
 		if (target.segments.length === 0) {
 			const item = this.found(target);
 			if (item.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
@@ -497,9 +514,11 @@ export class FakeGraph extends FakeServer {
 		if (blob.size - replacedSize > drive.remainingBytes()) throw faults.quota();
 		if (session.target.kind === 'replace') {
 			const item = drive.replaceContent(session.target.itemId, blob);
+			setClientTimes(item, session.clientTimes);
 			return this.sendJson(res, 200, this.itemJson(address, item));
 		}
 		const { item, created } = drive.putFile(session.target.parentId, session.target.name, blob, session.behavior);
+		setClientTimes(item, session.clientTimes);
 		this.sendJson(res, created ? 201 : 200, this.itemJson(address, item));
 	}
 
@@ -771,10 +790,13 @@ function controlContent(body: { content?: string; text?: string }): Buffer {
 	return Buffer.from(body.text ?? '', 'utf8');
 }
 
-function conflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
-	if (value === undefined || value === null) return fallback;
-	if (value === 'fail' || value === 'replace' || value === 'rename') return value;
-	throw faults.invalidRequest(`Invalid value '${String(value)}' for @microsoft.graph.conflictBehavior.`);
+/** Graph's modelled item actions; any other (copy, permissions, thumbnails, ...) answers 501. */
+const MODELLED_ACTIONS = ['children', 'content', 'createUploadSession', 'delta'];
+
+/** Store the times a client set through fileSystemInfo (clientProps.ts); fields it left out keep theirs. */
+function setClientTimes(item: GraphItem, times: ClientTimes | undefined): void {
+	if (!times) return;
+	item.clientTimes = { ...item.clientTimes, ...Object.fromEntries(Object.entries(times).filter(([, value]) => value !== undefined)) };
 }
 
 function parseTop(value: string | null): number {

@@ -100,7 +100,10 @@ export function toDriveItem(address: DriveAddress, item: GraphItem, options: Ser
 	} else {
 		json.parentReference = { driveType: drive.driveType, driveId: drive.id };
 	}
-	json.fileSystemInfo = { createdDateTime: item.createdAt, lastModifiedDateTime: item.modifiedAt };
+	json.fileSystemInfo = {
+		createdDateTime: item.clientTimes?.createdAt ?? item.createdAt,
+		lastModifiedDateTime: item.clientTimes?.modifiedAt ?? item.modifiedAt,
+	};
 	if (item.isFolder) {
 		json.folder = { childCount: deleted ? 0 : drive.childCount(item.id) };
 	} else if (!deleted || !business) {

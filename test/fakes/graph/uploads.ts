@@ -1,3 +1,4 @@
+import type { ClientTimes } from './clientProps';
 import { randomBytes } from 'crypto';
 import type { BlobWriter, ContentStore } from './content';
 import type { ConflictBehavior, GraphDrive } from './drive';
@@ -19,6 +20,8 @@ export interface UploadSession {
 	target: SessionTarget;
 	behavior: ConflictBehavior;
 	deferCommit: boolean;
+	/** fileSystemInfo of the session's item, applied at commit. */
+	clientTimes?: ClientTimes;
 	expiresAt: number;
 	total?: number;
 	/** Bytes kept so far: the next expected range starts here. */
