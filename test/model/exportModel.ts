@@ -135,6 +135,8 @@ export class ExportHistory {
 			case 'loseState':
 				this.flow.harness.staticData = {};
 				this.knownFolders.clear();
+				// The stopped folders were in the state too: without it the export recreates them (nothing is lost).
+				this.stopped.clear();
 				return;
 			case 'userDelete':
 				return await this.userDelete(KEYS[command.key], command.trash === true);
@@ -233,6 +235,8 @@ export class ExportHistory {
 
 	private async userMove(key: string, folder: string): Promise<void> {
 		if (this.layout === 'flat') return;
+		// (See userCreate: a local folder made again may be its old inode.)
+		if (this.destination.kind === 'localFolder' && this.stopped.has(this.sameKey(folder))) return;
 		const { file, files } = await this.fileOf(key);
 		if (!file) return;
 		const name = file.path.split('/').pop()!;
@@ -286,6 +290,9 @@ export class ExportHistory {
 	private async userCreate(name: string, folder: string): Promise<void> {
 		const dir = this.layout === 'flat' ? '' : folder;
 		const path = dir ? `${dir}/${name}` : name;
+		// A local folder deleted and made again before the next run may get its old inode back, and then it is the
+		// same folder to anyone reading the disk: whether the export stops there is not the user's visible choice.
+		if (this.destination.kind === 'localFolder' && dir !== '' && this.stopped.has(this.sameKey(dir))) return;
 		const files = await this.snapshot();
 		// One file per name (with the cloud's equality), in a folder that is there or that the user creates.
 		if ([...files.keys()].some((p) => this.sameKey(p) === this.sameKey(path))) return;
