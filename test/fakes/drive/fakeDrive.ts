@@ -22,6 +22,7 @@ import {
 import { generatedContent } from './generated';
 import { parseMultipart } from './multipart';
 import { checkParams, flag } from './params';
+import { notModelled } from '../common/notModelled';
 import { parseQuery, QueryError } from './query';
 import { driveResource, FAKE_USER, fileResource } from './resource';
 import { ResumableSessions, type UploadSession } from './resumable';
@@ -146,7 +147,7 @@ export class FakeDrive extends FakeServer {
 
 	/** Session URIs carry their own authority; a bearer, when sent, is still checked. */
 	protected override requiresAuth(req: FakeRequest): boolean {
-		if (req.url.searchParams.has('upload_id') && req.method === 'PUT') return req.headers.authorization !== undefined;
+		if (isSessionChunk(req)) return req.headers.authorization !== undefined;
 		return true;
 	}
 
@@ -155,7 +156,7 @@ export class FakeDrive extends FakeServer {
 			const content = req.url.searchParams.get('alt') === 'media' || req.path.endsWith('/export');
 			return content ? CONTENT_READ_SCOPES : READ_SCOPES;
 		}
-		if (req.method === 'PUT' && req.url.searchParams.has('upload_id')) return [];
+		if (isSessionChunk(req)) return [];
 		return WRITE_SCOPES;
 	}
 
@@ -174,7 +175,7 @@ export class FakeDrive extends FakeServer {
 
 	protected async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
 		const path = req.path.replace(/^\/resumable\/upload\//, '/upload/');
-		const session = req.method === 'PUT' && req.url.searchParams.has('upload_id');
+		const session = isSessionChunk(req);
 		if (this.dailyLimitExceeded && !session) return this.drainAndFail(req, res, DriveErrors.dailyLimitExceeded());
 		const access = this.access(req);
 		const fileMatch = /^\/drive\/v3\/files\/([^/]+)$/.exec(path);
@@ -199,9 +200,8 @@ export class FakeDrive extends FakeServer {
 		if (route === 'GET /drive/v3/about') return this.about(req, res);
 		if (route === 'GET /drive/v3/drives') return this.drivesList(req, res);
 		if (driveMatch && req.method === 'GET') return this.driveGet(req, res, decodeURIComponent(driveMatch[1]));
-		await this.readBody(req).catch(() => undefined);
-		res.writeHead(404, { 'content-type': 'text/html; charset=UTF-8' });
-		res.end('<!DOCTYPE html><html><title>Error 404 (Not Found)!!1</title><p>The requested URL was not found on this server.</p></html>');
+		// Drive v2, files.copy, permissions, revisions...: 501 naming the route, never a 404 a client reads as "no such file".
+		return this.drainAndFail(req, res, notModelled(req.method, req.path, (message) => driveError(501, 'notImplemented', message).body));
 	}
 
 	private async drainAndFail(req: FakeRequest, res: ServerResponse, error: ErrorShape): Promise<void> {
@@ -212,7 +212,9 @@ export class FakeDrive extends FakeServer {
 	// ---- helpers ----
 
 	private selection(url: URL, schema: FieldSchema, defaults: string): Outcome<Selection> {
-		const text = url.searchParams.get('fields') ?? defaults;
+		// An empty fields= selects the method's default response: Google's Go client sends `fields=` on every call
+		// made with Fields("") (rclone's trash PATCH) and Drive answers 200 (observed client, issue 15).
+		const text = url.searchParams.get('fields') || defaults;
 		try {
 			const selection = parseFields(text);
 			validateFields(selection, schema);
@@ -1157,3 +1159,12 @@ function decodeListToken(text: string): ListToken | undefined {
 }
 
 export type { UploadSession };
+
+/**
+ * A chunk sent to a resumable session URI (it carries upload_id). Google documents PUT; rclone's Drive backend sends
+ * every chunk with POST (backend/drive/upload.go, transferChunk) and its uploads work at Google (observed client,
+ * issue 15), so both are taken.
+ */
+function isSessionChunk(req: FakeRequest): boolean {
+	return (req.method === 'PUT' || req.method === 'POST') && req.url.searchParams.has('upload_id');
+}
