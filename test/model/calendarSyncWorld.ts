@@ -172,8 +172,8 @@ export class World {
 				return this.crmChange(command.pick, (a) => {
 					if (a.json.subject === `CRM ${command.title} edited`) return;
 					a.json.subject = `CRM ${command.title} edited`;
-					// A private activity's title does not reach the calendar under "Busy" or "Don't sync": no conflict to decide.
-					if (!a.json.private || this.settings.privatePolicy === 'private') this.crmEdits.set(a.id, { seq: ++this.seq, subject: String(a.json.subject) });
+					// Under "Busy" a private activity's title never reaches the calendar: no conflict to decide.
+					if (!a.json.private || this.settings.privatePolicy !== 'busy') this.crmEdits.set(a.id, { seq: ++this.seq, subject: String(a.json.subject) });
 				});
 			case 'crmMove':
 				return this.crmChange(command.pick, (a) => {
@@ -182,6 +182,7 @@ export class World {
 			case 'crmPrivate':
 				return this.crmChange(command.pick, (a) => {
 					a.json.private = !a.json.private;
+					if (this.settings.privatePolicy === 'busy') this.crmEdits.delete(a.id);
 				});
 			case 'crmType':
 				return this.crmChange(command.pick, (a) => {
