@@ -284,6 +284,7 @@ class PlanContext {
 	/** pathKey of each cached folder by index (undefined for holes), computed once instead of once per record. */
 	private readonly folderKeys: Array<string | undefined>;
 	private readonly inputFolderKeys = new Map<string, string>();
+	private readonly displayFolders = new Map<string, string>();
 	/** The batch showed no files: nothing can already hold a record's content (every idle run). */
 	private readonly remoteEmpty: boolean;
 	/** Places this batch's records take (see claims()), and the records that kept theirs, in order. */
@@ -297,8 +298,9 @@ class PlanContext {
 	private trackedIndex?: { byPlace: Map<string, string>; byId: Map<string, string> };
 	private remoteByHash?: Map<string, RemoteItem[]>;
 	/** What each item was given, to decide again after a conflict. */
-	private readonly inputs = new Map<number, ExportRecordInput>();
-	private readonly decisions = new Map<number, PlannedItem>();
+	// Arrays by item index (sparse where items failed before planning): cheaper than maps at 100,000 records.
+	private readonly inputs: ExportRecordInput[] = [];
+	private readonly decisions: PlannedItem[] = [];
 	/** Items the runner has taken: their decisions can no longer change. */
 	private readonly taken = new Set<number>();
 	/** New files not yet carried out, by content hash: a file found at a name may turn out to be one of them. */
@@ -358,7 +360,7 @@ class PlanContext {
 	}
 
 	decided(item: PlannedItem): PlannedItem {
-		this.decisions.set(item.index, item);
+		this.decisions[item.index] = item;
 		if (item.action === 'created' && item.op.kind === 'upload') {
 			const list = this.pendingCreates.get(item.contentHash) ?? [];
 			list.push(item.index);
@@ -368,12 +370,12 @@ class PlanContext {
 	}
 
 	decision(index: number): PlannedItem {
-		return this.decisions.get(index)!;
+		return this.decisions[index]!;
 	}
 
 	take(index: number): PlannedItem {
 		this.taken.add(index);
-		return this.decisions.get(index)!;
+		return this.decisions[index]!;
 	}
 
 	superseded(input: ExportRecordInput, keyFp: string, by: number): PlannedItem {
@@ -401,7 +403,7 @@ class PlanContext {
 	 * waits to be placed in key order.
 	 */
 	decideInPlace(input: ExportRecordInput, keyFp: string): PlannedItem | undefined {
-		this.inputs.set(input.index, input);
+		this.inputs[input.index] = input;
 		const base = this.baseOf(input, keyFp);
 		const early = this.precheck(input, base);
 		if (early) return early;
@@ -421,7 +423,8 @@ class PlanContext {
 		// Its place is claimed lazily (see claims()): most runs place no record, and 100,000 map entries cost.
 		this.claimedIds.add(tracked.id);
 		this.inPlace.push(keyFp);
-		return this.decideTracked(Object.assign(base, { name }), input, tracked, true);
+		base.name = name;
+		return this.decideTracked(base, input, tracked, true);
 	}
 
 	/**
@@ -554,7 +557,7 @@ class PlanContext {
 			case 'keepBoth':
 				return planned(base, {
 					// Derived from the record's own name (not from a kept-both name it holds now).
-					name: sameLocation ? keepBothName(this.inputs.get(base.index)?.name ?? base.name, base.contentFp) : base.name,
+					name: sameLocation ? keepBothName(this.inputs[base.index]?.name ?? base.name, base.contentFp) : base.name,
 					action: 'created',
 					op: { kind: 'upload', onConflict: 'fail' },
 					previousId,
@@ -632,13 +635,13 @@ class PlanContext {
 	 * to its place instead of uploading a copy.
 	 */
 	adoptStray(index: number): void {
-		const item = this.decisions.get(index)!;
+		const item = this.decisions[index]!;
 		if (item.action !== 'created' || item.previousId !== undefined) return;
 		const found = this.fileHolding(item.contentHash, item.keyFp);
 		if (!found) return;
 		this.claimedIds.add(found.id);
 		this.pendingCreates.set(item.contentHash, (this.pendingCreates.get(item.contentHash) ?? []).filter((i) => i !== index));
-		this.decisions.set(index, planned(item, { action: 'updated', op: { kind: 'move', id: found.id }, fileId: found.id, previousId: found.id }));
+		this.decisions[index] = planned(item, { action: 'updated', op: { kind: 'move', id: found.id }, fileId: found.id, previousId: found.id });
 	}
 
 	/** A file the batch showed holding exactly this content that no other record tracks or keeps. */
@@ -657,7 +660,7 @@ class PlanContext {
 	}
 
 	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem {
-		const input = this.inputs.get(item.index)!;
+		const input = this.inputs[item.index]!;
 		const folderKey = this.folderKeyOf(input.folder);
 		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
 		// Our own file is already there (an overlapping run moved it first): replace it in place, or keep it as it is.
@@ -690,17 +693,17 @@ class PlanContext {
 	/** A file found at a name holds the content of a new record not carried out yet: that record adopts it. */
 	private handTo(occupant: RemoteItem, folderKey: string): void {
 		const waiting = (this.pendingCreates.get(occupant.hash ?? '') ?? []).find(
-			(index) => !this.taken.has(index) && this.folderKeyOf(this.inputs.get(index)!.folder) === folderKey,
+			(index) => !this.taken.has(index) && this.folderKeyOf(this.inputs[index]!.folder) === folderKey,
 		);
 		if (waiting === undefined) return;
-		const item = this.decisions.get(waiting)!;
+		const item = this.decisions[waiting]!;
 		this.claims().delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
 		this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), item.keyFp, occupant.id);
-		this.decisions.set(waiting, planned(Object.assign({}, item, { name: occupant.name }), { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
+		this.decisions[waiting] = planned(Object.assign({}, item, { name: occupant.name }), { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id });
 	}
 
 	afterGone(item: PlannedItem): PlannedItem {
-		const base = Object.assign(this.baseOf(this.inputs.get(item.index)!, item.keyFp), { name: item.name });
+		const base = Object.assign(this.baseOf(this.inputs[item.index]!, item.keyFp), { name: item.name });
 		// The old id is kept: if an overlapping run only moved the file, the conflict at the name shows it as ours.
 		return this.decided(planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' }, previousId: item.previousId ?? item.fileId }));
 	}
@@ -717,8 +720,13 @@ class PlanContext {
 
 	private displayFolder(folder: string): string {
 		if (folder === '') return folder;
-		const known = this.liveFolderByKey.get(this.folderKeyOf(folder));
-		return known ? this.state.folders[known.index]!.path : folder;
+		let display = this.displayFolders.get(folder);
+		if (display === undefined) {
+			const known = this.liveFolderByKey.get(this.folderKeyOf(folder));
+			display = known ? this.state.folders[known.index]!.path : folder;
+			this.displayFolders.set(folder, display);
+		}
+		return display;
 	}
 
 	private trackedFolderKey(record: TrackedRecord): string | undefined {
