@@ -10,6 +10,8 @@ import { PACKAGE } from './workflows';
  * Issue 13, point 4, in a real n8n editor on both lines: production runs collected receipts A and B; C arrives;
  * the user opens the workflow and clicks "Execute workflow". The Collect node's output in the editor shows only C,
  * marked as a preview, and nothing was consumed: the next production run still collects C (and only C).
+ * A twin workflow without the overlap guard shows what each line hands a manual run: 2.x the stored static data,
+ * 1.123 none (there only the deduplication store keeps A and B out of the preview).
  * Chromium is Debian's (installed here when missing), driven by playwright-core; screenshots go to a temp folder
  * (kept and printed). E2E_N8N=v1|v2 picks one line.
  */
@@ -21,11 +23,11 @@ const COLLECT = 'Collect New Files';
 const PREVIEW_NOTE = 'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
 const UI_TIMEOUT = 60_000;
 
-/** Manual Trigger -> Collect New Files watching a local folder (overlap guard at its default: on). */
-function previewWorkflow(id: string, inbox: string) {
+/** Manual Trigger -> Collect New Files watching a local folder (overlap guard at its default, on, unless told). */
+function previewWorkflow(id: string, inbox: string, overlapGuard?: false) {
 	return {
 		id,
-		name: 'Receipts inbox (editor preview)',
+		name: `Receipts inbox (editor preview${overlapGuard === false ? ', no overlap guard' : ''})`,
 		active: false,
 		nodes: [
 			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -35,7 +37,12 @@ function previewWorkflow(id: string, inbox: string) {
 				type: `${PACKAGE}.collectNewFiles`,
 				typeVersion: 1,
 				position: [260, 0],
-				parameters: { source: 'localFolder', folder: { __rl: true, mode: 'path', value: inbox }, firstRun: 'everything' },
+				parameters: {
+					source: 'localFolder',
+					folder: { __rl: true, mode: 'path', value: inbox },
+					firstRun: 'everything',
+					...(overlapGuard === false ? { options: { overlapGuard: false } } : {}),
+				},
 			},
 		],
 		connections: { Start: { main: [[{ node: COLLECT, type: 'main', index: 0 }]] } },
@@ -63,7 +70,11 @@ async function dedupRows(n8n: N8nInstance, workflowId: string): Promise<string> 
 
 describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 	const { version } = N8N_VERSIONS[versionKey];
-	const workflowId = `CsPreview${versionKey.toUpperCase()}000001`.slice(0, 16);
+	const suffix = versionKey.toUpperCase();
+	// The README's setup (overlap guard on), and one without the guard: its preview can only leave A and B out by
+	// the static data n8n hands the manual run, which shows what each n8n line hands it.
+	const guarded = `CsPrev${suffix}Guarded0`;
+	const unguarded = `CsPrev${suffix}Unguard0`;
 	let n8n: N8nInstance;
 	let browser: Browser | undefined;
 	let inbox: string;
@@ -76,7 +87,8 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		await n8n.installPackage(tarball);
 		inbox = join(n8n.userFolder, 'files', 'inbox');
 		mkdirSync(inbox, { recursive: true });
-		await n8n.importWorkflow(previewWorkflow(workflowId, inbox));
+		await n8n.importWorkflow(previewWorkflow(guarded, inbox));
+		await n8n.importWorkflow(previewWorkflow(unguarded, inbox, false));
 		shots = mkdtempSync(join(tmpdir(), `cloud-sync-preview-${versionKey}-`));
 	});
 
@@ -95,19 +107,26 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		// non-manual run does.
 		drop(inbox, 'A-bakery-flour.pdf', '2026-09-01T10:00:00Z');
 		drop(inbox, 'B-oven-repair.pdf', '2026-09-02T10:00:00Z');
-		const production = await n8n.execute(workflowId);
-		expect({ status: production.status, error: production.run?.data?.resultData?.error?.message }).toEqual({ status: 'success', error: undefined });
-		expect(collectedBy(production.run).map((json) => json.name).sort()).toEqual(['A-bakery-flour.pdf', 'B-oven-repair.pdf']);
-		expect((await n8n.executions(workflowId)).map((e) => [e.mode, e.status])).toEqual([['cli', 'success']]);
-		const stored = await n8n.exportWorkflow(workflowId);
-		expect(Object.keys(stored.staticData?.global ?? {})).toContain('cloudSync:collect');
-		const dedupAfterProduction = await dedupRows(n8n, workflowId);
-		expect(JSON.parse(dedupAfterProduction)).not.toHaveLength(0);
-		lap('production run');
+		const storedAfterProduction: Record<string, unknown> = {};
+		const dedupAfterProduction: Record<string, string> = {};
+		for (const workflowId of [guarded, unguarded]) {
+			const production = await n8n.execute(workflowId);
+			expect({ status: production.status, error: production.run?.data?.resultData?.error?.message }).toEqual({ status: 'success', error: undefined });
+			expect(collectedBy(production.run).map((json) => json.name).sort()).toEqual(['A-bakery-flour.pdf', 'B-oven-repair.pdf']);
+			expect((await n8n.executions(workflowId)).map((e) => [e.mode, e.status])).toEqual([['cli', 'success']]);
+			const stored = await n8n.exportWorkflow(workflowId);
+			expect(Object.keys(stored.staticData?.global ?? {})).toContain('cloudSync:collect');
+			storedAfterProduction[workflowId] = stored.staticData;
+			dedupAfterProduction[workflowId] = await dedupRows(n8n, workflowId);
+		}
+		// The guarded workflow claimed A and B in n8n's deduplication store; the other wrote nothing there.
+		expect(JSON.parse(dedupAfterProduction[guarded])).not.toHaveLength(0);
+		expect(JSON.parse(dedupAfterProduction[unguarded])).toHaveLength(0);
+		lap('production runs');
 
 		drop(inbox, 'C-coffee-beans.pdf', '2026-09-03T10:00:00Z');
 
-		// The editor, as a user: log in, open the workflow, click "Execute workflow".
+		// The editor, as a user: log in, open each workflow, click "Execute workflow", open the Collect node.
 		const port = await freePort();
 		const base = `http://127.0.0.1:${port}`;
 		await n8n.start(port);
@@ -117,45 +136,15 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 			headless: true,
 			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		});
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-		const page = await context.newPage();
+		const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
 		page.setDefaultTimeout(UI_TIMEOUT);
-		const runRequests: Request[] = [];
-		page.on('request', (request) => {
-			if (request.method() === 'POST' && /\/rest\/workflows\/[^/]+\/run/.test(request.url())) runRequests.push(request);
-		});
-		let previewText = '';
+		const seen: Record<string, EditorPreview> = {};
 		try {
 			await setUpOwner(page, base);
-			await page.goto(`${base}/workflow/${workflowId}`);
-			const executeButton = page.locator('[data-test-id="execute-workflow-button"]').first();
-			await executeButton.waitFor({ state: 'visible' });
-			const buttonLabel = (await executeButton.innerText()).trim();
-			expect(buttonLabel).toMatch(/^(Test|Execute) workflow/i);
-			await page.screenshot({ path: join(shots, '1-workflow-open.png') });
-			lap('editor open');
-
-			const runAnswered = page.waitForResponse((response) => /\/rest\/workflows\/[^/]+\/run/.test(response.url()) && response.request().method() === 'POST');
-			await executeButton.click();
-			expect((await runAnswered).status()).toBe(200);
-			const collectNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${COLLECT}"]`).first();
-			// The node shows a green check once its run succeeded.
-			await collectNode.locator('[data-test-id="canvas-node-status-success"]').waitFor({ state: 'visible' });
-			await page.screenshot({ path: join(shots, '2-executed.png') });
-			lap('manual run done');
-
-			// Open the Collect node (double-click, as a user does) and read its output as JSON.
-			await collectNode.dblclick();
-			const output = page.locator('[data-test-id="output-panel"]').first();
-			await output.waitFor({ state: 'visible' });
-			await output.locator('[data-test-id="ndv-items-count"]').first().waitFor({ state: 'visible' });
-			expect((await output.locator('[data-test-id="ndv-items-count"]').first().innerText()).trim()).toMatch(/^1 item\b/);
-			await output.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('JSON', { exact: true }).click();
-			const json = output.locator('[data-test-id="ndv-data-container"]').first();
-			await json.getByText('C-coffee-beans.pdf').first().waitFor({ state: 'visible' });
-			previewText = await json.innerText();
-			await page.screenshot({ path: join(shots, '3-preview-output.png') });
-			lap('output read');
+			for (const [index, workflowId] of [guarded, unguarded].entries()) {
+				seen[workflowId] = await previewInEditor(page, base, workflowId, join(shots, `${index + 1}`));
+				lap(`preview of ${workflowId} read`);
+			}
 		} catch (error) {
 			await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
 			console.error(`editor preview (${versionKey}) failed; screenshots in ${shots}`);
@@ -165,38 +154,97 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 			browser = undefined;
 		}
 
-		// What the editor showed: exactly C, marked as a preview, with the note that nothing was consumed.
-		expect(previewText).toContain('C-coffee-beans.pdf');
-		expect(previewText).not.toContain('A-bakery-flour.pdf');
-		expect(previewText).not.toContain('B-oven-repair.pdf');
-		expect(previewText).toMatch(/"preview"\s*:\s*true/);
-		expect(previewText).toContain(PREVIEW_NOTE);
-
-		// The run the editor made was a manual one; the run data n8n kept for it agrees with the UI.
-		const manual = (await n8n.executions(workflowId)).filter((e) => e.mode === 'manual');
-		expect(manual.map((e) => e.status)).toEqual(['success']);
-		const handed = JSON.parse(runRequests[0]?.postData() ?? '{}') as { workflowData?: { staticData?: unknown } };
-		const staticDataSent = handed.workflowData?.staticData !== undefined && handed.workflowData?.staticData !== null;
+		// What the editor showed for the README's setup: exactly C, marked as a preview, with the note that nothing
+		// was consumed. The run the editor made was a manual one.
+		const shown = seen[guarded];
+		expect(shown.buttonLabel).toMatch(/^(Test|Execute) workflow/i);
+		expect(shown.itemsLabel).toMatch(/^1 item\b/);
+		expect(shown.text).toContain('C-coffee-beans.pdf');
+		expect(shown.text).not.toContain('A-bakery-flour.pdf');
+		expect(shown.text).not.toContain('B-oven-repair.pdf');
+		expect(shown.text).toMatch(/"preview"\s*:\s*true/);
+		expect(shown.text).toContain(PREVIEW_NOTE);
+		for (const workflowId of [guarded, unguarded]) {
+			expect((await n8n.executions(workflowId)).filter((e) => e.mode === 'manual').map((e) => e.status)).toEqual(['success']);
+			expect(seen[workflowId].staticDataSent).toBe(false);
+		}
+		// What each line hands a manual run. n8n 2.x runs the workflow as stored, static data included, so the
+		// node's own ledger already leaves A and B out. n8n 1.123 runs what the editor sent, which carries no static
+		// data: the node starts from nothing, and only the deduplication store (the overlap guard) keeps A and B out
+		// of the preview; without the guard the preview shows all three.
+		const bare = seen[unguarded];
+		expect(bare.text).toMatch(/"preview"\s*:\s*true/);
+		expect(bare.text).toContain('C-coffee-beans.pdf');
+		if (versionKey === 'v1') {
+			expect(bare.itemsLabel).toMatch(/^3 items\b/);
+			expect(bare.text).toContain('A-bakery-flour.pdf');
+			expect(bare.text).toContain('B-oven-repair.pdf');
+		} else {
+			expect(bare.itemsLabel).toMatch(/^1 item\b/);
+			expect(bare.text).not.toContain('A-bakery-flour.pdf');
+		}
 		await n8n.stop();
 
-		// Nothing was consumed: static data and the deduplication store are as production left them ...
-		const storedAfter = await n8n.exportWorkflow(workflowId);
-		expect(storedAfter.staticData).toEqual(stored.staticData);
-		expect(await dedupRows(n8n, workflowId)).toBe(dedupAfterProduction);
-		// ... and the next production run collects C, and only C.
-		const next = await n8n.execute(workflowId);
-		expect(next.status).toBe('success');
-		const nextItems = collectedBy(next.run);
-		expect(nextItems.map((json) => [json.name, json.status, json.preview])).toEqual([['C-coffee-beans.pdf', 'collected', undefined]]);
-		lap('next production run');
+		for (const workflowId of [guarded, unguarded]) {
+			// Nothing was consumed: static data and the deduplication store are as production left them ...
+			expect((await n8n.exportWorkflow(workflowId)).staticData).toEqual(storedAfterProduction[workflowId]);
+			expect(await dedupRows(n8n, workflowId)).toBe(dedupAfterProduction[workflowId]);
+			// ... and the next production run collects C, and only C.
+			const next = await n8n.execute(workflowId);
+			expect(next.status).toBe('success');
+			expect(collectedBy(next.run).map((json) => [json.name, json.status, json.preview])).toEqual([['C-coffee-beans.pdf', 'collected', undefined]]);
+		}
+		lap('next production runs');
 
 		console.log(
-			`PASS n8n ${version}: the editor's "Execute workflow" showed 1 item (C-coffee-beans.pdf, preview: true); ` +
-				`the next production run collected C. Static data in the editor's run request: ${staticDataSent ? 'yes' : 'no'}. ` +
+			`PASS n8n ${version}: "${seen[guarded].buttonLabel}" in the editor showed ${seen[guarded].itemsLabel} (C-coffee-beans.pdf, preview: true), ` +
+				`without the overlap guard ${seen[unguarded].itemsLabel} (${versionKey === 'v1' ? 'no static data handed to the manual run' : 'the manual run read the stored static data'}); ` +
+				`the next production runs collected C. ` +
 				`Timings: ${timings.join(', ')}. Screenshots: ${shots}`,
 		);
 	});
 });
+
+interface EditorPreview {
+	buttonLabel: string;
+	itemsLabel: string;
+	/** The Collect node's output as the editor's JSON view shows it. */
+	text: string;
+	staticDataSent: boolean;
+}
+
+/** Open the workflow, click "Execute workflow", wait for the Collect node's check mark, open it, read its JSON output. */
+async function previewInEditor(page: Page, base: string, workflowId: string, shotPrefix: string): Promise<EditorPreview> {
+	await page.goto(`${base}/workflow/${workflowId}`);
+	const executeButton = page.locator('[data-test-id="execute-workflow-button"]').first();
+	await executeButton.waitFor({ state: 'visible' });
+	const buttonLabel = (await executeButton.innerText()).trim();
+	await page.screenshot({ path: `${shotPrefix}-workflow-open.png` });
+
+	const isRun = (request: Request) => request.method() === 'POST' && new RegExp(`/rest/workflows/${workflowId}/run`).test(request.url());
+	const runAnswered = page.waitForResponse((response) => isRun(response.request()));
+	await executeButton.click();
+	const answer = await runAnswered;
+	expect(answer.status()).toBe(200);
+	const sent = JSON.parse(answer.request().postData() ?? '{}') as { workflowData?: { staticData?: unknown } };
+	const staticDataSent = sent.workflowData?.staticData !== undefined && sent.workflowData?.staticData !== null;
+	const collectNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${COLLECT}"]`).first();
+	// The node shows a green check once its run succeeded.
+	await collectNode.locator('[data-test-id="canvas-node-status-success"]').waitFor({ state: 'visible' });
+	await page.screenshot({ path: `${shotPrefix}-executed.png` });
+
+	await collectNode.dblclick();
+	const output = page.locator('[data-test-id="output-panel"]').first();
+	const count = output.locator('[data-test-id="ndv-items-count"]').first();
+	await count.waitFor({ state: 'visible' });
+	const itemsLabel = (await count.innerText()).trim();
+	await output.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('JSON', { exact: true }).click();
+	const json = output.locator('[data-test-id="ndv-data-container"]').first();
+	await json.getByText('"preview"').first().waitFor({ state: 'visible' });
+	const text = await json.innerText();
+	await page.screenshot({ path: `${shotPrefix}-preview-output.png` });
+	return { buttonLabel, itemsLabel, text, staticDataSent };
+}
 
 /** The owner account through n8n's REST API (the browser context keeps the login cookie it sets). */
 async function setUpOwner(page: Page, base: string): Promise<void> {
