@@ -1,4 +1,5 @@
 import type { FakesOnHosts } from '../bench/peers/fakesOnHosts';
+import type { GraphDrive } from '../fakes/graph/drive';
 
 /** What the suite asks a fake about an entry, read from the fake's own state (never through the API rclone uses). */
 export interface StoredEntry {
@@ -17,6 +18,13 @@ export interface CloudUnderTest {
 	config: Record<string, string>;
 	/** rclone hash names the cloud keeps, e.g. MD5, QuickXorHash. */
 	hashes: string[];
+	/**
+	 * Where `rclone test changenotify` watches. Drive names a change through the folders a fresh rclone knows (its
+	 * root), so it watches the folder itself; OneDrive's delta is drive-wide and rclone names items from
+	 * parentReference.path, which Graph leaves out of delta answers ("parentReference ... will not include a value
+	 * for path": https://learn.microsoft.com/graph/api/driveitem-delta), so it watches the root and sees leaf names.
+	 */
+	changeRoot: string;
 	/** Flags that force chunked uploads for a 30 MiB file. */
 	chunkFlags: string[];
 	flavour: 'google' | 'microsoft' | 'dropbox';
@@ -39,6 +47,7 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 		remote: 'gdrive',
 		config: { type: 'drive', scope: 'drive' },
 		hashes: ['MD5'],
+		changeRoot: 'suite/b',
 		// Resumable uploads above 8 MiB, in 8 MiB chunks (rclone's minimum is 256 KiB).
 		chunkFlags: ['--drive-upload-cutoff', '8M', '--drive-chunk-size', '8M'],
 		flavour: 'google',
@@ -64,37 +73,16 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 			return (drive.tree(folder.id).children ?? []).filter((child) => !child.trashed).map((child) => child.name);
 		},
 	};
-	const oneDrive: CloudUnderTest = {
-		name: 'OneDrive (Graph)',
-		remote: 'onedrive',
-		config: { type: 'onedrive', drive_id: graph.drive.id, drive_type: graph.drive.driveType },
-		hashes: ['QuickXorHash', 'SHA-1'],
-		// Upload sessions in 5 MiB fragments (a multiple of 320 KiB, as Graph requires).
-		chunkFlags: ['--onedrive-chunk-size', '5M'],
-		flavour: 'microsoft',
-		controlBase: 'https://graph.microsoft.com',
-		entry: (path) => {
-			const item = graph.item(clean(path));
-			if (!item) return undefined;
-			return {
-				id: item.id,
-				folder: item.isFolder,
-				size: item.blob?.size,
-				hashes: item.blob ? { QuickXorHash: item.blob.quickXorHash, 'SHA-1': item.blob.sha1Hash.toLowerCase() } : {},
-			};
-		},
-		read: (path) => graph.readFile(clean(path)),
-		userCreate: async (path, content) => void (await graph.userCreateFile(clean(path), content)),
-		childNames: (path) => {
-			const item = graph.item(clean(path));
-			return item ? graph.drive.children(item.id).map((child) => child.name) : [];
-		},
-	};
+	// rclone 1.60 checks SHA-1 on OneDrive Personal and QuickXorHash on OneDrive for Business (its hash per drive
+	// type): both flavours run the script, each on a drive of its own in the one Graph fake.
+	const personal = oneDriveCloud(fakes, graph.drive, 'OneDrive Personal', 'onedrive', ['SHA-1']);
+	const business = oneDriveCloud(fakes, graph.addDrive('business'), 'OneDrive Business', 'onedrive-business', ['QuickXorHash']);
 	const dropboxCloud: CloudUnderTest = {
 		name: 'Dropbox',
 		remote: 'dropbox',
 		config: { type: 'dropbox' },
 		hashes: ['DropboxHash'],
+		changeRoot: 'suite/b',
 		// Upload sessions in 8 MiB appends.
 		chunkFlags: ['--dropbox-chunk-size', '8M'],
 		flavour: 'dropbox',
@@ -115,5 +103,38 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 				.map((entry) => entry.path.slice(prefix.length));
 		},
 	};
-	return [driveCloud, oneDrive, dropboxCloud];
+	return [driveCloud, personal, business, dropboxCloud];
+}
+
+function oneDriveCloud(fakes: FakesOnHosts, drive: GraphDrive, name: string, remote: string, hashes: string[]): CloudUnderTest {
+	const { graph } = fakes;
+	return {
+		name,
+		remote,
+		config: { type: 'onedrive', drive_id: drive.id, drive_type: drive.driveType },
+		hashes,
+		changeRoot: '',
+		// Upload sessions in 5 MiB fragments (a multiple of 320 KiB, as Graph requires).
+		chunkFlags: ['--onedrive-chunk-size', '5M'],
+		flavour: 'microsoft',
+		controlBase: 'https://graph.microsoft.com',
+		entry: (path) => {
+			const item = graph.item(clean(path), drive);
+			if (!item) return undefined;
+			const stored: Partial<Record<string, string>> = {};
+			if (item.blob) {
+				// Graph writes QuickXorHash in base64; rclone prints hashes in hex.
+				stored.QuickXorHash = Buffer.from(item.blob.quickXorHash, 'base64').toString('hex');
+				// Graph reports sha1Hash on Personal only (the fake serves it as Graph does).
+				if (drive.driveType === 'personal') stored['SHA-1'] = item.blob.sha1Hash.toLowerCase();
+			}
+			return { id: item.id, folder: item.isFolder, size: item.blob?.size, hashes: stored };
+		},
+		read: (path) => graph.readFile(clean(path), drive),
+		userCreate: async (path, content) => void (await graph.userCreateFile(clean(path), content, { drive })),
+		childNames: (path) => {
+			const item = graph.item(clean(path), drive);
+			return item ? drive.children(item.id).map((child) => child.name) : [];
+		},
+	};
 }

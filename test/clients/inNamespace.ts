@@ -19,11 +19,9 @@ async function main(): Promise<void> {
 	const fakes = await startFakesOnHosts(tls);
 	try {
 		const clouds = cloudsUnderTest(fakes);
-		const tokens = {
-			google: fakes.auth.issue('google', [DRIVE_SCOPES.drive]),
-			microsoft: fakes.auth.issue('microsoft', ['offline_access', 'Files.ReadWrite.All']),
-			dropbox: fakes.auth.issue('dropbox', DROPBOX_SCOPES),
-		};
+		// A sign-in per remote: expiring one remote's token in its refresh step leaves the others' alone.
+		const scopes = { google: [DRIVE_SCOPES.drive], microsoft: ['offline_access', 'Files.ReadWrite.All'], dropbox: DROPBOX_SCOPES };
+		const tokens = Object.fromEntries(clouds.map((cloud) => [cloud.remote, fakes.auth.issue(cloud.flavour, scopes[cloud.flavour])]));
 		const rclone = new Rclone(join(config.workDir, 'rclone.conf'), config.caFile, config.logFile);
 		rclone.writeConfig(clouds, tokens);
 		const localDir = join(config.workDir, 'local');

@@ -25,7 +25,7 @@ export class Rclone {
 
 	writeConfig(clouds: CloudUnderTest[], tokens: Record<string, IssuedTokens>): void {
 		const sections = clouds.map((cloud) => {
-			const token = tokens[cloud.flavour];
+			const token = tokens[cloud.remote];
 			const lines = {
 				...cloud.config,
 				client_id: FAKE_CLIENT_ID,
@@ -76,7 +76,9 @@ export class Rclone {
 	/** Start rclone; `done` settles when it exits (killed after timeoutMs). */
 	start(args: string[], options: { timeoutMs?: number; onOutput?: (text: string) => void } = {}): { done: Promise<RcloneResult>; stop(): void } {
 		const full = ['--config', this.configFile, '--ca-cert', this.caFile, '--retries', '1', '--low-level-retries', '2', '-v', ...args];
-		const child = spawn('rclone', full, { stdio: ['ignore', 'pipe', 'pipe'] });
+		// --ca-cert covers rclone's own HTTP client; the Dropbox SDK's unauthenticated client (list_folder/longpoll)
+		// uses Go's default one, which trusts what SSL_CERT_FILE names. Only the test CA is trusted either way.
+		const child = spawn('rclone', full, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSL_CERT_FILE: this.caFile } });
 		const out: Buffer[] = [];
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'fs';
 import { request } from 'https';
 import { join } from 'path';
 import type { FakesOnHosts } from '../bench/peers/fakesOnHosts';
@@ -31,6 +31,8 @@ type Step = { name: string; run: (ctx: Context) => Promise<string | { notOffered
 
 const BIG_BYTES = 30 * 1024 * 1024;
 const RANGE = { offset: 12_345, count: 100_000 };
+/** The uploaded files' modification time: rclone carries it to each cloud (Drive modifiedTime, Graph fileSystemInfo, Dropbox client_modified). */
+const LOCAL_MTIME = new Date('2019-03-01T09:00:00Z');
 
 /** Local files the script uploads, made once (random bytes: no hash collides by accident). */
 export function makeLocalFiles(dir: string): Context['local'] {
@@ -42,6 +44,7 @@ export function makeLocalFiles(dir: string): Context['local'] {
 	writeFileSync(small, `first version ${randomBytes(600).toString('hex')}\n`);
 	writeFileSync(small2, `second version, longer ${randomBytes(900).toString('hex')}\n`);
 	writeFileSync(big, randomBytes(BIG_BYTES));
+	for (const file of [small, big, small2]) utimesSync(file, LOCAL_MTIME, LOCAL_MTIME);
 	return { dir, small, small2, big, upload };
 }
 
@@ -130,15 +133,19 @@ const STEPS: Step[] = [
 	{
 		name: 'list (recursive)',
 		run: async (ctx) => {
-			const listed = JSON.parse(must(await ctx.rclone.run(['lsjson', '-R', ctx.remote('suite')]), 'lsjson')) as Array<{ Path: string; Size: number; IsDir: boolean }>;
+			const listed = JSON.parse(must(await ctx.rclone.run(['lsjson', '-R', ctx.remote('suite')]), 'lsjson')) as Array<{ Path: string; Size: number; IsDir: boolean; ModTime: string }>;
 			const paths = listed.map((entry) => entry.Path).sort();
 			expect(JSON.stringify(paths) === JSON.stringify(['a', 'a/big.bin', 'a/small.txt']), `rclone lists ${paths.join(', ')}`);
 			for (const entry of listed) {
 				const stored = entryOf(ctx, `suite/${entry.Path}`);
 				expect(stored.folder === entry.IsDir, `${entry.Path}: folder in one, file in the other`);
-				if (!entry.IsDir) expect(stored.size === entry.Size, `${entry.Path}: rclone lists ${entry.Size} bytes, the fake holds ${stored.size}`);
+				if (entry.IsDir) continue;
+				expect(stored.size === entry.Size, `${entry.Path}: rclone lists ${entry.Size} bytes, the fake holds ${stored.size}`);
+				// The time rclone sent with the upload came back: the fake kept it rather than dropping it.
+				const drift = Math.abs(Date.parse(entry.ModTime) - LOCAL_MTIME.getTime());
+				expect(drift < 1000, `${entry.Path}: modification time ${entry.ModTime}, uploaded with ${LOCAL_MTIME.toISOString()}`);
 			}
-			return `${listed.length} entries, sizes agree with the fake`;
+			return `${listed.length} entries; sizes and modification times agree with the fake`;
 		},
 	},
 	{
@@ -234,7 +241,7 @@ const STEPS: Step[] = [
 			let output = '';
 			let notify: (() => void) | undefined;
 			const seen = new Promise<void>((resolve) => (notify = resolve));
-			const watcher = ctx.rclone.start(['test', 'changenotify', '--poll-interval', '1s', ctx.remote('')], {
+			const watcher = ctx.rclone.start(['test', 'changenotify', '--poll-interval', '1s', ctx.remote(ctx.cloud.changeRoot)], {
 				timeoutMs: 60_000,
 				onOutput: (text) => {
 					output += text;

@@ -10,6 +10,8 @@ export const API_HOSTS = {
 	'graph.microsoft.com': '127.0.0.4',
 	'api.dropboxapi.com': '127.0.0.5',
 	'content.dropboxapi.com': '127.0.0.5',
+	/** Dropbox's long poll for changes (files/list_folder/longpoll), which rclone's change notification uses. */
+	'notify.dropboxapi.com': '127.0.0.5',
 } as const;
 
 export type ApiHost = keyof typeof API_HOSTS;
