@@ -308,6 +308,14 @@ export async function runScript(cloud: CloudUnderTest, rclone: Rclone, fakes: Fa
 			detail = (error as Error).message;
 		}
 		const refused = fakes.all.flatMap((fake, i) => fake.requests({ since: since[i] })).filter((r) => r.status >= 400).map(describe);
+		// A lookup before a create may meet 404 (Graph) or 409 not_found (Dropbox); a 400 or a 501 means the fake
+		// refused or did not model what rclone sent, which the real service takes: the step fails even if rclone
+		// found a way round it.
+		const deviations = fakes.all.flatMap((fake, i) => fake.requests({ since: since[i] })).filter((r) => r.status === 400 || r.status === 501).map(describe);
+		if (deviations.length && outcome !== 'FAIL') {
+			outcome = 'FAIL';
+			detail = `the fakes refused or did not model: ${deviations.slice(0, 3).join(', ')}`;
+		}
 		results.push({ cloud: cloud.name, step: step.name, outcome, detail, refused });
 		process.stdout.write(`  ${cloud.name.padEnd(17)} ${step.name.padEnd(24)} ${outcome.padEnd(11)} ${detail}\n`);
 	}
