@@ -15,7 +15,7 @@ import { loadState, saveState } from '../shared/state/staticData';
 import { runExport, type ExportResult as RunResult, type ItemOutcome } from '../shared/run/exportRunner';
 import { sanitizeName } from '../shared/storage/names';
 import type { RemoteItem, StorageProvider } from '../shared/storage/types';
-import { startingState } from '../shared/sync/exportDecisions';
+import { startingState, stateSlots } from '../shared/sync/exportDecisions';
 import { joinPath } from '../shared/sync/exportPaths';
 import type { ExportAction, ExportPlan, ExportRecordInput, PlannedItem } from '../shared/sync/exportPlan';
 import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
@@ -92,15 +92,11 @@ class ExportRun {
 		const outcomes = new Map<number, ItemOutcome>();
 		const groups = this.byRoot(prepared);
 		const mainRef = decodeExportState(loadState(this.ctx, this.nodeId, exportStateSchema)).rootRef;
-		let mainTaken = groups.some((group) => group.rootRef === mainRef);
+		const slots = stateSlots(groups.map((group) => group.rootRef), mainRef, this.params.rootPerItem);
 		// Bad input stops a strict run before anything is written in any root.
 		if (!this.ctx.continueOnFail()) this.failFast(prepared, undefined);
 		for (const group of groups) {
-			// One root (the default) keeps its state under the node's id as before; with a root per item, the root
-			// that state belongs to keeps it and every other root has its own beside it.
-			const useMain = !this.params.rootPerItem || group.rootRef === mainRef || (!mainTaken && mainRef === undefined);
-			if (useMain) mainTaken = true;
-			const stateId = useMain ? this.nodeId : `${this.nodeId}@${group.rootRef}`;
+			const stateId = slots.get(group.rootRef) === 'main' ? this.nodeId : `${this.nodeId}@${group.rootRef}`;
 			const result = await this.exportInto(group, stateId, prepared);
 			for (const item of result.plan.items) planned.set(item.index, item);
 			for (const [index, outcome] of result.outcomes) outcomes.set(index, outcome);

@@ -8,6 +8,7 @@ import {
 	rootGoneStopsRun,
 	shouldDrain,
 	startingState,
+	stateSlots,
 	stopsTheRun,
 } from '../../nodes/shared/sync/exportDecisions';
 import type { ExportPlan } from '../../nodes/shared/sync/exportPlan';
@@ -62,5 +63,14 @@ describe('Export to Folder decisions around the plan (pure)', () => {
 		expect(rootGoneStopsRun(plan, { onFolderDeleted: 'stop' })).toBe(false);
 		expect(rootGoneStopsRun(plan, { onFolderDeleted: 'recreate' })).toBe(true);
 		expect(rootGoneStopsRun({ rootGone: false } as ExportPlan, { onFolderDeleted: 'recreate' })).toBe(false);
+	});
+});
+
+describe('which state each root uses', () => {
+	it('one root keeps the node key; with a root per item, the root it belongs to keeps it and the others get their own', () => {
+		expect([...stateSlots(['r1'], 'r0', false)]).toEqual([['r1', 'main']]);
+		expect([...stateSlots(['r1', 'r2'], undefined, true)]).toEqual([['r1', 'main'], ['r2', 'own']]);
+		expect([...stateSlots(['r1', 'r2'], 'r2', true)]).toEqual([['r1', 'own'], ['r2', 'main']]);
+		expect([...stateSlots(['r1', 'r2'], 'r0', true)]).toEqual([['r1', 'own'], ['r2', 'own']]);
 	});
 });

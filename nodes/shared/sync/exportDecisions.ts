@@ -87,3 +87,19 @@ export function startingState(stored: ExportState, rootRef: string, nodeName: st
 export function rootGoneStopsRun(plan: ExportPlan, policy: Pick<ExportPolicy, 'onFolderDeleted'>): boolean {
 	return plan.rootGone && policy.onFolderDeleted !== 'stop';
 }
+
+/**
+ * Which state each root uses. One root (the default) keeps its state under the node's own key, as always. With a
+ * root per item, the root that key already belongs to keeps it (a fresh node: the first root), and every other
+ * root gets its own key beside it, so no root's state replaces another's.
+ */
+export function stateSlots(rootRefs: string[], mainRef: string | undefined, rootPerItem: boolean): Map<string, 'main' | 'own'> {
+	const slots = new Map<string, 'main' | 'own'>();
+	let mainTaken = rootRefs.includes(mainRef ?? '\u0000');
+	for (const ref of rootRefs) {
+		const main = !rootPerItem || ref === mainRef || (!mainTaken && mainRef === undefined);
+		if (main) mainTaken = true;
+		slots.set(ref, main ? 'main' : 'own');
+	}
+	return slots;
+}
