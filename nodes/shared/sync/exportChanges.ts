@@ -1,7 +1,7 @@
 import { shortFingerprint, type ExportState } from '../state/exportState';
 import type { ChangeBatch, RemoteItem } from '../storage/types';
 import { nameKey } from './exportNames';
-import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
+import { pathKey, splitPath } from './exportPaths';
 
 /**
  * Reads one change batch of the export root (a delta, or a full listing when `snapshot`) against the state:
@@ -102,11 +102,24 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	const live = [...state.records.values()].filter((r) => r.status === 'live');
 	const rootGone = state.rootId !== undefined && goneIds.has(state.rootId);
 
-	// Folders: gone by id, by path, or (snapshot) by absence; then everything below a gone folder.
-	const goneFolderKeys: string[] = [];
-	state.folders.forEach((folder) => {
+	// Folders: gone by id, by path, or (snapshot) by absence; then everything below a gone folder. Linear in the
+	// number of cached folders: a state may list tens of thousands (each check below is a Map or Set lookup per
+	// ancestor, never a scan of all folders per folder).
+	const goneFolderKeys = new Set<string>();
+	/** First cached folder per path key (its display path and index), as `find`/`findIndex` would return. */
+	const cachedByKey = new Map<string, { path: string; index: number }>();
+	/** Every path that is a cached, not-present folder or lies above one: a deleted path there covers it. */
+	const aboveAbsent = new Set<string>();
+	let anyAbsent = false;
+	state.folders.forEach((folder, index) => {
 		if (!folder) return;
 		const key = pathKey(folder.path, ci);
+		if (!cachedByKey.has(key)) cachedByKey.set(key, { path: folder.path, index });
+		if (!presentIds.has(folder.id)) {
+			anyAbsent = true;
+			aboveAbsent.add(key);
+			for (const ancestor of strictAncestors(key)) aboveAbsent.add(ancestor);
+		}
 		// Another folder now at its path: ours was deleted (or moved away) and the path reused, e.g. by a
 		// path-based Dropbox upload that recreated it after the user deleted it. Ids survive renames and moves;
 		// Drive may show two folders of one name, so ours counts as gone only when the batch does not show it.
@@ -115,26 +128,28 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		const gone =
 			!presentIds.has(folder.id) &&
 			(goneIds.has(folder.id) || gonePaths.has(key) || (replaced !== undefined && replaced.id !== folder.id) || batch.snapshot === true);
-		if (gone) goneFolderKeys.push(key);
+		if (gone) goneFolderKeys.add(key);
 	});
 	// A deleted path above cached folders (Dropbox reports only the topmost deleted folder).
 	for (const path of gonePaths) {
-		const coversCached = state.folders.some((f) => f && !presentIds.has(f.id) && isSameOrBelow(pathKey(f.path, ci), path));
-		if (coversCached) goneFolderKeys.push(path);
+		const coversCached = path === '' ? anyAbsent : aboveAbsent.has(path);
+		if (coversCached) goneFolderKeys.add(path);
 	}
-	if (rootGone) goneFolderKeys.push('');
-	const topmost = goneFolderKeys
-		.filter((key, i, all) => all.indexOf(key) === i)
-		.filter((key, _, all) => !all.some((other) => other !== key && isSameOrBelow(key, other)));
+	if (rootGone) goneFolderKeys.add('');
+	// Topmost: no other gone key is an ancestor of it (the root '' is everyone's ancestor).
+	const topmost: string[] = [];
+	for (const key of goneFolderKeys) {
+		if (key !== '' && goneFolderKeys.has('')) continue;
+		if (!strictAncestors(key).some((ancestor) => goneFolderKeys.has(ancestor))) topmost.push(key);
+	}
+	const topmostSet = new Set(topmost);
 	const goneFolders = new Set<number>();
 	state.folders.forEach((folder, index) => {
-		if (folder && topmost.some((top) => isSameOrBelow(pathKey(folder.path, ci), top))) goneFolders.add(index);
+		if (!folder) return;
+		const key = pathKey(folder.path, ci);
+		if (topmostSet.has('') || topmostSet.has(key) || strictAncestors(key).some((ancestor) => topmostSet.has(ancestor))) goneFolders.add(index);
 	});
-	const goneFolderPaths = topmost.map((key) => {
-		if (key === '') return '';
-		const cached = state.folders.find((f) => f && pathKey(f.path, ci) === key);
-		return cached ? cached.path : key;
-	});
+	const goneFolderPaths = topmost.map((key) => (key === '' ? '' : (cachedByKey.get(key)?.path ?? key)));
 
 	// Records: a gone folder wins over a gone file (the policy for folders applies).
 	const goneRecords = new Map<string, 'fileDeleted' | 'folderDeleted'>();
@@ -157,7 +172,7 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record.
 	for (const path of gonePaths) {
 		const { dir, name } = splitPath(path);
-		const folderIndex = dir === '' ? -1 : state.folders.findIndex((f) => f !== undefined && pathKey(f.path, ci) === dir);
+		const folderIndex = dir === '' ? -1 : (cachedByKey.get(dir)?.index ?? -1);
 		if (dir !== '' && folderIndex < 0) continue;
 		if (!byFolderAndName) {
 			byFolderAndName = new Map();
@@ -169,6 +184,13 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	}
 
 	return { goneRecords, goneFolders, goneFolderPaths, rootGone, remote, trackedLive: live.length, movedFolders: movedFolders(state, remote, goneFolders, ci) };
+}
+
+/** 'a/b/c' -> ['a', 'a/b'] (non-empty strict ancestors, the keys `isSameOrBelow(key, ancestor)` accepts besides itself and ''). */
+function strictAncestors(key: string): string[] {
+	const ancestors: string[] = [];
+	for (let slash = key.indexOf('/'); slash >= 0; slash = key.indexOf('/', slash + 1)) ancestors.push(key.slice(0, slash));
+	return ancestors;
 }
 
 /**
