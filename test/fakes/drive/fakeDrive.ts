@@ -188,6 +188,10 @@ export class FakeDrive extends FakeServer {
 		if (uploadMatch && req.method === 'PATCH' && uploadMatch[1]) return this.upload(req, res, access, decodeURIComponent(uploadMatch[1]));
 		if (route === 'GET /drive/v3/files') return this.list(req, res, access);
 		if (route === 'POST /drive/v3/files') return this.createMetadataOnly(req, res, access);
+		// files.emptyTrash and files.generateIds share the files/{id} shape: not modelled, so 501, never "File not found".
+		if (fileMatch && ((req.method === 'DELETE' && fileMatch[1] === 'trash') || (req.method === 'GET' && fileMatch[1] === 'generateIds'))) {
+			return this.drainAndFail(req, res, notModelled(req.method, req.path, (message) => driveError(501, 'notImplemented', message).body));
+		}
 		if (fileMatch) {
 			const id = decodeURIComponent(fileMatch[1]);
 			if (req.method === 'GET') return this.get(req, res, access, id);

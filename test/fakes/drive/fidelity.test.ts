@@ -53,5 +53,8 @@ describe('FakeDrive answers as Drive does for what rclone sends', () => {
 		expect(await v2.text()).toContain(`not modelled by this fake: PATCH /drive/v2/files/${id}`);
 		const copy = await call('POST', `/drive/v3/files/${id}/copy`, { headers: { 'content-type': 'application/json' }, body: '{}' });
 		expect(copy.status).toBe(501);
+		// emptyTrash (rclone cleanup) looks like files/{id}: a 404 "File not found: trash" would mislead.
+		const emptyTrash = await call('DELETE', '/drive/v3/files/trash');
+		expect(emptyTrash.status).toBe(501);
 	});
 });
