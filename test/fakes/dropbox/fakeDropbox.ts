@@ -415,7 +415,11 @@ export class FakeDropbox extends FakeServer {
 			return { absolute, node: this.tree.get(lower(absolute)), isRoot: false };
 		}
 		if (value.startsWith('ns:')) fail(endpointError(lookupError(wrapper, { '.tag': 'not_found' })));
-		const trimmed = value.length > 1 ? value.replace(/\/$/, '') : value === '/' ? '' : value;
+		// A doubled leading slash names the same path: rclone 1.60 lists every folder below the root as "//name"
+		// (root "/" joined with "/name") and its recursive listings work at Dropbox (observed client, issue 15).
+		// Dot segments and a doubled slash further in stay malformed_path (not observed).
+		const single = value.replace(/^\/{2,}/, '/');
+		const trimmed = single.length > 1 ? single.replace(/\/$/, '') : single === '/' ? '' : single;
 		if (/\/\//.test(trimmed) || /(^|\/)\.\.?($|\/)/.test(trimmed)) {
 			fail(endpointError(lookupError(wrapper, { '.tag': 'malformed_path', malformed_path: null })));
 		}

@@ -61,6 +61,16 @@ describe('FakeDropbox answers as Dropbox does for what rclone sends', () => {
 		expect(await fake.readFile('/suite/b.txt')).toBeUndefined();
 	});
 
+	it('takes a path with a doubled leading slash, as rclone lists every folder below the root ("//x")', async () => {
+		await fake.userWrite('/x/f.txt', Buffer.from('f'));
+		const listed = await rpc('files/list_folder', { path: '//x' });
+		expect(listed.status).toBe(200);
+		expect(listed.json.entries.map((entry: { path_display: string }) => entry.path_display)).toEqual(['/x/f.txt']);
+		// Dot segments and a doubled slash inside a path stay malformed.
+		expect((await rpc('files/list_folder', { path: '/x/../x' })).status).toBe(409);
+		expect((await rpc('files/list_folder', { path: '/x//y' })).status).toBe(409);
+	});
+
 	it('answers 501 naming the route for what it does not model (copy_v2), not a generic 404', async () => {
 		await fake.userWrite('/a.txt', Buffer.from('a'));
 		const copy = await rpc('files/copy_v2', { from_path: '/a.txt', to_path: '/b.txt' });
