@@ -133,7 +133,9 @@ const STEPS: Step[] = [
 	{
 		name: 'list (recursive)',
 		run: async (ctx) => {
-			const listed = JSON.parse(must(await ctx.rclone.run(['lsjson', '-R', ctx.remote('suite')]), 'lsjson')) as Array<{ Path: string; Size: number; IsDir: boolean; ModTime: string }>;
+			// From the remote's root, as `rclone ls remote:` does (rclone names folders below the root as Dropbox "//a").
+			const everything = JSON.parse(must(await ctx.rclone.run(['lsjson', '-R', ctx.remote('')]), 'lsjson')) as Array<{ Path: string; Size: number; IsDir: boolean; ModTime: string }>;
+			const listed = everything.filter((entry) => entry.Path.startsWith('suite/')).map((entry) => ({ ...entry, Path: entry.Path.slice('suite/'.length) }));
 			const paths = listed.map((entry) => entry.Path).sort();
 			expect(JSON.stringify(paths) === JSON.stringify(['a', 'a/big.bin', 'a/small.txt']), `rclone lists ${paths.join(', ')}`);
 			for (const entry of listed) {
