@@ -5,6 +5,11 @@ import type { ActivityChange, CalendarOp, Conflict, Link, Pending, PatchReason, 
 
 type CreatedBy = Link['createdBy'];
 
+interface Rendered {
+	event: EventWrite | undefined;
+	hash: string;
+}
+
 /** An existing event (or a pending import) an activity can be linked to. */
 export interface LinkTarget {
 	eventId: string;
@@ -60,13 +65,26 @@ export class PlanBuilder {
 
 	// ---- reading both sides ----
 
+	/** Rendered once per activity and owner: a run over 100,000 links asks several times for each. */
+	private readonly rendered = new WeakMap<Activity, { activity?: Rendered; calendar?: Rendered }>();
+
 	render(activity: Activity, createdBy: CreatedBy): EventWrite | undefined {
-		return renderEvent(activity, this.settings.render, createdBy);
+		return this.renderOnce(activity, createdBy).event;
 	}
 
 	activityHash(activity: Activity, createdBy: CreatedBy): string {
-		const event = this.render(activity, createdBy);
-		return event ? contentHash(event) : '';
+		return this.renderOnce(activity, createdBy).hash;
+	}
+
+	private renderOnce(activity: Activity, createdBy: CreatedBy): Rendered {
+		let entry = this.rendered.get(activity);
+		if (!entry) this.rendered.set(activity, (entry = {}));
+		let done = entry[createdBy];
+		if (!done) {
+			const event = renderEvent(activity, this.settings.render, createdBy);
+			done = entry[createdBy] = { event, hash: event ? contentHash(event) : '' };
+		}
+		return done;
 	}
 
 	/** The activity belongs in the calendar: not deleted, not private under "Don't sync", its type pushed. */
