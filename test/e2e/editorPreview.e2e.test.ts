@@ -22,6 +22,8 @@ const OWNER = { email: 'owner@cloud-sync.test', firstName: 'Test', lastName: 'Ow
 const COLLECT = 'Collect New Files';
 const PREVIEW_NOTE = 'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
 const UI_TIMEOUT = 60_000;
+// n8n already installed (beforeAll): about a minute and a half per line here; a hung editor fails within this.
+const PER_LINE_TIMEOUT = 8 * 60 * 1000;
 
 /** Manual Trigger -> Collect New Files watching a local folder (overlap guard at its default, on, unless told). */
 function previewWorkflow(id: string, inbox: string, overlapGuard?: false) {
@@ -202,7 +204,7 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 				`the next production runs collected C. ` +
 				`Timings: ${timings.join(', ')}. Screenshots: ${shots}`,
 		);
-	});
+	}, PER_LINE_TIMEOUT);
 });
 
 interface EditorPreview {
