@@ -1,7 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
-import { loadState, saveState } from '../shared/state/staticData';
+import { collectStateWarning, type CheckedCollectState } from '../shared/state/collectValidation';
+import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
 import { isCloudError } from '../shared/storage/errors';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
@@ -195,7 +196,13 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	const service = SOURCE_NAMES[params.source];
 	const provider = await openStorage(ctx, params.source, params.folderRef);
 
-	let state = loadState(ctx, node.id, collectStateSchema);
+	const checked = loadChecked(ctx);
+	const stateWarning = checked.problems.length > 0 ? collectStateWarning(node.name, checked) : undefined;
+	if (stateWarning) ctx.logger?.warn(stateWarning);
+	// The ledger cannot tell delivered files from new ones: this run takes the folder as it is now, as a first run
+	// in "from now" mode would (the validator removed the cursor so the folder is listed), and delivers nothing.
+	if (checked.startOver) params.ledger.firstRun = { mode: 'now' };
+	let state = checked.state;
 	state = await resolveFolder(ctx, provider, params, state);
 	const folderId = state.folder!.id;
 
@@ -327,5 +334,22 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			pairedItem: { item: 0 },
 		});
 	}
+	if (stateWarning) {
+		// Said on every item, and on a note of its own when the run delivered nothing (a start-over never does).
+		if (output.length === 0) output.push({ json: { collected: 0, message: stateWarning }, pairedItem: { item: 0 } });
+		for (const item of output) item.json.stateWarning = stateWarning;
+	}
 	return [output];
+}
+
+/** The node's state, checked (issue 18); a state written by a newer version stops the run and is left as it is. */
+function loadChecked(ctx: IExecuteFunctions): CheckedCollectState {
+	const node = ctx.getNode();
+	try {
+		return loadCheckedState(ctx, node.id, collectStateSchema) as CheckedCollectState;
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to describe: the node's execute() converts it
+		if (!(error instanceof StateTooNewError)) throw error;
+		throw new NodeOperationError(node, `Collect New Files "${node.name}" cannot read its saved state`, { description: error.message });
+	}
 }

@@ -11,7 +11,8 @@ import {
 	encodeExportState,
 	exportStateSchema,
 } from '../shared/state/exportState';
-import { loadState, saveState } from '../shared/state/staticData';
+import { exportStateWarning } from '../shared/state/exportValidation';
+import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
 import { runExport, type ExportResult as RunResult, type ItemOutcome } from '../shared/run/exportRunner';
 import { sanitizeName } from '../shared/storage/names';
 import type { RemoteItem, StorageProvider } from '../shared/storage/types';
@@ -36,6 +37,8 @@ export interface ExportResult {
 	/** superseded: the input item (index) of the same record key that was exported instead. */
 	supersededBy?: number;
 	dryRun?: boolean;
+	/** The saved state was damaged and repaired this run: what was wrong and what the node did. */
+	stateWarning?: string;
 }
 
 interface Prepared {
@@ -75,6 +78,8 @@ export async function exportOperation(ctx: IExecuteFunctions): Promise<INodeExec
 class ExportRun {
 	private readonly nodeId: string;
 	private readonly service: string;
+	/** Per input item: the warning of its root's state, when that state was damaged and repaired. */
+	private readonly stateWarnings = new Map<number, string>();
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -91,7 +96,7 @@ class ExportRun {
 		const planned = new Map<number, PlannedItem>();
 		const outcomes = new Map<number, ItemOutcome>();
 		const groups = this.byRoot(prepared);
-		const mainRef = decodeExportState(loadState(this.ctx, this.nodeId, exportStateSchema)).rootRef;
+		const mainRef = this.loadState(this.nodeId).state.rootRef;
 		const slots = stateSlots(groups.map((group) => group.rootRef), mainRef, this.params.rootPerItem);
 		// Bad input stops a strict run before anything is written in any root.
 		if (!this.ctx.continueOnFail()) this.failFast(prepared, undefined);
@@ -125,9 +130,14 @@ class ExportRun {
 	private async exportInto(group: RootGroup, stateId: string, prepared: Prepared): Promise<RunResult> {
 		const kind = this.params.destination;
 		const { root } = group;
+		const loaded = this.loadState(stateId);
+		if (loaded.warning) {
+			for (const input of group.inputs) this.stateWarnings.set(input.index, loaded.warning);
+			this.ctx.logger?.warn(loaded.warning);
+		}
 		const result = await runExport({
 			provider: this.provider,
-			state: startingState(decodeExportState(loadState(this.ctx, stateId, exportStateSchema)), group.rootRef, this.ctx.getNode().name),
+			state: startingState(loaded.state, group.rootRef, this.ctx.getNode().name),
 			root: root.mode === 'name' ? { mode: 'name', name: sanitizeName(root.name, kind) } : root,
 			inputs: group.inputs,
 			files: prepared.files,
@@ -147,6 +157,24 @@ class ExportRun {
 			throw toNodeError(this.ctx.getNode(), error, { itemIndex, target, service: this.service });
 		}
 		return result;
+	}
+
+	/**
+	 * A root's state, checked (issue 18): damaged parts are dropped and rebuilt from the destination, with a warning
+	 * for the output; a state from a newer version of the package stops the run and is left as it is.
+	 */
+	private loadState(stateId: string): { state: ReturnType<typeof decodeExportState>; warning?: string } {
+		try {
+			const checked = loadCheckedState(this.ctx, stateId, exportStateSchema);
+			const warning = checked.problems.length > 0 ? exportStateWarning(this.ctx.getNode().name, checked.problems) : undefined;
+			return { state: decodeExportState(checked.state), warning };
+		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to describe: the node's execute() converts it
+			if (!(error instanceof StateTooNewError)) throw error;
+			throw new NodeOperationError(this.ctx.getNode(), `Export to Folder "${this.ctx.getNode().name}" cannot read its saved state`, {
+				description: error.message,
+			});
+		}
 	}
 
 	/** Evaluate each item's parameters, read and hash its file. Bad input fails that item only. */
@@ -272,6 +300,8 @@ class ExportRun {
 				if (dryRun) json = { ...this.result(item, file), dryRun: true };
 				else if (item.action === 'superseded') json = { action: 'superseded', recordKey: item.recordKey, supersededBy: item.supersededBy };
 				else json = outcome ? this.outcomeResult(outcome, file) : this.result(item, file);
+				const warning = this.stateWarnings.get(index);
+				if (warning) json.stateWarning = warning;
 				if (item.action === 'failed' && !json.error) {
 					if (!this.ctx.continueOnFail()) {
 						throw new NodeOperationError(this.ctx.getNode(), `Item ${index}: ${item.error}`, { itemIndex: index });

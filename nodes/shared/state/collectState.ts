@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { validateCollectState } from './collectValidation';
 import type { StateSchema } from './staticData';
 
 /** One line of the history: what was collected, when, from where. */
@@ -84,5 +85,7 @@ export const collectStateSchema: StateSchema<CollectState> = {
 			...(Array.isArray(stored.retry) ? { retry: stored.retry as unknown as CollectState['retry'] } : {}),
 		};
 	},
+	// Field by field; the node reads `startOver` and the problems through loadCheckedState.
+	validate: (stored) => validateCollectState(stored),
 };
 

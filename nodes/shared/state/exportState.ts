@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { fingerprint, FINGERPRINT_LENGTH } from './fingerprint';
+import { validateStoredExportState } from './exportValidation';
 import type { StateSchema } from './staticData';
 
 /**
@@ -187,4 +188,5 @@ export const exportStateSchema: StateSchema<StoredExportState> = {
 		if (typeof stored.node === 'string') base.node = stored.node;
 		return base;
 	},
+	validate: (stored) => validateStoredExportState(stored),
 };

@@ -1,0 +1,135 @@
+import { FINGERPRINT_LENGTH } from './fingerprint';
+import { EXPORT_STATE_VERSION, SHORT_FINGERPRINT_LENGTH, type StoredExportState } from './exportState';
+import type { CheckedState } from './staticData';
+
+/**
+ * Export to Folder's stored state checked field by field before use (issue 18 point 5). The state is a cache of
+ * what the destination holds, so whatever is unreadable is dropped alone and rebuilt: a dropped record or folder
+ * also drops the change cursor, so this very run lists the destination and adopts what is there (Drive tags,
+ * deterministic paths + content comparison), exactly as after a lost state; nothing is uploaded twice. Pure.
+ */
+
+const KEY_FP = /^[A-Za-z0-9_-]+$/;
+const FOLDER_INDEX = /^[0-9a-z]*$/;
+const STATUS_CODES = new Set(['L', 'D', 'F']);
+
+type Loose = Record<string, unknown>;
+
+function plural(count: number, one: string, many = `${one}s`): string {
+	return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A `${id}\t${path}` folder entry with both parts present. */
+function validFolder(entry: unknown): entry is string {
+	if (typeof entry !== 'string') return false;
+	const tab = entry.indexOf('\t');
+	return tab > 0 && tab < entry.length - 1;
+}
+
+/** The record entry's remote id, unescaped as decodeRecords does, or undefined when it cannot be read. */
+function readableId(text: string): string | undefined {
+	if (text === '') return undefined;
+	try {
+		return text.includes('%') ? decodeURIComponent(text) : text;
+	} catch {
+		return undefined;
+	}
+}
+
+/** One encoded record entry (see encodeRecords) is well formed and points at a readable folder (or the root). */
+export function validRecordEntry(entry: string, usableFolders: ReadonlySet<number>): boolean {
+	// Computed here, not at load: exportState.ts imports this module (its schema validates with it).
+	const FIXED = FINGERPRINT_LENGTH + SHORT_FINGERPRINT_LENGTH * 2;
+	if (entry.length < FIXED + 2) return false;
+	if (!KEY_FP.test(entry.slice(0, FINGERPRINT_LENGTH))) return false;
+	if (!STATUS_CODES.has(entry[FIXED])) return false;
+	const dot = entry.indexOf('.', FIXED + 1);
+	if (dot < 0) return false;
+	const folderText = entry.slice(FIXED + 1, dot);
+	if (!FOLDER_INDEX.test(folderText)) return false;
+	if (folderText !== '' && !usableFolders.has(parseInt(folderText, 36))) return false;
+	return readableId(entry.slice(dot + 1)) !== undefined;
+}
+
+/** Keeps every valid part of a stored Export to Folder state; lists what it dropped. */
+export function validateStoredExportState(stored: StoredExportState): CheckedState<StoredExportState> {
+	const state: StoredExportState = { v: EXPORT_STATE_VERSION, kind: 'export', folders: [], stopped: [], records: '' };
+	if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+		return { state, problems: [`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`] };
+	}
+	const raw = stored as unknown as Loose;
+	const problems: string[] = [];
+	let rebuild = false;
+
+	for (const [field, label] of [
+		['node', 'node name'],
+		['rootRef', 'root reference'],
+		['root', 'root folder id'],
+		['cursor', 'change cursor'],
+	] as const) {
+		const value = raw[field];
+		if (value === undefined) continue;
+		if (typeof value === 'string') state[field] = value;
+		else {
+			problems.push(`its ${label} was not text`);
+			if (field === 'root') rebuild = true;
+		}
+	}
+
+	// Folders keep their positions (records point at them by index): an unreadable one becomes a hole.
+	const usableFolders = new Set<number>();
+	if (Array.isArray(raw.folders)) {
+		let bad = 0;
+		raw.folders.forEach((entry, index) => {
+			if (validFolder(entry)) {
+				usableFolders.add(index);
+				state.folders.push(entry);
+			} else {
+				bad++;
+				state.folders.push('');
+			}
+		});
+		if (bad > 0) problems.push(`${plural(bad, 'cached folder')} of ${raw.folders.length} could not be read`);
+		rebuild ||= bad > 0;
+	} else {
+		problems.push('its folder list could not be read');
+		rebuild = true;
+	}
+
+	if (Array.isArray(raw.stopped)) {
+		state.stopped = raw.stopped.filter((path): path is string => typeof path === 'string');
+		const bad = raw.stopped.length - state.stopped.length;
+		if (bad > 0) problems.push(`${plural(bad, 'stopped folder')} could not be read (exported into again unless deleted again)`);
+	} else {
+		problems.push('its list of stopped folders could not be read (those folders are exported into again)');
+	}
+
+	if (typeof raw.records === 'string') {
+		const entries = raw.records === '' ? [] : raw.records.split('|');
+		const kept = entries.filter((entry) => validRecordEntry(entry, usableFolders));
+		state.records = kept.join('|');
+		const bad = entries.length - kept.length;
+		if (bad > 0) problems.push(`${plural(bad, 'exported record')} of ${entries.length} could not be read`);
+		rebuild ||= bad > 0;
+	} else {
+		problems.push('its list of exported records could not be read');
+		rebuild = true;
+	}
+
+	// What was dropped is rebuilt from a full listing of the destination this run, not from the feed (which only
+	// shows changes and would let a dropped record's file be uploaded again).
+	if (rebuild && state.cursor !== undefined) delete state.cursor;
+	return { state, problems };
+}
+
+/**
+ * The warning a repaired Export to Folder state puts on the run's output: what was wrong, what the node did, and
+ * that nothing needs doing.
+ */
+export function exportStateWarning(nodeName: string, problems: string[]): string {
+	return (
+		`Export to Folder "${nodeName}": its saved state was damaged (${problems.join('; ')}). ` +
+		'The unreadable parts were dropped and rebuilt from the destination by a full listing: files already there are adopted, not uploaded again. ' +
+		'Nothing needs doing; if this repeats, check what edits the workflow\'s static data.'
+	);
+}
