@@ -365,6 +365,24 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(again.json).toEqual([]);
 	});
 
+	it('follows short and empty pages (Google may cut a page below maxResults, even to nothing) in full listings and change feeds', async () => {
+		fake.pages = { size: 1, emptyFirst: true };
+		const flow = new Flow({ direction: 'twoWay', importType: 'meeting' });
+		const base = activity(1, 'call', 'Call Anna', 1);
+		for (const n of [1, 2, 3]) fake.userCreate(CAL, { summary: `Event ${n}`, start: { dateTime: `${day(n)}T08:00:00Z` }, end: { dateTime: `${day(n)}T09:00:00Z` } });
+		const first = await flow.run([base]);
+		ok(first.result);
+		expect(first.json.filter((j) => j.action === 'create').map((j) => j.subject).sort()).toEqual(['Event 1', 'Event 2', 'Event 3']);
+		const lists = first.requests.filter((r) => r.method === 'GET');
+		// An empty first page, then one event a page.
+		expect(lists).toHaveLength(4);
+		fake.userCreate(CAL, { summary: 'Event 4', start: { dateTime: `${day(4)}T08:00:00Z` }, end: { dateTime: `${day(4)}T09:00:00Z` } });
+		const feed = await flow.run([base]);
+		ok(feed.result);
+		// The first run's own writes and the new event come through the feed, page by page; nothing twice.
+		expect(feed.json.filter((j) => j.action === 'create').map((j) => j.subject)).toEqual(['Event 4']);
+	});
+
 	it('encodes activity ids outside the event-id alphabet deterministically', async () => {
 		const id = 'Deal#42/Ä-x';
 		const flow = new Flow();

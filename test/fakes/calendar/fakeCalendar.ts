@@ -69,6 +69,8 @@ interface PageTokenData {
 	o: number;
 	s: number;
 	k: string;
+	/** The empty first page was served (see FakeCalendar.pages). */
+	x?: number;
 }
 
 /**
@@ -79,6 +81,14 @@ interface PageTokenData {
 export class FakeCalendar extends FakeServer {
 	readonly name = 'calendar';
 	readonly store = new CalendarStore();
+	/**
+	 * Pages as Google may cut them: "The number of events in the resulting page may be less than this value, or none
+	 * at all, even if there are more events matching the query. Incomplete pages can be detected by a non-empty
+	 * nextPageToken field in the response." (events.list, maxResults,
+	 * https://developers.google.com/calendar/api/v3/reference/events/list). `size` caps every page below maxResults;
+	 * `emptyFirst` answers the first page of each listing with no items and a nextPageToken.
+	 */
+	pages: { size?: number; emptyFirst?: boolean } = {};
 
 	constructor(auth?: FakeAuth) {
 		super(auth);
@@ -369,14 +379,18 @@ export class FakeCalendar extends FakeServer {
 			.join('&')}`;
 		let offset = 0;
 		let snapshot = this.store.currentSeq;
+		let emptyServed = false;
 		const pageToken = params.get('pageToken');
 		if (pageToken) {
 			const decoded = decodePageToken(pageToken, queryKey);
 			offset = decoded.o;
 			snapshot = decoded.s;
+			emptyServed = decoded.x === 1;
 		}
 		const all = this.store.list(calendar, query);
-		const page = all.slice(offset, offset + maxResults);
+		const empty = this.pages.emptyFirst === true && !emptyServed && offset === 0;
+		const pageSize = empty ? 0 : Math.min(maxResults, Math.max(1, this.pages.size ?? maxResults));
+		const page = all.slice(offset, offset + pageSize);
 		const body: Json = {
 			kind: 'calendar#events',
 			etag: `"p${snapshot}"`,
@@ -388,8 +402,8 @@ export class FakeCalendar extends FakeServer {
 			defaultReminders: [],
 			items: page.map(({ event, minimal }) => this.store.toJson(calendar, event, minimal)),
 		};
-		if (offset + maxResults < all.length) {
-			body.nextPageToken = encodePageToken({ o: offset + maxResults, s: snapshot, k: queryKey });
+		if (empty || offset + pageSize < all.length) {
+			body.nextPageToken = encodePageToken({ o: offset + pageSize, s: snapshot, k: queryKey, x: 1 });
 		} else {
 			body.nextSyncToken = encodeToken({ c: calendar.id, s: snapshot, e: calendar.epoch, ...window });
 		}
