@@ -159,8 +159,8 @@ export function collectStateWarning(nodeName: string, checked: Pick<CheckedColle
 	if (checked.startOver) {
 		return (
 			`${what} It started over from now: the files in the folder now are not delivered (again), and files added before this run are not collected. ` +
-			'To collect one of those, add it to the folder again as a new file. Nothing else needs doing.'
+			'To collect one of those, add it to the folder again as a new file; if this repeats, check what edits the workflow\'s static data.'
 		);
 	}
-	return `${what} The readable entries were kept (a file whose entry was lost is delivered again only if it changes); the unreadable parts start afresh. Nothing needs doing.`;
+	return `${what} The readable entries were kept (a file whose entry was lost is delivered again only if it changes); the unreadable parts start afresh. Nothing needs doing; if this repeats, check what edits the workflow's static data.`;
 }

@@ -36,7 +36,7 @@ export class StateTooNewError extends Error {
 	) {
 		super(
 			`The saved state of this node has version ${found}; this version of n8n-nodes-cloud-sync reads versions up to ${known}. ` +
-				'Update n8n-nodes-cloud-sync to the version that wrote it (the state was left as it is, nothing was run).',
+				'Use the version of n8n-nodes-cloud-sync that wrote it (update the package): the state was left as it is and nothing was run.',
 		);
 		this.name = 'StateTooNewError';
 	}

@@ -1,0 +1,249 @@
+import { tmpdir } from 'os';
+import type { IDataObject } from 'n8n-workflow';
+import type { RunResult } from '../harness/workflow';
+import { COLLECT, collectWorkflow, type CollectWorkflow } from '../nodes/support/collectHarness';
+import { cloudSource, localSource, type CollectSource } from '../nodes/support/collectSources';
+import { cloudDestination, EXPORT, exportWorkflow, filesBelow, localDestination, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
+import { errorText, isClear } from './support/clarity';
+import type { CloudKind } from './support/faultKit';
+import { FaultReport } from './support/report';
+import { SERVICE, tally } from './support/runs';
+
+/**
+ * Issue 18 point 5: tampered or corrupt static data with the right version number. Each case runs the workflow
+ * through n8n's engine, damages the node's stored state between two runs as a hand edit, an import or a cut-short
+ * save would, and runs on. Promises checked: no run fails with a raw error; a damaged state is reported in the
+ * output (a clear warning naming the node and what happened); nothing is uploaded or delivered twice; a state
+ * from a newer version stops the run with a clear error and is left exactly as it was.
+ */
+
+// n8n 2.x only lets nodes touch allowed folders; an operator allows the local test folders like this.
+process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
+
+const report = new FaultReport('stateCorruption');
+const KINDS: Array<CloudKind | 'localFolder'> = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
+
+const docs = (count: number, from = 0): Doc[] =>
+	Array.from({ length: count }, (_, i) => ({ id: `D${from + i}`, content: `document D${from + i}`, json: { client: `Client ${(from + i) % 2}` } }));
+const names = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `F${from + i}.pdf`);
+
+/** The warnings a run put on its items, each checked for clarity (names the node, says what to do). */
+function warnings(json: IDataObject[], node: string): { texts: string[]; unclear: number } {
+	const texts = [...new Set(json.map((j) => j.stateWarning).filter((w): w is string => typeof w === 'string'))];
+	return { texts, unclear: texts.filter((text) => !isClear(text, [node])).length };
+}
+
+/** A failed run whose error does not name the node and say what to do counts as unclear. */
+function failureUnclear(result: RunResult, node: string): number {
+	if (result.status === 'success') return 0;
+	const text = errorText(result.nodeError(node) ?? result.error);
+	if (isClear(text, [node]) && !/TypeError|is not a function|Cannot read prop/i.test(text)) return 0;
+	process.stderr.write(`UNCLEAR [${node}]: ${text}\n`);
+	return 1;
+}
+
+// ---------------------------------------------------------------------------------------------- Export to Folder
+
+interface ExportCase {
+	destination: ExportDestination;
+	flow: ExportWorkflow;
+	unclear: number;
+	/** Runs in production mode; counts unclear failures; returns the output items. */
+	run(input: Doc[]): Promise<{ result: RunResult; json: IDataObject[] }>;
+	tamper(edit: (state: IDataObject) => unknown): void;
+}
+
+type ExportBody = (c: ExportCase) => Promise<{ expected: Doc[]; note?: string }>;
+
+function exportCase(kind: CloudKind | 'localFolder', fault: string, body: ExportBody): void {
+	test(`Export to Folder, ${SERVICE[kind]}: ${fault}`, async () => {
+		const destination = kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
+		const flow = exportWorkflow(destination, { folderStructure: 'perRecord', recordFolderName: '={{ $json.client }}' });
+		const c: ExportCase = {
+			destination,
+			flow,
+			unclear: 0,
+			async run(input) {
+				const outcome = await flow.run(input);
+				c.unclear += failureUnclear(outcome.result, EXPORT);
+				return outcome;
+			},
+			tamper(edit) {
+				const global = flow.harness.staticData.global as IDataObject;
+				const key = `cloudSync:${flow.harness.node(EXPORT).id}`;
+				global[key] = edit(global[key] as IDataObject) as IDataObject;
+			},
+		};
+		try {
+			const { expected, note } = await body(c);
+			const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
+			const fileNames = [...files.values()].map((file) => file.name);
+			const counted = tally(
+				expected.map((doc) => doc.id),
+				(id) => fileNames.filter((name) => new RegExp(`^${id}( \\(.+\\))?\\.pdf$`).test(name)).length,
+			);
+			report.record({ node: 'Export to Folder', provider: SERVICE[kind], fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
+			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+		} finally {
+			await destination.close();
+		}
+	});
+}
+
+/**
+ * A damaged state: the run succeeds, every item says the state was repaired, nothing is uploaded twice; the
+ * rebuilt records are the real ones (a document changed on the next run replaces its file, no second copy).
+ */
+async function exportRepairs(c: ExportCase, edit: (state: IDataObject) => unknown): Promise<{ expected: Doc[] }> {
+	const first = docs(4);
+	expect((await c.run(first)).result.status).toBe('success');
+	c.tamper(edit);
+	// The same documents and a new one.
+	const second = [...first, ...docs(1, 4)];
+	const { result, json } = await c.run(second);
+	expect(result.error?.message ?? result.status).toBe('success');
+	const warned = warnings(json, EXPORT);
+	c.unclear += warned.unclear;
+	expect(warned.texts).toHaveLength(1);
+	expect(json.map((j) => j.action)).not.toContain('failed');
+	// The next run finds a clean state (no warning any more) that knows every file: D3's new version replaces it.
+	const third = [...second.slice(0, 3), { ...second[3], content: 'document D3, second version' }, second[4]];
+	const after = await c.run(third);
+	expect(after.result.error?.message ?? after.result.status).toBe('success');
+	expect(warnings(after.json, EXPORT).texts).toEqual([]);
+	return { expected: third };
+}
+
+describe.each(KINDS)('Export to Folder, corrupt state on %s', (kind) => {
+	exportCase(kind, 'static data: exported records not text', (c) => exportRepairs(c, (state) => ({ ...state, records: 12345 })));
+
+	exportCase(kind, 'static data: a cached folder and a record entry garbled', (c) =>
+		exportRepairs(c, (state) => {
+			const folders = [...(state.folders as unknown[])];
+			folders[0] = { garbage: true };
+			const records = String(state.records).split('|');
+			records[0] = `${records[0].slice(0, 28)}X~~.${records[0].slice(-3)}`;
+			return { ...state, folders, records: records.join('|'), stopped: 7 };
+		}),
+	);
+
+	exportCase(kind, 'static data: not an object', (c) => exportRepairs(c, () => 'garbage'));
+
+	exportCase(kind, 'static data from a newer version: clear error, left untouched', async (c) => {
+		const first = docs(3);
+		expect((await c.run(first)).result.status).toBe('success');
+		c.tamper((state) => ({ ...state, v: 99, futureField: { keep: 'me' } }));
+		const before = JSON.stringify(c.flow.stateOf());
+		const { result } = await c.run(docs(4));
+		expect(result.status).toBe('error');
+		expect(errorText(result.nodeError(EXPORT))).toMatch(/version 99/);
+		expect(JSON.stringify(c.flow.stateOf())).toBe(before);
+		return { expected: first, note: 'the run stops before any upload' };
+	});
+});
+
+// ---------------------------------------------------------------------------------------------- Collect New Files
+
+interface CollectCase {
+	source: CollectSource;
+	flow: CollectWorkflow;
+	deliveries: string[];
+	unclear: number;
+	run(): Promise<{ result: RunResult; json: IDataObject[] }>;
+	addFiles(list: string[]): Promise<void>;
+	tamper(edit: (state: IDataObject) => unknown): void;
+}
+
+type CollectBody = (c: CollectCase) => Promise<{ expected: string[]; note?: string }>;
+
+function collectCase(kind: CloudKind | 'localFolder', fault: string, body: CollectBody): void {
+	test(`Collect New Files, ${SERVICE[kind]}: ${fault}`, async () => {
+		const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
+		// The ledger alone decides (no overlap guard): what it promises is what is tested.
+		const flow = collectWorkflow(source, { options: { overlapGuard: false } });
+		const c: CollectCase = {
+			source,
+			flow,
+			deliveries: [],
+			unclear: 0,
+			async run() {
+				const { result, json, items } = await flow.run('trigger');
+				c.unclear += failureUnclear(result, COLLECT);
+				for (const item of items) if (item.binary && item.json.status === 'collected') c.deliveries.push(String(item.json.name));
+				return { result, json };
+			},
+			async addFiles(list) {
+				for (const name of list) await source.user.createFile(name, Buffer.from(`content of ${name}`));
+			},
+			tamper(edit) {
+				const global = flow.harness.staticData.global as IDataObject;
+				const key = `cloudSync:${flow.harness.node(COLLECT).id}`;
+				global[key] = edit(global[key] as IDataObject) as IDataObject;
+			},
+		};
+		try {
+			const { expected, note } = await body(c);
+			const counted = tally(expected, (name) => c.deliveries.filter((d) => d === name).length);
+			report.record({ node: 'Collect New Files', provider: SERVICE[kind], fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
+			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+		} finally {
+			await source.close();
+		}
+	});
+}
+
+/** A damaged ledger: the run succeeds and says so; files collected before are not delivered again; new ones are. */
+async function collectRepairs(c: CollectCase, edit: (state: IDataObject) => unknown, startsOver: boolean): Promise<{ expected: string[]; note?: string }> {
+	await c.addFiles(names(4));
+	expect((await c.run()).result.status).toBe('success');
+	c.tamper(edit);
+	const { result, json } = await c.run();
+	expect(result.error?.message ?? result.status).toBe('success');
+	const warned = warnings(json, COLLECT);
+	c.unclear += warned.unclear;
+	expect(warned.texts).toHaveLength(1);
+	if (startsOver) expect(warned.texts[0]).toMatch(/started over from now/);
+	await c.addFiles(names(2, 4));
+	expect((await c.run()).result.status).toBe('success');
+	const settled = await c.run();
+	expect(warnings(settled.json, COLLECT).texts).toEqual([]);
+	return { expected: names(6), note: startsOver ? 'started over from now (said in the output)' : undefined };
+}
+
+describe.each(KINDS)('Collect New Files, corrupt state on %s', (kind) => {
+	collectCase(kind, 'static data: collected ledger not text, watched folder garbled', (c) =>
+		collectRepairs(c, (state) => ({ ...state, collected: 42, folder: 'somewhere' }), true),
+	);
+
+	collectCase(kind, 'static data: history, pending and count garbled', (c) =>
+		collectRepairs(c, (state) => ({ ...state, history: 'x', pending: 5, total: 'many' }), false),
+	);
+
+	collectCase(kind, 'static data: one collected entry garbled, cursor lost', (c) =>
+		collectRepairs(
+			c,
+			(state) => {
+				const collected = String(state.collected);
+				const { cursor: _cursor, ...rest } = state;
+				return { ...rest, collected: `${'!'.repeat(24)}${collected.slice(24)}` };
+			},
+			true,
+		),
+	);
+
+	collectCase(kind, 'static data from a newer version: clear error, left untouched', async (c) => {
+		await c.addFiles(names(3));
+		expect((await c.run()).result.status).toBe('success');
+		c.tamper((state) => ({ ...state, v: 2, collected: { format: 'next' } }));
+		const before = JSON.stringify(c.flow.harness.staticData);
+		const { result } = await c.run();
+		expect(result.status).toBe('error');
+		expect(errorText(result.nodeError(COLLECT))).toMatch(/version 2/);
+		expect(JSON.stringify(c.flow.harness.staticData)).toBe(before);
+		return { expected: names(3), note: 'the run stops before reading the folder' };
+	});
+});
+
+afterAll(() => {
+	report.flush();
+});
