@@ -198,9 +198,6 @@ export class ExportHistory {
 
 	/** Two production runs together over every record; whichever state is saved last wins. */
 	private async overlap(): Promise<void> {
-		// Known and reported (issue 12 note): Drive allows two files of one name, so two runs creating the same new
-		// document at once each find the name free and both upload (a check-then-create race, no atomic "fail").
-		if (this.destination.kind === 'googleDrive') return;
 		const keys = this.batch(null);
 		if (keys.length === 0) return;
 		const docs = this.docs(keys);

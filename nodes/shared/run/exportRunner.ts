@@ -13,6 +13,7 @@ import {
 } from '../sync/exportDecisions';
 import { nameFingerprint } from '../sync/exportChanges';
 import { NAME_CHOICES } from '../sync/exportNames';
+import { checksFileTwins, decideFileTwins, decideFolderTwin, looksBeforeCreatingFolder, type CreatedFile } from '../sync/exportTwins';
 import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
 import { planExport, recordTag, type ExportAction, type ExportPlan, type ExportPolicy, type ExportRecordInput, type PlannedItem } from '../sync/exportPlan';
 
@@ -98,7 +99,9 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 	if (rootGoneStopsRun(plan, request.policy)) return { plan, outcomes: new Map(), state: next, rootGone: true };
 	const runner = new ExportRunner(provider, plan, next, { stopOnItemError: request.stopOnItemError });
 	const { outcomes, stop } = await runner.run(request.files);
-	if (!stop) next.cursor = await runner.drain(batch.cursor);
+	// Twins are settled even after a stop: the files created before it may have them.
+	const cursor = await runner.drain(batch.cursor, outcomes);
+	if (!stop) next.cursor = cursor;
 	return { plan, outcomes, state: next, stop };
 }
 
@@ -111,7 +114,8 @@ export async function openRoot(provider: StorageProvider, state: ExportState, ro
 	if (existing) return { id: existing.id, created: false };
 	if (dryRun) return { id: undefined, created: false };
 	const created = await createFolderOnce(provider, driveRoot.id, root.name);
-	return { id: created.id, created: true };
+	// Another run's root kept instead of ours (Drive twins) is not empty: it is listed like any found root.
+	return { id: created.item.id, created: created.own };
 }
 
 /**
@@ -138,16 +142,32 @@ export async function readChanges(provider: StorageProvider, rootId: string, cur
 	return { changes, cursor: latest, snapshot: true };
 }
 
-async function createFolderOnce(provider: StorageProvider, parentId: string, name: string): Promise<RemoteItem> {
+/** `own`: the folder this run created is the one in use (false: another run's folder of that name). */
+async function createFolderOnce(provider: StorageProvider, parentId: string, name: string): Promise<{ item: RemoteItem; own: boolean }> {
+	let created: RemoteItem;
 	try {
-		return await provider.createFolder(parentId, name);
+		created = await provider.createFolder(parentId, name);
 	} catch (error) {
 		// Another run created it in the meantime: use that one, never a second folder of the same name.
 		if (!isCloudError(error, 'conflict')) throw error;
 		const existing = await provider.findChild(parentId, name, 'folder');
 		if (!existing) throw error;
-		return existing;
+		return { item: existing, own: false };
 	}
+	return await settleFolderTwin(provider, parentId, created);
+}
+
+/**
+ * Where a cloud allows two folders of one name (Drive), another run may have created this one too: look right
+ * away, before anything goes in, and keep the one every run keeps (exportTwins.ts). Ours, when it is not kept, is
+ * empty and removed; a folder this run did not create is never removed.
+ */
+async function settleFolderTwin(provider: StorageProvider, parentId: string, created: RemoteItem): Promise<{ item: RemoteItem; own: boolean }> {
+	if (!provider.features.duplicateNames || !provider.sameNamed) return { item: created, own: true };
+	const decision = decideFolderTwin(created, await provider.sameNamed(parentId, created.name, 'folder'));
+	if (decision.keep === 'own') return { item: created, own: true };
+	await provider.delete(decision.removeOwn);
+	return { item: decision.use, own: false };
 }
 
 export class ExportRunner {
@@ -155,6 +175,8 @@ export class ExportRunner {
 	private writes = 0;
 	private readonly ci: boolean;
 	private readonly folderErrors = new Map<string, unknown>();
+	/** Files this run created (not new revisions): the only ones the twin check may remove. */
+	private readonly created: CreatedFile[] = [];
 
 	constructor(
 		private readonly provider: StorageProvider,
@@ -186,16 +208,37 @@ export class ExportRunner {
 		return { outcomes };
 	}
 
-	/** Reads past our own writes when there were many, so the next run still needs one feed request. */
-	async drain(cursor: string): Promise<string> {
-		if (!shouldDrain(this.writes, this.provider.features) || !this.state.rootId) return cursor;
+	/**
+	 * Reads the feed once more after the writes: to settle twins of the files this run created (Drive), and, when
+	 * there were many writes, to read past them so the next run still needs one feed request.
+	 */
+	async drain(cursor: string, outcomes: Map<number, ItemOutcome>): Promise<string> {
+		const twins = checksFileTwins(this.provider.features, this.created.length);
+		const drain = shouldDrain(this.writes, this.provider.features);
+		if ((!twins && !drain) || !this.state.rootId) return cursor;
 		try {
 			const own = await this.provider.changes(this.state.rootId, cursor, { recursive: true });
-			return drainedCursor(this.state, own, cursor, this.provider.features);
+			if (twins) await this.settleFileTwins(own, outcomes);
+			return drain ? drainedCursor(this.state, own, cursor, this.provider.features) : cursor;
 		} catch (error) {
 			// The next run reads the same changes again: nothing is lost by keeping the cursor.
 			if (isCloudError(error)) return cursor;
 			throw error;
+		}
+	}
+
+	/** Our new files that another run created too: ours goes when it is not the one kept, the record takes the kept one. */
+	private async settleFileTwins(feed: ChangeBatch, outcomes: Map<number, ItemOutcome>): Promise<void> {
+		const seen = feed.changes.flatMap((change) => (change.type === 'upsert' ? [change.item] : []));
+		for (const decision of decideFileTwins(this.created, seen, (item) => item.appProperties?.recordKey)) {
+			await this.provider.delete(decision.removeOwn);
+			for (const record of this.state.records.values()) {
+				if (record?.id !== decision.removeOwn) continue;
+				record.id = decision.use.id;
+				// The kept file may hold another content version (the record changed between the two runs).
+				record.contentFp = decision.use.appProperties?.contentVersion ?? record.contentFp;
+			}
+			for (const outcome of outcomes.values()) if (outcome.remote?.id === decision.removeOwn) outcome.remote = decision.use;
 		}
 	}
 
@@ -213,7 +256,8 @@ export class ExportRunner {
 			try {
 				const parentId = this.folderId(dir);
 				if (!parentId) throw new Error(`The parent folder of "${path}" is unknown`);
-				const folder = (await this.provider.findChild(parentId, name, 'folder')) ?? (await createFolderOnce(this.provider, parentId, name));
+				const existing = looksBeforeCreatingFolder(this.provider.features) ? await this.provider.findChild(parentId, name, 'folder') : undefined;
+				const folder = existing ?? (await createFolderOnce(this.provider, parentId, name)).item;
 				this.writes++;
 				this.state.folders.push({ path, id: folder.id });
 			} catch (error) {
@@ -308,6 +352,9 @@ export class ExportRunner {
 		);
 		this.writes++;
 		this.record(item, uploaded.id);
+		if (!op.replaceId) {
+			this.created.push({ id: uploaded.id, parentId, name: uploaded.name, recordKey: recordTag(item.recordKey), createdAt: uploaded.createdAt });
+		}
 		return { item, action: item.action, remote: uploaded };
 	}
 }

@@ -179,13 +179,18 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	/** Drive allows duplicate names and compares `name =` case-insensitively: filter exactly, oldest first. */
 	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
+		return (await this.sameNamed(parentId, name, kind))[0];
+	}
+
+	/** Every child of exactly this name (Drive allows several), oldest first: how twins of a new item are found. */
+	async sameNamed(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem[]> {
 		const terms = [`'${escapeQueryString(parentId)}' in parents`, `name = '${escapeQueryString(name)}'`, 'trashed = false'];
 		if (kind === 'folder') terms.push(`mimeType = '${DRIVE_FOLDER_MIME}'`);
 		if (kind === 'file') terms.push(`mimeType != '${DRIVE_FOLDER_MIME}'`);
 		const matches: DriveFile[] = [];
 		for await (const file of this.pages(terms.join(' and '), name)) if (file.name === name) matches.push(file);
 		matches.sort((a, b) => (a.createdTime ?? '').localeCompare(b.createdTime ?? '') || a.id!.localeCompare(b.id!));
-		return matches[0] ? this.toItem(matches[0]) : undefined;
+		return matches.map((file) => this.toItem(file));
 	}
 
 	private async *pages(q: string, target?: string): AsyncIterable<DriveFile> {

@@ -144,6 +144,11 @@ export interface StorageProvider {
 	searchFolders(query: string, limit?: number): Promise<RemoteItem[]>;
 	/** The child of `parentId` with this exact name (case rules of the provider), or undefined. */
 	findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined>;
+	/**
+	 * Every child of exactly this name, oldest first. Only where features.duplicateNames (Drive): the twins two
+	 * overlapping runs may have created (see sync/exportTwins.ts).
+	 */
+	sameNamed?(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem[]>;
 	createFolder(parentId: string, name: string): Promise<RemoteItem>;
 	/** Every item below the folder (paged; `path` relative to the folder). */
 	list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem>;
