@@ -369,3 +369,38 @@ describe('FakeDrive Google-native files (Docs Editors, shortcuts, forms)', () =>
 		expect(await failure(c.sdk.files.export({ fileId: form, mimeType: 'application/pdf' }))).toMatchObject({ status: 403, reason: 'fileNotExportable' });
 	});
 });
+
+describe('FakeDrive: two items of one name in one folder, as Drive allows', () => {
+	let c: DriveTestClient;
+	beforeEach(async () => {
+		c = await startDriveClient();
+	});
+	afterEach(async () => {
+		await c.close();
+	});
+
+	// "Drive ... allows multiple files with the same name in the same folder": files and folders are identified by
+	// ID, a name is only metadata (https://developers.google.com/drive/api/guides/about-files). Two creates of one
+	// name both succeed, and a name query lists both, each with its own createdTime (what the export's twin rule
+	// reads: nodes/shared/sync/exportTwins.ts).
+	test('two creates of one folder name and of one file name both succeed; name = lists both with createdTime', async () => {
+		const create = async (name: string, mimeType: string, parent: string) =>
+			(await c.sdk.files.create({ requestBody: { name, mimeType, parents: [parent] }, fields: 'id,createdTime' })).data;
+		const f1 = await create('Accounting', FOLDER_MIME, 'root');
+		const f2 = await create('Accounting', FOLDER_MIME, 'root');
+		expect(f1.id).not.toBe(f2.id);
+		const q = (name: string, parent: string) => `name = '${name}' and '${parent}' in parents and trashed = false`;
+		const folders = (await c.sdk.files.list({ q: `${q('Accounting', c.fake.rootId)} and mimeType = '${FOLDER_MIME}'`, fields: 'files(id,name,createdTime)' })).data.files ?? [];
+		expect(folders.map((f) => f.id).sort()).toEqual([f1.id, f2.id].sort());
+		for (const folder of folders) expect(Date.parse(folder.createdTime!)).not.toBeNaN();
+
+		const a = await create('invoice.pdf', 'application/pdf', f1.id!);
+		const b = await create('invoice.pdf', 'application/pdf', f1.id!);
+		const files = (await c.sdk.files.list({ q: q('invoice.pdf', f1.id!), fields: 'files(id,createdTime)' })).data.files ?? [];
+		expect(files.map((f) => f.id).sort()).toEqual([a.id, b.id].sort());
+		expect(files.every((f) => f.createdTime && Date.parse(f.createdTime) <= Date.now())).toBe(true);
+		// Trashed twins drop out of the query (the twin rule only sees live items).
+		await c.sdk.files.update({ fileId: b.id!, requestBody: { trashed: true } });
+		expect(((await c.sdk.files.list({ q: q('invoice.pdf', f1.id!), fields: 'files(id)' })).data.files ?? []).map((f) => f.id)).toEqual([a.id]);
+	});
+});
