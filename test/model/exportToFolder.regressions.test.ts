@@ -76,6 +76,20 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(2, 0, 1), run(), { t: 'userMove', key: 2, folder: 0 }, put(0, 0), run(false, 1)],
 	},
+	{
+		// Google Drive, flat, seed -786198874 (overlapping runs enabled on Drive, issue 22): both runs found the name
+		// free and both uploaded the new record; Drive kept two invoice.pdf with the same content.
+		story: 'two overlapping runs export the same new record: one file',
+		layout: 'flat',
+		commands: [put(0, 0), { t: 'overlap' }],
+	},
+	{
+		// Google Drive, folders, seed 1597007454 (overlapping runs enabled on Drive, issue 22): both runs created the
+		// new folder "A" and each put the record's file in its own one.
+		story: 'two overlapping runs create the same new folder for the same new record: one folder, one file',
+		layout: 'folders',
+		commands: [put(0, 0), { t: 'overlap' }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {
