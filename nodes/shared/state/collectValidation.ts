@@ -72,13 +72,13 @@ function validRetry(entry: unknown): entry is { id: string; attempts: number } {
 }
 
 /** Keeps the valid entries of a list field; notes how many were dropped, or that the field was not a list. */
-function checkList<T>(value: unknown, valid: (entry: unknown) => entry is T, label: string, problems: string[]): T[] {
+function checkList<T>(value: unknown, valid: (entry: unknown) => entry is T, labels: { list: string; entry: string; entries: string }, problems: string[]): T[] {
 	if (!Array.isArray(value)) {
-		problems.push(`its ${label} could not be read`);
+		problems.push(`its ${labels.list} could not be read`);
 		return [];
 	}
 	const kept = value.filter(valid);
-	if (kept.length < value.length) problems.push(`${plural(value.length - kept.length, `${label} entry`, `${label} entries`)} of ${value.length} could not be read`);
+	if (kept.length < value.length) problems.push(`${plural(value.length - kept.length, labels.entry, labels.entries)} of ${value.length} could not be read`);
 	return kept;
 }
 
@@ -128,17 +128,17 @@ export function validateCollectState(stored: CollectState): CheckedCollectState 
 		else if (checked.dropped > 0) problems.push(`${plural(checked.dropped, 'entry', 'entries')} of ${checked.total} in its list of ${label} could not be read`);
 	}
 
-	state.pending = checkList(raw.pending, validPending, 'awaiting-confirmation', problems);
-	state.history = checkList(raw.history, validHistory, 'history', problems);
+	state.pending = checkList(raw.pending, validPending, { list: 'list of files awaiting confirmation', entry: 'file awaiting confirmation', entries: 'files awaiting confirmation' }, problems);
+	state.history = checkList(raw.history, validHistory, { list: 'history', entry: 'history entry', entries: 'history entries' }, problems);
 	if (raw.retry !== undefined) {
-		const retry = checkList(raw.retry, validRetry, 'retry', problems);
+		const retry = checkList(raw.retry, validRetry, { list: 'list of files to retry', entry: 'file to retry', entries: 'files to retry' }, problems);
 		if (retry.length > 0) state.retry = retry;
 	}
 	if (isCount(raw.total)) state.total = raw.total as number;
 	else {
 		// A count for display only: the best lower bound left is what the history still lists.
 		state.total = state.history.length;
-		if (raw.total !== undefined) problems.push('its count of collected files could not be read');
+		problems.push('its count of collected files could not be read');
 	}
 
 	// Start over when the ledger cannot tell delivered from new: unreadable as a whole, or entries lost while

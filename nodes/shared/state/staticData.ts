@@ -71,6 +71,12 @@ export function checkStoredState<T>(stored: unknown, schema: StateSchema<T>): Ch
 	// structuredClone refuses ("could not be cloned"); static data is JSON in the database anyway.
 	const copy = JSON.parse(JSON.stringify(stored)) as IDataObject & { v?: number };
 	if (typeof copy.v === 'number' && copy.v > schema.version) throw new StateTooNewError(copy.v, schema.version);
+	if (schema.validate && typeof copy.v !== 'number') {
+		// Every saved state carries its version: without one it is damage, not an old shape (a migration would fill
+		// the gaps with empty values and hide what was lost), so the validator judges it as it is.
+		const checked = schema.validate(copy as unknown as T);
+		return { ...checked, problems: ['its version number was missing', ...checked.problems] };
+	}
 	const current = copy.v === schema.version ? (copy as unknown as T) : schema.migrate(copy);
 	return schema.validate ? schema.validate(current) : { state: current, problems: [] };
 }
