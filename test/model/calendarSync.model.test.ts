@@ -17,6 +17,7 @@ const settingsArb: fc.Arbitrary<Settings> = fc.record({
 	typeFilter: fc.boolean(),
 	propagateDeletions: fc.boolean(),
 	writeBack: fc.boolean(),
+	shortPages: fc.boolean(),
 });
 
 const pick = fc.nat(20);
@@ -63,7 +64,7 @@ export async function replay(settings: Settings, commands: Command[]): Promise<v
 }
 
 describe('Calendar Sync model (random histories through n8n against the Calendar fake)', () => {
-	const budget = modelBudget('calendarSync', 250);
+	const budget = modelBudget('calendarSync', 200);
 
 	it(`keeps the user's promise (seed ${budget.seed}, ${budget.numRuns} histories of up to ${budget.maxCommands} steps)`, async () => {
 		await checkModel(

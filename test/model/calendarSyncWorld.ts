@@ -28,6 +28,8 @@ export interface Settings {
 	propagateDeletions: boolean;
 	/** The CRM stores the event id of activities it created from events. */
 	writeBack: boolean;
+	/** Google cuts listing pages short (two events a page). */
+	shortPages?: boolean;
 }
 
 export type Command =
@@ -108,6 +110,7 @@ export class World {
 
 	async start(): Promise<void> {
 		await this.fake.start();
+		if (this.settings.shortPages) this.fake.pages = { size: 2 };
 		// n8n runs a node only when it has input: the CRM always has one activity (never deleted).
 		this.crm.set('c0', { id: 'c0', json: { id: 'c0', type: 'call', subject: 'CRM base', due_date: day(1), due_time: '07:00', duration: '00:30', note: '', private: false, update_time: this.now() } });
 		this.harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
