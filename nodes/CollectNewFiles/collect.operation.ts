@@ -8,7 +8,8 @@ import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider }
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
 import { applyRun, claimedVerdict, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
-import { asClaimed, claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
+import { isEmptyState, placedByRun, previewBasis, type PreviewBasis } from '../shared/sync/collectPreview';
+import { asClaimed, claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, readMirror, recordConfirmed, recordMirror, releaseClaims } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
 
 export const SOURCE_NAMES: Record<StorageKind, string> = {
@@ -19,6 +20,10 @@ export const SOURCE_NAMES: Record<StorageKind, string> = {
 };
 
 const PREVIEW_NOTE = 'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
+const PREVIEW_FROM_STORE =
+	"n8n 1.x hands manual runs no saved state: this preview left out the files n8n's deduplication store shows production runs already placed.";
+const CANNOT_TELL =
+	"Manual run: n8n 1.x hands manual runs no saved state, and this node's first production run took more files as already there than it records for previews, so this preview cannot tell which files are new. Nothing was collected or recorded. The next production run collects the files that arrived (or changed, if asked) since the production runs before it; a manual run on n8n 2.x, or the execution list after the next production run, shows them.";
 
 export type OpenStorage = (ctx: IExecuteFunctions, kind: StorageKind, folder?: FolderRef) => Promise<StorageProvider>;
 
@@ -232,7 +237,20 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	} catch (error) {
 		throw toNodeError(node, error, { target: state.folder?.path || state.folder?.name || params.folderRef.value, service });
 	}
-	const plan = planCollect(state, batch, run, params.ledger);
+	// A preview leaves out, before the per-run cap, what the preview mirror says production runs placed; on n8n 1.x
+	// (no state handed to a manual run) the mirror is all it can go by.
+	let basis: PreviewBasis = 'ownState';
+	let placedElsewhere = new Set<string>();
+	if (preview && params.overlapGuard) {
+		const uncapped = planCollect(state, batch, { ...run, firstRun: false }, { ...params.ledger, maxFiles: 0 });
+		const looked = asClaimed(uncapped.collect.filter((c) => c.reason !== 'redelivery'), params.ledger.collectOnChange);
+		const mirror = await readMirror(ctx, node.id, looked);
+		basis = previewBasis({ stateEmpty: isEmptyState(state), mirror: mirror.state });
+		placedElsewhere = mirror.placed;
+	}
+	if (basis === 'cannotTell') return [[{ json: { preview: true, collected: 0, wouldCollect: 'unknown', message: CANNOT_TELL }, pairedItem: { item: 0 } }]];
+	// With the mirror standing in for the state, the node's first run is long past: no baseline to take.
+	const plan = planCollect(state, batch, basis === 'storeMirror' ? { ...run, firstRun: false } : run, params.ledger, placedElsewhere);
 
 	const outcomes = new Map<string, Outcome>();
 	let toDeliver: Candidate[] = plan.collect;
@@ -261,13 +279,6 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		}
 	}
 
-	if (preview && params.overlapGuard) {
-		// The editor may hand a manual run static data older than the last production runs (or none): what those
-		// runs collected is also in n8n's deduplication store, so the preview leaves it out.
-		const done = await confirmedElsewhere(ctx, node.id, asClaimed(plan.collect.filter((c) => c.reason !== 'redelivery'), params.ledger.collectOnChange));
-		toDeliver = plan.collect.filter((c) => !done.has(c.idFp));
-	}
-
 	const output: INodeExecutionData[] = [];
 	const workingState: CollectState = { ...state };
 	for (const candidate of toDeliver) {
@@ -276,8 +287,10 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		if (candidate.reason === 'redelivery') json.redelivery = true;
 		if (candidate.reason === 'changed') json.changed = true;
 		if (preview) {
+			// Nothing was collected: the item says what the next production run would do, and carries no collectedAt.
+			delete json.collectedAt;
 			json.preview = true;
-			json.message = PREVIEW_NOTE;
+			json.message = basis === 'storeMirror' ? `${PREVIEW_NOTE} ${PREVIEW_FROM_STORE}` : PREVIEW_NOTE;
 		}
 		const step = readStep(item, provider.features, params.exportFormat);
 		if (step.type === 'skip') {
@@ -303,7 +316,7 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			continue;
 		}
 		outcomes.set(candidate.idFp, 'emitted');
-		json.status = 'collected';
+		json.status = preview ? 'wouldCollect' : 'collected';
 		if (step.type === 'export') json.exportedFrom = item.nativeMimeType ?? null;
 		if (!preview) Object.assign(json, await afterCollecting(provider, params, workingState, folderId, item));
 		output.push(result);
@@ -323,6 +336,12 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		}
 		const next = applyRun(workingState, { plan, outcomes }, run, params.ledger);
 		saveState(ctx, node.id, collectStateSchema, { ...next, node: node.name });
+		if (params.overlapGuard) {
+			// For previews on n8n 1.x. An idle run writes nothing (the marker goes with the first run, or with files placed).
+			const mirrored = placedByRun(plan, outcomes, params.ledger);
+			const placed = asClaimed(mirrored.placed, params.ledger.collectOnChange);
+			await recordMirror(ctx, node.id, placed, { state: run.firstRun || placed.length > 0, baselineUnplaced: mirrored.baselineUnplaced });
+		}
 	}
 	if (preview && output.length === 0) {
 		output.push({

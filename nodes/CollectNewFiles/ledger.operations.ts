@@ -3,7 +3,7 @@ import { contentFingerprint, FileRecords, idFingerprint } from '../shared/state/
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
 import { loadState, saveState } from '../shared/state/staticData';
 import { confirmPending, DEFAULT_HISTORY_SIZE, forget, historyNewestFirst } from '../shared/sync/collectLedger';
-import { ANY_CONTENT, claimValue, emitClaimValue, recordConfirmed, releaseClaims } from './overlapGuard';
+import { ANY_CONTENT, claimValue, emitClaimValue, mirrorUnplacedMarker, mirrorValue, recordConfirmed, releaseClaims } from './overlapGuard';
 import { locateCollectNodeId } from './stateLocator';
 
 const MANUAL_NOTE = 'Manual run: n8n does not save workflow static data after manual runs, so this changed nothing. Run it in production (schedule, webhook).';
@@ -78,8 +78,12 @@ export async function forgetOperation(ctx: IExecuteFunctions): Promise<INodeExec
 	// The overlap guard's claims go too, or the forgotten files would look taken by another run.
 	const claims: string[] = [];
 	const release = (idFp: string, content: string) => {
-		for (const version of [content, ANY_CONTENT]) claims.push(claimValue(nodeId, idFp, version), emitClaimValue(nodeId, idFp, version));
+		for (const version of [content, ANY_CONTENT]) {
+			claims.push(claimValue(nodeId, idFp, version), emitClaimValue(nodeId, idFp, version), mirrorValue(nodeId, idFp, version));
+		}
 	};
+	// A forgotten baseline is collectable again: previews without the state need no longer say they cannot tell.
+	if (by === 'all') claims.push(mirrorUnplacedMarker(nodeId));
 	if (by === 'all') {
 		for (const set of records) {
 			const encoded = set.encode();

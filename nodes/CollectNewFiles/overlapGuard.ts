@@ -82,10 +82,68 @@ export async function recordConfirmed(ctx: IExecuteFunctions, collectNodeId: str
 	const helpers = ctx.helpers as Helpers;
 	if (done.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
 	try {
-		// Both forms: Confirm does not know whether the Collect node collects again on change.
-		const values = done.flatMap((d) => [claimValue(collectNodeId, d.idFp, d.contentFp), claimValue(collectNodeId, d.idFp, ANY_CONTENT)]);
+		// Both forms: Confirm does not know whether the Collect node collects again on change. The preview mirror too.
+		const values = done.flatMap((d) =>
+			[d.contentFp, ANY_CONTENT].flatMap((version) => [claimValue(collectNodeId, d.idFp, version), mirrorValue(collectNodeId, d.idFp, version)]),
+		);
 		await helpers.checkProcessedAndRecord(values, 'workflow', { mode: 'entries' });
 	} catch {
 		// No store: the static data alone records the confirmation.
+	}
+}
+
+/**
+ * The preview mirror (issue 13): production runs record here, in the same workflow scope but under values the
+ * overlap guard never decides on, every file they placed, plus a marker "this node has a saved state". A manual
+ * run on n8n 1.x is handed no static data; it reads the mirror instead. n8n's store has no read-only check, so a
+ * preview's look-up records and removes values, but only mirror values: a production run never takes a file as
+ * claimed because a preview looked at it.
+ */
+export function mirrorValue(collectNodeId: string, idFp: string, contentFp: string): string {
+	return `${collectNodeId}:m:${idFp}${contentFp}`;
+}
+export const mirrorMarker = (collectNodeId: string) => `${collectNodeId}:m:state`;
+export const mirrorUnplacedMarker = (collectNodeId: string) => `${collectNodeId}:m:baseline-unplaced`;
+
+/** A production run's mirror entries; never fails the run (without a store, previews go by their own state). */
+export async function recordMirror(
+	ctx: IExecuteFunctions,
+	collectNodeId: string,
+	placed: Array<{ idFp: string; contentFp: string }>,
+	markers: { state: boolean; baselineUnplaced: boolean },
+): Promise<void> {
+	const helpers = ctx.helpers as Helpers;
+	const values = placed.map((p) => mirrorValue(collectNodeId, p.idFp, p.contentFp));
+	if (markers.state) values.push(mirrorMarker(collectNodeId));
+	if (markers.baselineUnplaced) values.push(mirrorUnplacedMarker(collectNodeId));
+	if (values.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
+	try {
+		await helpers.checkProcessedAndRecord(values, 'workflow', { mode: 'entries' });
+	} catch {
+		// No store: nothing to mirror into.
+	}
+}
+
+/** A preview's look-up: which markers and candidates the mirror holds. Values it did not hold are removed again. */
+export async function readMirror(
+	ctx: IExecuteFunctions,
+	collectNodeId: string,
+	candidates: Array<{ idFp: string; contentFp: string }>,
+): Promise<{ state: 'none' | 'placed' | 'baselineUnplaced'; placed: Set<string> }> {
+	const helpers = ctx.helpers as Helpers;
+	const empty = { state: 'none' as const, placed: new Set<string>() };
+	if (typeof helpers.checkProcessedAndRecord !== 'function') return empty;
+	const marker = mirrorMarker(collectNodeId);
+	const unplaced = mirrorUnplacedMarker(collectNodeId);
+	const byValue = new Map(candidates.map((c) => [mirrorValue(collectNodeId, c.idFp, c.contentFp), c.idFp]));
+	try {
+		const result = await helpers.checkProcessedAndRecord([marker, unplaced, ...byValue.keys()], 'workflow', { mode: 'entries' });
+		await releaseClaims(ctx, result.new.map(String));
+		const held = new Set(result.processed.map(String));
+		const placed = new Set([...byValue].filter(([value]) => held.has(value)).map(([, idFp]) => idFp));
+		const state = held.has(unplaced) ? 'baselineUnplaced' : held.has(marker) ? 'placed' : 'none';
+		return { state, placed };
+	} catch {
+		return empty;
 	}
 }

@@ -139,7 +139,18 @@ function pendingAsItem(entry: PendingEntry): RemoteItem {
 	};
 }
 
-export function planCollect(state: CollectState, batch: ChangeBatch, run: RunContext, options: LedgerOptions): CollectPlan {
+/**
+ * `placedElsewhere`: id fingerprints a preview knows production runs placed (from n8n's deduplication store when
+ * the manual run was handed no state). They are left out before the per-run cap, so the cap picks what the next
+ * production run would collect rather than files already done.
+ */
+export function planCollect(
+	state: CollectState,
+	batch: ChangeBatch,
+	run: RunContext,
+	options: LedgerOptions,
+	placedElsewhere: ReadonlySet<string> = new Set(),
+): CollectPlan {
 	const collected = new FileRecords(state.collected);
 	const known = new FileRecords(state.known);
 	const pendingById = new Map(state.pending.map((entry) => [idFingerprint(entry.id), entry]));
@@ -162,7 +173,7 @@ export function planCollect(state: CollectState, batch: ChangeBatch, run: RunCon
 	for (const item of items) {
 		if (!inScope(item, options)) continue;
 		const idFp = idFingerprint(item.id);
-		if (pendingById.has(idFp)) continue;
+		if (pendingById.has(idFp) || placedElsewhere.has(idFp)) continue;
 		const contentFp = contentOf(item);
 		const knownContent = collected.contentOf(idFp) ?? known.contentOf(idFp);
 		if (knownContent !== undefined) {
