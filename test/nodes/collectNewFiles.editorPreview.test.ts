@@ -77,7 +77,7 @@ describe('Collect New Files: the editor preview on n8n 1.x (no static data hande
 	});
 
 	test('Max Files Per Run 2: production collected A and B; C arrives; the preview shows C (the cap applies after leaving A and B out)', async () => {
-		const flow = collectWorkflow(source, { options: { maxFiles: 2 } });
+		const flow = collectWorkflow(source, { maxFilesPerRun: 2 });
 		await source.user.createFile('A.pdf', pdf('a'), day(1));
 		await source.user.createFile('B.pdf', pdf('b'), day(2));
 		expect(names((await flow.run()).json)).toEqual(['A.pdf', 'B.pdf']);
@@ -90,7 +90,7 @@ describe('Collect New Files: the editor preview on n8n 1.x (no static data hande
 	});
 
 	test('the same stories when n8n hands the manual run its static data (n8n 2.x): C only, and nothing recorded', async () => {
-		const flow = collectWorkflow(source, { firstRun: 'now', options: { maxFiles: 1 } });
+		const flow = collectWorkflow(source, { firstRun: 'now', maxFilesPerRun: 1 });
 		await source.user.createFile('A.pdf', pdf('a'), day(1));
 		expect((await flow.run()).json).toEqual([]);
 		await source.user.createFile('B.pdf', pdf('b'), day(2));
