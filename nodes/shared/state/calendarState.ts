@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { eventIdForActivity } from '../calendar/eventIds';
 import type { Link, Pending } from '../sync/calendarReconcile';
+import { validateCalendarStored } from './calendarValidation';
 import { FINGERPRINT_LENGTH } from './fingerprint';
 import type { StateSchema } from './staticData';
 
@@ -46,6 +47,8 @@ export const calendarStateSchema: StateSchema<CalendarSyncStored> = {
 			pend: isStringMap(stored.pend) ? stored.pend : {},
 		};
 	},
+	// Issue 18: unreadable links and pending entries dropped alone, the sync token with them (calendarValidation.ts).
+	validate: (stored) => validateCalendarStored(stored),
 };
 
 function isStringMap(value: unknown): value is Record<string, string> {
