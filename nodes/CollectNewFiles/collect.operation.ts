@@ -4,6 +4,7 @@ import { collectStateSchema, type CollectState } from '../shared/state/collectSt
 import { collectStateWarning, type CheckedCollectState } from '../shared/state/collectValidation';
 import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
 import { isCloudError } from '../shared/storage/errors';
+import { flagName } from '../shared/storage/names';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
 import { applyRun, claimedVerdict, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
@@ -137,6 +138,23 @@ function describeItem(item: RemoteItem, params: CollectParameters, state: Collec
 		source: params.source,
 		folder: state.folder?.path || state.folder?.name || params.folderRef.value,
 		...(item.via ? { shortcut: { id: item.via.id, name: item.via.name } } : {}),
+		...nameWarning(item.name),
+	};
+}
+
+const HIDDEN_KINDS = { bidi: 'a right-to-left or other direction override', control: 'a control character' } as const;
+
+/**
+ * A name whose displayed form can differ from what it is (issue 18): `invoice<U+202E>fdp.exe` shows as
+ * "invoiceexe.pdf". Flagged on the item, with the name made visible, so a workflow can hold such files back.
+ */
+function nameWarning(name: string): IDataObject {
+	const flags = flagName(name);
+	if (!flags) return {};
+	const kinds = flags.reasons.map((reason) => HIDDEN_KINDS[reason]).join(' and ');
+	return {
+		nameWarning: `The file name contains ${kinds}, so it may show as something it is not: it is "${flags.visible}". Check the file before opening it.`,
+		visibleName: flags.visible,
 	};
 }
 
@@ -337,10 +355,11 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		const next = applyRun(workingState, { plan, outcomes }, run, params.ledger);
 		saveState(ctx, node.id, collectStateSchema, { ...next, node: node.name });
 		if (params.overlapGuard) {
-			// For previews on n8n 1.x. An idle run writes nothing (the marker goes with the first run, or with files placed).
+			// For previews on n8n 1.x. The marker goes with the first run only: from then on the mirror holds everything
+			// the ledger placed, so a preview may go by it. An idle run writes nothing.
 			const mirrored = placedByRun(plan, outcomes, params.ledger);
 			const placed = asClaimed(mirrored.placed, params.ledger.collectOnChange);
-			await recordMirror(ctx, node.id, placed, { state: run.firstRun || placed.length > 0, baselineUnplaced: mirrored.baselineUnplaced });
+			await recordMirror(ctx, node.id, placed, { state: run.firstRun, baselineUnplaced: mirrored.baselineUnplaced });
 		}
 	}
 	if (preview && output.length === 0) {
