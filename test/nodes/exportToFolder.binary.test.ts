@@ -68,7 +68,7 @@ describe('Export to Folder with binary data on disk (streamed, n8n engine)', () 
 		expect(stored && createHash('sha256').update(stored).digest('hex')).toBe(digest);
 		// Streaming: the node holds chunks, never the file, although it reads it twice (hash, then upload).
 		expect(uploadPeak).toBeLessThan(SIZE / 3);
-		process.stdout.write(`export binary: ${SIZE / MiB} MiB to the local folder, node memory peak +${(uploadPeak / MiB).toFixed(1)} MiB\n`);
+		console.log(`export binary: ${SIZE / MiB} MiB to the local folder, node memory peak +${(uploadPeak / MiB).toFixed(1)} MiB`);
 	});
 
 	test('a 20 MiB file goes to Google Drive in resumable chunks, byte-exact', async () => {

@@ -72,9 +72,9 @@ describe('Export to Folder at 10,000 records on Google Drive (n8n engine)', () =
 
 		const stateBytes = JSON.stringify(flow.stateOf()).length;
 		expect(stateBytes / (RECORDS + 5)).toBeLessThan(70);
-		process.stdout.write(
+		console.log(
 			`export scale: rebuild of ${RECORDS} in ${rebuildMs} ms (${afterRebuild.total} requests, 0 uploads), ` +
-				`unchanged run ${steadyMs} ms (1 request), state ${(stateBytes / 1024).toFixed(0)} KiB = ${(stateBytes / (RECORDS + 5)).toFixed(1)} B/record\n`,
+				`unchanged run ${steadyMs} ms (1 request), state ${(stateBytes / 1024).toFixed(0)} KiB = ${(stateBytes / (RECORDS + 5)).toFixed(1)} B/record`,
 		);
 	}, 600_000);
 });

@@ -88,6 +88,6 @@ describe('export state', () => {
 		expect(decoded.records.size).toBe(count);
 		// 12+8+8 fingerprints + status + folder index + '.' + a 33-character Drive id + '|'.
 		expect(perRecord).toBeLessThan(68);
-		process.stdout.write(`export state: ${count} records, ${(json.length / 1e6).toFixed(2)} MB JSON, ${perRecord.toFixed(1)} B/record, encode+decode ${elapsed} ms\n`);
+		console.log(`export state: ${count} records, ${(json.length / 1e6).toFixed(2)} MB JSON, ${perRecord.toFixed(1)} B/record, encode+decode ${elapsed} ms`);
 	});
 });
