@@ -10,6 +10,7 @@ import {
 	decodeExportState,
 	encodeExportState,
 	exportStateSchema,
+	type ExportState,
 } from '../shared/state/exportState';
 import { exportStateWarning } from '../shared/state/exportValidation';
 import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
@@ -48,6 +49,12 @@ interface Prepared {
 	roots: Map<number, RootParameter>;
 	/** Items that failed before planning (bad input), with their error. */
 	failed: Map<number, { recordKey: string; error: Error }>;
+}
+
+/** A root's state as loaded, and the warning when it was damaged and repaired. */
+interface LoadedState {
+	state: ExportState;
+	warning?: string;
 }
 
 /** Items going to one root folder. */
@@ -96,13 +103,16 @@ class ExportRun {
 		const planned = new Map<number, PlannedItem>();
 		const outcomes = new Map<number, ItemOutcome>();
 		const groups = this.byRoot(prepared);
-		const mainRef = this.loadState(this.nodeId).state.rootRef;
+		// Kept for the root that uses the node's own key, so a large state is read and checked once per run.
+		const main = this.loadState(this.nodeId);
+		const mainRef = main.state.rootRef;
 		const slots = stateSlots(groups.map((group) => group.rootRef), mainRef, this.params.rootPerItem);
 		// Bad input stops a strict run before anything is written in any root.
 		if (!this.ctx.continueOnFail()) this.failFast(prepared, undefined);
 		for (const group of groups) {
-			const stateId = slots.get(group.rootRef) === 'main' ? this.nodeId : `${this.nodeId}@${group.rootRef}`;
-			const result = await this.exportInto(group, stateId, prepared);
+			const ownKey = slots.get(group.rootRef) === 'main';
+			const stateId = ownKey ? this.nodeId : `${this.nodeId}@${group.rootRef}`;
+			const result = await this.exportInto(group, stateId, prepared, ownKey ? main : undefined);
 			for (const item of result.plan.items) planned.set(item.index, item);
 			for (const [index, outcome] of result.outcomes) outcomes.set(index, outcome);
 		}
@@ -127,10 +137,10 @@ class ExportRun {
 	}
 
 	/** One root's export: its state, its plan, carried out; its state saved even when the run stops. */
-	private async exportInto(group: RootGroup, stateId: string, prepared: Prepared): Promise<RunResult> {
+	private async exportInto(group: RootGroup, stateId: string, prepared: Prepared, preloaded?: LoadedState): Promise<RunResult> {
 		const kind = this.params.destination;
 		const { root } = group;
-		const loaded = this.loadState(stateId);
+		const loaded = preloaded ?? this.loadState(stateId);
 		if (loaded.warning) {
 			for (const input of group.inputs) this.stateWarnings.set(input.index, loaded.warning);
 			this.ctx.logger?.warn(loaded.warning);
@@ -163,7 +173,7 @@ class ExportRun {
 	 * A root's state, checked (issue 18): damaged parts are dropped and rebuilt from the destination, with a warning
 	 * for the output; a state from a newer version of the package stops the run and is left as it is.
 	 */
-	private loadState(stateId: string): { state: ReturnType<typeof decodeExportState>; warning?: string } {
+	private loadState(stateId: string): LoadedState {
 		try {
 			const checked = loadCheckedState(this.ctx, stateId, exportStateSchema);
 			const warning = checked.problems.length > 0 ? exportStateWarning(this.ctx.getNode().name, checked.problems) : undefined;
