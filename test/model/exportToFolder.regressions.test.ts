@@ -90,6 +90,14 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(0, 0), { t: 'overlap' }],
 	},
+	{
+		// Local folder, flat, soak seed 481111957 (reported as a OneDrive flake; it is the local folder's): one run
+		// replaced k0's invoice.pdf and created "invoice (k1).pdf", which got k0's freed inode; the other run took that
+		// file for k0's and uploaded k1 again as "invoice (k1 2).pdf" (about one replay in two on the old code).
+		story: "two overlapping runs, one record edited and one new with the same name: the new record's file reused the edited one's old inode, still one file",
+		layout: 'flat',
+		commands: [put(0, 0), put(1, 0), run(false, 1), put(0, 0), { t: 'overlap' }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

@@ -408,3 +408,30 @@ describe('planExport: folders and kept versions', () => {
 		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1', moveFirst: true } });
 	});
 });
+
+describe('a conflict met during an overlapping run on a local folder (inode numbers are reused)', () => {
+	// Local folder, flat, soak seed 481111957: run A replaced k0's invoice.pdf (its old inode freed) and created
+	// "invoice (k1).pdf", which got that inode back; run B, still holding k0's old inode in its state, met A's file at
+	// "invoice (k1).pdf", took it for k0's, and uploaded k1 a second time as "invoice (k1 2).pdf".
+	test("the occupant bears another record's old id but that record's name and content are not what it shows: it is this record's file", () => {
+		const k0 = input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' });
+		const state = exported([k0], false);
+		const inputs = [input(0, 'k0', '', 'k0 v3', { name: 'invoice.pdf' }), input(1, 'k1', '', 'k1 v2', { name: 'invoice.pdf' })];
+		const plan = planExport(inputs, state, noChanges, { ...policy, caseInsensitive: false });
+		const k1 = plan.take(1);
+		expect(k1).toMatchObject({ action: 'created', name: 'invoice (k1).pdf' });
+		const occupant: RemoteItem = { id: 'file-k0', name: 'invoice (k1).pdf', isFolder: false, hash: 'hash(k1 v2)' };
+		const after = plan.afterConflict(k1, occupant);
+		expect(after).toMatchObject({ action: 'unchanged', name: 'invoice (k1).pdf', op: { kind: 'adopt', item: occupant } });
+	});
+
+	test("an occupant that still is the other record's file (its name or its content) is never taken", () => {
+		const k0 = input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' });
+		const state = exported([k0], false);
+		const inputs = [input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' }), input(1, 'k1', '', 'k0 v1', { name: 'invoice.pdf' })];
+		const plan = planExport(inputs, state, noChanges, { ...policy, caseInsensitive: false });
+		const k1 = plan.take(1);
+		const occupant: RemoteItem = { id: 'file-k0', name: 'invoice (k1).pdf', isFolder: false, hash: 'hash(k0 v1)' };
+		expect(plan.afterConflict(k1, occupant)).toMatchObject({ name: 'invoice (k1 2).pdf', op: { kind: 'upload' } });
+	});
+});

@@ -606,6 +606,19 @@ class PlanContext {
 		return undefined;
 	}
 
+	/**
+	 * A file met at a conflict, seen just now, carries the id another record holds (and claimed) but neither that
+	 * record's name nor its content: the id no longer names that record's file. A local folder reuses inode numbers,
+	 * so an overlapping run's new file may get the inode another record's replaced file had (soak seed 481111957:
+	 * "invoice (k1 2).pdf" beside "invoice (k1).pdf").
+	 */
+	private staleOthersId(seen: RemoteItem, keyFp: string): boolean {
+		const owner = this.tracked().byId.get(seen.id);
+		if (owner === undefined || owner === keyFp) return false;
+		const record = this.state.records.get(owner);
+		return record !== undefined && this.contradicts(record, seen, '');
+	}
+
 	/** A file that is a tracked record's other than this one. */
 	private isOthers(id: string, keyFp: string): boolean {
 		const owner = this.tracked().byId.get(id);
@@ -669,7 +682,10 @@ class PlanContext {
 			if (occupant.hash === input.contentHash) return this.decided(planned(item, { action: item.action, op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
 			return this.decided(planned(item, { action: item.action, op: { kind: 'upload', replaceId: occupant.id, onConflict: 'replace' }, fileId: occupant.id }));
 		}
-		const usable = occupant !== undefined && !occupant.isFolder && !this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id);
+		const usable =
+			occupant !== undefined &&
+			!occupant.isFolder &&
+			(this.staleOthersId(occupant, item.keyFp) || (!this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id)));
 		if (usable && occupant.hash === input.contentHash) {
 			this.claimedIds.add(occupant.id);
 			return this.decided(planned(item, { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
