@@ -11,7 +11,9 @@ import { PACKAGE } from './workflows';
  * the user opens the workflow and clicks "Execute workflow". The Collect node's output in the editor shows only C,
  * marked as a preview, and nothing was consumed: the next production run still collects C (and only C).
  * A twin workflow without the overlap guard shows what each line hands a manual run: 2.x the stored static data,
- * 1.123 none (there only the deduplication store keeps A and B out of the preview).
+ * 1.123 none (there only the deduplication store keeps A and B out of the preview). Two more guarded twins replay
+ * issue 13's findings on 1.123: First Run "Files Added From Now On" (production took A and B as already there) and
+ * Max Files Per Run 2 (production collected A and B): each preview shows C, the item says "wouldCollect".
  * Chromium is Debian's (installed here when missing), driven by playwright-core; screenshots go to a temp folder
  * (kept and printed). E2E_N8N=v1|v2 picks one line.
  */
@@ -22,14 +24,24 @@ const OWNER = { email: 'owner@cloud-sync.test', firstName: 'Test', lastName: 'Ow
 const COLLECT = 'Collect New Files';
 const PREVIEW_NOTE = 'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
 const UI_TIMEOUT = 60_000;
-// n8n already installed (beforeAll): about a minute and a half per line here; a hung editor fails within this.
-const PER_LINE_TIMEOUT = 8 * 60 * 1000;
+// n8n already installed (beforeAll): four workflows, two `n8n execute` runs each (a CLI start apiece): 5 min per line
+// on this machine under a load of 15; a hung editor fails within this.
+const PER_LINE_TIMEOUT = 12 * 60 * 1000;
+
+/** How a twin workflow's Collect node differs from the README's setup (First Run "everything", guard on, no cap). */
+interface Variant {
+	label: string;
+	overlapGuard?: false;
+	firstRun?: 'now';
+	maxFilesPerRun?: number;
+}
 
 /** Manual Trigger -> Collect New Files watching a local folder (overlap guard at its default, on, unless told). */
-function previewWorkflow(id: string, inbox: string, overlapGuard?: false) {
+function previewWorkflow(id: string, inbox: string, variant: Variant) {
+	const { overlapGuard, firstRun, maxFilesPerRun } = variant;
 	return {
 		id,
-		name: `Receipts inbox (editor preview${overlapGuard === false ? ', no overlap guard' : ''})`,
+		name: `Receipts inbox (editor preview${variant.label ? `, ${variant.label}` : ''})`,
 		active: false,
 		nodes: [
 			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -42,7 +54,8 @@ function previewWorkflow(id: string, inbox: string, overlapGuard?: false) {
 				parameters: {
 					source: 'localFolder',
 					folder: { __rl: true, mode: 'path', value: inbox },
-					firstRun: 'everything',
+					firstRun: firstRun ?? 'everything',
+					...(maxFilesPerRun ? { maxFilesPerRun } : {}),
 					...(overlapGuard === false ? { options: { overlapGuard: false } } : {}),
 				},
 			},
@@ -77,6 +90,17 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 	// the static data n8n hands the manual run, which shows what each n8n line hands it.
 	const guarded = `CsPrev${suffix}Guarded0`;
 	const unguarded = `CsPrev${suffix}Unguard0`;
+	// Issue 13's findings on 1.123 (guard on): First Run "Files Added From Now On" (production took A and B as there),
+	// and Max Files Per Run 2 (production collected A and B). Each preview must show C, as the next production run collects.
+	const fromNow = `CsPrev${suffix}FromNow0`;
+	const capped = `CsPrev${suffix}Capped00`;
+	const variants: Record<string, Variant> = {
+		[guarded]: { label: '' },
+		[unguarded]: { label: 'no overlap guard', overlapGuard: false },
+		[fromNow]: { label: 'files added from now on', firstRun: 'now' },
+		[capped]: { label: 'at most 2 files per run', maxFilesPerRun: 2 },
+	};
+	const workflows = Object.keys(variants);
 	let n8n: N8nInstance;
 	let browser: Browser | undefined;
 	let inbox: string;
@@ -89,8 +113,7 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		await n8n.installPackage(tarball);
 		inbox = join(n8n.userFolder, 'files', 'inbox');
 		mkdirSync(inbox, { recursive: true });
-		await n8n.importWorkflow(previewWorkflow(guarded, inbox));
-		await n8n.importWorkflow(previewWorkflow(unguarded, inbox, false));
+		for (const workflowId of workflows) await n8n.importWorkflow(previewWorkflow(workflowId, inbox, variants[workflowId]));
 		shots = mkdtempSync(join(tmpdir(), `cloud-sync-preview-${versionKey}-`));
 	});
 
@@ -111,18 +134,21 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		drop(inbox, 'B-oven-repair.pdf', '2026-09-02T10:00:00Z');
 		const storedAfterProduction: Record<string, unknown> = {};
 		const dedupAfterProduction: Record<string, string> = {};
-		for (const workflowId of [guarded, unguarded]) {
+		for (const workflowId of workflows) {
 			const production = await n8n.execute(workflowId);
 			expect({ status: production.status, error: production.run?.data?.resultData?.error?.message }).toEqual({ status: 'success', error: undefined });
-			expect(collectedBy(production.run).map((json) => json.name).sort()).toEqual(['A-bakery-flour.pdf', 'B-oven-repair.pdf']);
+			// "From now on" takes A and B as already there (its output is empty); the others collect both.
+			const took = workflowId === fromNow ? [] : ['A-bakery-flour.pdf', 'B-oven-repair.pdf'];
+			expect(collectedBy(production.run).map((json) => json.name).sort()).toEqual(took);
 			expect((await n8n.executions(workflowId)).map((e) => [e.mode, e.status])).toEqual([['cli', 'success']]);
 			const stored = await n8n.exportWorkflow(workflowId);
 			expect(Object.keys(stored.staticData?.global ?? {})).toContain('cloudSync:collect');
 			storedAfterProduction[workflowId] = stored.staticData;
 			dedupAfterProduction[workflowId] = await dedupRows(n8n, workflowId);
 		}
-		// The guarded workflow claimed A and B in n8n's deduplication store; the other wrote nothing there.
-		expect(JSON.parse(dedupAfterProduction[guarded])).not.toHaveLength(0);
+		// The guarded workflows claimed A and B (or, from now on, recorded them as there) in n8n's deduplication
+		// store; the unguarded one wrote nothing there.
+		for (const workflowId of [guarded, fromNow, capped]) expect(JSON.parse(dedupAfterProduction[workflowId])).not.toHaveLength(0);
 		expect(JSON.parse(dedupAfterProduction[unguarded])).toHaveLength(0);
 		lap('production runs');
 
@@ -143,7 +169,7 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		const seen: Record<string, EditorPreview> = {};
 		try {
 			await setUpOwner(page, base);
-			for (const [index, workflowId] of [guarded, unguarded].entries()) {
+			for (const [index, workflowId] of workflows.entries()) {
 				seen[workflowId] = await previewInEditor(page, base, workflowId, join(shots, `${index + 1}`));
 				lap(`preview of ${workflowId} read`);
 			}
@@ -165,8 +191,26 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		expect(shown.text).not.toContain('A-bakery-flour.pdf');
 		expect(shown.text).not.toContain('B-oven-repair.pdf');
 		expect(shown.text).toMatch(/"preview"\s*:\s*true/);
+		expect(shown.text).toMatch(/"status"\s*:\s*"wouldCollect"/);
+		expect(shown.text).not.toContain('collectedAt');
 		expect(shown.text).toContain(PREVIEW_NOTE);
-		for (const workflowId of [guarded, unguarded]) {
+		// Issue 13's findings: with the first run "from now on", and with a cap of 2 files per run, the preview is C
+		// too. On 1.123 (no static data handed over) the node goes by what production runs recorded in the store, and
+		// says so.
+		for (const workflowId of [fromNow, capped]) {
+			const preview = seen[workflowId];
+			expect(preview.itemsLabel).toMatch(/^1 item\b/);
+			expect(preview.text).toContain('C-coffee-beans.pdf');
+			expect(preview.text).not.toContain('A-bakery-flour.pdf');
+			expect(preview.text).not.toContain('B-oven-repair.pdf');
+			expect(preview.text).toMatch(/"status"\s*:\s*"wouldCollect"/);
+			expect(preview.text).not.toContain('nothing new to collect');
+		}
+		for (const workflowId of [guarded, fromNow, capped]) {
+			const fromStore = /n8n 1\.x hands manual runs no saved state/.test(seen[workflowId].text);
+			expect(fromStore).toBe(versionKey === 'v1');
+		}
+		for (const workflowId of workflows) {
 			expect((await n8n.executions(workflowId)).filter((e) => e.mode === 'manual').map((e) => e.status)).toEqual(['success']);
 			expect(seen[workflowId].staticDataSent).toBe(false);
 		}
@@ -187,7 +231,7 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		}
 		await n8n.stop();
 
-		for (const workflowId of [guarded, unguarded]) {
+		for (const workflowId of workflows) {
 			// Nothing was consumed: static data and the deduplication store are as production left them ...
 			expect((await n8n.exportWorkflow(workflowId)).staticData).toEqual(storedAfterProduction[workflowId]);
 			expect(await dedupRows(n8n, workflowId)).toBe(dedupAfterProduction[workflowId]);
@@ -201,6 +245,7 @@ describe.each(versions)('editor preview in real n8n (%s)', (versionKey) => {
 		console.log(
 			`PASS n8n ${version}: "${seen[guarded].buttonLabel}" in the editor showed ${seen[guarded].itemsLabel} (C-coffee-beans.pdf, preview: true), ` +
 				`without the overlap guard ${seen[unguarded].itemsLabel} (${versionKey === 'v1' ? 'no static data handed to the manual run' : 'the manual run read the stored static data'}); ` +
+				`with First Run "from now on" ${seen[fromNow].itemsLabel}, with at most 2 files per run ${seen[capped].itemsLabel} (C); ` +
 				`the next production runs collected C. ` +
 				`Timings: ${timings.join(', ')}. Screenshots: ${shots}`,
 		);

@@ -29,7 +29,7 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant({ type: 'renameWatched' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'moveWatched' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'renameParent' as const }) },
-	{ weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), mode: fc.constantFrom('production' as const, 'production' as const, 'manual' as const) }) },
+	{ weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), mode: fc.constantFrom('production' as const, 'production' as const, 'production' as const, 'manual' as const, 'manualNoState' as const) }) },
 	{ weight: 1, arbitrary: fc.record({ type: fc.constant('rateLimit' as const), count: fc.integer({ min: 1, max: 3 }) }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'resetCursor' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'serverError' as const }) },

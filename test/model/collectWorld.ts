@@ -20,6 +20,9 @@ export type Commit = 'onEmit' | 'afterConfirm';
 /** What kind of thing a model file is. `doc`/`sheet`: Google-native; `shortcut`: to a file outside; others never documents. */
 export type FileKind = 'blob' | 'doc' | 'sheet' | 'shortcut' | 'shortcutDoc' | 'shortcutInside' | 'form' | 'folderShortcut';
 
+/** 'manual': as n8n 2.x makes it (the saved static data handed over); 'manualNoState': as n8n 1.x does from the editor. */
+export type RunMode = 'production' | 'manual' | 'manualNoState';
+
 export type Action =
 	| { type: 'add'; name: number; dir: number; kind: FileKind }
 	| { type: 'overwrite'; file: number }
@@ -33,7 +36,7 @@ export type Action =
 	| { type: 'renameWatched' }
 	| { type: 'moveWatched' }
 	| { type: 'renameParent' }
-	| { type: 'run'; mode: 'production' | 'manual' }
+	| { type: 'run'; mode: RunMode }
 	/** After Confirm only: the workflow fails between Collect and Confirm. */
 	| { type: 'downstreamFailure' }
 	/** Two executions started together from the same stored state (two webhook calls). */
@@ -73,7 +76,7 @@ interface ModelFile {
 }
 
 export interface RunRecord {
-	mode: 'production' | 'manual';
+	mode: RunMode;
 	status: string;
 	error?: string;
 	items: IDataObject[];
@@ -392,16 +395,20 @@ export class CollectWorld {
 		throw new InvariantError(`${this.kind}: ${message}\nruns: ${JSON.stringify(this.runs.map((r) => ({ ...r, items: r.items.map(brief) })))}`);
 	}
 
-	async run(mode: 'production' | 'manual', options: { downstreamFailure?: boolean } = {}): Promise<RunRecord> {
+	async run(mode: RunMode, options: { downstreamFailure?: boolean } = {}): Promise<RunRecord> {
 		// Quiet: nothing happened since the last run, and no failed file is due for a retry.
 		const quiet = !this.dirty && !this.faulted && this.owed.size === 0;
 		const before = this.source.requestCount();
 		if (options.downstreamFailure) FailSwitch.failNext = true;
 		let outcome: Awaited<ReturnType<CollectWorkflow['run']>>;
+		// n8n 1.x hands a manual run from the editor no static data (issue 13): the node gets none; the saved stays.
+		const saved = this.flow.harness.staticData;
+		if (mode === 'manualNoState') this.flow.harness.staticData = {};
 		try {
 			outcome = await this.flow.run(mode === 'production' ? 'trigger' : 'manual');
 		} finally {
 			FailSwitch.failNext = false;
+			if (mode === 'manualNoState') this.flow.harness.staticData = saved;
 		}
 		const { result, items } = outcome;
 		const record: RunRecord = {
@@ -416,8 +423,8 @@ export class CollectWorld {
 		const collectError = result.nodeError('Collect');
 		if (collectError) this.fail(`the Collect node failed in a ${mode} run: ${collectError.message}`);
 		if (result.status !== 'success' && !options.downstreamFailure) this.fail(`a ${mode} run failed: ${record.error}`);
-		this.check(mode, items, result.status === 'success' && !options.downstreamFailure);
-		if (mode === 'manual') return record;
+		this.check(mode === 'production' ? 'production' : 'manual', items, result.status === 'success' && !options.downstreamFailure);
+		if (mode !== 'production') return record;
 		const inGrace = this.graceRuns > 0;
 		if (inGrace) this.graceRuns--;
 		else if (!options.downstreamFailure) this.checkAllDelivered();
