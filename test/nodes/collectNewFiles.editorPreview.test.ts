@@ -89,6 +89,15 @@ describe('Collect New Files: the editor preview on n8n 1.x (no static data hande
 		expect(names((await flow.run()).json)).toEqual(['C.pdf']);
 	});
 
+	test('model counterexample (seed -1962651618): at most 1 file per run, two receipts of one day, one production run; the 1.x preview shows the second, which the next run collects', async () => {
+		const flow = collectWorkflow(source, { maxFilesPerRun: 1 });
+		await source.user.createFile('r1.pdf', pdf('r1'), day(1));
+		await source.user.createFile('r2.pdf', pdf('r2'), day(1));
+		expect(names((await flow.run()).json)).toEqual(['r1.pdf']);
+		expect(names((await manualOnN8n1(flow)).json)).toEqual(['r2.pdf']);
+		expect(names((await flow.run()).json)).toEqual(['r2.pdf']);
+	});
+
 	test('the same stories when n8n hands the manual run its static data (n8n 2.x): C only, and nothing recorded', async () => {
 		const flow = collectWorkflow(source, { firstRun: 'now', maxFilesPerRun: 1 });
 		await source.user.createFile('A.pdf', pdf('a'), day(1));
