@@ -217,6 +217,10 @@ describe('tokens go only to the API hosts', () => {
 
 describe("n8n's file-access rules in linear time (through n8n's own helpers)", () => {
 	const LEVELS = 64;
+	// The old check doubled its time with each level (2.3 s at 20 levels, 22 s at 23): at 64 it would never end.
+	// A linear one takes well under a second here (the measured time goes into the fault table's note); the bound
+	// is loose so that a loaded machine cannot fail it, and still a wall the exponential check cannot pass.
+	const BOUND_MS = 10_000;
 
 	row('Collect New Files', 'localFolder', `a ${LEVELS}-level folder tree: collected in well under a second, the event loop never stalls`, async () => {
 		const source = await localSource();
@@ -230,7 +234,7 @@ describe("n8n's file-access rules in linear time (through n8n's own helpers)", (
 			const ms = performance.now() - started;
 			sweep.run(run.result);
 			expect(run.result.status).toBe('success');
-			expect(ms).toBeLessThan(1000);
+			expect(ms).toBeLessThan(BOUND_MS);
 			const delivered = run.json.map((j) => String(j.name));
 			return { lost: delivered.includes('deep.pdf') ? 0 : 1, duplicated: 0, unclear: 0, note: `run took ${ms.toFixed(0)} ms` };
 		} finally {
@@ -251,7 +255,7 @@ describe("n8n's file-access rules in linear time (through n8n's own helpers)", (
 			sweep.run(run.result);
 			expect(run.json.map((j) => j.action)).toEqual(['created']);
 			expect(String(run.json[0].path).split('/')).toHaveLength(LEVELS + 1);
-			expect(ms).toBeLessThan(1000);
+			expect(ms).toBeLessThan(BOUND_MS);
 			const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
 			return { lost: files.size === 1 ? 0 : 1, duplicated: files.size > 1 ? 1 : 0, unclear: 0, note: `run took ${ms.toFixed(0)} ms` };
 		} finally {
