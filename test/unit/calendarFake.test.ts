@@ -67,6 +67,26 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		expect(await failure(client([`${SCOPE}calendar.events`]).calendarList.list())).toEqual({ status: 403, reason: 'insufficientPermissions' });
 	});
 
+	it('answers 501 naming the route for what the Calendar API has and the fake does not model', async () => {
+		const token = auth.issue('google', FULL_SCOPES).access_token;
+		const unmodelled = [
+			['GET', `/calendar/v3/calendars/${cal}/acl`],
+			['GET', `/calendar/v3/calendars/${cal}/events/e1/instances`],
+			['POST', `/calendar/v3/calendars/${cal}/events/quickAdd`],
+			['GET', '/calendar/v3/colors'],
+			['POST', '/calendar/v3/freeBusy'],
+		];
+		for (const [method, path] of unmodelled) {
+			const response = await fetch(`${fake.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+			const body = (await response.json()) as { error: { message: string } };
+			expect({ path, status: response.status, message: body.error.message }).toEqual({
+				path,
+				status: 501,
+				message: `not modelled by this fake: ${method} ${path}`,
+			});
+		}
+	});
+
 	it('pages with pageToken and gives nextSyncToken on the last page only', async () => {
 		for (let i = 0; i < 5; i++) fake.userCreate(cal, timed(`evt0000${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`));
 		const pages: calendar_v3.Schema$Events[] = [];

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'http';
 import { DateTime } from 'luxon';
 import type { FakeAuth } from '../common/auth';
+import { notModelled } from '../common/notModelled';
 import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server';
-import { CalendarErrors } from './errors';
+import { CalendarErrors, calendarError } from './errors';
 import { instanceSuffix, toDateTime } from './recurrence';
 import { CalendarStore, StoreError, normalizeEtag, type Json, type ListQuery, type StoredCalendar } from './store';
 
@@ -244,7 +245,11 @@ export class FakeCalendar extends FakeServer {
 
 	private async route(req: FakeRequest, res: ServerResponse): Promise<void> {
 		const segments = req.path.replace(/^\/calendar\/v3\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-		if (!req.path.startsWith('/calendar/v3/')) return this.sendError(res, CalendarErrors.notFound());
+		// Routes the Calendar API has but this fake does not model (acl, instances, quickAdd, import, move, watch,
+		// colors, settings, freeBusy, ...) answer 501 naming the route, never a 404 a client would read as "no such
+		// event" (issue 15; test/fakes/README.md).
+		const unmodelled = () => this.sendError(res, notModelled(req.method, req.path, (message) => calendarError(501, 'notImplemented', message).body));
+		if (!req.path.startsWith('/calendar/v3/')) return unmodelled();
 		if (segments[0] === 'users' && segments[1] === 'me' && segments[2] === 'calendarList') {
 			if (req.method !== 'GET') return this.sendError(res, CalendarErrors.methodNotAllowed());
 			if (segments.length === 3) return this.calendarList(req, res);
@@ -253,7 +258,7 @@ export class FakeCalendar extends FakeServer {
 				return this.sendJson(res, 200, this.store.calendarListEntry(this.store.calendar(segments[3])));
 			}
 		}
-		if (segments[0] !== 'calendars' || !segments[1]) return this.sendError(res, CalendarErrors.notFound());
+		if (segments[0] !== 'calendars' || !segments[1]) return unmodelled();
 		const calendar = this.store.calendar(segments[1]);
 		if (segments.length === 2 && req.method === 'GET') {
 			checkParams(req, []);
@@ -265,7 +270,8 @@ export class FakeCalendar extends FakeServer {
 				timeZone: calendar.timeZone,
 			});
 		}
-		if (segments[2] !== 'events' || segments.length > 4) return this.sendError(res, CalendarErrors.notFound());
+		if (segments[2] !== 'events' || segments.length > 4) return unmodelled();
+		if (segments.length === 4 && ['quickAdd', 'import', 'watch'].includes(segments[3]) && req.method === 'POST') return unmodelled();
 		const eventId = segments[3];
 		if (eventId === undefined) {
 			if (req.method === 'GET') return this.listEvents(req, res, calendar);
