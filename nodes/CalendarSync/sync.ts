@@ -5,7 +5,8 @@ import { GoogleCalendarProvider } from '../shared/calendar/googleCalendar';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { CloudError, isCloudError } from '../shared/storage/errors';
 import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
-import { loadState, saveState } from '../shared/state/staticData';
+import { calendarStateWarning } from '../shared/state/calendarValidation';
+import { loadCheckedState, saveState } from '../shared/state/staticData';
 import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
 import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcilePlan, type ReconcileSettings } from '../shared/sync/calendarReconcile';
 import { createTransport } from '../shared/transport/createTransport';
@@ -37,7 +38,10 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 
 	// 2. The calendar side: the change feed, or a full listing on the first run and after a 410.
 	const provider = await calendarProvider(this);
-	let state: CalendarSyncState = fromStored(loadState(this, node.id, calendarStateSchema));
+	const checked = loadCheckedState(this, node.id, calendarStateSchema);
+	const stateWarning = checked.problems.length > 0 ? calendarStateWarning(node.name, checked.problems) : undefined;
+	if (stateWarning) this.logger?.warn(stateWarning);
+	let state: CalendarSyncState = fromStored(checked.state);
 	if (state.calendarId !== calendarId) state = { calendarId, links: [], pending: [] };
 	const windowStartMs = Date.now() - settings.windowDays * DAY_MS;
 	let listing: EventListing & { kind: 'events' };
@@ -67,6 +71,11 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	const reportCalendar = settings.reconcile.direction === 'oneWay' || options.outputCalendarChanges !== false;
 	await carryOut(this, { provider, calendarId, plan, state, reportCalendar, output });
 	for (const change of plan.activities) output.push(activityItem(change, mapping, activities, settings.timeZone));
+	if (stateWarning) {
+		// Said on every item, and on an item of its own when the run had nothing else to say.
+		if (output.length === 0) output.push({ json: { message: stateWarning }, pairedItem: { item: 0 } });
+		for (const item of output) item.json.stateWarning = stateWarning;
+	}
 
 	const next: CalendarSyncState = {
 		calendarId,

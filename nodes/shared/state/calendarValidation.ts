@@ -66,3 +66,13 @@ export function validateCalendarStored(stored: CalendarSyncStored): CheckedState
 	}
 	return { state, problems };
 }
+
+/** The warning a Calendar Sync run puts on its output when its saved state was damaged and repaired. */
+export function calendarStateWarning(nodeName: string, problems: string[]): string {
+	return (
+		`Calendar Sync "${nodeName}": its saved state was damaged (${problems.join('; ')}). ` +
+		'The unreadable links were dropped and the calendar was read again in full: events already there are linked ' +
+		'again by their ids and tags, not created twice. Nothing needs doing; if this repeats, check what edits the ' +
+		"workflow's static data."
+	);
+}
