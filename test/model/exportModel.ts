@@ -5,6 +5,8 @@
  * exported, and the files the user put in the drive.
  */
 import fc from 'fast-check';
+import { rename } from 'fs/promises';
+import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import type { RemoteItem, StorageKind } from '../../nodes/shared/storage/types';
 import type { AuthFlavour, FakeAuth } from '../fakes/common/auth';
@@ -49,7 +51,13 @@ export type Command =
 	/** A fault at the cloud during the next run: a 429 with Retry-After, an access token expiring, a cut upload. */
 	| { t: 'fault'; fault: 'rateLimit' | 'expireToken' | 'cutUpload' }
 	/** The next production run stops half-way (the storage is full after `after` more writes). */
-	| { t: 'failHalfway'; after: number };
+	| { t: 'failHalfway'; after: number }
+	/** The user restores a file of ours they trashed (Drive: untrash; OneDrive: the recycle bin; local: moved back). */
+	| { t: 'userRestore'; which: number }
+	/** A 5xx at the cloud during the next production run, on a listing, an upload or a folder create. */
+	| { t: 'serverError'; on: ServerErrorOn; skip: number; times: number };
+
+export type ServerErrorOn = 'list' | 'upload' | 'folder';
 
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 	{ weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
@@ -72,6 +80,16 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant({ t: 'overlap' as const }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('fault' as const), fault: fc.constantFrom('rateLimit' as const, 'expireToken' as const, 'cutUpload' as const) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('failHalfway' as const), after: fc.nat(2) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRestore' as const), which: fc.nat(3) }) },
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('serverError' as const),
+			on: fc.constantFrom('list' as const, 'upload' as const, 'folder' as const),
+			skip: fc.nat(2),
+			times: fc.integer({ min: 1, max: 3 }),
+		}),
+	},
 );
 
 export type Layout = 'flat' | 'folders';
@@ -156,6 +174,10 @@ export class ExportHistory {
 				return await this.fault(command.fault);
 			case 'failHalfway':
 				return await this.failHalfway(command.after);
+			case 'userRestore':
+				return await this.userRestore(command.which);
+			case 'serverError':
+				return await this.serverError(command.on, command.skip, command.times);
 		}
 	}
 
@@ -177,7 +199,22 @@ export class ExportHistory {
 	private async failHalfway(after: number): Promise<void> {
 		const full = STORAGE_FULL[this.destination.kind];
 		if (!full) return;
-		this.fake!.inject({ ...full, skip: after, times: 1000 });
+		await this.faultyRun({ ...full, skip: after, times: 1000 });
+	}
+
+	/**
+	 * A 5xx on one kind of request: the run retries or stops with an error; either way what it wrote is recorded,
+	 * nothing of the user's is touched, and the next run finishes the work.
+	 */
+	private async serverError(on: ServerErrorOn, skip: number, times: number): Promise<void> {
+		if (this.destination.kind === 'localFolder') return;
+		await this.faultyRun({ ...SERVER_ERROR[this.destination.kind][on], skip, times });
+	}
+
+	/** A production run with a fault rule in place that may stop it. */
+	private async faultyRun(rule: FaultRule): Promise<void> {
+		this.fake!.clearFaults();
+		this.fake!.inject(rule);
 		const keys = this.batch(null);
 		try {
 			if (keys.length === 0) return;
@@ -215,7 +252,8 @@ export class ExportHistory {
 	private async fileOf(key: string): Promise<{ file?: FileSeen; files: Map<string, FileSeen> }> {
 		const files = await this.snapshot();
 		const content = this.exported.get(key);
-		return { file: content === undefined ? undefined : [...files.values()].find((f) => f.content === content), files };
+		const users = new Set(this.restoredIds.values());
+		return { file: content === undefined ? undefined : [...files.values()].find((f) => f.content === content && !users.has(f.item.id)), files };
 	}
 
 	private taken(files: Map<string, FileSeen>, path: string): boolean {
@@ -267,7 +305,10 @@ export class ExportHistory {
 		if (this.deletions + ours.length > 2 || ours.length * 2 > this.exported.size) return;
 		await this.destination.fixture.user.delete(existing);
 		this.deletions += ours.length;
-		for (const file of files) this.userFiles.delete(file.path);
+		for (const file of files) {
+			this.userFiles.delete(file.path);
+			this.restoredIds.delete(file.path);
+		}
 		for (const [key, content] of [...this.exported]) if (ours.some((f) => f.content === content)) this.exported.delete(key);
 		// Only a folder the saved state knows (it was there at the last production run) stops the export.
 		if (this.knownFolders.has(this.sameKey(existing))) this.stopped.add(this.sameKey(existing));
@@ -277,12 +318,63 @@ export class ExportHistory {
 		const path = this.lastPath.get(key);
 		if (!path || this.deletions >= 2 || !this.exported.has(key)) return;
 		const files = await this.snapshot();
-		const file = [...files.values()].find((f) => f.content === this.exported.get(key));
+		const users = new Set(this.restoredIds.values());
+		const file = [...files.values()].find((f) => f.content === this.exported.get(key) && !users.has(f.item.id));
 		if (!file) return;
-		await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
+		if (this.destination.kind === 'localFolder' && trash) await this.localTrash(file);
+		else await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
 		this.deletions++;
 		this.exported.delete(key);
+		if (trash || this.destination.kind === 'oneDrive') this.binned.push({ key, id: file.item.id, path: file.path, content: file.content });
 	}
+
+	/** Files of ours the user trashed, restorable (Drive's trash, OneDrive's recycle bin, a local folder outside the root). */
+	private readonly binned: Array<{ key: string; id: string; path: string; content: string; outside?: string }> = [];
+
+	/** The local folder has no trash: the user moves the file out of the root (to restore it later by moving it back). */
+	private async localTrash(file: FileSeen): Promise<void> {
+		const { sandboxDir, baseDir } = this.destination.fixture as unknown as { sandboxDir: string; baseDir: string };
+		const outside = join(sandboxDir, `trashed-${++this.versions}`);
+		await rename(join(baseDir, 'fixture-root', ...file.path.split('/')), outside);
+		this.binned.push({ key: KEYS.find((k) => this.exported.get(k) === file.content)!, id: file.item.id, path: file.path, content: file.content, outside });
+	}
+
+	/**
+	 * The user restores a trashed file of ours: where the cloud allows two items of one name (Drive) it comes back
+	 * as it was; elsewhere under a free name when its own is taken (as the recycle bin or the user moving it back would).
+	 */
+	private async userRestore(which: number): Promise<void> {
+		if (this.binned.length === 0) return;
+		const [entry] = this.binned.splice(which % this.binned.length, 1);
+		const files = await this.snapshot();
+		const folders = await this.folders();
+		const dir = entry.path.split('/').slice(0, -1).join('/');
+		// Its folder must still be there (a deleted folder's files are not restored one by one here).
+		if (dir !== '' && !folders.includes(dir)) return;
+		const name = entry.path.split('/').pop()!;
+		const free = this.destination.kind === 'googleDrive' || !this.taken(files, entry.path) ? name : `restored ${++this.versions} ${name}`;
+		const fake = (this.destination.fixture as unknown as { fake: { userUntrash(id: string): void; userRestore(id: string, name?: string): void } }).fake;
+		if (this.destination.kind === 'googleDrive') fake.userUntrash(entry.id);
+		else if (this.destination.kind === 'oneDrive') fake.userRestore(entry.id, free === name ? undefined : free);
+		else if (this.destination.kind === 'localFolder') {
+			const { baseDir } = this.destination.fixture as unknown as { baseDir: string };
+			await rename(entry.outside!, join(baseDir, 'fixture-root', ...(dir ? dir.split('/') : []), free));
+		} else return;
+		// A restored file is the user's deliberate act: from then on it is the user's, like a file they put there
+		// (never changed, moved or removed). When the run re-uploaded the record meanwhile, the record stays in that
+		// file; if not, the record has no file and the next run uploads it again (the restored one is left alone).
+		const at = dir ? `${dir}/${free}` : free;
+		if (!this.exported.has(entry.key)) {
+			// Nothing of ours holds the record now: the restored file is its file again.
+			this.exported.set(entry.key, entry.content);
+			return;
+		}
+		this.userFiles.set(at, entry.content);
+		this.restoredIds.set(at, entry.id);
+	}
+
+	/** The ids of restored files by path (Drive may hold a restored file beside ours under the same name). */
+	private readonly restoredIds = new Map<string, string>();
 
 	private async userCreate(name: string, folder: string): Promise<void> {
 		const dir = this.layout === 'flat' ? '' : folder;
@@ -368,21 +460,23 @@ export class ExportHistory {
 		const files = await this.snapshot();
 		const all = [...files.values()];
 		// Each record's latest content exists exactly once under the root (so no two records share a file).
+		const users = new Set(this.restoredIds.values());
 		for (const [key, content] of this.exported) {
-			const holders = all.filter((f) => f.content === content);
+			const holders = all.filter((f) => f.content === content && !users.has(f.item.id));
 			expectThat(holders.length === 1, `${key}: its content "${content}" is in ${holders.length} files (${holders.map((f) => f.path).join(', ')})`);
 		}
 		// Every output path and fileId is where the file really is.
 		keys.forEach((key, i) => {
 			if (!json || this.isStopped(this.records.get(key)!)) return;
 			const out = json[i];
-			const holder = all.find((f) => f.content === this.exported.get(key));
+			const holder = all.find((f) => f.content === this.exported.get(key) && !users.has(f.item.id));
 			expectThat(holder !== undefined && holder.item.id === out.fileId, `${key}: output fileId ${String(out.fileId)} is not the file holding its content (${holder?.item.id})`);
 			expectThat(holder !== undefined && this.sameKey(holder.path) === this.sameKey(String(out.path)), `${key}: output path "${String(out.path)}" but the file is at "${holder?.path}"`);
 		});
 		// No file the user put in the drive was changed or deleted.
 		for (const [path, content] of this.userFiles) {
-			const file = all.find((f) => f.path === path && f.content === content);
+			const id = this.restoredIds.get(path);
+			const file = all.find((f) => f.path === path && f.content === content && (id === undefined || f.item.id === id));
 			expectThat(file !== undefined, `the user's file "${path}" was changed or deleted (now: ${JSON.stringify(all.filter((f) => f.path === path).map((f) => f.content))})`);
 		}
 		return files;
@@ -415,6 +509,28 @@ const STORAGE_FULL: Partial<Record<StorageKind, Omit<FaultRule, 'skip' | 'times'
 	oneDrive: {
 		path: /\/content|createUploadSession/,
 		action: { type: 'respond', status: 507, body: { error: { code: 'quotaLimitReached', message: 'Insufficient Storage' } } },
+	},
+};
+
+const GOOGLE_503 = { error: { code: 503, message: 'The service is currently unavailable.', errors: [{ domain: 'global', reason: 'backendError', message: 'Backend Error' }] } };
+const GRAPH_503 = { error: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable.' } };
+
+/** A 5xx on a listing, an upload or a folder create, as each cloud answers it (research/api-brief.md). */
+const SERVER_ERROR: Record<Exclude<StorageKind, 'localFolder'>, Record<ServerErrorOn, Omit<FaultRule, 'skip' | 'times'>>> = {
+	googleDrive: {
+		list: { method: 'GET', path: /^\/drive\/v3\/(files|changes)\?/, action: { type: 'respond', status: 503, body: GOOGLE_503 } },
+		upload: { path: '/upload/drive/v3/files', action: { type: 'respond', status: 503, body: GOOGLE_503 } },
+		folder: { method: 'POST', path: /^\/drive\/v3\/files(\?|$)/, action: { type: 'respond', status: 503, body: GOOGLE_503 } },
+	},
+	oneDrive: {
+		list: { method: 'GET', path: /\/(children|delta)/, action: { type: 'respond', status: 503, headers: { 'retry-after': '0' }, body: GRAPH_503 } },
+		upload: { path: /\/content|createUploadSession/, action: { type: 'respond', status: 500, body: { error: { code: 'generalException', message: 'An unspecified error has occurred.' } } } },
+		folder: { method: 'POST', path: /\/children/, action: { type: 'respond', status: 502, body: GRAPH_503 } },
+	},
+	dropbox: {
+		list: { path: /list_folder/, action: { type: 'respond', status: 503, body: 'Service Unavailable' } },
+		upload: { path: /\/files\/upload/, action: { type: 'respond', status: 500, body: 'Internal Server Error' } },
+		folder: { path: /create_folder/, action: { type: 'respond', status: 503, body: 'Service Unavailable' } },
 	},
 };
 

@@ -98,6 +98,21 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'flat',
 		commands: [put(0, 0), put(1, 0), run(false, 1), put(0, 0), { t: 'overlap' }],
 	},
+	{
+		// Every destination with a trash (probe while adding restores to the model, then MODEL_RUNS=150): a run that did
+		// not export the record saw its file trashed; the user restored it; the next run uploaded a second copy as
+		// "invoice (k0).pdf" beside the restored file.
+		story: 'the user restores a trashed invoice after a run that did not export it: it is the record\'s file again, no second copy',
+		layout: 'flat',
+		commands: [put(0, 0), put(1, 1), run(), { t: 'userDelete', key: 0, trash: true }, run(false, 2), { t: 'userRestore', which: 0 }],
+	},
+	{
+		// The decision for two files of ours holding one record (the README's Export to Folder section): the record
+		// stays in the file the re-upload made; the restored one is the user's and is never written, moved or removed.
+		story: 'the user trashes invoice.pdf, a run re-uploads it, the user restores the old one, the record changes: the re-upload gets it, the restored file is left alone',
+		layout: 'folders',
+		commands: [put(0, 0), run(), { t: 'userDelete', key: 0, trash: true }, run(), { t: 'userRestore', which: 0 }, run(), { t: 'edit', key: 0 }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

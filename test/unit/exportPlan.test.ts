@@ -273,6 +273,59 @@ describe('planExport: what the user deleted', () => {
 	});
 });
 
+describe('planExport: a file of ours the user restored after it was re-uploaded', () => {
+	// The user trashed r1's file, a run re-uploaded it (file-r1-new), then the user restored the old one (file-r1,
+	// the record's tag and content, beside it or under another name). The record stays in the file it is tracked
+	// in; the restored file is the user's deliberate act: never adopted, written, moved or removed.
+	const r1 = input(0, 'r1', 'Main');
+	const reuploaded = (): ExportState => {
+		const state = exported([r1], false);
+		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, id: 'file-r1-new' });
+		return state;
+	};
+	const restored: RemoteItem = {
+		id: 'file-r1',
+		name: 'r1.pdf',
+		isFolder: false,
+		parentId: 'folder-Main',
+		path: 'Main/r1.pdf',
+		hash: 'hash(content-r1)',
+		appProperties: { recordKey: recordTag('r1'), contentVersion: shortFingerprint('hash(content-r1)') },
+	};
+	const drive = { ...policy, duplicateNames: true, caseInsensitive: false };
+	const batch: ChangeBatch = { changes: [{ type: 'upsert', item: restored }], cursor: 'c1' };
+
+	it('same content: nothing to do, the record keeps the re-uploaded file', () => {
+		const plan = planExport([r1], reuploaded(), batch, drive);
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'none' }, fileId: 'file-r1-new' });
+		expect(plan.state.records.get(fingerprint('r1'))!.id).toBe('file-r1-new');
+	});
+
+	it('new content: the re-uploaded file gets it, the restored one is left as it is', () => {
+		const plan = planExport([input(0, 'r1', 'Main', 'edited')], reuploaded(), batch, drive);
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1-new' } });
+	});
+
+	it('a file a past run saw deleted comes back (restored before any re-upload): it is the record\'s file again, no second copy', () => {
+		const state = exported([r1], false);
+		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'fileDeleted' });
+		const back: ChangeBatch = { changes: [{ type: 'upsert', item: { ...restored, appProperties: undefined } }], cursor: 'c1' };
+		const plan = planExport([r1], state, back, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'none' }, fileId: 'file-r1' });
+		expect(plan.state.records.get(fingerprint('r1'))!.status).toBe('live');
+		// New content goes into it, in place.
+		const edited = planExport([input(0, 'r1', 'Main', 'edited')], state, back, policy);
+		expect(edited.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1' } });
+	});
+
+	it('under another name (OneDrive, a local folder): the same', () => {
+		const renamed = { ...restored, name: 'restored r1.pdf', path: 'Main/restored r1.pdf', appProperties: undefined };
+		const other: ChangeBatch = { changes: [{ type: 'upsert', item: renamed }], cursor: 'c1' };
+		const plan = planExport([input(0, 'r1', 'Main', 'edited')], reuploaded(), other, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1-new' } });
+	});
+});
+
 describe('planExport: mass-delete guard', () => {
 	it('stops when more than half of the tracked files look deleted, and changes nothing', () => {
 		const state = exported(receipts);

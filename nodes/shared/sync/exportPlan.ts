@@ -483,6 +483,12 @@ class PlanContext {
 		if (tracked && tracked.status === 'live' && seen && this.contradicts(tracked, seen, input.contentHash)) {
 			tracked = Object.assign({}, tracked, { status: 'fileDeleted' as const });
 		}
+		// The file a past run saw deleted is back (the user restored it from the trash, or moved it back into the
+		// root): it is the record's file again, not a reason for a second copy.
+		if (tracked && tracked.status === 'fileDeleted' && seen && !this.contradicts(tracked, seen, input.contentHash)) {
+			tracked = Object.assign({}, tracked, { status: 'live' as const });
+			this.state.records.set(keyFp, tracked);
+		}
 
 		// Drive tags its files with the record key: without a state, the record's file wherever it is.
 		let own: RemoteItem | undefined;

@@ -313,6 +313,27 @@ export class GraphDrive {
 		this.touchParent(item);
 	}
 
+	/**
+	 * A file back from the recycle bin (driveItem: restore, https://learn.microsoft.com/en-us/graph/api/driveitem-restore):
+	 * the same id in its old folder, under `name` when given; 409 nameAlreadyExists when that name is taken there.
+	 */
+	restore(id: string, name?: string): GraphItem {
+		const item = this.items.get(id);
+		if (!item || !item.deleted || item.isFolder) throw faults.notFound();
+		const parent = this.items.get(item.parentId!);
+		if (!parent || parent.deleted) throw faults.notFound('The original location of the item no longer exists.');
+		const finalName = name ?? item.name;
+		validateName(finalName);
+		if (this.childByName(parent.id, finalName)) throw faults.nameAlreadyExists(finalName);
+		item.deleted = false;
+		item.name = finalName;
+		this.link(item);
+		this.fileBytes += item.blob?.size ?? 0;
+		this.touch(item);
+		this.touchParent(item);
+		return item;
+	}
+
 	// ---- helpers ----
 
 	private requireFolder(id: string): GraphItem {

@@ -659,6 +659,11 @@ export class FakeGraph extends FakeServer {
 		drive.remove(this.requireRef(ref, drive).id);
 	}
 
+	/** The user restores a deleted file from the recycle bin (same id; a new name when the old one is taken). */
+	userRestore(id: string, name?: string, drive = this.drive): void {
+		drive.restore(id, name);
+	}
+
 	item(ref: ItemRef, drive = this.drive): GraphItem | undefined {
 		return this.resolveRef(ref, drive);
 	}
