@@ -14,6 +14,7 @@ import type { ProviderFixture } from '../storage/fixture';
 import { errorText, isClear, itemErrorText } from './support/clarity';
 import type { CloudKind, FakeCloud } from './support/faultKit';
 import { FaultReport, type FaultRow } from './support/report';
+import { sweepAndReport } from './support/lifecycle';
 import { SERVICE } from './support/runs';
 import { SecretSweep } from './support/secrets';
 
@@ -503,18 +504,4 @@ describe.each(CLOUDS)('Provider: files over 2 GiB on %s', (kind) => {
 	});
 });
 
-describe('secrets', () => {
-	test('no token or client secret in any log line, error or output of this file', () => {
-		expect(sweep.captured).toBeGreaterThan(0);
-		expect(sweep.findLeaks()).toEqual([]);
-	});
-});
-
-beforeAll(() => {
-	sweep.install();
-});
-
-afterAll(() => {
-	sweep.uninstall();
-	report.flush();
-});
+sweepAndReport(sweep, report);

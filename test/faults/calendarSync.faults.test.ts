@@ -8,6 +8,7 @@ import { FakeOAuth } from '../fakes/oauth';
 import { WorkflowHarness, type RunResult } from '../harness/workflow';
 import { errorText, isClear } from './support/clarity';
 import { FaultReport } from './support/report';
+import { sweepAndReport } from './support/lifecycle';
 import { tally } from './support/runs';
 import { SecretSweep } from './support/secrets';
 
@@ -193,18 +194,4 @@ describe('Calendar Sync faults', () => {
 	});
 });
 
-describe('secrets', () => {
-	test('no token or client secret in any log line, error or output of this file', () => {
-		expect(sweep.captured).toBeGreaterThan(0);
-		expect(sweep.findLeaks()).toEqual([]);
-	});
-});
-
-beforeAll(() => {
-	sweep.install();
-});
-
-afterAll(() => {
-	sweep.uninstall();
-	report.flush();
-});
+sweepAndReport(sweep, report);

@@ -6,6 +6,7 @@ import { cloudSource, localSource, type CollectSource } from '../nodes/support/c
 import { errorText, isClear } from './support/clarity';
 import { FaultKit, NARROW_SCOPES, type CloudKind, type FakeCloud } from './support/faultKit';
 import { FaultReport } from './support/report';
+import { sweepAndReport } from './support/lifecycle';
 import { beforeRequest, FULL_SCOPES, reconnect, SERVICE, storedTokens, tally, withTokenServer } from './support/runs';
 import { SecretSweep } from './support/secrets';
 
@@ -227,19 +228,6 @@ describe.each([...CLOUDS, 'localFolder' as const])('Collect New Files: state and
 	});
 });
 
-describe('secrets', () => {
-	test('no token or client secret in any log line, error or output of this file', () => {
-		expect(sweep.captured).toBeGreaterThan(0);
-		expect(sweep.findLeaks()).toEqual([]);
-	});
-});
-
-beforeAll(async () => {
-	sweep.install();
+sweepAndReport(sweep, report, async () => {
 	await installDeduplicator();
-});
-
-afterAll(() => {
-	sweep.uninstall();
-	report.flush();
 });

@@ -13,6 +13,7 @@ import {
 import { errorText, isClear, itemErrorText } from './support/clarity';
 import { FaultKit, NARROW_SCOPES, type CloudKind, type FakeCloud } from './support/faultKit';
 import { FaultReport } from './support/report';
+import { sweepAndReport } from './support/lifecycle';
 import { beforeRequest, FULL_SCOPES, reconnect, SERVICE, storedTokens, tally, withTokenServer } from './support/runs';
 import { SecretSweep } from './support/secrets';
 
@@ -305,18 +306,4 @@ describe.each([...CLOUDS, 'localFolder' as const])('Export to Folder: state and 
 	);
 });
 
-describe('secrets', () => {
-	test('no token or client secret in any log line, error or output of this file', () => {
-		expect(sweep.captured).toBeGreaterThan(0);
-		expect(sweep.findLeaks()).toEqual([]);
-	});
-});
-
-beforeAll(() => {
-	sweep.install();
-});
-
-afterAll(() => {
-	sweep.uninstall();
-	report.flush();
-});
+sweepAndReport(sweep, report);

@@ -15,6 +15,7 @@ import { cloudDestination, docItem, exportWorkflow, filesBelow, localDestination
 import { errorText, isClear } from './support/clarity';
 import type { CloudKind, FakeCloud } from './support/faultKit';
 import { FaultReport, type FaultRow } from './support/report';
+import { sweepAndReport } from './support/lifecycle';
 import { SERVICE } from './support/runs';
 import { SecretSweep } from './support/secrets';
 
@@ -353,18 +354,4 @@ describe('names a user can trust', () => {
 	}
 });
 
-describe('secrets', () => {
-	test('no token or client secret in any log line, error or output of this file', () => {
-		expect(sweep.captured).toBeGreaterThan(0);
-		expect(sweep.findLeaks()).toEqual([]);
-	});
-});
-
-beforeAll(() => {
-	sweep.install();
-});
-
-afterAll(() => {
-	sweep.uninstall();
-	report.flush();
-});
+sweepAndReport(sweep, report);

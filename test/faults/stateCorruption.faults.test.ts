@@ -12,7 +12,10 @@ import { cloudSource, localSource, type CollectSource } from '../nodes/support/c
 import { cloudDestination, EXPORT, exportWorkflow, filesBelow, localDestination, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
 import { errorText, isClear } from './support/clarity';
 import type { CloudKind } from './support/faultKit';
+import type { FakeCloud } from './support/faultKit';
+import { sweepAndReport } from './support/lifecycle';
 import { FaultReport } from './support/report';
+import { SecretSweep } from './support/secrets';
 import { SERVICE, tally } from './support/runs';
 
 /**
@@ -27,6 +30,13 @@ import { SERVICE, tally } from './support/runs';
 process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 
 const report = new FaultReport('stateCorruption');
+const sweep = new SecretSweep();
+
+/** Every token of the fake behind a case is searched for in what the runs logged and returned. */
+function watchFake(fixture: unknown): void {
+	const fake = (fixture as { fake?: FakeCloud }).fake;
+	if (fake) sweep.watch(fake.auth);
+}
 const KINDS: Array<CloudKind | 'localFolder'> = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
 
 const docs = (count: number, from = 0): Doc[] =>
@@ -64,6 +74,7 @@ type ExportBody = (c: ExportCase) => Promise<{ expected: Doc[]; note?: string }>
 function exportCase(kind: CloudKind | 'localFolder', fault: string, body: ExportBody): void {
 	test(`Export to Folder, ${SERVICE[kind]}: ${fault}`, async () => {
 		const destination = kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
+		watchFake(destination.fixture);
 		const flow = exportWorkflow(destination, { folderStructure: 'perRecord', recordFolderName: '={{ $json.client }}' });
 		const c: ExportCase = {
 			destination,
@@ -71,6 +82,7 @@ function exportCase(kind: CloudKind | 'localFolder', fault: string, body: Export
 			unclear: 0,
 			async run(input) {
 				const outcome = await flow.run(input);
+				sweep.run(outcome.result);
 				c.unclear += failureUnclear(outcome.result, EXPORT);
 				return outcome;
 			},
@@ -165,6 +177,7 @@ type CollectBody = (c: CollectCase) => Promise<{ expected: string[]; note?: stri
 function collectCase(kind: CloudKind | 'localFolder', fault: string, body: CollectBody): void {
 	test(`Collect New Files, ${SERVICE[kind]}: ${fault}`, async () => {
 		const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
+		watchFake(source.fixture);
 		// The ledger alone decides (no overlap guard): what it promises is what is tested.
 		const flow = collectWorkflow(source, { options: { overlapGuard: false } });
 		const c: CollectCase = {
@@ -174,6 +187,7 @@ function collectCase(kind: CloudKind | 'localFolder', fault: string, body: Colle
 			unclear: 0,
 			async run() {
 				const { result, json, items } = await flow.run('trigger');
+				sweep.run(result);
 				c.unclear += failureUnclear(result, COLLECT);
 				for (const item of items) if (item.binary && item.json.status === 'collected') c.deliveries.push(String(item.json.name));
 				return { result, json };
@@ -268,6 +282,7 @@ interface CalendarCase {
 function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expected: string[]; note?: string }>): void {
 	test(`Calendar Sync, Google Calendar: ${fault}`, async () => {
 		const auth = new FakeAuth();
+		sweep.watch(auth);
 		const fake = new FakeCalendar(auth);
 		const oauth = new FakeOAuth(auth);
 		await fake.start();
@@ -298,6 +313,7 @@ function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expect
 			unclear: 0,
 			async run(input) {
 				const result = await harness.run({ mode: 'trigger', input: input.map((json) => ({ json })) });
+				sweep.run(result);
 				// The calendar's status is "the saved state" in the error: the object concerned.
 				c.unclear += failureUnclear(result, CALENDAR, ['saved state']);
 				return result;
@@ -348,6 +364,4 @@ describe('Calendar Sync, corrupt state', () => {
 	});
 });
 
-afterAll(() => {
-	report.flush();
-});
+sweepAndReport(sweep, report);
