@@ -261,6 +261,67 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		]);
 	});
 
+	it('an instance someone changed follows later series-wide edits for the fields it did not override', async () => {
+		fake.userCreate(cal, {
+			id: 'rename0',
+			summary: 'review',
+			description: 'agenda',
+			start: { dateTime: '2030-05-06T10:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2030-05-06T11:00:00', timeZone: 'UTC' },
+			recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+		});
+		// A sync client writes its own mark on one instance; the user moves another.
+		await api.events.patch({
+			calendarId: cal,
+			eventId: 'rename0_20300513T100000Z',
+			requestBody: { extendedProperties: { private: { mark: 'a1' } } },
+		});
+		fake.userMove(cal, 'rename0_20300520T100000Z', { dateTime: '2030-05-20T15:00:00Z' }, { dateTime: '2030-05-20T16:00:00Z' });
+		await api.events.patch({ calendarId: cal, eventId: 'rename0_20300520T100000Z', requestBody: { description: 'moved agenda' } });
+		const { data: before } = await api.events.list({ calendarId: cal, singleEvents: true });
+		// The user renames the whole series.
+		fake.userEdit(cal, 'rename0', { summary: 'weekly review', description: 'new agenda' });
+		const { data } = await api.events.list({ calendarId: cal, singleEvents: true, syncToken: before.nextSyncToken! });
+		const byId = new Map(data.items!.map((e) => [e.id, e]));
+		expect(byId.get('rename0_20300513T100000Z')).toMatchObject({
+			summary: 'weekly review',
+			description: 'new agenda',
+			extendedProperties: { private: { mark: 'a1' } },
+		});
+		expect(byId.get('rename0_20300520T100000Z')).toMatchObject({
+			summary: 'weekly review',
+			description: 'moved agenda',
+			start: { dateTime: '2030-05-20T15:00:00Z' },
+		});
+		expect(byId.get('rename0_20300527T100000Z')).toMatchObject({ summary: 'weekly review', description: 'new agenda' });
+	});
+
+	it('splits "this and following events": the old series ends before the target, a new one starts there', async () => {
+		fake.userCreate(cal, {
+			id: 'split0',
+			summary: 'class',
+			start: { dateTime: '2030-06-03T09:00:00', timeZone: 'UTC' },
+			end: { dateTime: '2030-06-03T10:00:00', timeZone: 'UTC' },
+			recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
+		});
+		await api.events.patch({ calendarId: cal, eventId: 'split0_20300624T090000Z', requestBody: { description: 'touched' } });
+		const { data: before } = await api.events.list({ calendarId: cal, singleEvents: true });
+		const newId = fake.userSplitSeries(cal, 'split0', '2030-06-17T09:00:00', { summary: 'class (room B)' });
+		const { data: master } = await api.events.get({ calendarId: cal, eventId: 'split0' });
+		expect(master.recurrence).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20300617T085959Z']);
+		const { data: all } = await api.events.list({ calendarId: cal, singleEvents: true, orderBy: 'startTime' });
+		expect(all.items!.map((e) => [e.start?.dateTime, e.summary, e.recurringEventId])).toEqual([
+			['2030-06-03T09:00:00Z', 'class', 'split0'],
+			['2030-06-10T09:00:00Z', 'class', 'split0'],
+			['2030-06-17T09:00:00Z', 'class (room B)', newId],
+			['2030-06-24T09:00:00Z', 'class (room B)', newId],
+			['2030-07-01T09:00:00Z', 'class (room B)', newId],
+		]);
+		// The exception past the new end is gone with its occurrence: an incremental sync reports it cancelled.
+		const { data: changes } = await api.events.list({ calendarId: cal, syncToken: before.nextSyncToken! });
+		expect(changes.items!.find((e) => e.id === 'split0_20300624T090000Z')).toMatchObject({ status: 'cancelled' });
+	});
+
 	it('keeps all-day events as dates, gives all-day instances date ids, and windows by end > timeMin, start < timeMax', async () => {
 		fake.userCreate(cal, { id: 'alldate0', summary: 'holiday', start: { date: '2030-05-01' }, end: { date: '2030-05-02' } });
 		fake.userCreate(cal, {

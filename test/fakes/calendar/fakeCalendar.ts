@@ -151,6 +151,43 @@ export class FakeCalendar extends FakeServer {
 		return id;
 	}
 
+	/**
+	 * The user changes "this and following events" of a series from the occurrence at `originalStart` on. Google's
+	 * API has no single call for it; its guide ("Modify all following instances",
+	 * https://developers.google.com/calendar/api/guides/recurringevents) says a client makes two requests: update
+	 * the original series to end before the target instance (the RRULE's end date, UNTIL) and insert a new
+	 * recurring event with the same data, the change applied, starting at the target instance. Google Calendar's own
+	 * client does the same, so the fake does exactly that through the store. Returns the new series' id.
+	 */
+	userSplitSeries(calendarId: string, masterId: string, originalStart: string, change: Json): string {
+		const calendar = this.store.calendar(calendarId);
+		const master = this.store.get(calendar, masterId);
+		const allDay = Boolean(master.body.start.date);
+		const zone = master.body.start.timeZone ?? calendar.timeZone;
+		const target = allDay ? DateTime.fromISO(originalStart, { zone }) : toDateTime({ dateTime: originalStart, timeZone: zone }, zone);
+		const before = this.store.occurrences(calendar, master, target.toMillis()).filter((o) => o.start < target).length;
+		const lines: string[] = master.body.recurrence ?? [];
+		const rule = lines.find((line) => /^RRULE:/i.test(line));
+		if (!rule || before === 0) throw new Error(`userSplitSeries: ${originalStart} is not a later occurrence of ${masterId}`);
+		const parts = rule.replace(/^RRULE:/i, '').split(';');
+		const count = parts.find((part) => /^COUNT=/i.test(part));
+		const kept = parts.filter((part) => !/^(COUNT|UNTIL)=/i.test(part));
+		// UNTIL is inclusive (RFC 5545): the last kept occurrence ends the old series.
+		const until = allDay ? target.minus({ days: 1 }).toFormat('yyyyMMdd') : target.minus({ seconds: 1 }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
+		const trimmed = lines.map((line) => (line === rule ? `RRULE:${[...kept, `UNTIL=${until}`].join(';')}` : line));
+		const rest = count ? [...kept, `COUNT=${Number(count.split('=')[1]) - before}`] : parts;
+		const following = lines.map((line) => (line === rule ? `RRULE:${rest.join(';')}` : line));
+		const body = structuredClone(master.body);
+		const length = toDateTime(body.end, zone).diff(toDateTime(body.start, zone));
+		const start = allDay ? { date: target.toISODate() } : { dateTime: target.toISO({ suppressMilliseconds: true }), timeZone: zone };
+		const end = allDay
+			? { date: target.plus(length).toISODate() }
+			: { dateTime: target.plus(length).toISO({ suppressMilliseconds: true }), timeZone: body.end.timeZone ?? zone };
+		this.store.patch(calendar, masterId, { recurrence: trimmed });
+		const inserted = this.store.insert(calendar, { ...body, start, end, recurrence: following, ...change });
+		return inserted.id;
+	}
+
 	/** Every sync token issued so far answers 410 from now on. */
 	invalidateSyncTokens(calendarId?: string): void {
 		this.store.invalidateSyncTokens(calendarId);

@@ -25,6 +25,8 @@ export interface StoredEvent {
 	originalStartTime?: EventTimeJson;
 	/** Set when someone else organised the event and this calendar holds an attendee's copy (an invitation). */
 	organizer?: { email: string; displayName?: string };
+	/** Exceptions only: the fields this instance's own writes made differ from its series (see followSeries). */
+	overridden?: string[];
 }
 
 export interface StoredCalendar {
@@ -212,7 +214,61 @@ export class CalendarStore {
 		if (status !== undefined) event.status = status as EventStatus;
 		event.sequence++;
 		this.touch(event);
+		if (event.recurringEventId !== undefined) this.noteOverrides(calendar, event);
+		else if (event.body.recurrence) this.followSeries(calendar, event);
 		return event;
+	}
+
+	/*
+	 * Series-wide edits and the instances someone changed. Google keeps a changed instance as an exception of its
+	 * series (https://developers.google.com/calendar/api/guides/recurringevents, "Modify instances": instances are
+	 * changed through their own ids, the series through the recurring event's id), and an edit of the whole series
+	 * still reaches an exception for the fields that exception did not change itself (Google Calendar: rename a
+	 * series after moving one occurrence, and the moved one is renamed too). The reference does not spell out the
+	 * field-by-field rule [unverified in the docs, observed]: the fake keeps every field an exception overrode and
+	 * lets every other field follow the series. Times are always the exception's own (the fake does not model a
+	 * series whose time of day changes moving its untouched exceptions). Occurrences the series no longer generates
+	 * (its RRULE trimmed with UNTIL for "this and following events", see FakeCalendar.userSplitSeries) take their
+	 * exceptions with them: those come back cancelled, so a sync client learns they are gone.
+	 */
+	private noteOverrides(calendar: StoredCalendar, exception: StoredEvent): void {
+		const master = calendar.events.get(exception.recurringEventId!);
+		if (!master || !exception.originalStartTime) return;
+		const fresh = this.instanceOf(calendar, master, this.occurrenceAt(calendar, master, exception.originalStartTime)).body;
+		const keys = new Set([...Object.keys(fresh), ...Object.keys(exception.body)]);
+		exception.overridden = [...keys].filter((key) => JSON.stringify(fresh[key]) !== JSON.stringify(exception.body[key]));
+	}
+
+	private followSeries(calendar: StoredCalendar, master: StoredEvent): void {
+		const live = new Set(this.occurrences(calendar, master, undefined).map((o) => o.suffix));
+		for (const exception of calendar.events.values()) {
+			if (exception.recurringEventId !== master.id || exception.status === 'cancelled' || !exception.originalStartTime) continue;
+			const occurrence = this.occurrenceAt(calendar, master, exception.originalStartTime);
+			if (!live.has(occurrence.suffix)) {
+				exception.status = 'cancelled';
+				this.touch(exception);
+				continue;
+			}
+			const fresh = this.instanceOf(calendar, master, occurrence).body;
+			const own = new Set([...(exception.overridden ?? []), 'start', 'end']);
+			const body = { ...exception.body };
+			for (const key of new Set([...Object.keys(fresh), ...Object.keys(body)])) {
+				if (own.has(key)) continue;
+				if (fresh[key] === undefined) delete body[key];
+				else body[key] = structuredClone(fresh[key]);
+			}
+			if (JSON.stringify(body) === JSON.stringify(exception.body)) continue;
+			exception.body = body;
+			exception.sequence = master.sequence;
+			this.touch(exception);
+		}
+	}
+
+	private occurrenceAt(calendar: StoredCalendar, master: StoredEvent, original: EventTimeJson) {
+		const allDay = Boolean(original.date);
+		const zone = master.body.start.timeZone ?? calendar.timeZone;
+		const start = toDateTime(original, zone);
+		return { start, suffix: instanceSuffix(start, allDay), allDay };
 	}
 
 	/** A stored event, or an instance of a series turned into a stored exception so it can be changed. */
