@@ -320,6 +320,9 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		// The exception past the new end is gone with its occurrence: an incremental sync reports it cancelled.
 		const { data: changes } = await api.events.list({ calendarId: cal, syncToken: before.nextSyncToken! });
 		expect(changes.items!.find((e) => e.id === 'split0_20300624T090000Z')).toMatchObject({ status: 'cancelled' });
+		expect(changes.items!.find((e) => e.id === 'split0_20300701T090000Z')).toMatchObject({ status: 'cancelled' });
+		const { data: withSingles } = await api.events.list({ calendarId: cal, singleEvents: true, syncToken: before.nextSyncToken! });
+		expect(withSingles.items!.filter((e) => e.status === 'cancelled').map((e) => e.id).sort()).toEqual(['split0_20300617T090000Z', 'split0_20300624T090000Z', 'split0_20300701T090000Z']);
 	});
 
 	it('keeps all-day events as dates, gives all-day instances date ids, and windows by end > timeMin, start < timeMax', async () => {

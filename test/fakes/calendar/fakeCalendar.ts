@@ -5,7 +5,7 @@ import { notModelled } from '../common/notModelled';
 import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server';
 import { CalendarErrors, calendarError } from './errors';
 import { instanceSuffix, toDateTime } from './recurrence';
-import { CalendarStore, StoreError, normalizeEtag, type Json, type ListQuery, type StoredCalendar } from './store';
+import { CalendarStore, StoreError, normalizeEtag, type Json, type ListQuery, type StoredCalendar, type StoredEvent } from './store';
 
 const SCOPE = 'https://www.googleapis.com/auth/';
 const READ_EVENT_SCOPES = ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly'].map((s) => SCOPE + s);
@@ -196,7 +196,13 @@ export class FakeCalendar extends FakeServer {
 	/** The full representation of one stored event (cancelled ones included), or undefined. */
 	event(calendarId: string, eventId: string): Json | undefined {
 		const calendar = this.store.calendar(calendarId);
-		const stored = calendar.events.get(eventId);
+		// An instance of a series nobody changed is generated, not stored: it is still an event the user sees.
+		let stored: StoredEvent | undefined;
+		try {
+			stored = this.store.get(calendar, eventId);
+		} catch {
+			stored = undefined;
+		}
 		return stored ? this.store.toJson(calendar, stored) : undefined;
 	}
 

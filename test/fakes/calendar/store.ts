@@ -210,12 +210,13 @@ export class CalendarStore {
 			throw new StoreError(CalendarErrors.invalid('Invalid value for status.', 'status'));
 		}
 		validateBody(body, calendar, event.recurringEventId !== undefined);
+		const series = event.recurringEventId === undefined && event.body.recurrence ? this.occurrences(calendar, event, undefined) : [];
 		event.body = body;
 		if (status !== undefined) event.status = status as EventStatus;
 		event.sequence++;
 		this.touch(event);
 		if (event.recurringEventId !== undefined) this.noteOverrides(calendar, event);
-		else if (event.body.recurrence) this.followSeries(calendar, event);
+		else if (event.body.recurrence) this.followSeries(calendar, event, series);
 		return event;
 	}
 
@@ -239,8 +240,18 @@ export class CalendarStore {
 		exception.overridden = [...keys].filter((key) => JSON.stringify(fresh[key]) !== JSON.stringify(exception.body[key]));
 	}
 
-	private followSeries(calendar: StoredCalendar, master: StoredEvent): void {
+	private followSeries(calendar: StoredCalendar, master: StoredEvent, before: Array<{ start: DateTime; suffix: string; allDay: boolean }>): void {
 		const live = new Set(this.occurrences(calendar, master, undefined).map((o) => o.suffix));
+		// Occurrences the edit removed [unverified: assumed Google reports them cancelled to a sync token, as it does
+		// for a cancelled instance]: an untouched one becomes a cancelled exception so an incremental listing says so.
+		for (const gone of before) {
+			const id = `${master.id}_${gone.suffix}`;
+			if (live.has(gone.suffix) || calendar.events.has(id)) continue;
+			const instance = this.instanceOf(calendar, master, gone);
+			instance.status = 'cancelled';
+			this.touch(instance);
+			calendar.events.set(id, instance);
+		}
 		for (const exception of calendar.events.values()) {
 			if (exception.recurringEventId !== master.id || exception.status === 'cancelled' || !exception.originalStartTime) continue;
 			const occurrence = this.occurrenceAt(calendar, master, exception.originalStartTime);
@@ -337,10 +348,16 @@ export class CalendarStore {
 				}
 				continue;
 			}
+			const generated = new Set<string>();
 			for (const occurrence of this.occurrences(calendar, event, query.timeMax)) {
 				const exception = calendar.events.get(`${event.id}_${occurrence.suffix}`);
 				const instance = exception ?? this.instanceOf(calendar, event, occurrence);
+				generated.add(instance.id);
 				consider(instance, changed(event) || (exception !== undefined && changed(exception)));
+			}
+			// Exceptions of occurrences the series no longer generates (trimmed by UNTIL): cancelled, still reported.
+			for (const exception of calendar.events.values()) {
+				if (exception.recurringEventId === event.id && exception.status === 'cancelled' && !generated.has(exception.id)) consider(exception, changed(exception));
 			}
 		}
 		if (query.orderBy === 'startTime') {
