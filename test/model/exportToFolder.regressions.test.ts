@@ -113,6 +113,14 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(0, 0), run(), { t: 'userDelete', key: 0, trash: true }, run(), { t: 'userRestore', which: 0 }, run(), { t: 'edit', key: 0 }],
 	},
+	{
+		// Local folder, folders, soak seed 627093996 (MODEL_SOAK=1 MODEL_RUNS=150; the code before restores were
+		// modelled fails it the same way): the user's new file took the deleted folder A's inode, A was taken as
+		// moved there, and the run stopped with '"B/receipt.pdf" is a file, not a folder'.
+		story: 'the user deletes folder A and puts receipt.pdf in folder B: A stops, the run does not fail',
+		layout: 'folders',
+		commands: [put(0, 0, 1), put(1, 0, 0), run(), { t: 'userDeleteFolder', folder: 0 }, { t: 'userCreate', name: 1, folder: 1 }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

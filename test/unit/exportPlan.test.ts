@@ -273,6 +273,21 @@ describe('planExport: what the user deleted', () => {
 	});
 });
 
+describe('planExport: a deleted local folder whose inode a new file took', () => {
+	// Local folder, folders layout, soak seed 627093996: the user deleted folder "Main" and then put a file in another
+	// folder, which got Main's freed inode; the folder was taken as still there (moved to the file's path) and the
+	// run stopped with '"Other/receipt.pdf" is a file, not a folder'.
+	it('a cached folder whose id the listing shows as a file is gone: its records stop (default policy)', () => {
+		const r1 = input(0, 'r1', 'Main');
+		const reused: RemoteItem = { id: 'folder-Main', name: 'receipt.pdf', isFolder: false, path: 'Other/receipt.pdf', hash: 'user' };
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: reused }], cursor: 'c1', snapshot: true };
+		const plan = planExport([r1], exported([r1]), batch, policy);
+		expect(plan.newlyStopped).toEqual(['Main']);
+		expect(actions(plan)).toEqual(['skipped_folder_deleted']);
+		expect(plan.analysis.movedFolders.size).toBe(0);
+	});
+});
+
 describe('planExport: a file of ours the user restored after it was re-uploaded', () => {
 	// The user trashed r1's file, a run re-uploaded it (file-r1-new), then the user restored the old one (file-r1,
 	// the record's tag and content, beside it or under another name). The record stays in the file it is tracked

@@ -73,6 +73,8 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	const goneIds = new Set<string>();
 	const gonePaths = new Set<string>();
 	const presentIds = new Set<string>();
+	/** Ids the batch shows as files: a cached folder's id there is a reused number (a local inode), not our folder. */
+	const fileIds = new Set<string>();
 
 	// Later entries win: a file trashed then restored between two runs is present.
 	for (const change of batch.changes) {
@@ -82,12 +84,15 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			// deleted file's name as delete + add): what was there is matched by id below, and an id the batch
 			// shows alive is never gone.
 			presentIds.add(change.item.id);
+			if (change.item.isFolder) fileIds.delete(change.item.id);
+			else fileIds.add(change.item.id);
 			if (!change.item.isFolder) addRemote(remote, change.item, ci);
 			else if (change.item.path) remote.folders.set(pathKey(change.item.path, ci), change.item);
 		} else {
 			if (change.id) {
 				goneIds.add(change.id);
 				presentIds.delete(change.id);
+				fileIds.delete(change.id);
 				remote.byId.delete(change.id);
 			}
 			if (change.path) {
@@ -111,11 +116,12 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	/** Every path that is a cached, not-present folder or lies above one: a deleted path there covers it. */
 	const aboveAbsent = new Set<string>();
 	let anyAbsent = false;
+	const folderPresent = (id: string) => presentIds.has(id) && !fileIds.has(id);
 	state.folders.forEach((folder, index) => {
 		if (!folder) return;
 		const key = pathKey(folder.path, ci);
 		if (!cachedByKey.has(key)) cachedByKey.set(key, { path: folder.path, index });
-		if (!presentIds.has(folder.id)) {
+		if (!folderPresent(folder.id)) {
 			anyAbsent = true;
 			aboveAbsent.add(key);
 			for (const ancestor of strictAncestors(key)) aboveAbsent.add(ancestor);
@@ -126,7 +132,7 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		const replaced = remote.folders.get(key);
 		// A folder the batch shows alive (by id) was moved or renamed, not deleted, even if its old path was.
 		const gone =
-			!presentIds.has(folder.id) &&
+			!folderPresent(folder.id) &&
 			(goneIds.has(folder.id) || gonePaths.has(key) || (replaced !== undefined && replaced.id !== folder.id) || batch.snapshot === true);
 		if (gone) goneFolderKeys.add(key);
 	});

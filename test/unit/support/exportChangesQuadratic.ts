@@ -77,6 +77,8 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	const goneIds = new Set<string>();
 	const gonePaths = new Set<string>();
 	const presentIds = new Set<string>();
+	// A cached folder's id the batch shows as a file is a reused number (a local inode), not our folder.
+	const fileIds = new Set<string>();
 
 	// Later entries win: a file trashed then restored between two runs is present.
 	for (const change of batch.changes) {
@@ -86,12 +88,15 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			// deleted file's name as delete + add): what was there is matched by id below, and an id the batch
 			// shows alive is never gone.
 			presentIds.add(change.item.id);
+			if (change.item.isFolder) fileIds.delete(change.item.id);
+			else fileIds.add(change.item.id);
 			if (!change.item.isFolder) addRemote(remote, change.item, ci);
 			else if (change.item.path) remote.folders.set(pathKey(change.item.path, ci), change.item);
 		} else {
 			if (change.id) {
 				goneIds.add(change.id);
 				presentIds.delete(change.id);
+				fileIds.delete(change.id);
 				remote.byId.delete(change.id);
 			}
 			if (change.path) {
@@ -117,13 +122,13 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		const replaced = remote.folders.get(key);
 		// A folder the batch shows alive (by id) was moved or renamed, not deleted, even if its old path was.
 		const gone =
-			!presentIds.has(folder.id) &&
+			!(presentIds.has(folder.id) && !fileIds.has(folder.id)) &&
 			(goneIds.has(folder.id) || gonePaths.has(key) || (replaced !== undefined && replaced.id !== folder.id) || batch.snapshot === true);
 		if (gone) goneFolderKeys.push(key);
 	});
 	// A deleted path above cached folders (Dropbox reports only the topmost deleted folder).
 	for (const path of gonePaths) {
-		const coversCached = state.folders.some((f) => f && !presentIds.has(f.id) && isSameOrBelow(pathKey(f.path, ci), path));
+		const coversCached = state.folders.some((f) => f && !(presentIds.has(f.id) && !fileIds.has(f.id)) && isSameOrBelow(pathKey(f.path, ci), path));
 		if (coversCached) goneFolderKeys.push(path);
 	}
 	if (rootGone) goneFolderKeys.push('');
