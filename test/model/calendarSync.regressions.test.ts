@@ -118,6 +118,26 @@ describe('Calendar Sync regressions (model counterexamples)', () => {
 			{ privatePolicy: 'skip' },
 			[userCreates, { k: 'run' }, userCreates, userCreates, { k: 'gInvite', title: 0, day: 1, hour: null }, { k: 'run' }, { k: 'run' }, { k: 'crmCreate', type: 'meeting', title: 0, day: 1, hour: null, private: false }, { k: 'crmDelete', pick: 8 }, { k: 'gPrivate', pick: 17 }],
 		],
+		[
+			'"calendar wins": the user edits an event and then deletes it while the CRM edits the activity -> the deletion, not the stale edit, is the calendar side (seed 33)',
+			{ conflict: 'calendar' },
+			[{ k: 'manualRun' }, { k: 'gEdit', pick: 0, title: 0 }, { k: 'gDelete', pick: 0 }, { k: 'crmEdit', pick: 0, title: 0 }],
+		],
+		[
+			'recurring: the user renames an occurrence, then splits "this and following" with the old title (a look-alike of the deleted occurrence) -> one event per activity, nothing mixed up (seed -514016040)',
+			{},
+			[{ k: 'gSeries', title: 0, day: 1, hour: null }, { k: 'gSplit', pick: 0, title: 0 }, { k: 'run' }, { k: 'gEdit', pick: 15, title: 0 }, { k: 'gSplit', pick: 0, title: 0 }],
+		],
+		[
+			'recurring: a weekly series imported, one occurrence edited and another deleted, the series renamed -> each occurrence one activity, the renamed ones follow',
+			{ propagateDeletions: true },
+			[{ k: 'gSeries', title: 1, day: 2, hour: 9 }, { k: 'run' }, { k: 'run' }, { k: 'gInstanceEdit', pick: 0, title: 2 }, { k: 'gInstanceDelete', pick: 1 }, { k: 'gSeriesEdit', pick: 0, title: 3 }, { k: 'run' }],
+		],
+		[
+			'recurring: the CRM user edits an imported occurrence, the user renames the series -> every activity agrees with its occurrence after settling, nothing duplicated',
+			{},
+			[{ k: 'gSeries', title: 1, day: 2, hour: 9 }, { k: 'run' }, { k: 'run' }, { k: 'crmEdit', pick: 1, title: 4 }, { k: 'run' }, { k: 'gSeriesEdit', pick: 0, title: 3 }],
+		],
 	];
 	it.each(found)('%s', async (_name, settings, commands) => {
 		await replay(twoWay(settings), commands);
