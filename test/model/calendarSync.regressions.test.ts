@@ -129,6 +129,11 @@ describe('Calendar Sync regressions (model counterexamples)', () => {
 			[{ k: 'gSeries', title: 0, day: 1, hour: null }, { k: 'gSplit', pick: 0, title: 0 }, { k: 'run' }, { k: 'gEdit', pick: 15, title: 0 }, { k: 'gSplit', pick: 0, title: 0 }],
 		],
 		[
+			'recurring, write-back: the CRM edits an occurrence\'s activity, the user splits the series there, a manual run -> the restored occurrence is listed and linked, no second event for the activity (seed 66)',
+			{ writeBack: true },
+			[{ k: 'gSeries', title: 0, day: 1, hour: null }, { k: 'run' }, { k: 'crmEdit', pick: 2, title: 0 }, { k: 'gSplit', pick: 0, title: 0 }, { k: 'manualRun' }],
+		],
+		[
 			'recurring: a weekly series imported, one occurrence edited and another deleted, the series renamed -> each occurrence one activity, the renamed ones follow',
 			{ propagateDeletions: true },
 			[{ k: 'gSeries', title: 1, day: 2, hour: 9 }, { k: 'run' }, { k: 'run' }, { k: 'gInstanceEdit', pick: 0, title: 2 }, { k: 'gInstanceDelete', pick: 1 }, { k: 'gSeriesEdit', pick: 0, title: 3 }, { k: 'run' }],

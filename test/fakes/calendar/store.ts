@@ -355,9 +355,10 @@ export class CalendarStore {
 				generated.add(instance.id);
 				consider(instance, changed(event) || (exception !== undefined && changed(exception)));
 			}
-			// Exceptions of occurrences the series no longer generates (trimmed by UNTIL): cancelled, still reported.
+			// Exceptions of occurrences the series no longer generates (trimmed by UNTIL): reported cancelled; one a
+			// client restored since (status confirmed) is listed like any stored event, so the fake never hides a live one.
 			for (const exception of calendar.events.values()) {
-				if (exception.recurringEventId === event.id && exception.status === 'cancelled' && !generated.has(exception.id)) consider(exception, changed(exception));
+				if (exception.recurringEventId === event.id && !generated.has(exception.id)) consider(exception, changed(event) || changed(exception));
 			}
 		}
 		if (query.orderBy === 'startTime') {
