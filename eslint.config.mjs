@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const communityNodes = n8nCommunityNodes.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.d.ts', '.n8n/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.d.ts', '.n8n/**', '.scratch/**'] },
 
 	// TypeScript everywhere.
 	{
