@@ -1,4 +1,5 @@
 import { collectStateSchema, type CollectState } from '../../nodes/shared/state/collectState';
+import { ledgerOptions } from './support/ledgerOptions';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { compileNamePattern, InvalidPatternError, matchesFilters, parseExtensions } from '../../nodes/shared/sync/collectFilters';
 import {
@@ -32,17 +33,7 @@ const upsert = (item: RemoteItem): Change => ({ type: 'upsert', item });
 const snapshot = (cursor: string, ...items: RemoteItem[]): ChangeBatch => ({ changes: items.map(upsert), cursor, snapshot: true });
 const delta = (cursor: string, ...changes: Change[]): ChangeBatch => ({ changes, cursor });
 
-const baseOptions: LedgerOptions = {
-	includeSubfolders: true,
-	filters: { extensions: [] },
-	firstRun: { mode: 'everything' },
-	maxFiles: 0,
-	collectOnChange: false,
-	skipIdentical: true,
-	commit: 'onEmit',
-	historySize: 1000,
-	retryFailed: 3,
-};
+const baseOptions: LedgerOptions = ledgerOptions();
 
 let executionCounter = 0;
 function ctx(state: CollectState, now = '2026-02-01T09:00:00Z'): RunContext {

@@ -1,4 +1,5 @@
 import { collectStateSchema, type CollectState } from '../../nodes/shared/state/collectState';
+import { ledgerOptions } from './support/ledgerOptions';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { applyRun, planCollect, type LedgerOptions, type Outcome, type RunContext } from '../../nodes/shared/sync/collectLedger';
 import { isEmptyState, placedByRun, previewBasis } from '../../nodes/shared/sync/collectPreview';
@@ -19,18 +20,7 @@ const receipt = (id: string, day: number): RemoteItem => ({
 	modifiedAt: `2026-09-0${day}T10:00:00Z`,
 });
 const listing = (...items: RemoteItem[]): ChangeBatch => ({ changes: items.map((item) => ({ type: 'upsert' as const, item })), cursor: 'c-now', snapshot: true });
-const options = (extra: Partial<LedgerOptions> = {}): LedgerOptions => ({
-	includeSubfolders: true,
-	filters: { extensions: [] },
-	firstRun: { mode: 'everything' },
-	maxFiles: 0,
-	collectOnChange: false,
-	skipIdentical: true,
-	commit: 'onEmit',
-	historySize: 1000,
-	retryFailed: 3,
-	...extra,
-});
+const options = ledgerOptions;
 const empty = (): CollectState => collectStateSchema.empty();
 const A = receipt('A', 1);
 const B = receipt('B', 2);

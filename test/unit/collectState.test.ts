@@ -1,19 +1,10 @@
 import { collectStateSchema, COLLECT_STATE_VERSION, type CollectState } from '../../nodes/shared/state/collectState';
+import { ledgerOptions } from './support/ledgerOptions';
 import { FileRecords, NO_CONTENT } from '../../nodes/shared/state/collectRecords';
 import { applyRun, planCollect, type LedgerOptions } from '../../nodes/shared/sync/collectLedger';
 import type { ChangeBatch, RemoteItem } from '../../nodes/shared/storage/types';
 
-const options: LedgerOptions = {
-	includeSubfolders: true,
-	filters: { extensions: [] },
-	firstRun: { mode: 'everything' },
-	maxFiles: 0,
-	collectOnChange: false,
-	skipIdentical: true,
-	commit: 'onEmit',
-	historySize: 1000,
-	retryFailed: 3,
-};
+const options: LedgerOptions = ledgerOptions();
 
 describe('collect state', () => {
 	test('100,000 collected files cost at most 32 bytes each of static data (history of 1,000 included)', () => {

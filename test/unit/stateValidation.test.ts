@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ledgerOptions } from './support/ledgerOptions';
 import type { IDataObject } from 'n8n-workflow';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { collectStateSchema, type CollectState } from '../../nodes/shared/state/collectState';
@@ -157,17 +158,7 @@ describe('Export to Folder state validation (plain data)', () => {
 
 // ---------------------------------------------------------------------------------------------- Collect New Files
 
-const ledgerOptions: LedgerOptions = {
-	includeSubfolders: true,
-	filters: { extensions: [] },
-	firstRun: { mode: 'everything' },
-	maxFiles: 0,
-	collectOnChange: false,
-	skipIdentical: true,
-	commit: 'onEmit',
-	historySize: 1000,
-	retryFailed: 3,
-};
+
 const FOLDER = { key: 'folder-key', id: 'folder-id', name: 'Inbox' };
 const file = (id: string): RemoteItem => ({ id, name: `${id}.pdf`, path: `${id}.pdf`, isFolder: false, size: 10, hash: `h-${id}`, modifiedAt: '2026-01-10T10:00:00Z' });
 const collectedFiles = ['f0', 'f1', 'f2', 'f3', 'f4'].map(file);
@@ -177,12 +168,12 @@ const knownFiles = ['k0', 'k1'].map(file);
 function collectedState(): CollectState {
 	const empty = collectStateSchema.empty();
 	const first = { execution: 'e1', now: '2026-02-01T09:00:00Z', firstRun: true };
-	const baseline = planCollect(empty, { changes: knownFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c0', snapshot: true }, first, { ...ledgerOptions, firstRun: { mode: 'now' } });
-	const afterFirst = { ...applyRun(empty, { plan: baseline, outcomes: new Map() }, first, ledgerOptions), cursor: 'c0', folder: FOLDER };
+	const baseline = planCollect(empty, { changes: knownFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c0', snapshot: true }, first, { ...ledgerOptions(), firstRun: { mode: 'now' } });
+	const afterFirst = { ...applyRun(empty, { plan: baseline, outcomes: new Map() }, first, ledgerOptions()), cursor: 'c0', folder: FOLDER };
 	const second = { execution: 'e2', now: '2026-02-02T09:00:00Z', firstRun: false };
-	const plan = planCollect(afterFirst, { changes: collectedFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c1' }, second, ledgerOptions);
+	const plan = planCollect(afterFirst, { changes: collectedFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c1' }, second, ledgerOptions());
 	const outcomes = new Map<string, Outcome>(plan.collect.map((c) => [c.idFp, 'emitted']));
-	return { ...applyRun(afterFirst, { plan, outcomes }, second, ledgerOptions), cursor: 'c1', node: 'Collect' };
+	return { ...applyRun(afterFirst, { plan, outcomes }, second, ledgerOptions()), cursor: 'c1', node: 'Collect' };
 }
 
 describe('Collect New Files state validation (plain data)', () => {
@@ -344,7 +335,7 @@ describe('damaged states, at random', () => {
 						return;
 					}
 					// As the node runs: a start-over is a first run "from now"; another folder key is found again (no cursor).
-					const options: LedgerOptions = checked.startOver ? { ...ledgerOptions, firstRun: { mode: 'now' } } : ledgerOptions;
+					const options: LedgerOptions = checked.startOver ? { ...ledgerOptions(), firstRun: { mode: 'now' } } : ledgerOptions();
 					let state = checked.state;
 					if (state.folder?.key !== FOLDER.key) {
 						state = { ...state, folder: FOLDER };
