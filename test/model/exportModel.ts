@@ -357,6 +357,8 @@ export class ExportHistory {
 		if (this.destination.kind === 'googleDrive') fake.userUntrash(entry.id);
 		else if (this.destination.kind === 'oneDrive') fake.userRestore(entry.id, free === name ? undefined : free);
 		else if (this.destination.kind === 'localFolder') {
+			// Deleted for good (not moved aside as a trash): there is nothing to bring back.
+			if (!entry.outside) return;
 			const { baseDir } = this.destination.fixture as unknown as { baseDir: string };
 			await rename(entry.outside!, join(baseDir, 'fixture-root', ...(dir ? dir.split('/') : []), free));
 		} else return;
