@@ -1,4 +1,6 @@
-import { cpus, totalmem } from 'os';
+import { cpus, loadavg, totalmem } from 'os';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 
 /** One measured figure, with the target it is judged against (when the issue sets one). */
 export interface Figure {
@@ -11,6 +13,119 @@ export interface Figure {
 	target?: string;
 	pass?: boolean;
 	note?: string;
+	/** When the value is the median of repeated measurements: how many, and the smallest and largest. */
+	spread?: Spread;
+}
+
+/** The spread of a median: n samples between min and max (issue 17: no figure from a single run). */
+export interface Spread {
+	n: number;
+	min: number;
+	max: number;
+}
+
+/** Repetitions per figure: at least five (BENCH_REPS may raise it, never lower it below 5 in a full bench). */
+export const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
+
+export function median(samples: readonly number[]): number {
+	if (samples.length === 0) return Number.NaN;
+	const sorted = [...samples].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The value (median) and spread of repeated measurements. */
+export function summarize(samples: readonly number[]): { value: number; spread: Spread } {
+	return { value: median(samples), spread: { n: samples.length, min: Math.min(...samples), max: Math.max(...samples) } };
+}
+
+/**
+ * Runs each variant `reps` times, alternating (A B C A B C ...) so that a change in machine load touches every
+ * variant alike. `measure` returns named figures for one run; the result holds each figure's samples per variant.
+ */
+export async function alternating<V extends string, M extends string>(
+	variants: readonly V[],
+	reps: number,
+	measure: (variant: V, rep: number) => Promise<Record<M, number>>,
+): Promise<Record<V, Record<M, number[]>>> {
+	const out = {} as Record<V, Record<M, number[]>>;
+	for (let rep = 0; rep < reps; rep++) {
+		for (const variant of variants) {
+			const figures = await measure(variant, rep);
+			const slot = (out[variant] ??= {} as Record<M, number[]>);
+			for (const [name, value] of Object.entries(figures) as [M, number][]) (slot[name] ??= []).push(value);
+		}
+	}
+	return out;
+}
+
+let gcFunction: (() => void) | undefined;
+
+/**
+ * A full garbage collection. `npm run bench` starts node with --expose-gc; when it was not (a bench module run
+ * alone), the flag is set at run time and gc taken from a fresh context, which V8 supports for this purpose.
+ */
+export function forceGc(): void {
+	if (!gcFunction) {
+		if (typeof global.gc === 'function') gcFunction = global.gc as () => void;
+		else {
+			setFlagsFromString('--expose-gc');
+			gcFunction = runInNewContext('gc') as () => void;
+		}
+	}
+	gcFunction();
+	gcFunction();
+}
+
+/** Memory after a forced GC: the baseline that growth is measured from. */
+export interface MemoryBaseline {
+	rss: number;
+	heapUsed: number;
+}
+
+export function memoryBaseline(): MemoryBaseline {
+	forceGc();
+	const usage = process.memoryUsage();
+	return { rss: usage.rss, heapUsed: usage.heapUsed };
+}
+
+/**
+ * Peak RSS growth over a post-GC baseline while `work` runs (RSS sampled every `everyMs`), and the heap still held
+ * after it and a second forced GC (what the work retained).
+ */
+export async function memoryGrowth<T>(work: () => Promise<T>, everyMs = 20): Promise<{ result: T; peakRssGrowth: number; retainedHeap: number; ms: number; cpuMs: number }> {
+	const base = memoryBaseline();
+	let peak = base.rss;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), everyMs);
+	const started = process.hrtime.bigint();
+	const cpu = process.cpuUsage();
+	let result: T;
+	try {
+		result = await work();
+	} finally {
+		clearInterval(timer);
+		peak = Math.max(peak, process.memoryUsage().rss);
+	}
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	const used = process.cpuUsage(cpu);
+	const after = memoryBaseline();
+	return { result, peakRssGrowth: peak - base.rss, retainedHeap: after.heapUsed - base.heapUsed, ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** Wall and CPU milliseconds of one awaited piece of work (CPU: this process, user + system). */
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; cpuMs: number }> {
+	const started = process.hrtime.bigint();
+	const cpu = process.cpuUsage();
+	const result = await work();
+	const used = process.cpuUsage(cpu);
+	return { result, ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** The machine's load averages (1, 5, 15 minutes): the machine is shared, so every report says how busy it was. */
+export function load(): string {
+	return loadavg()
+		.map((l) => l.toFixed(2))
+		.join(', ');
 }
 
 export interface Machine {
@@ -41,7 +156,8 @@ export class Figures {
 		const verdict = figure.pass === undefined ? '' : figure.pass ? '  ok' : '  MISSED';
 		const target = figure.target ? `  (target ${figure.target})` : '';
 		const note = figure.note ? `  [${figure.note}]` : '';
-		process.stdout.write(`  ${figure.scenario} | ${figure.subject} | ${figure.metric}: ${format(figure.value)} ${figure.unit}${target}${verdict}${note}\n`);
+		const spread = figure.spread ? ` ${spreadText(figure.spread, figure.unit)}` : '';
+		process.stdout.write(`  ${figure.scenario} | ${figure.subject} | ${figure.metric}: ${format(figure.value)} ${figure.unit}${spread}${target}${verdict}${note}\n`);
 		return figure;
 	}
 
@@ -58,6 +174,32 @@ export class Figures {
 	info(base: Omit<Figure, 'target' | 'pass'>): Figure {
 		return this.add(base);
 	}
+
+	/**
+	 * A figure measured repeatedly: its value is the median of `samples`, with the spread; judged against
+	 * `bound` when given. Use this for every timing and memory figure.
+	 */
+	repeated(base: Omit<Figure, 'target' | 'pass' | 'value' | 'spread'>, samples: readonly number[], bound?: { atMost?: number; atLeast?: number }): Figure {
+		const figure = { ...base, ...summarize(samples) };
+		if (bound?.atMost !== undefined) return this.atMost(figure, bound.atMost);
+		if (bound?.atLeast !== undefined) return this.atLeast(figure, bound.atLeast);
+		return this.info(figure);
+	}
+}
+
+/** "(median of 5: 1.10-1.42)" */
+export function spreadText(spread: Spread, unit = ''): string {
+	if (spread.n < 2) return '(1 run)';
+	return `(median of ${spread.n}: ${format(spread.min)}-${format(spread.max)}${unit ? ` ${unit}` : ''})`;
+}
+
+/** How the whole bench ran: when, how long, and how loaded the shared machine was at the start and the end. */
+export interface RunInfo {
+	at: Date;
+	wallSeconds: number;
+	loadAtStart: string;
+	loadAtEnd: string;
+	reps: number;
 }
 
 export function format(value: number): string {
@@ -71,17 +213,21 @@ function cell(text: string): string {
 	return text.replace(/\|/g, '\\|');
 }
 
-export function markdownTable(figures: Figure[], at: Date, host: Machine): string {
+export function markdownTable(figures: Figure[], at: Date, host: Machine, run?: Omit<RunInfo, 'at'>): string {
+	const whole = run
+		? ` The whole bench took ${format(run.wallSeconds)} s of wall time; load average (1, 5, 15 min) ${run.loadAtStart} at the start, ${run.loadAtEnd} at the end (a shared machine). Timings and memory are medians of ${run.reps} alternating repetitions, with min-max.`
+		: '';
 	const lines = [
-		`Measured ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node} (${host.platform}); fakes on loopback.`,
+		`Measured ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node} (${host.platform}); fakes on loopback.${whole}`,
 		'',
-		'| Scenario | Subject | Figure | Value | Target | |',
-		'|---|---|---|---:|---|---|',
+		'| Scenario | Subject | Figure | Value | Spread | Target | |',
+		'|---|---|---|---:|---|---|---|',
 	];
 	for (const f of figures) {
 		const verdict = f.pass === undefined ? '' : f.pass ? 'ok' : '**missed**';
 		const value = `${format(f.value)} ${f.unit}`.trim();
-		lines.push(`| ${cell(f.scenario)} | ${cell(f.subject)} | ${cell(f.metric)}${f.note ? ` (${cell(f.note)})` : ''} | ${cell(value)} | ${cell(f.target ?? '')} | ${verdict} |`);
+		const spread = f.spread ? (f.spread.n < 2 ? '1 run' : `${format(f.spread.min)}-${format(f.spread.max)} (n=${f.spread.n})`) : '';
+		lines.push(`| ${cell(f.scenario)} | ${cell(f.subject)} | ${cell(f.metric)}${f.note ? ` (${cell(f.note)})` : ''} | ${cell(value)} | ${cell(spread)} | ${cell(f.target ?? '')} | ${verdict} |`);
 	}
 	return `${lines.join('\n')}\n`;
 }

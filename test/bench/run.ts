@@ -10,7 +10,7 @@ import { cpuMs } from './cpuProbe';
 import { exportIdle } from './exportIdle';
 import { exportNew } from './exportNew';
 import { peersScenario, peersTableNote } from './peers';
-import { Figures, machine, markdownTable, replaceReadmeSection } from './results';
+import { Figures, load, machine, markdownTable, REPS, replaceReadmeSection } from './results';
 
 /**
  * npm run bench: every scenario of issue 8 against the fakes on loopback; prints each figure next to its target,
@@ -90,20 +90,25 @@ async function largeFile(): Promise<void> {
 
 async function main(): Promise<void> {
 	const at = new Date();
+	const loadAtStart = load();
+	process.stdout.write(`Bench started ${at.toISOString()}; load average ${loadAtStart}; ${REPS} repetitions per timed figure\n`);
 	await idleRuns();
 	await newFiles();
 	await largeFile();
 	const peers = await peersScenario(figures);
 	const host = machine();
-	const table = markdownTable(figures.all, at, host) + `\nScales: ${scales.join(', ')} tracked items; large file ${bigMiB} MiB; clouds: ${clouds.join(', ')}.\n${peersTableNote(peers)}`;
+	const wallSeconds = (Date.now() - at.getTime()) / 1000;
+	const loadAtEnd = load();
+	const table = markdownTable(figures.all, at, host, { wallSeconds, loadAtStart, loadAtEnd, reps: REPS }) + `\nScales: ${scales.join(', ')} tracked items; large file ${bigMiB} MiB; clouds: ${clouds.join(', ')}.\n${peersTableNote(peers)}`;
 	const dir = join(ROOT, 'test', 'bench');
 	await mkdir(dir, { recursive: true });
-	await writeFile(join(dir, 'results.json'), `${JSON.stringify({ at: at.toISOString(), machine: host, scales, bigMiB, figures: figures.all }, null, '\t')}\n`);
+	await writeFile(join(dir, 'results.json'), `${JSON.stringify({ at: at.toISOString(), wallSeconds, loadAtStart, loadAtEnd, reps: REPS, machine: host, scales, bigMiB, figures: figures.all }, null, '\t')}\n`);
 	await writeFile(join(dir, 'results.md'), table);
 	const readmePath = join(ROOT, 'README.md');
 	await writeFile(readmePath, replaceReadmeSection(await readFile(readmePath, 'utf8'), table));
 	const missed = figures.all.filter((f) => f.pass === false);
 	process.stdout.write(`\n${figures.all.length} figures, ${missed.length} missed their target; README table updated.\n`);
+	process.stdout.write(`Whole bench: ${wallSeconds.toFixed(0)} s wall; load average ${loadAtStart} at the start, ${loadAtEnd} at the end.\n`);
 }
 
 main()
