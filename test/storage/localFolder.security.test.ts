@@ -3,8 +3,8 @@ import { homedir, tmpdir } from 'os';
 import { join } from 'path';
 import { isCloudError } from '../../nodes/shared/storage/errors';
 import { LocalFolderStorage, type LocalPathGuard } from '../../nodes/shared/storage/localFolder';
-import { blockPattern, N8N_DEFAULT_BLOCK_PATTERNS, n8nFileAccessRules } from '../../nodes/shared/storage/localFolderAccess';
-import { MAX_PATH_DEPTH } from '../../nodes/shared/storage/localFolderJail';
+import { blockPattern, N8N_DEFAULT_BLOCK_PATTERNS, n8nFileAccessRules } from '../../nodes/shared/storage/localFolder/access';
+import { MAX_PATH_DEPTH } from '../../nodes/shared/storage/localFolder/jail';
 import { collect, readAll } from './support';
 
 /**

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'url';
 import { hashBuffer } from '../../nodes/shared/hashes';
 import { CloudError, isCloudError } from '../../nodes/shared/storage/errors';
 import { LocalFolderStorage, type LocalPathGuard } from '../../nodes/shared/storage/localFolder';
-import { localFsError } from '../../nodes/shared/storage/localFolderErrors';
+import { localFsError } from '../../nodes/shared/storage/localFolder/errors';
 import { collect, readAll } from './support';
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { DRIVE_EXPORT_FORMATS, nativeContent } from '../../nodes/shared/storage/googleDriveNative';
+import { DRIVE_EXPORT_FORMATS, nativeContent } from '../../nodes/shared/storage/googleDrive/native';
 import type { ChangeBatch, ProviderFeatures, RemoteItem } from '../../nodes/shared/storage/types';
 import { asDelivered, failureHandling, presentBatch, readStep, refusalCode } from '../../nodes/shared/sync/collectReading';
 

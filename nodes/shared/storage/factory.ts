@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'path';
 import { createTransport } from '../transport/createTransport';
 import type { ProviderId } from '../transport/transport';
 import { LocalFolderStorage, type LocalPathGuard } from './localFolder';
-import { N8N_2_DEFAULT_ALLOWED, n8nFileAccessRules } from './localFolderAccess';
+import { N8N_2_DEFAULT_ALLOWED, n8nFileAccessRules } from './localFolder/access';
 import type { StorageKind, StorageProvider } from './types';
 
 export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;

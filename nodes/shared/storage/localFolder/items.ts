@@ -1,7 +1,7 @@
 import { constants, type BigIntStats } from 'fs';
 import { lstat, open } from 'fs/promises';
-import { hashStream } from '../hashes';
-import type { RemoteItem } from './types';
+import { hashStream } from '../../hashes';
+import type { RemoteItem } from '../types';
 
 /** Stable across renames and moves inside one file system; the base folder's own id is built the same way. */
 export function localItemId(stats: BigIntStats): string {

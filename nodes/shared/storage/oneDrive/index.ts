@@ -1,12 +1,12 @@
 import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { Readable } from 'stream';
-import { createHasher } from '../hashes';
-import type { Transport } from '../transport/transport';
-import { wholeSource } from './chunkedSource';
-import { CloudError, isCloudError } from './errors';
-import { scopeChanges } from './oneDriveChanges';
-import { DownloadUrls, downloadStream } from './oneDriveDownload';
-import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './oneDriveErrors';
+import { createHasher } from '../../hashes';
+import type { Transport } from '../../transport/transport';
+import { wholeSource } from '../chunkedSource';
+import { CloudError, isCloudError } from '../errors';
+import { scopeChanges } from './changes';
+import { DownloadUrls, downloadStream } from './download';
+import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './errors';
 import {
 	DOWNLOAD_URL,
 	encodePath,
@@ -17,8 +17,8 @@ import {
 	splitPath,
 	toRemoteItem,
 	type DriveItemJson,
-} from './oneDriveItems';
-import { uploadInSession, validFragmentSize, verify } from './oneDriveUpload';
+} from './items';
+import { uploadInSession, validFragmentSize, verify } from './upload';
 import type {
 	ChangeBatch,
 	FolderRef,
@@ -28,7 +28,7 @@ import type {
 	StorageProvider,
 	UploadSource,
 	UploadTarget,
-} from './types';
+} from '../types';
 
 export interface OneDriveOptions {
 	/** Which drive: the user's own (default) or one by id (Business/SharePoint document libraries). */

@@ -1,10 +1,10 @@
 import type { BigIntStats } from 'fs';
 import { lstat, readdir } from 'fs/promises';
 import { join } from 'path';
-import { withFsErrors } from './localFolderErrors';
-import { CloudError } from './errors';
-import { localItemId } from './localFolderItems';
-import { MAX_PATH_DEPTH, tooDeep, type LocalFolderJail } from './localFolderJail';
+import { withFsErrors } from './errors';
+import { CloudError } from '../errors';
+import { localItemId } from './items';
+import { MAX_PATH_DEPTH, tooDeep, type LocalFolderJail } from './jail';
 
 /** Our own upload temp files ("." prefix, fixed shape): never listed, never reported as changes. */
 export const TEMP_FILE_PATTERN = /^\.cloudsync-[0-9a-f]{16}\.tmp$/;

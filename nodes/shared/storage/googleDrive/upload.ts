@@ -1,10 +1,10 @@
-import { createHasher } from '../hashes';
-import type { Transport } from '../transport/transport';
-import type { WireResponse } from '../transport/wire';
-import { ChunkedSource } from './chunkedSource';
-import { CloudError } from './errors';
-import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
-import type { UploadSource } from './types';
+import { createHasher } from '../../hashes';
+import type { Transport } from '../../transport/transport';
+import type { WireResponse } from '../../transport/wire';
+import { ChunkedSource } from '../chunkedSource';
+import { CloudError } from '../errors';
+import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
+import type { UploadSource } from '../types';
 
 /** Drive wants every chunk but the last in multiples of 256 KiB. */
 export const DRIVE_CHUNK_ALIGNMENT = 256 * 1024;

@@ -1,5 +1,5 @@
-import { CloudError, HINTS } from './errors';
-import type { Change, RemoteItem } from './types';
+import { CloudError, HINTS } from '../errors';
+import type { Change, RemoteItem } from '../types';
 
 export const DRIVE_FOLDER_MIME = 'application/vnd.google-apps.folder';
 

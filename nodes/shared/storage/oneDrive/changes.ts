@@ -1,5 +1,5 @@
-import { pathFromRoot, relativeTo, toRemoteItem, type DriveItemJson } from './oneDriveItems';
-import type { Change } from './types';
+import { pathFromRoot, relativeTo, toRemoteItem, type DriveItemJson } from './items';
+import type { Change } from '../types';
 
 /** Looks up a folder by id (a non-delta GET, which carries parentReference.path); undefined when it is gone. */
 export type FolderLookup = (id: string) => Promise<DriveItemJson | undefined>;

@@ -1,4 +1,4 @@
-import type { RemoteItem } from './types';
+import type { RemoteItem } from '../types';
 
 /** Dropbox's root has no id; its path is the empty string. The provider uses "" as the root's folder id. */
 export const DROPBOX_ROOT_ID = '';

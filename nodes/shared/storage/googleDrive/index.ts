@@ -1,16 +1,16 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { Readable } from 'stream';
-import { createHasher, hashBuffer } from '../hashes';
-import type { Transport } from '../transport/transport';
-import { readAll } from '../transport/wire';
-import { wholeSource } from './chunkedSource';
-import { CloudError, isCloudError } from './errors';
-import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCursor, type TrackedFolder } from './googleDriveCursor';
-import { driveCloudError, factsOfResponse, toDriveCloudError } from './googleDriveErrors';
-import { DriveChildIndex } from './googleDriveChildren';
-import { driveIdFromUrl, escapeQueryString } from './googleDriveFolderRef';
-import { DRIVE_EXPORT_FORMATS, DRIVE_EXPORT_SIZE_LIMIT, nativeContent } from './googleDriveNative';
-import { DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './googleDriveUpload';
+import { createHasher, hashBuffer } from '../../hashes';
+import type { Transport } from '../../transport/transport';
+import { readAll } from '../../transport/wire';
+import { wholeSource } from '../chunkedSource';
+import { CloudError, isCloudError } from '../errors';
+import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCursor, type TrackedFolder } from './cursor';
+import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
+import { DriveChildIndex } from './children';
+import { driveIdFromUrl, escapeQueryString } from './folderRef';
+import { DRIVE_EXPORT_FORMATS, DRIVE_EXPORT_SIZE_LIMIT, nativeContent } from './native';
+import { DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './upload';
 import type {
 	Change,
 	ChangeBatch,
@@ -20,7 +20,7 @@ import type {
 	StorageProvider,
 	UploadSource,
 	UploadTarget,
-} from './types';
+} from '../types';
 
 export interface GoogleDriveOptions {
 	/** Work inside this shared drive instead of My Drive. */

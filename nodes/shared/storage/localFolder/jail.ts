@@ -1,9 +1,9 @@
 import { constants, existsSync } from 'fs';
 import { open, readlink, realpath } from 'fs/promises';
 import { basename, dirname, join, relative, sep } from 'path';
-import { CloudError } from './errors';
-import type { FileAccessRules } from './localFolderAccess';
-import { withFsErrors } from './localFolderErrors';
+import { CloudError } from '../errors';
+import type { FileAccessRules } from './access';
+import { withFsErrors } from './errors';
 
 /**
  * n8n's own file-access rules, injected by the node: true when the process may touch `resolvedPath` (absolute,

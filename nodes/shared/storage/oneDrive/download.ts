@@ -1,9 +1,9 @@
 import { Readable } from 'stream';
-import { isNetworkError } from '../transport/pacer';
-import type { Transport } from '../transport/transport';
-import { readAll, type WireResponse } from '../transport/wire';
-import { CloudError } from './errors';
-import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './oneDriveErrors';
+import { isNetworkError } from '../../transport/pacer';
+import type { Transport } from '../../transport/transport';
+import { readAll, type WireResponse } from '../../transport/wire';
+import { CloudError } from '../errors';
+import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './errors';
 
 /** Cuts in a row (without a byte of progress) before the download gives up. */
 const MAX_STALLED_ATTEMPTS = 5;

@@ -1,4 +1,4 @@
-import type { RemoteItem } from './types';
+import type { RemoteItem } from '../types';
 
 /** The driveItem fields the provider reads; every request selects exactly these. */
 export const ITEM_FIELDS = [

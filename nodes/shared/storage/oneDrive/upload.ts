@@ -1,11 +1,11 @@
-import { createHasher } from '../hashes';
-import { isNetworkError } from '../transport/pacer';
-import type { Transport } from '../transport/transport';
-import { ChunkedSource } from './chunkedSource';
-import { CloudError } from './errors';
-import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './oneDriveErrors';
-import type { DriveItemJson } from './oneDriveItems';
-import type { UploadSource } from './types';
+import { createHasher } from '../../hashes';
+import { isNetworkError } from '../../transport/pacer';
+import type { Transport } from '../../transport/transport';
+import { ChunkedSource } from '../chunkedSource';
+import { CloudError } from '../errors';
+import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './errors';
+import type { DriveItemJson } from './items';
+import type { UploadSource } from '../types';
 
 /** Graph wants every fragment but the last to be a multiple of 320 KiB. */
 export const FRAGMENT_UNIT = 320 * 1024;

@@ -1,6 +1,6 @@
-import { RetryBudgetExceededError } from '../transport/pacer';
-import { isNetworkError } from '../transport/pacer';
-import { CloudError, HINTS, isCloudError } from './errors';
+import { RetryBudgetExceededError } from '../../transport/pacer';
+import { isNetworkError } from '../../transport/pacer';
+import { CloudError, HINTS, isCloudError } from '../errors';
 
 const FULL_SCOPE = 'https://www.googleapis.com/auth/drive';
 

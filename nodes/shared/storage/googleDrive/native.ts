@@ -1,4 +1,4 @@
-import type { ExportChoice, ExportFormat, RemoteItem } from './types';
+import type { ExportChoice, ExportFormat, RemoteItem } from '../types';
 
 /**
  * Google-native files: Docs Editors files have no bytes of their own and are read through files.export, to the

@@ -1,11 +1,11 @@
 import { Dropbox, type files } from 'dropbox';
 import type { Readable } from 'stream';
-import { createHasher } from '../hashes';
-import type { Transport } from '../transport/transport';
-import { readAll } from '../transport/wire';
-import { wholeSource } from './chunkedSource';
-import { CloudError, isCloudError } from './errors';
-import { dropboxAnswerToCloudError, toDropboxCloudError, type DropboxErrorAnswer } from './dropboxErrors';
+import { createHasher } from '../../hashes';
+import type { Transport } from '../../transport/transport';
+import { readAll } from '../../transport/wire';
+import { wholeSource } from '../chunkedSource';
+import { CloudError, isCloudError } from '../errors';
+import { dropboxAnswerToCloudError, toDropboxCloudError, type DropboxErrorAnswer } from './errors';
 import {
 	DROPBOX_ROOT_ID,
 	folderArg,
@@ -21,11 +21,11 @@ import {
 	toRemoteItem,
 	type DropboxMeta,
 	type FolderPlace,
-} from './dropboxItems';
-import { resumableDownload, type DownloadResponse } from './dropboxDownload';
-import { cursorParts, cursorWithPlace, DropboxPlaceCache } from './dropboxPlaces';
-import { uploadInSession, type ContentCall, type SessionUploadReport } from './dropboxUpload';
-import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from './types';
+} from './items';
+import { resumableDownload, type DownloadResponse } from './download';
+import { cursorParts, cursorWithPlace, DropboxPlaceCache } from './places';
+import { uploadInSession, type ContentCall, type SessionUploadReport } from './upload';
+import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from '../types';
 
 const MIB = 1024 * 1024;
 /** Session chunks are multiples of 4 MiB (required for concurrent sessions, Dropbox's block size for hashing). */

@@ -1,8 +1,8 @@
 import { Readable } from 'stream';
-import { createHasher } from '../hashes';
-import { isNetworkError } from '../transport/pacer';
-import { CloudError } from './errors';
-import type { DropboxMeta } from './dropboxItems';
+import { createHasher } from '../../hashes';
+import { isNetworkError } from '../../transport/pacer';
+import { CloudError } from '../errors';
+import type { DropboxMeta } from './items';
 
 export interface DownloadResponse {
 	status: number;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'crypto';
 import { chmod, link, lstat, open, rename, unlink } from 'fs/promises';
 import { join } from 'path';
-import { createHasher } from '../hashes';
-import { CloudError } from './errors';
-import type { UploadSource } from './types';
+import { createHasher } from '../../hashes';
+import { CloudError } from '../errors';
+import type { UploadSource } from '../types';
 
 /** Hard links are not available everywhere (FAT, some network shares): then check-and-rename is the fallback. */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);

@@ -1,10 +1,10 @@
-import type { Hasher } from '../hashes';
-import { isNetworkError } from '../transport/pacer';
-import { ChunkedSource } from './chunkedSource';
-import { CloudError } from './errors';
-import { dropboxAnswerToCloudError, dropboxErrorTags, incorrectOffset, toDropboxCloudError, type DropboxErrorAnswer } from './dropboxErrors';
-import type { DropboxMeta } from './dropboxItems';
-import type { UploadSource } from './types';
+import type { Hasher } from '../../hashes';
+import { isNetworkError } from '../../transport/pacer';
+import { ChunkedSource } from '../chunkedSource';
+import { CloudError } from '../errors';
+import { dropboxAnswerToCloudError, dropboxErrorTags, incorrectOffset, toDropboxCloudError, type DropboxErrorAnswer } from './errors';
+import type { DropboxMeta } from './items';
+import type { UploadSource } from '../types';
 
 /** One raw content-endpoint call: JSON result on 2xx, the error answer otherwise; connection failures throw. */
 export type ContentCall = (

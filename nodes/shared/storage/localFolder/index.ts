@@ -3,12 +3,12 @@ import { lstat, mkdir, open, rename, rm } from 'fs/promises';
 import { basename, isAbsolute, resolve, sep } from 'path';
 import type { Readable } from 'stream';
 import { fileURLToPath } from 'url';
-import { CloudError, HINTS, isCloudError } from './errors';
-import { localFsError, withFsErrors } from './localFolderErrors';
-import { localFileHash, localItem, localItemId } from './localFolderItems';
-import { LocalFolderJail, type LocalPathGuard } from './localFolderJail';
-import { findBlocked, scanFolder } from './localFolderScan';
-import { writeAtomically } from './localFolderUpload';
+import { CloudError, HINTS, isCloudError } from '../errors';
+import { localFsError, withFsErrors } from './errors';
+import { localFileHash, localItem, localItemId } from './items';
+import { LocalFolderJail, type LocalPathGuard } from './jail';
+import { findBlocked, scanFolder } from './scan';
+import { writeAtomically } from './upload';
 import type {
 	ChangeBatch,
 	FolderRef,
@@ -17,9 +17,9 @@ import type {
 	StorageProvider,
 	UploadSource,
 	UploadTarget,
-} from './types';
+} from '../types';
 
-export type { LocalPathGuard } from './localFolderJail';
+export type { LocalPathGuard } from './jail';
 
 export interface LocalFolderOptions {
 	/** n8n's file-access check (see LocalPathGuard); without it only the base-folder jail applies. */

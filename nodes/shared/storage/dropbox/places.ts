@@ -1,4 +1,4 @@
-import { isFolderMeta, type DropboxMeta, type FolderPlace } from './dropboxItems';
+import { isFolderMeta, type DropboxMeta, type FolderPlace } from './items';
 
 /** How long a remembered folder path is trusted before it is looked up again (bounds a stale path after a rename). */
 const DEFAULT_MAX_AGE_MS = 5 * 60 * 1000;
