@@ -1,8 +1,8 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { RetryBudgetExceededError } from '../transport/pacer';
-import type { Transport } from '../transport/transport';
-import { CloudError, HINTS } from '../storage/errors';
-import { oauthFailure } from '../errors';
+import { RetryBudgetExceededError } from '../../transport/pacer';
+import type { Transport } from '../../transport/transport';
+import { CloudError, HINTS } from '../../storage/errors';
+import { oauthFailure } from '../../errors';
 import type {
 	CalendarEvent,
 	CalendarInfo,
@@ -11,7 +11,7 @@ import type {
 	EventTime,
 	EventWrite,
 	ListEventsRequest,
-} from './types';
+} from '../types';
 
 export interface GoogleCalendarOptions {
 	/** events.list page size (Google allows up to 2500; tests use small pages). */
