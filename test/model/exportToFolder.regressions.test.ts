@@ -121,6 +121,14 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(0, 0, 1), put(1, 0, 0), run(), { t: 'userDeleteFolder', folder: 0 }, { t: 'userCreate', name: 1, folder: 1 }],
 	},
+	{
+		// Local folder, folders, soak seed 607765169 (MODEL_SOAK=1 MODEL_RUNS=120): the manual run's new version is a new
+		// inode and its state was not saved; the user renamed that file; the next run took the record's file for
+		// deleted and uploaded k1 again at A/invoice.pdf beside A/receipt.pdf (flat and no overlap fail the same way).
+		story: 'a manual run exports an edited invoice, the user renames that file: the next run moves it back, one file',
+		layout: 'folders',
+		commands: [put(1, 0), { t: 'overlap' }, { t: 'edit', key: 1 }, run(true), { t: 'userRename', key: 1, name: 1 }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

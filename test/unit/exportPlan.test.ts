@@ -288,6 +288,27 @@ describe('planExport: a deleted local folder whose inode a new file took', () =>
 	});
 });
 
+describe('planExport: a manual run wrote a new version, the user renamed it', () => {
+	// Local folder, soak seed 607765169: a manual run replaced r1's file (a new inode, state not saved), the user
+	// renamed it; the next run saw the recorded id gone and uploaded the record again beside the renamed file.
+	const r1 = input(0, 'r1', 'Main');
+	const edited = input(0, 'r1', 'Main', 'edited');
+	const renamed: RemoteItem = { id: 'inode-2', name: 'mine.pdf', isFolder: false, path: 'Main/mine.pdf', hash: 'hash(edited)' };
+	const main: RemoteItem = { id: 'folder-Main', name: 'Main', isFolder: true, path: 'Main' };
+	const snapshot = (item: RemoteItem): ChangeBatch => ({ changes: [{ type: 'upsert', item: main }, { type: 'upsert', item }], cursor: 'c1', snapshot: true });
+
+	it('the file holding the new content is the record\'s: it goes back to its place, no second copy', () => {
+		const plan = planExport([edited], exported([r1], false), snapshot(renamed), { ...policy, caseInsensitive: false });
+		expect(plan.items[0]).toMatchObject({ action: 'updated', name: 'r1.pdf', op: { kind: 'move', id: 'inode-2' }, fileId: 'inode-2' });
+	});
+
+	it('a file holding the content the state recorded is not taken (it may be the user\'s copy): the record is uploaded again', () => {
+		const copy = { ...renamed, hash: 'hash(content-r1)' };
+		const plan = planExport([r1], exported([r1], false), snapshot(copy), { ...policy, caseInsensitive: false });
+		expect(plan.items[0]).toMatchObject({ action: 'reuploaded', op: { kind: 'upload' } });
+	});
+});
+
 describe('planExport: a file of ours the user restored after it was re-uploaded', () => {
 	// The user trashed r1's file, a run re-uploaded it (file-r1-new), then the user restored the old one (file-r1,
 	// the record's tag and content, beside it or under another name). The record stays in the file it is tracked

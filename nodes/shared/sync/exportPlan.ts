@@ -651,11 +651,16 @@ class PlanContext {
 	/**
 	 * After every record found its place: a new record with no state and no tag whose exact content the batch shows
 	 * in a file nobody keeps (a run whose state was lost wrote it; the user may have moved it since) takes that file
-	 * to its place instead of uploading a copy.
+	 * to its place instead of uploading a copy. So does a record whose file looks gone when the batch shows its new
+	 * content (not the content the state recorded) in a file nobody keeps: a run whose state was not saved wrote it
+	 * (a manual run; on a local folder its new version is a new inode), and the user may have renamed or moved it
+	 * since (soak seed 607765169). A file holding the recorded content is not taken: that may be the user's copy, or
+	 * a restored file the README gives to the user.
 	 */
 	adoptStray(index: number): void {
 		const item = this.decisions[index]!;
-		if (item.action !== 'created' || item.previousId !== undefined) return;
+		if (item.previousId !== undefined) return;
+		if (item.action !== 'created' && !(item.action === 'reuploaded' && this.state.records.get(item.keyFp)?.contentFp !== item.contentFp)) return;
 		const found = this.fileHolding(item.contentHash, item.keyFp);
 		if (!found) return;
 		this.claimedIds.add(found.id);
