@@ -1,5 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { allowedDomainsProperties, DROPBOX_API_HOSTS } from './shared/apiHosts';
+import { DROPBOX_API_HOSTS } from '../nodes/shared/storage/dropbox/wire';
+import { allowedDomainsProperties } from './shared/apiHosts';
 
 /** The scopes to tick in the Dropbox App Console ("Permissions") and to request: nothing beyond files and the account check. */
 export const DROPBOX_SCOPES = ['account_info.read', 'files.metadata.read', 'files.content.read', 'files.content.write'];

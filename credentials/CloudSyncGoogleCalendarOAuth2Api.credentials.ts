@@ -1,5 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { allowedDomainsProperties, GOOGLE_API_HOSTS } from './shared/apiHosts';
+import { GOOGLE_API_HOSTS } from '../nodes/shared/storage/googleDrive/wire';
+import { allowedDomainsProperties } from './shared/apiHosts';
 import { GOOGLE_API_BASE_URL, googleOAuth2Properties } from './shared/googleOAuth2';
 
 /** Least privilege for Calendar Sync: read and write events, and list the calendars to pick one. */

@@ -1,5 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { allowedDomainsProperties, GOOGLE_API_HOSTS } from './shared/apiHosts';
+import { GOOGLE_API_HOSTS } from '../nodes/shared/storage/googleDrive/wire';
+import { allowedDomainsProperties } from './shared/apiHosts';
 import { GOOGLE_API_BASE_URL, googleOAuth2Properties } from './shared/googleOAuth2';
 
 const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';

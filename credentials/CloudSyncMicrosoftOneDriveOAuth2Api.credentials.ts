@@ -1,24 +1,30 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { allowedDomainsProperties, GRAPH_API_HOSTS } from './shared/apiHosts';
+import { GRAPH_API_HOSTS, MICROSOFT_GLOBAL_CLOUD, MICROSOFT_NATIONAL_CLOUDS } from '../nodes/shared/storage/oneDrive/wire';
+import { allowedDomainsProperties } from './shared/apiHosts';
 
 /**
  * OneDrive (personal and business) through Microsoft Graph. Sign-in host, tenant and Graph host follow the
  * "Account Type" and "National Cloud" choices by expressions, so nobody has to type login URLs by hand.
  * Microsoft rotates the refresh token on every refresh; n8n stores the new one (see nodes/shared/transport).
  */
-const LOGIN_HOST =
-	'($self.oauthBaseUrl || ($self.nationalCloud === "china" ? "https://login.chinacloudapi.cn" : $self.nationalCloud === "usGov" || $self.nationalCloud === "usGovDod" ? "https://login.microsoftonline.us" : "https://login.microsoftonline.com"))';
 const TENANT =
 	'($self.tenantId || ($self.accountType === "personal" ? "consumers" : $self.accountType === "workSchool" ? "organizations" : "common"))';
-/** `<variable>.nationalCloud === "usGov" ? <usGov's value> : ... : fallback`, from the declared Graph hosts. */
-function perNationalCloud(variable: string, value: (origin: string) => string, fallback: string): string {
-	const branches = Object.entries(GRAPH_API_HOSTS.nationalClouds ?? {}).map(([cloud, origin]) => `${variable}.nationalCloud === "${cloud}" ? "${value(origin)}" : `);
+type NationalCloud = (typeof MICROSOFT_NATIONAL_CLOUDS)[number];
+/** `<variable>.nationalCloud === "usGov" ? <usGov's value> : ... : fallback`, from the declared national clouds. */
+function perNationalCloud(variable: string, value: (cloud: NationalCloud) => string, fallback: string): string {
+	const branches = MICROSOFT_NATIONAL_CLOUDS.map((cloud) => `${variable}.nationalCloud === "${cloud.value}" ? "${value(cloud)}" : `);
 	return `(${branches.join('')}"${fallback}")`;
 }
+const LOGIN_HOST = `($self.oauthBaseUrl || ${perNationalCloud('$self', (cloud) => cloud.login, MICROSOFT_GLOBAL_CLOUD.login)})`;
 /** Outside the global cloud, Graph scopes are qualified with that cloud's Graph host. */
-const GRAPH_SCOPE_PREFIX = perNationalCloud('$self', (origin) => `${origin}/`, '');
-/** The Graph host the credential test calls: the same hosts the transport signs for (credentials/shared/apiHosts.ts). */
-const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud('$credentials', (origin) => origin, GRAPH_API_HOSTS.origins[0])})`;
+const GRAPH_SCOPE_PREFIX = perNationalCloud('$self', (cloud) => `${cloud.graph}/`, '');
+/** The Graph host the credential test calls: the same hosts the transport signs for (storage/oneDrive/wire.ts). */
+const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud('$credentials', (cloud) => cloud.graph, MICROSOFT_GLOBAL_CLOUD.graph)})`;
+/** "Global (graph.microsoft.com)", "US Government L4 (graph.microsoft.us)", ... */
+const NATIONAL_CLOUD_OPTIONS = [MICROSOFT_GLOBAL_CLOUD, ...MICROSOFT_NATIONAL_CLOUDS].map((cloud) => ({
+	name: `${cloud.label} (${new URL(cloud.graph).hostname})`,
+	value: cloud.value,
+}));
 
 export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 	name = 'cloudSyncMicrosoftOneDriveOAuth2Api';
@@ -86,13 +92,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			displayName: 'National Cloud',
 			name: 'nationalCloud',
 			type: 'options',
-			options: [
-				{ name: 'Global (graph.microsoft.com)', value: 'global' },
-				{ name: 'US Government L4 (graph.microsoft.us)', value: 'usGov' },
-				{ name: 'US Government L5 DOD (dod-graph.microsoft.us)', value: 'usGovDod' },
-				{ name: 'China, Operated by 21Vianet (microsoftgraph.chinacloudapi.cn)', value: 'china' },
-			],
-			default: 'global',
+			options: NATIONAL_CLOUD_OPTIONS,
+			default: MICROSOFT_GLOBAL_CLOUD.value,
 			description: 'National clouds have their own sign-in and Graph hosts, and work or school accounts only',
 		},
 		{

@@ -1,25 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
-import type { ApiHostsDeclaration } from '../../nodes/shared/transport/hosts';
+import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
+import { DROPBOX_API_HOSTS } from '../../nodes/shared/storage/dropbox/wire';
+import { GOOGLE_API_HOSTS } from '../../nodes/shared/storage/googleDrive/wire';
+import { GRAPH_API_HOSTS } from '../../nodes/shared/storage/oneDrive/wire';
+import { baseUrlFromChoice, type ApiHostsDeclaration } from '../../nodes/shared/transport/hosts';
 
 /**
- * The API hosts each credential's token is for: the transport signs only requests to these (narrowed by the
- * credential's national cloud or API base URL), and n8n's "Allowed HTTP Request Domains" of the credential
- * defaults to them, so the HTTP Request node cannot carry the token elsewhere either.
+ * The API hosts each credential's token is for (declared once, in each cloud's folder: nodes/shared/storage/
+ * <cloud>/wire.ts): the transport signs only requests to these (narrowed by the credential's national cloud or
+ * API base URL), and n8n's "Allowed HTTP Request Domains" of the credential defaults to them, so the HTTP
+ * Request node cannot carry the token elsewhere either.
  */
-
-export const GOOGLE_API_HOSTS: ApiHostsDeclaration = { origins: ['https://www.googleapis.com'] };
-
-export const GRAPH_API_HOSTS: ApiHostsDeclaration = {
-	origins: ['https://graph.microsoft.com'],
-	// Values of the OneDrive credential's "National Cloud" option.
-	nationalClouds: {
-		usGov: 'https://graph.microsoft.us',
-		usGovDod: 'https://dod-graph.microsoft.us',
-		china: 'https://microsoftgraph.chinacloudapi.cn',
-	},
-};
-
-export const DROPBOX_API_HOSTS: ApiHostsDeclaration = { origins: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'] };
 
 /** By credential type name (public names, see DESIGN.md section 2). */
 export const API_HOSTS_BY_CREDENTIAL: Readonly<Record<string, ApiHostsDeclaration>> = {
@@ -28,6 +18,13 @@ export const API_HOSTS_BY_CREDENTIAL: Readonly<Record<string, ApiHostsDeclaratio
 	cloudSyncMicrosoftOneDriveOAuth2Api: GRAPH_API_HOSTS,
 	cloudSyncDropboxOAuth2Api: DROPBOX_API_HOSTS,
 };
+
+/** The base URL a credential asks for: its advanced "API Base URL" field wins, then a national cloud. */
+export function baseUrlFromCredential(credentialType: string, credential: ICredentialDataDecryptedObject): string | undefined {
+	const declaration = API_HOSTS_BY_CREDENTIAL[credentialType];
+	if (!declaration) throw new Error(`No API hosts are declared for the credential type ${credentialType}`);
+	return baseUrlFromChoice(declaration, credential);
+}
 
 /** Every host name of a declaration, national clouds included ("graph.microsoft.com, graph.microsoft.us, ..."). */
 export function hostNames(declaration: ApiHostsDeclaration): string[] {

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { GOOGLE_API_HOSTS } from '../../nodes/shared/storage/googleDrive/wire';
 
 /** The credential test's origin for Google APIs: the advanced API Base URL when set. */
-export const GOOGLE_API_BASE_URL = '={{ $credentials.apiBaseUrl || "https://www.googleapis.com" }}';
+export const GOOGLE_API_BASE_URL = `={{ $credentials.apiBaseUrl || "${GOOGLE_API_HOSTS.origins[0]}" }}`;
 
 /**
  * The OAuth2 plumbing every Google credential of this package shares (Drive and Calendar): offline access with

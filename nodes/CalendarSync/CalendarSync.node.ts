@@ -8,6 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { GoogleCalendarProvider } from '../shared/calendar/googleCalendar';
+import { GOOGLE_CALENDAR_WIRE } from '../shared/calendar/googleCalendar/wire';
 import { createTransport } from '../shared/transport/createTransport';
 import { calendarSyncProperties } from './description';
 import { disconnect, getLinks } from './links';
@@ -33,7 +34,7 @@ export class CalendarSync implements INodeType {
 	methods = {
 		listSearch: {
 			async searchCalendars(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-				const provider = new GoogleCalendarProvider(await createTransport(this, CREDENTIAL, 'googleCalendar'));
+				const provider = new GoogleCalendarProvider(await createTransport(this, CREDENTIAL, GOOGLE_CALENDAR_WIRE));
 				const needle = (filter ?? '').toLowerCase();
 				const calendars = (await provider.listCalendars()).filter(
 					(c) => (c.accessRole === 'owner' || c.accessRole === 'writer') && (!needle || `${c.summary} ${c.id}`.toLowerCase().includes(needle)),

@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFuncti
 import type { Activity } from '../shared/calendar/activity';
 import { ActivityFieldError, PIPEDRIVE_MAPPING, readActivity, writeActivityFields, type FieldMapping } from '../shared/calendar/activityMapping';
 import { GoogleCalendarProvider } from '../shared/calendar/googleCalendar';
+import { GOOGLE_CALENDAR_WIRE } from '../shared/calendar/googleCalendar/wire';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { CloudError, isCloudError } from '../shared/storage/errors';
 import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
@@ -15,7 +16,7 @@ export const CREDENTIAL = 'cloudSyncGoogleCalendarOAuth2Api';
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function calendarProvider(ctx: IExecuteFunctions): Promise<CalendarProvider> {
-	return new GoogleCalendarProvider(await createTransport(ctx, CREDENTIAL, 'googleCalendar'));
+	return new GoogleCalendarProvider(await createTransport(ctx, CREDENTIAL, GOOGLE_CALENDAR_WIRE));
 }
 
 export function calendarIdParam(ctx: IExecuteFunctions): string {

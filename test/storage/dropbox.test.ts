@@ -9,6 +9,7 @@ import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from '../fakes/oauth';
 import { TestWire } from '../harness/testWire';
 import { createDropboxFixture, fastPacer, type DropboxFixture } from './fixtures/dropbox';
 import { ChangeTracker, collect, patternBytes, patternStream, readAll } from './support';
+import { CLOUD_WIRES } from '../support/cloudWires';
 
 const MIB = 1024 * 1024;
 
@@ -483,7 +484,7 @@ describe('DropboxStorage with a token that lacks a scope', () => {
 
 	function providerWith(scopes: string[]): { provider: DropboxStorage; wire: N8nRefreshWire } {
 		const wire = new N8nRefreshWire(auth, scopes, `${fake.baseUrl}/oauth2/token`);
-		const transport = new Transport(wire, { provider: 'dropbox', baseUrl: fake.baseUrl, pacer: fastPacer() });
+		const transport = new Transport(wire, { cloud: CLOUD_WIRES.dropbox, baseUrl: fake.baseUrl, pacer: fastPacer() });
 		return { provider: new DropboxStorage(transport), wire };
 	}
 

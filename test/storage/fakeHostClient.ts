@@ -8,6 +8,7 @@ import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
 import type { StorageProvider } from '../../nodes/shared/storage/types';
 import { Transport } from '../../nodes/shared/transport/transport';
 import { TestWire } from '../harness/testWire';
+import { CLOUD_WIRES } from '../support/cloudWires';
 
 export interface FakeHost {
 	urls: Record<'googleDrive' | 'oneDrive' | 'dropbox', string>;
@@ -89,12 +90,12 @@ export async function remoteStorage(host: FakeHost, kind: keyof FakeHost['urls']
 	const baseUrl = host.urls[kind];
 	if (kind === 'googleDrive') {
 		const wire = await remoteWire(baseUrl, 'google', ['https://www.googleapis.com/auth/drive']);
-		return new GoogleDriveStorage(new Transport(wire, { provider: kind, baseUrl }));
+		return new GoogleDriveStorage(new Transport(wire, { cloud: CLOUD_WIRES[kind], baseUrl }));
 	}
 	if (kind === 'oneDrive') {
 		const wire = await remoteWire(baseUrl, 'microsoft', ['Files.ReadWrite']);
-		return new OneDriveStorage(new Transport(wire, { provider: kind, baseUrl }));
+		return new OneDriveStorage(new Transport(wire, { cloud: CLOUD_WIRES[kind], baseUrl }));
 	}
 	const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
-	return new DropboxStorage(new Transport(await remoteWire(baseUrl, 'dropbox', scopes), { provider: kind, baseUrl }));
+	return new DropboxStorage(new Transport(await remoteWire(baseUrl, 'dropbox', scopes), { cloud: CLOUD_WIRES[kind], baseUrl }));
 }

@@ -6,6 +6,7 @@ import { Pacer } from '../../nodes/shared/transport/pacer';
 import { Transport } from '../../nodes/shared/transport/transport';
 import { GoogleCalendarProvider } from '../../nodes/shared/calendar/googleCalendar';
 import { isCloudError } from '../../nodes/shared/storage/errors';
+import { CLOUD_WIRES } from '../support/cloudWires';
 
 /** The fake, seen through the real @googleapis/calendar SDK (gaxios retries off, one attempt per call). */
 
@@ -20,7 +21,7 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 
 	function client(scopes = FULL_SCOPES): calendar_v3.Calendar {
 		const transport = new Transport(new TestWire(auth, 'google', scopes), {
-			provider: 'googleCalendar',
+			cloud: CLOUD_WIRES.googleCalendar,
 			baseUrl: fake.baseUrl,
 			pacer: new Pacer({ maxAttempts: 1 }),
 		});
@@ -432,7 +433,7 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 	});
 
 	it('provider: lists all pages, signals a reset on 410, maps 409/412/404 to CloudError', async () => {
-		const transport = new Transport(new TestWire(auth, 'google', FULL_SCOPES), { provider: 'googleCalendar', baseUrl: fake.baseUrl, pacer: new Pacer({ maxAttempts: 1 }) });
+		const transport = new Transport(new TestWire(auth, 'google', FULL_SCOPES), { cloud: CLOUD_WIRES.googleCalendar, baseUrl: fake.baseUrl, pacer: new Pacer({ maxAttempts: 1 }) });
 		const provider = new GoogleCalendarProvider(transport, { pageSize: 2 });
 		for (let i = 0; i < 5; i++) fake.userCreate(cal, timed(`pro0${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`));
 		const since = fake.mark();

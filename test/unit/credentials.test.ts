@@ -3,7 +3,7 @@ import { CloudSyncDropboxOAuth2Api } from '../../credentials/CloudSyncDropboxOAu
 import { CloudSyncGoogleCalendarOAuth2Api } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CloudSyncGoogleDriveOAuth2Api } from '../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials';
 import { CloudSyncMicrosoftOneDriveOAuth2Api } from '../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials';
-import { baseUrlFromCredential } from '../../nodes/shared/transport/createTransport';
+import { baseUrlFromCredential } from '../../credentials/shared/apiHosts';
 import { existsSync } from 'fs';
 import { join } from 'path';
 

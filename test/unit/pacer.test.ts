@@ -2,8 +2,9 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { isNetworkError, Pacer, parseRetryAfter, RetryBudgetExceededError } from '../../nodes/shared/transport/pacer';
 import { RequestStats } from '../../nodes/shared/transport/stats';
-import { Transport, type ProviderId } from '../../nodes/shared/transport/transport';
+import { Transport } from '../../nodes/shared/transport/transport';
 import type { Wire, WireRequest, WireResponse } from '../../nodes/shared/transport/wire';
+import { CLOUD_WIRES, type CloudName } from '../support/cloudWires';
 
 /** A wire that answers from a script and records what was sent. */
 class ScriptedWire implements Wire {
@@ -32,12 +33,12 @@ function googleError(status: number, reason: string) {
 }
 
 /** A transport whose pacer records its waits instead of sleeping. */
-function scripted(provider: ProviderId, script: ConstructorParameters<typeof ScriptedWire>[0], maxAttempts = 5) {
+function scripted(provider: CloudName, script: ConstructorParameters<typeof ScriptedWire>[0], maxAttempts = 5) {
 	const waits: number[] = [];
 	const wire = new ScriptedWire(script);
 	const stats = new RequestStats();
 	const pacer = new Pacer({ maxAttempts, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5, sleep: async (ms) => void waits.push(ms) });
-	const transport = new Transport(wire, { provider, pacer, stats });
+	const transport = new Transport(wire, { cloud: CLOUD_WIRES[provider], pacer, stats });
 	return { wire, waits, stats, transport };
 }
 
@@ -72,7 +73,7 @@ describe('pacer through the transport', () => {
 		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 		const { TestWireLike } = await import('./support/plainWire');
 		const stats = new RequestStats();
-		const transport = new Transport(new TestWireLike(), { provider: 'oneDrive', baseUrl: base, stats });
+		const transport = new Transport(new TestWireLike(), { cloud: CLOUD_WIRES.oneDrive, baseUrl: base, stats });
 		const started = Date.now();
 		const response = await transport.request({ method: 'GET', url: 'https://graph.microsoft.com/v1.0/me/drive' });
 		const elapsed = Date.now() - started;

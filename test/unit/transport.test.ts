@@ -1,10 +1,11 @@
 import { Readable } from 'stream';
 import { Pacer } from '../../nodes/shared/transport/pacer';
 import { RequestStats } from '../../nodes/shared/transport/stats';
-import { Transport, type ProviderId } from '../../nodes/shared/transport/transport';
-import { GRAPH_API_HOSTS } from '../../credentials/shared/apiHosts';
+import { Transport } from '../../nodes/shared/transport/transport';
+import { GRAPH_API_HOSTS } from '../../nodes/shared/storage/oneDrive/wire';
 import { apiHostsFor, isLoopbackHost, TokenHostError } from '../../nodes/shared/transport/hosts';
 import type { Wire, WireRequest, WireResponse } from '../../nodes/shared/transport/wire';
+import { CLOUD_WIRES, type CloudName } from '../support/cloudWires';
 
 /** Answers from a script; a 401 until the token is refreshed when `expired` is set. */
 class RecordingWire implements Wire {
@@ -33,10 +34,10 @@ function ok(json: unknown, headers: Record<string, string> = {}): WireResponse {
 	return { status: 200, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(json)) };
 }
 
-function transportFor(provider: ProviderId, wire: Wire, baseUrl?: string) {
+function transportFor(provider: CloudName, wire: Wire, baseUrl?: string) {
 	const stats = new RequestStats();
 	const pacer = new Pacer({ sleep: async () => undefined });
-	return { transport: new Transport(wire, { provider, baseUrl, pacer, stats }), stats };
+	return { transport: new Transport(wire, { cloud: CLOUD_WIRES[provider], baseUrl, pacer, stats }), stats };
 }
 
 describe('Transport', () => {
@@ -243,12 +244,12 @@ describe('Transport: the token goes only to the API hosts of the credential (iss
 	});
 
 	it('a national cloud receives its token alone: a US Government credential never signs for graph.microsoft.com links, nor the global one for .us', async () => {
-		const usGov = new Transport(new RecordingWire(), { provider: 'oneDrive', hosts: apiHostsFor(GRAPH_API_HOSTS, { nationalCloud: 'usGov' }) });
+		const usGov = new Transport(new RecordingWire(), { cloud: CLOUD_WIRES.oneDrive, hosts: apiHostsFor(GRAPH_API_HOSTS, { nationalCloud: 'usGov' }) });
 		expect(usGov.hosts.tokenOrigins).toEqual(['https://graph.microsoft.us']);
 		// An SDK URL on the global host is re-addressed to the chosen cloud, as before.
 		expect(usGov.rewrite('https://graph.microsoft.com/v1.0/me')).toBe('https://graph.microsoft.us/v1.0/me');
 		expect(usGov.hosts.receivesToken('https://dod-graph.microsoft.us/v1.0/me')).toBe(false);
-		const global = new Transport(new RecordingWire(), { provider: 'oneDrive', hosts: apiHostsFor(GRAPH_API_HOSTS, { nationalCloud: 'global' }) });
+		const global = new Transport(new RecordingWire(), { cloud: CLOUD_WIRES.oneDrive, hosts: apiHostsFor(GRAPH_API_HOSTS, { nationalCloud: 'global' }) });
 		expect(global.hosts.tokenOrigins).toEqual(['https://graph.microsoft.com']);
 		expect(global.hosts.receivesToken('https://graph.microsoft.us/v1.0/me')).toBe(false);
 	});

@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { basename, dirname, join } from 'path';
 import { createTransport } from '../transport/createTransport';
-import type { ProviderId } from '../transport/transport';
+import type { CloudWire } from '../transport/transport';
+import { DROPBOX_WIRE } from './dropbox/wire';
+import { GOOGLE_DRIVE_WIRE } from './googleDrive/wire';
 import { LocalFolderStorage, type LocalPathGuard } from './localFolder';
 import { N8N_2_DEFAULT_ALLOWED, n8nFileAccessRules } from './localFolder/access';
+import { ONEDRIVE_WIRE } from './oneDrive/wire';
 import type { StorageKind, StorageProvider } from './types';
 
 export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -13,6 +16,13 @@ export const STORAGE_CREDENTIAL: Record<Exclude<StorageKind, 'localFolder'>, str
 	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
 	oneDrive: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 	dropbox: 'cloudSyncDropboxOAuth2Api',
+};
+
+/** What the transport needs of each cloud: its hosts (national clouds) and retry rules, from the cloud's folder. */
+export const STORAGE_WIRE: Record<Exclude<StorageKind, 'localFolder'>, CloudWire> = {
+	googleDrive: GOOGLE_DRIVE_WIRE,
+	oneDrive: ONEDRIVE_WIRE,
+	dropbox: DROPBOX_WIRE,
 };
 
 export interface StorageOptions {
@@ -42,7 +52,7 @@ export async function createStorage(ctx: StorageContext, kind: StorageKind, opti
 		if (!options.localBaseDir) throw new Error('A local folder path is required');
 		return new LocalFolderStorage(options.localBaseDir, { guard: n8nFileAccessGuard(ctx) });
 	}
-	const transport = await createTransport(ctx, STORAGE_CREDENTIAL[kind], kind as ProviderId);
+	const transport = await createTransport(ctx, STORAGE_CREDENTIAL[kind], STORAGE_WIRE[kind]);
 	const Provider = await cloudProvider(kind);
 	return new Provider(transport, kind === 'googleDrive' && options.driveId ? { driveId: options.driveId } : {});
 }

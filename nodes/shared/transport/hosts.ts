@@ -1,12 +1,12 @@
 /**
- * Where a credential's token may go. Each cloud declares the origins its API answers on (credentials/shared/
- * apiHosts.ts); the credential's own choices (national cloud, API base URL) pick one set of them, and the
+ * Where a credential's token may go. Each cloud declares the origins its API answers on (its folder's wire.ts,
+ * storage/<cloud>/ or calendar/<cloud>/); the credential's own choices (national cloud, API base URL) pick one set of them, and the
  * transport signs a request only for an origin of that set. Links a response hands out (paging links, upload
  * sessions, redirects) are held to the same rule, so a hostile or compromised answer cannot pull the token away.
  */
 
 export interface ApiHostsDeclaration {
-	/** The https origins the SDK addresses in the default cloud (e.g. https://graph.microsoft.com). */
+	/** The https origins the SDK addresses in the default (global) cloud. */
 	origins: readonly string[];
 	/** Other clouds, by the credential's `nationalCloud` value: that cloud's origin replaces `origins`. */
 	nationalClouds?: Readonly<Record<string, string>>;

@@ -9,7 +9,7 @@ export type N8nContext = IExecuteFunctions | ILoadOptionsFunctions;
  * The wire inside n8n: every request goes through httpRequestWithAuthentication with our credential, so n8n
  * signs it and owns the tokens. Status errors are returned, never thrown (thrown errors lose Retry-After on
  * n8n 1.x, and n8n's own refresh-and-resend would replay an empty stream); the Transport refreshes on 401
- * through helpers.refreshOAuth2Token, which persists the new tokens (Microsoft's rotated refresh token too).
+ * through helpers.refreshOAuth2Token, which persists the new tokens (a rotated refresh token too).
  */
 export function n8nWire(ctx: N8nContext, credentialType: string): Wire {
 	return {

@@ -1,7 +1,7 @@
 /**
  * The secret values of the credentials this process has used (access, refresh and id tokens, client secrets),
- * so every text meant for users or logs can be scrubbed by value, whatever the token looks like: Microsoft's
- * opaque "EwB…" tokens, JWTs, Dropbox "sl.…" tokens, the test fakes' tokens. Shape patterns miss some of these;
+ * so every text meant for users or logs can be scrubbed by value, whatever the token looks like: opaque
+ * tokens, JWTs, prefixed tokens, the test fakes' tokens. Shape patterns miss some of these;
  * values do not. Bounded: the most recently used values only (tokens rotate hourly; a busy n8n uses many).
  */
 

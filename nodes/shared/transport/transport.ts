@@ -1,19 +1,24 @@
 import { Readable } from 'stream';
-import { DROPBOX_API_HOSTS, GOOGLE_API_HOSTS, GRAPH_API_HOSTS } from '../../../credentials/shared/apiHosts';
 import { ApiHosts, type ApiHostsDeclaration } from './hosts';
 import { isNetworkError, Pacer, type RetryDecision } from './pacer';
 import { requestStats, type RequestStats } from './stats';
 import { readAll, type Wire, type WireRequest, type WireResponse } from './wire';
 
-export type ProviderId = 'googleDrive' | 'googleCalendar' | 'oneDrive' | 'dropbox';
+/** A cloud's own retry rule (rclone's per-backend shouldRetry): a decision, or undefined for "not mine". */
+export type ShouldRetry = (response: WireResponse, retryAfterMs: number | undefined) => RetryDecision | undefined;
 
-/** For callers that name only a provider (storage tests, benchmarks): the hosts of that provider's credential. */
-const HOSTS_BY_PROVIDER: Record<ProviderId, ApiHostsDeclaration> = {
-	googleDrive: GOOGLE_API_HOSTS,
-	googleCalendar: GOOGLE_API_HOSTS,
-	oneDrive: GRAPH_API_HOSTS,
-	dropbox: DROPBOX_API_HOSTS,
-};
+/**
+ * What the transport needs to know of one cloud, handed to it by that cloud's folder (storage/<cloud>/wire.ts,
+ * calendar/<cloud>/wire.ts): the transport itself knows no cloud by name.
+ */
+export interface CloudWire {
+	/** The cloud's name in request counts (tests and benchmarks read them). */
+	name: string;
+	/** The origins its SDK addresses, national clouds included. */
+	hosts: ApiHostsDeclaration;
+	/** Answers this cloud retries beyond the common ones (429, 408, 5xx). */
+	shouldRetry?: ShouldRetry;
+}
 
 /** Redirect statuses the transport follows itself (the wire never does: it would carry the token along). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -29,8 +34,8 @@ export interface RequestOptions {
 }
 
 export interface TransportOptions {
-	provider: ProviderId;
-	/** Where the token may go (createTransport derives them from the credential). Default: the provider's cloud with `baseUrl`. */
+	cloud: CloudWire;
+	/** Where the token may go (createTransport derives them from the credential). Default: the cloud's hosts with `baseUrl`. */
 	hosts?: ApiHosts;
 	/** Replaces the provider's default origin(s): national clouds, proxies, the test fakes. Ignored when `hosts` is given. */
 	baseUrl?: string;
@@ -45,7 +50,7 @@ export interface TransportOptions {
  * request once.
  */
 export class Transport {
-	readonly provider: ProviderId;
+	readonly cloud: CloudWire;
 	readonly pacer: Pacer;
 	readonly hosts: ApiHosts;
 	private readonly stats: RequestStats;
@@ -54,8 +59,8 @@ export class Transport {
 		private readonly wire: Wire,
 		options: TransportOptions,
 	) {
-		this.provider = options.provider;
-		this.hosts = options.hosts ?? new ApiHosts(HOSTS_BY_PROVIDER[options.provider], options.baseUrl);
+		this.cloud = options.cloud;
+		this.hosts = options.hosts ?? new ApiHosts(options.cloud.hosts, options.baseUrl);
 		this.pacer = options.pacer ?? new Pacer();
 		this.stats = options.stats ?? requestStats;
 	}
@@ -70,25 +75,25 @@ export class Transport {
 	 * API hosts is refused before anything leaves (TokenHostError); pre-authenticated URLs go anywhere unsigned.
 	 */
 	async request(request: WireRequest, options: RequestOptions = {}): Promise<WireResponse> {
-		this.stats.count(this.provider, 'logical');
+		this.stats.count(this.cloud.name, 'logical');
 		const prepared: WireRequest = { ...request, url: this.rewrite(request.url) };
 		const signed = prepared.authenticated !== false;
 		if (signed) this.hosts.assertReceivesToken(prepared.url);
 		let refreshed = false;
 		return this.pacer.run(
 			async () => {
-				this.stats.count(this.provider, 'attempt');
+				this.stats.count(this.cloud.name, 'attempt');
 				let response = await this.sendFollowing(prepared);
 				if (response.status === 401 && signed && !refreshed) {
 					// n8n only refreshes after a thrown 401, and we never let it throw (see n8nWire).
 					refreshed = true;
 					await this.wire.refreshAccessToken();
-					this.stats.count(this.provider, 'attempt');
+					this.stats.count(this.cloud.name, 'attempt');
 					response = await this.sendFollowing(prepared);
 				}
 				return response;
 			},
-			(response) => classifyResponse(this.provider, response),
+			(response) => classifyResponse(this.cloud, response),
 			(error) => options.retryNetworkErrors !== false && isNetworkError(error),
 		);
 	}
@@ -120,7 +125,7 @@ export class Transport {
 		}
 	}
 
-	/** A fetch() for SDKs (gaxios, dropbox, the Graph middleware). Buffered; streams go through request(). */
+	/** A fetch() for the SDKs (their fetch implementations and middlewares). Buffered; streams go through request(). */
 	readonly fetch = async (input: string | URL | { url: string }, init: FetchInit = {}): Promise<Response> => {
 		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 		const headers = headersToRecord(init.headers);
@@ -164,23 +169,14 @@ type FetchInit = {
 };
 
 /** Which answers deserve another attempt. Anything not retried goes back to the SDK, which raises its own error. */
-export function classifyResponse(provider: ProviderId, response: WireResponse): RetryDecision {
+export function classifyResponse(cloud: CloudWire, response: WireResponse): RetryDecision {
 	const { status } = response;
 	const retryAfterMs = parseRetryAfterHeader(response.headers['retry-after']);
 	if (status === 429) return { retry: true, reason: 'rate limited (429)', retryAfterMs, status };
 	if (status === 408 || status === 500 || status === 502 || status === 503 || status === 504) {
 		return { retry: true, reason: `server error (${status})`, retryAfterMs, status };
 	}
-	if (status === 403 && (provider === 'googleDrive' || provider === 'googleCalendar')) {
-		const reason = googleErrorReason(response.body);
-		if (reason === 'userRateLimitExceeded' || reason === 'rateLimitExceeded') {
-			return { retry: true, reason: `Google ${reason}`, retryAfterMs, status };
-		}
-	}
-	if (status === 409 && provider === 'dropbox' && bodyText(response.body).includes('too_many_write_operations')) {
-		return { retry: true, reason: 'Dropbox too_many_write_operations', retryAfterMs, status };
-	}
-	return { retry: false };
+	return cloud.shouldRetry?.(response, retryAfterMs) ?? { retry: false };
 }
 
 function parseRetryAfterHeader(value: string | undefined): number | undefined {
@@ -190,18 +186,9 @@ function parseRetryAfterHeader(value: string | undefined): number | undefined {
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function bodyText(body: WireResponse['body']): string {
+/** A buffered body as text ('' for a stream), for the clouds' retry rules. */
+export function bodyText(body: WireResponse['body']): string {
 	return Buffer.isBuffer(body) ? body.toString('utf8') : '';
-}
-
-/** `error.errors[0].reason` of a Google error envelope. */
-export function googleErrorReason(body: WireResponse['body']): string | undefined {
-	try {
-		const parsed = JSON.parse(bodyText(body));
-		return parsed?.error?.errors?.[0]?.reason ?? parsed?.error?.status;
-	} catch {
-		return undefined;
-	}
 }
 
 function headersToRecord(headers: unknown): Record<string, string> {
@@ -241,7 +228,7 @@ async function bodyToBuffer(body: unknown): Promise<Buffer | undefined> {
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-/** A WHATWG Response, plus node-fetch's buffer() which the Dropbox SDK calls on downloads. */
+/** A WHATWG Response, plus node-fetch's buffer() which an SDK may call on downloads. */
 function toFetchResponse(response: WireResponse, url: string): Response {
 	const body = response.body as Buffer;
 	const init = { status: response.status, headers: response.headers };

@@ -5,6 +5,7 @@ import { RequestStats } from '../../../nodes/shared/transport/stats';
 import { TestWire } from '../../harness/testWire';
 import { FakeAuth } from '../common/auth';
 import { DRIVE_SCOPES, FakeDrive } from './fakeDrive';
+import { CLOUD_WIRES } from '../../support/cloudWires';
 
 export interface DriveTestClient {
 	fake: FakeDrive;
@@ -22,7 +23,7 @@ export async function startDriveClient(scopes: string[] = [DRIVE_SCOPES.drive], 
 	await fake.start();
 	const wire = new TestWire(auth, 'google', scopes);
 	const transport = new Transport(wire, {
-		provider: 'googleDrive',
+		cloud: CLOUD_WIRES.googleDrive,
 		baseUrl: fake.baseUrl,
 		pacer: new Pacer({ maxAttempts: 1 }),
 		stats: new RequestStats(),

@@ -9,7 +9,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { createTransport } from '../../../nodes/shared/transport/createTransport';
-import type { ProviderId } from '../../../nodes/shared/transport/transport';
+import { CLOUD_WIRES } from '../../support/cloudWires';
 
 export const PROBE_CREDENTIALS: Record<'googleDrive' | 'oneDrive' | 'dropbox', string> = {
 	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
@@ -52,7 +52,7 @@ export class SdkProbe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const provider = this.getNodeParameter('provider', 0) as keyof typeof PROBE_CREDENTIALS;
 		const calls = this.getNodeParameter('calls', 0) as number;
-		const transport = await createTransport(this, PROBE_CREDENTIALS[provider], provider as ProviderId);
+		const transport = await createTransport(this, PROBE_CREDENTIALS[provider], CLOUD_WIRES[provider]);
 		const out: INodeExecutionData[] = [];
 
 		if (provider === 'googleDrive') {
