@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { createStorage } from '../shared/storage/factory';
+import { createStorage } from '../shared/storage/registry';
 import type { FolderRef, StorageKind, StorageProvider } from '../shared/storage/types';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;

@@ -1,5 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
-import { createStorage } from '../shared/storage/factory';
+import { createStorage } from '../shared/storage/registry';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
 
 export const SERVICE_NAMES: Record<StorageKind, string> = {

@@ -1,5 +1,5 @@
 import { GOOGLE_CALENDAR_WIRE } from '../../nodes/shared/calendar/googleCalendar/wire';
-import { STORAGE_WIRE } from '../../nodes/shared/storage/factory';
+import { STORAGE_WIRE } from '../../nodes/shared/storage/registry';
 
 /** For tests and benchmarks that name a cloud: what its folder hands the transport (hosts, retry rules). */
 export const CLOUD_WIRES = { ...STORAGE_WIRE, googleCalendar: GOOGLE_CALENDAR_WIRE };

@@ -1,5 +1,5 @@
 import type { INodeCredentialDescription, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
-import { STORAGE_CREDENTIAL } from '../storage/factory';
+import { STORAGE_CREDENTIAL } from '../storage/registry';
 import type { StorageKind } from '../storage/types';
 
 /** The storages a file node can read or write; the values are stored in workflows: never rename. */
