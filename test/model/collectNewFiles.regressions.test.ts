@@ -93,3 +93,10 @@ describe('Collect New Files regressions found by the model test with faults', ()
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 });
+
+describe('Collect New Files regressions found by the soak after issue 13 landed', () => {
+	test('Dropbox: the change feed was reset, then the watched folder\'s parent renamed: a file added at the new place is collected (seed 1741647626)', async () => {
+		const world = await replay('dropbox', [run, { type: 'resetCursor' }, run, { type: 'renameParent' }, addPdf]);
+		expect([...world.delivered.values()]).toEqual([1]);
+	});
+});

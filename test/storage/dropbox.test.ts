@@ -247,6 +247,23 @@ describe('DropboxStorage against FakeDropbox', () => {
 		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual(['y.txt']);
 	});
 
+	it('a cursor taken after a reset carries the folder place, and a bare one (older versions) still notices a renamed parent', async () => {
+		const { provider } = fixture;
+		await fixture.user.createFolder('p/w');
+		const folder = await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/p/w` });
+		// A fresh provider (a new run) remembers no place: the cursor must still say where it was made.
+		const nextRun = new DropboxStorage(fixture.transport);
+		const withPlace = await nextRun.latestCursor(folder.id, { recursive: true });
+		const bare = withPlace.split('|').pop()!;
+		expect(bare).not.toBe(withPlace);
+		await fixture.user.rename('p', 'p1');
+		await fixture.user.createFile('p1/w/a.pdf', Buffer.from('a'));
+		for (const cursor of [withPlace, bare]) {
+			const error = await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }));
+			expect(error.kind).toBe('cursorReset');
+		}
+	});
+
 	it('downloads through a cut with a Range resume of the same revision', async () => {
 		const { provider, fake } = fixture;
 		const data = patternBytes(3 * MIB + 7, 'dl');
@@ -338,13 +355,21 @@ describe('DropboxStorage request budget', () => {
 	it('asks where the folder is only when a batch has entries and the folder is not known yet', async () => {
 		const { fake } = fixture;
 		const subId = await fixture.user.createFolder('sub');
-		const cursor = await freshProvider().latestCursor(fixture.rootId, { recursive: true });
+		const carrying = await freshProvider().latestCursor(fixture.rootId, { recursive: true });
+		// A cursor as older versions stored it, without the folder's place.
+		const bare = carrying.split('|').pop()!;
 		await fixture.user.createFile('sub/new.txt', Buffer.from('new'));
+		const known = await freshProvider().changes(fixture.rootId, bare, { recursive: true });
 		const provider = freshProvider();
 		let mark = fake.mark();
-		const batch = await provider.changes(fixture.rootId, cursor, { recursive: true });
+		const batch = await provider.changes(fixture.rootId, carrying, { recursive: true });
 		expect(batch.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'sub/new.txt', parentId: subId }) }]);
-		// The feed page, then the watched folder's path (for relative paths); the parent 'sub' is looked up once.
+		expect(known.changes).toEqual(batch.changes);
+		// The feed page; the folder's place comes with the cursor; the parent 'sub' is looked up once.
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/list_folder/continue', '/2/files/get_metadata']);
+		// A bare cursor: the feed page, then the watched folder's path (for relative paths), then 'sub'.
+		mark = fake.mark();
+		await freshProvider().changes(fixture.rootId, bare, { recursive: true });
 		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual([
 			'/2/files/list_folder/continue',
 			'/2/files/get_metadata',

@@ -23,7 +23,7 @@ import {
 	type FolderPlace,
 } from './items';
 import { resumableDownload, type DownloadResponse } from './download';
-import { cursorParts, cursorWithPlace, DropboxPlaceCache } from './places';
+import { cursorParts, cursorWithPlace, DropboxPlaceCache, feedBinding } from './places';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './upload';
 import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from '../types';
 
@@ -205,11 +205,18 @@ export class DropboxStorage implements StorageProvider {
 		}
 	}
 
+	/**
+	 * The cursor is bound to the folder's path at this moment, so it always carries that place (see changes()):
+	 * taken before the cursor, so a move in between costs one listing more, never a miss. Usually remembered from
+	 * this run (the folder was just resolved or listed); after a cursor reset it is the one lookup the listing
+	 * that follows would make anyway.
+	 */
 	async latestCursor(folderId: string, options?: { recursive?: boolean }): Promise<string> {
+		const place = isRootId(folderId) ? undefined : await this.place(folderId);
 		const result = await this.sdk('read the change cursor of', folderId || '/', () =>
 			this.api.filesListFolderGetLatestCursor({ path: folderArg(folderId), recursive: !!options?.recursive, include_deleted: false }),
 		);
-		return cursorWithPlace(result.cursor, isRootId(folderId) ? undefined : this.places.place(folderId));
+		return cursorWithPlace(result.cursor, place);
 	}
 
 	/**
@@ -233,17 +240,16 @@ export class DropboxStorage implements StorageProvider {
 		if (entries.length === 0) return { changes: [], cursor: cursorWithPlace(next, hint ?? this.places.place(folderId)) };
 		for (const entry of entries) this.places.remember(entry);
 		const cached = this.places.place(folderId);
-		// Where the folder was when the cursor was made (the cursor carries it): the path the cursor is bound to.
-		const cursorPlace = hint ?? cached;
 		let folder: KnownPlace = cached ? { ...cached, fromCache: true } : hint ? { ...hint, fromCache: true } : await this.place(folderId);
 		// A feed only holds entries inside the folder: one outside means the folder moved since that place was seen.
 		const contradicted = entries.some((entry) => entry['.tag'] === 'deleted' || relativePath(folder, entry) === undefined);
 		if (folder.fromCache && contradicted) folder = await this.place(folderId, { fresh: true });
-		if (cursorPlace && folder.pathLower !== cursorPlace.pathLower) {
-			// Dropbox cursors follow the path they were made for, not the folder: after the watched folder (or a
-			// parent) is renamed or moved, list_folder/continue reports the old path deleted and then nothing that
-			// happens at the new place. Only a new listing at the new place sees it; the ledger knows the files by id.
-			throw new CloudError('cursorReset', `The watched Dropbox folder moved from "${cursorPlace.pathDisplay}" to "${folder.pathDisplay}"`, {
+		// The cursor follows the path it was made for (`hint`: where the folder was then), not the folder.
+		const binding = feedBinding(hint, folder, entries);
+		if (!binding.follows) {
+			// Only a new listing at the new place sees what happens there; the ledger knows the files by id.
+			const from = binding.boundTo ? `moved from "${binding.boundTo.pathDisplay}" to "${folder.pathDisplay}"` : `is now at "${folder.pathDisplay}", not where its change cursor looks`;
+			throw new CloudError('cursorReset', `The watched Dropbox folder ${from}`, {
 				target: folder.pathDisplay,
 				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
 			});

@@ -1,4 +1,4 @@
-import { isFolderMeta, type DropboxMeta, type FolderPlace } from './items';
+import { isFolderMeta, relativePath, type DropboxMeta, type FolderPlace } from './items';
 
 /** How long a remembered folder path is trusted before it is looked up again (bounds a stale path after a rename). */
 const DEFAULT_MAX_AGE_MS = 5 * 60 * 1000;
@@ -105,4 +105,22 @@ export function cursorParts(stored: string): { cursor: string; place?: FolderPla
 	} catch {
 		return { cursor: stored };
 	}
+}
+
+/**
+ * Whether a change feed still follows the watched folder, or must give way to a new listing at the folder's
+ * place now. A Dropbox cursor is bound to the path it was made for, not to the folder (list_folder/continue keeps
+ * reporting that path; see test/fakes/dropbox listFolderContinue): after the folder or a parent is renamed or
+ * moved, the feed reports the old path deleted and then nothing that happens at the new place. Either sign is
+ * enough: the place the cursor carries is not where the folder is now, or the feed holds an entry outside the
+ * folder's place now (a feed reports only inside its own path). The second is the only sign for a cursor that
+ * carries no place (written by an older version, or after a cursor reset before cursors always carried one).
+ * Pure: `folder` must be a fresh look whenever the entries contradict a remembered place.
+ */
+export type FeedBinding = { follows: true } | { follows: false; boundTo?: FolderPlace };
+
+export function feedBinding(cursorPlace: FolderPlace | undefined, folder: FolderPlace, entries: DropboxMeta[]): FeedBinding {
+	if (cursorPlace && cursorPlace.pathLower !== folder.pathLower) return { follows: false, boundTo: cursorPlace };
+	if (entries.some((entry) => relativePath(folder, entry) === undefined)) return { follows: false, boundTo: cursorPlace };
+	return { follows: true };
 }

@@ -1,0 +1,34 @@
+import type { DropboxMeta, FolderPlace } from '../../nodes/shared/storage/dropbox/items';
+import { cursorParts, cursorWithPlace, feedBinding } from '../../nodes/shared/storage/dropbox/places';
+
+const at = (pathDisplay: string): FolderPlace => ({ id: 'id:w', pathLower: pathDisplay.toLowerCase(), pathDisplay });
+const file = (path: string): DropboxMeta => ({ '.tag': 'file', name: path.split('/').pop()!, id: `id:${path}`, path_lower: path.toLowerCase(), path_display: path });
+const deleted = (path: string): DropboxMeta => ({ '.tag': 'deleted', name: path.split('/').pop()!, path_lower: path.toLowerCase(), path_display: path });
+
+describe('Dropbox feed binding (pure): does the change cursor still follow the watched folder?', () => {
+	test('the folder is where the cursor was made: the feed is followed', () => {
+		expect(feedBinding(at('/P/W'), at('/P/W'), [file('/P/W/a.pdf'), deleted('/p/w/x')])).toEqual({ follows: true });
+	});
+
+	test('a cursor without a place and nothing outside the folder: followed (an idle or ordinary batch costs nothing more)', () => {
+		expect(feedBinding(undefined, at('/P/W'), [])).toEqual({ follows: true });
+		expect(feedBinding(undefined, at('/P/W'), [file('/p/w/sub/a.pdf')])).toEqual({ follows: true });
+	});
+
+	test('the folder moved since the cursor was made: listed again at its new place', () => {
+		expect(feedBinding(at('/P/W'), at('/P1/W'), [])).toEqual({ follows: false, boundTo: at('/P/W') });
+	});
+
+	test('a cursor without a place whose feed reports the old path deleted (the parent was renamed): listed again (seed 1741647626)', () => {
+		expect(feedBinding(undefined, at('/P1/W'), [deleted('/p'), deleted('/p/w'), deleted('/p/w/a.pdf')])).toEqual({ follows: false });
+	});
+
+	test('a change to the case only of the folder is no move (path_lower is the same)', () => {
+		expect(feedBinding(at('/P/w'), at('/p/W'), [file('/p/W/a.pdf')])).toEqual({ follows: true });
+	});
+
+	test('the place travels inside the stored cursor, and a bare cursor reads as one without a place', () => {
+		expect(cursorParts(cursorWithPlace('AAcursor|x', at('/P/W é')))).toEqual({ cursor: 'AAcursor|x', place: at('/P/W é') });
+		expect(cursorParts('AAbare')).toEqual({ cursor: 'AAbare' });
+	});
+});
