@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { Candidate } from '../shared/sync/collectLedger';
+import { withStoreLock } from './storeLock';
 
 /**
  * Static data has no lock: two executions started together read the same ledger and would both output the
@@ -7,6 +8,10 @@ import type { Candidate } from '../shared/sync/collectLedger';
  * immediately, not at the end of the run) lets the first execution claim a file so the second sees it taken.
  * Values are "<collect node id>:<id fingerprint><content fingerprint>" in the workflow scope, so Forget
  * (another node) can release them and a changed file (new content) can be claimed again.
+ *
+ * That store is a read-modify-write of one database row per scope, so on its own two claims at once both win and
+ * the later write drops the earlier one's values (issue 22). Every call below therefore runs under the node's lock
+ * in the same store (storeLock.ts): one execution at a time reads and writes the workflow row.
  */
 export function claimValue(collectNodeId: string, idFp: string, contentFp: string): string {
 	return `${collectNodeId}:${idFp}${contentFp}`;
@@ -41,6 +46,11 @@ export async function claimCandidates(
 	candidates: Candidate[],
 	value: typeof claimValue = claimValue,
 ): Promise<Set<string> | undefined> {
+	if (candidates.length === 0) return undefined;
+	return await withStoreLock(ctx, async () => await claimUnlocked(ctx, collectNodeId, candidates, value));
+}
+
+async function claimUnlocked(ctx: IExecuteFunctions, collectNodeId: string, candidates: Candidate[], value: typeof claimValue): Promise<Set<string> | undefined> {
 	const helpers = ctx.helpers as Helpers;
 	if (candidates.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return undefined;
 	const byValue = new Map(candidates.map((c) => [value(collectNodeId, c.idFp, c.contentFp), c.idFp]));
@@ -56,6 +66,11 @@ export async function claimCandidates(
 
 /** Gives claims back (a run that failed before output; Forget). Never fails the run. */
 export async function releaseClaims(ctx: IExecuteFunctions, values: string[]): Promise<void> {
+	if (values.length === 0) return;
+	await withStoreLock(ctx, async () => await releaseUnlocked(ctx, values));
+}
+
+async function releaseUnlocked(ctx: IExecuteFunctions, values: string[]): Promise<void> {
 	const helpers = ctx.helpers as Helpers;
 	if (values.length === 0 || typeof helpers.removeProcessed !== 'function') return;
 	try {
@@ -70,11 +85,15 @@ export async function releaseClaims(ctx: IExecuteFunctions, values: string[]): P
  * are recorded by the check and removed again at once (the window is one round trip of n8n's own database).
  */
 export async function confirmedElsewhere(ctx: IExecuteFunctions, collectNodeId: string, candidates: Candidate[]): Promise<Set<string>> {
-	const done = await claimCandidates(ctx, collectNodeId, candidates);
-	if (!done) return new Set();
-	const notDone = candidates.filter((c) => !done.has(c.idFp)).map((c) => claimValue(collectNodeId, c.idFp, c.contentFp));
-	await releaseClaims(ctx, notDone);
-	return done;
+	if (candidates.length === 0) return new Set();
+	// Check and give back under one lock: no other execution sees the values recorded in between.
+	return await withStoreLock(ctx, async () => {
+		const done = await claimUnlocked(ctx, collectNodeId, candidates, claimValue);
+		if (!done) return new Set<string>();
+		const notDone = candidates.filter((c) => !done.has(c.idFp)).map((c) => claimValue(collectNodeId, c.idFp, c.contentFp));
+		await releaseUnlocked(ctx, notDone);
+		return done;
+	});
 }
 
 /** Confirm: the documents are done; a later run (or one after lost static data) finds them so. */
@@ -86,7 +105,7 @@ export async function recordConfirmed(ctx: IExecuteFunctions, collectNodeId: str
 		const values = done.flatMap((d) =>
 			[d.contentFp, ANY_CONTENT].flatMap((version) => [claimValue(collectNodeId, d.idFp, version), mirrorValue(collectNodeId, d.idFp, version)]),
 		);
-		await helpers.checkProcessedAndRecord(values, 'workflow', { mode: 'entries' });
+		await withStoreLock(ctx, async () => await helpers.checkProcessedAndRecord!(values, 'workflow', { mode: 'entries' }));
 	} catch {
 		// No store: the static data alone records the confirmation.
 	}
@@ -118,7 +137,7 @@ export async function recordMirror(
 	if (markers.baselineUnplaced) values.push(mirrorUnplacedMarker(collectNodeId));
 	if (values.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
 	try {
-		await helpers.checkProcessedAndRecord(values, 'workflow', { mode: 'entries' });
+		await withStoreLock(ctx, async () => await helpers.checkProcessedAndRecord!(values, 'workflow', { mode: 'entries' }));
 	} catch {
 		// No store: nothing to mirror into.
 	}
@@ -137,8 +156,11 @@ export async function readMirror(
 	const unplaced = mirrorUnplacedMarker(collectNodeId);
 	const byValue = new Map(candidates.map((c) => [mirrorValue(collectNodeId, c.idFp, c.contentFp), c.idFp]));
 	try {
-		const result = await helpers.checkProcessedAndRecord([marker, unplaced, ...byValue.keys()], 'workflow', { mode: 'entries' });
-		await releaseClaims(ctx, result.new.map(String));
+		const result = await withStoreLock(ctx, async () => {
+			const answer = await helpers.checkProcessedAndRecord!([marker, unplaced, ...byValue.keys()], 'workflow', { mode: 'entries' });
+			await releaseUnlocked(ctx, answer.new.map(String));
+			return answer;
+		});
 		const held = new Set(result.processed.map(String));
 		const placed = new Set([...byValue].filter(([value]) => held.has(value)).map(([, idFp]) => idFp));
 		const state = held.has(unplaced) ? 'baselineUnplaced' : held.has(marker) ? 'placed' : 'none';
