@@ -1,6 +1,7 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { DROPBOX_API_HOSTS } from '../nodes/shared/storage/dropbox/wire';
 import { allowedDomainsProperties } from './shared/apiHosts';
+import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './shared/customEndpoints';
 
 /** The scopes to tick in the Dropbox App Console ("Permissions") and to request: nothing beyond files and the account check. */
 export const DROPBOX_SCOPES = ['account_info.read', 'files.metadata.read', 'files.content.read', 'files.content.write'];
@@ -73,9 +74,11 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'header',
 		},
+		CUSTOM_ENDPOINTS_SWITCH,
 		{
 			displayName: 'API Base URL',
 			name: 'apiBaseUrl',
+			displayOptions: WHEN_CUSTOM_ENDPOINTS,
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.dropboxapi.com',
@@ -85,6 +88,7 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 		{
 			displayName: 'OAuth Base URL',
 			name: 'oauthBaseUrl',
+			displayOptions: WHEN_CUSTOM_ENDPOINTS,
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.dropboxapi.com',

@@ -1,6 +1,7 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { GRAPH_API_HOSTS, MICROSOFT_GLOBAL_CLOUD, MICROSOFT_NATIONAL_CLOUDS } from '../nodes/shared/storage/oneDrive/wire';
 import { allowedDomainsProperties } from './shared/apiHosts';
+import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './shared/customEndpoints';
 
 /**
  * OneDrive (personal and business) through Microsoft Graph. Sign-in host, tenant and Graph host follow the
@@ -132,9 +133,11 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'body',
 		},
+		CUSTOM_ENDPOINTS_SWITCH,
 		{
 			displayName: 'API Base URL',
 			name: 'apiBaseUrl',
+			displayOptions: WHEN_CUSTOM_ENDPOINTS,
 			type: 'string',
 			default: '',
 			placeholder: 'https://graph.microsoft.com',
@@ -144,6 +147,7 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 		{
 			displayName: 'OAuth Base URL',
 			name: 'oauthBaseUrl',
+			displayOptions: WHEN_CUSTOM_ENDPOINTS,
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.microsoftonline.com',

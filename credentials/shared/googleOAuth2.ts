@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { GOOGLE_API_HOSTS } from '../../nodes/shared/storage/googleDrive/wire';
+import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './customEndpoints';
 
 /** The credential test's origin for Google APIs: the advanced API Base URL when set. */
 export const GOOGLE_API_BASE_URL = `={{ $credentials.apiBaseUrl || "${GOOGLE_API_HOSTS.origins[0]}" }}`;
@@ -47,9 +48,11 @@ export function googleOAuth2Properties(scope: string): INodeProperties[] {
 			type: 'hidden',
 			default: 'body',
 		},
+		CUSTOM_ENDPOINTS_SWITCH,
 		{
 			displayName: 'API Base URL',
 			name: 'apiBaseUrl',
+			displayOptions: WHEN_CUSTOM_ENDPOINTS,
 			type: 'string',
 			default: '',
 			placeholder: 'https://www.googleapis.com',
@@ -59,6 +62,7 @@ export function googleOAuth2Properties(scope: string): INodeProperties[] {
 		{
 			displayName: 'OAuth Base URL',
 			name: 'oauthBaseUrl',
+			displayOptions: WHEN_CUSTOM_ENDPOINTS,
 			type: 'string',
 			default: '',
 			placeholder: 'https://accounts.google.com',

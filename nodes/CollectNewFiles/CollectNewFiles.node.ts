@@ -9,7 +9,8 @@ import {
 } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import type { StorageKind } from '../shared/storage/types';
-import { storageCredentials } from '../shared/ui/storageChoice';
+import { folderListPage } from '../shared/ui/folderList';
+import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../shared/ui/storageChoice';
 import { collectOperation } from './collect.operation';
 import { collectNewFilesProperties } from './description';
 import { confirmOperation, forgetOperation, getHistoryOperation } from './ledger.operations';
@@ -22,7 +23,7 @@ export class CollectNewFiles implements INodeType {
 		icon: { light: 'file:collectNewFiles.svg', dark: 'file:collectNewFiles.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "collect" ? "Collect from " + $parameter["source"] : $parameter["operation"] }}',
+		subtitle: `={{ {"collect": "Collect from " + ${STORAGE_LABEL_EXPRESSION}[$parameter["source"]], "confirm": "Confirm collected files", "forget": "Forget collected files", "getHistory": "Collection history"}[$parameter["operation"]] }}`,
 		description:
 			'Collect each new document of a Dropbox, Google Drive, OneDrive or local folder exactly once, even when it stays, moves or is renamed',
 		defaults: { name: 'Collect New Files' },
@@ -35,15 +36,15 @@ export class CollectNewFiles implements INodeType {
 
 	methods = {
 		listSearch: {
-			async searchFolders(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+			async searchFolders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 				const source = this.getNodeParameter('source', 'dropbox') as StorageKind;
 				// A local folder is typed as a path on the n8n host; there is no account to search.
 				if (source === 'localFolder') return { results: [] };
-				const provider = await openStorage(this, source);
-				const folders = await provider.searchFolders(filter ?? '', 50);
-				return {
-					results: folders.map((folder) => ({ name: folder.path ? `/${folder.path.replace(/^\/+/, '')}` : folder.name, value: folder.id, url: folder.webUrl })),
-				};
+				try {
+					return await folderListPage(await openStorage(this, source), source, filter, paginationToken);
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
 			},
 		},
 	};

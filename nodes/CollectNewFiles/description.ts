@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { folderLocatorModes, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
+import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
 
 const collectOnly = { show: { operation: ['collect'] } };
 const ledgerOperations = { show: { operation: ['confirm', 'getHistory', 'forget'] } };
@@ -14,25 +14,26 @@ export const operationProperty: INodeProperties = {
 			name: 'Collect',
 			value: 'collect',
 			action: 'Collect new files',
-			description: 'Output each document of the folder once, however often it stays, moves or is renamed',
+			description: 'Output each document of the folder once, even if it stays there, moves or is renamed',
 		},
 		{
 			name: 'Confirm Collected',
 			value: 'confirm',
 			action: 'Confirm collected files',
-			description: 'Commit what the Collect node output in this execution (commit policy "After Confirm")',
+			description:
+				'Put at the end of the workflow: marks the files collected in this run as done (with "Mark Files as Collected: At the End of the Workflow")',
 		},
 		{
 			name: 'Forget',
 			value: 'forget',
 			action: 'Forget collected files',
-			description: 'Make files collectable again: by ID, by path, or all of them (reconnect)',
+			description: 'Let files be collected again: by ID, by path, or all of them',
 		},
 		{
 			name: 'Get History',
 			value: 'getHistory',
 			action: 'Get collection history',
-			description: 'What was collected, when and from where, newest first',
+			description: 'List what was collected, when and from where, newest first',
 		},
 	],
 	default: 'collect',
@@ -48,16 +49,12 @@ const sourceProperties: INodeProperties[] = [
 		default: 'dropbox',
 		displayOptions: collectOnly,
 	},
-	{
-		displayName: 'Folder',
-		name: 'folder',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The folder clients drop documents into',
-		displayOptions: collectOnly,
-		modes: folderLocatorModes('/Clients/Inbox'),
-	},
+	...folderLocatorProperties(
+		{ displayName: 'Folder', name: 'folder', required: true, description: 'The folder where new documents arrive' },
+		{ operation: ['collect'] },
+		'source',
+		'/Clients/Inbox',
+	),
 	{
 		displayName: 'Include Subfolders',
 		name: 'includeSubfolders',
@@ -205,23 +202,24 @@ const contentProperties: INodeProperties[] = [
 		displayOptions: collectOnly,
 	},
 	{
-		displayName: 'Commit Policy',
+		displayName: 'Mark Files as Collected',
 		name: 'commitPolicy',
 		type: 'options',
 		options: [
 			{
-				name: 'On Emit (At Most Once)',
+				name: 'As Soon as They Are Output',
 				value: 'onEmit',
-				description: 'A file counts as collected as soon as this node outputs it',
+				description: 'Never output twice; but if a later step fails, that file is not offered again',
 			},
 			{
-				name: 'After Confirm (At Least Once)',
+				name: 'At the End of the Workflow',
 				value: 'afterConfirm',
 				description:
-					'A file counts as collected when a "Confirm Collected" node at the end of the workflow runs; if the execution fails before that, the next run offers it again (redelivery: true)',
+					'When a "Confirm Collected" step at the end runs. If a step before it fails, the next run offers the file again (marked as offered again), so nothing is missed.',
 			},
 		],
 		default: 'onEmit',
+		hint: 'Choose "At the End of the Workflow" when every file must make it through the whole workflow, and add a Collect New Files step with the operation "Confirm Collected" at the end',
 		displayOptions: collectOnly,
 	},
 	{
@@ -238,7 +236,7 @@ const contentProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 1000,
-				description: 'How many collections the history keeps (the oldest are dropped)',
+				description: 'How many collected files the history remembers (the oldest are dropped)',
 			},
 			{
 				displayName: 'Google Docs Format',
@@ -268,7 +266,7 @@ const contentProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to claim each file in n8n's deduplication store before output, so two executions started together never output the same file (both commit policies; a file offered again after a failed run before Confirm is not claimed twice)",
+					"Whether two runs started at the same time may never both output the same file (the node records each file in n8n's own list of processed items before output). Leave on.",
 			},
 		],
 	},
@@ -276,12 +274,13 @@ const contentProperties: INodeProperties[] = [
 
 const ledgerProperties: INodeProperties[] = [
 	{
-		displayName: 'Collect Node Name',
+		displayName: 'Collect Step Name',
 		name: 'collectNode',
 		type: 'string',
 		default: '',
 		placeholder: 'Collect New Files',
-		description: 'The name of the Collect node whose files this acts on. Empty: the only Collect node of this workflow.',
+		description:
+			'The name of the Collect New Files step (as on the canvas) whose files this acts on. Leave empty when the workflow has only one.',
 		displayOptions: ledgerOperations,
 	},
 	{
@@ -289,8 +288,8 @@ const ledgerProperties: INodeProperties[] = [
 		name: 'confirmScope',
 		type: 'options',
 		options: [
-			{ name: 'Everything Collected in This Execution', value: 'execution' },
-			{ name: 'Only the Input Items (by Their ID Field)', value: 'inputItems' },
+			{ name: 'Everything Collected in This Run', value: 'execution' },
+			{ name: 'Only the Files That Reach This Step', value: 'inputItems', description: "Matched by each input item's ID" }
 		],
 		default: 'execution',
 		displayOptions: { show: { operation: ['confirm'] } },
@@ -302,7 +301,7 @@ const ledgerProperties: INodeProperties[] = [
 		options: [
 			{ name: 'By ID', value: 'id' },
 			{ name: 'By Path', value: 'path', description: 'Looked up in the history' },
-			{ name: 'All (Reconnect)', value: 'all', description: 'Every file of the folder becomes collectable again' },
+			{ name: 'All Files', value: 'all', description: 'Every file of the folder can be collected again (as if new)' },
 		],
 		default: 'id',
 		displayOptions: { show: { operation: ['forget'] } },

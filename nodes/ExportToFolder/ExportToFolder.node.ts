@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import type { StorageKind } from '../shared/storage/types';
+import { folderListPage } from '../shared/ui/folderList';
 import { storageCredentials } from '../shared/ui/storageChoice';
 import { exportToFolderProperties } from './description';
 import { exportOperation } from './export.operation';
@@ -21,11 +22,14 @@ export class ExportToFolder implements INodeType {
 		name: 'exportToFolder',
 		icon: { light: 'file:exportToFolder.svg', dark: 'file:exportToFolder.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: defaults that fit Collect New Files (Document Date falls back to modifiedAt; no company, account or template
+		// expressions that resolve to nothing). Version-1 nodes keep their defaults.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : "Export to " + {"googleDrive":"Google Drive","oneDrive":"OneDrive","dropbox":"Dropbox","localFolder":"Local Folder"}[$parameter["destination"]] }}',
 		description:
-			'Export documents into Google Drive, OneDrive, Dropbox or a local folder once, follow their changes, re-upload files the user deleted and stop at folders the user deleted',
+			'Put documents into a Google Drive, OneDrive, Dropbox or local folder once, keep them up to date, and put back files someone deleted',
 		defaults: { name: 'Export to Folder' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -36,19 +40,12 @@ export class ExportToFolder implements INodeType {
 
 	methods = {
 		listSearch: {
-			async searchFolders(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+			async searchFolders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 				const destination = this.getNodeParameter('destination', 'googleDrive') as StorageKind;
 				const localPath = destination === 'localFolder' ? String(this.getNodeParameter('localPath', '')) : undefined;
 				try {
 					const provider = await openDestination(this, destination, localPath);
-					const folders = await provider.searchFolders(filter ?? '', 50);
-					return {
-						results: folders.map((folder) => ({
-							name: folder.path ? `/${folder.path.replace(/^\/+/, '')}` : folder.name,
-							value: folder.id,
-							url: folder.webUrl,
-						})),
-					};
+					return await folderListPage(provider, destination, filter, paginationToken);
 				} catch (error) {
 					throw toNodeError(this.getNode(), error);
 				}

@@ -1,7 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { folderLocatorModes, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
+import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
 
 const exportOnly = { show: { operation: ['export'] } };
+/** Version 2 changed defaults (saved version-1 nodes keep theirs: n8n does not store a parameter left at its default). */
+const v1 = { '@version': [1] };
+const v2 = { '@version': [2] };
 const cloudOnly = { show: { operation: ['export'], destination: ['googleDrive', 'oneDrive', 'dropbox'] } };
 
 export const operationProperty: INodeProperties = {
@@ -14,17 +17,26 @@ export const operationProperty: INodeProperties = {
 			name: 'Export',
 			value: 'export',
 			action: 'Export documents to a folder',
-			description: 'Upload each input document once; follow its changes; re-upload what the user deleted',
+			description: 'Upload each document once, update it when it changes, and upload it again if someone deletes it',
 		},
 		{
 			name: 'Resume Stopped Folders',
 			value: 'resume',
 			action: 'Resume stopped folders',
-			description: 'Export again into folders the user deleted (clears the stop of an Export node)',
+			description: 'Export again into folders someone deleted, which the Export step stopped filling',
 		},
 	],
 	default: 'export',
 };
+
+/** One parameter, two defaults: version 1 keeps its own (`default`), version 2 the one that fits Collect New Files. */
+function versioned(property: INodeProperties, v2Default: string): INodeProperties[] {
+	const show = property.displayOptions?.show ?? {};
+	return [
+		{ ...property, displayOptions: { ...property.displayOptions, show: { ...show, ...v1 } } },
+		{ ...property, default: v2Default, displayOptions: { ...property.displayOptions, show: { ...show, ...v2 } } },
+	];
+}
 
 const destinationProperties: INodeProperties[] = [
 	{
@@ -71,16 +83,12 @@ const destinationProperties: INodeProperties[] = [
 		description: 'Everything this node exports goes below this folder',
 		displayOptions: { show: { operation: ['export'], rootMode: ['name'] } },
 	},
-	{
-		displayName: 'Folder',
-		name: 'rootFolder',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'Everything this node exports goes below this folder',
-		displayOptions: { show: { operation: ['export'], rootMode: ['folder'] } },
-		modes: folderLocatorModes('/Accounting/Receipts'),
-	},
+	...folderLocatorProperties(
+		{ displayName: 'Folder', name: 'rootFolder', required: true, description: 'Everything this node exports goes below this folder' },
+		{ operation: ['export'], rootMode: ['folder'] },
+		'destination',
+		'/Accounting/Receipts',
+	),
 ];
 
 const layoutProperties: INodeProperties[] = [
@@ -95,6 +103,7 @@ const layoutProperties: INodeProperties[] = [
 			{ name: 'Custom Template', value: 'custom', description: 'Folders from expressions, one per "/" segment' },
 			{ name: 'Flat', value: 'flat', description: 'Every file directly in the root folder' },
 			{ name: 'One Folder per Record', value: 'perRecord', description: 'A folder per record, e.g. a client dossier' },
+			{ name: 'Year, Then Month', value: 'yearMonth', description: 'YYYY / MM (from the document date): nothing else to fill in' },
 		],
 		default: 'flat',
 		displayOptions: exportOnly,
@@ -104,62 +113,81 @@ const layoutProperties: INodeProperties[] = [
 		name: 'recordFolderName',
 		type: 'string',
 		default: '',
-		placeholder: '={{ $json.clientName }}',
-		description: 'The folder of each record; empty uses the record key',
+		placeholder: 'e.g. {{ $json.clientName }}',
+		description: 'The folder of each record; empty uses the document ID',
 		displayOptions: { show: { operation: ['export'], folderStructure: ['perRecord'] } },
 	},
-	{
-		displayName: 'Company Name',
-		name: 'companyName',
-		type: 'string',
-		default: '={{ $json.company }}',
-		required: true,
-		displayOptions: { show: { operation: ['export'], folderStructure: ['companyYear'] } },
-	},
-	{
-		displayName: 'Account Name',
-		name: 'accountName',
-		type: 'string',
-		default: '={{ $json.account }}',
-		required: true,
-		displayOptions: { show: { operation: ['export'], folderStructure: ['accountPeriod'] } },
-	},
-	{
-		displayName: 'Folder Template',
-		name: 'folderTemplate',
-		type: 'string',
-		default: '={{ $json.company }}/{{ $json.category }}',
-		required: true,
-		description:
-			'Folders below the root, separated by "/". Each segment is evaluated on its own: a "/" or ".." inside a value never adds a level or leaves the root.',
-		displayOptions: { show: { operation: ['export'], folderStructure: ['custom'] } },
-	},
+	...versioned(
+		{
+			displayName: 'Company Name',
+			name: 'companyName',
+			type: 'string',
+			default: '={{ $json.company }}',
+			required: true,
+			placeholder: 'e.g. Acme Bakery, or {{ $json.company }}',
+			description: 'The first folder level: a fixed name, or an expression that reads it from each item',
+			displayOptions: { show: { operation: ['export'], folderStructure: ['companyYear'] } },
+		},
+		'',
+	),
+	...versioned(
+		{
+			displayName: 'Account Name',
+			name: 'accountName',
+			type: 'string',
+			default: '={{ $json.account }}',
+			required: true,
+			placeholder: 'e.g. Main account, or {{ $json.account }}',
+			description: 'The first folder level: a fixed name, or an expression that reads it from each item',
+			displayOptions: { show: { operation: ['export'], folderStructure: ['accountPeriod'] } },
+		},
+		'',
+	),
+	...versioned(
+		{
+			displayName: 'Folder Template',
+			name: 'folderTemplate',
+			type: 'string',
+			default: '={{ $json.company }}/{{ $json.category }}',
+			required: true,
+			placeholder: 'e.g. {{ $json.company }}/Invoices',
+			description:
+				'Folders below the root, separated by "/". Each part is read on its own: a "/" or ".." inside a value never adds a level or leaves the root. A template that gives no folder at all for an item fails that item.',
+			displayOptions: { show: { operation: ['export'], folderStructure: ['custom'] } },
+		},
+		'',
+	),
 ];
 
 const recordProperties: INodeProperties[] = [
 	{
-		displayName: 'Record Key',
+		displayName: 'Document ID',
 		name: 'recordKey',
 		type: 'string',
 		default: '={{ $json.id }}',
 		required: true,
-		description: "The document's stable ID in its source: the same document always maps to the same file",
+		description:
+			'What identifies the document where it comes from. The same ID always updates the same exported file; two different documents need two different IDs.',
 		displayOptions: exportOnly,
 	},
-	{
-		displayName: 'Document Date',
-		name: 'dateField',
-		type: 'string',
-		default: '={{ $json.date }}',
-		description: 'The date of the document (ISO 8601); used by the date-based folder structures and the backfill date',
-		displayOptions: exportOnly,
-	},
+	...versioned(
+		{
+			displayName: 'Document Date',
+			name: 'dateField',
+			type: 'string',
+			default: '={{ $json.date }}',
+			description: 'The date of the document (e.g. 2026-09-30); decides the year and month folders and the "Export Only Documents Dated On or After" date',
+			hint: 'Reads "date", or else "modifiedAt" (what Collect New Files outputs)',
+			displayOptions: exportOnly,
+		},
+		'={{ $json.date || $json.modifiedAt }}',
+	),
 	{
 		displayName: 'File Name',
 		name: 'fileName',
 		type: 'string',
 		default: '',
-		placeholder: '={{ $json.number }}.pdf',
+		placeholder: 'e.g. {{ $json.number }}.pdf',
 		description: "Empty uses the binary file's own name. Characters the destination refuses are replaced.",
 		displayOptions: exportOnly,
 	},
@@ -177,7 +205,7 @@ const recordProperties: INodeProperties[] = [
 		name: 'exportSince',
 		type: 'dateTime',
 		default: '',
-		description: 'Backfill start: older documents are skipped (skipped_before_date). Empty exports every date.',
+		description: 'Older documents are left out (shown as skipped). Empty exports every date.',
 		displayOptions: exportOnly,
 	},
 ];
@@ -214,7 +242,7 @@ const policyProperties: INodeProperties[] = [
 			{
 				name: 'Stop Exporting Into It',
 				value: 'stop',
-				description: 'Its documents are skipped (skipped_folder_deleted) until the Resume operation',
+				description: 'Its documents are left out (shown as skipped) until a "Resume Stopped Folders" step runs'
 			},
 			{ name: 'Recreate It', value: 'recreate', description: 'Create the folder again and upload its documents again' },
 		],
@@ -246,12 +274,20 @@ const policyProperties: INodeProperties[] = [
 					"The IANA time zone that decides a document's year and month for the Company / Year and Account / Period folders, and how dates without a zone are read. Empty uses the workflow's time zone (Workflow Settings).",
 			},
 			{
-				displayName: 'Accept Mass Deletion',
+				displayName: 'Go On When Most Files Look Deleted',
 				name: 'acceptMassDeletion',
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to proceed when more than half of the exported files look deleted. Leave off: a permission or listing fault looks the same; turn on for one run when the deletions are real.',
+					'Whether to go on when more than half of the exported files look deleted. Leave off: a lost permission looks the same; turn on for one run when you really deleted them.',
+			},
+			{
+				displayName: 'Include Input Fields',
+				name: 'includeInputFields',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether each output item keeps the input item's fields (the export result's fields, such as path and action, win where names clash), so later steps need not look back with $('...').item",
 			},
 		],
 	},
@@ -259,11 +295,13 @@ const policyProperties: INodeProperties[] = [
 
 const resumeProperties: INodeProperties[] = [
 	{
-		displayName: 'Export Node Name',
+		displayName: 'Export Step Name',
 		name: 'exportNodeName',
 		type: 'string',
 		default: '',
-		description: 'The Export to Folder node whose stopped folders to clear; empty means this node, or the only one',
+		placeholder: 'Export to Folder',
+		description:
+			'The name of the Export to Folder step (as on the canvas) whose stopped folders to clear. Leave empty when the workflow has only one.',
 		displayOptions: { show: { operation: ['resume'] } },
 	},
 	{
@@ -271,8 +309,9 @@ const resumeProperties: INodeProperties[] = [
 		name: 'resumeFolders',
 		type: 'string',
 		default: '',
-		placeholder: 'Main account/2026-09',
-		description: 'Comma-separated folder paths to resume; empty resumes every stopped folder',
+		placeholder: 'e.g. Main account/2026-09, Acme/2025',
+		description:
+			'Which stopped folders to fill again, separated by commas. Leave empty for all of them; each run of this step lists the folders it resumed and those still stopped.',
 		displayOptions: { show: { operation: ['resume'] } },
 	},
 ];
@@ -282,7 +321,7 @@ export const exportToFolderProperties: INodeProperties[] = [
 	...destinationProperties,
 	{
 		displayName:
-			'The credential needs write access to the destination. On Google Drive the narrow "files created by this app" scope is enough when the root folder is created by name.',
+			'The credential needs write access to the destination. On Google Drive the narrowest access, "Only Files This Package Creates", is enough when the root folder is created by name.',
 		name: 'credentialNotice',
 		type: 'notice',
 		default: '',

@@ -297,6 +297,9 @@ class ExportRun {
 		dryRun: boolean,
 	): INodeExecutionData[] {
 		const out: INodeExecutionData[] = [];
+		// Options > "Include Input Fields": the input item's fields first, the export result's win on a clash.
+		const options = this.ctx.getNodeParameter('options', 0, {}) as IDataObject;
+		const inputs = options.includeInputFields === true ? this.ctx.getInputData() : undefined;
 		for (let index = 0; index < count; index++) {
 			const failed = prepared.failed.get(index);
 			let json: ExportResult;
@@ -319,7 +322,7 @@ class ExportRun {
 					json.error = item.error;
 				}
 			}
-			out.push({ json: clean(json), pairedItem: { item: index } });
+			out.push({ json: { ...(inputs?.[index]?.json ?? {}), ...clean(json) }, pairedItem: { item: index } });
 		}
 		return out;
 	}

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { DateTime } from 'luxon';
 import type { StorageKind } from '../shared/storage/types';
 import type { ExportPolicy } from '../shared/sync/exportPlan';
-import { parseDocumentDate, splitTemplate, type FolderLayout, type LayoutValues } from '../shared/sync/folderLayout';
+import { layoutNeedsDate, parseDocumentDate, splitTemplate, type FolderLayout, type LayoutValues } from '../shared/sync/folderLayout';
 
 /** Stop when more than half of the tracked files look deleted, from this many on (fewer is an ordinary cleanup). */
 export const MASS_DELETE_MINIMUM = 3;
@@ -130,7 +130,7 @@ export interface ItemValues {
 
 /** Whether the document date matters: a date-based layout or a backfill date (a custom template reads $json itself). */
 export function needsDocumentDate(params: RunParameters): boolean {
-	return params.layout === 'companyYear' || params.layout === 'accountPeriod' || params.policy.since !== undefined;
+	return layoutNeedsDate(params.layout) || params.policy.since !== undefined;
 }
 
 /** The per-item parameters (expressions evaluated for this item). */

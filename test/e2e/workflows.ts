@@ -28,6 +28,8 @@ export function fakeCredentials(urls: Record<string, string>, tokens: Record<'go
 	const oauthData = (apiBaseUrl: string, token: TokenSet, extra: Record<string, unknown> = {}) => ({
 		clientId: 'fake-client-id',
 		clientSecret: 'fake-client-secret',
+		// The fakes' addresses apply only with the "Custom Endpoints" switch on (n8n drops hidden fields' values).
+		customEndpoints: true,
 		apiBaseUrl,
 		oauthBaseUrl: urls.oauth,
 		oauthTokenData: { access_token: token.access_token, refresh_token: token.refresh_token, token_type: 'Bearer', expires_in: 3600 },

@@ -7,7 +7,12 @@ import type { StorageKind } from '../storage/types';
  * in; this decides the segments and makes them safe (nothing can leave the root on any provider).
  */
 
-export type FolderLayout = 'flat' | 'perRecord' | 'companyYear' | 'accountPeriod' | 'custom';
+export type FolderLayout = 'flat' | 'perRecord' | 'yearMonth' | 'companyYear' | 'accountPeriod' | 'custom';
+
+/** The layouts whose folders come from the document date (so the date must be read for every item). */
+export function layoutNeedsDate(layout: FolderLayout): boolean {
+	return layout === 'yearMonth' || layout === 'companyYear' || layout === 'accountPeriod';
+}
 
 export interface LayoutValues {
 	recordKey: string;
@@ -17,7 +22,7 @@ export interface LayoutValues {
 	company?: string;
 	/** accountPeriod */
 	account?: string;
-	/** companyYear / accountPeriod: the document date. */
+	/** yearMonth / companyYear / accountPeriod: the document date. */
 	date?: DateTime;
 	/** custom: one value per template segment, already evaluated. */
 	customSegments?: string[];
@@ -52,6 +57,8 @@ export function layoutSegments(layout: FolderLayout, values: LayoutValues): stri
 			return [];
 		case 'perRecord':
 			return [values.recordFolder?.trim() || values.recordKey];
+		case 'yearMonth':
+			return [requiredDate(values.date).toFormat('yyyy'), requiredDate(values.date).toFormat('MM')];
 		case 'companyYear':
 			return [required(values.company, 'company', 'The company name'), requiredDate(values.date).toFormat('yyyy')];
 		case 'accountPeriod':
@@ -72,6 +79,7 @@ export function safeFolderPath(values: string[], kind: StorageKind): string {
 
 /** The parameter each layout's folder comes from, for errors that name what to fix. */
 const LAYOUT_FIELDS: Record<Exclude<FolderLayout, 'flat'>, string> = {
+	yearMonth: 'dateField',
 	perRecord: 'recordFolderName',
 	companyYear: 'companyName',
 	accountPeriod: 'accountName',

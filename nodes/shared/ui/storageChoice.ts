@@ -1,4 +1,4 @@
-import type { INodeCredentialDescription, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
 import { STORAGE_CREDENTIAL } from '../storage/registry';
 import type { StorageKind } from '../storage/types';
 
@@ -6,9 +6,20 @@ import type { StorageKind } from '../storage/types';
 export const STORAGE_KIND_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Dropbox', value: 'dropbox' },
 	{ name: 'Google Drive', value: 'googleDrive' },
-	{ name: 'Local Folder', value: 'localFolder' },
+	{ name: 'Local Folder', value: 'localFolder', description: 'A folder on the computer or server n8n runs on' },
 	{ name: 'OneDrive', value: 'oneDrive' },
 ];
+
+/** The name a builder reads for each storage (subtitles, hints). */
+export const STORAGE_LABEL: Record<StorageKind, string> = {
+	dropbox: 'Dropbox',
+	googleDrive: 'Google Drive',
+	localFolder: 'Local Folder',
+	oneDrive: 'OneDrive',
+};
+
+/** STORAGE_LABEL as an object literal for subtitle expressions ({{ {...}[$parameter["source"]] }}). */
+export const STORAGE_LABEL_EXPRESSION = JSON.stringify(STORAGE_LABEL);
 
 /**
  * The credential of each cloud, asked for only while `operation` is chosen and the storage parameter
@@ -22,10 +33,88 @@ export function storageCredentials(operation: string, storageParameter: string):
 	}));
 }
 
-/** How a folder can be picked in any storage: from the searchFolders list, by URL, ID or path. */
-export function folderLocatorModes(pathPlaceholder: string): INodePropertyMode[] {
-	/* eslint-disable n8n-nodes-base/node-param-default-missing -- modes take no default; the rule knows them only under a literal "modes:" key */
+/** What each cloud's folder links, IDs and paths look like: shown as placeholders and checked as typed. */
+interface CloudFormats {
+	url: { placeholder: string; regex: string; error: string };
+	id: { placeholder: string; regex: string; error: string };
+	path: string;
+}
+
+const CLOUD_FORMATS: Record<Exclude<StorageKind, 'localFolder'>, (pathExample: string) => CloudFormats> = {
+	googleDrive: (pathExample) => ({
+		url: {
+			placeholder: 'https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQrStUvWxYz',
+			regex: 'https://drive\\.google\\.com/.*folders/[\\w-]+.*',
+			error: 'Not a Google Drive folder link (https://drive.google.com/drive/folders/...)',
+		},
+		id: {
+			placeholder: '1AbCdEfGhIjKlMnOpQrStUvWxYz',
+			regex: '(root|[\\w-]{10,})',
+			error: 'Not a Google Drive folder ID: letters, digits, "-" and "_", as in the folder\'s link',
+		},
+		path: pathExample,
+	}),
+	oneDrive: (pathExample) => ({
+		url: {
+			placeholder: 'https://onedrive.live.com/?id=A1B2C3D4E5F6%21123',
+			regex: 'https://([\\w-]+\\.)*(onedrive\\.live\\.com|1drv\\.ms|sharepoint\\.com)/.+',
+			error: 'Not a OneDrive or SharePoint folder link (copy it from the browser\'s address bar)',
+		},
+		id: {
+			placeholder: '01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567 or A1B2C3D4E5F6!123',
+			regex: '(root|[A-Za-z0-9]+![0-9]+|[A-Za-z0-9]{10,})',
+			error: 'Not a OneDrive item ID (e.g. 01ABCDEF... on business accounts, A1B2C3!123 on personal ones)',
+		},
+		path: pathExample,
+	}),
+	dropbox: (pathExample) => ({
+		url: {
+			placeholder: `https://www.dropbox.com/home${pathExample}`,
+			regex: 'https://(www\\.)?dropbox\\.com/home(/.*)?',
+			error: 'Not a Dropbox folder link (https://www.dropbox.com/home/...)',
+		},
+		id: {
+			placeholder: 'id:a4ayc_80_OEAAAAAAAAAXw',
+			regex: 'id:[\\w-]+',
+			error: 'Not a Dropbox ID: it starts with "id:" (or choose "By Path")',
+		},
+		path: pathExample,
+	}),
+};
+
+/* eslint-disable n8n-nodes-base/node-param-default-missing -- modes take no default; the rule knows them only under a literal "modes:" key */
+function cloudModes(kind: Exclude<StorageKind, 'localFolder'>, pathExample: string): INodePropertyMode[] {
+	const formats = CLOUD_FORMATS[kind](pathExample);
 	return [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: `Select a ${STORAGE_LABEL[kind]} folder...`,
+			typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: formats.url.placeholder,
+			validation: [{ type: 'regex', properties: { regex: formats.url.regex, errorMessage: formats.url.error } }],
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: formats.id.placeholder,
+			validation: [{ type: 'regex', properties: { regex: formats.id.regex, errorMessage: formats.id.error } }],
+		},
+		{ displayName: 'By Path', name: 'path', type: 'string', placeholder: formats.path },
+	];
+}
+
+/** A folder on the n8n host: a path (or a file:// link), or picked from the folders below the base. */
+function localModes(pathExample: string): INodePropertyMode[] {
+	return [
+		{ displayName: 'By Path', name: 'path', type: 'string', placeholder: `/data${pathExample}` },
 		{
 			displayName: 'From List',
 			name: 'list',
@@ -37,16 +126,30 @@ export function folderLocatorModes(pathPlaceholder: string): INodePropertyMode[]
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://drive.google.com/drive/folders/1AbC...',
-			validation: [{ type: 'regex', properties: { regex: 'https?://.+', errorMessage: 'Not a URL' } }],
+			placeholder: `file:///data${pathExample}`,
+			validation: [{ type: 'regex', properties: { regex: 'file:///.+', errorMessage: 'Not a file:// link' } }],
 		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: '1AbCdEf... / 01ABCDEF... / id:a4ayc_80_OEAAAAAAAAAXw',
-		},
-		{ displayName: 'By Path', name: 'path', type: 'string', placeholder: pathPlaceholder },
 	];
-	/* eslint-enable n8n-nodes-base/node-param-default-missing */
+}
+/* eslint-enable n8n-nodes-base/node-param-default-missing */
+
+/**
+ * One folder locator per storage, all under the same parameter name (so the chosen folder survives switching the
+ * storage and saved workflows read the same): each shows the chosen cloud's link, ID and path formats only.
+ * n8n shows the one whose displayOptions match; getNodeParameters keeps the displayed one's value.
+ */
+export function folderLocatorProperties(
+	base: Omit<INodeProperties, 'type' | 'default' | 'modes' | 'displayOptions'>,
+	show: Record<string, Array<string | number | boolean>>,
+	storageParameter: string,
+	pathExample: string,
+	kinds: StorageKind[] = ['dropbox', 'googleDrive', 'oneDrive', 'localFolder'],
+): INodeProperties[] {
+	return kinds.map((kind) => ({
+		...base,
+		type: 'resourceLocator' as const,
+		default: { mode: kind === 'localFolder' ? 'path' : 'list', value: '' },
+		displayOptions: { show: { ...show, [storageParameter]: [kind] } },
+		modes: kind === 'localFolder' ? localModes(pathExample) : cloudModes(kind, pathExample),
+	}));
 }

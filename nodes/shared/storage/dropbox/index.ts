@@ -125,7 +125,7 @@ export class DropboxStorage implements StorageProvider {
 		const text = query.trim();
 		if (text === '') {
 			const found: RemoteItem[] = [];
-			for await (const item of this.list(DROPBOX_ROOT_ID)) {
+			for await (const item of this.list(DROPBOX_ROOT_ID, { recursive: true })) {
 				if (item.isFolder) found.push(item);
 				if (found.length >= limit) break;
 			}

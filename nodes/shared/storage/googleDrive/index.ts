@@ -171,10 +171,13 @@ export class GoogleDriveStorage implements StorageProvider {
 	async searchFolders(query: string, limit = 50): Promise<RemoteItem[]> {
 		const terms = [`mimeType = '${DRIVE_FOLDER_MIME}'`, 'trashed = false'];
 		if (query.trim()) terms.push(`name contains '${escapeQueryString(query.trim())}'`);
-		const data = await this.call(undefined, () =>
-			this.api.files.list({ ...this.listScope(), q: terms.join(' and '), pageSize: Math.min(1000, limit), fields: LIST_FIELDS, orderBy: 'name' }),
-		);
-		return (data.files ?? []).slice(0, limit).map((file) => this.toItem(file));
+		// Page by page until the limit: a search must not stop at the first page the API hands back.
+		const found: RemoteItem[] = [];
+		for await (const file of this.pages(terms.join(' and '))) {
+			found.push(this.toItem(file));
+			if (found.length >= limit) break;
+		}
+		return found;
 	}
 
 	/** Drive allows duplicate names and compares `name =` case-insensitively: filter exactly, oldest first. */
