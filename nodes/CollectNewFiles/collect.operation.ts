@@ -5,6 +5,7 @@ import { collectStateWarning, type CheckedCollectState } from '../shared/state/c
 import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
 import { isCloudError } from '../shared/storage/errors';
 import { flagName } from '../shared/storage/names';
+import { storageFeatures } from '../shared/storage/registry';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
 import { applyRun, claimedVerdict, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
@@ -73,15 +74,16 @@ async function resolveFolder(
 	state: CollectState,
 ): Promise<CollectState> {
 	if (state.folder?.key === params.folderKey) return state;
+	const hostPath = storageFeatures(params.source).rootIsHostPath;
 	let folder: RemoteItem;
 	try {
-		// The local folder's root is the chosen folder itself (see storage.ts).
-		folder = params.source === 'localFolder' ? await provider.root() : await provider.resolveFolder(params.folderRef);
+		// Where the root is a path on the n8n host (the local folder), the chosen folder is the root (see storage.ts).
+		folder = hostPath ? await provider.root() : await provider.resolveFolder(params.folderRef);
 	} catch (error) {
 		throw toNodeError(ctx.getNode(), error, { target: params.folderRef.value, service: SOURCE_NAMES[params.source] });
 	}
 	// Another folder: its files are judged afresh by the first-run mode; the ledger keeps what was collected.
-	const path = params.source === 'localFolder' ? params.folderRef.value : folder.path;
+	const path = hostPath ? params.folderRef.value : folder.path;
 	const next: CollectState = { ...state, folder: { key: params.folderKey, id: folder.id, name: folder.name, path } };
 	delete next.cursor;
 	delete next.drain;

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { createStorage } from '../shared/storage/registry';
+import { createStorage, storageFeatures } from '../shared/storage/registry';
 import type { FolderRef, StorageKind, StorageProvider } from '../shared/storage/types';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
@@ -10,6 +10,5 @@ type Context = IExecuteFunctions | ILoadOptionsFunctions;
  * n8n's file-access rules.
  */
 export async function openStorage(ctx: Context, kind: StorageKind, folder?: FolderRef): Promise<StorageProvider> {
-	if (kind === 'localFolder') return await createStorage(ctx, kind, { localBaseDir: folder?.value });
-	return await createStorage(ctx, kind);
+	return await createStorage(ctx, kind, storageFeatures(kind).rootIsHostPath ? { localBaseDir: folder?.value } : {});
 }

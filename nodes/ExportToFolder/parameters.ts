@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeParameterResourceLocator } from 'n8n-workflow';
 import { DateTime } from 'luxon';
+import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import type { ExportPolicy } from '../shared/sync/exportPlan';
 import { layoutNeedsDate, parseDocumentDate, splitTemplate, type FolderLayout, type LayoutValues } from '../shared/sync/folderLayout';
@@ -33,7 +34,7 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 	const since = sinceText ? parseSince(ctx, sinceText, timeZone) : undefined;
 	return {
 		destination,
-		localPath: destination === 'localFolder' ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
+		localPath: storageFeatures(destination).rootIsHostPath ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
 		root,
 		rootPerItem,
 		layout: ctx.getNodeParameter('folderStructure', 0, 'flat') as FolderLayout,

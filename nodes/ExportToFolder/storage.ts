@@ -1,5 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
-import { createStorage } from '../shared/storage/registry';
+import { createStorage, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
 
 export const SERVICE_NAMES: Record<StorageKind, string> = {
@@ -15,7 +15,7 @@ export async function openDestination(
 	kind: StorageKind,
 	localPath?: string,
 ): Promise<StorageProvider> {
-	if (kind === 'localFolder' && !localPath) {
+	if (storageFeatures(kind).rootIsHostPath && !localPath) {
 		throw new NodeOperationError(ctx.getNode(), 'Local Folder Path is empty', {
 			description: 'Give a directory on the n8n host that n8n may write to.',
 		});

@@ -1,86 +1,58 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { basename, dirname, join } from 'path';
-import { createTransport } from '../transport/createTransport';
 import type { CloudWire } from '../transport/transport';
-import { DROPBOX_WIRE } from './dropbox/wire';
-import { GOOGLE_DRIVE_WIRE } from './googleDrive/wire';
-import { LocalFolderStorage, type LocalPathGuard } from './localFolder';
-import { N8N_2_DEFAULT_ALLOWED, n8nFileAccessRules } from './localFolder/access';
-import { ONEDRIVE_WIRE } from './oneDrive/wire';
+import { DROPBOX } from './dropbox/cloud';
+import { GOOGLE_DRIVE } from './googleDrive/cloud';
+import { LOCAL_FOLDER } from './localFolder/cloud';
+import { ONE_DRIVE } from './oneDrive/cloud';
 import type { StorageKind, StorageProvider } from './types';
 
 export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;
 
-/** The credential type each cloud destination or source uses (public names: never rename). */
-export const STORAGE_CREDENTIAL: Record<Exclude<StorageKind, 'localFolder'>, string> = {
-	googleDrive: 'cloudSyncGoogleDriveOAuth2Api',
-	oneDrive: 'cloudSyncMicrosoftOneDriveOAuth2Api',
-	dropbox: 'cloudSyncDropboxOAuth2Api',
-};
-
-/** What the transport needs of each cloud: its hosts (national clouds) and retry rules, from the cloud's folder. */
-export const STORAGE_WIRE: Record<Exclude<StorageKind, 'localFolder'>, CloudWire> = {
-	googleDrive: GOOGLE_DRIVE_WIRE,
-	oneDrive: ONEDRIVE_WIRE,
-	dropbox: DROPBOX_WIRE,
-};
-
 export interface StorageOptions {
-	/** Local folder only: the directory on the n8n host that acts as the root. */
+	/** Where the root is a path on the n8n host (features.rootIsHostPath): that directory. */
 	localBaseDir?: string;
-	/** Drive only: a shared drive to work in. */
+	/** Drive only: a shared drive to work in (ignored elsewhere). */
 	driveId?: string;
 }
 
-type CloudConstructor = new (transport: Awaited<ReturnType<typeof createTransport>>, options?: Record<string, unknown>) => StorageProvider;
+/**
+ * What node code may know of a kind of storage before one is opened. Differences between clouds are declared
+ * here, never asked as `kind === '...'` outside this registry.
+ */
+export interface StorageKindFeatures {
+	/** The root is a directory on the n8n host that the user types: no credential, no account to search folders in. */
+	rootIsHostPath: boolean;
+}
 
-/** Providers are loaded on first use so a workflow that uses one cloud does not load the other SDKs. */
-async function cloudProvider(kind: Exclude<StorageKind, 'localFolder'>): Promise<CloudConstructor> {
-	switch (kind) {
-		case 'googleDrive':
-			return (await import('./googleDrive')).GoogleDriveStorage as unknown as CloudConstructor;
-		case 'oneDrive':
-			return (await import('./oneDrive')).OneDriveStorage as unknown as CloudConstructor;
-		case 'dropbox':
-			return (await import('./dropbox')).DropboxStorage as unknown as CloudConstructor;
-	}
+/** One cloud as its folder declares it (storage/<cloud>/cloud.ts). */
+export interface StorageCloud {
+	/** The n8n credential type it signs in with (public names: never rename); none for the local folder. */
+	credential?: string;
+	/** What the transport needs of it: hosts (national clouds) and retry rules. */
+	wire?: CloudWire;
+	features: StorageKindFeatures;
+	/** Its provider, speaking through n8n with the node's credential. */
+	open(ctx: StorageContext, options: StorageOptions): Promise<StorageProvider>;
+}
+
+/** Every storage the file nodes can use: adding a cloud is adding its folder and one line here. */
+export const STORAGE_CLOUDS: Readonly<Record<StorageKind, StorageCloud>> = {
+	googleDrive: GOOGLE_DRIVE,
+	oneDrive: ONE_DRIVE,
+	dropbox: DROPBOX,
+	localFolder: LOCAL_FOLDER,
+};
+
+/** The credential type of each cloud that has one. */
+export const STORAGE_CREDENTIAL: Readonly<Partial<Record<StorageKind, string>>> = Object.fromEntries(
+	Object.entries(STORAGE_CLOUDS).flatMap(([kind, cloud]) => (cloud.credential ? [[kind, cloud.credential]] : [])),
+);
+
+export function storageFeatures(kind: StorageKind): StorageKindFeatures {
+	return STORAGE_CLOUDS[kind].features;
 }
 
 /** The storage provider for `kind`, speaking through n8n with the node's credential. */
 export async function createStorage(ctx: StorageContext, kind: StorageKind, options: StorageOptions = {}): Promise<StorageProvider> {
-	if (kind === 'localFolder') {
-		if (!options.localBaseDir) throw new Error('A local folder path is required');
-		return new LocalFolderStorage(options.localBaseDir, { guard: n8nFileAccessGuard(ctx) });
-	}
-	const transport = await createTransport(ctx, STORAGE_CREDENTIAL[kind], STORAGE_WIRE[kind]);
-	const Provider = await cloudProvider(kind);
-	return new Provider(transport, kind === 'googleDrive' && options.driveId ? { driveId: options.driveId } : {});
-}
-
-/**
- * n8n's own file-access rules (N8N_RESTRICT_FILE_ACCESS_TO, its blocked folders and patterns) through the
- * helpers n8n gives nodes: resolvePath + isFilePathBlocked on 2.x, isFilePathBlocked(path) on 1.x.
- */
-export function n8nFileAccessGuard(ctx: StorageContext): LocalPathGuard | undefined {
-	const helpers = ctx.helpers as unknown as {
-		resolvePath?: (path: string) => Promise<string>;
-		isFilePathBlocked?: (path: string) => boolean | Promise<boolean>;
-	};
-	if (typeof helpers.isFilePathBlocked !== 'function') return undefined;
-	const resolve = async (path: string): Promise<string> => {
-		if (typeof helpers.resolvePath !== 'function') return path;
-		try {
-			return await helpers.resolvePath(path);
-		} catch (error) {
-			// A file about to be created does not exist yet. n8n 2.x resolves its folder itself, but only when the
-			// error passes its `instanceof Error` test, which fs errors fail across realms (jest, vm sandboxes).
-			if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT' || dirname(path) === path) throw error;
-			return join(await resolve(dirname(path)), basename(path));
-		}
-	};
-	const guard: LocalPathGuard = async (path) => !(await helpers.isFilePathBlocked!(await resolve(path)));
-	// n8n's helper judges the base folder; paths below it go through the same rules in linear time (its default
-	// pattern is exponential in the path depth). 2.x (the one with resolvePath) restricts to ~/.n8n-files by default.
-	guard.rulesBelowBase = n8nFileAccessRules(process.env, typeof helpers.resolvePath === 'function' ? N8N_2_DEFAULT_ALLOWED : '');
-	return guard;
+	return await STORAGE_CLOUDS[kind].open(ctx, options);
 }
