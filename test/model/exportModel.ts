@@ -12,6 +12,8 @@ import type { RemoteItem, StorageKind } from '../../nodes/shared/storage/types';
 import type { AuthFlavour, FakeAuth } from '../fakes/common/auth';
 import type { FaultRule } from '../fakes/common/server';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeOAuth } from '../fakes/oauth';
+import { ALL_SCOPES as DROPBOX_SCOPES, type FakeDropbox } from '../fakes/dropbox';
+import { sdkFor } from '../fakes/dropbox/sdkClient';
 import {
 	cloudDestination,
 	exportWorkflow,
@@ -52,7 +54,7 @@ export type Command =
 	| { t: 'fault'; fault: 'rateLimit' | 'expireToken' | 'cutUpload' }
 	/** The next production run stops half-way (the storage is full after `after` more writes). */
 	| { t: 'failHalfway'; after: number }
-	/** The user restores a file of ours they trashed (Drive: untrash; OneDrive: the recycle bin; local: moved back). */
+	/** The user restores a file of ours they trashed (Drive: untrash; OneDrive: the recycle bin; Dropbox: files/restore; local: moved back). */
 	| { t: 'userRestore'; which: number }
 	/** A 5xx at the cloud during the next production run, on a listing, an upload or a folder create. */
 	| { t: 'serverError'; on: ServerErrorOn; skip: number; times: number };
@@ -325,7 +327,9 @@ export class ExportHistory {
 		else await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
 		this.deletions++;
 		this.exported.delete(key);
-		if (trash || this.destination.kind === 'oneDrive') this.binned.push({ key, id: file.item.id, path: file.path, content: file.content });
+		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep what the user deletes (the local folder's
+		// "trash" is a move out of the root).
+		if (trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox') this.binned.push({ key, id: file.item.id, path: file.path, content: file.content });
 	}
 
 	/** Files of ours the user trashed, restorable (Drive's trash, OneDrive's recycle bin, a local folder outside the root). */
@@ -354,8 +358,10 @@ export class ExportHistory {
 		const name = entry.path.split('/').pop()!;
 		const free = this.destination.kind === 'googleDrive' || !this.taken(files, entry.path) ? name : `restored ${++this.versions} ${name}`;
 		const fake = (this.destination.fixture as unknown as { fake: { userUntrash(id: string): void; userRestore(id: string, name?: string): void } }).fake;
+		let restoredId = entry.id;
 		if (this.destination.kind === 'googleDrive') fake.userUntrash(entry.id);
 		else if (this.destination.kind === 'oneDrive') fake.userRestore(entry.id, free === name ? undefined : free);
+		else if (this.destination.kind === 'dropbox') restoredId = await this.dropboxRestore(entry.path, dir ? `${dir}/${free}` : free);
 		else if (this.destination.kind === 'localFolder') {
 			// Deleted for good (not moved aside as a trash): there is nothing to bring back.
 			if (!entry.outside) return;
@@ -372,7 +378,19 @@ export class ExportHistory {
 			return;
 		}
 		this.userFiles.set(at, entry.content);
-		this.restoredIds.set(at, entry.id);
+		this.restoredIds.set(at, restoredId);
+	}
+
+	/**
+	 * Dropbox: the user's other app restores the deleted file through the API, as the web UI does (the revision it had
+	 * from files/list_revisions, then files/restore to a free path); the restored file has an id of its own.
+	 */
+	private async dropboxRestore(path: string, to: string): Promise<string> {
+		const { fake, rootPath } = this.destination.fixture as unknown as { fake: FakeDropbox; rootPath: string };
+		const dbx = sdkFor(fake, fake.auth.issue('dropbox', DROPBOX_SCOPES).access_token);
+		const { result } = await dbx.filesListRevisions({ path: `${rootPath}/${path}` });
+		const restored = await dbx.filesRestore({ path: `${rootPath}/${to}`, rev: result.entries[0].rev });
+		return restored.result.id;
 	}
 
 	/** The ids of restored files by path (Drive may hold a restored file beside ours under the same name). */

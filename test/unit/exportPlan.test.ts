@@ -354,6 +354,17 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		expect(edited.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1' } });
 	});
 
+	it('restored with a new id at its place (Dropbox files/restore) before any re-upload: the record\'s file again, new content goes into it', () => {
+		const state = exported([r1], false);
+		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'fileDeleted' });
+		const newId: ChangeBatch = { changes: [{ type: 'upsert', item: { ...restored, id: 'file-r1-restored', appProperties: undefined } }], cursor: 'c1' };
+		const edited = planExport([input(0, 'r1', 'Main', 'edited')], state, newId, policy);
+		expect(edited.items[0]).toMatchObject({ action: 'updated', name: 'r1.pdf', op: { kind: 'upload', replaceId: 'file-r1-restored' } });
+		// A file at its place with other content is not taken for it.
+		const other: ChangeBatch = { changes: [{ type: 'upsert', item: { ...restored, id: 'mine', hash: 'hash(user)', appProperties: undefined } }], cursor: 'c1' };
+		expect(planExport([r1], state, other, policy).items[0]).toMatchObject({ action: 'reuploaded', name: 'r1 (r1).pdf' });
+	});
+
 	it('under another name (OneDrive, a local folder): the same', () => {
 		const renamed = { ...restored, name: 'restored r1.pdf', path: 'Main/restored r1.pdf', appProperties: undefined };
 		const other: ChangeBatch = { changes: [{ type: 'upsert', item: renamed }], cursor: 'c1' };

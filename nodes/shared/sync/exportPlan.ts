@@ -489,6 +489,14 @@ class PlanContext {
 			tracked = Object.assign({}, tracked, { status: 'live' as const });
 			this.state.records.set(keyFp, tracked);
 		}
+		// Restored with a new id (Dropbox's files/restore, a whole folder restored): the file at the record's place that
+		// holds exactly the content the state recorded for it is its file again (new content then goes into it).
+		const back = tracked && tracked.status === 'fileDeleted' && !seen ? this.restoredAtPlace(input, tracked) : undefined;
+		if (back) {
+			tracked = Object.assign({}, tracked, { status: 'live' as const, id: back.id });
+			this.state.records.set(keyFp, tracked);
+			this.trackedIndex = undefined;
+		}
 
 		// Drive tags its files with the record key: without a state, the record's file wherever it is.
 		let own: RemoteItem | undefined;
@@ -527,6 +535,15 @@ class PlanContext {
 			tracked.nameFp === nameFingerprint(name, this.ci) &&
 			(seen?.path === undefined || pathKey(seen.path, this.ci) === pathKey(joinPath(at.folder, name), this.ci));
 		return this.decideTracked(at, input, tracked, sameLocation);
+	}
+
+	/** A file at the record's recorded folder and name holding its recorded content, that nobody else keeps. */
+	private restoredAtPlace(input: ExportRecordInput, tracked: TrackedRecord): RemoteItem | undefined {
+		if (this.remoteEmpty || this.trackedFolderKey(tracked) !== this.folderKeyOf(input.folder)) return undefined;
+		const name = this.heldName(input, tracked);
+		const there = name === undefined ? undefined : this.atPath(input.folder, name);
+		if (!there || there.isFolder || there.hash === undefined || shortFingerprint(there.hash) !== tracked.contentFp) return undefined;
+		return this.isOthers(there.id, tracked.keyFp) || this.claimedIds.has(there.id) ? undefined : there;
 	}
 
 	private noFreeName(base: ItemBase, input: ExportRecordInput): PlannedItem {

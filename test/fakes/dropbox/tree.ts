@@ -71,6 +71,8 @@ export class Tree {
 	quota = Number.POSITIVE_INFINITY;
 	/** Blobs replaced or deleted: the server releases their temp files. */
 	onRelease: (blob: Blob | undefined) => void = () => undefined;
+	/** Each node deleted (a folder's subtree included): true when the listener keeps its blob (revisions.ts). */
+	onDeleted: (node: Node) => boolean = () => false;
 
 	get(pathLower: string): Node | undefined {
 		return this.byPath.get(pathLower);
@@ -214,7 +216,7 @@ export class Tree {
 			if (victim.rev) this.byRev.delete(victim.rev);
 			this.usedBytes -= victim.blob?.size ?? 0;
 			this.tombstones.set(victim.pathLower, { pathDisplay: victim.pathDisplay, name: victim.name });
-			this.onRelease(victim.blob);
+			if (!this.onDeleted(victim)) this.onRelease(victim.blob);
 			this.touchPath(victim.pathLower, victim.pathDisplay, victim.name);
 		}
 		return { ...node };
