@@ -9,6 +9,7 @@ import { stateKey } from '../../nodes/shared/state/staticData';
 import { FakeCalendar } from '../fakes/calendar';
 import { FakeAuth } from '../fakes/common/auth';
 import { WorkflowHarness } from '../harness/workflow';
+import { measureRun, type RunFigures } from './nodeRun';
 
 const CALENDAR = 'user@example.com';
 const NODE = 'Calendar Sync';
@@ -28,80 +29,77 @@ export function activities(count: number): IDataObject[] {
 	}));
 }
 
-export interface CalendarIdleResult {
+/** A calendar holding N events an earlier sync wrote, and the workflow syncing to it; runs can be repeated. */
+export interface CalendarIdleBench {
 	tracked: number;
-	rebuildRequests: number;
-	rebuildWrites: number;
-	rebuildMs: number;
-	idleRequests: number;
-	idleWrites: number;
-	idleMs: number;
-	stateBytes: number;
+	/** A first run with no state (cleared): a full listing re-links the N events, no writes. */
+	rebuild(): Promise<RunFigures & { writes: number }>;
+	/** The same N activities with the links in place (1 request). */
+	idle(): Promise<RunFigures & { writes: number }>;
+	stateBytes(): number;
+	close(): Promise<void>;
 }
 
 /**
  * Calendar Sync with N linked activities and nothing changed. The calendar is seeded with the events an earlier
  * sync wrote: each rendered by the node's own renderEvent, under the event id the node derives from the activity
- * id. The first run has no state and re-links them all (its full-resync path, no writes); then an idle run.
+ * id. The first run has no state and re-links them all (its full-resync path, no writes); then idle runs.
  */
-export async function calendarIdle(tracked: number): Promise<CalendarIdleResult> {
+export async function calendarIdleBench(tracked: number): Promise<CalendarIdleBench> {
 	const auth = new FakeAuth();
 	const fake = new FakeCalendar(auth);
 	await fake.start();
-	try {
-		const input = activities(tracked);
-		const render = { privatePolicy: 'private' as const, includeLinks: true, addAttendees: false, busyTitle: 'Busy' };
-		for (const [index, json] of input.entries()) {
-			const event = renderEvent(readActivity(json, PIPEDRIVE_MAPPING, { timeZone: 'UTC', defaultDurationMinutes: 30 }, index), render)!;
-			const { privateProperties, ...body } = event;
-			fake.userCreate(CALENDAR, { ...body, id: eventIdForActivity(String(json.id)), extendedProperties: { private: privateProperties } });
-		}
-
-		const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
-		const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
-		const credential = harness.credentials.add({
-			id: 'gcal',
-			name: 'Google Calendar',
-			type: 'cloudSyncGoogleCalendarOAuth2Api',
-			data: {
-				clientId: 'fake-client-id',
-				clientSecret: 'fake-client-secret',
-				accessTokenUrl: `${fake.baseUrl}/token`,
-				authUrl: `${fake.baseUrl}/authorize`,
-				apiBaseUrl: fake.baseUrl,
-				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
-			},
-		});
-		harness.addNode({
-			name: NODE,
-			type: 'calendarSync',
-			parameters: { operation: 'sync', direction: 'oneWay', calendar: { __rl: true, mode: 'id', value: CALENDAR } },
-			credentials: { cloudSyncGoogleCalendarOAuth2Api: credential },
-		});
-		const run = async () => {
-			const since = fake.mark();
-			const started = Date.now();
-			const result = await harness.run({ input: input.map((json) => ({ json })) });
-			if (result.status !== 'success') throw result.error ?? new Error(`calendar run ${result.status}`);
-			const requests = fake.requests({ since });
-			const actions = result.output(NODE).map((item) => item.json.action);
-			return { ms: Date.now() - started, requests: requests.length, writes: requests.filter((r) => r.method !== 'GET').length, actions };
-		};
-		const rebuild = await run();
-		const idle = await run();
-		if (idle.actions.length) throw new Error(`calendar idle run acted: ${idle.actions.slice(0, 3).join(', ')}`);
-		const global = (harness.staticData.global ?? {}) as IDataObject;
-		return {
-			tracked,
-			rebuildRequests: rebuild.requests,
-			rebuildWrites: rebuild.writes,
-			rebuildMs: rebuild.ms,
-			idleRequests: idle.requests,
-			idleWrites: idle.writes,
-			idleMs: idle.ms,
-			stateBytes: Buffer.byteLength(JSON.stringify(global[stateKey(harness.node(NODE).id)])),
-		};
-	} finally {
-		await fake.stop();
+	const input = activities(tracked);
+	const render = { privatePolicy: 'private' as const, includeLinks: true, addAttendees: false, busyTitle: 'Busy' };
+	for (const [index, json] of input.entries()) {
+		const event = renderEvent(readActivity(json, PIPEDRIVE_MAPPING, { timeZone: 'UTC', defaultDurationMinutes: 30 }, index), render)!;
+		const { privateProperties, ...body } = event;
+		fake.userCreate(CALENDAR, { ...body, id: eventIdForActivity(String(json.id)), extendedProperties: { private: privateProperties } });
 	}
+	const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+	const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
+	const credential = harness.credentials.add({
+		id: 'gcal',
+		name: 'Google Calendar',
+		type: 'cloudSyncGoogleCalendarOAuth2Api',
+		data: {
+			clientId: 'fake-client-id',
+			clientSecret: 'fake-client-secret',
+			accessTokenUrl: `${fake.baseUrl}/token`,
+			authUrl: `${fake.baseUrl}/authorize`,
+			apiBaseUrl: fake.baseUrl,
+			oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+		},
+	});
+	harness.addNode({
+		name: NODE,
+		type: 'calendarSync',
+		parameters: { operation: 'sync', direction: 'oneWay', calendar: { __rl: true, mode: 'id', value: CALENDAR } },
+		credentials: { cloudSyncGoogleCalendarOAuth2Api: credential },
+	});
+	const items = input.map((json) => ({ json }));
+	const once = async (label: string) => {
+		const since = fake.mark();
+		let actions: unknown[] = [];
+		const figures = await measureRun(`calendar-${label}-${tracked}`, () => fake.requests({ since }).length, async () => {
+			const result = await harness.run({ input: items });
+			if (result.status !== 'success') throw result.error ?? new Error(`calendar run ${result.status}`);
+			actions = result.output(NODE).map((item) => item.json.action);
+		});
+		if (actions.length) throw new Error(`calendar ${label} run acted: ${actions.slice(0, 3).join(', ')}`);
+		return { ...figures, writes: fake.requests({ since }).filter((r) => r.method !== 'GET').length };
+	};
+	return {
+		tracked,
+		rebuild: () => {
+			harness.staticData = {};
+			return once('rebuild');
+		},
+		idle: () => once('idle'),
+		stateBytes: () => {
+			const global = (harness.staticData.global ?? {}) as IDataObject;
+			return Buffer.byteLength(JSON.stringify(global[stateKey(harness.node(NODE).id)]));
+		},
+		close: () => fake.stop(),
+	};
 }

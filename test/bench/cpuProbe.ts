@@ -35,3 +35,29 @@ export function probe(module: object, name: string): CpuProbe {
 	};
 	return result;
 }
+
+/**
+ * With BENCH_PROFILE=<dir>, writes a V8 CPU profile of `work` to <dir>/<name>.cpuprofile (open it in Chrome
+ * DevTools, or summarise it with test/bench/profileSummary.ts): the README's "why" sentences quote these.
+ */
+export async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+	const dir = process.env.BENCH_PROFILE;
+	if (!dir) return work();
+	const { Session } = await import('inspector');
+	const { mkdir, writeFile } = await import('fs/promises');
+	const session = new Session();
+	session.connect();
+	const post = (method: string, params?: object) =>
+		new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+	await post('Profiler.enable');
+	await post('Profiler.setSamplingInterval', { interval: 500 });
+	await post('Profiler.start');
+	try {
+		return await work();
+	} finally {
+		const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+		session.disconnect();
+		await mkdir(dir, { recursive: true });
+		await writeFile(`${dir}/${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`, JSON.stringify(profile));
+	}
+}

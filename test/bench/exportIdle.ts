@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { hashBuffer } from '../../nodes/shared/hashes';
 import { shortFingerprint } from '../../nodes/shared/state/exportState';
 import * as exportPlanModule from '../../nodes/shared/sync/exportPlan';
@@ -5,6 +6,7 @@ import type { FakeDrive } from '../fakes/drive';
 import { cloudDestination, countActions, exportWorkflow, type Doc, type ExportDestination } from '../nodes/support/exportWorkflow';
 import type { CloudKind } from './collectIdle';
 import { probe } from './cpuProbe';
+import { measureRun, type RunFigures } from './nodeRun';
 
 /** Receipts spread over 2 accounts x 12 months (24 folders), as the node tests use them. */
 export function receipts(count: number, offset = 0): Doc[] {
@@ -44,20 +46,20 @@ async function seedExported(destination: ExportDestination, docs: Doc[]): Promis
 	for (const doc of docs) await destination.fixture.user.createFile(receiptPath(doc), Buffer.from(doc.content as string));
 }
 
-export interface ExportIdleResult {
+/** A destination holding N exported files, and the workflow that exports to it; runs can be repeated. */
+export interface ExportIdleBench {
 	kind: CloudKind;
 	tracked: number;
-	rebuildRequests: number;
-	rebuildUploads: number;
-	rebuildMs: number;
-	idleRequests: number;
-	idleUploads: number;
-	idleMs: number;
-	stateBytes: number;
-	staticDataBytes: number;
-	/** CPU of the pure planner inside the idle run, and the arguments it had (for scenario 6). */
-	idlePlanCpuMs: number;
-	idlePlanArgs?: unknown[];
+	/** A first run with no state (the state cleared): it adopts the N files by listing the destination, 0 uploads. */
+	rebuild(): Promise<RunFigures & { uploads: number }>;
+	/** The same N records with the state in place: the idle run (1 request). */
+	idle(): Promise<RunFigures & { uploads: number; planCpuMs: number }>;
+	/** JSON bytes of the node's own state, and of the whole static data. */
+	stateBytes(): number;
+	staticDataBytes(): number;
+	/** The planner's arguments in the last idle run (scenario 6 re-runs the pure planner on them). */
+	planArgs(): unknown[] | undefined;
+	close(): Promise<void>;
 }
 
 /**
@@ -65,44 +67,39 @@ export interface ExportIdleResult {
  * destination holds the N files a previous export wrote, the state is empty, and a first run adopts them all
  * (0 uploads) through the real planner. Then the same N records again: the idle run.
  */
-export async function exportIdle(kind: CloudKind, tracked: number, keepPlanArgs = false): Promise<ExportIdleResult> {
+export async function exportIdleBench(kind: CloudKind, tracked: number): Promise<ExportIdleBench> {
 	const destination = await cloudDestination(kind);
-	const plan = probe(exportPlanModule, 'planExport');
-	try {
-		const docs = receipts(tracked);
-		await seedExported(destination, docs);
-		const flow = exportWorkflow(destination, ACCOUNT_PERIOD);
-		let before = destination.counts();
-		let started = Date.now();
-		const rebuilt = await flow.run(docs);
-		const rebuildMs = Date.now() - started;
-		const rebuiltActions = countActions(rebuilt.json);
-		if (rebuiltActions.unchanged !== tracked) throw new Error(`${kind}: rebuild gave ${JSON.stringify(rebuiltActions)}`);
-		const afterRebuild = destination.counts();
-
-		started = Date.now();
-		const idle = await flow.run(docs);
-		const idleMs = Date.now() - started;
-		const idleActions = countActions(idle.json);
-		if (idleActions.unchanged !== tracked) throw new Error(`${kind}: idle run gave ${JSON.stringify(idleActions)}`);
-		const afterIdle = destination.counts();
-		before = afterRebuild;
-		return {
-			kind,
-			tracked,
-			rebuildRequests: afterRebuild.total,
-			rebuildUploads: afterRebuild.uploads,
-			rebuildMs,
-			idleRequests: afterIdle.total - before.total,
-			idleUploads: afterIdle.uploads - before.uploads,
-			idleMs,
-			stateBytes: Buffer.byteLength(JSON.stringify(flow.stateOf())),
-			staticDataBytes: Buffer.byteLength(JSON.stringify(flow.harness.staticData)),
-			idlePlanCpuMs: plan.samples[plan.samples.length - 1],
-			idlePlanArgs: keepPlanArgs ? plan.lastArgs : undefined,
-		};
-	} finally {
-		plan.restore();
-		await destination.close();
-	}
+	const docs = receipts(tracked);
+	await seedExported(destination, docs);
+	const flow = exportWorkflow(destination, ACCOUNT_PERIOD);
+	let lastArgs: unknown[] | undefined;
+	const once = async (label: string) => {
+		const plan = probe(exportPlanModule, 'planExport');
+		const uploadsBefore = destination.counts().uploads;
+		try {
+			let json: IDataObject[] = [];
+			const figures = await measureRun(`export-${label}-${kind}-${tracked}`, () => destination.counts().total, async () => {
+				json = (await flow.run(docs)).json;
+			});
+			const actions = countActions(json);
+			if (actions.unchanged !== tracked) throw new Error(`${kind}: ${label} run gave ${JSON.stringify(actions)}`);
+			lastArgs = plan.lastArgs;
+			return { ...figures, uploads: destination.counts().uploads - uploadsBefore, planCpuMs: plan.samples[plan.samples.length - 1] };
+		} finally {
+			plan.restore();
+		}
+	};
+	return {
+		kind,
+		tracked,
+		rebuild: () => {
+			flow.harness.staticData = {};
+			return once('rebuild');
+		},
+		idle: () => once('idle'),
+		stateBytes: () => Buffer.byteLength(JSON.stringify(flow.stateOf())),
+		staticDataBytes: () => Buffer.byteLength(JSON.stringify(flow.harness.staticData)),
+		planArgs: () => lastArgs,
+		close: () => destination.close(),
+	};
 }
