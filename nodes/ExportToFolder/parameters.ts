@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeParameterResourceLocator } from 'n8n-workflow';
 import { DateTime } from 'luxon';
+import { itemParameters } from '../shared/parameters/plainFieldRead';
 import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import type { ExportPolicy } from '../shared/sync/exportPlan';
@@ -89,7 +90,7 @@ export function readRoot(ctx: IExecuteFunctions, itemIndex: number): RootParamet
 	const rootMode = ctx.getNodeParameter('rootMode', itemIndex, 'name') as 'name' | 'folder';
 	const item = itemIndex > 0 ? `Item ${itemIndex}: ` : '';
 	if (rootMode === 'name') {
-		const name = String(ctx.getNodeParameter('rootName', itemIndex, '')).trim();
+		const name = String(itemParameters(ctx).get('rootName', itemIndex, '')).trim();
 		if (!name) throw new NodeOperationError(ctx.getNode(), `${item}Root Folder Name is empty`, { itemIndex, description: 'Name the folder that holds the export, e.g. "Receipts".' });
 		return { mode: 'name', name };
 	}
@@ -134,26 +135,30 @@ export function needsDocumentDate(params: RunParameters): boolean {
 	return layoutNeedsDate(params.layout) || params.policy.since !== undefined;
 }
 
-/** The per-item parameters (expressions evaluated for this item). */
+/**
+ * The per-item parameters (expressions evaluated for this item). A plain `{{ $json.field }}` is read from the item
+ * directly and anything else is evaluated by n8n (itemParameters): n8n's evaluation was 85% of an idle export.
+ */
 export function readItemValues(ctx: IExecuteFunctions, itemIndex: number, layout: FolderLayout, needsDate: boolean, zone: string): ItemValues {
-	const recordKey = text(ctx.getNodeParameter('recordKey', itemIndex, '')).trim();
-	// Expressions cost ~0.5 ms each in n8n: the date is only evaluated when a layout or the backfill uses it.
-	const date = needsDate ? parseDocumentDate(ctx.getNodeParameter('dateField', itemIndex, '') as unknown, zone) : undefined;
+	const parameters = itemParameters(ctx);
+	const recordKey = text(parameters.get('recordKey', itemIndex, '')).trim();
+	// The date is only read when a layout or the backfill uses it.
+	const date = needsDate ? parseDocumentDate(parameters.get('dateField', itemIndex, ''), zone) : undefined;
 	const values: LayoutValues = { recordKey, date };
-	if (layout === 'perRecord') values.recordFolder = text(ctx.getNodeParameter('recordFolderName', itemIndex, ''));
-	if (layout === 'companyYear') values.company = text(ctx.getNodeParameter('companyName', itemIndex, ''));
-	if (layout === 'accountPeriod') values.account = text(ctx.getNodeParameter('accountName', itemIndex, ''));
+	if (layout === 'perRecord') values.recordFolder = text(parameters.get('recordFolderName', itemIndex, ''));
+	if (layout === 'companyYear') values.company = text(parameters.get('companyName', itemIndex, ''));
+	if (layout === 'accountPeriod') values.account = text(parameters.get('accountName', itemIndex, ''));
 	if (layout === 'custom') {
 		// The raw template, so each "/" segment is evaluated alone and a value cannot add a level.
 		const template = String(ctx.getNodeParameter('folderTemplate', itemIndex, '', { rawExpressions: true }));
 		values.customSegments = splitTemplate(template).map((segment) =>
-			segment.startsWith('=') ? text(ctx.evaluateExpression(segment.slice(1), itemIndex)) : segment,
+			segment.startsWith('=') ? text(parameters.evaluate(segment.slice(1), itemIndex)) : segment,
 		);
 	}
 	return {
 		recordKey,
-		fileName: text(ctx.getNodeParameter('fileName', itemIndex, '')).trim(),
-		binaryProperty: String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim(),
+		fileName: text(parameters.get('fileName', itemIndex, '')).trim(),
+		binaryProperty: String(parameters.get('binaryPropertyName', itemIndex, 'data')).trim(),
 		date,
 		layout: values,
 	};
