@@ -63,3 +63,25 @@ describe.each(SOURCES)('Collect New Files model on %s, commit %s', (kind, commit
 		);
 	}, 600_000);
 });
+
+/** Include Subfolders off: the documents are the files directly in the watched folder (a subfolder is elsewhere). */
+const OWN_FILES_ONLY: Array<[SourceKind, number]> = [
+	['localFolder', 10],
+	['googleDrive', 10],
+	['oneDrive', 10],
+	['dropbox', 15],
+];
+
+describe.each(OWN_FILES_ONLY)('Collect New Files model on %s, subfolders off, commit onEmit', (kind, runs) => {
+	test('every file directly in the watched folder once, wherever the folder goes; no run fails; a quiet run is one request', async () => {
+		const name = `collectNewFiles.${kind}.onEmit.ownFilesOnly`;
+		const budget = modelBudget(name, runs);
+		await checkModel(
+			name,
+			budget,
+			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands }), async (actions) => {
+				await replay(kind, actions, 'onEmit', { includeSubfolders: false });
+			}),
+		);
+	}, 600_000);
+});

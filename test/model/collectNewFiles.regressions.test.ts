@@ -100,3 +100,20 @@ describe('Collect New Files regressions found by the soak after issue 13 landed'
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 });
+
+describe('Collect New Files regressions with Include Subfolders off', () => {
+	test('Dropbox: the watched folder, still empty, has its parent renamed: a file added at the new place is collected (seed 2092306688)', async () => {
+		const world = await replay('dropbox', [{ type: 'overlap' }, { type: 'renameParent' }, addPdf], 'onEmit', { includeSubfolders: false });
+		expect([...world.delivered.values()]).toEqual([1]);
+	});
+
+	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
+		'%s: the empty watched folder renamed or moved between runs: files added at its new place are collected, each once',
+		async (kind) => {
+			for (const move of ['renameWatched', 'moveWatched'] as const) {
+				const world = await replay(kind, [run, { type: move }, addPdf, run, { type: 'add', name: 2, dir: 0, kind: 'blob' }], 'onEmit', { includeSubfolders: false });
+				expect([...world.delivered.values()]).toEqual([1, 1]);
+			}
+		},
+	);
+});

@@ -116,13 +116,15 @@ export class CollectWorld {
 		readonly kind: SourceKind,
 		readonly source: CollectSource,
 		readonly commit: Commit,
+		/** Include Subfolders: off, only the files directly in the watched folder are documents to deliver. */
+		readonly recursive = true,
 	) {}
 
 	static async open(kind: SourceKind, commit: Commit = 'onEmit', parameters: IDataObject = {}): Promise<CollectWorld> {
 		// n8n's deduplication store, where the overlap guard claims documents (survives lost static data).
 		await installDeduplicator();
 		const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
-		const world = new CollectWorld(kind, source, commit);
+		const world = new CollectWorld(kind, source, commit, parameters.includeSubfolders !== false);
 		await source.user.createFolder('out');
 		const watchedId = await source.user.createFolder('p/w');
 		// A folder below the watched one exists from the start for the nested moves.
@@ -163,6 +165,11 @@ export class CollectWorld {
 	private taken(dir: string, name: string): boolean {
 		const key = (n: string) => n.normalize('NFC').toLowerCase();
 		return this.files.some((file) => file.dir === dir && key(file.name) === key(name));
+	}
+
+	/** Whether the node watches where the file is: the watched folder, and its subfolders with Include Subfolders on. */
+	private collectable(file: ModelFile): boolean {
+		return this.recursive ? this.inWatched(file) : file.dir === this.watched;
 	}
 
 	private watchedFiles(): ModelFile[] {
@@ -498,7 +505,7 @@ export class CollectWorld {
 
 	/** Every document in the watched folder now has been delivered (and confirmed, after Confirm). */
 	private checkAllDelivered(): void {
-		for (const file of this.watchedFiles()) {
+		for (const file of this.watchedFiles().filter((f) => this.collectable(f))) {
 			if (!this.appeared.has(file.documentId) || this.owed.has(file.documentId)) continue;
 			if (!this.done(file.documentId)) this.fail(`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered${this.commit === 'afterConfirm' ? ' and confirmed' : ''}`);
 		}
@@ -519,8 +526,8 @@ function brief(json: IDataObject): IDataObject {
 }
 
 /** Replays one history on a fresh world; two production runs at the end make sure every invariant is looked at. */
-export async function replay(kind: SourceKind, actions: Action[], commit: Commit = 'onEmit'): Promise<CollectWorld> {
-	const world = await CollectWorld.open(kind, commit);
+export async function replay(kind: SourceKind, actions: Action[], commit: Commit = 'onEmit', parameters: IDataObject = {}): Promise<CollectWorld> {
+	const world = await CollectWorld.open(kind, commit, parameters);
 	try {
 		for (const action of actions) await world.apply(action);
 		while (world.graceRuns > 0 || world.owing) await world.apply({ type: 'run', mode: 'production' });

@@ -1,6 +1,7 @@
 import { hashBuffer } from '../../nodes/shared/hashes';
 import { CloudError, HINTS, isCloudError } from '../../nodes/shared/storage/errors';
 import { ClientOAuth2 } from '@n8n/client-oauth2';
+import { Dropbox } from 'dropbox';
 import { DropboxStorage } from '../../nodes/shared/storage/dropbox';
 import { Transport } from '../../nodes/shared/transport/transport';
 import { FakeAuth } from '../fakes/common/auth';
@@ -262,6 +263,27 @@ describe('DropboxStorage against FakeDropbox', () => {
 			const error = await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }));
 			expect(error.kind).toBe('cursorReset');
 		}
+	});
+
+	it('a watch of the folder\'s own files notices the empty folder renamed; a flat cursor of an older version is replaced once', async () => {
+		const { provider } = fixture;
+		await fixture.user.createFolder('w');
+		const folder = await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/w` });
+		const cursor = await provider.latestCursor(folder.id, { recursive: false });
+		await fixture.user.createFile('w/x/deep.pdf', Buffer.from('deep'));
+		await fixture.user.createFile('w/own.pdf', Buffer.from('own'));
+		const batch = await new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: false });
+		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual(['x', 'own.pdf']);
+		await fixture.user.delete('w/x');
+		await fixture.user.delete('w/own.pdf');
+		const empty = await new DropboxStorage(fixture.transport).changes(folder.id, batch.cursor, { recursive: false });
+		await fixture.user.rename('w', 'w2');
+		const moved = await failure(new DropboxStorage(fixture.transport).changes(folder.id, empty.cursor, { recursive: false }));
+		expect(moved.kind).toBe('cursorReset');
+		// As versions before the subtree feed made it: the SDK's own flat cursor (the transport signs it).
+		const sdk = new Dropbox({ accessToken: 'signed-by-the-wire', fetch: fixture.transport.fetch });
+		const flat = (await sdk.filesListFolderGetLatestCursor({ path: folder.id, recursive: false })).result.cursor;
+		expect((await failure(new DropboxStorage(fixture.transport).changes(folder.id, flat, { recursive: false }))).kind).toBe('cursorReset');
 	});
 
 	it('downloads through a cut with a Range resume of the same revision', async () => {

@@ -1,5 +1,5 @@
 import type { DropboxMeta, FolderPlace } from '../../nodes/shared/storage/dropbox/items';
-import { cursorParts, cursorWithPlace, feedBinding } from '../../nodes/shared/storage/dropbox/places';
+import { cursorParts, cursorWithPlace, feedBinding, feedScope, outdatedCursor, watchedEntries } from '../../nodes/shared/storage/dropbox/places';
 
 const at = (pathDisplay: string): FolderPlace => ({ id: 'id:w', pathLower: pathDisplay.toLowerCase(), pathDisplay });
 const file = (path: string): DropboxMeta => ({ '.tag': 'file', name: path.split('/').pop()!, id: `id:${path}`, path_lower: path.toLowerCase(), path_display: path });
@@ -29,6 +29,29 @@ describe('Dropbox feed binding (pure): does the change cursor still follow the w
 
 	test('the place travels inside the stored cursor, and a bare cursor reads as one without a place', () => {
 		expect(cursorParts(cursorWithPlace('AAcursor|x', at('/P/W é')))).toEqual({ cursor: 'AAcursor|x', place: at('/P/W é') });
+		expect(cursorParts(cursorWithPlace('AAc', at('/P/W'), true))).toEqual({ cursor: 'AAc', place: at('/P/W'), childrenOnly: true });
 		expect(cursorParts('AAbare')).toEqual({ cursor: 'AAbare' });
+	});
+});
+
+describe('Dropbox feed scope (pure): a watch of the folder\'s own files (Include Subfolders off)', () => {
+	test('follows the whole subtree, so the folder\'s own move shows even when it holds nothing; the root keeps a flat feed', () => {
+		expect(feedScope(false, false)).toEqual({ recursive: true, childrenOnly: true });
+		expect(feedScope(false, true)).toEqual({ recursive: true, childrenOnly: false });
+		expect(feedScope(true, false)).toEqual({ recursive: false, childrenOnly: false });
+	});
+
+	test('counts only the folder\'s direct children, and keeps entries outside for the move check', () => {
+		const entries = [file('/p/w/a.pdf'), file('/p/w/x/b.pdf'), deleted('/p/w/x'), deleted('/p/w/x/c.pdf'), deleted('/p/w'), file('/q/d.pdf')];
+		expect(watchedEntries(at('/P/W'), entries, true).map((e) => e.path_lower)).toEqual(['/p/w/a.pdf', '/p/w/x', '/p/w', '/q/d.pdf']);
+		expect(watchedEntries(at('/P/W'), entries, false)).toBe(entries);
+	});
+
+	test('a flat cursor of a folder\'s own files from an older version is replaced once by a listing; others are kept', () => {
+		expect(outdatedCursor({}, false, false)).toBe(true);
+		expect(outdatedCursor({ childrenOnly: true }, false, false)).toBe(false);
+		expect(outdatedCursor({}, true, false)).toBe(false);
+		expect(outdatedCursor({}, false, true)).toBe(false);
+		expect(outdatedCursor({}, false, undefined)).toBe(false);
 	});
 });

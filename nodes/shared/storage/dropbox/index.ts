@@ -23,7 +23,7 @@ import {
 	type FolderPlace,
 } from './items';
 import { resumableDownload, type DownloadResponse } from './download';
-import { cursorParts, cursorWithPlace, DropboxPlaceCache, feedBinding } from './places';
+import { cursorParts, cursorWithPlace, DropboxPlaceCache, feedBinding, feedScope, outdatedCursor, watchedEntries } from './places';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './upload';
 import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from '../types';
 
@@ -213,20 +213,29 @@ export class DropboxStorage implements StorageProvider {
 	 */
 	async latestCursor(folderId: string, options?: { recursive?: boolean }): Promise<string> {
 		const place = isRootId(folderId) ? undefined : await this.place(folderId);
+		const scope = feedScope(isRootId(folderId), !!options?.recursive);
 		const result = await this.sdk('read the change cursor of', folderId || '/', () =>
-			this.api.filesListFolderGetLatestCursor({ path: folderArg(folderId), recursive: !!options?.recursive, include_deleted: false }),
+			this.api.filesListFolderGetLatestCursor({ path: folderArg(folderId), recursive: scope.recursive, include_deleted: false }),
 		);
-		return cursorWithPlace(result.cursor, place);
+		return cursorWithPlace(result.cursor, place, scope.childrenOnly);
 	}
 
 	/**
-	 * The cursor remembers whether it is recursive; `options` is accepted for the interface. An idle feed costs one
-	 * request. Where the folder is (for relative paths) comes from the cursor (where it was when the cursor was
+	 * The cursor remembers whether it is recursive; `options.recursive === false` only tells an outdated cursor
+	 * (outdatedCursor) from a current one. An idle feed costs one request. Where the folder is (for relative paths) comes from the cursor (where it was when the cursor was
 	 * issued) or from this run; it is asked again only when the batch contradicts it (an entry outside it) or could
 	 * (a deletion: the folder itself may be gone or renamed), or when neither knows it.
 	 */
-	async changes(folderId: string, storedCursor: string, _options?: { recursive?: boolean }): Promise<ChangeBatch> {
-		const { cursor, place: carried } = cursorParts(storedCursor);
+	async changes(folderId: string, storedCursor: string, options?: { recursive?: boolean }): Promise<ChangeBatch> {
+		const stored = cursorParts(storedCursor);
+		const { cursor, place: carried } = stored;
+		const childrenOnly = !!stored.childrenOnly;
+		if (outdatedCursor(stored, isRootId(folderId), options?.recursive)) {
+			throw new CloudError('cursorReset', 'The saved Dropbox change cursor of this folder cannot tell when the folder is renamed or moved', {
+				target: folderId,
+				hint: 'The node lists the folder once (nothing collected twice) and follows it with a cursor that can.',
+			});
+		}
 		const hint = carried?.id === folderId ? carried : undefined;
 		const entries: DropboxMeta[] = [];
 		let next = cursor;
@@ -237,7 +246,7 @@ export class DropboxStorage implements StorageProvider {
 			next = page.cursor;
 			if (!page.has_more) break;
 		}
-		if (entries.length === 0) return { changes: [], cursor: cursorWithPlace(next, hint ?? this.places.place(folderId)) };
+		if (entries.length === 0) return { changes: [], cursor: cursorWithPlace(next, hint ?? this.places.place(folderId), childrenOnly) };
 		for (const entry of entries) this.places.remember(entry);
 		const cached = this.places.place(folderId);
 		let folder: KnownPlace = cached ? { ...cached, fromCache: true } : hint ? { ...hint, fromCache: true } : await this.place(folderId);
@@ -254,7 +263,7 @@ export class DropboxStorage implements StorageProvider {
 				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
 			});
 		}
-		return { changes: await this.toChanges(folder, entries), cursor: cursorWithPlace(next, folder) };
+		return { changes: await this.toChanges(folder, watchedEntries(folder, entries, childrenOnly)), cursor: cursorWithPlace(next, folder, childrenOnly) };
 	}
 
 	/** Feed entries as changes relative to `folder`, each upsert with its parent's id. */

@@ -85,26 +85,57 @@ export class DropboxPlaceCache {
 }
 
 const CURSOR_WITH_PLACE = 'dbx1';
+/** The same, for a feed of the whole subtree that stands for a watch of the folder's own files (see feedScope). */
+const CHILDREN_CURSOR_WITH_PLACE = 'dbx1c';
 const SEPARATOR = '|';
 
 /**
  * A change-feed cursor that carries where the watched folder was when it was issued, so a later run reads a batch
- * without asking (one request saved per run with changes). Older cursors, without a place, are read as they are.
+ * without asking (one request saved per run with changes), and whether only the folder's own files count. Older
+ * cursors, without a place, are read as they are.
  */
-export function cursorWithPlace(cursor: string, place: FolderPlace | undefined): string {
+export function cursorWithPlace(cursor: string, place: FolderPlace | undefined, childrenOnly = false): string {
 	if (!place || place.id === '') return cursor;
-	return [CURSOR_WITH_PLACE, place.id, place.pathLower, place.pathDisplay].map(encodeURIComponent).join(SEPARATOR) + SEPARATOR + cursor;
+	const tag = childrenOnly ? CHILDREN_CURSOR_WITH_PLACE : CURSOR_WITH_PLACE;
+	return [tag, place.id, place.pathLower, place.pathDisplay].map(encodeURIComponent).join(SEPARATOR) + SEPARATOR + cursor;
 }
 
-export function cursorParts(stored: string): { cursor: string; place?: FolderPlace } {
+export function cursorParts(stored: string): { cursor: string; place?: FolderPlace; childrenOnly?: true } {
 	const parts = stored.split(SEPARATOR);
-	if (parts[0] !== CURSOR_WITH_PLACE || parts.length < 5) return { cursor: stored };
+	const childrenOnly = parts[0] === CHILDREN_CURSOR_WITH_PLACE;
+	if ((parts[0] !== CURSOR_WITH_PLACE && !childrenOnly) || parts.length < 5) return { cursor: stored };
 	try {
 		const [id, pathLower, pathDisplay] = parts.slice(1, 4).map(decodeURIComponent);
-		return { cursor: parts.slice(4).join(SEPARATOR), place: { id, pathLower, pathDisplay } };
+		return { cursor: parts.slice(4).join(SEPARATOR), place: { id, pathLower, pathDisplay }, ...(childrenOnly ? { childrenOnly } : {}) };
 	} catch {
 		return { cursor: stored };
 	}
+}
+
+/**
+ * The feed a watch reads. A watch of a folder's own files (Include Subfolders off) follows the whole subtree and
+ * keeps the folder's own entries: a non-recursive feed never reports the folder itself, so when the folder is
+ * renamed or moved while it holds nothing, the feed stays empty for good and everything put at the new place is
+ * missed (the other signs need an entry). The subtree's feed reports the folder's old path deleted. The root
+ * never moves: its own files are watched with a non-recursive feed.
+ */
+export function feedScope(isRoot: boolean, recursive: boolean): { recursive: boolean; childrenOnly: boolean } {
+	if (recursive || isRoot) return { recursive, childrenOnly: false };
+	return { recursive: true, childrenOnly: true };
+}
+
+/**
+ * A stored cursor that cannot notice the folder moving: a non-recursive one of a folder's own files, from a version
+ * before feedScope. It is replaced by a listing once (files are known by id: nothing collected twice).
+ */
+export function outdatedCursor(stored: { childrenOnly?: true }, isRoot: boolean, recursive: boolean | undefined): boolean {
+	return recursive === false && !isRoot && !stored.childrenOnly;
+}
+
+/** The entries a watch of the folder's own files counts: its direct children (an entry outside is kept for feedBinding). */
+export function watchedEntries(folder: FolderPlace, entries: DropboxMeta[], childrenOnly: boolean): DropboxMeta[] {
+	if (!childrenOnly) return entries;
+	return entries.filter((entry) => !relativePath(folder, entry)?.includes('/'));
 }
 
 /**
