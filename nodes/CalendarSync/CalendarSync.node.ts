@@ -7,9 +7,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { GoogleCalendarProvider } from '../shared/calendar/googleCalendar';
-import { GOOGLE_CALENDAR_WIRE } from '../shared/calendar/googleCalendar/wire';
-import { createTransport } from '../shared/transport/createTransport';
+import { createCalendar } from '../shared/calendar/registry';
 import { calendarSyncProperties } from './description';
 import { disconnect, getLinks } from './links';
 import { CREDENTIAL, sync } from './sync';
@@ -34,7 +32,7 @@ export class CalendarSync implements INodeType {
 	methods = {
 		listSearch: {
 			async searchCalendars(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-				const provider = new GoogleCalendarProvider(await createTransport(this, CREDENTIAL, GOOGLE_CALENDAR_WIRE));
+				const provider = await createCalendar(this);
 				const needle = (filter ?? '').toLowerCase();
 				const calendars = (await provider.listCalendars()).filter(
 					(c) => (c.accessRole === 'owner' || c.accessRole === 'writer') && (!needle || `${c.summary} ${c.id}`.toLowerCase().includes(needle)),

@@ -3,7 +3,9 @@ import { eventIdForActivity } from '../shared/calendar/eventIds';
 import { calendarStateSchema, fromStored } from '../shared/state/calendarState';
 import { clearState, loadState } from '../shared/state/staticData';
 import { TAG_ORIGIN } from '../shared/sync/calendarContent';
-import { calendarIdParam, calendarProvider, toNodeError } from './sync';
+import { createCalendar } from '../shared/calendar/registry';
+import { toNodeError } from '../shared/errors';
+import { CALENDAR_SERVICE, calendarIdParam } from './sync';
 
 /** Disconnect: forget the status; optionally delete the events this sync created from activities. */
 export async function disconnect(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -12,7 +14,7 @@ export async function disconnect(this: IExecuteFunctions): Promise<INodeExecutio
 	const state = fromStored(loadState(this, nodeId, calendarStateSchema));
 	let deletedEvents = 0;
 	if (this.getNodeParameter('deleteCreatedEvents', 0, false) as boolean) {
-		const provider = await calendarProvider(this);
+		const provider = await createCalendar(this);
 		try {
 			// By tag, not by status: events created before a lost status go too.
 			const listing = await provider.listEvents(calendarId, { privateProperty: [TAG_ORIGIN, 'activity'] });
@@ -23,7 +25,7 @@ export async function disconnect(this: IExecuteFunctions): Promise<INodeExecutio
 				}
 			}
 		} catch (error) {
-			throw toNodeError(this, error);
+			throw toNodeError(this.getNode(), error, { service: CALENDAR_SERVICE });
 		}
 	}
 	clearState(this, nodeId);

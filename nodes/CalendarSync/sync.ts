@@ -1,23 +1,20 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { Activity } from '../shared/calendar/activity';
 import { ActivityFieldError, PIPEDRIVE_MAPPING, readActivity, writeActivityFields, type FieldMapping } from '../shared/calendar/activityMapping';
-import { GoogleCalendarProvider } from '../shared/calendar/googleCalendar';
-import { GOOGLE_CALENDAR_WIRE } from '../shared/calendar/googleCalendar/wire';
+import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
+import { toNodeError } from '../shared/errors';
 import { CloudError, isCloudError } from '../shared/storage/errors';
 import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
 import { calendarStateWarning } from '../shared/state/calendarValidation';
 import { loadCheckedState, saveState } from '../shared/state/staticData';
 import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
 import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcilePlan, type ReconcileSettings } from '../shared/sync/calendarReconcile';
-import { createTransport } from '../shared/transport/createTransport';
 
-export const CREDENTIAL = 'cloudSyncGoogleCalendarOAuth2Api';
+export const CREDENTIAL = CALENDAR_CLOUDS.googleCalendar.credential;
+/** How error messages name the service (toNodeError). */
+export const CALENDAR_SERVICE = 'Google Calendar';
 const DAY_MS = 24 * 3600 * 1000;
-
-export async function calendarProvider(ctx: IExecuteFunctions): Promise<CalendarProvider> {
-	return new GoogleCalendarProvider(await createTransport(ctx, CREDENTIAL, GOOGLE_CALENDAR_WIRE));
-}
 
 export function calendarIdParam(ctx: IExecuteFunctions): string {
 	const id = String(ctx.getNodeParameter('calendar', 0, '', { extractValue: true }) ?? '').trim();
@@ -38,7 +35,7 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	const { activities, held } = readActivities(this, mapping, options, output);
 
 	// 2. The calendar side: the change feed, or a full listing on the first run and after a 410.
-	const provider = await calendarProvider(this);
+	const provider = await createCalendar(this);
 	const checked = loadCheckedState(this, node.id, calendarStateSchema);
 	const stateWarning = checked.problems.length > 0 ? calendarStateWarning(node.name, checked.problems) : undefined;
 	if (stateWarning) this.logger?.warn(stateWarning);
@@ -49,7 +46,7 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	try {
 		listing = await listEvents(provider, calendarId, state.syncToken, windowStartMs);
 	} catch (error) {
-		throw toNodeError(this, error);
+		throw toNodeError(this.getNode(), error, { service: CALENDAR_SERVICE });
 	}
 
 	// 3. Decide (pure).
@@ -145,7 +142,7 @@ async function carryOut(ctx: IExecuteFunctions, { provider, calendarId, plan, st
 			revert(links, previous, op.activityId);
 			// Changed in Google after we listed it: the next run sees that change and decides with it.
 			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet') continue;
-			const failure = toNodeError(ctx, error, op.itemIndex);
+			const failure = toNodeError(ctx.getNode(), error, { itemIndex: op.itemIndex, service: CALENDAR_SERVICE });
 			if (!ctx.continueOnFail()) {
 				saveState(ctx, ctx.getNode().id, calendarStateSchema, toStored({ ...state, links: [...applied.values()] }));
 				throw failure;
@@ -311,23 +308,6 @@ function readSettings(ctx: IExecuteFunctions): SyncSettings {
 			allowMassDeletion: options.allowMassDeletion === true,
 		},
 	};
-}
-
-/** CloudError -> an n8n error that says what happened and what to do; other errors pass through. */
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): Error {
-	if (error instanceof CloudError) {
-		const description = [error.hint, error.details.target ? `Event: ${error.details.target}` : undefined].filter(Boolean).join(' ');
-		if (error.details.status) {
-			return new NodeApiError(ctx.getNode(), { message: error.message, code: error.details.providerCode ?? '' } as JsonObject, {
-				message: error.message,
-				description,
-				httpCode: String(error.details.status),
-				itemIndex,
-			});
-		}
-		return new NodeOperationError(ctx.getNode(), error.message, { description, itemIndex });
-	}
-	return error instanceof Error ? error : new Error(String(error));
 }
 
 export type { Link };

@@ -1,16 +1,15 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
-	type ILoadOptionsFunctions,
 	type INodeExecutionData,
-	type INodeListSearchResult,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
+import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
-import { folderListPage } from '../shared/ui/folderList';
 import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../shared/ui/storageChoice';
+import { searchFoldersMethod } from '../ui/listSearch';
 import { collectOperation } from './collect.operation';
 import { collectNewFilesProperties } from './description';
 import { confirmOperation, forgetOperation, getHistoryOperation } from './ledger.operations';
@@ -36,16 +35,12 @@ export class CollectNewFiles implements INodeType {
 
 	methods = {
 		listSearch: {
-			async searchFolders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-				const source = this.getNodeParameter('source', 'dropbox') as StorageKind;
-				// A local folder is typed as a path on the n8n host; there is no account to search.
-				if (source === 'localFolder') return { results: [] };
-				try {
-					return await folderListPage(await openStorage(this, source), source, filter, paginationToken);
-				} catch (error) {
-					throw toNodeError(this.getNode(), error);
-				}
-			},
+			searchFolders: searchFoldersMethod(async (ctx) => {
+				const kind = ctx.getNodeParameter('source', 'dropbox') as StorageKind;
+				// A folder typed as a path on the n8n host (the local folder): there is no account to search.
+				if (storageFeatures(kind).rootIsHostPath) return undefined;
+				return { kind, provider: await openStorage(ctx, kind) };
+			}),
 		},
 	};
 

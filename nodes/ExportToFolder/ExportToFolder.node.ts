@@ -1,16 +1,15 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
-	type ILoadOptionsFunctions,
 	type INodeExecutionData,
-	type INodeListSearchResult,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
+import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
-import { folderListPage } from '../shared/ui/folderList';
 import { storageCredentials } from '../shared/ui/storageChoice';
+import { searchFoldersMethod } from '../ui/listSearch';
 import { exportToFolderProperties } from './description';
 import { exportOperation } from './export.operation';
 import { resumeOperation } from './resume.operation';
@@ -40,16 +39,11 @@ export class ExportToFolder implements INodeType {
 
 	methods = {
 		listSearch: {
-			async searchFolders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-				const destination = this.getNodeParameter('destination', 'googleDrive') as StorageKind;
-				const localPath = destination === 'localFolder' ? String(this.getNodeParameter('localPath', '')) : undefined;
-				try {
-					const provider = await openDestination(this, destination, localPath);
-					return await folderListPage(provider, destination, filter, paginationToken);
-				} catch (error) {
-					throw toNodeError(this.getNode(), error);
-				}
-			},
+			searchFolders: searchFoldersMethod(async (ctx) => {
+				const kind = ctx.getNodeParameter('destination', 'googleDrive') as StorageKind;
+				const localPath = storageFeatures(kind).rootIsHostPath ? String(ctx.getNodeParameter('localPath', '')) : undefined;
+				return { kind, provider: await openDestination(ctx, kind, localPath) };
+			}),
 		},
 	};
 

@@ -1,5 +1,5 @@
 import type { INodeCredentialDescription, INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
-import { STORAGE_CREDENTIAL } from '../storage/registry';
+import { STORAGE_CREDENTIAL, storageFeatures } from '../storage/registry';
 import type { StorageKind } from '../storage/types';
 
 /** The storages a file node can read or write; the values are stored in workflows: never rename. */
@@ -145,11 +145,14 @@ export function folderLocatorProperties(
 	pathExample: string,
 	kinds: StorageKind[] = ['dropbox', 'googleDrive', 'oneDrive', 'localFolder'],
 ): INodeProperties[] {
-	return kinds.map((kind) => ({
-		...base,
-		type: 'resourceLocator' as const,
-		default: { mode: kind === 'localFolder' ? 'path' : 'list', value: '' },
-		displayOptions: { show: { ...show, [storageParameter]: [kind] } },
-		modes: kind === 'localFolder' ? localModes(pathExample) : cloudModes(kind, pathExample),
-	}));
+	return kinds.map((kind) => {
+		const hostPath = storageFeatures(kind).rootIsHostPath;
+		return {
+			...base,
+			type: 'resourceLocator' as const,
+			default: { mode: hostPath ? 'path' : 'list', value: '' },
+			displayOptions: { show: { ...show, [storageParameter]: [kind] } },
+			modes: hostPath ? localModes(pathExample) : cloudModes(kind as Exclude<StorageKind, 'localFolder'>, pathExample),
+		};
+	});
 }
