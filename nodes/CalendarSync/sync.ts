@@ -4,7 +4,7 @@ import { ActivityFieldError, PIPEDRIVE_MAPPING, readActivity, writeActivityField
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';
-import { CloudError, isCloudError } from '../shared/storage/errors';
+import { CloudError, isCloudError } from '../shared/types/cloudError';
 import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
 import { calendarStateWarning } from '../shared/state/calendarValidation';
 import { loadCheckedState, saveState } from '../shared/state/staticData';

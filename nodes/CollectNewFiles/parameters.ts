@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { fingerprint } from '../shared/state/fingerprint';
-import { sanitizeName } from '../shared/storage/names';
+import { sanitizeName } from '../shared/sync/names';
 import type { ExportChoice, FolderRef, StorageKind } from '../shared/storage/types';
 import { compileNamePattern, InvalidPatternError, parseExtensions, type CollectFilters } from '../shared/sync/collectFilters';
 import { DEFAULT_HISTORY_SIZE, DEFAULT_RETRY_FAILED, type CommitPolicy, type FirstRunMode, type LedgerOptions } from '../shared/sync/collectLedger';

@@ -15,7 +15,7 @@ import {
 import { exportStateWarning } from '../shared/state/exportValidation';
 import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
 import { runExport, type ExportResult as RunResult, type ItemOutcome } from '../shared/run/exportRunner';
-import { sanitizeName } from '../shared/storage/names';
+import { sanitizeName } from '../shared/sync/names';
 import type { RemoteItem, StorageProvider } from '../shared/storage/types';
 import { startingState, stateSlots } from '../shared/sync/exportDecisions';
 import { joinPath } from '../shared/sync/exportPaths';

@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { CloudError, HINTS, type CloudErrorKind } from './storage/errors';
+import { CloudError, HINTS, type CloudErrorKind } from './types/cloudError';
 import { TokenHostError } from './transport/hosts';
 import { RetryBudgetExceededError } from './transport/pacer';
 import { redactKnownSecrets } from './transport/secrets';

@@ -1,4 +1,4 @@
-import { isCloudError, type CloudError } from '../../nodes/shared/storage/errors';
+import { isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
 import { createOneDriveFixture, type OneDriveFixture } from '../storage/fixtures/oneDrive';
 import { patternStream } from '../storage/support';
 

@@ -2,7 +2,7 @@ import { readdir } from 'fs/promises';
 import { isAbsolute, join, relative, sep } from 'path';
 import { Readable } from 'stream';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { sanitizeName } from '../../nodes/shared/storage/names';
+import { sanitizeName } from '../../nodes/shared/sync/names';
 import { nextOffset } from '../../nodes/shared/storage/oneDrive/upload';
 import { confirmedOffset } from '../../nodes/shared/storage/googleDrive/upload';
 import type { StorageKind, StorageProvider } from '../../nodes/shared/storage/types';

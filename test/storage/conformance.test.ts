@@ -1,6 +1,6 @@
 import { hashBuffer } from '../../nodes/shared/hashes';
-import { isCloudError } from '../../nodes/shared/storage/errors';
-import { safeRelativePath, sanitizeName } from '../../nodes/shared/storage/names';
+import { isCloudError } from '../../nodes/shared/types/cloudError';
+import { safeRelativePath, sanitizeName } from '../../nodes/shared/sync/names';
 import type { RemoteItem, StorageProvider } from '../../nodes/shared/storage/types';
 import type { ProviderFixture } from './fixture';
 import { FIXTURES } from './fixtures';

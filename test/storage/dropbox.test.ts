@@ -1,5 +1,5 @@
 import { hashBuffer } from '../../nodes/shared/hashes';
-import { CloudError, HINTS, isCloudError } from '../../nodes/shared/storage/errors';
+import { CloudError, HINTS, isCloudError } from '../../nodes/shared/types/cloudError';
 import { ClientOAuth2 } from '@n8n/client-oauth2';
 import { Dropbox } from 'dropbox';
 import { DropboxStorage } from '../../nodes/shared/storage/dropbox';

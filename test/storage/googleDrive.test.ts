@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { isCloudError, type CloudError } from '../../nodes/shared/storage/errors';
+import { isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
 import { generatedBuffer, generatedContent, DRIVE_SCOPES } from '../fakes/drive';
 import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
 import { createGoogleDriveFixture, FIXTURE_CHUNK_SIZE, type GoogleDriveFixture } from './fixtures/googleDrive';

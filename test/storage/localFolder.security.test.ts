@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'fs/promises';
 import { homedir, tmpdir } from 'os';
 import { join } from 'path';
-import { isCloudError } from '../../nodes/shared/storage/errors';
+import { isCloudError } from '../../nodes/shared/types/cloudError';
 import { LocalFolderStorage, type LocalPathGuard } from '../../nodes/shared/storage/localFolder';
 import { blockPattern, N8N_DEFAULT_BLOCK_PATTERNS, n8nFileAccessRules } from '../../nodes/shared/storage/localFolder/access';
 import { MAX_PATH_DEPTH } from '../../nodes/shared/storage/localFolder/jail';

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { Readable } from 'stream';
 import { pathToFileURL } from 'url';
 import { hashBuffer } from '../../nodes/shared/hashes';
-import { CloudError, isCloudError } from '../../nodes/shared/storage/errors';
+import { CloudError, isCloudError } from '../../nodes/shared/types/cloudError';
 import { LocalFolderStorage, type LocalPathGuard } from '../../nodes/shared/storage/localFolder';
 import { localFsError } from '../../nodes/shared/storage/localFolder/errors';
 import { collect, readAll } from './support';

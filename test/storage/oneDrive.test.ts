@@ -1,5 +1,5 @@
 import { hashBuffer } from '../../nodes/shared/hashes';
-import { HINTS, isCloudError, type CloudError } from '../../nodes/shared/storage/errors';
+import { HINTS, isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
 import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
 import { createOneDriveFixture, FIXTURE_CHUNK, type OneDriveFixture } from './fixtures/oneDrive';

@@ -5,7 +5,7 @@ import { TestWire } from '../harness/testWire';
 import { Pacer } from '../../nodes/shared/transport/pacer';
 import { Transport } from '../../nodes/shared/transport/transport';
 import { GoogleCalendarProvider } from '../../nodes/shared/calendar/googleCalendar';
-import { isCloudError } from '../../nodes/shared/storage/errors';
+import { isCloudError } from '../../nodes/shared/types/cloudError';
 import { CLOUD_WIRES } from '../support/cloudWires';
 
 /** The fake, seen through the real @googleapis/calendar SDK (gaxios retries off, one attempt per call). */

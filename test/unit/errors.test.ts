@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 import { oauthFailure, scrubSecrets, toNodeError } from '../../nodes/shared/errors';
-import { CloudError, HINTS } from '../../nodes/shared/storage/errors';
+import { CloudError, HINTS } from '../../nodes/shared/types/cloudError';
 import { RetryBudgetExceededError } from '../../nodes/shared/transport/pacer';
 import { forgetSecrets, rememberCredentialSecrets } from '../../nodes/shared/transport/secrets';
 import { FakeAuth } from '../fakes/common/auth';

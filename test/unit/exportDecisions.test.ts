@@ -1,5 +1,5 @@
 import { emptyExportState } from '../../nodes/shared/state/exportState';
-import { CloudError } from '../../nodes/shared/storage/errors';
+import { CloudError } from '../../nodes/shared/types/cloudError';
 import {
 	afterFeedError,
 	changeSource,

@@ -1,5 +1,5 @@
 import { nameChoices, nameKey, recordNameTag } from '../../nodes/shared/sync/exportNames';
-import { sanitizeName } from '../../nodes/shared/storage/names';
+import { sanitizeName } from '../../nodes/shared/sync/names';
 
 describe('export names for records sharing a name (issue 12)', () => {
 	it('the plain name first, then names tagged with the record key, the same every time', () => {

@@ -1,4 +1,4 @@
-import { flagName, maxNameLength, safeRelativePath, sanitizeName } from '../../nodes/shared/storage/names';
+import { flagName, maxNameLength, safeRelativePath, sanitizeName } from '../../nodes/shared/sync/names';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 
 const KINDS: StorageKind[] = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];

@@ -1,5 +1,5 @@
 import type { Readable } from 'stream';
-import { CloudError, isCloudError } from '../storage/errors';
+import { CloudError, isCloudError } from '../types/cloudError';
 import type { ChangeBatch, RemoteItem, StorageProvider } from '../storage/types';
 import { failureHandling, type ReadStep } from '../sync/collectReading';
 

@@ -1,5 +1,5 @@
 import type { ExportState } from '../state/exportState';
-import { isCloudError } from '../storage/errors';
+import { isCloudError } from '../types/cloudError';
 import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../storage/types';
 import {
 	afterFeedError,

@@ -1,4 +1,4 @@
-import type { CloudErrorKind } from '../storage/errors';
+import type { CloudErrorKind } from '../types/cloudError';
 import type { ChangeBatch, ExportChoice, ExportFormat, ProviderFeatures, RemoteItem } from '../storage/types';
 
 /**

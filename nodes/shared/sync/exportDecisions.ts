@@ -1,5 +1,5 @@
 import { emptyExportState, type ExportState } from '../state/exportState';
-import { isCloudError } from '../storage/errors';
+import { isCloudError } from '../types/cloudError';
 import type { ChangeBatch, FolderRef, ProviderFeatures } from '../storage/types';
 import { analyzeChanges } from './exportChanges';
 import type { ExportPlan, ExportPolicy } from './exportPlan';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { safeRelativePath, sanitizeName } from '../storage/names';
+import { safeRelativePath, sanitizeName } from './names';
 import type { StorageKind } from '../storage/types';
 
 /**

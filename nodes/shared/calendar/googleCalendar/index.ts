@@ -1,7 +1,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { RetryBudgetExceededError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
-import { CloudError, HINTS } from '../../storage/errors';
+import { CloudError, HINTS } from '../../types/cloudError';
 import { oauthFailure } from '../../errors';
 import type {
 	CalendarEvent,

@@ -1,7 +1,7 @@
 import { Readable } from 'stream';
 import { createHasher } from '../../hashes';
 import { isNetworkError } from '../../transport/pacer';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import type { DropboxMeta } from './items';
 
 export interface DownloadResponse {

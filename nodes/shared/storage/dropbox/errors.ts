@@ -1,5 +1,5 @@
 import { isNetworkError } from '../../transport/pacer';
-import { CloudError, HINTS, type CloudErrorKind } from '../errors';
+import { CloudError, HINTS, type CloudErrorKind } from '../../types/cloudError';
 
 /** An error answer from Dropbox as the SDK (DropboxResponseError) or a raw request hands it over. */
 export interface DropboxErrorAnswer {

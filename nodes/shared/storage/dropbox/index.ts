@@ -4,7 +4,7 @@ import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import { readAll } from '../../transport/wire';
 import { wholeSource } from '../chunkedSource';
-import { CloudError, isCloudError } from '../errors';
+import { CloudError, isCloudError } from '../../types/cloudError';
 import { dropboxAnswerToCloudError, toDropboxCloudError, type DropboxErrorAnswer } from './errors';
 import {
 	DROPBOX_ROOT_ID,

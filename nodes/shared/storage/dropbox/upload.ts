@@ -1,7 +1,7 @@
 import type { Hasher } from '../../hashes';
 import { isNetworkError } from '../../transport/pacer';
 import { ChunkedSource } from '../chunkedSource';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import { dropboxAnswerToCloudError, dropboxErrorTags, incorrectOffset, toDropboxCloudError, type DropboxErrorAnswer } from './errors';
 import type { DropboxMeta } from './items';
 import type { UploadSource } from '../types';

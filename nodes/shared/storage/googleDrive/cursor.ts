@@ -1,4 +1,4 @@
-import { CloudError, HINTS } from '../errors';
+import { CloudError, HINTS } from '../../types/cloudError';
 import type { Change, RemoteItem } from '../types';
 
 export const DRIVE_FOLDER_MIME = 'application/vnd.google-apps.folder';

@@ -1,6 +1,6 @@
 import { RetryBudgetExceededError } from '../../transport/pacer';
 import { isNetworkError } from '../../transport/pacer';
-import { CloudError, HINTS, isCloudError } from '../errors';
+import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
 
 const FULL_SCOPE = 'https://www.googleapis.com/auth/drive';
 

@@ -4,7 +4,7 @@ import { createHasher, hashBuffer } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import { readAll } from '../../transport/wire';
 import { wholeSource } from '../chunkedSource';
-import { CloudError, isCloudError } from '../errors';
+import { CloudError, isCloudError } from '../../types/cloudError';
 import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCursor, type TrackedFolder } from './cursor';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
 import { DriveChildIndex } from './children';

@@ -2,7 +2,7 @@ import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import type { WireResponse } from '../../transport/wire';
 import { ChunkedSource } from '../chunkedSource';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
 import type { UploadSource } from '../types';
 

@@ -1,4 +1,4 @@
-import { CloudError, HINTS } from '../errors';
+import { CloudError, HINTS } from '../../types/cloudError';
 
 /** Error codes of node:fs mapped to what the node can act on. */
 export function localFsError(error: unknown, target: string): CloudError {

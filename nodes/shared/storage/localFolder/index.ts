@@ -3,7 +3,7 @@ import { lstat, mkdir, open, rename, rm } from 'fs/promises';
 import { basename, isAbsolute, resolve, sep } from 'path';
 import type { Readable } from 'stream';
 import { fileURLToPath } from 'url';
-import { CloudError, HINTS, isCloudError } from '../errors';
+import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
 import { localFsError, withFsErrors } from './errors';
 import { localFileHash, localItem, localItemId } from './items';
 import { LocalFolderJail, type LocalPathGuard } from './jail';

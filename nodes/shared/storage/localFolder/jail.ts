@@ -1,7 +1,7 @@
 import { constants, existsSync } from 'fs';
 import { open, readlink, realpath } from 'fs/promises';
 import { basename, dirname, join, relative, sep } from 'path';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import type { FileAccessRules } from './access';
 import { withFsErrors } from './errors';
 

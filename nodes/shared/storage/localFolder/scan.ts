@@ -2,7 +2,7 @@ import type { BigIntStats } from 'fs';
 import { lstat, readdir } from 'fs/promises';
 import { join } from 'path';
 import { withFsErrors } from './errors';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import { localItemId } from './items';
 import { MAX_PATH_DEPTH, tooDeep, type LocalFolderJail } from './jail';
 

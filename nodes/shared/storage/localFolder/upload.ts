@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import { chmod, link, lstat, open, rename, unlink } from 'fs/promises';
 import { join } from 'path';
 import { createHasher } from '../../hashes';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import type { UploadSource } from '../types';
 
 /** Hard links are not available everywhere (FAT, some network shares): then check-and-rename is the fallback. */

@@ -2,7 +2,7 @@ import { Readable } from 'stream';
 import { isNetworkError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
 import { readAll, type WireResponse } from '../../transport/wire';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './errors';
 
 /** Cuts in a row (without a byte of progress) before the download gives up. */

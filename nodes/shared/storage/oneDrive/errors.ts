@@ -1,5 +1,5 @@
 import { isNetworkError, parseRetryAfter, RetryBudgetExceededError } from '../../transport/pacer';
-import { CloudError, HINTS } from '../errors';
+import { CloudError, HINTS } from '../../types/cloudError';
 
 /** What the failed call was doing: a 403 on a write means the credential lacks write scope. */
 export type Operation = 'read' | 'write';

@@ -3,7 +3,7 @@ import type { Readable } from 'stream';
 import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import { wholeSource } from '../chunkedSource';
-import { CloudError, isCloudError } from '../errors';
+import { CloudError, isCloudError } from '../../types/cloudError';
 import { scopeChanges } from './changes';
 import { DownloadUrls, downloadStream } from './download';
 import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './errors';

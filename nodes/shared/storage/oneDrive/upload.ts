@@ -2,7 +2,7 @@ import { createHasher } from '../../hashes';
 import { isNetworkError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
 import { ChunkedSource } from '../chunkedSource';
-import { CloudError } from '../errors';
+import { CloudError } from '../../types/cloudError';
 import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './errors';
 import type { DriveItemJson } from './items';
 import type { UploadSource } from '../types';
