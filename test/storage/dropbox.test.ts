@@ -286,6 +286,27 @@ describe('DropboxStorage against FakeDropbox', () => {
 		expect((await failure(new DropboxStorage(fixture.transport).changes(folder.id, flat, { recursive: false }))).kind).toBe('cursorReset');
 	});
 
+	it('a feed that answers its path is not found: listed again when the folder is elsewhere, the folder gone when it is not', async () => {
+		const { provider, fake } = fixture;
+		await fixture.user.createFolder('w');
+		const folder = await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/w` });
+		const cursor = await provider.latestCursor(folder.id, { recursive: true });
+		await fixture.user.rename('w', 'w2');
+		// ListFolderContinueError.path (files.stone): a service may answer so for a cursor whose path is gone.
+		const notFound = { error_summary: 'path/not_found/..', error: { '.tag': 'path', path: { '.tag': 'not_found' } } };
+		fake.inject({ path: 'list_folder/continue', times: 1, action: { type: 'respond', status: 409, body: notFound } });
+		const moved = await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }));
+		expect([moved.kind, moved.message]).toEqual(['cursorReset', 'The watched Dropbox folder is no longer where its change cursor looks']);
+		await fixture.user.delete('w2');
+		fake.inject({ path: 'list_folder/continue', times: 1, action: { type: 'respond', status: 409, body: notFound } });
+		const mark = fake.mark();
+		expect((await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }))).kind).toBe('notFound');
+		expect(fake.requests({ since: mark }).map((r) => [r.path, r.status])).toEqual([
+			['/2/files/list_folder/continue', 409],
+			['/2/files/get_metadata', 409],
+		]);
+	});
+
 	it('downloads through a cut with a Range resume of the same revision', async () => {
 		const { provider, fake } = fixture;
 		const data = patternBytes(3 * MIB + 7, 'dl');

@@ -241,7 +241,7 @@ export class DropboxStorage implements StorageProvider {
 		let next = cursor;
 		for (;;) {
 			const from = next;
-			const page = await this.sdk('read changes of', isRootId(folderId) ? '/' : folderId, () => this.api.filesListFolderContinue({ cursor: from }));
+			const page = await this.feedPage(folderId, from);
 			entries.push(...(page.entries as DropboxMeta[]));
 			next = page.cursor;
 			if (!page.has_more) break;
@@ -264,6 +264,23 @@ export class DropboxStorage implements StorageProvider {
 			});
 		}
 		return { changes: await this.toChanges(folder, watchedEntries(folder, entries, childrenOnly)), cursor: cursorWithPlace(next, folder, childrenOnly) };
+	}
+
+	/**
+	 * One page of the feed. list_folder/continue may also answer that the cursor's path is not found
+	 * (ListFolderContinueError.path): when the folder itself is still there by id, it moved, and is listed again at
+	 * its new place; otherwise it is gone.
+	 */
+	private async feedPage(folderId: string, cursor: string): Promise<files.ListFolderResult> {
+		try {
+			return await this.sdk('read changes of', isRootId(folderId) ? '/' : folderId, () => this.api.filesListFolderContinue({ cursor }));
+		} catch (error) {
+			if (!isCloudError(error, 'notFound') || isRootId(folderId) || !(await this.lookup(folderId))) throw error;
+			throw new CloudError('cursorReset', 'The watched Dropbox folder is no longer where its change cursor looks', {
+				target: folderId,
+				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
+			});
+		}
 	}
 
 	/** Feed entries as changes relative to `folder`, each upsert with its parent's id. */
