@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { createCalendar } from '../shared/calendar/registry';
-import { calendarSyncProperties } from './description';
+import { calendarSyncProperties, TWO_WAY_OUTPUTS } from './description';
 import { disconnect, getLinks } from './links';
 import { CREDENTIAL, sync } from './sync';
 
@@ -18,12 +18,15 @@ export class CalendarSync implements INodeType {
 		name: 'calendarSync',
 		icon: { light: 'file:calendarSync.svg', dark: 'file:calendarSync.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] === "sync" ? ($parameter["direction"] === "twoWay" ? "Two-way sync" : "One-way sync") : $parameter["operation"] }}',
-		description: 'Keep activities from any source (Pipedrive, HubSpot, a database) and a Google Calendar in step',
+		// 2: two outputs in two-way mode, the time zone from the workflow, a note on a quiet manual run.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle:
+			'={{ {"sync": $parameter["direction"] === "twoWay" ? "Two-way sync" : "One-way sync (activities to calendar)", "disconnect": "Disconnect the calendar", "getLinks": "List activity and event links"}[$parameter["operation"]] }}',
+		description: 'Keep the activities of a CRM (Pipedrive, HubSpot, any source) and a Google Calendar in step',
 		defaults: { name: 'Calendar Sync' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: `={{ $nodeVersion >= 2 && $parameter["operation"] === "sync" && $parameter["direction"] === "twoWay" ? ${JSON.stringify(TWO_WAY_OUTPUTS.map((displayName) => ({ type: 'main', displayName })))} : ["main"] }}`,
 		usableAsTool: true,
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: calendarSyncProperties,

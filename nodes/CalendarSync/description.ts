@@ -1,8 +1,18 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { PIPEDRIVE_MAPPING, type FieldMapping } from '../shared/calendar/activityMapping';
+import type { FieldMapping } from '../shared/calendar/activityMapping';
+import { describeMapping, PRESET_MAPPINGS, type FieldPreset } from './fieldPresets';
 
 const onSync = { show: { operation: ['sync'] } };
 const onTwoWay = { show: { operation: ['sync'], direction: ['twoWay'] } };
+/** Version 2: two outputs in two-way mode, the time zone from the workflow, a note on a quiet manual run. */
+const v1 = { '@version': [1] };
+const v2 = { '@version': [2] };
+
+/**
+ * The output names of version 2 in two-way mode (also the node's `outputs` expression): what to write back to the
+ * CRM, and what was done in the calendar. Short: the canvas cuts output labels after about a dozen characters.
+ */
+export const TWO_WAY_OUTPUTS = ['CRM Updates', 'Calendar Log'];
 
 const MAPPING_LABELS: Record<keyof FieldMapping, [string, string]> = {
 	id: ['ID', 'Field with the activity ID (required)'],
@@ -39,7 +49,7 @@ export const calendarSyncProperties: INodeProperties[] = [
 				action: 'Disconnect the calendar',
 				description: 'Forget the sync state (optionally delete the events this node created)',
 			},
-			{ name: 'Get Links', value: 'getLinks', action: 'Get the activity to event links', description: 'List the activity ↔ event map' },
+			{ name: 'Get Links', value: 'getLinks', action: 'Get the activity to event links', description: 'List which calendar event belongs to which activity' },
 		],
 		default: 'sync',
 	},
@@ -73,18 +83,22 @@ export const calendarSyncProperties: INodeProperties[] = [
 		displayOptions: onSync,
 		options: [
 			{ name: 'One-Way (Activities → Calendar)', value: 'oneWay', description: 'The calendar mirrors the activities' },
-			{ name: 'Two-Way', value: 'twoWay', description: 'Calendar changes come back as output items for the activity source' },
+			{
+				name: 'Two-Way',
+				value: 'twoWay',
+				description: 'Changes made in the calendar also come out as items to write back to the CRM (first output, "CRM Updates")',
+			},
 		],
 		default: 'oneWay',
 	},
 	{
-		displayName: 'Input Contains',
+		displayName: 'Which Activities Come In',
 		name: 'inputMode',
 		type: 'options',
 		displayOptions: onSync,
 		options: [
-			{ name: 'All Activities', value: 'full', description: 'A linked activity missing from the input was deleted' },
-			{ name: 'Only Changed Activities', value: 'changed', description: 'Deletions come only through the Deleted field' },
+			{ name: 'All of Them, Every Run', value: 'full', description: 'An activity missing from the input was deleted: its event goes too' },
+			{ name: 'Only the Changed Ones', value: 'changed', description: 'A missing activity is left alone; deletions come through the Deleted field' },
 		],
 		default: 'full',
 	},
@@ -94,16 +108,17 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'string',
 		displayOptions: onSync,
 		default: '',
-		placeholder: 'meeting, call',
-		description: 'Comma-separated activity types that go to the calendar. Empty syncs all types.',
+		placeholder: 'e.g. meeting, call',
+		description:
+			'The activity types that go to the calendar, as your CRM names them, separated by commas. Empty: every type.',
 	},
 	{
-		displayName: 'Save Calendar Events as Type',
+		displayName: 'Type for Events Created in the Calendar',
 		name: 'importType',
 		type: 'string',
 		displayOptions: onTwoWay,
 		default: 'meeting',
-		description: 'The activity type that new calendar events become',
+		description: 'An event someone adds in the calendar comes back as a new activity of this type (as your CRM names it)',
 	},
 	{
 		displayName: 'Private Activities and Events',
@@ -128,7 +143,7 @@ export const calendarSyncProperties: INodeProperties[] = [
 			{ name: 'Calendar Wins', value: 'calendar' },
 		],
 		default: 'newest',
-		description: 'What to do when an activity and its event both changed; the other change is reported in the output',
+		description: 'Which change is kept when an activity and its event both changed since the last run; the other one is reported in the output',
 	},
 	{
 		displayName: 'Propagate Deletions',
@@ -151,26 +166,43 @@ export const calendarSyncProperties: INodeProperties[] = [
 		displayName: 'Time Zone',
 		name: 'timeZone',
 		type: 'string',
-		displayOptions: onSync,
+		displayOptions: { show: { operation: ['sync'], ...v1 } },
 		default: 'UTC',
 		description: 'IANA time zone of activity times without an offset (Pipedrive stores UTC)',
 	},
 	{
-		displayName: 'Field Mapping',
-		name: 'fieldMapping',
-		type: 'collection',
-		displayOptions: onSync,
-		placeholder: 'Change a Field Name',
-		default: {},
-		description: 'Names of the activity fields in the input items. Defaults fit Pipedrive activities.',
-		options: (Object.keys(MAPPING_LABELS) as Array<keyof FieldMapping>).map((key) => ({
-			displayName: MAPPING_LABELS[key][0],
-			name: key,
-			type: 'string' as const,
-			default: PIPEDRIVE_MAPPING[key],
-			description: MAPPING_LABELS[key][1],
-		})),
+		displayName: 'Time Zone',
+		name: 'timeZone',
+		type: 'string',
+		displayOptions: { show: { operation: ['sync'], ...v2 } },
+		default: '',
+		placeholder: 'e.g. Europe/Paris',
+		description:
+			"How to read activity times that carry no time zone (an IANA name). Empty: UTC for Pipedrive (its API gives times in UTC), the workflow's time zone (Workflow Settings) for the others.",
 	},
+	{
+		displayName: 'Activities Come From',
+		name: 'fieldPreset',
+		type: 'options',
+		displayOptions: onSync,
+		options: [
+			{ name: 'Pipedrive', value: 'pipedrive', description: "Activities as Pipedrive's API and n8n's Pipedrive node give them" },
+			{ name: 'HubSpot (Meetings)', value: 'hubspot', description: "Meetings as HubSpot's CRM API and n8n's HubSpot node give them" },
+			{ name: 'Other (Name the Fields)', value: 'custom', description: 'Say which field of the input items holds what' },
+		],
+		default: 'pipedrive',
+		description: 'Decides which fields of the input items are read; change single names below',
+	},
+	...(['pipedrive', 'hubspot'] as FieldPreset[]).map((preset) => ({
+		displayName: `Fields read: ${describeMapping(PRESET_MAPPINGS[preset], MAPPING_LABELS)}`,
+		name: `fieldsNotice_${preset}`,
+		type: 'notice' as const,
+		default: '',
+		displayOptions: { show: { operation: ['sync'], fieldPreset: [preset] } },
+	})),
+	...(['pipedrive', 'hubspot'] as FieldPreset[]).map((preset) => mappingCollection(preset, {}, 'Change a Field Name')),
+	// "Other": every field shown with a value to change, starting from Pipedrive's names.
+	mappingCollection('custom', { ...PRESET_MAPPINGS.custom }, 'Add a Field'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -179,13 +211,6 @@ export const calendarSyncProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Allow Mass Deletion',
-				name: 'allowMassDeletion',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to go on when one side suddenly looks empty or more than half of the synced items would be deleted',
-			},
 			{ displayName: 'Busy Title', name: 'busyTitle', type: 'string', default: 'Busy', description: 'Title of events for private activities synced as busy' },
 			{
 				displayName: 'Default Duration (Minutes)',
@@ -194,6 +219,14 @@ export const calendarSyncProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 30,
 				description: 'Length of timed activities without an end or duration',
+			},
+			{
+				displayName: 'Go On When Most Items Would Be Deleted',
+				name: 'allowMassDeletion',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to go on when one side suddenly looks empty or more than half of the synced items would be deleted. Leave off: a wrong calendar or an empty input looks the same.',
 			},
 			{
 				displayName: 'Include Linked Records',
@@ -215,7 +248,7 @@ export const calendarSyncProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to output an item for each event created, updated or deleted (target "calendar") besides the changes for the activity source (target "activity")',
+					'Whether to output an item for each event created, updated or deleted (on the "Calendar Log" output in two-way mode) besides the changes to write back to the CRM',
 			},
 		],
 	},
@@ -228,3 +261,24 @@ export const calendarSyncProperties: INodeProperties[] = [
 		description: 'Whether to delete the events this sync created from activities (events imported from the calendar stay)',
 	},
 ];
+
+/** The field names, for one preset: its own defaults (empty: the preset's names apply, change single ones). */
+function mappingCollection(preset: FieldPreset, defaults: Partial<FieldMapping>, placeholder: string): INodeProperties {
+	return {
+		displayName: preset === 'custom' ? 'Field Names' : 'Change Field Names',
+		name: 'fieldMapping',
+		type: 'collection',
+		displayOptions: { show: { operation: ['sync'], fieldPreset: [preset] } },
+		placeholder,
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-collection -- an object: {} or the preset's names
+		default: defaults,
+		description: 'Which field of the input items holds what; a dot reads inside an object (properties.title)',
+		options: (Object.keys(MAPPING_LABELS) as Array<keyof FieldMapping>).map((key) => ({
+			displayName: MAPPING_LABELS[key][0],
+			name: key,
+			type: 'string' as const,
+			default: PRESET_MAPPINGS[preset][key],
+			description: MAPPING_LABELS[key][1],
+		})),
+	};
+}

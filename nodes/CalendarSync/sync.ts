@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { Activity } from '../shared/calendar/activity';
-import { ActivityFieldError, PIPEDRIVE_MAPPING, readActivity, writeActivityFields, type FieldMapping } from '../shared/calendar/activityMapping';
+import { ActivityFieldError, readActivity, writeActivityFields, type FieldMapping } from '../shared/calendar/activityMapping';
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';
@@ -10,6 +10,8 @@ import { calendarStateWarning } from '../shared/state/calendarValidation';
 import { loadCheckedState, saveState } from '../shared/state/staticData';
 import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
 import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcilePlan, type ReconcileSettings } from '../shared/sync/calendarReconcile';
+
+import { PRESET_MAPPINGS, type FieldPreset } from './fieldPresets';
 
 export const CREDENTIAL = CALENDAR_CLOUDS.googleCalendar.credential;
 /** How error messages name the service (toNodeError). */
@@ -27,7 +29,8 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	const node = this.getNode();
 	const calendarId = calendarIdParam(this);
 	const settings = readSettings(this);
-	const mapping: FieldMapping = { ...PIPEDRIVE_MAPPING, ...(this.getNodeParameter('fieldMapping', 0, {}) as Partial<FieldMapping>) };
+	const preset = this.getNodeParameter('fieldPreset', 0, 'pipedrive') as FieldPreset;
+	const mapping: FieldMapping = { ...(PRESET_MAPPINGS[preset] ?? PRESET_MAPPINGS.pipedrive), ...(this.getNodeParameter('fieldMapping', 0, {}) as Partial<FieldMapping>) };
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const output: INodeExecutionData[] = [];
 
@@ -83,7 +86,32 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 		pending: [...plan.pending.values()],
 	};
 	saveState(this, node.id, calendarStateSchema, toStored(next));
-	return [output];
+	return shapeOutputs(this, output, settings.reconcile.direction);
+}
+
+/**
+ * Version 1: one output, as saved workflows expect. Version 2: in two-way mode the changes to write back to the
+ * CRM (target "activity") on the first output, everything done in the calendar (and errors) on the second; and a
+ * manual run that changed nothing says so in one item (production runs stay silent, so nothing runs after them).
+ */
+function shapeOutputs(ctx: IExecuteFunctions, output: INodeExecutionData[], direction: 'oneWay' | 'twoWay'): INodeExecutionData[][] {
+	if (ctx.getNode().typeVersion < 2) return [output];
+	if (output.length === 0 && ctx.getMode() === 'manual') {
+		output.push({ json: { inStep: true, message: QUIET_RUN_NOTE }, pairedItem: { item: 0 } });
+	}
+	if (direction !== 'twoWay') return [output];
+	const toCrm = output.filter((item) => item.json.target === 'activity');
+	return [toCrm, output.filter((item) => item.json.target !== 'activity')];
+}
+
+/** What a quiet manual run (version 2) outputs: the one note that tells the builder the run worked. */
+export const QUIET_RUN_NOTE = 'Nothing to change: the calendar and the activities are in step.';
+
+/** The Time Zone parameter; empty (version 2's default): UTC for Pipedrive, whose API gives UTC, else the workflow's. */
+function timeZoneParameter(ctx: IExecuteFunctions, itemIndex: number): string {
+	const value = String(ctx.getNodeParameter('timeZone', itemIndex, 'UTC') ?? '').trim();
+	if (value) return value;
+	return ctx.getNodeParameter('fieldPreset', 0, 'pipedrive') === 'pipedrive' ? 'UTC' : ctx.getTimezone();
 }
 
 function readActivities(ctx: IExecuteFunctions, mapping: FieldMapping, options: IDataObject, output: INodeExecutionData[]): { activities: Activity[]; held: string[] } {
@@ -91,7 +119,7 @@ function readActivities(ctx: IExecuteFunctions, mapping: FieldMapping, options: 
 	const activities: Activity[] = [];
 	const held: string[] = [];
 	for (let i = 0; i < items.length; i++) {
-		const timeZone = String(ctx.getNodeParameter('timeZone', i, 'UTC'));
+		const timeZone = timeZoneParameter(ctx, i);
 		try {
 			activities.push(readActivity(items[i].json, mapping, { timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) }, i));
 		} catch (error) {
@@ -288,7 +316,7 @@ function readSettings(ctx: IExecuteFunctions): SyncSettings {
 		.split(',')
 		.map((type) => type.trim())
 		.filter(Boolean);
-	const timeZone = String(ctx.getNodeParameter('timeZone', 0, 'UTC'));
+	const timeZone = timeZoneParameter(ctx, 0);
 	return {
 		windowDays: Number(ctx.getNodeParameter('windowDays', 0, 30)),
 		timeZone,

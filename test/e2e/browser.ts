@@ -1,18 +1,26 @@
 import { strict as assert } from 'assert';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startFakes, type RunningFakes } from '../fakes/cli';
 import { installN8n, N8nInstance, N8N_VERSIONS, packPackage } from './n8nInstance';
 import { ensureDebianPackages, freePort, onCleanup, stopAll, stopAllOnExit } from './services';
-import { accountingPipeline } from './workflows';
+import { TWO_WAY_OUTPUTS } from '../../nodes/CalendarSync/description';
+import { buildAndRunInEditor, COLLECT, EXPORT, type BuilderRun } from './builderFlow';
+import { CREDENTIALS, fakeCredentials } from './workflows';
 
 /**
- * `npm run test:browser`: the OAuth "Connect my account" flow of the Dropbox credential, clicked through in a
- * real Chromium (Debian's package, driven by playwright-core) in n8n's own editor UI, against the fake OAuth
- * server. Then a workflow whose Collect New Files node uses that credential runs, and the Dropbox fake must have
- * seen exactly the access token that the browser flow obtained. BROWSER_N8N=v1|v2 picks the n8n version.
+ * `npm run test:browser`, on a fresh n8n of each line (1.123 and 2.41; BROWSER_N8N=v1 or v2 picks one), in a real
+ * Chromium (Debian's package, driven by playwright-core) against the fake clouds:
+ * 1. the Dropbox credential is created in n8n's credential dialog (the endpoint overrides only behind "Custom
+ *    Endpoints") and connected with "Connect my account" through the fake OAuth server's consent page;
+ * 2. a builder's first workflow (issue 14, test/e2e/builderFlow.ts): Collect New Files (Dropbox) and Export to
+ *    Folder (Google Drive, "Year, Then Month", every other field at its default) dropped onto the canvas, the
+ *    credentials and folders picked from lists, saved and run with "Execute workflow"; it must succeed and file
+ *    both receipts under YYYY/MM. The texts a builder relies on are read from the page and checked.
+ * The Dropbox fake must have seen only the access token the browser flow obtained. Screenshots of every dialog,
+ * panel and the run go to screenshots/<v1|v2>/ in the repository (BROWSER_SHOTS overrides the folder).
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -80,11 +88,20 @@ async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes,
 	await typeSearch.fill('Cloud Sync: Dropbox');
 	await page.locator('[data-test-id="new-credential-type-select-option"]', { hasText: 'Cloud Sync: Dropbox OAuth2 API' }).first().click();
 	await page.locator('[data-test-id="new-credential-type-button"]').click();
-	await page.screenshot({ path: join(shots, '1-credential-form.png') });
+	const form = page.locator('[data-test-id="credential-connection-parameter"]');
+	await form.first().waitFor();
+	await page.screenshot({ path: join(shots, '00-credential-form.png') });
+	// Issue 14: the real fields first; the endpoint overrides appear only with "Custom Endpoints" on.
+	const labels = (await form.allInnerTexts()).join('\n');
+	assert.ok(labels.includes('Client ID') && labels.includes('Custom Endpoints'), `credential form shows: ${labels.slice(0, 400)}`);
+	assert.ok(!labels.includes('API Base URL') && !labels.includes('OAuth Base URL'), 'endpoint overrides hidden until "Custom Endpoints" is on');
 
 	const field = (label: string) => page.locator('[data-test-id="credential-connection-parameter"]', { hasText: label }).locator('input').first();
 	await field('Client ID').fill('fake-client-id');
 	await field('Client Secret').fill('fake-client-secret');
+	await page.locator('[data-test-id="credential-connection-parameter"]', { hasText: 'Custom Endpoints' }).locator('.el-switch, [role="switch"]').first().click();
+	await field('API Base URL').waitFor();
+	await page.screenshot({ path: join(shots, '00-credential-form-custom-endpoints.png') });
 	await field('API Base URL').fill(fakes.urls.dropbox);
 	await field('OAuth Base URL').fill(fakes.urls.oauth);
 	const name = page.locator('[data-test-id="credential-name"]').first();
@@ -101,21 +118,57 @@ async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes,
 	const popup = await popupOpened;
 	await popup.waitForLoadState();
 	await popup.locator('#allow').waitFor({ timeout: 30_000 });
-	await popup.screenshot({ path: join(shots, '2-consent.png') });
+	await popup.screenshot({ path: join(shots, '00-consent.png') });
 	await popup.locator('#allow').click();
 	await page.locator('[data-test-id="oauth-connect-success-banner"]').waitFor({ timeout: 60_000 });
-	await page.screenshot({ path: join(shots, '3-connected.png') });
+	await page.screenshot({ path: join(shots, '00-connected.png') });
 	await page.locator('[data-test-id="credential-save-button"]').first().click();
 	await page.locator('[data-test-id="credential-saved"], [data-test-id="credential-save-button"]:has-text("Saved")').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
 }
 
-async function main(): Promise<void> {
-	stopAllOnExit();
+/** Screenshots of one line's run: screenshots/<v1|v2>/ in the repository, emptied first. */
+function screenshotFolder(versionKey: string): string {
+	const folder = join(process.env.BROWSER_SHOTS ?? join(__dirname, '..', '..', 'screenshots'), versionKey);
+	rmSync(folder, { recursive: true, force: true });
+	mkdirSync(folder, { recursive: true });
+	return folder;
+}
+
+/** The texts a builder relies on (issue 14), as the editor showed them. */
+function checkBuilderTexts(seen: BuilderRun): void {
+	for (const node of ['Calendar Sync', COLLECT, EXPORT]) assert.ok(seen.pickerResults.includes(node), `"cloud sync" finds ${node} (found ${seen.pickerResults.join(', ')})`);
+	assert.match(seen.subtitles[COLLECT], /Collect from Dropbox/);
+	assert.match(seen.subtitles[EXPORT], /Export to Google Drive/);
+	assert.match(seen.subtitles['Calendar Sync'], /Two-way sync/);
+	// Per-cloud pickers: Dropbox's link and ID formats for Dropbox, Drive's for Drive, nothing of the other clouds.
+	assert.match(seen.placeholders['Dropbox url'], /^https:\/\/www\.dropbox\.com\/home/);
+	assert.match(seen.placeholders['Dropbox id'], /^id:/);
+	assert.match(seen.placeholders['Google Drive url'], /^https:\/\/drive\.google\.com\//);
+	assert.doesNotMatch(seen.placeholders['Google Drive id'], /id:|!|\//);
+	// "From List": the root first, then full paths (two "2025" folders told apart by their parents).
+	assert.equal(seen.folderLists[COLLECT][0], '/ (the whole Dropbox)');
+	assert.ok(seen.folderLists[COLLECT].includes('/Receipts'));
+	assert.equal(seen.folderLists[EXPORT][0], '/ (the whole Google Drive)');
+	for (const path of ['/Accounting', '/Clients/Acme/2025', '/Clients/Bakery/2025']) assert.ok(seen.folderLists[EXPORT].includes(path), `Drive list has ${path}: ${seen.folderLists[EXPORT].join(', ')}`);
+	// Defaults a builder leaves alone, and plain words (no jargon, no raw values).
+	assert.ok(seen.panels[EXPORT].includes('{{ $json.date || $json.modifiedAt }}'), 'Document Date defaults to date, else modifiedAt');
+	assert.ok(seen.panels[EXPORT].includes('Document ID') && !seen.panels[EXPORT].includes('Record Key'));
+	assert.ok(seen.panels[COLLECT].includes('Mark Files as Collected'));
+	for (const jargon of ['Commit Policy', 'On Emit', 'At Most Once', 'redelivery']) assert.ok(!seen.panels[COLLECT].includes(jargon), `no "${jargon}" in Collect's panel`);
+	for (const words of ['Which Activities Come In', 'Activities Come From', 'Fields read:']) assert.ok(seen.panels['Calendar Sync'].includes(words), `Calendar panel shows "${words}"`);
+	assert.ok(!seen.panels['Calendar Sync'].includes('Input Contains'));
+	// Two-way Calendar Sync (version 2) has two named outputs on the canvas.
+	for (const output of TWO_WAY_OUTPUTS) assert.ok(seen.canvasText.includes(output), `canvas shows the output "${output}"`);
+	// The run: both receipts exported under YYYY/MM from the date Collect gave them.
+	assert.match(seen.exportItems, /^2 items/);
+	for (const path of ['2026/03/receipt-001.pdf', '2026/04/receipt-002.pdf']) assert.ok(seen.exportOutput.includes(path), `exported ${path}`);
+	assert.ok(!seen.exportOutput.includes('"failed"'));
+}
+
+async function runLine(versionKey: keyof typeof N8N_VERSIONS, tarball: string): Promise<string> {
 	const started = Date.now();
-	await ensureDebianPackages([{ pkg: 'chromium', present: () => require('fs').existsSync(CHROMIUM) as boolean }]);
-	const versionKey = (process.env.BROWSER_N8N ?? 'v1') as keyof typeof N8N_VERSIONS;
 	const { version } = N8N_VERSIONS[versionKey];
-	const [installDir, tarball] = await Promise.all([installN8n(version), packPackage()]);
+	const installDir = await installN8n(version);
 	const fakes = await startFakes({
 		portBase: 0,
 		seed: {
@@ -129,86 +182,90 @@ async function main(): Promise<void> {
 		},
 	});
 	onCleanup(() => fakes.stop());
-	// Nothing issued before the browser flow may be used: the tokens startFakes pre-issued stop working.
+	// The Drive a builder picks from: a root for the export, and two companies' "2025" folders.
+	for (const folder of ['Accounting', 'Clients/Acme/2025', 'Clients/Bakery/2025']) fakes.drive.seedFolder({ name: folder });
+	// Nothing issued before the browser flow may be used for Dropbox: the tokens startFakes pre-issued stop working.
 	fakes.auth.expireAccessTokens();
 	fakes.auth.revokeRefreshTokens();
+	// Drive and Calendar come pre-connected (their consent flow is the same as Dropbox's, shown once below).
+	const google = fakes.auth.issue('google', [
+		'https://www.googleapis.com/auth/drive',
+		'https://www.googleapis.com/auth/calendar.events',
+		'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
+	]);
+	const preconnected = fakeCredentials(fakes.urls, { ...fakes.tokens, google }).filter((credential) => credential.type !== CREDENTIAL_TYPE);
 	const tokens = watchTokens(fakes);
 
 	const n8n = new N8nInstance(installDir, versionKey === 'v1' ? 1 : 2);
 	onCleanup(() => rmSync(n8n.userFolder, { recursive: true, force: true }));
 	onCleanup(() => n8n.stop());
 	await n8n.installPackage(tarball);
+	await n8n.importCredentials(preconnected);
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	process.env.N8N_EDITOR_BASE_URL = `${base}/`;
 	await n8n.start(port);
 	const setupSeconds = (Date.now() - started) / 1000;
 
-	const shots = join(n8n.userFolder, 'screenshots');
-	mkdirSync(shots, { recursive: true });
+	const shots = screenshotFolder(versionKey);
 	const browserStart = Date.now();
 	const { context, close } = await launchChromium();
 	const page = context.pages()[0] ?? (await context.newPage());
+	await page.setViewportSize({ width: 1440, height: 900 });
 	page.setDefaultTimeout(30_000);
-	let credentialId: string;
+	let seen: BuilderRun;
 	try {
 		await connectDropboxInUi(page, base, fakes, shots);
 		const listed = await context.request.get(`${base}/rest/credentials`);
 		const credentials = ((await listed.json()) as { data: Array<{ id: string; name: string; type: string }> }).data;
 		const connected = credentials.filter((credential) => credential.type === CREDENTIAL_TYPE);
 		assert.equal(connected.length, 1, `one Dropbox credential saved (found ${connected.length})`);
-		credentialId = connected[0].id;
+		seen = await buildAndRunInEditor(page, base, shots, { dropboxCredential: CREDENTIAL_NAME, driveCredential: CREDENTIALS.drive.name });
 	} catch (error) {
 		await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-		const kept = mkdtempSync(join(tmpdir(), 'cloud-sync-browser-failure-'));
-		cpSync(shots, kept, { recursive: true });
-		console.error(`browser flow failed; screenshots kept in ${kept}`);
+		console.error(`browser flow failed on n8n ${version}; screenshots in ${shots}`);
 		throw error;
 	} finally {
 		await close();
 	}
 	const browserSeconds = (Date.now() - browserStart) / 1000;
 	await n8n.stop();
+	checkBuilderTexts(seen);
 
-	// The code exchange happened: one authorization_code grant answered 200, and it issued one Dropbox token.
+	// The code exchange happened: one authorization_code grant answered 200, and it issued one Dropbox token,
+	// the only one the Dropbox fake saw in the run the builder started.
 	const grants = fakes.oauth.tokenRequests.filter((request) => request.flavour === 'dropbox' && request.grantType === 'authorization_code');
 	assert.deepEqual(grants.map((grant) => grant.status), [200], 'one successful code exchange');
 	assert.equal(tokens.issued.length, 1, 'the browser flow obtained one Dropbox access token');
-	const stored = await n8n.exportCredential(credentialId);
-	assert.ok(stored?.data?.oauthTokenData?.access_token === tokens.issued[0], 'n8n stored the token the browser flow obtained');
-
-	// A node uses the credential: Manual -> Collect New Files (Dropbox /Receipts), run by `n8n execute`.
-	const workflowId = 'CsBrowserOAuth01';
-	const pipeline = accountingPipeline(workflowId, 'manual');
-	const [start, collect] = pipeline.nodes;
-	const workflow = {
-		...pipeline,
-		name: 'Collect with the browser-connected Dropbox credential',
-		nodes: [start, { ...collect, credentials: { [CREDENTIAL_TYPE]: { id: credentialId, name: CREDENTIAL_NAME } } }],
-		connections: { [start.name]: { main: [[{ node: collect.name, type: 'main', index: 0 }]] } },
-	};
-	await n8n.importWorkflow(workflow);
-	const dropboxMark = fakes.dropbox.mark();
-	const run = await n8n.execute(workflowId);
-	assert.equal(run.status, 'success', `workflow status ${run.status}: ${run.run?.data?.resultData?.error?.message ?? run.stderr.slice(-500)}`);
-	const collected = (run.run?.data?.resultData?.runData?.[collect.name]?.[0]?.data?.main?.[0] ?? []) as Array<{ json: { name: string } }>;
-	assert.deepEqual(collected.map((item) => item.json.name).sort(), ['receipt-001.pdf', 'receipt-002.pdf']);
-	const dropboxRequests = fakes.dropbox.requests({ since: dropboxMark });
-	assert.ok(dropboxRequests.length > 0 && dropboxRequests.every((request) => request.authorized), 'every Dropbox request was authorized');
 	assert.deepEqual([...tokens.seenByDropbox], [tokens.issued[0]], 'the Dropbox fake saw only the token from the browser flow');
+	const runs = await n8n.executions(seen.workflowId);
+	assert.deepEqual(runs.map((run) => [run.mode, run.status]), [['manual', 'success']], 'the run from the editor succeeded');
 
-	console.log(
-		`PASS n8n ${version}: Dropbox credential connected in Chromium through n8n's UI (consent page, code exchange), ` +
-			`then Collect New Files collected ${collected.length} files with it (${dropboxRequests.length} Dropbox requests, all with the browser-issued token). ` +
-			`Timings: setup ${setupSeconds.toFixed(1)} s, browser flow ${browserSeconds.toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+	return (
+		`PASS n8n ${version}: a builder's Collect New Files (Dropbox) -> Export to Folder (Google Drive, Year/Month, defaults) ` +
+		`built, saved and run in Chromium: ${seen.exportItems} exported (2026/03, 2026/04); Dropbox credential connected in the UI; ` +
+		`${seen.screenshots.length + 4} screenshots in ${shots}. ` +
+		`Timings: setup ${setupSeconds.toFixed(1)} s, browser ${browserSeconds.toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s.`
 	);
-	await stopAll();
+}
+
+async function main(): Promise<void> {
+	stopAllOnExit();
+	await ensureDebianPackages([{ pkg: 'chromium', present: () => require('fs').existsSync(CHROMIUM) as boolean }]);
+	const lines = (process.env.BROWSER_N8N ?? 'v1,v2').split(',') as Array<keyof typeof N8N_VERSIONS>;
+	const tarball = await packPackage();
+	const reports: string[] = [];
+	for (const line of lines) {
+		reports.push(await runLine(line, tarball));
+		console.log(reports[reports.length - 1]);
+		await stopAll();
+	}
 }
 
 main().then(
 	() => process.exit(0),
 	async (error: unknown) => {
-		console.error(`FAIL browser OAuth test: ${(error as Error).stack ?? String(error)}`);
+		console.error(`FAIL browser test: ${(error as Error).stack ?? String(error)}`);
 		await stopAll();
 		process.exit(1);
 	},
