@@ -40,8 +40,10 @@ export type Command =
 	| { t: 'loseState' }
 	/** The user deletes (or trashes) the file a record was exported to. */
 	| { t: 'userDelete'; key: number; trash?: boolean }
-	/** The user deletes a folder the export wrote into: records mapping into it stop (the default policy). */
-	| { t: 'userDeleteFolder'; folder: number }
+	/** The user deletes (or trashes) a folder the export wrote into: records mapping into it stop (the default policy). */
+	| { t: 'userDeleteFolder'; folder: number; trash?: boolean }
+	/** The user restores a folder they deleted, with what was in it (Drive: untrash; OneDrive: recycle bin; Dropbox: deleted files; local: moved back). */
+	| { t: 'userRestoreFolder'; which: number }
 	/** The user puts an own file in the drive under a name that may collide with a record's. */
 	| { t: 'userCreate'; name: number; folder: number }
 	/** The user renames an exported file inside the root (to a colliding name when it is free). */
@@ -75,7 +77,8 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 	},
 	{ weight: 1, arbitrary: fc.constant({ t: 'loseState' as const }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDelete' as const), key: fc.nat(KEYS.length - 1), trash: fc.boolean() }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDeleteFolder' as const), folder: fc.nat(FOLDERS.length - 1) }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDeleteFolder' as const), folder: fc.nat(FOLDERS.length - 1), trash: fc.boolean() }) },
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRestoreFolder' as const), which: fc.nat(2) }) },
 	{ weight: 2, arbitrary: fc.record({ t: fc.constant('userCreate' as const), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRename' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userMove' as const), key: fc.nat(KEYS.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
@@ -95,6 +98,23 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 );
 
 export type Layout = 'flat' | 'folders';
+
+/** A folder the user deleted, with what was in it: records' files (by key) and the user's own files. */
+interface BinnedFolder {
+	path: string;
+	id: string;
+	/** Local folder: where it was moved out of the root. */
+	outside?: string;
+	ours: Array<{ key: string; content: string; path: string }>;
+	users: Array<{ path: string; content: string }>;
+}
+
+/** What each fake offers to restore a folder (each as the user does it in the cloud's own UI). */
+interface FolderRestoringFake {
+	userUntrash(id: string): void;
+	userRestore(id: string, name?: string): void;
+	userRestoreFolder(path: string): Promise<Array<{ pathDisplay: string; id: string }>>;
+}
 
 interface SourceRecord {
 	name: string;
@@ -161,7 +181,9 @@ export class ExportHistory {
 			case 'userDelete':
 				return await this.userDelete(KEYS[command.key], command.trash === true);
 			case 'userDeleteFolder':
-				return await this.userDeleteFolder(FOLDERS[command.folder]);
+				return await this.userDeleteFolder(FOLDERS[command.folder], command.trash === true);
+			case 'userRestoreFolder':
+				return await this.userRestoreFolder(command.which);
 			case 'userCreate':
 				return await this.userCreate(NAMES[command.name], FOLDERS[command.folder]);
 			case 'run':
@@ -297,23 +319,87 @@ export class ExportHistory {
 		return this.layout === 'folders' && this.stopped.has(this.sameKey(record.folder));
 	}
 
-	private async userDeleteFolder(folder: string): Promise<void> {
+	private async userDeleteFolder(folder: string, trash: boolean): Promise<void> {
 		if (this.layout === 'flat') return;
 		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
 		if (existing === undefined) return;
 		const files = [...(await this.snapshot()).values()].filter((f) => this.sameKey(f.path).startsWith(`${this.sameKey(existing)}/`));
 		// Kept below the mass-delete guard (3 files gone at once, more than half): that stop has its own tests.
-		const ours = files.filter((f) => [...this.exported.values()].includes(f.content));
+		const users = new Set(this.restoredIds.values());
+		const ours = files.filter((f) => [...this.exported.values()].includes(f.content) && !users.has(f.item.id));
 		if (this.deletions + ours.length > 2 || ours.length * 2 > this.exported.size) return;
-		await this.destination.fixture.user.delete(existing);
+		const folderId = (await this.folderItems()).find((f) => this.sameKey(f.path ?? f.name) === this.sameKey(existing))!.id;
+		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep it; a local folder is moved out of the root.
+		const restorable = trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox';
+		let outside: string | undefined;
+		if (this.destination.kind === 'localFolder' && trash) {
+			const { sandboxDir, baseDir } = this.destination.fixture as unknown as { sandboxDir: string; baseDir: string };
+			outside = join(sandboxDir, `trashed-${++this.versions}`);
+			await rename(join(baseDir, 'fixture-root', ...existing.split('/')), outside);
+		} else await (trash ? this.destination.fixture.user.trash(existing) : this.destination.fixture.user.delete(existing));
 		this.deletions += ours.length;
+		const contents = new Map(ours.map((f) => [f.content, f.path]));
+		const binned: BinnedFolder = {
+			path: existing,
+			id: folderId,
+			outside,
+			ours: [...this.exported].filter(([, content]) => contents.has(content)).map(([key, content]) => ({ key, content, path: contents.get(content)! })),
+			users: files.filter((f) => !ours.includes(f) && this.userFiles.get(f.path) === f.content).map((f) => ({ path: f.path, content: f.content })),
+		};
 		for (const file of files) {
 			this.userFiles.delete(file.path);
 			this.restoredIds.delete(file.path);
 		}
-		for (const [key, content] of [...this.exported]) if (ours.some((f) => f.content === content)) this.exported.delete(key);
+		for (const { key } of binned.ours) this.exported.delete(key);
+		if (restorable) this.binnedFolders.push(binned);
 		// Only a folder the saved state knows (it was there at the last production run) stops the export.
 		if (this.knownFolders.has(this.sameKey(existing))) this.stopped.add(this.sameKey(existing));
+	}
+
+	/** Folders the user deleted that can come back (Drive's trash, OneDrive's recycle bin, Dropbox, a local folder moved out). */
+	private readonly binnedFolders: BinnedFolder[] = [];
+
+	/**
+	 * The user restores a deleted folder with everything that was in it. The README's promise: the export resumes into
+	 * it (its documents are exported again, into the restored files, never a second copy), and the user's files in it
+	 * are theirs as before. Only where nothing stands at its path now (the cloud would rename or refuse it).
+	 */
+	private async userRestoreFolder(which: number): Promise<void> {
+		if (this.binnedFolders.length === 0) return;
+		const [entry] = this.binnedFolders.splice(which % this.binnedFolders.length, 1);
+		const taken = [...(await this.folders()), ...[...(await this.snapshot()).values()].map((f) => f.path)].some((p) => this.sameKey(p) === this.sameKey(entry.path));
+		if (taken) return;
+		const fixture = this.destination.fixture as unknown as { fake: FolderRestoringFake; rootPath: string; baseDir: string };
+		/** Dropbox gives restored files new ids: by path. */
+		let restoredIds = new Map<string, string>();
+		if (this.destination.kind === 'googleDrive') fixture.fake.userUntrash(entry.id);
+		else if (this.destination.kind === 'oneDrive') fixture.fake.userRestore(entry.id);
+		else if (this.destination.kind === 'dropbox') {
+			const back = await fixture.fake.userRestoreFolder(`${fixture.rootPath}/${entry.path}`);
+			restoredIds = new Map(back.map((node) => [node.pathDisplay.slice(fixture.rootPath.length + 1), node.id]));
+		} else {
+			if (!entry.outside) return;
+			await rename(entry.outside, join(fixture.baseDir, 'fixture-root', ...entry.path.split('/')));
+		}
+		this.stopped.delete(this.sameKey(entry.path));
+		for (const { key, content, path } of entry.ours) {
+			// Nothing of ours holds the record now: the restored file is its file again. If a run exported the record
+			// elsewhere meanwhile (it moved to another folder), the restored copy is the user's, like a restored file.
+			if (!this.exported.has(key)) this.exported.set(key, content);
+			else {
+				this.userFiles.set(path, content);
+				const files = await this.snapshot();
+				this.restoredIds.set(path, restoredIds.get(path) ?? [...files.values()].find((f) => f.path === path)!.item.id);
+			}
+		}
+		for (const { path, content } of entry.users) this.userFiles.set(path, content);
+	}
+
+	private async folderItems(): Promise<RemoteItem[]> {
+		const { provider, rootId } = this.destination.fixture;
+		const items: RemoteItem[] = [];
+		for await (const item of provider.list(rootId, { recursive: true })) if (item.isFolder) items.push(item);
+		return items;
 	}
 
 	private async userDelete(key: string, trash: boolean): Promise<void> {

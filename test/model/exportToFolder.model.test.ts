@@ -4,7 +4,7 @@
  * runs stopped half-way (storage full), lost state, cloud faults (429, token expiry through n8n's refresh, cut
  * uploads, 5xx on a listing, an upload or a folder create), and the user deleting or trashing files, restoring them
  * (Drive untrash, OneDrive recycle bin, Dropbox files/restore, a local file moved back),
- * deleting folders, renaming and moving files, and putting own files with colliding names in the drive. After every production run the user's promise holds (see
+ * deleting folders and restoring them (the export resumes into the restored folder), renaming and moving files, and putting own files with colliding names in the drive. After every production run the user's promise holds (see
  * ExportHistory.check): each record's latest content exists exactly once, output path and fileId are where the file
  * is, the user's files are untouched, and a quiet run writes nothing. `npm test`: a fixed seed per destination;
  * `npm run soak`: a long random budget. A failure prints the seed and the shrunk command list.

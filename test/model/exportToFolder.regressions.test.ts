@@ -137,6 +137,24 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(1, 0), { t: 'overlap' }, { t: 'edit', key: 1 }, run(true), { t: 'userRename', key: 1, name: 1 }],
 	},
+	{
+		// Folder restores added to the model (issue 12): before the README's decision the stop outlived the restore
+		// (k0: action skipped_folder_deleted on every destination).
+		story: 'the user deletes folder A, a run stops exporting into it, the user restores A: its invoice is exported into the restored file again, one file',
+		layout: 'folders',
+		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, run(), { t: 'userRestoreFolder', which: 0 }],
+	},
+	{
+		// Dropbox shows a folder deleted and restored between two runs as a new folder with new files at the same paths.
+		story: 'the user deletes folder A and restores it before the next run: nothing stops, no second copy',
+		layout: 'folders',
+		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, { t: 'userRestoreFolder', which: 0 }],
+	},
+	{
+		story: 'an invoice edited while its folder was deleted: after the user restores the folder, the restored file gets the new version',
+		layout: 'folders',
+		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, run(), { t: 'edit', key: 0 }, run(), { t: 'userRestoreFolder', which: 0 }],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

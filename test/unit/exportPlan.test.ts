@@ -309,6 +309,46 @@ describe('planExport: a manual run wrote a new version, the user renamed it', ()
 	});
 });
 
+describe('planExport: the user restores a folder the export stopped in', () => {
+	// The user deleted Main (the run stopped exporting into it), then restored it from the trash / recycle bin.
+	const r1 = input(0, 'r1', 'Main');
+	const r2 = input(1, 'r2', 'Other');
+	const stopped = (): ExportState => {
+		const state = exported([r1, r2], false);
+		state.folders[0] = undefined;
+		state.stopped = ['Main'];
+		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'folderDeleted' });
+		return state;
+	};
+	const folder = (id: string): RemoteItem => ({ id, name: 'Main', isFolder: true, path: 'Main' });
+	const file = (id: string, hash = 'hash(content-r1)'): RemoteItem => ({ id, name: 'r1.pdf', isFolder: false, path: 'Main/r1.pdf', hash });
+	const ci = { ...policy, caseInsensitive: false };
+
+	it('same ids back (Drive untrash, OneDrive recycle bin, a local folder moved back): exported into again, the restored file kept', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('folder-Main') }, { type: 'upsert', item: file('file-r1') }], cursor: 'c1' };
+		const plan = planExport([r1, r2], stopped(), batch, ci);
+		expect(plan.state.stopped).toEqual([]);
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', fileId: 'file-r1', folder: 'Main' });
+		const edited = planExport([input(0, 'r1', 'Main', 'edited'), r2], stopped(), batch, ci);
+		expect(edited.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1' } });
+	});
+
+	it('new ids (Dropbox): the file at the record\'s name holding the recorded content is its file again', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('id:new-main') }, { type: 'upsert', item: file('id:new-r1') }], cursor: 'c1' };
+		const plan = planExport([input(0, 'r1', 'Main', 'edited'), r2], stopped(), batch, ci);
+		expect(plan.newlyStopped).toEqual([]);
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'id:new-r1' } });
+		expect(plan.ensureFolders).toEqual([]);
+	});
+
+	it('a new folder of that name holding none of our files keeps the stop', () => {
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('folder-new') }, { type: 'upsert', item: file('mine', 'hash(user)') }], cursor: 'c1' };
+		const plan = planExport([r1, r2], stopped(), batch, ci);
+		expect(plan.state.stopped).toEqual(['Main']);
+		expect(plan.items[0].action).toBe('skipped_folder_deleted');
+	});
+});
+
 describe('planExport: a file of ours the user restored after it was re-uploaded', () => {
 	// The user trashed r1's file, a run re-uploaded it (file-r1-new), then the user restored the old one (file-r1,
 	// the record's tag and content, beside it or under another name). The record stays in the file it is tracked

@@ -3,6 +3,7 @@ import { shortFingerprint, type ExportState, type TrackedRecord } from '../state
 import type { ChangeBatch, RemoteItem } from '../storage/types';
 import { analyzeChanges, nameFingerprint, parentNameKey, type ChangeAnalysis, type RemoteIndex } from './exportChanges';
 import { nameChoices, NAME_CHOICES } from './exportNames';
+import { resumeRestoredFolders } from './exportRestores';
 import { isSameOrBelow, joinPath, pathKey, pathPrefixes, splitPath } from './exportPaths';
 
 /**
@@ -224,6 +225,10 @@ export function planExport(
 	for (const [key, folder] of analysis.remote.folders) {
 		if (!cached.has(key) && folder.path) state.folders.push({ path: folder.path.replace(/^\/+|\/+$/g, ''), id: folder.id });
 	}
+
+	// A stopped folder the user restored (our files are back in it) is exported into again.
+	const resumed = resumeRestoredFolders(state, analysis, ci);
+	if (resumed.length > 0) newlyStopped.splice(0, newlyStopped.length, ...newlyStopped.filter((path) => !resumed.includes(path)));
 
 	const context = new PlanContext(state, analysis.remote, policy);
 	context.followMoves();

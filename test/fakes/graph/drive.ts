@@ -25,6 +25,8 @@ export interface GraphItem {
 	/** Drive sequence of the last change: delta reports items whose changeSeq is past the token. */
 	changeSeq: number;
 	deleted: boolean;
+	/** In the recycle bin as part of this item's deletion (a folder's descendants): restored with it. */
+	deletedWith?: string;
 	/** Parents this item left, so a folder-scoped delta can report a move out of the folder as a deletion. */
 	departures: Array<{ seq: number; parentId: string }>;
 }
@@ -306,6 +308,7 @@ export class GraphDrive {
 			if (next.isFolder) doomed.push(...this.children(next.id));
 			// Only the item itself gets a new change: Graph may not list the descendants of a deleted folder.
 			next.deleted = true;
+			next.deletedWith = item.id;
 			this.unlink(next);
 			this.fileBytes -= next.blob?.size ?? 0;
 		}
@@ -314,22 +317,31 @@ export class GraphDrive {
 	}
 
 	/**
-	 * A file back from the recycle bin (driveItem: restore, https://learn.microsoft.com/en-us/graph/api/driveitem-restore):
+	 * A file or folder back from the recycle bin (driveItem: restore, https://learn.microsoft.com/en-us/graph/api/driveitem-restore):
 	 * the same id in its old folder, under `name` when given; 409 nameAlreadyExists when that name is taken there.
+	 * Only what was deleted itself is in the bin: a file deleted with its folder comes back with the folder.
 	 */
 	restore(id: string, name?: string): GraphItem {
 		const item = this.items.get(id);
-		if (!item || !item.deleted || item.isFolder) throw faults.notFound();
+		if (!item || !item.deleted || item.deletedWith !== item.id) throw faults.notFound();
 		const parent = this.items.get(item.parentId!);
 		if (!parent || parent.deleted) throw faults.notFound('The original location of the item no longer exists.');
 		const finalName = name ?? item.name;
 		validateName(finalName);
 		if (this.childByName(parent.id, finalName)) throw faults.nameAlreadyExists(finalName);
-		item.deleted = false;
 		item.name = finalName;
-		this.link(item);
-		this.fileBytes += item.blob?.size ?? 0;
-		this.touch(item);
+		// A folder comes back with what was deleted with it (same ids), not with what was deleted from it before. Each
+		// restored item is a change in delta: delta is how OneDrive's own sync clients learn of items, so items back in
+		// a folder must show there (unverified against the service: what delta lists for a restored folder).
+		const restored = item.isFolder ? [...this.items.values()].filter((i) => i.deleted && i.deletedWith === item.id) : [item];
+		restored.sort((a, b) => (a === item ? -1 : b === item ? 1 : 0));
+		for (const back of restored) {
+			back.deleted = false;
+			back.deletedWith = undefined;
+			this.link(back);
+			this.fileBytes += back.blob?.size ?? 0;
+			this.touch(back);
+		}
 		this.touchParent(item);
 		return item;
 	}

@@ -261,6 +261,22 @@ describe('FakeGraph through the real Graph SDK', () => {
 		expect([gone.statusCode, gone.code]).toEqual([404, 'itemNotFound']);
 	});
 
+	it('a folder restored from the recycle bin comes back with the files deleted with it (same ids, each in delta), not with one deleted before', async () => {
+		setup = await start();
+		const { client, fake } = setup;
+		const a = await fake.userCreateFile('Client/a.txt', Buffer.from('a'));
+		await fake.userCreateFile('Client/b.txt', Buffer.from('b'));
+		const folderId = fake.item('Client')!.id;
+		fake.userDelete('Client/b.txt');
+		fake.userDelete('Client');
+		const latest = await client.api('/me/drive/root/delta').query({ token: 'latest' }).get();
+		fake.userRestore(folderId);
+		const changes = await client.api(latest['@odata.deltaLink']).get();
+		expect(changes.value.filter((item: any) => item.id !== fake.drive.rootId).map((item: any) => item.name).sort()).toEqual(['Client', 'a.txt']);
+		expect(fake.item('Client/a.txt')!.id).toBe(a);
+		expect(fake.item('Client/b.txt')).toBeUndefined();
+	});
+
 	it('delta: full enumeration in pages, token=latest, latest state once, deleted facet, no paths, 410 resync', async () => {
 		setup = await start();
 		const { client, fake } = setup;

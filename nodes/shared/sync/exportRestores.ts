@@ -1,0 +1,74 @@
+import { shortFingerprint, type ExportState } from '../state/exportState';
+import type { RemoteItem } from '../storage/types';
+import { nameFingerprint, type ChangeAnalysis } from './exportChanges';
+import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
+
+/**
+ * A folder the export stopped exporting into because the user deleted it is back: the user restored it (from the
+ * Drive trash, the OneDrive recycle bin, Dropbox's deleted files, or moved it back into a local root). Restoring is
+ * undoing the deletion, so the stop is undone too: its documents are exported again, into the restored files.
+ *
+ * The evidence is our own files, never a name alone: the batch shows a folder at the stopped path again and, below
+ * it, a file of a record that stopped with it, by its id (Drive, OneDrive and a local folder keep ids) or by the
+ * name and content the state recorded for it (Dropbox gives restored files new ids). A new folder the user makes at
+ * that path holds none of our files and keeps the stop (the Resume operation clears it). Pure: changes `state`.
+ *
+ * Returns the stopped paths resumed; the records found are live again, each at its restored file.
+ */
+export function resumeRestoredFolders(state: ExportState, analysis: ChangeAnalysis, caseInsensitive: boolean): string[] {
+	if (state.stopped.length === 0 || analysis.remote.byId.size === 0) return [];
+	const ci = caseInsensitive;
+	const resumed: string[] = [];
+	const liveIds = new Set<string>();
+	const stoppedRecords = [];
+	for (const record of state.records.values()) {
+		if (record.status === 'live') liveIds.add(record.id);
+		else if (record.status === 'folderDeleted') stoppedRecords.push(record);
+	}
+	if (stoppedRecords.length === 0) return [];
+	const taken = new Set<string>();
+	for (const stopped of state.stopped) {
+		const key = pathKey(stopped, ci);
+		if (!analysis.remote.folders.has(key)) continue;
+		const below: RemoteItem[] = [];
+		for (const item of analysis.remote.byId.values()) {
+			if (item.isFolder || item.path === undefined || liveIds.has(item.id)) continue;
+			if (isSameOrBelow(pathKey(splitPath(item.path).dir, ci), key)) below.push(item);
+		}
+		const byId = new Map(below.map((item) => [item.id, item]));
+		let any = false;
+		for (const record of stoppedRecords) {
+			if (record.status !== 'folderDeleted') continue;
+			const file =
+				byId.get(record.id) ??
+				below.find(
+					(item) =>
+						!taken.has(item.id) &&
+						item.hash !== undefined &&
+						shortFingerprint(item.hash) === record.contentFp &&
+						nameFingerprint(item.name, ci) === record.nameFp,
+				);
+			if (!file || taken.has(file.id)) continue;
+			const folder = cachedFolder(state, splitPath(file.path!).dir, analysis, ci);
+			if (folder === undefined) continue;
+			taken.add(file.id);
+			any = true;
+			state.records.set(record.keyFp, { ...record, status: 'live', id: file.id, folder, nameFp: nameFingerprint(file.name, ci) });
+		}
+		if (any) resumed.push(stopped);
+	}
+	if (resumed.length > 0) state.stopped = state.stopped.filter((path) => !resumed.includes(path));
+	return resumed;
+}
+
+/** The index of the cached folder at `path` (cached from the batch when it shows the folder there). */
+function cachedFolder(state: ExportState, path: string, analysis: ChangeAnalysis, ci: boolean): number | undefined {
+	if (path === '') return -1;
+	const key = pathKey(path, ci);
+	const index = state.folders.findIndex((folder) => folder !== undefined && pathKey(folder.path, ci) === key);
+	if (index >= 0) return index;
+	const shown = analysis.remote.folders.get(key);
+	if (!shown) return undefined;
+	state.folders.push({ path: path.replace(/^\/+|\/+$/g, ''), id: shown.id });
+	return state.folders.length - 1;
+}
