@@ -1,5 +1,5 @@
 import type { Readable } from 'stream';
-import type { HashKind } from '../storage/types';
+import type { HashKind } from '../types/remote';
 import { createDropboxContentHasher } from './dropboxContentHash';
 import { createMd5Hasher } from './md5';
 import { createQuickXorHasher } from './quickXorHash';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { eventIdForActivity } from '../calendar/eventIds';
-import type { Link, Pending } from '../sync/calendarReconcile';
+import type { Link, Pending } from '../types/calendarLinks';
 import { validateCalendarStored } from './calendarValidation';
 import { FINGERPRINT_LENGTH } from './fingerprint';
 import type { StateSchema } from './staticData';

@@ -4,6 +4,9 @@ import type { RenderOptions } from './calendarContent';
 import { PlanBuilder } from './calendarPlan';
 import { safetyStop } from './calendarSafety';
 import { decideLinked, decideUnlinkedActivity, decideUnlinkedEvent } from './calendarSituations';
+import type { Link, Pending } from '../types/calendarLinks';
+
+export type { Link, Pending } from '../types/calendarLinks';
 
 /**
  * The Calendar Sync planner: a pure function from (activities, events, the last status) to (calendar writes,
@@ -11,29 +14,6 @@ import { decideLinked, decideUnlinkedActivity, decideUnlinkedEvent } from './cal
  * content hashes and the event's etag; a side changed when its content hash moved; every situation and the one
  * action taken in it is a row of the table in calendarSituations.ts, where every policy is applied.
  */
-
-/** One activity and its event, as the last run left them. */
-export interface Link {
-	activityId: string;
-	eventId: string;
-	/** Content hash of the activity as rendered into an event, at the last sync. */
-	activityHash: string;
-	/** Content hash of the event at the last sync. */
-	eventHash: string;
-	/** Event etag at the last sync. */
-	etag: string;
-	/** Who created the event: this sync from an activity, or the user in the calendar (imported). */
-	createdBy: 'activity' | 'calendar';
-}
-
-/** An imported event whose activity the source has not created yet (two-way). */
-export interface Pending {
-	eventId: string;
-	/** matchKey(type, title, start) as emitted. */
-	matchKey: string;
-	eventHash: string;
-	etag: string;
-}
 
 export type ConflictPolicy = 'newest' | 'activities' | 'calendar';
 

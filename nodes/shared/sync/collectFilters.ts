@@ -1,4 +1,4 @@
-import type { RemoteItem } from '../storage/types';
+import type { RemoteItem } from '../types/remote';
 
 /** Which files the user wants, as plain data (compiled once per run). */
 export interface CollectFilters {

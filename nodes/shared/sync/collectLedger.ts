@@ -1,6 +1,6 @@
 import { contentFingerprint, FileRecords, idFingerprint, NO_CONTENT } from '../state/collectRecords';
 import type { CollectHistoryEntry, CollectState, PendingEntry } from '../state/collectState';
-import type { ChangeBatch, RemoteItem } from '../storage/types';
+import type { ChangeBatch, RemoteItem } from '../types/remote';
 import { matchesFilters, type CollectFilters } from './collectFilters';
 
 /**

@@ -1,5 +1,5 @@
 import type { CloudErrorKind } from '../types/cloudError';
-import type { ChangeBatch, ExportChoice, ExportFormat, ProviderFeatures, RemoteItem } from '../storage/types';
+import type { ChangeBatch, ExportChoice, ExportFormat, ProviderFeatures, RemoteItem } from '../types/remote';
 
 /**
  * How each file of a collect run is read, and what a failure to read one file means for it. Pure: the runner

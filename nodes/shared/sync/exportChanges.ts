@@ -1,5 +1,5 @@
 import { shortFingerprint, type ExportState } from '../state/exportState';
-import type { ChangeBatch, RemoteItem } from '../storage/types';
+import type { ChangeBatch, RemoteItem } from '../types/remote';
 import { nameKey } from './exportNames';
 import { pathKey, splitPath } from './exportPaths';
 

@@ -1,6 +1,6 @@
 import { emptyExportState, type ExportState } from '../state/exportState';
 import { isCloudError } from '../types/cloudError';
-import type { ChangeBatch, FolderRef, ProviderFeatures } from '../storage/types';
+import type { ChangeBatch, FolderRef, ProviderFeatures } from '../types/remote';
 import { analyzeChanges } from './exportChanges';
 import type { ExportPlan, ExportPolicy } from './exportPlan';
 

@@ -1,6 +1,6 @@
 import { fingerprint } from '../state/fingerprint';
 import { shortFingerprint, type ExportState, type TrackedRecord } from '../state/exportState';
-import type { ChangeBatch, RemoteItem } from '../storage/types';
+import type { ChangeBatch, RemoteItem } from '../types/remote';
 import { analyzeChanges, nameFingerprint, parentNameKey, type ChangeAnalysis, type RemoteIndex } from './exportChanges';
 import { nameChoices, NAME_CHOICES } from './exportNames';
 import { resumeRestoredFolders } from './exportRestores';

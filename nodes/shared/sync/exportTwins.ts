@@ -1,4 +1,4 @@
-import type { RemoteItem } from '../storage/types';
+import type { RemoteItem } from '../types/remote';
 
 /**
  * Twins on a cloud that allows two items of one name in one folder (Google Drive): two overlapping executions

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { safeRelativePath, sanitizeName } from './names';
-import type { StorageKind } from '../storage/types';
+import type { StorageKind } from '../types/remote';
 
 /**
  * Where a record's file goes below the export root. Pure: the node evaluates the expressions and hands the values

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { StorageKind } from '../storage/types';
+import type { StorageKind } from '../types/remote';
 
 /**
  * File and folder names that every provider accepts, derived deterministically from what a template produced:
