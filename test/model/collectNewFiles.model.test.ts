@@ -57,7 +57,7 @@ describe.each(SOURCES)('Collect New Files model on %s, commit %s', (kind, commit
 		await checkModel(
 			name,
 			budget,
-			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands }), async (actions) => {
+			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands, size: 'max' }), async (actions) => {
 				await replay(kind, actions, commit);
 			}),
 		);
@@ -79,7 +79,7 @@ describe.each(OWN_FILES_ONLY)('Collect New Files model on %s, subfolders off, co
 		await checkModel(
 			name,
 			budget,
-			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands }), async (actions) => {
+			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands, size: 'max' }), async (actions) => {
 				await replay(kind, actions, 'onEmit', { includeSubfolders: false });
 			}),
 		);
