@@ -248,9 +248,10 @@ export class N8nInstance {
 		if (result.code !== 0) throw new Error(`activation failed: ${result.stderr || result.stdout}`);
 	}
 
-	async start(port: number): Promise<void> {
+	/** `nodeArgs`: options for n8n's Node process (the bench's --cpu-prof). */
+	async start(port: number, nodeArgs: string[] = []): Promise<void> {
 		this.port = port;
-		this.server = spawn('node', [this.n8nBin, 'start'], {
+		this.server = spawn('node', [...nodeArgs, this.n8nBin, 'start'], {
 			env: this.env({ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `http://127.0.0.1:${port}/` }),
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],

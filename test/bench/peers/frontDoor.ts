@@ -15,7 +15,7 @@ export class FrontDoor {
 		private readonly routes: Array<{ prefix: RegExp; fake: FakeServer }>,
 	) {}
 
-	async start(host: string, tls: { key: string; cert: string }): Promise<void> {
+	async start(host: string, tls: { key: string; cert: string }, port = 443): Promise<void> {
 		this.server = createServer(tls, (req, res) => {
 			const route = this.routes.find((candidate) => candidate.prefix.test(req.url ?? '/')) ?? this.routes[0];
 			route.fake.serve(req, res);
@@ -26,7 +26,7 @@ export class FrontDoor {
 		});
 		await new Promise<void>((resolve, reject) => {
 			this.server!.once('error', reject);
-			this.server!.listen(443, host, resolve);
+			this.server!.listen(port, host, resolve);
 		});
 		for (const { fake } of this.routes) fake.baseUrl = `https://${this.publicName}`;
 	}

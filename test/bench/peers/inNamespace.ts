@@ -3,7 +3,10 @@ import { ALL_SCOPES as DROPBOX_SCOPES } from '../../fakes/dropbox';
 import { DRIVE_SCOPES } from '../../fakes/drive';
 import { N8nInstance } from '../../e2e/n8nInstance';
 import { startFakesOnHosts, type FakesOnHosts } from './fakesOnHosts';
+import { API_HOSTS } from './hosts';
+import { LatencyRelay } from './latency';
 import { currentRssMiB, peakRssMiB, resetPeakRss } from './memory';
+import { describeTimeline, timelineOf } from './timeline';
 import type { PeerConfig, PairResult, RunMeasure, SideResult } from './types';
 import { benchCredentials, calendarWorkflow, collectWorkflow, exportWorkflow, webhookPath, type Cloud, type Side, type WatchedFolder } from './workflows';
 
@@ -21,21 +24,27 @@ const OLD_TIME = '2019-03-01T09:00:00Z';
 const PRIMARY_CALENDAR = 'user@example.com';
 
 type Fakes = FakesOnHosts;
+/** Where the fakes listen when a latency relay takes port 443. */
+const RELAYED_PORT = 8443;
+const WARM_UP_FILES = 20;
 
 function log(line: string): void {
 	process.stdout.write(`     ${line}\n`);
 }
 
 /** One webhook call = one run: requests counted on every fake, wall time, the n8n process's peak RSS. */
-async function runOnce(n8n: N8nInstance, fakes: Fakes, workflowId: string): Promise<{ items: Array<Record<string, unknown>>; measure: RunMeasure }> {
+async function runOnce(n8n: N8nInstance, fakes: Fakes, workflowId: string, files = 1): Promise<{ items: Array<Record<string, unknown>>; measure: RunMeasure }> {
 	const pid = n8n.serverPid!;
 	const marks = fakes.all.map((fake) => fake.mark());
 	await resetPeakRss(pid);
 	const before = await currentRssMiB(pid);
+	const startedAt = Date.now();
 	const started = process.hrtime.bigint();
 	const response = await fetch(`http://127.0.0.1:${n8n.port}/webhook/${webhookPath(workflowId)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 	const text = await response.text();
-	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	const ended = process.hrtime.bigint();
+	const endedAt = Date.now();
+	const ms = Number(ended - started) / 1e6;
 	const peak = await peakRssMiB(pid);
 	if (!response.ok) {
 		const refused = fakes.all.flatMap((fake, index) => fake.requests({ since: marks[index] }).filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} -> ${r.status}`));
@@ -43,8 +52,10 @@ async function runOnce(n8n: N8nInstance, fakes: Fakes, workflowId: string): Prom
 	}
 	const parsed: unknown = text ? JSON.parse(text) : [];
 	const items = (Array.isArray(parsed) ? parsed : [parsed]).filter((item) => item && typeof item === 'object' && Object.keys(item).length > 0) as Array<Record<string, unknown>>;
-	const requests = fakes.all.reduce((sum, fake, index) => sum + fake.requests({ since: marks[index] }).length, 0);
-	return { items, measure: { requests, ms, peakRssMiB: peak, rssGrowthMiB: peak - before, items: items.length } };
+	const logged = fakes.all.flatMap((fake, index) => fake.requests({ since: marks[index] }));
+	const timeline = timelineOf(logged, startedAt, endedAt, files);
+	const windowUs: [number, number] = [Number(started / 1000n), Number(ended / 1000n)];
+	return { items, measure: { requests: logged.length, ms, peakRssMiB: peak, rssGrowthMiB: peak - before, items: items.length, timeline, windowUs } };
 }
 
 /** The error n8n stored for the latest execution (its data is in n8n's "flatted" form: search the text). */
@@ -139,7 +150,7 @@ async function collectJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: n
 	for (const name of first) await user.create(`${folder.path}/${name}`, Buffer.from(`scan ${name}`), '2026-01-05T10:00:00Z');
 	for (const side of SIDES) {
 		const run = await runOnce(n8n, fakes, workflowId(`Col${CLOUD_TAG[cloud]}`, '', side));
-		result[side].runs.push(run.measure);
+		result[side].runs.push({ ...run.measure, phase: 'first' });
 		seen[side] = run.items.map(nameOf);
 		result[side].missed += first.filter((name) => !seen[side].includes(name)).length;
 		result[side].duplicated += seen[side].length - new Set(seen[side]).size;
@@ -150,7 +161,7 @@ async function collectJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: n
 	await user.move(`${folder.path}-elsewhere/${moved}`, folder.path);
 	for (const side of SIDES_REVERSED) {
 		const run = await runOnce(n8n, fakes, workflowId(`Col${CLOUD_TAG[cloud]}`, '', side));
-		result[side].runs.push(run.measure);
+		result[side].runs.push({ ...run.measure, phase: 'repeat' });
 		const names = run.items.map(nameOf);
 		if (!names.includes(moved)) result[side].missed++;
 		result[side].duplicated += names.filter((name) => seen[side].includes(name)).length;
@@ -158,22 +169,33 @@ async function collectJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: n
 	return result;
 }
 
-/** Export: the same N documents twice per side; the destination should hold each once after both runs. */
-async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: number, folders: Record<Side, string>): Promise<PairResult> {
+/**
+ * Export: `repeats` first runs per side, each into an empty destination of its own, alternating which side goes
+ * first so load on the shared machine hits both; then the first destination's job once more per side (a repeat
+ * run: the built-in workflow uploads everything again by design, ours nothing). Every destination should hold each
+ * document once after its runs.
+ */
+async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: number, repeats: number, folders: Array<Record<Side, string>>): Promise<PairResult> {
 	const user = cloudUser(fakes, cloud);
 	const result: PairResult = { job: 'export', cloud, peer: emptySide(), ours: emptySide() };
-	for (const round of [1, 2]) {
-		for (const side of round === 1 ? SIDES : SIDES_REVERSED) {
-			const run = await runOnce(n8n, fakes, workflowId(`Exp${CLOUD_TAG[cloud]}`, '', side));
-			result[side].runs.push(run.measure);
-			if (round === 2) {
-				const names = user.names(folders[side]);
-				const distinct = new Set(names);
-				result[side].missed = Array.from({ length: files }, (_, i) => `doc-${String(i).padStart(5, '0')}.txt`).filter((name) => !distinct.has(name)).length;
-				result[side].duplicated = names.length - distinct.size;
-			}
-		}
+	const expected = Array.from({ length: files }, (_, i) => `doc-${String(i).padStart(5, '0')}.txt`);
+	const check = (side: Side, folder: string) => {
+		const names = user.names(folder);
+		const distinct = new Set(names);
+		result[side].missed += expected.filter((name) => !distinct.has(name)).length;
+		result[side].duplicated += names.length - distinct.size;
+	};
+	const runSide = async (side: Side, round: number, phase: 'first' | 'repeat') => {
+		const run = await runOnce(n8n, fakes, workflowId(`Exp${CLOUD_TAG[cloud]}${round}`, '', side), files);
+		result[side].runs.push({ ...run.measure, phase });
+		log(`${cloud} ${side} ${phase} run ${round}: ${Math.round(run.measure.ms)} ms; ${describeTimeline(run.measure.timeline!)}`);
+	};
+	for (let round = 1; round <= repeats; round++) {
+		for (const side of round % 2 === 1 ? SIDES : SIDES_REVERSED) await runSide(side, round, 'first');
 	}
+	for (let round = 2; round <= repeats; round++) for (const side of SIDES) check(side, folders[round - 1][side]);
+	for (const side of SIDES_REVERSED) await runSide(side, 1, 'repeat');
+	for (const side of SIDES) check(side, folders[0][side]);
 	return result;
 }
 
@@ -197,7 +219,7 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 	const seen: Record<Side, string[]> = { peer: [], ours: [] };
 	for (const side of SIDES) {
 		const run = await runOnce(n8n, fakes, workflowId('Cal', '', side));
-		result[side].runs.push(run.measure);
+		result[side].runs.push({ ...run.measure, phase: 'first' });
 		seen[side] = reported(side, run.items);
 		result[side].missed += ids.filter((id) => !seen[side].includes(id)).length;
 		result[side].duplicated += seen[side].length - new Set(seen[side]).size;
@@ -208,7 +230,7 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 	fakes.calendar.userMove(calendarId, movedEvent, later.start, later.end);
 	for (const side of SIDES_REVERSED) {
 		const run = await runOnce(n8n, fakes, workflowId('Cal', '', side));
-		result[side].runs.push(run.measure);
+		result[side].runs.push({ ...run.measure, phase: 'repeat' });
 		const got = reported(side, run.items);
 		result[side].missed += [added, movedEvent].filter((id) => !got.includes(id)).length;
 		result[side].duplicated += got.filter((id) => id !== movedEvent && seen[side].includes(id)).length;
@@ -221,7 +243,16 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 async function main(): Promise<void> {
 	const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as PeerConfig;
 	const tls = { key: readFileSync(config.keyFile, 'utf8'), cert: readFileSync(config.certFile, 'utf8') };
-	const fakes = await startFakesOnHosts(tls);
+	const relays: LatencyRelay[] = [];
+	const fakes = await startFakesOnHosts(tls, config.latencyMs > 0 ? { port: RELAYED_PORT } : {});
+	if (config.latencyMs > 0) {
+		for (const address of new Set(Object.values(API_HOSTS))) {
+			const relay = new LatencyRelay(config.latencyMs, { host: address, port: RELAYED_PORT });
+			await relay.start(address, 443);
+			relays.push(relay);
+		}
+		log(`every connection to a fake runs through a relay adding ${config.latencyMs} ms per round trip`);
+	}
 	// n8n and everything it spawns trust the test CA (and only through this variable).
 	process.env.NODE_EXTRA_CA_CERTS = config.caFile;
 	// n8n's own log goes to a file in the work folder, for the error report when a run fails.
@@ -230,6 +261,7 @@ async function main(): Promise<void> {
 	const n8n = new N8nInstance(config.n8nDir, 1, config.n8nUserFolder);
 	const stopAll = async () => {
 		await n8n.stop().catch(() => undefined);
+		for (const relay of relays) await relay.stop().catch(() => undefined);
 		await fakes.stop().catch(() => undefined);
 	};
 	process.once('SIGTERM', () => void stopAll().finally(() => process.exit(143)));
@@ -241,20 +273,28 @@ async function main(): Promise<void> {
 		await n8n.importCredentials(benchCredentials({ googleDrive: google, calendar: google, oneDrive: microsoft, dropbox }));
 
 		const watched = {} as Record<Cloud, WatchedFolder>;
-		const destinations = {} as Record<Cloud, Record<Side, WatchedFolder & { name: string }>>;
+		const destinations = {} as Record<Cloud, Array<Record<Side, WatchedFolder & { name: string }>>>;
 		const workflows: Array<{ id: string }> = [];
-		for (const cloud of CLOUDS) {
+		const clouds = CLOUDS.filter((cloud) => config.clouds.includes(cloud));
+		for (const cloud of clouds) {
 			const user = cloudUser(fakes, cloud);
 			watched[cloud] = user.folder('/Inbox');
 			user.folder('/Inbox-elsewhere');
-			destinations[cloud] = {
-				peer: { ...user.folder('/Export peer'), name: 'Export peer' },
-				// Ours creates its root by name on the first run, as a user would set it up.
-				ours: { id: '', path: '/Export ours', name: 'Export ours' },
-			};
+			destinations[cloud] = [];
+			for (let round = 1; round <= config.repeats; round++) {
+				destinations[cloud].push({
+					peer: { ...user.folder(`/Export peer ${round}`), name: `Export peer ${round}` },
+					// Ours creates its root by name on the first run, as a user would set it up.
+					ours: { id: '', path: `/Export ours ${round}`, name: `Export ours ${round}` },
+				});
+			}
 			for (const side of SIDES) {
+				const warm = side === 'peer' ? { ...user.folder('/Warm-up peer'), name: 'Warm-up peer' } : { id: '', path: '/Warm-up ours', name: 'Warm-up ours' };
+				workflows.push(exportWorkflow(workflowId(`Wrm${CLOUD_TAG[cloud]}`, '', side), cloud, side, WARM_UP_FILES, warm));
 				workflows.push(collectWorkflow(workflowId(`Col${CLOUD_TAG[cloud]}`, '', side), cloud, side, watched[cloud]));
-				workflows.push(exportWorkflow(workflowId(`Exp${CLOUD_TAG[cloud]}`, '', side), cloud, side, config.files, destinations[cloud][side]));
+				for (let round = 1; round <= config.repeats; round++) {
+					workflows.push(exportWorkflow(workflowId(`Exp${CLOUD_TAG[cloud]}${round}`, '', side), cloud, side, config.files, destinations[cloud][round - 1][side]));
+				}
 			}
 		}
 		for (const side of SIDES) workflows.push(calendarWorkflow(workflowId('Cal', '', side), side, PRIMARY_CALENDAR));
@@ -263,17 +303,26 @@ async function main(): Promise<void> {
 		const activated = await n8n.cli(['update:workflow', '--all', '--active=true']);
 		if (activated.code !== 0) throw new Error(`activation failed: ${activated.stderr || activated.stdout}`);
 		log(`starting n8n with ${workflows.length} active webhook workflows`);
-		await n8n.start(5678);
+		await n8n.start(5678, config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []);
 
+		// Both sides' code loaded and the JIT warm before anything is measured (the first run of n8n was 3x slower).
+		for (const cloud of clouds) for (const side of SIDES) await runOnce(n8n, fakes, workflowId(`Wrm${CLOUD_TAG[cloud]}`, '', side), WARM_UP_FILES);
 		const pairs: PairResult[] = [];
-		for (const cloud of CLOUDS) {
-			log(`collect ${cloud}: ${config.files} files, then one moved in with an old date`);
-			pairs.push(await collectJob(n8n, fakes, cloud, config.files, watched[cloud]));
-			log(`export ${cloud}: ${config.files} files, twice`);
-			pairs.push(await exportJob(n8n, fakes, cloud, config.files, { peer: destinations[cloud].peer.path, ours: destinations[cloud].ours.path }));
+		for (const cloud of clouds) {
+			if (config.jobs.includes('collect')) {
+				log(`collect ${cloud}: ${config.files} files, then one moved in with an old date`);
+				pairs.push(await collectJob(n8n, fakes, cloud, config.files, watched[cloud]));
+			}
+			if (config.jobs.includes('export')) {
+				log(`export ${cloud}: ${config.files} files, ${config.repeats} first runs per side, then one repeat run`);
+				const folders = destinations[cloud].map((round) => ({ peer: round.peer.path, ours: round.ours.path }));
+				pairs.push(await exportJob(n8n, fakes, cloud, config.files, config.repeats, folders));
+			}
 		}
-		log(`calendar: ${config.events} events, then one added and one moved`);
-		pairs.push(await calendarJob(n8n, fakes, config.events));
+		if (config.jobs.includes('calendar')) {
+			log(`calendar: ${config.events} events, then one added and one moved`);
+			pairs.push(await calendarJob(n8n, fakes, config.events));
+		}
 		writeFileSync(config.resultFile, JSON.stringify({ n8nVersion: config.n8nVersion, pairs }, null, '\t'));
 	} catch (error) {
 		const tail = readFileSafe(logFile(config)).split('\n').filter((line) => /error|fail|problem/i.test(line)).slice(-8);

@@ -1,3 +1,5 @@
+import type { Timeline } from './timeline';
+
 /** What index.ts hands the process in the namespace, and what it hands back. */
 export interface PeerConfig {
 	workDir: string;
@@ -11,6 +13,14 @@ export interface PeerConfig {
 	resultFile: string;
 	files: number;
 	events: number;
+	/** Added round trip per request on every connection to a fake (latency.ts); 0 for bare loopback. */
+	latencyMs: number;
+	/** First runs of the export job per side (fresh destinations each), alternating which side goes first. */
+	repeats: number;
+	jobs: Array<'collect' | 'export' | 'calendar'>;
+	clouds: Array<'googleDrive' | 'oneDrive' | 'dropbox'>;
+	/** When set, n8n runs with --cpu-prof into this folder and each run records its monotonic time window. */
+	profileDir?: string;
 }
 
 export interface RunMeasure {
@@ -21,6 +31,11 @@ export interface RunMeasure {
 	/** How far the peak rose above the resident set at the start of the run. */
 	rssGrowthMiB: number;
 	items: number;
+	/** 'first': into an empty destination; 'repeat': the same job again. */
+	phase?: 'first' | 'repeat';
+	timeline?: Timeline;
+	/** The run's window on the monotonic clock (µs), to cut n8n's CPU profile. */
+	windowUs?: [number, number];
 }
 
 export interface SideResult {

@@ -21,6 +21,8 @@ export interface LoggedRequest {
 	status: number;
 	authorized: boolean;
 	bytesIn: number;
+	/** When the answer was sent (Date.now()), for request timelines. */
+	doneAt?: number;
 	/** Set when a fault rule answered instead of the fake. */
 	fault?: string;
 }
@@ -244,7 +246,10 @@ export abstract class FakeServer {
 		// A 'data' listener switches the stream to flowing mode: without this pause, body bytes that arrive while
 		// dispatch awaits (a fault rule, an async auth step) would reach only the counter, never the handler.
 		raw.pause();
-		res.on('finish', () => (entry.status = res.statusCode));
+		res.on('finish', () => {
+			entry.status = res.statusCode;
+			entry.doneAt = Date.now();
+		});
 		res.on('close', () => (entry.status ||= res.statusCode));
 
 		const fault = this.takeFault(req);
