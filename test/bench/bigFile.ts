@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { createStorage } from '../../nodes/shared/storage/factory';
+import { createStorage } from '../../nodes/shared/storage/registry';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 import { WorkflowHarness } from '../harness/workflow';
 import { fakeCredential } from '../nodes/support/nodeFixtures';
