@@ -183,3 +183,18 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 	}
 	return results;
 }
+
+/** Scenario 4 alone: `npx ts-node --transpile-only test/bench/bigFile.ts [MiB] [clouds]` (prints the raw samples). */
+if (require.main === module) {
+	const mib = Number(process.argv[2] ?? 2048);
+	const kinds = (process.argv[3] ?? 'googleDrive,oneDrive,dropbox').split(',') as CloudKind[];
+	bigFile(kinds, mib * 2 ** 20)
+		.then((results) => {
+			process.stdout.write(`${JSON.stringify(results)}\n`);
+			process.exit(0);
+		})
+		.catch((error: unknown) => {
+			process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+			process.exit(1);
+		});
+}

@@ -122,6 +122,12 @@ export interface ExportPlan {
 	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem;
 	/** The file the item was to replace or move is gone (deleted since the feed was read): decide again. */
 	afterGone(item: PlannedItem): PlannedItem;
+	/**
+	 * A conflict showed this item's exact content in a file at another item's name, after the runner had already
+	 * taken this one as a new upload (uploads run side by side): the item belongs in that file, and the runner
+	 * removes the copy it uploaded. Undefined for every other item.
+	 */
+	handedOver(index: number): RemoteItem | undefined;
 }
 
 /** Drive keeps the record key in appProperties (key + value <= 124 bytes): long keys go as a fingerprint. */
@@ -198,6 +204,7 @@ export function planExport(
 			},
 			afterConflict: (item) => item,
 			afterGone: (item) => item,
+			handedOver: () => undefined,
 		};
 	}
 
@@ -270,6 +277,7 @@ export function planExport(
 		take: (index) => context.take(index),
 		afterConflict: (item, occupant) => context.afterConflict(item, occupant),
 		afterGone: (item) => context.afterGone(item),
+		handedOver: (index) => context.handedOver(index),
 	};
 }
 
@@ -310,6 +318,8 @@ class PlanContext {
 	private readonly taken = new Set<number>();
 	/** New files not yet carried out, by content hash: a file found at a name may turn out to be one of them. */
 	private readonly pendingCreates = new Map<string, number[]>();
+	/** New files already taken when a conflict found their content elsewhere (see handedOver). */
+	private readonly handovers = new Map<number, RemoteItem>();
 
 	constructor(
 		private readonly state: ExportState,
@@ -741,14 +751,25 @@ class PlanContext {
 
 	/** A file found at a name holds the content of a new record not carried out yet: that record adopts it. */
 	private handTo(occupant: RemoteItem, folderKey: string): void {
-		const waiting = (this.pendingCreates.get(occupant.hash ?? '') ?? []).find(
-			(index) => !this.taken.has(index) && this.folderKeyOf(this.inputs[index]!.folder) === folderKey,
-		);
-		if (waiting === undefined) return;
+		const candidates = (this.pendingCreates.get(occupant.hash ?? '') ?? []).filter((index) => this.folderKeyOf(this.inputs[index]!.folder) === folderKey);
+		const waiting = candidates.find((index) => !this.taken.has(index));
+		if (waiting === undefined) {
+			// Taken already (it went up beside the item that met the conflict): it takes the file all the same.
+			const late = candidates.find((index) => !this.handovers.has(index) && this.decisions[index]!.action === 'created' && this.decisions[index]!.op.kind === 'upload');
+			if (late === undefined) return;
+			this.claimedIds.add(occupant.id);
+			this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), this.decisions[late]!.keyFp, occupant.id);
+			this.handovers.set(late, occupant);
+			return;
+		}
 		const item = this.decisions[waiting]!;
 		this.claims().delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
 		this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), item.keyFp, occupant.id);
 		this.decisions[waiting] = planned(Object.assign({}, item, { name: occupant.name }), { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id });
+	}
+
+	handedOver(index: number): RemoteItem | undefined {
+		return this.handovers.get(index);
 	}
 
 	afterGone(item: PlannedItem): PlannedItem {
