@@ -4,6 +4,7 @@ import { ActivityFieldError, readActivity, writeActivityFields, type FieldMappin
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';
+import { itemParameters } from '../shared/parameters/plainFieldRead';
 import { CloudError, isCloudError } from '../shared/types/cloudError';
 import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
 import { calendarStateWarning } from '../shared/state/calendarValidation';
@@ -109,7 +110,8 @@ export const QUIET_RUN_NOTE = 'Nothing to change: the calendar and the activitie
 
 /** The Time Zone parameter; empty (version 2's default): UTC for Pipedrive, whose API gives UTC, else the workflow's. */
 function timeZoneParameter(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = String(ctx.getNodeParameter('timeZone', itemIndex, 'UTC') ?? '').trim();
+	// Read like n8n would, without evaluating a constant or a plain {{ $json.tz }} per activity (issue 17).
+	const value = String(itemParameters(ctx).get('timeZone', itemIndex, 'UTC') ?? '').trim();
 	if (value) return value;
 	return ctx.getNodeParameter('fieldPreset', 0, 'pipedrive') === 'pipedrive' ? 'UTC' : ctx.getTimezone();
 }

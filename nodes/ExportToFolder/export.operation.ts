@@ -20,9 +20,9 @@ import type { RemoteItem, StorageProvider } from '../shared/storage/types';
 import { startingState, stateSlots } from '../shared/sync/exportDecisions';
 import { joinPath } from '../shared/sync/exportPaths';
 import type { ExportAction, ExportPlan, ExportRecordInput, PlannedItem } from '../shared/sync/exportPlan';
-import { folderPathFor, LayoutError } from '../shared/sync/folderLayout';
+import { LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
-import { comparableDate, needsDocumentDate, readItemValues, readRoot, readRunParameters, type RootParameter, type RunParameters } from './parameters';
+import { comparableDate, itemFolder, needsDocumentDate, readItemValues, readRoot, readRunParameters, type RootParameter, type RunParameters } from './parameters';
 import { openDestination, SERVICE_NAMES } from './storage';
 
 /** One output item per input. */
@@ -208,7 +208,7 @@ class ExportRun {
 					});
 				}
 				const binary = binaryOf(this.ctx, items[index], index, values.binaryProperty);
-				const folder = folderPathFor(this.params.layout, values.layout, kind);
+				const folder = itemFolder(this.ctx, this.params.layout, values.layout, kind);
 				const name = sanitizeName(values.fileName || binary.fileName || recordKey, kind);
 				const file = await readInputFile(this.ctx, binary, this.provider.hashKind);
 				files.set(index, file);
@@ -219,7 +219,8 @@ class ExportRun {
 					folder,
 					contentHash: file.hash,
 					size: file.size,
-					date: values.date ? comparableDate(values.date) : undefined,
+					// Only the backfill date compares it (the planner's only reader of `date`).
+					date: values.date && this.params.policy.since ? comparableDate(values.date) : undefined,
 				});
 			} catch (error) {
 				failed.set(index, { recordKey, error: this.itemError(error, index) });

@@ -8,12 +8,20 @@ import type { CloudKind } from './collectIdle';
 import { probe } from './cpuProbe';
 import { measureRun, type RunFigures } from './nodeRun';
 
-/** Receipts spread over 2 accounts x 12 months (24 folders), as the node tests use them. */
+/**
+ * Receipts spread over 2 accounts x 12 months (24 folders), as the node tests use them. Each has its own
+ * timestamp (days 2-27, any time of day: the same month in every zone), as real documents do, so no per-value
+ * cache can make the bench look better than a real workload.
+ */
 export function receipts(count: number, offset = 0): Doc[] {
 	return Array.from({ length: count }, (_, i) => {
 		const n = i + offset;
-		const month = String((n % 12) + 1).padStart(2, '0');
-		return { id: `R${n}`, content: `receipt ${n}`, json: { account: n % 2 ? 'Main' : 'Savings', date: `2026-${month}-15T12:00:00Z` } };
+		const two = (value: number) => String(value).padStart(2, '0');
+		const month = two((n % 12) + 1);
+		const day = two((Math.floor(n / 12) % 26) + 2);
+		const second = Math.floor(n / 312);
+		const time = `${two(Math.floor(second / 3600) % 24)}:${two(Math.floor(second / 60) % 60)}:${two(second % 60)}`;
+		return { id: `R${n}`, content: `receipt ${n}`, json: { account: n % 2 ? 'Main' : 'Savings', date: `2026-${month}-${day}T${time}Z` } };
 	});
 }
 

@@ -9,7 +9,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
  * is one whose n8n result is known (a string, a finite number or a boolean found as an own property through plain
  * objects), it is read directly from the item. Everything else (any other expression, a missing field, null, an
  * object, a literal `=text`, a name n8n's sandbox refuses) goes through n8n's own evaluation unchanged, so the
- * result is always what n8n would give: test/unit/plainFieldRead.test.ts compares both over generated values.
+ * result is always what n8n would give: test/model/itemParameters.model.test.ts compares both over generated values.
+ * A parameter that is no expression at all is read through n8n once per run: its value is the same for every item.
  */
 
 /** Names n8n's expression sandbox refuses or that reach the prototype (n8n-workflow's unsafe properties, and more). */
@@ -65,6 +66,11 @@ export function plainFieldPath(raw: unknown): string[] | undefined {
 
 const own = Object.prototype.hasOwnProperty;
 
+/** A raw parameter value n8n returns unchanged for every item: text that is not an expression, a number, a boolean. */
+function isConstant(raw: unknown): boolean {
+	return (typeof raw === 'string' && !raw.startsWith('=')) || typeof raw === 'number' || typeof raw === 'boolean';
+}
+
 function isPlainObject(value: unknown): value is IDataObject {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
 	const proto = Object.getPrototypeOf(value) as unknown;
@@ -100,10 +106,25 @@ export class ItemParameters {
 		let read = this.reads.get(name);
 		if (!read) {
 			const raw = this.ctx.getNodeParameter(name, 0, fallback, { rawExpressions: true }) as unknown;
-			read = this.reader(plainFieldPath(raw), (index) => this.ctx.getNodeParameter(name, index, fallback));
+			const byN8n = (index: number) => this.ctx.getNodeParameter(name, index, fallback);
+			read = isConstant(raw) ? this.constant(byN8n) : this.reader(plainFieldPath(raw), byN8n);
 			this.reads.set(name, read);
 		}
 		return read(itemIndex);
+	}
+
+	/**
+	 * A value that is not an expression is the same for every item (n8n uses the item index only to name it in an
+	 * error): it is read through n8n once, on the first item that reads it without an error.
+	 */
+	private constant(byN8n: Read): Read {
+		let known: { value: unknown } | undefined;
+		return (index) => {
+			if (known) return known.value;
+			const value = byN8n(index);
+			known = { value };
+			return value;
+		};
 	}
 
 	/**

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import { safeRelativePath, sanitizeName } from './names';
 import type { StorageKind } from '../types/remote';
 
@@ -138,8 +138,11 @@ export function splitTemplate(template: string): string[] {
 		.map((segment) => (isExpression && segment.includes('{{') ? `=${segment}` : segment));
 }
 
-/** A document date from what an item holds: ISO text, a JS Date, epoch milliseconds, or a luxon DateTime. */
-export function parseDocumentDate(value: unknown, zone: string): DateTime | undefined {
+/**
+ * A document date from what an item holds: ISO text, a JS Date, epoch milliseconds, or a luxon DateTime. `zone` is
+ * a zone name, or the same zone as a luxon Zone (the node passes one that caches offsets: documentDate.ts).
+ */
+export function parseDocumentDate(value: unknown, zone: string | Zone): DateTime | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	let date: DateTime;
 	if (DateTime.isDateTime(value)) date = value;
@@ -156,5 +159,5 @@ export function parseDocumentDate(value: unknown, zone: string): DateTime | unde
 		throw new LayoutError('dateField', `The document date must be a date, got ${typeof value}.`);
 	}
 	if (!date.isValid) throw new LayoutError('dateField', `The document date "${String(value).slice(0, 40)}" is not a date (use ISO 8601, e.g. 2026-09-30).`);
-	return date.zoneName === zone ? date : date.setZone(zone);
+	return date.zoneName === (typeof zone === 'string' ? zone : zone.name) ? date : date.setZone(zone);
 }
