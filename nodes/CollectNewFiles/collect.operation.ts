@@ -7,6 +7,7 @@ import { isCloudError } from '../shared/types/cloudError';
 import { flagName } from '../shared/sync/names';
 import { storageFeatures } from '../shared/storage/registry';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
+import { feedOrListing, fullListing } from '../shared/run/changeFeed';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
 import { applyRun, claimedVerdict, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
@@ -29,16 +30,6 @@ const CANNOT_TELL =
 
 export type OpenStorage = (ctx: IExecuteFunctions, kind: StorageKind, folder?: FolderRef) => Promise<StorageProvider>;
 
-async function listAll(provider: StorageProvider, folderId: string, recursive: boolean): Promise<RemoteItem[]> {
-	const items: RemoteItem[] = [];
-	for await (const item of provider.list(folderId, { recursive })) items.push(item);
-	return items;
-}
-
-function asSnapshot(items: RemoteItem[], cursor: string): ChangeBatch {
-	return { changes: items.map((item) => ({ type: 'upsert' as const, item })), cursor, snapshot: true };
-}
-
 /**
  * The change batch of this run: the feed since the stored cursor, or a full listing on the first run, while
  * draining a capped listing, and when the service reset the feed (reconciled against the ledger, so a reset
@@ -50,21 +41,17 @@ async function readChanges(
 	folderId: string,
 	recursive: boolean,
 ): Promise<{ batch: ChangeBatch; firstRun: boolean }> {
-	if (!state.cursor) {
-		const cursor = await provider.latestCursor(folderId, { recursive });
-		return { batch: asSnapshot(await listAll(provider, folderId, recursive), cursor), firstRun: true };
+	if (state.cursor && state.drain === 'listing') {
+		return { batch: await fullListing(provider, folderId, recursive, state.cursor), firstRun: false };
 	}
-	if (state.drain === 'listing') {
-		return { batch: asSnapshot(await listAll(provider, folderId, recursive), state.cursor), firstRun: false };
-	}
-	try {
-		return { batch: await provider.changes(folderId, state.cursor, { recursive }), firstRun: false };
-	} catch (error) {
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
-		if (!isCloudError(error, 'cursorReset')) throw error;
-		const cursor = await provider.latestCursor(folderId, { recursive });
-		return { batch: asSnapshot(await listAll(provider, folderId, recursive), cursor), firstRun: false };
-	}
+	const batch = await feedOrListing(provider, folderId, state.cursor, {
+		recursive,
+		recover: (error) => {
+			if (!isCloudError(error, 'cursorReset')) throw error;
+			return 'listing';
+		},
+	});
+	return { batch, firstRun: !state.cursor };
 }
 
 async function resolveFolder(

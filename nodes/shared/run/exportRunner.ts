@@ -1,4 +1,5 @@
 import type { ExportState } from '../state/exportState';
+import { feedOrListing } from './changeFeed';
 import { isCloudError } from '../types/cloudError';
 import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../storage/types';
 import {
@@ -126,23 +127,17 @@ export async function openRoot(provider: StorageProvider, state: ExportState, ro
  * lost state) or after a reset, a full listing stands in, so existing files are adopted, not duplicated.
  */
 export async function readChanges(provider: StorageProvider, rootId: string, cursor: string | undefined, justCreated: boolean): Promise<ChangeBatch> {
-	const options = { recursive: true };
 	const source = changeSource(cursor, justCreated);
-	if (source === 'feed') {
-		try {
-			return await provider.changes(rootId, cursor!, options);
-		} catch (error) {
+	return await feedOrListing(provider, rootId, source === 'feed' ? cursor : undefined, {
+		recursive: true,
+		withoutCursor: source === 'cursorOnly' ? 'cursorOnly' : 'listing',
+		recover: (error) => {
 			const next = afterFeedError(error);
 			if (next === 'rootGone') return { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' };
 			if (next === 'fail') throw error;
-		}
-	}
-	const latest = await provider.latestCursor(rootId, options);
-	const changes: ChangeBatch['changes'] = [];
-	if (source !== 'cursorOnly') {
-		for await (const item of provider.list(rootId, options)) changes.push({ type: 'upsert', item });
-	}
-	return { changes, cursor: latest, snapshot: true };
+			return 'listing';
+		},
+	});
 }
 
 /** `own`: the folder this run created is the one in use (false: another run's folder of that name). */
