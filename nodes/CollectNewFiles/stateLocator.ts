@@ -24,10 +24,10 @@ export function locateCollectNodeId(ctx: IExecuteFunctions, name: string): strin
 		throw new NodeOperationError(
 			ctx.getNode(),
 			wanted ? `No Collect node named "${wanted}" has collected in this workflow` : 'No Collect node has collected in this workflow yet',
-			{ description: `Collect nodes with state: ${known}. A Collect node gets its state on its first production run; set "Collect Node Name" to its name.` },
+			{ description: `Collect nodes with state: ${known}. A Collect node gets its state on its first production run; set "Collect Step Name" to its name.` },
 		);
 	}
-	throw new NodeOperationError(ctx.getNode(), 'Several Collect nodes in this workflow: set "Collect Node Name"', {
+	throw new NodeOperationError(ctx.getNode(), 'Several Collect nodes in this workflow: set "Collect Step Name"', {
 		description: `Collect nodes with state: ${known}.`,
 	});
 }

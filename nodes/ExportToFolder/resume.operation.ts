@@ -33,7 +33,7 @@ export function locateExportNodeId(ctx: IExecuteFunctions, name: string): string
 			? wanted
 				? `No Export to Folder node named "${wanted}" has exported in this workflow`
 				: 'No Export to Folder node has exported in this workflow yet'
-			: 'Several Export to Folder nodes in this workflow: set "Export Node Name"',
+			: 'Several Export to Folder nodes in this workflow: set "Export Step Name"',
 		{ description: `Export nodes with state: ${known}. A node gets its state on its first production run.` },
 	);
 }

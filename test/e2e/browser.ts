@@ -110,12 +110,25 @@ async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes,
 		const input = name.locator('input');
 		if (await input.count()) await input.fill(CREDENTIAL_NAME);
 		await page.keyboard.press('Enter');
+		// n8n 2.x keeps the name in edit mode after Enter: a click elsewhere commits it (else it swallows the next click).
+		await page.getByText('Connection', { exact: true }).first().click().catch(() => undefined);
 	}
 
 	// "Connect my account" saves the credential, then opens the provider's consent page in a popup.
-	const popupOpened = page.context().waitForEvent('page');
-	await page.locator('[data-test-id="oauth-connect-button"]').first().click();
+	const popupOpened = page.context().waitForEvent('page', { timeout: 60_000 }).catch((error: Error) => error);
+	const saves: string[] = [];
+	page.on('response', (response) => {
+		if (/\/rest\/(credentials|oauth2-credential)/.test(response.url())) saves.push(`${response.request().method()} ${response.url().replace(/^.*\/rest/, '')} ${response.status()}`);
+	});
+	await page.screenshot({ path: join(shots, '00-before-connect.png') });
+	const connect = page.locator('[data-test-id="oauth-connect-button"]').first();
+	await connect.scrollIntoViewIfNeeded();
+	await connect.click();
 	const popup = await popupOpened;
+	if (popup instanceof Error) {
+		await page.screenshot({ path: join(shots, '00-no-consent-popup.png') }).catch(() => undefined);
+		throw new Error(`${popup.message}; credential requests: ${saves.join(', ') || 'none'}`);
+	}
 	await popup.waitForLoadState();
 	await popup.locator('#allow').waitFor({ timeout: 30_000 });
 	await popup.screenshot({ path: join(shots, '00-consent.png') });
