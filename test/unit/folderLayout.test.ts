@@ -24,6 +24,12 @@ describe('folder layouts', () => {
 		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: ' ' }, 'dropbox')).toBe('D-17');
 	});
 
+	it('year then month (issue 14): only the document date, in the workflow time zone; no date fails naming Document Date', () => {
+		expect(folderPathFor('yearMonth', { recordKey: 'k', date }, 'dropbox')).toBe('2026/10');
+		expect(folderPathFor('yearMonth', { recordKey: 'k', date: parseDocumentDate('2026-03-01T10:00:00Z', 'UTC') }, 'googleDrive')).toBe('2026/03');
+		expect(() => folderPathFor('yearMonth', { recordKey: 'k' }, 'oneDrive')).toThrow(/Document Date/);
+	});
+
 	it('company then year, in the workflow time zone', () => {
 		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme BV', date: parseDocumentDate('2025-12-31T23:30:00Z', zone) }, 'googleDrive')).toBe('Acme BV/2026');
 	});
