@@ -121,7 +121,8 @@ async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes,
 		if (/\/rest\/(credentials|oauth2-credential)/.test(response.url())) saves.push(`${response.request().method()} ${response.url().replace(/^.*\/rest/, '')} ${response.status()}`);
 	});
 	await page.screenshot({ path: join(shots, '00-before-connect.png') });
-	const connect = page.locator('[data-test-id="oauth-connect-button"]').first();
+	// 1.123: a "Connect my account" button; 2.41: the "not connected" banner's "Connect" button.
+	const connect = page.locator('[data-test-id="oauth-connect-button"], [data-test-id="oauth-not-connected-banner"] button').first();
 	await connect.scrollIntoViewIfNeeded();
 	await connect.click();
 	const popup = await popupOpened;
