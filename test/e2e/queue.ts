@@ -27,31 +27,44 @@ import { accountingPipeline, fakeCredentials } from './workflows';
 /**
  * `npm run test:queue`: the accounting pipeline (Webhook -> Collect New Files from Dropbox -> Export to Folder
  * on Google Drive) in n8n's queue mode: Redis, PostgreSQL, one main process and two workers, each with its own
- * user folder holding this package. The production webhook is fired in bursts while clients keep dropping
- * receipts, so executions overlap on both workers; afterwards every receipt must be in Drive exactly once.
- * QUEUE_N8N=v1|v2 picks one n8n version (default both); QUEUE_RUNS sets the number of webhook calls (20).
+ * user folder holding this package. The production webhook is fired in bursts of overlapping calls while clients
+ * keep dropping receipts (one before each call, more from a second writer at its own pace), so executions overlap
+ * on both workers; after each burst (and one quiet call for receipts that came after the burst's last listing)
+ * every receipt must be in Drive exactly once. Then a control burst on a second workflow with the overlap guard
+ * off (its own Dropbox folder and Drive root) must show the duplicates the guard prevents.
+ * QUEUE_N8N=v1|v2 picks one n8n version (default both); QUEUE_BURSTS (5) bursts of QUEUE_RUNS (20) calls;
+ * QUEUE_CONTROL=off skips the control burst.
  */
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.QUEUE_RUNS ?? 20);
+const BURSTS = Number(process.env.QUEUE_BURSTS ?? 5);
+const CONTROL = process.env.QUEUE_CONTROL !== 'off';
 const SEEDED = 30;
 const WORKERS = 2;
 
-interface VersionResult {
-	version: string;
+interface BurstResult {
+	burst: number;
 	documents: number;
 	exported: number;
 	duplicated: string[];
 	lost: string[];
-	accountingFolders: number;
+	rootFolders: number;
 	httpStatuses: Record<string, number>;
 	executions: Record<string, number>;
-	jobsPerWorker: number[];
-	seconds: { setup: number; burst: number; total: number };
+	seconds: number;
 }
 
-function receiptPath(i: number): string {
-	return `/Receipts/receipt-${String(i).padStart(3, '0')}.pdf`;
+interface VersionResult {
+	version: string;
+	bursts: BurstResult[];
+	control?: BurstResult;
+	jobsPerWorker: number[];
+	seconds: { setup: number; total: number };
+}
+
+function receiptPath(folder: string, i: number): string {
+	return `/${folder}/receipt-${String(i).padStart(3, '0')}.pdf`;
 }
 
 /** Names of the files below a fake-Drive tree, wherever they are, and how many folders have the given name. */
@@ -63,6 +76,14 @@ function walk(tree: TreeNode, files: string[] = [], folders: string[] = []): { f
 	if (!tree.trashed) folders.push(tree.name);
 	for (const child of tree.children ?? []) walk(child, files, folders);
 	return { files, folders };
+}
+
+/** The files below every root folder of this name (twins included) and how many such roots there are. */
+function underRoot(tree: TreeNode, rootName: string): { files: string[]; roots: number } {
+	const roots = (tree.children ?? []).filter((child) => child.folder && !child.trashed && child.name === rootName);
+	const files: string[] = [];
+	for (const root of roots) walk(root, files);
+	return { files, roots: roots.length };
 }
 
 /** Environment shared by main, workers and CLI calls: one database, one queue (N8nInstance.env() gives all one encryption key). */
@@ -152,13 +173,94 @@ async function executionStatuses(pg: RunningPostgres, workflowId: string): Promi
 	return result;
 }
 
+/** One workflow under test: its Dropbox folder, its Drive root, its webhook path and the receipts written so far. */
+interface Pipeline {
+	workflowId: string;
+	folder: string;
+	root: string;
+	webhookPath: string;
+	written: number;
+	calls: number;
+}
+
+function pipelineWorkflow(workflowId: string, folder: string, root: string, guard: boolean) {
+	const workflow = accountingPipeline(workflowId, 'webhook');
+	// Answer on receipt, as a burst of notifications is answered: a run that finds nothing new then is not an
+	// HTTP error ("No item to return"), and the outcome is read from the executions themselves.
+	Object.assign(workflow.nodes[0].parameters, { responseMode: 'onReceived' });
+	Object.assign(workflow.nodes[1].parameters, { folder: { __rl: true, mode: 'path', value: `/${folder}` } });
+	// The control experiment: static data alone (expected to fail the assertions).
+	if (!guard) Object.assign(workflow.nodes[1].parameters, { options: { overlapGuard: false } });
+	Object.assign(workflow.nodes[2].parameters, { rootName: root });
+	return workflow;
+}
+
+/**
+ * One burst: RUNS webhook calls 60 ms apart, none awaited before the next, a new receipt just before each, and a
+ * second writer dropping receipts at its own pace meanwhile. Then one quiet call, awaited, for the receipts that
+ * came after the burst's last listing, and the count in Drive.
+ */
+async function burst(n: number, pipeline: Pipeline, fakes: RunningFakes, port: number, pg: RunningPostgres): Promise<BurstResult> {
+	const started = Date.now();
+	const statuses: Record<string, number> = {};
+	const write = async () => {
+		const i = ++pipeline.written;
+		await fakes.dropbox.userWrite(receiptPath(pipeline.folder, i), Buffer.from(`${pipeline.folder} receipt ${i}`), '2026-04-01T10:00:00Z');
+	};
+	const call = async () => {
+		pipeline.calls++;
+		try {
+			const response = await fetch(`http://127.0.0.1:${port}/webhook/${pipeline.webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ burst: n }) });
+			statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+			await response.text();
+		} catch (error) {
+			statuses[(error as Error).message] = (statuses[(error as Error).message] ?? 0) + 1;
+		}
+	};
+	let writing = true;
+	const writer = (async () => {
+		while (writing) {
+			await write();
+			await new Promise((r) => setTimeout(r, 170));
+		}
+	})();
+	const calls: Array<Promise<void>> = [];
+	for (let i = 1; i <= RUNS; i++) {
+		await write();
+		calls.push(call());
+		await new Promise((r) => setTimeout(r, 60));
+	}
+	writing = false;
+	await writer;
+	await Promise.all(calls);
+	await waitForExecutions(pg, pipeline.workflowId, pipeline.calls, 600_000);
+	await call();
+	await waitForExecutions(pg, pipeline.workflowId, pipeline.calls, 600_000);
+
+	const { files, roots } = underRoot(fakes.drive.tree(), pipeline.root);
+	const counts = new Map<string, number>();
+	for (const name of files) counts.set(name, (counts.get(name) ?? 0) + 1);
+	const expected = Array.from({ length: pipeline.written }, (_, i) => receiptPath(pipeline.folder, i + 1).split('/').pop()!);
+	return {
+		burst: n,
+		documents: pipeline.written,
+		exported: files.length,
+		duplicated: expected.filter((name) => (counts.get(name) ?? 0) > 1),
+		lost: expected.filter((name) => !counts.has(name)),
+		rootFolders: roots,
+		httpStatuses: statuses,
+		executions: await executionStatuses(pg, pipeline.workflowId),
+		seconds: (Date.now() - started) / 1000,
+	};
+}
+
 async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<VersionResult> {
 	const started = Date.now();
 	const { version } = N8N_VERSIONS[versionKey];
 	const major = versionKey === 'v1' ? 1 : 2;
 	const [installDir, tarball, redis, pg] = await Promise.all([installN8n(version), packPackage(), startRedis(), startPostgres()]);
-	const seed = Array.from({ length: SEEDED }, (_, i) => ({ path: receiptPath(i + 1), text: `receipt ${i + 1}`, clientModified: '2026-03-01T10:00:00Z' }));
-	const fakes: RunningFakes = await startFakes({ portBase: 0, seed: { dropbox: { folders: ['/Receipts'], files: seed } } });
+	const seed = Array.from({ length: SEEDED }, (_, i) => ({ path: receiptPath('Receipts', i + 1), text: `Receipts receipt ${i + 1}`, clientModified: '2026-03-01T10:00:00Z' }));
+	const fakes: RunningFakes = await startFakes({ portBase: 0, seed: { dropbox: { folders: ['/Receipts', '/Control'], files: seed } } });
 	onCleanup(() => fakes.stop());
 
 	const env = queueEnvironment(redis.port, pg, `cloudsync${versionKey}`);
@@ -171,17 +273,20 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	await main.installPackage(tarball);
 	for (const worker of workers) cpSync(join(main.userFolder, '.n8n', 'nodes'), join(worker.userFolder, '.n8n', 'nodes'), { recursive: true });
 
-	const workflowId = `CsQueue${versionKey.toUpperCase()}Webhook1`.slice(0, 16);
-	const workflow = accountingPipeline(workflowId, 'webhook');
-	// Answer on receipt, as a burst of notifications is answered: a run that finds nothing new then is not an
-	// HTTP error ("No item to return"), and the outcome is read from the executions themselves.
-	Object.assign(workflow.nodes[0].parameters, { responseMode: 'onReceived' });
-	// QUEUE_OVERLAP_GUARD=off: the control experiment, static data alone (expected to fail the assertions).
-	if (process.env.QUEUE_OVERLAP_GUARD === 'off') Object.assign(workflow.nodes[1].parameters, { options: { overlapGuard: false } });
-	const webhookPath = (workflow.nodes[0].parameters as { path: string }).path;
+	// QUEUE_OVERLAP_GUARD=off: the main pipeline itself without the guard (expected to fail the assertions).
+	const guarded: Pipeline = { workflowId: `CsQueue${versionKey.toUpperCase()}Webhook1`.slice(0, 16), folder: 'Receipts', root: 'Accounting', webhookPath: '', written: SEEDED, calls: 0 };
+	const control: Pipeline = { workflowId: `CsQueue${versionKey.toUpperCase()}Control1`.slice(0, 16), folder: 'Control', root: 'Control', webhookPath: '', written: 0, calls: 0 };
 	await main.importCredentials(fakeCredentials(fakes.urls, fakes.tokens));
-	await main.importWorkflow(workflow);
-	await main.activate(workflowId);
+	for (const [pipeline, guard] of [
+		[guarded, process.env.QUEUE_OVERLAP_GUARD !== 'off'],
+		[control, false],
+	] as const) {
+		if (pipeline === control && !CONTROL) continue;
+		const workflow = pipelineWorkflow(pipeline.workflowId, pipeline.folder, pipeline.root, guard);
+		pipeline.webhookPath = (workflow.nodes[0].parameters as { path: string }).path;
+		await main.importWorkflow(workflow);
+		await main.activate(pipeline.workflowId);
+	}
 
 	const port = await freePort();
 	onCleanup(() => main.stop());
@@ -189,48 +294,19 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	const running = await Promise.all(workers.map((worker, i) => startWorker(worker, i + 1, env)));
 	const setupSeconds = (Date.now() - started) / 1000;
 
-	// The burst: a new receipt lands just before each call, calls 60 ms apart, none awaited before the next.
-	const burstStart = Date.now();
-	const statuses: Record<string, number> = {};
-	const calls: Array<Promise<void>> = [];
-	let firstError = '';
-	for (let i = 1; i <= RUNS; i++) {
-		await fakes.dropbox.userWrite(receiptPath(SEEDED + i), Buffer.from(`receipt ${SEEDED + i}`), '2026-04-01T10:00:00Z');
-		calls.push(
-			fetch(`http://127.0.0.1:${port}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ call: i }) })
-				.then(async (response) => {
-					statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-					const body = await response.text();
-					if (!response.ok && !firstError) firstError = body.slice(0, 2000);
-				})
-				.catch((error: unknown) => {
-					statuses[(error as Error).message] = (statuses[(error as Error).message] ?? 0) + 1;
-				}),
-		);
-		await new Promise((r) => setTimeout(r, 60));
+	const bursts: BurstResult[] = [];
+	for (let n = 1; n <= BURSTS; n++) {
+		const result = await burst(n, guarded, fakes, port, pg);
+		console.log(`n8n ${version} burst ${n}: ${JSON.stringify(result)}`);
+		bursts.push(result);
+		if (!isClean(result) && process.env.QUEUE_OVERLAP_GUARD !== 'off') {
+			console.log(`stored error of the first failed execution: ${await firstExecutionError(pg)}`);
+			break;
+		}
 	}
-	await Promise.all(calls);
-	await waitForExecutions(pg, workflowId, RUNS, 300_000);
-	const burstSeconds = (Date.now() - burstStart) / 1000;
-
-	if (firstError) console.log(`first failed webhook answer: ${firstError}\nstored error: ${await firstExecutionError(pg)}`);
-	const documents = SEEDED + RUNS;
-	const { files, folders } = walk(fakes.drive.tree());
-	const counts = new Map<string, number>();
-	for (const name of files) counts.set(name, (counts.get(name) ?? 0) + 1);
-	const expected = Array.from({ length: documents }, (_, i) => receiptPath(i + 1).split('/').pop()!);
-	const result: VersionResult = {
-		version,
-		documents,
-		exported: files.length,
-		duplicated: expected.filter((name) => (counts.get(name) ?? 0) > 1),
-		lost: expected.filter((name) => !counts.has(name)),
-		accountingFolders: folders.filter((name) => name === 'Accounting').length,
-		httpStatuses: statuses,
-		executions: await executionStatuses(pg, workflowId),
-		jobsPerWorker: running.map((worker) => worker.jobs()),
-		seconds: { setup: setupSeconds, burst: burstSeconds, total: 0 },
-	};
+	const controlResult = CONTROL ? await burst(1, control, fakes, port, pg) : undefined;
+	if (controlResult) console.log(`n8n ${version} control burst (guard off): ${JSON.stringify(controlResult)}`);
+	const result: VersionResult = { version, bursts, control: controlResult, jobsPerWorker: running.map((worker) => worker.jobs()), seconds: { setup: setupSeconds, total: 0 } };
 
 	for (const worker of running) await stopProcess(worker.child);
 	await main.stop();
@@ -238,6 +314,10 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	await Promise.all([redis.stop(), pg.stop()]);
 	result.seconds.total = (Date.now() - started) / 1000;
 	return result;
+}
+
+function isClean(result: BurstResult): boolean {
+	return result.duplicated.length === 0 && result.lost.length === 0 && result.exported === result.documents && result.rootFolders === 1;
 }
 
 async function main(): Promise<void> {
@@ -252,12 +332,22 @@ async function main(): Promise<void> {
 		const result = await runVersion(versionKey);
 		console.log(`\nqueue mode, n8n ${result.version}: ${JSON.stringify(result, null, 2)}`);
 		try {
-			assert.deepEqual(result.httpStatuses, { 200: RUNS }, 'every webhook call answered 200');
-			assert.deepEqual(result.executions, { success: RUNS }, 'every execution succeeded');
-			assert.deepEqual({ duplicated: result.duplicated, lost: result.lost }, { duplicated: [], lost: [] }, 'every document exported exactly once');
-			assert.equal(result.exported, result.documents);
+			assert.equal(result.bursts.length, BURSTS, `all ${BURSTS} bursts ran (stopped after the first with a duplicate or a loss)`);
+			for (const b of result.bursts) {
+				const calls = RUNS + 1;
+				assert.deepEqual(b.httpStatuses, { 200: calls }, `burst ${b.burst}: every webhook call answered 200`);
+				assert.deepEqual(b.executions, { success: calls * b.burst }, `burst ${b.burst}: every execution succeeded`);
+				assert.deepEqual({ duplicated: b.duplicated, lost: b.lost }, { duplicated: [], lost: [] }, `burst ${b.burst}: every document exported exactly once`);
+				assert.equal(b.exported, b.documents, `burst ${b.burst}: as many files as documents`);
+				assert.equal(b.rootFolders, 1, `burst ${b.burst}: one root folder`);
+			}
 			assert.ok(result.jobsPerWorker.every((jobs) => jobs > 0), 'both workers ran executions');
-			console.log(`PASS n8n ${result.version}: ${RUNS} webhook runs, ${result.documents} documents, 0 duplicated, 0 lost`);
+			if (result.control) {
+				assert.ok(!isClean(result.control), 'the control burst (guard off) shows duplicates: the guard is what prevents them');
+			}
+			const documents = result.bursts.at(-1)!.documents;
+			const control = result.control ? `; control without the guard: ${result.control.exported} files for ${result.control.documents} receipts (${result.control.duplicated.length} duplicated, ${result.control.lost.length} lost)` : '';
+			console.log(`PASS n8n ${result.version}: ${BURSTS} bursts of ${RUNS} overlapping webhook runs, ${documents} documents, 0 duplicated, 0 lost in every burst${control}`);
 		} catch (error) {
 			failed = true;
 			console.error(`FAIL n8n ${result.version}: ${(error as Error).message}`);

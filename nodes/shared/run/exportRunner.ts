@@ -164,8 +164,17 @@ async function settleFolderTwin(provider: StorageProvider, parentId: string, cre
 	if (!provider.features.duplicateNames || !provider.sameNamed) return { item: created, own: true };
 	const decision = decideFolderTwin(created, await provider.sameNamed(parentId, created.name, 'folder'));
 	if (decision.keep === 'own') return { item: created, own: true };
+	// Empty unless another run took our folder in the moment before this look (it uses the oldest twin it sees):
+	// what it put there moves to the kept folder first, since deleting a Drive folder deletes what is in it.
+	for (const child of await contentsOf(provider, decision.removeOwn)) await provider.move(child.id, { parentId: decision.use.id });
 	await provider.delete(decision.removeOwn);
 	return { item: decision.use, own: false };
+}
+
+async function contentsOf(provider: StorageProvider, folderId: string): Promise<RemoteItem[]> {
+	const children: RemoteItem[] = [];
+	for await (const child of provider.list(folderId)) children.push(child);
+	return children;
 }
 
 /**

@@ -2,6 +2,7 @@ import { shortFingerprint, type ExportState } from '../state/exportState';
 import type { ChangeBatch, RemoteItem } from '../types/remote';
 import { nameKey } from './exportNames';
 import { pathKey, splitPath } from './exportPaths';
+import { twinKeeper } from './exportTwins';
 
 /**
  * Reads one change batch of the export root (a delta, or a full listing when `snapshot`) against the state:
@@ -76,6 +77,9 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	/** Ids the batch shows as files: a cached folder's id there is a reused number (a local inode), not our folder. */
 	const fileIds = new Set<string>();
 
+	/** Drive: every folder the batch shows at a path, so the one every run keeps is used (exportTwins.ts). */
+	const folderTwins = new Map<string, RemoteItem[]>();
+
 	// Later entries win: a file trashed then restored between two runs is present.
 	for (const change of batch.changes) {
 		if (change.type === 'upsert') {
@@ -87,7 +91,11 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			if (change.item.isFolder) fileIds.delete(change.item.id);
 			else fileIds.add(change.item.id);
 			if (!change.item.isFolder) addRemote(remote, change.item, ci);
-			else if (change.item.path) remote.folders.set(pathKey(change.item.path, ci), change.item);
+			else if (change.item.path) {
+				const key = pathKey(change.item.path, ci);
+				remote.folders.set(key, change.item);
+				if (options.duplicateNames) folderTwins.set(key, [...(folderTwins.get(key) ?? []).filter((f) => f.id !== change.item.id), change.item]);
+			}
 		} else {
 			if (change.id) {
 				goneIds.add(change.id);
@@ -98,10 +106,17 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			if (change.path) {
 				gonePaths.add(pathKey(change.path, ci));
 				remote.folders.delete(pathKey(change.path, ci));
+				folderTwins.delete(pathKey(change.path, ci));
 			}
 		}
 	}
 
+	// Of twin folders (two runs created one at once), the oldest: the newer is being removed by its creator, and
+	// a file put there now would go with it.
+	for (const [key, twins] of folderTwins) {
+		const keeper = twinKeeper(twins.filter((f) => !goneIds.has(f.id)));
+		if (keeper && remote.folders.has(key)) remote.folders.set(key, keeper);
+	}
 	for (const [key, folder] of remote.folders) if (goneIds.has(folder.id)) remote.folders.delete(key);
 
 	const live = [...state.records.values()].filter((r) => r.status === 'live');

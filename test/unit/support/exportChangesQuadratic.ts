@@ -5,6 +5,7 @@
 import { shortFingerprint, type ExportState } from '../../../nodes/shared/state/exportState';
 import type { ChangeBatch, RemoteItem } from '../../../nodes/shared/storage/types';
 import { nameKey } from '../../../nodes/shared/sync/exportNames';
+import { twinKeeper } from '../../../nodes/shared/sync/exportTwins';
 import { isSameOrBelow, pathKey, splitPath } from '../../../nodes/shared/sync/exportPaths';
 
 /**
@@ -106,6 +107,24 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		}
 	}
 
+	// Twin folders (Drive): the oldest live one shown at a path since the last deletion of that path, by scanning the batch.
+	if (options.duplicateNames) {
+		for (const key of [...remote.folders.keys()]) {
+			let lastDelete = -1;
+			batch.changes.forEach((change, i) => {
+				if (change.type === 'delete' && change.path && pathKey(change.path, ci) === key) lastDelete = i;
+			});
+			const latest = new Map<string, RemoteItem>();
+			batch.changes.forEach((change, i) => {
+				if (i > lastDelete && change.type === 'upsert' && change.item.isFolder && change.item.path && pathKey(change.item.path, ci) === key) {
+					latest.delete(change.item.id);
+					latest.set(change.item.id, change.item);
+				}
+			});
+			const keeper = twinKeeper([...latest.values()].filter((f) => !goneIds.has(f.id)));
+			if (keeper) remote.folders.set(key, keeper);
+		}
+	}
 	for (const [key, folder] of remote.folders) if (goneIds.has(folder.id)) remote.folders.delete(key);
 
 	const live = [...state.records.values()].filter((r) => r.status === 'live');
