@@ -259,10 +259,12 @@ export class N8nInstance {
 		this.server.stdout!.resume();
 		this.server.stderr!.resume();
 		// Readiness answers a few seconds before the editor UI is served: wait for both.
-		const deadline = Date.now() + 120_000;
+		// N8N_START_TIMEOUT_S: a loaded machine (test:queue starts a main and two workers) may need longer.
+		const seconds = Number(process.env.N8N_START_TIMEOUT_S ?? 120);
+		const deadline = Date.now() + seconds * 1000;
 		for (const path of ['/healthz/readiness', '/']) {
 			while (!(await answersOk(`http://127.0.0.1:${port}${path}`))) {
-				if (Date.now() > deadline) throw new Error(`n8n did not answer ${path} within 120 s`);
+				if (Date.now() > deadline) throw new Error(`n8n did not answer ${path} within ${seconds} s`);
 				await new Promise((r) => setTimeout(r, 500));
 			}
 		}

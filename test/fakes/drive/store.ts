@@ -99,8 +99,17 @@ export class DriveStore {
 		children.add(file);
 	}
 
+	private lastTime = 0;
+
+	/**
+	 * Strictly increasing: Drive stamps createdTime when a request commits, and on the real service a request that
+	 * follows another's response comes at least a round trip (tens of ms) later. In process, two requests can
+	 * commit within one millisecond, one after the other, which real clients never see; equal times would make
+	 * "created after" unreadable for the twin rule (issue 22) where Drive's own times tell it.
+	 */
 	private now(): string {
-		return new Date().toISOString();
+		this.lastTime = Math.max(Date.now(), this.lastTime + 1);
+		return new Date(this.lastTime).toISOString();
 	}
 
 	private rootRecord(id: string, name: string, driveId?: string): DriveFile {

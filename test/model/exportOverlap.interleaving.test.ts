@@ -1,0 +1,209 @@
+import fc from 'fast-check';
+import type { FakeDrive, TreeNode } from '../fakes/drive/fakeDrive';
+import type { FakeRequest } from '../fakes/common/server';
+import { cloudDestination, exportWorkflow, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
+import { checkModel, modelBudget } from './support/budget';
+
+/**
+ * Issue 22: two or three executions of Export to Folder on Google Drive at once (queue-mode workers, a burst of
+ * webhook calls), each from its own copy of the static data (n8n's engine through the harness: the copy is taken
+ * when the execution starts, and whichever ends last saves its copy). Drive lets two items of one name sit in one
+ * folder, so this is where "exactly once" rests on the twin rule (nodes/shared/sync/exportTwins.ts).
+ *
+ * The executions' requests meet at a gate in front of the fake: a request waits until every running execution
+ * has one waiting (or, for liveness, until nothing new has arrived for a moment of real time), and then the
+ * generated schedule picks which one the fake serves next. The fake serves one request at a time. fast-check
+ * shrinks the schedule like any other value, so a counterexample is a short list of choices.
+ *
+ * The user's promise after the executions end (and again after one more run alone): every record is in Drive
+ * exactly once, with its content, below exactly one "Accounting" folder and one folder per path.
+ */
+
+const RECORDS = ['r0', 'r1', 'r2', 'r3'];
+const FOLDERS = ['2026', '2027'];
+
+interface Execution {
+	/** Which records this execution exports (overlapping sets: the same record may be in two). */
+	records: number[];
+}
+
+interface Scenario {
+	/** A run alone first (so the root and some folders exist and are in the state), or none (an empty state). */
+	before: number[] | null;
+	executions: Execution[];
+	/** Folder of each record. */
+	folderOf: number[];
+	/** The schedule: at each step, which waiting request the fake serves (modulo how many wait). */
+	choices: number[];
+}
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
+	before: fc.option(fc.subarray(RECORDS.map((_, i) => i), { minLength: 1 }), { nil: null }),
+	executions: fc.array(fc.record({ records: fc.subarray(RECORDS.map((_, i) => i), { minLength: 1 }) }), { minLength: 2, maxLength: 3 }),
+	folderOf: fc.array(fc.nat({ max: FOLDERS.length - 1 }), { minLength: RECORDS.length, maxLength: RECORDS.length }),
+	choices: fc.array(fc.nat({ max: 5 }), { maxLength: 120 }),
+});
+
+/** The gate: holds requests and lets the schedule pick which the fake serves next, one at a time. */
+class ScheduleGate {
+	private readonly waiting: Array<{ label: string; go: () => void }> = [];
+	private next = 0;
+	private busy = false;
+	private idleTimer: NodeJS.Timeout | undefined;
+	running = 0;
+	readonly served: string[] = [];
+
+	constructor(private readonly choices: number[]) {}
+
+	async pass(label: string): Promise<void> {
+		await new Promise<void>((go) => {
+			this.waiting.push({ label, go });
+			this.consider();
+		});
+	}
+
+	done(): void {
+		this.busy = false;
+		this.consider();
+	}
+
+	private consider(): void {
+		if (this.busy || this.waiting.length === 0) return;
+		if (this.waiting.length >= this.running) return this.release();
+		// Someone is between requests (n8n's engine, a timer): do not wait for it forever.
+		clearTimeout(this.idleTimer);
+		this.idleTimer = setTimeout(() => this.release(), 15);
+	}
+
+	private release(): void {
+		clearTimeout(this.idleTimer);
+		if (this.busy || this.waiting.length === 0) return;
+		const choice = this.next < this.choices.length ? this.choices[this.next] : 0;
+		this.next++;
+		const [picked] = this.waiting.splice(choice % this.waiting.length, 1);
+		this.busy = true;
+		this.served.push(picked.label);
+		picked.go();
+	}
+
+	finished(): void {
+		this.running--;
+		this.consider();
+	}
+}
+
+function docsFor(records: number[], folderOf: number[]): Doc[] {
+	return records.map((i) => ({ id: RECORDS[i], content: `content of ${RECORDS[i]}`, fileName: `${RECORDS[i]}.pdf`, json: { name: `${RECORDS[i]}.pdf`, folder: FOLDERS[folderOf[i]] } }));
+}
+
+interface Seen {
+	roots: number;
+	folders: Map<string, number>;
+	files: Map<string, string[]>;
+}
+
+/** What the user sees in Drive: "Accounting" folders, folders below them by path, files by name with their content. */
+function look(destination: ExportDestination): Seen {
+	const top = (destination.fixture as unknown as { fake: FakeDrive }).fake.tree();
+	const roots = (top.children ?? []).filter((c) => c.folder && !c.trashed && c.name === 'Accounting');
+	const folders = new Map<string, number>();
+	const files = new Map<string, string[]>();
+	const walk = (node: TreeNode, path: string) => {
+		for (const child of node.children ?? []) {
+			if (child.trashed) continue;
+			const childPath = path ? `${path}/${child.name}` : child.name;
+			if (child.folder) {
+				folders.set(childPath, (folders.get(childPath) ?? 0) + 1);
+				walk(child, childPath);
+			} else files.set(child.name, [...(files.get(child.name) ?? []), childPath]);
+		}
+	};
+	for (const root of roots) walk(root, '');
+	return { roots: roots.length, folders, files };
+}
+
+function checkExactlyOnce(seen: Seen, exported: Set<number>, folderOf: number[], when: string): void {
+	const problems: string[] = [];
+	if (seen.roots !== 1) problems.push(`${seen.roots} "Accounting" folders`);
+	for (const [path, count] of seen.folders) if (count > 1) problems.push(`${count} folders "${path}"`);
+	for (const i of exported) {
+		const paths = seen.files.get(`${RECORDS[i]}.pdf`) ?? [];
+		if (paths.length === 0) problems.push(`${RECORDS[i]} lost`);
+		if (paths.length > 1) problems.push(`${RECORDS[i]} ${paths.length} times (${paths.join(', ')})`);
+		if (paths.length === 1 && paths[0] !== `${FOLDERS[folderOf[i]]}/${RECORDS[i]}.pdf`) problems.push(`${RECORDS[i]} at ${paths[0]}`);
+	}
+	if (problems.length) throw new Error(`${when}: ${problems.join('; ')}`);
+}
+
+async function overlappingExports(scenario: Scenario): Promise<void> {
+	const destination = await cloudDestination('googleDrive');
+	try {
+		const flow: ExportWorkflow = exportWorkflow(destination, {
+			rootMode: 'name',
+			rootName: 'Accounting',
+			fileName: '={{ $json.name }}',
+			folderStructure: 'custom',
+			folderTemplate: '={{ $json.folder }}',
+		});
+		const exported = new Set<number>();
+		if (scenario.before) {
+			const alone = await flow.run(docsFor(scenario.before, scenario.folderOf), 'webhook');
+			if (alone.result.status !== 'success') throw new Error(`the first run failed: ${alone.result.nodeError('Export')?.message}`);
+			scenario.before.forEach((i) => exported.add(i));
+		}
+
+		const gate = new ScheduleGate(scenario.choices);
+		const fake = destination.fixture.fake as unknown as { handle(req: FakeRequest, res: unknown): Promise<void> };
+		const handle = fake.handle.bind(fake);
+		fake.handle = async (req, res) => {
+			await gate.pass(`${req.method} ${req.path}`);
+			try {
+				await handle(req, res);
+			} finally {
+				gate.done();
+			}
+		};
+		gate.running = scenario.executions.length;
+		const runs = await Promise.all(
+			scenario.executions.map(async (execution) => {
+				try {
+					return await flow.run(docsFor(execution.records, scenario.folderOf), 'webhook');
+				} finally {
+					gate.finished();
+				}
+			}),
+		);
+		fake.handle = handle;
+		for (const run of runs) {
+			if (run.result.status !== 'success') throw new Error(`an overlapping execution failed: ${run.result.nodeError('Export')?.message ?? run.result.error?.message}`);
+		}
+		scenario.executions.forEach((execution) => execution.records.forEach((i) => exported.add(i)));
+		checkExactlyOnce(look(destination), exported, scenario.folderOf, `after the overlapping executions (served: ${gate.served.length} requests)`);
+
+		// One more run alone, with every record, from whichever copy of the state was saved last.
+		const after = await flow.run(docsFor(RECORDS.map((_, i) => i), scenario.folderOf), 'webhook');
+		if (after.result.status !== 'success') throw new Error(`the run after them failed: ${after.result.nodeError('Export')?.message}`);
+		checkExactlyOnce(look(destination), new Set(RECORDS.map((_, i) => i)), scenario.folderOf, 'after one more run alone');
+	} finally {
+		await destination.close();
+	}
+}
+
+describe('Export to Folder on Google Drive: overlapping executions, request by request (issue 22)', () => {
+	it('every record exactly once, one root and one folder per path, whichever execution the cloud serves next', async () => {
+		const budget = modelBudget('export overlap interleavings', 12, 400);
+		await checkModel('export overlap interleavings', budget, fc.asyncProperty(scenarioArb, overlappingExports));
+	}, 600_000);
+
+	// Found on the code before the fix (seed 797696023, shrunk): from an empty state three executions create the
+	// root and the year folder at once. One read the root's listing while two "2026" folders stood there, took the
+	// newer one (the feed's last entry), and its upload failed when that folder's creator removed it as a twin.
+	it('three executions that create the same folders at once: none writes into a twin folder that another removes', async () => {
+		await overlappingExports({
+			before: null,
+			executions: [{ records: [3] }, { records: [2] }, { records: [1, 2] }],
+			folderOf: [1, 1, 0, 0],
+			choices: [0, 0, 4],
+		});
+	}, 120_000);
+});
