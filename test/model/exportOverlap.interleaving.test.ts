@@ -73,6 +73,7 @@ class ScheduleGate {
 		// Someone is between requests (n8n's engine, a timer): do not wait for it forever.
 		clearTimeout(this.idleTimer);
 		this.idleTimer = setTimeout(() => this.release(), 15);
+		this.idleTimer.unref();
 	}
 
 	private release(): void {
