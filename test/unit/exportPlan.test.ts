@@ -341,6 +341,16 @@ describe('planExport: the user restores a folder the export stopped in', () => {
 		expect(plan.ensureFolders).toEqual([]);
 	});
 
+	it('a folder our own path-based upload made again after the user deleted it mid-run (Dropbox) keeps the stop', () => {
+		// Fault suite, Dropbox "folder deleted mid-run": the files in the new folder are the ones that run wrote there.
+		const r3 = input(2, 'r3', 'Main');
+		const state = exported([r1, r2, r3], false);
+		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('id:made-again') }, { type: 'upsert', item: { ...file('file-r3', 'hash(content-r3)'), name: 'r3.pdf', path: 'Main/r3.pdf' } }], cursor: 'c1' };
+		const plan = planExport([r1, r2, r3], state, batch, ci);
+		expect(plan.newlyStopped).toEqual(['Main']);
+		expect(plan.items.map((i) => i.action)).toEqual(['skipped_folder_deleted', 'unchanged', 'skipped_folder_deleted']);
+	});
+
 	it('a new folder of that name holding none of our files keeps the stop', () => {
 		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('folder-new') }, { type: 'upsert', item: file('mine', 'hash(user)') }], cursor: 'c1' };
 		const plan = planExport([r1, r2], stopped(), batch, ci);

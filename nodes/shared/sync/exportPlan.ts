@@ -234,7 +234,7 @@ export function planExport(
 	}
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
-	const resumed = resumeRestoredFolders(state, analysis, ci);
+	const resumed = resumeRestoredFolders(state, previous, analysis, ci);
 	if (resumed.length > 0) newlyStopped.splice(0, newlyStopped.length, ...newlyStopped.filter((path) => !resumed.includes(path)));
 
 	const context = new PlanContext(state, analysis.remote, policy);

@@ -8,14 +8,16 @@ import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
  * Drive trash, the OneDrive recycle bin, Dropbox's deleted files, or moved it back into a local root). Restoring is
  * undoing the deletion, so the stop is undone too: its documents are exported again, into the restored files.
  *
- * The evidence is our own files, never a name alone: the batch shows a folder at the stopped path again and, below
- * it, a file of a record that stopped with it, by its id (Drive, OneDrive and a local folder keep ids) or by the
- * name and content the state recorded for it (Dropbox gives restored files new ids). A new folder the user makes at
- * that path holds none of our files and keeps the stop (the Resume operation clears it). Pure: changes `state`.
+ * The evidence is our own files coming back, never a name alone: the batch shows a folder at the stopped path again
+ * and, below it, a file of a record that stopped with it: by its id when a past run saw that file gone (Drive,
+ * OneDrive and a local folder keep ids), or under another id by the name and content the state recorded for it
+ * (Dropbox gives restored files new ids). A new folder the user makes at that path holds none of our files and
+ * keeps the stop (the Resume operation clears it); nor does a folder our own path-based upload made again (Dropbox)
+ * after the user deleted it mid-run: the files in it never left. Pure: changes `state`.
  *
  * Returns the stopped paths resumed; the records found are live again, each at its restored file.
  */
-export function resumeRestoredFolders(state: ExportState, analysis: ChangeAnalysis, caseInsensitive: boolean): string[] {
+export function resumeRestoredFolders(state: ExportState, previous: ExportState, analysis: ChangeAnalysis, caseInsensitive: boolean): string[] {
 	if (state.stopped.length === 0 || analysis.remote.byId.size === 0) return [];
 	const ci = caseInsensitive;
 	const resumed: string[] = [];
@@ -39,10 +41,12 @@ export function resumeRestoredFolders(state: ExportState, analysis: ChangeAnalys
 		let any = false;
 		for (const record of stoppedRecords) {
 			if (record.status !== 'folderDeleted') continue;
+			const seenGone = previous.records.get(record.keyFp)?.status === 'folderDeleted';
 			const file =
-				byId.get(record.id) ??
+				(seenGone ? byId.get(record.id) : undefined) ??
 				below.find(
 					(item) =>
+						item.id !== record.id &&
 						!taken.has(item.id) &&
 						item.hash !== undefined &&
 						shortFingerprint(item.hash) === record.contentFp &&
