@@ -9,7 +9,7 @@ import { storageFeatures } from '../shared/storage/registry';
 import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { feedOrListing, fullListing } from '../shared/run/changeFeed';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
-import { applyRun, claimedVerdict, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
+import { applyRun, claimedVerdict, claimsToGiveBack, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
 import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
 import { isEmptyState, placedByRun, previewBasis, type PreviewBasis } from '../shared/sync/collectPreview';
 import { asClaimed, claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, readMirror, recordConfirmed, recordMirror, releaseClaims } from './overlapGuard';
@@ -332,10 +332,10 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	if (!preview) {
 		// A file that failed or vanished is not collected: give its claim back, or a retry (or its return) would
 		// find it "claimed by another run" and never deliver it.
-		const unclaim = toDeliver.filter((c) => outcomes.get(c.idFp) === 'failed' || outcomes.get(c.idFp) === 'vanished');
+		const unclaim = claimsToGiveBack(toDeliver, outcomes);
 		const value = params.ledger.commit === 'afterConfirm' ? emitClaimValue : claimValue;
 		const unclaimed = asClaimed(unclaim, params.ledger.collectOnChange).map((c) => value(node.id, c.idFp, c.contentFp));
-		if (claimed.length && unclaim.length) await releaseClaims(ctx, unclaimed);
+		if (params.overlapGuard) await releaseClaims(ctx, unclaimed);
 		if (params.overlapGuard && params.ledger.commit === 'afterConfirm') {
 			// Nothing to confirm for a file that cannot be read: it is done, for overlapping runs and lost state alike.
 			const skipped = toDeliver.filter((c) => outcomes.get(c.idFp) === 'skipped');

@@ -101,6 +101,18 @@ describe('Collect New Files regressions found by the soak after issue 13 landed'
 	});
 });
 
+describe('Collect New Files regressions found by the soak with longer histories', () => {
+	test('local folder, after Confirm: a file emitted but not confirmed is moved out before its redelivery and back in: it is offered again at once (seed 1804995740)', async () => {
+		const world = await replay(
+			'localFolder',
+			[addPdf, { type: 'downstreamFailure' }, { type: 'moveOut', file: 0 }, { type: 'downstreamFailure' }, { type: 'moveIn', file: 0, dir: 0 }],
+			'afterConfirm',
+		);
+		expect(world.runs[1].items).toMatchObject([{ status: 'vanished' }]);
+		expect(world.confirmed.size).toBe(1);
+	});
+});
+
 describe('Collect New Files regressions with Include Subfolders off', () => {
 	test('Dropbox: the watched folder, still empty, has its parent renamed: a file added at the new place is collected (seed 2092306688)', async () => {
 		const world = await replay('dropbox', [{ type: 'overlap' }, { type: 'renameParent' }, addPdf], 'onEmit', { includeSubfolders: false });

@@ -5,6 +5,7 @@ import { compileNamePattern, InvalidPatternError, matchesFilters, parseExtension
 import {
 	applyRun,
 	claimedVerdict,
+	claimsToGiveBack,
 	coalesce,
 	confirmPending,
 	forget,
@@ -209,6 +210,20 @@ describe('collect ledger', () => {
 			expect(state.retry).toEqual([{ id: 'id:a', attempts: run }]);
 		}
 		expect(claimedVerdict(state, 'id:a', false, opts)).toBe('offer');
+	});
+
+	test('claims given back: every candidate that failed or vanished, a redelivery too (it may come back as new); none delivered, skipped or held', () => {
+		const candidate = (id: string, reason: 'new' | 'redelivery') => ({ item: file(id, `${id}.pdf`), idFp: idFingerprint(id), contentFp: 'c', reason });
+		const all = [candidate('id:f', 'new'), candidate('id:v', 'redelivery'), candidate('id:e', 'new'), candidate('id:s', 'new'), candidate('id:h', 'new'), candidate('id:r', 'redelivery')];
+		const outcomes = new Map<string, Outcome>([
+			[idFingerprint('id:f'), 'failed'],
+			[idFingerprint('id:v'), 'vanished'],
+			[idFingerprint('id:e'), 'emitted'],
+			[idFingerprint('id:s'), 'skipped'],
+			[idFingerprint('id:h'), 'held'],
+			[idFingerprint('id:r'), 'emitted'],
+		]);
+		expect(claimsToGiveBack(all, outcomes).map((c) => c.item.id)).toEqual(['id:f', 'id:v']);
 	});
 
 	test('a cursor reset answered by a full listing: no duplicate, nothing missed', () => {

@@ -244,6 +244,16 @@ function cursorAfter(state: CollectState, batch: ChangeBatch, holdBack: boolean)
 export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedElsewhere' | 'held';
 
 /**
+ * The candidates whose claims in n8n's deduplication store this run gives back, whether or not it claimed anything
+ * itself: those it did not deliver because they failed (fetched again on later runs) or vanished (a return is a new
+ * appearance). A redelivery (after Confirm) was claimed by the run that first emitted it; its claim goes back too,
+ * or a document that left the folder before its Confirm and came back would be held as "emitted by another run".
+ */
+export function claimsToGiveBack(candidates: Candidate[], outcomes: ReadonlyMap<string, Outcome>): Candidate[] {
+	return candidates.filter((c) => outcomes.get(c.idFp) === 'failed' || outcomes.get(c.idFp) === 'vanished');
+}
+
+/**
  * The overlap guard's verdict on a candidate another run claimed first. On emit, the claim is final. After Confirm,
  * only a confirmed claim is: a document another run emitted and has not confirmed is held for a few runs (that run
  * may still confirm it), then offered anyway (it may have failed before Confirm and its state been lost).
