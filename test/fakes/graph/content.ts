@@ -3,7 +3,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
-import { createHasher, type Hasher } from '../../../nodes/shared/hashes';
+import { QuickXorHash } from '../common/quickXorHash';
 
 /** Content bigger than this goes to a temp file, never the JS heap (tests move hundreds of MiB). */
 export const SPILL_THRESHOLD = 1024 * 1024;
@@ -56,7 +56,7 @@ class FileBlob implements Blob {
  * fragment's unaligned tail until the fragment is complete).
  */
 export class BlobWriter {
-	private readonly quickXor: Hasher = createHasher('quickXorHash');
+	private readonly quickXor = new QuickXorHash();
 	private readonly sha1 = createHash('sha1');
 	private memory: Buffer[] = [];
 	private fd?: number;

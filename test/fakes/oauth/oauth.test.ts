@@ -1,5 +1,4 @@
 import { ClientOAuth2 } from '@n8n/client-oauth2';
-import { oauthFailure } from '../../../nodes/shared/errors';
 import { FakeAuth } from '../common/auth';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeOAuth } from './index';
 
@@ -214,6 +213,8 @@ describe("FakeOAuth with n8n's own OAuth client (@n8n/client-oauth2, what refres
 			() => undefined,
 			(error: unknown) => error,
 		);
-		expect(oauthFailure(failure)).toEqual({ code: 'invalid_grant' });
+		// The token endpoint's answer as @n8n/client-oauth2 keeps it (its AuthError's body), which is what n8n
+		// surfaces and the nodes read (test/unit/errors.test.ts covers that reading).
+		expect((failure as { body?: { error?: string } }).body?.error).toBe('invalid_grant');
 	});
 });
