@@ -183,9 +183,11 @@ async function contentsOf(provider: StorageProvider, folderId: string): Promise<
  * request): 135-150 ms at a 40 ms round trip (measured, scenario 7 with BENCH_PEER_LATENCY_MS=40), against 5-10 ms
  * of CPU. One at a time, 1,000 files take 2.5 minutes of mostly waiting; four at a time a quarter of that. Four is
  * what rclone uses by default (--transfers 4) against these APIs' per-user write limits; memory stays at four
- * small files, each below the provider's simple-upload limit.
+ * small files of at most 4 MiB.
  */
 export const UPLOAD_CONCURRENCY = 4;
+/** Files up to this size go up side by side (each held whole): four of them stay below two upload chunks. */
+const ALONGSIDE_MAX_BYTES = 4 * 1024 * 1024;
 
 export class ExportRunner {
 	/** Uploads, moves and folders created in this run (each shows up in the change feed). */
@@ -296,7 +298,7 @@ export class ExportRunner {
 		if (op?.kind !== 'upload' || op.replaceId !== undefined || op.moveFirst || file === undefined) return false;
 		// A file with this content is already in the destination: a conflict of another item may hand it to this
 		// one (the planner's handTo), which only works while this one waits untaken.
-		return file.size <= this.provider.features.simpleUploadLimit && !this.options.contentInDestination?.has(file.hash);
+		return file.size <= Math.min(ALONGSIDE_MAX_BYTES, this.provider.features.simpleUploadLimit) && !this.options.contentInDestination?.has(file.hash);
 	}
 
 	/**

@@ -17,7 +17,8 @@ export class LatencyRelay {
 	) {}
 
 	async start(host: string, port: number): Promise<void> {
-		this.server = createServer((client) => this.relay(client));
+		// Half-open allowed, as TCP itself: one side's end must not cut data still held for the other direction.
+		this.server = createServer({ allowHalfOpen: true }, (client) => this.relay(client));
 		await new Promise<void>((resolve, reject) => {
 			this.server!.once('error', reject);
 			this.server!.listen(port, host, resolve);
@@ -25,7 +26,7 @@ export class LatencyRelay {
 	}
 
 	private relay(client: Socket): void {
-		const upstream = connect(this.target.port, this.target.host);
+		const upstream = connect({ port: this.target.port, host: this.target.host, allowHalfOpen: true });
 		const half = this.roundTripMs / 2;
 		const handshakeDone = Date.now() + this.roundTripMs;
 		for (const socket of [client, upstream]) {
@@ -44,8 +45,11 @@ export class LatencyRelay {
 					if (!to.destroyed) to.write(data);
 				}, at - Date.now());
 			});
+			// A clean end is passed on after the data (end() flushes what is queued); only a broken connection is cut.
 			from.on('end', () => setTimeout(() => to.end(), Math.max(0, last - Date.now()) + half));
-			from.on('close', () => setTimeout(() => to.destroy(), Math.max(0, last - Date.now()) + half + 5));
+			from.on('close', (hadError: boolean) => {
+				if (hadError) setTimeout(() => to.destroy(), Math.max(0, last - Date.now()) + half);
+			});
 		};
 		pipe(client, upstream, handshakeDone);
 		pipe(upstream, client, 0);

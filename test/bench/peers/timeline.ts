@@ -31,7 +31,7 @@ export function timelineOf(entries: LoggedRequest[], startedAt: number, endedAt:
 	const sorted = [...entries].sort((a, b) => a.at - b.at);
 	const kinds: Record<string, number> = {};
 	for (const entry of sorted) {
-		const kind = `${entry.method} ${foldPath(entry.path)}`;
+		const kind = `${entry.method} ${foldPath(entry.path)}${entry.status >= 300 || entry.status === 0 ? ` -> ${entry.status}` : ''}`;
 		kinds[kind] = (kinds[kind] ?? 0) + 1;
 	}
 	const done = (entry: LoggedRequest) => entry.doneAt ?? entry.at;
