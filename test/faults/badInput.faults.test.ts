@@ -212,8 +212,9 @@ describe.each(KINDS)('Export to Folder: bad input on %s', (kind) => {
 			// The node trims the evaluated File Name, then sanitises it for the destination.
 			const expected = hostile.map((name) => sanitizeName(name.trim(), kind));
 			expect(first.json.map((j) => j.path)).toEqual(expected);
-			// eslint-disable-next-line no-control-regex -- control characters are exactly what must not survive
+			/* eslint-disable no-control-regex -- control characters are exactly what must not survive */
 			const forbidden = kind === 'oneDrive' || kind === 'localFolder' ? /["*:<>?/\\|\u0000-\u001f]/ : kind === 'dropbox' ? /[/\\\u0000-\u001f]/ : /[/\u0000-\u001f]/;
+			/* eslint-enable no-control-regex */
 			for (const name of expected) expect(name).not.toMatch(forbidden);
 			const again = await c.run(input);
 			expect(again.json.map((j) => [j.action, j.path])).toEqual(expected.map((path) => ['unchanged', path]));

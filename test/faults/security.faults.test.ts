@@ -324,8 +324,9 @@ describe('tokens of real shapes are never shown, even when an API error quotes t
 
 describe('names a user can trust', () => {
 	const RLO = String.fromCharCode(0x202e);
-	// eslint-disable-next-line no-control-regex -- control characters are exactly what must not survive
+	/* eslint-disable no-control-regex -- control characters are exactly what must not survive */
 	const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+	/* eslint-enable no-control-regex */
 	const names = [`invoice${RLO}fdp.exe`, `quarter${String.fromCharCode(0x2066)}ly${String.fromCharCode(0x2069)}.pdf`, `two${String.fromCharCode(0x85)}lines${String.fromCharCode(0x2028)}.pdf`];
 
 	for (const kind of [...CLOUDS, 'localFolder'] as const) {

@@ -223,8 +223,9 @@ describe('safeRelativePath', () => {
 describe('names a user can trust (issue 18)', () => {
 	const KINDS = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'] as const;
 	const RLO = String.fromCharCode(0x202e);
-	// eslint-disable-next-line no-control-regex -- control characters are exactly what must not survive
+	/* eslint-disable no-control-regex -- control characters are exactly what must not survive */
 	const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+	/* eslint-enable no-control-regex */
 
 	it.each(KINDS)('%s: direction overrides, isolates, marks and C1 controls never reach a name we write', (kind) => {
 		const names = [
