@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import type { FakeDrive, TreeNode } from '../fakes/drive/fakeDrive';
+import type { RemoteItem } from '../../nodes/shared/storage/types';
 import type { FakeRequest } from '../fakes/common/server';
 import { cloudDestination, exportWorkflow, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
+import type { CloudKind } from '../nodes/support/nodeFixtures';
 import { checkModel, modelBudget } from './support/budget';
 
 /**
- * Issue 22: two or three executions of Export to Folder on Google Drive at once (queue-mode workers, a burst of
+ * Issue 22: two or three executions of Export to Folder at once (Google Drive; Dropbox and OneDrive below) (queue-mode workers, a burst of
  * webhook calls), each from its own copy of the static data (n8n's engine through the harness: the copy is taken
  * when the execution starts, and whichever ends last saves its copy). Drive lets two items of one name sit in one
  * folder, so this is where "exactly once" rests on the twin rule (nodes/shared/sync/exportTwins.ts).
@@ -103,23 +104,21 @@ interface Seen {
 	files: Map<string, string[]>;
 }
 
-/** What the user sees in Drive: "Accounting" folders, folders below them by path, files by name with their content. */
-function look(destination: ExportDestination): Seen {
-	const top = (destination.fixture as unknown as { fake: FakeDrive }).fake.tree();
-	const roots = (top.children ?? []).filter((c) => c.folder && !c.trashed && c.name === 'Accounting');
+/** What the user sees: "Accounting" folders at the top, folders below them by path, files by name with their paths. */
+async function look(destination: ExportDestination): Promise<Seen> {
+	const provider = destination.fixture.provider;
+	const top = await provider.root();
+	const roots: RemoteItem[] = [];
+	for await (const item of provider.list(top.id)) if (item.isFolder && item.name === 'Accounting') roots.push(item);
 	const folders = new Map<string, number>();
 	const files = new Map<string, string[]>();
-	const walk = (node: TreeNode, path: string) => {
-		for (const child of node.children ?? []) {
-			if (child.trashed) continue;
-			const childPath = path ? `${path}/${child.name}` : child.name;
-			if (child.folder) {
-				folders.set(childPath, (folders.get(childPath) ?? 0) + 1);
-				walk(child, childPath);
-			} else files.set(child.name, [...(files.get(child.name) ?? []), childPath]);
+	for (const root of roots) {
+		for await (const item of provider.list(root.id, { recursive: true })) {
+			const path = (item.path ?? item.name).replace(/^\/+/, '');
+			if (item.isFolder) folders.set(path, (folders.get(path) ?? 0) + 1);
+			else files.set(item.name, [...(files.get(item.name) ?? []), path]);
 		}
-	};
-	for (const root of roots) walk(root, '');
+	}
 	return { roots: roots.length, folders, files };
 }
 
@@ -136,8 +135,8 @@ function checkExactlyOnce(seen: Seen, exported: Set<number>, folderOf: number[],
 	if (problems.length) throw new Error(`${when}: ${problems.join('; ')}`);
 }
 
-async function overlappingExports(scenario: Scenario): Promise<void> {
-	const destination = await cloudDestination('googleDrive');
+async function overlappingExports(scenario: Scenario, kind: CloudKind = 'googleDrive'): Promise<void> {
+	const destination = await cloudDestination(kind);
 	try {
 		const flow: ExportWorkflow = exportWorkflow(destination, {
 			rootMode: 'name',
@@ -175,16 +174,17 @@ async function overlappingExports(scenario: Scenario): Promise<void> {
 			}),
 		);
 		fake.handle = handle;
+		if (gate.served.length === 0) throw new Error('no request went through the gate: the schedule chose nothing');
 		for (const run of runs) {
 			if (run.result.status !== 'success') throw new Error(`an overlapping execution failed: ${run.result.nodeError('Export')?.message ?? run.result.error?.message}`);
 		}
 		scenario.executions.forEach((execution) => execution.records.forEach((i) => exported.add(i)));
-		checkExactlyOnce(look(destination), exported, scenario.folderOf, `after the overlapping executions (served: ${gate.served.length} requests)`);
+		checkExactlyOnce(await look(destination), exported, scenario.folderOf, `after the overlapping executions (served: ${gate.served.length} requests)`);
 
 		// One more run alone, with every record, from whichever copy of the state was saved last.
 		const after = await flow.run(docsFor(RECORDS.map((_, i) => i), scenario.folderOf), 'webhook');
 		if (after.result.status !== 'success') throw new Error(`the run after them failed: ${after.result.nodeError('Export')?.message}`);
-		checkExactlyOnce(look(destination), new Set(RECORDS.map((_, i) => i)), scenario.folderOf, 'after one more run alone');
+		checkExactlyOnce(await look(destination), new Set(RECORDS.map((_, i) => i)), scenario.folderOf, 'after one more run alone');
 	} finally {
 		await destination.close();
 	}
@@ -193,8 +193,17 @@ async function overlappingExports(scenario: Scenario): Promise<void> {
 describe('Export to Folder on Google Drive: overlapping executions, request by request (issue 22)', () => {
 	it('every record exactly once, one root and one folder per path, whichever execution the cloud serves next', async () => {
 		const budget = modelBudget('export overlap interleavings', 12, 400);
-		await checkModel('export overlap interleavings', budget, fc.asyncProperty(scenarioArb, overlappingExports));
+		await checkModel('export overlap interleavings', budget, fc.asyncProperty(scenarioArb, async (scenario) => await overlappingExports(scenario)));
 	}, 600_000);
+
+	// Dropbox and OneDrive refuse a second item at a name (mode "add" without autorename; conflictBehavior "fail"):
+	// the execution that loses the race adopts the first item instead of making a second.
+	for (const kind of ['dropbox', 'oneDrive'] as const) {
+		it(`${kind}: the same promise, the cloud refusing the second item at a name`, async () => {
+			const budget = modelBudget(`export overlap interleavings ${kind}`, 6, 200);
+			await checkModel(`export overlap interleavings ${kind}`, budget, fc.asyncProperty(scenarioArb, async (scenario) => await overlappingExports(scenario, kind)));
+		}, 600_000);
+	}
 
 	// Found on the code before the fix (seed 797696023, shrunk): from an empty state three executions create the
 	// root and the year folder at once. One read the root's listing while two "2026" folders stood there, took the
