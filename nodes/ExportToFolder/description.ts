@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { ACCOUNT_STORAGE_KINDS } from '../shared/storage/registry';
 import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
 
 const exportOnly = { show: { operation: ['export'] } };
 /** Version 2 changed defaults (saved version-1 nodes keep theirs: n8n does not store a parameter left at its default). */
 const v1 = { '@version': [1] };
 const v2 = { '@version': [2] };
-const cloudOnly = { show: { operation: ['export'], destination: ['googleDrive', 'oneDrive', 'dropbox'] } };
+const cloudOnly = { show: { operation: ['export'], destination: [...ACCOUNT_STORAGE_KINDS] } };
 
 export const operationProperty: INodeProperties = {
 	displayName: 'Operation',

@@ -48,6 +48,11 @@ export const STORAGE_CREDENTIAL: Readonly<Partial<Record<StorageKind, string>>> 
 	Object.entries(STORAGE_CLOUDS).flatMap(([kind, cloud]) => (cloud.credential ? [[kind, cloud.credential]] : [])),
 );
 
+/** The kinds that sign in to an account (every one but a path on the n8n host), in registry order. */
+export const ACCOUNT_STORAGE_KINDS: readonly StorageKind[] = (Object.keys(STORAGE_CLOUDS) as StorageKind[]).filter(
+	(kind) => !STORAGE_CLOUDS[kind].features.rootIsHostPath,
+);
+
 export function storageFeatures(kind: StorageKind): StorageKindFeatures {
 	return STORAGE_CLOUDS[kind].features;
 }
