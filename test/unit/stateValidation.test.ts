@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { collectStateSchema, type CollectState } from '../../nodes/shared/state/collectState';
 import { collectStateWarning, validateCollectState, type CheckedCollectState } from '../../nodes/shared/state/collectValidation';
-import { decodeExportState, emptyExportState, encodeExportState, exportStateSchema, shortFingerprint, type ExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
+import { decodeExportState, emptyExportState, encodeExportState, EXPORT_STATE_VERSION, exportStateSchema, shortFingerprint, type ExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
 import { exportStateWarning, validateStoredExportState } from '../../nodes/shared/state/exportValidation';
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
 import { checkStoredState, StateTooNewError } from '../../nodes/shared/state/staticData';
@@ -94,9 +94,10 @@ describe('Export to Folder state validation (plain data)', () => {
 
 	it('an unknown status code, a folder index past the table, a broken id escape: each entry dropped', () => {
 		const [a, b, c, ...rest] = stored().records.split('|');
-		const badStatus = `${a.slice(0, 28)}Q${a.slice(29)}`;
-		const badFolder = `${b.slice(0, 29)}zz.${b.slice(b.indexOf('.', 29) + 1)}`;
-		const badId = `${c.slice(0, c.indexOf('.', 29) + 1)}%E0%A4%A`;
+		// Version 2 entries: 12 + 8 + 8 fingerprint characters, the place (one character, or '-' status folder '.'), the id.
+		const badStatus = `${a.slice(0, 28)}-Q.${a.slice(29)}`;
+		const badFolder = `${b.slice(0, 28)}z${b.slice(29)}`;
+		const badId = `${c.slice(0, 29)}%E0%A4%A`;
 		const checked = validateStoredExportState({ ...stored(), records: [badStatus, badFolder, badId, ...rest].join('|') });
 		expect(checked.problems).toEqual(['3 exported records of 8 could not be read']);
 		expect(decodeExportState(checked.state).records.size).toBe(5);
@@ -127,8 +128,8 @@ describe('Export to Folder state validation (plain data)', () => {
 	});
 
 	it('a newer version stops with an error saying what to do; an older shape is migrated then checked', () => {
-		expect(() => checkStoredState({ ...stored(), v: 2 }, exportStateSchema)).toThrow(StateTooNewError);
-		expect(() => checkStoredState({ ...stored(), v: 2 }, exportStateSchema)).toThrow(/version 2.*Use the version/);
+		expect(() => checkStoredState({ ...stored(), v: EXPORT_STATE_VERSION + 1 }, exportStateSchema)).toThrow(StateTooNewError);
+		expect(() => checkStoredState({ ...stored(), v: EXPORT_STATE_VERSION + 1 }, exportStateSchema)).toThrow(new RegExp(`version ${EXPORT_STATE_VERSION + 1}.*Use the version`));
 		const unversioned = checkStoredState({ ...stored(), v: undefined, records: 5 }, exportStateSchema);
 		expect(unversioned.state.records).toBe('');
 		expect(unversioned.state.cursor).toBeUndefined();
@@ -145,10 +146,10 @@ describe('Export to Folder state validation (plain data)', () => {
 
 	it('checks 100,000 records in well under a second', () => {
 		const big: string[] = [];
-		for (let i = 0; i < 100_000; i++) big.push(`${fingerprint(`k${i}`)}${shortFingerprint(`c${i}`)}${shortFingerprint(`n${i}`)}L${(i % 5).toString(36)}.1${fingerprint(`id${i}`)}${fingerprint(`id2${i}`)}`);
+		for (let i = 0; i < 100_000; i++) big.push(`${fingerprint(`k${i}`)}${shortFingerprint(`c${i}`)}${shortFingerprint(`n${i}`)}${i % 7 ? (i % 5) + 1 : `-D${(i % 5).toString(36)}.`}1${fingerprint(`id${i}`)}${fingerprint(`id2${i}`)}`);
 		// CPU time, not wall time: the machine running npm test is shared.
 		const before = process.cpuUsage();
-		const checked = validateStoredExportState({ ...stored(), records: big.join('|') });
+		const checked = validateStoredExportState({ ...stored(), idPrefix: undefined, idNumbers: undefined, records: big.join('|') });
 		const used = process.cpuUsage(before);
 		const ms = (used.user + used.system) / 1000;
 		expect(checked.problems).toEqual([]);

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { fingerprint, FINGERPRINT_LENGTH } from './fingerprint';
-import { validateStoredExportState } from './exportValidation';
+import { validateStoredExportState, validRecordEntryV1 } from './exportValidation';
 import type { StateSchema } from './staticData';
 
 /**
@@ -57,11 +57,16 @@ export interface StoredExportState {
 	/** `${id}\t${path}` per folder, index = position. */
 	folders: string[];
 	stopped: string[];
-	/** Entries joined by '|': keyFp (12 chars) contentFp nameFp (8 each) status(1) folder(base36) '.' id */
+	/** Version 2: see encodeRecords. (Version 1: keyFp contentFp nameFp status folder(base36) '.' id, joined by '|'.) */
 	records: string;
+	/** Version 2: what every record's remote id starts with, written once (OneDrive personal: the drive's id and '!'). */
+	idPrefix?: string;
+	/** Version 2: the ids after the prefix are decimal numbers, each written in base64url digits. */
+	idNumbers?: boolean;
 }
 
-export const EXPORT_STATE_VERSION = 1;
+/** 2: compact records (issue 17): key fingerprints grouped by their first characters, ids after a shared prefix. */
+export const EXPORT_STATE_VERSION = 2;
 
 const STATUS_CODES: Record<RecordStatus, string> = { live: 'L', fileDeleted: 'D', folderDeleted: 'F' };
 const STATUS_BY_CODE: Record<string, RecordStatus> = { L: 'live', D: 'fileDeleted', F: 'folderDeleted' };
@@ -89,18 +94,8 @@ function unescapeId(text: string): string {
 	return text.includes('%') ? decodeURIComponent(text) : text;
 }
 
-export function encodeRecords(records: Map<string, TrackedRecord>): string {
-	const keys = [...records.keys()].sort();
-	const parts: string[] = [];
-	for (const key of keys) {
-		const r = records.get(key)!;
-		const folder = r.folder < 0 ? '' : r.folder.toString(36);
-		parts.push(`${r.keyFp}${r.contentFp}${r.nameFp}${STATUS_CODES[r.status]}${folder}.${escapeId(r.id)}`);
-	}
-	return parts.join('|');
-}
-
-export function decodeRecords(encoded: string): Map<string, TrackedRecord> {
+/** Version 1's records (kept to migrate them): entries that do not parse are skipped. */
+export function decodeRecordsV1(encoded: string): Map<string, TrackedRecord> {
 	const records = new Map<string, TrackedRecord>();
 	if (!encoded) return records;
 	for (const entry of encoded.split('|')) {
@@ -116,6 +111,128 @@ export function decodeRecords(encoded: string): Map<string, TrackedRecord> {
 			status: STATUS_BY_CODE[entry[FIXED]] ?? 'live',
 			folder: folderText === '' ? -1 : parseInt(folderText, 36),
 			id: unescapeId(entry.slice(dot + 1)),
+		});
+	}
+	return records;
+}
+
+/** base64url digits, in their usual order (what fingerprints and bucket headers are written in). */
+export const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** A live record's place in one character: '0' the root, then folders 0..60 (PLACES[folder + 1]). */
+export const PLACES = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** Starts the long form of a place: status code, folder in base 36 ('' for the root), '.'. */
+export const LONG_PLACE = '-';
+/** Starts a bucket header entry: the key fingerprint characters the entries after it leave out. */
+export const BUCKET = '~';
+const DECIMAL = /^(0|[1-9][0-9]{0,14})$/;
+
+function toBase64Digits(value: number): string {
+	let text = '';
+	do {
+		text = BASE64URL[value % 64] + text;
+		value = Math.floor(value / 64);
+	} while (value > 0);
+	return text;
+}
+
+export function fromBase64Digits(text: string): number {
+	let value = 0;
+	for (let i = 0; i < text.length; i++) value = value * 64 + BASE64URL.indexOf(text[i]);
+	return value;
+}
+
+/** How many leading key fingerprint characters a bucket header carries: buckets of 8 or more entries on average. */
+function bucketLength(count: number): number {
+	return Math.max(0, Math.min(2, Math.floor(Math.log(count / 8) / Math.log(64))));
+}
+
+function commonPrefix(ids: string[]): string {
+	if (ids.length < 2) return '';
+	let prefix = ids[0];
+	for (const id of ids) {
+		let i = 0;
+		while (i < prefix.length && i < id.length && prefix.charCodeAt(i) === id.charCodeAt(i)) i++;
+		if (i < prefix.length) prefix = prefix.slice(0, i);
+		if (prefix === '') break;
+	}
+	return prefix;
+}
+
+export interface EncodedRecords {
+	records: string;
+	idPrefix?: string;
+	idNumbers?: boolean;
+}
+
+/**
+ * Version 2 (issue 17: 65 B a Drive record became ~61, 53 B a OneDrive one ~31). Entries joined by '|', sorted by
+ * key fingerprint; a bucket header `~AB` says the entries after it all start with "AB" and leave it out (buckets of
+ * about 8 to 500 entries). An entry: the rest of the key fingerprint, contentFp, nameFp, the place, the id.
+ * The place is one character for a live record in the root or in folders 0..60 (PLACES), else '-' + status code +
+ * folder in base 36 + '.'. The id follows the shared prefix (idPrefix), in base64url digits when every rest is a
+ * decimal number (idNumbers), else escaped.
+ */
+export function encodeRecords(records: Map<string, TrackedRecord>): EncodedRecords {
+	const keys = [...records.keys()].sort();
+	const ids = keys.map((key) => records.get(key)!.id);
+	const idPrefix = commonPrefix(ids);
+	const rests = ids.map((id) => id.slice(idPrefix.length));
+	const idNumbers = rests.length > 0 && rests.every((rest) => DECIMAL.test(rest) && Number(rest) <= Number.MAX_SAFE_INTEGER);
+	const bucket = bucketLength(keys.length);
+	const parts: string[] = [];
+	let header = '';
+	keys.forEach((key, i) => {
+		const r = records.get(key)!;
+		if (bucket > 0 && key.slice(0, bucket) !== header) {
+			header = key.slice(0, bucket);
+			parts.push(`${BUCKET}${header}`);
+		}
+		const place = r.status === 'live' && r.folder < PLACES.length - 1 ? PLACES[r.folder + 1] : `${LONG_PLACE}${STATUS_CODES[r.status]}${r.folder < 0 ? '' : r.folder.toString(36)}.`;
+		const id = idNumbers ? toBase64Digits(Number(rests[i])) : escapeId(rests[i]);
+		parts.push(`${key.slice(bucket)}${r.contentFp}${r.nameFp}${place}${id}`);
+	});
+	const encoded: EncodedRecords = { records: parts.join('|') };
+	if (idPrefix) encoded.idPrefix = idPrefix;
+	if (idNumbers) encoded.idNumbers = true;
+	return encoded;
+}
+
+/** Version 2's records (see encodeRecords); the state was validated first (exportValidation.ts). */
+export function decodeRecords(encoded: string, idPrefix = '', idNumbers = false): Map<string, TrackedRecord> {
+	const records = new Map<string, TrackedRecord>();
+	if (!encoded) return records;
+	let header = '';
+	for (const entry of encoded.split('|')) {
+		if (entry.startsWith(BUCKET)) {
+			header = entry.slice(1);
+			continue;
+		}
+		const keyLength = FINGERPRINT_LENGTH - header.length;
+		const fixed = keyLength + SHORT_FINGERPRINT_LENGTH * 2;
+		if (entry.length <= fixed) continue;
+		const keyFp = header + entry.slice(0, keyLength);
+		let status: RecordStatus = 'live';
+		let folder: number;
+		let idStart: number;
+		if (entry[fixed] === LONG_PLACE) {
+			const dot = entry.indexOf('.', fixed + 2);
+			if (dot < 0) continue;
+			status = STATUS_BY_CODE[entry[fixed + 1]] ?? 'live';
+			const folderText = entry.slice(fixed + 2, dot);
+			folder = folderText === '' ? -1 : parseInt(folderText, 36);
+			idStart = dot + 1;
+		} else {
+			folder = PLACES.indexOf(entry[fixed]) - 1;
+			idStart = fixed + 1;
+		}
+		const rest = entry.slice(idStart);
+		records.set(keyFp, {
+			keyFp,
+			contentFp: entry.slice(keyLength, keyLength + SHORT_FINGERPRINT_LENGTH),
+			nameFp: entry.slice(keyLength + SHORT_FINGERPRINT_LENGTH, fixed),
+			status,
+			folder,
+			id: idPrefix + (idNumbers ? String(fromBase64Digits(rest)) : unescapeId(rest)),
 		});
 	}
 	return records;
@@ -143,7 +260,7 @@ export function encodeExportState(state: ExportState): StoredExportState {
 		kind: 'export',
 		folders,
 		stopped: [...state.stopped].sort(),
-		records: encodeRecords(records),
+		...encodeRecords(records),
 	};
 	if (state.node !== undefined) stored.node = state.node;
 	if (state.rootRef !== undefined) stored.rootRef = state.rootRef;
@@ -164,7 +281,7 @@ export function decodeExportState(stored: StoredExportState): ExportState {
 		cursor: stored.cursor,
 		folders,
 		stopped: [...(stored.stopped ?? [])],
-		records: decodeRecords(stored.records ?? ''),
+		records: decodeRecords(stored.records ?? '', stored.idPrefix ?? '', stored.idNumbers === true),
 	};
 }
 
@@ -177,7 +294,7 @@ export const exportStateSchema: StateSchema<StoredExportState> = {
 	version: EXPORT_STATE_VERSION,
 	empty: emptyStored,
 	migrate(stored: IDataObject & { v?: number }): StoredExportState {
-		// Only version 1 exists. Unknown shapes keep what can be read rather than being discarded.
+		// Unknown shapes keep what can be read rather than being discarded.
 		const base = emptyStored();
 		if (typeof stored.records === 'string') base.records = stored.records;
 		if (Array.isArray(stored.folders)) base.folders = stored.folders.filter((f): f is string => typeof f === 'string');
@@ -186,7 +303,25 @@ export const exportStateSchema: StateSchema<StoredExportState> = {
 		if (typeof stored.root === 'string') base.root = stored.root;
 		if (typeof stored.rootRef === 'string') base.rootRef = stored.rootRef;
 		if (typeof stored.node === 'string') base.node = stored.node;
+		if (stored.v === 1 && typeof stored.records === 'string') Object.assign(base, migrateRecordsV1(stored.records, stored.folders));
 		return base;
 	},
 	validate: (stored) => validateStoredExportState(stored),
 };
+
+/**
+ * Version 1's records in version 2's form, record for record (test/unit/exportStateMigration.test.ts: the same
+ * records and the same plan). An entry version 1's check would drop stays unreadable (`#`), so version 2's check
+ * drops it the same way, says so and drops the cursor (the destination is listed again).
+ */
+function migrateRecordsV1(text: string, folders: unknown): EncodedRecords {
+	if (text === '') return { records: '' };
+	const usable = new Set<number>();
+	if (Array.isArray(folders)) folders.forEach((folder, index) => typeof folder === 'string' && folder.indexOf('\t') > 0 && usable.add(index));
+	const entries = text.split('|');
+	const readable = entries.filter((entry) => validRecordEntryV1(entry, usable));
+	const encoded = encodeRecords(decodeRecordsV1(readable.join('|')));
+	const unreadable = entries.length - readable.length;
+	if (unreadable > 0) encoded.records = [encoded.records, ...Array.from({ length: unreadable }, () => '#')].filter((part) => part !== '').join('|');
+	return encoded;
+}

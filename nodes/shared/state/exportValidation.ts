@@ -1,5 +1,5 @@
 import { FINGERPRINT_LENGTH } from './fingerprint';
-import { EXPORT_STATE_VERSION, SHORT_FINGERPRINT_LENGTH, type StoredExportState } from './exportState';
+import { BASE64URL, BUCKET, EXPORT_STATE_VERSION, LONG_PLACE, PLACES, SHORT_FINGERPRINT_LENGTH, type StoredExportState } from './exportState';
 import type { CheckedState } from './staticData';
 
 /**
@@ -30,10 +30,10 @@ function isFingerprintChar(code: number): boolean {
 }
 
 /**
- * One encoded record entry (see encodeRecords) is well formed and points at a readable folder (or the root).
- * Character loops rather than regular expressions and slices: a state holds up to 100,000 entries.
+ * One version 1 record entry is well formed and points at a readable folder (or the root): what the migration to
+ * version 2 keeps. Character loops rather than regular expressions and slices: a state holds up to 100,000 entries.
  */
-export function validRecordEntry(entry: string, usableFolders: ReadonlySet<number>): boolean {
+export function validRecordEntryV1(entry: string, usableFolders: ReadonlySet<number>): boolean {
 	// Computed here, not at load: exportState.ts imports this module (its schema validates with it).
 	const FIXED = FINGERPRINT_LENGTH + SHORT_FINGERPRINT_LENGTH * 2;
 	if (entry.length < FIXED + 2) return false;
@@ -51,6 +51,54 @@ export function validRecordEntry(entry: string, usableFolders: ReadonlySet<numbe
 	if (entry.indexOf('%', dot + 1) < 0) return true;
 	try {
 		decodeURIComponent(entry.slice(dot + 1));
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A bucket header: '~' and the key fingerprint characters its entries leave out. */
+function validHeader(entry: string): boolean {
+	if (entry.length > FINGERPRINT_LENGTH - 1) return false;
+	for (let i = 1; i < entry.length; i++) if (!isFingerprintChar(entry.charCodeAt(i))) return false;
+	return true;
+}
+
+/**
+ * One version 2 record entry (see encodeRecords) after a header of `headerLength` characters is well formed,
+ * points at a readable folder (or the root) and has an id that decodes.
+ */
+export function validRecordEntry(entry: string, headerLength: number, usableFolders: ReadonlySet<number>, ids: { prefix: string; numbers: boolean }): boolean {
+	const keyLength = FINGERPRINT_LENGTH - headerLength;
+	const fixed = keyLength + SHORT_FINGERPRINT_LENGTH * 2;
+	if (entry.length <= fixed) return false;
+	for (let i = 0; i < keyLength; i++) if (!isFingerprintChar(entry.charCodeAt(i))) return false;
+	let idStart: number;
+	if (entry[fixed] === LONG_PLACE) {
+		if (!STATUS_CODES.has(entry[fixed + 1])) return false;
+		const dot = entry.indexOf('.', fixed + 2);
+		if (dot < 0) return false;
+		for (let i = fixed + 2; i < dot; i++) {
+			const code = entry.charCodeAt(i);
+			if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) return false;
+		}
+		if (dot > fixed + 2 && !usableFolders.has(parseInt(entry.slice(fixed + 2, dot), 36))) return false;
+		idStart = dot + 1;
+	} else {
+		const place = PLACES.indexOf(entry[fixed]);
+		if (place < 0 || (place > 0 && !usableFolders.has(place - 1))) return false;
+		idStart = fixed + 1;
+	}
+	if (ids.numbers) {
+		if (idStart === entry.length || idStart + 9 < entry.length) return false;
+		for (let i = idStart; i < entry.length; i++) if (BASE64URL.indexOf(entry[i]) < 0) return false;
+		return true;
+	}
+	// An id: not empty (unless the prefix is all of it), and an escaped one must unescape.
+	if (idStart === entry.length) return ids.prefix !== '';
+	if (entry.indexOf('%', idStart) < 0) return true;
+	try {
+		decodeURIComponent(entry.slice(idStart));
 		return true;
 	} catch {
 		return false;
@@ -110,14 +158,39 @@ export function validateStoredExportState(stored: StoredExportState): CheckedSta
 		problems.push('its list of stopped folders could not be read (those folders are exported into again)');
 	}
 
-	if (typeof raw.records === 'string') {
+	const ids = { prefix: '', numbers: false };
+	if (raw.idPrefix !== undefined) {
+		if (typeof raw.idPrefix === 'string') ids.prefix = raw.idPrefix;
+		else problems.push('its shared start of file ids was not text');
+	}
+	if (raw.idNumbers !== undefined) {
+		if (typeof raw.idNumbers === 'boolean') ids.numbers = raw.idNumbers;
+		else problems.push('its id form was not readable');
+	}
+	const idsReadable = (raw.idPrefix === undefined || typeof raw.idPrefix === 'string') && (raw.idNumbers === undefined || typeof raw.idNumbers === 'boolean');
+	if (typeof raw.records === 'string' && idsReadable) {
 		const entries = raw.records === '' ? [] : raw.records.split('|');
-		const kept = entries.filter((entry) => validRecordEntry(entry, usableFolders));
+		const kept: string[] = [];
+		let records = 0;
+		let bad = 0;
+		// A damaged header leaves the entries after it unreadable (their keys are incomplete) until the next one.
+		let header: number | undefined = 0;
+		for (const entry of entries) {
+			if (entry.startsWith(BUCKET)) {
+				header = validHeader(entry) ? entry.length - 1 : undefined;
+				if (header !== undefined) kept.push(entry);
+				continue;
+			}
+			records++;
+			if (header !== undefined && validRecordEntry(entry, header, usableFolders, ids)) kept.push(entry);
+			else bad++;
+		}
 		// All readable (the usual case): the text as it was, no second copy of 100,000 entries.
 		state.records = kept.length === entries.length ? raw.records : kept.join('|');
-		const bad = entries.length - kept.length;
-		if (bad > 0) problems.push(`${plural(bad, 'exported record')} of ${entries.length} could not be read`);
-		rebuild ||= bad > 0;
+		if (ids.prefix) state.idPrefix = ids.prefix;
+		if (ids.numbers) state.idNumbers = true;
+		if (bad > 0) problems.push(`${plural(bad, 'exported record')} of ${records} could not be read`);
+		rebuild ||= kept.length < entries.length;
 	} else {
 		problems.push('its list of exported records could not be read');
 		rebuild = true;
