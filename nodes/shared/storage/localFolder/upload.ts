@@ -5,7 +5,7 @@ import { createHasher } from '../../hashes';
 import { CloudError } from '../../types/cloudError';
 import type { UploadSource } from '../types';
 
-/** Hard links are not available everywhere (FAT, some network shares): then check-and-rename is the fallback. */
+/** Hard links are not available everywhere (FAT, some network shares): then an exclusive placeholder and a rename. */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
 export interface AtomicWrite {
@@ -74,11 +74,9 @@ async function moveIntoPlace(temp: string, write: AtomicWrite): Promise<void> {
 		await unlink(temp);
 	} catch (error) {
 		if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-		const exists = await lstat(write.destinationReal).then(
-			() => true,
-			() => false,
-		);
-		if (exists) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+		// Reserve the name with an exclusive create (fails with EEXIST like link()), then put the file over our own
+		// placeholder: two overlapping runs cannot both take the name (issue 22); a reader may see it empty a moment.
+		await (await open(write.destinationReal, 'wx')).close();
 		await rename(temp, write.destinationReal);
 	}
 }
