@@ -25,7 +25,7 @@ describe('Export to Folder: no document overwritten, lost or duplicated (model)'
 				await checkModel(
 					name,
 					budget,
-					fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: budget.maxCommands }), async (commands) => {
+					fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: budget.maxCommands, size: 'max' }), async (commands) => {
 						await replay(kind, layout, commands);
 					}),
 				);
