@@ -1,7 +1,8 @@
-import { readdir } from 'fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'fs/promises';
 import { join } from 'path';
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { ExportToFolder } from '../../nodes/ExportToFolder/ExportToFolder.node';
+import { decodeExportState, encodeExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
 import {
 	actionsOf,
 	countActions,
@@ -88,6 +89,53 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const again = destination.counts();
 		expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 12 });
 		expect(destination.counts().uploads - again.uploads).toBe(0);
+	});
+
+	test("a file the user saves where an exported file was deleted is never overwritten, even when the disk gives it the exported file's inode", async () => {
+		// ext4 hands a freed inode to the next new file; try (on fresh folders) until the user's file gets ours.
+		let reused = false;
+		for (let attempt = 0; attempt < 10 && !reused; attempt++) {
+			const place = await localDestination();
+			try {
+				const flow = exportWorkflow(place, { fileName: '={{ $json.name }}' });
+				const doc = (content: string) => ({ id: 'k1', content, json: { name: 'Reçu.pdf', date: '2026-09-05T10:00:00Z' } });
+				const first = await flow.run([doc('k1 v1')]);
+				const file = join(place.baseDir, 'fixture-root', String(first.json[0].path));
+				const ours = await stat(file);
+				await rm(file);
+				await writeFile(file, 'the user');
+				reused = (await stat(file)).ino === ours.ino;
+
+				const next = await flow.run([doc('k1 v2')]);
+				expect(next.result.status).toBe('success');
+				expect(await readFile(file, 'utf8')).toBe('the user');
+				const path = String(next.json[0].path);
+				expect(path).not.toBe(first.json[0].path);
+				expect(await readFile(join(place.baseDir, 'fixture-root', path), 'utf8')).toBe('k1 v2');
+			} finally {
+				await place.close();
+			}
+		}
+		expect(reused).toBe(true);
+	});
+
+	test('state saved before file ids carried the birth time: the next run finds every file, uploads nothing, and records today\'s ids', async () => {
+		const flow = exportWorkflow(destination, qontoLayout);
+		const docs = receipts();
+		await flow.run(docs);
+		const tracked = trackedIds(flow.stateOf());
+		// What 0.1 saved: "ino:<dev>:<inode>" for files as for folders.
+		const saved = decodeExportState(flow.stateOf() as unknown as StoredExportState);
+		for (const [key, record] of saved.records) saved.records.set(key, { ...record, id: record.id.split(':').slice(0, 3).join(':') });
+		const global = flow.harness.staticData.global as Record<string, unknown>;
+		global[`cloudSync:${flow.harness.node('Export').id}`] = encodeExportState(saved);
+		expect(trackedIds(flow.stateOf())).not.toEqual(tracked);
+
+		const before = destination.counts();
+		const next = await flow.run(docs);
+		expect(countActions(next.json)).toEqual({ unchanged: 12 });
+		expect(destination.counts().uploads - before.uploads).toBe(0);
+		expect(trackedIds(flow.stateOf())).toEqual(tracked);
 	});
 
 	test('mass-delete guard: the destination suddenly lists nothing -> the run stops, uploads nothing, state unchanged', async () => {

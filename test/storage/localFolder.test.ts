@@ -35,11 +35,29 @@ describe('LocalFolderStorage specifics', () => {
 		await rm(outside, { recursive: true, force: true });
 	});
 
-	test('ids are dev:inode and survive renames and moves made behind the provider', async () => {
+	test("a file the user makes where ours was deleted is never taken for ours, even when it gets our file's inode", async () => {
+		// ext4 hands a freed inode to the next new file: try until that happens, as it does for a user who deletes
+		// an exported file and saves another at its place.
+		let reused = false;
+		for (let attempt = 0; attempt < 50 && !reused; attempt++) {
+			const ours = await storage.upload({ parentId: rootId, name: 'r.pdf' }, { size: 4, data: Buffer.from('ours') });
+			const oursStat = await stat(join(base, 'r.pdf'), { bigint: true });
+			await rm(join(base, 'r.pdf'));
+			await writeFile(join(base, 'r.pdf'), 'the user');
+			const theirs = await stat(join(base, 'r.pdf'), { bigint: true });
+			reused = theirs.ino === oursStat.ino;
+			const seen = await new LocalFolderStorage(base).getItem(ours.id);
+			expect(seen).toBeUndefined();
+			await rm(join(base, 'r.pdf'));
+		}
+		expect(reused).toBe(true);
+	});
+
+	test('ids are dev:inode:birth time and survive renames and moves made behind the provider', async () => {
 		const data = Buffer.from('stable');
 		const item = await storage.upload({ parentId: rootId, name: 'a.txt' }, { size: data.length, data });
 		const info = await stat(join(base, 'a.txt'), { bigint: true });
-		expect(item.id).toBe(`ino:${info.dev}:${info.ino}`);
+		expect(item.id).toBe(`ino:${info.dev}:${info.ino}:${info.birthtimeNs.toString(36)}`);
 		await mkdir(join(base, 'deep', 'er'), { recursive: true });
 		await rename(join(base, 'a.txt'), join(base, 'deep', 'er', 'b.txt'));
 		// A fresh provider (a new run) finds it by scanning.

@@ -1,5 +1,6 @@
 import type { ExportState } from '../state/exportState';
 import { feedOrListing } from './changeFeed';
+import { withCurrentIds } from '../sync/exportFormerIds';
 import { isCloudError } from '../types/cloudError';
 import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../storage/types';
 import {
@@ -87,9 +88,10 @@ export interface ExportResult {
 
 /** One export run: root, changes, plan, then the plan carried out and the state to save. */
 export async function runExport(request: ExportRequest): Promise<ExportResult> {
-	const { provider, state } = request;
-	const root = await openRoot(provider, state, request.root, request.dryRun);
-	const batch: ChangeBatch = root.id ? await readChanges(provider, root.id, state.cursor, root.created) : { changes: [], cursor: '', snapshot: true };
+	const { provider } = request;
+	const root = await openRoot(provider, request.state, request.root, request.dryRun);
+	const batch: ChangeBatch = root.id ? await readChanges(provider, root.id, request.state.cursor, root.created) : { changes: [], cursor: '', snapshot: true };
+	const state = withCurrentIds(request.state, batch);
 	if (root.id) state.rootId = root.id;
 	const plan = planExport(request.inputs, state, batch, {
 		...request.policy,

@@ -172,7 +172,7 @@ export function planCollect(
 	const baseline: CollectPlan['baseline'] = [];
 	for (const item of items) {
 		if (!inScope(item, options)) continue;
-		const idFp = idFingerprint(item.id);
+		const idFp = ledgerIdFp(item, collected, known);
 		if (pendingById.has(idFp) || placedElsewhere.has(idFp)) continue;
 		const contentFp = contentOf(item);
 		const knownContent = collected.contentOf(idFp) ?? known.contentOf(idFp);
@@ -269,6 +269,17 @@ export function claimedVerdict(
 }
 
 /** Files due for a retry that are gone now: nothing left to try. */
+/**
+ * The fingerprint the ledger knows a file by: its id, or the former id state saved by an earlier release names it
+ * by (local files before their ids carried the birth time), so those files are not taken for new ones.
+ */
+function ledgerIdFp(item: RemoteItem, collected: FileRecords, known: FileRecords): string {
+	const idFp = idFingerprint(item.id);
+	if (item.formerId === undefined || collected.hasId(idFp) || known.hasId(idFp)) return idFp;
+	const formerFp = idFingerprint(item.formerId);
+	return collected.hasId(formerFp) || known.hasId(formerFp) ? formerFp : idFp;
+}
+
 export function dropRetries(state: CollectState, gone: string[]): CollectState {
 	if (gone.length === 0 || !state.retry) return state;
 	const drop = new Set(gone);

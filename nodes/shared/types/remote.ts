@@ -14,6 +14,11 @@ export type HashKind = 'md5' | 'quickXorHash' | 'dropboxContentHash' | 'sha256';
 export interface RemoteItem {
 	/** Stable across renames and moves: Drive file id, Graph item id, Dropbox "id:…", local "ino:<n>". */
 	id: string;
+	/**
+	 * The id an earlier release of this package gave the same item, where ids gained a part since (local files:
+	 * "ino:<dev>:<inode>" before the birth time was added): state saved then still names the item by it.
+	 */
+	formerId?: string;
 	name: string;
 	isFolder: boolean;
 	parentId?: string;

@@ -5,7 +5,7 @@ import type { Readable } from 'stream';
 import { fileURLToPath } from 'url';
 import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
 import { localFsError, withFsErrors } from './errors';
-import { localFileHash, localItem, localItemId } from './items';
+import { localFileHash, localIdNames, localItem, localItemId } from './items';
 import { LocalFolderJail, type LocalPathGuard } from './jail';
 import { findBlocked, scanFolder } from './scan';
 import { writeAtomically } from './upload';
@@ -45,7 +45,7 @@ interface Located {
 }
 
 /**
- * A directory on the n8n host as a StorageProvider. Ids are "ino:<dev>:<inode>" (stable across renames and moves
+ * A directory on the n8n host as a StorageProvider. Ids are "ino:<dev>:<inode>" plus a file's birth time (stable across renames and moves
  * inside the base folder); every path is resolved with realpath and must stay inside the base folder; n8n's own
  * file-access rules are applied through the injected guard. There is no trash and no change feed: changes()
  * returns a full scan flagged `snapshot`, which the caller diffs against what it tracks.
@@ -240,7 +240,7 @@ export class LocalFolderStorage implements StorageProvider {
 			throw new CloudError('invalidRequest', `Cannot move "${found.path}" into itself`, { target: found.path });
 		}
 		const occupant = await this.statPath(path);
-		if (occupant && localItemId(occupant.stats) !== id) {
+		if (occupant && !localIdNames(id, occupant.stats)) {
 			throw new CloudError('conflict', `Already exists in the local folder: "${path}"`, { target: path });
 		}
 		await this.jail.at(found.path, 'write', (from) => this.jail.at(path, 'write', (to) => withFsErrors(path, () => rename(from, to))));
@@ -268,12 +268,12 @@ export class LocalFolderStorage implements StorageProvider {
 	private async locate(id: string): Promise<Located | undefined> {
 		const base = await this.jail.base();
 		const rootStats = await withFsErrors('', () => lstat(base, { bigint: true }));
-		if (localItemId(rootStats) === id) return { real: base, path: '', stats: rootStats };
+		if (localIdNames(id, rootStats)) return { real: base, path: '', stats: rootStats };
 		if (!id.startsWith('ino:')) return undefined;
 		const remembered = this.knownPaths.get(id);
 		if (remembered !== undefined) {
 			const found = await this.statPath(remembered);
-			if (found && localItemId(found.stats) === id) return found;
+			if (found && localIdNames(id, found.stats)) return found;
 			this.knownPaths.delete(id);
 		} else if (Date.now() - this.lastFullScan < FULL_SCAN_FRESH_MS) {
 			// A complete scan just now did not see it: do not rescan the whole tree for every unknown id.
@@ -281,9 +281,8 @@ export class LocalFolderStorage implements StorageProvider {
 		}
 		let match: Located | undefined;
 		for await (const entry of scanFolder(this.jail, base, localItemId(rootStats), true)) {
-			const entryId = localItemId(entry.stats);
-			this.knownPaths.set(entryId, entry.path);
-			if (entryId === id) match = { real: entry.realPath, path: entry.path, stats: entry.stats };
+			this.knownPaths.set(localItemId(entry.stats), entry.path);
+			if (localIdNames(id, entry.stats)) match = { real: entry.realPath, path: entry.path, stats: entry.stats };
 		}
 		this.lastFullScan = Date.now();
 		return match;

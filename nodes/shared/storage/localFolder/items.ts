@@ -3,9 +3,27 @@ import { lstat, open } from 'fs/promises';
 import { hashStream } from '../../hashes';
 import type { RemoteItem } from '../types';
 
-/** Stable across renames and moves inside one file system; the base folder's own id is built the same way. */
+/**
+ * Stable across renames and moves inside one file system; the base folder's own id is built the same way. The
+ * file system hands a freed inode number to the next new file (ext4 does so at once), so a file the user saves
+ * where ours was deleted, or anywhere else, can carry our file's inode: a file's id includes its birth time
+ * (statx, where the file system records one) so such a file is never taken for ours. Folders keep
+ * "ino:<dev>:<inode>": state saved by earlier releases names them so, and a folder holds no content to overwrite.
+ */
 export function localItemId(stats: BigIntStats): string {
-	return `ino:${stats.dev}:${stats.ino}`;
+	const inode = `ino:${stats.dev}:${stats.ino}`;
+	return stats.isDirectory() || stats.birthtimeNs === 0n ? inode : `${inode}:${stats.birthtimeNs.toString(36)}`;
+}
+
+/** The id earlier releases gave this file ("ino:<dev>:<inode>"), when it differs from today's. */
+export function formerLocalId(stats: BigIntStats): string | undefined {
+	const inode = `ino:${stats.dev}:${stats.ino}`;
+	return localItemId(stats) === inode ? undefined : inode;
+}
+
+/** Whether an id names this file: today's id, or an id saved by an earlier release (no birth time in it). */
+export function localIdNames(id: string, stats: BigIntStats): boolean {
+	return id === localItemId(stats) || id === formerLocalId(stats);
 }
 
 /** Changes with content (mtime, size) and with renames (ctime moves on rename). */
@@ -31,6 +49,8 @@ export function localItem(
 		version: localVersion(stats),
 	};
 	if (parentId !== undefined) item.parentId = parentId;
+	const formerId = formerLocalId(stats);
+	if (formerId !== undefined) item.formerId = formerId;
 	if (!isFolder) {
 		item.size = Number(stats.size);
 		if (hash !== undefined) item.hash = hash;
