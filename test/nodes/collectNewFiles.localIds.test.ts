@@ -19,7 +19,7 @@ describe('Collect New Files on a local folder: file identity', () => {
 				const flow = collectWorkflow(source);
 				await source.user.createFile('receipt-1.pdf', Buffer.from('first receipt'));
 				expect((await flow.run()).json.map((j) => j.name)).toEqual(['receipt-1.pdf']);
-				const root = join(source.fixture.baseDir, 'fixture-root');
+				const root = source.folderParameter.value;
 				const old = await stat(join(root, 'receipt-1.pdf'));
 				await source.user.delete('receipt-1.pdf');
 				await source.user.createFile('receipt-2.pdf', Buffer.from('second receipt'));
@@ -42,7 +42,7 @@ describe('Collect New Files on a local folder: file identity', () => {
 			// What 0.1 saved: the fingerprint of "ino:<dev>:<inode>" for each file.
 			let saved = JSON.stringify(flow.harness.staticData);
 			for (const name of ['a.pdf', 'b.pdf', 'c.pdf']) {
-				const info = await stat(join(source.fixture.baseDir, 'fixture-root', name), { bigint: true });
+				const info = await stat(join(source.folderParameter.value, name), { bigint: true });
 				const former = `ino:${info.dev}:${info.ino}`;
 				const today = `${former}:${info.birthtimeNs.toString(36)}`;
 				expect(saved).toContain(idFingerprint(today));
