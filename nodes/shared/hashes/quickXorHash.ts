@@ -84,7 +84,8 @@ export function createQuickXorHasher(): Hasher {
 
 /**
  * XORs whole 160-byte blocks (40 words each) into the 40 lanes. Written out with one local per lane because V8 keeps
- * locals in registers: about twice the speed of the obvious nested loop (1.1 GiB/s against 0.6 measured).
+ * locals in registers: about twice the speed of the obvious nested loop. The whole hash runs at 5.2 GiB per CPU second
+ * on the bench machine (test/bench/hashRate.ts, 1 MiB pieces; md5 there: 0.7 GiB/s).
  */
 function foldInto(lanes: Uint32Array, words: Uint32Array, wordCount: number): void {
 	let l0 = lanes[0], l1 = lanes[1], l2 = lanes[2], l3 = lanes[3], l4 = lanes[4], l5 = lanes[5], l6 = lanes[6], l7 = lanes[7];
