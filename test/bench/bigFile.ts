@@ -29,6 +29,31 @@ export interface BigFileResult {
 	plainPeakGrowthMiB: number[];
 	/** The provider's chunk size, for the memory target (two chunks). */
 	chunkMiB: number;
+	/** Per export, from the fake's request log: time inside its requests (arrival to answer), and between them. */
+	insideFakeMs: number[];
+	betweenMs: number[];
+}
+
+interface LoggedRequest {
+	seq: number;
+	at: number;
+	doneAt?: number;
+}
+
+/** The fake's request log after `since` (its seq): where an export's wall time went, request by request. */
+async function requestLog(host: FakeHost, kind: CloudKind, since: number): Promise<LoggedRequest[]> {
+	const response = await fetch(`${host.urls[kind]}/_control/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since }) });
+	return ((await response.json()) as { requests: LoggedRequest[] }).requests;
+}
+
+function split(requests: LoggedRequest[]): { inside: number; between: number } {
+	let inside = 0;
+	let between = 0;
+	for (let i = 0; i < requests.length; i++) {
+		inside += (requests[i].doneAt ?? requests[i].at) - requests[i].at;
+		if (i > 0) between += Math.max(0, requests[i].at - (requests[i - 1].doneAt ?? requests[i - 1].at));
+	}
+	return { inside, between };
 }
 
 /**
@@ -174,7 +199,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			// Warm-up: code paths, connections and the engine, before any baseline.
 			await cleanup.delete(await exportOnce('warm-up.bin', 64 * 1024 * 1024));
 			await putOnce(64 * 1024 * 1024);
-			const result: BigFileResult = { kind, bytes, exportMs: [], plainPutMs: [], ratios: [], peakGrowthMiB: [], rssGrowthMiB: [], plainPeakGrowthMiB: [], chunkMiB: CHUNK_MIB[kind] };
+			const result: BigFileResult = { kind, bytes, exportMs: [], plainPutMs: [], ratios: [], peakGrowthMiB: [], rssGrowthMiB: [], plainPeakGrowthMiB: [], insideFakeMs: [], betweenMs: [], chunkMiB: CHUNK_MIB[kind] };
 			for (let round = 1; round <= REPETITIONS; round++) {
 				// Alternate which goes first, so a load change on the shared machine meets both.
 				const order = round % 2 === 1 ? ['export', 'put'] : ['put', 'export'];
@@ -182,8 +207,13 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				let putRun = { ms: 0, growth: 0, rssGrowth: 0 };
 				for (const what of order) {
 					if (what === 'export') {
+						const before = await requestLog(host, kind, 0);
+						const mark = before.length ? before[before.length - 1].seq : 0;
 						let id = '';
 						exportRun = await measured(async () => void (id = await exportOnce(`big-${round}.bin`, bytes)));
+						const parts = split(await requestLog(host, kind, mark));
+						result.insideFakeMs.push(parts.inside);
+						result.betweenMs.push(parts.between);
 						await cleanup.delete(id); // the fake frees its copy before the next run
 					} else putRun = await measured(async () => void (await putOnce(bytes)));
 				}
@@ -193,7 +223,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				result.peakGrowthMiB.push(exportRun.growth / 2 ** 20);
 				result.rssGrowthMiB.push(exportRun.rssGrowth / 2 ** 20);
 				result.plainPeakGrowthMiB.push(putRun.growth / 2 ** 20);
-				process.stdout.write(`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (+${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held)\n`);
+				process.stdout.write(`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held)\n`);
 			}
 			results.push(result);
 		}
