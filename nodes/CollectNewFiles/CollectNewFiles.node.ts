@@ -8,7 +8,7 @@ import {
 import { toNodeError } from '../shared/errors';
 import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
-import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../shared/ui/storageChoice';
+import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../ui/storageChoice';
 import { searchFoldersMethod } from '../ui/listSearch';
 import { collectOperation } from './collect.operation';
 import { collectNewFilesProperties } from './description';

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
+import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../ui/storageChoice';
 
 const collectOnly = { show: { operation: ['collect'] } };
 const ledgerOperations = { show: { operation: ['confirm', 'getHistory', 'forget'] } };

@@ -8,7 +8,7 @@ import {
 import { toNodeError } from '../shared/errors';
 import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
-import { storageCredentials } from '../shared/ui/storageChoice';
+import { storageCredentials } from '../ui/storageChoice';
 import { searchFoldersMethod } from '../ui/listSearch';
 import { exportToFolderProperties } from './description';
 import { exportOperation } from './export.operation';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ACCOUNT_STORAGE_KINDS } from '../shared/storage/registry';
-import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../shared/ui/storageChoice';
+import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../ui/storageChoice';
 
 const exportOnly = { show: { operation: ['export'] } };
 /** Version 2 changed defaults (saved version-1 nodes keep theirs: n8n does not store a parameter left at its default). */

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
-import { folderListPage } from '../shared/ui/folderList';
+import { folderListPage } from './folderList';
 
 /** What a node's folder picker searches: its storage, opened from the node's parameters; undefined: nothing to search. */
 export type OpenForSearch = (ctx: ILoadOptionsFunctions) => Promise<{ kind: StorageKind; provider: StorageProvider } | undefined>;

@@ -1,5 +1,5 @@
 import type { INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
-import type { RemoteItem, StorageKind, StorageProvider } from '../storage/types';
+import type { RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
 import { STORAGE_LABEL } from './storageChoice';
 
 /** Folders per page of the "From List" picker; n8n asks for the next page as the user scrolls. */

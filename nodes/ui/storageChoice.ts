@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
-import { STORAGE_CREDENTIAL, storageFeatures } from '../storage/registry';
-import type { StorageKind } from '../storage/types';
+import { STORAGE_CREDENTIAL, storageFeatures } from '../shared/storage/registry';
+import type { StorageKind } from '../shared/storage/types';
 
 /** The storages a file node can read or write; the values are stored in workflows: never rename. */
 export const STORAGE_KIND_OPTIONS: INodePropertyOptions[] = [
