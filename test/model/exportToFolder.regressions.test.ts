@@ -155,14 +155,6 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, run(), { t: 'edit', key: 0 }, run(), { t: 'userRestoreFolder', which: 0 }],
 	},
-	{
-		// Local folder, soak seed 77777 (MODEL_SOAK=1 MODEL_RUNS=150, flat and folders; fails on the code before issue 12's
-		// last session too, about one replay in four): the first run's re-upload got the deleted file's inode back and
-		// the second run took that file for another record's: "receipt (k0).pdf" beside "receipt.pdf".
-		story: 'the user deletes an exported receipt for good and two overlapping runs upload it again: one file',
-		layout: 'flat',
-		commands: [put(0, 1), run(), { t: 'userDelete', key: 0, trash: false }, { t: 'overlap' }],
-	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

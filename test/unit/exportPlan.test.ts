@@ -288,22 +288,6 @@ describe('planExport: a deleted local folder whose inode a new file took', () =>
 	});
 });
 
-describe('planExport: an overlapping run re-uploaded a deleted file first', () => {
-	// Local folder, soak seed 77777: the user deleted r1's file; two overlapping runs re-uploaded it; the first got
-	// the deleted file's inode back, so the second met, at the name, a file with the id the state holds for r1 and
-	// took it for claimed by another record: "r1 (r1).pdf" beside it.
-	it('the file at the name carries the record\'s own tracked id and its content: adopted, no second copy', () => {
-		const r1 = input(0, 'r1', 'Main');
-		const state = exported([r1], false);
-		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'fileDeleted' });
-		const plan = planExport([r1], state, noChanges, { ...policy, caseInsensitive: false });
-		const item = plan.take(0);
-		expect(item).toMatchObject({ action: 'reuploaded', op: { kind: 'upload' } });
-		const occupant: RemoteItem = { id: 'file-r1', name: 'r1.pdf', isFolder: false, hash: 'hash(content-r1)' };
-		expect(plan.afterConflict(item, occupant)).toMatchObject({ action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: 'file-r1' });
-	});
-});
-
 describe('planExport: a manual run wrote a new version, the user renamed it', () => {
 	// Local folder, soak seed 607765169: a manual run replaced r1's file (a new inode, state not saved), the user
 	// renamed it; the next run saw the recorded id gone and uploaded the record again beside the renamed file.

@@ -725,13 +725,10 @@ class PlanContext {
 			if (occupant.hash === input.contentHash) return this.decided(planned(item, { action: item.action, op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
 			return this.decided(planned(item, { action: item.action, op: { kind: 'upload', replaceId: occupant.id, onConflict: 'replace' }, fileId: occupant.id }));
 		}
-		// The id the state holds for this very record is claimed by the record itself, not by another one: a local
-		// folder may give an overlapping run's re-upload the inode of the file the user deleted (soak seed 77777).
-		const ownTracked = occupant !== undefined && this.state.records.get(item.keyFp)?.id === occupant.id;
 		const usable =
 			occupant !== undefined &&
 			!occupant.isFolder &&
-			(ownTracked || this.staleOthersId(occupant, item.keyFp) || (!this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id)));
+			(this.staleOthersId(occupant, item.keyFp) || (!this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id)));
 		if (usable && occupant.hash === input.contentHash) {
 			this.claimedIds.add(occupant.id);
 			return this.decided(planned(item, { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
