@@ -12,7 +12,7 @@ const v2 = { '@version': [2] };
  * The output names of version 2 in two-way mode (also the node's `outputs` expression): what to write back to the
  * CRM, and what was done in the calendar. Short: the canvas cuts output labels after about a dozen characters.
  */
-export const TWO_WAY_OUTPUTS = ['CRM Updates', 'Calendar Log'];
+export const TWO_WAY_OUTPUTS = ['To CRM', 'Calendar Log'];
 
 const MAPPING_LABELS: Record<keyof FieldMapping, [string, string]> = {
 	id: ['ID', 'Field with the activity ID (required)'],
@@ -86,7 +86,7 @@ export const calendarSyncProperties: INodeProperties[] = [
 			{
 				name: 'Two-Way',
 				value: 'twoWay',
-				description: 'Changes made in the calendar also come out as items to write back to the CRM (first output, "CRM Updates")',
+				description: 'Changes made in the calendar also come out as items to write back to the CRM (first output, "To CRM")',
 			},
 		],
 		default: 'oneWay',

@@ -234,7 +234,8 @@ async function pickFromList(page: Page, locator: Locator, entry: string): Promis
 }
 
 async function closePanel(page: Page): Promise<void> {
-	await page.locator('[data-test-id="back-to-canvas"]').first().click();
+	// 1.123: "Back to canvas"; 2.41: the panel's close button.
+	await page.locator('[data-test-id="back-to-canvas"], [data-test-id="ndv-close-button"]').first().click();
 	await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'hidden' }).catch(() => undefined);
 }
 

@@ -10,7 +10,7 @@ import { WorkflowHarness } from '../harness/workflow';
 
 /**
  * Issue 14, Calendar Sync version 2 (what n8n adds today; saved version-1 nodes keep one output): two-way mode has
- * two outputs, "CRM Updates" (the changes made in the calendar, to write back) and "Calendar Log" (what was done there);
+ * two outputs, "To CRM" (the changes made in the calendar, to write back) and "Calendar Log" (what was done there);
  * a manual run that changed nothing says so in one item, a production run stays silent; the field names come
  * from a preset (Pipedrive, HubSpot) and an empty time zone is UTC for Pipedrive, the workflow's for the others.
  */
