@@ -23,7 +23,7 @@ describe('folder picker list (Google Drive fake)', () => {
 			const first = await folderListPage(fixture.provider, 'googleDrive', '', undefined);
 			expect(first.results[0]).toMatchObject({ name: '/ (the whole Google Drive)', value: (await fixture.provider.root()).id });
 			expect(first.paginationToken).toBeDefined();
-			const second = await folderListPage(fixture.provider, 'googleDrive', '', first.paginationToken);
+			const second = await folderListPage(fixture.provider, 'googleDrive', '', first.paginationToken as string);
 			const all = [...first.results, ...second.results].map((r) => r.name);
 			// Every folder once over the pages (the fixture's root, Clients, Acme, Bakery, two 2025s, the bulk).
 			expect(new Set(all).size).toBe(all.length);
