@@ -113,7 +113,7 @@ export const calendarSyncProperties: INodeProperties[] = [
 			'The activity types that go to the calendar, as your CRM names them, separated by commas. Empty: every type.',
 	},
 	{
-		displayName: 'Type for Events Created in the Calendar',
+		displayName: 'Type for New Calendar Events',
 		name: 'importType',
 		type: 'string',
 		displayOptions: onTwoWay,
