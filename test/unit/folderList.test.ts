@@ -1,5 +1,5 @@
 import { createGoogleDriveFixture } from '../storage/fixtures/googleDrive';
-import { folderListPage, FOLDERS_PER_PAGE } from '../../nodes/shared/ui/folderList';
+import { folderListPage, FOLDERS_PER_PAGE } from '../../nodes/ui/folderList';
 
 /**
  * Issue 14: the "From List" folder picker names folders by their full path (two companies' "2025" folders told
