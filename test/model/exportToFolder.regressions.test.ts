@@ -155,6 +155,26 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		layout: 'folders',
 		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, run(), { t: 'edit', key: 0 }, run(), { t: 'userRestoreFolder', which: 0 }],
 	},
+	{
+		// Local folder, both layouts, seed 77777: an overlapping run's re-upload got the deleted file's inode, and the
+		// other run took it for another record's file ("receipt (k0).pdf" beside it). Local ids now carry the birth time.
+		story: 'a receipt the user deleted is re-uploaded once by two overlapping runs',
+		layout: 'folders',
+		commands: [put(0, 1), run(), { t: 'userDelete', key: 0 }, { t: 'overlap' }],
+	},
+	{
+		// Local folder, seed 77777 (after a first fix): the user's new receipt.pdf could carry our deleted file's inode.
+		story: "a receipt the user deleted and replaced by their own receipt.pdf: two overlapping runs keep the user's file and export ours once beside it",
+		layout: 'folders',
+		commands: [put(0, 1), run(), { t: 'userDelete', key: 0 }, { t: 'userCreate', name: 1, folder: 0 }, { t: 'overlap' }],
+	},
+	{
+		// Local folder, folders, seed 536710627 (histories of full length): the user's own A/Reçu.pdf, saved with the inode
+		// a manual run had freed, was taken for ours and overwritten.
+		story: "the user's own Reçu.pdf saved where a manual run renamed ours away is never overwritten",
+		layout: 'folders',
+		commands: [put(1, 4), run(), put(1, 0), run(true), { t: 'userCreate', name: 4, folder: 0 }, put(1, 0)],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {
