@@ -4,6 +4,7 @@ import {
 	afterFeedError,
 	changeSource,
 	DRAIN_AFTER_WRITES,
+	cursorAfterRun,
 	drainedCursor,
 	rootGoneStopsRun,
 	shouldDrain,
@@ -72,5 +73,18 @@ describe('which state each root uses', () => {
 		expect([...stateSlots(['r1', 'r2'], undefined, true)]).toEqual([['r1', 'main'], ['r2', 'own']]);
 		expect([...stateSlots(['r1', 'r2'], 'r2', true)]).toEqual([['r1', 'own'], ['r2', 'main']]);
 		expect([...stateSlots(['r1', 'r2'], 'r0', true)]).toEqual([['r1', 'own'], ['r2', 'own']]);
+	});
+});
+
+describe('cursorAfterRun', () => {
+	// Soak seed 173065525 (OneDrive): a run after a lost state listed the folder, stopped (quota) before adopting the
+	// file holding k1's content, and saved the listing's cursor: the next runs read an empty feed and uploaded k1 again.
+	test('a run that stopped part way keeps the cursor it found, so the next run reads the same changes again', () => {
+		expect(cursorAfterRun(undefined, 'c-listing', true)).toBeUndefined();
+		expect(cursorAfterRun('c1', 'c2', true)).toBe('c1');
+	});
+	test('a run that carried out its plan saves the cursor it reached', () => {
+		expect(cursorAfterRun(undefined, 'c-listing', false)).toBe('c-listing');
+		expect(cursorAfterRun('c1', 'c2', false)).toBe('c2');
 	});
 });

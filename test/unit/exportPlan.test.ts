@@ -585,3 +585,26 @@ describe('a conflict met during an overlapping run on a local folder (inode numb
 		expect(plan.afterConflict(k1, occupant)).toMatchObject({ name: 'invoice (k1 2).pdf', op: { kind: 'upload' } });
 	});
 });
+
+describe('an overlapping run uploaded the copy a conflict handed over to the file already there', () => {
+	// OneDrive, folders, soak seed 173065525: two overlapping runs without a state and with an empty batch both
+	// planned k0 at "Reçu.pdf" and k1 at "Reçu (k1).pdf", uploaded side by side. Both met k1's content in "Reçu.pdf"
+	// at k0's conflict and handed it to k1. Run A's k1 went up as a copy (removed by A's hand-over); run B's k1 met A's
+	// copy at its name and adopted it: B's state kept the id of a file A then removed.
+	test('the handed-over record whose own upload meets a copy of its content takes the handed-over file, not the copy', () => {
+		const state = exported([]);
+		state.folders.push({ path: 'A', id: 'folder-A' });
+		const contents: Record<string, string> = { k0: 'k0 v2', k1: 'k1 v1' };
+		const inputs = ['k0', 'k1'].map((key, index) => input(index, key, 'A', contents[key], { name: 'Reçu.pdf' }));
+		const plan = planExport(inputs, state, noChanges, policy);
+		const [first, second] = plan.order.map((index) => plan.take(index));
+		expect(first).toMatchObject({ action: 'created', name: 'Reçu.pdf', op: { kind: 'upload' } });
+		expect(second).toMatchObject({ action: 'created', op: { kind: 'upload' } });
+		const kept: RemoteItem = { id: 'file-kept', name: 'Reçu.pdf', isFolder: false, hash: second.contentHash };
+		expect(plan.afterConflict(first, kept)).toMatchObject({ action: 'created', op: { kind: 'upload' } });
+		expect(plan.handedOver(second.index)).toEqual(kept);
+		const othersCopy: RemoteItem = { id: 'file-copy', name: second.name, isFolder: false, hash: second.contentHash };
+		expect(plan.afterConflict(second, othersCopy)).toMatchObject({ action: 'unchanged', name: 'Reçu.pdf', op: { kind: 'adopt', item: kept }, fileId: 'file-kept' });
+		expect(plan.handedOver(second.index)).toBeUndefined();
+	});
+});

@@ -6,6 +6,7 @@ import type { ChangeBatch, RemoteItem, StorageProvider, UploadSource } from '../
 import {
 	afterFeedError,
 	changeSource,
+	cursorAfterRun,
 	drainedCursor,
 	rootGoneStopsRun,
 	shouldDrain,
@@ -106,8 +107,7 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 	const runner = new ExportRunner(provider, plan, next, { stopOnItemError: request.stopOnItemError, contentInDestination });
 	const { outcomes, stop } = await runner.run(request.files);
 	// Twins are settled even after a stop: the files created before it may have them.
-	const cursor = await runner.drain(batch.cursor, outcomes);
-	if (!stop) next.cursor = cursor;
+	next.cursor = cursorAfterRun(request.state.cursor, await runner.drain(batch.cursor, outcomes), stop !== undefined);
 	return { plan, outcomes, state: next, stop };
 }
 

@@ -56,6 +56,17 @@ export function drainedCursor(state: ExportState, own: ChangeBatch, cursor: stri
 }
 
 /**
+ * The cursor the run saves. A run that stopped part way (quota, auth, an item error without continue-on-fail) did
+ * not act on everything its batch showed: the files it planned to adopt or to keep were not recorded. Its cursor
+ * stays where the run found it, so the next run reads the same changes (after a lost state: the same listing) and
+ * finds those files again; moving past them left the next run blind to a file holding a record's content, and it
+ * uploaded a copy (export model seed 173065525, OneDrive).
+ */
+export function cursorAfterRun(found: string | undefined, reached: string, stopped: boolean): string | undefined {
+	return stopped ? found : reached;
+}
+
+/**
  * The state the run starts writing into: the plan's, with the batch's cursor. When the root is gone (the guard let
  * it through: accepted, or too few files to tell), the next run resolves it again: by name it is created anew,
  * by ID it fails naming the folder.

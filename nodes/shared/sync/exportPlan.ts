@@ -716,6 +716,14 @@ class PlanContext {
 	}
 
 	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem {
+		// Its content was already found in a file at another item's name (handTo): that file is the record's. The
+		// file met at its own name is another run's copy, which that run may remove as its own hand-over (export
+		// model seed 173065525: the state kept the id of that removed copy).
+		const handed = this.handovers.get(item.index);
+		if (handed) {
+			this.handovers.delete(item.index);
+			return this.decided(planned(Object.assign({}, item, { name: handed.name }), { action: 'unchanged', op: { kind: 'adopt', item: handed }, fileId: handed.id }));
+		}
 		const input = this.inputs[item.index]!;
 		const folderKey = this.folderKeyOf(input.folder);
 		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
