@@ -193,9 +193,12 @@ async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: nu
 	for (let round = 1; round <= repeats; round++) {
 		for (const side of round % 2 === 1 ? SIDES : SIDES_REVERSED) await runSide(side, round, 'first');
 	}
-	for (let round = 2; round <= repeats; round++) for (const side of SIDES) check(side, folders[round - 1][side]);
-	for (const side of SIDES_REVERSED) await runSide(side, 1, 'repeat');
-	for (const side of SIDES) check(side, folders[0][side]);
+	for (let round = 1; round < repeats; round++) for (const side of SIDES) check(side, folders[round - 1][side]);
+	// The last round's job again: Drive's and Graph's change feeds cover the whole drive, so an earlier round's
+	// repeat would read the later rounds' uploads into sibling folders (5-6 feed pages at 1,000 files), which an
+	// idle run of one export never meets.
+	for (const side of SIDES_REVERSED) await runSide(side, repeats, 'repeat');
+	for (const side of SIDES) check(side, folders[repeats - 1][side]);
 	return result;
 }
 
