@@ -273,7 +273,9 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			const taken = fresh.filter((c) => takenElsewhere.has(c.idFp));
 			// After Confirm, "taken" is only final once confirmed; otherwise wait a few runs for the other run's Confirm,
 			// then offer it anyway (at least once: that run may have failed and its state been lost or overwritten).
-			const done = afterConfirm ? await confirmedElsewhere(ctx, node.id, taken) : takenElsewhere;
+			// On emit, "taken" is final once the other run placed the file (its mirror entry, written after its reads) or
+			// when a later run sees the claim again; otherwise that run may still fail to read it and give it back.
+			const done = afterConfirm ? await confirmedElsewhere(ctx, node.id, taken) : (await readMirror(ctx, node.id, taken)).placed;
 			const skip = new Set<string>();
 			for (const candidate of taken) {
 				const verdict = claimedVerdict(state, candidate.item.id, done.has(candidate.idFp), params.ledger);

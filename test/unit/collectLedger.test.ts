@@ -197,10 +197,16 @@ describe('collect ledger', () => {
 		expect(runOnce(skipped.next, delta('c3', upsert(file('id:s', 's.pdf')))).ids).toEqual([]);
 	});
 
-	test('overlap guard verdicts: on emit a claim is final; after Confirm only a confirmed one, else held up to retryFailed runs, then offered', () => {
+	test('overlap guard verdicts: on emit a claim is final once placed or seen again by a later run; after Confirm only a confirmed one, else held up to retryFailed runs, then offered', () => {
 		const start = collectStateSchema.empty();
 		const opts = { ...baseOptions, commit: 'afterConfirm' as const, retryFailed: 2 };
-		expect(claimedVerdict(start, 'id:a', false, { ...opts, commit: 'onEmit' })).toBe('claimedElsewhere');
+		const onEmit = { ...opts, commit: 'onEmit' as const };
+		// On emit: held on first sight (the claimer may still fail and give it back), final on the next run's look.
+		expect(claimedVerdict(start, 'id:a', false, onEmit)).toBe('held');
+		const held = runOnce(start, delta('c0', upsert(file('id:a', 'a.pdf'))), onEmit, () => 'held').next;
+		expect(held.retry).toEqual([{ id: 'id:a', attempts: 1 }]);
+		expect(claimedVerdict(held, 'id:a', false, onEmit)).toBe('claimedElsewhere');
+		expect(claimedVerdict(start, 'id:a', true, onEmit)).toBe('claimedElsewhere');
 		expect(claimedVerdict(start, 'id:a', true, opts)).toBe('claimedElsewhere');
 		let state = start;
 		const a = file('id:a', 'a.pdf');

@@ -254,21 +254,26 @@ export function claimsToGiveBack(candidates: Candidate[], outcomes: ReadonlyMap<
 }
 
 /**
- * The overlap guard's verdict on a candidate another run claimed first. On emit, the claim is final. After Confirm,
- * only a confirmed claim is: a document another run emitted and has not confirmed is held for a few runs (that run
- * may still confirm it), then offered anyway (it may have failed before Confirm and its state been lost).
+ * The overlap guard's verdict on a candidate another run claimed first. `settled`: on emit, that run placed the file
+ * (collected or skipped it: its mirror entry); after Confirm, it confirmed it. On emit, a settled claim, or one a
+ * later run sees again, is final; otherwise the file is held for one more look: the other run may still fail to read
+ * it and give its claim back, and if this run's static data is the copy n8n saves last, recording the file as done
+ * would lose it (issue 22). After Confirm, only a confirmed claim is final: a document another run emitted and has
+ * not confirmed is held for a few runs (that run may still confirm it), then offered anyway (it may have failed
+ * before Confirm and its state been lost).
  */
 export function claimedVerdict(
 	state: CollectState,
 	id: string,
-	confirmed: boolean,
+	settled: boolean,
 	options: Pick<LedgerOptions, 'commit' | 'retryFailed'>,
 ): 'claimedElsewhere' | 'held' | 'offer' {
-	if (options.commit === 'onEmit' || confirmed) return 'claimedElsewhere';
-	return failedAttempt(state, id, options).givingUp ? 'offer' : 'held';
+	if (settled) return 'claimedElsewhere';
+	const { attempts, givingUp } = failedAttempt(state, id, options);
+	if (options.commit === 'onEmit') return attempts > 1 ? 'claimedElsewhere' : 'held';
+	return givingUp ? 'offer' : 'held';
 }
 
-/** Files due for a retry that are gone now: nothing left to try. */
 /**
  * The fingerprint the ledger knows a file by: its id, or the former id state saved by an earlier release names it
  * by (local files before their ids carried the birth time), so those files are not taken for new ones.
@@ -280,6 +285,7 @@ function ledgerIdFp(item: RemoteItem, collected: FileRecords, known: FileRecords
 	return collected.hasId(formerFp) || known.hasId(formerFp) ? formerFp : idFp;
 }
 
+/** Files due for a retry that are gone now: nothing left to try. */
 export function dropRetries(state: CollectState, gone: string[]): CollectState {
 	if (gone.length === 0 || !state.retry) return state;
 	const drop = new Set(gone);
@@ -344,7 +350,7 @@ export function applyRun(state: CollectState, result: RunResultInput, run: RunCo
 			continue;
 		}
 		if (outcome === 'held') {
-			// After Confirm: another run emitted it and has not confirmed it (yet): look again next run.
+			// Another run claimed it (after Confirm: emitted and not confirmed yet): look again next run.
 			retry.set(item.id, failedAttempt(state, item.id, options).attempts);
 			continue;
 		}
