@@ -50,9 +50,30 @@ const WHOLE = new RegExp(`^=\\{\\{[ \\t]*\\$json((?:\\.${IDENTIFIER}|\\[(?:${QUO
 export function plainFieldPath(raw: unknown): string[] | undefined {
 	if (typeof raw !== 'string') return undefined;
 	const whole = WHOLE.exec(raw);
-	if (!whole) return undefined;
+	return whole ? segmentsOf(whole[1]) : undefined;
+}
+
+/** `={{ $json.a || $json.b }}`: plain field reads joined by `||` (Export 2's Document Date default). */
+const CHAIN = /^=\{\{[ \t]*(\$json[^]*?)[ \t]*\}\}$/;
+const OPERAND = new RegExp(`^[ \\t]*\\$json((?:\\.${IDENTIFIER}|\\[(?:${QUOTED})\\])+)[ \\t]*$`);
+
+/** The field paths when `raw` is two or more plain field reads joined by `||`; undefined for anything else. */
+export function plainFieldChain(raw: unknown): string[][] | undefined {
+	if (typeof raw !== 'string') return undefined;
+	const whole = CHAIN.exec(raw);
+	if (!whole || !whole[1].includes('||')) return undefined;
+	const paths: string[][] = [];
+	for (const operand of whole[1].split('||')) {
+		const read = OPERAND.exec(operand);
+		const path = read ? segmentsOf(read[1]) : undefined;
+		if (!path) return undefined;
+		paths.push(path);
+	}
+	return paths;
+}
+
+function segmentsOf(text: string): string[] | undefined {
 	const path: string[] = [];
-	const text = whole[1];
 	SEGMENT.lastIndex = 0;
 	while (SEGMENT.lastIndex < text.length) {
 		const match = SEGMENT.exec(text);
@@ -78,6 +99,38 @@ function isPlainObject(value: unknown): value is IDataObject {
 }
 
 /** The value at `path` when n8n's result for it is certainly that value; undefined when n8n must decide. */
+/**
+ * `a || b || c` read from the item, when n8n's result is certainly that value: each operand before the last that is
+ * surely falsy (missing from plain objects with nothing inherited by that name, '', 0, NaN, false, null) passes on,
+ * the first truthy text, number or boolean is the result, and the last operand is read as a plain field. Anything
+ * else (an object, an inherited name, a non-object on the way) is for n8n to decide: undefined.
+ */
+export function readPlainChain(json: unknown, paths: readonly string[][]): string | number | boolean | undefined {
+	for (const path of paths.slice(0, -1)) {
+		const value = walk(json, path);
+		if (value === UNSURE) return undefined;
+		if (value === undefined || value === null || value === '' || value === 0 || value === false || Number.isNaN(value)) continue;
+		if (typeof value === 'string' || typeof value === 'boolean') return value;
+		if (typeof value === 'number' && Number.isFinite(value)) return value;
+		return undefined;
+	}
+	return readPlainField(json, paths[paths.length - 1]);
+}
+
+const UNSURE = Symbol('unsure');
+
+/** The value at `path` through plain objects' own properties; undefined when surely absent; UNSURE otherwise. */
+function walk(json: unknown, path: readonly string[]): unknown {
+	let value: unknown = json;
+	for (const [i, key] of path.entries()) {
+		if (!isPlainObject(value)) return UNSURE;
+		// Absent before the last key, the next step reads a property of undefined: n8n's error, not ours to give.
+		if (!own.call(value, key)) return key in value || i < path.length - 1 ? UNSURE : undefined;
+		value = value[key];
+	}
+	return value;
+}
+
 export function readPlainField(json: unknown, path: readonly string[]): string | number | boolean | undefined {
 	let value: unknown = json;
 	for (const key of path) {
@@ -107,7 +160,7 @@ export class ItemParameters {
 		if (!read) {
 			const raw = this.ctx.getNodeParameter(name, 0, fallback, { rawExpressions: true }) as unknown;
 			const byN8n = (index: number) => this.ctx.getNodeParameter(name, index, fallback);
-			read = isConstant(raw) ? this.constant(byN8n) : this.reader(plainFieldPath(raw), byN8n);
+			read = isConstant(raw) ? this.constant(byN8n) : this.reader(plainFieldPath(raw), byN8n, plainFieldChain(raw));
 			this.reads.set(name, read);
 		}
 		return read(itemIndex);
@@ -134,17 +187,18 @@ export class ItemParameters {
 	evaluate(expression: string, itemIndex: number): unknown {
 		let read = this.expressions.get(expression);
 		if (!read) {
-			read = this.reader(plainFieldPath(`=${expression}`), (index) => this.ctx.evaluateExpression(expression, index));
+			read = this.reader(plainFieldPath(`=${expression}`), (index) => this.ctx.evaluateExpression(expression, index), plainFieldChain(`=${expression}`));
 			this.expressions.set(expression, read);
 		}
 		return read(itemIndex);
 	}
 
-	private reader(path: string[] | undefined, byN8n: Read): Read {
-		if (!path) return byN8n;
+	private reader(path: string[] | undefined, byN8n: Read, chain?: string[][]): Read {
+		if (!path && !chain) return byN8n;
 		const items = this.ctx.getInputData();
 		return (index) => {
-			const direct = readPlainField(items[index]?.json, path);
+			const json = items[index]?.json;
+			const direct = path ? readPlainField(json, path) : readPlainChain(json, chain!);
 			return direct === undefined ? byN8n(index) : direct;
 		};
 	}
