@@ -410,7 +410,12 @@ export class ExportHistory {
 		const file = [...files.values()].find((f) => f.content === this.exported.get(key) && !users.has(f.item.id));
 		if (!file) return;
 		if (this.destination.kind === 'localFolder' && trash) await this.localTrash(file);
-		else await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
+		else if (this.destination.kind === 'googleDrive') {
+			// Drive holds two files of one name (a restored file beside the re-upload): the user deletes the one they
+			// picked, not whichever a path names (soak seed 1633592411 deleted the user's restored file that way).
+			const fake = (this.destination.fixture as unknown as { fake: { userTrash(id: string): void; userDelete(id: string): Promise<void> } }).fake;
+			await (trash ? fake.userTrash(file.item.id) : fake.userDelete(file.item.id));
+		} else await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
 		this.deletions++;
 		this.exported.delete(key);
 		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep what the user deletes (the local folder's
