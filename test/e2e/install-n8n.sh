@@ -92,7 +92,9 @@ prove() {
 	fi
 	local home out
 	home="$(mktemp -d)"
-	if ! out="$(cd "$home" && env N8N_USER_FOLDER="$home" N8N_DIAGNOSTICS_ENABLED=false \
+	# env -i: the proof boots n8n as installed, not with the caller's settings (queue mode's DB_TYPE, Redis host and
+	# the like would make it wait for servers that are not there).
+	if ! out="$(cd "$home" && env -i PATH="$PATH" HOME="$home" N8N_USER_FOLDER="$home" N8N_DIAGNOSTICS_ENABLED=false \
 		N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_ENCRYPTION_KEY=install-proof NODE_ENV=production \
 		N8N_RUNNERS_BROKER_PORT="$((20000 + RANDOM % 20000))" \
 		$([ "$major" -lt 2 ] && echo N8N_EXPRESSION_ENGINE=legacy) \

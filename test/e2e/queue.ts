@@ -294,8 +294,10 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	onCleanup(() => fakes.stop());
 
 	const env = queueEnvironment(redis.port, pg, `cloudsync${versionKey}`);
-	// CLI calls (import, activate) go through N8nInstance, which passes this process's environment on.
+	// CLI calls (import, activate) go through N8nInstance, which passes this process's environment on; the next
+	// line's run must not inherit this one's database and queue (removed at the end).
 	Object.assign(process.env, env);
+
 	const main = new N8nInstance(installDir, major);
 	const workers = Array.from({ length: WORKERS }, () => new N8nInstance(installDir, major));
 	for (const instance of [main, ...workers]) onCleanup(() => rmSync(instance.userFolder, { recursive: true, force: true }));
@@ -342,6 +344,7 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	await main.stop();
 	await fakes.stop();
 	await Promise.all([redis.stop(), pg.stop()]);
+	for (const name of Object.keys(env)) delete process.env[name];
 	result.seconds.total = (Date.now() - started) / 1000;
 	return result;
 }
