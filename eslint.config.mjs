@@ -9,7 +9,17 @@ import tseslint from 'typescript-eslint';
 const communityNodes = n8nCommunityNodes.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.d.ts', '.n8n/**', '.scratch/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'**/*.js',
+			'**/*.d.ts',
+			'.n8n/**',
+			'.scratch/**',
+		],
+	},
 
 	// TypeScript everywhere.
 	{
@@ -17,7 +27,10 @@ export default tseslint.config(
 		extends: [js.configs.recommended, ...tseslint.configs.recommended],
 		rules: {
 			'no-console': 'error',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+			],
 			// The pacer and the fakes walk loosely typed error and JSON shapes (error.cause chains, SDK bodies).
 			'@typescript-eslint/no-explicit-any': 'off',
 		},

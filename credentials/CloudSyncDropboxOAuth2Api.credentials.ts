@@ -4,7 +4,12 @@ import { allowedDomainsProperties } from './shared/apiHosts';
 import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './shared/customEndpoints';
 
 /** The scopes to tick in the Dropbox App Console ("Permissions") and to request: nothing beyond files and the account check. */
-export const DROPBOX_SCOPES = ['account_info.read', 'files.metadata.read', 'files.content.read', 'files.content.write'];
+export const DROPBOX_SCOPES = [
+	'account_info.read',
+	'files.metadata.read',
+	'files.content.read',
+	'files.content.write',
+];
 
 export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 	name = 'cloudSyncDropboxOAuth2Api';

@@ -16,11 +16,18 @@ export class CloudSyncGoogleCalendarOAuth2Api implements ICredentialType {
 
 	displayName = 'Cloud Sync: Google Calendar OAuth2 API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
+	documentationUrl =
+		'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
 
-	icon: Icon = { light: 'file:icons/googleCalendar.svg', dark: 'file:icons/googleCalendar.dark.svg' };
+	icon: Icon = {
+		light: 'file:icons/googleCalendar.svg',
+		dark: 'file:icons/googleCalendar.dark.svg',
+	};
 
-	properties: INodeProperties[] = [...googleOAuth2Properties(GOOGLE_CALENDAR_SCOPES.join(' ')), ...allowedDomainsProperties(GOOGLE_API_HOSTS)];
+	properties: INodeProperties[] = [
+		...googleOAuth2Properties(GOOGLE_CALENDAR_SCOPES.join(' ')),
+		...allowedDomainsProperties(GOOGLE_API_HOSTS),
+	];
 
 	test: ICredentialTestRequest = {
 		request: {

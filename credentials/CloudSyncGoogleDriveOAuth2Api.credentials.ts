@@ -18,7 +18,8 @@ export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
 
 	displayName = 'Cloud Sync: Google Drive OAuth2 API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
+	documentationUrl =
+		'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#google-drive-and-google-calendar';
 
 	icon: Icon = { light: 'file:icons/googleDrive.svg', dark: 'file:icons/googleDrive.dark.svg' };
 
@@ -41,13 +42,16 @@ export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
 				{
 					name: 'Full Drive (drive)',
 					value: 'full',
-					description: 'Needed only to move or delete collected files that the package did not create',
+					description:
+						'Needed only to move or delete collected files that the package did not create',
 				},
 			],
 			default: 'file',
 			description: 'What the credential may touch. Changing it needs a reconnect.',
 		},
-		...googleOAuth2Properties(`={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`),
+		...googleOAuth2Properties(
+			`={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`,
+		),
 		...allowedDomainsProperties(GOOGLE_API_HOSTS),
 	];
 

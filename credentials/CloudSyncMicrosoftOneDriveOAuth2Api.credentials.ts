@@ -1,5 +1,9 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { GRAPH_API_HOSTS, MICROSOFT_GLOBAL_CLOUD, MICROSOFT_NATIONAL_CLOUDS } from '../nodes/shared/storage/oneDrive/wire';
+import {
+	GRAPH_API_HOSTS,
+	MICROSOFT_GLOBAL_CLOUD,
+	MICROSOFT_NATIONAL_CLOUDS,
+} from '../nodes/shared/storage/oneDrive/wire';
 import { allowedDomainsProperties } from './shared/apiHosts';
 import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './shared/customEndpoints';
 
@@ -12,8 +16,14 @@ const TENANT =
 	'($self.tenantId || ($self.accountType === "personal" ? "consumers" : $self.accountType === "workSchool" ? "organizations" : "common"))';
 type NationalCloud = (typeof MICROSOFT_NATIONAL_CLOUDS)[number];
 /** `<variable>.nationalCloud === "usGov" ? <usGov's value> : ... : fallback`, from the declared national clouds. */
-function perNationalCloud(variable: string, value: (cloud: NationalCloud) => string, fallback: string): string {
-	const branches = MICROSOFT_NATIONAL_CLOUDS.map((cloud) => `${variable}.nationalCloud === "${cloud.value}" ? "${value(cloud)}" : `);
+function perNationalCloud(
+	variable: string,
+	value: (cloud: NationalCloud) => string,
+	fallback: string,
+): string {
+	const branches = MICROSOFT_NATIONAL_CLOUDS.map(
+		(cloud) => `${variable}.nationalCloud === "${cloud.value}" ? "${value(cloud)}" : `,
+	);
 	return `(${branches.join('')}"${fallback}")`;
 }
 const LOGIN_HOST = `($self.oauthBaseUrl || ${perNationalCloud('$self', (cloud) => cloud.login, MICROSOFT_GLOBAL_CLOUD.login)})`;
@@ -22,10 +32,12 @@ const GRAPH_SCOPE_PREFIX = perNationalCloud('$self', (cloud) => `${cloud.graph}/
 /** The Graph host the credential test calls: the same hosts the transport signs for (storage/oneDrive/wire.ts). */
 const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud('$credentials', (cloud) => cloud.graph, MICROSOFT_GLOBAL_CLOUD.graph)})`;
 /** "Global (graph.microsoft.com)", "US Government L4 (graph.microsoft.us)", ... */
-const NATIONAL_CLOUD_OPTIONS = [MICROSOFT_GLOBAL_CLOUD, ...MICROSOFT_NATIONAL_CLOUDS].map((cloud) => ({
-	name: `${cloud.label} (${new URL(cloud.graph).hostname})`,
-	value: cloud.value,
-}));
+const NATIONAL_CLOUD_OPTIONS = [MICROSOFT_GLOBAL_CLOUD, ...MICROSOFT_NATIONAL_CLOUDS].map(
+	(cloud) => ({
+		name: `${cloud.label} (${new URL(cloud.graph).hostname})`,
+		value: cloud.value,
+	}),
+);
 
 export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 	name = 'cloudSyncMicrosoftOneDriveOAuth2Api';
@@ -34,7 +46,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 
 	displayName = 'Cloud Sync: Microsoft OneDrive OAuth2 API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#microsoft-onedrive';
+	documentationUrl =
+		'https://github.com/n8n-nodes-cloud-sync/n8n-nodes-cloud-sync#microsoft-onedrive';
 
 	icon: Icon = { light: 'file:icons/oneDrive.svg', dark: 'file:icons/oneDrive.dark.svg' };
 
@@ -84,7 +97,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 				{
 					name: 'My Files and Files Shared With Me (Files.ReadWrite.All)',
 					value: 'all',
-					description: 'Also folders other people shared with the user; work accounts may need admin consent',
+					description:
+						'Also folders other people shared with the user; work accounts may need admin consent',
 				},
 			],
 			default: 'own',
@@ -95,7 +109,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			type: 'options',
 			options: NATIONAL_CLOUD_OPTIONS,
 			default: MICROSOFT_GLOBAL_CLOUD.value,
-			description: 'National clouds have their own sign-in and Graph hosts, and work or school accounts only',
+			description:
+				'National clouds have their own sign-in and Graph hosts, and work or school accounts only',
 		},
 		{
 			displayName: 'Grant Type',
@@ -142,7 +157,7 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://graph.microsoft.com',
 			description:
-				'Advanced: send Graph calls to this origin instead of the national cloud\'s Graph host (a proxy, or a local test server). Leave empty normally.',
+				"Advanced: send Graph calls to this origin instead of the national cloud's Graph host (a proxy, or a local test server). Leave empty normally.",
 		},
 		{
 			displayName: 'OAuth Base URL',

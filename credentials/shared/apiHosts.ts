@@ -20,15 +20,21 @@ export const API_HOSTS_BY_CREDENTIAL: Readonly<Record<string, ApiHostsDeclaratio
 };
 
 /** The base URL a credential asks for: its advanced "API Base URL" field wins, then a national cloud. */
-export function baseUrlFromCredential(credentialType: string, credential: ICredentialDataDecryptedObject): string | undefined {
+export function baseUrlFromCredential(
+	credentialType: string,
+	credential: ICredentialDataDecryptedObject,
+): string | undefined {
 	const declaration = API_HOSTS_BY_CREDENTIAL[credentialType];
-	if (!declaration) throw new Error(`No API hosts are declared for the credential type ${credentialType}`);
+	if (!declaration)
+		throw new Error(`No API hosts are declared for the credential type ${credentialType}`);
 	return baseUrlFromChoice(declaration, credential);
 }
 
 /** Every host name of a declaration, national clouds included ("graph.microsoft.com, graph.microsoft.us, ..."). */
 export function hostNames(declaration: ApiHostsDeclaration): string[] {
-	return [...declaration.origins, ...Object.values(declaration.nationalClouds ?? {})].map((origin) => new URL(origin).hostname);
+	return [...declaration.origins, ...Object.values(declaration.nationalClouds ?? {})].map(
+		(origin) => new URL(origin).hostname,
+	);
 }
 
 /**
@@ -42,12 +48,25 @@ export function allowedDomainsProperties(declaration: ApiHostsDeclaration): INod
 			name: 'allowedHttpRequestDomains',
 			type: 'options',
 			options: [
-				{ name: 'All', value: 'all', description: 'Allow all requests when used in the HTTP Request node' },
-				{ name: 'Specific Domains', value: 'domains', description: 'Restrict requests to specific domains' },
-				{ name: 'None', value: 'none', description: 'Block all requests when used in the HTTP Request node' },
+				{
+					name: 'All',
+					value: 'all',
+					description: 'Allow all requests when used in the HTTP Request node',
+				},
+				{
+					name: 'Specific Domains',
+					value: 'domains',
+					description: 'Restrict requests to specific domains',
+				},
+				{
+					name: 'None',
+					value: 'none',
+					description: 'Block all requests when used in the HTTP Request node',
+				},
 			],
 			default: 'domains',
-			description: "Where n8n's HTTP Request node may use this credential. The nodes of this package send the token only to the API hosts in any case.",
+			description:
+				"Where n8n's HTTP Request node may use this credential. The nodes of this package send the token only to the API hosts in any case.",
 		},
 		{
 			displayName: 'Allowed Domains',
@@ -55,7 +74,8 @@ export function allowedDomainsProperties(declaration: ApiHostsDeclaration): INod
 			type: 'string',
 			default: hostNames(declaration).join(', '),
 			placeholder: 'example.com, *.subdomain.com',
-			description: 'Comma-separated list of allowed domains (wildcards like *.example.com match subdomains)',
+			description:
+				'Comma-separated list of allowed domains (wildcards like *.example.com match subdomains)',
 			displayOptions: { show: { allowedHttpRequestDomains: ['domains'] } },
 		},
 	];

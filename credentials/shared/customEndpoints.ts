@@ -10,7 +10,8 @@ export const CUSTOM_ENDPOINTS_SWITCH: INodeProperties = {
 	name: 'customEndpoints',
 	type: 'boolean',
 	default: false,
-	description: "Whether to send this credential's sign-in and API calls to other addresses (a proxy or a test server). Leave off.",
+	description:
+		"Whether to send this credential's sign-in and API calls to other addresses (a proxy or a test server). Leave off.",
 };
 
 /** Shown only while the switch is on. */

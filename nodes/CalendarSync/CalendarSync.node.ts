@@ -23,7 +23,8 @@ export class CalendarSync implements INodeType {
 		defaultVersion: 2,
 		subtitle:
 			'={{ {"sync": $parameter["direction"] === "twoWay" ? "Two-way sync" : "One-way sync (activities to calendar)", "disconnect": "Disconnect the calendar", "getLinks": "List activity and event links"}[$parameter["operation"]] }}',
-		description: 'Keep the activities of a CRM (Pipedrive, HubSpot, any source) and a Google Calendar in step',
+		description:
+			'Keep the activities of a CRM (Pipedrive, HubSpot, any source) and a Google Calendar in step',
 		defaults: { name: 'Calendar Sync' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $nodeVersion >= 2 && $parameter["operation"] === "sync" && $parameter["direction"] === "twoWay" ? ${JSON.stringify(TWO_WAY_OUTPUTS.map((displayName) => ({ type: 'main', displayName })))} : ["main"] }}`,
@@ -34,11 +35,16 @@ export class CalendarSync implements INodeType {
 
 	methods = {
 		listSearch: {
-			async searchCalendars(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+			async searchCalendars(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+			): Promise<INodeListSearchResult> {
 				const provider = await createCalendar(this);
 				const needle = (filter ?? '').toLowerCase();
 				const calendars = (await provider.listCalendars()).filter(
-					(c) => (c.accessRole === 'owner' || c.accessRole === 'writer') && (!needle || `${c.summary} ${c.id}`.toLowerCase().includes(needle)),
+					(c) =>
+						(c.accessRole === 'owner' || c.accessRole === 'writer') &&
+						(!needle || `${c.summary} ${c.id}`.toLowerCase().includes(needle)),
 				);
 				return {
 					results: calendars.map((c) => ({

@@ -19,7 +19,10 @@ const MAPPING_LABELS: Record<keyof FieldMapping, [string, string]> = {
 	type: ['Type', 'Field with the activity type (call, meeting, task, ...)'],
 	subject: ['Subject', 'Field with the title of the activity'],
 	start: ['Start', 'Field with the start: a date (YYYY-MM-DD), a date-time, or epoch milliseconds'],
-	startTime: ['Start Time', 'Optional field with a time of day (HH:MM) joined to a date in Start; no time means all day'],
+	startTime: [
+		'Start Time',
+		'Optional field with a time of day (HH:MM) joined to a date in Start; no time means all day',
+	],
 	end: ['End', 'Optional field with the end (takes precedence over Duration)'],
 	duration: ['Duration', 'Field with the duration, HH:MM or minutes'],
 	allDay: ['All Day', 'Optional field that marks all-day activities'],
@@ -31,8 +34,14 @@ const MAPPING_LABELS: Record<keyof FieldMapping, [string, string]> = {
 	updatedAt: ['Updated At', 'Field with the time of the last change (for "newest change wins")'],
 	description: ['Description', 'Field with the note or description'],
 	deleted: ['Deleted', 'Field that marks deleted activities'],
-	eventId: ['Event ID', 'Optional field where the activity source stores the calendar event ID (two-way)'],
-	attendees: ['Attendee Emails', 'Field with attendee e-mail addresses (used only when "Invite Attendees" is on)'],
+	eventId: [
+		'Event ID',
+		'Optional field where the activity source stores the calendar event ID (two-way)',
+	],
+	attendees: [
+		'Attendee Emails',
+		'Field with attendee e-mail addresses (used only when "Invite Attendees" is on)',
+	],
 };
 
 export const calendarSyncProperties: INodeProperties[] = [
@@ -42,14 +51,24 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Sync', value: 'sync', action: 'Sync activities with the calendar', description: 'Bring the activities and the calendar in step' },
+			{
+				name: 'Sync',
+				value: 'sync',
+				action: 'Sync activities with the calendar',
+				description: 'Bring the activities and the calendar in step',
+			},
 			{
 				name: 'Disconnect',
 				value: 'disconnect',
 				action: 'Disconnect the calendar',
 				description: 'Forget the sync state (optionally delete the events this node created)',
 			},
-			{ name: 'Get Links', value: 'getLinks', action: 'Get the activity to event links', description: 'List which calendar event belongs to which activity' },
+			{
+				name: 'Get Links',
+				value: 'getLinks',
+				action: 'Get the activity to event links',
+				description: 'List which calendar event belongs to which activity',
+			},
 		],
 		default: 'sync',
 	},
@@ -72,7 +91,9 @@ export const calendarSyncProperties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: 'primary or team@group.calendar.google.com',
-				validation: [{ type: 'regex', properties: { regex: '.+', errorMessage: 'Enter a calendar ID' } }],
+				validation: [
+					{ type: 'regex', properties: { regex: '.+', errorMessage: 'Enter a calendar ID' } },
+				],
 			},
 		],
 	},
@@ -82,11 +103,16 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'options',
 		displayOptions: onSync,
 		options: [
-			{ name: 'One-Way (Activities → Calendar)', value: 'oneWay', description: 'The calendar mirrors the activities' },
+			{
+				name: 'One-Way (Activities → Calendar)',
+				value: 'oneWay',
+				description: 'The calendar mirrors the activities',
+			},
 			{
 				name: 'Two-Way',
 				value: 'twoWay',
-				description: 'Changes made in the calendar also come out as items to write back to the CRM (first output, "To CRM")',
+				description:
+					'Changes made in the calendar also come out as items to write back to the CRM (first output, "To CRM")',
 			},
 		],
 		default: 'oneWay',
@@ -97,8 +123,16 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'options',
 		displayOptions: onSync,
 		options: [
-			{ name: 'All of Them, Every Run', value: 'full', description: 'An activity missing from the input was deleted: its event goes too' },
-			{ name: 'Only the Changed Ones', value: 'changed', description: 'A missing activity is left alone; deletions come through the Deleted field' },
+			{
+				name: 'All of Them, Every Run',
+				value: 'full',
+				description: 'An activity missing from the input was deleted: its event goes too',
+			},
+			{
+				name: 'Only the Changed Ones',
+				value: 'changed',
+				description: 'A missing activity is left alone; deletions come through the Deleted field',
+			},
 		],
 		default: 'full',
 	},
@@ -118,7 +152,8 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'string',
 		displayOptions: onTwoWay,
 		default: 'meeting',
-		description: 'An event someone adds in the calendar comes back as a new activity of this type (as your CRM names it)',
+		description:
+			'An event someone adds in the calendar comes back as a new activity of this type (as your CRM names it)',
 	},
 	{
 		displayName: 'Private Activities and Events',
@@ -128,7 +163,11 @@ export const calendarSyncProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Sync as Private', value: 'private' },
 			{ name: 'Sync as Busy Without Details', value: 'busy' },
-			{ name: "Don't Sync", value: 'skip', description: 'Not recommended: the calendar may show you free when you are not' },
+			{
+				name: "Don't Sync",
+				value: 'skip',
+				description: 'Not recommended: the calendar may show you free when you are not',
+			},
 		],
 		default: 'private',
 	},
@@ -143,7 +182,8 @@ export const calendarSyncProperties: INodeProperties[] = [
 			{ name: 'Calendar Wins', value: 'calendar' },
 		],
 		default: 'newest',
-		description: 'Which change is kept when an activity and its event both changed since the last run; the other one is reported in the output',
+		description:
+			'Which change is kept when an activity and its event both changed since the last run; the other one is reported in the output',
 	},
 	{
 		displayName: 'Propagate Deletions',
@@ -151,7 +191,8 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: onSync,
 		default: true,
-		description: 'Whether deleting on one side deletes on the other (otherwise the pair is only unlinked)',
+		description:
+			'Whether deleting on one side deletes on the other (otherwise the pair is only unlinked)',
 	},
 	{
 		displayName: 'Import From (Days Ago)',
@@ -186,9 +227,21 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'options',
 		displayOptions: onSync,
 		options: [
-			{ name: 'Pipedrive', value: 'pipedrive', description: "Activities as Pipedrive's API and n8n's Pipedrive node give them" },
-			{ name: 'HubSpot (Meetings)', value: 'hubspot', description: "Meetings as HubSpot's CRM API and n8n's HubSpot node give them" },
-			{ name: 'Other (Name the Fields)', value: 'custom', description: 'Say which field of the input items holds what' },
+			{
+				name: 'Pipedrive',
+				value: 'pipedrive',
+				description: "Activities as Pipedrive's API and n8n's Pipedrive node give them",
+			},
+			{
+				name: 'HubSpot (Meetings)',
+				value: 'hubspot',
+				description: "Meetings as HubSpot's CRM API and n8n's HubSpot node give them",
+			},
+			{
+				name: 'Other (Name the Fields)',
+				value: 'custom',
+				description: 'Say which field of the input items holds what',
+			},
 		],
 		default: 'pipedrive',
 		description: 'Decides which fields of the input items are read; change single names below',
@@ -200,7 +253,9 @@ export const calendarSyncProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { operation: ['sync'], fieldPreset: [preset] } },
 	})),
-	...(['pipedrive', 'hubspot'] as FieldPreset[]).map((preset) => mappingCollection(preset, {}, 'Change a Field Name')),
+	...(['pipedrive', 'hubspot'] as FieldPreset[]).map((preset) =>
+		mappingCollection(preset, {}, 'Change a Field Name'),
+	),
 	// "Other": every field shown with a value to change, starting from Pipedrive's names.
 	mappingCollection('custom', { ...PRESET_MAPPINGS.custom }, 'Add a Field'),
 	{
@@ -211,7 +266,13 @@ export const calendarSyncProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Busy Title', name: 'busyTitle', type: 'string', default: 'Busy', description: 'Title of events for private activities synced as busy' },
+			{
+				displayName: 'Busy Title',
+				name: 'busyTitle',
+				type: 'string',
+				default: 'Busy',
+				description: 'Title of events for private activities synced as busy',
+			},
 			{
 				displayName: 'Default Duration (Minutes)',
 				name: 'defaultDuration',
@@ -233,14 +294,16 @@ export const calendarSyncProperties: INodeProperties[] = [
 				name: 'includeLinks',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to put the linked contacts, organization and deal in the event description',
+				description:
+					'Whether to put the linked contacts, organization and deal in the event description',
 			},
 			{
 				displayName: 'Invite Attendees',
 				name: 'addAttendees',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add the attendee e-mails as event guests. Google does not e-mail them (updates are sent to nobody).',
+				description:
+					'Whether to add the attendee e-mails as event guests. Google does not e-mail them (updates are sent to nobody).',
 			},
 			{
 				displayName: 'Output Calendar Changes',
@@ -258,12 +321,17 @@ export const calendarSyncProperties: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: { show: { operation: ['disconnect'] } },
 		default: false,
-		description: 'Whether to delete the events this sync created from activities (events imported from the calendar stay)',
+		description:
+			'Whether to delete the events this sync created from activities (events imported from the calendar stay)',
 	},
 ];
 
 /** The field names, for one preset: its own defaults (empty: the preset's names apply, change single ones). */
-function mappingCollection(preset: FieldPreset, defaults: Partial<FieldMapping>, placeholder: string): INodeProperties {
+function mappingCollection(
+	preset: FieldPreset,
+	defaults: Partial<FieldMapping>,
+	placeholder: string,
+): INodeProperties {
 	return {
 		displayName: preset === 'custom' ? 'Field Names' : 'Change Field Names',
 		name: 'fieldMapping',
@@ -272,7 +340,8 @@ function mappingCollection(preset: FieldPreset, defaults: Partial<FieldMapping>,
 		placeholder,
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-collection -- an object: {} or the preset's names
 		default: defaults,
-		description: 'Which field of the input items holds what; a dot reads inside an object (properties.title)',
+		description:
+			'Which field of the input items holds what; a dot reads inside an object (properties.title)',
 		options: (Object.keys(MAPPING_LABELS) as Array<keyof FieldMapping>).map((key) => ({
 			displayName: MAPPING_LABELS[key][0],
 			name: key,

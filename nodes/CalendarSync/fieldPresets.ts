@@ -36,7 +36,10 @@ export const PRESET_MAPPINGS: Record<FieldPreset, FieldMapping> = {
 };
 
 /** The field names of a preset as a builder reads them in the panel: "Subject: subject, Start: due_date, ...". */
-export function describeMapping(mapping: FieldMapping, labels: Record<keyof FieldMapping, [string, string]>): string {
+export function describeMapping(
+	mapping: FieldMapping,
+	labels: Record<keyof FieldMapping, [string, string]>,
+): string {
 	return (Object.keys(labels) as Array<keyof FieldMapping>)
 		.filter((key) => mapping[key] !== '')
 		.map((key) => `${labels[key][0]}: ${mapping[key]}`)

@@ -17,7 +17,9 @@ export async function disconnect(this: IExecuteFunctions): Promise<INodeExecutio
 		const provider = await createCalendar(this);
 		try {
 			// By tag, not by status: events created before a lost status go too.
-			const listing = await provider.listEvents(calendarId, { privateProperty: [TAG_ORIGIN, 'activity'] });
+			const listing = await provider.listEvents(calendarId, {
+				privateProperty: [TAG_ORIGIN, 'activity'],
+			});
 			if (listing.kind === 'events') {
 				for (const event of listing.events) {
 					if (event.status === 'cancelled') continue;
@@ -29,7 +31,14 @@ export async function disconnect(this: IExecuteFunctions): Promise<INodeExecutio
 		}
 	}
 	clearState(this, nodeId);
-	return [[{ json: { disconnected: true, calendarId, forgottenLinks: state.links.length, deletedEvents }, pairedItem: { item: 0 } }]];
+	return [
+		[
+			{
+				json: { disconnected: true, calendarId, forgottenLinks: state.links.length, deletedEvents },
+				pairedItem: { item: 0 },
+			},
+		],
+	];
 }
 
 /** Get Links: the activity <-> event map, plus imported events whose activity has not arrived yet. */
@@ -46,7 +55,16 @@ export async function getLinks(this: IExecuteFunctions): Promise<INodeExecutionD
 		pairedItem: { item: 0 },
 	}));
 	for (const pending of state.pending) {
-		items.push({ json: { activityId: null, eventId: pending.eventId, createdBy: 'calendar', pending: true, calendarId: state.calendarId }, pairedItem: { item: 0 } });
+		items.push({
+			json: {
+				activityId: null,
+				eventId: pending.eventId,
+				createdBy: 'calendar',
+				pending: true,
+				calendarId: state.calendarId,
+			},
+			pairedItem: { item: 0 },
+		});
 	}
 	return [items];
 }

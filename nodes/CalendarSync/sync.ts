@@ -1,16 +1,39 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 import type { Activity } from '../shared/calendar/activity';
-import { ActivityFieldError, readActivity, writeActivityFields, type FieldMapping } from '../shared/calendar/activityMapping';
+import {
+	ActivityFieldError,
+	readActivity,
+	writeActivityFields,
+	type FieldMapping,
+} from '../shared/calendar/activityMapping';
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';
 import { itemParameters } from '../shared/parameters/plainFieldRead';
 import { CloudError, isCloudError } from '../shared/types/cloudError';
-import { calendarStateSchema, fromStored, toStored, type CalendarSyncState } from '../shared/state/calendarState';
+import {
+	calendarStateSchema,
+	fromStored,
+	toStored,
+	type CalendarSyncState,
+} from '../shared/state/calendarState';
 import { calendarStateWarning } from '../shared/state/calendarValidation';
 import { loadCheckedState, saveState } from '../shared/state/staticData';
 import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
-import { reconcile, type ActivityChange, type CalendarOp, type ConflictPolicy, type Link, type ReconcilePlan, type ReconcileSettings } from '../shared/sync/calendarReconcile';
+import {
+	reconcile,
+	type ActivityChange,
+	type CalendarOp,
+	type ConflictPolicy,
+	type Link,
+	type ReconcilePlan,
+	type ReconcileSettings,
+} from '../shared/sync/calendarReconcile';
 
 import { PRESET_MAPPINGS, type FieldPreset } from './fieldPresets';
 
@@ -21,7 +44,10 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export function calendarIdParam(ctx: IExecuteFunctions): string {
 	const id = String(ctx.getNodeParameter('calendar', 0, '', { extractValue: true }) ?? '').trim();
-	if (!id) throw new NodeOperationError(ctx.getNode(), 'Choose a calendar', { description: 'Pick one from the list or enter its ID' });
+	if (!id)
+		throw new NodeOperationError(ctx.getNode(), 'Choose a calendar', {
+			description: 'Pick one from the list or enter its ID',
+		});
 	return id;
 }
 
@@ -31,7 +57,10 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	const calendarId = calendarIdParam(this);
 	const settings = readSettings(this);
 	const preset = this.getNodeParameter('fieldPreset', 0, 'pipedrive') as FieldPreset;
-	const mapping: FieldMapping = { ...(PRESET_MAPPINGS[preset] ?? PRESET_MAPPINGS.pipedrive), ...(this.getNodeParameter('fieldMapping', 0, {}) as Partial<FieldMapping>) };
+	const mapping: FieldMapping = {
+		...(PRESET_MAPPINGS[preset] ?? PRESET_MAPPINGS.pipedrive),
+		...(this.getNodeParameter('fieldMapping', 0, {}) as Partial<FieldMapping>),
+	};
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const output: INodeExecutionData[] = [];
 
@@ -41,7 +70,8 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	// 2. The calendar side: the change feed, or a full listing on the first run and after a 410.
 	const provider = await createCalendar(this);
 	const checked = loadCheckedState(this, node.id, calendarStateSchema);
-	const stateWarning = checked.problems.length > 0 ? calendarStateWarning(node.name, checked.problems) : undefined;
+	const stateWarning =
+		checked.problems.length > 0 ? calendarStateWarning(node.name, checked.problems) : undefined;
 	if (stateWarning) this.logger?.warn(stateWarning);
 	let state: CalendarSyncState = fromStored(checked.state);
 	if (state.calendarId !== calendarId) state = { calendarId, links: [], pending: [] };
@@ -66,16 +96,21 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	});
 	if (plan.stop) {
 		// The status stays as it was: the next run sees the same situation and decides again.
-		throw new NodeOperationError(node, 'Safety stop: nothing was changed', { description: plan.stop });
+		throw new NodeOperationError(node, 'Safety stop: nothing was changed', {
+			description: plan.stop,
+		});
 	}
 
 	// 4. Act, then 5. the changes for the activity source (two-way).
-	const reportCalendar = settings.reconcile.direction === 'oneWay' || options.outputCalendarChanges !== false;
+	const reportCalendar =
+		settings.reconcile.direction === 'oneWay' || options.outputCalendarChanges !== false;
 	await carryOut(this, { provider, calendarId, plan, state, reportCalendar, output });
-	for (const change of plan.activities) output.push(activityItem(change, mapping, activities, settings.timeZone));
+	for (const change of plan.activities)
+		output.push(activityItem(change, mapping, activities, settings.timeZone));
 	if (stateWarning) {
 		// Said on every item, and on an item of its own when the run had nothing else to say.
-		if (output.length === 0) output.push({ json: { message: stateWarning }, pairedItem: { item: 0 } });
+		if (output.length === 0)
+			output.push({ json: { message: stateWarning }, pairedItem: { item: 0 } });
 		for (const item of output) item.json.stateWarning = stateWarning;
 	}
 
@@ -95,7 +130,11 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
  * CRM (target "activity") on the first output, everything done in the calendar (and errors) on the second; and a
  * manual run that changed nothing says so in one item (production runs stay silent, so nothing runs after them).
  */
-function shapeOutputs(ctx: IExecuteFunctions, output: INodeExecutionData[], direction: 'oneWay' | 'twoWay'): INodeExecutionData[][] {
+function shapeOutputs(
+	ctx: IExecuteFunctions,
+	output: INodeExecutionData[],
+	direction: 'oneWay' | 'twoWay',
+): INodeExecutionData[][] {
 	if (ctx.getNode().typeVersion < 2) return [output];
 	if (output.length === 0 && ctx.getMode() === 'manual') {
 		output.push({ json: { inStep: true, message: QUIET_RUN_NOTE }, pairedItem: { item: 0 } });
@@ -113,17 +152,31 @@ function timeZoneParameter(ctx: IExecuteFunctions, itemIndex: number): string {
 	// Read like n8n would, without evaluating a constant or a plain {{ $json.tz }} per activity (issue 17).
 	const value = String(itemParameters(ctx).get('timeZone', itemIndex, 'UTC') ?? '').trim();
 	if (value) return value;
-	return ctx.getNodeParameter('fieldPreset', 0, 'pipedrive') === 'pipedrive' ? 'UTC' : ctx.getTimezone();
+	return ctx.getNodeParameter('fieldPreset', 0, 'pipedrive') === 'pipedrive'
+		? 'UTC'
+		: ctx.getTimezone();
 }
 
-function readActivities(ctx: IExecuteFunctions, mapping: FieldMapping, options: IDataObject, output: INodeExecutionData[]): { activities: Activity[]; held: string[] } {
+function readActivities(
+	ctx: IExecuteFunctions,
+	mapping: FieldMapping,
+	options: IDataObject,
+	output: INodeExecutionData[],
+): { activities: Activity[]; held: string[] } {
 	const items = ctx.getInputData();
 	const activities: Activity[] = [];
 	const held: string[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const timeZone = timeZoneParameter(ctx, i);
 		try {
-			activities.push(readActivity(items[i].json, mapping, { timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) }, i));
+			activities.push(
+				readActivity(
+					items[i].json,
+					mapping,
+					{ timeZone, defaultDurationMinutes: Number(options.defaultDuration ?? 30) },
+					i,
+				),
+			);
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 			if (!(error instanceof ActivityFieldError)) throw error;
@@ -134,7 +187,14 @@ function readActivities(ctx: IExecuteFunctions, mapping: FieldMapping, options: 
 				description: `Fix the field "${error.field}" (${error.role}) of this activity, or change "Field Mapping".`,
 			});
 			if (!ctx.continueOnFail()) throw failure;
-			output.push({ json: { error: failure.message, field: error.field, activityId: id === undefined ? null : (id as never) }, pairedItem: { item: i } });
+			output.push({
+				json: {
+					error: failure.message,
+					field: error.field,
+					activityId: id === undefined ? null : (id as never),
+				},
+				pairedItem: { item: i },
+			});
 		}
 	}
 	return { activities, held };
@@ -153,7 +213,10 @@ interface Carry {
  * Carries out the plan's calendar writes in order. `applied` is the status as far as the writes succeeded, saved
  * even if the run stops halfway; a write that failed leaves its link as it was, so the next run decides again.
  */
-async function carryOut(ctx: IExecuteFunctions, { provider, calendarId, plan, state, reportCalendar, output }: Carry): Promise<void> {
+async function carryOut(
+	ctx: IExecuteFunctions,
+	{ provider, calendarId, plan, state, reportCalendar, output }: Carry,
+): Promise<void> {
 	const previous = new Map(state.links.map((link) => [link.activityId, link]));
 	const applied = new Map(previous);
 	const links = plan.links;
@@ -161,7 +224,8 @@ async function carryOut(ctx: IExecuteFunctions, { provider, calendarId, plan, st
 		try {
 			const result = await apply(provider, calendarId, op);
 			settle(links, applied, op, result.event);
-			if (reportCalendar && result.action) output.push(calendarItem(op, result.action, result.event));
+			if (reportCalendar && result.action)
+				output.push(calendarItem(op, result.action, result.event));
 		} catch (error) {
 			if (isReadOnlyEvent(error)) {
 				// Organised by someone else: Google refuses the change for good. Said once; not retried until the activity changes again.
@@ -171,18 +235,35 @@ async function carryOut(ctx: IExecuteFunctions, { provider, calendarId, plan, st
 			}
 			revert(links, previous, op.activityId);
 			// Changed in Google after we listed it: the next run sees that change and decides with it.
-			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet') continue;
-			const failure = toNodeError(ctx.getNode(), error, { itemIndex: op.itemIndex, service: CALENDAR_SERVICE });
+			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet')
+				continue;
+			const failure = toNodeError(ctx.getNode(), error, {
+				itemIndex: op.itemIndex,
+				service: CALENDAR_SERVICE,
+			});
 			if (!ctx.continueOnFail()) {
-				saveState(ctx, ctx.getNode().id, calendarStateSchema, toStored({ ...state, links: [...applied.values()] }));
+				saveState(
+					ctx,
+					ctx.getNode().id,
+					calendarStateSchema,
+					toStored({ ...state, links: [...applied.values()] }),
+				);
 				throw failure;
 			}
-			output.push({ json: { error: failure.message, activityId: op.activityId ?? null, eventId: op.eventId }, pairedItem: { item: op.itemIndex ?? 0 } });
+			output.push({
+				json: { error: failure.message, activityId: op.activityId ?? null, eventId: op.eventId },
+				pairedItem: { item: op.itemIndex ?? 0 },
+			});
 		}
 	}
 }
 
-function settle(links: Map<string, Link>, applied: Map<string, Link>, op: CalendarOp, event?: CalendarEvent): void {
+function settle(
+	links: Map<string, Link>,
+	applied: Map<string, Link>,
+	op: CalendarOp,
+	event?: CalendarEvent,
+): void {
 	const activityId = op.activityId;
 	if (!activityId) return;
 	const link = links.get(activityId);
@@ -194,7 +275,11 @@ function settle(links: Map<string, Link>, applied: Map<string, Link>, op: Calend
 	else applied.delete(activityId);
 }
 
-function revert(links: Map<string, Link>, previous: Map<string, Link>, activityId: string | undefined): void {
+function revert(
+	links: Map<string, Link>,
+	previous: Map<string, Link>,
+	activityId: string | undefined,
+): void {
 	if (!activityId) return;
 	const before = previous.get(activityId);
 	if (before) links.set(activityId, before);
@@ -203,12 +288,20 @@ function revert(links: Map<string, Link>, previous: Map<string, Link>, activityI
 
 /** 403 forbiddenForNonOrganizer: the user's copy of an event someone else organised (see the Calendar fake). */
 function isReadOnlyEvent(error: unknown): error is CloudError {
-	return isCloudError(error, 'permission') && error.details.providerCode === 'forbiddenForNonOrganizer';
+	return (
+		isCloudError(error, 'permission') && error.details.providerCode === 'forbiddenForNonOrganizer'
+	);
 }
 
 function calendarItem(op: CalendarOp, action: string, event?: CalendarEvent): INodeExecutionData {
 	return {
-		json: { target: 'calendar', action, activityId: op.activityId ?? null, eventId: op.eventId, ...(event?.htmlLink ? { link: event.htmlLink } : {}) },
+		json: {
+			target: 'calendar',
+			action,
+			activityId: op.activityId ?? null,
+			eventId: op.eventId,
+			...(event?.htmlLink ? { link: event.htmlLink } : {}),
+		},
 		pairedItem: { item: op.itemIndex ?? 0 },
 	};
 }
@@ -238,8 +331,11 @@ async function listEvents(
 		if (changes.kind === 'events') return changes;
 		// 410: the token is gone. A full listing re-links by event ids and tags before anything is created.
 	}
-	const full = await provider.listEvents(calendarId, { timeMin: new Date(windowStartMs).toISOString() });
-	if (full.kind !== 'events') throw new CloudError('cursorReset', 'Google Calendar refused a full listing with 410');
+	const full = await provider.listEvents(calendarId, {
+		timeMin: new Date(windowStartMs).toISOString(),
+	});
+	if (full.kind !== 'events')
+		throw new CloudError('cursorReset', 'Google Calendar refused a full listing with 410');
 	return full;
 }
 
@@ -252,7 +348,10 @@ async function apply(
 	switch (op.kind) {
 		case 'insert':
 			try {
-				return { event: await provider.insertEvent(calendarId, op.eventId, op.event), action: 'created' };
+				return {
+					event: await provider.insertEvent(calendarId, op.eventId, op.event),
+					action: 'created',
+				};
 			} catch (error) {
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 				if (!isCloudError(error, 'conflict')) throw error;
@@ -261,7 +360,10 @@ async function apply(
 				const owner = existing?.privateProperties[TAG_ACTIVITY];
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to take over: the node's execute() converts it with toNodeError
 				if (!existing || (owner !== undefined && owner !== op.activityId)) throw error;
-				const patch = existing.status === 'cancelled' ? { ...op.event, status: 'confirmed' as const } : op.event;
+				const patch =
+					existing.status === 'cancelled'
+						? { ...op.event, status: 'confirmed' as const }
+						: op.event;
 				const event = await provider.patchEvent(calendarId, op.eventId, patch);
 				return { event, action: existing.status === 'cancelled' ? 'restored' : 'updated' };
 			}
@@ -274,7 +376,10 @@ async function apply(
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 				if (!(op.restore && isCloudError(error, 'notFound'))) throw error;
 				const { status: _status, ...body } = op.patch;
-				return { event: await provider.insertEvent(calendarId, op.eventId, body), action: 'created' };
+				return {
+					event: await provider.insertEvent(calendarId, op.eventId, body),
+					action: 'created',
+				};
 			}
 		case 'delete':
 			await provider.deleteEvent(calendarId, op.eventId);
@@ -282,13 +387,21 @@ async function apply(
 	}
 }
 
-function activityItem(change: ActivityChange, mapping: FieldMapping, activities: Activity[], zone: string): INodeExecutionData {
+function activityItem(
+	change: ActivityChange,
+	mapping: FieldMapping,
+	activities: Activity[],
+	zone: string,
+): INodeExecutionData {
 	const json: IDataObject = { target: 'activity', action: change.action };
 	if (change.activityId !== undefined) json.activityId = change.activityId;
 	json.eventId = change.eventId;
-	const activity = change.activityId ? activities.find((a) => a.id === change.activityId) : undefined;
+	const activity = change.activityId
+		? activities.find((a) => a.id === change.activityId)
+		: undefined;
 	const activityZone = activity?.timeZone ?? zone;
-	if (change.fields && change.action !== 'conflict') Object.assign(json, writeActivityFields(change.fields, mapping, activityZone));
+	if (change.fields && change.action !== 'conflict')
+		Object.assign(json, writeActivityFields(change.fields, mapping, activityZone));
 	if (change.conflict) {
 		const discarded = change.conflict.discarded;
 		json.conflict = {
@@ -298,7 +411,12 @@ function activityItem(change: ActivityChange, mapping: FieldMapping, activities:
 			discarded: discarded.fields
 				? (writeActivityFields(discarded.fields, mapping, activityZone) as IDataObject)
 				: discarded.activity
-					? { [mapping.subject]: discarded.activity.subject, updatedAt: discarded.activity.updatedAt ? new Date(discarded.activity.updatedAt).toISOString() : null }
+					? {
+							[mapping.subject]: discarded.activity.subject,
+							updatedAt: discarded.activity.updatedAt
+								? new Date(discarded.activity.updatedAt).toISOString()
+								: null,
+						}
 					: {},
 		};
 	}
@@ -324,10 +442,13 @@ function readSettings(ctx: IExecuteFunctions): SyncSettings {
 		timeZone,
 		reconcile: {
 			direction,
-			conflict: (direction === 'twoWay' ? ctx.getNodeParameter('conflictPolicy', 0, 'newest') : 'activities') as ConflictPolicy,
+			conflict: (direction === 'twoWay'
+				? ctx.getNodeParameter('conflictPolicy', 0, 'newest')
+				: 'activities') as ConflictPolicy,
 			propagateDeletions: ctx.getNodeParameter('propagateDeletions', 0, true) as boolean,
 			typeFilter,
-			importType: direction === 'twoWay' ? String(ctx.getNodeParameter('importType', 0, 'meeting')) : '',
+			importType:
+				direction === 'twoWay' ? String(ctx.getNodeParameter('importType', 0, 'meeting')) : '',
 			render: {
 				privatePolicy: ctx.getNodeParameter('privatePolicy', 0, 'private') as PrivatePolicy,
 				includeLinks: options.includeLinks !== false,

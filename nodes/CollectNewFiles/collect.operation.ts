@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import { collectStateSchema, type CollectState } from '../shared/state/collectState';
 import { collectStateWarning, type CheckedCollectState } from '../shared/state/collectValidation';
@@ -6,13 +11,49 @@ import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/s
 import { isCloudError } from '../shared/types/cloudError';
 import { flagName } from '../shared/sync/names';
 import { storageFeatures } from '../shared/storage/registry';
-import type { ChangeBatch, FolderRef, RemoteItem, StorageKind, StorageProvider } from '../shared/storage/types';
+import type {
+	ChangeBatch,
+	FolderRef,
+	RemoteItem,
+	StorageKind,
+	StorageProvider,
+} from '../shared/storage/types';
 import { feedOrListing, fullListing } from '../shared/run/changeFeed';
 import { addRetries, openContent, resolveShortcuts } from '../shared/run/collectRead';
-import { applyRun, claimedVerdict, claimsToGiveBack, dropRetries, failedAttempt, planCollect, type Candidate, type Outcome, type RunContext } from '../shared/sync/collectLedger';
-import { failureHandling, presentBatch, readStep, refusalCode } from '../shared/sync/collectReading';
-import { isEmptyState, placedByRun, previewBasis, type PreviewBasis } from '../shared/sync/collectPreview';
-import { asClaimed, claimCandidates, claimValue, confirmedElsewhere, emitClaimValue, readMirror, recordConfirmed, recordMirror, releaseClaims } from './overlapGuard';
+import {
+	applyRun,
+	claimedVerdict,
+	claimsToGiveBack,
+	dropRetries,
+	failedAttempt,
+	planCollect,
+	type Candidate,
+	type Outcome,
+	type RunContext,
+} from '../shared/sync/collectLedger';
+import {
+	failureHandling,
+	presentBatch,
+	readStep,
+	refusalCode,
+} from '../shared/sync/collectReading';
+import {
+	isEmptyState,
+	placedByRun,
+	previewBasis,
+	type PreviewBasis,
+} from '../shared/sync/collectPreview';
+import {
+	asClaimed,
+	claimCandidates,
+	claimValue,
+	confirmedElsewhere,
+	emitClaimValue,
+	readMirror,
+	recordConfirmed,
+	recordMirror,
+	releaseClaims,
+} from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
 
 export const SOURCE_NAMES: Record<StorageKind, string> = {
@@ -22,13 +63,18 @@ export const SOURCE_NAMES: Record<StorageKind, string> = {
 	localFolder: 'Local folder',
 };
 
-const PREVIEW_NOTE = 'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
+const PREVIEW_NOTE =
+	'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
 const PREVIEW_FROM_STORE =
 	"n8n 1.x hands manual runs no saved state: this preview left out the files n8n's deduplication store shows production runs already placed.";
 const CANNOT_TELL =
 	"Manual run: n8n 1.x hands manual runs no saved state, and this node's first production run took more files as already there than it records for previews, so this preview cannot tell which files are new. Nothing was collected or recorded. The next production run collects the files that arrived (or changed, if asked) since the production runs before it; a manual run on n8n 2.x, or the execution list after the next production run, shows them.";
 
-export type OpenStorage = (ctx: IExecuteFunctions, kind: StorageKind, folder?: FolderRef) => Promise<StorageProvider>;
+export type OpenStorage = (
+	ctx: IExecuteFunctions,
+	kind: StorageKind,
+	folder?: FolderRef,
+) => Promise<StorageProvider>;
 
 /**
  * The change batch of this run: the feed since the stored cursor, or a full listing on the first run, while
@@ -42,7 +88,10 @@ async function readChanges(
 	recursive: boolean,
 ): Promise<{ batch: ChangeBatch; firstRun: boolean }> {
 	if (state.cursor && state.drain === 'listing') {
-		return { batch: await fullListing(provider, folderId, recursive, state.cursor), firstRun: false };
+		return {
+			batch: await fullListing(provider, folderId, recursive, state.cursor),
+			firstRun: false,
+		};
 	}
 	const batch = await feedOrListing(provider, folderId, state.cursor, {
 		recursive,
@@ -67,18 +116,29 @@ async function resolveFolder(
 		// Where the root is a path on the n8n host (the local folder), the chosen folder is the root (see storage.ts).
 		folder = hostPath ? await provider.root() : await provider.resolveFolder(params.folderRef);
 	} catch (error) {
-		throw toNodeError(ctx.getNode(), error, { target: params.folderRef.value, service: SOURCE_NAMES[params.source] });
+		throw toNodeError(ctx.getNode(), error, {
+			target: params.folderRef.value,
+			service: SOURCE_NAMES[params.source],
+		});
 	}
 	// Another folder: its files are judged afresh by the first-run mode; the ledger keeps what was collected.
 	const path = hostPath ? params.folderRef.value : folder.path;
-	const next: CollectState = { ...state, folder: { key: params.folderKey, id: folder.id, name: folder.name, path } };
+	const next: CollectState = {
+		...state,
+		folder: { key: params.folderKey, id: folder.id, name: folder.name, path },
+	};
 	delete next.cursor;
 	delete next.drain;
 	delete next.moveTarget;
 	return next;
 }
 
-async function moveTargetId(provider: StorageProvider, state: CollectState, folderId: string, name: string): Promise<string> {
+async function moveTargetId(
+	provider: StorageProvider,
+	state: CollectState,
+	folderId: string,
+	name: string,
+): Promise<string> {
 	if (state.moveTarget?.name === name) return state.moveTarget.id;
 	const existing = await provider.findChild(folderId, name, 'folder');
 	const target = existing ?? (await provider.createFolder(folderId, name));
@@ -115,7 +175,12 @@ function usefulMimeType(mimeType: string | undefined): string | undefined {
 	return mimeType && mimeType !== 'application/octet-stream' ? mimeType : undefined;
 }
 
-function describeItem(item: RemoteItem, params: CollectParameters, state: CollectState, collectedAt: string): IDataObject {
+function describeItem(
+	item: RemoteItem,
+	params: CollectParameters,
+	state: CollectState,
+	collectedAt: string,
+): IDataObject {
 	return {
 		id: item.id,
 		name: item.name,
@@ -131,7 +196,10 @@ function describeItem(item: RemoteItem, params: CollectParameters, state: Collec
 	};
 }
 
-const HIDDEN_KINDS = { bidi: 'a right-to-left or other direction override', control: 'a control character' } as const;
+const HIDDEN_KINDS = {
+	bidi: 'a right-to-left or other direction override',
+	control: 'a control character',
+} as const;
 
 /**
  * A name whose displayed form can differ from what it is (issue 18): `invoice<U+202E>fdp.exe` shows as
@@ -166,13 +234,21 @@ async function fileFailure(
 	const handling = failureHandling(cloud?.kind, cloud?.details.providerCode);
 	if (handling === 'stopRun') {
 		await releaseClaims(ctx, claimed);
-		throw toNodeError(ctx.getNode(), error, { target: item.path ?? item.name, service: SOURCE_NAMES[params.source] });
+		throw toNodeError(ctx.getNode(), error, {
+			target: item.path ?? item.name,
+			service: SOURCE_NAMES[params.source],
+		});
 	}
 	if (handling === 'vanished') {
 		// Gone between listing and download (deleted or moved away): say so, and carry on.
 		return {
 			outcome: 'vanished',
-			json: { ...json, status: 'vanished', vanished: true, message: 'The file disappeared between listing and download; not collected.' },
+			json: {
+				...json,
+				status: 'vanished',
+				vanished: true,
+				message: 'The file disappeared between listing and download; not collected.',
+			},
 		};
 	}
 	const message = (error as Error).message;
@@ -186,7 +262,9 @@ async function fileFailure(
 	}
 	const { attempts, givingUp } = failedAttempt(state, item.id, params.ledger);
 	const tries = params.ledger.retryFailed + 1;
-	const next = givingUp ? `Given up after ${attempts} of ${tries} tries (option Retry Failed Files).` : `Tried again on the next run (try ${attempts} of ${tries}).`;
+	const next = givingUp
+		? `Given up after ${attempts} of ${tries} tries (option Retry Failed Files).`
+		: `Tried again on the next run (try ${attempts} of ${tries}).`;
 	return {
 		outcome: 'failed',
 		json: {
@@ -200,7 +278,10 @@ async function fileFailure(
 	};
 }
 
-export async function collectOperation(ctx: IExecuteFunctions, openStorage: OpenStorage): Promise<INodeExecutionData[][]> {
+export async function collectOperation(
+	ctx: IExecuteFunctions,
+	openStorage: OpenStorage,
+): Promise<INodeExecutionData[][]> {
 	const node = ctx.getNode();
 	const params = readCollectParameters(ctx);
 	// n8n never saves static data after a manual run: preview what would be collected and consume nothing.
@@ -209,7 +290,8 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	const provider = await openStorage(ctx, params.source, params.folderRef);
 
 	const checked = loadChecked(ctx);
-	const stateWarning = checked.problems.length > 0 ? collectStateWarning(node.name, checked) : undefined;
+	const stateWarning =
+		checked.problems.length > 0 ? collectStateWarning(node.name, checked) : undefined;
 	if (stateWarning) ctx.logger?.warn(stateWarning);
 	// The ledger cannot tell delivered files from new ones: this run takes the folder as it is now, as a first run
 	// in "from now" mode would (the validator removed the cursor so the folder is listed), and delivers nothing.
@@ -226,38 +308,72 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		if (isCloudError(error, 'notFound')) {
 			// Nothing is recorded: once the folder is back (or chosen again), the next run starts where this one would have.
 			throw new NodeOperationError(node, `${service}: the watched folder "${where}" is gone`, {
-				description: provider.features.followsRenamedFolders === false
-					? 'A local folder is watched by its path: it was renamed, moved or deleted. Choose it again in "Folder" (or put it back), then run again.'
-					: 'It was deleted, or the connected account lost access to it. Choose the folder again in "Folder", then run again.',
+				description:
+					provider.features.followsRenamedFolders === false
+						? 'A local folder is watched by its path: it was renamed, moved or deleted. Choose it again in "Folder" (or put it back), then run again.'
+						: 'It was deleted, or the connected account lost access to it. Choose the folder again in "Folder", then run again.',
 			});
 		}
 		throw toNodeError(node, error, { target: where, service });
 	}
-	const run: RunContext = { execution: ctx.getExecutionId(), now: new Date().toISOString(), firstRun: changes.firstRun };
+	const run: RunContext = {
+		execution: ctx.getExecutionId(),
+		now: new Date().toISOString(),
+		firstRun: changes.firstRun,
+	};
 	let batch: ChangeBatch;
 	try {
 		// Files that failed on earlier runs come back by id; shortcuts stand for their targets; Docs for their exports.
-		const retried = await addRetries(provider, changes.batch, (state.retry ?? []).map((entry) => entry.id));
+		const retried = await addRetries(
+			provider,
+			changes.batch,
+			(state.retry ?? []).map((entry) => entry.id),
+		);
 		state = dropRetries(state, retried.gone);
 		const targets = await resolveShortcuts(provider, retried.batch);
 		batch = presentBatch(retried.batch, targets, provider.features, params.exportFormat);
 	} catch (error) {
-		throw toNodeError(node, error, { target: state.folder?.path || state.folder?.name || params.folderRef.value, service });
+		throw toNodeError(node, error, {
+			target: state.folder?.path || state.folder?.name || params.folderRef.value,
+			service,
+		});
 	}
 	// A preview leaves out, before the per-run cap, what the preview mirror says production runs placed; on n8n 1.x
 	// (no state handed to a manual run) the mirror is all it can go by.
 	let basis: PreviewBasis = 'ownState';
 	let placedElsewhere = new Set<string>();
 	if (preview && params.overlapGuard) {
-		const uncapped = planCollect(state, batch, { ...run, firstRun: false }, { ...params.ledger, maxFiles: 0 });
-		const looked = asClaimed(uncapped.collect.filter((c) => c.reason !== 'redelivery'), params.ledger.collectOnChange);
+		const uncapped = planCollect(
+			state,
+			batch,
+			{ ...run, firstRun: false },
+			{ ...params.ledger, maxFiles: 0 },
+		);
+		const looked = asClaimed(
+			uncapped.collect.filter((c) => c.reason !== 'redelivery'),
+			params.ledger.collectOnChange,
+		);
 		const mirror = await readMirror(ctx, node.id, looked);
 		basis = previewBasis({ stateEmpty: isEmptyState(state), mirror: mirror.state });
 		placedElsewhere = mirror.placed;
 	}
-	if (basis === 'cannotTell') return [[{ json: { preview: true, collected: 0, wouldCollect: 'unknown', message: CANNOT_TELL }, pairedItem: { item: 0 } }]];
+	if (basis === 'cannotTell')
+		return [
+			[
+				{
+					json: { preview: true, collected: 0, wouldCollect: 'unknown', message: CANNOT_TELL },
+					pairedItem: { item: 0 },
+				},
+			],
+		];
 	// With the mirror standing in for the state, the node's first run is long past: no baseline to take.
-	const plan = planCollect(state, batch, basis === 'storeMirror' ? { ...run, firstRun: false } : run, params.ledger, placedElsewhere);
+	const plan = planCollect(
+		state,
+		batch,
+		basis === 'storeMirror' ? { ...run, firstRun: false } : run,
+		params.ledger,
+		placedElsewhere,
+	);
 
 	const outcomes = new Map<string, Outcome>();
 	let toDeliver: Candidate[] = plan.collect;
@@ -266,24 +382,41 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 	// together (or a run after the static data was lost) never hand out the same document. A redelivery (after
 	// Confirm) was claimed by the run that first emitted it, and is not claimed again.
 	if (!preview && params.overlapGuard) {
-		const fresh = asClaimed(plan.collect.filter((c) => c.reason !== 'redelivery'), params.ledger.collectOnChange);
+		const fresh = asClaimed(
+			plan.collect.filter((c) => c.reason !== 'redelivery'),
+			params.ledger.collectOnChange,
+		);
 		const afterConfirm = params.ledger.commit === 'afterConfirm';
-		const takenElsewhere = await claimCandidates(ctx, node.id, fresh, afterConfirm ? emitClaimValue : claimValue);
+		const takenElsewhere = await claimCandidates(
+			ctx,
+			node.id,
+			fresh,
+			afterConfirm ? emitClaimValue : claimValue,
+		);
 		if (takenElsewhere) {
 			const taken = fresh.filter((c) => takenElsewhere.has(c.idFp));
 			// After Confirm, "taken" is only final once confirmed; otherwise wait a few runs for the other run's Confirm,
 			// then offer it anyway (at least once: that run may have failed and its state been lost or overwritten).
 			// On emit, "taken" is final once the other run placed the file (its mirror entry, written after its reads) or
 			// when a later run sees the claim again; otherwise that run may still fail to read it and give it back.
-			const done = afterConfirm ? await confirmedElsewhere(ctx, node.id, taken) : (await readMirror(ctx, node.id, taken)).placed;
+			const done = afterConfirm
+				? await confirmedElsewhere(ctx, node.id, taken)
+				: (await readMirror(ctx, node.id, taken)).placed;
 			const skip = new Set<string>();
 			for (const candidate of taken) {
-				const verdict = claimedVerdict(state, candidate.item.id, done.has(candidate.idFp), params.ledger);
+				const verdict = claimedVerdict(
+					state,
+					candidate.item.id,
+					done.has(candidate.idFp),
+					params.ledger,
+				);
 				if (verdict === 'offer') continue;
 				outcomes.set(candidate.idFp, verdict);
 				skip.add(candidate.idFp);
 			}
-			claimed = fresh.filter((c) => !skip.has(c.idFp)).map((c) => (afterConfirm ? emitClaimValue : claimValue)(node.id, c.idFp, c.contentFp));
+			claimed = fresh
+				.filter((c) => !skip.has(c.idFp))
+				.map((c) => (afterConfirm ? emitClaimValue : claimValue)(node.id, c.idFp, c.contentFp));
 			toDeliver = plan.collect.filter((c) => !skip.has(c.idFp));
 		}
 	}
@@ -299,13 +432,17 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			// Nothing was collected: the item says what the next production run would do, and carries no collectedAt.
 			delete json.collectedAt;
 			json.preview = true;
-			json.message = basis === 'storeMirror' ? `${PREVIEW_NOTE} ${PREVIEW_FROM_STORE}` : PREVIEW_NOTE;
+			json.message =
+				basis === 'storeMirror' ? `${PREVIEW_NOTE} ${PREVIEW_FROM_STORE}` : PREVIEW_NOTE;
 		}
 		const step = readStep(item, provider.features, params.exportFormat);
 		if (step.type === 'skip') {
 			// Nothing to read, now or later: reported once (per content version), never retried.
 			outcomes.set(candidate.idFp, 'skipped');
-			output.push({ json: { ...json, status: 'skipped', reason: step.reason }, pairedItem: { item: 0 } });
+			output.push({
+				json: { ...json, status: 'skipped', reason: step.reason },
+				pairedItem: { item: 0 },
+			});
 			continue;
 		}
 		const result: INodeExecutionData = { json, pairedItem: { item: 0 } };
@@ -313,13 +450,26 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			if (params.downloadContent) {
 				const stream = await openContent(provider, item, step);
 				result.binary = {
-					[params.binaryPropertyName]: await ctx.helpers.prepareBinaryData(stream, item.name, usefulMimeType(item.mimeType)),
+					[params.binaryPropertyName]: await ctx.helpers.prepareBinaryData(
+						stream,
+						item.name,
+						usefulMimeType(item.mimeType),
+					),
 				};
 				const size = result.binary[params.binaryPropertyName].fileSize;
 				if (step.type === 'export' && json.size === null && size) json.size = Number(size) || null;
 			}
 		} catch (error) {
-			const failed = await fileFailure(ctx, provider, params, state, candidate, json, error, claimed);
+			const failed = await fileFailure(
+				ctx,
+				provider,
+				params,
+				state,
+				candidate,
+				json,
+				error,
+				claimed,
+			);
 			outcomes.set(candidate.idFp, failed.outcome);
 			output.push({ json: failed.json, pairedItem: { item: 0 } });
 			continue;
@@ -327,7 +477,8 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		outcomes.set(candidate.idFp, 'emitted');
 		json.status = preview ? 'wouldCollect' : 'collected';
 		if (step.type === 'export') json.exportedFrom = item.nativeMimeType ?? null;
-		if (!preview) Object.assign(json, await afterCollecting(provider, params, workingState, folderId, item));
+		if (!preview)
+			Object.assign(json, await afterCollecting(provider, params, workingState, folderId, item));
 		output.push(result);
 	}
 
@@ -336,7 +487,9 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 		// find it "claimed by another run" and never deliver it.
 		const unclaim = claimsToGiveBack(toDeliver, outcomes);
 		const value = params.ledger.commit === 'afterConfirm' ? emitClaimValue : claimValue;
-		const unclaimed = asClaimed(unclaim, params.ledger.collectOnChange).map((c) => value(node.id, c.idFp, c.contentFp));
+		const unclaimed = asClaimed(unclaim, params.ledger.collectOnChange).map((c) =>
+			value(node.id, c.idFp, c.contentFp),
+		);
 		if (params.overlapGuard) await releaseClaims(ctx, unclaimed);
 		if (params.overlapGuard && params.ledger.commit === 'afterConfirm') {
 			// Nothing to confirm for a file that cannot be read: it is done, for overlapping runs and lost state alike.
@@ -350,7 +503,10 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			// the ledger placed, so a preview may go by it. An idle run writes nothing.
 			const mirrored = placedByRun(plan, outcomes, params.ledger);
 			const placed = asClaimed(mirrored.placed, params.ledger.collectOnChange);
-			await recordMirror(ctx, node.id, placed, { state: run.firstRun, baselineUnplaced: mirrored.baselineUnplaced });
+			await recordMirror(ctx, node.id, placed, {
+				state: run.firstRun,
+				baselineUnplaced: mirrored.baselineUnplaced,
+			});
 		}
 	}
 	if (preview && output.length === 0) {
@@ -358,14 +514,16 @@ export async function collectOperation(ctx: IExecuteFunctions, openStorage: Open
 			json: {
 				preview: true,
 				collected: 0,
-				message: 'Manual run: nothing new to collect. Manual runs only preview; production runs collect.',
+				message:
+					'Manual run: nothing new to collect. Manual runs only preview; production runs collect.',
 			},
 			pairedItem: { item: 0 },
 		});
 	}
 	if (stateWarning) {
 		// Said on every item, and on a note of its own when the run delivered nothing (a start-over never does).
-		if (output.length === 0) output.push({ json: { collected: 0, message: stateWarning }, pairedItem: { item: 0 } });
+		if (output.length === 0)
+			output.push({ json: { collected: 0, message: stateWarning }, pairedItem: { item: 0 } });
 		for (const item of output) item.json.stateWarning = stateWarning;
 	}
 	return [output];
@@ -379,6 +537,10 @@ function loadChecked(ctx: IExecuteFunctions): CheckedCollectState {
 	} catch (error) {
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to describe: the node's execute() converts it
 		if (!(error instanceof StateTooNewError)) throw error;
-		throw new NodeOperationError(node, `Collect New Files "${node.name}" cannot read its saved state`, { description: error.message });
+		throw new NodeOperationError(
+			node,
+			`Collect New Files "${node.name}" cannot read its saved state`,
+			{ description: error.message },
+		);
 	}
 }

@@ -14,7 +14,8 @@ export const operationProperty: INodeProperties = {
 			name: 'Collect',
 			value: 'collect',
 			action: 'Collect new files',
-			description: 'Output each document of the folder once, even if it stays there, moves or is renamed',
+			description:
+				'Output each document of the folder once, even if it stays there, moves or is renamed',
 		},
 		{
 			name: 'Confirm Collected',
@@ -50,7 +51,12 @@ const sourceProperties: INodeProperties[] = [
 		displayOptions: collectOnly,
 	},
 	...folderLocatorProperties(
-		{ displayName: 'Folder', name: 'folder', required: true, description: 'The folder where new documents arrive' },
+		{
+			displayName: 'Folder',
+			name: 'folder',
+			required: true,
+			description: 'The folder where new documents arrive',
+		},
 		{ operation: ['collect'] },
 		'source',
 		'/Clients/Inbox',
@@ -60,7 +66,8 @@ const sourceProperties: INodeProperties[] = [
 		name: 'includeSubfolders',
 		type: 'boolean',
 		default: true,
-		description: 'Whether files in subfolders (including subfolders created later) are collected too',
+		description:
+			'Whether files in subfolders (including subfolders created later) are collected too',
 		displayOptions: collectOnly,
 	},
 ];
@@ -140,9 +147,21 @@ const contentProperties: INodeProperties[] = [
 		name: 'firstRun',
 		type: 'options',
 		options: [
-			{ name: 'Everything There Now', value: 'everything', description: 'Collect the files already in the folder' },
-			{ name: 'Files Added From Now On', value: 'now', description: 'Files already there are never collected' },
-			{ name: 'Since a Date', value: 'since', description: 'Collect the files already there that were added or changed since a date' },
+			{
+				name: 'Everything There Now',
+				value: 'everything',
+				description: 'Collect the files already in the folder',
+			},
+			{
+				name: 'Files Added From Now On',
+				value: 'now',
+				description: 'Files already there are never collected',
+			},
+			{
+				name: 'Since a Date',
+				value: 'since',
+				description: 'Collect the files already there that were added or changed since a date',
+			},
 		],
 		default: 'everything',
 		description: 'What the very first run does with the files already in the folder',
@@ -162,7 +181,8 @@ const contentProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Collect at most this many files per run; the rest wait for the next run. 0 means no limit.',
+		description:
+			'Collect at most this many files per run; the rest wait for the next run. 0 means no limit.',
 		displayOptions: collectOnly,
 	},
 	{
@@ -172,7 +192,11 @@ const contentProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Leave the File', value: 'leave' },
 			{ name: 'Move It to a Subfolder', value: 'move' },
-			{ name: 'Delete It', value: 'delete', description: 'Moves it to the trash where the source has one' },
+			{
+				name: 'Delete It',
+				value: 'delete',
+				description: 'Moves it to the trash where the source has one',
+			},
 		],
 		default: 'leave',
 		displayOptions: collectOnly,
@@ -190,7 +214,8 @@ const contentProperties: INodeProperties[] = [
 		name: 'collectOnChange',
 		type: 'boolean',
 		default: false,
-		description: 'Whether a collected file whose content changes is collected again (a rename or move never is)',
+		description:
+			'Whether a collected file whose content changes is collected again (a rename or move never is)',
 		displayOptions: collectOnly,
 	},
 	{
@@ -198,7 +223,8 @@ const contentProperties: INodeProperties[] = [
 		name: 'skipIdentical',
 		type: 'boolean',
 		default: true,
-		description: 'Whether a new file with the same content as a document already collected is skipped as a duplicate',
+		description:
+			'Whether a new file with the same content as a document already collected is skipped as a duplicate',
 		displayOptions: collectOnly,
 	},
 	{
@@ -209,7 +235,8 @@ const contentProperties: INodeProperties[] = [
 			{
 				name: 'As Soon as They Are Output',
 				value: 'onEmit',
-				description: 'Never output twice; but if a later step fails, that file is not offered again',
+				description:
+					'Never output twice; but if a later step fails, that file is not offered again',
 			},
 			{
 				name: 'At the End of the Workflow',
@@ -247,8 +274,16 @@ const contentProperties: INodeProperties[] = [
 					'Google Drive: the format Google Docs, Sheets, Slides and Drawings are exported to (Drive exports at most 10 MB per document; larger ones are reported as skipped). Drawings are always PDF.',
 				options: [
 					{ name: 'PDF', value: 'pdf', description: '.pdf for every kind of document' },
-					{ name: 'Microsoft Office', value: 'office', description: 'Docs as .docx, Sheets as .xlsx, Slides as .pptx' },
-					{ name: 'OpenDocument', value: 'openDocument', description: 'Docs as .odt, Sheets as .ods, Slides as .odp' },
+					{
+						name: 'Microsoft Office',
+						value: 'office',
+						description: 'Docs as .docx, Sheets as .xlsx, Slides as .pptx',
+					},
+					{
+						name: 'OpenDocument',
+						value: 'openDocument',
+						description: 'Docs as .odt, Sheets as .ods, Slides as .odp',
+					},
 				],
 			},
 			{
@@ -289,7 +324,11 @@ const ledgerProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Everything Collected in This Run', value: 'execution' },
-			{ name: 'Only the Files That Reach This Step', value: 'inputItems', description: "Matched by each input item's ID" }
+			{
+				name: 'Only the Files That Reach This Step',
+				value: 'inputItems',
+				description: "Matched by each input item's ID",
+			},
 		],
 		default: 'execution',
 		displayOptions: { show: { operation: ['confirm'] } },
@@ -301,7 +340,11 @@ const ledgerProperties: INodeProperties[] = [
 		options: [
 			{ name: 'By ID', value: 'id' },
 			{ name: 'By Path', value: 'path', description: 'Looked up in the history' },
-			{ name: 'All Files', value: 'all', description: 'Every file of the folder can be collected again (as if new)' },
+			{
+				name: 'All Files',
+				value: 'all',
+				description: 'Every file of the folder can be collected again (as if new)',
+			},
 		],
 		default: 'id',
 		displayOptions: { show: { operation: ['forget'] } },
@@ -311,7 +354,8 @@ const ledgerProperties: INodeProperties[] = [
 		name: 'fileId',
 		type: 'string',
 		default: '={{ $json.id }}',
-		description: 'The ID of the file as the Collect node output it; several can be separated by commas',
+		description:
+			'The ID of the file as the Collect node output it; several can be separated by commas',
 		displayOptions: { show: { operation: ['forget'], forgetBy: ['id'] } },
 	},
 	{

@@ -24,7 +24,10 @@ export function claimValue(collectNodeId: string, idFp: string, contentFp: strin
 export const ANY_CONTENT = '*';
 
 /** The candidates as the guard claims them: with their content version, or any version. */
-export function asClaimed<T extends { contentFp: string }>(candidates: T[], perContentVersion: boolean): T[] {
+export function asClaimed<T extends { contentFp: string }>(
+	candidates: T[],
+	perContentVersion: boolean,
+): T[] {
 	return perContentVersion ? candidates : candidates.map((c) => ({ ...c, contentFp: ANY_CONTENT }));
 }
 
@@ -37,7 +40,9 @@ export function emitClaimValue(collectNodeId: string, idFp: string, contentFp: s
 	return `${collectNodeId}:e:${idFp}${contentFp}`;
 }
 
-type Helpers = Partial<Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>>;
+type Helpers = Partial<
+	Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>
+>;
 
 /** Claims the candidates; returns the id fingerprints another execution claimed first, or undefined if n8n offers no store. */
 export async function claimCandidates(
@@ -47,19 +52,34 @@ export async function claimCandidates(
 	value: typeof claimValue = claimValue,
 ): Promise<Set<string> | undefined> {
 	if (candidates.length === 0) return undefined;
-	return await withStoreLock(ctx, async () => await claimUnlocked(ctx, collectNodeId, candidates, value));
+	return await withStoreLock(
+		ctx,
+		async () => await claimUnlocked(ctx, collectNodeId, candidates, value),
+	);
 }
 
-async function claimUnlocked(ctx: IExecuteFunctions, collectNodeId: string, candidates: Candidate[], value: typeof claimValue): Promise<Set<string> | undefined> {
+async function claimUnlocked(
+	ctx: IExecuteFunctions,
+	collectNodeId: string,
+	candidates: Candidate[],
+	value: typeof claimValue,
+): Promise<Set<string> | undefined> {
 	const helpers = ctx.helpers as Helpers;
-	if (candidates.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return undefined;
-	const byValue = new Map(candidates.map((c) => [value(collectNodeId, c.idFp, c.contentFp), c.idFp]));
+	if (candidates.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function')
+		return undefined;
+	const byValue = new Map(
+		candidates.map((c) => [value(collectNodeId, c.idFp, c.contentFp), c.idFp]),
+	);
 	try {
-		const result = await helpers.checkProcessedAndRecord([...byValue.keys()], 'workflow', { mode: 'entries' });
+		const result = await helpers.checkProcessedAndRecord([...byValue.keys()], 'workflow', {
+			mode: 'entries',
+		});
 		return new Set(result.processed.map((value) => byValue.get(String(value))!).filter(Boolean));
 	} catch (error) {
 		// Older n8n, or a host without the deduplication service: run unguarded rather than fail.
-		ctx.logger?.debug?.(`Collect New Files: overlap guard unavailable (${(error as Error).message})`);
+		ctx.logger?.debug?.(
+			`Collect New Files: overlap guard unavailable (${(error as Error).message})`,
+		);
 		return undefined;
 	}
 }
@@ -84,28 +104,44 @@ async function releaseUnlocked(ctx: IExecuteFunctions, values: string[]): Promis
  * Which of these documents a Confirm recorded as done. The store has no read-only check: values it did not hold
  * are recorded by the check and removed again at once (the window is one round trip of n8n's own database).
  */
-export async function confirmedElsewhere(ctx: IExecuteFunctions, collectNodeId: string, candidates: Candidate[]): Promise<Set<string>> {
+export async function confirmedElsewhere(
+	ctx: IExecuteFunctions,
+	collectNodeId: string,
+	candidates: Candidate[],
+): Promise<Set<string>> {
 	if (candidates.length === 0) return new Set();
 	// Check and give back under one lock: no other execution sees the values recorded in between.
 	return await withStoreLock(ctx, async () => {
 		const done = await claimUnlocked(ctx, collectNodeId, candidates, claimValue);
 		if (!done) return new Set<string>();
-		const notDone = candidates.filter((c) => !done.has(c.idFp)).map((c) => claimValue(collectNodeId, c.idFp, c.contentFp));
+		const notDone = candidates
+			.filter((c) => !done.has(c.idFp))
+			.map((c) => claimValue(collectNodeId, c.idFp, c.contentFp));
 		await releaseUnlocked(ctx, notDone);
 		return done;
 	});
 }
 
 /** Confirm: the documents are done; a later run (or one after lost static data) finds them so. */
-export async function recordConfirmed(ctx: IExecuteFunctions, collectNodeId: string, done: Array<{ idFp: string; contentFp: string }>): Promise<void> {
+export async function recordConfirmed(
+	ctx: IExecuteFunctions,
+	collectNodeId: string,
+	done: Array<{ idFp: string; contentFp: string }>,
+): Promise<void> {
 	const helpers = ctx.helpers as Helpers;
 	if (done.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
 	try {
 		// Both forms: Confirm does not know whether the Collect node collects again on change. The preview mirror too.
 		const values = done.flatMap((d) =>
-			[d.contentFp, ANY_CONTENT].flatMap((version) => [claimValue(collectNodeId, d.idFp, version), mirrorValue(collectNodeId, d.idFp, version)]),
+			[d.contentFp, ANY_CONTENT].flatMap((version) => [
+				claimValue(collectNodeId, d.idFp, version),
+				mirrorValue(collectNodeId, d.idFp, version),
+			]),
 		);
-		await withStoreLock(ctx, async () => await helpers.checkProcessedAndRecord!(values, 'workflow', { mode: 'entries' }));
+		await withStoreLock(
+			ctx,
+			async () => await helpers.checkProcessedAndRecord!(values, 'workflow', { mode: 'entries' }),
+		);
 	} catch {
 		// No store: the static data alone records the confirmation.
 	}
@@ -122,7 +158,8 @@ export function mirrorValue(collectNodeId: string, idFp: string, contentFp: stri
 	return `${collectNodeId}:m:${idFp}${contentFp}`;
 }
 export const mirrorMarker = (collectNodeId: string) => `${collectNodeId}:m:state`;
-export const mirrorUnplacedMarker = (collectNodeId: string) => `${collectNodeId}:m:baseline-unplaced`;
+export const mirrorUnplacedMarker = (collectNodeId: string) =>
+	`${collectNodeId}:m:baseline-unplaced`;
 
 /** A production run's mirror entries; never fails the run (without a store, previews go by their own state). */
 export async function recordMirror(
@@ -137,7 +174,10 @@ export async function recordMirror(
 	if (markers.baselineUnplaced) values.push(mirrorUnplacedMarker(collectNodeId));
 	if (values.length === 0 || typeof helpers.checkProcessedAndRecord !== 'function') return;
 	try {
-		await withStoreLock(ctx, async () => await helpers.checkProcessedAndRecord!(values, 'workflow', { mode: 'entries' }));
+		await withStoreLock(
+			ctx,
+			async () => await helpers.checkProcessedAndRecord!(values, 'workflow', { mode: 'entries' }),
+		);
 	} catch {
 		// No store: nothing to mirror into.
 	}
@@ -154,15 +194,23 @@ export async function readMirror(
 	if (typeof helpers.checkProcessedAndRecord !== 'function') return empty;
 	const marker = mirrorMarker(collectNodeId);
 	const unplaced = mirrorUnplacedMarker(collectNodeId);
-	const byValue = new Map(candidates.map((c) => [mirrorValue(collectNodeId, c.idFp, c.contentFp), c.idFp]));
+	const byValue = new Map(
+		candidates.map((c) => [mirrorValue(collectNodeId, c.idFp, c.contentFp), c.idFp]),
+	);
 	try {
 		const result = await withStoreLock(ctx, async () => {
-			const answer = await helpers.checkProcessedAndRecord!([marker, unplaced, ...byValue.keys()], 'workflow', { mode: 'entries' });
+			const answer = await helpers.checkProcessedAndRecord!(
+				[marker, unplaced, ...byValue.keys()],
+				'workflow',
+				{ mode: 'entries' },
+			);
 			await releaseUnlocked(ctx, answer.new.map(String));
 			return answer;
 		});
 		const held = new Set(result.processed.map(String));
-		const placed = new Set([...byValue].filter(([value]) => held.has(value)).map(([, idFp]) => idFp));
+		const placed = new Set(
+			[...byValue].filter(([value]) => held.has(value)).map(([, idFp]) => idFp),
+		);
 		const state = held.has(unplaced) ? 'baselineUnplaced' : held.has(marker) ? 'placed' : 'none';
 		return { state, placed };
 	} catch {

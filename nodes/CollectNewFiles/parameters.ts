@@ -2,8 +2,19 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { fingerprint } from '../shared/state/fingerprint';
 import { sanitizeName } from '../shared/sync/names';
 import type { ExportChoice, FolderRef, StorageKind } from '../shared/storage/types';
-import { compileNamePattern, InvalidPatternError, parseExtensions, type CollectFilters } from '../shared/sync/collectFilters';
-import { DEFAULT_HISTORY_SIZE, DEFAULT_RETRY_FAILED, type CommitPolicy, type FirstRunMode, type LedgerOptions } from '../shared/sync/collectLedger';
+import {
+	compileNamePattern,
+	InvalidPatternError,
+	parseExtensions,
+	type CollectFilters,
+} from '../shared/sync/collectFilters';
+import {
+	DEFAULT_HISTORY_SIZE,
+	DEFAULT_RETRY_FAILED,
+	type CommitPolicy,
+	type FirstRunMode,
+	type LedgerOptions,
+} from '../shared/sync/collectLedger';
 
 export type AfterCollecting = 'leave' | 'move' | 'delete';
 
@@ -42,9 +53,14 @@ function readFilters(ctx: IExecuteFunctions): CollectFilters {
 	} catch (error) {
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
 		if (!(error instanceof InvalidPatternError)) throw error;
-		throw new NodeOperationError(ctx.getNode(), `Filters > Name Pattern is invalid: ${error.message}`, {
-			description: 'Use wildcards (* ? [abc]) or a regular expression between slashes such as /^inv-\\d+\\.pdf$/i.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Filters > Name Pattern is invalid: ${error.message}`,
+			{
+				description:
+					'Use wildcards (* ? [abc]) or a regular expression between slashes such as /^inv-\\d+\\.pdf$/i.',
+			},
+		);
 	}
 	const minSize = Number(raw.minSize ?? 0);
 	const maxSize = Number(raw.maxSize ?? 0);
@@ -59,13 +75,16 @@ function readFilters(ctx: IExecuteFunctions): CollectFilters {
 
 function readFolderRef(ctx: IExecuteFunctions): FolderRef {
 	const value = ctx.getNodeParameter('folder', 0, undefined, { extractValue: false }) as
-		| { mode?: string; value?: unknown }
-		| string
-		| undefined;
+		{ mode?: string; value?: unknown } | string | undefined;
 	const ref = typeof value === 'object' && value ? value : { mode: 'id', value };
 	const text = String(ref.value ?? '').trim();
-	if (!text) throw new NodeOperationError(ctx.getNode(), 'No folder chosen in "Folder"', { description: 'Pick the folder to collect from.' });
-	const mode = (['id', 'path', 'url', 'list'].includes(String(ref.mode)) ? ref.mode : 'id') as FolderRef['mode'];
+	if (!text)
+		throw new NodeOperationError(ctx.getNode(), 'No folder chosen in "Folder"', {
+			description: 'Pick the folder to collect from.',
+		});
+	const mode = (
+		['id', 'path', 'url', 'list'].includes(String(ref.mode)) ? ref.mode : 'id'
+	) as FolderRef['mode'];
 	return { mode, value: text };
 }
 
@@ -74,23 +93,39 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 	const folderRef = readFolderRef(ctx);
 	const includeSubfolders = ctx.getNodeParameter('includeSubfolders', 0, true) as boolean;
 	const firstRunMode = ctx.getNodeParameter('firstRun', 0, 'everything') as FirstRunMode;
-	const since = firstRunMode === 'since' ? dateOrThrow(ctx, ctx.getNodeParameter('firstRunSince', 0, ''), 'Since') : undefined;
+	const since =
+		firstRunMode === 'since'
+			? dateOrThrow(ctx, ctx.getNodeParameter('firstRunSince', 0, ''), 'Since')
+			: undefined;
 	if (firstRunMode === 'since' && !since) {
-		throw new NodeOperationError(ctx.getNode(), 'First Run is "Since a Date" but "Since" is empty', { description: 'Set the date.' });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'First Run is "Since a Date" but "Since" is empty',
+			{ description: 'Set the date.' },
+		);
 	}
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const downloadContent = ctx.getNodeParameter('downloadContent', 0, true) as boolean;
 	return {
 		source,
 		folderRef,
-		folderKey: fingerprint(JSON.stringify([source, folderRef.mode, folderRef.value, includeSubfolders])),
+		folderKey: fingerprint(
+			JSON.stringify([source, folderRef.mode, folderRef.value, includeSubfolders]),
+		),
 		downloadContent,
-		binaryPropertyName: downloadContent ? (ctx.getNodeParameter('binaryPropertyName', 0, 'data') as string) || 'data' : 'data',
+		binaryPropertyName: downloadContent
+			? (ctx.getNodeParameter('binaryPropertyName', 0, 'data') as string) || 'data'
+			: 'data',
 		afterCollecting: ctx.getNodeParameter('afterCollecting', 0, 'leave') as AfterCollecting,
 		// One folder directly below the watched one, named the way the source accepts ("../x" cannot climb out).
-		moveToSubfolder: sanitizeName((ctx.getNodeParameter('moveToSubfolder', 0, 'Collected') as string) || 'Collected', source),
+		moveToSubfolder: sanitizeName(
+			(ctx.getNodeParameter('moveToSubfolder', 0, 'Collected') as string) || 'Collected',
+			source,
+		),
 		overlapGuard: options.overlapGuard !== false,
-		exportFormat: (['pdf', 'office', 'openDocument'].includes(String(options.exportFormat)) ? options.exportFormat : 'pdf') as ExportChoice,
+		exportFormat: (['pdf', 'office', 'openDocument'].includes(String(options.exportFormat))
+			? options.exportFormat
+			: 'pdf') as ExportChoice,
 		ledger: {
 			includeSubfolders,
 			filters: readFilters(ctx),
@@ -99,8 +134,12 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 			collectOnChange: ctx.getNodeParameter('collectOnChange', 0, false) as boolean,
 			skipIdentical: ctx.getNodeParameter('skipIdentical', 0, true) as boolean,
 			commit: ctx.getNodeParameter('commitPolicy', 0, 'onEmit') as CommitPolicy,
-			historySize: typeof options.historySize === 'number' ? options.historySize : DEFAULT_HISTORY_SIZE,
-			retryFailed: typeof options.retryFailed === 'number' ? Math.max(0, Math.floor(options.retryFailed)) : DEFAULT_RETRY_FAILED,
+			historySize:
+				typeof options.historySize === 'number' ? options.historySize : DEFAULT_HISTORY_SIZE,
+			retryFailed:
+				typeof options.retryFailed === 'number'
+					? Math.max(0, Math.floor(options.retryFailed))
+					: DEFAULT_RETRY_FAILED,
 		},
 	};
 }

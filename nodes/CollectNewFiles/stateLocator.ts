@@ -14,7 +14,8 @@ export function locateCollectNodeId(ctx: IExecuteFunctions, name: string): strin
 	for (const [key, value] of Object.entries(staticData)) {
 		if (!key.startsWith(PREFIX) || !value || typeof value !== 'object') continue;
 		const state = value as IDataObject;
-		if (state.kind === COLLECT_STATE_KIND) states.push({ id: key.slice(PREFIX.length), node: state.node as string | undefined });
+		if (state.kind === COLLECT_STATE_KIND)
+			states.push({ id: key.slice(PREFIX.length), node: state.node as string | undefined });
 	}
 	const wanted = name.trim();
 	const matches = wanted ? states.filter((state) => state.node === wanted) : states;
@@ -23,11 +24,19 @@ export function locateCollectNodeId(ctx: IExecuteFunctions, name: string): strin
 	if (matches.length === 0) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			wanted ? `No Collect node named "${wanted}" has collected in this workflow` : 'No Collect node has collected in this workflow yet',
-			{ description: `Collect nodes with state: ${known}. A Collect node gets its state on its first production run; set "Collect Step Name" to its name.` },
+			wanted
+				? `No Collect node named "${wanted}" has collected in this workflow`
+				: 'No Collect node has collected in this workflow yet',
+			{
+				description: `Collect nodes with state: ${known}. A Collect node gets its state on its first production run; set "Collect Step Name" to its name.`,
+			},
 		);
 	}
-	throw new NodeOperationError(ctx.getNode(), 'Several Collect nodes in this workflow: set "Collect Step Name"', {
-		description: `Collect nodes with state: ${known}.`,
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		'Several Collect nodes in this workflow: set "Collect Step Name"',
+		{
+			description: `Collect nodes with state: ${known}.`,
+		},
+	);
 }

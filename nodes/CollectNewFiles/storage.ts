@@ -9,6 +9,14 @@ type Context = IExecuteFunctions | ILoadOptionsFunctions;
  * drive: the chosen folder itself (an absolute path on the n8n host) is its root, jailed and checked against
  * n8n's file-access rules.
  */
-export async function openStorage(ctx: Context, kind: StorageKind, folder?: FolderRef): Promise<StorageProvider> {
-	return await createStorage(ctx, kind, storageFeatures(kind).rootIsHostPath ? { localBaseDir: folder?.value } : {});
+export async function openStorage(
+	ctx: Context,
+	kind: StorageKind,
+	folder?: FolderRef,
+): Promise<StorageProvider> {
+	return await createStorage(
+		ctx,
+		kind,
+		storageFeatures(kind).rootIsHostPath ? { localBaseDir: folder?.value } : {},
+	);
 }

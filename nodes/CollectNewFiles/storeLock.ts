@@ -10,7 +10,9 @@ import { isStale, LOCK_MARKER, lockStep, retryDelayMs } from '../shared/sync/sto
  * it did before (each caller already handles a store that is missing or failing).
  */
 
-type LockHelpers = Partial<Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'clearAllProcessedItems'>>;
+type LockHelpers = Partial<
+	Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'clearAllProcessedItems'>
+>;
 
 export interface LockClock {
 	now(): number;
@@ -25,9 +27,17 @@ export const lockClock: LockClock = {
 	random: () => Math.random(),
 };
 
-export async function withStoreLock<T>(ctx: IExecuteFunctions, work: () => Promise<T>, clock: LockClock = lockClock): Promise<T> {
+export async function withStoreLock<T>(
+	ctx: IExecuteFunctions,
+	work: () => Promise<T>,
+	clock: LockClock = lockClock,
+): Promise<T> {
 	const helpers = ctx.helpers as LockHelpers;
-	if (typeof helpers.checkProcessedAndRecord !== 'function' || typeof helpers.clearAllProcessedItems !== 'function') return await work();
+	if (
+		typeof helpers.checkProcessedAndRecord !== 'function' ||
+		typeof helpers.clearAllProcessedItems !== 'function'
+	)
+		return await work();
 	const held = await takeLock(helpers as Required<LockHelpers>, clock);
 	if (!held) return await work();
 	try {

@@ -41,7 +41,9 @@ export class ExportToFolder implements INodeType {
 		listSearch: {
 			searchFolders: searchFoldersMethod(async (ctx) => {
 				const kind = ctx.getNodeParameter('destination', 'googleDrive') as StorageKind;
-				const localPath = storageFeatures(kind).rootIsHostPath ? String(ctx.getNodeParameter('localPath', '')) : undefined;
+				const localPath = storageFeatures(kind).rootIsHostPath
+					? String(ctx.getNodeParameter('localPath', ''))
+					: undefined;
 				return { kind, provider: await openDestination(ctx, kind, localPath) };
 			}),
 		},

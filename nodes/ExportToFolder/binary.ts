@@ -1,4 +1,9 @@
-import { NodeOperationError, type IBinaryData, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IBinaryData,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 import type { Readable } from 'stream';
 import { createHasher } from '../shared/hashes';
 import type { HashKind, UploadSource } from '../shared/storage/types';
@@ -20,16 +25,25 @@ export interface InputFile {
 	open(): Promise<UploadSource>;
 }
 
-export function binaryOf(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, property: string): IBinaryData {
+export function binaryOf(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	property: string,
+): IBinaryData {
 	const binary = item.binary?.[property];
 	if (!binary) {
 		const available = Object.keys(item.binary ?? {});
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has no binary field "${property}"`, {
-			itemIndex,
-			description: available.length
-				? `Its binary fields are: ${available.map((k) => `"${k}"`).join(', ')}. Set "Input Binary Field" to one of them.`
-				: 'It carries no binary data at all: put the file into the item first (e.g. with an HTTP Request or Read File node), or set "Input Binary Field".',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex} has no binary field "${property}"`,
+			{
+				itemIndex,
+				description: available.length
+					? `Its binary fields are: ${available.map((k) => `"${k}"`).join(', ')}. Set "Input Binary Field" to one of them.`
+					: 'It carries no binary data at all: put the file into the item first (e.g. with an HTTP Request or Read File node), or set "Input Binary Field".',
+			},
+		);
 	}
 	return binary;
 }
@@ -38,7 +52,11 @@ async function openStream(ctx: IExecuteFunctions, id: string): Promise<Readable>
 	return await ctx.helpers.getBinaryStream(id, STREAM_CHUNK);
 }
 
-export async function readInputFile(ctx: IExecuteFunctions, binary: IBinaryData, hashKind: HashKind): Promise<InputFile> {
+export async function readInputFile(
+	ctx: IExecuteFunctions,
+	binary: IBinaryData,
+	hashKind: HashKind,
+): Promise<InputFile> {
 	const base = { fileName: binary.fileName, mimeType: binary.mimeType };
 	if (binary.id) {
 		const id = binary.id;
@@ -49,7 +67,12 @@ export async function readInputFile(ctx: IExecuteFunctions, binary: IBinaryData,
 			size += buffer.length;
 			hasher.update(buffer);
 		}
-		return { ...base, size, hash: hasher.digest(), open: async () => ({ size, stream: await openStream(ctx, id) }) };
+		return {
+			...base,
+			size,
+			hash: hasher.digest(),
+			open: async () => ({ size, stream: await openStream(ctx, id) }),
+		};
 	}
 	const decode = (): Buffer => Buffer.from(binary.data, 'base64');
 	const data = decode();

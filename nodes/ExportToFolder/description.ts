@@ -18,13 +18,15 @@ export const operationProperty: INodeProperties = {
 			name: 'Export',
 			value: 'export',
 			action: 'Export documents to a folder',
-			description: 'Upload each document once, update it when it changes, and upload it again if someone deletes it',
+			description:
+				'Upload each document once, update it when it changes, and upload it again if someone deletes it',
 		},
 		{
 			name: 'Resume Stopped Folders',
 			value: 'resume',
 			action: 'Resume stopped folders',
-			description: 'Export again into folders someone deleted, which the Export step stopped filling',
+			description:
+				'Export again into folders someone deleted, which the Export step stopped filling',
 		},
 	],
 	default: 'export',
@@ -35,7 +37,11 @@ function versioned(property: INodeProperties, v2Default: string): INodePropertie
 	const show = property.displayOptions?.show ?? {};
 	return [
 		{ ...property, displayOptions: { ...property.displayOptions, show: { ...show, ...v1 } } },
-		{ ...property, default: v2Default, displayOptions: { ...property.displayOptions, show: { ...show, ...v2 } } },
+		{
+			...property,
+			default: v2Default,
+			displayOptions: { ...property.displayOptions, show: { ...show, ...v2 } },
+		},
 	];
 }
 
@@ -56,7 +62,8 @@ const destinationProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '/data/exports',
-		description: 'A directory on the n8n host that n8n may write to (N8N_RESTRICT_FILE_ACCESS_TO applies)',
+		description:
+			'A directory on the n8n host that n8n may write to (N8N_RESTRICT_FILE_ACCESS_TO applies)',
 		displayOptions: { show: { operation: ['export'], destination: ['localFolder'] } },
 	},
 	{
@@ -70,7 +77,11 @@ const destinationProperties: INodeProperties[] = [
 				value: 'name',
 				description: 'A folder of this name at the top of the drive; the first run creates it',
 			},
-			{ name: 'Choose a Folder', value: 'folder', description: 'An existing folder: from the list, by URL, ID or path' },
+			{
+				name: 'Choose a Folder',
+				value: 'folder',
+				description: 'An existing folder: from the list, by URL, ID or path',
+			},
 		],
 		default: 'name',
 		displayOptions: exportOnly,
@@ -85,7 +96,12 @@ const destinationProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['export'], rootMode: ['name'] } },
 	},
 	...folderLocatorProperties(
-		{ displayName: 'Folder', name: 'rootFolder', required: true, description: 'Everything this node exports goes below this folder' },
+		{
+			displayName: 'Folder',
+			name: 'rootFolder',
+			required: true,
+			description: 'Everything this node exports goes below this folder',
+		},
 		{ operation: ['export'], rootMode: ['folder'] },
 		'destination',
 		'/Accounting/Receipts',
@@ -99,12 +115,32 @@ const layoutProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Account, Then Period', value: 'accountPeriod', description: 'Account / YYYY-MM (from the document date)' },
-			{ name: 'Company, Then Year', value: 'companyYear', description: 'Company name / YYYY (from the document date)' },
-			{ name: 'Custom Template', value: 'custom', description: 'Folders from expressions, one per "/" segment' },
+			{
+				name: 'Account, Then Period',
+				value: 'accountPeriod',
+				description: 'Account / YYYY-MM (from the document date)',
+			},
+			{
+				name: 'Company, Then Year',
+				value: 'companyYear',
+				description: 'Company name / YYYY (from the document date)',
+			},
+			{
+				name: 'Custom Template',
+				value: 'custom',
+				description: 'Folders from expressions, one per "/" segment',
+			},
 			{ name: 'Flat', value: 'flat', description: 'Every file directly in the root folder' },
-			{ name: 'One Folder per Record', value: 'perRecord', description: 'A folder per record, e.g. a client dossier' },
-			{ name: 'Year, Then Month', value: 'yearMonth', description: 'YYYY / MM (from the document date): nothing else to fill in' },
+			{
+				name: 'One Folder per Record',
+				value: 'perRecord',
+				description: 'A folder per record, e.g. a client dossier',
+			},
+			{
+				name: 'Year, Then Month',
+				value: 'yearMonth',
+				description: 'YYYY / MM (from the document date): nothing else to fill in',
+			},
 		],
 		default: 'flat',
 		displayOptions: exportOnly,
@@ -126,7 +162,8 @@ const layoutProperties: INodeProperties[] = [
 			default: '={{ $json.company }}',
 			required: true,
 			placeholder: 'e.g. Acme Bakery, or {{ $json.company }}',
-			description: 'The first folder level: a fixed name, or an expression that reads it from each item',
+			description:
+				'The first folder level: a fixed name, or an expression that reads it from each item',
 			displayOptions: { show: { operation: ['export'], folderStructure: ['companyYear'] } },
 		},
 		'',
@@ -139,7 +176,8 @@ const layoutProperties: INodeProperties[] = [
 			default: '={{ $json.account }}',
 			required: true,
 			placeholder: 'e.g. Main account, or {{ $json.account }}',
-			description: 'The first folder level: a fixed name, or an expression that reads it from each item',
+			description:
+				'The first folder level: a fixed name, or an expression that reads it from each item',
 			displayOptions: { show: { operation: ['export'], folderStructure: ['accountPeriod'] } },
 		},
 		'',
@@ -177,7 +215,8 @@ const recordProperties: INodeProperties[] = [
 			name: 'dateField',
 			type: 'string',
 			default: '={{ $json.date }}',
-			description: 'The date of the document (e.g. 2026-09-30); decides the year and month folders and the "Export Only Documents Dated On or After" date',
+			description:
+				'The date of the document (e.g. 2026-09-30); decides the year and month folders and the "Export Only Documents Dated On or After" date',
 			hint: 'Reads "date", or else "modifiedAt" (what Collect New Files outputs)',
 			displayOptions: exportOnly,
 		},
@@ -189,7 +228,8 @@ const recordProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. {{ $json.number }}.pdf',
-		description: "Empty uses the binary file's own name. Characters the destination refuses are replaced.",
+		description:
+			"Empty uses the binary file's own name. Characters the destination refuses are replaced.",
 		displayOptions: exportOnly,
 	},
 	{
@@ -217,8 +257,16 @@ const policyProperties: INodeProperties[] = [
 		name: 'onContentChanged',
 		type: 'options',
 		options: [
-			{ name: 'Replace in Place (New Version)', value: 'replace', description: 'Same file, new revision' },
-			{ name: 'Keep Both', value: 'keepBoth', description: 'Upload the new version next to the old one' },
+			{
+				name: 'Replace in Place (New Version)',
+				value: 'replace',
+				description: 'Same file, new revision',
+			},
+			{
+				name: 'Keep Both',
+				value: 'keepBoth',
+				description: 'Upload the new version next to the old one',
+			},
 			{ name: 'Skip', value: 'skip', description: 'Leave the exported file as it is' },
 		],
 		default: 'replace',
@@ -243,9 +291,14 @@ const policyProperties: INodeProperties[] = [
 			{
 				name: 'Stop Exporting Into It',
 				value: 'stop',
-				description: 'Its documents are left out (shown as skipped) until a "Resume Stopped Folders" step runs'
+				description:
+					'Its documents are left out (shown as skipped) until a "Resume Stopped Folders" step runs',
 			},
-			{ name: 'Recreate It', value: 'recreate', description: 'Create the folder again and upload its documents again' },
+			{
+				name: 'Recreate It',
+				value: 'recreate',
+				description: 'Create the folder again and upload its documents again',
+			},
 		],
 		default: 'stop',
 		displayOptions: exportOnly,
@@ -263,7 +316,8 @@ const policyProperties: INodeProperties[] = [
 				name: 'dryRun',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output the plan (what each document would get) without writing anything',
+				description:
+					'Whether to output the plan (what each document would get) without writing anything',
 			},
 			{
 				displayName: 'Time Zone',

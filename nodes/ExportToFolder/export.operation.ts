@@ -14,15 +14,33 @@ import {
 } from '../shared/state/exportState';
 import { exportStateWarning } from '../shared/state/exportValidation';
 import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
-import { runExport, type ExportResult as RunResult, type ItemOutcome } from '../shared/run/exportRunner';
+import {
+	runExport,
+	type ExportResult as RunResult,
+	type ItemOutcome,
+} from '../shared/run/exportRunner';
 import { sanitizeName } from '../shared/sync/names';
 import type { RemoteItem, StorageProvider } from '../shared/storage/types';
 import { startingState, stateSlots } from '../shared/sync/exportDecisions';
 import { joinPath } from '../shared/sync/exportPaths';
-import type { ExportAction, ExportPlan, ExportRecordInput, PlannedItem } from '../shared/sync/exportPlan';
+import type {
+	ExportAction,
+	ExportPlan,
+	ExportRecordInput,
+	PlannedItem,
+} from '../shared/sync/exportPlan';
 import { LayoutError } from '../shared/sync/folderLayout';
 import { binaryOf, readInputFile, type InputFile } from './binary';
-import { comparableDate, itemFolder, needsDocumentDate, readItemValues, readRoot, readRunParameters, type RootParameter, type RunParameters } from './parameters';
+import {
+	comparableDate,
+	itemFolder,
+	needsDocumentDate,
+	readItemValues,
+	readRoot,
+	readRunParameters,
+	type RootParameter,
+	type RunParameters,
+} from './parameters';
 import { openDestination, SERVICE_NAMES } from './storage';
 
 /** One output item per input. */
@@ -106,7 +124,11 @@ class ExportRun {
 		// Kept for the root that uses the node's own key, so a large state is read and checked once per run.
 		const main = this.loadState(this.nodeId);
 		const mainRef = main.state.rootRef;
-		const slots = stateSlots(groups.map((group) => group.rootRef), mainRef, this.params.rootPerItem);
+		const slots = stateSlots(
+			groups.map((group) => group.rootRef),
+			mainRef,
+			this.params.rootPerItem,
+		);
 		// Bad input stops a strict run before anything is written in any root.
 		if (!this.ctx.continueOnFail()) this.failFast(prepared, undefined);
 		for (const group of groups) {
@@ -124,20 +146,29 @@ class ExportRun {
 		const groups = new Map<string, RootGroup>();
 		for (const input of prepared.inputs) {
 			const root = prepared.roots.get(input.index) ?? this.params.root;
-			const rootRef = fingerprint(JSON.stringify([this.params.destination, this.params.localPath ?? '', root]));
+			const rootRef = fingerprint(
+				JSON.stringify([this.params.destination, this.params.localPath ?? '', root]),
+			);
 			const group = groups.get(rootRef) ?? { root, rootRef, inputs: [] };
 			group.inputs.push(input);
 			groups.set(rootRef, group);
 		}
 		if (groups.size === 0) {
-			const rootRef = fingerprint(JSON.stringify([this.params.destination, this.params.localPath ?? '', this.params.root]));
+			const rootRef = fingerprint(
+				JSON.stringify([this.params.destination, this.params.localPath ?? '', this.params.root]),
+			);
 			groups.set(rootRef, { root: this.params.root, rootRef, inputs: [] });
 		}
 		return [...groups.values()];
 	}
 
 	/** One root's export: its state, its plan, carried out; its state saved even when the run stops. */
-	private async exportInto(group: RootGroup, stateId: string, prepared: Prepared, preloaded?: LoadedState): Promise<RunResult> {
+	private async exportInto(
+		group: RootGroup,
+		stateId: string,
+		prepared: Prepared,
+		preloaded?: LoadedState,
+	): Promise<RunResult> {
 		const kind = this.params.destination;
 		const { root } = group;
 		const loaded = preloaded ?? this.loadState(stateId);
@@ -160,7 +191,8 @@ class ExportRun {
 		});
 		if (result.plan.massDelete) throw this.massDeleteError(result.plan);
 		// Saved even when the run stops: what was uploaded is recorded, so nothing is uploaded twice.
-		if (result.state) saveState(this.ctx, stateId, exportStateSchema, encodeExportState(result.state));
+		if (result.state)
+			saveState(this.ctx, stateId, exportStateSchema, encodeExportState(result.state));
 		if (result.rootGone) throw this.rootGoneError();
 		if (result.stop) {
 			const { error, itemIndex, target } = result.stop;
@@ -176,14 +208,21 @@ class ExportRun {
 	private loadState(stateId: string): LoadedState {
 		try {
 			const checked = loadCheckedState(this.ctx, stateId, exportStateSchema);
-			const warning = checked.problems.length > 0 ? exportStateWarning(this.ctx.getNode().name, checked.problems) : undefined;
+			const warning =
+				checked.problems.length > 0
+					? exportStateWarning(this.ctx.getNode().name, checked.problems)
+					: undefined;
 			return { state: decodeExportState(checked.state), warning };
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to describe: the node's execute() converts it
 			if (!(error instanceof StateTooNewError)) throw error;
-			throw new NodeOperationError(this.ctx.getNode(), `Export to Folder "${this.ctx.getNode().name}" cannot read its saved state`, {
-				description: error.message,
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Export to Folder "${this.ctx.getNode().name}" cannot read its saved state`,
+				{
+					description: error.message,
+				},
+			);
 		}
 	}
 
@@ -199,13 +238,24 @@ class ExportRun {
 			let recordKey = '';
 			try {
 				if (this.params.rootPerItem) roots.set(index, readRoot(this.ctx, index));
-				const values = readItemValues(this.ctx, index, this.params.layout, needsDate, this.params.timeZone);
+				const values = readItemValues(
+					this.ctx,
+					index,
+					this.params.layout,
+					needsDate,
+					this.params.timeZone,
+				);
 				recordKey = values.recordKey;
 				if (!recordKey) {
-					throw new NodeOperationError(this.ctx.getNode(), `Item ${index} has an empty record key`, {
-						itemIndex: index,
-						description: 'Map "Record Key" to the document\'s stable ID in its source (e.g. {{ $json.id }}).',
-					});
+					throw new NodeOperationError(
+						this.ctx.getNode(),
+						`Item ${index} has an empty record key`,
+						{
+							itemIndex: index,
+							description:
+								'Map "Record Key" to the document\'s stable ID in its source (e.g. {{ $json.id }}).',
+						},
+					);
 				}
 				const binary = binaryOf(this.ctx, items[index], index, values.binaryProperty);
 				const folder = itemFolder(this.ctx, this.params.layout, values.layout, kind);
@@ -240,7 +290,12 @@ class ExportRun {
 		return toNodeError(this.ctx.getNode(), error, { itemIndex, service: this.service });
 	}
 
-	private result(item: PlannedItem, file: InputFile | undefined, remote?: RemoteItem, action: ExportAction = item.action): ExportResult {
+	private result(
+		item: PlannedItem,
+		file: InputFile | undefined,
+		remote?: RemoteItem,
+		action: ExportAction = item.action,
+	): ExportResult {
 		return {
 			action,
 			recordKey: item.recordKey,
@@ -253,20 +308,34 @@ class ExportRun {
 	}
 
 	private outcomeResult(outcome: ItemOutcome, file: InputFile | undefined): ExportResult {
-		if (outcome.error === undefined) return this.result(outcome.item, file, outcome.remote, outcome.action);
+		if (outcome.error === undefined)
+			return this.result(outcome.item, file, outcome.remote, outcome.action);
 		const item = outcome.item;
-		const error = toNodeError(this.ctx.getNode(), outcome.error, { itemIndex: item.index, target: joinPath(item.folder, item.name), service: this.service });
-		return { ...this.result(item, file), action: 'failed', fileId: undefined, error: describe(error) };
+		const error = toNodeError(this.ctx.getNode(), outcome.error, {
+			itemIndex: item.index,
+			target: joinPath(item.folder, item.name),
+			service: this.service,
+		});
+		return {
+			...this.result(item, file),
+			action: 'failed',
+			fileId: undefined,
+			error: describe(error),
+		};
 	}
 
 	/** The root is gone and the policy stops the run: what happens next. */
 	private rootGoneError(): NodeOperationError {
-		return new NodeOperationError(this.ctx.getNode(), `The export's root folder is gone from ${this.service}`, {
-			description:
-				this.params.root.mode === 'name'
-					? 'It was deleted, trashed or moved out of reach of the credential. The next run creates it again and exports everything into it.'
-					: 'It was deleted, trashed or moved out of reach of the credential. Restore it, or choose another root folder.',
-		});
+		return new NodeOperationError(
+			this.ctx.getNode(),
+			`The export's root folder is gone from ${this.service}`,
+			{
+				description:
+					this.params.root.mode === 'name'
+						? 'It was deleted, trashed or moved out of reach of the credential. The next run creates it again and exports everything into it.'
+						: 'It was deleted, trashed or moved out of reach of the credential. Restore it, or choose another root folder.',
+			},
+		);
 	}
 
 	/** Without continueOnFail, bad input stops the run before anything is written. */
@@ -274,12 +343,17 @@ class ExportRun {
 		const first = [...prepared.failed.entries()].sort(([a], [b]) => a - b)[0];
 		if (first) throw first[1].error;
 		const invalid = plan?.items.find((item) => item.action === 'failed');
-		if (invalid) throw new NodeOperationError(this.ctx.getNode(), `Item ${invalid.index}: ${invalid.error}`, { itemIndex: invalid.index });
+		if (invalid)
+			throw new NodeOperationError(this.ctx.getNode(), `Item ${invalid.index}: ${invalid.error}`, {
+				itemIndex: invalid.index,
+			});
 	}
 
 	private massDeleteError(plan: ExportPlan): NodeOperationError {
 		const stop = plan.massDelete!;
-		const where = stop.examples.length ? ` (for example the folder "${stop.examples[0] || '(root)'}")` : '';
+		const where = stop.examples.length
+			? ` (for example the folder "${stop.examples[0] || '(root)'}")`
+			: '';
 		return new NodeOperationError(
 			this.ctx.getNode(),
 			`${stop.deleted} of the ${stop.tracked} exported files look deleted from ${this.service}${where}: nothing was uploaded and nothing changed`,
@@ -312,18 +386,28 @@ class ExportRun {
 				const file = prepared.files.get(index);
 				const outcome = outcomes.get(index);
 				if (dryRun) json = { ...this.result(item, file), dryRun: true };
-				else if (item.action === 'superseded') json = { action: 'superseded', recordKey: item.recordKey, supersededBy: item.supersededBy };
+				else if (item.action === 'superseded')
+					json = {
+						action: 'superseded',
+						recordKey: item.recordKey,
+						supersededBy: item.supersededBy,
+					};
 				else json = outcome ? this.outcomeResult(outcome, file) : this.result(item, file);
 				const warning = this.stateWarnings.get(index);
 				if (warning) json.stateWarning = warning;
 				if (item.action === 'failed' && !json.error) {
 					if (!this.ctx.continueOnFail()) {
-						throw new NodeOperationError(this.ctx.getNode(), `Item ${index}: ${item.error}`, { itemIndex: index });
+						throw new NodeOperationError(this.ctx.getNode(), `Item ${index}: ${item.error}`, {
+							itemIndex: index,
+						});
 					}
 					json.error = item.error;
 				}
 			}
-			out.push({ json: { ...(inputs?.[index]?.json ?? {}), ...clean(json) }, pairedItem: { item: index } });
+			out.push({
+				json: { ...(inputs?.[index]?.json ?? {}), ...clean(json) },
+				pairedItem: { item: index },
+			});
 		}
 		return out;
 	}

@@ -1,16 +1,31 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeParameterResourceLocator } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeParameterResourceLocator,
+} from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { readDocumentDate } from '../shared/parameters/documentDate';
 import { itemParameters } from '../shared/parameters/plainFieldRead';
 import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import type { ExportPolicy } from '../shared/sync/exportPlan';
-import { folderPathFor, layoutNeedsDate, layoutSegments, parseDocumentDate, splitTemplate, type FolderLayout, type LayoutValues } from '../shared/sync/folderLayout';
+import {
+	folderPathFor,
+	layoutNeedsDate,
+	layoutSegments,
+	parseDocumentDate,
+	splitTemplate,
+	type FolderLayout,
+	type LayoutValues,
+} from '../shared/sync/folderLayout';
 
 /** Stop when more than half of the tracked files look deleted, from this many on (fewer is an ordinary cleanup). */
 export const MASS_DELETE_MINIMUM = 3;
 
-export type RootParameter = { mode: 'name'; name: string } | { mode: 'folder'; ref: { mode: 'id' | 'path' | 'url' | 'list'; value: string } };
+export type RootParameter =
+	| { mode: 'name'; name: string }
+	| { mode: 'folder'; ref: { mode: 'id' | 'path' | 'url' | 'list'; value: string } };
 
 export interface RunParameters {
 	destination: StorageKind;
@@ -36,14 +51,28 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 	const since = sinceText ? parseSince(ctx, sinceText, timeZone) : undefined;
 	return {
 		destination,
-		localPath: storageFeatures(destination).rootIsHostPath ? String(ctx.getNodeParameter('localPath', 0, '')).trim() : undefined,
+		localPath: storageFeatures(destination).rootIsHostPath
+			? String(ctx.getNodeParameter('localPath', 0, '')).trim()
+			: undefined,
 		root,
 		rootPerItem,
 		layout: ctx.getNodeParameter('folderStructure', 0, 'flat') as FolderLayout,
 		policy: {
-			onContentChanged: ctx.getNodeParameter('onContentChanged', 0, 'replace') as ExportPolicy['onContentChanged'],
-			onFileDeleted: ctx.getNodeParameter('onFileDeleted', 0, 'reupload') as ExportPolicy['onFileDeleted'],
-			onFolderDeleted: ctx.getNodeParameter('onFolderDeleted', 0, 'stop') as ExportPolicy['onFolderDeleted'],
+			onContentChanged: ctx.getNodeParameter(
+				'onContentChanged',
+				0,
+				'replace',
+			) as ExportPolicy['onContentChanged'],
+			onFileDeleted: ctx.getNodeParameter(
+				'onFileDeleted',
+				0,
+				'reupload',
+			) as ExportPolicy['onFileDeleted'],
+			onFolderDeleted: ctx.getNodeParameter(
+				'onFolderDeleted',
+				0,
+				'stop',
+			) as ExportPolicy['onFolderDeleted'],
 			since: since ? comparableDate(since) : undefined,
 			massDeleteMinimum: MASS_DELETE_MINIMUM,
 			acceptMassDeletion: options.acceptMassDeletion === true,
@@ -58,9 +87,14 @@ function readTimeZone(ctx: IExecuteFunctions, options: IDataObject): string {
 	const value = String(options.timeZone ?? '').trim();
 	if (!value) return ctx.getTimezone();
 	if (!DateTime.now().setZone(value).isValid) {
-		throw new NodeOperationError(ctx.getNode(), `Options > "Time Zone" is not a time zone: "${value.slice(0, 40)}"`, {
-			description: 'Use an IANA zone name such as Europe/Paris or America/New_York, or leave it empty for the workflow\'s time zone.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Options > "Time Zone" is not a time zone: "${value.slice(0, 40)}"`,
+			{
+				description:
+					"Use an IANA zone name such as Europe/Paris or America/New_York, or leave it empty for the workflow's time zone.",
+			},
+		);
 	}
 	return value;
 }
@@ -68,7 +102,9 @@ function readTimeZone(ctx: IExecuteFunctions, options: IDataObject): string {
 /** Whether the root folder parameter is an n8n expression (so it may differ per item). */
 function rootIsExpression(ctx: IExecuteFunctions): boolean {
 	const rootMode = ctx.getNodeParameter('rootMode', 0, 'name') as 'name' | 'folder';
-	const raw = ctx.getNodeParameter(rootMode === 'name' ? 'rootName' : 'rootFolder', 0, '', { rawExpressions: true }) as unknown;
+	const raw = ctx.getNodeParameter(rootMode === 'name' ? 'rootName' : 'rootFolder', 0, '', {
+		rawExpressions: true,
+	}) as unknown;
 	const text = typeof raw === 'object' && raw !== null ? (raw as { value?: unknown }).value : raw;
 	return typeof text === 'string' && text.startsWith('=');
 }
@@ -92,13 +128,24 @@ export function readRoot(ctx: IExecuteFunctions, itemIndex: number): RootParamet
 	const item = itemIndex > 0 ? `Item ${itemIndex}: ` : '';
 	if (rootMode === 'name') {
 		const name = String(itemParameters(ctx).get('rootName', itemIndex, '')).trim();
-		if (!name) throw new NodeOperationError(ctx.getNode(), `${item}Root Folder Name is empty`, { itemIndex, description: 'Name the folder that holds the export, e.g. "Receipts".' });
+		if (!name)
+			throw new NodeOperationError(ctx.getNode(), `${item}Root Folder Name is empty`, {
+				itemIndex,
+				description: 'Name the folder that holds the export, e.g. "Receipts".',
+			});
 		return { mode: 'name', name };
 	}
 	const locator = ctx.getNodeParameter('rootFolder', itemIndex) as INodeParameterResourceLocator;
 	const value = String(locator?.value ?? '').trim();
-	if (!value) throw new NodeOperationError(ctx.getNode(), `${item}No root folder chosen`, { itemIndex, description: 'Pick the folder from the list, or give its URL, ID or path.' });
-	return { mode: 'folder', ref: { mode: (locator.mode as 'id' | 'path' | 'url' | 'list') ?? 'id', value } };
+	if (!value)
+		throw new NodeOperationError(ctx.getNode(), `${item}No root folder chosen`, {
+			itemIndex,
+			description: 'Pick the folder from the list, or give its URL, ID or path.',
+		});
+	return {
+		mode: 'folder',
+		ref: { mode: (locator.mode as 'id' | 'path' | 'url' | 'list') ?? 'id', value },
+	};
 }
 
 /** The backfill date; a value that is not a date stops the run naming the parameter. */
@@ -106,9 +153,13 @@ function parseSince(ctx: IExecuteFunctions, value: string, zone: string): DateTi
 	try {
 		return parseDocumentDate(value, zone);
 	} catch {
-		throw new NodeOperationError(ctx.getNode(), `"Export Only Documents Dated On or After" is not a date: "${value.slice(0, 40)}"`, {
-			description: 'Use an ISO date such as 2026-01-31, or leave it empty to export every date.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Export Only Documents Dated On or After" is not a date: "${value.slice(0, 40)}"`,
+			{
+				description: 'Use an ISO date such as 2026-01-31, or leave it empty to export every date.',
+			},
+		);
 	}
 }
 
@@ -140,18 +191,30 @@ export function needsDocumentDate(params: RunParameters): boolean {
  * The per-item parameters (expressions evaluated for this item). A plain `{{ $json.field }}` is read from the item
  * directly and anything else is evaluated by n8n (itemParameters): n8n's evaluation was 85% of an idle export.
  */
-export function readItemValues(ctx: IExecuteFunctions, itemIndex: number, layout: FolderLayout, needsDate: boolean, zone: string): ItemValues {
+export function readItemValues(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	layout: FolderLayout,
+	needsDate: boolean,
+	zone: string,
+): ItemValues {
 	const parameters = itemParameters(ctx);
 	const recordKey = text(parameters.get('recordKey', itemIndex, '')).trim();
 	// The date is only read when a layout or the backfill uses it.
-	const date = needsDate ? readDocumentDate(parameters.get('dateField', itemIndex, ''), zone) : undefined;
+	const date = needsDate
+		? readDocumentDate(parameters.get('dateField', itemIndex, ''), zone)
+		: undefined;
 	const values: LayoutValues = { recordKey, date };
-	if (layout === 'perRecord') values.recordFolder = text(parameters.get('recordFolderName', itemIndex, ''));
+	if (layout === 'perRecord')
+		values.recordFolder = text(parameters.get('recordFolderName', itemIndex, ''));
 	if (layout === 'companyYear') values.company = text(parameters.get('companyName', itemIndex, ''));
-	if (layout === 'accountPeriod') values.account = text(parameters.get('accountName', itemIndex, ''));
+	if (layout === 'accountPeriod')
+		values.account = text(parameters.get('accountName', itemIndex, ''));
 	if (layout === 'custom') {
 		// The raw template, so each "/" segment is evaluated alone and a value cannot add a level.
-		const template = String(ctx.getNodeParameter('folderTemplate', itemIndex, '', { rawExpressions: true }));
+		const template = String(
+			ctx.getNodeParameter('folderTemplate', itemIndex, '', { rawExpressions: true }),
+		);
 		values.customSegments = splitTemplate(template).map((segment) =>
 			segment.startsWith('=') ? text(parameters.evaluate(segment.slice(1), itemIndex)) : segment,
 		);
@@ -172,7 +235,12 @@ const folderMemos = new WeakMap<IExecuteFunctions, Map<string, string>>();
  * share a few folders; making each name safe for the provider was 7% of an idle export at 100,000 records).
  * An unusable folder is not remembered: each of its items fails on its own, as before.
  */
-export function itemFolder(ctx: IExecuteFunctions, layout: FolderLayout, values: LayoutValues, kind: StorageKind): string {
+export function itemFolder(
+	ctx: IExecuteFunctions,
+	layout: FolderLayout,
+	values: LayoutValues,
+	kind: StorageKind,
+): string {
 	let memo = folderMemos.get(ctx);
 	if (!memo) folderMemos.set(ctx, (memo = new Map()));
 	const key = `${layout}\n${JSON.stringify(layoutSegments(layout, values))}`;

@@ -1,5 +1,14 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
-import { decodeExportState, encodeExportState, exportStateSchema } from '../shared/state/exportState';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+import {
+	decodeExportState,
+	encodeExportState,
+	exportStateSchema,
+} from '../shared/state/exportState';
 import { loadState, saveState, stateKey } from '../shared/state/staticData';
 
 const PREFIX = 'cloudSync:';
@@ -19,7 +28,8 @@ export function locateExportNodeId(ctx: IExecuteFunctions, name: string): string
 		const state = value as IDataObject;
 		// A node exporting into a root per item keeps one state per root: `<node id>@<root>` (one node all the same).
 		const id = key.slice(PREFIX.length).split('@')[0];
-		if (state.kind === 'export' && !states.some((s) => s.id === id)) states.push({ id, node: state.node as string | undefined });
+		if (state.kind === 'export' && !states.some((s) => s.id === id))
+			states.push({ id, node: state.node as string | undefined });
 	}
 	if (!wanted || wanted === self.name) {
 		if (states.some((s) => s.id === self.id)) return self.id;
@@ -34,7 +44,9 @@ export function locateExportNodeId(ctx: IExecuteFunctions, name: string): string
 				? `No Export to Folder node named "${wanted}" has exported in this workflow`
 				: 'No Export to Folder node has exported in this workflow yet'
 			: 'Several Export to Folder nodes in this workflow: set "Export Step Name"',
-		{ description: `Export nodes with state: ${known}. A node gets its state on its first production run.` },
+		{
+			description: `Export nodes with state: ${known}. A node gets its state on its first production run.`,
+		},
 	);
 }
 
@@ -50,7 +62,8 @@ export async function resumeOperation(ctx: IExecuteFunctions): Promise<INodeExec
 		.filter((key) => key === stateKey(nodeId) || key.startsWith(`${stateKey(nodeId)}@`))
 		.map((key) => key.slice(PREFIX.length));
 	if (stateIds.length === 0) return [[{ json: { resumed: [], stillStopped: [] } }]];
-	const matches = (path: string) => only.length === 0 || only.some((o) => o.toLowerCase() === path.toLowerCase());
+	const matches = (path: string) =>
+		only.length === 0 || only.some((o) => o.toLowerCase() === path.toLowerCase());
 	const resumed: string[] = [];
 	const stillStopped: string[] = [];
 	for (const id of stateIds) {

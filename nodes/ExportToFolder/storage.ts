@@ -1,4 +1,8 @@
-import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+} from 'n8n-workflow';
 import { createStorage, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
 

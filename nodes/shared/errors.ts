@@ -61,18 +61,22 @@ function clip(text: string): string {
 
 /** What the user can do, per kind (the provider's own hint wins when it gave one). */
 const KIND_HINTS: Record<CloudErrorKind, string> = {
-	notFound: 'Check that the file or folder still exists and that the credential\'s account can see it, then run again.',
+	notFound:
+		"Check that the file or folder still exists and that the credential's account can see it, then run again.",
 	auth: HINTS.auth,
 	scope: 'Reconnect the credential with a wider scope (credential settings), then run again.',
-	permission: 'Share the item with the credential\'s account, or choose a folder that account may write to.',
+	permission:
+		"Share the item with the credential's account, or choose a folder that account may write to.",
 	quota: HINTS.quota,
 	dailyLimit: HINTS.dailyLimit,
 	rateLimited: HINTS.rateLimited,
 	conflict: 'Another change to the same item happened at the same time: run again.',
 	cursorReset: HINTS.cursorReset,
-	invalidRequest: 'The service rejected the request: check the node parameters (names, paths, IDs).',
+	invalidRequest:
+		'The service rejected the request: check the node parameters (names, paths, IDs).',
 	transient: 'A temporary problem at the service: run again later; nothing is lost.',
-	integrity: 'The uploaded size or checksum did not match the source: nothing was recorded; run again.',
+	integrity:
+		'The uploaded size or checksum did not match the source: nothing was recorded; run again.',
 	other: 'Run again; if it keeps failing, check the credential and the node parameters.',
 };
 
@@ -117,7 +121,13 @@ function headline(base: string, context: ErrorContext, detail?: string): string 
 	return clip(`${service}${base}${target}${item}${extra}`);
 }
 
-function apiError(node: INode, message: string, description: string, context: ErrorContext, httpCode?: string): NodeApiError {
+function apiError(
+	node: INode,
+	message: string,
+	description: string,
+	context: ErrorContext,
+	httpCode?: string,
+): NodeApiError {
 	// A clean response object: NodeApiError copies fields of what it is given into its context.
 	const response: JsonObject = { message };
 	if (httpCode) response.httpCode = httpCode;
@@ -129,8 +139,16 @@ function apiError(node: INode, message: string, description: string, context: Er
 	});
 }
 
-function operationError(node: INode, message: string, description: string, context: ErrorContext): NodeOperationError {
-	return new NodeOperationError(node, message, { description: clip(description), itemIndex: context.itemIndex });
+function operationError(
+	node: INode,
+	message: string,
+	description: string,
+	context: ErrorContext,
+): NodeOperationError {
+	return new NodeOperationError(node, message, {
+		description: clip(description),
+		itemIndex: context.itemIndex,
+	});
 }
 
 export interface OAuthFailure {
@@ -148,7 +166,10 @@ export function oauthFailure(error: unknown): OAuthFailure | undefined {
 	let current: any = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
 		const bodyError = current.body?.error ?? current.errorResponse?.body?.error;
-		if (typeof bodyError === 'string' && /^(invalid_grant|invalid_client|unauthorized_client|invalid_scope)$/.test(bodyError)) {
+		if (
+			typeof bodyError === 'string' &&
+			/^(invalid_grant|invalid_client|unauthorized_client|invalid_scope)$/.test(bodyError)
+		) {
 			return { code: bodyError };
 		}
 		if (typeof current.code === 'string' && /^(invalid_grant|invalid_client)$/.test(current.code)) {
@@ -157,10 +178,15 @@ export function oauthFailure(error: unknown): OAuthFailure | undefined {
 		const message = `${typeof current.message === 'string' ? current.message : ''} ${typeof current.body === 'string' ? current.body : ''}`;
 		if (/OAuth credentials not connected/i.test(message)) return { code: 'not_connected' };
 		// client-oauth2's wording for invalid_grant: what survives when an SDK keeps only the text (Graph client).
-		if (/\binvalid_grant\b|authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid/.test(message)) {
+		if (
+			/\binvalid_grant\b|authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid/.test(
+				message,
+			)
+		) {
 			return { code: 'invalid_grant' };
 		}
-		if (/Client authentication failed \(e\.g\., unknown client/.test(message)) return { code: 'invalid_client' };
+		if (/Client authentication failed \(e\.g\., unknown client/.test(message))
+			return { code: 'invalid_client' };
 		// Causes: Error.cause, the error gaxios and the Graph client keep in `.error`, n8n's `errorResponse`.
 		const wrapped = current.error && typeof current.error === 'object' ? current.error : undefined;
 		current = current.cause ?? wrapped ?? current.errorResponse;
@@ -196,7 +222,8 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.message = clip(error.message);
 		if (error.description) error.description = clip(error.description);
-		if (context.itemIndex !== undefined && error.context.itemIndex === undefined) error.context.itemIndex = context.itemIndex;
+		if (context.itemIndex !== undefined && error.context.itemIndex === undefined)
+			error.context.itemIndex = context.itemIndex;
 		return error;
 	}
 
@@ -204,14 +231,20 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 	const oauth = oauthFailure(error);
 	if (oauth) {
 		const known = OAUTH_MESSAGES[oauth.code] ?? OAUTH_MESSAGES.invalid_grant;
-		return apiError(node, headline(known.message, context), known.hint, context, oauth.code === 'not_connected' ? undefined : '401');
+		return apiError(
+			node,
+			headline(known.message, context),
+			known.hint,
+			context,
+			oauth.code === 'not_connected' ? undefined : '401',
+		);
 	}
 
 	const refused = tokenHostErrorIn(error);
 	if (refused) {
 		return operationError(
 			node,
-			headline('Refused to send the credential\'s token to another host', context, refused.message),
+			headline("Refused to send the credential's token to another host", context, refused.message),
 			"Nothing was sent there. The service's answer pointed outside this credential's API hosts (a paging link, an upload session or a redirect): run again; if it keeps happening and that host is a proxy you use, set it as the credential's API Base URL.",
 			context,
 		);
@@ -229,14 +262,20 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 		);
 	}
 
-	return operationError(node, headline('Failed', context, plainMessage(error)), KIND_HINTS.other, context);
+	return operationError(
+		node,
+		headline('Failed', context, plainMessage(error)),
+		KIND_HINTS.other,
+		context,
+	);
 }
 
 /** A TokenHostError, thrown directly or kept as the cause of a provider's CloudError. */
 function tokenHostErrorIn(error: unknown): TokenHostError | undefined {
 	let current: unknown = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
-		if (current instanceof TokenHostError || (current as Error).name === 'TokenHostError') return current as TokenHostError;
+		if (current instanceof TokenHostError || (current as Error).name === 'TokenHostError')
+			return current as TokenHostError;
 		current = (current as CloudError).details?.cause ?? (current as { cause?: unknown }).cause;
 	}
 	return undefined;
@@ -249,11 +288,13 @@ function tokenHostErrorIn(error: unknown): TokenHostError | undefined {
  */
 export function plainMessage(error: unknown): string {
 	if (typeof error === 'string') return error || 'Unknown error';
-	if (!error || typeof error !== 'object') return error === undefined || error === null ? 'Unknown error' : String(error);
+	if (!error || typeof error !== 'object')
+		return error === undefined || error === null ? 'Unknown error' : String(error);
 	const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
 	const text = typeof message === 'string' && message.trim() !== '' ? message : undefined;
 	const label = typeof name === 'string' && name !== '' && name !== 'Error' ? name : undefined;
-	const errno = typeof code === 'string' && code !== '' && !(text ?? '').includes(code) ? ` (${code})` : '';
+	const errno =
+		typeof code === 'string' && code !== '' && !(text ?? '').includes(code) ? ` (${code})` : '';
 	if (text) return `${label ? `${label}: ` : ''}${text}${errno}`;
 	if (label) return `${label}${errno}`;
 	// A thrown object without a message is not serialised: it could be a response body.
@@ -267,6 +308,7 @@ function fromCloudError(node: INode, error: CloudError, context: ErrorContext): 
 	const code = error.details.providerCode ? ` (${error.details.providerCode})` : '';
 	const message = headline(`${KIND_HEADLINES[error.kind]}${code}`, merged, error.message);
 	if (OPERATION_KINDS.has(error.kind)) return operationError(node, message, hint, merged);
-	const httpCode = error.details.status !== undefined ? String(error.details.status) : KIND_HTTP_CODES[error.kind];
+	const httpCode =
+		error.details.status !== undefined ? String(error.details.status) : KIND_HTTP_CODES[error.kind];
 	return apiError(node, message, hint, merged, httpCode);
 }

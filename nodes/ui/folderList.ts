@@ -25,11 +25,19 @@ export async function folderListPage(
 	const found = await provider.searchFolders(needle, SEARCH_LIMIT);
 	const page = found.slice(offset, offset + FOLDERS_PER_PAGE);
 	const paths = await fullPaths(provider, page);
-	const results: INodeListSearchItems[] = page.map((folder, index) => ({ name: paths[index], value: folder.id, url: folder.webUrl }));
+	const results: INodeListSearchItems[] = page.map((folder, index) => ({
+		name: paths[index],
+		value: folder.id,
+		url: folder.webUrl,
+	}));
 	results.sort((a, b) => a.name.localeCompare(b.name));
 	if (offset === 0 && needle === '') {
 		const root = await provider.root();
-		results.unshift({ name: `/ (the whole ${STORAGE_LABEL[kind]})`, value: root.id, url: root.webUrl });
+		results.unshift({
+			name: `/ (the whole ${STORAGE_LABEL[kind]})`,
+			value: root.id,
+			url: root.webUrl,
+		});
 	}
 	const next = offset + FOLDERS_PER_PAGE;
 	return { results, paginationToken: next < found.length ? String(next) : undefined };

@@ -1,4 +1,9 @@
-import type { INodeCredentialDescription, INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyMode,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { STORAGE_CREDENTIAL, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 
@@ -6,7 +11,11 @@ import type { StorageKind } from '../shared/storage/types';
 export const STORAGE_KIND_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Dropbox', value: 'dropbox' },
 	{ name: 'Google Drive', value: 'googleDrive' },
-	{ name: 'Local Folder', value: 'localFolder', description: 'A folder on the computer or server n8n runs on' },
+	{
+		name: 'Local Folder',
+		value: 'localFolder',
+		description: 'A folder on the computer or server n8n runs on',
+	},
 	{ name: 'OneDrive', value: 'oneDrive' },
 ];
 
@@ -25,12 +34,17 @@ export const STORAGE_LABEL_EXPRESSION = JSON.stringify(STORAGE_LABEL);
  * The credential of each cloud, asked for only while `operation` is chosen and the storage parameter
  * (`storageParameter`) names that cloud; the local folder needs none.
  */
-export function storageCredentials(operation: string, storageParameter: string): INodeCredentialDescription[] {
-	return (Object.entries(STORAGE_CREDENTIAL) as Array<[StorageKind, string]>).map(([kind, name]) => ({
-		name,
-		required: true,
-		displayOptions: { show: { operation: [operation], [storageParameter]: [kind] } },
-	}));
+export function storageCredentials(
+	operation: string,
+	storageParameter: string,
+): INodeCredentialDescription[] {
+	return (Object.entries(STORAGE_CREDENTIAL) as Array<[StorageKind, string]>).map(
+		([kind, name]) => ({
+			name,
+			required: true,
+			displayOptions: { show: { operation: [operation], [storageParameter]: [kind] } },
+		}),
+	);
 }
 
 /** What each cloud's folder links, IDs and paths look like: shown as placeholders and checked as typed. */
@@ -40,7 +54,10 @@ interface CloudFormats {
 	path: string;
 }
 
-const CLOUD_FORMATS: Record<Exclude<StorageKind, 'localFolder'>, (pathExample: string) => CloudFormats> = {
+const CLOUD_FORMATS: Record<
+	Exclude<StorageKind, 'localFolder'>,
+	(pathExample: string) => CloudFormats
+> = {
 	googleDrive: (pathExample) => ({
 		url: {
 			placeholder: 'https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQrStUvWxYz',
@@ -58,12 +75,13 @@ const CLOUD_FORMATS: Record<Exclude<StorageKind, 'localFolder'>, (pathExample: s
 		url: {
 			placeholder: 'https://onedrive.live.com/?id=A1B2C3D4E5F6%21123',
 			regex: 'https://([\\w-]+\\.)*(onedrive\\.live\\.com|1drv\\.ms|sharepoint\\.com)/.+',
-			error: 'Not a OneDrive or SharePoint folder link (copy it from the browser\'s address bar)',
+			error: "Not a OneDrive or SharePoint folder link (copy it from the browser's address bar)",
 		},
 		id: {
 			placeholder: '01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567 or A1B2C3D4E5F6!123',
 			regex: '(root|[A-Za-z0-9]+![0-9]+|[A-Za-z0-9]{10,})',
-			error: 'Not a OneDrive item ID (e.g. 01ABCDEF... on business accounts, A1B2C3!123 on personal ones)',
+			error:
+				'Not a OneDrive item ID (e.g. 01ABCDEF... on business accounts, A1B2C3!123 on personal ones)',
 		},
 		path: pathExample,
 	}),
@@ -83,7 +101,10 @@ const CLOUD_FORMATS: Record<Exclude<StorageKind, 'localFolder'>, (pathExample: s
 };
 
 /* eslint-disable n8n-nodes-base/node-param-default-missing -- modes take no default; the rule knows them only under a literal "modes:" key */
-function cloudModes(kind: Exclude<StorageKind, 'localFolder'>, pathExample: string): INodePropertyMode[] {
+function cloudModes(
+	kind: Exclude<StorageKind, 'localFolder'>,
+	pathExample: string,
+): INodePropertyMode[] {
 	const formats = CLOUD_FORMATS[kind](pathExample);
 	return [
 		{
@@ -98,14 +119,21 @@ function cloudModes(kind: Exclude<StorageKind, 'localFolder'>, pathExample: stri
 			name: 'url',
 			type: 'string',
 			placeholder: formats.url.placeholder,
-			validation: [{ type: 'regex', properties: { regex: formats.url.regex, errorMessage: formats.url.error } }],
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: formats.url.regex, errorMessage: formats.url.error },
+				},
+			],
 		},
 		{
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
 			placeholder: formats.id.placeholder,
-			validation: [{ type: 'regex', properties: { regex: formats.id.regex, errorMessage: formats.id.error } }],
+			validation: [
+				{ type: 'regex', properties: { regex: formats.id.regex, errorMessage: formats.id.error } },
+			],
 		},
 		{ displayName: 'By Path', name: 'path', type: 'string', placeholder: formats.path },
 	];
@@ -127,7 +155,9 @@ function localModes(pathExample: string): INodePropertyMode[] {
 			name: 'url',
 			type: 'string',
 			placeholder: `file:///data${pathExample}`,
-			validation: [{ type: 'regex', properties: { regex: 'file:///.+', errorMessage: 'Not a file:// link' } }],
+			validation: [
+				{ type: 'regex', properties: { regex: 'file:///.+', errorMessage: 'Not a file:// link' } },
+			],
 		},
 	];
 }
@@ -152,7 +182,9 @@ export function folderLocatorProperties(
 			type: 'resourceLocator' as const,
 			default: { mode: hostPath ? 'path' : 'list', value: '' },
 			displayOptions: { show: { ...show, [storageParameter]: [kind] } },
-			modes: hostPath ? localModes(pathExample) : cloudModes(kind as Exclude<StorageKind, 'localFolder'>, pathExample),
+			modes: hostPath
+				? localModes(pathExample)
+				: cloudModes(kind as Exclude<StorageKind, 'localFolder'>, pathExample),
 		};
 	});
 }

@@ -1,5 +1,11 @@
 import { existsSync } from 'fs';
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { createStorage } from '../../nodes/shared/storage/registry';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 import { WorkflowHarness } from '../harness/workflow';
@@ -41,8 +47,16 @@ interface LoggedRequest {
 }
 
 /** The fake's request log after `since` (its seq): where an export's wall time went, request by request. */
-async function requestLog(host: FakeHost, kind: CloudKind, since: number): Promise<LoggedRequest[]> {
-	const response = await fetch(`${host.urls[kind]}/_control/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since }) });
+async function requestLog(
+	host: FakeHost,
+	kind: CloudKind,
+	since: number,
+): Promise<LoggedRequest[]> {
+	const response = await fetch(`${host.urls[kind]}/_control/log`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ since }),
+	});
 	return ((await response.json()) as { requests: LoggedRequest[] }).requests;
 }
 
@@ -51,7 +65,8 @@ function split(requests: LoggedRequest[]): { inside: number; between: number } {
 	let between = 0;
 	for (let i = 0; i < requests.length; i++) {
 		inside += (requests[i].doneAt ?? requests[i].at) - requests[i].at;
-		if (i > 0) between += Math.max(0, requests[i].at - (requests[i - 1].doneAt ?? requests[i - 1].at));
+		if (i > 0)
+			between += Math.max(0, requests[i].at - (requests[i - 1].doneAt ?? requests[i - 1].at));
 	}
 	return { inside, between };
 }
@@ -103,7 +118,10 @@ class BigUploadNode implements INodeType {
 		}
 		const storage = await createStorage(this, this.getNodeParameter('cloud', 0) as StorageKind);
 		const name = this.getNodeParameter('fileName', 0) as string;
-		const uploaded = await storage.upload({ parentId: this.getNodeParameter('parentId', 0) as string, name }, { size: bytes, stream });
+		const uploaded = await storage.upload(
+			{ parentId: this.getNodeParameter('parentId', 0) as string, name },
+			{ size: bytes, stream },
+		);
 		return [[{ json: { id: uploaded.id, size: uploaded.size } }]];
 	}
 }
@@ -119,7 +137,9 @@ const held = () => {
  * the growth of what the program holds (heap + buffers), the figure judged, and of RSS, shown beside it (RSS
  * rarely falls after a peak, as the allocator keeps freed pages, so it reads low after a bigger run).
  */
-async function measured(work: () => Promise<void>): Promise<{ ms: number; growth: number; rssGrowth: number }> {
+async function measured(
+	work: () => Promise<void>,
+): Promise<{ ms: number; growth: number; rssGrowth: number }> {
 	forceGc();
 	const before = held();
 	const rssBefore = process.memoryUsage().rss;
@@ -137,16 +157,31 @@ async function measured(work: () => Promise<void>): Promise<{ ms: number; growth
 		clearInterval(timer);
 		sample();
 	}
-	return { ms: Number(process.hrtime.bigint() - started) / 1e6, growth: peak - before, rssGrowth: rssPeak - rssBefore };
+	return {
+		ms: Number(process.hrtime.bigint() - started) / 1e6,
+		growth: peak - before,
+		rssGrowth: rssPeak - rssBefore,
+	};
 }
 
 const TOKEN_REQUEST: Record<CloudKind, { flavour: string; scopes: string[] }> = {
 	googleDrive: { flavour: 'google', scopes: ['https://www.googleapis.com/auth/drive'] },
 	oneDrive: { flavour: 'microsoft', scopes: ['Files.ReadWrite'] },
-	dropbox: { flavour: 'dropbox', scopes: ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'] },
+	dropbox: {
+		flavour: 'dropbox',
+		scopes: [
+			'files.metadata.read',
+			'files.content.read',
+			'files.content.write',
+			'account_info.read',
+		],
+	},
 };
 
-async function issueToken(host: FakeHost, kind: CloudKind): Promise<{ accessToken: string; refreshToken: string }> {
+async function issueToken(
+	host: FakeHost,
+	kind: CloudKind,
+): Promise<{ accessToken: string; refreshToken: string }> {
 	const response = await fetch(`${host.urls[kind]}/_control/issue-token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -159,12 +194,20 @@ async function issueToken(host: FakeHost, kind: CloudKind): Promise<{ accessToke
 /** One workflow per cloud: Input -> Big Upload, with a connected credential whose API base URL is the fake. */
 async function benchWorkflow(host: FakeHost, kind: CloudKind): Promise<WorkflowHarness> {
 	const harness = new WorkflowHarness().registerNode('bigUpload', new BigUploadNode());
-	const credentials = (await fakeCredential(kind, { fake: { baseUrl: host.urls[kind] }, wire: await issueToken(host, kind) }))(harness);
+	const credentials = (
+		await fakeCredential(kind, {
+			fake: { baseUrl: host.urls[kind] },
+			wire: await issueToken(host, kind),
+		})
+	)(harness);
 	harness.addNode({ name: 'Big Upload', type: 'bigUpload', credentials });
 	return harness;
 }
 
-async function runNode(harness: WorkflowHarness, parameters: Record<string, string | number>): Promise<INodeExecutionData[]> {
+async function runNode(
+	harness: WorkflowHarness,
+	parameters: Record<string, string | number>,
+): Promise<INodeExecutionData[]> {
 	harness.setParameters('Big Upload', parameters);
 	const result = await harness.run();
 	if (result.error) throw result.error;
@@ -191,15 +234,35 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			const harness = await benchWorkflow(host, kind);
 			const sinkUrl = `${host.urls[kind]}/_control/sink`;
 			const exportOnce = async (name: string, size: number) => {
-				const [item] = await runNode(harness, { mode: 'export', cloud: kind, bytes: size, fileName: name, parentId: root.id });
-				if (item?.json.size !== size) throw new Error(`${kind}: uploaded ${String(item?.json.size)} of ${size} bytes`);
+				const [item] = await runNode(harness, {
+					mode: 'export',
+					cloud: kind,
+					bytes: size,
+					fileName: name,
+					parentId: root.id,
+				});
+				if (item?.json.size !== size)
+					throw new Error(`${kind}: uploaded ${String(item?.json.size)} of ${size} bytes`);
 				return String(item.json.id);
 			};
-			const putOnce = (size: number) => runNode(harness, { mode: 'plainPut', bytes: size, sinkUrl });
+			const putOnce = (size: number) =>
+				runNode(harness, { mode: 'plainPut', bytes: size, sinkUrl });
 			// Warm-up: code paths, connections and the engine, before any baseline.
 			await cleanup.delete(await exportOnce('warm-up.bin', 64 * 1024 * 1024));
 			await putOnce(64 * 1024 * 1024);
-			const result: BigFileResult = { kind, bytes, exportMs: [], plainPutMs: [], ratios: [], peakGrowthMiB: [], rssGrowthMiB: [], plainPeakGrowthMiB: [], insideFakeMs: [], betweenMs: [], chunkMiB: CHUNK_MIB[kind] };
+			const result: BigFileResult = {
+				kind,
+				bytes,
+				exportMs: [],
+				plainPutMs: [],
+				ratios: [],
+				peakGrowthMiB: [],
+				rssGrowthMiB: [],
+				plainPeakGrowthMiB: [],
+				insideFakeMs: [],
+				betweenMs: [],
+				chunkMiB: CHUNK_MIB[kind],
+			};
 			for (let round = 1; round <= REPETITIONS; round++) {
 				// Alternate which goes first, so a load change on the shared machine meets both.
 				const order = round % 2 === 1 ? ['export', 'put'] : ['put', 'export'];
@@ -210,7 +273,9 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 						const before = await requestLog(host, kind, 0);
 						const mark = before.length ? before[before.length - 1].seq : 0;
 						let id = '';
-						exportRun = await measured(async () => void (id = await exportOnce(`big-${round}.bin`, bytes)));
+						exportRun = await measured(
+							async () => void (id = await exportOnce(`big-${round}.bin`, bytes)),
+						);
 						const parts = split(await requestLog(host, kind, mark));
 						result.insideFakeMs.push(parts.inside);
 						result.betweenMs.push(parts.between);
@@ -223,7 +288,9 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				result.peakGrowthMiB.push(exportRun.growth / 2 ** 20);
 				result.rssGrowthMiB.push(exportRun.rssGrowth / 2 ** 20);
 				result.plainPeakGrowthMiB.push(putRun.growth / 2 ** 20);
-				process.stdout.write(`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held)\n`);
+				process.stdout.write(
+					`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held)\n`,
+				);
 			}
 			results.push(result);
 		}

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
-import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import {
+	CloudSyncGoogleCalendarOAuth2Api,
+	GOOGLE_CALENDAR_SCOPES,
+} from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
 import { PIPEDRIVE_MAPPING, readActivity } from '../../nodes/shared/calendar/activityMapping';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
@@ -50,13 +53,27 @@ export async function calendarIdleBench(tracked: number): Promise<CalendarIdleBe
 	const fake = new FakeCalendar(auth);
 	await fake.start();
 	const input = activities(tracked);
-	const render = { privatePolicy: 'private' as const, includeLinks: true, addAttendees: false, busyTitle: 'Busy' };
+	const render = {
+		privatePolicy: 'private' as const,
+		includeLinks: true,
+		addAttendees: false,
+		busyTitle: 'Busy',
+	};
 	for (const [index, json] of input.entries()) {
-		const event = renderEvent(readActivity(json, PIPEDRIVE_MAPPING, { timeZone: 'UTC', defaultDurationMinutes: 30 }, index), render)!;
+		const event = renderEvent(
+			readActivity(json, PIPEDRIVE_MAPPING, { timeZone: 'UTC', defaultDurationMinutes: 30 }, index),
+			render,
+		)!;
 		const { privateProperties, ...body } = event;
-		fake.userCreate(CALENDAR, { ...body, id: eventIdForActivity(String(json.id)), extendedProperties: { private: privateProperties } });
+		fake.userCreate(CALENDAR, {
+			...body,
+			id: eventIdForActivity(String(json.id)),
+			extendedProperties: { private: privateProperties },
+		});
 	}
-	const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+	const harness = new WorkflowHarness()
+		.registerNode('calendarSync', new CalendarSync())
+		.registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
 	const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
 	const credential = harness.credentials.add({
 		id: 'gcal',
@@ -68,26 +85,43 @@ export async function calendarIdleBench(tracked: number): Promise<CalendarIdleBe
 			accessTokenUrl: `${fake.baseUrl}/token`,
 			authUrl: `${fake.baseUrl}/authorize`,
 			apiBaseUrl: fake.baseUrl,
-			oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+			oauthTokenData: {
+				access_token: tokens.access_token,
+				refresh_token: tokens.refresh_token,
+				token_type: 'Bearer',
+			},
 		},
 	});
 	harness.addNode({
 		name: NODE,
 		type: 'calendarSync',
-		parameters: { operation: 'sync', direction: 'oneWay', calendar: { __rl: true, mode: 'id', value: CALENDAR } },
+		parameters: {
+			operation: 'sync',
+			direction: 'oneWay',
+			calendar: { __rl: true, mode: 'id', value: CALENDAR },
+		},
 		credentials: { cloudSyncGoogleCalendarOAuth2Api: credential },
 	});
 	const items = input.map((json) => ({ json }));
 	const once = async (label: string) => {
 		const since = fake.mark();
 		let actions: unknown[] = [];
-		const figures = await measureRun(`calendar-${label}-${tracked}`, () => fake.requests({ since }).length, async () => {
-			const result = await harness.run({ input: items });
-			if (result.status !== 'success') throw result.error ?? new Error(`calendar run ${result.status}`);
-			actions = result.output(NODE).map((item) => item.json.action);
-		});
-		if (actions.length) throw new Error(`calendar ${label} run acted: ${actions.slice(0, 3).join(', ')}`);
-		return { ...figures, writes: fake.requests({ since }).filter((r) => r.method !== 'GET').length };
+		const figures = await measureRun(
+			`calendar-${label}-${tracked}`,
+			() => fake.requests({ since }).length,
+			async () => {
+				const result = await harness.run({ input: items });
+				if (result.status !== 'success')
+					throw result.error ?? new Error(`calendar run ${result.status}`);
+				actions = result.output(NODE).map((item) => item.json.action);
+			},
+		);
+		if (actions.length)
+			throw new Error(`calendar ${label} run acted: ${actions.slice(0, 3).join(', ')}`);
+		return {
+			...figures,
+			writes: fake.requests({ since }).filter((r) => r.method !== 'GET').length,
+		};
 	};
 	return {
 		tracked,

@@ -8,7 +8,8 @@ export type CloudKind = 'googleDrive' | 'oneDrive' | 'dropbox';
 
 /** Puts `count` small files in the source's folder, as the user would (through the fake's own store, no HTTP). */
 export async function seedFiles(source: CollectSource, count: number, prefix = 'f'): Promise<void> {
-	for (let i = 0; i < count; i++) await source.user.createFile(`${prefix}${i}.pdf`, Buffer.from(`${prefix}${i} content`));
+	for (let i = 0; i < count; i++)
+		await source.user.createFile(`${prefix}${i}.pdf`, Buffer.from(`${prefix}${i} content`));
 }
 
 /** A source folder with N files and the workflow collecting from it; runs can be repeated. */
@@ -27,7 +28,10 @@ export interface CollectIdleBench {
  * Collect with N tracked files and nothing new. The ledger is built honestly: the fake holds N files and a first
  * run (First Run: everything, metadata only) collects them all through the real planner; then idle runs.
  */
-export async function collectIdleBench(kind: CloudKind, tracked: number): Promise<CollectIdleBench> {
+export async function collectIdleBench(
+	kind: CloudKind,
+	tracked: number,
+): Promise<CollectIdleBench> {
 	const source = await cloudSource(kind);
 	await seedFiles(source, tracked);
 	const flow = collectWorkflow(source, { downloadContent: false });
@@ -36,12 +40,18 @@ export async function collectIdleBench(kind: CloudKind, tracked: number): Promis
 		const apply = probe(ledger, 'applyRun');
 		try {
 			let out = -1;
-			const figures = await measureRun(`collect-${label}-${kind}-${tracked}`, () => source.requestCount(), async () => {
-				const run = await flow.run();
-				if (run.result.status !== 'success') throw run.result.error ?? new Error(`${label} run ${run.result.status}`);
-				out = run.json.length;
-			});
-			if (out !== expected) throw new Error(`${kind}: ${label} run collected ${out} of ${expected}`);
+			const figures = await measureRun(
+				`collect-${label}-${kind}-${tracked}`,
+				() => source.requestCount(),
+				async () => {
+					const run = await flow.run();
+					if (run.result.status !== 'success')
+						throw run.result.error ?? new Error(`${label} run ${run.result.status}`);
+					out = run.json.length;
+				},
+			);
+			if (out !== expected)
+				throw new Error(`${kind}: ${label} run collected ${out} of ${expected}`);
 			const last = (samples: number[]) => samples[samples.length - 1];
 			return { ...figures, planCpuMs: last(plan.samples), applyCpuMs: last(apply.samples) };
 		} finally {

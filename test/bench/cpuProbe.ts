@@ -48,7 +48,11 @@ export async function profiled<T>(name: string, work: () => Promise<T>): Promise
 	const session = new Session();
 	session.connect();
 	const post = (method: string, params?: object) =>
-		new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+		new Promise<unknown>((resolve, reject) =>
+			session.post(method, params ?? {}, (error, result) =>
+				error ? reject(error) : resolve(result),
+			),
+		);
 	await post('Profiler.enable');
 	await post('Profiler.setSamplingInterval', { interval: 500 });
 	await post('Profiler.start');

@@ -11,7 +11,12 @@ import './tsBeforeJson';
 import { cloudDestination, exportWorkflow, type Doc } from '../nodes/support/exportWorkflow';
 import type { CloudKind } from './collectIdle';
 
-const docs = (n: number, from = 0): Doc[] => Array.from({ length: n }, (_, i) => ({ id: `D${from + i}`, content: `document ${from + i}`, json: { folder: 'F0' } }));
+const docs = (n: number, from = 0): Doc[] =>
+	Array.from({ length: n }, (_, i) => ({
+		id: `D${from + i}`,
+		content: `document ${from + i}`,
+		json: { folder: 'F0' },
+	}));
 
 export interface BatchFigure {
 	kind: CloudKind;
@@ -28,14 +33,21 @@ export interface BatchFigure {
 export async function exportBatch(kind: CloudKind, batch: number): Promise<BatchFigure> {
 	const destination = await cloudDestination(kind);
 	try {
-		const flow = exportWorkflow(destination, { folderStructure: 'custom', folderTemplate: '={{ $json.folder }}' });
+		const flow = exportWorkflow(destination, {
+			folderStructure: 'custom',
+			folderTemplate: '={{ $json.folder }}',
+		});
 		await flow.run(docs(1));
 		await flow.run(docs(1));
 		const before = destination.counts();
-		const fake = destination.fixture.fake as unknown as { mark(): number; requests(filter: { since: number }): Array<{ method: string; path: string }> };
+		const fake = destination.fixture.fake as unknown as {
+			mark(): number;
+			requests(filter: { since: number }): Array<{ method: string; path: string }>;
+		};
 		const mark = fake.mark();
 		const result = await flow.run([...docs(1), ...docs(batch, 1)]);
-		if (result.json.filter((item) => item.action === 'created').length !== batch) throw new Error(`${kind}: ${JSON.stringify(result.json.map((item) => item.action))}`);
+		if (result.json.filter((item) => item.action === 'created').length !== batch)
+			throw new Error(`${kind}: ${JSON.stringify(result.json.map((item) => item.action))}`);
 		const after = destination.counts();
 		const requests = after.total - before.total;
 		return {
@@ -57,7 +69,13 @@ async function main(): Promise<void> {
 	for (const kind of ['googleDrive', 'oneDrive', 'dropbox'] as const) {
 		for (const batch of batches) {
 			const f = await exportBatch(kind, batch);
-			const other = [...new Set(f.log.filter((line) => !/upload|changes|delta|list_folder\/continue|\/content$/.test(line)))];
+			const other = [
+				...new Set(
+					f.log.filter(
+						(line) => !/upload|changes|delta|list_folder\/continue|\/content$/.test(line),
+					),
+				),
+			];
 			process.stdout.write(
 				`${kind.padEnd(11)} batch ${String(batch).padStart(3)}: ${String(f.requests).padStart(3)} requests (${f.uploads} uploads, ${f.feed} feed reads, ${f.requests - f.uploads - f.feed} other${other.length ? `: ${other.join(', ')}` : ''}); beyond idle per new file ${f.beyondIdlePerFile.toFixed(2)}\n`,
 			);

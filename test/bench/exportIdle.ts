@@ -3,7 +3,13 @@ import { hashBuffer } from '../../nodes/shared/hashes';
 import { shortFingerprint } from '../../nodes/shared/state/exportState';
 import * as exportPlanModule from '../../nodes/shared/sync/exportPlan';
 import type { FakeDrive } from '../fakes/drive';
-import { cloudDestination, countActions, exportWorkflow, type Doc, type ExportDestination } from '../nodes/support/exportWorkflow';
+import {
+	cloudDestination,
+	countActions,
+	exportWorkflow,
+	type Doc,
+	type ExportDestination,
+} from '../nodes/support/exportWorkflow';
 import type { CloudKind } from './collectIdle';
 import { probe } from './cpuProbe';
 import { measureRun, type RunFigures } from './nodeRun';
@@ -21,7 +27,11 @@ export function receipts(count: number, offset = 0): Doc[] {
 		const day = two((Math.floor(n / 12) % 26) + 2);
 		const second = Math.floor(n / 312);
 		const time = `${two(Math.floor(second / 3600) % 24)}:${two(Math.floor(second / 60) % 60)}:${two(second % 60)}`;
-		return { id: `R${n}`, content: `receipt ${n}`, json: { account: n % 2 ? 'Main' : 'Savings', date: `2026-${month}-${day}T${time}Z` } };
+		return {
+			id: `R${n}`,
+			content: `receipt ${n}`,
+			json: { account: n % 2 ? 'Main' : 'Savings', date: `2026-${month}-${day}T${time}Z` },
+		};
 	});
 }
 
@@ -30,7 +40,10 @@ export function receiptPath(doc: Doc): string {
 	return `${doc.json!.account}/${(doc.json!.date as string).slice(0, 7)}/${doc.id}.pdf`;
 }
 
-export const ACCOUNT_PERIOD = { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' };
+export const ACCOUNT_PERIOD = {
+	folderStructure: 'accountPeriod',
+	accountName: '={{ $json.account }}',
+};
 
 /**
  * The destination as an earlier export left it: every file at its deterministic path (Drive: tagged with the
@@ -46,12 +59,16 @@ async function seedExported(destination: ExportDestination, docs: Doc[]): Promis
 				name: receiptPath(doc),
 				content,
 				createdByApp: true,
-				appProperties: { recordKey: exportPlanModule.recordTag(doc.id), contentVersion: shortFingerprint(hashBuffer('md5', content)) },
+				appProperties: {
+					recordKey: exportPlanModule.recordTag(doc.id),
+					contentVersion: shortFingerprint(hashBuffer('md5', content)),
+				},
 			});
 		}
 		return;
 	}
-	for (const doc of docs) await destination.fixture.user.createFile(receiptPath(doc), Buffer.from(doc.content as string));
+	for (const doc of docs)
+		await destination.fixture.user.createFile(receiptPath(doc), Buffer.from(doc.content as string));
 }
 
 /** A destination holding N exported files, and the workflow that exports to it; runs can be repeated. */
@@ -86,13 +103,22 @@ export async function exportIdleBench(kind: CloudKind, tracked: number): Promise
 		const uploadsBefore = destination.counts().uploads;
 		try {
 			let json: IDataObject[] = [];
-			const figures = await measureRun(`export-${label}-${kind}-${tracked}`, () => destination.counts().total, async () => {
-				json = (await flow.run(docs)).json;
-			});
+			const figures = await measureRun(
+				`export-${label}-${kind}-${tracked}`,
+				() => destination.counts().total,
+				async () => {
+					json = (await flow.run(docs)).json;
+				},
+			);
 			const actions = countActions(json);
-			if (actions.unchanged !== tracked) throw new Error(`${kind}: ${label} run gave ${JSON.stringify(actions)}`);
+			if (actions.unchanged !== tracked)
+				throw new Error(`${kind}: ${label} run gave ${JSON.stringify(actions)}`);
 			lastArgs = plan.lastArgs;
-			return { ...figures, uploads: destination.counts().uploads - uploadsBefore, planCpuMs: plan.samples[plan.samples.length - 1] };
+			return {
+				...figures,
+				uploads: destination.counts().uploads - uploadsBefore,
+				planCpuMs: plan.samples[plan.samples.length - 1],
+			};
 		} finally {
 			plan.restore();
 		}

@@ -6,7 +6,10 @@ import { median } from './results';
  * Single-core throughput of each content hash the uploads compute, as they feed it (1 MiB pieces), per second of
  * CPU: the figures the README quotes. Median of five passes over 256 MiB each. `npx ts-node --transpile-only test/bench/hashRate.ts`
  */
-export function hashRates(kinds: HashKind[] = ['md5', 'quickXorHash', 'dropboxContentHash', 'sha256'], mib = 256): Record<string, { medianMiBs: number; min: number; max: number }> {
+export function hashRates(
+	kinds: HashKind[] = ['md5', 'quickXorHash', 'dropboxContentHash', 'sha256'],
+	mib = 256,
+): Record<string, { medianMiBs: number; min: number; max: number }> {
 	const piece = Buffer.alloc(2 ** 20);
 	for (let i = 0; i < piece.length; i++) piece[i] = (i * 2654435761) >>> 24;
 	const result: Record<string, { medianMiBs: number; min: number; max: number }> = {};
@@ -22,7 +25,11 @@ export function hashRates(kinds: HashKind[] = ['md5', 'quickXorHash', 'dropboxCo
 			const seconds = (used.user + used.system) / 1e6;
 			if (pass > 0) rates.push(mib / seconds); // the first pass warms the JIT
 		}
-		result[kind] = { medianMiBs: Math.round(median(rates)), min: Math.round(Math.min(...rates)), max: Math.round(Math.max(...rates)) };
+		result[kind] = {
+			medianMiBs: Math.round(median(rates)),
+			min: Math.round(Math.min(...rates)),
+			max: Math.round(Math.max(...rates)),
+		};
 	}
 	return result;
 }

@@ -13,8 +13,17 @@ export interface RunFigures {
  * Measures `run` (a whole workflow run in the harness: n8n's WorkflowExecute, the node, the fake on loopback in
  * this process, so CPU includes the fake's share). `requests` counts what the fake served during it.
  */
-export async function measureRun(name: string, requestCount: () => number, run: () => Promise<void>): Promise<RunFigures> {
+export async function measureRun(
+	name: string,
+	requestCount: () => number,
+	run: () => Promise<void>,
+): Promise<RunFigures> {
 	const before = requestCount();
 	const measured = await memoryGrowth(() => profiled(name, run));
-	return { ms: measured.ms, cpuMs: measured.cpuMs, peakRssGrowthMiB: measured.peakRssGrowth / 2 ** 20, requests: requestCount() - before };
+	return {
+		ms: measured.ms,
+		cpuMs: measured.cpuMs,
+		peakRssGrowthMiB: measured.peakRssGrowth / 2 ** 20,
+		requests: requestCount() - before,
+	};
 }

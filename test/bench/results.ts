@@ -36,7 +36,10 @@ export function median(samples: readonly number[]): number {
 
 /** The value (median) and spread of repeated measurements. */
 export function summarize(samples: readonly number[]): { value: number; spread: Spread } {
-	return { value: median(samples), spread: { n: samples.length, min: Math.min(...samples), max: Math.max(...samples) } };
+	return {
+		value: median(samples),
+		spread: { n: samples.length, min: Math.min(...samples), max: Math.max(...samples) },
+	};
 }
 
 /**
@@ -53,7 +56,8 @@ export async function alternating<V extends string, M extends string>(
 		for (const variant of variants) {
 			const figures = await measure(variant, rep);
 			const slot = (out[variant] ??= {} as Record<M, number[]>);
-			for (const [name, value] of Object.entries(figures) as [M, number][]) (slot[name] ??= []).push(value);
+			for (const [name, value] of Object.entries(figures) as [M, number][])
+				(slot[name] ??= []).push(value);
 		}
 	}
 	return out;
@@ -93,7 +97,10 @@ export function memoryBaseline(): MemoryBaseline {
  * Peak RSS growth over a post-GC baseline while `work` runs (RSS sampled every `everyMs`), and the heap still held
  * after it and a second forced GC (what the work retained).
  */
-export async function memoryGrowth<T>(work: () => Promise<T>, everyMs = 20): Promise<{ result: T; peakRssGrowth: number; retainedHeap: number; ms: number; cpuMs: number }> {
+export async function memoryGrowth<T>(
+	work: () => Promise<T>,
+	everyMs = 20,
+): Promise<{ result: T; peakRssGrowth: number; retainedHeap: number; ms: number; cpuMs: number }> {
 	const base = memoryBaseline();
 	let peak = base.rss;
 	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), everyMs);
@@ -109,16 +116,28 @@ export async function memoryGrowth<T>(work: () => Promise<T>, everyMs = 20): Pro
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
 	const used = process.cpuUsage(cpu);
 	const after = memoryBaseline();
-	return { result, peakRssGrowth: peak - base.rss, retainedHeap: after.heapUsed - base.heapUsed, ms, cpuMs: (used.user + used.system) / 1000 };
+	return {
+		result,
+		peakRssGrowth: peak - base.rss,
+		retainedHeap: after.heapUsed - base.heapUsed,
+		ms,
+		cpuMs: (used.user + used.system) / 1000,
+	};
 }
 
 /** Wall and CPU milliseconds of one awaited piece of work (CPU: this process, user + system). */
-export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; cpuMs: number }> {
+export async function timed<T>(
+	work: () => Promise<T>,
+): Promise<{ result: T; ms: number; cpuMs: number }> {
 	const started = process.hrtime.bigint();
 	const cpu = process.cpuUsage();
 	const result = await work();
 	const used = process.cpuUsage(cpu);
-	return { result, ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000 };
+	return {
+		result,
+		ms: Number(process.hrtime.bigint() - started) / 1e6,
+		cpuMs: (used.user + used.system) / 1000,
+	};
 }
 
 /** The machine's load averages (1, 5, 15 minutes): the machine is shared, so every report says how busy it was. */
@@ -157,7 +176,9 @@ export class Figures {
 		const target = figure.target ? `  (target ${figure.target})` : '';
 		const note = figure.note ? `  [${figure.note}]` : '';
 		const spread = figure.spread ? ` ${spreadText(figure.spread, figure.unit)}` : '';
-		process.stdout.write(`  ${figure.scenario} | ${figure.subject} | ${figure.metric}: ${format(figure.value)} ${figure.unit}${spread}${target}${verdict}${note}\n`);
+		process.stdout.write(
+			`  ${figure.scenario} | ${figure.subject} | ${figure.metric}: ${format(figure.value)} ${figure.unit}${spread}${target}${verdict}${note}\n`,
+		);
 		return figure;
 	}
 
@@ -179,7 +200,11 @@ export class Figures {
 	 * A figure measured repeatedly: its value is the median of `samples`, with the spread; judged against
 	 * `bound` when given. Use this for every timing and memory figure.
 	 */
-	repeated(base: Omit<Figure, 'target' | 'pass' | 'value' | 'spread'>, samples: readonly number[], bound?: { atMost?: number; atLeast?: number }): Figure {
+	repeated(
+		base: Omit<Figure, 'target' | 'pass' | 'value' | 'spread'>,
+		samples: readonly number[],
+		bound?: { atMost?: number; atLeast?: number },
+	): Figure {
 		const figure = { ...base, ...summarize(samples) };
 		if (bound?.atMost !== undefined) return this.atMost(figure, bound.atMost);
 		if (bound?.atLeast !== undefined) return this.atLeast(figure, bound.atLeast);
@@ -205,7 +230,8 @@ export interface RunInfo {
 export function format(value: number): string {
 	if (!Number.isFinite(value)) return String(value);
 	if (Number.isInteger(value)) return value.toLocaleString('en-US');
-	const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
+	const digits =
+		Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
 	return value.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
@@ -213,7 +239,12 @@ function cell(text: string): string {
 	return text.replace(/\|/g, '\\|');
 }
 
-export function markdownTable(figures: Figure[], at: Date, host: Machine, run?: Omit<RunInfo, 'at'>): string {
+export function markdownTable(
+	figures: Figure[],
+	at: Date,
+	host: Machine,
+	run?: Omit<RunInfo, 'at'>,
+): string {
 	const whole = run
 		? ` The whole bench took ${format(run.wallSeconds)} s of wall time; load average (1, 5, 15 min) ${run.loadAtStart} at the start, ${run.loadAtEnd} at the end (a shared machine). Timings and memory are medians of ${run.reps} alternating repetitions, with min-max.`
 		: '';
@@ -226,8 +257,14 @@ export function markdownTable(figures: Figure[], at: Date, host: Machine, run?: 
 	for (const f of figures) {
 		const verdict = f.pass === undefined ? '' : f.pass ? 'ok' : '**missed**';
 		const value = `${format(f.value)} ${f.unit}`.trim();
-		const spread = f.spread ? (f.spread.n < 2 ? '1 run' : `${format(f.spread.min)}-${format(f.spread.max)} (n=${f.spread.n})`) : '';
-		lines.push(`| ${cell(f.scenario)} | ${cell(f.subject)} | ${cell(f.metric)}${f.note ? ` (${cell(f.note)})` : ''} | ${cell(value)} | ${cell(spread)} | ${cell(f.target ?? '')} | ${verdict} |`);
+		const spread = f.spread
+			? f.spread.n < 2
+				? '1 run'
+				: `${format(f.spread.min)}-${format(f.spread.max)} (n=${f.spread.n})`
+			: '';
+		lines.push(
+			`| ${cell(f.scenario)} | ${cell(f.subject)} | ${cell(f.metric)}${f.note ? ` (${cell(f.note)})` : ''} | ${cell(value)} | ${cell(spread)} | ${cell(f.target ?? '')} | ${verdict} |`,
+		);
 	}
 	return `${lines.join('\n')}\n`;
 }
@@ -238,6 +275,7 @@ export function replaceReadmeSection(readme: string, table: string): string {
 	const end = '<!-- bench:end -->';
 	const from = readme.indexOf(start);
 	const to = readme.indexOf(end);
-	if (from < 0 || to < from) return `${readme.trimEnd()}\n\n## Benchmarks\n\n${start}\n${table}${end}\n`;
+	if (from < 0 || to < from)
+		return `${readme.trimEnd()}\n\n## Benchmarks\n\n${start}\n${table}${end}\n`;
 	return `${readme.slice(0, from + start.length)}\n${table}${readme.slice(to)}`;
 }

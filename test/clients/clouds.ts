@@ -56,7 +56,12 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 			const file = drive.findByPath(clean(path));
 			if (!file || file.trashed) return undefined;
 			const folder = file.mimeType === 'application/vnd.google-apps.folder';
-			return { id: file.id, folder, size: file.blob?.size, hashes: file.blob ? { MD5: file.blob.md5 } : {} };
+			return {
+				id: file.id,
+				folder,
+				size: file.blob?.size,
+				hashes: file.blob ? { MD5: file.blob.md5 } : {},
+			};
 		},
 		read: async (path) => {
 			const file = drive.findByPath(clean(path));
@@ -70,13 +75,21 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 		childNames: (path) => {
 			const folder = drive.findByPath(clean(path));
 			if (!folder) return [];
-			return (drive.tree(folder.id).children ?? []).filter((child) => !child.trashed).map((child) => child.name);
+			return (drive.tree(folder.id).children ?? [])
+				.filter((child) => !child.trashed)
+				.map((child) => child.name);
 		},
 	};
 	// rclone 1.60 checks SHA-1 on OneDrive Personal and QuickXorHash on OneDrive for Business (its hash per drive
 	// type): both flavours run the script, each on a drive of its own in the one Graph fake.
 	const personal = oneDriveCloud(fakes, graph.drive, 'OneDrive Personal', 'onedrive', ['SHA-1']);
-	const business = oneDriveCloud(fakes, graph.addDrive('business'), 'OneDrive Business', 'onedrive-business', ['QuickXorHash']);
+	const business = oneDriveCloud(
+		fakes,
+		graph.addDrive('business'),
+		'OneDrive Business',
+		'onedrive-business',
+		['QuickXorHash'],
+	);
 	const dropboxCloud: CloudUnderTest = {
 		name: 'Dropbox',
 		remote: 'dropbox',
@@ -91,7 +104,12 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 			const wanted = `/${clean(path)}`.toLowerCase();
 			const found = dropbox.dumpTree().find((entry) => entry.path.toLowerCase() === wanted);
 			if (!found) return undefined;
-			return { id: found.id, folder: found.tag === 'folder', size: found.size, hashes: found.content_hash ? { DropboxHash: found.content_hash } : {} };
+			return {
+				id: found.id,
+				folder: found.tag === 'folder',
+				size: found.size,
+				hashes: found.content_hash ? { DropboxHash: found.content_hash } : {},
+			};
 		},
 		read: (path) => dropbox.readFile(`/${clean(path)}`),
 		userCreate: async (path, content) => void (await dropbox.userWrite(`/${clean(path)}`, content)),
@@ -99,14 +117,24 @@ export function cloudsUnderTest(fakes: FakesOnHosts): CloudUnderTest[] {
 			const prefix = `/${clean(path)}/`.toLowerCase();
 			return dropbox
 				.dumpTree()
-				.filter((entry) => entry.path.toLowerCase().startsWith(prefix) && !entry.path.slice(prefix.length).includes('/'))
+				.filter(
+					(entry) =>
+						entry.path.toLowerCase().startsWith(prefix) &&
+						!entry.path.slice(prefix.length).includes('/'),
+				)
 				.map((entry) => entry.path.slice(prefix.length));
 		},
 	};
 	return [driveCloud, personal, business, dropboxCloud];
 }
 
-function oneDriveCloud(fakes: FakesOnHosts, drive: GraphDrive, name: string, remote: string, hashes: string[]): CloudUnderTest {
+function oneDriveCloud(
+	fakes: FakesOnHosts,
+	drive: GraphDrive,
+	name: string,
+	remote: string,
+	hashes: string[],
+): CloudUnderTest {
 	const { graph } = fakes;
 	return {
 		name,
@@ -131,7 +159,8 @@ function oneDriveCloud(fakes: FakesOnHosts, drive: GraphDrive, name: string, rem
 			return { id: item.id, folder: item.isFolder, size: item.blob?.size, hashes: stored };
 		},
 		read: (path) => graph.readFile(clean(path), drive),
-		userCreate: async (path, content) => void (await graph.userCreateFile(clean(path), content, { drive })),
+		userCreate: async (path, content) =>
+			void (await graph.userCreateFile(clean(path), content, { drive })),
 		childNames: (path) => {
 			const item = graph.item(clean(path), drive);
 			return item ? drive.children(item.id).map((child) => child.name) : [];

@@ -15,13 +15,22 @@ import type { SuiteConfig } from './types';
  */
 async function main(): Promise<void> {
 	const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SuiteConfig;
-	const tls = { key: readFileSync(config.keyFile, 'utf8'), cert: readFileSync(config.certFile, 'utf8') };
+	const tls = {
+		key: readFileSync(config.keyFile, 'utf8'),
+		cert: readFileSync(config.certFile, 'utf8'),
+	};
 	const fakes = await startFakesOnHosts(tls);
 	try {
 		const clouds = cloudsUnderTest(fakes);
 		// A sign-in per remote: expiring one remote's token in its refresh step leaves the others' alone.
-		const scopes = { google: [DRIVE_SCOPES.drive], microsoft: ['offline_access', 'Files.ReadWrite.All'], dropbox: DROPBOX_SCOPES };
-		const tokens = Object.fromEntries(clouds.map((cloud) => [cloud.remote, fakes.auth.issue(cloud.flavour, scopes[cloud.flavour])]));
+		const scopes = {
+			google: [DRIVE_SCOPES.drive],
+			microsoft: ['offline_access', 'Files.ReadWrite.All'],
+			dropbox: DROPBOX_SCOPES,
+		};
+		const tokens = Object.fromEntries(
+			clouds.map((cloud) => [cloud.remote, fakes.auth.issue(cloud.flavour, scopes[cloud.flavour])]),
+		);
 		const rclone = new Rclone(join(config.workDir, 'rclone.conf'), config.caFile, config.logFile);
 		rclone.writeConfig(clouds, tokens);
 		const localDir = join(config.workDir, 'local');
@@ -42,6 +51,8 @@ async function main(): Promise<void> {
 main()
 	.then(() => process.exit(0))
 	.catch((error: unknown) => {
-		process.stderr.write(`client suite (in the namespace) failed: ${(error as Error).stack ?? String(error)}\n`);
+		process.stderr.write(
+			`client suite (in the namespace) failed: ${(error as Error).stack ?? String(error)}\n`,
+		);
 		process.exit(1);
 	});

@@ -42,13 +42,23 @@ async function main(): Promise<number> {
 		writeFileSync(configFile, JSON.stringify(config));
 		await namespace.create(hostsFile());
 		const version = await output('rclone', ['version']);
-		process.stdout.write(`Independent clients: ${version.split('\n')[0]} against the fakes on the real host names (TLS, network namespace, no route out)\n`);
-		const [command, args] = namespace.exec(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, 'inNamespace.ts'), configFile]);
+		process.stdout.write(
+			`Independent clients: ${version.split('\n')[0]} against the fakes on the real host names (TLS, network namespace, no route out)\n`,
+		);
+		const [command, args] = namespace.exec(process.execPath, [
+			'-r',
+			require.resolve('ts-node/register/transpile-only'),
+			join(__dirname, 'inNamespace.ts'),
+			configFile,
+		]);
 		const code = await run(command, args);
 		if (!existsSync(config.resultFile)) throw new Error(`the suite wrote no result (exit ${code})`);
-		const { results } = JSON.parse(readFileSync(config.resultFile, 'utf8')) as { results: StepResult[] };
+		const { results } = JSON.parse(readFileSync(config.resultFile, 'utf8')) as {
+			results: StepResult[];
+		};
 		printTable(results);
-		failed = code !== 0 || results.some((result) => result.outcome === 'FAIL') || results.length === 0;
+		failed =
+			code !== 0 || results.some((result) => result.outcome === 'FAIL') || results.length === 0;
 		return failed ? 1 : 0;
 	} finally {
 		await namespace.remove();
@@ -65,16 +75,32 @@ function printTable(results: StepResult[]): void {
 	const clouds = [...new Set(results.map((result) => result.cloud))];
 	const steps = [...new Set(results.map((result) => result.step))];
 	const width = 24;
-	process.stdout.write(`\n${'operation'.padEnd(width)}${clouds.map((cloud) => cloud.padEnd(19)).join('')}\n`);
+	process.stdout.write(
+		`\n${'operation'.padEnd(width)}${clouds.map((cloud) => cloud.padEnd(19)).join('')}\n`,
+	);
 	for (const step of steps) {
-		const cells = clouds.map((cloud) => (results.find((result) => result.cloud === cloud && result.step === step)?.outcome ?? '-').padEnd(19));
+		const cells = clouds.map((cloud) =>
+			(
+				results.find((result) => result.cloud === cloud && result.step === step)?.outcome ?? '-'
+			).padEnd(19),
+		);
 		process.stdout.write(`${step.padEnd(width)}${cells.join('')}\n`);
 	}
 	const failures = results.filter((result) => result.outcome === 'FAIL');
-	for (const failure of failures) process.stdout.write(`FAIL ${failure.cloud} / ${failure.step}: ${failure.detail}\n   refused by the fakes: ${failure.refused.slice(0, 6).join(', ') || 'nothing'}\n`);
-	const refusals = results.flatMap((result) => result.refused.map((line) => `${result.cloud} / ${result.step}: ${line}`));
-	if (refusals.length) process.stdout.write(`\nRequests the fakes refused (rclone may have expected some, e.g. a lookup before a create):\n${[...new Set(refusals)].map((line) => `  ${line}`).join('\n')}\n`);
-	process.stdout.write(`\n${results.filter((r) => r.outcome === 'ok').length} ok, ${failures.length} failed, ${results.filter((r) => r.outcome === 'not offered').length} not offered by rclone\n`);
+	for (const failure of failures)
+		process.stdout.write(
+			`FAIL ${failure.cloud} / ${failure.step}: ${failure.detail}\n   refused by the fakes: ${failure.refused.slice(0, 6).join(', ') || 'nothing'}\n`,
+		);
+	const refusals = results.flatMap((result) =>
+		result.refused.map((line) => `${result.cloud} / ${result.step}: ${line}`),
+	);
+	if (refusals.length)
+		process.stdout.write(
+			`\nRequests the fakes refused (rclone may have expected some, e.g. a lookup before a create):\n${[...new Set(refusals)].map((line) => `  ${line}`).join('\n')}\n`,
+		);
+	process.stdout.write(
+		`\n${results.filter((r) => r.outcome === 'ok').length} ok, ${failures.length} failed, ${results.filter((r) => r.outcome === 'not offered').length} not offered by rclone\n`,
+	);
 }
 
 function output(command: string, args: string[]): Promise<string> {

@@ -17,19 +17,27 @@ async function failure(promise: Promise<unknown>): Promise<CloudError> {
 	throw new Error('expected a CloudError');
 }
 
-describe('OneDrive storage never overwrites a file it did not write, now that Graph\'s default replaces', () => {
+describe("OneDrive storage never overwrites a file it did not write, now that Graph's default replaces", () => {
 	let fixture: OneDriveFixture;
 	afterEach(async () => fixture?.close());
 
 	it.each([
 		['a simple PUT', 100],
 		['an upload session', 3 * 1024 * 1024],
-	])('creating over the user\'s file through %s is a conflict, and the user\'s bytes stay', async (_how, size) => {
-		fixture = await createOneDriveFixture({ provider: { simpleUploadLimit: 1024 * 1024 } });
-		const { provider, rootId, user } = fixture;
-		await user.createFile('report.pdf', Buffer.from('the user\'s own report'));
-		const refused = await failure(provider.upload({ parentId: rootId, name: 'report.pdf' }, { size, stream: patternStream(size, 'ours') }));
-		expect(refused.kind).toBe('conflict');
-		expect((await user.read('report.pdf'))!.toString()).toBe('the user\'s own report');
-	});
+	])(
+		"creating over the user's file through %s is a conflict, and the user's bytes stay",
+		async (_how, size) => {
+			fixture = await createOneDriveFixture({ provider: { simpleUploadLimit: 1024 * 1024 } });
+			const { provider, rootId, user } = fixture;
+			await user.createFile('report.pdf', Buffer.from("the user's own report"));
+			const refused = await failure(
+				provider.upload(
+					{ parentId: rootId, name: 'report.pdf' },
+					{ size, stream: patternStream(size, 'ours') },
+				),
+			);
+			expect(refused.kind).toBe('conflict');
+			expect((await user.read('report.pdf'))!.toString()).toBe("the user's own report");
+		},
+	);
 });

@@ -59,7 +59,11 @@ export class Rclone {
 		const start = text.indexOf(`[${remote}]`);
 		const tokenAt = text.indexOf('token = ', start);
 		const lineEnd = text.indexOf('\n', tokenAt);
-		writeFileSync(this.configFile, `${text.slice(0, tokenAt)}token = ${JSON.stringify(token)}${text.slice(lineEnd)}`, { mode: 0o600 });
+		writeFileSync(
+			this.configFile,
+			`${text.slice(0, tokenAt)}token = ${JSON.stringify(token)}${text.slice(lineEnd)}`,
+			{ mode: 0o600 },
+		);
 	}
 
 	private section(remote: string): string {
@@ -74,11 +78,28 @@ export class Rclone {
 	}
 
 	/** Start rclone; `done` settles when it exits (killed after timeoutMs). */
-	start(args: string[], options: { timeoutMs?: number; onOutput?: (text: string) => void } = {}): { done: Promise<RcloneResult>; stop(): void } {
-		const full = ['--config', this.configFile, '--ca-cert', this.caFile, '--retries', '1', '--low-level-retries', '2', '-v', ...args];
+	start(
+		args: string[],
+		options: { timeoutMs?: number; onOutput?: (text: string) => void } = {},
+	): { done: Promise<RcloneResult>; stop(): void } {
+		const full = [
+			'--config',
+			this.configFile,
+			'--ca-cert',
+			this.caFile,
+			'--retries',
+			'1',
+			'--low-level-retries',
+			'2',
+			'-v',
+			...args,
+		];
 		// --ca-cert covers rclone's own HTTP client; the Dropbox SDK's unauthenticated client (list_folder/longpoll)
 		// uses Go's default one, which trusts what SSL_CERT_FILE names. Only the test CA is trusted either way.
-		const child = spawn('rclone', full, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSL_CERT_FILE: this.caFile } });
+		const child = spawn('rclone', full, {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: { ...process.env, SSL_CERT_FILE: this.caFile },
+		});
 		const out: Buffer[] = [];
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => {

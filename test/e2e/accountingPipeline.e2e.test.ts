@@ -32,9 +32,21 @@ describe.each(versions)('accounting pipeline in real n8n (%s)', (versionKey) => 
 				dropbox: {
 					folders: ['/Receipts'],
 					files: [
-						{ path: '/Receipts/receipt-001.pdf', text: 'receipt one', clientModified: '2026-03-01T10:00:00Z' },
-						{ path: '/Receipts/receipt-002.pdf', text: 'receipt two', clientModified: '2026-04-01T10:00:00Z' },
-						{ path: '/Receipts/receipt-003.pdf', text: 'receipt three', clientModified: '2026-05-01T10:00:00Z' },
+						{
+							path: '/Receipts/receipt-001.pdf',
+							text: 'receipt one',
+							clientModified: '2026-03-01T10:00:00Z',
+						},
+						{
+							path: '/Receipts/receipt-002.pdf',
+							text: 'receipt two',
+							clientModified: '2026-04-01T10:00:00Z',
+						},
+						{
+							path: '/Receipts/receipt-003.pdf',
+							text: 'receipt three',
+							clientModified: '2026-05-01T10:00:00Z',
+						},
 					],
 				},
 			},
@@ -52,7 +64,10 @@ describe.each(versions)('accounting pipeline in real n8n (%s)', (versionKey) => 
 
 	it('collects each receipt once, files it in Drive, and persists static data between runs', async () => {
 		const first = await n8n.execute(workflowId);
-		expect({ status: first.status, error: first.run?.data?.resultData?.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: first.status, error: first.run?.data?.resultData?.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		const exported = files(fakes.drive.tree()).filter((path) => path.startsWith('/Accounting/'));
 		expect(exported.sort()).toEqual([
 			'/Accounting/Acme Bakery/2026/receipt-001.pdf',
@@ -66,22 +81,34 @@ describe.each(versions)('accounting pipeline in real n8n (%s)', (versionKey) => 
 		expect(keys).toEqual(expect.arrayContaining(['cloudSync:collect', 'cloudSync:export']));
 
 		// Run 2: the receipts are still in Dropbox but nothing is collected or exported again.
-		const drivePutsBefore = fakes.drive.requests({ method: 'POST' }).length + fakes.drive.requests({ method: 'PATCH' }).length;
+		const drivePutsBefore =
+			fakes.drive.requests({ method: 'POST' }).length +
+			fakes.drive.requests({ method: 'PATCH' }).length;
 		const second = await n8n.execute(workflowId);
 		expect(second.status).toBe('success');
-		const drivePutsAfter = fakes.drive.requests({ method: 'POST' }).length + fakes.drive.requests({ method: 'PATCH' }).length;
+		const drivePutsAfter =
+			fakes.drive.requests({ method: 'POST' }).length +
+			fakes.drive.requests({ method: 'PATCH' }).length;
 		expect(drivePutsAfter).toBe(drivePutsBefore);
-		expect(files(fakes.drive.tree()).filter((path) => path.startsWith('/Accounting/'))).toHaveLength(3);
+		expect(
+			files(fakes.drive.tree()).filter((path) => path.startsWith('/Accounting/')),
+		).toHaveLength(3);
 	});
 
 	it('refreshes an expired token through n8n and stores the new one in the credential', async () => {
-		await fakes.dropbox.userWrite('/Receipts/receipt-004.pdf', Buffer.from('receipt four'), '2026-06-01T10:00:00Z');
+		await fakes.dropbox.userWrite(
+			'/Receipts/receipt-004.pdf',
+			Buffer.from('receipt four'),
+			'2026-06-01T10:00:00Z',
+		);
 		fakes.auth.expireAccessTokens();
 		const refreshesBefore = fakes.auth.refreshCount;
 		const run = await n8n.execute(workflowId);
 		expect(run.status).toBe('success');
 		expect(fakes.auth.refreshCount).toBeGreaterThan(refreshesBefore);
-		expect(files(fakes.drive.tree()).filter((path) => path.startsWith('/Accounting/'))).toHaveLength(4);
+		expect(
+			files(fakes.drive.tree()).filter((path) => path.startsWith('/Accounting/')),
+		).toHaveLength(4);
 		const credential = await n8n.exportCredential(CREDENTIALS.dropbox.id);
 		const stored = credential.data.oauthTokenData.access_token as string;
 		expect(stored).not.toBe(fakes.tokens.dropbox.access_token);

@@ -24,7 +24,12 @@ import { CREDENTIALS, fakeCredentials } from './workflows';
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const OWNER = { email: 'owner@cloud-sync.test', firstName: 'Test', lastName: 'Owner', password: 'Cloud-Sync-e2e-1' };
+const OWNER = {
+	email: 'owner@cloud-sync.test',
+	firstName: 'Test',
+	lastName: 'Owner',
+	password: 'Cloud-Sync-e2e-1',
+};
 const CREDENTIAL_NAME = 'Dropbox (connected in the browser)';
 const CREDENTIAL_TYPE = 'cloudSyncDropboxOAuth2Api';
 
@@ -41,7 +46,8 @@ function watchTokens(fakes: RunningFakes): { issued: string[]; seenByDropbox: Se
 	const check = fakes.auth.check.bind(fakes.auth);
 	fakes.auth.check = (authorization) => {
 		const result = check(authorization);
-		if (result.ok && result.flavour === 'dropbox') seenByDropbox.add(authorization!.replace(/^Bearer\s+/i, ''));
+		if (result.ok && result.flavour === 'dropbox')
+			seenByDropbox.add(authorization!.replace(/^Bearer\s+/i, ''));
 		return result;
 	};
 	return { issued, seenByDropbox };
@@ -72,34 +78,66 @@ async function launchChromium(): Promise<{ context: BrowserContext; close: () =>
 }
 
 /** The n8n editor: owner account by the REST API (the browser context keeps its cookie), then the credential in the UI. */
-async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes, shots: string): Promise<void> {
+async function connectDropboxInUi(
+	page: Page,
+	base: string,
+	fakes: RunningFakes,
+	shots: string,
+): Promise<void> {
 	// /healthz/readiness answers before the REST controllers are mounted: retry while the route is missing.
 	let setup = await page.context().request.post(`${base}/rest/owner/setup`, { data: OWNER });
 	for (let attempt = 0; setup.status() === 404 && attempt < 120; attempt++) {
 		await new Promise((r) => setTimeout(r, 500));
 		setup = await page.context().request.post(`${base}/rest/owner/setup`, { data: OWNER });
 	}
-	assert.equal(setup.status(), 200, `owner setup answered ${setup.status()}: ${(await setup.text()).slice(0, 300)}`);
+	assert.equal(
+		setup.status(),
+		200,
+		`owner setup answered ${setup.status()}: ${(await setup.text()).slice(0, 300)}`,
+	);
 
 	await page.goto(`${base}/home/credentials`);
-	const create = page.locator('[data-test-id="empty-resources-list"] button, [data-test-id="add-resource-credential"], [data-test-id="resources-list-add"]').first();
+	const create = page
+		.locator(
+			'[data-test-id="empty-resources-list"] button, [data-test-id="add-resource-credential"], [data-test-id="resources-list-add"]',
+		)
+		.first();
 	await create.click();
 	const typeSearch = page.locator('[data-test-id="new-credential-type-select"] input').first();
 	await typeSearch.fill('Cloud Sync: Dropbox');
-	await page.locator('[data-test-id="new-credential-type-select-option"]', { hasText: 'Cloud Sync: Dropbox OAuth2 API' }).first().click();
+	await page
+		.locator('[data-test-id="new-credential-type-select-option"]', {
+			hasText: 'Cloud Sync: Dropbox OAuth2 API',
+		})
+		.first()
+		.click();
 	await page.locator('[data-test-id="new-credential-type-button"]').click();
 	const form = page.locator('[data-test-id="credential-connection-parameter"]');
 	await form.first().waitFor();
 	await page.screenshot({ path: join(shots, '00-credential-form.png') });
 	// Issue 14: the real fields first; the endpoint overrides appear only with "Custom Endpoints" on.
 	const labels = (await form.allInnerTexts()).join('\n');
-	assert.ok(labels.includes('Client ID') && labels.includes('Custom Endpoints'), `credential form shows: ${labels.slice(0, 400)}`);
-	assert.ok(!labels.includes('API Base URL') && !labels.includes('OAuth Base URL'), 'endpoint overrides hidden until "Custom Endpoints" is on');
+	assert.ok(
+		labels.includes('Client ID') && labels.includes('Custom Endpoints'),
+		`credential form shows: ${labels.slice(0, 400)}`,
+	);
+	assert.ok(
+		!labels.includes('API Base URL') && !labels.includes('OAuth Base URL'),
+		'endpoint overrides hidden until "Custom Endpoints" is on',
+	);
 
-	const field = (label: string) => page.locator('[data-test-id="credential-connection-parameter"]', { hasText: label }).locator('input').first();
+	const field = (label: string) =>
+		page
+			.locator('[data-test-id="credential-connection-parameter"]', { hasText: label })
+			.locator('input')
+			.first();
 	await field('Client ID').fill('fake-client-id');
 	await field('Client Secret').fill('fake-client-secret');
-	await page.locator('[data-test-id="credential-connection-parameter"]', { hasText: 'Custom Endpoints' }).locator('.el-switch, [role="switch"]').first().click();
+	await page
+		.locator('[data-test-id="credential-connection-parameter"]', { hasText: 'Custom Endpoints' })
+		.locator('.el-switch, [role="switch"]')
+		.first()
+		.click();
 	await field('API Base URL').waitFor();
 	await page.screenshot({ path: join(shots, '00-credential-form-custom-endpoints.png') });
 	await field('API Base URL').fill(fakes.urls.dropbox);
@@ -111,18 +149,32 @@ async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes,
 		if (await input.count()) await input.fill(CREDENTIAL_NAME);
 		await page.keyboard.press('Enter');
 		// n8n 2.x keeps the name in edit mode after Enter: a click elsewhere commits it (else it swallows the next click).
-		await page.getByText('Connection', { exact: true }).first().click().catch(() => undefined);
+		await page
+			.getByText('Connection', { exact: true })
+			.first()
+			.click()
+			.catch(() => undefined);
 	}
 
 	// "Connect my account" saves the credential, then opens the provider's consent page in a popup.
-	const popupOpened = page.context().waitForEvent('page', { timeout: 60_000 }).catch((error: Error) => error);
+	const popupOpened = page
+		.context()
+		.waitForEvent('page', { timeout: 60_000 })
+		.catch((error: Error) => error);
 	const saves: string[] = [];
 	page.on('response', (response) => {
-		if (/\/rest\/(credentials|oauth2-credential)/.test(response.url())) saves.push(`${response.request().method()} ${response.url().replace(/^.*\/rest/, '')} ${response.status()}`);
+		if (/\/rest\/(credentials|oauth2-credential)/.test(response.url()))
+			saves.push(
+				`${response.request().method()} ${response.url().replace(/^.*\/rest/, '')} ${response.status()}`,
+			);
 	});
 	await page.screenshot({ path: join(shots, '00-before-connect.png') });
 	// 1.123: a "Connect my account" button; 2.41: the "not connected" banner's "Connect" button.
-	const connect = page.locator('[data-test-id="oauth-connect-button"], [data-test-id="oauth-not-connected-banner"] button').first();
+	const connect = page
+		.locator(
+			'[data-test-id="oauth-connect-button"], [data-test-id="oauth-not-connected-banner"] button',
+		)
+		.first();
 	await connect.scrollIntoViewIfNeeded();
 	await connect.click();
 	const popup = await popupOpened;
@@ -137,12 +189,21 @@ async function connectDropboxInUi(page: Page, base: string, fakes: RunningFakes,
 	await page.locator('[data-test-id="oauth-connect-success-banner"]').waitFor({ timeout: 60_000 });
 	await page.screenshot({ path: join(shots, '00-connected.png') });
 	await page.locator('[data-test-id="credential-save-button"]').first().click();
-	await page.locator('[data-test-id="credential-saved"], [data-test-id="credential-save-button"]:has-text("Saved")').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+	await page
+		.locator(
+			'[data-test-id="credential-saved"], [data-test-id="credential-save-button"]:has-text("Saved")',
+		)
+		.first()
+		.waitFor({ timeout: 30_000 })
+		.catch(() => undefined);
 }
 
 /** Screenshots of one line's run: screenshots/<v1|v2>/ in the repository, emptied first. */
 function screenshotFolder(versionKey: string): string {
-	const folder = join(process.env.BROWSER_SHOTS ?? join(__dirname, '..', '..', 'screenshots'), versionKey);
+	const folder = join(
+		process.env.BROWSER_SHOTS ?? join(__dirname, '..', '..', 'screenshots'),
+		versionKey,
+	);
 	rmSync(folder, { recursive: true, force: true });
 	mkdirSync(folder, { recursive: true });
 	return folder;
@@ -150,7 +211,11 @@ function screenshotFolder(versionKey: string): string {
 
 /** The texts a builder relies on (issue 14), as the editor showed them. */
 function checkBuilderTexts(seen: BuilderRun): void {
-	for (const node of ['Calendar Sync', COLLECT, EXPORT]) assert.ok(seen.pickerResults.includes(node), `"cloud sync" finds ${node} (found ${seen.pickerResults.join(', ')})`);
+	for (const node of ['Calendar Sync', COLLECT, EXPORT])
+		assert.ok(
+			seen.pickerResults.includes(node),
+			`"cloud sync" finds ${node} (found ${seen.pickerResults.join(', ')})`,
+		);
 	assert.match(seen.subtitles[COLLECT], /Collect from Dropbox/);
 	assert.match(seen.subtitles[EXPORT], /Export to Google Drive/);
 	assert.match(seen.subtitles['Calendar Sync'], /Two-way sync/);
@@ -163,19 +228,32 @@ function checkBuilderTexts(seen: BuilderRun): void {
 	assert.equal(seen.folderLists[COLLECT][0], '/ (the whole Dropbox)');
 	assert.ok(seen.folderLists[COLLECT].includes('/Receipts'));
 	assert.equal(seen.folderLists[EXPORT][0], '/ (the whole Google Drive)');
-	for (const path of ['/Accounting', '/Clients/Acme/2025', '/Clients/Bakery/2025']) assert.ok(seen.folderLists[EXPORT].includes(path), `Drive list has ${path}: ${seen.folderLists[EXPORT].join(', ')}`);
+	for (const path of ['/Accounting', '/Clients/Acme/2025', '/Clients/Bakery/2025'])
+		assert.ok(
+			seen.folderLists[EXPORT].includes(path),
+			`Drive list has ${path}: ${seen.folderLists[EXPORT].join(', ')}`,
+		);
 	// Defaults a builder leaves alone, and plain words (no jargon, no raw values).
-	assert.ok(seen.panels[EXPORT].includes('{{ $json.date || $json.modifiedAt }}'), 'Document Date defaults to date, else modifiedAt');
-	assert.ok(seen.panels[EXPORT].includes('Document ID') && !seen.panels[EXPORT].includes('Record Key'));
+	assert.ok(
+		seen.panels[EXPORT].includes('{{ $json.date || $json.modifiedAt }}'),
+		'Document Date defaults to date, else modifiedAt',
+	);
+	assert.ok(
+		seen.panels[EXPORT].includes('Document ID') && !seen.panels[EXPORT].includes('Record Key'),
+	);
 	assert.ok(seen.panels[COLLECT].includes('Mark Files as Collected'));
-	for (const jargon of ['Commit Policy', 'On Emit', 'At Most Once', 'redelivery']) assert.ok(!seen.panels[COLLECT].includes(jargon), `no "${jargon}" in Collect's panel`);
-	for (const words of ['Which Activities Come In', 'Activities Come From', 'Fields read:']) assert.ok(seen.panels['Calendar Sync'].includes(words), `Calendar panel shows "${words}"`);
+	for (const jargon of ['Commit Policy', 'On Emit', 'At Most Once', 'redelivery'])
+		assert.ok(!seen.panels[COLLECT].includes(jargon), `no "${jargon}" in Collect's panel`);
+	for (const words of ['Which Activities Come In', 'Activities Come From', 'Fields read:'])
+		assert.ok(seen.panels['Calendar Sync'].includes(words), `Calendar panel shows "${words}"`);
 	assert.ok(!seen.panels['Calendar Sync'].includes('Input Contains'));
 	// Two-way Calendar Sync (version 2) has two named outputs on the canvas.
-	for (const output of TWO_WAY_OUTPUTS) assert.ok(seen.canvasText.includes(output), `canvas shows the output "${output}"`);
+	for (const output of TWO_WAY_OUTPUTS)
+		assert.ok(seen.canvasText.includes(output), `canvas shows the output "${output}"`);
 	// The run: both receipts exported under YYYY/MM from the date Collect gave them.
 	assert.match(seen.exportItems, /^2 items/);
-	for (const path of ['2026/03/receipt-001.pdf', '2026/04/receipt-002.pdf']) assert.ok(seen.exportOutput.includes(path), `exported ${path}`);
+	for (const path of ['2026/03/receipt-001.pdf', '2026/04/receipt-002.pdf'])
+		assert.ok(seen.exportOutput.includes(path), `exported ${path}`);
 	assert.ok(!seen.exportOutput.includes('"failed"'));
 }
 
@@ -189,15 +267,24 @@ async function runLine(versionKey: keyof typeof N8N_VERSIONS, tarball: string): 
 			dropbox: {
 				folders: ['/Receipts'],
 				files: [
-					{ path: '/Receipts/receipt-001.pdf', text: 'receipt one', clientModified: '2026-03-01T10:00:00Z' },
-					{ path: '/Receipts/receipt-002.pdf', text: 'receipt two', clientModified: '2026-04-01T10:00:00Z' },
+					{
+						path: '/Receipts/receipt-001.pdf',
+						text: 'receipt one',
+						clientModified: '2026-03-01T10:00:00Z',
+					},
+					{
+						path: '/Receipts/receipt-002.pdf',
+						text: 'receipt two',
+						clientModified: '2026-04-01T10:00:00Z',
+					},
 				],
 			},
 		},
 	});
 	onCleanup(() => fakes.stop());
 	// The Drive a builder picks from: a root for the export, and two companies' "2025" folders.
-	for (const folder of ['Accounting', 'Clients/Acme/2025', 'Clients/Bakery/2025']) fakes.drive.seedFolder({ name: folder });
+	for (const folder of ['Accounting', 'Clients/Acme/2025', 'Clients/Bakery/2025'])
+		fakes.drive.seedFolder({ name: folder });
 	// Nothing issued before the browser flow may be used for Dropbox: the tokens startFakes pre-issued stop working.
 	fakes.auth.expireAccessTokens();
 	fakes.auth.revokeRefreshTokens();
@@ -207,7 +294,9 @@ async function runLine(versionKey: keyof typeof N8N_VERSIONS, tarball: string): 
 		'https://www.googleapis.com/auth/calendar.events',
 		'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
 	]);
-	const preconnected = fakeCredentials(fakes.urls, { ...fakes.tokens, google }).filter((credential) => credential.type !== CREDENTIAL_TYPE);
+	const preconnected = fakeCredentials(fakes.urls, { ...fakes.tokens, google }).filter(
+		(credential) => credential.type !== CREDENTIAL_TYPE,
+	);
 	const tokens = watchTokens(fakes);
 
 	const n8n = new N8nInstance(installDir, versionKey === 'v1' ? 1 : 2);
@@ -231,10 +320,15 @@ async function runLine(versionKey: keyof typeof N8N_VERSIONS, tarball: string): 
 	try {
 		await connectDropboxInUi(page, base, fakes, shots);
 		const listed = await context.request.get(`${base}/rest/credentials`);
-		const credentials = ((await listed.json()) as { data: Array<{ id: string; name: string; type: string }> }).data;
+		const credentials = (
+			(await listed.json()) as { data: Array<{ id: string; name: string; type: string }> }
+		).data;
 		const connected = credentials.filter((credential) => credential.type === CREDENTIAL_TYPE);
 		assert.equal(connected.length, 1, `one Dropbox credential saved (found ${connected.length})`);
-		seen = await buildAndRunInEditor(page, base, shots, { dropboxCredential: CREDENTIAL_NAME, driveCredential: CREDENTIALS.drive.name });
+		seen = await buildAndRunInEditor(page, base, shots, {
+			dropboxCredential: CREDENTIAL_NAME,
+			driveCredential: CREDENTIALS.drive.name,
+		});
 	} catch (error) {
 		await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
 		console.error(`browser flow failed on n8n ${version}; screenshots in ${shots}`);
@@ -248,12 +342,26 @@ async function runLine(versionKey: keyof typeof N8N_VERSIONS, tarball: string): 
 
 	// The code exchange happened: one authorization_code grant answered 200, and it issued one Dropbox token,
 	// the only one the Dropbox fake saw in the run the builder started.
-	const grants = fakes.oauth.tokenRequests.filter((request) => request.flavour === 'dropbox' && request.grantType === 'authorization_code');
-	assert.deepEqual(grants.map((grant) => grant.status), [200], 'one successful code exchange');
+	const grants = fakes.oauth.tokenRequests.filter(
+		(request) => request.flavour === 'dropbox' && request.grantType === 'authorization_code',
+	);
+	assert.deepEqual(
+		grants.map((grant) => grant.status),
+		[200],
+		'one successful code exchange',
+	);
 	assert.equal(tokens.issued.length, 1, 'the browser flow obtained one Dropbox access token');
-	assert.deepEqual([...tokens.seenByDropbox], [tokens.issued[0]], 'the Dropbox fake saw only the token from the browser flow');
+	assert.deepEqual(
+		[...tokens.seenByDropbox],
+		[tokens.issued[0]],
+		'the Dropbox fake saw only the token from the browser flow',
+	);
 	const runs = await n8n.executions(seen.workflowId);
-	assert.deepEqual(runs.map((run) => [run.mode, run.status]), [['manual', 'success']], 'the run from the editor succeeded');
+	assert.deepEqual(
+		runs.map((run) => [run.mode, run.status]),
+		[['manual', 'success']],
+		'the run from the editor succeeded',
+	);
 
 	return (
 		`PASS n8n ${version}: a builder's Collect New Files (Dropbox) -> Export to Folder (Google Drive, Year/Month, defaults) ` +
@@ -265,7 +373,9 @@ async function runLine(versionKey: keyof typeof N8N_VERSIONS, tarball: string): 
 
 async function main(): Promise<void> {
 	stopAllOnExit();
-	await ensureDebianPackages([{ pkg: 'chromium', present: () => require('fs').existsSync(CHROMIUM) as boolean }]);
+	await ensureDebianPackages([
+		{ pkg: 'chromium', present: () => require('fs').existsSync(CHROMIUM) as boolean },
+	]);
 	const lines = (process.env.BROWSER_N8N ?? 'v1,v2').split(',') as Array<keyof typeof N8N_VERSIONS>;
 	const tarball = await packPackage();
 	const reports: string[] = [];

@@ -11,7 +11,12 @@ import type { Locator, Page } from 'playwright-core';
  * read back from the page and returned for the caller to assert.
  */
 
-const OWNER = { email: 'owner@cloud-sync.test', firstName: 'Test', lastName: 'Owner', password: 'Cloud-Sync-e2e-1' };
+const OWNER = {
+	email: 'owner@cloud-sync.test',
+	firstName: 'Test',
+	lastName: 'Owner',
+	password: 'Cloud-Sync-e2e-1',
+};
 export const COLLECT = 'Collect New Files';
 export const EXPORT = 'Export to Folder';
 
@@ -45,7 +50,11 @@ export async function setUpOwner(page: Page, base: string): Promise<void> {
 		await new Promise((r) => setTimeout(r, 500));
 		setup = await page.context().request.post(`${base}/rest/owner/setup`, { data: OWNER });
 	}
-	assert.equal(setup.status(), 200, `owner setup answered ${setup.status()}: ${(await setup.text()).slice(0, 300)}`);
+	assert.equal(
+		setup.status(),
+		200,
+		`owner setup answered ${setup.status()}: ${(await setup.text()).slice(0, 300)}`,
+	);
 }
 
 export async function logIn(page: Page, base: string): Promise<void> {
@@ -86,16 +95,25 @@ export async function buildAndRunInEditor(
 	log('node picker open');
 
 	// The node picker: "cloud sync" finds the package's nodes (codex aliases).
-	const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+	const search = page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+		)
+		.first();
 	await search.fill('cloud sync');
 	await page.locator('[data-test-id="node-creator-item-name"]').first().waitFor();
 	await page.waitForTimeout(500);
-	result.pickerResults = (await page.locator('[data-test-id="node-creator-item-name"]').allInnerTexts()).map((t) => t.trim());
+	result.pickerResults = (
+		await page.locator('[data-test-id="node-creator-item-name"]').allInnerTexts()
+	).map((t) => t.trim());
 	await shot('node-picker-cloud-sync');
 	log(`picker: ${result.pickerResults.join(', ')}`);
 
 	// Collect New Files, action "Collect new files" (n8n adds a manual trigger in front of the first action node).
-	await page.locator('[data-test-id="node-creator-item-name"]', { hasText: COLLECT }).first().click();
+	await page
+		.locator('[data-test-id="node-creator-item-name"]', { hasText: COLLECT })
+		.first()
+		.click();
 	await shot('collect-actions');
 	await pickAction(page, 'Collect new files');
 	const ndv = page.locator('[data-test-id="ndv"]').first();
@@ -126,7 +144,10 @@ export async function buildAndRunInEditor(
 	await page.waitForTimeout(300);
 	result.panels[EXPORT] = await ndv.innerText();
 	await shot('export-panel');
-	await ndv.locator('[data-test-id="parameter-input-folderStructure"]').scrollIntoViewIfNeeded().catch(() => undefined);
+	await ndv
+		.locator('[data-test-id="parameter-input-folderStructure"]')
+		.scrollIntoViewIfNeeded()
+		.catch(() => undefined);
 	await page.mouse.wheel(0, 600);
 	await shot('export-panel-lower');
 	await closePanel(page);
@@ -144,18 +165,26 @@ export async function buildAndRunInEditor(
 	result.workflowId = /\/workflow\/([^/?]+)/.exec(page.url())![1];
 	log(`saved as ${result.workflowId}`);
 	await page.locator('[data-test-id="execute-workflow-button"]').first().click();
-	const exportNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${EXPORT}"]`).first();
-	await exportNode.locator('[data-test-id="canvas-node-status-success"]').waitFor({ state: 'visible', timeout: 90_000 }).catch(async (error) => {
-		await shot('run-not-successful');
-		throw error;
-	});
+	const exportNode = page
+		.locator(`[data-test-id="canvas-node"][data-node-name="${EXPORT}"]`)
+		.first();
+	await exportNode
+		.locator('[data-test-id="canvas-node-status-success"]')
+		.waitFor({ state: 'visible', timeout: 90_000 })
+		.catch(async (error) => {
+			await shot('run-not-successful');
+			throw error;
+		});
 	await shot('run-succeeded');
 	await exportNode.dblclick();
 	const output = page.locator('[data-test-id="output-panel"]').first();
 	const count = output.locator('[data-test-id="ndv-items-count"]').first();
 	await count.waitFor({ state: 'visible' });
 	result.exportItems = (await count.innerText()).trim();
-	await output.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('JSON', { exact: true }).click();
+	await output
+		.locator('[data-test-id="ndv-run-data-display-mode"]')
+		.getByText('JSON', { exact: true })
+		.click();
 	const json = output.locator('[data-test-id="ndv-data-container"]').first();
 	await json.getByText('"action"').first().waitFor({ state: 'visible' });
 	result.exportOutput = await json.innerText();
@@ -165,8 +194,16 @@ export async function buildAndRunInEditor(
 	// The other panel a builder opens: Calendar Sync, on its own (nothing selected, so it is not connected).
 	await page.mouse.click(300, 250);
 	await openPickerFromCanvas(page);
-	await page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first().fill('calendar');
-	await page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'Calendar Sync' }).first().click();
+	await page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+		)
+		.first()
+		.fill('calendar');
+	await page
+		.locator('[data-test-id="node-creator-item-name"]', { hasText: 'Calendar Sync' })
+		.first()
+		.click();
 	await pickAction(page, 'Sync activities with the calendar');
 	await ndv.waitFor();
 	await chooseOption(page, 'direction', 'Two-Way');
@@ -177,9 +214,13 @@ export async function buildAndRunInEditor(
 	await shot('calendar-panel-lower');
 	await closePanel(page);
 	await page.waitForTimeout(500);
-	const calendarNode = page.locator('[data-test-id="canvas-node"][data-node-name="Calendar Sync"]').first();
+	const calendarNode = page
+		.locator('[data-test-id="canvas-node"][data-node-name="Calendar Sync"]')
+		.first();
 	result.subtitles['Calendar Sync'] = (await calendarNode.innerText()).replace(/\s+/g, ' ').trim();
-	result.canvasText = (await page.locator('#canvas, [data-test-id="canvas"], .vue-flow').first().innerText()).replace(/\s+/g, ' ');
+	result.canvasText = (
+		await page.locator('#canvas, [data-test-id="canvas"], .vue-flow').first().innerText()
+	).replace(/\s+/g, ' ');
 	await shot('canvas-with-calendar');
 
 	return result;
@@ -187,7 +228,11 @@ export async function buildAndRunInEditor(
 
 async function dismissPopups(page: Page): Promise<void> {
 	// First-visit dialogs (what's new, feature tours) differ by line; close any that cover the canvas.
-	for (const selector of ['[data-test-id="whats-new-modal"] button[aria-label="Close"]', '.el-dialog__headerbtn', '[data-test-id="close-button"]']) {
+	for (const selector of [
+		'[data-test-id="whats-new-modal"] button[aria-label="Close"]',
+		'.el-dialog__headerbtn',
+		'[data-test-id="close-button"]',
+	]) {
 		const button = page.locator(selector).first();
 		if (await button.isVisible().catch(() => false)) await button.click().catch(() => undefined);
 	}
@@ -208,17 +253,30 @@ async function pickCredential(page: Page, name?: string): Promise<void> {
 async function chooseOption(page: Page, parameter: string, label: string): Promise<void> {
 	const input = page.locator(`[data-test-id="parameter-input-${parameter}"]`).first();
 	await input.click();
-	await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible', { hasText: label }).first().click();
+	await page
+		.locator('.el-select-dropdown__item:visible, [role="option"]:visible', { hasText: label })
+		.first()
+		.click();
 }
 
 /** A resource locator's mode: switch to it and read its placeholder, then back to "From List". */
 async function modePlaceholder(page: Page, locator: Locator, mode: string): Promise<string> {
 	await locator.locator('[data-test-id="rlc-mode-selector"]').first().click();
-	await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible', { hasText: mode }).first().click();
-	const input = locator.locator('[data-test-id="rlc-input"] input, input[data-test-id="rlc-input"], [data-test-id="rlc-input"] textarea').first();
+	await page
+		.locator('.el-select-dropdown__item:visible, [role="option"]:visible', { hasText: mode })
+		.first()
+		.click();
+	const input = locator
+		.locator(
+			'[data-test-id="rlc-input"] input, input[data-test-id="rlc-input"], [data-test-id="rlc-input"] textarea',
+		)
+		.first();
 	const placeholder = (await input.getAttribute('placeholder')) ?? '';
 	await locator.locator('[data-test-id="rlc-mode-selector"]').first().click();
-	await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible', { hasText: 'From List' }).first().click();
+	await page
+		.locator('.el-select-dropdown__item:visible, [role="option"]:visible', { hasText: 'From List' })
+		.first()
+		.click();
 	return placeholder;
 }
 
@@ -229,33 +287,63 @@ async function pickFromList(page: Page, locator: Locator, entry: string): Promis
 	await items.first().waitFor({ timeout: 30_000 });
 	await page.waitForTimeout(300);
 	const names = (await items.allInnerTexts()).map((t) => t.trim());
-	await items.filter({ hasText: new RegExp(`^\\s*${entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first().click();
+	await items
+		.filter({ hasText: new RegExp(`^\\s*${entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
+		.first()
+		.click();
 	return names;
 }
 
 async function closePanel(page: Page): Promise<void> {
 	// 1.123: "Back to canvas"; 2.41: the panel's close button.
-	await page.locator('[data-test-id="back-to-canvas"], [data-test-id="ndv-close-button"]').first().click();
-	await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+	await page
+		.locator('[data-test-id="back-to-canvas"], [data-test-id="ndv-close-button"]')
+		.first()
+		.click();
+	await page
+		.locator('[data-test-id="ndv"]')
+		.first()
+		.waitFor({ state: 'hidden' })
+		.catch(() => undefined);
 }
 
 /** The "+" on a node's output, then the node picker: search, pick the node, pick its action. */
-async function addAfter(page: Page, after: string, query: string, nodeName: string, action: string): Promise<void> {
+async function addAfter(
+	page: Page,
+	after: string,
+	query: string,
+	nodeName: string,
+	action: string,
+): Promise<void> {
 	const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${after}"]`).first();
 	await node.hover();
 	const plus = page.locator(`[data-test-id="canvas-handle-plus"]`).last();
 	await plus.click();
-	await page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first().fill(query);
-	await page.locator('[data-test-id="node-creator-item-name"]', { hasText: nodeName }).first().click();
+	await page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
+		)
+		.first()
+		.fill(query);
+	await page
+		.locator('[data-test-id="node-creator-item-name"]', { hasText: nodeName })
+		.first()
+		.click();
 	await pickAction(page, action);
 }
 
 /** A node's action in the node picker's list, by the words it shows. */
 async function pickAction(page: Page, label: string): Promise<void> {
-	await page.locator('[data-test-id="node-creator"]').getByText(label, { exact: true }).first().click();
+	await page
+		.locator('[data-test-id="node-creator"]')
+		.getByText(label, { exact: true })
+		.first()
+		.click();
 }
 
 async function openPickerFromCanvas(page: Page): Promise<void> {
-	const button = page.locator('[data-test-id="node-creator-plus-button"], [data-test-id="canvas-plus-button"]').first();
+	const button = page
+		.locator('[data-test-id="node-creator-plus-button"], [data-test-id="canvas-plus-button"]')
+		.first();
 	await button.click();
 }

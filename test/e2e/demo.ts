@@ -20,10 +20,26 @@ const once = process.argv.includes('--once');
 const port = Number(process.env.DEMO_PORT ?? 5678);
 
 const SAMPLE_RECEIPTS = [
-	{ path: '/Receipts/2026-09-02 bakery flour.pdf', text: 'Flour 25 kg, 18.40 EUR', clientModified: '2026-09-02T09:12:00Z' },
-	{ path: '/Receipts/2026-09-14 oven repair.pdf', text: 'Oven repair, 240.00 EUR', clientModified: '2026-09-14T15:40:00Z' },
-	{ path: '/Receipts/2026-10-01 rent October.pdf', text: 'Rent October, 1200.00 EUR', clientModified: '2026-10-01T08:00:00Z' },
-	{ path: '/Receipts/clients/Durand invoice 118.pdf', text: 'Invoice 118, Durand, 86.00 EUR', clientModified: '2025-12-20T11:00:00Z' },
+	{
+		path: '/Receipts/2026-09-02 bakery flour.pdf',
+		text: 'Flour 25 kg, 18.40 EUR',
+		clientModified: '2026-09-02T09:12:00Z',
+	},
+	{
+		path: '/Receipts/2026-09-14 oven repair.pdf',
+		text: 'Oven repair, 240.00 EUR',
+		clientModified: '2026-09-14T15:40:00Z',
+	},
+	{
+		path: '/Receipts/2026-10-01 rent October.pdf',
+		text: 'Rent October, 1200.00 EUR',
+		clientModified: '2026-10-01T08:00:00Z',
+	},
+	{
+		path: '/Receipts/clients/Durand invoice 118.pdf',
+		text: 'Invoice 118, Durand, 86.00 EUR',
+		clientModified: '2025-12-20T11:00:00Z',
+	},
 ];
 
 function say(line = ''): void {
@@ -38,17 +54,24 @@ function listFiles(tree: TreeNode, prefix?: string): string[] {
 }
 
 async function main(): Promise<void> {
-	say('n8n-nodes-cloud-sync demo: everything runs on 127.0.0.1 against fake clouds; no account needed.');
+	say(
+		'n8n-nodes-cloud-sync demo: everything runs on 127.0.0.1 against fake clouds; no account needed.',
+	);
 	say('1/5 building the package ...');
 	execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
 	const tarball = await packPackage();
 
 	const { version } = N8N_VERSIONS.v1;
-	say(`2/5 preparing n8n ${version} (installed once into a cache; the first time takes several minutes) ...`);
+	say(
+		`2/5 preparing n8n ${version} (installed once into a cache; the first time takes several minutes) ...`,
+	);
 	const installDir = await installN8n(version);
 
 	say('3/5 starting the fake clouds with sample receipts in Dropbox /Receipts ...');
-	const fakes = await startFakes({ portBase: 0, seed: { dropbox: { folders: ['/Receipts', '/Receipts/clients'], files: SAMPLE_RECEIPTS } } });
+	const fakes = await startFakes({
+		portBase: 0,
+		seed: { dropbox: { folders: ['/Receipts', '/Receipts/clients'], files: SAMPLE_RECEIPTS } },
+	});
 
 	const home = mkdtempSync(join(tmpdir(), 'cloud-sync-demo-'));
 	const n8n = new N8nInstance(installDir, 1, home);
@@ -68,15 +91,24 @@ async function main(): Promise<void> {
 	const archive = join(home, 'files', 'archive');
 	mkdirSync(inbox, { recursive: true });
 	mkdirSync(archive, { recursive: true });
-	writeFileSync(join(inbox, 'try-me.pdf'), 'drop your own files into this folder and run the local workflow');
+	writeFileSync(
+		join(inbox, 'try-me.pdf'),
+		'drop your own files into this folder and run the local workflow',
+	);
 	await n8n.importWorkflow(accountingPipeline('CsDemoAccounting'));
-	await n8n.importWorkflow(accountingPipeline('CsDemoLocalFolder', 'manual', 'localFolder', { inbox, archive }));
+	await n8n.importWorkflow(
+		accountingPipeline('CsDemoLocalFolder', 'manual', 'localFolder', { inbox, archive }),
+	);
 
 	say('5/5 running the accounting pipeline once (n8n execute) ...');
 	const run = await n8n.execute('CsDemoAccounting');
 	const runData = run.run?.data?.resultData?.runData ?? {};
-	const collected = (runData['Collect New Files']?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json);
-	const exported = (runData['Export to Folder']?.[0]?.data?.main?.[0] ?? []).map((item: any) => item.json);
+	const collected = (runData['Collect New Files']?.[0]?.data?.main?.[0] ?? []).map(
+		(item: any) => item.json,
+	);
+	const exported = (runData['Export to Folder']?.[0]?.data?.main?.[0] ?? []).map(
+		(item: any) => item.json,
+	);
 	say();
 	say(`Run status: ${run.status}`);
 	if (run.status !== 'success') {
@@ -85,29 +117,46 @@ async function main(): Promise<void> {
 		process.exit(1);
 	}
 	say(`Collected from Dropbox (${collected.length}):`);
-	for (const file of collected) say(`  - /Receipts/${String(file.path ?? file.name)}  (${file.size} bytes)`);
+	for (const file of collected)
+		say(`  - /Receipts/${String(file.path ?? file.name)}  (${file.size} bytes)`);
 	say(`Exported to Google Drive (${exported.length}):`);
 	for (const result of exported) say(`  - ${result.action.padEnd(9)} ${result.path}`);
 	say('Google Drive now holds:');
-	for (const path of listFiles(fakes.drive.tree()).filter((p) => p.startsWith('/Accounting'))) say(`  ${path}`);
+	for (const path of listFiles(fakes.drive.tree()).filter((p) => p.startsWith('/Accounting')))
+		say(`  ${path}`);
 
 	say();
 	say(`starting n8n's editor on http://127.0.0.1:${port} and creating your owner account ...`);
 	await n8n.start(port);
 	const base = `http://127.0.0.1:${port}`;
-	const owner = { email: 'demo@cloud-sync.example', firstName: 'Demo', lastName: 'Owner', password: demoPassword() };
+	const owner = {
+		email: 'demo@cloud-sync.example',
+		firstName: 'Demo',
+		lastName: 'Owner',
+		password: demoPassword(),
+	};
 	await createOwner(base, owner);
 	await proveLogin(base, owner, 'CsDemoAccounting');
 	const workflowUrl = `${base}/workflow/CsDemoAccounting`;
 	say();
 	say(`n8n is running: ${workflowUrl}`);
 	say(`  Log in with  ${owner.email}  /  ${owner.password}`);
-	say('  You land on the demo workflow: Dropbox /Receipts -> Collect New Files -> Export to Folder -> Google Drive.');
-	say('  Click "Execute workflow" at the bottom of the canvas: a manual run previews what the next scheduled run would');
+	say(
+		'  You land on the demo workflow: Dropbox /Receipts -> Collect New Files -> Export to Folder -> Google Drive.',
+	);
+	say(
+		'  Click "Execute workflow" at the bottom of the canvas: a manual run previews what the next scheduled run would',
+	);
 	say('  collect (nothing new yet) and consumes nothing.');
-	say('  Double-click "Export to Folder" to see each receipt\'s action and path; open "Workflows" for the');
+	say(
+		'  Double-click "Export to Folder" to see each receipt\'s action and path; open "Workflows" for the',
+	);
 	say(`  local-folder variant (drop files into ${inbox}; they are filed into ${archive}).`);
-	say(`  Fake clouds: ${Object.entries(fakes.urls).map(([name, url]) => `${name} ${url}`).join(', ')}`);
+	say(
+		`  Fake clouds: ${Object.entries(fakes.urls)
+			.map(([name, url]) => `${name} ${url}`)
+			.join(', ')}`,
+	);
 	if (once) {
 		await stopAll();
 		say('demo --once: the pipeline ran, the editor answered, the login works; stopped.');
@@ -140,7 +189,10 @@ async function createOwner(base: string, owner: Owner): Promise<void> {
 			body: JSON.stringify(owner),
 		});
 		if (response.ok) return;
-		if (response.status !== 404) throw new Error(`n8n refused the owner account (${response.status}): ${(await response.text()).slice(0, 300)}`);
+		if (response.status !== 404)
+			throw new Error(
+				`n8n refused the owner account (${response.status}): ${(await response.text()).slice(0, 300)}`,
+			);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	throw new Error('n8n never offered the owner setup');
@@ -151,19 +203,30 @@ async function proveLogin(base: string, owner: Owner, workflowId: string): Promi
 	const login = await fetch(`${base}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: owner.email, emailOrLdapLoginId: owner.email, password: owner.password }),
+		body: JSON.stringify({
+			email: owner.email,
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		}),
 	});
-	if (!login.ok) throw new Error(`logging in with the demo owner failed (${login.status}): ${(await login.text()).slice(0, 300)}`);
+	if (!login.ok)
+		throw new Error(
+			`logging in with the demo owner failed (${login.status}): ${(await login.text()).slice(0, 300)}`,
+		);
 	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
 	const workflow = await fetch(`${base}/rest/workflows/${workflowId}`, { headers: { cookie } });
-	if (!workflow.ok) throw new Error(`the demo workflow did not open for the owner (${workflow.status})`);
+	if (!workflow.ok)
+		throw new Error(`the demo workflow did not open for the owner (${workflow.status})`);
 }
 
 /** Opens the editor where a desktop is there to show it; elsewhere the printed address is the way in. */
 function openInBrowser(url: string): void {
 	if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') return;
-	const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-	spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+	const opener =
+		process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+	spawn(opener, [url], { stdio: 'ignore', detached: true })
+		.on('error', () => undefined)
+		.unref();
 }
 
 main().catch((error: unknown) => {

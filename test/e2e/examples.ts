@@ -14,12 +14,27 @@ const LOCAL = { inbox: '/data/n8n-files/inbox', archive: '/data/n8n-files/archiv
 
 export function exampleWorkflows(): Record<string, object> {
 	return {
-		'accounting-pipeline-dropbox-to-drive.json': hourly(accountingPipeline('CsExampleAcct001', 'schedule')),
-		'accounting-pipeline-local-folders.json': accountingPipeline('CsExampleLocal01', 'manual', 'localFolder', LOCAL),
+		'accounting-pipeline-dropbox-to-drive.json': hourly(
+			accountingPipeline('CsExampleAcct001', 'schedule'),
+		),
+		'accounting-pipeline-local-folders.json': accountingPipeline(
+			'CsExampleLocal01',
+			'manual',
+			'localFolder',
+			LOCAL,
+		),
 		'accounting-pipeline-webhook.json': accountingPipeline('CsExampleHook001', 'webhook'),
 		'qonto-receipts-to-onedrive.json': qontoExport('CsExampleQonto01', LOCAL.inbox),
 		'calendar-two-way.json': calendarTwoWay('CsExampleCal0001', [
-			{ id: 1, type: 'meeting', subject: 'Kick-off', due_date: '2030-01-15', due_time: '09:00', duration: '01:00', done: false },
+			{
+				id: 1,
+				type: 'meeting',
+				subject: 'Kick-off',
+				due_date: '2030-01-15',
+				due_time: '09:00',
+				duration: '01:00',
+				done: false,
+			},
 		]),
 	};
 }

@@ -19,9 +19,9 @@ describe.each(versions)('installing the package into real n8n (%s)', (versionKey
 	const { version } = N8N_VERSIONS[versionKey];
 
 	it.each([
-		['n8n\'s Community Nodes installer', 'community'],
-		['the README\'s npm route (cd ~/.n8n/nodes && npm install ...)', 'npm'],
-	] as const)('through %s: n8n\'s own n8n-workflow is used and the nodes run', async (_how, how) => {
+		["n8n's Community Nodes installer", 'community'],
+		["the README's npm route (cd ~/.n8n/nodes && npm install ...)", 'npm'],
+	] as const)("through %s: n8n's own n8n-workflow is used and the nodes run", async (_how, how) => {
 		const [installDir, tarball] = await Promise.all([installN8n(version), packPackage()]);
 		const n8n = new N8nInstance(installDir, versionKey === 'v1' ? 1 : 2);
 		cleanups.push(() => rmSync(n8n.userFolder, { recursive: true, force: true }));
@@ -40,10 +40,19 @@ describe.each(versions)('installing the package into real n8n (%s)', (versionKey
 		mkdirSync(archive, { recursive: true });
 		writeFileSync(join(inbox, 'receipt.pdf'), 'a receipt');
 		const workflowId = `CsInstall${versionKey}${how}`.slice(0, 16).padEnd(16, '0');
-		await n8n.importWorkflow(accountingPipeline(workflowId, 'manual', 'localFolder', { inbox, archive }));
+		await n8n.importWorkflow(
+			accountingPipeline(workflowId, 'manual', 'localFolder', { inbox, archive }),
+		);
 		const run = await n8n.execute(workflowId);
-		expect({ status: run.status, error: run.run?.data?.resultData?.error?.message }).toEqual({ status: 'success', error: undefined });
-		const filed = (readdirSync(archive, { recursive: true }) as string[]).filter((path) => path.endsWith('receipt.pdf'));
-		expect(filed).toEqual([join('n8n Export', 'Acme Bakery', String(new Date().getFullYear()), 'receipt.pdf')]);
+		expect({ status: run.status, error: run.run?.data?.resultData?.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
+		const filed = (readdirSync(archive, { recursive: true }) as string[]).filter((path) =>
+			path.endsWith('receipt.pdf'),
+		);
+		expect(filed).toEqual([
+			join('n8n Export', 'Acme Bakery', String(new Date().getFullYear()), 'receipt.pdf'),
+		]);
 	});
 });

@@ -1,5 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { promisify } from 'util';
@@ -26,7 +34,9 @@ const proved: Record<string, Promise<string>> = {};
 
 async function runInstallScript(version: string): Promise<string> {
 	return await new Promise((resolvePromise, reject) => {
-		const child = spawn('bash', [join(REPO, 'test', 'e2e', 'install-n8n.sh'), version], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn('bash', [join(REPO, 'test', 'e2e', 'install-n8n.sh'), version], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -38,7 +48,10 @@ async function runInstallScript(version: string): Promise<string> {
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			if (code === 0) resolvePromise(stdout.trim().split('\n').pop()!);
-			else reject(new Error(`installing n8n ${version} failed (exit ${code}):\n${stderr.slice(-4000)}`));
+			else
+				reject(
+					new Error(`installing n8n ${version} failed (exit ${code}):\n${stderr.slice(-4000)}`),
+				);
 		});
 	});
 }
@@ -48,7 +61,10 @@ let packed: string | undefined;
 export async function packPackage(): Promise<string> {
 	if (packed) return packed;
 	const out = mkdtempSync(join(tmpdir(), 'cloud-sync-pack-'));
-	const { stdout } = await run('npm', ['pack', '--pack-destination', out], { cwd: REPO, maxBuffer: 16 * 1024 * 1024 });
+	const { stdout } = await run('npm', ['pack', '--pack-destination', out], {
+		cwd: REPO,
+		maxBuffer: 16 * 1024 * 1024,
+	});
 	packed = join(out, stdout.trim().split('\n').pop()!);
 	return packed;
 }
@@ -128,19 +144,33 @@ export class N8nInstance {
 	async installPackage(tarball: string): Promise<void> {
 		this.prepareNodesDir();
 		const manifest = JSON.parse(
-			(await run('tar', ['-xzOf', tarball, 'package/package.json'], { maxBuffer: 16 * 1024 * 1024 })).stdout,
+			(
+				await run('tar', ['-xzOf', tarball, 'package/package.json'], {
+					maxBuffer: 16 * 1024 * 1024,
+				})
+			).stdout,
 		) as Record<string, unknown> & { name: string; version: string };
 		const packageDir = join(this.nodesDir, 'node_modules', manifest.name);
 		rmSync(packageDir, { recursive: true, force: true });
 		mkdirSync(packageDir, { recursive: true });
 		await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 		const kept = Object.fromEntries(
-			Object.entries(manifest).filter(([key]) => !['devDependencies', 'peerDependencies', 'optionalDependencies'].includes(key)),
+			Object.entries(manifest).filter(
+				([key]) => !['devDependencies', 'peerDependencies', 'optionalDependencies'].includes(key),
+			),
 		);
 		writeFileSync(join(packageDir, 'package.json'), JSON.stringify(kept, null, 2));
 		await run(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+			],
 			{ cwd: packageDir, env: this.npmEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60 * 1000 },
 		);
 		const nodesPackage = JSON.parse(readFileSync(join(this.nodesDir, 'package.json'), 'utf8'));
@@ -166,7 +196,9 @@ export class N8nInstance {
 	 * Which n8n-workflow the installed package resolves, the way n8n loads it (NODE_PATH = n8n's own module paths),
 	 * and which one n8n itself uses; plus every n8n-workflow copy installed below the nodes folder.
 	 */
-	async workflowPackageResolution(packageName: string): Promise<{ fromPackage: string; fromN8n: string; copiesInNodesDir: string[] }> {
+	async workflowPackageResolution(
+		packageName: string,
+	): Promise<{ fromPackage: string; fromN8n: string; copiesInNodesDir: string[] }> {
 		const n8nDist = join(this.installDir, 'node_modules', 'n8n', 'dist');
 		const packageDist = join(this.nodesDir, 'node_modules', packageName, 'dist');
 		const script = `
@@ -177,7 +209,15 @@ export class N8nInstance {
 			const fromN8n = require.resolve('n8n-workflow', { paths: [process.argv[1]] });
 			process.stdout.write(JSON.stringify({ fromPackage, fromN8n }));`;
 		const { stdout } = await run('node', ['-e', script, n8nDist, packageDist], { env: this.env() });
-		const { stdout: found } = await run('find', [this.nodesDir, '-type', 'd', '-name', 'n8n-workflow', '-path', '*node_modules*']);
+		const { stdout: found } = await run('find', [
+			this.nodesDir,
+			'-type',
+			'd',
+			'-name',
+			'n8n-workflow',
+			'-path',
+			'*node_modules*',
+		]);
 		return { ...JSON.parse(stdout), copiesInNodesDir: found.split('\n').filter(Boolean) };
 	}
 
@@ -185,7 +225,10 @@ export class N8nInstance {
 		mkdirSync(this.nodesDir, { recursive: true });
 		const manifest = join(this.nodesDir, 'package.json');
 		if (!existsSync(manifest)) {
-			writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+			writeFileSync(
+				manifest,
+				JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+			);
 		}
 		mkdirSync(join(this.userFolder, 'files'), { recursive: true });
 	}
@@ -193,13 +236,20 @@ export class N8nInstance {
 	/** npm as n8n runs it: on the n8n line's Node, with none of the settings `npm run` hands to child processes. */
 	private npmEnv(): NodeJS.ProcessEnv {
 		const env = this.env();
-		for (const name of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(name)) delete env[name];
+		for (const name of Object.keys(env))
+			if (/^npm_(config|package|lifecycle)_/i.test(name)) delete env[name];
 		return env;
 	}
 
-	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+	async cli(
+		args: string[],
+		extraEnv: Record<string, string> = {},
+	): Promise<{ stdout: string; stderr: string; code: number }> {
 		return await new Promise((resolvePromise) => {
-			const child = spawn('node', [this.n8nBin, ...args], { env: this.env(extraEnv), cwd: this.userFolder });
+			const child = spawn('node', [this.n8nBin, ...args], {
+				env: this.env(extraEnv),
+				cwd: this.userFolder,
+			});
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -212,21 +262,24 @@ export class N8nInstance {
 		const file = join(this.userFolder, `credentials-${Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(credentials));
 		const result = await this.cli(['import:credentials', `--input=${file}`]);
-		if (result.code !== 0) throw new Error(`import:credentials failed: ${result.stderr || result.stdout}`);
+		if (result.code !== 0)
+			throw new Error(`import:credentials failed: ${result.stderr || result.stdout}`);
 	}
 
 	async importWorkflow(workflow: unknown): Promise<void> {
 		const file = join(this.userFolder, `workflow-${Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(workflow));
 		const result = await this.cli(['import:workflow', `--input=${file}`]);
-		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stderr || result.stdout}`);
+		if (result.code !== 0)
+			throw new Error(`import:workflow failed: ${result.stderr || result.stdout}`);
 	}
 
 	/** `n8n execute --id` (mode cli: static data is persisted). Judged by the JSON status, not the exit code. */
 	async execute(workflowId: string): Promise<ExecuteResult> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
 		const run = parseRunJson(result.stdout);
-		const status = run?.status ?? (run?.data?.resultData?.error ? 'error' : run ? 'success' : 'unknown');
+		const status =
+			run?.status ?? (run?.data?.resultData?.error ? 'error' : run ? 'success' : 'unknown');
 		return { status, exitCode: result.code, run, stdout: result.stdout, stderr: result.stderr };
 	}
 
@@ -243,7 +296,10 @@ export class N8nInstance {
 
 	/** Activate for the next start: 2.x publishes, 1.x flags active. */
 	async activate(workflowId: string): Promise<void> {
-		const args = this.majorVersion === 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const args =
+			this.majorVersion === 2
+				? ['publish:workflow', `--id=${workflowId}`]
+				: ['update:workflow', `--id=${workflowId}`, '--active=true'];
 		const result = await this.cli(args);
 		if (result.code !== 0) throw new Error(`activation failed: ${result.stderr || result.stdout}`);
 	}
@@ -252,7 +308,11 @@ export class N8nInstance {
 	async start(port: number, nodeArgs: string[] = []): Promise<void> {
 		this.port = port;
 		this.server = spawn('node', [...nodeArgs, this.n8nBin, 'start'], {
-			env: this.env({ N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `http://127.0.0.1:${port}/` }),
+			env: this.env({
+				N8N_PORT: String(port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			}),
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -264,7 +324,8 @@ export class N8nInstance {
 		const deadline = Date.now() + seconds * 1000;
 		for (const path of ['/healthz/readiness', '/']) {
 			while (!(await answersOk(`http://127.0.0.1:${port}${path}`))) {
-				if (Date.now() > deadline) throw new Error(`n8n did not answer ${path} within ${seconds} s`);
+				if (Date.now() > deadline)
+					throw new Error(`n8n did not answer ${path} within ${seconds} s`);
 				await new Promise((r) => setTimeout(r, 500));
 			}
 		}
@@ -299,19 +360,29 @@ export class N8nInstance {
 				process.stdout.write(JSON.stringify(rows));
 				db.close();
 			});`;
-		const { stdout } = await run('node', ['-e', script, join(this.userFolder, '.n8n', 'database.sqlite'), sql], {
-			env: this.env(),
-			maxBuffer: 64 * 1024 * 1024,
-		});
+		const { stdout } = await run(
+			'node',
+			['-e', script, join(this.userFolder, '.n8n', 'database.sqlite'), sql],
+			{
+				env: this.env(),
+				maxBuffer: 64 * 1024 * 1024,
+			},
+		);
 		return JSON.parse(stdout) as Array<Record<string, unknown>>;
 	}
 
 	/** Status and mode of each execution of a workflow, oldest first. */
-	async executions(workflowId: string): Promise<Array<{ id: number; status: string; mode: string }>> {
+	async executions(
+		workflowId: string,
+	): Promise<Array<{ id: number; status: string; mode: string }>> {
 		const rows = await this.query(
 			`select id, status, mode from execution_entity where workflowId = '${workflowId.replace(/'/g, "''")}' order by id`,
 		);
-		return rows.map((row) => ({ id: Number(row.id), status: String(row.status), mode: String(row.mode) }));
+		return rows.map((row) => ({
+			id: Number(row.id),
+			status: String(row.status),
+			mode: String(row.mode),
+		}));
 	}
 
 	installedPackages(): string[] {

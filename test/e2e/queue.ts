@@ -73,7 +73,11 @@ function receiptPath(folder: string, i: number): string {
 }
 
 /** Names of the files below a fake-Drive tree, wherever they are, and how many folders have the given name. */
-function walk(tree: TreeNode, files: string[] = [], folders: string[] = []): { files: string[]; folders: string[] } {
+function walk(
+	tree: TreeNode,
+	files: string[] = [],
+	folders: string[] = [],
+): { files: string[]; folders: string[] } {
 	if (!tree.folder) {
 		if (!tree.trashed) files.push(tree.name);
 		return { files, folders };
@@ -85,14 +89,20 @@ function walk(tree: TreeNode, files: string[] = [], folders: string[] = []): { f
 
 /** The files below every root folder of this name (twins included) and how many such roots there are. */
 function underRoot(tree: TreeNode, rootName: string): { files: string[]; roots: number } {
-	const roots = (tree.children ?? []).filter((child) => child.folder && !child.trashed && child.name === rootName);
+	const roots = (tree.children ?? []).filter(
+		(child) => child.folder && !child.trashed && child.name === rootName,
+	);
 	const files: string[] = [];
 	for (const root of roots) walk(root, files);
 	return { files, roots: roots.length };
 }
 
 /** Environment shared by main, workers and CLI calls: one database, one queue (N8nInstance.env() gives all one encryption key). */
-function queueEnvironment(redisPort: number, pg: RunningPostgres, prefix: string): Record<string, string> {
+function queueEnvironment(
+	redisPort: number,
+	pg: RunningPostgres,
+	prefix: string,
+): Record<string, string> {
 	return {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -111,11 +121,20 @@ function queueEnvironment(redisPort: number, pg: RunningPostgres, prefix: string
 	};
 }
 
-async function startWorker(instance: N8nInstance, index: number, env: Record<string, string>): Promise<{ child: ChildProcess; jobs: () => number; output: () => string }> {
+async function startWorker(
+	instance: N8nInstance,
+	index: number,
+	env: Record<string, string>,
+): Promise<{ child: ChildProcess; jobs: () => number; output: () => string }> {
 	const healthPort = await freePort();
 	const child = track(
 		spawn('node', [instance.n8nBin, 'worker', '--concurrency=10'], {
-			env: instance.env({ ...env, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_PORT: String(healthPort) }),
+			env: instance.env({
+				...env,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_WORKER_SERVER_PORT: String(healthPort),
+			}),
 			cwd: instance.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		}),
@@ -127,7 +146,8 @@ async function startWorker(instance: N8nInstance, index: number, env: Record<str
 	});
 	const deadline = Date.now() + 420_000;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`worker ${index} exited (${child.exitCode}):\n${output()}`);
+		if (child.exitCode !== null)
+			throw new Error(`worker ${index} exited (${child.exitCode}):\n${output()}`);
 		try {
 			const response = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`);
 			if (response.ok) return { child, jobs: () => jobs, output };
@@ -140,21 +160,50 @@ async function startWorker(instance: N8nInstance, index: number, env: Record<str
 }
 
 async function psql(pg: RunningPostgres, sql: string): Promise<string> {
-	const { stdout } = await exec(`${postgresBinDir()!}/psql`, ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-At', '-F', ' ', '-c', sql], {
-		env: { ...process.env, PGPASSWORD: pg.password },
-		maxBuffer: 64 * 1024 * 1024,
-	});
+	const { stdout } = await exec(
+		`${postgresBinDir()!}/psql`,
+		[
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(pg.port),
+			'-U',
+			pg.user,
+			'-d',
+			pg.database,
+			'-At',
+			'-F',
+			' ',
+			'-c',
+			sql,
+		],
+		{
+			env: { ...process.env, PGPASSWORD: pg.password },
+			maxBuffer: 64 * 1024 * 1024,
+		},
+	);
 	return stdout;
 }
 
 /** The error text stored with the first failed execution (execution data is flatted JSON: show the neighbourhood). */
 async function firstExecutionError(pg: RunningPostgres): Promise<string> {
-	const data = await psql(pg, `select d.data from execution_data d join execution_entity e on e.id = d."executionId" where e.status = 'error' order by e.id limit 1`);
-	const at = data.indexOf('NodeOperationError') >= 0 ? data.indexOf('NodeOperationError') : data.indexOf('"message"');
+	const data = await psql(
+		pg,
+		`select d.data from execution_data d join execution_entity e on e.id = d."executionId" where e.status = 'error' order by e.id limit 1`,
+	);
+	const at =
+		data.indexOf('NodeOperationError') >= 0
+			? data.indexOf('NodeOperationError')
+			: data.indexOf('"message"');
 	return at < 0 ? data.slice(0, 1500) : data.slice(Math.max(0, at - 1500), at + 1500);
 }
 
-async function waitForExecutions(pg: RunningPostgres, workflowId: string, count: number, timeoutMs: number): Promise<void> {
+async function waitForExecutions(
+	pg: RunningPostgres,
+	workflowId: string,
+	count: number,
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const statuses = await executionStatuses(pg, workflowId);
@@ -168,8 +217,14 @@ async function waitForExecutions(pg: RunningPostgres, workflowId: string, count:
 }
 
 /** Execution statuses of the workflow, read from PostgreSQL. */
-async function executionStatuses(pg: RunningPostgres, workflowId: string): Promise<Record<string, number>> {
-	const stdout = await psql(pg, `select status, count(*) from execution_entity where "workflowId" = '${workflowId}' group by status`);
+async function executionStatuses(
+	pg: RunningPostgres,
+	workflowId: string,
+): Promise<Record<string, number>> {
+	const stdout = await psql(
+		pg,
+		`select status, count(*) from execution_entity where "workflowId" = '${workflowId}' group by status`,
+	);
 	const result: Record<string, number> = {};
 	for (const line of stdout.trim().split('\n').filter(Boolean)) {
 		const [status, count] = line.split(' ');
@@ -195,17 +250,28 @@ interface Pipeline {
  * Reads Collect's output of the executions since the last look from PostgreSQL (n8n stores run data as
  * "flatted" JSON; the parser is taken from the n8n install under test).
  */
-async function readHandedOut(pg: RunningPostgres, installDir: string, pipeline: Pipeline): Promise<void> {
-	const { parse } = createRequire(join(installDir, 'package.json'))('flatted') as { parse(text: string): any };
-	const rows = await psql(pg, `select e.id, d.data from execution_data d join execution_entity e on e.id = d."executionId" where e."workflowId" = '${pipeline.workflowId}' and e.id > ${pipeline.lastExecution} order by e.id`);
+async function readHandedOut(
+	pg: RunningPostgres,
+	installDir: string,
+	pipeline: Pipeline,
+): Promise<void> {
+	const { parse } = createRequire(join(installDir, 'package.json'))('flatted') as {
+		parse(text: string): any;
+	};
+	const rows = await psql(
+		pg,
+		`select e.id, d.data from execution_data d join execution_entity e on e.id = d."executionId" where e."workflowId" = '${pipeline.workflowId}' and e.id > ${pipeline.lastExecution} order by e.id`,
+	);
 	for (const row of rows.split('\n').filter(Boolean)) {
 		const space = row.indexOf(' ');
 		const id = Number(row.slice(0, space));
 		pipeline.lastExecution = Math.max(pipeline.lastExecution, id);
 		const data = parse(row.slice(space + 1));
-		const items: Array<{ json: { status?: string; name?: string } }> = data?.resultData?.runData?.['Collect New Files']?.[0]?.data?.main?.[0] ?? [];
+		const items: Array<{ json: { status?: string; name?: string } }> =
+			data?.resultData?.runData?.['Collect New Files']?.[0]?.data?.main?.[0] ?? [];
 		for (const item of items) {
-			if (item.json.status === 'collected' && item.json.name) pipeline.handedOut.set(item.json.name, (pipeline.handedOut.get(item.json.name) ?? 0) + 1);
+			if (item.json.status === 'collected' && item.json.name)
+				pipeline.handedOut.set(item.json.name, (pipeline.handedOut.get(item.json.name) ?? 0) + 1);
 		}
 	}
 }
@@ -215,7 +281,9 @@ function pipelineWorkflow(workflowId: string, folder: string, root: string, guar
 	// Answer on receipt, as a burst of notifications is answered: a run that finds nothing new then is not an
 	// HTTP error ("No item to return"), and the outcome is read from the executions themselves.
 	Object.assign(workflow.nodes[0].parameters, { responseMode: 'onReceived' });
-	Object.assign(workflow.nodes[1].parameters, { folder: { __rl: true, mode: 'path', value: `/${folder}` } });
+	Object.assign(workflow.nodes[1].parameters, {
+		folder: { __rl: true, mode: 'path', value: `/${folder}` },
+	});
 	// The control experiment: static data alone (expected to fail the assertions).
 	if (!guard) Object.assign(workflow.nodes[1].parameters, { options: { overlapGuard: false } });
 	Object.assign(workflow.nodes[2].parameters, { rootName: root });
@@ -227,17 +295,32 @@ function pipelineWorkflow(workflowId: string, folder: string, root: string, guar
  * second writer dropping receipts at its own pace meanwhile. Then one quiet call, awaited, for the receipts that
  * came after the burst's last listing, and the count in Drive.
  */
-async function burst(n: number, pipeline: Pipeline, fakes: RunningFakes, port: number, pg: RunningPostgres, installDir: string): Promise<BurstResult> {
+async function burst(
+	n: number,
+	pipeline: Pipeline,
+	fakes: RunningFakes,
+	port: number,
+	pg: RunningPostgres,
+	installDir: string,
+): Promise<BurstResult> {
 	const started = Date.now();
 	const statuses: Record<string, number> = {};
 	const write = async () => {
 		const i = ++pipeline.written;
-		await fakes.dropbox.userWrite(receiptPath(pipeline.folder, i), Buffer.from(`${pipeline.folder} receipt ${i}`), '2026-04-01T10:00:00Z');
+		await fakes.dropbox.userWrite(
+			receiptPath(pipeline.folder, i),
+			Buffer.from(`${pipeline.folder} receipt ${i}`),
+			'2026-04-01T10:00:00Z',
+		);
 	};
 	const call = async () => {
 		pipeline.calls++;
 		try {
-			const response = await fetch(`http://127.0.0.1:${port}/webhook/${pipeline.webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ burst: n }) });
+			const response = await fetch(`http://127.0.0.1:${port}/webhook/${pipeline.webhookPath}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ burst: n }),
+			});
 			statuses[response.status] = (statuses[response.status] ?? 0) + 1;
 			await response.text();
 		} catch (error) {
@@ -267,7 +350,11 @@ async function burst(n: number, pipeline: Pipeline, fakes: RunningFakes, port: n
 	const { files, roots } = underRoot(fakes.drive.tree(), pipeline.root);
 	const counts = new Map<string, number>();
 	for (const name of files) counts.set(name, (counts.get(name) ?? 0) + 1);
-	const expected = Array.from({ length: pipeline.written }, (_, i) => receiptPath(pipeline.folder, i + 1).split('/').pop()!);
+	const expected = Array.from({ length: pipeline.written }, (_, i) =>
+		receiptPath(pipeline.folder, i + 1)
+			.split('/')
+			.pop()!,
+	);
 	await readHandedOut(pg, installDir, pipeline);
 	return {
 		burst: n,
@@ -288,9 +375,21 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 	const started = Date.now();
 	const { version } = N8N_VERSIONS[versionKey];
 	const major = versionKey === 'v1' ? 1 : 2;
-	const [installDir, tarball, redis, pg] = await Promise.all([installN8n(version), packPackage(), startRedis(), startPostgres()]);
-	const seed = Array.from({ length: SEEDED }, (_, i) => ({ path: receiptPath('Receipts', i + 1), text: `Receipts receipt ${i + 1}`, clientModified: '2026-03-01T10:00:00Z' }));
-	const fakes: RunningFakes = await startFakes({ portBase: 0, seed: { dropbox: { folders: ['/Receipts', '/Control'], files: seed } } });
+	const [installDir, tarball, redis, pg] = await Promise.all([
+		installN8n(version),
+		packPackage(),
+		startRedis(),
+		startPostgres(),
+	]);
+	const seed = Array.from({ length: SEEDED }, (_, i) => ({
+		path: receiptPath('Receipts', i + 1),
+		text: `Receipts receipt ${i + 1}`,
+		clientModified: '2026-03-01T10:00:00Z',
+	}));
+	const fakes: RunningFakes = await startFakes({
+		portBase: 0,
+		seed: { dropbox: { folders: ['/Receipts', '/Control'], files: seed } },
+	});
 	onCleanup(() => fakes.stop());
 
 	const env = queueEnvironment(redis.port, pg, `cloudsync${versionKey}`);
@@ -300,14 +399,36 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 
 	const main = new N8nInstance(installDir, major);
 	const workers = Array.from({ length: WORKERS }, () => new N8nInstance(installDir, major));
-	for (const instance of [main, ...workers]) onCleanup(() => rmSync(instance.userFolder, { recursive: true, force: true }));
+	for (const instance of [main, ...workers])
+		onCleanup(() => rmSync(instance.userFolder, { recursive: true, force: true }));
 	// One npm install; the workers get a copy of the same installed folder (what n8n would have installed there).
 	await main.installPackage(tarball);
-	for (const worker of workers) cpSync(join(main.userFolder, '.n8n', 'nodes'), join(worker.userFolder, '.n8n', 'nodes'), { recursive: true });
+	for (const worker of workers)
+		cpSync(join(main.userFolder, '.n8n', 'nodes'), join(worker.userFolder, '.n8n', 'nodes'), {
+			recursive: true,
+		});
 
 	// QUEUE_OVERLAP_GUARD=off: the main pipeline itself without the guard (expected to fail the assertions).
-	const guarded: Pipeline = { workflowId: `CsQueue${versionKey.toUpperCase()}Webhook1`.slice(0, 16), folder: 'Receipts', root: 'Accounting', webhookPath: '', written: SEEDED, calls: 0, handedOut: new Map(), lastExecution: 0 };
-	const control: Pipeline = { workflowId: `CsQueue${versionKey.toUpperCase()}Control1`.slice(0, 16), folder: 'Control', root: 'Control', webhookPath: '', written: 0, calls: 0, handedOut: new Map(), lastExecution: 0 };
+	const guarded: Pipeline = {
+		workflowId: `CsQueue${versionKey.toUpperCase()}Webhook1`.slice(0, 16),
+		folder: 'Receipts',
+		root: 'Accounting',
+		webhookPath: '',
+		written: SEEDED,
+		calls: 0,
+		handedOut: new Map(),
+		lastExecution: 0,
+	};
+	const control: Pipeline = {
+		workflowId: `CsQueue${versionKey.toUpperCase()}Control1`.slice(0, 16),
+		folder: 'Control',
+		root: 'Control',
+		webhookPath: '',
+		written: 0,
+		calls: 0,
+		handedOut: new Map(),
+		lastExecution: 0,
+	};
 	await main.importCredentials(fakeCredentials(fakes.urls, fakes.tokens));
 	for (const [pipeline, guard] of [
 		[guarded, process.env.QUEUE_OVERLAP_GUARD !== 'off'],
@@ -337,8 +458,15 @@ async function runVersion(versionKey: keyof typeof N8N_VERSIONS): Promise<Versio
 		}
 	}
 	const controlResult = CONTROL ? await burst(1, control, fakes, port, pg, installDir) : undefined;
-	if (controlResult) console.log(`n8n ${version} control burst (guard off): ${JSON.stringify(controlResult)}`);
-	const result: VersionResult = { version, bursts, control: controlResult, jobsPerWorker: running.map((worker) => worker.jobs()), seconds: { setup: setupSeconds, total: 0 } };
+	if (controlResult)
+		console.log(`n8n ${version} control burst (guard off): ${JSON.stringify(controlResult)}`);
+	const result: VersionResult = {
+		version,
+		bursts,
+		control: controlResult,
+		jobsPerWorker: running.map((worker) => worker.jobs()),
+		seconds: { setup: setupSeconds, total: 0 },
+	};
 
 	for (const worker of running) await stopProcess(worker.child);
 	await main.stop();
@@ -367,31 +495,61 @@ async function main(): Promise<void> {
 		{ pkg: 'redis-server', present: hasCommand('redis-server') },
 		{ pkg: 'postgresql', present: () => postgresBinDir() !== undefined },
 	]);
-	const versions = (process.env.QUEUE_N8N ?? 'v1,v2').split(',') as Array<keyof typeof N8N_VERSIONS>;
+	const versions = (process.env.QUEUE_N8N ?? 'v1,v2').split(',') as Array<
+		keyof typeof N8N_VERSIONS
+	>;
 	let failed = false;
 	for (const versionKey of versions) {
 		const result = await runVersion(versionKey);
 		console.log(`\nqueue mode, n8n ${result.version}: ${JSON.stringify(result, null, 2)}`);
 		try {
-			assert.equal(result.bursts.length, BURSTS, `all ${BURSTS} bursts ran (stopped after the first with a duplicate or a loss)`);
+			assert.equal(
+				result.bursts.length,
+				BURSTS,
+				`all ${BURSTS} bursts ran (stopped after the first with a duplicate or a loss)`,
+			);
 			for (const b of result.bursts) {
 				const calls = RUNS + 1;
-				assert.deepEqual(b.httpStatuses, { 200: calls }, `burst ${b.burst}: every webhook call answered 200`);
-				assert.deepEqual(b.executions, { success: calls * b.burst }, `burst ${b.burst}: every execution succeeded`);
-				assert.deepEqual({ duplicated: b.duplicated, lost: b.lost }, { duplicated: [], lost: [] }, `burst ${b.burst}: every document exported exactly once`);
-				assert.deepEqual({ handedOutTwice: b.handedOutTwice, notHandedOut: b.notHandedOut }, { handedOutTwice: [], notHandedOut: [] }, `burst ${b.burst}: Collect handed every document to exactly one execution`);
+				assert.deepEqual(
+					b.httpStatuses,
+					{ 200: calls },
+					`burst ${b.burst}: every webhook call answered 200`,
+				);
+				assert.deepEqual(
+					b.executions,
+					{ success: calls * b.burst },
+					`burst ${b.burst}: every execution succeeded`,
+				);
+				assert.deepEqual(
+					{ duplicated: b.duplicated, lost: b.lost },
+					{ duplicated: [], lost: [] },
+					`burst ${b.burst}: every document exported exactly once`,
+				);
+				assert.deepEqual(
+					{ handedOutTwice: b.handedOutTwice, notHandedOut: b.notHandedOut },
+					{ handedOutTwice: [], notHandedOut: [] },
+					`burst ${b.burst}: Collect handed every document to exactly one execution`,
+				);
 				assert.equal(b.exported, b.documents, `burst ${b.burst}: as many files as documents`);
 				assert.equal(b.rootFolders, 1, `burst ${b.burst}: one root folder`);
 			}
-			assert.ok(result.jobsPerWorker.every((jobs) => jobs > 0), 'both workers ran executions');
+			assert.ok(
+				result.jobsPerWorker.every((jobs) => jobs > 0),
+				'both workers ran executions',
+			);
 			if (result.control) {
-				assert.ok(result.control.handedOutTwice.length > 0, 'the control burst (guard off) hands documents to more than one execution: the guard is what prevents that');
+				assert.ok(
+					result.control.handedOutTwice.length > 0,
+					'the control burst (guard off) hands documents to more than one execution: the guard is what prevents that',
+				);
 			}
 			const documents = result.bursts.at(-1)!.documents;
 			const control = result.control
 				? `; control without the guard: ${result.control.handedOutTwice.length} of ${result.control.documents} receipts handed to more than one execution, ${result.control.exported} files in Drive (${result.control.duplicated.length} duplicated, ${result.control.lost.length} lost: the twin rule merges the extra copies)`
 				: '';
-			console.log(`PASS n8n ${result.version}: ${BURSTS} bursts of ${RUNS} overlapping webhook runs, ${documents} documents, 0 duplicated, 0 lost and each handed out once in every burst${control}`);
+			console.log(
+				`PASS n8n ${result.version}: ${BURSTS} bursts of ${RUNS} overlapping webhook runs, ${documents} documents, 0 duplicated, 0 lost and each handed out once in every burst${control}`,
+			);
 		} catch (error) {
 			failed = true;
 			console.error(`FAIL n8n ${result.version}: ${(error as Error).message}`);

@@ -53,15 +53,28 @@ async function commandExists(command: string): Promise<boolean> {
 }
 
 /** apt-get install the packages whose probe command is missing (needs root, as on the CI machines). */
-export async function ensureDebianPackages(wanted: Array<{ pkg: string; present: () => Promise<boolean> | boolean }>): Promise<void> {
+export async function ensureDebianPackages(
+	wanted: Array<{ pkg: string; present: () => Promise<boolean> | boolean }>,
+): Promise<void> {
 	const missing: string[] = [];
 	for (const { pkg, present } of wanted) if (!(await present())) missing.push(pkg);
 	if (missing.length === 0) return;
-	if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(' ')}: install them (apt-get needs root)`);
+	if (process.getuid?.() !== 0)
+		throw new Error(
+			`missing Debian packages ${missing.join(' ')}: install them (apt-get needs root)`,
+		);
 	console.log(`installing Debian packages: ${missing.join(' ')}`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	await run('apt-get', ['update', '-qq'], { env, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60 * 1000 });
-	await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60 * 1000 });
+	await run('apt-get', ['update', '-qq'], {
+		env,
+		maxBuffer: 64 * 1024 * 1024,
+		timeout: 15 * 60 * 1000,
+	});
+	await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+		env,
+		maxBuffer: 64 * 1024 * 1024,
+		timeout: 30 * 60 * 1000,
+	});
 }
 
 export const hasCommand = (command: string) => () => commandExists(command);
@@ -153,9 +166,26 @@ export async function startRedis(): Promise<RunningRedis> {
 	onCleanup(() => rmSync(dir, { recursive: true, force: true }));
 	const port = await freePort();
 	const child = track(
-		spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		}),
+		spawn(
+			'redis-server',
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				dir,
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--daemonize',
+				'no',
+			],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		),
 	);
 	const output = tail(child);
 	try {
@@ -188,23 +218,59 @@ export async function startPostgres(database = 'n8n'): Promise<RunningPostgres> 
 	const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
 	chownSync(dir, uid, gid);
 	// As the postgres user (spawn's uid/gid), with an environment of its own: root's HOME is not readable to it.
-	const asPostgres = { uid, gid, cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' } };
+	const asPostgres = {
+		uid,
+		gid,
+		cwd: dir,
+		env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' },
+	};
 	const dataDir = join(dir, 'data');
-	await run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...asPostgres, maxBuffer: 16 * 1024 * 1024 });
+	await run(
+		join(bin, 'initdb'),
+		['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+		{ ...asPostgres, maxBuffer: 16 * 1024 * 1024 },
+	);
 	const port = await freePort();
 	const child = track(
-		spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'], {
-			...asPostgres,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		}),
+		spawn(
+			join(bin, 'postgres'),
+			[
+				'-D',
+				dataDir,
+				'-p',
+				String(port),
+				'-h',
+				'127.0.0.1',
+				'-k',
+				dir,
+				'-c',
+				'fsync=off',
+				'-c',
+				'max_connections=200',
+			],
+			{
+				...asPostgres,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		),
 	);
 	const output = tail(child);
 	try {
 		await waitForPort(port, 60_000, 'postgres');
-		await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], asPostgres);
+		await run(
+			join(bin, 'createdb'),
+			['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database],
+			asPostgres,
+		);
 	} catch (error) {
 		await stopProcess(child);
 		throw new Error(`${(error as Error).message}\n${output()}`);
 	}
-	return { port, user: 'postgres', password: 'unused-trust-auth', database, stop: () => stopProcess(child) };
+	return {
+		port,
+		user: 'postgres',
+		password: 'unused-trust-auth',
+		database,
+		stop: () => stopProcess(child),
+	};
 }

@@ -24,7 +24,10 @@ interface TokenSet {
 }
 
 /** Credentials as `n8n import:credentials` takes them: pre-connected OAuth2 tokens, URLs pointed at the fakes. */
-export function fakeCredentials(urls: Record<string, string>, tokens: Record<'google' | 'microsoft' | 'dropbox', TokenSet>) {
+export function fakeCredentials(
+	urls: Record<string, string>,
+	tokens: Record<'google' | 'microsoft' | 'dropbox', TokenSet>,
+) {
 	const oauthData = (apiBaseUrl: string, token: TokenSet, extra: Record<string, unknown> = {}) => ({
 		clientId: 'fake-client-id',
 		clientSecret: 'fake-client-secret',
@@ -32,14 +35,35 @@ export function fakeCredentials(urls: Record<string, string>, tokens: Record<'go
 		customEndpoints: true,
 		apiBaseUrl,
 		oauthBaseUrl: urls.oauth,
-		oauthTokenData: { access_token: token.access_token, refresh_token: token.refresh_token, token_type: 'Bearer', expires_in: 3600 },
+		oauthTokenData: {
+			access_token: token.access_token,
+			refresh_token: token.refresh_token,
+			token_type: 'Bearer',
+			expires_in: 3600,
+		},
 		...extra,
 	});
 	return [
-		{ ...CREDENTIALS.dropbox, type: 'cloudSyncDropboxOAuth2Api', data: oauthData(urls.dropbox, tokens.dropbox) },
-		{ ...CREDENTIALS.drive, type: 'cloudSyncGoogleDriveOAuth2Api', data: oauthData(urls.drive, tokens.google, { driveAccess: 'full' }) },
-		{ ...CREDENTIALS.oneDrive, type: 'cloudSyncMicrosoftOneDriveOAuth2Api', data: oauthData(urls.graph, tokens.microsoft) },
-		{ ...CREDENTIALS.calendar, type: 'cloudSyncGoogleCalendarOAuth2Api', data: oauthData(urls.calendar, tokens.google) },
+		{
+			...CREDENTIALS.dropbox,
+			type: 'cloudSyncDropboxOAuth2Api',
+			data: oauthData(urls.dropbox, tokens.dropbox),
+		},
+		{
+			...CREDENTIALS.drive,
+			type: 'cloudSyncGoogleDriveOAuth2Api',
+			data: oauthData(urls.drive, tokens.google, { driveAccess: 'full' }),
+		},
+		{
+			...CREDENTIALS.oneDrive,
+			type: 'cloudSyncMicrosoftOneDriveOAuth2Api',
+			data: oauthData(urls.graph, tokens.microsoft),
+		},
+		{
+			...CREDENTIALS.calendar,
+			type: 'cloudSyncGoogleCalendarOAuth2Api',
+			data: oauthData(urls.calendar, tokens.google),
+		},
 	];
 }
 
@@ -48,7 +72,14 @@ type Start = 'manual' | 'schedule' | 'webhook';
 function startNode(start: Start, webhookPath: string) {
 	switch (start) {
 		case 'manual':
-			return { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+			return {
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			};
 		case 'schedule':
 			return {
 				id: 'start',
@@ -66,7 +97,12 @@ function startNode(start: Start, webhookPath: string) {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: `cloud-sync-${webhookPath}`,
-				parameters: { path: webhookPath, httpMethod: 'POST', responseMode: 'lastNode', options: {} },
+				parameters: {
+					path: webhookPath,
+					httpMethod: 'POST',
+					responseMode: 'lastNode',
+					options: {},
+				},
 			};
 	}
 }
@@ -94,7 +130,12 @@ function linearWorkflow<Node extends { name: string }>(id: string, name: string,
 }
 
 /** The accounting platform's pipeline: collect what clients drop into Dropbox /Receipts, file it in Drive. */
-export function accountingPipeline(id: string, start: Start = 'manual', source: 'dropbox' | 'localFolder' = 'dropbox', localDirs?: { inbox: string; archive: string }) {
+export function accountingPipeline(
+	id: string,
+	start: Start = 'manual',
+	source: 'dropbox' | 'localFolder' = 'dropbox',
+	localDirs?: { inbox: string; archive: string },
+) {
 	const collect = {
 		id: 'collect',
 		name: 'Collect New Files',
@@ -103,9 +144,19 @@ export function accountingPipeline(id: string, start: Start = 'manual', source: 
 		position: [220, 0],
 		parameters:
 			source === 'dropbox'
-				? { source: 'dropbox', folder: { __rl: true, mode: 'path', value: '/Receipts' }, firstRun: 'everything' }
-				: { source: 'localFolder', folder: { __rl: true, mode: 'path', value: localDirs!.inbox }, firstRun: 'everything' },
-		...(source === 'dropbox' ? { credentials: { cloudSyncDropboxOAuth2Api: CREDENTIALS.dropbox } } : {}),
+				? {
+						source: 'dropbox',
+						folder: { __rl: true, mode: 'path', value: '/Receipts' },
+						firstRun: 'everything',
+					}
+				: {
+						source: 'localFolder',
+						folder: { __rl: true, mode: 'path', value: localDirs!.inbox },
+						firstRun: 'everything',
+					},
+		...(source === 'dropbox'
+			? { credentials: { cloudSyncDropboxOAuth2Api: CREDENTIALS.dropbox } }
+			: {}),
 	};
 	const exportNode = {
 		id: 'export',
@@ -123,10 +174,16 @@ export function accountingPipeline(id: string, start: Start = 'manual', source: 
 			dateField: '={{ $json.modifiedAt }}',
 			binaryPropertyName: 'data',
 		},
-		...(source === 'dropbox' ? { credentials: { cloudSyncGoogleDriveOAuth2Api: CREDENTIALS.drive } } : {}),
+		...(source === 'dropbox'
+			? { credentials: { cloudSyncGoogleDriveOAuth2Api: CREDENTIALS.drive } }
+			: {}),
 	};
 	const startDef = startNode(start, id.toLowerCase());
-	return linearWorkflow(id, `Accounting pipeline (${source === 'dropbox' ? 'Dropbox -> Google Drive' : 'local folders'}, ${start})`, [startDef, collect, exportNode]);
+	return linearWorkflow(
+		id,
+		`Accounting pipeline (${source === 'dropbox' ? 'Dropbox -> Google Drive' : 'local folders'}, ${start})`,
+		[startDef, collect, exportNode],
+	);
 }
 
 /** Qonto: receipts from a local inbox into OneDrive, one folder per account and month (account from the name). */
@@ -138,7 +195,11 @@ export function qontoExport(id: string, inbox: string) {
 		type: `${PACKAGE}.collectNewFiles`,
 		typeVersion: 1,
 		position: [220, 0],
-		parameters: { source: 'localFolder', folder: { __rl: true, mode: 'path', value: inbox }, firstRun: 'everything' },
+		parameters: {
+			source: 'localFolder',
+			folder: { __rl: true, mode: 'path', value: inbox },
+			firstRun: 'everything',
+		},
 	};
 	const exportNode = {
 		id: 'export',
@@ -158,7 +219,11 @@ export function qontoExport(id: string, inbox: string) {
 		},
 		credentials: { cloudSyncMicrosoftOneDriveOAuth2Api: CREDENTIALS.oneDrive },
 	};
-	return linearWorkflow(id, 'Qonto receipts to OneDrive (account / month)', [startDef, collect, exportNode]);
+	return linearWorkflow(id, 'Qonto receipts to OneDrive (account / month)', [
+		startDef,
+		collect,
+		exportNode,
+	]);
 }
 
 /** Pipedrive-shaped activities (from a Code node) synced two-way with the fake's primary calendar. */
@@ -178,8 +243,16 @@ export function calendarTwoWay(id: string, activities: object[]) {
 		type: `${PACKAGE}.calendarSync`,
 		typeVersion: 1,
 		position: [440, 0],
-		parameters: { calendar: { __rl: true, mode: 'id', value: 'primary' }, direction: 'twoWay', windowDays: 3650 },
+		parameters: {
+			calendar: { __rl: true, mode: 'id', value: 'primary' },
+			direction: 'twoWay',
+			windowDays: 3650,
+		},
 		credentials: { cloudSyncGoogleCalendarOAuth2Api: CREDENTIALS.calendar },
 	};
-	return linearWorkflow(id, 'Calendar sync two-way (activities <-> Google Calendar)', [startDef, source, sync]);
+	return linearWorkflow(id, 'Calendar sync two-way (activities <-> Google Calendar)', [
+		startDef,
+		source,
+		sync,
+	]);
 }

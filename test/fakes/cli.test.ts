@@ -4,12 +4,18 @@ import { parseArgs, startFakes } from './cli';
 
 describe('fakes CLI', () => {
 	it('starts every fake, prints their URLs, answers control calls, and exits 0 on SIGINT', async () => {
-		const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'cli.ts'), '--port-base', '0'], {
-			cwd: join(__dirname, '../..'),
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			['-r', 'ts-node/register/transpile-only', join(__dirname, 'cli.ts'), '--port-base', '0'],
+			{
+				cwd: join(__dirname, '../..'),
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let stdout = '';
-		const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+		const exited = new Promise<number | null>((resolve) =>
+			child.on('exit', (code) => resolve(code)),
+		);
 		try {
 			const ready = await new Promise<{ urls: Record<string, string> }>((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`no FAKES_READY line: ${stdout}`)), 45_000);
@@ -23,8 +29,15 @@ describe('fakes CLI', () => {
 				});
 				child.on('exit', () => reject(new Error(`exited early: ${stdout}`)));
 			});
-			expect(Object.keys(ready.urls).sort()).toEqual(['calendar', 'drive', 'dropbox', 'graph', 'oauth']);
-			for (const url of Object.values(ready.urls)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+			expect(Object.keys(ready.urls).sort()).toEqual([
+				'calendar',
+				'drive',
+				'dropbox',
+				'graph',
+				'oauth',
+			]);
+			for (const url of Object.values(ready.urls))
+				expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 			expect(stdout).toMatch(/FAKE tokens/);
 			expect(stdout).toMatch(/microsoft\s+access fake-microsoft-at-/);
 
@@ -47,7 +60,12 @@ describe('fakes CLI', () => {
 			const response = await fetch(`${fakes.urls.oauth}/oauth2/token`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: fakes.tokens.dropbox.refresh_token, client_id: 'fake-client-id', client_secret: 'fake-client-secret' }).toString(),
+				body: new URLSearchParams({
+					grant_type: 'refresh_token',
+					refresh_token: fakes.tokens.dropbox.refresh_token,
+					client_id: 'fake-client-id',
+					client_secret: 'fake-client-secret',
+				}).toString(),
 			});
 			const body = (await response.json()) as { access_token: string };
 			expect(fakes.auth.check(`Bearer ${body.access_token}`).ok).toBe(true);
@@ -57,12 +75,17 @@ describe('fakes CLI', () => {
 	});
 
 	it('rejects a seed for a fake that does not exist, and stops what it started', async () => {
-		await expect(startFakes({ portBase: 0, seed: { nosuch: {} } })).rejects.toThrow('no fake named "nosuch"');
+		await expect(startFakes({ portBase: 0, seed: { nosuch: {} } })).rejects.toThrow(
+			'no fake named "nosuch"',
+		);
 	});
 
 	it('parses --port-base, --seed and FAKES_PORT_BASE', () => {
 		expect(parseArgs([], {})).toEqual({ portBase: 4010, seedFile: undefined });
-		expect(parseArgs(['--port-base', '5000', '--seed=s.json'], {})).toEqual({ portBase: 5000, seedFile: 's.json' });
+		expect(parseArgs(['--port-base', '5000', '--seed=s.json'], {})).toEqual({
+			portBase: 5000,
+			seedFile: 's.json',
+		});
 		expect(parseArgs([], { FAKES_PORT_BASE: '6000' }).portBase).toBe(6000);
 		expect(() => parseArgs(['--bogus'], {})).toThrow('unknown option');
 	});

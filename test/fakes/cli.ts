@@ -59,49 +59,66 @@ export async function startFakes(options: StartFakesOptions = {}): Promise<Runni
 			offset++;
 		}
 		for (const [name, body] of Object.entries(options.seed ?? {})) {
-			if (!urls[name]) throw new Error(`seed: no fake named "${name}" (known: ${Object.keys(urls).join(', ')})`);
+			if (!urls[name])
+				throw new Error(`seed: no fake named "${name}" (known: ${Object.keys(urls).join(', ')})`);
 			const response = await fetch(`${urls[name]}/_control/seed`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify(body),
 			});
-			if (!response.ok) throw new Error(`seed of ${name} failed: HTTP ${response.status} ${await response.text()}`);
+			if (!response.ok)
+				throw new Error(`seed of ${name} failed: HTTP ${response.status} ${await response.text()}`);
 		}
 	} catch (error) {
 		await stop();
 		throw error;
 	}
 	const tokens: Record<AuthFlavour, IssuedTokens> = {
-		google: auth.issue('google', [DRIVE_SCOPES.drive, 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.calendarlist.readonly']),
+		google: auth.issue('google', [
+			DRIVE_SCOPES.drive,
+			'https://www.googleapis.com/auth/calendar.events',
+			'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
+		]),
 		microsoft: auth.issue('microsoft', ['offline_access', 'Files.ReadWrite.All']),
 		dropbox: auth.issue('dropbox', DROPBOX_SCOPES),
 	};
 	return { auth, ...fakes, urls, tokens, stop };
 }
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): { portBase: number; seedFile?: string } {
-	let portBase = env.FAKES_PORT_BASE !== undefined ? Number(env.FAKES_PORT_BASE) : DEFAULT_PORT_BASE;
+export function parseArgs(
+	argv: string[],
+	env: NodeJS.ProcessEnv = process.env,
+): { portBase: number; seedFile?: string } {
+	let portBase =
+		env.FAKES_PORT_BASE !== undefined ? Number(env.FAKES_PORT_BASE) : DEFAULT_PORT_BASE;
 	let seedFile: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const [flag, inline] = arg.includes('=')
+			? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+			: [arg, undefined];
 		const value = () => inline ?? argv[++i];
 		if (flag === '--port-base') portBase = Number(value());
 		else if (flag === '--seed') seedFile = value();
 		else throw new Error(`unknown option ${arg} (use --port-base N, --seed file.json)`);
 	}
-	if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65530) throw new Error(`invalid port base ${portBase}`);
+	if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65530)
+		throw new Error(`invalid port base ${portBase}`);
 	return { portBase, seedFile };
 }
 
 async function main(): Promise<void> {
 	const { portBase, seedFile } = parseArgs(process.argv.slice(2));
-	const seed = seedFile ? (JSON.parse(readFileSync(seedFile, 'utf8')) as Record<string, unknown>) : undefined;
+	const seed = seedFile
+		? (JSON.parse(readFileSync(seedFile, 'utf8')) as Record<string, unknown>)
+		: undefined;
 	const fakes = await startFakes({ portBase, seed });
 	for (const [name, url] of Object.entries(fakes.urls)) console.log(`${name.padEnd(9)} ${url}`);
 	console.log('\nPre-issued FAKE tokens (valid only on these local fakes):');
 	for (const [flavour, set] of Object.entries(fakes.tokens)) {
-		console.log(`${flavour.padEnd(9)} access ${set.access_token}\n${''.padEnd(9)} refresh ${set.refresh_token}`);
+		console.log(
+			`${flavour.padEnd(9)} access ${set.access_token}\n${''.padEnd(9)} refresh ${set.refresh_token}`,
+		);
 	}
 	console.log(`\nFAKES_READY ${JSON.stringify({ urls: fakes.urls })}`);
 	let stopping = false;

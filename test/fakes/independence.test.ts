@@ -11,13 +11,19 @@ const SHIPPED = ['nodes', 'credentials', 'index.ts'].map((entry) => join(ROOT, e
 
 function tsFiles(folder: string): string[] {
 	return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-		entry.isDirectory() ? tsFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+		entry.isDirectory()
+			? tsFiles(join(folder, entry.name))
+			: entry.name.endsWith('.ts')
+				? [join(folder, entry.name)]
+				: [],
 	);
 }
 
 function relativeImports(file: string): string[] {
 	const text = readFileSync(file, 'utf8');
-	const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g)].map((match) => match[1]);
+	const specifiers = [
+		...text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g),
+	].map((match) => match[1]);
 	return specifiers.map((specifier) => resolve(dirname(file), specifier));
 }
 

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
-import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import {
+	CloudSyncGoogleCalendarOAuth2Api,
+	GOOGLE_CALENDAR_SCOPES,
+} from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
 import { FakeAuth } from '../fakes/common/auth';
 import { FakeCalendar } from '../fakes/calendar';
@@ -23,7 +26,15 @@ const CAL = 'user@example.com';
 const NODE = 'Calendar Sync';
 const day = (offset: number) => DateTime.utc().startOf('day').plus({ days: offset }).toISODate()!;
 const activities = (count: number) =>
-	Array.from({ length: count }, (_, i) => ({ id: `A${i}`, type: 'meeting', subject: `Meeting ${i}`, due_date: day(1 + i), due_time: '09:00', duration: '01:00', update_time: '2020-01-01 00:00:00' }));
+	Array.from({ length: count }, (_, i) => ({
+		id: `A${i}`,
+		type: 'meeting',
+		subject: `Meeting ${i}`,
+		due_date: day(1 + i),
+		due_time: '09:00',
+		duration: '01:00',
+		update_time: '2020-01-01 00:00:00',
+	}));
 
 interface Case {
 	fake: FakeCalendar;
@@ -35,7 +46,10 @@ interface Case {
 	reconnect(): void;
 }
 
-function faultCase(fault: string, body: (c: Case) => Promise<{ expected: string[]; note?: string }>): void {
+function faultCase(
+	fault: string,
+	body: (c: Case) => Promise<{ expected: string[]; note?: string }>,
+): void {
 	test(`Google Calendar: ${fault}`, async () => {
 		const auth = new FakeAuth();
 		sweep.watch(auth);
@@ -43,7 +57,9 @@ function faultCase(fault: string, body: (c: Case) => Promise<{ expected: string[
 		const oauth = new FakeOAuth(auth);
 		await fake.start();
 		await oauth.start();
-		const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		const harness = new WorkflowHarness()
+			.registerNode('calendarSync', new CalendarSync())
+			.registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
 		const connect = () => {
 			const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
 			harness.credentials.add({
@@ -56,7 +72,11 @@ function faultCase(fault: string, body: (c: Case) => Promise<{ expected: string[
 					accessTokenUrl: oauth.tokenUrl('google'),
 					authUrl: `${oauth.baseUrl}/o/oauth2/v2/auth`,
 					apiBaseUrl: fake.baseUrl,
-					oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+					oauthTokenData: {
+						access_token: tokens.access_token,
+						refresh_token: tokens.refresh_token,
+						token_type: 'Bearer',
+					},
 				},
 			});
 		};
@@ -64,7 +84,12 @@ function faultCase(fault: string, body: (c: Case) => Promise<{ expected: string[
 		harness.addNode({
 			name: NODE,
 			type: 'calendarSync',
-			parameters: { operation: 'sync', calendar: { __rl: true, mode: 'id', value: CAL }, direction: 'oneWay', activityTypes: 'meeting' },
+			parameters: {
+				operation: 'sync',
+				calendar: { __rl: true, mode: 'id', value: CAL },
+				direction: 'oneWay',
+				activityTypes: 'meeting',
+			},
 			credentials: { cloudSyncGoogleCalendarOAuth2Api: { id: 'gcal', name: 'Google Calendar' } },
 		});
 		const c: Case = {
@@ -84,16 +109,41 @@ function faultCase(fault: string, body: (c: Case) => Promise<{ expected: string[
 				}
 				return text;
 			},
-			tokens: () => (harness.credentials.get('gcal').data as IDataObject).oauthTokenData as { access_token: string; refresh_token: string },
+			tokens: () =>
+				(harness.credentials.get('gcal').data as IDataObject).oauthTokenData as {
+					access_token: string;
+					refresh_token: string;
+				},
 			reconnect: connect,
 		};
 		try {
 			const { expected, note } = await body(c);
 			fake.clearFaults();
 			const live = fake.liveEvents(CAL);
-			const counted = tally(expected, (id) => live.filter((event) => (event.extendedProperties as IDataObject | undefined)?.private && ((event.extendedProperties as { private: IDataObject }).private.cloudSyncActivityId === id)).length);
-			report.record({ node: 'Calendar Sync', provider: 'Google Calendar', fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
-			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+			const counted = tally(
+				expected,
+				(id) =>
+					live.filter(
+						(event) =>
+							(event.extendedProperties as IDataObject | undefined)?.private &&
+							(event.extendedProperties as { private: IDataObject }).private.cloudSyncActivityId ===
+								id,
+					).length,
+			);
+			report.record({
+				node: 'Calendar Sync',
+				provider: 'Google Calendar',
+				fault,
+				lost: counted.lost,
+				duplicated: counted.duplicated,
+				unclear: c.unclear,
+				note,
+			});
+			expect({
+				lost: counted.lostKeys,
+				duplicated: counted.duplicatedKeys,
+				unclear: c.unclear,
+			}).toEqual({ lost: [], duplicated: [], unclear: 0 });
 		} finally {
 			await fake.stop();
 			await oauth.stop();
@@ -107,7 +157,15 @@ const rateLimited = (retryAfter: number) => ({
 	type: 'respond' as const,
 	status: 429,
 	headers: { 'retry-after': String(retryAfter) },
-	body: { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } },
+	body: {
+		error: {
+			code: 429,
+			message: 'Rate Limit Exceeded',
+			errors: [
+				{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' },
+			],
+		},
+	},
 });
 
 describe('Calendar Sync faults', () => {
@@ -117,18 +175,29 @@ describe('Calendar Sync faults', () => {
 		return { expected: ids(4) };
 	});
 
-	faultCase('429 with Retry-After over the run limit: stops cleanly, next run resumes', async (c) => {
-		c.fake.inject({ path: /^\/calendar\//, skip: 2, times: 1, action: rateLimited(600) });
-		const stopped = await c.run(activities(4));
-		expect(stopped.status).toBe('error');
-		c.expectClearFailure(stopped, ['Calendar', 'A', 'event']);
-		c.fake.clearFaults();
-		ok(await c.run(activities(4)));
-		return { expected: ids(4) };
-	});
+	faultCase(
+		'429 with Retry-After over the run limit: stops cleanly, next run resumes',
+		async (c) => {
+			c.fake.inject({ path: /^\/calendar\//, skip: 2, times: 1, action: rateLimited(600) });
+			const stopped = await c.run(activities(4));
+			expect(stopped.status).toBe('error');
+			c.expectClearFailure(stopped, ['Calendar', 'A', 'event']);
+			c.fake.clearFaults();
+			ok(await c.run(activities(4)));
+			return { expected: ids(4) };
+		},
+	);
 
 	faultCase('5xx burst', async (c) => {
-		c.fake.inject({ path: /^\/calendar\//, times: 2, action: { type: 'respond', status: 503, body: { error: { code: 503, message: 'Backend Error' } } } });
+		c.fake.inject({
+			path: /^\/calendar\//,
+			times: 2,
+			action: {
+				type: 'respond',
+				status: 503,
+				body: { error: { code: 503, message: 'Backend Error' } },
+			},
+		});
 		ok(await c.run(activities(3)));
 		return { expected: ids(3) };
 	});
@@ -152,15 +221,18 @@ describe('Calendar Sync faults', () => {
 		return { expected: ids(4) };
 	});
 
-	faultCase('insufficient scope (read-only consent): error names the scope, reconnect resumes', async (c) => {
-		c.fake.auth.setScopes(['https://www.googleapis.com/auth/calendar.events.readonly']);
-		const refused = await c.run(activities(3));
-		expect(refused.status).toBe('error');
-		expect(c.expectClearFailure(refused, ['calendar.events'])).toMatch(/reconnect|scope/i);
-		c.reconnect();
-		ok(await c.run(activities(3)));
-		return { expected: ids(3) };
-	});
+	faultCase(
+		'insufficient scope (read-only consent): error names the scope, reconnect resumes',
+		async (c) => {
+			c.fake.auth.setScopes(['https://www.googleapis.com/auth/calendar.events.readonly']);
+			const refused = await c.run(activities(3));
+			expect(refused.status).toBe('error');
+			expect(c.expectClearFailure(refused, ['calendar.events'])).toMatch(/reconnect|scope/i);
+			c.reconnect();
+			ok(await c.run(activities(3)));
+			return { expected: ids(3) };
+		},
+	);
 
 	faultCase('sync token reset (410) between runs', async (c) => {
 		ok(await c.run(activities(3)));
@@ -187,7 +259,10 @@ describe('Calendar Sync faults', () => {
 
 	faultCase('two overlapping runs (same stored state)', async (c) => {
 		ok(await c.run(activities(1)));
-		const runs = await c.harness.runConcurrently(2, { mode: 'webhook', input: activities(4).map((json) => ({ json })) });
+		const runs = await c.harness.runConcurrently(2, {
+			mode: 'webhook',
+			input: activities(4).map((json) => ({ json })),
+		});
 		for (const run of runs) sweep.run(run);
 		ok(await c.run(activities(4)));
 		return { expected: ids(4) };

@@ -7,7 +7,15 @@ import { errorText, isClear } from './support/clarity';
 import { FaultKit, NARROW_SCOPES, type CloudKind, type FakeCloud } from './support/faultKit';
 import { FaultReport } from './support/report';
 import { sweepAndReport } from './support/lifecycle';
-import { beforeRequest, FULL_SCOPES, reconnect, SERVICE, storedTokens, tally, withTokenServer } from './support/runs';
+import {
+	beforeRequest,
+	FULL_SCOPES,
+	reconnect,
+	SERVICE,
+	storedTokens,
+	tally,
+	withTokenServer,
+} from './support/runs';
 import { SecretSweep } from './support/secrets';
 
 /**
@@ -35,10 +43,16 @@ interface Case {
 
 async function openCase(kind: CloudKind | 'localFolder'): Promise<Case> {
 	const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
-	const fake = kind === 'localFolder' ? undefined : (source as unknown as { fixture: { fake: FakeCloud } }).fixture.fake;
+	const fake =
+		kind === 'localFolder'
+			? undefined
+			: (source as unknown as { fixture: { fake: FakeCloud } }).fixture.fake;
 	if (fake) sweep.watch(fake.auth);
 	const flow = collectWorkflow(source);
-	const tokens = fake && kind !== 'localFolder' ? await withTokenServer(flow.harness, `cred-${kind}`, kind, fake) : undefined;
+	const tokens =
+		fake && kind !== 'localFolder'
+			? await withTokenServer(flow.harness, `cred-${kind}`, kind, fake)
+			: undefined;
 	if (fake && kind !== 'localFolder') reconnect(flow.harness, `cred-${kind}`, kind, fake);
 	const c: Case = {
 		source,
@@ -69,7 +83,8 @@ async function openCase(kind: CloudKind | 'localFolder'): Promise<Case> {
 			return text;
 		},
 		async addFiles(names) {
-			for (const name of names) await source.user.createFile(name, Buffer.from(`content of ${name}`));
+			for (const name of names)
+				await source.user.createFile(name, Buffer.from(`content of ${name}`));
 		},
 		async close() {
 			await tokens?.stop();
@@ -79,7 +94,8 @@ async function openCase(kind: CloudKind | 'localFolder'): Promise<Case> {
 	return c;
 }
 
-const names = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `F${from + i}.pdf`);
+const names = (count: number, from = 0) =>
+	Array.from({ length: count }, (_, i) => `F${from + i}.pdf`);
 
 type Body = (c: Case) => Promise<{ expected: string[]; note?: string }>;
 
@@ -92,8 +108,20 @@ function faultCase(kind: CloudKind | 'localFolder', fault: string, body: Body): 
 			// Settle: one more quiet production run delivers anything still pending.
 			await c.run();
 			const counted = tally(expected, (name) => c.deliveries.filter((d) => d === name).length);
-			report.record({ node: 'Collect New Files', provider: SERVICE[kind], fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
-			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+			report.record({
+				node: 'Collect New Files',
+				provider: SERVICE[kind],
+				fault,
+				lost: counted.lost,
+				duplicated: counted.duplicated,
+				unclear: c.unclear,
+				note,
+			});
+			expect({
+				lost: counted.lostKeys,
+				duplicated: counted.duplicatedKeys,
+				unclear: c.unclear,
+			}).toEqual({ lost: [], duplicated: [], unclear: 0 });
 		} finally {
 			await c.close();
 		}
@@ -110,16 +138,20 @@ describe.each(CLOUDS)('Collect New Files faults on %s', (kind) => {
 		return { expected: names(4) };
 	});
 
-	faultCase(kind, '429 with Retry-After over the run limit: stops cleanly, next run resumes', async (c) => {
-		await c.addFiles(names(4));
-		c.kit!.rateLimit(1, 600, 1);
-		const stopped = await c.run();
-		expect(stopped.result.status).toBe('error');
-		c.expectClearFailure(stopped.result, [SERVICE[kind], '.pdf', 'folder']);
-		c.fake!.clearFaults();
-		ok((await c.run()).result);
-		return { expected: names(4) };
-	});
+	faultCase(
+		kind,
+		'429 with Retry-After over the run limit: stops cleanly, next run resumes',
+		async (c) => {
+			await c.addFiles(names(4));
+			c.kit!.rateLimit(1, 600, 1);
+			const stopped = await c.run();
+			expect(stopped.result.status).toBe('error');
+			c.expectClearFailure(stopped.result, [SERVICE[kind], '.pdf', 'folder']);
+			c.fake!.clearFaults();
+			ok((await c.run()).result);
+			return { expected: names(4) };
+		},
+	);
 
 	faultCase(kind, '5xx burst', async (c) => {
 		await c.addFiles(names(3));
@@ -184,49 +216,60 @@ describe.each(CLOUDS)('Collect New Files faults on %s', (kind) => {
 	});
 });
 
-describe.each([...CLOUDS, 'localFolder' as const])('Collect New Files: state and concurrency faults on %s', (kind) => {
-	faultCase(kind, 'a file vanishes between listing and download', async (c) => {
-		await c.addFiles(names(3));
-		if (c.fake) {
-			beforeRequest(c.fake, /alt=media|_download|files\/download/, () => c.source.user.delete('F1.pdf'));
+describe.each([...CLOUDS, 'localFolder' as const])(
+	'Collect New Files: state and concurrency faults on %s',
+	(kind) => {
+		faultCase(kind, 'a file vanishes between listing and download', async (c) => {
+			await c.addFiles(names(3));
+			if (c.fake) {
+				beforeRequest(c.fake, /alt=media|_download|files\/download/, () =>
+					c.source.user.delete('F1.pdf'),
+				);
+				ok((await c.run()).result);
+			} else {
+				// The local folder lists and reads in one pass: the file goes between two runs' listing and reading.
+				const run = c.run();
+				await c.source.user.delete('F1.pdf');
+				ok((await run).result);
+			}
+			return {
+				expected: names(3).filter((name) => name !== 'F1.pdf' || c.deliveries.includes(name)),
+				note: 'the vanished file is reported ("vanished"), not collected: it no longer exists',
+			};
+		});
+
+		faultCase(kind, 'n8n killed after emitting (static data not saved)', async (c) => {
+			await c.addFiles(names(2));
 			ok((await c.run()).result);
-		} else {
-			// The local folder lists and reads in one pass: the file goes between two runs' listing and reading.
-			const run = c.run();
-			await c.source.user.delete('F1.pdf');
-			ok((await run).result);
-		}
-		return { expected: names(3).filter((name) => name !== 'F1.pdf' || c.deliveries.includes(name)), note: 'the vanished file is reported ("vanished"), not collected: it no longer exists' };
-	});
+			const saved = structuredClone(c.flow.harness.staticData);
+			await c.addFiles(names(2, 2));
+			ok((await c.run()).result);
+			c.flow.harness.staticData = saved;
+			await c.addFiles(names(1, 4));
+			ok((await c.run()).result);
+			return {
+				expected: names(5),
+				note: "on-emit policy: files emitted by a run that died were delivered once (to that run's downstream): at most once",
+			};
+		});
 
-	faultCase(kind, 'n8n killed after emitting (static data not saved)', async (c) => {
-		await c.addFiles(names(2));
-		ok((await c.run()).result);
-		const saved = structuredClone(c.flow.harness.staticData);
-		await c.addFiles(names(2, 2));
-		ok((await c.run()).result);
-		c.flow.harness.staticData = saved;
-		await c.addFiles(names(1, 4));
-		ok((await c.run()).result);
-		return { expected: names(5), note: "on-emit policy: files emitted by a run that died were delivered once (to that run's downstream): at most once" };
-	});
+		faultCase(kind, 'manual run between two production runs', async (c) => {
+			await c.addFiles(names(2));
+			ok((await c.run()).result);
+			await c.addFiles(names(2, 2));
+			ok((await c.run('manual')).result);
+			ok((await c.run()).result);
+			return { expected: names(4) };
+		});
 
-	faultCase(kind, 'manual run between two production runs', async (c) => {
-		await c.addFiles(names(2));
-		ok((await c.run()).result);
-		await c.addFiles(names(2, 2));
-		ok((await c.run('manual')).result);
-		ok((await c.run()).result);
-		return { expected: names(4) };
-	});
-
-	faultCase(kind, 'two overlapping runs (same stored state)', async (c) => {
-		await c.addFiles(names(4));
-		const runs = await c.flow.harness.runConcurrently(2, { mode: 'webhook' });
-		for (const run of runs) c.count(run);
-		return { expected: names(4) };
-	});
-});
+		faultCase(kind, 'two overlapping runs (same stored state)', async (c) => {
+			await c.addFiles(names(4));
+			const runs = await c.flow.harness.runConcurrently(2, { mode: 'webhook' });
+			for (const run of runs) c.count(run);
+			return { expected: names(4) };
+		});
+	},
+);
 
 sweepAndReport(sweep, report, async () => {
 	await installDeduplicator();

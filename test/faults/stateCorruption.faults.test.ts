@@ -1,7 +1,10 @@
 import { tmpdir } from 'os';
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
-import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import {
+	CloudSyncGoogleCalendarOAuth2Api,
+	GOOGLE_CALENDAR_SCOPES,
+} from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
 import { FakeCalendar } from '../fakes/calendar';
 import { FakeAuth } from '../fakes/common/auth';
@@ -9,7 +12,16 @@ import { FakeOAuth } from '../fakes/oauth';
 import { WorkflowHarness, type RunResult } from '../harness/workflow';
 import { COLLECT, collectWorkflow, type CollectWorkflow } from '../nodes/support/collectHarness';
 import { cloudSource, localSource, type CollectSource } from '../nodes/support/collectSources';
-import { cloudDestination, EXPORT, exportWorkflow, filesBelow, localDestination, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
+import {
+	cloudDestination,
+	EXPORT,
+	exportWorkflow,
+	filesBelow,
+	localDestination,
+	type Doc,
+	type ExportDestination,
+	type ExportWorkflow,
+} from '../nodes/support/exportWorkflow';
 import { errorText, isClear } from './support/clarity';
 import type { CloudKind } from './support/faultKit';
 import type { FakeCloud } from './support/faultKit';
@@ -37,15 +49,27 @@ function watchFake(fixture: unknown): void {
 	const fake = (fixture as { fake?: FakeCloud }).fake;
 	if (fake) sweep.watch(fake.auth);
 }
-const KINDS: Array<CloudKind | 'localFolder'> = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
+const KINDS: Array<CloudKind | 'localFolder'> = [
+	'googleDrive',
+	'oneDrive',
+	'dropbox',
+	'localFolder',
+];
 
 const docs = (count: number, from = 0): Doc[] =>
-	Array.from({ length: count }, (_, i) => ({ id: `D${from + i}`, content: `document D${from + i}`, json: { client: `Client ${(from + i) % 2}` } }));
-const names = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `F${from + i}.pdf`);
+	Array.from({ length: count }, (_, i) => ({
+		id: `D${from + i}`,
+		content: `document D${from + i}`,
+		json: { client: `Client ${(from + i) % 2}` },
+	}));
+const names = (count: number, from = 0) =>
+	Array.from({ length: count }, (_, i) => `F${from + i}.pdf`);
 
 /** The warnings a run put on its items, each checked for clarity (names the node, says what to do). */
 function warnings(json: IDataObject[], node: string): { texts: string[]; unclear: number } {
-	const texts = [...new Set(json.map((j) => j.stateWarning).filter((w): w is string => typeof w === 'string'))];
+	const texts = [
+		...new Set(json.map((j) => j.stateWarning).filter((w): w is string => typeof w === 'string')),
+	];
 	return { texts, unclear: texts.filter((text) => !isClear(text, [node])).length };
 }
 
@@ -73,9 +97,13 @@ type ExportBody = (c: ExportCase) => Promise<{ expected: Doc[]; note?: string }>
 
 function exportCase(kind: CloudKind | 'localFolder', fault: string, body: ExportBody): void {
 	test(`Export to Folder, ${SERVICE[kind]}: ${fault}`, async () => {
-		const destination = kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
+		const destination =
+			kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
 		watchFake(destination.fixture);
-		const flow = exportWorkflow(destination, { folderStructure: 'perRecord', recordFolderName: '={{ $json.client }}' });
+		const flow = exportWorkflow(destination, {
+			folderStructure: 'perRecord',
+			recordFolderName: '={{ $json.client }}',
+		});
 		const c: ExportCase = {
 			destination,
 			flow,
@@ -98,10 +126,23 @@ function exportCase(kind: CloudKind | 'localFolder', fault: string, body: Export
 			const fileNames = [...files.values()].map((file) => file.name);
 			const counted = tally(
 				expected.map((doc) => doc.id),
-				(id) => fileNames.filter((name) => new RegExp(`^${id}( \\(.+\\))?\\.pdf$`).test(name)).length,
+				(id) =>
+					fileNames.filter((name) => new RegExp(`^${id}( \\(.+\\))?\\.pdf$`).test(name)).length,
 			);
-			report.record({ node: 'Export to Folder', provider: SERVICE[kind], fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
-			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+			report.record({
+				node: 'Export to Folder',
+				provider: SERVICE[kind],
+				fault,
+				lost: counted.lost,
+				duplicated: counted.duplicated,
+				unclear: c.unclear,
+				note,
+			});
+			expect({
+				lost: counted.lostKeys,
+				duplicated: counted.duplicatedKeys,
+				unclear: c.unclear,
+			}).toEqual({ lost: [], duplicated: [], unclear: 0 });
 		} finally {
 			await destination.close();
 		}
@@ -112,7 +153,10 @@ function exportCase(kind: CloudKind | 'localFolder', fault: string, body: Export
  * A damaged state: the run succeeds, every item says the state was repaired, nothing is uploaded twice; the
  * rebuilt records are the real ones (a document changed on the next run replaces its file, no second copy).
  */
-async function exportRepairs(c: ExportCase, edit: (state: IDataObject) => unknown): Promise<{ expected: Doc[] }> {
+async function exportRepairs(
+	c: ExportCase,
+	edit: (state: IDataObject) => unknown,
+): Promise<{ expected: Doc[] }> {
 	const first = docs(4);
 	expect((await c.run(first)).result.status).toBe('success');
 	c.tamper(edit);
@@ -125,7 +169,11 @@ async function exportRepairs(c: ExportCase, edit: (state: IDataObject) => unknow
 	expect(warned.texts).toHaveLength(1);
 	expect(json.map((j) => j.action)).not.toContain('failed');
 	// The next run finds a clean state (no warning any more) that knows every file: D3's new version replaces it.
-	const third = [...second.slice(0, 3), { ...second[3], content: 'document D3, second version' }, second[4]];
+	const third = [
+		...second.slice(0, 3),
+		{ ...second[3], content: 'document D3, second version' },
+		second[4],
+	];
 	const after = await c.run(third);
 	expect(after.result.error?.message ?? after.result.status).toBe('success');
 	expect(warnings(after.json, EXPORT).texts).toEqual([]);
@@ -133,7 +181,9 @@ async function exportRepairs(c: ExportCase, edit: (state: IDataObject) => unknow
 }
 
 describe.each(KINDS)('Export to Folder, corrupt state on %s', (kind) => {
-	exportCase(kind, 'static data: exported records not text', (c) => exportRepairs(c, (state) => ({ ...state, records: 12345 })));
+	exportCase(kind, 'static data: exported records not text', (c) =>
+		exportRepairs(c, (state) => ({ ...state, records: 12345 })),
+	);
 
 	exportCase(kind, 'static data: a cached folder and a record entry garbled', (c) =>
 		exportRepairs(c, (state) => {
@@ -189,11 +239,14 @@ function collectCase(kind: CloudKind | 'localFolder', fault: string, body: Colle
 				const { result, json, items } = await flow.run('trigger');
 				sweep.run(result);
 				c.unclear += failureUnclear(result, COLLECT);
-				for (const item of items) if (item.binary && item.json.status === 'collected') c.deliveries.push(String(item.json.name));
+				for (const item of items)
+					if (item.binary && item.json.status === 'collected')
+						c.deliveries.push(String(item.json.name));
 				return { result, json };
 			},
 			async addFiles(list) {
-				for (const name of list) await source.user.createFile(name, Buffer.from(`content of ${name}`));
+				for (const name of list)
+					await source.user.createFile(name, Buffer.from(`content of ${name}`));
 			},
 			tamper(edit) {
 				const global = flow.harness.staticData.global as IDataObject;
@@ -204,8 +257,20 @@ function collectCase(kind: CloudKind | 'localFolder', fault: string, body: Colle
 		try {
 			const { expected, note } = await body(c);
 			const counted = tally(expected, (name) => c.deliveries.filter((d) => d === name).length);
-			report.record({ node: 'Collect New Files', provider: SERVICE[kind], fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
-			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+			report.record({
+				node: 'Collect New Files',
+				provider: SERVICE[kind],
+				fault,
+				lost: counted.lost,
+				duplicated: counted.duplicated,
+				unclear: c.unclear,
+				note,
+			});
+			expect({
+				lost: counted.lostKeys,
+				duplicated: counted.duplicatedKeys,
+				unclear: c.unclear,
+			}).toEqual({ lost: [], duplicated: [], unclear: 0 });
 		} finally {
 			await source.close();
 		}
@@ -213,7 +278,11 @@ function collectCase(kind: CloudKind | 'localFolder', fault: string, body: Colle
 }
 
 /** A damaged ledger: the run succeeds and says so; files collected before are not delivered again; new ones are. */
-async function collectRepairs(c: CollectCase, edit: (state: IDataObject) => unknown, startsOver: boolean): Promise<{ expected: string[]; note?: string }> {
+async function collectRepairs(
+	c: CollectCase,
+	edit: (state: IDataObject) => unknown,
+	startsOver: boolean,
+): Promise<{ expected: string[]; note?: string }> {
 	await c.addFiles(names(4));
 	expect((await c.run()).result.status).toBe('success');
 	c.tamper(edit);
@@ -227,7 +296,10 @@ async function collectRepairs(c: CollectCase, edit: (state: IDataObject) => unkn
 	expect((await c.run()).result.status).toBe('success');
 	const settled = await c.run();
 	expect(warnings(settled.json, COLLECT).texts).toEqual([]);
-	return { expected: names(6), note: startsOver ? 'started over from now (said in the output)' : undefined };
+	return {
+		expected: names(6),
+		note: startsOver ? 'started over from now (said in the output)' : undefined,
+	};
 }
 
 describe.each(KINDS)('Collect New Files, corrupt state on %s', (kind) => {
@@ -270,7 +342,15 @@ const CAL = 'user@example.com';
 const CALENDAR = 'Calendar Sync';
 const day = (offset: number) => DateTime.utc().startOf('day').plus({ days: offset }).toISODate()!;
 const activities = (count: number) =>
-	Array.from({ length: count }, (_, i) => ({ id: `A${i}`, type: 'meeting', subject: `Meeting ${i}`, due_date: day(1 + i), due_time: '09:00', duration: '01:00', update_time: '2020-01-01 00:00:00' }));
+	Array.from({ length: count }, (_, i) => ({
+		id: `A${i}`,
+		type: 'meeting',
+		subject: `Meeting ${i}`,
+		due_date: day(1 + i),
+		due_time: '09:00',
+		duration: '01:00',
+		update_time: '2020-01-01 00:00:00',
+	}));
 
 interface CalendarCase {
 	harness: WorkflowHarness;
@@ -279,7 +359,10 @@ interface CalendarCase {
 	tamper(edit: (state: IDataObject) => unknown): void;
 }
 
-function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expected: string[]; note?: string }>): void {
+function calendarCase(
+	fault: string,
+	body: (c: CalendarCase) => Promise<{ expected: string[]; note?: string }>,
+): void {
 	test(`Calendar Sync, Google Calendar: ${fault}`, async () => {
 		const auth = new FakeAuth();
 		sweep.watch(auth);
@@ -287,7 +370,9 @@ function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expect
 		const oauth = new FakeOAuth(auth);
 		await fake.start();
 		await oauth.start();
-		const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		const harness = new WorkflowHarness()
+			.registerNode('calendarSync', new CalendarSync())
+			.registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
 		const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
 		harness.credentials.add({
 			id: 'gcal',
@@ -299,20 +384,32 @@ function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expect
 				accessTokenUrl: oauth.tokenUrl('google'),
 				authUrl: `${oauth.baseUrl}/o/oauth2/v2/auth`,
 				apiBaseUrl: fake.baseUrl,
-				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+				oauthTokenData: {
+					access_token: tokens.access_token,
+					refresh_token: tokens.refresh_token,
+					token_type: 'Bearer',
+				},
 			},
 		});
 		harness.addNode({
 			name: CALENDAR,
 			type: 'calendarSync',
-			parameters: { operation: 'sync', calendar: { __rl: true, mode: 'id', value: CAL }, direction: 'oneWay', activityTypes: 'meeting' },
+			parameters: {
+				operation: 'sync',
+				calendar: { __rl: true, mode: 'id', value: CAL },
+				direction: 'oneWay',
+				activityTypes: 'meeting',
+			},
 			credentials: { cloudSyncGoogleCalendarOAuth2Api: { id: 'gcal', name: 'Google Calendar' } },
 		});
 		const c: CalendarCase = {
 			harness,
 			unclear: 0,
 			async run(input) {
-				const result = await harness.run({ mode: 'trigger', input: input.map((json) => ({ json })) });
+				const result = await harness.run({
+					mode: 'trigger',
+					input: input.map((json) => ({ json })),
+				});
 				sweep.run(result);
 				// The calendar's status is "the saved state" in the error: the object concerned.
 				c.unclear += failureUnclear(result, CALENDAR, ['saved state']);
@@ -327,9 +424,29 @@ function calendarCase(fault: string, body: (c: CalendarCase) => Promise<{ expect
 		try {
 			const { expected, note } = await body(c);
 			const live = fake.liveEvents(CAL);
-			const counted = tally(expected, (id) => live.filter((event) => (event.extendedProperties as { private?: IDataObject } | undefined)?.private?.cloudSyncActivityId === id).length);
-			report.record({ node: 'Calendar Sync', provider: 'Google Calendar', fault, lost: counted.lost, duplicated: counted.duplicated, unclear: c.unclear, note });
-			expect({ lost: counted.lostKeys, duplicated: counted.duplicatedKeys, unclear: c.unclear }).toEqual({ lost: [], duplicated: [], unclear: 0 });
+			const counted = tally(
+				expected,
+				(id) =>
+					live.filter(
+						(event) =>
+							(event.extendedProperties as { private?: IDataObject } | undefined)?.private
+								?.cloudSyncActivityId === id,
+					).length,
+			);
+			report.record({
+				node: 'Calendar Sync',
+				provider: 'Google Calendar',
+				fault,
+				lost: counted.lost,
+				duplicated: counted.duplicated,
+				unclear: c.unclear,
+				note,
+			});
+			expect({
+				lost: counted.lostKeys,
+				duplicated: counted.duplicatedKeys,
+				unclear: c.unclear,
+			}).toEqual({ lost: [], duplicated: [], unclear: 0 });
 		} finally {
 			await fake.stop();
 			await oauth.stop();
@@ -345,11 +462,20 @@ describe('Calendar Sync, corrupt state', () => {
 		expect(second.error?.message ?? second.status).toBe('success');
 		// The repair is said once, on the run that made it: naming the node, what was wrong and that nothing is owed.
 		const warnings = new Set(second.output(CALENDAR).map((item) => item.json.stateWarning));
-		expect([...warnings]).toEqual([expect.stringMatching(/^Calendar Sync "Calendar Sync": its saved state was damaged \(.+\)\. .*Nothing needs doing/)]);
+		expect([...warnings]).toEqual([
+			expect.stringMatching(
+				/^Calendar Sync "Calendar Sync": its saved state was damaged \(.+\)\. .*Nothing needs doing/,
+			),
+		]);
 		const third = await c.run(activities(5));
 		expect(third.status).toBe('success');
-		expect(third.output(CALENDAR).filter((item) => item.json.stateWarning !== undefined)).toEqual([]);
-		return { expected: activities(5).map((a) => a.id), note: 'dropped links relinked by the full listing; the output says so once (stateWarning)' };
+		expect(third.output(CALENDAR).filter((item) => item.json.stateWarning !== undefined)).toEqual(
+			[],
+		);
+		return {
+			expected: activities(5).map((a) => a.id),
+			note: 'dropped links relinked by the full listing; the output says so once (stateWarning)',
+		};
 	});
 
 	calendarCase('static data from a newer version: clear error, left untouched', async (c) => {

@@ -73,7 +73,10 @@ export class HarnessCredentials extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		const stored = this.find(nodeCredentials, type);
 		return {
 			id: stored.id,
@@ -94,7 +97,11 @@ export class HarnessCredentials extends ICredentialsHelper {
 		return { ...this.defaults(type), ...structuredClone(stored.data) };
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		const stored = this.find(nodeCredentials, type);
 		stored.data = structuredClone(data);
 	}
@@ -106,7 +113,11 @@ export class HarnessCredentials extends ICredentialsHelper {
 	): Promise<void> {
 		const stored = this.find(nodeCredentials, type);
 		stored.data = { ...stored.data, oauthTokenData: structuredClone(data.oauthTokenData) };
-		this.tokenUpdates.push({ id: stored.id, type, oauthTokenData: structuredClone(data.oauthTokenData) });
+		this.tokenUpdates.push({
+			id: stored.id,
+			type,
+			oauthTokenData: structuredClone(data.oauthTokenData),
+		});
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
@@ -115,8 +126,12 @@ export class HarnessCredentials extends ICredentialsHelper {
 
 	private find(nodeCredentials: INodeCredentialsDetails, type: string): StoredCredential {
 		const stored = nodeCredentials.id ? this.store.get(nodeCredentials.id) : undefined;
-		if (!stored) throw new Error(`Credential "${nodeCredentials.name}" (${String(nodeCredentials.id)}) not found`);
-		if (stored.type !== type) throw new Error(`Credential "${stored.name}" is of type ${stored.type}, not ${type}`);
+		if (!stored)
+			throw new Error(
+				`Credential "${nodeCredentials.name}" (${String(nodeCredentials.id)}) not found`,
+			);
+		if (stored.type !== type)
+			throw new Error(`Credential "${stored.name}" is of type ${stored.type}, not ${type}`);
 		return stored;
 	}
 

@@ -32,7 +32,10 @@ class ProbeNode implements INodeType {
 		const url = this.getNodeParameter('url', 0) as string;
 		let body: unknown;
 		if (url) {
-			body = await this.helpers.httpRequestWithAuthentication.call(this, 'probeOAuth2Api', { url, json: true });
+			body = await this.helpers.httpRequestWithAuthentication.call(this, 'probeOAuth2Api', {
+				url,
+				json: true,
+			});
 		}
 		const items = this.getInputData();
 		const sizes = await Promise.all(
@@ -86,7 +89,9 @@ describe('WorkflowHarness (n8n-core WorkflowExecute)', () => {
 	});
 
 	function harnessWithProbe(url = '') {
-		const harness = new WorkflowHarness().registerNode('probe', new ProbeNode()).registerCredentialType(probeCredential);
+		const harness = new WorkflowHarness()
+			.registerNode('probe', new ProbeNode())
+			.registerCredentialType(probeCredential);
 		const tokens = auth.issue('microsoft', ['Files.ReadWrite']);
 		const credentialRef = harness.credentials.add({
 			id: 'cred1',
@@ -100,10 +105,19 @@ describe('WorkflowHarness (n8n-core WorkflowExecute)', () => {
 				grantType: 'authorizationCode',
 				authentication: 'body',
 				scope: 'Files.ReadWrite offline_access',
-				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+				oauthTokenData: {
+					access_token: tokens.access_token,
+					refresh_token: tokens.refresh_token,
+					token_type: 'Bearer',
+				},
 			},
 		});
-		harness.addNode({ name: 'Probe', type: 'probe', parameters: { url }, credentials: { probeOAuth2Api: credentialRef } });
+		harness.addNode({
+			name: 'Probe',
+			type: 'probe',
+			parameters: { url },
+			credentials: { probeOAuth2Api: credentialRef },
+		});
 		return { harness, tokens };
 	}
 
@@ -126,7 +140,14 @@ describe('WorkflowHarness (n8n-core WorkflowExecute)', () => {
 	it('passes binary input through n8n binary helpers', async () => {
 		const { harness } = harnessWithProbe();
 		const result = await harness.run({
-			input: [{ json: { id: 1 }, binary: { file: { data: Buffer.alloc(1234, 7), fileName: 'a.pdf', mimeType: 'application/pdf' } } }],
+			input: [
+				{
+					json: { id: 1 },
+					binary: {
+						file: { data: Buffer.alloc(1234, 7), fileName: 'a.pdf', mimeType: 'application/pdf' },
+					},
+				},
+			],
 		});
 		expect(result.output('Probe')[0].json.sizes).toEqual([1234]);
 	});

@@ -64,7 +64,11 @@ class HarnessInput implements INodeType {
 				result.binary = {};
 				for (const [key, file] of Object.entries(item.binary)) {
 					const data = typeof file.data === 'string' ? Buffer.from(file.data) : file.data;
-					result.binary[key] = await this.helpers.prepareBinaryData(data, file.fileName, file.mimeType);
+					result.binary[key] = await this.helpers.prepareBinaryData(
+						data,
+						file.fileName,
+						file.mimeType,
+					);
 				}
 			}
 			out.push(result);
@@ -210,7 +214,8 @@ export class WorkflowHarness {
 		let staticDataSaved = false;
 		hooks.addHandler('workflowExecuteAfter', async (_run: IRun, changed?: IDataObject) => {
 			// n8n stores static data in a JSON column; a JSON round trip is exactly what survives.
-			newStaticData = changed === undefined ? undefined : (JSON.parse(JSON.stringify(changed)) as IDataObject);
+			newStaticData =
+				changed === undefined ? undefined : (JSON.parse(JSON.stringify(changed)) as IDataObject);
 			// n8n's save hooks: never after a manual run; otherwise whenever the engine reports a change.
 			if (newStaticData && mode !== 'manual') {
 				this.staticData = newStaticData;
@@ -218,7 +223,10 @@ export class WorkflowHarness {
 			}
 		});
 		const additionalData = this.additionalData(hooks, executionId);
-		const run = await new WorkflowExecute(additionalData, mode).run({ workflow, startNode: nodes[0] });
+		const run = await new WorkflowExecute(additionalData, mode).run({
+			workflow,
+			startNode: nodes[0],
+		});
 		HarnessInput.pending.delete(runId);
 		const runData = run.data.resultData.runData;
 		return {
@@ -257,7 +265,10 @@ export class WorkflowHarness {
 		};
 	}
 
-	private additionalData(hooks: ExecutionLifecycleHooks, executionId: string): IWorkflowExecuteAdditionalData {
+	private additionalData(
+		hooks: ExecutionLifecycleHooks,
+		executionId: string,
+	): IWorkflowExecuteAdditionalData {
 		return {
 			credentialsHelper: this.credentials,
 			hooks,

@@ -27,20 +27,52 @@ const hour = fc.option(fc.integer({ min: 8, max: 16 }), { nil: null, freq: 4 });
 const type = fc.constantFrom('meeting', 'call', 'task');
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-	{ arbitrary: fc.record({ k: fc.constant('crmCreate' as const), type, title, day: dayOffset, hour, private: fc.boolean() }), weight: 3 },
+	{
+		arbitrary: fc.record({
+			k: fc.constant('crmCreate' as const),
+			type,
+			title,
+			day: dayOffset,
+			hour,
+			private: fc.boolean(),
+		}),
+		weight: 3,
+	},
 	{ arbitrary: fc.record({ k: fc.constant('crmEdit' as const), pick, title }), weight: 2 },
 	{ arbitrary: fc.record({ k: fc.constant('crmMove' as const), pick, day: dayOffset }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('crmDelete' as const), pick }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('crmPrivate' as const), pick }), weight: 2 },
 	{ arbitrary: fc.record({ k: fc.constant('crmType' as const), pick, type }), weight: 1 },
-	{ arbitrary: fc.record({ k: fc.constant('gCreate' as const), title, day: dayOffset, hour, private: fc.boolean() }), weight: 3 },
-	{ arbitrary: fc.record({ k: fc.constant('gInvite' as const), title, day: dayOffset, hour }), weight: 1 },
-	{ arbitrary: fc.record({ k: fc.constant('gLookAlike' as const), pick, variant: fc.constantFrom('same' as const, 'case' as const, 'spaces' as const) }), weight: 1 },
+	{
+		arbitrary: fc.record({
+			k: fc.constant('gCreate' as const),
+			title,
+			day: dayOffset,
+			hour,
+			private: fc.boolean(),
+		}),
+		weight: 3,
+	},
+	{
+		arbitrary: fc.record({ k: fc.constant('gInvite' as const), title, day: dayOffset, hour }),
+		weight: 1,
+	},
+	{
+		arbitrary: fc.record({
+			k: fc.constant('gLookAlike' as const),
+			pick,
+			variant: fc.constantFrom('same' as const, 'case' as const, 'spaces' as const),
+		}),
+		weight: 1,
+	},
 	{ arbitrary: fc.record({ k: fc.constant('gEdit' as const), pick, title }), weight: 2 },
 	{ arbitrary: fc.record({ k: fc.constant('gMove' as const), pick, day: dayOffset }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gDelete' as const), pick }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gPrivate' as const), pick }), weight: 2 },
-	{ arbitrary: fc.record({ k: fc.constant('gSeries' as const), title, day: dayOffset, hour }), weight: 1 },
+	{
+		arbitrary: fc.record({ k: fc.constant('gSeries' as const), title, day: dayOffset, hour }),
+		weight: 1,
+	},
 	{ arbitrary: fc.record({ k: fc.constant('gInstanceEdit' as const), pick, title }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gInstanceDelete' as const), pick }), weight: 1 },
 	{ arbitrary: fc.record({ k: fc.constant('gSeriesEdit' as const), pick, title }), weight: 1 },
@@ -61,7 +93,8 @@ export async function replay(settings: Settings, commands: Command[]): Promise<v
 		for (const command of commands) await world.apply(command);
 		await world.settle();
 	} catch (error) {
-		if (error instanceof Violation) error.message += `\nsettings ${JSON.stringify(settings)}\n${world.log.join('\n')}`;
+		if (error instanceof Violation)
+			error.message += `\nsettings ${JSON.stringify(settings)}\n${world.log.join('\n')}`;
 		throw error;
 	} finally {
 		await world.stop();
@@ -75,9 +108,13 @@ describe('Calendar Sync model (random histories through n8n against the Calendar
 		await checkModel(
 			'calendarSync',
 			budget,
-			fc.asyncProperty(settingsArb, fc.array(commandArb, { maxLength: budget.maxCommands, size: '+1' }), async (settings, commands) => {
-				await replay(settings, commands);
-			}),
+			fc.asyncProperty(
+				settingsArb,
+				fc.array(commandArb, { maxLength: budget.maxCommands, size: '+1' }),
+				async (settings, commands) => {
+					await replay(settings, commands);
+				},
+			),
 		);
 	}, 600_000);
 });

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
-import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import {
+	CloudSyncGoogleCalendarOAuth2Api,
+	GOOGLE_CALENDAR_SCOPES,
+} from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
 import { FakeAuth } from '../fakes/common/auth';
@@ -33,7 +36,14 @@ export interface Settings {
 }
 
 export type Command =
-	| { k: 'crmCreate'; type: string; title: number; day: number; hour: number | null; private: boolean }
+	| {
+			k: 'crmCreate';
+			type: string;
+			title: number;
+			day: number;
+			hour: number | null;
+			private: boolean;
+	  }
 	| { k: 'crmEdit'; pick: number; title: number }
 	| { k: 'crmMove'; pick: number; day: number }
 	| { k: 'crmDelete'; pick: number }
@@ -109,7 +119,10 @@ export class World {
 	/** Events organised by someone else (the user holds an attendee's copy). */
 	readonly invited = new Set<string>();
 	/** The user's live series: master id -> the day offset and hour of its first occurrence (weekly, three or fewer). */
-	readonly series = new Map<string, { day: number; hour: number | null; count: number; splittable: boolean }>();
+	readonly series = new Map<
+		string,
+		{ day: number; hour: number | null; count: number; splittable: boolean }
+	>();
 	private nextId = 1;
 	private runs = 0;
 	private seq = 0;
@@ -125,8 +138,23 @@ export class World {
 		await this.fake.start();
 		if (this.settings.shortPages) this.fake.pages = { size: 2 };
 		// n8n runs a node only when it has input: the CRM always has one activity (never deleted).
-		this.crm.set('c0', { id: 'c0', json: { id: 'c0', type: 'call', subject: 'CRM base', due_date: day(1), due_time: '07:00', duration: '00:30', note: '', private: false, update_time: this.now() } });
-		this.harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		this.crm.set('c0', {
+			id: 'c0',
+			json: {
+				id: 'c0',
+				type: 'call',
+				subject: 'CRM base',
+				due_date: day(1),
+				due_time: '07:00',
+				duration: '00:30',
+				note: '',
+				private: false,
+				update_time: this.now(),
+			},
+		});
+		this.harness = new WorkflowHarness()
+			.registerNode('calendarSync', new CalendarSync())
+			.registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
 		const tokens = this.auth.issue('google', GOOGLE_CALENDAR_SCOPES);
 		const credential = this.harness.credentials.add({
 			id: 'gcal',
@@ -138,7 +166,11 @@ export class World {
 				accessTokenUrl: `${this.fake.baseUrl}/token`,
 				authUrl: `${this.fake.baseUrl}/authorize`,
 				apiBaseUrl: this.fake.baseUrl,
-				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+				oauthTokenData: {
+					access_token: tokens.access_token,
+					refresh_token: tokens.refresh_token,
+					token_type: 'Bearer',
+				},
 			},
 		});
 		const s = this.settings;
@@ -154,7 +186,12 @@ export class World {
 			options: { busyTitle: BUSY },
 			...(s.writeBack ? { fieldMapping: { eventId: 'event_id' } } : {}),
 		};
-		this.harness.addNode({ name: NODE, type: 'calendarSync', parameters: this.parameters as never, credentials: { cloudSyncGoogleCalendarOAuth2Api: credential } });
+		this.harness.addNode({
+			name: NODE,
+			type: 'calendarSync',
+			parameters: this.parameters as never,
+			credentials: { cloudSyncGoogleCalendarOAuth2Api: credential },
+		});
 	}
 
 	async stop(): Promise<void> {
@@ -189,7 +226,8 @@ export class World {
 					if (a.json.subject === `CRM ${command.title} edited`) return;
 					a.json.subject = `CRM ${command.title} edited`;
 					// Under "Busy" a private activity's title never reaches the calendar: no conflict to decide.
-					if (!a.json.private || this.settings.privatePolicy !== 'busy') this.crmEdits.set(a.id, { seq: ++this.seq, subject: String(a.json.subject) });
+					if (!a.json.private || this.settings.privatePolicy !== 'busy')
+						this.crmEdits.set(a.id, { seq: ++this.seq, subject: String(a.json.subject) });
 				});
 			case 'crmMove':
 				return this.crmChange(command.pick, (a) => {
@@ -224,7 +262,15 @@ export class World {
 				return;
 			}
 			case 'gInvite': {
-				const created = this.fake.userInvited(CAL, { summary: `Invitation ${command.title}`, description: 'from the boss', ...this.times(command.day, command.hour) }, { email: 'boss@example.com' });
+				const created = this.fake.userInvited(
+					CAL,
+					{
+						summary: `Invitation ${command.title}`,
+						description: 'from the boss',
+						...this.times(command.day, command.hour),
+					},
+					{ email: 'boss@example.com' },
+				);
 				this.own(created);
 				this.invited.add(String(created.id));
 				return;
@@ -233,8 +279,21 @@ export class World {
 				const model = this.pickUserEvent(command.pick);
 				if (!model) return;
 				const source = this.fake.event(CAL, model.id)!;
-				const summary = command.variant === 'case' ? String(source.summary).toUpperCase() : command.variant === 'spaces' ? ` ${String(source.summary).replace(' ', '  ')} ` : source.summary;
-				this.own(this.fake.userCreate(CAL, { summary, description: source.description, start: source.start, end: source.end, visibility: source.visibility }));
+				const summary =
+					command.variant === 'case'
+						? String(source.summary).toUpperCase()
+						: command.variant === 'spaces'
+							? ` ${String(source.summary).replace(' ', '  ')} `
+							: source.summary;
+				this.own(
+					this.fake.userCreate(CAL, {
+						summary,
+						description: source.description,
+						start: source.start,
+						end: source.end,
+						visibility: source.visibility,
+					}),
+				);
 				return;
 			}
 			case 'gEdit':
@@ -248,7 +307,9 @@ export class World {
 			case 'gPrivate': {
 				const event = this.pickLiveEvent(command.pick);
 				if (!event) return;
-				return this.googleChange(command.pick, { visibility: event.visibility === 'private' ? 'default' : 'private' });
+				return this.googleChange(command.pick, {
+					visibility: event.visibility === 'private' ? 'default' : 'private',
+				});
 			}
 			case 'gDelete': {
 				const event = this.pickLiveEvent(command.pick);
@@ -264,7 +325,10 @@ export class World {
 				return this.createSeries(`Series ${command.title}`, command.day, command.hour);
 			case 'gInstanceEdit': {
 				const instance = this.pickInstance(command.pick);
-				if (instance) this.googleChangeOf(this.fake.event(CAL, instance.id)!, { summary: `Occurrence ${command.title} edited` });
+				if (instance)
+					this.googleChangeOf(this.fake.event(CAL, instance.id)!, {
+						summary: `Occurrence ${command.title} edited`,
+					});
 				return;
 			}
 			case 'gInstanceDelete': {
@@ -286,12 +350,19 @@ export class World {
 				if (!masters.length) return;
 				const [master, info] = masters[command.pick % masters.length];
 				const second = this.seriesStart(info.day + 7, info.hour);
-				const next = this.fake.userSplitSeries(CAL, master, second, { summary: `Series ${command.title} from here` });
+				const next = this.fake.userSplitSeries(CAL, master, second, {
+					summary: `Series ${command.title} from here`,
+				});
 				const rest = info.count - 1;
 				info.splittable = false;
 				info.count = 1;
 				this.refreshSeries(master);
-				this.series.set(next, { day: info.day + 7, hour: info.hour, count: rest, splittable: true });
+				this.series.set(next, {
+					day: info.day + 7,
+					hour: info.hour,
+					count: rest,
+					splittable: true,
+				});
 				for (const id of this.instanceIds(next)) this.own(this.fake.event(CAL, id)!);
 				return;
 			}
@@ -335,7 +406,8 @@ export class World {
 		if (this.invited.has(String(event.id))) return;
 		const after = this.fake.userEdit(CAL, event.id, patch);
 		// Setting the title it already has is no edit (Google bumps the etag, the content is the same).
-		if (patch.summary && patch.summary !== event.summary) this.googleEdits.set(event.id, { seq: ++this.seq, subject: String(patch.summary) });
+		if (patch.summary && patch.summary !== event.summary)
+			this.googleEdits.set(event.id, { seq: ++this.seq, subject: String(patch.summary) });
 		const own = this.userEvents.get(event.id);
 		if (own) {
 			own.content = contentOf(after);
@@ -357,7 +429,12 @@ export class World {
 
 	/** Without write-back the CRM cannot be matched to an import it changed before the sync linked it: a documented limit. */
 	private pickActivity(pick: number): CrmActivity | undefined {
-		const all = [...this.crm.values()].filter((a) => this.settings.writeBack || a.linkedAfterRun === undefined || a.linkedAfterRun + 1 < this.runs);
+		const all = [...this.crm.values()].filter(
+			(a) =>
+				this.settings.writeBack ||
+				a.linkedAfterRun === undefined ||
+				a.linkedAfterRun + 1 < this.runs,
+		);
 		return all.length ? all[pick % all.length] : undefined;
 	}
 
@@ -368,7 +445,8 @@ export class World {
 
 	private createSeries(summary: string, offset: number, hour: number | null): void {
 		const start = this.seriesStart(offset, hour);
-		const end = hour === null ? day(offset + 1) : `${day(offset)}T${String(hour + 1).padStart(2, '0')}:00:00`;
+		const end =
+			hour === null ? day(offset + 1) : `${day(offset)}T${String(hour + 1).padStart(2, '0')}:00:00`;
 		const master = this.fake.userCreate(CAL, {
 			summary,
 			description: 'every week',
@@ -408,7 +486,9 @@ export class World {
 	}
 
 	private pickInstance(pick: number): UserEvent | undefined {
-		const all = [...this.userEvents.values()].filter((e) => !e.deletedByUser && e.id.includes('_') && this.isLive(e.id));
+		const all = [...this.userEvents.values()].filter(
+			(e) => !e.deletedByUser && e.id.includes('_') && this.isLive(e.id),
+		);
 		return all.length ? all[pick % all.length] : undefined;
 	}
 
@@ -440,19 +520,35 @@ export class World {
 		return [...this.crm.values()].map((a) => ({ ...a.json }));
 	}
 
-	async run(mode: 'trigger' | 'manual'): Promise<{ ok: boolean; writes: number; requests: number; activityChanges: number }> {
+	async run(
+		mode: 'trigger' | 'manual',
+	): Promise<{ ok: boolean; writes: number; requests: number; activityChanges: number }> {
 		const since = this.fake.mark();
 		if (this.refuseWrites) {
-			this.fake.inject({ method: 'PATCH', action: { type: 'respond', status: 403, body: forbidden() } });
-			this.fake.inject({ method: 'POST', action: { type: 'respond', status: 403, body: forbidden() } });
-			this.fake.inject({ method: 'DELETE', action: { type: 'respond', status: 403, body: forbidden() } });
+			this.fake.inject({
+				method: 'PATCH',
+				action: { type: 'respond', status: 403, body: forbidden() },
+			});
+			this.fake.inject({
+				method: 'POST',
+				action: { type: 'respond', status: 403, body: forbidden() },
+			});
+			this.fake.inject({
+				method: 'DELETE',
+				action: { type: 'respond', status: 403, body: forbidden() },
+			});
 		}
 		const before = this.snapshotPrivacy();
 		let result = await this.harness.run({ input: this.input().map((json) => ({ json })), mode });
 		if (result.status !== 'success' && /Safety stop/.test(result.error?.message ?? '')) {
 			// The people in this model mean what they did: as the message says, they allow it once and run again.
-			this.log.push(`  -> safety stop (${(result.error as { description?: string } | undefined)?.description ?? ''}); run again with "Allow Mass Deletion"`);
-			this.harness.setParameters(NODE, { ...this.parameters, options: { busyTitle: BUSY, allowMassDeletion: true } } as never);
+			this.log.push(
+				`  -> safety stop (${(result.error as { description?: string } | undefined)?.description ?? ''}); run again with "Allow Mass Deletion"`,
+			);
+			this.harness.setParameters(NODE, {
+				...this.parameters,
+				options: { busyTitle: BUSY, allowMassDeletion: true },
+			} as never);
 			result = await this.harness.run({ input: this.input().map((json) => ({ json })), mode });
 			this.harness.setParameters(NODE, this.parameters as never);
 		}
@@ -463,12 +559,20 @@ export class World {
 		const writes = requests.filter((r) => r.method !== 'GET').length;
 		const ok = result.status === 'success';
 		const output = ok ? result.output(NODE).map((item) => item.json) : [];
-		this.log.push(`  -> ${result.status} ${writes} writes, output ${JSON.stringify(output.map((j) => `${j.target}:${j.action}:${j.activityId ?? ''}:${j.eventId ?? ''}`))}`);
-		if (!ok && !faulted) throw new Violation(`a run failed without a fault: ${result.error?.message}`);
+		this.log.push(
+			`  -> ${result.status} ${writes} writes, output ${JSON.stringify(output.map((j) => `${j.target}:${j.action}:${j.activityId ?? ''}:${j.eventId ?? ''}`))}`,
+		);
+		if (!ok && !faulted)
+			throw new Violation(`a run failed without a fault: ${result.error?.message}`);
 		this.checkPrivacy(output, before);
 		for (const item of output) {
-			if (item.action === 'readOnly' && !(this.invited.has(String(item.eventId)) && item.reason === 'organizedBySomeoneElse')) {
-				throw new Violation(`event ${item.eventId} was reported read-only (${item.reason}) though the user can edit it`);
+			if (
+				item.action === 'readOnly' &&
+				!(this.invited.has(String(item.eventId)) && item.reason === 'organizedBySomeoneElse')
+			) {
+				throw new Violation(
+					`event ${item.eventId} was reported read-only (${item.reason}) though the user can edit it`,
+				);
 			}
 		}
 		this.checkOutputDuplicates(output);
@@ -487,14 +591,30 @@ export class World {
 		for (const change of output) {
 			if (change.target !== 'activity') continue;
 			const fields: IDataObject = {};
-			for (const key of ['type', 'subject', 'note', 'due_date', 'due_time', 'duration', 'private']) if (key in change) fields[key] = change[key];
+			for (const key of ['type', 'subject', 'note', 'due_date', 'due_time', 'duration', 'private'])
+				if (key in change) fields[key] = change[key];
 			if (change.action === 'create') {
 				const id = `g${this.nextId++}`;
-				const json: IDataObject = { id, type: 'meeting', subject: '', note: '', ...fields, update_time: this.now() };
+				const json: IDataObject = {
+					id,
+					type: 'meeting',
+					subject: '',
+					note: '',
+					...fields,
+					update_time: this.now(),
+				};
 				if (this.settings.writeBack) json.event_id = change.eventId;
-				this.crm.set(id, { id, json, originEvent: String(change.eventId), linkedAfterRun: this.runs, importLookKey: this.userEvents.get(String(change.eventId))?.lookKey });
+				this.crm.set(id, {
+					id,
+					json,
+					originEvent: String(change.eventId),
+					linkedAfterRun: this.runs,
+					importLookKey: this.userEvents.get(String(change.eventId))?.lookKey,
+				});
 			} else if (change.action === 'update') {
-				const target = change.activityId ? this.crm.get(String(change.activityId)) : [...this.crm.values()].find((a) => a.originEvent === change.eventId);
+				const target = change.activityId
+					? this.crm.get(String(change.activityId))
+					: [...this.crm.values()].find((a) => a.originEvent === change.eventId);
 				if (target) Object.assign(target.json, fields, { update_time: this.now() });
 			} else if (change.action === 'delete') {
 				if (change.activityId) this.crm.delete(String(change.activityId));
@@ -514,7 +634,10 @@ export class World {
 			seen.push(`${r.writes}w/${r.activityChanges}a/${r.requests}r`);
 			quiet = r.ok && r.writes === 0 && r.activityChanges === 0 && r.requests <= 1 ? quiet + 1 : 0;
 		}
-		if (quiet < 2) throw new Violation(`no two quiet runs in a row after six runs with nothing new (writes/activity changes/requests: ${seen.join(', ')})`);
+		if (quiet < 2)
+			throw new Violation(
+				`no two quiet runs in a row after six runs with nothing new (writes/activity changes/requests: ${seen.join(', ')})`,
+			);
 		this.checkAgreement();
 		this.crmEdits.clear();
 		this.googleEdits.clear();
@@ -523,7 +646,11 @@ export class World {
 	// ---- the promise ----
 
 	private snapshotPrivacy(): Map<string, boolean> {
-		return new Map(this.fake.liveEvents(CAL).map((e) => [String(e.id), e.visibility === 'private' || e.visibility === 'confidential']));
+		return new Map(
+			this.fake
+				.liveEvents(CAL)
+				.map((e) => [String(e.id), e.visibility === 'private' || e.visibility === 'confidential']),
+		);
 	}
 
 	/** "Don't sync" private events: their details never reach the CRM. */
@@ -533,11 +660,19 @@ export class World {
 			if (change.target !== 'activity') continue;
 			const eventId = String(change.eventId);
 			const wasPrivate = before.get(eventId) ?? false;
-			const ours = this.fake.event(CAL, eventId)?.extendedProperties?.private?.cloudSyncOrigin === 'activity';
+			const ours =
+				this.fake.event(CAL, eventId)?.extendedProperties?.private?.cloudSyncOrigin === 'activity';
 			if (!wasPrivate || ours) continue;
-			const discarded = (change.conflict as IDataObject | undefined)?.discarded as IDataObject | undefined;
-			if ('subject' in change || 'note' in change || (discarded && ('subject' in discarded || 'note' in discarded))) {
-				throw new Violation(`the private event ${eventId} reached the CRM under "Don't sync": ${JSON.stringify(change)}`);
+			const discarded = (change.conflict as IDataObject | undefined)?.discarded as
+				IDataObject | undefined;
+			if (
+				'subject' in change ||
+				'note' in change ||
+				(discarded && ('subject' in discarded || 'note' in discarded))
+			) {
+				throw new Violation(
+					`the private event ${eventId} reached the CRM under "Don't sync": ${JSON.stringify(change)}`,
+				);
 			}
 		}
 	}
@@ -549,8 +684,12 @@ export class World {
 			const eventId = String(change.eventId);
 			const tags = this.fake.event(CAL, eventId)?.extendedProperties?.private;
 			// Only an edit that beat the deletion of its activity brings such an event back as a new activity.
-			if (tags?.cloudSyncOrigin === 'activity' && !change.conflict) throw new Violation(`the event ${eventId} the sync wrote for an activity was imported as a new activity`);
-			if ([...this.crm.values()].some((a) => a.originEvent === eventId)) throw new Violation(`the event ${eventId} was imported a second time`);
+			if (tags?.cloudSyncOrigin === 'activity' && !change.conflict)
+				throw new Violation(
+					`the event ${eventId} the sync wrote for an activity was imported as a new activity`,
+				);
+			if ([...this.crm.values()].some((a) => a.originEvent === eventId))
+				throw new Violation(`the event ${eventId} was imported a second time`);
 		}
 	}
 
@@ -565,14 +704,22 @@ export class World {
 					own.deletedByUser = true;
 					continue;
 				}
-				throw new Violation(`the sync deleted the event "${own.content.summary}" (${own.id}) that the user created in Google`);
+				throw new Violation(
+					`the sync deleted the event "${own.content.summary}" (${own.id}) that the user created in Google`,
+				);
 			}
 			const content = contentOf(now);
 			if (sameContent(content, own.content)) continue;
 			const counterpart = [...this.crm.values()].find((a) => a.originEvent === own.id);
-			const allowed = twoWay && own.counterpartEdited && counterpart !== undefined && plain(content.summary) === plain(String(counterpart.json.subject));
+			const allowed =
+				twoWay &&
+				own.counterpartEdited &&
+				counterpart !== undefined &&
+				plain(content.summary) === plain(String(counterpart.json.subject));
 			if (!allowed) {
-				throw new Violation(`the sync changed the user's own event ${own.id}: ${JSON.stringify(own.content)} -> ${JSON.stringify(content)}`);
+				throw new Violation(
+					`the sync changed the user's own event ${own.id}: ${JSON.stringify(own.content)} -> ${JSON.stringify(content)}`,
+				);
 			}
 			own.content = content;
 			own.counterpartEdited = false;
@@ -591,9 +738,13 @@ export class World {
 			const before = this.userEvents.get(activity.originEvent);
 			// The activity still says what its event said when imported, though the user edited that event since (and
 			// then deleted it, deletions not synced): it looks like the new event as much as the new event's own import.
-			const stillImported = activity.importLookKey === own.lookKey && plain(String(activity.json.subject)) === plain(own.content.summary);
+			const stillImported =
+				activity.importLookKey === own.lookKey &&
+				plain(String(activity.json.subject)) === plain(own.content.summary);
 			if (!before || (before.lookKey !== own.lookKey && !stillImported)) {
-				throw new Violation(`activity ${activity.id} (from event ${activity.originEvent}) was linked to the unrelated event ${own.id}`);
+				throw new Violation(
+					`activity ${activity.id} (from event ${activity.originEvent}) was linked to the unrelated event ${own.id}`,
+				);
 			}
 			const other = [...this.crm.values()].find((a) => a.originEvent === own.id);
 			if (other) other.originEvent = activity.originEvent;
@@ -608,21 +759,36 @@ export class World {
 			const tag = event.extendedProperties?.private?.cloudSyncActivityId;
 			if (tag) byTag.set(tag, [...(byTag.get(tag) ?? []), String(event.id)]);
 		}
-		for (const [tag, ids] of byTag) if (ids.length > 1) throw new Violation(`activity ${tag} has ${ids.length} events: ${ids.join(', ')}`);
+		for (const [tag, ids] of byTag)
+			if (ids.length > 1)
+				throw new Violation(`activity ${tag} has ${ids.length} events: ${ids.join(', ')}`);
 		// An activity that came from a Google event never gets a second, new event of its own.
 		for (const event of this.fake.liveEvents(CAL)) {
 			const tags = event.extendedProperties?.private ?? {};
 			if (tags.cloudSyncOrigin !== 'activity') continue;
 			// "Disconnect and delete the events this sync created" goes by that tag: a user's event must never carry it.
-			if (this.userEvents.has(String(event.id))) throw new Violation(`the user's own event ${event.id} was relabelled as created by the sync`);
+			if (this.userEvents.has(String(event.id)))
+				throw new Violation(
+					`the user's own event ${event.id} was relabelled as created by the sync`,
+				);
 			const activity = this.crm.get(tags.cloudSyncActivityId);
-			if (activity?.originEvent && activity.originEvent !== event.id && this.isLive(activity.originEvent)) throw new Violation(`activity ${activity.id}, created from event ${activity.originEvent}, got a second event ${event.id}`);
+			if (
+				activity?.originEvent &&
+				activity.originEvent !== event.id &&
+				this.isLive(activity.originEvent)
+			)
+				throw new Violation(
+					`activity ${activity.id}, created from event ${activity.originEvent}, got a second event ${event.id}`,
+				);
 		}
 		const origins = new Map<string, string>();
 		for (const activity of this.crm.values()) {
 			if (!activity.originEvent) continue;
 			const twin = origins.get(activity.originEvent);
-			if (twin) throw new Violation(`activities ${twin} and ${activity.id} were both created from event ${activity.originEvent}`);
+			if (twin)
+				throw new Violation(
+					`activities ${twin} and ${activity.id} were both created from event ${activity.originEvent}`,
+				);
 			origins.set(activity.originEvent, activity.id);
 		}
 	}
@@ -640,14 +806,21 @@ export class World {
 			const eventId = this.eventOf(activity);
 			const googleEdit = eventId ? this.googleEdits.get(eventId) : undefined;
 			if (!eventId || !googleEdit || !this.isLive(eventId)) continue;
-			if (this.settings.privatePolicy !== 'private' && (activity.json.private || this.fake.event(CAL, eventId)!.visibility === 'private')) continue;
+			if (
+				this.settings.privatePolicy !== 'private' &&
+				(activity.json.private || this.fake.event(CAL, eventId)!.visibility === 'private')
+			)
+				continue;
 			const winner = this.settings.conflict === 'calendar' ? googleEdit.subject : crmEdit.subject;
 			const summary = this.fake.event(CAL, eventId)!.summary;
 			if (summary !== winner || activity.json.subject !== winner) {
-				throw new Violation(`conflict on ${activityId}/${eventId} under "${this.settings.conflict}": calendar "${summary}", activity "${activity.json.subject}", expected "${winner}"`);
+				throw new Violation(
+					`conflict on ${activityId}/${eventId} under "${this.settings.conflict}": calendar "${summary}", activity "${activity.json.subject}", expected "${winner}"`,
+				);
 			}
 			const reported = output.some((j) => j.activityId === activityId && j.conflict);
-			if (!reported) throw new Violation(`the conflict on ${activityId}/${eventId} was not reported`);
+			if (!reported)
+				throw new Violation(`the conflict on ${activityId}/${eventId} was not reported`);
 		}
 		this.crmEdits.clear();
 		this.googleEdits.clear();
@@ -655,7 +828,9 @@ export class World {
 
 	/** The activity's event: the live one carrying its tag, else the one it came from, else the one derived from its id. */
 	private eventOf(activity: CrmActivity): string | undefined {
-		const tagged = this.fake.liveEvents(CAL).find((e) => e.extendedProperties?.private?.cloudSyncActivityId === activity.id);
+		const tagged = this.fake
+			.liveEvents(CAL)
+			.find((e) => e.extendedProperties?.private?.cloudSyncActivityId === activity.id);
 		if (tagged) return String(tagged.id);
 		if (activity.originEvent) return activity.originEvent;
 		return eventIdForActivity(activity.id);
@@ -669,24 +844,42 @@ export class World {
 			const event = this.fake.event(CAL, eventId);
 			const live = event !== undefined && event.status !== 'cancelled';
 			const isPrivate = Boolean(activity.json.private);
-			const inFilter = !s.typeFilter || activity.originEvent !== undefined || ['meeting', 'call'].includes(String(activity.json.type));
+			const inFilter =
+				!s.typeFilter ||
+				activity.originEvent !== undefined ||
+				['meeting', 'call'].includes(String(activity.json.type));
 			if (isPrivate && s.privatePolicy === 'skip') {
-				if (live && !activity.originEvent) throw new Violation(`the private activity ${activity.id} is in Google under "Don't sync"`);
+				if (live && !activity.originEvent)
+					throw new Violation(
+						`the private activity ${activity.id} is in Google under "Don't sync"`,
+					);
 				continue;
 			}
 			if (!inFilter) continue;
 			// An invitation keeps the organiser's version: the refused change was reported (checked in run()).
 			if (activity.originEvent && this.invited.has(activity.originEvent)) continue;
 			// "Don't sync" and an event made private in Google: the pair goes quiet (nothing crosses either way).
-			if (live && s.privatePolicy === 'skip' && s.direction === 'twoWay' && (event.visibility === 'private' || event.visibility === 'confidential')) continue;
+			if (
+				live &&
+				s.privatePolicy === 'skip' &&
+				s.direction === 'twoWay' &&
+				(event.visibility === 'private' || event.visibility === 'confidential')
+			)
+				continue;
 			if (!live) {
 				if (activity.originEvent && s.direction === 'twoWay' && !s.propagateDeletions) continue;
-				throw new Violation(`activity ${activity.id} "${activity.json.subject}" has no event after settling`);
+				throw new Violation(
+					`activity ${activity.id} "${activity.json.subject}" has no event after settling`,
+				);
 			}
 			const ours = event.extendedProperties?.private?.cloudSyncOrigin === 'activity';
-			const expected = isPrivate && s.privatePolicy === 'busy' && ours ? BUSY : activity.json.subject;
+			const expected =
+				isPrivate && s.privatePolicy === 'busy' && ours ? BUSY : activity.json.subject;
 			// Look-alikes are linked as they are: titles may differ in case and spacing.
-			if (plain(String(event.summary)) !== plain(String(expected))) throw new Violation(`activity ${activity.id} says "${activity.json.subject}", its event says "${event.summary}" after settling`);
+			if (plain(String(event.summary)) !== plain(String(expected)))
+				throw new Violation(
+					`activity ${activity.id} says "${activity.json.subject}", its event says "${event.summary}" after settling`,
+				);
 		}
 	}
 }
@@ -700,11 +893,18 @@ function plain(title: string): string {
 }
 
 function forbidden() {
-	return { error: { code: 403, message: 'Forbidden', errors: [{ domain: 'global', reason: 'forbidden', message: 'Forbidden' }] } };
+	return {
+		error: {
+			code: 403,
+			message: 'Forbidden',
+			errors: [{ domain: 'global', reason: 'forbidden', message: 'Forbidden' }],
+		},
+	};
 }
 
 function contentOf(event: IDataObject): Content {
-	const time = (t: IDataObject | undefined) => String(t?.date ?? (t?.dateTime ? DateTime.fromISO(String(t.dateTime)).toUTC().toISO() : ''));
+	const time = (t: IDataObject | undefined) =>
+		String(t?.date ?? (t?.dateTime ? DateTime.fromISO(String(t.dateTime)).toUTC().toISO() : ''));
 	return {
 		summary: String(event.summary ?? ''),
 		description: String(event.description ?? '').trimEnd(),
@@ -715,5 +915,11 @@ function contentOf(event: IDataObject): Content {
 }
 
 function sameContent(a: Content, b: Content): boolean {
-	return a.summary === b.summary && a.description === b.description && a.start === b.start && a.end === b.end && a.private === b.private;
+	return (
+		a.summary === b.summary &&
+		a.description === b.description &&
+		a.start === b.start &&
+		a.end === b.end &&
+		a.private === b.private
+	);
 }

@@ -14,23 +14,69 @@ import { replay, type Action, type Commit, type FileKind, type SourceKind } from
 process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 
 const index = fc.nat({ max: 11 });
-const kinds: FileKind[] = ['blob', 'blob', 'blob', 'doc', 'sheet', 'shortcut', 'shortcutDoc', 'shortcutInside', 'form', 'folderShortcut'];
+const kinds: FileKind[] = [
+	'blob',
+	'blob',
+	'blob',
+	'doc',
+	'sheet',
+	'shortcut',
+	'shortcutDoc',
+	'shortcutInside',
+	'form',
+	'folderShortcut',
+];
 
 export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
-	{ weight: 6, arbitrary: fc.record({ type: fc.constant('add' as const), name: index, dir: index, kind: fc.constantFrom(...kinds) }) },
+	{
+		weight: 6,
+		arbitrary: fc.record({
+			type: fc.constant('add' as const),
+			name: index,
+			dir: index,
+			kind: fc.constantFrom(...kinds),
+		}),
+	},
 	{ weight: 2, arbitrary: fc.record({ type: fc.constant('overwrite' as const), file: index }) },
-	{ weight: 2, arbitrary: fc.record({ type: fc.constant('rename' as const), file: index, name: index }) },
-	{ weight: 2, arbitrary: fc.record({ type: fc.constant('move' as const), file: index, dir: index }) },
+	{
+		weight: 2,
+		arbitrary: fc.record({ type: fc.constant('rename' as const), file: index, name: index }),
+	},
+	{
+		weight: 2,
+		arbitrary: fc.record({ type: fc.constant('move' as const), file: index, dir: index }),
+	},
 	{ weight: 1, arbitrary: fc.record({ type: fc.constant('moveOut' as const), file: index }) },
 	{ weight: 1, arbitrary: fc.record({ type: fc.constant('addOutside' as const), name: index }) },
-	{ weight: 2, arbitrary: fc.record({ type: fc.constant('moveIn' as const), file: index, dir: index }) },
+	{
+		weight: 2,
+		arbitrary: fc.record({ type: fc.constant('moveIn' as const), file: index, dir: index }),
+	},
 	{ weight: 2, arbitrary: fc.record({ type: fc.constant('delete' as const), file: index }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'renameSubfolder' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'renameWatched' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'moveWatched' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'renameParent' as const }) },
-	{ weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), mode: fc.constantFrom('production' as const, 'production' as const, 'production' as const, 'manual' as const, 'manualNoState' as const) }) },
-	{ weight: 1, arbitrary: fc.record({ type: fc.constant('rateLimit' as const), count: fc.integer({ min: 1, max: 3 }) }) },
+	{
+		weight: 5,
+		arbitrary: fc.record({
+			type: fc.constant('run' as const),
+			mode: fc.constantFrom(
+				'production' as const,
+				'production' as const,
+				'production' as const,
+				'manual' as const,
+				'manualNoState' as const,
+			),
+		}),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			type: fc.constant('rateLimit' as const),
+			count: fc.integer({ min: 1, max: 3 }),
+		}),
+	},
 	{ weight: 1, arbitrary: fc.constant({ type: 'resetCursor' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'serverError' as const }) },
 	{ weight: 1, arbitrary: fc.constant({ type: 'cutDownload' as const }) },
@@ -57,9 +103,12 @@ describe.each(SOURCES)('Collect New Files model on %s, commit %s', (kind, commit
 		await checkModel(
 			name,
 			budget,
-			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands, size: 'max' }), async (actions) => {
-				await replay(kind, actions, commit);
-			}),
+			fc.asyncProperty(
+				fc.array(actionArbitrary, { maxLength: budget.maxCommands, size: 'max' }),
+				async (actions) => {
+					await replay(kind, actions, commit);
+				},
+			),
 		);
 	}, 600_000);
 });
@@ -72,16 +121,22 @@ const OWN_FILES_ONLY: Array<[SourceKind, number]> = [
 	['dropbox', 15],
 ];
 
-describe.each(OWN_FILES_ONLY)('Collect New Files model on %s, subfolders off, commit onEmit', (kind, runs) => {
-	test('every file directly in the watched folder once, wherever the folder goes; no run fails; a quiet run is one request', async () => {
-		const name = `collectNewFiles.${kind}.onEmit.ownFilesOnly`;
-		const budget = modelBudget(name, runs);
-		await checkModel(
-			name,
-			budget,
-			fc.asyncProperty(fc.array(actionArbitrary, { maxLength: budget.maxCommands, size: 'max' }), async (actions) => {
-				await replay(kind, actions, 'onEmit', { includeSubfolders: false });
-			}),
-		);
-	}, 600_000);
-});
+describe.each(OWN_FILES_ONLY)(
+	'Collect New Files model on %s, subfolders off, commit onEmit',
+	(kind, runs) => {
+		test('every file directly in the watched folder once, wherever the folder goes; no run fails; a quiet run is one request', async () => {
+			const name = `collectNewFiles.${kind}.onEmit.ownFilesOnly`;
+			const budget = modelBudget(name, runs);
+			await checkModel(
+				name,
+				budget,
+				fc.asyncProperty(
+					fc.array(actionArbitrary, { maxLength: budget.maxCommands, size: 'max' }),
+					async (actions) => {
+						await replay(kind, actions, 'onEmit', { includeSubfolders: false });
+					},
+				),
+			);
+		}, 600_000);
+	},
+);

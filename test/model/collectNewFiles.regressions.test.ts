@@ -39,7 +39,15 @@ describe('Collect New Files regressions found by the model test', () => {
 	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
 		'%s: the watched folder and then its parent renamed between runs, files before and after: each collected once',
 		async (kind) => {
-			const world = await replay(kind, [addPdf, run, { type: 'renameWatched' }, { type: 'add', name: 2, dir: 1, kind: 'blob' }, run, { type: 'renameParent' }, { type: 'add', name: 5, dir: 2, kind: 'blob' }]);
+			const world = await replay(kind, [
+				addPdf,
+				run,
+				{ type: 'renameWatched' },
+				{ type: 'add', name: 2, dir: 1, kind: 'blob' },
+				run,
+				{ type: 'renameParent' },
+				{ type: 'add', name: 5, dir: 2, kind: 'blob' },
+			]);
 			expect([...world.delivered.values()]).toEqual([1, 1, 1]);
 		},
 	);
@@ -56,47 +64,88 @@ describe('Collect New Files regressions found by the model test with after-Confi
 	);
 
 	test('after Confirm: a run fails before Confirm, then the static data is lost: the document is offered again within Retry Failed Files runs (seed 387552994)', async () => {
-		const world = await replay('oneDrive', [addPdf, { type: 'downstreamFailure' }, { type: 'loseState' }], 'afterConfirm');
+		const world = await replay(
+			'oneDrive',
+			[addPdf, { type: 'downstreamFailure' }, { type: 'loseState' }],
+			'afterConfirm',
+		);
 		expect(world.confirmed.size).toBe(1);
 	});
 
 	test('after Confirm: a form reported once, then the static data is lost: no file held back, the next runs are quiet (seed 1682099393)', async () => {
-		const world = await replay('googleDrive', [{ type: 'add', name: 0, dir: 0, kind: 'form' }, run, { type: 'loseState' }], 'afterConfirm');
+		const world = await replay(
+			'googleDrive',
+			[{ type: 'add', name: 0, dir: 0, kind: 'form' }, run, { type: 'loseState' }],
+			'afterConfirm',
+		);
 		expect(world.runs.at(-1)!.requests).toBe(1);
 	});
 
 	test('a manual run after the static data was lost (as the editor may hand it stale data) does not show collected files as new (seed 387552994)', async () => {
-		const world = await replay('oneDrive', [addPdf, run, { type: 'loseState' }, { type: 'run', mode: 'manual' }], 'afterConfirm');
-		expect(world.runs.find((r) => r.mode === 'manual')!.items.filter((item) => item.id)).toEqual([]);
+		const world = await replay(
+			'oneDrive',
+			[addPdf, run, { type: 'loseState' }, { type: 'run', mode: 'manual' }],
+			'afterConfirm',
+		);
+		expect(world.runs.find((r) => r.mode === 'manual')!.items.filter((item) => item.id)).toEqual(
+			[],
+		);
 	});
 
 	test('after Confirm: two overlapping runs after a failed one offer the pending document before either Confirm, and never after (seed 1682099393)', async () => {
-		const world = await replay('googleDrive', [addPdf, { type: 'downstreamFailure' }, { type: 'overlap' }], 'afterConfirm');
+		const world = await replay(
+			'googleDrive',
+			[addPdf, { type: 'downstreamFailure' }, { type: 'overlap' }],
+			'afterConfirm',
+		);
 		expect(world.confirmed.size).toBe(1);
 	});
 
 	test('on emit: the static data is lost: the deduplication store keeps every collected document from being collected again', async () => {
-		const world = await replay('dropbox', [addPdf, run, { type: 'loseState' }, { type: 'add', name: 2, dir: 0, kind: 'blob' }]);
+		const world = await replay('dropbox', [
+			addPdf,
+			run,
+			{ type: 'loseState' },
+			{ type: 'add', name: 2, dir: 0, kind: 'blob' },
+		]);
 		expect([...world.delivered.values()]).toEqual([1, 1]);
 	});
 });
 
 describe('Collect New Files regressions found by the model test with faults', () => {
 	test('on emit: the static data is lost and the user then edits a collected file: it is not collected again (Dropbox seed 1969863120)', async () => {
-		const world = await replay('dropbox', [addPdf, run, { type: 'loseState' }, { type: 'overwrite', file: 0 }]);
+		const world = await replay('dropbox', [
+			addPdf,
+			run,
+			{ type: 'loseState' },
+			{ type: 'overwrite', file: 0 },
+		]);
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 
 	test('a download cut mid-way fails that file only; the next run fetches it by id and delivers it once (Drive seed 746026813)', async () => {
-		const world = await replay('googleDrive', [addPdf, { type: 'add', name: 0, dir: 0, kind: 'sheet' }, { type: 'cutDownload' }, { type: 'delete', file: 0 }]);
-		expect(world.runs[0].items.some((item) => item.status === 'failed' && item.willRetry === true)).toBe(true);
+		const world = await replay('googleDrive', [
+			addPdf,
+			{ type: 'add', name: 0, dir: 0, kind: 'sheet' },
+			{ type: 'cutDownload' },
+			{ type: 'delete', file: 0 },
+		]);
+		expect(
+			world.runs[0].items.some((item) => item.status === 'failed' && item.willRetry === true),
+		).toBe(true);
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 });
 
 describe('Collect New Files regressions found by the soak after issue 13 landed', () => {
-	test('Dropbox: the change feed was reset, then the watched folder\'s parent renamed: a file added at the new place is collected (seed 1741647626)', async () => {
-		const world = await replay('dropbox', [run, { type: 'resetCursor' }, run, { type: 'renameParent' }, addPdf]);
+	test("Dropbox: the change feed was reset, then the watched folder's parent renamed: a file added at the new place is collected (seed 1741647626)", async () => {
+		const world = await replay('dropbox', [
+			run,
+			{ type: 'resetCursor' },
+			run,
+			{ type: 'renameParent' },
+			addPdf,
+		]);
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 });
@@ -105,7 +154,13 @@ describe('Collect New Files regressions found by the soak with longer histories'
 	test('local folder, after Confirm: a file emitted but not confirmed is moved out before its redelivery and back in: it is offered again at once (seed 1804995740)', async () => {
 		const world = await replay(
 			'localFolder',
-			[addPdf, { type: 'downstreamFailure' }, { type: 'moveOut', file: 0 }, { type: 'downstreamFailure' }, { type: 'moveIn', file: 0, dir: 0 }],
+			[
+				addPdf,
+				{ type: 'downstreamFailure' },
+				{ type: 'moveOut', file: 0 },
+				{ type: 'downstreamFailure' },
+				{ type: 'moveIn', file: 0, dir: 0 },
+			],
 			'afterConfirm',
 		);
 		expect(world.runs[1].items).toMatchObject([{ status: 'vanished' }]);
@@ -115,7 +170,12 @@ describe('Collect New Files regressions found by the soak with longer histories'
 
 describe('Collect New Files regressions with Include Subfolders off', () => {
 	test('Dropbox: the watched folder, still empty, has its parent renamed: a file added at the new place is collected (seed 2092306688)', async () => {
-		const world = await replay('dropbox', [{ type: 'overlap' }, { type: 'renameParent' }, addPdf], 'onEmit', { includeSubfolders: false });
+		const world = await replay(
+			'dropbox',
+			[{ type: 'overlap' }, { type: 'renameParent' }, addPdf],
+			'onEmit',
+			{ includeSubfolders: false },
+		);
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 
@@ -123,7 +183,12 @@ describe('Collect New Files regressions with Include Subfolders off', () => {
 		'%s: the empty watched folder renamed or moved between runs: files added at its new place are collected, each once',
 		async (kind) => {
 			for (const move of ['renameWatched', 'moveWatched'] as const) {
-				const world = await replay(kind, [run, { type: move }, addPdf, run, { type: 'add', name: 2, dir: 0, kind: 'blob' }], 'onEmit', { includeSubfolders: false });
+				const world = await replay(
+					kind,
+					[run, { type: move }, addPdf, run, { type: 'add', name: 2, dir: 0, kind: 'blob' }],
+					'onEmit',
+					{ includeSubfolders: false },
+				);
 				expect([...world.delivered.values()]).toEqual([1, 1]);
 			}
 		},

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { claimCandidates, claimValue, readMirror, recordMirror, releaseClaims } from '../../nodes/CollectNewFiles/overlapGuard';
+import {
+	claimCandidates,
+	claimValue,
+	readMirror,
+	recordMirror,
+	releaseClaims,
+} from '../../nodes/CollectNewFiles/overlapGuard';
 import { lockClock, type LockClock } from '../../nodes/CollectNewFiles/storeLock';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { collectStateSchema } from '../../nodes/shared/state/collectState';
@@ -31,9 +37,12 @@ interface Execution {
 }
 
 /** Downloads fail too: a run that cannot read a file gives its claim back and looks at it again next run. */
-const executionArb = fc.subarray(FILES.map((_, i) => i), { minLength: 1 }).chain((sees) =>
-	fc.record({ sees: fc.constant(sees), fails: fc.subarray(sees) }),
-);
+const executionArb = fc
+	.subarray(
+		FILES.map((_, i) => i),
+		{ minLength: 1 },
+	)
+	.chain((sees) => fc.record({ sees: fc.constant(sees), fails: fc.subarray(sees) }));
 
 /**
  * What a run saves (its copy of the static data): files recorded as done, files to look at again next run with the
@@ -54,33 +63,60 @@ function candidate(file: string): Candidate {
 }
 
 function contextFor(store: RowDeduplicator, who: string): IExecuteFunctions {
-	return { helpers: store.helpersFor(NODE_ID, who), logger: undefined } as unknown as IExecuteFunctions;
+	return {
+		helpers: store.helpersFor(NODE_ID, who),
+		logger: undefined,
+	} as unknown as IExecuteFunctions;
 }
 
 /**
  * One Collect run's store calls, in collect.operation.ts's order, and the ledger it saves, as collectLedger.ts
  * decides it (claimedVerdict: on emit, a claim seen on a second look is final, on first sight the file is held).
  */
-async function collectRun(store: RowDeduplicator, who: string, ledger: Ledger, run: Execution): Promise<{ delivered: string[]; ledger: Ledger }> {
+async function collectRun(
+	store: RowDeduplicator,
+	who: string,
+	ledger: Ledger,
+	run: Execution,
+): Promise<{ delivered: string[]; ledger: Ledger }> {
 	const ctx = contextFor(store, who);
 	const listed = run.sees.map((i) => FILES[i]).filter((file) => !ledger.listed.has(file));
-	const fresh = [...new Set([...listed, ...ledger.retry.keys()])].filter((file) => !ledger.done.has(file));
+	const fresh = [...new Set([...listed, ...ledger.retry.keys()])].filter(
+		(file) => !ledger.done.has(file),
+	);
 	const taken = (await claimCandidates(ctx, NODE_ID, fresh.map(candidate))) ?? new Set<string>();
 	const mine = fresh.filter((file) => !taken.has(idFingerprint(file)));
 	const failed = mine.filter((file) => run.fails.includes(FILES.indexOf(file)));
 	const delivered = mine.filter((file) => !failed.includes(file));
-	await releaseClaims(ctx, failed.map((file) => claimValue(NODE_ID, idFingerprint(file), '*')));
-	const next: Ledger = { done: new Set(ledger.done), retry: new Map(ledger.retry), listed: new Set([...ledger.listed, ...listed]) };
+	await releaseClaims(
+		ctx,
+		failed.map((file) => claimValue(NODE_ID, idFingerprint(file), '*')),
+	);
+	const next: Ledger = {
+		done: new Set(ledger.done),
+		retry: new Map(ledger.retry),
+		listed: new Set([...ledger.listed, ...listed]),
+	};
 	for (const file of delivered) {
 		next.done.add(file);
 		next.retry.delete(file);
 	}
 	const takenFiles = fresh.filter((f) => taken.has(idFingerprint(f)));
-	const placed = takenFiles.length ? (await readMirror(ctx, NODE_ID, takenFiles.map(candidate))).placed : new Set<string>();
-	const saved = { ...collectStateSchema.empty(), retry: [...ledger.retry].map(([id, attempts]) => ({ id, attempts })) };
+	const placed = takenFiles.length
+		? (await readMirror(ctx, NODE_ID, takenFiles.map(candidate))).placed
+		: new Set<string>();
+	const saved = {
+		...collectStateSchema.empty(),
+		retry: [...ledger.retry].map(([id, attempts]) => ({ id, attempts })),
+	};
 	const doneElsewhere: string[] = [];
 	for (const file of takenFiles) {
-		if (claimedVerdict(saved, file, placed.has(idFingerprint(file)), { commit: 'onEmit', retryFailed: 3 }) === 'claimedElsewhere') {
+		if (
+			claimedVerdict(saved, file, placed.has(idFingerprint(file)), {
+				commit: 'onEmit',
+				retryFailed: 3,
+			}) === 'claimedElsewhere'
+		) {
 			doneElsewhere.push(file);
 			next.done.add(file);
 			next.retry.delete(file);
@@ -88,7 +124,10 @@ async function collectRun(store: RowDeduplicator, who: string, ledger: Ledger, r
 	}
 	for (const file of failed) next.retry.set(file, (ledger.retry.get(file) ?? 0) + 1);
 	// What the run placed (handed out, or done elsewhere) goes to the mirror, as placedByRun says.
-	const mirrored = [...delivered, ...doneElsewhere].map((file) => ({ idFp: idFingerprint(file), contentFp: '*' }));
+	const mirrored = [...delivered, ...doneElsewhere].map((file) => ({
+		idFp: idFingerprint(file),
+		contentFp: '*',
+	}));
 	await recordMirror(ctx, NODE_ID, mirrored, { state: false, baselineUnplaced: false });
 	return { delivered, ledger: next };
 }
@@ -107,7 +146,9 @@ function scheduledClock(s: fc.Scheduler): LockClock {
 }
 
 async function overlappingBurst(s: fc.Scheduler, runs: Execution[]): Promise<void> {
-	const store = new RowDeduplicator(async (label) => void (await s.schedule(Promise.resolve(label), label)));
+	const store = new RowDeduplicator(
+		async (label) => void (await s.schedule(Promise.resolve(label), label)),
+	);
 	const saved = { ...lockClock };
 	Object.assign(lockClock, scheduledClock(s));
 	try {
@@ -118,7 +159,8 @@ async function overlappingBurst(s: fc.Scheduler, runs: Execution[]): Promise<voi
 			runs.map(async (run, i) => {
 				const who = `run${i + 1}`;
 				const result = await collectRun(store, who, snapshot, run);
-				for (const file of result.delivered) handedOut.set(file, [...(handedOut.get(file) ?? []), who]);
+				for (const file of result.delivered)
+					handedOut.set(file, [...(handedOut.get(file) ?? []), who]);
 				// Last writer wins: whoever ends last saves its copy.
 				staticData = result.ledger;
 			}),
@@ -127,17 +169,28 @@ async function overlappingBurst(s: fc.Scheduler, runs: Execution[]): Promise<voi
 		// Afterwards, runs alone (from what was saved) see every file that arrived, and nothing fails: a held file gets
 		// its second look, and a file given back is handed out.
 		for (const who of ['later', 'later again']) {
-			const after = await s.waitFor(collectRun(store, who, staticData, { sees: FILES.map((_, i) => i), fails: [] }));
-			for (const file of after.delivered) handedOut.set(file, [...(handedOut.get(file) ?? []), who]);
+			const after = await s.waitFor(
+				collectRun(store, who, staticData, { sees: FILES.map((_, i) => i), fails: [] }),
+			);
+			for (const file of after.delivered)
+				handedOut.set(file, [...(handedOut.get(file) ?? []), who]);
 			staticData = after.ledger;
 		}
 
 		const twice = [...handedOut].filter(([, by]) => by.length > 1);
-		if (twice.length) throw new Error(`handed out more than once: ${twice.map(([file, by]) => `${file} by ${by.join(', ')}`).join('; ')}`);
+		if (twice.length)
+			throw new Error(
+				`handed out more than once: ${twice.map(([file, by]) => `${file} by ${by.join(', ')}`).join('; ')}`,
+			);
 		const lost = FILES.filter((file) => !handedOut.has(file));
 		if (lost.length) throw new Error(`never handed out: ${lost.join(', ')}`);
-		const unclaimed = [...handedOut.keys()].filter((file) => !store.holds(claimValue(NODE_ID, idFingerprint(file), '*')));
-		if (unclaimed.length) throw new Error(`handed out but no longer claimed in the store (a lost write): ${unclaimed.join(', ')}`);
+		const unclaimed = [...handedOut.keys()].filter(
+			(file) => !store.holds(claimValue(NODE_ID, idFingerprint(file), '*')),
+		);
+		if (unclaimed.length)
+			throw new Error(
+				`handed out but no longer claimed in the store (a lost write): ${unclaimed.join(', ')}`,
+			);
 	} finally {
 		Object.assign(lockClock, saved);
 	}
@@ -149,9 +202,13 @@ describe('Collect New Files: overlapping executions against the real store seman
 		await checkModel(
 			'collect overlap interleavings',
 			budget,
-			fc.asyncProperty(fc.scheduler(), fc.array(executionArb, { minLength: 2, maxLength: 3 }), async (s, runs) => {
-				await overlappingBurst(s, runs);
-			}),
+			fc.asyncProperty(
+				fc.scheduler(),
+				fc.array(executionArb, { minLength: 2, maxLength: 3 }),
+				async (s, runs) => {
+					await overlappingBurst(s, runs);
+				},
+			),
 		);
 	});
 

@@ -18,7 +18,15 @@ export type SourceKind = 'localFolder' | 'googleDrive' | 'oneDrive' | 'dropbox';
 export type Commit = 'onEmit' | 'afterConfirm';
 
 /** What kind of thing a model file is. `doc`/`sheet`: Google-native; `shortcut`: to a file outside; others never documents. */
-export type FileKind = 'blob' | 'doc' | 'sheet' | 'shortcut' | 'shortcutDoc' | 'shortcutInside' | 'form' | 'folderShortcut';
+export type FileKind =
+	| 'blob'
+	| 'doc'
+	| 'sheet'
+	| 'shortcut'
+	| 'shortcutDoc'
+	| 'shortcutInside'
+	| 'form'
+	| 'folderShortcut';
 
 /** 'manual': as n8n 2.x makes it (the saved static data handed over); 'manualNoState': as n8n 1.x does from the editor. */
 export type RunMode = 'production' | 'manual' | 'manualNoState';
@@ -120,7 +128,11 @@ export class CollectWorld {
 		readonly recursive = true,
 	) {}
 
-	static async open(kind: SourceKind, commit: Commit = 'onEmit', parameters: IDataObject = {}): Promise<CollectWorld> {
+	static async open(
+		kind: SourceKind,
+		commit: Commit = 'onEmit',
+		parameters: IDataObject = {},
+	): Promise<CollectWorld> {
 		// n8n's deduplication store, where the overlap guard claims documents (survives lost static data).
 		await installDeduplicator();
 		const source = kind === 'localFolder' ? await localSource() : await cloudSource(kind);
@@ -129,9 +141,13 @@ export class CollectWorld {
 		const watchedId = await source.user.createFolder('p/w');
 		// A folder below the watched one exists from the start for the nested moves.
 		const folder = source.subfolderParameter('p/w', watchedId);
-		world.flow = collectWorkflow(source, { folder, firstRun: 'everything', commitPolicy: commit, ...parameters } as never, {
-			confirm: commit === 'afterConfirm',
-		});
+		world.flow = collectWorkflow(
+			source,
+			{ folder, firstRun: 'everything', commitPolicy: commit, ...parameters } as never,
+			{
+				confirm: commit === 'afterConfirm',
+			},
+		);
 		return world;
 	}
 
@@ -143,8 +159,19 @@ export class CollectWorld {
 	supports(action: Action): boolean {
 		if (action.type === 'add' && action.kind !== 'blob') return this.kind === 'googleDrive';
 		// A local folder is chosen by its path: renaming it or a parent is the user pointing the node nowhere.
-		if (action.type === 'renameWatched' || action.type === 'moveWatched' || action.type === 'renameParent') return this.cloud;
-		if (action.type === 'resetCursor' || action.type === 'rateLimit' || action.type === 'serverError' || action.type === 'cutDownload') return this.cloud;
+		if (
+			action.type === 'renameWatched' ||
+			action.type === 'moveWatched' ||
+			action.type === 'renameParent'
+		)
+			return this.cloud;
+		if (
+			action.type === 'resetCursor' ||
+			action.type === 'rateLimit' ||
+			action.type === 'serverError' ||
+			action.type === 'cutDownload'
+		)
+			return this.cloud;
 		if (action.type === 'downstreamFailure') return this.commit === 'afterConfirm';
 		return true;
 	}
@@ -194,14 +221,20 @@ export class CollectWorld {
 	}
 
 	private fake(): { inject(rule: unknown): void } {
-		return (this.source as unknown as { fixture: { fake: { inject(rule: unknown): void } } }).fixture.fake;
+		return (this.source as unknown as { fixture: { fake: { inject(rule: unknown): void } } })
+			.fixture.fake;
 	}
 
 	private drive(): GoogleDriveFixture {
 		return (this.source as unknown as { fixture: GoogleDriveFixture }).fixture;
 	}
 
-	private async createNative(dir: string, name: string, kind: FileKind, content: string): Promise<{ id: string; documentId: string } | undefined> {
+	private async createNative(
+		dir: string,
+		name: string,
+		kind: FileKind,
+		content: string,
+	): Promise<{ id: string; documentId: string } | undefined> {
 		const fixture = this.drive();
 		const parentId = (await this.source.user.createFolder(dir)) || fixture.rootId;
 		const mime: Partial<Record<FileKind, string>> = {
@@ -211,9 +244,15 @@ export class CollectWorld {
 		};
 		if (kind === 'shortcutInside') {
 			// A second way to the same document: a shortcut to a file already in the watched folder.
-			const target = this.watchedFiles().find((file) => file.kind === 'blob' || file.kind === 'doc' || file.kind === 'sheet');
+			const target = this.watchedFiles().find(
+				(file) => file.kind === 'blob' || file.kind === 'doc' || file.kind === 'sheet',
+			);
 			if (!target) return undefined;
-			const id = fixture.fake.seedShortcut({ parentId, name: name.replace(/\.\w+$/, ''), targetId: target.id });
+			const id = fixture.fake.seedShortcut({
+				parentId,
+				name: name.replace(/\.\w+$/, ''),
+				targetId: target.id,
+			});
 			return { id, documentId: target.documentId };
 		}
 		if (kind === 'shortcut' || kind === 'shortcutDoc' || kind === 'folderShortcut') {
@@ -221,14 +260,33 @@ export class CollectWorld {
 			const out = await this.source.user.createFolder('out');
 			const targetId =
 				kind === 'shortcut'
-					? await fixture.fake.seedFile({ parentId: out, name: `target ${this.counter}.pdf`, mimeType: 'application/pdf', content: Buffer.from(content) })
+					? await fixture.fake.seedFile({
+							parentId: out,
+							name: `target ${this.counter}.pdf`,
+							mimeType: 'application/pdf',
+							content: Buffer.from(content),
+						})
 					: kind === 'shortcutDoc'
-						? await fixture.fake.seedFile({ parentId: out, name: `target doc ${this.counter}`, mimeType: 'application/vnd.google-apps.document', content: Buffer.from(content) })
+						? await fixture.fake.seedFile({
+								parentId: out,
+								name: `target doc ${this.counter}`,
+								mimeType: 'application/vnd.google-apps.document',
+								content: Buffer.from(content),
+							})
 						: await this.source.user.createFolder(`out/folder ${this.counter}`);
-			const id = fixture.fake.seedShortcut({ parentId, name: name.replace(/\.\w+$/, ''), targetId });
+			const id = fixture.fake.seedShortcut({
+				parentId,
+				name: name.replace(/\.\w+$/, ''),
+				targetId,
+			});
 			return { id, documentId: kind === 'folderShortcut' ? id : targetId };
 		}
-		const id = await fixture.fake.seedFile({ parentId, name: name.replace(/\.\w+$/, ''), mimeType: mime[kind], content: Buffer.from(content) });
+		const id = await fixture.fake.seedFile({
+			parentId,
+			name: name.replace(/\.\w+$/, ''),
+			mimeType: mime[kind],
+			content: Buffer.from(content),
+		});
 		return { id, documentId: id };
 	}
 
@@ -236,7 +294,8 @@ export class CollectWorld {
 		if (!this.supports(action)) return;
 		const user = this.source.user;
 		const inside = this.watchedFiles();
-		const pick = (list: ModelFile[], index: number) => (list.length ? list[index % list.length] : undefined);
+		const pick = (list: ModelFile[], index: number) =>
+			list.length ? list[index % list.length] : undefined;
 		switch (action.type) {
 			case 'add': {
 				const dir = this.dirPath(action.dir);
@@ -255,8 +314,20 @@ export class CollectWorld {
 					if (!made) return;
 					({ id, documentId } = made);
 				}
-				this.files.push({ id, dir, name: storedName, kind: action.kind, contents: [content], documentId });
-				if (action.kind !== 'form' && action.kind !== 'folderShortcut' && action.kind !== 'shortcutInside') this.appeared.set(documentId, [content]);
+				this.files.push({
+					id,
+					dir,
+					name: storedName,
+					kind: action.kind,
+					contents: [content],
+					documentId,
+				});
+				if (
+					action.kind !== 'form' &&
+					action.kind !== 'folderShortcut' &&
+					action.kind !== 'shortcutInside'
+				)
+					this.appeared.set(documentId, [content]);
 				break;
 			}
 			case 'addOutside': {
@@ -264,12 +335,22 @@ export class CollectWorld {
 				if (this.taken('out', name)) return;
 				const content = this.fresh();
 				const id = await user.createFile(`out/${name}`, Buffer.from(content));
-				this.files.push({ id, dir: 'out', name, kind: 'blob', contents: [content], documentId: id });
+				this.files.push({
+					id,
+					dir: 'out',
+					name,
+					kind: 'blob',
+					contents: [content],
+					documentId: id,
+				});
 				this.appeared.set(id, [content]);
 				break;
 			}
 			case 'overwrite': {
-				const file = pick(inside.filter((f) => f.kind === 'blob' || f.kind === 'doc' || f.kind === 'sheet'), action.file);
+				const file = pick(
+					inside.filter((f) => f.kind === 'blob' || f.kind === 'doc' || f.kind === 'sheet'),
+					action.file,
+				);
 				if (!file) return;
 				const content = this.fresh();
 				if (file.kind === 'blob') await user.editFile(this.pathOf(file), Buffer.from(content));
@@ -304,7 +385,10 @@ export class CollectWorld {
 				break;
 			}
 			case 'moveIn': {
-				const file = pick(this.outsideFiles().filter((f) => f.dir === 'out'), action.file);
+				const file = pick(
+					this.outsideFiles().filter((f) => f.dir === 'out'),
+					action.file,
+				);
 				const dir = this.dirPath(action.dir);
 				if (!file || this.taken(dir, file.name)) return;
 				await this.ensureDir(dir);
@@ -318,7 +402,9 @@ export class CollectWorld {
 				await user.trash(this.pathOf(file));
 				this.files.splice(this.files.indexOf(file), 1);
 				// Shortcuts to it now point at the trash: they stand for no document any more.
-				for (const other of this.files) if (other.kind === 'shortcutInside' && other.documentId === file.id) other.documentId = other.id;
+				for (const other of this.files)
+					if (other.kind === 'shortcutInside' && other.documentId === file.id)
+						other.documentId = other.id;
 				break;
 			}
 			case 'renameSubfolder': {
@@ -351,7 +437,8 @@ export class CollectWorld {
 				const to = `p${++this.counter}`;
 				await user.rename(this.parent, to);
 				this.rebase(this.parent, to);
-				if (this.watched.startsWith(`${this.parent}/`)) this.watched = `${to}${this.watched.slice(this.parent.length)}`;
+				if (this.watched.startsWith(`${this.parent}/`))
+					this.watched = `${to}${this.watched.slice(this.parent.length)}`;
 				this.parent = to;
 				break;
 			}
@@ -363,11 +450,19 @@ export class CollectWorld {
 				return;
 			case 'serverError':
 				if (this.faulted) return;
-				this.fake().inject({ path: /./, times: 1, action: { type: 'respond', status: 503, body: { error: 'unavailable' } } });
+				this.fake().inject({
+					path: /./,
+					times: 1,
+					action: { type: 'respond', status: 503, body: { error: 'unavailable' } },
+				});
 				this.faulted = true;
 				return;
 			case 'cutDownload':
-				this.fake().inject({ path: DOWNLOAD_PATHS[this.kind], times: 1, action: { type: 'cutResponse', afterBytes: 8 } });
+				this.fake().inject({
+					path: DOWNLOAD_PATHS[this.kind],
+					times: 1,
+					action: { type: 'cutResponse', afterBytes: 8 },
+				});
 				this.faulted = true;
 				return;
 			case 'resetCursor':
@@ -399,7 +494,9 @@ export class CollectWorld {
 	}
 
 	private fail(message: string): never {
-		throw new InvariantError(`${this.kind}: ${message}\nruns: ${JSON.stringify(this.runs.map((r) => ({ ...r, items: r.items.map(brief) })))}`);
+		throw new InvariantError(
+			`${this.kind}: ${message}\nruns: ${JSON.stringify(this.runs.map((r) => ({ ...r, items: r.items.map(brief) })))}`,
+		);
 	}
 
 	async run(mode: RunMode, options: { downstreamFailure?: boolean } = {}): Promise<RunRecord> {
@@ -428,15 +525,22 @@ export class CollectWorld {
 		this.runs.push(record);
 		// No run fails because of one file (nor for any reason the user caused); a downstream failure is the test's.
 		const collectError = result.nodeError('Collect');
-		if (collectError) this.fail(`the Collect node failed in a ${mode} run: ${collectError.message}`);
-		if (result.status !== 'success' && !options.downstreamFailure) this.fail(`a ${mode} run failed: ${record.error}`);
-		this.check(mode === 'production' ? 'production' : 'manual', items, result.status === 'success' && !options.downstreamFailure);
+		if (collectError)
+			this.fail(`the Collect node failed in a ${mode} run: ${collectError.message}`);
+		if (result.status !== 'success' && !options.downstreamFailure)
+			this.fail(`a ${mode} run failed: ${record.error}`);
+		this.check(
+			mode === 'production' ? 'production' : 'manual',
+			items,
+			result.status === 'success' && !options.downstreamFailure,
+		);
 		if (mode !== 'production') return record;
 		const inGrace = this.graceRuns > 0;
 		if (inGrace) this.graceRuns--;
 		else if (!options.downstreamFailure) this.checkAllDelivered();
 		// A quiet run costs one request.
-		if (quiet && !inGrace && record.requests > 1) this.fail(`a quiet run made ${record.requests} requests`);
+		if (quiet && !inGrace && record.requests > 1)
+			this.fail(`a quiet run made ${record.requests} requests`);
 		this.dirty = !!options.downstreamFailure;
 		this.faulted = false;
 		return record;
@@ -450,8 +554,15 @@ export class CollectWorld {
 		const confirmedNow: string[] = [];
 		for (const result of results) {
 			const items = result.output('Collect');
-			this.runs.push({ mode: 'production', status: result.status, error: result.error?.message, items: items.map((i) => i.json), requests: 0 });
-			if (result.status !== 'success') this.fail(`an overlapping run failed: ${result.error?.message}`);
+			this.runs.push({
+				mode: 'production',
+				status: result.status,
+				error: result.error?.message,
+				items: items.map((i) => i.json),
+				requests: 0,
+			});
+			if (result.status !== 'success')
+				this.fail(`an overlapping run failed: ${result.error?.message}`);
 			this.check('production', items, false, true);
 			confirmedNow.push(...items.filter(hasContent).map((item) => String(item.json.id)));
 		}
@@ -461,28 +572,43 @@ export class CollectWorld {
 	}
 
 	/** Per run: nothing delivered that never appeared; nothing twice (on emit) or after its Confirm (after Confirm). */
-	private check(mode: 'production' | 'manual', items: INodeExecutionData[], confirmedNow: boolean, concurrent = false): void {
+	private check(
+		mode: 'production' | 'manual',
+		items: INodeExecutionData[],
+		confirmedNow: boolean,
+		concurrent = false,
+	): void {
 		if (mode === 'production') {
 			for (const [id, left] of this.owed) {
 				if (left <= 1) this.owed.delete(id);
 				else this.owed.set(id, left - 1);
 			}
 			// A file that failed after the retries is owed: Retry Failed Files (3) more runs to come through.
-			for (const item of items) if (item.json.status === 'failed' && item.json.willRetry === true) this.owed.set(String(item.json.id), 4);
+			for (const item of items)
+				if (item.json.status === 'failed' && item.json.willRetry === true)
+					this.owed.set(String(item.json.id), 4);
 		}
 		for (const item of items.filter(hasContent)) {
 			const id = String(item.json.id);
 			const contents = this.appeared.get(id);
-			if (!contents) this.fail(`delivered ${id} (${String(item.json.name)}), which the user never made a document`);
+			if (!contents)
+				this.fail(
+					`delivered ${id} (${String(item.json.name)}), which the user never made a document`,
+				);
 			const body = Buffer.from(Object.values(item.binary!)[0].data, 'base64').toString();
-			if (!contents.some((content) => body.includes(content))) this.fail(`delivered ${String(item.json.name)} with content the user never wrote: ${body.slice(0, 80)}`);
+			if (!contents.some((content) => body.includes(content)))
+				this.fail(
+					`delivered ${String(item.json.name)} with content the user never wrote: ${body.slice(0, 80)}`,
+				);
 			if (mode === 'manual') {
 				// A preview shows only what the next production run would collect.
-				if (this.done(id)) this.fail(`a manual run showed ${String(item.json.name)}, already collected, as new`);
+				if (this.done(id))
+					this.fail(`a manual run showed ${String(item.json.name)}, already collected, as new`);
 				continue;
 			}
 			if (this.commit === 'afterConfirm') {
-				if (this.confirmed.has(id)) this.fail(`${String(item.json.name)} (${id}) delivered again after its Confirm`);
+				if (this.confirmed.has(id))
+					this.fail(`${String(item.json.name)} (${id}) delivered again after its Confirm`);
 			} else if (this.delivered.has(id) && !(concurrent && this.redelivered(item))) {
 				this.fail(`${String(item.json.name)} (${id}) delivered twice`);
 			}
@@ -507,7 +633,10 @@ export class CollectWorld {
 	private checkAllDelivered(): void {
 		for (const file of this.watchedFiles().filter((f) => this.collectable(f))) {
 			if (!this.appeared.has(file.documentId) || this.owed.has(file.documentId)) continue;
-			if (!this.done(file.documentId)) this.fail(`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered${this.commit === 'afterConfirm' ? ' and confirmed' : ''}`);
+			if (!this.done(file.documentId))
+				this.fail(
+					`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered${this.commit === 'afterConfirm' ? ' and confirmed' : ''}`,
+				);
 		}
 	}
 
@@ -522,15 +651,25 @@ function hasContent(item: INodeExecutionData): boolean {
 
 function brief(json: IDataObject): IDataObject {
 	const { id, name, path, status, reason, error, preview } = json;
-	return Object.fromEntries(Object.entries({ id, name, path, status, reason, error, preview }).filter(([, v]) => v !== undefined));
+	return Object.fromEntries(
+		Object.entries({ id, name, path, status, reason, error, preview }).filter(
+			([, v]) => v !== undefined,
+		),
+	);
 }
 
 /** Replays one history on a fresh world; two production runs at the end make sure every invariant is looked at. */
-export async function replay(kind: SourceKind, actions: Action[], commit: Commit = 'onEmit', parameters: IDataObject = {}): Promise<CollectWorld> {
+export async function replay(
+	kind: SourceKind,
+	actions: Action[],
+	commit: Commit = 'onEmit',
+	parameters: IDataObject = {},
+): Promise<CollectWorld> {
 	const world = await CollectWorld.open(kind, commit, parameters);
 	try {
 		for (const action of actions) await world.apply(action);
-		while (world.graceRuns > 0 || world.owing) await world.apply({ type: 'run', mode: 'production' });
+		while (world.graceRuns > 0 || world.owing)
+			await world.apply({ type: 'run', mode: 'production' });
 		await world.apply({ type: 'run', mode: 'production' });
 		await world.apply({ type: 'run', mode: 'production' });
 		return world;

@@ -24,7 +24,14 @@ import {
 } from '../nodes/support/exportWorkflow';
 
 /** Names banks and suppliers really use, with case and Unicode (NFC / NFD) variants of the same name. */
-export const NAMES = ['invoice.pdf', 'receipt.pdf', 'Invoice.pdf', 'INVOICE.PDF', 'Re\u00e7u.pdf', 'Rec\u0327u.pdf'];
+export const NAMES = [
+	'invoice.pdf',
+	'receipt.pdf',
+	'Invoice.pdf',
+	'INVOICE.PDF',
+	'Re\u00e7u.pdf',
+	'Rec\u0327u.pdf',
+];
 export const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4'];
 /** Folder values of the custom layout ('a' is 'A' on a case-insensitive cloud). */
 export const FOLDERS = ['A', 'B', 'a'];
@@ -64,8 +71,19 @@ export type Command =
 export type ServerErrorOn = 'list' | 'upload' | 'folder';
 
 export const commandArb: fc.Arbitrary<Command> = fc.oneof(
-	{ weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
-	{ weight: 2, arbitrary: fc.record({ t: fc.constant('edit' as const), key: fc.nat(KEYS.length - 1) }) },
+	{
+		weight: 4,
+		arbitrary: fc.record({
+			t: fc.constant('put' as const),
+			key: fc.nat(KEYS.length - 1),
+			name: fc.nat(NAMES.length - 1),
+			folder: fc.nat(FOLDERS.length - 1),
+		}),
+	},
+	{
+		weight: 2,
+		arbitrary: fc.record({ t: fc.constant('edit' as const), key: fc.nat(KEYS.length - 1) }),
+	},
 	{
 		weight: 4,
 		arbitrary: fc.record({
@@ -76,14 +94,58 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 		}),
 	},
 	{ weight: 1, arbitrary: fc.constant({ t: 'loseState' as const }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDelete' as const), key: fc.nat(KEYS.length - 1), trash: fc.boolean() }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userDeleteFolder' as const), folder: fc.nat(FOLDERS.length - 1), trash: fc.boolean() }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRestoreFolder' as const), which: fc.nat(2) }) },
-	{ weight: 2, arbitrary: fc.record({ t: fc.constant('userCreate' as const), name: fc.nat(NAMES.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRename' as const), key: fc.nat(KEYS.length - 1), name: fc.nat(NAMES.length) }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userMove' as const), key: fc.nat(KEYS.length - 1), folder: fc.nat(FOLDERS.length - 1) }) },
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('userDelete' as const),
+			key: fc.nat(KEYS.length - 1),
+			trash: fc.boolean(),
+		}),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('userDeleteFolder' as const),
+			folder: fc.nat(FOLDERS.length - 1),
+			trash: fc.boolean(),
+		}),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({ t: fc.constant('userRestoreFolder' as const), which: fc.nat(2) }),
+	},
+	{
+		weight: 2,
+		arbitrary: fc.record({
+			t: fc.constant('userCreate' as const),
+			name: fc.nat(NAMES.length - 1),
+			folder: fc.nat(FOLDERS.length - 1),
+		}),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('userRename' as const),
+			key: fc.nat(KEYS.length - 1),
+			name: fc.nat(NAMES.length),
+		}),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('userMove' as const),
+			key: fc.nat(KEYS.length - 1),
+			folder: fc.nat(FOLDERS.length - 1),
+		}),
+	},
 	{ weight: 1, arbitrary: fc.constant({ t: 'overlap' as const }) },
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('fault' as const), fault: fc.constantFrom('rateLimit' as const, 'expireToken' as const, 'cutUpload' as const) }) },
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('fault' as const),
+			fault: fc.constantFrom('rateLimit' as const, 'expireToken' as const, 'cutUpload' as const),
+		}),
+	},
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('failHalfway' as const), after: fc.nat(2) }) },
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('userRestore' as const), which: fc.nat(3) }) },
 	{
@@ -128,7 +190,12 @@ interface FileSeen {
 	content: string;
 }
 
-const CASE_INSENSITIVE: Record<StorageKind, boolean> = { localFolder: false, googleDrive: false, oneDrive: true, dropbox: true };
+const CASE_INSENSITIVE: Record<StorageKind, boolean> = {
+	localFolder: false,
+	googleDrive: false,
+	oneDrive: true,
+	dropbox: true,
+};
 
 export class ExportHistory {
 	private readonly records = new Map<string, SourceRecord>();
@@ -146,7 +213,16 @@ export class ExportHistory {
 		readonly destination: ExportDestination,
 		readonly layout: Layout,
 	) {
-		this.flow = exportWorkflow(destination, layout === 'flat' ? { fileName: '={{ $json.name }}' } : { fileName: '={{ $json.name }}', folderStructure: 'custom', folderTemplate: '={{ $json.folder }}' });
+		this.flow = exportWorkflow(
+			destination,
+			layout === 'flat'
+				? { fileName: '={{ $json.name }}' }
+				: {
+						fileName: '={{ $json.name }}',
+						folderStructure: 'custom',
+						folderTemplate: '={{ $json.folder }}',
+					},
+		);
 	}
 
 	private get ci(): boolean {
@@ -163,7 +239,11 @@ export class ExportHistory {
 		switch (command.t) {
 			case 'put': {
 				const key = KEYS[command.key];
-				this.records.set(key, { name: NAMES[command.name], folder: FOLDERS[command.folder], content: `${key} v${++this.versions}` });
+				this.records.set(key, {
+					name: NAMES[command.name],
+					folder: FOLDERS[command.folder],
+					content: `${key} v${++this.versions}`,
+				});
 				return;
 			}
 			case 'edit': {
@@ -189,7 +269,10 @@ export class ExportHistory {
 			case 'run':
 				return await this.run(command.manual, command.subset);
 			case 'userRename':
-				return await this.userRename(KEYS[command.key], command.name < NAMES.length ? NAMES[command.name] : `renamed ${++this.versions}.pdf`);
+				return await this.userRename(
+					KEYS[command.key],
+					command.name < NAMES.length ? NAMES[command.name] : `renamed ${++this.versions}.pdf`,
+				);
 			case 'userMove':
 				return await this.userMove(KEYS[command.key], FOLDERS[command.folder]);
 			case 'overlap':
@@ -206,7 +289,11 @@ export class ExportHistory {
 	}
 
 	private get fake(): { inject(rule: FaultRule): void; clearFaults(): void } | undefined {
-		return (this.destination.fixture as unknown as { fake?: { inject(rule: FaultRule): void; clearFaults(): void } }).fake;
+		return (
+			this.destination.fixture as unknown as {
+				fake?: { inject(rule: FaultRule): void; clearFaults(): void };
+			}
+		).fake;
 	}
 
 	private async fault(fault: 'rateLimit' | 'expireToken' | 'cutUpload'): Promise<void> {
@@ -251,7 +338,11 @@ export class ExportHistory {
 			// n8n saves the static data of a failed run too: what it wrote and the folders it saw are recorded.
 			this.deletions = 0;
 			await this.rememberFolders();
-			if (result.status === 'success') await this.afterProductionRun(keys, result.output('Export').map((item) => item.json));
+			if (result.status === 'success')
+				await this.afterProductionRun(
+					keys,
+					result.output('Export').map((item) => item.json),
+				);
 		} finally {
 			this.fake!.clearFaults();
 		}
@@ -262,11 +353,19 @@ export class ExportHistory {
 		const keys = this.batch(null);
 		if (keys.length === 0) return;
 		const docs = this.docs(keys);
-		const [a, b] = await Promise.all([this.flow.run(docs, 'webhook'), this.flow.run(docs, 'webhook')]);
+		const [a, b] = await Promise.all([
+			this.flow.run(docs, 'webhook'),
+			this.flow.run(docs, 'webhook'),
+		]);
 		for (const run of [a, b]) {
-			expectThat(run.result.status === 'success', `an overlapping run failed: ${run.result.nodeError('Export')?.message}`);
+			expectThat(
+				run.result.status === 'success',
+				`an overlapping run failed: ${run.result.nodeError('Export')?.message}`,
+			);
 		}
-		for (const key of keys) if (!this.isStopped(this.records.get(key)!)) this.exported.set(key, this.records.get(key)!.content);
+		for (const key of keys)
+			if (!this.isStopped(this.records.get(key)!))
+				this.exported.set(key, this.records.get(key)!.content);
 		this.deletions = 0;
 		await this.rememberFolders();
 		await this.check(keys, undefined);
@@ -277,7 +376,13 @@ export class ExportHistory {
 		const files = await this.snapshot();
 		const content = this.exported.get(key);
 		const users = new Set(this.restoredIds.values());
-		return { file: content === undefined ? undefined : [...files.values()].find((f) => f.content === content && !users.has(f.item.id)), files };
+		return {
+			file:
+				content === undefined
+					? undefined
+					: [...files.values()].find((f) => f.content === content && !users.has(f.item.id)),
+			files,
+		};
 	}
 
 	private taken(files: Map<string, FileSeen>, path: string): boolean {
@@ -301,7 +406,11 @@ export class ExportHistory {
 		const name = file.path.split('/').pop()!;
 		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
 		const target = existing ?? folder;
-		if (this.sameKey(file.path) === this.sameKey(`${target}/${name}`) || this.taken(files, `${target}/${name}`)) return;
+		if (
+			this.sameKey(file.path) === this.sameKey(`${target}/${name}`) ||
+			this.taken(files, `${target}/${name}`)
+		)
+			return;
 		if (existing === undefined) await this.destination.fixture.user.createFolder(folder);
 		await this.destination.fixture.user.move(file.path, target);
 	}
@@ -323,28 +432,45 @@ export class ExportHistory {
 		if (this.layout === 'flat') return;
 		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
 		if (existing === undefined) return;
-		const files = [...(await this.snapshot()).values()].filter((f) => this.sameKey(f.path).startsWith(`${this.sameKey(existing)}/`));
+		const files = [...(await this.snapshot()).values()].filter((f) =>
+			this.sameKey(f.path).startsWith(`${this.sameKey(existing)}/`),
+		);
 		// Kept below the mass-delete guard (3 files gone at once, more than half): that stop has its own tests.
 		const users = new Set(this.restoredIds.values());
-		const ours = files.filter((f) => [...this.exported.values()].includes(f.content) && !users.has(f.item.id));
+		const ours = files.filter(
+			(f) => [...this.exported.values()].includes(f.content) && !users.has(f.item.id),
+		);
 		if (this.deletions + ours.length > 2 || ours.length * 2 > this.exported.size) return;
-		const folderId = (await this.folderItems()).find((f) => this.sameKey(f.path ?? f.name) === this.sameKey(existing))!.id;
+		const folderId = (await this.folderItems()).find(
+			(f) => this.sameKey(f.path ?? f.name) === this.sameKey(existing),
+		)!.id;
 		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep it; a local folder is moved out of the root.
-		const restorable = trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox';
+		const restorable =
+			trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox';
 		let outside: string | undefined;
 		if (this.destination.kind === 'localFolder' && trash) {
-			const { sandboxDir, baseDir } = this.destination.fixture as unknown as { sandboxDir: string; baseDir: string };
+			const { sandboxDir, baseDir } = this.destination.fixture as unknown as {
+				sandboxDir: string;
+				baseDir: string;
+			};
 			outside = join(sandboxDir, `trashed-${++this.versions}`);
 			await rename(join(baseDir, 'fixture-root', ...existing.split('/')), outside);
-		} else await (trash ? this.destination.fixture.user.trash(existing) : this.destination.fixture.user.delete(existing));
+		} else
+			await (trash
+				? this.destination.fixture.user.trash(existing)
+				: this.destination.fixture.user.delete(existing));
 		this.deletions += ours.length;
 		const contents = new Map(ours.map((f) => [f.content, f.path]));
 		const binned: BinnedFolder = {
 			path: existing,
 			id: folderId,
 			outside,
-			ours: [...this.exported].filter(([, content]) => contents.has(content)).map(([key, content]) => ({ key, content, path: contents.get(content)! })),
-			users: files.filter((f) => !ours.includes(f) && this.userFiles.get(f.path) === f.content).map((f) => ({ path: f.path, content: f.content })),
+			ours: [...this.exported]
+				.filter(([, content]) => contents.has(content))
+				.map(([key, content]) => ({ key, content, path: contents.get(content)! })),
+			users: files
+				.filter((f) => !ours.includes(f) && this.userFiles.get(f.path) === f.content)
+				.map((f) => ({ path: f.path, content: f.content })),
 		};
 		for (const file of files) {
 			this.userFiles.delete(file.path);
@@ -367,16 +493,25 @@ export class ExportHistory {
 	private async userRestoreFolder(which: number): Promise<void> {
 		if (this.binnedFolders.length === 0) return;
 		const [entry] = this.binnedFolders.splice(which % this.binnedFolders.length, 1);
-		const taken = [...(await this.folders()), ...[...(await this.snapshot()).values()].map((f) => f.path)].some((p) => this.sameKey(p) === this.sameKey(entry.path));
+		const taken = [
+			...(await this.folders()),
+			...[...(await this.snapshot()).values()].map((f) => f.path),
+		].some((p) => this.sameKey(p) === this.sameKey(entry.path));
 		if (taken) return;
-		const fixture = this.destination.fixture as unknown as { fake: FolderRestoringFake; rootPath: string; baseDir: string };
+		const fixture = this.destination.fixture as unknown as {
+			fake: FolderRestoringFake;
+			rootPath: string;
+			baseDir: string;
+		};
 		/** Dropbox gives restored files new ids: by path. */
 		let restoredIds = new Map<string, string>();
 		if (this.destination.kind === 'googleDrive') fixture.fake.userUntrash(entry.id);
 		else if (this.destination.kind === 'oneDrive') fixture.fake.userRestore(entry.id);
 		else if (this.destination.kind === 'dropbox') {
 			const back = await fixture.fake.userRestoreFolder(`${fixture.rootPath}/${entry.path}`);
-			restoredIds = new Map(back.map((node) => [node.pathDisplay.slice(fixture.rootPath.length + 1), node.id]));
+			restoredIds = new Map(
+				back.map((node) => [node.pathDisplay.slice(fixture.rootPath.length + 1), node.id]),
+			);
 		} else {
 			if (!entry.outside) return;
 			await rename(entry.outside, join(fixture.baseDir, 'fixture-root', ...entry.path.split('/')));
@@ -389,7 +524,10 @@ export class ExportHistory {
 			else {
 				this.userFiles.set(path, content);
 				const files = await this.snapshot();
-				this.restoredIds.set(path, restoredIds.get(path) ?? [...files.values()].find((f) => f.path === path)!.item.id);
+				this.restoredIds.set(
+					path,
+					restoredIds.get(path) ?? [...files.values()].find((f) => f.path === path)!.item.id,
+				);
 			}
 		}
 		for (const { path, content } of entry.users) this.userFiles.set(path, content);
@@ -398,7 +536,8 @@ export class ExportHistory {
 	private async folderItems(): Promise<RemoteItem[]> {
 		const { provider, rootId } = this.destination.fixture;
 		const items: RemoteItem[] = [];
-		for await (const item of provider.list(rootId, { recursive: true })) if (item.isFolder) items.push(item);
+		for await (const item of provider.list(rootId, { recursive: true }))
+			if (item.isFolder) items.push(item);
 		return items;
 	}
 
@@ -407,31 +546,56 @@ export class ExportHistory {
 		if (!path || this.deletions >= 2 || !this.exported.has(key)) return;
 		const files = await this.snapshot();
 		const users = new Set(this.restoredIds.values());
-		const file = [...files.values()].find((f) => f.content === this.exported.get(key) && !users.has(f.item.id));
+		const file = [...files.values()].find(
+			(f) => f.content === this.exported.get(key) && !users.has(f.item.id),
+		);
 		if (!file) return;
 		if (this.destination.kind === 'localFolder' && trash) await this.localTrash(file);
 		else if (this.destination.kind === 'googleDrive') {
 			// Drive holds two files of one name (a restored file beside the re-upload): the user deletes the one they
 			// picked, not whichever a path names (soak seed 1633592411 deleted the user's restored file that way).
-			const fake = (this.destination.fixture as unknown as { fake: { userTrash(id: string): void; userDelete(id: string): Promise<void> } }).fake;
+			const fake = (
+				this.destination.fixture as unknown as {
+					fake: { userTrash(id: string): void; userDelete(id: string): Promise<void> };
+				}
+			).fake;
 			await (trash ? fake.userTrash(file.item.id) : fake.userDelete(file.item.id));
-		} else await (trash ? this.destination.fixture.user.trash(file.path) : this.destination.fixture.user.delete(file.path));
+		} else
+			await (trash
+				? this.destination.fixture.user.trash(file.path)
+				: this.destination.fixture.user.delete(file.path));
 		this.deletions++;
 		this.exported.delete(key);
 		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep what the user deletes (the local folder's
 		// "trash" is a move out of the root).
-		if (trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox') this.binned.push({ key, id: file.item.id, path: file.path, content: file.content });
+		if (trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox')
+			this.binned.push({ key, id: file.item.id, path: file.path, content: file.content });
 	}
 
 	/** Files of ours the user trashed, restorable (Drive's trash, OneDrive's recycle bin, a local folder outside the root). */
-	private readonly binned: Array<{ key: string; id: string; path: string; content: string; outside?: string }> = [];
+	private readonly binned: Array<{
+		key: string;
+		id: string;
+		path: string;
+		content: string;
+		outside?: string;
+	}> = [];
 
 	/** The local folder has no trash: the user moves the file out of the root (to restore it later by moving it back). */
 	private async localTrash(file: FileSeen): Promise<void> {
-		const { sandboxDir, baseDir } = this.destination.fixture as unknown as { sandboxDir: string; baseDir: string };
+		const { sandboxDir, baseDir } = this.destination.fixture as unknown as {
+			sandboxDir: string;
+			baseDir: string;
+		};
 		const outside = join(sandboxDir, `trashed-${++this.versions}`);
 		await rename(join(baseDir, 'fixture-root', ...file.path.split('/')), outside);
-		this.binned.push({ key: KEYS.find((k) => this.exported.get(k) === file.content)!, id: file.item.id, path: file.path, content: file.content, outside });
+		this.binned.push({
+			key: KEYS.find((k) => this.exported.get(k) === file.content)!,
+			id: file.item.id,
+			path: file.path,
+			content: file.content,
+			outside,
+		});
 	}
 
 	/**
@@ -447,17 +611,29 @@ export class ExportHistory {
 		// Its folder must still be there (a deleted folder's files are not restored one by one here).
 		if (dir !== '' && !folders.includes(dir)) return;
 		const name = entry.path.split('/').pop()!;
-		const free = this.destination.kind === 'googleDrive' || !this.taken(files, entry.path) ? name : `restored ${++this.versions} ${name}`;
-		const fake = (this.destination.fixture as unknown as { fake: { userUntrash(id: string): void; userRestore(id: string, name?: string): void } }).fake;
+		const free =
+			this.destination.kind === 'googleDrive' || !this.taken(files, entry.path)
+				? name
+				: `restored ${++this.versions} ${name}`;
+		const fake = (
+			this.destination.fixture as unknown as {
+				fake: { userUntrash(id: string): void; userRestore(id: string, name?: string): void };
+			}
+		).fake;
 		let restoredId = entry.id;
 		if (this.destination.kind === 'googleDrive') fake.userUntrash(entry.id);
-		else if (this.destination.kind === 'oneDrive') fake.userRestore(entry.id, free === name ? undefined : free);
-		else if (this.destination.kind === 'dropbox') restoredId = await this.dropboxRestore(entry.path, dir ? `${dir}/${free}` : free);
+		else if (this.destination.kind === 'oneDrive')
+			fake.userRestore(entry.id, free === name ? undefined : free);
+		else if (this.destination.kind === 'dropbox')
+			restoredId = await this.dropboxRestore(entry.path, dir ? `${dir}/${free}` : free);
 		else if (this.destination.kind === 'localFolder') {
 			// Deleted for good (not moved aside as a trash): there is nothing to bring back.
 			if (!entry.outside) return;
 			const { baseDir } = this.destination.fixture as unknown as { baseDir: string };
-			await rename(entry.outside!, join(baseDir, 'fixture-root', ...(dir ? dir.split('/') : []), free));
+			await rename(
+				entry.outside!,
+				join(baseDir, 'fixture-root', ...(dir ? dir.split('/') : []), free),
+			);
 		} else return;
 		// A restored file is the user's deliberate act: from then on it is the user's, like a file they put there
 		// (never changed, moved or removed). When the run re-uploaded the record meanwhile, the record stays in that
@@ -477,10 +653,16 @@ export class ExportHistory {
 	 * from files/list_revisions, then files/restore to a free path); the restored file has an id of its own.
 	 */
 	private async dropboxRestore(path: string, to: string): Promise<string> {
-		const { fake, rootPath } = this.destination.fixture as unknown as { fake: FakeDropbox; rootPath: string };
+		const { fake, rootPath } = this.destination.fixture as unknown as {
+			fake: FakeDropbox;
+			rootPath: string;
+		};
 		const dbx = sdkFor(fake, fake.auth.issue('dropbox', DROPBOX_SCOPES).access_token);
 		const { result } = await dbx.filesListRevisions({ path: `${rootPath}/${path}` });
-		const restored = await dbx.filesRestore({ path: `${rootPath}/${to}`, rev: result.entries[0].rev });
+		const restored = await dbx.filesRestore({
+			path: `${rootPath}/${to}`,
+			rev: result.entries[0].rev,
+		});
 		return restored.result.id;
 	}
 
@@ -492,12 +674,20 @@ export class ExportHistory {
 		const path = dir ? `${dir}/${name}` : name;
 		// A local folder deleted and made again before the next run may get its old inode back, and then it is the
 		// same folder to anyone reading the disk: whether the export stops there is not the user's visible choice.
-		if (this.destination.kind === 'localFolder' && dir !== '' && this.stopped.has(this.sameKey(dir))) return;
+		if (
+			this.destination.kind === 'localFolder' &&
+			dir !== '' &&
+			this.stopped.has(this.sameKey(dir))
+		)
+			return;
 		const files = await this.snapshot();
 		// One file per name (with the cloud's equality), in a folder that is there or that the user creates.
 		if ([...files.keys()].some((p) => this.sameKey(p) === this.sameKey(path))) return;
-		const existingDir = [...(await this.folders())].find((d) => this.sameKey(d) === this.sameKey(dir));
-		if (dir !== '' && existingDir === undefined) await this.destination.fixture.user.createFolder(dir);
+		const existingDir = [...(await this.folders())].find(
+			(d) => this.sameKey(d) === this.sameKey(dir),
+		);
+		if (dir !== '' && existingDir === undefined)
+			await this.destination.fixture.user.createFolder(dir);
 		const at = existingDir ? `${existingDir}/${name}` : path;
 		const content = `user file ${++this.versions}`;
 		await this.destination.fixture.user.createFile(at, Buffer.from(content));
@@ -508,7 +698,8 @@ export class ExportHistory {
 	private async folders(): Promise<string[]> {
 		const { provider, rootId } = this.destination.fixture;
 		const paths: string[] = [];
-		for await (const item of provider.list(rootId, { recursive: true })) if (item.isFolder) paths.push(item.path ?? item.name);
+		for await (const item of provider.list(rootId, { recursive: true }))
+			if (item.isFolder) paths.push(item.path ?? item.name);
 		return paths;
 	}
 
@@ -522,20 +713,31 @@ export class ExportHistory {
 			for await (const chunk of await provider.download(item.id)) chunks.push(chunk as Buffer);
 			const path = item.path ?? item.name;
 			// Drive may hold two files of one name: the second gets its id appended so neither hides the other.
-			files.set(files.has(path) ? `${path}#${item.id}` : path, { item, path, content: Buffer.concat(chunks).toString() });
+			files.set(files.has(path) ? `${path}#${item.id}` : path, {
+				item,
+				path,
+				content: Buffer.concat(chunks).toString(),
+			});
 		}
 		return files;
 	}
 
 	private batch(subset: number | null): string[] {
-		const keys = KEYS.filter((key, i) => this.records.has(key) && (subset === null || (subset & (1 << i)) !== 0));
+		const keys = KEYS.filter(
+			(key, i) => this.records.has(key) && (subset === null || (subset & (1 << i)) !== 0),
+		);
 		return keys;
 	}
 
 	private docs(keys: string[]): Doc[] {
 		return keys.map((key) => {
 			const record = this.records.get(key)!;
-			return { id: key, content: record.content, fileName: record.name, json: { name: record.name, folder: record.folder } };
+			return {
+				id: key,
+				content: record.content,
+				fileName: record.name,
+				json: { name: record.name, folder: record.folder },
+			};
 		});
 	}
 
@@ -544,14 +746,23 @@ export class ExportHistory {
 		if (keys.length === 0) return;
 		const docs = this.docs(keys);
 		const { result, json } = await this.flow.run(docs, manual ? 'manual' : 'trigger');
-		if (result.status !== 'success') throw new Error(`the ${manual ? 'manual' : 'production'} run failed: ${result.nodeError('Export')?.message ?? result.error?.message}`);
+		if (result.status !== 'success')
+			throw new Error(
+				`the ${manual ? 'manual' : 'production'} run failed: ${result.nodeError('Export')?.message ?? result.error?.message}`,
+			);
 		keys.forEach((key, i) => {
 			const record = this.records.get(key)!;
 			if (this.isStopped(record)) {
-				expectThat(json[i].action === 'skipped_folder_deleted', `${key}: its folder "${record.folder}" was deleted, yet the action is ${String(json[i].action)}`);
+				expectThat(
+					json[i].action === 'skipped_folder_deleted',
+					`${key}: its folder "${record.folder}" was deleted, yet the action is ${String(json[i].action)}`,
+				);
 				return;
 			}
-			expectThat(['created', 'updated', 'unchanged', 'reuploaded'].includes(json[i].action as string), `${key}: action ${String(json[i].action)} ${String(json[i].error ?? '')}`);
+			expectThat(
+				['created', 'updated', 'unchanged', 'reuploaded'].includes(json[i].action as string),
+				`${key}: action ${String(json[i].action)} ${String(json[i].error ?? '')}`,
+			);
 			this.exported.set(key, record.content);
 			this.lastPath.set(key, json[i].path as string);
 		});
@@ -567,28 +778,45 @@ export class ExportHistory {
 	}
 
 	/** The user's promise after a production run. */
-	private async check(keys: string[], json: IDataObject[] | undefined): Promise<Map<string, FileSeen>> {
+	private async check(
+		keys: string[],
+		json: IDataObject[] | undefined,
+	): Promise<Map<string, FileSeen>> {
 		const files = await this.snapshot();
 		const all = [...files.values()];
 		// Each record's latest content exists exactly once under the root (so no two records share a file).
 		const users = new Set(this.restoredIds.values());
 		for (const [key, content] of this.exported) {
 			const holders = all.filter((f) => f.content === content && !users.has(f.item.id));
-			expectThat(holders.length === 1, `${key}: its content "${content}" is in ${holders.length} files (${holders.map((f) => f.path).join(', ')})`);
+			expectThat(
+				holders.length === 1,
+				`${key}: its content "${content}" is in ${holders.length} files (${holders.map((f) => f.path).join(', ')})`,
+			);
 		}
 		// Every output path and fileId is where the file really is.
 		keys.forEach((key, i) => {
 			if (!json || this.isStopped(this.records.get(key)!)) return;
 			const out = json[i];
 			const holder = all.find((f) => f.content === this.exported.get(key) && !users.has(f.item.id));
-			expectThat(holder !== undefined && holder.item.id === out.fileId, `${key}: output fileId ${String(out.fileId)} is not the file holding its content (${holder?.item.id})`);
-			expectThat(holder !== undefined && this.sameKey(holder.path) === this.sameKey(String(out.path)), `${key}: output path "${String(out.path)}" but the file is at "${holder?.path}"`);
+			expectThat(
+				holder !== undefined && holder.item.id === out.fileId,
+				`${key}: output fileId ${String(out.fileId)} is not the file holding its content (${holder?.item.id})`,
+			);
+			expectThat(
+				holder !== undefined && this.sameKey(holder.path) === this.sameKey(String(out.path)),
+				`${key}: output path "${String(out.path)}" but the file is at "${holder?.path}"`,
+			);
 		});
 		// No file the user put in the drive was changed or deleted.
 		for (const [path, content] of this.userFiles) {
 			const id = this.restoredIds.get(path);
-			const file = all.find((f) => f.path === path && f.content === content && (id === undefined || f.item.id === id));
-			expectThat(file !== undefined, `the user's file "${path}" was changed or deleted (now: ${JSON.stringify(all.filter((f) => f.path === path).map((f) => f.content))})`);
+			const file = all.find(
+				(f) => f.path === path && f.content === content && (id === undefined || f.item.id === id),
+			);
+			expectThat(
+				file !== undefined,
+				`the user's file "${path}" was changed or deleted (now: ${JSON.stringify(all.filter((f) => f.path === path).map((f) => f.content))})`,
+			);
 		}
 		return files;
 	}
@@ -597,13 +825,23 @@ export class ExportHistory {
 	private async quietRun(docs: Doc[], before: Map<string, FileSeen>): Promise<void> {
 		const counts = this.destination.counts();
 		const { result, json } = await this.flow.run(docs);
-		expectThat(result.status === 'success', `the quiet run failed: ${result.nodeError('Export')?.message}`);
+		expectThat(
+			result.status === 'success',
+			`the quiet run failed: ${result.nodeError('Export')?.message}`,
+		);
 		const actions = json.map((j) => j.action);
-		expectThat(actions.every((a) => a === 'unchanged' || a === 'skipped_folder_deleted'), `the quiet run did ${JSON.stringify(actions)}`);
+		expectThat(
+			actions.every((a) => a === 'unchanged' || a === 'skipped_folder_deleted'),
+			`the quiet run did ${JSON.stringify(actions)}`,
+		);
 		expectThat(this.destination.counts().uploads === counts.uploads, 'the quiet run uploaded');
 		const after = await this.snapshot();
-		const shape = (files: Map<string, FileSeen>) => [...files.values()].map((f) => `${f.path}|${f.item.id}|${f.content}`).sort();
-		expectThat(JSON.stringify(shape(after)) === JSON.stringify(shape(before)), `the quiet run changed the drive: ${JSON.stringify(shape(before))} -> ${JSON.stringify(shape(after))}`);
+		const shape = (files: Map<string, FileSeen>) =>
+			[...files.values()].map((f) => `${f.path}|${f.item.id}|${f.content}`).sort();
+		expectThat(
+			JSON.stringify(shape(after)) === JSON.stringify(shape(before)),
+			`the quiet run changed the drive: ${JSON.stringify(shape(before))} -> ${JSON.stringify(shape(after))}`,
+		);
 	}
 }
 
@@ -614,34 +852,92 @@ const STORAGE_FULL: Partial<Record<StorageKind, Omit<FaultRule, 'skip' | 'times'
 		action: {
 			type: 'respond',
 			status: 403,
-			body: { error: { code: 403, message: 'The user has exceeded their Drive storage quota', errors: [{ domain: 'global', reason: 'storageQuotaExceeded', message: 'quota' }] } },
+			body: {
+				error: {
+					code: 403,
+					message: 'The user has exceeded their Drive storage quota',
+					errors: [{ domain: 'global', reason: 'storageQuotaExceeded', message: 'quota' }],
+				},
+			},
 		},
 	},
 	oneDrive: {
 		path: /\/content|createUploadSession/,
-		action: { type: 'respond', status: 507, body: { error: { code: 'quotaLimitReached', message: 'Insufficient Storage' } } },
+		action: {
+			type: 'respond',
+			status: 507,
+			body: { error: { code: 'quotaLimitReached', message: 'Insufficient Storage' } },
+		},
 	},
 };
 
-const GOOGLE_503 = { error: { code: 503, message: 'The service is currently unavailable.', errors: [{ domain: 'global', reason: 'backendError', message: 'Backend Error' }] } };
-const GRAPH_503 = { error: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable.' } };
+const GOOGLE_503 = {
+	error: {
+		code: 503,
+		message: 'The service is currently unavailable.',
+		errors: [{ domain: 'global', reason: 'backendError', message: 'Backend Error' }],
+	},
+};
+const GRAPH_503 = {
+	error: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable.' },
+};
 
 /** A 5xx on a listing, an upload or a folder create, as each cloud answers it (research/api-brief.md). */
-const SERVER_ERROR: Record<Exclude<StorageKind, 'localFolder'>, Record<ServerErrorOn, Omit<FaultRule, 'skip' | 'times'>>> = {
+const SERVER_ERROR: Record<
+	Exclude<StorageKind, 'localFolder'>,
+	Record<ServerErrorOn, Omit<FaultRule, 'skip' | 'times'>>
+> = {
 	googleDrive: {
-		list: { method: 'GET', path: /^\/drive\/v3\/(files|changes)\?/, action: { type: 'respond', status: 503, body: GOOGLE_503 } },
-		upload: { path: '/upload/drive/v3/files', action: { type: 'respond', status: 503, body: GOOGLE_503 } },
-		folder: { method: 'POST', path: /^\/drive\/v3\/files(\?|$)/, action: { type: 'respond', status: 503, body: GOOGLE_503 } },
+		list: {
+			method: 'GET',
+			path: /^\/drive\/v3\/(files|changes)\?/,
+			action: { type: 'respond', status: 503, body: GOOGLE_503 },
+		},
+		upload: {
+			path: '/upload/drive/v3/files',
+			action: { type: 'respond', status: 503, body: GOOGLE_503 },
+		},
+		folder: {
+			method: 'POST',
+			path: /^\/drive\/v3\/files(\?|$)/,
+			action: { type: 'respond', status: 503, body: GOOGLE_503 },
+		},
 	},
 	oneDrive: {
-		list: { method: 'GET', path: /\/(children|delta)/, action: { type: 'respond', status: 503, headers: { 'retry-after': '0' }, body: GRAPH_503 } },
-		upload: { path: /\/content|createUploadSession/, action: { type: 'respond', status: 500, body: { error: { code: 'generalException', message: 'An unspecified error has occurred.' } } } },
-		folder: { method: 'POST', path: /\/children/, action: { type: 'respond', status: 502, body: GRAPH_503 } },
+		list: {
+			method: 'GET',
+			path: /\/(children|delta)/,
+			action: { type: 'respond', status: 503, headers: { 'retry-after': '0' }, body: GRAPH_503 },
+		},
+		upload: {
+			path: /\/content|createUploadSession/,
+			action: {
+				type: 'respond',
+				status: 500,
+				body: {
+					error: { code: 'generalException', message: 'An unspecified error has occurred.' },
+				},
+			},
+		},
+		folder: {
+			method: 'POST',
+			path: /\/children/,
+			action: { type: 'respond', status: 502, body: GRAPH_503 },
+		},
 	},
 	dropbox: {
-		list: { path: /list_folder/, action: { type: 'respond', status: 503, body: 'Service Unavailable' } },
-		upload: { path: /\/files\/upload/, action: { type: 'respond', status: 500, body: 'Internal Server Error' } },
-		folder: { path: /create_folder/, action: { type: 'respond', status: 503, body: 'Service Unavailable' } },
+		list: {
+			path: /list_folder/,
+			action: { type: 'respond', status: 503, body: 'Service Unavailable' },
+		},
+		upload: {
+			path: /\/files\/upload/,
+			action: { type: 'respond', status: 500, body: 'Internal Server Error' },
+		},
+		folder: {
+			path: /create_folder/,
+			action: { type: 'respond', status: 503, body: 'Service Unavailable' },
+		},
 	},
 };
 
@@ -653,13 +949,20 @@ export async function openDestination(kind: StorageKind): Promise<ExportDestinat
 	return kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
 }
 
-const FLAVOURS: Record<Exclude<StorageKind, 'localFolder'>, AuthFlavour> = { googleDrive: 'google', oneDrive: 'microsoft', dropbox: 'dropbox' };
+const FLAVOURS: Record<Exclude<StorageKind, 'localFolder'>, AuthFlavour> = {
+	googleDrive: 'google',
+	oneDrive: 'microsoft',
+	dropbox: 'dropbox',
+};
 
 /**
  * The node's credential refreshes at a real OAuth token endpoint (the fake one, sharing the cloud's token store),
  * so an access token expiring mid-history goes through n8n's own refresh path.
  */
-async function withTokenEndpoint(destination: ExportDestination, flow: ExportWorkflow): Promise<() => Promise<void>> {
+async function withTokenEndpoint(
+	destination: ExportDestination,
+	flow: ExportWorkflow,
+): Promise<() => Promise<void>> {
 	if (destination.kind === 'localFolder') return async () => undefined;
 	const fake = (destination.fixture as unknown as { fake: { auth: FakeAuth } }).fake;
 	const oauth = new FakeOAuth(fake.auth);
@@ -668,13 +971,22 @@ async function withTokenEndpoint(destination: ExportDestination, flow: ExportWor
 	const stored = flow.harness.credentials.get(id);
 	flow.harness.credentials.add({
 		...stored,
-		data: { ...stored.data, accessTokenUrl: oauth.tokenUrl(FLAVOURS[destination.kind]), clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET },
+		data: {
+			...stored.data,
+			accessTokenUrl: oauth.tokenUrl(FLAVOURS[destination.kind]),
+			clientId: FAKE_CLIENT_ID,
+			clientSecret: FAKE_CLIENT_SECRET,
+		},
 	});
 	return async () => await oauth.stop();
 }
 
 /** Replays one history on a fresh destination. */
-export async function replay(kind: StorageKind, layout: Layout, commands: Command[]): Promise<void> {
+export async function replay(
+	kind: StorageKind,
+	layout: Layout,
+	commands: Command[],
+): Promise<void> {
 	const destination = await openDestination(kind);
 	let stopOAuth = async (): Promise<void> => undefined;
 	try {

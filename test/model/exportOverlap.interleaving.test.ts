@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
 import type { FakeRequest } from '../fakes/common/server';
-import { cloudDestination, exportWorkflow, type Doc, type ExportDestination, type ExportWorkflow } from '../nodes/support/exportWorkflow';
+import {
+	cloudDestination,
+	exportWorkflow,
+	type Doc,
+	type ExportDestination,
+	type ExportWorkflow,
+} from '../nodes/support/exportWorkflow';
 import type { CloudKind } from '../nodes/support/nodeFixtures';
 import { checkModel, modelBudget } from './support/budget';
 
@@ -39,9 +45,26 @@ interface Scenario {
 }
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
-	before: fc.option(fc.subarray(RECORDS.map((_, i) => i), { minLength: 1 }), { nil: null }),
-	executions: fc.array(fc.record({ records: fc.subarray(RECORDS.map((_, i) => i), { minLength: 1 }) }), { minLength: 2, maxLength: 3 }),
-	folderOf: fc.array(fc.nat({ max: FOLDERS.length - 1 }), { minLength: RECORDS.length, maxLength: RECORDS.length }),
+	before: fc.option(
+		fc.subarray(
+			RECORDS.map((_, i) => i),
+			{ minLength: 1 },
+		),
+		{ nil: null },
+	),
+	executions: fc.array(
+		fc.record({
+			records: fc.subarray(
+				RECORDS.map((_, i) => i),
+				{ minLength: 1 },
+			),
+		}),
+		{ minLength: 2, maxLength: 3 },
+	),
+	folderOf: fc.array(fc.nat({ max: FOLDERS.length - 1 }), {
+		minLength: RECORDS.length,
+		maxLength: RECORDS.length,
+	}),
 	choices: fc.array(fc.nat({ max: 5 }), { maxLength: 120 }),
 });
 
@@ -95,7 +118,12 @@ class ScheduleGate {
 }
 
 function docsFor(records: number[], folderOf: number[]): Doc[] {
-	return records.map((i) => ({ id: RECORDS[i], content: `content of ${RECORDS[i]}`, fileName: `${RECORDS[i]}.pdf`, json: { name: `${RECORDS[i]}.pdf`, folder: FOLDERS[folderOf[i]] } }));
+	return records.map((i) => ({
+		id: RECORDS[i],
+		content: `content of ${RECORDS[i]}`,
+		fileName: `${RECORDS[i]}.pdf`,
+		json: { name: `${RECORDS[i]}.pdf`, folder: FOLDERS[folderOf[i]] },
+	}));
 }
 
 interface Seen {
@@ -109,7 +137,8 @@ async function look(destination: ExportDestination): Promise<Seen> {
 	const provider = destination.fixture.provider;
 	const top = await provider.root();
 	const roots: RemoteItem[] = [];
-	for await (const item of provider.list(top.id)) if (item.isFolder && item.name === 'Accounting') roots.push(item);
+	for await (const item of provider.list(top.id))
+		if (item.isFolder && item.name === 'Accounting') roots.push(item);
 	const folders = new Map<string, number>();
 	const files = new Map<string, string[]>();
 	for (const root of roots) {
@@ -122,20 +151,31 @@ async function look(destination: ExportDestination): Promise<Seen> {
 	return { roots: roots.length, folders, files };
 }
 
-function checkExactlyOnce(seen: Seen, exported: Set<number>, folderOf: number[], when: string): void {
+function checkExactlyOnce(
+	seen: Seen,
+	exported: Set<number>,
+	folderOf: number[],
+	when: string,
+): void {
 	const problems: string[] = [];
 	if (seen.roots !== 1) problems.push(`${seen.roots} "Accounting" folders`);
-	for (const [path, count] of seen.folders) if (count > 1) problems.push(`${count} folders "${path}"`);
+	for (const [path, count] of seen.folders)
+		if (count > 1) problems.push(`${count} folders "${path}"`);
 	for (const i of exported) {
 		const paths = seen.files.get(`${RECORDS[i]}.pdf`) ?? [];
 		if (paths.length === 0) problems.push(`${RECORDS[i]} lost`);
-		if (paths.length > 1) problems.push(`${RECORDS[i]} ${paths.length} times (${paths.join(', ')})`);
-		if (paths.length === 1 && paths[0] !== `${FOLDERS[folderOf[i]]}/${RECORDS[i]}.pdf`) problems.push(`${RECORDS[i]} at ${paths[0]}`);
+		if (paths.length > 1)
+			problems.push(`${RECORDS[i]} ${paths.length} times (${paths.join(', ')})`);
+		if (paths.length === 1 && paths[0] !== `${FOLDERS[folderOf[i]]}/${RECORDS[i]}.pdf`)
+			problems.push(`${RECORDS[i]} at ${paths[0]}`);
 	}
 	if (problems.length) throw new Error(`${when}: ${problems.join('; ')}`);
 }
 
-async function overlappingExports(scenario: Scenario, kind: CloudKind = 'googleDrive'): Promise<void> {
+async function overlappingExports(
+	scenario: Scenario,
+	kind: CloudKind = 'googleDrive',
+): Promise<void> {
 	const destination = await cloudDestination(kind);
 	try {
 		const flow: ExportWorkflow = exportWorkflow(destination, {
@@ -148,12 +188,15 @@ async function overlappingExports(scenario: Scenario, kind: CloudKind = 'googleD
 		const exported = new Set<number>();
 		if (scenario.before) {
 			const alone = await flow.run(docsFor(scenario.before, scenario.folderOf), 'webhook');
-			if (alone.result.status !== 'success') throw new Error(`the first run failed: ${alone.result.nodeError('Export')?.message}`);
+			if (alone.result.status !== 'success')
+				throw new Error(`the first run failed: ${alone.result.nodeError('Export')?.message}`);
 			scenario.before.forEach((i) => exported.add(i));
 		}
 
 		const gate = new ScheduleGate(scenario.choices);
-		const fake = destination.fixture.fake as unknown as { handle(req: FakeRequest, res: unknown): Promise<void> };
+		const fake = destination.fixture.fake as unknown as {
+			handle(req: FakeRequest, res: unknown): Promise<void>;
+		};
 		const handle = fake.handle.bind(fake);
 		fake.handle = async (req, res) => {
 			await gate.pass(`${req.method} ${req.path}`);
@@ -174,17 +217,38 @@ async function overlappingExports(scenario: Scenario, kind: CloudKind = 'googleD
 			}),
 		);
 		fake.handle = handle;
-		if (gate.served.length === 0) throw new Error('no request went through the gate: the schedule chose nothing');
+		if (gate.served.length === 0)
+			throw new Error('no request went through the gate: the schedule chose nothing');
 		for (const run of runs) {
-			if (run.result.status !== 'success') throw new Error(`an overlapping execution failed: ${run.result.nodeError('Export')?.message ?? run.result.error?.message}`);
+			if (run.result.status !== 'success')
+				throw new Error(
+					`an overlapping execution failed: ${run.result.nodeError('Export')?.message ?? run.result.error?.message}`,
+				);
 		}
 		scenario.executions.forEach((execution) => execution.records.forEach((i) => exported.add(i)));
-		checkExactlyOnce(await look(destination), exported, scenario.folderOf, `after the overlapping executions (served: ${gate.served.length} requests)`);
+		checkExactlyOnce(
+			await look(destination),
+			exported,
+			scenario.folderOf,
+			`after the overlapping executions (served: ${gate.served.length} requests)`,
+		);
 
 		// One more run alone, with every record, from whichever copy of the state was saved last.
-		const after = await flow.run(docsFor(RECORDS.map((_, i) => i), scenario.folderOf), 'webhook');
-		if (after.result.status !== 'success') throw new Error(`the run after them failed: ${after.result.nodeError('Export')?.message}`);
-		checkExactlyOnce(await look(destination), new Set(RECORDS.map((_, i) => i)), scenario.folderOf, 'after one more run alone');
+		const after = await flow.run(
+			docsFor(
+				RECORDS.map((_, i) => i),
+				scenario.folderOf,
+			),
+			'webhook',
+		);
+		if (after.result.status !== 'success')
+			throw new Error(`the run after them failed: ${after.result.nodeError('Export')?.message}`);
+		checkExactlyOnce(
+			await look(destination),
+			new Set(RECORDS.map((_, i) => i)),
+			scenario.folderOf,
+			'after one more run alone',
+		);
 	} finally {
 		await destination.close();
 	}
@@ -193,7 +257,11 @@ async function overlappingExports(scenario: Scenario, kind: CloudKind = 'googleD
 describe('Export to Folder on Google Drive: overlapping executions, request by request (issue 22)', () => {
 	it('every record exactly once, one root and one folder per path, whichever execution the cloud serves next', async () => {
 		const budget = modelBudget('export overlap interleavings', 12, 400);
-		await checkModel('export overlap interleavings', budget, fc.asyncProperty(scenarioArb, async (scenario) => await overlappingExports(scenario)));
+		await checkModel(
+			'export overlap interleavings',
+			budget,
+			fc.asyncProperty(scenarioArb, async (scenario) => await overlappingExports(scenario)),
+		);
 	}, 600_000);
 
 	// Dropbox and OneDrive refuse a second item at a name (mode "add" without autorename; conflictBehavior "fail"):
@@ -201,7 +269,11 @@ describe('Export to Folder on Google Drive: overlapping executions, request by r
 	for (const kind of ['dropbox', 'oneDrive'] as const) {
 		it(`${kind}: the same promise, the cloud refusing the second item at a name`, async () => {
 			const budget = modelBudget(`export overlap interleavings ${kind}`, 6, 200);
-			await checkModel(`export overlap interleavings ${kind}`, budget, fc.asyncProperty(scenarioArb, async (scenario) => await overlappingExports(scenario, kind)));
+			await checkModel(
+				`export overlap interleavings ${kind}`,
+				budget,
+				fc.asyncProperty(scenarioArb, async (scenario) => await overlappingExports(scenario, kind)),
+			);
 		}, 600_000);
 	}
 

@@ -16,22 +16,37 @@ import { commandArb, replay, type Layout } from './exportModel';
 
 /** A soak's budget runs far longer than npm test's fixed one. */
 const SOAK = process.env.MODEL_SOAK === '1';
-const RUNS: Record<StorageKind, number> = { localFolder: 80, oneDrive: 50, dropbox: 50, googleDrive: 50 };
+const RUNS: Record<StorageKind, number> = {
+	localFolder: 80,
+	oneDrive: 50,
+	dropbox: 50,
+	googleDrive: 50,
+};
 
 describe('Export to Folder: no document overwritten, lost or duplicated (model)', () => {
 	for (const kind of ['localFolder', 'oneDrive', 'dropbox', 'googleDrive'] as const) {
 		for (const layout of ['flat', 'folders'] as Layout[]) {
 			const name = `export model ${kind} ${layout}`;
-			test(`${kind}, ${layout} layout: random histories keep every record exactly once and the user's files untouched`, async () => {
-				const budget = modelBudget(name, layout === 'flat' ? RUNS[kind] : Math.ceil(RUNS[kind] / 2));
-				await checkModel(
-					name,
-					budget,
-					fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: budget.maxCommands, size: 'max' }), async (commands) => {
-						await replay(kind, layout, commands);
-					}),
-				);
-			}, SOAK ? 3_600_000 : 600_000);
+			test(
+				`${kind}, ${layout} layout: random histories keep every record exactly once and the user's files untouched`,
+				async () => {
+					const budget = modelBudget(
+						name,
+						layout === 'flat' ? RUNS[kind] : Math.ceil(RUNS[kind] / 2),
+					);
+					await checkModel(
+						name,
+						budget,
+						fc.asyncProperty(
+							fc.array(commandArb, { minLength: 1, maxLength: budget.maxCommands, size: 'max' }),
+							async (commands) => {
+								await replay(kind, layout, commands);
+							},
+						),
+					);
+				},
+				SOAK ? 3_600_000 : 600_000,
+			);
 		}
 	}
 });

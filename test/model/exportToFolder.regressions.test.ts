@@ -6,12 +6,17 @@
 import { replay, type Command, type Layout } from './exportModel';
 
 const put = (key: number, name: number, folder = 0): Command => ({ t: 'put', key, name, folder });
-const run = (manual = false, subset: number | null = null): Command => ({ t: 'run', manual, subset });
+const run = (manual = false, subset: number | null = null): Command => ({
+	t: 'run',
+	manual,
+	subset,
+});
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
 		// Local folder, flat, seed -1766394876 (and every cloud): the second receipt replaced the first.
-		story: 'two receipts with different record keys both named INVOICE.PDF: two files, neither lost',
+		story:
+			'two receipts with different record keys both named INVOICE.PDF: two files, neither lost',
 		layout: 'flat',
 		commands: [put(0, 3), put(1, 3)],
 	},
@@ -23,7 +28,8 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	},
 	{
 		// Google Drive, folders, seed 1597007454: the user's file at the name was replaced on the first export.
-		story: "a user's own invoice.pdf already in the folder is never overwritten by the first export",
+		story:
+			"a user's own invoice.pdf already in the folder is never overwritten by the first export",
 		layout: 'folders',
 		commands: [{ t: 'userCreate', name: 0, folder: 0 }, put(0, 0)],
 	},
@@ -36,30 +42,41 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
 		// Local folder, folders, seed -89550724 (after the first fix): a replaced file's inode came back as another
 		// record's file, and the id in the state pointed at the wrong document.
-		story: 'a manual run adds a second invoice.pdf and edits the first: the next run keeps one file each',
+		story:
+			'a manual run adds a second invoice.pdf and edits the first: the next run keeps one file each',
 		layout: 'folders',
 		commands: [put(0, 0), run(), put(1, 0), { t: 'edit', key: 0 }, run(true)],
 	},
 	{
 		// Dropbox, folders, seed -1773757067 (after the first fix): a manual run's file at the plain name was taken
 		// for another record's name, and its own record uploaded a second copy.
-		story: 'a record a manual run exported keeps its file when another record with the same name arrives',
+		story:
+			'a record a manual run exported keeps its file when another record with the same name arrives',
 		layout: 'folders',
 		commands: [put(1, 0), put(2, 0, 1), run(true), run(false, 2), put(0, 0, 1)],
 	},
 	{
 		// Google Drive, folders, seed 1597007454 (after the first fix): after a lost state the record moved to
 		// another folder; the tagged file was updated where it was but the output named the new folder.
-		story: 'state lost, then the record moves to another folder: its file moves there, output path is true',
+		story:
+			'state lost, then the record moves to another folder: its file moves there, output path is true',
 		layout: 'folders',
 		commands: [put(0, 0), run(), { t: 'loseState' }, put(0, 0, 1)],
 	},
 	{
 		// Dropbox, folders, seed -1773757067 (after the second fix): the user deleted one file and renamed another onto
 		// its name; Dropbox reports that as delete + add at one path, and the deleted record was taken as still there.
-		story: 'the user deletes invoice.pdf and renames another exported file to invoice.pdf: the deleted one comes back beside it',
+		story:
+			'the user deletes invoice.pdf and renames another exported file to invoice.pdf: the deleted one comes back beside it',
 		layout: 'folders',
-		commands: [put(4, 0), put(2, 4), run(), { t: 'userDelete', key: 4 }, { t: 'userRename', key: 2, name: 0 }, put(0, 0)],
+		commands: [
+			put(4, 0),
+			put(2, 4),
+			run(),
+			{ t: 'userDelete', key: 4 },
+			{ t: 'userRename', key: 2, name: 0 },
+			put(0, 0),
+		],
 	},
 	{
 		// Local folder, folders, seed -89550724 (overlapping runs added to the model): both runs moved the renamed
@@ -72,7 +89,8 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
 		// OneDrive, folders, seed 591151467 (folder deletion added to the model): the feed showed the user's move in
 		// a run that did not export that record; the next run reported the old path for it.
-		story: 'a file the user moved while its record was not exported: the next export puts it back and says where it is',
+		story:
+			'a file the user moved while its record was not exported: the next export puts it back and says where it is',
 		layout: 'folders',
 		commands: [put(2, 0, 1), run(), { t: 'userMove', key: 2, folder: 0 }, put(0, 0), run(false, 1)],
 	},
@@ -86,7 +104,8 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
 		// Google Drive, folders, seed 1597007454 (overlapping runs enabled on Drive, issue 22): both runs created the
 		// new folder "A" and each put the record's file in its own one.
-		story: 'two overlapping runs create the same new folder for the same new record: one folder, one file',
+		story:
+			'two overlapping runs create the same new folder for the same new record: one folder, one file',
 		layout: 'folders',
 		commands: [put(0, 0), { t: 'overlap' }],
 	},
@@ -94,7 +113,8 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		// Local folder, flat, soak seed 481111957 (reported as a OneDrive flake; it is the local folder's): one run
 		// replaced k0's invoice.pdf and created "invoice (k1).pdf", which got k0's freed inode; the other run took that
 		// file for k0's and uploaded k1 again as "invoice (k1 2).pdf" (about one replay in two on the old code).
-		story: "two overlapping runs, one record edited and one new with the same name: the new record's file reused the edited one's old inode, still one file",
+		story:
+			"two overlapping runs, one record edited and one new with the same name: the new record's file reused the edited one's old inode, still one file",
 		layout: 'flat',
 		commands: [put(0, 0), put(1, 0), run(false, 1), put(0, 0), { t: 'overlap' }],
 	},
@@ -102,58 +122,126 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		// Every destination with a trash (probe while adding restores to the model, then MODEL_RUNS=150): a run that did
 		// not export the record saw its file trashed; the user restored it; the next run uploaded a second copy as
 		// "invoice (k0).pdf" beside the restored file.
-		story: 'the user restores a trashed invoice after a run that did not export it: it is the record\'s file again, no second copy',
+		story:
+			"the user restores a trashed invoice after a run that did not export it: it is the record's file again, no second copy",
 		layout: 'flat',
-		commands: [put(0, 0), put(1, 1), run(), { t: 'userDelete', key: 0, trash: true }, run(false, 2), { t: 'userRestore', which: 0 }],
+		commands: [
+			put(0, 0),
+			put(1, 1),
+			run(),
+			{ t: 'userDelete', key: 0, trash: true },
+			run(false, 2),
+			{ t: 'userRestore', which: 0 },
+		],
 	},
 	{
 		// The decision for two files of ours holding one record (the README's Export to Folder section): the record
 		// stays in the file the re-upload made; the restored one is the user's and is never written, moved or removed.
-		story: 'the user trashes invoice.pdf, a run re-uploads it, the user restores the old one, the record changes: the re-upload gets it, the restored file is left alone',
+		story:
+			'the user trashes invoice.pdf, a run re-uploads it, the user restores the old one, the record changes: the re-upload gets it, the restored file is left alone',
 		layout: 'folders',
-		commands: [put(0, 0), run(), { t: 'userDelete', key: 0, trash: true }, run(), { t: 'userRestore', which: 0 }, run(), { t: 'edit', key: 0 }],
+		commands: [
+			put(0, 0),
+			run(),
+			{ t: 'userDelete', key: 0, trash: true },
+			run(),
+			{ t: 'userRestore', which: 0 },
+			run(),
+			{ t: 'edit', key: 0 },
+		],
 	},
 	{
 		// Dropbox restores (files/restore) give the file a new id: found again at its place by the content the state
 		// recorded (the planner), then updated in place. Passes on every destination; on Dropbox before the rule the
 		// edited record went to "invoice (k0).pdf" beside the restored file.
-		story: 'the user restores a deleted invoice before any run re-uploads it, then the record changes: the restored file gets the new version',
+		story:
+			'the user restores a deleted invoice before any run re-uploads it, then the record changes: the restored file gets the new version',
 		layout: 'folders',
-		commands: [put(0, 0), put(1, 1), run(), { t: 'userDelete', key: 0, trash: true }, run(false, 2), { t: 'userRestore', which: 0 }, { t: 'edit', key: 0 }],
+		commands: [
+			put(0, 0),
+			put(1, 1),
+			run(),
+			{ t: 'userDelete', key: 0, trash: true },
+			run(false, 2),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'edit', key: 0 },
+		],
 	},
 	{
 		// Local folder, folders, soak seed 627093996 (MODEL_SOAK=1 MODEL_RUNS=150; the code before restores were
 		// modelled fails it the same way): the user's new file took the deleted folder A's inode, A was taken as
 		// moved there, and the run stopped with '"B/receipt.pdf" is a file, not a folder'.
-		story: 'the user deletes folder A and puts receipt.pdf in folder B: A stops, the run does not fail',
+		story:
+			'the user deletes folder A and puts receipt.pdf in folder B: A stops, the run does not fail',
 		layout: 'folders',
-		commands: [put(0, 0, 1), put(1, 0, 0), run(), { t: 'userDeleteFolder', folder: 0 }, { t: 'userCreate', name: 1, folder: 1 }],
+		commands: [
+			put(0, 0, 1),
+			put(1, 0, 0),
+			run(),
+			{ t: 'userDeleteFolder', folder: 0 },
+			{ t: 'userCreate', name: 1, folder: 1 },
+		],
 	},
 	{
 		// Local folder, folders, soak seed 607765169 (MODEL_SOAK=1 MODEL_RUNS=120): the manual run's new version is a new
 		// inode and its state was not saved; the user renamed that file; the next run took the record's file for
 		// deleted and uploaded k1 again at A/invoice.pdf beside A/receipt.pdf (flat and no overlap fail the same way).
-		story: 'a manual run exports an edited invoice, the user renames that file: the next run moves it back, one file',
+		story:
+			'a manual run exports an edited invoice, the user renames that file: the next run moves it back, one file',
 		layout: 'folders',
-		commands: [put(1, 0), { t: 'overlap' }, { t: 'edit', key: 1 }, run(true), { t: 'userRename', key: 1, name: 1 }],
+		commands: [
+			put(1, 0),
+			{ t: 'overlap' },
+			{ t: 'edit', key: 1 },
+			run(true),
+			{ t: 'userRename', key: 1, name: 1 },
+		],
 	},
 	{
 		// Folder restores added to the model (issue 12): before the README's decision the stop outlived the restore
 		// (k0: action skipped_folder_deleted on every destination).
-		story: 'the user deletes folder A, a run stops exporting into it, the user restores A: its invoice is exported into the restored file again, one file',
+		story:
+			'the user deletes folder A, a run stops exporting into it, the user restores A: its invoice is exported into the restored file again, one file',
 		layout: 'folders',
-		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, run(), { t: 'userRestoreFolder', which: 0 }],
+		commands: [
+			put(0, 0, 0),
+			put(1, 1, 1),
+			put(2, 1, 1),
+			run(),
+			{ t: 'userDeleteFolder', folder: 0, trash: true },
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+		],
 	},
 	{
 		// Dropbox shows a folder deleted and restored between two runs as a new folder with new files at the same paths.
-		story: 'the user deletes folder A and restores it before the next run: nothing stops, no second copy',
+		story:
+			'the user deletes folder A and restores it before the next run: nothing stops, no second copy',
 		layout: 'folders',
-		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, { t: 'userRestoreFolder', which: 0 }],
+		commands: [
+			put(0, 0, 0),
+			put(1, 1, 1),
+			put(2, 1, 1),
+			run(),
+			{ t: 'userDeleteFolder', folder: 0, trash: true },
+			{ t: 'userRestoreFolder', which: 0 },
+		],
 	},
 	{
-		story: 'an invoice edited while its folder was deleted: after the user restores the folder, the restored file gets the new version',
+		story:
+			'an invoice edited while its folder was deleted: after the user restores the folder, the restored file gets the new version',
 		layout: 'folders',
-		commands: [put(0, 0, 0), put(1, 1, 1), put(2, 1, 1), run(), { t: 'userDeleteFolder', folder: 0, trash: true }, run(), { t: 'edit', key: 0 }, run(), { t: 'userRestoreFolder', which: 0 }],
+		commands: [
+			put(0, 0, 0),
+			put(1, 1, 1),
+			put(2, 1, 1),
+			run(),
+			{ t: 'userDeleteFolder', folder: 0, trash: true },
+			run(),
+			{ t: 'edit', key: 0 },
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+		],
 	},
 	{
 		// Local folder, both layouts, seed 77777: an overlapping run's re-upload got the deleted file's inode, and the
@@ -164,25 +252,48 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	},
 	{
 		// Local folder, seed 77777 (after a first fix): the user's new receipt.pdf could carry our deleted file's inode.
-		story: "a receipt the user deleted and replaced by their own receipt.pdf: two overlapping runs keep the user's file and export ours once beside it",
+		story:
+			"a receipt the user deleted and replaced by their own receipt.pdf: two overlapping runs keep the user's file and export ours once beside it",
 		layout: 'folders',
-		commands: [put(0, 1), run(), { t: 'userDelete', key: 0 }, { t: 'userCreate', name: 1, folder: 0 }, { t: 'overlap' }],
+		commands: [
+			put(0, 1),
+			run(),
+			{ t: 'userDelete', key: 0 },
+			{ t: 'userCreate', name: 1, folder: 0 },
+			{ t: 'overlap' },
+		],
 	},
 	{
 		// Local folder, folders, seed 536710627 (histories of full length): the user's own A/Reçu.pdf, saved with the inode
 		// a manual run had freed, was taken for ours and overwritten.
-		story: "the user's own Reçu.pdf saved where a manual run renamed ours away is never overwritten",
+		story:
+			"the user's own Reçu.pdf saved where a manual run renamed ours away is never overwritten",
 		layout: 'folders',
-		commands: [put(1, 4), run(), put(1, 0), run(true), { t: 'userCreate', name: 4, folder: 0 }, put(1, 0)],
+		commands: [
+			put(1, 4),
+			run(),
+			put(1, 0),
+			run(true),
+			{ t: 'userCreate', name: 4, folder: 0 },
+			put(1, 0),
+		],
 	},
 	{
 		// OneDrive, folders, soak seed 173065525 (MODEL_SOAK=1 MODEL_RUNS=30): the run after the lost state listed A,
 		// stopped (quota) before adopting the file holding k1's content and saved the listing's cursor; the overlapping
 		// runs read an empty feed and uploaded k1 again; one took the other's copy, which that run then removed, and
 		// kept its id: "A/Reçu (k1).pdf" in the output, the state pointing at a removed file (or two files of k1).
-		story: 'after a lost state a run stops on a full drive, then two overlapping runs: each receipt once, where the output says',
+		story:
+			'after a lost state a run stops on a full drive, then two overlapping runs: each receipt once, where the output says',
 		layout: 'folders',
-		commands: [put(1, 4, 0), run(), put(0, 4, 0), { t: 'loseState' }, { t: 'failHalfway', after: 0 }, { t: 'overlap' }],
+		commands: [
+			put(1, 4, 0),
+			run(),
+			put(0, 4, 0),
+			{ t: 'loseState' },
+			{ t: 'failHalfway', after: 0 },
+			{ t: 'overlap' },
+		],
 	},
 ];
 

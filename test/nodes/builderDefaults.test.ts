@@ -13,12 +13,21 @@ import { cloudDestination, filesBelow, type ExportDestination } from './support/
  */
 describe('Collect New Files -> Export to Folder with the defaults (issue 14)', () => {
 	let source: CollectSource;
-	let destination: ExportDestination & { fixture: { provider: import('../../nodes/shared/storage/types').StorageProvider; rootId: string } };
+	let destination: ExportDestination & {
+		fixture: {
+			provider: import('../../nodes/shared/storage/types').StorageProvider;
+			rootId: string;
+		};
+	};
 	beforeEach(async () => {
 		source = await cloudSource('dropbox');
 		destination = await cloudDestination('googleDrive');
-		await source.user.createFile('receipt-001.pdf', Buffer.from('receipt one'), { modifiedAt: '2026-03-01T10:00:00Z' });
-		await source.user.createFile('receipt-002.pdf', Buffer.from('receipt two'), { modifiedAt: '2026-04-02T10:00:00Z' });
+		await source.user.createFile('receipt-001.pdf', Buffer.from('receipt one'), {
+			modifiedAt: '2026-03-01T10:00:00Z',
+		});
+		await source.user.createFile('receipt-002.pdf', Buffer.from('receipt two'), {
+			modifiedAt: '2026-04-02T10:00:00Z',
+		});
 	});
 	afterEach(async () => {
 		await source.close();
@@ -28,13 +37,24 @@ describe('Collect New Files -> Export to Folder with the defaults (issue 14)', (
 	/** Only what a builder touches: the source and its folder, the destination, its folder and the structure. */
 	function pipeline(exportVersion: number, exportExtra: IDataObject = {}) {
 		const harness = new WorkflowHarness();
-		harness.registerNode('collectNewFiles', new CollectNewFiles()).registerNode('exportToFolder', new ExportToFolder());
-		harness.addNode({ name: 'Collect New Files', type: 'collectNewFiles', parameters: { source: 'dropbox', folder: source.folderParameter }, credentials: source.attach(harness) });
+		harness
+			.registerNode('collectNewFiles', new CollectNewFiles())
+			.registerNode('exportToFolder', new ExportToFolder());
+		harness.addNode({
+			name: 'Collect New Files',
+			type: 'collectNewFiles',
+			parameters: { source: 'dropbox', folder: source.folderParameter },
+			credentials: source.attach(harness),
+		});
 		harness.addNode({
 			name: 'Export to Folder',
 			type: 'exportToFolder',
 			typeVersion: exportVersion,
-			parameters: { ...destination.parameters, folderStructure: 'yearMonth', ...exportExtra } as never,
+			parameters: {
+				...destination.parameters,
+				folderStructure: 'yearMonth',
+				...exportExtra,
+			} as never,
 			credentials: destination.attach(harness),
 			continueOnFail: exportVersion === 1,
 		});
@@ -50,7 +70,10 @@ describe('Collect New Files -> Export to Folder with the defaults (issue 14)', (
 			['created', '2026/04/receipt-002.pdf'],
 		]);
 		const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
-		expect([...files.keys()].filter((path) => path.endsWith('.pdf')).sort()).toEqual(['2026/03/receipt-001.pdf', '2026/04/receipt-002.pdf']);
+		expect([...files.keys()].filter((path) => path.endsWith('.pdf')).sort()).toEqual([
+			'2026/03/receipt-001.pdf',
+			'2026/04/receipt-002.pdf',
+		]);
 	});
 
 	it('version 1 keeps its saved default ({{ $json.date }}): the same items fail by name, as they always did', async () => {
@@ -63,9 +86,16 @@ describe('Collect New Files -> Export to Folder with the defaults (issue 14)', (
 	it('"Include Input Fields" keeps what Collect output next to the export result', async () => {
 		const run = await pipeline(2, { options: { includeInputFields: true } }).run();
 		const out = run.output('Export to Folder').map((item) => item.json);
-		const first = out.find((json) => json.recordKey && String(json.path).endsWith('receipt-001.pdf'))!;
+		const first = out.find(
+			(json) => json.recordKey && String(json.path).endsWith('receipt-001.pdf'),
+		)!;
 		// Collect's fields (name, modifiedAt) stay; the export result's own fields (path, action) win.
-		expect(first).toMatchObject({ name: 'receipt-001.pdf', modifiedAt: expect.stringMatching(/^2026-03-01/), action: 'created', path: '2026/03/receipt-001.pdf' });
+		expect(first).toMatchObject({
+			name: 'receipt-001.pdf',
+			modifiedAt: expect.stringMatching(/^2026-03-01/),
+			action: 'created',
+			path: '2026/03/receipt-001.pdf',
+		});
 		const plain = (await pipeline(2).run()).output('Export to Folder')[0].json;
 		expect(plain.name).toBeUndefined();
 	});

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import {
+	CloudSyncGoogleCalendarOAuth2Api,
+	GOOGLE_CALENDAR_SCOPES,
+} from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
 import { stateKey } from '../../nodes/shared/state/staticData';
@@ -14,8 +17,25 @@ const CAL = 'user@example.com';
 const NODE = 'Calendar Sync';
 const day = (offset: number) => DateTime.utc().startOf('day').plus({ days: offset }).toISODate()!;
 
-function activity(id: number | string, type: string, subject: string, dayOffset: number, time = '09:00', extra: IDataObject = {}): IDataObject {
-	return { id, type, subject, due_date: day(dayOffset), due_time: time, duration: '01:00', note: '', update_time: '2020-01-01 00:00:00', ...extra };
+function activity(
+	id: number | string,
+	type: string,
+	subject: string,
+	dayOffset: number,
+	time = '09:00',
+	extra: IDataObject = {},
+): IDataObject {
+	return {
+		id,
+		type,
+		subject,
+		due_date: day(dayOffset),
+		due_time: time,
+		duration: '01:00',
+		note: '',
+		update_time: '2020-01-01 00:00:00',
+		...extra,
+	};
 }
 
 describe('Calendar Sync through n8n (fake Google Calendar)', () => {
@@ -32,7 +52,9 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 	});
 
 	class Flow {
-		readonly harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		readonly harness = new WorkflowHarness()
+			.registerNode('calendarSync', new CalendarSync())
+			.registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
 		parameters: INodeParameters;
 
 		constructor(parameters: INodeParameters = {}, continueOnFail = false) {
@@ -47,11 +69,25 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 					accessTokenUrl: `${fake.baseUrl}/token`,
 					authUrl: `${fake.baseUrl}/authorize`,
 					apiBaseUrl: fake.baseUrl,
-					oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+					oauthTokenData: {
+						access_token: tokens.access_token,
+						refresh_token: tokens.refresh_token,
+						token_type: 'Bearer',
+					},
 				},
 			});
-			this.parameters = { operation: 'sync', calendar: { __rl: true, mode: 'id', value: CAL }, ...parameters };
-			this.harness.addNode({ name: NODE, type: 'calendarSync', parameters: this.parameters, credentials: { cloudSyncGoogleCalendarOAuth2Api: credential }, continueOnFail });
+			this.parameters = {
+				operation: 'sync',
+				calendar: { __rl: true, mode: 'id', value: CAL },
+				...parameters,
+			};
+			this.harness.addNode({
+				name: NODE,
+				type: 'calendarSync',
+				parameters: this.parameters,
+				credentials: { cloudSyncGoogleCalendarOAuth2Api: credential },
+				continueOnFail,
+			});
 		}
 
 		/** One production run; returns the output, the requests it made and the writes among them. */
@@ -85,14 +121,22 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		const flow = new Flow({ direction: 'oneWay', activityTypes: 'meeting, call' });
 		const activities = [
 			activity(1, 'call', 'Call Anna', 1),
-			activity(2, 'meeting', 'Demo for Acme', 2, '13:30', { person_name: 'Bob Stone', org_name: 'Acme', deal_title: 'Acme deal' }),
+			activity(2, 'meeting', 'Demo for Acme', 2, '13:30', {
+				person_name: 'Bob Stone',
+				org_name: 'Acme',
+				deal_title: 'Acme deal',
+			}),
 			activity(3, 'task', 'Send offer', 2),
 			activity(4, 'meeting', 'Kick-off', 3),
 			activity(5, 'call', 'Follow-up call', 4),
 		];
 		const first = await flow.run(activities);
 		ok(first.result);
-		expect(live().map((e) => e.id).sort()).toEqual([1, 2, 4, 5].map((id) => eventIdForActivity(String(id))).sort());
+		expect(
+			live()
+				.map((e) => e.id)
+				.sort(),
+		).toEqual([1, 2, 4, 5].map((id) => eventIdForActivity(String(id))).sort());
 		expect(first.writes.map((r) => r.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
 		expect(first.json.filter((j) => j.action === 'created')).toHaveLength(4);
 		const demo = fake.event(CAL, eventIdForActivity('2'))!;
@@ -100,12 +144,18 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(demo.description).toContain('Contacts: Bob Stone');
 		expect(demo.description).toContain('Deal: Acme deal');
 		expect(demo.start.dateTime).toBe(`${day(2)}T13:30:00Z`);
-		expect(demo.extendedProperties.private).toEqual({ cloudSyncActivityId: '2', cloudSyncOrigin: 'activity', cloudSyncWritten: expect.any(String) });
+		expect(demo.extendedProperties.private).toEqual({
+			cloudSyncActivityId: '2',
+			cloudSyncOrigin: 'activity',
+			cloudSyncWritten: expect.any(String),
+		});
 
 		activities[0] = { ...activities[0], subject: 'Call Anna about pricing' };
 		const edited = await flow.run(activities);
 		ok(edited.result);
-		expect(edited.writes.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual([`PATCH ${eventIdForActivity('1')}`]);
+		expect(edited.writes.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual([
+			`PATCH ${eventIdForActivity('1')}`,
+		]);
 		expect(fake.event(CAL, eventIdForActivity('1'))!.summary).toBe('Call Anna about pricing');
 
 		const withoutKickoff = activities.filter((a) => a.id !== 4);
@@ -113,7 +163,9 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		ok(deleted.result);
 		expect(deleted.writes.map((r) => r.method)).toEqual(['DELETE']);
 		expect(fake.event(CAL, eventIdForActivity('4'))!.status).toBe('cancelled');
-		expect(deleted.json).toEqual([expect.objectContaining({ target: 'calendar', action: 'deleted', activityId: '4' })]);
+		expect(deleted.json).toEqual([
+			expect.objectContaining({ target: 'calendar', action: 'deleted', activityId: '4' }),
+		]);
 
 		const quiet = await flow.run(withoutKickoff);
 		ok(quiet.result);
@@ -155,7 +207,16 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		const eventId = create.eventId as string;
 
 		// The activity source created it (as Pipedrive would, without writing back the event id).
-		const created = { id: 900, type: 'meeting', subject: 'Lunch with Carla', note: 'At the usual place', due_date: day(3), due_time: '12:00', duration: '01:30', update_time: '2020-01-01 00:00:00' };
+		const created = {
+			id: 900,
+			type: 'meeting',
+			subject: 'Lunch with Carla',
+			note: 'At the usual place',
+			due_date: day(3),
+			due_time: '12:00',
+			duration: '01:30',
+			update_time: '2020-01-01 00:00:00',
+		};
 		const linked = await flow.run([activity(1, 'call', 'Call Anna', 1), created]);
 		ok(linked.result);
 		expect(linked.writes.filter((r) => r.method === 'POST')).toHaveLength(0);
@@ -166,21 +227,40 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(settled.writes).toHaveLength(0);
 		expect(settled.json).toEqual([]);
 
-		fake.userMove(CAL, eventId, { dateTime: `${day(4)}T15:00:00Z` }, { dateTime: `${day(4)}T16:30:00Z` });
+		fake.userMove(
+			CAL,
+			eventId,
+			{ dateTime: `${day(4)}T15:00:00Z` },
+			{ dateTime: `${day(4)}T16:30:00Z` },
+		);
 		const moved = await flow.run([activity(1, 'call', 'Call Anna', 1), created]);
 		ok(moved.result);
 		// One private mark on the event: the activity content it is now in step with (no visible change).
 		expect(moved.writes.map((r) => r.method)).toEqual(['PATCH']);
 		expect(fake.event(CAL, eventId)!.summary).toBe('Lunch with Carla');
 		expect(moved.json).toEqual([
-			expect.objectContaining({ target: 'activity', action: 'update', activityId: '900', eventId, due_date: day(4), due_time: '15:00', duration: '01:30' }),
+			expect.objectContaining({
+				target: 'activity',
+				action: 'update',
+				activityId: '900',
+				eventId,
+				due_date: day(4),
+				due_time: '15:00',
+				duration: '01:30',
+			}),
 		]);
 		const movedActivity = { ...created, due_date: day(4), due_time: '15:00' };
-		expect((await flow.run([activity(1, 'call', 'Call Anna', 1), movedActivity])).writes).toHaveLength(0);
+		expect(
+			(await flow.run([activity(1, 'call', 'Call Anna', 1), movedActivity])).writes,
+		).toHaveLength(0);
 
 		// Both sides change; the calendar edit is newer than the activity's update_time.
 		fake.userEdit(CAL, eventId, { summary: 'Lunch with Carla and Dan' });
-		const older = { ...movedActivity, subject: 'Lunch (Carla)', update_time: '2020-02-01 00:00:00' };
+		const older = {
+			...movedActivity,
+			subject: 'Lunch (Carla)',
+			update_time: '2020-02-01 00:00:00',
+		};
 		const calendarWins = await flow.run([activity(1, 'call', 'Call Anna', 1), older]);
 		ok(calendarWins.result);
 		expect(calendarWins.writes.map((r) => r.method)).toEqual(['PATCH']);
@@ -190,7 +270,11 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 				action: 'update',
 				activityId: '900',
 				subject: 'Lunch with Carla and Dan',
-				conflict: expect.objectContaining({ winner: 'calendar', discardedSide: 'activity', discarded: expect.objectContaining({ subject: 'Lunch (Carla)' }) }),
+				conflict: expect.objectContaining({
+					winner: 'calendar',
+					discardedSide: 'activity',
+					discarded: expect.objectContaining({ subject: 'Lunch (Carla)' }),
+				}),
 			}),
 		]);
 		const agreed = { ...older, subject: 'Lunch with Carla and Dan' };
@@ -198,19 +282,35 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 
 		// Now the activity's change is the newer one.
 		fake.userEdit(CAL, eventId, { summary: 'Lunch?' });
-		const newer = { ...agreed, subject: 'Lunch at noon', update_time: DateTime.utc().plus({ minutes: 5 }).toFormat('yyyy-MM-dd HH:mm:ss') };
+		const newer = {
+			...agreed,
+			subject: 'Lunch at noon',
+			update_time: DateTime.utc().plus({ minutes: 5 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+		};
 		const activityWins = await flow.run([activity(1, 'call', 'Call Anna', 1), newer]);
 		ok(activityWins.result);
 		expect(activityWins.writes.map((r) => r.method)).toEqual(['PATCH']);
 		expect(fake.event(CAL, eventId)!.summary).toBe('Lunch at noon');
 		expect(activityWins.json).toContainEqual(
-			expect.objectContaining({ target: 'activity', action: 'conflict', activityId: '900', conflict: expect.objectContaining({ winner: 'activity', discarded: expect.objectContaining({ subject: 'Lunch?' }) }) }),
+			expect.objectContaining({
+				target: 'activity',
+				action: 'conflict',
+				activityId: '900',
+				conflict: expect.objectContaining({
+					winner: 'activity',
+					discarded: expect.objectContaining({ subject: 'Lunch?' }),
+				}),
+			}),
 		);
 		expect((await flow.run([activity(1, 'call', 'Call Anna', 1), newer])).writes).toHaveLength(0);
 	});
 
 	it('private activities: "busy" writes a private "Busy" event without details; "don\'t sync" writes nothing', async () => {
-		const secret = activity(7, 'meeting', 'Doctor', 1, '08:00', { private: true, note: 'cardiology', person_name: 'Dr. Who' });
+		const secret = activity(7, 'meeting', 'Doctor', 1, '08:00', {
+			private: true,
+			note: 'cardiology',
+			person_name: 'Dr. Who',
+		});
 		const busy = new Flow({ privatePolicy: 'busy' });
 		ok((await busy.run([secret])).result);
 		const event = fake.event(CAL, eventIdForActivity('7'))!;
@@ -227,16 +327,26 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(live().map((e) => e.id)).toEqual([eventIdForActivity('8')]);
 		const asPrivate = new Flow({ privatePolicy: 'private' });
 		ok((await asPrivate.run([secret])).result);
-		expect(fake.event(CAL, eventIdForActivity('7'))).toMatchObject({ summary: 'Doctor', visibility: 'private' });
+		expect(fake.event(CAL, eventIdForActivity('7'))).toMatchObject({
+			summary: 'Doctor',
+			visibility: 'private',
+		});
 	});
 
 	it('disconnect then reconnect re-links without duplicates, also after deleting the created events', async () => {
 		const flow = new Flow();
 		const activities = [activity(1, 'call', 'A', 1), activity(2, 'meeting', 'B', 2)];
 		ok((await flow.run(activities)).result);
-		const disconnect = await flow.run([{}], { operation: 'disconnect', deleteCreatedEvents: false });
+		const disconnect = await flow.run([{}], {
+			operation: 'disconnect',
+			deleteCreatedEvents: false,
+		});
 		ok(disconnect.result);
-		expect(disconnect.json[0]).toMatchObject({ disconnected: true, forgottenLinks: 2, deletedEvents: 0 });
+		expect(disconnect.json[0]).toMatchObject({
+			disconnected: true,
+			forgottenLinks: 2,
+			deletedEvents: 0,
+		});
 		expect(flow.state).toBeUndefined();
 		expect(disconnect.result.staticDataSaved).toBe(true);
 
@@ -252,7 +362,11 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(live()).toHaveLength(0);
 		const again = await flow.run(activities);
 		ok(again.result);
-		expect(live().map((e) => e.id).sort()).toEqual([eventIdForActivity('1'), eventIdForActivity('2')].sort());
+		expect(
+			live()
+				.map((e) => e.id)
+				.sort(),
+		).toEqual([eventIdForActivity('1'), eventIdForActivity('2')].sort());
 		expect(again.json.map((j) => j.action)).toEqual(['restored', 'restored']);
 		expect((await flow.run(activities)).writes).toHaveLength(0);
 	});
@@ -277,53 +391,109 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 	});
 
 	it('imports a recurring event per instance (a cancelled instance excluded, a later cancel deletes) and keeps all-day dates', async () => {
-		const flow = new Flow({ direction: 'twoWay', importType: 'meeting', timeZone: 'America/Los_Angeles' });
+		const flow = new Flow({
+			direction: 'twoWay',
+			importType: 'meeting',
+			timeZone: 'America/Los_Angeles',
+		});
 		ok((await flow.run([activity(1, 'call', 'A', 1)])).result);
 		const first = DateTime.fromISO(`${day(2)}T10:00:00`, { zone: 'Europe/Berlin' });
 		fake.userCreate(CAL, {
 			id: 'series0',
 			summary: 'Weekly sync',
-			start: { dateTime: first.toISO({ includeOffset: false, suppressMilliseconds: true }), timeZone: 'Europe/Berlin' },
-			end: { dateTime: first.plus({ hours: 1 }).toISO({ includeOffset: false, suppressMilliseconds: true }), timeZone: 'Europe/Berlin' },
+			start: {
+				dateTime: first.toISO({ includeOffset: false, suppressMilliseconds: true }),
+				timeZone: 'Europe/Berlin',
+			},
+			end: {
+				dateTime: first
+					.plus({ hours: 1 })
+					.toISO({ includeOffset: false, suppressMilliseconds: true }),
+				timeZone: 'Europe/Berlin',
+			},
 			recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
 		});
-		const cancelledId = fake.userCancelInstance(CAL, 'series0', first.plus({ weeks: 1 }).toISO({ includeOffset: false })!);
-		fake.userCreate(CAL, { id: 'holida0', summary: 'Company holiday', start: { date: day(5) }, end: { date: day(6) } });
+		const cancelledId = fake.userCancelInstance(
+			CAL,
+			'series0',
+			first.plus({ weeks: 1 }).toISO({ includeOffset: false })!,
+		);
+		fake.userCreate(CAL, {
+			id: 'holida0',
+			summary: 'Company holiday',
+			start: { date: day(5) },
+			end: { date: day(6) },
+		});
 		const run = await flow.run([activity(1, 'call', 'A', 1)]);
 		ok(run.result);
 		const creates = run.json.filter((j) => j.action === 'create');
 		expect(creates.map((j) => j.eventId).sort()).toEqual(
-			[0, 2, 3].map((w) => `series0_${first.plus({ weeks: w }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}`).concat('holida0').sort(),
+			[0, 2, 3]
+				.map((w) => `series0_${first.plus({ weeks: w }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}`)
+				.concat('holida0')
+				.sort(),
 		);
 		expect(creates.map((j) => j.eventId)).not.toContain(cancelledId);
 		const holiday = creates.find((j) => j.eventId === 'holida0')!;
 		// Kept as a date in the activity's zone (Los Angeles), not shifted a day by UTC conversion.
 		expect(holiday).toMatchObject({ due_date: day(5), due_time: '', subject: 'Company holiday' });
 		const instance = creates.find((j) => String(j.eventId).startsWith('series0_'))!;
-		expect(instance).toMatchObject({ subject: 'Weekly sync', due_date: first.setZone('America/Los_Angeles').toISODate(), due_time: first.setZone('America/Los_Angeles').toFormat('HH:mm') });
+		expect(instance).toMatchObject({
+			subject: 'Weekly sync',
+			due_date: first.setZone('America/Los_Angeles').toISODate(),
+			due_time: first.setZone('America/Los_Angeles').toFormat('HH:mm'),
+		});
 
 		// The source creates the activities; the next run links them all, then the user cancels one more instance.
-		const createdActivities: IDataObject[] = creates.map((j, index) => ({ ...j, id: 500 + index, update_time: '2020-01-01 00:00:00' }));
+		const createdActivities: IDataObject[] = creates.map((j, index) => ({
+			...j,
+			id: 500 + index,
+			update_time: '2020-01-01 00:00:00',
+		}));
 		const linked = await flow.run([activity(1, 'call', 'A', 1), ...createdActivities]);
 		ok(linked.result);
 		expect(linked.writes.filter((r) => r.method === 'POST')).toHaveLength(0);
 		const lastInstance = `series0_${first.plus({ weeks: 3 }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}`;
-		fake.userCancelInstance(CAL, 'series0', first.plus({ weeks: 3 }).toISO({ includeOffset: false })!);
+		fake.userCancelInstance(
+			CAL,
+			'series0',
+			first.plus({ weeks: 3 }).toISO({ includeOffset: false })!,
+		);
 		const cancel = await flow.run([activity(1, 'call', 'A', 1), ...createdActivities]);
 		const linkedId = String(createdActivities.find((a) => a.eventId === lastInstance)!.id);
-		expect(cancel.json).toEqual([expect.objectContaining({ target: 'activity', action: 'delete', activityId: linkedId, eventId: lastInstance })]);
+		expect(cancel.json).toEqual([
+			expect.objectContaining({
+				target: 'activity',
+				action: 'delete',
+				activityId: linkedId,
+				eventId: lastInstance,
+			}),
+		]);
 	});
 
 	it('rejects bad input with item errors naming the field; continueOnFail keeps the rest going', async () => {
 		const flow = new Flow();
-		const noStart = await flow.run([activity(1, 'call', 'A', 1), { id: 2, type: 'call', subject: 'No date' }]);
+		const noStart = await flow.run([
+			activity(1, 'call', 'A', 1),
+			{ id: 2, type: 'call', subject: 'No date' },
+		]);
 		expect(noStart.result.status).toBe('error');
 		expect(noStart.result.error?.message).toMatch(/Item 1: .*no start.*due_date/);
 		expect(live()).toHaveLength(0);
 
-		const reversed = await flow.run([{ id: 3, subject: 'Backwards', due_date: `${day(1)}T10:00:00Z`, end_at: `${day(1)}T09:00:00Z` }], {
-			fieldMapping: { end: 'end_at' },
-		});
+		const reversed = await flow.run(
+			[
+				{
+					id: 3,
+					subject: 'Backwards',
+					due_date: `${day(1)}T10:00:00Z`,
+					end_at: `${day(1)}T09:00:00Z`,
+				},
+			],
+			{
+				fieldMapping: { end: 'end_at' },
+			},
+		);
 		expect(reversed.result.status).toBe('error');
 		expect(reversed.result.error?.message).toMatch(/Item 0: The end .* is before the start/);
 
@@ -332,16 +502,33 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		expect(zone.result.error?.message).toMatch(/Unknown time zone "Mars\/Olympus_Mons"/);
 
 		const tolerant = new Flow({}, true);
-		const mixed = await tolerant.run([activity(5, 'call', 'Good', 1), { id: 6, subject: 'No date' }]);
+		const mixed = await tolerant.run([
+			activity(5, 'call', 'Good', 1),
+			{ id: 6, subject: 'No date' },
+		]);
 		ok(mixed.result);
-		expect(mixed.items.find((i) => i.json.error)).toMatchObject({ json: { field: 'due_date', activityId: 6 }, pairedItem: { item: 1 } });
-		expect(mixed.items.find((i) => i.json.action === 'created')).toMatchObject({ json: { activityId: '5' }, pairedItem: { item: 0 } });
+		expect(mixed.items.find((i) => i.json.error)).toMatchObject({
+			json: { field: 'due_date', activityId: 6 },
+			pairedItem: { item: 1 },
+		});
+		expect(mixed.items.find((i) => i.json.action === 'created')).toMatchObject({
+			json: { activityId: '5' },
+			pairedItem: { item: 0 },
+		});
 	});
 
 	it('an invitation organised by someone else: the CRM edit is reported once as read-only, the run succeeds, the next run does not retry', async () => {
 		const flow = new Flow({ direction: 'twoWay', importType: 'meeting' });
 		const base = activity(1, 'call', 'Call Anna', 1);
-		const invite = fake.userInvited(CAL, { summary: 'Board meeting', start: { dateTime: `${day(2)}T10:00:00Z` }, end: { dateTime: `${day(2)}T11:00:00Z` } }, { email: 'boss@example.com' });
+		const invite = fake.userInvited(
+			CAL,
+			{
+				summary: 'Board meeting',
+				start: { dateTime: `${day(2)}T10:00:00Z` },
+				end: { dateTime: `${day(2)}T11:00:00Z` },
+			},
+			{ email: 'boss@example.com' },
+		);
 		const imported = await flow.run([base]);
 		ok(imported.result);
 		const create = imported.json.find((j) => j.action === 'create')!;
@@ -350,13 +537,26 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		delete created.action;
 		delete created.eventId;
 		ok((await flow.run([base, created])).result);
-		expect(fake.event(CAL, String(invite.id))!.extendedProperties.private.cloudSyncActivityId).toBe('901');
+		expect(fake.event(CAL, String(invite.id))!.extendedProperties.private.cloudSyncActivityId).toBe(
+			'901',
+		);
 
-		const edited = { ...created, subject: 'Board meeting (prep)', update_time: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') };
+		const edited = {
+			...created,
+			subject: 'Board meeting (prep)',
+			update_time: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+		};
 		const refused = await flow.run([base, edited]);
 		ok(refused.result);
 		expect(refused.json).toEqual([
-			expect.objectContaining({ target: 'calendar', action: 'readOnly', activityId: '901', eventId: invite.id, reason: 'organizedBySomeoneElse', message: expect.stringContaining('organised by someone else') }),
+			expect.objectContaining({
+				target: 'calendar',
+				action: 'readOnly',
+				activityId: '901',
+				eventId: invite.id,
+				reason: 'organizedBySomeoneElse',
+				message: expect.stringContaining('organised by someone else'),
+			}),
 		]);
 		expect(fake.event(CAL, String(invite.id))!.summary).toBe('Board meeting');
 		const again = await flow.run([base, edited]);
@@ -369,18 +569,34 @@ describe('Calendar Sync through n8n (fake Google Calendar)', () => {
 		fake.pages = { size: 1, emptyFirst: true };
 		const flow = new Flow({ direction: 'twoWay', importType: 'meeting' });
 		const base = activity(1, 'call', 'Call Anna', 1);
-		for (const n of [1, 2, 3]) fake.userCreate(CAL, { summary: `Event ${n}`, start: { dateTime: `${day(n)}T08:00:00Z` }, end: { dateTime: `${day(n)}T09:00:00Z` } });
+		for (const n of [1, 2, 3])
+			fake.userCreate(CAL, {
+				summary: `Event ${n}`,
+				start: { dateTime: `${day(n)}T08:00:00Z` },
+				end: { dateTime: `${day(n)}T09:00:00Z` },
+			});
 		const first = await flow.run([base]);
 		ok(first.result);
-		expect(first.json.filter((j) => j.action === 'create').map((j) => j.subject).sort()).toEqual(['Event 1', 'Event 2', 'Event 3']);
+		expect(
+			first.json
+				.filter((j) => j.action === 'create')
+				.map((j) => j.subject)
+				.sort(),
+		).toEqual(['Event 1', 'Event 2', 'Event 3']);
 		const lists = first.requests.filter((r) => r.method === 'GET');
 		// An empty first page, then one event a page.
 		expect(lists).toHaveLength(4);
-		fake.userCreate(CAL, { summary: 'Event 4', start: { dateTime: `${day(4)}T08:00:00Z` }, end: { dateTime: `${day(4)}T09:00:00Z` } });
+		fake.userCreate(CAL, {
+			summary: 'Event 4',
+			start: { dateTime: `${day(4)}T08:00:00Z` },
+			end: { dateTime: `${day(4)}T09:00:00Z` },
+		});
 		const feed = await flow.run([base]);
 		ok(feed.result);
 		// The first run's own writes and the new event come through the feed, page by page; nothing twice.
-		expect(feed.json.filter((j) => j.action === 'create').map((j) => j.subject)).toEqual(['Event 4']);
+		expect(feed.json.filter((j) => j.action === 'create').map((j) => j.subject)).toEqual([
+			'Event 4',
+		]);
 	});
 
 	it('encodes activity ids outside the event-id alphabet deterministically', async () => {

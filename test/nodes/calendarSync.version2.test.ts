@@ -1,6 +1,14 @@
 import { DateTime } from 'luxon';
-import { getGlobalState, setGlobalState, type IDataObject, type INodeParameters } from 'n8n-workflow';
-import { CloudSyncGoogleCalendarOAuth2Api, GOOGLE_CALENDAR_SCOPES } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
+import {
+	getGlobalState,
+	setGlobalState,
+	type IDataObject,
+	type INodeParameters,
+} from 'n8n-workflow';
+import {
+	CloudSyncGoogleCalendarOAuth2Api,
+	GOOGLE_CALENDAR_SCOPES,
+} from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
 import { QUIET_RUN_NOTE } from '../../nodes/CalendarSync/sync';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
@@ -40,7 +48,9 @@ describe('Calendar Sync version 2 through n8n (fake Google Calendar)', () => {
 	});
 
 	function flow(parameters: INodeParameters, typeVersion = 2, timezone?: string) {
-		const harness = new WorkflowHarness().registerNode('calendarSync', new CalendarSync()).registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
+		const harness = new WorkflowHarness()
+			.registerNode('calendarSync', new CalendarSync())
+			.registerCredentialType(new CloudSyncGoogleCalendarOAuth2Api());
 		const tokens = auth.issue('google', GOOGLE_CALENDAR_SCOPES);
 		const credential = harness.credentials.add({
 			id: 'gcal',
@@ -52,14 +62,22 @@ describe('Calendar Sync version 2 through n8n (fake Google Calendar)', () => {
 				accessTokenUrl: `${fake.baseUrl}/token`,
 				authUrl: `${fake.baseUrl}/authorize`,
 				apiBaseUrl: fake.baseUrl,
-				oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer' },
+				oauthTokenData: {
+					access_token: tokens.access_token,
+					refresh_token: tokens.refresh_token,
+					token_type: 'Bearer',
+				},
 			},
 		});
 		harness.addNode({
 			name: NODE,
 			type: 'calendarSync',
 			typeVersion,
-			parameters: { operation: 'sync', calendar: { __rl: true, mode: 'id', value: CAL }, ...parameters },
+			parameters: {
+				operation: 'sync',
+				calendar: { __rl: true, mode: 'id', value: CAL },
+				...parameters,
+			},
 			credentials: { cloudSyncGoogleCalendarOAuth2Api: credential },
 		});
 		// The workflow's time zone: n8n's default (GENERIC_TIMEZONE) when the workflow sets none.
@@ -77,18 +95,34 @@ describe('Calendar Sync version 2 through n8n (fake Google Calendar)', () => {
 		const sync = flow({ direction: 'twoWay' });
 		const [toCrm, done] = await sync.run([pipedrive(1, 'Call Anna', 1)]);
 		expect(toCrm).toEqual([]);
-		expect(done).toEqual([expect.objectContaining({ target: 'calendar', action: 'created', activityId: '1' })]);
+		expect(done).toEqual([
+			expect.objectContaining({ target: 'calendar', action: 'created', activityId: '1' }),
+		]);
 
-		fake.userCreate(CAL, { summary: 'Lunch with Carla', start: { dateTime: `${day(3)}T12:00:00Z` }, end: { dateTime: `${day(3)}T13:00:00Z` } });
+		fake.userCreate(CAL, {
+			summary: 'Lunch with Carla',
+			start: { dateTime: `${day(3)}T12:00:00Z` },
+			end: { dateTime: `${day(3)}T13:00:00Z` },
+		});
 		const [imported, nothingDone] = await sync.run([pipedrive(1, 'Call Anna', 1)]);
-		expect(imported).toEqual([expect.objectContaining({ target: 'activity', action: 'create', subject: 'Lunch with Carla' })]);
+		expect(imported).toEqual([
+			expect.objectContaining({
+				target: 'activity',
+				action: 'create',
+				subject: 'Lunch with Carla',
+			}),
+		]);
 		expect(nothingDone).toEqual([]);
 	});
 
 	it('version 1 keeps one output with both kinds of items, as saved workflows expect', async () => {
 		const sync = flow({ direction: 'twoWay' }, 1);
 		await sync.run([pipedrive(1, 'Call Anna', 1)]);
-		fake.userCreate(CAL, { summary: 'Lunch with Carla', start: { dateTime: `${day(3)}T12:00:00Z` }, end: { dateTime: `${day(3)}T13:00:00Z` } });
+		fake.userCreate(CAL, {
+			summary: 'Lunch with Carla',
+			start: { dateTime: `${day(3)}T12:00:00Z` },
+			end: { dateTime: `${day(3)}T13:00:00Z` },
+		});
 		const [all, second] = await sync.run([pipedrive(1, 'Call Anna', 1), pipedrive(2, 'Demo', 2)]);
 		expect(all.map((json) => json.target).sort()).toEqual(['activity', 'calendar']);
 		expect(second).toEqual([]);
@@ -120,7 +154,9 @@ describe('Calendar Sync version 2 through n8n (fake Google Calendar)', () => {
 		expect(done).toEqual([expect.objectContaining({ action: 'created', activityId: '5001' })]);
 		const event = fake.event(CAL, eventIdForActivity('5001'))!;
 		expect(event.summary).toBe('Kick-off with Acme');
-		expect(DateTime.fromISO(event.start.dateTime!).toUTC().toISO({ suppressMilliseconds: true })).toBe(`${day(2)}T14:00:00Z`);
+		expect(
+			DateTime.fromISO(event.start.dateTime!).toUTC().toISO({ suppressMilliseconds: true }),
+		).toBe(`${day(2)}T14:00:00Z`);
 	});
 
 	it('an empty Time Zone reads Pipedrive times as UTC (its API gives UTC) and other sources in the workflow time zone', async () => {
@@ -129,10 +165,18 @@ describe('Calendar Sync version 2 through n8n (fake Google Calendar)', () => {
 		try {
 			await custom.run([pipedrive(7, 'Paris breakfast', 5)]);
 			const paris = fake.event(CAL, eventIdForActivity('7'))!;
-			expect(DateTime.fromISO(paris.start.dateTime!, { setZone: true }).setZone('Europe/Paris').toFormat('HH:mm')).toBe('09:00');
+			expect(
+				DateTime.fromISO(paris.start.dateTime!, { setZone: true })
+					.setZone('Europe/Paris')
+					.toFormat('HH:mm'),
+			).toBe('09:00');
 			const pd = flow({ direction: 'oneWay' }, 2, 'Europe/Paris');
 			await pd.run([pipedrive(8, 'UTC call', 5)]);
-			expect(DateTime.fromISO(fake.event(CAL, eventIdForActivity('8'))!.start.dateTime!).toUTC().toFormat('HH:mm')).toBe('09:00');
+			expect(
+				DateTime.fromISO(fake.event(CAL, eventIdForActivity('8'))!.start.dateTime!)
+					.toUTC()
+					.toFormat('HH:mm'),
+			).toBe('09:00');
 		} finally {
 			setGlobalState(previous);
 		}

@@ -25,7 +25,10 @@ async function manualOnN8n1(flow: CollectWorkflow) {
 }
 
 /** Every value the store was asked to record during `work` (a preview must never ask for a claim value). */
-async function recorded<T>(store: MemoryDeduplicator, work: () => Promise<T>): Promise<{ result: T; values: string[] }> {
+async function recorded<T>(
+	store: MemoryDeduplicator,
+	work: () => Promise<T>,
+): Promise<{ result: T; values: string[] }> {
 	const values: string[] = [];
 	const original = store.checkProcessedAndRecord.bind(store);
 	store.checkProcessedAndRecord = async (items, scope, data) => {
@@ -41,7 +44,11 @@ async function recorded<T>(store: MemoryDeduplicator, work: () => Promise<T>): P
 }
 
 const snapshotStore = (store: MemoryDeduplicator) =>
-	JSON.stringify([...store.contexts].filter(([, set]) => set.size > 0).map(([key, set]) => [key, [...set].sort()]));
+	JSON.stringify(
+		[...store.contexts]
+			.filter(([, set]) => set.size > 0)
+			.map(([key, set]) => [key, [...set].sort()]),
+	);
 
 describe('Collect New Files: the editor preview on n8n 1.x (no static data handed to a manual run)', () => {
 	let source: CollectSource;
@@ -109,7 +116,9 @@ describe('Collect New Files: the editor preview on n8n 1.x (no static data hande
 		await source.user.createFile('C.pdf', pdf('c'), day(3));
 		const before = snapshotStore(store);
 		const manual = await flow.run('manual');
-		expect(manual.json.map((json) => [json.name, json.status, json.preview])).toEqual([['C.pdf', 'wouldCollect', true]]);
+		expect(manual.json.map((json) => [json.name, json.status, json.preview])).toEqual([
+			['C.pdf', 'wouldCollect', true],
+		]);
 		expect(String(manual.json[0].message)).not.toMatch(/n8n 1\.x/);
 		expect(manual.result.staticDataSaved).toBe(false);
 		expect(snapshotStore(store)).toBe(before);
@@ -118,11 +127,14 @@ describe('Collect New Files: the editor preview on n8n 1.x (no static data hande
 
 	test('a first-run baseline larger than the mirror keeps: the preview says plainly that it cannot tell, instead of a wrong list', async () => {
 		const flow = collectWorkflow(source, { firstRun: 'now' });
-		for (let i = 0; i < 1001; i++) await source.user.createFile(`old-${i}.pdf`, pdf(`old ${i}`), day(1));
+		for (let i = 0; i < 1001; i++)
+			await source.user.createFile(`old-${i}.pdf`, pdf(`old ${i}`), day(1));
 		expect((await flow.run()).json).toEqual([]);
 		await source.user.createFile('C.pdf', pdf('c'), day(3));
 		const manual = await manualOnN8n1(flow);
-		expect(manual.json).toEqual([expect.objectContaining({ preview: true, collected: 0, wouldCollect: 'unknown' })]);
+		expect(manual.json).toEqual([
+			expect.objectContaining({ preview: true, collected: 0, wouldCollect: 'unknown' }),
+		]);
 		expect(String(manual.json[0].message)).toMatch(/cannot tell which files are new/);
 		expect(names((await flow.run()).json)).toEqual(['C.pdf']);
 	}, 120_000);
@@ -130,7 +142,9 @@ describe('Collect New Files: the editor preview on n8n 1.x (no static data hande
 	test('a node that never ran in production previews as its first run would (no mirror, no state)', async () => {
 		const flow = collectWorkflow(source, { firstRun: 'now' });
 		await source.user.createFile('A.pdf', pdf('a'), day(1));
-		expect((await manualOnN8n1(flow)).json).toEqual([expect.objectContaining({ preview: true, collected: 0 })]);
+		expect((await manualOnN8n1(flow)).json).toEqual([
+			expect.objectContaining({ preview: true, collected: 0 }),
+		]);
 		expect((await flow.run()).json).toEqual([]);
 	});
 

@@ -37,7 +37,8 @@ describe('Collect New Files on a local folder: file identity', () => {
 		try {
 			// Identical content is allowed through, so only the file's identity can keep it from coming again.
 			const flow = collectWorkflow(source, { skipIdentical: false });
-			for (const name of ['a.pdf', 'b.pdf', 'c.pdf']) await source.user.createFile(name, Buffer.from(`receipt ${name}`));
+			for (const name of ['a.pdf', 'b.pdf', 'c.pdf'])
+				await source.user.createFile(name, Buffer.from(`receipt ${name}`));
 			expect((await flow.run()).json).toHaveLength(3);
 			// What 0.1 saved: the fingerprint of "ino:<dev>:<inode>" for each file.
 			let saved = JSON.stringify(flow.harness.staticData);

@@ -6,7 +6,14 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ExportToFolder } from '../../nodes/ExportToFolder/ExportToFolder.node';
-import { cloudDestination, countActions, exportWorkflow, filesBelow, localDestination, type ExportDestination } from './support/exportWorkflow';
+import {
+	cloudDestination,
+	countActions,
+	exportWorkflow,
+	filesBelow,
+	localDestination,
+	type ExportDestination,
+} from './support/exportWorkflow';
 
 /** n8n's default binary mode on 2.x: files on disk, items carry only an id (research/n8n-host.md section 4). */
 const storagePath = mkdtempSync(join(tmpdir(), 'cloudsync-binary-'));
@@ -68,7 +75,9 @@ describe('Export to Folder with binary data on disk (streamed, n8n engine)', () 
 		expect(stored && createHash('sha256').update(stored).digest('hex')).toBe(digest);
 		// Streaming: the node holds chunks, never the file, although it reads it twice (hash, then upload).
 		expect(uploadPeak).toBeLessThan(SIZE / 3);
-		console.log(`export binary: ${SIZE / MiB} MiB to the local folder, node memory peak +${(uploadPeak / MiB).toFixed(1)} MiB`);
+		console.log(
+			`export binary: ${SIZE / MiB} MiB to the local folder, node memory peak +${(uploadPeak / MiB).toFixed(1)} MiB`,
+		);
 	});
 
 	test('a 20 MiB file goes to Google Drive in resumable chunks, byte-exact', async () => {
@@ -78,8 +87,18 @@ describe('Export to Folder with binary data on disk (streamed, n8n engine)', () 
 		const before = destination.counts();
 		const first = await flow.run([{ id: 'scan', content }]);
 		expect(countActions(first.json)).toEqual({ created: 1 });
-		const fake = (destination.fixture as unknown as { fake: { requests(f?: { since?: number }): Array<{ method: string; path: string; query: string; bytesIn: number }> } }).fake;
-		const chunks = fake.requests().filter((r) => r.method === 'PUT' && r.path.startsWith('/upload/drive/v3/files'));
+		const fake = (
+			destination.fixture as unknown as {
+				fake: {
+					requests(f?: {
+						since?: number;
+					}): Array<{ method: string; path: string; query: string; bytesIn: number }>;
+				};
+			}
+		).fake;
+		const chunks = fake
+			.requests()
+			.filter((r) => r.method === 'PUT' && r.path.startsWith('/upload/drive/v3/files'));
 		expect(chunks.length).toBeGreaterThanOrEqual(3);
 		expect(Math.max(...chunks.map((c) => c.bytesIn))).toBeLessThanOrEqual(8 * MiB);
 		expect(destination.counts().uploads - before.uploads).toBe(1 + chunks.length);
@@ -87,7 +106,9 @@ describe('Export to Folder with binary data on disk (streamed, n8n engine)', () 
 		expect(files.get('scan.pdf')!.hash).toBe(createHash('md5').update(content).digest('hex'));
 		// Unchanged next run: hashed from the stream, compared, nothing sent.
 		const again = destination.counts();
-		expect(countActions((await flow.run([{ id: 'scan', content }])).json)).toEqual({ unchanged: 1 });
+		expect(countActions((await flow.run([{ id: 'scan', content }])).json)).toEqual({
+			unchanged: 1,
+		});
 		expect(destination.counts().uploads - again.uploads).toBe(0);
 	});
 });

@@ -1,9 +1,20 @@
-import { cloudDestination, countActions, exportWorkflow, filesBelow, type Doc, type ExportDestination } from './support/exportWorkflow';
+import {
+	cloudDestination,
+	countActions,
+	exportWorkflow,
+	filesBelow,
+	type Doc,
+	type ExportDestination,
+} from './support/exportWorkflow';
 
 const CLIENTS = ['Beta', 'Alpha', 'Gamma'];
 
 function docs(count: number, clients = 2): Doc[] {
-	return Array.from({ length: count }, (_, i) => ({ id: `D${i}`, content: `document ${i}`, json: { client: CLIENTS[i % clients] } }));
+	return Array.from({ length: count }, (_, i) => ({
+		id: `D${i}`,
+		content: `document ${i}`,
+		json: { client: CLIENTS[i % clients] },
+	}));
 }
 
 const perClient = { folderStructure: 'perRecord', recordFolderName: '={{ $json.client }}' };
@@ -19,11 +30,19 @@ describe('Export to Folder: root folder forms, change-feed resets, Resume by nod
 		destination = await cloudDestination('googleDrive');
 		const { provider, rootId } = destination.fixture;
 		const root = (await provider.getItem(rootId))!;
-		const flow = exportWorkflow(destination, { rootFolder: { __rl: true, mode: 'url', value: `https://drive.google.com/drive/folders/${rootId}` } });
+		const flow = exportWorkflow(destination, {
+			rootFolder: {
+				__rl: true,
+				mode: 'url',
+				value: `https://drive.google.com/drive/folders/${rootId}`,
+			},
+		});
 		expect(countActions((await flow.run(docs(3))).json)).toEqual({ created: 3 });
 
 		// Another node (fresh state) pointed at the same folder by path adopts what is there.
-		const byPath = exportWorkflow(destination, { rootFolder: { __rl: true, mode: 'path', value: `/${root.name}` } });
+		const byPath = exportWorkflow(destination, {
+			rootFolder: { __rl: true, mode: 'path', value: `/${root.name}` },
+		});
 		expect(countActions((await byPath.run(docs(3))).json)).toEqual({ unchanged: 3 });
 		expect((await filesBelow(provider, rootId)).size).toBe(3);
 	});
@@ -55,24 +74,47 @@ describe('Export to Folder: root folder forms, change-feed resets, Resume by nod
 		// This run only carries D0 and D1: the deletion of D2 is remembered from the feed.
 		expect(countActions((await flow.run(docs(2))).json)).toEqual({ unchanged: 2 });
 		const full = await flow.run(docs(4));
-		expect(full.json.map((j) => j.action)).toEqual(['unchanged', 'unchanged', 'reuploaded', 'unchanged']);
+		expect(full.json.map((j) => j.action)).toEqual([
+			'unchanged',
+			'unchanged',
+			'reuploaded',
+			'unchanged',
+		]);
 	});
 
 	test('leave deleted and recreate folder policies on Google Drive', async () => {
 		destination = await cloudDestination('googleDrive');
 		const { user } = destination.fixture;
-		const flow = exportWorkflow(destination, { ...perClient, onFileDeleted: 'leave', onFolderDeleted: 'recreate' });
+		const flow = exportWorkflow(destination, {
+			...perClient,
+			onFileDeleted: 'leave',
+			onFolderDeleted: 'recreate',
+		});
 		const all = docs(9, 3);
 		await flow.run(all);
 		await user.trash('Beta/D0.pdf');
-		expect(countActions((await flow.run(all)).json)).toEqual({ unchanged: 8, skipped_file_deleted: 1 });
-		expect(countActions((await flow.run(all)).json)).toEqual({ unchanged: 8, skipped_file_deleted: 1 });
+		expect(countActions((await flow.run(all)).json)).toEqual({
+			unchanged: 8,
+			skipped_file_deleted: 1,
+		});
+		expect(countActions((await flow.run(all)).json)).toEqual({
+			unchanged: 8,
+			skipped_file_deleted: 1,
+		});
 
 		await user.trash('Alpha');
 		const recreated = await flow.run(all);
-		expect(countActions(recreated.json)).toEqual({ unchanged: 5, skipped_file_deleted: 1, reuploaded: 3 });
+		expect(countActions(recreated.json)).toEqual({
+			unchanged: 5,
+			skipped_file_deleted: 1,
+			reuploaded: 3,
+		});
 		const files = await filesBelow(destination.fixture.provider, destination.fixture.rootId);
-		expect([...files.keys()].filter((p) => p.startsWith('Alpha/')).sort()).toEqual(['Alpha/D1.pdf', 'Alpha/D4.pdf', 'Alpha/D7.pdf']);
+		expect([...files.keys()].filter((p) => p.startsWith('Alpha/')).sort()).toEqual([
+			'Alpha/D1.pdf',
+			'Alpha/D4.pdf',
+			'Alpha/D7.pdf',
+		]);
 		expect(files.has('Beta/D0.pdf')).toBe(false);
 	});
 
@@ -87,10 +129,18 @@ describe('Export to Folder: root folder forms, change-feed resets, Resume by nod
 		expect(countActions((await flow.run(docs(4))).json)).toEqual({ skipped_folder_deleted: 4 });
 		flow.setParameters(perClient);
 
-		expect(await flow.resume({ resumeFolders: 'beta' })).toEqual([{ resumed: ['Beta'], stillStopped: ['Alpha'] }]);
-		expect(countActions((await flow.run(docs(4))).json)).toEqual({ reuploaded: 2, skipped_folder_deleted: 2 });
+		expect(await flow.resume({ resumeFolders: 'beta' })).toEqual([
+			{ resumed: ['Beta'], stillStopped: ['Alpha'] },
+		]);
+		expect(countActions((await flow.run(docs(4))).json)).toEqual({
+			reuploaded: 2,
+			skipped_folder_deleted: 2,
+		});
 		// n8n errors come from another realm than jest's Error: compare the message.
-		const error = (await flow.resume({ exportNodeName: 'No Such Node' }).then(() => undefined, (e: Error) => e)) as Error | undefined;
+		const error = (await flow.resume({ exportNodeName: 'No Such Node' }).then(
+			() => undefined,
+			(e: Error) => e,
+		)) as Error | undefined;
 		expect(error?.message).toMatch(/No Export to Folder node named "No Such Node"/);
 	});
 });
@@ -106,7 +156,12 @@ describe('Export to Folder: the root folder itself deleted by the user', () => {
 		test(`${kind}: by name, "recreate" creates it again on the next run; "stop" skips everything`, async () => {
 			destination = await cloudDestination(kind);
 			const { provider } = destination.fixture;
-			const flow = exportWorkflow(destination, { rootMode: 'name', rootName: 'CLUST', ...perClient, onFolderDeleted: 'recreate' });
+			const flow = exportWorkflow(destination, {
+				rootMode: 'name',
+				rootName: 'CLUST',
+				...perClient,
+				onFolderDeleted: 'recreate',
+			});
 			const two = docs(2);
 			expect(countActions((await flow.run(two)).json)).toEqual({ created: 2 });
 			const driveRoot = await provider.root();
@@ -123,7 +178,12 @@ describe('Export to Folder: the root folder itself deleted by the user', () => {
 			expect(again.id).not.toBe(clust.id);
 			expect((await filesBelow(provider, again.id)).size).toBe(2);
 
-			flow.setParameters({ rootMode: 'name', rootName: 'CLUST', ...perClient, onFolderDeleted: 'stop' });
+			flow.setParameters({
+				rootMode: 'name',
+				rootName: 'CLUST',
+				...perClient,
+				onFolderDeleted: 'stop',
+			});
 			await provider.delete(again.id);
 			expect(countActions((await flow.run(two)).json)).toEqual({ skipped_folder_deleted: 2 });
 		});

@@ -2,7 +2,11 @@ import { readdir, readFile, rm, stat, writeFile } from 'fs/promises';
 import { join } from 'path';
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { ExportToFolder } from '../../nodes/ExportToFolder/ExportToFolder.node';
-import { decodeExportState, encodeExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
+import {
+	decodeExportState,
+	encodeExportState,
+	type StoredExportState,
+} from '../../nodes/shared/state/exportState';
 import {
 	actionsOf,
 	countActions,
@@ -33,7 +37,11 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const files = await filesBelow(provider, rootId);
 		expect([...files.keys()].sort()).toContain('Main/2026-09/Main-2026-09-05.pdf');
 		expect(files.size).toBe(12);
-		expect(first.json[0]).toMatchObject({ recordKey: 'Main-2026-09-05', path: 'Main/2026-09/Main-2026-09-05.pdf', size: 'receipt Main-2026-09-05'.length });
+		expect(first.json[0]).toMatchObject({
+			recordKey: 'Main-2026-09-05',
+			path: 'Main/2026-09/Main-2026-09-05.pdf',
+			size: 'receipt Main-2026-09-05'.length,
+		});
 		expect(first.json[0].fileId).toEqual(files.get('Main/2026-09/Main-2026-09-05.pdf')!.id);
 
 		let before = destination.counts();
@@ -48,20 +56,36 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		expect(countActions(third.json)).toEqual({ unchanged: 11, reuploaded: 1 });
 		expect(third.json.find((j) => j.action === 'reuploaded')!.recordKey).toBe('Savings-2026-10-20');
 		expect(destination.counts().uploads - before.uploads).toBe(1);
-		expect(await destination.fixture.user.read('Savings/2026-10/Savings-2026-10-20.pdf')).toEqual(Buffer.from('receipt Savings-2026-10-20'));
+		expect(await destination.fixture.user.read('Savings/2026-10/Savings-2026-10-20.pdf')).toEqual(
+			Buffer.from('receipt Savings-2026-10-20'),
+		);
 
 		await destination.fixture.user.delete('Main/2026-10');
-		const withNew = [...docs, { id: 'Main-2026-10-28', content: 'late receipt', json: { account: 'Main', date: '2026-10-28T09:00:00Z' } }];
+		const withNew = [
+			...docs,
+			{
+				id: 'Main-2026-10-28',
+				content: 'late receipt',
+				json: { account: 'Main', date: '2026-10-28T09:00:00Z' },
+			},
+		];
 		before = destination.counts();
 		const fourth = await flow.run(withNew);
-		const skipped = fourth.json.filter((j) => j.action === 'skipped_folder_deleted').map((j) => j.recordKey);
+		const skipped = fourth.json
+			.filter((j) => j.action === 'skipped_folder_deleted')
+			.map((j) => j.recordKey);
 		expect(skipped.sort()).toEqual(['Main-2026-10-05', 'Main-2026-10-20', 'Main-2026-10-28']);
 		expect(countActions(fourth.json)).toEqual({ unchanged: 10, skipped_folder_deleted: 3 });
 		expect(destination.counts().uploads - before.uploads).toBe(0);
-		expect(await readdir(join(destination.baseDir, 'fixture-root', 'Main'))).not.toContain('2026-10');
+		expect(await readdir(join(destination.baseDir, 'fixture-root', 'Main'))).not.toContain(
+			'2026-10',
+		);
 
 		// Still stopped on the next run, with nothing new reported.
-		expect(countActions((await flow.run(withNew)).json)).toEqual({ unchanged: 10, skipped_folder_deleted: 3 });
+		expect(countActions((await flow.run(withNew)).json)).toEqual({
+			unchanged: 10,
+			skipped_folder_deleted: 3,
+		});
 
 		expect(await flow.resume()).toEqual([{ resumed: ['Main/2026-10'], stillStopped: [] }]);
 		const resumed = await flow.run(withNew);
@@ -98,7 +122,11 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 			const place = await localDestination();
 			try {
 				const flow = exportWorkflow(place, { fileName: '={{ $json.name }}' });
-				const doc = (content: string) => ({ id: 'k1', content, json: { name: 'Reçu.pdf', date: '2026-09-05T10:00:00Z' } });
+				const doc = (content: string) => ({
+					id: 'k1',
+					content,
+					json: { name: 'Reçu.pdf', date: '2026-09-05T10:00:00Z' },
+				});
 				const first = await flow.run([doc('k1 v1')]);
 				const file = join(place.baseDir, 'fixture-root', String(first.json[0].path));
 				const ours = await stat(file);
@@ -119,14 +147,15 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		expect(reused).toBe(true);
 	});
 
-	test('state saved before file ids carried the birth time: the next run finds every file, uploads nothing, and records today\'s ids', async () => {
+	test("state saved before file ids carried the birth time: the next run finds every file, uploads nothing, and records today's ids", async () => {
 		const flow = exportWorkflow(destination, qontoLayout);
 		const docs = receipts();
 		await flow.run(docs);
 		const tracked = trackedIds(flow.stateOf());
 		// What 0.1 saved: "ino:<dev>:<inode>" for files as for folders.
 		const saved = decodeExportState(flow.stateOf() as unknown as StoredExportState);
-		for (const [key, record] of saved.records) saved.records.set(key, { ...record, id: record.id.split(':').slice(0, 3).join(':') });
+		for (const [key, record] of saved.records)
+			saved.records.set(key, { ...record, id: record.id.split(':').slice(0, 3).join(':') });
 		const global = flow.harness.staticData.global as Record<string, unknown>;
 		global[`cloudSync:${flow.harness.node('Export').id}`] = encodeExportState(saved);
 		expect(trackedIds(flow.stateOf())).not.toEqual(tracked);
@@ -148,10 +177,14 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const before = destination.counts();
 		const stopped = await flow.run(docs);
 		expect(stopped.result.status).toBe('error');
-		expect(stopped.result.nodeError('Export')!.message).toMatch(/12 of the 12 exported files look deleted/);
+		expect(stopped.result.nodeError('Export')!.message).toMatch(
+			/12 of the 12 exported files look deleted/,
+		);
 		expect(destination.counts().uploads - before.uploads).toBe(0);
 		expect(JSON.stringify(flow.harness.staticData)).toEqual(savedState);
-		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(0);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(
+			0,
+		);
 
 		// The user confirms the deletions were real: folders stop as the policy says, still nothing uploaded.
 		flow.setParameters({ ...qontoLayout, options: { acceptMassDeletion: true } });
@@ -162,7 +195,11 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 	test('bad input fails only its item; names never leave the root; long names are stable', async () => {
 		const flow = exportWorkflow(
 			destination,
-			{ folderStructure: 'custom', folderTemplate: '={{ $json.folder }}/{{ $json.sub }}', fileName: '={{ $json.name }}' },
+			{
+				folderStructure: 'custom',
+				folderTemplate: '={{ $json.folder }}/{{ $json.sub }}',
+				fileName: '={{ $json.name }}',
+			},
 			{ continueOnFail: true },
 		);
 		const longName = `${'Facture très longue '.repeat(15)}.pdf`;
@@ -170,12 +207,27 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 			{ id: 'ok', content: 'fine', json: { folder: 'Clients', sub: 'A', name: 'ok.pdf' } },
 			{ json: { id: 'no-binary', folder: 'Clients', sub: 'B', name: 'x.pdf' } },
 			{ id: '', content: 'no key', json: { folder: 'Clients', sub: 'C', name: 'nokey.pdf' } },
-			{ id: 'escape', content: 'escape', json: { folder: '..', sub: '../x', name: '../../evil.pdf' } },
+			{
+				id: 'escape',
+				content: 'escape',
+				json: { folder: '..', sub: '../x', name: '../../evil.pdf' },
+			},
 			{ id: 'long', content: 'long', json: { folder: 'Clients', sub: 'Long', name: longName } },
-			{ id: 'weird', content: 'weird', json: { folder: 'Clients', sub: 'W', name: 'a:b*c?d"e<f>g|h.pdf' } },
+			{
+				id: 'weird',
+				content: 'weird',
+				json: { folder: 'Clients', sub: 'W', name: 'a:b*c?d"e<f>g|h.pdf' },
+			},
 		];
 		const { json } = await flow.run(docs);
-		expect(actionsOf(json)).toEqual(['created', 'failed', 'failed', 'created', 'created', 'created']);
+		expect(actionsOf(json)).toEqual([
+			'created',
+			'failed',
+			'failed',
+			'created',
+			'created',
+			'created',
+		]);
 		expect(json[1].error).toMatch(/binary field "data"/);
 		expect(json[2].error).toMatch(/empty record key/);
 		expect(json[3].path).toBe('.._x/.._.._evil.pdf');
@@ -197,22 +249,33 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const { result } = await flow.run([{ id: 'a', content: 'x' }]);
 		expect(result.status).toBe('error');
 		expect(result.nodeError('Export')!.message).toMatch(/no binary field "invoice"/);
-		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(0);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(
+			0,
+		);
 	});
 
 	test('dry run outputs the plan and writes nothing; backfill date skips older documents', async () => {
-		const flow = exportWorkflow(destination, { ...qontoLayout, exportSince: '2026-10-01T00:00:00Z', options: { dryRun: true } });
+		const flow = exportWorkflow(destination, {
+			...qontoLayout,
+			exportSince: '2026-10-01T00:00:00Z',
+			options: { dryRun: true },
+		});
 		const { json } = await flow.run(receipts());
 		expect(countActions(json)).toEqual({ skipped_before_date: 4, created: 8 });
 		expect(json.every((j) => j.dryRun === true)).toBe(true);
-		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(0);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(
+			0,
+		);
 		expect(flow.stateOf()).toBeUndefined();
 	});
 
 	test('changed content is replaced in place, kept beside, or skipped as configured; duplicates in one batch', async () => {
 		const flow = exportWorkflow(destination);
 		await flow.run([{ id: 'doc', content: 'v1' }]);
-		const replaced = await flow.run([{ id: 'doc', content: 'v2' }, { id: 'doc', content: 'v2' }]);
+		const replaced = await flow.run([
+			{ id: 'doc', content: 'v2' },
+			{ id: 'doc', content: 'v2' },
+		]);
 		// The same key twice: the last item wins, the earlier one says which item superseded it.
 		expect(actionsOf(replaced.json)).toEqual(['superseded', 'updated']);
 		expect(replaced.json[0]).toEqual({ action: 'superseded', recordKey: 'doc', supersededBy: 1 });
@@ -222,11 +285,15 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		const kept = await flow.run([{ id: 'doc', content: 'v3' }]);
 		expect(kept.json[0]).toMatchObject({ action: 'created' });
 		expect(kept.json[0].path).toMatch(/^doc \(.{8}\)\.pdf$/);
-		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(2);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(
+			2,
+		);
 		expect(actionsOf((await flow.run([{ id: 'doc', content: 'v3' }])).json)).toEqual(['unchanged']);
 
 		flow.setParameters({ onContentChanged: 'skip' });
-		expect(actionsOf((await flow.run([{ id: 'doc', content: 'v4' }])).json)).toEqual(['skipped_content_changed']);
+		expect(actionsOf((await flow.run([{ id: 'doc', content: 'v4' }])).json)).toEqual([
+			'skipped_content_changed',
+		]);
 	});
 
 	test('a manual run between production runs leaves no duplicate and loses nothing', async () => {
@@ -238,18 +305,33 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		expect(manual.result.staticDataSaved).toBe(false);
 		const next = await flow.run(docs);
 		expect(countActions(next.json)).toEqual({ unchanged: 12 });
-		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(12);
+		expect((await filesBelow(destination.fixture.provider, destination.fixture.rootId)).size).toBe(
+			12,
+		);
 	});
 
 	test('the root folder list searches the destination (listSearch)', async () => {
 		await destination.fixture.user.createFolder('Receipts 2026');
 		await destination.fixture.user.createFolder('Other');
 		const context = {
-			getNodeParameter: (name: string) => ({ destination: 'localFolder', localPath: destination.baseDir })[name],
-			getNode: () => ({ id: 'n', name: 'Export', type: 'exportToFolder', typeVersion: 1, position: [0, 0], parameters: {} }),
+			getNodeParameter: (name: string) =>
+				({ destination: 'localFolder', localPath: destination.baseDir })[name],
+			getNode: () => ({
+				id: 'n',
+				name: 'Export',
+				type: 'exportToFolder',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			}),
 			helpers: {},
 		} as unknown as ILoadOptionsFunctions;
-		const found = await new ExportToFolder().methods.listSearch.searchFolders.call(context, 'receipts');
-		expect(found.results).toEqual([expect.objectContaining({ name: '/fixture-root/Receipts 2026' })]);
+		const found = await new ExportToFolder().methods.listSearch.searchFolders.call(
+			context,
+			'receipts',
+		);
+		expect(found.results).toEqual([
+			expect.objectContaining({ name: '/fixture-root/Receipts 2026' }),
+		]);
 	});
 });

@@ -7,7 +7,12 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
 import type { FakeDrive } from '../fakes/drive';
-import { cloudDestination, exportWorkflow, type Doc, type ExportDestination } from './support/exportWorkflow';
+import {
+	cloudDestination,
+	exportWorkflow,
+	type Doc,
+	type ExportDestination,
+} from './support/exportWorkflow';
 
 const HOLD_MS = 400;
 /** New files (multipart or resumable uploads) and new folders (metadata-only create). */
@@ -16,7 +21,8 @@ const FOLDER_CREATE = { method: 'POST', path: /^\/drive\/v3\/files\?/ };
 
 async function everything(destination: ExportDestination, folderId: string): Promise<RemoteItem[]> {
 	const items: RemoteItem[] = [];
-	for await (const item of destination.fixture.provider.list(folderId, { recursive: true })) items.push(item);
+	for await (const item of destination.fixture.provider.list(folderId, { recursive: true }))
+		items.push(item);
 	return items;
 }
 
@@ -24,7 +30,10 @@ function fakeOf(destination: ExportDestination): FakeDrive {
 	return (destination.fixture as unknown as { fake: FakeDrive }).fake;
 }
 
-async function overlapping(flow: ReturnType<typeof exportWorkflow>, docs: Doc[]): Promise<IDataObject[][]> {
+async function overlapping(
+	flow: ReturnType<typeof exportWorkflow>,
+	docs: Doc[],
+): Promise<IDataObject[][]> {
 	const runs = await Promise.all([flow.run(docs, 'webhook'), flow.run(docs, 'webhook')]);
 	for (const run of runs) expect(run.result.nodeError('Export')).toBeUndefined();
 	return runs.map((run) => run.json);
@@ -46,12 +55,18 @@ describe('Export to Folder, two executions at once on Google Drive: both find th
 		const docs = [first, { id: 'k1', content: 'k1 v1', json: { name: 'invoice.pdf' } }];
 
 		const uploadsBefore = destination.counts().uploads;
-		fakeOf(destination).inject({ ...FILE_CREATE, times: 2, action: { type: 'delay', ms: HOLD_MS } });
+		fakeOf(destination).inject({
+			...FILE_CREATE,
+			times: 2,
+			action: { type: 'delay', ms: HOLD_MS },
+		});
 		const [a, b] = await overlapping(flow, docs);
 		// The interleaving happened: both executions created the file.
 		expect(destination.counts().uploads - uploadsBefore).toBe(2);
 
-		const files = (await everything(destination, destination.fixture.rootId)).filter((f) => f.name === 'invoice.pdf');
+		const files = (await everything(destination, destination.fixture.rootId)).filter(
+			(f) => f.name === 'invoice.pdf',
+		);
 		expect(files).toHaveLength(1);
 		expect(a[1]).toMatchObject({ action: 'created', fileId: files[0].id, path: 'invoice.pdf' });
 		expect(b[1]).toMatchObject({ action: 'created', fileId: files[0].id, path: 'invoice.pdf' });
@@ -63,22 +78,38 @@ describe('Export to Folder, two executions at once on Google Drive: both find th
 	});
 
 	test('the same new folder created twice: the newer (still empty) is removed, every file lands in the one kept', async () => {
-		const flow = exportWorkflow(destination, { fileName: '={{ $json.name }}', folderStructure: 'custom', folderTemplate: '={{ $json.folder }}' });
+		const flow = exportWorkflow(destination, {
+			fileName: '={{ $json.name }}',
+			folderStructure: 'custom',
+			folderTemplate: '={{ $json.folder }}',
+		});
 		const first: Doc = { id: 'k0', content: 'k0 v1', json: { name: 'receipt.pdf', folder: 'A' } };
 		expect((await flow.run([first])).result.nodeError('Export')).toBeUndefined();
-		const docs = [first, { id: 'k1', content: 'k1 v1', json: { name: 'invoice.pdf', folder: 'B' } }, { id: 'k2', content: 'k2 v1', json: { name: 'receipt.pdf', folder: 'B' } }];
+		const docs = [
+			first,
+			{ id: 'k1', content: 'k1 v1', json: { name: 'invoice.pdf', folder: 'B' } },
+			{ id: 'k2', content: 'k2 v1', json: { name: 'receipt.pdf', folder: 'B' } },
+		];
 
-		fakeOf(destination).inject({ ...FOLDER_CREATE, times: 2, action: { type: 'delay', ms: HOLD_MS } });
+		fakeOf(destination).inject({
+			...FOLDER_CREATE,
+			times: 2,
+			action: { type: 'delay', ms: HOLD_MS },
+		});
 		const [a, b] = await overlapping(flow, docs);
 
 		const all = await everything(destination, destination.fixture.rootId);
 		const folders = all.filter((f) => f.isFolder && f.name === 'B');
 		expect(folders).toHaveLength(1);
-		const inB = all.filter((f) => !f.isFolder && f.parentId === folders[0].id).map((f) => f.name).sort();
+		const inB = all
+			.filter((f) => !f.isFolder && f.parentId === folders[0].id)
+			.map((f) => f.name)
+			.sort();
 		expect(inB).toEqual(['invoice.pdf', 'receipt.pdf']);
 		expect(all.filter((f) => !f.isFolder)).toHaveLength(3);
 		for (const json of [a, b]) {
-			for (const out of json.slice(1)) expect(all.find((f) => f.id === out.fileId)?.parentId).toBe(folders[0].id);
+			for (const out of json.slice(1))
+				expect(all.find((f) => f.id === out.fileId)?.parentId).toBe(folders[0].id);
 		}
 
 		const quiet = destination.counts();
@@ -88,14 +119,23 @@ describe('Export to Folder, two executions at once on Google Drive: both find th
 	});
 
 	test('a root folder named by the node, created by two first runs at once: one root, holding both files once', async () => {
-		const flow = exportWorkflow(destination, { rootMode: 'name', rootName: 'Accounting', fileName: '={{ $json.name }}' });
+		const flow = exportWorkflow(destination, {
+			rootMode: 'name',
+			rootName: 'Accounting',
+			fileName: '={{ $json.name }}',
+		});
 		const docs: Doc[] = [{ id: 'k1', content: 'k1 v1', json: { name: 'invoice.pdf' } }];
-		fakeOf(destination).inject({ ...FOLDER_CREATE, times: 2, action: { type: 'delay', ms: HOLD_MS } });
+		fakeOf(destination).inject({
+			...FOLDER_CREATE,
+			times: 2,
+			action: { type: 'delay', ms: HOLD_MS },
+		});
 		await overlapping(flow, docs);
 
 		const driveRoot = await destination.fixture.provider.root();
 		const roots: RemoteItem[] = [];
-		for await (const item of destination.fixture.provider.list(driveRoot.id)) if (item.isFolder && item.name === 'Accounting') roots.push(item);
+		for await (const item of destination.fixture.provider.list(driveRoot.id))
+			if (item.isFolder && item.name === 'Accounting') roots.push(item);
 		expect(roots).toHaveLength(1);
 		const files = (await everything(destination, roots[0].id)).filter((f) => !f.isFolder);
 		expect(files.map((f) => f.name)).toEqual(['invoice.pdf']);

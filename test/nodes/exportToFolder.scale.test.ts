@@ -1,6 +1,12 @@
 import { shortFingerprint } from '../../nodes/shared/state/exportState';
 import { recordTag } from '../../nodes/shared/sync/exportPlan';
-import { cloudDestination, countActions, exportWorkflow, type Doc, type ExportDestination } from './support/exportWorkflow';
+import {
+	cloudDestination,
+	countActions,
+	exportWorkflow,
+	type Doc,
+	type ExportDestination,
+} from './support/exportWorkflow';
 import { hashBuffer } from '../../nodes/shared/hashes';
 import type { FakeDrive } from '../fakes/drive';
 
@@ -10,7 +16,11 @@ function receipts(count: number, offset = 0): Doc[] {
 	return Array.from({ length: count }, (_, i) => {
 		const n = i + offset;
 		const month = String((n % 12) + 1).padStart(2, '0');
-		return { id: `R${n}`, content: `receipt ${n}`, json: { account: n % 2 ? 'Main' : 'Savings', date: `2026-${month}-15T12:00:00Z` } };
+		return {
+			id: `R${n}`,
+			content: `receipt ${n}`,
+			json: { account: n % 2 ? 'Main' : 'Savings', date: `2026-${month}-15T12:00:00Z` },
+		};
 	});
 }
 
@@ -34,10 +44,16 @@ describe('Export to Folder at 10,000 records on Google Drive (n8n engine)', () =
 				name: `${doc.json!.account}/${(doc.json!.date as string).slice(0, 7)}/${doc.id}.pdf`,
 				content,
 				createdByApp: true,
-				appProperties: { recordKey: recordTag(doc.id), contentVersion: shortFingerprint(hashBuffer('md5', content)) },
+				appProperties: {
+					recordKey: recordTag(doc.id),
+					contentVersion: shortFingerprint(hashBuffer('md5', content)),
+				},
 			});
 		}
-		const flow = exportWorkflow(destination, { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' });
+		const flow = exportWorkflow(destination, {
+			folderStructure: 'accountPeriod',
+			accountName: '={{ $json.account }}',
+		});
 
 		let started = Date.now();
 		const rebuilt = await flow.run(docs);
@@ -67,7 +83,9 @@ describe('Export to Folder at 10,000 records on Google Drive (n8n engine)', () =
 		expect(afterNew.total - afterSteady.total).toBeLessThanOrEqual(2 + 5 * 2);
 
 		const next = destination.counts();
-		expect(countActions((await flow.run([...docs, ...receipts(5, RECORDS)])).json)).toEqual({ unchanged: RECORDS + 5 });
+		expect(countActions((await flow.run([...docs, ...receipts(5, RECORDS)])).json)).toEqual({
+			unchanged: RECORDS + 5,
+		});
 		expect(destination.counts().total - next.total).toBe(1);
 
 		const stateBytes = JSON.stringify(flow.stateOf()).length;
@@ -84,7 +102,10 @@ describe('Export to Folder: a large first export reads its own writes back', () 
 		test(`${kind}: after 150 uploads, the next run is one change-feed request`, async () => {
 			const destination = await cloudDestination(kind);
 			try {
-				const flow = exportWorkflow(destination, { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' });
+				const flow = exportWorkflow(destination, {
+					folderStructure: 'accountPeriod',
+					accountName: '={{ $json.account }}',
+				});
 				const docs = receipts(150);
 				const start = destination.counts();
 				expect(countActions((await flow.run(docs)).json)).toEqual({ created: 150 });

@@ -30,7 +30,10 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 			'Main/2026-09/Main-2026-09-20.pdf',
 			'Main/2026-10/Main-2026-10-05.pdf',
 		]);
-		expect(first.json[0]).toMatchObject({ fileId: files.get('Main/2026-09/Main-2026-09-05.pdf')!.id, webUrl: expect.stringMatching(/^https?:/) });
+		expect(first.json[0]).toMatchObject({
+			fileId: files.get('Main/2026-09/Main-2026-09-05.pdf')!.id,
+			webUrl: expect.stringMatching(/^https?:/),
+		});
 
 		let before = destination.counts();
 		expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 12 });
@@ -43,23 +46,40 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		expect(countActions(third.json)).toEqual({ unchanged: 11, reuploaded: 1 });
 		expect(third.json.find((j) => j.action === 'reuploaded')!.recordKey).toBe('Savings-2026-10-20');
 		expect(destination.counts().uploads - before.uploads).toBe(1);
-		expect(await user.read('Savings/2026-10/Savings-2026-10-20.pdf')).toEqual(Buffer.from('receipt Savings-2026-10-20'));
+		expect(await user.read('Savings/2026-10/Savings-2026-10-20.pdf')).toEqual(
+			Buffer.from('receipt Savings-2026-10-20'),
+		);
 
 		await user.delete('Main/2026-10');
-		const withNew = [...docs, { id: 'Main-2026-10-28', content: 'late receipt', json: { account: 'Main', date: '2026-10-28T09:00:00Z' } }];
+		const withNew = [
+			...docs,
+			{
+				id: 'Main-2026-10-28',
+				content: 'late receipt',
+				json: { account: 'Main', date: '2026-10-28T09:00:00Z' },
+			},
+		];
 		before = destination.counts();
 		const fourth = await flow.run(withNew);
-		expect(fourth.json.filter((j) => j.action === 'skipped_folder_deleted').map((j) => j.recordKey).sort()).toEqual([
-			'Main-2026-10-05',
-			'Main-2026-10-20',
-			'Main-2026-10-28',
-		]);
+		expect(
+			fourth.json
+				.filter((j) => j.action === 'skipped_folder_deleted')
+				.map((j) => j.recordKey)
+				.sort(),
+		).toEqual(['Main-2026-10-05', 'Main-2026-10-20', 'Main-2026-10-28']);
 		expect(countActions(fourth.json)).toEqual({ unchanged: 10, skipped_folder_deleted: 3 });
 		expect(destination.counts().uploads - before.uploads).toBe(0);
-		expect(countActions((await flow.run(withNew)).json)).toEqual({ unchanged: 10, skipped_folder_deleted: 3 });
+		expect(countActions((await flow.run(withNew)).json)).toEqual({
+			unchanged: 10,
+			skipped_folder_deleted: 3,
+		});
 
 		expect(await flow.resume()).toEqual([{ resumed: ['Main/2026-10'], stillStopped: [] }]);
-		expect(countActions((await flow.run(withNew)).json)).toEqual({ unchanged: 10, reuploaded: 2, created: 1 });
+		expect(countActions((await flow.run(withNew)).json)).toEqual({
+			unchanged: 10,
+			reuploaded: 2,
+			created: 1,
+		});
 		expect((await filesBelow(provider, rootId)).size).toBe(13);
 	});
 
@@ -90,7 +110,10 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 	test('eFactori on Google Drive: company/year; backfill; an edit is a new revision of the same file; a manual run leaves no duplicate', async () => {
 		destination = await cloudDestination('googleDrive');
 		const { provider, rootId } = destination.fixture;
-		const flow = exportWorkflow(destination, { folderStructure: 'companyYear', companyName: '={{ $json.company }}' });
+		const flow = exportWorkflow(destination, {
+			folderStructure: 'companyYear',
+			companyName: '={{ $json.company }}',
+		});
 		const docs: Doc[] = ['2025-03-01', '2025-11-30', '2026-01-15', '2026-06-01'].map((date, i) => ({
 			id: `INV-${i + 1}`,
 			content: `invoice ${i + 1}`,
@@ -109,7 +132,9 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		const inv2 = files.get('eFactori BV/2025/INV-2.pdf')!;
 		expect(inv2.appProperties).toMatchObject({ recordKey: 'INV-2' });
 
-		const edited = docs.map((d) => (d.id === 'INV-2' ? { ...d, content: 'invoice 2, corrected' } : d));
+		const edited = docs.map((d) =>
+			d.id === 'INV-2' ? { ...d, content: 'invoice 2, corrected' } : d,
+		);
 		const second = await flow.run(edited);
 		expect(countActions(second.json)).toEqual({ unchanged: 3, updated: 1 });
 		const after = await provider.getItem(inv2.id);
@@ -142,7 +167,12 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 			recordFolderName: '={{ $json.client }}',
 		});
 		const dossiers: Doc[] = ['Dupont SARL', 'Martin & Fils', 'Durand'].flatMap((client, c) =>
-			['id-card', 'kbis'].map((kind) => ({ id: `${c}-${kind}`, content: `${client} ${kind}`, fileName: `${kind}.pdf`, json: { client } })),
+			['id-card', 'kbis'].map((kind) => ({
+				id: `${c}-${kind}`,
+				content: `${client} ${kind}`,
+				fileName: `${kind}.pdf`,
+				json: { client },
+			})),
 		);
 
 		const driveRoot = await provider.root();
@@ -161,7 +191,15 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		]);
 
 		// A webhook (a user clicking "Synchroniser" on one dossier) exports that dossier only, with a new document.
-		const one = [...dossiers.filter((d) => d.json!.client === 'Durand'), { id: '2-contract', content: 'Durand contract', fileName: 'contract.pdf', json: { client: 'Durand' } }];
+		const one = [
+			...dossiers.filter((d) => d.json!.client === 'Durand'),
+			{
+				id: '2-contract',
+				content: 'Durand contract',
+				fileName: 'contract.pdf',
+				json: { client: 'Durand' },
+			},
+		];
 		const hook = await flow.run(one, 'webhook');
 		expect(countActions(hook.json)).toEqual({ unchanged: 2, created: 1 });
 		expect(hook.result.staticDataSaved).toBe(true);
@@ -169,7 +207,8 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		// The hourly run after it: nothing to do, one CLUST folder.
 		expect(countActions((await flow.run([...dossiers, one[2]])).json)).toEqual({ unchanged: 7 });
 		const roots = [];
-		for await (const item of provider.list(driveRoot.id)) if (item.isFolder && item.name === 'CLUST') roots.push(item);
+		for await (const item of provider.list(driveRoot.id))
+			if (item.isFolder && item.name === 'CLUST') roots.push(item);
 		expect(roots).toHaveLength(1);
 	});
 
@@ -188,7 +227,9 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		expect(countActions(rebuilt.json)).toEqual({ unchanged: 12 });
 		expect(destination.counts().uploads - before.uploads).toBe(0);
 		const filesAfter = await filesBelow(provider, rootId);
-		expect([...filesAfter.values()].map((f) => f.id).sort()).toEqual([...filesBefore.values()].map((f) => f.id).sort());
+		expect([...filesAfter.values()].map((f) => f.id).sort()).toEqual(
+			[...filesBefore.values()].map((f) => f.id).sort(),
+		);
 		expect(trackedIds(flow.stateOf())).toEqual(tracked);
 		const again = destination.counts();
 		expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 12 });
@@ -208,7 +249,9 @@ describe('Export to Folder stories against the cloud fakes (n8n engine)', () => 
 		const before = destination.counts();
 		const stopped = await flow.run(docs);
 		expect(stopped.result.status).toBe('error');
-		expect(stopped.result.nodeError('Export')!.message).toMatch(/12 of the 12 exported files look deleted from Google Drive/);
+		expect(stopped.result.nodeError('Export')!.message).toMatch(
+			/12 of the 12 exported files look deleted from Google Drive/,
+		);
 		expect(destination.counts().uploads - before.uploads).toBe(0);
 		expect(JSON.stringify(flow.harness.staticData)).toEqual(saved);
 		// Stopping again on the next run: the cursor did not move past the deletions.
@@ -232,7 +275,9 @@ describe('Export to Folder on every cloud: lost state and manual runs never dupl
 			await flow.run(docs.slice(0, 8));
 
 			// Manual: 4 new receipts and one edited; n8n throws its state away.
-			const edited = docs.map((d) => (d.id === 'Main-2026-09-05' ? { ...d, content: 'corrected' } : d));
+			const edited = docs.map((d) =>
+				d.id === 'Main-2026-09-05' ? { ...d, content: 'corrected' } : d,
+			);
 			const manual = await flow.run(edited, 'manual');
 			expect(countActions(manual.json)).toEqual({ unchanged: 7, updated: 1, created: 4 });
 			const before = destination.counts();
@@ -246,7 +291,9 @@ describe('Export to Folder on every cloud: lost state and manual runs never dupl
 			expect(countActions((await flow.run(edited)).json)).toEqual({ unchanged: 12 });
 			expect(destination.counts().uploads - lost.uploads).toBe(0);
 			expect((await filesBelow(provider, rootId)).size).toBe(12);
-			expect(await destination.fixture.user.read('Main/2026-09/Main-2026-09-05.pdf')).toEqual(Buffer.from('corrected'));
+			expect(await destination.fixture.user.read('Main/2026-09/Main-2026-09-05.pdf')).toEqual(
+				Buffer.from('corrected'),
+			);
 		});
 	}
 });

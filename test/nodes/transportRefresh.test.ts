@@ -29,9 +29,30 @@ interface Case {
 }
 
 const cases: Case[] = [
-	{ provider: 'googleDrive', flavour: 'google', scopes: [DRIVE_SCOPES.drive], make: (a) => new FakeDrive(a), path: '/drive/v3/files', authentication: 'body' },
-	{ provider: 'oneDrive', flavour: 'microsoft', scopes: ['Files.ReadWrite'], make: (a) => new FakeGraph(a), path: '/children', authentication: 'body' },
-	{ provider: 'dropbox', flavour: 'dropbox', scopes: ALL_SCOPES, make: (a) => new FakeDropbox(a), path: '/2/files/list_folder', authentication: 'header' },
+	{
+		provider: 'googleDrive',
+		flavour: 'google',
+		scopes: [DRIVE_SCOPES.drive],
+		make: (a) => new FakeDrive(a),
+		path: '/drive/v3/files',
+		authentication: 'body',
+	},
+	{
+		provider: 'oneDrive',
+		flavour: 'microsoft',
+		scopes: ['Files.ReadWrite'],
+		make: (a) => new FakeGraph(a),
+		path: '/children',
+		authentication: 'body',
+	},
+	{
+		provider: 'dropbox',
+		flavour: 'dropbox',
+		scopes: ALL_SCOPES,
+		make: (a) => new FakeDropbox(a),
+		path: '/2/files/list_folder',
+		authentication: 'header',
+	},
 ];
 
 let auth: FakeAuth;
@@ -71,7 +92,12 @@ async function setUp(c: Case) {
 			authentication: c.authentication,
 			scope: c.scopes.join(' '),
 			apiBaseUrl,
-			oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer', expires_in: 3600 },
+			oauthTokenData: {
+				access_token: tokens.access_token,
+				refresh_token: tokens.refresh_token,
+				token_type: 'Bearer',
+				expires_in: 3600,
+			},
 		},
 	});
 	return { harness, tokens, credentialId: details.id!, type, credentials: { [type]: details } };
@@ -82,7 +108,12 @@ describe.each(cases)('$provider: token expiry mid-run', (c) => {
 		const { harness, tokens, credentialId, credentials } = await setUp(c);
 		// The second listing call finds every access token expired, as if an hour had passed.
 		cloud!.inject({ path: c.path, skip: 1, action: { type: 'expireToken' } });
-		harness.addNode({ name: 'Probe', type: 'sdkProbe', parameters: { provider: c.provider, calls: 3 }, credentials });
+		harness.addNode({
+			name: 'Probe',
+			type: 'sdkProbe',
+			parameters: { provider: c.provider, calls: 3 },
+			credentials,
+		});
 		const since = cloud!.mark();
 		const result = await harness.run();
 
@@ -91,13 +122,21 @@ describe.each(cases)('$provider: token expiry mid-run', (c) => {
 		expect(result.output('Probe').map((item) => item.json.call)).toEqual([0, 1, 2]);
 		// One refresh, through the fake token endpoint, in the provider's client-authentication style.
 		expect(oauth.tokenRequests).toEqual([
-			expect.objectContaining({ flavour: c.flavour, grantType: 'refresh_token', status: 200, clientAuth: c.authentication === 'header' ? 'basic' : 'body' }),
+			expect.objectContaining({
+				flavour: c.flavour,
+				grantType: 'refresh_token',
+				status: 200,
+				clientAuth: c.authentication === 'header' ? 'basic' : 'body',
+			}),
 		]);
 		const calls = cloud!.requests({ since, path: c.path });
 		expect(calls.map((r) => r.status)).toEqual([200, 401, 200, 200]);
 
 		// What n8n persisted: a new, valid access token; Microsoft's rotated refresh token; the others kept.
-		const stored = harness.credentials.get(credentialId).data.oauthTokenData as Record<string, string>;
+		const stored = harness.credentials.get(credentialId).data.oauthTokenData as Record<
+			string,
+			string
+		>;
 		expect(harness.credentials.tokenUpdates).toHaveLength(1);
 		expect(stored.access_token).not.toBe(tokens.access_token);
 		expect(auth.check(`Bearer ${stored.access_token}`).ok).toBe(true);
@@ -116,13 +155,20 @@ describe.each(cases)('$provider: token expiry mid-run', (c) => {
 		const { harness, credentialId, credentials } = await setUp(c);
 		auth.revokeRefreshTokens();
 		cloud!.inject({ path: c.path, action: { type: 'expireToken' } });
-		harness.addNode({ name: 'Probe', type: 'sdkProbe', parameters: { provider: c.provider, calls: 1 }, credentials });
+		harness.addNode({
+			name: 'Probe',
+			type: 'sdkProbe',
+			parameters: { provider: c.provider, calls: 1 },
+			credentials,
+		});
 		const before = harness.credentials.get(credentialId).data.oauthTokenData;
 		const result = await harness.run();
 		expect(result.status).toBe('error');
 		expect(oauth.tokenRequests.map((r) => r.status)).toEqual([400]);
 		// n8n surfaces the failed refresh in a shape toNodeError recognises (-> "reconnect the credential").
-		expect(oauthFailure(result.nodeError('Probe') ?? result.error)).toEqual({ code: 'invalid_grant' });
+		expect(oauthFailure(result.nodeError('Probe') ?? result.error)).toEqual({
+			code: 'invalid_grant',
+		});
 		expect(harness.credentials.get(credentialId).data.oauthTokenData).toEqual(before);
 	});
 });
@@ -133,14 +179,25 @@ describe('dropbox: a chunked upload session never sends a chunk with an expired 
 		const { harness, credentials } = await setUp(c);
 		const dropbox = cloud as FakeDropbox;
 		// Expire the token just before the second append (third chunk overall).
-		dropbox.inject({ path: '/2/files/upload_session/append_v2', skip: 1, action: { type: 'expireToken' } });
+		dropbox.inject({
+			path: '/2/files/upload_session/append_v2',
+			skip: 1,
+			action: { type: 'expireToken' },
+		});
 		const chunkSize = 64 * 1024;
 		const chunks = 4;
-		harness.addNode({ name: 'Probe', type: 'sdkProbe', parameters: { provider: 'dropbox', calls: 0, chunks, chunkSize }, credentials });
+		harness.addNode({
+			name: 'Probe',
+			type: 'sdkProbe',
+			parameters: { provider: 'dropbox', calls: 0, chunks, chunkSize },
+			credentials,
+		});
 		const since = dropbox.mark();
 		const result = await harness.run();
 		expect(result.error).toBeUndefined();
-		expect(result.output('Probe')).toEqual([expect.objectContaining({ json: { uploaded: '/probe.bin', size: chunks * chunkSize } })]);
+		expect(result.output('Probe')).toEqual([
+			expect.objectContaining({ json: { uploaded: '/probe.bin', size: chunks * chunkSize } }),
+		]);
 
 		const appends = dropbox.requests({ since, path: '/2/files/upload_session/append_v2' });
 		expect(appends.map((r) => [r.status, r.authorized])).toEqual([
@@ -155,11 +212,17 @@ describe('dropbox: a chunked upload session never sends a chunk with an expired 
 		const accepted = dropbox.requests({ since }).filter((r) => r.status === 200);
 		expect(accepted.every((r) => r.authorized)).toBe(true);
 
-		const expected = Buffer.concat(Array.from({ length: chunks }, (_, n) => Buffer.alloc(chunkSize, 65 + n)));
+		const expected = Buffer.concat(
+			Array.from({ length: chunks }, (_, n) => Buffer.alloc(chunkSize, 65 + n)),
+		);
 		const stored = dropbox.dumpTree().find((entry) => entry.path === '/probe.bin');
 		expect(stored?.size).toBe(expected.length);
-		const read = await (dropbox as unknown as { readFile(path: string): Promise<Buffer | undefined> }).readFile('/probe.bin');
-		expect(createHash('sha256').update(read!).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'));
+		const read = await (
+			dropbox as unknown as { readFile(path: string): Promise<Buffer | undefined> }
+		).readFile('/probe.bin');
+		expect(createHash('sha256').update(read!).digest('hex')).toBe(
+			createHash('sha256').update(expected).digest('hex'),
+		);
 		expect(oauth.tokenRequests).toHaveLength(1);
 	});
 });

@@ -5,12 +5,24 @@ import type { RemoteItem, StorageProvider } from '../../nodes/shared/storage/typ
 import type { ProviderFixture } from './fixture';
 import { FIXTURES } from './fixtures';
 import { Readable } from 'stream';
-import { ChangeTracker, collect, ensurePath, patternBytes, patternStream, readAll } from './support';
+import {
+	ChangeTracker,
+	collect,
+	ensurePath,
+	patternBytes,
+	patternStream,
+	readAll,
+} from './support';
 
 const PIECE = 64 * 1024;
 
 /** The pattern in 64 KiB pieces, calling `pause` (and waiting for it) before the first byte at `pauseAt`. */
-function pausingPatternStream(size: number, seed: string, pauseAt: number, pause: () => Promise<void>): Readable {
+function pausingPatternStream(
+	size: number,
+	seed: string,
+	pauseAt: number,
+	pause: () => Promise<void>,
+): Readable {
 	async function* generate(): AsyncGenerator<Buffer> {
 		let paused = false;
 		for (let offset = 0; offset < size; offset += PIECE) {
@@ -66,7 +78,10 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 		const uploaded = new Map<string, RemoteItem>();
 		for (const name of expected) {
 			const data = Buffer.from(`content of ${name}`);
-			const item = await provider.upload({ parentId: folder.id, name }, { size: data.length, data });
+			const item = await provider.upload(
+				{ parentId: folder.id, name },
+				{ size: data.length, data },
+			);
 			expect(item.name).toBe(name);
 			uploaded.set(name, item);
 		}
@@ -76,7 +91,9 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 			const found = await provider.findChild(folder.id, name, 'file');
 			expect(found?.id).toBe(uploaded.get(name)!.id);
 			expect((await provider.getItem(found!.id))?.name).toBe(name);
-			expect((await readAll(await provider.download(found!.id))).toString()).toBe(`content of ${name}`);
+			expect((await readAll(await provider.download(found!.id))).toString()).toBe(
+				`content of ${name}`,
+			);
 		}
 	});
 
@@ -89,7 +106,9 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 			const expected = patternBytes(size, name);
 			const item = await provider.upload(
 				{ parentId: folder.id, name },
-				size > 1000 ? { size, stream: patternStream(size, name, 64 * 1024) } : { size, data: expected },
+				size > 1000
+					? { size, stream: patternStream(size, name, 64 * 1024) }
+					: { size, data: expected },
 			);
 			const nativeHash = hashBuffer(provider.hashKind, expected);
 			expect(item.size).toBe(size);
@@ -106,7 +125,10 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 		const folder = await caseFolder('replace');
 		const first = Buffer.from('version one');
 		const second = Buffer.from('version two, longer');
-		const original = await provider.upload({ parentId: folder.id, name: 'doc.txt' }, { size: first.length, data: first });
+		const original = await provider.upload(
+			{ parentId: folder.id, name: 'doc.txt' },
+			{ size: first.length, data: first },
+		);
 		const replaced = await provider.upload(
 			{ parentId: folder.id, name: 'doc.txt', replaceId: original.id },
 			{ size: second.length, data: second },
@@ -135,10 +157,15 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 				await fixture.user.cutNextUploadChunk(Math.floor(chunk / 2));
 			};
 			const stream = pausingPatternStream(size, 'cut', chunk + PIECE, armCutAfterFirstChunk);
-			const item = await provider.upload({ parentId: folder.id, name: 'cut.bin' }, { size, stream });
+			const item = await provider.upload(
+				{ parentId: folder.id, name: 'cut.bin' },
+				{ size, stream },
+			);
 			const sent = fixture.bytesReceived!() - before;
 			expect(item.hash).toBe(hashBuffer(provider.hashKind, patternBytes(size, 'cut')));
-			expect((await fixture.user.read('cut/cut.bin'))?.equals(patternBytes(size, 'cut'))).toBe(true);
+			expect((await fixture.user.read('cut/cut.bin'))?.equals(patternBytes(size, 'cut'))).toBe(
+				true,
+			);
 			// The cut lost some bytes of chunk 2, so more than the file went over the wire; a restart would have sent
 			// chunk 1 again on top (about 1.5 chunks extra), a resume at most the cut part of chunk 2 (half a chunk).
 			expect(sent).toBeGreaterThan(size);
@@ -152,11 +179,18 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 
 	test('template paths with traversal attempts stay below the chosen folder', async () => {
 		const folder = await caseFolder('templates');
-		const segments = safeRelativePath(['../../escape', '..\\up', '%2e%2e', 'Acme: "Q1" / 2024.'], fixture.kind);
+		const segments = safeRelativePath(
+			['../../escape', '..\\up', '%2e%2e', 'Acme: "Q1" / 2024.'],
+			fixture.kind,
+		);
 		const created = await ensurePath(provider, folder.id, segments);
 		const below = await collect(provider.list(folder.id, { recursive: true }));
 		expect(below.find((item) => item.id === created.id)?.path).toBe(segments.join('/'));
-		expect(segments).toEqual(['escape', 'up', ...['Acme: "Q1" ', ' 2024.'].map((s) => sanitizeName(s, fixture.kind))]);
+		expect(segments).toEqual([
+			'escape',
+			'up',
+			...['Acme: "Q1" ', ' 2024.'].map((s) => sanitizeName(s, fixture.kind)),
+		]);
 		const outside = await collect(provider.list(fixture.rootId));
 		expect(outside.map((item) => item.name)).not.toContain('escape');
 	});
@@ -174,7 +208,11 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 	test('listings over several pages return every item once', async () => {
 		const folder = await caseFolder('paging');
 		const count = (capabilities.listPageSize ?? 10) * 2 + 3;
-		for (let i = 0; i < count; i++) await fixture.user.createFile(`paging/f${String(i).padStart(3, '0')}.txt`, Buffer.from(`#${i}`));
+		for (let i = 0; i < count; i++)
+			await fixture.user.createFile(
+				`paging/f${String(i).padStart(3, '0')}.txt`,
+				Buffer.from(`#${i}`),
+			);
 		const before = fixture.requestCount();
 		const listed = await collect(provider.list(folder.id));
 		expect(new Set(listed.map((item) => item.id)).size).toBe(count);
@@ -182,7 +220,9 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 			Array.from({ length: count }, (_, i) => `f${String(i).padStart(3, '0')}.txt`),
 		);
 		if (capabilities.listPageSize !== undefined) {
-			expect(fixture.requestCount() - before).toBeGreaterThanOrEqual(Math.ceil(count / capabilities.listPageSize));
+			expect(fixture.requestCount() - before).toBeGreaterThanOrEqual(
+				Math.ceil(count / capabilities.listPageSize),
+			);
 		}
 	});
 
@@ -205,7 +245,10 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 
 		await fixture.user.editFile('feed/a.txt', Buffer.from('two, edited'));
 		await step();
-		expect(tracker.byId.get(id)).toMatchObject({ size: 11, hash: hashBuffer(provider.hashKind, Buffer.from('two, edited')) });
+		expect(tracker.byId.get(id)).toMatchObject({
+			size: 11,
+			hash: hashBuffer(provider.hashKind, Buffer.from('two, edited')),
+		});
 
 		await fixture.user.rename('feed/a.txt', 'b.txt');
 		await step();
@@ -214,7 +257,11 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 
 		await fixture.user.move('feed/b.txt', 'feed/sub');
 		await step();
-		expect(tracker.byId.get(id)).toMatchObject({ name: 'b.txt', path: 'sub/b.txt', parentId: subId });
+		expect(tracker.byId.get(id)).toMatchObject({
+			name: 'b.txt',
+			path: 'sub/b.txt',
+			parentId: subId,
+		});
 		expect(tracker.byPath('b.txt')).toBeUndefined();
 
 		await fixture.user.trash('feed/sub/b.txt');
@@ -285,7 +332,10 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 		const folder = await caseFolder('moves');
 		const target = await ensurePath(provider, fixture.rootId, ['moves', 'into']);
 		const data = Buffer.from('moving');
-		const item = await provider.upload({ parentId: folder.id, name: 'm.txt' }, { size: data.length, data });
+		const item = await provider.upload(
+			{ parentId: folder.id, name: 'm.txt' },
+			{ size: data.length, data },
+		);
 		const renamed = await provider.move(item.id, { name: 'renamed.txt' });
 		expect(renamed).toMatchObject({ id: item.id, name: 'renamed.txt' });
 		const moved = await provider.move(item.id, { parentId: target.id });
@@ -298,7 +348,10 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 	test('missing items are notFound CloudErrors, never raw errors', async () => {
 		const folder = await caseFolder('missing');
 		const data = Buffer.from('gone soon');
-		const item = await provider.upload({ parentId: folder.id, name: 'gone.txt' }, { size: data.length, data });
+		const item = await provider.upload(
+			{ parentId: folder.id, name: 'gone.txt' },
+			{ size: data.length, data },
+		);
 		await fixture.user.delete('missing/gone.txt');
 		const failure = await provider.download(item.id).then(
 			(stream) => readAll(stream),

@@ -19,13 +19,16 @@ async function failure(promise: Promise<unknown>): Promise<CloudError> {
 		() => undefined,
 		(error: unknown) => error,
 	);
-	if (!(outcome instanceof CloudError)) throw new Error(`expected a CloudError, got ${String(outcome)}`);
+	if (!(outcome instanceof CloudError))
+		throw new Error(`expected a CloudError, got ${String(outcome)}`);
 	return outcome;
 }
 
 /** Bytes of upload-session request bodies the fake received since `mark` (cut requests included). */
 function bytesSince(fixture: DropboxFixture, mark: number): number {
-	return fixture.fake.requests({ since: mark, path: 'upload_session' }).reduce((sum, entry) => sum + entry.bytesIn, 0);
+	return fixture.fake
+		.requests({ since: mark, path: 'upload_session' })
+		.reduce((sum, entry) => sum + entry.bytesIn, 0);
 }
 
 describe('DropboxStorage against FakeDropbox', () => {
@@ -49,12 +52,17 @@ describe('DropboxStorage against FakeDropbox', () => {
 			const cutAt = 3 * MIB + 12345;
 			fake.cutUpload({ route: 'append_v2', afterBytes: cutAt, keepReceived: true });
 			const mark = fake.mark();
-			const item = await provider.upload({ parentId: fixture.rootId, name: 'big.bin' }, { size, stream: patternStream(size, 'big') });
+			const item = await provider.upload(
+				{ parentId: fixture.rootId, name: 'big.bin' },
+				{ size, stream: patternStream(size, 'big') },
+			);
 
 			const expected = patternBytes(size, 'big');
 			expect(item.hash).toBe(hashBuffer('dropboxContentHash', expected));
 			expect((await fixture.user.read('big.bin'))!.equals(expected)).toBe(true);
-			const appends = fake.uploadLog.filter((entry) => entry.route.endsWith('append_v2') && entry.bytes > 0);
+			const appends = fake.uploadLog.filter(
+				(entry) => entry.route.endsWith('append_v2') && entry.bytes > 0,
+			);
 			expect(appends.map((entry) => [entry.offset, entry.bytes, entry.cut])).toEqual([
 				[0, cutAt, true],
 				[cutAt, chunk - cutAt, false],
@@ -76,7 +84,10 @@ describe('DropboxStorage against FakeDropbox', () => {
 			fake.cutUpload({ route: 'append_v2', afterBytes: 5 * MIB, keepReceived: false });
 			const mark = fake.mark();
 			const data = patternBytes(size, 'atomic');
-			const item = await provider.upload({ parentId: fixture.rootId, name: 'atomic.bin' }, { size, data });
+			const item = await provider.upload(
+				{ parentId: fixture.rootId, name: 'atomic.bin' },
+				{ size, data },
+			);
 			expect(item.hash).toBe(hashBuffer('dropboxContentHash', data));
 			const extra = bytesSince(fixture, mark) - size;
 			expect(extra).toBeGreaterThanOrEqual(5 * MIB);
@@ -88,7 +99,10 @@ describe('DropboxStorage against FakeDropbox', () => {
 			fake.inject({ path: 'append_v2', skip: 1, action: { type: 'cutResponse', afterBytes: 0 } });
 			const mark = fake.mark();
 			const data = patternBytes(size, 'lost-answer');
-			const item = await provider.upload({ parentId: fixture.rootId, name: 'lost.bin' }, { size, data });
+			const item = await provider.upload(
+				{ parentId: fixture.rootId, name: 'lost.bin' },
+				{ size, data },
+			);
 			expect(item.hash).toBe(hashBuffer('dropboxContentHash', data));
 			expect(bytesSince(fixture, mark)).toBe(size);
 			expect(provider.lastSessionUpload?.resumes).toBe(1);
@@ -98,7 +112,10 @@ describe('DropboxStorage against FakeDropbox', () => {
 			const { provider, fake, wire } = fixture;
 			fake.inject({ path: 'append_v2', skip: 1, action: { type: 'expireToken' } });
 			const data = patternBytes(size, 'expiry');
-			const item = await provider.upload({ parentId: fixture.rootId, name: 'expiry.bin' }, { size, data });
+			const item = await provider.upload(
+				{ parentId: fixture.rootId, name: 'expiry.bin' },
+				{ size, data },
+			);
 			expect(item.hash).toBe(hashBuffer('dropboxContentHash', data));
 			expect(wire.refreshes).toBe(1);
 			expect(fake.requests().some((r) => r.status === 401)).toBe(true);
@@ -119,9 +136,13 @@ describe('DropboxStorage against FakeDropbox', () => {
 			let peak = baseline;
 			const sampler = setInterval(() => (peak = Math.max(peak, usage())), 10);
 			try {
-				const item = await fixture.provider.upload({ parentId: fixture.rootId, name: 'flat.bin' }, { size: big, stream: patternStream(big, 'flat') });
+				const item = await fixture.provider.upload(
+					{ parentId: fixture.rootId, name: 'flat.bin' },
+					{ size: big, stream: patternStream(big, 'flat') },
+				);
 				let received = 0;
-				for await (const part of await fixture.provider.download(item.id)) received += (part as Buffer).length;
+				for await (const part of await fixture.provider.download(item.id))
+					received += (part as Buffer).length;
 				expect(received).toBe(big);
 			} finally {
 				clearInterval(sampler);
@@ -134,21 +155,43 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const { provider, fake } = fixture;
 		const one = Buffer.from('one');
 		const mark = fake.mark();
-		const first = await provider.upload({ parentId: fixture.rootId, name: 'Doc.txt' }, { size: one.length, data: one });
+		const first = await provider.upload(
+			{ parentId: fixture.rootId, name: 'Doc.txt' },
+			{ size: one.length, data: one },
+		);
 		expect(fake.requests({ since: mark, path: '/2/files/upload' })).toHaveLength(1);
-		expect(first).toMatchObject({ name: 'Doc.txt', size: 3, hash: hashBuffer('dropboxContentHash', one), parentId: fixture.rootId });
+		expect(first).toMatchObject({
+			name: 'Doc.txt',
+			size: 3,
+			hash: hashBuffer('dropboxContentHash', one),
+			parentId: fixture.rootId,
+		});
 		expect(first.id).toMatch(/^id:/);
 
-		const again = await provider.upload({ parentId: fixture.rootId, name: 'doc.TXT' }, { size: one.length, data: one });
+		const again = await provider.upload(
+			{ parentId: fixture.rootId, name: 'doc.TXT' },
+			{ size: one.length, data: one },
+		);
 		expect(again.id).toBe(first.id);
-		const clash = await failure(provider.upload({ parentId: fixture.rootId, name: 'Doc.txt' }, { size: 5, data: Buffer.from('other') }));
+		const clash = await failure(
+			provider.upload(
+				{ parentId: fixture.rootId, name: 'Doc.txt' },
+				{ size: 5, data: Buffer.from('other') },
+			),
+		);
 		expect(clash.kind).toBe('conflict');
-		const renamed = await provider.upload({ parentId: fixture.rootId, name: 'Doc.txt', onConflict: 'rename' }, { size: 5, data: Buffer.from('other') });
+		const renamed = await provider.upload(
+			{ parentId: fixture.rootId, name: 'Doc.txt', onConflict: 'rename' },
+			{ size: 5, data: Buffer.from('other') },
+		);
 		expect(renamed.name).toBe('Doc (1).txt');
 
 		const two = Buffer.from('two!');
 		await fixture.user.rename('Doc.txt', 'Moved by user.txt');
-		const replaced = await provider.upload({ parentId: fixture.rootId, name: 'Doc.txt', replaceId: first.id }, { size: two.length, data: two });
+		const replaced = await provider.upload(
+			{ parentId: fixture.rootId, name: 'Doc.txt', replaceId: first.id },
+			{ size: two.length, data: two },
+		);
 		expect(replaced.id).toBe(first.id);
 		expect(replaced.version).not.toBe(first.version);
 		expect((await fixture.user.read('Moved by user.txt'))!.equals(two)).toBe(true);
@@ -158,19 +201,25 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const { provider } = fixture;
 		const subId = await fixture.user.createFolder('Sub Folder');
 		const rootName = fixture.rootPath.slice(1);
-		expect((await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/sub folder/` })).id).toBe(subId);
+		expect(
+			(await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/sub folder/` })).id,
+		).toBe(subId);
 		expect((await provider.resolveFolder({ mode: 'id', value: subId })).name).toBe('Sub Folder');
 		const url = `https://www.dropbox.com/home/${encodeURIComponent(rootName)}/Sub%20Folder`;
 		expect((await provider.resolveFolder({ mode: 'url', value: url })).id).toBe(subId);
 		expect((await provider.resolveFolder({ mode: 'path', value: '/' })).id).toBe('');
 
-		const missing = await failure(provider.resolveFolder({ mode: 'path', value: '/No/Such/Folder' }));
+		const missing = await failure(
+			provider.resolveFolder({ mode: 'path', value: '/No/Such/Folder' }),
+		);
 		expect(missing.kind).toBe('notFound');
 		expect(missing.message).toContain('/No/Such/Folder');
 		await fixture.user.createFile('Sub Folder/Report.PDF', Buffer.from('r'));
 		expect((await provider.findChild(subId, 'report.pdf'))?.name).toBe('Report.PDF');
 		expect(await provider.findChild(subId, 'report.pdf', 'folder')).toBeUndefined();
-		const notFolder = await failure(provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/Sub Folder/Report.PDF` }));
+		const notFolder = await failure(
+			provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/Sub Folder/Report.PDF` }),
+		);
 		expect(notFolder.kind).toBe('invalidRequest');
 		expect((await provider.searchFolders('sub')).map((f) => f.id)).toContain(subId);
 	});
@@ -184,7 +233,16 @@ describe('DropboxStorage against FakeDropbox', () => {
 		await fixture.user.createFile('top.txt', Buffer.from('t'));
 		const mark = fake.mark();
 		const items = await collect(provider.list(fixture.rootId, { recursive: true }));
-		expect(items.map((i) => i.path).sort()).toEqual(['a', 'a/f0.txt', 'a/f1.txt', 'a/f2.txt', 'a/f3.txt', 'a/f4.txt', 'a/f5.txt', 'top.txt']);
+		expect(items.map((i) => i.path).sort()).toEqual([
+			'a',
+			'a/f0.txt',
+			'a/f1.txt',
+			'a/f2.txt',
+			'a/f3.txt',
+			'a/f4.txt',
+			'a/f5.txt',
+			'top.txt',
+		]);
 		expect(items.find((i) => i.path === 'a/f3.txt')?.parentId).toBe(aId);
 		expect(items.find((i) => i.path === 'top.txt')?.parentId).toBe(fixture.rootId);
 		expect(fake.requests({ since: mark, path: 'list_folder' }).length).toBe(3);
@@ -211,7 +269,11 @@ describe('DropboxStorage against FakeDropbox', () => {
 		await fixture.user.editFile('a.txt', Buffer.from('edited'));
 		let batch = await step();
 		expect(batch.changes).toHaveLength(1);
-		expect(tracker.byId.get(id)).toMatchObject({ path: 'a.txt', size: 6, hash: hashBuffer('dropboxContentHash', Buffer.from('edited')) });
+		expect(tracker.byId.get(id)).toMatchObject({
+			path: 'a.txt',
+			size: 6,
+			hash: hashBuffer('dropboxContentHash', Buffer.from('edited')),
+		});
 
 		await fixture.user.rename('a.txt', 'b.txt');
 		await fixture.user.move('b.txt', 'dest');
@@ -219,7 +281,10 @@ describe('DropboxStorage against FakeDropbox', () => {
 		expect(batch.changes).toEqual(
 			expect.arrayContaining([
 				{ type: 'delete', path: 'a.txt' },
-				{ type: 'upsert', item: expect.objectContaining({ id, path: 'dest/b.txt', parentId: destId }) },
+				{
+					type: 'upsert',
+					item: expect.objectContaining({ id, path: 'dest/b.txt', parentId: destId }),
+				},
 			]),
 		);
 		expect(tracker.byId.get(id)).toMatchObject({ name: 'b.txt', path: 'dest/b.txt' });
@@ -241,11 +306,15 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const error = await failure(provider.changes(fixture.rootId, cursor, { recursive: true }));
 		expect(error.kind).toBe('cursorReset');
 		expect(error.hint).toBe(HINTS.cursorReset);
-		expect((await collect(provider.list(fixture.rootId, { recursive: true }))).map((i) => i.path)).toEqual(['x.txt']);
+		expect(
+			(await collect(provider.list(fixture.rootId, { recursive: true }))).map((i) => i.path),
+		).toEqual(['x.txt']);
 		const fresh = await provider.latestCursor(fixture.rootId, { recursive: true });
 		await fixture.user.createFile('y.txt', Buffer.from('y'));
 		const batch = await provider.changes(fixture.rootId, fresh, { recursive: true });
-		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual(['y.txt']);
+		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual([
+			'y.txt',
+		]);
 	});
 
 	it('a cursor taken after a reset carries the folder place, and a bare one (older versions) still notices a renamed parent', async () => {
@@ -260,30 +329,48 @@ describe('DropboxStorage against FakeDropbox', () => {
 		await fixture.user.rename('p', 'p1');
 		await fixture.user.createFile('p1/w/a.pdf', Buffer.from('a'));
 		for (const cursor of [withPlace, bare]) {
-			const error = await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }));
+			const error = await failure(
+				new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }),
+			);
 			expect(error.kind).toBe('cursorReset');
 		}
 	});
 
-	it('a watch of the folder\'s own files notices the empty folder renamed; a flat cursor of an older version is replaced once', async () => {
+	it("a watch of the folder's own files notices the empty folder renamed; a flat cursor of an older version is replaced once", async () => {
 		const { provider } = fixture;
 		await fixture.user.createFolder('w');
 		const folder = await provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/w` });
 		const cursor = await provider.latestCursor(folder.id, { recursive: false });
 		await fixture.user.createFile('w/x/deep.pdf', Buffer.from('deep'));
 		await fixture.user.createFile('w/own.pdf', Buffer.from('own'));
-		const batch = await new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: false });
-		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual(['x', 'own.pdf']);
+		const batch = await new DropboxStorage(fixture.transport).changes(folder.id, cursor, {
+			recursive: false,
+		});
+		expect(batch.changes.map((c) => (c.type === 'upsert' ? c.item.path : c.path))).toEqual([
+			'x',
+			'own.pdf',
+		]);
 		await fixture.user.delete('w/x');
 		await fixture.user.delete('w/own.pdf');
-		const empty = await new DropboxStorage(fixture.transport).changes(folder.id, batch.cursor, { recursive: false });
+		const empty = await new DropboxStorage(fixture.transport).changes(folder.id, batch.cursor, {
+			recursive: false,
+		});
 		await fixture.user.rename('w', 'w2');
-		const moved = await failure(new DropboxStorage(fixture.transport).changes(folder.id, empty.cursor, { recursive: false }));
+		const moved = await failure(
+			new DropboxStorage(fixture.transport).changes(folder.id, empty.cursor, { recursive: false }),
+		);
 		expect(moved.kind).toBe('cursorReset');
 		// As versions before the subtree feed made it: the SDK's own flat cursor (the transport signs it).
 		const sdk = new Dropbox({ accessToken: 'signed-by-the-wire', fetch: fixture.transport.fetch });
-		const flat = (await sdk.filesListFolderGetLatestCursor({ path: folder.id, recursive: false })).result.cursor;
-		expect((await failure(new DropboxStorage(fixture.transport).changes(folder.id, flat, { recursive: false }))).kind).toBe('cursorReset');
+		const flat = (await sdk.filesListFolderGetLatestCursor({ path: folder.id, recursive: false }))
+			.result.cursor;
+		expect(
+			(
+				await failure(
+					new DropboxStorage(fixture.transport).changes(folder.id, flat, { recursive: false }),
+				)
+			).kind,
+		).toBe('cursorReset');
 	});
 
 	it('a feed that answers its path is not found: listed again when the folder is elsewhere, the folder gone when it is not', async () => {
@@ -293,14 +380,36 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const cursor = await provider.latestCursor(folder.id, { recursive: true });
 		await fixture.user.rename('w', 'w2');
 		// ListFolderContinueError.path (files.stone): a service may answer so for a cursor whose path is gone.
-		const notFound = { error_summary: 'path/not_found/..', error: { '.tag': 'path', path: { '.tag': 'not_found' } } };
-		fake.inject({ path: 'list_folder/continue', times: 1, action: { type: 'respond', status: 409, body: notFound } });
-		const moved = await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }));
-		expect([moved.kind, moved.message]).toEqual(['cursorReset', 'The watched Dropbox folder is no longer where its change cursor looks']);
+		const notFound = {
+			error_summary: 'path/not_found/..',
+			error: { '.tag': 'path', path: { '.tag': 'not_found' } },
+		};
+		fake.inject({
+			path: 'list_folder/continue',
+			times: 1,
+			action: { type: 'respond', status: 409, body: notFound },
+		});
+		const moved = await failure(
+			new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }),
+		);
+		expect([moved.kind, moved.message]).toEqual([
+			'cursorReset',
+			'The watched Dropbox folder is no longer where its change cursor looks',
+		]);
 		await fixture.user.delete('w2');
-		fake.inject({ path: 'list_folder/continue', times: 1, action: { type: 'respond', status: 409, body: notFound } });
+		fake.inject({
+			path: 'list_folder/continue',
+			times: 1,
+			action: { type: 'respond', status: 409, body: notFound },
+		});
 		const mark = fake.mark();
-		expect((await failure(new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }))).kind).toBe('notFound');
+		expect(
+			(
+				await failure(
+					new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }),
+				)
+			).kind,
+		).toBe('notFound');
 		expect(fake.requests({ since: mark }).map((r) => [r.path, r.status])).toEqual([
 			['/2/files/list_folder/continue', 409],
 			['/2/files/get_metadata', 409],
@@ -315,13 +424,20 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const mark = fake.mark();
 		const downloaded = await readAll(await provider.download(id));
 		expect(downloaded.equals(data)).toBe(true);
-		expect(fake.requests({ since: mark, path: 'files/download' }).map((r) => r.status)).toEqual([200, 206]);
+		expect(fake.requests({ since: mark, path: 'files/download' }).map((r) => r.status)).toEqual([
+			200, 206,
+		]);
 	});
 
 	it('maps Dropbox errors to CloudError kinds with hints', async () => {
 		const { provider, fake } = fixture;
 		fake.setQuota(10);
-		const quota = await failure(provider.upload({ parentId: fixture.rootId, name: 'q.bin' }, { size: 20, data: Buffer.alloc(20) }));
+		const quota = await failure(
+			provider.upload(
+				{ parentId: fixture.rootId, name: 'q.bin' },
+				{ size: 20, data: Buffer.alloc(20) },
+			),
+		);
 		expect(quota).toMatchObject({ kind: 'quota', hint: HINTS.quota });
 		fake.setQuota(undefined);
 
@@ -330,7 +446,12 @@ describe('DropboxStorage against FakeDropbox', () => {
 		expect(gone.message).toContain('id:doesNotExist0000000000');
 		const deleted = await failure(provider.delete('id:doesNotExist0000000000'));
 		expect(deleted.kind).toBe('notFound');
-		expect(isCloudError(await failure(provider.move('id:doesNotExist0000000000', { name: 'x' })), 'notFound')).toBe(true);
+		expect(
+			isCloudError(
+				await failure(provider.move('id:doesNotExist0000000000', { name: 'x' })),
+				'notFound',
+			),
+		).toBe(true);
 
 		fake.auth.setScopes(['files.metadata.read', 'files.content.read']);
 		const scope = await failure(provider.createFolder(fixture.rootId, 'nope'));
@@ -357,11 +478,16 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const folder = await provider.resolveFolder({ mode: 'path', value: relativeRoot });
 		expect(folder.id).toBe(fixture.rootId);
 		const data = Buffer.from('in the app folder');
-		const item = await provider.upload({ parentId: folder.id, name: 'f.txt' }, { size: data.length, data });
+		const item = await provider.upload(
+			{ parentId: folder.id, name: 'f.txt' },
+			{ size: data.length, data },
+		);
 		expect((await fake.readFile(`${fixture.rootPath}/f.txt`))!.equals(data)).toBe(true);
 		expect(item.webUrl).toContain(encodeURIComponent(relativeRoot.slice(1)));
 		fake.userCreateFolder('/Elsewhere');
-		await expect(provider.resolveFolder({ mode: 'path', value: '/Elsewhere' })).rejects.toMatchObject({ kind: 'notFound' });
+		await expect(
+			provider.resolveFolder({ mode: 'path', value: '/Elsewhere' }),
+		).rejects.toMatchObject({ kind: 'notFound' });
 	});
 });
 
@@ -388,7 +514,9 @@ describe('DropboxStorage request budget', () => {
 			let mark = fake.mark();
 			const batch = await provider.changes(fixture.rootId, cursor, { recursive });
 			expect(batch.changes).toEqual([]);
-			expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/list_folder/continue']);
+			expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual([
+				'/2/files/list_folder/continue',
+			]);
 			mark = fake.mark();
 			await provider.changes(fixture.rootId, batch.cursor, { recursive });
 			expect(fake.requests({ since: mark })).toHaveLength(1);
@@ -406,10 +534,15 @@ describe('DropboxStorage request budget', () => {
 		const provider = freshProvider();
 		let mark = fake.mark();
 		const batch = await provider.changes(fixture.rootId, carrying, { recursive: true });
-		expect(batch.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'sub/new.txt', parentId: subId }) }]);
+		expect(batch.changes).toEqual([
+			{ type: 'upsert', item: expect.objectContaining({ path: 'sub/new.txt', parentId: subId }) },
+		]);
 		expect(known.changes).toEqual(batch.changes);
 		// The feed page; the folder's place comes with the cursor; the parent 'sub' is looked up once.
-		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/list_folder/continue', '/2/files/get_metadata']);
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual([
+			'/2/files/list_folder/continue',
+			'/2/files/get_metadata',
+		]);
 		// A bare cursor: the feed page, then the watched folder's path (for relative paths), then 'sub'.
 		mark = fake.mark();
 		await freshProvider().changes(fixture.rootId, bare, { recursive: true });
@@ -421,7 +554,9 @@ describe('DropboxStorage request budget', () => {
 		await fixture.user.createFile('sub/newer.txt', Buffer.from('newer'));
 		mark = fake.mark();
 		const next = await provider.changes(fixture.rootId, batch.cursor, { recursive: true });
-		expect(next.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'sub/newer.txt', parentId: subId }) }]);
+		expect(next.changes).toEqual([
+			{ type: 'upsert', item: expect.objectContaining({ path: 'sub/newer.txt', parentId: subId }) },
+		]);
 		expect(fake.requests({ since: mark })).toHaveLength(1);
 	});
 
@@ -435,35 +570,45 @@ describe('DropboxStorage request budget', () => {
 		await fixture.user.createFile('watched/deep/deeper.txt', Buffer.from('deeper'));
 		const mark = fake.mark();
 		const batch = await freshProvider().changes(watchedId, cursor, { recursive: true });
-		const upserts = batch.changes.flatMap((change) => (change.type === 'upsert' ? [change.item.path] : []));
+		const upserts = batch.changes.flatMap((change) =>
+			change.type === 'upsert' ? [change.item.path] : [],
+		);
 		expect(upserts.sort()).toEqual(['deep', 'deep/deeper.txt', 'new.txt']);
-		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/list_folder/continue']);
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual([
+			'/2/files/list_folder/continue',
+		]);
 		// The next cursor carries the place too, and an idle feed stays at one request.
 		await fixture.user.createFile('watched/later.txt', Buffer.from('later'));
 		const again = fake.mark();
 		const next = await freshProvider().changes(watchedId, batch.cursor, { recursive: true });
-		expect(next.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ path: 'later.txt' }) }]);
+		expect(next.changes).toEqual([
+			{ type: 'upsert', item: expect.objectContaining({ path: 'later.txt' }) },
+		]);
 		expect(fake.requests({ since: again })).toHaveLength(1);
 	});
 
-	it.each([true, false])('still says the watched folder is gone when it was deleted since the cursor was issued (recursive: %s)', async (recursive) => {
-		const watchedId = await fixture.user.createFolder('watched');
-		await fixture.user.createFile('watched/a.txt', Buffer.from('a'));
-		const first = freshProvider();
-		await first.resolveFolder({ mode: 'id', value: watchedId });
-		const cursor = await first.latestCursor(watchedId, { recursive });
-		await fixture.user.delete('watched');
-		const error = await failure(freshProvider().changes(watchedId, cursor, { recursive }));
-		expect(error.kind).toBe('notFound');
-		expect(error.message).toContain('no longer exists');
-	});
+	it.each([true, false])(
+		'still says the watched folder is gone when it was deleted since the cursor was issued (recursive: %s)',
+		async (recursive) => {
+			const watchedId = await fixture.user.createFolder('watched');
+			await fixture.user.createFile('watched/a.txt', Buffer.from('a'));
+			const first = freshProvider();
+			await first.resolveFolder({ mode: 'id', value: watchedId });
+			const cursor = await first.latestCursor(watchedId, { recursive });
+			await fixture.user.delete('watched');
+			const error = await failure(freshProvider().changes(watchedId, cursor, { recursive }));
+			expect(error.kind).toBe('notFound');
+			expect(error.message).toContain('no longer exists');
+		},
+	);
 
 	it('a miss below a folder read by its id costs one request: no second look at the folder', async () => {
 		const { fake } = fixture;
 		const provider = freshProvider();
 		await provider.resolveFolder({ mode: 'id', value: fixture.rootId });
 		const mark = fake.mark();
-		for (let i = 0; i < 5; i++) expect(await provider.findChild(fixture.rootId, `F${i}`, 'folder')).toBeUndefined();
+		for (let i = 0; i < 5; i++)
+			expect(await provider.findChild(fixture.rootId, `F${i}`, 'folder')).toBeUndefined();
 		expect(fake.requests({ since: mark })).toHaveLength(5);
 	});
 
@@ -471,11 +616,15 @@ describe('DropboxStorage request budget', () => {
 		const { fake } = fixture;
 		const provider = freshProvider();
 		const folders = [];
-		for (let i = 0; i < 5; i++) folders.push(await provider.createFolder(fixture.rootId, `month-${i}`));
+		for (let i = 0; i < 5; i++)
+			folders.push(await provider.createFolder(fixture.rootId, `month-${i}`));
 		const mark = fake.mark();
 		for (let i = 0; i < 50; i++) {
 			const data = Buffer.from(`receipt ${i}`);
-			const item = await provider.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt` }, { size: data.length, data });
+			const item = await provider.upload(
+				{ parentId: folders[i % 5].id, name: `r-${i}.txt` },
+				{ size: data.length, data },
+			);
 			expect(item.parentId).toBe(folders[i % 5].id);
 		}
 		const requests = fake.requests({ since: mark });
@@ -528,8 +677,19 @@ class N8nRefreshWire extends TestWire {
 	}
 
 	override async refreshAccessToken(): Promise<void> {
-		const client = new ClientOAuth2({ clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET, accessTokenUri: this.tokenUrl, authentication: 'body' });
-		const refreshed = await client.createToken({ access_token: this.accessToken, refresh_token: this.refreshToken, token_type: 'bearer' }).refresh();
+		const client = new ClientOAuth2({
+			clientId: FAKE_CLIENT_ID,
+			clientSecret: FAKE_CLIENT_SECRET,
+			accessTokenUri: this.tokenUrl,
+			authentication: 'body',
+		});
+		const refreshed = await client
+			.createToken({
+				access_token: this.accessToken,
+				refresh_token: this.refreshToken,
+				token_type: 'bearer',
+			})
+			.refresh();
 		this.refreshes++;
 		this.accessToken = refreshed.accessToken;
 		this.refreshToken = refreshed.refreshToken;
@@ -552,12 +712,20 @@ describe('DropboxStorage with a token that lacks a scope', () => {
 
 	function providerWith(scopes: string[]): { provider: DropboxStorage; wire: N8nRefreshWire } {
 		const wire = new N8nRefreshWire(auth, scopes, `${fake.baseUrl}/oauth2/token`);
-		const transport = new Transport(wire, { cloud: CLOUD_WIRES.dropbox, baseUrl: fake.baseUrl, pacer: fastPacer() });
+		const transport = new Transport(wire, {
+			cloud: CLOUD_WIRES.dropbox,
+			baseUrl: fake.baseUrl,
+			pacer: fastPacer(),
+		});
 		return { provider: new DropboxStorage(transport), wire };
 	}
 
 	it('names files.content.read on a content endpoint (download), after n8n-style refresh through the API host', async () => {
-		const { provider, wire } = providerWith(['account_info.read', 'files.metadata.read', 'files.content.write']);
+		const { provider, wire } = providerWith([
+			'account_info.read',
+			'files.metadata.read',
+			'files.content.write',
+		]);
 		const file = await fake.userWrite('/r.txt', Buffer.from('receipt'));
 		const mark = fake.mark();
 		const error = await failure(provider.download(file.id));
@@ -575,12 +743,18 @@ describe('DropboxStorage with a token that lacks a scope', () => {
 	});
 
 	it('names files.content.write on an RPC endpoint (create_folder_v2) and on an upload', async () => {
-		const { provider } = providerWith(['account_info.read', 'files.metadata.read', 'files.content.read']);
+		const { provider } = providerWith([
+			'account_info.read',
+			'files.metadata.read',
+			'files.content.read',
+		]);
 		const rpc = await failure(provider.createFolder('', 'nope'));
 		expect(rpc.kind).toBe('scope');
 		expect(rpc.message).toContain('files.content.write');
 		const data = Buffer.from('x');
-		const upload = await failure(provider.upload({ parentId: '', name: 'x.txt' }, { size: 1, data }));
+		const upload = await failure(
+			provider.upload({ parentId: '', name: 'x.txt' }, { size: 1, data }),
+		);
 		expect(upload).toMatchObject({ kind: 'scope', hint: HINTS.scope('files.content.write') });
 	});
 });

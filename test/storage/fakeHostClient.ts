@@ -29,7 +29,10 @@ export async function startFakeHost(options: { tempDir?: string } = {}): Promise
 	});
 	const urls = await new Promise<FakeHost['urls']>((resolve, reject) => {
 		let buffered = '';
-		const timer = setTimeout(() => reject(new Error('fake host did not start within 60 s')), 60_000);
+		const timer = setTimeout(
+			() => reject(new Error('fake host did not start within 60 s')),
+			60_000,
+		);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			buffered += chunk.toString('utf8');
 			const line = buffered.split('\n').find((l) => l.startsWith('{'));
@@ -59,7 +62,10 @@ function postJson(url: string, body: unknown): Promise<any> {
 	return new Promise((resolve, reject) => {
 		const outgoing = request(
 			url,
-			{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(payload.length) } },
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': String(payload.length) },
+			},
 			(incoming) => {
 				const chunks: Buffer[] = [];
 				incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -76,17 +82,27 @@ function postJson(url: string, body: unknown): Promise<any> {
  * A TestWire whose tokens come from a fake in another process (POST /_control/issue-token). Refreshing is not
  * supported: the tokens outlive a test.
  */
-export async function remoteWire(baseUrl: string, flavour: AuthFlavour, scopes: string[]): Promise<TestWire> {
+export async function remoteWire(
+	baseUrl: string,
+	flavour: AuthFlavour,
+	scopes: string[],
+): Promise<TestWire> {
 	const tokens = await postJson(`${baseUrl}/_control/issue-token`, { flavour, scopes });
 	const issuer = {
 		issue: () => tokens,
-		refreshWith: () => ({ error: 'invalid_grant', error_description: 'no refresh across processes' }),
+		refreshWith: () => ({
+			error: 'invalid_grant',
+			error_description: 'no refresh across processes',
+		}),
 	} as unknown as FakeAuth;
 	return new TestWire(issuer, flavour, scopes);
 }
 
 /** A provider of the cloud `kind` talking to the fake host, with the scopes an upload and a download need. */
-export async function remoteStorage(host: FakeHost, kind: keyof FakeHost['urls']): Promise<StorageProvider> {
+export async function remoteStorage(
+	host: FakeHost,
+	kind: keyof FakeHost['urls'],
+): Promise<StorageProvider> {
 	const baseUrl = host.urls[kind];
 	if (kind === 'googleDrive') {
 		const wire = await remoteWire(baseUrl, 'google', ['https://www.googleapis.com/auth/drive']);
@@ -96,6 +112,16 @@ export async function remoteStorage(host: FakeHost, kind: keyof FakeHost['urls']
 		const wire = await remoteWire(baseUrl, 'microsoft', ['Files.ReadWrite']);
 		return new OneDriveStorage(new Transport(wire, { cloud: CLOUD_WIRES[kind], baseUrl }));
 	}
-	const scopes = ['files.metadata.read', 'files.content.read', 'files.content.write', 'account_info.read'];
-	return new DropboxStorage(new Transport(await remoteWire(baseUrl, 'dropbox', scopes), { cloud: CLOUD_WIRES[kind], baseUrl }));
+	const scopes = [
+		'files.metadata.read',
+		'files.content.read',
+		'files.content.write',
+		'account_info.read',
+	];
+	return new DropboxStorage(
+		new Transport(await remoteWire(baseUrl, 'dropbox', scopes), {
+			cloud: CLOUD_WIRES[kind],
+			baseUrl,
+		}),
+	);
 }

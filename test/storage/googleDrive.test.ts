@@ -2,7 +2,11 @@ import { createHash } from 'crypto';
 import { isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
 import { generatedBuffer, generatedContent, DRIVE_SCOPES } from '../fakes/drive';
 import { GoogleDriveStorage } from '../../nodes/shared/storage/googleDrive';
-import { createGoogleDriveFixture, FIXTURE_CHUNK_SIZE, type GoogleDriveFixture } from './fixtures/googleDrive';
+import {
+	createGoogleDriveFixture,
+	FIXTURE_CHUNK_SIZE,
+	type GoogleDriveFixture,
+} from './fixtures/googleDrive';
 import { ChangeTracker, collect, readAll } from './support';
 
 const MiB = 1024 * 1024;
@@ -14,7 +18,10 @@ async function md5Of(size: number, seed: string): Promise<string> {
 }
 
 async function caught(promise: Promise<unknown>): Promise<CloudError> {
-	const error = await promise.then(() => undefined, (e: unknown) => e);
+	const error = await promise.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
 	if (!isCloudError(error)) throw new Error(`expected a CloudError, got ${String(error)}`);
 	return error;
 }
@@ -30,10 +37,15 @@ describe('GoogleDriveStorage', () => {
 		const size = 20 * MiB;
 		const since = f.fake.mark();
 		f.fake.cutNextUploadChunk(5 * MiB + 1000);
-		const item = await f.provider.upload({ parentId: f.rootId, name: 'big.bin' }, { size, stream: generatedContent(size, 'big') });
+		const item = await f.provider.upload(
+			{ parentId: f.rootId, name: 'big.bin' },
+			{ size, stream: generatedContent(size, 'big') },
+		);
 		expect(item.hash).toBe(await md5Of(size, 'big'));
 		const requests = f.fake.requests({ since });
-		expect(requests.filter((r) => r.method === 'POST' && r.query.includes('uploadType=resumable'))).toHaveLength(1);
+		expect(
+			requests.filter((r) => r.method === 'POST' && r.query.includes('uploadType=resumable')),
+		).toHaveLength(1);
 		const sent = requests.filter((r) => r.method === 'PUT').reduce((sum, r) => sum + r.bytesIn, 0);
 		expect(sent - size).toBeGreaterThan(0);
 		expect(sent - size).toBeLessThan(8 * MiB);
@@ -48,7 +60,10 @@ describe('GoogleDriveStorage', () => {
 		f = await createGoogleDriveFixture();
 		const size = 3 * 512 * 1024 + 77;
 		f.fake.inject({ method: 'PUT', path: 'upload_id=', skip: 1, action: { type: 'expireToken' } });
-		const item = await f.provider.upload({ parentId: f.rootId, name: 'tok.bin' }, { size, stream: generatedContent(size, 'tok') });
+		const item = await f.provider.upload(
+			{ parentId: f.rootId, name: 'tok.bin' },
+			{ size, stream: generatedContent(size, 'tok') },
+		);
 		expect(f.wire.refreshes).toBe(1);
 		expect(item.hash).toBe(await md5Of(size, 'tok'));
 		expect(f.fake.requests({ method: 'PUT' }).some((r) => r.status === 401)).toBe(true);
@@ -56,7 +71,10 @@ describe('GoogleDriveStorage', () => {
 
 	test('replaceId makes a new revision with the same id; appProperties on create and update', async () => {
 		f = await createGoogleDriveFixture();
-		const first = await f.provider.upload({ parentId: f.rootId, name: 'r.txt', appProperties: { key: 'A' } }, { size: 3, data: Buffer.from('one') });
+		const first = await f.provider.upload(
+			{ parentId: f.rootId, name: 'r.txt', appProperties: { key: 'A' } },
+			{ size: 3, data: Buffer.from('one') },
+		);
 		const second = await f.provider.upload(
 			{ parentId: f.rootId, name: 'r.txt', replaceId: first.id, appProperties: { version: '2' } },
 			{ size: 3, data: Buffer.from('two') },
@@ -66,7 +84,16 @@ describe('GoogleDriveStorage', () => {
 		expect(Number(second.version)).toBeGreaterThan(Number(first.version));
 		expect((await readAll(await f.provider.download(first.id))).toString()).toBe('two');
 		// Drive allows duplicates, but the provider's default conflict policy is 'fail'.
-		expect((await caught(f.provider.upload({ parentId: f.rootId, name: 'r.txt' }, { size: 1, data: Buffer.from('x') }))).kind).toBe('conflict');
+		expect(
+			(
+				await caught(
+					f.provider.upload(
+						{ parentId: f.rootId, name: 'r.txt' },
+						{ size: 1, data: Buffer.from('x') },
+					),
+				)
+			).kind,
+		).toBe('conflict');
 	});
 
 	test('integrity: a stored md5 that differs from what was sent is a CloudError integrity', async () => {
@@ -74,17 +101,39 @@ describe('GoogleDriveStorage', () => {
 		f.fake.inject({
 			method: 'POST',
 			path: 'uploadType=multipart',
-			action: { type: 'respond', status: 200, headers: { 'content-type': 'application/json' }, body: { id: 'x', name: 'i.txt', md5Checksum: '0'.repeat(32), size: '2' } },
+			action: {
+				type: 'respond',
+				status: 200,
+				headers: { 'content-type': 'application/json' },
+				body: { id: 'x', name: 'i.txt', md5Checksum: '0'.repeat(32), size: '2' },
+			},
 		});
-		expect((await caught(f.provider.upload({ parentId: f.rootId, name: 'i.txt' }, { size: 2, data: Buffer.from('hi') }))).kind).toBe('integrity');
+		expect(
+			(
+				await caught(
+					f.provider.upload(
+						{ parentId: f.rootId, name: 'i.txt' },
+						{ size: 2, data: Buffer.from('hi') },
+					),
+				)
+			).kind,
+		).toBe('integrity');
 	});
 
 	test('findChild: exact name (quotes escaped, case-sensitive), duplicates resolved oldest first', async () => {
 		f = await createGoogleDriveFixture();
 		const name = "it's a \\ test.txt";
-		const older = await f.fake.seedFile({ parentId: f.rootId, name, createdTime: '2020-01-01T00:00:00.000Z' });
+		const older = await f.fake.seedFile({
+			parentId: f.rootId,
+			name,
+			createdTime: '2020-01-01T00:00:00.000Z',
+		});
 		await f.fake.seedFile({ parentId: f.rootId, name, createdTime: '2021-01-01T00:00:00.000Z' });
-		await f.fake.seedFile({ parentId: f.rootId, name: name.toUpperCase(), createdTime: '2019-01-01T00:00:00.000Z' });
+		await f.fake.seedFile({
+			parentId: f.rootId,
+			name: name.toUpperCase(),
+			createdTime: '2019-01-01T00:00:00.000Z',
+		});
 		expect((await f.provider.findChild(f.rootId, name))?.id).toBe(older);
 		expect(await f.provider.findChild(f.rootId, name, 'folder')).toBeUndefined();
 	});
@@ -93,10 +142,26 @@ describe('GoogleDriveStorage', () => {
 		f = await createGoogleDriveFixture();
 		const id = f.fake.seedFolder({ parentId: 'root', name: 'Clients/Acme' });
 		expect((await f.provider.resolveFolder({ mode: 'path', value: '/Clients/Acme' })).id).toBe(id);
-		expect((await f.provider.resolveFolder({ mode: 'url', value: `https://drive.google.com/drive/folders/${id}?usp=sharing` })).id).toBe(id);
-		expect((await f.provider.resolveFolder({ mode: 'url', value: `https://drive.google.com/open?id=${id}` })).id).toBe(id);
+		expect(
+			(
+				await f.provider.resolveFolder({
+					mode: 'url',
+					value: `https://drive.google.com/drive/folders/${id}?usp=sharing`,
+				})
+			).id,
+		).toBe(id);
+		expect(
+			(
+				await f.provider.resolveFolder({
+					mode: 'url',
+					value: `https://drive.google.com/open?id=${id}`,
+				})
+			).id,
+		).toBe(id);
 		expect((await f.provider.resolveFolder({ mode: 'id', value: id })).name).toBe('Acme');
-		const missing = await caught(f.provider.resolveFolder({ mode: 'path', value: 'Clients/Nobody' }));
+		const missing = await caught(
+			f.provider.resolveFolder({ mode: 'path', value: 'Clients/Nobody' }),
+		);
 		expect(missing.kind).toBe('notFound');
 		expect(missing.message).toContain('Clients/Nobody');
 	});
@@ -115,11 +180,17 @@ describe('GoogleDriveStorage', () => {
 			return batch;
 		};
 		const deep = f.fake.seedFolder({ parentId: sub, name: 'deep' });
-		const file = await f.fake.seedFile({ parentId: deep, name: 'a.txt', content: Buffer.from('1') });
+		const file = await f.fake.seedFile({
+			parentId: deep,
+			name: 'a.txt',
+			content: Buffer.from('1'),
+		});
 		f.fake.seedFolder({ parentId: outside, name: 'noise' });
 		const first = await step();
 		expect(tracker.byId.get(file)).toMatchObject({ path: 'sub/deep/a.txt' });
-		expect(first.changes.some((change) => change.type === 'upsert' && change.item.name === 'noise')).toBe(false);
+		expect(
+			first.changes.some((change) => change.type === 'upsert' && change.item.name === 'noise'),
+		).toBe(false);
 		await f.fake.userEdit(file, Buffer.from('22'));
 		f.fake.userRename(file, 'b.txt');
 		await step();
@@ -148,8 +219,12 @@ describe('GoogleDriveStorage', () => {
 		f = await createGoogleDriveFixture();
 		const cursor = await f.provider.latestCursor(f.rootId, { recursive: true });
 		f.fake.invalidatePageTokens();
-		expect((await caught(f.provider.changes(f.rootId, cursor, { recursive: true }))).kind).toBe('cursorReset');
-		expect((await caught(f.provider.changes(f.rootId, 'garbage', { recursive: true }))).kind).toBe('cursorReset');
+		expect((await caught(f.provider.changes(f.rootId, cursor, { recursive: true }))).kind).toBe(
+			'cursorReset',
+		);
+		expect((await caught(f.provider.changes(f.rootId, 'garbage', { recursive: true }))).kind).toBe(
+			'cursorReset',
+		);
 	});
 
 	test('a shared drive: upload, list, changes and download inside it', async () => {
@@ -158,19 +233,44 @@ describe('GoogleDriveStorage', () => {
 		expect(root.isFolder).toBe(true);
 		const cursor = await f.provider.latestCursor(f.rootId, { recursive: true });
 		const folder = await f.provider.createFolder(f.rootId, 'team');
-		const item = await f.provider.upload({ parentId: folder.id, name: 't.bin' }, { size: 700 * 1024, data: await generatedBuffer(700 * 1024, 't') });
-		expect((await collect(f.provider.list(f.rootId, { recursive: true }))).map((i) => i.path).sort()).toEqual(['team', 'team/t.bin']);
+		const item = await f.provider.upload(
+			{ parentId: folder.id, name: 't.bin' },
+			{ size: 700 * 1024, data: await generatedBuffer(700 * 1024, 't') },
+		);
+		expect(
+			(await collect(f.provider.list(f.rootId, { recursive: true }))).map((i) => i.path).sort(),
+		).toEqual(['team', 'team/t.bin']);
 		const batch = await f.provider.changes(f.rootId, cursor, { recursive: true });
-		expect(batch.changes).toContainEqual(expect.objectContaining({ type: 'upsert', item: expect.objectContaining({ id: item.id, path: 'team/t.bin' }) }));
-		expect((await readAll(await f.provider.download(item.id))).equals(await generatedBuffer(700 * 1024, 't'))).toBe(true);
-		expect(f.fake.requests().every((r) => !r.path.startsWith('/drive/v3/files/') || r.query.includes('supportsAllDrives=true'))).toBe(true);
+		expect(batch.changes).toContainEqual(
+			expect.objectContaining({
+				type: 'upsert',
+				item: expect.objectContaining({ id: item.id, path: 'team/t.bin' }),
+			}),
+		);
+		expect(
+			(await readAll(await f.provider.download(item.id))).equals(
+				await generatedBuffer(700 * 1024, 't'),
+			),
+		).toBe(true);
+		expect(
+			f.fake
+				.requests()
+				.every(
+					(r) =>
+						!r.path.startsWith('/drive/v3/files/') || r.query.includes('supportsAllDrives=true'),
+				),
+		).toBe(true);
 	});
 
 	test('download resumes with Range after a cut', async () => {
 		f = await createGoogleDriveFixture();
 		const data = await generatedBuffer(3 * MiB, 'dl');
 		const id = await f.fake.seedFile({ parentId: f.rootId, name: 'dl.bin', content: data });
-		f.fake.inject({ method: 'GET', path: 'alt=media', action: { type: 'cutResponse', afterBytes: MiB } });
+		f.fake.inject({
+			method: 'GET',
+			path: 'alt=media',
+			action: { type: 'cutResponse', afterBytes: MiB },
+		});
 		expect((await readAll(await f.provider.download(id))).equals(data)).toBe(true);
 		expect(f.fake.requests({ path: 'alt=media' })).toHaveLength(2);
 	});
@@ -178,7 +278,9 @@ describe('GoogleDriveStorage', () => {
 	test('errors map to CloudError kinds with hints', async () => {
 		f = await createGoogleDriveFixture();
 		f.fake.storageQuotaExceeded = true;
-		const quota = await caught(f.provider.upload({ parentId: f.rootId, name: 'q.txt' }, { size: 1, data: Buffer.from('q') }));
+		const quota = await caught(
+			f.provider.upload({ parentId: f.rootId, name: 'q.txt' }, { size: 1, data: Buffer.from('q') }),
+		);
 		expect(quota.kind).toBe('quota');
 		expect(quota.hint).toBeTruthy();
 		f.fake.storageQuotaExceeded = false;
@@ -214,7 +316,11 @@ describe('GoogleDriveStorage request budget', () => {
 	});
 
 	/** A provider as a new run builds it: nothing known. */
-	const freshProvider = () => new GoogleDriveStorage(f.transport, { chunkSize: FIXTURE_CHUNK_SIZE, simpleUploadLimit: FIXTURE_CHUNK_SIZE });
+	const freshProvider = () =>
+		new GoogleDriveStorage(f.transport, {
+			chunkSize: FIXTURE_CHUNK_SIZE,
+			simpleUploadLimit: FIXTURE_CHUNK_SIZE,
+		});
 
 	test('an idle changes() call makes exactly one request, recursive or not', async () => {
 		await f.user.createFolder('sub');
@@ -238,7 +344,10 @@ describe('GoogleDriveStorage request budget', () => {
 		const since = f.fake.mark();
 		for (let i = 0; i < 50; i++) {
 			const data = Buffer.from(`receipt ${i}`);
-			await provider.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt`, onConflict: 'fail' }, { size: data.length, data });
+			await provider.upload(
+				{ parentId: folders[i % 5].id, name: `r-${i}.txt`, onConflict: 'fail' },
+				{ size: data.length, data },
+			);
 		}
 		const requests = f.fake.requests({ since });
 		expect(requests.length).toBeLessThanOrEqual(55);
@@ -255,17 +364,31 @@ describe('GoogleDriveStorage request budget', () => {
 		const fresh = freshProvider();
 		for (let i = 0; i < 50; i++) {
 			const data = Buffer.from(`receipt ${i}`);
-			await fresh.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt` }, { size: data.length, data });
+			await fresh.upload(
+				{ parentId: folders[i % 5].id, name: `r-${i}.txt` },
+				{ size: data.length, data },
+			);
 		}
 		expect(f.fake.requests({ since }).length).toBeLessThanOrEqual(55);
 		const taken = folders.find((folder) => folder.name === 'old-0')!;
 		const data = Buffer.from('mine');
-		expect((await caught(fresh.upload({ parentId: taken.id, name: 'taken.txt' }, { size: 4, data }))).kind).toBe('conflict');
+		expect(
+			(await caught(fresh.upload({ parentId: taken.id, name: 'taken.txt' }, { size: 4, data })))
+				.kind,
+		).toBe('conflict');
 		// Names we uploaded ourselves are known too.
-		expect((await caught(fresh.upload({ parentId: taken.id, name: 'r-0.txt' }, { size: 4, data }))).kind).toBe('conflict');
-		const renamed = await fresh.upload({ parentId: taken.id, name: 'taken.txt', onConflict: 'rename' }, { size: 4, data });
+		expect(
+			(await caught(fresh.upload({ parentId: taken.id, name: 'r-0.txt' }, { size: 4, data }))).kind,
+		).toBe('conflict');
+		const renamed = await fresh.upload(
+			{ parentId: taken.id, name: 'taken.txt', onConflict: 'rename' },
+			{ size: 4, data },
+		);
 		expect(renamed.name).toBe('taken (1).txt');
-		const replaced = await fresh.upload({ parentId: taken.id, name: 'taken.txt', onConflict: 'replace' }, { size: 4, data });
+		const replaced = await fresh.upload(
+			{ parentId: taken.id, name: 'taken.txt', onConflict: 'replace' },
+			{ size: 4, data },
+		);
 		expect((await f.user.read('old-0/taken.txt'))!.toString()).toBe('mine');
 		expect(replaced.name).toBe('taken.txt');
 	});

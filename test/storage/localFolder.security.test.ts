@@ -3,7 +3,11 @@ import { homedir, tmpdir } from 'os';
 import { join } from 'path';
 import { isCloudError } from '../../nodes/shared/types/cloudError';
 import { LocalFolderStorage, type LocalPathGuard } from '../../nodes/shared/storage/localFolder';
-import { blockPattern, N8N_DEFAULT_BLOCK_PATTERNS, n8nFileAccessRules } from '../../nodes/shared/storage/localFolder/access';
+import {
+	blockPattern,
+	N8N_DEFAULT_BLOCK_PATTERNS,
+	n8nFileAccessRules,
+} from '../../nodes/shared/storage/localFolder/access';
 import { MAX_PATH_DEPTH } from '../../nodes/shared/storage/localFolder/jail';
 import { collect, readAll } from './support';
 
@@ -51,7 +55,8 @@ describe("n8n's file-access rules in linear time", () => {
 		const source = '^(.*\\/)*secrets(\\/.*)*$';
 		const n8n = new RegExp(source, 'mi');
 		const linear = blockPattern(source);
-		for (const path of ['/a/secrets', '/a/secrets/b', '/secretsx/a', '/a/b/c', '/x/SECRETS']) expect(linear(path)).toBe(n8n.test(path));
+		for (const path of ['/a/secrets', '/a/secrets/b', '/secretsx/a', '/a/b/c', '/x/SECRETS'])
+			expect(linear(path)).toBe(n8n.test(path));
 		const deep = `/${'a/'.repeat(64)}file`;
 		const started = performance.now();
 		expect(linear(deep)).toBe(false);
@@ -67,8 +72,18 @@ describe("n8n's file-access rules in linear time", () => {
 		expect(rules.isBlocked('/data/project/.git/config')).toBe(true);
 		const open = n8nFileAccessRules({ N8N_RESTRICT_FILE_ACCESS_TO: '' });
 		expect(open.isBlocked(join(homedir(), '.n8n', 'config'))).toBe(true);
-		expect(n8nFileAccessRules({ N8N_RESTRICT_FILE_ACCESS_TO: '', N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false' }).isBlocked(join(homedir(), '.n8n', 'config'))).toBe(false);
-		expect(n8nFileAccessRules({ N8N_RESTRICT_FILE_ACCESS_TO: '', N8N_BLOCK_FILE_PATTERNS: '\\.env$' }).isBlocked('/srv/app/.env')).toBe(true);
+		expect(
+			n8nFileAccessRules({
+				N8N_RESTRICT_FILE_ACCESS_TO: '',
+				N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false',
+			}).isBlocked(join(homedir(), '.n8n', 'config')),
+		).toBe(false);
+		expect(
+			n8nFileAccessRules({
+				N8N_RESTRICT_FILE_ACCESS_TO: '',
+				N8N_BLOCK_FILE_PATTERNS: '\\.env$',
+			}).isBlocked('/srv/app/.env'),
+		).toBe(true);
 		// n8n 2.x without the variable: only ~/.n8n-files.
 		expect(n8nFileAccessRules({}).isBlocked('/srv/a.pdf')).toBe(true);
 		expect(n8nFileAccessRules({}, '').isBlocked('/srv/a.pdf')).toBe(false);
@@ -98,22 +113,32 @@ describe("n8n's file-access rules in linear time", () => {
 			expect(listed).toHaveLength(65);
 			started = performance.now();
 			let parent = root.id;
-			for (let level = 0; level < 64; level++) parent = (await storage.createFolder(parent, `t${level}`)).id;
+			for (let level = 0; level < 64; level++)
+				parent = (await storage.createFolder(parent, `t${level}`)).id;
 			const data = Buffer.from('templated');
-			const written = await storage.upload({ parentId: parent, name: 'doc.pdf' }, { size: data.length, data });
+			const written = await storage.upload(
+				{ parentId: parent, name: 'doc.pdf' },
+				{ size: data.length, data },
+			);
 			const writeMs = performance.now() - started;
-			expect(written.path).toBe(`${Array.from({ length: 64 }, (_, level) => `t${level}`).join('/')}/doc.pdf`);
+			expect(written.path).toBe(
+				`${Array.from({ length: 64 }, (_, level) => `t${level}`).join('/')}/doc.pdf`,
+			);
 			// Loose bounds a loaded machine cannot fail; the old exponential check doubled per level (22 s at 23).
 			expect(listMs).toBeLessThan(10_000);
 			expect(writeMs).toBeLessThan(10_000);
-			console.log(`64-level tree listed in ${listMs.toFixed(0)} ms; 64 nested folders + 1 file written in ${writeMs.toFixed(0)} ms`);
+			console.log(
+				`64-level tree listed in ${listMs.toFixed(0)} ms; 64 nested folders + 1 file written in ${writeMs.toFixed(0)} ms`,
+			);
 		});
 
 		test(`deeper than ${MAX_PATH_DEPTH} levels: the scan stops with an error naming the folder and what to do`, async () => {
 			const deep = Array.from({ length: MAX_PATH_DEPTH + 2 }, () => 'd');
 			await mkdir(join(base, ...deep), { recursive: true });
 			const storage = new LocalFolderStorage(base, { guard: n8nLikeGuard(dir) });
-			const failure = await failureOf(collect(storage.list((await storage.root()).id, { recursive: true })));
+			const failure = await failureOf(
+				collect(storage.list((await storage.root()).id, { recursive: true })),
+			);
 			expect(isCloudError(failure, 'invalidRequest')).toBe(true);
 			expect(String((failure as Error).message)).toMatch(/d\/d\/d.*more than 128 folders deep/);
 			expect((failure as { hint?: string }).hint).toMatch(/fewer than 128/);
@@ -160,7 +185,8 @@ describe('no symbolic-link races: a parent folder swapped between check and use'
 	});
 
 	const inbox = async () => (await storage.resolveFolder({ mode: 'path', value: 'inbox' })).id;
-	const secretId = async () => (await collect(storage.list(await inbox()))).find((item) => item.name === 'secret.pdf')!.id;
+	const secretId = async () =>
+		(await collect(storage.list(await inbox()))).find((item) => item.name === 'secret.pdf')!.id;
 	/** The outside folder holds exactly what it held, and nothing of it came into the base. */
 	const outsideUntouched = async () => {
 		expect(swaps).toBe(1);
@@ -168,7 +194,12 @@ describe('no symbolic-link races: a parent folder swapped between check and use'
 		expect(await readFile(join(outside, 'secret.pdf'), 'utf8')).toBe('outside secret');
 		const inBase = await collect(storage.list((await storage.root()).id, { recursive: true }));
 		for (const item of inBase.filter((entry) => !entry.isFolder)) {
-			expect(await storage.download(item.id).then(readAll).then((bytes) => bytes.toString())).not.toBe('outside secret');
+			expect(
+				await storage
+					.download(item.id)
+					.then(readAll)
+					.then((bytes) => bytes.toString()),
+			).not.toBe('outside secret');
 		}
 	};
 
@@ -176,15 +207,18 @@ describe('no symbolic-link races: a parent folder swapped between check and use'
 		const id = await secretId();
 		// The last read check before the file is opened (locating the item checked it once already).
 		trigger = { path: 'inbox/secret.pdf', access: 'read', skip: 1 };
-		const outcome = await storage.download(id).then(readAll).then(
-			(bytes) => bytes.toString(),
-			(error: unknown) => error,
-		);
+		const outcome = await storage
+			.download(id)
+			.then(readAll)
+			.then(
+				(bytes) => bytes.toString(),
+				(error: unknown) => error,
+			);
 		expect(outcome).not.toBe('outside secret');
 		await outsideUntouched();
 	});
 
-	test("a listing never reports the hash of a file outside the base", async () => {
+	test('a listing never reports the hash of a file outside the base', async () => {
 		const { hashBuffer } = await import('../../nodes/shared/hashes');
 		const parent = await inbox();
 		// The scan's own check of the entry; the hash is computed right after it.
@@ -200,14 +234,21 @@ describe('no symbolic-link races: a parent folder swapped between check and use'
 	test('a new file is not written outside the base', async () => {
 		const parent = await inbox();
 		trigger = { path: 'inbox/new.pdf', access: 'write' };
-		await failureOf(storage.upload({ parentId: parent, name: 'new.pdf' }, { size: 3, data: Buffer.from('new') }));
+		await failureOf(
+			storage.upload({ parentId: parent, name: 'new.pdf' }, { size: 3, data: Buffer.from('new') }),
+		);
 		await outsideUntouched();
 	});
 
 	test('a replacement does not overwrite a file outside the base', async () => {
 		const parent = await inbox();
 		trigger = { path: 'inbox/secret.pdf', access: 'write' };
-		await failureOf(storage.upload({ parentId: parent, name: 'secret.pdf', onConflict: 'replace' }, { size: 3, data: Buffer.from('new') }));
+		await failureOf(
+			storage.upload(
+				{ parentId: parent, name: 'secret.pdf', onConflict: 'replace' },
+				{ size: 3, data: Buffer.from('new') },
+			),
+		);
 		await outsideUntouched();
 	});
 

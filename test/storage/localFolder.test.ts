@@ -1,4 +1,15 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'fs/promises';
+import {
+	chmod,
+	mkdir,
+	mkdtemp,
+	readdir,
+	readFile,
+	rename,
+	rm,
+	stat,
+	symlink,
+	writeFile,
+} from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
@@ -40,7 +51,10 @@ describe('LocalFolderStorage specifics', () => {
 		// an exported file and saves another at its place.
 		let reused = false;
 		for (let attempt = 0; attempt < 50 && !reused; attempt++) {
-			const ours = await storage.upload({ parentId: rootId, name: 'r.pdf' }, { size: 4, data: Buffer.from('ours') });
+			const ours = await storage.upload(
+				{ parentId: rootId, name: 'r.pdf' },
+				{ size: 4, data: Buffer.from('ours') },
+			);
 			const oursStat = await stat(join(base, 'r.pdf'), { bigint: true });
 			await rm(join(base, 'r.pdf'));
 			await writeFile(join(base, 'r.pdf'), 'the user');
@@ -55,14 +69,21 @@ describe('LocalFolderStorage specifics', () => {
 
 	test('ids are dev:inode:birth time and survive renames and moves made behind the provider', async () => {
 		const data = Buffer.from('stable');
-		const item = await storage.upload({ parentId: rootId, name: 'a.txt' }, { size: data.length, data });
+		const item = await storage.upload(
+			{ parentId: rootId, name: 'a.txt' },
+			{ size: data.length, data },
+		);
 		const info = await stat(join(base, 'a.txt'), { bigint: true });
 		expect(item.id).toBe(`ino:${info.dev}:${info.ino}:${info.birthtimeNs.toString(36)}`);
 		await mkdir(join(base, 'deep', 'er'), { recursive: true });
 		await rename(join(base, 'a.txt'), join(base, 'deep', 'er', 'b.txt'));
 		// A fresh provider (a new run) finds it by scanning.
 		const fresh = new LocalFolderStorage(base);
-		expect(await fresh.getItem(item.id)).toMatchObject({ id: item.id, name: 'b.txt', path: 'deep/er/b.txt' });
+		expect(await fresh.getItem(item.id)).toMatchObject({
+			id: item.id,
+			name: 'b.txt',
+			path: 'deep/er/b.txt',
+		});
 		expect(await fresh.getItem('ino:1:1')).toBeUndefined();
 		expect(await fresh.getItem('not-an-id')).toBeUndefined();
 	});
@@ -100,9 +121,13 @@ describe('LocalFolderStorage specifics', () => {
 			expect(isCloudError(failure, 'permission')).toBe(true);
 		}
 		// An absolute path outside the base is read as relative to the base (like "/in/box"): not found there.
-		const absoluteOutside = await failureOf(storage.resolveFolder({ mode: 'path', value: outside }));
+		const absoluteOutside = await failureOf(
+			storage.resolveFolder({ mode: 'path', value: outside }),
+		);
 		expect(isCloudError(absoluteOutside, 'notFound')).toBe(true);
-		const urlOutside = await failureOf(storage.resolveFolder({ mode: 'url', value: pathToFileURL(outside).href }));
+		const urlOutside = await failureOf(
+			storage.resolveFolder({ mode: 'url', value: pathToFileURL(outside).href }),
+		);
 		expect(isCloudError(urlOutside, 'permission')).toBe(true);
 		for (const name of ['..', '.', 'a/b', '', 'x\0y']) {
 			const failure = await failureOf(storage.createFolder(rootId, name));
@@ -116,8 +141,13 @@ describe('LocalFolderStorage specifics', () => {
 		const byPath = await storage.resolveFolder({ mode: 'path', value: 'in/box' });
 		expect(byPath).toMatchObject({ name: 'box', path: 'in/box', isFolder: true });
 		expect((await storage.resolveFolder({ mode: 'path', value: '/in/box/' })).id).toBe(byPath.id);
-		expect((await storage.resolveFolder({ mode: 'path', value: join(base, 'in', 'box') })).id).toBe(byPath.id);
-		expect((await storage.resolveFolder({ mode: 'url', value: pathToFileURL(join(base, 'in')).href })).name).toBe('in');
+		expect((await storage.resolveFolder({ mode: 'path', value: join(base, 'in', 'box') })).id).toBe(
+			byPath.id,
+		);
+		expect(
+			(await storage.resolveFolder({ mode: 'url', value: pathToFileURL(join(base, 'in')).href }))
+				.name,
+		).toBe('in');
 		expect((await storage.resolveFolder({ mode: 'id', value: byPath.id })).path).toBe('in/box');
 		const missing = await failureOf(storage.resolveFolder({ mode: 'path', value: 'in/nope' }));
 		expect(isCloudError(missing, 'notFound')).toBe(true);
@@ -142,10 +172,15 @@ describe('LocalFolderStorage specifics', () => {
 		expect(isCloudError(failure, 'permission')).toBe(true);
 		expect((failure as CloudError).hint).toMatch(/N8N_RESTRICT_FILE_ACCESS_TO/);
 		const write = await failureOf(
-			guarded.upload({ parentId: root.id, name: 'blocked-too.txt' }, { size: 1, data: Buffer.from('x') }),
+			guarded.upload(
+				{ parentId: root.id, name: 'blocked-too.txt' },
+				{ size: 1, data: Buffer.from('x') },
+			),
 		);
 		expect(isCloudError(write, 'permission')).toBe(true);
-		expect(asked.some(([path, access]) => path === join(base, 'blocked-too.txt') && access === 'write')).toBe(true);
+		expect(
+			asked.some(([path, access]) => path === join(base, 'blocked-too.txt') && access === 'write'),
+		).toBe(true);
 		const wholeBase = new LocalFolderStorage(base, { guard: () => false });
 		expect(isCloudError(await failureOf(wholeBase.root()), 'permission')).toBe(true);
 	});
@@ -178,7 +213,10 @@ describe('LocalFolderStorage specifics', () => {
 		);
 		expect(item.hash).toBe(hashBuffer('sha256', Buffer.from('hello world')));
 		const short = await failureOf(
-			storage.upload({ parentId: rootId, name: 'short.txt' }, { size: 99, stream: Readable.from(pieces()) }),
+			storage.upload(
+				{ parentId: rootId, name: 'short.txt' },
+				{ size: 99, stream: Readable.from(pieces()) },
+			),
 		);
 		expect(isCloudError(short, 'integrity')).toBe(true);
 		async function* broken() {
@@ -186,7 +224,10 @@ describe('LocalFolderStorage specifics', () => {
 			throw new Error('source failed');
 		}
 		await expect(
-			storage.upload({ parentId: rootId, name: 'broken.txt' }, { size: 100, stream: Readable.from(broken()) }),
+			storage.upload(
+				{ parentId: rootId, name: 'broken.txt' },
+				{ size: 100, stream: Readable.from(broken()) },
+			),
 		).rejects.toThrow();
 		expect(await readdir(base)).toEqual(['streamed.txt']);
 	});
@@ -195,12 +236,20 @@ describe('LocalFolderStorage specifics', () => {
 		const one = Buffer.from('one');
 		const two = Buffer.from('two!');
 		const first = await storage.upload({ parentId: rootId, name: 'c.txt' }, { size: 3, data: one });
-		const clash = await failureOf(storage.upload({ parentId: rootId, name: 'c.txt' }, { size: 4, data: two }));
+		const clash = await failureOf(
+			storage.upload({ parentId: rootId, name: 'c.txt' }, { size: 4, data: two }),
+		);
 		expect(isCloudError(clash, 'conflict')).toBe(true);
-		const renamed = await storage.upload({ parentId: rootId, name: 'c.txt', onConflict: 'rename' }, { size: 4, data: two });
+		const renamed = await storage.upload(
+			{ parentId: rootId, name: 'c.txt', onConflict: 'rename' },
+			{ size: 4, data: two },
+		);
 		expect(renamed.name).toBe('c (1).txt');
 		await chmod(join(base, 'c.txt'), 0o640);
-		const replaced = await storage.upload({ parentId: rootId, name: 'c.txt', replaceId: first.id }, { size: 4, data: two });
+		const replaced = await storage.upload(
+			{ parentId: rootId, name: 'c.txt', replaceId: first.id },
+			{ size: 4, data: two },
+		);
 		expect(replaced).toMatchObject({ name: 'c.txt', path: 'c.txt', size: 4 });
 		expect((await stat(join(base, 'c.txt'))).mode & 0o777).toBe(0o640);
 		expect(await readFile(join(base, 'c.txt'), 'utf8')).toBe('two!');
@@ -219,23 +268,36 @@ describe('LocalFolderStorage specifics', () => {
 		await writeFile(join(base, 'one', 'f.txt'), 'f');
 		const batch = await storage.changes(one.id, cursor);
 		expect(batch.snapshot).toBe(true);
-		expect(batch.changes).toEqual([{ type: 'upsert', item: expect.objectContaining({ name: 'f.txt', path: 'f.txt' }) }]);
-		expect(isCloudError(await failureOf(storage.changes(two.id, cursor)), 'cursorReset')).toBe(true);
-		expect(isCloudError(await failureOf(storage.changes(one.id, 'garbage')), 'cursorReset')).toBe(true);
+		expect(batch.changes).toEqual([
+			{ type: 'upsert', item: expect.objectContaining({ name: 'f.txt', path: 'f.txt' }) },
+		]);
+		expect(isCloudError(await failureOf(storage.changes(two.id, cursor)), 'cursorReset')).toBe(
+			true,
+		);
+		expect(isCloudError(await failureOf(storage.changes(one.id, 'garbage')), 'cursorReset')).toBe(
+			true,
+		);
 	});
 
 	test('the base folder itself cannot be deleted or moved', async () => {
 		expect(isCloudError(await failureOf(storage.delete(rootId)), 'permission')).toBe(true);
-		expect(isCloudError(await failureOf(storage.move(rootId, { name: 'x' })), 'permission')).toBe(true);
+		expect(isCloudError(await failureOf(storage.move(rootId, { name: 'x' })), 'permission')).toBe(
+			true,
+		);
 		await mkdir(join(base, 'f', 'g'), { recursive: true });
 		const f = await storage.resolveFolder({ mode: 'path', value: 'f' });
 		const g = await storage.resolveFolder({ mode: 'path', value: 'f/g' });
-		expect(isCloudError(await failureOf(storage.move(f.id, { parentId: g.id })), 'invalidRequest')).toBe(true);
+		expect(
+			isCloudError(await failureOf(storage.move(f.id, { parentId: g.id })), 'invalidRequest'),
+		).toBe(true);
 	});
 
 	test('download is a file stream; a vanished file is notFound naming the path', async () => {
 		const data = Buffer.from('download me');
-		const item = await storage.upload({ parentId: rootId, name: 'd.txt' }, { size: data.length, data });
+		const item = await storage.upload(
+			{ parentId: rootId, name: 'd.txt' },
+			{ size: data.length, data },
+		);
 		expect((await readAll(await storage.download(item.id))).equals(data)).toBe(true);
 		await rm(join(base, 'd.txt'));
 		const failure = await failureOf(storage.download(item.id));
@@ -274,7 +336,9 @@ describe('LocalFolderStorage specifics', () => {
 		});
 	} else {
 		test('as root, EACCES cannot be provoked on a real folder: the mapping is covered by the table above', () => {
-			expect(localFsError(Object.assign(new Error('x'), { code: 'EACCES' }), 'locked').kind).toBe('permission');
+			expect(localFsError(Object.assign(new Error('x'), { code: 'EACCES' }), 'locked').kind).toBe(
+				'permission',
+			);
 		});
 	}
 });

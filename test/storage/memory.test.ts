@@ -91,7 +91,10 @@ test.each(FACTORIES)(
 		const provider = await factory();
 		const root = await provider.root();
 		// Warm-up: load the SDK paths and open connections before the baseline is taken.
-		await provider.upload({ parentId: root.id, name: 'warm-up.bin' }, { size: 1, data: Buffer.from('w') });
+		await provider.upload(
+			{ parentId: root.id, name: 'warm-up.bin' },
+			{ size: 1, data: Buffer.from('w') },
+		);
 
 		const sent = createHasher(provider.hashKind);
 		const tap = new Transform({
@@ -103,7 +106,10 @@ test.each(FACTORIES)(
 		let uploaded: Awaited<ReturnType<StorageProvider['upload']>> | undefined;
 		const up = await measure(async () => {
 			const stream = patternStream(SIZE, `memory-${kind}`, 64 * 1024).pipe(tap);
-			uploaded = await provider.upload({ parentId: root.id, name: 'big.bin' }, { size: SIZE, stream });
+			uploaded = await provider.upload(
+				{ parentId: root.id, name: 'big.bin' },
+				{ size: SIZE, stream },
+			);
 		});
 		record(kind, 'upload', up);
 		const expectedHash = sent.digest();

@@ -22,14 +22,19 @@ describe('OneDriveStorage against FakeGraph', () => {
 	afterEach(async () => fixture?.close());
 
 	it('uploads 25 MiB in 10 MiB fragments and resumes a mid-fragment cut from nextExpectedRanges', async () => {
-		fixture = await createOneDriveFixture({ provider: { chunkSize: 10 * MiB, simpleUploadLimit: 4 * MiB } });
+		fixture = await createOneDriveFixture({
+			provider: { chunkSize: 10 * MiB, simpleUploadLimit: 4 * MiB },
+		});
 		const { provider, fake, rootId, wire } = fixture;
 		const size = 25 * MiB;
 		// Second fragment (10-20 MiB) is cut 5 MiB + 1000 bytes in: the fake keeps whole 320 KiB units.
 		fake.cutNextUploadFragment(5 * MiB + 1000, 1);
 		const heapBefore = process.memoryUsage().heapUsed;
 		const mark = fake.mark();
-		const item = await provider.upload({ parentId: rootId, name: 'big.bin' }, { size, stream: patternStream(size, 'big') });
+		const item = await provider.upload(
+			{ parentId: rootId, name: 'big.bin' },
+			{ size, stream: patternStream(size, 'big') },
+		);
 		const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
 
 		const expected = patternBytes(size, 'big');
@@ -37,7 +42,9 @@ describe('OneDriveStorage against FakeGraph', () => {
 		expect(item.size).toBe(size);
 		expect((await fixture.user.read('big.bin'))!.equals(expected)).toBe(true);
 		const log = fake.requests({ since: mark });
-		const fragments = log.filter((entry) => entry.method === 'PUT' && entry.path.startsWith('/_upload/'));
+		const fragments = log.filter(
+			(entry) => entry.method === 'PUT' && entry.path.startsWith('/_upload/'),
+		);
 		const sent = fragments.reduce((sum, entry) => sum + entry.bytesIn, 0);
 		const resent = sent - size;
 		expect(resent).toBeGreaterThan(0);
@@ -58,10 +65,11 @@ describe('OneDriveStorage against FakeGraph', () => {
 		expect(heapGrowth).toBeLessThan(60 * MiB);
 	}, 60_000);
 
-	it('refreshes an access token that expires mid-run and keeps Microsoft\'s rotated refresh token', async () => {
+	it("refreshes an access token that expires mid-run and keeps Microsoft's rotated refresh token", async () => {
 		fixture = await createOneDriveFixture();
 		const { provider, fake, rootId, wire, auth } = fixture;
-		for (let i = 0; i < 25; i++) await fixture.user.createFile(`many/f${i}.txt`, Buffer.from(`${i}`));
+		for (let i = 0; i < 25; i++)
+			await fixture.user.createFile(`many/f${i}.txt`, Buffer.from(`${i}`));
 		const folder = await provider.resolveFolder({ mode: 'path', value: `fixture-root/many` });
 		const firstRefreshToken = wire.refreshToken;
 		// The token expires just before the second listing page.
@@ -74,11 +82,16 @@ describe('OneDriveStorage against FakeGraph', () => {
 		auth.revokeRefreshTokens(firstRefreshToken);
 		fake.inject({ action: { type: 'expireToken' } });
 		const data = patternBytes(FIXTURE_CHUNK * 2 + 5, 'after-refresh');
-		const item = await provider.upload({ parentId: rootId, name: 'after.bin' }, { size: data.length, data });
+		const item = await provider.upload(
+			{ parentId: rootId, name: 'after.bin' },
+			{ size: data.length, data },
+		);
 		expect(item.hash).toBe(hashBuffer('quickXorHash', data));
 		expect(wire.refreshes).toBe(2);
 		// Every API request was answered; the two 401s were replayed after the refreshes.
-		expect(fake.requests({ path: '/v1.0/' }).filter((entry) => entry.status === 401)).toHaveLength(2);
+		expect(fake.requests({ path: '/v1.0/' }).filter((entry) => entry.status === 401)).toHaveLength(
+			2,
+		);
 	});
 
 	it('reports create, edit, rename, move and delete through delta, scoped to the folder by parent ids', async () => {
@@ -102,18 +115,27 @@ describe('OneDriveStorage against FakeGraph', () => {
 		let batch = await step();
 		expect(tracker.byId.get(id)).toMatchObject({ path: 'a.txt', parentId: rootId, size: 3 });
 		const upserts = batch.changes.filter((change) => change.type === 'upsert');
-		expect(upserts.map((change) => change.type === 'upsert' && change.item.path).sort()).toEqual(['a.txt']);
+		expect(upserts.map((change) => change.type === 'upsert' && change.item.path).sort()).toEqual([
+			'a.txt',
+		]);
 		// The drive root above the watched folder changed too, but is never reported.
-		expect(batch.changes.some((change) => change.type === 'delete' && change.id === fake.drive.rootId)).toBe(false);
+		expect(
+			batch.changes.some((change) => change.type === 'delete' && change.id === fake.drive.rootId),
+		).toBe(false);
 
 		fixture.user.editFile('a.txt', Buffer.from('two, edited'));
 		await step();
-		expect(tracker.byId.get(id)).toMatchObject({ size: 11, hash: hashBuffer('quickXorHash', Buffer.from('two, edited')) });
+		expect(tracker.byId.get(id)).toMatchObject({
+			size: 11,
+			hash: hashBuffer('quickXorHash', Buffer.from('two, edited')),
+		});
 
 		await fixture.user.rename('a.txt', 'b.txt');
 		await fixture.user.rename('b.txt', 'c.txt'); // two renames: delta reports the latest state once
 		batch = await step();
-		expect(batch.changes.filter((change) => change.type === 'upsert' && change.item.id === id)).toHaveLength(1);
+		expect(
+			batch.changes.filter((change) => change.type === 'upsert' && change.item.id === id),
+		).toHaveLength(1);
 		expect(tracker.byId.get(id)).toMatchObject({ name: 'c.txt', path: 'c.txt' });
 
 		await fixture.user.move('c.txt', 'deeper/x');
@@ -150,7 +172,9 @@ describe('OneDriveStorage against FakeGraph', () => {
 		const y = await fixture.user.createFile('y.txt', Buffer.from('y'));
 		const batch = await provider.changes(rootId, fresh);
 		expect(batch.changes.map((change) => change.type === 'upsert' && change.item.id)).toEqual([y]);
-		expect(isCloudError(await failure(provider.changes(rootId, 'garbage')), 'cursorReset')).toBe(true);
+		expect(isCloudError(await failure(provider.changes(rootId, 'garbage')), 'cursorReset')).toBe(
+			true,
+		);
 	});
 
 	it('downloads through the 302 pre-authenticated URL and resumes a cut body with Range', async () => {
@@ -158,7 +182,11 @@ describe('OneDriveStorage against FakeGraph', () => {
 		const { provider, fake, wire } = fixture;
 		const data = patternBytes(3 * MiB + 7, 'download');
 		const id = await fixture.user.createFile('d.bin', data);
-		fake.inject({ method: 'GET', path: '/_download/', action: { type: 'cutResponse', afterBytes: MiB + 3 } });
+		fake.inject({
+			method: 'GET',
+			path: '/_download/',
+			action: { type: 'cutResponse', afterBytes: MiB + 3 },
+		});
 		const mark = fake.mark();
 		const received = await readAll(await provider.download(id));
 		expect(received.equals(data)).toBe(true);
@@ -176,7 +204,10 @@ describe('OneDriveStorage against FakeGraph', () => {
 
 	describe('downloads with the URL a listing or delta page gave', () => {
 		/** One request per line: "GET v1.0" (Graph) or "GET _download" (the pre-authenticated host), with status. */
-		const trail = (mark: number) => fixture.fake.requests({ since: mark }).map((entry) => `${entry.method} ${entry.path.split('/')[1]} ${entry.status}`);
+		const trail = (mark: number) =>
+			fixture.fake
+				.requests({ since: mark })
+				.map((entry) => `${entry.method} ${entry.path.split('/')[1]} ${entry.status}`);
 
 		it('collects what delta reported with one GET each, no bearer sent to the pre-authenticated host', async () => {
 			fixture = await createOneDriveFixture();
@@ -192,10 +223,16 @@ describe('OneDriveStorage against FakeGraph', () => {
 			const sentBefore = wire.sent.length;
 			for (const change of batch.changes) {
 				if (change.type !== 'upsert') continue;
-				expect((await readAll(await provider.download(change.item.id))).equals(files.get(change.item.id)!)).toBe(true);
+				expect(
+					(await readAll(await provider.download(change.item.id))).equals(
+						files.get(change.item.id)!,
+					),
+				).toBe(true);
 			}
 			expect(trail(mark)).toEqual(['GET _download 200', 'GET _download 200', 'GET _download 200']);
-			expect(wire.sent.slice(sentBefore).every((entry) => entry.authorization === undefined)).toBe(true);
+			expect(wire.sent.slice(sentBefore).every((entry) => entry.authorization === undefined)).toBe(
+				true,
+			);
 		});
 
 		it('collects what a children listing reported with one GET each', async () => {
@@ -209,17 +246,28 @@ describe('OneDriveStorage against FakeGraph', () => {
 			expect(trail(mark)).toEqual(['GET _download 200']);
 		});
 
-		it.each([401, 403, 404, 410])('falls back to …/content once when the pre-authenticated host answers %d', async (status) => {
-			fixture = await createOneDriveFixture();
-			const { provider, rootId, fake } = fixture;
-			const data = Buffer.from('refused once');
-			const id = await fixture.user.createFile('r.txt', data);
-			await collect(provider.list(rootId));
-			fake.inject({ method: 'GET', path: '/_download/', action: { type: 'respond', status, body: { error: { code: 'unauthenticated' } } } });
-			const mark = fake.mark();
-			expect((await readAll(await provider.download(id))).equals(data)).toBe(true);
-			expect(trail(mark)).toEqual([`GET _download ${status}`, 'GET v1.0 302', 'GET _download 200']);
-		});
+		it.each([401, 403, 404, 410])(
+			'falls back to …/content once when the pre-authenticated host answers %d',
+			async (status) => {
+				fixture = await createOneDriveFixture();
+				const { provider, rootId, fake } = fixture;
+				const data = Buffer.from('refused once');
+				const id = await fixture.user.createFile('r.txt', data);
+				await collect(provider.list(rootId));
+				fake.inject({
+					method: 'GET',
+					path: '/_download/',
+					action: { type: 'respond', status, body: { error: { code: 'unauthenticated' } } },
+				});
+				const mark = fake.mark();
+				expect((await readAll(await provider.download(id))).equals(data)).toBe(true);
+				expect(trail(mark)).toEqual([
+					`GET _download ${status}`,
+					'GET v1.0 302',
+					'GET _download 200',
+				]);
+			},
+		);
 
 		it('does not try a URL older than Graph keeps it (about an hour): …/content gives a fresh one', async () => {
 			fixture = await createOneDriveFixture();
@@ -245,7 +293,11 @@ describe('OneDriveStorage against FakeGraph', () => {
 			await collect(provider.list(rootId));
 			await fixture.user.delete('gone.txt');
 			// The pre-authenticated host no longer serves a deleted file.
-			fake.inject({ method: 'GET', path: '/_download/', action: { type: 'respond', status: 404, body: { error: { code: 'itemNotFound' } } } });
+			fake.inject({
+				method: 'GET',
+				path: '/_download/',
+				action: { type: 'respond', status: 404, body: { error: { code: 'itemNotFound' } } },
+			});
 			const error = await failure(provider.download(id));
 			expect(error.kind).toBe('notFound');
 		});
@@ -255,7 +307,10 @@ describe('OneDriveStorage against FakeGraph', () => {
 		fixture = await createOneDriveFixture();
 		const { provider, rootId } = fixture;
 		const small = Buffer.from('small');
-		const original = await provider.upload({ parentId: rootId, name: 'r.bin' }, { size: small.length, data: small });
+		const original = await provider.upload(
+			{ parentId: rootId, name: 'r.bin' },
+			{ size: small.length, data: small },
+		);
 		const big = patternBytes(FIXTURE_CHUNK * 2 + 11, 'replace');
 		const replaced = await provider.upload(
 			{ parentId: rootId, name: 'r.bin', replaceId: original.id },
@@ -263,10 +318,15 @@ describe('OneDriveStorage against FakeGraph', () => {
 		);
 		expect(replaced.id).toBe(original.id);
 		expect(replaced.hash).toBe(hashBuffer('quickXorHash', big));
-		const again = await provider.upload({ parentId: rootId, name: 'r.bin', replaceId: original.id }, { size: 3, data: Buffer.from('abc') });
+		const again = await provider.upload(
+			{ parentId: rootId, name: 'r.bin', replaceId: original.id },
+			{ size: 3, data: Buffer.from('abc') },
+		);
 		expect(again.id).toBe(original.id);
 		expect((await fixture.user.read('r.bin'))!.toString()).toBe('abc');
-		const conflict = await failure(provider.upload({ parentId: rootId, name: 'R.BIN' }, { size: 1, data: Buffer.from('x') }));
+		const conflict = await failure(
+			provider.upload({ parentId: rootId, name: 'R.BIN' }, { size: 1, data: Buffer.from('x') }),
+		);
 		expect(conflict.kind).toBe('conflict');
 	});
 
@@ -274,14 +334,24 @@ describe('OneDriveStorage against FakeGraph', () => {
 		fixture = await createOneDriveFixture();
 		const { provider, fake, rootId, auth } = fixture;
 		fake.setQuota({ total: 1000 });
-		const full = await failure(provider.upload({ parentId: rootId, name: 'q.bin' }, { size: 2000, data: Buffer.alloc(2000) }));
+		const full = await failure(
+			provider.upload(
+				{ parentId: rootId, name: 'q.bin' },
+				{ size: 2000, data: Buffer.alloc(2000) },
+			),
+		);
 		expect([full.kind, full.hint]).toEqual(['quota', HINTS.quota]);
 		const bigFull = await failure(
-			provider.upload({ parentId: rootId, name: 'q2.bin' }, { size: FIXTURE_CHUNK * 2, data: Buffer.alloc(FIXTURE_CHUNK * 2) }),
+			provider.upload(
+				{ parentId: rootId, name: 'q2.bin' },
+				{ size: FIXTURE_CHUNK * 2, data: Buffer.alloc(FIXTURE_CHUNK * 2) },
+			),
 		);
 		expect(bigFull.kind).toBe('quota');
 
-		const missing = await failure(provider.resolveFolder({ mode: 'path', value: 'fixture-root/nope' }));
+		const missing = await failure(
+			provider.resolveFolder({ mode: 'path', value: 'fixture-root/nope' }),
+		);
 		expect(missing.kind).toBe('notFound');
 		expect(missing.message).toContain('fixture-root/nope');
 		const gone = await failure(provider.delete('ABC!999999'));
@@ -313,13 +383,21 @@ describe('OneDriveStorage against FakeGraph', () => {
 			fixture = await createOneDriveFixture({ driveType });
 			const { provider, fake, rootId } = fixture;
 			const folderId = await fixture.user.createFolder('Reports 2024/Q1');
-			const byPath = await provider.resolveFolder({ mode: 'path', value: '/fixture-root/Reports 2024/Q1' });
+			const byPath = await provider.resolveFolder({
+				mode: 'path',
+				value: '/fixture-root/Reports 2024/Q1',
+			});
 			const byId = await provider.resolveFolder({ mode: 'id', value: folderId });
 			const webUrl = (await provider.getItem(folderId))!.webUrl!;
-			expect(webUrl).toMatch(driveType === 'personal' ? /^https:\/\/onedrive\.live\.com\/\?/ : /sharepoint\.com/);
+			expect(webUrl).toMatch(
+				driveType === 'personal' ? /^https:\/\/onedrive\.live\.com\/\?/ : /sharepoint\.com/,
+			);
 			const byUrl = await provider.resolveFolder({ mode: 'url', value: webUrl });
 			expect([byPath.id, byId.id, byUrl.id]).toEqual([folderId, folderId, folderId]);
-			const file = await provider.upload({ parentId: folderId, name: 'Report #1.pdf' }, { size: 4, data: Buffer.from('%PDF') });
+			const file = await provider.upload(
+				{ parentId: folderId, name: 'Report #1.pdf' },
+				{ size: 4, data: Buffer.from('%PDF') },
+			);
 			expect((await provider.findChild(folderId, 'report #1.PDF'))?.id).toBe(file.id);
 			expect(await provider.findChild(folderId, 'Report #1.pdf', 'folder')).toBeUndefined();
 			const found = await provider.searchFolders('q1');
@@ -329,14 +407,17 @@ describe('OneDriveStorage against FakeGraph', () => {
 			fake.userDelete('fixture-root/Reports 2024/Q1/Report #1.pdf');
 			const batch = await provider.changes(rootId, cursor, { recursive: true });
 			expect(batch.changes).toContainEqual({ type: 'delete', id: file.id, isFolder: false });
-			expect((await fake.drive.driveType)).toBe(driveType);
+			expect(await fake.drive.driveType).toBe(driveType);
 		});
 
 		it('addresses the drive through /drives/{id} as well', async () => {
 			fixture = await createOneDriveFixture({ driveType });
 			const { fake, transport, rootId } = fixture;
 			const byDriveId = new OneDriveStorage(transport, { drive: `/drives/${fake.drive.id}` });
-			const item: RemoteItem = await byDriveId.upload({ parentId: rootId, name: 'd.txt' }, { size: 2, data: Buffer.from('hi') });
+			const item: RemoteItem = await byDriveId.upload(
+				{ parentId: rootId, name: 'd.txt' },
+				{ size: 2, data: Buffer.from('hi') },
+			);
 			expect((await fixture.user.read('d.txt'))!.toString()).toBe('hi');
 			expect((await collect(byDriveId.list(rootId))).map((child) => child.id)).toEqual([item.id]);
 			expect(fake.requests({ path: `/v1.0/drives/${fake.drive.id}/` }).length).toBeGreaterThan(0);
@@ -352,7 +433,11 @@ describe('OneDriveStorage request budget', () => {
 	afterEach(async () => fixture.close());
 
 	/** A provider as a new run builds it. */
-	const freshProvider = () => new OneDriveStorage(fixture.transport, { chunkSize: FIXTURE_CHUNK, simpleUploadLimit: FIXTURE_CHUNK });
+	const freshProvider = () =>
+		new OneDriveStorage(fixture.transport, {
+			chunkSize: FIXTURE_CHUNK,
+			simpleUploadLimit: FIXTURE_CHUNK,
+		});
 
 	it('an idle changes() call makes exactly one request (the delta page), recursive or not', async () => {
 		const { fake, rootId } = fixture;
@@ -375,7 +460,8 @@ describe('OneDriveStorage request budget', () => {
 	it('reads delta in pages of 1000 (Graph serves 200 without $top): 250 new files in one page', async () => {
 		const { fake, rootId } = fixture;
 		const cursor = await freshProvider().latestCursor(rootId);
-		for (let i = 0; i < 250; i++) await fixture.user.createFile(`p${i}.txt`, Buffer.from(`page ${i}`));
+		for (let i = 0; i < 250; i++)
+			await fixture.user.createFile(`p${i}.txt`, Buffer.from(`page ${i}`));
 		const mark = fake.mark();
 		const batch = await freshProvider().changes(rootId, cursor);
 		expect(batch.changes.filter((change) => change.type === 'upsert')).toHaveLength(250);
@@ -391,7 +477,9 @@ describe('OneDriveStorage request budget', () => {
 		await fixture.user.createFile('new-at-top.txt', Buffer.from('top'));
 		const mark = fake.mark();
 		const batch = await freshProvider().changes(rootId, cursor, { recursive: true });
-		const upserts = batch.changes.flatMap((change) => (change.type === 'upsert' ? [[change.item.path, change.item.parentId]] : []));
+		const upserts = batch.changes.flatMap((change) =>
+			change.type === 'upsert' ? [[change.item.path, change.item.parentId]] : [],
+		);
 		expect(upserts.sort()).toEqual([
 			['new-at-top.txt', rootId],
 			['sub', rootId],
@@ -401,7 +489,10 @@ describe('OneDriveStorage request budget', () => {
 		expect(batch.changes.filter((change) => change.type === 'delete')).toEqual([]);
 		// The delta page and one lookup to anchor the chain (the watched folder or its parent, whichever the batch
 		// does not carry): 'sub' and 'deep' are placed from their own batch entries.
-		const lookups = fake.requests({ since: mark }).slice(1).map((r) => decodeURIComponent(r.path));
+		const lookups = fake
+			.requests({ since: mark })
+			.slice(1)
+			.map((r) => decodeURIComponent(r.path));
 		expect(lookups).toHaveLength(1);
 		expect(lookups.join()).not.toMatch(new RegExp(`${subId}|${deepId}`.replace(/!/g, '\\!')));
 	});
@@ -414,7 +505,9 @@ describe('OneDriveStorage request budget', () => {
 		await fake.userCreateFile('elsewhere/x.txt', Buffer.from('x'));
 		await fixture.user.createFile('sub/in.txt', Buffer.from('in'));
 		const batch = await freshProvider().changes(rootId, cursor, { recursive: true });
-		const upserts = batch.changes.flatMap((change) => (change.type === 'upsert' ? [change.item.path] : []));
+		const upserts = batch.changes.flatMap((change) =>
+			change.type === 'upsert' ? [change.item.path] : [],
+		);
 		expect(upserts.sort()).toEqual(['sub', 'sub/in.txt']);
 	});
 
@@ -426,7 +519,10 @@ describe('OneDriveStorage request budget', () => {
 		const mark = fake.mark();
 		for (let i = 0; i < 50; i++) {
 			const data = Buffer.from(`receipt ${i}`);
-			await provider.upload({ parentId: folders[i % 5].id, name: `r-${i}.txt` }, { size: data.length, data });
+			await provider.upload(
+				{ parentId: folders[i % 5].id, name: `r-${i}.txt` },
+				{ size: data.length, data },
+			);
 		}
 		const requests = fake.requests({ since: mark });
 		expect(requests.length).toBeLessThanOrEqual(55);

@@ -10,7 +10,8 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 export async function readAll(stream: Readable): Promise<Buffer> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+	for await (const chunk of stream)
+		chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
 	return Buffer.concat(chunks);
 }
 
@@ -35,7 +36,7 @@ function tile(seed: string): Buffer {
 export function patternBytes(size: number, seed: string, start = 0): Buffer {
 	const pattern = tile(seed);
 	const out = Buffer.alloc(size);
-	for (let offset = 0; offset < size; ) {
+	for (let offset = 0; offset < size;) {
 		offset += pattern.copy(out, offset, (start + offset) % PERIOD);
 	}
 	return out;
@@ -44,17 +45,24 @@ export function patternBytes(size: number, seed: string, start = 0): Buffer {
 /** The same bytes as patternBytes, streamed from a generator in `chunk`-sized pieces: never held in memory. */
 export function patternStream(size: number, seed: string, chunk = 256 * 1024): Readable {
 	async function* generate(): AsyncGenerator<Buffer> {
-		for (let offset = 0; offset < size; offset += chunk) yield patternBytes(Math.min(chunk, size - offset), seed, offset);
+		for (let offset = 0; offset < size; offset += chunk)
+			yield patternBytes(Math.min(chunk, size - offset), seed, offset);
 	}
 	return Readable.from(generate(), { objectMode: false });
 }
 
 /** Finds or creates each folder of `segments` under `rootId`, as the export node does: idempotent. */
-export async function ensurePath(provider: StorageProvider, rootId: string, segments: string[]): Promise<RemoteItem> {
+export async function ensurePath(
+	provider: StorageProvider,
+	rootId: string,
+	segments: string[],
+): Promise<RemoteItem> {
 	let parent = await provider.getItem(rootId);
 	if (!parent) throw new Error(`root ${rootId} is gone`);
 	for (const name of segments) {
-		parent = (await provider.findChild(parent.id, name, 'folder')) ?? (await provider.createFolder(parent.id, name));
+		parent =
+			(await provider.findChild(parent.id, name, 'folder')) ??
+			(await provider.createFolder(parent.id, name));
 	}
 	return parent;
 }

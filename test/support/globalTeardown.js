@@ -2,5 +2,6 @@
 const { rmSync } = require('fs');
 
 module.exports = async function globalTeardown() {
-	if (process.env.CLOUD_SYNC_FAULTS_DIR) rmSync(process.env.CLOUD_SYNC_FAULTS_DIR, { recursive: true, force: true });
+	if (process.env.CLOUD_SYNC_FAULTS_DIR)
+		rmSync(process.env.CLOUD_SYNC_FAULTS_DIR, { recursive: true, force: true });
 };

@@ -17,19 +17,25 @@ class QuietReporter {
 	onRunStart(aggregated) {
 		this.files = aggregated.numTotalTestSuites;
 		this.started = Date.now();
-		process.stdout.write(`jest: ${this.files} test files on ${this.globalConfig.maxWorkers} workers\n`);
+		process.stdout.write(
+			`jest: ${this.files} test files on ${this.globalConfig.maxWorkers} workers\n`,
+		);
 	}
 
 	onTestResult(test, result) {
 		this.done += 1;
 		const failed = result.numFailingTests > 0 || result.testExecError;
 		if (failed) {
-			process.stdout.write(`\nFAIL ${relative(test.path)}\n${result.failureMessage ?? result.testExecError?.message ?? ''}\n`);
+			process.stdout.write(
+				`\nFAIL ${relative(test.path)}\n${result.failureMessage ?? result.testExecError?.message ?? ''}\n`,
+			);
 		}
 		// A line every 30 s, so a long run is not silence (CI logs are not terminals: no carriage-return tricks).
 		if (Date.now() - this.lastProgress > 30000 && this.done < this.files) {
 			this.lastProgress = Date.now();
-			process.stdout.write(`  ${this.done}/${this.files} files done (${seconds(this.started)} s)\n`);
+			process.stdout.write(
+				`  ${this.done}/${this.files} files done (${seconds(this.started)} s)\n`,
+			);
 		}
 	}
 
@@ -43,7 +49,9 @@ class QuietReporter {
 		);
 		const faults = settleFaults();
 		if (faults) {
-			process.stdout.write(`Fault suite: ${faults.summary}${faults.table ? ` (table: ${relative(faults.table)})` : ''}\n`);
+			process.stdout.write(
+				`Fault suite: ${faults.summary}${faults.table ? ` (table: ${relative(faults.table)})` : ''}\n`,
+			);
 		}
 		process.stdout.write(`${results.numPassedTests} passed, ${results.numFailedTests} failed\n`);
 	}

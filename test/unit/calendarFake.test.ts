@@ -25,7 +25,11 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			baseUrl: fake.baseUrl,
 			pacer: new Pacer({ maxAttempts: 1 }),
 		});
-		return calendar({ version: 'v3', fetchImplementation: transport.fetch as unknown as typeof fetch, retry: false });
+		return calendar({
+			version: 'v3',
+			fetchImplementation: transport.fetch as unknown as typeof fetch,
+			retry: false,
+		});
 	}
 
 	/** Status and errors[0].reason of a failed call. */
@@ -33,12 +37,20 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		try {
 			await promise;
 		} catch (error: any) {
-			return { status: error.status ?? error.response?.status, reason: error.response?.data?.error?.errors?.[0]?.reason };
+			return {
+				status: error.status ?? error.response?.status,
+				reason: error.response?.data?.error?.errors?.[0]?.reason,
+			};
 		}
 		throw new Error('expected the call to fail');
 	}
 
-	const timed = (id: string | undefined, start: string, end: string, extra: calendar_v3.Schema$Event = {}) => ({
+	const timed = (
+		id: string | undefined,
+		start: string,
+		end: string,
+		extra: calendar_v3.Schema$Event = {},
+	) => ({
 		...(id ? { id } : {}),
 		summary: `event ${id ?? ''}`,
 		start: { dateTime: start },
@@ -57,7 +69,12 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 	});
 
 	it('lists calendars with access roles; the primary alias works; the list needs a calendar-list scope', async () => {
-		fake.addCalendar({ id: 'team@group.calendar.google.com', summary: 'Team', accessRole: 'reader', timeZone: 'Europe/Berlin' });
+		fake.addCalendar({
+			id: 'team@group.calendar.google.com',
+			summary: 'Team',
+			accessRole: 'reader',
+			timeZone: 'Europe/Berlin',
+		});
 		const { data } = await api.calendarList.list();
 		expect(data.items?.map((c) => [c.id, c.accessRole, c.primary ?? false])).toEqual([
 			[cal, 'owner', true],
@@ -65,7 +82,10 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		]);
 		const viaAlias = await api.events.list({ calendarId: 'primary' });
 		expect(viaAlias.data.summary).toBe(cal);
-		expect(await failure(client([`${SCOPE}calendar.events`]).calendarList.list())).toEqual({ status: 403, reason: 'insufficientPermissions' });
+		expect(await failure(client([`${SCOPE}calendar.events`]).calendarList.list())).toEqual({
+			status: 403,
+			reason: 'insufficientPermissions',
+		});
 	});
 
 	it('answers 501 naming the route for what the Calendar API has and the fake does not model', async () => {
@@ -78,7 +98,10 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			['POST', '/calendar/v3/freeBusy'],
 		];
 		for (const [method, path] of unmodelled) {
-			const response = await fetch(`${fake.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+			const response = await fetch(`${fake.baseUrl}${path}`, {
+				method,
+				headers: { authorization: `Bearer ${token}` },
+			});
 			const body = (await response.json()) as { error: { message: string } };
 			expect({ path, status: response.status, message: body.error.message }).toEqual({
 				path,
@@ -89,7 +112,11 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 	});
 
 	it('pages with pageToken and gives nextSyncToken on the last page only', async () => {
-		for (let i = 0; i < 5; i++) fake.userCreate(cal, timed(`evt0000${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`));
+		for (let i = 0; i < 5; i++)
+			fake.userCreate(
+				cal,
+				timed(`evt0000${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`),
+			);
 		const pages: calendar_v3.Schema$Events[] = [];
 		let pageToken: string | undefined;
 		do {
@@ -101,7 +128,11 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		expect(pages.map((p) => Boolean(p.nextSyncToken))).toEqual([false, false, true]);
 		expect(pages.map((p) => Boolean(p.nextPageToken))).toEqual([true, true, false]);
 		// A page token only continues its own query.
-		expect(await failure(api.events.list({ calendarId: cal, maxResults: 3, pageToken: pages[0].nextPageToken! }))).toEqual({
+		expect(
+			await failure(
+				api.events.list({ calendarId: cal, maxResults: 3, pageToken: pages[0].nextPageToken! }),
+			),
+		).toEqual({
 			status: 400,
 			reason: 'invalid',
 		});
@@ -138,16 +169,26 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			{ updatedMin: new Date().toISOString() },
 			{ showDeleted: false },
 		]) {
-			expect(await failure(api.events.list({ calendarId: cal, syncToken: token, ...extra }))).toEqual({ status: 400, reason: 'invalid' });
+			expect(
+				await failure(api.events.list({ calendarId: cal, syncToken: token, ...extra })),
+			).toEqual({ status: 400, reason: 'invalid' });
 		}
-		expect(await failure(api.events.list({ calendarId: cal, bogus: 1 } as never))).toEqual({ status: 400, reason: 'invalid' });
-		expect(await failure(api.events.list({ calendarId: cal, syncToken: 'garbage' }))).toEqual({ status: 400, reason: 'invalid' });
+		expect(await failure(api.events.list({ calendarId: cal, bogus: 1 } as never))).toEqual({
+			status: 400,
+			reason: 'invalid',
+		});
+		expect(await failure(api.events.list({ calendarId: cal, syncToken: 'garbage' }))).toEqual({
+			status: 400,
+			reason: 'invalid',
+		});
 	});
 
 	it('answers 410 fullSyncRequired for an invalidated sync token', async () => {
 		const { data } = await api.events.list({ calendarId: cal });
 		fake.invalidateSyncTokens(cal);
-		expect(await failure(api.events.list({ calendarId: cal, syncToken: data.nextSyncToken! }))).toEqual({
+		expect(
+			await failure(api.events.list({ calendarId: cal, syncToken: data.nextSyncToken! })),
+		).toEqual({
 			status: 410,
 			reason: 'fullSyncRequired',
 		});
@@ -156,12 +197,21 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 	it('inserts with a client-chosen base32hex id: bad ids 400, taken ids 409 even after deletion', async () => {
 		const body = timed(undefined, '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z');
 		for (const id of ['abc', 'UPPER1', 'wxyz12', 'has_underscore']) {
-			expect(await failure(api.events.insert({ calendarId: cal, requestBody: { ...body, id } }))).toEqual({ status: 400, reason: 'invalid' });
+			expect(
+				await failure(api.events.insert({ calendarId: cal, requestBody: { ...body, id } })),
+			).toEqual({ status: 400, reason: 'invalid' });
 		}
-		const created = await api.events.insert({ calendarId: cal, requestBody: { ...body, id: 'cs0abc42' } });
+		const created = await api.events.insert({
+			calendarId: cal,
+			requestBody: { ...body, id: 'cs0abc42' },
+		});
 		expect(created.status).toBe(200);
 		expect(created.data.id).toBe('cs0abc42');
-		expect(await failure(api.events.insert({ calendarId: cal, requestBody: { ...body, id: 'cs0abc42' } }))).toEqual({
+		expect(
+			await failure(
+				api.events.insert({ calendarId: cal, requestBody: { ...body, id: 'cs0abc42' } }),
+			),
+		).toEqual({
 			status: 409,
 			reason: 'duplicate',
 		});
@@ -169,21 +219,39 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		const cancelled = await api.events.get({ calendarId: cal, eventId: 'cs0abc42' });
 		expect(cancelled.data.status).toBe('cancelled');
 		expect(cancelled.data.summary).toBe(body.summary);
-		expect(await failure(api.events.delete({ calendarId: cal, eventId: 'cs0abc42' }))).toEqual({ status: 410, reason: 'deleted' });
-		expect(await failure(api.events.insert({ calendarId: cal, requestBody: { ...body, id: 'cs0abc42' } }))).toEqual({
+		expect(await failure(api.events.delete({ calendarId: cal, eventId: 'cs0abc42' }))).toEqual({
+			status: 410,
+			reason: 'deleted',
+		});
+		expect(
+			await failure(
+				api.events.insert({ calendarId: cal, requestBody: { ...body, id: 'cs0abc42' } }),
+			),
+		).toEqual({
 			status: 409,
 			reason: 'duplicate',
 		});
 		const generated = await api.events.insert({ calendarId: cal, requestBody: body });
 		expect(generated.data.id).toMatch(/^[a-v0-9]{5,1024}$/);
-		expect(await failure(api.events.get({ calendarId: cal, eventId: 'nothere0' }))).toEqual({ status: 404, reason: 'notFound' });
+		expect(await failure(api.events.get({ calendarId: cal, eventId: 'nothere0' }))).toEqual({
+			status: 404,
+			reason: 'notFound',
+		});
 	});
 
 	it('honours If-Match (412 on a stale etag) and If-None-Match (304)', async () => {
-		const created = fake.userCreate(cal, timed('etag0', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'));
+		const created = fake.userCreate(
+			cal,
+			timed('etag0', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'),
+		);
 		fake.userEdit(cal, 'etag0', { summary: 'changed by the user' });
 		expect(
-			await failure(api.events.patch({ calendarId: cal, eventId: 'etag0', requestBody: { summary: 'mine' } }, { headers: { 'If-Match': created.etag } })),
+			await failure(
+				api.events.patch(
+					{ calendarId: cal, eventId: 'etag0', requestBody: { summary: 'mine' } },
+					{ headers: { 'If-Match': created.etag } },
+				),
+			),
 		).toEqual({ status: 412, reason: 'conditionNotMet' });
 		const current = await api.events.get({ calendarId: cal, eventId: 'etag0' });
 		const patched = await api.events.patch(
@@ -192,9 +260,19 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		);
 		expect(patched.data.summary).toBe('mine');
 		expect(patched.data.etag).not.toBe(current.data.etag);
-		const notModified = await api.events.get({ calendarId: cal, eventId: 'etag0' }, { headers: { 'If-None-Match': patched.data.etag! } });
+		const notModified = await api.events.get(
+			{ calendarId: cal, eventId: 'etag0' },
+			{ headers: { 'If-None-Match': patched.data.etag! } },
+		);
 		expect(notModified.status).toBe(304);
-		expect(await failure(api.events.delete({ calendarId: cal, eventId: 'etag0' }, { headers: { 'If-Match': current.data.etag! } }))).toEqual({
+		expect(
+			await failure(
+				api.events.delete(
+					{ calendarId: cal, eventId: 'etag0' },
+					{ headers: { 'If-Match': current.data.etag! } },
+				),
+			),
+		).toEqual({
 			status: 412,
 			reason: 'conditionNotMet',
 		});
@@ -223,12 +301,21 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 	});
 
 	it('filters by privateExtendedProperty (all constraints must match)', async () => {
-		fake.userCreate(cal, { ...timed('tag00', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'), extendedProperties: { private: { src: 'x', k: '1' } } });
-		fake.userCreate(cal, { ...timed('tag01', '2030-01-02T09:00:00Z', '2030-01-02T10:00:00Z'), extendedProperties: { private: { src: 'x' } } });
+		fake.userCreate(cal, {
+			...timed('tag00', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'),
+			extendedProperties: { private: { src: 'x', k: '1' } },
+		});
+		fake.userCreate(cal, {
+			...timed('tag01', '2030-01-02T09:00:00Z', '2030-01-02T10:00:00Z'),
+			extendedProperties: { private: { src: 'x' } },
+		});
 		fake.userCreate(cal, timed('tag02', '2030-01-03T09:00:00Z', '2030-01-03T10:00:00Z'));
 		const one = await api.events.list({ calendarId: cal, privateExtendedProperty: ['src=x'] });
 		expect(one.data.items?.map((e) => e.id)).toEqual(['tag00', 'tag01']);
-		const both = await api.events.list({ calendarId: cal, privateExtendedProperty: ['src=x', 'k=1'] });
+		const both = await api.events.list({
+			calendarId: cal,
+			privateExtendedProperty: ['src=x', 'k=1'],
+		});
 		expect(both.data.items?.map((e) => e.id)).toEqual(['tag00']);
 	});
 
@@ -238,22 +325,37 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			summary: 'stand-up',
 			start: { dateTime: '2030-03-25T09:00:00', timeZone: 'Europe/Berlin' },
 			end: { dateTime: '2030-03-25T09:15:00', timeZone: 'Europe/Berlin' },
-			recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=6', 'EXDATE;TZID=Europe/Berlin:20300327T090000'],
+			recurrence: [
+				'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=6',
+				'EXDATE;TZID=Europe/Berlin:20300327T090000',
+			],
 		});
 		fake.userCancelInstance(cal, 'series0', '2030-04-01T09:00:00');
 		const expanded = await api.events.list({ calendarId: cal, singleEvents: true });
 		// 6 occurrences counted, one EXDATE'd, one cancelled (hidden without showDeleted). Europe/Berlin goes to
 		// summer time on 2030-03-31: 09:00 local stays 09:00 local (08:00Z before, 07:00Z after).
-		expect(expanded.data.items?.map((e) => e.id)).toEqual(['series0_20300325T080000Z', 'series0_20300403T070000Z', 'series0_20300408T070000Z', 'series0_20300410T070000Z']);
+		expect(expanded.data.items?.map((e) => e.id)).toEqual([
+			'series0_20300325T080000Z',
+			'series0_20300403T070000Z',
+			'series0_20300408T070000Z',
+			'series0_20300410T070000Z',
+		]);
 		expect(expanded.data.items?.[1]).toMatchObject({
 			recurringEventId: 'series0',
 			originalStartTime: { timeZone: 'Europe/Berlin' },
 			start: { timeZone: 'Europe/Berlin' },
 		});
 		expect(expanded.data.items?.[1].recurrence).toBeUndefined();
-		const withDeleted = await api.events.list({ calendarId: cal, singleEvents: true, showDeleted: true });
+		const withDeleted = await api.events.list({
+			calendarId: cal,
+			singleEvents: true,
+			showDeleted: true,
+		});
 		const cancelled = withDeleted.data.items?.find((e) => e.status === 'cancelled');
-		expect(cancelled).toMatchObject({ id: 'series0_20300401T070000Z', recurringEventId: 'series0' });
+		expect(cancelled).toMatchObject({
+			id: 'series0_20300401T070000Z',
+			recurringEventId: 'series0',
+		});
 		// singleEvents=false: the master plus its cancelled exception, even without showDeleted.
 		const raw = await api.events.list({ calendarId: cal });
 		expect(raw.data.items?.map((e) => [e.id, e.status])).toEqual([
@@ -277,12 +379,25 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			eventId: 'rename0_20300513T100000Z',
 			requestBody: { extendedProperties: { private: { mark: 'a1' } } },
 		});
-		fake.userMove(cal, 'rename0_20300520T100000Z', { dateTime: '2030-05-20T15:00:00Z' }, { dateTime: '2030-05-20T16:00:00Z' });
-		await api.events.patch({ calendarId: cal, eventId: 'rename0_20300520T100000Z', requestBody: { description: 'moved agenda' } });
+		fake.userMove(
+			cal,
+			'rename0_20300520T100000Z',
+			{ dateTime: '2030-05-20T15:00:00Z' },
+			{ dateTime: '2030-05-20T16:00:00Z' },
+		);
+		await api.events.patch({
+			calendarId: cal,
+			eventId: 'rename0_20300520T100000Z',
+			requestBody: { description: 'moved agenda' },
+		});
 		const { data: before } = await api.events.list({ calendarId: cal, singleEvents: true });
 		// The user renames the whole series.
 		fake.userEdit(cal, 'rename0', { summary: 'weekly review', description: 'new agenda' });
-		const { data } = await api.events.list({ calendarId: cal, singleEvents: true, syncToken: before.nextSyncToken! });
+		const { data } = await api.events.list({
+			calendarId: cal,
+			singleEvents: true,
+			syncToken: before.nextSyncToken!,
+		});
 		const byId = new Map(data.items!.map((e) => [e.id, e]));
 		expect(byId.get('rename0_20300513T100000Z')).toMatchObject({
 			summary: 'weekly review',
@@ -294,7 +409,10 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			description: 'moved agenda',
 			start: { dateTime: '2030-05-20T15:00:00Z' },
 		});
-		expect(byId.get('rename0_20300527T100000Z')).toMatchObject({ summary: 'weekly review', description: 'new agenda' });
+		expect(byId.get('rename0_20300527T100000Z')).toMatchObject({
+			summary: 'weekly review',
+			description: 'new agenda',
+		});
 	});
 
 	it('splits "this and following events": the old series ends before the target, a new one starts there', async () => {
@@ -305,12 +423,22 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			end: { dateTime: '2030-06-03T10:00:00', timeZone: 'UTC' },
 			recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
 		});
-		await api.events.patch({ calendarId: cal, eventId: 'split0_20300624T090000Z', requestBody: { description: 'touched' } });
+		await api.events.patch({
+			calendarId: cal,
+			eventId: 'split0_20300624T090000Z',
+			requestBody: { description: 'touched' },
+		});
 		const { data: before } = await api.events.list({ calendarId: cal, singleEvents: true });
-		const newId = fake.userSplitSeries(cal, 'split0', '2030-06-17T09:00:00', { summary: 'class (room B)' });
+		const newId = fake.userSplitSeries(cal, 'split0', '2030-06-17T09:00:00', {
+			summary: 'class (room B)',
+		});
 		const { data: master } = await api.events.get({ calendarId: cal, eventId: 'split0' });
 		expect(master.recurrence).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20300617T085959Z']);
-		const { data: all } = await api.events.list({ calendarId: cal, singleEvents: true, orderBy: 'startTime' });
+		const { data: all } = await api.events.list({
+			calendarId: cal,
+			singleEvents: true,
+			orderBy: 'startTime',
+		});
 		expect(all.items!.map((e) => [e.start?.dateTime, e.summary, e.recurringEventId])).toEqual([
 			['2030-06-03T09:00:00Z', 'class', 'split0'],
 			['2030-06-10T09:00:00Z', 'class', 'split0'],
@@ -319,15 +447,36 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			['2030-07-01T09:00:00Z', 'class (room B)', newId],
 		]);
 		// The exception past the new end is gone with its occurrence: an incremental sync reports it cancelled.
-		const { data: changes } = await api.events.list({ calendarId: cal, syncToken: before.nextSyncToken! });
-		expect(changes.items!.find((e) => e.id === 'split0_20300624T090000Z')).toMatchObject({ status: 'cancelled' });
-		expect(changes.items!.find((e) => e.id === 'split0_20300701T090000Z')).toMatchObject({ status: 'cancelled' });
-		const { data: withSingles } = await api.events.list({ calendarId: cal, singleEvents: true, syncToken: before.nextSyncToken! });
-		expect(withSingles.items!.filter((e) => e.status === 'cancelled').map((e) => e.id).sort()).toEqual(['split0_20300617T090000Z', 'split0_20300624T090000Z', 'split0_20300701T090000Z']);
+		const { data: changes } = await api.events.list({
+			calendarId: cal,
+			syncToken: before.nextSyncToken!,
+		});
+		expect(changes.items!.find((e) => e.id === 'split0_20300624T090000Z')).toMatchObject({
+			status: 'cancelled',
+		});
+		expect(changes.items!.find((e) => e.id === 'split0_20300701T090000Z')).toMatchObject({
+			status: 'cancelled',
+		});
+		const { data: withSingles } = await api.events.list({
+			calendarId: cal,
+			singleEvents: true,
+			syncToken: before.nextSyncToken!,
+		});
+		expect(
+			withSingles
+				.items!.filter((e) => e.status === 'cancelled')
+				.map((e) => e.id)
+				.sort(),
+		).toEqual(['split0_20300617T090000Z', 'split0_20300624T090000Z', 'split0_20300701T090000Z']);
 	});
 
 	it('keeps all-day events as dates, gives all-day instances date ids, and windows by end > timeMin, start < timeMax', async () => {
-		fake.userCreate(cal, { id: 'alldate0', summary: 'holiday', start: { date: '2030-05-01' }, end: { date: '2030-05-02' } });
+		fake.userCreate(cal, {
+			id: 'alldate0',
+			summary: 'holiday',
+			start: { date: '2030-05-01' },
+			end: { date: '2030-05-02' },
+		});
 		fake.userCreate(cal, {
 			id: 'monthl0',
 			summary: 'payroll',
@@ -335,7 +484,13 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			end: { date: '2030-01-26' },
 			recurrence: ['RRULE:FREQ=MONTHLY;BYDAY=-1FR;INTERVAL=2;UNTIL=20301231'],
 		});
-		const { data } = await api.events.list({ calendarId: cal, singleEvents: true, orderBy: 'startTime', timeMin: '2030-04-30T00:00:00Z', timeMax: '2030-09-30T00:00:00Z' });
+		const { data } = await api.events.list({
+			calendarId: cal,
+			singleEvents: true,
+			orderBy: 'startTime',
+			timeMin: '2030-04-30T00:00:00Z',
+			timeMax: '2030-09-30T00:00:00Z',
+		});
 		expect(data.items?.map((e) => [e.id, e.start?.date])).toEqual([
 			['alldate0', '2030-05-01'],
 			['monthl0_20300531', '2030-05-31'],
@@ -353,24 +508,42 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			end: { dateTime: '2030-01-01T09:30:00Z', timeZone: 'UTC' },
 			recurrence: ['RRULE:FREQ=DAILY'],
 		});
-		const { data } = await api.events.list({ calendarId: cal, singleEvents: true, maxResults: 2500 });
+		const { data } = await api.events.list({
+			calendarId: cal,
+			singleEvents: true,
+			maxResults: 2500,
+		});
 		expect(data.items!.length).toBeGreaterThan(100);
 		expect(data.items!.length).toBeLessThanOrEqual(730);
 	});
 
 	it('validates times: time zones, missing zones, end before start; visibility is kept', async () => {
 		const bad = [
-			{ start: { dateTime: '2030-01-01T09:00:00', timeZone: 'Mars/Olympus' }, end: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' } },
+			{
+				start: { dateTime: '2030-01-01T09:00:00', timeZone: 'Mars/Olympus' },
+				end: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' },
+			},
 			{ start: { dateTime: '2030-01-01T09:00:00' }, end: { dateTime: '2030-01-01T10:00:00' } },
 			{ start: { date: '2030-01-01' }, end: { dateTime: '2030-01-01T10:00:00Z' } },
 		];
-		for (const body of bad) expect((await failure(api.events.insert({ calendarId: cal, requestBody: body }))).status).toBe(400);
+		for (const body of bad)
+			expect(
+				(await failure(api.events.insert({ calendarId: cal, requestBody: body }))).status,
+			).toBe(400);
 		expect(
-			await failure(api.events.insert({ calendarId: cal, requestBody: timed('rev00', '2030-01-01T10:00:00Z', '2030-01-01T09:00:00Z') })),
+			await failure(
+				api.events.insert({
+					calendarId: cal,
+					requestBody: timed('rev00', '2030-01-01T10:00:00Z', '2030-01-01T09:00:00Z'),
+				}),
+			),
 		).toEqual({ status: 400, reason: 'timeRangeEmpty' });
 		const created = await api.events.insert({
 			calendarId: cal,
-			requestBody: { ...timed('vis00', '2030-01-01T09:00:00+02:00', '2030-01-01T10:00:00+02:00'), visibility: 'private' },
+			requestBody: {
+				...timed('vis00', '2030-01-01T09:00:00+02:00', '2030-01-01T10:00:00+02:00'),
+				visibility: 'private',
+			},
 		});
 		expect(created.data.visibility).toBe('private');
 		expect(created.data.start).toEqual({ dateTime: '2030-01-01T09:00:00+02:00' });
@@ -379,13 +552,20 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 	it('answers writes on a read-only calendar with 403 and needs a write scope', async () => {
 		fake.addCalendar({ id: 'ro@group.calendar.google.com', accessRole: 'reader' });
 		const body = timed('ro000', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z');
-		expect(await failure(api.events.insert({ calendarId: 'ro@group.calendar.google.com', requestBody: body }))).toEqual({
+		expect(
+			await failure(
+				api.events.insert({ calendarId: 'ro@group.calendar.google.com', requestBody: body }),
+			),
+		).toEqual({
 			status: 403,
 			reason: 'requiredAccessLevel',
 		});
 		const readOnly = client([`${SCOPE}calendar.events.readonly`]);
 		expect((await readOnly.events.list({ calendarId: cal })).status).toBe(200);
-		expect(await failure(readOnly.events.insert({ calendarId: cal, requestBody: body }))).toEqual({ status: 403, reason: 'insufficientPermissions' });
+		expect(await failure(readOnly.events.insert({ calendarId: cal, requestBody: body }))).toEqual({
+			status: 403,
+			reason: 'insufficientPermissions',
+		});
 	});
 
 	it('includes deletions since updatedMin without showDeleted', async () => {
@@ -394,7 +574,9 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		fake.userDelete(cal, 'upd00');
 		const { data } = await api.events.list({ calendarId: cal, updatedMin: since });
 		expect(data.items?.map((e) => [e.id, e.status])).toEqual([['upd00', 'cancelled']]);
-		expect(await failure(api.events.list({ calendarId: cal, updatedMin: '2000-01-01T00:00:00Z' }))).toEqual({
+		expect(
+			await failure(api.events.list({ calendarId: cal, updatedMin: '2000-01-01T00:00:00Z' })),
+		).toEqual({
 			status: 410,
 			reason: 'updatedMinTooLongAgo',
 		});
@@ -404,18 +586,41 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 		const noBearer = await fetch(`${fake.baseUrl}/calendar/v3/calendars/primary/events`);
 		expect(noBearer.status).toBe(401);
 		expect(noBearer.headers.get('www-authenticate')).toContain('Bearer');
-		const bad = await fetch(`${fake.baseUrl}/calendar/v3/calendars/primary/events`, { headers: { authorization: 'Bearer nope' } });
+		const bad = await fetch(`${fake.baseUrl}/calendar/v3/calendars/primary/events`, {
+			headers: { authorization: 'Bearer nope' },
+		});
 		expect(((await bad.json()) as any).error.errors[0].reason).toBe('authError');
-		fake.inject({ method: 'GET', path: '/events', action: { type: 'respond', status: 429, body: { error: { code: 429, errors: [{ reason: 'rateLimitExceeded' }] } } } });
-		expect(await failure(api.events.list({ calendarId: cal }))).toEqual({ status: 429, reason: 'rateLimitExceeded' });
+		fake.inject({
+			method: 'GET',
+			path: '/events',
+			action: {
+				type: 'respond',
+				status: 429,
+				body: { error: { code: 429, errors: [{ reason: 'rateLimitExceeded' }] } },
+			},
+		});
+		expect(await failure(api.events.list({ calendarId: cal }))).toEqual({
+			status: 429,
+			reason: 'rateLimitExceeded',
+		});
 	});
 
 	it('offers the control API over HTTP: seed, act as the user, invalidate tokens, dump', async () => {
 		const post = async (action: string, body: unknown) =>
-			(await fetch(`${fake.baseUrl}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<any>;
+			(
+				await fetch(`${fake.baseUrl}/_control/${action}`, {
+					method: 'POST',
+					body: JSON.stringify(body),
+				})
+			).json() as Promise<any>;
 		await post('seed', {
 			calendars: [{ id: 'work@group.calendar.google.com', summary: 'Work' }],
-			events: [{ calendarId: 'work@group.calendar.google.com', ...timed('ctl00', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z') }],
+			events: [
+				{
+					calendarId: 'work@group.calendar.google.com',
+					...timed('ctl00', '2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'),
+				},
+			],
 		});
 		const { data } = await api.events.list({ calendarId: 'work@group.calendar.google.com' });
 		await post('move-event', {
@@ -424,32 +629,67 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			start: { dateTime: '2030-01-02T09:00:00Z' },
 			end: { dateTime: '2030-01-02T10:00:00Z' },
 		});
-		const moved = await api.events.list({ calendarId: 'work@group.calendar.google.com', syncToken: data.nextSyncToken! });
+		const moved = await api.events.list({
+			calendarId: 'work@group.calendar.google.com',
+			syncToken: data.nextSyncToken!,
+		});
 		expect(moved.data.items?.[0].start?.dateTime).toBe('2030-01-02T09:00:00Z');
 		await post('invalidate-sync-tokens', { calendarId: 'work@group.calendar.google.com' });
-		expect((await failure(api.events.list({ calendarId: 'work@group.calendar.google.com', syncToken: moved.data.nextSyncToken! }))).status).toBe(410);
+		expect(
+			(
+				await failure(
+					api.events.list({
+						calendarId: 'work@group.calendar.google.com',
+						syncToken: moved.data.nextSyncToken!,
+					}),
+				)
+			).status,
+		).toBe(410);
 		const dump = await post('dump', { calendarId: 'work@group.calendar.google.com' });
 		expect(dump.events.map((e: any) => e.id)).toEqual(['ctl00']);
 	});
 
 	it('provider: lists all pages, signals a reset on 410, maps 409/412/404 to CloudError', async () => {
-		const transport = new Transport(new TestWire(auth, 'google', FULL_SCOPES), { cloud: CLOUD_WIRES.googleCalendar, baseUrl: fake.baseUrl, pacer: new Pacer({ maxAttempts: 1 }) });
+		const transport = new Transport(new TestWire(auth, 'google', FULL_SCOPES), {
+			cloud: CLOUD_WIRES.googleCalendar,
+			baseUrl: fake.baseUrl,
+			pacer: new Pacer({ maxAttempts: 1 }),
+		});
 		const provider = new GoogleCalendarProvider(transport, { pageSize: 2 });
-		for (let i = 0; i < 5; i++) fake.userCreate(cal, timed(`pro0${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`));
+		for (let i = 0; i < 5; i++)
+			fake.userCreate(
+				cal,
+				timed(`pro0${i}`, `2030-01-0${i + 1}T09:00:00Z`, `2030-01-0${i + 1}T10:00:00Z`),
+			);
 		const since = fake.mark();
 		const full = await provider.listEvents(cal, { timeMin: '2029-12-01T00:00:00Z' });
 		expect(full).toMatchObject({ kind: 'events', full: true, pages: 3 });
-		expect(fake.requests({ since }).map((r) => r.query)).toEqual([expect.stringContaining('showDeleted=true'), expect.stringContaining('pageToken='), expect.stringContaining('pageToken=')]);
+		expect(fake.requests({ since }).map((r) => r.query)).toEqual([
+			expect.stringContaining('showDeleted=true'),
+			expect.stringContaining('pageToken='),
+			expect.stringContaining('pageToken='),
+		]);
 		if (full.kind !== 'events') throw new Error('expected events');
 		expect(full.events.map((e) => e.id)).toEqual(['pro00', 'pro01', 'pro02', 'pro03', 'pro04']);
 		fake.invalidateSyncTokens();
-		expect(await provider.listEvents(cal, { syncToken: full.nextSyncToken! })).toEqual({ kind: 'reset' });
-		const created = await provider.insertEvent(cal, 'csa01', { summary: 'x', start: { date: '2030-02-01' }, end: { date: '2030-02-02' }, privateProperties: { k: 'v' } });
+		expect(await provider.listEvents(cal, { syncToken: full.nextSyncToken! })).toEqual({
+			kind: 'reset',
+		});
+		const created = await provider.insertEvent(cal, 'csa01', {
+			summary: 'x',
+			start: { date: '2030-02-01' },
+			end: { date: '2030-02-02' },
+			privateProperties: { k: 'v' },
+		});
 		expect(created.privateProperties).toEqual({ k: 'v' });
-		const duplicate = await provider.insertEvent(cal, 'csa01', { start: { date: '2030-02-01' }, end: { date: '2030-02-02' } }).catch((e) => e);
+		const duplicate = await provider
+			.insertEvent(cal, 'csa01', { start: { date: '2030-02-01' }, end: { date: '2030-02-02' } })
+			.catch((e) => e);
 		expect(isCloudError(duplicate, 'conflict') && duplicate.details.providerCode).toBe('duplicate');
 		fake.userEdit(cal, 'csa01', { summary: 'y' });
-		const stale = await provider.patchEvent(cal, 'csa01', { summary: 'z' }, created.etag).catch((e) => e);
+		const stale = await provider
+			.patchEvent(cal, 'csa01', { summary: 'z' }, created.etag)
+			.catch((e) => e);
 		expect(isCloudError(stale, 'conflict') && stale.details.providerCode).toBe('conditionNotMet');
 		expect(await provider.deleteEvent(cal, 'csa01')).toBe('deleted');
 		expect(await provider.deleteEvent(cal, 'csa01')).toBe('gone');

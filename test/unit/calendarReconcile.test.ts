@@ -1,8 +1,22 @@
 import type { Activity } from '../../nodes/shared/calendar/activity';
-import { base32hex, eventIdForActivity, isValidEventId } from '../../nodes/shared/calendar/eventIds';
+import {
+	base32hex,
+	eventIdForActivity,
+	isValidEventId,
+} from '../../nodes/shared/calendar/eventIds';
 import type { CalendarEvent } from '../../nodes/shared/calendar/types';
-import { contentHash, renderEvent, TAG_ACTIVITY, TAG_ORIGIN } from '../../nodes/shared/sync/calendarContent';
-import { reconcile, type Link, type ReconcileInput, type ReconcileSettings } from '../../nodes/shared/sync/calendarReconcile';
+import {
+	contentHash,
+	renderEvent,
+	TAG_ACTIVITY,
+	TAG_ORIGIN,
+} from '../../nodes/shared/sync/calendarContent';
+import {
+	reconcile,
+	type Link,
+	type ReconcileInput,
+	type ReconcileSettings,
+} from '../../nodes/shared/sync/calendarReconcile';
 
 /** The planner with plain data: no server, no n8n. */
 
@@ -61,22 +75,51 @@ function eventFor(activity: Activity, overrides: Partial<CalendarEvent> = {}): C
 	};
 }
 
-function linkFor(activity: Activity, event: CalendarEvent, createdBy: Link['createdBy'] = 'activity'): Link {
-	return { activityId: activity.id, eventId: event.id, activityHash: contentHash(renderEvent(activity, settings().render, createdBy)!), eventHash: contentHash(event), etag: event.etag, createdBy };
+function linkFor(
+	activity: Activity,
+	event: CalendarEvent,
+	createdBy: Link['createdBy'] = 'activity',
+): Link {
+	return {
+		activityId: activity.id,
+		eventId: event.id,
+		activityHash: contentHash(renderEvent(activity, settings().render, createdBy)!),
+		eventHash: contentHash(event),
+		etag: event.etag,
+		createdBy,
+	};
 }
 
 function plan(input: Partial<ReconcileInput>) {
-	return reconcile({ settings: settings(), activities: [], inputIsFullSet: true, events: [], listingIsFull: false, links: [], pending: [], ...input });
+	return reconcile({
+		settings: settings(),
+		activities: [],
+		inputIsFullSet: true,
+		events: [],
+		listingIsFull: false,
+		links: [],
+		pending: [],
+		...input,
+	});
 }
 
 describe('calendar reconcile planner', () => {
 	it('inserts new activities under derived ids, honouring the type filter, the window and the private policy', () => {
 		const result = plan({
-			settings: settings({ typeFilter: ['meeting', 'call'], render: { ...settings().render, privatePolicy: 'skip' } }),
+			settings: settings({
+				typeFilter: ['meeting', 'call'],
+				render: { ...settings().render, privatePolicy: 'skip' },
+			}),
 			activities: [
 				act('1'),
 				act('2', { type: 'task' }),
-				act('3', { when: { allDay: false, startMs: Date.parse('2020-01-01T00:00:00Z'), endMs: Date.parse('2020-01-01T01:00:00Z') } }),
+				act('3', {
+					when: {
+						allDay: false,
+						startMs: Date.parse('2020-01-01T00:00:00Z'),
+						endMs: Date.parse('2020-01-01T01:00:00Z'),
+					},
+				}),
 				act('4', { private: true }),
 				act('5', { type: 'call' }),
 			],
@@ -95,7 +138,12 @@ describe('calendar reconcile planner', () => {
 		const e = eventFor(a);
 		const quiet = plan({ activities: [a], events: [], links: [linkFor(a, e)] });
 		expect(quiet.calendar).toEqual([]);
-		const bumped = plan({ settings: settings({ direction: 'twoWay' }), activities: [a], events: [{ ...e, etag: '"999"' }], links: [linkFor(a, e)] });
+		const bumped = plan({
+			settings: settings({ direction: 'twoWay' }),
+			activities: [a],
+			events: [{ ...e, etag: '"999"' }],
+			links: [linkFor(a, e)],
+		});
 		expect(bumped.calendar).toEqual([]);
 		expect(bumped.activities).toEqual([]);
 	});
@@ -104,17 +152,35 @@ describe('calendar reconcile planner', () => {
 		const a = act('1');
 		const e = eventFor(a);
 		const result = plan({ activities: [{ ...a, subject: 'Renamed' }], links: [linkFor(a, e)] });
-		expect(result.calendar).toEqual([expect.objectContaining({ kind: 'patch', eventId: e.id, etag: e.etag, reason: 'activityChanged', patch: expect.objectContaining({ summary: 'Renamed' }) })]);
+		expect(result.calendar).toEqual([
+			expect.objectContaining({
+				kind: 'patch',
+				eventId: e.id,
+				etag: e.etag,
+				reason: 'activityChanged',
+				patch: expect.objectContaining({ summary: 'Renamed' }),
+			}),
+		]);
 	});
 
 	it('deletes: missing from a full set, flagged deleted, never for missing items of a changed-only input; or only unlinks', () => {
 		const a = act('1');
 		const b = act('2');
 		const links = [linkFor(a, eventFor(a)), linkFor(b, eventFor(b))];
-		expect(plan({ activities: [b], links }).calendar.map((op) => [op.kind, op.activityId])).toEqual([['delete', '1']]);
+		expect(plan({ activities: [b], links }).calendar.map((op) => [op.kind, op.activityId])).toEqual(
+			[['delete', '1']],
+		);
 		expect(plan({ activities: [b], links, inputIsFullSet: false }).calendar).toEqual([]);
-		expect(plan({ activities: [{ ...a, deleted: true }, b], links, inputIsFullSet: false }).calendar.map((op) => op.kind)).toEqual(['delete']);
-		const unlink = plan({ settings: settings({ propagateDeletions: false }), activities: [b], links });
+		expect(
+			plan({ activities: [{ ...a, deleted: true }, b], links, inputIsFullSet: false }).calendar.map(
+				(op) => op.kind,
+			),
+		).toEqual(['delete']);
+		const unlink = plan({
+			settings: settings({ propagateDeletions: false }),
+			activities: [b],
+			links,
+		});
 		expect(unlink.calendar).toEqual([]);
 		expect([...unlink.links.keys()]).toEqual(['2']);
 		// An item that could not be read is held, not taken for a deletion.
@@ -124,15 +190,35 @@ describe('calendar reconcile planner', () => {
 	it('two-way: a calendar change becomes an update item, and the activity carrying it next run is not an echo', () => {
 		const a = act('1');
 		const e = eventFor(a);
-		const moved = { ...e, etag: '"200"', start: { dateTime: '2030-01-11T09:00:00Z' }, end: { dateTime: '2030-01-11T10:30:00Z' } };
-		const first = plan({ settings: settings({ direction: 'twoWay' }), activities: [a], events: [moved], links: [linkFor(a, e)] });
+		const moved = {
+			...e,
+			etag: '"200"',
+			start: { dateTime: '2030-01-11T09:00:00Z' },
+			end: { dateTime: '2030-01-11T10:30:00Z' },
+		};
+		const first = plan({
+			settings: settings({ direction: 'twoWay' }),
+			activities: [a],
+			events: [moved],
+			links: [linkFor(a, e)],
+		});
 		// Only the private mark of which activity content the event is in step with (see TAG_WRITTEN).
 		expect(first.calendar.map((op) => op.kind === 'patch' && op.reason)).toEqual(['tag']);
 		expect(first.activities).toEqual([
-			expect.objectContaining({ action: 'update', activityId: '1', fields: expect.objectContaining({ when: { allDay: false, startMs: T0 + 24 * HOUR, endMs: T0 + 25.5 * HOUR } }) }),
+			expect.objectContaining({
+				action: 'update',
+				activityId: '1',
+				fields: expect.objectContaining({
+					when: { allDay: false, startMs: T0 + 24 * HOUR, endMs: T0 + 25.5 * HOUR },
+				}),
+			}),
 		]);
 		const updated = { ...a, when: first.activities[0].fields!.when };
-		const second = plan({ settings: settings({ direction: 'twoWay' }), activities: [updated], links: [...first.links.values()] });
+		const second = plan({
+			settings: settings({ direction: 'twoWay' }),
+			activities: [updated],
+			links: [...first.links.values()],
+		});
 		expect(second.calendar).toEqual([]);
 		expect(second.activities).toEqual([]);
 	});
@@ -142,13 +228,38 @@ describe('calendar reconcile planner', () => {
 		const e = eventFor(a);
 		const link = linkFor(a, e);
 		const changedActivity = { ...a, subject: 'Activity edit' };
-		const changedEvent = { ...e, etag: '"300"', summary: 'Calendar edit', updated: '2030-01-06T00:00:00Z' };
+		const changedEvent = {
+			...e,
+			etag: '"300"',
+			summary: 'Calendar edit',
+			updated: '2030-01-06T00:00:00Z',
+		};
 		const run = (conflict: ReconcileSettings['conflict'], activity = changedActivity) =>
-			plan({ settings: settings({ direction: 'twoWay', conflict }), activities: [activity], events: [changedEvent], links: [link] });
-		expect(run('newest').activities).toEqual([expect.objectContaining({ action: 'update', conflict: expect.objectContaining({ winner: 'calendar' }) })]);
-		const newerActivity = run('newest', { ...changedActivity, updatedAt: Date.parse('2030-01-07T00:00:00Z') });
-		expect(newerActivity.calendar).toEqual([expect.objectContaining({ kind: 'patch', etag: '"300"', reason: 'conflictActivityWon' })]);
-		expect(newerActivity.activities).toEqual([expect.objectContaining({ action: 'conflict', conflict: expect.objectContaining({ winner: 'activity' }) })]);
+			plan({
+				settings: settings({ direction: 'twoWay', conflict }),
+				activities: [activity],
+				events: [changedEvent],
+				links: [link],
+			});
+		expect(run('newest').activities).toEqual([
+			expect.objectContaining({
+				action: 'update',
+				conflict: expect.objectContaining({ winner: 'calendar' }),
+			}),
+		]);
+		const newerActivity = run('newest', {
+			...changedActivity,
+			updatedAt: Date.parse('2030-01-07T00:00:00Z'),
+		});
+		expect(newerActivity.calendar).toEqual([
+			expect.objectContaining({ kind: 'patch', etag: '"300"', reason: 'conflictActivityWon' }),
+		]);
+		expect(newerActivity.activities).toEqual([
+			expect.objectContaining({
+				action: 'conflict',
+				conflict: expect.objectContaining({ winner: 'activity' }),
+			}),
+		]);
 		expect(run('activities').calendar.map((op) => op.kind)).toEqual(['patch']);
 		expect(run('calendar').calendar.map((op) => op.kind === 'patch' && op.reason)).toEqual(['tag']);
 		expect(run('calendar').activities[0].action).toBe('update');
@@ -160,21 +271,52 @@ describe('calendar reconcile planner', () => {
 	it('one-way mirrors: a calendar edit is reverted, a deleted event restored', () => {
 		const a = act('1');
 		const e = eventFor(a);
-		const edited = plan({ activities: [a], events: [{ ...e, etag: '"400"', summary: 'edited in Google' }], links: [linkFor(a, e)] });
-		expect(edited.calendar).toEqual([expect.objectContaining({ kind: 'patch', reason: 'revertCalendarEdit' })]);
-		const deleted = plan({ activities: [a], events: [{ id: e.id, etag: '"401"', status: 'cancelled', privateProperties: {} }], links: [linkFor(a, e)] });
-		expect(deleted.calendar).toEqual([expect.objectContaining({ kind: 'patch', restore: true, patch: expect.objectContaining({ status: 'confirmed' }) })]);
+		const edited = plan({
+			activities: [a],
+			events: [{ ...e, etag: '"400"', summary: 'edited in Google' }],
+			links: [linkFor(a, e)],
+		});
+		expect(edited.calendar).toEqual([
+			expect.objectContaining({ kind: 'patch', reason: 'revertCalendarEdit' }),
+		]);
+		const deleted = plan({
+			activities: [a],
+			events: [{ id: e.id, etag: '"401"', status: 'cancelled', privateProperties: {} }],
+			links: [linkFor(a, e)],
+		});
+		expect(deleted.calendar).toEqual([
+			expect.objectContaining({
+				kind: 'patch',
+				restore: true,
+				patch: expect.objectContaining({ status: 'confirmed' }),
+			}),
+		]);
 	});
 
 	it('re-links after a lost state by derived id and by tag, creating nothing', () => {
 		const a = act('1');
 		const imported = act('2');
-		const importedEvent = { ...eventFor(imported), id: 'googlerandom0', privateProperties: { [TAG_ACTIVITY]: '2', [TAG_ORIGIN]: 'calendar' } };
-		const result = plan({ settings: settings({ direction: 'twoWay' }), activities: [a, imported], events: [eventFor(a), importedEvent], listingIsFull: true });
+		const importedEvent = {
+			...eventFor(imported),
+			id: 'googlerandom0',
+			privateProperties: { [TAG_ACTIVITY]: '2', [TAG_ORIGIN]: 'calendar' },
+		};
+		const result = plan({
+			settings: settings({ direction: 'twoWay' }),
+			activities: [a, imported],
+			events: [eventFor(a), importedEvent],
+			listingIsFull: true,
+		});
 		expect(result.calendar).toEqual([]);
 		expect(result.activities).toEqual([]);
-		expect(result.links.get('2')).toMatchObject({ eventId: 'googlerandom0', createdBy: 'calendar' });
-		expect(result.links.get('1')).toMatchObject({ eventId: eventIdForActivity('1'), createdBy: 'activity' });
+		expect(result.links.get('2')).toMatchObject({
+			eventId: 'googlerandom0',
+			createdBy: 'calendar',
+		});
+		expect(result.links.get('1')).toMatchObject({
+			eventId: eventIdForActivity('1'),
+			createdBy: 'activity',
+		});
 	});
 
 	it('imports new events as create items, then links the created activity by type, subject and start (or by event id)', () => {
@@ -189,13 +331,37 @@ describe('calendar reconcile planner', () => {
 		};
 		const twoWay = settings({ direction: 'twoWay', importType: 'lunch' });
 		const first = plan({ settings: twoWay, events: [event] });
-		expect(first.activities).toEqual([expect.objectContaining({ action: 'create', eventId: 'userevent01', fields: expect.objectContaining({ type: 'lunch', subject: 'Lunch' }) })]);
-		const created = act('77', { type: 'lunch', subject: 'Lunch', when: { allDay: false, startMs: Date.parse('2030-01-12T12:00:00Z'), endMs: Date.parse('2030-01-12T13:00:00Z') } });
-		const second = plan({ settings: twoWay, activities: [created], pending: [...first.pending.values()] });
-		expect(second.calendar).toEqual([expect.objectContaining({ kind: 'patch', reason: 'tag', eventId: 'userevent01' })]);
+		expect(first.activities).toEqual([
+			expect.objectContaining({
+				action: 'create',
+				eventId: 'userevent01',
+				fields: expect.objectContaining({ type: 'lunch', subject: 'Lunch' }),
+			}),
+		]);
+		const created = act('77', {
+			type: 'lunch',
+			subject: 'Lunch',
+			when: {
+				allDay: false,
+				startMs: Date.parse('2030-01-12T12:00:00Z'),
+				endMs: Date.parse('2030-01-12T13:00:00Z'),
+			},
+		});
+		const second = plan({
+			settings: twoWay,
+			activities: [created],
+			pending: [...first.pending.values()],
+		});
+		expect(second.calendar).toEqual([
+			expect.objectContaining({ kind: 'patch', reason: 'tag', eventId: 'userevent01' }),
+		]);
 		expect(second.links.get('77')).toMatchObject({ eventId: 'userevent01', createdBy: 'calendar' });
 		expect(second.pending.size).toBe(0);
-		const byId = plan({ settings: twoWay, activities: [{ ...created, subject: 'Renamed meanwhile', eventId: 'userevent01' }], pending: [...first.pending.values()] });
+		const byId = plan({
+			settings: twoWay,
+			activities: [{ ...created, subject: 'Renamed meanwhile', eventId: 'userevent01' }],
+			pending: [...first.pending.values()],
+		});
 		expect(byId.links.get('77')?.eventId).toBe('userevent01');
 		expect(byId.calendar.filter((op) => op.kind === 'insert')).toEqual([]);
 		// One-way never imports.
@@ -207,21 +373,51 @@ describe('calendar reconcile planner', () => {
 		const events = activities.map((a) => eventFor(a));
 		const links = activities.map((a, i) => linkFor(a, events[i]));
 		expect(plan({ activities: [], links }).stop).toMatch(/activity input looks empty/);
-		expect(plan({ activities, links, events: [], listingIsFull: true }).stop).toMatch(/calendar looks empty/);
-		expect(plan({ activities: activities.slice(0, 4), links }).stop).toMatch(/would delete 8 of 12/);
-		expect(plan({ activities: activities.slice(0, 4), links, settings: settings({ allowMassDeletion: true }) }).stop).toBeUndefined();
+		expect(plan({ activities, links, events: [], listingIsFull: true }).stop).toMatch(
+			/calendar looks empty/,
+		);
+		expect(plan({ activities: activities.slice(0, 4), links }).stop).toMatch(
+			/would delete 8 of 12/,
+		);
+		expect(
+			plan({
+				activities: activities.slice(0, 4),
+				links,
+				settings: settings({ allowMassDeletion: true }),
+			}).stop,
+		).toBeUndefined();
 		expect(plan({ activities: activities.slice(0, 9), links }).stop).toBeUndefined();
 	});
 
 	it('renders private activities as "busy" without details, and re-renders when the policy changes', () => {
-		const secret = act('9', { private: true, subject: 'Doctor', note: 'private note', contacts: ['Dr. Who'] });
+		const secret = act('9', {
+			private: true,
+			subject: 'Doctor',
+			note: 'private note',
+			contacts: ['Dr. Who'],
+		});
 		const busy = renderEvent(secret, { ...settings().render, privatePolicy: 'busy' })!;
 		expect(busy).toMatchObject({ summary: 'Busy', description: '', visibility: 'private' });
 		const e = eventFor(secret);
-		const changed = plan({ settings: settings({ render: { ...settings().render, privatePolicy: 'busy' } }), activities: [secret], links: [linkFor(secret, e)] });
-		expect(changed.calendar).toEqual([expect.objectContaining({ kind: 'patch', patch: expect.objectContaining({ summary: 'Busy' }) })]);
-		const skipped = plan({ settings: settings({ render: { ...settings().render, privatePolicy: 'skip' } }), activities: [secret], links: [linkFor(secret, e)] });
-		expect(skipped.calendar).toEqual([expect.objectContaining({ kind: 'delete', reason: 'notSynced' })]);
+		const changed = plan({
+			settings: settings({ render: { ...settings().render, privatePolicy: 'busy' } }),
+			activities: [secret],
+			links: [linkFor(secret, e)],
+		});
+		expect(changed.calendar).toEqual([
+			expect.objectContaining({
+				kind: 'patch',
+				patch: expect.objectContaining({ summary: 'Busy' }),
+			}),
+		]);
+		const skipped = plan({
+			settings: settings({ render: { ...settings().render, privatePolicy: 'skip' } }),
+			activities: [secret],
+			links: [linkFor(secret, e)],
+		});
+		expect(skipped.calendar).toEqual([
+			expect.objectContaining({ kind: 'delete', reason: 'notSynced' }),
+		]);
 	});
 });
 

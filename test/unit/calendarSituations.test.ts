@@ -1,8 +1,17 @@
 import type { Activity } from '../../nodes/shared/calendar/activity';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
 import type { CalendarEvent } from '../../nodes/shared/calendar/types';
-import { contentHash, renderEvent, TAG_ACTIVITY, TAG_ORIGIN } from '../../nodes/shared/sync/calendarContent';
-import { reconcile, type Link, type ReconcileSettings } from '../../nodes/shared/sync/calendarReconcile';
+import {
+	contentHash,
+	renderEvent,
+	TAG_ACTIVITY,
+	TAG_ORIGIN,
+} from '../../nodes/shared/sync/calendarContent';
+import {
+	reconcile,
+	type Link,
+	type ReconcileSettings,
+} from '../../nodes/shared/sync/calendarReconcile';
 import type { ActivitySide, CalendarSide } from '../../nodes/shared/sync/calendarSituations';
 
 /** Every row of the situation table (calendarSituations.ts), with plain data: one linked pair, one plan. */
@@ -73,7 +82,14 @@ function run(row: Row) {
 		updated: '2030-01-01T00:00:00Z',
 		privateProperties: { [TAG_ACTIVITY]: '1', [TAG_ORIGIN]: createdBy },
 	};
-	const link: Link = { activityId: '1', eventId, activityHash: contentHash(body), eventHash: contentHash(event), etag: '"1"', createdBy };
+	const link: Link = {
+		activityId: '1',
+		eventId,
+		activityHash: contentHash(body),
+		eventHash: contentHash(event),
+		etag: '"1"',
+		createdBy,
+	};
 	const incoming = {
 		unchanged: [activity(row.incoming)],
 		changed: [activity({ subject: 'Demo (new agenda)', ...row.incoming })],
@@ -82,20 +98,53 @@ function run(row: Row) {
 	}[row.activity];
 	const listed = {
 		unchanged: [{ ...event, ...row.listed }],
-		changed: [{ ...event, summary: 'Demo moved by the user', etag: '"2"', updated: '2030-01-02T00:00:00Z', ...row.listed }],
+		changed: [
+			{
+				...event,
+				summary: 'Demo moved by the user',
+				etag: '"2"',
+				updated: '2030-01-02T00:00:00Z',
+				...row.listed,
+			},
+		],
 		deleted: [{ ...event, status: 'cancelled' as const, etag: '"2"' }],
 		notListed: [],
 	}[row.calendar];
-	const plan = reconcile({ settings, activities: incoming, inputIsFullSet: row.activity !== 'notInRun', events: listed, listingIsFull: false, links: [link], pending: [] });
+	const plan = reconcile({
+		settings,
+		activities: incoming,
+		inputIsFullSet: row.activity !== 'notInRun',
+		events: listed,
+		listingIsFull: false,
+		links: [link],
+		pending: [],
+	});
 	return {
 		plan,
-		calendarOps: plan.calendar.map((op) => `${op.kind}:${op.kind === 'insert' ? 'new' : op.reason}`),
-		activityChanges: plan.activities.map((change) => change.action + (change.conflict ? `(${change.conflict.winner} won over ${change.conflict.discarded.change})` : '')),
+		calendarOps: plan.calendar.map(
+			(op) => `${op.kind}:${op.kind === 'insert' ? 'new' : op.reason}`,
+		),
+		activityChanges: plan.activities.map(
+			(change) =>
+				change.action +
+				(change.conflict
+					? `(${change.conflict.winner} won over ${change.conflict.discarded.change})`
+					: ''),
+		),
 	};
 }
 
-const table = (direction: 'twoWay' | 'oneWay', rows: Array<[ActivitySide, CalendarSide, string[], string[]]>): Row[] =>
-	rows.map(([a, c, calendarOps, activityChanges]) => ({ settings: { direction }, activity: a, calendar: c, calendarOps, activityChanges }));
+const table = (
+	direction: 'twoWay' | 'oneWay',
+	rows: Array<[ActivitySide, CalendarSide, string[], string[]]>,
+): Row[] =>
+	rows.map(([a, c, calendarOps, activityChanges]) => ({
+		settings: { direction },
+		activity: a,
+		calendar: c,
+		calendarOps,
+		activityChanges,
+	}));
 
 const TWO_WAY = table('twoWay', [
 	['unchanged', 'unchanged', [], []],
@@ -140,33 +189,163 @@ const ONE_WAY = table('oneWay', [
 ]);
 
 describe('situation table: synced pairs', () => {
-	it.each([...TWO_WAY, ...ONE_WAY].map((row) => [row.settings!.direction, row.activity, row.calendar, row] as const))(
-		'%s, activity %s, event %s',
-		(_direction, _a, _c, row) => {
-			const result = run(row);
-			expect(result.calendarOps).toEqual(row.calendarOps);
-			expect(result.activityChanges).toEqual(row.activityChanges);
-		},
-	);
+	it.each(
+		[...TWO_WAY, ...ONE_WAY].map(
+			(row) => [row.settings!.direction, row.activity, row.calendar, row] as const,
+		),
+	)('%s, activity %s, event %s', (_direction, _a, _c, row) => {
+		const result = run(row);
+		expect(result.calendarOps).toEqual(row.calendarOps);
+		expect(result.activityChanges).toEqual(row.activityChanges);
+	});
 });
 
 describe('situation table: policies and whose event it is', () => {
 	const skip = { render: { ...base().render, privatePolicy: 'skip' as const } };
 	const busy = { render: { ...base().render, privatePolicy: 'busy' as const } };
 	const rows: Array<[string, Row]> = [
-		["Don't sync: the user's own event, its activity made private -> quiet, nothing deleted", { settings: skip, createdBy: 'calendar', activity: 'changed', calendar: 'unchanged', incoming: { private: true }, calendarOps: [], activityChanges: [] }],
-		["Don't sync: the user's own event made private in Google -> its details do not reach the activity", { settings: skip, createdBy: 'calendar', activity: 'unchanged', calendar: 'changed', listed: { visibility: 'private' }, calendarOps: [], activityChanges: [] }],
-		["Don't sync: our event made private in Google -> quiet too", { settings: skip, activity: 'unchanged', calendar: 'changed', listed: { visibility: 'private' }, calendarOps: [], activityChanges: [] }],
-		["Don't sync: an activity this sync put in the calendar made private -> its own event goes", { settings: skip, activity: 'changed', calendar: 'unchanged', incoming: { private: true }, calendarOps: ['delete:notSynced'], activityChanges: [] }],
-		['type filter: an activity this sync put in the calendar changes to a type not pushed -> its own event goes', { settings: { typeFilter: ['meeting'] }, activity: 'changed', calendar: 'unchanged', incoming: { type: 'task' }, calendarOps: ['delete:notSynced'], activityChanges: [] }],
-		["type filter: the user's own event's activity changes type -> the link stays", { settings: { typeFilter: ['meeting'] }, createdBy: 'calendar', activity: 'unchanged', calendar: 'unchanged', incoming: { type: 'task' }, calendarOps: [], activityChanges: [] }],
-		['conflict "calendar wins": both edited -> the event goes to the activity, the activity edit is reported discarded', { settings: { conflict: 'calendar' }, activity: 'changed', calendar: 'changed', calendarOps: ['patch:tag'], activityChanges: ['update(calendar won over edit)'] }],
-		['conflict "activities win": both edited -> the activity goes to the event, the event edit is reported discarded', { settings: { conflict: 'activities' }, activity: 'changed', calendar: 'changed', calendarOps: ['patch:conflictActivityWon'], activityChanges: ['conflict(activity won over edit)'] }],
-		['conflict "activities win": deleted activity against an edited event -> the event goes, the edit is reported discarded', { settings: { conflict: 'activities' }, createdBy: 'calendar', activity: 'deleted', calendar: 'changed', calendarOps: ['delete:conflictActivityWon'], activityChanges: ['conflict(activity won over edit)'] }],
-		['conflict "calendar wins": edited activity against a deleted event -> the activity goes, its edit is reported discarded', { settings: { conflict: 'calendar' }, activity: 'changed', calendar: 'deleted', calendarOps: [], activityChanges: ['delete(calendar won over edit)'] }],
-		['deletions not synced: the event was deleted -> the activity stays, the link is dropped', { settings: { propagateDeletions: false }, activity: 'unchanged', calendar: 'deleted', calendarOps: [], activityChanges: [] }],
-		['deletions not synced: the activity was deleted -> the event stays', { settings: { propagateDeletions: false }, createdBy: 'calendar', activity: 'deleted', calendar: 'unchanged', calendarOps: [], activityChanges: [] }],
-		["one-way: the user's own event (linked by a written-back id) edited in Google -> left as they made it", { settings: { direction: 'oneWay' }, createdBy: 'calendar', activity: 'unchanged', calendar: 'changed', calendarOps: [], activityChanges: [] }],
+		[
+			"Don't sync: the user's own event, its activity made private -> quiet, nothing deleted",
+			{
+				settings: skip,
+				createdBy: 'calendar',
+				activity: 'changed',
+				calendar: 'unchanged',
+				incoming: { private: true },
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
+		[
+			"Don't sync: the user's own event made private in Google -> its details do not reach the activity",
+			{
+				settings: skip,
+				createdBy: 'calendar',
+				activity: 'unchanged',
+				calendar: 'changed',
+				listed: { visibility: 'private' },
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
+		[
+			"Don't sync: our event made private in Google -> quiet too",
+			{
+				settings: skip,
+				activity: 'unchanged',
+				calendar: 'changed',
+				listed: { visibility: 'private' },
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
+		[
+			"Don't sync: an activity this sync put in the calendar made private -> its own event goes",
+			{
+				settings: skip,
+				activity: 'changed',
+				calendar: 'unchanged',
+				incoming: { private: true },
+				calendarOps: ['delete:notSynced'],
+				activityChanges: [],
+			},
+		],
+		[
+			'type filter: an activity this sync put in the calendar changes to a type not pushed -> its own event goes',
+			{
+				settings: { typeFilter: ['meeting'] },
+				activity: 'changed',
+				calendar: 'unchanged',
+				incoming: { type: 'task' },
+				calendarOps: ['delete:notSynced'],
+				activityChanges: [],
+			},
+		],
+		[
+			"type filter: the user's own event's activity changes type -> the link stays",
+			{
+				settings: { typeFilter: ['meeting'] },
+				createdBy: 'calendar',
+				activity: 'unchanged',
+				calendar: 'unchanged',
+				incoming: { type: 'task' },
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
+		[
+			'conflict "calendar wins": both edited -> the event goes to the activity, the activity edit is reported discarded',
+			{
+				settings: { conflict: 'calendar' },
+				activity: 'changed',
+				calendar: 'changed',
+				calendarOps: ['patch:tag'],
+				activityChanges: ['update(calendar won over edit)'],
+			},
+		],
+		[
+			'conflict "activities win": both edited -> the activity goes to the event, the event edit is reported discarded',
+			{
+				settings: { conflict: 'activities' },
+				activity: 'changed',
+				calendar: 'changed',
+				calendarOps: ['patch:conflictActivityWon'],
+				activityChanges: ['conflict(activity won over edit)'],
+			},
+		],
+		[
+			'conflict "activities win": deleted activity against an edited event -> the event goes, the edit is reported discarded',
+			{
+				settings: { conflict: 'activities' },
+				createdBy: 'calendar',
+				activity: 'deleted',
+				calendar: 'changed',
+				calendarOps: ['delete:conflictActivityWon'],
+				activityChanges: ['conflict(activity won over edit)'],
+			},
+		],
+		[
+			'conflict "calendar wins": edited activity against a deleted event -> the activity goes, its edit is reported discarded',
+			{
+				settings: { conflict: 'calendar' },
+				activity: 'changed',
+				calendar: 'deleted',
+				calendarOps: [],
+				activityChanges: ['delete(calendar won over edit)'],
+			},
+		],
+		[
+			'deletions not synced: the event was deleted -> the activity stays, the link is dropped',
+			{
+				settings: { propagateDeletions: false },
+				activity: 'unchanged',
+				calendar: 'deleted',
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
+		[
+			'deletions not synced: the activity was deleted -> the event stays',
+			{
+				settings: { propagateDeletions: false },
+				createdBy: 'calendar',
+				activity: 'deleted',
+				calendar: 'unchanged',
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
+		[
+			"one-way: the user's own event (linked by a written-back id) edited in Google -> left as they made it",
+			{
+				settings: { direction: 'oneWay' },
+				createdBy: 'calendar',
+				activity: 'unchanged',
+				calendar: 'changed',
+				calendarOps: [],
+				activityChanges: [],
+			},
+		],
 	];
 	it.each(rows)('%s', (_name, row) => {
 		const result = run(row);
@@ -175,30 +354,72 @@ describe('situation table: policies and whose event it is', () => {
 	});
 
 	it('"Busy": the user\'s own event keeps its title and its "created in the calendar" tag when the activity becomes private', () => {
-		const result = run({ settings: busy, createdBy: 'calendar', activity: 'changed', calendar: 'unchanged', incoming: { private: true }, calendarOps: [], activityChanges: [] });
+		const result = run({
+			settings: busy,
+			createdBy: 'calendar',
+			activity: 'changed',
+			calendar: 'unchanged',
+			incoming: { private: true },
+			calendarOps: [],
+			activityChanges: [],
+		});
 		const op = result.plan.calendar[0];
 		expect(JSON.stringify(op)).not.toContain('Busy');
-		expect(op).toMatchObject({ kind: 'patch', reason: 'activityChanged', patch: { summary: 'Demo (new agenda)', visibility: 'private', privateProperties: { [TAG_ORIGIN]: 'calendar' } } });
+		expect(op).toMatchObject({
+			kind: 'patch',
+			reason: 'activityChanged',
+			patch: {
+				summary: 'Demo (new agenda)',
+				visibility: 'private',
+				privateProperties: { [TAG_ORIGIN]: 'calendar' },
+			},
+		});
 	});
 });
 
 describe('safety stop', () => {
-	const many = (count: number) => Array.from({ length: count }, (_, i) => activity({ id: String(i + 1), subject: `Demo ${i + 1}` }));
+	const many = (count: number) =>
+		Array.from({ length: count }, (_, i) =>
+			activity({ id: String(i + 1), subject: `Demo ${i + 1}` }),
+		);
 	const linksFor = (activities: Activity[]) =>
 		activities.map((a): Link => {
 			const body = renderEvent(a, base().render)!;
-			return { activityId: a.id, eventId: eventIdForActivity(a.id), activityHash: contentHash(body), eventHash: contentHash(body), etag: '"1"', createdBy: 'activity' };
+			return {
+				activityId: a.id,
+				eventId: eventIdForActivity(a.id),
+				activityHash: contentHash(body),
+				eventHash: contentHash(body),
+				etag: '"1"',
+				createdBy: 'activity',
+			};
 		});
 
 	it('a small calendar is protected too: 3 of 4 synced activities gone at once stops the run', () => {
 		const all = many(4);
-		const plan = reconcile({ settings: base(), activities: all.slice(0, 1), inputIsFullSet: true, events: [], listingIsFull: false, links: linksFor(all), pending: [] });
+		const plan = reconcile({
+			settings: base(),
+			activities: all.slice(0, 1),
+			inputIsFullSet: true,
+			events: [],
+			listingIsFull: false,
+			links: linksFor(all),
+			pending: [],
+		});
 		expect(plan.stop).toMatch(/delete 3 of 4 synced items/);
 	});
 
 	it('two of four is not a mass deletion', () => {
 		const all = many(4);
-		const plan = reconcile({ settings: base(), activities: all.slice(0, 2), inputIsFullSet: true, events: [], listingIsFull: false, links: linksFor(all), pending: [] });
+		const plan = reconcile({
+			settings: base(),
+			activities: all.slice(0, 2),
+			inputIsFullSet: true,
+			events: [],
+			listingIsFull: false,
+			links: linksFor(all),
+			pending: [],
+		});
 		expect(plan.stop).toBeUndefined();
 		expect(plan.calendar.map((op) => op.kind)).toEqual(['delete', 'delete']);
 	});
@@ -206,7 +427,15 @@ describe('safety stop', () => {
 	it('a type renamed in the CRM (the filter compares names) stops the run and says why', () => {
 		const all = many(6);
 		const renamed = all.map((a) => ({ ...a, type: 'Meeting' }));
-		const plan = reconcile({ settings: base({ typeFilter: ['meeting'] }), activities: renamed, inputIsFullSet: true, events: [], listingIsFull: false, links: linksFor(all), pending: [] });
+		const plan = reconcile({
+			settings: base({ typeFilter: ['meeting'] }),
+			activities: renamed,
+			inputIsFullSet: true,
+			events: [],
+			listingIsFull: false,
+			links: linksFor(all),
+			pending: [],
+		});
 		expect(plan.stop).toMatch(/no longer of a type in "Activity Types" \(was a type renamed\?\)/);
 	});
 });

@@ -1,5 +1,10 @@
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
-import { calendarStateSchema, fromStored, toStored, type CalendarSyncStored } from '../../nodes/shared/state/calendarState';
+import {
+	calendarStateSchema,
+	fromStored,
+	toStored,
+	type CalendarSyncStored,
+} from '../../nodes/shared/state/calendarState';
 import { validateCalendarStored } from '../../nodes/shared/state/calendarValidation';
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
 import { checkStoredState, StateTooNewError } from '../../nodes/shared/state/staticData';
@@ -15,8 +20,14 @@ function status(): CalendarSyncStored {
 		etag: `"${i}"`,
 		createdBy: 'activity' as const,
 	}));
-	const pending = [{ eventId: 'ev1', matchKey: fingerprint('k'), eventHash: fingerprint('h'), etag: '"12"' }];
-	return JSON.parse(JSON.stringify(toStored({ calendarId: 'primary', syncToken: 'tok', windowStartMs: 5, links, pending }))) as CalendarSyncStored;
+	const pending = [
+		{ eventId: 'ev1', matchKey: fingerprint('k'), eventHash: fingerprint('h'), etag: '"12"' },
+	];
+	return JSON.parse(
+		JSON.stringify(
+			toStored({ calendarId: 'primary', syncToken: 'tok', windowStartMs: 5, links, pending }),
+		),
+	) as CalendarSyncStored;
 }
 
 describe('Calendar Sync status validation', () => {
@@ -25,7 +36,10 @@ describe('Calendar Sync status validation', () => {
 	});
 
 	it('a garbled link is dropped alone, with the sync token (this run lists the calendar again)', () => {
-		const checked = validateCalendarStored({ ...status(), links: { ...status().links, '101': 'short', '102': 7 as unknown as string } });
+		const checked = validateCalendarStored({
+			...status(),
+			links: { ...status().links, '101': 'short', '102': 7 as unknown as string },
+		});
 		expect(checked.problems).toEqual(['2 links of 3 could not be read']);
 		expect(Object.keys(checked.state.links)).toEqual(['100']);
 		expect(checked.state.st).toBeUndefined();
@@ -34,15 +48,27 @@ describe('Calendar Sync status validation', () => {
 	});
 
 	it('links or pending entries that are not a map, a calendar id that is not text: dropped and said, never a raw error', () => {
-		const checked = checkStoredState({ ...status(), links: null, pend: 'x', cal: 5 }, calendarStateSchema);
-		expect(checked.problems).toEqual(['its calendar id could not be read', 'its links could not be read', 'its pending imports could not be read']);
+		const checked = checkStoredState(
+			{ ...status(), links: null, pend: 'x', cal: 5 },
+			calendarStateSchema,
+		);
+		expect(checked.problems).toEqual([
+			'its calendar id could not be read',
+			'its links could not be read',
+			'its pending imports could not be read',
+		]);
 		expect(() => fromStored(checked.state)).not.toThrow();
 		expect(checked.state).toEqual({ v: 1, cal: '', links: {}, pend: {} });
 	});
 
 	it('a status from a newer version is refused, a status without a version is judged as it is', () => {
-		expect(() => checkStoredState({ ...status(), v: 3 }, calendarStateSchema)).toThrow(StateTooNewError);
+		expect(() => checkStoredState({ ...status(), v: 3 }, calendarStateSchema)).toThrow(
+			StateTooNewError,
+		);
 		const { v: _v, ...unversioned } = status();
-		expect(checkStoredState({ ...unversioned, links: [] }, calendarStateSchema).problems).toEqual(['its version number was missing', 'its links could not be read']);
+		expect(checkStoredState({ ...unversioned, links: [] }, calendarStateSchema).problems).toEqual([
+			'its version number was missing',
+			'its links could not be read',
+		]);
 	});
 });

@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import { Readable } from 'stream';
 import { ChunkedSource } from '../../nodes/shared/storage/chunkedSource';
 
-const bytes = (length: number, seed = 7) => Buffer.from(Array.from({ length }, (_, i) => (i * 31 + seed) % 251));
+const bytes = (length: number, seed = 7) =>
+	Buffer.from(Array.from({ length }, (_, i) => (i * 31 + seed) % 251));
 
 /** A stream of `data` in pieces of `piece` bytes that records how far it has been read. */
 function pieces(data: Buffer, piece: number): { stream: Readable; pulled: () => number } {
@@ -21,7 +22,8 @@ function pieces(data: Buffer, piece: number): { stream: Readable; pulled: () => 
 
 async function drain(source: ChunkedSource): Promise<Buffer[]> {
 	const out: Buffer[] = [];
-	for (let chunk = await source.next(); chunk.length > 0; chunk = await source.next()) out.push(Buffer.from(chunk));
+	for (let chunk = await source.next(); chunk.length > 0; chunk = await source.next())
+		out.push(Buffer.from(chunk));
 	return out;
 }
 
@@ -31,7 +33,9 @@ describe('ChunkedSource', () => {
 		for (const piece of [1, 7, 1000, 4096, 20_000]) {
 			const hash = createHash('sha256');
 			const { stream } = pieces(data, piece);
-			const chunks = await drain(new ChunkedSource({ size: data.length, stream }, 3000, (b) => hash.update(b)));
+			const chunks = await drain(
+				new ChunkedSource({ size: data.length, stream }, 3000, (b) => hash.update(b)),
+			);
 			expect(chunks.map((c) => c.length)).toEqual([3000, 3000, 3000, 1000]);
 			expect(Buffer.concat(chunks).equals(data)).toBe(true);
 			expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
@@ -87,7 +91,9 @@ describe('ChunkedSource', () => {
 	test('lets the event loop turn while it reads and hashes, so the chunk in flight keeps its socket fed', async () => {
 		const order: string[] = [];
 		const data = bytes(4 * 1024 * 1024);
-		const source = new ChunkedSource({ size: data.length, data }, data.length, () => order.push('hashed'));
+		const source = new ChunkedSource({ size: data.length, data }, data.length, () =>
+			order.push('hashed'),
+		);
 		setImmediate(() => order.push('loop turned'));
 		await source.next();
 		// Without the turns, all four MiB are hashed in one go before any I/O callback runs.

@@ -1,7 +1,12 @@
 import { collectStateSchema, type CollectState } from '../../nodes/shared/state/collectState';
 import { ledgerOptions } from './support/ledgerOptions';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
-import { compileNamePattern, InvalidPatternError, matchesFilters, parseExtensions } from '../../nodes/shared/sync/collectFilters';
+import {
+	compileNamePattern,
+	InvalidPatternError,
+	matchesFilters,
+	parseExtensions,
+} from '../../nodes/shared/sync/collectFilters';
 import {
 	applyRun,
 	claimedVerdict,
@@ -31,7 +36,11 @@ function file(id: string, path: string, extra: Partial<RemoteItem> = {}): Remote
 }
 
 const upsert = (item: RemoteItem): Change => ({ type: 'upsert', item });
-const snapshot = (cursor: string, ...items: RemoteItem[]): ChangeBatch => ({ changes: items.map(upsert), cursor, snapshot: true });
+const snapshot = (cursor: string, ...items: RemoteItem[]): ChangeBatch => ({
+	changes: items.map(upsert),
+	cursor,
+	snapshot: true,
+});
 const delta = (cursor: string, ...changes: Change[]): ChangeBatch => ({ changes, cursor });
 
 const baseOptions: LedgerOptions = ledgerOptions();
@@ -74,54 +83,94 @@ describe('collect ledger', () => {
 		const d = file('id:d', 'r4.pdf', { hash: 'h-d' });
 		const renamed = { ...d, name: 'receipt-4.pdf', path: 'receipt-4.pdf' };
 		const moved = { ...renamed, path: 'sub/receipt-4.pdf' };
-		const run3 = runOnce(run2b.next, delta('c3', upsert(d), upsert(renamed), { type: 'delete', path: 'receipt-4.pdf' }, upsert(moved)));
+		const run3 = runOnce(
+			run2b.next,
+			delta(
+				'c3',
+				upsert(d),
+				upsert(renamed),
+				{ type: 'delete', path: 'receipt-4.pdf' },
+				upsert(moved),
+			),
+		);
 		expect(run3.ids).toEqual(['id:d']);
 		expect(run3.plan.collect[0].item.path).toBe('sub/receipt-4.pdf');
 		expect(run3.next.total).toBe(4);
-		expect(historyNewestFirst(run3.next).map((h) => h.id)).toEqual(['id:d', 'id:c', 'id:b', 'id:a'].slice(0, 1).concat(historyNewestFirst(run1.next).map((h) => h.id)));
+		expect(historyNewestFirst(run3.next).map((h) => h.id)).toEqual(
+			['id:d', 'id:c', 'id:b', 'id:a']
+				.slice(0, 1)
+				.concat(historyNewestFirst(run1.next).map((h) => h.id)),
+		);
 
 		// Renamed once more after being collected: still not new.
-		const run4 = runOnce(run3.next, delta('c4', upsert({ ...moved, name: 'x.pdf', path: 'sub/x.pdf' })));
+		const run4 = runOnce(
+			run3.next,
+			delta('c4', upsert({ ...moved, name: 'x.pdf', path: 'sub/x.pdf' })),
+		);
 		expect(run4.ids).toEqual([]);
 	});
 
 	test('a file moved in with an old modified time is collected (no clock filter)', () => {
-		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { firstRun: { mode: 'now' } });
+		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), {
+			firstRun: { mode: 'now' },
+		});
 		const old = file('id:old', 'old.pdf', { modifiedAt: '2001-01-01T00:00:00Z' });
 		expect(runOnce(start.next, delta('c2', upsert(old))).ids).toEqual(['id:old']);
 	});
 
 	test('first run "from now" collects nothing present, but remembers it so a later rename is not new', () => {
 		const a = file('id:a', 'a.pdf');
-		const first = runOnce(collectStateSchema.empty(), snapshot('c1', a), { firstRun: { mode: 'now' } });
+		const first = runOnce(collectStateSchema.empty(), snapshot('c1', a), {
+			firstRun: { mode: 'now' },
+		});
 		expect(first.ids).toEqual([]);
-		const renamed = runOnce(first.next, delta('c2', upsert({ ...a, name: 'b.pdf', path: 'b.pdf' })), { firstRun: { mode: 'now' } });
+		const renamed = runOnce(
+			first.next,
+			delta('c2', upsert({ ...a, name: 'b.pdf', path: 'b.pdf' })),
+			{ firstRun: { mode: 'now' } },
+		);
 		expect(renamed.ids).toEqual([]);
 		const added = runOnce(renamed.next, delta('c3', upsert(file('id:n', 'n.pdf'))));
 		expect(added.ids).toEqual(['id:n']);
 	});
 
 	test('first run "since a date" takes the later of created and modified', () => {
-		const before = file('id:1', 'old.pdf', { modifiedAt: '2025-01-01T00:00:00Z', createdAt: '2025-01-01T00:00:00Z' });
-		const copiedIn = file('id:2', 'copied.pdf', { modifiedAt: '2020-01-01T00:00:00Z', createdAt: '2026-01-05T00:00:00Z' });
+		const before = file('id:1', 'old.pdf', {
+			modifiedAt: '2025-01-01T00:00:00Z',
+			createdAt: '2025-01-01T00:00:00Z',
+		});
+		const copiedIn = file('id:2', 'copied.pdf', {
+			modifiedAt: '2020-01-01T00:00:00Z',
+			createdAt: '2026-01-05T00:00:00Z',
+		});
 		const after = file('id:3', 'new.pdf', { modifiedAt: '2026-01-06T00:00:00Z' });
 		const run = runOnce(collectStateSchema.empty(), snapshot('c1', before, copiedIn, after), {
 			firstRun: { mode: 'since', since: '2026-01-01T00:00:00Z' },
 		});
 		expect(run.ids.sort()).toEqual(['id:2', 'id:3']);
 		// The old one is known: renaming it later does not collect it.
-		expect(runOnce(run.next, delta('c2', upsert({ ...before, name: 'z.pdf', path: 'z.pdf' }))).ids).toEqual([]);
+		expect(
+			runOnce(run.next, delta('c2', upsert({ ...before, name: 'z.pdf', path: 'z.pdf' }))).ids,
+		).toEqual([]);
 	});
 
 	test('identical content under a new id is a duplicate by default, collected when skipping is off', () => {
-		const first = runOnce(collectStateSchema.empty(), snapshot('c1', file('id:a', 'a.pdf', { hash: 'same' })));
+		const first = runOnce(
+			collectStateSchema.empty(),
+			snapshot('c1', file('id:a', 'a.pdf', { hash: 'same' })),
+		);
 		const copy = file('id:copy', 'copy.pdf', { hash: 'same' });
 		const skipped = runOnce(first.next, delta('c2', upsert(copy)));
 		expect(skipped.ids).toEqual([]);
 		expect(skipped.plan.duplicates.map((d) => d.id)).toEqual(['id:copy']);
-		expect(runOnce(first.next, delta('c2', upsert(copy)), { skipIdentical: false }).ids).toEqual(['id:copy']);
+		expect(runOnce(first.next, delta('c2', upsert(copy)), { skipIdentical: false }).ids).toEqual([
+			'id:copy',
+		]);
 		// Two identical new files in one batch: one collected.
-		const twins = runOnce(collectStateSchema.empty(), snapshot('c1', file('id:x', 'x.pdf', { hash: 't' }), file('id:y', 'y.pdf', { hash: 't' })));
+		const twins = runOnce(
+			collectStateSchema.empty(),
+			snapshot('c1', file('id:x', 'x.pdf', { hash: 't' }), file('id:y', 'y.pdf', { hash: 't' })),
+		);
 		expect(twins.ids).toHaveLength(1);
 	});
 
@@ -135,11 +184,17 @@ describe('collect ledger', () => {
 		expect(again.plan.collect[0].reason).toBe('changed');
 		expect(again.next.history.at(-1)?.changed).toBe(true);
 		// A rename with the same content is not a change.
-		expect(runOnce(again.next, delta('c3', upsert({ ...edited, name: 'b.pdf', path: 'b.pdf' })), { collectOnChange: true }).ids).toEqual([]);
+		expect(
+			runOnce(again.next, delta('c3', upsert({ ...edited, name: 'b.pdf', path: 'b.pdf' })), {
+				collectOnChange: true,
+			}).ids,
+		).toEqual([]);
 	});
 
 	test('max files per run leaves the rest for the next run, through a held feed cursor and a drained listing', () => {
-		const files = ['1', '2', '3', '4', '5'].map((n, i) => file(`id:${n}`, `${n}.pdf`, { modifiedAt: `2026-01-0${i + 1}T00:00:00Z` }));
+		const files = ['1', '2', '3', '4', '5'].map((n, i) =>
+			file(`id:${n}`, `${n}.pdf`, { modifiedAt: `2026-01-0${i + 1}T00:00:00Z` }),
+		);
 		// Full listing (first run): capped at 2, the next runs list again until drained.
 		let state = collectStateSchema.empty();
 		const run1 = runOnce(state, snapshot('L0', ...files), { maxFiles: 2 });
@@ -166,33 +221,54 @@ describe('collect ledger', () => {
 	});
 
 	test('a failed download does not hold the others back: the cursor moves on, the file is kept for a retry; a vanished file is not recorded', () => {
-		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { firstRun: { mode: 'now' } });
+		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), {
+			firstRun: { mode: 'now' },
+		});
 		const a = file('id:a', 'a.pdf');
 		const b = file('id:b', 'b.pdf');
-		const failing = runOnce(start.next, delta('c2', upsert(a), upsert(b)), {}, (id) => (id === 'id:a' ? 'failed' : 'emitted'));
+		const failing = runOnce(start.next, delta('c2', upsert(a), upsert(b)), {}, (id) =>
+			id === 'id:a' ? 'failed' : 'emitted',
+		);
 		expect(failing.next.cursor).toBe('c2');
 		expect(failing.next.retry).toEqual([{ id: 'id:a', attempts: 1 }]);
 		// The runner fetches the file by id and adds it to the next batch.
 		const retry = runOnce(failing.next, delta('c3', upsert(a)));
 		expect(retry.ids).toEqual(['id:a']);
 		expect(retry.next.retry).toBeUndefined();
-		const vanished = runOnce(retry.next, delta('c4', upsert(file('id:v', 'v.pdf'))), {}, () => 'vanished');
+		const vanished = runOnce(
+			retry.next,
+			delta('c4', upsert(file('id:v', 'v.pdf'))),
+			{},
+			() => 'vanished',
+		);
 		expect(vanished.next.cursor).toBe('c4');
 		expect(vanished.next.total).toBe(2);
 	});
 
 	test('a file that keeps failing is tried retryFailed more times, then given up (known, never offered again)', () => {
-		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { firstRun: { mode: 'now' } });
+		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), {
+			firstRun: { mode: 'now' },
+		});
 		const a = file('id:a', 'a.pdf');
 		let state = start.next;
 		for (let attempt = 1; attempt <= 3; attempt++) {
-			const run = runOnce(state, delta(`c${attempt + 1}`, upsert(a)), { retryFailed: 2 }, () => 'failed');
+			const run = runOnce(
+				state,
+				delta(`c${attempt + 1}`, upsert(a)),
+				{ retryFailed: 2 },
+				() => 'failed',
+			);
 			expect(run.ids).toEqual(['id:a']);
 			state = run.next;
 			expect(state.retry).toEqual(attempt <= 2 ? [{ id: 'id:a', attempts: attempt }] : undefined);
 		}
 		expect(runOnce(state, delta('c9', upsert(a)), { retryFailed: 2 }).ids).toEqual([]);
-		const skipped = runOnce(start.next, delta('c2', upsert(file('id:s', 's.pdf'))), {}, () => 'skipped');
+		const skipped = runOnce(
+			start.next,
+			delta('c2', upsert(file('id:s', 's.pdf'))),
+			{},
+			() => 'skipped',
+		);
 		expect(skipped.next.retry).toBeUndefined();
 		expect(runOnce(skipped.next, delta('c3', upsert(file('id:s', 's.pdf')))).ids).toEqual([]);
 	});
@@ -203,7 +279,12 @@ describe('collect ledger', () => {
 		const onEmit = { ...opts, commit: 'onEmit' as const };
 		// On emit: held on first sight (the claimer may still fail and give it back), final on the next run's look.
 		expect(claimedVerdict(start, 'id:a', false, onEmit)).toBe('held');
-		const held = runOnce(start, delta('c0', upsert(file('id:a', 'a.pdf'))), onEmit, () => 'held').next;
+		const held = runOnce(
+			start,
+			delta('c0', upsert(file('id:a', 'a.pdf'))),
+			onEmit,
+			() => 'held',
+		).next;
 		expect(held.retry).toEqual([{ id: 'id:a', attempts: 1 }]);
 		expect(claimedVerdict(held, 'id:a', false, onEmit)).toBe('claimedElsewhere');
 		expect(claimedVerdict(start, 'id:a', true, onEmit)).toBe('claimedElsewhere');
@@ -219,8 +300,20 @@ describe('collect ledger', () => {
 	});
 
 	test('claims given back: every candidate that failed or vanished, a redelivery too (it may come back as new); none delivered, skipped or held', () => {
-		const candidate = (id: string, reason: 'new' | 'redelivery') => ({ item: file(id, `${id}.pdf`), idFp: idFingerprint(id), contentFp: 'c', reason });
-		const all = [candidate('id:f', 'new'), candidate('id:v', 'redelivery'), candidate('id:e', 'new'), candidate('id:s', 'new'), candidate('id:h', 'new'), candidate('id:r', 'redelivery')];
+		const candidate = (id: string, reason: 'new' | 'redelivery') => ({
+			item: file(id, `${id}.pdf`),
+			idFp: idFingerprint(id),
+			contentFp: 'c',
+			reason,
+		});
+		const all = [
+			candidate('id:f', 'new'),
+			candidate('id:v', 'redelivery'),
+			candidate('id:e', 'new'),
+			candidate('id:s', 'new'),
+			candidate('id:h', 'new'),
+			candidate('id:r', 'redelivery'),
+		];
 		const outcomes = new Map<string, Outcome>([
 			[idFingerprint('id:f'), 'failed'],
 			[idFingerprint('id:v'), 'vanished'],
@@ -243,9 +336,13 @@ describe('collect ledger', () => {
 	});
 
 	test('include subfolders off ignores deeper files', () => {
-		const run = runOnce(collectStateSchema.empty(), snapshot('c', file('id:1', 'top.pdf'), file('id:2', 'sub/deep.pdf')), {
-			includeSubfolders: false,
-		});
+		const run = runOnce(
+			collectStateSchema.empty(),
+			snapshot('c', file('id:1', 'top.pdf'), file('id:2', 'sub/deep.pdf')),
+			{
+				includeSubfolders: false,
+			},
+		);
 		expect(run.ids).toEqual(['id:1']);
 	});
 
@@ -263,11 +360,15 @@ describe('collect ledger', () => {
 		expect(matchesFilters(file('x', 'bill.pdf'), filters)).toBe(false);
 		expect(matchesFilters(file('x', 'inv-2.pdf', { size: 5 }), filters)).toBe(false);
 		expect(matchesFilters(file('x', 'inv-2.pdf', { size: 5000 }), filters)).toBe(false);
-		expect(matchesFilters(file('x', 'inv-2.pdf', { modifiedAt: '2025-06-01T00:00:00Z' }), filters)).toBe(false);
+		expect(
+			matchesFilters(file('x', 'inv-2.pdf', { modifiedAt: '2025-06-01T00:00:00Z' }), filters),
+		).toBe(false);
 		const tiny = file('id:t', 'inv-3.pdf', { size: 1, hash: 'small' });
 		const run1 = runOnce(collectStateSchema.empty(), snapshot('c1', ok, tiny), { filters });
 		expect(run1.ids).toEqual(['id:ok']);
-		const grown = runOnce(run1.next, delta('c2', upsert({ ...tiny, size: 50, hash: 'big' })), { filters });
+		const grown = runOnce(run1.next, delta('c2', upsert({ ...tiny, size: 50, hash: 'big' })), {
+			filters,
+		});
 		expect(grown.ids).toEqual(['id:t']);
 	});
 
@@ -283,34 +384,54 @@ describe('collect ledger', () => {
 	test('after-confirm: unconfirmed documents are offered again once, marked as redelivery, then committed', () => {
 		const opts = { commit: 'afterConfirm' as const };
 		const a = file('id:a', 'a.pdf');
-		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { ...opts, firstRun: { mode: 'now' } });
+		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), {
+			...opts,
+			firstRun: { mode: 'now' },
+		});
 		const failedRun = runOnce(start.next, delta('c2', upsert(a)), opts);
 		expect(failedRun.ids).toEqual(['id:a']);
 		expect(failedRun.next.pending).toHaveLength(1);
 		expect(failedRun.next.total).toBe(0);
 		// No Confirm happened (the run failed after Collect). Next run offers it again, once.
-		const next = runOnce(failedRun.next, delta('c3', upsert({ ...a, name: 'renamed.pdf', path: 'renamed.pdf' })), opts);
+		const next = runOnce(
+			failedRun.next,
+			delta('c3', upsert({ ...a, name: 'renamed.pdf', path: 'renamed.pdf' })),
+			opts,
+		);
 		expect(next.ids).toEqual(['id:a']);
 		expect(next.plan.collect[0].reason).toBe('redelivery');
 		expect(next.plan.collect[0].item.name).toBe('renamed.pdf');
-		const { state: confirmed, confirmed: entries } = confirmPending(next.next, { execution: next.run.execution, now: 'x' }, 1000);
+		const { state: confirmed, confirmed: entries } = confirmPending(
+			next.next,
+			{ execution: next.run.execution, now: 'x' },
+			1000,
+		);
 		expect(entries.map((e) => e.id)).toEqual(['id:a']);
 		expect(confirmed.pending).toEqual([]);
 		expect(confirmed.total).toBe(1);
 		expect(runOnce(confirmed, delta('c4'), opts).ids).toEqual([]);
 		// Confirm in another execution commits nothing.
-		expect(confirmPending(failedRun.next, { execution: 'other', now: 'x' }, 1000).confirmed).toEqual([]);
+		expect(
+			confirmPending(failedRun.next, { execution: 'other', now: 'x' }, 1000).confirmed,
+		).toEqual([]);
 	});
 
 	test('on-emit: a run that fails after collecting does not offer the documents again', () => {
-		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), { firstRun: { mode: 'now' } });
+		const start = runOnce(collectStateSchema.empty(), snapshot('c1'), {
+			firstRun: { mode: 'now' },
+		});
 		const emitted = runOnce(start.next, delta('c2', upsert(file('id:a', 'a.pdf'))));
 		expect(runOnce(emitted.next, delta('c3')).ids).toEqual([]);
 		expect(runOnce(emitted.next, snapshot('c3', file('id:a', 'a.pdf'))).ids).toEqual([]);
 	});
 
 	test('claimed by an overlapping run: remembered, not emitted', () => {
-		const run = runOnce(collectStateSchema.empty(), snapshot('c1', file('id:a', 'a.pdf')), {}, () => 'claimedElsewhere');
+		const run = runOnce(
+			collectStateSchema.empty(),
+			snapshot('c1', file('id:a', 'a.pdf')),
+			{},
+			() => 'claimedElsewhere',
+		);
 		expect(run.next.total).toBe(0);
 		expect(runOnce(run.next, snapshot('c2', file('id:a', 'a.pdf'))).ids).toEqual([]);
 	});
@@ -330,7 +451,9 @@ describe('collect ledger', () => {
 	});
 
 	test('history is capped, newest first', () => {
-		const files = Array.from({ length: 30 }, (_, i) => file(`id:${i}`, `${i}.pdf`, { hash: `h${i}` }));
+		const files = Array.from({ length: 30 }, (_, i) =>
+			file(`id:${i}`, `${i}.pdf`, { hash: `h${i}` }),
+		);
 		const run = runOnce(collectStateSchema.empty(), snapshot('c', ...files), { historySize: 10 });
 		expect(run.next.history).toHaveLength(10);
 		expect(run.next.total).toBe(30);
@@ -339,11 +462,26 @@ describe('collect ledger', () => {
 	});
 
 	test('coalesce: Dropbox move (delete old path + same id at new path) and deleted folders', () => {
-		const moved = coalesce(delta('c', upsert(file('id:1', 'a.pdf')), { type: 'delete', path: '/A.PDF' }, upsert(file('id:1', 'sub/a.pdf'))));
+		const moved = coalesce(
+			delta(
+				'c',
+				upsert(file('id:1', 'a.pdf')),
+				{ type: 'delete', path: '/A.PDF' },
+				upsert(file('id:1', 'sub/a.pdf')),
+			),
+		);
 		expect(moved.map((i) => i.path)).toEqual(['sub/a.pdf']);
-		const folderGone = coalesce(delta('c', upsert(file('id:2', 'dir/x.pdf')), { type: 'delete', path: 'dir', isFolder: true }));
+		const folderGone = coalesce(
+			delta('c', upsert(file('id:2', 'dir/x.pdf')), {
+				type: 'delete',
+				path: 'dir',
+				isFolder: true,
+			}),
+		);
 		expect(folderGone).toEqual([]);
-		expect(coalesce(delta('c', upsert(file('id:3', 'y.pdf')), { type: 'delete', id: 'id:3' }))).toEqual([]);
+		expect(
+			coalesce(delta('c', upsert(file('id:3', 'y.pdf')), { type: 'delete', id: 'id:3' })),
+		).toEqual([]);
 	});
 
 	test('records are fixed-size fingerprints, not ids', () => {

@@ -58,16 +58,22 @@ describe('documentation links', () => {
 	it('every node and credential has one', () => {
 		const owners = new Set(links.map((link) => link.owner));
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) {
-			const name = path.split('/').pop()!.replace(/\.(node|credentials)\.js$/, '');
+			const name = path
+				.split('/')
+				.pop()!
+				.replace(/\.(node|credentials)\.js$/, '');
 			const hasLink = owners.has(name) || owners.has(`${name}.node.json`);
 			expect({ name, hasLink }).toEqual({ name, hasLink: true });
 		}
 	});
 
-	it.each(links.map((link) => [link.owner, link.url]))('%s links to an existing README section (%s)', (_owner, url) => {
-		const [base, anchor] = url.split('#');
-		expect(base).toBe(pkg.homepage);
-		expect(anchor).toBeTruthy();
-		expect([...readmeAnchors()]).toContain(anchor);
-	});
+	it.each(links.map((link) => [link.owner, link.url]))(
+		'%s links to an existing README section (%s)',
+		(_owner, url) => {
+			const [base, anchor] = url.split('#');
+			expect(base).toBe(pkg.homepage);
+			expect(anchor).toBeTruthy();
+			expect([...readmeAnchors()]).toContain(anchor);
+		},
+	);
 });

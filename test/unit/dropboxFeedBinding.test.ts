@@ -1,13 +1,37 @@
 import type { DropboxMeta, FolderPlace } from '../../nodes/shared/storage/dropbox/items';
-import { cursorParts, cursorWithPlace, feedBinding, feedScope, outdatedCursor, watchedEntries } from '../../nodes/shared/storage/dropbox/places';
+import {
+	cursorParts,
+	cursorWithPlace,
+	feedBinding,
+	feedScope,
+	outdatedCursor,
+	watchedEntries,
+} from '../../nodes/shared/storage/dropbox/places';
 
-const at = (pathDisplay: string): FolderPlace => ({ id: 'id:w', pathLower: pathDisplay.toLowerCase(), pathDisplay });
-const file = (path: string): DropboxMeta => ({ '.tag': 'file', name: path.split('/').pop()!, id: `id:${path}`, path_lower: path.toLowerCase(), path_display: path });
-const deleted = (path: string): DropboxMeta => ({ '.tag': 'deleted', name: path.split('/').pop()!, path_lower: path.toLowerCase(), path_display: path });
+const at = (pathDisplay: string): FolderPlace => ({
+	id: 'id:w',
+	pathLower: pathDisplay.toLowerCase(),
+	pathDisplay,
+});
+const file = (path: string): DropboxMeta => ({
+	'.tag': 'file',
+	name: path.split('/').pop()!,
+	id: `id:${path}`,
+	path_lower: path.toLowerCase(),
+	path_display: path,
+});
+const deleted = (path: string): DropboxMeta => ({
+	'.tag': 'deleted',
+	name: path.split('/').pop()!,
+	path_lower: path.toLowerCase(),
+	path_display: path,
+});
 
 describe('Dropbox feed binding (pure): does the change cursor still follow the watched folder?', () => {
 	test('the folder is where the cursor was made: the feed is followed', () => {
-		expect(feedBinding(at('/P/W'), at('/P/W'), [file('/P/W/a.pdf'), deleted('/p/w/x')])).toEqual({ follows: true });
+		expect(feedBinding(at('/P/W'), at('/P/W'), [file('/P/W/a.pdf'), deleted('/p/w/x')])).toEqual({
+			follows: true,
+		});
 	});
 
 	test('a cursor without a place and nothing outside the folder: followed (an idle or ordinary batch costs nothing more)', () => {
@@ -16,11 +40,16 @@ describe('Dropbox feed binding (pure): does the change cursor still follow the w
 	});
 
 	test('the folder moved since the cursor was made: listed again at its new place', () => {
-		expect(feedBinding(at('/P/W'), at('/P1/W'), [])).toEqual({ follows: false, boundTo: at('/P/W') });
+		expect(feedBinding(at('/P/W'), at('/P1/W'), [])).toEqual({
+			follows: false,
+			boundTo: at('/P/W'),
+		});
 	});
 
 	test('a cursor without a place whose feed reports the old path deleted (the parent was renamed): listed again (seed 1741647626)', () => {
-		expect(feedBinding(undefined, at('/P1/W'), [deleted('/p'), deleted('/p/w'), deleted('/p/w/a.pdf')])).toEqual({ follows: false });
+		expect(
+			feedBinding(undefined, at('/P1/W'), [deleted('/p'), deleted('/p/w'), deleted('/p/w/a.pdf')]),
+		).toEqual({ follows: false });
 	});
 
 	test('a change to the case only of the folder is no move (path_lower is the same)', () => {
@@ -28,26 +57,45 @@ describe('Dropbox feed binding (pure): does the change cursor still follow the w
 	});
 
 	test('the place travels inside the stored cursor, and a bare cursor reads as one without a place', () => {
-		expect(cursorParts(cursorWithPlace('AAcursor|x', at('/P/W é')))).toEqual({ cursor: 'AAcursor|x', place: at('/P/W é') });
-		expect(cursorParts(cursorWithPlace('AAc', at('/P/W'), true))).toEqual({ cursor: 'AAc', place: at('/P/W'), childrenOnly: true });
+		expect(cursorParts(cursorWithPlace('AAcursor|x', at('/P/W é')))).toEqual({
+			cursor: 'AAcursor|x',
+			place: at('/P/W é'),
+		});
+		expect(cursorParts(cursorWithPlace('AAc', at('/P/W'), true))).toEqual({
+			cursor: 'AAc',
+			place: at('/P/W'),
+			childrenOnly: true,
+		});
 		expect(cursorParts('AAbare')).toEqual({ cursor: 'AAbare' });
 	});
 });
 
-describe('Dropbox feed scope (pure): a watch of the folder\'s own files (Include Subfolders off)', () => {
-	test('follows the whole subtree, so the folder\'s own move shows even when it holds nothing; the root keeps a flat feed', () => {
+describe("Dropbox feed scope (pure): a watch of the folder's own files (Include Subfolders off)", () => {
+	test("follows the whole subtree, so the folder's own move shows even when it holds nothing; the root keeps a flat feed", () => {
 		expect(feedScope(false, false)).toEqual({ recursive: true, childrenOnly: true });
 		expect(feedScope(false, true)).toEqual({ recursive: true, childrenOnly: false });
 		expect(feedScope(true, false)).toEqual({ recursive: false, childrenOnly: false });
 	});
 
-	test('counts only the folder\'s direct children, and keeps entries outside for the move check', () => {
-		const entries = [file('/p/w/a.pdf'), file('/p/w/x/b.pdf'), deleted('/p/w/x'), deleted('/p/w/x/c.pdf'), deleted('/p/w'), file('/q/d.pdf')];
-		expect(watchedEntries(at('/P/W'), entries, true).map((e) => e.path_lower)).toEqual(['/p/w/a.pdf', '/p/w/x', '/p/w', '/q/d.pdf']);
+	test("counts only the folder's direct children, and keeps entries outside for the move check", () => {
+		const entries = [
+			file('/p/w/a.pdf'),
+			file('/p/w/x/b.pdf'),
+			deleted('/p/w/x'),
+			deleted('/p/w/x/c.pdf'),
+			deleted('/p/w'),
+			file('/q/d.pdf'),
+		];
+		expect(watchedEntries(at('/P/W'), entries, true).map((e) => e.path_lower)).toEqual([
+			'/p/w/a.pdf',
+			'/p/w/x',
+			'/p/w',
+			'/q/d.pdf',
+		]);
 		expect(watchedEntries(at('/P/W'), entries, false)).toBe(entries);
 	});
 
-	test('a flat cursor of a folder\'s own files from an older version is replaced once by a listing; others are kept', () => {
+	test("a flat cursor of a folder's own files from an older version is replaced once by a listing; others are kept", () => {
 		expect(outdatedCursor({}, false, false)).toBe(true);
 		expect(outdatedCursor({ childrenOnly: true }, false, false)).toBe(false);
 		expect(outdatedCursor({}, true, false)).toBe(false);

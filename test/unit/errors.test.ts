@@ -20,7 +20,11 @@ const node: INode = {
 
 /** What n8n shows and stores about an error: everything a secret could hide in. */
 function visible(error: Error & { description?: string | null }): string {
-	return JSON.stringify({ message: error.message, description: error.description, ...(error as any) });
+	return JSON.stringify({
+		message: error.message,
+		description: error.description,
+		...(error as any),
+	});
 }
 
 describe('toNodeError', () => {
@@ -47,9 +51,13 @@ describe('toNodeError', () => {
 
 	it('keeps the provider hint for scope errors (which scope to add)', () => {
 		const hint = HINTS.scope('https://www.googleapis.com/auth/drive.readonly');
-		const error = toNodeError(node, new CloudError('scope', 'Insufficient Permission', { status: 403, hint }), {
-			target: 'Inbox',
-		});
+		const error = toNodeError(
+			node,
+			new CloudError('scope', 'Insufficient Permission', { status: 403, hint }),
+			{
+				target: 'Inbox',
+			},
+		);
 		expect(error.message).toContain('lacks a permission');
 		expect(error.description).toContain('drive.readonly');
 	});
@@ -67,14 +75,20 @@ describe('toNodeError', () => {
 	});
 
 	it('lets the caller name the target over the provider', () => {
-		const error = toNodeError(node, new CloudError('notFound', 'gone', { target: 'id-123' }), { target: 'Root folder' });
+		const error = toNodeError(node, new CloudError('notFound', 'gone', { target: 'id-123' }), {
+			target: 'Root folder',
+		});
 		expect(error.message).toContain('"Root folder"');
 	});
 
 	it('maps RetryBudgetExceededError to a 429 that says the next run resumes', () => {
-		const error = toNodeError(node, new RetryBudgetExceededError('The service asked to wait 600 s', 600_000, 429), {
-			service: 'OneDrive',
-		});
+		const error = toNodeError(
+			node,
+			new RetryBudgetExceededError('The service asked to wait 600 s', 600_000, 429),
+			{
+				service: 'OneDrive',
+			},
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).httpCode).toBe('429');
 		expect(error.message).toContain('600 s');
@@ -87,7 +101,10 @@ describe('toNodeError', () => {
 			new Error(
 				'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked',
 			),
-			{ code: 'EAUTH', body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } },
+			{
+				code: 'EAUTH',
+				body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+			},
 		);
 		const error = toNodeError(node, authError, { itemIndex: 1 });
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -98,15 +115,28 @@ describe('toNodeError', () => {
 	});
 
 	it('recognises invalid_client, not connected, and invalid_grant inside a cause', () => {
-		expect(oauthFailure(Object.assign(new Error('x'), { body: { error: 'invalid_client' } }))).toEqual({ code: 'invalid_client' });
-		expect(oauthFailure(new Error('OAuth credentials not connected'))).toEqual({ code: 'not_connected' });
-		expect(oauthFailure(Object.assign(new Error('outer'), { cause: Object.assign(new Error('inner'), { code: 'invalid_grant' }) }))).toEqual({
+		expect(
+			oauthFailure(Object.assign(new Error('x'), { body: { error: 'invalid_client' } })),
+		).toEqual({ code: 'invalid_client' });
+		expect(oauthFailure(new Error('OAuth credentials not connected'))).toEqual({
+			code: 'not_connected',
+		});
+		expect(
+			oauthFailure(
+				Object.assign(new Error('outer'), {
+					cause: Object.assign(new Error('inner'), { code: 'invalid_grant' }),
+				}),
+			),
+		).toEqual({
 			code: 'invalid_grant',
 		});
 		expect(oauthFailure(new Error('socket hang up'))).toBeUndefined();
 		// gaxios (googleapis) wraps what its fetch threw in `error`.
 		const gaxiosLike = Object.assign(new Error('request to https://www.googleapis.com failed'), {
-			error: Object.assign(new Error('grant refused'), { code: 'EAUTH', body: { error: 'invalid_grant' } }),
+			error: Object.assign(new Error('grant refused'), {
+				code: 'EAUTH',
+				body: { error: 'invalid_grant' },
+			}),
 		});
 		expect(oauthFailure(gaxiosLike)).toEqual({ code: 'invalid_grant' });
 		// The Graph client keeps only the text of what its fetch threw, in `body`.
@@ -115,7 +145,10 @@ describe('toNodeError', () => {
 			body: 'Error: The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked',
 		});
 		expect(oauthFailure(graphLike)).toEqual({ code: 'invalid_grant' });
-		const clientError = toNodeError(node, Object.assign(new Error('x'), { body: { error: 'invalid_client' } }));
+		const clientError = toNodeError(
+			node,
+			Object.assign(new Error('x'), { body: { error: 'invalid_client' } }),
+		);
 		expect(clientError.description).toContain('client ID and secret');
 	});
 
@@ -160,9 +193,15 @@ describe('toNodeError', () => {
 
 describe('toNodeError with plain errors (bugs, Node and library errors)', () => {
 	it('keeps the message and the class name of a TypeError from this realm', () => {
-		const error = toNodeError(node, new TypeError("Cannot read properties of undefined (reading 'id')"), { itemIndex: 2 });
+		const error = toNodeError(
+			node,
+			new TypeError("Cannot read properties of undefined (reading 'id')"),
+			{ itemIndex: 2 },
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toContain("TypeError: Cannot read properties of undefined (reading 'id')");
+		expect(error.message).toContain(
+			"TypeError: Cannot read properties of undefined (reading 'id')",
+		);
 		expect(error.message).toContain('item 2');
 		expect(error.message).not.toContain('Unknown error');
 	});
@@ -207,30 +246,71 @@ describe('redaction by value: every secret of the credential in use, whatever it
 	/** Microsoft personal-account access tokens: opaque base64 starting "EwB", about 1,500 characters. */
 	const microsoftOpaque = () => ['E', 'w', 'B'].join('') + b64(1100);
 	/** Work-account access tokens are JWTs: "eyJ0eXAi…" header, payload, signature. */
-	const microsoftJwt = () => ['ey', 'J0eXAiOiJKV1QiLCJub25jZSI6'].join('') + b64url(30) + '.' + ['ey', 'JhdWQiOi'].join('') + b64url(600) + '.' + b64url(256);
+	const microsoftJwt = () =>
+		['ey', 'J0eXAiOiJKV1QiLCJub25jZSI6'].join('') +
+		b64url(30) +
+		'.' +
+		['ey', 'JhdWQiOi'].join('') +
+		b64url(600) +
+		'.' +
+		b64url(256);
 	/** Dropbox short-lived access tokens: "sl.B…", about 150 characters (the old pattern's alphabet misses some). */
 	const dropboxShortLived = () => ['s', 'l.', 'B'].join('') + b64url(100) + '~' + b64url(10);
-	const refreshOf = () => ['M', '.', 'C5', '09_BAY', '.'].join('') + b64(300) + '!' + b64url(40) + '$';
+	const refreshOf = () =>
+		['M', '.', 'C5', '09_BAY', '.'].join('') + b64(300) + '!' + b64url(40) + '$';
 	const clientSecret = () => ['Q', '~w8Q'].join('') + b64url(24).replace(/_/g, '.');
 
-	const credential = (access: string) => ({ clientSecret: clientSecret(), oauthTokenData: { access_token: access, refresh_token: refreshOf(), token_type: 'Bearer' } });
+	const credential = (access: string) => ({
+		clientSecret: clientSecret(),
+		oauthTokenData: { access_token: access, refresh_token: refreshOf(), token_type: 'Bearer' },
+	});
 
 	afterEach(() => forgetSecrets());
 
 	const cases: Array<[string, () => string, (token: string) => string]> = [
-		['a Graph 400 quoting a Microsoft personal token', microsoftOpaque, (t) => `{"error":{"code":"InvalidAuthenticationToken","message":"Access token is invalid: ${t}"}}`],
-		['a Graph 400 quoting a work-account JWT', microsoftJwt, (t) => `{"error":{"code":"invalidRequest","message":"Invalid audience in ${t}"}}`],
-		['a Dropbox plain-text 400 quoting the Authorization header', dropboxShortLived, (t) => `Error in call to API function "files/list_folder": Invalid authorization value in HTTP header "Authorization": "Bearer ${t}".`],
-		['a URL carrying the token URL-encoded', microsoftOpaque, (t) => `GET https://graph.microsoft.com/v1.0/me?token=${encodeURIComponent(t)} failed`],
-		['an echo cut after 130 characters', microsoftOpaque, (t) => `token ${t.slice(0, 130)}... rejected`],
-		['a JSON body with escaped slashes', microsoftOpaque, (t) => `{"detail":"${t.replace(/\//g, '\\/')}"}`],
+		[
+			'a Graph 400 quoting a Microsoft personal token',
+			microsoftOpaque,
+			(t) =>
+				`{"error":{"code":"InvalidAuthenticationToken","message":"Access token is invalid: ${t}"}}`,
+		],
+		[
+			'a Graph 400 quoting a work-account JWT',
+			microsoftJwt,
+			(t) => `{"error":{"code":"invalidRequest","message":"Invalid audience in ${t}"}}`,
+		],
+		[
+			'a Dropbox plain-text 400 quoting the Authorization header',
+			dropboxShortLived,
+			(t) =>
+				`Error in call to API function "files/list_folder": Invalid authorization value in HTTP header "Authorization": "Bearer ${t}".`,
+		],
+		[
+			'a URL carrying the token URL-encoded',
+			microsoftOpaque,
+			(t) => `GET https://graph.microsoft.com/v1.0/me?token=${encodeURIComponent(t)} failed`,
+		],
+		[
+			'an echo cut after 130 characters',
+			microsoftOpaque,
+			(t) => `token ${t.slice(0, 130)}... rejected`,
+		],
+		[
+			'a JSON body with escaped slashes',
+			microsoftOpaque,
+			(t) => `{"detail":"${t.replace(/\//g, '\\/')}"}`,
+		],
 	];
 
 	it.each(cases)('%s: gone from message and description', (_what, make, body) => {
 		const token = make();
 		const used = credential(token);
 		rememberCredentialSecrets(used);
-		const error = toNodeError(node, new CloudError('invalidRequest', body(token), { status: 400, target: 'reports' }), { itemIndex: 0, service: 'OneDrive' });
+		const error = toNodeError(
+			node,
+			new CloudError('invalidRequest', body(token), { status: 400, target: 'reports' }),
+			{ itemIndex: 0, service: 'OneDrive' },
+		);
 		const shown = visible(error) + scrubSecrets(body(token));
 		expect(shown).toContain('reports');
 		for (const secret of [token, used.oauthTokenData.refresh_token, used.clientSecret]) {
@@ -255,16 +335,25 @@ describe('redaction by value: every secret of the credential in use, whatever it
 
 	it('ordinary long identifiers that are no secret stay', () => {
 		rememberCredentialSecrets(credential(microsoftOpaque()));
-		const text = 'Folder 01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K not found under /reports/2026/quarterly-summary-final.pdf';
+		const text =
+			'Folder 01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K not found under /reports/2026/quarterly-summary-final.pdf';
 		expect(scrubSecrets(text)).toBe(text);
 	});
 });
 
 describe('a refused token host (issue 18)', () => {
 	it('says nothing was sent, names the host, and what to do', () => {
-		const { TokenHostError } = require('../../nodes/shared/transport/hosts') as typeof import('../../nodes/shared/transport/hosts');
-		const refused = new TokenHostError("Refused to send the credential's token to https://evil.example: only https://graph.microsoft.com receive it.", 'https://evil.example/x');
-		const wrapped = new CloudError('other', `OneDrive call failed (the change feed): ${refused.message}`, { target: 'the change feed', cause: refused });
+		const { TokenHostError } =
+			require('../../nodes/shared/transport/hosts') as typeof import('../../nodes/shared/transport/hosts');
+		const refused = new TokenHostError(
+			"Refused to send the credential's token to https://evil.example: only https://graph.microsoft.com receive it.",
+			'https://evil.example/x',
+		);
+		const wrapped = new CloudError(
+			'other',
+			`OneDrive call failed (the change feed): ${refused.message}`,
+			{ target: 'the change feed', cause: refused },
+		);
 		const error = toNodeError(node, wrapped, { service: 'OneDrive' });
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toContain('https://evil.example');

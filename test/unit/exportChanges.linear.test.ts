@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { emptyExportState, shortFingerprint, type ExportState } from '../../nodes/shared/state/exportState';
+import {
+	emptyExportState,
+	shortFingerprint,
+	type ExportState,
+} from '../../nodes/shared/state/exportState';
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
 import type { Change, ChangeBatch } from '../../nodes/shared/storage/types';
 import { analyzeChanges, type ChangeAnalysis } from '../../nodes/shared/sync/exportChanges';
@@ -38,10 +42,18 @@ function cpuMs<T>(work: () => T): { result: T; ms: number } {
 function manyFolders(count: number): ExportState {
 	const state = emptyExportState();
 	state.rootId = 'root';
-	for (let i = 0; i < count; i++) state.folders.push({ path: `Account ${i % 50}/2026-${i}`, id: `folder-${i}` });
+	for (let i = 0; i < count; i++)
+		state.folders.push({ path: `Account ${i % 50}/2026-${i}`, id: `folder-${i}` });
 	for (let i = 0; i < count; i += 4) {
 		const keyFp = fingerprint(`record-${i}`);
-		state.records.set(keyFp, { keyFp, contentFp: shortFingerprint(`c${i}`), nameFp: shortFingerprint(`r${i}.pdf`), folder: i, status: 'live', id: `file-${i}` });
+		state.records.set(keyFp, {
+			keyFp,
+			contentFp: shortFingerprint(`c${i}`),
+			nameFp: shortFingerprint(`r${i}.pdf`),
+			folder: i,
+			status: 'live',
+			id: `file-${i}`,
+		});
 	}
 	return state;
 }
@@ -49,7 +61,13 @@ function manyFolders(count: number): ExportState {
 describe('export change analysis at scale (issue 18 b)', () => {
 	it('a full listing without any of 40,000 cached folders is analysed in well under a second', () => {
 		const state = manyFolders(40_000);
-		const { result: analysis, ms } = cpuMs(() => analyzeChanges(state, { changes: [], cursor: 'c', snapshot: true }, { caseInsensitive: true }));
+		const { result: analysis, ms } = cpuMs(() =>
+			analyzeChanges(
+				state,
+				{ changes: [], cursor: 'c', snapshot: true },
+				{ caseInsensitive: true },
+			),
+		);
 		expect(analysis.goneFolders.size).toBe(40_000);
 		// The 50 account folders are not cached, so each month folder is a topmost gone folder of its own.
 		expect(analysis.goneFolderPaths).toHaveLength(40_000);
@@ -61,7 +79,9 @@ describe('export change analysis at scale (issue 18 b)', () => {
 	it('40,000 folder deletions reported by path only (Dropbox) are analysed in well under a second', () => {
 		const state = manyFolders(40_000);
 		const changes: Change[] = state.folders.map((f) => ({ type: 'delete', path: f!.path }));
-		const { result: analysis, ms } = cpuMs(() => analyzeChanges(state, { changes, cursor: 'c' }, { caseInsensitive: true }));
+		const { result: analysis, ms } = cpuMs(() =>
+			analyzeChanges(state, { changes, cursor: 'c' }, { caseInsensitive: true }),
+		);
 		expect(analysis.goneFolders.size).toBe(40_000);
 		expect(analysis.goneFolderPaths).toHaveLength(40_000);
 		if (process.env.SCALE_TIMES) process.stdout.write(`analysis: ${ms.toFixed(0)} ms CPU\n`);
@@ -70,7 +90,13 @@ describe('export change analysis at scale (issue 18 b)', () => {
 
 	it('a deleted account folder above 40,000 cached folders stops only that account, found in well under a second', () => {
 		const state = manyFolders(40_000);
-		const { result: analysis, ms } = cpuMs(() => analyzeChanges(state, { changes: [{ type: 'delete', path: 'Account 7' }], cursor: 'c' }, { caseInsensitive: false }));
+		const { result: analysis, ms } = cpuMs(() =>
+			analyzeChanges(
+				state,
+				{ changes: [{ type: 'delete', path: 'Account 7' }], cursor: 'c' },
+				{ caseInsensitive: false },
+			),
+		);
 		expect(analysis.goneFolderPaths).toEqual(['Account 7']);
 		expect(analysis.goneFolders.size).toBe(800);
 		if (process.env.SCALE_TIMES) process.stdout.write(`analysis: ${ms.toFixed(0)} ms CPU\n`);
@@ -85,8 +111,18 @@ const id = fc.constantFrom('f1', 'f2', 'f3', 'f4', 'f5', 'r1', 'r2', 'r3', 'root
 
 const stateArb = fc
 	.record({
-		folders: fc.array(fc.option(fc.record({ path, id }), { nil: undefined, freq: 6 }), { maxLength: 8 }),
-		records: fc.array(fc.record({ folderPick: fc.nat(), id, name: segment, status: fc.constantFrom('live', 'live', 'fileDeleted', 'folderDeleted') }), { maxLength: 6 }),
+		folders: fc.array(fc.option(fc.record({ path, id }), { nil: undefined, freq: 6 }), {
+			maxLength: 8,
+		}),
+		records: fc.array(
+			fc.record({
+				folderPick: fc.nat(),
+				id,
+				name: segment,
+				status: fc.constantFrom('live', 'live', 'fileDeleted', 'folderDeleted'),
+			}),
+			{ maxLength: 6 },
+		),
 		rootId: fc.option(fc.constant('root'), { nil: undefined }),
 	})
 	.map(({ folders, records, rootId }) => {
@@ -96,24 +132,56 @@ const stateArb = fc
 		records.forEach((r, i) => {
 			const keyFp = fingerprint(`k${i}`);
 			const folder = folders.length === 0 ? -1 : (r.folderPick % (folders.length + 1)) - 1;
-			state.records.set(keyFp, { keyFp, contentFp: shortFingerprint('x'), nameFp: shortFingerprint(r.name.toLowerCase()), folder, status: r.status as 'live', id: r.id });
+			state.records.set(keyFp, {
+				keyFp,
+				contentFp: shortFingerprint('x'),
+				nameFp: shortFingerprint(r.name.toLowerCase()),
+				folder,
+				status: r.status as 'live',
+				id: r.id,
+			});
 		});
 		return state;
 	});
 
 const changeArb: fc.Arbitrary<Change> = fc.oneof(
-	fc.record({ type: fc.constant('upsert' as const), item: fc.record({ id, name: segment, isFolder: fc.boolean(), path: fc.option(path, { nil: undefined }), parentId: fc.option(id, { nil: undefined }) }) }),
-	fc.record({ type: fc.constant('delete' as const), id: fc.option(id, { nil: undefined }), path: fc.option(path, { nil: undefined }) }),
+	fc.record({
+		type: fc.constant('upsert' as const),
+		item: fc.record({
+			id,
+			name: segment,
+			isFolder: fc.boolean(),
+			path: fc.option(path, { nil: undefined }),
+			parentId: fc.option(id, { nil: undefined }),
+		}),
+	}),
+	fc.record({
+		type: fc.constant('delete' as const),
+		id: fc.option(id, { nil: undefined }),
+		path: fc.option(path, { nil: undefined }),
+	}),
 );
-const batchArb: fc.Arbitrary<ChangeBatch> = fc.record({ changes: fc.array(changeArb, { maxLength: 8 }), cursor: fc.constant('c'), snapshot: fc.option(fc.boolean(), { nil: undefined }) });
+const batchArb: fc.Arbitrary<ChangeBatch> = fc.record({
+	changes: fc.array(changeArb, { maxLength: 8 }),
+	cursor: fc.constant('c'),
+	snapshot: fc.option(fc.boolean(), { nil: undefined }),
+});
 
 describe('export change analysis: same answers as the quadratic version on plain data', () => {
 	it('random states and batches (nested, case-colliding and repeated paths, holes, snapshots)', () => {
 		fc.assert(
-			fc.property(stateArb, batchArb, fc.boolean(), fc.boolean(), (state, batch, caseInsensitive, duplicateNames) => {
-				const options = { caseInsensitive, duplicateNames };
-				expect(comparable(analyzeChanges(state, batch, options))).toEqual(comparable(quadraticAnalyzeChanges(state, batch, options)));
-			}),
+			fc.property(
+				stateArb,
+				batchArb,
+				fc.boolean(),
+				fc.boolean(),
+				(state, batch, caseInsensitive, duplicateNames) => {
+					const options = { caseInsensitive, duplicateNames };
+					expect(comparable(analyzeChanges(state, batch, options))).toEqual(
+						comparable(quadraticAnalyzeChanges(state, batch, options)),
+					);
+				},
+			),
 			{ numRuns: 3000, seed: 18 },
 		);
 	});

@@ -14,7 +14,14 @@ import {
 } from '../../nodes/shared/sync/exportDecisions';
 import type { ExportPlan } from '../../nodes/shared/sync/exportPlan';
 
-const features = { duplicateNames: false, caseInsensitive: true, appProperties: false, trash: true, chunkSize: 1, simpleUploadLimit: 1 };
+const features = {
+	duplicateNames: false,
+	caseInsensitive: true,
+	appProperties: false,
+	trash: true,
+	chunkSize: 1,
+	simpleUploadLimit: 1,
+};
 
 describe('Export to Folder decisions around the plan (pure)', () => {
 	it('reads the feed from a cursor, else lists the root, except a root created this run', () => {
@@ -31,7 +38,8 @@ describe('Export to Folder decisions around the plan (pure)', () => {
 	});
 
 	it('stops the run on errors the next items would meet too, not on one bad file', () => {
-		for (const kind of ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'] as const) expect(stopsTheRun(new CloudError(kind, kind))).toBe(true);
+		for (const kind of ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'] as const)
+			expect(stopsTheRun(new CloudError(kind, kind))).toBe(true);
 		expect(stopsTheRun(new CloudError('conflict', 'there'))).toBe(false);
 		expect(stopsTheRun(new Error('other'))).toBe(false);
 	});
@@ -45,15 +53,45 @@ describe('Export to Folder decisions around the plan (pure)', () => {
 	it('keeps the cursor when the drained changes show a deletion the next run must see', () => {
 		const state = emptyExportState();
 		state.rootId = 'root';
-		state.records.set('k'.repeat(12), { keyFp: 'k'.repeat(12), contentFp: 'c'.repeat(8), nameFp: 'n'.repeat(8), folder: -1, status: 'live', id: 'f1' });
-		expect(drainedCursor(state, { changes: [{ type: 'upsert', item: { id: 'f1', name: 'a.pdf', isFolder: false } }], cursor: 'c2' }, 'c1', features)).toBe('c2');
-		expect(drainedCursor(state, { changes: [{ type: 'delete', id: 'f1' }], cursor: 'c2' }, 'c1', features)).toBe('c1');
-		expect(drainedCursor(state, { changes: [], cursor: 'c2', snapshot: true }, 'c1', features)).toBe('c1');
+		state.records.set('k'.repeat(12), {
+			keyFp: 'k'.repeat(12),
+			contentFp: 'c'.repeat(8),
+			nameFp: 'n'.repeat(8),
+			folder: -1,
+			status: 'live',
+			id: 'f1',
+		});
+		expect(
+			drainedCursor(
+				state,
+				{
+					changes: [{ type: 'upsert', item: { id: 'f1', name: 'a.pdf', isFolder: false } }],
+					cursor: 'c2',
+				},
+				'c1',
+				features,
+			),
+		).toBe('c2');
+		expect(
+			drainedCursor(
+				state,
+				{ changes: [{ type: 'delete', id: 'f1' }], cursor: 'c2' },
+				'c1',
+				features,
+			),
+		).toBe('c1');
+		expect(
+			drainedCursor(state, { changes: [], cursor: 'c2', snapshot: true }, 'c1', features),
+		).toBe('c1');
 	});
 
 	it('starts from the stored state of this root, or a fresh one for another root', () => {
 		const stored = { ...emptyExportState(), rootRef: 'r1', cursor: 'c' };
-		expect(startingState(stored, 'r1', 'Export')).toMatchObject({ rootRef: 'r1', cursor: 'c', node: 'Export' });
+		expect(startingState(stored, 'r1', 'Export')).toMatchObject({
+			rootRef: 'r1',
+			cursor: 'c',
+			node: 'Export',
+		});
 		const fresh = startingState({ ...stored }, 'r2', 'Export');
 		expect(fresh).toMatchObject({ rootRef: 'r2', node: 'Export' });
 		expect(fresh.cursor).toBeUndefined();
@@ -63,16 +101,27 @@ describe('Export to Folder decisions around the plan (pure)', () => {
 		const plan = { rootGone: true } as ExportPlan;
 		expect(rootGoneStopsRun(plan, { onFolderDeleted: 'stop' })).toBe(false);
 		expect(rootGoneStopsRun(plan, { onFolderDeleted: 'recreate' })).toBe(true);
-		expect(rootGoneStopsRun({ rootGone: false } as ExportPlan, { onFolderDeleted: 'recreate' })).toBe(false);
+		expect(
+			rootGoneStopsRun({ rootGone: false } as ExportPlan, { onFolderDeleted: 'recreate' }),
+		).toBe(false);
 	});
 });
 
 describe('which state each root uses', () => {
 	it('one root keeps the node key; with a root per item, the root it belongs to keeps it and the others get their own', () => {
 		expect([...stateSlots(['r1'], 'r0', false)]).toEqual([['r1', 'main']]);
-		expect([...stateSlots(['r1', 'r2'], undefined, true)]).toEqual([['r1', 'main'], ['r2', 'own']]);
-		expect([...stateSlots(['r1', 'r2'], 'r2', true)]).toEqual([['r1', 'own'], ['r2', 'main']]);
-		expect([...stateSlots(['r1', 'r2'], 'r0', true)]).toEqual([['r1', 'own'], ['r2', 'own']]);
+		expect([...stateSlots(['r1', 'r2'], undefined, true)]).toEqual([
+			['r1', 'main'],
+			['r2', 'own'],
+		]);
+		expect([...stateSlots(['r1', 'r2'], 'r2', true)]).toEqual([
+			['r1', 'own'],
+			['r2', 'main'],
+		]);
+		expect([...stateSlots(['r1', 'r2'], 'r0', true)]).toEqual([
+			['r1', 'own'],
+			['r2', 'own'],
+		]);
 	});
 });
 

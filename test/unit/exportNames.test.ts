@@ -3,7 +3,12 @@ import { sanitizeName } from '../../nodes/shared/sync/names';
 
 describe('export names for records sharing a name (issue 12)', () => {
 	it('the plain name first, then names tagged with the record key, the same every time', () => {
-		expect(nameChoices('invoice.pdf', 'TX-8842')).toEqual(['invoice.pdf', 'invoice (TX-8842).pdf', 'invoice (TX-8842 2).pdf', 'invoice (TX-8842 3).pdf']);
+		expect(nameChoices('invoice.pdf', 'TX-8842')).toEqual([
+			'invoice.pdf',
+			'invoice (TX-8842).pdf',
+			'invoice (TX-8842 2).pdf',
+			'invoice (TX-8842 3).pdf',
+		]);
 		expect(nameChoices('invoice.pdf', 'TX-8842')).toEqual(nameChoices('invoice.pdf', 'TX-8842'));
 	});
 
@@ -23,7 +28,7 @@ describe('export names for records sharing a name (issue 12)', () => {
 		}
 	});
 
-	it("names compare as the cloud compares them: NFC everywhere, case folded where the cloud folds case", () => {
+	it('names compare as the cloud compares them: NFC everywhere, case folded where the cloud folds case', () => {
 		expect(nameKey('Rec\u0327u.pdf', false)).toBe(nameKey('Re\u00e7u.pdf', false));
 		expect(nameKey('INVOICE.PDF', true)).toBe('invoice.pdf');
 		expect(nameKey('INVOICE.PDF', false)).toBe('INVOICE.PDF');

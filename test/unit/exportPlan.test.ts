@@ -1,5 +1,9 @@
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
-import { emptyExportState, shortFingerprint, type ExportState } from '../../nodes/shared/state/exportState';
+import {
+	emptyExportState,
+	shortFingerprint,
+	type ExportState,
+} from '../../nodes/shared/state/exportState';
 import { nameFingerprint } from '../../nodes/shared/sync/exportChanges';
 import {
 	keepBothName,
@@ -22,8 +26,22 @@ const policy: ExportPolicy = {
 
 const noChanges: ChangeBatch = { changes: [], cursor: 'c1' };
 
-function input(index: number, key: string, folder: string, content = `content-${key}`, extra: Partial<ExportRecordInput> = {}): ExportRecordInput {
-	return { index, recordKey: key, name: `${key}.pdf`, folder, contentHash: `hash(${content})`, size: content.length, ...extra };
+function input(
+	index: number,
+	key: string,
+	folder: string,
+	content = `content-${key}`,
+	extra: Partial<ExportRecordInput> = {},
+): ExportRecordInput {
+	return {
+		index,
+		recordKey: key,
+		name: `${key}.pdf`,
+		folder,
+		contentHash: `hash(${content})`,
+		size: content.length,
+		...extra,
+	};
 }
 
 /** A state as if `inputs` had been exported: folders cached, one live record each with id `file-<key>`. */
@@ -74,10 +92,25 @@ const receipts = [
 
 describe('planExport: first run and idempotence', () => {
 	it('creates every record on an empty state and asks for each folder once, parents first', () => {
-		const plan = planExport(receipts, emptyExportState(), { changes: [], cursor: 'c', snapshot: true }, policy);
+		const plan = planExport(
+			receipts,
+			emptyExportState(),
+			{ changes: [], cursor: 'c', snapshot: true },
+			policy,
+		);
 		expect(actions(plan)).toEqual(Array(6).fill('created'));
-		expect(plan.ensureFolders).toEqual(['Main', 'Savings', 'Main/2026-09', 'Main/2026-10', 'Savings/2026-09', 'Savings/2026-10', 'Savings/2026-11']);
-		expect(plan.items.every((i) => i.op.kind === 'upload' && i.op.onConflict === 'fail')).toBe(true);
+		expect(plan.ensureFolders).toEqual([
+			'Main',
+			'Savings',
+			'Main/2026-09',
+			'Main/2026-10',
+			'Savings/2026-09',
+			'Savings/2026-10',
+			'Savings/2026-11',
+		]);
+		expect(plan.items.every((i) => i.op.kind === 'upload' && i.op.onConflict === 'fail')).toBe(
+			true,
+		);
 	});
 
 	it('leaves unchanged content alone: no upload, no folder', () => {
@@ -92,13 +125,20 @@ describe('planExport: first run and idempotence', () => {
 		const edited = [...receipts];
 		edited[2] = input(2, 'r3', 'Main/2026-10', 'edited');
 		const plan = planExport(edited, exported(receipts), noChanges, policy);
-		expect(plan.items[2]).toMatchObject({ action: 'updated', fileId: 'file-r3', op: { kind: 'upload', replaceId: 'file-r3' } });
+		expect(plan.items[2]).toMatchObject({
+			action: 'updated',
+			fileId: 'file-r3',
+			op: { kind: 'upload', replaceId: 'file-r3' },
+		});
 		expect(actions(plan).filter((a) => a === 'unchanged')).toHaveLength(5);
 	});
 
 	it('keeps both: a new file with a stable, content-derived name next to the old one', () => {
 		const edited = [input(0, 'r1', 'Main/2026-09', 'v2')];
-		const plan = planExport(edited, exported([receipts[0]]), noChanges, { ...policy, onContentChanged: 'keepBoth' });
+		const plan = planExport(edited, exported([receipts[0]]), noChanges, {
+			...policy,
+			onContentChanged: 'keepBoth',
+		});
 		const item = plan.items[0];
 		expect(item.action).toBe('created');
 		expect(item.op).toEqual({ kind: 'upload', onConflict: 'fail' });
@@ -109,8 +149,15 @@ describe('planExport: first run and idempotence', () => {
 
 	it('skips changed content when asked', () => {
 		const edited = [input(0, 'r1', 'Main/2026-09', 'v2')];
-		const plan = planExport(edited, exported([receipts[0]]), noChanges, { ...policy, onContentChanged: 'skip' });
-		expect(plan.items[0]).toMatchObject({ action: 'skipped_content_changed', op: { kind: 'none' }, fileId: 'file-r1' });
+		const plan = planExport(edited, exported([receipts[0]]), noChanges, {
+			...policy,
+			onContentChanged: 'skip',
+		});
+		expect(plan.items[0]).toMatchObject({
+			action: 'skipped_content_changed',
+			op: { kind: 'none' },
+			fileId: 'file-r1',
+		});
 	});
 
 	it('moves a file whose folder or name changed while its content did not', () => {
@@ -121,8 +168,15 @@ describe('planExport: first run and idempotence', () => {
 	});
 
 	it('skips documents dated before the backfill date', () => {
-		const dated = [input(0, 'a', '', 'x', { date: '2026-08-31' }), input(1, 'b', '', 'y', { date: '2026-09-01' }), input(2, 'c', '', 'z')];
-		const plan = planExport(dated, emptyExportState(), noChanges, { ...policy, since: '2026-09-01' });
+		const dated = [
+			input(0, 'a', '', 'x', { date: '2026-08-31' }),
+			input(1, 'b', '', 'y', { date: '2026-09-01' }),
+			input(2, 'c', '', 'z'),
+		];
+		const plan = planExport(dated, emptyExportState(), noChanges, {
+			...policy,
+			since: '2026-09-01',
+		});
 		expect(actions(plan)).toEqual(['skipped_before_date', 'created', 'created']);
 	});
 
@@ -144,7 +198,14 @@ describe('planExport: what the user deleted', () => {
 	it('re-uploads exactly the file the user deleted (by id)', () => {
 		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2' }], cursor: 'c1' };
 		const plan = planExport(receipts, exported(receipts), batch, policy);
-		expect(actions(plan)).toEqual(['unchanged', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+		expect(actions(plan)).toEqual([
+			'unchanged',
+			'reuploaded',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+		]);
 		// Never over a file: if the user put one at that name meanwhile, the runner reports back and ours moves aside.
 		expect(plan.items[1].op).toEqual({ kind: 'upload', onConflict: 'fail' });
 		expect(plan.state.records.get(fingerprint('r2'))!.status).toBe('fileDeleted');
@@ -161,7 +222,10 @@ describe('planExport: what the user deleted', () => {
 	});
 
 	it('finds a deletion reported by path only (Dropbox), case-insensitively', () => {
-		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'main/2026-09/R2.PDF' }], cursor: 'c1' };
+		const batch: ChangeBatch = {
+			changes: [{ type: 'delete', path: 'main/2026-09/R2.PDF' }],
+			cursor: 'c1',
+		};
 		const plan = planExport(receipts, exported(receipts), batch, policy);
 		expect(plan.items[1].action).toBe('reuploaded');
 		expect(actions(plan).filter((a) => a === 'unchanged')).toHaveLength(5);
@@ -180,11 +244,16 @@ describe('planExport: what the user deleted', () => {
 		const leave = { ...policy, onFileDeleted: 'leave' as const };
 		const first = planExport(receipts, exported(receipts), batch, leave);
 		expect(first.items[1].action).toBe('skipped_file_deleted');
-		expect(planExport(receipts, first.state, noChanges, leave).items[1].action).toBe('skipped_file_deleted');
+		expect(planExport(receipts, first.state, noChanges, leave).items[1].action).toBe(
+			'skipped_file_deleted',
+		);
 	});
 
 	it('stops a deleted folder: its records and new records for it are skipped until resumed', () => {
-		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'folder-Main/2026-09', isFolder: true }], cursor: 'c1' };
+		const batch: ChangeBatch = {
+			changes: [{ type: 'delete', id: 'folder-Main/2026-09', isFolder: true }],
+			cursor: 'c1',
+		};
 		const withNew = [...receipts, input(6, 'r7', 'Main/2026-09')];
 		const plan = planExport(withNew, exported(receipts), batch, policy);
 		expect(actions(plan)).toEqual([
@@ -204,20 +273,41 @@ describe('planExport: what the user deleted', () => {
 		// Resume clears the stop: the old receipts come back, the new one is created, the folder is recreated.
 		const resumed = { ...next.state, stopped: [] };
 		const after = planExport(withNew, resumed, noChanges, policy);
-		expect(actions(after)).toEqual(['reuploaded', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'created']);
+		expect(actions(after)).toEqual([
+			'reuploaded',
+			'reuploaded',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'created',
+		]);
 		expect(after.ensureFolders).toEqual(['Main/2026-09']);
 	});
 
 	it('stops everything below a deleted parent folder (Dropbox reports only the topmost path)', () => {
 		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'savings' }], cursor: 'c1' };
 		const plan = planExport(receipts, exported(receipts), batch, policy);
-		expect(actions(plan)).toEqual(['unchanged', 'unchanged', 'unchanged', 'skipped_folder_deleted', 'skipped_folder_deleted', 'skipped_folder_deleted']);
+		expect(actions(plan)).toEqual([
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'skipped_folder_deleted',
+			'skipped_folder_deleted',
+			'skipped_folder_deleted',
+		]);
 		expect(plan.state.stopped).toEqual(['Savings']);
 	});
 
 	it('recreates a deleted folder when asked', () => {
-		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'folder-Main/2026-09', trashed: true }], cursor: 'c1' };
-		const plan = planExport(receipts, exported(receipts), batch, { ...policy, onFolderDeleted: 'recreate' });
+		const batch: ChangeBatch = {
+			changes: [{ type: 'delete', id: 'folder-Main/2026-09', trashed: true }],
+			cursor: 'c1',
+		};
+		const plan = planExport(receipts, exported(receipts), batch, {
+			...policy,
+			onFolderDeleted: 'recreate',
+		});
 		expect(actions(plan).slice(0, 2)).toEqual(['reuploaded', 'reuploaded']);
 		expect(plan.ensureFolders).toEqual(['Main/2026-09']);
 		expect(plan.state.stopped).toEqual([]);
@@ -229,47 +319,160 @@ describe('planExport: what the user deleted', () => {
 			cursor: 'c1',
 			changes: [
 				{ type: 'upsert', item: { id: 'folder-Main', name: 'Main', isFolder: true, path: 'Main' } },
-				{ type: 'upsert', item: { id: 'folder-Main/2026-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' } },
-				{ type: 'upsert', item: { id: 'folder-Main/2026-10', name: '2026-10', isFolder: true, path: 'Main/2026-10' } },
-				{ type: 'upsert', item: { id: 'file-r1', name: 'r1.pdf', isFolder: false, path: 'Main/2026-09/r1.pdf' } },
-				{ type: 'upsert', item: { id: 'file-r3', name: 'r3.pdf', isFolder: false, path: 'Main/2026-10/r3.pdf' } },
-				{ type: 'upsert', item: { id: 'folder-Savings', name: 'Savings', isFolder: true, path: 'Savings' } },
-				{ type: 'upsert', item: { id: 'folder-Savings/2026-09', name: '2026-09', isFolder: true, path: 'Savings/2026-09' } },
-				{ type: 'upsert', item: { id: 'folder-Savings/2026-10', name: '2026-10', isFolder: true, path: 'Savings/2026-10' } },
-				{ type: 'upsert', item: { id: 'folder-Savings/2026-11', name: '2026-11', isFolder: true, path: 'Savings/2026-11' } },
-				{ type: 'upsert', item: { id: 'file-r4', name: 'r4.pdf', isFolder: false, path: 'Savings/2026-09/r4.pdf' } },
-				{ type: 'upsert', item: { id: 'file-r5', name: 'r5.pdf', isFolder: false, path: 'Savings/2026-10/r5.pdf' } },
-				{ type: 'upsert', item: { id: 'file-r6', name: 'r6.pdf', isFolder: false, path: 'Savings/2026-11/r6.pdf' } },
+				{
+					type: 'upsert',
+					item: {
+						id: 'folder-Main/2026-09',
+						name: '2026-09',
+						isFolder: true,
+						path: 'Main/2026-09',
+					},
+				},
+				{
+					type: 'upsert',
+					item: {
+						id: 'folder-Main/2026-10',
+						name: '2026-10',
+						isFolder: true,
+						path: 'Main/2026-10',
+					},
+				},
+				{
+					type: 'upsert',
+					item: { id: 'file-r1', name: 'r1.pdf', isFolder: false, path: 'Main/2026-09/r1.pdf' },
+				},
+				{
+					type: 'upsert',
+					item: { id: 'file-r3', name: 'r3.pdf', isFolder: false, path: 'Main/2026-10/r3.pdf' },
+				},
+				{
+					type: 'upsert',
+					item: { id: 'folder-Savings', name: 'Savings', isFolder: true, path: 'Savings' },
+				},
+				{
+					type: 'upsert',
+					item: {
+						id: 'folder-Savings/2026-09',
+						name: '2026-09',
+						isFolder: true,
+						path: 'Savings/2026-09',
+					},
+				},
+				{
+					type: 'upsert',
+					item: {
+						id: 'folder-Savings/2026-10',
+						name: '2026-10',
+						isFolder: true,
+						path: 'Savings/2026-10',
+					},
+				},
+				{
+					type: 'upsert',
+					item: {
+						id: 'folder-Savings/2026-11',
+						name: '2026-11',
+						isFolder: true,
+						path: 'Savings/2026-11',
+					},
+				},
+				{
+					type: 'upsert',
+					item: { id: 'file-r4', name: 'r4.pdf', isFolder: false, path: 'Savings/2026-09/r4.pdf' },
+				},
+				{
+					type: 'upsert',
+					item: { id: 'file-r5', name: 'r5.pdf', isFolder: false, path: 'Savings/2026-10/r5.pdf' },
+				},
+				{
+					type: 'upsert',
+					item: { id: 'file-r6', name: 'r6.pdf', isFolder: false, path: 'Savings/2026-11/r6.pdf' },
+				},
 			],
 		};
 		const plan = planExport(receipts, exported(receipts), listing, policy);
-		expect(actions(plan)).toEqual(['unchanged', 'reuploaded', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+		expect(actions(plan)).toEqual([
+			'unchanged',
+			'reuploaded',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+		]);
 	});
 
 	it('a cached folder whose path the feed shows under another id was deleted and recreated (Dropbox path upload): stopped, then resumed into the new folder', () => {
-		const recreated: RemoteItem = { id: 'folder-new', name: '2026-09', isFolder: true, path: 'Main/2026-09' };
-		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'Main/2026-09/r1.pdf' }, { type: 'upsert', item: recreated }], cursor: 'c1' };
+		const recreated: RemoteItem = {
+			id: 'folder-new',
+			name: '2026-09',
+			isFolder: true,
+			path: 'Main/2026-09',
+		};
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'delete', path: 'Main/2026-09/r1.pdf' },
+				{ type: 'upsert', item: recreated },
+			],
+			cursor: 'c1',
+		};
 		const plan = planExport(receipts, exported(receipts), batch, policy);
-		expect(actions(plan).slice(0, 3)).toEqual(['skipped_folder_deleted', 'skipped_folder_deleted', 'unchanged']);
+		expect(actions(plan).slice(0, 3)).toEqual([
+			'skipped_folder_deleted',
+			'skipped_folder_deleted',
+			'unchanged',
+		]);
 		expect(plan.state.stopped).toEqual(['Main/2026-09']);
 		const after = planExport(receipts, { ...plan.state, stopped: [] }, noChanges, policy);
 		expect(actions(after).slice(0, 2)).toEqual(['reuploaded', 'reuploaded']);
 		// The new folder is used: never the deleted id, never a second folder.
 		expect(after.ensureFolders).toEqual([]);
-		expect(after.state.folders.filter((f) => f?.path === 'Main/2026-09').map((f) => f!.id)).toEqual(['folder-new']);
+		expect(after.state.folders.filter((f) => f?.path === 'Main/2026-09').map((f) => f!.id)).toEqual(
+			['folder-new'],
+		);
 	});
 
 	it('two folders of one name (Drive) do not make the cached one look gone', () => {
-		const twin: RemoteItem = { id: 'folder-twin', name: '2026-09', isFolder: true, path: 'Main/2026-09' };
-		const ours: RemoteItem = { id: 'folder-Main/2026-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' };
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: ours }, { type: 'upsert', item: twin }], cursor: 'c1' };
-		expect(actions(planExport(receipts, exported(receipts), batch, { ...policy, duplicateNames: true }))).toEqual(Array(6).fill('unchanged'));
+		const twin: RemoteItem = {
+			id: 'folder-twin',
+			name: '2026-09',
+			isFolder: true,
+			path: 'Main/2026-09',
+		};
+		const ours: RemoteItem = {
+			id: 'folder-Main/2026-09',
+			name: '2026-09',
+			isFolder: true,
+			path: 'Main/2026-09',
+		};
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: ours },
+				{ type: 'upsert', item: twin },
+			],
+			cursor: 'c1',
+		};
+		expect(
+			actions(planExport(receipts, exported(receipts), batch, { ...policy, duplicateNames: true })),
+		).toEqual(Array(6).fill('unchanged'));
 	});
 
 	it('a file trashed then restored between two runs is not gone', () => {
-		const item: RemoteItem = { id: 'file-r2', name: 'r2.pdf', isFolder: false, hash: 'hash(content-r2)' };
-		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r2', trashed: true }, { type: 'upsert', item }], cursor: 'c1' };
-		expect(actions(planExport(receipts, exported(receipts), batch, policy))).toEqual(Array(6).fill('unchanged'));
+		const item: RemoteItem = {
+			id: 'file-r2',
+			name: 'r2.pdf',
+			isFolder: false,
+			hash: 'hash(content-r2)',
+		};
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'delete', id: 'file-r2', trashed: true },
+				{ type: 'upsert', item },
+			],
+			cursor: 'c1',
+		};
+		expect(actions(planExport(receipts, exported(receipts), batch, policy))).toEqual(
+			Array(6).fill('unchanged'),
+		);
 	});
 });
 
@@ -279,8 +482,18 @@ describe('planExport: a deleted local folder whose inode a new file took', () =>
 	// run stopped with '"Other/receipt.pdf" is a file, not a folder'.
 	it('a cached folder whose id the listing shows as a file is gone: its records stop (default policy)', () => {
 		const r1 = input(0, 'r1', 'Main');
-		const reused: RemoteItem = { id: 'folder-Main', name: 'receipt.pdf', isFolder: false, path: 'Other/receipt.pdf', hash: 'user' };
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: reused }], cursor: 'c1', snapshot: true };
+		const reused: RemoteItem = {
+			id: 'folder-Main',
+			name: 'receipt.pdf',
+			isFolder: false,
+			path: 'Other/receipt.pdf',
+			hash: 'user',
+		};
+		const batch: ChangeBatch = {
+			changes: [{ type: 'upsert', item: reused }],
+			cursor: 'c1',
+			snapshot: true,
+		};
 		const plan = planExport([r1], exported([r1]), batch, policy);
 		expect(plan.newlyStopped).toEqual(['Main']);
 		expect(actions(plan)).toEqual(['skipped_folder_deleted']);
@@ -293,18 +506,42 @@ describe('planExport: a manual run wrote a new version, the user renamed it', ()
 	// renamed it; the next run saw the recorded id gone and uploaded the record again beside the renamed file.
 	const r1 = input(0, 'r1', 'Main');
 	const edited = input(0, 'r1', 'Main', 'edited');
-	const renamed: RemoteItem = { id: 'inode-2', name: 'mine.pdf', isFolder: false, path: 'Main/mine.pdf', hash: 'hash(edited)' };
+	const renamed: RemoteItem = {
+		id: 'inode-2',
+		name: 'mine.pdf',
+		isFolder: false,
+		path: 'Main/mine.pdf',
+		hash: 'hash(edited)',
+	};
 	const main: RemoteItem = { id: 'folder-Main', name: 'Main', isFolder: true, path: 'Main' };
-	const snapshot = (item: RemoteItem): ChangeBatch => ({ changes: [{ type: 'upsert', item: main }, { type: 'upsert', item }], cursor: 'c1', snapshot: true });
-
-	it('the file holding the new content is the record\'s: it goes back to its place, no second copy', () => {
-		const plan = planExport([edited], exported([r1], false), snapshot(renamed), { ...policy, caseInsensitive: false });
-		expect(plan.items[0]).toMatchObject({ action: 'updated', name: 'r1.pdf', op: { kind: 'move', id: 'inode-2' }, fileId: 'inode-2' });
+	const snapshot = (item: RemoteItem): ChangeBatch => ({
+		changes: [
+			{ type: 'upsert', item: main },
+			{ type: 'upsert', item },
+		],
+		cursor: 'c1',
+		snapshot: true,
 	});
 
-	it('a file holding the content the state recorded is not taken (it may be the user\'s copy): the record is uploaded again', () => {
+	it("the file holding the new content is the record's: it goes back to its place, no second copy", () => {
+		const plan = planExport([edited], exported([r1], false), snapshot(renamed), {
+			...policy,
+			caseInsensitive: false,
+		});
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			name: 'r1.pdf',
+			op: { kind: 'move', id: 'inode-2' },
+			fileId: 'inode-2',
+		});
+	});
+
+	it("a file holding the content the state recorded is not taken (it may be the user's copy): the record is uploaded again", () => {
 		const copy = { ...renamed, hash: 'hash(content-r1)' };
-		const plan = planExport([r1], exported([r1], false), snapshot(copy), { ...policy, caseInsensitive: false });
+		const plan = planExport([r1], exported([r1], false), snapshot(copy), {
+			...policy,
+			caseInsensitive: false,
+		});
 		expect(plan.items[0]).toMatchObject({ action: 'reuploaded', op: { kind: 'upload' } });
 	});
 });
@@ -317,27 +554,54 @@ describe('planExport: the user restores a folder the export stopped in', () => {
 		const state = exported([r1, r2], false);
 		state.folders[0] = undefined;
 		state.stopped = ['Main'];
-		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'folderDeleted' });
+		state.records.set(fingerprint('r1'), {
+			...state.records.get(fingerprint('r1'))!,
+			status: 'folderDeleted',
+		});
 		return state;
 	};
 	const folder = (id: string): RemoteItem => ({ id, name: 'Main', isFolder: true, path: 'Main' });
-	const file = (id: string, hash = 'hash(content-r1)'): RemoteItem => ({ id, name: 'r1.pdf', isFolder: false, path: 'Main/r1.pdf', hash });
+	const file = (id: string, hash = 'hash(content-r1)'): RemoteItem => ({
+		id,
+		name: 'r1.pdf',
+		isFolder: false,
+		path: 'Main/r1.pdf',
+		hash,
+	});
 	const ci = { ...policy, caseInsensitive: false };
 
 	it('same ids back (Drive untrash, OneDrive recycle bin, a local folder moved back): exported into again, the restored file kept', () => {
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('folder-Main') }, { type: 'upsert', item: file('file-r1') }], cursor: 'c1' };
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: folder('folder-Main') },
+				{ type: 'upsert', item: file('file-r1') },
+			],
+			cursor: 'c1',
+		};
 		const plan = planExport([r1, r2], stopped(), batch, ci);
 		expect(plan.state.stopped).toEqual([]);
 		expect(plan.items[0]).toMatchObject({ action: 'unchanged', fileId: 'file-r1', folder: 'Main' });
 		const edited = planExport([input(0, 'r1', 'Main', 'edited'), r2], stopped(), batch, ci);
-		expect(edited.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1' } });
+		expect(edited.items[0]).toMatchObject({
+			action: 'updated',
+			op: { kind: 'upload', replaceId: 'file-r1' },
+		});
 	});
 
-	it('new ids (Dropbox): the file at the record\'s name holding the recorded content is its file again', () => {
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('id:new-main') }, { type: 'upsert', item: file('id:new-r1') }], cursor: 'c1' };
+	it("new ids (Dropbox): the file at the record's name holding the recorded content is its file again", () => {
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: folder('id:new-main') },
+				{ type: 'upsert', item: file('id:new-r1') },
+			],
+			cursor: 'c1',
+		};
 		const plan = planExport([input(0, 'r1', 'Main', 'edited'), r2], stopped(), batch, ci);
 		expect(plan.newlyStopped).toEqual([]);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'id:new-r1' } });
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			op: { kind: 'upload', replaceId: 'id:new-r1' },
+		});
 		expect(plan.ensureFolders).toEqual([]);
 	});
 
@@ -345,14 +609,33 @@ describe('planExport: the user restores a folder the export stopped in', () => {
 		// Fault suite, Dropbox "folder deleted mid-run": the files in the new folder are the ones that run wrote there.
 		const r3 = input(2, 'r3', 'Main');
 		const state = exported([r1, r2, r3], false);
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('id:made-again') }, { type: 'upsert', item: { ...file('file-r3', 'hash(content-r3)'), name: 'r3.pdf', path: 'Main/r3.pdf' } }], cursor: 'c1' };
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: folder('id:made-again') },
+				{
+					type: 'upsert',
+					item: { ...file('file-r3', 'hash(content-r3)'), name: 'r3.pdf', path: 'Main/r3.pdf' },
+				},
+			],
+			cursor: 'c1',
+		};
 		const plan = planExport([r1, r2, r3], state, batch, ci);
 		expect(plan.newlyStopped).toEqual(['Main']);
-		expect(plan.items.map((i) => i.action)).toEqual(['skipped_folder_deleted', 'unchanged', 'skipped_folder_deleted']);
+		expect(plan.items.map((i) => i.action)).toEqual([
+			'skipped_folder_deleted',
+			'unchanged',
+			'skipped_folder_deleted',
+		]);
 	});
 
 	it('a new folder of that name holding none of our files keeps the stop', () => {
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: folder('folder-new') }, { type: 'upsert', item: file('mine', 'hash(user)') }], cursor: 'c1' };
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: folder('folder-new') },
+				{ type: 'upsert', item: file('mine', 'hash(user)') },
+			],
+			cursor: 'c1',
+		};
 		const plan = planExport([r1, r2], stopped(), batch, ci);
 		expect(plan.state.stopped).toEqual(['Main']);
 		expect(plan.items[0].action).toBe('skipped_folder_deleted');
@@ -366,7 +649,10 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 	const r1 = input(0, 'r1', 'Main');
 	const reuploaded = (): ExportState => {
 		const state = exported([r1], false);
-		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, id: 'file-r1-new' });
+		state.records.set(fingerprint('r1'), {
+			...state.records.get(fingerprint('r1'))!,
+			id: 'file-r1-new',
+		});
 		return state;
 	};
 	const restored: RemoteItem = {
@@ -376,50 +662,104 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		parentId: 'folder-Main',
 		path: 'Main/r1.pdf',
 		hash: 'hash(content-r1)',
-		appProperties: { recordKey: recordTag('r1'), contentVersion: shortFingerprint('hash(content-r1)') },
+		appProperties: {
+			recordKey: recordTag('r1'),
+			contentVersion: shortFingerprint('hash(content-r1)'),
+		},
 	};
 	const drive = { ...policy, duplicateNames: true, caseInsensitive: false };
 	const batch: ChangeBatch = { changes: [{ type: 'upsert', item: restored }], cursor: 'c1' };
 
 	it('same content: nothing to do, the record keeps the re-uploaded file', () => {
 		const plan = planExport([r1], reuploaded(), batch, drive);
-		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'none' }, fileId: 'file-r1-new' });
+		expect(plan.items[0]).toMatchObject({
+			action: 'unchanged',
+			op: { kind: 'none' },
+			fileId: 'file-r1-new',
+		});
 		expect(plan.state.records.get(fingerprint('r1'))!.id).toBe('file-r1-new');
 	});
 
 	it('new content: the re-uploaded file gets it, the restored one is left as it is', () => {
 		const plan = planExport([input(0, 'r1', 'Main', 'edited')], reuploaded(), batch, drive);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1-new' } });
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			op: { kind: 'upload', replaceId: 'file-r1-new' },
+		});
 	});
 
-	it('a file a past run saw deleted comes back (restored before any re-upload): it is the record\'s file again, no second copy', () => {
+	it("a file a past run saw deleted comes back (restored before any re-upload): it is the record's file again, no second copy", () => {
 		const state = exported([r1], false);
-		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'fileDeleted' });
-		const back: ChangeBatch = { changes: [{ type: 'upsert', item: { ...restored, appProperties: undefined } }], cursor: 'c1' };
+		state.records.set(fingerprint('r1'), {
+			...state.records.get(fingerprint('r1'))!,
+			status: 'fileDeleted',
+		});
+		const back: ChangeBatch = {
+			changes: [{ type: 'upsert', item: { ...restored, appProperties: undefined } }],
+			cursor: 'c1',
+		};
 		const plan = planExport([r1], state, back, policy);
-		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'none' }, fileId: 'file-r1' });
+		expect(plan.items[0]).toMatchObject({
+			action: 'unchanged',
+			op: { kind: 'none' },
+			fileId: 'file-r1',
+		});
 		expect(plan.state.records.get(fingerprint('r1'))!.status).toBe('live');
 		// New content goes into it, in place.
 		const edited = planExport([input(0, 'r1', 'Main', 'edited')], state, back, policy);
-		expect(edited.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1' } });
+		expect(edited.items[0]).toMatchObject({
+			action: 'updated',
+			op: { kind: 'upload', replaceId: 'file-r1' },
+		});
 	});
 
-	it('restored with a new id at its place (Dropbox files/restore) before any re-upload: the record\'s file again, new content goes into it', () => {
+	it("restored with a new id at its place (Dropbox files/restore) before any re-upload: the record's file again, new content goes into it", () => {
 		const state = exported([r1], false);
-		state.records.set(fingerprint('r1'), { ...state.records.get(fingerprint('r1'))!, status: 'fileDeleted' });
-		const newId: ChangeBatch = { changes: [{ type: 'upsert', item: { ...restored, id: 'file-r1-restored', appProperties: undefined } }], cursor: 'c1' };
+		state.records.set(fingerprint('r1'), {
+			...state.records.get(fingerprint('r1'))!,
+			status: 'fileDeleted',
+		});
+		const newId: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: { ...restored, id: 'file-r1-restored', appProperties: undefined } },
+			],
+			cursor: 'c1',
+		};
 		const edited = planExport([input(0, 'r1', 'Main', 'edited')], state, newId, policy);
-		expect(edited.items[0]).toMatchObject({ action: 'updated', name: 'r1.pdf', op: { kind: 'upload', replaceId: 'file-r1-restored' } });
+		expect(edited.items[0]).toMatchObject({
+			action: 'updated',
+			name: 'r1.pdf',
+			op: { kind: 'upload', replaceId: 'file-r1-restored' },
+		});
 		// A file at its place with other content is not taken for it.
-		const other: ChangeBatch = { changes: [{ type: 'upsert', item: { ...restored, id: 'mine', hash: 'hash(user)', appProperties: undefined } }], cursor: 'c1' };
-		expect(planExport([r1], state, other, policy).items[0]).toMatchObject({ action: 'reuploaded', name: 'r1 (r1).pdf' });
+		const other: ChangeBatch = {
+			changes: [
+				{
+					type: 'upsert',
+					item: { ...restored, id: 'mine', hash: 'hash(user)', appProperties: undefined },
+				},
+			],
+			cursor: 'c1',
+		};
+		expect(planExport([r1], state, other, policy).items[0]).toMatchObject({
+			action: 'reuploaded',
+			name: 'r1 (r1).pdf',
+		});
 	});
 
 	it('under another name (OneDrive, a local folder): the same', () => {
-		const renamed = { ...restored, name: 'restored r1.pdf', path: 'Main/restored r1.pdf', appProperties: undefined };
+		const renamed = {
+			...restored,
+			name: 'restored r1.pdf',
+			path: 'Main/restored r1.pdf',
+			appProperties: undefined,
+		};
 		const other: ChangeBatch = { changes: [{ type: 'upsert', item: renamed }], cursor: 'c1' };
 		const plan = planExport([input(0, 'r1', 'Main', 'edited')], reuploaded(), other, policy);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1-new' } });
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			op: { kind: 'upload', replaceId: 'file-r1-new' },
+		});
 	});
 });
 
@@ -437,16 +777,37 @@ describe('planExport: mass-delete guard', () => {
 	it('counts records of a deleted folder; exactly half does not trip it', () => {
 		const batch: ChangeBatch = { changes: [{ type: 'delete', path: 'Savings' }], cursor: 'c1' };
 		expect(planExport(receipts, exported(receipts), batch, policy).massDelete).toBeUndefined();
-		const more: ChangeBatch = { changes: [{ type: 'delete', path: 'Savings' }, { type: 'delete', id: 'file-r1' }], cursor: 'c1' };
-		expect(planExport(receipts, exported(receipts), more, policy).massDelete).toMatchObject({ deleted: 4, tracked: 6 });
+		const more: ChangeBatch = {
+			changes: [
+				{ type: 'delete', path: 'Savings' },
+				{ type: 'delete', id: 'file-r1' },
+			],
+			cursor: 'c1',
+		};
+		expect(planExport(receipts, exported(receipts), more, policy).massDelete).toMatchObject({
+			deleted: 4,
+			tracked: 6,
+		});
 	});
 
 	it('does not trip below the minimum, nor when the user accepted the deletions', () => {
 		const two = receipts.slice(0, 2);
-		const batch: ChangeBatch = { changes: [{ type: 'delete', id: 'file-r1' }, { type: 'delete', id: 'file-r2' }], cursor: 'c1' };
-		expect(actions(planExport(two, exported(two), batch, policy))).toEqual(['reuploaded', 'reuploaded']);
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'delete', id: 'file-r1' },
+				{ type: 'delete', id: 'file-r2' },
+			],
+			cursor: 'c1',
+		};
+		expect(actions(planExport(two, exported(two), batch, policy))).toEqual([
+			'reuploaded',
+			'reuploaded',
+		]);
 		const all: ChangeBatch = { changes: [], cursor: 'c1', snapshot: true };
-		const accepted = planExport(receipts, exported(receipts), all, { ...policy, acceptMassDeletion: true });
+		const accepted = planExport(receipts, exported(receipts), all, {
+			...policy,
+			acceptMassDeletion: true,
+		});
 		expect(accepted.massDelete).toBeUndefined();
 		expect(actions(accepted)).toEqual(Array(6).fill('skipped_folder_deleted'));
 	});
@@ -459,7 +820,13 @@ describe('planExport: a destination that already holds the export', () => {
 			cursor: 'c1',
 			changes: receipts.map((r) => ({
 				type: 'upsert' as const,
-				item: { id: `remote-${r.recordKey}`, name: r.name, isFolder: false, path: `${r.folder}/${r.name}`, hash: r.contentHash },
+				item: {
+					id: `remote-${r.recordKey}`,
+					name: r.name,
+					isFolder: false,
+					path: `${r.folder}/${r.name}`,
+					hash: r.contentHash,
+				},
 			})),
 		};
 		const plan = planExport(receipts, emptyExportState(), listing, policy);
@@ -472,10 +839,25 @@ describe('planExport: a destination that already holds the export', () => {
 		const listing: ChangeBatch = {
 			snapshot: true,
 			cursor: 'c1',
-			changes: [{ type: 'upsert', item: { id: 'remote-r1', name: 'r1.pdf', isFolder: false, path: 'Main/2026-09/r1.pdf', hash: 'old' } }],
+			changes: [
+				{
+					type: 'upsert',
+					item: {
+						id: 'remote-r1',
+						name: 'r1.pdf',
+						isFolder: false,
+						path: 'Main/2026-09/r1.pdf',
+						hash: 'old',
+					},
+				},
+			],
 		};
 		const plan = planExport([receipts[0]], emptyExportState(), listing, policy);
-		expect(plan.items[0]).toMatchObject({ action: 'created', name: 'r1 (r1).pdf', op: { kind: 'upload', onConflict: 'fail' } });
+		expect(plan.items[0]).toMatchObject({
+			action: 'created',
+			name: 'r1 (r1).pdf',
+			op: { kind: 'upload', onConflict: 'fail' },
+		});
 	});
 
 	it('on Drive, matches by appProperties record tag even after a rename (and puts it back at its name), never by name alone', () => {
@@ -484,12 +866,32 @@ describe('planExport: a destination that already holds the export', () => {
 			id: 'drive-1',
 			name: 'renamed by user.pdf',
 			isFolder: false,
-			appProperties: { recordKey: recordTag('r1'), contentVersion: shortFingerprint('hash(content-r1)') },
+			appProperties: {
+				recordKey: recordTag('r1'),
+				contentVersion: shortFingerprint('hash(content-r1)'),
+			},
 		};
-		const sameName: RemoteItem = { id: 'drive-2', name: 'r4.pdf', isFolder: false, path: 'Savings/2026-09/r4.pdf', hash: 'other' };
-		const batch: ChangeBatch = { changes: [{ type: 'upsert', item: tagged }, { type: 'upsert', item: sameName }], cursor: 'c1' };
+		const sameName: RemoteItem = {
+			id: 'drive-2',
+			name: 'r4.pdf',
+			isFolder: false,
+			path: 'Savings/2026-09/r4.pdf',
+			hash: 'other',
+		};
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'upsert', item: tagged },
+				{ type: 'upsert', item: sameName },
+			],
+			cursor: 'c1',
+		};
 		const plan = planExport([receipts[0], receipts[3]], emptyExportState(), batch, drive);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', name: 'r1.pdf', op: { kind: 'move', id: 'drive-1' }, fileId: 'drive-1' });
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			name: 'r1.pdf',
+			op: { kind: 'move', id: 'drive-1' },
+			fileId: 'drive-1',
+		});
 		// The untagged file at r4.pdf is not ours: it stays, the record takes its next name.
 		expect(plan.items[1]).toMatchObject({ action: 'created', name: 'r4 (r4).pdf' });
 	});
@@ -497,7 +899,12 @@ describe('planExport: a destination that already holds the export', () => {
 	it('a manual run that already uploaded the new version leaves nothing to do (feed shows it)', () => {
 		const state = exported([receipts[0]]);
 		const item: RemoteItem = { id: 'file-r1', name: 'r1.pdf', isFolder: false, hash: 'hash(v2)' };
-		const plan = planExport([input(0, 'r1', 'Main/2026-09', 'v2')], state, { changes: [{ type: 'upsert', item }], cursor: 'c1' }, policy);
+		const plan = planExport(
+			[input(0, 'r1', 'Main/2026-09', 'v2')],
+			state,
+			{ changes: [{ type: 'upsert', item }], cursor: 'c1' },
+			policy,
+		);
 		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'adopt' } });
 	});
 
@@ -515,7 +922,10 @@ describe('planExport: folders and kept versions', () => {
 			cursor: 'c1',
 			changes: [
 				{ type: 'upsert', item: { id: 'f-main', name: 'Main', isFolder: true, path: 'Main' } },
-				{ type: 'upsert', item: { id: 'f-main-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' } },
+				{
+					type: 'upsert',
+					item: { id: 'f-main-09', name: '2026-09', isFolder: true, path: 'Main/2026-09' },
+				},
 			],
 		};
 		const plan = planExport([receipts[0], receipts[2]], emptyExportState(), listing, policy);
@@ -550,12 +960,24 @@ describe('planExport: folders and kept versions', () => {
 			id: 'file-r1-v2',
 		});
 		const next = planExport([input(0, 'r1', 'Main/2026-09', 'v2')], first.state, noChanges, keep);
-		expect(next.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'none' }, fileId: 'file-r1-v2' });
+		expect(next.items[0]).toMatchObject({
+			action: 'unchanged',
+			op: { kind: 'none' },
+			fileId: 'file-r1-v2',
+		});
 	});
 
 	it('content and place both changed: the file moves, then gets its new revision', () => {
-		const plan = planExport([input(0, 'r1', 'Main/2026-10', 'v2')], exported([receipts[0]]), noChanges, policy);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'upload', replaceId: 'file-r1', moveFirst: true } });
+		const plan = planExport(
+			[input(0, 'r1', 'Main/2026-10', 'v2')],
+			exported([receipts[0]]),
+			noChanges,
+			policy,
+		);
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			op: { kind: 'upload', replaceId: 'file-r1', moveFirst: true },
+		});
 	});
 });
 
@@ -566,23 +988,46 @@ describe('a conflict met during an overlapping run on a local folder (inode numb
 	test("the occupant bears another record's old id but that record's name and content are not what it shows: it is this record's file", () => {
 		const k0 = input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' });
 		const state = exported([k0], false);
-		const inputs = [input(0, 'k0', '', 'k0 v3', { name: 'invoice.pdf' }), input(1, 'k1', '', 'k1 v2', { name: 'invoice.pdf' })];
+		const inputs = [
+			input(0, 'k0', '', 'k0 v3', { name: 'invoice.pdf' }),
+			input(1, 'k1', '', 'k1 v2', { name: 'invoice.pdf' }),
+		];
 		const plan = planExport(inputs, state, noChanges, { ...policy, caseInsensitive: false });
 		const k1 = plan.take(1);
 		expect(k1).toMatchObject({ action: 'created', name: 'invoice (k1).pdf' });
-		const occupant: RemoteItem = { id: 'file-k0', name: 'invoice (k1).pdf', isFolder: false, hash: 'hash(k1 v2)' };
+		const occupant: RemoteItem = {
+			id: 'file-k0',
+			name: 'invoice (k1).pdf',
+			isFolder: false,
+			hash: 'hash(k1 v2)',
+		};
 		const after = plan.afterConflict(k1, occupant);
-		expect(after).toMatchObject({ action: 'unchanged', name: 'invoice (k1).pdf', op: { kind: 'adopt', item: occupant } });
+		expect(after).toMatchObject({
+			action: 'unchanged',
+			name: 'invoice (k1).pdf',
+			op: { kind: 'adopt', item: occupant },
+		});
 	});
 
 	test("an occupant that still is the other record's file (its name or its content) is never taken", () => {
 		const k0 = input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' });
 		const state = exported([k0], false);
-		const inputs = [input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' }), input(1, 'k1', '', 'k0 v1', { name: 'invoice.pdf' })];
+		const inputs = [
+			input(0, 'k0', '', 'k0 v1', { name: 'invoice.pdf' }),
+			input(1, 'k1', '', 'k0 v1', { name: 'invoice.pdf' }),
+		];
 		const plan = planExport(inputs, state, noChanges, { ...policy, caseInsensitive: false });
 		const k1 = plan.take(1);
-		const occupant: RemoteItem = { id: 'file-k0', name: 'invoice (k1).pdf', isFolder: false, hash: 'hash(k0 v1)' };
-		expect(plan.afterConflict(k1, occupant)).toMatchObject({ name: 'invoice (k1 2).pdf', op: { kind: 'upload' } });
+		const occupant: RemoteItem = {
+			id: 'file-k0',
+			name: 'invoice (k1).pdf',
+			isFolder: false,
+			hash: 'hash(k0 v1)',
+		};
+		expect(plan.afterConflict(k1, occupant)).toMatchObject({
+			name: 'invoice (k1 2).pdf',
+			op: { kind: 'upload' },
+		});
 	});
 });
 
@@ -595,16 +1040,36 @@ describe('an overlapping run uploaded the copy a conflict handed over to the fil
 		const state = exported([]);
 		state.folders.push({ path: 'A', id: 'folder-A' });
 		const contents: Record<string, string> = { k0: 'k0 v2', k1: 'k1 v1' };
-		const inputs = ['k0', 'k1'].map((key, index) => input(index, key, 'A', contents[key], { name: 'Reçu.pdf' }));
+		const inputs = ['k0', 'k1'].map((key, index) =>
+			input(index, key, 'A', contents[key], { name: 'Reçu.pdf' }),
+		);
 		const plan = planExport(inputs, state, noChanges, policy);
 		const [first, second] = plan.order.map((index) => plan.take(index));
 		expect(first).toMatchObject({ action: 'created', name: 'Reçu.pdf', op: { kind: 'upload' } });
 		expect(second).toMatchObject({ action: 'created', op: { kind: 'upload' } });
-		const kept: RemoteItem = { id: 'file-kept', name: 'Reçu.pdf', isFolder: false, hash: second.contentHash };
-		expect(plan.afterConflict(first, kept)).toMatchObject({ action: 'created', op: { kind: 'upload' } });
+		const kept: RemoteItem = {
+			id: 'file-kept',
+			name: 'Reçu.pdf',
+			isFolder: false,
+			hash: second.contentHash,
+		};
+		expect(plan.afterConflict(first, kept)).toMatchObject({
+			action: 'created',
+			op: { kind: 'upload' },
+		});
 		expect(plan.handedOver(second.index)).toEqual(kept);
-		const othersCopy: RemoteItem = { id: 'file-copy', name: second.name, isFolder: false, hash: second.contentHash };
-		expect(plan.afterConflict(second, othersCopy)).toMatchObject({ action: 'unchanged', name: 'Reçu.pdf', op: { kind: 'adopt', item: kept }, fileId: 'file-kept' });
+		const othersCopy: RemoteItem = {
+			id: 'file-copy',
+			name: second.name,
+			isFolder: false,
+			hash: second.contentHash,
+		};
+		expect(plan.afterConflict(second, othersCopy)).toMatchObject({
+			action: 'unchanged',
+			name: 'Reçu.pdf',
+			op: { kind: 'adopt', item: kept },
+			fileId: 'file-kept',
+		});
 		expect(plan.handedOver(second.index)).toBeUndefined();
 	});
 });

@@ -13,14 +13,21 @@ import type { IDataObject } from 'n8n-workflow';
 
 /** A Drive-like file id: 33 characters of [A-Za-z0-9_-]. */
 function driveId(n: number): string {
-	return `1${fingerprint(`id-${n}`)}${fingerprint(`id2-${n}`)}${fingerprint(`id3-${n}`)}`.slice(0, 33);
+	return `1${fingerprint(`id-${n}`)}${fingerprint(`id2-${n}`)}${fingerprint(`id3-${n}`)}`.slice(
+		0,
+		33,
+	);
 }
 
 function bigState(count: number): ExportState {
 	const state = emptyExportState();
 	state.rootId = driveId(-1);
 	state.cursor = '123456';
-	for (let f = 0; f < 48; f++) state.folders.push({ path: `Account ${f % 2}/2026-${String((f % 12) + 1).padStart(2, '0')}`, id: driveId(-100 - f) });
+	for (let f = 0; f < 48; f++)
+		state.folders.push({
+			path: `Account ${f % 2}/2026-${String((f % 12) + 1).padStart(2, '0')}`,
+			id: driveId(-100 - f),
+		});
 	for (let i = 0; i < count; i++) {
 		const keyFp = fingerprint(`receipt-${i}`);
 		state.records.set(keyFp, {
@@ -47,7 +54,13 @@ describe('export state', () => {
 		const decoded = decodeExportState(JSON.parse(JSON.stringify(encodeExportState(state))));
 		expect(decoded.records).toEqual(state.records);
 		expect(decoded.folders).toEqual(state.folders);
-		expect(decoded).toMatchObject({ stopped: state.stopped, node: state.node, rootRef: 'ref', rootId: state.rootId, cursor: '123456' });
+		expect(decoded).toMatchObject({
+			stopped: state.stopped,
+			node: state.node,
+			rootRef: 'ref',
+			rootId: state.rootId,
+			cursor: '123456',
+		});
 	});
 
 	it('drops holes left by deleted folders and renumbers the records pointing after them', () => {
@@ -74,7 +87,10 @@ describe('export state', () => {
 		saveState(ctx, 'node-1', exportStateSchema, encodeExportState(bigState(10)));
 		expect((staticData['cloudSync:node-1'] as IDataObject).v).toBe(EXPORT_STATE_VERSION);
 		expect(decodeExportState(loadState(ctx, 'node-1', exportStateSchema)).records.size).toBe(10);
-		staticData['cloudSync:node-1'] = { ...(staticData['cloudSync:node-1'] as IDataObject), v: undefined };
+		staticData['cloudSync:node-1'] = {
+			...(staticData['cloudSync:node-1'] as IDataObject),
+			v: undefined,
+		};
 		expect(decodeExportState(loadState(ctx, 'node-1', exportStateSchema)).records.size).toBe(10);
 	});
 
@@ -88,6 +104,8 @@ describe('export state', () => {
 		expect(decoded.records.size).toBe(count);
 		// 12+8+8 fingerprints + status + folder index + '.' + a 33-character Drive id + '|'.
 		expect(perRecord).toBeLessThan(68);
-		console.log(`export state: ${count} records, ${(json.length / 1e6).toFixed(2)} MB JSON, ${perRecord.toFixed(1)} B/record, encode+decode ${elapsed} ms`);
+		console.log(
+			`export state: ${count} records, ${(json.length / 1e6).toFixed(2)} MB JSON, ${perRecord.toFixed(1)} B/record, encode+decode ${elapsed} ms`,
+		);
 	});
 });

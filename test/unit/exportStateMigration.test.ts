@@ -7,10 +7,25 @@
  */
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
-import { decodeExportState, emptyExportState, encodeExportState, EXPORT_STATE_VERSION, exportStateSchema, shortFingerprint, type ExportState, type RecordStatus, type StoredExportState } from '../../nodes/shared/state/exportState';
+import {
+	decodeExportState,
+	emptyExportState,
+	encodeExportState,
+	EXPORT_STATE_VERSION,
+	exportStateSchema,
+	shortFingerprint,
+	type ExportState,
+	type RecordStatus,
+	type StoredExportState,
+} from '../../nodes/shared/state/exportState';
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
 import { checkStoredState } from '../../nodes/shared/state/staticData';
-import { cloudDestination, countActions, exportWorkflow, type Doc } from '../nodes/support/exportWorkflow';
+import {
+	cloudDestination,
+	countActions,
+	exportWorkflow,
+	type Doc,
+} from '../nodes/support/exportWorkflow';
 
 /** Version 1's encoder as it was (nodes/shared/state/exportState.ts before version 2): the format to migrate from. */
 function encodeV1(state: ExportState): IDataObject {
@@ -23,7 +38,13 @@ function encodeV1(state: ExportState): IDataObject {
 			return `${r.keyFp}${r.contentFp}${r.nameFp}${codes[r.status]}${r.folder < 0 ? '' : r.folder.toString(36)}.${escape(r.id)}`;
 		})
 		.join('|');
-	const stored: IDataObject = { v: 1, kind: 'export', folders: state.folders.map((f) => `${f!.id}\t${f!.path}`), stopped: [...state.stopped].sort(), records };
+	const stored: IDataObject = {
+		v: 1,
+		kind: 'export',
+		folders: state.folders.map((f) => `${f!.id}\t${f!.path}`),
+		stopped: [...state.stopped].sort(),
+		records,
+	};
 	if (state.node !== undefined) stored.node = state.node;
 	if (state.rootRef !== undefined) stored.rootRef = state.rootRef;
 	if (state.rootId !== undefined) stored.root = state.rootId;
@@ -31,11 +52,21 @@ function encodeV1(state: ExportState): IDataObject {
 	return stored;
 }
 
-const base64url = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
-const chars = (arb: fc.Arbitrary<string>, length: number) => fc.array(arb, { minLength: length, maxLength: length }).map((a) => a.join(''));
+const base64url = fc.constantFrom(
+	...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+);
+const chars = (arb: fc.Arbitrary<string>, length: number) =>
+	fc.array(arb, { minLength: length, maxLength: length }).map((a) => a.join(''));
 
 /** Ids as each cloud writes them, and odd ones (separators, escapes, the format's own marks). */
-const idFamily = fc.constantFrom('drive', 'onedrivePersonal', 'onedriveBusiness', 'dropbox', 'odd', 'numbers');
+const idFamily = fc.constantFrom(
+	'drive',
+	'onedrivePersonal',
+	'onedriveBusiness',
+	'dropbox',
+	'odd',
+	'numbers',
+);
 function idArb(family: string, drivePrefix: string): fc.Arbitrary<string> {
 	switch (family) {
 		case 'drive':
@@ -43,13 +74,21 @@ function idArb(family: string, drivePrefix: string): fc.Arbitrary<string> {
 		case 'onedrivePersonal':
 			return fc.integer({ min: 1, max: 10_000_000 }).map((n) => `${drivePrefix}!${n}`);
 		case 'onedriveBusiness':
-			return chars(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), 32).map((rest) => `01${rest}`);
+			return chars(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), 32).map(
+				(rest) => `01${rest}`,
+			);
 		case 'dropbox':
 			return chars(base64url, 22).map((rest) => `id:${rest}`);
 		case 'numbers':
-			return fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }).map(String), fc.constantFrom('007', '1e5', '9007199254740993', '-1'));
+			return fc.oneof(
+				fc.integer({ min: 0, max: 2 ** 40 }).map(String),
+				fc.constantFrom('007', '1e5', '9007199254740993', '-1'),
+			);
 		default:
-			return fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('a|b', '50%', '%7C', '~x', '-D.', '.', 'id:', '0'));
+			return fc.oneof(
+				fc.string({ minLength: 1, maxLength: 12 }),
+				fc.constantFrom('a|b', '50%', '%7C', '~x', '-D.', '.', 'id:', '0'),
+			);
 	}
 }
 
@@ -64,9 +103,25 @@ const record = (id: fc.Arbitrary<string>, folders: number) =>
 	});
 
 const stateArb = fc
-	.tuple(idFamily, fc.constantFrom('A1B2C3D4E5F60718', 'FFFFFFFFFFFFFFFF'), fc.integer({ min: 0, max: 80 }), fc.boolean())
+	.tuple(
+		idFamily,
+		fc.constantFrom('A1B2C3D4E5F60718', 'FFFFFFFFFFFFFFFF'),
+		fc.integer({ min: 0, max: 80 }),
+		fc.boolean(),
+	)
 	.chain(([family, drivePrefix, folderCount, mixed]) =>
-		fc.tuple(fc.constant(folderCount), fc.array(record(mixed ? fc.oneof(idArb(family, drivePrefix), idArb('odd', drivePrefix)) : idArb(family, drivePrefix), Math.max(folderCount, 0) || 1), { maxLength: 700 })),
+		fc.tuple(
+			fc.constant(folderCount),
+			fc.array(
+				record(
+					mixed
+						? fc.oneof(idArb(family, drivePrefix), idArb('odd', drivePrefix))
+						: idArb(family, drivePrefix),
+					Math.max(folderCount, 0) || 1,
+				),
+				{ maxLength: 700 },
+			),
+		),
 	)
 	.map(([folderCount, records]) => {
 		const state = emptyExportState();
@@ -77,7 +132,14 @@ const stateArb = fc
 		for (const r of records) {
 			const keyFp = fingerprint(r.key);
 			const folder = folderCount === 0 ? -1 : r.folder;
-			state.records.set(keyFp, { keyFp, contentFp: shortFingerprint(r.content), nameFp: shortFingerprint(r.name), status: r.status, folder, id: r.id });
+			state.records.set(keyFp, {
+				keyFp,
+				contentFp: shortFingerprint(r.content),
+				nameFp: shortFingerprint(r.name),
+				status: r.status,
+				folder,
+				id: r.id,
+			});
 		}
 		return state;
 	});
@@ -119,7 +181,15 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 		const state = emptyExportState();
 		state.cursor = 'c';
 		state.folders.push({ id: 'f0', path: 'A' });
-		for (let i = 0; i < 5; i++) state.records.set(fingerprint(`k${i}`), { keyFp: fingerprint(`k${i}`), contentFp: shortFingerprint(`c${i}`), nameFp: shortFingerprint(`n${i}`), status: 'live', folder: 0, id: `id-${i}` });
+		for (let i = 0; i < 5; i++)
+			state.records.set(fingerprint(`k${i}`), {
+				keyFp: fingerprint(`k${i}`),
+				contentFp: shortFingerprint(`c${i}`),
+				nameFp: shortFingerprint(`n${i}`),
+				status: 'live',
+				folder: 0,
+				id: `id-${i}`,
+			});
 		const v1 = encodeV1(state);
 		const entries = String(v1.records).split('|');
 		entries[1] = '#garbage';
@@ -132,7 +202,11 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 	test('bytes per record at 100,000: OneDrive personal ids within 32 B; Drive and Dropbox ids carry their length', () => {
 		const sizes: Record<string, number> = {};
 		for (const [cloud, id] of [
-			['googleDrive', (i: number) => `1${fingerprint(`a${i}`)}${fingerprint(`b${i}`)}${fingerprint(`c${i}`)}`.slice(0, 33)],
+			[
+				'googleDrive',
+				(i: number) =>
+					`1${fingerprint(`a${i}`)}${fingerprint(`b${i}`)}${fingerprint(`c${i}`)}`.slice(0, 33),
+			],
 			['oneDrive', (i: number) => `A1B2C3D4E5F60718!${i + 101}`],
 			['dropbox', (i: number) => `id:${fingerprint(`a${i}`)}${fingerprint(`b${i}`)}`.slice(0, 25)],
 		] as const) {
@@ -140,7 +214,14 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 			for (let f = 0; f < 24; f++) state.folders.push({ id: `folder-${f}`, path: `F${f}` });
 			for (let i = 0; i < 100_000; i++) {
 				const keyFp = fingerprint(`R${i}`);
-				state.records.set(keyFp, { keyFp, contentFp: shortFingerprint(`c${i}`), nameFp: shortFingerprint(`R${i}.pdf`), status: 'live', folder: i % 24, id: id(i) });
+				state.records.set(keyFp, {
+					keyFp,
+					contentFp: shortFingerprint(`c${i}`),
+					nameFp: shortFingerprint(`R${i}.pdf`),
+					status: 'live',
+					folder: i % 24,
+					id: id(i),
+				});
 			}
 			const v2 = Buffer.byteLength(JSON.stringify(encodeExportState(state)));
 			const v1 = Buffer.byteLength(JSON.stringify(encodeV1(state)));
@@ -156,18 +237,29 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 });
 
 describe('Export state migration through the node: the same plan from a version 1 state', () => {
-	const docs: Doc[] = Array.from({ length: 40 }, (_, i) => ({ id: `R${i}`, content: `receipt ${i}`, json: { account: i % 2 ? 'Main' : 'Savings', date: `2026-0${(i % 9) + 1}-15T12:00:00Z` } }));
+	const docs: Doc[] = Array.from({ length: 40 }, (_, i) => ({
+		id: `R${i}`,
+		content: `receipt ${i}`,
+		json: { account: i % 2 ? 'Main' : 'Savings', date: `2026-0${(i % 9) + 1}-15T12:00:00Z` },
+	}));
 
 	for (const kind of ['oneDrive', 'dropbox', 'googleDrive'] as const) {
 		test(`${kind}: export, state rewritten as version 1, an idle run: all unchanged, one request, saved back as version 2 with the same records`, async () => {
 			const destination = await cloudDestination(kind);
 			try {
-				const flow = exportWorkflow(destination, { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' });
+				const flow = exportWorkflow(destination, {
+					folderStructure: 'accountPeriod',
+					accountName: '={{ $json.account }}',
+				});
 				expect(countActions((await flow.run(docs)).json)).toEqual({ created: 40 });
 				// A second run takes in the feed's report of the first run's own uploads; from then on a run is idle.
 				expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 40 });
-				const key = Object.keys(flow.harness.staticData.global as IDataObject).find((k) => k.startsWith('cloudSync:'))!;
-				const v2 = (flow.harness.staticData.global as IDataObject)[key] as unknown as StoredExportState;
+				const key = Object.keys(flow.harness.staticData.global as IDataObject).find((k) =>
+					k.startsWith('cloudSync:'),
+				)!;
+				const v2 = (flow.harness.staticData.global as IDataObject)[
+					key
+				] as unknown as StoredExportState;
 				const before = decodeExportState(v2);
 				(flow.harness.staticData.global as IDataObject)[key] = encodeV1(before);
 				const requests = destination.counts().total;
@@ -175,7 +267,9 @@ describe('Export state migration through the node: the same plan from a version 
 				expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 40 });
 				expect(destination.counts().total - requests).toBe(1);
 				expect(destination.counts().uploads - uploads).toBe(0);
-				const after = (flow.harness.staticData.global as IDataObject)[key] as unknown as StoredExportState;
+				const after = (flow.harness.staticData.global as IDataObject)[
+					key
+				] as unknown as StoredExportState;
 				expect(after.v).toBe(EXPORT_STATE_VERSION);
 				expect(decodeExportState(after).records).toEqual(before.records);
 			} finally {
@@ -184,4 +278,3 @@ describe('Export state migration through the node: the same plan from a version 
 		}, 120_000);
 	}
 });
-

@@ -7,7 +7,14 @@ import { analyzeChanges } from '../../nodes/shared/sync/exportChanges';
  * run that reads the feed in between sees both and must put its files in the one every run keeps (the oldest),
  * or they go with the removed folder.
  */
-const folder = (id: string, createdAt: string): RemoteItem => ({ id, name: '2026', isFolder: true, path: 'Accounting/2026', parentId: 'root', createdAt });
+const folder = (id: string, createdAt: string): RemoteItem => ({
+	id,
+	name: '2026',
+	isFolder: true,
+	path: 'Accounting/2026',
+	parentId: 'root',
+	createdAt,
+});
 
 describe('twin folders in the change feed (issue 22)', () => {
 	it('the oldest of two folders at one path is the one used, whatever order the feed lists them in', () => {
@@ -17,7 +24,11 @@ describe('twin folders in the change feed (issue 22)', () => {
 			[older, newer],
 			[newer, older],
 		]) {
-			const analysis = analyzeChanges(emptyExportState(), { changes: order.map((item) => ({ type: 'upsert' as const, item })), cursor: 'c' }, { caseInsensitive: false, duplicateNames: true });
+			const analysis = analyzeChanges(
+				emptyExportState(),
+				{ changes: order.map((item) => ({ type: 'upsert' as const, item })), cursor: 'c' },
+				{ caseInsensitive: false, duplicateNames: true },
+			);
 			expect([...analysis.remote.folders.values()].map((f) => f.id)).toEqual(['f-old']);
 		}
 	});
@@ -28,7 +39,14 @@ describe('twin folders in the change feed (issue 22)', () => {
 		const after = (gone: string) =>
 			analyzeChanges(
 				emptyExportState(),
-				{ changes: [{ type: 'upsert', item: older }, { type: 'upsert', item: newer }, { type: 'delete', id: gone, isFolder: true }], cursor: 'c' },
+				{
+					changes: [
+						{ type: 'upsert', item: older },
+						{ type: 'upsert', item: newer },
+						{ type: 'delete', id: gone, isFolder: true },
+					],
+					cursor: 'c',
+				},
 				{ caseInsensitive: false, duplicateNames: true },
 			);
 		expect([...after('f-new').remote.folders.values()].map((f) => f.id)).toEqual(['f-old']);

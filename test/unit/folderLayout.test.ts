@@ -20,27 +20,59 @@ describe('folder layouts', () => {
 	});
 
 	it('one folder per record: the dossier name, or the record key', () => {
-		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: 'Dupont SARL' }, 'dropbox')).toBe('Dupont SARL');
-		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: ' ' }, 'dropbox')).toBe('D-17');
+		expect(
+			folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: 'Dupont SARL' }, 'dropbox'),
+		).toBe('Dupont SARL');
+		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: ' ' }, 'dropbox')).toBe(
+			'D-17',
+		);
 	});
 
 	it('year then month (issue 14): only the document date, in the workflow time zone; no date fails naming Document Date', () => {
 		expect(folderPathFor('yearMonth', { recordKey: 'k', date }, 'dropbox')).toBe('2026/10');
-		expect(folderPathFor('yearMonth', { recordKey: 'k', date: parseDocumentDate('2026-03-01T10:00:00Z', 'UTC') }, 'googleDrive')).toBe('2026/03');
-		expect(() => folderPathFor('yearMonth', { recordKey: 'k' }, 'oneDrive')).toThrow(/Document Date/);
+		expect(
+			folderPathFor(
+				'yearMonth',
+				{ recordKey: 'k', date: parseDocumentDate('2026-03-01T10:00:00Z', 'UTC') },
+				'googleDrive',
+			),
+		).toBe('2026/03');
+		expect(() => folderPathFor('yearMonth', { recordKey: 'k' }, 'oneDrive')).toThrow(
+			/Document Date/,
+		);
 	});
 
 	it('company then year, in the workflow time zone', () => {
-		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme BV', date: parseDocumentDate('2025-12-31T23:30:00Z', zone) }, 'googleDrive')).toBe('Acme BV/2026');
+		expect(
+			folderPathFor(
+				'companyYear',
+				{
+					recordKey: 'k',
+					company: 'Acme BV',
+					date: parseDocumentDate('2025-12-31T23:30:00Z', zone),
+				},
+				'googleDrive',
+			),
+		).toBe('Acme BV/2026');
 	});
 
 	it('account then period YYYY-MM', () => {
-		expect(folderPathFor('accountPeriod', { recordKey: 'k', account: 'Main account', date }, 'oneDrive')).toBe('Main account/2026-10');
-		expect(folderPathFor('accountPeriod', { recordKey: 'k', account: 'Main account', date: parseDocumentDate('2026-09-15', zone) }, 'oneDrive')).toBe('Main account/2026-09');
+		expect(
+			folderPathFor('accountPeriod', { recordKey: 'k', account: 'Main account', date }, 'oneDrive'),
+		).toBe('Main account/2026-10');
+		expect(
+			folderPathFor(
+				'accountPeriod',
+				{ recordKey: 'k', account: 'Main account', date: parseDocumentDate('2026-09-15', zone) },
+				'oneDrive',
+			),
+		).toBe('Main account/2026-09');
 	});
 
 	it('names the missing field', () => {
-		expect(() => folderPathFor('accountPeriod', { recordKey: 'k', account: '', date }, 'oneDrive')).toThrow(LayoutError);
+		expect(() =>
+			folderPathFor('accountPeriod', { recordKey: 'k', account: '', date }, 'oneDrive'),
+		).toThrow(LayoutError);
 		try {
 			folderPathFor('companyYear', { recordKey: 'k', company: 'Acme' }, 'oneDrive');
 		} catch (error) {
@@ -51,7 +83,10 @@ describe('folder layouts', () => {
 
 	it('a template value never leaves the root nor adds a level, on every provider', () => {
 		for (const kind of kinds) {
-			const path = safeFolderPath(['..', '../x', '/etc/passwd', 'a/../../b', '.', '%2e%2e', 'C:\\Windows'], kind);
+			const path = safeFolderPath(
+				['..', '../x', '/etc/passwd', 'a/../../b', '.', '%2e%2e', 'C:\\Windows'],
+				kind,
+			);
 			const segments = path.split('/');
 			// '..', '.' and '%2e%2e' are dropped; the other values stay one folder each.
 			expect(segments).toHaveLength(4);
@@ -71,7 +106,9 @@ describe('folder layouts', () => {
 			'Invoices',
 		]);
 		expect(splitTemplate('Exports\\2026//x/')).toEqual(['Exports', '2026', 'x']);
-		expect(folderPathFor('custom', { recordKey: 'k', customSegments: ['A/B', '2026'] }, 'dropbox')).toBe('A_B/2026');
+		expect(
+			folderPathFor('custom', { recordKey: 'k', customSegments: ['A/B', '2026'] }, 'dropbox'),
+		).toBe('A_B/2026');
 	});
 
 	it('sanitises names per provider and shortens long names deterministically', () => {
@@ -85,7 +122,9 @@ describe('folder layouts', () => {
 
 	it('parses the date shapes items carry', () => {
 		expect(parseDocumentDate(undefined, zone)).toBeUndefined();
-		expect(parseDocumentDate(new Date('2026-03-01T12:00:00Z'), zone)!.toFormat('yyyy-MM')).toBe('2026-03');
+		expect(parseDocumentDate(new Date('2026-03-01T12:00:00Z'), zone)!.toFormat('yyyy-MM')).toBe(
+			'2026-03',
+		);
 		expect(parseDocumentDate(Date.UTC(2026, 0, 5), zone)!.toISODate()).toBe('2026-01-05');
 		expect(parseDocumentDate(DateTime.fromISO('2026-02-02'), zone)!.month).toBe(2);
 		expect(() => parseDocumentDate('next tuesday', zone)).toThrow(/not a date/);
@@ -98,20 +137,38 @@ describe('folder layouts', () => {
 describe('a folder structure that resolves to nothing (issue 12)', () => {
 	it('is an error naming the parameter and showing the value it got, never the root', () => {
 		for (const kind of kinds) {
-			expect(() => folderPathFor('custom', { recordKey: 'k', customSegments: ['', ' '] }, kind)).toThrow(LayoutError);
-			expect(() => folderPathFor('custom', { recordKey: 'k', customSegments: ['..'] }, kind)).toThrow(/resolved to no folder at all \(it got "\.\."\)/);
+			expect(() =>
+				folderPathFor('custom', { recordKey: 'k', customSegments: ['', ' '] }, kind),
+			).toThrow(LayoutError);
+			expect(() =>
+				folderPathFor('custom', { recordKey: 'k', customSegments: ['..'] }, kind),
+			).toThrow(/resolved to no folder at all \(it got "\.\."\)/);
 			try {
 				folderPathFor('custom', { recordKey: 'k', customSegments: [] }, kind);
 			} catch (error) {
 				expect((error as LayoutError).field).toBe('folderTemplate');
 			}
 		}
-		expect(folderPathFor('custom', { recordKey: 'k', customSegments: ['Acme', ''] }, 'dropbox')).toBe('Acme');
+		expect(
+			folderPathFor('custom', { recordKey: 'k', customSegments: ['Acme', ''] }, 'dropbox'),
+		).toBe('Acme');
 	});
 
 	it('the year folder follows the zone the dates are read in', () => {
 		const late = '2025-12-31T23:30:00Z';
-		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'UTC') }, 'oneDrive')).toBe('Acme/2025');
-		expect(folderPathFor('companyYear', { recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'Europe/Paris') }, 'oneDrive')).toBe('Acme/2026');
+		expect(
+			folderPathFor(
+				'companyYear',
+				{ recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'UTC') },
+				'oneDrive',
+			),
+		).toBe('Acme/2025');
+		expect(
+			folderPathFor(
+				'companyYear',
+				{ recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'Europe/Paris') },
+				'oneDrive',
+			),
+		).toBe('Acme/2026');
 	});
 });

@@ -14,20 +14,34 @@ describe('folder picker list (Google Drive fake)', () => {
 			await fixture.user.createFolder('Clients/Acme/2025');
 			await fixture.user.createFolder('Clients/Bakery');
 			await fixture.user.createFolder('Clients/Bakery/2025');
-			for (let i = 0; i < FOLDERS_PER_PAGE + 5; i++) await fixture.user.createFolder(`Bulk ${String(i).padStart(2, '0')}`);
+			for (let i = 0; i < FOLDERS_PER_PAGE + 5; i++)
+				await fixture.user.createFolder(`Bulk ${String(i).padStart(2, '0')}`);
 			const root = (await fixture.provider.getItem(fixture.rootId))!.name;
 
 			const twins = await folderListPage(fixture.provider, 'googleDrive', '2025', undefined);
-			expect(twins.results.map((r) => r.name).sort()).toEqual([`/${root}/Clients/Acme/2025`, `/${root}/Clients/Bakery/2025`]);
+			expect(twins.results.map((r) => r.name).sort()).toEqual([
+				`/${root}/Clients/Acme/2025`,
+				`/${root}/Clients/Bakery/2025`,
+			]);
 
 			const first = await folderListPage(fixture.provider, 'googleDrive', '', undefined);
-			expect(first.results[0]).toMatchObject({ name: '/ (the whole Google Drive)', value: (await fixture.provider.root()).id });
+			expect(first.results[0]).toMatchObject({
+				name: '/ (the whole Google Drive)',
+				value: (await fixture.provider.root()).id,
+			});
 			expect(first.paginationToken).toBeDefined();
-			const second = await folderListPage(fixture.provider, 'googleDrive', '', first.paginationToken as string);
+			const second = await folderListPage(
+				fixture.provider,
+				'googleDrive',
+				'',
+				first.paginationToken as string,
+			);
 			const all = [...first.results, ...second.results].map((r) => r.name);
 			// Every folder once over the pages (the fixture's root, Clients, Acme, Bakery, two 2025s, the bulk).
 			expect(new Set(all).size).toBe(all.length);
-			expect(all.filter((name) => name.startsWith(`/${root}/Bulk `))).toHaveLength(FOLDERS_PER_PAGE + 5);
+			expect(all.filter((name) => name.startsWith(`/${root}/Bulk `))).toHaveLength(
+				FOLDERS_PER_PAGE + 5,
+			);
 		} finally {
 			await fixture.close();
 		}

@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from 'crypto';
 import { Readable } from 'stream';
-import { createHasher, DROPBOX_BLOCK_SIZE, hashBuffer, hashStream } from '../../nodes/shared/hashes';
+import {
+	createHasher,
+	DROPBOX_BLOCK_SIZE,
+	hashBuffer,
+	hashStream,
+} from '../../nodes/shared/hashes';
 import type { HashKind } from '../../nodes/shared/storage/types';
 import { DROPBOX_A_VECTORS, QUICK_XOR_VECTORS } from './hashes.vectors';
 
@@ -34,9 +39,24 @@ function referenceQuickXor(data: Buffer): string {
 	return Buffer.from(register).toString('base64');
 }
 
-const AWKWARD_SPLITS = [[1], [2, 3], [7], [159, 1, 161], [160], [4093, 3], [65535, 17], [1_048_577]];
+const AWKWARD_SPLITS = [
+	[1],
+	[2, 3],
+	[7],
+	[159, 1, 161],
+	[160],
+	[4093, 3],
+	[65535, 17],
+	[1_048_577],
+];
 /** For multi-MiB inputs: straddle the 4 MiB Dropbox block boundary from both sides. */
-const LARGE_SPLITS = [[4093, 3], [65535, 17], [1_048_577], [DROPBOX_BLOCK_SIZE - 1, 2], [DROPBOX_BLOCK_SIZE + 1]];
+const LARGE_SPLITS = [
+	[4093, 3],
+	[65535, 17],
+	[1_048_577],
+	[DROPBOX_BLOCK_SIZE - 1, 2],
+	[DROPBOX_BLOCK_SIZE + 1],
+];
 
 describe('quickXorHash', () => {
 	test.each(QUICK_XOR_VECTORS)('rclone vector, size %i', (size, input, expected) => {
@@ -45,14 +65,19 @@ describe('quickXorHash', () => {
 		expect(hashBuffer('quickXorHash', data)).toBe(expected);
 	});
 
-	test.each([1, 2, 4, 7, 8, 16, 32, 64, 128, 256, 512])('rclone vectors fed in blocks of %i bytes', (block) => {
-		for (const [, input, expected] of QUICK_XOR_VECTORS) {
-			expect(hashInPieces('quickXorHash', Buffer.from(input, 'base64'), [block])).toBe(expected);
-		}
-	});
+	test.each([1, 2, 4, 7, 8, 16, 32, 64, 128, 256, 512])(
+		'rclone vectors fed in blocks of %i bytes',
+		(block) => {
+			for (const [, input, expected] of QUICK_XOR_VECTORS) {
+				expect(hashInPieces('quickXorHash', Buffer.from(input, 'base64'), [block])).toBe(expected);
+			}
+		},
+	);
 
 	test('"hello world" (api-brief §6)', () => {
-		expect(hashBuffer('quickXorHash', Buffer.from('hello world'))).toBe('aCgDG9jwBhDc4Q1yawMZAAAAAAA=');
+		expect(hashBuffer('quickXorHash', Buffer.from('hello world'))).toBe(
+			'aCgDG9jwBhDc4Q1yawMZAAAAAAA=',
+		);
 	});
 
 	test('matches the bit-by-bit reference on random data split at awkward offsets', () => {
@@ -60,7 +85,8 @@ describe('quickXorHash', () => {
 			const data = randomBytes(size);
 			const expected = referenceQuickXor(data);
 			expect(hashBuffer('quickXorHash', data)).toBe(expected);
-			for (const split of AWKWARD_SPLITS) expect(hashInPieces('quickXorHash', data, split)).toBe(expected);
+			for (const split of AWKWARD_SPLITS)
+				expect(hashInPieces('quickXorHash', data, split)).toBe(expected);
 		}
 	});
 
@@ -77,7 +103,7 @@ describe('quickXorHash', () => {
 		const hasher = createHasher('quickXorHash');
 		const zeros = Buffer.alloc(64 * 1024 * 1024);
 		const total = 4 * 1024 * 1024 * 1024 + 160; // 4 GiB + 160 bytes of zeros
-		for (let done = 0; done < total; ) {
+		for (let done = 0; done < total;) {
 			const now = Math.min(zeros.length, total - done);
 			hasher.update(zeros.subarray(0, now));
 			done += now;
@@ -89,7 +115,15 @@ describe('quickXorHash', () => {
 });
 
 describe('dropboxContentHash', () => {
-	const chunkSizes = [2047, 2048, 65_536, 1_048_576, DROPBOX_BLOCK_SIZE - 1, DROPBOX_BLOCK_SIZE, 8 * 1024 * 1024];
+	const chunkSizes = [
+		2047,
+		2048,
+		65_536,
+		1_048_576,
+		DROPBOX_BLOCK_SIZE - 1,
+		DROPBOX_BLOCK_SIZE,
+		8 * 1024 * 1024,
+	];
 
 	test.each(DROPBOX_A_VECTORS)('rclone vector, %i × "A"', (size, expected) => {
 		const data = Buffer.alloc(size, 'A');
@@ -117,7 +151,8 @@ describe('dropboxContentHash', () => {
 		);
 		const expected = createHash('sha256').update(Buffer.concat(blockDigests)).digest('hex');
 		expect(hashBuffer('dropboxContentHash', data)).toBe(expected);
-		for (const split of LARGE_SPLITS) expect(hashInPieces('dropboxContentHash', data, split)).toBe(expected);
+		for (const split of LARGE_SPLITS)
+			expect(hashInPieces('dropboxContentHash', data, split)).toBe(expected);
 	});
 });
 

@@ -22,7 +22,10 @@ describe('local folder without hard links: a new file is created only if absent 
 	it('two overlapping runs creating the same name: one file, whole, from one of them; the other is told it exists', async () => {
 		const destination = join(dir, 'receipt.pdf');
 		const write = (text: string) =>
-			writeAtomically({ folderReal: dir, destinationReal: destination, target: 'receipt.pdf', mode: 'create' }, { data: Buffer.from(text), size: text.length });
+			writeAtomically(
+				{ folderReal: dir, destinationReal: destination, target: 'receipt.pdf', mode: 'create' },
+				{ data: Buffer.from(text), size: text.length },
+			);
 		const results = await Promise.allSettled([write('from run one'), write('from run two')]);
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

@@ -1,4 +1,9 @@
-import { flagName, maxNameLength, safeRelativePath, sanitizeName } from '../../nodes/shared/sync/names';
+import {
+	flagName,
+	maxNameLength,
+	safeRelativePath,
+	sanitizeName,
+} from '../../nodes/shared/sync/names';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 
 const KINDS: StorageKind[] = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
@@ -13,9 +18,12 @@ describe('sanitizeName', () => {
 		['localFolder', 'a"b*c:d<e>f?g/h\\i|j', 'a_b_c_d_e_f_g_h_i_j'],
 		['dropbox', 'a"b*c:d<e>f?g/h\\i|j', 'a"b*c:d<e>f?g_h_i|j'],
 		['googleDrive', 'a"b*c:d<e>f?g/h\\i|j', 'a"b*c:d<e>f?g_h\\i|j'],
-	] as Array<[StorageKind, string, string]>)('%s replaces only its illegal characters', (kind, input, expected) => {
-		expect(sanitizeName(input, kind)).toBe(expected);
-	});
+	] as Array<[StorageKind, string, string]>)(
+		'%s replaces only its illegal characters',
+		(kind, input, expected) => {
+			expect(sanitizeName(input, kind)).toBe(expected);
+		},
+	);
 
 	test.each(KINDS)('%s replaces control characters', (kind) => {
 		expect(sanitizeName('a\u0000b\tc\nd\u007fe', kind)).toBe('a_b_c_d_e');
@@ -39,26 +47,44 @@ describe('sanitizeName', () => {
 		['oneDrive', '   lead', 'lead'],
 		['dropbox', '   lead', '   lead'],
 		['localFolder', '   lead', '   lead'],
-	] as Array<[StorageKind, string, string]>)('%s edge dots and spaces: %j', (kind, input, expected) => {
-		expect(sanitizeName(input, kind)).toBe(expected);
-	});
-
-	test.each(['CON .txt', 'CON', 'con', 'PRN', 'AUX', 'NUL', 'COM1', 'com9', 'LPT1', 'LPT9', 'CON.txt', 'nul.tar.gz', 'COM¹', 'NUL. '])(
-		'Windows device name %j is prefixed on OneDrive and local, untouched elsewhere',
-		(name) => {
-			for (const kind of ['oneDrive', 'localFolder'] as StorageKind[]) {
-				const out = sanitizeName(name, kind);
-				expect(out.startsWith('_')).toBe(true);
-				expect(out.slice(1)).toBe(name.replace(/[. ]+$/, ''));
-			}
-			expect(sanitizeName(name, 'googleDrive')).toBe(name);
+	] as Array<[StorageKind, string, string]>)(
+		'%s edge dots and spaces: %j',
+		(kind, input, expected) => {
+			expect(sanitizeName(input, kind)).toBe(expected);
 		},
 	);
 
-	test.each(['CONSOLE', 'COM0', 'COM10', 'LPT', 'icon.png', 'null'])('%j is not a device name', (name) => {
-		expect(sanitizeName(name, 'oneDrive')).toBe(name);
-		expect(sanitizeName(name, 'localFolder')).toBe(name);
+	test.each([
+		'CON .txt',
+		'CON',
+		'con',
+		'PRN',
+		'AUX',
+		'NUL',
+		'COM1',
+		'com9',
+		'LPT1',
+		'LPT9',
+		'CON.txt',
+		'nul.tar.gz',
+		'COM¹',
+		'NUL. ',
+	])('Windows device name %j is prefixed on OneDrive and local, untouched elsewhere', (name) => {
+		for (const kind of ['oneDrive', 'localFolder'] as StorageKind[]) {
+			const out = sanitizeName(name, kind);
+			expect(out.startsWith('_')).toBe(true);
+			expect(out.slice(1)).toBe(name.replace(/[. ]+$/, ''));
+		}
+		expect(sanitizeName(name, 'googleDrive')).toBe(name);
 	});
+
+	test.each(['CONSOLE', 'COM0', 'COM10', 'LPT', 'icon.png', 'null'])(
+		'%j is not a device name',
+		(name) => {
+			expect(sanitizeName(name, 'oneDrive')).toBe(name);
+			expect(sanitizeName(name, 'localFolder')).toBe(name);
+		},
+	);
 
 	test('OneDrive-specific names', () => {
 		expect(sanitizeName('~$budget.xlsx', 'oneDrive')).toBe('~_budget.xlsx');
@@ -92,19 +118,22 @@ describe('sanitizeName', () => {
 		expect(sanitizeName('\u2025', kind)).not.toBe(sanitizeName('\u2024', kind));
 	});
 
-	test.each(KINDS)('%s: long names are shortened to the limit, keeping the extension, staying distinct', (kind) => {
-		const limit = maxNameLength(kind);
-		const a = `${'Quarterly report '.repeat(30)}A.pdf`;
-		const b = `${'Quarterly report '.repeat(30)}B.pdf`;
-		const outA = sanitizeName(a, kind);
-		const outB = sanitizeName(b, kind);
-		expect(lengthIn(kind, outA)).toBeLessThanOrEqual(limit);
-		expect(lengthIn(kind, outA)).toBeGreaterThan(limit - 10);
-		expect(outA.endsWith('.pdf')).toBe(true);
-		expect(outA).toMatch(/^Quarterly report /);
-		expect(outA).not.toBe(outB);
-		expect(sanitizeName(a, kind)).toBe(outA);
-	});
+	test.each(KINDS)(
+		'%s: long names are shortened to the limit, keeping the extension, staying distinct',
+		(kind) => {
+			const limit = maxNameLength(kind);
+			const a = `${'Quarterly report '.repeat(30)}A.pdf`;
+			const b = `${'Quarterly report '.repeat(30)}B.pdf`;
+			const outA = sanitizeName(a, kind);
+			const outB = sanitizeName(b, kind);
+			expect(lengthIn(kind, outA)).toBeLessThanOrEqual(limit);
+			expect(lengthIn(kind, outA)).toBeGreaterThan(limit - 10);
+			expect(outA.endsWith('.pdf')).toBe(true);
+			expect(outA).toMatch(/^Quarterly report /);
+			expect(outA).not.toBe(outB);
+			expect(sanitizeName(a, kind)).toBe(outA);
+		},
+	);
 
 	test('local folder counts UTF-8 bytes and never splits a code point', () => {
 		const name = `${'日本'.repeat(60)}.txt`; // 363 bytes, 124 UTF-16 units
@@ -127,8 +156,18 @@ describe('sanitizeName', () => {
 
 	test.each(KINDS)('%s: sanitising is idempotent', (kind) => {
 		const samples = [
-			'a:b', 'CON', '~$x', '...', '', ' x. ', 'a/b\\c', 'x'.repeat(300), `${'é'.repeat(200)}.docx`, '_vti_',
-			'report.tar.gz', '日本'.repeat(60),
+			'a:b',
+			'CON',
+			'~$x',
+			'...',
+			'',
+			' x. ',
+			'a/b\\c',
+			'x'.repeat(300),
+			`${'é'.repeat(200)}.docx`,
+			'_vti_',
+			'report.tar.gz',
+			'日本'.repeat(60),
 		];
 		for (const sample of samples) {
 			const once = sanitizeName(sample, kind);
@@ -159,7 +198,10 @@ describe('safeRelativePath', () => {
 		[['\u2025/x'], ['x']], // two-dot leader, NFKC ".."
 		[['\u2024\u2024\\x'], ['x']], // one-dot leaders
 		[['./a/./b/.'], ['a', 'b']],
-		[['', 'a', '', 'b', ''], ['a', 'b']],
+		[
+			['', 'a', '', 'b', ''],
+			['a', 'b'],
+		],
 		[['//server/share/x'], ['server', 'share', 'x']],
 		[['\\\\server\\share'], ['server', 'share']],
 		[['..', '..', '..', 'etc'], ['etc']],
@@ -174,7 +216,19 @@ describe('safeRelativePath', () => {
 	});
 
 	test.each(KINDS)('%s: no segment can ever climb, whatever the input', (kind) => {
-		const nasty = ['..', '.', '../..', '..\\..\\', '/', '\\', '%2e%2e', '\uff0e\uff0e', '\u2025', ' ', 'a/../..'];
+		const nasty = [
+			'..',
+			'.',
+			'../..',
+			'..\\..\\',
+			'/',
+			'\\',
+			'%2e%2e',
+			'\uff0e\uff0e',
+			'\u2025',
+			' ',
+			'a/../..',
+		];
 		for (const first of nasty) {
 			for (const second of nasty) {
 				const out = safeRelativePath([first, `${second}/file`], kind);
@@ -189,19 +243,29 @@ describe('safeRelativePath', () => {
 	});
 
 	test('Windows drive letters become a relative segment on providers that forbid ":"', () => {
-		expect(safeRelativePath(['C:\\Windows\\system32'], 'oneDrive')).toEqual(['C_', 'Windows', 'system32']);
+		expect(safeRelativePath(['C:\\Windows\\system32'], 'oneDrive')).toEqual([
+			'C_',
+			'Windows',
+			'system32',
+		]);
 		expect(safeRelativePath(['C:\\Windows'], 'localFolder')).toEqual(['C_', 'Windows']);
 	});
 
 	test('sanitises each segment for the provider', () => {
-		expect(safeRelativePath(['Acme: Inc.', '2024 / Q1', 'CON'], 'oneDrive')).toEqual(['Acme_ Inc', '2024', 'Q1', '_CON']);
+		expect(safeRelativePath(['Acme: Inc.', '2024 / Q1', 'CON'], 'oneDrive')).toEqual([
+			'Acme_ Inc',
+			'2024',
+			'Q1',
+			'_CON',
+		]);
 		expect(safeRelativePath(['Acme: Inc.', 'CON'], 'googleDrive')).toEqual(['Acme: Inc.', 'CON']);
 	});
 
 	test('NFC and NFD template output give the same path', () => {
 		const nfc = ['Soci\u00e9t\u00e9', 'r\u00e9sum\u00e9.pdf'];
 		const nfd = nfc.map((s) => s.normalize('NFD'));
-		for (const kind of KINDS) expect(safeRelativePath(nfd, kind)).toEqual(safeRelativePath(nfc, kind));
+		for (const kind of KINDS)
+			expect(safeRelativePath(nfd, kind)).toEqual(safeRelativePath(nfc, kind));
 	});
 
 	test('OneDrive: a path longer than 400 characters is shortened deterministically', () => {
@@ -224,30 +288,40 @@ describe('names a user can trust (issue 18)', () => {
 	const KINDS = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'] as const;
 	const RLO = String.fromCharCode(0x202e);
 	/* eslint-disable no-control-regex -- control characters are exactly what must not survive */
-	const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+	const hidden =
+		/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 	/* eslint-enable no-control-regex */
 
-	it.each(KINDS)('%s: direction overrides, isolates, marks and C1 controls never reach a name we write', (kind) => {
-		const names = [
-			`invoice${RLO}fdp.exe`,
-			`a${String.fromCharCode(0x2066)}b${String.fromCharCode(0x2069)}c.pdf`,
-			`left${String.fromCharCode(0x200f)}mark.pdf`,
-			`next${String.fromCharCode(0x85)}line${String.fromCharCode(0x2028)}sep.pdf`,
-			`esc${String.fromCharCode(0x1b)}[31mred.pdf`,
-		];
-		for (const name of names) {
-			const written = sanitizeName(name, kind);
-			expect(written).not.toMatch(hidden);
-			expect(sanitizeName(written, kind)).toBe(written);
-		}
-		// What was hidden becomes visible: the override no longer flips the extension on screen.
-		expect(sanitizeName(`invoice${RLO}fdp.exe`, kind)).toBe('invoice_fdp.exe');
-	});
+	it.each(KINDS)(
+		'%s: direction overrides, isolates, marks and C1 controls never reach a name we write',
+		(kind) => {
+			const names = [
+				`invoice${RLO}fdp.exe`,
+				`a${String.fromCharCode(0x2066)}b${String.fromCharCode(0x2069)}c.pdf`,
+				`left${String.fromCharCode(0x200f)}mark.pdf`,
+				`next${String.fromCharCode(0x85)}line${String.fromCharCode(0x2028)}sep.pdf`,
+				`esc${String.fromCharCode(0x1b)}[31mred.pdf`,
+			];
+			for (const name of names) {
+				const written = sanitizeName(name, kind);
+				expect(written).not.toMatch(hidden);
+				expect(sanitizeName(written, kind)).toBe(written);
+			}
+			// What was hidden becomes visible: the override no longer flips the extension on screen.
+			expect(sanitizeName(`invoice${RLO}fdp.exe`, kind)).toBe('invoice_fdp.exe');
+		},
+	);
 
 	it('flagName: plain names pass, hidden characters are named and shown', () => {
 		expect(flagName('Facture café 2026.pdf')).toBeUndefined();
 		expect(flagName('עברית.pdf')).toBeUndefined();
-		expect(flagName(`invoice${RLO}fdp.exe`)).toEqual({ reasons: ['bidi'], visible: 'invoice<U+202E>fdp.exe' });
-		expect(flagName(`two\nlines${RLO}.pdf`)).toEqual({ reasons: ['bidi', 'control'], visible: 'two<U+000A>lines<U+202E>.pdf' });
+		expect(flagName(`invoice${RLO}fdp.exe`)).toEqual({
+			reasons: ['bidi'],
+			visible: 'invoice<U+202E>fdp.exe',
+		});
+		expect(flagName(`two\nlines${RLO}.pdf`)).toEqual({
+			reasons: ['bidi', 'control'],
+			visible: 'two<U+000A>lines<U+202E>.pdf',
+		});
 	});
 });

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { isNetworkError, Pacer, parseRetryAfter, RetryBudgetExceededError } from '../../nodes/shared/transport/pacer';
+import {
+	isNetworkError,
+	Pacer,
+	parseRetryAfter,
+	RetryBudgetExceededError,
+} from '../../nodes/shared/transport/pacer';
 import { RequestStats } from '../../nodes/shared/transport/stats';
 import { Transport } from '../../nodes/shared/transport/transport';
 import type { Wire, WireRequest, WireResponse } from '../../nodes/shared/transport/wire';
@@ -15,7 +20,10 @@ class ScriptedWire implements Wire {
 	async send(request: WireRequest): Promise<WireResponse> {
 		this.sent.push(request);
 		const next = this.script.shift() ?? { status: 200 };
-		const body = next.json !== undefined ? Buffer.from(JSON.stringify(next.json)) : (next.body ?? Buffer.alloc(0));
+		const body =
+			next.json !== undefined
+				? Buffer.from(JSON.stringify(next.json))
+				: (next.body ?? Buffer.alloc(0));
 		return { status: next.status ?? 200, headers: next.headers ?? {}, body };
 	}
 
@@ -28,16 +36,32 @@ function googleError(status: number, reason: string) {
 	return {
 		status,
 		headers: { 'content-type': 'application/json' },
-		json: { error: { code: status, message: reason, errors: [{ domain: 'usageLimits', reason, message: reason }] } },
+		json: {
+			error: {
+				code: status,
+				message: reason,
+				errors: [{ domain: 'usageLimits', reason, message: reason }],
+			},
+		},
 	};
 }
 
 /** A transport whose pacer records its waits instead of sleeping. */
-function scripted(provider: CloudName, script: ConstructorParameters<typeof ScriptedWire>[0], maxAttempts = 5) {
+function scripted(
+	provider: CloudName,
+	script: ConstructorParameters<typeof ScriptedWire>[0],
+	maxAttempts = 5,
+) {
 	const waits: number[] = [];
 	const wire = new ScriptedWire(script);
 	const stats = new RequestStats();
-	const pacer = new Pacer({ maxAttempts, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5, sleep: async (ms) => void waits.push(ms) });
+	const pacer = new Pacer({
+		maxAttempts,
+		baseDelayMs: 100,
+		maxDelayMs: 1000,
+		random: () => 0.5,
+		sleep: async (ms) => void waits.push(ms),
+	});
 	const transport = new Transport(wire, { cloud: CLOUD_WIRES[provider], pacer, stats });
 	return { wire, waits, stats, transport };
 }
@@ -73,9 +97,16 @@ describe('pacer through the transport', () => {
 		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 		const { TestWireLike } = await import('./support/plainWire');
 		const stats = new RequestStats();
-		const transport = new Transport(new TestWireLike(), { cloud: CLOUD_WIRES.oneDrive, baseUrl: base, stats });
+		const transport = new Transport(new TestWireLike(), {
+			cloud: CLOUD_WIRES.oneDrive,
+			baseUrl: base,
+			stats,
+		});
 		const started = Date.now();
-		const response = await transport.request({ method: 'GET', url: 'https://graph.microsoft.com/v1.0/me/drive' });
+		const response = await transport.request({
+			method: 'GET',
+			url: 'https://graph.microsoft.com/v1.0/me/drive',
+		});
 		const elapsed = Date.now() - started;
 		expect(response.status).toBe(200);
 		expect(hits).toHaveLength(2);
@@ -88,26 +119,45 @@ describe('pacer through the transport', () => {
 	});
 
 	it('retries 5xx with growing backoff, then succeeds', async () => {
-		const { transport, waits, wire } = scripted('dropbox', [{ status: 500 }, { status: 502 }, { status: 503 }, { status: 200 }]);
-		const response = await transport.request({ method: 'POST', url: 'https://api.dropboxapi.com/2/files/list_folder', body: Buffer.from('{}') });
+		const { transport, waits, wire } = scripted('dropbox', [
+			{ status: 500 },
+			{ status: 502 },
+			{ status: 503 },
+			{ status: 200 },
+		]);
+		const response = await transport.request({
+			method: 'POST',
+			url: 'https://api.dropboxapi.com/2/files/list_folder',
+			body: Buffer.from('{}'),
+		});
 		expect(response.status).toBe(200);
 		expect(wire.sent).toHaveLength(4);
 		// random 0.5 -> 3/4 of each step: 100, 200, 400 ms steps.
 		expect(waits).toEqual([75, 150, 300]);
 	});
 
-	it.each(['userRateLimitExceeded', 'rateLimitExceeded'])('retries Drive 403 %s', async (reason) => {
-		const { transport, wire, waits } = scripted('googleDrive', [googleError(403, reason), googleError(403, reason), { status: 200, json: {} }]);
-		const response = await transport.request(GET);
-		expect(response.status).toBe(200);
-		expect(wire.sent).toHaveLength(3);
-		expect(waits).toHaveLength(2);
-	});
+	it.each(['userRateLimitExceeded', 'rateLimitExceeded'])(
+		'retries Drive 403 %s',
+		async (reason) => {
+			const { transport, wire, waits } = scripted('googleDrive', [
+				googleError(403, reason),
+				googleError(403, reason),
+				{ status: 200, json: {} },
+			]);
+			const response = await transport.request(GET);
+			expect(response.status).toBe(200);
+			expect(wire.sent).toHaveLength(3);
+			expect(waits).toHaveLength(2);
+		},
+	);
 
 	it.each(['dailyLimitExceeded', 'storageQuotaExceeded', 'insufficientFilePermissions'])(
 		'returns Drive 403 %s at once (one attempt) for the provider to raise a clear error',
 		async (reason) => {
-			const { transport, wire, waits, stats } = scripted('googleDrive', [googleError(403, reason), { status: 200 }]);
+			const { transport, wire, waits, stats } = scripted('googleDrive', [
+				googleError(403, reason),
+				{ status: 200 },
+			]);
 			const response = await transport.request(GET);
 			expect(response.status).toBe(403);
 			expect(JSON.parse((response.body as Buffer).toString()).error.errors[0].reason).toBe(reason);
@@ -118,14 +168,23 @@ describe('pacer through the transport', () => {
 	);
 
 	it('does not treat a Dropbox or Graph 403 as a rate limit', async () => {
-		const { transport, wire } = scripted('oneDrive', [{ status: 403, json: { error: { code: 'accessDenied', message: 'rateLimitExceeded' } } }]);
-		expect((await transport.request({ method: 'GET', url: 'https://graph.microsoft.com/v1.0/me' })).status).toBe(403);
+		const { transport, wire } = scripted('oneDrive', [
+			{ status: 403, json: { error: { code: 'accessDenied', message: 'rateLimitExceeded' } } },
+		]);
+		expect(
+			(await transport.request({ method: 'GET', url: 'https://graph.microsoft.com/v1.0/me' }))
+				.status,
+		).toBe(403);
 		expect(wire.sent).toHaveLength(1);
 	});
 
 	it('throws RetryBudgetExceededError at once when Retry-After is longer than a run may wait', async () => {
-		const { transport, wire, waits } = scripted('oneDrive', [{ status: 429, headers: { 'retry-after': '600' } }]);
-		const error = await transport.request({ method: 'GET', url: 'https://graph.microsoft.com/v1.0/me/drive' }).catch((e: unknown) => e);
+		const { transport, wire, waits } = scripted('oneDrive', [
+			{ status: 429, headers: { 'retry-after': '600' } },
+		]);
+		const error = await transport
+			.request({ method: 'GET', url: 'https://graph.microsoft.com/v1.0/me/drive' })
+			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(RetryBudgetExceededError);
 		expect((error as RetryBudgetExceededError).retryAfterMs).toBe(600_000);
 		expect((error as RetryBudgetExceededError).lastStatus).toBe(429);
@@ -134,8 +193,15 @@ describe('pacer through the transport', () => {
 	});
 
 	it('bounds the attempts and hands back the last answer', async () => {
-		const { transport, wire, waits, stats } = scripted('googleCalendar', Array.from({ length: 10 }, () => ({ status: 503 })), 4);
-		const response = await transport.request({ method: 'GET', url: 'https://www.googleapis.com/calendar/v3/users/me/calendarList' });
+		const { transport, wire, waits, stats } = scripted(
+			'googleCalendar',
+			Array.from({ length: 10 }, () => ({ status: 503 })),
+			4,
+		);
+		const response = await transport.request({
+			method: 'GET',
+			url: 'https://www.googleapis.com/calendar/v3/users/me/calendarList',
+		});
 		expect(response.status).toBe(503);
 		expect(wire.sent).toHaveLength(4);
 		expect(waits).toHaveLength(3);
@@ -149,12 +215,25 @@ describe('pacer through the transport', () => {
 			{ status: 409, json: { error_summary: 'path/too_many_write_operations/..', error: {} } },
 			{ status: 200 },
 		]);
-		expect((await transport.request({ method: 'POST', url: 'https://api.dropboxapi.com/2/files/delete_v2' })).status).toBe(200);
+		expect(
+			(
+				await transport.request({
+					method: 'POST',
+					url: 'https://api.dropboxapi.com/2/files/delete_v2',
+				})
+			).status,
+		).toBe(200);
 		expect(waits).toEqual([1000, 150]);
 	});
 
 	it('counts each logical request once, and attempts separately', async () => {
-		const { transport, stats } = scripted('googleDrive', [{ status: 500 }, { status: 200 }, { status: 200 }, { status: 401 }, { status: 200 }]);
+		const { transport, stats } = scripted('googleDrive', [
+			{ status: 500 },
+			{ status: 200 },
+			{ status: 200 },
+			{ status: 401 },
+			{ status: 200 },
+		]);
 		await transport.request(GET);
 		await transport.request(GET);
 		await transport.request(GET);
@@ -166,7 +245,11 @@ describe('pacer through the transport', () => {
 	it('retries network errors, but not other exceptions', async () => {
 		const waits: number[] = [];
 		let calls = 0;
-		const pacer = new Pacer({ maxAttempts: 3, sleep: async (ms) => void waits.push(ms), random: () => 0 });
+		const pacer = new Pacer({
+			maxAttempts: 3,
+			sleep: async (ms) => void waits.push(ms),
+			random: () => 0,
+		});
 		const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 		const result = await pacer.run(
 			async () => {
@@ -179,13 +262,21 @@ describe('pacer through the transport', () => {
 		);
 		expect(result).toBe('ok');
 		expect(waits).toEqual([250, 500]);
-		await expect(pacer.run(async () => Promise.reject(new TypeError('bug')), () => ({ retry: false }), isNetworkError)).rejects.toThrow('bug');
+		await expect(
+			pacer.run(
+				async () => Promise.reject(new TypeError('bug')),
+				() => ({ retry: false }),
+				isNetworkError,
+			),
+		).rejects.toThrow('bug');
 	});
 
 	it('parses Retry-After as seconds or an HTTP date', () => {
 		expect(parseRetryAfter('2')).toBe(2000);
 		expect(parseRetryAfter('0.5')).toBe(500);
-		expect(parseRetryAfter(new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2030, 0, 1))).toBe(30_000);
+		expect(
+			parseRetryAfter(new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString(), Date.UTC(2030, 0, 1)),
+		).toBe(30_000);
 		expect(parseRetryAfter('soon')).toBeUndefined();
 	});
 

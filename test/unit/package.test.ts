@@ -45,7 +45,10 @@ describe('package.json (what n8n and npm see)', () => {
 		for (const path of [...nodes, ...credentials]) {
 			expect(path).toMatch(/^dist\//);
 			expect(existsSync(sourceOf(path))).toBe(true);
-			const className = path.split('/').pop()!.replace(/\.(node|credentials)\.js$/, '');
+			const className = path
+				.split('/')
+				.pop()!
+				.replace(/\.(node|credentials)\.js$/, '');
 			expect(entry).toHaveProperty(className);
 		}
 	});

@@ -3,16 +3,41 @@ import { ledgerOptions } from './support/ledgerOptions';
 import type { IDataObject } from 'n8n-workflow';
 import { idFingerprint } from '../../nodes/shared/state/collectRecords';
 import { collectStateSchema, type CollectState } from '../../nodes/shared/state/collectState';
-import { collectStateWarning, validateCollectState, type CheckedCollectState } from '../../nodes/shared/state/collectValidation';
-import { decodeExportState, emptyExportState, encodeExportState, EXPORT_STATE_VERSION, exportStateSchema, shortFingerprint, type ExportState, type StoredExportState } from '../../nodes/shared/state/exportState';
-import { exportStateWarning, validateStoredExportState } from '../../nodes/shared/state/exportValidation';
+import {
+	collectStateWarning,
+	validateCollectState,
+	type CheckedCollectState,
+} from '../../nodes/shared/state/collectValidation';
+import {
+	decodeExportState,
+	emptyExportState,
+	encodeExportState,
+	EXPORT_STATE_VERSION,
+	exportStateSchema,
+	shortFingerprint,
+	type ExportState,
+	type StoredExportState,
+} from '../../nodes/shared/state/exportState';
+import {
+	exportStateWarning,
+	validateStoredExportState,
+} from '../../nodes/shared/state/exportValidation';
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
 import { checkStoredState, StateTooNewError } from '../../nodes/shared/state/staticData';
 import type { Change, ChangeBatch, RemoteItem } from '../../nodes/shared/storage/types';
 import { nameFingerprint } from '../../nodes/shared/sync/exportChanges';
 import { startingState } from '../../nodes/shared/sync/exportDecisions';
-import { planExport, type ExportPolicy, type ExportRecordInput } from '../../nodes/shared/sync/exportPlan';
-import { applyRun, planCollect, type LedgerOptions, type Outcome } from '../../nodes/shared/sync/collectLedger';
+import {
+	planExport,
+	type ExportPolicy,
+	type ExportRecordInput,
+} from '../../nodes/shared/sync/exportPlan';
+import {
+	applyRun,
+	planCollect,
+	type LedgerOptions,
+	type Outcome,
+} from '../../nodes/shared/sync/collectLedger';
 
 /**
  * Issue 18 point 5: static data is checked before use. Plain-data cases for each validator, then a property test
@@ -53,20 +78,41 @@ function exportedState(): { state: ExportState; listing: ChangeBatch } {
 	const changes: Change[] = [];
 	for (const path of FOLDERS.slice(1)) {
 		state.folders.push({ path, id: `folder-${path}` });
-		changes.push({ type: 'upsert', item: { id: `folder-${path}`, name: path.split('/').pop()!, isFolder: true, path } });
+		changes.push({
+			type: 'upsert',
+			item: { id: `folder-${path}`, name: path.split('/').pop()!, isFolder: true, path },
+		});
 	}
 	for (const r of receipts) {
 		const keyFp = fingerprint(r.recordKey);
 		const folder = r.folder === '' ? -1 : state.folders.findIndex((f) => f?.path === r.folder);
-		state.records.set(keyFp, { keyFp, contentFp: shortFingerprint(r.contentHash), nameFp: nameFingerprint(r.name, true), folder, status: 'live', id: `file-${r.recordKey}` });
+		state.records.set(keyFp, {
+			keyFp,
+			contentFp: shortFingerprint(r.contentHash),
+			nameFp: nameFingerprint(r.name, true),
+			folder,
+			status: 'live',
+			id: `file-${r.recordKey}`,
+		});
 		const path = r.folder ? `${r.folder}/${r.name}` : r.name;
-		changes.push({ type: 'upsert', item: { id: `file-${r.recordKey}`, name: r.name, isFolder: false, path, hash: r.contentHash, parentId: r.folder ? `folder-${r.folder}` : 'root' } });
+		changes.push({
+			type: 'upsert',
+			item: {
+				id: `file-${r.recordKey}`,
+				name: r.name,
+				isFolder: false,
+				path,
+				hash: r.contentHash,
+				parentId: r.folder ? `folder-${r.folder}` : 'root',
+			},
+		});
 	}
 	state.stopped = ['Gone'];
 	return { state, listing: { changes, cursor: 'c1', snapshot: true } };
 }
 
-const stored = (): StoredExportState => JSON.parse(JSON.stringify(encodeExportState(exportedState().state))) as StoredExportState;
+const stored = (): StoredExportState =>
+	JSON.parse(JSON.stringify(encodeExportState(exportedState().state))) as StoredExportState;
 
 describe('Export to Folder state validation (plain data)', () => {
 	it('a valid state passes unchanged, without a problem', () => {
@@ -98,7 +144,10 @@ describe('Export to Folder state validation (plain data)', () => {
 		const badStatus = `${a.slice(0, 28)}-Q.${a.slice(29)}`;
 		const badFolder = `${b.slice(0, 28)}z${b.slice(29)}`;
 		const badId = `${c.slice(0, 29)}%E0%A4%A`;
-		const checked = validateStoredExportState({ ...stored(), records: [badStatus, badFolder, badId, ...rest].join('|') });
+		const checked = validateStoredExportState({
+			...stored(),
+			records: [badStatus, badFolder, badId, ...rest].join('|'),
+		});
 		expect(checked.problems).toEqual(['3 exported records of 8 could not be read']);
 		expect(decodeExportState(checked.state).records.size).toBe(5);
 	});
@@ -107,7 +156,10 @@ describe('Export to Folder state validation (plain data)', () => {
 		const folders = [...stored().folders];
 		folders[1] = 42 as unknown as string;
 		const checked = validateStoredExportState({ ...stored(), folders });
-		expect(checked.problems).toEqual(['1 cached folder of 5 could not be read', '1 exported record of 8 could not be read']);
+		expect(checked.problems).toEqual([
+			'1 cached folder of 5 could not be read',
+			'1 exported record of 8 could not be read',
+		]);
 		const state = decodeExportState(checked.state);
 		expect(state.folders[1]).toBeUndefined();
 		expect(state.folders[2]).toEqual({ id: 'folder-Beta', path: 'Beta' });
@@ -116,7 +168,9 @@ describe('Export to Folder state validation (plain data)', () => {
 
 	it('stopped folders that are not a list are forgotten (as with a lost state); the cursor stays', () => {
 		const checked = validateStoredExportState({ ...stored(), stopped: 7 as unknown as string[] });
-		expect(checked.problems).toEqual(['its list of stopped folders could not be read (those folders are exported into again)']);
+		expect(checked.problems).toEqual([
+			'its list of stopped folders could not be read (those folders are exported into again)',
+		]);
 		expect(checked.state.stopped).toEqual([]);
 		expect(checked.state.cursor).toBe('c0');
 	});
@@ -128,28 +182,48 @@ describe('Export to Folder state validation (plain data)', () => {
 	});
 
 	it('a newer version stops with an error saying what to do; an older shape is migrated then checked', () => {
-		expect(() => checkStoredState({ ...stored(), v: EXPORT_STATE_VERSION + 1 }, exportStateSchema)).toThrow(StateTooNewError);
-		expect(() => checkStoredState({ ...stored(), v: EXPORT_STATE_VERSION + 1 }, exportStateSchema)).toThrow(new RegExp(`version ${EXPORT_STATE_VERSION + 1}.*Use the version`));
-		const unversioned = checkStoredState({ ...stored(), v: undefined, records: 5 }, exportStateSchema);
+		expect(() =>
+			checkStoredState({ ...stored(), v: EXPORT_STATE_VERSION + 1 }, exportStateSchema),
+		).toThrow(StateTooNewError);
+		expect(() =>
+			checkStoredState({ ...stored(), v: EXPORT_STATE_VERSION + 1 }, exportStateSchema),
+		).toThrow(new RegExp(`version ${EXPORT_STATE_VERSION + 1}.*Use the version`));
+		const unversioned = checkStoredState(
+			{ ...stored(), v: undefined, records: 5 },
+			exportStateSchema,
+		);
 		expect(unversioned.state.records).toBe('');
 		expect(unversioned.state.cursor).toBeUndefined();
-		expect(unversioned.problems).toEqual(['its version number was missing', 'its list of exported records could not be read']);
+		expect(unversioned.problems).toEqual([
+			'its version number was missing',
+			'its list of exported records could not be read',
+		]);
 		const older = checkStoredState({ ...stored(), v: 0 }, exportStateSchema);
 		expect(older.state.folders).toEqual(stored().folders);
 	});
 
 	it('the warning names the node, what was wrong and that nothing is uploaded twice', () => {
 		const text = exportStateWarning('Export', ['its list of exported records could not be read']);
-		expect(text).toMatch(/^Export to Folder "Export": its saved state was damaged \(its list of exported records could not be read\)/);
+		expect(text).toMatch(
+			/^Export to Folder "Export": its saved state was damaged \(its list of exported records could not be read\)/,
+		);
 		expect(text).toMatch(/not uploaded again/);
 	});
 
 	it('checks 100,000 records in well under a second', () => {
 		const big: string[] = [];
-		for (let i = 0; i < 100_000; i++) big.push(`${fingerprint(`k${i}`)}${shortFingerprint(`c${i}`)}${shortFingerprint(`n${i}`)}${i % 7 ? (i % 5) + 1 : `-D${(i % 5).toString(36)}.`}1${fingerprint(`id${i}`)}${fingerprint(`id2${i}`)}`);
+		for (let i = 0; i < 100_000; i++)
+			big.push(
+				`${fingerprint(`k${i}`)}${shortFingerprint(`c${i}`)}${shortFingerprint(`n${i}`)}${i % 7 ? (i % 5) + 1 : `-D${(i % 5).toString(36)}.`}1${fingerprint(`id${i}`)}${fingerprint(`id2${i}`)}`,
+			);
 		// CPU time, not wall time: the machine running npm test is shared.
 		const before = process.cpuUsage();
-		const checked = validateStoredExportState({ ...stored(), idPrefix: undefined, idNumbers: undefined, records: big.join('|') });
+		const checked = validateStoredExportState({
+			...stored(),
+			idPrefix: undefined,
+			idNumbers: undefined,
+			records: big.join('|'),
+		});
 		const used = process.cpuUsage(before);
 		const ms = (used.user + used.system) / 1000;
 		expect(checked.problems).toEqual([]);
@@ -159,9 +233,16 @@ describe('Export to Folder state validation (plain data)', () => {
 
 // ---------------------------------------------------------------------------------------------- Collect New Files
 
-
 const FOLDER = { key: 'folder-key', id: 'folder-id', name: 'Inbox' };
-const file = (id: string): RemoteItem => ({ id, name: `${id}.pdf`, path: `${id}.pdf`, isFolder: false, size: 10, hash: `h-${id}`, modifiedAt: '2026-01-10T10:00:00Z' });
+const file = (id: string): RemoteItem => ({
+	id,
+	name: `${id}.pdf`,
+	path: `${id}.pdf`,
+	isFolder: false,
+	size: 10,
+	hash: `h-${id}`,
+	modifiedAt: '2026-01-10T10:00:00Z',
+});
 const collectedFiles = ['f0', 'f1', 'f2', 'f3', 'f4'].map(file);
 const knownFiles = ['k0', 'k1'].map(file);
 
@@ -169,12 +250,30 @@ const knownFiles = ['k0', 'k1'].map(file);
 function collectedState(): CollectState {
 	const empty = collectStateSchema.empty();
 	const first = { execution: 'e1', now: '2026-02-01T09:00:00Z', firstRun: true };
-	const baseline = planCollect(empty, { changes: knownFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c0', snapshot: true }, first, { ...ledgerOptions(), firstRun: { mode: 'now' } });
-	const afterFirst = { ...applyRun(empty, { plan: baseline, outcomes: new Map() }, first, ledgerOptions()), cursor: 'c0', folder: FOLDER };
+	const baseline = planCollect(
+		empty,
+		{ changes: knownFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c0', snapshot: true },
+		first,
+		{ ...ledgerOptions(), firstRun: { mode: 'now' } },
+	);
+	const afterFirst = {
+		...applyRun(empty, { plan: baseline, outcomes: new Map() }, first, ledgerOptions()),
+		cursor: 'c0',
+		folder: FOLDER,
+	};
 	const second = { execution: 'e2', now: '2026-02-02T09:00:00Z', firstRun: false };
-	const plan = planCollect(afterFirst, { changes: collectedFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c1' }, second, ledgerOptions());
+	const plan = planCollect(
+		afterFirst,
+		{ changes: collectedFiles.map((item) => ({ type: 'upsert', item })), cursor: 'c1' },
+		second,
+		ledgerOptions(),
+	);
 	const outcomes = new Map<string, Outcome>(plan.collect.map((c) => [c.idFp, 'emitted']));
-	return { ...applyRun(afterFirst, { plan, outcomes }, second, ledgerOptions()), cursor: 'c1', node: 'Collect' };
+	return {
+		...applyRun(afterFirst, { plan, outcomes }, second, ledgerOptions()),
+		cursor: 'c1',
+		node: 'Collect',
+	};
 }
 
 describe('Collect New Files state validation (plain data)', () => {
@@ -188,7 +287,10 @@ describe('Collect New Files state validation (plain data)', () => {
 	});
 
 	it('a collected ledger that is not text: start over from now (cursor dropped so the folder is listed)', () => {
-		const checked = validateCollectState({ ...collectedState(), collected: 42 as unknown as string });
+		const checked = validateCollectState({
+			...collectedState(),
+			collected: 42 as unknown as string,
+		});
 		expect(checked.startOver).toBe(true);
 		expect(checked.state.cursor).toBeUndefined();
 		expect(checked.state.known).toBe(collectedState().known);
@@ -196,22 +298,33 @@ describe('Collect New Files state validation (plain data)', () => {
 	});
 
 	it('a ledger cut out of its 24-character rhythm is unreadable as a whole', () => {
-		const checked = validateCollectState({ ...collectedState(), collected: collectedState().collected.slice(5) });
+		const checked = validateCollectState({
+			...collectedState(),
+			collected: collectedState().collected.slice(5),
+		});
 		expect(checked.startOver).toBe(true);
 	});
 
 	it('one garbled entry with the feed intact: the others kept, no start-over', () => {
 		const state = collectedState();
-		const checked = validateCollectState({ ...state, collected: `${'!'.repeat(24)}${state.collected.slice(24)}` });
+		const checked = validateCollectState({
+			...state,
+			collected: `${'!'.repeat(24)}${state.collected.slice(24)}`,
+		});
 		expect(checked.startOver).toBe(false);
 		expect(checked.state.cursor).toBe('c1');
 		expect(checked.state.collected).toBe(state.collected.slice(24));
-		expect(checked.problems).toEqual(['1 entry of 5 in its list of collected files could not be read']);
+		expect(checked.problems).toEqual([
+			'1 entry of 5 in its list of collected files could not be read',
+		]);
 	});
 
 	it('one garbled entry while the folder is to be listed (no cursor): start over, since the lost one would look new', () => {
 		const { cursor: _cursor, ...state } = collectedState();
-		const checked = validateCollectState({ ...state, collected: `${'!'.repeat(24)}${state.collected.slice(24)}` });
+		const checked = validateCollectState({
+			...state,
+			collected: `${'!'.repeat(24)}${state.collected.slice(24)}`,
+		});
 		expect(checked.startOver).toBe(true);
 	});
 
@@ -220,8 +333,14 @@ describe('Collect New Files state validation (plain data)', () => {
 		const checked = validateCollectState({
 			...state,
 			pending: 5 as unknown as CollectState['pending'],
-			history: [...state.history.slice(0, 2), { id: 7 } as unknown as CollectState['history'][number]],
-			retry: [{ id: 'x', attempts: -1 }, { id: 'y', attempts: 2 }],
+			history: [
+				...state.history.slice(0, 2),
+				{ id: 7 } as unknown as CollectState['history'][number],
+			],
+			retry: [
+				{ id: 'x', attempts: -1 },
+				{ id: 'y', attempts: 2 },
+			],
 			total: 'many' as unknown as number,
 		});
 		expect(checked.startOver).toBe(false);
@@ -234,12 +353,19 @@ describe('Collect New Files state validation (plain data)', () => {
 	});
 
 	it('not an object: start over; a newer version: an error, never read', () => {
-		expect((checkStoredState([1, 2], collectStateSchema) as CheckedCollectState).startOver).toBe(true);
-		expect(() => checkStoredState({ ...collectedState(), v: 7 }, collectStateSchema)).toThrow(/version 7/);
+		expect((checkStoredState([1, 2], collectStateSchema) as CheckedCollectState).startOver).toBe(
+			true,
+		);
+		expect(() => checkStoredState({ ...collectedState(), v: 7 }, collectStateSchema)).toThrow(
+			/version 7/,
+		);
 	});
 
 	it('the warning names the node, says it started over, and what to do about older files', () => {
-		const text = collectStateWarning('Collect', { problems: ['its list of collected files could not be read'], startOver: true });
+		const text = collectStateWarning('Collect', {
+			problems: ['its list of collected files could not be read'],
+			startOver: true,
+		});
 		expect(text).toMatch(/^Collect New Files "Collect": its saved state was damaged/);
 		expect(text).toMatch(/started over from now/);
 		expect(text).toMatch(/add it to the folder again/);
@@ -250,71 +376,112 @@ describe('Collect New Files state validation (plain data)', () => {
 
 /** Text that can never pass for a well-formed entry (no check can tell a well-formed fake entry from a real one). */
 const garbageText = fc.string({ maxLength: 30 }).map((s) => `#${s}`);
-const wrongType = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }), fc.array(fc.integer(), { maxLength: 3 }), garbageText);
+const wrongType = fc.oneof(
+	fc.integer(),
+	fc.boolean(),
+	fc.constant(null),
+	fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
+	fc.array(fc.integer(), { maxLength: 3 }),
+	garbageText,
+);
 
 type Damage = (state: IDataObject) => unknown;
 
-function damages(fields: string[], listFields: string[], textListFields: string[]): fc.Arbitrary<Damage[]> {
+function damages(
+	fields: string[],
+	listFields: string[],
+	textListFields: string[],
+): fc.Arbitrary<Damage[]> {
 	const one: fc.Arbitrary<Damage> = fc.oneof(
 		fc.constantFrom(...fields).map((field): Damage => (state) => {
 			const { [field]: _gone, ...rest } = state;
 			return rest;
 		}),
-		fc.tuple(fc.constantFrom(...fields), wrongType).map(([field, value]): Damage => (state) => ({ ...state, [field]: value })),
-		fc.tuple(fc.constantFrom(...listFields), fc.nat(), wrongType).map(([field, at, value]): Damage => (state) => {
-			const list = state[field];
-			if (!Array.isArray(list) || list.length === 0) return state;
-			const copy = [...list];
-			copy[at % copy.length] = value;
-			return { ...state, [field]: copy };
-		}),
-		fc.tuple(fc.constantFrom(...textListFields), fc.nat(), garbageText).map(([field, at, value]): Damage => (state) => {
-			const text = state[field];
-			if (typeof text !== 'string' || text === '') return state;
-			if (field === 'records') {
-				const entries = text.split('|');
-				entries[at % entries.length] = value;
-				return { ...state, [field]: entries.join('|') };
-			}
-			// Fixed-width records: garble characters of one record in place, or cut the text short.
-			const start = (at % (text.length / 24)) * 24;
-			return at % 3 === 0 ? { ...state, [field]: text.slice(0, text.length - 1 - (at % 23)) } : { ...state, [field]: `${text.slice(0, start)}${'~'.repeat(24)}${text.slice(start + 24)}` };
-		}),
+		fc
+			.tuple(fc.constantFrom(...fields), wrongType)
+			.map(([field, value]): Damage => (state) => ({ ...state, [field]: value })),
+		fc
+			.tuple(fc.constantFrom(...listFields), fc.nat(), wrongType)
+			.map(([field, at, value]): Damage => (state) => {
+				const list = state[field];
+				if (!Array.isArray(list) || list.length === 0) return state;
+				const copy = [...list];
+				copy[at % copy.length] = value;
+				return { ...state, [field]: copy };
+			}),
+		fc
+			.tuple(fc.constantFrom(...textListFields), fc.nat(), garbageText)
+			.map(([field, at, value]): Damage => (state) => {
+				const text = state[field];
+				if (typeof text !== 'string' || text === '') return state;
+				if (field === 'records') {
+					const entries = text.split('|');
+					entries[at % entries.length] = value;
+					return { ...state, [field]: entries.join('|') };
+				}
+				// Fixed-width records: garble characters of one record in place, or cut the text short.
+				const start = (at % (text.length / 24)) * 24;
+				return at % 3 === 0
+					? { ...state, [field]: text.slice(0, text.length - 1 - (at % 23)) }
+					: {
+							...state,
+							[field]: `${text.slice(0, start)}${'~'.repeat(24)}${text.slice(start + 24)}`,
+						};
+			}),
 		fc.constant((): unknown => 'garbage'),
 	);
 	return fc.array(one, { minLength: 1, maxLength: 4 });
 }
 
-const apply = (state: unknown, list: Damage[]): unknown => list.reduce((s, damage) => (typeof s === 'object' && s !== null && !Array.isArray(s) ? damage(s as IDataObject) : s), state);
+const apply = (state: unknown, list: Damage[]): unknown =>
+	list.reduce(
+		(s, damage) =>
+			typeof s === 'object' && s !== null && !Array.isArray(s) ? damage(s as IDataObject) : s,
+		state,
+	);
 
 describe('damaged states, at random', () => {
 	it('Export to Folder: never a raw error, never a second upload of a file the destination holds, damage always said', () => {
 		const { state, listing } = exportedState();
 		const valid = JSON.parse(JSON.stringify(encodeExportState(state))) as IDataObject;
 		fc.assert(
-			fc.property(damages(['v', 'kind', 'node', 'rootRef', 'root', 'cursor', 'folders', 'stopped', 'records'], ['folders', 'stopped'], ['records']), (list) => {
-				const damaged = apply(valid, list);
-				let checked;
-				try {
-					checked = checkStoredState(damaged, exportStateSchema);
-				} catch (error) {
-					// Only a version number from the future stops the run.
-					expect(error).toBeInstanceOf(StateTooNewError);
-					expect((damaged as IDataObject).v).toBeGreaterThan(1);
-					return;
-				}
-				const start = startingState(decodeExportState(checked.state), ROOT_REF, 'Export');
-				// As the runner reads changes: the feed from the cursor (nothing changed there), else a full listing.
-				const batch: ChangeBatch = start.cursor ? { changes: [], cursor: 'c1' } : listing;
-				const plan = planExport(receipts, start, batch, policy);
-				const uploads = plan.items.filter((item) => item.action === 'created' || item.action === 'reuploaded');
-				expect(uploads.map((item) => item.recordKey)).toEqual([]);
-				expect(plan.massDelete).toBeUndefined();
-				if (JSON.stringify(checked.state) !== JSON.stringify(valid) && checked.problems.length === 0) {
-					// Only optional parts may vanish unsaid (a node name, the root id, the cursor); the rest is rebuilt.
-					expect(Object.keys(valid).filter((key) => !(key in (damaged as IDataObject)))).not.toContain('records');
-				}
-			}),
+			fc.property(
+				damages(
+					['v', 'kind', 'node', 'rootRef', 'root', 'cursor', 'folders', 'stopped', 'records'],
+					['folders', 'stopped'],
+					['records'],
+				),
+				(list) => {
+					const damaged = apply(valid, list);
+					let checked;
+					try {
+						checked = checkStoredState(damaged, exportStateSchema);
+					} catch (error) {
+						// Only a version number from the future stops the run.
+						expect(error).toBeInstanceOf(StateTooNewError);
+						expect((damaged as IDataObject).v).toBeGreaterThan(1);
+						return;
+					}
+					const start = startingState(decodeExportState(checked.state), ROOT_REF, 'Export');
+					// As the runner reads changes: the feed from the cursor (nothing changed there), else a full listing.
+					const batch: ChangeBatch = start.cursor ? { changes: [], cursor: 'c1' } : listing;
+					const plan = planExport(receipts, start, batch, policy);
+					const uploads = plan.items.filter(
+						(item) => item.action === 'created' || item.action === 'reuploaded',
+					);
+					expect(uploads.map((item) => item.recordKey)).toEqual([]);
+					expect(plan.massDelete).toBeUndefined();
+					if (
+						JSON.stringify(checked.state) !== JSON.stringify(valid) &&
+						checked.problems.length === 0
+					) {
+						// Only optional parts may vanish unsaid (a node name, the root id, the cursor); the rest is rebuilt.
+						expect(
+							Object.keys(valid).filter((key) => !(key in (damaged as IDataObject))),
+						).not.toContain('records');
+					}
+				},
+			),
 			{ numRuns: 600, seed: 1805 },
 		);
 	});
@@ -325,7 +492,25 @@ describe('damaged states, at random', () => {
 		const seen = new Set(all.map((item) => idFingerprint(item.id)));
 		fc.assert(
 			fc.property(
-				damages(['v', 'kind', 'node', 'folder', 'cursor', 'drain', 'collected', 'known', 'pending', 'history', 'total', 'retry', 'moveTarget'], ['history', 'pending'], ['collected', 'known']),
+				damages(
+					[
+						'v',
+						'kind',
+						'node',
+						'folder',
+						'cursor',
+						'drain',
+						'collected',
+						'known',
+						'pending',
+						'history',
+						'total',
+						'retry',
+						'moveTarget',
+					],
+					['history', 'pending'],
+					['collected', 'known'],
+				),
 				(list) => {
 					const damaged = apply(valid, list);
 					let checked: CheckedCollectState;
@@ -336,7 +521,9 @@ describe('damaged states, at random', () => {
 						return;
 					}
 					// As the node runs: a start-over is a first run "from now"; another folder key is found again (no cursor).
-					const options: LedgerOptions = checked.startOver ? { ...ledgerOptions(), firstRun: { mode: 'now' } } : ledgerOptions();
+					const options: LedgerOptions = checked.startOver
+						? { ...ledgerOptions(), firstRun: { mode: 'now' } }
+						: ledgerOptions();
 					let state = checked.state;
 					if (state.folder?.key !== FOLDER.key) {
 						state = { ...state, folder: FOLDER };
@@ -347,18 +534,33 @@ describe('damaged states, at random', () => {
 					const batch: ChangeBatch =
 						state.cursor && state.drain !== 'listing'
 							? { changes: [{ type: 'upsert', item: newcomer }], cursor: 'c2' }
-							: { changes: [...all, newcomer].map((item) => ({ type: 'upsert' as const, item })), cursor: 'c2', snapshot: true };
+							: {
+									changes: [...all, newcomer].map((item) => ({ type: 'upsert' as const, item })),
+									cursor: 'c2',
+									snapshot: true,
+								};
 					const run = { execution: 'e3', now: '2026-02-03T09:00:00Z', firstRun: !state.cursor };
 					const plan = planCollect(state, batch, run, options);
 					expect(plan.collect.filter((c) => seen.has(c.idFp)).map((c) => c.item.id)).toEqual([]);
 					const outcomes = new Map<string, Outcome>(plan.collect.map((c) => [c.idFp, 'emitted']));
 					applyRun(state, { plan, outcomes }, run, options);
 					// Every saved state has these; a missing folder may be legitimate (a ledger operation before any run).
-					const damagedLedger = ['collected', 'known', 'folder', 'pending', 'history', 'total'].some((field) => {
+					const damagedLedger = [
+						'collected',
+						'known',
+						'folder',
+						'pending',
+						'history',
+						'total',
+					].some((field) => {
 						const now = (damaged as IDataObject)?.[field];
-						return JSON.stringify(now) !== JSON.stringify(valid[field]) && !(field === 'folder' && now === undefined);
+						return (
+							JSON.stringify(now) !== JSON.stringify(valid[field]) &&
+							!(field === 'folder' && now === undefined)
+						);
 					});
-					if (damagedLedger || typeof damaged !== 'object') expect(checked.problems.length).toBeGreaterThan(0);
+					if (damagedLedger || typeof damaged !== 'object')
+						expect(checked.problems.length).toBeGreaterThan(0);
 				},
 			),
 			{ numRuns: 600, seed: 1805 },

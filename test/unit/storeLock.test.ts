@@ -1,4 +1,10 @@
-import { isStale, LOCK_MARKER, lockStep, retryDelayMs, STALE_AFTER_MS } from '../../nodes/shared/sync/storeLock';
+import {
+	isStale,
+	LOCK_MARKER,
+	lockStep,
+	retryDelayMs,
+	STALE_AFTER_MS,
+} from '../../nodes/shared/sync/storeLock';
 
 describe('the lock in n8n’s deduplication store (issue 22)', () => {
 	it('is held when the store inserted the row: every value came back new, the marker too', () => {
@@ -6,12 +12,21 @@ describe('the lock in n8n’s deduplication store (issue 22)', () => {
 	});
 
 	it('is taken by another execution when the marker was already in the row', () => {
-		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER] })).toEqual({ kind: 'wait', sameRow: false });
+		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER] })).toEqual({
+			kind: 'wait',
+			sameRow: false,
+		});
 	});
 
 	it('tells the same holder’s row by the probe the previous attempt left in it', () => {
-		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER, 'p1'] }, 'p1')).toEqual({ kind: 'wait', sameRow: true });
-		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER] }, 'p1')).toEqual({ kind: 'wait', sameRow: false });
+		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER, 'p1'] }, 'p1')).toEqual({
+			kind: 'wait',
+			sameRow: true,
+		});
+		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER] }, 'p1')).toEqual({
+			kind: 'wait',
+			sameRow: false,
+		});
 	});
 
 	it('waits when its insert lost the race (a primary key violation, in each database’s wording)', () => {
@@ -25,7 +40,9 @@ describe('the lock in n8n’s deduplication store (issue 22)', () => {
 	});
 
 	it('gives up on the lock (the run goes on as without a store) when the store fails otherwise', () => {
-		expect(lockStep({ kind: 'failed', message: 'Connection terminated unexpectedly' })).toEqual({ kind: 'unavailable' });
+		expect(lockStep({ kind: 'failed', message: 'Connection terminated unexpectedly' })).toEqual({
+			kind: 'unavailable',
+		});
 	});
 
 	it('takes a row over only after one and the same row stood for the stale time', () => {

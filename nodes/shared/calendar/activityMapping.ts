@@ -73,13 +73,27 @@ export function isValidTimeZone(zone: string): boolean {
 	return Boolean(zone) && DateTime.now().setZone(zone).isValid;
 }
 
-export function readActivity(json: Record<string, unknown>, mapping: FieldMapping, options: ReadOptions, itemIndex: number): Activity {
+export function readActivity(
+	json: Record<string, unknown>,
+	mapping: FieldMapping,
+	options: ReadOptions,
+	itemIndex: number,
+): Activity {
 	const zone = options.timeZone;
 	if (!isValidTimeZone(zone)) {
-		throw new ActivityFieldError('timeZone', 'time zone', `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin or UTC`);
+		throw new ActivityFieldError(
+			'timeZone',
+			'time zone',
+			`Unknown time zone "${zone}": use an IANA name such as Europe/Berlin or UTC`,
+		);
 	}
 	const id = text(get(json, mapping.id));
-	if (!id) throw new ActivityFieldError(mapping.id, 'id', `The activity has no id (field "${mapping.id}")`);
+	if (!id)
+		throw new ActivityFieldError(
+			mapping.id,
+			'id',
+			`The activity has no id (field "${mapping.id}")`,
+		);
 	const deleted = truthy(get(json, mapping.deleted));
 	const when = readWhen(json, mapping, options, deleted);
 	return {
@@ -102,38 +116,65 @@ export function readActivity(json: Record<string, unknown>, mapping: FieldMappin
 	};
 }
 
-function readWhen(json: Record<string, unknown>, mapping: FieldMapping, options: ReadOptions, deleted: boolean): When {
+function readWhen(
+	json: Record<string, unknown>,
+	mapping: FieldMapping,
+	options: ReadOptions,
+	deleted: boolean,
+): When {
 	const zone = options.timeZone;
 	const rawStart = get(json, mapping.start);
 	if (isEmpty(rawStart)) {
 		// A deletion needs no time; give it a harmless one so the rest of the pipeline stays total.
 		if (deleted) return { allDay: true, startDate: '1970-01-01', endDate: '1970-01-02' };
-		throw new ActivityFieldError(mapping.start, 'start', `The activity has no start (field "${mapping.start}" is empty)`);
+		throw new ActivityFieldError(
+			mapping.start,
+			'start',
+			`The activity has no start (field "${mapping.start}" is empty)`,
+		);
 	}
 	const timeOfDay = text(get(json, mapping.startTime));
 	const start = parsePoint(rawStart, timeOfDay, zone);
-	if (!start) throw new ActivityFieldError(mapping.start, 'start', `The start "${String(rawStart)}" (field "${mapping.start}") is not a date or date-time`);
+	if (!start)
+		throw new ActivityFieldError(
+			mapping.start,
+			'start',
+			`The start "${String(rawStart)}" (field "${mapping.start}") is not a date or date-time`,
+		);
 	const allDay = mapping.allDay ? truthy(get(json, mapping.allDay)) || start.allDay : start.allDay;
 
 	if (allDay) {
-		const startDate = start.allDay ? start.date : DateTime.fromMillis(start.ms, { zone }).toISODate()!;
+		const startDate = start.allDay
+			? start.date
+			: DateTime.fromMillis(start.ms, { zone }).toISODate()!;
 		let endDate = DateTime.fromISO(startDate).plus({ days: 1 }).toISODate()!;
 		const rawEnd = mapping.end ? get(json, mapping.end) : undefined;
 		if (!isEmpty(rawEnd)) {
 			const end = parsePoint(rawEnd, '', zone);
-			if (!end) throw new ActivityFieldError(mapping.end, 'end', `The end "${String(rawEnd)}" (field "${mapping.end}") is not a date or date-time`);
+			if (!end)
+				throw new ActivityFieldError(
+					mapping.end,
+					'end',
+					`The end "${String(rawEnd)}" (field "${mapping.end}") is not a date or date-time`,
+				);
 			// A source's all-day end date is the last day (inclusive); calendars store the day after.
 			const lastDay = end.allDay ? end.date : DateTime.fromMillis(end.ms, { zone }).toISODate()!;
 			endDate = DateTime.fromISO(lastDay).plus({ days: 1 }).toISODate()!;
 			if (endDate <= startDate) {
-				throw new ActivityFieldError(mapping.end, 'end', `The end ${lastDay} (field "${mapping.end}") is before the start ${startDate}`);
+				throw new ActivityFieldError(
+					mapping.end,
+					'end',
+					`The end ${lastDay} (field "${mapping.end}") is before the start ${startDate}`,
+				);
 			}
 		}
 		const rawDays = mapping.duration ? get(json, mapping.duration) : undefined;
 		const minutes = isEmpty(rawEnd) && !isEmpty(rawDays) ? parseDuration(rawDays) : undefined;
 		// Several days given as a duration ("48:00"), as sources without an end field store them.
 		if (minutes !== undefined && minutes > 24 * 60) {
-			endDate = DateTime.fromISO(startDate).plus({ days: Math.ceil(minutes / (24 * 60)) }).toISODate()!;
+			endDate = DateTime.fromISO(startDate)
+				.plus({ days: Math.ceil(minutes / (24 * 60)) })
+				.toISODate()!;
 		}
 		return { allDay: true, startDate, endDate };
 	}
@@ -144,18 +185,32 @@ function readWhen(json: Record<string, unknown>, mapping: FieldMapping, options:
 	const rawDuration = mapping.duration ? get(json, mapping.duration) : undefined;
 	if (!isEmpty(rawEnd)) {
 		const end = parsePoint(rawEnd, '', zone);
-		if (!end) throw new ActivityFieldError(mapping.end, 'end', `The end "${String(rawEnd)}" (field "${mapping.end}") is not a date or date-time`);
+		if (!end)
+			throw new ActivityFieldError(
+				mapping.end,
+				'end',
+				`The end "${String(rawEnd)}" (field "${mapping.end}") is not a date or date-time`,
+			);
 		endMs = end.allDay ? DateTime.fromISO(end.date, { zone }).toMillis() : end.ms;
 	} else if (!isEmpty(rawDuration)) {
 		const minutes = parseDuration(rawDuration);
 		if (minutes === undefined) {
-			throw new ActivityFieldError(mapping.duration, 'duration', `The duration "${String(rawDuration)}" (field "${mapping.duration}") is not HH:MM or minutes`);
+			throw new ActivityFieldError(
+				mapping.duration,
+				'duration',
+				`The duration "${String(rawDuration)}" (field "${mapping.duration}") is not HH:MM or minutes`,
+			);
 		}
 		endMs = startMs + minutes * 60_000;
 	}
 	if (endMs < startMs) {
-		const iso = (ms: number) => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true });
-		throw new ActivityFieldError(mapping.end || mapping.duration, 'end', `The end ${iso(endMs)} is before the start ${iso(startMs)}`);
+		const iso = (ms: number) =>
+			DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true });
+		throw new ActivityFieldError(
+			mapping.end || mapping.duration,
+			'end',
+			`The end ${iso(endMs)} is before the start ${iso(startMs)}`,
+		);
 	}
 	return { allDay: false, startMs, endMs };
 }
@@ -164,19 +219,26 @@ type Point = { allDay: true; date: string } | { allDay: false; ms: number };
 
 function parsePoint(raw: unknown, timeOfDay: string, zone: string): Point | undefined {
 	if (typeof raw === 'number' && Number.isFinite(raw)) return { allDay: false, ms: raw };
-	if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : { allDay: false, ms: raw.getTime() };
+	if (raw instanceof Date)
+		return Number.isNaN(raw.getTime()) ? undefined : { allDay: false, ms: raw.getTime() };
 	const value = text(raw);
 	if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
 		if (!DateTime.fromISO(value).isValid) return undefined;
 		if (!timeOfDay) return { allDay: true, date: value };
 		const time = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(timeOfDay);
 		if (!time) return undefined;
-		const combined = DateTime.fromISO(value, { zone }).set({ hour: +time[1], minute: +time[2], second: time[3] ? +time[3] : 0 });
+		const combined = DateTime.fromISO(value, { zone }).set({
+			hour: +time[1],
+			minute: +time[2],
+			second: time[3] ? +time[3] : 0,
+		});
 		return combined.isValid ? { allDay: false, ms: combined.toMillis() } : undefined;
 	}
 	const normalized = value.replace(' ', 'T');
 	const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(normalized);
-	const parsed = hasOffset ? DateTime.fromISO(normalized, { setZone: true }) : DateTime.fromISO(normalized, { zone });
+	const parsed = hasOffset
+		? DateTime.fromISO(normalized, { setZone: true })
+		: DateTime.fromISO(normalized, { zone });
 	return parsed.isValid ? { allDay: false, ms: parsed.toMillis() } : undefined;
 }
 
@@ -208,7 +270,9 @@ function get(json: Record<string, unknown>, path: string): unknown {
 }
 
 function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 function text(value: unknown): string {
@@ -218,7 +282,8 @@ function text(value: unknown): string {
 }
 
 function truthy(value: unknown): boolean {
-	if (typeof value === 'string') return ['1', 'true', 'yes', 'y', 'on'].includes(value.trim().toLowerCase());
+	if (typeof value === 'string')
+		return ['1', 'true', 'yes', 'y', 'on'].includes(value.trim().toLowerCase());
 	return value === true || value === 1;
 }
 
@@ -245,7 +310,11 @@ function emails(value: unknown): string[] {
 }
 
 /** Activity fields from an event, under the source's own field names (the output of two-way changes). */
-export function writeActivityFields(fields: ActivityFromEvent, mapping: FieldMapping, zone: string): Record<string, unknown> {
+export function writeActivityFields(
+	fields: ActivityFromEvent,
+	mapping: FieldMapping,
+	zone: string,
+): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	const put = (name: string, value: unknown) => {
 		if (name) out[name] = value;
@@ -274,7 +343,10 @@ export function writeActivityFields(fields: ActivityFromEvent, mapping: FieldMap
 		}
 		if (mapping.end) put(mapping.end, end.toISO({ suppressMilliseconds: true }));
 		const minutes = Math.round((when.endMs - when.startMs) / 60_000);
-		put(mapping.duration, `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`);
+		put(
+			mapping.duration,
+			`${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`,
+		);
 		put(mapping.allDay, false);
 	}
 	return out;

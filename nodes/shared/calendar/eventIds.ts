@@ -13,7 +13,8 @@ const MAX_ID = 1024;
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
 
 export function eventIdForActivity(activityId: string): string {
-	if (/^[a-v0-9]+$/.test(activityId) && PLAIN.length + activityId.length <= MAX_ID) return PLAIN + activityId;
+	if (/^[a-v0-9]+$/.test(activityId) && PLAIN.length + activityId.length <= MAX_ID)
+		return PLAIN + activityId;
 	const encoded = base32hex(Buffer.from(activityId, 'utf8'));
 	if (ENCODED.length + encoded.length <= MAX_ID) return ENCODED + encoded;
 	// Very long ids: a SHA-256 digest still names the activity deterministically.

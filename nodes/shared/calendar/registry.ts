@@ -10,6 +10,9 @@ export const CALENDAR_CLOUDS = {
 export type CalendarKind = keyof typeof CALENDAR_CLOUDS;
 
 /** The calendar provider of `kind`, speaking through n8n with the node's credential (as createStorage does for files). */
-export async function createCalendar(ctx: IExecuteFunctions | ILoadOptionsFunctions, kind: CalendarKind = 'googleCalendar'): Promise<CalendarProvider> {
+export async function createCalendar(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	kind: CalendarKind = 'googleCalendar',
+): Promise<CalendarProvider> {
 	return await CALENDAR_CLOUDS[kind].open(ctx);
 }

@@ -61,7 +61,13 @@ export type ListEventsRequest =
 	| { timeMin?: string; privateProperty?: [string, string]; wantSyncToken?: boolean };
 
 export type EventListing =
-	| { kind: 'events'; events: CalendarEvent[]; nextSyncToken?: string; full: boolean; pages: number }
+	| {
+			kind: 'events';
+			events: CalendarEvent[];
+			nextSyncToken?: string;
+			full: boolean;
+			pages: number;
+	  }
 	/** The sync token is no longer valid (410): clear the cursor and list in full. */
 	| { kind: 'reset' };
 
@@ -72,7 +78,12 @@ export interface CalendarProvider {
 	/** Insert with a client-chosen id; a taken id raises CloudError kind 'conflict' (providerCode 'duplicate'). */
 	insertEvent(calendarId: string, eventId: string, event: EventWrite): Promise<CalendarEvent>;
 	/** Patch; with `etag`, only if the event is unchanged (else CloudError 'conflict', providerCode 'conditionNotMet'). */
-	patchEvent(calendarId: string, eventId: string, patch: EventWrite, etag?: string): Promise<CalendarEvent>;
+	patchEvent(
+		calendarId: string,
+		eventId: string,
+		patch: EventWrite,
+		etag?: string,
+	): Promise<CalendarEvent>;
 	/** 'gone' when the event was already deleted or never existed. */
 	deleteEvent(calendarId: string, eventId: string, etag?: string): Promise<'deleted' | 'gone'>;
 }

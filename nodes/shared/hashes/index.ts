@@ -32,6 +32,7 @@ export function hashBuffer(kind: HashKind, buffer: Buffer): string {
 /** Reads the stream to its end (without keeping it) and returns its digest. */
 export async function hashStream(kind: HashKind, stream: Readable): Promise<string> {
 	const hasher = createHasher(kind);
-	for await (const chunk of stream) hasher.update(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+	for await (const chunk of stream)
+		hasher.update(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
 	return hasher.digest();
 }

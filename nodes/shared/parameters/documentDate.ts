@@ -1,4 +1,11 @@
-import { DateTime, IANAZone, Info, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import {
+	DateTime,
+	IANAZone,
+	Info,
+	Zone,
+	type ZoneOffsetFormat,
+	type ZoneOffsetOptions,
+} from 'luxon';
 import { parseDocumentDate } from '../sync/folderLayout';
 
 /**
@@ -71,7 +78,8 @@ export function documentZone(name: string): Zone | string {
 	if (zone === undefined) {
 		// The zone luxon itself makes of the name ("UTC" is its fixed UTC zone, not the IANA one).
 		const luxonZone = Info.normalizeZone(name);
-		zone = luxonZone instanceof IANAZone && luxonZone.isValid ? new CachedOffsetZone(luxonZone) : name;
+		zone =
+			luxonZone instanceof IANAZone && luxonZone.isValid ? new CachedOffsetZone(luxonZone) : name;
 		if (zones.size > 1000) zones.clear();
 		zones.set(name, zone);
 	}
@@ -79,7 +87,8 @@ export function documentZone(name: string): Zone | string {
 }
 
 /** An ISO 8601 instant as n8n items carry them ("2026-03-15T12:00:00Z", "2026-03-15T14:00:00.250+02:00"). */
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+const ISO_INSTANT =
+	/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 
 function daysIn(year: number, month: number): number {
 	return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -95,7 +104,17 @@ function isoInstantMs(text: string): number | undefined {
 	const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
 	const second = m[6] === undefined ? 0 : Number(m[6]);
 	const milli = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
-	if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+	if (
+		year < 1 ||
+		month < 1 ||
+		month > 12 ||
+		day < 1 ||
+		day > daysIn(year, month) ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 59
+	)
+		return undefined;
 	let offset = 0;
 	if (m[8] === undefined) {
 		const offsetHours = Number(m[10]);

@@ -41,7 +41,9 @@ const IDENTIFIER = '[A-Za-z_$][A-Za-z0-9_$]*';
 const QUOTED = `"[^"\\\\{}\\n]*"|'[^'\\\\{}\\n]*'`;
 const SEGMENT = new RegExp(`\\.(${IDENTIFIER})|\\[(${QUOTED})\\]`, 'y');
 /** `={{ $json<path> }}` with spaces or tabs inside the braces and nothing outside them. */
-const WHOLE = new RegExp(`^=\\{\\{[ \\t]*\\$json((?:\\.${IDENTIFIER}|\\[(?:${QUOTED})\\])+)[ \\t]*\\}\\}$`);
+const WHOLE = new RegExp(
+	`^=\\{\\{[ \\t]*\\$json((?:\\.${IDENTIFIER}|\\[(?:${QUOTED})\\])+)[ \\t]*\\}\\}$`,
+);
 
 /**
  * The field path when `raw` (a parameter's raw value, `=` included) is exactly a plain field read such as
@@ -89,7 +91,11 @@ const own = Object.prototype.hasOwnProperty;
 
 /** A raw parameter value n8n returns unchanged for every item: text that is not an expression, a number, a boolean. */
 function isConstant(raw: unknown): boolean {
-	return (typeof raw === 'string' && !raw.startsWith('=')) || typeof raw === 'number' || typeof raw === 'boolean';
+	return (
+		(typeof raw === 'string' && !raw.startsWith('=')) ||
+		typeof raw === 'number' ||
+		typeof raw === 'boolean'
+	);
 }
 
 function isPlainObject(value: unknown): value is IDataObject {
@@ -105,11 +111,22 @@ function isPlainObject(value: unknown): value is IDataObject {
  * the first truthy text, number or boolean is the result, and the last operand is read as a plain field. Anything
  * else (an object, an inherited name, a non-object on the way) is for n8n to decide: undefined.
  */
-export function readPlainChain(json: unknown, paths: readonly string[][]): string | number | boolean | undefined {
+export function readPlainChain(
+	json: unknown,
+	paths: readonly string[][],
+): string | number | boolean | undefined {
 	for (const path of paths.slice(0, -1)) {
 		const value = walk(json, path);
 		if (value === UNSURE) return undefined;
-		if (value === undefined || value === null || value === '' || value === 0 || value === false || Number.isNaN(value)) continue;
+		if (
+			value === undefined ||
+			value === null ||
+			value === '' ||
+			value === 0 ||
+			value === false ||
+			Number.isNaN(value)
+		)
+			continue;
 		if (typeof value === 'string' || typeof value === 'boolean') return value;
 		if (typeof value === 'number' && Number.isFinite(value)) return value;
 		return undefined;
@@ -131,7 +148,10 @@ function walk(json: unknown, path: readonly string[]): unknown {
 	return value;
 }
 
-export function readPlainField(json: unknown, path: readonly string[]): string | number | boolean | undefined {
+export function readPlainField(
+	json: unknown,
+	path: readonly string[],
+): string | number | boolean | undefined {
 	let value: unknown = json;
 	for (const key of path) {
 		if (!isPlainObject(value) || !own.call(value, key)) return undefined;
@@ -160,7 +180,9 @@ export class ItemParameters {
 		if (!read) {
 			const raw = this.ctx.getNodeParameter(name, 0, fallback, { rawExpressions: true }) as unknown;
 			const byN8n = (index: number) => this.ctx.getNodeParameter(name, index, fallback);
-			read = isConstant(raw) ? this.constant(byN8n) : this.reader(plainFieldPath(raw), byN8n, plainFieldChain(raw));
+			read = isConstant(raw)
+				? this.constant(byN8n)
+				: this.reader(plainFieldPath(raw), byN8n, plainFieldChain(raw));
 			this.reads.set(name, read);
 		}
 		return read(itemIndex);
@@ -187,7 +209,11 @@ export class ItemParameters {
 	evaluate(expression: string, itemIndex: number): unknown {
 		let read = this.expressions.get(expression);
 		if (!read) {
-			read = this.reader(plainFieldPath(`=${expression}`), (index) => this.ctx.evaluateExpression(expression, index), plainFieldChain(`=${expression}`));
+			read = this.reader(
+				plainFieldPath(`=${expression}`),
+				(index) => this.ctx.evaluateExpression(expression, index),
+				plainFieldChain(`=${expression}`),
+			);
 			this.expressions.set(expression, read);
 		}
 		return read(itemIndex);

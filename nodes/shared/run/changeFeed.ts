@@ -4,10 +4,16 @@ import type { ChangeBatch, StorageProvider } from '../storage/types';
  * A full listing of the folder as a snapshot batch (anything tracked and not in it is gone). Its cursor is
  * `cursor`, or "now" taken before listing, so nothing that changes during the listing falls between the two.
  */
-export async function fullListing(provider: StorageProvider, folderId: string, recursive: boolean, cursor?: string): Promise<ChangeBatch> {
+export async function fullListing(
+	provider: StorageProvider,
+	folderId: string,
+	recursive: boolean,
+	cursor?: string,
+): Promise<ChangeBatch> {
 	const next = cursor ?? (await provider.latestCursor(folderId, { recursive }));
 	const changes: ChangeBatch['changes'] = [];
-	for await (const item of provider.list(folderId, { recursive })) changes.push({ type: 'upsert', item });
+	for await (const item of provider.list(folderId, { recursive }))
+		changes.push({ type: 'upsert', item });
 	return { changes, cursor: next, snapshot: true };
 }
 
@@ -21,7 +27,11 @@ export async function feedOrListing(
 	provider: StorageProvider,
 	folderId: string,
 	cursor: string | undefined,
-	options: { recursive: boolean; recover: (error: unknown) => ChangeBatch | 'listing'; withoutCursor?: 'listing' | 'cursorOnly' },
+	options: {
+		recursive: boolean;
+		recover: (error: unknown) => ChangeBatch | 'listing';
+		withoutCursor?: 'listing' | 'cursorOnly';
+	},
 ): Promise<ChangeBatch> {
 	const { recursive } = options;
 	if (cursor) {
@@ -33,6 +43,11 @@ export async function feedOrListing(
 		}
 		return await fullListing(provider, folderId, recursive);
 	}
-	if (options.withoutCursor === 'cursorOnly') return { changes: [], cursor: await provider.latestCursor(folderId, { recursive }), snapshot: true };
+	if (options.withoutCursor === 'cursorOnly')
+		return {
+			changes: [],
+			cursor: await provider.latestCursor(folderId, { recursive }),
+			snapshot: true,
+		};
 	return await fullListing(provider, folderId, recursive);
 }

@@ -10,7 +10,9 @@ import { failureHandling, type ReadStep } from '../sync/collectReading';
 
 /** Whether an error must stop the whole run (the credential or the account is the problem), not just one file. */
 export function stopsRun(error: unknown): boolean {
-	return isCloudError(error) && failureHandling(error.kind, error.details.providerCode) === 'stopRun';
+	return (
+		isCloudError(error) && failureHandling(error.kind, error.details.providerCode) === 'stopRun'
+	);
 }
 
 /**
@@ -23,7 +25,9 @@ export async function addRetries(
 	retryIds: string[],
 ): Promise<{ batch: ChangeBatch; gone: string[] }> {
 	if (retryIds.length === 0) return { batch, gone: [] };
-	const mentioned = new Set(batch.changes.map((change) => (change.type === 'upsert' ? change.item.id : change.id)));
+	const mentioned = new Set(
+		batch.changes.map((change) => (change.type === 'upsert' ? change.item.id : change.id)),
+	);
 	const added: ChangeBatch['changes'] = [];
 	const gone: string[] = [];
 	for (const id of retryIds) {
@@ -40,10 +44,14 @@ export async function addRetries(
  * folders are not followed; a target that is gone or forbidden is simply absent (the shortcut is then skipped
  * with its reason). Errors that concern the whole run still stop it.
  */
-export async function resolveShortcuts(provider: StorageProvider, batch: ChangeBatch): Promise<Map<string, RemoteItem>> {
+export async function resolveShortcuts(
+	provider: StorageProvider,
+	batch: ChangeBatch,
+): Promise<Map<string, RemoteItem>> {
 	const targets = new Map<string, RemoteItem>();
 	for (const change of batch.changes) {
-		if (change.type !== 'upsert' || change.item.content !== 'shortcut' || !change.item.shortcutTo) continue;
+		if (change.type !== 'upsert' || change.item.content !== 'shortcut' || !change.item.shortcutTo)
+			continue;
 		const { id, isFolder } = change.item.shortcutTo;
 		if (targets.has(id) || isFolder) continue;
 		try {
@@ -57,10 +65,18 @@ export async function resolveShortcuts(provider: StorageProvider, batch: ChangeB
 }
 
 /** The file's content as the read step says: a download, or an export of a native document. */
-export async function openContent(provider: StorageProvider, item: RemoteItem, step: Exclude<ReadStep, { type: 'skip' }>): Promise<Readable> {
+export async function openContent(
+	provider: StorageProvider,
+	item: RemoteItem,
+	step: Exclude<ReadStep, { type: 'skip' }>,
+): Promise<Readable> {
 	if (step.type === 'download') return await provider.download(item.id);
 	if (!provider.exportDocument) {
-		throw new CloudError('invalidRequest', `${item.name} is a native document and this source cannot export it`, { target: item.name });
+		throw new CloudError(
+			'invalidRequest',
+			`${item.name} is a native document and this source cannot export it`,
+			{ target: item.name },
+		);
 	}
 	return await provider.exportDocument(item.id, step.format.mimeType);
 }

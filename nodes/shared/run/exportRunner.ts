@@ -16,9 +16,23 @@ import {
 } from '../sync/exportDecisions';
 import { nameFingerprint } from '../sync/exportChanges';
 import { NAME_CHOICES } from '../sync/exportNames';
-import { checksFileTwins, decideFileTwins, decideFolderTwin, looksBeforeCreatingFolder, type CreatedFile } from '../sync/exportTwins';
+import {
+	checksFileTwins,
+	decideFileTwins,
+	decideFolderTwin,
+	looksBeforeCreatingFolder,
+	type CreatedFile,
+} from '../sync/exportTwins';
 import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
-import { planExport, recordTag, type ExportAction, type ExportPlan, type ExportPolicy, type ExportRecordInput, type PlannedItem } from '../sync/exportPlan';
+import {
+	planExport,
+	recordTag,
+	type ExportAction,
+	type ExportPlan,
+	type ExportPolicy,
+	type ExportRecordInput,
+	type PlannedItem,
+} from '../sync/exportPlan';
 
 /**
  * Carries out an Export to Folder plan through a storage provider and records each outcome in the state. Decides
@@ -91,7 +105,9 @@ export interface ExportResult {
 export async function runExport(request: ExportRequest): Promise<ExportResult> {
 	const { provider } = request;
 	const root = await openRoot(provider, request.state, request.root, request.dryRun);
-	const batch: ChangeBatch = root.id ? await readChanges(provider, root.id, request.state.cursor, root.created) : { changes: [], cursor: '', snapshot: true };
+	const batch: ChangeBatch = root.id
+		? await readChanges(provider, root.id, request.state.cursor, root.created)
+		: { changes: [], cursor: '', snapshot: true };
 	const state = withCurrentIds(request.state, batch);
 	if (root.id) state.rootId = root.id;
 	const plan = planExport(request.inputs, state, batch, {
@@ -102,19 +118,39 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 	if (plan.massDelete || request.dryRun) return { plan, outcomes: new Map() };
 	request.beforeWriting?.(plan);
 	const next = stateForRun(plan, batch);
-	if (rootGoneStopsRun(plan, request.policy)) return { plan, outcomes: new Map(), state: next, rootGone: true };
-	const contentInDestination = new Set(batch.changes.flatMap((change) => (change.type === 'upsert' && !change.item.isFolder && change.item.hash ? [change.item.hash] : [])));
-	const runner = new ExportRunner(provider, plan, next, { stopOnItemError: request.stopOnItemError, contentInDestination });
+	if (rootGoneStopsRun(plan, request.policy))
+		return { plan, outcomes: new Map(), state: next, rootGone: true };
+	const contentInDestination = new Set(
+		batch.changes.flatMap((change) =>
+			change.type === 'upsert' && !change.item.isFolder && change.item.hash
+				? [change.item.hash]
+				: [],
+		),
+	);
+	const runner = new ExportRunner(provider, plan, next, {
+		stopOnItemError: request.stopOnItemError,
+		contentInDestination,
+	});
 	const { outcomes, stop } = await runner.run(request.files);
 	// Twins are settled even after a stop: the files created before it may have them.
-	next.cursor = cursorAfterRun(request.state.cursor, await runner.drain(batch.cursor, outcomes), stop !== undefined);
+	next.cursor = cursorAfterRun(
+		request.state.cursor,
+		await runner.drain(batch.cursor, outcomes),
+		stop !== undefined,
+	);
 	return { plan, outcomes, state: next, stop };
 }
 
 /** Finds or creates the export root, by cached id, a folder reference, or a name below the drive root. */
-export async function openRoot(provider: StorageProvider, state: ExportState, root: ExportRoot, dryRun: boolean): Promise<{ id?: string; created: boolean }> {
+export async function openRoot(
+	provider: StorageProvider,
+	state: ExportState,
+	root: ExportRoot,
+	dryRun: boolean,
+): Promise<{ id?: string; created: boolean }> {
 	if (state.rootId) return { id: state.rootId, created: false };
-	if (root.mode === 'folder') return { id: (await provider.resolveFolder(root.ref)).id, created: false };
+	if (root.mode === 'folder')
+		return { id: (await provider.resolveFolder(root.ref)).id, created: false };
 	const driveRoot = await provider.root();
 	const existing = await provider.findChild(driveRoot.id, root.name, 'folder');
 	if (existing) return { id: existing.id, created: false };
@@ -128,14 +164,20 @@ export async function openRoot(provider: StorageProvider, state: ExportState, ro
  * Changes on the root's subtree since the cursor: one request when nothing changed. Without a cursor (first run,
  * lost state) or after a reset, a full listing stands in, so existing files are adopted, not duplicated.
  */
-export async function readChanges(provider: StorageProvider, rootId: string, cursor: string | undefined, justCreated: boolean): Promise<ChangeBatch> {
+export async function readChanges(
+	provider: StorageProvider,
+	rootId: string,
+	cursor: string | undefined,
+	justCreated: boolean,
+): Promise<ChangeBatch> {
 	const source = changeSource(cursor, justCreated);
 	return await feedOrListing(provider, rootId, source === 'feed' ? cursor : undefined, {
 		recursive: true,
 		withoutCursor: source === 'cursorOnly' ? 'cursorOnly' : 'listing',
 		recover: (error) => {
 			const next = afterFeedError(error);
-			if (next === 'rootGone') return { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' };
+			if (next === 'rootGone')
+				return { changes: [{ type: 'delete', id: rootId, isFolder: true }], cursor: '' };
 			if (next === 'fail') throw error;
 			return 'listing';
 		},
@@ -143,7 +185,11 @@ export async function readChanges(provider: StorageProvider, rootId: string, cur
 }
 
 /** `own`: the folder this run created is the one in use (false: another run's folder of that name). */
-async function createFolderOnce(provider: StorageProvider, parentId: string, name: string): Promise<{ item: RemoteItem; own: boolean }> {
+async function createFolderOnce(
+	provider: StorageProvider,
+	parentId: string,
+	name: string,
+): Promise<{ item: RemoteItem; own: boolean }> {
 	let created: RemoteItem;
 	try {
 		created = await provider.createFolder(parentId, name);
@@ -162,13 +208,21 @@ async function createFolderOnce(provider: StorageProvider, parentId: string, nam
  * away, before anything goes in, and keep the one every run keeps (exportTwins.ts). Ours, when it is not kept, is
  * empty and removed; a folder this run did not create is never removed.
  */
-async function settleFolderTwin(provider: StorageProvider, parentId: string, created: RemoteItem): Promise<{ item: RemoteItem; own: boolean }> {
+async function settleFolderTwin(
+	provider: StorageProvider,
+	parentId: string,
+	created: RemoteItem,
+): Promise<{ item: RemoteItem; own: boolean }> {
 	if (!provider.features.duplicateNames || !provider.sameNamed) return { item: created, own: true };
-	const decision = decideFolderTwin(created, await provider.sameNamed(parentId, created.name, 'folder'));
+	const decision = decideFolderTwin(
+		created,
+		await provider.sameNamed(parentId, created.name, 'folder'),
+	);
 	if (decision.keep === 'own') return { item: created, own: true };
 	// Empty unless another run took our folder in the moment before this look (it uses the oldest twin it sees):
 	// what it put there moves to the kept folder first, since deleting a Drive folder deletes what is in it.
-	for (const child of await contentsOf(provider, decision.removeOwn)) await provider.move(child.id, { parentId: decision.use.id });
+	for (const child of await contentsOf(provider, decision.removeOwn))
+		await provider.move(child.id, { parentId: decision.use.id });
 	await provider.delete(decision.removeOwn);
 	return { item: decision.use, own: false };
 }
@@ -213,14 +267,20 @@ export class ExportRunner {
 	 * files go up UPLOAD_CONCURRENCY at a time; anything else (a replace, a move, a session upload) waits until
 	 * nothing is in flight and runs alone.
 	 */
-	async run(files: Map<number, ExportFile>): Promise<{ outcomes: Map<number, ItemOutcome>; stop?: RunStop }> {
+	async run(
+		files: Map<number, ExportFile>,
+	): Promise<{ outcomes: Map<number, ItemOutcome>; stop?: RunStop }> {
 		const outcomes = new Map<number, ItemOutcome>();
 		const inFlight = new Set<Promise<void>>();
 		let stop: RunStop | undefined;
 		const settle = (item: PlannedItem, outcome: ItemOutcome) => {
 			outcomes.set(item.index, outcome);
 			if (outcome.error !== undefined && this.options.stopOnItemError && !stop) {
-				stop = { error: outcome.error, itemIndex: item.index, target: joinPath(outcome.item.folder, outcome.item.name) };
+				stop = {
+					error: outcome.error,
+					itemIndex: item.index,
+					target: joinPath(outcome.item.folder, outcome.item.name),
+				};
 			}
 		};
 		const carry = async (item: PlannedItem, file: ExportFile | undefined) => {
@@ -273,7 +333,14 @@ export class ExportRunner {
 	private async handOver(outcomes: Map<number, ItemOutcome>): Promise<void> {
 		for (const [index, outcome] of outcomes) {
 			const found = this.plan.handedOver(index);
-			if (!found || outcome.error !== undefined || outcome.action !== 'created' || !outcome.remote || outcome.remote.id === found.id) continue;
+			if (
+				!found ||
+				outcome.error !== undefined ||
+				outcome.action !== 'created' ||
+				!outcome.remote ||
+				outcome.remote.id === found.id
+			)
+				continue;
 			try {
 				await this.provider.delete(outcome.remote.id);
 			} catch (error) {
@@ -297,10 +364,14 @@ export class ExportRunner {
 	 */
 	private goesAlongside(item: PlannedItem | undefined, file: ExportFile | undefined): boolean {
 		const op = item?.op;
-		if (op?.kind !== 'upload' || op.replaceId !== undefined || op.moveFirst || file === undefined) return false;
+		if (op?.kind !== 'upload' || op.replaceId !== undefined || op.moveFirst || file === undefined)
+			return false;
 		// A file with this content is already in the destination: a conflict of another item may hand it to this
 		// one (the planner's handTo), which only works while this one waits untaken.
-		return file.size <= Math.min(ALONGSIDE_MAX_BYTES, this.provider.features.simpleUploadLimit) && !this.options.contentInDestination?.has(file.hash);
+		return (
+			file.size <= Math.min(ALONGSIDE_MAX_BYTES, this.provider.features.simpleUploadLimit) &&
+			!this.options.contentInDestination?.has(file.hash)
+		);
 	}
 
 	/**
@@ -323,9 +394,16 @@ export class ExportRunner {
 	}
 
 	/** Our new files that another run created too: ours goes when it is not the one kept, the record takes the kept one. */
-	private async settleFileTwins(feed: ChangeBatch, outcomes: Map<number, ItemOutcome>): Promise<void> {
+	private async settleFileTwins(
+		feed: ChangeBatch,
+		outcomes: Map<number, ItemOutcome>,
+	): Promise<void> {
 		const seen = feed.changes.flatMap((change) => (change.type === 'upsert' ? [change.item] : []));
-		for (const decision of decideFileTwins(this.created, seen, (item) => item.appProperties?.recordKey)) {
+		for (const decision of decideFileTwins(
+			this.created,
+			seen,
+			(item) => item.appProperties?.recordKey,
+		)) {
 			await this.provider.delete(decision.removeOwn);
 			for (const record of this.state.records.values()) {
 				if (record?.id !== decision.removeOwn) continue;
@@ -333,7 +411,8 @@ export class ExportRunner {
 				// The kept file may hold another content version (the record changed between the two runs).
 				record.contentFp = decision.use.appProperties?.contentVersion ?? record.contentFp;
 			}
-			for (const outcome of outcomes.values()) if (outcome.remote?.id === decision.removeOwn) outcome.remote = decision.use;
+			for (const outcome of outcomes.values())
+				if (outcome.remote?.id === decision.removeOwn) outcome.remote = decision.use;
 		}
 	}
 
@@ -343,7 +422,9 @@ export class ExportRunner {
 			const { dir, name } = splitPath(path);
 			const key = pathKey(path, this.ci);
 			const dirKey = pathKey(dir, this.ci);
-			const parentError = [...this.folderErrors.keys()].find((failed) => dirKey === failed || dirKey.startsWith(`${failed}/`));
+			const parentError = [...this.folderErrors.keys()].find(
+				(failed) => dirKey === failed || dirKey.startsWith(`${failed}/`),
+			);
 			if (parentError !== undefined) {
 				this.folderErrors.set(key, this.folderErrors.get(parentError));
 				continue;
@@ -351,7 +432,9 @@ export class ExportRunner {
 			try {
 				const parentId = this.folderId(dir);
 				if (!parentId) throw new Error(`The parent folder of "${path}" is unknown`);
-				const existing = looksBeforeCreatingFolder(this.provider.features) ? await this.provider.findChild(parentId, name, 'folder') : undefined;
+				const existing = looksBeforeCreatingFolder(this.provider.features)
+					? await this.provider.findChild(parentId, name, 'folder')
+					: undefined;
 				const folder = existing ?? (await createFolderOnce(this.provider, parentId, name)).item;
 				this.writes++;
 				this.state.folders.push({ path, id: folder.id });
@@ -392,10 +475,16 @@ export class ExportRunner {
 			try {
 				return await this.attempt(item, file);
 			} catch (error) {
-				if (stopsTheRun(error)) throw new RunStopped({ error, itemIndex: item.index, target: joinPath(item.folder, item.name) });
+				if (stopsTheRun(error))
+					throw new RunStopped({
+						error,
+						itemIndex: item.index,
+						target: joinPath(item.folder, item.name),
+					});
 				const retry = attempt <= NAME_CHOICES ? await this.decideAgain(item, error) : undefined;
 				if (!retry) return { item, action: 'failed', error };
-				if (retry.action === 'failed') return { item: retry, action: 'failed', error: new Error(retry.error) };
+				if (retry.action === 'failed')
+					return { item: retry, action: 'failed', error: new Error(retry.error) };
 				item = retry;
 			}
 		}
@@ -407,10 +496,16 @@ export class ExportRunner {
 		const replaces = op.kind === 'upload' && op.replaceId !== undefined && !op.moveFirst;
 		if (isCloudError(error, 'conflict') && !replaces) {
 			const parentId = this.folderId(item.folder);
-			const occupant = parentId ? await this.provider.findChild(parentId, item.name, 'file').catch(() => undefined) : undefined;
+			const occupant = parentId
+				? await this.provider.findChild(parentId, item.name, 'file').catch(() => undefined)
+				: undefined;
 			return this.plan.afterConflict(item, occupant);
 		}
-		if (isCloudError(error, 'notFound') && (op.kind === 'move' || (op.kind === 'upload' && op.replaceId))) return this.plan.afterGone(item);
+		if (
+			isCloudError(error, 'notFound') &&
+			(op.kind === 'move' || (op.kind === 'upload' && op.replaceId))
+		)
+			return this.plan.afterGone(item);
 		return undefined;
 	}
 
@@ -448,7 +543,13 @@ export class ExportRunner {
 		this.writes++;
 		this.record(item, uploaded.id);
 		if (!op.replaceId) {
-			this.created.push({ id: uploaded.id, parentId, name: uploaded.name, recordKey: recordTag(item.recordKey), createdAt: uploaded.createdAt });
+			this.created.push({
+				id: uploaded.id,
+				parentId,
+				name: uploaded.name,
+				recordKey: recordTag(item.recordKey),
+				createdAt: uploaded.createdAt,
+			});
 		}
 		return { item, action: item.action, remote: uploaded };
 	}

@@ -52,7 +52,11 @@ export const calendarStateSchema: StateSchema<CalendarSyncStored> = {
 };
 
 function isStringMap(value: unknown): value is Record<string, string> {
-	return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		Object.values(value).every((v) => typeof v === 'string')
+	);
 }
 
 function packEtag(etag: string): string {
@@ -122,7 +126,12 @@ export function toStored(state: CalendarSyncState): CalendarSyncStored {
 	}
 	const pend: Record<string, string> = {};
 	for (const entry of state.pending) pend[entry.eventId] = encodePending(entry);
-	const stored: CalendarSyncStored = { v: CALENDAR_STATE_VERSION, cal: state.calendarId, links, pend };
+	const stored: CalendarSyncStored = {
+		v: CALENDAR_STATE_VERSION,
+		cal: state.calendarId,
+		links,
+		pend,
+	};
 	if (state.syncToken) stored.st = state.syncToken;
 	if (state.windowStartMs !== undefined) stored.ws = state.windowStartMs;
 	return stored;

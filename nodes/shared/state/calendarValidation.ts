@@ -1,4 +1,9 @@
-import { decodeLink, decodePending, CALENDAR_STATE_VERSION, type CalendarSyncStored } from './calendarState';
+import {
+	decodeLink,
+	decodePending,
+	CALENDAR_STATE_VERSION,
+	type CalendarSyncStored,
+} from './calendarState';
 import type { CheckedState } from './staticData';
 
 /**
@@ -19,7 +24,12 @@ function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 /** Keeps the entries `read` can decode; notes how many were dropped, or that the map was not readable. */
-function checkEntries(value: unknown, read: (key: string, text: string) => unknown, labels: { map: string; entry: string }, problems: string[]): { kept: Record<string, string>; dropped: boolean } {
+function checkEntries(
+	value: unknown,
+	read: (key: string, text: string) => unknown,
+	labels: { map: string; entry: string },
+	problems: string[],
+): { kept: Record<string, string>; dropped: boolean } {
 	const kept: Record<string, string> = {};
 	if (!isMap(value)) {
 		problems.push(`its ${labels.map} could not be read`);
@@ -30,14 +40,22 @@ function checkEntries(value: unknown, read: (key: string, text: string) => unkno
 		if (typeof text === 'string' && key !== '' && read(key, text) !== undefined) kept[key] = text;
 		else bad++;
 	}
-	if (bad > 0) problems.push(`${plural(bad, labels.entry)} of ${Object.keys(value).length} could not be read`);
+	if (bad > 0)
+		problems.push(`${plural(bad, labels.entry)} of ${Object.keys(value).length} could not be read`);
 	return { kept, dropped: bad > 0 };
 }
 
-export function validateCalendarStored(stored: CalendarSyncStored): CheckedState<CalendarSyncStored> {
+export function validateCalendarStored(
+	stored: CalendarSyncStored,
+): CheckedState<CalendarSyncStored> {
 	const state: CalendarSyncStored = { v: CALENDAR_STATE_VERSION, cal: '', links: {}, pend: {} };
 	if (!isMap(stored)) {
-		return { state, problems: [`the saved status is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`] };
+		return {
+			state,
+			problems: [
+				`the saved status is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+			],
+		};
 	}
 	const raw = stored as unknown as Loose;
 	const problems: string[] = [];
@@ -56,8 +74,18 @@ export function validateCalendarStored(stored: CalendarSyncStored): CheckedState
 			relist = true;
 		}
 	}
-	const links = checkEntries(raw.links, (key, text) => decodeLink(key, text), { map: 'links', entry: 'link' }, problems);
-	const pend = checkEntries(raw.pend, (key, text) => decodePending(key, text), { map: 'pending imports', entry: 'pending import' }, problems);
+	const links = checkEntries(
+		raw.links,
+		(key, text) => decodeLink(key, text),
+		{ map: 'links', entry: 'link' },
+		problems,
+	);
+	const pend = checkEntries(
+		raw.pend,
+		(key, text) => decodePending(key, text),
+		{ map: 'pending imports', entry: 'pending import' },
+		problems,
+	);
 	state.links = links.kept;
 	state.pend = pend.kept;
 	if (relist || links.dropped || pend.dropped) {

@@ -24,7 +24,10 @@ export class FileRecords {
 
 	constructor(encoded = '') {
 		for (let i = 0; i + RECORD_LENGTH <= encoded.length; i += RECORD_LENGTH) {
-			this.byId.set(encoded.slice(i, i + FINGERPRINT_LENGTH), encoded.slice(i + FINGERPRINT_LENGTH, i + RECORD_LENGTH));
+			this.byId.set(
+				encoded.slice(i, i + FINGERPRINT_LENGTH),
+				encoded.slice(i + FINGERPRINT_LENGTH, i + RECORD_LENGTH),
+			);
 		}
 	}
 

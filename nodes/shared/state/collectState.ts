@@ -69,7 +69,14 @@ export const COLLECT_STATE_KIND = 'collectNewFiles' as const;
 
 export const collectStateSchema: StateSchema<CollectState> = {
 	version: COLLECT_STATE_VERSION,
-	empty: () => ({ kind: COLLECT_STATE_KIND, collected: '', known: '', pending: [], history: [], total: 0 }),
+	empty: () => ({
+		kind: COLLECT_STATE_KIND,
+		collected: '',
+		known: '',
+		pending: [],
+		history: [],
+		total: 0,
+	}),
 	migrate(stored: IDataObject & { v?: number }): CollectState {
 		// Version 1 is the first; an unknown shape keeps whatever fields still make sense rather than discarding them.
 		const empty = collectStateSchema.empty();
@@ -80,12 +87,15 @@ export const collectStateSchema: StateSchema<CollectState> = {
 			collected: typeof stored.collected === 'string' ? stored.collected : '',
 			known: typeof stored.known === 'string' ? stored.known : '',
 			pending: Array.isArray(stored.pending) ? (stored.pending as unknown as PendingEntry[]) : [],
-			history: Array.isArray(stored.history) ? (stored.history as unknown as CollectHistoryEntry[]) : [],
+			history: Array.isArray(stored.history)
+				? (stored.history as unknown as CollectHistoryEntry[])
+				: [],
 			total: typeof stored.total === 'number' ? stored.total : 0,
-			...(Array.isArray(stored.retry) ? { retry: stored.retry as unknown as CollectState['retry'] } : {}),
+			...(Array.isArray(stored.retry)
+				? { retry: stored.retry as unknown as CollectState['retry'] }
+				: {}),
 		};
 	},
 	// Field by field; the node reads `startOver` and the problems through loadCheckedState.
 	validate: (stored) => validateCollectState(stored),
 };
-

@@ -68,8 +68,16 @@ export interface StoredExportState {
 /** 2: compact records (issue 17): key fingerprints grouped by their first characters, ids after a shared prefix. */
 export const EXPORT_STATE_VERSION = 2;
 
-const STATUS_CODES: Record<RecordStatus, string> = { live: 'L', fileDeleted: 'D', folderDeleted: 'F' };
-const STATUS_BY_CODE: Record<string, RecordStatus> = { L: 'live', D: 'fileDeleted', F: 'folderDeleted' };
+const STATUS_CODES: Record<RecordStatus, string> = {
+	live: 'L',
+	fileDeleted: 'D',
+	folderDeleted: 'F',
+};
+const STATUS_BY_CODE: Record<string, RecordStatus> = {
+	L: 'live',
+	D: 'fileDeleted',
+	F: 'folderDeleted',
+};
 /**
  * Content and name fingerprints are only ever compared with the same record's previous value, never across
  * records, so 48 bits are plenty (a false "unchanged" has odds of 1 in 2.8e14 per edit) and save 8 bytes.
@@ -177,7 +185,9 @@ export function encodeRecords(records: Map<string, TrackedRecord>): EncodedRecor
 	const ids = keys.map((key) => records.get(key)!.id);
 	const idPrefix = commonPrefix(ids);
 	const rests = ids.map((id) => id.slice(idPrefix.length));
-	const idNumbers = rests.length > 0 && rests.every((rest) => DECIMAL.test(rest) && Number(rest) <= Number.MAX_SAFE_INTEGER);
+	const idNumbers =
+		rests.length > 0 &&
+		rests.every((rest) => DECIMAL.test(rest) && Number(rest) <= Number.MAX_SAFE_INTEGER);
 	const bucket = bucketLength(keys.length);
 	const parts: string[] = [];
 	let header = '';
@@ -187,7 +197,10 @@ export function encodeRecords(records: Map<string, TrackedRecord>): EncodedRecor
 			header = key.slice(0, bucket);
 			parts.push(`${BUCKET}${header}`);
 		}
-		const place = r.status === 'live' && r.folder < PLACES.length - 1 ? PLACES[r.folder + 1] : `${LONG_PLACE}${STATUS_CODES[r.status]}${r.folder < 0 ? '' : r.folder.toString(36)}.`;
+		const place =
+			r.status === 'live' && r.folder < PLACES.length - 1
+				? PLACES[r.folder + 1]
+				: `${LONG_PLACE}${STATUS_CODES[r.status]}${r.folder < 0 ? '' : r.folder.toString(36)}.`;
 		const id = idNumbers ? toBase64Digits(Number(rests[i])) : escapeId(rests[i]);
 		parts.push(`${key.slice(bucket)}${r.contentFp}${r.nameFp}${place}${id}`);
 	});
@@ -198,7 +211,11 @@ export function encodeRecords(records: Map<string, TrackedRecord>): EncodedRecor
 }
 
 /** Version 2's records (see encodeRecords); the state was validated first (exportValidation.ts). */
-export function decodeRecords(encoded: string, idPrefix = '', idNumbers = false): Map<string, TrackedRecord> {
+export function decodeRecords(
+	encoded: string,
+	idPrefix = '',
+	idNumbers = false,
+): Map<string, TrackedRecord> {
 	const records = new Map<string, TrackedRecord>();
 	if (!encoded) return records;
 	let header = '';
@@ -253,7 +270,14 @@ export function encodeExportState(state: ExportState): StoredExportState {
 		// A record whose folder entry is gone keeps no folder (its status already says why).
 		const folder = r.folder < 0 ? -1 : (renumber.get(r.folder) ?? -1);
 		// Field by field: a spread with an override costs microseconds per record at 100,000 records.
-		records.set(key, { keyFp: r.keyFp, contentFp: r.contentFp, nameFp: r.nameFp, status: r.status, folder, id: r.id });
+		records.set(key, {
+			keyFp: r.keyFp,
+			contentFp: r.contentFp,
+			nameFp: r.nameFp,
+			status: r.status,
+			folder,
+			id: r.id,
+		});
 	}
 	const stored: StoredExportState = {
 		v: EXPORT_STATE_VERSION,
@@ -297,13 +321,16 @@ export const exportStateSchema: StateSchema<StoredExportState> = {
 		// Unknown shapes keep what can be read rather than being discarded.
 		const base = emptyStored();
 		if (typeof stored.records === 'string') base.records = stored.records;
-		if (Array.isArray(stored.folders)) base.folders = stored.folders.filter((f): f is string => typeof f === 'string');
-		if (Array.isArray(stored.stopped)) base.stopped = stored.stopped.filter((f): f is string => typeof f === 'string');
+		if (Array.isArray(stored.folders))
+			base.folders = stored.folders.filter((f): f is string => typeof f === 'string');
+		if (Array.isArray(stored.stopped))
+			base.stopped = stored.stopped.filter((f): f is string => typeof f === 'string');
 		if (typeof stored.cursor === 'string') base.cursor = stored.cursor;
 		if (typeof stored.root === 'string') base.root = stored.root;
 		if (typeof stored.rootRef === 'string') base.rootRef = stored.rootRef;
 		if (typeof stored.node === 'string') base.node = stored.node;
-		if (stored.v === 1 && typeof stored.records === 'string') Object.assign(base, migrateRecordsV1(stored.records, stored.folders));
+		if (stored.v === 1 && typeof stored.records === 'string')
+			Object.assign(base, migrateRecordsV1(stored.records, stored.folders));
 		return base;
 	},
 	validate: (stored) => validateStoredExportState(stored),
@@ -317,11 +344,18 @@ export const exportStateSchema: StateSchema<StoredExportState> = {
 function migrateRecordsV1(text: string, folders: unknown): EncodedRecords {
 	if (text === '') return { records: '' };
 	const usable = new Set<number>();
-	if (Array.isArray(folders)) folders.forEach((folder, index) => typeof folder === 'string' && folder.indexOf('\t') > 0 && usable.add(index));
+	if (Array.isArray(folders))
+		folders.forEach(
+			(folder, index) =>
+				typeof folder === 'string' && folder.indexOf('\t') > 0 && usable.add(index),
+		);
 	const entries = text.split('|');
 	const readable = entries.filter((entry) => validRecordEntryV1(entry, usable));
 	const encoded = encodeRecords(decodeRecordsV1(readable.join('|')));
 	const unreadable = entries.length - readable.length;
-	if (unreadable > 0) encoded.records = [encoded.records, ...Array.from({ length: unreadable }, () => '#')].filter((part) => part !== '').join('|');
+	if (unreadable > 0)
+		encoded.records = [encoded.records, ...Array.from({ length: unreadable }, () => '#')]
+			.filter((part) => part !== '')
+			.join('|');
 	return encoded;
 }

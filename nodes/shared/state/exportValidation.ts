@@ -1,5 +1,13 @@
 import { FINGERPRINT_LENGTH } from './fingerprint';
-import { BASE64URL, BUCKET, EXPORT_STATE_VERSION, LONG_PLACE, PLACES, SHORT_FINGERPRINT_LENGTH, type StoredExportState } from './exportState';
+import {
+	BASE64URL,
+	BUCKET,
+	EXPORT_STATE_VERSION,
+	LONG_PLACE,
+	PLACES,
+	SHORT_FINGERPRINT_LENGTH,
+	type StoredExportState,
+} from './exportState';
 import type { CheckedState } from './staticData';
 
 /**
@@ -26,7 +34,13 @@ function validFolder(entry: unknown): entry is string {
 
 /** base64url: what fingerprint() writes. */
 function isFingerprintChar(code: number): boolean {
-	return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95;
+	return (
+		(code >= 48 && code <= 57) ||
+		(code >= 65 && code <= 90) ||
+		(code >= 97 && code <= 122) ||
+		code === 45 ||
+		code === 95
+	);
 }
 
 /**
@@ -37,7 +51,8 @@ export function validRecordEntryV1(entry: string, usableFolders: ReadonlySet<num
 	// Computed here, not at load: exportState.ts imports this module (its schema validates with it).
 	const FIXED = FINGERPRINT_LENGTH + SHORT_FINGERPRINT_LENGTH * 2;
 	if (entry.length < FIXED + 2) return false;
-	for (let i = 0; i < FINGERPRINT_LENGTH; i++) if (!isFingerprintChar(entry.charCodeAt(i))) return false;
+	for (let i = 0; i < FINGERPRINT_LENGTH; i++)
+		if (!isFingerprintChar(entry.charCodeAt(i))) return false;
 	if (!STATUS_CODES.has(entry[FIXED])) return false;
 	const dot = entry.indexOf('.', FIXED + 1);
 	if (dot < 0 || dot === entry.length - 1) return false;
@@ -46,7 +61,8 @@ export function validRecordEntryV1(entry: string, usableFolders: ReadonlySet<num
 		const code = entry.charCodeAt(i);
 		if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) return false;
 	}
-	if (dot > FIXED + 1 && !usableFolders.has(parseInt(entry.slice(FIXED + 1, dot), 36))) return false;
+	if (dot > FIXED + 1 && !usableFolders.has(parseInt(entry.slice(FIXED + 1, dot), 36)))
+		return false;
 	// An escaped id must unescape (decodeRecords would throw a URIError on a broken escape).
 	if (entry.indexOf('%', dot + 1) < 0) return true;
 	try {
@@ -68,7 +84,12 @@ function validHeader(entry: string): boolean {
  * One version 2 record entry (see encodeRecords) after a header of `headerLength` characters is well formed,
  * points at a readable folder (or the root) and has an id that decodes.
  */
-export function validRecordEntry(entry: string, headerLength: number, usableFolders: ReadonlySet<number>, ids: { prefix: string; numbers: boolean }): boolean {
+export function validRecordEntry(
+	entry: string,
+	headerLength: number,
+	usableFolders: ReadonlySet<number>,
+	ids: { prefix: string; numbers: boolean },
+): boolean {
 	const keyLength = FINGERPRINT_LENGTH - headerLength;
 	const fixed = keyLength + SHORT_FINGERPRINT_LENGTH * 2;
 	if (entry.length <= fixed) return false;
@@ -82,7 +103,8 @@ export function validRecordEntry(entry: string, headerLength: number, usableFold
 			const code = entry.charCodeAt(i);
 			if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) return false;
 		}
-		if (dot > fixed + 2 && !usableFolders.has(parseInt(entry.slice(fixed + 2, dot), 36))) return false;
+		if (dot > fixed + 2 && !usableFolders.has(parseInt(entry.slice(fixed + 2, dot), 36)))
+			return false;
 		idStart = dot + 1;
 	} else {
 		const place = PLACES.indexOf(entry[fixed]);
@@ -106,10 +128,23 @@ export function validRecordEntry(entry: string, headerLength: number, usableFold
 }
 
 /** Keeps every valid part of a stored Export to Folder state; lists what it dropped. */
-export function validateStoredExportState(stored: StoredExportState): CheckedState<StoredExportState> {
-	const state: StoredExportState = { v: EXPORT_STATE_VERSION, kind: 'export', folders: [], stopped: [], records: '' };
+export function validateStoredExportState(
+	stored: StoredExportState,
+): CheckedState<StoredExportState> {
+	const state: StoredExportState = {
+		v: EXPORT_STATE_VERSION,
+		kind: 'export',
+		folders: [],
+		stopped: [],
+		records: '',
+	};
 	if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
-		return { state, problems: [`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`] };
+		return {
+			state,
+			problems: [
+				`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+			],
+		};
 	}
 	const raw = stored as unknown as Loose;
 	const problems: string[] = [];
@@ -143,7 +178,8 @@ export function validateStoredExportState(stored: StoredExportState): CheckedSta
 				state.folders.push('');
 			}
 		});
-		if (bad > 0) problems.push(`${plural(bad, 'cached folder')} of ${raw.folders.length} could not be read`);
+		if (bad > 0)
+			problems.push(`${plural(bad, 'cached folder')} of ${raw.folders.length} could not be read`);
 		rebuild ||= bad > 0;
 	} else {
 		problems.push('its folder list could not be read');
@@ -153,9 +189,14 @@ export function validateStoredExportState(stored: StoredExportState): CheckedSta
 	if (Array.isArray(raw.stopped)) {
 		state.stopped = raw.stopped.filter((path): path is string => typeof path === 'string');
 		const bad = raw.stopped.length - state.stopped.length;
-		if (bad > 0) problems.push(`${plural(bad, 'stopped folder')} could not be read (exported into again unless deleted again)`);
+		if (bad > 0)
+			problems.push(
+				`${plural(bad, 'stopped folder')} could not be read (exported into again unless deleted again)`,
+			);
 	} else {
-		problems.push('its list of stopped folders could not be read (those folders are exported into again)');
+		problems.push(
+			'its list of stopped folders could not be read (those folders are exported into again)',
+		);
 	}
 
 	const ids = { prefix: '', numbers: false };
@@ -167,7 +208,9 @@ export function validateStoredExportState(stored: StoredExportState): CheckedSta
 		if (typeof raw.idNumbers === 'boolean') ids.numbers = raw.idNumbers;
 		else problems.push('its id form was not readable');
 	}
-	const idsReadable = (raw.idPrefix === undefined || typeof raw.idPrefix === 'string') && (raw.idNumbers === undefined || typeof raw.idNumbers === 'boolean');
+	const idsReadable =
+		(raw.idPrefix === undefined || typeof raw.idPrefix === 'string') &&
+		(raw.idNumbers === undefined || typeof raw.idNumbers === 'boolean');
 	if (typeof raw.records === 'string' && idsReadable) {
 		const entries = raw.records === '' ? [] : raw.records.split('|');
 		const kept: string[] = [];
@@ -182,7 +225,8 @@ export function validateStoredExportState(stored: StoredExportState): CheckedSta
 				continue;
 			}
 			records++;
-			if (header !== undefined && validRecordEntry(entry, header, usableFolders, ids)) kept.push(entry);
+			if (header !== undefined && validRecordEntry(entry, header, usableFolders, ids))
+				kept.push(entry);
 			else bad++;
 		}
 		// All readable (the usual case): the text as it was, no second copy of 100,000 entries.
@@ -210,6 +254,6 @@ export function exportStateWarning(nodeName: string, problems: string[]): string
 	return (
 		`Export to Folder "${nodeName}": its saved state was damaged (${problems.join('; ')}). ` +
 		'The unreadable parts were dropped and rebuilt from the destination by a full listing: files already there are adopted, not uploaded again. ' +
-		'Nothing needs doing; if this repeats, check what edits the workflow\'s static data.'
+		"Nothing needs doing; if this repeats, check what edits the workflow's static data."
 	);
 }

@@ -10,10 +10,14 @@ export const FINGERPRINT_LENGTH = 12;
  * One-shot hashing (Node 20.12+, so every Node n8n runs on) skips building a Hash object per call: planning
  * 100,000 records hashes a few hundred thousand short strings, and the object cost more than the hashing did.
  */
-const hashOnce = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+const hashOnce = (
+	crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }
+).hash;
 
 export function fingerprint(value: string): string {
-	const digest = hashOnce ? hashOnce('sha256', value, 'base64url') : crypto.createHash('sha256').update(value, 'utf8').digest('base64url');
+	const digest = hashOnce
+		? hashOnce('sha256', value, 'base64url')
+		: crypto.createHash('sha256').update(value, 'utf8').digest('base64url');
 	return digest.slice(0, FINGERPRINT_LENGTH);
 }
 

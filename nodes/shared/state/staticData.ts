@@ -46,7 +46,11 @@ export function stateKey(nodeId: string): string {
 	return `cloudSync:${nodeId}`;
 }
 
-export function loadState<T>(ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>, nodeId: string, schema: StateSchema<T>): T {
+export function loadState<T>(
+	ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>,
+	nodeId: string,
+	schema: StateSchema<T>,
+): T {
 	return loadCheckedState(ctx, nodeId, schema).state;
 }
 
@@ -54,7 +58,11 @@ export function loadState<T>(ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData
  * The node's state, checked: absent is empty; a newer version throws StateTooNewError (left as it is); an older or
  * unknown shape is migrated; then the schema's validator keeps what is valid and lists what it dropped.
  */
-export function loadCheckedState<T>(ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>, nodeId: string, schema: StateSchema<T>): CheckedState<T> {
+export function loadCheckedState<T>(
+	ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>,
+	nodeId: string,
+	schema: StateSchema<T>,
+): CheckedState<T> {
 	const stored = ctx.getWorkflowStaticData('global')[stateKey(nodeId)] as unknown;
 	return checkStoredState(stored, schema);
 }
@@ -65,12 +73,18 @@ export function checkStoredState<T>(stored: unknown, schema: StateSchema<T>): Ch
 	if (typeof stored !== 'object' || Array.isArray(stored)) {
 		// The validator says what an unreadable state means for its node (Collect must not take it for a first run).
 		if (schema.validate) return schema.validate(stored as T);
-		return { state: schema.empty(), problems: [`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`] };
+		return {
+			state: schema.empty(),
+			problems: [
+				`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+			],
+		};
 	}
 	// A JSON copy, not structuredClone: n8n hands static data out wrapped in Proxies (ObservableObject), which
 	// structuredClone refuses ("could not be cloned"); static data is JSON in the database anyway.
 	const copy = JSON.parse(JSON.stringify(stored)) as IDataObject & { v?: number };
-	if (typeof copy.v === 'number' && copy.v > schema.version) throw new StateTooNewError(copy.v, schema.version);
+	if (typeof copy.v === 'number' && copy.v > schema.version)
+		throw new StateTooNewError(copy.v, schema.version);
 	if (schema.validate && typeof copy.v !== 'number') {
 		// Every saved state carries its version: without one it is damage, not an old shape (a migration would fill
 		// the gaps with empty values and hide what was lost), so the validator judges it as it is.
@@ -91,7 +105,10 @@ export function saveState<T extends object>(
 	staticData[stateKey(nodeId)] = { ...state, v: schema.version } as unknown as IDataObject;
 }
 
-export function clearState(ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>, nodeId: string): void {
+export function clearState(
+	ctx: Pick<IExecuteFunctions, 'getWorkflowStaticData'>,
+	nodeId: string,
+): void {
 	const staticData = ctx.getWorkflowStaticData('global');
 	delete staticData[stateKey(nodeId)];
 }

@@ -44,20 +44,27 @@ export const STORAGE_CLOUDS: Readonly<Record<StorageKind, StorageCloud>> = {
 };
 
 /** The credential type of each cloud that has one. */
-export const STORAGE_CREDENTIAL: Readonly<Partial<Record<StorageKind, string>>> = Object.fromEntries(
-	Object.entries(STORAGE_CLOUDS).flatMap(([kind, cloud]) => (cloud.credential ? [[kind, cloud.credential]] : [])),
-);
+export const STORAGE_CREDENTIAL: Readonly<Partial<Record<StorageKind, string>>> =
+	Object.fromEntries(
+		Object.entries(STORAGE_CLOUDS).flatMap(([kind, cloud]) =>
+			cloud.credential ? [[kind, cloud.credential]] : [],
+		),
+	);
 
 /** The kinds that sign in to an account (every one but a path on the n8n host), in registry order. */
-export const ACCOUNT_STORAGE_KINDS: readonly StorageKind[] = (Object.keys(STORAGE_CLOUDS) as StorageKind[]).filter(
-	(kind) => !STORAGE_CLOUDS[kind].features.rootIsHostPath,
-);
+export const ACCOUNT_STORAGE_KINDS: readonly StorageKind[] = (
+	Object.keys(STORAGE_CLOUDS) as StorageKind[]
+).filter((kind) => !STORAGE_CLOUDS[kind].features.rootIsHostPath);
 
 export function storageFeatures(kind: StorageKind): StorageKindFeatures {
 	return STORAGE_CLOUDS[kind].features;
 }
 
 /** The storage provider for `kind`, speaking through n8n with the node's credential. */
-export async function createStorage(ctx: StorageContext, kind: StorageKind, options: StorageOptions = {}): Promise<StorageProvider> {
+export async function createStorage(
+	ctx: StorageContext,
+	kind: StorageKind,
+	options: StorageOptions = {},
+): Promise<StorageProvider> {
 	return await STORAGE_CLOUDS[kind].open(ctx, options);
 }

@@ -1,8 +1,29 @@
 import type { Readable } from 'stream';
-import type { StorageKind, HashKind, RemoteItem, ChangeBatch, UploadSource, UploadTarget, FolderRef, ProviderFeatures } from '../types/remote';
+import type {
+	StorageKind,
+	HashKind,
+	RemoteItem,
+	ChangeBatch,
+	UploadSource,
+	UploadTarget,
+	FolderRef,
+	ProviderFeatures,
+} from '../types/remote';
 
 /** The shared vocabulary (types/remote.ts), re-exported for the providers. */
-export type { StorageKind, HashKind, RemoteItem, ExportFormat, ExportChoice, Change, ChangeBatch, UploadSource, UploadTarget, FolderRef, ProviderFeatures } from '../types/remote';
+export type {
+	StorageKind,
+	HashKind,
+	RemoteItem,
+	ExportFormat,
+	ExportChoice,
+	Change,
+	ChangeBatch,
+	UploadSource,
+	UploadTarget,
+	FolderRef,
+	ProviderFeatures,
+} from '../types/remote';
 
 /**
  * One interface for every backend, as rclone's backends share one. Providers act; they never decide policy.
@@ -21,7 +42,11 @@ export interface StorageProvider {
 	/** Folders whose name contains `query` (for the node's searchable list); at most `limit`. */
 	searchFolders(query: string, limit?: number): Promise<RemoteItem[]>;
 	/** The child of `parentId` with this exact name (case rules of the provider), or undefined. */
-	findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined>;
+	findChild(
+		parentId: string,
+		name: string,
+		kind?: 'file' | 'folder',
+	): Promise<RemoteItem | undefined>;
 	/**
 	 * Every child of exactly this name, oldest first. Only where features.duplicateNames (Drive): the twins two
 	 * overlapping runs may have created (see sync/exportTwins.ts).
@@ -33,7 +58,11 @@ export interface StorageProvider {
 	/** A cursor for "now" without enumerating (Drive startPageToken, Graph token=latest, Dropbox latest cursor). */
 	latestCursor(folderId: string, options?: { recursive?: boolean }): Promise<string>;
 	/** Changes in the folder's subtree since `cursor`. Throws CloudError kind 'cursorReset' when it is no longer valid. */
-	changes(folderId: string, cursor: string, options?: { recursive?: boolean }): Promise<ChangeBatch>;
+	changes(
+		folderId: string,
+		cursor: string,
+		options?: { recursive?: boolean },
+	): Promise<ChangeBatch>;
 	upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem>;
 	/** The file's bytes as a stream (resumes with Range on a cut where the provider allows it). */
 	download(id: string): Promise<Readable>;

@@ -35,7 +35,11 @@ export const LINKS_SEPARATOR = '\n\n--\n';
  * event is: an event the user created in Google keeps its own title under "Busy" (the sync never renames it) and
  * keeps its "created in the calendar" tag.
  */
-export function renderEvent(activity: Activity, options: RenderOptions, createdBy: 'activity' | 'calendar' = 'activity'): EventWrite | undefined {
+export function renderEvent(
+	activity: Activity,
+	options: RenderOptions,
+	createdBy: 'activity' | 'calendar' = 'activity',
+): EventWrite | undefined {
 	const masked = activity.private && options.privatePolicy === 'busy' && createdBy === 'activity';
 	if (activity.private && options.privatePolicy === 'skip') return undefined;
 	const { start, end } = eventTimes(activity.when, activity.timeZone);
@@ -67,12 +71,19 @@ function describe(activity: Activity, options: RenderOptions): string {
 
 export function eventTimes(when: When, timeZone: string): { start: EventTime; end: EventTime } {
 	if (when.allDay) return { start: { date: when.startDate }, end: { date: when.endDate } };
-	const iso = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).toISO({ suppressMilliseconds: true })!;
-	return { start: { dateTime: iso(when.startMs), timeZone }, end: { dateTime: iso(when.endMs), timeZone } };
+	const iso = (ms: number) =>
+		DateTime.fromMillis(ms, { zone: timeZone }).toISO({ suppressMilliseconds: true })!;
+	return {
+		start: { dateTime: iso(when.startMs), timeZone },
+		end: { dateTime: iso(when.endMs), timeZone },
+	};
 }
 
 /** The event's times as a When, or undefined when they cannot be read. */
-export function whenOfEvent(start: EventTime | undefined, end: EventTime | undefined): When | undefined {
+export function whenOfEvent(
+	start: EventTime | undefined,
+	end: EventTime | undefined,
+): When | undefined {
 	if (!start) return undefined;
 	if (start.date) {
 		const endDate = end?.date ?? DateTime.fromISO(start.date).plus({ days: 1 }).toISODate()!;
@@ -98,23 +109,42 @@ export function whenKey(when: When | undefined): string {
 	return when.allDay ? `d${when.startDate}/${when.endDate}` : `t${when.startMs}/${when.endMs}`;
 }
 
-type ContentSource = Pick<EventWrite, 'summary' | 'start' | 'end' | 'visibility'> & { description?: string | null };
+type ContentSource = Pick<EventWrite, 'summary' | 'start' | 'end' | 'visibility'> & {
+	description?: string | null;
+};
 
 /** 12-character hash of what a person sees in the event: title, description, times, privacy. */
 export function contentHash(event: ContentSource): string {
-	const visibility = event.visibility === 'private' || event.visibility === 'confidential' ? 'private' : 'default';
+	const visibility =
+		event.visibility === 'private' || event.visibility === 'confidential' ? 'private' : 'default';
 	return fingerprint(
-		JSON.stringify([event.summary ?? '', (event.description ?? '').trimEnd(), whenKey(whenOfEvent(event.start, event.end)), visibility]),
+		JSON.stringify([
+			event.summary ?? '',
+			(event.description ?? '').trimEnd(),
+			whenKey(whenOfEvent(event.start, event.end)),
+			visibility,
+		]),
 	);
 }
 
 /** Whether an event is the masked ("busy") form of a private activity. */
-export function isMasked(event: Pick<CalendarEvent, 'summary' | 'visibility'>, options: RenderOptions): boolean {
-	return options.privatePolicy === 'busy' && event.visibility === 'private' && event.summary === options.busyTitle;
+export function isMasked(
+	event: Pick<CalendarEvent, 'summary' | 'visibility'>,
+	options: RenderOptions,
+): boolean {
+	return (
+		options.privatePolicy === 'busy' &&
+		event.visibility === 'private' &&
+		event.summary === options.busyTitle
+	);
 }
 
 /** What an event changes in its activity. A masked event only carries its times (its title is not the subject). */
-export function activityFromEvent(event: CalendarEvent, defaultTimeZone: string, masked: boolean): ActivityFromEvent | undefined {
+export function activityFromEvent(
+	event: CalendarEvent,
+	defaultTimeZone: string,
+	masked: boolean,
+): ActivityFromEvent | undefined {
 	const when = whenOfEvent(event.start, event.end);
 	if (!when) return undefined;
 	const fields: ActivityFromEvent = {

@@ -1,7 +1,26 @@
 import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
 import type { CalendarEvent, EventWrite } from '../calendar/types';
-import { activityFromEvent, contentHash, isMasked, matchKey, renderEvent, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN, TAG_WRITTEN } from './calendarContent';
-import type { ActivityChange, CalendarOp, Conflict, Link, Pending, PatchReason, ReconcileInput, ReconcilePlan } from './calendarReconcile';
+import {
+	activityFromEvent,
+	contentHash,
+	isMasked,
+	matchKey,
+	renderEvent,
+	TAG_ACTIVITY,
+	TAG_IMPORT,
+	TAG_ORIGIN,
+	TAG_WRITTEN,
+} from './calendarContent';
+import type {
+	ActivityChange,
+	CalendarOp,
+	Conflict,
+	Link,
+	Pending,
+	PatchReason,
+	ReconcileInput,
+	ReconcilePlan,
+} from './calendarReconcile';
 
 type CreatedBy = Link['createdBy'];
 
@@ -19,7 +38,12 @@ export interface LinkTarget {
 }
 
 export function targetOf(event: CalendarEvent): LinkTarget {
-	return { eventId: event.id, eventHash: contentHash(event), etag: event.etag, tags: event.privateProperties };
+	return {
+		eventId: event.id,
+		eventHash: contentHash(event),
+		etag: event.etag,
+		tags: event.privateProperties,
+	};
 }
 
 /**
@@ -60,7 +84,11 @@ export class PlanBuilder {
 		for (const activity of input.activities) this.activities.set(activity.id, activity);
 		this.linkedEvents = new Map(input.links.map((link) => [link.eventId, link.activityId]));
 		this.held = new Set(input.heldActivityIds ?? []);
-		for (const pending of this.plan.pending.values()) this.pendingByKey.set(pending.matchKey, [...(this.pendingByKey.get(pending.matchKey) ?? []), pending]);
+		for (const pending of this.plan.pending.values())
+			this.pendingByKey.set(pending.matchKey, [
+				...(this.pendingByKey.get(pending.matchKey) ?? []),
+				pending,
+			]);
 	}
 
 	// ---- reading both sides ----
@@ -91,7 +119,11 @@ export class PlanBuilder {
 	inScope(activity: Activity, createdBy: CreatedBy): boolean {
 		if (activity.deleted || this.render(activity, createdBy) === undefined) return false;
 		// Imported events keep their link whatever the push filter says.
-		return createdBy === 'calendar' || this.settings.typeFilter.length === 0 || this.settings.typeFilter.includes(activity.type);
+		return (
+			createdBy === 'calendar' ||
+			this.settings.typeFilter.length === 0 ||
+			this.settings.typeFilter.includes(activity.type)
+		);
 	}
 
 	isPrivateEvent(event: CalendarEvent): boolean {
@@ -105,11 +137,18 @@ export class PlanBuilder {
 
 	/** What the event says about its activity. A "Busy" stand-in only carries its times (its title is not the subject). */
 	fromEvent(event: CalendarEvent): ActivityFromEvent | undefined {
-		return activityFromEvent(event, this.settings.defaultTimeZone, isMasked(event, this.settings.render));
+		return activityFromEvent(
+			event,
+			this.settings.defaultTimeZone,
+			isMasked(event, this.settings.render),
+		);
 	}
 
 	/** Which side wins a conflict. Without both timestamps the activity wins (its change is seen now). */
-	winner(activityUpdatedAt: number | undefined, event: CalendarEvent | undefined): 'activity' | 'calendar' {
+	winner(
+		activityUpdatedAt: number | undefined,
+		event: CalendarEvent | undefined,
+	): 'activity' | 'calendar' {
 		if (!this.twoWay || this.settings.conflict === 'activities') return 'activity';
 		if (this.settings.conflict === 'calendar') return 'calendar';
 		const eventUpdated = event?.updated ? Date.parse(event.updated) : NaN;
@@ -130,7 +169,12 @@ export class PlanBuilder {
 
 	/** Quiet: nothing crosses; the event's current state is taken as seen, the activity's change waits. */
 	quiet(link: Link, event?: CalendarEvent): void {
-		if (event) this.plan.links.set(link.activityId, { ...link, eventHash: contentHash(event), etag: event.etag });
+		if (event)
+			this.plan.links.set(link.activityId, {
+				...link,
+				eventHash: contentHash(event),
+				etag: event.etag,
+			});
 		this.plan.counts.skipped++;
 	}
 
@@ -155,20 +199,45 @@ export class PlanBuilder {
 	}
 
 	/** The event's content goes to its activity. */
-	pull(link: Link, activity: Activity | undefined, event: CalendarEvent, conflict?: Conflict): void {
+	pull(
+		link: Link,
+		activity: Activity | undefined,
+		event: CalendarEvent,
+		conflict?: Conflict,
+	): void {
 		const fields = this.fromEvent(event);
 		if (!fields) return;
-		this.plan.activities.push({ action: 'update', activityId: link.activityId, eventId: event.id, fields, itemIndex: activity?.itemIndex, conflict });
+		this.plan.activities.push({
+			action: 'update',
+			activityId: link.activityId,
+			eventId: event.id,
+			fields,
+			itemIndex: activity?.itemIndex,
+			conflict,
+		});
 		// The source will take the event's content: expect exactly that activity next run (no echo back to the event).
 		const after = activity ? afterPull(activity, fields) : undefined;
 		const expected = after ? this.activityHash(after, link.createdBy) : contentHash(event);
-		this.plan.links.set(link.activityId, { ...link, activityHash: expected, eventHash: contentHash(event), etag: event.etag });
+		this.plan.links.set(link.activityId, {
+			...link,
+			activityHash: expected,
+			eventHash: contentHash(event),
+			etag: event.etag,
+		});
 		// Our own event shows the activity as the policy renders it (a private one as "Busy"); the user's own is left as they made it.
-		if (after && link.createdBy === 'activity' && expected !== contentHash(event)) return this.push(link, after, 'activityChanged', event);
+		if (after && link.createdBy === 'activity' && expected !== contentHash(event))
+			return this.push(link, after, 'activityChanged', event);
 		// The event says which activity content it is in step with, so a run whose status is not kept (a manual one)
 		// does not leave the next run taking this very update for a change made in the CRM.
 		if (after && event.privateProperties[TAG_WRITTEN] !== expected) {
-			const op: CalendarOp = { kind: 'patch', activityId: link.activityId, eventId: event.id, patch: { privateProperties: { [TAG_WRITTEN]: expected } }, itemIndex: activity?.itemIndex, reason: 'tag' };
+			const op: CalendarOp = {
+				kind: 'patch',
+				activityId: link.activityId,
+				eventId: event.id,
+				patch: { privateProperties: { [TAG_WRITTEN]: expected } },
+				itemIndex: activity?.itemIndex,
+				reason: 'tag',
+			};
 			this.plan.calendar.push(op);
 			this.tagOps.set(event.id, op);
 		}
@@ -176,16 +245,38 @@ export class PlanBuilder {
 
 	/** Tell the activity source about a conflict the activity won. */
 	report(activity: Activity, eventId: string, conflict: Conflict): void {
-		this.plan.activities.push({ action: 'conflict', activityId: activity.id, eventId, itemIndex: activity.itemIndex, conflict });
+		this.plan.activities.push({
+			action: 'conflict',
+			activityId: activity.id,
+			eventId,
+			itemIndex: activity.itemIndex,
+			conflict,
+		});
 	}
 
-	deleteEvent(link: Link, itemIndex: number | undefined, reason: 'activityDeleted' | 'notSynced' | 'conflictActivityWon'): void {
-		this.plan.calendar.push({ kind: 'delete', activityId: link.activityId, eventId: link.eventId, itemIndex, reason });
+	deleteEvent(
+		link: Link,
+		itemIndex: number | undefined,
+		reason: 'activityDeleted' | 'notSynced' | 'conflictActivityWon',
+	): void {
+		this.plan.calendar.push({
+			kind: 'delete',
+			activityId: link.activityId,
+			eventId: link.eventId,
+			itemIndex,
+			reason,
+		});
 		this.plan.links.delete(link.activityId);
 	}
 
 	deleteActivity(link: Link, itemIndex: number | undefined, conflict?: Conflict): void {
-		this.plan.activities.push({ action: 'delete', activityId: link.activityId, eventId: link.eventId, itemIndex, conflict });
+		this.plan.activities.push({
+			action: 'delete',
+			activityId: link.activityId,
+			eventId: link.eventId,
+			itemIndex,
+			conflict,
+		});
 		this.plan.links.delete(link.activityId);
 	}
 
@@ -207,33 +298,87 @@ export class PlanBuilder {
 		if (!fields || (this.hidesPrivate() && this.isPrivateEvent(event))) return;
 		const type = this.settings.importType;
 		const key = matchKey(type, fields.subject ?? '', fields.when);
-		this.addPending({ eventId: event.id, matchKey: key, eventHash: contentHash(event), etag: event.etag });
+		this.addPending({
+			eventId: event.id,
+			matchKey: key,
+			eventHash: contentHash(event),
+			etag: event.etag,
+		});
 		// Already imported under this key by a run whose status was not kept (a manual run): the source has it.
 		if (event.privateProperties[TAG_IMPORT] === key) return;
-		this.plan.activities.push({ action: 'create', eventId: event.id, fields: { ...fields, type }, conflict });
+		this.plan.activities.push({
+			action: 'create',
+			eventId: event.id,
+			fields: { ...fields, type },
+			conflict,
+		});
 		// The key on the event itself: a manual run or a lost status forgets the pending entry, the event keeps it.
-		this.plan.calendar.push({ kind: 'patch', activityId: '', eventId: event.id, patch: { privateProperties: { [TAG_IMPORT]: key } }, reason: 'tag' });
+		this.plan.calendar.push({
+			kind: 'patch',
+			activityId: '',
+			eventId: event.id,
+			patch: { privateProperties: { [TAG_IMPORT]: key } },
+			reason: 'tag',
+		});
 	}
 
 	/** A new event for the activity, or its deleted one brought back (a deleted event keeps its id forever). */
 	insert(activity: Activity, eventId: string, createdBy: CreatedBy, cancelled: boolean): void {
 		if (cancelled) {
 			const patch = { ...this.patchFor(activity, createdBy), status: 'confirmed' as const };
-			this.plan.calendar.push({ kind: 'patch', activityId: activity.id, eventId, patch, itemIndex: activity.itemIndex, restore: true, reason: 'restore' });
+			this.plan.calendar.push({
+				kind: 'patch',
+				activityId: activity.id,
+				eventId,
+				patch,
+				itemIndex: activity.itemIndex,
+				restore: true,
+				reason: 'restore',
+			});
 		} else {
-			this.plan.calendar.push({ kind: 'insert', activityId: activity.id, eventId, event: this.written(activity, createdBy), itemIndex: activity.itemIndex });
+			this.plan.calendar.push({
+				kind: 'insert',
+				activityId: activity.id,
+				eventId,
+				event: this.written(activity, createdBy),
+				itemIndex: activity.itemIndex,
+			});
 		}
-		this.setLink({ activityId: activity.id, eventId, activityHash: this.activityHash(activity, createdBy), eventHash: '', etag: '', createdBy });
+		this.setLink({
+			activityId: activity.id,
+			eventId,
+			activityHash: this.activityHash(activity, createdBy),
+			eventHash: '',
+			etag: '',
+			createdBy,
+		});
 	}
 
 	/** Link an unlinked activity to an existing event (tagging the user's event so a lost status re-links). */
 	adopt(activity: Activity, target: LinkTarget, createdBy: CreatedBy): Link {
-		const link: Link = { activityId: activity.id, eventId: target.eventId, activityHash: this.activityHash(activity, createdBy), eventHash: target.eventHash, etag: target.etag, createdBy };
+		const link: Link = {
+			activityId: activity.id,
+			eventId: target.eventId,
+			activityHash: this.activityHash(activity, createdBy),
+			eventHash: target.eventHash,
+			etag: target.etag,
+			createdBy,
+		};
 		if (createdBy === 'calendar' && target.tags[TAG_ACTIVITY] !== activity.id) {
 			// The import key is no longer needed once linked (removed only where present: a patch cannot delete what is not there).
-			const privateProperties: Record<string, string | null> = { [TAG_ACTIVITY]: activity.id, [TAG_ORIGIN]: 'calendar' };
+			const privateProperties: Record<string, string | null> = {
+				[TAG_ACTIVITY]: activity.id,
+				[TAG_ORIGIN]: 'calendar',
+			};
 			if (target.tags[TAG_IMPORT] !== undefined) privateProperties[TAG_IMPORT] = null;
-			const op: CalendarOp = { kind: 'patch', activityId: activity.id, eventId: link.eventId, patch: { privateProperties }, itemIndex: activity.itemIndex, reason: 'tag' };
+			const op: CalendarOp = {
+				kind: 'patch',
+				activityId: activity.id,
+				eventId: link.eventId,
+				patch: { privateProperties },
+				itemIndex: activity.itemIndex,
+				reason: 'tag',
+			};
 			this.plan.calendar.push(op);
 			this.tagOps.set(link.eventId, op);
 		}
@@ -250,18 +395,24 @@ export class PlanBuilder {
 
 	addPending(pending: Pending): void {
 		this.plan.pending.set(pending.eventId, pending);
-		this.pendingByKey.set(pending.matchKey, [...(this.pendingByKey.get(pending.matchKey) ?? []), pending]);
+		this.pendingByKey.set(pending.matchKey, [
+			...(this.pendingByKey.get(pending.matchKey) ?? []),
+			pending,
+		]);
 	}
 
 	takePending(pending: Pending): void {
 		this.plan.pending.delete(pending.eventId);
-		const rest = (this.pendingByKey.get(pending.matchKey) ?? []).filter((p) => p.eventId !== pending.eventId);
+		const rest = (this.pendingByKey.get(pending.matchKey) ?? []).filter(
+			(p) => p.eventId !== pending.eventId,
+		);
 		this.pendingByKey.set(pending.matchKey, rest);
 	}
 
 	/** The finished plan: tag patches that a full patch of the same event replaced are dropped. */
 	finish(): ReconcilePlan {
-		if (this.superseded.size) this.plan.calendar = this.plan.calendar.filter((op) => !this.superseded.has(op));
+		if (this.superseded.size)
+			this.plan.calendar = this.plan.calendar.filter((op) => !this.superseded.has(op));
 		return this.plan;
 	}
 
@@ -276,13 +427,20 @@ export class PlanBuilder {
 	/** The activity's event, carrying the hash of what was written (see TAG_WRITTEN). */
 	private written(activity: Activity, createdBy: CreatedBy): EventWrite {
 		const event = this.render(activity, createdBy)!;
-		return { ...event, privateProperties: { ...event.privateProperties, [TAG_WRITTEN]: contentHash(event) } };
+		return {
+			...event,
+			privateProperties: { ...event.privateProperties, [TAG_WRITTEN]: contentHash(event) },
+		};
 	}
 
 	private patchFor(activity: Activity, createdBy: CreatedBy): EventWrite {
 		const event = this.written(activity, createdBy);
 		// Explicit empties so a patch clears what the activity no longer has.
-		return { ...event, description: event.description ?? '', attendees: event.attendees ?? (this.settings.render.addAttendees ? [] : undefined) };
+		return {
+			...event,
+			description: event.description ?? '',
+			attendees: event.attendees ?? (this.settings.render.addAttendees ? [] : undefined),
+		};
 	}
 }
 

@@ -47,7 +47,8 @@ export interface ReconcileInput {
 	heldActivityIds?: string[];
 }
 
-export type PatchReason = 'activityChanged' | 'conflictActivityWon' | 'revertCalendarEdit' | 'relink' | 'tag' | 'restore';
+export type PatchReason =
+	'activityChanged' | 'conflictActivityWon' | 'revertCalendarEdit' | 'relink' | 'tag' | 'restore';
 
 export type CalendarOp =
 	| { kind: 'insert'; activityId: string; eventId: string; event: EventWrite; itemIndex: number }
@@ -63,7 +64,13 @@ export type CalendarOp =
 			restore?: boolean;
 			reason: PatchReason;
 	  }
-	| { kind: 'delete'; activityId?: string; eventId: string; itemIndex?: number; reason: 'activityDeleted' | 'notSynced' | 'orphan' | 'conflictActivityWon' };
+	| {
+			kind: 'delete';
+			activityId?: string;
+			eventId: string;
+			itemIndex?: number;
+			reason: 'activityDeleted' | 'notSynced' | 'orphan' | 'conflictActivityWon';
+	  };
 
 /** A conflict: both sides changed the same pair; what won and what was discarded, so a person can review it. */
 export interface Conflict {
@@ -103,11 +110,13 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
 	for (const link of input.links) decideLinked(builder, link);
 	// 2. Activities without a link: re-link what exists, then create.
 	for (const activity of input.activities) {
-		if (!builder.handledActivities.has(activity.id) && !activity.deleted) decideUnlinkedActivity(builder, activity);
+		if (!builder.handledActivities.has(activity.id) && !activity.deleted)
+			decideUnlinkedActivity(builder, activity);
 	}
 	// 3. Events nobody links: imports (two-way), pending updates, orphans of a lost status.
 	for (const event of input.events) {
-		if (!builder.handledEvents.has(event.id) && !builder.linkedEvents.has(event.id)) decideUnlinkedEvent(builder, event);
+		if (!builder.handledEvents.has(event.id) && !builder.linkedEvents.has(event.id))
+			decideUnlinkedEvent(builder, event);
 	}
 	const plan = builder.finish();
 	plan.stop = safetyStop(input, plan);

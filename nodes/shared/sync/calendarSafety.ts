@@ -32,7 +32,8 @@ function emptyCalendar(input: ReconcileInput): string | undefined {
 
 function tooManyDeletions(plan: ReconcilePlan, linkCount: number): string | undefined {
 	const deletes = plan.calendar.filter((op) => op.kind === 'delete');
-	const deletions = deletes.length + plan.activities.filter((change) => change.action === 'delete').length;
+	const deletions =
+		deletes.length + plan.activities.filter((change) => change.action === 'delete').length;
 	if (deletions < MASS_MIN_DELETIONS || deletions <= linkCount * MASS_SHARE) return undefined;
 	// Leaving the scope counts too: a type renamed in the CRM (the filter compares names) looks exactly like this.
 	const leftScope = deletes.filter((op) => op.reason === 'notSynced').length;

@@ -1,7 +1,16 @@
 import type { Activity } from '../calendar/activity';
 import { eventIdForActivity } from '../calendar/eventIds';
 import type { CalendarEvent } from '../calendar/types';
-import { contentHash, isMasked, matchKey, TAG_ACTIVITY, TAG_IMPORT, TAG_ORIGIN, TAG_WRITTEN, whenOfEvent } from './calendarContent';
+import {
+	contentHash,
+	isMasked,
+	matchKey,
+	TAG_ACTIVITY,
+	TAG_IMPORT,
+	TAG_ORIGIN,
+	TAG_WRITTEN,
+	whenOfEvent,
+} from './calendarContent';
 import { targetOf, whenEnd, type PlanBuilder } from './calendarPlan';
 import type { Conflict, Link } from './calendarReconcile';
 
@@ -42,13 +51,15 @@ type Action = (b: PlanBuilder, pair: Pair) => void;
 
 const keep: Action = (b, { link, activity, event }) => b.keep(link, activity, event);
 
-const push: Action = (b, { link, activity, event }) => b.push(link, activity!, 'activityChanged', event);
+const push: Action = (b, { link, activity, event }) =>
+	b.push(link, activity!, 'activityChanged', event);
 
 /** One-way: the calendar mirrors the activities, so an edit of our event is undone; the user's own event is left as they made it. */
 const revertCalendarEdit: Action = (b, pair) => {
 	const { link, activity, event } = pair;
 	if (link.createdBy === 'calendar' || !activity) return b.keep(link, activity, event);
-	if (b.activityHash(activity, link.createdBy) === contentHash(event!)) return b.keep(link, activity, event);
+	if (b.activityHash(activity, link.createdBy) === contentHash(event!))
+		return b.keep(link, activity, event);
 	b.push(link, activity, 'revertCalendarEdit', event);
 };
 
@@ -69,7 +80,8 @@ const eventDeleted: Action = (b, pair) => {
 };
 
 const restoreOrUnlink: Action = (b, { link, activity }) => {
-	if (activity && link.createdBy === 'activity' && b.inScope(activity, link.createdBy)) b.insert(activity, link.eventId, link.createdBy, true);
+	if (activity && link.createdBy === 'activity' && b.inScope(activity, link.createdBy))
+		b.insert(activity, link.eventId, link.createdBy, true);
 	else b.unlink(link);
 };
 
@@ -77,23 +89,36 @@ const unlink: Action = (b, { link }) => b.unlink(link);
 
 /** Both changed: equal content is no conflict; otherwise the policy picks, and the loser is reported. */
 const bothChanged: Action = (b, { link, activity, event }) => {
-	if (b.activityHash(activity!, link.createdBy) === contentHash(event!)) return b.keep(link, activity, event);
+	if (b.activityHash(activity!, link.createdBy) === contentHash(event!))
+		return b.keep(link, activity, event);
 	if (!b.twoWay) return revertCalendarEdit(b, { link, activity, event } as Pair);
 	const fields = b.fromEvent(event!);
 	if (b.winner(activity!.updatedAt, event) === 'calendar') {
-		return b.pull(link, activity, event!, { winner: 'calendar', discarded: { side: 'activity', change: 'edit', activity } });
+		return b.pull(link, activity, event!, {
+			winner: 'calendar',
+			discarded: { side: 'activity', change: 'edit', activity },
+		});
 	}
 	b.push(link, activity!, 'conflictActivityWon', event);
-	b.report(activity!, event!.id, { winner: 'activity', discarded: { side: 'calendar', change: 'edit', fields } });
+	b.report(activity!, event!.id, {
+		winner: 'activity',
+		discarded: { side: 'calendar', change: 'edit', fields },
+	});
 };
 
 /** Two-way: the activity changed, the event was deleted. The winning edit brings the event back. */
 const editAgainstDeletion: Action = (b, { link, activity, event }) => {
 	if (b.winner(activity!.updatedAt, event) === 'activity') {
 		b.insert(activity!, link.eventId, link.createdBy, true);
-		b.report(activity!, link.eventId, { winner: 'activity', discarded: { side: 'calendar', change: 'deletion' } });
+		b.report(activity!, link.eventId, {
+			winner: 'activity',
+			discarded: { side: 'calendar', change: 'deletion' },
+		});
 	} else if (b.settings.propagateDeletions) {
-		b.deleteActivity(link, activity!.itemIndex, { winner: 'calendar', discarded: { side: 'activity', change: 'edit', activity } });
+		b.deleteActivity(link, activity!.itemIndex, {
+			winner: 'calendar',
+			discarded: { side: 'activity', change: 'edit', activity },
+		});
 	} else b.unlink(link);
 };
 
@@ -103,15 +128,28 @@ const deletionAgainstEdit: Action = (b, pair) => {
 	const deletedAt = activity?.updatedAt;
 	// A "Busy" stand-in carries nothing worth an activity of its own: its activity's deletion wins.
 	const standIn = isMasked(event!, b.settings.render);
-	const activityWins = standIn || b.settings.conflict === 'activities' || (b.settings.conflict === 'newest' && deletedAt !== undefined && b.winner(deletedAt, event) === 'activity');
+	const activityWins =
+		standIn ||
+		b.settings.conflict === 'activities' ||
+		(b.settings.conflict === 'newest' &&
+			deletedAt !== undefined &&
+			b.winner(deletedAt, event) === 'activity');
 	const fields = b.fromEvent(event!);
 	if (standIn && !b.settings.propagateDeletions) return b.unlink(link);
 	if (activityWins && b.settings.propagateDeletions) {
 		b.deleteEvent(link, activity?.itemIndex, 'conflictActivityWon');
-		b.pushChange({ action: 'conflict', activityId: link.activityId, eventId: link.eventId, conflict: { winner: 'activity', discarded: { side: 'calendar', change: 'edit', fields } } });
+		b.pushChange({
+			action: 'conflict',
+			activityId: link.activityId,
+			eventId: link.eventId,
+			conflict: { winner: 'activity', discarded: { side: 'calendar', change: 'edit', fields } },
+		});
 		return;
 	}
-	const conflict: Conflict = { winner: 'calendar', discarded: { side: 'activity', change: 'deletion' } };
+	const conflict: Conflict = {
+		winner: 'calendar',
+		discarded: { side: 'activity', change: 'deletion' },
+	};
 	b.reimport(link, event!, conflict);
 };
 
@@ -142,13 +180,33 @@ const leftScope: Action = (b, { link, activity, calendarSide }) => {
 const TWO_WAY: Record<ActivitySide, Record<CalendarSide, Action>> = {
 	unchanged: { unchanged: keep, changed: pull, deleted: eventDeleted, notListed: keep },
 	changed: { unchanged: push, changed: bothChanged, deleted: editAgainstDeletion, notListed: push },
-	deleted: { unchanged: deleteEvent, changed: deletionAgainstEdit, deleted: unlink, notListed: deleteEvent },
+	deleted: {
+		unchanged: deleteEvent,
+		changed: deletionAgainstEdit,
+		deleted: unlink,
+		notListed: deleteEvent,
+	},
 	notInRun: { unchanged: keep, changed: pull, deleted: eventDeleted, notListed: keep },
 };
 const ONE_WAY: Record<ActivitySide, Record<CalendarSide, Action>> = {
-	unchanged: { unchanged: keep, changed: revertCalendarEdit, deleted: restoreOrUnlink, notListed: keep },
-	changed: { unchanged: push, changed: revertCalendarEdit, deleted: restoreOrUnlink, notListed: push },
-	deleted: { unchanged: deleteEvent, changed: deleteEvent, deleted: unlink, notListed: deleteEvent },
+	unchanged: {
+		unchanged: keep,
+		changed: revertCalendarEdit,
+		deleted: restoreOrUnlink,
+		notListed: keep,
+	},
+	changed: {
+		unchanged: push,
+		changed: revertCalendarEdit,
+		deleted: restoreOrUnlink,
+		notListed: push,
+	},
+	deleted: {
+		unchanged: deleteEvent,
+		changed: deleteEvent,
+		deleted: unlink,
+		notListed: deleteEvent,
+	},
 	notInRun: { unchanged: keep, changed: keep, deleted: unlink, notListed: keep },
 };
 
@@ -165,7 +223,14 @@ export function classify(b: PlanBuilder, link: Link): Pair {
 	const event = b.events.get(link.eventId);
 	const activitySide = activitySideOf(b, link, activity);
 	const calendarSide = calendarSideOf(b, link, activity, event);
-	return { link, activity, event, activitySide, calendarSide, scope: scopeOf(b, link, activity, event, activitySide, calendarSide) };
+	return {
+		link,
+		activity,
+		event,
+		activitySide,
+		calendarSide,
+		scope: scopeOf(b, link, activity, event, activitySide, calendarSide),
+	};
 }
 
 function activitySideOf(b: PlanBuilder, link: Link, activity: Activity | undefined): ActivitySide {
@@ -176,13 +241,22 @@ function activitySideOf(b: PlanBuilder, link: Link, activity: Activity | undefin
 	const hash = b.activityHash(activity, link.createdBy);
 	if (hash === link.activityHash) return 'unchanged';
 	// Already written by a run whose status was not kept (a manual run): the event says so.
-	return b.events.get(link.eventId)?.privateProperties[TAG_WRITTEN] === hash ? 'unchanged' : 'changed';
+	return b.events.get(link.eventId)?.privateProperties[TAG_WRITTEN] === hash
+		? 'unchanged'
+		: 'changed';
 }
 
-function calendarSideOf(b: PlanBuilder, link: Link, activity: Activity | undefined, event: CalendarEvent | undefined): CalendarSide {
+function calendarSideOf(
+	b: PlanBuilder,
+	link: Link,
+	activity: Activity | undefined,
+	event: CalendarEvent | undefined,
+): CalendarSide {
 	if (event) {
 		if (event.status === 'cancelled') return 'deleted';
-		return event.etag === link.etag || contentHash(event) === link.eventHash ? 'unchanged' : 'changed';
+		return event.etag === link.etag || contentHash(event) === link.eventHash
+			? 'unchanged'
+			: 'changed';
 	}
 	if (!b.input.listingIsFull) return 'notListed';
 	// A full listing starts at the window: an event that ends before it is simply not listed.
@@ -190,7 +264,14 @@ function calendarSideOf(b: PlanBuilder, link: Link, activity: Activity | undefin
 	return 'deleted';
 }
 
-function scopeOf(b: PlanBuilder, link: Link, activity: Activity | undefined, event: CalendarEvent | undefined, a: ActivitySide, c: CalendarSide): Scope {
+function scopeOf(
+	b: PlanBuilder,
+	link: Link,
+	activity: Activity | undefined,
+	event: CalendarEvent | undefined,
+	a: ActivitySide,
+	c: CalendarSide,
+): Scope {
 	if (a === 'deleted' || c === 'deleted' || !activity) return 'synced';
 	const theirs = link.createdBy === 'calendar';
 	if (b.hidesPrivate() && activity.private) return theirs ? 'quiet' : 'leftScope';
@@ -236,16 +317,33 @@ export function decideUnlinkedActivity(b: PlanBuilder, activity: Activity): void
 
 function linkPendingImport(b: PlanBuilder, activity: Activity): boolean {
 	const byId = activity.eventId ? b.plan.pending.get(activity.eventId) : undefined;
-	const pending = byId ?? b.pendingByKey.get(matchKey(activity.type, activity.subject, activity.when))?.[0];
+	const pending =
+		byId ?? b.pendingByKey.get(matchKey(activity.type, activity.subject, activity.when))?.[0];
 	if (!pending || b.linkedEvents.has(pending.eventId)) return false;
 	b.takePending(pending);
 	const listed = b.events.get(pending.eventId);
-	const link = b.adopt(activity, { eventId: pending.eventId, eventHash: pending.eventHash, etag: pending.etag, tags: listed?.privateProperties ?? {} }, 'calendar');
+	const link = b.adopt(
+		activity,
+		{
+			eventId: pending.eventId,
+			eventHash: pending.eventHash,
+			etag: pending.etag,
+			tags: listed?.privateProperties ?? {},
+		},
+		'calendar',
+	);
 	// Since the import, the activity may have been edited (a written-back id finds it even with another title or
 	// start: its match key tells) and the event may have changed or gone (this listing is the only time the feed says so).
 	const edited = matchKey(activity.type, activity.subject, activity.when) !== pending.matchKey;
 	const event = listed;
-	const pair: Pair = { link, activity, event, activitySide: edited ? 'changed' : 'unchanged', calendarSide: event ? calendarSideOf(b, link, activity, event) : 'notListed', scope: 'synced' };
+	const pair: Pair = {
+		link,
+		activity,
+		event,
+		activitySide: edited ? 'changed' : 'unchanged',
+		calendarSide: event ? calendarSideOf(b, link, activity, event) : 'notListed',
+		scope: 'synced',
+	};
 	pair.scope = scopeOf(b, link, activity, event, pair.activitySide, pair.calendarSide);
 	if (edited || pair.calendarSide !== 'unchanged') actionFor(b, pair)(b, pair);
 	// Listed but unchanged (our own tag write, say): take its current etag, so a later write's If-Match holds.
@@ -255,13 +353,25 @@ function linkPendingImport(b: PlanBuilder, activity: Activity): boolean {
 
 function relinkExisting(b: PlanBuilder, activity: Activity): boolean {
 	const derivedId = eventIdForActivity(activity.id);
-	const existing = b.events.get(derivedId) ?? taggedFor(b, activity.id) ?? (activity.eventId ? b.events.get(activity.eventId) : undefined);
+	const existing =
+		b.events.get(derivedId) ??
+		taggedFor(b, activity.id) ??
+		(activity.eventId ? b.events.get(activity.eventId) : undefined);
 	if (!existing || b.linkedEvents.has(existing.id)) return false;
-	const createdBy: Link['createdBy'] = existing.privateProperties[TAG_ORIGIN] === 'calendar' || existing.id !== derivedId ? 'calendar' : 'activity';
+	const createdBy: Link['createdBy'] =
+		existing.privateProperties[TAG_ORIGIN] === 'calendar' || existing.id !== derivedId
+			? 'calendar'
+			: 'activity';
 	b.handledEvents.add(existing.id);
 	if (!b.inScope(activity, createdBy)) {
 		if (existing.status !== 'cancelled' && createdBy === 'activity') {
-			b.deleteOp({ kind: 'delete', activityId: activity.id, eventId: existing.id, itemIndex: activity.itemIndex, reason: 'notSynced' });
+			b.deleteOp({
+				kind: 'delete',
+				activityId: activity.id,
+				eventId: existing.id,
+				itemIndex: activity.itemIndex,
+				reason: 'notSynced',
+			});
 		} else b.plan.counts.skipped++;
 		return true;
 	}
@@ -274,7 +384,14 @@ function relinkExisting(b: PlanBuilder, activity: Activity): boolean {
 	// Linked without a status, and the two differ: our own event is a conflict decided by the policy; the user's own
 	// event is taken as it is (no known change of the activity can justify rewriting it).
 	const activitySide: ActivitySide = createdBy === 'calendar' ? 'unchanged' : 'changed';
-	const pair: Pair = { link, activity, event: existing, activitySide, calendarSide: 'changed', scope: 'synced' };
+	const pair: Pair = {
+		link,
+		activity,
+		event: existing,
+		activitySide,
+		calendarSide: 'changed',
+		scope: 'synced',
+	};
 	pair.scope = scopeOf(b, link, activity, existing, activitySide, 'changed');
 	actionFor(b, pair)(b, pair);
 	return true;
@@ -286,7 +403,8 @@ function taggedFor(b: PlanBuilder, activityId: string): CalendarEvent | undefine
 		b.taggedEvents = new Map();
 		for (const event of b.input.events) {
 			const tag = event.privateProperties[TAG_ACTIVITY];
-			if (tag && event.status !== 'cancelled' && !b.linkedEvents.has(event.id)) b.taggedEvents.set(tag, event);
+			if (tag && event.status !== 'cancelled' && !b.linkedEvents.has(event.id))
+				b.taggedEvents.set(tag, event);
 		}
 	}
 	return b.taggedEvents.get(activityId);
@@ -295,7 +413,9 @@ function taggedFor(b: PlanBuilder, activityId: string): CalendarEvent | undefine
 function linkLookAlike(b: PlanBuilder, activity: Activity): boolean {
 	if (activity.type !== b.settings.importType) return false;
 	const key = matchKey(activity.type, activity.subject, activity.when);
-	const candidates = (lookAlikes(b).get(key) ?? []).filter((event) => !b.linkedEvents.has(event.id));
+	const candidates = (lookAlikes(b).get(key) ?? []).filter(
+		(event) => !b.linkedEvents.has(event.id),
+	);
 	const twin = candidates.find((event) => event.status !== 'cancelled') ?? candidates[0];
 	if (!twin) return false;
 	if (twin.status === 'cancelled') return importedThenDeleted(b, activity, twin);
@@ -303,7 +423,14 @@ function linkLookAlike(b: PlanBuilder, activity: Activity): boolean {
 	// Found by the key it was imported under: the user changed the event since, and that change goes to the activity.
 	const when = whenOfEvent(twin.start, twin.end);
 	if (when && matchKey(b.settings.importType, twin.summary ?? '', when) !== key) {
-		const pair: Pair = { link, activity, event: twin, activitySide: 'unchanged', calendarSide: 'changed', scope: 'synced' };
+		const pair: Pair = {
+			link,
+			activity,
+			event: twin,
+			activitySide: 'unchanged',
+			calendarSide: 'changed',
+			scope: 'synced',
+		};
 		pair.scope = scopeOf(b, link, activity, twin, 'unchanged', 'changed');
 		actionFor(b, pair)(b, pair);
 	}
@@ -318,7 +445,12 @@ function importedThenDeleted(b: PlanBuilder, activity: Activity, event: Calendar
 	if (!b.twoWay || !b.settings.propagateDeletions) return false;
 	b.handledEvents.add(event.id);
 	b.linkedEvents.set(event.id, activity.id);
-	b.pushChange({ action: 'delete', activityId: activity.id, eventId: event.id, itemIndex: activity.itemIndex });
+	b.pushChange({
+		action: 'delete',
+		activityId: activity.id,
+		eventId: event.id,
+		itemIndex: activity.itemIndex,
+	});
 	return true;
 }
 
@@ -327,18 +459,28 @@ function lookAlikes(b: PlanBuilder): Map<string, CalendarEvent[]> {
 	if (!b.lookAlikeEvents) {
 		b.lookAlikeEvents = new Map();
 		for (const event of b.input.events) {
-			if (event.privateProperties[TAG_ACTIVITY] || b.linkedEvents.has(event.id) || b.plan.pending.has(event.id)) continue;
+			if (
+				event.privateProperties[TAG_ACTIVITY] ||
+				b.linkedEvents.has(event.id) ||
+				b.plan.pending.has(event.id)
+			)
+				continue;
 			if (event.status === 'cancelled') {
 				const importKey = event.privateProperties[TAG_IMPORT];
-				if (importKey) b.lookAlikeEvents.set(importKey, [...(b.lookAlikeEvents.get(importKey) ?? []), event]);
+				if (importKey)
+					b.lookAlikeEvents.set(importKey, [...(b.lookAlikeEvents.get(importKey) ?? []), event]);
 				continue;
 			}
 			// (A private event under "Don't sync" is linked too: the pair then goes quiet instead of getting a twin.)
 			const when = whenOfEvent(event.start, event.end);
 			if (!when) continue;
 			// Its title and start now, and the key it was imported under (the user may have edited it since).
-			const keys = new Set([matchKey(b.settings.importType, event.summary ?? '', when), event.privateProperties[TAG_IMPORT]]);
-			for (const key of keys) if (key) b.lookAlikeEvents.set(key, [...(b.lookAlikeEvents.get(key) ?? []), event]);
+			const keys = new Set([
+				matchKey(b.settings.importType, event.summary ?? '', when),
+				event.privateProperties[TAG_IMPORT],
+			]);
+			for (const key of keys)
+				if (key) b.lookAlikeEvents.set(key, [...(b.lookAlikeEvents.get(key) ?? []), event]);
 		}
 	}
 	return b.lookAlikeEvents;
@@ -380,7 +522,13 @@ export function decideUnlinkedEvent(b: PlanBuilder, event: CalendarEvent): void 
 
 function orphanOf(b: PlanBuilder, event: CalendarEvent, activityId: string): void {
 	const ours = event.privateProperties[TAG_ORIGIN] === 'activity';
-	if (b.input.inputIsFullSet && b.settings.propagateDeletions && ours && event.status !== 'cancelled' && !b.activities.has(activityId)) {
+	if (
+		b.input.inputIsFullSet &&
+		b.settings.propagateDeletions &&
+		ours &&
+		event.status !== 'cancelled' &&
+		!b.activities.has(activityId)
+	) {
 		b.deleteOp({ kind: 'delete', activityId, eventId: event.id, reason: 'orphan' });
 	}
 }

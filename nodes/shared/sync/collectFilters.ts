@@ -25,7 +25,12 @@ export class InvalidPatternError extends Error {
 export function parseExtensions(value: string): string[] {
 	return value
 		.split(/[,;\s]+/)
-		.map((part) => part.trim().replace(/^\*?\./, '').toLowerCase())
+		.map((part) =>
+			part
+				.trim()
+				.replace(/^\*?\./, '')
+				.toLowerCase(),
+		)
 		.filter((part) => part.length > 0);
 }
 
@@ -56,7 +61,8 @@ function globToRegExp(glob: string): RegExp {
 		else if (char === '?') source += '.';
 		else if (char === '[') {
 			const end = glob.indexOf(']', i + 2);
-			if (end === -1) throw new InvalidPatternError(glob, `"[" at position ${i + 1} is never closed`);
+			if (end === -1)
+				throw new InvalidPatternError(glob, `"[" at position ${i + 1} is never closed`);
 			let body = glob.slice(i + 1, end);
 			if (body.startsWith('!')) body = `^${body.slice(1)}`;
 			source += `[${body.replace(/\\/g, '\\\\')}]`;
@@ -79,11 +85,16 @@ export function extensionOf(name: string): string {
 
 /** Whether a file passes the user's filters. */
 export function matchesFilters(item: RemoteItem, filters: CollectFilters): boolean {
-	if (filters.extensions.length && !filters.extensions.includes(extensionOf(item.name))) return false;
+	if (filters.extensions.length && !filters.extensions.includes(extensionOf(item.name)))
+		return false;
 	if (filters.namePattern && !filters.namePattern.test(item.name)) return false;
 	if (filters.minSize !== undefined && (item.size ?? 0) < filters.minSize) return false;
 	if (filters.maxSize !== undefined && (item.size ?? 0) > filters.maxSize) return false;
-	if (filters.modifiedAfter && item.modifiedAt && Date.parse(item.modifiedAt) < Date.parse(filters.modifiedAfter)) {
+	if (
+		filters.modifiedAfter &&
+		item.modifiedAt &&
+		Date.parse(item.modifiedAt) < Date.parse(filters.modifiedAfter)
+	) {
 		return false;
 	}
 	return true;

@@ -1,4 +1,9 @@
-import { contentFingerprint, FileRecords, idFingerprint, NO_CONTENT } from '../state/collectRecords';
+import {
+	contentFingerprint,
+	FileRecords,
+	idFingerprint,
+	NO_CONTENT,
+} from '../state/collectRecords';
 import type { CollectHistoryEntry, CollectState, PendingEntry } from '../state/collectState';
 import type { ChangeBatch, RemoteItem } from '../types/remote';
 import { matchesFilters, type CollectFilters } from './collectFilters';
@@ -83,7 +88,8 @@ export function coalesce(batch: ChangeBatch): RemoteItem[] {
 			const gone = change.path.toLowerCase().replace(/^\/+/, '');
 			for (const [id, item] of byId) {
 				const path = (item.path ?? item.name).toLowerCase();
-				if (path === gone || (change.isFolder !== false && path.startsWith(`${gone}/`))) byId.delete(id);
+				if (path === gone || (change.isFolder !== false && path.startsWith(`${gone}/`)))
+					byId.delete(id);
 			}
 		}
 	}
@@ -95,7 +101,9 @@ function eligibleAtFirstRun(item: RemoteItem, firstRun: LedgerOptions['firstRun'
 	if (firstRun.mode === 'now') return false;
 	if (!firstRun.since) return true;
 	const since = Date.parse(firstRun.since);
-	const times = [item.modifiedAt, item.createdAt].filter((t): t is string => !!t).map((t) => Date.parse(t));
+	const times = [item.modifiedAt, item.createdAt]
+		.filter((t): t is string => !!t)
+		.map((t) => Date.parse(t));
 	// A file counts from the later of its two dates: one copied in today with an old mtime is "since".
 	return times.length === 0 || Math.max(...times) >= since;
 }
@@ -119,9 +127,16 @@ function compareText(a: string, b: string): number {
 function sortByAge(candidates: Candidate[]): Candidate[] {
 	const keyed = candidates.map((candidate) => {
 		const path = candidate.item.path ?? candidate.item.name;
-		return { candidate, time: candidate.item.modifiedAt ? Date.parse(candidate.item.modifiedAt) : 0, folded: path.toLowerCase(), path };
+		return {
+			candidate,
+			time: candidate.item.modifiedAt ? Date.parse(candidate.item.modifiedAt) : 0,
+			folded: path.toLowerCase(),
+			path,
+		};
 	});
-	keyed.sort((a, b) => a.time - b.time || compareText(a.folded, b.folded) || compareText(a.path, b.path));
+	keyed.sort(
+		(a, b) => a.time - b.time || compareText(a.folded, b.folded) || compareText(a.path, b.path),
+	);
 	return keyed.map((entry) => entry.candidate);
 }
 
@@ -157,14 +172,22 @@ export function planCollect(
 	const pendingContents = new Set(state.pending.map((entry) => entry.content));
 	const plannedContents = new Set<string>();
 	const isCollectedContent = (contentFp: string) =>
-		contentFp !== NO_CONTENT && (collected.hasContent(contentFp) || pendingContents.has(contentFp) || plannedContents.has(contentFp));
+		contentFp !== NO_CONTENT &&
+		(collected.hasContent(contentFp) ||
+			pendingContents.has(contentFp) ||
+			plannedContents.has(contentFp));
 
 	const items = coalesce(batch);
 	const fresh = new Map(items.map((item) => [item.id, item]));
 	const redeliveries: Candidate[] = [];
 	for (const [idFp, entry] of pendingById) {
 		if (entry.execution === run.execution) continue;
-		redeliveries.push({ item: fresh.get(entry.id) ?? pendingAsItem(entry), idFp, contentFp: entry.content, reason: 'redelivery' });
+		redeliveries.push({
+			item: fresh.get(entry.id) ?? pendingAsItem(entry),
+			idFp,
+			contentFp: entry.content,
+			reason: 'redelivery',
+		});
 	}
 
 	const eligible: Candidate[] = [];
@@ -222,7 +245,11 @@ export function planCollect(
  * forgotten or fails, the duplicate would otherwise be lost. Keep only those whose original is collected now
  * or was collected before.
  */
-function duplicatesOf(duplicates: RemoteItem[], collect: Candidate[], all: Candidate[]): RemoteItem[] {
+function duplicatesOf(
+	duplicates: RemoteItem[],
+	collect: Candidate[],
+	all: Candidate[],
+): RemoteItem[] {
 	const leftContents = new Set(all.slice(collect.length).map((candidate) => candidate.contentFp));
 	return duplicates.filter((item) => !leftContents.has(contentOf(item)));
 }
@@ -231,7 +258,11 @@ function duplicatesOf(duplicates: RemoteItem[], collect: Candidate[], all: Candi
  * Where the next run starts. When files are left over (cap reached, or a download failed), the feed cursor
  * is held so they come back; a full listing cannot be held, so the next run lists again ("drain").
  */
-function cursorAfter(state: CollectState, batch: ChangeBatch, holdBack: boolean): Pick<CollectPlan, 'cursor' | 'drain'> {
+function cursorAfter(
+	state: CollectState,
+	batch: ChangeBatch,
+	holdBack: boolean,
+): Pick<CollectPlan, 'cursor' | 'drain'> {
 	if (!holdBack) return { cursor: batch.cursor };
 	if (batch.snapshot || !state.cursor) return { cursor: batch.cursor, drain: 'listing' };
 	return { cursor: state.cursor };
@@ -249,8 +280,13 @@ export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedEl
  * appearance). A redelivery (after Confirm) was claimed by the run that first emitted it; its claim goes back too,
  * or a document that left the folder before its Confirm and came back would be held as "emitted by another run".
  */
-export function claimsToGiveBack(candidates: Candidate[], outcomes: ReadonlyMap<string, Outcome>): Candidate[] {
-	return candidates.filter((c) => outcomes.get(c.idFp) === 'failed' || outcomes.get(c.idFp) === 'vanished');
+export function claimsToGiveBack(
+	candidates: Candidate[],
+	outcomes: ReadonlyMap<string, Outcome>,
+): Candidate[] {
+	return candidates.filter(
+		(c) => outcomes.get(c.idFp) === 'failed' || outcomes.get(c.idFp) === 'vanished',
+	);
 }
 
 /**
@@ -296,7 +332,11 @@ export function dropRetries(state: CollectState, gone: string[]): CollectState {
 }
 
 /** Attempts so far (this run's included) for a failed file, and whether this was the last one. */
-export function failedAttempt(state: CollectState, id: string, options: Pick<LedgerOptions, 'retryFailed'>): { attempts: number; givingUp: boolean } {
+export function failedAttempt(
+	state: CollectState,
+	id: string,
+	options: Pick<LedgerOptions, 'retryFailed'>,
+): { attempts: number; givingUp: boolean } {
 	const attempts = (state.retry?.find((entry) => entry.id === id)?.attempts ?? 0) + 1;
 	return { attempts, givingUp: attempts > options.retryFailed };
 }
@@ -307,8 +347,17 @@ export interface RunResultInput {
 	outcomes: Map<string, Outcome>;
 }
 
-function historyEntry(item: RemoteItem, collectedAt: string, changed: boolean): CollectHistoryEntry {
-	const entry: CollectHistoryEntry = { id: item.id, name: item.name, path: item.path ?? item.name, collectedAt };
+function historyEntry(
+	item: RemoteItem,
+	collectedAt: string,
+	changed: boolean,
+): CollectHistoryEntry {
+	const entry: CollectHistoryEntry = {
+		id: item.id,
+		name: item.name,
+		path: item.path ?? item.name,
+		collectedAt,
+	};
 	if (item.size !== undefined) entry.size = item.size;
 	if (item.modifiedAt) entry.modifiedAt = item.modifiedAt;
 	if (changed) entry.changed = true;
@@ -320,7 +369,12 @@ function capHistory(history: CollectHistoryEntry[], size: number): CollectHistor
 }
 
 /** The state after the run, from the plan and what actually happened to each candidate. */
-export function applyRun(state: CollectState, result: RunResultInput, run: RunContext, options: LedgerOptions): CollectState {
+export function applyRun(
+	state: CollectState,
+	result: RunResultInput,
+	run: RunContext,
+	options: LedgerOptions,
+): CollectState {
 	const { plan, outcomes } = result;
 	const collected = new FileRecords(state.collected);
 	const known = new FileRecords(state.known);
@@ -419,7 +473,8 @@ export function confirmPending(
 	const confirmed: PendingEntry[] = [];
 	const rest: PendingEntry[] = [];
 	for (const entry of state.pending) {
-		if (entry.execution === confirm.execution && (!wanted || wanted.has(entry.id))) confirmed.push(entry);
+		if (entry.execution === confirm.execution && (!wanted || wanted.has(entry.id)))
+			confirmed.push(entry);
 		else rest.push(entry);
 	}
 	const history = [...state.history];
@@ -446,9 +501,15 @@ export function confirmPending(
  * Forget: make documents collectable again. The next run lists the folder in full (a change feed would not
  * mention an unchanged file), and finds the forgotten ones unknown.
  */
-export function forget(state: CollectState, what: { all: true } | { ids: string[] }): { state: CollectState; forgotten: number } {
+export function forget(
+	state: CollectState,
+	what: { all: true } | { ids: string[] },
+): { state: CollectState; forgotten: number } {
 	if ('all' in what) {
-		const forgotten = new FileRecords(state.collected).size + new FileRecords(state.known).size + state.pending.length;
+		const forgotten =
+			new FileRecords(state.collected).size +
+			new FileRecords(state.known).size +
+			state.pending.length;
 		const next: CollectState = { ...state, collected: '', known: '', pending: [] };
 		if (next.cursor) next.drain = 'listing';
 		return { state: next, forgotten };
@@ -465,7 +526,12 @@ export function forget(state: CollectState, what: { all: true } | { ids: string[
 	}
 	const pending = state.pending.filter((entry) => !ids.has(entry.id));
 	forgotten += state.pending.length - pending.length;
-	const next: CollectState = { ...state, collected: collected.encode(), known: known.encode(), pending };
+	const next: CollectState = {
+		...state,
+		collected: collected.encode(),
+		known: known.encode(),
+		pending,
+	};
 	if (forgotten > 0 && next.cursor) next.drain = 'listing';
 	return { state: next, forgotten };
 }

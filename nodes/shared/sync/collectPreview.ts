@@ -23,7 +23,14 @@ export const BASELINE_MIRROR_LIMIT = 1000;
 
 /** A state as a node that never ran has it: nothing recorded, no cursor. */
 export function isEmptyState(state: CollectState): boolean {
-	return !state.cursor && !state.collected && !state.known && state.pending.length === 0 && state.history.length === 0 && state.total === 0;
+	return (
+		!state.cursor &&
+		!state.collected &&
+		!state.known &&
+		state.pending.length === 0 &&
+		state.history.length === 0 &&
+		state.total === 0
+	);
 }
 
 export function previewBasis(input: { stateEmpty: boolean; mirror: MirrorState }): PreviewBasis {
@@ -50,10 +57,14 @@ export function placedByRun(
 ): PlacedByRun {
 	const baselineUnplaced = plan.baseline.length > baselineLimit;
 	const placed = baselineUnplaced ? [] : [...plan.baseline];
-	for (const item of plan.duplicates) placed.push({ idFp: idFingerprint(item.id), contentFp: contentOf(item) });
+	for (const item of plan.duplicates)
+		placed.push({ idFp: idFingerprint(item.id), contentFp: contentOf(item) });
 	for (const candidate of plan.collect) {
 		const outcome = outcomes.get(candidate.idFp);
-		const done = outcome === 'skipped' || outcome === 'claimedElsewhere' || (outcome === 'emitted' && options.commit === 'onEmit');
+		const done =
+			outcome === 'skipped' ||
+			outcome === 'claimedElsewhere' ||
+			(outcome === 'emitted' && options.commit === 'onEmit');
 		if (done) placed.push({ idFp: candidate.idFp, contentFp: candidate.contentFp });
 	}
 	return { placed, baselineUnplaced };

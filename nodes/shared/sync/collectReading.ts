@@ -1,5 +1,11 @@
 import type { CloudErrorKind } from '../types/cloudError';
-import type { ChangeBatch, ExportChoice, ExportFormat, ProviderFeatures, RemoteItem } from '../types/remote';
+import type {
+	ChangeBatch,
+	ExportChoice,
+	ExportFormat,
+	ProviderFeatures,
+	RemoteItem,
+} from '../types/remote';
 
 /**
  * How each file of a collect run is read, and what a failure to read one file means for it. Pure: the runner
@@ -13,12 +19,14 @@ export type ReadStep =
 	| { type: 'export'; format: ExportFormat }
 	| { type: 'skip'; code: SkipCode; reason: string };
 
-export type SkipCode = 'notDownloadable' | 'folderShortcut' | 'shortcutTargetUnreadable' | 'tooLarge' | 'refused';
+export type SkipCode =
+	'notDownloadable' | 'folderShortcut' | 'shortcutTargetUnreadable' | 'tooLarge' | 'refused';
 
 export const SKIP_REASONS: Record<Exclude<SkipCode, 'refused' | 'tooLarge'>, string> = {
 	notDownloadable:
 		'This kind of file (a Google Form, Site, Map or similar) has no content the service can hand out; it is listed, not collected.',
-	folderShortcut: 'A shortcut to a folder: the folder\'s files are not collected through it (watch that folder itself to collect them).',
+	folderShortcut:
+		"A shortcut to a folder: the folder's files are not collected through it (watch that folder itself to collect them).",
 	shortcutTargetUnreadable:
 		'A shortcut whose target this credential cannot read (deleted, in the trash, or not shared with the connected account).',
 };
@@ -31,12 +39,19 @@ function withExtension(name: string, extension: string): string {
  * A native document as it will be delivered: the chosen format's name and type, so filters (extension, name
  * pattern) judge what the user receives. Drawings and other types without the chosen family fall back to PDF.
  */
-export function asDelivered(item: RemoteItem, features: ProviderFeatures, choice: ExportChoice): RemoteItem {
+export function asDelivered(
+	item: RemoteItem,
+	features: ProviderFeatures,
+	choice: ExportChoice,
+): RemoteItem {
 	if (item.content !== 'export') return item;
 	const format = exportFormatOf(item, features, choice);
 	if (!format) return item;
 	const name = withExtension(item.name, format.extension);
-	const path = item.path === undefined ? undefined : item.path.slice(0, item.path.length - item.name.length) + name;
+	const path =
+		item.path === undefined
+			? undefined
+			: item.path.slice(0, item.path.length - item.name.length) + name;
 	const delivered: RemoteItem = { ...item, name, mimeType: format.mimeType };
 	if (path !== undefined) delivered.path = path;
 	// The stored size of a Google document says nothing about the export's.
@@ -44,23 +59,37 @@ export function asDelivered(item: RemoteItem, features: ProviderFeatures, choice
 	return delivered;
 }
 
-function exportFormatOf(item: RemoteItem, features: ProviderFeatures, choice: ExportChoice): ExportFormat | undefined {
+function exportFormatOf(
+	item: RemoteItem,
+	features: ProviderFeatures,
+	choice: ExportChoice,
+): ExportFormat | undefined {
 	const formats = item.nativeMimeType ? features.exportFormats?.[item.nativeMimeType] : undefined;
 	return formats?.[choice] ?? formats?.pdf;
 }
 
 /** How to read one file of the batch (after asDelivered and shortcut resolution). */
-export function readStep(item: RemoteItem, features: ProviderFeatures, choice: ExportChoice): ReadStep {
+export function readStep(
+	item: RemoteItem,
+	features: ProviderFeatures,
+	choice: ExportChoice,
+): ReadStep {
 	// A shortcut still standing for itself here is one the runner could not (or need not) resolve.
 	if (item.content === 'shortcut') {
 		return item.shortcutTo?.isFolder
 			? { type: 'skip', code: 'folderShortcut', reason: SKIP_REASONS.folderShortcut }
-			: { type: 'skip', code: 'shortcutTargetUnreadable', reason: SKIP_REASONS.shortcutTargetUnreadable };
+			: {
+					type: 'skip',
+					code: 'shortcutTargetUnreadable',
+					reason: SKIP_REASONS.shortcutTargetUnreadable,
+				};
 	}
-	if (item.content === 'none') return { type: 'skip', code: 'notDownloadable', reason: SKIP_REASONS.notDownloadable };
+	if (item.content === 'none')
+		return { type: 'skip', code: 'notDownloadable', reason: SKIP_REASONS.notDownloadable };
 	if (item.content === 'export') {
 		const format = exportFormatOf(item, features, choice);
-		if (!format) return { type: 'skip', code: 'notDownloadable', reason: SKIP_REASONS.notDownloadable };
+		if (!format)
+			return { type: 'skip', code: 'notDownloadable', reason: SKIP_REASONS.notDownloadable };
 		return { type: 'export', format };
 	}
 	return { type: 'download' };
@@ -74,8 +103,12 @@ export function readStep(item: RemoteItem, features: ProviderFeatures, choice: E
  */
 export type FailureHandling = 'stopRun' | 'vanished' | 'skip' | 'retry';
 
-export function failureHandling(kind: CloudErrorKind | undefined, providerCode?: string): FailureHandling {
-	if (kind === 'auth' || kind === 'scope' || kind === 'dailyLimit' || kind === 'quota') return 'stopRun';
+export function failureHandling(
+	kind: CloudErrorKind | undefined,
+	providerCode?: string,
+): FailureHandling {
+	if (kind === 'auth' || kind === 'scope' || kind === 'dailyLimit' || kind === 'quota')
+		return 'stopRun';
 	if (kind === 'notFound') return 'vanished';
 	if (kind === 'permission' || kind === 'invalidRequest') return 'skip';
 	void providerCode;
@@ -101,10 +134,19 @@ export function presentBatch(
 	const changes = batch.changes.map((change) => {
 		if (change.type !== 'upsert') return change;
 		let item = change.item;
-		const target = item.content === 'shortcut' && item.shortcutTo ? targets.get(item.shortcutTo.id) : undefined;
+		const target =
+			item.content === 'shortcut' && item.shortcutTo ? targets.get(item.shortcutTo.id) : undefined;
 		if (target) {
-			const dir = item.path === undefined ? undefined : item.path.slice(0, item.path.length - item.name.length);
-			item = { ...target, path: dir === undefined ? target.name : dir + target.name, parentId: item.parentId, via: { id: item.id, name: item.name } };
+			const dir =
+				item.path === undefined
+					? undefined
+					: item.path.slice(0, item.path.length - item.name.length);
+			item = {
+				...target,
+				path: dir === undefined ? target.name : dir + target.name,
+				parentId: item.parentId,
+				via: { id: item.id, name: item.name },
+			};
 		}
 		return { ...change, item: asDelivered(item, features, choice) };
 	});

@@ -45,7 +45,13 @@ export interface ChangeAnalysisOptions {
 }
 
 export function emptyRemoteIndex(): RemoteIndex {
-	return { byId: new Map(), byPath: new Map(), byParentAndName: new Map(), byRecordTag: new Map(), folders: new Map() };
+	return {
+		byId: new Map(),
+		byPath: new Map(),
+		byParentAndName: new Map(),
+		byRecordTag: new Map(),
+		folders: new Map(),
+	};
 }
 
 export function parentNameKey(parentId: string, name: string, caseInsensitive: boolean): string {
@@ -59,7 +65,8 @@ export function nameFingerprint(name: string, caseInsensitive: boolean): string 
 function addRemote(index: RemoteIndex, item: RemoteItem, caseInsensitive: boolean): void {
 	index.byId.set(item.id, item);
 	if (item.path) index.byPath.set(pathKey(item.path, caseInsensitive), item);
-	if (item.parentId) index.byParentAndName.set(parentNameKey(item.parentId, item.name, caseInsensitive), item);
+	if (item.parentId)
+		index.byParentAndName.set(parentNameKey(item.parentId, item.name, caseInsensitive), item);
 	const tag = item.appProperties?.recordKey;
 	if (tag) {
 		const list = index.byRecordTag.get(tag) ?? [];
@@ -68,7 +75,11 @@ function addRemote(index: RemoteIndex, item: RemoteItem, caseInsensitive: boolea
 	}
 }
 
-export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: ChangeAnalysisOptions): ChangeAnalysis {
+export function analyzeChanges(
+	state: ExportState,
+	batch: ChangeBatch,
+	options: ChangeAnalysisOptions,
+): ChangeAnalysis {
 	const ci = options.caseInsensitive;
 	const remote = emptyRemoteIndex();
 	const goneIds = new Set<string>();
@@ -94,7 +105,11 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 			else if (change.item.path) {
 				const key = pathKey(change.item.path, ci);
 				remote.folders.set(key, change.item);
-				if (options.duplicateNames) folderTwins.set(key, [...(folderTwins.get(key) ?? []).filter((f) => f.id !== change.item.id), change.item]);
+				if (options.duplicateNames)
+					folderTwins.set(key, [
+						...(folderTwins.get(key) ?? []).filter((f) => f.id !== change.item.id),
+						change.item,
+					]);
 			}
 		} else {
 			if (change.id) {
@@ -117,7 +132,8 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		const keeper = twinKeeper(twins.filter((f) => !goneIds.has(f.id)));
 		if (keeper && remote.folders.has(key)) remote.folders.set(key, keeper);
 	}
-	for (const [key, folder] of remote.folders) if (goneIds.has(folder.id)) remote.folders.delete(key);
+	for (const [key, folder] of remote.folders)
+		if (goneIds.has(folder.id)) remote.folders.delete(key);
 
 	const live = [...state.records.values()].filter((r) => r.status === 'live');
 	const rootGone = state.rootId !== undefined && goneIds.has(state.rootId);
@@ -148,7 +164,10 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		// A folder the batch shows alive (by id) was moved or renamed, not deleted, even if its old path was.
 		const gone =
 			!folderPresent(folder.id) &&
-			(goneIds.has(folder.id) || gonePaths.has(key) || (replaced !== undefined && replaced.id !== folder.id) || batch.snapshot === true);
+			(goneIds.has(folder.id) ||
+				gonePaths.has(key) ||
+				(replaced !== undefined && replaced.id !== folder.id) ||
+				batch.snapshot === true);
 		if (gone) goneFolderKeys.add(key);
 	});
 	// A deleted path above cached folders (Dropbox reports only the topmost deleted folder).
@@ -168,15 +187,25 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	state.folders.forEach((folder, index) => {
 		if (!folder) return;
 		const key = pathKey(folder.path, ci);
-		if (topmostSet.has('') || topmostSet.has(key) || strictAncestors(key).some((ancestor) => topmostSet.has(ancestor))) goneFolders.add(index);
+		if (
+			topmostSet.has('') ||
+			topmostSet.has(key) ||
+			strictAncestors(key).some((ancestor) => topmostSet.has(ancestor))
+		)
+			goneFolders.add(index);
 	});
-	const goneFolderPaths = topmost.map((key) => (key === '' ? '' : (cachedByKey.get(key)?.path ?? key)));
+	const goneFolderPaths = topmost.map((key) =>
+		key === '' ? '' : (cachedByKey.get(key)?.path ?? key),
+	);
 
 	// Records: a gone folder wins over a gone file (the policy for folders applies).
 	const goneRecords = new Map<string, 'fileDeleted' | 'folderDeleted'>();
 	let byFolderAndName: Map<string, string> | undefined;
 	for (const record of live) {
-		const inGoneFolder = record.folder < 0 ? rootGone : goneFolders.has(record.folder) || !state.folders[record.folder];
+		const inGoneFolder =
+			record.folder < 0
+				? rootGone
+				: goneFolders.has(record.folder) || !state.folders[record.folder];
 		if (inGoneFolder) {
 			goneRecords.set(record.keyFp, 'folderDeleted');
 		} else if (goneIds.has(record.id) || (batch.snapshot === true && !presentIds.has(record.id))) {
@@ -188,7 +217,8 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 	// deletion).
 	// (A full listing needs none of this: every tracked id it does not show is gone anyway.)
 	if (!options.duplicateNames && batch.snapshot !== true) {
-		for (const item of remote.byId.values()) if (item.path && !item.isFolder) gonePaths.add(pathKey(item.path, ci));
+		for (const item of remote.byId.values())
+			if (item.path && !item.isFolder) gonePaths.add(pathKey(item.path, ci));
 	}
 	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record.
 	for (const path of gonePaths) {
@@ -197,20 +227,31 @@ export function analyzeChanges(state: ExportState, batch: ChangeBatch, options: 
 		if (dir !== '' && folderIndex < 0) continue;
 		if (!byFolderAndName) {
 			byFolderAndName = new Map();
-			for (const record of live) byFolderAndName.set(`${record.folder}/${record.nameFp}`, record.keyFp);
+			for (const record of live)
+				byFolderAndName.set(`${record.folder}/${record.nameFp}`, record.keyFp);
 		}
 		const keyFp = byFolderAndName.get(`${folderIndex}/${nameFingerprint(name, ci)}`);
 		// Its id shows up elsewhere in the batch: moved or renamed (Dropbox reports a move as delete + add).
-		if (keyFp && !goneRecords.has(keyFp) && !presentIds.has(state.records.get(keyFp)!.id)) goneRecords.set(keyFp, 'fileDeleted');
+		if (keyFp && !goneRecords.has(keyFp) && !presentIds.has(state.records.get(keyFp)!.id))
+			goneRecords.set(keyFp, 'fileDeleted');
 	}
 
-	return { goneRecords, goneFolders, goneFolderPaths, rootGone, remote, trackedLive: live.length, movedFolders: movedFolders(state, remote, goneFolders, ci) };
+	return {
+		goneRecords,
+		goneFolders,
+		goneFolderPaths,
+		rootGone,
+		remote,
+		trackedLive: live.length,
+		movedFolders: movedFolders(state, remote, goneFolders, ci),
+	};
 }
 
 /** 'a/b/c' -> ['a', 'a/b'] (non-empty strict ancestors, the keys `isSameOrBelow(key, ancestor)` accepts besides itself and ''). */
 function strictAncestors(key: string): string[] {
 	const ancestors: string[] = [];
-	for (let slash = key.indexOf('/'); slash >= 0; slash = key.indexOf('/', slash + 1)) ancestors.push(key.slice(0, slash));
+	for (let slash = key.indexOf('/'); slash >= 0; slash = key.indexOf('/', slash + 1))
+		ancestors.push(key.slice(0, slash));
 	return ancestors;
 }
 
@@ -218,15 +259,22 @@ function strictAncestors(key: string): string[] {
  * Cached folders the batch shows at another path (the user moved or renamed them inside the root), by index, with
  * their new path; folders below a moved one move with it.
  */
-function movedFolders(state: ExportState, remote: RemoteIndex, gone: Set<number>, ci: boolean): Map<number, string> {
+function movedFolders(
+	state: ExportState,
+	remote: RemoteIndex,
+	gone: Set<number>,
+	ci: boolean,
+): Map<number, string> {
 	const moved = new Map<number, string>();
 	if (remote.folders.size === 0) return moved;
 	const byId = new Map<string, string>();
-	for (const folder of remote.folders.values()) if (folder.path) byId.set(folder.id, folder.path.replace(/^\/+|\/+$/g, ''));
+	for (const folder of remote.folders.values())
+		if (folder.path) byId.set(folder.id, folder.path.replace(/^\/+|\/+$/g, ''));
 	const renames: Array<{ from: string; to: string }> = [];
 	state.folders.forEach((folder, index) => {
 		const now = folder && !gone.has(index) ? byId.get(folder.id) : undefined;
-		if (folder && now !== undefined && pathKey(now, ci) !== pathKey(folder.path, ci)) renames.push({ from: folder.path, to: now });
+		if (folder && now !== undefined && pathKey(now, ci) !== pathKey(folder.path, ci))
+			renames.push({ from: folder.path, to: now });
 	});
 	for (const { from, to } of renames) {
 		const fromKey = pathKey(from, ci);
@@ -234,7 +282,8 @@ function movedFolders(state: ExportState, remote: RemoteIndex, gone: Set<number>
 			if (!folder || gone.has(index)) return;
 			const key = pathKey(folder.path, ci);
 			if (key === fromKey) moved.set(index, to);
-			else if (key.startsWith(`${fromKey}/`) && !moved.has(index)) moved.set(index, `${to}${folder.path.slice(from.length)}`);
+			else if (key.startsWith(`${fromKey}/`) && !moved.has(index))
+				moved.set(index, `${to}${folder.path.slice(from.length)}`);
 		});
 	}
 	return moved;

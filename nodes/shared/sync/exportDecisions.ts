@@ -23,7 +23,10 @@ export const DRAIN_AFTER_WRITES = 100;
  * full listing (first run, lost state, reset cursor: existing files are adopted, not duplicated), except for a
  * root created this very run (empty: a cursor is enough).
  */
-export function changeSource(cursor: string | undefined, rootJustCreated: boolean): 'feed' | 'listing' | 'cursorOnly' {
+export function changeSource(
+	cursor: string | undefined,
+	rootJustCreated: boolean,
+): 'feed' | 'listing' | 'cursorOnly' {
 	if (cursor) return 'feed';
 	return rootJustCreated ? 'cursorOnly' : 'listing';
 }
@@ -37,11 +40,17 @@ export function afterFeedError(error: unknown): 'listing' | 'rootGone' | 'fail' 
 
 /** Errors that stop the whole run whatever continue-on-fail says: the next items would fail the same way. */
 export function stopsTheRun(error: unknown): boolean {
-	return isCloudError(error) && ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.kind);
+	return (
+		isCloudError(error) &&
+		['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.kind)
+	);
 }
 
 /** A destination without a server feed (every changes() is a full scan) has nothing to drain. */
-export function shouldDrain(writes: number, features: ProviderFeatures & { scansForChanges?: boolean }): boolean {
+export function shouldDrain(
+	writes: number,
+	features: ProviderFeatures & { scansForChanges?: boolean },
+): boolean {
 	return features.scansForChanges !== true && writes >= DRAIN_AFTER_WRITES;
 }
 
@@ -49,10 +58,17 @@ export function shouldDrain(writes: number, features: ProviderFeatures & { scans
  * Our own writes read back: the cursor moves past them, unless the user deleted something meanwhile, in which
  * case it stays where it was so the next run sees (and handles) that.
  */
-export function drainedCursor(state: ExportState, own: ChangeBatch, cursor: string, features: Pick<ProviderFeatures, 'caseInsensitive' | 'duplicateNames'>): string {
+export function drainedCursor(
+	state: ExportState,
+	own: ChangeBatch,
+	cursor: string,
+	features: Pick<ProviderFeatures, 'caseInsensitive' | 'duplicateNames'>,
+): string {
 	if (own.snapshot) return cursor;
 	const analysis = analyzeChanges(state, own, features);
-	return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone ? own.cursor : cursor;
+	return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone
+		? own.cursor
+		: cursor;
 }
 
 /**
@@ -62,7 +78,11 @@ export function drainedCursor(state: ExportState, own: ChangeBatch, cursor: stri
  * finds those files again; moving past them left the next run blind to a file holding a record's content, and it
  * uploaded a copy (export model seed 173065525, OneDrive).
  */
-export function cursorAfterRun(found: string | undefined, reached: string, stopped: boolean): string | undefined {
+export function cursorAfterRun(
+	found: string | undefined,
+	reached: string,
+	stopped: boolean,
+): string | undefined {
 	return stopped ? found : reached;
 }
 
@@ -95,7 +115,10 @@ export function startingState(stored: ExportState, rootRef: string, nodeName: st
  * The root folder is gone. With "stop" every record is skipped (the plan says so) and the run succeeds; with
  * "recreate" the run stops and says what the next run does.
  */
-export function rootGoneStopsRun(plan: ExportPlan, policy: Pick<ExportPolicy, 'onFolderDeleted'>): boolean {
+export function rootGoneStopsRun(
+	plan: ExportPlan,
+	policy: Pick<ExportPolicy, 'onFolderDeleted'>,
+): boolean {
 	return plan.rootGone && policy.onFolderDeleted !== 'stop';
 }
 
@@ -104,7 +127,11 @@ export function rootGoneStopsRun(plan: ExportPlan, policy: Pick<ExportPolicy, 'o
  * root per item, the root that key already belongs to keeps it (a fresh node: the first root), and every other
  * root gets its own key beside it, so no root's state replaces another's.
  */
-export function stateSlots(rootRefs: string[], mainRef: string | undefined, rootPerItem: boolean): Map<string, 'main' | 'own'> {
+export function stateSlots(
+	rootRefs: string[],
+	mainRef: string | undefined,
+	rootPerItem: boolean,
+): Map<string, 'main' | 'own'> {
 	const slots = new Map<string, 'main' | 'own'>();
 	let mainTaken = rootRefs.includes(mainRef ?? '\u0000');
 	for (const ref of rootRefs) {

@@ -10,7 +10,8 @@ import type { ChangeBatch } from '../types/remote';
 export function withCurrentIds(state: ExportState, batch: ChangeBatch): ExportState {
 	const currentByFormer = new Map<string, string>();
 	for (const change of batch.changes) {
-		if (change.type === 'upsert' && change.item.formerId !== undefined) currentByFormer.set(change.item.formerId, change.item.id);
+		if (change.type === 'upsert' && change.item.formerId !== undefined)
+			currentByFormer.set(change.item.formerId, change.item.id);
 	}
 	if (currentByFormer.size === 0) return state;
 	let records: ExportState['records'] | undefined;

@@ -23,7 +23,9 @@ export function nameKey(name: string, caseInsensitive: boolean): string {
 
 /** A record key short and plain enough to read in a file name is used as is; any other key as an 8-character hash. */
 export function recordNameTag(recordKey: string): string {
-	return /^[\p{L}\p{N}_.-]{1,24}$/u.test(recordKey) && !/^\.+$/.test(recordKey) ? recordKey : fingerprint(recordKey).slice(0, 8);
+	return /^[\p{L}\p{N}_.-]{1,24}$/u.test(recordKey) && !/^\.+$/.test(recordKey)
+		? recordKey
+		: fingerprint(recordKey).slice(0, 8);
 }
 
 function splitExtension(name: string): { base: string; ext: string } {
@@ -36,7 +38,11 @@ function splitExtension(name: string): { base: string; ext: string } {
  * The names a record may take, best first. `fit` makes a name valid for the destination (length, characters);
  * the suffix is added before the extension and kept when the base has to be shortened.
  */
-export function nameChoices(name: string, recordKey: string, fit: (name: string) => string = (n) => n): string[] {
+export function nameChoices(
+	name: string,
+	recordKey: string,
+	fit: (name: string) => string = (n) => n,
+): string[] {
 	const { base, ext } = splitExtension(name);
 	const tag = recordNameTag(recordKey);
 	const names = [name];
@@ -44,7 +50,11 @@ export function nameChoices(name: string, recordKey: string, fit: (name: string)
 		const suffix = attempt === 1 ? ` (${tag})` : ` (${tag} ${attempt})`;
 		let candidate = fit(`${base}${suffix}${ext}`);
 		// A shortened name that lost its suffix would collide again: shorten the base instead.
-		for (let keep = base.length - 1; !candidate.includes(suffix) && keep > 0; keep -= Math.max(1, Math.ceil(keep / 8))) {
+		for (
+			let keep = base.length - 1;
+			!candidate.includes(suffix) && keep > 0;
+			keep -= Math.max(1, Math.ceil(keep / 8))
+		) {
 			candidate = fit(`${base.slice(0, keep)}${suffix}${ext}`);
 		}
 		names.push(candidate);

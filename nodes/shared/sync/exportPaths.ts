@@ -33,5 +33,7 @@ export function pathPrefixes(path: string): string[] {
 
 export function splitPath(path: string): { dir: string; name: string } {
 	const slash = path.lastIndexOf('/');
-	return slash < 0 ? { dir: '', name: path } : { dir: path.slice(0, slash), name: path.slice(slash + 1) };
+	return slash < 0
+		? { dir: '', name: path }
+		: { dir: path.slice(0, slash), name: path.slice(slash + 1) };
 }

@@ -1,7 +1,13 @@
 import { fingerprint } from '../state/fingerprint';
 import { shortFingerprint, type ExportState, type TrackedRecord } from '../state/exportState';
 import type { ChangeBatch, RemoteItem } from '../types/remote';
-import { analyzeChanges, nameFingerprint, parentNameKey, type ChangeAnalysis, type RemoteIndex } from './exportChanges';
+import {
+	analyzeChanges,
+	nameFingerprint,
+	parentNameKey,
+	type ChangeAnalysis,
+	type RemoteIndex,
+} from './exportChanges';
 import { nameChoices, NAME_CHOICES } from './exportNames';
 import { resumeRestoredFolders } from './exportRestores';
 import { isSameOrBelow, joinPath, pathKey, pathPrefixes, splitPath } from './exportPaths';
@@ -145,14 +151,20 @@ export function keepBothName(name: string, contentFp: string): string {
 }
 
 /** Records are values: the plan replaces a record it changes, never edits it, so the map copy can share them. */
-type ItemBase = Pick<PlannedItem, 'index' | 'recordKey' | 'keyFp' | 'folder' | 'name' | 'contentFp' | 'contentHash'>;
+type ItemBase = Pick<
+	PlannedItem,
+	'index' | 'recordKey' | 'keyFp' | 'folder' | 'name' | 'contentFp' | 'contentHash'
+>;
 
 /**
  * A plan item: the record's base fields plus the decision. Built with Object.assign on a fresh literal because
  * `{ ...base, ...decision }` left V8's fast path here and cost about 7 µs a record, most of the time it took to
  * plan 100,000 unchanged records.
  */
-function planned(base: ItemBase, decision: Pick<PlannedItem, 'action' | 'op'> & Partial<PlannedItem>): PlannedItem {
+function planned(
+	base: ItemBase,
+	decision: Pick<PlannedItem, 'action' | 'op'> & Partial<PlannedItem>,
+): PlannedItem {
 	const item = {
 		index: base.index,
 		recordKey: base.recordKey,
@@ -181,7 +193,10 @@ export function planExport(
 	policy: ExportPolicy,
 ): ExportPlan {
 	const ci = policy.caseInsensitive;
-	const analysis = analyzeChanges(previous, batch, { caseInsensitive: ci, duplicateNames: policy.duplicateNames });
+	const analysis = analyzeChanges(previous, batch, {
+		caseInsensitive: ci,
+		duplicateNames: policy.duplicateNames,
+	});
 	const state = cloneState(previous);
 
 	const newlyGone = analysis.goneRecords.size;
@@ -194,7 +209,11 @@ export function planExport(
 			items: [],
 			ensureFolders: [],
 			newlyStopped: [],
-			massDelete: { deleted: newlyGone, tracked: analysis.trackedLive, examples: analysis.goneFolderPaths.slice(0, 3) },
+			massDelete: {
+				deleted: newlyGone,
+				tracked: analysis.trackedLive,
+				examples: analysis.goneFolderPaths.slice(0, 3),
+			},
 			rootGone: analysis.rootGone,
 			state: previous,
 			analysis,
@@ -215,7 +234,8 @@ export function planExport(
 	for (const index of analysis.goneFolders) state.folders[index] = undefined;
 	// A folder the user moved or renamed is cached where it is now: the records in it are then out of place and
 	// their files go back to the folders the layout names (created again where needed).
-	for (const [index, path] of analysis.movedFolders) state.folders[index] = { path, id: state.folders[index]!.id };
+	for (const [index, path] of analysis.movedFolders)
+		state.folders[index] = { path, id: state.folders[index]!.id };
 	const newlyStopped: string[] = [];
 	if (policy.onFolderDeleted === 'stop') {
 		for (const path of analysis.goneFolderPaths) {
@@ -228,14 +248,22 @@ export function planExport(
 	}
 
 	// Folders the destination showed at our paths (a listing after a lost state, a manual run's folders).
-	const cached = new Set(state.folders.filter((f) => f !== undefined).map((f) => pathKey(f!.path, ci)));
+	const cached = new Set(
+		state.folders.filter((f) => f !== undefined).map((f) => pathKey(f!.path, ci)),
+	);
 	for (const [key, folder] of analysis.remote.folders) {
-		if (!cached.has(key) && folder.path) state.folders.push({ path: folder.path.replace(/^\/+|\/+$/g, ''), id: folder.id });
+		if (!cached.has(key) && folder.path)
+			state.folders.push({ path: folder.path.replace(/^\/+|\/+$/g, ''), id: folder.id });
 	}
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
 	const resumed = resumeRestoredFolders(state, previous, analysis, ci);
-	if (resumed.length > 0) newlyStopped.splice(0, newlyStopped.length, ...newlyStopped.filter((path) => !resumed.includes(path)));
+	if (resumed.length > 0)
+		newlyStopped.splice(
+			0,
+			newlyStopped.length,
+			...newlyStopped.filter((path) => !resumed.includes(path)),
+		);
 
 	const context = new PlanContext(state, analysis.remote, policy);
 	context.followMoves();
@@ -262,7 +290,8 @@ export function planExport(
 	// Records that need a place are placed in key order, so who gets the plain name does not depend on the order
 	// the items arrived in (nor on the run: a fresh workflow places them the same way).
 	later.sort((a, b) => (a.keyFp < b.keyFp ? -1 : a.keyFp > b.keyFp ? 1 : 0));
-	for (const { input, keyFp } of later) order.push(context.decided(context.place(input, keyFp)).index);
+	for (const { input, keyFp } of later)
+		order.push(context.decided(context.place(input, keyFp)).index);
 	if (!batchShowsNoFiles(analysis)) for (const { input } of later) context.adoptStray(input.index);
 	const items = inputs.map((input) => context.decision(input.index));
 
@@ -328,11 +357,14 @@ class PlanContext {
 	) {
 		this.ci = policy.caseInsensitive;
 		this.stoppedKeys = state.stopped.map((s) => pathKey(s, this.ci));
-		this.folderKeys = state.folders.map((folder) => (folder ? pathKey(folder.path, this.ci) : undefined));
+		this.folderKeys = state.folders.map((folder) =>
+			folder ? pathKey(folder.path, this.ci) : undefined,
+		);
 		state.folders.forEach((folder, index) => {
 			if (folder) this.liveFolderByKey.set(this.folderKeys[index]!, { index, id: folder.id });
 		});
-		this.remoteEmpty = remote.byId.size === 0 && remote.byPath.size === 0 && remote.byParentAndName.size === 0;
+		this.remoteEmpty =
+			remote.byId.size === 0 && remote.byPath.size === 0 && remote.byParentAndName.size === 0;
 	}
 
 	private baseOf(input: ExportRecordInput, keyFp: string): ItemBase {
@@ -360,7 +392,8 @@ class PlanContext {
 			if (item.isFolder || item.path === undefined) continue;
 			if (!byId) {
 				byId = new Map();
-				for (const record of this.state.records.values()) if (record.status === 'live') byId.set(record.id, record);
+				for (const record of this.state.records.values())
+					if (record.status === 'live') byId.set(record.id, record);
 			}
 			const record = byId.get(item.id);
 			if (!record || this.contradicts(record, item, '')) continue;
@@ -394,13 +427,22 @@ class PlanContext {
 	}
 
 	superseded(input: ExportRecordInput, keyFp: string, by: number): PlannedItem {
-		return planned(this.baseOf(input, keyFp), { action: 'superseded', op: { kind: 'none' }, supersededBy: by });
+		return planned(this.baseOf(input, keyFp), {
+			action: 'superseded',
+			op: { kind: 'none' },
+			supersededBy: by,
+		});
 	}
 
 	/** Input checks and skips that need no place. */
 	private precheck(input: ExportRecordInput, base: ItemBase): PlannedItem | undefined {
 		if (input.recordKey === '') {
-			return planned(base, { action: 'failed', op: { kind: 'none' }, error: 'The record key is empty: map "Record Key" to the document\'s stable id in its source.' });
+			return planned(base, {
+				action: 'failed',
+				op: { kind: 'none' },
+				error:
+					'The record key is empty: map "Record Key" to the document\'s stable id in its source.',
+			});
 		}
 		if (this.policy.since && input.date && input.date < this.policy.since) {
 			return planned(base, { action: 'skipped_before_date', op: { kind: 'none' } });
@@ -434,7 +476,11 @@ class PlanContext {
 		if (seen && this.contradicts(tracked, seen, input.contentHash)) return undefined;
 		// The user moved or renamed our file inside the root: it goes back to its place (same file, no copy), which
 		// is decided with the other placements (someone may have put a file there meanwhile).
-		if (seen?.path !== undefined && pathKey(seen.path, this.ci) !== pathKey(joinPath(base.folder, name), this.ci)) return undefined;
+		if (
+			seen?.path !== undefined &&
+			pathKey(seen.path, this.ci) !== pathKey(joinPath(base.folder, name), this.ci)
+		)
+			return undefined;
 		// Its place is claimed lazily (see claims()): most runs place no record, and 100,000 map entries cost.
 		this.claimedIds.add(tracked.id);
 		this.inPlace.push(keyFp);
@@ -462,7 +508,9 @@ class PlanContext {
 		// A kept-both version sits under its derived name: that is its place too (the next version derives anew).
 		const keptBoth = keepBothName(input.name, tracked.contentFp);
 		if (tracked.nameFp === nameFingerprint(keptBoth, this.ci)) return keptBoth;
-		return this.choices(input).slice(1).find((name) => tracked.nameFp === nameFingerprint(name, this.ci));
+		return this.choices(input)
+			.slice(1)
+			.find((name) => tracked.nameFp === nameFingerprint(name, this.ci));
 	}
 
 	private choices(input: ExportRecordInput): string[] {
@@ -495,18 +543,31 @@ class PlanContext {
 		// A file another record of this batch already keeps is not this record's any more.
 		if (tracked && this.claimedIds.has(tracked.id)) tracked = undefined;
 		const seen = tracked && !this.remoteEmpty ? this.remote.byId.get(tracked.id) : undefined;
-		if (tracked && tracked.status === 'live' && seen && this.contradicts(tracked, seen, input.contentHash)) {
+		if (
+			tracked &&
+			tracked.status === 'live' &&
+			seen &&
+			this.contradicts(tracked, seen, input.contentHash)
+		) {
 			tracked = Object.assign({}, tracked, { status: 'fileDeleted' as const });
 		}
 		// The file a past run saw deleted is back (the user restored it from the trash, or moved it back into the
 		// root): it is the record's file again, not a reason for a second copy.
-		if (tracked && tracked.status === 'fileDeleted' && seen && !this.contradicts(tracked, seen, input.contentHash)) {
+		if (
+			tracked &&
+			tracked.status === 'fileDeleted' &&
+			seen &&
+			!this.contradicts(tracked, seen, input.contentHash)
+		) {
 			tracked = Object.assign({}, tracked, { status: 'live' as const });
 			this.state.records.set(keyFp, tracked);
 		}
 		// Restored with a new id (Dropbox's files/restore, a whole folder restored): the file at the record's place that
 		// holds exactly the content the state recorded for it is its file again (new content then goes into it).
-		const back = tracked && tracked.status === 'fileDeleted' && !seen ? this.restoredAtPlace(input, tracked) : undefined;
+		const back =
+			tracked && tracked.status === 'fileDeleted' && !seen
+				? this.restoredAtPlace(input, tracked)
+				: undefined;
 		if (back) {
 			tracked = Object.assign({}, tracked, { status: 'live' as const, id: back.id });
 			this.state.records.set(keyFp, tracked);
@@ -516,29 +577,65 @@ class PlanContext {
 		// Drive tags its files with the record key: without a state, the record's file wherever it is.
 		let own: RemoteItem | undefined;
 		if (!tracked && !this.remoteEmpty) {
-			const tagged = (this.remote.byRecordTag.get(recordTag(input.recordKey)) ?? []).filter((item) => !this.claimedIds.has(item.id));
-			own = tagged.find((item) => item.appProperties?.contentVersion === base.contentFp || item.hash === input.contentHash) ?? tagged[tagged.length - 1];
+			const tagged = (this.remote.byRecordTag.get(recordTag(input.recordKey)) ?? []).filter(
+				(item) => !this.claimedIds.has(item.id),
+			);
+			own =
+				tagged.find(
+					(item) =>
+						item.appProperties?.contentVersion === base.contentFp ||
+						item.hash === input.contentHash,
+				) ?? tagged[tagged.length - 1];
 		}
 
 		const folderKey = this.folderKeyOf(input.folder);
-		const choice = this.firstFreeName(input, keyFp, folderKey, tracked?.id ?? own?.id, tracked, base.folder);
+		const choice = this.firstFreeName(
+			input,
+			keyFp,
+			folderKey,
+			tracked?.id ?? own?.id,
+			tracked,
+			base.folder,
+		);
 		if (!choice) return this.noFreeName(base, input);
 		const name = choice.name;
-		this.claim(placeOf(folderKey, nameFingerprint(name, this.ci)), keyFp, choice.existing?.id ?? tracked?.id ?? own?.id);
+		this.claim(
+			placeOf(folderKey, nameFingerprint(name, this.ci)),
+			keyFp,
+			choice.existing?.id ?? tracked?.id ?? own?.id,
+		);
 		const at = Object.assign(base, { name });
-		if (choice.existing) return planned(at, { action: 'unchanged', op: { kind: 'adopt', item: choice.existing }, fileId: choice.existing.id });
+		if (choice.existing)
+			return planned(at, {
+				action: 'unchanged',
+				op: { kind: 'adopt', item: choice.existing },
+				fileId: choice.existing.id,
+			});
 		if (own) {
 			const inPlace =
 				own.path !== undefined
 					? pathKey(own.path, this.ci) === pathKey(joinPath(at.folder, name), this.ci)
 					: own.name !== undefined && pathKey(own.name, this.ci) === pathKey(name, this.ci);
-			const current = own.appProperties?.contentVersion === base.contentFp || own.hash === input.contentHash;
-			if (current && inPlace) return planned(at, { action: 'unchanged', op: { kind: 'adopt', item: own }, fileId: own.id });
+			const current =
+				own.appProperties?.contentVersion === base.contentFp || own.hash === input.contentHash;
+			if (current && inPlace)
+				return planned(at, {
+					action: 'unchanged',
+					op: { kind: 'adopt', item: own },
+					fileId: own.id,
+				});
 			// Our file elsewhere below the root (moved by the user, or the record's place changed): moved to its place.
-			if (current) return planned(at, { action: 'updated', op: { kind: 'move', id: own.id }, fileId: own.id, previousId: own.id });
+			if (current)
+				return planned(at, {
+					action: 'updated',
+					op: { kind: 'move', id: own.id },
+					fileId: own.id,
+					previousId: own.id,
+				});
 			return this.contentChanged(at, own.id, inPlace);
 		}
-		if (!tracked) return planned(at, { action: 'created', op: { kind: 'upload', onConflict: 'fail' } });
+		if (!tracked)
+			return planned(at, { action: 'created', op: { kind: 'upload', onConflict: 'fail' } });
 		if (tracked.status !== 'live') {
 			if (tracked.status === 'fileDeleted' && this.policy.onFileDeleted === 'leave') {
 				return planned(at, { action: 'skipped_file_deleted', op: { kind: 'none' } });
@@ -548,17 +645,30 @@ class PlanContext {
 		const sameLocation =
 			this.trackedFolderKey(tracked) === folderKey &&
 			tracked.nameFp === nameFingerprint(name, this.ci) &&
-			(seen?.path === undefined || pathKey(seen.path, this.ci) === pathKey(joinPath(at.folder, name), this.ci));
+			(seen?.path === undefined ||
+				pathKey(seen.path, this.ci) === pathKey(joinPath(at.folder, name), this.ci));
 		return this.decideTracked(at, input, tracked, sameLocation);
 	}
 
 	/** A file at the record's recorded folder and name holding its recorded content, that nobody else keeps. */
-	private restoredAtPlace(input: ExportRecordInput, tracked: TrackedRecord): RemoteItem | undefined {
-		if (this.remoteEmpty || this.trackedFolderKey(tracked) !== this.folderKeyOf(input.folder)) return undefined;
+	private restoredAtPlace(
+		input: ExportRecordInput,
+		tracked: TrackedRecord,
+	): RemoteItem | undefined {
+		if (this.remoteEmpty || this.trackedFolderKey(tracked) !== this.folderKeyOf(input.folder))
+			return undefined;
 		const name = this.heldName(input, tracked);
 		const there = name === undefined ? undefined : this.atPath(input.folder, name);
-		if (!there || there.isFolder || there.hash === undefined || shortFingerprint(there.hash) !== tracked.contentFp) return undefined;
-		return this.isOthers(there.id, tracked.keyFp) || this.claimedIds.has(there.id) ? undefined : there;
+		if (
+			!there ||
+			there.isFolder ||
+			there.hash === undefined ||
+			shortFingerprint(there.hash) !== tracked.contentFp
+		)
+			return undefined;
+		return this.isOthers(there.id, tracked.keyFp) || this.claimedIds.has(there.id)
+			? undefined
+			: there;
 	}
 
 	private noFreeName(base: ItemBase, input: ExportRecordInput): PlannedItem {
@@ -570,20 +680,39 @@ class PlanContext {
 	}
 
 	/** The record's content exists and it is tracked at its place: nothing to write, move, or a new version. */
-	private decideTracked(base: ItemBase, input: ExportRecordInput, tracked: TrackedRecord, sameLocation: boolean): PlannedItem {
+	private decideTracked(
+		base: ItemBase,
+		input: ExportRecordInput,
+		tracked: TrackedRecord,
+		sameLocation: boolean,
+	): PlannedItem {
 		const remoteTracked = this.remoteEmpty ? undefined : this.remote.byId.get(tracked.id);
 		if (tracked.contentFp === base.contentFp || remoteTracked?.hash === input.contentHash) {
-			if (!sameLocation) return planned(base, { action: 'updated', op: { kind: 'move', id: tracked.id }, fileId: tracked.id, previousId: tracked.id });
+			if (!sameLocation)
+				return planned(base, {
+					action: 'updated',
+					op: { kind: 'move', id: tracked.id },
+					fileId: tracked.id,
+					previousId: tracked.id,
+				});
 			// The feed shows our file already holding this content (a manual run replaced it): record it.
 			if (remoteTracked && tracked.contentFp !== base.contentFp) {
-				return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: remoteTracked }, fileId: remoteTracked.id });
+				return planned(base, {
+					action: 'unchanged',
+					op: { kind: 'adopt', item: remoteTracked },
+					fileId: remoteTracked.id,
+				});
 			}
 			return planned(base, { action: 'unchanged', op: { kind: 'none' }, fileId: tracked.id });
 		}
 		// A file at its place already holding this content (a run whose state was not saved wrote it there).
 		const atPlace = this.remoteEmpty ? undefined : this.atPath(input.folder, base.name);
 		if (atPlace && atPlace.hash === input.contentHash && !this.isOthers(atPlace.id, base.keyFp)) {
-			return planned(base, { action: 'unchanged', op: { kind: 'adopt', item: atPlace }, fileId: atPlace.id });
+			return planned(base, {
+				action: 'unchanged',
+				op: { kind: 'adopt', item: atPlace },
+				fileId: atPlace.id,
+			});
 		}
 		return this.contentChanged(base, tracked.id, sameLocation);
 	}
@@ -591,11 +720,17 @@ class PlanContext {
 	private contentChanged(base: ItemBase, previousId: string, sameLocation: boolean): PlannedItem {
 		switch (this.policy.onContentChanged) {
 			case 'skip':
-				return planned(base, { action: 'skipped_content_changed', op: { kind: 'none' }, fileId: previousId });
+				return planned(base, {
+					action: 'skipped_content_changed',
+					op: { kind: 'none' },
+					fileId: previousId,
+				});
 			case 'keepBoth':
 				return planned(base, {
 					// Derived from the record's own name (not from a kept-both name it holds now).
-					name: sameLocation ? keepBothName(this.inputs[base.index]?.name ?? base.name, base.contentFp) : base.name,
+					name: sameLocation
+						? keepBothName(this.inputs[base.index]?.name ?? base.name, base.contentFp)
+						: base.name,
 					action: 'created',
 					op: { kind: 'upload', onConflict: 'fail' },
 					previousId,
@@ -627,7 +762,10 @@ class PlanContext {
 	): { name: string; existing?: RemoteItem } | undefined {
 		const names = this.choices(input);
 		// A deleted or moved record comes back under the name it had, when that is still one of its names.
-		const had = tracked && this.trackedFolderKey(tracked) === folderKey ? names.findIndex((n) => nameFingerprint(n, this.ci) === tracked.nameFp) : -1;
+		const had =
+			tracked && this.trackedFolderKey(tracked) === folderKey
+				? names.findIndex((n) => nameFingerprint(n, this.ci) === tracked.nameFp)
+				: -1;
 		if (had > 0) names.unshift(...names.splice(had, 1));
 		for (const name of names) {
 			const place = placeOf(folderKey, nameFingerprint(name, this.ci));
@@ -639,7 +777,12 @@ class PlanContext {
 			const there = this.remoteEmpty ? undefined : this.atPath(folder, name);
 			if (!there) return { name };
 			if (ownId !== undefined && there.id === ownId) return { name };
-			if (there.hash === input.contentHash && !this.isOthers(there.id, keyFp) && !this.claimedIds.has(there.id)) return { name, existing: there };
+			if (
+				there.hash === input.contentHash &&
+				!this.isOthers(there.id, keyFp) &&
+				!this.claimedIds.has(there.id)
+			)
+				return { name, existing: there };
 		}
 		return undefined;
 	}
@@ -670,7 +813,8 @@ class PlanContext {
 			for (const record of this.state.records.values()) {
 				if (record.status !== 'live') continue;
 				const folderKey = this.trackedFolderKey(record);
-				if (folderKey !== undefined && !byPlace.has(placeOf(folderKey, record.nameFp))) byPlace.set(placeOf(folderKey, record.nameFp), record.keyFp);
+				if (folderKey !== undefined && !byPlace.has(placeOf(folderKey, record.nameFp)))
+					byPlace.set(placeOf(folderKey, record.nameFp), record.keyFp);
 				// An id the batch shows as a file of another name and content is no longer this record's (inode reuse).
 				const seen = this.remoteEmpty ? undefined : this.remote.byId.get(record.id);
 				if (!seen || !this.contradicts(record, seen, '')) byId.set(record.id, record.keyFp);
@@ -692,12 +836,27 @@ class PlanContext {
 	adoptStray(index: number): void {
 		const item = this.decisions[index]!;
 		if (item.previousId !== undefined) return;
-		if (item.action !== 'created' && !(item.action === 'reuploaded' && this.state.records.get(item.keyFp)?.contentFp !== item.contentFp)) return;
+		if (
+			item.action !== 'created' &&
+			!(
+				item.action === 'reuploaded' &&
+				this.state.records.get(item.keyFp)?.contentFp !== item.contentFp
+			)
+		)
+			return;
 		const found = this.fileHolding(item.contentHash, item.keyFp);
 		if (!found) return;
 		this.claimedIds.add(found.id);
-		this.pendingCreates.set(item.contentHash, (this.pendingCreates.get(item.contentHash) ?? []).filter((i) => i !== index));
-		this.decisions[index] = planned(item, { action: 'updated', op: { kind: 'move', id: found.id }, fileId: found.id, previousId: found.id });
+		this.pendingCreates.set(
+			item.contentHash,
+			(this.pendingCreates.get(item.contentHash) ?? []).filter((i) => i !== index),
+		);
+		this.decisions[index] = planned(item, {
+			action: 'updated',
+			op: { kind: 'move', id: found.id },
+			fileId: found.id,
+			previousId: found.id,
+		});
 	}
 
 	/** A file the batch showed holding exactly this content that no other record tracks or keeps. */
@@ -712,7 +871,9 @@ class PlanContext {
 				this.remoteByHash.set(item.hash, list);
 			}
 		}
-		return this.remoteByHash.get(contentHash)?.find((item) => !this.claimedIds.has(item.id) && !this.isOthers(item.id, keyFp));
+		return this.remoteByHash
+			.get(contentHash)
+			?.find((item) => !this.claimedIds.has(item.id) && !this.isOthers(item.id, keyFp));
 	}
 
 	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem {
@@ -722,58 +883,132 @@ class PlanContext {
 		const handed = this.handovers.get(item.index);
 		if (handed) {
 			this.handovers.delete(item.index);
-			return this.decided(planned(Object.assign({}, item, { name: handed.name }), { action: 'unchanged', op: { kind: 'adopt', item: handed }, fileId: handed.id }));
+			return this.decided(
+				planned(Object.assign({}, item, { name: handed.name }), {
+					action: 'unchanged',
+					op: { kind: 'adopt', item: handed },
+					fileId: handed.id,
+				}),
+			);
 		}
 		const input = this.inputs[item.index]!;
 		const folderKey = this.folderKeyOf(input.folder);
 		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
 		// Our own file is already there (an overlapping run moved it first): replace it in place, or keep it as it is.
-		const ownId = item.op.kind === 'move' ? item.op.id : item.op.kind === 'upload' ? (item.op.replaceId ?? item.previousId) : undefined;
+		const ownId =
+			item.op.kind === 'move'
+				? item.op.id
+				: item.op.kind === 'upload'
+					? (item.op.replaceId ?? item.previousId)
+					: undefined;
 		if (occupant && ownId !== undefined && occupant.id === ownId) {
-			if (occupant.hash === input.contentHash) return this.decided(planned(item, { action: item.action, op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
-			return this.decided(planned(item, { action: item.action, op: { kind: 'upload', replaceId: occupant.id, onConflict: 'replace' }, fileId: occupant.id }));
+			if (occupant.hash === input.contentHash)
+				return this.decided(
+					planned(item, {
+						action: item.action,
+						op: { kind: 'adopt', item: occupant },
+						fileId: occupant.id,
+					}),
+				);
+			return this.decided(
+				planned(item, {
+					action: item.action,
+					op: { kind: 'upload', replaceId: occupant.id, onConflict: 'replace' },
+					fileId: occupant.id,
+				}),
+			);
 		}
 		const usable =
 			occupant !== undefined &&
 			!occupant.isFolder &&
-			(this.staleOthersId(occupant, item.keyFp) || (!this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id)));
+			(this.staleOthersId(occupant, item.keyFp) ||
+				(!this.isOthers(occupant.id, item.keyFp) && !this.claimedIds.has(occupant.id)));
 		if (usable && occupant.hash === input.contentHash) {
 			this.claimedIds.add(occupant.id);
-			return this.decided(planned(item, { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id }));
+			return this.decided(
+				planned(item, {
+					action: 'unchanged',
+					op: { kind: 'adopt', item: occupant },
+					fileId: occupant.id,
+				}),
+			);
 		}
 		this.occupied.add(place);
 		this.claims().delete(place);
 		// The file there may be another new record's, written by a run whose state was not saved: that one adopts it.
 		if (usable) this.handTo(occupant, folderKey);
 		const base = this.baseOf(input, item.keyFp);
-		const choice = this.firstFreeName(input, item.keyFp, folderKey, item.op.kind === 'move' ? item.op.id : item.previousId, undefined, base.folder);
+		const choice = this.firstFreeName(
+			input,
+			item.keyFp,
+			folderKey,
+			item.op.kind === 'move' ? item.op.id : item.previousId,
+			undefined,
+			base.folder,
+		);
 		if (!choice) return this.noFreeName(base, input);
-		this.claim(placeOf(folderKey, nameFingerprint(choice.name, this.ci)), item.keyFp, choice.existing?.id);
+		this.claim(
+			placeOf(folderKey, nameFingerprint(choice.name, this.ci)),
+			item.keyFp,
+			choice.existing?.id,
+		);
 		const at = Object.assign(base, { name: choice.name });
-		if (choice.existing) return this.decided(planned(at, { action: 'unchanged', op: { kind: 'adopt', item: choice.existing }, fileId: choice.existing.id }));
+		if (choice.existing)
+			return this.decided(
+				planned(at, {
+					action: 'unchanged',
+					op: { kind: 'adopt', item: choice.existing },
+					fileId: choice.existing.id,
+				}),
+			);
 		// A move that met a file keeps moving (to the next name); an upload uploads there.
 		const op: PlannedOp =
-			item.op.kind === 'move' ? item.op : item.op.kind === 'upload' && item.op.replaceId ? { ...item.op, moveFirst: true } : { kind: 'upload', onConflict: 'fail' };
-		return this.decided(planned(at, { action: item.action, op, fileId: item.fileId, previousId: item.previousId }));
+			item.op.kind === 'move'
+				? item.op
+				: item.op.kind === 'upload' && item.op.replaceId
+					? { ...item.op, moveFirst: true }
+					: { kind: 'upload', onConflict: 'fail' };
+		return this.decided(
+			planned(at, { action: item.action, op, fileId: item.fileId, previousId: item.previousId }),
+		);
 	}
 
 	/** A file found at a name holds the content of a new record not carried out yet: that record adopts it. */
 	private handTo(occupant: RemoteItem, folderKey: string): void {
-		const candidates = (this.pendingCreates.get(occupant.hash ?? '') ?? []).filter((index) => this.folderKeyOf(this.inputs[index]!.folder) === folderKey);
+		const candidates = (this.pendingCreates.get(occupant.hash ?? '') ?? []).filter(
+			(index) => this.folderKeyOf(this.inputs[index]!.folder) === folderKey,
+		);
 		const waiting = candidates.find((index) => !this.taken.has(index));
 		if (waiting === undefined) {
 			// Taken already (it went up beside the item that met the conflict): it takes the file all the same.
-			const late = candidates.find((index) => !this.handovers.has(index) && this.decisions[index]!.action === 'created' && this.decisions[index]!.op.kind === 'upload');
+			const late = candidates.find(
+				(index) =>
+					!this.handovers.has(index) &&
+					this.decisions[index]!.action === 'created' &&
+					this.decisions[index]!.op.kind === 'upload',
+			);
 			if (late === undefined) return;
 			this.claimedIds.add(occupant.id);
-			this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), this.decisions[late]!.keyFp, occupant.id);
+			this.claim(
+				placeOf(folderKey, nameFingerprint(occupant.name, this.ci)),
+				this.decisions[late]!.keyFp,
+				occupant.id,
+			);
 			this.handovers.set(late, occupant);
 			return;
 		}
 		const item = this.decisions[waiting]!;
 		this.claims().delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
-		this.claim(placeOf(folderKey, nameFingerprint(occupant.name, this.ci)), item.keyFp, occupant.id);
-		this.decisions[waiting] = planned(Object.assign({}, item, { name: occupant.name }), { action: 'unchanged', op: { kind: 'adopt', item: occupant }, fileId: occupant.id });
+		this.claim(
+			placeOf(folderKey, nameFingerprint(occupant.name, this.ci)),
+			item.keyFp,
+			occupant.id,
+		);
+		this.decisions[waiting] = planned(Object.assign({}, item, { name: occupant.name }), {
+			action: 'unchanged',
+			op: { kind: 'adopt', item: occupant },
+			fileId: occupant.id,
+		});
 	}
 
 	handedOver(index: number): RemoteItem | undefined {
@@ -781,9 +1016,17 @@ class PlanContext {
 	}
 
 	afterGone(item: PlannedItem): PlannedItem {
-		const base = Object.assign(this.baseOf(this.inputs[item.index]!, item.keyFp), { name: item.name });
+		const base = Object.assign(this.baseOf(this.inputs[item.index]!, item.keyFp), {
+			name: item.name,
+		});
 		// The old id is kept: if an overlapping run only moved the file, the conflict at the name shows it as ours.
-		return this.decided(planned(base, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' }, previousId: item.previousId ?? item.fileId }));
+		return this.decided(
+			planned(base, {
+				action: 'reuploaded',
+				op: { kind: 'upload', onConflict: 'fail' },
+				previousId: item.previousId ?? item.fileId,
+			}),
+		);
 	}
 
 	/** Inputs share a few dozen folders: their keys are worked out once each. */
@@ -815,8 +1058,11 @@ class PlanContext {
 	private atPath(folder: string, name: string): RemoteItem | undefined {
 		const byPath = this.remote.byPath.get(pathKey(joinPath(folder, name), this.ci));
 		if (byPath) return byPath;
-		const parentId = folder === '' ? this.state.rootId : this.liveFolderByKey.get(this.folderKeyOf(folder))?.id;
-		return parentId ? this.remote.byParentAndName.get(parentNameKey(parentId, name, this.ci)) : undefined;
+		const parentId =
+			folder === '' ? this.state.rootId : this.liveFolderByKey.get(this.folderKeyOf(folder))?.id;
+		return parentId
+			? this.remote.byParentAndName.get(parentNameKey(parentId, name, this.ci))
+			: undefined;
 	}
 
 	/** Folders the uploads and moves need that are not cached (or were deleted and must be recreated). */

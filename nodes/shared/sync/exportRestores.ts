@@ -17,7 +17,12 @@ import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
  *
  * Returns the stopped paths resumed; the records found are live again, each at its restored file.
  */
-export function resumeRestoredFolders(state: ExportState, previous: ExportState, analysis: ChangeAnalysis, caseInsensitive: boolean): string[] {
+export function resumeRestoredFolders(
+	state: ExportState,
+	previous: ExportState,
+	analysis: ChangeAnalysis,
+	caseInsensitive: boolean,
+): string[] {
 	if (state.stopped.length === 0 || analysis.remote.byId.size === 0) return [];
 	const ci = caseInsensitive;
 	const resumed: string[] = [];
@@ -57,7 +62,13 @@ export function resumeRestoredFolders(state: ExportState, previous: ExportState,
 			if (folder === undefined) continue;
 			taken.add(file.id);
 			any = true;
-			state.records.set(record.keyFp, { ...record, status: 'live', id: file.id, folder, nameFp: nameFingerprint(file.name, ci) });
+			state.records.set(record.keyFp, {
+				...record,
+				status: 'live',
+				id: file.id,
+				folder,
+				nameFp: nameFingerprint(file.name, ci),
+			});
 		}
 		if (any) resumed.push(stopped);
 	}
@@ -66,10 +77,17 @@ export function resumeRestoredFolders(state: ExportState, previous: ExportState,
 }
 
 /** The index of the cached folder at `path` (cached from the batch when it shows the folder there). */
-function cachedFolder(state: ExportState, path: string, analysis: ChangeAnalysis, ci: boolean): number | undefined {
+function cachedFolder(
+	state: ExportState,
+	path: string,
+	analysis: ChangeAnalysis,
+	ci: boolean,
+): number | undefined {
 	if (path === '') return -1;
 	const key = pathKey(path, ci);
-	const index = state.folders.findIndex((folder) => folder !== undefined && pathKey(folder.path, ci) === key);
+	const index = state.folders.findIndex(
+		(folder) => folder !== undefined && pathKey(folder.path, ci) === key,
+	);
 	if (index >= 0) return index;
 	const shown = analysis.remote.folders.get(key);
 	if (!shown) return undefined;

@@ -48,9 +48,13 @@ function timeOf(item: TwinCandidate): number {
 }
 
 /** What to do with a folder this run just created, given every folder of that name in the parent (own included). */
-export type FolderTwinDecision = { keep: 'own' } | { keep: 'other'; use: RemoteItem; removeOwn: string };
+export type FolderTwinDecision =
+	{ keep: 'own' } | { keep: 'other'; use: RemoteItem; removeOwn: string };
 
-export function decideFolderTwin(own: RemoteItem, sameNamed: readonly RemoteItem[]): FolderTwinDecision {
+export function decideFolderTwin(
+	own: RemoteItem,
+	sameNamed: readonly RemoteItem[],
+): FolderTwinDecision {
 	const all = sameNamed.some((f) => f.id === own.id) ? sameNamed : [...sameNamed, own];
 	const keeper = twinKeeper(all.filter((f) => f.isFolder && f.name === own.name))!;
 	return keeper.id === own.id ? { keep: 'own' } : { keep: 'other', use: keeper, removeOwn: own.id };
@@ -77,10 +81,15 @@ export interface FileTwinDecision {
  * A twin is a file in the same folder with the same name (Drive's names are exact strings) and the same record
  * tag: a user's file or another record's file is never a twin, whatever its name.
  */
-export function decideFileTwins(created: readonly CreatedFile[], seen: readonly RemoteItem[], recordKeyOf: (item: RemoteItem) => string | undefined): FileTwinDecision[] {
+export function decideFileTwins(
+	created: readonly CreatedFile[],
+	seen: readonly RemoteItem[],
+	recordKeyOf: (item: RemoteItem) => string | undefined,
+): FileTwinDecision[] {
 	const decisions: FileTwinDecision[] = [];
 	const groups = new Map<string, RemoteItem[]>();
-	const groupKey = (parentId: string, name: string, recordKey: string) => JSON.stringify([parentId, name, recordKey]);
+	const groupKey = (parentId: string, name: string, recordKey: string) =>
+		JSON.stringify([parentId, name, recordKey]);
 	for (const item of seen) {
 		const recordKey = item.isFolder || !item.parentId ? undefined : recordKeyOf(item);
 		if (recordKey === undefined) continue;
@@ -94,7 +103,13 @@ export function decideFileTwins(created: readonly CreatedFile[], seen: readonly 
 	}
 	for (const file of created) {
 		const group = groups.get(groupKey(file.parentId, file.name, file.recordKey)) ?? [];
-		const mine: RemoteItem = group.find((g) => g.id === file.id) ?? { id: file.id, name: file.name, isFolder: false, parentId: file.parentId, createdAt: file.createdAt };
+		const mine: RemoteItem = group.find((g) => g.id === file.id) ?? {
+			id: file.id,
+			name: file.name,
+			isFolder: false,
+			parentId: file.parentId,
+			createdAt: file.createdAt,
+		};
 		const keeper = twinKeeper(group.some((g) => g.id === file.id) ? group : [...group, mine])!;
 		if (keeper.id !== file.id) decisions.push({ removeOwn: file.id, use: keeper });
 	}
@@ -102,7 +117,10 @@ export function decideFileTwins(created: readonly CreatedFile[], seen: readonly 
 }
 
 /** Whether the run reads the feed once more to look for twins of the files it created. */
-export function checksFileTwins(features: { duplicateNames: boolean }, createdFiles: number): boolean {
+export function checksFileTwins(
+	features: { duplicateNames: boolean },
+	createdFiles: number,
+): boolean {
 	return features.duplicateNames && createdFiles > 0;
 }
 

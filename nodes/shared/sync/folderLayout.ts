@@ -7,7 +7,8 @@ import type { StorageKind } from '../types/remote';
  * in; this decides the segments and makes them safe (nothing can leave the root on any provider).
  */
 
-export type FolderLayout = 'flat' | 'perRecord' | 'yearMonth' | 'companyYear' | 'accountPeriod' | 'custom';
+export type FolderLayout =
+	'flat' | 'perRecord' | 'yearMonth' | 'companyYear' | 'accountPeriod' | 'custom';
 
 /** The layouts whose folders come from the document date (so the date must be read for every item). */
 export function layoutNeedsDate(layout: FolderLayout): boolean {
@@ -41,12 +42,17 @@ export class LayoutError extends Error {
 
 function required(value: string | undefined, field: string, label: string): string {
 	const text = (value ?? '').trim();
-	if (text === '') throw new LayoutError(field, `${label} is empty: the folder structure needs it.`);
+	if (text === '')
+		throw new LayoutError(field, `${label} is empty: the folder structure needs it.`);
 	return text;
 }
 
 function requiredDate(date: DateTime | undefined): DateTime {
-	if (!date) throw new LayoutError('dateField', 'The document date is empty: the folder structure needs it (parameter "Document Date").');
+	if (!date)
+		throw new LayoutError(
+			'dateField',
+			'The document date is empty: the folder structure needs it (parameter "Document Date").',
+		);
 	return date;
 }
 
@@ -60,9 +66,15 @@ export function layoutSegments(layout: FolderLayout, values: LayoutValues): stri
 		case 'yearMonth':
 			return [requiredDate(values.date).toFormat('yyyy'), requiredDate(values.date).toFormat('MM')];
 		case 'companyYear':
-			return [required(values.company, 'company', 'The company name'), requiredDate(values.date).toFormat('yyyy')];
+			return [
+				required(values.company, 'company', 'The company name'),
+				requiredDate(values.date).toFormat('yyyy'),
+			];
 		case 'accountPeriod':
-			return [required(values.account, 'account', 'The account name'), requiredDate(values.date).toFormat('yyyy-MM')];
+			return [
+				required(values.account, 'account', 'The account name'),
+				requiredDate(values.date).toFormat('yyyy-MM'),
+			];
 		case 'custom':
 			return values.customSegments ?? [];
 	}
@@ -86,7 +98,11 @@ const LAYOUT_FIELDS: Record<Exclude<FolderLayout, 'flat'>, string> = {
 	custom: 'folderTemplate',
 };
 
-export function folderPathFor(layout: FolderLayout, values: LayoutValues, kind: StorageKind): string {
+export function folderPathFor(
+	layout: FolderLayout,
+	values: LayoutValues,
+	kind: StorageKind,
+): string {
 	const segments = layoutSegments(layout, values);
 	const path = safeFolderPath(segments, kind);
 	// A folder structure that leaves nothing (empty values, '.', '..') must not silently export into the root.
@@ -158,6 +174,12 @@ export function parseDocumentDate(value: unknown, zone: string | Zone): DateTime
 	} else {
 		throw new LayoutError('dateField', `The document date must be a date, got ${typeof value}.`);
 	}
-	if (!date.isValid) throw new LayoutError('dateField', `The document date "${String(value).slice(0, 40)}" is not a date (use ISO 8601, e.g. 2026-09-30).`);
-	return date.zoneName === (typeof zone === 'string' ? zone : zone.name) ? date : date.setZone(zone);
+	if (!date.isValid)
+		throw new LayoutError(
+			'dateField',
+			`The document date "${String(value).slice(0, 40)}" is not a date (use ISO 8601, e.g. 2026-09-30).`,
+		);
+	return date.zoneName === (typeof zone === 'string' ? zone : zone.name)
+		? date
+		: date.setZone(zone);
 }

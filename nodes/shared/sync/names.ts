@@ -124,7 +124,8 @@ function truncate(text: string, budget: number, unit: NameRules['lengthUnit']): 
 
 function splitExtension(name: string): { base: string; extension: string } {
 	const dot = name.lastIndexOf('.');
-	if (dot <= 0 || name.length - dot > MAX_EXTENSION_LENGTH + 1) return { base: name, extension: '' };
+	if (dot <= 0 || name.length - dot > MAX_EXTENSION_LENGTH + 1)
+		return { base: name, extension: '' };
 	return { base: name.slice(0, dot), extension: name.slice(dot) };
 }
 
@@ -135,7 +136,8 @@ function splitExtension(name: string): { base: string; extension: string } {
 function shorten(name: string, original: string, limit: number, rules: NameRules): string {
 	const { base, extension } = splitExtension(name);
 	const suffix = `~${shortHash(original)}`;
-	const keptExtension = measure(extension, rules.lengthUnit) + suffix.length < limit / 2 ? extension : '';
+	const keptExtension =
+		measure(extension, rules.lengthUnit) + suffix.length < limit / 2 ? extension : '';
 	const budget = limit - measure(suffix + keptExtension, rules.lengthUnit);
 	const source = keptExtension ? base : name;
 	// Dots and spaces before the hash would be harmless, but a name that ends in them is not: trim both ways.
@@ -170,12 +172,14 @@ export function sanitizeName(name: string, kind: StorageKind): string {
 	if (rules.oneDriveRules) {
 		if (out.startsWith('~$')) out = `~${REPLACEMENT}${out.slice(2)}`;
 		// Replacing can expose a new "_vti_" ("_vti__vti_"), so repeat until none is left.
-		while (out.toLowerCase().includes('_vti_')) out = out.replace(ONEDRIVE_VTI, (match) => `${match.slice(0, 4)}-`);
+		while (out.toLowerCase().includes('_vti_'))
+			out = out.replace(ONEDRIVE_VTI, (match) => `${match.slice(0, 4)}-`);
 		if (ONEDRIVE_RESERVED.test(out)) out = `${REPLACEMENT}${out}`;
 	}
 	if (rules.windowsReserved && WINDOWS_RESERVED.test(out)) out = `${REPLACEMENT}${out}`;
 
-	if (measure(out, rules.lengthUnit) > rules.maxLength) out = shorten(out, original, rules.maxLength, rules);
+	if (measure(out, rules.lengthUnit) > rules.maxLength)
+		out = shorten(out, original, rules.maxLength, rules);
 	return out;
 }
 
@@ -200,7 +204,8 @@ function fitPathLength(segments: string[], originals: string[], rules: NameRules
 	const limit = rules.maxPathLength;
 	if (limit === undefined) return segments;
 	const out = [...segments];
-	const total = () => out.reduce((sum, s) => sum + measure(s, rules.lengthUnit), 0) + out.length - 1;
+	const total = () =>
+		out.reduce((sum, s) => sum + measure(s, rules.lengthUnit), 0) + out.length - 1;
 	const minimum = SHORT_HASH_LENGTH + 1 + MAX_EXTENSION_LENGTH + 8;
 	while (total() > limit) {
 		let longest = 0;
@@ -247,6 +252,9 @@ export function flagName(name: string): NameFlags | undefined {
 	if (new RegExp(CONTROL_CHARACTERS.source).test(name)) reasons.push('control');
 	if (reasons.length === 0) return undefined;
 	const hidden = new RegExp(`${BIDI_CONTROLS.source}|${CONTROL_CHARACTERS.source}`, 'g');
-	const visible = name.replace(hidden, (char) => `<U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+	const visible = name.replace(
+		hidden,
+		(char) => `<U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`,
+	);
 	return { reasons, visible };
 }

@@ -27,8 +27,7 @@ export const STALE_AFTER_MS = 30_000;
 
 /** What one attempt to take the lock saw. */
 export type LockAttempt =
-	| { kind: 'answered'; processed: readonly string[] }
-	| { kind: 'failed'; message: string };
+	{ kind: 'answered'; processed: readonly string[] } | { kind: 'failed'; message: string };
 
 /** The next step after an attempt. */
 export type LockStep =
@@ -39,16 +38,23 @@ export type LockStep =
 	| { kind: 'unavailable' };
 
 // PostgreSQL, SQLite and MySQL/MariaDB wordings of a primary key violation (typeorm passes the driver's message on).
-const UNIQUE_VIOLATION = /duplicate key|unique constraint|UNIQUE constraint failed|Duplicate entry|SQLITE_CONSTRAINT|ER_DUP_ENTRY/i;
+const UNIQUE_VIOLATION =
+	/duplicate key|unique constraint|UNIQUE constraint failed|Duplicate entry|SQLITE_CONSTRAINT|ER_DUP_ENTRY/i;
 
 /**
  * `previousProbe`: the probe value sent with the previous attempt, if that attempt found the lock taken. Its
  * being "processed" now means the row that held it then is the row that holds it now.
  */
 export function lockStep(attempt: LockAttempt, previousProbe?: string): LockStep {
-	if (attempt.kind === 'failed') return UNIQUE_VIOLATION.test(attempt.message) ? { kind: 'wait', sameRow: false } : { kind: 'unavailable' };
+	if (attempt.kind === 'failed')
+		return UNIQUE_VIOLATION.test(attempt.message)
+			? { kind: 'wait', sameRow: false }
+			: { kind: 'unavailable' };
 	if (!attempt.processed.includes(LOCK_MARKER)) return { kind: 'held' };
-	return { kind: 'wait', sameRow: previousProbe !== undefined && attempt.processed.includes(previousProbe) };
+	return {
+		kind: 'wait',
+		sameRow: previousProbe !== undefined && attempt.processed.includes(previousProbe),
+	};
 }
 
 /** Whether a lock row seen since `sameRowSince` (ms) is stale at `now`. */

@@ -64,7 +64,8 @@ export class ApiHosts {
 		}
 		const origin = originOf(this.baseUrl);
 		this.tokenOrigins = origin ? [origin] : [];
-		if (!origin) this.baseProblem = `The API Base URL "${this.baseUrl}" of the credential is not an http(s) address: fix it in the credential`;
+		if (!origin)
+			this.baseProblem = `The API Base URL "${this.baseUrl}" of the credential is not an http(s) address: fix it in the credential`;
 		else if (origin.startsWith('http:') && !isLoopbackHost(new URL(origin).hostname)) {
 			this.baseProblem = `The API Base URL "${this.baseUrl}" of the credential uses plain http, which would send the token unencrypted: use https (plain http is accepted only for a server on this machine)`;
 		}
@@ -74,7 +75,8 @@ export class ApiHosts {
 	rewrite(url: string): string {
 		if (!this.baseUrl) return url;
 		for (const origin of this.sdkOrigins) {
-			if (url === origin || url.startsWith(`${origin}/`) || url.startsWith(`${origin}?`)) return this.baseUrl + url.slice(origin.length);
+			if (url === origin || url.startsWith(`${origin}/`) || url.startsWith(`${origin}?`))
+				return this.baseUrl + url.slice(origin.length);
 		}
 		return url;
 	}
@@ -94,17 +96,21 @@ export class ApiHosts {
 		const where = originOf(url) ?? 'an address that is not http(s)';
 		throw new TokenHostError(
 			`Refused to send the credential's token to ${where}: only ${this.tokenOrigins.join(', ')} receive it. ` +
-				'An answer pointed there (a paging link, an upload session or a redirect); if that host is a proxy you use, set it as the credential\'s API Base URL.',
+				"An answer pointed there (a paging link, an upload session or a redirect); if that host is a proxy you use, set it as the credential's API Base URL.",
 			url,
 		);
 	}
 }
 
 /** The base URL a credential asks for: its advanced "API Base URL" field wins, then a national cloud. */
-export function baseUrlFromChoice(declaration: ApiHostsDeclaration, credential: HostChoice): string | undefined {
+export function baseUrlFromChoice(
+	declaration: ApiHostsDeclaration,
+	credential: HostChoice,
+): string | undefined {
 	const explicit = typeof credential.apiBaseUrl === 'string' ? credential.apiBaseUrl.trim() : '';
 	if (explicit) return explicit;
-	if (typeof credential.nationalCloud === 'string') return declaration.nationalClouds?.[credential.nationalCloud];
+	if (typeof credential.nationalCloud === 'string')
+		return declaration.nationalClouds?.[credential.nationalCloud];
 	return undefined;
 }
 

@@ -4,8 +4,7 @@
  */
 
 export type RetryDecision =
-	| { retry: false }
-	| { retry: true; reason: string; retryAfterMs?: number; status?: number };
+	{ retry: false } | { retry: true; reason: string; retryAfterMs?: number; status?: number };
 
 export interface PacerOptions {
 	/** Attempts per logical request, the first included. */
@@ -60,7 +59,10 @@ export class Pacer {
 	/** The wait before attempt `attempt + 1` (attempt counts from 1). */
 	backoff(attempt: number, retryAfterMs?: number): number {
 		if (retryAfterMs !== undefined) return retryAfterMs;
-		const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
+		const ceiling = Math.min(
+			this.options.maxDelayMs,
+			this.options.baseDelayMs * 2 ** (attempt - 1),
+		);
 		// Full jitter, but never less than half the step so a storm cannot hammer the server.
 		return Math.round(ceiling / 2 + (this.options.random() * ceiling) / 2);
 	}
@@ -85,7 +87,10 @@ export class Pacer {
 			}
 			const decision = decide(outcome);
 			if (!decision.retry) return outcome;
-			if (decision.retryAfterMs !== undefined && decision.retryAfterMs > this.options.maxRetryAfterMs) {
+			if (
+				decision.retryAfterMs !== undefined &&
+				decision.retryAfterMs > this.options.maxRetryAfterMs
+			) {
 				throw new RetryBudgetExceededError(
 					`The service asked to wait ${Math.ceil(decision.retryAfterMs / 1000)} s (${decision.reason}); stopping this run so the next one resumes`,
 					decision.retryAfterMs,
@@ -116,8 +121,12 @@ export function isNetworkError(error: unknown): boolean {
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (typeof current.code === 'string' && RETRYABLE_NETWORK_CODES.has(current.code)) return true;
 		// Through n8n the socket error arrives as a NodeApiError that keeps the code only in httpCode.
-		if (typeof current.httpCode === 'string' && RETRYABLE_NETWORK_CODES.has(current.httpCode)) return true;
-		if (typeof current.message === 'string' && /socket hang up|aborted|ECONNRESET|premature close/i.test(current.message)) {
+		if (typeof current.httpCode === 'string' && RETRYABLE_NETWORK_CODES.has(current.httpCode))
+			return true;
+		if (
+			typeof current.message === 'string' &&
+			/socket hang up|aborted|ECONNRESET|premature close/i.test(current.message)
+		) {
 			return true;
 		}
 		current = current.cause;

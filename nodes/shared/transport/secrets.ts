@@ -11,14 +11,25 @@ const MIN_LENGTH = 12;
 /** A run of token characters this long that is part of a known secret is redacted too (an echo cut short). */
 const MIN_FRAGMENT = 24;
 
-const SECRET_TOKEN_KEYS = ['access_token', 'refresh_token', 'id_token', 'accessToken', 'refreshToken'];
+const SECRET_TOKEN_KEYS = [
+	'access_token',
+	'refresh_token',
+	'id_token',
+	'accessToken',
+	'refreshToken',
+];
 const SECRET_CREDENTIAL_KEYS = ['clientSecret', 'password', 'apiKey'];
 
 /** Insertion-ordered: the oldest entry is evicted first; a value seen again moves to the end. */
 const known = new Map<string, string[]>();
 
 function forms(value: string): string[] {
-	const all = new Set([value, encodeURIComponent(value), value.replace(/\//g, '\\/'), encodeURIComponent(encodeURIComponent(value))]);
+	const all = new Set([
+		value,
+		encodeURIComponent(value),
+		value.replace(/\//g, '\\/'),
+		encodeURIComponent(encodeURIComponent(value)),
+	]);
 	return [...all];
 }
 
@@ -35,7 +46,8 @@ export function rememberCredentialSecrets(credential: Record<string, unknown> | 
 	if (!credential) return;
 	for (const key of SECRET_CREDENTIAL_KEYS) rememberSecret(credential[key]);
 	const tokens = credential.oauthTokenData as Record<string, unknown> | undefined;
-	if (tokens && typeof tokens === 'object') for (const key of SECRET_TOKEN_KEYS) rememberSecret(tokens[key]);
+	if (tokens && typeof tokens === 'object')
+		for (const key of SECRET_TOKEN_KEYS) rememberSecret(tokens[key]);
 }
 
 /** For tests: forget everything. */
@@ -50,7 +62,8 @@ export function redactKnownSecrets(text: string): string {
 	if (known.size === 0 || text.length < MIN_LENGTH) return text;
 	let result = text;
 	for (const variants of known.values()) {
-		for (const variant of variants) if (result.includes(variant)) result = result.split(variant).join('[redacted]');
+		for (const variant of variants)
+			if (result.includes(variant)) result = result.split(variant).join('[redacted]');
 	}
 	// An echo cut short (a service quoting the first 100 characters): any long run of token characters that
 	// is part of a secret goes too.

@@ -5,7 +5,10 @@ import { requestStats, type RequestStats } from './stats';
 import { readAll, type Wire, type WireRequest, type WireResponse } from './wire';
 
 /** A cloud's own retry rule (rclone's per-backend shouldRetry): a decision, or undefined for "not mine". */
-export type ShouldRetry = (response: WireResponse, retryAfterMs: number | undefined) => RetryDecision | undefined;
+export type ShouldRetry = (
+	response: WireResponse,
+	retryAfterMs: number | undefined,
+) => RetryDecision | undefined;
 
 /**
  * What the transport needs to know of one cloud, handed to it by that cloud's folder (storage/<cloud>/wire.ts,
@@ -107,13 +110,20 @@ export class Transport {
 		for (let hop = 0; ; hop++) {
 			const response = await this.sendBuffered(current);
 			const location = response.headers.location;
-			if (request.followRedirects === false || !REDIRECT_STATUSES.has(response.status) || !location || hop >= MAX_REDIRECTS) {
+			if (
+				request.followRedirects === false ||
+				!REDIRECT_STATUSES.has(response.status) ||
+				!location ||
+				hop >= MAX_REDIRECTS
+			) {
 				return response;
 			}
 			if (!Buffer.isBuffer(response.body)) response.body.resume();
 			const next = this.rewrite(new URL(location, current.url).href);
 			// As fetch does: 303, and 301/302 after a POST, become a GET without body.
-			const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && current.method === 'POST');
+			const toGet =
+				response.status === 303 ||
+				((response.status === 301 || response.status === 302) && current.method === 'POST');
 			current = {
 				...current,
 				url: next,
@@ -126,7 +136,10 @@ export class Transport {
 	}
 
 	/** A fetch() for the SDKs (their fetch implementations and middlewares). Buffered; streams go through request(). */
-	readonly fetch = async (input: string | URL | { url: string }, init: FetchInit = {}): Promise<Response> => {
+	readonly fetch = async (
+		input: string | URL | { url: string },
+		init: FetchInit = {},
+	): Promise<Response> => {
 		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 		const headers = headersToRecord(init.headers);
 		// The wire signs the request with the credential; a bearer placed by an SDK would be stale or fake.
@@ -152,7 +165,10 @@ export class Transport {
 }
 
 /** The headers of the next redirect hop: never an Authorization (the wire signs), no content headers after a switch to GET. */
-function nextHopHeaders(headers: Record<string, string> | undefined, toGet: boolean): Record<string, string> {
+function nextHopHeaders(
+	headers: Record<string, string> | undefined,
+	toGet: boolean,
+): Record<string, string> {
 	const kept: Record<string, string> = {};
 	for (const [name, value] of Object.entries(headers ?? {})) {
 		if (/^authorization$/i.test(name) || (toGet && /^content-/i.test(name))) continue;
@@ -198,7 +214,9 @@ function headersToRecord(headers: unknown): Record<string, string> {
 		(headers as Headers).forEach((value, key) => (result[key.toLowerCase()] = value));
 		return result;
 	}
-	const entries = Array.isArray(headers) ? headers : Object.entries(headers as Record<string, unknown>);
+	const entries = Array.isArray(headers)
+		? headers
+		: Object.entries(headers as Record<string, unknown>);
 	for (const [key, value] of entries as Array<[string, unknown]>) {
 		if (value !== undefined && value !== null) result[String(key).toLowerCase()] = String(value);
 	}
@@ -212,11 +230,16 @@ async function bodyToBuffer(body: unknown): Promise<Buffer | undefined> {
 	if (body instanceof ArrayBuffer) return Buffer.from(body);
 	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 	if (body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
-	if (body instanceof Readable || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+	if (
+		body instanceof Readable ||
+		typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+	) {
 		// SDK multipart bodies arrive as streams; collected so the request can be replayed after a refresh.
 		const chunks: Buffer[] = [];
 		for await (const chunk of body as AsyncIterable<unknown>) {
-			chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+			chunks.push(
+				typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array),
+			);
 		}
 		return Buffer.concat(chunks);
 	}

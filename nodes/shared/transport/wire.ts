@@ -33,7 +33,9 @@ export interface Wire {
 	refreshAccessToken(): Promise<void>;
 }
 
-export function lowerCaseHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+export function lowerCaseHeaders(
+	headers: Record<string, unknown> | undefined,
+): Record<string, string> {
 	const result: Record<string, string> = {};
 	for (const [key, value] of Object.entries(headers ?? {})) {
 		if (value === undefined || value === null) continue;

@@ -24,7 +24,10 @@ export interface FakesOnHosts {
  * Start the fakes on the addresses of API_HOSTS, port 443, with the test CA's server certificate. Shared by bench
  * scenario 7 (n8n's built-in nodes) and the independent-client suite (test/clients: rclone).
  */
-export async function startFakesOnHosts(tls: { key: string; cert: string }, options: { port?: number } = {}): Promise<FakesOnHosts> {
+export async function startFakesOnHosts(
+	tls: { key: string; cert: string },
+	options: { port?: number } = {},
+): Promise<FakesOnHosts> {
 	// Another port than 443: a relay (latency.ts) listens on 443 and the fakes' URLs still name the public host.
 	const port = options.port ?? 443;
 	const auth = new FakeAuth();
@@ -38,9 +41,24 @@ export async function startFakesOnHosts(tls: { key: string; cert: string }, opti
 		{ prefix: /^\/(drive|upload|resumable)\//, fake: drive },
 	]);
 	await googleApis.start(API_HOSTS['www.googleapis.com'], tls, port);
-	await oauth.start({ host: API_HOSTS['oauth2.googleapis.com'], port, tls, publicName: 'oauth2.googleapis.com' });
-	await graph.start({ host: API_HOSTS['graph.microsoft.com'], port, tls, publicName: 'graph.microsoft.com' });
-	await dropbox.start({ host: API_HOSTS['api.dropboxapi.com'], port, tls, publicName: 'api.dropboxapi.com' });
+	await oauth.start({
+		host: API_HOSTS['oauth2.googleapis.com'],
+		port,
+		tls,
+		publicName: 'oauth2.googleapis.com',
+	});
+	await graph.start({
+		host: API_HOSTS['graph.microsoft.com'],
+		port,
+		tls,
+		publicName: 'graph.microsoft.com',
+	});
+	await dropbox.start({
+		host: API_HOSTS['api.dropboxapi.com'],
+		port,
+		tls,
+		publicName: 'api.dropboxapi.com',
+	});
 	const all: FakeServer[] = [oauth, drive, graph, dropbox, calendar];
 	for (const fake of all) fake.baseUrl = fake.baseUrl.replace(/:\d+$/, '');
 	return {

@@ -17,7 +17,8 @@ export class FrontDoor {
 
 	async start(host: string, tls: { key: string; cert: string }, port = 443): Promise<void> {
 		this.server = createServer(tls, (req, res) => {
-			const route = this.routes.find((candidate) => candidate.prefix.test(req.url ?? '/')) ?? this.routes[0];
+			const route =
+				this.routes.find((candidate) => candidate.prefix.test(req.url ?? '/')) ?? this.routes[0];
 			route.fake.serve(req, res);
 		});
 		this.server.on('connection', (socket: Socket) => {

@@ -8,7 +8,16 @@ import { LatencyRelay } from './latency';
 import { currentRssMiB, peakRssMiB, resetPeakRss } from './memory';
 import { describeTimeline, timelineOf } from './timeline';
 import type { PeerConfig, PairResult, RunMeasure, SideResult } from './types';
-import { benchCredentials, calendarWorkflow, collectWorkflow, exportWorkflow, webhookPath, type Cloud, type Side, type WatchedFolder } from './workflows';
+import {
+	benchCredentials,
+	calendarWorkflow,
+	collectWorkflow,
+	exportWorkflow,
+	webhookPath,
+	type Cloud,
+	type Side,
+	type WatchedFolder,
+} from './workflows';
 
 /**
  * Scenario 7, the part that runs inside the bench's network namespace (started by index.ts through
@@ -33,42 +42,78 @@ function log(line: string): void {
 }
 
 /** One webhook call = one run: requests counted on every fake, wall time, the n8n process's peak RSS. */
-async function runOnce(n8n: N8nInstance, fakes: Fakes, workflowId: string, files = 1): Promise<{ items: Array<Record<string, unknown>>; measure: RunMeasure }> {
+async function runOnce(
+	n8n: N8nInstance,
+	fakes: Fakes,
+	workflowId: string,
+	files = 1,
+): Promise<{ items: Array<Record<string, unknown>>; measure: RunMeasure }> {
 	const pid = n8n.serverPid!;
 	const marks = fakes.all.map((fake) => fake.mark());
 	await resetPeakRss(pid);
 	const before = await currentRssMiB(pid);
 	const startedAt = Date.now();
 	const started = process.hrtime.bigint();
-	const response = await fetch(`http://127.0.0.1:${n8n.port}/webhook/${webhookPath(workflowId)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	const response = await fetch(`http://127.0.0.1:${n8n.port}/webhook/${webhookPath(workflowId)}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: '{}',
+	});
 	const text = await response.text();
 	const ended = process.hrtime.bigint();
 	const endedAt = Date.now();
 	const ms = Number(ended - started) / 1e6;
 	const peak = await peakRssMiB(pid);
 	if (!response.ok) {
-		const refused = fakes.all.flatMap((fake, index) => fake.requests({ since: marks[index] }).filter((r) => r.status >= 400).map((r) => `${r.method} ${r.path} -> ${r.status}`));
-		throw new Error(`${workflowId}: HTTP ${response.status} ${text.slice(0, 300)}; ${await lastError(n8n)}; refused by the fakes: ${refused.slice(0, 5).join(', ') || 'none'}`);
+		const refused = fakes.all.flatMap((fake, index) =>
+			fake
+				.requests({ since: marks[index] })
+				.filter((r) => r.status >= 400)
+				.map((r) => `${r.method} ${r.path} -> ${r.status}`),
+		);
+		throw new Error(
+			`${workflowId}: HTTP ${response.status} ${text.slice(0, 300)}; ${await lastError(n8n)}; refused by the fakes: ${refused.slice(0, 5).join(', ') || 'none'}`,
+		);
 	}
 	const parsed: unknown = text ? JSON.parse(text) : [];
-	const items = (Array.isArray(parsed) ? parsed : [parsed]).filter((item) => item && typeof item === 'object' && Object.keys(item).length > 0) as Array<Record<string, unknown>>;
+	const items = (Array.isArray(parsed) ? parsed : [parsed]).filter(
+		(item) => item && typeof item === 'object' && Object.keys(item).length > 0,
+	) as Array<Record<string, unknown>>;
 	const logged = fakes.all.flatMap((fake, index) => fake.requests({ since: marks[index] }));
 	const timeline = timelineOf(logged, startedAt, endedAt, files);
 	const windowUs: [number, number] = [Number(started / 1000n), Number(ended / 1000n)];
-	return { items, measure: { requests: logged.length, ms, peakRssMiB: peak, rssGrowthMiB: peak - before, items: items.length, timeline, windowUs } };
+	return {
+		items,
+		measure: {
+			requests: logged.length,
+			ms,
+			peakRssMiB: peak,
+			rssGrowthMiB: peak - before,
+			items: items.length,
+			timeline,
+			windowUs,
+		},
+	};
 }
 
 /** The error n8n stored for the latest execution (its data is in n8n's "flatted" form: search the text). */
 async function lastError(n8n: N8nInstance): Promise<string> {
-	const rows = await n8n.query('select data from execution_data order by executionId desc limit 1').catch(() => []);
+	const rows = await n8n
+		.query('select data from execution_data order by executionId desc limit 1')
+		.catch(() => []);
 	const data = String(rows[0]?.data ?? '');
-	const messages = [...data.matchAll(/"message":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).filter(Boolean);
+	const messages = [...data.matchAll(/"message":"((?:[^"\\]|\\.)*)"/g)]
+		.map((m) => m[1])
+		.filter(Boolean);
 	const at = data.indexOf('"lastNodeExecuted"');
 	return `n8n said: ${messages.slice(0, 3).join(' | ') || 'no message'}${at >= 0 ? ` (${data.slice(at, at + 60)})` : ''}`;
 }
 
 function workflowId(job: string, cloud: string, side: Side): string {
-	return `Bn${job}${cloud}${side}`.replace(/[^A-Za-z0-9]/g, '').padEnd(16, '0').slice(0, 16);
+	return `Bn${job}${cloud}${side}`
+		.replace(/[^A-Za-z0-9]/g, '')
+		.padEnd(16, '0')
+		.slice(0, 16);
 }
 
 const CLOUD_TAG: Record<Cloud, string> = { googleDrive: 'Drv', oneDrive: 'One', dropbox: 'Dbx' };
@@ -99,7 +144,10 @@ function cloudUser(fakes: Fakes, cloud: Cloud): CloudUser {
 				await drive.seedFile({ name: path.replace(/^\//, ''), content, modifiedTime: modifiedAt });
 			},
 			move: async (path, folderPath) => drive.userMove(idOf(path), idOf(folderPath)),
-			names: (folderPath) => (drive.tree(idOf(folderPath)).children ?? []).filter((c) => !c.folder && !c.trashed).map((c) => c.name),
+			names: (folderPath) =>
+				(drive.tree(idOf(folderPath)).children ?? [])
+					.filter((c) => !c.folder && !c.trashed)
+					.map((c) => c.name),
 		};
 	}
 	if (cloud === 'oneDrive') {
@@ -109,10 +157,12 @@ function cloudUser(fakes: Fakes, cloud: Cloud): CloudUser {
 			create: async (path, content, modifiedAt) => {
 				await graph.userCreateFile(path.replace(/^\//, ''), content, { modifiedAt });
 			},
-			move: async (path, folderPath) => graph.userMove(path.replace(/^\//, ''), folderPath.replace(/^\//, '')),
+			move: async (path, folderPath) =>
+				graph.userMove(path.replace(/^\//, ''), folderPath.replace(/^\//, '')),
 			names: (folderPath) => {
 				let node = graph.dumpTree();
-				for (const part of folderPath.split('/').filter(Boolean)) node = node.children!.find((c) => c.name === part)!;
+				for (const part of folderPath.split('/').filter(Boolean))
+					node = node.children!.find((c) => c.name === part)!;
 				return (node.children ?? []).filter((c) => !c.children).map((c) => c.name);
 			},
 		};
@@ -127,7 +177,13 @@ function cloudUser(fakes: Fakes, cloud: Cloud): CloudUser {
 		names: (folderPath) => {
 			const prefix = `${folderPath.toLowerCase()}/`;
 			return (dropbox.dumpTree() as Array<{ path: string; folder?: boolean; tag?: string }>)
-				.filter((entry) => entry.path.toLowerCase().startsWith(prefix) && !entry.path.slice(prefix.length).includes('/') && entry.tag !== 'folder' && !entry.folder)
+				.filter(
+					(entry) =>
+						entry.path.toLowerCase().startsWith(prefix) &&
+						!entry.path.slice(prefix.length).includes('/') &&
+						entry.tag !== 'folder' &&
+						!entry.folder,
+				)
 				.map((entry) => entry.path.slice(prefix.length));
 		},
 	};
@@ -142,12 +198,23 @@ function emptySide(): SideResult {
 const nameOf = (item: Record<string, unknown>) => String(item.name ?? item.pathDisplay ?? '');
 
 /** Collect: N files, a first run each side; a file moved in with an old modified time; a second run each side. */
-async function collectJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: number, folder: WatchedFolder): Promise<PairResult> {
+async function collectJob(
+	n8n: N8nInstance,
+	fakes: Fakes,
+	cloud: Cloud,
+	files: number,
+	folder: WatchedFolder,
+): Promise<PairResult> {
 	const user = cloudUser(fakes, cloud);
 	const result: PairResult = { job: 'collect', cloud, peer: emptySide(), ours: emptySide() };
 	const seen: Record<Side, string[]> = { peer: [], ours: [] };
 	const first = Array.from({ length: files }, (_, i) => `scan-${String(i).padStart(5, '0')}.pdf`);
-	for (const name of first) await user.create(`${folder.path}/${name}`, Buffer.from(`scan ${name}`), '2026-01-05T10:00:00Z');
+	for (const name of first)
+		await user.create(
+			`${folder.path}/${name}`,
+			Buffer.from(`scan ${name}`),
+			'2026-01-05T10:00:00Z',
+		);
 	for (const side of SIDES) {
 		const run = await runOnce(n8n, fakes, workflowId(`Col${CLOUD_TAG[cloud]}`, '', side));
 		result[side].runs.push({ ...run.measure, phase: 'first' });
@@ -175,7 +242,14 @@ async function collectJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: n
  * run: the built-in workflow uploads everything again by design, ours nothing). Every destination should hold each
  * document once after its runs.
  */
-async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: number, repeats: number, folders: Array<Record<Side, string>>): Promise<PairResult> {
+async function exportJob(
+	n8n: N8nInstance,
+	fakes: Fakes,
+	cloud: Cloud,
+	files: number,
+	repeats: number,
+	folders: Array<Record<Side, string>>,
+): Promise<PairResult> {
 	const user = cloudUser(fakes, cloud);
 	const result: PairResult = { job: 'export', cloud, peer: emptySide(), ours: emptySide() };
 	const expected = Array.from({ length: files }, (_, i) => `doc-${String(i).padStart(5, '0')}.txt`);
@@ -186,14 +260,23 @@ async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: nu
 		result[side].duplicated += names.length - distinct.size;
 	};
 	const runSide = async (side: Side, round: number, phase: 'first' | 'repeat') => {
-		const run = await runOnce(n8n, fakes, workflowId(`Exp${CLOUD_TAG[cloud]}${round}`, '', side), files);
+		const run = await runOnce(
+			n8n,
+			fakes,
+			workflowId(`Exp${CLOUD_TAG[cloud]}${round}`, '', side),
+			files,
+		);
 		result[side].runs.push({ ...run.measure, phase });
-		log(`${cloud} ${side} ${phase} run ${round}: ${Math.round(run.measure.ms)} ms; ${describeTimeline(run.measure.timeline!)}`);
+		log(
+			`${cloud} ${side} ${phase} run ${round}: ${Math.round(run.measure.ms)} ms; ${describeTimeline(run.measure.timeline!)}`,
+		);
 	};
 	for (let round = 1; round <= repeats; round++) {
-		for (const side of round % 2 === 1 ? SIDES : SIDES_REVERSED) await runSide(side, round, 'first');
+		for (const side of round % 2 === 1 ? SIDES : SIDES_REVERSED)
+			await runSide(side, round, 'first');
 	}
-	for (let round = 1; round < repeats; round++) for (const side of SIDES) check(side, folders[round - 1][side]);
+	for (let round = 1; round < repeats; round++)
+		for (const side of SIDES) check(side, folders[round - 1][side]);
 	// The last round's job again: Drive's and Graph's change feeds cover the whole drive, so an earlier round's
 	// repeat would read the later rounds' uploads into sibling folders (5-6 feed pages at 1,000 files), which an
 	// idle run of one export never meets.
@@ -204,21 +287,38 @@ async function exportJob(n8n: N8nInstance, fakes: Fakes, cloud: Cloud, files: nu
 
 const DAY = 24 * 3600 * 1000;
 function eventAt(i: number) {
-	const start = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + (1 + (i % 28)) * DAY + (8 + (i % 10)) * 3600 * 1000);
-	return { summary: `Client meeting ${i}`, start: { dateTime: start.toISOString() }, end: { dateTime: new Date(start.getTime() + 3600 * 1000).toISOString() } };
+	const start = new Date(
+		Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) +
+			(1 + (i % 28)) * DAY +
+			(8 + (i % 10)) * 3600 * 1000,
+	);
+	return {
+		summary: `Client meeting ${i}`,
+		start: { dateTime: start.toISOString() },
+		end: { dateTime: new Date(start.getTime() + 3600 * 1000).toISOString() },
+	};
 }
 
 /** Calendar: M events the user made; a first run; the user adds one event and moves another; a second run. */
 async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Promise<PairResult> {
 	// The built-in node takes a calendar id that looks like an e-mail address only: the primary calendar's own id.
 	const calendarId = PRIMARY_CALENDAR;
-	const result: PairResult = { job: 'calendar', cloud: 'googleCalendar', peer: emptySide(), ours: emptySide() };
+	const result: PairResult = {
+		job: 'calendar',
+		cloud: 'googleCalendar',
+		peer: emptySide(),
+		ours: emptySide(),
+	};
 	const ids: string[] = [];
-	for (let i = 0; i < events; i++) ids.push(String(fakes.calendar.userCreate(calendarId, eventAt(i)).id));
+	for (let i = 0; i < events; i++)
+		ids.push(String(fakes.calendar.userCreate(calendarId, eventAt(i)).id));
 	// Ours reports calendar-side changes as items for the activity source; the peer returns events.
-	const eventIdOf = (side: Side) => (item: Record<string, unknown>) => String(side === 'ours' ? item.eventId : item.id);
+	const eventIdOf = (side: Side) => (item: Record<string, unknown>) =>
+		String(side === 'ours' ? item.eventId : item.id);
 	const reported = (side: Side, items: Array<Record<string, unknown>>) =>
-		(side === 'ours' ? items.filter((item) => item.target === 'activity') : items).map(eventIdOf(side));
+		(side === 'ours' ? items.filter((item) => item.target === 'activity') : items).map(
+			eventIdOf(side),
+		);
 	const seen: Record<Side, string[]> = { peer: [], ours: [] };
 	for (const side of SIDES) {
 		const run = await runOnce(n8n, fakes, workflowId('Cal', '', side));
@@ -227,7 +327,12 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 		result[side].missed += ids.filter((id) => !seen[side].includes(id)).length;
 		result[side].duplicated += seen[side].length - new Set(seen[side]).size;
 	}
-	const added = String(fakes.calendar.userCreate(calendarId, { ...eventAt(events), summary: 'Added after the first run' }).id);
+	const added = String(
+		fakes.calendar.userCreate(calendarId, {
+			...eventAt(events),
+			summary: 'Added after the first run',
+		}).id,
+	);
 	const movedEvent = ids[0];
 	const later = eventAt(3);
 	fakes.calendar.userMove(calendarId, movedEvent, later.start, later.end);
@@ -236,7 +341,9 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 		result[side].runs.push({ ...run.measure, phase: 'repeat' });
 		const got = reported(side, run.items);
 		result[side].missed += [added, movedEvent].filter((id) => !got.includes(id)).length;
-		result[side].duplicated += got.filter((id) => id !== movedEvent && seen[side].includes(id)).length;
+		result[side].duplicated += got.filter(
+			(id) => id !== movedEvent && seen[side].includes(id),
+		).length;
 	}
 	return result;
 }
@@ -245,7 +352,10 @@ async function calendarJob(n8n: N8nInstance, fakes: Fakes, events: number): Prom
 
 async function main(): Promise<void> {
 	const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as PeerConfig;
-	const tls = { key: readFileSync(config.keyFile, 'utf8'), cert: readFileSync(config.certFile, 'utf8') };
+	const tls = {
+		key: readFileSync(config.keyFile, 'utf8'),
+		cert: readFileSync(config.certFile, 'utf8'),
+	};
 	const relays: LatencyRelay[] = [];
 	const fakes = await startFakesOnHosts(tls, config.latencyMs > 0 ? { port: RELAYED_PORT } : {});
 	if (config.latencyMs > 0) {
@@ -254,7 +364,9 @@ async function main(): Promise<void> {
 			await relay.start(address, 443);
 			relays.push(relay);
 		}
-		log(`every connection to a fake runs through a relay adding ${config.latencyMs} ms per round trip`);
+		log(
+			`every connection to a fake runs through a relay adding ${config.latencyMs} ms per round trip`,
+		);
 	}
 	// n8n and everything it spawns trust the test CA (and only through this variable).
 	process.env.NODE_EXTRA_CA_CERTS = config.caFile;
@@ -269,11 +381,22 @@ async function main(): Promise<void> {
 	};
 	process.once('SIGTERM', () => void stopAll().finally(() => process.exit(143)));
 	try {
-		const google = fakes.auth.issue('google', [DRIVE_SCOPES.drive, 'https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.calendarlist.readonly']);
-		const microsoft = fakes.auth.issue('microsoft', ['openid', 'offline_access', 'Files.ReadWrite.All']);
+		const google = fakes.auth.issue('google', [
+			DRIVE_SCOPES.drive,
+			'https://www.googleapis.com/auth/calendar',
+			'https://www.googleapis.com/auth/calendar.events',
+			'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
+		]);
+		const microsoft = fakes.auth.issue('microsoft', [
+			'openid',
+			'offline_access',
+			'Files.ReadWrite.All',
+		]);
 		const dropbox = fakes.auth.issue('dropbox', DROPBOX_SCOPES);
 		log('importing credentials and workflows');
-		await n8n.importCredentials(benchCredentials({ googleDrive: google, calendar: google, oneDrive: microsoft, dropbox }));
+		await n8n.importCredentials(
+			benchCredentials({ googleDrive: google, calendar: google, oneDrive: microsoft, dropbox }),
+		);
 
 		const watched = {} as Record<Cloud, WatchedFolder>;
 		const destinations = {} as Record<Cloud, Array<Record<Side, WatchedFolder & { name: string }>>>;
@@ -292,24 +415,57 @@ async function main(): Promise<void> {
 				});
 			}
 			for (const side of SIDES) {
-				const warm = side === 'peer' ? { ...user.folder('/Warm-up peer'), name: 'Warm-up peer' } : { id: '', path: '/Warm-up ours', name: 'Warm-up ours' };
-				workflows.push(exportWorkflow(workflowId(`Wrm${CLOUD_TAG[cloud]}`, '', side), cloud, side, WARM_UP_FILES, warm));
-				workflows.push(collectWorkflow(workflowId(`Col${CLOUD_TAG[cloud]}`, '', side), cloud, side, watched[cloud]));
+				const warm =
+					side === 'peer'
+						? { ...user.folder('/Warm-up peer'), name: 'Warm-up peer' }
+						: { id: '', path: '/Warm-up ours', name: 'Warm-up ours' };
+				workflows.push(
+					exportWorkflow(
+						workflowId(`Wrm${CLOUD_TAG[cloud]}`, '', side),
+						cloud,
+						side,
+						WARM_UP_FILES,
+						warm,
+					),
+				);
+				workflows.push(
+					collectWorkflow(
+						workflowId(`Col${CLOUD_TAG[cloud]}`, '', side),
+						cloud,
+						side,
+						watched[cloud],
+					),
+				);
 				for (let round = 1; round <= config.repeats; round++) {
-					workflows.push(exportWorkflow(workflowId(`Exp${CLOUD_TAG[cloud]}${round}`, '', side), cloud, side, config.files, destinations[cloud][round - 1][side]));
+					workflows.push(
+						exportWorkflow(
+							workflowId(`Exp${CLOUD_TAG[cloud]}${round}`, '', side),
+							cloud,
+							side,
+							config.files,
+							destinations[cloud][round - 1][side],
+						),
+					);
 				}
 			}
 		}
-		for (const side of SIDES) workflows.push(calendarWorkflow(workflowId('Cal', '', side), side, PRIMARY_CALENDAR));
+		for (const side of SIDES)
+			workflows.push(calendarWorkflow(workflowId('Cal', '', side), side, PRIMARY_CALENDAR));
 		// One import and one activation for all (each n8n CLI call boots n8n: seconds apiece).
 		await n8n.importWorkflow(workflows);
 		const activated = await n8n.cli(['update:workflow', '--all', '--active=true']);
-		if (activated.code !== 0) throw new Error(`activation failed: ${activated.stderr || activated.stdout}`);
+		if (activated.code !== 0)
+			throw new Error(`activation failed: ${activated.stderr || activated.stdout}`);
 		log(`starting n8n with ${workflows.length} active webhook workflows`);
-		await n8n.start(5678, config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []);
+		await n8n.start(
+			5678,
+			config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : [],
+		);
 
 		// Both sides' code loaded and the JIT warm before anything is measured (the first run of n8n was 3x slower).
-		for (const cloud of clouds) for (const side of SIDES) await runOnce(n8n, fakes, workflowId(`Wrm${CLOUD_TAG[cloud]}`, '', side), WARM_UP_FILES);
+		for (const cloud of clouds)
+			for (const side of SIDES)
+				await runOnce(n8n, fakes, workflowId(`Wrm${CLOUD_TAG[cloud]}`, '', side), WARM_UP_FILES);
 		const pairs: PairResult[] = [];
 		for (const cloud of clouds) {
 			if (config.jobs.includes('collect')) {
@@ -317,8 +473,13 @@ async function main(): Promise<void> {
 				pairs.push(await collectJob(n8n, fakes, cloud, config.files, watched[cloud]));
 			}
 			if (config.jobs.includes('export')) {
-				log(`export ${cloud}: ${config.files} files, ${config.repeats} first runs per side, then one repeat run`);
-				const folders = destinations[cloud].map((round) => ({ peer: round.peer.path, ours: round.ours.path }));
+				log(
+					`export ${cloud}: ${config.files} files, ${config.repeats} first runs per side, then one repeat run`,
+				);
+				const folders = destinations[cloud].map((round) => ({
+					peer: round.peer.path,
+					ours: round.ours.path,
+				}));
 				pairs.push(await exportJob(n8n, fakes, cloud, config.files, config.repeats, folders));
 			}
 		}
@@ -326,9 +487,15 @@ async function main(): Promise<void> {
 			log(`calendar: ${config.events} events, then one added and one moved`);
 			pairs.push(await calendarJob(n8n, fakes, config.events));
 		}
-		writeFileSync(config.resultFile, JSON.stringify({ n8nVersion: config.n8nVersion, pairs }, null, '\t'));
+		writeFileSync(
+			config.resultFile,
+			JSON.stringify({ n8nVersion: config.n8nVersion, pairs }, null, '\t'),
+		);
 	} catch (error) {
-		const tail = readFileSafe(logFile(config)).split('\n').filter((line) => /error|fail|problem/i.test(line)).slice(-8);
+		const tail = readFileSafe(logFile(config))
+			.split('\n')
+			.filter((line) => /error|fail|problem/i.test(line))
+			.slice(-8);
 		if (tail.length) process.stderr.write(`n8n log, last errors:\n${tail.join('\n')}\n`);
 		throw error;
 	} finally {
@@ -351,6 +518,8 @@ function readFileSafe(path: string): string {
 main()
 	.then(() => process.exit(0))
 	.catch((error: unknown) => {
-		process.stderr.write(`scenario 7 (in the namespace) failed: ${(error as Error).stack ?? String(error)}\n`);
+		process.stderr.write(
+			`scenario 7 (in the namespace) failed: ${(error as Error).stack ?? String(error)}\n`,
+		);
 		process.exit(1);
 	});

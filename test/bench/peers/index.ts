@@ -1,6 +1,14 @@
 import '../tsBeforeJson';
 import { spawn } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { installN8n, N8nInstance, N8N_VERSIONS, packPackage } from '../../e2e/n8nInstance';
@@ -38,7 +46,9 @@ export interface PeersReport {
 export async function peersScenario(figures: Figures): Promise<PeersReport> {
 	const files = Number(process.env.BENCH_PEER_FILES ?? 1000);
 	const events = Number(process.env.BENCH_PEER_EVENTS ?? 500);
-	process.stdout.write(`7. n8n built-in nodes against ours (same n8n ${N8N.version}, same fakes, real host names over TLS; ${files} files, ${events} events)\n`);
+	process.stdout.write(
+		`7. n8n built-in nodes against ours (same n8n ${N8N.version}, same fakes, real host names over TLS; ${files} files, ${events} events)\n`,
+	);
 	if (process.env.BENCH_PEERS === '0') return skip('BENCH_PEERS=0');
 	const unavailable = await BenchNamespace.available();
 	if (unavailable) return skip(unavailable);
@@ -62,9 +72,15 @@ export async function peersScenario(figures: Figures): Promise<PeersReport> {
 			events,
 			latencyMs: Number(process.env.BENCH_PEER_LATENCY_MS ?? DEFAULT_LATENCY_MS),
 			repeats: Math.max(1, Number(process.env.BENCH_PEER_REPEATS ?? 5)),
-			jobs: (process.env.BENCH_PEER_JOBS ?? 'collect,export,calendar').split(',') as PeerConfig['jobs'],
-			clouds: (process.env.BENCH_CLOUDS ?? 'googleDrive,oneDrive,dropbox').split(',') as PeerConfig['clouds'],
-			profileDir: process.env.BENCH_PEER_PROFILE ? resolve(process.env.BENCH_PEER_PROFILE) : undefined,
+			jobs: (process.env.BENCH_PEER_JOBS ?? 'collect,export,calendar').split(
+				',',
+			) as PeerConfig['jobs'],
+			clouds: (process.env.BENCH_CLOUDS ?? 'googleDrive,oneDrive,dropbox').split(
+				',',
+			) as PeerConfig['clouds'],
+			profileDir: process.env.BENCH_PEER_PROFILE
+				? resolve(process.env.BENCH_PEER_PROFILE)
+				: undefined,
 		};
 		if (config.profileDir) mkdirSync(config.profileDir, { recursive: true });
 		// The namespace has no route out: the package's dependencies come from the registry before entering it.
@@ -72,10 +88,17 @@ export async function peersScenario(figures: Figures): Promise<PeersReport> {
 		const configFile = join(workDir, 'config.json');
 		writeFileSync(configFile, JSON.stringify(config));
 		await namespace.create(hostsFile());
-		const [command, args] = namespace.exec(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, 'inNamespace.ts'), configFile]);
+		const [command, args] = namespace.exec(process.execPath, [
+			'-r',
+			require.resolve('ts-node/register/transpile-only'),
+			join(__dirname, 'inNamespace.ts'),
+			configFile,
+		]);
 		await runCommand(command, args, REPO);
 		if (!existsSync(config.resultFile)) throw new Error('scenario 7 wrote no result');
-		const { pairs } = JSON.parse(readFileSync(config.resultFile, 'utf8')) as { pairs: PairResult[] };
+		const { pairs } = JSON.parse(readFileSync(config.resultFile, 'utf8')) as {
+			pairs: PairResult[];
+		};
 		if (config.profileDir) copyFileSync(config.resultFile, join(config.profileDir, 'result.json'));
 		latencyNote = config.latencyMs;
 		for (const pair of pairs) addFigures(figures, pair);
@@ -118,7 +141,8 @@ async function runCommand(command: string, args: string[], cwd: string): Promise
 	});
 }
 
-const runsOf = (side: SideResult, phase: 'first' | 'repeat') => side.runs.filter((run) => (run.phase ?? 'first') === phase);
+const runsOf = (side: SideResult, phase: 'first' | 'repeat') =>
+	side.runs.filter((run) => (run.phase ?? 'first') === phase);
 const peak = (side: SideResult) => Math.max(...side.runs.map((run) => run.peakRssMiB));
 const growth = (side: SideResult) => Math.max(...side.runs.map((run) => run.rssGrowthMiB));
 
@@ -130,7 +154,11 @@ function spread(values: number[], unit: string): string {
 }
 
 function subjectOf(pair: PairResult): string {
-	const job = { collect: 'Collect (list + compare)', export: 'Export (upload)', calendar: 'Calendar (getAll)' }[pair.job];
+	const job = {
+		collect: 'Collect (list + compare)',
+		export: 'Export (upload)',
+		calendar: 'Calendar (getAll)',
+	}[pair.job];
 	return `${job} ${pair.cloud}`;
 }
 
@@ -159,7 +187,15 @@ function addFigures(figures: Figures, pair: PairResult): void {
 			metric: 'requests, built-in / ours',
 			value: median(p.map((run) => run.requests)) / median(o.map((run) => run.requests)),
 			unit: '×',
-			note: `built-in ${spread(p.map((run) => run.requests), '')}, ours ${spread(o.map((run) => run.requests), '')}`.replace(/ \)/g, ')').replace(/ ,/g, ','),
+			note: `built-in ${spread(
+				p.map((run) => run.requests),
+				'',
+			)}, ours ${spread(
+				o.map((run) => run.requests),
+				'',
+			)}`
+				.replace(/ \)/g, ')')
+				.replace(/ ,/g, ','),
 		});
 	}
 	figures.info({

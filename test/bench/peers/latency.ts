@@ -26,7 +26,11 @@ export class LatencyRelay {
 	}
 
 	private relay(client: Socket): void {
-		const upstream = connect({ port: this.target.port, host: this.target.host, allowHalfOpen: true });
+		const upstream = connect({
+			port: this.target.port,
+			host: this.target.host,
+			allowHalfOpen: true,
+		});
 		const half = this.roundTripMs / 2;
 		const handshakeDone = Date.now() + this.roundTripMs;
 		for (const socket of [client, upstream]) {

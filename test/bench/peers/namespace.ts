@@ -49,6 +49,7 @@ export class BenchNamespace {
 			this.created = false;
 		}
 		await rm(join(NETNS_ETC, this.name), { recursive: true, force: true });
-		if (this.madeEtcDir && existsSync(NETNS_ETC) && readdirSync(NETNS_ETC).length === 0) rmdirSync(NETNS_ETC);
+		if (this.madeEtcDir && existsSync(NETNS_ETC) && readdirSync(NETNS_ETC).length === 0)
+			rmdirSync(NETNS_ETC);
 	}
 }

@@ -24,12 +24,18 @@ export function placeOf(url: string, name: string): string {
 	const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
 	// The installed package (n8n's user folder), not the n8n install cache that also carries the package's name.
 	const ours = url.indexOf('node_modules/n8n-nodes-cloud-sync/');
-	if (ours >= 0) return pkg === 'n8n-nodes-cloud-sync' ? 'ours: package code' : `ours: dependency ${pkg}`;
+	if (ours >= 0)
+		return pkg === 'n8n-nodes-cloud-sync' ? 'ours: package code' : `ours: dependency ${pkg}`;
 	if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0]}`;
 	return pkg ?? url;
 }
 
-export function slice(profile: CpuProfile, fromUs: number, toUs: number, top = 12): { totalMs: number; places: Array<[string, number]>; functions: Array<[string, number]> } {
+export function slice(
+	profile: CpuProfile,
+	fromUs: number,
+	toUs: number,
+	top = 12,
+): { totalMs: number; places: Array<[string, number]>; functions: Array<[string, number]> } {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const places = new Map<string, number>();
 	const functions = new Map<string, number>();
@@ -46,25 +52,46 @@ export function slice(profile: CpuProfile, fromUs: number, toUs: number, top = 1
 		functions.set(fn, (functions.get(fn) ?? 0) + delta);
 		total += delta;
 	}
-	const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
-	return { totalMs: Math.round(total / 1000), places: sorted(places), functions: sorted(functions) };
+	const sorted = (m: Map<string, number>) =>
+		[...m.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, top)
+			.map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
+	return {
+		totalMs: Math.round(total / 1000),
+		places: sorted(places),
+		functions: sorted(functions),
+	};
 }
 
 if (require.main === module) {
 	const dir = process.argv[2];
 	const top = Number(process.argv[3] ?? 12);
-	const file = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(dir, name)).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
+	const file = readdirSync(dir)
+		.filter((name) => name.endsWith('.cpuprofile'))
+		.map((name) => join(dir, name))
+		.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
 	const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-	const { pairs } = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { pairs: PairResult[] };
+	const { pairs } = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as {
+		pairs: PairResult[];
+	};
 	for (const pair of pairs) {
 		for (const side of ['peer', 'ours'] as const) {
 			for (const run of pair[side].runs) {
 				if (!run.windowUs) continue;
 				const cut = slice(profile, run.windowUs[0], run.windowUs[1], top);
-				const busy = cut.places.filter(([place]) => place !== '(idle)').reduce((sum, [, ms]) => sum + ms, 0);
-				process.stdout.write(`\n${pair.job} ${pair.cloud} ${side} ${run.phase}: wall ${Math.round(run.ms)} ms, sampled ${cut.totalMs} ms, busy (not idle) ~${busy} ms\n`);
-				process.stdout.write(`  by place: ${cut.places.map(([place, ms]) => `${place} ${ms}`).join('; ')}\n`);
-				process.stdout.write(`  top functions: ${cut.functions.map(([fn, ms]) => `${fn} ${ms}`).join('; ')}\n`);
+				const busy = cut.places
+					.filter(([place]) => place !== '(idle)')
+					.reduce((sum, [, ms]) => sum + ms, 0);
+				process.stdout.write(
+					`\n${pair.job} ${pair.cloud} ${side} ${run.phase}: wall ${Math.round(run.ms)} ms, sampled ${cut.totalMs} ms, busy (not idle) ~${busy} ms\n`,
+				);
+				process.stdout.write(
+					`  by place: ${cut.places.map(([place, ms]) => `${place} ${ms}`).join('; ')}\n`,
+				);
+				process.stdout.write(
+					`  top functions: ${cut.functions.map(([fn, ms]) => `${fn} ${ms}`).join('; ')}\n`,
+				);
 			}
 		}
 	}

@@ -27,7 +27,12 @@ export interface Timeline {
 	maxInFlight: number;
 }
 
-export function timelineOf(entries: LoggedRequest[], startedAt: number, endedAt: number, files: number): Timeline {
+export function timelineOf(
+	entries: LoggedRequest[],
+	startedAt: number,
+	endedAt: number,
+	files: number,
+): Timeline {
 	const sorted = [...entries].sort((a, b) => a.at - b.at);
 	const kinds: Record<string, number> = {};
 	for (const entry of sorted) {

@@ -11,17 +11,45 @@ export type Side = 'peer' | 'ours';
 const PACKAGE = 'n8n-nodes-cloud-sync';
 
 export const PEER_CREDENTIALS = {
-	googleDrive: { id: 'PeerDriveCred0001', name: 'Google Drive (built-in)', type: 'googleDriveOAuth2Api' },
-	oneDrive: { id: 'PeerOneDriveCred1', name: 'OneDrive (built-in)', type: 'microsoftOneDriveOAuth2Api' },
+	googleDrive: {
+		id: 'PeerDriveCred0001',
+		name: 'Google Drive (built-in)',
+		type: 'googleDriveOAuth2Api',
+	},
+	oneDrive: {
+		id: 'PeerOneDriveCred1',
+		name: 'OneDrive (built-in)',
+		type: 'microsoftOneDriveOAuth2Api',
+	},
 	dropbox: { id: 'PeerDropboxCred01', name: 'Dropbox (built-in)', type: 'dropboxOAuth2Api' },
-	calendar: { id: 'PeerCalendarCred1', name: 'Google Calendar (built-in)', type: 'googleCalendarOAuth2Api' },
+	calendar: {
+		id: 'PeerCalendarCred1',
+		name: 'Google Calendar (built-in)',
+		type: 'googleCalendarOAuth2Api',
+	},
 } as const;
 
 export const OUR_CREDENTIALS = {
-	googleDrive: { id: 'OursDriveCred0001', name: 'Google Drive (cloud sync)', type: 'cloudSyncGoogleDriveOAuth2Api' },
-	oneDrive: { id: 'OursOneDriveCred1', name: 'OneDrive (cloud sync)', type: 'cloudSyncMicrosoftOneDriveOAuth2Api' },
-	dropbox: { id: 'OursDropboxCred01', name: 'Dropbox (cloud sync)', type: 'cloudSyncDropboxOAuth2Api' },
-	calendar: { id: 'OursCalendarCred1', name: 'Google Calendar (cloud sync)', type: 'cloudSyncGoogleCalendarOAuth2Api' },
+	googleDrive: {
+		id: 'OursDriveCred0001',
+		name: 'Google Drive (cloud sync)',
+		type: 'cloudSyncGoogleDriveOAuth2Api',
+	},
+	oneDrive: {
+		id: 'OursOneDriveCred1',
+		name: 'OneDrive (cloud sync)',
+		type: 'cloudSyncMicrosoftOneDriveOAuth2Api',
+	},
+	dropbox: {
+		id: 'OursDropboxCred01',
+		name: 'Dropbox (cloud sync)',
+		type: 'cloudSyncDropboxOAuth2Api',
+	},
+	calendar: {
+		id: 'OursCalendarCred1',
+		name: 'Google Calendar (cloud sync)',
+		type: 'cloudSyncGoogleCalendarOAuth2Api',
+	},
 } as const;
 
 export interface TokenSet {
@@ -39,13 +67,24 @@ export function benchCredentials(tokens: Record<Service, TokenSet>) {
 	const data = (token: TokenSet, extra: Record<string, unknown> = {}) => ({
 		clientId: 'fake-client-id',
 		clientSecret: 'fake-client-secret',
-		oauthTokenData: { access_token: token.access_token, refresh_token: token.refresh_token, token_type: 'Bearer', expires_in: 3600 },
+		oauthTokenData: {
+			access_token: token.access_token,
+			refresh_token: token.refresh_token,
+			token_type: 'Bearer',
+			expires_in: 3600,
+		},
 		...extra,
 	});
 	const services = Object.keys(PEER_CREDENTIALS) as Service[];
 	return [
-		...services.map((service) => ({ ...PEER_CREDENTIALS[service], data: data(tokens[service], service === 'dropbox' ? { accessType: 'full' } : {}) })),
-		...services.map((service) => ({ ...OUR_CREDENTIALS[service], data: data(tokens[service], service === 'googleDrive' ? { driveAccess: 'full' } : {}) })),
+		...services.map((service) => ({
+			...PEER_CREDENTIALS[service],
+			data: data(tokens[service], service === 'dropbox' ? { accessType: 'full' } : {}),
+		})),
+		...services.map((service) => ({
+			...OUR_CREDENTIALS[service],
+			data: data(tokens[service], service === 'googleDrive' ? { driveAccess: 'full' } : {}),
+		})),
 	];
 }
 
@@ -70,12 +109,32 @@ function webhookWorkflow(id: string, name: string, nodes: WorkflowNode[]) {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		webhookId: `bench-${id}`,
-		parameters: { path: webhookPath(id), httpMethod: 'POST', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		parameters: {
+			path: webhookPath(id),
+			httpMethod: 'POST',
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
 	};
-	const all = [webhook, ...nodes].map((node, index) => ({ id: `${id}-n${index}`, position: [index * 220, 0], ...node }));
+	const all = [webhook, ...nodes].map((node, index) => ({
+		id: `${id}-n${index}`,
+		position: [index * 220, 0],
+		...node,
+	}));
 	const connections: Record<string, unknown> = {};
-	for (let i = 0; i + 1 < all.length; i++) connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
-	return { id, name, active: false, nodes: all, connections, settings: { executionOrder: 'v1' }, staticData: null, pinData: {} };
+	for (let i = 0; i + 1 < all.length; i++)
+		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	return {
+		id,
+		name,
+		active: false,
+		nodes: all,
+		connections,
+		settings: { executionOrder: 'v1' },
+		staticData: null,
+		pinData: {},
+	};
 }
 
 export function webhookPath(workflowId: string): string {
@@ -112,7 +171,12 @@ export function collectWorkflow(id: string, cloud: Cloud, side: Side, folder: Wa
 				name: 'Collect New Files',
 				type: `${PACKAGE}.collectNewFiles`,
 				typeVersion: 1,
-				parameters: { source: cloud, folder: { __rl: true, mode, value: mode === 'path' ? folder.path : folder.id }, downloadContent: false, firstRun: 'everything' },
+				parameters: {
+					source: cloud,
+					folder: { __rl: true, mode, value: mode === 'path' ? folder.path : folder.id },
+					downloadContent: false,
+					firstRun: 'everything',
+				},
 				credentials: credentialOf(cloud, side),
 			},
 		]);
@@ -142,10 +206,20 @@ export function collectWorkflow(id: string, cloud: Cloud, side: Side, folder: Wa
 			name: 'List Folder',
 			type: 'n8n-nodes-base.dropbox',
 			typeVersion: 1,
-			parameters: { authentication: 'oAuth2', resource: 'folder', operation: 'list', path: folder.path, returnAll: true, filters: {} },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'folder',
+				operation: 'list',
+				path: folder.path,
+				returnAll: true,
+				filters: {},
+			},
 		},
 	};
-	return webhookWorkflow(id, `Bench collect ${cloud} (built-in)`, [{ ...list[cloud], credentials: credentialOf(cloud, side) }, removeSeen('={{ $json.id }}')]);
+	return webhookWorkflow(id, `Bench collect ${cloud} (built-in)`, [
+		{ ...list[cloud], credentials: credentialOf(cloud, side) },
+		removeSeen('={{ $json.id }}'),
+	]);
 }
 
 /** The same N small documents on every run, as binary items (what a document source hands an export). */
@@ -163,7 +237,13 @@ function makeDocuments(files: number): WorkflowNode {
 }
 
 /** Export = upload each document into one folder. */
-export function exportWorkflow(id: string, cloud: Cloud, side: Side, files: number, destination: WatchedFolder & { name: string }) {
+export function exportWorkflow(
+	id: string,
+	cloud: Cloud,
+	side: Side,
+	files: number,
+	destination: WatchedFolder & { name: string },
+) {
 	if (side === 'ours') {
 		return webhookWorkflow(id, `Bench export ${cloud} (ours)`, [
 			makeDocuments(files),
@@ -171,7 +251,14 @@ export function exportWorkflow(id: string, cloud: Cloud, side: Side, files: numb
 				name: 'Export to Folder',
 				type: `${PACKAGE}.exportToFolder`,
 				typeVersion: 1,
-				parameters: { destination: cloud, rootMode: 'name', rootName: destination.name, folderStructure: 'flat', recordKey: '={{ $json.key }}', binaryPropertyName: 'data' },
+				parameters: {
+					destination: cloud,
+					rootMode: 'name',
+					rootName: destination.name,
+					folderStructure: 'flat',
+					recordKey: '={{ $json.key }}',
+					binaryPropertyName: 'data',
+				},
 				credentials: credentialOf(cloud, side),
 			},
 		]);
@@ -196,25 +283,54 @@ export function exportWorkflow(id: string, cloud: Cloud, side: Side, files: numb
 			name: 'Upload',
 			type: 'n8n-nodes-base.microsoftOneDrive',
 			typeVersion: 1,
-			parameters: { resource: 'file', operation: 'upload', parentId: destination.id, binaryData: true, binaryPropertyName: 'data', fileName: '={{ $json.name }}' },
+			parameters: {
+				resource: 'file',
+				operation: 'upload',
+				parentId: destination.id,
+				binaryData: true,
+				binaryPropertyName: 'data',
+				fileName: '={{ $json.name }}',
+			},
 		},
 		dropbox: {
 			name: 'Upload',
 			type: 'n8n-nodes-base.dropbox',
 			typeVersion: 1,
-			parameters: { authentication: 'oAuth2', resource: 'file', operation: 'upload', path: `=${destination.path}/{{ $json.name }}`, binaryData: true, binaryPropertyName: 'data' },
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'file',
+				operation: 'upload',
+				path: `=${destination.path}/{{ $json.name }}`,
+				binaryData: true,
+				binaryPropertyName: 'data',
+			},
 		},
 	};
-	return webhookWorkflow(id, `Bench export ${cloud} (built-in)`, [makeDocuments(files), { ...upload[cloud], credentials: credentialOf(cloud, side) }]);
+	return webhookWorkflow(id, `Bench export ${cloud} (built-in)`, [
+		makeDocuments(files),
+		{ ...upload[cloud], credentials: credentialOf(cloud, side) },
+	]);
 }
 
 /** Calendar = what changed in the calendar since the last run (the same 30-day window back on both sides). */
 export function calendarWorkflow(id: string, side: Side, calendarId: string) {
 	if (side === 'ours') {
 		// Calendar Sync reads activities from its input: one task, a type that stays out of the calendar.
-		const activity = { id: 'bench-1', type: 'task', subject: 'Not for the calendar', due_date: '2030-01-01', due_time: '09:00', duration: '00:30' };
+		const activity = {
+			id: 'bench-1',
+			type: 'task',
+			subject: 'Not for the calendar',
+			due_date: '2030-01-01',
+			due_time: '09:00',
+			duration: '00:30',
+		};
 		return webhookWorkflow(id, 'Bench calendar (ours)', [
-			{ name: 'Activities', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: `return [{ json: ${JSON.stringify(activity)} }];` } },
+			{
+				name: 'Activities',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: `return [{ json: ${JSON.stringify(activity)} }];` },
+			},
 			{
 				name: 'Calendar Sync',
 				type: `${PACKAGE}.calendarSync`,

@@ -20,23 +20,42 @@ export const CalendarErrors = {
 			status: 'INVALID_ARGUMENT',
 		}),
 	invalidSyncToken: () =>
-		calendarError(400, 'invalid', 'Invalid sync token value.', { location: 'syncToken', status: 'INVALID_ARGUMENT' }),
-	invalidPageToken: () =>
-		calendarError(400, 'invalid', 'Invalid page token value.', { location: 'pageToken', status: 'INVALID_ARGUMENT' }),
-	fullSyncRequired: () =>
-		calendarError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
-			domain: 'calendar',
+		calendarError(400, 'invalid', 'Invalid sync token value.', {
 			location: 'syncToken',
-			status: 'GONE',
+			status: 'INVALID_ARGUMENT',
 		}),
+	invalidPageToken: () =>
+		calendarError(400, 'invalid', 'Invalid page token value.', {
+			location: 'pageToken',
+			status: 'INVALID_ARGUMENT',
+		}),
+	fullSyncRequired: () =>
+		calendarError(
+			410,
+			'fullSyncRequired',
+			'Sync token is no longer valid, a full sync is required.',
+			{
+				domain: 'calendar',
+				location: 'syncToken',
+				status: 'GONE',
+			},
+		),
 	updatedMinTooLongAgo: () =>
-		calendarError(410, 'updatedMinTooLongAgo', 'The requested minimum modification time lies too far in the past.', {
-			domain: 'calendar',
-			location: 'updatedMin',
-			status: 'GONE',
-		}),
+		calendarError(
+			410,
+			'updatedMinTooLongAgo',
+			'The requested minimum modification time lies too far in the past.',
+			{
+				domain: 'calendar',
+				location: 'updatedMin',
+				status: 'GONE',
+			},
+		),
 	deleted: () => calendarError(410, 'deleted', 'Resource has been deleted', { status: 'GONE' }),
-	duplicate: () => calendarError(409, 'duplicate', 'The requested identifier already exists.', { status: 'ALREADY_EXISTS' }),
+	duplicate: () =>
+		calendarError(409, 'duplicate', 'The requested identifier already exists.', {
+			status: 'ALREADY_EXISTS',
+		}),
 	conditionNotMet: () =>
 		calendarError(412, 'conditionNotMet', 'Precondition Failed', {
 			location: 'If-Match',
@@ -49,19 +68,39 @@ export const CalendarErrors = {
 		}),
 	/** An attendee changing what only the organiser may change (https://developers.google.com/calendar/api/guides/errors). */
 	forbiddenForNonOrganizer: () =>
-		calendarError(403, 'forbiddenForNonOrganizer', 'Shared properties can only be changed by the organizer of the event.', {
-			domain: 'calendar',
-			status: 'PERMISSION_DENIED',
-		}),
+		calendarError(
+			403,
+			'forbiddenForNonOrganizer',
+			'Shared properties can only be changed by the organizer of the event.',
+			{
+				domain: 'calendar',
+				status: 'PERMISSION_DENIED',
+			},
+		),
 	insufficientScopes: () =>
-		calendarError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
+		calendarError(
+			403,
+			'insufficientPermissions',
+			'Request had insufficient authentication scopes.',
+			{
+				status: 'PERMISSION_DENIED',
+			},
+		),
+	methodNotAllowed: () => calendarError(405, 'httpMethodNotAllowed', 'Method not allowed', {}),
+	rateLimited: () =>
+		calendarError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', {
+			domain: 'usageLimits',
+			status: 'RESOURCE_EXHAUSTED',
+		}),
+	userRateLimited: () =>
+		calendarError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', {
+			domain: 'usageLimits',
 			status: 'PERMISSION_DENIED',
 		}),
-	methodNotAllowed: () => calendarError(405, 'httpMethodNotAllowed', 'Method not allowed', {}),
-	rateLimited: () => calendarError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits', status: 'RESOURCE_EXHAUSTED' }),
-	userRateLimited: () =>
-		calendarError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { domain: 'usageLimits', status: 'PERMISSION_DENIED' }),
 	quotaExceeded: () =>
-		calendarError(403, 'quotaExceeded', 'Calendar usage limits exceeded.', { domain: 'usageLimits', status: 'PERMISSION_DENIED' }),
+		calendarError(403, 'quotaExceeded', 'Calendar usage limits exceeded.', {
+			domain: 'usageLimits',
+			status: 'PERMISSION_DENIED',
+		}),
 	backendError: () => calendarError(500, 'backendError', 'Backend Error', { status: 'INTERNAL' }),
 };

@@ -5,14 +5,30 @@ import { notModelled } from '../common/notModelled';
 import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server';
 import { CalendarErrors, calendarError } from './errors';
 import { instanceSuffix, toDateTime } from './recurrence';
-import { CalendarStore, StoreError, normalizeEtag, type Json, type ListQuery, type StoredCalendar, type StoredEvent } from './store';
+import {
+	CalendarStore,
+	StoreError,
+	normalizeEtag,
+	type Json,
+	type ListQuery,
+	type StoredCalendar,
+	type StoredEvent,
+} from './store';
 
 const SCOPE = 'https://www.googleapis.com/auth/';
-const READ_EVENT_SCOPES = ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly'].map((s) => SCOPE + s);
+const READ_EVENT_SCOPES = [
+	'calendar',
+	'calendar.readonly',
+	'calendar.events',
+	'calendar.events.readonly',
+].map((s) => SCOPE + s);
 const WRITE_EVENT_SCOPES = ['calendar', 'calendar.events'].map((s) => SCOPE + s);
-const CALENDAR_LIST_SCOPES = ['calendar', 'calendar.readonly', 'calendar.calendarlist', 'calendar.calendarlist.readonly'].map(
-	(s) => SCOPE + s,
-);
+const CALENDAR_LIST_SCOPES = [
+	'calendar',
+	'calendar.readonly',
+	'calendar.calendarlist',
+	'calendar.calendarlist.readonly',
+].map((s) => SCOPE + s);
 
 /** Query parameters every Google API accepts. */
 const STANDARD_PARAMS = [
@@ -49,11 +65,33 @@ const LIST_PARAMS = [
 	'timeZone',
 	'updatedMin',
 ];
-const NOT_WITH_SYNC_TOKEN = ['iCalUID', 'orderBy', 'privateExtendedProperty', 'q', 'sharedExtendedProperty', 'timeMin', 'timeMax', 'updatedMin'];
-const WRITE_PARAMS = ['conferenceDataVersion', 'maxAttendees', 'sendNotifications', 'sendUpdates', 'supportsAttachments'];
+const NOT_WITH_SYNC_TOKEN = [
+	'iCalUID',
+	'orderBy',
+	'privateExtendedProperty',
+	'q',
+	'sharedExtendedProperty',
+	'timeMin',
+	'timeMax',
+	'updatedMin',
+];
+const WRITE_PARAMS = [
+	'conferenceDataVersion',
+	'maxAttendees',
+	'sendNotifications',
+	'sendUpdates',
+	'supportsAttachments',
+];
 const GET_PARAMS = ['alwaysIncludeEmail', 'maxAttendees', 'timeZone'];
 const DELETE_PARAMS = ['sendNotifications', 'sendUpdates'];
-const CALENDAR_LIST_PARAMS = ['maxResults', 'minAccessRole', 'pageToken', 'showDeleted', 'showHidden', 'syncToken'];
+const CALENDAR_LIST_PARAMS = [
+	'maxResults',
+	'minAccessRole',
+	'pageToken',
+	'showDeleted',
+	'showHidden',
+	'syncToken',
+];
 const ROLE_RANK: Record<string, number> = { freeBusyReader: 0, reader: 1, writer: 2, owner: 3 };
 /** updatedMin older than this answers 410 updatedMinTooLongAgo (Google keeps deletions for about four weeks). */
 const UPDATED_MIN_LIMIT_MS = 28 * 24 * 3600 * 1000;
@@ -97,13 +135,24 @@ export class FakeCalendar extends FakeServer {
 
 	// ---- programmatic control ----
 
-	addCalendar(input: { id: string; summary?: string; timeZone?: string; primary?: boolean; accessRole?: StoredCalendar['accessRole'] }): Json {
+	addCalendar(input: {
+		id: string;
+		summary?: string;
+		timeZone?: string;
+		primary?: boolean;
+		accessRole?: StoredCalendar['accessRole'];
+	}): Json {
 		return this.store.calendarListEntry(this.store.addCalendar(input));
 	}
 
-	seed(input: { calendars?: Array<Parameters<FakeCalendar['addCalendar']>[0]>; events?: Array<Json & { calendarId?: string }> }): Json[] {
+	seed(input: {
+		calendars?: Array<Parameters<FakeCalendar['addCalendar']>[0]>;
+		events?: Array<Json & { calendarId?: string }>;
+	}): Json[] {
 		for (const calendar of input.calendars ?? []) this.addCalendar(calendar);
-		return (input.events ?? []).map(({ calendarId, ...event }) => this.userCreate(calendarId ?? 'primary', event));
+		return (input.events ?? []).map(({ calendarId, ...event }) =>
+			this.userCreate(calendarId ?? 'primary', event),
+		);
 	}
 
 	/** The user creates an event in Google Calendar. */
@@ -116,7 +165,11 @@ export class FakeCalendar extends FakeServer {
 	 * Someone else invites the user: the calendar holds an attendee's copy of an event they organised, which only
 	 * they can change (unless `guestsCanModify`).
 	 */
-	userInvited(calendarId: string, event: Json, organizer: { email: string; displayName?: string }): Json {
+	userInvited(
+		calendarId: string,
+		event: Json,
+		organizer: { email: string; displayName?: string },
+	): Json {
 		const calendar = this.store.calendar(calendarId);
 		const stored = this.store.insert(calendar, event);
 		stored.organizer = { ...organizer };
@@ -145,7 +198,9 @@ export class FakeCalendar extends FakeServer {
 		const master = this.store.get(calendar, masterId);
 		const allDay = Boolean(master.body.start.date);
 		const zone = master.body.start.timeZone ?? calendar.timeZone;
-		const start = allDay ? DateTime.fromISO(originalStart, { zone }) : toDateTime({ dateTime: originalStart, timeZone: zone }, zone);
+		const start = allDay
+			? DateTime.fromISO(originalStart, { zone })
+			: toDateTime({ dateTime: originalStart, timeZone: zone }, zone);
 		const id = `${masterId}_${instanceSuffix(start, allDay)}`;
 		this.store.delete(calendar, id);
 		return id;
@@ -159,32 +214,57 @@ export class FakeCalendar extends FakeServer {
 	 * recurring event with the same data, the change applied, starting at the target instance. Google Calendar's own
 	 * client does the same, so the fake does exactly that through the store. Returns the new series' id.
 	 */
-	userSplitSeries(calendarId: string, masterId: string, originalStart: string, change: Json): string {
+	userSplitSeries(
+		calendarId: string,
+		masterId: string,
+		originalStart: string,
+		change: Json,
+	): string {
 		const calendar = this.store.calendar(calendarId);
 		const master = this.store.get(calendar, masterId);
 		const allDay = Boolean(master.body.start.date);
 		const zone = master.body.start.timeZone ?? calendar.timeZone;
-		const target = allDay ? DateTime.fromISO(originalStart, { zone }) : toDateTime({ dateTime: originalStart, timeZone: zone }, zone);
-		const before = this.store.occurrences(calendar, master, target.toMillis()).filter((o) => o.start < target).length;
+		const target = allDay
+			? DateTime.fromISO(originalStart, { zone })
+			: toDateTime({ dateTime: originalStart, timeZone: zone }, zone);
+		const before = this.store
+			.occurrences(calendar, master, target.toMillis())
+			.filter((o) => o.start < target).length;
 		const lines: string[] = master.body.recurrence ?? [];
 		const rule = lines.find((line) => /^RRULE:/i.test(line));
-		if (!rule || before === 0) throw new Error(`userSplitSeries: ${originalStart} is not a later occurrence of ${masterId}`);
+		if (!rule || before === 0)
+			throw new Error(`userSplitSeries: ${originalStart} is not a later occurrence of ${masterId}`);
 		const parts = rule.replace(/^RRULE:/i, '').split(';');
 		const count = parts.find((part) => /^COUNT=/i.test(part));
 		const kept = parts.filter((part) => !/^(COUNT|UNTIL)=/i.test(part));
 		// UNTIL is inclusive (RFC 5545): the last kept occurrence ends the old series.
-		const until = allDay ? target.minus({ days: 1 }).toFormat('yyyyMMdd') : target.minus({ seconds: 1 }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
-		const trimmed = lines.map((line) => (line === rule ? `RRULE:${[...kept, `UNTIL=${until}`].join(';')}` : line));
+		const until = allDay
+			? target.minus({ days: 1 }).toFormat('yyyyMMdd')
+			: target.minus({ seconds: 1 }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
+		const trimmed = lines.map((line) =>
+			line === rule ? `RRULE:${[...kept, `UNTIL=${until}`].join(';')}` : line,
+		);
 		const rest = count ? [...kept, `COUNT=${Number(count.split('=')[1]) - before}`] : parts;
 		const following = lines.map((line) => (line === rule ? `RRULE:${rest.join(';')}` : line));
 		const body = structuredClone(master.body);
 		const length = toDateTime(body.end, zone).diff(toDateTime(body.start, zone));
-		const start = allDay ? { date: target.toISODate() } : { dateTime: target.toISO({ suppressMilliseconds: true }), timeZone: zone };
+		const start = allDay
+			? { date: target.toISODate() }
+			: { dateTime: target.toISO({ suppressMilliseconds: true }), timeZone: zone };
 		const end = allDay
 			? { date: target.plus(length).toISODate() }
-			: { dateTime: target.plus(length).toISO({ suppressMilliseconds: true }), timeZone: body.end.timeZone ?? zone };
+			: {
+					dateTime: target.plus(length).toISO({ suppressMilliseconds: true }),
+					timeZone: body.end.timeZone ?? zone,
+				};
 		this.store.patch(calendar, masterId, { recurrence: trimmed });
-		const inserted = this.store.insert(calendar, { ...body, start, end, recurrence: following, ...change });
+		const inserted = this.store.insert(calendar, {
+			...body,
+			start,
+			end,
+			recurrence: following,
+			...change,
+		});
 		return inserted.id;
 	}
 
@@ -217,7 +297,9 @@ export class FakeCalendar extends FakeServer {
 		);
 		return {
 			calendars: calendars.map((c) => this.store.calendarListEntry(c)),
-			events: calendars.flatMap((c) => [...c.events.values()].map((e) => ({ calendarId: c.id, ...this.store.toJson(c, e) }))),
+			events: calendars.flatMap((c) =>
+				[...c.events.values()].map((e) => ({ calendarId: c.id, ...this.store.toJson(c, e) })),
+			),
 		};
 	}
 
@@ -250,7 +332,13 @@ export class FakeCalendar extends FakeServer {
 				run(() => this.userDelete(body.calendarId ?? 'primary', body.eventId));
 				return true;
 			case 'cancel-instance':
-				run(() => ({ id: this.userCancelInstance(body.calendarId ?? 'primary', body.eventId, body.originalStart) }));
+				run(() => ({
+					id: this.userCancelInstance(
+						body.calendarId ?? 'primary',
+						body.eventId,
+						body.originalStart,
+					),
+				}));
 				return true;
 			case 'invalidate-sync-tokens':
 				run(() => this.invalidateSyncTokens(body.calendarId));
@@ -287,18 +375,34 @@ export class FakeCalendar extends FakeServer {
 	}
 
 	private async route(req: FakeRequest, res: ServerResponse): Promise<void> {
-		const segments = req.path.replace(/^\/calendar\/v3\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+		const segments = req.path
+			.replace(/^\/calendar\/v3\/?/, '')
+			.split('/')
+			.filter(Boolean)
+			.map(decodeURIComponent);
 		// Routes the Calendar API has but this fake does not model (acl, instances, quickAdd, import, move, watch,
 		// colors, settings, freeBusy, ...) answer 501 naming the route, never a 404 a client would read as "no such
 		// event" (issue 15; test/fakes/README.md).
-		const unmodelled = () => this.sendError(res, notModelled(req.method, req.path, (message) => calendarError(501, 'notImplemented', message).body));
+		const unmodelled = () =>
+			this.sendError(
+				res,
+				notModelled(
+					req.method,
+					req.path,
+					(message) => calendarError(501, 'notImplemented', message).body,
+				),
+			);
 		if (!req.path.startsWith('/calendar/v3/')) return unmodelled();
 		if (segments[0] === 'users' && segments[1] === 'me' && segments[2] === 'calendarList') {
 			if (req.method !== 'GET') return this.sendError(res, CalendarErrors.methodNotAllowed());
 			if (segments.length === 3) return this.calendarList(req, res);
 			if (segments.length === 4) {
 				checkParams(req, []);
-				return this.sendJson(res, 200, this.store.calendarListEntry(this.store.calendar(segments[3])));
+				return this.sendJson(
+					res,
+					200,
+					this.store.calendarListEntry(this.store.calendar(segments[3])),
+				);
 			}
 		}
 		if (segments[0] !== 'calendars' || !segments[1]) return unmodelled();
@@ -314,7 +418,12 @@ export class FakeCalendar extends FakeServer {
 			});
 		}
 		if (segments[2] !== 'events' || segments.length > 4) return unmodelled();
-		if (segments.length === 4 && ['quickAdd', 'import', 'watch'].includes(segments[3]) && req.method === 'POST') return unmodelled();
+		if (
+			segments.length === 4 &&
+			['quickAdd', 'import', 'watch'].includes(segments[3]) &&
+			req.method === 'POST'
+		)
+			return unmodelled();
 		const eventId = segments[3];
 		if (eventId === undefined) {
 			if (req.method === 'GET') return this.listEvents(req, res, calendar);
@@ -356,7 +465,11 @@ export class FakeCalendar extends FakeServer {
 		return this.sendError(res, CalendarErrors.methodNotAllowed());
 	}
 
-	private async insertEvent(req: FakeRequest, res: ServerResponse, calendar: StoredCalendar): Promise<void> {
+	private async insertEvent(
+		req: FakeRequest,
+		res: ServerResponse,
+		calendar: StoredCalendar,
+	): Promise<void> {
 		checkParams(req, WRITE_PARAMS);
 		requireWriter(calendar);
 		const event = this.store.insert(calendar, await this.readJson(req));
@@ -370,10 +483,17 @@ export class FakeCalendar extends FakeServer {
 		const entries = [...this.store.calendars.values()]
 			.filter((c) => !minRole || ROLE_RANK[c.accessRole] >= (ROLE_RANK[minRole] ?? 0))
 			.map((c) => this.store.calendarListEntry(c));
-		const offset = params.get('pageToken') ? decodePageToken(params.get('pageToken')!, 'calendarList').o : 0;
+		const offset = params.get('pageToken')
+			? decodePageToken(params.get('pageToken')!, 'calendarList').o
+			: 0;
 		const page = entries.slice(offset, offset + maxResults);
-		const body: Json = { kind: 'calendar#calendarList', etag: `"p${this.store.currentSeq}"`, items: page };
-		if (offset + maxResults < entries.length) body.nextPageToken = encodePageToken({ o: offset + maxResults, s: 0, k: 'calendarList' });
+		const body: Json = {
+			kind: 'calendar#calendarList',
+			etag: `"p${this.store.currentSeq}"`,
+			items: page,
+		};
+		if (offset + maxResults < entries.length)
+			body.nextPageToken = encodePageToken({ o: offset + maxResults, s: 0, k: 'calendarList' });
 		else body.nextSyncToken = encodeToken({ c: '*', s: this.store.currentSeq, e: 1 });
 		this.sendJson(res, 200, body);
 	}
@@ -389,7 +509,12 @@ export class FakeCalendar extends FakeServer {
 			throw new StoreError(CalendarErrors.invalid('Invalid value for orderBy.', 'orderBy'));
 		}
 		if (orderBy === 'startTime' && !singleEvents) {
-			throw new StoreError(CalendarErrors.invalid('The requested ordering is not available for the particular query.', 'orderBy'));
+			throw new StoreError(
+				CalendarErrors.invalid(
+					'The requested ordering is not available for the particular query.',
+					'orderBy',
+				),
+			);
 		}
 		const query: ListQuery = {
 			singleEvents,
@@ -403,7 +528,11 @@ export class FakeCalendar extends FakeServer {
 			timeMax: timeParam(params, 'timeMax'),
 			updatedMin: timeParam(params, 'updatedMin'),
 		};
-		if (query.timeMin !== undefined && query.timeMax !== undefined && query.timeMax <= query.timeMin) {
+		if (
+			query.timeMin !== undefined &&
+			query.timeMax !== undefined &&
+			query.timeMax <= query.timeMin
+		) {
 			throw new StoreError(CalendarErrors.timeRangeEmpty('timeMax'));
 		}
 		if (query.updatedMin !== undefined && Date.now() - query.updatedMin > UPDATED_MIN_LIMIT_MS) {
@@ -411,10 +540,13 @@ export class FakeCalendar extends FakeServer {
 		}
 		let window: { min?: number; max?: number } = { min: query.timeMin, max: query.timeMax };
 		if (syncTokenText !== null) {
-			for (const name of NOT_WITH_SYNC_TOKEN) if (params.has(name)) throw new StoreError(CalendarErrors.notWithSyncToken(name));
-			if (showDeletedParam === false) throw new StoreError(CalendarErrors.notWithSyncToken('showDeleted'));
+			for (const name of NOT_WITH_SYNC_TOKEN)
+				if (params.has(name)) throw new StoreError(CalendarErrors.notWithSyncToken(name));
+			if (showDeletedParam === false)
+				throw new StoreError(CalendarErrors.notWithSyncToken('showDeleted'));
 			const token = decodeSyncToken(syncTokenText);
-			if (token.c !== calendar.id || token.e !== calendar.epoch) throw new StoreError(CalendarErrors.fullSyncRequired());
+			if (token.c !== calendar.id || token.e !== calendar.epoch)
+				throw new StoreError(CalendarErrors.fullSyncRequired());
 			query.sinceSeq = token.s;
 			// The window of the full sync that issued the token still bounds what comes back (deletions excepted).
 			query.timeMin = token.min;
@@ -452,9 +584,19 @@ export class FakeCalendar extends FakeServer {
 			items: page.map(({ event, minimal }) => this.store.toJson(calendar, event, minimal)),
 		};
 		if (empty || offset + pageSize < all.length) {
-			body.nextPageToken = encodePageToken({ o: offset + pageSize, s: snapshot, k: queryKey, x: 1 });
+			body.nextPageToken = encodePageToken({
+				o: offset + pageSize,
+				s: snapshot,
+				k: queryKey,
+				x: 1,
+			});
 		} else {
-			body.nextSyncToken = encodeToken({ c: calendar.id, s: snapshot, e: calendar.epoch, ...window });
+			body.nextSyncToken = encodeToken({
+				c: calendar.id,
+				s: snapshot,
+				e: calendar.epoch,
+				...window,
+			});
 		}
 		this.sendJson(res, 200, body);
 	}
@@ -464,7 +606,8 @@ export class FakeCalendar extends FakeServer {
 		if (!text) return {};
 		try {
 			const parsed = JSON.parse(text);
-			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+				throw new Error('not an object');
 			return parsed;
 		} catch {
 			throw new StoreError(CalendarErrors.badRequest('Parse Error'));
@@ -478,13 +621,15 @@ function header(req: FakeRequest, name: string): string | undefined {
 }
 
 function requireWriter(calendar: StoredCalendar): void {
-	if (calendar.accessRole !== 'owner' && calendar.accessRole !== 'writer') throw new StoreError(CalendarErrors.writerAccess());
+	if (calendar.accessRole !== 'owner' && calendar.accessRole !== 'writer')
+		throw new StoreError(CalendarErrors.writerAccess());
 }
 
 /** Unknown query parameters are a 400, as Google's one-platform frontends answer. */
 function checkParams(req: FakeRequest, allowed: string[]): URLSearchParams {
 	for (const name of req.url.searchParams.keys()) {
-		if (!allowed.includes(name) && !STANDARD_PARAMS.includes(name)) throw new StoreError(CalendarErrors.unknownParameter(name));
+		if (!allowed.includes(name) && !STANDARD_PARAMS.includes(name))
+			throw new StoreError(CalendarErrors.unknownParameter(name));
 	}
 	return req.url.searchParams;
 }
@@ -493,14 +638,16 @@ function intParam(params: URLSearchParams, name: string): number | undefined {
 	const value = params.get(name);
 	if (value === null) return undefined;
 	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < 0) throw new StoreError(CalendarErrors.invalid(`Invalid value for ${name}.`, name));
+	if (!Number.isInteger(parsed) || parsed < 0)
+		throw new StoreError(CalendarErrors.invalid(`Invalid value for ${name}.`, name));
 	return parsed;
 }
 
 function boolParam(params: URLSearchParams, name: string): boolean | undefined {
 	const value = params.get(name);
 	if (value === null) return undefined;
-	if (value !== 'true' && value !== 'false') throw new StoreError(CalendarErrors.invalid(`Invalid value for ${name}.`, name));
+	if (value !== 'true' && value !== 'false')
+		throw new StoreError(CalendarErrors.invalid(`Invalid value for ${name}.`, name));
 	return value === 'true';
 }
 
@@ -518,7 +665,8 @@ function timeParam(params: URLSearchParams, name: string): number | undefined {
 function extendedPropertyParams(params: URLSearchParams, name: string): Array<[string, string]> {
 	return params.getAll(name).map((constraint) => {
 		const index = constraint.indexOf('=');
-		if (index <= 0) throw new StoreError(CalendarErrors.invalid(`Invalid value for ${name}.`, name));
+		if (index <= 0)
+			throw new StoreError(CalendarErrors.invalid(`Invalid value for ${name}.`, name));
 		return [constraint.slice(0, index), constraint.slice(index + 1)];
 	});
 }
@@ -534,7 +682,9 @@ function encodeToken(data: SyncTokenData): string {
 function decodeSyncToken(text: string): SyncTokenData {
 	try {
 		if (!text.startsWith('CP')) throw new Error('prefix');
-		const data = JSON.parse(Buffer.from(text.slice(2), 'base64url').toString('utf8')) as SyncTokenData;
+		const data = JSON.parse(
+			Buffer.from(text.slice(2), 'base64url').toString('utf8'),
+		) as SyncTokenData;
 		if (typeof data.s !== 'number' || typeof data.c !== 'string') throw new Error('shape');
 		return data;
 	} catch {
@@ -549,7 +699,9 @@ function encodePageToken(data: PageTokenData): string {
 function decodePageToken(text: string, queryKey: string): PageTokenData {
 	try {
 		if (!text.startsWith('EjY')) throw new Error('prefix');
-		const data = JSON.parse(Buffer.from(text.slice(3), 'base64url').toString('utf8')) as PageTokenData;
+		const data = JSON.parse(
+			Buffer.from(text.slice(3), 'base64url').toString('utf8'),
+		) as PageTokenData;
 		// A page token only continues the query that produced it.
 		if (data.k !== queryKey || typeof data.o !== 'number') throw new Error('query changed');
 		return data;

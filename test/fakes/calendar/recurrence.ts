@@ -48,7 +48,8 @@ export function parseRule(line: string): ParsedRule | string {
 		parts.set(key.toUpperCase(), value.toUpperCase());
 	}
 	const freq = parts.get('FREQ');
-	if (freq !== 'DAILY' && freq !== 'WEEKLY' && freq !== 'MONTHLY' && freq !== 'YEARLY') return `unsupported FREQ ${freq}`;
+	if (freq !== 'DAILY' && freq !== 'WEEKLY' && freq !== 'MONTHLY' && freq !== 'YEARLY')
+		return `unsupported FREQ ${freq}`;
 	const interval = parts.has('INTERVAL') ? Number(parts.get('INTERVAL')) : 1;
 	if (!Number.isInteger(interval) || interval < 1) return 'bad INTERVAL';
 	const count = parts.has('COUNT') ? Number(parts.get('COUNT')) : undefined;
@@ -102,7 +103,12 @@ export interface ExpandOptions {
 }
 
 /** Original start times of a series, in the series' zone, EXDATEs removed (COUNT counts them, per RFC 5545). */
-export function expandSeries(start: DateTime, allDay: boolean, recurrence: string[], options: ExpandOptions): DateTime[] {
+export function expandSeries(
+	start: DateTime,
+	allDay: boolean,
+	recurrence: string[],
+	options: ExpandOptions,
+): DateTime[] {
 	const ruleLine = recurrence.find((line) => /^RRULE:/i.test(line));
 	if (!ruleLine) return [start];
 	const rule = parseRule(ruleLine);
@@ -112,8 +118,11 @@ export function expandSeries(start: DateTime, allDay: boolean, recurrence: strin
 	let produced = 0;
 	const time = { hour: start.hour, minute: start.minute, second: start.second, millisecond: 0 };
 	for (let period = 0; period < 100_000; period++) {
-		const candidates = periodCandidates(rule, start, period, time).sort((a, b) => a.toMillis() - b.toMillis());
-		if (candidates.length === 0 && period > 0 && rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY') break;
+		const candidates = periodCandidates(rule, start, period, time).sort(
+			(a, b) => a.toMillis() - b.toMillis(),
+		);
+		if (candidates.length === 0 && period > 0 && rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY')
+			break;
 		let pastHorizon = false;
 		for (const candidate of candidates) {
 			if (candidate < start) continue;
@@ -125,11 +134,16 @@ export function expandSeries(start: DateTime, allDay: boolean, recurrence: strin
 			produced++;
 			const key = allDay ? candidate.toISODate()! : String(candidate.toMillis());
 			if (!excluded.has(key)) result.push(candidate);
-			if ((rule.count !== undefined && produced >= rule.count) || result.length >= options.maxOccurrences) return result;
+			if (
+				(rule.count !== undefined && produced >= rule.count) ||
+				result.length >= options.maxOccurrences
+			)
+				return result;
 		}
 		if (pastHorizon) return result;
 		// Months and years may have no candidate (31st, 5th Friday); keep going until the horizon says stop.
-		if (candidates.length === 0 && startOfPeriod(rule, start, period) > options.horizon) return result;
+		if (candidates.length === 0 && startOfPeriod(rule, start, period) > options.horizon)
+			return result;
 	}
 	return result;
 }
@@ -164,7 +178,9 @@ function periodCandidates(
 		case 'MONTHLY': {
 			const monthStart = start.startOf('month').plus({ months: step });
 			if (rule.byDay.length === 0) {
-				return start.day <= (monthStart.daysInMonth ?? 28) ? [monthStart.set({ day: start.day, ...time })] : [];
+				return start.day <= (monthStart.daysInMonth ?? 28)
+					? [monthStart.set({ day: start.day, ...time })]
+					: [];
 			}
 			const result: DateTime[] = [];
 			for (const { ordinal, weekday } of rule.byDay) {
@@ -186,5 +202,7 @@ function periodCandidates(
 
 /** The suffix of an instance id: 20240110T090000Z for timed series, 20240110 for all-day ones. */
 export function instanceSuffix(originalStart: DateTime, allDay: boolean): string {
-	return allDay ? originalStart.toFormat('yyyyMMdd') : originalStart.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
+	return allDay
+		? originalStart.toFormat('yyyyMMdd')
+		: originalStart.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
 }

@@ -2,7 +2,15 @@ import { randomBytes } from 'crypto';
 import { DateTime } from 'luxon';
 import type { ErrorShape } from '../common/server';
 import { CalendarErrors } from './errors';
-import { expandSeries, hasOffset, instanceSuffix, isValidZone, parseRule, toDateTime, type EventTimeJson } from './recurrence';
+import {
+	expandSeries,
+	hasOffset,
+	instanceSuffix,
+	isValidZone,
+	parseRule,
+	toDateTime,
+	type EventTimeJson,
+} from './recurrence';
 
 /** Stored state of the fake Calendar: calendars, events (masters, singles, exceptions), a global change sequence. */
 
@@ -100,7 +108,13 @@ export class CalendarStore {
 	private lastList?: { key: string; result: Array<{ event: StoredEvent; minimal: boolean }> };
 
 	constructor() {
-		this.addCalendar({ id: 'user@example.com', summary: 'user@example.com', timeZone: 'UTC', primary: true, accessRole: 'owner' });
+		this.addCalendar({
+			id: 'user@example.com',
+			summary: 'user@example.com',
+			timeZone: 'UTC',
+			primary: true,
+			accessRole: 'owner',
+		});
 	}
 
 	get currentSeq(): number {
@@ -127,13 +141,16 @@ export class CalendarStore {
 	/** `primary` is an alias of the primary calendar's id. */
 	calendar(id: string): StoredCalendar {
 		const calendar =
-			id === 'primary' ? [...this.calendars.values()].find((c) => c.primary) : this.calendars.get(id);
+			id === 'primary'
+				? [...this.calendars.values()].find((c) => c.primary)
+				: this.calendars.get(id);
 		if (!calendar) throw new StoreError(CalendarErrors.notFound());
 		return calendar;
 	}
 
 	invalidateSyncTokens(calendarId?: string): void {
-		for (const calendar of this.calendars.values()) if (!calendarId || calendar.id === calendarId) calendar.epoch++;
+		for (const calendar of this.calendars.values())
+			if (!calendarId || calendar.id === calendarId) calendar.epoch++;
 	}
 
 	private nextEtag(): string {
@@ -151,12 +168,14 @@ export class CalendarStore {
 
 	insert(calendar: StoredCalendar, input: Json): StoredEvent {
 		const id = input.id === undefined ? randomBase32hex(26) : String(input.id);
-		if (!EVENT_ID.test(id)) throw new StoreError(CalendarErrors.invalid('Invalid resource id value.', 'id'));
+		if (!EVENT_ID.test(id))
+			throw new StoreError(CalendarErrors.invalid('Invalid resource id value.', 'id'));
 		// Ids stay taken after deletion: Google answers 409 for a cancelled event's id too.
 		if (calendar.events.has(id)) throw new StoreError(CalendarErrors.duplicate());
 		const body = writableFields(input);
 		const status = (input.status ?? 'confirmed') as EventStatus;
-		if (!STATUSES.has(status)) throw new StoreError(CalendarErrors.invalid('Invalid value for status.', 'status'));
+		if (!STATUSES.has(status))
+			throw new StoreError(CalendarErrors.invalid('Invalid value for status.', 'status'));
 		validateBody(body, calendar);
 		const now = new Date().toISOString();
 		const event: StoredEvent = {
@@ -182,7 +201,8 @@ export class CalendarStore {
 		for (const [key, value] of Object.entries(patch)) {
 			if (READ_ONLY_FIELDS.has(key) || key === 'status') continue;
 			if (value === null) delete body[key];
-			else if (REPLACED_ON_PATCH.has(key) || !isPlainObject(value) || !isPlainObject(body[key])) body[key] = structuredClone(value);
+			else if (REPLACED_ON_PATCH.has(key) || !isPlainObject(value) || !isPlainObject(body[key]))
+				body[key] = structuredClone(value);
 			else body[key] = mergeDeep(body[key], value);
 		}
 		checkAttendeeEdit(event, body);
@@ -205,12 +225,20 @@ export class CalendarStore {
 		this.touch(event);
 	}
 
-	private commit(calendar: StoredCalendar, event: StoredEvent, body: Json, status: unknown): StoredEvent {
+	private commit(
+		calendar: StoredCalendar,
+		event: StoredEvent,
+		body: Json,
+		status: unknown,
+	): StoredEvent {
 		if (status !== undefined && !STATUSES.has(String(status))) {
 			throw new StoreError(CalendarErrors.invalid('Invalid value for status.', 'status'));
 		}
 		validateBody(body, calendar, event.recurringEventId !== undefined);
-		const series = event.recurringEventId === undefined && event.body.recurrence ? this.occurrences(calendar, event, undefined) : [];
+		const series =
+			event.recurringEventId === undefined && event.body.recurrence
+				? this.occurrences(calendar, event, undefined)
+				: [];
 		event.body = body;
 		if (status !== undefined) event.status = status as EventStatus;
 		event.sequence++;
@@ -235,12 +263,22 @@ export class CalendarStore {
 	private noteOverrides(calendar: StoredCalendar, exception: StoredEvent): void {
 		const master = calendar.events.get(exception.recurringEventId!);
 		if (!master || !exception.originalStartTime) return;
-		const fresh = this.instanceOf(calendar, master, this.occurrenceAt(calendar, master, exception.originalStartTime)).body;
+		const fresh = this.instanceOf(
+			calendar,
+			master,
+			this.occurrenceAt(calendar, master, exception.originalStartTime),
+		).body;
 		const keys = new Set([...Object.keys(fresh), ...Object.keys(exception.body)]);
-		exception.overridden = [...keys].filter((key) => JSON.stringify(fresh[key]) !== JSON.stringify(exception.body[key]));
+		exception.overridden = [...keys].filter(
+			(key) => JSON.stringify(fresh[key]) !== JSON.stringify(exception.body[key]),
+		);
 	}
 
-	private followSeries(calendar: StoredCalendar, master: StoredEvent, before: Array<{ start: DateTime; suffix: string; allDay: boolean }>): void {
+	private followSeries(
+		calendar: StoredCalendar,
+		master: StoredEvent,
+		before: Array<{ start: DateTime; suffix: string; allDay: boolean }>,
+	): void {
 		const live = new Set(this.occurrences(calendar, master, undefined).map((o) => o.suffix));
 		// Occurrences the edit removed [unverified: assumed Google reports them cancelled to a sync token, as it does
 		// for a cancelled instance]: an untouched one becomes a cancelled exception so an incremental listing says so.
@@ -253,7 +291,12 @@ export class CalendarStore {
 			calendar.events.set(id, instance);
 		}
 		for (const exception of calendar.events.values()) {
-			if (exception.recurringEventId !== master.id || exception.status === 'cancelled' || !exception.originalStartTime) continue;
+			if (
+				exception.recurringEventId !== master.id ||
+				exception.status === 'cancelled' ||
+				!exception.originalStartTime
+			)
+				continue;
 			const occurrence = this.occurrenceAt(calendar, master, exception.originalStartTime);
 			if (!live.has(occurrence.suffix)) {
 				exception.status = 'cancelled';
@@ -298,7 +341,9 @@ export class CalendarStore {
 		if (!match) return undefined;
 		const master = calendar.events.get(match[1]);
 		if (!master?.body.recurrence || master.status === 'cancelled') return undefined;
-		const occurrence = this.occurrences(calendar, master, undefined).find((o) => o.suffix === match[2]);
+		const occurrence = this.occurrences(calendar, master, undefined).find(
+			(o) => o.suffix === match[2],
+		);
 		return occurrence ? this.instanceOf(calendar, master, occurrence) : undefined;
 	}
 
@@ -311,13 +356,27 @@ export class CalendarStore {
 	}
 
 	/** The events a list request returns, in a stable order, before paging. */
-	list(calendar: StoredCalendar, query: ListQuery): Array<{ event: StoredEvent; minimal: boolean }> {
-		const key = JSON.stringify([calendar.id, calendar.timeZone, calendar.epoch, calendar.events.size, this.seq, query]);
-		if (this.lastList?.key !== key) this.lastList = { key, result: this.computeList(calendar, query) };
+	list(
+		calendar: StoredCalendar,
+		query: ListQuery,
+	): Array<{ event: StoredEvent; minimal: boolean }> {
+		const key = JSON.stringify([
+			calendar.id,
+			calendar.timeZone,
+			calendar.epoch,
+			calendar.events.size,
+			this.seq,
+			query,
+		]);
+		if (this.lastList?.key !== key)
+			this.lastList = { key, result: this.computeList(calendar, query) };
 		return this.lastList.result;
 	}
 
-	private computeList(calendar: StoredCalendar, query: ListQuery): Array<{ event: StoredEvent; minimal: boolean }> {
+	private computeList(
+		calendar: StoredCalendar,
+		query: ListQuery,
+	): Array<{ event: StoredEvent; minimal: boolean }> {
 		const incremental = query.sinceSeq !== undefined;
 		const changed = (event: StoredEvent) => !incremental || event.seq > query.sinceSeq!;
 		const deletedVisible = query.showDeleted || incremental;
@@ -325,7 +384,8 @@ export class CalendarStore {
 		const consider = (event: StoredEvent, isChanged: boolean) => {
 			if (!isChanged || !this.matchesFilters(event, query)) return;
 			if (event.status === 'cancelled') {
-				const updatedSince = query.updatedMin !== undefined && Date.parse(event.updated) >= query.updatedMin;
+				const updatedSince =
+					query.updatedMin !== undefined && Date.parse(event.updated) >= query.updatedMin;
 				const cancelledInstance = event.recurringEventId !== undefined && !query.singleEvents;
 				if (!deletedVisible && !updatedSince && !cancelledInstance) return;
 				// Deletions come back whatever the window: the client must learn about them.
@@ -358,11 +418,14 @@ export class CalendarStore {
 			// Exceptions of occurrences the series no longer generates (trimmed by UNTIL): reported cancelled; one a
 			// client restored since (status confirmed) is listed like any stored event, so the fake never hides a live one.
 			for (const exception of calendar.events.values()) {
-				if (exception.recurringEventId === event.id && !generated.has(exception.id)) consider(exception, changed(event) || changed(exception));
+				if (exception.recurringEventId === event.id && !generated.has(exception.id))
+					consider(exception, changed(event) || changed(exception));
 			}
 		}
 		if (query.orderBy === 'startTime') {
-			result.sort((a, b) => this.startMillis(calendar, a.event) - this.startMillis(calendar, b.event));
+			result.sort(
+				(a, b) => this.startMillis(calendar, a.event) - this.startMillis(calendar, b.event),
+			);
 		} else if (query.orderBy === 'updated') {
 			result.sort((a, b) => Date.parse(a.event.updated) - Date.parse(b.event.updated));
 		}
@@ -376,10 +439,18 @@ export class CalendarStore {
 		if (!query.privateProps.every(([k, v]) => privateProps[k] === v)) return false;
 		if (!query.sharedProps.every(([k, v]) => sharedProps[k] === v)) return false;
 		if (query.iCalUID && event.iCalUID !== query.iCalUID) return false;
-		if (query.updatedMin !== undefined && Date.parse(event.updated) < query.updatedMin) return false;
+		if (query.updatedMin !== undefined && Date.parse(event.updated) < query.updatedMin)
+			return false;
 		if (query.q) {
-			const text = `${event.body.summary ?? ''} ${event.body.description ?? ''} ${event.body.location ?? ''}`.toLowerCase();
-			if (!query.q.toLowerCase().split(/\s+/).every((word) => text.includes(word))) return false;
+			const text =
+				`${event.body.summary ?? ''} ${event.body.description ?? ''} ${event.body.location ?? ''}`.toLowerCase();
+			if (
+				!query.q
+					.toLowerCase()
+					.split(/\s+/)
+					.every((word) => text.includes(word))
+			)
+				return false;
 		}
 		return true;
 	}
@@ -396,11 +467,16 @@ export class CalendarStore {
 					(query.timeMax === undefined || o.start.toMillis() < query.timeMax),
 			);
 		}
-		const timeSource = event.body.start ? event.body : { start: event.originalStartTime, end: event.originalStartTime };
+		const timeSource = event.body.start
+			? event.body
+			: { start: event.originalStartTime, end: event.originalStartTime };
 		if (!timeSource.start) return true;
 		const start = toDateTime(timeSource.start, calendar.timeZone).toMillis();
 		const end = timeSource.end ? toDateTime(timeSource.end, calendar.timeZone).toMillis() : start;
-		return (query.timeMin === undefined || end > query.timeMin) && (query.timeMax === undefined || start < query.timeMax);
+		return (
+			(query.timeMin === undefined || end > query.timeMin) &&
+			(query.timeMax === undefined || start < query.timeMax)
+		);
 	}
 
 	private startMillis(calendar: StoredCalendar, event: StoredEvent): number {
@@ -409,7 +485,10 @@ export class CalendarStore {
 	}
 
 	private durationMillis(calendar: StoredCalendar, event: StoredEvent): number {
-		return toDateTime(event.body.end, calendar.timeZone).toMillis() - toDateTime(event.body.start, calendar.timeZone).toMillis();
+		return (
+			toDateTime(event.body.end, calendar.timeZone).toMillis() -
+			toDateTime(event.body.start, calendar.timeZone).toMillis()
+		);
 	}
 
 	occurrences(
@@ -425,7 +504,10 @@ export class CalendarStore {
 			timeMax !== undefined
 				? DateTime.fromMillis(timeMax, { zone })
 				: DateTime.max(DateTime.now().setZone(zone), start).plus({ years: HORIZON_YEARS });
-		return expandSeries(start, allDay, master.body.recurrence, { horizon, maxOccurrences: MAX_OCCURRENCES }).map((s) => ({
+		return expandSeries(start, allDay, master.body.recurrence, {
+			horizon,
+			maxOccurrences: MAX_OCCURRENCES,
+		}).map((s) => ({
 			start: s,
 			suffix: instanceSuffix(s, allDay),
 			allDay,
@@ -441,17 +523,25 @@ export class CalendarStore {
 		const zone = master.body.start.timeZone ?? calendar.timeZone;
 		let originalStartTime: EventTimeJson;
 		if (occurrence.allDay) {
-			const days = toDateTime(master.body.end, zone).diff(toDateTime(master.body.start, zone), 'days').days;
+			const days = toDateTime(master.body.end, zone).diff(
+				toDateTime(master.body.start, zone),
+				'days',
+			).days;
 			originalStartTime = { date: occurrence.start.toISODate()! };
 			body.start = { date: occurrence.start.toISODate()! };
 			body.end = { date: occurrence.start.plus({ days }).toISODate()! };
 		} else {
 			const duration = this.durationMillis(calendar, master);
 			const tz = master.body.start.timeZone;
-			originalStartTime = { dateTime: occurrence.start.toISO({ suppressMilliseconds: true })!, ...(tz ? { timeZone: tz } : {}) };
+			originalStartTime = {
+				dateTime: occurrence.start.toISO({ suppressMilliseconds: true })!,
+				...(tz ? { timeZone: tz } : {}),
+			};
 			body.start = { ...originalStartTime };
 			body.end = {
-				dateTime: occurrence.start.plus({ milliseconds: duration }).toISO({ suppressMilliseconds: true })!,
+				dateTime: occurrence.start
+					.plus({ milliseconds: duration })
+					.toISO({ suppressMilliseconds: true })!,
 				...(master.body.end.timeZone ? { timeZone: master.body.end.timeZone } : {}),
 			};
 		}
@@ -474,7 +564,12 @@ export class CalendarStore {
 	// ---- representation ----
 
 	toJson(calendar: StoredCalendar, event: StoredEvent, minimal = false): Json {
-		const json: Json = { kind: 'calendar#event', etag: event.etag, id: event.id, status: event.status };
+		const json: Json = {
+			kind: 'calendar#event',
+			etag: event.etag,
+			id: event.id,
+			status: event.status,
+		};
 		if (minimal) {
 			if (event.recurringEventId) {
 				json.recurringEventId = event.recurringEventId;
@@ -487,7 +582,11 @@ export class CalendarStore {
 			created: event.created,
 			updated: event.updated,
 			creator: event.organizer ?? { email: calendar.id, self: true },
-			organizer: event.organizer ?? { email: calendar.id, displayName: calendar.summary, self: true },
+			organizer: event.organizer ?? {
+				email: calendar.id,
+				displayName: calendar.summary,
+				self: true,
+			},
 			...structuredClone(event.body),
 			iCalUID: event.iCalUID,
 			sequence: event.sequence,
@@ -523,7 +622,8 @@ export class CalendarStore {
 
 function checkIfMatch(event: StoredEvent, ifMatch: string | undefined): void {
 	if (ifMatch === undefined || ifMatch.trim() === '*') return;
-	if (normalizeEtag(ifMatch) !== normalizeEtag(event.etag)) throw new StoreError(CalendarErrors.conditionNotMet());
+	if (normalizeEtag(ifMatch) !== normalizeEtag(event.etag))
+		throw new StoreError(CalendarErrors.conditionNotMet());
 }
 
 /**
@@ -547,10 +647,12 @@ function checkAttendeeEdit(event: StoredEvent, next: Json): void {
 	const keys = new Set([...Object.keys(event.body), ...Object.keys(next)]);
 	for (const key of keys) {
 		if (OWN_COPY_FIELDS.has(key)) continue;
-		if (plain(key, event.body[key]) !== plain(key, next[key])) throw new StoreError(CalendarErrors.forbiddenForNonOrganizer());
+		if (plain(key, event.body[key]) !== plain(key, next[key]))
+			throw new StoreError(CalendarErrors.forbiddenForNonOrganizer());
 	}
 	const shared = (body: Json) => JSON.stringify(body.extendedProperties?.shared ?? {});
-	if (shared(event.body) !== shared(next)) throw new StoreError(CalendarErrors.forbiddenForNonOrganizer());
+	if (shared(event.body) !== shared(next))
+		throw new StoreError(CalendarErrors.forbiddenForNonOrganizer());
 }
 
 export function normalizeEtag(etag: string): string {
@@ -560,7 +662,8 @@ export function normalizeEtag(etag: string): string {
 function writableFields(input: Json): Json {
 	const body: Json = {};
 	for (const [key, value] of Object.entries(input)) {
-		if (READ_ONLY_FIELDS.has(key) || key === 'status' || value === null || value === undefined) continue;
+		if (READ_ONLY_FIELDS.has(key) || key === 'status' || value === null || value === undefined)
+			continue;
 		body[key] = structuredClone(value);
 	}
 	return body;
@@ -572,18 +675,28 @@ function validateBody(body: Json, calendar: StoredCalendar, isException = false)
 	const start = validateTime(body.start, 'start', Boolean(body.recurrence));
 	const end = validateTime(body.end, 'end', Boolean(body.recurrence));
 	if (Boolean(body.start.date) !== Boolean(body.end.date)) {
-		throw new StoreError(CalendarErrors.invalid('Start and end times must either both be date or both be dateTime.', 'end'));
+		throw new StoreError(
+			CalendarErrors.invalid(
+				'Start and end times must either both be date or both be dateTime.',
+				'end',
+			),
+		);
 	}
 	const zone = calendar.timeZone;
 	const startMs = toDateTime(start, zone).toMillis();
 	const endMs = toDateTime(end, zone).toMillis();
-	if (body.start.date ? endMs <= startMs : endMs < startMs) throw new StoreError(CalendarErrors.timeRangeEmpty('end'));
+	if (body.start.date ? endMs <= startMs : endMs < startMs)
+		throw new StoreError(CalendarErrors.timeRangeEmpty('end'));
 	if (body.visibility !== undefined && !VISIBILITIES.has(body.visibility)) {
 		throw new StoreError(CalendarErrors.invalid('Invalid value for visibility.', 'visibility'));
 	}
 	if (body.recurrence !== undefined) {
-		if (isException) throw new StoreError(CalendarErrors.invalid('Instances cannot carry a recurrence.', 'recurrence'));
-		if (!Array.isArray(body.recurrence)) throw new StoreError(CalendarErrors.invalid('Invalid recurrence rule.', 'recurrence'));
+		if (isException)
+			throw new StoreError(
+				CalendarErrors.invalid('Instances cannot carry a recurrence.', 'recurrence'),
+			);
+		if (!Array.isArray(body.recurrence))
+			throw new StoreError(CalendarErrors.invalid('Invalid recurrence rule.', 'recurrence'));
 		for (const line of body.recurrence as unknown[]) {
 			if (typeof line !== 'string' || !/^(RRULE|EXDATE|RDATE|EXRULE)[:;]/i.test(line)) {
 				throw new StoreError(CalendarErrors.invalid('Invalid recurrence rule.', 'recurrence'));
@@ -597,18 +710,27 @@ function validateBody(body: Json, calendar: StoredCalendar, isException = false)
 		const props = body.extendedProperties?.[scope];
 		if (props === undefined) continue;
 		if (!isPlainObject(props) || Object.values(props).some((v) => typeof v !== 'string')) {
-			throw new StoreError(CalendarErrors.invalid(`Invalid extended property value.`, `extendedProperties.${scope}`));
+			throw new StoreError(
+				CalendarErrors.invalid(`Invalid extended property value.`, `extendedProperties.${scope}`),
+			);
 		}
 	}
 }
 
 function validateTime(time: Json, name: string, recurring: boolean): EventTimeJson {
-	if (!isPlainObject(time)) throw new StoreError(CalendarErrors.invalid(`Invalid ${name} time.`, name));
+	if (!isPlainObject(time))
+		throw new StoreError(CalendarErrors.invalid(`Invalid ${name} time.`, name));
 	const hasDate = typeof time.date === 'string';
 	const hasDateTime = typeof time.dateTime === 'string';
-	if (hasDate === hasDateTime) throw new StoreError(CalendarErrors.invalid(`Invalid ${name} time.`, name));
-	if (time.timeZone !== undefined && (typeof time.timeZone !== 'string' || !isValidZone(time.timeZone))) {
-		throw new StoreError(CalendarErrors.invalid(`Invalid time zone definition for ${name} time.`, name));
+	if (hasDate === hasDateTime)
+		throw new StoreError(CalendarErrors.invalid(`Invalid ${name} time.`, name));
+	if (
+		time.timeZone !== undefined &&
+		(typeof time.timeZone !== 'string' || !isValidZone(time.timeZone))
+	) {
+		throw new StoreError(
+			CalendarErrors.invalid(`Invalid time zone definition for ${name} time.`, name),
+		);
 	}
 	if (hasDate) {
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(time.date) || !DateTime.fromISO(time.date).isValid) {
@@ -619,7 +741,9 @@ function validateTime(time: Json, name: string, recurring: boolean): EventTimeJs
 			throw new StoreError(CalendarErrors.invalid(`Invalid ${name} time.`, name));
 		}
 		if ((!hasOffset(time.dateTime) || recurring) && !time.timeZone) {
-			throw new StoreError(CalendarErrors.badRequest(`Missing time zone definition for ${name} time.`));
+			throw new StoreError(
+				CalendarErrors.badRequest(`Missing time zone definition for ${name} time.`),
+			);
 		}
 	}
 	return time as EventTimeJson;
@@ -634,7 +758,8 @@ function mergeDeep(target: Json, patch: Json): Json {
 	const result: Json = { ...target };
 	for (const [key, value] of Object.entries(patch)) {
 		if (value === null) delete result[key];
-		else if (isPlainObject(value) && isPlainObject(result[key])) result[key] = mergeDeep(result[key], value);
+		else if (isPlainObject(value) && isPlainObject(result[key]))
+			result[key] = mergeDeep(result[key], value);
 		else result[key] = structuredClone(value);
 	}
 	return result;

@@ -50,7 +50,9 @@ export class FakeAuth {
 	}
 
 	/** Exchange a refresh token. Microsoft rotates the refresh token on every refresh; Google and Dropbox do not. */
-	refreshWith(refreshToken: string): IssuedTokens | { error: 'invalid_grant'; error_description: string } {
+	refreshWith(
+		refreshToken: string,
+	): IssuedTokens | { error: 'invalid_grant'; error_description: string } {
 		const record = this.refresh.get(refreshToken);
 		if (!record || record.revoked) {
 			return { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' };

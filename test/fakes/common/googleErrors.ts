@@ -5,7 +5,13 @@ export function googleError(
 	code: number,
 	reason: string,
 	message: string,
-	extra: { domain?: string; status?: string; location?: string; locationType?: string; headers?: Record<string, string> } = {},
+	extra: {
+		domain?: string;
+		status?: string;
+		location?: string;
+		locationType?: string;
+		headers?: Record<string, string>;
+	} = {},
 ): ErrorShape {
 	const item: Record<string, string> = { domain: extra.domain ?? 'global', reason, message };
 	if (extra.location) {
@@ -15,7 +21,9 @@ export function googleError(
 	return {
 		status: code,
 		headers: extra.headers,
-		body: { error: { code, message, errors: [item], ...(extra.status ? { status: extra.status } : {}) } },
+		body: {
+			error: { code, message, errors: [item], ...(extra.status ? { status: extra.status } : {}) },
+		},
 	};
 }
 
@@ -23,7 +31,8 @@ export function googleError(
 export const GoogleErrors = {
 	invalid: (message: string, location?: string) =>
 		googleError(400, 'invalid', message, { location, status: 'INVALID_ARGUMENT' }),
-	badRequest: (message: string) => googleError(400, 'badRequest', message, { status: 'INVALID_ARGUMENT' }),
+	badRequest: (message: string) =>
+		googleError(400, 'badRequest', message, { status: 'INVALID_ARGUMENT' }),
 	unknownParameter: (name: string) =>
 		googleError(
 			400,
@@ -40,7 +49,9 @@ export const GoogleErrors = {
 				location: 'Authorization',
 				locationType: 'header',
 				status: 'UNAUTHENTICATED',
-				headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+				headers: {
+					'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+				},
 			},
 		),
 	authMissing: () =>

@@ -16,7 +16,11 @@ const VECTORS: Array<[number, string, string]> = [
 	[20, 'T6LYJIfDh81JrAK309H2JMJTXis=', 'zBTHrspn3mEcohlJdIUAbjGNaNg='],
 	[21, 'DWAAX5/CIfrmErgZa8ot6ZraeSbu', 'LR2Z0PjuRYGKQB/mhQAuMrAGZbQ='],
 	[32, 'NbYXsp5/K6mR+NmHwExjvWeWDJFnXTKWVlzYHoesp2E=', 'wjuAuWDiq04qDt1R8hHWDDcwVoQ='],
-	[57, 'sa6SHK9z/G505bysK5KgRO2z2cTksDkLoFc7sv0tWBmf2G2mCiozf2Ce6EIO+W1fRsrrtn/eeOAV', 'xZg1CwMNAjN0AIXw2yh4+1N3oos='],
+	[
+		57,
+		'sa6SHK9z/G505bysK5KgRO2z2cTksDkLoFc7sv0tWBmf2G2mCiozf2Ce6EIO+W1fRsrrtn/eeOAV',
+		'xZg1CwMNAjN0AIXw2yh4+1N3oos=',
+	],
 	[
 		222,
 		'PfxMcUd0vIW6VbHG/uj/Y0W6qEoKmyBD0nYebEKazKaKG+UaDqBEcmQjbfQeVnVLuodMoPp7P7TR' +
@@ -39,7 +43,8 @@ describe("the fakes' own quickXorHash", () => {
 			const content = Buffer.from(input, 'base64');
 			for (const size of [1, 7, 64, 159, 160, 161]) {
 				const hash = new QuickXorHash();
-				for (let at = 0; at < content.length; at += size) hash.update(content.subarray(at, at + size));
+				for (let at = 0; at < content.length; at += size)
+					hash.update(content.subarray(at, at + size));
 				expect(hash.digest()).toBe(digest);
 			}
 		}

@@ -1,5 +1,8 @@
 /** "bytes=a-b", "bytes=a-", "bytes=-n"; undefined when absent or malformed (served whole), 'unsatisfiable' when out of range. */
-export function parseRange(header: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
+export function parseRange(
+	header: string | undefined,
+	size: number,
+): [number, number] | 'unsatisfiable' | undefined {
 	if (!header) return undefined;
 	const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
 	if (!match || (match[1] === '' && match[2] === '')) return undefined;

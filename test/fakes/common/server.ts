@@ -128,8 +128,15 @@ export abstract class FakeServer {
 	 * certificate, and the public host name the fake answers for (then baseUrl is https://<publicName>).
 	 */
 	async start(options: number | ListenOptions = 0): Promise<string> {
-		const { host = '127.0.0.1', port = 0, tls, publicName } = typeof options === 'number' ? { port: options } : options;
-		this.server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, this.serve) : createServer(this.serve);
+		const {
+			host = '127.0.0.1',
+			port = 0,
+			tls,
+			publicName,
+		} = typeof options === 'number' ? { port: options } : options;
+		this.server = tls
+			? createTlsServer({ key: tls.key, cert: tls.cert }, this.serve)
+			: createServer(this.serve);
 		this.server.on('connection', (socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
@@ -177,7 +184,8 @@ export abstract class FakeServer {
 			(entry) =>
 				(!filter?.method || entry.method === filter.method) &&
 				(filter?.since === undefined || entry.seq > filter.since) &&
-				(!filter?.path || matches(filter.path, entry.path + (entry.query ? `?${entry.query}` : ''))),
+				(!filter?.path ||
+					matches(filter.path, entry.path + (entry.query ? `?${entry.query}` : ''))),
 		);
 	}
 
@@ -188,7 +196,12 @@ export abstract class FakeServer {
 
 	// ---- helpers for subclasses ----
 
-	protected sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	protected sendJson(
+		res: ServerResponse,
+		status: number,
+		body: unknown,
+		headers: Record<string, string> = {},
+	): void {
 		const text = body === undefined ? '' : JSON.stringify(body);
 		res.writeHead(status, {
 			...(text ? { 'content-type': 'application/json; charset=UTF-8' } : {}),
@@ -200,7 +213,10 @@ export abstract class FakeServer {
 
 	protected sendError(res: ServerResponse, error: ErrorShape): void {
 		if (typeof error.body === 'string' || Buffer.isBuffer(error.body)) {
-			res.writeHead(error.status, { 'content-type': 'text/plain; charset=utf-8', ...error.headers });
+			res.writeHead(error.status, {
+				'content-type': 'text/plain; charset=utf-8',
+				...error.headers,
+			});
 			res.end(error.body);
 			return;
 		}
@@ -230,7 +246,13 @@ export abstract class FakeServer {
 			await this.dispatchControl(url.pathname.slice('/_control/'.length), raw, res);
 			return;
 		}
-		const req: FakeRequest = { method: raw.method ?? 'GET', url, path: url.pathname, headers: raw.headers, raw };
+		const req: FakeRequest = {
+			method: raw.method ?? 'GET',
+			url,
+			path: url.pathname,
+			headers: raw.headers,
+			raw,
+		};
 		const entry: LoggedRequest = {
 			seq: ++this.seq,
 			at: Date.now(),
@@ -296,12 +318,20 @@ export abstract class FakeServer {
 	}
 
 	/** Returns true when the fault produced the whole answer. */
-	private async applyFault(action: FaultAction, req: FakeRequest, res: ServerResponse): Promise<boolean> {
+	private async applyFault(
+		action: FaultAction,
+		req: FakeRequest,
+		res: ServerResponse,
+	): Promise<boolean> {
 		switch (action.type) {
 			case 'respond':
 				// Drain the body first so the client sees the answer, not a reset.
 				await this.readBody(req).catch(() => undefined);
-				this.sendError(res, { status: action.status, headers: action.headers, body: action.body ?? '' });
+				this.sendError(res, {
+					status: action.status,
+					headers: action.headers,
+					body: action.body ?? '',
+				});
 				return true;
 			case 'cutRequest': {
 				let seen = 0;
@@ -336,14 +366,20 @@ export abstract class FakeServer {
 		}
 	}
 
-	private async dispatchControl(action: string, raw: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async dispatchControl(
+		action: string,
+		raw: IncomingMessage,
+		res: ServerResponse,
+	): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of raw) chunks.push(chunk as Buffer);
 		const text = Buffer.concat(chunks).toString('utf8');
 		const body = text ? JSON.parse(text) : {};
 		switch (action) {
 			case 'log':
-				this.sendJson(res, 200, { requests: this.requests(body.since === undefined ? undefined : { since: body.since }) });
+				this.sendJson(res, 200, {
+					requests: this.requests(body.since === undefined ? undefined : { since: body.since }),
+				});
 				return;
 			case 'faults':
 				if (raw.method === 'DELETE') this.clearFaults();
@@ -415,6 +451,10 @@ function cutResponseAfter(res: ServerResponse, limit: number): void {
 			if (sent >= limit) return res;
 		}
 		if (sent >= limit) return res;
-		return end(...(chunk && typeof chunk !== 'function' ? [] : [chunk, ...rest].filter((x) => x !== undefined)));
+		return end(
+			...(chunk && typeof chunk !== 'function'
+				? []
+				: [chunk, ...rest].filter((x) => x !== undefined)),
+		);
 	}) as typeof res.end;
 }

@@ -19,10 +19,23 @@ const hasOpenssl = (() => {
 	}
 })();
 
-function post(port: number, path: string, token: string, ca?: string): Promise<{ status: number; body: string }> {
+function post(
+	port: number,
+	path: string,
+	token: string,
+	ca?: string,
+): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {
 		const req = request(
-			{ host: '127.0.0.1', port, path, method: 'POST', servername: 'api.dropboxapi.com', headers: { host: 'api.dropboxapi.com', authorization: `Bearer ${token}` }, ...(ca ? { ca } : {}) },
+			{
+				host: '127.0.0.1',
+				port,
+				path,
+				method: 'POST',
+				servername: 'api.dropboxapi.com',
+				headers: { host: 'api.dropboxapi.com', authorization: `Bearer ${token}` },
+				...(ca ? { ca } : {}),
+			},
 			(res) => {
 				let body = '';
 				res.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -55,7 +68,12 @@ function post(port: number, path: string, token: string, ca?: string): Promise<{
 		expect(fake.baseUrl).toMatch(/^https:\/\/api\.dropboxapi\.com:\d+$/);
 		const port = Number(new URL(fake.baseUrl).port);
 		const token = auth.issue('dropbox', ALL_SCOPES).access_token;
-		const answer = await post(port, '/2/users/get_current_account', token, readFileSync(certs.caFile, 'utf8'));
+		const answer = await post(
+			port,
+			'/2/users/get_current_account',
+			token,
+			readFileSync(certs.caFile, 'utf8'),
+		);
 		expect(answer.status).toBe(200);
 		expect(JSON.parse(answer.body).root_info).toEqual(expect.objectContaining({ '.tag': 'user' }));
 	});
@@ -67,6 +85,7 @@ function post(port: number, path: string, token: string, ca?: string): Promise<{
 
 	it('the namespace hosts file sends every API host name to its fake', () => {
 		const lines = hostsFile().split('\n');
-		for (const [name, address] of Object.entries(API_HOSTS)) expect(lines).toContain(`${address}\t${name}`);
+		for (const [name, address] of Object.entries(API_HOSTS))
+			expect(lines).toContain(`${address}\t${name}`);
 	});
 });

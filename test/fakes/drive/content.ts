@@ -84,7 +84,8 @@ export class BlobWriter {
 			for (const part of this.memory) this.stream.write(part);
 			this.memory = [];
 		}
-		if (!this.stream.write(chunk)) return new Promise((resolve) => this.stream!.once('drain', () => resolve()));
+		if (!this.stream.write(chunk))
+			return new Promise((resolve) => this.stream!.once('drain', () => resolve()));
 		return undefined;
 	}
 
@@ -96,7 +97,9 @@ export class BlobWriter {
 			sha256: this.sha256.digest('hex'),
 		};
 		if (!this.stream) return { ...digest, data: Buffer.concat(this.memory) };
-		await new Promise<void>((resolve, reject) => this.stream!.end((error?: Error | null) => (error ? reject(error) : resolve())));
+		await new Promise<void>((resolve, reject) =>
+			this.stream!.end((error?: Error | null) => (error ? reject(error) : resolve())),
+		);
 		return { ...digest, file: this.path };
 	}
 

@@ -26,7 +26,14 @@ import { notModelled } from '../common/notModelled';
 import { parseQuery, QueryError } from './query';
 import { driveResource, FAKE_USER, fileResource } from './resource';
 import { ResumableSessions, type UploadSession } from './resumable';
-import { EXPORT_FORMATS, EXPORT_SIZE_LIMIT, exportBytes, exportSize, isDocsEditorsFile, SHORTCUT_MIME } from './native';
+import {
+	EXPORT_FORMATS,
+	EXPORT_SIZE_LIMIT,
+	exportBytes,
+	exportSize,
+	isDocsEditorsFile,
+	SHORTCUT_MIME,
+} from './native';
 import { FOLDER_MIME, DriveStore, type DriveFile } from './store';
 
 export const DRIVE_SCOPES = {
@@ -36,7 +43,12 @@ export const DRIVE_SCOPES = {
 	metadataReadonly: 'https://www.googleapis.com/auth/drive.metadata.readonly',
 } as const;
 
-const READ_SCOPES = [DRIVE_SCOPES.drive, DRIVE_SCOPES.readonly, DRIVE_SCOPES.file, DRIVE_SCOPES.metadataReadonly];
+const READ_SCOPES = [
+	DRIVE_SCOPES.drive,
+	DRIVE_SCOPES.readonly,
+	DRIVE_SCOPES.file,
+	DRIVE_SCOPES.metadataReadonly,
+];
 const CONTENT_READ_SCOPES = [DRIVE_SCOPES.drive, DRIVE_SCOPES.readonly, DRIVE_SCOPES.file];
 const WRITE_SCOPES = [DRIVE_SCOPES.drive, DRIVE_SCOPES.file];
 
@@ -49,11 +61,33 @@ const MULTIPART_LIMIT = 64 * 1024 * 1024;
 const DEFAULT_STORAGE_LIMIT = 15 * 1024 ** 3;
 
 const WRITABLE_FIELDS = new Set([
-	'kind', 'name', 'mimeType', 'appProperties', 'properties', 'description', 'starred', 'modifiedTime', 'originalFilename',
-	'folderColorRgb', 'contentHints', 'writersCanShare', 'copyRequiresWriterPermission', 'viewedByMeTime', 'trashed',
-	'contentRestrictions', 'inheritedPermissionsDisabled', 'downloadRestrictions',
+	'kind',
+	'name',
+	'mimeType',
+	'appProperties',
+	'properties',
+	'description',
+	'starred',
+	'modifiedTime',
+	'originalFilename',
+	'folderColorRgb',
+	'contentHints',
+	'writersCanShare',
+	'copyRequiresWriterPermission',
+	'viewedByMeTime',
+	'trashed',
+	'contentRestrictions',
+	'inheritedPermissionsDisabled',
+	'downloadRestrictions',
 ]);
-const CREATE_ONLY_FIELDS = new Set(['parents', 'createdTime', 'id', 'driveId', 'teamDriveId', 'shortcutDetails']);
+const CREATE_ONLY_FIELDS = new Set([
+	'parents',
+	'createdTime',
+	'id',
+	'driveId',
+	'teamDriveId',
+	'shortcutDetails',
+]);
 
 /** What the caller's token may do. */
 interface Access {
@@ -166,7 +200,10 @@ export class FakeDrive extends FakeServer {
 		const full = scopes.includes(DRIVE_SCOPES.drive);
 		return {
 			full,
-			readAll: full || scopes.includes(DRIVE_SCOPES.readonly) || scopes.includes(DRIVE_SCOPES.metadataReadonly),
+			readAll:
+				full ||
+				scopes.includes(DRIVE_SCOPES.readonly) ||
+				scopes.includes(DRIVE_SCOPES.metadataReadonly),
 			appFiles: scopes.includes(DRIVE_SCOPES.file),
 		};
 	}
@@ -176,7 +213,8 @@ export class FakeDrive extends FakeServer {
 	protected async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
 		const path = req.path.replace(/^\/resumable\/upload\//, '/upload/');
 		const session = isSessionChunk(req);
-		if (this.dailyLimitExceeded && !session) return this.drainAndFail(req, res, DriveErrors.dailyLimitExceeded());
+		if (this.dailyLimitExceeded && !session)
+			return this.drainAndFail(req, res, DriveErrors.dailyLimitExceeded());
 		const access = this.access(req);
 		const fileMatch = /^\/drive\/v3\/files\/([^/]+)$/.exec(path);
 		const exportMatch = /^\/drive\/v3\/files\/([^/]+)\/export$/.exec(path);
@@ -184,13 +222,27 @@ export class FakeDrive extends FakeServer {
 		const driveMatch = /^\/drive\/v3\/drives\/([^/]+)$/.exec(path);
 		const route = `${req.method} ${path}`;
 		if (uploadMatch && session) return this.putSession(req, res);
-		if (uploadMatch && req.method === 'POST' && !uploadMatch[1]) return this.upload(req, res, access);
-		if (uploadMatch && req.method === 'PATCH' && uploadMatch[1]) return this.upload(req, res, access, decodeURIComponent(uploadMatch[1]));
+		if (uploadMatch && req.method === 'POST' && !uploadMatch[1])
+			return this.upload(req, res, access);
+		if (uploadMatch && req.method === 'PATCH' && uploadMatch[1])
+			return this.upload(req, res, access, decodeURIComponent(uploadMatch[1]));
 		if (route === 'GET /drive/v3/files') return this.list(req, res, access);
 		if (route === 'POST /drive/v3/files') return this.createMetadataOnly(req, res, access);
 		// files.emptyTrash and files.generateIds share the files/{id} shape: not modelled, so 501, never "File not found".
-		if (fileMatch && ((req.method === 'DELETE' && fileMatch[1] === 'trash') || (req.method === 'GET' && fileMatch[1] === 'generateIds'))) {
-			return this.drainAndFail(req, res, notModelled(req.method, req.path, (message) => driveError(501, 'notImplemented', message).body));
+		if (
+			fileMatch &&
+			((req.method === 'DELETE' && fileMatch[1] === 'trash') ||
+				(req.method === 'GET' && fileMatch[1] === 'generateIds'))
+		) {
+			return this.drainAndFail(
+				req,
+				res,
+				notModelled(
+					req.method,
+					req.path,
+					(message) => driveError(501, 'notImplemented', message).body,
+				),
+			);
 		}
 		if (fileMatch) {
 			const id = decodeURIComponent(fileMatch[1]);
@@ -198,17 +250,32 @@ export class FakeDrive extends FakeServer {
 			if (req.method === 'PATCH') return this.updateMetadataOnly(req, res, access, id);
 			if (req.method === 'DELETE') return this.deleteFile(req, res, access, id);
 		}
-		if (exportMatch && req.method === 'GET') return this.exportFile(req, res, access, decodeURIComponent(exportMatch[1]));
-		if (route === 'GET /drive/v3/changes/startPageToken') return this.startPageToken(req, res, access);
+		if (exportMatch && req.method === 'GET')
+			return this.exportFile(req, res, access, decodeURIComponent(exportMatch[1]));
+		if (route === 'GET /drive/v3/changes/startPageToken')
+			return this.startPageToken(req, res, access);
 		if (route === 'GET /drive/v3/changes') return this.changesList(req, res, access);
 		if (route === 'GET /drive/v3/about') return this.about(req, res);
 		if (route === 'GET /drive/v3/drives') return this.drivesList(req, res);
-		if (driveMatch && req.method === 'GET') return this.driveGet(req, res, decodeURIComponent(driveMatch[1]));
+		if (driveMatch && req.method === 'GET')
+			return this.driveGet(req, res, decodeURIComponent(driveMatch[1]));
 		// Drive v2, files.copy, permissions, revisions...: 501 naming the route, never a 404 a client reads as "no such file".
-		return this.drainAndFail(req, res, notModelled(req.method, req.path, (message) => driveError(501, 'notImplemented', message).body));
+		return this.drainAndFail(
+			req,
+			res,
+			notModelled(
+				req.method,
+				req.path,
+				(message) => driveError(501, 'notImplemented', message).body,
+			),
+		);
 	}
 
-	private async drainAndFail(req: FakeRequest, res: ServerResponse, error: ErrorShape): Promise<void> {
+	private async drainAndFail(
+		req: FakeRequest,
+		res: ServerResponse,
+		error: ErrorShape,
+	): Promise<void> {
 		await this.readBody(req).catch(() => undefined);
 		this.sendError(res, error);
 	}
@@ -231,7 +298,12 @@ export class FakeDrive extends FakeServer {
 
 	/** Shared-drive items exist only for callers that say supportsAllDrives; drive.file sees only its own files. */
 	private visible(file: DriveFile, url: URL, access: Access): boolean {
-		if (file.driveId !== undefined && !flag(url, 'supportsAllDrives') && !flag(url, 'supportsTeamDrives')) return false;
+		if (
+			file.driveId !== undefined &&
+			!flag(url, 'supportsAllDrives') &&
+			!flag(url, 'supportsTeamDrives')
+		)
+			return false;
 		if (file.isRoot) return true;
 		return access.readAll || (access.appFiles && file.createdByApp);
 	}
@@ -248,7 +320,8 @@ export class FakeDrive extends FakeServer {
 
 	private findWritable(id: string, url: URL, access: Access): Outcome<DriveFile> {
 		const found = this.find(id, url, access);
-		if (found.ok && !this.writable(found.value, access)) return fail(DriveErrors.insufficientFilePermissions(id));
+		if (found.ok && !this.writable(found.value, access))
+			return fail(DriveErrors.insufficientFilePermissions(id));
 		return found;
 	}
 
@@ -279,38 +352,65 @@ export class FakeDrive extends FakeServer {
 				continue;
 			}
 			if (key === 'parents') {
-				return driveError(403, 'fieldNotWritable', 'The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.', { status: 'PERMISSION_DENIED' });
+				return driveError(
+					403,
+					'fieldNotWritable',
+					'The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.',
+					{ status: 'PERMISSION_DENIED' },
+				);
 			}
 			if (typeof FILE_SCHEMA === 'object' && key in FILE_SCHEMA) {
-				return driveError(403, 'fieldNotWritable', 'The resource body includes fields which are not directly writable.', { status: 'PERMISSION_DENIED' });
+				return driveError(
+					403,
+					'fieldNotWritable',
+					'The resource body includes fields which are not directly writable.',
+					{ status: 'PERMISSION_DENIED' },
+				);
 			}
-			return DriveErrors.badRequest(`Invalid JSON payload received. Unknown name "${key}" at 'resource': Cannot find field.`);
+			return DriveErrors.badRequest(
+				`Invalid JSON payload received. Unknown name "${key}" at 'resource': Cannot find field.`,
+			);
 		}
 		return undefined;
 	}
 
 	private checkValue(key: string, value: unknown, isCreate: boolean): ErrorShape | undefined {
-		if ((key === 'name' || key === 'mimeType' || key === 'description') && typeof value !== 'string') {
+		if (
+			(key === 'name' || key === 'mimeType' || key === 'description') &&
+			typeof value !== 'string'
+		) {
 			return DriveErrors.badRequest(`Invalid value at 'resource.${key}': expected a string`);
 		}
 		if (key === 'parents' && (!Array.isArray(value) || value.some((p) => typeof p !== 'string'))) {
 			return DriveErrors.badRequest("Invalid value at 'resource.parents'");
 		}
 		if (key === 'parents' && (value as string[]).length > 1) {
-			return driveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.', { status: 'PERMISSION_DENIED' });
+			return driveError(
+				403,
+				'cannotAddParent',
+				'Increasing the number of parents is not allowed.',
+				{ status: 'PERMISSION_DENIED' },
+			);
 		}
 		if (key === 'modifiedTime' || key === 'createdTime') {
-			if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return DriveErrors.invalid('Invalid value for: ' + key, key);
+			if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+				return DriveErrors.invalid('Invalid value for: ' + key, key);
 		}
-		if (key === 'trashed' && typeof value !== 'boolean') return DriveErrors.badRequest("Invalid value at 'resource.trashed'");
+		if (key === 'trashed' && typeof value !== 'boolean')
+			return DriveErrors.badRequest("Invalid value at 'resource.trashed'");
 		if (key === 'appProperties' || key === 'properties') {
-			if (!value || typeof value !== 'object' || Array.isArray(value)) return DriveErrors.badRequest(`Invalid value at 'resource.${key}'`);
+			if (!value || typeof value !== 'object' || Array.isArray(value))
+				return DriveErrors.badRequest(`Invalid value at 'resource.${key}'`);
 			for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
 				if (v === null && !isCreate) continue;
-				if (typeof v !== 'string') return DriveErrors.badRequest(`Invalid value at 'resource.${key}.${k}'`);
+				if (typeof v !== 'string')
+					return DriveErrors.badRequest(`Invalid value at 'resource.${key}.${k}'`);
 				// Drive's documented limit: key + value at most 124 bytes (UTF-8).
 				if (Buffer.byteLength(k) + Buffer.byteLength(v) > 124) {
-					return DriveErrors.invalid(`The limit for this property is 124 bytes, including the key. Property: ${k}`, key);
+					return DriveErrors.invalid(
+						`The limit for this property is 124 bytes, including the key. Property: ${k}`,
+						key,
+					);
 				}
 			}
 		}
@@ -318,7 +418,8 @@ export class FakeDrive extends FakeServer {
 	}
 
 	private ensureQuota(extraBytes: number): ErrorShape | undefined {
-		if (this.storageQuotaExceeded || this.store.usage() + extraBytes > this.storageLimit) return DriveErrors.storageQuotaExceeded();
+		if (this.storageQuotaExceeded || this.store.usage() + extraBytes > this.storageLimit)
+			return DriveErrors.storageQuotaExceeded();
 		return undefined;
 	}
 
@@ -327,19 +428,30 @@ export class FakeDrive extends FakeServer {
 	}
 
 	/** Create a file from validated metadata; the parent must exist, be a folder and be writable. */
-	private createFrom(metadata: Metadata, url: URL, access: Access, blob?: Blob, mediaType?: string): Outcome<DriveFile> {
+	private createFrom(
+		metadata: Metadata,
+		url: URL,
+		access: Access,
+		blob?: Blob,
+		mediaType?: string,
+	): Outcome<DriveFile> {
 		const parents = (metadata.parents as string[] | undefined) ?? ['root'];
 		const parent = this.find(parents[0], url, access);
 		if (!parent.ok) return parent;
-		if (parent.value.mimeType !== FOLDER_MIME) return fail(DriveErrors.invalid('The specified parent is not a folder.', 'parents'));
-		if (!this.writable(parent.value, access)) return fail(DriveErrors.insufficientFilePermissions(parent.value.id));
-		const mimeType = (metadata.mimeType as string | undefined) ?? mediaType ?? 'application/octet-stream';
-		if (mimeType === FOLDER_MIME && blob && blob.size > 0) return fail(DriveErrors.badRequest('A folder cannot have content.'));
+		if (parent.value.mimeType !== FOLDER_MIME)
+			return fail(DriveErrors.invalid('The specified parent is not a folder.', 'parents'));
+		if (!this.writable(parent.value, access))
+			return fail(DriveErrors.insufficientFilePermissions(parent.value.id));
+		const mimeType =
+			(metadata.mimeType as string | undefined) ?? mediaType ?? 'application/octet-stream';
+		if (mimeType === FOLDER_MIME && blob && blob.size > 0)
+			return fail(DriveErrors.badRequest('A folder cannot have content.'));
 		let shortcutDetails: { targetId: string; targetMimeType: string } | undefined;
 		if (mimeType === SHORTCUT_MIME) {
 			// Shortcuts guide: a shortcut is created with shortcutDetails.targetId; Drive fills in targetMimeType.
 			const targetId = (metadata.shortcutDetails as { targetId?: unknown } | undefined)?.targetId;
-			if (typeof targetId !== 'string') return fail(DriveErrors.required('shortcutDetails.targetId'));
+			if (typeof targetId !== 'string')
+				return fail(DriveErrors.required('shortcutDetails.targetId'));
 			const target = this.find(targetId, url, access);
 			if (!target.ok) return target;
 			shortcutDetails = { targetId, targetMimeType: target.value.mimeType };
@@ -363,28 +475,50 @@ export class FakeDrive extends FakeServer {
 	}
 
 	/** Apply an update's metadata and parent changes; records one change. */
-	private applyUpdate(file: DriveFile, metadata: Metadata, url: URL, access: Access): Outcome<DriveFile> {
+	private applyUpdate(
+		file: DriveFile,
+		metadata: Metadata,
+		url: URL,
+		access: Access,
+	): Outcome<DriveFile> {
 		const add = (url.searchParams.get('addParents') ?? '').split(',').filter(Boolean);
-		const remove = (url.searchParams.get('removeParents') ?? '').split(',').filter(Boolean).map((id) => this.store.resolve(id));
+		const remove = (url.searchParams.get('removeParents') ?? '')
+			.split(',')
+			.filter(Boolean)
+			.map((id) => this.store.resolve(id));
 		let newParent: DriveFile | undefined;
 		if (add.length > 1) {
-			return fail(driveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.', { status: 'PERMISSION_DENIED' }));
+			return fail(
+				driveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.', {
+					status: 'PERMISSION_DENIED',
+				}),
+			);
 		}
 		if (add.length === 1) {
 			const target = this.find(add[0], url, access);
 			if (!target.ok) return target;
 			newParent = target.value;
-			if (newParent.mimeType !== FOLDER_MIME) return fail(DriveErrors.invalid('The specified parent is not a folder.', 'addParents'));
-			if (!this.writable(newParent, access)) return fail(DriveErrors.insufficientFilePermissions(newParent.id));
+			if (newParent.mimeType !== FOLDER_MIME)
+				return fail(DriveErrors.invalid('The specified parent is not a folder.', 'addParents'));
+			if (!this.writable(newParent, access))
+				return fail(DriveErrors.insufficientFilePermissions(newParent.id));
 			const remaining = file.parents.filter((p) => !remove.includes(p) && p !== newParent!.id);
 			if (remaining.length > 0) {
-				return fail(driveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.', { status: 'PERMISSION_DENIED' }));
+				return fail(
+					driveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.', {
+						status: 'PERMISSION_DENIED',
+					}),
+				);
 			}
 			if (this.store.isAncestorOrSelf(file.id, newParent.id)) {
 				return fail(DriveErrors.badRequest('The requested parent would create a cycle.'));
 			}
 		} else if (remove.length > 0 && file.parents.some((p) => remove.includes(p))) {
-			return fail(driveError(403, 'cannotRemoveParent', 'The file must keep at least one parent.', { status: 'PERMISSION_DENIED' }));
+			return fail(
+				driveError(403, 'cannotRemoveParent', 'The file must keep at least one parent.', {
+					status: 'PERMISSION_DENIED',
+				}),
+			);
 		}
 		if (file.isRoot) return fail(DriveErrors.insufficientFilePermissions(file.id));
 
@@ -393,7 +527,11 @@ export class FakeDrive extends FakeServer {
 			file.name = metadata.name;
 			changed = true;
 		}
-		if (typeof metadata.mimeType === 'string' && metadata.mimeType !== file.mimeType && file.mimeType !== FOLDER_MIME) {
+		if (
+			typeof metadata.mimeType === 'string' &&
+			metadata.mimeType !== file.mimeType &&
+			file.mimeType !== FOLDER_MIME
+		) {
 			file.mimeType = metadata.mimeType;
 			changed = true;
 		}
@@ -420,17 +558,24 @@ export class FakeDrive extends FakeServer {
 		}
 		if (metadata.trashed === true && !file.trashed) this.store.trash(file);
 		else if (metadata.trashed === false && file.trashed) this.store.untrash(file);
-		if (changed || metadata.modifiedTime !== undefined) this.store.touch(file, metadata.modifiedTime as string | undefined);
+		if (changed || metadata.modifiedTime !== undefined)
+			this.store.touch(file, metadata.modifiedTime as string | undefined);
 		return ok(file);
 	}
 
 	// ---- files ----
 
-	private async get(req: FakeRequest, res: ServerResponse, access: Access, id: string): Promise<void> {
+	private async get(
+		req: FakeRequest,
+		res: ServerResponse,
+		access: Access,
+		id: string,
+	): Promise<void> {
 		const problem = checkParams(req.url, 'files.get');
 		if (problem) return this.sendError(res, problem);
 		const alt = req.url.searchParams.get('alt') ?? 'json';
-		if (alt !== 'json' && alt !== 'media') return this.sendError(res, DriveErrors.invalid(`Invalid value '${alt}'.`, 'alt'));
+		if (alt !== 'json' && alt !== 'media')
+			return this.sendError(res, DriveErrors.invalid(`Invalid value '${alt}'.`, 'alt'));
 		const found = this.find(id, req.url, access);
 		if (!found.ok) return this.sendError(res, found.error);
 		if (alt === 'media') return this.download(req, res, found.value);
@@ -448,7 +593,8 @@ export class FakeDrive extends FakeServer {
 		let partial = false;
 		if (range) {
 			const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
-			if (!match || (match[1] === '' && match[2] === '')) return this.sendError(res, DriveErrors.rangeNotSatisfiable());
+			if (!match || (match[1] === '' && match[2] === ''))
+				return this.sendError(res, DriveErrors.rangeNotSatisfiable());
 			if (match[1] === '') {
 				start = Math.max(0, size - Number(match[2]));
 			} else {
@@ -456,7 +602,10 @@ export class FakeDrive extends FakeServer {
 				if (match[2] !== '') end = Math.min(end, Number(match[2]));
 			}
 			if (start >= size || start > end) {
-				return this.sendError(res, { ...DriveErrors.rangeNotSatisfiable(), headers: { 'content-range': `bytes */${size}` } });
+				return this.sendError(res, {
+					...DriveErrors.rangeNotSatisfiable(),
+					headers: { 'content-range': `bytes */${size}` },
+				});
 			}
 			partial = true;
 		}
@@ -475,7 +624,12 @@ export class FakeDrive extends FakeServer {
 	}
 
 	/** files.export: Docs Editors files only, to their formats, at most 10 MB (see native.ts for the sources). */
-	private async exportFile(req: FakeRequest, res: ServerResponse, access: Access, id: string): Promise<void> {
+	private async exportFile(
+		req: FakeRequest,
+		res: ServerResponse,
+		access: Access,
+		id: string,
+	): Promise<void> {
 		const problem = checkParams(req.url, 'files.export');
 		if (problem) return this.sendError(res, problem);
 		const format = req.url.searchParams.get('mimeType');
@@ -483,9 +637,12 @@ export class FakeDrive extends FakeServer {
 		const found = this.find(id, req.url, access);
 		if (!found.ok) return this.sendError(res, found.error);
 		const file = found.value;
-		if (!isDocsEditorsFile(file.mimeType) || !file.document) return this.sendError(res, DriveErrors.fileNotExportable());
-		if (!EXPORT_FORMATS[file.mimeType].includes(format)) return this.sendError(res, DriveErrors.conversionNotSupported());
-		if (exportSize(file, file.document.size, format) > EXPORT_SIZE_LIMIT) return this.sendError(res, DriveErrors.exportSizeLimitExceeded());
+		if (!isDocsEditorsFile(file.mimeType) || !file.document)
+			return this.sendError(res, DriveErrors.fileNotExportable());
+		if (!EXPORT_FORMATS[file.mimeType].includes(format))
+			return this.sendError(res, DriveErrors.conversionNotSupported());
+		if (exportSize(file, file.document.size, format) > EXPORT_SIZE_LIMIT)
+			return this.sendError(res, DriveErrors.exportSizeLimitExceeded());
 		const chunks: Buffer[] = [];
 		for await (const chunk of this.content.read(file.document)) chunks.push(chunk as Buffer);
 		const body = exportBytes(file, Buffer.concat(chunks), format);
@@ -493,7 +650,11 @@ export class FakeDrive extends FakeServer {
 		res.end(body);
 	}
 
-	private async createMetadataOnly(req: FakeRequest, res: ServerResponse, access: Access): Promise<void> {
+	private async createMetadataOnly(
+		req: FakeRequest,
+		res: ServerResponse,
+		access: Access,
+	): Promise<void> {
 		const problem = checkParams(req.url, 'files.create');
 		if (problem) return this.drainAndFail(req, res, problem);
 		const body = await this.readJson(req);
@@ -508,7 +669,12 @@ export class FakeDrive extends FakeServer {
 		this.sendFile(res, created.value, selection.value);
 	}
 
-	private async updateMetadataOnly(req: FakeRequest, res: ServerResponse, access: Access, id: string): Promise<void> {
+	private async updateMetadataOnly(
+		req: FakeRequest,
+		res: ServerResponse,
+		access: Access,
+		id: string,
+	): Promise<void> {
 		const problem = checkParams(req.url, 'files.update');
 		if (problem) return this.drainAndFail(req, res, problem);
 		const body = await this.readJson(req);
@@ -524,12 +690,18 @@ export class FakeDrive extends FakeServer {
 		this.sendFile(res, updated.value, selection.value);
 	}
 
-	private async deleteFile(req: FakeRequest, res: ServerResponse, access: Access, id: string): Promise<void> {
+	private async deleteFile(
+		req: FakeRequest,
+		res: ServerResponse,
+		access: Access,
+		id: string,
+	): Promise<void> {
 		const problem = checkParams(req.url, 'files.delete');
 		if (problem) return this.sendError(res, problem);
 		const found = this.findWritable(id, req.url, access);
 		if (!found.ok) return this.sendError(res, found.error);
-		if (found.value.isRoot) return this.sendError(res, DriveErrors.insufficientFilePermissions(found.value.id));
+		if (found.value.isRoot)
+			return this.sendError(res, DriveErrors.insufficientFilePermissions(found.value.id));
 		await this.store.delete(found.value);
 		res.writeHead(204);
 		res.end();
@@ -537,12 +709,25 @@ export class FakeDrive extends FakeServer {
 
 	// ---- uploads ----
 
-	private async upload(req: FakeRequest, res: ServerResponse, access: Access, updateId?: string): Promise<void> {
+	private async upload(
+		req: FakeRequest,
+		res: ServerResponse,
+		access: Access,
+		updateId?: string,
+	): Promise<void> {
 		const problem = checkParams(req.url, updateId ? 'files.update' : 'files.create');
 		if (problem) return this.drainAndFail(req, res, problem);
 		const uploadType = req.url.searchParams.get('uploadType');
 		if (uploadType !== 'media' && uploadType !== 'multipart' && uploadType !== 'resumable') {
-			return this.drainAndFail(req, res, DriveErrors.badRequest(uploadType ? `Invalid upload type: ${uploadType}` : 'Media upload requires the uploadType parameter.'));
+			return this.drainAndFail(
+				req,
+				res,
+				DriveErrors.badRequest(
+					uploadType
+						? `Invalid upload type: ${uploadType}`
+						: 'Media upload requires the uploadType parameter.',
+				),
+			);
 		}
 		const selection = this.selection(req.url, FILE_SCHEMA, DEFAULT_FILE_FIELDS);
 		if (!selection.ok) return this.drainAndFail(req, res, selection.error);
@@ -550,10 +735,13 @@ export class FakeDrive extends FakeServer {
 		if (updateId) {
 			const found = this.findWritable(updateId, req.url, access);
 			if (!found.ok) return this.drainAndFail(req, res, found.error);
-			if (found.value.mimeType === FOLDER_MIME) return this.drainAndFail(req, res, DriveErrors.badRequest('A folder cannot have content.'));
+			if (found.value.mimeType === FOLDER_MIME)
+				return this.drainAndFail(req, res, DriveErrors.badRequest('A folder cannot have content.'));
 			target = found.value;
 		}
-		const declared = Number(req.headers['x-upload-content-length'] ?? req.headers['content-length'] ?? 0);
+		const declared = Number(
+			req.headers['x-upload-content-length'] ?? req.headers['content-length'] ?? 0,
+		);
 		const quota = this.ensureQuota(Number.isFinite(declared) ? declared : 0);
 		if (quota) return this.drainAndFail(req, res, quota);
 
@@ -564,7 +752,10 @@ export class FakeDrive extends FakeServer {
 			mediaType = req.headers['content-type'];
 			blob = await this.receiveMedia(req);
 		} else if (uploadType === 'multipart') {
-			const parts = parseMultipart(req.headers['content-type'], await this.readBody(req, MULTIPART_LIMIT));
+			const parts = parseMultipart(
+				req.headers['content-type'],
+				await this.readBody(req, MULTIPART_LIMIT),
+			);
 			if (!parts) return this.sendError(res, DriveErrors.badRequest('Malformed multipart body.'));
 			const parsed = this.parseJson(parts.metadata);
 			if (!parsed.ok) return this.sendError(res, parsed.error);
@@ -587,7 +778,8 @@ export class FakeDrive extends FakeServer {
 				const parents = (metadata.parents as string[] | undefined) ?? ['root'];
 				const parent = this.find(parents[0], req.url, access);
 				if (!parent.ok) return this.sendError(res, parent.error);
-				if (!this.writable(parent.value, access)) return this.sendError(res, DriveErrors.insufficientFilePermissions(parent.value.id));
+				if (!this.writable(parent.value, access))
+					return this.sendError(res, DriveErrors.insufficientFilePermissions(parent.value.id));
 			}
 			const total = req.headers['x-upload-content-length'];
 			const session = this.sessions.open({
@@ -595,12 +787,18 @@ export class FakeDrive extends FakeServer {
 				url: req.url,
 				access,
 				fileId: target?.id,
-				mediaType: (req.headers['x-upload-content-type'] as string | undefined) ?? (metadata.mimeType as string | undefined),
+				mediaType:
+					(req.headers['x-upload-content-type'] as string | undefined) ??
+					(metadata.mimeType as string | undefined),
 				total: total !== undefined ? Number(total) : undefined,
 			});
 			const location = new URL(req.url.pathname + req.url.search, this.baseUrl);
 			location.searchParams.set('upload_id', session.id);
-			res.writeHead(200, { location: location.href, 'x-guploader-uploadid': session.id, 'content-length': '0' });
+			res.writeHead(200, {
+				location: location.href,
+				'x-guploader-uploadid': session.id,
+				'content-length': '0',
+			});
 			res.end();
 			return;
 		}
@@ -626,7 +824,14 @@ export class FakeDrive extends FakeServer {
 		return writer.finish();
 	}
 
-	private async finishUpload(metadata: Metadata, url: URL, access: Access, blob: Blob, mediaType: string | undefined, fileId?: string): Promise<Outcome<DriveFile>> {
+	private async finishUpload(
+		metadata: Metadata,
+		url: URL,
+		access: Access,
+		blob: Blob,
+		mediaType: string | undefined,
+		fileId?: string,
+	): Promise<Outcome<DriveFile>> {
 		if (!fileId) return this.createFrom(metadata, url, access, blob, mediaType);
 		const found = this.findWritable(fileId, url, access);
 		if (!found.ok) return found;
@@ -642,13 +847,22 @@ export class FakeDrive extends FakeServer {
 		if (problem) return this.drainAndFail(req, res, problem);
 		const session = this.sessions.get(req.url.searchParams.get('upload_id')!);
 		if (!session) {
-			return this.drainAndFail(req, res, driveError(404, 'notFound', 'Upload session not found or expired.', { status: 'NOT_FOUND' }));
+			return this.drainAndFail(
+				req,
+				res,
+				driveError(404, 'notFound', 'Upload session not found or expired.', {
+					status: 'NOT_FOUND',
+				}),
+			);
 		}
 		const step = await this.sessions.receive(session, req);
 		if (step.kind === 'error') return this.sendError(res, step.error);
 		if (step.kind === 'aborted') return;
 		if (step.kind === 'incomplete') {
-			const headers: Record<string, string> = { 'content-length': '0', 'x-guploader-uploadid': session.id };
+			const headers: Record<string, string> = {
+				'content-length': '0',
+				'x-guploader-uploadid': session.id,
+			};
 			// No Location on 308 (fetch would follow it); no Range while nothing is stored.
 			if (session.received > 0) headers.range = `bytes=0-${session.received - 1}`;
 			res.writeHead(308, headers);
@@ -664,7 +878,14 @@ export class FakeDrive extends FakeServer {
 			this.sessions.close(session);
 			return this.sendError(res, quota);
 		}
-		const done = await this.finishUpload(session.metadata, session.url, session.access, step.blob, session.mediaType, session.fileId);
+		const done = await this.finishUpload(
+			session.metadata,
+			session.url,
+			session.access,
+			step.blob,
+			session.mediaType,
+			session.fileId,
+		);
 		if (!done.ok) {
 			await this.content.release(step.blob);
 			return this.sendError(res, done.error);
@@ -683,18 +904,53 @@ export class FakeDrive extends FakeServer {
 		if (!selection.ok) return this.sendError(res, selection.error);
 		const allDrives = flag(url, 'includeItemsFromAllDrives') || flag(url, 'includeTeamDriveItems');
 		const supports = flag(url, 'supportsAllDrives') || flag(url, 'supportsTeamDrives');
-		const corpora = url.searchParams.get('corpora') ?? (url.searchParams.get('driveId') ? 'drive' : 'user');
-		const driveId = url.searchParams.get('driveId') ?? url.searchParams.get('teamDriveId') ?? undefined;
-		if (!['user', 'drive', 'allDrives', 'domain'].includes(corpora)) return this.sendError(res, DriveErrors.invalid(`Invalid value '${corpora}'.`, 'corpora'));
-		if (corpora === 'drive' && !driveId) return this.sendError(res, DriveErrors.invalid('The driveId parameter must be specified if and only if corpora is set to drive.', 'driveId'));
-		if (driveId && corpora !== 'drive') return this.sendError(res, DriveErrors.invalid('The driveId parameter must be specified if and only if corpora is set to drive.', 'driveId'));
+		const corpora =
+			url.searchParams.get('corpora') ?? (url.searchParams.get('driveId') ? 'drive' : 'user');
+		const driveId =
+			url.searchParams.get('driveId') ?? url.searchParams.get('teamDriveId') ?? undefined;
+		if (!['user', 'drive', 'allDrives', 'domain'].includes(corpora))
+			return this.sendError(res, DriveErrors.invalid(`Invalid value '${corpora}'.`, 'corpora'));
+		if (corpora === 'drive' && !driveId)
+			return this.sendError(
+				res,
+				DriveErrors.invalid(
+					'The driveId parameter must be specified if and only if corpora is set to drive.',
+					'driveId',
+				),
+			);
+		if (driveId && corpora !== 'drive')
+			return this.sendError(
+				res,
+				DriveErrors.invalid(
+					'The driveId parameter must be specified if and only if corpora is set to drive.',
+					'driveId',
+				),
+			);
 		if ((driveId || corpora === 'allDrives') && !(allDrives && supports)) {
-			return this.sendError(res, DriveErrors.invalid('The includeItemsFromAllDrives parameter must be set to true when driveId or corpora=allDrives is specified.', 'includeItemsFromAllDrives'));
+			return this.sendError(
+				res,
+				DriveErrors.invalid(
+					'The includeItemsFromAllDrives parameter must be set to true when driveId or corpora=allDrives is specified.',
+					'includeItemsFromAllDrives',
+				),
+			);
 		}
-		if (driveId && !this.store.drives.has(driveId)) return this.sendError(res, driveError(404, 'notFound', `Shared drive not found: ${driveId}`, { location: 'driveId', status: 'NOT_FOUND' }));
+		if (driveId && !this.store.drives.has(driveId))
+			return this.sendError(
+				res,
+				driveError(404, 'notFound', `Shared drive not found: ${driveId}`, {
+					location: 'driveId',
+					status: 'NOT_FOUND',
+				}),
+			);
 		const spaces = url.searchParams.get('spaces');
 		// Drive trims the comma-separated list (n8n's built-in node sends 'appDataFolder, drive').
-		if (spaces && spaces.split(',').some((space) => !['drive', 'appDataFolder', 'photos'].includes(space.trim()))) {
+		if (
+			spaces &&
+			spaces
+				.split(',')
+				.some((space) => !['drive', 'appDataFolder', 'photos'].includes(space.trim()))
+		) {
 			return this.sendError(res, DriveErrors.invalid(`Invalid value '${spaces}'.`, 'spaces'));
 		}
 		let matches = (_file: DriveFile) => true;
@@ -727,20 +983,30 @@ export class FakeDrive extends FakeServer {
 		const token = url.searchParams.get('pageToken');
 		if (token) {
 			const decoded = decodeListToken(token);
-			if (!decoded || decoded.s !== signature) return this.sendError(res, DriveErrors.invalidPageToken());
+			if (!decoded || decoded.s !== signature)
+				return this.sendError(res, DriveErrors.invalidPageToken());
 			offset = decoded.o;
 		}
 		const page = candidates.slice(offset, offset + pageSize);
-		const body: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false, files: page.map(fileResource) };
-		if (offset + pageSize < candidates.length) body.nextPageToken = encodeListToken({ o: offset + pageSize, s: signature });
+		const body: Record<string, unknown> = {
+			kind: 'drive#fileList',
+			incompleteSearch: false,
+			files: page.map(fileResource),
+		};
+		if (offset + pageSize < candidates.length)
+			body.nextPageToken = encodeListToken({ o: offset + pageSize, s: signature });
 		this.sendJson(res, 200, project(body, selection.value));
 	}
 
 	private comparator(orderBy: string | null): Outcome<(a: DriveFile, b: DriveFile) => number> {
 		const keys: Array<(a: DriveFile, b: DriveFile) => number> = [];
-		for (const part of (orderBy ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+		for (const part of (orderBy ?? '')
+			.split(',')
+			.map((p) => p.trim())
+			.filter(Boolean)) {
 			const [key, direction, extra] = part.split(/\s+/);
-			if (extra || (direction && direction !== 'desc')) return fail(DriveErrors.invalid(`Invalid Value`, 'orderBy'));
+			if (extra || (direction && direction !== 'desc'))
+				return fail(DriveErrors.invalid(`Invalid Value`, 'orderBy'));
 			const sign = direction === 'desc' ? -1 : 1;
 			const by: Record<string, (a: DriveFile, b: DriveFile) => number> = {
 				name: (a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()),
@@ -774,19 +1040,38 @@ export class FakeDrive extends FakeServer {
 		const selection = this.selection(req.url, START_TOKEN_SCHEMA, 'kind,startPageToken');
 		if (!selection.ok) return this.sendError(res, selection.error);
 		void access;
-		this.sendJson(res, 200, project({ kind: 'drive#startPageToken', startPageToken: this.store.startPageToken() }, selection.value));
+		this.sendJson(
+			res,
+			200,
+			project(
+				{ kind: 'drive#startPageToken', startPageToken: this.store.startPageToken() },
+				selection.value,
+			),
+		);
 	}
 
 	private changeScope(url: URL): Outcome<{ driveId?: string; allDrives: boolean }> {
-		const driveId = url.searchParams.get('driveId') ?? url.searchParams.get('teamDriveId') ?? undefined;
+		const driveId =
+			url.searchParams.get('driveId') ?? url.searchParams.get('teamDriveId') ?? undefined;
 		const supports = flag(url, 'supportsAllDrives') || flag(url, 'supportsTeamDrives');
 		if (driveId && !supports) {
-			return fail(DriveErrors.invalid('The supportsAllDrives parameter must be set to true when driveId is specified.', 'supportsAllDrives'));
+			return fail(
+				DriveErrors.invalid(
+					'The supportsAllDrives parameter must be set to true when driveId is specified.',
+					'supportsAllDrives',
+				),
+			);
 		}
 		if (driveId && !this.store.drives.has(driveId)) {
-			return fail(driveError(404, 'notFound', `Shared drive not found: ${driveId}`, { location: 'driveId', status: 'NOT_FOUND' }));
+			return fail(
+				driveError(404, 'notFound', `Shared drive not found: ${driveId}`, {
+					location: 'driveId',
+					status: 'NOT_FOUND',
+				}),
+			);
 		}
-		const allDrives = supports && (flag(url, 'includeItemsFromAllDrives') || flag(url, 'includeTeamDriveItems'));
+		const allDrives =
+			supports && (flag(url, 'includeItemsFromAllDrives') || flag(url, 'includeTeamDriveItems'));
 		return ok({ driveId, allDrives });
 	}
 
@@ -801,7 +1086,8 @@ export class FakeDrive extends FakeServer {
 		const selection = this.selection(url, CHANGE_LIST_SCHEMA, DEFAULT_CHANGE_FIELDS);
 		if (!selection.ok) return this.sendError(res, selection.error);
 		const from = /^\d+$/.test(token) ? Number(token) : NaN;
-		if (!(from >= this.store.tokenFloor && from <= this.store.seq + 1)) return this.sendError(res, DriveErrors.invalidPageToken());
+		if (!(from >= this.store.tokenFloor && from <= this.store.seq + 1))
+			return this.sendError(res, DriveErrors.invalidPageToken());
 		const includeRemoved = url.searchParams.get('includeRemoved') !== 'false';
 		const restrictToMyDrive = flag(url, 'restrictToMyDrive');
 		const pageSize = Number(url.searchParams.get('pageSize') ?? 100);
@@ -810,7 +1096,12 @@ export class FakeDrive extends FakeServer {
 		const latest = new Map<string, (typeof this.store.changes)[number]>();
 		for (const entry of this.store.changes) {
 			if (entry.seq < from) continue;
-			if (scope.value.driveId ? entry.driveId !== scope.value.driveId : entry.driveId !== undefined && (!scope.value.allDrives || restrictToMyDrive)) continue;
+			if (
+				scope.value.driveId
+					? entry.driveId !== scope.value.driveId
+					: entry.driveId !== undefined && (!scope.value.allDrives || restrictToMyDrive)
+			)
+				continue;
 			if (!access.readAll && !entry.createdByApp) continue;
 			latest.delete(entry.fileId);
 			latest.set(entry.fileId, entry);
@@ -823,7 +1114,12 @@ export class FakeDrive extends FakeServer {
 			const file = entry.removed ? undefined : this.store.files.get(entry.fileId);
 			const removed = !file || !this.visible(file, supportsUrl, access);
 			const change: Record<string, unknown> = {
-				kind: 'drive#change', changeType: 'file', type: 'file', time: entry.time, removed, fileId: entry.fileId,
+				kind: 'drive#change',
+				changeType: 'file',
+				type: 'file',
+				time: entry.time,
+				removed,
+				fileId: entry.fileId,
 			};
 			if (entry.driveId) {
 				change.driveId = entry.driveId;
@@ -852,7 +1148,12 @@ export class FakeDrive extends FakeServer {
 		const body = {
 			kind: 'drive#about',
 			user: FAKE_USER,
-			storageQuota: { limit: String(this.storageLimit), usage: String(usage), usageInDrive: String(usage), usageInDriveTrash: '0' },
+			storageQuota: {
+				limit: String(this.storageLimit),
+				usage: String(usage),
+				usageInDrive: String(usage),
+				usageInDriveTrash: '0',
+			},
 			maxUploadSize: String(5120 * 1024 ** 3),
 			appInstalled: true,
 			canCreateDrives: true,
@@ -866,7 +1167,11 @@ export class FakeDrive extends FakeServer {
 	private drivesList(req: FakeRequest, res: ServerResponse): void {
 		const problem = checkParams(req.url, 'drives.list');
 		if (problem) return this.sendError(res, problem);
-		const selection = this.selection(req.url, DRIVE_LIST_SCHEMA, 'kind,nextPageToken,drives(kind,id,name)');
+		const selection = this.selection(
+			req.url,
+			DRIVE_LIST_SCHEMA,
+			'kind,nextPageToken,drives(kind,id,name)',
+		);
 		if (!selection.ok) return this.sendError(res, selection.error);
 		const drives = [...this.store.drives.values()].map(driveResource);
 		this.sendJson(res, 200, project({ kind: 'drive#driveList', drives }, selection.value));
@@ -878,7 +1183,14 @@ export class FakeDrive extends FakeServer {
 		const selection = this.selection(req.url, DRIVE_SCHEMA, 'kind,id,name');
 		if (!selection.ok) return this.sendError(res, selection.error);
 		const drive = this.store.drives.get(id);
-		if (!drive) return this.sendError(res, driveError(404, 'notFound', `Shared drive not found: ${id}`, { location: 'driveId', status: 'NOT_FOUND' }));
+		if (!drive)
+			return this.sendError(
+				res,
+				driveError(404, 'notFound', `Shared drive not found: ${id}`, {
+					location: 'driveId',
+					status: 'NOT_FOUND',
+				}),
+			);
 		this.sendJson(res, 200, project(driveResource(drive), selection.value));
 	}
 
@@ -933,9 +1245,10 @@ export class FakeDrive extends FakeServer {
 
 	async seedFile(options: SeedOptions): Promise<string> {
 		const slash = options.name.lastIndexOf('/');
-		const parentId = slash > 0
-			? this.seedFolderPath(options.name.slice(0, slash), options.parentId, options.createdByApp)
-			: this.store.resolve(options.parentId ?? 'root');
+		const parentId =
+			slash > 0
+				? this.seedFolderPath(options.name.slice(0, slash), options.parentId, options.createdByApp)
+				: this.store.resolve(options.parentId ?? 'root');
 		const blob = await this.makeBlob(options);
 		return this.store.create({
 			name: options.name.slice(slash + 1),
@@ -950,7 +1263,12 @@ export class FakeDrive extends FakeServer {
 	}
 
 	/** A shortcut the user made (Drive's "Add shortcut"), pointing at any file or folder by id. */
-	seedShortcut(options: { parentId?: string; name: string; targetId: string; createdByApp?: boolean }): string {
+	seedShortcut(options: {
+		parentId?: string;
+		name: string;
+		targetId: string;
+		createdByApp?: boolean;
+	}): string {
 		const target = this.mustGet(options.targetId);
 		return this.store.create({
 			name: options.name,
@@ -961,15 +1279,24 @@ export class FakeDrive extends FakeServer {
 		}).id;
 	}
 
-	private seedFolderPath(path: string, parentId: string | undefined, createdByApp?: boolean): string {
+	private seedFolderPath(
+		path: string,
+		parentId: string | undefined,
+		createdByApp?: boolean,
+	): string {
 		let current = this.store.resolve(parentId ?? 'root');
 		for (const part of path.split('/').filter(Boolean)) {
-			current = this.findByPath(part, current)?.id ?? this.seedFolder({ parentId: current, name: part, createdByApp });
+			current =
+				this.findByPath(part, current)?.id ??
+				this.seedFolder({ parentId: current, name: part, createdByApp });
 		}
 		return current;
 	}
 
-	private async makeBlob(options: { content?: Buffer; generated?: { size: number; seed?: string } }): Promise<Blob> {
+	private async makeBlob(options: {
+		content?: Buffer;
+		generated?: { size: number; seed?: string };
+	}): Promise<Blob> {
 		if (options.generated) {
 			const writer = this.content.writer();
 			for await (const chunk of generatedContent(options.generated.size, options.generated.seed)) {
@@ -982,9 +1309,15 @@ export class FakeDrive extends FakeServer {
 	}
 
 	/** The user edits a file's content (new revision, same id). */
-	async userEdit(id: string, content: Buffer | { size: number; seed?: string }, modifiedTime?: string): Promise<void> {
+	async userEdit(
+		id: string,
+		content: Buffer | { size: number; seed?: string },
+		modifiedTime?: string,
+	): Promise<void> {
 		const file = this.mustGet(id);
-		const blob = await this.makeBlob(Buffer.isBuffer(content) ? { content } : { generated: content });
+		const blob = await this.makeBlob(
+			Buffer.isBuffer(content) ? { content } : { generated: content },
+		);
 		await this.store.setContent(file, blob, modifiedTime);
 	}
 
@@ -1060,13 +1393,19 @@ export class FakeDrive extends FakeServer {
 			node.md5 = file.blob.md5;
 		}
 		if (Object.keys(file.appProperties).length) node.appProperties = { ...file.appProperties };
-		if (node.folder) node.children = this.store.children(file.id).map((child) => this.tree(child.id));
+		if (node.folder)
+			node.children = this.store.children(file.id).map((child) => this.tree(child.id));
 		return node;
 	}
 
-	protected override async control(action: string, body: any, res: ServerResponse): Promise<boolean> {
+	protected override async control(
+		action: string,
+		body: any,
+		res: ServerResponse,
+	): Promise<boolean> {
 		const done = (result: unknown = { ok: true }) => this.sendJson(res, 200, result);
-		const content = (): Buffer | undefined => (body.contentBase64 !== undefined ? Buffer.from(body.contentBase64, 'base64') : undefined);
+		const content = (): Buffer | undefined =>
+			body.contentBase64 !== undefined ? Buffer.from(body.contentBase64, 'base64') : undefined;
 		switch (action) {
 			case 'seed-folder':
 				done({ id: this.seedFolder(body) });
@@ -1081,7 +1420,11 @@ export class FakeDrive extends FakeServer {
 				done({ id: this.createSharedDrive(body.name) });
 				return true;
 			case 'edit-file':
-				await this.userEdit(body.id, content() ?? { size: body.size, seed: body.seed }, body.modifiedTime);
+				await this.userEdit(
+					body.id,
+					content() ?? { size: body.size, seed: body.seed },
+					body.modifiedTime,
+				);
 				done();
 				return true;
 			case 'rename':
@@ -1144,7 +1487,9 @@ interface ListToken {
 
 /** A page token is bound to the query it came from: other parameters with it are a 400. */
 function listSignature(url: URL): string {
-	const params = [...url.searchParams].filter(([key]) => key !== 'pageToken' && key !== 'fields' && key !== 'pageSize').sort();
+	const params = [...url.searchParams]
+		.filter(([key]) => key !== 'pageToken' && key !== 'fields' && key !== 'pageSize')
+		.sort();
 	return Buffer.from(JSON.stringify(params)).toString('base64url').slice(-24);
 }
 

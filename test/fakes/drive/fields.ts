@@ -12,21 +12,79 @@ export type Selection = Map<string, Selection | true>;
 export class FieldsError extends Error {}
 
 const FILE_LEAVES = [
-	'kind', 'id', 'name', 'mimeType', 'description', 'starred', 'trashed', 'explicitlyTrashed', 'trashedTime',
-	'parents', 'spaces', 'version', 'webContentLink', 'webViewLink', 'iconLink', 'hasThumbnail', 'thumbnailLink',
-	'thumbnailVersion', 'viewedByMe', 'viewedByMeTime', 'createdTime', 'modifiedTime', 'modifiedByMeTime',
-	'modifiedByMe', 'sharedWithMeTime', 'teamDriveId', 'driveId', 'shared', 'ownedByMe', 'viewersCanCopyContent',
-	'copyRequiresWriterPermission', 'writersCanShare', 'permissionIds', 'hasAugmentedPermissions', 'folderColorRgb',
-	'originalFilename', 'fullFileExtension', 'fileExtension', 'md5Checksum', 'sha1Checksum', 'sha256Checksum',
-	'size', 'quotaBytesUsed', 'headRevisionId', 'isAppAuthorized', 'resourceKey', 'inheritedPermissionsDisabled',
+	'kind',
+	'id',
+	'name',
+	'mimeType',
+	'description',
+	'starred',
+	'trashed',
+	'explicitlyTrashed',
+	'trashedTime',
+	'parents',
+	'spaces',
+	'version',
+	'webContentLink',
+	'webViewLink',
+	'iconLink',
+	'hasThumbnail',
+	'thumbnailLink',
+	'thumbnailVersion',
+	'viewedByMe',
+	'viewedByMeTime',
+	'createdTime',
+	'modifiedTime',
+	'modifiedByMeTime',
+	'modifiedByMe',
+	'sharedWithMeTime',
+	'teamDriveId',
+	'driveId',
+	'shared',
+	'ownedByMe',
+	'viewersCanCopyContent',
+	'copyRequiresWriterPermission',
+	'writersCanShare',
+	'permissionIds',
+	'hasAugmentedPermissions',
+	'folderColorRgb',
+	'originalFilename',
+	'fullFileExtension',
+	'fileExtension',
+	'md5Checksum',
+	'sha1Checksum',
+	'sha256Checksum',
+	'size',
+	'quotaBytesUsed',
+	'headRevisionId',
+	'isAppAuthorized',
+	'resourceKey',
+	'inheritedPermissionsDisabled',
 ];
 const FILE_OPEN = [
-	'properties', 'appProperties', 'capabilities', 'owners', 'lastModifyingUser', 'trashingUser', 'sharingUser',
-	'permissions', 'contentHints', 'imageMediaMetadata', 'videoMediaMetadata', 'exportLinks', 'shortcutDetails',
-	'contentRestrictions', 'linkShareMetadata', 'labelInfo', 'downloadRestrictions',
+	'properties',
+	'appProperties',
+	'capabilities',
+	'owners',
+	'lastModifyingUser',
+	'trashingUser',
+	'sharingUser',
+	'permissions',
+	'contentHints',
+	'imageMediaMetadata',
+	'videoMediaMetadata',
+	'exportLinks',
+	'shortcutDetails',
+	'contentRestrictions',
+	'linkShareMetadata',
+	'labelInfo',
+	'downloadRestrictions',
 ];
 
-function objectSchema(leaves: string[], open: string[] = [], nested: Record<string, FieldSchema> = {}): FieldSchema {
+function objectSchema(
+	leaves: string[],
+	open: string[] = [],
+	nested: Record<string, FieldSchema> = {},
+): FieldSchema {
 	const schema: { [name: string]: FieldSchema } = {};
 	for (const name of leaves) schema[name] = 'leaf';
 	for (const name of open) schema[name] = 'open';
@@ -34,10 +92,13 @@ function objectSchema(leaves: string[], open: string[] = [], nested: Record<stri
 }
 
 export const FILE_SCHEMA = objectSchema(FILE_LEAVES, FILE_OPEN);
-const DRIVE_SCHEMA = objectSchema(['kind', 'id', 'name', 'createdTime', 'hidden', 'colorRgb', 'themeId'], [
-	'capabilities', 'restrictions', 'backgroundImageFile',
-]);
-export const FILE_LIST_SCHEMA = objectSchema(['kind', 'nextPageToken', 'incompleteSearch'], [], { files: FILE_SCHEMA });
+const DRIVE_SCHEMA = objectSchema(
+	['kind', 'id', 'name', 'createdTime', 'hidden', 'colorRgb', 'themeId'],
+	['capabilities', 'restrictions', 'backgroundImageFile'],
+);
+export const FILE_LIST_SCHEMA = objectSchema(['kind', 'nextPageToken', 'incompleteSearch'], [], {
+	files: FILE_SCHEMA,
+});
 export const CHANGE_SCHEMA = objectSchema(
 	['kind', 'changeType', 'time', 'removed', 'fileId', 'driveId', 'teamDriveId', 'type'],
 	['teamDrive'],
@@ -48,10 +109,20 @@ export const CHANGE_LIST_SCHEMA = objectSchema(['kind', 'nextPageToken', 'newSta
 });
 export const START_TOKEN_SCHEMA = objectSchema(['kind', 'startPageToken']);
 export const ABOUT_SCHEMA = objectSchema(
-	['kind', 'appInstalled', 'canCreateDrives', 'canCreateTeamDrives', 'maxImportSizes', 'maxUploadSize', 'folderColorPalette'],
+	[
+		'kind',
+		'appInstalled',
+		'canCreateDrives',
+		'canCreateTeamDrives',
+		'maxImportSizes',
+		'maxUploadSize',
+		'folderColorPalette',
+	],
 	['user', 'storageQuota', 'importFormats', 'exportFormats', 'driveThemes', 'teamDriveThemes'],
 );
-export const DRIVE_LIST_SCHEMA = objectSchema(['kind', 'nextPageToken'], [], { drives: DRIVE_SCHEMA });
+export const DRIVE_LIST_SCHEMA = objectSchema(['kind', 'nextPageToken'], [], {
+	drives: DRIVE_SCHEMA,
+});
 export { DRIVE_SCHEMA };
 
 /** Parse a `fields` value into a selection; throws FieldsError on a syntax error. */
@@ -93,11 +164,14 @@ export function parseFields(text: string): Selection {
 
 function mergeInto(selection: Selection, parts: string[], leaf: Selection | true): void {
 	const [head, ...rest] = parts;
-	const value: Selection | true = rest.length === 0 ? leaf : (() => {
-		const inner: Selection = new Map();
-		mergeInto(inner, rest, leaf);
-		return inner;
-	})();
+	const value: Selection | true =
+		rest.length === 0
+			? leaf
+			: (() => {
+					const inner: Selection = new Map();
+					mergeInto(inner, rest, leaf);
+					return inner;
+				})();
 	mergeSub(selection, head, value);
 }
 

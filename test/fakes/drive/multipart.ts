@@ -6,7 +6,10 @@ export interface MultipartBody {
 }
 
 /** Parse googleapis' multipart/related upload (lower-case part headers, no Content-Length). Undefined if malformed. */
-export function parseMultipart(contentType: string | undefined, body: Buffer): MultipartBody | undefined {
+export function parseMultipart(
+	contentType: string | undefined,
+	body: Buffer,
+): MultipartBody | undefined {
 	const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
 	if (!match || !/^multipart\/related/i.test(contentType ?? '')) return undefined;
 	const delimiter = Buffer.from(`--${match[1] ?? match[2]}`);
@@ -22,7 +25,8 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
 		const headers: Record<string, string> = {};
 		for (const line of body.subarray(start, headerEnd).toString('utf8').split('\r\n')) {
 			const colon = line.indexOf(':');
-			if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+			if (colon > 0)
+				headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 		}
 		const next = body.indexOf(delimiter, headerEnd + 4);
 		if (next < 0) return undefined;
@@ -32,5 +36,9 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
 		at = next;
 	}
 	if (parts.length !== 2) return undefined;
-	return { metadata: parts[0].body, mediaType: parts[1].headers['content-type'], media: parts[1].body };
+	return {
+		metadata: parts[0].body,
+		mediaType: parts[1].headers['content-type'],
+		media: parts[1].body,
+	};
 }

@@ -44,14 +44,35 @@ const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.prese
 /** Export formats per Docs Editors type (ref-export-formats). */
 export const EXPORT_FORMATS: Record<string, string[]> = {
 	[NATIVE_MIME.document]: [
-		PDF, DOCX, 'text/plain', 'text/html', 'application/rtf', 'application/vnd.oasis.opendocument.text', 'application/zip',
-		'application/epub+zip', 'text/markdown', 'text/x-markdown',
+		PDF,
+		DOCX,
+		'text/plain',
+		'text/html',
+		'application/rtf',
+		'application/vnd.oasis.opendocument.text',
+		'application/zip',
+		'application/epub+zip',
+		'text/markdown',
+		'text/x-markdown',
 	],
 	[NATIVE_MIME.spreadsheet]: [
-		PDF, XLSX, 'text/csv', 'text/tab-separated-values', 'application/x-vnd.oasis.opendocument.spreadsheet',
-		'application/vnd.oasis.opendocument.spreadsheet', 'application/zip',
+		PDF,
+		XLSX,
+		'text/csv',
+		'text/tab-separated-values',
+		'application/x-vnd.oasis.opendocument.spreadsheet',
+		'application/vnd.oasis.opendocument.spreadsheet',
+		'application/zip',
 	],
-	[NATIVE_MIME.presentation]: [PDF, PPTX, 'application/vnd.oasis.opendocument.presentation', 'text/plain', 'image/jpeg', 'image/png', 'image/svg+xml'],
+	[NATIVE_MIME.presentation]: [
+		PDF,
+		PPTX,
+		'application/vnd.oasis.opendocument.presentation',
+		'text/plain',
+		'image/jpeg',
+		'image/png',
+		'image/svg+xml',
+	],
 	[NATIVE_MIME.drawing]: [PDF, 'image/jpeg', 'image/png', 'image/svg+xml'],
 	[NATIVE_MIME.script]: ['application/vnd.google-apps.script+json'],
 };
@@ -76,9 +97,18 @@ export function hasEditorSize(mimeType: string): boolean {
  * real conversions; clients only see bytes of the asked type.
  */
 export function exportBytes(file: DriveFile, body: Buffer, format: string): Buffer {
-	const header = format === PDF ? '%PDF-1.4\n' : format.includes('openxmlformats') || format.endsWith('zip') ? 'PK\u0003\u0004' : '';
+	const header =
+		format === PDF
+			? '%PDF-1.4\n'
+			: format.includes('openxmlformats') || format.endsWith('zip')
+				? 'PK\u0003\u0004'
+				: '';
 	const trailer = format === PDF ? '\n%%EOF\n' : '';
-	return Buffer.concat([Buffer.from(`${header}${file.name} (v${file.version})\n`), body, Buffer.from(trailer)]);
+	return Buffer.concat([
+		Buffer.from(`${header}${file.name} (v${file.version})\n`),
+		body,
+		Buffer.from(trailer),
+	]);
 }
 
 /** The exported size before converting, so an over-limit export is refused without reading the document. */
@@ -93,7 +123,8 @@ export function exportLinks(file: DriveFile): Record<string, string> | undefined
 	const kind = file.mimeType.slice(GOOGLE_APPS.length);
 	const links: Record<string, string> = {};
 	for (const format of formats) {
-		links[format] = `https://docs.google.com/feeds/download/${kind}s/export/Export?id=${file.id}&exportFormat=${encodeURIComponent(format)}`;
+		links[format] =
+			`https://docs.google.com/feeds/download/${kind}s/export/Export?id=${file.id}&exportFormat=${encodeURIComponent(format)}`;
 	}
 	return links;
 }

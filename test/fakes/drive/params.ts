@@ -2,31 +2,110 @@ import type { ErrorShape } from '../common/server';
 import { DriveErrors } from './errors';
 
 /** System parameters every Google API accepts. */
-const STANDARD = ['$.xgafv', 'access_token', 'alt', 'callback', 'fields', 'key', 'oauth_token', 'prettyPrint', 'quotaUser', 'upload_protocol', 'uploadType', 'userIp'];
+const STANDARD = [
+	'$.xgafv',
+	'access_token',
+	'alt',
+	'callback',
+	'fields',
+	'key',
+	'oauth_token',
+	'prettyPrint',
+	'quotaUser',
+	'upload_protocol',
+	'uploadType',
+	'userIp',
+];
 
 const DRIVES_FLAGS = ['supportsAllDrives', 'supportsTeamDrives'];
 const LABELS = ['includeLabels', 'includePermissionsForView'];
 
 /** Query parameters of each method (from the v3 discovery document). */
 export const METHOD_PARAMS: Record<string, string[]> = {
-	'files.list': ['corpora', 'corpus', 'driveId', 'includeItemsFromAllDrives', 'includeTeamDriveItems', 'orderBy', 'pageSize', 'pageToken', 'q', 'spaces', 'teamDriveId', ...DRIVES_FLAGS, ...LABELS],
+	'files.list': [
+		'corpora',
+		'corpus',
+		'driveId',
+		'includeItemsFromAllDrives',
+		'includeTeamDriveItems',
+		'orderBy',
+		'pageSize',
+		'pageToken',
+		'q',
+		'spaces',
+		'teamDriveId',
+		...DRIVES_FLAGS,
+		...LABELS,
+	],
 	'files.get': ['acknowledgeAbuse', ...DRIVES_FLAGS, ...LABELS],
-	'files.create': ['enforceSingleParent', 'ignoreDefaultVisibility', 'keepRevisionForever', 'ocrLanguage', 'useContentAsIndexableText', ...DRIVES_FLAGS, ...LABELS],
-	'files.update': ['addParents', 'removeParents', 'enforceSingleParent', 'keepRevisionForever', 'ocrLanguage', 'useContentAsIndexableText', ...DRIVES_FLAGS, ...LABELS],
+	'files.create': [
+		'enforceSingleParent',
+		'ignoreDefaultVisibility',
+		'keepRevisionForever',
+		'ocrLanguage',
+		'useContentAsIndexableText',
+		...DRIVES_FLAGS,
+		...LABELS,
+	],
+	'files.update': [
+		'addParents',
+		'removeParents',
+		'enforceSingleParent',
+		'keepRevisionForever',
+		'ocrLanguage',
+		'useContentAsIndexableText',
+		...DRIVES_FLAGS,
+		...LABELS,
+	],
 	'files.export': ['mimeType'],
 	'files.delete': ['enforceSingleParent', ...DRIVES_FLAGS],
 	'changes.getStartPageToken': ['driveId', 'teamDriveId', ...DRIVES_FLAGS],
-	'changes.list': ['driveId', 'teamDriveId', 'includeCorpusRemovals', 'includeItemsFromAllDrives', 'includeTeamDriveItems', 'includeRemoved', 'pageSize', 'pageToken', 'restrictToMyDrive', 'spaces', ...DRIVES_FLAGS, ...LABELS],
+	'changes.list': [
+		'driveId',
+		'teamDriveId',
+		'includeCorpusRemovals',
+		'includeItemsFromAllDrives',
+		'includeTeamDriveItems',
+		'includeRemoved',
+		'pageSize',
+		'pageToken',
+		'restrictToMyDrive',
+		'spaces',
+		...DRIVES_FLAGS,
+		...LABELS,
+	],
 	'about.get': [],
 	'drives.list': ['pageSize', 'pageToken', 'q', 'useDomainAdminAccess'],
 	'drives.get': ['useDomainAdminAccess'],
-	'upload.session': ['upload_id', ...DRIVES_FLAGS, ...LABELS, 'addParents', 'removeParents', 'keepRevisionForever', 'ocrLanguage', 'useContentAsIndexableText', 'enforceSingleParent', 'ignoreDefaultVisibility'],
+	'upload.session': [
+		'upload_id',
+		...DRIVES_FLAGS,
+		...LABELS,
+		'addParents',
+		'removeParents',
+		'keepRevisionForever',
+		'ocrLanguage',
+		'useContentAsIndexableText',
+		'enforceSingleParent',
+		'ignoreDefaultVisibility',
+	],
 };
 
 const BOOLEAN_PARAMS = new Set([
-	'supportsAllDrives', 'supportsTeamDrives', 'includeItemsFromAllDrives', 'includeTeamDriveItems', 'includeRemoved',
-	'includeCorpusRemovals', 'restrictToMyDrive', 'acknowledgeAbuse', 'keepRevisionForever', 'enforceSingleParent',
-	'ignoreDefaultVisibility', 'useContentAsIndexableText', 'useDomainAdminAccess', 'prettyPrint',
+	'supportsAllDrives',
+	'supportsTeamDrives',
+	'includeItemsFromAllDrives',
+	'includeTeamDriveItems',
+	'includeRemoved',
+	'includeCorpusRemovals',
+	'restrictToMyDrive',
+	'acknowledgeAbuse',
+	'keepRevisionForever',
+	'enforceSingleParent',
+	'ignoreDefaultVisibility',
+	'useContentAsIndexableText',
+	'useDomainAdminAccess',
+	'prettyPrint',
 ]);
 
 /**
@@ -41,7 +120,11 @@ const TOLERATED: Record<string, string[]> = {
 
 /** Unknown or malformed query parameters are a 400 at Google, never ignored (except the tolerated few above). */
 export function checkParams(url: URL, method: string): ErrorShape | undefined {
-	const allowed = new Set([...STANDARD, ...(METHOD_PARAMS[method] ?? []), ...(TOLERATED[method] ?? [])]);
+	const allowed = new Set([
+		...STANDARD,
+		...(METHOD_PARAMS[method] ?? []),
+		...(TOLERATED[method] ?? []),
+	]);
 	for (const [name, value] of url.searchParams) {
 		if (!allowed.has(name)) return DriveErrors.unknownParameter(name);
 		if (BOOLEAN_PARAMS.has(name) && value !== 'true' && value !== 'false') {
@@ -52,7 +135,10 @@ export function checkParams(url: URL, method: string): ErrorShape | undefined {
 	if (pageSize !== null) {
 		const n = Number(pageSize);
 		if (!/^\d+$/.test(pageSize) || n < 1 || n > 1000) {
-			return DriveErrors.invalid(`Invalid value '${pageSize}'. Values must be within the range: [1, 1000]`, 'pageSize');
+			return DriveErrors.invalid(
+				`Invalid value '${pageSize}'. Values must be within the range: [1, 1000]`,
+				'pageSize',
+			);
 		}
 	}
 	return undefined;

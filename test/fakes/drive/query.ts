@@ -89,15 +89,23 @@ export function nameContains(name: string, query: string): boolean {
 	return false;
 }
 
-export function parseQuery(text: string, resolveId: (id: string) => string = (id) => id): ParsedQuery {
+export function parseQuery(
+	text: string,
+	resolveId: (id: string) => string = (id) => id,
+): ParsedQuery {
 	const tokens = tokenize(text);
 	let pos = 0;
 	let mentionsTrashed = false;
 	const peek = () => tokens[pos];
-	const isWord = (value: string) => peek()?.kind === 'word' && peek()!.value.toLowerCase() === value;
+	const isWord = (value: string) =>
+		peek()?.kind === 'word' && peek()!.value.toLowerCase() === value;
 	const expect = (kind: Token['kind'], value?: string): Token => {
 		const token = tokens[pos++];
-		if (!token || token.kind !== kind || (value !== undefined && token.value.toLowerCase() !== value)) {
+		if (
+			!token ||
+			token.kind !== kind ||
+			(value !== undefined && token.value.toLowerCase() !== value)
+		) {
 			throw new QueryError('Invalid Value');
 		}
 		return token;
@@ -175,7 +183,8 @@ export function parseQuery(text: string, resolveId: (id: string) => string = (id
 		const op = next.value;
 		if (BOOLEAN_FIELDS.has(field)) {
 			const literal = expect('word').value.toLowerCase();
-			if ((literal !== 'true' && literal !== 'false') || (op !== '=' && op !== '!=')) throw new QueryError('Invalid Value');
+			if ((literal !== 'true' && literal !== 'false') || (op !== '=' && op !== '!='))
+				throw new QueryError('Invalid Value');
 			const wanted = (literal === 'true') === (op === '=');
 			if (field === 'trashed') mentionsTrashed = true;
 			return (f) => (field === 'trashed' ? f.trashed : f.starred) === wanted;
@@ -184,9 +193,10 @@ export function parseQuery(text: string, resolveId: (id: string) => string = (id
 			const value = expect('string').value;
 			if (op !== '=' && op !== '!=') throw new QueryError('Invalid Value');
 			// `name =` is case-insensitive at Drive in practice; mimeType is exact.
-			const equal = field === 'name'
-				? (f: QueryFile) => f.name.toLowerCase() === value.toLowerCase()
-				: (f: QueryFile) => f.mimeType === value;
+			const equal =
+				field === 'name'
+					? (f: QueryFile) => f.name.toLowerCase() === value.toLowerCase()
+					: (f: QueryFile) => f.mimeType === value;
 			return op === '=' ? equal : (f) => !equal(f);
 		}
 		if (TIME_FIELDS.has(field)) {
@@ -195,7 +205,8 @@ export function parseQuery(text: string, resolveId: (id: string) => string = (id
 			if (Number.isNaN(bound)) throw new QueryError('Invalid Value');
 			const compare = COMPARATORS[op];
 			if (!compare) throw new QueryError('Invalid Value');
-			return (f) => compare(Date.parse(field === 'modifiedTime' ? f.modifiedTime : f.createdTime), bound);
+			return (f) =>
+				compare(Date.parse(field === 'modifiedTime' ? f.modifiedTime : f.createdTime), bound);
 		}
 		throw new QueryError('Invalid Value');
 	};

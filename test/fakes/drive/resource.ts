@@ -51,8 +51,14 @@ export function fileResource(file: DriveFile): Record<string, unknown> {
 		copyRequiresWriterPermission: false,
 		viewersCanCopyContent: true,
 		capabilities: {
-			canEdit: true, canTrash: true, canDelete: true, canRename: true, canAddChildren: isFolder, canDownload: !isFolder,
-			canMoveItemWithinDrive: true, canListChildren: isFolder,
+			canEdit: true,
+			canTrash: true,
+			canDelete: true,
+			canRename: true,
+			canAddChildren: isFolder,
+			canDownload: !isFolder,
+			canMoveItemWithinDrive: true,
+			canListChildren: isFolder,
 		},
 	};
 	if (inSharedDrive) {
@@ -91,5 +97,11 @@ export function fileResource(file: DriveFile): Record<string, unknown> {
 }
 
 export function driveResource(drive: SharedDrive): Record<string, unknown> {
-	return { kind: 'drive#drive', id: drive.id, name: drive.name, createdTime: drive.createdTime, hidden: false };
+	return {
+		kind: 'drive#drive',
+		id: drive.id,
+		name: drive.name,
+		createdTime: drive.createdTime,
+		hidden: false,
+	};
 }

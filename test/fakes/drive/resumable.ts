@@ -64,7 +64,9 @@ export class ResumableSessions {
 
 	constructor(private readonly content: ContentStore) {}
 
-	open(init: Pick<UploadSession, 'metadata' | 'url' | 'access' | 'fileId' | 'mediaType' | 'total'>): UploadSession {
+	open(
+		init: Pick<UploadSession, 'metadata' | 'url' | 'access' | 'fileId' | 'mediaType' | 'total'>,
+	): UploadSession {
 		const session: UploadSession = {
 			...init,
 			id: `AUs${randomBytes(24).toString('base64url')}`,
@@ -107,12 +109,20 @@ export class ResumableSessions {
 	async receive(session: UploadSession, req: FakeRequest): Promise<SessionStep> {
 		const length = Number(req.headers['content-length'] ?? NaN);
 		const chunked = req.headers['transfer-encoding'] !== undefined;
-		if (!chunked && Number.isNaN(length)) return this.reject(req, DriveErrors.badRequest('Content-Length is required.'));
-		const range = parseContentRange(req.headers['content-range'] as string | undefined, Number.isNaN(length) ? 0 : length);
-		if (!range) return this.reject(req, DriveErrors.badRequest('Failed to parse Content-Range header.'));
+		if (!chunked && Number.isNaN(length))
+			return this.reject(req, DriveErrors.badRequest('Content-Length is required.'));
+		const range = parseContentRange(
+			req.headers['content-range'] as string | undefined,
+			Number.isNaN(length) ? 0 : length,
+		);
+		if (!range)
+			return this.reject(req, DriveErrors.badRequest('Failed to parse Content-Range header.'));
 		if (range.total !== undefined) {
 			if (session.total !== undefined && session.total !== range.total) {
-				return this.reject(req, DriveErrors.badRequest('The total size of the upload changed between requests.'));
+				return this.reject(
+					req,
+					DriveErrors.badRequest('The total size of the upload changed between requests.'),
+				);
 			}
 			session.total = range.total;
 		}
@@ -123,15 +133,22 @@ export class ResumableSessions {
 		}
 		if (range.start === undefined) {
 			await drain(req);
-			if (session.total !== undefined && session.received === session.total) return this.complete(session);
+			if (session.total !== undefined && session.received === session.total)
+				return this.complete(session);
 			return { kind: 'incomplete' };
 		}
 		const end = range.end!;
 		if (end < range.start || (!chunked && end - range.start + 1 !== length)) {
-			return this.reject(req, DriveErrors.badRequest('Content-Range does not match the request body length.'));
+			return this.reject(
+				req,
+				DriveErrors.badRequest('Content-Range does not match the request body length.'),
+			);
 		}
 		if (session.total !== undefined && end >= session.total) {
-			return this.reject(req, DriveErrors.badRequest('Content-Range end is beyond the declared total size.'));
+			return this.reject(
+				req,
+				DriveErrors.badRequest('Content-Range end is beyond the declared total size.'),
+			);
 		}
 		if (range.start > session.received) {
 			return this.reject(
@@ -141,7 +158,11 @@ export class ResumableSessions {
 				),
 			);
 		}
-		if (session.busy) return this.reject(req, DriveErrors.badRequest('Another request is writing to this upload session.'));
+		if (session.busy)
+			return this.reject(
+				req,
+				DriveErrors.badRequest('Another request is writing to this upload session.'),
+			);
 		session.busy = true;
 		try {
 			return await this.append(session, req, range.start, end);
@@ -150,7 +171,12 @@ export class ResumableSessions {
 		}
 	}
 
-	private async append(session: UploadSession, req: FakeRequest, start: number, end: number): Promise<SessionStep> {
+	private async append(
+		session: UploadSession,
+		req: FakeRequest,
+		start: number,
+		end: number,
+	): Promise<SessionStep> {
 		let skip = session.received - start; // bytes the client re-sent that we already hold
 		const socket = req.raw.socket;
 		const cutAfter = this.pendingCut;

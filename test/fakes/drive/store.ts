@@ -115,9 +115,21 @@ export class DriveStore {
 	private rootRecord(id: string, name: string, driveId?: string): DriveFile {
 		const time = this.now();
 		return {
-			id, name, mimeType: FOLDER_MIME, parents: [], driveId, trashed: false, explicitlyTrashed: false, starred: false,
-			createdTime: time, modifiedTime: time, appProperties: {}, properties: {}, version: ++this.versionCounter,
-			createdByApp: false, isRoot: true,
+			id,
+			name,
+			mimeType: FOLDER_MIME,
+			parents: [],
+			driveId,
+			trashed: false,
+			explicitlyTrashed: false,
+			starred: false,
+			createdTime: time,
+			modifiedTime: time,
+			appProperties: {},
+			properties: {},
+			version: ++this.versionCounter,
+			createdByApp: false,
+			isRoot: true,
 		};
 	}
 
@@ -145,7 +157,8 @@ export class DriveStore {
 		const file: DriveFile = {
 			id: newId(),
 			name: input.name,
-			mimeType: input.mimeType ?? (input.blob ? 'application/octet-stream' : 'application/octet-stream'),
+			mimeType:
+				input.mimeType ?? (input.blob ? 'application/octet-stream' : 'application/octet-stream'),
 			parents: [parent.id],
 			driveId: parent.driveId,
 			trashed: false,
@@ -156,17 +169,27 @@ export class DriveStore {
 			appProperties: { ...(input.appProperties ?? {}) },
 			properties: { ...(input.properties ?? {}) },
 			description: input.description,
-			originalFilename: input.blob ? input.originalFilename ?? input.name : undefined,
+			originalFilename: input.blob ? (input.originalFilename ?? input.name) : undefined,
 			version: ++this.versionCounter,
 			// Google-native types (folders, Docs, shortcuts...) have no blob: see native.ts.
-			blob: isGoogleNative(input.mimeType ?? '') || input.mimeType === FOLDER_MIME ? undefined : input.blob,
+			blob:
+				isGoogleNative(input.mimeType ?? '') || input.mimeType === FOLDER_MIME
+					? undefined
+					: input.blob,
 			headRevisionId: undefined,
 			createdByApp: input.createdByApp,
 		};
 		if (isDocsEditorsFile(file.mimeType)) file.document = input.document ?? input.blob;
-		if (file.mimeType === SHORTCUT_MIME && input.shortcutDetails) file.shortcutDetails = { ...input.shortcutDetails };
+		if (file.mimeType === SHORTCUT_MIME && input.shortcutDetails)
+			file.shortcutDetails = { ...input.shortcutDetails };
 		if (file.mimeType !== FOLDER_MIME && !isGoogleNative(file.mimeType)) {
-			file.blob ??= { size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e', sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', data: Buffer.alloc(0) };
+			file.blob ??= {
+				size: 0,
+				md5: 'd41d8cd98f00b204e9800998ecf8427e',
+				sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709',
+				sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+				data: Buffer.alloc(0),
+			};
 			file.headRevisionId = newId('0B');
 		}
 		this.add(file);
@@ -223,7 +246,11 @@ export class DriveStore {
 	}
 
 	isAncestorOrSelf(ancestorId: string, id: string): boolean {
-		for (let current: DriveFile | undefined = this.get(id); current; current = this.get(current.parents[0] ?? '')) {
+		for (
+			let current: DriveFile | undefined = this.get(id);
+			current;
+			current = this.get(current.parents[0] ?? '')
+		) {
 			if (current.id === ancestorId) return true;
 		}
 		return false;
@@ -299,13 +326,23 @@ export class DriveStore {
 
 	private record(file: DriveFile): void {
 		this.changes.push({
-			seq: ++this.seq, fileId: file.id, time: this.now(), driveId: file.driveId, removed: false, createdByApp: file.createdByApp,
+			seq: ++this.seq,
+			fileId: file.id,
+			time: this.now(),
+			driveId: file.driveId,
+			removed: false,
+			createdByApp: file.createdByApp,
 		});
 	}
 
 	private recordRemoval(file: DriveFile): void {
 		this.changes.push({
-			seq: ++this.seq, fileId: file.id, time: this.now(), driveId: file.driveId, removed: true, createdByApp: file.createdByApp,
+			seq: ++this.seq,
+			fileId: file.id,
+			time: this.now(),
+			driveId: file.driveId,
+			removed: true,
+			createdByApp: file.createdByApp,
 		});
 	}
 }

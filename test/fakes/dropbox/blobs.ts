@@ -65,7 +65,9 @@ export class BlobWriter {
 			return blob;
 		}
 		const memory = Buffer.concat(this.memory);
-		const contentHash = this.hashValid ? this.hasher.digest() : new ContentHasher().digestOf(memory);
+		const contentHash = this.hashValid
+			? this.hasher.digest()
+			: new ContentHasher().digestOf(memory);
 		return { size: this.size, contentHash, memory };
 	}
 
@@ -75,7 +77,12 @@ export class BlobWriter {
 	}
 }
 
-async function writeAt(file: string, flags: 'w' | 'r+', data: Buffer, position: number): Promise<void> {
+async function writeAt(
+	file: string,
+	flags: 'w' | 'r+',
+	data: Buffer,
+	position: number,
+): Promise<void> {
 	const handle = await open(file, flags);
 	try {
 		await handle.write(data, 0, data.length, position);
@@ -119,7 +126,8 @@ export class BlobStore {
 
 	/** Bytes [start, end] inclusive as a stream. */
 	read(blob: Blob, start = 0, end = blob.size - 1): Readable {
-		if (blob.memory) return Readable.from(end < start ? [] : [blob.memory.subarray(start, end + 1)]);
+		if (blob.memory)
+			return Readable.from(end < start ? [] : [blob.memory.subarray(start, end + 1)]);
 		if (end < start) return Readable.from([]);
 		return createReadStream(blob.file!, { start, end, highWaterMark: 256 * 1024 });
 	}

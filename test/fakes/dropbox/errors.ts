@@ -7,11 +7,16 @@ export type Tagged = { '.tag': string; [field: string]: unknown };
 function tagChain(error: Tagged): string[] {
 	const tags: string[] = [];
 	let current: unknown = error;
-	while (current && typeof current === 'object' && typeof (current as Tagged)['.tag'] === 'string') {
+	while (
+		current &&
+		typeof current === 'object' &&
+		typeof (current as Tagged)['.tag'] === 'string'
+	) {
 		const tag = (current as Tagged)['.tag'];
 		tags.push(tag);
 		// Union-of-union nests under the tag name; union-of-struct carries a `reason` (UploadWriteFailed).
-		current = (current as Record<string, unknown>)[tag] ?? (current as Record<string, unknown>).reason;
+		current =
+			(current as Record<string, unknown>)[tag] ?? (current as Record<string, unknown>).reason;
 	}
 	return tags;
 }
@@ -21,7 +26,11 @@ export function errorSummary(error: Tagged): string {
 	return `${tagChain(error).join('/')}/${'.'.repeat(1 + Math.floor(Math.random() * 3))}`;
 }
 
-export function endpointError(error: Tagged, status = 409, headers?: Record<string, string>): ErrorShape {
+export function endpointError(
+	error: Tagged,
+	status = 409,
+	headers?: Record<string, string>,
+): ErrorShape {
 	return { status, headers, body: { error_summary: errorSummary(error), error } };
 }
 

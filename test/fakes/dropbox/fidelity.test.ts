@@ -21,15 +21,37 @@ describe('FakeDropbox answers as Dropbox does for what rclone sends', () => {
 	});
 	afterEach(async () => fake.stop());
 
-	const rpc = async (route: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) => {
-		const response = await fetch(`${fake.baseUrl}/2/${route}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const rpc = async (
+		route: string,
+		body: unknown,
+		headers: Record<string, string> = { authorization: `Bearer ${token}` },
+	) => {
+		const response = await fetch(`${fake.baseUrl}/2/${route}`, {
+			method: 'POST',
+			headers: { ...headers, 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 		const text = await response.text();
-		return { status: response.status, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+		return {
+			status: response.status,
+			text,
+			json: (() => {
+				try {
+					return JSON.parse(text);
+				} catch {
+					return undefined;
+				}
+			})(),
+		};
 	};
 	const content = async (route: string, arg: unknown, body: Buffer) => {
 		const response = await fetch(`${fake.baseUrl}/2/${route}`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${token}`, 'dropbox-api-arg': JSON.stringify(arg), 'content-type': 'application/octet-stream' },
+			headers: {
+				authorization: `Bearer ${token}`,
+				'dropbox-api-arg': JSON.stringify(arg),
+				'content-type': 'application/octet-stream',
+			},
 			body,
 		});
 		return { status: response.status, json: await response.json().catch(() => undefined) };
@@ -38,25 +60,55 @@ describe('FakeDropbox answers as Dropbox does for what rclone sends', () => {
 	it('refreshes a token at /1/oauth2/token, the token URL rclone uses', async () => {
 		const response = await fetch(`${fake.baseUrl}/1/oauth2/token`, {
 			method: 'POST',
-			headers: { authorization: `Basic ${Buffer.from(`${FAKE_CLIENT_ID}:${FAKE_CLIENT_SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+			headers: {
+				authorization: `Basic ${Buffer.from(`${FAKE_CLIENT_ID}:${FAKE_CLIENT_SECRET}`).toString('base64')}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
+			body: new URLSearchParams({
+				grant_type: 'refresh_token',
+				refresh_token: refreshToken,
+			}).toString(),
 		});
 		expect(response.status).toBe(200);
-		expect(((await response.json()) as { access_token: string }).access_token).toMatch(/^fake-dropbox-at-/);
+		expect(((await response.json()) as { access_token: string }).access_token).toMatch(
+			/^fake-dropbox-at-/,
+		);
 	});
 
 	it('commits closed upload sessions with upload_session/finish_batch_v2, one result per entry', async () => {
-		const started = await content('files/upload_session/start', { close: true }, Buffer.from('hello'));
-		const open = await content('files/upload_session/start', { close: false }, Buffer.from('still open'));
+		const started = await content(
+			'files/upload_session/start',
+			{ close: true },
+			Buffer.from('hello'),
+		);
+		const open = await content(
+			'files/upload_session/start',
+			{ close: false },
+			Buffer.from('still open'),
+		);
 		const batch = await rpc('files/upload_session/finish_batch_v2', {
 			entries: [
-				{ cursor: { session_id: started.json.session_id, offset: 5 }, commit: { path: '/suite/a.txt', mode: 'add', client_modified: '2019-03-01T09:00:00Z' } },
-				{ cursor: { session_id: open.json.session_id, offset: 10 }, commit: { path: '/suite/b.txt' } },
+				{
+					cursor: { session_id: started.json.session_id, offset: 5 },
+					commit: { path: '/suite/a.txt', mode: 'add', client_modified: '2019-03-01T09:00:00Z' },
+				},
+				{
+					cursor: { session_id: open.json.session_id, offset: 10 },
+					commit: { path: '/suite/b.txt' },
+				},
 			],
 		});
 		expect(batch.status).toBe(200);
-		expect(batch.json.entries[0]).toMatchObject({ '.tag': 'success', path_display: '/suite/a.txt', size: 5, client_modified: '2019-03-01T09:00:00Z' });
-		expect(batch.json.entries[1]).toMatchObject({ '.tag': 'failure', failure: { '.tag': 'lookup_failed', lookup_failed: { '.tag': 'not_closed' } } });
+		expect(batch.json.entries[0]).toMatchObject({
+			'.tag': 'success',
+			path_display: '/suite/a.txt',
+			size: 5,
+			client_modified: '2019-03-01T09:00:00Z',
+		});
+		expect(batch.json.entries[1]).toMatchObject({
+			'.tag': 'failure',
+			failure: { '.tag': 'lookup_failed', lookup_failed: { '.tag': 'not_closed' } },
+		});
 		expect((await fake.readFile('/suite/a.txt'))!.toString()).toBe('hello');
 		expect(await fake.readFile('/suite/b.txt')).toBeUndefined();
 	});
@@ -65,7 +117,9 @@ describe('FakeDropbox answers as Dropbox does for what rclone sends', () => {
 		await fake.userWrite('/x/f.txt', Buffer.from('f'));
 		const listed = await rpc('files/list_folder', { path: '//x' });
 		expect(listed.status).toBe(200);
-		expect(listed.json.entries.map((entry: { path_display: string }) => entry.path_display)).toEqual(['/x/f.txt']);
+		expect(
+			listed.json.entries.map((entry: { path_display: string }) => entry.path_display),
+		).toEqual(['/x/f.txt']);
 		// Dot segments and a doubled slash inside a path stay malformed.
 		expect((await rpc('files/list_folder', { path: '/x/../x' })).status).toBe(409);
 		expect((await rpc('files/list_folder', { path: '/x//y' })).status).toBe(409);

@@ -33,7 +33,8 @@ describe('FakeDropbox: deleted revisions and restore', () => {
 	it('lists the revision a deleted file had, restores it at its path, and list_folder/continue shows the file there', async () => {
 		const written = await dbx.filesUpload({ path: '/A/invoice.pdf', contents: Buffer.from('v1') });
 		await dbx.filesDeleteV2({ path: '/A/invoice.pdf' });
-		const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '', recursive: true })).result.cursor;
+		const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '', recursive: true })).result
+			.cursor;
 
 		const revisions = await dbx.filesListRevisions({ path: '/a/INVOICE.pdf' });
 		expect(revisions.result.is_deleted).toBe(true);
@@ -42,12 +43,21 @@ describe('FakeDropbox: deleted revisions and restore', () => {
 		expect(revisions.result.entries[0].content_hash).toBe(contentHashOf(Buffer.from('v1')));
 
 		const restored = await dbx.filesRestore({ path: '/A/invoice.pdf', rev: written.result.rev });
-		expect(restored.result).toMatchObject({ path_display: '/A/invoice.pdf', content_hash: contentHashOf(Buffer.from('v1')) });
+		expect(restored.result).toMatchObject({
+			path_display: '/A/invoice.pdf',
+			content_hash: contentHashOf(Buffer.from('v1')),
+		});
 		expect(restored.result.id).not.toBe(written.result.id);
 		expect((await fake.readFile('/A/invoice.pdf'))!.toString()).toBe('v1');
 
 		const changes = await dbx.filesListFolderContinue({ cursor });
-		expect(changes.result.entries).toEqual([expect.objectContaining({ '.tag': 'file', path_lower: '/a/invoice.pdf', id: restored.result.id })]);
+		expect(changes.result.entries).toEqual([
+			expect.objectContaining({
+				'.tag': 'file',
+				path_lower: '/a/invoice.pdf',
+				id: restored.result.id,
+			}),
+		]);
 		const now = await dbx.filesListRevisions({ path: '/A/invoice.pdf' });
 		expect(now.result.is_deleted).toBe(false);
 	});
@@ -69,14 +79,17 @@ describe('FakeDropbox: deleted revisions and restore', () => {
 		expect(unknown.status).toBe(409);
 		expect(unknown.error.error['.tag']).toBe('invalid_revision');
 		const folder = await sdkError(dbx.filesRestore({ path: '/Folder', rev: written.result.rev }));
-		expect(folder.error.error).toMatchObject({ '.tag': 'path_write', path_write: { '.tag': 'conflict', conflict: { '.tag': 'folder' } } });
+		expect(folder.error.error).toMatchObject({
+			'.tag': 'path_write',
+			path_write: { '.tag': 'conflict', conflict: { '.tag': 'folder' } },
+		});
 		const malformed = await sdkError(dbx.filesRestore({ path: '/x.pdf', rev: 'zz' }));
 		expect(malformed.status).toBe(400);
 		const none = await sdkError(dbx.filesListRevisions({ path: '/never.pdf' }));
 		expect(none.error.error).toMatchObject({ '.tag': 'path', path: { '.tag': 'not_found' } });
 	});
 
-	it('lists a live file\'s revision (not deleted) and, in id mode, a deleted file by its id', async () => {
+	it("lists a live file's revision (not deleted) and, in id mode, a deleted file by its id", async () => {
 		const written = await dbx.filesUpload({ path: '/live.pdf', contents: Buffer.from('l') });
 		const live = await dbx.filesListRevisions({ path: '/live.pdf' });
 		expect(live.result).toMatchObject({ is_deleted: false, has_more: false });
@@ -91,7 +104,8 @@ describe('FakeDropbox: deleted revisions and restore', () => {
 		await dbx.filesUpload({ path: '/Client/2026/a.pdf', contents: Buffer.from('a') });
 		await dbx.filesUpload({ path: '/Client/b.pdf', contents: Buffer.from('b') });
 		await dbx.filesDeleteV2({ path: '/Client' });
-		const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '', recursive: true })).result.cursor;
+		const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '', recursive: true })).result
+			.cursor;
 		const restored = await fake.userRestoreFolder('/Client');
 		expect(restored.map((n) => n.pathDisplay)).toEqual(['/Client/2026/a.pdf', '/Client/b.pdf']);
 		const changes = await dbx.filesListFolderContinue({ cursor });

@@ -26,7 +26,10 @@ import { lower, nowSeconds, TreeError, type Node, type Tree } from './tree';
  * (it cannot recognise the file by the id it knew).
  */
 
-ROUTE_FIELDS['files/list_revisions'] = { allowed: ['path', 'mode', 'limit', 'before_rev', 'include_restorable_info'], required: ['path'] };
+ROUTE_FIELDS['files/list_revisions'] = {
+	allowed: ['path', 'mode', 'limit', 'before_rev', 'include_restorable_info'],
+	required: ['path'],
+};
 ROUTE_FIELDS['files/restore'] = { allowed: ['path', 'rev'], required: ['path', 'rev'] };
 
 interface DeletedRevision {
@@ -41,7 +44,11 @@ type Metadata = Record<string, unknown>;
 export interface RevisionHost {
 	tree: Tree;
 	blobs: BlobStore;
-	locate(value: string, route: string, wrapper: string): { absolute: string; node?: Node; isRoot: boolean };
+	locate(
+		value: string,
+		route: string,
+		wrapper: string,
+	): { absolute: string; node?: Node; isRoot: boolean };
 	meta(node: Node, withTag: boolean): Metadata;
 	visible(pathLower: string): boolean;
 }
@@ -69,7 +76,9 @@ export class DeletedRevisions {
 	}
 
 	withId(id: string): DeletedRevision[] {
-		return [...this.byRev.values()].filter((r) => r.node.id === id).sort((a, b) => (a.node.rev! < b.node.rev! ? 1 : -1));
+		return [...this.byRev.values()]
+			.filter((r) => r.node.id === id)
+			.sort((a, b) => (a.node.rev! < b.node.rev! ? 1 : -1));
 	}
 
 	/** The latest deleted revision of every path at or below `pathLower` (a folder the user restores whole). */
@@ -82,12 +91,19 @@ export class DeletedRevisions {
 	}
 }
 
-export function listRevisions(host: RevisionHost, deleted: DeletedRevisions, route: string, args: Record<string, unknown>): unknown {
+export function listRevisions(
+	host: RevisionHost,
+	deleted: DeletedRevisions,
+	route: string,
+	args: Record<string, unknown>,
+): unknown {
 	const value = pathArg(args, 'path', route);
 	const mode = args.mode === undefined ? 'path' : unionTag(args.mode, 'mode', route).tag;
-	if (mode !== 'path' && mode !== 'id') fail(badRequest(route, `request body: mode: unknown tag '${mode}'`));
+	if (mode !== 'path' && mode !== 'id')
+		fail(badRequest(route, `request body: mode: unknown tag '${mode}'`));
 	const limit = intArg(args, 'limit', route, 1, 100) ?? 10;
-	if (args.before_rev !== undefined) fail(badRequest(route, 'request body: before_rev: not modelled by this fake'));
+	if (args.before_rev !== undefined)
+		fail(badRequest(route, 'request body: before_rev: not modelled by this fake'));
 	void boolArg(args, 'include_restorable_info', route);
 	const notFound = (): never => fail(endpointError(lookupError('path', { '.tag': 'not_found' })));
 	let live: Node | undefined;
@@ -101,14 +117,19 @@ export function listRevisions(host: RevisionHost, deleted: DeletedRevisions, rou
 		if (mode === 'path') gone = deleted.atPath(live?.pathLower ?? gone[0].node.pathLower);
 	} else {
 		const located = host.locate(value, route, 'path');
-		if (located.isRoot) fail(badRequest(route, 'request body: path: The root folder is unsupported.'));
+		if (located.isRoot)
+			fail(badRequest(route, 'request body: path: The root folder is unsupported.'));
 		live = located.node;
 		if (live?.isFolder) fail(endpointError(lookupError('path', { '.tag': 'not_file' })));
 		gone = deleted.atPath(lower(located.absolute));
-		if (mode === 'id') gone = live ? deleted.withId(live.id) : gone.length ? deleted.withId(gone[0].node.id) : [];
+		if (mode === 'id')
+			gone = live ? deleted.withId(live.id) : gone.length ? deleted.withId(gone[0].node.id) : [];
 		if (!live && gone.length === 0) notFound();
 	}
-	const entries = [...(live ? [host.meta(live, false)] : []), ...gone.map((r) => host.meta(r.node, false))].slice(0, limit);
+	const entries = [
+		...(live ? [host.meta(live, false)] : []),
+		...gone.map((r) => host.meta(r.node, false)),
+	].slice(0, limit);
 	const isDeleted = !live;
 	return {
 		is_deleted: isDeleted,
@@ -118,21 +139,38 @@ export function listRevisions(host: RevisionHost, deleted: DeletedRevisions, rou
 	};
 }
 
-export async function restore(host: RevisionHost, deleted: DeletedRevisions, route: string, args: Record<string, unknown>): Promise<unknown> {
+export async function restore(
+	host: RevisionHost,
+	deleted: DeletedRevisions,
+	route: string,
+	args: Record<string, unknown>,
+): Promise<unknown> {
 	const path = pathArg(args, 'path', route, true);
 	if (typeof args.rev !== 'string' || !/^[0-9a-f]{9,}$/.test(args.rev)) {
-		fail(badRequest(route, `request body: rev: '${String(args.rev)}' did not match pattern '[0-9a-f]+' of length at least 9`));
+		fail(
+			badRequest(
+				route,
+				`request body: rev: '${String(args.rev)}' did not match pattern '[0-9a-f]+' of length at least 9`,
+			),
+		);
 	}
 	const located = host.locate(path, route, 'path_lookup');
-	if (located.isRoot) fail(badRequest(route, 'request body: path: The root folder is unsupported.'));
+	if (located.isRoot)
+		fail(badRequest(route, 'request body: path: The root folder is unsupported.'));
 	const revision = deleted.byRevision(args.rev);
 	const liveRev = revision ? undefined : host.tree.getByRev(args.rev);
 	const source = revision?.node ?? liveRev;
-	if (!source?.blob || !host.visible(source.pathLower)) fail(endpointError({ '.tag': 'invalid_revision' }));
+	if (!source?.blob || !host.visible(source.pathLower))
+		fail(endpointError({ '.tag': 'invalid_revision' }));
 	// The revision stays restorable: the restored file gets a copy of its content.
 	const blob = await host.blobs.fromBuffer(await host.blobs.readAll(source.blob));
 	try {
-		const node = host.tree.writeFile(located.absolute, blob, { mode: { tag: 'overwrite' }, autorename: false, strictConflict: false, clientModified: source.clientModified });
+		const node = host.tree.writeFile(located.absolute, blob, {
+			mode: { tag: 'overwrite' },
+			autorename: false,
+			strictConflict: false,
+			clientModified: source.clientModified,
+		});
 		return host.meta(node, false);
 	} catch (error) {
 		host.blobs.release(blob);
@@ -143,7 +181,9 @@ export async function restore(host: RevisionHost, deleted: DeletedRevisions, rou
 
 function restoreWriteError(error: TreeError): Tagged {
 	const reason: Tagged =
-		error.reason === 'conflict_folder' || error.reason === 'conflict_file' || error.reason === 'conflict_file_ancestor'
+		error.reason === 'conflict_folder' ||
+		error.reason === 'conflict_file' ||
+		error.reason === 'conflict_file_ancestor'
 			? { '.tag': 'conflict', conflict: { '.tag': error.reason.slice('conflict_'.length) } }
 			: error.reason === 'insufficient_space'
 				? { '.tag': 'insufficient_space' }
@@ -155,18 +195,32 @@ function restoreWriteError(error: TreeError): Tagged {
  * The user restores a deleted file in the Dropbox web UI (Deleted files > Restore): its last revision comes back,
  * at its path or at `toPath`. Goes through the same code as files/restore.
  */
-export async function userRestoreFile(host: RevisionHost, deleted: DeletedRevisions, pathAbs: string, toPathAbs = pathAbs): Promise<Node> {
+export async function userRestoreFile(
+	host: RevisionHost,
+	deleted: DeletedRevisions,
+	pathAbs: string,
+	toPathAbs = pathAbs,
+): Promise<Node> {
 	const [latest] = deleted.atPath(lower(pathAbs));
 	if (!latest) throw new TreeError('not_found');
 	const blob = await host.blobs.fromBuffer(await host.blobs.readAll(latest.node.blob!));
-	return host.tree.writeFile(toPathAbs, blob, { mode: { tag: 'add' }, autorename: false, strictConflict: false, clientModified: latest.node.clientModified });
+	return host.tree.writeFile(toPathAbs, blob, {
+		mode: { tag: 'add' },
+		autorename: false,
+		strictConflict: false,
+		clientModified: latest.node.clientModified,
+	});
 }
 
 /**
  * The user restores a deleted folder in the web UI: the folder comes back with the last revision of every file
  * that was deleted below it, each at its path (a path taken meanwhile keeps what is there). Returns what came back.
  */
-export async function userRestoreFolder(host: RevisionHost, deleted: DeletedRevisions, pathAbs: string): Promise<Node[]> {
+export async function userRestoreFolder(
+	host: RevisionHost,
+	deleted: DeletedRevisions,
+	pathAbs: string,
+): Promise<Node[]> {
 	host.tree.ensureFolder(pathAbs);
 	const restored: Node[] = [];
 	for (const revision of deleted.latestBelow(lower(pathAbs))) {

@@ -8,7 +8,8 @@ const DROPBOX_HOSTS = ['https://api.dropboxapi.com', 'https://content.dropboxapi
 export function sdkFor(fake: FakeDropbox, accessToken: string): Dropbox {
 	const fetch = (url: string, init: unknown) => {
 		let target = url;
-		for (const host of DROPBOX_HOSTS) if (url.startsWith(host)) target = fake.baseUrl + url.slice(host.length);
+		for (const host of DROPBOX_HOSTS)
+			if (url.startsWith(host)) target = fake.baseUrl + url.slice(host.length);
 		return nodeFetch(target, init as never);
 	};
 	return new Dropbox({ accessToken, fetch });

@@ -22,7 +22,9 @@ interface JournalEntry {
 	name: string;
 }
 
-export type TreeChange = { kind: 'node'; node: Node } | { kind: 'deleted'; pathLower: string; pathDisplay: string; name: string };
+export type TreeChange =
+	| { kind: 'node'; node: Node }
+	| { kind: 'deleted'; pathLower: string; pathDisplay: string; name: string };
 
 export type TreeFailure =
 	| 'not_found'
@@ -122,10 +124,13 @@ export class Tree {
 		const latest = new Map<string, JournalEntry>();
 		for (let i = this.journal.length - 1; i >= 0 && this.journal[i].seq > since; i--) {
 			const entry = this.journal[i];
-			if (!latest.has(entry.pathLower) && inScope(entry.pathLower, scopeLower, recursive)) latest.set(entry.pathLower, entry);
+			if (!latest.has(entry.pathLower) && inScope(entry.pathLower, scopeLower, recursive))
+				latest.set(entry.pathLower, entry);
 		}
 		const ordered = [...latest.values()].sort((a, b) => a.seq - b.seq);
-		const gone = new Set(ordered.filter((e) => !this.byPath.has(e.pathLower)).map((e) => e.pathLower));
+		const gone = new Set(
+			ordered.filter((e) => !this.byPath.has(e.pathLower)).map((e) => e.pathLower),
+		);
 		const result: TreeChange[] = [];
 		for (const entry of ordered) {
 			const node = this.byPath.get(entry.pathLower);
@@ -139,7 +144,13 @@ export class Tree {
 				implied = gone.has(ancestor);
 				ancestor = parentOf(ancestor);
 			}
-			if (!implied) result.push({ kind: 'deleted', pathLower: entry.pathLower, pathDisplay: entry.pathDisplay, name: entry.name });
+			if (!implied)
+				result.push({
+					kind: 'deleted',
+					pathLower: entry.pathLower,
+					pathDisplay: entry.pathDisplay,
+					name: entry.name,
+				});
 		}
 		return result;
 	}
@@ -153,7 +164,10 @@ export class Tree {
 			return existing;
 		}
 		this.ensureFolder(this.parentDisplay(pathDisplay));
-		return this.insert({ pathDisplay: this.parentDisplay(pathDisplay) + '/' + nameOf(pathDisplay), isFolder: true });
+		return this.insert({
+			pathDisplay: this.parentDisplay(pathDisplay) + '/' + nameOf(pathDisplay),
+			isFolder: true,
+		});
 	}
 
 	createFolder(pathDisplay: string, autorename: boolean): Node {
@@ -164,7 +178,10 @@ export class Tree {
 			target = this.freeName(target);
 		}
 		this.ensureFolder(this.parentDisplay(target));
-		return this.insert({ pathDisplay: this.parentDisplay(target) + '/' + nameOf(target), isFolder: true });
+		return this.insert({
+			pathDisplay: this.parentDisplay(target) + '/' + nameOf(target),
+			isFolder: true,
+		});
 	}
 
 	/** Upload semantics of files/upload and upload_session/finish. The caller owns `blob` until this returns. */
@@ -175,7 +192,8 @@ export class Tree {
 			if (!options.autorename) throw new TreeError('conflict_folder');
 			target = this.freeName(pathDisplay);
 		} else if (existing) {
-			const same = existing.blob?.contentHash === blob.contentHash && existing.blob?.size === blob.size;
+			const same =
+				existing.blob?.contentHash === blob.contentHash && existing.blob?.size === blob.size;
 			const mode = options.mode;
 			if (mode.tag === 'add') {
 				// Identical content in add mode is not a conflict: the existing file answers, no new revision.
@@ -203,7 +221,12 @@ export class Tree {
 		}
 		this.checkQuota(blob.size);
 		this.ensureFolder(this.parentDisplay(target));
-		return this.insert({ pathDisplay: this.parentDisplay(target) + '/' + nameOf(target), isFolder: false, blob, clientModified: options.clientModified });
+		return this.insert({
+			pathDisplay: this.parentDisplay(target) + '/' + nameOf(target),
+			isFolder: false,
+			blob,
+			clientModified: options.clientModified,
+		});
 	}
 
 	/** Remove a node and its subtree; returns the node as it was. */
@@ -227,7 +250,8 @@ export class Tree {
 		const node = this.byPath.get(fromLower);
 		if (!node) throw new TreeError('not_found');
 		const toLower = lower(toDisplay);
-		if (node.isFolder && toLower.startsWith(fromLower + '/')) throw new TreeError('cant_move_folder_into_itself');
+		if (node.isFolder && toLower.startsWith(fromLower + '/'))
+			throw new TreeError('cant_move_folder_into_itself');
 		let target = toDisplay;
 		const existing = this.byPath.get(toLower);
 		if (existing && existing !== node) {
@@ -268,7 +292,12 @@ export class Tree {
 		return this.all().filter((n) => n === node || n.pathLower.startsWith(prefix));
 	}
 
-	private insert(spec: { pathDisplay: string; isFolder: boolean; blob?: Blob; clientModified?: string }): Node {
+	private insert(spec: {
+		pathDisplay: string;
+		isFolder: boolean;
+		blob?: Blob;
+		clientModified?: string;
+	}): Node {
 		const now = nowSeconds();
 		const node: Node = {
 			id: `id:${randomBytes(16).toString('base64url').slice(0, 22)}`,

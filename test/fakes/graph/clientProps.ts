@@ -17,7 +17,10 @@ import type { ConflictBehavior } from './drive';
 export const CONFLICT_KEY = '@microsoft.graph.conflictBehavior';
 export const LEGACY_CONFLICT_KEY = '@name.conflictBehavior';
 
-export function conflictBehaviorOf(body: Record<string, unknown>, fallback: ConflictBehavior): ConflictBehavior {
+export function conflictBehaviorOf(
+	body: Record<string, unknown>,
+	fallback: ConflictBehavior,
+): ConflictBehavior {
 	const modern = body[CONFLICT_KEY];
 	const legacy = body[LEGACY_CONFLICT_KEY];
 	if (modern !== undefined && legacy !== undefined && modern !== legacy) {
@@ -39,15 +42,24 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function fileSystemInfoOf(value: unknown): ClientTimes | undefined {
 	if (value === undefined) return undefined;
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw faults.invalidRequest('fileSystemInfo must be an object.');
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		throw faults.invalidRequest('fileSystemInfo must be an object.');
 	const times: ClientTimes = {};
 	for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
 		if (key === '@odata.type') continue;
-		if (key !== 'createdDateTime' && key !== 'lastModifiedDateTime' && key !== 'lastAccessedDateTime') {
-			throw faults.invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.fileSystemInfo'.`);
+		if (
+			key !== 'createdDateTime' &&
+			key !== 'lastModifiedDateTime' &&
+			key !== 'lastAccessedDateTime'
+		) {
+			throw faults.invalidRequest(
+				`The property '${key}' does not exist on type 'microsoft.graph.fileSystemInfo'.`,
+			);
 		}
 		if (typeof raw !== 'string' || !ISO.test(raw) || Number.isNaN(Date.parse(raw))) {
-			throw faults.invalidRequest(`Cannot convert the literal '${String(raw)}' to the expected type 'Edm.DateTimeOffset'.`);
+			throw faults.invalidRequest(
+				`Cannot convert the literal '${String(raw)}' to the expected type 'Edm.DateTimeOffset'.`,
+			);
 		}
 		// Graph answers in UTC with a Z, whatever offset the client wrote.
 		const utc = new Date(raw).toISOString().replace('.000Z', 'Z');

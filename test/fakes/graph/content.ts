@@ -133,7 +133,8 @@ export class ContentStore {
 
 	async fromStream(stream: AsyncIterable<Buffer | string>): Promise<Blob> {
 		const writer = this.writer();
-		for await (const chunk of stream) writer.append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+		for await (const chunk of stream)
+			writer.append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
 		return writer.finish();
 	}
 

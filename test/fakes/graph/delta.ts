@@ -15,14 +15,25 @@ export interface DeltaToken {
 }
 
 export function encodeToken(token: DeltaToken): string {
-	return Buffer.from(JSON.stringify([token.epoch, token.since, token.upto ?? -1, token.after ?? -1, token.scope])).toString('base64url');
+	return Buffer.from(
+		JSON.stringify([token.epoch, token.since, token.upto ?? -1, token.after ?? -1, token.scope]),
+	).toString('base64url');
 }
 
 export function decodeToken(text: string): DeltaToken | undefined {
 	try {
-		const [epoch, since, upto, after, scope] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-		if (![epoch, since, upto, after].every((n) => Number.isInteger(n)) || typeof scope !== 'string') return undefined;
-		return { epoch, since, upto: upto < 0 ? undefined : upto, after: after < 0 ? undefined : after, scope };
+		const [epoch, since, upto, after, scope] = JSON.parse(
+			Buffer.from(text, 'base64url').toString('utf8'),
+		);
+		if (![epoch, since, upto, after].every((n) => Number.isInteger(n)) || typeof scope !== 'string')
+			return undefined;
+		return {
+			epoch,
+			since,
+			upto: upto < 0 ? undefined : upto,
+			after: after < 0 ? undefined : after,
+			scope,
+		};
 	} catch {
 		return undefined;
 	}
@@ -81,7 +92,9 @@ function classify(drive: GraphDrive, item: GraphItem, token: DeltaToken): DeltaE
 	}
 	if (initial) return undefined;
 	const left = item.departures.some(
-		(departure) => departure.seq > token.since && drive.isWithin(drive.items.get(departure.parentId)!, token.scope),
+		(departure) =>
+			departure.seq > token.since &&
+			drive.isWithin(drive.items.get(departure.parentId)!, token.scope),
 	);
 	return left ? { item, asDeleted: true } : undefined;
 }

@@ -124,7 +124,11 @@ export class GraphDrive {
 	 * Up to `top` children listed after the case-folded name `after` (a children page's $skiptoken), and whether
 	 * more follow: a binary search in the listing order instead of a scan per page.
 	 */
-	childrenPage(folderId: string, after: string | undefined, top: number): { page: GraphItem[]; more: boolean } {
+	childrenPage(
+		folderId: string,
+		after: string | undefined,
+		top: number,
+	): { page: GraphItem[]; more: boolean } {
 		const sorted = this.sortedChildrenOf(folderId);
 		let low = 0;
 		if (after !== undefined) {
@@ -195,7 +199,8 @@ export class GraphDrive {
 	folderSize(item: GraphItem): number {
 		if (!item.isFolder) return item.blob?.size ?? 0;
 		let total = 0;
-		for (const child of this.childIndex.get(item.id)?.values() ?? []) total += this.folderSize(child);
+		for (const child of this.childIndex.get(item.id)?.values() ?? [])
+			total += this.folderSize(child);
 		return total;
 	}
 
@@ -268,10 +273,16 @@ export class GraphDrive {
 	}
 
 	/** Rename and/or move. */
-	update(id: string, change: { name?: string; parentId?: string }, behavior: ConflictBehavior = 'fail'): GraphItem {
+	update(
+		id: string,
+		change: { name?: string; parentId?: string },
+		behavior: ConflictBehavior = 'fail',
+	): GraphItem {
 		const item = this.require(id);
 		if (!item.parentId) throw faults.invalidRequest('Cannot rename or move the root.');
-		const newParent = change.parentId ? this.requireFolder(change.parentId) : this.items.get(item.parentId)!;
+		const newParent = change.parentId
+			? this.requireFolder(change.parentId)
+			: this.items.get(item.parentId)!;
 		if (newParent.id !== item.parentId && item.isFolder && this.isWithin(newParent, item.id)) {
 			throw faults.invalidRequest('Cannot move a folder into itself or one of its subfolders.');
 		}
@@ -325,7 +336,8 @@ export class GraphDrive {
 		const item = this.items.get(id);
 		if (!item || !item.deleted || item.deletedWith !== item.id) throw faults.notFound();
 		const parent = this.items.get(item.parentId!);
-		if (!parent || parent.deleted) throw faults.notFound('The original location of the item no longer exists.');
+		if (!parent || parent.deleted)
+			throw faults.notFound('The original location of the item no longer exists.');
 		const finalName = name ?? item.name;
 		validateName(finalName);
 		if (this.childByName(parent.id, finalName)) throw faults.nameAlreadyExists(finalName);
@@ -333,7 +345,9 @@ export class GraphDrive {
 		// A folder comes back with what was deleted with it (same ids), not with what was deleted from it before. Each
 		// restored item is a change in delta: delta is how OneDrive's own sync clients learn of items, so items back in
 		// a folder must show there (unverified against the service: what delta lists for a restored folder).
-		const restored = item.isFolder ? [...this.items.values()].filter((i) => i.deleted && i.deletedWith === item.id) : [item];
+		const restored = item.isFolder
+			? [...this.items.values()].filter((i) => i.deleted && i.deletedWith === item.id)
+			: [item];
 		restored.sort((a, b) => (a === item ? -1 : b === item ? 1 : 0));
 		for (const back of restored) {
 			back.deleted = false;
@@ -396,7 +410,11 @@ export class GraphDrive {
 	private sortedChildrenOf(folderId: string): GraphItem[] {
 		let sorted = this.sortedChildren.get(folderId);
 		if (!sorted) {
-			const keyed = [...(this.childIndex.get(folderId)?.values() ?? [])].map((item) => ({ item, key: item.name.toLowerCase(), rank: this.creationRank.get(item.id)! }));
+			const keyed = [...(this.childIndex.get(folderId)?.values() ?? [])].map((item) => ({
+				item,
+				key: item.name.toLowerCase(),
+				rank: this.creationRank.get(item.id)!,
+			}));
 			keyed.sort((a, b) => collator.compare(a.key, b.key) || a.rank - b.rank);
 			sorted = keyed.map((entry) => entry.item);
 			this.sortedChildren.set(folderId, sorted);
@@ -404,7 +422,12 @@ export class GraphDrive {
 		return sorted;
 	}
 
-	private settleName(parentId: string, name: string, behavior: ConflictBehavior, isFolder: boolean): string {
+	private settleName(
+		parentId: string,
+		name: string,
+		behavior: ConflictBehavior,
+		isFolder: boolean,
+	): string {
 		validateName(name);
 		const existing = this.childByName(parentId, name);
 		if (!existing) return name;

@@ -26,29 +26,53 @@ export class GraphFault extends Error {
 
 export const faults = {
 	invalidRequest: (message: string) => new GraphFault(graphError(400, 'invalidRequest', message)),
-	notFound: (what = 'The resource could not be found.') => new GraphFault(graphError(404, 'itemNotFound', what)),
+	notFound: (what = 'The resource could not be found.') =>
+		new GraphFault(graphError(404, 'itemNotFound', what)),
 	nameAlreadyExists: (name: string) =>
-		new GraphFault(graphError(409, 'nameAlreadyExists', `An item with the name '${name}' already exists.`)),
-	accessDenied: (message = 'Access denied. You do not have permission to perform this action or access this resource.') =>
-		new GraphFault(graphError(403, 'accessDenied', message)),
+		new GraphFault(
+			graphError(409, 'nameAlreadyExists', `An item with the name '${name}' already exists.`),
+		),
+	accessDenied: (
+		message = 'Access denied. You do not have permission to perform this action or access this resource.',
+	) => new GraphFault(graphError(403, 'accessDenied', message)),
 	preconditionFailed: () =>
 		new GraphFault(
-			graphError(412, 'resourceModified', 'ETag does not match current item\'s value', { innerCode: 'entityTagDoesNotMatch' }),
+			graphError(412, 'resourceModified', "ETag does not match current item's value", {
+				innerCode: 'entityTagDoesNotMatch',
+			}),
 		),
 	invalidRange: (message: string, innerCode = 'fragmentOverlap') =>
 		new GraphFault(graphError(416, 'invalidRange', message, { innerCode })),
 	quota: () =>
-		new GraphFault(graphError(507, 'quotaLimitReached', 'Insufficient Space Available', { innerCode: 'storageQuotaExceeded' })),
-	tooLarge: () =>
-		new GraphFault(graphError(413, 'requestTooLarge', 'The request is larger than the maximum allowed for a simple upload. Use an upload session.')),
-	resyncRequired: (location: string) =>
 		new GraphFault(
-			graphError(410, 'resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d. Upload any local changes that the server doesn\'t know about.', {
-				headers: { location },
-				innerCode: 'resyncChangesApplyDifferences',
+			graphError(507, 'quotaLimitReached', 'Insufficient Space Available', {
+				innerCode: 'storageQuotaExceeded',
 			}),
 		),
-	methodNotAllowed: () => new GraphFault(graphError(405, 'invalidRequest', 'The HTTP method is not allowed for this resource.')),
+	tooLarge: () =>
+		new GraphFault(
+			graphError(
+				413,
+				'requestTooLarge',
+				'The request is larger than the maximum allowed for a simple upload. Use an upload session.',
+			),
+		),
+	resyncRequired: (location: string) =>
+		new GraphFault(
+			graphError(
+				410,
+				'resyncRequired',
+				"Resync required. Replace any local items with the server's version (including deletes) if you're sure that the service was up to date with your local changes when you last sync'd. Upload any local changes that the server doesn't know about.",
+				{
+					headers: { location },
+					innerCode: 'resyncChangesApplyDifferences',
+				},
+			),
+		),
+	methodNotAllowed: () =>
+		new GraphFault(
+			graphError(405, 'invalidRequest', 'The HTTP method is not allowed for this resource.'),
+		),
 };
 
 export function throttleError(retryAfterSeconds: number, status: 429 | 503 = 429): ErrorShape {
@@ -57,5 +81,7 @@ export function throttleError(retryAfterSeconds: number, status: 429 | 503 = 429
 				headers: { 'retry-after': String(retryAfterSeconds) },
 				innerCode: 'throttledRequest',
 			})
-		: graphError(503, 'serviceNotAvailable', 'Service unavailable', { headers: { 'retry-after': String(retryAfterSeconds) } });
+		: graphError(503, 'serviceNotAvailable', 'Service unavailable', {
+				headers: { 'retry-after': String(retryAfterSeconds) },
+			});
 }

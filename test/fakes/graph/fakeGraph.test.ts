@@ -14,7 +14,10 @@ interface Setup {
 	token: { value: string };
 }
 
-async function start(driveType: 'personal' | 'business' = 'personal', scopes = WRITE): Promise<Setup> {
+async function start(
+	driveType: 'personal' | 'business' = 'personal',
+	scopes = WRITE,
+): Promise<Setup> {
 	const auth = new FakeAuth();
 	const fake = new FakeGraph(auth, { driveType });
 	await fake.start();
@@ -38,9 +41,13 @@ describe('FakeGraph through the real Graph SDK', () => {
 	it('addresses items by path, by id, relative to an item and through /drives/{id}', async () => {
 		setup = await start();
 		const { client, fake } = setup;
-		const folder = await client.api('/me/drive/root/children').post({ name: 'Reports 2024', folder: {} });
+		const folder = await client
+			.api('/me/drive/root/children')
+			.post({ name: 'Reports 2024', folder: {} });
 		const uploaded = await client
-			.api(`/me/drive/root:/${encodeURIComponent('Reports 2024')}/${encodeURIComponent('a b#c.txt')}:/content`)
+			.api(
+				`/me/drive/root:/${encodeURIComponent('Reports 2024')}/${encodeURIComponent('a b#c.txt')}:/content`,
+			)
 			.header('Content-Type', 'text/plain')
 			.put(Buffer.from('hello world'));
 		expect(uploaded.parentReference.id).toBe(folder.id);
@@ -53,7 +60,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		const children = await client.api(`/me/drive/root:/Reports%202024:/children`).get();
 		expect(children.value.map((item: { name: string }) => item.name)).toEqual(['a b#c.txt']);
 		// Names are case-insensitive.
-		expect((await client.api('/me/drive/root:/reports 2024/A B%23C.TXT:').get()).id).toBe(uploaded.id);
+		expect((await client.api('/me/drive/root:/reports 2024/A B%23C.TXT:').get()).id).toBe(
+			uploaded.id,
+		);
 		const missing = await graphError(client.api('/me/drive/root:/nope.txt:').get());
 		expect([missing.statusCode, missing.code]).toEqual([404, 'itemNotFound']);
 	});
@@ -61,8 +70,13 @@ describe('FakeGraph through the real Graph SDK', () => {
 	it('pages children with $top/$select and absolute https nextLinks the SDK can follow', async () => {
 		setup = await start();
 		const { client, fake } = setup;
-		for (const name of ['e', 'a', 'c', 'b', 'd']) await fake.userCreateFile(`list/${name}.txt`, Buffer.from(name));
-		let page = await client.api('/me/drive/root:/list:/children').top(2).select(['id', 'name']).get();
+		for (const name of ['e', 'a', 'c', 'b', 'd'])
+			await fake.userCreateFile(`list/${name}.txt`, Buffer.from(name));
+		let page = await client
+			.api('/me/drive/root:/list:/children')
+			.top(2)
+			.select(['id', 'name'])
+			.get();
 		const names: string[] = [];
 		let pages = 0;
 		for (;;) {
@@ -73,14 +87,20 @@ describe('FakeGraph through the real Graph SDK', () => {
 			}
 			const next = page['@odata.nextLink'];
 			if (!next) break;
-			expect(next).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/me\/drive\/items\/.+\/children\?/);
+			expect(next).toMatch(
+				/^https:\/\/graph\.microsoft\.com\/v1\.0\/me\/drive\/items\/.+\/children\?/,
+			);
 			page = await client.api(next).get();
 		}
 		expect(names).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt']);
 		expect(pages).toBe(3);
-		const badSelect = await graphError(client.api('/me/drive/root/children').select('nonsense').get());
+		const badSelect = await graphError(
+			client.api('/me/drive/root/children').select('nonsense').get(),
+		);
 		expect([badSelect.statusCode, badSelect.code]).toEqual([400, 'invalidRequest']);
-		const unknown = await graphError(client.api('/me/drive/root/children').query({ foo: 'bar' }).get());
+		const unknown = await graphError(
+			client.api('/me/drive/root/children').query({ foo: 'bar' }).get(),
+		);
 		expect([unknown.statusCode, unknown.code]).toEqual([400, 'invalidRequest']);
 	});
 
@@ -88,7 +108,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		setup = await start();
 		const { client } = setup;
 		const first = await client.api('/me/drive/root/children').post({ name: 'Inbox', folder: {} });
-		const clash = await graphError(client.api('/me/drive/root/children').post({ name: 'inbox', folder: {} }));
+		const clash = await graphError(
+			client.api('/me/drive/root/children').post({ name: 'inbox', folder: {} }),
+		);
 		expect([clash.statusCode, clash.code]).toEqual([409, 'nameAlreadyExists']);
 		const renamed = await client
 			.api('/me/drive/root/children')
@@ -98,8 +120,12 @@ describe('FakeGraph through the real Graph SDK', () => {
 			.api('/me/drive/root/children')
 			.post({ name: 'Inbox', folder: {}, '@microsoft.graph.conflictBehavior': 'replace' });
 		expect(replaced.id).not.toBe(first.id);
-		expect((await graphError(client.api(`/me/drive/items/${first.id}`).get())).statusCode).toBe(404);
-		const malformed = await graphError(client.api('/me/drive/root/children').post({ name: 'x', folder: {}, bogus: 1 }));
+		expect((await graphError(client.api(`/me/drive/items/${first.id}`).get())).statusCode).toBe(
+			404,
+		);
+		const malformed = await graphError(
+			client.api('/me/drive/root/children').post({ name: 'x', folder: {}, bogus: 1 }),
+		);
 		expect([malformed.statusCode, malformed.code]).toEqual([400, 'invalidRequest']);
 		const noFacet = await graphError(client.api('/me/drive/root/children').post({ name: 'x' }));
 		expect(noFacet.statusCode).toBe(400);
@@ -109,7 +135,10 @@ describe('FakeGraph through the real Graph SDK', () => {
 		setup = await start();
 		const { client, fake } = setup;
 		const put = (query = '', body = Buffer.from('v1')) =>
-			client.api(`/me/drive/root:/doc.txt:/content${query}`).header('Content-Type', 'text/plain').put(body);
+			client
+				.api(`/me/drive/root:/doc.txt:/content${query}`)
+				.header('Content-Type', 'text/plain')
+				.put(body);
 		const created = await put();
 		const replaced = await put('', Buffer.from('version two'));
 		expect(replaced.id).toBe(created.id);
@@ -166,7 +195,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		setup = await start();
 		const { client, fake } = setup;
 		const open = (name: string, behavior = 'fail') =>
-			client.api(`/me/drive/root:/${name}:/createUploadSession`).post({ item: { '@microsoft.graph.conflictBehavior': behavior } });
+			client
+				.api(`/me/drive/root:/${name}:/createUploadSession`)
+				.post({ item: { '@microsoft.graph.conflictBehavior': behavior } });
 		const cancelled = await open('a.bin');
 		expect((await fetch(cancelled.uploadUrl, { method: 'DELETE' })).status).toBe(204);
 		expect((await fetch(cancelled.uploadUrl)).status).toBe(404);
@@ -176,7 +207,11 @@ describe('FakeGraph through the real Graph SDK', () => {
 		expect([expired.status, (await expired.json()).error.code]).toEqual([404, 'itemNotFound']);
 		const conflicting = await open('c.bin');
 		await fake.userCreateFile('c.bin', Buffer.from('already here'));
-		const commit = await fetch(conflicting.uploadUrl, { method: 'PUT', headers: { 'Content-Range': 'bytes 0-2/3' }, body: 'abc' });
+		const commit = await fetch(conflicting.uploadUrl, {
+			method: 'PUT',
+			headers: { 'Content-Range': 'bytes 0-2/3' },
+			body: 'abc',
+		});
 		expect([commit.status, (await commit.json()).error.code]).toEqual([409, 'nameAlreadyExists']);
 		fake.setQuota({ total: 10_000 });
 		const overQuota = await graphError(
@@ -199,7 +234,11 @@ describe('FakeGraph through the real Graph SDK', () => {
 		const session = await client.api('/me/drive/root:/cut.bin:/createUploadSession').post({});
 		fake.cutNextUploadFragment(FRAGMENT_UNIT * 2 + 5000);
 		await expect(
-			fetch(session.uploadUrl, { method: 'PUT', headers: { 'Content-Range': `bytes 0-${data.length - 1}/${data.length}` }, body: data }),
+			fetch(session.uploadUrl, {
+				method: 'PUT',
+				headers: { 'Content-Range': `bytes 0-${data.length - 1}/${data.length}` },
+				body: data,
+			}),
 		).rejects.toThrow();
 		const status = await (await fetch(session.uploadUrl)).json();
 		expect(status.nextExpectedRanges).toEqual([`${FRAGMENT_UNIT * 2}-`]);
@@ -233,11 +272,15 @@ describe('FakeGraph through the real Graph SDK', () => {
 			headers: { authorization: `Bearer ${setup.token.value}` },
 		});
 		expect(redirect.status).toBe(302);
-		const partial = await fetch(redirect.headers.get('location')!, { headers: { range: 'bytes=1000-1999' } });
+		const partial = await fetch(redirect.headers.get('location')!, {
+			headers: { range: 'bytes=1000-1999' },
+		});
 		expect(partial.status).toBe(206);
 		expect(partial.headers.get('content-range')).toBe('bytes 1000-1999/5000');
 		expect(Buffer.from(await partial.arrayBuffer()).equals(data.subarray(1000, 2000))).toBe(true);
-		const beyond = await fetch(redirect.headers.get('location')!, { headers: { range: 'bytes=6000-' } });
+		const beyond = await fetch(redirect.headers.get('location')!, {
+			headers: { range: 'bytes=6000-' },
+		});
 		expect(beyond.status).toBe(416);
 	});
 
@@ -247,14 +290,22 @@ describe('FakeGraph through the real Graph SDK', () => {
 		const id = await fake.userCreateFile('a/x.txt', Buffer.from('x'));
 		const target = fake.userCreateFolder('b');
 		const item = await client.api(`/me/drive/items/${id}`).get();
-		const stale = await graphError(client.api(`/me/drive/items/${id}`).header('If-Match', '"{nope},1"').patch({ name: 'y.txt' }));
+		const stale = await graphError(
+			client.api(`/me/drive/items/${id}`).header('If-Match', '"{nope},1"').patch({ name: 'y.txt' }),
+		);
 		expect([stale.statusCode, stale.code]).toEqual([412, 'resourceModified']);
 		const moved = await client
 			.api(`/me/drive/items/${id}`)
 			.header('If-Match', item.eTag)
 			.patch({ name: 'y.txt', parentReference: { id: target } });
-		expect([moved.id, moved.name, moved.parentReference.path]).toEqual([id, 'y.txt', '/drive/root:/b']);
-		const staleDelete = await graphError(client.api(`/me/drive/items/${id}`).header('If-Match', item.eTag).delete());
+		expect([moved.id, moved.name, moved.parentReference.path]).toEqual([
+			id,
+			'y.txt',
+			'/drive/root:/b',
+		]);
+		const staleDelete = await graphError(
+			client.api(`/me/drive/items/${id}`).header('If-Match', item.eTag).delete(),
+		);
 		expect(staleDelete.statusCode).toBe(412);
 		await client.api(`/me/drive/items/${id}`).delete();
 		const gone = await graphError(client.api(`/me/drive/items/${id}`).get());
@@ -272,7 +323,12 @@ describe('FakeGraph through the real Graph SDK', () => {
 		const latest = await client.api('/me/drive/root/delta').query({ token: 'latest' }).get();
 		fake.userRestore(folderId);
 		const changes = await client.api(latest['@odata.deltaLink']).get();
-		expect(changes.value.filter((item: any) => item.id !== fake.drive.rootId).map((item: any) => item.name).sort()).toEqual(['Client', 'a.txt']);
+		expect(
+			changes.value
+				.filter((item: any) => item.id !== fake.drive.rootId)
+				.map((item: any) => item.name)
+				.sort(),
+		).toEqual(['Client', 'a.txt']);
 		expect(fake.item('Client/a.txt')!.id).toBe(a);
 		expect(fake.item('Client/b.txt')).toBeUndefined();
 	});
@@ -286,7 +342,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		let pages = 0;
 		while (page['@odata.nextLink']) {
 			pages++;
-			expect(page['@odata.nextLink']).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/me\/drive\/root\/delta\?token=/);
+			expect(page['@odata.nextLink']).toMatch(
+				/^https:\/\/graph\.microsoft\.com\/v1\.0\/me\/drive\/root\/delta\?token=/,
+			);
 			for (const item of page.value) seen.set(item.id, item);
 			page = await client.api(page['@odata.nextLink']).get();
 		}
@@ -295,7 +353,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		expect(seen.size).toBe(7); // root, d, five files
 		for (const item of seen.values()) expect(item.parentReference.path).toBeUndefined();
 		const deltaLink: string = page['@odata.deltaLink'];
-		expect(deltaLink).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/me\/drive\/root\/delta\?token=/);
+		expect(deltaLink).toMatch(
+			/^https:\/\/graph\.microsoft\.com\/v1\.0\/me\/drive\/root\/delta\?token=/,
+		);
 
 		const latest = await client.api('/me/drive/root/delta').query({ token: 'latest' }).get();
 		expect(latest.value).toEqual([]);
@@ -304,7 +364,10 @@ describe('FakeGraph through the real Graph SDK', () => {
 		fake.userDelete('d/f2.txt');
 		const changes = await client.api(latest['@odata.deltaLink']).get();
 		const byName = changes.value.filter((item: any) => !item.folder);
-		expect(byName.map((item: any) => item.name ?? null).sort()).toEqual(['f2.txt', 'renamed-twice.txt']);
+		expect(byName.map((item: any) => item.name ?? null).sort()).toEqual([
+			'f2.txt',
+			'renamed-twice.txt',
+		]);
 		const deleted = changes.value.find((item: any) => item.deleted);
 		expect(deleted.size).toBeUndefined(); // personal omits size on deleted items
 		expect(deleted.cTag).toBeUndefined();
@@ -312,7 +375,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		fake.invalidateDeltaTokens();
 		const resync = await graphError(client.api(deltaLink).get());
 		expect([resync.statusCode, resync.code]).toEqual([410, 'resyncRequired']);
-		expect(resync.headers?.get('location')).toBe('https://graph.microsoft.com/v1.0/me/drive/root/delta');
+		expect(resync.headers?.get('location')).toBe(
+			'https://graph.microsoft.com/v1.0/me/drive/root/delta',
+		);
 	});
 
 	it('business drives: no cTag on folders, no name on deleted items, no sha1, delta on root only', async () => {
@@ -357,7 +422,9 @@ describe('FakeGraph through the real Graph SDK', () => {
 		const { client, fake, auth } = setup;
 		await fake.userCreateFile('r.txt', Buffer.from('r'));
 		expect((await client.api('/me/drive/root:/r.txt:').get()).name).toBe('r.txt');
-		const denied = await graphError(client.api('/me/drive/root/children').post({ name: 'x', folder: {} }));
+		const denied = await graphError(
+			client.api('/me/drive/root/children').post({ name: 'x', folder: {} }),
+		);
 		expect([denied.statusCode, denied.code]).toEqual([403, 'accessDenied']);
 		auth.expireAccessTokens();
 		const expired = await graphError(client.api('/me/drive/root').get());
@@ -370,8 +437,14 @@ describe('FakeGraph through the real Graph SDK', () => {
 		const log = fake.requests({ since: mark });
 		expect(log.map((entry) => entry.status)).toEqual([429, 200]); // the SDK's RetryHandler honoured Retry-After
 		fake.throttle(1, 0);
-		const raw = await fetch(`${fake.baseUrl}/v1.0/me/drive/root`, { headers: { authorization: `Bearer ${setup.token.value}` } });
-		expect([raw.status, raw.headers.get('retry-after'), (await raw.json()).error.code]).toEqual([429, '0', 'activityLimitReached']);
+		const raw = await fetch(`${fake.baseUrl}/v1.0/me/drive/root`, {
+			headers: { authorization: `Bearer ${setup.token.value}` },
+		});
+		expect([raw.status, raw.headers.get('retry-after'), (await raw.json()).error.code]).toEqual([
+			429,
+			'0',
+			'activityLimitReached',
+		]);
 	});
 
 	it('answers 507 quotaLimitReached on a simple upload over quota and serves the tree over the control API', async () => {
@@ -380,7 +453,10 @@ describe('FakeGraph through the real Graph SDK', () => {
 		await fake.userCreateFile('x/keep.txt', Buffer.from('keep'));
 		fake.setQuota({ total: 100 });
 		const full = await graphError(
-			client.api('/me/drive/root:/big.txt:/content').header('Content-Type', 'text/plain').put(Buffer.alloc(200)),
+			client
+				.api('/me/drive/root:/big.txt:/content')
+				.header('Content-Type', 'text/plain')
+				.put(Buffer.alloc(200)),
 		);
 		expect([full.statusCode, full.code]).toEqual([507, 'quotaLimitReached']);
 		const tree = await (await fetch(`${fake.baseUrl}/_control/tree`, { method: 'POST' })).json();

@@ -6,7 +6,13 @@ import { parseRange } from '../common/range';
 import { ContentStore, readBlob, type Blob } from './content';
 import { decodeToken, deltaPage, encodeToken, type DeltaToken } from './delta';
 import { GraphDrive, guessMimeType, type DriveType, type GraphItem } from './drive';
-import { CONFLICT_KEY, conflictBehaviorOf, fileSystemInfoOf, LEGACY_CONFLICT_KEY, type ClientTimes } from './clientProps';
+import {
+	CONFLICT_KEY,
+	conflictBehaviorOf,
+	fileSystemInfoOf,
+	LEGACY_CONFLICT_KEY,
+	type ClientTimes,
+} from './clientProps';
 import { faults, graphError, GraphFault, throttleError } from './errors';
 import { notModelled } from '../common/notModelled';
 import { applySelect, parseSelect, toDriveItem, type DriveAddress } from './serialize';
@@ -111,7 +117,11 @@ export class FakeGraph extends FakeServer {
 	}
 
 	protected override scopeError(): ErrorShape {
-		return graphError(403, 'accessDenied', 'Access denied. You do not have permission to perform this action or access this resource.');
+		return graphError(
+			403,
+			'accessDenied',
+			'Access denied. You do not have permission to perform this action or access this resource.',
+		);
 	}
 
 	// ---------------------------------------------------------------- routing
@@ -191,7 +201,9 @@ export class FakeGraph extends FakeServer {
 		} else {
 			return undefined;
 		}
-		const match = /^\/(?:root|items\/([^/:]+))(?::([^:]*)(:)?)?(?:\/([A-Za-z][A-Za-z.]*))?$/.exec(tail);
+		const match = /^\/(?:root|items\/([^/:]+))(?::([^:]*)(:)?)?(?:\/([A-Za-z][A-Za-z.]*))?$/.exec(
+			tail,
+		);
 		if (!match) return undefined;
 		const { drive } = address;
 		const base = match[1] ? drive.require(decode(match[1])) : drive.root;
@@ -205,7 +217,13 @@ export class FakeGraph extends FakeServer {
 
 	/** A route Graph has and this fake does not model (copy, permissions, thumbnails, ...): 501 naming it (issue 15). */
 	private notModelled(req: FakeRequest): GraphFault {
-		return new GraphFault(notModelled(req.method, req.path, (message) => graphError(501, 'notImplemented', message).body));
+		return new GraphFault(
+			notModelled(
+				req.method,
+				req.path,
+				(message) => graphError(501, 'notImplemented', message).body,
+			),
+		);
 	}
 
 	private allowQuery(req: FakeRequest, allowed: string[]): void {
@@ -236,24 +254,40 @@ export class FakeGraph extends FakeServer {
 	private async patchItem(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
 		this.allowQuery(req, []);
 		const item = this.found(target);
-		const body = await this.readJson(req, ['name', 'parentReference', CONFLICT_KEY, LEGACY_CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		const body = await this.readJson(req, [
+			'name',
+			'parentReference',
+			CONFLICT_KEY,
+			LEGACY_CONFLICT_KEY,
+			'description',
+			'fileSystemInfo',
+		]);
 		this.checkIfMatch(req, item);
 		const behavior = conflictBehaviorOf(body, 'fail');
 		const times = fileSystemInfoOf(body.fileSystemInfo);
 		let parentId: string | undefined;
 		if (body.parentReference !== undefined) {
 			const reference = body.parentReference as Record<string, unknown>;
-			if (typeof reference !== 'object' || reference === null) throw faults.invalidRequest('parentReference must be an object.');
+			if (typeof reference !== 'object' || reference === null)
+				throw faults.invalidRequest('parentReference must be an object.');
 			if (typeof reference.id === 'string') parentId = reference.id;
 			else if (typeof reference.path === 'string') {
 				const path = reference.path.replace(/^\/drive\/root:|^\/drives\/[^/]+\/root:/, '');
-				const parent = target.address.drive.resolvePath(target.address.drive.rootId, path.split('/').filter(Boolean));
+				const parent = target.address.drive.resolvePath(
+					target.address.drive.rootId,
+					path.split('/').filter(Boolean),
+				);
 				if (!parent) throw faults.notFound('The destination folder does not exist.');
 				parentId = parent.id;
 			} else throw faults.invalidRequest('parentReference needs an id or a path.');
 		}
-		if (body.name !== undefined && typeof body.name !== 'string') throw faults.invalidRequest('name must be a string.');
-		const updated = target.address.drive.update(item.id, { name: body.name as string | undefined, parentId }, behavior);
+		if (body.name !== undefined && typeof body.name !== 'string')
+			throw faults.invalidRequest('name must be a string.');
+		const updated = target.address.drive.update(
+			item.id,
+			{ name: body.name as string | undefined, parentId },
+			behavior,
+		);
 		setClientTimes(updated, times);
 		this.sendJson(res, 200, this.itemJson(target.address, updated));
 	}
@@ -286,7 +320,9 @@ export class FakeGraph extends FakeServer {
 			after = Buffer.from(skip, 'base64url').toString('utf8');
 			if (!after) throw faults.invalidRequest('Invalid $skiptoken.');
 		}
-		const { page, more } = folder.isFolder ? target.address.drive.childrenPage(folder.id, after, top) : { page: [], more: false };
+		const { page, more } = folder.isFolder
+			? target.address.drive.childrenPage(folder.id, after, top)
+			: { page: [], more: false };
 		const body: Record<string, unknown> = {
 			'@odata.context': `${this.publicHost}/v1.0/$metadata#drives('${target.address.drive.id}')/items('${folder.id}')/children`,
 			value: page.map((child) => applySelect(this.itemJson(target.address, child), select)),
@@ -296,7 +332,9 @@ export class FakeGraph extends FakeServer {
 			if (req.url.searchParams.has('$top')) params.set('$top', String(top));
 			const query = [...params].map(([k, v]) => `${k}=${v}`);
 			if (select) query.push(`$select=${select.map(encodeURIComponent).join(',')}`);
-			query.push(`$skiptoken=${Buffer.from(page[page.length - 1].name.toLowerCase()).toString('base64url')}`);
+			query.push(
+				`$skiptoken=${Buffer.from(page[page.length - 1].name.toLowerCase()).toString('base64url')}`,
+			);
 			body['@odata.nextLink'] =
 				`${this.publicHost}/v1.0${target.address.prefix}/items/${encodeURIComponent(folder.id)}/children?${query.join('&')}`;
 		}
@@ -306,7 +344,14 @@ export class FakeGraph extends FakeServer {
 	private async createFolder(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
 		this.allowQuery(req, []);
 		const parent = this.found(target);
-		const body = await this.readJson(req, ['name', 'folder', CONFLICT_KEY, LEGACY_CONFLICT_KEY, 'description', 'fileSystemInfo']);
+		const body = await this.readJson(req, [
+			'name',
+			'folder',
+			CONFLICT_KEY,
+			LEGACY_CONFLICT_KEY,
+			'description',
+			'fileSystemInfo',
+		]);
 		const times = fileSystemInfoOf(body.fileSystemInfo);
 		if (typeof body.folder !== 'object' || body.folder === null) {
 			throw faults.invalidRequest('Creating an item under children needs the folder facet.');
@@ -324,7 +369,11 @@ export class FakeGraph extends FakeServer {
 		const item = this.found(target);
 		if (item.isFolder) throw faults.invalidRequest('Cannot download a folder.');
 		const known = req.headers['if-none-match'];
-		if (known && (known === `"{${item.id}},${item.version}"` || known === `"c:{${item.id}},${item.contentVersion}"`)) {
+		if (
+			known &&
+			(known === `"{${item.id}},${item.version}"` ||
+				known === `"c:{${item.id}},${item.contentVersion}"`)
+		) {
 			res.writeHead(304);
 			res.end();
 			return;
@@ -344,7 +393,9 @@ export class FakeGraph extends FakeServer {
 		const expires = Number(req.url.searchParams.get('expires'));
 		if (!blob) throw faults.notFound();
 		if (!(expires > Date.now())) {
-			throw new GraphFault(graphError(401, 'unauthenticated', 'The pre-authenticated download URL has expired.'));
+			throw new GraphFault(
+				graphError(401, 'unauthenticated', 'The pre-authenticated download URL has expired.'),
+			);
 		}
 		const range = parseRange(req.headers.range, blob.size);
 		if (range === 'unsatisfiable') {
@@ -377,7 +428,10 @@ export class FakeGraph extends FakeServer {
 		if (target.item?.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
 		if (!target.item && target.segments.length === 0) throw faults.notFound();
 		const blob = await this.content.fromStream(limited(req, this.simpleUploadLimit));
-		const replacing = target.item && (target.segments.length === 0 || behavior === 'replace') ? target.item : undefined;
+		const replacing =
+			target.item && (target.segments.length === 0 || behavior === 'replace')
+				? target.item
+				: undefined;
 		if (blob.size - (replacing?.blob?.size ?? 0) > drive.remainingBytes()) throw faults.quota();
 		if (replacing) {
 			const item = drive.replaceContent(replacing.id, blob);
@@ -391,14 +445,31 @@ export class FakeGraph extends FakeServer {
 
 	// ---------------------------------------------------------------- upload sessions
 
-	private async createSession(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+	private async createSession(
+		req: FakeRequest,
+		res: ServerResponse,
+		target: Target,
+	): Promise<void> {
 		this.allowQuery(req, []);
 		const body = await this.readJson(req, ['item', 'deferCommit']);
 		const itemProps = (body.item ?? {}) as Record<string, unknown>;
-		if (typeof itemProps !== 'object' || itemProps === null) throw faults.invalidRequest('item must be an object.');
+		if (typeof itemProps !== 'object' || itemProps === null)
+			throw faults.invalidRequest('item must be an object.');
 		for (const key of Object.keys(itemProps)) {
-			if (![CONFLICT_KEY, LEGACY_CONFLICT_KEY, 'name', 'fileSize', 'description', 'fileSystemInfo', '@odata.type'].includes(key)) {
-				throw faults.invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveItemUploadableProperties'.`);
+			if (
+				![
+					CONFLICT_KEY,
+					LEGACY_CONFLICT_KEY,
+					'name',
+					'fileSize',
+					'description',
+					'fileSystemInfo',
+					'@odata.type',
+				].includes(key)
+			) {
+				throw faults.invalidRequest(
+					`The property '${key}' does not exist on type 'microsoft.graph.driveItemUploadableProperties'.`,
+				);
 			}
 		}
 		// Addressing an existing file's path updates it ("To update an existing file, specify the ID or path of the
@@ -409,20 +480,33 @@ export class FakeGraph extends FakeServer {
 		const behavior = conflictBehaviorOf(itemProps, 'replace');
 		const clientTimes = fileSystemInfoOf(itemProps.fileSystemInfo);
 		const { drive } = target.address;
-		if (typeof itemProps.fileSize === 'number' && itemProps.fileSize > drive.remainingBytes()) throw faults.quota();
+		if (typeof itemProps.fileSize === 'number' && itemProps.fileSize > drive.remainingBytes())
+			throw faults.quota();
 		let session: UploadSession;
-		const common = { drive, prefix: target.address.prefix, behavior, deferCommit: body.deferCommit === true, clientTimes };
+		const common = {
+			drive,
+			prefix: target.address.prefix,
+			behavior,
+			deferCommit: body.deferCommit === true,
+			clientTimes,
+		};
 		if (target.segments.length === 0) {
 			const item = this.found(target);
 			if (item.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
 			session = this.uploads.create({ ...common, target: { kind: 'replace', itemId: item.id } });
 		} else if (target.item && behavior === 'replace') {
 			if (target.item.isFolder) throw faults.nameAlreadyExists(target.item.name);
-			session = this.uploads.create({ ...common, target: { kind: 'replace', itemId: target.item.id } });
+			session = this.uploads.create({
+				...common,
+				target: { kind: 'replace', itemId: target.item.id },
+			});
 		} else {
 			const parent = drive.ensureFolders(target.base.id, target.segments.slice(0, -1));
 			const name = target.segments[target.segments.length - 1];
-			session = this.uploads.create({ ...common, target: { kind: 'new', parentId: parent.id, name } });
+			session = this.uploads.create({
+				...common,
+				target: { kind: 'new', parentId: parent.id, name },
+			});
 		}
 		this.sendJson(res, 200, {
 			'@odata.context': `${this.publicHost}/v1.0/$metadata#microsoft.graph.uploadSession`,
@@ -466,7 +550,11 @@ export class FakeGraph extends FakeServer {
 	 * Reads one fragment into the session. Whole 320 KiB units are kept as they arrive, so a cut mid-fragment
 	 * leaves the session at the last whole unit; the unaligned tail is kept only once the fragment is complete.
 	 */
-	private async receiveFragment(req: FakeRequest, session: UploadSession, length: number): Promise<boolean> {
+	private async receiveFragment(
+		req: FakeRequest,
+		session: UploadSession,
+		length: number,
+	): Promise<boolean> {
 		const cutAfter = this.takeFragmentCut();
 		let pending: Buffer[] = [];
 		let pendingBytes = 0;
@@ -483,7 +571,8 @@ export class FakeGraph extends FakeServer {
 		try {
 			for await (const raw of req.raw) {
 				let chunk = raw as Buffer;
-				if (read + chunk.length > length) throw faults.invalidRequest('The fragment is longer than its Content-Range.');
+				if (read + chunk.length > length)
+					throw faults.invalidRequest('The fragment is longer than its Content-Range.');
 				const cutting = cutAfter !== undefined && read + chunk.length >= cutAfter;
 				if (cutting) chunk = chunk.subarray(0, cutAfter! - read);
 				pending.push(chunk);
@@ -510,14 +599,20 @@ export class FakeGraph extends FakeServer {
 		const address: DriveAddress = { drive, prefix: session.prefix };
 		const blob = session.writer.finish();
 		this.uploads.drop(session, true);
-		const replacedSize = session.target.kind === 'replace' ? (drive.get(session.target.itemId)?.blob?.size ?? 0) : 0;
+		const replacedSize =
+			session.target.kind === 'replace' ? (drive.get(session.target.itemId)?.blob?.size ?? 0) : 0;
 		if (blob.size - replacedSize > drive.remainingBytes()) throw faults.quota();
 		if (session.target.kind === 'replace') {
 			const item = drive.replaceContent(session.target.itemId, blob);
 			setClientTimes(item, session.clientTimes);
 			return this.sendJson(res, 200, this.itemJson(address, item));
 		}
-		const { item, created } = drive.putFile(session.target.parentId, session.target.name, blob, session.behavior);
+		const { item, created } = drive.putFile(
+			session.target.parentId,
+			session.target.name,
+			blob,
+			session.behavior,
+		);
 		setClientTimes(item, session.clientTimes);
 		this.sendJson(res, created ? 201 : 200, this.itemJson(address, item));
 	}
@@ -530,11 +625,14 @@ export class FakeGraph extends FakeServer {
 		const { drive, prefix } = target.address;
 		if (!folder.isFolder) throw faults.invalidRequest('Delta is only supported on folders.');
 		if (drive.driveType === 'business' && folder.id !== drive.rootId) {
-			throw faults.invalidRequest('Delta is only supported on the root folder of a OneDrive for Business drive.');
+			throw faults.invalidRequest(
+				'Delta is only supported on the root folder of a OneDrive for Business drive.',
+			);
 		}
 		const select = parseSelect(req.url.searchParams.get('$select'));
 		const top = parseTop(req.url.searchParams.get('$top'));
-		const scopePath = folder.id === drive.rootId ? 'root' : `items/${encodeURIComponent(folder.id)}`;
+		const scopePath =
+			folder.id === drive.rootId ? 'root' : `items/${encodeURIComponent(folder.id)}`;
 		const link = (token: DeltaToken) => {
 			const query = [`token=${encodeToken(token)}`];
 			if (req.url.searchParams.has('$top')) query.push(`$top=${top}`);
@@ -553,7 +651,8 @@ export class FakeGraph extends FakeServer {
 		let token: DeltaToken = { epoch: drive.epoch, since: 0, scope: folder.id };
 		if (tokenText !== null) {
 			const decoded = decodeToken(tokenText);
-			if (!decoded || decoded.scope !== folder.id) throw faults.invalidRequest('Invalid delta token.');
+			if (!decoded || decoded.scope !== folder.id)
+				throw faults.invalidRequest('Invalid delta token.');
 			if (decoded.epoch !== drive.epoch) {
 				throw faults.resyncRequired(`${this.publicHost}/v1.0${prefix}/${scopePath}/delta`);
 			}
@@ -564,7 +663,14 @@ export class FakeGraph extends FakeServer {
 			'@odata.context': context,
 			value: page.entries.map(({ item, asDeleted }) =>
 				// Delta entries carry the download URL as item reads do (selected by name under $select).
-				applySelect(toDriveItem(target.address, item, { inDelta: true, asDeleted, downloadUrl: (file) => this.downloadUrl(file) }), select),
+				applySelect(
+					toDriveItem(target.address, item, {
+						inDelta: true,
+						asDeleted,
+						downloadUrl: (file) => this.downloadUrl(file),
+					}),
+					select,
+				),
 			),
 		};
 		if (page.next) body['@odata.nextLink'] = link(page.next);
@@ -591,7 +697,10 @@ export class FakeGraph extends FakeServer {
 
 	// ---------------------------------------------------------------- request helpers
 
-	private async readJson(req: FakeRequest, allowedKeys: string[]): Promise<Record<string, unknown>> {
+	private async readJson(
+		req: FakeRequest,
+		allowedKeys: string[],
+	): Promise<Record<string, unknown>> {
 		const text = (await this.readBody(req, 1024 * 1024)).toString('utf8');
 		if (!text.trim()) return {};
 		let body: unknown;
@@ -605,7 +714,9 @@ export class FakeGraph extends FakeServer {
 		}
 		for (const key of Object.keys(body)) {
 			if (!allowedKeys.includes(key) && !key.startsWith('@odata.')) {
-				throw faults.invalidRequest(`The property '${key}' does not exist on type 'microsoft.graph.driveItem'.`);
+				throw faults.invalidRequest(
+					`The property '${key}' does not exist on type 'microsoft.graph.driveItem'.`,
+				);
 			}
 		}
 		return body as Record<string, unknown>;
@@ -632,7 +743,9 @@ export class FakeGraph extends FakeServer {
 	): Promise<string> {
 		const drive = options.drive ?? this.drive;
 		const segments = path.split('/').filter(Boolean);
-		const blob = Buffer.isBuffer(content) ? this.content.fromBuffer(content) : await this.content.fromStream(content);
+		const blob = Buffer.isBuffer(content)
+			? this.content.fromBuffer(content)
+			: await this.content.fromStream(content);
 		const parent = drive.ensureFolders(drive.rootId, segments.slice(0, -1));
 		const { item } = drive.putFile(parent.id, segments[segments.length - 1], blob, 'replace');
 		if (options.modifiedAt) item.modifiedAt = options.modifiedAt;
@@ -652,7 +765,9 @@ export class FakeGraph extends FakeServer {
 	}
 
 	userMove(ref: ItemRef, newParent: ItemRef, drive = this.drive): void {
-		drive.update(this.requireRef(ref, drive).id, { parentId: this.requireRef(newParent, drive).id });
+		drive.update(this.requireRef(ref, drive).id, {
+			parentId: this.requireRef(newParent, drive).id,
+		});
 	}
 
 	userDelete(ref: ItemRef, drive = this.drive): void {
@@ -679,7 +794,8 @@ export class FakeGraph extends FakeServer {
 
 	setQuota(quota: { total?: number; used?: number }, drive = this.drive): void {
 		if (quota.total !== undefined) drive.quotaTotal = quota.total;
-		if (quota.used !== undefined) drive.quotaExtraUsed = Math.max(0, quota.used - (drive.usedBytes() - drive.quotaExtraUsed));
+		if (quota.used !== undefined)
+			drive.quotaExtraUsed = Math.max(0, quota.used - (drive.usedBytes() - drive.quotaExtraUsed));
 	}
 
 	/** Every delta token handed out so far answers 410 resyncRequired. */
@@ -728,24 +844,41 @@ export class FakeGraph extends FakeServer {
 		return walk(drive.root);
 	}
 
-	protected override async control(action: string, body: any, res: ServerResponse): Promise<boolean> {
+	protected override async control(
+		action: string,
+		body: any,
+		res: ServerResponse,
+	): Promise<boolean> {
 		const drive = body.drive ? this.drives.get(body.drive) : this.drive;
 		if (!drive) {
 			this.sendJson(res, 404, { error: `unknown drive ${body.drive}` });
 			return true;
 		}
 		const ref: ItemRef = body.id ? { id: body.id } : body.path;
-		const ok = (extra: Record<string, unknown> = {}) => this.sendJson(res, 200, { ok: true, ...extra });
+		const ok = (extra: Record<string, unknown> = {}) =>
+			this.sendJson(res, 200, { ok: true, ...extra });
 		try {
 			switch (action) {
 				case 'seed':
 					for (const entry of Array.isArray(body.items) ? body.items : []) {
 						if (entry.folder) this.userCreateFolder(entry.path, drive);
-						else await this.userCreateFile(entry.path, controlContent(entry), { drive, modifiedAt: entry.modifiedAt });
+						else
+							await this.userCreateFile(entry.path, controlContent(entry), {
+								drive,
+								modifiedAt: entry.modifiedAt,
+							});
 					}
 					return (ok(), true);
 				case 'create-file':
-					return (ok({ id: await this.userCreateFile(body.path, controlContent(body), { drive, modifiedAt: body.modifiedAt }) }), true);
+					return (
+						ok({
+							id: await this.userCreateFile(body.path, controlContent(body), {
+								drive,
+								modifiedAt: body.modifiedAt,
+							}),
+						}),
+						true
+					);
 				case 'create-folder':
 					return (ok({ id: this.userCreateFolder(body.path, drive) }), true);
 				case 'edit-file':
@@ -753,11 +886,19 @@ export class FakeGraph extends FakeServer {
 				case 'rename':
 					return (this.userRename(ref, body.name, drive), ok(), true);
 				case 'move':
-					return (this.userMove(ref, body.parentId ? { id: body.parentId } : body.parentPath, drive), ok(), true);
+					return (
+						this.userMove(ref, body.parentId ? { id: body.parentId } : body.parentPath, drive),
+						ok(),
+						true
+					);
 				case 'delete':
 					return (this.userDelete(ref, drive), ok(), true);
 				case 'quota':
-					return (this.setQuota(body, drive), ok(this.driveResource({ drive, prefix: '/me/drive' })), true);
+					return (
+						this.setQuota(body, drive),
+						ok(this.driveResource({ drive, prefix: '/me/drive' })),
+						true
+					);
 				case 'invalidate-delta':
 					return (this.invalidateDeltaTokens(drive), ok(), true);
 				case 'tree':
@@ -767,14 +908,29 @@ export class FakeGraph extends FakeServer {
 					return (ok({ id: added.id }), true);
 				}
 				case 'cut-upload':
-					return (this.cutNextUploadFragment(Number(body.afterBytes), Number(body.skip ?? 0)), ok(), true);
+					return (
+						this.cutNextUploadFragment(Number(body.afterBytes), Number(body.skip ?? 0)),
+						ok(),
+						true
+					);
 				case 'expire-upload-sessions':
 					return (this.expireUploadSessions(), ok(), true);
 				case 'throttle':
-					return (this.throttle(Number(body.count ?? 1), Number(body.retryAfter ?? 1), body.status === 503 ? 503 : 429), ok(), true);
+					return (
+						this.throttle(
+							Number(body.count ?? 1),
+							Number(body.retryAfter ?? 1),
+							body.status === 503 ? 503 : 429,
+						),
+						ok(),
+						true
+					);
 			}
 		} catch (error) {
-			const shape = error instanceof GraphFault ? error.shape : { status: 400, body: { error: (error as Error).message } };
+			const shape =
+				error instanceof GraphFault
+					? error.shape
+					: { status: 400, body: { error: (error as Error).message } };
 			this.sendJson(res, shape.status, shape.body);
 			return true;
 		}
@@ -801,13 +957,17 @@ const MODELLED_ACTIONS = ['children', 'content', 'createUploadSession', 'delta']
 /** Store the times a client set through fileSystemInfo (clientProps.ts); fields it left out keep theirs. */
 function setClientTimes(item: GraphItem, times: ClientTimes | undefined): void {
 	if (!times) return;
-	item.clientTimes = { ...item.clientTimes, ...Object.fromEntries(Object.entries(times).filter(([, value]) => value !== undefined)) };
+	item.clientTimes = {
+		...item.clientTimes,
+		...Object.fromEntries(Object.entries(times).filter(([, value]) => value !== undefined)),
+	};
 }
 
 function parseTop(value: string | null): number {
 	if (value === null) return DEFAULT_PAGE;
 	const top = Number(value);
-	if (!/^\d+$/.test(value) || top < 1 || top > MAX_PAGE) throw faults.invalidRequest(`Invalid $top value '${value}'.`);
+	if (!/^\d+$/.test(value) || top < 1 || top > MAX_PAGE)
+		throw faults.invalidRequest(`Invalid $top value '${value}'.`);
 	return top;
 }
 

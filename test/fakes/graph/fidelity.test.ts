@@ -19,23 +19,40 @@ describe('FakeGraph answers as Graph does for what rclone sends', () => {
 	const call = (method: string, path: string, body?: unknown) =>
 		fetch(`${fake.baseUrl}/v1.0${path}`, {
 			method,
-			headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+			headers: {
+				authorization: `Bearer ${token}`,
+				...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 
 	it('creates a folder whose body carries @name.conflictBehavior (the OneDrive API annotation rclone sends)', async () => {
-		const response = await call('POST', '/me/drive/root/children', { name: 'suite', folder: {}, '@name.conflictBehavior': 'fail' });
+		const response = await call('POST', '/me/drive/root/children', {
+			name: 'suite',
+			folder: {},
+			'@name.conflictBehavior': 'fail',
+		});
 		expect(response.status).toBe(201);
-		const again = await call('POST', '/me/drive/root/children', { name: 'suite', folder: {}, '@name.conflictBehavior': 'fail' });
+		const again = await call('POST', '/me/drive/root/children', {
+			name: 'suite',
+			folder: {},
+			'@name.conflictBehavior': 'fail',
+		});
 		expect(again.status).toBe(409);
 	});
 
 	it('replaces an existing file when an upload session addresses its path without a conflict behaviour', async () => {
 		const oldId = await fake.userCreateFile('docs/report.txt', Buffer.from('old'));
-		const session = await call('POST', '/me/drive/root:/docs/report.txt:/createUploadSession', { item: {} });
+		const session = await call('POST', '/me/drive/root:/docs/report.txt:/createUploadSession', {
+			item: {},
+		});
 		expect(session.status).toBe(200);
 		const { uploadUrl } = (await session.json()) as { uploadUrl: string };
-		const put = await fetch(uploadUrl, { method: 'PUT', headers: { 'content-range': 'bytes 0-2/3' }, body: 'new' });
+		const put = await fetch(uploadUrl, {
+			method: 'PUT',
+			headers: { 'content-range': 'bytes 0-2/3' },
+			body: 'new',
+		});
 		expect(put.status).toBe(200);
 		expect(((await put.json()) as { id: string }).id).toBe(oldId);
 		expect((await fake.readFile('docs/report.txt'))!.toString()).toBe('new');
@@ -43,34 +60,70 @@ describe('FakeGraph answers as Graph does for what rclone sends', () => {
 
 	it('still refuses to overwrite when the session says fail', async () => {
 		await fake.userCreateFile('docs/report.txt', Buffer.from('old'));
-		const session = await call('POST', '/me/drive/root:/docs/report.txt:/createUploadSession', { item: { '@microsoft.graph.conflictBehavior': 'fail' } });
+		const session = await call('POST', '/me/drive/root:/docs/report.txt:/createUploadSession', {
+			item: { '@microsoft.graph.conflictBehavior': 'fail' },
+		});
 		const { uploadUrl } = (await session.json()) as { uploadUrl: string };
-		const put = await fetch(uploadUrl, { method: 'PUT', headers: { 'content-range': 'bytes 0-2/3' }, body: 'new' });
+		const put = await fetch(uploadUrl, {
+			method: 'PUT',
+			headers: { 'content-range': 'bytes 0-2/3' },
+			body: 'new',
+		});
 		expect(put.status).toBe(409);
 		expect((await fake.readFile('docs/report.txt'))!.toString()).toBe('old');
 	});
 
 	it('stores the fileSystemInfo of an upload session, a PATCH and a new folder, and returns it', async () => {
-		const taken = { createdDateTime: '2019-03-01T09:00:00Z', lastModifiedDateTime: '2019-03-02T10:30:00Z' };
-		const session = await call('POST', '/me/drive/root:/photo.jpg:/createUploadSession', { item: { fileSystemInfo: taken } });
+		const taken = {
+			createdDateTime: '2019-03-01T09:00:00Z',
+			lastModifiedDateTime: '2019-03-02T10:30:00Z',
+		};
+		const session = await call('POST', '/me/drive/root:/photo.jpg:/createUploadSession', {
+			item: { fileSystemInfo: taken },
+		});
 		const { uploadUrl } = (await session.json()) as { uploadUrl: string };
-		const put = await fetch(uploadUrl, { method: 'PUT', headers: { 'content-range': 'bytes 0-1/2' }, body: 'hi' });
-		const item = (await put.json()) as { id: string; fileSystemInfo: typeof taken; lastModifiedDateTime: string };
+		const put = await fetch(uploadUrl, {
+			method: 'PUT',
+			headers: { 'content-range': 'bytes 0-1/2' },
+			body: 'hi',
+		});
+		const item = (await put.json()) as {
+			id: string;
+			fileSystemInfo: typeof taken;
+			lastModifiedDateTime: string;
+		};
 		expect(item.fileSystemInfo).toEqual(taken);
 		expect(item.lastModifiedDateTime).not.toBe(taken.lastModifiedDateTime);
 
 		const later = { lastModifiedDateTime: '2020-01-01T00:00:00Z' };
-		const patched = (await (await call('PATCH', `/me/drive/items/${item.id}`, { fileSystemInfo: later })).json()) as { fileSystemInfo: typeof taken };
-		expect(patched.fileSystemInfo).toEqual({ createdDateTime: taken.createdDateTime, lastModifiedDateTime: later.lastModifiedDateTime });
-		const read = (await (await call('GET', `/me/drive/items/${item.id}`)).json()) as { fileSystemInfo: typeof taken };
+		const patched = (await (
+			await call('PATCH', `/me/drive/items/${item.id}`, { fileSystemInfo: later })
+		).json()) as { fileSystemInfo: typeof taken };
+		expect(patched.fileSystemInfo).toEqual({
+			createdDateTime: taken.createdDateTime,
+			lastModifiedDateTime: later.lastModifiedDateTime,
+		});
+		const read = (await (await call('GET', `/me/drive/items/${item.id}`)).json()) as {
+			fileSystemInfo: typeof taken;
+		};
 		expect(read.fileSystemInfo).toEqual(patched.fileSystemInfo);
 
-		const folder = (await (await call('POST', '/me/drive/root/children', { name: 'old', folder: {}, fileSystemInfo: taken })).json()) as { fileSystemInfo: typeof taken };
+		const folder = (await (
+			await call('POST', '/me/drive/root/children', {
+				name: 'old',
+				folder: {},
+				fileSystemInfo: taken,
+			})
+		).json()) as { fileSystemInfo: typeof taken };
 		expect(folder.fileSystemInfo).toEqual(taken);
 	});
 
 	it('refuses a fileSystemInfo that is not a pair of dates', async () => {
-		const response = await call('POST', '/me/drive/root/children', { name: 'x', folder: {}, fileSystemInfo: { lastModifiedDateTime: 'yesterday' } });
+		const response = await call('POST', '/me/drive/root/children', {
+			name: 'x',
+			folder: {},
+			fileSystemInfo: { lastModifiedDateTime: 'yesterday' },
+		});
 		expect(response.status).toBe(400);
 	});
 
@@ -78,6 +131,8 @@ describe('FakeGraph answers as Graph does for what rclone sends', () => {
 		const id = await fake.userCreateFile('a.txt', Buffer.from('a'));
 		const response = await call('POST', `/me/drive/items/${id}/copy`, { name: 'b.txt' });
 		expect(response.status).toBe(501);
-		expect(JSON.stringify(await response.json())).toContain(`not modelled by this fake: POST /v1.0/me/drive/items/${id}/copy`);
+		expect(JSON.stringify(await response.json())).toContain(
+			`not modelled by this fake: POST /v1.0/me/drive/items/${id}/copy`,
+		);
 	});
 });

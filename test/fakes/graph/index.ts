@@ -1,4 +1,10 @@
-export { FakeGraph, SIMPLE_UPLOAD_LIMIT, type FakeGraphOptions, type ItemRef, type TreeNode } from './fakeGraph';
+export {
+	FakeGraph,
+	SIMPLE_UPLOAD_LIMIT,
+	type FakeGraphOptions,
+	type ItemRef,
+	type TreeNode,
+} from './fakeGraph';
 export { GraphDrive, type DriveType, type GraphItem, type ConflictBehavior } from './drive';
 export { FRAGMENT_UNIT } from './uploads';
 export { graphError, throttleError } from './errors';

@@ -25,7 +25,11 @@ class RewritingFetchHandler implements Middleware {
  * The real Graph SDK client pointed at the fake the way the brief verified: baseUrl stays https so the
  * AuthenticationHandler attaches the bearer; the fetch at the end of the chain rewrites the host.
  */
-export function sdkClient(baseUrl: string, token: () => string, options: { retryDelaySeconds?: number } = {}): Client {
+export function sdkClient(
+	baseUrl: string,
+	token: () => string,
+	options: { retryDelaySeconds?: number } = {},
+): Client {
 	const auth = new AuthenticationHandler({ getAccessToken: async () => token() });
 	const retry = new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 0, 3));
 	const redirect = new RedirectHandler(new RedirectHandlerOptions());

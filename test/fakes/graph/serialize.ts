@@ -46,7 +46,9 @@ export function parseSelect(value: string | null): string[] | undefined {
 		.filter(Boolean);
 	for (const field of fields) {
 		if (!SELECTABLE.has(field)) {
-			throw faults.invalidRequest(`Could not find a property named '${field}' on type 'microsoft.graph.driveItem'.`);
+			throw faults.invalidRequest(
+				`Could not find a property named '${field}' on type 'microsoft.graph.driveItem'.`,
+			);
 		}
 	}
 	return fields;
@@ -68,7 +70,11 @@ function rootPathPrefix(address: DriveAddress): string {
 	return address.prefix === '/me/drive' ? '/drive/root:' : `${address.prefix}/root:`;
 }
 
-export function toDriveItem(address: DriveAddress, item: GraphItem, options: SerializeOptions = {}): Record<string, unknown> {
+export function toDriveItem(
+	address: DriveAddress,
+	item: GraphItem,
+	options: SerializeOptions = {},
+): Record<string, unknown> {
 	const { drive } = address;
 	const business = drive.driveType === 'business';
 	const deleted = options.asDeleted || item.deleted;
@@ -84,14 +90,19 @@ export function toDriveItem(address: DriveAddress, item: GraphItem, options: Ser
 	if (!(deleted && business)) json.name = item.parentId ? item.name : 'root';
 	json.webUrl = webUrl(drive, item);
 	// Business omits cTag on folders; both omit it on deleted items.
-	if (!deleted && !(business && item.isFolder)) json.cTag = `"c:{${item.id}},${item.contentVersion}"`;
+	if (!deleted && !(business && item.isFolder))
+		json.cTag = `"c:{${item.id}},${item.contentVersion}"`;
 	// Personal deleted items carry no size.
 	if (!(deleted && !business)) json.size = deleted ? 0 : drive.folderSize(item);
 	json.createdBy = { user: { displayName: 'Fake User' } };
 	json.lastModifiedBy = { user: { displayName: 'Fake User' } };
 	if (item.parentId) {
 		const parent = drive.items.get(item.parentId)!;
-		const reference: Record<string, unknown> = { driveType: drive.driveType, driveId: drive.id, id: parent.id };
+		const reference: Record<string, unknown> = {
+			driveType: drive.driveType,
+			driveId: drive.id,
+			id: parent.id,
+		};
 		if (!options.inDelta) {
 			reference.name = parent.parentId ? parent.name : 'root';
 			reference.path = rootPathPrefix(address) + drive.pathOf(parent);
@@ -116,7 +127,10 @@ export function toDriveItem(address: DriveAddress, item: GraphItem, options: Ser
 	return json;
 }
 
-export function applySelect(json: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+export function applySelect(
+	json: Record<string, unknown>,
+	select: string[] | undefined,
+): Record<string, unknown> {
 	if (!select) return json;
 	const result: Record<string, unknown> = {};
 	for (const field of select) if (field in json) result[field] = json[field];

@@ -10,7 +10,8 @@ export const FRAGMENT_UNIT = 320 * 1024;
 export const MAX_FRAGMENT = 60 * 1024 * 1024;
 export const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
 
-export type SessionTarget = { kind: 'new'; parentId: string; name: string } | { kind: 'replace'; itemId: string };
+export type SessionTarget =
+	{ kind: 'new'; parentId: string; name: string } | { kind: 'replace'; itemId: string };
 
 export interface UploadSession {
 	id: string;
@@ -37,14 +38,20 @@ export interface FragmentHeader {
 }
 
 /** "bytes 0-327679/1048576" */
-export function parseContentRange(value: string | undefined, contentLength: string | undefined): FragmentHeader {
+export function parseContentRange(
+	value: string | undefined,
+	contentLength: string | undefined,
+): FragmentHeader {
 	const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(value?.trim() ?? '');
 	if (!match) throw faults.invalidRequest('The Content-Range header is missing or malformed.');
 	const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
 	const length = end - start + 1;
-	if (end < start || end >= total) throw faults.invalidRequest('The Content-Range header is invalid.');
+	if (end < start || end >= total)
+		throw faults.invalidRequest('The Content-Range header is invalid.');
 	if (contentLength !== undefined && Number(contentLength) !== length) {
-		throw faults.invalidRequest('The Content-Length header does not match the Content-Range header.');
+		throw faults.invalidRequest(
+			'The Content-Length header does not match the Content-Range header.',
+		);
 	}
 	return { start, end, total, length };
 }
@@ -88,20 +95,31 @@ export class UploadSessions {
 	/** Validate a fragment against the session before reading its body. */
 	checkFragment(session: UploadSession, header: FragmentHeader): void {
 		if (session.total !== undefined && header.total !== session.total) {
-			throw faults.invalidRequest('The total size in Content-Range does not match earlier fragments.');
+			throw faults.invalidRequest(
+				'The total size in Content-Range does not match earlier fragments.',
+			);
 		}
-		if (header.length > MAX_FRAGMENT) throw faults.invalidRequest('A fragment must be smaller than 60 MiB.');
+		if (header.length > MAX_FRAGMENT)
+			throw faults.invalidRequest('A fragment must be smaller than 60 MiB.');
 		const last = header.end + 1 === header.total;
 		if (!last && header.length % FRAGMENT_UNIT !== 0) {
-			throw faults.invalidRequest('Fragments other than the last must be a multiple of 320 KiB (327680 bytes).');
+			throw faults.invalidRequest(
+				'Fragments other than the last must be a multiple of 320 KiB (327680 bytes).',
+			);
 		}
 		if (header.start < session.received) {
-			throw faults.invalidRange(`The uploaded fragment overlaps with data that has already been received (next expected ${session.received}).`);
+			throw faults.invalidRange(
+				`The uploaded fragment overlaps with data that has already been received (next expected ${session.received}).`,
+			);
 		}
 		if (header.start > session.received) {
-			throw faults.invalidRange(`Fragments must be uploaded in order (next expected ${session.received}).`, 'invalidRange');
+			throw faults.invalidRange(
+				`Fragments must be uploaded in order (next expected ${session.received}).`,
+				'invalidRange',
+			);
 		}
-		if (session.total === undefined && header.total > session.drive.remainingBytes()) throw faults.quota();
+		if (session.total === undefined && header.total > session.drive.remainingBytes())
+			throw faults.quota();
 		session.total = header.total;
 	}
 

@@ -50,11 +50,20 @@ export function routeOf(path: string): Route | undefined {
 	if (path === '/oauth2/authorize') return { flavour: 'dropbox', endpoint: 'authorize' };
 	if (path === '/oauth2/token') return { flavour: 'dropbox', endpoint: 'token' };
 	const microsoft = /^\/([^/]+)\/oauth2\/v2\.0\/(authorize|token)$/.exec(path);
-	if (microsoft) return { flavour: 'microsoft', endpoint: microsoft[2] as Route['endpoint'], tenant: microsoft[1] };
+	if (microsoft)
+		return {
+			flavour: 'microsoft',
+			endpoint: microsoft[2] as Route['endpoint'],
+			tenant: microsoft[1],
+		};
 	return undefined;
 }
 
-const PROVIDER_NAMES: Record<AuthFlavour, string> = { google: 'Google', microsoft: 'Microsoft', dropbox: 'Dropbox' };
+const PROVIDER_NAMES: Record<AuthFlavour, string> = {
+	google: 'Google',
+	microsoft: 'Microsoft',
+	dropbox: 'Dropbox',
+};
 
 export class FakeOAuth extends FakeServer {
 	readonly name = 'oauth';
@@ -74,7 +83,14 @@ export class FakeOAuth extends FakeServer {
 	/** What the "Allow" button does: a one-time code for these scopes (tests without a browser call this). */
 	approve(flavour: AuthFlavour, clientId: string, redirectUri: string, scopes: string[]): string {
 		const code = `fake-${flavour}-code-${randomBytes(12).toString('base64url')}`;
-		this.codes.set(code, { flavour, clientId, redirectUri, scopes, expiresAt: Date.now() + CODE_LIFETIME_MS, used: false });
+		this.codes.set(code, {
+			flavour,
+			clientId,
+			redirectUri,
+			scopes,
+			expiresAt: Date.now() + CODE_LIFETIME_MS,
+			used: false,
+		});
 		return code;
 	}
 
@@ -102,8 +118,17 @@ export class FakeOAuth extends FakeServer {
 	protected async control(action: string, body: any, res: ServerResponse): Promise<boolean> {
 		switch (action) {
 			case 'approve': {
-				const scopes = Array.isArray(body.scopes) ? body.scopes : String(body.scope ?? '').split(/\s+/).filter(Boolean);
-				const code = this.approve(body.flavour, body.clientId ?? FAKE_CLIENT_ID, body.redirectUri ?? '', scopes);
+				const scopes = Array.isArray(body.scopes)
+					? body.scopes
+					: String(body.scope ?? '')
+							.split(/\s+/)
+							.filter(Boolean);
+				const code = this.approve(
+					body.flavour,
+					body.clientId ?? FAKE_CLIENT_ID,
+					body.redirectUri ?? '',
+					scopes,
+				);
 				this.sendJson(res, 200, { code });
 				return true;
 			}
@@ -130,7 +155,10 @@ export class FakeOAuth extends FakeServer {
 		}
 		if (route.endpoint === 'authorize') {
 			if (req.method !== 'GET') {
-				this.sendJson(res, 405, { error: 'invalid_request', error_description: 'authorize takes GET' });
+				this.sendJson(res, 405, {
+					error: 'invalid_request',
+					error_description: 'authorize takes GET',
+				});
 				return;
 			}
 			this.renderConsent(req, res, route);
@@ -149,7 +177,11 @@ export class FakeOAuth extends FakeServer {
 		const clientId = q.get('client_id') ?? '';
 		const redirectUri = q.get('redirect_uri') ?? '';
 		if (!this.clients.has(clientId)) {
-			this.sendHtml(res, 401, `<h1>Error 401: invalid_client</h1><p>The OAuth client was not found.</p>`);
+			this.sendHtml(
+				res,
+				401,
+				`<h1>Error 401: invalid_client</h1><p>The OAuth client was not found.</p>`,
+			);
 			return;
 		}
 		if (!/^https?:\/\//.test(redirectUri)) {
@@ -196,7 +228,10 @@ export class FakeOAuth extends FakeServer {
 		const target = new URL(redirectUri);
 		if (form.get('decision') === 'allow') {
 			const scopes = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
-			target.searchParams.set('code', this.approve(flavour, form.get('client_id') ?? '', redirectUri, scopes));
+			target.searchParams.set(
+				'code',
+				this.approve(flavour, form.get('client_id') ?? '', redirectUri, scopes),
+			);
 		} else {
 			target.searchParams.set('error', 'access_denied');
 		}
@@ -209,9 +244,10 @@ export class FakeOAuth extends FakeServer {
 	private async token(req: FakeRequest, res: ServerResponse, route: Route): Promise<void> {
 		const body = (await this.readBody(req, 64 * 1024)).toString('utf8');
 		const contentType = String(req.headers['content-type'] ?? '');
-		const params = contentType.includes('application/json') && body.trim().startsWith('{')
-			? new URLSearchParams(JSON.parse(body) as Record<string, string>)
-			: new URLSearchParams(body);
+		const params =
+			contentType.includes('application/json') && body.trim().startsWith('{')
+				? new URLSearchParams(JSON.parse(body) as Record<string, string>)
+				: new URLSearchParams(body);
 		// The Dropbox SDK sends everything in the query string with an empty body.
 		let fromQuery = false;
 		if (route.flavour === 'dropbox') {
@@ -223,7 +259,13 @@ export class FakeOAuth extends FakeServer {
 			}
 		}
 		const grantType = params.get('grant_type') ?? '';
-		const record: TokenRequestRecord = { flavour: route.flavour, grantType, clientAuth: 'none', status: 0, tenant: route.tenant };
+		const record: TokenRequestRecord = {
+			flavour: route.flavour,
+			grantType,
+			clientAuth: 'none',
+			status: 0,
+			tenant: route.tenant,
+		};
 		this.tokenRequests.push(record);
 		const reply = (status: number, payload: unknown) => {
 			record.status = status;
@@ -232,7 +274,11 @@ export class FakeOAuth extends FakeServer {
 
 		const client = clientCredentials(req.headers.authorization, params, fromQuery);
 		record.clientAuth = client.via;
-		if (!client.id || !this.clients.has(client.id) || (client.secret !== undefined && this.clients.get(client.id) !== client.secret)) {
+		if (
+			!client.id ||
+			!this.clients.has(client.id) ||
+			(client.secret !== undefined && this.clients.get(client.id) !== client.secret)
+		) {
 			const error = invalidClient(route.flavour);
 			reply(error.status, error.body);
 			return;
@@ -260,7 +306,10 @@ export class FakeOAuth extends FakeServer {
 				return;
 			}
 			code.used = true;
-			reply(200, successBody(route.flavour, this.auth.issue(route.flavour, code.scopes, client.id), true));
+			reply(
+				200,
+				successBody(route.flavour, this.auth.issue(route.flavour, code.scopes, client.id), true),
+			);
 			return;
 		}
 
@@ -268,7 +317,10 @@ export class FakeOAuth extends FakeServer {
 			const refreshToken = params.get('refresh_token') ?? '';
 			const result = this.auth.refreshWith(refreshToken);
 			if ('error' in result) {
-				const error = invalidGrant(route.flavour, refreshToken.startsWith(`fake-${route.flavour}-rt-`) ? 'refresh' : 'malformed');
+				const error = invalidGrant(
+					route.flavour,
+					refreshToken.startsWith(`fake-${route.flavour}-rt-`) ? 'refresh' : 'malformed',
+				);
 				reply(error.status, error.body);
 				return;
 			}
@@ -278,12 +330,18 @@ export class FakeOAuth extends FakeServer {
 
 		reply(400, {
 			error: 'unsupported_grant_type',
-			error_description: route.flavour === 'microsoft' ? `AADSTS70003: The app requested an unsupported grant type '${grantType}'.` : 'Invalid grant_type.',
+			error_description:
+				route.flavour === 'microsoft'
+					? `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`
+					: 'Invalid grant_type.',
 		});
 	}
 
 	private sendHtml(res: ServerResponse, status: number, html: string): void {
-		res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
+		res.writeHead(status, {
+			'content-type': 'text/html; charset=utf-8',
+			'content-length': String(Buffer.byteLength(html)),
+		});
 		res.end(html);
 	}
 }
@@ -307,7 +365,11 @@ function clientCredentials(
 	return { id, secret, via: id === undefined ? 'none' : fromQuery ? 'query' : 'body' };
 }
 
-function successBody(flavour: AuthFlavour, tokens: IssuedTokens, initial: boolean): Record<string, unknown> {
+function successBody(
+	flavour: AuthFlavour,
+	tokens: IssuedTokens,
+	initial: boolean,
+): Record<string, unknown> {
 	if (flavour === 'google') {
 		// Google returns a refresh token only from the code exchange (with access_type=offline), never on refresh.
 		const body: Record<string, unknown> = {
@@ -363,18 +425,35 @@ function microsoftError(error: string, code: number, text: string, status: numbe
 }
 
 /** invalid_grant exactly as each provider words it (research/api-brief.md section 5). */
-export function invalidGrant(flavour: AuthFlavour, what: 'code' | 'refresh' | 'malformed'): ErrorShape {
+export function invalidGrant(
+	flavour: AuthFlavour,
+	what: 'code' | 'refresh' | 'malformed',
+): ErrorShape {
 	if (flavour === 'google') {
 		return {
 			status: 400,
-			body: { error: 'invalid_grant', error_description: what === 'code' ? 'Bad Request' : 'Token has been expired or revoked.' },
+			body: {
+				error: 'invalid_grant',
+				error_description: what === 'code' ? 'Bad Request' : 'Token has been expired or revoked.',
+			},
 		};
 	}
 	if (flavour === 'microsoft') {
 		if (what === 'code') {
-			return microsoftError('invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity.', 400);
+			return microsoftError(
+				'invalid_grant',
+				70008,
+				'The provided authorization code or refresh token has expired due to inactivity.',
+				400,
+			);
 		}
-		if (what === 'malformed') return microsoftError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', 400);
+		if (what === 'malformed')
+			return microsoftError(
+				'invalid_grant',
+				9002313,
+				'Invalid request. Request is malformed or invalid.',
+				400,
+			);
 		return microsoftError(
 			'invalid_grant',
 			700082,
@@ -387,7 +466,11 @@ export function invalidGrant(flavour: AuthFlavour, what: 'code' | 'refresh' | 'm
 		body: {
 			error: 'invalid_grant',
 			error_description:
-				what === 'code' ? 'code doesn\'t exist or has expired' : what === 'malformed' ? 'refresh token is malformed' : 'refresh token is invalid or revoked',
+				what === 'code'
+					? "code doesn't exist or has expired"
+					: what === 'malformed'
+						? 'refresh token is malformed'
+						: 'refresh token is invalid or revoked',
 		},
 	};
 }
@@ -404,9 +487,15 @@ export function invalidClient(flavour: AuthFlavour): ErrorShape {
 			401,
 		);
 	}
-	return { status: 400, body: { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' } };
+	return {
+		status: 400,
+		body: { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' },
+	};
 }
 
 function escapeHtml(text: string): string {
-	return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+	return text.replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+	);
 }

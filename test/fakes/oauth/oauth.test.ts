@@ -20,7 +20,11 @@ function form(fields: Record<string, string>): string {
 	return new URLSearchParams(fields).toString();
 }
 
-async function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+async function postForm(
+	url: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+) {
 	const response = await fetch(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -38,7 +42,12 @@ async function consent(authorizeUrl: string, decision: 'allow' | 'deny'): Promis
 	const action = /<form method="POST" action="([^"]+)"/.exec(html)![1];
 	const fields: Record<string, string> = {};
 	for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-		fields[match[1]] = match[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+		fields[match[1]] = match[2]
+			.replace(/&amp;/g, '&')
+			.replace(/&quot;/g, '"')
+			.replace(/&#39;/g, "'")
+			.replace(/&lt;/g, '<')
+			.replace(/&gt;/g, '>');
 	}
 	fields.decision = decision;
 	const response = await fetch(new URL(action, authorizeUrl), {
@@ -76,12 +85,21 @@ describe('FakeOAuth: Google', () => {
 		};
 		const tokens = await postForm(oauth.tokenUrl('google'), exchange);
 		expect(tokens.status).toBe(200);
-		expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/drive.file' });
+		expect(tokens.body).toMatchObject({
+			token_type: 'Bearer',
+			scope: 'https://www.googleapis.com/auth/drive.file',
+		});
 		expect(tokens.body.refresh_token).toMatch(/^fake-google-rt-/);
-		expect(auth.check(`Bearer ${tokens.body.access_token}`)).toMatchObject({ ok: true, scopes: ['https://www.googleapis.com/auth/drive.file'] });
+		expect(auth.check(`Bearer ${tokens.body.access_token}`)).toMatchObject({
+			ok: true,
+			scopes: ['https://www.googleapis.com/auth/drive.file'],
+		});
 
 		const again = await postForm(oauth.tokenUrl('google'), exchange);
-		expect(again).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } });
+		expect(again).toEqual({
+			status: 400,
+			body: { error: 'invalid_grant', error_description: 'Bad Request' },
+		});
 	});
 
 	it('Deny sends the user back with access_denied', async () => {
@@ -93,19 +111,33 @@ describe('FakeOAuth: Google', () => {
 
 	it('refresh keeps the refresh token (none returned); revoked -> invalid_grant; wrong secret -> 401 invalid_client', async () => {
 		const issued = auth.issue('google', ['https://www.googleapis.com/auth/drive.file']);
-		const refresh = { grant_type: 'refresh_token', refresh_token: issued.refresh_token, client_id: FAKE_CLIENT_ID, client_secret: FAKE_CLIENT_SECRET };
+		const refresh = {
+			grant_type: 'refresh_token',
+			refresh_token: issued.refresh_token,
+			client_id: FAKE_CLIENT_ID,
+			client_secret: FAKE_CLIENT_SECRET,
+		};
 		const refreshed = await postForm(oauth.tokenUrl('google'), refresh);
 		expect(refreshed.status).toBe(200);
 		expect(refreshed.body.refresh_token).toBeUndefined();
 		expect(refreshed.body.access_token).not.toBe(issued.access_token);
 		expect(auth.check(`Bearer ${refreshed.body.access_token}`).ok).toBe(true);
 
-		const wrongSecret = await postForm(oauth.tokenUrl('google'), { ...refresh, client_secret: 'nope' });
-		expect(wrongSecret).toEqual({ status: 401, body: { error: 'invalid_client', error_description: 'Unauthorized' } });
+		const wrongSecret = await postForm(oauth.tokenUrl('google'), {
+			...refresh,
+			client_secret: 'nope',
+		});
+		expect(wrongSecret).toEqual({
+			status: 401,
+			body: { error: 'invalid_client', error_description: 'Unauthorized' },
+		});
 
 		auth.revokeRefreshTokens();
 		const revoked = await postForm(oauth.tokenUrl('google'), refresh);
-		expect(revoked).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
+		expect(revoked).toEqual({
+			status: 400,
+			body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+		});
 		expect(oauth.tokenRequests.map((r) => [r.grantType, r.clientAuth, r.status])).toEqual([
 			['refresh_token', 'body', 200],
 			['refresh_token', 'body', 401],
@@ -116,7 +148,10 @@ describe('FakeOAuth: Google', () => {
 
 describe('FakeOAuth: Microsoft', () => {
 	it('per-tenant token endpoint; every refresh rotates the refresh token; AADSTS errors', async () => {
-		const code = oauth.approve('microsoft', FAKE_CLIENT_ID, REDIRECT, ['offline_access', 'Files.ReadWrite']);
+		const code = oauth.approve('microsoft', FAKE_CLIENT_ID, REDIRECT, [
+			'offline_access',
+			'Files.ReadWrite',
+		]);
 		const first = await postForm(oauth.tokenUrl('microsoft', 'consumers'), {
 			grant_type: 'authorization_code',
 			code,
@@ -126,7 +161,10 @@ describe('FakeOAuth: Microsoft', () => {
 			scope: 'offline_access Files.ReadWrite',
 		});
 		expect(first.status).toBe(200);
-		expect(first.body).toMatchObject({ token_type: 'Bearer', scope: 'offline_access Files.ReadWrite' });
+		expect(first.body).toMatchObject({
+			token_type: 'Bearer',
+			scope: 'offline_access Files.ReadWrite',
+		});
 		expect(first.body.ext_expires_in).toBeGreaterThan(0);
 		const second = await postForm(oauth.tokenUrl('microsoft', 'consumers'), {
 			grant_type: 'refresh_token',
@@ -150,9 +188,15 @@ describe('FakeOAuth: Microsoft', () => {
 		expect(revoked.status).toBe(400);
 		expect(revoked.body).toMatchObject({ error: 'invalid_grant', error_codes: [700082] });
 		expect(revoked.body.error_description).toMatch(/^AADSTS700082: /);
-		expect(Object.keys(revoked.body).sort()).toEqual(
-			['correlation_id', 'error', 'error_codes', 'error_description', 'error_uri', 'timestamp', 'trace_id'],
-		);
+		expect(Object.keys(revoked.body).sort()).toEqual([
+			'correlation_id',
+			'error',
+			'error_codes',
+			'error_description',
+			'error_uri',
+			'timestamp',
+			'trace_id',
+		]);
 		const badClient = await postForm(oauth.tokenUrl('microsoft', 'common'), {
 			grant_type: 'refresh_token',
 			refresh_token: 'x',
@@ -167,23 +211,49 @@ describe('FakeOAuth: Microsoft', () => {
 describe('FakeOAuth: Dropbox', () => {
 	it('refresh by query string with an empty JSON body (the Dropbox SDK) and by HTTP Basic (n8n "header")', async () => {
 		const issued = auth.issue('dropbox', ['files.content.read']);
-		const query = form({ grant_type: 'refresh_token', refresh_token: issued.refresh_token, client_id: FAKE_CLIENT_ID, client_secret: FAKE_CLIENT_SECRET });
-		const sdkStyle = await fetch(`${oauth.tokenUrl('dropbox')}?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+		const query = form({
+			grant_type: 'refresh_token',
+			refresh_token: issued.refresh_token,
+			client_id: FAKE_CLIENT_ID,
+			client_secret: FAKE_CLIENT_SECRET,
+		});
+		const sdkStyle = await fetch(`${oauth.tokenUrl('dropbox')}?${query}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+		});
 		expect(sdkStyle.status).toBe(200);
 		const sdkBody = (await sdkStyle.json()) as Record<string, unknown>;
 		expect(Object.keys(sdkBody).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
 		expect(sdkBody.token_type).toBe('bearer');
 
 		const basic = `Basic ${Buffer.from(`${FAKE_CLIENT_ID}:${FAKE_CLIENT_SECRET}`).toString('base64')}`;
-		const headerStyle = await postForm(oauth.tokenUrl('dropbox'), { grant_type: 'refresh_token', refresh_token: issued.refresh_token }, { authorization: basic });
+		const headerStyle = await postForm(
+			oauth.tokenUrl('dropbox'),
+			{ grant_type: 'refresh_token', refresh_token: issued.refresh_token },
+			{ authorization: basic },
+		);
 		expect(headerStyle.status).toBe(200);
 		expect(oauth.tokenRequests.map((r) => r.clientAuth)).toEqual(['query', 'basic']);
 
-		const malformed = await postForm(oauth.tokenUrl('dropbox'), { grant_type: 'refresh_token', refresh_token: 'garbage' }, { authorization: basic });
-		expect(malformed).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is malformed' } });
+		const malformed = await postForm(
+			oauth.tokenUrl('dropbox'),
+			{ grant_type: 'refresh_token', refresh_token: 'garbage' },
+			{ authorization: basic },
+		);
+		expect(malformed).toEqual({
+			status: 400,
+			body: { error: 'invalid_grant', error_description: 'refresh token is malformed' },
+		});
 		auth.revokeRefreshTokens();
-		const revoked = await postForm(oauth.tokenUrl('dropbox'), { grant_type: 'refresh_token', refresh_token: issued.refresh_token }, { authorization: basic });
-		expect(revoked).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' } });
+		const revoked = await postForm(
+			oauth.tokenUrl('dropbox'),
+			{ grant_type: 'refresh_token', refresh_token: issued.refresh_token },
+			{ authorization: basic },
+		);
+		expect(revoked).toEqual({
+			status: 400,
+			body: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' },
+		});
 	});
 });
 
@@ -192,29 +262,36 @@ describe("FakeOAuth with n8n's own OAuth client (@n8n/client-oauth2, what refres
 		['google', 'body'],
 		['microsoft', 'body'],
 		['dropbox', 'header'],
-	] as const)('%s refresh with authentication=%s; a revoked token surfaces as invalid_grant', async (flavour, authentication) => {
-		const issued = auth.issue(flavour, ['scope-a']);
-		const client = new ClientOAuth2({
-			clientId: FAKE_CLIENT_ID,
-			clientSecret: FAKE_CLIENT_SECRET,
-			accessTokenUri: oauth.tokenUrl(flavour),
-			scopes: ['scope-a'],
-			authentication,
-		});
-		const token = client.createToken({ access_token: issued.access_token, refresh_token: issued.refresh_token, token_type: 'Bearer' });
-		const next = await token.refresh();
-		expect(auth.check(`Bearer ${next.accessToken}`).ok).toBe(true);
-		// Merged like n8n: Google and Dropbox keep the old refresh token, Microsoft's rotates.
-		if (flavour === 'microsoft') expect(next.refreshToken).not.toBe(issued.refresh_token);
-		else expect(next.refreshToken).toBe(issued.refresh_token);
+	] as const)(
+		'%s refresh with authentication=%s; a revoked token surfaces as invalid_grant',
+		async (flavour, authentication) => {
+			const issued = auth.issue(flavour, ['scope-a']);
+			const client = new ClientOAuth2({
+				clientId: FAKE_CLIENT_ID,
+				clientSecret: FAKE_CLIENT_SECRET,
+				accessTokenUri: oauth.tokenUrl(flavour),
+				scopes: ['scope-a'],
+				authentication,
+			});
+			const token = client.createToken({
+				access_token: issued.access_token,
+				refresh_token: issued.refresh_token,
+				token_type: 'Bearer',
+			});
+			const next = await token.refresh();
+			expect(auth.check(`Bearer ${next.accessToken}`).ok).toBe(true);
+			// Merged like n8n: Google and Dropbox keep the old refresh token, Microsoft's rotates.
+			if (flavour === 'microsoft') expect(next.refreshToken).not.toBe(issued.refresh_token);
+			else expect(next.refreshToken).toBe(issued.refresh_token);
 
-		auth.revokeRefreshTokens();
-		const failure = await next.refresh().then(
-			() => undefined,
-			(error: unknown) => error,
-		);
-		// The token endpoint's answer as @n8n/client-oauth2 keeps it (its AuthError's body), which is what n8n
-		// surfaces and the nodes read (test/unit/errors.test.ts covers that reading).
-		expect((failure as { body?: { error?: string } }).body?.error).toBe('invalid_grant');
-	});
+			auth.revokeRefreshTokens();
+			const failure = await next.refresh().then(
+				() => undefined,
+				(error: unknown) => error,
+			);
+			// The token endpoint's answer as @n8n/client-oauth2 keeps it (its AuthError's body), which is what n8n
+			// surfaces and the nodes read (test/unit/errors.test.ts covers that reading).
+			expect((failure as { body?: { error?: string } }).body?.error).toBe('invalid_grant');
+		},
+	);
 });

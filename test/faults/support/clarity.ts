@@ -6,7 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
  */
 
 /** What the user can do, in the words our hints use. */
-const ACTION = /\b(reconnect|run (it )?again|free (up )?(some )?(space|storage)|check|fix|rename|choose|pick|share|wait|enable|remove|use|give|provide|set|map|add|select|connect|resumes?|clear|change|shorten)\b/i;
+const ACTION =
+	/\b(reconnect|run (it )?again|free (up )?(some )?(space|storage)|check|fix|rename|choose|pick|share|wait|enable|remove|use|give|provide|set|map|add|select|connect|resumes?|clear|change|shorten)\b/i;
 
 export function errorText(error: unknown): string {
 	if (!error || typeof error !== 'object') return typeof error === 'string' ? error : '';
@@ -16,13 +17,17 @@ export function errorText(error: unknown): string {
 
 /** The text of a continueOnFail item: our nodes put the message in `error` (and may add a hint). */
 export function itemErrorText(json: IDataObject): string {
-	return [json.error, json.errorDescription, json.hint, json.message, json.description].filter((part) => typeof part === 'string').join(' | ');
+	return [json.error, json.errorDescription, json.hint, json.message, json.description]
+		.filter((part) => typeof part === 'string')
+		.join(' | ');
 }
 
 /** True when the text names one of `names` and says what to do. */
 export function isClear(text: string, names: string[]): boolean {
 	const lower = text.toLowerCase();
-	return text.length > 0 && names.some((name) => lower.includes(name.toLowerCase())) && ACTION.test(text);
+	return (
+		text.length > 0 && names.some((name) => lower.includes(name.toLowerCase())) && ACTION.test(text)
+	);
 }
 
 /** 1 when an error exists and is unclear, 0 otherwise (a clean run counts as clear). */

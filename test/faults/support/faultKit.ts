@@ -18,36 +18,45 @@ export interface FakeCloud {
 }
 
 /** Request paths by role, per cloud. */
-const PATHS: Record<CloudKind, { api: RegExp; upload: RegExp; listing: RegExp; download: RegExp }> = {
-	googleDrive: {
-		api: /^\/(drive|upload)\//,
-		upload: /^\/upload\/drive\/v3\/files/,
-		listing: /^\/drive\/v3\/(changes|files)(\?|$)/,
-		download: /alt=media/,
-	},
-	oneDrive: {
-		api: /^\/(v1\.0|_upload|_download)\//,
-		upload: /(\/content(\?|$)|createUploadSession|^\/_upload\/)/,
-		listing: /(\/children|\/delta)(\?|$)/,
-		download: /^\/_download\//,
-	},
-	dropbox: {
-		api: /^\/2\//,
-		upload: /^\/2\/files\/upload/,
-		listing: /^\/2\/files\/list_folder/,
-		download: /^\/2\/files\/download/,
-	},
-};
+const PATHS: Record<CloudKind, { api: RegExp; upload: RegExp; listing: RegExp; download: RegExp }> =
+	{
+		googleDrive: {
+			api: /^\/(drive|upload)\//,
+			upload: /^\/upload\/drive\/v3\/files/,
+			listing: /^\/drive\/v3\/(changes|files)(\?|$)/,
+			download: /alt=media/,
+		},
+		oneDrive: {
+			api: /^\/(v1\.0|_upload|_download)\//,
+			upload: /(\/content(\?|$)|createUploadSession|^\/_upload\/)/,
+			listing: /(\/children|\/delta)(\?|$)/,
+			download: /^\/_download\//,
+		},
+		dropbox: {
+			api: /^\/2\//,
+			upload: /^\/2\/files\/upload/,
+			listing: /^\/2\/files\/list_folder/,
+			download: /^\/2\/files\/download/,
+		},
+	};
 
 /** Scopes that read but cannot write, and scopes that cannot even read, per cloud (what a narrow consent grants). */
-export const NARROW_SCOPES: Record<CloudKind, { readOnly: string[]; none: string[]; writeScope: string; readScope: string }> = {
+export const NARROW_SCOPES: Record<
+	CloudKind,
+	{ readOnly: string[]; none: string[]; writeScope: string; readScope: string }
+> = {
 	googleDrive: {
 		readOnly: ['https://www.googleapis.com/auth/drive.readonly'],
 		none: ['https://www.googleapis.com/auth/drive.appdata'],
 		writeScope: 'drive',
 		readScope: 'drive',
 	},
-	oneDrive: { readOnly: ['Files.Read', 'offline_access'], none: ['User.Read', 'offline_access'], writeScope: 'Files.ReadWrite', readScope: 'Files.Read' },
+	oneDrive: {
+		readOnly: ['Files.Read', 'offline_access'],
+		none: ['User.Read', 'offline_access'],
+		writeScope: 'Files.ReadWrite',
+		readScope: 'Files.Read',
+	},
 	dropbox: {
 		readOnly: ['account_info.read', 'files.metadata.read', 'files.content.read'],
 		none: ['account_info.read', 'files.metadata.read'],
@@ -75,10 +84,26 @@ export class FaultKit {
 		const headers = { 'retry-after': String(retryAfterSeconds) };
 		const body =
 			this.kind === 'googleDrive'
-				? { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }], status: 'RESOURCE_EXHAUSTED' } }
+				? {
+						error: {
+							code: 429,
+							message: 'Rate Limit Exceeded',
+							errors: [
+								{
+									domain: 'usageLimits',
+									reason: 'rateLimitExceeded',
+									message: 'Rate Limit Exceeded',
+								},
+							],
+							status: 'RESOURCE_EXHAUSTED',
+						},
+					}
 				: this.kind === 'oneDrive'
 					? { error: { code: 'activityLimitReached', message: 'The request has been throttled' } }
-					: { error_summary: 'too_many_requests/..', error: { reason: { '.tag': 'too_many_requests' }, retry_after: retryAfterSeconds } };
+					: {
+							error_summary: 'too_many_requests/..',
+							error: { reason: { '.tag': 'too_many_requests' }, retry_after: retryAfterSeconds },
+						};
 		this.rule(this.paths.api, { type: 'respond', status: 429, headers, body }, count, skip);
 	}
 
@@ -86,7 +111,13 @@ export class FaultKit {
 	serverErrors(count: number, status = 503, skip = 0): void {
 		const body =
 			this.kind === 'googleDrive'
-				? { error: { code: status, message: 'Backend Error', errors: [{ domain: 'global', reason: 'backendError', message: 'Backend Error' }] } }
+				? {
+						error: {
+							code: status,
+							message: 'Backend Error',
+							errors: [{ domain: 'global', reason: 'backendError', message: 'Backend Error' }],
+						},
+					}
 				: this.kind === 'oneDrive'
 					? { error: { code: 'serviceNotAvailable', message: 'Service unavailable' } }
 					: 'Service unavailable';
@@ -126,8 +157,26 @@ export class FaultKit {
 			tree: { used(): number };
 		};
 		if (this.kind === 'googleDrive') {
-			const body = { error: { code: 403, message: 'The user\'s Drive storage quota has been exceeded.', errors: [{ domain: 'usageLimits', reason: 'storageQuotaExceeded', message: 'The user\'s Drive storage quota has been exceeded.' }] } };
-			this.rule(this.paths.upload, { type: 'respond', status: 403, body }, 1000, afterUploads, 'POST');
+			const body = {
+				error: {
+					code: 403,
+					message: "The user's Drive storage quota has been exceeded.",
+					errors: [
+						{
+							domain: 'usageLimits',
+							reason: 'storageQuotaExceeded',
+							message: "The user's Drive storage quota has been exceeded.",
+						},
+					],
+				},
+			};
+			this.rule(
+				this.paths.upload,
+				{ type: 'respond', status: 403, body },
+				1000,
+				afterUploads,
+				'POST',
+			);
 		} else if (this.kind === 'oneDrive') {
 			fake.setQuota({ total: fake.drive.usedBytes() + room });
 		} else {

@@ -25,7 +25,10 @@ export interface FaultRow {
 
 /** This jest run's folder (set by the global setup); a run of one file outside jest gets its own. */
 function scratch(): string {
-	return (process.env.CLOUD_SYNC_FAULTS_DIR ??= join(tmpdir(), `cloud-sync-faults-${process.pid}-${Date.now()}`));
+	return (process.env.CLOUD_SYNC_FAULTS_DIR ??= join(
+		tmpdir(),
+		`cloud-sync-faults-${process.pid}-${Date.now()}`,
+	));
 }
 export const RESULTS_FILE = join(__dirname, '..', 'results.md');
 const FAULT_FILES_DIR = join(__dirname, '..');
@@ -54,21 +57,30 @@ export class FaultReport {
 export function settleFaultReport(dir: string): { summary: string; table?: string } | undefined {
 	let names: string[];
 	try {
-		names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+		names = readdirSync(dir)
+			.filter((name) => name.endsWith('.json'))
+			.sort();
 	} catch {
 		return undefined;
 	}
 	if (names.length === 0) return undefined;
-	const rows = names.flatMap((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as FaultRow[]);
-	const faultFiles = readdirSync(FAULT_FILES_DIR).filter((name) => name.endsWith('.faults.test.ts'));
-	const complete = faultFiles.every((file) => names.includes(`${file.replace(/\.faults\.test\.ts$/, '')}.json`));
+	const rows = names.flatMap(
+		(name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as FaultRow[],
+	);
+	const faultFiles = readdirSync(FAULT_FILES_DIR).filter((name) =>
+		name.endsWith('.faults.test.ts'),
+	);
+	const complete = faultFiles.every((file) =>
+		names.includes(`${file.replace(/\.faults\.test\.ts$/, '')}.json`),
+	);
 	const table = renderTable(rows);
 	if (complete) writeFileSync(RESULTS_FILE, table);
 	return { summary: summaryLine(rows), table: complete ? RESULTS_FILE : undefined };
 }
 
 function summaryLine(rows: FaultRow[]): string {
-	const sum = (pick: (row: FaultRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+	const sum = (pick: (row: FaultRow) => number) =>
+		rows.reduce((total, row) => total + pick(row), 0);
 	return `${rows.length} faults tried, ${sum((r) => r.lost)} lost, ${sum((r) => r.duplicated)} duplicated, ${sum((r) => r.unclear)} unclear errors`;
 }
 
@@ -90,9 +102,16 @@ export function renderTable(rows: FaultRow[]): string {
 		'|---|---|---|---:|---:|---:|---|',
 	];
 	const order = ['Export to Folder', 'Collect New Files', 'Calendar Sync', 'Provider'];
-	const sorted = [...rows].sort((a, b) => order.indexOf(a.node) - order.indexOf(b.node) || a.provider.localeCompare(b.provider) || a.fault.localeCompare(b.fault));
+	const sorted = [...rows].sort(
+		(a, b) =>
+			order.indexOf(a.node) - order.indexOf(b.node) ||
+			a.provider.localeCompare(b.provider) ||
+			a.fault.localeCompare(b.fault),
+	);
 	for (const row of sorted) {
-		lines.push(`| ${row.node} | ${row.provider} | ${cell(row.fault)} | ${row.lost} | ${row.duplicated} | ${row.unclear} | ${cell(row.note ?? '')} |`);
+		lines.push(
+			`| ${row.node} | ${row.provider} | ${cell(row.fault)} | ${row.lost} | ${row.duplicated} | ${row.unclear} | ${cell(row.note ?? '')} |`,
+		);
 	}
 	return `${lines.join('\n')}\n`;
 }

@@ -19,19 +19,22 @@ const LEVELS: Level[] = ['log', 'info', 'warn', 'error', 'debug'];
 /** Serialises errors with their non-enumerable message and stack (JSON.stringify drops them). */
 function stringify(value: unknown): string {
 	const seen = new WeakSet<object>();
-	return JSON.stringify(value, (_key, current: unknown) => {
-		if (current && typeof current === 'object') {
-			if (seen.has(current)) return '[circular]';
-			seen.add(current);
-			if (current instanceof Error) {
-				const own: IDataObject = {};
-				for (const key of Object.getOwnPropertyNames(current)) own[key] = (current as unknown as IDataObject)[key];
-				return { name: current.name, message: current.message, stack: current.stack, ...own };
+	return (
+		JSON.stringify(value, (_key, current: unknown) => {
+			if (current && typeof current === 'object') {
+				if (seen.has(current)) return '[circular]';
+				seen.add(current);
+				if (current instanceof Error) {
+					const own: IDataObject = {};
+					for (const key of Object.getOwnPropertyNames(current))
+						own[key] = (current as unknown as IDataObject)[key];
+					return { name: current.name, message: current.message, stack: current.stack, ...own };
+				}
+				if (Buffer.isBuffer(current)) return `[buffer ${current.length}]`;
 			}
-			if (Buffer.isBuffer(current)) return `[buffer ${current.length}]`;
-		}
-		return typeof current === 'bigint' ? String(current) : current;
-	}) ?? String(value);
+			return typeof current === 'bigint' ? String(current) : current;
+		}) ?? String(value)
+	);
 }
 
 export class SecretSweep {
@@ -45,14 +48,23 @@ export class SecretSweep {
 		for (const level of LEVELS) {
 			const original = console[level];
 			console[level] = (...args: unknown[]) => {
-				this.texts.push(args.map((arg) => (typeof arg === 'string' ? arg : stringify(arg))).join(' '));
+				this.texts.push(
+					args.map((arg) => (typeof arg === 'string' ? arg : stringify(arg))).join(' '),
+				);
 				// The suite stays quiet except for its table (the one line the report prints itself).
-				if (level === 'log' && typeof args[0] === 'string' && args[0].startsWith('# Fault suite results')) original.apply(console, args);
+				if (
+					level === 'log' &&
+					typeof args[0] === 'string' &&
+					args[0].startsWith('# Fault suite results')
+				)
+					original.apply(console, args);
 			};
 			this.restore.push(() => (console[level] = original));
 		}
 		const capture = (level: string) => (message: unknown, meta?: unknown) => {
-			this.texts.push(`${level} ${typeof message === 'string' ? message : stringify(message)} ${meta === undefined ? '' : stringify(meta)}`);
+			this.texts.push(
+				`${level} ${typeof message === 'string' ? message : stringify(message)} ${meta === undefined ? '' : stringify(meta)}`,
+			);
 		};
 		const logger = {
 			error: capture('error'),
@@ -113,11 +125,19 @@ export class SecretSweep {
 	findLeaks(): string[] {
 		const leaks: string[] = [];
 		for (const secret of this.secrets()) {
-			const pieces = secret.length >= 80 ? [secret, ...[0, 40, Math.floor(secret.length / 2)].map((at) => secret.slice(at, at + 40))] : [secret];
+			const pieces =
+				secret.length >= 80
+					? [
+							secret,
+							...[0, 40, Math.floor(secret.length / 2)].map((at) => secret.slice(at, at + 40)),
+						]
+					: [secret];
 			for (const text of this.texts) {
 				const at = pieces.map((piece) => text.indexOf(piece)).find((index) => index >= 0) ?? -1;
 				if (at >= 0) {
-					leaks.push(`${secret.slice(0, 12)}… in: ${text.slice(Math.max(0, at - 80), at).replace(/\s+/g, ' ')}[SECRET]`);
+					leaks.push(
+						`${secret.slice(0, 12)}… in: ${text.slice(Math.max(0, at - 80), at).replace(/\s+/g, ' ')}[SECRET]`,
+					);
 					break;
 				}
 			}

@@ -20,7 +20,10 @@ const soak = process.env.MODEL_SOAK === '1';
 /** `npm test`: a fixed seed per property name so a red CI is replayed exactly by the same run. */
 export function modelBudget(name: string, testRuns: number, soakRuns = testRuns * 50): ModelBudget {
 	const fixedSeed = Number(process.env.MODEL_SEED ?? seedOf(name));
-	const seed = soak && process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : fixedSeed;
+	const seed =
+		soak && process.env.MODEL_SEED === undefined
+			? Date.now() ^ (Math.random() * 0x7fffffff)
+			: fixedSeed;
 	const numRuns = Number(process.env.MODEL_RUNS ?? (soak ? soakRuns : testRuns));
 	return { numRuns, seed, maxCommands: soak ? 60 : 25, soak };
 }

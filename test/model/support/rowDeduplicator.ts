@@ -49,7 +49,11 @@ export class RowDeduplicator {
 		if (this.rows.has(this.key(context))) this.rows.set(this.key(context), [...data]);
 	}
 
-	async checkProcessedAndRecord(context: string, items: string[], who: string): Promise<{ new: string[]; processed: string[] }> {
+	async checkProcessedAndRecord(
+		context: string,
+		items: string[],
+		who: string,
+	): Promise<{ new: string[]; processed: string[] }> {
 		const hashed = items.map(hash);
 		const row = await this.findOne(context, who);
 		if (!row) {
@@ -97,8 +101,10 @@ export class RowDeduplicator {
 	helpersFor(nodeId: string, who: string) {
 		const context = (scope: string) => (scope === 'node' ? `n:${nodeId}` : '');
 		return {
-			checkProcessedAndRecord: async (items: unknown[], scope: string) => await this.checkProcessedAndRecord(context(scope), items.map(String), who),
-			removeProcessed: async (items: unknown[], scope: string) => await this.removeProcessed(context(scope), items.map(String), who),
+			checkProcessedAndRecord: async (items: unknown[], scope: string) =>
+				await this.checkProcessedAndRecord(context(scope), items.map(String), who),
+			removeProcessed: async (items: unknown[], scope: string) =>
+				await this.removeProcessed(context(scope), items.map(String), who),
 			clearAllProcessedItems: async (scope: string) => await this.clear(context(scope), who),
 		};
 	}

@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CollectNewFiles } from '../../../nodes/CollectNewFiles/CollectNewFiles.node';
 import { WorkflowHarness, type RunResult } from '../../harness/workflow';
@@ -34,13 +41,18 @@ export const COLLECT = 'Collect';
 export interface CollectWorkflow {
 	harness: WorkflowHarness;
 	/** Runs the workflow (production "trigger" mode unless told otherwise) and returns the Collect node's output. */
-	run(mode?: 'trigger' | 'webhook' | 'manual'): Promise<{ result: RunResult; items: INodeExecutionData[]; json: IDataObject[] }>;
+	run(
+		mode?: 'trigger' | 'webhook' | 'manual',
+	): Promise<{ result: RunResult; items: INodeExecutionData[]; json: IDataObject[] }>;
 	/** Runs another operation (Get History, Forget) on the same node id through a second node of the same workflow. */
 	operate(parameters: INodeParameters, mode?: 'trigger' | 'manual'): Promise<IDataObject[]>;
 	setCollectParameters(parameters: INodeParameters): void;
 }
 
-export function collectParameters(source: CollectSource, extra: INodeParameters = {}): INodeParameters {
+export function collectParameters(
+	source: CollectSource,
+	extra: INodeParameters = {},
+): INodeParameters {
 	return {
 		operation: 'collect',
 		source: source.kind,
@@ -55,15 +67,25 @@ export function collectParameters(source: CollectSource, extra: INodeParameters 
  * Input -> Collect [-> Fail Switch -> Confirm]. Other operations run on the same harness by swapping the
  * Collect node's parameters for one run, which keeps its id (and so its state) like a second node would find it.
  */
-export function collectWorkflow(source: CollectSource, extra: INodeParameters = {}, options: { confirm?: boolean } = {}): CollectWorkflow {
+export function collectWorkflow(
+	source: CollectSource,
+	extra: INodeParameters = {},
+	options: { confirm?: boolean } = {},
+): CollectWorkflow {
 	const harness = new WorkflowHarness();
-	harness.registerNode('collectNewFiles', new CollectNewFiles()).registerNode('failSwitch', new FailSwitch());
+	harness
+		.registerNode('collectNewFiles', new CollectNewFiles())
+		.registerNode('failSwitch', new FailSwitch());
 	const credentials = source.attach(harness);
 	let parameters = collectParameters(source, extra);
 	harness.addNode({ name: COLLECT, type: 'collectNewFiles', parameters, credentials });
 	if (options.confirm) {
 		harness.addNode({ name: 'Fail Switch', type: 'failSwitch' });
-		harness.addNode({ name: 'Confirm', type: 'collectNewFiles', parameters: { operation: 'confirm', collectNode: COLLECT } });
+		harness.addNode({
+			name: 'Confirm',
+			type: 'collectNewFiles',
+			parameters: { operation: 'confirm', collectNode: COLLECT },
+		});
 	}
 	return {
 		harness,

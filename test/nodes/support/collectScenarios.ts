@@ -24,7 +24,11 @@ export async function seedStory(source: CollectSource): Promise<void> {
 	expect(run1.result.status).toBe('success');
 	expect(names(run1.json)).toEqual(['receipt-1.pdf', 'receipt-2.pdf', 'receipt-3.pdf']);
 	for (const item of run1.items) {
-		expect(item.json).toMatchObject({ source: source.kind, size: expect.any(Number), collectedAt: expect.any(String) });
+		expect(item.json).toMatchObject({
+			source: source.kind,
+			size: expect.any(Number),
+			collectedAt: expect.any(String),
+		});
 		expect(item.json.id).toEqual(expect.any(String));
 		expect(item.json.contentHash).toEqual(expect.any(String));
 		expect(item.binary?.data?.fileName).toBe(item.json.name);
@@ -43,7 +47,11 @@ export async function seedStory(source: CollectSource): Promise<void> {
 
 	const run3 = await flow.run();
 	expect(run3.json).toHaveLength(1);
-	expect(run3.json[0]).toMatchObject({ id: fourthId, name: 'receipt-4-renamed.pdf', path: 'archive/receipt-4-renamed.pdf' });
+	expect(run3.json[0]).toMatchObject({
+		id: fourthId,
+		name: 'receipt-4-renamed.pdf',
+		path: 'archive/receipt-4-renamed.pdf',
+	});
 
 	const history = await flow.operate({ operation: 'getHistory', returnAll: true });
 	expect(history).toHaveLength(4);
@@ -64,7 +72,9 @@ export async function movedInWithOldTime(source: CollectSource): Promise<void> {
 	const flow = collectWorkflow(source, { folder: source.subfolderParameter('inbox', inboxId) });
 	await source.user.createFile('inbox/first.pdf', pdf('first'));
 	expect(names((await flow.run()).json)).toEqual(['first.pdf']);
-	await source.user.createFile('elsewhere/old.pdf', pdf('old file'), { modifiedAt: '2009-03-01T10:00:00Z' });
+	await source.user.createFile('elsewhere/old.pdf', pdf('old file'), {
+		modifiedAt: '2009-03-01T10:00:00Z',
+	});
 	expect((await flow.run()).json).toEqual([]);
 	await source.user.move('elsewhere/old.pdf', 'inbox');
 	const run = await flow.run();

@@ -34,7 +34,11 @@ export async function localSource(): Promise<CollectSource & { fixture: Provider
 		fixture,
 		user: fixture.user,
 		folderParameter: { __rl: true, mode: 'path', value: join(fixture.baseDir, 'fixture-root') },
-		subfolderParameter: (path) => ({ __rl: true, mode: 'path', value: join(fixture.baseDir, 'fixture-root', ...path.split('/')) }),
+		subfolderParameter: (path) => ({
+			__rl: true,
+			mode: 'path',
+			value: join(fixture.baseDir, 'fixture-root', ...path.split('/')),
+		}),
 		attach: () => undefined,
 		requestCount: () => counter.total(),
 		canResetCursors: false,
@@ -68,7 +72,10 @@ async function createCloudFixture(kind: CloudKind, scopes?: string[]): Promise<C
  * A cloud source: the fake plays the cloud, the fixture plays the user, and the node reaches the fake through
  * n8n's httpRequestWithAuthentication with a connected credential whose API base URL is the fake.
  */
-export async function cloudSource(kind: CloudKind, options: { scopes?: string[] } = {}): Promise<CollectSource & { fixture: CloudFixture }> {
+export async function cloudSource(
+	kind: CloudKind,
+	options: { scopes?: string[] } = {},
+): Promise<CollectSource & { fixture: CloudFixture }> {
 	const fixture = await createCloudFixture(kind, options.scopes);
 	const attach = await fakeCredential(kind, fixture);
 	return {

@@ -15,7 +15,11 @@ export function receipts(): Doc[] {
 		for (const month of ['09', '10', '11']) {
 			for (const day of ['05', '20']) {
 				const id = `${account}-2026-${month}-${day}`;
-				docs.push({ id, content: `receipt ${id}`, json: { account, date: `2026-${month}-${day}T10:00:00Z` } });
+				docs.push({
+					id,
+					content: `receipt ${id}`,
+					json: { account, date: `2026-${month}-${day}T10:00:00Z` },
+				});
 			}
 		}
 	}
@@ -23,4 +27,7 @@ export function receipts(): Doc[] {
 }
 
 /** The Qonto layout: <account>/<YYYY-MM>. */
-export const qontoLayout = { folderStructure: 'accountPeriod', accountName: '={{ $json.account }}' };
+export const qontoLayout = {
+	folderStructure: 'accountPeriod',
+	accountName: '={{ $json.account }}',
+};

@@ -36,7 +36,11 @@ export async function localDestination(): Promise<ExportDestination & { baseDir:
 			rootFolder: { __rl: true, mode: 'id', value: fixture.rootId },
 		},
 		attach: () => undefined,
-		counts: () => ({ changeFeed: counter.calls.get('changes') ?? 0, uploads: counter.calls.get('upload') ?? 0, total: counter.total() }),
+		counts: () => ({
+			changeFeed: counter.calls.get('changes') ?? 0,
+			uploads: counter.calls.get('upload') ?? 0,
+			total: counter.total(),
+		}),
 		async close() {
 			counter.restore();
 			await fixture.close();
@@ -56,13 +60,22 @@ export interface Doc {
 export function docItem(doc: Doc, binaryProperty = 'data'): InputItem {
 	return {
 		json: { id: doc.id, ...doc.json },
-		binary: { [binaryProperty]: { data: typeof doc.content === 'string' ? Buffer.from(doc.content) : doc.content, fileName: doc.fileName ?? `${doc.id}.pdf`, mimeType: 'application/pdf' } },
+		binary: {
+			[binaryProperty]: {
+				data: typeof doc.content === 'string' ? Buffer.from(doc.content) : doc.content,
+				fileName: doc.fileName ?? `${doc.id}.pdf`,
+				mimeType: 'application/pdf',
+			},
+		},
 	};
 }
 
 export interface ExportWorkflow {
 	harness: WorkflowHarness;
-	run(docs: Array<Doc | InputItem>, mode?: 'trigger' | 'webhook' | 'manual'): Promise<{ result: RunResult; json: IDataObject[] }>;
+	run(
+		docs: Array<Doc | InputItem>,
+		mode?: 'trigger' | 'webhook' | 'manual',
+	): Promise<{ result: RunResult; json: IDataObject[] }>;
 	setParameters(extra: INodeParameters): void;
 	/** Resume Stopped Folders in a production run. */
 	resume(parameters?: INodeParameters): Promise<IDataObject[]>;
@@ -73,16 +86,33 @@ function isInputItem(doc: Doc | InputItem): doc is InputItem {
 	return (doc as InputItem).json !== undefined && (doc as Doc).content === undefined;
 }
 
-export function exportWorkflow(destination: ExportDestination, extra: INodeParameters = {}, options: { continueOnFail?: boolean } = {}): ExportWorkflow {
+export function exportWorkflow(
+	destination: ExportDestination,
+	extra: INodeParameters = {},
+	options: { continueOnFail?: boolean } = {},
+): ExportWorkflow {
 	const harness = new WorkflowHarness();
 	harness.registerNode('exportToFolder', new ExportToFolder());
 	const credentials = destination.attach(harness);
-	const base: INodeParameters = { operation: 'export', ...destination.parameters, dateField: '={{ $json.date }}' };
-	harness.addNode({ name: EXPORT, type: 'exportToFolder', parameters: { ...base, ...extra }, credentials, continueOnFail: options.continueOnFail });
+	const base: INodeParameters = {
+		operation: 'export',
+		...destination.parameters,
+		dateField: '={{ $json.date }}',
+	};
+	harness.addNode({
+		name: EXPORT,
+		type: 'exportToFolder',
+		parameters: { ...base, ...extra },
+		credentials,
+		continueOnFail: options.continueOnFail,
+	});
 	return {
 		harness,
 		async run(docs, mode = 'trigger') {
-			const result = await harness.run({ mode, input: docs.map((doc) => (isInputItem(doc) ? doc : docItem(doc))) });
+			const result = await harness.run({
+				mode,
+				input: docs.map((doc) => (isInputItem(doc) ? doc : docItem(doc))),
+			});
 			return { result, json: result.output(EXPORT).map((item) => item.json) };
 		},
 		setParameters(parameters) {
@@ -110,9 +140,13 @@ export function exportWorkflow(destination: ExportDestination, extra: INodeParam
 }
 
 /** Every file below the folder, by path relative to it (read directly, not through n8n). */
-export async function filesBelow(provider: StorageProvider, folderId: string): Promise<Map<string, RemoteItem>> {
+export async function filesBelow(
+	provider: StorageProvider,
+	folderId: string,
+): Promise<Map<string, RemoteItem>> {
 	const files = new Map<string, RemoteItem>();
-	for await (const item of provider.list(folderId, { recursive: true })) if (!item.isFolder) files.set(item.path ?? item.name, item);
+	for await (const item of provider.list(folderId, { recursive: true }))
+		if (!item.isFolder) files.set(item.path ?? item.name, item);
 	return files;
 }
 
@@ -133,7 +167,11 @@ interface LoggedRequestLike {
 }
 
 interface CloudFixture extends ProviderFixture {
-	fake: { baseUrl: string; requests(filter?: { since?: number }): LoggedRequestLike[]; mark(): number };
+	fake: {
+		baseUrl: string;
+		requests(filter?: { since?: number }): LoggedRequestLike[];
+		mark(): number;
+	};
 	wire: { accessToken: string; refreshToken: string };
 }
 
@@ -145,31 +183,51 @@ const CHANGE_FEED: Record<CloudKind, (r: LoggedRequestLike) => boolean> = {
 };
 const UPLOAD: Record<CloudKind, (r: LoggedRequestLike) => boolean> = {
 	googleDrive: (r) => r.path.startsWith('/upload/drive/v3/files'),
-	oneDrive: (r) => (r.method === 'PUT' && /\/content$/.test(r.path)) || /createUploadSession$/.test(r.path),
+	oneDrive: (r) =>
+		(r.method === 'PUT' && /\/content$/.test(r.path)) || /createUploadSession$/.test(r.path),
 	dropbox: (r) => /\/2\/files\/upload(_session\/start)?$/.test(r.path),
 };
 
 async function createCloudFixture(kind: CloudKind): Promise<CloudFixture> {
-	if (kind === 'dropbox') return (await (await import('../../storage/fixtures/dropbox')).createDropboxFixture()) as unknown as CloudFixture;
-	if (kind === 'googleDrive') return (await (await import('../../storage/fixtures/googleDrive')).createGoogleDriveFixture()) as unknown as CloudFixture;
-	return (await (await import('../../storage/fixtures/oneDrive')).createOneDriveFixture()) as unknown as CloudFixture;
+	if (kind === 'dropbox')
+		return (await (
+			await import('../../storage/fixtures/dropbox')
+		).createDropboxFixture()) as unknown as CloudFixture;
+	if (kind === 'googleDrive')
+		return (await (
+			await import('../../storage/fixtures/googleDrive')
+		).createGoogleDriveFixture()) as unknown as CloudFixture;
+	return (await (
+		await import('../../storage/fixtures/oneDrive')
+	).createOneDriveFixture()) as unknown as CloudFixture;
 }
 
 /**
  * A cloud destination: the fake plays the cloud, the fixture plays the user, and the node reaches the fake
  * through n8n's httpRequestWithAuthentication with a connected credential whose API base URL is the fake.
  */
-export async function cloudDestination(kind: CloudKind): Promise<ExportDestination & { fixture: CloudFixture }> {
+export async function cloudDestination(
+	kind: CloudKind,
+): Promise<ExportDestination & { fixture: CloudFixture }> {
 	const fixture = await createCloudFixture(kind);
 	const attach = await fakeCredential(kind, fixture);
 	const start = fixture.fake.mark();
-	const count = (match: (r: LoggedRequestLike) => boolean) => fixture.fake.requests({ since: start }).filter(match).length;
+	const count = (match: (r: LoggedRequestLike) => boolean) =>
+		fixture.fake.requests({ since: start }).filter(match).length;
 	return {
 		kind,
 		fixture,
-		parameters: { destination: kind, rootMode: 'folder', rootFolder: { __rl: true, mode: 'id', value: fixture.rootId } },
+		parameters: {
+			destination: kind,
+			rootMode: 'folder',
+			rootFolder: { __rl: true, mode: 'id', value: fixture.rootId },
+		},
 		attach,
-		counts: () => ({ changeFeed: count(CHANGE_FEED[kind]), uploads: count(UPLOAD[kind]), total: count(() => true) }),
+		counts: () => ({
+			changeFeed: count(CHANGE_FEED[kind]),
+			uploads: count(UPLOAD[kind]),
+			total: count(() => true),
+		}),
 		close: () => fixture.close(),
 	};
 }

@@ -12,16 +12,27 @@ interface FakeCloud {
 }
 
 async function credentialType(kind: CloudKind) {
-	if (kind === 'dropbox') return new (await import('../../../credentials/CloudSyncDropboxOAuth2Api.credentials')).CloudSyncDropboxOAuth2Api();
-	if (kind === 'googleDrive') return new (await import('../../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials')).CloudSyncGoogleDriveOAuth2Api();
-	return new (await import('../../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials')).CloudSyncMicrosoftOneDriveOAuth2Api();
+	if (kind === 'dropbox')
+		return new (
+			await import('../../../credentials/CloudSyncDropboxOAuth2Api.credentials')
+		).CloudSyncDropboxOAuth2Api();
+	if (kind === 'googleDrive')
+		return new (
+			await import('../../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials')
+		).CloudSyncGoogleDriveOAuth2Api();
+	return new (
+		await import('../../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials')
+	).CloudSyncMicrosoftOneDriveOAuth2Api();
 }
 
 /**
  * The attach() of a cloud source or destination: registers the credential type and a connected credential whose
  * API base URL is the fake, so the node reaches it through n8n's httpRequestWithAuthentication.
  */
-export async function fakeCredential(kind: CloudKind, fixture: FakeCloud): Promise<(harness: WorkflowHarness) => INodeCredentials> {
+export async function fakeCredential(
+	kind: CloudKind,
+	fixture: FakeCloud,
+): Promise<(harness: WorkflowHarness) => INodeCredentials> {
 	const type = await credentialType(kind);
 	return (harness) => {
 		harness.registerCredentialType(type);
@@ -38,7 +49,11 @@ export async function fakeCredential(kind: CloudKind, fixture: FakeCloud): Promi
 				authentication: 'body',
 				accessType: 'full',
 				apiBaseUrl: fixture.fake.baseUrl,
-				oauthTokenData: { access_token: fixture.wire.accessToken, refresh_token: fixture.wire.refreshToken, token_type: 'Bearer' },
+				oauthTokenData: {
+					access_token: fixture.wire.accessToken,
+					refresh_token: fixture.wire.refreshToken,
+					token_type: 'Bearer',
+				},
 			},
 		});
 		return { [type.name]: ref };
@@ -46,18 +61,37 @@ export async function fakeCredential(kind: CloudKind, fixture: FakeCloud): Promi
 }
 
 const COUNTED: Array<keyof StorageProvider> = [
-	'root', 'getItem', 'resolveFolder', 'searchFolders', 'findChild', 'createFolder', 'list', 'latestCursor', 'changes',
-	'upload', 'download', 'trash', 'delete', 'move',
+	'root',
+	'getItem',
+	'resolveFolder',
+	'searchFolders',
+	'findChild',
+	'createFolder',
+	'list',
+	'latestCursor',
+	'changes',
+	'upload',
+	'download',
+	'trash',
+	'delete',
+	'move',
 ];
 
 /**
  * Counts the calls the node makes to any LocalFolderStorage, by method: the local folder's stand-in for requests.
  * A call made by another provider method (changes() scans through list()) is not counted twice.
  */
-export function countLocalCalls(): { calls: Map<string, number>; total(): number; restore(): void } {
+export function countLocalCalls(): {
+	calls: Map<string, number>;
+	total(): number;
+	restore(): void;
+} {
 	const calls = new Map<string, number>();
 	let depth = 0;
-	const proto = LocalFolderStorage.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+	const proto = LocalFolderStorage.prototype as unknown as Record<
+		string,
+		(...args: unknown[]) => unknown
+	>;
 	const originals = new Map<string, (...args: unknown[]) => unknown>();
 	for (const name of COUNTED) {
 		const original = proto[name];
@@ -72,7 +106,8 @@ export function countLocalCalls(): { calls: Map<string, number>; total(): number
 				depth--;
 				throw error;
 			}
-			if (result && typeof (result as Promise<unknown>).finally === 'function') return (result as Promise<unknown>).finally(() => depth--);
+			if (result && typeof (result as Promise<unknown>).finally === 'function')
+				return (result as Promise<unknown>).finally(() => depth--);
 			depth--;
 			return result;
 		};

@@ -52,17 +52,27 @@ export class SdkProbe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const provider = this.getNodeParameter('provider', 0) as keyof typeof PROBE_CREDENTIALS;
 		const calls = this.getNodeParameter('calls', 0) as number;
-		const transport = await createTransport(this, PROBE_CREDENTIALS[provider], CLOUD_WIRES[provider]);
+		const transport = await createTransport(
+			this,
+			PROBE_CREDENTIALS[provider],
+			CLOUD_WIRES[provider],
+		);
 		const out: INodeExecutionData[] = [];
 
 		if (provider === 'googleDrive') {
-			const api = drive({ version: 'v3', fetchImplementation: transport.fetch as unknown as typeof fetch, retry: false });
+			const api = drive({
+				version: 'v3',
+				fetchImplementation: transport.fetch as unknown as typeof fetch,
+				retry: false,
+			});
 			for (let i = 0; i < calls; i++) {
 				const { data } = await api.files.list({ pageSize: 10, fields: 'files(id,name)' });
 				out.push({ json: { call: i, count: data.files?.length ?? 0 } });
 			}
 		} else if (provider === 'oneDrive') {
-			const client = Client.initWithMiddleware({ middleware: new TransportHandler(transport.fetch) });
+			const client = Client.initWithMiddleware({
+				middleware: new TransportHandler(transport.fetch),
+			});
 			for (let i = 0; i < calls; i++) {
 				const data = await client.api('/me/drive/root/children').get();
 				out.push({ json: { call: i, count: (data.value as unknown[]).length } });
@@ -77,9 +87,16 @@ export class SdkProbe implements INodeType {
 			if (chunks > 0) {
 				const size = this.getNodeParameter('chunkSize', 0) as number;
 				const piece = (n: number) => Buffer.alloc(size, 65 + n);
-				const { result: session } = await api.filesUploadSessionStart({ close: false, contents: piece(0) });
+				const { result: session } = await api.filesUploadSessionStart({
+					close: false,
+					contents: piece(0),
+				});
 				for (let n = 1; n < chunks; n++) {
-					await api.filesUploadSessionAppendV2({ cursor: { session_id: session.session_id, offset: n * size }, close: false, contents: piece(n) });
+					await api.filesUploadSessionAppendV2({
+						cursor: { session_id: session.session_id, offset: n * size },
+						close: false,
+						contents: piece(n),
+					});
 				}
 				const { result: file } = await api.filesUploadSessionFinish({
 					cursor: { session_id: session.session_id, offset: chunks * size },

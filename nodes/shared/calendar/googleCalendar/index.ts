@@ -74,7 +74,8 @@ export class GoogleCalendarProvider implements CalendarProvider {
 			else {
 				params.showDeleted = true;
 				if (request.timeMin) params.timeMin = request.timeMin;
-				if (request.privateProperty) params.privateExtendedProperty = [request.privateProperty.join('=')];
+				if (request.privateProperty)
+					params.privateExtendedProperty = [request.privateProperty.join('=')];
 			}
 			let data: calendar_v3.Schema$Events;
 			try {
@@ -87,13 +88,22 @@ export class GoogleCalendarProvider implements CalendarProvider {
 			pages++;
 			for (const item of data.items ?? []) events.push(fromGoogle(item));
 			pageToken = data.nextPageToken ?? undefined;
-			if (!pageToken) return { kind: 'events', events, nextSyncToken: data.nextSyncToken ?? undefined, full: !incremental, pages };
+			if (!pageToken)
+				return {
+					kind: 'events',
+					events,
+					nextSyncToken: data.nextSyncToken ?? undefined,
+					full: !incremental,
+					pages,
+				};
 		}
 	}
 
 	async getEvent(calendarId: string, eventId: string): Promise<CalendarEvent | undefined> {
 		try {
-			const { data } = await this.call('read event', eventId, () => this.api.events.get({ calendarId, eventId }));
+			const { data } = await this.call('read event', eventId, () =>
+				this.api.events.get({ calendarId, eventId }),
+			);
 			return fromGoogle(data);
 		} catch (error) {
 			if (error instanceof CloudError && error.kind === 'notFound') return undefined;
@@ -101,14 +111,27 @@ export class GoogleCalendarProvider implements CalendarProvider {
 		}
 	}
 
-	async insertEvent(calendarId: string, eventId: string, event: EventWrite): Promise<CalendarEvent> {
+	async insertEvent(
+		calendarId: string,
+		eventId: string,
+		event: EventWrite,
+	): Promise<CalendarEvent> {
 		const { data } = await this.call('create event', eventId, () =>
-			this.api.events.insert({ calendarId, sendUpdates: 'none', requestBody: { ...toGoogle(event), id: eventId } }),
+			this.api.events.insert({
+				calendarId,
+				sendUpdates: 'none',
+				requestBody: { ...toGoogle(event), id: eventId },
+			}),
 		);
 		return fromGoogle(data);
 	}
 
-	async patchEvent(calendarId: string, eventId: string, patch: EventWrite, etag?: string): Promise<CalendarEvent> {
+	async patchEvent(
+		calendarId: string,
+		eventId: string,
+		patch: EventWrite,
+		etag?: string,
+	): Promise<CalendarEvent> {
 		const { data } = await this.call('update event', eventId, () =>
 			this.api.events.patch(
 				{ calendarId, eventId, sendUpdates: 'none', requestBody: toGoogle(patch) },
@@ -118,19 +141,34 @@ export class GoogleCalendarProvider implements CalendarProvider {
 		return fromGoogle(data);
 	}
 
-	async deleteEvent(calendarId: string, eventId: string, etag?: string): Promise<'deleted' | 'gone'> {
+	async deleteEvent(
+		calendarId: string,
+		eventId: string,
+		etag?: string,
+	): Promise<'deleted' | 'gone'> {
 		try {
 			await this.call('delete event', eventId, () =>
-				this.api.events.delete({ calendarId, eventId, sendUpdates: 'none' }, etag ? { headers: { 'If-Match': etag } } : {}),
+				this.api.events.delete(
+					{ calendarId, eventId, sendUpdates: 'none' },
+					etag ? { headers: { 'If-Match': etag } } : {},
+				),
 			);
 			return 'deleted';
 		} catch (error) {
-			if (error instanceof CloudError && (error.kind === 'notFound' || error.details.status === 410)) return 'gone';
+			if (
+				error instanceof CloudError &&
+				(error.kind === 'notFound' || error.details.status === 410)
+			)
+				return 'gone';
 			throw error;
 		}
 	}
 
-	private async call<T>(what: string, target: string | undefined, fn: () => Promise<T>): Promise<T> {
+	private async call<T>(
+		what: string,
+		target: string | undefined,
+		fn: () => Promise<T>,
+	): Promise<T> {
 		try {
 			return await fn();
 		} catch (error) {
@@ -170,7 +208,17 @@ function time(value: calendar_v3.Schema$EventDateTime | undefined): EventTime | 
 
 function toGoogle(event: EventWrite): calendar_v3.Schema$Event {
 	const body: Record<string, unknown> = {};
-	for (const key of ['summary', 'description', 'location', 'start', 'end', 'visibility', 'transparency', 'status', 'attendees'] as const) {
+	for (const key of [
+		'summary',
+		'description',
+		'location',
+		'start',
+		'end',
+		'visibility',
+		'transparency',
+		'status',
+		'attendees',
+	] as const) {
 		if (event[key] !== undefined) body[key] = event[key];
 	}
 	if (event.privateProperties) body.extendedProperties = { private: event.privateProperties };
@@ -191,12 +239,25 @@ export function toCloudError(error: unknown, what: string, target?: string): Clo
 	// A refresh refused at the token endpoint (revoked, expired consent) arrives without an HTTP status of the API.
 	const oauth = oauthFailure(error);
 	if (oauth) {
-		return new CloudError('auth', `Google Calendar: the credential can no longer be refreshed (${oauth.code}) while trying to ${what}`, { hint: HINTS.auth, target, cause: error });
+		return new CloudError(
+			'auth',
+			`Google Calendar: the credential can no longer be refreshed (${oauth.code}) while trying to ${what}`,
+			{ hint: HINTS.auth, target, cause: error },
+		);
 	}
-	const err = error as { status?: number; response?: { status?: number; data?: any }; message?: string; code?: string };
+	const err = error as {
+		status?: number;
+		response?: { status?: number; data?: any };
+		message?: string;
+		code?: string;
+	};
 	const status = err.response?.status ?? err.status;
 	if (status === undefined) {
-		return new CloudError('transient', `Google Calendar: could not ${what}: ${err.message ?? String(error)}`, { target, cause: error });
+		return new CloudError(
+			'transient',
+			`Google Calendar: could not ${what}: ${err.message ?? String(error)}`,
+			{ target, cause: error },
+		);
 	}
 	const detail = err.response?.data?.error;
 	const reason: string | undefined = detail?.errors?.[0]?.reason ?? detail?.status;
@@ -204,7 +265,8 @@ export function toCloudError(error: unknown, what: string, target?: string): Clo
 	const base = { status, providerCode: reason, target, cause: error };
 	if (status === 401) return new CloudError('auth', message, { ...base, hint: HINTS.auth });
 	if (status === 403) {
-		if (reason === 'insufficientPermissions') return new CloudError('scope', message, { ...base, hint: HINTS.scope(WRITE_SCOPE) });
+		if (reason === 'insufficientPermissions')
+			return new CloudError('scope', message, { ...base, hint: HINTS.scope(WRITE_SCOPE) });
 		if (reason === 'userRateLimitExceeded' || reason === 'rateLimitExceeded') {
 			return new CloudError('rateLimited', message, { ...base, hint: HINTS.rateLimited });
 		}
@@ -222,10 +284,20 @@ export function toCloudError(error: unknown, what: string, target?: string): Clo
 			hint: 'The connected account may not change this calendar: pick a calendar it owns or can edit.',
 		});
 	}
-	if (status === 404) return new CloudError('notFound', message, { ...base, hint: 'Check the calendar (and that the account can see it).' });
+	if (status === 404)
+		return new CloudError('notFound', message, {
+			...base,
+			hint: 'Check the calendar (and that the account can see it).',
+		});
 	if (status === 409 || status === 412) return new CloudError('conflict', message, base);
-	if (status === 410) return new CloudError(reason === 'fullSyncRequired' ? 'cursorReset' : 'notFound', message, base);
-	if (status === 429) return new CloudError('rateLimited', message, { ...base, hint: HINTS.rateLimited });
+	if (status === 410)
+		return new CloudError(
+			reason === 'fullSyncRequired' ? 'cursorReset' : 'notFound',
+			message,
+			base,
+		);
+	if (status === 429)
+		return new CloudError('rateLimited', message, { ...base, hint: HINTS.rateLimited });
 	if (status >= 500) return new CloudError('transient', message, base);
 	if (status === 400) return new CloudError('invalidRequest', message, base);
 	return new CloudError('other', message, base);

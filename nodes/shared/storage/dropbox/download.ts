@@ -53,9 +53,13 @@ export async function resumableDownload(deps: ResumableDownloadDeps): Promise<Re
 			}
 			if (received >= size || !Number.isFinite(size)) break;
 			if (++resumes > maxResumes) {
-				throw new CloudError('transient', `The download of "${deps.target}" kept breaking off after ${received} of ${size} bytes; try again`, {
-					target: deps.target,
-				});
+				throw new CloudError(
+					'transient',
+					`The download of "${deps.target}" kept breaking off after ${received} of ${size} bytes; try again`,
+					{
+						target: deps.target,
+					},
+				);
 			}
 			await deps.backoff(resumes);
 			const next = await deps.open(received, meta.rev);
@@ -64,7 +68,11 @@ export async function resumableDownload(deps: ResumableDownloadDeps): Promise<Re
 			skip = next.status === 200 ? received : 0;
 		}
 		if (meta.content_hash && hasher.digest() !== meta.content_hash) {
-			throw new CloudError('integrity', `The bytes downloaded for "${deps.target}" do not match Dropbox's content hash`, { target: deps.target });
+			throw new CloudError(
+				'integrity',
+				`The bytes downloaded for "${deps.target}" do not match Dropbox's content hash`,
+				{ target: deps.target },
+			);
 		}
 	}
 

@@ -23,9 +23,27 @@ import {
 	type FolderPlace,
 } from './items';
 import { resumableDownload, type DownloadResponse } from './download';
-import { cursorParts, cursorWithPlace, DropboxPlaceCache, feedBinding, feedScope, outdatedCursor, watchedEntries } from './places';
+import {
+	cursorParts,
+	cursorWithPlace,
+	DropboxPlaceCache,
+	feedBinding,
+	feedScope,
+	outdatedCursor,
+	watchedEntries,
+} from './places';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './upload';
-import type { Change, ChangeBatch, FolderRef, HashKind, ProviderFeatures, RemoteItem, StorageProvider, UploadSource, UploadTarget } from '../types';
+import type {
+	Change,
+	ChangeBatch,
+	FolderRef,
+	HashKind,
+	ProviderFeatures,
+	RemoteItem,
+	StorageProvider,
+	UploadSource,
+	UploadTarget,
+} from '../types';
 
 const MIB = 1024 * 1024;
 /** Session chunks are multiples of 4 MiB (required for concurrent sessions, Dropbox's block size for hashing). */
@@ -67,7 +85,10 @@ export class DropboxStorage implements StorageProvider {
 		private readonly transport: Transport,
 		options: DropboxStorageOptions = {},
 	) {
-		const chunkSize = Math.max(CHUNK_ALIGNMENT, Math.floor((options.chunkSize ?? DEFAULT_CHUNK_SIZE) / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT);
+		const chunkSize = Math.max(
+			CHUNK_ALIGNMENT,
+			Math.floor((options.chunkSize ?? DEFAULT_CHUNK_SIZE) / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT,
+		);
 		this.features = {
 			duplicateNames: false,
 			caseInsensitive: true,
@@ -107,7 +128,8 @@ export class DropboxStorage implements StorageProvider {
 			pathOrId = normalizeUserPath(ref.value);
 		} else {
 			const value = ref.value.trim();
-			pathOrId = value.startsWith('id:') || isRootId(value) ? folderArg(value) : normalizeUserPath(value);
+			pathOrId =
+				value.startsWith('id:') || isRootId(value) ? folderArg(value) : normalizeUserPath(value);
 		}
 		if (pathOrId === '') return this.root();
 		const meta = await this.lookup(pathOrId);
@@ -117,7 +139,10 @@ export class DropboxStorage implements StorageProvider {
 				hint: 'Check the folder path or pick the folder again from the list.',
 			});
 		}
-		if (!isFolderMeta(meta)) throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, { target: meta.path_display });
+		if (!isFolderMeta(meta))
+			throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, {
+				target: meta.path_display,
+			});
 		return toRemoteItem(meta, { path: '' });
 	}
 
@@ -132,7 +157,10 @@ export class DropboxStorage implements StorageProvider {
 			return found;
 		}
 		const result = await this.sdk('search folders', text, () =>
-			this.api.filesSearchV2({ query: text, options: { max_results: Math.min(limit, 1000), file_categories: [{ '.tag': 'folder' }] } }),
+			this.api.filesSearchV2({
+				query: text,
+				options: { max_results: Math.min(limit, 1000), file_categories: [{ '.tag': 'folder' }] },
+			}),
 		);
 		return result.matches
 			.map((match) => (match.metadata as { metadata?: DropboxMeta }).metadata)
@@ -145,14 +173,19 @@ export class DropboxStorage implements StorageProvider {
 			.map((meta) => toRemoteItem(meta, { path: meta.path_display?.replace(/^\//, '') }));
 	}
 
-	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
+	async findChild(
+		parentId: string,
+		name: string,
+		kind?: 'file' | 'folder',
+	): Promise<RemoteItem | undefined> {
 		let parent = await this.place(parentId);
 		let meta = await this.lookup(joinPath(parent.pathDisplay, name));
 		if (!meta && parent.fromCache && !this.places.isConfirmed(parentId)) {
 			// Nothing there, or the parent moved since we saw it: only a fresh look at the parent tells (once a run:
 			// a parent read by its id stays trusted, so creating many folders in one place costs no extra lookups).
 			const fresh = await this.place(parentId, { fresh: true });
-			if (fresh.pathLower !== parent.pathLower) meta = await this.lookup(joinPath(fresh.pathDisplay, name));
+			if (fresh.pathLower !== parent.pathLower)
+				meta = await this.lookup(joinPath(fresh.pathDisplay, name));
 			parent = fresh;
 		}
 		if (!meta) return undefined;
@@ -165,14 +198,20 @@ export class DropboxStorage implements StorageProvider {
 		const parent = await this.place(parentId);
 		const path = joinPath(parent.pathDisplay, name);
 		try {
-			const result = await this.sdk('create the folder', path, () => this.api.filesCreateFolderV2({ path, autorename: false }));
+			const result = await this.sdk('create the folder', path, () =>
+				this.api.filesCreateFolderV2({ path, autorename: false }),
+			);
 			this.places.remember({ ...(result.metadata as DropboxMeta), '.tag': 'folder' });
-			return toRemoteItem({ ...(result.metadata as DropboxMeta), '.tag': 'folder' }, { parentId: parent.id, path: name });
+			return toRemoteItem(
+				{ ...(result.metadata as DropboxMeta), '.tag': 'folder' },
+				{ parentId: parent.id, path: name },
+			);
 		} catch (error) {
 			if (!isCloudError(error, 'conflict')) throw error;
 			// Creating a folder that is already there is a success (runs are idempotent); a file in the way is not.
 			const existing = await this.lookup(path);
-			if (existing && isFolderMeta(existing)) return toRemoteItem(existing, { parentId: parent.id, path: name });
+			if (existing && isFolderMeta(existing))
+				return toRemoteItem(existing, { parentId: parent.id, path: name });
 			throw error;
 		}
 	}
@@ -182,7 +221,12 @@ export class DropboxStorage implements StorageProvider {
 		const parents = new Map<string, string>([[folder.pathLower, folder.id]]);
 		// By id, so the listing is right even when the remembered path is not.
 		let page = await this.sdk('list', folder.pathDisplay || '/', () =>
-			this.api.filesListFolder({ path: folderArg(folderId), recursive: !!options?.recursive, include_deleted: false, limit: this.listPageSize }),
+			this.api.filesListFolder({
+				path: folderArg(folderId),
+				recursive: !!options?.recursive,
+				include_deleted: false,
+				limit: this.listPageSize,
+			}),
 		);
 		for (;;) {
 			for (const entry of page.entries as DropboxMeta[]) {
@@ -201,7 +245,9 @@ export class DropboxStorage implements StorageProvider {
 			}
 			if (!page.has_more) return;
 			const cursor = page.cursor;
-			page = await this.sdk('list', folder.pathDisplay || '/', () => this.api.filesListFolderContinue({ cursor }));
+			page = await this.sdk('list', folder.pathDisplay || '/', () =>
+				this.api.filesListFolderContinue({ cursor }),
+			);
 		}
 	}
 
@@ -215,7 +261,11 @@ export class DropboxStorage implements StorageProvider {
 		const place = isRootId(folderId) ? undefined : await this.place(folderId);
 		const scope = feedScope(isRootId(folderId), !!options?.recursive);
 		const result = await this.sdk('read the change cursor of', folderId || '/', () =>
-			this.api.filesListFolderGetLatestCursor({ path: folderArg(folderId), recursive: scope.recursive, include_deleted: false }),
+			this.api.filesListFolderGetLatestCursor({
+				path: folderArg(folderId),
+				recursive: scope.recursive,
+				include_deleted: false,
+			}),
 		);
 		return cursorWithPlace(result.cursor, place, scope.childrenOnly);
 	}
@@ -226,15 +276,23 @@ export class DropboxStorage implements StorageProvider {
 	 * issued) or from this run; it is asked again only when the batch contradicts it (an entry outside it) or could
 	 * (a deletion: the folder itself may be gone or renamed), or when neither knows it.
 	 */
-	async changes(folderId: string, storedCursor: string, options?: { recursive?: boolean }): Promise<ChangeBatch> {
+	async changes(
+		folderId: string,
+		storedCursor: string,
+		options?: { recursive?: boolean },
+	): Promise<ChangeBatch> {
 		const stored = cursorParts(storedCursor);
 		const { cursor, place: carried } = stored;
 		const childrenOnly = !!stored.childrenOnly;
 		if (outdatedCursor(stored, isRootId(folderId), options?.recursive)) {
-			throw new CloudError('cursorReset', 'The saved Dropbox change cursor of this folder cannot tell when the folder is renamed or moved', {
-				target: folderId,
-				hint: 'The node lists the folder once (nothing collected twice) and follows it with a cursor that can.',
-			});
+			throw new CloudError(
+				'cursorReset',
+				'The saved Dropbox change cursor of this folder cannot tell when the folder is renamed or moved',
+				{
+					target: folderId,
+					hint: 'The node lists the folder once (nothing collected twice) and follows it with a cursor that can.',
+				},
+			);
 		}
 		const hint = carried?.id === folderId ? carried : undefined;
 		const entries: DropboxMeta[] = [];
@@ -246,24 +304,39 @@ export class DropboxStorage implements StorageProvider {
 			next = page.cursor;
 			if (!page.has_more) break;
 		}
-		if (entries.length === 0) return { changes: [], cursor: cursorWithPlace(next, hint ?? this.places.place(folderId), childrenOnly) };
+		if (entries.length === 0)
+			return {
+				changes: [],
+				cursor: cursorWithPlace(next, hint ?? this.places.place(folderId), childrenOnly),
+			};
 		for (const entry of entries) this.places.remember(entry);
 		const cached = this.places.place(folderId);
-		let folder: KnownPlace = cached ? { ...cached, fromCache: true } : hint ? { ...hint, fromCache: true } : await this.place(folderId);
+		let folder: KnownPlace = cached
+			? { ...cached, fromCache: true }
+			: hint
+				? { ...hint, fromCache: true }
+				: await this.place(folderId);
 		// A feed only holds entries inside the folder: one outside means the folder moved since that place was seen.
-		const contradicted = entries.some((entry) => entry['.tag'] === 'deleted' || relativePath(folder, entry) === undefined);
+		const contradicted = entries.some(
+			(entry) => entry['.tag'] === 'deleted' || relativePath(folder, entry) === undefined,
+		);
 		if (folder.fromCache && contradicted) folder = await this.place(folderId, { fresh: true });
 		// The cursor follows the path it was made for (`hint`: where the folder was then), not the folder.
 		const binding = feedBinding(hint, folder, entries);
 		if (!binding.follows) {
 			// Only a new listing at the new place sees what happens there; the ledger knows the files by id.
-			const from = binding.boundTo ? `moved from "${binding.boundTo.pathDisplay}" to "${folder.pathDisplay}"` : `is now at "${folder.pathDisplay}", not where its change cursor looks`;
+			const from = binding.boundTo
+				? `moved from "${binding.boundTo.pathDisplay}" to "${folder.pathDisplay}"`
+				: `is now at "${folder.pathDisplay}", not where its change cursor looks`;
 			throw new CloudError('cursorReset', `The watched Dropbox folder ${from}`, {
 				target: folder.pathDisplay,
 				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
 			});
 		}
-		return { changes: await this.toChanges(folder, watchedEntries(folder, entries, childrenOnly)), cursor: cursorWithPlace(next, folder, childrenOnly) };
+		return {
+			changes: await this.toChanges(folder, watchedEntries(folder, entries, childrenOnly)),
+			cursor: cursorWithPlace(next, folder, childrenOnly),
+		};
 	}
 
 	/**
@@ -273,13 +346,20 @@ export class DropboxStorage implements StorageProvider {
 	 */
 	private async feedPage(folderId: string, cursor: string): Promise<files.ListFolderResult> {
 		try {
-			return await this.sdk('read changes of', isRootId(folderId) ? '/' : folderId, () => this.api.filesListFolderContinue({ cursor }));
+			return await this.sdk('read changes of', isRootId(folderId) ? '/' : folderId, () =>
+				this.api.filesListFolderContinue({ cursor }),
+			);
 		} catch (error) {
-			if (!isCloudError(error, 'notFound') || isRootId(folderId) || !(await this.lookup(folderId))) throw error;
-			throw new CloudError('cursorReset', 'The watched Dropbox folder is no longer where its change cursor looks', {
-				target: folderId,
-				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
-			});
+			if (!isCloudError(error, 'notFound') || isRootId(folderId) || !(await this.lookup(folderId)))
+				throw error;
+			throw new CloudError(
+				'cursorReset',
+				'The watched Dropbox folder is no longer where its change cursor looks',
+				{
+					target: folderId,
+					hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
+				},
+			);
 		}
 	}
 
@@ -316,13 +396,21 @@ export class DropboxStorage implements StorageProvider {
 
 	async upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem> {
 		const placement = await this.placement(target);
-		const commit = { path: placement.path, mode: placement.mode, autorename: placement.autorename, mute: true, strict_conflict: false };
+		const commit = {
+			path: placement.path,
+			mode: placement.mode,
+			autorename: placement.autorename,
+			mute: true,
+			strict_conflict: false,
+		};
 		const hasher = createHasher('dropboxContentHash');
 		let result: DropboxMeta;
 		if (source.size <= this.features.simpleUploadLimit) {
 			const data = await wholeSource(source);
 			hasher.update(data);
-			result = (await this.sdk('upload', placement.path, () => this.api.filesUpload({ ...commit, contents: data } as files.UploadArg))) as DropboxMeta;
+			result = (await this.sdk('upload', placement.path, () =>
+				this.api.filesUpload({ ...commit, contents: data } as files.UploadArg),
+			)) as DropboxMeta;
 		} else {
 			const report: SessionUploadReport = { chunks: 0, bytesSent: 0, resumes: 0 };
 			this.lastSessionUpload = report;
@@ -330,7 +418,8 @@ export class DropboxStorage implements StorageProvider {
 				{
 					call: this.contentCall,
 					lookup: (path) => this.lookup(path),
-					backoff: (attempt) => this.transport.pacer.options.sleep(this.transport.pacer.backoff(attempt)),
+					backoff: (attempt) =>
+						this.transport.pacer.options.sleep(this.transport.pacer.backoff(attempt)),
 					chunkSize: this.features.chunkSize,
 				},
 				source,
@@ -341,18 +430,26 @@ export class DropboxStorage implements StorageProvider {
 		}
 		const expected = hasher.digest();
 		if (result.content_hash !== expected) {
-			throw new CloudError('integrity', `Dropbox stored different bytes for "${placement.path}" than were sent (content hash mismatch)`, {
-				target: placement.path,
-				hint: 'Run again; the file will be uploaded again.',
-			});
+			throw new CloudError(
+				'integrity',
+				`Dropbox stored different bytes for "${placement.path}" than were sent (content hash mismatch)`,
+				{
+					target: placement.path,
+					hint: 'Run again; the file will be uploaded again.',
+				},
+			);
 		}
-		return toRemoteItem({ ...result, '.tag': 'file' }, { parentId: placement.parentId, path: result.name });
+		return toRemoteItem(
+			{ ...result, '.tag': 'file' },
+			{ parentId: placement.parentId, path: result.name },
+		);
 	}
 
 	async download(id: string): Promise<Readable> {
 		return resumableDownload({
 			target: id,
-			backoff: (attempt) => this.transport.pacer.options.sleep(this.transport.pacer.backoff(attempt)),
+			backoff: (attempt) =>
+				this.transport.pacer.options.sleep(this.transport.pacer.backoff(attempt)),
 			open: (offset, rev) => this.openDownload(rev ? `rev:${rev}` : id, offset, id),
 		});
 	}
@@ -363,24 +460,35 @@ export class DropboxStorage implements StorageProvider {
 	}
 
 	async delete(id: string): Promise<void> {
-		if (isRootId(id)) throw new CloudError('invalidRequest', 'The Dropbox root folder cannot be deleted');
+		if (isRootId(id))
+			throw new CloudError('invalidRequest', 'The Dropbox root folder cannot be deleted');
 		await this.sdk('delete', id, () => this.api.filesDeleteV2({ path: id }));
 	}
 
 	async move(id: string, to: { parentId?: string; name?: string }): Promise<RemoteItem> {
 		const current = await this.lookup(id);
-		if (!current?.path_display) throw new CloudError('notFound', `Dropbox has no item "${id}" to move`, { target: id });
-		const parentPath = to.parentId !== undefined ? (await this.place(to.parentId)).pathDisplay : parentPathOf(current.path_display);
+		if (!current?.path_display)
+			throw new CloudError('notFound', `Dropbox has no item "${id}" to move`, { target: id });
+		const parentPath =
+			to.parentId !== undefined
+				? (await this.place(to.parentId)).pathDisplay
+				: parentPathOf(current.path_display);
 		const toPath = joinPath(parentPath, to.name ?? current.name);
 		if (toPath === current.path_display) return toRemoteItem(current);
-		const result = await this.sdk('move', current.path_display, () => this.api.filesMoveV2({ from_path: id, to_path: toPath, autorename: false }));
+		const result = await this.sdk('move', current.path_display, () =>
+			this.api.filesMoveV2({ from_path: id, to_path: toPath, autorename: false }),
+		);
 		this.places.remember(result.metadata as DropboxMeta);
 		return toRemoteItem(result.metadata as DropboxMeta, { parentId: to.parentId });
 	}
 
 	// ---------------------------------------------------------------- helpers
 
-	private async sdk<T>(action: string, target: string | undefined, run: () => Promise<{ result: T }>): Promise<T> {
+	private async sdk<T>(
+		action: string,
+		target: string | undefined,
+		run: () => Promise<{ result: T }>,
+	): Promise<T> {
 		try {
 			return (await run()).result;
 		} catch (error) {
@@ -391,7 +499,9 @@ export class DropboxStorage implements StorageProvider {
 	/** Metadata by path or id; undefined when Dropbox has nothing there. */
 	private async lookup(pathOrId: string): Promise<DropboxMeta | undefined> {
 		try {
-			const meta = (await this.sdk('look up', pathOrId, () => this.api.filesGetMetadata({ path: pathOrId }))) as DropboxMeta;
+			const meta = (await this.sdk('look up', pathOrId, () =>
+				this.api.filesGetMetadata({ path: pathOrId }),
+			)) as DropboxMeta;
 			this.places.remember(meta);
 			if (meta.id === pathOrId) this.places.confirm(meta.id);
 			return meta;
@@ -419,24 +529,42 @@ export class DropboxStorage implements StorageProvider {
 				hint: 'The folder was deleted or moved out of reach; choose the folder again.',
 			});
 		}
-		if (!isFolderMeta(meta)) throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, { target: meta.path_display });
-		return { id: folderId, pathLower: meta.path_lower, pathDisplay: meta.path_display, fromCache: false };
+		if (!isFolderMeta(meta))
+			throw new CloudError('invalidRequest', `"${meta.path_display}" is a file, not a folder`, {
+				target: meta.path_display,
+			});
+		return {
+			id: folderId,
+			pathLower: meta.path_lower,
+			pathDisplay: meta.path_display,
+			fromCache: false,
+		};
 	}
 
 	/** The path and write mode of an upload: replaceId overwrites that file where it is now, keeping its id. */
-	private async placement(target: UploadTarget): Promise<{ path: string; parentId?: string; mode: unknown; autorename: boolean }> {
+	private async placement(
+		target: UploadTarget,
+	): Promise<{ path: string; parentId?: string; mode: unknown; autorename: boolean }> {
 		if (target.replaceId) {
 			const current = await this.lookup(target.replaceId);
 			if (current?.path_display && !isFolderMeta(current)) {
-				const mode = current.rev ? { '.tag': 'update', update: current.rev } : { '.tag': 'overwrite' };
+				const mode = current.rev
+					? { '.tag': 'update', update: current.rev }
+					: { '.tag': 'overwrite' };
 				return { path: current.path_display, mode, autorename: false };
 			}
 		}
 		const parent = await this.place(target.parentId);
 		const path = joinPath(parent.pathDisplay, target.name);
 		const onConflict = target.replaceId ? 'replace' : (target.onConflict ?? 'fail');
-		if (onConflict === 'replace') return { path, parentId: parent.id, mode: { '.tag': 'overwrite' }, autorename: false };
-		return { path, parentId: parent.id, mode: { '.tag': 'add' }, autorename: onConflict === 'rename' };
+		if (onConflict === 'replace')
+			return { path, parentId: parent.id, mode: { '.tag': 'overwrite' }, autorename: false };
+		return {
+			path,
+			parentId: parent.id,
+			mode: { '.tag': 'add' },
+			autorename: onConflict === 'rename',
+		};
 	}
 
 	/** Upload-session requests go raw through the transport, so a cut chunk is not resent whole (see dropboxUpload). */
@@ -445,34 +573,55 @@ export class DropboxStorage implements StorageProvider {
 			{
 				method: 'POST',
 				url: CONTENT_HOST + route,
-				headers: { 'Content-Type': 'application/octet-stream', 'Dropbox-API-Arg': headerSafeJson(arg) },
+				headers: {
+					'Content-Type': 'application/octet-stream',
+					'Dropbox-API-Arg': headerSafeJson(arg),
+				},
 				body,
 			},
 			{ retryNetworkErrors: options?.retryNetworkErrors },
 		);
 		const text = (response.body as Buffer).toString('utf8');
-		if (response.status >= 200 && response.status < 300) return { ok: true, json: text ? JSON.parse(text) : null };
+		if (response.status >= 200 && response.status < 300)
+			return { ok: true, json: text ? JSON.parse(text) : null };
 		return { ok: false, answer: answerOf(response.status, text, response.headers) };
 	};
 
-	private async openDownload(path: string, offset: number, target: string): Promise<DownloadResponse> {
+	private async openDownload(
+		path: string,
+		offset: number,
+		target: string,
+	): Promise<DownloadResponse> {
 		const headers: Record<string, string> = { 'Dropbox-API-Arg': headerSafeJson({ path }) };
 		if (offset > 0) headers.Range = `bytes=${offset}-`;
 		let response;
 		try {
-			response = await this.transport.request({ method: 'POST', url: CONTENT_HOST + 'files/download', headers, responseType: 'stream' });
+			response = await this.transport.request({
+				method: 'POST',
+				url: CONTENT_HOST + 'files/download',
+				headers,
+				responseType: 'stream',
+			});
 		} catch (error) {
 			throw toDropboxCloudError(error, 'download', target);
 		}
 		if (response.status >= 300) {
 			const text = (await readAll(response.body)).toString('utf8');
-			throw dropboxAnswerToCloudError(answerOf(response.status, text, response.headers), 'download', target);
+			throw dropboxAnswerToCloudError(
+				answerOf(response.status, text, response.headers),
+				'download',
+				target,
+			);
 		}
 		return response as DownloadResponse;
 	}
 }
 
-function answerOf(status: number, text: string, headers: Record<string, string>): DropboxErrorAnswer {
+function answerOf(
+	status: number,
+	text: string,
+	headers: Record<string, string>,
+): DropboxErrorAnswer {
 	let error: unknown = text;
 	try {
 		error = JSON.parse(text);
@@ -481,4 +630,3 @@ function answerOf(status: number, text: string, headers: Record<string, string>)
 	}
 	return { status, error, retryAfterHeader: headers['retry-after'] };
 }
-

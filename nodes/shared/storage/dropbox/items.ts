@@ -46,31 +46,44 @@ export function parentPathOf(path: string): string {
  * `entry` relative to `folder` ("sub/file.pdf"), '' for the folder itself, undefined when outside it.
  * Cuts by segment count, not by length: children's path_display may case the folder part differently.
  */
-export function relativePath(folder: FolderPlace, entry: { path_lower?: string; path_display?: string }): string | undefined {
+export function relativePath(
+	folder: FolderPlace,
+	entry: { path_lower?: string; path_display?: string },
+): string | undefined {
 	const lowerPath = entry.path_lower ?? entry.path_display?.toLowerCase();
 	const display = entry.path_display ?? lowerPath;
 	if (lowerPath === undefined || display === undefined) return undefined;
 	if (lowerPath === folder.pathLower) return '';
 	if (!lowerPath.startsWith(folder.pathLower + '/')) return undefined;
 	const depth = folder.pathLower === '' ? 0 : folder.pathLower.split('/').length - 1;
-	return display.split('/').slice(depth + 1).join('/');
+	return display
+		.split('/')
+		.slice(depth + 1)
+		.join('/');
 }
 
 /** A Dropbox web link for the path (account-relative; app-folder paths lack their /Apps/<app> prefix). */
 export function webUrlFor(meta: DropboxMeta): string | undefined {
 	if (!meta.path_display) return undefined;
 	const encoded = meta.path_display.split('/').map(encodeURIComponent).join('/');
-	if (meta['.tag'] === 'folder' || meta.size === undefined) return `https://www.dropbox.com/home${encoded}`;
+	if (meta['.tag'] === 'folder' || meta.size === undefined)
+		return `https://www.dropbox.com/home${encoded}`;
 	const parent = encoded.slice(0, encoded.lastIndexOf('/'));
 	return `https://www.dropbox.com/home${parent}?preview=${encodeURIComponent(meta.name)}`;
 }
 
 export function isFolderMeta(meta: DropboxMeta): boolean {
 	// Results typed FolderMetadata carry no .tag; a folder is the one without size and rev.
-	return meta['.tag'] === 'folder' || (meta['.tag'] === undefined && meta.size === undefined && meta.rev === undefined);
+	return (
+		meta['.tag'] === 'folder' ||
+		(meta['.tag'] === undefined && meta.size === undefined && meta.rev === undefined)
+	);
 }
 
-export function toRemoteItem(meta: DropboxMeta, extra: { path?: string; parentId?: string } = {}): RemoteItem {
+export function toRemoteItem(
+	meta: DropboxMeta,
+	extra: { path?: string; parentId?: string } = {},
+): RemoteItem {
 	const folder = isFolderMeta(meta);
 	const item: RemoteItem = { id: meta.id ?? '', name: meta.name, isFolder: folder };
 	if (extra.parentId !== undefined) item.parentId = extra.parentId;
@@ -105,11 +118,17 @@ export function pathFromDropboxUrl(value: string): string | undefined {
 	if (!/(^|\.)dropbox\.com$/i.test(url.hostname)) return undefined;
 	const match = /^\/home(\/.*)?$/.exec(url.pathname);
 	if (!match) return undefined;
-	const segments = (match[1] ?? '').split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+	const segments = (match[1] ?? '')
+		.split('/')
+		.filter(Boolean)
+		.map((s) => decodeURIComponent(s));
 	return normalizeUserPath(segments.join('/'));
 }
 
 /** JSON for a Dropbox-API-Arg header: every character from U+007F up escaped as \uXXXX, as the SDK does. */
 export function headerSafeJson(value: unknown): string {
-	return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${`000${c.charCodeAt(0).toString(16)}`.slice(-4)}`);
+	return JSON.stringify(value).replace(
+		/[\u007f-\uffff]/g,
+		(c) => `\\u${`000${c.charCodeAt(0).toString(16)}`.slice(-4)}`,
+	);
 }

@@ -56,7 +56,11 @@ export class DropboxPlaceCache {
 		const holder = this.idByPath.get(meta.path_lower);
 		if (holder !== undefined && holder !== meta.id) this.forgetId(holder);
 		const confirmed = previous === meta.path_lower && this.byId.get(meta.id)!.confirmed;
-		this.byId.set(meta.id, { place: { id: meta.id, pathLower: meta.path_lower, pathDisplay: meta.path_display }, at: this.now(), confirmed });
+		this.byId.set(meta.id, {
+			place: { id: meta.id, pathLower: meta.path_lower, pathDisplay: meta.path_display },
+			at: this.now(),
+			confirmed,
+		});
 		this.idByPath.set(meta.path_lower, meta.id);
 	}
 
@@ -74,7 +78,8 @@ export class DropboxPlaceCache {
 		const entry = this.byId.get(id);
 		if (!entry) return;
 		this.byId.delete(id);
-		if (this.idByPath.get(entry.place.pathLower) === id) this.idByPath.delete(entry.place.pathLower);
+		if (this.idByPath.get(entry.place.pathLower) === id)
+			this.idByPath.delete(entry.place.pathLower);
 	}
 
 	forgetSubtree(pathLower: string): void {
@@ -94,19 +99,36 @@ const SEPARATOR = '|';
  * without asking (one request saved per run with changes), and whether only the folder's own files count. Older
  * cursors, without a place, are read as they are.
  */
-export function cursorWithPlace(cursor: string, place: FolderPlace | undefined, childrenOnly = false): string {
+export function cursorWithPlace(
+	cursor: string,
+	place: FolderPlace | undefined,
+	childrenOnly = false,
+): string {
 	if (!place || place.id === '') return cursor;
 	const tag = childrenOnly ? CHILDREN_CURSOR_WITH_PLACE : CURSOR_WITH_PLACE;
-	return [tag, place.id, place.pathLower, place.pathDisplay].map(encodeURIComponent).join(SEPARATOR) + SEPARATOR + cursor;
+	return (
+		[tag, place.id, place.pathLower, place.pathDisplay].map(encodeURIComponent).join(SEPARATOR) +
+		SEPARATOR +
+		cursor
+	);
 }
 
-export function cursorParts(stored: string): { cursor: string; place?: FolderPlace; childrenOnly?: true } {
+export function cursorParts(stored: string): {
+	cursor: string;
+	place?: FolderPlace;
+	childrenOnly?: true;
+} {
 	const parts = stored.split(SEPARATOR);
 	const childrenOnly = parts[0] === CHILDREN_CURSOR_WITH_PLACE;
-	if ((parts[0] !== CURSOR_WITH_PLACE && !childrenOnly) || parts.length < 5) return { cursor: stored };
+	if ((parts[0] !== CURSOR_WITH_PLACE && !childrenOnly) || parts.length < 5)
+		return { cursor: stored };
 	try {
 		const [id, pathLower, pathDisplay] = parts.slice(1, 4).map(decodeURIComponent);
-		return { cursor: parts.slice(4).join(SEPARATOR), place: { id, pathLower, pathDisplay }, ...(childrenOnly ? { childrenOnly } : {}) };
+		return {
+			cursor: parts.slice(4).join(SEPARATOR),
+			place: { id, pathLower, pathDisplay },
+			...(childrenOnly ? { childrenOnly } : {}),
+		};
 	} catch {
 		return { cursor: stored };
 	}
@@ -119,7 +141,10 @@ export function cursorParts(stored: string): { cursor: string; place?: FolderPla
  * missed (the other signs need an entry). The subtree's feed reports the folder's old path deleted. The root
  * never moves: its own files are watched with a non-recursive feed.
  */
-export function feedScope(isRoot: boolean, recursive: boolean): { recursive: boolean; childrenOnly: boolean } {
+export function feedScope(
+	isRoot: boolean,
+	recursive: boolean,
+): { recursive: boolean; childrenOnly: boolean } {
 	if (recursive || isRoot) return { recursive, childrenOnly: false };
 	return { recursive: true, childrenOnly: true };
 }
@@ -128,12 +153,20 @@ export function feedScope(isRoot: boolean, recursive: boolean): { recursive: boo
  * A stored cursor that cannot notice the folder moving: a non-recursive one of a folder's own files, from a version
  * before feedScope. It is replaced by a listing once (files are known by id: nothing collected twice).
  */
-export function outdatedCursor(stored: { childrenOnly?: true }, isRoot: boolean, recursive: boolean | undefined): boolean {
+export function outdatedCursor(
+	stored: { childrenOnly?: true },
+	isRoot: boolean,
+	recursive: boolean | undefined,
+): boolean {
 	return recursive === false && !isRoot && !stored.childrenOnly;
 }
 
 /** The entries a watch of the folder's own files counts: its direct children (an entry outside is kept for feedBinding). */
-export function watchedEntries(folder: FolderPlace, entries: DropboxMeta[], childrenOnly: boolean): DropboxMeta[] {
+export function watchedEntries(
+	folder: FolderPlace,
+	entries: DropboxMeta[],
+	childrenOnly: boolean,
+): DropboxMeta[] {
 	if (!childrenOnly) return entries;
 	return entries.filter((entry) => !relativePath(folder, entry)?.includes('/'));
 }
@@ -150,8 +183,14 @@ export function watchedEntries(folder: FolderPlace, entries: DropboxMeta[], chil
  */
 export type FeedBinding = { follows: true } | { follows: false; boundTo?: FolderPlace };
 
-export function feedBinding(cursorPlace: FolderPlace | undefined, folder: FolderPlace, entries: DropboxMeta[]): FeedBinding {
-	if (cursorPlace && cursorPlace.pathLower !== folder.pathLower) return { follows: false, boundTo: cursorPlace };
-	if (entries.some((entry) => relativePath(folder, entry) === undefined)) return { follows: false, boundTo: cursorPlace };
+export function feedBinding(
+	cursorPlace: FolderPlace | undefined,
+	folder: FolderPlace,
+	entries: DropboxMeta[],
+): FeedBinding {
+	if (cursorPlace && cursorPlace.pathLower !== folder.pathLower)
+		return { follows: false, boundTo: cursorPlace };
+	if (entries.some((entry) => relativePath(folder, entry) === undefined))
+		return { follows: false, boundTo: cursorPlace };
 	return { follows: true };
 }

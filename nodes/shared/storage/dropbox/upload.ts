@@ -2,7 +2,13 @@ import type { Hasher } from '../../hashes';
 import { isNetworkError } from '../../transport/pacer';
 import { ChunkedSource } from '../chunkedSource';
 import { CloudError } from '../../types/cloudError';
-import { dropboxAnswerToCloudError, dropboxErrorTags, incorrectOffset, toDropboxCloudError, type DropboxErrorAnswer } from './errors';
+import {
+	dropboxAnswerToCloudError,
+	dropboxErrorTags,
+	incorrectOffset,
+	toDropboxCloudError,
+	type DropboxErrorAnswer,
+} from './errors';
 import type { DropboxMeta } from './items';
 import type { UploadSource } from '../types';
 
@@ -55,9 +61,17 @@ export async function uploadInSession(
 	}
 	if (offset !== source.size) {
 		// Never commit a file shorter than the document it claims to be; the session expires unused.
-		throw new CloudError('integrity', `The content of "${target}" is shorter than its declared size ${source.size}`, { target });
+		throw new CloudError(
+			'integrity',
+			`The content of "${target}" is shorter than its declared size ${source.size}`,
+			{ target },
+		);
 	}
-	const finished = await deps.call('files/upload_session/finish', { cursor: { session_id: sessionId, offset }, commit }, Buffer.alloc(0));
+	const finished = await deps.call(
+		'files/upload_session/finish',
+		{ cursor: { session_id: sessionId, offset }, commit },
+		Buffer.alloc(0),
+	);
 	if (finished.ok) return finished.json as DropboxMeta;
 	const tags = dropboxErrorTags(finished.answer.error);
 	if (tags[0] === 'lookup_failed' && tags[1] === 'not_found') {
@@ -83,9 +97,13 @@ async function appendChunk(
 	let offsetCorrections = 0;
 	const adopt = (correct: number) => {
 		if (correct < chunkStart || correct > end) {
-			throw new CloudError('integrity', `Dropbox reports ${correct} bytes received for "${target}", outside the chunk ${chunkStart}-${end}; the upload must start again`, {
-				target,
-			});
+			throw new CloudError(
+				'integrity',
+				`Dropbox reports ${correct} bytes received for "${target}", outside the chunk ${chunkStart}-${end}; the upload must start again`,
+				{
+					target,
+				},
+			);
 		}
 		position = correct - chunkStart;
 	};
@@ -93,20 +111,34 @@ async function appendChunk(
 		const cursor = { session_id: sessionId, offset: chunkStart + position };
 		try {
 			report.bytesSent += chunk.length - position;
-			const result = await deps.call('files/upload_session/append_v2', { cursor, close: false }, chunk.subarray(position), { retryNetworkErrors: false });
+			const result = await deps.call(
+				'files/upload_session/append_v2',
+				{ cursor, close: false },
+				chunk.subarray(position),
+				{ retryNetworkErrors: false },
+			);
 			if (result.ok) return end;
 			const correct = incorrectOffset(result.answer);
 			if (correct === undefined) throw dropboxAnswerToCloudError(result.answer, 'upload', target);
 			adopt(correct);
 			report.resumes++;
 			if (position === chunk.length) return end;
-			if (++offsetCorrections > maxAttempts) throw new CloudError('transient', `Dropbox keeps moving the offset of "${target}"; try again later`, { target });
+			if (++offsetCorrections > maxAttempts)
+				throw new CloudError(
+					'transient',
+					`Dropbox keeps moving the offset of "${target}"; try again later`,
+					{ target },
+				);
 		} catch (error) {
 			if (!isNetworkError(error)) throw toDropboxCloudError(error, 'upload', target);
 			if (++failures >= maxAttempts) throw toDropboxCloudError(error, 'upload', target);
 			await deps.backoff(failures);
 			// Ask how much arrived: an empty append at our offset answers incorrect_offset with the server's offset.
-			const probe = await deps.call('files/upload_session/append_v2', { cursor, close: false }, Buffer.alloc(0));
+			const probe = await deps.call(
+				'files/upload_session/append_v2',
+				{ cursor, close: false },
+				Buffer.alloc(0),
+			);
 			if (!probe.ok) {
 				const correct = incorrectOffset(probe.answer);
 				if (correct === undefined) throw dropboxAnswerToCloudError(probe.answer, 'upload', target);

@@ -3,14 +3,28 @@ import { bodyText, type CloudWire, type ShouldRetry } from '../../transport/tran
 import type { ApiHostsDeclaration } from '../../transport/hosts';
 
 /** The RPC endpoints and the content (upload/download) endpoints. */
-export const DROPBOX_API_HOSTS: ApiHostsDeclaration = { origins: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'] };
+export const DROPBOX_API_HOSTS: ApiHostsDeclaration = {
+	origins: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'],
+};
 
 /** Dropbox answers concurrent writes in one namespace with 409 too_many_write_operations: wait and retry. */
-export const dropboxShouldRetry: ShouldRetry = (response, retryAfterMs): RetryDecision | undefined => {
+export const dropboxShouldRetry: ShouldRetry = (
+	response,
+	retryAfterMs,
+): RetryDecision | undefined => {
 	if (response.status === 409 && bodyText(response.body).includes('too_many_write_operations')) {
-		return { retry: true, reason: 'Dropbox too_many_write_operations', retryAfterMs, status: response.status };
+		return {
+			retry: true,
+			reason: 'Dropbox too_many_write_operations',
+			retryAfterMs,
+			status: response.status,
+		};
 	}
 	return undefined;
 };
 
-export const DROPBOX_WIRE: CloudWire = { name: 'dropbox', hosts: DROPBOX_API_HOSTS, shouldRetry: dropboxShouldRetry };
+export const DROPBOX_WIRE: CloudWire = {
+	name: 'dropbox',
+	hosts: DROPBOX_API_HOSTS,
+	shouldRetry: dropboxShouldRetry,
+};

@@ -84,7 +84,8 @@ export class DriveChildIndex {
 	}
 
 	private put(folder: KnownFolder, folderId: string, child: { id: string } & Child): void {
-		if (this.parentOf.has(child.id) && this.parentOf.get(child.id) !== folderId) this.detach(child.id);
+		if (this.parentOf.has(child.id) && this.parentOf.get(child.id) !== folderId)
+			this.detach(child.id);
 		const previous = folder.children.get(child.id);
 		if (previous) count(folder, previous, -1);
 		const entry = { name: child.name, isFolder: child.isFolder };
@@ -105,7 +106,8 @@ export class DriveChildIndex {
 	private forgetFolder(folderId: string): void {
 		const folder = this.folders.get(folderId);
 		if (!folder) return;
-		for (const id of folder.children.keys()) if (this.parentOf.get(id) === folderId) this.parentOf.delete(id);
+		for (const id of folder.children.keys())
+			if (this.parentOf.get(id) === folderId) this.parentOf.delete(id);
 		this.folders.delete(folderId);
 	}
 }

@@ -8,7 +8,11 @@ export const GOOGLE_DRIVE: StorageCloud = {
 	wire: GOOGLE_DRIVE_WIRE,
 	features: { rootIsHostPath: false },
 	async open(ctx, options) {
-		const transport = await createTransport(ctx, 'cloudSyncGoogleDriveOAuth2Api', GOOGLE_DRIVE_WIRE);
+		const transport = await createTransport(
+			ctx,
+			'cloudSyncGoogleDriveOAuth2Api',
+			GOOGLE_DRIVE_WIRE,
+		);
 		// Loaded on first use, so a workflow that uses one cloud does not load the other SDKs.
 		const { GoogleDriveStorage } = await import('./index');
 		return new GoogleDriveStorage(transport, options.driveId ? { driveId: options.driveId } : {});

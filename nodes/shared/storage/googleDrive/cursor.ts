@@ -24,13 +24,21 @@ const PREFIX = 'gdc1.';
 
 export function encodeCursor(cursor: DriveCursor): string {
 	const folders = [...cursor.folders].map(([id, folder]) => [id, folder.parentId, folder.name]);
-	const json = JSON.stringify({ t: cursor.token, r: cursor.rootId, c: cursor.recursive ? 1 : 0, f: folders });
+	const json = JSON.stringify({
+		t: cursor.token,
+		r: cursor.rootId,
+		c: cursor.recursive ? 1 : 0,
+		f: folders,
+	});
 	return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
 }
 
 export function decodeCursor(text: string, rootId: string): DriveCursor {
 	const invalid = () =>
-		new CloudError('cursorReset', 'The saved Google Drive cursor is not valid for this folder', { hint: HINTS.cursorReset, target: rootId });
+		new CloudError('cursorReset', 'The saved Google Drive cursor is not valid for this folder', {
+			hint: HINTS.cursorReset,
+			target: rootId,
+		});
 	if (!text.startsWith(PREFIX)) throw invalid();
 	let parsed: any;
 	try {
@@ -38,9 +46,11 @@ export function decodeCursor(text: string, rootId: string): DriveCursor {
 	} catch {
 		throw invalid();
 	}
-	if (typeof parsed?.t !== 'string' || parsed.r !== rootId || !Array.isArray(parsed.f)) throw invalid();
+	if (typeof parsed?.t !== 'string' || parsed.r !== rootId || !Array.isArray(parsed.f))
+		throw invalid();
 	const folders = new Map<string, TrackedFolder>();
-	for (const [id, parentId, name] of parsed.f) folders.set(String(id), { parentId: String(parentId), name: String(name) });
+	for (const [id, parentId, name] of parsed.f)
+		folders.set(String(id), { parentId: String(parentId), name: String(name) });
 	return { token: parsed.t, rootId, recursive: parsed.c === 1, folders };
 }
 
@@ -52,7 +62,11 @@ export interface DriveChange {
 }
 
 /** Path of a tracked folder relative to the root ('' for the root itself). */
-export function folderPath(folders: Map<string, TrackedFolder>, rootId: string, id: string): string | undefined {
+export function folderPath(
+	folders: Map<string, TrackedFolder>,
+	rootId: string,
+	id: string,
+): string | undefined {
 	const parts: string[] = [];
 	for (let current = id, guard = 0; current !== rootId; guard++) {
 		const folder = folders.get(current);
@@ -71,7 +85,8 @@ function inSubtree(cursor: DriveCursor, parentId: string | undefined): boolean {
 /** Drop a folder and every tracked folder below it. */
 function untrack(folders: Map<string, TrackedFolder>, id: string): void {
 	folders.delete(id);
-	for (const [childId, folder] of [...folders]) if (folder.parentId === id && folders.has(childId)) untrack(folders, childId);
+	for (const [childId, folder] of [...folders])
+		if (folder.parentId === id && folders.has(childId)) untrack(folders, childId);
 }
 
 /**
@@ -80,9 +95,15 @@ function untrack(folders: Map<string, TrackedFolder>, id: string): void {
  * an upsert inside the subtree or a delete. Removed entries carry only an id, and a file moved out looks like
  * any file elsewhere, so both become deletes by id: callers ignore ids they do not track.
  */
-export function mapChanges(cursor: DriveCursor, changes: DriveChange[], toItem: (file: NonNullable<DriveChange['file']>) => RemoteItem): Change[] {
+export function mapChanges(
+	cursor: DriveCursor,
+	changes: DriveChange[],
+	toItem: (file: NonNullable<DriveChange['file']>) => RemoteItem,
+): Change[] {
 	const before = new Map(cursor.folders);
-	const folderChanges = changes.filter((change) => change.removed || change.file?.mimeType === DRIVE_FOLDER_MIME);
+	const folderChanges = changes.filter(
+		(change) => change.removed || change.file?.mimeType === DRIVE_FOLDER_MIME,
+	);
 	if (cursor.recursive) {
 		for (let changed = true, rounds = 0; changed && rounds < 10_000; rounds++) {
 			changed = false;
@@ -115,10 +136,16 @@ export function mapChanges(cursor: DriveCursor, changes: DriveChange[], toItem: 
 		const isFolder = file.mimeType === DRIVE_FOLDER_MIME;
 		const parentId = file.parents?.[0];
 		// Folders of a recursive watch are tracked exactly: an untracked folder outside never was inside.
-		const foreignFolder = isFolder && cursor.recursive && !wasFolder && !inSubtree(cursor, parentId);
+		const foreignFolder =
+			isFolder && cursor.recursive && !wasFolder && !inSubtree(cursor, parentId);
 		if (foreignFolder) continue;
 		if (file.trashed) {
-			result.push({ type: 'delete', id: file.id, trashed: true, ...(isFolder ? { isFolder: true } : {}) });
+			result.push({
+				type: 'delete',
+				id: file.id,
+				trashed: true,
+				...(isFolder ? { isFolder: true } : {}),
+			});
 			continue;
 		}
 		if (inSubtree(cursor, parentId)) {

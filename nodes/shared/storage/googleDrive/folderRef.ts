@@ -8,7 +8,9 @@ export function driveIdFromUrl(value: string): string | undefined {
 		return undefined;
 	}
 	if (!/(^|\.)google\.com$/.test(url.hostname)) return undefined;
-	const byPath = /\/(?:drive\/(?:u\/\d+\/)?folders|file\/d|folders)\/([A-Za-z0-9_-]{10,})/.exec(url.pathname);
+	const byPath = /\/(?:drive\/(?:u\/\d+\/)?folders|file\/d|folders)\/([A-Za-z0-9_-]{10,})/.exec(
+		url.pathname,
+	);
 	if (byPath) return byPath[1];
 	const id = url.searchParams.get('id');
 	return id && /^[A-Za-z0-9_-]{10,}$/.test(id) ? id : undefined;

@@ -5,7 +5,14 @@ import type { Transport } from '../../transport/transport';
 import { readAll } from '../../transport/wire';
 import { wholeSource } from '../chunkedSource';
 import { CloudError, isCloudError } from '../../types/cloudError';
-import { decodeCursor, DRIVE_FOLDER_MIME, encodeCursor, mapChanges, type DriveCursor, type TrackedFolder } from './cursor';
+import {
+	decodeCursor,
+	DRIVE_FOLDER_MIME,
+	encodeCursor,
+	mapChanges,
+	type DriveCursor,
+	type TrackedFolder,
+} from './cursor';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
 import { DriveChildIndex } from './children';
 import { driveIdFromUrl, escapeQueryString } from './folderRef';
@@ -67,7 +74,10 @@ export class GoogleDriveStorage implements StorageProvider {
 		this.driveId = options.driveId;
 		this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
 		const requested = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-		this.chunkSize = Math.max(DRIVE_CHUNK_ALIGNMENT, requested - (requested % DRIVE_CHUNK_ALIGNMENT));
+		this.chunkSize = Math.max(
+			DRIVE_CHUNK_ALIGNMENT,
+			requested - (requested % DRIVE_CHUNK_ALIGNMENT),
+		);
 		this.features = {
 			duplicateNames: true,
 			caseInsensitive: false,
@@ -80,7 +90,11 @@ export class GoogleDriveStorage implements StorageProvider {
 		};
 		this.shared = { supportsAllDrives: true };
 		// fetch-compatible by contract; gaxios' type asks for its own fetch signature.
-		const sdkOptions: drive_v3.Options = { version: 'v3', fetchImplementation: transport.fetch as never, retry: false };
+		const sdkOptions: drive_v3.Options = {
+			version: 'v3',
+			fetchImplementation: transport.fetch as never,
+			retry: false,
+		};
 		this.api = drive(sdkOptions);
 	}
 
@@ -95,7 +109,12 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	private listScope(): drive_v3.Params$Resource$Files$List {
 		return this.driveId
-			? { corpora: 'drive', driveId: this.driveId, includeItemsFromAllDrives: true, supportsAllDrives: true }
+			? {
+					corpora: 'drive',
+					driveId: this.driveId,
+					includeItemsFromAllDrives: true,
+					supportsAllDrives: true,
+				}
 			: { corpora: 'user', supportsAllDrives: true };
 	}
 
@@ -113,7 +132,8 @@ export class GoogleDriveStorage implements StorageProvider {
 		if (file.mimeType) item.mimeType = file.mimeType;
 		if (file.webViewLink) item.webUrl = file.webViewLink;
 		if (file.version) item.version = String(file.version);
-		if (file.appProperties) item.appProperties = { ...(file.appProperties as Record<string, string>) };
+		if (file.appProperties)
+			item.appProperties = { ...(file.appProperties as Record<string, string>) };
 		return Object.assign(item, nativeContent(file));
 	}
 
@@ -127,7 +147,9 @@ export class GoogleDriveStorage implements StorageProvider {
 	/** Undefined when the item is gone or in the trash (a trashed item counts as deleted). */
 	async getItem(id: string): Promise<RemoteItem | undefined> {
 		try {
-			const file = await this.call(id, () => this.api.files.get({ fileId: id, fields: FILE_FIELDS, ...this.shared }));
+			const file = await this.call(id, () =>
+				this.api.files.get({ fileId: id, fields: FILE_FIELDS, ...this.shared }),
+			);
 			return file.trashed ? undefined : this.toItem(file);
 		} catch (error) {
 			if (isCloudError(error, 'notFound')) return undefined;
@@ -151,7 +173,9 @@ export class GoogleDriveStorage implements StorageProvider {
 		const item = await this.getItem(id);
 		if (!item) throw notFoundFolder(ref.value);
 		if (!item.isFolder) {
-			throw new CloudError('invalidRequest', `${item.name} is a file, not a folder`, { target: ref.value });
+			throw new CloudError('invalidRequest', `${item.name} is a file, not a folder`, {
+				target: ref.value,
+			});
 		}
 		return item;
 	}
@@ -159,7 +183,10 @@ export class GoogleDriveStorage implements StorageProvider {
 	private async resolvePath(path: string): Promise<RemoteItem> {
 		let current = await this.root();
 		const walked: string[] = [];
-		for (const part of path.split('/').map((p) => p.trim()).filter(Boolean)) {
+		for (const part of path
+			.split('/')
+			.map((p) => p.trim())
+			.filter(Boolean)) {
 			walked.push(part);
 			const next = await this.findChild(current.id, part, 'folder');
 			if (!next) throw notFoundFolder(walked.join('/'));
@@ -181,18 +208,30 @@ export class GoogleDriveStorage implements StorageProvider {
 	}
 
 	/** Drive allows duplicate names and compares `name =` case-insensitively: filter exactly, oldest first. */
-	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
+	async findChild(
+		parentId: string,
+		name: string,
+		kind?: 'file' | 'folder',
+	): Promise<RemoteItem | undefined> {
 		return (await this.sameNamed(parentId, name, kind))[0];
 	}
 
 	/** Every child of exactly this name (Drive allows several), oldest first: how twins of a new item are found. */
 	async sameNamed(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem[]> {
-		const terms = [`'${escapeQueryString(parentId)}' in parents`, `name = '${escapeQueryString(name)}'`, 'trashed = false'];
+		const terms = [
+			`'${escapeQueryString(parentId)}' in parents`,
+			`name = '${escapeQueryString(name)}'`,
+			'trashed = false',
+		];
 		if (kind === 'folder') terms.push(`mimeType = '${DRIVE_FOLDER_MIME}'`);
 		if (kind === 'file') terms.push(`mimeType != '${DRIVE_FOLDER_MIME}'`);
 		const matches: DriveFile[] = [];
-		for await (const file of this.pages(terms.join(' and '), name)) if (file.name === name) matches.push(file);
-		matches.sort((a, b) => (a.createdTime ?? '').localeCompare(b.createdTime ?? '') || a.id!.localeCompare(b.id!));
+		for await (const file of this.pages(terms.join(' and '), name))
+			if (file.name === name) matches.push(file);
+		matches.sort(
+			(a, b) =>
+				(a.createdTime ?? '').localeCompare(b.createdTime ?? '') || a.id!.localeCompare(b.id!),
+		);
 		return matches.map((file) => this.toItem(file));
 	}
 
@@ -200,7 +239,13 @@ export class GoogleDriveStorage implements StorageProvider {
 		let pageToken: string | undefined;
 		do {
 			const data = await this.call(target, () =>
-				this.api.files.list({ ...this.listScope(), q, pageSize: this.pageSize, pageToken, fields: LIST_FIELDS }),
+				this.api.files.list({
+					...this.listScope(),
+					q,
+					pageSize: this.pageSize,
+					pageToken,
+					fields: LIST_FIELDS,
+				}),
 			);
 			yield* data.files ?? [];
 			pageToken = data.nextPageToken ?? undefined;
@@ -209,7 +254,11 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	async createFolder(parentId: string, name: string): Promise<RemoteItem> {
 		const file = await this.call(name, () =>
-			this.api.files.create({ requestBody: { name, mimeType: DRIVE_FOLDER_MIME, parents: [parentId] }, fields: FILE_FIELDS, ...this.shared }),
+			this.api.files.create({
+				requestBody: { name, mimeType: DRIVE_FOLDER_MIME, parents: [parentId] },
+				fields: FILE_FIELDS,
+				...this.shared,
+			}),
 		);
 		this.children.fill(file.id!, []);
 		this.children.add(parentId, { id: file.id!, name: file.name ?? name, isFolder: true });
@@ -221,7 +270,10 @@ export class GoogleDriveStorage implements StorageProvider {
 		while (queue.length) {
 			const folder = queue.shift()!;
 			const seen: Array<{ id: string; name: string; isFolder: boolean }> = [];
-			for await (const file of this.pages(`'${escapeQueryString(folder.id)}' in parents and trashed = false`, folder.id)) {
+			for await (const file of this.pages(
+				`'${escapeQueryString(folder.id)}' in parents and trashed = false`,
+				folder.id,
+			)) {
 				const item = this.toItem(file);
 				seen.push({ id: item.id, name: item.name, isFolder: item.isFolder });
 				item.path = folder.path ? `${folder.path}/${item.name}` : item.name;
@@ -234,7 +286,10 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	private async startToken(): Promise<string> {
 		const data = await this.call(undefined, () =>
-			this.api.changes.getStartPageToken({ ...this.shared, ...(this.driveId ? { driveId: this.driveId } : {}) }),
+			this.api.changes.getStartPageToken({
+				...this.shared,
+				...(this.driveId ? { driveId: this.driveId } : {}),
+			}),
 		);
 		return data.startPageToken!;
 	}
@@ -254,13 +309,26 @@ export class GoogleDriveStorage implements StorageProvider {
 				}
 			}
 		}
-		return encodeCursor({ token, rootId: folderId, recursive: options.recursive === true, folders });
+		return encodeCursor({
+			token,
+			rootId: folderId,
+			recursive: options.recursive === true,
+			folders,
+		});
 	}
 
-	async changes(folderId: string, cursorText: string, options: { recursive?: boolean } = {}): Promise<ChangeBatch> {
+	async changes(
+		folderId: string,
+		cursorText: string,
+		options: { recursive?: boolean } = {},
+	): Promise<ChangeBatch> {
 		const cursor: DriveCursor = decodeCursor(cursorText, folderId);
 		if (cursor.recursive !== (options.recursive === true)) {
-			throw new CloudError('cursorReset', 'The saved Google Drive cursor was made for another subfolder setting', { target: folderId });
+			throw new CloudError(
+				'cursorReset',
+				'The saved Google Drive cursor was made for another subfolder setting',
+				{ target: folderId },
+			);
 		}
 		const changes: Change[] = [];
 		let pageToken: string | undefined = cursor.token;
@@ -270,7 +338,14 @@ export class GoogleDriveStorage implements StorageProvider {
 				fileId: change.fileId!,
 				removed: change.removed === true,
 				file: change.file
-					? { ...change.file, id: change.file.id!, name: change.file.name ?? '', mimeType: change.file.mimeType ?? '', parents: change.file.parents ?? undefined, trashed: change.file.trashed ?? false }
+					? {
+							...change.file,
+							id: change.file.id!,
+							name: change.file.name ?? '',
+							mimeType: change.file.mimeType ?? '',
+							parents: change.file.parents ?? undefined,
+							trashed: change.file.trashed ?? false,
+						}
 					: undefined,
 			}));
 			changes.push(...mapChanges(cursor, raw, (file) => this.toItem(file as DriveFile)));
@@ -278,7 +353,10 @@ export class GoogleDriveStorage implements StorageProvider {
 				cursor.token = data.newStartPageToken;
 				break;
 			}
-			if (!data.nextPageToken) throw new CloudError('other', 'Google Drive ended a change page without a token', { target: folderId });
+			if (!data.nextPageToken)
+				throw new CloudError('other', 'Google Drive ended a change page without a token', {
+					target: folderId,
+				});
 			pageToken = data.nextPageToken;
 		}
 		return { changes, cursor: encodeCursor(cursor) };
@@ -298,13 +376,22 @@ export class GoogleDriveStorage implements StorageProvider {
 			);
 		} catch (error) {
 			// Drive answers an invalid or expired page token with 400 (location pageToken) or 404/410.
-			if (isCloudError(error) && (error.details.status === 400 || error.details.status === 404 || error.details.status === 410)) {
-				throw new CloudError('cursorReset', 'Google Drive no longer accepts the saved change token', {
-					status: error.details.status,
-					providerCode: error.details.providerCode,
-					hint: 'The node falls back to a full listing.',
-					cause: error,
-				});
+			if (
+				isCloudError(error) &&
+				(error.details.status === 400 ||
+					error.details.status === 404 ||
+					error.details.status === 410)
+			) {
+				throw new CloudError(
+					'cursorReset',
+					'Google Drive no longer accepts the saved change token',
+					{
+						status: error.details.status,
+						providerCode: error.details.providerCode,
+						hint: 'The node falls back to a full listing.',
+						cause: error,
+					},
+				);
 			}
 			throw error;
 		}
@@ -316,13 +403,20 @@ export class GoogleDriveStorage implements StorageProvider {
 		if (!replaceId && (await this.fileNameTaken(target.parentId, target.name))) {
 			const policy = target.onConflict ?? 'fail';
 			if (policy === 'fail') {
-				throw new CloudError('conflict', `A file named ${target.name} already exists in the folder`, { target: target.name });
+				throw new CloudError(
+					'conflict',
+					`A file named ${target.name} already exists in the folder`,
+					{ target: target.name },
+				);
 			}
-			if (policy === 'replace') replaceId = (await this.findChild(target.parentId, target.name, 'file'))?.id;
+			if (policy === 'replace')
+				replaceId = (await this.findChild(target.parentId, target.name, 'file'))?.id;
 			else name = await this.freeName(target.parentId, target.name);
 		}
 		const mimeType = target.mimeType ?? 'application/octet-stream';
-		const metadata: Record<string, unknown> = replaceId ? {} : { name, parents: [target.parentId], mimeType };
+		const metadata: Record<string, unknown> = replaceId
+			? {}
+			: { name, parents: [target.parentId], mimeType };
 		if (replaceId && target.name) metadata.name = name;
 		if (target.appProperties) metadata.appProperties = target.appProperties;
 		let file: DriveFile;
@@ -332,25 +426,52 @@ export class GoogleDriveStorage implements StorageProvider {
 			md5 = hashBuffer('md5', data);
 			file = await this.call(name, () =>
 				replaceId
-					? this.api.files.update({ fileId: replaceId!, requestBody: metadata, media: { mimeType, body: Readable.from([data]) }, fields: FILE_FIELDS, ...this.shared })
-					: this.api.files.create({ requestBody: metadata, media: { mimeType, body: Readable.from([data]) }, fields: FILE_FIELDS, ...this.shared }),
+					? this.api.files.update({
+							fileId: replaceId!,
+							requestBody: metadata,
+							media: { mimeType, body: Readable.from([data]) },
+							fields: FILE_FIELDS,
+							...this.shared,
+						})
+					: this.api.files.create({
+							requestBody: metadata,
+							media: { mimeType, body: Readable.from([data]) },
+							fields: FILE_FIELDS,
+							...this.shared,
+						}),
 			);
 		} else {
 			const result = await resumableUpload(
 				this.transport,
-				{ fileId: replaceId, metadata, mimeType, fields: FILE_FIELDS, supportsAllDrives: true, chunkSize: this.chunkSize, target: name },
+				{
+					fileId: replaceId,
+					metadata,
+					mimeType,
+					fields: FILE_FIELDS,
+					supportsAllDrives: true,
+					chunkSize: this.chunkSize,
+					target: name,
+				},
 				source,
 			);
 			file = result.file as DriveFile;
 			md5 = result.md5;
 		}
 		if (file.md5Checksum !== md5 || Number(file.size) !== source.size) {
-			throw new CloudError('integrity', `Google Drive stored different content for ${name} than was sent`, {
-				target: name,
-				hint: 'Run again: the upload is repeated.',
-			});
+			throw new CloudError(
+				'integrity',
+				`Google Drive stored different content for ${name} than was sent`,
+				{
+					target: name,
+					hint: 'Run again: the upload is repeated.',
+				},
+			);
 		}
-		this.children.add(file.parents?.[0] ?? target.parentId, { id: file.id!, name: file.name ?? name, isFolder: false });
+		this.children.add(file.parents?.[0] ?? target.parentId, {
+			id: file.id!,
+			name: file.name ?? name,
+			isFolder: false,
+		});
 		return this.toItem(file);
 	}
 
@@ -373,7 +494,12 @@ export class GoogleDriveStorage implements StorageProvider {
 					fields: 'nextPageToken,files(id,name,mimeType)',
 				}),
 			);
-			for (const file of data.files ?? []) seen.push({ id: file.id!, name: file.name ?? '', isFolder: file.mimeType === DRIVE_FOLDER_MIME });
+			for (const file of data.files ?? [])
+				seen.push({
+					id: file.id!,
+					name: file.name ?? '',
+					isFolder: file.mimeType === DRIVE_FOLDER_MIME,
+				});
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
 		this.children.fill(parentId, seen);
@@ -385,7 +511,9 @@ export class GoogleDriveStorage implements StorageProvider {
 		const [base, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
 		for (let n = 1; n < 1000; n++) {
 			const candidate = `${base} (${n})${ext}`;
-			const taken = this.children.has(parentId, candidate) ?? Boolean(await this.findChild(parentId, candidate));
+			const taken =
+				this.children.has(parentId, candidate) ??
+				Boolean(await this.findChild(parentId, candidate));
 			if (!taken) return candidate;
 		}
 		throw new CloudError('conflict', `No free name for ${name}`, { target: name });
@@ -398,7 +526,7 @@ export class GoogleDriveStorage implements StorageProvider {
 			let received = 0;
 			let body: Readable = first;
 			const hasher = createHasher('md5');
-			for (let resumes = 0; ; ) {
+			for (let resumes = 0; ;) {
 				try {
 					for await (const chunk of body) {
 						const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
@@ -452,13 +580,22 @@ export class GoogleDriveStorage implements StorageProvider {
 		}
 		if (offset > 0 && response.status !== 206) {
 			(response.body as Readable).destroy();
-			throw new CloudError('transient', `Google Drive did not resume the download of ${id}`, { target: id });
+			throw new CloudError('transient', `Google Drive did not resume the download of ${id}`, {
+				target: id,
+			});
 		}
 		return response.body as Readable;
 	}
 
 	async trash(id: string): Promise<void> {
-		await this.call(id, () => this.api.files.update({ fileId: id, requestBody: { trashed: true }, fields: 'id', ...this.shared }));
+		await this.call(id, () =>
+			this.api.files.update({
+				fileId: id,
+				requestBody: { trashed: true },
+				fields: 'id',
+				...this.shared,
+			}),
+		);
 		this.children.remove(id);
 	}
 
@@ -471,7 +608,9 @@ export class GoogleDriveStorage implements StorageProvider {
 		let addParents: string | undefined;
 		let removeParents: string | undefined;
 		if (to.parentId) {
-			const current = await this.call(id, () => this.api.files.get({ fileId: id, fields: 'id,parents', ...this.shared }));
+			const current = await this.call(id, () =>
+				this.api.files.get({ fileId: id, fields: 'id,parents', ...this.shared }),
+			);
 			const parents = current.parents ?? [];
 			if (!parents.includes(to.parentId)) {
 				addParents = to.parentId;
@@ -490,7 +629,12 @@ export class GoogleDriveStorage implements StorageProvider {
 		);
 		this.children.remove(id);
 		const parent = file.parents?.[0];
-		if (parent) this.children.add(parent, { id: file.id!, name: file.name ?? '', isFolder: file.mimeType === DRIVE_FOLDER_MIME });
+		if (parent)
+			this.children.add(parent, {
+				id: file.id!,
+				name: file.name ?? '',
+				isFolder: file.mimeType === DRIVE_FOLDER_MIME,
+			});
 		return this.toItem(file);
 	}
 }

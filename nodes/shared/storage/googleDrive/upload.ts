@@ -41,7 +41,11 @@ export function confirmedOffset(response: WireResponse): number {
  * the source, and after a cut ask the server what it kept (`bytes * /total`) and continue from there, so a
  * cut never re-sends more than the unconfirmed part of one chunk and never restarts from zero.
  */
-export async function resumableUpload(transport: Transport, request: ResumableUploadRequest, source: UploadSource): Promise<ResumableUploadResult> {
+export async function resumableUpload(
+	transport: Transport,
+	request: ResumableUploadRequest,
+	source: UploadSource,
+): Promise<ResumableUploadResult> {
 	const total = source.size;
 	const query = new URLSearchParams({ uploadType: 'resumable', fields: request.fields });
 	if (request.supportsAllDrives) query.set('supportsAllDrives', 'true');
@@ -56,7 +60,8 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 		},
 		body: Buffer.from(JSON.stringify(request.metadata), 'utf8'),
 	});
-	if (initiated.status !== 200 || !initiated.headers.location) throw failure(initiated, request.target);
+	if (initiated.status !== 200 || !initiated.headers.location)
+		throw failure(initiated, request.target);
 	const sessionUrl = initiated.headers.location;
 
 	const hasher = createHasher('md5');
@@ -72,7 +77,10 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 		const body = chunk.subarray(from);
 		const last = chunkStart + chunk.length === total;
 		const headers: Record<string, string> = {
-			'content-range': body.length === 0 ? `bytes */${total}` : `bytes ${offset}-${offset + body.length - 1}/${total}`,
+			'content-range':
+				body.length === 0
+					? `bytes */${total}`
+					: `bytes ${offset}-${offset + body.length - 1}/${total}`,
 		};
 		if (offset < highestSent) resentBytes += Math.min(highestSent, offset + body.length) - offset;
 		highestSent = Math.max(highestSent, offset + body.length);
@@ -102,10 +110,14 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 			continue;
 		}
 		if (response.status === 404) {
-			throw new CloudError('transient', `The upload session for ${request.target} expired; the next run uploads it again`, {
-				status: 404,
-				target: request.target,
-			});
+			throw new CloudError(
+				'transient',
+				`The upload session for ${request.target} expired; the next run uploads it again`,
+				{
+					status: 404,
+					target: request.target,
+				},
+			);
 		}
 		if (response.status >= 500 && ++failures <= MAX_CHUNK_FAILURES) {
 			offset = await probe(transport, sessionUrl, total, request.target, chunkStart, chunk.length);
@@ -116,7 +128,14 @@ export async function resumableUpload(transport: Transport, request: ResumableUp
 }
 
 /** Ask the session what it holds; the answer must lie inside the chunk we still have in memory. */
-async function probe(transport: Transport, sessionUrl: string, total: number, target: string, chunkStart: number, chunkLength: number): Promise<number> {
+async function probe(
+	transport: Transport,
+	sessionUrl: string,
+	total: number,
+	target: string,
+	chunkStart: number,
+	chunkLength: number,
+): Promise<number> {
 	const response = await send(transport, target, {
 		method: 'PUT',
 		url: sessionUrl,
@@ -126,15 +145,24 @@ async function probe(transport: Transport, sessionUrl: string, total: number, ta
 	if (response.status === 200 || response.status === 201) return total;
 	if (response.status !== 308) throw failure(response, target);
 	const offset = confirmedOffset(response);
-	if (offset < chunkStart || offset > chunkStart + chunkLength) throw lostData(target, offset, chunkStart);
+	if (offset < chunkStart || offset > chunkStart + chunkLength)
+		throw lostData(target, offset, chunkStart);
 	return offset;
 }
 
 function lostData(target: string, offset: number, chunkStart: number): CloudError {
-	return new CloudError('transient', `Google Drive lost part of the upload of ${target} (server at ${offset}, expected at least ${chunkStart})`, { target });
+	return new CloudError(
+		'transient',
+		`Google Drive lost part of the upload of ${target} (server at ${offset}, expected at least ${chunkStart})`,
+		{ target },
+	);
 }
 
-async function send(transport: Transport, target: string, request: Parameters<Transport['request']>[0]): Promise<WireResponse> {
+async function send(
+	transport: Transport,
+	target: string,
+	request: Parameters<Transport['request']>[0],
+): Promise<WireResponse> {
 	try {
 		return await transport.request(request);
 	} catch (error) {
@@ -143,6 +171,12 @@ async function send(transport: Transport, target: string, request: Parameters<Tr
 }
 
 function failure(response: WireResponse, target: string): CloudError {
-	return driveCloudError(factsOfResponse(response.status, response.headers, Buffer.isBuffer(response.body) ? response.body : undefined), target);
+	return driveCloudError(
+		factsOfResponse(
+			response.status,
+			response.headers,
+			Buffer.isBuffer(response.body) ? response.body : undefined,
+		),
+		target,
+	);
 }
-

@@ -20,7 +20,10 @@ export function googleErrorReason(body: WireResponse['body']): string | undefine
  * Google's APIs say "slow down" with a 403 as well as a 429: userRateLimitExceeded and rateLimitExceeded are
  * retried (Drive's "Resolve errors" guide); a daily quota is not (the provider turns it into a clean stop).
  */
-export const googleShouldRetry: ShouldRetry = (response, retryAfterMs): RetryDecision | undefined => {
+export const googleShouldRetry: ShouldRetry = (
+	response,
+	retryAfterMs,
+): RetryDecision | undefined => {
 	if (response.status !== 403) return undefined;
 	const reason = googleErrorReason(response.body);
 	if (reason === 'userRateLimitExceeded' || reason === 'rateLimitExceeded') {
@@ -29,4 +32,8 @@ export const googleShouldRetry: ShouldRetry = (response, retryAfterMs): RetryDec
 	return undefined;
 };
 
-export const GOOGLE_DRIVE_WIRE: CloudWire = { name: 'googleDrive', hosts: GOOGLE_API_HOSTS, shouldRetry: googleShouldRetry };
+export const GOOGLE_DRIVE_WIRE: CloudWire = {
+	name: 'googleDrive',
+	hosts: GOOGLE_API_HOSTS,
+	shouldRetry: googleShouldRetry,
+};

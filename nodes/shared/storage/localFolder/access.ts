@@ -37,9 +37,18 @@ const expandHome = (path: string) => (path.startsWith('~') ? path.replace('~', h
 function n8nRestrictedPaths(env: Env): string[] {
 	const userHome = env.N8N_USER_FOLDER ?? homedir();
 	const paths = [join(userHome, '.n8n'), join(homedir(), '.cache', 'n8n', 'public')];
-	const list = (name: string, separator: string) => (env[name] ? env[name]!.split(separator).map((p) => p.trim()).filter(Boolean) : []);
+	const list = (name: string, separator: string) =>
+		env[name]
+			? env[name]!.split(separator)
+					.map((p) => p.trim())
+					.filter(Boolean)
+			: [];
 	paths.push(...list('N8N_CONFIG_FILES', ','), ...list('N8N_CUSTOM_EXTENSIONS', ';'));
-	for (const name of ['N8N_BINARY_DATA_STORAGE_PATH', 'N8N_UM_EMAIL_TEMPLATES_INVITE', 'N8N_UM_EMAIL_TEMPLATES_PWRESET']) {
+	for (const name of [
+		'N8N_BINARY_DATA_STORAGE_PATH',
+		'N8N_UM_EMAIL_TEMPLATES_INVITE',
+		'N8N_UM_EMAIL_TEMPLATES_PWRESET',
+	]) {
 		if (env[name]) paths.push(env[name]!);
 	}
 	return paths;
@@ -52,7 +61,8 @@ function n8nRestrictedPaths(env: Env): string[] {
  * `(?:\/.*)?` matches. A pattern that does not compile blocks everything, as in n8n.
  */
 export function blockPattern(source: string): (normalizedPath: string) => boolean {
-	if (source === N8N_DEFAULT_BLOCK_PATTERNS) return (path) => path.toLowerCase().split(/[/\n]/).includes('.git');
+	if (source === N8N_DEFAULT_BLOCK_PATTERNS)
+		return (path) => path.toLowerCase().split(/[/\n]/).includes('.git');
 	const tamed = source.split('(.*\\/)*').join('(?:.*\\/)?').split('(\\/.*)*').join('(?:\\/.*)?');
 	try {
 		const regex = new RegExp(tamed, 'mi');
@@ -66,13 +76,17 @@ export function blockPattern(source: string): (normalizedPath: string) => boolea
  * The rules as n8n applies them, from the environment. `defaultAllowed` is the allowed-folders setting when the
  * variable is unset: '~/.n8n-files' on n8n 2.x, '' (anywhere) on 1.x.
  */
-export function n8nFileAccessRules(env: Env = process.env, defaultAllowed = N8N_2_DEFAULT_ALLOWED): FileAccessRules {
+export function n8nFileAccessRules(
+	env: Env = process.env,
+	defaultAllowed = N8N_2_DEFAULT_ALLOWED,
+): FileAccessRules {
 	const allowed = (env.N8N_RESTRICT_FILE_ACCESS_TO ?? defaultAllowed)
 		.split(';')
 		.map((path) => path.trim())
 		.filter(Boolean)
 		.map(expandHome);
-	const restricted = env.N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES === 'false' ? [] : n8nRestrictedPaths(env);
+	const restricted =
+		env.N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES === 'false' ? [] : n8nRestrictedPaths(env);
 	const patterns = (env.N8N_BLOCK_FILE_PATTERNS ?? N8N_DEFAULT_BLOCK_PATTERNS)
 		.split(';')
 		.map((pattern) => pattern.trim())

@@ -30,13 +30,18 @@ export function n8nFileAccessGuard(ctx: StorageContext): LocalPathGuard | undefi
 		} catch (error) {
 			// A file about to be created does not exist yet. n8n 2.x resolves its folder itself, but only when the
 			// error passes its `instanceof Error` test, which fs errors fail across realms (jest, vm sandboxes).
-			if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT' || dirname(path) === path) throw error;
+			if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT' || dirname(path) === path)
+				throw error;
 			return join(await resolve(dirname(path)), basename(path));
 		}
 	};
-	const guard: LocalPathGuard = async (path) => !(await helpers.isFilePathBlocked!(await resolve(path)));
+	const guard: LocalPathGuard = async (path) =>
+		!(await helpers.isFilePathBlocked!(await resolve(path)));
 	// n8n's helper judges the base folder; paths below it go through the same rules in linear time (its default
 	// pattern is exponential in the path depth). 2.x (the one with resolvePath) restricts to ~/.n8n-files by default.
-	guard.rulesBelowBase = n8nFileAccessRules(process.env, typeof helpers.resolvePath === 'function' ? N8N_2_DEFAULT_ALLOWED : '');
+	guard.rulesBelowBase = n8nFileAccessRules(
+		process.env,
+		typeof helpers.resolvePath === 'function' ? N8N_2_DEFAULT_ALLOWED : '',
+	);
 	return guard;
 }

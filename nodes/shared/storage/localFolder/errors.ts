@@ -18,7 +18,10 @@ export function localFsError(error: unknown, target: string): CloudError {
 			});
 		case 'ENOSPC':
 		case 'EDQUOT':
-			return new CloudError('quota', `No space left while writing ${shown}`, { ...details, hint: HINTS.quota });
+			return new CloudError('quota', `No space left while writing ${shown}`, {
+				...details,
+				hint: HINTS.quota,
+			});
 		case 'EEXIST':
 		case 'ENOTEMPTY':
 			return new CloudError('conflict', `Already exists in the local folder: ${shown}`, details);
@@ -27,15 +30,27 @@ export function localFsError(error: unknown, target: string): CloudError {
 		case 'ENAMETOOLONG':
 		case 'EINVAL':
 		case 'ELOOP':
-			return new CloudError('invalidRequest', `Cannot use ${shown} in the local folder (${code})`, details);
+			return new CloudError(
+				'invalidRequest',
+				`Cannot use ${shown} in the local folder (${code})`,
+				details,
+			);
 		case 'EMFILE':
 		case 'ENFILE':
 		case 'EBUSY':
 		case 'EAGAIN':
 		case 'EIO':
-			return new CloudError('transient', `Temporary file system error on ${shown} (${code})`, details);
+			return new CloudError(
+				'transient',
+				`Temporary file system error on ${shown} (${code})`,
+				details,
+			);
 		default:
-			return new CloudError('other', `File system error on ${shown}${code ? ` (${code})` : ''}`, details);
+			return new CloudError(
+				'other',
+				`File system error on ${shown}${code ? ` (${code})` : ''}`,
+				details,
+			);
 	}
 }
 

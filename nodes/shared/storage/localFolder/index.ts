@@ -92,7 +92,10 @@ export class LocalFolderStorage implements StorageProvider {
 	}
 
 	async resolveFolder(ref: FolderRef): Promise<RemoteItem> {
-		const found = ref.mode === 'id' || ref.mode === 'list' ? await this.locate(ref.value) : await this.locatePath(ref);
+		const found =
+			ref.mode === 'id' || ref.mode === 'list'
+				? await this.locate(ref.value)
+				: await this.locatePath(ref);
 		if (!found) {
 			throw new CloudError('notFound', `Folder not found in the local folder: "${ref.value}"`, {
 				target: ref.value,
@@ -100,7 +103,9 @@ export class LocalFolderStorage implements StorageProvider {
 			});
 		}
 		if (!found.stats.isDirectory()) {
-			throw new CloudError('invalidRequest', `"${ref.value}" is a file, not a folder`, { target: ref.value });
+			throw new CloudError('invalidRequest', `"${ref.value}" is a file, not a folder`, {
+				target: ref.value,
+			});
 		}
 		return this.toItem(found, found.path, false);
 	}
@@ -111,19 +116,28 @@ export class LocalFolderStorage implements StorageProvider {
 		const results: RemoteItem[] = [];
 		for await (const entry of scanFolder(this.jail, base, await this.rootId(), true)) {
 			this.knownPaths.set(localItemId(entry.stats), entry.path);
-			if (!entry.stats.isDirectory() || !entry.name.normalize('NFC').toLowerCase().includes(needle)) continue;
+			if (!entry.stats.isDirectory() || !entry.name.normalize('NFC').toLowerCase().includes(needle))
+				continue;
 			results.push(localItem(entry.stats, entry.name, entry.path, entry.parentId));
 			if (results.length >= limit) break;
 		}
 		return results;
 	}
 
-	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
+	async findChild(
+		parentId: string,
+		name: string,
+		kind?: 'file' | 'folder',
+	): Promise<RemoteItem | undefined> {
 		validateName(name);
 		const parent = await this.requireFolder(parentId);
 		const path = joinRelative(parent.path, name);
 		const found = await this.statPath(path);
-		if (!found || (kind === 'file' && !found.stats.isFile()) || (kind === 'folder' && !found.stats.isDirectory())) {
+		if (
+			!found ||
+			(kind === 'file' && !found.stats.isFile()) ||
+			(kind === 'folder' && !found.stats.isDirectory())
+		) {
 			return undefined;
 		}
 		return this.toItem(found, path, true, localItemId(parent.stats));
@@ -141,7 +155,11 @@ export class LocalFolderStorage implements StorageProvider {
 					await mkdir(anchored);
 				} catch (error) {
 					// Creating a folder that is already there is a no-op: callers ensure paths run after run.
-					if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await lstat(anchored)).isDirectory()) throw error;
+					if (
+						(error as NodeJS.ErrnoException).code !== 'EEXIST' ||
+						!(await lstat(anchored)).isDirectory()
+					)
+						throw error;
 				}
 				return await lstat(anchored, { bigint: true });
 			}),
@@ -151,7 +169,12 @@ export class LocalFolderStorage implements StorageProvider {
 
 	async *list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem> {
 		const folder = await this.requireFolder(folderId);
-		for await (const entry of scanFolder(this.jail, folder.real, localItemId(folder.stats), !!options?.recursive)) {
+		for await (const entry of scanFolder(
+			this.jail,
+			folder.real,
+			localItemId(folder.stats),
+			!!options?.recursive,
+		)) {
 			const basePath = joinRelative(folder.path, entry.path);
 			const located = { real: entry.realPath, path: basePath, stats: entry.stats };
 			yield await this.toItem(located, entry.path, this.hashListings, entry.parentId);
@@ -163,7 +186,11 @@ export class LocalFolderStorage implements StorageProvider {
 		return encodeCursor(folderId);
 	}
 
-	async changes(folderId: string, cursor: string, options?: { recursive?: boolean }): Promise<ChangeBatch> {
+	async changes(
+		folderId: string,
+		cursor: string,
+		options?: { recursive?: boolean },
+	): Promise<ChangeBatch> {
 		if (decodeCursorFolder(cursor) !== folderId) {
 			throw new CloudError('cursorReset', 'The local folder cursor is not valid for this folder', {
 				target: folderId,
@@ -184,7 +211,9 @@ export class LocalFolderStorage implements StorageProvider {
 		if (target.replaceId) {
 			const existing = await this.locate(target.replaceId);
 			if (!existing || !existing.stats.isFile()) {
-				throw new CloudError('notFound', `The file to replace is gone: "${target.name}"`, { target: target.replaceId });
+				throw new CloudError('notFound', `The file to replace is gone: "${target.name}"`, {
+					target: target.replaceId,
+				});
 			}
 			path = existing.path;
 			parent = await this.requireFolder(await this.parentIdOf(existing));
@@ -194,7 +223,12 @@ export class LocalFolderStorage implements StorageProvider {
 		}
 		const destinationReal = await this.jail.resolve(path, 'write');
 		const hash = await this.jail.at(path, 'write', (anchored, folder) =>
-			withFsErrors(path, () => writeAtomically({ folderReal: folder, destinationReal: anchored, target: path, mode }, source)),
+			withFsErrors(path, () =>
+				writeAtomically(
+					{ folderReal: folder, destinationReal: anchored, target: path, mode },
+					source,
+				),
+			),
 		);
 		const stats = await withFsErrors(path, () => lstat(destinationReal, { bigint: true }));
 		const item = localItem(stats, basename(destinationReal), path, localItemId(parent.stats), hash);
@@ -204,11 +238,14 @@ export class LocalFolderStorage implements StorageProvider {
 
 	async download(id: string): Promise<Readable> {
 		const found = await this.require(id);
-		if (!found.stats.isFile()) throw new CloudError('invalidRequest', `"${found.path}" is a folder`, { target: id });
+		if (!found.stats.isFile())
+			throw new CloudError('invalidRequest', `"${found.path}" is a folder`, { target: id });
 		// O_NOFOLLOW: a symlink swapped in after the check is refused, as n8n's own createReadStream does; jail.at does
 		// the same for every folder on the way.
 		const handle = await this.jail.at(found.path, 'read', (anchored) =>
-			withFsErrors(found.path, () => open(anchored, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))),
+			withFsErrors(found.path, () =>
+				open(anchored, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)),
+			),
 		);
 		return handle.createReadStream(); // closes the handle at the end or on destroy
 	}
@@ -223,7 +260,9 @@ export class LocalFolderStorage implements StorageProvider {
 		if (found.path === '') throw refuseBase('delete');
 		const real = await this.jail.resolve(found.path, 'write');
 		if (found.stats.isDirectory()) await this.refuseIfGuarded(real, found.path);
-		await this.jail.at(found.path, 'write', (anchored) => withFsErrors(found.path, () => rm(anchored, { recursive: true, force: false })));
+		await this.jail.at(found.path, 'write', (anchored) =>
+			withFsErrors(found.path, () => rm(anchored, { recursive: true, force: false })),
+		);
 		this.knownPaths.delete(id);
 	}
 
@@ -237,13 +276,19 @@ export class LocalFolderStorage implements StorageProvider {
 		const source = await this.jail.resolve(found.path, 'write');
 		const destination = await this.jail.resolve(path, 'write');
 		if (found.stats.isDirectory() && this.jail.contains(source, destination)) {
-			throw new CloudError('invalidRequest', `Cannot move "${found.path}" into itself`, { target: found.path });
+			throw new CloudError('invalidRequest', `Cannot move "${found.path}" into itself`, {
+				target: found.path,
+			});
 		}
 		const occupant = await this.statPath(path);
 		if (occupant && !localIdNames(id, occupant.stats)) {
-			throw new CloudError('conflict', `Already exists in the local folder: "${path}"`, { target: path });
+			throw new CloudError('conflict', `Already exists in the local folder: "${path}"`, {
+				target: path,
+			});
 		}
-		await this.jail.at(found.path, 'write', (from) => this.jail.at(path, 'write', (to) => withFsErrors(path, () => rename(from, to))));
+		await this.jail.at(found.path, 'write', (from) =>
+			this.jail.at(path, 'write', (to) => withFsErrors(path, () => rename(from, to))),
+		);
 		const stats = await withFsErrors(path, () => lstat(destination, { bigint: true }));
 		return this.toItem({ real: destination, path, stats }, path, true, localItemId(parent.stats));
 	}
@@ -251,10 +296,14 @@ export class LocalFolderStorage implements StorageProvider {
 	/** Deleting a folder deletes all below it: refuse when n8n's rules protect anything in there (a .git, say). */
 	private async refuseIfGuarded(folderReal: string, folderPath: string): Promise<void> {
 		for await (const blocked of findBlocked(this.jail, folderReal, folderPath)) {
-			throw new CloudError('permission', `Refusing to delete "${folderPath}": n8n's file access rules protect "${blocked}"`, {
-				target: folderPath,
-				hint: "Delete the folder outside n8n, or change n8n's file access rules (N8N_BLOCK_FILE_PATTERNS, N8N_RESTRICT_FILE_ACCESS_TO).",
-			});
+			throw new CloudError(
+				'permission',
+				`Refusing to delete "${folderPath}": n8n's file access rules protect "${blocked}"`,
+				{
+					target: folderPath,
+					hint: "Delete the folder outside n8n, or change n8n's file access rules (N8N_BLOCK_FILE_PATTERNS, N8N_RESTRICT_FILE_ACCESS_TO).",
+				},
+			);
 		}
 	}
 
@@ -282,7 +331,8 @@ export class LocalFolderStorage implements StorageProvider {
 		let match: Located | undefined;
 		for await (const entry of scanFolder(this.jail, base, localItemId(rootStats), true)) {
 			this.knownPaths.set(localItemId(entry.stats), entry.path);
-			if (localIdNames(id, entry.stats)) match = { real: entry.realPath, path: entry.path, stats: entry.stats };
+			if (localIdNames(id, entry.stats))
+				match = { real: entry.realPath, path: entry.path, stats: entry.stats };
 		}
 		this.lastFullScan = Date.now();
 		return match;
@@ -290,14 +340,17 @@ export class LocalFolderStorage implements StorageProvider {
 
 	private async require(id: string): Promise<Located> {
 		const found = await this.locate(id);
-		if (!found) throw new CloudError('notFound', `Not found in the local folder: item ${id}`, { target: id });
+		if (!found)
+			throw new CloudError('notFound', `Not found in the local folder: item ${id}`, { target: id });
 		return found;
 	}
 
 	private async requireFolder(id: string): Promise<Located> {
 		const found = await this.require(id);
 		if (!found.stats.isDirectory()) {
-			throw new CloudError('invalidRequest', `"${found.path}" is a file, not a folder`, { target: found.path });
+			throw new CloudError('invalidRequest', `"${found.path}" is a file, not a folder`, {
+				target: found.path,
+			});
 		}
 		return found;
 	}
@@ -342,9 +395,14 @@ export class LocalFolderStorage implements StorageProvider {
 	}
 
 	private async parentIdOf(found: Located): Promise<string> {
-		const parentPath = found.path.includes('/') ? found.path.slice(0, found.path.lastIndexOf('/')) : '';
+		const parentPath = found.path.includes('/')
+			? found.path.slice(0, found.path.lastIndexOf('/'))
+			: '';
 		const parent = await this.statPath(parentPath);
-		if (!parent) throw new CloudError('notFound', `Parent folder of "${found.path}" is gone`, { target: found.path });
+		if (!parent)
+			throw new CloudError('notFound', `Parent folder of "${found.path}" is gone`, {
+				target: found.path,
+			});
 		return localItemId(parent.stats);
 	}
 
@@ -353,7 +411,10 @@ export class LocalFolderStorage implements StorageProvider {
 		const dot = name.lastIndexOf('.');
 		const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
 		for (let attempt = 0; ; attempt++) {
-			const candidate = joinRelative(parentPath, attempt === 0 ? name : `${stem} (${attempt})${extension}`);
+			const candidate = joinRelative(
+				parentPath,
+				attempt === 0 ? name : `${stem} (${attempt})${extension}`,
+			);
 			if (!(await this.statPath(candidate))) return candidate;
 		}
 	}
@@ -368,11 +429,17 @@ export class LocalFolderStorage implements StorageProvider {
 		}
 	}
 
-	private async toItem(found: Located, shownPath: string, withHash: boolean, parentId?: string): Promise<RemoteItem> {
+	private async toItem(
+		found: Located,
+		shownPath: string,
+		withHash: boolean,
+		parentId?: string,
+	): Promise<RemoteItem> {
 		const name = basename(found.real);
 		const hash = withHash && found.stats.isFile() ? await this.hashIfReadable(found) : undefined;
 		const resolvedParent =
-			parentId ?? (found.path === '' ? undefined : await this.parentIdOf(found).catch(() => undefined));
+			parentId ??
+			(found.path === '' ? undefined : await this.parentIdOf(found).catch(() => undefined));
 		this.knownPaths.set(localItemId(found.stats), found.path);
 		return localItem(found.stats, name, shownPath, resolvedParent, hash);
 	}
@@ -384,7 +451,14 @@ function joinRelative(parent: string, child: string): string {
 
 /** Providers do not sanitise (that is the caller's policy), but a name must never act as a path. */
 function validateName(name: string): void {
-	if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || (sep === '\\' && name.includes('\\'))) {
+	if (
+		name === '' ||
+		name === '.' ||
+		name === '..' ||
+		name.includes('/') ||
+		name.includes('\0') ||
+		(sep === '\\' && name.includes('\\'))
+	) {
 		throw new CloudError('invalidRequest', `Not a valid file or folder name: "${name}"`, {
 			target: name,
 			hint: 'Names are sanitised by the node; a name may not contain "/" or be "." or "..".',
@@ -393,7 +467,9 @@ function validateName(name: string): void {
 }
 
 function refuseBase(action: string): CloudError {
-	return new CloudError('permission', `Refusing to ${action} the base folder itself`, { target: '' });
+	return new CloudError('permission', `Refusing to ${action} the base folder itself`, {
+		target: '',
+	});
 }
 
 function encodeCursor(folderId: string): string {

@@ -12,7 +12,9 @@ import type { RemoteItem } from '../types';
  */
 export function localItemId(stats: BigIntStats): string {
 	const inode = `ino:${stats.dev}:${stats.ino}`;
-	return stats.isDirectory() || stats.birthtimeNs === 0n ? inode : `${inode}:${stats.birthtimeNs.toString(36)}`;
+	return stats.isDirectory() || stats.birthtimeNs === 0n
+		? inode
+		: `${inode}:${stats.birthtimeNs.toString(36)}`;
 }
 
 /** The id earlier releases gave this file ("ino:<dev>:<inode>"), when it differs from today's. */
@@ -76,7 +78,8 @@ class LocalHashCache {
 		const key = `${id}|${version}`;
 		this.digests.delete(key);
 		this.digests.set(key, digest);
-		if (this.digests.size > HASH_CACHE_LIMIT) this.digests.delete(this.digests.keys().next().value as string);
+		if (this.digests.size > HASH_CACHE_LIMIT)
+			this.digests.delete(this.digests.keys().next().value as string);
 	}
 }
 
@@ -98,11 +101,14 @@ export async function localFileHash(absolutePath: string, stats: BigIntStats): P
 	if (opened.dev !== stats.dev || opened.ino !== stats.ino) {
 		await handle.close();
 		// ENOENT: "the file the scan saw is not there any more" (listed without a hash, like a file that vanished).
-		throw Object.assign(new Error(`${absolutePath} is no longer the file that was listed`), { code: 'ENOENT' });
+		throw Object.assign(new Error(`${absolutePath} is no longer the file that was listed`), {
+			code: 'ENOENT',
+		});
 	}
 	const digest = await hashStream('sha256', handle.createReadStream());
 	// Remember it only if the file did not change while it was read.
 	const after = await lstat(absolutePath, { bigint: true });
-	if (localItemId(after) === id && localVersion(after) === version) localHashCache.set(id, version, digest);
+	if (localItemId(after) === id && localVersion(after) === version)
+		localHashCache.set(id, version, digest);
 	return digest;
 }

@@ -10,7 +10,10 @@ import { withFsErrors } from './errors';
  * symlinks already resolved). In n8n: `!helpers.isFilePathBlocked(await helpers.resolvePath(path))`, which applies
  * N8N_RESTRICT_FILE_ACCESS_TO, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES and N8N_BLOCK_FILE_PATTERNS.
  */
-export type LocalPathGuard = ((resolvedPath: string, access: 'read' | 'write') => boolean | Promise<boolean>) & {
+export type LocalPathGuard = ((
+	resolvedPath: string,
+	access: 'read' | 'write',
+) => boolean | Promise<boolean>) & {
 	/**
 	 * The same rules in linear time (localFolderAccess.ts), for every path below the base folder: then the guard
 	 * itself, whose default pattern is exponential in the path depth, judges the base folder only.
@@ -39,10 +42,14 @@ function outside(target: string): CloudError {
 }
 
 export function tooDeep(target: string): CloudError {
-	return new CloudError('invalidRequest', `"${target}" is more than ${MAX_PATH_DEPTH} folders deep`, {
-		target,
-		hint: `Shorten the folder structure (template) or choose a folder with fewer than ${MAX_PATH_DEPTH} levels of subfolders.`,
-	});
+	return new CloudError(
+		'invalidRequest',
+		`"${target}" is more than ${MAX_PATH_DEPTH} folders deep`,
+		{
+			target,
+			hint: `Shorten the folder structure (template) or choose a folder with fewer than ${MAX_PATH_DEPTH} levels of subfolders.`,
+		},
+	);
 }
 
 /**
@@ -116,7 +123,11 @@ export class LocalFolderJail {
 	 * The last segment is handed over as a name: the operation itself must not follow it (O_NOFOLLOW, O_EXCL,
 	 * rename, rm). Without /proc/self/fd it falls back to the realpath check of resolve() (a narrow race remains).
 	 */
-	async at<T>(relativePath: string, access: 'read' | 'write', operation: (path: string, folder: string) => Promise<T>): Promise<T> {
+	async at<T>(
+		relativePath: string,
+		access: 'read' | 'write',
+		operation: (path: string, folder: string) => Promise<T>,
+	): Promise<T> {
 		const segments = LocalFolderJail.segments(relativePath);
 		const base = await this.base();
 		if (segments.length === 0 || !FD_PATHS) {
@@ -130,10 +141,14 @@ export class LocalFolderJail {
 		try {
 			const anchor = `/proc/self/fd/${folder.fd}`;
 			if ((await readlink(anchor)) !== parentReal) {
-				throw new CloudError('permission', `"${relativePath}" goes through a symbolic link or a folder that moved, which the local folder does not follow`, {
-					target: relativePath,
-					hint: 'Use the real folder instead of a link (links could lead outside the base folder), then run again.',
-				});
+				throw new CloudError(
+					'permission',
+					`"${relativePath}" goes through a symbolic link or a folder that moved, which the local folder does not follow`,
+					{
+						target: relativePath,
+						hint: 'Use the real folder instead of a link (links could lead outside the base folder), then run again.',
+					},
+				);
 			}
 			return await operation(`${anchor}/${segments[segments.length - 1]}`, anchor);
 		} finally {
@@ -143,7 +158,9 @@ export class LocalFolderJail {
 
 	/** '/'-separated path of `realPath` relative to the base ('' for the base itself). */
 	async relativeOf(realPath: string): Promise<string> {
-		return relative(await this.base(), realPath).split(sep).join('/');
+		return relative(await this.base(), realPath)
+			.split(sep)
+			.join('/');
 	}
 
 	contains(base: string, candidate: string): boolean {
@@ -155,6 +172,9 @@ export class LocalFolderJail {
 	}
 
 	private refused(target: string): CloudError {
-		return new CloudError('permission', `Access to "${target || this.baseDir}" is not allowed`, { target, hint: GUARD_HINT });
+		return new CloudError('permission', `Access to "${target || this.baseDir}" is not allowed`, {
+			target,
+			hint: GUARD_HINT,
+		});
 	}
 }

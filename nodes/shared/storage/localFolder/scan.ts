@@ -13,10 +13,14 @@ export const TEMP_FILE_PATTERN = /^\.cloudsync-[0-9a-f]{16}\.tmp$/;
 export const MAX_SCAN_ENTRIES = 1_000_000;
 
 function tooMany(folderPath: string): CloudError {
-	return new CloudError('invalidRequest', `The local folder "${folderPath || '.'}" holds more than ${MAX_SCAN_ENTRIES.toLocaleString('en-US')} files and folders`, {
-		target: folderPath,
-		hint: 'Choose a smaller folder, or turn off "Include Subfolders".',
-	});
+	return new CloudError(
+		'invalidRequest',
+		`The local folder "${folderPath || '.'}" holds more than ${MAX_SCAN_ENTRIES.toLocaleString('en-US')} files and folders`,
+		{
+			target: folderPath,
+			hint: 'Choose a smaller folder, or turn off "Include Subfolders".',
+		},
+	);
 }
 
 export interface ScannedEntry {
@@ -39,7 +43,9 @@ export async function* scanFolder(
 	folderId: string,
 	recursive: boolean,
 ): AsyncGenerator<ScannedEntry> {
-	const pending: Array<{ real: string; path: string; id: string; depth: number }> = [{ real: folderReal, path: '', id: folderId, depth: 0 }];
+	const pending: Array<{ real: string; path: string; id: string; depth: number }> = [
+		{ real: folderReal, path: '', id: folderId, depth: 0 },
+	];
 	let seen = 0;
 	while (pending.length > 0) {
 		const folder = pending.pop()!;
@@ -62,7 +68,8 @@ export async function* scanFolder(
 			if (!stats.isFile() && !stats.isDirectory()) continue;
 			if (!(await jail.allowed(realPath, 'read'))) continue;
 			yield { realPath, path, name, parentId: folder.id, stats };
-			if (recursive && stats.isDirectory()) subfolders.push({ real: realPath, path, id: localItemId(stats), depth: folder.depth + 1 });
+			if (recursive && stats.isDirectory())
+				subfolders.push({ real: realPath, path, id: localItemId(stats), depth: folder.depth + 1 });
 		}
 		// Reversed onto the stack so subfolders come out in name order.
 		pending.push(...subfolders.reverse());
@@ -70,13 +77,19 @@ export async function* scanFolder(
 }
 
 /** Base-relative paths below `folderReal` that n8n's guard refuses to write (symbolic links are not followed). */
-export async function* findBlocked(jail: LocalFolderJail, folderReal: string, folderPath: string): AsyncGenerator<string> {
+export async function* findBlocked(
+	jail: LocalFolderJail,
+	folderReal: string,
+	folderPath: string,
+): AsyncGenerator<string> {
 	const pending = [{ real: folderReal, path: folderPath, depth: 0 }];
 	let seen = 0;
 	while (pending.length > 0) {
 		const folder = pending.pop()!;
 		if (folder.depth > MAX_PATH_DEPTH) throw tooDeep(folder.path);
-		const entries = await withFsErrors(folder.path, () => readdir(folder.real, { withFileTypes: true }));
+		const entries = await withFsErrors(folder.path, () =>
+			readdir(folder.real, { withFileTypes: true }),
+		);
 		seen += entries.length;
 		if (seen > MAX_SCAN_ENTRIES) throw tooMany(folder.path);
 		for (const entry of entries) {

@@ -18,7 +18,7 @@ export interface AtomicWrite {
 }
 
 async function writeAll(handle: import('fs/promises').FileHandle, chunk: Buffer): Promise<void> {
-	for (let offset = 0; offset < chunk.length; ) {
+	for (let offset = 0; offset < chunk.length;) {
 		const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
 		offset += bytesWritten;
 	}
@@ -36,7 +36,8 @@ export async function writeAtomically(write: AtomicWrite, source: UploadSource):
 	const handle = await open(temp, 'wx');
 	try {
 		try {
-			const chunks: AsyncIterable<Buffer | string> | Buffer[] = 'data' in source ? [source.data] : source.stream;
+			const chunks: AsyncIterable<Buffer | string> | Buffer[] =
+				'data' in source ? [source.data] : source.stream;
 			for await (const piece of chunks) {
 				const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
 				hasher.update(chunk);
@@ -44,9 +45,13 @@ export async function writeAtomically(write: AtomicWrite, source: UploadSource):
 				written += chunk.length;
 			}
 			if (written !== source.size) {
-				throw new CloudError('integrity', `"${write.target}": expected ${source.size} bytes, got ${written}`, {
-					target: write.target,
-				});
+				throw new CloudError(
+					'integrity',
+					`"${write.target}": expected ${source.size} bytes, got ${written}`,
+					{
+						target: write.target,
+					},
+				);
 			}
 			await handle.sync();
 		} finally {

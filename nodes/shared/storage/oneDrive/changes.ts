@@ -28,7 +28,11 @@ const MAX_DEPTH = 64;
  * out; callers ignore ids they do not track), except the folder's own ancestors, which change whenever anything
  * below them does.
  */
-export async function scopeChanges(entries: DriveItemJson[], scope: Scope, lookups: ScopeLookups): Promise<Change[]> {
+export async function scopeChanges(
+	entries: DriveItemJson[],
+	scope: Scope,
+	lookups: ScopeLookups,
+): Promise<Change[]> {
 	const inBatch = new Map<string, DriveItemJson>();
 	for (const entry of entries) if (!entry.deleted) inBatch.set(entry.id, entry);
 	const fullPaths = new Map<string, Promise<string | null>>();
@@ -56,7 +60,8 @@ export async function scopeChanges(entries: DriveItemJson[], scope: Scope, looku
 	};
 
 	// The watched folder itself deleted: its lookup says so (throws), as it would for a folder gone silently.
-	if (entries.some((entry) => entry.id === scope.folderId && entry.deleted)) await lookups.watchedPath();
+	if (entries.some((entry) => entry.id === scope.folderId && entry.deleted))
+		await lookups.watchedPath();
 
 	const changes: Change[] = [];
 	for (const entry of entries) {
@@ -74,7 +79,8 @@ export async function scopeChanges(entries: DriveItemJson[], scope: Scope, looku
 		const parentPath = needsPlace && parentId ? await fullPathOf(parentId) : null;
 		const needsFolder = parentPath !== null && (scope.recursive || (isFolder && !entry.deleted));
 		const folderPath = needsFolder ? await fullPathOf(scope.folderId) : null;
-		const parentPlace = parentPath === null || folderPath === null ? undefined : relativeTo(folderPath, parentPath);
+		const parentPlace =
+			parentPath === null || folderPath === null ? undefined : relativeTo(folderPath, parentPath);
 		const inside = scope.recursive && parentPlace !== undefined;
 		if (entry.deleted) {
 			// A tombstone whose parent is gone too may have been inside: report it; unknown ids are ignored.
@@ -86,7 +92,12 @@ export async function scopeChanges(entries: DriveItemJson[], scope: Scope, looku
 			changes.push({ type: 'upsert', item: toRemoteItem(entry, path) });
 			continue;
 		}
-		if (isFolder && parentPath !== null && folderPath !== null && isAncestorPath(`${parentPath ? `${parentPath}/` : ''}${entry.name}`, folderPath)) {
+		if (
+			isFolder &&
+			parentPath !== null &&
+			folderPath !== null &&
+			isAncestorPath(`${parentPath ? `${parentPath}/` : ''}${entry.name}`, folderPath)
+		) {
 			continue;
 		}
 		changes.push({ type: 'delete', id: entry.id, isFolder });

@@ -8,7 +8,11 @@ export const ONE_DRIVE: StorageCloud = {
 	wire: ONEDRIVE_WIRE,
 	features: { rootIsHostPath: false },
 	async open(ctx, _options) {
-		const transport = await createTransport(ctx, 'cloudSyncMicrosoftOneDriveOAuth2Api', ONEDRIVE_WIRE);
+		const transport = await createTransport(
+			ctx,
+			'cloudSyncMicrosoftOneDriveOAuth2Api',
+			ONEDRIVE_WIRE,
+		);
 		// Loaded on first use, so a workflow that uses one cloud does not load the other SDKs.
 		const { OneDriveStorage } = await import('./index');
 		return new OneDriveStorage(transport, {});

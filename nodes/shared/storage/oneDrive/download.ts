@@ -92,7 +92,11 @@ async function* chunks(job: Download, source: Source, first: WireResponse): Asyn
 		if (total === undefined || received >= total) return;
 		stalled = received > before ? 0 : stalled + 1;
 		if (stalled > MAX_STALLED_ATTEMPTS) {
-			throw new CloudError('transient', `The download of ${job.target} kept failing at byte ${received} of ${total}`, { target: job.target });
+			throw new CloudError(
+				'transient',
+				`The download of ${job.target} kept failing at byte ${received} of ${total}`,
+				{ target: job.target },
+			);
 		}
 	}
 }
@@ -101,19 +105,32 @@ async function* chunks(job: Download, source: Source, first: WireResponse): Asyn
 async function locate(job: Download): Promise<string> {
 	let response: WireResponse;
 	try {
-		response = await job.transport.request({ method: 'GET', url: job.contentUrl, followRedirects: false });
+		response = await job.transport.request({
+			method: 'GET',
+			url: job.contentUrl,
+			followRedirects: false,
+		});
 	} catch (error) {
 		throw cloudErrorFromThrown(error, job.target);
 	}
 	const location = response.headers.location;
-	if (response.status >= 300 && response.status < 400 && location) return new URL(location, job.contentUrl).href;
+	if (response.status >= 300 && response.status < 400 && location)
+		return new URL(location, job.contentUrl).href;
 	const body = Buffer.isBuffer(response.body) ? response.body : await readAll(response.body);
-	throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'read', job.target);
+	throw cloudErrorFromFailure(
+		failureFromBody(response.status, body, response.headers),
+		'read',
+		job.target,
+	);
 }
 
 async function failureOf(job: Download, response: WireResponse): Promise<Error> {
 	const body = Buffer.isBuffer(response.body) ? response.body : await readAll(response.body);
-	return cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'read', job.target);
+	return cloudErrorFromFailure(
+		failureFromBody(response.status, body, response.headers),
+		'read',
+		job.target,
+	);
 }
 
 function totalSize(response: WireResponse): number | undefined {

@@ -12,7 +12,11 @@ export interface GraphFailure {
 }
 
 /** Parse a Graph error envelope from a raw response body. */
-export function failureFromBody(status: number, body: Buffer | undefined, headers: Record<string, string> = {}): GraphFailure {
+export function failureFromBody(
+	status: number,
+	body: Buffer | undefined,
+	headers: Record<string, string> = {},
+): GraphFailure {
 	let code: string | undefined;
 	let message: string | undefined;
 	try {
@@ -26,13 +30,20 @@ export function failureFromBody(status: number, body: Buffer | undefined, header
 }
 
 /** Turn a Graph answer into the CloudError the nodes understand, naming `target` and what the user can do. */
-export function cloudErrorFromFailure(failure: GraphFailure, operation: Operation, target?: string): CloudError {
+export function cloudErrorFromFailure(
+	failure: GraphFailure,
+	operation: Operation,
+	target?: string,
+): CloudError {
 	const { status, code } = failure;
 	const about = target ? ` (${target})` : '';
 	const details = { status, providerCode: code, target };
 	const text = failure.message ? `: ${failure.message}` : '';
 	if (status === 401) {
-		return new CloudError('auth', `OneDrive rejected the credential${about}${text}`, { ...details, hint: HINTS.auth });
+		return new CloudError('auth', `OneDrive rejected the credential${about}${text}`, {
+			...details,
+			hint: HINTS.auth,
+		});
 	}
 	if (status === 403) {
 		if (operation === 'write') {
@@ -56,10 +67,16 @@ export function cloudErrorFromFailure(failure: GraphFailure, operation: Operatio
 		return new CloudError('conflict', `OneDrive reported a conflict${about}${text}`, details);
 	}
 	if (status === 410) {
-		return new CloudError('cursorReset', `OneDrive needs a full resync${about}`, { ...details, hint: HINTS.cursorReset });
+		return new CloudError('cursorReset', `OneDrive needs a full resync${about}`, {
+			...details,
+			hint: HINTS.cursorReset,
+		});
 	}
 	if (status === 507) {
-		return new CloudError('quota', `The OneDrive is full${about}`, { ...details, hint: HINTS.quota });
+		return new CloudError('quota', `The OneDrive is full${about}`, {
+			...details,
+			hint: HINTS.quota,
+		});
 	}
 	if (status === 429 || status === 503) {
 		return new CloudError('rateLimited', `OneDrive is throttling requests${about}`, {
@@ -71,7 +88,8 @@ export function cloudErrorFromFailure(failure: GraphFailure, operation: Operatio
 	if (status === 400 || status === 413 || status === 416) {
 		return new CloudError('invalidRequest', `OneDrive refused the request${about}${text}`, details);
 	}
-	if (status >= 500) return new CloudError('transient', `OneDrive had a server error${about}${text}`, details);
+	if (status >= 500)
+		return new CloudError('transient', `OneDrive had a server error${about}${text}`, details);
 	return new CloudError('other', `OneDrive answered ${status}${about}${text}`, details);
 }
 
@@ -79,7 +97,10 @@ export function cloudErrorFromFailure(failure: GraphFailure, operation: Operatio
 export function cloudErrorFromThrown(error: unknown, target?: string): CloudError {
 	if (error instanceof CloudError) return error;
 	const about = target ? ` (${target})` : '';
-	if (error instanceof RetryBudgetExceededError || (error as Error)?.name === 'RetryBudgetExceededError') {
+	if (
+		error instanceof RetryBudgetExceededError ||
+		(error as Error)?.name === 'RetryBudgetExceededError'
+	) {
 		return new CloudError('rateLimited', (error as Error).message, {
 			target,
 			hint: HINTS.rateLimited,
@@ -89,10 +110,20 @@ export function cloudErrorFromThrown(error: unknown, target?: string): CloudErro
 	}
 	const message = String((error as Error)?.message ?? error);
 	if ((error as { code?: string })?.code === 'invalid_grant' || /invalid_grant/.test(message)) {
-		return new CloudError('auth', `The OneDrive credential could not be refreshed${about}`, { target, hint: HINTS.auth, cause: error });
+		return new CloudError('auth', `The OneDrive credential could not be refreshed${about}`, {
+			target,
+			hint: HINTS.auth,
+			cause: error,
+		});
 	}
 	if (isNetworkError(error)) {
-		return new CloudError('transient', `The connection to OneDrive failed${about}: ${message}`, { target, cause: error });
+		return new CloudError('transient', `The connection to OneDrive failed${about}: ${message}`, {
+			target,
+			cause: error,
+		});
 	}
-	return new CloudError('other', `OneDrive call failed${about}: ${message}`, { target, cause: error });
+	return new CloudError('other', `OneDrive call failed${about}: ${message}`, {
+		target,
+		cause: error,
+	});
 }

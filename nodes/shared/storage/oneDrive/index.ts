@@ -1,4 +1,9 @@
-import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+	Client,
+	GraphError,
+	type Context,
+	type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import type { Readable } from 'stream';
 import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
@@ -64,7 +69,10 @@ class TransportMiddleware implements Middleware {
 	async execute(context: Context): Promise<void> {
 		const url = typeof context.request === 'string' ? context.request : context.request.url;
 		try {
-			context.response = await this.transport.fetch(url, context.options as Parameters<Transport['fetch']>[1]);
+			context.response = await this.transport.fetch(
+				url,
+				context.options as Parameters<Transport['fetch']>[1],
+			);
 		} catch (error) {
 			this.lastError = error;
 			throw error;
@@ -95,7 +103,10 @@ export class OneDriveStorage implements StorageProvider {
 	) {
 		this.drive = options.drive ?? '/me/drive';
 		this.fragmentSize = validFragmentSize(options.chunkSize);
-		this.simpleUploadLimit = Math.min(Math.max(0, options.simpleUploadLimit ?? SIMPLE_UPLOAD_LIMIT), MAX_SIMPLE_UPLOAD);
+		this.simpleUploadLimit = Math.min(
+			Math.max(0, options.simpleUploadLimit ?? SIMPLE_UPLOAD_LIMIT),
+			MAX_SIMPLE_UPLOAD,
+		);
 		this.pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? PAGE_SIZE)), MAX_PAGE_SIZE);
 		this.middleware = new TransportMiddleware(transport);
 		// No RetryHandler (the pacer owns retries) and no AuthenticationHandler (the wire signs).
@@ -113,7 +124,9 @@ export class OneDriveStorage implements StorageProvider {
 	// ---------------------------------------------------------------- reading
 
 	async root(): Promise<RemoteItem> {
-		return toRemoteItem(await this.get(`${this.drive}/root?$select=${ITEM_FIELDS}`, 'read', 'the drive root'));
+		return toRemoteItem(
+			await this.get(`${this.drive}/root?$select=${ITEM_FIELDS}`, 'read', 'the drive root'),
+		);
 	}
 
 	async getItem(id: string): Promise<RemoteItem | undefined> {
@@ -131,10 +144,14 @@ export class OneDriveStorage implements StorageProvider {
 		} else {
 			const parsed = parseFolderUrl(ref.value);
 			if (!parsed) {
-				throw new CloudError('invalidRequest', `Not a OneDrive or SharePoint folder URL: ${ref.value}`, {
-					target: ref.value,
-					hint: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
-				});
+				throw new CloudError(
+					'invalidRequest',
+					`Not a OneDrive or SharePoint folder URL: ${ref.value}`,
+					{
+						target: ref.value,
+						hint: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
+					},
+				);
 			}
 			if ('id' in parsed) {
 				json = await this.getOrUndefined(this.itemPath(parsed.id), parsed.id);
@@ -152,7 +169,9 @@ export class OneDriveStorage implements StorageProvider {
 			});
 		}
 		if (!json.folder && !json.root) {
-			throw new CloudError('invalidRequest', `"${described}" is a file, not a folder`, { target: described });
+			throw new CloudError('invalidRequest', `"${described}" is a file, not a folder`, {
+				target: described,
+			});
 		}
 		return toRemoteItem(json, '');
 	}
@@ -168,8 +187,15 @@ export class OneDriveStorage implements StorageProvider {
 		return found;
 	}
 
-	async findChild(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem | undefined> {
-		const json = await this.getOrUndefined(`${this.childPath(parentId, name)}?$select=${ITEM_FIELDS}`, name);
+	async findChild(
+		parentId: string,
+		name: string,
+		kind?: 'file' | 'folder',
+	): Promise<RemoteItem | undefined> {
+		const json = await this.getOrUndefined(
+			`${this.childPath(parentId, name)}?$select=${ITEM_FIELDS}`,
+			name,
+		);
 		if (!json || json.name?.toLowerCase() !== name.toLowerCase()) return undefined;
 		const item = toRemoteItem(json, json.name);
 		if (kind === 'file' && item.isFolder) return undefined;
@@ -182,13 +208,22 @@ export class OneDriveStorage implements StorageProvider {
 	}
 
 	/** Breadth-first listing with paging; `path` relative to the listed folder. */
-	private async *walk(folderId: string, recursive: boolean, foldersOnly: boolean): AsyncGenerator<RemoteItem> {
+	private async *walk(
+		folderId: string,
+		recursive: boolean,
+		foldersOnly: boolean,
+	): AsyncGenerator<RemoteItem> {
 		const queue: Array<{ id: string; path: string }> = [{ id: folderId, path: '' }];
 		while (queue.length > 0) {
 			const folder = queue.shift()!;
-			let url: string | undefined = `${this.itemPath(folder.id)}/children?$top=${this.pageSize}&$select=${LISTING_FIELDS}`;
+			let url: string | undefined =
+				`${this.itemPath(folder.id)}/children?$top=${this.pageSize}&$select=${LISTING_FIELDS}`;
 			while (url) {
-				const page: { value: DriveItemJson[]; '@odata.nextLink'?: string } = await this.get(url, 'read', folder.path || folder.id);
+				const page: { value: DriveItemJson[]; '@odata.nextLink'?: string } = await this.get(
+					url,
+					'read',
+					folder.path || folder.id,
+				);
 				for (const json of page.value) {
 					this.downloadUrls.remember(json.id, json[DOWNLOAD_URL]);
 					const path = folder.path ? `${folder.path}/${json.name}` : (json.name ?? '');
@@ -212,20 +247,27 @@ export class OneDriveStorage implements StorageProvider {
 	 * Graph delta on the drive root (Business supports no other), tracked by item id and scoped to the folder's
 	 * subtree through parent ids. A 410 resyncRequired becomes CloudError 'cursorReset'.
 	 */
-	async changes(folderId: string, cursor: string, options: { recursive?: boolean } = {}): Promise<ChangeBatch> {
+	async changes(
+		folderId: string,
+		cursor: string,
+		options: { recursive?: boolean } = {},
+	): Promise<ChangeBatch> {
 		if (!cursor.startsWith(CURSOR_PREFIX)) {
-			throw new CloudError('cursorReset', 'The stored OneDrive cursor is not one this node wrote', { hint: 'The node falls back to a full listing.' });
+			throw new CloudError('cursorReset', 'The stored OneDrive cursor is not one this node wrote', {
+				hint: 'The node falls back to a full listing.',
+			});
 		}
 		const token = cursor.slice(CURSOR_PREFIX.length);
 		const latest = new Map<string, DriveItemJson>();
-		let url: string | undefined = `${this.drive}/root/delta?token=${encodeURIComponent(token)}&$top=${DELTA_PAGE_SIZE}&$select=${LISTING_FIELDS}`;
+		let url: string | undefined =
+			`${this.drive}/root/delta?token=${encodeURIComponent(token)}&$top=${DELTA_PAGE_SIZE}&$select=${LISTING_FIELDS}`;
 		let deltaLink: string | undefined;
 		while (url) {
-			const page: { value: DriveItemJson[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string } = await this.get(
-				url,
-				'read',
-				'the change feed',
-			);
+			const page: {
+				value: DriveItemJson[];
+				'@odata.nextLink'?: string;
+				'@odata.deltaLink'?: string;
+			} = await this.get(url, 'read', 'the change feed');
 			// An item may appear more than once: the last occurrence is its latest state.
 			for (const json of page.value) {
 				latest.delete(json.id);
@@ -237,22 +279,39 @@ export class OneDriveStorage implements StorageProvider {
 		const next = CURSOR_PREFIX + tokenOf(deltaLink);
 		// Nothing new anywhere in the drive: one request, no lookups.
 		if (latest.size === 0) return { changes: [], cursor: next };
-		const changes = await scopeChanges([...latest.values()], { folderId, recursive: options.recursive ?? false }, {
-			folder: (id) => this.getOrUndefined(`${this.itemPath(id)}?$select=id,name,parentReference,root,folder`, id),
-			watchedPath: async () => {
-				const folder = await this.getOrUndefined(`${this.itemPath(folderId)}?$select=id,name,parentReference,root,folder`, folderId);
-				if (!folder) {
-					throw new CloudError('notFound', `The watched OneDrive folder (${folderId}) no longer exists`, {
-						status: 404,
-						target: folderId,
-						hint: 'Choose the folder again in the node.',
-					});
-				}
-				return pathFromRoot(folder) ?? '';
+		const changes = await scopeChanges(
+			[...latest.values()],
+			{ folderId, recursive: options.recursive ?? false },
+			{
+				folder: (id) =>
+					this.getOrUndefined(
+						`${this.itemPath(id)}?$select=id,name,parentReference,root,folder`,
+						id,
+					),
+				watchedPath: async () => {
+					const folder = await this.getOrUndefined(
+						`${this.itemPath(folderId)}?$select=id,name,parentReference,root,folder`,
+						folderId,
+					);
+					if (!folder) {
+						throw new CloudError(
+							'notFound',
+							`The watched OneDrive folder (${folderId}) no longer exists`,
+							{
+								status: 404,
+								target: folderId,
+								hint: 'Choose the folder again in the node.',
+							},
+						);
+					}
+					return pathFromRoot(folder) ?? '';
+				},
 			},
-		});
+		);
 		// Only files of the watched scope keep their URL: the drive-wide delta may carry many more.
-		for (const change of changes) if (change.type === 'upsert') this.downloadUrls.remember(change.item.id, latest.get(change.item.id)?.[DOWNLOAD_URL]);
+		for (const change of changes)
+			if (change.type === 'upsert')
+				this.downloadUrls.remember(change.item.id, latest.get(change.item.id)?.[DOWNLOAD_URL]);
 		return { changes, cursor: next };
 	}
 
@@ -261,7 +320,9 @@ export class OneDriveStorage implements StorageProvider {
 	async createFolder(parentId: string, name: string): Promise<RemoteItem> {
 		try {
 			const json: DriveItemJson = await this.call('write', name, () =>
-				this.client.api(`${this.itemPath(parentId)}/children`).post({ name, folder: {}, [CONFLICT_KEY]: 'fail' }),
+				this.client
+					.api(`${this.itemPath(parentId)}/children`)
+					.post({ name, folder: {}, [CONFLICT_KEY]: 'fail' }),
 			);
 			return toRemoteItem(json, name);
 		} catch (error) {
@@ -276,7 +337,9 @@ export class OneDriveStorage implements StorageProvider {
 	async upload(target: UploadTarget, source: UploadSource): Promise<RemoteItem> {
 		const label = target.name;
 		const behavior = target.replaceId ? 'replace' : (target.onConflict ?? 'fail');
-		const base = target.replaceId ? this.itemPath(target.replaceId) : this.childPath(target.parentId, target.name);
+		const base = target.replaceId
+			? this.itemPath(target.replaceId)
+			: this.childPath(target.parentId, target.name);
 		let json: DriveItemJson;
 		if (source.size <= this.simpleUploadLimit || source.size === 0) {
 			const data = await wholeSource(source);
@@ -299,7 +362,10 @@ export class OneDriveStorage implements StorageProvider {
 					createSession: () =>
 						this.call('write', label, () =>
 							this.client.api(`${base}/createUploadSession`).post({
-								item: { [CONFLICT_KEY]: behavior, ...(target.replaceId ? {} : { name: target.name }) },
+								item: {
+									[CONFLICT_KEY]: behavior,
+									...(target.replaceId ? {} : { name: target.name }),
+								},
 							}),
 						),
 				},
@@ -331,7 +397,9 @@ export class OneDriveStorage implements StorageProvider {
 		const body: Record<string, unknown> = { [CONFLICT_KEY]: 'fail' };
 		if (to.parentId) body.parentReference = { id: to.parentId };
 		if (to.name) body.name = to.name;
-		const json: DriveItemJson = await this.call('write', to.name ?? id, () => this.client.api(this.itemPath(id)).patch(body));
+		const json: DriveItemJson = await this.call('write', to.name ?? id, () =>
+			this.client.api(this.itemPath(id)).patch(body),
+		);
 		return toRemoteItem(json);
 	}
 
@@ -348,7 +416,9 @@ export class OneDriveStorage implements StorageProvider {
 
 	private async byPath(path: string): Promise<DriveItemJson | undefined> {
 		const segments = splitPath(path);
-		const address = segments.length ? `${this.drive}/root:/${encodePath(path)}:` : `${this.drive}/root`;
+		const address = segments.length
+			? `${this.drive}/root:/${encodePath(path)}:`
+			: `${this.drive}/root`;
 		return this.getOrUndefined(`${address}?$select=${ITEM_FIELDS}`, path || '/');
 	}
 
@@ -394,6 +464,7 @@ export class OneDriveStorage implements StorageProvider {
 /** The token of an @odata.deltaLink ("…/delta?token=XYZ"); state stays small and host-independent. */
 function tokenOf(link: string | undefined): string {
 	const token = link ? new URL(link).searchParams.get('token') : null;
-	if (!token) throw new CloudError('other', 'OneDrive returned a change feed page without a delta link');
+	if (!token)
+		throw new CloudError('other', 'OneDrive returned a change feed page without a delta link');
 	return token;
 }

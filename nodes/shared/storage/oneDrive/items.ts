@@ -99,7 +99,10 @@ export function parseFolderUrl(value: string): { id: string } | { path: string }
 	const fromDocuments = (text: string) => {
 		const marker = text.search(/\/(Shared )?Documents(\/|$)/i);
 		if (marker < 0) return undefined;
-		const rest = text.slice(marker + 1).split('/').slice(1);
+		const rest = text
+			.slice(marker + 1)
+			.split('/')
+			.slice(1);
 		return rest.join('/');
 	};
 	const idParam = url.searchParams.get('id') ?? url.searchParams.get('resid');

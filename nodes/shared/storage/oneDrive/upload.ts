@@ -41,7 +41,10 @@ export interface SessionUpload {
  * and resumed from the server's nextExpectedRanges after a cut, never from zero. The quickXorHash of the bytes is
  * computed while they stream and compared with the server's at the end.
  */
-export async function uploadInSession(job: SessionUpload, source: UploadSource): Promise<DriveItemJson> {
+export async function uploadInSession(
+	job: SessionUpload,
+	source: UploadSource,
+): Promise<DriveItemJson> {
 	const total = source.size;
 	const hasher = createHasher('quickXorHash');
 	const fragments = new ChunkedSource(source, job.fragmentSize, (bytes) => hasher.update(bytes));
@@ -59,12 +62,21 @@ export async function uploadInSession(job: SessionUpload, source: UploadSource):
 			});
 		const body = response.body as Buffer;
 		if (response.status === 404) {
-			throw new CloudError('transient', `The OneDrive upload session for ${job.target} expired; the next run uploads it again`, {
-				status: 404,
-				target: job.target,
-			});
+			throw new CloudError(
+				'transient',
+				`The OneDrive upload session for ${job.target} expired; the next run uploads it again`,
+				{
+					status: 404,
+					target: job.target,
+				},
+			);
 		}
-		if (response.status !== 200) throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'write', job.target);
+		if (response.status !== 200)
+			throw cloudErrorFromFailure(
+				failureFromBody(response.status, body, response.headers),
+				'write',
+				job.target,
+			);
 		const ranges = JSON.parse(body.toString('utf8')).nextExpectedRanges;
 		return nextOffset(ranges) ?? total;
 	};
@@ -75,14 +87,22 @@ export async function uploadInSession(job: SessionUpload, source: UploadSource):
 			const want = Math.min(job.fragmentSize, total - fragmentStart);
 			fragment = await fragments.next();
 			if (fragment.length !== want) {
-				throw new CloudError('integrity', `The content of ${job.target} is shorter than its declared size ${total}`, { target: job.target });
+				throw new CloudError(
+					'integrity',
+					`The content of ${job.target} is shorter than its declared size ${total}`,
+					{ target: job.target },
+				);
 			}
 		}
 		if (offset < fragmentStart) {
 			// A stream cannot rewind past the fragment in hand; Graph never asks for that unless the session restarted.
-			throw new CloudError('transient', `OneDrive lost already confirmed bytes of ${job.target}; the next run uploads it again`, {
-				target: job.target,
-			});
+			throw new CloudError(
+				'transient',
+				`OneDrive lost already confirmed bytes of ${job.target}; the next run uploads it again`,
+				{
+					target: job.target,
+				},
+			);
 		}
 		const slice = fragment.subarray(offset - fragmentStart);
 		const end = offset + slice.length - 1;
@@ -93,21 +113,29 @@ export async function uploadInSession(job: SessionUpload, source: UploadSource):
 					method: 'PUT',
 					url: uploadUrl,
 					authenticated: false,
-					headers: { 'content-range': `bytes ${offset}-${end}/${total}`, 'content-type': 'application/octet-stream' },
+					headers: {
+						'content-range': `bytes ${offset}-${end}/${total}`,
+						'content-type': 'application/octet-stream',
+					},
 					body: slice,
 				},
 				{ retryNetworkErrors: false },
 			);
 		} catch (error) {
-			if (!isNetworkError(error) || ++stalled > MAX_STALLED_ATTEMPTS) throw cloudErrorFromThrown(error, job.target);
+			if (!isNetworkError(error) || ++stalled > MAX_STALLED_ATTEMPTS)
+				throw cloudErrorFromThrown(error, job.target);
 			offset = await status();
 			continue;
 		}
 		const body = response.body as Buffer;
 		if (response.status === 202) {
-			const next = nextOffset(JSON.parse(body.toString('utf8') || '{}').nextExpectedRanges) ?? end + 1;
+			const next =
+				nextOffset(JSON.parse(body.toString('utf8') || '{}').nextExpectedRanges) ?? end + 1;
 			stalled = next > offset ? 0 : stalled + 1;
-			if (stalled > MAX_STALLED_ATTEMPTS) throw new CloudError('transient', `OneDrive stopped accepting ${job.target}`, { target: job.target });
+			if (stalled > MAX_STALLED_ATTEMPTS)
+				throw new CloudError('transient', `OneDrive stopped accepting ${job.target}`, {
+					target: job.target,
+				});
 			offset = next;
 			continue;
 		}
@@ -121,16 +149,33 @@ export async function uploadInSession(job: SessionUpload, source: UploadSource):
 			continue;
 		}
 		if (response.status === 404) await status(); // throws the "expired" error
-		throw cloudErrorFromFailure(failureFromBody(response.status, body, response.headers), 'write', job.target);
+		throw cloudErrorFromFailure(
+			failureFromBody(response.status, body, response.headers),
+			'write',
+			job.target,
+		);
 	}
 }
 
-export function verify(item: DriveItemJson, size: number, quickXorHash: string, target: string): void {
+export function verify(
+	item: DriveItemJson,
+	size: number,
+	quickXorHash: string,
+	target: string,
+): void {
 	if (typeof item.size === 'number' && item.size !== size) {
-		throw new CloudError('integrity', `OneDrive stored ${item.size} bytes of ${target}, expected ${size}`, { target });
+		throw new CloudError(
+			'integrity',
+			`OneDrive stored ${item.size} bytes of ${target}, expected ${size}`,
+			{ target },
+		);
 	}
 	const remote = item.file?.hashes?.quickXorHash;
 	if (remote && remote !== quickXorHash) {
-		throw new CloudError('integrity', `The quickXorHash OneDrive computed for ${target} does not match the uploaded bytes`, { target });
+		throw new CloudError(
+			'integrity',
+			`The quickXorHash OneDrive computed for ${target} does not match the uploaded bytes`,
+			{ target },
+		);
 	}
 }
