@@ -45,13 +45,13 @@ export interface StorageProvider {
 	findChild(
 		parentId: string,
 		name: string,
-		kind?: 'file' | 'folder',
+		itemKind?: 'file' | 'folder',
 	): Promise<RemoteItem | undefined>;
 	/**
 	 * Every child of exactly this name, oldest first. Only where features.duplicateNames (Drive): the twins two
 	 * overlapping runs may have created (see sync/exportTwins.ts).
 	 */
-	sameNamed?(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem[]>;
+	sameNamed?(parentId: string, name: string, itemKind?: 'file' | 'folder'): Promise<RemoteItem[]>;
 	createFolder(parentId: string, name: string): Promise<RemoteItem>;
 	/** Every item below the folder (paged; `path` relative to the folder). */
 	list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem>;

@@ -104,13 +104,18 @@ export function readStep(
 export type FailureHandling = 'stopRun' | 'vanished' | 'skip' | 'retry';
 
 export function failureHandling(
-	kind: CloudErrorKind | undefined,
+	errorKind: CloudErrorKind | undefined,
 	providerCode?: string,
 ): FailureHandling {
-	if (kind === 'auth' || kind === 'scope' || kind === 'dailyLimit' || kind === 'quota')
+	if (
+		errorKind === 'auth' ||
+		errorKind === 'scope' ||
+		errorKind === 'dailyLimit' ||
+		errorKind === 'quota'
+	)
 		return 'stopRun';
-	if (kind === 'notFound') return 'vanished';
-	if (kind === 'permission' || kind === 'invalidRequest') return 'skip';
+	if (errorKind === 'notFound') return 'vanished';
+	if (errorKind === 'permission' || errorKind === 'invalidRequest') return 'skip';
 	void providerCode;
 	return 'retry';
 }

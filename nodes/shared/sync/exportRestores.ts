@@ -1,5 +1,5 @@
 import { shortFingerprint, type ExportState } from '../state/exportState';
-import type { RemoteItem } from '../storage/types';
+import type { RemoteItem } from '../types/remote';
 import { nameFingerprint, type ChangeAnalysis } from './exportChanges';
 import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
 

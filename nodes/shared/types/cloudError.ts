@@ -44,8 +44,8 @@ export class CloudError extends Error {
 	}
 }
 
-export function isCloudError(error: unknown, kind?: CloudErrorKind): error is CloudError {
-	return error instanceof CloudError && (kind === undefined || error.kind === kind);
+export function isCloudError(error: unknown, errorKind?: CloudErrorKind): error is CloudError {
+	return error instanceof CloudError && (errorKind === undefined || error.kind === errorKind);
 }
 
 /** Standard hints, so every provider says the same thing for the same situation. */

@@ -1,7 +1,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { RetryBudgetExceededError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
-import { CloudError, HINTS } from '../../types/cloudError';
+import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
 import { oauthFailure } from '../../errors';
 import type {
 	CalendarEvent,
@@ -106,7 +106,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
 			);
 			return fromGoogle(data);
 		} catch (error) {
-			if (error instanceof CloudError && error.kind === 'notFound') return undefined;
+			if (isCloudError(error, 'notFound')) return undefined;
 			throw error;
 		}
 	}
@@ -155,10 +155,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
 			);
 			return 'deleted';
 		} catch (error) {
-			if (
-				error instanceof CloudError &&
-				(error.kind === 'notFound' || error.details.status === 410)
-			)
+			if (isCloudError(error, 'notFound') || (isCloudError(error) && error.details.status === 410))
 				return 'gone';
 			throw error;
 		}

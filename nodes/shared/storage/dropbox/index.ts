@@ -176,7 +176,7 @@ export class DropboxStorage implements StorageProvider {
 	async findChild(
 		parentId: string,
 		name: string,
-		kind?: 'file' | 'folder',
+		itemKind?: 'file' | 'folder',
 	): Promise<RemoteItem | undefined> {
 		let parent = await this.place(parentId);
 		let meta = await this.lookup(joinPath(parent.pathDisplay, name));
@@ -190,7 +190,7 @@ export class DropboxStorage implements StorageProvider {
 		}
 		if (!meta) return undefined;
 		const item = toRemoteItem(meta, { parentId: parent.id, path: meta.name });
-		if (kind && item.isFolder !== (kind === 'folder')) return undefined;
+		if (itemKind && item.isFolder !== (itemKind === 'folder')) return undefined;
 		return item;
 	}
 

@@ -40,13 +40,13 @@ export class DriveChildIndex {
 	) {}
 
 	/** Whether a child of that name (and kind) is in the folder; undefined when the folder's content is not known. */
-	has(folderId: string, name: string, kind?: 'file' | 'folder'): boolean | undefined {
+	has(folderId: string, name: string, itemKind?: 'file' | 'folder'): boolean | undefined {
 		const folder = this.known(folderId);
 		if (!folder) return undefined;
 		const entry = folder.names.get(name);
 		if (!entry) return false;
-		if (kind === 'file') return entry.files > 0;
-		if (kind === 'folder') return entry.folders > 0;
+		if (itemKind === 'file') return entry.files > 0;
+		if (itemKind === 'folder') return entry.folders > 0;
 		return true;
 	}
 

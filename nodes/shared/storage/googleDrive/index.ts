@@ -211,20 +211,24 @@ export class GoogleDriveStorage implements StorageProvider {
 	async findChild(
 		parentId: string,
 		name: string,
-		kind?: 'file' | 'folder',
+		itemKind?: 'file' | 'folder',
 	): Promise<RemoteItem | undefined> {
-		return (await this.sameNamed(parentId, name, kind))[0];
+		return (await this.sameNamed(parentId, name, itemKind))[0];
 	}
 
 	/** Every child of exactly this name (Drive allows several), oldest first: how twins of a new item are found. */
-	async sameNamed(parentId: string, name: string, kind?: 'file' | 'folder'): Promise<RemoteItem[]> {
+	async sameNamed(
+		parentId: string,
+		name: string,
+		itemKind?: 'file' | 'folder',
+	): Promise<RemoteItem[]> {
 		const terms = [
 			`'${escapeQueryString(parentId)}' in parents`,
 			`name = '${escapeQueryString(name)}'`,
 			'trashed = false',
 		];
-		if (kind === 'folder') terms.push(`mimeType = '${DRIVE_FOLDER_MIME}'`);
-		if (kind === 'file') terms.push(`mimeType != '${DRIVE_FOLDER_MIME}'`);
+		if (itemKind === 'folder') terms.push(`mimeType = '${DRIVE_FOLDER_MIME}'`);
+		if (itemKind === 'file') terms.push(`mimeType != '${DRIVE_FOLDER_MIME}'`);
 		const matches: DriveFile[] = [];
 		for await (const file of this.pages(terms.join(' and '), name))
 			if (file.name === name) matches.push(file);

@@ -127,7 +127,7 @@ export class LocalFolderStorage implements StorageProvider {
 	async findChild(
 		parentId: string,
 		name: string,
-		kind?: 'file' | 'folder',
+		itemKind?: 'file' | 'folder',
 	): Promise<RemoteItem | undefined> {
 		validateName(name);
 		const parent = await this.requireFolder(parentId);
@@ -135,8 +135,8 @@ export class LocalFolderStorage implements StorageProvider {
 		const found = await this.statPath(path);
 		if (
 			!found ||
-			(kind === 'file' && !found.stats.isFile()) ||
-			(kind === 'folder' && !found.stats.isDirectory())
+			(itemKind === 'file' && !found.stats.isFile()) ||
+			(itemKind === 'folder' && !found.stats.isDirectory())
 		) {
 			return undefined;
 		}

@@ -190,7 +190,7 @@ export class OneDriveStorage implements StorageProvider {
 	async findChild(
 		parentId: string,
 		name: string,
-		kind?: 'file' | 'folder',
+		itemKind?: 'file' | 'folder',
 	): Promise<RemoteItem | undefined> {
 		const json = await this.getOrUndefined(
 			`${this.childPath(parentId, name)}?$select=${ITEM_FIELDS}`,
@@ -198,8 +198,8 @@ export class OneDriveStorage implements StorageProvider {
 		);
 		if (!json || json.name?.toLowerCase() !== name.toLowerCase()) return undefined;
 		const item = toRemoteItem(json, json.name);
-		if (kind === 'file' && item.isFolder) return undefined;
-		if (kind === 'folder' && !item.isFolder) return undefined;
+		if (itemKind === 'file' && item.isFolder) return undefined;
+		if (itemKind === 'folder' && !item.isFolder) return undefined;
 		return item;
 	}
 
