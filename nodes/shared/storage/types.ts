@@ -11,23 +11,11 @@ import type {
 } from '../types/remote';
 
 /** The shared vocabulary (types/remote.ts), re-exported for the providers. */
-export type {
-	StorageKind,
-	HashKind,
-	RemoteItem,
-	ExportFormat,
-	ExportChoice,
-	Change,
-	ChangeBatch,
-	UploadSource,
-	UploadTarget,
-	FolderRef,
-	ProviderFeatures,
-} from '../types/remote';
+export type * from '../types/remote';
 
 /**
  * One interface for every backend, as rclone's backends share one. Providers act; they never decide policy.
- * Errors are thrown as CloudError (see errors.ts).
+ * Errors are thrown as CloudError (see ../types/cloudError.ts).
  */
 export interface StorageProvider {
 	readonly kind: StorageKind;
