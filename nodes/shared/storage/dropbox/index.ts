@@ -33,6 +33,7 @@ import {
 	watchedEntries,
 } from './places';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './upload';
+import { DROPBOX_CONTENT_ORIGIN } from './wire';
 import type {
 	Change,
 	ChangeBatch,
@@ -49,7 +50,7 @@ const MIB = 1024 * 1024;
 /** Session chunks are multiples of 4 MiB (required for concurrent sessions, Dropbox's block size for hashing). */
 const CHUNK_ALIGNMENT = 4 * MIB;
 const DEFAULT_CHUNK_SIZE = 8 * MIB;
-const CONTENT_HOST = 'https://content.dropboxapi.com/2/';
+const CONTENT_HOST = `${DROPBOX_CONTENT_ORIGIN}/2/`;
 /**
  * The SDK wants a token, but never sees the real one: Transport strips the SDK's Authorization header and the wire
  * signs with the credential. Without refreshToken/clientId the SDK never refreshes by itself, and every request it

@@ -3,8 +3,10 @@ import { bodyText, type CloudWire, type ShouldRetry } from '../../transport/tran
 import type { ApiHostsDeclaration } from '../../transport/hosts';
 
 /** The RPC endpoints and the content (upload/download) endpoints. */
+export const DROPBOX_API_ORIGIN = 'https://api.dropboxapi.com';
+export const DROPBOX_CONTENT_ORIGIN = 'https://content.dropboxapi.com';
 export const DROPBOX_API_HOSTS: ApiHostsDeclaration = {
-	origins: ['https://api.dropboxapi.com', 'https://content.dropboxapi.com'],
+	origins: [DROPBOX_API_ORIGIN, DROPBOX_CONTENT_ORIGIN],
 };
 
 /** Dropbox answers concurrent writes in one namespace with 409 too_many_write_operations: wait and retry. */

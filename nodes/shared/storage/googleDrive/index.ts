@@ -18,6 +18,7 @@ import { DriveChildIndex } from './children';
 import { driveIdFromUrl, escapeQueryString } from './folderRef';
 import { DRIVE_EXPORT_FORMATS, DRIVE_EXPORT_SIZE_LIMIT, nativeContent } from './native';
 import { DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './upload';
+import { GOOGLE_API_ORIGIN } from './wire';
 import type {
 	Change,
 	ChangeBatch,
@@ -550,7 +551,7 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	/** files.export of a Docs Editors file (at most 10 MB; Drive answers 403 exportSizeLimitExceeded beyond). */
 	async exportDocument(id: string, mimeType: string): Promise<Readable> {
-		const url = `https://www.googleapis.com/drive/v3/files/${encodeURIComponent(id)}/export?mimeType=${encodeURIComponent(mimeType)}`;
+		const url = `${GOOGLE_API_ORIGIN}/drive/v3/files/${encodeURIComponent(id)}/export?mimeType=${encodeURIComponent(mimeType)}`;
 		let response;
 		try {
 			response = await this.transport.request({ method: 'GET', url, responseType: 'stream' });
@@ -566,7 +567,7 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	/** GET alt=media as a stream, from `offset` on (Range) after a cut. */
 	private async openDownload(id: string, offset: number): Promise<Readable> {
-		const url = `https://www.googleapis.com/drive/v3/files/${encodeURIComponent(id)}?alt=media&supportsAllDrives=true`;
+		const url = `${GOOGLE_API_ORIGIN}/drive/v3/files/${encodeURIComponent(id)}?alt=media&supportsAllDrives=true`;
 		let response;
 		try {
 			response = await this.transport.request({

@@ -5,10 +5,11 @@ import { ChunkedSource } from '../chunkedSource';
 import { CloudError } from '../../types/cloudError';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
 import type { UploadSource } from '../types';
+import { GOOGLE_API_ORIGIN } from './wire';
 
 /** Drive wants every chunk but the last in multiples of 256 KiB. */
 export const DRIVE_CHUNK_ALIGNMENT = 256 * 1024;
-const UPLOAD_BASE = 'https://www.googleapis.com/upload/drive/v3/files';
+const UPLOAD_BASE = `${GOOGLE_API_ORIGIN}/upload/drive/v3/files`;
 /** Consecutive failures of one chunk before the upload gives up. */
 const MAX_CHUNK_FAILURES = 6;
 

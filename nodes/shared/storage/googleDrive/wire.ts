@@ -4,7 +4,8 @@ import type { ApiHostsDeclaration } from '../../transport/hosts';
 import type { WireResponse } from '../../transport/wire';
 
 /** Every Google API this package calls (Drive, Calendar) answers on one origin. */
-export const GOOGLE_API_HOSTS: ApiHostsDeclaration = { origins: ['https://www.googleapis.com'] };
+export const GOOGLE_API_ORIGIN = 'https://www.googleapis.com';
+export const GOOGLE_API_HOSTS: ApiHostsDeclaration = { origins: [GOOGLE_API_ORIGIN] };
 
 /** `error.errors[0].reason` of a Google error envelope. */
 export function googleErrorReason(body: WireResponse['body']): string | undefined {

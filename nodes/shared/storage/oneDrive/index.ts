@@ -24,6 +24,7 @@ import {
 	type DriveItemJson,
 } from './items';
 import { uploadInSession, validFragmentSize, verify } from './upload';
+import { MICROSOFT_GLOBAL_CLOUD } from './wire';
 import type {
 	ChangeBatch,
 	FolderRef,
@@ -49,7 +50,7 @@ export interface OneDriveOptions {
 /** At or below this, one PUT; above, an upload session (Graph docs recommend sessions beyond 4 MiB). */
 const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 const MAX_SIMPLE_UPLOAD = 250 * 1024 * 1024;
-const GRAPH_ROOT = 'https://graph.microsoft.com/v1.0';
+const GRAPH_ROOT = `${MICROSOFT_GLOBAL_CLOUD.graph}/v1.0`;
 const PAGE_SIZE = 200;
 const MAX_PAGE_SIZE = 1000;
 /** Delta takes $top like children; Graph serves up to 1000 items a page (research/api-brief.md 2.4). */
