@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import type { FieldMapping } from '../shared/calendar/activityMapping';
+import type { FieldMapping } from './activityMapping';
 import { describeMapping, PRESET_MAPPINGS, type FieldPreset } from './fieldPresets';
 
 const onSync = { show: { operation: ['sync'] } };

@@ -1,4 +1,4 @@
-import { PIPEDRIVE_MAPPING, type FieldMapping } from '../shared/calendar/activityMapping';
+import { PIPEDRIVE_MAPPING, type FieldMapping } from './activityMapping';
 
 /** Where the activities come from decides the field names they carry; "custom" starts from Pipedrive's. */
 export type FieldPreset = 'pipedrive' | 'hubspot' | 'custom';

@@ -4,13 +4,13 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import type { Activity } from '../shared/calendar/activity';
+import type { Activity } from '../shared/types/activity';
 import {
 	ActivityFieldError,
 	readActivity,
 	writeActivityFields,
 	type FieldMapping,
-} from '../shared/calendar/activityMapping';
+} from './activityMapping';
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';

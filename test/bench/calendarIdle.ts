@@ -5,7 +5,7 @@ import {
 	GOOGLE_CALENDAR_SCOPES,
 } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CalendarSync } from '../../nodes/CalendarSync/CalendarSync.node';
-import { PIPEDRIVE_MAPPING, readActivity } from '../../nodes/shared/calendar/activityMapping';
+import { PIPEDRIVE_MAPPING, readActivity } from '../../nodes/CalendarSync/activityMapping';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
 import { renderEvent } from '../../nodes/shared/sync/calendarContent';
 import { stateKey } from '../../nodes/shared/state/staticData';

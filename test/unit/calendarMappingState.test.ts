@@ -3,7 +3,7 @@ import {
 	PIPEDRIVE_MAPPING,
 	readActivity,
 	writeActivityFields,
-} from '../../nodes/shared/calendar/activityMapping';
+} from '../../nodes/CalendarSync/activityMapping';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
 import {
 	calendarStateSchema,

@@ -1,10 +1,10 @@
-import type { Activity } from '../../nodes/shared/calendar/activity';
+import type { Activity } from '../../nodes/shared/types/activity';
 import {
 	base32hex,
 	eventIdForActivity,
 	isValidEventId,
 } from '../../nodes/shared/calendar/eventIds';
-import type { CalendarEvent } from '../../nodes/shared/calendar/types';
+import type { CalendarEvent } from '../../nodes/shared/types/calendarEvents';
 import {
 	contentHash,
 	renderEvent,

@@ -1,6 +1,6 @@
-import type { Activity } from '../../nodes/shared/calendar/activity';
+import type { Activity } from '../../nodes/shared/types/activity';
 import { eventIdForActivity } from '../../nodes/shared/calendar/eventIds';
-import type { CalendarEvent } from '../../nodes/shared/calendar/types';
+import type { CalendarEvent } from '../../nodes/shared/types/calendarEvents';
 import {
 	contentHash,
 	renderEvent,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
-import type { CalendarEvent, EventTime, EventWrite } from '../calendar/types';
+import type { Activity, ActivityFromEvent, When } from '../types/activity';
+import type { CalendarEvent, EventTime, EventWrite } from '../types/calendarEvents';
 import { fingerprint } from '../state/fingerprint';
 
 /**

@@ -1,5 +1,5 @@
-import type { Activity, ActivityFromEvent, When } from '../calendar/activity';
-import type { CalendarEvent, EventWrite } from '../calendar/types';
+import type { Activity, ActivityFromEvent, When } from '../types/activity';
+import type { CalendarEvent, EventWrite } from '../types/calendarEvents';
 import {
 	activityFromEvent,
 	contentHash,

@@ -1,5 +1,5 @@
-import type { Activity, ActivityFromEvent } from '../calendar/activity';
-import type { CalendarEvent, EventWrite } from '../calendar/types';
+import type { Activity, ActivityFromEvent } from '../types/activity';
+import type { CalendarEvent, EventWrite } from '../types/calendarEvents';
 import type { RenderOptions } from './calendarContent';
 import { PlanBuilder } from './calendarPlan';
 import { safetyStop } from './calendarSafety';

@@ -1,6 +1,6 @@
-import type { Activity } from '../calendar/activity';
+import type { Activity } from '../types/activity';
 import { eventIdForActivity } from '../calendar/eventIds';
-import type { CalendarEvent } from '../calendar/types';
+import type { CalendarEvent } from '../types/calendarEvents';
 import {
 	contentHash,
 	isMasked,

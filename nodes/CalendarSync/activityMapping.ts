@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Activity, ActivityFromEvent, When } from './activity';
+import type { Activity, ActivityFromEvent, When } from '../shared/types/activity';
 
 /**
  * Reading activities from n8n items and writing activity changes back, by configurable field names. The
