@@ -5,10 +5,17 @@
  *
  *   npx ts-node --transpile-only test/bench/exportBatches.ts [1,10,100]
  *
- * "beyond idle" leaves out the one request an idle run makes anyway (the change feed).
+ * "beyond idle" leaves out the one request an idle run makes anyway (the change feed). On a local folder the
+ * figures count calls into the file system layer (its "change feed" is a scan).
  */
 import './tsBeforeJson';
-import { cloudDestination, exportWorkflow, type Doc } from '../nodes/support/exportWorkflow';
+import {
+	cloudDestination,
+	exportWorkflow,
+	localDestination,
+	type Doc,
+	type ExportDestination,
+} from '../nodes/support/exportWorkflow';
 import type { CloudKind } from './collectIdle';
 
 const docs = (n: number, from = 0): Doc[] =>
@@ -19,7 +26,7 @@ const docs = (n: number, from = 0): Doc[] =>
 	}));
 
 export interface BatchFigure {
-	kind: CloudKind;
+	kind: CloudKind | 'localFolder';
 	batch: number;
 	requests: number;
 	uploads: number;
@@ -30,8 +37,12 @@ export interface BatchFigure {
 	log: string[];
 }
 
-export async function exportBatch(kind: CloudKind, batch: number): Promise<BatchFigure> {
-	const destination = await cloudDestination(kind);
+export async function exportBatch(
+	kind: CloudKind | 'localFolder',
+	batch: number,
+): Promise<BatchFigure> {
+	const destination: ExportDestination =
+		kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
 	try {
 		const flow = exportWorkflow(destination, {
 			folderStructure: 'custom',
@@ -40,11 +51,14 @@ export async function exportBatch(kind: CloudKind, batch: number): Promise<Batch
 		await flow.run(docs(1));
 		await flow.run(docs(1));
 		const before = destination.counts();
-		const fake = destination.fixture.fake as unknown as {
-			mark(): number;
-			requests(filter: { since: number }): Array<{ method: string; path: string }>;
-		};
-		const mark = fake.mark();
+		// A local folder has no server: its figures are calls to the file system layer, with no log.
+		const fake = (destination.fixture as { fake?: unknown }).fake as
+			| {
+					mark(): number;
+					requests(filter: { since: number }): Array<{ method: string; path: string }>;
+			  }
+			| undefined;
+		const mark = fake?.mark() ?? 0;
 		const result = await flow.run([...docs(1), ...docs(batch, 1)]);
 		if (result.json.filter((item) => item.action === 'created').length !== batch)
 			throw new Error(`${kind}: ${JSON.stringify(result.json.map((item) => item.action))}`);
@@ -57,7 +71,7 @@ export async function exportBatch(kind: CloudKind, batch: number): Promise<Batch
 			uploads: after.uploads - before.uploads,
 			feed: after.changeFeed - before.changeFeed,
 			beyondIdlePerFile: (requests - 1) / batch,
-			log: fake.requests({ since: mark }).map((r) => `${r.method} ${r.path}`),
+			log: fake ? fake.requests({ since: mark }).map((r) => `${r.method} ${r.path}`) : [],
 		};
 	} finally {
 		await destination.close();
@@ -66,7 +80,7 @@ export async function exportBatch(kind: CloudKind, batch: number): Promise<Batch
 
 async function main(): Promise<void> {
 	const batches = (process.argv[2] ?? '1,10,100').split(',').map(Number);
-	for (const kind of ['googleDrive', 'oneDrive', 'dropbox'] as const) {
+	for (const kind of ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'] as const) {
 		for (const batch of batches) {
 			const f = await exportBatch(kind, batch);
 			const other = [

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import type { INodeCredentials } from 'n8n-workflow';
 import { LocalFolderStorage } from '../../../nodes/shared/storage/localFolder';
 import type { StorageKind, StorageProvider } from '../../../nodes/shared/storage/types';
@@ -87,7 +88,8 @@ export function countLocalCalls(): {
 	restore(): void;
 } {
 	const calls = new Map<string, number>();
-	let depth = 0;
+	// Per async context, not a shared depth: uploads side by side would hide each other from a shared counter.
+	const inside = new AsyncLocalStorage<true>();
 	const proto = LocalFolderStorage.prototype as unknown as Record<
 		string,
 		(...args: unknown[]) => unknown
@@ -97,19 +99,9 @@ export function countLocalCalls(): {
 		const original = proto[name];
 		originals.set(name, original);
 		proto[name] = function (this: unknown, ...args: unknown[]) {
-			if (depth === 0) calls.set(name, (calls.get(name) ?? 0) + 1);
-			depth++;
-			let result: unknown;
-			try {
-				result = original.apply(this, args);
-			} catch (error) {
-				depth--;
-				throw error;
-			}
-			if (result && typeof (result as Promise<unknown>).finally === 'function')
-				return (result as Promise<unknown>).finally(() => depth--);
-			depth--;
-			return result;
+			if (inside.getStore()) return original.apply(this, args);
+			calls.set(name, (calls.get(name) ?? 0) + 1);
+			return inside.run(true, () => original.apply(this, args));
 		};
 	}
 	return {

@@ -81,6 +81,8 @@ export class DropboxStorage implements StorageProvider {
 	private readonly listPageSize: number;
 	/** Folder id -> path: Dropbox writes by path, and asking for it before every write would double the requests. */
 	private readonly places: DropboxPlaceCache;
+	/** Look-ups of folder places under way: uploads side by side into one folder share one get_metadata. */
+	private readonly lookingUp = new Map<string, Promise<KnownPlace>>();
 
 	constructor(
 		private readonly transport: Transport,
@@ -523,6 +525,16 @@ export class DropboxStorage implements StorageProvider {
 		if (isRootId(folderId)) return { ...ROOT_PLACE, fromCache: false };
 		const known = options.fresh ? undefined : this.places.place(folderId);
 		if (known) return { ...known, fromCache: true };
+		if (options.fresh) return await this.lookUpPlace(folderId);
+		let pending = this.lookingUp.get(folderId);
+		if (!pending) {
+			pending = this.lookUpPlace(folderId).finally(() => this.lookingUp.delete(folderId));
+			this.lookingUp.set(folderId, pending);
+		}
+		return await pending;
+	}
+
+	private async lookUpPlace(folderId: string): Promise<KnownPlace> {
 		const meta = await this.lookup(folderId);
 		if (!meta?.path_lower || !meta.path_display) {
 			throw new CloudError('notFound', `The Dropbox folder "${folderId}" no longer exists`, {

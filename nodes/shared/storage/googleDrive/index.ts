@@ -65,6 +65,11 @@ export class GoogleDriveStorage implements StorageProvider {
 	private readonly pageSize: number;
 	/** Child names of folders seen whole: a new small file is one request, not a name check plus the upload. */
 	private readonly children = new DriveChildIndex();
+	/**
+	 * Listings of folders for the index under way: uploads side by side into one folder wait for the one listing
+	 * instead of each listing the folder (four at once listed it four times).
+	 */
+	private readonly listingChildren = new Map<string, Promise<void>>();
 	/** Set for every call: harmless on My Drive, required for shared-drive items. */
 	private readonly shared: { supportsAllDrives: true };
 
@@ -487,10 +492,23 @@ export class GoogleDriveStorage implements StorageProvider {
 	private async fileNameTaken(parentId: string, name: string): Promise<boolean> {
 		const known = this.children.has(parentId, name, 'file');
 		if (known !== undefined) return known;
+		let listing = this.listingChildren.get(parentId);
+		if (!listing) {
+			listing = this.listChildren(parentId, name).finally(() =>
+				this.listingChildren.delete(parentId),
+			);
+			this.listingChildren.set(parentId, listing);
+		}
+		await listing;
+		return this.children.has(parentId, name, 'file') ?? false;
+	}
+
+	/** The folder's names, 1000 a page, into the index. */
+	private async listChildren(parentId: string, target: string): Promise<void> {
 		const seen: Array<{ id: string; name: string; isFolder: boolean }> = [];
 		let pageToken: string | undefined;
 		do {
-			const data = await this.call(name, () =>
+			const data = await this.call(target, () =>
 				this.api.files.list({
 					...this.listScope(),
 					q: `'${escapeQueryString(parentId)}' in parents and trashed = false`,
@@ -508,7 +526,6 @@ export class GoogleDriveStorage implements StorageProvider {
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
 		this.children.fill(parentId, seen);
-		return this.children.has(parentId, name, 'file') ?? false;
 	}
 
 	private async freeName(parentId: string, name: string): Promise<string> {
