@@ -14,7 +14,7 @@ import {
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';
-import { itemParameters } from '../shared/parameters/plainFieldRead';
+import { itemParameters } from '../parameters/plainFieldRead';
 import { CloudError, isCloudError } from '../shared/types/cloudError';
 import {
 	calendarStateSchema,

@@ -5,8 +5,8 @@ import {
 	type INodeParameterResourceLocator,
 } from 'n8n-workflow';
 import { DateTime } from 'luxon';
-import { readDocumentDate } from '../shared/parameters/documentDate';
-import { itemParameters } from '../shared/parameters/plainFieldRead';
+import { readDocumentDate } from '../parameters/documentDate';
+import { itemParameters } from '../parameters/plainFieldRead';
 import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import type { ExportPolicy } from '../shared/sync/exportPlan';

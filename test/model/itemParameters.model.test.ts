@@ -22,7 +22,7 @@ import {
 	ItemParameters,
 	plainFieldChain,
 	plainFieldPath,
-} from '../../nodes/shared/parameters/plainFieldRead';
+} from '../../nodes/parameters/plainFieldRead';
 import { WorkflowHarness } from '../harness/workflow';
 import { checkModel, modelBudget } from './support/budget';
 

@@ -9,7 +9,7 @@ import {
 	CachedOffsetZone,
 	documentZone,
 	readDocumentDate,
-} from '../../nodes/shared/parameters/documentDate';
+} from '../../nodes/parameters/documentDate';
 import { parseDocumentDate } from '../../nodes/shared/sync/folderLayout';
 
 const ZONES = [

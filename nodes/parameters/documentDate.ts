@@ -6,7 +6,7 @@ import {
 	type ZoneOffsetFormat,
 	type ZoneOffsetOptions,
 } from 'luxon';
-import { parseDocumentDate } from '../sync/folderLayout';
+import { parseDocumentDate } from '../shared/sync/folderLayout';
 
 /**
  * A time zone whose UTC offsets are remembered per quarter hour (issue 17). Luxon asks an IANA zone for its
