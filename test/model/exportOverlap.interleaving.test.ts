@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
 import type { FakeRequest } from '../fakes/common/server';
+// The module object itself (not an ES namespace, whose bindings are read-only), so its functions can be wrapped.
+import fsPromises = require('fs/promises');
 import {
 	cloudDestination,
 	exportWorkflow,
+	localDestination,
 	type Doc,
 	type ExportDestination,
 	type ExportWorkflow,
@@ -12,7 +15,7 @@ import type { CloudKind } from '../nodes/support/nodeFixtures';
 import { checkModel, modelBudget } from './support/budget';
 
 /**
- * Issue 22: two or three executions of Export to Folder at once (Google Drive; Dropbox and OneDrive below) (queue-mode workers, a burst of
+ * Issue 22: two or three executions of Export to Folder at once (Google Drive; Dropbox, OneDrive and a local folder below) (queue-mode workers, a burst of
  * webhook calls), each from its own copy of the static data (n8n's engine through the harness: the copy is taken
  * when the execution starts, and whichever ends last saves its copy). Drive lets two items of one name sit in one
  * folder, so this is where "exactly once" rests on the twin rule (nodes/shared/sync/exportTwins.ts).
@@ -172,11 +175,67 @@ function checkExactlyOnce(
 	if (problems.length) throw new Error(`${when}: ${problems.join('; ')}`);
 }
 
+/**
+ * The local folder has no requests: every file-system call the provider makes (fs/promises, which the compiled
+ * provider reads at each call) waits at the gate instead, so the schedule picks which execution's link, rename,
+ * mkdir, open or listing goes next.
+ */
+const GATED_FS_CALLS = [
+	'link',
+	'rename',
+	'mkdir',
+	'open',
+	'rm',
+	'unlink',
+	'lstat',
+	'readdir',
+	'chmod',
+] as const;
+
+function gateFileSystem(gate: ScheduleGate): () => void {
+	const module = fsPromises as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+	const originals = GATED_FS_CALLS.map((name) => [name, module[name]] as const);
+	for (const [name, original] of originals) {
+		module[name] = async (...args: unknown[]) => {
+			await gate.pass(`${name} ${String(args[0]).replace(/^.*\/Accounting/, '')}`);
+			try {
+				return await original(...args);
+			} finally {
+				gate.done();
+			}
+		};
+	}
+	return () => {
+		for (const [name, original] of originals) module[name] = original;
+	};
+}
+
+/** The gate in front of the destination: the fake's request handler, or the local folder's file-system calls. */
+function installGate(destination: ExportDestination, gate: ScheduleGate): () => void {
+	if (destination.kind === 'localFolder') return gateFileSystem(gate);
+	const fake = (destination.fixture as { fake?: unknown }).fake as {
+		handle(req: FakeRequest, res: unknown): Promise<void>;
+	};
+	const handle = fake.handle.bind(fake);
+	fake.handle = async (req, res) => {
+		await gate.pass(`${req.method} ${req.path}`);
+		try {
+			await handle(req, res);
+		} finally {
+			gate.done();
+		}
+	};
+	return () => {
+		fake.handle = handle;
+	};
+}
+
 async function overlappingExports(
 	scenario: Scenario,
-	kind: CloudKind = 'googleDrive',
+	kind: CloudKind | 'localFolder' = 'googleDrive',
 ): Promise<void> {
-	const destination = await cloudDestination(kind);
+	const destination: ExportDestination =
+		kind === 'localFolder' ? await localDestination() : await cloudDestination(kind);
 	try {
 		const flow: ExportWorkflow = exportWorkflow(destination, {
 			rootMode: 'name',
@@ -194,18 +253,7 @@ async function overlappingExports(
 		}
 
 		const gate = new ScheduleGate(scenario.choices);
-		const fake = destination.fixture.fake as unknown as {
-			handle(req: FakeRequest, res: unknown): Promise<void>;
-		};
-		const handle = fake.handle.bind(fake);
-		fake.handle = async (req, res) => {
-			await gate.pass(`${req.method} ${req.path}`);
-			try {
-				await handle(req, res);
-			} finally {
-				gate.done();
-			}
-		};
+		const removeGate = installGate(destination, gate);
 		gate.running = scenario.executions.length;
 		const runs = await Promise.all(
 			scenario.executions.map(async (execution) => {
@@ -215,8 +263,7 @@ async function overlappingExports(
 					gate.finished();
 				}
 			}),
-		);
-		fake.handle = handle;
+		).finally(removeGate);
 		if (gate.served.length === 0)
 			throw new Error('no request went through the gate: the schedule chose nothing');
 		for (const run of runs) {
@@ -254,7 +301,7 @@ async function overlappingExports(
 	}
 }
 
-describe('Export to Folder on Google Drive: overlapping executions, request by request (issue 22)', () => {
+describe('Export to Folder: overlapping executions, request by request (issue 22)', () => {
 	it('every record exactly once, one root and one folder per path, whichever execution the cloud serves next', async () => {
 		const budget = modelBudget('export overlap interleavings', 12, 400);
 		await checkModel(
@@ -264,11 +311,18 @@ describe('Export to Folder on Google Drive: overlapping executions, request by r
 		);
 	}, 600_000);
 
-	// Dropbox and OneDrive refuse a second item at a name (mode "add" without autorename; conflictBehavior "fail"):
-	// the execution that loses the race adopts the first item instead of making a second.
-	for (const kind of ['dropbox', 'oneDrive'] as const) {
+	// Dropbox and OneDrive refuse a second item at a name (mode "add" without autorename; conflictBehavior "fail"),
+	// the local folder too (an exclusive create, a hard link or mkdir fail when the name exists): the execution that
+	// loses the race adopts the first item instead of making a second.
+	for (const kind of ['dropbox', 'oneDrive', 'localFolder'] as const) {
 		it(`${kind}: the same promise, the cloud refusing the second item at a name`, async () => {
-			const budget = modelBudget(`export overlap interleavings ${kind}`, 6, 200);
+			// The local folder has no HTTP in the way (about 50 ms a history), so it gets ten times the histories.
+			const local = kind === 'localFolder';
+			const budget = modelBudget(
+				`export overlap interleavings ${kind}`,
+				local ? 60 : 6,
+				local ? 2000 : 200,
+			);
 			await checkModel(
 				`export overlap interleavings ${kind}`,
 				budget,
