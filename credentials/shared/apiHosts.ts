@@ -1,34 +1,12 @@
-import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
-import { DROPBOX_API_HOSTS } from '../../nodes/shared/storage/dropbox/wire';
-import { GOOGLE_API_HOSTS } from '../../nodes/shared/storage/googleDrive/wire';
-import { GRAPH_API_HOSTS } from '../../nodes/shared/storage/oneDrive/wire';
-import { baseUrlFromChoice, type ApiHostsDeclaration } from '../../nodes/shared/transport/hosts';
+import type { INodeProperties } from 'n8n-workflow';
+import type { ApiHostsDeclaration } from '../../nodes/shared/transport/hosts';
 
 /**
- * The API hosts each credential's token is for (declared once, in each cloud's folder: nodes/shared/storage/
- * <cloud>/wire.ts): the transport signs only requests to these (narrowed by the credential's national cloud or
- * API base URL), and n8n's "Allowed HTTP Request Domains" of the credential defaults to them, so the HTTP
- * Request node cannot carry the token elsewhere either.
+ * n8n's "Allowed HTTP Request Domains" of a credential default to the API hosts its cloud declares (once, in the
+ * cloud's folder: nodes/shared/storage/<cloud>/wire.ts), so the HTTP Request node cannot carry the token elsewhere
+ * either. The transport signs only requests to the same hosts (transport/hosts.ts apiHostsFor, narrowed by the
+ * credential's national cloud or API base URL).
  */
-
-/** By credential type name (public names, see DESIGN.md section 2). */
-export const API_HOSTS_BY_CREDENTIAL: Readonly<Record<string, ApiHostsDeclaration>> = {
-	cloudSyncGoogleDriveOAuth2Api: GOOGLE_API_HOSTS,
-	cloudSyncGoogleCalendarOAuth2Api: GOOGLE_API_HOSTS,
-	cloudSyncMicrosoftOneDriveOAuth2Api: GRAPH_API_HOSTS,
-	cloudSyncDropboxOAuth2Api: DROPBOX_API_HOSTS,
-};
-
-/** The base URL a credential asks for: its advanced "API Base URL" field wins, then a national cloud. */
-export function baseUrlFromCredential(
-	credentialType: string,
-	credential: ICredentialDataDecryptedObject,
-): string | undefined {
-	const declaration = API_HOSTS_BY_CREDENTIAL[credentialType];
-	if (!declaration)
-		throw new Error(`No API hosts are declared for the credential type ${credentialType}`);
-	return baseUrlFromChoice(declaration, credential);
-}
 
 /** Every host name of a declaration, national clouds included ("graph.microsoft.com, graph.microsoft.us, ..."). */
 export function hostNames(declaration: ApiHostsDeclaration): string[] {

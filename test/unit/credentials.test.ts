@@ -9,7 +9,8 @@ import { CloudSyncDropboxOAuth2Api } from '../../credentials/CloudSyncDropboxOAu
 import { CloudSyncGoogleCalendarOAuth2Api } from '../../credentials/CloudSyncGoogleCalendarOAuth2Api.credentials';
 import { CloudSyncGoogleDriveOAuth2Api } from '../../credentials/CloudSyncGoogleDriveOAuth2Api.credentials';
 import { CloudSyncMicrosoftOneDriveOAuth2Api } from '../../credentials/CloudSyncMicrosoftOneDriveOAuth2Api.credentials';
-import { baseUrlFromCredential } from '../../credentials/shared/apiHosts';
+import { GRAPH_API_HOSTS } from '../../nodes/shared/storage/oneDrive/wire';
+import { apiHostsFor } from '../../nodes/shared/transport/hosts';
 import { existsSync } from 'fs';
 import { join } from 'path';
 
@@ -173,12 +174,9 @@ describe('credential types', () => {
 		);
 		expect(testBaseUrl(ms, { apiBaseUrl: 'http://127.0.0.1:4012' })).toBe('http://127.0.0.1:4012');
 		// The transport agrees with the credential test about the Graph host.
-		expect(
-			baseUrlFromCredential(
-				'cloudSyncMicrosoftOneDriveOAuth2Api',
-				resolve(ms, { nationalCloud: 'usGovDod' }),
-			),
-		).toBe('https://dod-graph.microsoft.us');
+		expect(apiHostsFor(GRAPH_API_HOSTS, resolve(ms, { nationalCloud: 'usGovDod' })).baseUrl).toBe(
+			'https://dod-graph.microsoft.us',
+		);
 		expect(
 			resolve(ms, { oauthBaseUrl: 'http://127.0.0.1:4010', accountType: 'personal' })
 				.accessTokenUrl,
