@@ -8,7 +8,7 @@ import {
 import { toNodeError } from '../shared/errors';
 import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
-import { storageCredentials } from '../ui/storageChoice';
+import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../ui/storageChoice';
 import { searchFoldersMethod } from '../ui/listSearch';
 import { exportToFolderProperties } from './description';
 import { exportOperation } from './export.operation';
@@ -25,8 +25,7 @@ export class ExportToFolder implements INodeType {
 		// expressions that resolve to nothing). Version-1 nodes keep their defaults.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle:
-			'={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : "Export to " + {"googleDrive":"Google Drive","oneDrive":"OneDrive","dropbox":"Dropbox","localFolder":"Local Folder"}[$parameter["destination"]] }}',
+		subtitle: `={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : "Export to " + ${STORAGE_LABEL_EXPRESSION}[$parameter["destination"]] }}`,
 		description:
 			'Put documents into a Google Drive, OneDrive, Dropbox or local folder once, keep them up to date, and put back files someone deleted',
 		defaults: { name: 'Export to Folder' },
