@@ -10,6 +10,7 @@ import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../ui/storageChoice';
 import { searchFoldersMethod } from '../ui/listSearch';
+import { searchSharePointLibraries, searchSharePointSites } from '../ui/sharePoint';
 import { collectOperation } from './collect.operation';
 import { collectNewFilesProperties } from './description';
 import { confirmOperation, forgetOperation, getHistoryOperation } from './ledger.operations';
@@ -24,7 +25,7 @@ export class CollectNewFiles implements INodeType {
 		version: 1,
 		subtitle: `={{ {"collect": "Collect from " + ${STORAGE_LABEL_EXPRESSION}[$parameter["source"]], "confirm": "Confirm collected files", "forget": "Forget collected files", "getHistory": "Collection history"}[$parameter["operation"]] }}`,
 		description:
-			'Collect each new document of a Dropbox, Google Drive, OneDrive or local folder exactly once, even when it stays, moves or is renamed',
+			'Collect each new document of a Dropbox, Google Drive, OneDrive, SharePoint or local folder exactly once, even when it stays, moves or is renamed',
 		defaults: { name: 'Collect New Files' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -41,6 +42,8 @@ export class CollectNewFiles implements INodeType {
 				if (storageFeatures(kind).rootIsHostPath) return undefined;
 				return { kind, provider: await openStorage(ctx, kind) };
 			}),
+			searchSharePointSites,
+			searchSharePointLibraries,
 		},
 	};
 

@@ -60,6 +60,7 @@ export const SOURCE_NAMES: Record<StorageKind, string> = {
 	dropbox: 'Dropbox',
 	googleDrive: 'Google Drive',
 	oneDrive: 'OneDrive',
+	sharePoint: 'SharePoint',
 	localFolder: 'Local folder',
 };
 

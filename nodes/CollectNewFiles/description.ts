@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { sharePointProperties } from '../ui/sharePoint';
 import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../ui/storageChoice';
 
 const collectOnly = { show: { operation: ['collect'] } };
@@ -50,6 +51,7 @@ const sourceProperties: INodeProperties[] = [
 		default: 'dropbox',
 		displayOptions: collectOnly,
 	},
+	...sharePointProperties({ operation: ['collect'] }, 'source'),
 	...folderLocatorProperties(
 		{
 			displayName: 'Folder',

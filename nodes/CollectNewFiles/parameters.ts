@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { fingerprint } from '../shared/state/fingerprint';
+import { libraryChoiceOf, libraryKey } from '../ui/sharePoint';
 import { sanitizeName } from '../shared/sync/names';
 import type { ExportChoice, FolderRef, StorageKind } from '../shared/storage/types';
 import {
@@ -110,7 +111,14 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 		source,
 		folderRef,
 		folderKey: fingerprint(
-			JSON.stringify([source, folderRef.mode, folderRef.value, includeSubfolders]),
+			JSON.stringify([
+				source,
+				folderRef.mode,
+				folderRef.value,
+				includeSubfolders,
+				// Another SharePoint library is another folder (nothing added for the other storages: keys stay).
+				...libraryKey(libraryChoiceOf(ctx, source)),
+			]),
 		),
 		downloadContent,
 		binaryPropertyName: downloadContent

@@ -10,6 +10,7 @@ import { storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import { STORAGE_LABEL_EXPRESSION, storageCredentials } from '../ui/storageChoice';
 import { searchFoldersMethod } from '../ui/listSearch';
+import { searchSharePointLibraries, searchSharePointSites } from '../ui/sharePoint';
 import { exportToFolderProperties } from './description';
 import { exportOperation } from './export.operation';
 import { resumeOperation } from './resume.operation';
@@ -27,7 +28,7 @@ export class ExportToFolder implements INodeType {
 		defaultVersion: 2,
 		subtitle: `={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : "Export to " + ${STORAGE_LABEL_EXPRESSION}[$parameter["destination"]] }}`,
 		description:
-			'Put documents into a Google Drive, OneDrive, Dropbox or local folder once, keep them up to date, and put back files someone deleted',
+			'Put documents into a Google Drive, OneDrive, SharePoint, Dropbox or local folder once, keep them up to date, and put back files someone deleted',
 		defaults: { name: 'Export to Folder' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -45,6 +46,8 @@ export class ExportToFolder implements INodeType {
 					: undefined;
 				return { kind, provider: await openDestination(ctx, kind, localPath) };
 			}),
+			searchSharePointSites,
+			searchSharePointLibraries,
 		},
 	};
 

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ACCOUNT_STORAGE_KINDS } from '../shared/storage/registry';
+import { sharePointProperties } from '../ui/sharePoint';
 import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../ui/storageChoice';
 
 const exportOnly = { show: { operation: ['export'] } };
@@ -66,6 +67,7 @@ const destinationProperties: INodeProperties[] = [
 			'A directory on the n8n host that n8n may write to (N8N_RESTRICT_FILE_ACCESS_TO applies)',
 		displayOptions: { show: { operation: ['export'], destination: ['localFolder'] } },
 	},
+	...sharePointProperties({ operation: ['export'] }, 'destination'),
 	{
 		displayName: 'Root Folder',
 		name: 'rootMode',

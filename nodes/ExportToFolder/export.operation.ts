@@ -147,7 +147,12 @@ class ExportRun {
 		for (const input of prepared.inputs) {
 			const root = prepared.roots.get(input.index) ?? this.params.root;
 			const rootRef = fingerprint(
-				JSON.stringify([this.params.destination, this.params.localPath ?? '', root]),
+				JSON.stringify([
+					this.params.destination,
+					this.params.localPath ?? '',
+					root,
+					...this.params.libraryKey,
+				]),
 			);
 			const group = groups.get(rootRef) ?? { root, rootRef, inputs: [] };
 			group.inputs.push(input);
@@ -155,7 +160,12 @@ class ExportRun {
 		}
 		if (groups.size === 0) {
 			const rootRef = fingerprint(
-				JSON.stringify([this.params.destination, this.params.localPath ?? '', this.params.root]),
+				JSON.stringify([
+					this.params.destination,
+					this.params.localPath ?? '',
+					this.params.root,
+					...this.params.libraryKey,
+				]),
 			);
 			groups.set(rootRef, { root: this.params.root, rootRef, inputs: [] });
 		}

@@ -1,3 +1,4 @@
+import { libraryChoiceOf, libraryKey } from '../ui/sharePoint';
 import {
 	NodeOperationError,
 	type IDataObject,
@@ -30,6 +31,8 @@ export type RootParameter =
 export interface RunParameters {
 	destination: StorageKind;
 	localPath?: string;
+	/** What names the SharePoint library in state keys (empty for the other storages, so their keys stay). */
+	libraryKey: string[];
 	/** The root of the first item; with `rootPerItem`, each item's own is read by readRoot(). */
 	root: RootParameter;
 	/** The root folder parameter is an expression: each item may export into its own root (seeds/000). */
@@ -51,6 +54,7 @@ export function readRunParameters(ctx: IExecuteFunctions): RunParameters {
 	const since = sinceText ? parseSince(ctx, sinceText, timeZone) : undefined;
 	return {
 		destination,
+		libraryKey: libraryKey(libraryChoiceOf(ctx, destination)),
 		localPath: storageFeatures(destination).rootIsHostPath
 			? String(ctx.getNodeParameter('localPath', 0, '')).trim()
 			: undefined,

@@ -5,15 +5,17 @@ import {
 } from 'n8n-workflow';
 import { createStorage, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
+import { libraryChoiceOf } from '../ui/sharePoint';
 
 export const SERVICE_NAMES: Record<StorageKind, string> = {
 	googleDrive: 'Google Drive',
 	oneDrive: 'OneDrive',
+	sharePoint: 'SharePoint',
 	dropbox: 'Dropbox',
 	localFolder: 'the local folder',
 };
 
-/** The destination's storage provider, with the node's credential (none for the local folder). */
+/** The destination's storage provider, with the node's credential (none for the local folder) and library (SharePoint). */
 export async function openDestination(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	kind: StorageKind,
@@ -24,5 +26,8 @@ export async function openDestination(
 			description: 'Give a directory on the n8n host that n8n may write to.',
 		});
 	}
-	return await createStorage(ctx, kind, { localBaseDir: localPath });
+	return await createStorage(ctx, kind, {
+		localBaseDir: localPath,
+		library: libraryChoiceOf(ctx, kind),
+	});
 }

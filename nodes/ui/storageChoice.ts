@@ -17,6 +17,12 @@ export const STORAGE_KIND_OPTIONS: INodePropertyOptions[] = [
 		description: 'A folder on the computer or server n8n runs on',
 	},
 	{ name: 'OneDrive', value: 'oneDrive' },
+	{
+		name: 'SharePoint',
+		value: 'sharePoint',
+		description:
+			"A document library of a SharePoint site (any library, not only the site's Documents)",
+	},
 ];
 
 /** The name a builder reads for each storage (subtitles, hints). */
@@ -25,6 +31,7 @@ export const STORAGE_LABEL: Record<StorageKind, string> = {
 	googleDrive: 'Google Drive',
 	localFolder: 'Local Folder',
 	oneDrive: 'OneDrive',
+	sharePoint: 'SharePoint',
 };
 
 /** STORAGE_LABEL as an object literal for subtitle expressions ({{ {...}[$parameter["source"]] }}). */
@@ -32,19 +39,21 @@ export const STORAGE_LABEL_EXPRESSION = JSON.stringify(STORAGE_LABEL);
 
 /**
  * The credential of each cloud, asked for only while `operation` is chosen and the storage parameter
- * (`storageParameter`) names that cloud; the local folder needs none.
+ * (`storageParameter`) names a cloud that signs in with it (OneDrive and SharePoint share the Microsoft one);
+ * the local folder needs none. One entry per credential type: n8n lists a node's credentials by type name.
  */
 export function storageCredentials(
 	operation: string,
 	storageParameter: string,
 ): INodeCredentialDescription[] {
-	return (Object.entries(STORAGE_CREDENTIAL) as Array<[StorageKind, string]>).map(
-		([kind, name]) => ({
-			name,
-			required: true,
-			displayOptions: { show: { operation: [operation], [storageParameter]: [kind] } },
-		}),
-	);
+	const kindsOf = new Map<string, StorageKind[]>();
+	for (const [kind, name] of Object.entries(STORAGE_CREDENTIAL) as Array<[StorageKind, string]>)
+		kindsOf.set(name, [...(kindsOf.get(name) ?? []), kind]);
+	return [...kindsOf].map(([name, kinds]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { operation: [operation], [storageParameter]: kinds } },
+	}));
 }
 
 /** What each cloud's folder links, IDs and paths look like: shown as placeholders and checked as typed. */
@@ -82,6 +91,19 @@ const CLOUD_FORMATS: Record<
 			regex: '(root|[A-Za-z0-9]+![0-9]+|[A-Za-z0-9]{10,})',
 			error:
 				'Not a OneDrive item ID (e.g. 01ABCDEF... on business accounts, A1B2C3!123 on personal ones)',
+		},
+		path: pathExample,
+	}),
+	sharePoint: (pathExample) => ({
+		url: {
+			placeholder: `https://contoso.sharepoint.com/sites/Finance/Receipts${pathExample}`,
+			regex: 'https://([\\w-]+\\.)*sharepoint\\.(com|us|cn|de)/.+',
+			error: "Not a SharePoint folder link (copy it from the browser's address bar)",
+		},
+		id: {
+			placeholder: '01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+			regex: '(root|[A-Za-z0-9]{10,})',
+			error: 'Not a SharePoint item ID (01ABCDEF..., as Graph reports it)',
 		},
 		path: pathExample,
 	}),
@@ -173,7 +195,7 @@ export function folderLocatorProperties(
 	show: Record<string, Array<string | number | boolean>>,
 	storageParameter: string,
 	pathExample: string,
-	kinds: StorageKind[] = ['dropbox', 'googleDrive', 'oneDrive', 'localFolder'],
+	kinds: StorageKind[] = ['dropbox', 'googleDrive', 'oneDrive', 'sharePoint', 'localFolder'],
 ): INodeProperties[] {
 	return kinds.map((kind) => {
 		const hostPath = storageFeatures(kind).rootIsHostPath;

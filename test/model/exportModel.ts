@@ -194,6 +194,7 @@ const CASE_INSENSITIVE: Record<StorageKind, boolean> = {
 	localFolder: false,
 	googleDrive: false,
 	oneDrive: true,
+	sharePoint: true,
 	dropbox: true,
 };
 
@@ -939,6 +940,10 @@ const SERVER_ERROR: Record<
 			action: { type: 'respond', status: 503, body: 'Service Unavailable' },
 		},
 	},
+	get sharePoint() {
+		// A SharePoint library answers as OneDrive does: the same Graph drive API.
+		return SERVER_ERROR.oneDrive;
+	},
 };
 
 function expectThat(ok: boolean, message: string): asserts ok {
@@ -952,6 +957,7 @@ export async function openDestination(kind: StorageKind): Promise<ExportDestinat
 const FLAVOURS: Record<Exclude<StorageKind, 'localFolder'>, AuthFlavour> = {
 	googleDrive: 'google',
 	oneDrive: 'microsoft',
+	sharePoint: 'microsoft',
 	dropbox: 'dropbox',
 };
 

@@ -19,6 +19,7 @@ const SOAK = process.env.MODEL_SOAK === '1';
 const RUNS: Record<StorageKind, number> = {
 	localFolder: 80,
 	oneDrive: 50,
+	sharePoint: 50,
 	dropbox: 50,
 	googleDrive: 50,
 };

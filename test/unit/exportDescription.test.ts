@@ -36,7 +36,10 @@ describe('Export to Folder node description', () => {
 			{
 				name: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 				required: true,
-				displayOptions: { show: { operation: ['export'], destination: ['oneDrive'] } },
+				// OneDrive and SharePoint sign in with the same Microsoft credential: one entry for both.
+				displayOptions: {
+					show: { operation: ['export'], destination: ['oneDrive', 'sharePoint'] },
+				},
 			},
 			{
 				name: 'cloudSyncDropboxOAuth2Api',
@@ -53,6 +56,7 @@ describe('Export to Folder node description', () => {
 			'googleDrive',
 			'localFolder',
 			'oneDrive',
+			'sharePoint',
 		]);
 		expect(values('rootMode')).toEqual(['name', 'folder']);
 		expect((property('rootFolder').modes ?? []).map((m) => m.name)).toEqual([

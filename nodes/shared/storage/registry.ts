@@ -3,7 +3,8 @@ import type { CloudWire } from '../transport/transport';
 import { DROPBOX } from './dropbox/cloud';
 import { GOOGLE_DRIVE } from './googleDrive/cloud';
 import { LOCAL_FOLDER } from './localFolder/cloud';
-import { ONE_DRIVE } from './oneDrive/cloud';
+import { ONE_DRIVE, SHARE_POINT } from './oneDrive/cloud';
+import type { LibraryChoice } from './oneDrive/sharePoint';
 import type { StorageKind, StorageProvider } from './types';
 
 export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -13,6 +14,8 @@ export interface StorageOptions {
 	localBaseDir?: string;
 	/** Drive only: a shared drive to work in (ignored elsewhere). */
 	driveId?: string;
+	/** Where features.libraryInSite: the site and its document library the node chose. */
+	library?: LibraryChoice;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface StorageOptions {
 export interface StorageKindFeatures {
 	/** The root is a directory on the n8n host that the user types: no credential, no account to search folders in. */
 	rootIsHostPath: boolean;
+	/** The storage is one of a site's document libraries: the node asks for the site and the library (SharePoint). */
+	libraryInSite: boolean;
 }
 
 /** One cloud as its folder declares it (storage/<cloud>/cloud.ts). */
@@ -39,6 +44,7 @@ export interface StorageCloud {
 export const STORAGE_CLOUDS: Readonly<Record<StorageKind, StorageCloud>> = {
 	googleDrive: GOOGLE_DRIVE,
 	oneDrive: ONE_DRIVE,
+	sharePoint: SHARE_POINT,
 	dropbox: DROPBOX,
 	localFolder: LOCAL_FOLDER,
 };

@@ -57,6 +57,18 @@ const RULES: Record<StorageKind, NameRules> = {
 		lengthUnit: 'utf16',
 		maxPathLength: 400,
 	},
+	// A SharePoint library follows OneDrive's rules (support.microsoft.com, "Restrictions and limitations in OneDrive
+	// and SharePoint"); its 400-character limit also counts the site's and library's address, which the service checks.
+	sharePoint: {
+		illegal: WINDOWS_ILLEGAL,
+		trimTrailingDotsAndSpaces: true,
+		trimLeadingSpaces: true,
+		windowsReserved: true,
+		oneDriveRules: true,
+		maxLength: 255,
+		lengthUnit: 'utf16',
+		maxPathLength: 400,
+	},
 	dropbox: {
 		illegal: DROPBOX_ILLEGAL,
 		trimTrailingDotsAndSpaces: true,

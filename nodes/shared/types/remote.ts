@@ -5,7 +5,7 @@ import type { Readable } from 'stream';
  * it imports no storage file and no planner, so a planner never depends on a provider.
  */
 
-export type StorageKind = 'googleDrive' | 'oneDrive' | 'dropbox' | 'localFolder';
+export type StorageKind = 'googleDrive' | 'oneDrive' | 'sharePoint' | 'dropbox' | 'localFolder';
 
 /** The provider's native content hash (hex for md5/dropbox/sha256, base64 for quickXorHash). */
 export type HashKind = 'md5' | 'quickXorHash' | 'dropboxContentHash' | 'sha256';

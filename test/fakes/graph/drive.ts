@@ -3,7 +3,20 @@ import { randomBytes } from 'crypto';
 import type { Blob } from './content';
 import { faults } from './errors';
 
-export type DriveType = 'personal' | 'business';
+/** 'documentLibrary': a SharePoint site's document library, served as a drive (Graph resources/drive.md, driveType). */
+export type DriveType = 'personal' | 'business' | 'documentLibrary';
+
+/** What a document library knows of its site (drives of driveType 'documentLibrary' only). */
+export interface LibraryInfo {
+	/** The library's display name ("Documents", "Receipts"). */
+	name: string;
+	siteId: string;
+	/** The library's address: https://{host}{site path}/{library url name}. */
+	webUrl: string;
+	/** The library's server-relative path ("/sites/Finance/Receipts"): counts towards the 400-character limit. */
+	serverRelativePath: string;
+	createdAt: string;
+}
 export type ConflictBehavior = 'fail' | 'replace' | 'rename';
 
 export interface GraphItem {
@@ -44,6 +57,8 @@ export class GraphDrive {
 	readonly id: string;
 	readonly rootId: string;
 	readonly items = new Map<string, GraphItem>();
+	/** Set for SharePoint document libraries. */
+	readonly library?: LibraryInfo;
 	seq = 0;
 	/** Delta tokens carry the epoch they were issued in; invalidating bumps it and old tokens answer 410. */
 	epoch = 1;
@@ -64,8 +79,9 @@ export class GraphDrive {
 
 	constructor(
 		readonly driveType: DriveType,
-		options: { id?: string } = {},
+		options: { id?: string; library?: LibraryInfo } = {},
 	) {
+		this.library = options.library;
 		this.id =
 			options.id ??
 			(driveType === 'personal'
@@ -224,7 +240,7 @@ export class GraphDrive {
 	ensureFolders(startId: string, segments: string[]): GraphItem {
 		let current = this.requireFolder(startId);
 		for (const segment of segments) {
-			validateName(segment);
+			this.checkName(current, segment);
 			const existing = this.childByName(current.id, segment);
 			if (existing && !existing.isFolder) throw faults.nameAlreadyExists(segment);
 			current = existing ?? this.insert(current, segment, true);
@@ -244,7 +260,7 @@ export class GraphDrive {
 		mimeType?: string,
 	): { item: GraphItem; created: boolean } {
 		const parent = this.requireFolder(parentId);
-		validateName(name);
+		this.checkName(parent, name);
 		const existing = this.childByName(parent.id, name);
 		if (existing && behavior === 'replace') {
 			if (existing.isFolder) throw faults.nameAlreadyExists(name);
@@ -287,7 +303,7 @@ export class GraphDrive {
 			throw faults.invalidRequest('Cannot move a folder into itself or one of its subfolders.');
 		}
 		const newName = change.name ?? item.name;
-		validateName(newName);
+		this.checkName(newParent, newName);
 		const clash = this.childByName(newParent.id, newName);
 		let finalName = newName;
 		if (clash && clash.id !== item.id) {
@@ -339,7 +355,7 @@ export class GraphDrive {
 		if (!parent || parent.deleted)
 			throw faults.notFound('The original location of the item no longer exists.');
 		const finalName = name ?? item.name;
-		validateName(finalName);
+		this.checkName(parent, finalName);
 		if (this.childByName(parent.id, finalName)) throw faults.nameAlreadyExists(finalName);
 		item.name = finalName;
 		// A folder comes back with what was deleted with it (same ids), not with what was deleted from it before. Each
@@ -361,6 +377,20 @@ export class GraphDrive {
 	}
 
 	// ---- helpers ----
+
+	/** A name Graph accepts in `parent`: the common rules, and SharePoint's own in a document library. */
+	private checkName(parent: GraphItem, name: unknown): asserts name is string {
+		validateName(name);
+		if (!this.library) return;
+		validateSharePointName(name, parent.id === this.rootId);
+		// The whole decoded path counts, the site's and the library's part included.
+		const path = `${this.library.serverRelativePath}${this.pathOf(parent)}/${name}`;
+		if (path.length > SHAREPOINT_MAX_PATH) {
+			throw faults.invalidRequest(
+				`The path '${path.slice(0, 60)}...' is ${path.length} characters long; SharePoint allows ${SHAREPOINT_MAX_PATH}.`,
+			);
+		}
+	}
 
 	private requireFolder(id: string): GraphItem {
 		const item = this.require(id);
@@ -428,7 +458,7 @@ export class GraphDrive {
 		behavior: ConflictBehavior,
 		isFolder: boolean,
 	): string {
-		validateName(name);
+		this.checkName(this.require(parentId), name);
 		const existing = this.childByName(parentId, name);
 		if (!existing) return name;
 		if (behavior === 'fail') throw faults.nameAlreadyExists(name);
@@ -466,6 +496,25 @@ export function validateName(name: unknown): asserts name is string {
 	if (INVALID_NAME.test(name) || name.length > 400 || /[. ]$/.test(name) || /^ /.test(name)) {
 		throw faults.invalidRequest(`The name '${name}' contains invalid characters.`);
 	}
+}
+
+/**
+ * SharePoint's restrictions (support.microsoft.com "Restrictions and limitations in OneDrive and SharePoint",
+ * "Invalid file names and file types" and "File name and path lengths"): besides " * : < > ? / \ | and leading or
+ * trailing spaces (validateName), these names are refused for files and folders: .lock, CON, PRN, AUX, NUL,
+ * COM0-COM9, LPT0-LPT9, desktop.ini, any name starting with ~$; "_vti_" anywhere in a name; "forms" as a folder at
+ * a library's root. The entire decoded path, file name included, is at most 400 characters.
+ */
+const SHAREPOINT_RESERVED = /^(\.lock|con|prn|aux|nul|com[0-9]|lpt[0-9]|desktop\.ini)$/i;
+const SHAREPOINT_MAX_PATH = 400;
+
+function validateSharePointName(name: string, atLibraryRoot: boolean): void {
+	const refused =
+		SHAREPOINT_RESERVED.test(name) ||
+		name.startsWith('~$') ||
+		/_vti_/i.test(name) ||
+		(atLibraryRoot && name.toLowerCase() === 'forms');
+	if (refused) throw faults.invalidRequest(`The name '${name}' is not allowed in SharePoint.`);
 }
 
 const MIME_TYPES: Record<string, string> = {

@@ -14,6 +14,7 @@ import {
 	type ClientTimes,
 } from './clientProps';
 import { faults, graphError, GraphFault, throttleError } from './errors';
+import { SiteDirectory, siteJson, type FakeSite } from './sites';
 import { notModelled } from '../common/notModelled';
 import { applySelect, parseSelect, toDriveItem, type DriveAddress } from './serialize';
 import { FRAGMENT_UNIT, parseContentRange, UploadSessions, type UploadSession } from './uploads';
@@ -28,8 +29,36 @@ export interface FakeGraphOptions {
 /** A user-side reference to an item: a path below the drive root ("a/b.txt") or an id. */
 export type ItemRef = string | { id: string };
 
-const READ_SCOPES = ['Files.Read', 'Files.ReadWrite', 'Files.Read.All', 'Files.ReadWrite.All'];
-const WRITE_SCOPES = ['Files.ReadWrite', 'Files.ReadWrite.All'];
+/**
+ * Delegated scopes, from the permission tables of driveitem-get, driveitem-put-content, drive-list, site-get and
+ * site-search (least privileged first). Sites.Selected reaches only the sites an administrator granted the app
+ * (checked per site in `checkSiteAccess`); site search does not support it (site-search.md).
+ */
+const READ_SCOPES = [
+	'Files.Read',
+	'Files.ReadWrite',
+	'Files.Read.All',
+	'Files.ReadWrite.All',
+	'Sites.Read.All',
+	'Sites.ReadWrite.All',
+	'Sites.Selected',
+];
+const WRITE_SCOPES = [
+	'Files.ReadWrite',
+	'Files.ReadWrite.All',
+	'Sites.ReadWrite.All',
+	'Sites.Selected',
+];
+/** What reaches every document library the user can open (Files.Read and Files.ReadWrite cover only their own drive). */
+const LIBRARY_READ = [
+	'Files.Read.All',
+	'Files.ReadWrite.All',
+	'Sites.Read.All',
+	'Sites.ReadWrite.All',
+];
+const LIBRARY_WRITE = ['Files.ReadWrite.All', 'Sites.ReadWrite.All'];
+/** Site resources (site-get, site-getbypath) and site search need a site scope. */
+const SITE_READ = ['Sites.Read.All', 'Sites.ReadWrite.All'];
 /** Graph's current simple-upload limit (api-brief §2.3). */
 export const SIMPLE_UPLOAD_LIMIT = 250 * 1024 * 1024;
 const DEFAULT_PAGE = 200;
@@ -67,6 +96,8 @@ export class FakeGraph extends FakeServer {
 	/** The signed-in user's drive (/me/drive). */
 	readonly drive: GraphDrive;
 	readonly uploads = new UploadSessions(this.content);
+	/** SharePoint sites and their document libraries (each library is also in `drives`). */
+	readonly sites = new SiteDirectory();
 	publicHost: string;
 	/** Above this, a simple PUT answers 413 (tests lower it instead of sending 250 MB). */
 	simpleUploadLimit = SIMPLE_UPLOAD_LIMIT;
@@ -83,6 +114,20 @@ export class FakeGraph extends FakeServer {
 		const drive = new GraphDrive(driveType);
 		this.drives.set(drive.id, drive);
 		return drive;
+	}
+
+	/** A SharePoint site (server-relative path "/sites/Finance") with its default "Documents" library. */
+	addSite(path: string, options: Parameters<SiteDirectory['addSite']>[1] = {}): FakeSite {
+		const site = this.sites.addSite(path, options);
+		for (const library of site.libraries) this.drives.set(library.id, library);
+		return site;
+	}
+
+	/** Another document library on a site ("Receipts"). */
+	addLibrary(site: FakeSite, name: string, urlName?: string): GraphDrive {
+		const library = this.sites.addLibrary(site, name, urlName);
+		this.drives.set(library.id, library);
+		return library;
 	}
 
 	override async stop(): Promise<void> {
@@ -142,12 +187,20 @@ export class FakeGraph extends FakeServer {
 	}
 
 	private async handleApi(req: FakeRequest, res: ServerResponse): Promise<void> {
-		const target = this.parseTarget(req.path.slice('/v1.0'.length));
+		const path = req.path.slice('/v1.0'.length);
+		if (path === '/sites' || path.startsWith('/sites/')) return this.handleSites(req, res, path);
+		const target = this.parseTarget(path);
+		if (target) this.checkDriveAccess(req, target.address.drive, req.method !== 'GET');
 		if (!target) {
 			const drive = this.parseDriveOnly(req.path.slice('/v1.0'.length));
 			if (!drive || req.method !== 'GET') throw this.notModelled(req);
+			this.checkDriveAccess(req, drive.drive, false);
 			this.allowQuery(req, ['$select']);
-			return this.sendJson(res, 200, this.driveResource(drive));
+			return this.sendJson(
+				res,
+				200,
+				applyFieldSelect(this.driveResource(drive), req.url.searchParams.get('$select')),
+			);
 		}
 		const key = `${req.method} ${target.action ?? ''}`;
 		switch (key) {
@@ -172,6 +225,104 @@ export class FakeGraph extends FakeServer {
 		}
 		if (target.action && !MODELLED_ACTIONS.includes(target.action)) throw this.notModelled(req);
 		throw faults.methodNotAllowed();
+	}
+
+	// ---------------------------------------------------------------- SharePoint sites
+
+	/**
+	 * GET /sites?search={query} (site-search), GET /sites/{site-id} (site-get), GET /sites/{hostname}:/{path}
+	 * (site-getbypath), GET /sites/{site-id}/drives (drive-list: the site's document libraries) and
+	 * GET /sites/{site-id}/drive (drive-get: the default library). Items are reached through /drives/{drive-id}.
+	 */
+	private handleSites(req: FakeRequest, res: ServerResponse, path: string): void {
+		if (req.method !== 'GET') throw this.notModelled(req);
+		if (path === '/sites') {
+			if (!req.url.searchParams.has('search')) throw this.notModelled(req);
+			this.allowQuery(req, ['search', '$select', '$top']);
+			this.requireScope(req, SITE_READ);
+			const found = this.sites.search(req.url.searchParams.get('search') ?? '');
+			const top = req.url.searchParams.has('$top')
+				? parseTop(req.url.searchParams.get('$top'))
+				: found.length;
+			const select = req.url.searchParams.get('$select');
+			return this.sendJson(res, 200, {
+				'@odata.context': `${this.publicHost}/v1.0/$metadata#sites`,
+				value: found.slice(0, top).map((site) => applyFieldSelect(siteJson(site), select)),
+			});
+		}
+		const byPath = /^\/sites\/([^/:]+):(\/[^:]*):?(\/drives?)?$/.exec(path);
+		const byId = /^\/sites\/([^/:]+)(\/drives?)?$/.exec(path);
+		let site: FakeSite | undefined;
+		let tail: string | undefined;
+		if (byPath) {
+			site = this.sites.byPath(decode(byPath[1]), decode(byPath[2]));
+			tail = byPath[3];
+		} else if (byId) {
+			site = this.sites.byId(decode(byId[1]));
+			tail = byId[2];
+		} else {
+			throw this.notModelled(req);
+		}
+		if (!site) {
+			this.requireScope(req, [...SITE_READ, 'Sites.Selected', ...LIBRARY_READ]);
+			throw faults.notFound('Requested site could not be found');
+		}
+		this.allowQuery(req, ['$select', '$top']);
+		const select = req.url.searchParams.get('$select');
+		if (tail === undefined) {
+			this.checkSiteAccess(req, site, false, SITE_READ);
+			return this.sendJson(res, 200, applyFieldSelect(siteJson(site), select));
+		}
+		// drive-list: Files.Read is its least privileged scope, but what it lists is the site's libraries.
+		this.checkSiteAccess(req, site, false, LIBRARY_READ);
+		if (tail === '/drive') {
+			const library = site.libraries[0];
+			return this.sendJson(
+				res,
+				200,
+				applyFieldSelect(
+					this.driveResource({ drive: library, prefix: `/drives/${library.id}` }),
+					select,
+				),
+			);
+		}
+		return this.sendJson(res, 200, {
+			'@odata.context': `${this.publicHost}/v1.0/$metadata#drives`,
+			value: site.libraries.map((library) =>
+				applyFieldSelect(
+					this.driveResource({ drive: library, prefix: `/drives/${library.id}` }),
+					select,
+				),
+			),
+		});
+	}
+
+	private tokenScopes(req: FakeRequest): string[] {
+		const check = this.auth.check(req.headers.authorization);
+		return check.ok ? check.scopes : [];
+	}
+
+	private requireScope(req: FakeRequest, anyOf: string[]): void {
+		const scopes = this.tokenScopes(req);
+		if (!anyOf.some((scope) => scopes.includes(scope))) throw faults.accessDenied();
+	}
+
+	/** A site's resources: `broad` scopes reach every site; Sites.Selected only a site granted to the app. */
+	private checkSiteAccess(req: FakeRequest, site: FakeSite, write: boolean, broad: string[]): void {
+		const scopes = this.tokenScopes(req);
+		if (broad.some((scope) => scopes.includes(scope))) return;
+		if (scopes.includes('Sites.Selected')) {
+			if (site.selectedGrant === 'write' || (site.selectedGrant === 'read' && !write)) return;
+		}
+		throw faults.accessDenied();
+	}
+
+	/** A document library's items need a scope that reaches libraries (or a Sites.Selected grant on its site). */
+	private checkDriveAccess(req: FakeRequest, drive: GraphDrive, write: boolean): void {
+		if (!drive.library) return;
+		const site = this.sites.siteOf(drive);
+		if (!site) throw faults.notFound(`Drive '${drive.id}' not found.`);
+		this.checkSiteAccess(req, site, write, write ? LIBRARY_WRITE : LIBRARY_READ);
 	}
 
 	private parseDriveOnly(path: string): DriveAddress | undefined {
@@ -624,9 +775,11 @@ export class FakeGraph extends FakeServer {
 		const folder = this.found(target);
 		const { drive, prefix } = target.address;
 		if (!folder.isFolder) throw faults.invalidRequest('Delta is only supported on folders.');
-		if (drive.driveType === 'business' && folder.id !== drive.rootId) {
+		// "In OneDrive for Business and SharePoint, delta is only supported on the root folder, not on other folders
+		// within a drive" (learn.microsoft.com/graph/api/driveitem-delta, Remarks).
+		if (drive.driveType !== 'personal' && folder.id !== drive.rootId) {
 			throw faults.invalidRequest(
-				'Delta is only supported on the root folder of a OneDrive for Business drive.',
+				'Delta is only supported on the root folder of a OneDrive for Business drive or a SharePoint library.',
 			);
 		}
 		const select = parseSelect(req.url.searchParams.get('$select'));
@@ -681,8 +834,18 @@ export class FakeGraph extends FakeServer {
 	private driveResource(address: DriveAddress): Record<string, unknown> {
 		const { drive } = address;
 		const used = drive.usedBytes();
+		// A library carries its name, address and creation time (drive-list.md's example response).
+		const library = drive.library
+			? {
+					name: drive.library.name,
+					description: '',
+					webUrl: drive.library.webUrl,
+					createdDateTime: drive.library.createdAt,
+				}
+			: {};
 		return {
 			id: drive.id,
+			...library,
 			driveType: drive.driveType,
 			owner: { user: { displayName: 'Fake User' } },
 			quota: {
@@ -962,6 +1125,39 @@ function setClientTimes(item: GraphItem, times: ClientTimes | undefined): void {
 		...Object.fromEntries(Object.entries(times).filter(([, value]) => value !== undefined)),
 	};
 }
+
+/** $select over a site or drive resource (their fields are not driveItem fields: no check against SELECTABLE). */
+function applyFieldSelect(
+	json: Record<string, unknown>,
+	select: string | null,
+): Record<string, unknown> {
+	if (select === null) return json;
+	const fields = select
+		.split(',')
+		.map((field) => field.trim())
+		.filter(Boolean);
+	for (const field of fields)
+		if (!(field in json) && !KNOWN_RESOURCE_FIELDS.has(field))
+			throw faults.invalidRequest(`Could not find a property named '${field}'.`);
+	return Object.fromEntries(
+		fields.filter((field) => field in json).map((field) => [field, json[field]]),
+	);
+}
+
+/** Site and drive fields Graph has that the fake may leave out of a resource. */
+const KNOWN_RESOURCE_FIELDS = new Set([
+	'id',
+	'name',
+	'displayName',
+	'description',
+	'webUrl',
+	'createdDateTime',
+	'lastModifiedDateTime',
+	'siteCollection',
+	'driveType',
+	'owner',
+	'quota',
+]);
 
 function parseTop(value: string | null): number {
 	if (value === null) return DEFAULT_PAGE;

@@ -7,4 +7,5 @@ export {
 } from './fakeGraph';
 export { GraphDrive, type DriveType, type GraphItem, type ConflictBehavior } from './drive';
 export { FRAGMENT_UNIT } from './uploads';
+export { SiteDirectory, type FakeSite } from './sites';
 export { graphError, throttleError } from './errors';

@@ -58,6 +58,14 @@ export function webUrl(drive: GraphDrive, item: GraphItem): string {
 	if (drive.driveType === 'personal') {
 		return `https://onedrive.live.com/?cid=${drive.id}&id=${encodeURIComponent(item.id)}`;
 	}
+	if (drive.library) {
+		const inLibrary = drive
+			.pathOf(item)
+			.split('/')
+			.map((segment) => encodeURIComponent(segment))
+			.join('/');
+		return `${drive.library.webUrl}${inLibrary}`;
+	}
 	const path = drive
 		.pathOf(item)
 		.split('/')
@@ -76,7 +84,8 @@ export function toDriveItem(
 	options: SerializeOptions = {},
 ): Record<string, unknown> {
 	const { drive } = address;
-	const business = drive.driveType === 'business';
+	// OneDrive for Business and SharePoint libraries answer alike (both are SharePoint underneath).
+	const business = drive.driveType !== 'personal';
 	const deleted = options.asDeleted || item.deleted;
 	const json: Record<string, unknown> = {};
 	if (!item.isFolder && !deleted && options.downloadUrl) {

@@ -3,12 +3,14 @@ import type { AuthFlavour } from '../../fakes/common/auth';
 import { FakeOAuth } from '../../fakes/oauth';
 import type { WorkflowHarness } from '../../harness/workflow';
 import type { CloudKind, FakeCloud } from './faultKit';
+import type { StorageKind } from '../../../nodes/shared/storage/types';
 
 /** Helpers shared by the fault files: reconnecting a credential, acting at a precise request, service names. */
 
-export const SERVICE: Record<CloudKind | 'localFolder' | 'googleCalendar', string> = {
+export const SERVICE: Record<StorageKind | 'googleCalendar', string> = {
 	googleDrive: 'Google Drive',
 	oneDrive: 'OneDrive',
+	sharePoint: 'SharePoint',
 	dropbox: 'Dropbox',
 	localFolder: 'local folder',
 	googleCalendar: 'Google Calendar',

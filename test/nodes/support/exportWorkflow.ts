@@ -179,11 +179,14 @@ interface CloudFixture extends ProviderFixture {
 const CHANGE_FEED: Record<CloudKind, (r: LoggedRequestLike) => boolean> = {
 	googleDrive: (r) => r.method === 'GET' && /\/drive\/v3\/changes$/.test(r.path),
 	oneDrive: (r) => r.method === 'GET' && /\/delta$/.test(r.path) && !/token=latest/.test(r.query),
+	sharePoint: (r) => r.method === 'GET' && /\/delta$/.test(r.path) && !/token=latest/.test(r.query),
 	dropbox: (r) => r.path.endsWith('/2/files/list_folder/continue'),
 };
 const UPLOAD: Record<CloudKind, (r: LoggedRequestLike) => boolean> = {
 	googleDrive: (r) => r.path.startsWith('/upload/drive/v3/files'),
 	oneDrive: (r) =>
+		(r.method === 'PUT' && /\/content$/.test(r.path)) || /createUploadSession$/.test(r.path),
+	sharePoint: (r) =>
 		(r.method === 'PUT' && /\/content$/.test(r.path)) || /createUploadSession$/.test(r.path),
 	dropbox: (r) => /\/2\/files\/upload(_session\/start)?$/.test(r.path),
 };
@@ -199,7 +202,17 @@ async function createCloudFixture(kind: CloudKind): Promise<CloudFixture> {
 		).createGoogleDriveFixture()) as unknown as CloudFixture;
 	return (await (
 		await import('../../storage/fixtures/oneDrive')
-	).createOneDriveFixture()) as unknown as CloudFixture;
+	).createOneDriveFixture({ sharePoint: kind === 'sharePoint' })) as unknown as CloudFixture;
+}
+
+/** A SharePoint destination names its site and library (from the list: the library's drive id). */
+function libraryParameters(fixture: CloudFixture): INodeParameters {
+	const { site, drive } = fixture as unknown as { site?: { id: string }; drive?: { id: string } };
+	if (!site || !drive) return {};
+	return {
+		sharePointSite: { __rl: true, mode: 'id', value: site.id },
+		sharePointLibrary: { __rl: true, mode: 'list', value: drive.id },
+	};
 }
 
 /**
@@ -219,6 +232,7 @@ export async function cloudDestination(
 		fixture,
 		parameters: {
 			destination: kind,
+			...libraryParameters(fixture),
 			rootMode: 'folder',
 			rootFolder: { __rl: true, mode: 'id', value: fixture.rootId },
 		},

@@ -6,7 +6,7 @@ import { DROPBOX_WIRE } from './wire';
 export const DROPBOX: StorageCloud = {
 	credential: 'cloudSyncDropboxOAuth2Api',
 	wire: DROPBOX_WIRE,
-	features: { rootIsHostPath: false },
+	features: { rootIsHostPath: false, libraryInSite: false },
 	async open(ctx, _options) {
 		const transport = await createTransport(ctx, 'cloudSyncDropboxOAuth2Api', DROPBOX_WIRE);
 		// Loaded on first use, so a workflow that uses one cloud does not load the other SDKs.

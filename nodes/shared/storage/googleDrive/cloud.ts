@@ -6,7 +6,7 @@ import { GOOGLE_DRIVE_WIRE } from './wire';
 export const GOOGLE_DRIVE: StorageCloud = {
 	credential: 'cloudSyncGoogleDriveOAuth2Api',
 	wire: GOOGLE_DRIVE_WIRE,
-	features: { rootIsHostPath: false },
+	features: { rootIsHostPath: false, libraryInSite: false },
 	async open(ctx, options) {
 		const transport = await createTransport(
 			ctx,

@@ -6,7 +6,7 @@ import type { LocalPathGuard } from './jail';
 
 /** A directory on the n8n host: no credential, no account; the path the user types is the root. */
 export const LOCAL_FOLDER: StorageCloud = {
-	features: { rootIsHostPath: true },
+	features: { rootIsHostPath: true, libraryInSite: false },
 	async open(ctx, options) {
 		if (!options.localBaseDir) throw new Error('A local folder path is required');
 		return new LocalFolderStorage(options.localBaseDir, { guard: n8nFileAccessGuard(ctx) });

@@ -1,12 +1,13 @@
 import { createTransport } from '../../transport/createTransport';
-import type { StorageCloud } from '../registry';
+import type { StorageCloud, StorageContext } from '../registry';
+import type { SharePointSites } from './sharePoint';
 import { ONEDRIVE_WIRE } from './wire';
 
 /** OneDrive (personal and business) through Microsoft Graph. */
 export const ONE_DRIVE: StorageCloud = {
 	credential: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 	wire: ONEDRIVE_WIRE,
-	features: { rootIsHostPath: false },
+	features: { rootIsHostPath: false, libraryInSite: false },
 	async open(ctx, _options) {
 		const transport = await createTransport(
 			ctx,
@@ -18,3 +19,44 @@ export const ONE_DRIVE: StorageCloud = {
 		return new OneDriveStorage(transport, {});
 	},
 };
+
+/**
+ * A SharePoint site's document library: the same Graph drive provider on /drives/{drive-id}, with the same
+ * Microsoft credential (its SharePoint access choice adds Sites.Selected or Sites.ReadWrite.All).
+ */
+export const SHARE_POINT: StorageCloud = {
+	credential: 'cloudSyncMicrosoftOneDriveOAuth2Api',
+	wire: ONEDRIVE_WIRE,
+	features: { rootIsHostPath: false, libraryInSite: true },
+	async open(ctx, options) {
+		const transport = await createTransport(
+			ctx,
+			'cloudSyncMicrosoftOneDriveOAuth2Api',
+			ONEDRIVE_WIRE,
+		);
+		const [{ OneDriveStorage }, { SharePointSites }] = await Promise.all([
+			import('./index'),
+			import('./sharePoint'),
+		]);
+		const choice = options.library ?? {
+			site: { mode: 'id', value: '' },
+			library: { mode: 'id', value: '' },
+		};
+		const driveId = await new SharePointSites(transport).libraryDriveId(choice);
+		return new OneDriveStorage(transport, {
+			drive: `/drives/${encodeURIComponent(driveId)}`,
+			kind: 'sharePoint',
+		});
+	},
+};
+
+/** Site and library lookups for the node's pickers, with the node's Microsoft credential. */
+export async function openSharePointSites(ctx: StorageContext): Promise<SharePointSites> {
+	const transport = await createTransport(
+		ctx,
+		'cloudSyncMicrosoftOneDriveOAuth2Api',
+		ONEDRIVE_WIRE,
+	);
+	const { SharePointSites: Sites } = await import('./sharePoint');
+	return new Sites(transport);
+}

@@ -1,17 +1,13 @@
-import {
-	Client,
-	GraphError,
-	type Context,
-	type Middleware,
-} from '@microsoft/microsoft-graph-client';
 import type { Readable } from 'stream';
 import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import { wholeSource } from '../chunkedSource';
 import { CloudError, isCloudError } from '../../types/cloudError';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { scopeChanges } from './changes';
 import { DownloadUrls, downloadStream } from './download';
-import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './errors';
+import type { Operation } from './errors';
+import { GraphCaller } from './graphClient';
 import {
 	DOWNLOAD_URL,
 	encodePath,
@@ -39,6 +35,8 @@ import type {
 export interface OneDriveOptions {
 	/** Which drive: the user's own (default) or one by id (Business/SharePoint document libraries). */
 	drive?: '/me/drive' | `/drives/${string}`;
+	/** What the drive is to the user: their OneDrive (default) or a SharePoint site's document library. */
+	kind?: GraphDriveKind;
 	/** Upload-session fragment size; rounded down to a multiple of 320 KiB. Default 10 MiB. */
 	chunkSize?: number;
 	/** Files up to this size go in one PUT. Default 4 MiB; at most Graph's 250 MB. Tests lower it. */
@@ -60,37 +58,28 @@ const SEARCH_VISIT_LIMIT = 500;
 const CURSOR_PREFIX = 'od1:';
 const CONFLICT_KEY = '@microsoft.graph.conflictBehavior';
 
-/** The SDK's last link: every request goes through the transport (which signs, refreshes and paces). */
-class TransportMiddleware implements Middleware {
-	/** The SDK turns thrown errors into GraphErrors that keep only name and message; keep the original. */
-	lastError?: unknown;
+/** The storages that are Graph drives. */
+export type GraphDriveKind = 'oneDrive' | 'sharePoint';
 
-	constructor(private readonly transport: Transport) {}
-
-	async execute(context: Context): Promise<void> {
-		const url = typeof context.request === 'string' ? context.request : context.request.url;
-		try {
-			context.response = await this.transport.fetch(
-				url,
-				context.options as Parameters<Transport['fetch']>[1],
-			);
-		} catch (error) {
-			this.lastError = error;
-			throw error;
-		}
-	}
-}
+/** How messages name each kind of drive. */
+const SERVICE: Record<GraphDriveKind, string> = {
+	oneDrive: 'OneDrive',
+	sharePoint: 'SharePoint',
+};
 
 /**
- * OneDrive (Personal and Business) through Microsoft Graph, with the official SDK for the JSON calls and raw
- * transport requests where Graph hands out pre-authenticated URLs (upload-session fragments, downloads).
+ * Any Graph drive: OneDrive (Personal and Business) or a SharePoint document library, chosen by `drive`, through
+ * Microsoft Graph with the official SDK for the JSON calls and raw transport requests where Graph hands out
+ * pre-authenticated URLs (upload-session fragments, downloads). Both speak the same driveItem API; the differences
+ * that matter here (delta only at a drive's root, item ids) hold for OneDrive for Business already.
  */
 export class OneDriveStorage implements StorageProvider {
-	readonly kind = 'oneDrive' as const;
+	readonly kind: GraphDriveKind;
 	readonly hashKind: HashKind = 'quickXorHash';
 	readonly features: ProviderFeatures;
 	private readonly client: Client;
-	private readonly middleware: TransportMiddleware;
+	private readonly graph: GraphCaller;
+	private readonly service: string;
 	private readonly drive: string;
 	private readonly fragmentSize: number;
 	private readonly simpleUploadLimit: number;
@@ -103,15 +92,16 @@ export class OneDriveStorage implements StorageProvider {
 		options: OneDriveOptions = {},
 	) {
 		this.drive = options.drive ?? '/me/drive';
+		this.kind = options.kind ?? 'oneDrive';
+		this.service = SERVICE[this.kind];
 		this.fragmentSize = validFragmentSize(options.chunkSize);
 		this.simpleUploadLimit = Math.min(
 			Math.max(0, options.simpleUploadLimit ?? SIMPLE_UPLOAD_LIMIT),
 			MAX_SIMPLE_UPLOAD,
 		);
 		this.pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? PAGE_SIZE)), MAX_PAGE_SIZE);
-		this.middleware = new TransportMiddleware(transport);
-		// No RetryHandler (the pacer owns retries) and no AuthenticationHandler (the wire signs).
-		this.client = Client.initWithMiddleware({ middleware: this.middleware });
+		this.graph = new GraphCaller(transport);
+		this.client = this.graph.client;
 		this.features = {
 			duplicateNames: false,
 			caseInsensitive: true,
@@ -143,14 +133,20 @@ export class OneDriveStorage implements StorageProvider {
 		} else if (ref.mode === 'path') {
 			json = await this.byPath(ref.value);
 		} else {
-			const parsed = parseFolderUrl(ref.value);
+			const parsed =
+				this.kind === 'sharePoint' ? await this.libraryUrl(ref.value) : parseFolderUrl(ref.value);
 			if (!parsed) {
 				throw new CloudError(
 					'invalidRequest',
-					`Not a OneDrive or SharePoint folder URL: ${ref.value}`,
+					this.kind === 'sharePoint'
+						? `Not the address of a folder in the chosen SharePoint library: ${ref.value}`
+						: `Not a OneDrive or SharePoint folder URL: ${ref.value}`,
 					{
 						target: ref.value,
-						hint: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
+						hint:
+							this.kind === 'sharePoint'
+								? 'Paste the address of a folder of the chosen library as the browser shows it, or choose "By Path" or "By ID".'
+								: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
 					},
 				);
 			}
@@ -163,7 +159,7 @@ export class OneDriveStorage implements StorageProvider {
 			}
 		}
 		if (!json) {
-			throw new CloudError('notFound', `The OneDrive folder "${described}" does not exist`, {
+			throw new CloudError('notFound', `The ${this.service} folder "${described}" does not exist`, {
 				status: 404,
 				target: described,
 				hint: 'Check the folder, or let the node create it (path mode).',
@@ -254,9 +250,13 @@ export class OneDriveStorage implements StorageProvider {
 		options: { recursive?: boolean } = {},
 	): Promise<ChangeBatch> {
 		if (!cursor.startsWith(CURSOR_PREFIX)) {
-			throw new CloudError('cursorReset', 'The stored OneDrive cursor is not one this node wrote', {
-				hint: 'The node falls back to a full listing.',
-			});
+			throw new CloudError(
+				'cursorReset',
+				`The stored ${this.service} cursor is not one this node wrote`,
+				{
+					hint: 'The node falls back to a full listing.',
+				},
+			);
 		}
 		const token = cursor.slice(CURSOR_PREFIX.length);
 		const latest = new Map<string, DriveItemJson>();
@@ -297,7 +297,7 @@ export class OneDriveStorage implements StorageProvider {
 					if (!folder) {
 						throw new CloudError(
 							'notFound',
-							`The watched OneDrive folder (${folderId}) no longer exists`,
+							`The watched ${this.service} folder (${folderId}) no longer exists`,
 							{
 								status: 404,
 								target: folderId,
@@ -406,6 +406,37 @@ export class OneDriveStorage implements StorageProvider {
 
 	// ---------------------------------------------------------------- plumbing
 
+	/**
+	 * A folder URL inside this library: the library's own address (GET /drives/{id} webUrl, one request) followed
+	 * by the folder's path ("https://contoso.sharepoint.com/sites/Finance/Receipts/2024" -> "2024"), or the same
+	 * path in the "?id=" parameter SharePoint's folder views carry. Library names other than "Documents" work too.
+	 */
+	private async libraryUrl(value: string): Promise<{ path: string } | undefined> {
+		let url: URL;
+		try {
+			url = new URL(value.trim());
+		} catch {
+			return undefined;
+		}
+		const drive: { webUrl?: string } = await this.get(
+			`${this.drive}?$select=webUrl`,
+			'read',
+			'the SharePoint library',
+		);
+		if (!drive.webUrl) return undefined;
+		const library = new URL(drive.webUrl);
+		if (library.hostname.toLowerCase() !== url.hostname.toLowerCase()) return undefined;
+		const base = decodeURIComponent(library.pathname).replace(/\/+$/, '').toLowerCase();
+		const idParam = url.searchParams.get('id');
+		const full = (idParam ?? decodeURIComponent(url.pathname)).replace(/\/+$/, '');
+		if (full.toLowerCase() !== base && !full.toLowerCase().startsWith(`${base}/`)) return undefined;
+		const rest = splitPath(full.slice(base.length));
+		// A library view ("/Forms/AllItems.aspx") is the library's root.
+		if (rest[0]?.toLowerCase() === 'forms' && rest.length === 2 && /\.aspx$/i.test(rest[1]))
+			return { path: '' };
+		return { path: rest.join('/') };
+	}
+
 	private itemPath(id: string): string {
 		return `${this.drive}/items/${encodeURIComponent(id)}`;
 	}
@@ -424,41 +455,16 @@ export class OneDriveStorage implements StorageProvider {
 	}
 
 	private async get(url: string, operation: Operation, target: string): Promise<any> {
-		return this.call(operation, target, () => this.client.api(url).get());
+		return this.graph.get(url, operation, target);
 	}
 
 	private async getOrUndefined(url: string, target: string): Promise<DriveItemJson | undefined> {
 		const withSelect = url.includes('?') ? url : `${url}?$select=${ITEM_FIELDS}`;
-		try {
-			return await this.get(withSelect, 'read', target);
-		} catch (error) {
-			if (isCloudError(error, 'notFound')) return undefined;
-			throw error;
-		}
+		return this.graph.getOrUndefined(withSelect, target);
 	}
 
-	/** Run an SDK call; whatever fails comes out as a CloudError naming `target`. */
 	private async call<T>(operation: Operation, target: string, run: () => Promise<T>): Promise<T> {
-		this.middleware.lastError = undefined;
-		try {
-			return await run();
-		} catch (error) {
-			const thrown = this.middleware.lastError;
-			if (thrown) throw cloudErrorFromThrown(thrown, target);
-			if (error instanceof GraphError && error.statusCode > 0) {
-				throw cloudErrorFromFailure(
-					{
-						status: error.statusCode,
-						code: error.code ?? undefined,
-						message: error.message,
-						retryAfter: error.headers?.get('retry-after') ?? undefined,
-					},
-					operation,
-					target,
-				);
-			}
-			throw cloudErrorFromThrown(error, target);
-		}
+		return this.graph.call(operation, target, run);
 	}
 }
 

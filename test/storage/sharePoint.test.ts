@@ -1,0 +1,155 @@
+import { isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
+import { SharePointSites, parseSiteUrl } from '../../nodes/shared/storage/oneDrive/sharePoint';
+import { createOneDriveFixture, type OneDriveFixture } from './fixtures/oneDrive';
+import { collect } from './support';
+
+/** The Graph drive provider on a SharePoint library, and the site and library lookups the node's pickers use. */
+
+async function failure(promise: Promise<unknown>): Promise<CloudError> {
+	try {
+		await promise;
+	} catch (error) {
+		if (isCloudError(error)) return error;
+		throw error;
+	}
+	throw new Error('expected a CloudError');
+}
+
+describe('SharePoint libraries through the one Graph drive provider', () => {
+	let fixture: OneDriveFixture;
+	afterEach(async () => fixture?.close());
+
+	it('finds sites by search, URL and id, lists their libraries, and resolves a library by name without a request for list or id', async () => {
+		fixture = await createOneDriveFixture({ sharePoint: true });
+		const { fake, site, drive, transport } = fixture;
+		fake.addSite('/teams/Audit', { displayName: 'Audit Team' });
+		const sites = new SharePointSites(transport);
+
+		expect((await sites.searchSites('finance')).map((found) => found.id)).toEqual([site!.id]);
+		expect(await sites.searchSites('')).toHaveLength(2);
+		const byUrl = await sites.site({
+			mode: 'url',
+			value: 'https://contoso.sharepoint.com/sites/Finance/Receipts/Forms/AllItems.aspx',
+		});
+		expect(byUrl.id).toBe(site!.id);
+		expect((await sites.site({ mode: 'id', value: site!.id })).webUrl).toBe(
+			'https://contoso.sharepoint.com/sites/Finance',
+		);
+		expect(
+			(await sites.libraries({ mode: 'id', value: site!.id })).map((library) => library.name),
+		).toEqual(['Documents', 'Receipts']);
+
+		const mark = fake.mark();
+		expect(
+			await sites.libraryDriveId({
+				site: { mode: 'id', value: site!.id },
+				library: { mode: 'list', value: drive.id },
+			}),
+		).toBe(drive.id);
+		expect(fake.requests({ since: mark })).toHaveLength(0);
+		expect(
+			await sites.libraryDriveId({
+				site: { mode: 'url', value: 'https://contoso.sharepoint.com/sites/Finance' },
+				library: { mode: 'name', value: 'receipts' },
+			}),
+		).toBe(drive.id);
+
+		const wrong = await failure(
+			sites.libraryDriveId({
+				site: { mode: 'id', value: site!.id },
+				library: { mode: 'name', value: 'Invoices' },
+			}),
+		);
+		expect(wrong.kind).toBe('notFound');
+		expect(wrong.details.hint).toContain('"Documents", "Receipts"');
+		const noSite = await failure(
+			sites.site({ mode: 'url', value: 'https://contoso.sharepoint.com/sites/Nope' }),
+		);
+		expect(noSite.kind).toBe('notFound');
+		expect((await failure(sites.site({ mode: 'url', value: 'https://example.com/x' }))).kind).toBe(
+			'invalidRequest',
+		);
+	});
+
+	it('with Sites.Selected: searching sites fails with a hint to give the site by URL; the granted library works', async () => {
+		fixture = await createOneDriveFixture({
+			sharePoint: true,
+			scopes: ['Files.ReadWrite', 'Sites.Selected', 'offline_access'],
+		});
+		const { site, provider, transport } = fixture;
+		site!.selectedGrant = 'write';
+		const sites = new SharePointSites(transport);
+		const refused = await failure(sites.searchSites('Finance'));
+		expect(refused.kind).toBe('permission');
+		expect(refused.details.hint).toContain('By URL');
+		expect(
+			(await sites.site({ mode: 'url', value: 'https://contoso.sharepoint.com/sites/Finance' })).id,
+		).toBe(site!.id);
+		const root = await provider.root();
+		await provider.createFolder(root.id, 'Granted');
+		site!.selectedGrant = undefined;
+		expect((await failure(provider.root())).kind).toBe('permission');
+	});
+
+	it("takes the library's own root as a root, and folder links of a library that is not Documents", async () => {
+		fixture = await createOneDriveFixture({ sharePoint: true });
+		const { provider, fake, drive } = fixture;
+		expect(provider.kind).toBe('sharePoint');
+		const year = fake.userCreateFolder('Acme/2024', drive);
+		await fake.userCreateFile('Acme/2024/r.pdf', Buffer.from('r'), { drive });
+
+		const root = await provider.resolveFolder({ mode: 'path', value: '/' });
+		expect(root.id).toBe(drive.rootId);
+		const viaView = await provider.resolveFolder({
+			mode: 'url',
+			value: 'https://contoso.sharepoint.com/sites/Finance/Receipts/Forms/AllItems.aspx',
+		});
+		expect(viaView.id).toBe(drive.rootId);
+		const viaPath = await provider.resolveFolder({
+			mode: 'url',
+			value: 'https://contoso.sharepoint.com/sites/Finance/Receipts/Acme/2024',
+		});
+		expect(viaPath.id).toBe(year);
+		const viaIdParam = await provider.resolveFolder({
+			mode: 'url',
+			value:
+				'https://contoso.sharepoint.com/sites/Finance/Receipts/Forms/AllItems.aspx?id=%2Fsites%2FFinance%2FReceipts%2FAcme%2F2024',
+		});
+		expect(viaIdParam.id).toBe(year);
+		const elsewhere = await failure(
+			provider.resolveFolder({
+				mode: 'url',
+				value: 'https://contoso.sharepoint.com/sites/Finance/Shared%20Documents/Acme',
+			}),
+		);
+		expect(elsewhere.kind).toBe('invalidRequest');
+		expect(elsewhere.message).toContain('SharePoint library');
+
+		// The change feed at the library's root, scoped to a folder below it, as on OneDrive for Business.
+		const cursor = await provider.latestCursor(year, { recursive: true });
+		fake.userDelete('Acme/2024/r.pdf', drive);
+		const batch = await provider.changes(year, cursor, { recursive: true });
+		expect(batch.changes).toEqual([expect.objectContaining({ type: 'delete', isFolder: false })]);
+		expect((await collect(provider.list(root.id, { recursive: true }))).map((i) => i.path)).toEqual(
+			['Acme', 'fixture-root', 'Acme/2024'],
+		);
+	});
+
+	it('parses site addresses: team, communication and the root site', () => {
+		expect(parseSiteUrl('https://contoso.sharepoint.com/sites/Finance/Shared%20Documents')).toEqual(
+			{
+				hostname: 'contoso.sharepoint.com',
+				path: '/sites/Finance',
+			},
+		);
+		expect(parseSiteUrl('https://contoso.sharepoint.com/teams/Audit')).toEqual({
+			hostname: 'contoso.sharepoint.com',
+			path: '/teams/Audit',
+		});
+		expect(parseSiteUrl('https://contoso.sharepoint.com/')).toEqual({
+			hostname: 'contoso.sharepoint.com',
+			path: '/',
+		});
+		expect(parseSiteUrl('https://example.com/sites/x')).toBeUndefined();
+	});
+});
