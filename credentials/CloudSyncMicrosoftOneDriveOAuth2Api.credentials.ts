@@ -31,6 +31,8 @@ const LOGIN_HOST = `($self.oauthBaseUrl || ${perNationalCloud('$self', (cloud) =
 const GRAPH_SCOPE_PREFIX = perNationalCloud('$self', (cloud) => `${cloud.graph}/`, '');
 /** The Graph host the credential test calls: the same hosts the transport signs for (storage/oneDrive/wire.ts). */
 const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud('$credentials', (cloud) => cloud.graph, MICROSOFT_GLOBAL_CLOUD.graph)})`;
+/** The SharePoint scope of the "SharePoint Access" choice (none for personal accounts, which have no sites). */
+const SHAREPOINT_SCOPE = `($self.accountType !== "personal" && $self.sharePointAccess === "selected" ? " " + ${GRAPH_SCOPE_PREFIX} + "Sites.Selected" : $self.accountType !== "personal" && $self.sharePointAccess === "all" ? " " + ${GRAPH_SCOPE_PREFIX} + "Sites.ReadWrite.All" : "")`;
 /** "Global (graph.microsoft.com)", "US Government L4 (graph.microsoft.us)", ... */
 const NATIONAL_CLOUD_OPTIONS = [MICROSOFT_GLOBAL_CLOUD, ...MICROSOFT_NATIONAL_CLOUDS].map(
 	(cloud) => ({
@@ -104,6 +106,35 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			default: 'own',
 		},
 		{
+			displayName: 'SharePoint Access',
+			name: 'sharePointAccess',
+			type: 'options',
+			// Least privilege first. Delegated: the signed-in user's own rights on a site still apply on top.
+			options: [
+				{
+					name: 'None',
+					value: 'none',
+					description: 'OneDrive only',
+				},
+				{
+					name: 'Selected Sites (Sites.Selected)',
+					value: 'selected',
+					description:
+						'Only the sites an administrator granted this app; give the site by URL or ID (site search needs All Sites)',
+				},
+				{
+					name: 'All Sites (Sites.ReadWrite.All)',
+					value: 'all',
+					description:
+						'Every site and document library the user can open; needs admin consent in most organizations',
+				},
+			],
+			default: 'none',
+			description:
+				'For SharePoint document libraries (work or school accounts). See the README for admin consent.',
+			displayOptions: { hide: { accountType: ['personal'] } },
+		},
+		{
 			displayName: 'National Cloud',
 			name: 'nationalCloud',
 			type: 'options',
@@ -134,7 +165,7 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: `={{ "offline_access " + ${GRAPH_SCOPE_PREFIX} + ($self.fileAccess === "all" ? "Files.ReadWrite.All" : "Files.ReadWrite") }}`,
+			default: `={{ "offline_access " + ${GRAPH_SCOPE_PREFIX} + ($self.fileAccess === "all" ? "Files.ReadWrite.All" : "Files.ReadWrite") + ${SHAREPOINT_SCOPE} }}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -172,11 +203,14 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 		...allowedDomainsProperties(GRAPH_API_HOSTS),
 	];
 
+	/**
+	 * The user's drive (Files.ReadWrite, part of every choice); with All Sites, a site search proves the consent to
+	 * Sites.ReadWrite.All too. Sites.Selected grants are per site: no request can prove them before a site is chosen.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: `={{ ${GRAPH_HOST} }}`,
-			url: '/v1.0/me/drive',
-			qs: { $select: 'id,driveType' },
+			url: '={{ $credentials.accountType !== "personal" && $credentials.sharePointAccess === "all" ? "/v1.0/sites?search=*&$select=id&$top=1" : "/v1.0/me/drive?$select=id,driveType" }}',
 		},
 	};
 }
