@@ -89,10 +89,12 @@ const SOURCES: Array<[SourceKind, Commit, number]> = [
 	['localFolder', 'onEmit', 50],
 	['googleDrive', 'onEmit', 50],
 	['oneDrive', 'onEmit', 30],
+	['sharePoint', 'onEmit', 20],
 	['dropbox', 'onEmit', 30],
 	['localFolder', 'afterConfirm', 25],
 	['googleDrive', 'afterConfirm', 25],
 	['oneDrive', 'afterConfirm', 15],
+	['sharePoint', 'afterConfirm', 10],
 	['dropbox', 'afterConfirm', 15],
 ];
 
@@ -118,6 +120,7 @@ const OWN_FILES_ONLY: Array<[SourceKind, number]> = [
 	['localFolder', 10],
 	['googleDrive', 10],
 	['oneDrive', 10],
+	['sharePoint', 10],
 	['dropbox', 15],
 ];
 

@@ -14,7 +14,7 @@ import { collectWorkflow, FailSwitch, type CollectWorkflow } from '../nodes/supp
 import { cloudSource, localSource, type CollectSource } from '../nodes/support/collectSources';
 import type { GoogleDriveFixture } from '../storage/fixtures/googleDrive';
 
-export type SourceKind = 'localFolder' | 'googleDrive' | 'oneDrive' | 'dropbox';
+export type SourceKind = 'localFolder' | 'googleDrive' | 'oneDrive' | 'sharePoint' | 'dropbox';
 export type Commit = 'onEmit' | 'afterConfirm';
 
 /** What kind of thing a model file is. `doc`/`sheet`: Google-native; `shortcut`: to a file outside; others never documents. */
@@ -62,6 +62,7 @@ export type Action =
 const DOWNLOAD_PATHS: Record<SourceKind, RegExp> = {
 	googleDrive: /alt=media|\/export\?/,
 	oneDrive: /^\/_download\//,
+	sharePoint: /^\/_download\//,
 	dropbox: /^\/2\/files\/download/,
 	localFolder: /$^/,
 };

@@ -19,13 +19,13 @@ const SOAK = process.env.MODEL_SOAK === '1';
 const RUNS: Record<StorageKind, number> = {
 	localFolder: 80,
 	oneDrive: 50,
-	sharePoint: 50,
+	sharePoint: 30,
 	dropbox: 50,
 	googleDrive: 50,
 };
 
 describe('Export to Folder: no document overwritten, lost or duplicated (model)', () => {
-	for (const kind of ['localFolder', 'oneDrive', 'dropbox', 'googleDrive'] as const) {
+	for (const kind of ['localFolder', 'oneDrive', 'sharePoint', 'dropbox', 'googleDrive'] as const) {
 		for (const layout of ['flat', 'folders'] as Layout[]) {
 			const name = `export model ${kind} ${layout}`;
 			test(

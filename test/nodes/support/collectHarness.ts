@@ -56,6 +56,7 @@ export function collectParameters(
 	return {
 		operation: 'collect',
 		source: source.kind,
+		...source.parameters,
 		folder: source.folderParameter,
 		includeSubfolders: true,
 		firstRun: 'everything',

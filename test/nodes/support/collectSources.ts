@@ -1,6 +1,6 @@
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { INodeCredentials } from 'n8n-workflow';
+import type { INodeCredentials, INodeParameters } from 'n8n-workflow';
 import type { StorageKind } from '../../../nodes/shared/storage/types';
 import type { ProviderFixture, UserActions } from '../../storage/fixture';
 import { createLocalFolderFixture } from '../../storage/fixtures/localFolder';
@@ -17,6 +17,8 @@ export interface CollectSource {
 	subfolderParameter(path: string, id: string): { __rl: true; mode: string; value: string };
 	/** Registers the credential type and a connected credential; undefined for the local folder. */
 	attach(harness: WorkflowHarness): INodeCredentials | undefined;
+	/** Node parameters the source needs besides the folder (SharePoint: the site and library). */
+	parameters?: INodeParameters;
 	/** Requests the source has served so far (the fake's log; provider calls for the local folder). */
 	requestCount(): number;
 	canResetCursors: boolean;
@@ -65,7 +67,17 @@ async function createCloudFixture(kind: CloudKind, scopes?: string[]): Promise<C
 		return await createGoogleDriveFixture({ scopes });
 	}
 	const { createOneDriveFixture } = await import('../../storage/fixtures/oneDrive');
-	return await createOneDriveFixture({ scopes });
+	return await createOneDriveFixture({ scopes, sharePoint: kind === 'sharePoint' });
+}
+
+/** A SharePoint source names its site and library (from the list: the library's drive id). */
+function libraryParameters(fixture: CloudFixture): INodeParameters | undefined {
+	const { site, drive } = fixture as unknown as { site?: { id: string }; drive?: { id: string } };
+	if (!site || !drive) return undefined;
+	return {
+		sharePointSite: { __rl: true, mode: 'id', value: site.id },
+		sharePointLibrary: { __rl: true, mode: 'list', value: drive.id },
+	};
 }
 
 /**
@@ -85,6 +97,7 @@ export async function cloudSource(
 		folderParameter: { __rl: true, mode: 'id', value: fixture.rootId },
 		subfolderParameter: (_path, id) => ({ __rl: true, mode: 'id', value: id }),
 		attach,
+		parameters: libraryParameters(fixture),
 		requestCount: () => fixture.requestCount(),
 		canResetCursors: true,
 		close: () => fixture.close(),
