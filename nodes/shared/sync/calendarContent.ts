@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import type { Activity, ActivityFromEvent, When } from '../types/activity';
 import type { CalendarEvent, EventTime, EventWrite } from '../types/calendarEvents';
+import { isoDatePlusDays, isoInZone, localIsoMs, offsetIsoMs } from './zoneTime';
 import { fingerprint } from '../state/fingerprint';
 
 /**
@@ -71,8 +71,7 @@ function describe(activity: Activity, options: RenderOptions): string {
 
 export function eventTimes(when: When, timeZone: string): { start: EventTime; end: EventTime } {
 	if (when.allDay) return { start: { date: when.startDate }, end: { date: when.endDate } };
-	const iso = (ms: number) =>
-		DateTime.fromMillis(ms, { zone: timeZone }).toISO({ suppressMilliseconds: true })!;
+	const iso = (ms: number) => isoInZone(ms, timeZone)!;
 	return {
 		start: { dateTime: iso(when.startMs), timeZone },
 		end: { dateTime: iso(when.endMs), timeZone },
@@ -86,7 +85,7 @@ export function whenOfEvent(
 ): When | undefined {
 	if (!start) return undefined;
 	if (start.date) {
-		const endDate = end?.date ?? DateTime.fromISO(start.date).plus({ days: 1 }).toISODate()!;
+		const endDate = end?.date ?? isoDatePlusDays(start.date, 1)!;
 		return { allDay: true, startDate: start.date, endDate };
 	}
 	const startMs = instant(start);
@@ -98,10 +97,11 @@ export function whenOfEvent(
 function instant(time: EventTime): number | undefined {
 	if (!time.dateTime) return undefined;
 	const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(time.dateTime);
-	const parsed = hasOffset
-		? DateTime.fromISO(time.dateTime, { setZone: true })
-		: DateTime.fromISO(time.dateTime, { zone: time.timeZone ?? 'UTC' });
-	return parsed.isValid ? parsed.toMillis() : undefined;
+	// Luxon's arithmetic without its DateTime objects (zoneTime.ts): every rendered event is read back here.
+	const ms = hasOffset
+		? offsetIsoMs(time.dateTime)
+		: localIsoMs(time.dateTime, time.timeZone ?? 'UTC');
+	return Number.isFinite(ms) ? ms : undefined;
 }
 
 export function whenKey(when: When | undefined): string {
