@@ -88,7 +88,10 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 		const root = await provider.root();
 		await provider.createFolder(root.id, 'Granted');
 		site!.selectedGrant = undefined;
-		expect((await failure(provider.root())).kind).toBe('permission');
+		const denied = await failure(provider.root());
+		expect(denied.kind).toBe('permission');
+		expect(denied.message).toContain('SharePoint denied access');
+		expect(denied.details.hint).toContain('Sites.Selected');
 	});
 
 	it("takes the library's own root as a root, and folder links of a library that is not Documents", async () => {

@@ -29,68 +29,90 @@ export function failureFromBody(
 	return { status, code, message, retryAfter: headers['retry-after'] };
 }
 
+/** How messages name the drive: a OneDrive, or a SharePoint library (same Graph API, other words and scopes). */
+export type GraphService = 'OneDrive' | 'SharePoint';
+
+const SHAREPOINT_READ_HINT =
+	'The signed-in user may not open this library, or the credential lacks SharePoint access: set "SharePoint Access" to "All Sites" (Sites.ReadWrite.All), or with "Selected Sites" (Sites.Selected) ask an administrator to grant the app this site.';
+const SHAREPOINT_WRITE_HINT =
+	'The signed-in user may not change this library, or the credential lacks write access to it: "SharePoint Access" "All Sites" (Sites.ReadWrite.All), or with "Selected Sites" a write grant on this site for the app.';
+
 /** Turn a Graph answer into the CloudError the nodes understand, naming `target` and what the user can do. */
 export function cloudErrorFromFailure(
 	failure: GraphFailure,
 	operation: Operation,
 	target?: string,
+	service: GraphService = 'OneDrive',
 ): CloudError {
+	const sharePoint = service === 'SharePoint';
 	const { status, code } = failure;
 	const about = target ? ` (${target})` : '';
 	const details = { status, providerCode: code, target };
 	const text = failure.message ? `: ${failure.message}` : '';
 	if (status === 401) {
-		return new CloudError('auth', `OneDrive rejected the credential${about}${text}`, {
+		return new CloudError('auth', `${service} rejected the credential${about}${text}`, {
 			...details,
 			hint: HINTS.auth,
 		});
 	}
 	if (status === 403) {
 		if (operation === 'write') {
-			return new CloudError('scope', `OneDrive denied the change${about}${text}`, {
+			return new CloudError('scope', `${service} denied the change${about}${text}`, {
 				...details,
-				hint: HINTS.scope('Files.ReadWrite (Files.ReadWrite.All for drives shared with you)'),
+				hint: sharePoint
+					? SHAREPOINT_WRITE_HINT
+					: HINTS.scope('Files.ReadWrite (Files.ReadWrite.All for drives shared with you)'),
 			});
 		}
-		return new CloudError('permission', `OneDrive denied access${about}${text}`, {
+		return new CloudError('permission', `${service} denied access${about}${text}`, {
 			...details,
-			hint: `The account may not read this item. ${HINTS.scope('Files.Read.All (or Files.ReadWrite.All) for items shared with you')}`,
+			hint: sharePoint
+				? SHAREPOINT_READ_HINT
+				: `The account may not read this item. ${HINTS.scope('Files.Read.All (or Files.ReadWrite.All) for items shared with you')}`,
 		});
 	}
 	if (status === 404) {
-		return new CloudError('notFound', `Not found in OneDrive${about}${text}`, {
+		return new CloudError('notFound', `Not found in ${service}${about}${text}`, {
 			...details,
 			hint: 'Check that the item still exists and that the credential belongs to the account that owns it.',
 		});
 	}
 	if (status === 409 || status === 412) {
-		return new CloudError('conflict', `OneDrive reported a conflict${about}${text}`, details);
+		return new CloudError('conflict', `${service} reported a conflict${about}${text}`, details);
 	}
 	if (status === 410) {
-		return new CloudError('cursorReset', `OneDrive needs a full resync${about}`, {
+		return new CloudError('cursorReset', `${service} needs a full resync${about}`, {
 			...details,
 			hint: HINTS.cursorReset,
 		});
 	}
 	if (status === 507) {
-		return new CloudError('quota', `The OneDrive is full${about}`, {
-			...details,
-			hint: HINTS.quota,
-		});
+		return new CloudError(
+			'quota',
+			`${sharePoint ? "The SharePoint site's storage is full" : 'The OneDrive is full'}${about}`,
+			{
+				...details,
+				hint: HINTS.quota,
+			},
+		);
 	}
 	if (status === 429 || status === 503) {
-		return new CloudError('rateLimited', `OneDrive is throttling requests${about}`, {
+		return new CloudError('rateLimited', `${service} is throttling requests${about}`, {
 			...details,
 			hint: HINTS.rateLimited,
 			retryAfterMs: parseRetryAfter(failure.retryAfter),
 		});
 	}
 	if (status === 400 || status === 413 || status === 416) {
-		return new CloudError('invalidRequest', `OneDrive refused the request${about}${text}`, details);
+		return new CloudError(
+			'invalidRequest',
+			`${service} refused the request${about}${text}`,
+			details,
+		);
 	}
 	if (status >= 500)
-		return new CloudError('transient', `OneDrive had a server error${about}${text}`, details);
-	return new CloudError('other', `OneDrive answered ${status}${about}${text}`, details);
+		return new CloudError('transient', `${service} had a server error${about}${text}`, details);
+	return new CloudError('other', `${service} answered ${status}${about}${text}`, details);
 }
 
 /** Errors that never became an HTTP answer: pacer budget, lost connections, a refresh that failed. */

@@ -6,7 +6,12 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { Transport } from '../../transport/transport';
 import { isCloudError } from '../../types/cloudError';
-import { cloudErrorFromFailure, cloudErrorFromThrown, type Operation } from './errors';
+import {
+	cloudErrorFromFailure,
+	cloudErrorFromThrown,
+	type GraphService,
+	type Operation,
+} from './errors';
 
 /** The SDK's last link: every request goes through the transport (which signs, refreshes and paces). */
 class TransportMiddleware implements Middleware {
@@ -37,7 +42,10 @@ export class GraphCaller {
 	readonly client: Client;
 	private readonly middleware: TransportMiddleware;
 
-	constructor(transport: Transport) {
+	constructor(
+		transport: Transport,
+		private readonly service: GraphService = 'OneDrive',
+	) {
 		this.middleware = new TransportMiddleware(transport);
 		// No RetryHandler (the pacer owns retries) and no AuthenticationHandler (the wire signs).
 		this.client = Client.initWithMiddleware({ middleware: this.middleware });
@@ -75,6 +83,7 @@ export class GraphCaller {
 					},
 					operation,
 					target,
+					this.service,
 				);
 			}
 			throw cloudErrorFromThrown(error, target);

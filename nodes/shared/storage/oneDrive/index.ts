@@ -6,7 +6,7 @@ import { CloudError, isCloudError } from '../../types/cloudError';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { scopeChanges } from './changes';
 import { DownloadUrls, downloadStream } from './download';
-import type { Operation } from './errors';
+import type { GraphService, Operation } from './errors';
 import { GraphCaller } from './graphClient';
 import {
 	DOWNLOAD_URL,
@@ -62,7 +62,7 @@ const CONFLICT_KEY = '@microsoft.graph.conflictBehavior';
 export type GraphDriveKind = 'oneDrive' | 'sharePoint';
 
 /** How messages name each kind of drive. */
-const SERVICE: Record<GraphDriveKind, string> = {
+const SERVICE: Record<GraphDriveKind, GraphService> = {
 	oneDrive: 'OneDrive',
 	sharePoint: 'SharePoint',
 };
@@ -79,7 +79,7 @@ export class OneDriveStorage implements StorageProvider {
 	readonly features: ProviderFeatures;
 	private readonly client: Client;
 	private readonly graph: GraphCaller;
-	private readonly service: string;
+	private readonly service: GraphService;
 	private readonly drive: string;
 	private readonly fragmentSize: number;
 	private readonly simpleUploadLimit: number;
@@ -100,7 +100,7 @@ export class OneDriveStorage implements StorageProvider {
 			MAX_SIMPLE_UPLOAD,
 		);
 		this.pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? PAGE_SIZE)), MAX_PAGE_SIZE);
-		this.graph = new GraphCaller(transport);
+		this.graph = new GraphCaller(transport, this.service);
 		this.client = this.graph.client;
 		this.features = {
 			duplicateNames: false,

@@ -82,7 +82,7 @@ export class SharePointSites {
 	private readonly graph: GraphCaller;
 
 	constructor(transport: Transport) {
-		this.graph = new GraphCaller(transport);
+		this.graph = new GraphCaller(transport, 'SharePoint');
 	}
 
 	/** Sites whose name matches `query` ("*" for all). Site search needs Sites.Read.All: Sites.Selected cannot search. */
