@@ -10,7 +10,7 @@ import { collectStateWarning, type CheckedCollectState } from '../shared/state/c
 import { loadCheckedState, saveState, StateTooNewError } from '../shared/state/staticData';
 import { isCloudError } from '../shared/types/cloudError';
 import { flagName } from '../shared/sync/names';
-import { storageFeatures } from '../shared/storage/registry';
+import { STORAGE_LABEL, storageFeatures } from '../shared/storage/registry';
 import type {
 	ChangeBatch,
 	FolderRef,
@@ -56,13 +56,10 @@ import {
 } from './overlapGuard';
 import { readCollectParameters, type CollectParameters } from './parameters';
 
-export const SOURCE_NAMES: Record<StorageKind, string> = {
-	dropbox: 'Dropbox',
-	googleDrive: 'Google Drive',
-	oneDrive: 'OneDrive',
-	sharePoint: 'SharePoint',
-	localFolder: 'Local folder',
-};
+/** How Collect's messages name the source: its cloud's label, or "Local folder" for a path on the n8n host. */
+export function sourceName(kind: StorageKind): string {
+	return storageFeatures(kind).rootIsHostPath ? 'Local folder' : STORAGE_LABEL[kind];
+}
 
 const PREVIEW_NOTE =
 	'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
@@ -119,7 +116,7 @@ async function resolveFolder(
 	} catch (error) {
 		throw toNodeError(ctx.getNode(), error, {
 			target: params.folderRef.value,
-			service: SOURCE_NAMES[params.source],
+			service: sourceName(params.source),
 		});
 	}
 	// Another folder: its files are judged afresh by the first-run mode; the ledger keeps what was collected.
@@ -237,7 +234,7 @@ async function fileFailure(
 		await releaseClaims(ctx, claimed);
 		throw toNodeError(ctx.getNode(), error, {
 			target: item.path ?? item.name,
-			service: SOURCE_NAMES[params.source],
+			service: sourceName(params.source),
 		});
 	}
 	if (handling === 'vanished') {
@@ -257,8 +254,8 @@ async function fileFailure(
 		const tooLarge = refusalCode(cloud?.details.providerCode) === 'tooLarge';
 		const limit = Math.round((provider.features.exportSizeLimit ?? 0) / (1024 * 1024));
 		const reason = tooLarge
-			? `Too large to export: ${SOURCE_NAMES[params.source]} exports at most ${limit} MB per document. Download it from there in another way, or split it.`
-			: `${SOURCE_NAMES[params.source]} refused to hand out this file: ${message}`;
+			? `Too large to export: ${sourceName(params.source)} exports at most ${limit} MB per document. Download it from there in another way, or split it.`
+			: `${sourceName(params.source)} refused to hand out this file: ${message}`;
 		return { outcome: 'skipped', json: { ...json, status: 'skipped', reason } };
 	}
 	const { attempts, givingUp } = failedAttempt(state, item.id, params.ledger);
@@ -271,7 +268,7 @@ async function fileFailure(
 		json: {
 			...json,
 			status: 'failed',
-			reason: `Reading the file from ${SOURCE_NAMES[params.source]} failed: ${message}. ${next}`,
+			reason: `Reading the file from ${sourceName(params.source)} failed: ${message}. ${next}`,
 			error: message,
 			attempts,
 			willRetry: !givingUp,
@@ -287,7 +284,7 @@ export async function collectOperation(
 	const params = readCollectParameters(ctx);
 	// n8n never saves static data after a manual run: preview what would be collected and consume nothing.
 	const preview = ctx.getMode() === 'manual';
-	const service = SOURCE_NAMES[params.source];
+	const service = sourceName(params.source);
 	const provider = await openStorage(ctx, params.source, params.folderRef);
 
 	const checked = loadChecked(ctx);

@@ -41,7 +41,7 @@ import {
 	type RootParameter,
 	type RunParameters,
 } from './parameters';
-import { openDestination, SERVICE_NAMES } from './storage';
+import { openDestination, serviceName } from './storage';
 
 /** One output item per input. */
 export interface ExportResult {
@@ -112,7 +112,7 @@ class ExportRun {
 		private readonly provider: StorageProvider,
 	) {
 		this.nodeId = ctx.getNode().id;
-		this.service = SERVICE_NAMES[params.destination];
+		this.service = serviceName(params.destination);
 	}
 
 	async execute(): Promise<INodeExecutionData[]> {

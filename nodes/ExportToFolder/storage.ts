@@ -3,17 +3,14 @@ import {
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { createStorage, storageFeatures } from '../shared/storage/registry';
+import { createStorage, STORAGE_LABEL, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
 import { libraryChoiceOf } from '../ui/sharePoint';
 
-export const SERVICE_NAMES: Record<StorageKind, string> = {
-	googleDrive: 'Google Drive',
-	oneDrive: 'OneDrive',
-	sharePoint: 'SharePoint',
-	dropbox: 'Dropbox',
-	localFolder: 'the local folder',
-};
+/** How Export's messages name the destination: its cloud's label, or "the local folder" for a path on the n8n host. */
+export function serviceName(kind: StorageKind): string {
+	return storageFeatures(kind).rootIsHostPath ? 'the local folder' : STORAGE_LABEL[kind];
+}
 
 /** The destination's storage provider, with the node's credential (none for the local folder) and library (SharePoint). */
 export async function openDestination(

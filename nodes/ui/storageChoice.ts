@@ -4,7 +4,7 @@ import type {
 	INodePropertyMode,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { STORAGE_CREDENTIAL, storageFeatures } from '../shared/storage/registry';
+import { STORAGE_CREDENTIAL, STORAGE_LABEL, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 
 /** The storages a file node can read or write; the values are stored in workflows: never rename. */
@@ -25,14 +25,8 @@ export const STORAGE_KIND_OPTIONS: INodePropertyOptions[] = [
 	},
 ];
 
-/** The name a builder reads for each storage (subtitles, hints). */
-export const STORAGE_LABEL: Record<StorageKind, string> = {
-	dropbox: 'Dropbox',
-	googleDrive: 'Google Drive',
-	localFolder: 'Local Folder',
-	oneDrive: 'OneDrive',
-	sharePoint: 'SharePoint',
-};
+/** The name a builder reads for each storage (subtitles, hints): each cloud declares it (storage/<cloud>/cloud.ts). */
+export { STORAGE_LABEL };
 
 /** STORAGE_LABEL as an object literal for subtitle expressions ({{ {...}[$parameter["source"]] }}). */
 export const STORAGE_LABEL_EXPRESSION = JSON.stringify(STORAGE_LABEL);

@@ -31,6 +31,8 @@ export interface StorageKindFeatures {
 
 /** One cloud as its folder declares it (storage/<cloud>/cloud.ts). */
 export interface StorageCloud {
+	/** The name a builder reads for it (the storage choice, subtitles, messages). */
+	label: string;
 	/** The n8n credential type it signs in with (public names: never rename); none for the local folder. */
 	credential?: string;
 	/** What the transport needs of it: hosts (national clouds) and retry rules. */
@@ -61,6 +63,11 @@ export const STORAGE_CREDENTIAL: Readonly<Partial<Record<StorageKind, string>>> 
 export const ACCOUNT_STORAGE_KINDS: readonly StorageKind[] = (
 	Object.keys(STORAGE_CLOUDS) as StorageKind[]
 ).filter((kind) => !STORAGE_CLOUDS[kind].features.rootIsHostPath);
+
+/** The name a builder reads for each storage, in registry order. */
+export const STORAGE_LABEL: Readonly<Record<StorageKind, string>> = Object.fromEntries(
+	Object.entries(STORAGE_CLOUDS).map(([kind, cloud]) => [kind, cloud.label]),
+) as Record<StorageKind, string>;
 
 export function storageFeatures(kind: StorageKind): StorageKindFeatures {
 	return STORAGE_CLOUDS[kind].features;

@@ -4,6 +4,7 @@ import { DROPBOX_WIRE } from './wire';
 
 /** Dropbox (a personal account, or a team member's space). */
 export const DROPBOX: StorageCloud = {
+	label: 'Dropbox',
 	credential: 'cloudSyncDropboxOAuth2Api',
 	wire: DROPBOX_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: false },

@@ -4,6 +4,7 @@ import { GOOGLE_DRIVE_WIRE } from './wire';
 
 /** Google Drive: My Drive, or a shared drive picked by id. */
 export const GOOGLE_DRIVE: StorageCloud = {
+	label: 'Google Drive',
 	credential: 'cloudSyncGoogleDriveOAuth2Api',
 	wire: GOOGLE_DRIVE_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: false },

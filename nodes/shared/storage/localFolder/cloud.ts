@@ -6,6 +6,7 @@ import type { LocalPathGuard } from './jail';
 
 /** A directory on the n8n host: no credential, no account; the path the user types is the root. */
 export const LOCAL_FOLDER: StorageCloud = {
+	label: 'Local Folder',
 	features: { rootIsHostPath: true, libraryInSite: false },
 	async open(ctx, options) {
 		if (!options.localBaseDir) throw new Error('A local folder path is required');

@@ -5,6 +5,7 @@ import { ONEDRIVE_WIRE } from './wire';
 
 /** OneDrive (personal and business) through Microsoft Graph. */
 export const ONE_DRIVE: StorageCloud = {
+	label: 'OneDrive',
 	credential: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 	wire: ONEDRIVE_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: false },
@@ -25,6 +26,7 @@ export const ONE_DRIVE: StorageCloud = {
  * Microsoft credential (its SharePoint access choice adds Sites.Selected or Sites.ReadWrite.All).
  */
 export const SHARE_POINT: StorageCloud = {
+	label: 'SharePoint',
 	credential: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 	wire: ONEDRIVE_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: true },
