@@ -66,7 +66,15 @@ export type Command =
 	/** The user restores a file of ours they trashed (Drive: untrash; OneDrive: the recycle bin; Dropbox: files/restore; local: moved back). */
 	| { t: 'userRestore'; which: number }
 	/** A 5xx at the cloud during the next production run, on a listing, an upload or a folder create. */
-	| { t: 'serverError'; on: ServerErrorOn; skip: number; times: number };
+	| { t: 'serverError'; on: ServerErrorOn; skip: number; times: number }
+	/** The user renames a folder the export wrote into (inside the root): its documents go back to the layout's folder. */
+	| { t: 'userRenameFolder'; folder: number }
+	/**
+	 * Dropbox (writes go by path): the user renames the root folder the export was pointed at, a production run
+	 * follows, then the user renames it back and production runs go on. The export follows the folder, never its
+	 * old path.
+	 */
+	| { t: 'userRenameRoot' };
 
 export type ServerErrorOn = 'list' | 'upload' | 'folder';
 
@@ -157,6 +165,14 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 			times: fc.integer({ min: 1, max: 3 }),
 		}),
 	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			t: fc.constant('userRenameFolder' as const),
+			folder: fc.nat(FOLDERS.length - 1),
+		}),
+	},
+	{ weight: 1, arbitrary: fc.constant({ t: 'userRenameRoot' as const }) },
 );
 
 export type Layout = 'flat' | 'folders';
@@ -286,6 +302,54 @@ export class ExportHistory {
 				return await this.userRestore(command.which);
 			case 'serverError':
 				return await this.serverError(command.on, command.skip, command.times);
+			case 'userRenameFolder':
+				return await this.userRenameFolder(FOLDERS[command.folder]);
+			case 'userRenameRoot':
+				return await this.userRenameRoot();
+		}
+	}
+
+	/**
+	 * The user renames an exported folder inside the root to a new name. Its files (ours and the user's) go with
+	 * it; the user's keep their new paths. A folder holding something the user trashed (restorable to its old
+	 * path) or a folder that stopped is left alone: those stories have their own commands.
+	 */
+	private async userRenameFolder(folder: string): Promise<void> {
+		if (this.layout === 'flat') return;
+		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
+		if (existing === undefined || this.stopped.has(this.sameKey(existing))) return;
+		const below = (path: string) => this.sameKey(path).startsWith(`${this.sameKey(existing)}/`);
+		if (this.binned.some((entry) => below(entry.path))) return;
+		if (this.binnedFolders.some((entry) => this.sameKey(entry.path) === this.sameKey(existing)))
+			return;
+		const renamed = `moved ${++this.versions}`;
+		await this.destination.fixture.user.rename(existing, renamed);
+		const moved = (path: string) => `${renamed}/${path.slice(existing.length + 1)}`;
+		for (const [path, content] of [...this.userFiles]) {
+			if (!below(path)) continue;
+			this.userFiles.delete(path);
+			this.userFiles.set(moved(path), content);
+			const id = this.restoredIds.get(path);
+			if (id === undefined) continue;
+			this.restoredIds.delete(path);
+			this.restoredIds.set(moved(path), id);
+		}
+	}
+
+	/** See Command 'userRenameRoot'. */
+	private async userRenameRoot(): Promise<void> {
+		if (this.destination.kind !== 'dropbox') return;
+		const { fake, rootPath } = this.destination.fixture as unknown as {
+			fake: FakeDropbox;
+			rootPath: string;
+		};
+		const name = rootPath.slice(rootPath.lastIndexOf('/') + 1);
+		const away = `${rootPath.slice(0, rootPath.lastIndexOf('/'))}/${name} moved`;
+		fake.userRename(rootPath, `${name} moved`);
+		try {
+			await this.run(false, null);
+		} finally {
+			fake.userRename(away, name);
 		}
 	}
 
