@@ -587,6 +587,55 @@ describe('DropboxStorage request budget', () => {
 		expect(fake.requests({ since: again })).toHaveLength(1);
 	});
 
+	it('an empty batch from a proven cursor tells where the root and its folders are: a new file is one request; a root renamed since shows in the batch', async () => {
+		const { fake } = fixture;
+		const rootId = await fixture.user.createFolder('export');
+		const folderId = await fixture.user.createFolder('export/2025');
+		const first = freshProvider();
+		await first.resolveFolder({ mode: 'id', value: rootId });
+		const issued = await first.latestCursor(rootId, { recursive: true });
+		// A new cursor's place was taken before the cursor: not proven, so an empty batch does not vouch for it.
+		const idle = freshProvider();
+		const unproven = await idle.changes(rootId, issued, { recursive: true });
+		idle.knowPlaces(rootId, [{ id: folderId, path: '2025' }]);
+		let mark = fake.mark();
+		await idle.upload(
+			{ parentId: folderId, name: 'a.pdf' },
+			{ size: 1, stream: patternStream(1, 'a') },
+		);
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual([
+			'/2/files/get_metadata',
+			'/2/files/upload',
+		]);
+		// The next batch shows that write inside the place the cursor carries: proven from then on.
+		const proving = await freshProvider().changes(rootId, unproven.cursor, { recursive: true });
+		const run = freshProvider();
+		const batch = await run.changes(rootId, proving.cursor, { recursive: true });
+		expect(batch.changes).toEqual([]);
+		run.knowPlaces(rootId, [{ id: folderId, path: '2025' }]);
+		mark = fake.mark();
+		const written = await run.upload(
+			{ parentId: folderId, name: 'b.pdf' },
+			{ size: 1, stream: patternStream(1, 'b') },
+		);
+		expect(fake.requests({ since: mark }).map((r) => r.path)).toEqual(['/2/files/upload']);
+		expect(written.id).toBe((await freshProvider().findChild(folderId, 'b.pdf'))?.id);
+		// The user renames the root: the next batch reports its old path deleted, never nothing, and the run that
+		// reads it lists the folder at its new place instead of writing to the old path.
+		await fixture.user.rename('export', 'export (renamed)');
+		const after = freshProvider();
+		const error = await failure(after.changes(rootId, batch.cursor, { recursive: true }));
+		expect(error.kind).toBe('cursorReset');
+		after.knowPlaces(rootId, [{ id: folderId, path: '2025' }]);
+		const moved = await after.upload(
+			{ parentId: folderId, name: 'c.pdf' },
+			{ size: 1, stream: patternStream(1, 'c') },
+		);
+		expect(moved.id).toBe((await freshProvider().findChild(folderId, 'c.pdf'))?.id);
+		expect(await fixture.user.read('export/2025/c.pdf')).toBeUndefined();
+		expect(fake.readFile(`${fixture.rootPath}/export (renamed)/2025/c.pdf`)).toBeDefined();
+	});
+
 	it.each([true, false])(
 		'still says the watched folder is gone when it was deleted since the cursor was issued (recursive: %s)',
 		async (recursive) => {

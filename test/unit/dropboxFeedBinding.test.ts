@@ -5,6 +5,7 @@ import {
 	feedBinding,
 	feedScope,
 	outdatedCursor,
+	provenPlace,
 	watchedEntries,
 } from '../../nodes/shared/storage/dropbox/places';
 
@@ -67,6 +68,29 @@ describe('Dropbox feed binding (pure): does the change cursor still follow the w
 			childrenOnly: true,
 		});
 		expect(cursorParts('AAbare')).toEqual({ cursor: 'AAbare' });
+		expect(cursorParts(cursorWithPlace('AAc', at('/P/W'), true, true))).toEqual({
+			cursor: 'AAc',
+			place: at('/P/W'),
+			childrenOnly: true,
+			proven: true,
+		});
+		expect(cursorParts(cursorWithPlace('AAc', at('/P/W'), false, true))).toEqual({
+			cursor: 'AAc',
+			place: at('/P/W'),
+			proven: true,
+		});
+	});
+
+	test('an empty batch vouches for where the folder is only from a cursor whose place is proven to be its path', () => {
+		const proven = cursorParts(cursorWithPlace('AAc', at('/P/W'), false, true));
+		const unproven = cursorParts(cursorWithPlace('AAc', at('/P/W')));
+		expect(provenPlace(proven, 'id:w', [])).toEqual(at('/P/W'));
+		// A new cursor's place is taken before the cursor: a move in between binds the cursor to another path.
+		expect(provenPlace(unproven, 'id:w', [])).toBeUndefined();
+		// Entries: the batch itself says where things are (changes() checks them against the place).
+		expect(provenPlace(proven, 'id:w', [deleted('/p/w')])).toBeUndefined();
+		// Another folder's cursor.
+		expect(provenPlace(proven, 'id:other', [])).toBeUndefined();
 	});
 });
 

@@ -6,6 +6,7 @@ import {
 	DRAIN_AFTER_WRITES,
 	cursorAfterRun,
 	drainedCursor,
+	placesShownByBatch,
 	rootGoneStopsRun,
 	shouldDrain,
 	startingState,
@@ -83,6 +84,41 @@ describe('Export to Folder decisions around the plan (pure)', () => {
 		expect(
 			drainedCursor(state, { changes: [], cursor: 'c2', snapshot: true }, 'c1', features),
 		).toBe('c1');
+	});
+
+	it('keeps the cursor when the drained changes show the user moved or renamed a folder of ours (its saved path would fall behind the cursor)', () => {
+		const state = emptyExportState();
+		state.rootId = 'root';
+		state.folders.push({ path: 'A', id: 'fa' });
+		const renamed = {
+			changes: [
+				{
+					type: 'upsert' as const,
+					item: { id: 'fa', name: 'B', isFolder: true, path: 'B', parentId: 'root' },
+				},
+			],
+			cursor: 'c2',
+		};
+		expect(drainedCursor(state, renamed, 'c1', features)).toBe('c1');
+		const created = {
+			changes: [
+				{
+					type: 'upsert' as const,
+					item: { id: 'fa', name: 'A', isFolder: true, path: 'A', parentId: 'root' },
+				},
+			],
+			cursor: 'c2',
+		};
+		expect(drainedCursor(state, created, 'c1', features)).toBe('c2');
+	});
+
+	it("hands the folders' paths below the root to a provider that writes by path, the root itself and forgotten slots left out", () => {
+		const state = emptyExportState();
+		state.folders.push({ path: '2025', id: 'f1' }, undefined, { path: '2025/Q1', id: 'f2' });
+		expect(placesShownByBatch(state)).toEqual([
+			{ id: 'f1', path: '2025' },
+			{ id: 'f2', path: '2025/Q1' },
+		]);
 	});
 
 	it('starts from the stored state of this root, or a fresh one for another root', () => {

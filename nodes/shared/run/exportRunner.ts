@@ -8,6 +8,7 @@ import {
 	changeSource,
 	cursorAfterRun,
 	drainedCursor,
+	placesShownByBatch,
 	rootGoneStopsRun,
 	shouldDrain,
 	stateForRun,
@@ -127,6 +128,7 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 				: [],
 		),
 	);
+	if (next.rootId) provider.knowPlaces?.(next.rootId, placesShownByBatch(next));
 	const runner = new ExportRunner(provider, plan, next, {
 		stopOnItemError: request.stopOnItemError,
 		contentInDestination,

@@ -60,4 +60,10 @@ export interface StorageProvider {
 	trash(id: string): Promise<void>;
 	delete(id: string): Promise<void>;
 	move(id: string, to: { parentId?: string; name?: string }): Promise<RemoteItem>;
+	/**
+	 * Folders below `rootId` at these paths (relative to it), as a change batch read in this run just showed them
+	 * (see sync/exportDecisions.ts placesShownByBatch). Only where writes go by path (Dropbox): a folder's place then
+	 * needs no look-up before a write, provided the same batch showed the root where the provider expects it.
+	 */
+	knowPlaces?(rootId: string, folders: ReadonlyArray<{ id: string; path: string }>): void;
 }

@@ -55,8 +55,9 @@ export function shouldDrain(
 }
 
 /**
- * Our own writes read back: the cursor moves past them, unless the user deleted something meanwhile, in which
- * case it stays where it was so the next run sees (and handles) that.
+ * Our own writes read back: the cursor moves past them, unless the user deleted, moved or renamed something of
+ * ours meanwhile, in which case it stays where it was so the next run sees (and handles) that. A folder move
+ * skipped here would leave the saved folder paths behind the cursor (see placesShownByBatch).
  */
 export function drainedCursor(
 	state: ExportState,
@@ -66,9 +67,24 @@ export function drainedCursor(
 ): string {
 	if (own.snapshot) return cursor;
 	const analysis = analyzeChanges(state, own, features);
-	return analysis.goneRecords.size === 0 && analysis.goneFolders.size === 0 && !analysis.rootGone
+	return analysis.goneRecords.size === 0 &&
+		analysis.goneFolders.size === 0 &&
+		analysis.movedFolders.size === 0 &&
+		!analysis.rootGone
 		? own.cursor
 		: cursor;
+}
+
+/**
+ * The folders of the run's state with the paths (below the root) the run's change batch shows them at: the plan
+ * applied the batch's moves, renames and deletions to the folders the previous run saved, and no run's cursor
+ * moves past a folder change its state did not take in (drainedCursor holds on a moved folder too). A provider
+ * that writes by path (Dropbox) then knows where each folder is without asking (StorageProvider.knowPlaces).
+ */
+export function placesShownByBatch(state: ExportState): Array<{ id: string; path: string }> {
+	return state.folders.flatMap((folder) =>
+		folder && folder.path !== '' ? [{ id: folder.id, path: folder.path }] : [],
+	);
 }
 
 /**

@@ -30,6 +30,7 @@ import {
 	feedBinding,
 	feedScope,
 	outdatedCursor,
+	provenPlace,
 	watchedEntries,
 } from './places';
 import { uploadInSession, type ContentCall, type SessionUploadReport } from './upload';
@@ -307,11 +308,21 @@ export class DropboxStorage implements StorageProvider {
 			next = page.cursor;
 			if (!page.has_more) break;
 		}
-		if (entries.length === 0)
+		if (entries.length === 0) {
+			// Nothing changed at the cursor's path: where it is proven to be the folder's, the folder is still there
+			// now, and a write into it (or below it) needs no look-up first.
+			const proven = provenPlace(stored, folderId, entries);
+			if (proven) this.places.remember(folderMetaAt(proven));
 			return {
 				changes: [],
-				cursor: cursorWithPlace(next, hint ?? this.places.place(folderId), childrenOnly),
+				cursor: cursorWithPlace(
+					next,
+					hint ?? this.places.place(folderId),
+					childrenOnly,
+					proven !== undefined,
+				),
 			};
+		}
 		for (const entry of entries) this.places.remember(entry);
 		const cached = this.places.place(folderId);
 		let folder: KnownPlace = cached
@@ -336,9 +347,11 @@ export class DropboxStorage implements StorageProvider {
 				hint: 'The node lists the folder at its new place once (nothing collected twice) and follows it from there.',
 			});
 		}
+		// Entries below the place the cursor carries, and that place is where the folder is: both proven.
+		if (hint) this.places.remember(folderMetaAt(folder));
 		return {
 			changes: await this.toChanges(folder, watchedEntries(folder, entries, childrenOnly)),
-			cursor: cursorWithPlace(next, folder, childrenOnly),
+			cursor: cursorWithPlace(next, folder, childrenOnly, hint !== undefined),
 		};
 	}
 
@@ -483,6 +496,23 @@ export class DropboxStorage implements StorageProvider {
 		);
 		this.places.remember(result.metadata as DropboxMeta);
 		return toRemoteItem(result.metadata as DropboxMeta, { parentId: to.parentId });
+	}
+
+	/**
+	 * Folders the run's change batch showed at these paths below the root (see StorageProvider.knowPlaces): their
+	 * places follow from the root's, when this run has seen where the root is (a feed batch that proved it, a
+	 * listing, a look-up). A folder already seen in this run keeps what was seen.
+	 */
+	knowPlaces(rootId: string, folders: ReadonlyArray<{ id: string; path: string }>): void {
+		const root = isRootId(rootId) ? ROOT_PLACE : this.places.place(rootId);
+		if (!root) return;
+		for (const folder of folders) {
+			if (isRootId(folder.id) || folder.path === '' || this.places.place(folder.id)) continue;
+			const pathDisplay = joinPath(root.pathDisplay, folder.path);
+			const pathLower = pathDisplay.toLowerCase();
+			if (this.places.idAt(pathLower) !== undefined) continue;
+			this.places.remember(folderMetaAt({ id: folder.id, pathLower, pathDisplay }));
+		}
 	}
 
 	// ---------------------------------------------------------------- helpers
@@ -642,4 +672,15 @@ function answerOf(
 		// 400 and 5xx answers are plain text
 	}
 	return { status, error, retryAfterHeader: headers['retry-after'] };
+}
+
+/** A folder's metadata as the place cache learns it. */
+function folderMetaAt(place: FolderPlace): DropboxMeta {
+	return {
+		'.tag': 'folder',
+		id: place.id,
+		name: place.pathDisplay.slice(place.pathDisplay.lastIndexOf('/') + 1),
+		path_lower: place.pathLower,
+		path_display: place.pathDisplay,
+	};
 }

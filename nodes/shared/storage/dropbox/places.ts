@@ -92,20 +92,43 @@ export class DropboxPlaceCache {
 const CURSOR_WITH_PLACE = 'dbx1';
 /** The same, for a feed of the whole subtree that stands for a watch of the folder's own files (see feedScope). */
 const CHILDREN_CURSOR_WITH_PLACE = 'dbx1c';
+/** The same two, when the place is proven to be the path the cursor is bound to (see `proven` below). */
+const PROVEN_CURSOR_WITH_PLACE = 'dbx2';
+const PROVEN_CHILDREN_CURSOR_WITH_PLACE = 'dbx2c';
+const TAGS: Record<string, { childrenOnly: boolean; proven: boolean }> = {
+	[CURSOR_WITH_PLACE]: { childrenOnly: false, proven: false },
+	[CHILDREN_CURSOR_WITH_PLACE]: { childrenOnly: true, proven: false },
+	[PROVEN_CURSOR_WITH_PLACE]: { childrenOnly: false, proven: true },
+	[PROVEN_CHILDREN_CURSOR_WITH_PLACE]: { childrenOnly: true, proven: true },
+};
 const SEPARATOR = '|';
 
 /**
  * A change-feed cursor that carries where the watched folder was when it was issued, so a later run reads a batch
  * without asking (one request saved per run with changes), and whether only the folder's own files count. Older
  * cursors, without a place, are read as they are.
+ *
+ * `proven`: the place is the path the cursor is bound to, not only where the folder was seen around the time the
+ * cursor was made (a new cursor takes the place before asking for the cursor: a move in between binds the cursor
+ * to another path). A feed batch that shows entries and still follows the folder proves it (entries are only ever
+ * below the bound path, and feedBinding checked they are below the place); the cursor that follows an empty batch
+ * is bound to the same path as the one read, so it keeps what that one had. Only a proven place lets an empty batch
+ * vouch for where the folder is (see provenPlace).
  */
 export function cursorWithPlace(
 	cursor: string,
 	place: FolderPlace | undefined,
 	childrenOnly = false,
+	proven = false,
 ): string {
 	if (!place || place.id === '') return cursor;
-	const tag = childrenOnly ? CHILDREN_CURSOR_WITH_PLACE : CURSOR_WITH_PLACE;
+	const tag = proven
+		? childrenOnly
+			? PROVEN_CHILDREN_CURSOR_WITH_PLACE
+			: PROVEN_CURSOR_WITH_PLACE
+		: childrenOnly
+			? CHILDREN_CURSOR_WITH_PLACE
+			: CURSOR_WITH_PLACE;
 	return (
 		[tag, place.id, place.pathLower, place.pathDisplay].map(encodeURIComponent).join(SEPARATOR) +
 		SEPARATOR +
@@ -117,21 +140,41 @@ export function cursorParts(stored: string): {
 	cursor: string;
 	place?: FolderPlace;
 	childrenOnly?: true;
+	proven?: true;
 } {
 	const parts = stored.split(SEPARATOR);
-	const childrenOnly = parts[0] === CHILDREN_CURSOR_WITH_PLACE;
-	if ((parts[0] !== CURSOR_WITH_PLACE && !childrenOnly) || parts.length < 5)
-		return { cursor: stored };
+	const tag = Object.prototype.hasOwnProperty.call(TAGS, parts[0]) ? TAGS[parts[0]] : undefined;
+	if (!tag || parts.length < 5) return { cursor: stored };
 	try {
 		const [id, pathLower, pathDisplay] = parts.slice(1, 4).map(decodeURIComponent);
 		return {
 			cursor: parts.slice(4).join(SEPARATOR),
 			place: { id, pathLower, pathDisplay },
-			...(childrenOnly ? { childrenOnly } : {}),
+			...(tag.childrenOnly ? { childrenOnly: true as const } : {}),
+			...(tag.proven ? { proven: true as const } : {}),
 		};
 	} catch {
 		return { cursor: stored };
 	}
+}
+
+/**
+ * Where an empty feed batch shows the folder: the place its cursor carries, when that place is proven to be the
+ * cursor's path (see cursorWithPlace). A Dropbox cursor is a view of a path: when the folder or a parent is
+ * renamed, moved or deleted, the next batch reports that path deleted (or list_folder/continue answers
+ * path/not_found, which changes() turns into a cursor reset), never nothing. So an empty batch read from a
+ * proven cursor says the folder is still at that place at the moment of the read: as good as a get_metadata
+ * made then. Writes go by path and Dropbox creates missing parent folders on upload, so a wrong place would not
+ * be refused but would recreate the old path: nothing weaker than this proof may stand in for a look-up.
+ */
+export function provenPlace(
+	stored: { place?: FolderPlace; proven?: true },
+	folderId: string,
+	entries: readonly unknown[],
+): FolderPlace | undefined {
+	return entries.length === 0 && stored.proven && stored.place?.id === folderId
+		? stored.place
+		: undefined;
 }
 
 /**
