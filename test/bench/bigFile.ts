@@ -10,10 +10,23 @@ import { createStorage } from '../../nodes/shared/storage/registry';
 import type { StorageKind } from '../../nodes/shared/storage/types';
 import { WorkflowHarness } from '../harness/workflow';
 import { fakeCredential } from '../nodes/support/nodeFixtures';
-import { remoteStorage, startFakeHost, type FakeHost } from '../storage/fakeHostClient';
+import {
+	remoteLibrary,
+	remoteStorage,
+	startFakeHost,
+	type FakeHost,
+} from '../storage/fakeHostClient';
 import { patternStream } from '../storage/support';
-import type { CloudKind } from './collectIdle';
+import type { CloudKind as FeedCloud } from './collectIdle';
 import { forceGc, REPS } from './results';
+
+/** The clouds of this scenario: a SharePoint library is the Graph fake's, through the same provider as OneDrive. */
+type CloudKind = FeedCloud | 'sharePoint';
+
+/** The fake that serves `kind` (SharePoint libraries live in the Graph fake). */
+function urlOf(host: FakeHost, kind: CloudKind): string {
+	return kind === 'sharePoint' ? host.urls.oneDrive : host.urls[kind];
+}
 
 /** Alternating repetitions of each (export, plain PUT) pair; the issue asks for a median of at least five. */
 const REPETITIONS = REPS;
@@ -52,7 +65,7 @@ async function requestLog(
 	kind: CloudKind,
 	since: number,
 ): Promise<LoggedRequest[]> {
-	const response = await fetch(`${host.urls[kind]}/_control/log`, {
+	const response = await fetch(`${urlOf(host, kind)}/_control/log`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ since }),
@@ -99,6 +112,7 @@ class BigUploadNode implements INodeType {
 			{ displayName: 'Name', name: 'fileName', type: 'string', default: '' },
 			{ displayName: 'Parent', name: 'parentId', type: 'string', default: '' },
 			{ displayName: 'Sink', name: 'sinkUrl', type: 'string', default: '' },
+			{ displayName: 'Library', name: 'library', type: 'string', default: '' },
 		],
 	};
 
@@ -116,7 +130,15 @@ class BigUploadNode implements INodeType {
 			});
 			return [[{ json: { size: bytes } }]];
 		}
-		const storage = await createStorage(this, this.getNodeParameter('cloud', 0) as StorageKind);
+		// A SharePoint library by its drive id, as the node's "Document Library" From List gives it.
+		const library = this.getNodeParameter('library', 0, '') as string;
+		const storage = await createStorage(
+			this,
+			this.getNodeParameter('cloud', 0) as StorageKind,
+			library
+				? { library: { site: { mode: 'id', value: '' }, library: { mode: 'id', value: library } } }
+				: {},
+		);
 		const name = this.getNodeParameter('fileName', 0) as string;
 		const uploaded = await storage.upload(
 			{ parentId: this.getNodeParameter('parentId', 0) as string, name },
@@ -167,6 +189,7 @@ async function measured(
 const TOKEN_REQUEST: Record<CloudKind, { flavour: string; scopes: string[] }> = {
 	googleDrive: { flavour: 'google', scopes: ['https://www.googleapis.com/auth/drive'] },
 	oneDrive: { flavour: 'microsoft', scopes: ['Files.ReadWrite'] },
+	sharePoint: { flavour: 'microsoft', scopes: ['Files.ReadWrite', 'Sites.ReadWrite.All'] },
 	dropbox: {
 		flavour: 'dropbox',
 		scopes: [
@@ -182,7 +205,7 @@ async function issueToken(
 	host: FakeHost,
 	kind: CloudKind,
 ): Promise<{ accessToken: string; refreshToken: string }> {
-	const response = await fetch(`${host.urls[kind]}/_control/issue-token`, {
+	const response = await fetch(`${urlOf(host, kind)}/_control/issue-token`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(TOKEN_REQUEST[kind]),
@@ -196,7 +219,7 @@ async function benchWorkflow(host: FakeHost, kind: CloudKind): Promise<WorkflowH
 	const harness = new WorkflowHarness().registerNode('bigUpload', new BigUploadNode());
 	const credentials = (
 		await fakeCredential(kind, {
-			fake: { baseUrl: host.urls[kind] },
+			fake: { baseUrl: urlOf(host, kind) },
 			wire: await issueToken(host, kind),
 		})
 	)(harness);
@@ -214,7 +237,12 @@ async function runNode(
 	return result.output('Big Upload');
 }
 
-const CHUNK_MIB: Record<CloudKind, number> = { googleDrive: 8, oneDrive: 10, dropbox: 8 };
+const CHUNK_MIB: Record<CloudKind, number> = {
+	googleDrive: 8,
+	oneDrive: 10,
+	sharePoint: 10,
+	dropbox: 8,
+};
 
 /**
  * Scenario 4: one large file to each cloud, generated as a stream, never a buffer, by a node running in n8n's
@@ -232,7 +260,8 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			const cleanup = await remoteStorage(host, kind);
 			const root = await cleanup.root();
 			const harness = await benchWorkflow(host, kind);
-			const sinkUrl = `${host.urls[kind]}/_control/sink`;
+			const sinkUrl = `${urlOf(host, kind)}/_control/sink`;
+			const library = kind === 'sharePoint' ? (await remoteLibrary(host)).driveId : '';
 			const exportOnce = async (name: string, size: number) => {
 				const [item] = await runNode(harness, {
 					mode: 'export',
@@ -240,6 +269,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 					bytes: size,
 					fileName: name,
 					parentId: root.id,
+					library,
 				});
 				if (item?.json.size !== size)
 					throw new Error(`${kind}: uploaded ${String(item?.json.size)} of ${size} bytes`);

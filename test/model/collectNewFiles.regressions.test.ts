@@ -28,7 +28,7 @@ describe('Collect New Files regressions found by the model test', () => {
 		expect(world.delivered.size).toBe(2);
 	});
 
-	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
+	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive', 'sharePoint'])(
 		'%s: the watched folder moved out of its parent between runs: a file added at its new place is collected, nothing twice (Dropbox seed 1757724072)',
 		async (kind) => {
 			const world = await replay(kind, [run, { type: 'moveWatched' }, addPdf, run]);
@@ -36,7 +36,7 @@ describe('Collect New Files regressions found by the model test', () => {
 		},
 	);
 
-	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
+	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive', 'sharePoint'])(
 		'%s: the watched folder and then its parent renamed between runs, files before and after: each collected once',
 		async (kind) => {
 			const world = await replay(kind, [
@@ -179,7 +179,7 @@ describe('Collect New Files regressions with Include Subfolders off', () => {
 		expect([...world.delivered.values()]).toEqual([1]);
 	});
 
-	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive'])(
+	test.each<SourceKind>(['dropbox', 'googleDrive', 'oneDrive', 'sharePoint'])(
 		'%s: the empty watched folder renamed or moved between runs: files added at its new place are collected, each once',
 		async (kind) => {
 			for (const move of ['renameWatched', 'moveWatched'] as const) {

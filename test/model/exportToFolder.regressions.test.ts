@@ -298,7 +298,7 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {
-	for (const kind of ['localFolder', 'oneDrive', 'dropbox', 'googleDrive'] as const) {
+	for (const kind of ['localFolder', 'oneDrive', 'sharePoint', 'dropbox', 'googleDrive'] as const) {
 		for (const { story, layout, commands } of STORIES) {
 			test(`${kind}: ${story}`, async () => {
 				await replay(kind, layout, commands);

@@ -99,10 +99,35 @@ export async function remoteWire(
 }
 
 /** A provider of the cloud `kind` talking to the fake host, with the scopes an upload and a download need. */
+/**
+ * A SharePoint library in the Graph fake of another process (POST /_control/add-site): the site /sites/Finance and
+ * its "Receipts" library, created on first use. Returns the library's drive id.
+ */
+export async function remoteLibrary(host: FakeHost): Promise<{ siteId: string; driveId: string }> {
+	const site = await postJson(`${host.urls.oneDrive}/_control/add-site`, {
+		path: '/sites/Finance',
+		libraries: ['Receipts'],
+	});
+	const library = (site.libraries as Array<{ id: string; name: string }>).find(
+		(entry) => entry.name === 'Receipts',
+	)!;
+	return { siteId: site.id, driveId: library.id };
+}
+
 export async function remoteStorage(
 	host: FakeHost,
-	kind: keyof FakeHost['urls'],
+	kind: keyof FakeHost['urls'] | 'sharePoint',
 ): Promise<StorageProvider> {
+	if (kind === 'sharePoint') {
+		// The same Graph fake and provider, on a library's drive.
+		const baseUrl = host.urls.oneDrive;
+		const { driveId } = await remoteLibrary(host);
+		const wire = await remoteWire(baseUrl, 'microsoft', ['Files.ReadWrite', 'Sites.ReadWrite.All']);
+		return new OneDriveStorage(new Transport(wire, { cloud: CLOUD_WIRES.oneDrive, baseUrl }), {
+			drive: `/drives/${encodeURIComponent(driveId)}`,
+			kind: 'sharePoint',
+		});
+	}
 	const baseUrl = host.urls[kind];
 	if (kind === 'googleDrive') {
 		const wire = await remoteWire(baseUrl, 'google', ['https://www.googleapis.com/auth/drive']);

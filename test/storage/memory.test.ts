@@ -82,6 +82,7 @@ const FACTORIES: Array<[StorageKind, () => Promise<StorageProvider>]> = [
 	['localFolder', async () => new LocalFolderStorage(localBase)],
 	['googleDrive', () => remoteStorage(host, 'googleDrive')],
 	['oneDrive', () => remoteStorage(host, 'oneDrive')],
+	['sharePoint', () => remoteStorage(host, 'sharePoint')],
 	['dropbox', () => remoteStorage(host, 'dropbox')],
 ];
 

@@ -1066,6 +1066,27 @@ export class FakeGraph extends FakeServer {
 					return (this.invalidateDeltaTokens(drive), ok(), true);
 				case 'tree':
 					return (this.sendJson(res, 200, this.dumpTree(drive)), true);
+				case 'add-site': {
+					// A SharePoint site (or the one already at that path) with the named libraries besides Documents.
+					const site =
+						this.sites.byPath(this.sites.hostname, String(body.path ?? '')) ??
+						this.addSite(String(body.path ?? ''), { displayName: body.displayName });
+					for (const name of Array.isArray(body.libraries) ? body.libraries : [])
+						if (!site.libraries.some((library) => library.library!.name === name))
+							this.addLibrary(site, String(name));
+					if (body.grant === 'read' || body.grant === 'write') site.selectedGrant = body.grant;
+					return (
+						ok({
+							id: site.id,
+							webUrl: `https://${site.hostname}${site.path}`,
+							libraries: site.libraries.map((library) => ({
+								id: library.id,
+								name: library.library!.name,
+							})),
+						}),
+						true
+					);
+				}
 				case 'add-drive': {
 					const added = this.addDrive(body.driveType === 'business' ? 'business' : 'personal');
 					return (ok({ id: added.id }), true);

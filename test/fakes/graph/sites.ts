@@ -35,7 +35,7 @@ export interface FakeSite {
 export class SiteDirectory {
 	readonly sites: FakeSite[] = [];
 
-	constructor(private readonly hostname = 'contoso.sharepoint.com') {}
+	constructor(readonly hostname = 'contoso.sharepoint.com') {}
 
 	/** A site with its default "Documents" library. `path` is server-relative ("/sites/Finance"). */
 	addSite(
