@@ -61,7 +61,9 @@ export async function exportBatch(
 		const mark = fake?.mark() ?? 0;
 		const result = await flow.run([...docs(1), ...docs(batch, 1)]);
 		if (result.json.filter((item) => item.action === 'created').length !== batch)
-			throw new Error(`${kind}: ${JSON.stringify(result.json.map((item) => item.action))}`);
+			throw new Error(
+				`${kind}: ${JSON.stringify(result.json.map((item) => item.action))} ${result.result.nodeError('Export')?.message ?? ''}`,
+			);
 		const after = destination.counts();
 		const requests = after.total - before.total;
 		return {
@@ -80,7 +82,8 @@ export async function exportBatch(
 
 async function main(): Promise<void> {
 	const batches = (process.argv[2] ?? '1,10,100').split(',').map(Number);
-	for (const kind of ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'] as const) {
+	// The local folder goes first: n8n reads its allowed folders (set by localDestination) once, at the first run.
+	for (const kind of ['localFolder', 'googleDrive', 'oneDrive', 'dropbox'] as const) {
 		for (const batch of batches) {
 			const f = await exportBatch(kind, batch);
 			const other = [

@@ -690,7 +690,7 @@ export class ExportHistory {
 		else if (this.destination.kind === 'oneDrive')
 			fake.userRestore(entry.id, free === name ? undefined : free);
 		else if (this.destination.kind === 'dropbox')
-			restoredId = await this.dropboxRestore(entry.path, dir ? `${dir}/${free}` : free);
+			restoredId = await this.dropboxRestore(entry.id, dir ? `${dir}/${free}` : free);
 		else if (this.destination.kind === 'localFolder') {
 			// Deleted for good (not moved aside as a trash): there is nothing to bring back.
 			if (!entry.outside) return;
@@ -715,15 +715,17 @@ export class ExportHistory {
 
 	/**
 	 * Dropbox: the user's other app restores the deleted file through the API, as the web UI does (the revision it had
-	 * from files/list_revisions, then files/restore to a free path); the restored file has an id of its own.
+	 * from files/list_revisions, then files/restore to a free path); the restored file has an id of its own. The
+	 * revisions are those of the deleted file's id: by path they would be those of whatever file is at that path now
+	 * (soak seed 627995587 "restored" the record that had taken the name since, and blamed the export).
 	 */
-	private async dropboxRestore(path: string, to: string): Promise<string> {
+	private async dropboxRestore(id: string, to: string): Promise<string> {
 		const { fake, rootPath } = this.destination.fixture as unknown as {
 			fake: FakeDropbox;
 			rootPath: string;
 		};
 		const dbx = sdkFor(fake, fake.auth.issue('dropbox', DROPBOX_SCOPES).access_token);
-		const { result } = await dbx.filesListRevisions({ path: `${rootPath}/${path}` });
+		const { result } = await dbx.filesListRevisions({ path: id, mode: { '.tag': 'id' } });
 		const restored = await dbx.filesRestore({
 			path: `${rootPath}/${to}`,
 			rev: result.entries[0].rev,
