@@ -179,6 +179,13 @@ function localModes(pathExample: string): INodePropertyMode[] {
 }
 /* eslint-enable n8n-nodes-base/node-param-default-missing */
 
+/** Every storage in the order of its folder locator: the accounts by name, then a path on the n8n host. */
+const LOCATOR_ORDER: readonly StorageKind[] = (Object.keys(STORAGE_LABEL) as StorageKind[]).sort(
+	(a, b) =>
+		Number(storageFeatures(a).rootIsHostPath) - Number(storageFeatures(b).rootIsHostPath) ||
+		STORAGE_LABEL[a].localeCompare(STORAGE_LABEL[b]),
+);
+
 /**
  * One folder locator per storage, all under the same parameter name (so the chosen folder survives switching the
  * storage and saved workflows read the same): each shows the chosen cloud's link, ID and path formats only.
@@ -189,7 +196,7 @@ export function folderLocatorProperties(
 	show: Record<string, Array<string | number | boolean>>,
 	storageParameter: string,
 	pathExample: string,
-	kinds: StorageKind[] = ['dropbox', 'googleDrive', 'oneDrive', 'sharePoint', 'localFolder'],
+	kinds: readonly StorageKind[] = LOCATOR_ORDER,
 ): INodeProperties[] {
 	return kinds.map((kind) => {
 		const hostPath = storageFeatures(kind).rootIsHostPath;
