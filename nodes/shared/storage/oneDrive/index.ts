@@ -67,6 +67,23 @@ const SERVICE: Record<GraphDriveKind, GraphService> = {
 	sharePoint: 'SharePoint',
 };
 
+/** What each kind of drive takes as a folder's address (a library's is read against the chosen site), and says of another. */
+const FOLDER_ADDRESS: Record<
+	GraphDriveKind,
+	{ inChosenLibrary: boolean; refused: string; hint: string }
+> = {
+	oneDrive: {
+		inChosenLibrary: false,
+		refused: 'Not a OneDrive or SharePoint folder URL',
+		hint: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
+	},
+	sharePoint: {
+		inChosenLibrary: true,
+		refused: 'Not the address of a folder in the chosen SharePoint library',
+		hint: 'Paste the address of a folder of the chosen library as the browser shows it, or choose "By Path" or "By ID".',
+	},
+};
+
 /**
  * Any Graph drive: OneDrive (Personal and Business) or a SharePoint document library, chosen by `drive`, through
  * Microsoft Graph with the official SDK for the JSON calls and raw transport requests where Graph hands out
@@ -133,22 +150,15 @@ export class OneDriveStorage implements StorageProvider {
 		} else if (ref.mode === 'path') {
 			json = await this.byPath(ref.value);
 		} else {
-			const parsed =
-				this.kind === 'sharePoint' ? await this.libraryUrl(ref.value) : parseFolderUrl(ref.value);
+			const address = FOLDER_ADDRESS[this.kind];
+			const parsed = address.inChosenLibrary
+				? await this.libraryUrl(ref.value)
+				: parseFolderUrl(ref.value);
 			if (!parsed) {
-				throw new CloudError(
-					'invalidRequest',
-					this.kind === 'sharePoint'
-						? `Not the address of a folder in the chosen SharePoint library: ${ref.value}`
-						: `Not a OneDrive or SharePoint folder URL: ${ref.value}`,
-					{
-						target: ref.value,
-						hint:
-							this.kind === 'sharePoint'
-								? 'Paste the address of a folder of the chosen library as the browser shows it, or choose "By Path" or "By ID".'
-								: 'Paste the address of the folder as the browser shows it, or choose "By Path" or "By ID".',
-					},
-				);
+				throw new CloudError('invalidRequest', `${address.refused}: ${ref.value}`, {
+					target: ref.value,
+					hint: address.hint,
+				});
 			}
 			if ('id' in parsed) {
 				json = await this.getOrUndefined(this.itemPath(parsed.id), parsed.id);
