@@ -18,6 +18,7 @@ import {
 } from '../storage/fakeHostClient';
 import { patternStream } from '../storage/support';
 import type { CloudKind as FeedCloud } from './collectIdle';
+import { profiled } from './cpuProbe';
 import { forceGc, REPS } from './results';
 
 /** The clouds of this scenario: a SharePoint library is the Graph fake's, through the same provider as OneDrive. */
@@ -57,6 +58,23 @@ interface LoggedRequest {
 	seq: number;
 	at: number;
 	doneAt?: number;
+	method?: string;
+	path?: string;
+	bytesIn?: number;
+}
+
+/** With BENCH_BIG_TIMELINE=1: each request of an export, its time inside the fake and the gap before it. */
+function printTimeline(kind: CloudKind, requests: LoggedRequest[]): void {
+	if (!process.env.BENCH_BIG_TIMELINE) return;
+	let previous: number | undefined;
+	for (const r of requests) {
+		const inside = (r.doneAt ?? r.at) - r.at;
+		const gap = previous === undefined ? 0 : r.at - previous;
+		process.stdout.write(
+			`       ${kind} ${r.method ?? ''} ${(r.path ?? '').slice(0, 40)} ${((r.bytesIn ?? 0) / 2 ** 20).toFixed(1)} MiB: gap ${gap} ms, inside ${inside} ms\n`,
+		);
+		previous = r.doneAt ?? r.at;
+	}
 }
 
 /** The fake's request log after `since` (its seq): where an export's wall time went, request by request. */
@@ -167,11 +185,15 @@ async function measured(
 	const rssBefore = process.memoryUsage().rss;
 	let peak = before;
 	let rssPeak = rssBefore;
+	// BENCH_BIG_LIVE=1 (a diagnostic run, its times are not figures): collect garbage before every sample, so the
+	// peak is what the upload keeps alive, apart from garbage of the source's pieces not yet collected.
+	const live = Boolean(process.env.BENCH_BIG_LIVE);
 	const sample = () => {
+		if (live) forceGc();
 		peak = Math.max(peak, held());
 		rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
 	};
-	const timer = setInterval(sample, 10);
+	const timer = setInterval(sample, live ? 25 : 10);
 	const started = process.hrtime.bigint();
 	try {
 		await work();
@@ -303,10 +325,14 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 						const before = await requestLog(host, kind, 0);
 						const mark = before.length ? before[before.length - 1].seq : 0;
 						let id = '';
-						exportRun = await measured(
-							async () => void (id = await exportOnce(`big-${round}.bin`, bytes)),
+						exportRun = await measured(() =>
+							profiled(`big-${kind}-${round}`, async () => {
+								id = await exportOnce(`big-${round}.bin`, bytes);
+							}),
 						);
-						const parts = split(await requestLog(host, kind, mark));
+						const log = await requestLog(host, kind, mark);
+						printTimeline(kind, log);
+						const parts = split(log);
 						result.insideFakeMs.push(parts.inside);
 						result.betweenMs.push(parts.between);
 						await cleanup.delete(id); // the fake frees its copy before the next run

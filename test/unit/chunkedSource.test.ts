@@ -109,4 +109,28 @@ describe('ChunkedSource', () => {
 		stream.destroy(new Error('disk gone'));
 		await expect(source.next()).rejects.toThrow('disk gone');
 	});
+
+	test('prefetch reads the first chunk before anyone asks (while the session opens), and the chunks are the same', async () => {
+		const data = bytes(10_000);
+		const { stream, pulled } = pieces(data, 1000);
+		const hash = createHash('md5');
+		const source = new ChunkedSource({ size: data.length, stream }, 4000, (b) =>
+			hash.update(b),
+		).prefetch();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(pulled()).toBeGreaterThanOrEqual(4000);
+		expect(pulled()).toBeLessThan(data.length);
+		const chunks = await drain(source);
+		expect(chunks.map((c) => c.length)).toEqual([4000, 4000, 2000]);
+		expect(Buffer.concat(chunks)).toEqual(data);
+		expect(hash.digest('hex')).toBe(createHash('md5').update(data).digest('hex'));
+	});
+
+	test('a source that fails during prefetch fails the first call, not the process', async () => {
+		const stream = new Readable({ read() {} });
+		const source = new ChunkedSource({ size: 9000, stream }, 3000).prefetch();
+		stream.destroy(new Error('disk gone'));
+		await new Promise((resolve) => setImmediate(resolve));
+		await expect(source.next()).rejects.toThrow('disk gone');
+	});
 });

@@ -50,10 +50,13 @@ export async function uploadInSession(
 	report: SessionUploadReport = { chunks: 0, bytesSent: 0, resumes: 0 },
 ): Promise<DropboxMeta> {
 	const target = commit.path;
+	// The first chunk is read while the session opens.
+	const chunks = new ChunkedSource(source, deps.chunkSize, (bytes) =>
+		hasher.update(bytes),
+	).prefetch();
 	const started = await deps.call('files/upload_session/start', { close: false }, Buffer.alloc(0));
 	if (!started.ok) throw dropboxAnswerToCloudError(started.answer, 'start an upload of', target);
 	const sessionId = (started.json as { session_id: string }).session_id;
-	const chunks = new ChunkedSource(source, deps.chunkSize, (bytes) => hasher.update(bytes));
 	let offset = 0;
 	for (let chunk = await chunks.next(); chunk.length > 0; chunk = await chunks.next()) {
 		offset = await appendChunk(deps, sessionId, offset, chunk, target, report);

@@ -51,6 +51,11 @@ export async function resumableUpload(
 	const query = new URLSearchParams({ uploadType: 'resumable', fields: request.fields });
 	if (request.supportsAllDrives) query.set('supportsAllDrives', 'true');
 	const initiateUrl = `${UPLOAD_BASE}${request.fileId ? `/${encodeURIComponent(request.fileId)}` : ''}?${query}`;
+	// The first chunk is read while the session opens.
+	const hasher = createHasher('md5');
+	const chunks = new ChunkedSource(source, request.chunkSize, (bytes) =>
+		hasher.update(bytes),
+	).prefetch();
 	const initiated = await send(transport, request.target, {
 		method: request.fileId ? 'PATCH' : 'POST',
 		url: initiateUrl,
@@ -65,8 +70,6 @@ export async function resumableUpload(
 		throw failure(initiated, request.target);
 	const sessionUrl = initiated.headers.location;
 
-	const hasher = createHasher('md5');
-	const chunks = new ChunkedSource(source, request.chunkSize, (bytes) => hasher.update(bytes));
 	let chunk = await chunks.next();
 	let chunkStart = 0;
 	let offset = 0; // bytes the server confirmed

@@ -47,7 +47,9 @@ export async function uploadInSession(
 ): Promise<DriveItemJson> {
 	const total = source.size;
 	const hasher = createHasher('quickXorHash');
-	const fragments = new ChunkedSource(source, job.fragmentSize, (bytes) => hasher.update(bytes));
+	const fragments = new ChunkedSource(source, job.fragmentSize, (bytes) =>
+		hasher.update(bytes),
+	).prefetch();
 	const { uploadUrl } = await job.createSession();
 	let fragmentStart = 0;
 	let fragment = Buffer.alloc(0);
