@@ -485,7 +485,11 @@ export class ExportHistory {
 	/** Folders there at the last production run (the saved state caches them); none after a lost state. */
 	private knownFolders = new Set<string>();
 
+	/** Stopped folders the user restored since the last production run: the saved state still holds them as stopped. */
+	private readonly restoredUnseen = new Set<string>();
+
 	private async rememberFolders(): Promise<void> {
+		this.restoredUnseen.clear();
 		this.knownFolders = new Set((await this.folders()).map((f) => this.sameKey(f)));
 	}
 
@@ -543,8 +547,10 @@ export class ExportHistory {
 		}
 		for (const { key } of binned.ours) this.exported.delete(key);
 		if (restorable) this.binnedFolders.push(binned);
-		// Only a folder the saved state knows (it was there at the last production run) stops the export.
-		if (this.knownFolders.has(this.sameKey(existing))) this.stopped.add(this.sameKey(existing));
+		// Only a folder the saved state knows (it was there at the last production run) stops the export, or one the
+		// state still holds as stopped: restored since the last run, which no run has seen back yet.
+		const key = this.sameKey(existing);
+		if (this.knownFolders.has(key) || this.restoredUnseen.has(key)) this.stopped.add(key);
 	}
 
 	/** Folders the user deleted that can come back (Drive's trash, OneDrive's recycle bin, Dropbox, a local folder moved out). */
@@ -581,7 +587,12 @@ export class ExportHistory {
 			if (!entry.outside) return;
 			await rename(entry.outside, join(fixture.baseDir, 'fixture-root', ...entry.path.split('/')));
 		}
-		this.stopped.delete(this.sameKey(entry.path));
+		// Dropbox gives restored items new ids, and a folder it makes again for a path-based upload looks the same, so
+		// the export resumes only when files of ours come back with the folder (README, "Deleted folders"): a restored
+		// folder holding none of ours stays stopped until Resume.
+		const resumes = this.destination.kind !== 'dropbox' || entry.ours.length > 0;
+		if (resumes && this.stopped.delete(this.sameKey(entry.path)))
+			this.restoredUnseen.add(this.sameKey(entry.path));
 		for (const { key, content, path } of entry.ours) {
 			// Nothing of ours holds the record now: the restored file is its file again. If a run exported the record
 			// elsewhere meanwhile (it moved to another folder), the restored copy is the user's, like a restored file.
