@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { tmpdir } from 'os';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
 import type { FakeRequest } from '../fakes/common/server';
 // The module object itself (not an ES namespace, whose bindings are read-only), so its functions can be wrapped.
@@ -28,6 +29,10 @@ import { checkModel, modelBudget } from './support/budget';
  * The user's promise after the executions end (and again after one more run alone): every record is in Drive
  * exactly once, with its content, below exactly one "Accounting" folder and one folder per path.
  */
+
+// n8n reads the folders nodes may touch once per process: set before the first execution of this file, not only
+// when the local-folder test opens its destination (it runs after the clouds' tests).
+process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 
 const RECORDS = ['r0', 'r1', 'r2', 'r3'];
 const FOLDERS = ['2026', '2027'];
