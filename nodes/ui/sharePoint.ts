@@ -7,7 +7,7 @@ import type {
 import { toNodeError } from '../shared/errors';
 import { openSharePointSites } from '../shared/storage/oneDrive/cloud';
 import { parseSiteUrl, type LibraryChoice } from '../shared/storage/oneDrive/sharePoint';
-import { storageFeatures } from '../shared/storage/registry';
+import { STORAGE_CLOUDS, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 
 /** Parameter names (stored in workflows: never rename). */
@@ -22,7 +22,11 @@ export function sharePointProperties(
 	show: Record<string, Array<string | number | boolean>>,
 	storageParameter: string,
 ): INodeProperties[] {
-	const when = { show: { ...show, [storageParameter]: ['sharePoint'] } };
+	// The storages that are a library of a site (SharePoint), as the registry declares them.
+	const libraryKinds = (Object.keys(STORAGE_CLOUDS) as StorageKind[]).filter(
+		(kind) => storageFeatures(kind).libraryInSite,
+	);
+	const when = { show: { ...show, [storageParameter]: libraryKinds } };
 	return [
 		{
 			displayName: 'Site',
