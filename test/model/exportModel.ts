@@ -185,6 +185,8 @@ interface BinnedFolder {
 	outside?: string;
 	ours: Array<{ key: string; content: string; path: string }>;
 	users: Array<{ path: string; content: string }>;
+	/** Production runs before the deletion: a later count means a run saw the folder gone. */
+	runsBefore: number;
 }
 
 /** What each fake offers to restore a folder (each as the user does it in the cloud's own UI). */
@@ -488,7 +490,11 @@ export class ExportHistory {
 	/** Stopped folders the user restored since the last production run: the saved state still holds them as stopped. */
 	private readonly restoredUnseen = new Set<string>();
 
+	/** Production runs so far (failed ones too: n8n saves their state). */
+	private productionRuns = 0;
+
 	private async rememberFolders(): Promise<void> {
+		this.productionRuns++;
 		this.restoredUnseen.clear();
 		this.knownFolders = new Set((await this.folders()).map((f) => this.sameKey(f)));
 	}
@@ -540,6 +546,7 @@ export class ExportHistory {
 			users: files
 				.filter((f) => !ours.includes(f) && this.userFiles.get(f.path) === f.content)
 				.map((f) => ({ path: f.path, content: f.content })),
+			runsBefore: this.productionRuns,
 		};
 		for (const file of files) {
 			this.userFiles.delete(file.path);
@@ -587,10 +594,11 @@ export class ExportHistory {
 			if (!entry.outside) return;
 			await rename(entry.outside, join(fixture.baseDir, 'fixture-root', ...entry.path.split('/')));
 		}
-		// Dropbox gives restored items new ids, and a folder it makes again for a path-based upload looks the same, so
-		// the export resumes only when files of ours come back with the folder (README, "Deleted folders"): a restored
-		// folder holding none of ours stays stopped until Resume.
-		const resumes = this.destination.kind !== 'dropbox' || entry.ours.length > 0;
+		// The export resumes only when files of ours come back with the folder (README, "A folder you restore"): a
+		// restored folder holding none of ours stays stopped until Resume. Unless no run saw it gone: a deletion and
+		// a restore between two runs cancel out where the folder keeps its id, but not on Dropbox (new ids).
+		const seenGone = this.productionRuns > entry.runsBefore;
+		const resumes = entry.ours.length > 0 || (!seenGone && this.destination.kind !== 'dropbox');
 		if (resumes && this.stopped.delete(this.sameKey(entry.path)))
 			this.restoredUnseen.add(this.sameKey(entry.path));
 		for (const { key, content, path } of entry.ours) {

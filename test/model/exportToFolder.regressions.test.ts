@@ -14,6 +14,21 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive, folders, soak seed 1110830459 (the model's expectation, not the export): a run saw the folder gone
+		// and stopped it; the user restored it holding none of our files (the first upload never happened). It stays
+		// stopped, as the README says, on every destination; Resume reopens it.
+		story: 'a stopped folder restored without any of our files in it stays stopped',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 1),
+			{ t: 'failHalfway', after: 0 },
+			{ t: 'userDeleteFolder', folder: 1, trash: false },
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+			run(),
+		],
+	},
+	{
 		// Google Drive, Dropbox and OneDrive, folders, soak seed 646123371 (a model error, not the export's): the model
 		// forgot that a folder restored and deleted again before any run saw it back is still stopped in the state.
 		story:
