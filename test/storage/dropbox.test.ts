@@ -11,6 +11,7 @@ import { TestWire } from '../harness/testWire';
 import { createDropboxFixture, fastPacer, type DropboxFixture } from './fixtures/dropbox';
 import { ChangeTracker, collect, patternBytes, patternStream, readAll } from './support';
 import { CLOUD_WIRES } from '../support/cloudWires';
+import { peakHeldGrowth } from '../support/liveMemory';
 
 const MIB = 1024 * 1024;
 
@@ -131,23 +132,22 @@ describe('DropboxStorage against FakeDropbox', () => {
 
 		it('keeps memory flat while streaming 64 MiB up and down', async () => {
 			const big = 64 * MIB;
-			const usage = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-			const baseline = usage();
-			let peak = baseline;
-			const sampler = setInterval(() => (peak = Math.max(peak, usage())), 10);
-			try {
-				const item = await fixture.provider.upload(
-					{ parentId: fixture.rootId, name: 'flat.bin' },
-					{ size: big, stream: patternStream(big, 'flat') },
-				);
-				let received = 0;
-				for await (const part of await fixture.provider.download(item.id))
-					received += (part as Buffer).length;
-				expect(received).toBe(big);
-			} finally {
-				clearInterval(sampler);
-			}
-			expect(peak - baseline).toBeLessThan(48 * MIB);
+			const limit = 48 * MIB;
+			let received = 0;
+			const growth = await peakHeldGrowth(
+				async () => {
+					const item = await fixture.provider.upload(
+						{ parentId: fixture.rootId, name: 'flat.bin' },
+						{ size: big, stream: patternStream(big, 'flat') },
+					);
+					for await (const part of await fixture.provider.download(item.id))
+						received += (part as Buffer).length;
+				},
+				limit,
+				10,
+			);
+			expect(received).toBe(big);
+			expect(growth).toBeLessThan(limit);
 		});
 	});
 
