@@ -1,7 +1,7 @@
 import { isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
 import { SharePointSites, parseSiteUrl } from '../../nodes/shared/storage/oneDrive/sharePoint';
 import { createOneDriveFixture, type OneDriveFixture } from './fixtures/oneDrive';
-import { collect } from './support';
+import { collect, patternStream } from './support';
 
 /** The Graph drive provider on a SharePoint library, and the site and library lookups the node's pickers use. */
 
@@ -135,6 +135,27 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 		expect(batch.changes).toEqual([expect.objectContaining({ type: 'delete', isFolder: false })]);
 		expect((await collect(provider.list(root.id, { recursive: true }))).map((i) => i.path)).toEqual(
 			['Acme', 'fixture-root', 'Acme/2024'],
+		);
+	});
+
+	it('names SharePoint, not OneDrive, when a large upload into a library fails part way', async () => {
+		fixture = await createOneDriveFixture({ sharePoint: true });
+		const { provider, rootId, fake } = fixture;
+		// The session's URL answers 404 (expired) to the fragment and to the status request that follows.
+		fake.inject({
+			path: '/_upload/',
+			times: 10,
+			action: { type: 'respond', status: 404, body: {} },
+		});
+		const size = 9 * 1024 * 1024;
+		const error = await failure(
+			provider.upload(
+				{ parentId: rootId, name: 'big.pdf' },
+				{ size, stream: patternStream(size, 'sp') },
+			),
+		);
+		expect(error.message).toBe(
+			'The SharePoint upload session for big.pdf expired; the next run uploads it again',
 		);
 	});
 

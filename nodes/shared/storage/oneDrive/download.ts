@@ -3,7 +3,12 @@ import { isNetworkError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
 import { readAll, type WireResponse } from '../../transport/wire';
 import { CloudError } from '../../types/cloudError';
-import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './errors';
+import {
+	cloudErrorFromFailure,
+	cloudErrorFromThrown,
+	failureFromBody,
+	type GraphService,
+} from './errors';
 
 /** Cuts in a row (without a byte of progress) before the download gives up. */
 const MAX_STALLED_ATTEMPTS = 5;
@@ -16,6 +21,8 @@ export interface Download {
 	/** Absolute Graph URL of …/items/{id}/content (answers 302 to a pre-authenticated URL). */
 	contentUrl: string;
 	target: string;
+	/** For messages: OneDrive or SharePoint. */
+	service?: GraphService;
 	/** A pre-authenticated URL a listing already gave (@microsoft.graph.downloadUrl): saves the 302 round trip. */
 	knownUrl?: string;
 }
@@ -52,7 +59,7 @@ async function open(job: Download, source: Source, received: number): Promise<Wi
 				headers: received > 0 ? { range: `bytes=${received}-` } : {},
 			});
 		} catch (error) {
-			throw cloudErrorFromThrown(error, job.target);
+			throw cloudErrorFromThrown(error, job.target, job.service);
 		}
 		if (!STALE_URL.has(response.status) || source.freshUrls >= MAX_FRESH_URLS) return response;
 		source.freshUrls++;
@@ -87,7 +94,7 @@ async function* chunks(job: Download, source: Source, first: WireResponse): Asyn
 				yield chunk;
 			}
 		} catch (error) {
-			if (!isNetworkError(error)) throw cloudErrorFromThrown(error, job.target);
+			if (!isNetworkError(error)) throw cloudErrorFromThrown(error, job.target, job.service);
 		}
 		if (total === undefined || received >= total) return;
 		stalled = received > before ? 0 : stalled + 1;
@@ -111,7 +118,7 @@ async function locate(job: Download): Promise<string> {
 			followRedirects: false,
 		});
 	} catch (error) {
-		throw cloudErrorFromThrown(error, job.target);
+		throw cloudErrorFromThrown(error, job.target, job.service);
 	}
 	const location = response.headers.location;
 	if (response.status >= 300 && response.status < 400 && location)
@@ -121,6 +128,7 @@ async function locate(job: Download): Promise<string> {
 		failureFromBody(response.status, body, response.headers),
 		'read',
 		job.target,
+		job.service,
 	);
 }
 
@@ -130,6 +138,7 @@ async function failureOf(job: Download, response: WireResponse): Promise<Error> 
 		failureFromBody(response.status, body, response.headers),
 		'read',
 		job.target,
+		job.service,
 	);
 }
 

@@ -116,7 +116,11 @@ export function cloudErrorFromFailure(
 }
 
 /** Errors that never became an HTTP answer: pacer budget, lost connections, a refresh that failed. */
-export function cloudErrorFromThrown(error: unknown, target?: string): CloudError {
+export function cloudErrorFromThrown(
+	error: unknown,
+	target?: string,
+	service: GraphService = 'OneDrive',
+): CloudError {
 	if (error instanceof CloudError) return error;
 	const about = target ? ` (${target})` : '';
 	if (
@@ -132,19 +136,19 @@ export function cloudErrorFromThrown(error: unknown, target?: string): CloudErro
 	}
 	const message = String((error as Error)?.message ?? error);
 	if ((error as { code?: string })?.code === 'invalid_grant' || /invalid_grant/.test(message)) {
-		return new CloudError('auth', `The OneDrive credential could not be refreshed${about}`, {
+		return new CloudError('auth', `The ${service} credential could not be refreshed${about}`, {
 			target,
 			hint: HINTS.auth,
 			cause: error,
 		});
 	}
 	if (isNetworkError(error)) {
-		return new CloudError('transient', `The connection to OneDrive failed${about}: ${message}`, {
+		return new CloudError('transient', `The connection to ${service} failed${about}: ${message}`, {
 			target,
 			cause: error,
 		});
 	}
-	return new CloudError('other', `OneDrive call failed${about}: ${message}`, {
+	return new CloudError('other', `${service} call failed${about}: ${message}`, {
 		target,
 		cause: error,
 	});

@@ -72,7 +72,7 @@ export class GraphCaller {
 			return await run();
 		} catch (error) {
 			const thrown = this.middleware.lastError;
-			if (thrown) throw cloudErrorFromThrown(thrown, target);
+			if (thrown) throw cloudErrorFromThrown(thrown, target, this.service);
 			if (error instanceof GraphError && error.statusCode > 0) {
 				throw cloudErrorFromFailure(
 					{
@@ -86,7 +86,7 @@ export class GraphCaller {
 					this.service,
 				);
 			}
-			throw cloudErrorFromThrown(error, target);
+			throw cloudErrorFromThrown(error, target, this.service);
 		}
 	}
 }

@@ -370,6 +370,7 @@ export class OneDriveStorage implements StorageProvider {
 					transport: this.transport,
 					fragmentSize: this.fragmentSize,
 					target: label,
+					service: this.service,
 					createSession: () =>
 						this.call('write', label, () =>
 							this.client.api(`${base}/createUploadSession`).post({
@@ -390,6 +391,7 @@ export class OneDriveStorage implements StorageProvider {
 		return downloadStream({
 			transport: this.transport,
 			contentUrl: `${GRAPH_ROOT}${this.itemPath(id)}/content`,
+			service: this.service,
 			target: id,
 			knownUrl: this.downloadUrls.take(id),
 		});
@@ -482,6 +484,9 @@ export class OneDriveStorage implements StorageProvider {
 function tokenOf(link: string | undefined): string {
 	const token = link ? new URL(link).searchParams.get('token') : null;
 	if (!token)
-		throw new CloudError('other', 'OneDrive returned a change feed page without a delta link');
+		throw new CloudError(
+			'other',
+			'Microsoft Graph returned a change feed page without a delta link',
+		);
 	return token;
 }

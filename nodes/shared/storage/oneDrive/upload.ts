@@ -3,7 +3,12 @@ import { isNetworkError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
 import { ChunkedSource } from '../chunkedSource';
 import { CloudError } from '../../types/cloudError';
-import { cloudErrorFromFailure, cloudErrorFromThrown, failureFromBody } from './errors';
+import {
+	cloudErrorFromFailure,
+	cloudErrorFromThrown,
+	failureFromBody,
+	type GraphService,
+} from './errors';
 import type { DriveItemJson } from './items';
 import type { UploadSource } from '../types';
 
@@ -32,8 +37,9 @@ export interface SessionUpload {
 	/** POST …/createUploadSession through the SDK; returns the pre-authenticated uploadUrl. */
 	createSession: () => Promise<{ uploadUrl: string }>;
 	fragmentSize: number;
-	/** For messages: the file's name or path. */
+	/** For messages: the file's name or path, and the service's name (OneDrive or SharePoint). */
 	target: string;
+	service?: GraphService;
 }
 
 /**
@@ -60,13 +66,13 @@ export async function uploadInSession(
 		const response = await job.transport
 			.request({ method: 'GET', url: uploadUrl, authenticated: false })
 			.catch((error: unknown) => {
-				throw cloudErrorFromThrown(error, job.target);
+				throw cloudErrorFromThrown(error, job.target, job.service);
 			});
 		const body = response.body as Buffer;
 		if (response.status === 404) {
 			throw new CloudError(
 				'transient',
-				`The OneDrive upload session for ${job.target} expired; the next run uploads it again`,
+				`The ${job.service ?? 'OneDrive'} upload session for ${job.target} expired; the next run uploads it again`,
 				{
 					status: 404,
 					target: job.target,
@@ -78,6 +84,7 @@ export async function uploadInSession(
 				failureFromBody(response.status, body, response.headers),
 				'write',
 				job.target,
+				job.service,
 			);
 		const ranges = JSON.parse(body.toString('utf8')).nextExpectedRanges;
 		return nextOffset(ranges) ?? total;
@@ -100,7 +107,7 @@ export async function uploadInSession(
 			// A stream cannot rewind past the fragment in hand; Graph never asks for that unless the session restarted.
 			throw new CloudError(
 				'transient',
-				`OneDrive lost already confirmed bytes of ${job.target}; the next run uploads it again`,
+				`${job.service ?? 'OneDrive'} lost already confirmed bytes of ${job.target}; the next run uploads it again`,
 				{
 					target: job.target,
 				},
@@ -125,7 +132,7 @@ export async function uploadInSession(
 			);
 		} catch (error) {
 			if (!isNetworkError(error) || ++stalled > MAX_STALLED_ATTEMPTS)
-				throw cloudErrorFromThrown(error, job.target);
+				throw cloudErrorFromThrown(error, job.target, job.service);
 			offset = await status();
 			continue;
 		}
@@ -135,9 +142,13 @@ export async function uploadInSession(
 				nextOffset(JSON.parse(body.toString('utf8') || '{}').nextExpectedRanges) ?? end + 1;
 			stalled = next > offset ? 0 : stalled + 1;
 			if (stalled > MAX_STALLED_ATTEMPTS)
-				throw new CloudError('transient', `OneDrive stopped accepting ${job.target}`, {
-					target: job.target,
-				});
+				throw new CloudError(
+					'transient',
+					`${job.service ?? 'OneDrive'} stopped accepting ${job.target}`,
+					{
+						target: job.target,
+					},
+				);
 			offset = next;
 			continue;
 		}
@@ -155,6 +166,7 @@ export async function uploadInSession(
 			failureFromBody(response.status, body, response.headers),
 			'write',
 			job.target,
+			job.service,
 		);
 	}
 }
