@@ -14,6 +14,7 @@ import {
 	localDestination,
 	type ExportDestination,
 } from './support/exportWorkflow';
+import { peakHeldGrowth } from '../support/liveMemory';
 
 /** n8n's default binary mode on 2.x: files on disk, items carry only an id (research/n8n-host.md section 4). */
 const storagePath = mkdtempSync(join(tmpdir(), 'cloudsync-binary-'));
@@ -26,20 +27,15 @@ class MeasuredExport extends ExportToFolder {
 	static peakOverStart = 0;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const used = () => {
-			const m = process.memoryUsage();
-			return m.heapUsed + m.arrayBuffers;
-		};
-		const start = used();
-		let peak = start;
-		const timer = setInterval(() => (peak = Math.max(peak, used())), 2);
-		try {
-			return await ExportToFolder.prototype.execute.call(this);
-		} finally {
-			clearInterval(timer);
-			peak = Math.max(peak, used());
-			MeasuredExport.peakOverStart = peak - start;
-		}
+		let result: INodeExecutionData[][] = [];
+		MeasuredExport.peakOverStart = await peakHeldGrowth(
+			async () => {
+				result = await ExportToFolder.prototype.execute.call(this);
+			},
+			SIZE / 3,
+			2,
+		);
+		return result;
 	}
 }
 

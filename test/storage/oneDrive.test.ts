@@ -4,6 +4,7 @@ import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
 import { createOneDriveFixture, FIXTURE_CHUNK, type OneDriveFixture } from './fixtures/oneDrive';
 import { ChangeTracker, collect, patternBytes, patternStream, readAll } from './support';
+import { peakHeldGrowth } from '../support/liveMemory';
 
 const MiB = 1024 * 1024;
 
@@ -29,13 +30,15 @@ describe('OneDriveStorage against FakeGraph', () => {
 		const size = 25 * MiB;
 		// Second fragment (10-20 MiB) is cut 5 MiB + 1000 bytes in: the fake keeps whole 320 KiB units.
 		fake.cutNextUploadFragment(5 * MiB + 1000, 1);
-		const heapBefore = process.memoryUsage().heapUsed;
 		const mark = fake.mark();
-		const item = await provider.upload(
-			{ parentId: rootId, name: 'big.bin' },
-			{ size, stream: patternStream(size, 'big') },
-		);
-		const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+		let item: Awaited<ReturnType<typeof provider.upload>> | undefined;
+		const heldGrowth = await peakHeldGrowth(async () => {
+			item = await provider.upload(
+				{ parentId: rootId, name: 'big.bin' },
+				{ size, stream: patternStream(size, 'big') },
+			);
+		}, 60 * MiB);
+		if (!item) throw new Error('no upload result');
 
 		const expected = patternBytes(size, 'big');
 		expect(item.hash).toBe(hashBuffer('quickXorHash', expected));
@@ -62,7 +65,7 @@ describe('OneDriveStorage against FakeGraph', () => {
 		expect(uploadSends.length).toBeGreaterThan(0);
 		expect(uploadSends.every((entry) => entry.authorization === undefined)).toBe(true);
 		// One fragment in memory at a time (10 MiB), not the 25 MiB file; generous bound for GC timing.
-		expect(heapGrowth).toBeLessThan(60 * MiB);
+		expect(heldGrowth).toBeLessThan(60 * MiB);
 	}, 60_000);
 
 	it("refreshes an access token that expires mid-run and keeps Microsoft's rotated refresh token", async () => {

@@ -4,6 +4,7 @@ import { FakeAuth } from '../common/auth';
 import { contentHashOf } from './contentHash';
 import { ALL_SCOPES, FakeDropbox } from './index';
 import { sdkFor } from './sdkClient';
+import { peakHeldGrowth } from '../../support/liveMemory';
 
 /** The fake as the real SDK sees it: one test per tricky point of research/api-brief.md section 3 and 7. */
 describe('FakeDropbox with the real dropbox SDK', () => {
@@ -631,17 +632,8 @@ describe('FakeDropbox with the real dropbox SDK', () => {
 					req.end();
 				})().catch(reject);
 			});
-		let peak = 0;
-		const sampler = setInterval(
-			() =>
-				(peak = Math.max(
-					peak,
-					process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed,
-				)),
-			20,
-		);
-		const baseline = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed;
-		try {
+		const limit = 64 * 1024 * 1024;
+		const growth = await peakHeldGrowth(async () => {
 			const start = await send('files/upload_session/start', {}, chunk);
 			const session_id = JSON.parse(start.body).session_id;
 			await send(
@@ -667,9 +659,7 @@ describe('FakeDropbox with the real dropbox SDK', () => {
 			for await (const part of response.body as unknown as AsyncIterable<Uint8Array>)
 				received += part.length;
 			expect(received).toBe(256 * 1024 * 1024);
-		} finally {
-			clearInterval(sampler);
-		}
-		expect(peak - baseline).toBeLessThan(64 * 1024 * 1024);
+		}, limit);
+		expect(growth).toBeLessThan(limit);
 	});
 });
