@@ -1,6 +1,5 @@
 import { cpus, loadavg, totalmem } from 'os';
-import { setFlagsFromString } from 'v8';
-import { runInNewContext } from 'vm';
+import { forceGc } from '../support/liveMemory';
 
 /** One measured figure, with the target it is judged against (when the issue sets one). */
 export interface Figure {
@@ -63,23 +62,8 @@ export async function alternating<V extends string, M extends string>(
 	return out;
 }
 
-let gcFunction: (() => void) | undefined;
-
-/**
- * A full garbage collection. `npm run bench` starts node with --expose-gc; when it was not (a bench module run
- * alone), the flag is set at run time and gc taken from a fresh context, which V8 supports for this purpose.
- */
-export function forceGc(): void {
-	if (!gcFunction) {
-		if (typeof global.gc === 'function') gcFunction = global.gc as () => void;
-		else {
-			setFlagsFromString('--expose-gc');
-			gcFunction = runInNewContext('gc') as () => void;
-		}
-	}
-	gcFunction();
-	gcFunction();
-}
+// One forced collection for the benches and the memory tests.
+export { forceGc };
 
 /** Memory after a forced GC: the baseline that growth is measured from. */
 export interface MemoryBaseline {
