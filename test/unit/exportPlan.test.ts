@@ -108,7 +108,7 @@ describe('planExport: first run and idempotence', () => {
 			'Savings/2026-10',
 			'Savings/2026-11',
 		]);
-		expect(plan.items.every((i) => i.op.kind === 'upload' && i.op.onConflict === 'fail')).toBe(
+		expect(plan.items.every((i) => i.op.verb === 'upload' && i.op.onConflict === 'fail')).toBe(
 			true,
 		);
 	});
@@ -116,7 +116,7 @@ describe('planExport: first run and idempotence', () => {
 	it('leaves unchanged content alone: no upload, no folder', () => {
 		const plan = planExport(receipts, exported(receipts), noChanges, policy);
 		expect(actions(plan)).toEqual(Array(6).fill('unchanged'));
-		expect(plan.items.map((i) => i.op.kind)).toEqual(Array(6).fill('none'));
+		expect(plan.items.map((i) => i.op.verb)).toEqual(Array(6).fill('none'));
 		expect(plan.items[0].fileId).toBe('file-r1');
 		expect(plan.ensureFolders).toEqual([]);
 	});
@@ -128,7 +128,7 @@ describe('planExport: first run and idempotence', () => {
 		expect(plan.items[2]).toMatchObject({
 			action: 'updated',
 			fileId: 'file-r3',
-			op: { kind: 'upload', replaceId: 'file-r3' },
+			op: { verb: 'upload', replaceId: 'file-r3' },
 		});
 		expect(actions(plan).filter((a) => a === 'unchanged')).toHaveLength(5);
 	});
@@ -141,7 +141,7 @@ describe('planExport: first run and idempotence', () => {
 		});
 		const item = plan.items[0];
 		expect(item.action).toBe('created');
-		expect(item.op).toEqual({ kind: 'upload', onConflict: 'fail' });
+		expect(item.op).toEqual({ verb: 'upload', onConflict: 'fail' });
 		expect(item.name).toBe(keepBothName('r1.pdf', shortFingerprint('hash(v2)')));
 		expect(item.name).toMatch(/^r1 \(.{8}\)\.pdf$/);
 		expect(item.previousId).toBe('file-r1');
@@ -155,7 +155,7 @@ describe('planExport: first run and idempotence', () => {
 		});
 		expect(plan.items[0]).toMatchObject({
 			action: 'skipped_content_changed',
-			op: { kind: 'none' },
+			op: { verb: 'none' },
 			fileId: 'file-r1',
 		});
 	});
@@ -163,7 +163,7 @@ describe('planExport: first run and idempotence', () => {
 	it('moves a file whose folder or name changed while its content did not', () => {
 		const moved = [input(0, 'r1', 'Main/2026-10', 'content-r1')];
 		const plan = planExport(moved, exported([receipts[0]]), noChanges, policy);
-		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { kind: 'move', id: 'file-r1' } });
+		expect(plan.items[0]).toMatchObject({ action: 'updated', op: { verb: 'move', id: 'file-r1' } });
 		expect(plan.ensureFolders).toEqual(['Main/2026-10']);
 	});
 
@@ -207,7 +207,7 @@ describe('planExport: what the user deleted', () => {
 			'unchanged',
 		]);
 		// Never over a file: if the user put one at that name meanwhile, the runner reports back and ours moves aside.
-		expect(plan.items[1].op).toEqual({ kind: 'upload', onConflict: 'fail' });
+		expect(plan.items[1].op).toEqual({ verb: 'upload', onConflict: 'fail' });
 		expect(plan.state.records.get(fingerprint('r2'))!.status).toBe('fileDeleted');
 	});
 
@@ -531,7 +531,7 @@ describe('planExport: a manual run wrote a new version, the user renamed it', ()
 		expect(plan.items[0]).toMatchObject({
 			action: 'updated',
 			name: 'r1.pdf',
-			op: { kind: 'move', id: 'inode-2' },
+			op: { verb: 'move', id: 'inode-2' },
 			fileId: 'inode-2',
 		});
 	});
@@ -542,7 +542,7 @@ describe('planExport: a manual run wrote a new version, the user renamed it', ()
 			...policy,
 			caseInsensitive: false,
 		});
-		expect(plan.items[0]).toMatchObject({ action: 'reuploaded', op: { kind: 'upload' } });
+		expect(plan.items[0]).toMatchObject({ action: 'reuploaded', op: { verb: 'upload' } });
 	});
 });
 
@@ -584,7 +584,7 @@ describe('planExport: the user restores a folder the export stopped in', () => {
 		const edited = planExport([input(0, 'r1', 'Main', 'edited'), r2], stopped(), batch, ci);
 		expect(edited.items[0]).toMatchObject({
 			action: 'updated',
-			op: { kind: 'upload', replaceId: 'file-r1' },
+			op: { verb: 'upload', replaceId: 'file-r1' },
 		});
 	});
 
@@ -600,7 +600,7 @@ describe('planExport: the user restores a folder the export stopped in', () => {
 		expect(plan.newlyStopped).toEqual([]);
 		expect(plan.items[0]).toMatchObject({
 			action: 'updated',
-			op: { kind: 'upload', replaceId: 'id:new-r1' },
+			op: { verb: 'upload', replaceId: 'id:new-r1' },
 		});
 		expect(plan.ensureFolders).toEqual([]);
 	});
@@ -674,7 +674,7 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		const plan = planExport([r1], reuploaded(), batch, drive);
 		expect(plan.items[0]).toMatchObject({
 			action: 'unchanged',
-			op: { kind: 'none' },
+			op: { verb: 'none' },
 			fileId: 'file-r1-new',
 		});
 		expect(plan.state.records.get(fingerprint('r1'))!.id).toBe('file-r1-new');
@@ -684,7 +684,7 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		const plan = planExport([input(0, 'r1', 'Main', 'edited')], reuploaded(), batch, drive);
 		expect(plan.items[0]).toMatchObject({
 			action: 'updated',
-			op: { kind: 'upload', replaceId: 'file-r1-new' },
+			op: { verb: 'upload', replaceId: 'file-r1-new' },
 		});
 	});
 
@@ -701,7 +701,7 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		const plan = planExport([r1], state, back, policy);
 		expect(plan.items[0]).toMatchObject({
 			action: 'unchanged',
-			op: { kind: 'none' },
+			op: { verb: 'none' },
 			fileId: 'file-r1',
 		});
 		expect(plan.state.records.get(fingerprint('r1'))!.status).toBe('live');
@@ -709,7 +709,7 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		const edited = planExport([input(0, 'r1', 'Main', 'edited')], state, back, policy);
 		expect(edited.items[0]).toMatchObject({
 			action: 'updated',
-			op: { kind: 'upload', replaceId: 'file-r1' },
+			op: { verb: 'upload', replaceId: 'file-r1' },
 		});
 	});
 
@@ -729,7 +729,7 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		expect(edited.items[0]).toMatchObject({
 			action: 'updated',
 			name: 'r1.pdf',
-			op: { kind: 'upload', replaceId: 'file-r1-restored' },
+			op: { verb: 'upload', replaceId: 'file-r1-restored' },
 		});
 		// A file at its place with other content is not taken for it.
 		const other: ChangeBatch = {
@@ -758,7 +758,7 @@ describe('planExport: a file of ours the user restored after it was re-uploaded'
 		const plan = planExport([input(0, 'r1', 'Main', 'edited')], reuploaded(), other, policy);
 		expect(plan.items[0]).toMatchObject({
 			action: 'updated',
-			op: { kind: 'upload', replaceId: 'file-r1-new' },
+			op: { verb: 'upload', replaceId: 'file-r1-new' },
 		});
 	});
 });
@@ -831,7 +831,7 @@ describe('planExport: a destination that already holds the export', () => {
 		};
 		const plan = planExport(receipts, emptyExportState(), listing, policy);
 		expect(actions(plan)).toEqual(Array(6).fill('unchanged'));
-		expect(plan.items.map((i) => i.op.kind)).toEqual(Array(6).fill('adopt'));
+		expect(plan.items.map((i) => i.op.verb)).toEqual(Array(6).fill('adopt'));
 		expect(plan.items[0].fileId).toBe('remote-r1');
 	});
 
@@ -856,7 +856,7 @@ describe('planExport: a destination that already holds the export', () => {
 		expect(plan.items[0]).toMatchObject({
 			action: 'created',
 			name: 'r1 (r1).pdf',
-			op: { kind: 'upload', onConflict: 'fail' },
+			op: { verb: 'upload', onConflict: 'fail' },
 		});
 	});
 
@@ -889,7 +889,7 @@ describe('planExport: a destination that already holds the export', () => {
 		expect(plan.items[0]).toMatchObject({
 			action: 'updated',
 			name: 'r1.pdf',
-			op: { kind: 'move', id: 'drive-1' },
+			op: { verb: 'move', id: 'drive-1' },
 			fileId: 'drive-1',
 		});
 		// The untagged file at r4.pdf is not ours: it stays, the record takes its next name.
@@ -905,7 +905,7 @@ describe('planExport: a destination that already holds the export', () => {
 			{ changes: [{ type: 'upsert', item }], cursor: 'c1' },
 			policy,
 		);
-		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { kind: 'adopt' } });
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { verb: 'adopt' } });
 	});
 
 	it('long record keys are tagged by fingerprint within the appProperties limit', () => {
@@ -962,7 +962,7 @@ describe('planExport: folders and kept versions', () => {
 		const next = planExport([input(0, 'r1', 'Main/2026-09', 'v2')], first.state, noChanges, keep);
 		expect(next.items[0]).toMatchObject({
 			action: 'unchanged',
-			op: { kind: 'none' },
+			op: { verb: 'none' },
 			fileId: 'file-r1-v2',
 		});
 	});
@@ -976,7 +976,7 @@ describe('planExport: folders and kept versions', () => {
 		);
 		expect(plan.items[0]).toMatchObject({
 			action: 'updated',
-			op: { kind: 'upload', replaceId: 'file-r1', moveFirst: true },
+			op: { verb: 'upload', replaceId: 'file-r1', moveFirst: true },
 		});
 	});
 });
@@ -1005,7 +1005,7 @@ describe('a conflict met during an overlapping run on a local folder (inode numb
 		expect(after).toMatchObject({
 			action: 'unchanged',
 			name: 'invoice (k1).pdf',
-			op: { kind: 'adopt', item: occupant },
+			op: { verb: 'adopt', item: occupant },
 		});
 	});
 
@@ -1026,7 +1026,7 @@ describe('a conflict met during an overlapping run on a local folder (inode numb
 		};
 		expect(plan.afterConflict(k1, occupant)).toMatchObject({
 			name: 'invoice (k1 2).pdf',
-			op: { kind: 'upload' },
+			op: { verb: 'upload' },
 		});
 	});
 });
@@ -1045,8 +1045,8 @@ describe('an overlapping run uploaded the copy a conflict handed over to the fil
 		);
 		const plan = planExport(inputs, state, noChanges, policy);
 		const [first, second] = plan.order.map((index) => plan.take(index));
-		expect(first).toMatchObject({ action: 'created', name: 'Reçu.pdf', op: { kind: 'upload' } });
-		expect(second).toMatchObject({ action: 'created', op: { kind: 'upload' } });
+		expect(first).toMatchObject({ action: 'created', name: 'Reçu.pdf', op: { verb: 'upload' } });
+		expect(second).toMatchObject({ action: 'created', op: { verb: 'upload' } });
 		const kept: RemoteItem = {
 			id: 'file-kept',
 			name: 'Reçu.pdf',
@@ -1055,7 +1055,7 @@ describe('an overlapping run uploaded the copy a conflict handed over to the fil
 		};
 		expect(plan.afterConflict(first, kept)).toMatchObject({
 			action: 'created',
-			op: { kind: 'upload' },
+			op: { verb: 'upload' },
 		});
 		expect(plan.handedOver(second.index)).toEqual(kept);
 		const othersCopy: RemoteItem = {
@@ -1067,7 +1067,7 @@ describe('an overlapping run uploaded the copy a conflict handed over to the fil
 		expect(plan.afterConflict(second, othersCopy)).toMatchObject({
 			action: 'unchanged',
 			name: 'Reçu.pdf',
-			op: { kind: 'adopt', item: kept },
+			op: { verb: 'adopt', item: kept },
 			fileId: 'file-kept',
 		});
 		expect(plan.handedOver(second.index)).toBeUndefined();

@@ -366,7 +366,7 @@ export class ExportRunner {
 	 */
 	private goesAlongside(item: PlannedItem | undefined, file: ExportFile | undefined): boolean {
 		const op = item?.op;
-		if (op?.kind !== 'upload' || op.replaceId !== undefined || op.moveFirst || file === undefined)
+		if (op?.verb !== 'upload' || op.replaceId !== undefined || op.moveFirst || file === undefined)
 			return false;
 		// A file with this content is already in the destination: a conflict of another item may hand it to this
 		// one (the planner's handTo), which only works while this one waits untaken.
@@ -495,7 +495,7 @@ export class ExportRunner {
 	/** The planner's new decision after a conflict or a vanished file; undefined when the error is not one of those. */
 	private async decideAgain(item: PlannedItem, error: unknown): Promise<PlannedItem | undefined> {
 		const op = item.op;
-		const replaces = op.kind === 'upload' && op.replaceId !== undefined && !op.moveFirst;
+		const replaces = op.verb === 'upload' && op.replaceId !== undefined && !op.moveFirst;
 		if (isCloudError(error, 'conflict') && !replaces) {
 			const parentId = this.folderId(item.folder);
 			const occupant = parentId
@@ -505,7 +505,7 @@ export class ExportRunner {
 		}
 		if (
 			isCloudError(error, 'notFound') &&
-			(op.kind === 'move' || (op.kind === 'upload' && op.replaceId))
+			(op.verb === 'move' || (op.verb === 'upload' && op.replaceId))
 		)
 			return this.plan.afterGone(item);
 		return undefined;
@@ -513,19 +513,19 @@ export class ExportRunner {
 
 	private async attempt(item: PlannedItem, file: ExportFile | undefined): Promise<ItemOutcome> {
 		const op = item.op;
-		if (op.kind === 'none') return { item, action: item.action };
-		if (op.kind === 'adopt') {
+		if (op.verb === 'none') return { item, action: item.action };
+		if (op.verb === 'adopt') {
 			this.record(item, op.item.id);
 			return { item, action: item.action, remote: op.item };
 		}
 		const folderError = this.folderErrors.get(pathKey(item.folder, this.ci));
 		if (folderError !== undefined) throw folderError;
 		const parentId = this.folderId(item.folder)!;
-		if (op.kind === 'move' || (op.kind === 'upload' && op.moveFirst && op.replaceId)) {
-			const id = op.kind === 'move' ? op.id : op.replaceId!;
+		if (op.verb === 'move' || (op.verb === 'upload' && op.moveFirst && op.replaceId)) {
+			const id = op.verb === 'move' ? op.id : op.replaceId!;
 			const moved = await this.provider.move(id, { parentId, name: item.name });
 			this.writes++;
-			if (op.kind === 'move') {
+			if (op.verb === 'move') {
 				this.record(item, moved.id);
 				return { item, action: item.action, remote: moved };
 			}

@@ -63,15 +63,16 @@ export interface ExportPolicy {
 	fitName?: (name: string) => string;
 }
 
+/** What the runner does at the destination for one item, named by its `verb` (`kind` names only a storage). */
 export type PlannedOp =
 	/** Nothing to write. */
-	| { kind: 'none' }
+	| { verb: 'none' }
 	/** Nothing to write; record `item` (already in the destination) in the state. */
-	| { kind: 'adopt'; item: RemoteItem }
+	| { verb: 'adopt'; item: RemoteItem }
 	/** Upload the content; `replaceId` = new revision of that file; `moveFirst`: it must move to the target first. */
-	| { kind: 'upload'; replaceId?: string; onConflict: 'replace' | 'fail'; moveFirst?: boolean }
+	| { verb: 'upload'; replaceId?: string; onConflict: 'replace' | 'fail'; moveFirst?: boolean }
 	/** Content unchanged, location or name changed: move the file. */
-	| { kind: 'move'; id: string };
+	| { verb: 'move'; id: string };
 
 export interface PlannedItem {
 	index: number;
@@ -409,7 +410,7 @@ class PlanContext {
 
 	decided(item: PlannedItem): PlannedItem {
 		this.decisions[item.index] = item;
-		if (item.action === 'created' && item.op.kind === 'upload') {
+		if (item.action === 'created' && item.op.verb === 'upload') {
 			const list = this.pendingCreates.get(item.contentHash) ?? [];
 			list.push(item.index);
 			this.pendingCreates.set(item.contentHash, list);
@@ -429,7 +430,7 @@ class PlanContext {
 	superseded(input: ExportRecordInput, keyFp: string, by: number): PlannedItem {
 		return planned(this.baseOf(input, keyFp), {
 			action: 'superseded',
-			op: { kind: 'none' },
+			op: { verb: 'none' },
 			supersededBy: by,
 		});
 	}
@@ -439,17 +440,17 @@ class PlanContext {
 		if (input.recordKey === '') {
 			return planned(base, {
 				action: 'failed',
-				op: { kind: 'none' },
+				op: { verb: 'none' },
 				error:
 					'The record key is empty: map "Record Key" to the document\'s stable id in its source.',
 			});
 		}
 		if (this.policy.since && input.date && input.date < this.policy.since) {
-			return planned(base, { action: 'skipped_before_date', op: { kind: 'none' } });
+			return planned(base, { action: 'skipped_before_date', op: { verb: 'none' } });
 		}
 		const folderKey = this.folderKeyOf(input.folder);
 		if (this.stoppedKeys.some((stopped) => isSameOrBelow(folderKey, stopped))) {
-			return planned(base, { action: 'skipped_folder_deleted', op: { kind: 'none' } });
+			return planned(base, { action: 'skipped_folder_deleted', op: { verb: 'none' } });
 		}
 		return undefined;
 	}
@@ -608,7 +609,7 @@ class PlanContext {
 		if (choice.existing)
 			return planned(at, {
 				action: 'unchanged',
-				op: { kind: 'adopt', item: choice.existing },
+				op: { verb: 'adopt', item: choice.existing },
 				fileId: choice.existing.id,
 			});
 		if (own) {
@@ -621,26 +622,26 @@ class PlanContext {
 			if (current && inPlace)
 				return planned(at, {
 					action: 'unchanged',
-					op: { kind: 'adopt', item: own },
+					op: { verb: 'adopt', item: own },
 					fileId: own.id,
 				});
 			// Our file elsewhere below the root (moved by the user, or the record's place changed): moved to its place.
 			if (current)
 				return planned(at, {
 					action: 'updated',
-					op: { kind: 'move', id: own.id },
+					op: { verb: 'move', id: own.id },
 					fileId: own.id,
 					previousId: own.id,
 				});
 			return this.contentChanged(at, own.id, inPlace);
 		}
 		if (!tracked)
-			return planned(at, { action: 'created', op: { kind: 'upload', onConflict: 'fail' } });
+			return planned(at, { action: 'created', op: { verb: 'upload', onConflict: 'fail' } });
 		if (tracked.status !== 'live') {
 			if (tracked.status === 'fileDeleted' && this.policy.onFileDeleted === 'leave') {
-				return planned(at, { action: 'skipped_file_deleted', op: { kind: 'none' } });
+				return planned(at, { action: 'skipped_file_deleted', op: { verb: 'none' } });
 			}
-			return planned(at, { action: 'reuploaded', op: { kind: 'upload', onConflict: 'fail' } });
+			return planned(at, { action: 'reuploaded', op: { verb: 'upload', onConflict: 'fail' } });
 		}
 		const sameLocation =
 			this.trackedFolderKey(tracked) === folderKey &&
@@ -674,7 +675,7 @@ class PlanContext {
 	private noFreeName(base: ItemBase, input: ExportRecordInput): PlannedItem {
 		return planned(base, {
 			action: 'failed',
-			op: { kind: 'none' },
+			op: { verb: 'none' },
 			error: `Every name this record may take in "${base.folder || '(root)'}" is taken by another file (${NAME_CHOICES} names, starting with "${input.name}"): rename or move those files, or map "File Name" to a more specific name.`,
 		});
 	}
@@ -691,7 +692,7 @@ class PlanContext {
 			if (!sameLocation)
 				return planned(base, {
 					action: 'updated',
-					op: { kind: 'move', id: tracked.id },
+					op: { verb: 'move', id: tracked.id },
 					fileId: tracked.id,
 					previousId: tracked.id,
 				});
@@ -699,18 +700,18 @@ class PlanContext {
 			if (remoteTracked && tracked.contentFp !== base.contentFp) {
 				return planned(base, {
 					action: 'unchanged',
-					op: { kind: 'adopt', item: remoteTracked },
+					op: { verb: 'adopt', item: remoteTracked },
 					fileId: remoteTracked.id,
 				});
 			}
-			return planned(base, { action: 'unchanged', op: { kind: 'none' }, fileId: tracked.id });
+			return planned(base, { action: 'unchanged', op: { verb: 'none' }, fileId: tracked.id });
 		}
 		// A file at its place already holding this content (a run whose state was not saved wrote it there).
 		const atPlace = this.remoteEmpty ? undefined : this.atPath(input.folder, base.name);
 		if (atPlace && atPlace.hash === input.contentHash && !this.isOthers(atPlace.id, base.keyFp)) {
 			return planned(base, {
 				action: 'unchanged',
-				op: { kind: 'adopt', item: atPlace },
+				op: { verb: 'adopt', item: atPlace },
 				fileId: atPlace.id,
 			});
 		}
@@ -722,7 +723,7 @@ class PlanContext {
 			case 'skip':
 				return planned(base, {
 					action: 'skipped_content_changed',
-					op: { kind: 'none' },
+					op: { verb: 'none' },
 					fileId: previousId,
 				});
 			case 'keepBoth':
@@ -732,15 +733,15 @@ class PlanContext {
 						? keepBothName(this.inputs[base.index]?.name ?? base.name, base.contentFp)
 						: base.name,
 					action: 'created',
-					op: { kind: 'upload', onConflict: 'fail' },
+					op: { verb: 'upload', onConflict: 'fail' },
 					previousId,
 				});
 			case 'replace':
 				return planned(base, {
 					action: 'updated',
 					op: sameLocation
-						? { kind: 'upload', replaceId: previousId, onConflict: 'replace' }
-						: { kind: 'upload', replaceId: previousId, onConflict: 'replace', moveFirst: true },
+						? { verb: 'upload', replaceId: previousId, onConflict: 'replace' }
+						: { verb: 'upload', replaceId: previousId, onConflict: 'replace', moveFirst: true },
 					fileId: previousId,
 					previousId,
 				});
@@ -853,7 +854,7 @@ class PlanContext {
 		);
 		this.decisions[index] = planned(item, {
 			action: 'updated',
-			op: { kind: 'move', id: found.id },
+			op: { verb: 'move', id: found.id },
 			fileId: found.id,
 			previousId: found.id,
 		});
@@ -886,7 +887,7 @@ class PlanContext {
 			return this.decided(
 				planned(Object.assign({}, item, { name: handed.name }), {
 					action: 'unchanged',
-					op: { kind: 'adopt', item: handed },
+					op: { verb: 'adopt', item: handed },
 					fileId: handed.id,
 				}),
 			);
@@ -896,9 +897,9 @@ class PlanContext {
 		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
 		// Our own file is already there (an overlapping run moved it first): replace it in place, or keep it as it is.
 		const ownId =
-			item.op.kind === 'move'
+			item.op.verb === 'move'
 				? item.op.id
-				: item.op.kind === 'upload'
+				: item.op.verb === 'upload'
 					? (item.op.replaceId ?? item.previousId)
 					: undefined;
 		if (occupant && ownId !== undefined && occupant.id === ownId) {
@@ -906,14 +907,14 @@ class PlanContext {
 				return this.decided(
 					planned(item, {
 						action: item.action,
-						op: { kind: 'adopt', item: occupant },
+						op: { verb: 'adopt', item: occupant },
 						fileId: occupant.id,
 					}),
 				);
 			return this.decided(
 				planned(item, {
 					action: item.action,
-					op: { kind: 'upload', replaceId: occupant.id, onConflict: 'replace' },
+					op: { verb: 'upload', replaceId: occupant.id, onConflict: 'replace' },
 					fileId: occupant.id,
 				}),
 			);
@@ -928,7 +929,7 @@ class PlanContext {
 			return this.decided(
 				planned(item, {
 					action: 'unchanged',
-					op: { kind: 'adopt', item: occupant },
+					op: { verb: 'adopt', item: occupant },
 					fileId: occupant.id,
 				}),
 			);
@@ -942,7 +943,7 @@ class PlanContext {
 			input,
 			item.keyFp,
 			folderKey,
-			item.op.kind === 'move' ? item.op.id : item.previousId,
+			item.op.verb === 'move' ? item.op.id : item.previousId,
 			undefined,
 			base.folder,
 		);
@@ -957,17 +958,17 @@ class PlanContext {
 			return this.decided(
 				planned(at, {
 					action: 'unchanged',
-					op: { kind: 'adopt', item: choice.existing },
+					op: { verb: 'adopt', item: choice.existing },
 					fileId: choice.existing.id,
 				}),
 			);
 		// A move that met a file keeps moving (to the next name); an upload uploads there.
 		const op: PlannedOp =
-			item.op.kind === 'move'
+			item.op.verb === 'move'
 				? item.op
-				: item.op.kind === 'upload' && item.op.replaceId
+				: item.op.verb === 'upload' && item.op.replaceId
 					? { ...item.op, moveFirst: true }
-					: { kind: 'upload', onConflict: 'fail' };
+					: { verb: 'upload', onConflict: 'fail' };
 		return this.decided(
 			planned(at, { action: item.action, op, fileId: item.fileId, previousId: item.previousId }),
 		);
@@ -985,7 +986,7 @@ class PlanContext {
 				(index) =>
 					!this.handovers.has(index) &&
 					this.decisions[index]!.action === 'created' &&
-					this.decisions[index]!.op.kind === 'upload',
+					this.decisions[index]!.op.verb === 'upload',
 			);
 			if (late === undefined) return;
 			this.claimedIds.add(occupant.id);
@@ -1006,7 +1007,7 @@ class PlanContext {
 		);
 		this.decisions[waiting] = planned(Object.assign({}, item, { name: occupant.name }), {
 			action: 'unchanged',
-			op: { kind: 'adopt', item: occupant },
+			op: { verb: 'adopt', item: occupant },
 			fileId: occupant.id,
 		});
 	}
@@ -1023,7 +1024,7 @@ class PlanContext {
 		return this.decided(
 			planned(base, {
 				action: 'reuploaded',
-				op: { kind: 'upload', onConflict: 'fail' },
+				op: { verb: 'upload', onConflict: 'fail' },
 				previousId: item.previousId ?? item.fileId,
 			}),
 		);
@@ -1069,7 +1070,7 @@ class PlanContext {
 	foldersToEnsure(items: PlannedItem[]): string[] {
 		const needed = new Map<string, string>();
 		for (const item of items) {
-			if (item.op.kind !== 'upload' && item.op.kind !== 'move') continue;
+			if (item.op.verb !== 'upload' && item.op.verb !== 'move') continue;
 			for (const prefix of pathPrefixes(item.folder)) {
 				const key = pathKey(prefix, this.ci);
 				if (!this.liveFolderByKey.has(key) && !needed.has(key)) needed.set(key, prefix);
