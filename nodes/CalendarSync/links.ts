@@ -20,7 +20,7 @@ export async function disconnect(this: IExecuteFunctions): Promise<INodeExecutio
 			const listing = await provider.listEvents(calendarId, {
 				privateProperty: [TAG_ORIGIN, 'activity'],
 			});
-			if (listing.kind === 'events') {
+			if (listing.outcome === 'events') {
 				for (const event of listing.events) {
 					if (event.status === 'cancelled') continue;
 					if ((await provider.deleteEvent(calendarId, event.id)) === 'deleted') deletedEvents++;

@@ -76,7 +76,7 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	let state: CalendarSyncState = fromStored(checked.state);
 	if (state.calendarId !== calendarId) state = { calendarId, links: [], pending: [] };
 	const windowStartMs = Date.now() - settings.windowDays * DAY_MS;
-	let listing: EventListing & { kind: 'events' };
+	let listing: EventListing & { outcome: 'events' };
 	try {
 		listing = await listEvents(provider, calendarId, state.syncToken, windowStartMs);
 	} catch (error) {
@@ -325,16 +325,16 @@ async function listEvents(
 	calendarId: string,
 	syncToken: string | undefined,
 	windowStartMs: number,
-): Promise<EventListing & { kind: 'events' }> {
+): Promise<EventListing & { outcome: 'events' }> {
 	if (syncToken) {
 		const changes = await provider.listEvents(calendarId, { syncToken });
-		if (changes.kind === 'events') return changes;
+		if (changes.outcome === 'events') return changes;
 		// 410: the token is gone. A full listing re-links by event ids and tags before anything is created.
 	}
 	const full = await provider.listEvents(calendarId, {
 		timeMin: new Date(windowStartMs).toISOString(),
 	});
-	if (full.kind !== 'events')
+	if (full.outcome !== 'events')
 		throw new CloudError('cursorReset', 'Google Calendar refused a full listing with 410');
 	return full;
 }
@@ -345,7 +345,7 @@ async function apply(
 	calendarId: string,
 	op: CalendarOp,
 ): Promise<{ event?: CalendarEvent; action?: 'created' | 'updated' | 'deleted' | 'restored' }> {
-	switch (op.kind) {
+	switch (op.verb) {
 		case 'insert':
 			try {
 				return {

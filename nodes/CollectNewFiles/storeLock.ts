@@ -57,16 +57,19 @@ async function takeLock(helpers: Required<LockHelpers>, clock: LockClock): Promi
 		try {
 			const values = previousProbe ? [LOCK_MARKER, probe, previousProbe] : [LOCK_MARKER, probe];
 			const answer = await helpers.checkProcessedAndRecord(values, 'node', { mode: 'entries' });
-			step = lockStep({ kind: 'answered', processed: answer.processed.map(String) }, previousProbe);
+			step = lockStep(
+				{ outcome: 'answered', processed: answer.processed.map(String) },
+				previousProbe,
+			);
 			// The probe now in the row names this row at the next attempt; a probe that was not added (the row
 			// held it already) cannot be, so the previous one stays the reference.
-			if (step.kind === 'wait') previousProbe = step.sameRow ? previousProbe : probe;
+			if (step.lock === 'wait') previousProbe = step.sameRow ? previousProbe : probe;
 		} catch (error) {
-			step = lockStep({ kind: 'failed', message: (error as Error)?.message ?? String(error) });
+			step = lockStep({ outcome: 'failed', message: (error as Error)?.message ?? String(error) });
 			previousProbe = undefined;
 		}
-		if (step.kind === 'held') return true;
-		if (step.kind === 'unavailable') return false;
+		if (step.lock === 'held') return true;
+		if (step.lock === 'unavailable') return false;
 		if (!step.sameRow) sameRowSince = clock.now();
 		else if (isStale(sameRowSince, clock.now())) {
 			// Its holder is gone (a worker stopped inside one store call): take the row away.

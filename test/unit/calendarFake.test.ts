@@ -663,17 +663,17 @@ describe('FakeCalendar through @googleapis/calendar', () => {
 			);
 		const since = fake.mark();
 		const full = await provider.listEvents(cal, { timeMin: '2029-12-01T00:00:00Z' });
-		expect(full).toMatchObject({ kind: 'events', full: true, pages: 3 });
+		expect(full).toMatchObject({ outcome: 'events', full: true, pages: 3 });
 		expect(fake.requests({ since }).map((r) => r.query)).toEqual([
 			expect.stringContaining('showDeleted=true'),
 			expect.stringContaining('pageToken='),
 			expect.stringContaining('pageToken='),
 		]);
-		if (full.kind !== 'events') throw new Error('expected events');
+		if (full.outcome !== 'events') throw new Error('expected events');
 		expect(full.events.map((e) => e.id)).toEqual(['pro00', 'pro01', 'pro02', 'pro03', 'pro04']);
 		fake.invalidateSyncTokens();
 		expect(await provider.listEvents(cal, { syncToken: full.nextSyncToken! })).toEqual({
-			kind: 'reset',
+			outcome: 'reset',
 		});
 		const created = await provider.insertEvent(cal, 'csa01', {
 			summary: 'x',

@@ -125,7 +125,7 @@ describe('calendar reconcile planner', () => {
 			],
 			listingIsFull: true,
 		});
-		expect(result.calendar.map((op) => [op.kind, op.eventId])).toEqual([
+		expect(result.calendar.map((op) => [op.verb, op.eventId])).toEqual([
 			['insert', eventIdForActivity('1')],
 			['insert', eventIdForActivity('5')],
 		]);
@@ -154,7 +154,7 @@ describe('calendar reconcile planner', () => {
 		const result = plan({ activities: [{ ...a, subject: 'Renamed' }], links: [linkFor(a, e)] });
 		expect(result.calendar).toEqual([
 			expect.objectContaining({
-				kind: 'patch',
+				verb: 'patch',
 				eventId: e.id,
 				etag: e.etag,
 				reason: 'activityChanged',
@@ -167,13 +167,13 @@ describe('calendar reconcile planner', () => {
 		const a = act('1');
 		const b = act('2');
 		const links = [linkFor(a, eventFor(a)), linkFor(b, eventFor(b))];
-		expect(plan({ activities: [b], links }).calendar.map((op) => [op.kind, op.activityId])).toEqual(
+		expect(plan({ activities: [b], links }).calendar.map((op) => [op.verb, op.activityId])).toEqual(
 			[['delete', '1']],
 		);
 		expect(plan({ activities: [b], links, inputIsFullSet: false }).calendar).toEqual([]);
 		expect(
 			plan({ activities: [{ ...a, deleted: true }, b], links, inputIsFullSet: false }).calendar.map(
-				(op) => op.kind,
+				(op) => op.verb,
 			),
 		).toEqual(['delete']);
 		const unlink = plan({
@@ -203,7 +203,7 @@ describe('calendar reconcile planner', () => {
 			links: [linkFor(a, e)],
 		});
 		// Only the private mark of which activity content the event is in step with (see TAG_WRITTEN).
-		expect(first.calendar.map((op) => op.kind === 'patch' && op.reason)).toEqual(['tag']);
+		expect(first.calendar.map((op) => op.verb === 'patch' && op.reason)).toEqual(['tag']);
 		expect(first.activities).toEqual([
 			expect.objectContaining({
 				action: 'update',
@@ -252,7 +252,7 @@ describe('calendar reconcile planner', () => {
 			updatedAt: Date.parse('2030-01-07T00:00:00Z'),
 		});
 		expect(newerActivity.calendar).toEqual([
-			expect.objectContaining({ kind: 'patch', etag: '"300"', reason: 'conflictActivityWon' }),
+			expect.objectContaining({ verb: 'patch', etag: '"300"', reason: 'conflictActivityWon' }),
 		]);
 		expect(newerActivity.activities).toEqual([
 			expect.objectContaining({
@@ -260,8 +260,8 @@ describe('calendar reconcile planner', () => {
 				conflict: expect.objectContaining({ winner: 'activity' }),
 			}),
 		]);
-		expect(run('activities').calendar.map((op) => op.kind)).toEqual(['patch']);
-		expect(run('calendar').calendar.map((op) => op.kind === 'patch' && op.reason)).toEqual(['tag']);
+		expect(run('activities').calendar.map((op) => op.verb)).toEqual(['patch']);
+		expect(run('calendar').calendar.map((op) => op.verb === 'patch' && op.reason)).toEqual(['tag']);
 		expect(run('calendar').activities[0].action).toBe('update');
 		const same = run('newest', { ...changedActivity, subject: 'Calendar edit' });
 		expect(same.calendar).toEqual([]);
@@ -277,7 +277,7 @@ describe('calendar reconcile planner', () => {
 			links: [linkFor(a, e)],
 		});
 		expect(edited.calendar).toEqual([
-			expect.objectContaining({ kind: 'patch', reason: 'revertCalendarEdit' }),
+			expect.objectContaining({ verb: 'patch', reason: 'revertCalendarEdit' }),
 		]);
 		const deleted = plan({
 			activities: [a],
@@ -286,7 +286,7 @@ describe('calendar reconcile planner', () => {
 		});
 		expect(deleted.calendar).toEqual([
 			expect.objectContaining({
-				kind: 'patch',
+				verb: 'patch',
 				restore: true,
 				patch: expect.objectContaining({ status: 'confirmed' }),
 			}),
@@ -353,7 +353,7 @@ describe('calendar reconcile planner', () => {
 			pending: [...first.pending.values()],
 		});
 		expect(second.calendar).toEqual([
-			expect.objectContaining({ kind: 'patch', reason: 'tag', eventId: 'userevent01' }),
+			expect.objectContaining({ verb: 'patch', reason: 'tag', eventId: 'userevent01' }),
 		]);
 		expect(second.links.get('77')).toMatchObject({ eventId: 'userevent01', createdBy: 'calendar' });
 		expect(second.pending.size).toBe(0);
@@ -363,7 +363,7 @@ describe('calendar reconcile planner', () => {
 			pending: [...first.pending.values()],
 		});
 		expect(byId.links.get('77')?.eventId).toBe('userevent01');
-		expect(byId.calendar.filter((op) => op.kind === 'insert')).toEqual([]);
+		expect(byId.calendar.filter((op) => op.verb === 'insert')).toEqual([]);
 		// One-way never imports.
 		expect(plan({ events: [event] }).activities).toEqual([]);
 	});
@@ -406,7 +406,7 @@ describe('calendar reconcile planner', () => {
 		});
 		expect(changed.calendar).toEqual([
 			expect.objectContaining({
-				kind: 'patch',
+				verb: 'patch',
 				patch: expect.objectContaining({ summary: 'Busy' }),
 			}),
 		]);
@@ -416,7 +416,7 @@ describe('calendar reconcile planner', () => {
 			links: [linkFor(secret, e)],
 		});
 		expect(skipped.calendar).toEqual([
-			expect.objectContaining({ kind: 'delete', reason: 'notSynced' }),
+			expect.objectContaining({ verb: 'delete', reason: 'notSynced' }),
 		]);
 	});
 });

@@ -122,7 +122,7 @@ function run(row: Row) {
 	return {
 		plan,
 		calendarOps: plan.calendar.map(
-			(op) => `${op.kind}:${op.kind === 'insert' ? 'new' : op.reason}`,
+			(op) => `${op.verb}:${op.verb === 'insert' ? 'new' : op.reason}`,
 		),
 		activityChanges: plan.activities.map(
 			(change) =>
@@ -366,7 +366,7 @@ describe('situation table: policies and whose event it is', () => {
 		const op = result.plan.calendar[0];
 		expect(JSON.stringify(op)).not.toContain('Busy');
 		expect(op).toMatchObject({
-			kind: 'patch',
+			verb: 'patch',
 			reason: 'activityChanged',
 			patch: {
 				summary: 'Demo (new agenda)',
@@ -421,7 +421,7 @@ describe('safety stop', () => {
 			pending: [],
 		});
 		expect(plan.stop).toBeUndefined();
-		expect(plan.calendar.map((op) => op.kind)).toEqual(['delete', 'delete']);
+		expect(plan.calendar.map((op) => op.verb)).toEqual(['delete', 'delete']);
 	});
 
 	it('a type renamed in the CRM (the filter compares names) stops the run and says why', () => {

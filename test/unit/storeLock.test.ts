@@ -8,23 +8,23 @@ import {
 
 describe('the lock in n8n’s deduplication store (issue 22)', () => {
 	it('is held when the store inserted the row: every value came back new, the marker too', () => {
-		expect(lockStep({ kind: 'answered', processed: [] })).toEqual({ kind: 'held' });
+		expect(lockStep({ outcome: 'answered', processed: [] })).toEqual({ lock: 'held' });
 	});
 
 	it('is taken by another execution when the marker was already in the row', () => {
-		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER] })).toEqual({
-			kind: 'wait',
+		expect(lockStep({ outcome: 'answered', processed: [LOCK_MARKER] })).toEqual({
+			lock: 'wait',
 			sameRow: false,
 		});
 	});
 
 	it('tells the same holder’s row by the probe the previous attempt left in it', () => {
-		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER, 'p1'] }, 'p1')).toEqual({
-			kind: 'wait',
+		expect(lockStep({ outcome: 'answered', processed: [LOCK_MARKER, 'p1'] }, 'p1')).toEqual({
+			lock: 'wait',
 			sameRow: true,
 		});
-		expect(lockStep({ kind: 'answered', processed: [LOCK_MARKER] }, 'p1')).toEqual({
-			kind: 'wait',
+		expect(lockStep({ outcome: 'answered', processed: [LOCK_MARKER] }, 'p1')).toEqual({
+			lock: 'wait',
 			sameRow: false,
 		});
 	});
@@ -35,13 +35,13 @@ describe('the lock in n8n’s deduplication store (issue 22)', () => {
 			'SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.context, processed_data.workflowId',
 			"ER_DUP_ENTRY: Duplicate entry '-wf1' for key 'PRIMARY'",
 		]) {
-			expect(lockStep({ kind: 'failed', message })).toEqual({ kind: 'wait', sameRow: false });
+			expect(lockStep({ outcome: 'failed', message })).toEqual({ lock: 'wait', sameRow: false });
 		}
 	});
 
 	it('gives up on the lock (the run goes on as without a store) when the store fails otherwise', () => {
-		expect(lockStep({ kind: 'failed', message: 'Connection terminated unexpectedly' })).toEqual({
-			kind: 'unavailable',
+		expect(lockStep({ outcome: 'failed', message: 'Connection terminated unexpectedly' })).toEqual({
+			lock: 'unavailable',
 		});
 	});
 

@@ -22,16 +22,17 @@ export type ListEventsRequest =
 	/** A full listing: recurring series expanded, cancelled events included, bounded below by `timeMin`. */
 	| { timeMin?: string; privateProperty?: [string, string]; wantSyncToken?: boolean };
 
+/** What a listing came back with, named by its `outcome`: the events, or a reset of the sync token. */
 export type EventListing =
 	| {
-			kind: 'events';
+			outcome: 'events';
 			events: CalendarEvent[];
 			nextSyncToken?: string;
 			full: boolean;
 			pages: number;
 	  }
 	/** The sync token is no longer valid (410): clear the cursor and list in full. */
-	| { kind: 'reset' };
+	| { outcome: 'reset' };
 
 export interface CalendarProvider {
 	listCalendars(): Promise<CalendarInfo[]>;

@@ -185,7 +185,7 @@ export class PlanBuilder {
 		const tagOp = this.tagOps.get(link.eventId);
 		if (tagOp) this.superseded.add(tagOp);
 		this.plan.calendar.push({
-			kind: 'patch',
+			verb: 'patch',
 			activityId: activity.id,
 			eventId: link.eventId,
 			patch: this.patchFor(activity, link.createdBy),
@@ -231,7 +231,7 @@ export class PlanBuilder {
 		// does not leave the next run taking this very update for a change made in the CRM.
 		if (after && event.privateProperties[TAG_WRITTEN] !== expected) {
 			const op: CalendarOp = {
-				kind: 'patch',
+				verb: 'patch',
 				activityId: link.activityId,
 				eventId: event.id,
 				patch: { privateProperties: { [TAG_WRITTEN]: expected } },
@@ -260,7 +260,7 @@ export class PlanBuilder {
 		reason: 'activityDeleted' | 'notSynced' | 'conflictActivityWon',
 	): void {
 		this.plan.calendar.push({
-			kind: 'delete',
+			verb: 'delete',
 			activityId: link.activityId,
 			eventId: link.eventId,
 			itemIndex,
@@ -314,7 +314,7 @@ export class PlanBuilder {
 		});
 		// The key on the event itself: a manual run or a lost status forgets the pending entry, the event keeps it.
 		this.plan.calendar.push({
-			kind: 'patch',
+			verb: 'patch',
 			activityId: '',
 			eventId: event.id,
 			patch: { privateProperties: { [TAG_IMPORT]: key } },
@@ -327,7 +327,7 @@ export class PlanBuilder {
 		if (cancelled) {
 			const patch = { ...this.patchFor(activity, createdBy), status: 'confirmed' as const };
 			this.plan.calendar.push({
-				kind: 'patch',
+				verb: 'patch',
 				activityId: activity.id,
 				eventId,
 				patch,
@@ -337,7 +337,7 @@ export class PlanBuilder {
 			});
 		} else {
 			this.plan.calendar.push({
-				kind: 'insert',
+				verb: 'insert',
 				activityId: activity.id,
 				eventId,
 				event: this.written(activity, createdBy),
@@ -372,7 +372,7 @@ export class PlanBuilder {
 			};
 			if (target.tags[TAG_IMPORT] !== undefined) privateProperties[TAG_IMPORT] = null;
 			const op: CalendarOp = {
-				kind: 'patch',
+				verb: 'patch',
 				activityId: activity.id,
 				eventId: link.eventId,
 				patch: { privateProperties },

@@ -50,10 +50,11 @@ export interface ReconcileInput {
 export type PatchReason =
 	'activityChanged' | 'conflictActivityWon' | 'revertCalendarEdit' | 'relink' | 'tag' | 'restore';
 
+/** One write to the calendar, named by its `verb` (`kind` names only a storage). */
 export type CalendarOp =
-	| { kind: 'insert'; activityId: string; eventId: string; event: EventWrite; itemIndex: number }
+	| { verb: 'insert'; activityId: string; eventId: string; event: EventWrite; itemIndex: number }
 	| {
-			kind: 'patch';
+			verb: 'patch';
 			activityId: string;
 			eventId: string;
 			patch: EventWrite;
@@ -65,7 +66,7 @@ export type CalendarOp =
 			reason: PatchReason;
 	  }
 	| {
-			kind: 'delete';
+			verb: 'delete';
 			activityId?: string;
 			eventId: string;
 			itemIndex?: number;

@@ -31,7 +31,7 @@ function emptyCalendar(input: ReconcileInput): string | undefined {
 }
 
 function tooManyDeletions(plan: ReconcilePlan, linkCount: number): string | undefined {
-	const deletes = plan.calendar.filter((op) => op.kind === 'delete');
+	const deletes = plan.calendar.filter((op) => op.verb === 'delete');
 	const deletions =
 		deletes.length + plan.activities.filter((change) => change.action === 'delete').length;
 	if (deletions < MASS_MIN_DELETIONS || deletions <= linkCount * MASS_SHARE) return undefined;

@@ -366,7 +366,7 @@ function relinkExisting(b: PlanBuilder, activity: Activity): boolean {
 	if (!b.inScope(activity, createdBy)) {
 		if (existing.status !== 'cancelled' && createdBy === 'activity') {
 			b.deleteOp({
-				kind: 'delete',
+				verb: 'delete',
 				activityId: activity.id,
 				eventId: existing.id,
 				itemIndex: activity.itemIndex,
@@ -529,6 +529,6 @@ function orphanOf(b: PlanBuilder, event: CalendarEvent, activityId: string): voi
 		event.status !== 'cancelled' &&
 		!b.activities.has(activityId)
 	) {
-		b.deleteOp({ kind: 'delete', activityId, eventId: event.id, reason: 'orphan' });
+		b.deleteOp({ verb: 'delete', activityId, eventId: event.id, reason: 'orphan' });
 	}
 }

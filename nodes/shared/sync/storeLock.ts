@@ -25,17 +25,17 @@ export const LOCK_MARKER = 'cloudsync:lock';
 /** Waiting longer than this for one and the same lock row means its holder is gone. */
 export const STALE_AFTER_MS = 30_000;
 
-/** What one attempt to take the lock saw. */
+/** What one attempt to take the lock saw: the store `answered` (with what it processed) or `failed`. */
 export type LockAttempt =
-	{ kind: 'answered'; processed: readonly string[] } | { kind: 'failed'; message: string };
+	{ outcome: 'answered'; processed: readonly string[] } | { outcome: 'failed'; message: string };
 
-/** The next step after an attempt. */
+/** The next step after an attempt: `lock` says where the lock stands for us (held, wait for it, unavailable). */
 export type LockStep =
-	| { kind: 'held' }
+	| { lock: 'held' }
 	/** Another execution holds it: wait, then try again (`sameRow`: the row seen before is still there). */
-	| { kind: 'wait'; sameRow: boolean }
+	| { lock: 'wait'; sameRow: boolean }
 	/** The store failed for another reason than a taken lock: no lock to be had (run as without the store). */
-	| { kind: 'unavailable' };
+	| { lock: 'unavailable' };
 
 // PostgreSQL, SQLite and MySQL/MariaDB wordings of a primary key violation (typeorm passes the driver's message on).
 const UNIQUE_VIOLATION =
@@ -46,13 +46,13 @@ const UNIQUE_VIOLATION =
  * being "processed" now means the row that held it then is the row that holds it now.
  */
 export function lockStep(attempt: LockAttempt, previousProbe?: string): LockStep {
-	if (attempt.kind === 'failed')
+	if (attempt.outcome === 'failed')
 		return UNIQUE_VIOLATION.test(attempt.message)
-			? { kind: 'wait', sameRow: false }
-			: { kind: 'unavailable' };
-	if (!attempt.processed.includes(LOCK_MARKER)) return { kind: 'held' };
+			? { lock: 'wait', sameRow: false }
+			: { lock: 'unavailable' };
+	if (!attempt.processed.includes(LOCK_MARKER)) return { lock: 'held' };
 	return {
-		kind: 'wait',
+		lock: 'wait',
 		sameRow: previousProbe !== undefined && attempt.processed.includes(previousProbe),
 	};
 }

@@ -82,7 +82,8 @@ export class GoogleCalendarProvider implements CalendarProvider {
 				({ data } = await this.call('list events', calendarId, () => this.api.events.list(params)));
 			} catch (error) {
 				// Any 410 on a list means "start over" (some real responses lack the fullSyncRequired reason).
-				if (error instanceof CloudError && error.details.status === 410) return { kind: 'reset' };
+				if (error instanceof CloudError && error.details.status === 410)
+					return { outcome: 'reset' };
 				throw error;
 			}
 			pages++;
@@ -90,7 +91,7 @@ export class GoogleCalendarProvider implements CalendarProvider {
 			pageToken = data.nextPageToken ?? undefined;
 			if (!pageToken)
 				return {
-					kind: 'events',
+					outcome: 'events',
 					events,
 					nextSyncToken: data.nextSyncToken ?? undefined,
 					full: !incremental,
