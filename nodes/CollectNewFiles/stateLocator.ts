@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { COLLECT_STATE_KIND } from '../shared/state/collectState';
+import { COLLECT_STATE_OWNER } from '../shared/state/collectState';
+import { stateOwner } from '../shared/state/staticData';
 
 const PREFIX = 'cloudSync:';
 
@@ -14,7 +15,7 @@ export function locateCollectNodeId(ctx: IExecuteFunctions, name: string): strin
 	for (const [key, value] of Object.entries(staticData)) {
 		if (!key.startsWith(PREFIX) || !value || typeof value !== 'object') continue;
 		const state = value as IDataObject;
-		if (state.kind === COLLECT_STATE_KIND)
+		if (stateOwner(state) === COLLECT_STATE_OWNER)
 			states.push({ id: key.slice(PREFIX.length), node: state.node as string | undefined });
 	}
 	const wanted = name.trim();

@@ -9,7 +9,7 @@ import {
 	encodeExportState,
 	exportStateSchema,
 } from '../shared/state/exportState';
-import { loadState, saveState, stateKey } from '../shared/state/staticData';
+import { loadState, saveState, stateKey, stateOwner } from '../shared/state/staticData';
 
 const PREFIX = 'cloudSync:';
 
@@ -28,7 +28,7 @@ export function locateExportNodeId(ctx: IExecuteFunctions, name: string): string
 		const state = value as IDataObject;
 		// A node exporting into a root per item keeps one state per root: `<node id>@<root>` (one node all the same).
 		const id = key.slice(PREFIX.length).split('@')[0];
-		if (state.kind === 'export' && !states.some((s) => s.id === id))
+		if (stateOwner(state) === 'export' && !states.some((s) => s.id === id))
 			states.push({ id, node: state.node as string | undefined });
 	}
 	if (!wanted || wanted === self.name) {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { validateCollectState } from './collectValidation';
-import type { StateSchema } from './staticData';
+import type { StateOwner, StateSchema } from './staticData';
 
 /** One line of the history: what was collected, when, from where. */
 export interface CollectHistoryEntry {
@@ -34,8 +34,11 @@ export interface PendingEntry {
 }
 
 export interface CollectState {
-	/** Marks this static-data entry as a Collect node's state (other nodes of the package share the namespace). */
-	kind: typeof COLLECT_STATE_KIND;
+	/**
+	 * Marks this static-data entry as a Collect node's state (other nodes of the package share the namespace).
+	 * Stored key, read through stateOwner (staticData.ts).
+	 */
+	kind: typeof COLLECT_STATE_OWNER;
 	/** Display name of the collecting node, so Confirm / History / Forget can find this state by name. */
 	node?: string;
 	/** The watched folder as resolved once (no re-resolution while the parameters stay the same). */
@@ -65,12 +68,12 @@ export interface CollectState {
 export const COLLECT_STATE_VERSION = 1;
 
 /** Every Collect node's state carries this marker so other operations can find it. */
-export const COLLECT_STATE_KIND = 'collectNewFiles' as const;
+export const COLLECT_STATE_OWNER = 'collectNewFiles' satisfies StateOwner;
 
 export const collectStateSchema: StateSchema<CollectState> = {
 	version: COLLECT_STATE_VERSION,
 	empty: () => ({
-		kind: COLLECT_STATE_KIND,
+		kind: COLLECT_STATE_OWNER,
 		collected: '',
 		known: '',
 		pending: [],
@@ -83,7 +86,7 @@ export const collectStateSchema: StateSchema<CollectState> = {
 		return {
 			...empty,
 			...(stored as unknown as Partial<CollectState>),
-			kind: COLLECT_STATE_KIND,
+			kind: COLLECT_STATE_OWNER,
 			collected: typeof stored.collected === 'string' ? stored.collected : '',
 			known: typeof stored.known === 'string' ? stored.known : '',
 			pending: Array.isArray(stored.pending) ? (stored.pending as unknown as PendingEntry[]) : [],

@@ -1,6 +1,6 @@
 import { FINGERPRINT_LENGTH } from './fingerprint';
 import {
-	COLLECT_STATE_KIND,
+	COLLECT_STATE_OWNER,
 	type CollectHistoryEntry,
 	type CollectState,
 	type PendingEntry,
@@ -112,7 +112,7 @@ function checkList<T>(
 /** Keeps every valid part of a stored Collect New Files state; lists what it dropped; says when to start over. */
 export function validateCollectState(stored: CollectState): CheckedCollectState {
 	const state: CollectState = {
-		kind: COLLECT_STATE_KIND,
+		kind: COLLECT_STATE_OWNER,
 		collected: '',
 		known: '',
 		pending: [],

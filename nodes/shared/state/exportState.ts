@@ -49,6 +49,7 @@ export interface ExportState {
 /** What static data holds (JSON). */
 export interface StoredExportState {
 	v: number;
+	/** Marks the entry as an Export node's state: stored key, read through stateOwner (staticData.ts). */
 	kind: 'export';
 	node?: string;
 	rootRef?: string;

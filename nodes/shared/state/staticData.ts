@@ -42,6 +42,20 @@ export class StateTooNewError extends Error {
 	}
 }
 
+/** The nodes whose states share the `cloudSync:` entries of static data. */
+export type StateOwner = 'export' | 'collectNewFiles';
+
+/**
+ * Which node's state a static-data entry is. Every released version stores it under the key `kind` ('export',
+ * 'collectNewFiles'), and a downgraded package reads that key, so the stored key stays as it is; this is the one
+ * place that reads it (in code, `kind` otherwise names only a storage).
+ */
+export function stateOwner(entry: unknown): StateOwner | undefined {
+	if (!entry || typeof entry !== 'object') return undefined;
+	const owner = (entry as { kind?: unknown }).kind;
+	return owner === 'export' || owner === 'collectNewFiles' ? owner : undefined;
+}
+
 export function stateKey(nodeId: string): string {
 	return `cloudSync:${nodeId}`;
 }
