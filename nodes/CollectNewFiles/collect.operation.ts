@@ -229,7 +229,7 @@ async function fileFailure(
 ): Promise<{ outcome: Outcome; json: IDataObject }> {
 	const { item } = candidate;
 	const cloud = isCloudError(error) ? error : undefined;
-	const handling = failureHandling(cloud?.kind, cloud?.details.providerCode);
+	const handling = failureHandling(cloud?.reason, cloud?.details.providerCode);
 	if (handling === 'stopRun') {
 		await releaseClaims(ctx, claimed);
 		throw toNodeError(ctx.getNode(), error, {

@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { CloudError, HINTS, type CloudErrorKind } from './types/cloudError';
+import { CloudError, HINTS, type CloudErrorReason } from './types/cloudError';
 import { TokenHostError } from './transport/hosts';
 import { RetryBudgetExceededError } from './transport/pacer';
 import { redactKnownSecrets } from './transport/secrets';
@@ -59,8 +59,8 @@ function clip(text: string): string {
 	return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : clean;
 }
 
-/** What the user can do, per kind (the provider's own hint wins when it gave one). */
-const KIND_HINTS: Record<CloudErrorKind, string> = {
+/** What the user can do, per reason (the provider's own hint wins when it gave one). */
+const REASON_HINTS: Record<CloudErrorReason, string> = {
 	notFound:
 		"Check that the file or folder still exists and that the credential's account can see it, then run again.",
 	auth: HINTS.auth,
@@ -80,7 +80,7 @@ const KIND_HINTS: Record<CloudErrorKind, string> = {
 	other: 'Run again; if it keeps failing, check the credential and the node parameters.',
 };
 
-const KIND_HEADLINES: Record<CloudErrorKind, string> = {
+const REASON_HEADLINES: Record<CloudErrorReason, string> = {
 	notFound: 'Not found',
 	auth: 'The credential is no longer accepted',
 	scope: 'The credential lacks a permission (scope)',
@@ -96,7 +96,7 @@ const KIND_HEADLINES: Record<CloudErrorKind, string> = {
 	other: 'Request failed',
 };
 
-const KIND_HTTP_CODES: Partial<Record<CloudErrorKind, string>> = {
+const REASON_HTTP_CODES: Partial<Record<CloudErrorReason, string>> = {
 	notFound: '404',
 	auth: '401',
 	scope: '403',
@@ -110,7 +110,7 @@ const KIND_HTTP_CODES: Partial<Record<CloudErrorKind, string>> = {
 };
 
 /** Kinds that are about the remote service (NodeApiError); the rest are about our own checks (NodeOperationError). */
-const OPERATION_KINDS = new Set<CloudErrorKind>(['integrity', 'cursorReset', 'other']);
+const OPERATION_REASONS = new Set<CloudErrorReason>(['integrity', 'cursorReset', 'other']);
 
 /** "Out of storage: reports/2026/a.pdf (item 3)". */
 function headline(base: string, context: ErrorContext, detail?: string): string {
@@ -255,7 +255,7 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 	if (error instanceof RetryBudgetExceededError) {
 		return apiError(
 			node,
-			headline(KIND_HEADLINES.rateLimited, context, error.message),
+			headline(REASON_HEADLINES.rateLimited, context, error.message),
 			HINTS.rateLimited,
 			context,
 			'429',
@@ -265,7 +265,7 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 	return operationError(
 		node,
 		headline('Failed', context, plainMessage(error)),
-		KIND_HINTS.other,
+		REASON_HINTS.other,
 		context,
 	);
 }
@@ -304,11 +304,13 @@ export function plainMessage(error: unknown): string {
 function fromCloudError(node: INode, error: CloudError, context: ErrorContext): NodeError {
 	const target = context.target ?? error.details.target;
 	const merged: ErrorContext = { ...context, target };
-	const hint = error.hint ?? KIND_HINTS[error.kind];
+	const hint = error.hint ?? REASON_HINTS[error.reason];
 	const code = error.details.providerCode ? ` (${error.details.providerCode})` : '';
-	const message = headline(`${KIND_HEADLINES[error.kind]}${code}`, merged, error.message);
-	if (OPERATION_KINDS.has(error.kind)) return operationError(node, message, hint, merged);
+	const message = headline(`${REASON_HEADLINES[error.reason]}${code}`, merged, error.message);
+	if (OPERATION_REASONS.has(error.reason)) return operationError(node, message, hint, merged);
 	const httpCode =
-		error.details.status !== undefined ? String(error.details.status) : KIND_HTTP_CODES[error.kind];
+		error.details.status !== undefined
+			? String(error.details.status)
+			: REASON_HTTP_CODES[error.reason];
 	return apiError(node, message, hint, merged, httpCode);
 }

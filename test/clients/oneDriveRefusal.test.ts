@@ -36,7 +36,7 @@ describe("OneDrive storage never overwrites a file it did not write, now that Gr
 					{ size, stream: patternStream(size, 'ours') },
 				),
 			);
-			expect(refused.kind).toBe('conflict');
+			expect(refused.reason).toBe('conflict');
 			expect((await user.read('report.pdf'))!.toString()).toBe("the user's own report");
 		},
 	);

@@ -126,7 +126,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 			fixture.fake.auth.revokeRefreshTokens();
 			fixture.fake.auth.expireAccessTokens();
 			const error = await failure(collect(fixture.provider.list(fixture.rootId)));
-			expect(error.kind).toBe('auth');
+			expect(error.reason).toBe('auth');
 			expect(error.hint).toBe(HINTS.auth);
 		});
 
@@ -179,7 +179,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 				{ size: 5, data: Buffer.from('other') },
 			),
 		);
-		expect(clash.kind).toBe('conflict');
+		expect(clash.reason).toBe('conflict');
 		const renamed = await provider.upload(
 			{ parentId: fixture.rootId, name: 'Doc.txt', onConflict: 'rename' },
 			{ size: 5, data: Buffer.from('other') },
@@ -212,7 +212,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const missing = await failure(
 			provider.resolveFolder({ mode: 'path', value: '/No/Such/Folder' }),
 		);
-		expect(missing.kind).toBe('notFound');
+		expect(missing.reason).toBe('notFound');
 		expect(missing.message).toContain('/No/Such/Folder');
 		await fixture.user.createFile('Sub Folder/Report.PDF', Buffer.from('r'));
 		expect((await provider.findChild(subId, 'report.pdf'))?.name).toBe('Report.PDF');
@@ -220,7 +220,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const notFolder = await failure(
 			provider.resolveFolder({ mode: 'path', value: `${fixture.rootPath}/Sub Folder/Report.PDF` }),
 		);
-		expect(notFolder.kind).toBe('invalidRequest');
+		expect(notFolder.reason).toBe('invalidRequest');
 		expect((await provider.searchFolders('sub')).map((f) => f.id)).toContain(subId);
 	});
 
@@ -304,7 +304,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		await fixture.user.createFile('x.txt', Buffer.from('x'));
 		await fixture.user.resetCursors();
 		const error = await failure(provider.changes(fixture.rootId, cursor, { recursive: true }));
-		expect(error.kind).toBe('cursorReset');
+		expect(error.reason).toBe('cursorReset');
 		expect(error.hint).toBe(HINTS.cursorReset);
 		expect(
 			(await collect(provider.list(fixture.rootId, { recursive: true }))).map((i) => i.path),
@@ -332,7 +332,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 			const error = await failure(
 				new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }),
 			);
-			expect(error.kind).toBe('cursorReset');
+			expect(error.reason).toBe('cursorReset');
 		}
 	});
 
@@ -359,7 +359,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const moved = await failure(
 			new DropboxStorage(fixture.transport).changes(folder.id, empty.cursor, { recursive: false }),
 		);
-		expect(moved.kind).toBe('cursorReset');
+		expect(moved.reason).toBe('cursorReset');
 		// As versions before the subtree feed made it: the SDK's own flat cursor (the transport signs it).
 		const sdk = new Dropbox({ accessToken: 'signed-by-the-wire', fetch: fixture.transport.fetch });
 		const flat = (await sdk.filesListFolderGetLatestCursor({ path: folder.id, recursive: false }))
@@ -369,7 +369,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 				await failure(
 					new DropboxStorage(fixture.transport).changes(folder.id, flat, { recursive: false }),
 				)
-			).kind,
+			).reason,
 		).toBe('cursorReset');
 	});
 
@@ -392,7 +392,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		const moved = await failure(
 			new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }),
 		);
-		expect([moved.kind, moved.message]).toEqual([
+		expect([moved.reason, moved.message]).toEqual([
 			'cursorReset',
 			'The watched Dropbox folder is no longer where its change cursor looks',
 		]);
@@ -408,7 +408,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 				await failure(
 					new DropboxStorage(fixture.transport).changes(folder.id, cursor, { recursive: true }),
 				)
-			).kind,
+			).reason,
 		).toBe('notFound');
 		expect(fake.requests({ since: mark }).map((r) => [r.path, r.status])).toEqual([
 			['/2/files/list_folder/continue', 409],
@@ -429,7 +429,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		]);
 	});
 
-	it('maps Dropbox errors to CloudError kinds with hints', async () => {
+	it('maps Dropbox errors to CloudError reasons with hints', async () => {
 		const { provider, fake } = fixture;
 		fake.setQuota(10);
 		const quota = await failure(
@@ -438,14 +438,14 @@ describe('DropboxStorage against FakeDropbox', () => {
 				{ size: 20, data: Buffer.alloc(20) },
 			),
 		);
-		expect(quota).toMatchObject({ kind: 'quota', hint: HINTS.quota });
+		expect(quota).toMatchObject({ reason: 'quota', hint: HINTS.quota });
 		fake.setQuota(undefined);
 
 		const gone = await failure(provider.download('id:doesNotExist0000000000'));
-		expect(gone.kind).toBe('notFound');
+		expect(gone.reason).toBe('notFound');
 		expect(gone.message).toContain('id:doesNotExist0000000000');
 		const deleted = await failure(provider.delete('id:doesNotExist0000000000'));
-		expect(deleted.kind).toBe('notFound');
+		expect(deleted.reason).toBe('notFound');
 		expect(
 			isCloudError(
 				await failure(provider.move('id:doesNotExist0000000000', { name: 'x' })),
@@ -455,7 +455,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 
 		fake.auth.setScopes(['files.metadata.read', 'files.content.read']);
 		const scope = await failure(provider.createFolder(fixture.rootId, 'nope'));
-		expect(scope.kind).toBe('scope');
+		expect(scope.reason).toBe('scope');
 		expect(scope.hint).toBe(HINTS.scope('files.content.write'));
 	});
 
@@ -487,7 +487,7 @@ describe('DropboxStorage against FakeDropbox', () => {
 		fake.userCreateFolder('/Elsewhere');
 		await expect(
 			provider.resolveFolder({ mode: 'path', value: '/Elsewhere' }),
-		).rejects.toMatchObject({ kind: 'notFound' });
+		).rejects.toMatchObject({ reason: 'notFound' });
 	});
 });
 
@@ -625,7 +625,7 @@ describe('DropboxStorage request budget', () => {
 		await fixture.user.rename('export', 'export (renamed)');
 		const after = freshProvider();
 		const error = await failure(after.changes(rootId, batch.cursor, { recursive: true }));
-		expect(error.kind).toBe('cursorReset');
+		expect(error.reason).toBe('cursorReset');
 		after.knowPlaces(rootId, [{ id: folderId, path: '2025' }]);
 		const moved = await after.upload(
 			{ parentId: folderId, name: 'c.pdf' },
@@ -646,7 +646,7 @@ describe('DropboxStorage request budget', () => {
 			const cursor = await first.latestCursor(watchedId, { recursive });
 			await fixture.user.delete('watched');
 			const error = await failure(freshProvider().changes(watchedId, cursor, { recursive }));
-			expect(error.kind).toBe('notFound');
+			expect(error.reason).toBe('notFound');
 			expect(error.message).toContain('no longer exists');
 		},
 	);
@@ -778,7 +778,7 @@ describe('DropboxStorage with a token that lacks a scope', () => {
 		const file = await fake.userWrite('/r.txt', Buffer.from('receipt'));
 		const mark = fake.mark();
 		const error = await failure(provider.download(file.id));
-		expect(error.kind).toBe('scope');
+		expect(error.reason).toBe('scope');
 		expect(error.message).toContain('files.content.read');
 		expect(error.message).not.toMatch(/content type/i);
 		expect(error.hint).toBe(HINTS.scope('files.content.read'));
@@ -798,12 +798,12 @@ describe('DropboxStorage with a token that lacks a scope', () => {
 			'files.content.read',
 		]);
 		const rpc = await failure(provider.createFolder('', 'nope'));
-		expect(rpc.kind).toBe('scope');
+		expect(rpc.reason).toBe('scope');
 		expect(rpc.message).toContain('files.content.write');
 		const data = Buffer.from('x');
 		const upload = await failure(
 			provider.upload({ parentId: '', name: 'x.txt' }, { size: 1, data }),
 		);
-		expect(upload).toMatchObject({ kind: 'scope', hint: HINTS.scope('files.content.write') });
+		expect(upload).toMatchObject({ reason: 'scope', hint: HINTS.scope('files.content.write') });
 	});
 });

@@ -92,7 +92,7 @@ describe('GoogleDriveStorage', () => {
 						{ size: 1, data: Buffer.from('x') },
 					),
 				)
-			).kind,
+			).reason,
 		).toBe('conflict');
 	});
 
@@ -116,7 +116,7 @@ describe('GoogleDriveStorage', () => {
 						{ size: 2, data: Buffer.from('hi') },
 					),
 				)
-			).kind,
+			).reason,
 		).toBe('integrity');
 	});
 
@@ -162,7 +162,7 @@ describe('GoogleDriveStorage', () => {
 		const missing = await caught(
 			f.provider.resolveFolder({ mode: 'path', value: 'Clients/Nobody' }),
 		);
-		expect(missing.kind).toBe('notFound');
+		expect(missing.reason).toBe('notFound');
 		expect(missing.message).toContain('Clients/Nobody');
 	});
 
@@ -219,12 +219,12 @@ describe('GoogleDriveStorage', () => {
 		f = await createGoogleDriveFixture();
 		const cursor = await f.provider.latestCursor(f.rootId, { recursive: true });
 		f.fake.invalidatePageTokens();
-		expect((await caught(f.provider.changes(f.rootId, cursor, { recursive: true }))).kind).toBe(
+		expect((await caught(f.provider.changes(f.rootId, cursor, { recursive: true }))).reason).toBe(
 			'cursorReset',
 		);
-		expect((await caught(f.provider.changes(f.rootId, 'garbage', { recursive: true }))).kind).toBe(
-			'cursorReset',
-		);
+		expect(
+			(await caught(f.provider.changes(f.rootId, 'garbage', { recursive: true }))).reason,
+		).toBe('cursorReset');
 	});
 
 	test('a shared drive: upload, list, changes and download inside it', async () => {
@@ -275,25 +275,25 @@ describe('GoogleDriveStorage', () => {
 		expect(f.fake.requests({ path: 'alt=media' })).toHaveLength(2);
 	});
 
-	test('errors map to CloudError kinds with hints', async () => {
+	test('errors map to CloudError reasons with hints', async () => {
 		f = await createGoogleDriveFixture();
 		f.fake.storageQuotaExceeded = true;
 		const quota = await caught(
 			f.provider.upload({ parentId: f.rootId, name: 'q.txt' }, { size: 1, data: Buffer.from('q') }),
 		);
-		expect(quota.kind).toBe('quota');
+		expect(quota.reason).toBe('quota');
 		expect(quota.hint).toBeTruthy();
 		f.fake.storageQuotaExceeded = false;
 		f.fake.dailyLimitExceeded = true;
-		expect((await caught(f.provider.root())).kind).toBe('dailyLimit');
+		expect((await caught(f.provider.root())).reason).toBe('dailyLimit');
 		f.fake.dailyLimitExceeded = false;
 		const missing = await caught(f.provider.move('nope-id', { name: 'x' }));
-		expect(missing.kind).toBe('notFound');
+		expect(missing.reason).toBe('notFound');
 		expect(missing.message).toContain('nope-id');
 		f.fake.auth.revokeRefreshTokens();
 		f.fake.auth.expireAccessTokens();
 		const auth = await caught(f.provider.root());
-		expect(auth.kind).toBe('auth');
+		expect(auth.reason).toBe('auth');
 		expect(auth.hint).toMatch(/Reconnect/);
 	});
 
@@ -301,7 +301,7 @@ describe('GoogleDriveStorage', () => {
 		f = await createGoogleDriveFixture({ scopes: [DRIVE_SCOPES.readonly] });
 		expect(await collect(f.provider.list(f.rootId))).toEqual([]);
 		const error = await caught(f.provider.createFolder(f.rootId, 'x'));
-		expect(error.kind).toBe('scope');
+		expect(error.reason).toBe('scope');
 		expect(error.hint).toContain('https://www.googleapis.com/auth/drive');
 	});
 });
@@ -374,11 +374,12 @@ describe('GoogleDriveStorage request budget', () => {
 		const data = Buffer.from('mine');
 		expect(
 			(await caught(fresh.upload({ parentId: taken.id, name: 'taken.txt' }, { size: 4, data })))
-				.kind,
+				.reason,
 		).toBe('conflict');
 		// Names we uploaded ourselves are known too.
 		expect(
-			(await caught(fresh.upload({ parentId: taken.id, name: 'r-0.txt' }, { size: 4, data }))).kind,
+			(await caught(fresh.upload({ parentId: taken.id, name: 'r-0.txt' }, { size: 4, data })))
+				.reason,
 		).toBe('conflict');
 		const renamed = await fresh.upload(
 			{ parentId: taken.id, name: 'taken.txt', onConflict: 'rename' },

@@ -313,12 +313,12 @@ describe('LocalFolderStorage specifics', () => {
 		['EEXIST', 'conflict'],
 		['EMFILE', 'transient'],
 		['EWHATEVER', 'other'],
-	])('fs error %s becomes CloudError %s naming the path', (code, kind) => {
+	])('fs error %s becomes CloudError %s naming the path', (code, reason) => {
 		const error = localFsError(Object.assign(new Error('x'), { code }), 'reports/2024.pdf');
-		expect(error.kind).toBe(kind);
+		expect(error.reason).toBe(reason);
 		expect(error.message).toContain('reports/2024.pdf');
 		expect(error.details.target).toBe('reports/2024.pdf');
-		if (kind === 'quota') expect(error.hint).toMatch(/storage/);
+		if (reason === 'quota') expect(error.hint).toMatch(/storage/);
 	});
 
 	if (process.getuid?.() !== 0) {
@@ -336,7 +336,7 @@ describe('LocalFolderStorage specifics', () => {
 		});
 	} else {
 		test('as root, EACCES cannot be provoked on a real folder: the mapping is covered by the table above', () => {
-			expect(localFsError(Object.assign(new Error('x'), { code: 'EACCES' }), 'locked').kind).toBe(
+			expect(localFsError(Object.assign(new Error('x'), { code: 'EACCES' }), 'locked').reason).toBe(
 				'permission',
 			);
 		});

@@ -168,7 +168,7 @@ describe('OneDriveStorage against FakeGraph', () => {
 		await fixture.user.createFile('x.txt', Buffer.from('x'));
 		await fixture.user.resetCursors();
 		const reset = await failure(provider.changes(rootId, stale));
-		expect(reset.kind).toBe('cursorReset');
+		expect(reset.reason).toBe('cursorReset');
 		expect(reset.details.status).toBe(410);
 		expect(reset.hint).toBe(HINTS.cursorReset);
 		const fresh = await provider.latestCursor(rootId);
@@ -302,7 +302,7 @@ describe('OneDriveStorage against FakeGraph', () => {
 				action: { type: 'respond', status: 404, body: { error: { code: 'itemNotFound' } } },
 			});
 			const error = await failure(provider.download(id));
-			expect(error.kind).toBe('notFound');
+			expect(error.reason).toBe('notFound');
 		});
 	});
 
@@ -330,7 +330,7 @@ describe('OneDriveStorage against FakeGraph', () => {
 		const conflict = await failure(
 			provider.upload({ parentId: rootId, name: 'R.BIN' }, { size: 1, data: Buffer.from('x') }),
 		);
-		expect(conflict.kind).toBe('conflict');
+		expect(conflict.reason).toBe('conflict');
 	});
 
 	it('maps quota, scope, missing items and a dead credential to CloudErrors with hints', async () => {
@@ -343,33 +343,33 @@ describe('OneDriveStorage against FakeGraph', () => {
 				{ size: 2000, data: Buffer.alloc(2000) },
 			),
 		);
-		expect([full.kind, full.hint]).toEqual(['quota', HINTS.quota]);
+		expect([full.reason, full.hint]).toEqual(['quota', HINTS.quota]);
 		const bigFull = await failure(
 			provider.upload(
 				{ parentId: rootId, name: 'q2.bin' },
 				{ size: FIXTURE_CHUNK * 2, data: Buffer.alloc(FIXTURE_CHUNK * 2) },
 			),
 		);
-		expect(bigFull.kind).toBe('quota');
+		expect(bigFull.reason).toBe('quota');
 
 		const missing = await failure(
 			provider.resolveFolder({ mode: 'path', value: 'fixture-root/nope' }),
 		);
-		expect(missing.kind).toBe('notFound');
+		expect(missing.reason).toBe('notFound');
 		expect(missing.message).toContain('fixture-root/nope');
 		const gone = await failure(provider.delete('ABC!999999'));
-		expect([gone.kind, gone.details.target]).toEqual(['notFound', 'ABC!999999']);
+		expect([gone.reason, gone.details.target]).toEqual(['notFound', 'ABC!999999']);
 
 		auth.setScopes(['Files.Read']);
 		const readOnly = await failure(provider.createFolder(rootId, 'new'));
-		expect(readOnly.kind).toBe('scope');
+		expect(readOnly.reason).toBe('scope');
 		expect(readOnly.hint).toContain('Files.ReadWrite');
 
 		auth.setScopes(['Files.ReadWrite']);
 		auth.revokeRefreshTokens();
 		auth.expireAccessTokens();
 		const dead = await failure(provider.root());
-		expect([dead.kind, dead.hint]).toEqual(['auth', HINTS.auth]);
+		expect([dead.reason, dead.hint]).toEqual(['auth', HINTS.auth]);
 	});
 
 	it('stops cleanly when throttled beyond the run budget, naming the wait', async () => {
@@ -377,7 +377,7 @@ describe('OneDriveStorage against FakeGraph', () => {
 		const { provider, fake, rootId } = fixture;
 		fake.throttle(1, 3600);
 		const throttled = await failure(provider.getItem(rootId));
-		expect(throttled.kind).toBe('rateLimited');
+		expect(throttled.reason).toBe('rateLimited');
 		expect(throttled.details.retryAfterMs).toBe(3_600_000);
 	});
 

@@ -60,15 +60,15 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 				library: { mode: 'name', value: 'Invoices' },
 			}),
 		);
-		expect(wrong.kind).toBe('notFound');
+		expect(wrong.reason).toBe('notFound');
 		expect(wrong.details.hint).toContain('"Documents", "Receipts"');
 		const noSite = await failure(
 			sites.site({ mode: 'url', value: 'https://contoso.sharepoint.com/sites/Nope' }),
 		);
-		expect(noSite.kind).toBe('notFound');
-		expect((await failure(sites.site({ mode: 'url', value: 'https://example.com/x' }))).kind).toBe(
-			'invalidRequest',
-		);
+		expect(noSite.reason).toBe('notFound');
+		expect(
+			(await failure(sites.site({ mode: 'url', value: 'https://example.com/x' }))).reason,
+		).toBe('invalidRequest');
 	});
 
 	it('with Sites.Selected: searching sites fails with a hint to give the site by URL; the granted library works', async () => {
@@ -80,7 +80,7 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 		site!.selectedGrant = 'write';
 		const sites = new SharePointSites(transport);
 		const refused = await failure(sites.searchSites('Finance'));
-		expect(refused.kind).toBe('permission');
+		expect(refused.reason).toBe('permission');
 		expect(refused.details.hint).toContain('By URL');
 		expect(
 			(await sites.site({ mode: 'url', value: 'https://contoso.sharepoint.com/sites/Finance' })).id,
@@ -89,7 +89,7 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 		await provider.createFolder(root.id, 'Granted');
 		site!.selectedGrant = undefined;
 		const denied = await failure(provider.root());
-		expect(denied.kind).toBe('permission');
+		expect(denied.reason).toBe('permission');
 		expect(denied.message).toContain('SharePoint denied access');
 		expect(denied.details.hint).toContain('Sites.Selected');
 	});
@@ -125,7 +125,7 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 				value: 'https://contoso.sharepoint.com/sites/Finance/Shared%20Documents/Acme',
 			}),
 		);
-		expect(elsewhere.kind).toBe('invalidRequest');
+		expect(elsewhere.reason).toBe('invalidRequest');
 		expect(elsewhere.message).toContain('SharePoint library');
 
 		// The change feed at the library's root, scoped to a folder below it, as on OneDrive for Business.

@@ -156,8 +156,8 @@ describe('collect reading (pure): what each file of the folder becomes', () => {
 		expect(refusalCode('exportSizeLimitExceeded')).toBe('tooLarge');
 		expect(refusalCode('fileNotDownloadable')).toBe('refused');
 		expect(
-			['transient', 'rateLimited', 'other', 'integrity', undefined].map((kind) =>
-				failureHandling(kind as never),
+			['transient', 'rateLimited', 'other', 'integrity', undefined].map((reason) =>
+				failureHandling(reason as never),
 			),
 		).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
 	});

@@ -68,8 +68,8 @@ describe('toNodeError', () => {
 		['rateLimited', HINTS.rateLimited, NodeApiError],
 		['integrity', 'checksum', NodeOperationError],
 		['notFound', 'still exists', NodeApiError],
-	] as const)('maps CloudError %s with a hint', (kind, hint, type) => {
-		const error = toNodeError(node, new CloudError(kind, 'x'), { itemIndex: 0 });
+	] as const)('maps CloudError %s with a hint', (reason, hint, type) => {
+		const error = toNodeError(node, new CloudError(reason, 'x'), { itemIndex: 0 });
 		expect(error).toBeInstanceOf(type);
 		expect(error.description).toContain(hint);
 	});

@@ -39,8 +39,8 @@ describe('Export to Folder decisions around the plan (pure)', () => {
 	});
 
 	it('stops the run on errors the next items would meet too, not on one bad file', () => {
-		for (const kind of ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'] as const)
-			expect(stopsTheRun(new CloudError(kind, kind))).toBe(true);
+		for (const reason of ['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'] as const)
+			expect(stopsTheRun(new CloudError(reason, reason))).toBe(true);
 		expect(stopsTheRun(new CloudError('conflict', 'there'))).toBe(false);
 		expect(stopsTheRun(new Error('other'))).toBe(false);
 	});

@@ -38,7 +38,7 @@ export interface CalendarProvider {
 	listCalendars(): Promise<CalendarInfo[]>;
 	listEvents(calendarId: string, request: ListEventsRequest): Promise<EventListing>;
 	getEvent(calendarId: string, eventId: string): Promise<CalendarEvent | undefined>;
-	/** Insert with a client-chosen id; a taken id raises CloudError kind 'conflict' (providerCode 'duplicate'). */
+	/** Insert with a client-chosen id; a taken id raises CloudError reason 'conflict' (providerCode 'duplicate'). */
 	insertEvent(calendarId: string, eventId: string, event: EventWrite): Promise<CalendarEvent>;
 	/** Patch; with `etag`, only if the event is unchanged (else CloudError 'conflict', providerCode 'conditionNotMet'). */
 	patchEvent(

@@ -11,7 +11,7 @@ import { failureHandling, type ReadStep } from '../sync/collectReading';
 /** Whether an error must stop the whole run (the credential or the account is the problem), not just one file. */
 export function stopsRun(error: unknown): boolean {
 	return (
-		isCloudError(error) && failureHandling(error.kind, error.details.providerCode) === 'stopRun'
+		isCloudError(error) && failureHandling(error.reason, error.details.providerCode) === 'stopRun'
 	);
 }
 

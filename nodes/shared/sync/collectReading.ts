@@ -1,4 +1,4 @@
-import type { CloudErrorKind } from '../types/cloudError';
+import type { CloudErrorReason } from '../types/cloudError';
 import type {
 	ChangeBatch,
 	ExportChoice,
@@ -104,18 +104,13 @@ export function readStep(
 export type FailureHandling = 'stopRun' | 'vanished' | 'skip' | 'retry';
 
 export function failureHandling(
-	errorKind: CloudErrorKind | undefined,
+	reason: CloudErrorReason | undefined,
 	providerCode?: string,
 ): FailureHandling {
-	if (
-		errorKind === 'auth' ||
-		errorKind === 'scope' ||
-		errorKind === 'dailyLimit' ||
-		errorKind === 'quota'
-	)
+	if (reason === 'auth' || reason === 'scope' || reason === 'dailyLimit' || reason === 'quota')
 		return 'stopRun';
-	if (errorKind === 'notFound') return 'vanished';
-	if (errorKind === 'permission' || errorKind === 'invalidRequest') return 'skip';
+	if (reason === 'notFound') return 'vanished';
+	if (reason === 'permission' || reason === 'invalidRequest') return 'skip';
 	void providerCode;
 	return 'retry';
 }

@@ -42,7 +42,7 @@ export function afterFeedError(error: unknown): 'listing' | 'rootGone' | 'fail' 
 export function stopsTheRun(error: unknown): boolean {
 	return (
 		isCloudError(error) &&
-		['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.kind)
+		['auth', 'scope', 'quota', 'dailyLimit', 'rateLimited'].includes(error.reason)
 	);
 }
 

@@ -3,7 +3,8 @@
  * nodes translate it into NodeApiError / NodeOperationError (see ../errors.ts). Never put tokens or file
  * content in `message`.
  */
-export type CloudErrorKind =
+/** Why a cloud refused or failed, as the node acts on it (`kind` names only a storage in this code base). */
+export type CloudErrorReason =
 	| 'notFound'
 	| 'auth' // invalid_grant, revoked or expired refresh token: reconnect the credential
 	| 'scope' // token lacks a scope
@@ -20,7 +21,7 @@ export type CloudErrorKind =
 
 export class CloudError extends Error {
 	constructor(
-		readonly kind: CloudErrorKind,
+		readonly reason: CloudErrorReason,
 		message: string,
 		readonly details: {
 			status?: number;
@@ -44,8 +45,8 @@ export class CloudError extends Error {
 	}
 }
 
-export function isCloudError(error: unknown, errorKind?: CloudErrorKind): error is CloudError {
-	return error instanceof CloudError && (errorKind === undefined || error.kind === errorKind);
+export function isCloudError(error: unknown, reason?: CloudErrorReason): error is CloudError {
+	return error instanceof CloudError && (reason === undefined || error.reason === reason);
 }
 
 /** Standard hints, so every provider says the same thing for the same situation. */

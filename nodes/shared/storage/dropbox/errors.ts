@@ -1,5 +1,5 @@
 import { isNetworkError } from '../../transport/pacer';
-import { CloudError, HINTS, type CloudErrorKind } from '../../types/cloudError';
+import { CloudError, HINTS, type CloudErrorReason } from '../../types/cloudError';
 
 /** An error answer from Dropbox as the SDK (DropboxResponseError) or a raw request hands it over. */
 export interface DropboxErrorAnswer {
@@ -82,7 +82,7 @@ export function dropboxAnswerToCloudError(
 	const named = target ? ` "${target}"` : '';
 	const base = { status: answer.status, providerCode: code, target };
 	const make = (
-		kind: CloudErrorKind,
+		kind: CloudErrorReason,
 		message: string,
 		extra: Partial<CloudError['details']> = {},
 	) => new CloudError(kind, message, { ...base, ...extra });
