@@ -22,7 +22,7 @@ export interface Download {
 	contentUrl: string;
 	target: string;
 	/** For messages: OneDrive or SharePoint. */
-	service?: GraphService;
+	service: GraphService;
 	/** A pre-authenticated URL a listing already gave (@microsoft.graph.downloadUrl): saves the 302 round trip. */
 	knownUrl?: string;
 }

@@ -41,8 +41,8 @@ const SHAREPOINT_WRITE_HINT =
 export function cloudErrorFromFailure(
 	failure: GraphFailure,
 	operation: Operation,
-	target?: string,
-	service: GraphService = 'OneDrive',
+	target: string | undefined,
+	service: GraphService,
 ): CloudError {
 	const sharePoint = service === 'SharePoint';
 	const { status, code } = failure;
@@ -118,8 +118,8 @@ export function cloudErrorFromFailure(
 /** Errors that never became an HTTP answer: pacer budget, lost connections, a refresh that failed. */
 export function cloudErrorFromThrown(
 	error: unknown,
-	target?: string,
-	service: GraphService = 'OneDrive',
+	target: string | undefined,
+	service: GraphService,
 ): CloudError {
 	if (error instanceof CloudError) return error;
 	const about = target ? ` (${target})` : '';

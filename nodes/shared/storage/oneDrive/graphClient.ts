@@ -44,7 +44,7 @@ export class GraphCaller {
 
 	constructor(
 		transport: Transport,
-		private readonly service: GraphService = 'OneDrive',
+		private readonly service: GraphService,
 	) {
 		this.middleware = new TransportMiddleware(transport);
 		// No RetryHandler (the pacer owns retries) and no AuthenticationHandler (the wire signs).

@@ -39,7 +39,7 @@ export interface SessionUpload {
 	fragmentSize: number;
 	/** For messages: the file's name or path, and the service's name (OneDrive or SharePoint). */
 	target: string;
-	service?: GraphService;
+	service: GraphService;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function uploadInSession(
 		if (response.status === 404) {
 			throw new CloudError(
 				'transient',
-				`The ${job.service ?? 'OneDrive'} upload session for ${job.target} expired; the next run uploads it again`,
+				`The ${job.service} upload session for ${job.target} expired; the next run uploads it again`,
 				{
 					status: 404,
 					target: job.target,
@@ -107,7 +107,7 @@ export async function uploadInSession(
 			// A stream cannot rewind past the fragment in hand; Graph never asks for that unless the session restarted.
 			throw new CloudError(
 				'transient',
-				`${job.service ?? 'OneDrive'} lost already confirmed bytes of ${job.target}; the next run uploads it again`,
+				`${job.service} lost already confirmed bytes of ${job.target}; the next run uploads it again`,
 				{
 					target: job.target,
 				},
@@ -144,7 +144,7 @@ export async function uploadInSession(
 			if (stalled > MAX_STALLED_ATTEMPTS)
 				throw new CloudError(
 					'transient',
-					`${job.service ?? 'OneDrive'} stopped accepting ${job.target}`,
+					`${job.service} stopped accepting ${job.target}`,
 					{
 						target: job.target,
 					},
