@@ -1,4 +1,4 @@
-import type { GraphDrive, GraphItem } from './drive';
+import { SIGNED_IN_USER, type GraphDrive, type GraphItem } from './drive';
 import { faults } from './errors';
 
 /**
@@ -84,6 +84,8 @@ export function deltaPage(drive: GraphDrive, token: DeltaToken, top: number): De
 
 function classify(drive: GraphDrive, item: GraphItem, token: DeltaToken): DeltaEntry | undefined {
 	const initial = token.since === 0;
+	// A file someone else holds checked out and never checked in does not exist for the caller yet.
+	if (!drive.visibleTo(item, SIGNED_IN_USER)) return undefined;
 	const inside = drive.isWithin(item, token.scope);
 	if (inside) {
 		if (item.deleted && initial) return undefined;

@@ -16,7 +16,16 @@ export interface LibraryInfo {
 	/** The library's server-relative path ("/sites/Finance/Receipts"): counts towards the 400-character limit. */
 	serverRelativePath: string;
 	createdAt: string;
+	/**
+	 * The library setting "Require documents to be checked out before they can be edited" (Library settings ->
+	 * Versioning settings). A file a client uploads or changes is then checked out to it until it checks it in
+	 * (see GraphDrive.recordWrite).
+	 */
+	requireCheckOut?: boolean;
 }
+
+/** Who the fake's API caller is: the signed-in account (the name serialize.ts gives as createdBy). */
+export const SIGNED_IN_USER = 'Fake User';
 export type ConflictBehavior = 'fail' | 'replace' | 'rename';
 
 export interface GraphItem {
@@ -42,6 +51,10 @@ export interface GraphItem {
 	deletedWith?: string;
 	/** Parents this item left, so a folder-scoped delta can report a move out of the folder as a deletion. */
 	departures: Array<{ seq: number; parentId: string }>;
+	/** SharePoint check-out (driveitem-checkout, driveitem-checkin): the user who holds the file. */
+	checkedOutBy?: string;
+	/** No version of the file was ever checked in: nobody but `checkedOutBy` sees it. */
+	neverCheckedIn?: boolean;
 }
 
 const INVALID_NAME = /["*:<>?/\\|]/;
@@ -373,6 +386,59 @@ export class GraphDrive {
 			this.touch(back);
 		}
 		this.touchParent(item);
+		return item;
+	}
+
+	// ---- SharePoint check-out ----
+	//
+	// learn.microsoft.com/graph/api/driveitem-checkout ("prevent others from editing the document, and prevent your
+	// changes from being visible until the document is checked in") and driveitem-checkin ("makes the version of
+	// the document available to others"; body { comment, checkInAs }, 204 No Content). A file that is checked out
+	// to someone else answers 423 Locked to changes: error code notAllowed, inner code resourceLocked, "The resource
+	// you are attempting to access is locked" (a response quoted on Stack Exchange; learn.microsoft.com/graph/errors
+	// lists 423 as "The resource that is being accessed is locked"). In a library that requires check-out, a new
+	// file is checked out to its uploader ("New files are auto-checked out to the creator", Microsoft Q&A 8270845),
+	// and a file never checked in is seen by nobody else.
+
+	/** False for a file only its holder may see: checked out to someone else and never checked in. */
+	visibleTo(item: GraphItem, viewer: string): boolean {
+		return !(item.neverCheckedIn && item.checkedOutBy && item.checkedOutBy !== viewer);
+	}
+
+	/** 423 when `item` is checked out to someone other than `by` (changes, renames, moves, deletes alike). */
+	checkNotLocked(item: GraphItem, by: string): void {
+		if (item.checkedOutBy && item.checkedOutBy !== by) throw faults.locked();
+	}
+
+	/**
+	 * After `by` wrote a file's content: in a library that requires check-out the file is (or stays) checked out to
+	 * them, and a file they just created has no version anyone else can see until they check it in.
+	 */
+	recordWrite(item: GraphItem, by: string, created: boolean): void {
+		if (!this.library?.requireCheckOut || item.isFolder) return;
+		if (created) item.neverCheckedIn = true;
+		item.checkedOutBy = by;
+	}
+
+	checkOut(id: string, by: string): GraphItem {
+		const item = this.require(id);
+		if (item.isFolder) throw faults.invalidRequest('Only files can be checked out.');
+		this.checkNotLocked(item, by);
+		item.checkedOutBy = by;
+		this.touch(item);
+		return item;
+	}
+
+	/** A new version everyone sees; a file checked in for the first time appears to others (in their delta too). */
+	checkIn(id: string, by: string): GraphItem {
+		const item = this.require(id);
+		// Unverified against the service: the status and code Graph gives a check-in of a file nobody checked out.
+		if (item.isFolder || !item.checkedOutBy)
+			throw faults.invalidRequest('The file is not checked out.');
+		this.checkNotLocked(item, by);
+		item.checkedOutBy = undefined;
+		item.neverCheckedIn = undefined;
+		this.touch(item);
 		return item;
 	}
 

@@ -41,6 +41,13 @@ export const faults = {
 				innerCode: 'entityTagDoesNotMatch',
 			}),
 		),
+	/** A file checked out to someone else (see GraphDrive.checkNotLocked for the sources). */
+	locked: () =>
+		new GraphFault(
+			graphError(423, 'notAllowed', 'The resource you are attempting to access is locked', {
+				innerCode: 'resourceLocked',
+			}),
+		),
 	invalidRange: (message: string, innerCode = 'fragmentOverlap') =>
 		new GraphFault(graphError(416, 'invalidRange', message, { innerCode })),
 	quota: () =>

@@ -5,7 +5,7 @@ import { FakeServer, type ErrorShape, type FakeRequest } from '../common/server'
 import { parseRange } from '../common/range';
 import { ContentStore, readBlob, type Blob } from './content';
 import { decodeToken, deltaPage, encodeToken, type DeltaToken } from './delta';
-import { GraphDrive, guessMimeType, type DriveType, type GraphItem } from './drive';
+import { GraphDrive, guessMimeType, SIGNED_IN_USER, type DriveType, type GraphItem } from './drive';
 import {
 	CONFLICT_KEY,
 	conflictBehaviorOf,
@@ -72,7 +72,9 @@ interface Target {
 	/** For path addressing: the item the path starts from, and the decoded segments. */
 	base: GraphItem;
 	segments: string[];
-	action?: 'children' | 'content' | 'createUploadSession' | 'delta';
+	/** A path that names a file someone else holds checked out and never checked in: there for writes, not reads. */
+	lockedOccupant?: GraphItem;
+	action?: 'children' | 'content' | 'createUploadSession' | 'delta' | 'checkin' | 'checkout';
 }
 
 /**
@@ -123,9 +125,15 @@ export class FakeGraph extends FakeServer {
 		return site;
 	}
 
-	/** Another document library on a site ("Receipts"). */
-	addLibrary(site: FakeSite, name: string, urlName?: string): GraphDrive {
+	/** Another document library on a site ("Receipts"); `requireCheckOut` as the library setting of that name. */
+	addLibrary(
+		site: FakeSite,
+		name: string,
+		urlName?: string,
+		options: { requireCheckOut?: boolean } = {},
+	): GraphDrive {
 		const library = this.sites.addLibrary(site, name, urlName);
+		library.library!.requireCheckOut = options.requireCheckOut;
 		this.drives.set(library.id, library);
 		return library;
 	}
@@ -222,6 +230,10 @@ export class FakeGraph extends FakeServer {
 				return this.createSession(req, res, target);
 			case 'GET delta':
 				return this.delta(req, res, target);
+			case 'POST checkin':
+				return this.checkIn(req, res, target);
+			case 'POST checkout':
+				return this.checkOut(req, res, target);
 		}
 		if (target.action && !MODELLED_ACTIONS.includes(target.action)) throw this.notModelled(req);
 		throw faults.methodNotAllowed();
@@ -358,11 +370,20 @@ export class FakeGraph extends FakeServer {
 		if (!match) return undefined;
 		const { drive } = address;
 		const base = match[1] ? drive.require(decode(match[1])) : drive.root;
+		if (!drive.visibleTo(base, SIGNED_IN_USER)) throw faults.notFound('Item does not exist');
 		const segments = (match[2] ?? '')
 			.split('/')
 			.filter(Boolean)
 			.map((segment) => decode(segment));
 		const item = segments.length ? drive.resolvePath(base.id, segments) : base;
+		if (item && !drive.visibleTo(item, SIGNED_IN_USER))
+			return {
+				address,
+				base,
+				segments,
+				lockedOccupant: item,
+				action: match[4] as Target['action'],
+			};
 		return { address, item, base, segments, action: match[4] as Target['action'] };
 	}
 
@@ -390,8 +411,16 @@ export class FakeGraph extends FakeServer {
 		return target.item;
 	}
 
-	private itemJson(address: DriveAddress, item: GraphItem): Record<string, unknown> {
-		return toDriveItem(address, item, { downloadUrl: (file) => this.downloadUrl(file) });
+	/** The item as Graph returns it: its default fields, or those `select` names. */
+	private itemJson(
+		address: DriveAddress,
+		item: GraphItem,
+		select?: string[],
+	): Record<string, unknown> {
+		return applySelect(
+			toDriveItem(address, item, { downloadUrl: (file) => this.downloadUrl(file) }),
+			select,
+		);
 	}
 
 	// ---------------------------------------------------------------- items
@@ -399,7 +428,7 @@ export class FakeGraph extends FakeServer {
 	private getItem(req: FakeRequest, res: ServerResponse, target: Target): void {
 		this.allowQuery(req, ['$select']);
 		const select = parseSelect(req.url.searchParams.get('$select'));
-		this.sendJson(res, 200, applySelect(this.itemJson(target.address, this.found(target)), select));
+		this.sendJson(res, 200, this.itemJson(target.address, this.found(target), select));
 	}
 
 	private async patchItem(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
@@ -414,6 +443,7 @@ export class FakeGraph extends FakeServer {
 			'fileSystemInfo',
 		]);
 		this.checkIfMatch(req, item);
+		target.address.drive.checkNotLocked(item, SIGNED_IN_USER);
 		const behavior = conflictBehaviorOf(body, 'fail');
 		const times = fileSystemInfoOf(body.fileSystemInfo);
 		let parentId: string | undefined;
@@ -447,6 +477,7 @@ export class FakeGraph extends FakeServer {
 		this.allowQuery(req, []);
 		const item = this.found(target);
 		this.checkIfMatch(req, item);
+		target.address.drive.checkNotLocked(item, SIGNED_IN_USER);
 		await drain(req);
 		target.address.drive.remove(item.id);
 		this.sendJson(res, 204, undefined);
@@ -476,7 +507,9 @@ export class FakeGraph extends FakeServer {
 			: { page: [], more: false };
 		const body: Record<string, unknown> = {
 			'@odata.context': `${this.publicHost}/v1.0/$metadata#drives('${target.address.drive.id}')/items('${folder.id}')/children`,
-			value: page.map((child) => applySelect(this.itemJson(target.address, child), select)),
+			value: page
+				.filter((child) => target.address.drive.visibleTo(child, SIGNED_IN_USER))
+				.map((child) => this.itemJson(target.address, child, select)),
 		};
 		if (more) {
 			const params = new URLSearchParams();
@@ -577,20 +610,24 @@ export class FakeGraph extends FakeServer {
 		const { drive } = target.address;
 		// Check the destination before reading the bytes, so a bad request does not cost a body.
 		if (target.item?.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
+		if (target.lockedOccupant) throw faults.locked();
 		if (!target.item && target.segments.length === 0) throw faults.notFound();
-		const blob = await this.content.fromStream(limited(req, this.simpleUploadLimit));
 		const replacing =
 			target.item && (target.segments.length === 0 || behavior === 'replace')
 				? target.item
 				: undefined;
+		if (replacing) drive.checkNotLocked(replacing, SIGNED_IN_USER);
+		const blob = await this.content.fromStream(limited(req, this.simpleUploadLimit));
 		if (blob.size - (replacing?.blob?.size ?? 0) > drive.remainingBytes()) throw faults.quota();
 		if (replacing) {
 			const item = drive.replaceContent(replacing.id, blob);
+			drive.recordWrite(item, SIGNED_IN_USER, false);
 			return this.sendJson(res, 200, this.itemJson(target.address, item));
 		}
 		const parent = drive.ensureFolders(target.base.id, target.segments.slice(0, -1));
 		const name = target.segments[target.segments.length - 1];
 		const { item, created } = drive.putFile(parent.id, name, blob, behavior, guessMimeType(name));
+		drive.recordWrite(item, SIGNED_IN_USER, created);
 		this.sendJson(res, created ? 201 : 200, this.itemJson(target.address, item));
 	}
 
@@ -641,6 +678,9 @@ export class FakeGraph extends FakeServer {
 			deferCommit: body.deferCommit === true,
 			clientTimes,
 		};
+		if (target.lockedOccupant) throw faults.locked();
+		if (target.item && (target.segments.length === 0 || behavior === 'replace'))
+			drive.checkNotLocked(target.item, SIGNED_IN_USER);
 		if (target.segments.length === 0) {
 			const item = this.found(target);
 			if (item.isFolder) throw faults.invalidRequest('Cannot upload content to a folder.');
@@ -753,9 +793,17 @@ export class FakeGraph extends FakeServer {
 		const replacedSize =
 			session.target.kind === 'replace' ? (drive.get(session.target.itemId)?.blob?.size ?? 0) : 0;
 		if (blob.size - replacedSize > drive.remainingBytes()) throw faults.quota();
+		// Someone may have checked the file out while the session ran.
+		const occupant =
+			session.target.kind === 'replace'
+				? drive.get(session.target.itemId)
+				: drive.childByName(session.target.parentId, session.target.name);
+		if (occupant && (session.target.kind === 'replace' || session.behavior === 'replace'))
+			drive.checkNotLocked(occupant, SIGNED_IN_USER);
 		if (session.target.kind === 'replace') {
 			const item = drive.replaceContent(session.target.itemId, blob);
 			setClientTimes(item, session.clientTimes);
+			drive.recordWrite(item, SIGNED_IN_USER, false);
 			return this.sendJson(res, 200, this.itemJson(address, item));
 		}
 		const { item, created } = drive.putFile(
@@ -765,7 +813,37 @@ export class FakeGraph extends FakeServer {
 			session.behavior,
 		);
 		setClientTimes(item, session.clientTimes);
+		drive.recordWrite(item, SIGNED_IN_USER, created);
 		this.sendJson(res, created ? 201 : 200, this.itemJson(address, item));
+	}
+
+	// ---------------------------------------------------------------- check-out (SharePoint)
+
+	/** driveitem-checkin: body { comment, checkInAs: "published" or unspecified }; 204 No Content. */
+	private async checkIn(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, []);
+		if (target.lockedOccupant) throw faults.locked();
+		const item = this.found(target);
+		const body = await this.readJson(req, ['comment', 'checkInAs']);
+		if (body.comment !== undefined && typeof body.comment !== 'string')
+			throw faults.invalidRequest('comment must be a string.');
+		if (
+			body.checkInAs !== undefined &&
+			!['published', 'unspecified'].includes(String(body.checkInAs))
+		)
+			throw faults.invalidRequest(`Invalid checkInAs value '${String(body.checkInAs)}'.`);
+		target.address.drive.checkIn(item.id, SIGNED_IN_USER);
+		this.sendJson(res, 204, undefined);
+	}
+
+	/** driveitem-checkout: no body; 204 No Content. */
+	private async checkOut(req: FakeRequest, res: ServerResponse, target: Target): Promise<void> {
+		this.allowQuery(req, []);
+		if (target.lockedOccupant) throw faults.locked();
+		const item = this.found(target);
+		await drain(req);
+		target.address.drive.checkOut(item.id, SIGNED_IN_USER);
+		this.sendJson(res, 204, undefined);
 	}
 
 	// ---------------------------------------------------------------- delta
@@ -902,7 +980,7 @@ export class FakeGraph extends FakeServer {
 	async userCreateFile(
 		path: string,
 		content: Buffer | AsyncIterable<Buffer>,
-		options: { modifiedAt?: string; drive?: GraphDrive } = {},
+		options: { modifiedAt?: string; drive?: GraphDrive; by?: string } = {},
 	): Promise<string> {
 		const drive = options.drive ?? this.drive;
 		const segments = path.split('/').filter(Boolean);
@@ -910,9 +988,26 @@ export class FakeGraph extends FakeServer {
 			? this.content.fromBuffer(content)
 			: await this.content.fromStream(content);
 		const parent = drive.ensureFolders(drive.rootId, segments.slice(0, -1));
-		const { item } = drive.putFile(parent.id, segments[segments.length - 1], blob, 'replace');
+		const { item, created } = drive.putFile(
+			parent.id,
+			segments[segments.length - 1],
+			blob,
+			'replace',
+		);
 		if (options.modifiedAt) item.modifiedAt = options.modifiedAt;
+		// Another user's upload into a library that requires check-out stays theirs until they check it in.
+		if (options.by) drive.recordWrite(item, options.by, created);
 		return item.id;
+	}
+
+	/** Another user (`by`, a display name) checks a file out, as SharePoint's "Check Out" does. */
+	userCheckOut(ref: ItemRef, by: string, drive = this.drive): void {
+		drive.checkOut(this.requireRef(ref, drive).id, by);
+	}
+
+	/** The user holding a file's check-out checks it in: everyone sees that version from now on. */
+	userCheckIn(ref: ItemRef, by: string, drive = this.drive): void {
+		drive.checkIn(this.requireRef(ref, drive).id, by);
 	}
 
 	userCreateFolder(path: string, drive = this.drive): string {
@@ -1062,6 +1157,10 @@ export class FakeGraph extends FakeServer {
 						ok(this.driveResource({ drive, prefix: '/me/drive' })),
 						true
 					);
+				case 'check-out':
+					return (this.userCheckOut(ref, String(body.user ?? 'Another User'), drive), ok(), true);
+				case 'check-in':
+					return (this.userCheckIn(ref, String(body.user ?? 'Another User'), drive), ok(), true);
 				case 'invalidate-delta':
 					return (this.invalidateDeltaTokens(drive), ok(), true);
 				case 'tree':
@@ -1075,6 +1174,10 @@ export class FakeGraph extends FakeServer {
 						if (!site.libraries.some((library) => library.library!.name === name))
 							this.addLibrary(site, String(name));
 					if (body.grant === 'read' || body.grant === 'write') site.selectedGrant = body.grant;
+					// Libraries (by name) with the setting "Require documents to be checked out before they can be edited".
+					for (const name of Array.isArray(body.requireCheckOut) ? body.requireCheckOut : [])
+						for (const library of site.libraries)
+							if (library.library!.name === name) library.library!.requireCheckOut = true;
 					return (
 						ok({
 							id: site.id,
@@ -1136,7 +1239,14 @@ function controlContent(body: { content?: string; text?: string }): Buffer {
 }
 
 /** Graph's modelled item actions; any other (copy, permissions, thumbnails, ...) answers 501. */
-const MODELLED_ACTIONS = ['children', 'content', 'createUploadSession', 'delta'];
+const MODELLED_ACTIONS = [
+	'children',
+	'content',
+	'createUploadSession',
+	'delta',
+	'checkin',
+	'checkout',
+];
 
 /** Store the times a client set through fileSystemInfo (clientProps.ts); fields it left out keep theirs. */
 function setClientTimes(item: GraphItem, times: ClientTimes | undefined): void {

@@ -35,8 +35,12 @@ export const SELECTABLE = new Set([
 	'createdBy',
 	'lastModifiedBy',
 	'description',
+	'publication',
 	'@microsoft.graph.downloadUrl',
 ]);
+
+/** Fields Graph returns only when $select names them (driveItem resource: publication "isn't returned by default"). */
+const NOT_BY_DEFAULT = ['publication'];
 
 export function parseSelect(value: string | null): string[] | undefined {
 	if (value === null) return undefined;
@@ -133,6 +137,14 @@ export function toDriveItem(
 	}
 	if (!item.parentId) json.root = {};
 	if (deleted) json.deleted = { state: 'deleted' };
+	// publicationFacet (resources/publicationfacet): "published" or "checkout", in locations that support check-out.
+	if (drive.library && !item.isFolder && !deleted) {
+		json.publication = {
+			level: item.checkedOutBy ? 'checkout' : 'published',
+			versionId: `${item.contentVersion}.0`,
+			...(item.checkedOutBy ? { checkedOutBy: { user: { displayName: item.checkedOutBy } } } : {}),
+		};
+	}
 	return json;
 }
 
@@ -140,7 +152,11 @@ export function applySelect(
 	json: Record<string, unknown>,
 	select: string[] | undefined,
 ): Record<string, unknown> {
-	if (!select) return json;
+	if (!select) {
+		const shown = { ...json };
+		for (const field of NOT_BY_DEFAULT) delete shown[field];
+		return shown;
+	}
 	const result: Record<string, unknown> = {};
 	for (const field of select) if (field in json) result[field] = json[field];
 	return result;

@@ -192,4 +192,79 @@ describe('FakeGraph: SharePoint sites and document libraries', () => {
 		const all = setup.client(['Files.ReadWrite.All', 'offline_access']);
 		await all.api(`${otherLibrary}/root:/c.txt:/content`).put(Buffer.from('c'));
 	});
+	describe('a library that requires check-out (driveitem-checkout, driveitem-checkin)', () => {
+		async function library() {
+			setup = await start();
+			const site = setup.fake.addSite('/sites/Finance');
+			const drive = setup.fake.addLibrary(site, 'Receipts', undefined, { requireCheckOut: true });
+			return {
+				drive,
+				client: setup.client(ALL_SITES),
+				at: `/drives/${encodeURIComponent(drive.id)}`,
+			};
+		}
+
+		it('an upload stays checked out to the uploader (publication "checkout", shown only when selected) until it checks it in', async () => {
+			const { drive, client, at } = await library();
+			const uploaded = await client.api(`${at}/root:/a.pdf:/content`).put(Buffer.from('one'));
+			expect(uploaded.publication).toBeUndefined();
+			expect(
+				(await client.api(`${at}/items/${uploaded.id}`).select('id,publication').get()).publication,
+			).toMatchObject({ level: 'checkout', checkedOutBy: { user: { displayName: 'Fake User' } } });
+			// Another user does not see a file never checked in.
+			expect(drive.visibleTo(drive.get(uploaded.id)!, 'Alice')).toBe(false);
+
+			await client.api(`${at}/items/${uploaded.id}/checkin`).post({ comment: 'exported' });
+			expect(
+				(await client.api(`${at}/items/${uploaded.id}`).select('publication').get()).publication,
+			).toEqual({ level: 'published', versionId: '1.0' });
+			expect(drive.visibleTo(drive.get(uploaded.id)!, 'Alice')).toBe(true);
+			// Checking in what is not checked out is refused.
+			expect(
+				(await graphError(client.api(`${at}/items/${uploaded.id}/checkin`).post({}))).statusCode,
+			).toBe(400);
+			// An update checks the file out again, until the next check-in.
+			await client.api(`${at}/items/${uploaded.id}/content`).put(Buffer.from('two'));
+			expect(drive.get(uploaded.id)!.checkedOutBy).toBe('Fake User');
+			expect(drive.get(uploaded.id)!.neverCheckedIn).toBeUndefined();
+		});
+
+		it('a file checked out to someone else answers 423 notAllowed/resourceLocked to changes, and one they never checked in is not there for the caller', async () => {
+			const { drive, client, at } = await library();
+			const fake = setup.fake;
+			const id = await fake.userCreateFile('kept.pdf', Buffer.from('v1'), { drive });
+			fake.userCheckOut({ id }, 'Alice', drive);
+			for (const write of [
+				() => client.api(`${at}/items/${id}/content`).put(Buffer.from('v2')),
+				() => client.api(`${at}/root:/kept.pdf:/content`).put(Buffer.from('v2')),
+				() => client.api(`${at}/items/${id}`).patch({ name: 'other.pdf' }),
+				() => client.api(`${at}/items/${id}`).delete(),
+				() => client.api(`${at}/items/${id}/checkin`).post({}),
+			]) {
+				const error = await graphError(write());
+				expect([error.statusCode, error.code]).toEqual([423, 'notAllowed']);
+			}
+			// Readers still see the checked-in version.
+			expect((await client.api(`${at}/items/${id}`).get()).name).toBe('kept.pdf');
+
+			const draft = await fake.userCreateFile('draft.pdf', Buffer.from('d'), {
+				drive,
+				by: 'Alice',
+			});
+			expect((await graphError(client.api(`${at}/items/${draft}`).get())).statusCode).toBe(404);
+			const listed = await client.api(`${at}/root/children`).get();
+			expect(listed.value.map((item: { name: string }) => item.name)).toEqual(['kept.pdf']);
+			const first = await client.api(`${at}/root/delta`).get();
+			expect(first.value.map((item: { name: string }) => item.name)).not.toContain('draft.pdf');
+			const upload = await graphError(
+				client.api(`${at}/root:/draft.pdf:/content`).put(Buffer.from('mine')),
+			);
+			expect(upload.statusCode).toBe(423);
+
+			// Alice checks it in: the caller's feed shows it from then on.
+			fake.userCheckIn({ id: draft }, 'Alice', drive);
+			const next = await client.api(first['@odata.deltaLink']).get();
+			expect(next.value.map((item: { name: string }) => item.name)).toContain('draft.pdf');
+		});
+	});
 });
