@@ -159,6 +159,72 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 		);
 	});
 
+	describe('a library set to "Require Check Out"', () => {
+		const checkIns = (since: number) =>
+			fixture.fake.requests({ method: 'POST', path: /\/checkin$/, since }).length;
+		const publicationReads = (since: number) =>
+			fixture.fake.requests({ method: 'GET', path: /publication/, since }).length;
+
+		it('checks in what it uploads or updates, small or in a session: everyone sees it; one read of the first write, then one check-in per write', async () => {
+			fixture = await createOneDriveFixture({ sharePoint: true, requireCheckOut: true });
+			const { provider, rootId, drive, fake } = fixture;
+			const mark = fake.mark();
+			const small = await provider.upload(
+				{ parentId: rootId, name: 'a.pdf' },
+				{ size: 3, data: Buffer.from('one') },
+			);
+			const large = await provider.upload(
+				{ parentId: rootId, name: 'big.bin' },
+				{ size: 2_000_000, stream: patternStream(2_000_000, 'co') },
+			);
+			const updated = await provider.upload(
+				{ parentId: rootId, name: 'a.pdf', replaceId: small.id },
+				{ size: 3, data: Buffer.from('two') },
+			);
+			expect(updated.id).toBe(small.id);
+			for (const id of [small.id, large.id]) {
+				expect(drive.get(id)!.checkedOutBy).toBeUndefined();
+				expect(drive.visibleTo(drive.get(id)!, 'Another User')).toBe(true);
+			}
+			expect(publicationReads(mark)).toBe(1);
+			expect(checkIns(mark)).toBe(3);
+		});
+
+		it('an ordinary library: one read after the first write of a run, never a check-in', async () => {
+			fixture = await createOneDriveFixture({ sharePoint: true });
+			const { provider, rootId, fake } = fixture;
+			const mark = fake.mark();
+			for (const name of ['a.pdf', 'b.pdf'])
+				await provider.upload({ parentId: rootId, name }, { size: 1, data: Buffer.from('x') });
+			expect(publicationReads(mark)).toBe(1);
+			expect(checkIns(mark)).toBe(0);
+		});
+
+		it('a file checked out to someone else: the update fails naming the file and what to do, and the file is as they left it', async () => {
+			fixture = await createOneDriveFixture({ sharePoint: true, requireCheckOut: true });
+			const { provider, rootId, drive, fake } = fixture;
+			const file = await provider.upload(
+				{ parentId: rootId, name: 'receipt.pdf' },
+				{ size: 2, data: Buffer.from('v1') },
+			);
+			fake.userCheckOut({ id: file.id }, 'Alice', drive);
+			const error = await failure(
+				provider.upload(
+					{ parentId: rootId, name: 'receipt.pdf', replaceId: file.id },
+					{ size: 2, data: Buffer.from('v2') },
+				),
+			);
+			expect(error.kind).toBe('other');
+			expect(error.details.status).toBe(423);
+			expect(error.message).toContain(
+				'The SharePoint file (receipt.pdf) is checked out to someone else',
+			);
+			expect(error.hint).toContain('check it in');
+			expect(await fake.readFile({ id: file.id }, drive)).toEqual(Buffer.from('v1'));
+			expect(drive.get(file.id)!.checkedOutBy).toBe('Alice');
+		});
+	});
+
 	it('parses site addresses: team, communication and the root site', () => {
 		expect(parseSiteUrl('https://contoso.sharepoint.com/sites/Finance/Shared%20Documents')).toEqual(
 			{

@@ -86,6 +86,18 @@ export function cloudErrorFromFailure(
 			hint: HINTS.cursorReset,
 		});
 	}
+	if (status === 423) {
+		// A file checked out to another user (SharePoint's "Require Check Out", or a check-out by hand), or locked by
+		// an app editing it: Graph answers 423 notAllowed / resourceLocked. Only whoever holds it can release it.
+		return new CloudError(
+			'other',
+			`The ${service} file${about} is checked out to someone else (locked)${text}`,
+			{
+				...details,
+				hint: `Ask whoever has it checked out to check it in (or discard the check-out) in ${sharePoint ? 'the SharePoint library' : 'OneDrive'}, then run again: the other files went on, and this one is tried again on the next run.`,
+			},
+		);
+	}
 	if (status === 507) {
 		return new CloudError(
 			'quota',

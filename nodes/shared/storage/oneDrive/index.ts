@@ -5,6 +5,7 @@ import { wholeSource } from '../chunkedSource';
 import { CloudError, isCloudError } from '../../types/cloudError';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { scopeChanges } from './changes';
+import { CheckIns } from './checkIn';
 import { DownloadUrls, downloadStream } from './download';
 import type { GraphService, Operation } from './errors';
 import { GraphCaller } from './graphClient';
@@ -103,6 +104,8 @@ export class OneDriveStorage implements StorageProvider {
 	private readonly pageSize: number;
 	/** Download URLs from this run's listings and delta pages. */
 	private readonly downloadUrls = new DownloadUrls();
+	/** Check-ins after writes, in libraries that require check-out. */
+	private readonly checkIns: CheckIns;
 
 	constructor(
 		private readonly transport: Transport,
@@ -119,6 +122,7 @@ export class OneDriveStorage implements StorageProvider {
 		this.pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? PAGE_SIZE)), MAX_PAGE_SIZE);
 		this.graph = new GraphCaller(transport, this.service);
 		this.client = this.graph.client;
+		this.checkIns = new CheckIns(this.graph, (id) => this.itemPath(id), this.kind === 'sharePoint');
 		this.features = {
 			duplicateNames: false,
 			caseInsensitive: true,
@@ -384,6 +388,7 @@ export class OneDriveStorage implements StorageProvider {
 				source,
 			);
 		}
+		await this.checkIns.afterWrite(json.id, label);
 		return toRemoteItem(json, json.name);
 	}
 

@@ -142,13 +142,9 @@ export async function uploadInSession(
 				nextOffset(JSON.parse(body.toString('utf8') || '{}').nextExpectedRanges) ?? end + 1;
 			stalled = next > offset ? 0 : stalled + 1;
 			if (stalled > MAX_STALLED_ATTEMPTS)
-				throw new CloudError(
-					'transient',
-					`${job.service} stopped accepting ${job.target}`,
-					{
-						target: job.target,
-					},
-				);
+				throw new CloudError('transient', `${job.service} stopped accepting ${job.target}`, {
+					target: job.target,
+				});
 			offset = next;
 			continue;
 		}
