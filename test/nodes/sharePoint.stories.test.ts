@@ -116,6 +116,49 @@ describe('SharePoint stories (n8n engine, FakeGraph sites and libraries)', () =>
 		);
 	});
 
+	test('a library set to "Require Check Out": exports are checked in and seen by everyone; a receipt someone else has checked out fails by name, the others go on, and it goes through once they check it in', async () => {
+		destination = await cloudDestination('sharePoint');
+		const fixture = destination.fixture as unknown as OneDriveFixture;
+		const { drive, fake } = fixture;
+		drive.library!.requireCheckOut = true;
+		// "Continue on fail": the other receipts go on (without it n8n stops the node at the first failed item).
+		const flow = exportWorkflow(destination, qontoLayout, { continueOnFail: true });
+		const docs = receipts().slice(0, 4);
+		const at = (path: string) => `fixture-root/${path}`;
+
+		expect(countActions((await flow.run(docs)).json)).toEqual({ created: 4 });
+		for (const doc of docs) {
+			const item = fake.item(at(`Main/${doc.id.slice(5, 12)}/${doc.id}.pdf`), drive)!;
+			expect(item.checkedOutBy).toBeUndefined();
+			expect(drive.visibleTo(item, 'Alice')).toBe(true);
+		}
+
+		// Alice checks out one receipt in SharePoint; two receipts change.
+		const held = 'Main/2026-09/Main-2026-09-05.pdf';
+		fake.userCheckOut(at(held), 'Alice', drive);
+		const changed = docs.map((doc, index) =>
+			index < 2 ? { ...doc, content: `${doc.content} corrected` } : doc,
+		);
+		const second = await flow.run(changed);
+		expect(second.result.nodeError('Export')).toBeUndefined();
+		expect(countActions(second.json)).toEqual({ failed: 1, updated: 1, unchanged: 2 });
+		const failed = second.json.find((item) => item.action === 'failed')!;
+		expect(failed.error).toContain('Main-2026-09-05.pdf');
+		expect(failed.error).toContain('checked out to someone else');
+		expect(failed.error).toContain('check it in');
+		expect(await fake.readFile(at(held), drive)).toEqual(Buffer.from('receipt Main-2026-09-05'));
+		expect(fake.item(at('Main/2026-09/Main-2026-09-20.pdf'), drive)!.checkedOutBy).toBeUndefined();
+
+		// The state did not move past it: once Alice checks it in, the next run sends the correction.
+		expect(countActions((await flow.run(changed)).json)).toEqual({ failed: 1, unchanged: 3 });
+		fake.userCheckIn(at(held), 'Alice', drive);
+		expect(countActions((await flow.run(changed)).json)).toEqual({ updated: 1, unchanged: 3 });
+		expect(await fake.readFile(at(held), drive)).toEqual(
+			Buffer.from('receipt Main-2026-09-05 corrected'),
+		);
+		expect(fake.item(at(held), drive)!.checkedOutBy).toBeUndefined();
+	});
+
 	describe('Collect New Files from a SharePoint library (the accounting platform collection channel)', () => {
 		beforeEach(async () => {
 			source = await cloudSource('sharePoint');
@@ -131,6 +174,25 @@ describe('SharePoint stories (n8n engine, FakeGraph sites and libraries)', () =>
 
 		test('a manual run between production runs changes nothing and loses nothing', async () => {
 			await manualBetweenRuns(source!);
+		});
+
+		test('"Require Check Out": a file someone uploaded but has not checked in is not collected until they check it in', async () => {
+			const fixture = (source as unknown as { fixture: OneDriveFixture }).fixture;
+			const { fake, drive } = fixture;
+			drive.library!.requireCheckOut = true;
+			const flow = collectWorkflow(source!);
+			await source!.user.createFile('published.pdf', Buffer.from('%PDF-1.4 p'));
+			expect((await flow.run()).json.map((item) => item.name)).toEqual(['published.pdf']);
+
+			// Alice uploads into the library: the file stays checked out to her, and nobody else sees it yet.
+			await fake.userCreateFile('fixture-root/draft.pdf', Buffer.from('%PDF-1.4 d'), {
+				drive,
+				by: 'Alice',
+			});
+			expect((await flow.run()).json).toEqual([]);
+			fake.userCheckIn('fixture-root/draft.pdf', 'Alice', drive);
+			expect((await flow.run()).json.map((item) => item.name)).toEqual(['draft.pdf']);
+			expect((await flow.run()).json).toEqual([]);
 		});
 
 		test('an idle run is one request, and another library of the same site is another source', async () => {
