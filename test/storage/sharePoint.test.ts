@@ -214,7 +214,7 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 					{ size: 2, data: Buffer.from('v2') },
 				),
 			);
-			expect(error.kind).toBe('other');
+			expect(error.reason).toBe('other');
 			expect(error.details.status).toBe(423);
 			expect(error.message).toContain(
 				'The SharePoint file (receipt.pdf) is checked out to someone else',

@@ -43,9 +43,9 @@ export class CheckIns {
 			);
 		} catch (error) {
 			if (!isCloudError(error)) throw error;
-			// Same kind (a throttled or signed-out run still stops the run), words about what is left behind.
+			// Same reason (a throttled or signed-out run still stops the run), words about what is left behind.
 			throw new CloudError(
-				error.kind,
+				error.reason,
 				`"${target}" went into the SharePoint library but could not be checked in: ${error.message}`,
 				{
 					...error.details,
