@@ -360,6 +360,36 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 			{ t: 'userCreate', name: 0, folder: 0 },
 		],
 	},
+	{
+		// SharePoint and OneDrive, folders, soak seed 681554515: Graph's delta shows a renamed folder without its
+		// children, and the user's own invoice.pdf in a new folder at the old path made our file look deleted: it was
+		// uploaded again as "A/invoice (k0).pdf" beside itself in "moved 2". Every cloud now moves it back (README).
+		story:
+			'the user renames folder A and makes a new A with their own invoice.pdf: our invoice moves back beside it, one file',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			run(),
+			{ t: 'userRenameFolder', folder: 0 },
+			{ t: 'userCreate', name: 0, folder: 0 },
+		],
+	},
+	{
+		// Dropbox, folders, soak seed 1201889272 (every cloud): the record was re-uploaded after the user deleted its
+		// file, the user renamed the re-upload and restored the deleted original at the record's name; the next run
+		// took the restored file (the user's, README) as the record's instead of the file it tracks.
+		story:
+			"the user renames the re-uploaded invoice and restores the deleted original at its name: the renamed file stays the record's, the restored one the user's",
+		layout: 'folders',
+		commands: [
+			put(2, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 2, trash: true },
+			run(),
+			{ t: 'userRename', key: 2, name: 4 },
+			{ t: 'userRestore', which: 0 },
+		],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

@@ -212,28 +212,54 @@ export function analyzeChanges(
 			goneRecords.set(record.keyFp, 'fileDeleted');
 		}
 	}
+	const moved = movedFolders(state, remote, goneFolders, ci);
+	// Where each cached folder is after this batch: a folder the user renamed or moved is found at its new path.
+	const currentByKey = new Map<string, number>();
+	state.folders.forEach((folder, index) => {
+		if (!folder || goneFolders.has(index)) return;
+		const key = pathKey(moved.get(index) ?? folder.path, ci);
+		if (!currentByKey.has(key)) currentByKey.set(key, index);
+	});
 	// Another file at a tracked record's name, and the record's id nowhere in the batch: ours was deleted or
 	// moved away before (Dropbox's feed shows one entry per path, so a rename onto a deleted file's name hides the
-	// deletion).
+	// deletion). Matched against where the folders are now: a new folder at a renamed folder's old path (with a
+	// file of the user's at our name) says nothing of our file, which went with the renamed folder (soak seed
+	// 681554515: Graph does not list a renamed folder's children, and the file was taken for deleted and uploaded
+	// again beside itself).
 	// (A full listing needs none of this: every tracked id it does not show is gone anyway.)
+	const occupiedPaths = new Set<string>();
 	if (!options.duplicateNames && batch.snapshot !== true) {
 		for (const item of remote.byId.values())
-			if (item.path && !item.isFolder) gonePaths.add(pathKey(item.path, ci));
+			if (item.path && !item.isFolder) occupiedPaths.add(pathKey(item.path, ci));
 	}
-	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record.
-	for (const path of gonePaths) {
-		const { dir, name } = splitPath(path);
-		const folderIndex = dir === '' ? -1 : (cachedByKey.get(dir)?.index ?? -1);
-		if (dir !== '' && folderIndex < 0) continue;
+	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record. A deletion
+	// names the path the file had, before or after its folder moved.
+	const recordAt = (folderIndex: number, name: string): string | undefined => {
 		if (!byFolderAndName) {
 			byFolderAndName = new Map();
 			for (const record of live)
 				byFolderAndName.set(`${record.folder}/${record.nameFp}`, record.keyFp);
 		}
-		const keyFp = byFolderAndName.get(`${folderIndex}/${nameFingerprint(name, ci)}`);
+		return byFolderAndName.get(`${folderIndex}/${nameFingerprint(name, ci)}`);
+	};
+	const markGone = (keyFp: string | undefined) => {
 		// Its id shows up elsewhere in the batch: moved or renamed (Dropbox reports a move as delete + add).
 		if (keyFp && !goneRecords.has(keyFp) && !presentIds.has(state.records.get(keyFp)!.id))
 			goneRecords.set(keyFp, 'fileDeleted');
+	};
+	for (const path of gonePaths) {
+		const { dir, name } = splitPath(path);
+		for (const folderIndex of new Set([
+			dir === '' ? -1 : (cachedByKey.get(dir)?.index ?? -2),
+			dir === '' ? -1 : (currentByKey.get(dir) ?? -2),
+		]))
+			if (folderIndex !== -2) markGone(recordAt(folderIndex, name));
+	}
+	for (const path of occupiedPaths) {
+		if (gonePaths.has(path)) continue;
+		const { dir, name } = splitPath(path);
+		const folderIndex = dir === '' ? -1 : currentByKey.get(dir);
+		if (folderIndex !== undefined) markGone(recordAt(folderIndex, name));
 	}
 
 	return {
@@ -243,7 +269,7 @@ export function analyzeChanges(
 		rootGone,
 		remote,
 		trackedLive: live.length,
-		movedFolders: movedFolders(state, remote, goneFolders, ci),
+		movedFolders: moved,
 	};
 }
 

@@ -597,6 +597,7 @@ class PlanContext {
 			tracked?.id ?? own?.id,
 			tracked,
 			base.folder,
+			own !== undefined || (tracked?.status === 'live' && seen !== undefined),
 		);
 		if (!choice) return this.noFreeName(base, input);
 		const name = choice.name;
@@ -760,6 +761,7 @@ class PlanContext {
 		ownId: string | undefined,
 		tracked: TrackedRecord | undefined,
 		folder: string,
+		ownSeen = false,
 	): { name: string; existing?: RemoteItem } | undefined {
 		const names = this.choices(input);
 		// A deleted or moved record comes back under the name it had, when that is still one of its names.
@@ -778,7 +780,11 @@ class PlanContext {
 			const there = this.remoteEmpty ? undefined : this.atPath(folder, name);
 			if (!there) return { name };
 			if (ownId !== undefined && there.id === ownId) return { name };
+			// The batch shows the record's own file alive elsewhere (the user moved or renamed it): that file is
+			// the record's, and another file holding the same content is not (a file the user restored after a run
+			// re-uploaded the record is theirs, README; soak seed 1201889272 took the restored one).
 			if (
+				!ownSeen &&
 				there.hash === input.contentHash &&
 				!this.isOthers(there.id, keyFp) &&
 				!this.claimedIds.has(there.id)
