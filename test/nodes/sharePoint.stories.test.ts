@@ -96,11 +96,37 @@ describe('SharePoint stories (n8n engine, FakeGraph sites and libraries)', () =>
 			'Main/2026-09/Main-2026-09-05.pdf',
 			'Main/2026-09/Main-2026-09-20.pdf',
 		]);
-		// By name, each run first finds the site and lists its libraries: two requests more than from the list.
+		// By name, the first run finds the site and lists its libraries; the library's drive id is remembered (keyed
+		// by the site and the name), so an idle run is one request as from the list (it was three before).
 		await flow.run(docs);
 		const before = destination.counts();
 		expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 2 });
-		expect(destination.counts().total - before.total).toBe(3);
+		expect(destination.counts().total - before.total).toBe(1);
+		expect(destination.counts().changeFeed - before.changeFeed).toBe(1);
+		const global = () => flow.harness.staticData.global as Record<string, unknown>;
+		const cacheKey = `cloudSyncLibrary:${flow.harness.node('Export').id}`;
+		expect(global()[cacheKey]).toEqual({
+			key: 'url:https://contoso.sharepoint.com/sites/Finance|receipts',
+			driveId: fixture.drive.id,
+		});
+
+		// The library is deleted and another one gets its name: the remembered id answers 404, the run looks the
+		// name up again and remembers the new library.
+		fixture.fake.removeLibrary(fixture.drive);
+		const again = fixture.fake.addLibrary(fixture.site!, 'Receipts');
+		const mark = fixture.fake.mark();
+		// The export's state still names the old library's items, so this run stops on its root (not found), as for a
+		// deleted root: the library the name now means is looked up and remembered all the same.
+		await flow.run(docs);
+		expect(
+			fixture.fake
+				.requests({ since: mark })
+				.some((r) => r.path.startsWith(`/v1.0/drives/${again.id}/`)),
+		).toBe(true);
+		expect(global()[cacheKey]).toEqual({
+			key: 'url:https://contoso.sharepoint.com/sites/Finance|receipts',
+			driveId: again.id,
+		});
 	});
 
 	test('a library that does not exist on the site: a clear error naming the libraries there', async () => {
@@ -193,6 +219,34 @@ describe('SharePoint stories (n8n engine, FakeGraph sites and libraries)', () =>
 			fake.userCheckIn('fixture-root/draft.pdf', 'Alice', drive);
 			expect((await flow.run()).json.map((item) => item.name)).toEqual(['draft.pdf']);
 			expect((await flow.run()).json).toEqual([]);
+		});
+
+		test('a library given by name: remembered after the first run, so an idle run is one request (three before)', async () => {
+			const fixture = (source as unknown as { fixture: OneDriveFixture }).fixture;
+			const flow = collectWorkflow(source!);
+			flow.setCollectParameters({
+				sharePointLibrary: { __rl: true, mode: 'name', value: 'Receipts' },
+			});
+			await source!.user.createFile('receipt.pdf', Buffer.from('%PDF-1.4 r'));
+			const first = fixture.fake.mark();
+			expect((await flow.run()).json.map((item) => item.name)).toEqual(['receipt.pdf']);
+			expect(
+				fixture.fake.requests({ since: first }).filter((r) => r.path.includes('/sites/')),
+			).toHaveLength(1);
+			const idle = fixture.fake.mark();
+			expect((await flow.run()).json).toEqual([]);
+			expect(fixture.fake.requests({ since: idle }).map((r) => r.path)).toEqual([
+				`/v1.0/drives/${fixture.drive.id}/root/delta`,
+			]);
+			// Another name is another key: looked up again.
+			flow.setCollectParameters({
+				sharePointLibrary: { __rl: true, mode: 'name', value: 'Documents' },
+			});
+			const other = fixture.fake.mark();
+			await flow.run().catch(() => undefined);
+			expect(
+				fixture.fake.requests({ since: other }).filter((r) => r.path.includes('/sites/')),
+			).toHaveLength(1);
 		});
 
 		test('an idle run is one request, and another library of the same site is another source', async () => {

@@ -1,4 +1,5 @@
 import { isCloudError, type CloudError } from '../../nodes/shared/types/cloudError';
+import { OneDriveStorage } from '../../nodes/shared/storage/oneDrive';
 import { SharePointSites, parseSiteUrl } from '../../nodes/shared/storage/oneDrive/sharePoint';
 import { createOneDriveFixture, type OneDriveFixture } from './fixtures/oneDrive';
 import { collect, patternStream } from './support';
@@ -157,6 +158,54 @@ describe('SharePoint libraries through the one Graph drive provider', () => {
 		expect(error.message).toBe(
 			'The SharePoint upload session for big.pdf expired; the next run uploads it again',
 		);
+	});
+
+	describe('a library remembered by its drive id (chosen by name)', () => {
+		function remembered(driveId: string, relocate: () => Promise<string>): OneDriveStorage {
+			return new OneDriveStorage(fixture.transport, {
+				drive: `/drives/${encodeURIComponent(driveId)}`,
+				kind: 'sharePoint',
+				relocate,
+			});
+		}
+
+		it('a deleted library is looked up again once, and the read repeated in the library that now has the name', async () => {
+			fixture = await createOneDriveFixture({ sharePoint: true });
+			const { fake, site, drive } = fixture;
+			const gone = drive.id;
+			fake.removeLibrary(drive);
+			const again = fake.addLibrary(site!, 'Receipts');
+			const relocate = jest.fn(async () => again.id);
+			const provider = remembered(gone, relocate);
+			const mark = fake.mark();
+			expect((await provider.root()).id).toBe(again.rootId);
+			expect(relocate).toHaveBeenCalledTimes(1);
+			// The read (404), the drive itself (404), the read again in the other library.
+			expect(fake.requests({ since: mark }).map((r) => `${r.method} ${r.status}`)).toEqual([
+				'GET 404',
+				'GET 404',
+				'GET 200',
+			]);
+			await provider.root();
+			expect(relocate).toHaveBeenCalledTimes(1);
+		});
+
+		it('a 404 about an item in a library that is there costs one look at the drive, once a run, and no look-up', async () => {
+			fixture = await createOneDriveFixture({ sharePoint: true });
+			const relocate = jest.fn(async () => 'never');
+			const provider = remembered(fixture.drive.id, relocate);
+			const mark = fixture.fake.mark();
+			expect(await provider.getItem('01MISSING')).toBeUndefined();
+			expect(await provider.getItem('01MISSING2')).toBeUndefined();
+			expect(relocate).not.toHaveBeenCalled();
+			expect(fixture.fake.requests({ since: mark })).toHaveLength(3);
+			// A library that answers from the first read is never looked at.
+			const healthy = remembered(fixture.drive.id, relocate);
+			const next = fixture.fake.mark();
+			await healthy.root();
+			expect(await healthy.getItem('01MISSING')).toBeUndefined();
+			expect(fixture.fake.requests({ since: next })).toHaveLength(2);
+		});
 	});
 
 	describe('a library set to "Require Check Out"', () => {

@@ -177,6 +177,12 @@ export class FakeGraph extends FakeServer {
 		);
 	}
 
+	/** A site owner deletes a library: its drive id answers 404 (itemNotFound) from now on. */
+	removeLibrary(drive: GraphDrive): void {
+		this.sites.removeLibrary(drive);
+		this.drives.delete(drive.id);
+	}
+
 	// ---------------------------------------------------------------- routing
 
 	protected async handle(req: FakeRequest, res: ServerResponse): Promise<void> {

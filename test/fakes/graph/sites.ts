@@ -81,6 +81,13 @@ export class SiteDirectory {
 		return drive;
 	}
 
+	/** The library goes to the site's recycle bin with everything in it: its drive id answers 404 from now on. */
+	removeLibrary(drive: GraphDrive): void {
+		const site = this.siteOf(drive);
+		if (!site) throw new Error('fake graph: not a library');
+		site.libraries = site.libraries.filter((library) => library !== drive);
+	}
+
 	byId(id: string): FakeSite | undefined {
 		return this.sites.find((site) => site.id.toLowerCase() === id.toLowerCase());
 	}

@@ -36,18 +36,29 @@ export const SHARE_POINT: StorageCloud = {
 			'cloudSyncMicrosoftOneDriveOAuth2Api',
 			ONEDRIVE_WIRE,
 		);
-		const [{ OneDriveStorage }, { SharePointSites }] = await Promise.all([
+		const [{ OneDriveStorage }, { SharePointSites }, cache] = await Promise.all([
 			import('./index'),
 			import('./sharePoint'),
+			import('./libraryCache'),
 		]);
 		const choice = options.library ?? {
 			site: { mode: 'id', value: '' },
 			library: { mode: 'id', value: '' },
 		};
-		const driveId = await new SharePointSites(transport).libraryDriveId(choice);
+		const sites = new SharePointSites(transport);
+		// By name, a run remembers the drive id it found (2 requests saved per run); list and id modes hold it already.
+		const remembers = choice.library.mode === 'name' && cache.isRun(ctx);
+		const lookUp = async () => {
+			const found = await sites.libraryDriveId(choice);
+			if (remembers) cache.rememberDrive(ctx, choice, found);
+			return found;
+		};
+		const remembered = remembers ? cache.rememberedDrive(ctx, choice) : undefined;
+		const driveId = remembered ?? (await lookUp());
 		return new OneDriveStorage(transport, {
 			drive: `/drives/${encodeURIComponent(driveId)}`,
 			kind: 'sharePoint',
+			relocate: remembered ? lookUp : undefined,
 		});
 	},
 };

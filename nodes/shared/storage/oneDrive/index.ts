@@ -2,7 +2,7 @@ import type { Readable } from 'stream';
 import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import { wholeSource } from '../chunkedSource';
-import { CloudError, isCloudError } from '../../types/cloudError';
+import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { scopeChanges } from './changes';
 import { CheckIns } from './checkIn';
@@ -36,6 +36,11 @@ import type {
 export interface OneDriveOptions {
 	/** Which drive: the user's own (default) or one by id (Business/SharePoint document libraries). */
 	drive?: '/me/drive' | `/drives/${string}`;
+	/**
+	 * Where `drive` is a remembered answer (a library chosen by name, its drive id cached): looks the drive up again
+	 * and returns its id. Asked at most once a run, when a read answers 404 and the drive itself is gone.
+	 */
+	relocate?: () => Promise<string>;
 	/** What the drive is to the user: their OneDrive (default) or a SharePoint site's document library. */
 	kind?: GraphDriveKind;
 	/** Upload-session fragment size; rounded down to a multiple of 320 KiB. Default 10 MiB. */
@@ -98,7 +103,11 @@ export class OneDriveStorage implements StorageProvider {
 	private readonly client: Client;
 	private readonly graph: GraphCaller;
 	private readonly service: GraphService;
-	private readonly drive: string;
+	/** Changes only when a remembered library is found gone and looked up again (see `relocated`). */
+	private drive: string;
+	private readonly relocate?: () => Promise<string>;
+	/** A read succeeded on `drive` this run (or it was looked up): a 404 is then about the item, never the drive. */
+	private driveConfirmed = false;
 	private readonly fragmentSize: number;
 	private readonly simpleUploadLimit: number;
 	private readonly pageSize: number;
@@ -112,6 +121,7 @@ export class OneDriveStorage implements StorageProvider {
 		options: OneDriveOptions = {},
 	) {
 		this.drive = options.drive ?? '/me/drive';
+		this.relocate = options.relocate;
 		this.kind = options.kind ?? 'oneDrive';
 		this.service = SERVICE[this.kind];
 		this.fragmentSize = validFragmentSize(options.chunkSize);
@@ -277,12 +287,21 @@ export class OneDriveStorage implements StorageProvider {
 		let url: string | undefined =
 			`${this.drive}/root/delta?token=${encodeURIComponent(token)}&$top=${DELTA_PAGE_SIZE}&$select=${LISTING_FIELDS}`;
 		let deltaLink: string | undefined;
+		const driveAtStart = this.drive;
 		while (url) {
 			const page: {
 				value: DriveItemJson[];
 				'@odata.nextLink'?: string;
 				'@odata.deltaLink'?: string;
-			} = await this.get(url, 'read', 'the change feed');
+			} = await this.get(url, 'read', 'the change feed').catch((error: unknown) => {
+				// A remembered library found deleted: the one that now has its name has a feed of its own.
+				if (this.drive === driveAtStart) throw error;
+				throw new CloudError(
+					'cursorReset',
+					`The ${this.service} library was deleted and another one now has its name: its change feed starts over`,
+					{ hint: HINTS.cursorReset, cause: error },
+				);
+			});
 			// An item may appear more than once: the last occurrence is its latest state.
 			for (const json of page.value) {
 				latest.delete(json.id);
@@ -472,12 +491,50 @@ export class OneDriveStorage implements StorageProvider {
 	}
 
 	private async get(url: string, operation: Operation, target: string): Promise<any> {
-		return this.graph.get(url, operation, target);
+		return this.onDrive(url, (address) => this.graph.get(address, operation, target));
 	}
 
 	private async getOrUndefined(url: string, target: string): Promise<DriveItemJson | undefined> {
 		const withSelect = url.includes('?') ? url : `${url}?$select=${ITEM_FIELDS}`;
-		return this.graph.getOrUndefined(withSelect, target);
+		return this.onDrive(withSelect, (address) => this.graph.getOrUndefined(address, target));
+	}
+
+	/**
+	 * A read on this drive. Its first success confirms the drive; before that, a 404 (thrown or as undefined) on a
+	 * remembered library asks whether the drive itself is gone, and if so the library is looked up again and the
+	 * read repeated there. Costs nothing while the drive answers; one request for a 404 about an item.
+	 */
+	private async onDrive<T>(url: string, read: (url: string) => Promise<T>): Promise<T> {
+		const before = this.drive;
+		// Absolute links (next pages) come from an answer, so the drive was confirmed before them.
+		const onThisDrive = url.startsWith(`${before}/`) || url.startsWith(`${before}?`);
+		let result: T;
+		try {
+			result = await read(url);
+		} catch (error) {
+			if (!onThisDrive || !isCloudError(error, 'notFound') || !(await this.relocated()))
+				throw error;
+			return read(this.drive + url.slice(before.length));
+		}
+		if (result !== undefined) this.driveConfirmed = true;
+		else if (onThisDrive && (await this.relocated()))
+			return read(this.drive + url.slice(before.length));
+		return result;
+	}
+
+	/** True when the remembered drive is gone and `drive` now names the library looked up again. */
+	private async relocated(): Promise<boolean> {
+		if (this.driveConfirmed || !this.relocate) return false;
+		this.driveConfirmed = true;
+		const drive = await this.graph.getOrUndefined(
+			`${this.drive}?$select=id`,
+			'the SharePoint library',
+		);
+		if (drive) return false;
+		const moved = `/drives/${encodeURIComponent(await this.relocate())}` as const;
+		if (moved === this.drive) return false;
+		this.drive = moved;
+		return true;
 	}
 
 	private async call<T>(operation: Operation, target: string, run: () => Promise<T>): Promise<T> {
