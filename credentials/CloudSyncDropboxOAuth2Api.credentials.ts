@@ -3,7 +3,10 @@ import { DROPBOX_API_HOSTS } from '../nodes/shared/storage/dropbox/wire';
 import { allowedDomainsProperties } from './shared/apiHosts';
 import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './shared/customEndpoints';
 
-/** The scopes to tick in the Dropbox App Console ("Permissions") and to request: nothing beyond files and the account check. */
+/**
+ * The scopes to tick in the Dropbox App Console ("Permissions") and
+ * to request: nothing beyond files and the account check.
+ */
 export const DROPBOX_SCOPES = [
 	'account_info.read',
 	'files.metadata.read',
@@ -41,7 +44,9 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 			],
 			default: 'folder',
 			description:
-				'Chosen once, when the app is created in the Dropbox App Console; set the same value here. App Folder is enough to export and to collect from that folder.',
+				'Chosen once, when the app is created in the Dropbox App Console; ' +
+				'set the same value here. App Folder is enough to export and to collect from that ' +
+				'folder.',
 		},
 		{
 			displayName: 'Grant Type',
@@ -88,7 +93,9 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://api.dropboxapi.com',
 			description:
-				'Advanced: send both API and content calls to this origin instead of api.dropboxapi.com and content.dropboxapi.com (a proxy, or a local test server). Leave empty for Dropbox.',
+				'Advanced: send both API and content calls to this origin ' +
+				'instead of api.dropboxapi.com and content.dropboxapi.com (a ' +
+				'proxy, or a local test server). Leave empty for Dropbox.',
 		},
 		{
 			displayName: 'OAuth Base URL',
@@ -98,7 +105,8 @@ export class CloudSyncDropboxOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://api.dropboxapi.com',
 			description:
-				'Advanced: origin of the /oauth2/authorize and /oauth2/token endpoints, for a proxy or a local test server. Leave empty for Dropbox.',
+				'Advanced: origin of the /oauth2/authorize and /oauth2/token endpoints, ' +
+				'for a proxy or a local test server. Leave empty for Dropbox.',
 		},
 		...allowedDomainsProperties(DROPBOX_API_HOSTS),
 	];

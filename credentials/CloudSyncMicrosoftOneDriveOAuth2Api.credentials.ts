@@ -84,7 +84,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			description:
-				'Only for an app registered for a single organization ("Accounts in this organizational directory only"): its tenant ID. Overrides Account Type.',
+				'Only for an app registered for a single organization ("Accounts in this ' +
+				'organizational directory only"): its tenant ID. Overrides Account Type.',
 		},
 		{
 			displayName: 'File Access',
@@ -188,7 +189,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://graph.microsoft.com',
 			description:
-				"Advanced: send Graph calls to this origin instead of the national cloud's Graph host (a proxy, or a local test server). Leave empty normally.",
+				"Advanced: send Graph calls to this origin instead of the national cloud's " +
+				'Graph host (a proxy, or a local test server). Leave empty normally.',
 		},
 		{
 			displayName: 'OAuth Base URL',
@@ -198,7 +200,8 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://login.microsoftonline.com',
 			description:
-				'Advanced: origin of the sign-in and token endpoints (/{tenant}/oauth2/v2.0/...), for a proxy or a local test server. Leave empty normally.',
+				'Advanced: origin of the sign-in and token endpoints (/{tenant}/oauth2/v2.0/...), ' +
+				'for a proxy or a local test server. Leave empty normally.',
 		},
 		...allowedDomainsProperties(GRAPH_API_HOSTS),
 	];

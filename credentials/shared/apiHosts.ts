@@ -44,7 +44,8 @@ export function allowedDomainsProperties(declaration: ApiHostsDeclaration): INod
 			],
 			default: 'domains',
 			description:
-				"Where n8n's HTTP Request node may use this credential. The nodes of this package send the token only to the API hosts in any case.",
+				"Where n8n's HTTP Request node may use this credential. " +
+				'The nodes of this package send the token only to the API hosts in any case.',
 		},
 		{
 			displayName: 'Allowed Domains',

@@ -57,7 +57,8 @@ export function googleOAuth2Properties(scope: string): INodeProperties[] {
 			default: '',
 			placeholder: 'https://www.googleapis.com',
 			description:
-				'Advanced: send API calls to this origin instead of https://www.googleapis.com (a proxy, or a local test server). Leave empty for Google.',
+				'Advanced: send API calls to this origin instead of https://www.googleapis.com ' +
+				'(a proxy, or a local test server). Leave empty for Google.',
 		},
 		{
 			displayName: 'OAuth Base URL',
@@ -67,7 +68,8 @@ export function googleOAuth2Properties(scope: string): INodeProperties[] {
 			default: '',
 			placeholder: 'https://accounts.google.com',
 			description:
-				'Advanced: origin of the sign-in and token endpoints (/o/oauth2/v2/auth and /token), for a proxy or a local test server. Leave empty for Google.',
+				'Advanced: origin of the sign-in and token endpoints (/o/oauth2/v2/auth and ' +
+				'/token), for a proxy or a local test server. Leave empty for Google.',
 		},
 	];
 }

@@ -183,7 +183,8 @@ export const calendarSyncProperties: INodeProperties[] = [
 		],
 		default: 'newest',
 		description:
-			'Which change is kept when an activity and its event both changed since the last run; the other one is reported in the output',
+			'Which change is kept when an activity and its event both changed ' +
+			'since the last run; the other one is reported in the output',
 	},
 	{
 		displayName: 'Propagate Deletions',
@@ -219,7 +220,9 @@ export const calendarSyncProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Europe/Paris',
 		description:
-			"How to read activity times that carry no time zone (an IANA name). Empty: UTC for Pipedrive (its API gives times in UTC), the workflow's time zone (Workflow Settings) for the others.",
+			'How to read activity times that carry no time zone (an IANA name). ' +
+			'Empty: UTC for Pipedrive (its API gives times in UTC), ' +
+			"the workflow's time zone (Workflow Settings) for the others.",
 	},
 	{
 		displayName: 'Activities Come From',
@@ -287,7 +290,9 @@ export const calendarSyncProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to go on when one side suddenly looks empty or more than half of the synced items would be deleted. Leave off: a wrong calendar or an empty input looks the same.',
+					'Whether to go on when one side suddenly looks empty or more ' +
+					'than half of the synced items would be deleted. Leave off: ' +
+					'a wrong calendar or an empty input looks the same.',
 			},
 			{
 				displayName: 'Include Linked Records',
@@ -311,7 +316,9 @@ export const calendarSyncProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to output an item for each event created, updated or deleted (on the "Calendar Log" output in two-way mode) besides the changes to write back to the CRM',
+					'Whether to output an item for each event created, ' +
+					'updated or deleted (on the "Calendar Log" output in two-way mode) ' +
+					'besides the changes to write back to the CRM',
 			},
 		],
 	},

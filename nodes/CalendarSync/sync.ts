@@ -147,7 +147,9 @@ function shapeOutputs(
 /** What a quiet manual run (version 2) outputs: the one note that tells the builder the run worked. */
 export const QUIET_RUN_NOTE = 'Nothing to change: the calendar and the activities are in step.';
 
-/** The Time Zone parameter; empty (version 2's default): UTC for Pipedrive, whose API gives UTC, else the workflow's. */
+/**
+ * The Time Zone parameter; empty (version 2's default): UTC for Pipedrive, whose API gives UTC, else the workflow's.
+ */
 function timeZoneParameter(ctx: IExecuteFunctions, itemIndex: number): string {
 	// Read like n8n would, without evaluating a constant or a plain {{ $json.tz }} per activity (issue 17).
 	const value = String(itemParameters(ctx).get('timeZone', itemIndex, 'UTC') ?? '').trim();
@@ -228,7 +230,8 @@ async function carryOut(
 				output.push(calendarItem(op, result.action, result.event));
 		} catch (error) {
 			if (isReadOnlyEvent(error)) {
-				// Organised by someone else: Google refuses the change for good. Said once; not retried until the activity changes again.
+				// Organised by someone else: Google refuses the change for good.
+				// Said once; not retried until the activity changes again.
 				settle(links, applied, op);
 				output.push(readOnlyItem(op, error));
 				continue;
@@ -314,7 +317,9 @@ function readOnlyItem(op: CalendarOp, error: CloudError): INodeExecutionData {
 			activityId: op.activityId ?? null,
 			eventId: op.eventId,
 			reason: 'organizedBySomeoneElse',
-			message: `${error.hint ?? error.message} The activity's change was not written to this event; it is tried again only when the activity changes again.`,
+			message:
+				`${error.hint ?? error.message} The activity's change was not written to ` +
+				'this event; it is tried again only when the activity changes again.',
 		},
 		pairedItem: { item: op.itemIndex ?? 0 },
 	};

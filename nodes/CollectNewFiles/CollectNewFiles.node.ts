@@ -25,7 +25,8 @@ export class CollectNewFiles implements INodeType {
 		version: 1,
 		subtitle: `={{ {"collect": "Collect from " + ${STORAGE_LABEL_EXPRESSION}[$parameter["source"]], "confirm": "Confirm collected files", "forget": "Forget collected files", "getHistory": "Collection history"}[$parameter["operation"]] }}`,
 		description:
-			'Collect each new document of a Dropbox, Google Drive, OneDrive, SharePoint or local folder exactly once, even when it stays, moves or is renamed',
+			'Collect each new document of a Dropbox, Google Drive, OneDrive, ' +
+			'SharePoint or local folder exactly once, even when it stays, moves or is renamed',
 		defaults: { name: 'Collect New Files' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -64,9 +64,16 @@ export function sourceName(kind: StorageKind): string {
 const PREVIEW_NOTE =
 	'Manual run: a preview. Nothing was collected or recorded; the next production run collects this file.';
 const PREVIEW_FROM_STORE =
-	"n8n 1.x hands manual runs no saved state: this preview left out the files n8n's deduplication store shows production runs already placed.";
+	'n8n 1.x hands manual runs no saved state: this preview left out the files ' +
+	"n8n's deduplication store shows production runs already placed.";
 const CANNOT_TELL =
-	"Manual run: n8n 1.x hands manual runs no saved state, and this node's first production run took more files as already there than it records for previews, so this preview cannot tell which files are new. Nothing was collected or recorded. The next production run collects the files that arrived (or changed, if asked) since the production runs before it; a manual run on n8n 2.x, or the execution list after the next production run, shows them.";
+	'Manual run: n8n 1.x hands manual runs no saved state, ' +
+	"and this node's first production run took more files as already there than it records " +
+	'for previews, so this preview cannot tell which files are new. ' +
+	'Nothing was collected or recorded. The next production run collects the files that ' +
+	'arrived (or changed, if asked) since the production runs before it; ' +
+	'a manual run on n8n 2.x, or the execution list after the next production run, ' +
+	'shows them.';
 
 export type OpenStorage = (
 	ctx: IExecuteFunctions,
@@ -154,7 +161,8 @@ async function afterCollecting(
 ): Promise<IDataObject | undefined> {
 	if (params.afterCollecting === 'leave') return undefined;
 	try {
-		// A document collected through a shortcut lives elsewhere: only the shortcut in the watched folder is moved or deleted.
+		// A document collected through a shortcut lives elsewhere: only
+		// the shortcut in the watched folder is moved or deleted.
 		const id = item.via?.id ?? item.id;
 		if (params.afterCollecting === 'delete') {
 			await provider.trash(id);
@@ -208,7 +216,9 @@ function nameWarning(name: string): IDataObject {
 	if (!flags) return {};
 	const kinds = flags.reasons.map((reason) => HIDDEN_KINDS[reason]).join(' and ');
 	return {
-		nameWarning: `The file name contains ${kinds}, so it may show as something it is not: it is "${flags.visible}". Check the file before opening it.`,
+		nameWarning:
+			`The file name contains ${kinds}, so it may show as something it is not: ` +
+			`it is "${flags.visible}". Check the file before opening it.`,
 		visibleName: flags.visible,
 	};
 }
@@ -254,7 +264,8 @@ async function fileFailure(
 		const tooLarge = refusalCode(cloud?.details.providerCode) === 'tooLarge';
 		const limit = Math.round((provider.features.exportSizeLimit ?? 0) / (1024 * 1024));
 		const reason = tooLarge
-			? `Too large to export: ${sourceName(params.source)} exports at most ${limit} MB per document. Download it from there in another way, or split it.`
+			? `Too large to export: ${sourceName(params.source)} exports at most ${limit} MB ` +
+				'per document. Download it from there in another way, or split it.'
 			: `${sourceName(params.source)} refused to hand out this file: ${message}`;
 		return { outcome: 'skipped', json: { ...json, status: 'skipped', reason } };
 	}
@@ -308,8 +319,10 @@ export async function collectOperation(
 			throw new NodeOperationError(node, `${service}: the watched folder "${where}" is gone`, {
 				description:
 					provider.features.followsRenamedFolders === false
-						? 'A local folder is watched by its path: it was renamed, moved or deleted. Choose it again in "Folder" (or put it back), then run again.'
-						: 'It was deleted, or the connected account lost access to it. Choose the folder again in "Folder", then run again.',
+						? 'A local folder is watched by its path: it was renamed, moved or deleted. ' +
+							'Choose it again in "Folder" (or put it back), then run again.'
+						: 'It was deleted, or the connected account lost access to it. ' +
+							'Choose the folder again in "Folder", then run again.',
 			});
 		}
 		throw toNodeError(node, error, { target: where, service });

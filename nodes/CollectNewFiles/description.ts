@@ -23,7 +23,8 @@ export const operationProperty: INodeProperties = {
 			value: 'confirm',
 			action: 'Confirm collected files',
 			description:
-				'Put at the end of the workflow: marks the files collected in this run as done (with "Mark Files as Collected: At the End of the Workflow")',
+				'Put at the end of the workflow: marks the files collected in this run as ' +
+				'done (with "Mark Files as Collected: At the End of the Workflow")',
 		},
 		{
 			name: 'Forget',
@@ -112,7 +113,8 @@ const filterProperties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Skip files last modified before this date. Collection itself never relies on dates: a file moved in with an old date is still new.',
+					'Skip files last modified before this date. Collection itself never relies on ' +
+					'dates: a file moved in with an old date is still new.',
 			},
 			{
 				displayName: 'Name Pattern',
@@ -121,7 +123,8 @@ const filterProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'invoice-*.pdf',
 				description:
-					'A wildcard pattern (* any text, ? one character, [abc] one of), case-insensitive; or a regular expression between slashes, e.g. /^inv-\\d+\\.pdf$/i',
+					'A wildcard pattern (* any text, ? one character, [abc] one of), case-insensitive; ' +
+					'or a regular expression between slashes, e.g. /^inv-\\d+\\.pdf$/i',
 			},
 		],
 	},
@@ -244,11 +247,15 @@ const contentProperties: INodeProperties[] = [
 				name: 'At the End of the Workflow',
 				value: 'afterConfirm',
 				description:
-					'When a "Confirm Collected" step at the end runs. If a step before it fails, the next run offers the file again (marked as offered again), so nothing is missed.',
+					'When a "Confirm Collected" step at the end runs. If a step before it fails, ' +
+					'the next run offers the file again (marked as offered again), so nothing is missed.',
 			},
 		],
 		default: 'onEmit',
-		hint: 'Choose "At the End of the Workflow" when every file must make it through the whole workflow, and add a Collect New Files step with the operation "Confirm Collected" at the end',
+		hint:
+			'Choose "At the End of the Workflow" when every file must make it ' +
+			'through the whole workflow, and add a Collect New Files step ' +
+			'with the operation "Confirm Collected" at the end',
 		displayOptions: collectOnly,
 	},
 	{
@@ -273,7 +280,9 @@ const contentProperties: INodeProperties[] = [
 				type: 'options',
 				default: 'pdf',
 				description:
-					'Google Drive: the format Google Docs, Sheets, Slides and Drawings are exported to (Drive exports at most 10 MB per document; larger ones are reported as skipped). Drawings are always PDF.',
+					'Google Drive: the format Google Docs, Sheets, ' +
+					'Slides and Drawings are exported to (Drive exports at most 10 MB per ' +
+					'document; larger ones are reported as skipped). Drawings are always PDF.',
 				options: [
 					{ name: 'PDF', value: 'pdf', description: '.pdf for every kind of document' },
 					{
@@ -295,7 +304,9 @@ const contentProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 3,
 				description:
-					'A file that could not be read (the service kept failing after retries) is output with status "failed" and the run goes on; it is tried again on this many later runs, then given up (0: never again)',
+					'A file that could not be read (the service kept failing after retries) ' +
+					'is output with status "failed" and the run goes on; ' +
+					'it is tried again on this many later runs, then given up (0: never again)',
 			},
 			{
 				displayName: 'Guard Against Overlapping Runs',
@@ -303,7 +314,9 @@ const contentProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether two runs started at the same time may never both output the same file (the node records each file in n8n's own list of processed items before output). Leave on.",
+					'Whether two runs started at the same time may never both ' +
+					"output the same file (the node records each file in n8n's own " +
+					'list of processed items before output). Leave on.',
 			},
 		],
 	},
@@ -317,7 +330,8 @@ const ledgerProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Collect New Files',
 		description:
-			'The name of the Collect New Files step (as on the canvas) whose files this acts on. Leave empty when the workflow has only one.',
+			'The name of the Collect New Files step (as on the canvas) ' +
+			'whose files this acts on. Leave empty when the workflow has only one.',
 		displayOptions: ledgerOperations,
 	},
 	{

@@ -20,7 +20,8 @@ import {
 import { locateCollectNodeId } from './stateLocator';
 
 const MANUAL_NOTE =
-	'Manual run: n8n does not save workflow static data after manual runs, so this changed nothing. Run it in production (schedule, webhook).';
+	'Manual run: n8n does not save workflow static data after manual runs, ' +
+	'so this changed nothing. Run it in production (schedule, webhook).';
 
 function target(ctx: IExecuteFunctions): { nodeId: string; state: CollectState } {
 	const nodeId = locateCollectNodeId(ctx, ctx.getNodeParameter('collectNode', 0, '') as string);

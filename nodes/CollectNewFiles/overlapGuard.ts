@@ -44,7 +44,10 @@ type Helpers = Partial<
 	Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>
 >;
 
-/** Claims the candidates; returns the id fingerprints another execution claimed first, or undefined if n8n offers no store. */
+/**
+ * Claims the candidates; returns the id fingerprints another
+ * execution claimed first, or undefined if n8n offers no store.
+ */
 export async function claimCandidates(
 	ctx: IExecuteFunctions,
 	collectNodeId: string,

@@ -29,7 +29,9 @@ export function locateCollectNodeId(ctx: IExecuteFunctions, name: string): strin
 				? `No Collect node named "${wanted}" has collected in this workflow`
 				: 'No Collect node has collected in this workflow yet',
 			{
-				description: `Collect nodes with state: ${known}. A Collect node gets its state on its first production run; set "Collect Step Name" to its name.`,
+				description:
+					`Collect nodes with state: ${known}. A Collect node gets its state on ` +
+					'its first production run; set "Collect Step Name" to its name.',
 			},
 		);
 	}

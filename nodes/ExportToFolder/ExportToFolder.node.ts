@@ -28,7 +28,9 @@ export class ExportToFolder implements INodeType {
 		defaultVersion: 2,
 		subtitle: `={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : "Export to " + ${STORAGE_LABEL_EXPRESSION}[$parameter["destination"]] }}`,
 		description:
-			'Put documents into a Google Drive, OneDrive, SharePoint, Dropbox or local folder once, keep them up to date, and put back files someone deleted',
+			'Put documents into a Google Drive, OneDrive, SharePoint, ' +
+			'Dropbox or local folder once, keep them up to date, ' +
+			'and put back files someone deleted',
 		defaults: { name: 'Export to Folder' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -41,7 +41,8 @@ export function binaryOf(
 				itemIndex,
 				description: available.length
 					? `Its binary fields are: ${available.map((k) => `"${k}"`).join(', ')}. Set "Input Binary Field" to one of them.`
-					: 'It carries no binary data at all: put the file into the item first (e.g. with an HTTP Request or Read File node), or set "Input Binary Field".',
+					: 'It carries no binary data at all: put the file into the item first (e.g. ' +
+						'with an HTTP Request or Read File node), or set "Input Binary Field".',
 			},
 		);
 	}

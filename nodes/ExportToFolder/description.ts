@@ -4,7 +4,9 @@ import { sharePointProperties } from '../ui/sharePoint';
 import { folderLocatorProperties, STORAGE_KIND_OPTIONS } from '../ui/storageChoice';
 
 const exportOnly = { show: { operation: ['export'] } };
-/** Version 2 changed defaults (saved version-1 nodes keep theirs: n8n does not store a parameter left at its default). */
+/**
+ * Version 2 changed defaults (saved version-1 nodes keep theirs: n8n does not store a parameter left at its default).
+ */
 const v1 = { '@version': [1] };
 const v2 = { '@version': [2] };
 const cloudOnly = { show: { operation: ['export'], destination: [...ACCOUNT_STORAGE_KINDS] } };
@@ -193,7 +195,9 @@ const layoutProperties: INodeProperties[] = [
 			required: true,
 			placeholder: 'e.g. {{ $json.company }}/Invoices',
 			description:
-				'Folders below the root, separated by "/". Each part is read on its own: a "/" or ".." inside a value never adds a level or leaves the root. A template that gives no folder at all for an item fails that item.',
+				'Folders below the root, separated by "/". Each part is read on its own: ' +
+				'a "/" or ".." inside a value never adds a level or leaves the root. ' +
+				'A template that gives no folder at all for an item fails that item.',
 			displayOptions: { show: { operation: ['export'], folderStructure: ['custom'] } },
 		},
 		'',
@@ -208,7 +212,9 @@ const recordProperties: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		description:
-			'What identifies the document where it comes from. The same ID always updates the same exported file; two different documents need two different IDs.',
+			'What identifies the document where it comes from. ' +
+			'The same ID always updates the same exported file; ' +
+			'two different documents need two different IDs.',
 		displayOptions: exportOnly,
 	},
 	...versioned(
@@ -218,7 +224,8 @@ const recordProperties: INodeProperties[] = [
 			type: 'string',
 			default: '={{ $json.date }}',
 			description:
-				'The date of the document (e.g. 2026-09-30); decides the year and month folders and the "Export Only Documents Dated On or After" date',
+				'The date of the document (e.g. 2026-09-30); decides the year and month folders ' +
+				'and the "Export Only Documents Dated On or After" date',
 			hint: 'Reads "date", or else "modifiedAt" (what Collect New Files outputs)',
 			displayOptions: exportOnly,
 		},
@@ -328,7 +335,9 @@ const policyProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'Europe/Paris',
 				description:
-					"The IANA time zone that decides a document's year and month for the Company / Year and Account / Period folders, and how dates without a zone are read. Empty uses the workflow's time zone (Workflow Settings).",
+					"The IANA time zone that decides a document's year and month for the Company " +
+					'/ Year and Account / Period folders, and how dates without a zone are read. ' +
+					"Empty uses the workflow's time zone (Workflow Settings).",
 			},
 			{
 				displayName: 'Go On When Most Files Look Deleted',
@@ -336,7 +345,9 @@ const policyProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to go on when more than half of the exported files look deleted. Leave off: a lost permission looks the same; turn on for one run when you really deleted them.',
+					'Whether to go on when more than half of the exported files ' +
+					'look deleted. Leave off: a lost permission looks the same; ' +
+					'turn on for one run when you really deleted them.',
 			},
 			{
 				displayName: 'Include Input Fields',
@@ -344,7 +355,9 @@ const policyProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether each output item keeps the input item's fields (the export result's fields, such as path and action, win where names clash), so later steps need not look back with $('...').item",
+					"Whether each output item keeps the input item's fields (the export " +
+					"result's fields, such as path and action, win where names clash), " +
+					"so later steps need not look back with $('...').item",
 			},
 		],
 	},
@@ -358,7 +371,8 @@ const resumeProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Export to Folder',
 		description:
-			'The name of the Export to Folder step (as on the canvas) whose stopped folders to clear. Leave empty when the workflow has only one.',
+			'The name of the Export to Folder step (as on the canvas) ' +
+			'whose stopped folders to clear. Leave empty when the workflow has only one.',
 		displayOptions: { show: { operation: ['resume'] } },
 	},
 	{
@@ -368,7 +382,9 @@ const resumeProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Main account/2026-09, Acme/2025',
 		description:
-			'Which stopped folders to fill again, separated by commas. Leave empty for all of them; each run of this step lists the folders it resumed and those still stopped.',
+			'Which stopped folders to fill again, separated by commas. ' +
+			'Leave empty for all of them; each run of this step lists the folders it resumed and ' +
+			'those still stopped.',
 		displayOptions: { show: { operation: ['resume'] } },
 	},
 ];
@@ -378,7 +394,9 @@ export const exportToFolderProperties: INodeProperties[] = [
 	...destinationProperties,
 	{
 		displayName:
-			'The credential needs write access to the destination. On Google Drive the narrowest access, "Only Files This Package Creates", is enough when the root folder is created by name.',
+			'The credential needs write access to the destination. ' +
+			'On Google Drive the narrowest access, "Only Files This Package Creates", ' +
+			'is enough when the root folder is created by name.',
 		name: 'credentialNotice',
 		type: 'notice',
 		default: '',

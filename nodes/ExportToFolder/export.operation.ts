@@ -342,7 +342,8 @@ class ExportRun {
 			{
 				description:
 					this.params.root.mode === 'name'
-						? 'It was deleted, trashed or moved out of reach of the credential. The next run creates it again and exports everything into it.'
+						? 'It was deleted, trashed or moved out of reach of the credential. ' +
+							'The next run creates it again and exports everything into it.'
 						: 'It was deleted, trashed or moved out of reach of the credential. Restore it, or choose another root folder.',
 			},
 		);
@@ -366,10 +367,15 @@ class ExportRun {
 			: '';
 		return new NodeOperationError(
 			this.ctx.getNode(),
-			`${stop.deleted} of the ${stop.tracked} exported files look deleted from ${this.service}${where}: nothing was uploaded and nothing changed`,
+			`${stop.deleted} of the ${stop.tracked} exported files look deleted from ` +
+				`${this.service}${where}: nothing was uploaded and nothing changed`,
 			{
 				description:
-					'A lost permission, a credential for another account or a listing fault looks exactly like this, so the run stopped instead of uploading everything again or stopping every folder. Check the credential and the root folder. If the files really were deleted, turn on Options > "Accept Mass Deletion" for one run.',
+					'A lost permission, a credential for another account or a listing fault looks ' +
+					'exactly like this, so the run stopped instead of uploading everything again or ' +
+					'stopping every folder. Check the credential and the root folder. ' +
+					'If the files really were deleted, turn on Options > "Accept Mass Deletion" for one ' +
+					'run.',
 			},
 		);
 	}

@@ -12,7 +12,9 @@ export function serviceName(kind: StorageKind): string {
 	return storageFeatures(kind).rootIsHostPath ? 'the local folder' : STORAGE_LABEL[kind];
 }
 
-/** The destination's storage provider, with the node's credential (none for the local folder) and library (SharePoint). */
+/**
+ * The destination's storage provider, with the node's credential (none for the local folder) and library (SharePoint).
+ */
 export async function openDestination(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	kind: StorageKind,

@@ -232,7 +232,9 @@ export class ItemParameters {
 
 const perRun = new WeakMap<IExecuteFunctions, ItemParameters>();
 
-/** The run's reader: n8n gives each run (each node execution) its own context, so the cache lives as long as the run. */
+/**
+ * The run's reader: n8n gives each run (each node execution) its own context, so the cache lives as long as the run.
+ */
 export function itemParameters(ctx: IExecuteFunctions): ItemParameters {
 	let reader = perRun.get(ctx);
 	if (!reader) {

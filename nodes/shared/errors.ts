@@ -175,7 +175,9 @@ export function oauthFailure(error: unknown): OAuthFailure | undefined {
 		if (typeof current.code === 'string' && /^(invalid_grant|invalid_client)$/.test(current.code)) {
 			return { code: current.code };
 		}
-		const message = `${typeof current.message === 'string' ? current.message : ''} ${typeof current.body === 'string' ? current.body : ''}`;
+		const message =
+			`${typeof current.message === 'string' ? current.message : ''} ` +
+			`${typeof current.body === 'string' ? current.body : ''}`;
 		if (/OAuth credentials not connected/i.test(message)) return { code: 'not_connected' };
 		// client-oauth2's wording for invalid_grant: what survives when an SDK keeps only the text (Graph client).
 		if (
@@ -205,7 +207,9 @@ const OAUTH_MESSAGES: Record<string, { message: string; hint: string }> = {
 	},
 	invalid_client: {
 		message: 'The OAuth app was refused (invalid_client): client ID or client secret is wrong',
-		hint: 'Copy the client ID and secret of the OAuth app again into the credential (a new secret may have replaced the old one), then reconnect.',
+		hint:
+			'Copy the client ID and secret of the OAuth app again into the credential ' +
+			'(a new secret may have replaced the old one), then reconnect.',
 	},
 	unauthorized_client: {
 		message: 'The OAuth app may not use this grant (unauthorized_client)',
@@ -245,7 +249,10 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext =
 		return operationError(
 			node,
 			headline("Refused to send the credential's token to another host", context, refused.message),
-			"Nothing was sent there. The service's answer pointed outside this credential's API hosts (a paging link, an upload session or a redirect): run again; if it keeps happening and that host is a proxy you use, set it as the credential's API Base URL.",
+			"Nothing was sent there. The service's answer pointed outside this credential's API " +
+				'hosts (a paging link, an upload session or a redirect): run again; ' +
+				'if it keeps happening and that host is a proxy you use, ' +
+				"set it as the credential's API Base URL.",
 			context,
 		);
 	}

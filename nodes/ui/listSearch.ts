@@ -3,7 +3,9 @@ import { toNodeError } from '../shared/errors';
 import type { StorageKind, StorageProvider } from '../shared/storage/types';
 import { folderListPage } from './folderList';
 
-/** What a node's folder picker searches: its storage, opened from the node's parameters; undefined: nothing to search. */
+/**
+ * What a node's folder picker searches: its storage, opened from the node's parameters; undefined: nothing to search.
+ */
 export type OpenForSearch = (
 	ctx: ILoadOptionsFunctions,
 ) => Promise<{ kind: StorageKind; provider: StorageProvider } | undefined>;

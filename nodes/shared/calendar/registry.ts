@@ -9,7 +9,9 @@ export const CALENDAR_CLOUDS = {
 
 export type CalendarKind = keyof typeof CALENDAR_CLOUDS;
 
-/** The calendar provider of `kind`, speaking through n8n with the node's credential (as createStorage does for files). */
+/**
+ * The calendar provider of `kind`, speaking through n8n with the node's credential (as createStorage does for files).
+ */
 export async function createCalendar(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	kind: CalendarKind = 'googleCalendar',

@@ -395,7 +395,9 @@ export class ExportRunner {
 		}
 	}
 
-	/** Our new files that another run created too: ours goes when it is not the one kept, the record takes the kept one. */
+	/**
+	 * Our new files that another run created too: ours goes when it is not the one kept, the record takes the kept one.
+	 */
 	private async settleFileTwins(
 		feed: ChangeBatch,
 		outcomes: Map<number, ItemOutcome>,

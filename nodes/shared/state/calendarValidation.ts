@@ -53,7 +53,8 @@ export function validateCalendarStored(
 		return {
 			state,
 			problems: [
-				`the saved status is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+				'the saved status is not an object ' +
+					`(${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
 			],
 		};
 	}

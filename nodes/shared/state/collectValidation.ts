@@ -123,7 +123,8 @@ export function validateCollectState(stored: CollectState): CheckedCollectState 
 		return {
 			state,
 			problems: [
-				`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+				'the saved state is not an object ' +
+					`(${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
 			],
 			startOver: true,
 		};
@@ -237,9 +238,15 @@ export function collectStateWarning(
 	const what = `Collect New Files "${nodeName}": its saved state was damaged (${checked.problems.join('; ')}).`;
 	if (checked.startOver) {
 		return (
-			`${what} It started over from now: the files in the folder now are not delivered (again), and files added before this run are not collected. ` +
-			"To collect one of those, add it to the folder again as a new file; if this repeats, check what edits the workflow's static data."
+			`${what} It started over from now: the files in the folder now are not ` +
+			'delivered (again), and files added before this run are not collected. ' +
+			'To collect one of those, add it to the folder again as a new file; ' +
+			"if this repeats, check what edits the workflow's static data."
 		);
 	}
-	return `${what} The readable entries were kept (a file whose entry was lost is delivered again only if it changes); the unreadable parts start afresh. Nothing needs doing; if this repeats, check what edits the workflow's static data.`;
+	return (
+		`${what} The readable entries were kept (a file whose entry was lost is delivered ` +
+		'again only if it changes); the unreadable parts start afresh. Nothing needs doing; ' +
+		"if this repeats, check what edits the workflow's static data."
+	);
 }

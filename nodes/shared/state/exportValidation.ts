@@ -142,7 +142,8 @@ export function validateStoredExportState(
 		return {
 			state,
 			problems: [
-				`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+				'the saved state is not an object ' +
+					`(${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
 			],
 		};
 	}
@@ -253,7 +254,8 @@ export function validateStoredExportState(
 export function exportStateWarning(nodeName: string, problems: string[]): string {
 	return (
 		`Export to Folder "${nodeName}": its saved state was damaged (${problems.join('; ')}). ` +
-		'The unreadable parts were dropped and rebuilt from the destination by a full listing: files already there are adopted, not uploaded again. ' +
+		'The unreadable parts were dropped and rebuilt from the destination by a ' +
+		'full listing: files already there are adopted, not uploaded again. ' +
 		"Nothing needs doing; if this repeats, check what edits the workflow's static data."
 	);
 }

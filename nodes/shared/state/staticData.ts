@@ -35,8 +35,10 @@ export class StateTooNewError extends Error {
 		readonly known: number,
 	) {
 		super(
-			`The saved state of this node has version ${found}; this version of n8n-nodes-cloud-sync reads versions up to ${known}. ` +
-				'Use the version of n8n-nodes-cloud-sync that wrote it (update the package): the state was left as it is and nothing was run.',
+			`The saved state of this node has version ${found}; ` +
+				`this version of n8n-nodes-cloud-sync reads versions up to ${known}. ` +
+				'Use the version of n8n-nodes-cloud-sync that wrote it (update the ' +
+				'package): the state was left as it is and nothing was run.',
 		);
 		this.name = 'StateTooNewError';
 	}
@@ -90,7 +92,8 @@ export function checkStoredState<T>(stored: unknown, schema: StateSchema<T>): Ch
 		return {
 			state: schema.empty(),
 			problems: [
-				`the saved state is not an object (${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
+				'the saved state is not an object ' +
+					`(${Array.isArray(stored) ? 'a list' : typeof stored}), so none of it could be read`,
 			],
 		};
 	}

@@ -45,7 +45,9 @@ export interface StorageProvider {
 	list(folderId: string, options?: { recursive?: boolean }): AsyncIterable<RemoteItem>;
 	/** A cursor for "now" without enumerating (Drive startPageToken, Graph token=latest, Dropbox latest cursor). */
 	latestCursor(folderId: string, options?: { recursive?: boolean }): Promise<string>;
-	/** Changes in the folder's subtree since `cursor`. Throws CloudError reason 'cursorReset' when it is no longer valid. */
+	/**
+	 * Changes in the folder's subtree since `cursor`. Throws CloudError reason 'cursorReset' when it is no longer valid.
+	 */
 	changes(
 		folderId: string,
 		cursor: string,

@@ -23,9 +23,15 @@ export interface RenderOptions {
 /** Our tags in extendedProperties.private. */
 export const TAG_ACTIVITY = 'cloudSyncActivityId';
 export const TAG_ORIGIN = 'cloudSyncOrigin';
-/** On an imported event until its activity is linked: the match key it was imported under (a lost status still finds it). */
+/**
+ * On an imported event until its activity is linked: the match
+ * key it was imported under (a lost status still finds it).
+ */
 export const TAG_IMPORT = 'cloudSyncImportKey';
-/** On every event this sync writes from an activity: the activity's content hash it wrote (a run whose status was not saved is recognised). */
+/**
+ * On every event this sync writes from an activity: the activity's content
+ * hash it wrote (a run whose status was not saved is recognised).
+ */
 export const TAG_WRITTEN = 'cloudSyncWritten';
 /** Separates the activity's note from the block of linked records in an event description. */
 export const LINKS_SEPARATOR = '\n\n--\n';

@@ -224,7 +224,8 @@ export class PlanBuilder {
 			eventHash: contentHash(event),
 			etag: event.etag,
 		});
-		// Our own event shows the activity as the policy renders it (a private one as "Busy"); the user's own is left as they made it.
+		// Our own event shows the activity as the policy renders it (a
+		// private one as "Busy"); the user's own is left as they made it.
 		if (after && link.createdBy === 'activity' && expected !== contentHash(event))
 			return this.push(link, after, 'activityChanged', event);
 		// The event says which activity content it is in step with, so a run whose status is not kept (a manual one)
@@ -365,7 +366,8 @@ export class PlanBuilder {
 			createdBy,
 		};
 		if (createdBy === 'calendar' && target.tags[TAG_ACTIVITY] !== activity.id) {
-			// The import key is no longer needed once linked (removed only where present: a patch cannot delete what is not there).
+			// The import key is no longer needed once linked (removed only
+			// where present: a patch cannot delete what is not there).
 			const privateProperties: Record<string, string | null> = {
 				[TAG_ACTIVITY]: activity.id,
 				[TAG_ORIGIN]: 'calendar',

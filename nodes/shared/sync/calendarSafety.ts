@@ -20,14 +20,23 @@ function emptyActivities(input: ReconcileInput): string | undefined {
 	const came = new Set(input.heldActivityIds ?? []);
 	for (const activity of input.activities) if (!activity.deleted) came.add(activity.id);
 	if (input.links.some((link) => came.has(link.activityId))) return undefined;
-	return `The activity input looks empty: none of the ${input.links.length} linked activities came in, so every event would be deleted. Check the node that feeds Calendar Sync, or enable "Allow Mass Deletion" if this is intended.`;
+	return (
+		`The activity input looks empty: none of the ${input.links.length} linked activities ` +
+		'came in, so every event would be deleted. Check the node that feeds Calendar Sync, ' +
+		'or enable "Allow Mass Deletion" if this is intended.'
+	);
 }
 
 function emptyCalendar(input: ReconcileInput): string | undefined {
 	if (!input.listingIsFull) return undefined;
 	const listed = new Set(input.events.filter((e) => e.status !== 'cancelled').map((e) => e.id));
 	if (input.links.some((link) => listed.has(link.eventId))) return undefined;
-	return `The calendar looks empty: none of the ${input.links.length} linked events were listed, so every activity would be deleted or re-created. Check the chosen calendar and the credential, or enable "Allow Mass Deletion" if this is intended.`;
+	return (
+		`The calendar looks empty: none of the ${input.links.length} linked events were listed, ` +
+		'so every activity would be deleted or re-created. ' +
+		'Check the chosen calendar and the credential, or enable "Allow Mass Deletion" if this ' +
+		'is intended.'
+	);
 }
 
 function tooManyDeletions(plan: ReconcilePlan, linkCount: number): string | undefined {
@@ -39,7 +48,12 @@ function tooManyDeletions(plan: ReconcilePlan, linkCount: number): string | unde
 	const leftScope = deletes.filter((op) => op.reason === 'notSynced').length;
 	const why =
 		leftScope * 2 > deletions
-			? ` ${leftScope} of them because their activity is no longer of a type in "Activity Types" (was a type renamed?) or became private under "Don't sync".`
+			? ` ${leftScope} of them because their activity is no longer of a type in ` +
+				`"Activity Types" (was a type renamed?) or became private under "Don't sync".`
 			: '';
-	return `This run would delete ${deletions} of ${linkCount} synced items, more than half.${why} Nothing was changed. Enable "Allow Mass Deletion" if this is intended.`;
+	return (
+		`This run would delete ${deletions} of ${linkCount} synced items, ` +
+		`more than half.${why} Nothing was changed. Enable "Allow Mass Deletion" if this is ` +
+		'intended.'
+	);
 }

@@ -54,7 +54,10 @@ const keep: Action = (b, { link, activity, event }) => b.keep(link, activity, ev
 const push: Action = (b, { link, activity, event }) =>
 	b.push(link, activity!, 'activityChanged', event);
 
-/** One-way: the calendar mirrors the activities, so an edit of our event is undone; the user's own event is left as they made it. */
+/**
+ * One-way: the calendar mirrors the activities, so an edit of our
+ * event is undone; the user's own event is left as they made it.
+ */
 const revertCalendarEdit: Action = (b, pair) => {
 	const { link, activity, event } = pair;
 	if (link.createdBy === 'calendar' || !activity) return b.keep(link, activity, event);
@@ -122,7 +125,9 @@ const editAgainstDeletion: Action = (b, { link, activity, event }) => {
 	} else b.unlink(link);
 };
 
-/** Two-way: the activity was deleted, the event changed. Without the deletion's time, the edit wins (nothing is lost). */
+/**
+ * Two-way: the activity was deleted, the event changed. Without the deletion's time, the edit wins (nothing is lost).
+ */
 const deletionAgainstEdit: Action = (b, pair) => {
 	const { link, activity, event } = pair;
 	const deletedAt = activity?.updatedAt;

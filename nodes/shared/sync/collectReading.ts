@@ -24,11 +24,13 @@ export type SkipCode =
 
 export const SKIP_REASONS: Record<Exclude<SkipCode, 'refused' | 'tooLarge'>, string> = {
 	notDownloadable:
-		'This kind of file (a Google Form, Site, Map or similar) has no content the service can hand out; it is listed, not collected.',
+		'This kind of file (a Google Form, Site, Map or similar) ' +
+		'has no content the service can hand out; it is listed, not collected.',
 	folderShortcut:
 		"A shortcut to a folder: the folder's files are not collected through it (watch that folder itself to collect them).",
 	shortcutTargetUnreadable:
-		'A shortcut whose target this credential cannot read (deleted, in the trash, or not shared with the connected account).',
+		'A shortcut whose target this credential cannot read (deleted, ' +
+		'in the trash, or not shared with the connected account).',
 };
 
 function withExtension(name: string, extension: string): string {

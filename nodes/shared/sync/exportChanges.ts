@@ -273,7 +273,10 @@ export function analyzeChanges(
 	};
 }
 
-/** 'a/b/c' -> ['a', 'a/b'] (non-empty strict ancestors, the keys `isSameOrBelow(key, ancestor)` accepts besides itself and ''). */
+/**
+ * 'a/b/c' -> ['a', 'a/b'] (non-empty strict ancestors, the keys
+ * `isSameOrBelow(key, ancestor)` accepts besides itself and '').
+ */
 function strictAncestors(key: string): string[] {
 	const ancestors: string[] = [];
 	for (let slash = key.indexOf('/'); slash >= 0; slash = key.indexOf('/', slash + 1))

@@ -677,7 +677,10 @@ class PlanContext {
 		return planned(base, {
 			action: 'failed',
 			op: { verb: 'none' },
-			error: `Every name this record may take in "${base.folder || '(root)'}" is taken by another file (${NAME_CHOICES} names, starting with "${input.name}"): rename or move those files, or map "File Name" to a more specific name.`,
+			error:
+				`Every name this record may take in "${base.folder || '(root)'}" is taken by ` +
+				`another file (${NAME_CHOICES} names, starting with "${input.name}"): ` +
+				'rename or move those files, or map "File Name" to a more specific name.',
 		});
 	}
 

@@ -110,7 +110,9 @@ export function folderPathFor(
 		const shown = JSON.stringify(segments.length === 1 ? segments[0] : segments).slice(0, 80);
 		throw new LayoutError(
 			LAYOUT_FIELDS[layout],
-			`The folder structure resolved to no folder at all (it got ${shown}): map the parameter to a value that names a folder, or choose the flat structure to export into the root.`,
+			'The folder structure resolved to no folder at all (it got ' +
+				`${shown}): map the parameter to a value that names a folder, ` +
+				'or choose the flat structure to export into the root.',
 		);
 	}
 	return path;

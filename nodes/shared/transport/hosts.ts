@@ -65,9 +65,14 @@ export class ApiHosts {
 		const origin = originOf(this.baseUrl);
 		this.tokenOrigins = origin ? [origin] : [];
 		if (!origin)
-			this.baseProblem = `The API Base URL "${this.baseUrl}" of the credential is not an http(s) address: fix it in the credential`;
+			this.baseProblem =
+				`The API Base URL "${this.baseUrl}" of the credential is ` +
+				'not an http(s) address: fix it in the credential';
 		else if (origin.startsWith('http:') && !isLoopbackHost(new URL(origin).hostname)) {
-			this.baseProblem = `The API Base URL "${this.baseUrl}" of the credential uses plain http, which would send the token unencrypted: use https (plain http is accepted only for a server on this machine)`;
+			this.baseProblem =
+				`The API Base URL "${this.baseUrl}" of the credential uses plain http, ` +
+				'which would send the token unencrypted: ' +
+				'use https (plain http is accepted only for a server on this machine)';
 		}
 	}
 
@@ -96,7 +101,8 @@ export class ApiHosts {
 		const where = originOf(url) ?? 'an address that is not http(s)';
 		throw new TokenHostError(
 			`Refused to send the credential's token to ${where}: only ${this.tokenOrigins.join(', ')} receive it. ` +
-				"An answer pointed there (a paging link, an upload session or a redirect); if that host is a proxy you use, set it as the credential's API Base URL.",
+				'An answer pointed there (a paging link, an upload session or a redirect); ' +
+				"if that host is a proxy you use, set it as the credential's API Base URL.",
 			url,
 		);
 	}

@@ -92,7 +92,8 @@ export class Pacer {
 				decision.retryAfterMs > this.options.maxRetryAfterMs
 			) {
 				throw new RetryBudgetExceededError(
-					`The service asked to wait ${Math.ceil(decision.retryAfterMs / 1000)} s (${decision.reason}); stopping this run so the next one resumes`,
+					`The service asked to wait ${Math.ceil(decision.retryAfterMs / 1000)} s ` +
+						`(${decision.reason}); stopping this run so the next one resumes`,
 					decision.retryAfterMs,
 					decision.status,
 				);

@@ -38,9 +38,14 @@ export interface RequestOptions {
 
 export interface TransportOptions {
 	cloud: CloudWire;
-	/** Where the token may go (createTransport derives them from the credential). Default: the cloud's hosts with `baseUrl`. */
+	/**
+	 * Where the token may go (createTransport derives them from the
+	 * credential). Default: the cloud's hosts with `baseUrl`.
+	 */
 	hosts?: ApiHosts;
-	/** Replaces the provider's default origin(s): national clouds, proxies, the test fakes. Ignored when `hosts` is given. */
+	/**
+	 * Replaces the provider's default origin(s): national clouds, proxies, the test fakes. Ignored when `hosts` is given.
+	 */
 	baseUrl?: string;
 	pacer?: Pacer;
 	stats?: RequestStats;
@@ -164,7 +169,10 @@ export class Transport {
 	}
 }
 
-/** The headers of the next redirect hop: never an Authorization (the wire signs), no content headers after a switch to GET. */
+/**
+ * The headers of the next redirect hop: never an Authorization
+ * (the wire signs), no content headers after a switch to GET.
+ */
 function nextHopHeaders(
 	headers: Record<string, string> | undefined,
 	toGet: boolean,

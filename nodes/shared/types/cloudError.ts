@@ -51,11 +51,15 @@ export function isCloudError(error: unknown, reason?: CloudErrorReason): error i
 
 /** Standard hints, so every provider says the same thing for the same situation. */
 export const HINTS = {
-	auth: 'Reconnect the credential (open it in n8n and click "Reconnect"). For Google, an OAuth consent screen left in "Testing" expires refresh tokens after 7 days: publish the app to keep them.',
+	auth:
+		'Reconnect the credential (open it in n8n and click "Reconnect"). ' +
+		'For Google, an OAuth consent screen left in "Testing" expires ' +
+		'refresh tokens after 7 days: publish the app to keep them.',
 	quota:
 		'The destination is out of storage: free some space or raise the storage plan, then run again.',
 	dailyLimit:
-		'The API daily quota of this OAuth app is used up: run again after the quota resets (midnight Pacific time for Google).',
+		'The API daily quota of this OAuth app is used up: ' +
+		'run again after the quota resets (midnight Pacific time for Google).',
 	rateLimited:
 		'The service is throttling requests: the run stopped without losing anything; the next run resumes.',
 	cursorReset: 'The change feed was reset by the service; the node falls back to a full listing.',

@@ -259,7 +259,9 @@ export function toCloudError(error: unknown, what: string, target?: string): Clo
 	}
 	const detail = err.response?.data?.error;
 	const reason: string | undefined = detail?.errors?.[0]?.reason ?? detail?.status;
-	const message = `Google Calendar: could not ${what}${target ? ` (${target})` : ''}: ${detail?.message ?? err.message ?? status}`;
+	const message =
+		`Google Calendar: could not ${what}${target ? ` (${target})` : ''}: ` +
+		`${detail?.message ?? err.message ?? status}`;
 	const base = { status, providerCode: reason, target, cause: error };
 	if (status === 401) return new CloudError('auth', message, { ...base, hint: HINTS.auth });
 	if (status === 403) {

@@ -102,7 +102,8 @@ export function dropboxAnswerToCloudError(
 		}
 		return make(
 			'auth',
-			`Dropbox refused to ${action}${named}: the access token is ${tag === 'expired_access_token' ? 'expired' : 'invalid'} even after a refresh`,
+			`Dropbox refused to ${action}${named}: the access token is ` +
+				`${tag === 'expired_access_token' ? 'expired' : 'invalid'} even after a refresh`,
 			{
 				hint: HINTS.auth,
 			},

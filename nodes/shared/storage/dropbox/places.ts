@@ -204,7 +204,9 @@ export function outdatedCursor(
 	return recursive === false && !isRoot && !stored.childrenOnly;
 }
 
-/** The entries a watch of the folder's own files counts: its direct children (an entry outside is kept for feedBinding). */
+/**
+ * The entries a watch of the folder's own files counts: its direct children (an entry outside is kept for feedBinding).
+ */
 export function watchedEntries(
 	folder: FolderPlace,
 	entries: DropboxMeta[],

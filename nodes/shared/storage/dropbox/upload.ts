@@ -102,7 +102,8 @@ async function appendChunk(
 		if (correct < chunkStart || correct > end) {
 			throw new CloudError(
 				'integrity',
-				`Dropbox reports ${correct} bytes received for "${target}", outside the chunk ${chunkStart}-${end}; the upload must start again`,
+				`Dropbox reports ${correct} bytes received for "${target}", ` +
+					`outside the chunk ${chunkStart}-${end}; the upload must start again`,
 				{
 					target,
 				},

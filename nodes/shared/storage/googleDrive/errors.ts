@@ -111,7 +111,10 @@ export function driveCloudError(
 			`Not found in Google Drive: ${target ?? 'the requested item'}`,
 			{
 				...details,
-				hint: 'Check that the item still exists, is not in another account, and that the credential can see it (the "files created by this app" scope cannot see files made elsewhere).',
+				hint:
+					'Check that the item still exists, is not in another account, ' +
+					'and that the credential can see it (the "files created by this app" scope cannot ' +
+					'see files made elsewhere).',
 			},
 		);
 	}

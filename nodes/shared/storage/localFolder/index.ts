@@ -53,7 +53,9 @@ interface Located {
 export class LocalFolderStorage implements StorageProvider {
 	readonly kind = 'localFolder' as const;
 	readonly hashKind = 'sha256' as const;
-	/** `scansForChanges`: every changes() call is a full scan (no server feed), so reading past our own writes costs one. */
+	/**
+	 * `scansForChanges`: every changes() call is a full scan (no server feed), so reading past our own writes costs one.
+	 */
 	readonly features: ProviderFeatures & { scansForChanges: true } = {
 		scansForChanges: true,
 		followsRenamedFolders: false,
@@ -301,7 +303,9 @@ export class LocalFolderStorage implements StorageProvider {
 				`Refusing to delete "${folderPath}": n8n's file access rules protect "${blocked}"`,
 				{
 					target: folderPath,
-					hint: "Delete the folder outside n8n, or change n8n's file access rules (N8N_BLOCK_FILE_PATTERNS, N8N_RESTRICT_FILE_ACCESS_TO).",
+					hint:
+						"Delete the folder outside n8n, or change n8n's file access rules " +
+						'(N8N_BLOCK_FILE_PATTERNS, N8N_RESTRICT_FILE_ACCESS_TO).',
 				},
 			);
 		}

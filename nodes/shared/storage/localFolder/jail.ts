@@ -32,7 +32,9 @@ const FD_PATHS = process.platform === 'linux' && existsSync('/proc/self/fd');
 const DIRECTORY_FLAGS = constants.O_RDONLY | (constants.O_DIRECTORY ?? 0);
 
 const GUARD_HINT =
-	"n8n's file access rules block this path: allow the folder with N8N_RESTRICT_FILE_ACCESS_TO (n8n 2.x allows only ~/.n8n-files by default), and keep it outside n8n's own folder and N8N_BLOCK_FILE_PATTERNS.";
+	"n8n's file access rules block this path: allow the folder with " +
+	'N8N_RESTRICT_FILE_ACCESS_TO (n8n 2.x allows only ~/.n8n-files by default), ' +
+	"and keep it outside n8n's own folder and N8N_BLOCK_FILE_PATTERNS.";
 
 function outside(target: string): CloudError {
 	return new CloudError('permission', `"${target}" leads outside the base folder`, {
@@ -47,7 +49,9 @@ export function tooDeep(target: string): CloudError {
 		`"${target}" is more than ${MAX_PATH_DEPTH} folders deep`,
 		{
 			target,
-			hint: `Shorten the folder structure (template) or choose a folder with fewer than ${MAX_PATH_DEPTH} levels of subfolders.`,
+			hint:
+				'Shorten the folder structure (template) or choose a folder with fewer than ' +
+				`${MAX_PATH_DEPTH} levels of subfolders.`,
 		},
 	);
 }

@@ -15,7 +15,8 @@ export const MAX_SCAN_ENTRIES = 1_000_000;
 function tooMany(folderPath: string): CloudError {
 	return new CloudError(
 		'invalidRequest',
-		`The local folder "${folderPath || '.'}" holds more than ${MAX_SCAN_ENTRIES.toLocaleString('en-US')} files and folders`,
+		`The local folder "${folderPath || '.'}" holds more than ` +
+			`${MAX_SCAN_ENTRIES.toLocaleString('en-US')} files and folders`,
 		{
 			target: folderPath,
 			hint: 'Choose a smaller folder, or turn off "Include Subfolders".',

@@ -33,9 +33,14 @@ export function failureFromBody(
 export type GraphService = 'OneDrive' | 'SharePoint';
 
 const SHAREPOINT_READ_HINT =
-	'The signed-in user may not open this library, or the credential lacks SharePoint access: set "SharePoint Access" to "All Sites" (Sites.ReadWrite.All), or with "Selected Sites" (Sites.Selected) ask an administrator to grant the app this site.';
+	'The signed-in user may not open this library, or the credential lacks SharePoint ' +
+	'access: set "SharePoint Access" to "All Sites" (Sites.ReadWrite.All), ' +
+	'or with "Selected Sites" (Sites.Selected) ask an administrator to grant the app this ' +
+	'site.';
 const SHAREPOINT_WRITE_HINT =
-	'The signed-in user may not change this library, or the credential lacks write access to it: "SharePoint Access" "All Sites" (Sites.ReadWrite.All), or with "Selected Sites" a write grant on this site for the app.';
+	'The signed-in user may not change this library, ' +
+	'or the credential lacks write access to it: "SharePoint Access" "All Sites" ' +
+	'(Sites.ReadWrite.All), or with "Selected Sites" a write grant on this site for the app.';
 
 /** Turn a Graph answer into the CloudError the nodes understand, naming `target` and what the user can do. */
 export function cloudErrorFromFailure(
@@ -68,7 +73,8 @@ export function cloudErrorFromFailure(
 			...details,
 			hint: sharePoint
 				? SHAREPOINT_READ_HINT
-				: `The account may not read this item. ${HINTS.scope('Files.Read.All (or Files.ReadWrite.All) for items shared with you')}`,
+				: 'The account may not read this item. ' +
+					`${HINTS.scope('Files.Read.All (or Files.ReadWrite.All) for items shared with you')}`,
 		});
 	}
 	if (status === 404) {

@@ -73,7 +73,10 @@ const SERVICE: Record<GraphDriveKind, GraphService> = {
 	sharePoint: 'SharePoint',
 };
 
-/** What each kind of drive takes as a folder's address (a library's is read against the chosen site), and says of another. */
+/**
+ * What each kind of drive takes as a folder's address (a library's
+ * is read against the chosen site), and says of another.
+ */
 const FOLDER_ADDRESS: Record<
 	GraphDriveKind,
 	{ inChosenLibrary: boolean; refused: string; hint: string }

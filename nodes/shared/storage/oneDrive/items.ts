@@ -88,7 +88,9 @@ export function relativeTo(folderPath: string, fullPath: string): string | undef
 	return full.startsWith(`${folder}/`) ? fullPath.slice(folderPath.length + 1) : undefined;
 }
 
-/** A folder URL the user pasted: OneDrive personal (…?id=ITEMID or ?resid=) or SharePoint/Business (…/Documents/A/B). */
+/**
+ * A folder URL the user pasted: OneDrive personal (…?id=ITEMID or ?resid=) or SharePoint/Business (…/Documents/A/B).
+ */
 export function parseFolderUrl(value: string): { id: string } | { path: string } | undefined {
 	let url: URL;
 	try {

@@ -99,7 +99,10 @@ export class SharePointSites {
 			if (isCloudError(error, 'permission') || isCloudError(error, 'scope')) {
 				throw new CloudError('permission', 'SharePoint refused to search sites', {
 					...error.details,
-					hint: 'Searching sites needs the credential\'s SharePoint access "All Sites (Sites.ReadWrite.All)". With "Selected Sites (Sites.Selected)", choose the site By URL or By ID.',
+					hint:
+						'Searching sites needs the credential\'s SharePoint access "All Sites ' +
+						'(Sites.ReadWrite.All)". With "Selected Sites (Sites.Selected)", ' +
+						'choose the site By URL or By ID.',
 				});
 			}
 			throw error;
@@ -116,7 +119,9 @@ export class SharePointSites {
 			if (!parsed) {
 				throw new CloudError('invalidRequest', `Not a SharePoint site URL: ${value}`, {
 					target: value,
-					hint: 'Paste the address of the site as the browser shows it (https://contoso.sharepoint.com/sites/Finance), or choose "By ID".',
+					hint:
+						'Paste the address of the site as the browser shows it ' +
+						'(https://contoso.sharepoint.com/sites/Finance), or choose "By ID".',
 				});
 			}
 			address =
