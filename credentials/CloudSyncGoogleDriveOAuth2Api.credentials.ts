@@ -50,7 +50,8 @@ export class CloudSyncGoogleDriveOAuth2Api implements ICredentialType {
 			description: 'What the credential may touch. Changing it needs a reconnect.',
 		},
 		...googleOAuth2Properties(
-			`={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : $self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`,
+			`={{ $self.driveAccess === "full" ? "${DRIVE_FULL}" : ` +
+				`$self.driveAccess === "readonly" ? "${DRIVE_READONLY} ${DRIVE_FILE}" : "${DRIVE_FILE}" }}`,
 		),
 		...allowedDomainsProperties(GOOGLE_API_HOSTS),
 	];

@@ -13,7 +13,8 @@ import { CUSTOM_ENDPOINTS_SWITCH, WHEN_CUSTOM_ENDPOINTS } from './shared/customE
  * Microsoft rotates the refresh token on every refresh; n8n stores the new one (see nodes/shared/transport).
  */
 const TENANT =
-	'($self.tenantId || ($self.accountType === "personal" ? "consumers" : $self.accountType === "workSchool" ? "organizations" : "common"))';
+	'($self.tenantId || ($self.accountType === "personal" ? "consumers" : ' +
+	'$self.accountType === "workSchool" ? "organizations" : "common"))';
 type NationalCloud = (typeof MICROSOFT_NATIONAL_CLOUDS)[number];
 /** `<variable>.nationalCloud === "usGov" ? <usGov's value> : ... : fallback`, from the declared national clouds. */
 function perNationalCloud(
@@ -26,13 +27,25 @@ function perNationalCloud(
 	);
 	return `(${branches.join('')}"${fallback}")`;
 }
-const LOGIN_HOST = `($self.oauthBaseUrl || ${perNationalCloud('$self', (cloud) => cloud.login, MICROSOFT_GLOBAL_CLOUD.login)})`;
+const LOGIN_HOST = `($self.oauthBaseUrl || ${perNationalCloud(
+	'$self',
+	(cloud) => cloud.login,
+	MICROSOFT_GLOBAL_CLOUD.login,
+)})`;
 /** Outside the global cloud, Graph scopes are qualified with that cloud's Graph host. */
 const GRAPH_SCOPE_PREFIX = perNationalCloud('$self', (cloud) => `${cloud.graph}/`, '');
 /** The Graph host the credential test calls: the same hosts the transport signs for (storage/oneDrive/wire.ts). */
-const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud('$credentials', (cloud) => cloud.graph, MICROSOFT_GLOBAL_CLOUD.graph)})`;
+const GRAPH_HOST = `($credentials.apiBaseUrl || ${perNationalCloud(
+	'$credentials',
+	(cloud) => cloud.graph,
+	MICROSOFT_GLOBAL_CLOUD.graph,
+)})`;
 /** The SharePoint scope of the "SharePoint Access" choice (none for personal accounts, which have no sites). */
-const SHAREPOINT_SCOPE = `($self.accountType !== "personal" && $self.sharePointAccess === "selected" ? " " + ${GRAPH_SCOPE_PREFIX} + "Sites.Selected" : $self.accountType !== "personal" && $self.sharePointAccess === "all" ? " " + ${GRAPH_SCOPE_PREFIX} + "Sites.ReadWrite.All" : "")`;
+const SHAREPOINT_SCOPE =
+	'($self.accountType !== "personal" && $self.sharePointAccess === "selected" ? ' +
+	`" " + ${GRAPH_SCOPE_PREFIX} + "Sites.Selected" : ` +
+	'$self.accountType !== "personal" && $self.sharePointAccess === "all" ? ' +
+	`" " + ${GRAPH_SCOPE_PREFIX} + "Sites.ReadWrite.All" : "")`;
 /** "Global (graph.microsoft.com)", "US Government L4 (graph.microsoft.us)", ... */
 const NATIONAL_CLOUD_OPTIONS = [MICROSOFT_GLOBAL_CLOUD, ...MICROSOFT_NATIONAL_CLOUDS].map(
 	(cloud) => ({
@@ -166,7 +179,10 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: `={{ "offline_access " + ${GRAPH_SCOPE_PREFIX} + ($self.fileAccess === "all" ? "Files.ReadWrite.All" : "Files.ReadWrite") + ${SHAREPOINT_SCOPE} }}`,
+			default:
+				`={{ "offline_access " + ${GRAPH_SCOPE_PREFIX} + ` +
+				'($self.fileAccess === "all" ? "Files.ReadWrite.All" : "Files.ReadWrite") + ' +
+				`${SHAREPOINT_SCOPE} }}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -213,7 +229,9 @@ export class CloudSyncMicrosoftOneDriveOAuth2Api implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: `={{ ${GRAPH_HOST} }}`,
-			url: '={{ $credentials.accountType !== "personal" && $credentials.sharePointAccess === "all" ? "/v1.0/sites?search=*&$select=id&$top=1" : "/v1.0/me/drive?$select=id,driveType" }}',
+			url:
+				'={{ $credentials.accountType !== "personal" && $credentials.sharePointAccess === "all" ' +
+				'? "/v1.0/sites?search=*&$select=id&$top=1" : "/v1.0/me/drive?$select=id,driveType" }}',
 		},
 	};
 }

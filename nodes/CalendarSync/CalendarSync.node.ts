@@ -12,6 +12,13 @@ import { calendarSyncProperties, TWO_WAY_OUTPUTS } from './description';
 import { disconnect, getLinks } from './links';
 import { CREDENTIAL, sync } from './sync';
 
+/** When the node has its two outputs (version 2, two-way sync), and what they are. */
+const TWO_WAY_SYNC =
+	'$nodeVersion >= 2 && $parameter["operation"] === "sync" && $parameter["direction"] === "twoWay"';
+const TWO_WAY_OUTPUT_LIST = JSON.stringify(
+	TWO_WAY_OUTPUTS.map((displayName) => ({ type: 'main', displayName })),
+);
+
 export class CalendarSync implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Calendar Sync',
@@ -22,12 +29,14 @@ export class CalendarSync implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle:
-			'={{ {"sync": $parameter["direction"] === "twoWay" ? "Two-way sync" : "One-way sync (activities to calendar)", "disconnect": "Disconnect the calendar", "getLinks": "List activity and event links"}[$parameter["operation"]] }}',
+			'={{ {"sync": $parameter["direction"] === "twoWay" ? "Two-way sync" : "One-way sync (activities to calendar)", ' +
+			'"disconnect": "Disconnect the calendar", "getLinks": "List activity and event links"}' +
+			'[$parameter["operation"]] }}',
 		description:
 			'Keep the activities of a CRM (Pipedrive, HubSpot, any source) and a Google Calendar in step',
 		defaults: { name: 'Calendar Sync' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{ $nodeVersion >= 2 && $parameter["operation"] === "sync" && $parameter["direction"] === "twoWay" ? ${JSON.stringify(TWO_WAY_OUTPUTS.map((displayName) => ({ type: 'main', displayName })))} : ["main"] }}`,
+		outputs: `={{ ${TWO_WAY_SYNC} ? ${TWO_WAY_OUTPUT_LIST} : ["main"] }}`,
 		usableAsTool: true,
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: calendarSyncProperties,

@@ -345,7 +345,7 @@ function mappingCollection(
 		type: 'collection',
 		displayOptions: { show: { operation: ['sync'], fieldPreset: [preset] } },
 		placeholder,
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-collection -- an object: {} or the preset's names
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-collection -- {} or the preset's names
 		default: defaults,
 		description:
 			'Which field of the input items holds what; a dot reads inside an object (properties.title)',

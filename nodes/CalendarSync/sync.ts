@@ -180,7 +180,7 @@ function readActivities(
 				),
 			);
 		} catch (error) {
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- unexpected: execute() converts it
 			if (!(error instanceof ActivityFieldError)) throw error;
 			const id = items[i].json[mapping.id];
 			if (id !== undefined && id !== null && id !== '') held.push(String(id));
@@ -358,12 +358,12 @@ async function apply(
 					action: 'created',
 				};
 			} catch (error) {
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- unexpected: execute() converts it
 				if (!isCloudError(error, 'conflict')) throw error;
 				// The id is taken: a retry of our own insert, or an event deleted earlier (ids stay taken).
 				const existing = await provider.getEvent(calendarId, op.eventId);
 				const owner = existing?.privateProperties[TAG_ACTIVITY];
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to take over: the node's execute() converts it with toNodeError
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours: execute() converts it
 				if (!existing || (owner !== undefined && owner !== op.activityId)) throw error;
 				const patch =
 					existing.status === 'cancelled'
@@ -378,7 +378,7 @@ async function apply(
 				if (op.reason === 'tag' || op.reason === 'relink') return { event };
 				return { event, action: op.restore ? 'restored' : 'updated' };
 			} catch (error) {
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- unexpected: execute() converts it
 				if (!(op.restore && isCloudError(error, 'notFound'))) throw error;
 				const { status: _status, ...body } = op.patch;
 				return {

@@ -23,7 +23,10 @@ export class CollectNewFiles implements INodeType {
 		icon: { light: 'file:collectNewFiles.svg', dark: 'file:collectNewFiles.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: `={{ {"collect": "Collect from " + ${STORAGE_LABEL_EXPRESSION}[$parameter["source"]], "confirm": "Confirm collected files", "forget": "Forget collected files", "getHistory": "Collection history"}[$parameter["operation"]] }}`,
+		subtitle:
+			`={{ {"collect": "Collect from " + ${STORAGE_LABEL_EXPRESSION}[$parameter["source"]], ` +
+			'"confirm": "Confirm collected files", "forget": "Forget collected files", ' +
+			'"getHistory": "Collection history"}[$parameter["operation"]] }}',
 		description:
 			'Collect each new document of a Dropbox, Google Drive, OneDrive, ' +
 			'SharePoint or local folder exactly once, even when it stays, moves or is renamed',

@@ -546,7 +546,7 @@ function loadChecked(ctx: IExecuteFunctions): CheckedCollectState {
 	try {
 		return loadCheckedState(ctx, node.id, collectStateSchema) as CheckedCollectState;
 	} catch (error) {
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to describe: the node's execute() converts it
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours: execute() converts it
 		if (!(error instanceof StateTooNewError)) throw error;
 		throw new NodeOperationError(
 			node,

@@ -52,7 +52,7 @@ function readFilters(ctx: IExecuteFunctions): CollectFilters {
 	try {
 		namePattern = compileNamePattern(String(raw.namePattern ?? ''));
 	} catch (error) {
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- an unexpected error: the node's execute() converts it with toNodeError
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- unexpected: execute() converts it
 		if (!(error instanceof InvalidPatternError)) throw error;
 		throw new NodeOperationError(
 			ctx.getNode(),

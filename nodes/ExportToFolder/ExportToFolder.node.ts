@@ -26,7 +26,9 @@ export class ExportToFolder implements INodeType {
 		// expressions that resolve to nothing). Version-1 nodes keep their defaults.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: `={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : "Export to " + ${STORAGE_LABEL_EXPRESSION}[$parameter["destination"]] }}`,
+		subtitle:
+			'={{ $parameter["operation"] === "resume" ? "Resume stopped folders" : ' +
+			`"Export to " + ${STORAGE_LABEL_EXPRESSION}[$parameter["destination"]] }}`,
 		description:
 			'Put documents into a Google Drive, OneDrive, SharePoint, ' +
 			'Dropbox or local folder once, keep them up to date, ' +

@@ -224,7 +224,7 @@ class ExportRun {
 					: undefined;
 			return { state: decodeExportState(checked.state), warning };
 		} catch (error) {
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours to describe: the node's execute() converts it
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours: execute() converts it
 			if (!(error instanceof StateTooNewError)) throw error;
 			throw new NodeOperationError(
 				this.ctx.getNode(),

@@ -181,7 +181,8 @@ export function oauthFailure(error: unknown): OAuthFailure | undefined {
 		if (/OAuth credentials not connected/i.test(message)) return { code: 'not_connected' };
 		// client-oauth2's wording for invalid_grant: what survives when an SDK keeps only the text (Graph client).
 		if (
-			/\binvalid_grant\b|authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid/.test(
+			/\binvalid_grant\b/.test(message) ||
+			/authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid/.test(
 				message,
 			)
 		) {

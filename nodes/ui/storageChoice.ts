@@ -116,7 +116,8 @@ const CLOUD_FORMATS: Record<
 	}),
 };
 
-/* eslint-disable n8n-nodes-base/node-param-default-missing -- modes take no default; the rule knows them only under a literal "modes:" key */
+/* eslint-disable n8n-nodes-base/node-param-default-missing --
+   modes take no default; the rule knows them only under a literal "modes:" key */
 function cloudModes(
 	kind: Exclude<StorageKind, 'localFolder'>,
 	pathExample: string,

@@ -72,7 +72,9 @@ const hashOrEmpty = (hash: string) => (hash.length === FINGERPRINT_LENGTH ? hash
 const readHash = (hash: string) => (hash === EMPTY_HASH ? '' : hash);
 
 export function encodeLink(link: Link): string {
-	const head = `${hashOrEmpty(link.activityHash)}${hashOrEmpty(link.eventHash)}${link.createdBy === 'activity' ? 'a' : 'c'}${link.etag ? packEtag(link.etag) : ''}`;
+	const head =
+		`${hashOrEmpty(link.activityHash)}${hashOrEmpty(link.eventHash)}` +
+		`${link.createdBy === 'activity' ? 'a' : 'c'}${link.etag ? packEtag(link.etag) : ''}`;
 	return link.eventId === eventIdForActivity(link.activityId) ? head : `${head}|${link.eventId}`;
 }
 

@@ -310,7 +310,9 @@ export function isoInZone(ms: number, zoneName: string): string | null {
 		const year = local.getUTCFullYear();
 		if (Number.isInteger(offset) && year >= 1000 && year <= 9999) {
 			const milli = local.getUTCMilliseconds();
-			let text = `${year}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`;
+			let text =
+				`${year}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}` +
+				`T${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`;
 			if (milli !== 0) text += `.${String(milli).padStart(3, '0')}`;
 			if (zone.isUniversal && offset === 0) return `${text}Z`;
 			const abs = Math.abs(offset);

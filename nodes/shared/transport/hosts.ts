@@ -1,8 +1,9 @@
 /**
  * Where a credential's token may go. Each cloud declares the origins its API answers on (its folder's wire.ts,
- * storage/<cloud>/ or calendar/<cloud>/); the credential's own choices (national cloud, API base URL) pick one set of them, and the
- * transport signs a request only for an origin of that set. Links a response hands out (paging links, upload
- * sessions, redirects) are held to the same rule, so a hostile or compromised answer cannot pull the token away.
+ * storage/<cloud>/ or calendar/<cloud>/); the credential's own choices (national cloud, API base URL) pick one set
+ * of them, and the transport signs a request only for an origin of that set. Links a response hands out (paging
+ * links, upload sessions, redirects) are held to the same rule, so a hostile or compromised answer cannot pull the
+ * token away.
  */
 
 export interface ApiHostsDeclaration {

@@ -276,9 +276,10 @@ export class DropboxStorage implements StorageProvider {
 
 	/**
 	 * The cursor remembers whether it is recursive; `options.recursive === false` only tells an outdated cursor
-	 * (outdatedCursor) from a current one. An idle feed costs one request. Where the folder is (for relative paths) comes from the cursor (where it was when the cursor was
-	 * issued) or from this run; it is asked again only when the batch contradicts it (an entry outside it) or could
-	 * (a deletion: the folder itself may be gone or renamed), or when neither knows it.
+	 * (outdatedCursor) from a current one. An idle feed costs one request. Where the folder is (for relative
+	 * paths) comes from the cursor (where it was when the cursor was issued) or from this run; it is asked again
+	 * only when the batch contradicts it (an entry outside it) or could (a deletion: the folder itself may be gone
+	 * or renamed), or when neither knows it.
 	 */
 	async changes(
 		folderId: string,

@@ -44,7 +44,8 @@ export interface GoogleDriveOptions {
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 const SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024;
 const FILE_FIELDS =
-	'id,name,mimeType,parents,size,md5Checksum,modifiedTime,createdTime,webViewLink,version,appProperties,trashed,driveId,shortcutDetails';
+	'id,name,mimeType,parents,size,md5Checksum,modifiedTime,createdTime,' +
+	'webViewLink,version,appProperties,trashed,driveId,shortcutDetails';
 const LIST_FIELDS = `nextPageToken,files(${FILE_FIELDS})`;
 const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`;
 const DOWNLOAD_RESUMES = 5;
@@ -568,7 +569,9 @@ export class GoogleDriveStorage implements StorageProvider {
 
 	/** files.export of a Docs Editors file (at most 10 MB; Drive answers 403 exportSizeLimitExceeded beyond). */
 	async exportDocument(id: string, mimeType: string): Promise<Readable> {
-		const url = `${GOOGLE_API_ORIGIN}/drive/v3/files/${encodeURIComponent(id)}/export?mimeType=${encodeURIComponent(mimeType)}`;
+		const url =
+			`${GOOGLE_API_ORIGIN}/drive/v3/files/${encodeURIComponent(id)}/export` +
+			`?mimeType=${encodeURIComponent(mimeType)}`;
 		let response;
 		try {
 			response = await this.transport.request({ method: 'GET', url, responseType: 'stream' });

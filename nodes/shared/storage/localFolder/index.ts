@@ -45,10 +45,10 @@ interface Located {
 }
 
 /**
- * A directory on the n8n host as a StorageProvider. Ids are "ino:<dev>:<inode>" plus a file's birth time (stable across renames and moves
- * inside the base folder); every path is resolved with realpath and must stay inside the base folder; n8n's own
- * file-access rules are applied through the injected guard. There is no trash and no change feed: changes()
- * returns a full scan flagged `snapshot`, which the caller diffs against what it tracks.
+ * A directory on the n8n host as a StorageProvider. Ids are "ino:<dev>:<inode>" plus a file's birth time (stable
+ * across renames and moves inside the base folder); every path is resolved with realpath and must stay inside the
+ * base folder; n8n's own file-access rules are applied through the injected guard. There is no trash and no change
+ * feed: changes() returns a full scan flagged `snapshot`, which the caller diffs against what it tracks.
  */
 export class LocalFolderStorage implements StorageProvider {
 	readonly kind = 'localFolder' as const;
