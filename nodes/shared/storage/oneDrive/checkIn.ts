@@ -49,7 +49,10 @@ export class CheckIns {
 				`"${target}" went into the SharePoint library but could not be checked in: ${error.message}`,
 				{
 					...error.details,
-					hint: 'The library requires check-out, so the file stays checked out to the n8n account and hidden from others: check it in from the library (Files > Check In), then run again.',
+					hint:
+						'The library requires check-out, so the file stays checked out to ' +
+						'the n8n account and hidden from others: ' +
+						'check it in from the library (Files > Check In), then run again.',
 				},
 			);
 		}

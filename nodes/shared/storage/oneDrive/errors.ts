@@ -100,7 +100,10 @@ export function cloudErrorFromFailure(
 			`The ${service} file${about} is checked out to someone else (locked)${text}`,
 			{
 				...details,
-				hint: `Ask whoever has it checked out to check it in (or discard the check-out) in ${sharePoint ? 'the SharePoint library' : 'OneDrive'}, then run again: the other files went on, and this one is tried again on the next run.`,
+				hint:
+					'Ask whoever has it checked out to check it in (or discard the check-out) ' +
+					`in ${sharePoint ? 'the SharePoint library' : 'OneDrive'}, then run again: ` +
+					'the other files went on, and this one is tried again on the next run.',
 			},
 		);
 	}

@@ -73,6 +73,12 @@ const SERVICE: Record<GraphDriveKind, GraphService> = {
 	sharePoint: 'SharePoint',
 };
 
+/** Whether a drive of each kind can keep writes checked out ("Require Check Out" is a library setting). */
+const CHECK_OUT: Record<GraphDriveKind, boolean> = {
+	oneDrive: false,
+	sharePoint: true,
+};
+
 /**
  * What each kind of drive takes as a folder's address (a library's
  * is read against the chosen site), and says of another.
@@ -135,7 +141,7 @@ export class OneDriveStorage implements StorageProvider {
 		this.pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? PAGE_SIZE)), MAX_PAGE_SIZE);
 		this.graph = new GraphCaller(transport, this.service);
 		this.client = this.graph.client;
-		this.checkIns = new CheckIns(this.graph, (id) => this.itemPath(id), this.kind === 'sharePoint');
+		this.checkIns = new CheckIns(this.graph, (id) => this.itemPath(id), CHECK_OUT[this.kind]);
 		this.features = {
 			duplicateNames: false,
 			caseInsensitive: true,
