@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	NodeConnectionTypes,
 	Workflow,
@@ -10,6 +10,7 @@ import {
 	type INode,
 	type INodeCredentials,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeType,
 	type INodeTypeDescription,
 	type INodeTypes,
@@ -245,6 +246,46 @@ export class WorkflowHarness {
 				return runs?.[runs.length - 1]?.error as Error | undefined;
 			},
 		};
+	}
+
+	/**
+	 * A resource locator's "From List" as n8n's editor asks for it (POST /rest/dynamic-node-parameters/
+	 * resource-locator-results, DynamicNodeParametersService.getResourceLocatorResults in n8n 1.123): a one-node
+	 * workflow "Temp-Node" holding the node's current parameters and credentials, n8n-core's LoadOptionsContext on
+	 * it, and the node type's listSearch method called with the typed filter and the page token.
+	 */
+	async listSearch(
+		nodeName: string,
+		methodName: string,
+		options: { filter?: string; paginationToken?: string; path?: string } = {},
+	): Promise<INodeListSearchResult> {
+		const source = this.node(nodeName);
+		const node: INode = {
+			parameters: structuredClone(source.parameters),
+			id: 'uuid-1234',
+			name: 'Temp-Node',
+			type: source.type,
+			typeVersion: source.typeVersion,
+			position: [0, 0],
+			...(source.credentials ? { credentials: source.credentials } : {}),
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: this.nodeTypes,
+		});
+		const method = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).methods
+			?.listSearch?.[methodName];
+		if (typeof method !== 'function')
+			throw new Error(`${node.type} has no listSearch.${methodName}`);
+		const context = new LoadOptionsContext(
+			workflow,
+			workflow.nodes['Temp-Node'],
+			this.additionalData(undefined as never, randomUUID()),
+			options.path ?? `parameters.${methodName}`,
+		);
+		return await method.call(context, options.filter, options.paginationToken);
 	}
 
 	/** Two runs started together from the same stored static data (two webhook calls); last writer wins. */
