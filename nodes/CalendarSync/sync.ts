@@ -14,8 +14,9 @@ import {
 import { CALENDAR_CLOUDS, createCalendar } from '../shared/calendar/registry';
 import type { CalendarEvent, CalendarProvider, EventListing } from '../shared/calendar/types';
 import { toNodeError } from '../shared/errors';
+import { carryOutCalendarPlan, listCalendarEvents } from '../shared/run/calendarRunner';
 import { itemParameters } from '../parameters/plainFieldRead';
-import { CloudError, isCloudError } from '../shared/types/cloudError';
+import type { CloudError } from '../shared/types/cloudError';
 import {
 	calendarStateSchema,
 	fromStored,
@@ -24,7 +25,7 @@ import {
 } from '../shared/state/calendarState';
 import { calendarStateWarning } from '../shared/state/calendarValidation';
 import { loadCheckedState, saveState } from '../shared/state/staticData';
-import { contentHash, TAG_ACTIVITY, type PrivatePolicy } from '../shared/sync/calendarContent';
+import type { PrivatePolicy } from '../shared/sync/calendarContent';
 import {
 	reconcile,
 	type ActivityChange,
@@ -78,7 +79,7 @@ export async function sync(this: IExecuteFunctions): Promise<INodeExecutionData[
 	const windowStartMs = Date.now() - settings.windowDays * DAY_MS;
 	let listing: EventListing & { outcome: 'events' };
 	try {
-		listing = await listEvents(provider, calendarId, state.syncToken, windowStartMs);
+		listing = await listCalendarEvents(provider, calendarId, state.syncToken, windowStartMs);
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, { service: CALENDAR_SERVICE });
 	}
@@ -212,34 +213,21 @@ interface Carry {
 }
 
 /**
- * Carries out the plan's calendar writes in order. `applied` is the status as far as the writes succeeded, saved
- * even if the run stops halfway; a write that failed leaves its link as it was, so the next run decides again.
+ * Has the runner carry out the plan's calendar writes and says what became of each. The status as far as the
+ * writes succeeded is saved even if the run stops halfway.
  */
 async function carryOut(
 	ctx: IExecuteFunctions,
 	{ provider, calendarId, plan, state, reportCalendar, output }: Carry,
 ): Promise<void> {
-	const previous = new Map(state.links.map((link) => [link.activityId, link]));
-	const applied = new Map(previous);
-	const links = plan.links;
-	for (const op of plan.calendar) {
-		try {
-			const result = await apply(provider, calendarId, op);
-			settle(links, applied, op, result.event);
-			if (reportCalendar && result.action)
-				output.push(calendarItem(op, result.action, result.event));
-		} catch (error) {
-			if (isReadOnlyEvent(error)) {
-				// Organised by someone else: Google refuses the change for good.
-				// Said once; not retried until the activity changes again.
-				settle(links, applied, op);
-				output.push(readOnlyItem(op, error));
-				continue;
-			}
-			revert(links, previous, op.activityId);
-			// Changed in Google after we listed it: the next run sees that change and decides with it.
-			if (isCloudError(error, 'conflict') && error.details.providerCode === 'conditionNotMet')
-				continue;
+	await carryOutCalendarPlan(provider, calendarId, plan, state.links, {
+		written(op, action, event) {
+			if (reportCalendar && action) output.push(calendarItem(op, action, event));
+		},
+		readOnly(op, error) {
+			output.push(readOnlyItem(op, error));
+		},
+		failed(op, error, applied) {
 			const failure = toNodeError(ctx.getNode(), error, {
 				itemIndex: op.itemIndex,
 				service: CALENDAR_SERVICE,
@@ -249,7 +237,7 @@ async function carryOut(
 					ctx,
 					ctx.getNode().id,
 					calendarStateSchema,
-					toStored({ ...state, links: [...applied.values()] }),
+					toStored({ ...state, links: applied }),
 				);
 				throw failure;
 			}
@@ -257,43 +245,8 @@ async function carryOut(
 				json: { error: failure.message, activityId: op.activityId ?? null, eventId: op.eventId },
 				pairedItem: { item: op.itemIndex ?? 0 },
 			});
-		}
-	}
-}
-
-function settle(
-	links: Map<string, Link>,
-	applied: Map<string, Link>,
-	op: CalendarOp,
-	event?: CalendarEvent,
-): void {
-	const activityId = op.activityId;
-	if (!activityId) return;
-	const link = links.get(activityId);
-	if (event && link) {
-		link.eventHash = contentHash(event);
-		link.etag = event.etag;
-	}
-	if (link) applied.set(activityId, link);
-	else applied.delete(activityId);
-}
-
-function revert(
-	links: Map<string, Link>,
-	previous: Map<string, Link>,
-	activityId: string | undefined,
-): void {
-	if (!activityId) return;
-	const before = previous.get(activityId);
-	if (before) links.set(activityId, before);
-	else links.delete(activityId);
-}
-
-/** 403 forbiddenForNonOrganizer: the user's copy of an event someone else organised (see the Calendar fake). */
-function isReadOnlyEvent(error: unknown): error is CloudError {
-	return (
-		isCloudError(error, 'permission') && error.details.providerCode === 'forbiddenForNonOrganizer'
-	);
+		},
+	});
 }
 
 function calendarItem(op: CalendarOp, action: string, event?: CalendarEvent): INodeExecutionData {
@@ -323,73 +276,6 @@ function readOnlyItem(op: CalendarOp, error: CloudError): INodeExecutionData {
 		},
 		pairedItem: { item: op.itemIndex ?? 0 },
 	};
-}
-
-async function listEvents(
-	provider: CalendarProvider,
-	calendarId: string,
-	syncToken: string | undefined,
-	windowStartMs: number,
-): Promise<EventListing & { outcome: 'events' }> {
-	if (syncToken) {
-		const changes = await provider.listEvents(calendarId, { syncToken });
-		if (changes.outcome === 'events') return changes;
-		// 410: the token is gone. A full listing re-links by event ids and tags before anything is created.
-	}
-	const full = await provider.listEvents(calendarId, {
-		timeMin: new Date(windowStartMs).toISOString(),
-	});
-	if (full.outcome !== 'events')
-		throw new CloudError('cursorReset', 'Google Calendar refused a full listing with 410');
-	return full;
-}
-
-/** One calendar write, with the fallbacks that keep writes idempotent. */
-async function apply(
-	provider: CalendarProvider,
-	calendarId: string,
-	op: CalendarOp,
-): Promise<{ event?: CalendarEvent; action?: 'created' | 'updated' | 'deleted' | 'restored' }> {
-	switch (op.verb) {
-		case 'insert':
-			try {
-				return {
-					event: await provider.insertEvent(calendarId, op.eventId, op.event),
-					action: 'created',
-				};
-			} catch (error) {
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- unexpected: execute() converts it
-				if (!isCloudError(error, 'conflict')) throw error;
-				// The id is taken: a retry of our own insert, or an event deleted earlier (ids stay taken).
-				const existing = await provider.getEvent(calendarId, op.eventId);
-				const owner = existing?.privateProperties[TAG_ACTIVITY];
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not ours: execute() converts it
-				if (!existing || (owner !== undefined && owner !== op.activityId)) throw error;
-				const patch =
-					existing.status === 'cancelled'
-						? { ...op.event, status: 'confirmed' as const }
-						: op.event;
-				const event = await provider.patchEvent(calendarId, op.eventId, patch);
-				return { event, action: existing.status === 'cancelled' ? 'restored' : 'updated' };
-			}
-		case 'patch':
-			try {
-				const event = await provider.patchEvent(calendarId, op.eventId, op.patch, op.etag);
-				if (op.reason === 'tag' || op.reason === 'relink') return { event };
-				return { event, action: op.restore ? 'restored' : 'updated' };
-			} catch (error) {
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- unexpected: execute() converts it
-				if (!(op.restore && isCloudError(error, 'notFound'))) throw error;
-				const { status: _status, ...body } = op.patch;
-				return {
-					event: await provider.insertEvent(calendarId, op.eventId, body),
-					action: 'created',
-				};
-			}
-		case 'delete':
-			await provider.deleteEvent(calendarId, op.eventId);
-			return { action: 'deleted' };
-	}
 }
 
 function activityItem(
