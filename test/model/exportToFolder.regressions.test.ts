@@ -390,6 +390,53 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 			{ t: 'userRestore', which: 0 },
 		],
 	},
+	{
+		// Dropbox, flat, soak seed 207645163 (and Drive, OneDrive, SharePoint): the manual run put k0 at "Reçu (k0).pdf"
+		// beside the user's Reçu.pdf; the production run after it exported only k1, saw k0's file and forgot it; the
+		// next run uploaded k0 again. Runs now remember such files (strays) until their record adopts one.
+		story:
+			'a manual run exports a receipt, the next production run exports only another record: the receipt is found again later, not uploaded twice',
+		layout: 'flat',
+		commands: [
+			{ t: 'userCreate', name: 5, folder: 0 },
+			put(0, 4, 0),
+			put(1, 0, 0),
+			run(true),
+			run(false, 2),
+			{ t: 'userCreate', name: 0, folder: 0 },
+		],
+	},
+	{
+		// Google Drive, folders, soak seed 640738234 (all three clouds): after the lost state the user renamed folder
+		// B; the run over k3 alone listed everything and saw k0's file in "moved 3"; the next run uploaded k0 to a new B.
+		story:
+			"state lost, the user renames a folder, a run exports only another record: the renamed folder's invoice goes back to its folder, not copied",
+		layout: 'folders',
+		commands: [
+			put(0, 0, 1),
+			put(3, 0, 0),
+			run(),
+			{ t: 'loseState' },
+			{ t: 'userRenameFolder', folder: 1 },
+			run(false, 8),
+		],
+	},
+	{
+		// Dropbox, folders, soak seed 2062130536: the user moved k2's receipt into A, the state was lost, a run over k0
+		// alone listed it; the next run uploaded k2 to B again.
+		story:
+			'the user moves a receipt to another folder, the state is lost, a run exports only another record: the moved receipt is found again, one file',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			put(2, 4, 1),
+			{ t: 'overlap' },
+			{ t: 'userMove', key: 2, folder: 0 },
+			{ t: 'loseState' },
+			run(false, 1),
+			{ t: 'userCreate', name: 0, folder: 0 },
+		],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

@@ -5,10 +5,14 @@
  */
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
 import {
+	decodeExportState,
 	emptyExportState,
+	encodeExportState,
 	shortFingerprint,
 	type ExportState,
 } from '../../nodes/shared/state/exportState';
+import { validateStoredExportState } from '../../nodes/shared/state/exportValidation';
+import { MAX_STRAYS, withoutKeptStrays } from '../../nodes/shared/sync/exportStrays';
 import { nameFingerprint } from '../../nodes/shared/sync/exportChanges';
 import {
 	planExport,
@@ -83,6 +87,8 @@ function folder(id: string, path: string): RemoteItem {
 	return { id, name: path.split('/').pop()!, path, isFolder: true };
 }
 
+const noChanges: ChangeBatch = { changes: [], cursor: 'c1' };
+
 function upserts(...items: RemoteItem[]): ChangeBatch {
 	return { changes: items.map((item) => ({ type: 'upsert' as const, item })), cursor: 'c1' };
 }
@@ -145,5 +151,208 @@ describe('export planner: the tracked file wins over a copy holding the same con
 			name: 'invoice (k2).pdf',
 			fileId: 'file-k2',
 		});
+	});
+});
+
+const listing = (...items: RemoteItem[]): ChangeBatch => ({
+	...upserts(...items),
+	snapshot: true,
+});
+
+describe('export planner: files of ours no record of the run keeps (strays)', () => {
+	// Soak seeds 207645163, 640738234, 2062130536, 1616: a run whose input did not include the record saw its file
+	// (written by a manual run, or before the state was lost); the record's next run uploaded it again beside it.
+	const k0 = input(0, 'k0', '');
+	const k1 = input(1, 'k1', '');
+
+	it('a run that sees a file no record of its input keeps remembers its content, name and place', () => {
+		const plan = planExport(
+			[k1],
+			{ ...emptyExportState(), rootId: 'root' },
+			listing(
+				file('k1-file', 'invoice.pdf', 'content-k1', 'root'),
+				file('lost-k0', 'invoice (k0).pdf', 'content-k0', 'root'),
+			),
+			policy,
+		);
+		expect(plan.state.strays).toEqual([
+			{
+				contentFp: shortFingerprint('hash(content-k0)'),
+				nameFp: nameFingerprint('invoice (k0).pdf', true),
+				folder: -1,
+				id: 'lost-k0',
+			},
+		]);
+	});
+
+	function withStray(id: string, path: string, content: string): ExportState {
+		const state = exported([k1]);
+		const first = planExport(
+			[k1],
+			state,
+			path.includes('/')
+				? upserts(folder('folder-B', path.split('/')[0]), file(id, path, content, 'folder-B'))
+				: upserts(file(id, path, content, 'root')),
+			policy,
+		);
+		return first.state;
+	}
+
+	it('the record arriving later adopts the stray at one of its names: no upload, reported unchanged where it is', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0');
+		const plan = planExport([k0, k1], state, noChanges, policy);
+		expect(plan.items[0]).toMatchObject({
+			action: 'unchanged',
+			op: { verb: 'move', id: 'lost-k0' },
+			name: 'invoice (k0).pdf',
+			fileId: 'lost-k0',
+		});
+		expect(plan.items[1].action).toBe('unchanged');
+	});
+
+	it("a stray elsewhere below the root is moved to the record's place", () => {
+		const state = withStray('lost-k0', 'moved 3/old name.pdf', 'content-k0');
+		const plan = planExport([k0, k1], state, noChanges, policy);
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			op: { verb: 'move', id: 'lost-k0' },
+			folder: '',
+			name: 'invoice (k0).pdf',
+		});
+	});
+
+	it('a stray with other content is not adopted, and is kept for its own record', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0 v1');
+		const plan = planExport([k0, k1], state, noChanges, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'created', op: { verb: 'upload' } });
+		expect(plan.state.strays?.map((s) => s.id)).toEqual(['lost-k0']);
+	});
+
+	it('a stray the feed shows deleted (by id, or by path as Dropbox reports it) is forgotten', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0');
+		for (const change of [
+			{ type: 'delete' as const, id: 'lost-k0' },
+			{ type: 'delete' as const, path: 'Invoice (K0).pdf' },
+		]) {
+			const plan = planExport([k0], state, { changes: [change], cursor: 'c2' }, policy);
+			expect(plan.items[0]).toMatchObject({ action: 'created', op: { verb: 'upload' } });
+			expect(plan.state.strays).toEqual([]);
+		}
+	});
+
+	it('a stray the feed shows again is looked at again: changed content is remembered as it is now', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0');
+		const plan = planExport(
+			[k1],
+			state,
+			upserts(file('lost-k0', 'renamed.pdf', 'edited', 'root')),
+			policy,
+		);
+		expect(plan.state.strays).toEqual([
+			{
+				contentFp: shortFingerprint('hash(edited)'),
+				nameFp: nameFingerprint('renamed.pdf', true),
+				folder: -1,
+				id: 'lost-k0',
+			},
+		]);
+	});
+
+	it('a full listing finds the strays again: one it does not show is gone', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0');
+		const plan = planExport(
+			[k1],
+			state,
+			listing(file('file-k1', 'invoice.pdf', 'content-k1', 'root')),
+			policy,
+		);
+		expect(plan.state.strays).toEqual([]);
+	});
+
+	it("a record whose file was deleted does not take a stray holding the content it recorded (a restored file is the user's)", () => {
+		const state = withStray('restored', 'restored invoice.pdf', 'content-k1');
+		state.records.set(fingerprint('k1'), {
+			...state.records.get(fingerprint('k1'))!,
+			status: 'fileDeleted',
+		});
+		const plan = planExport([k1], state, noChanges, policy);
+		expect(plan.items[0]).toMatchObject({ action: 'reuploaded', op: { verb: 'upload' } });
+	});
+
+	it("where the cloud tags our files (Drive), an untagged file is the user's and is not remembered", () => {
+		const tagged: RemoteItem = {
+			...file('ours', 'a.pdf', 'x', 'root'),
+			appProperties: { recordKey: 'k9' },
+		};
+		const plan = planExport(
+			[k1],
+			exported([k1]),
+			upserts(tagged, file('users', 'b.pdf', 'y', 'root')),
+			{ ...policy, tagsOwnFiles: true },
+		);
+		expect(plan.state.strays?.map((s) => s.id)).toEqual(['ours']);
+	});
+
+	it(`at most ${MAX_STRAYS} are kept, the newest first`, () => {
+		const state = withStray('old', 'old.pdf', 'old');
+		const many = Array.from({ length: MAX_STRAYS }, (_, i) =>
+			file(`new-${i}`, `new ${i}.pdf`, `new ${i}`, 'root'),
+		);
+		const plan = planExport([k1], state, upserts(...many), policy);
+		expect(plan.state.strays).toHaveLength(MAX_STRAYS);
+		expect(plan.state.strays?.some((s) => s.id === 'old')).toBe(false);
+	});
+
+	it('the idle run keeps the strays as they are and reads nothing more', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0');
+		const plan = planExport([k1], state, noChanges, policy);
+		expect(plan.state.strays).toBe(state.strays);
+		expect(plan.items[0].op.verb).toBe('none');
+	});
+
+	it('after the run, a stray a record now keeps is no stray', () => {
+		const state = withStray('lost-k0', 'invoice (k0).pdf', 'content-k0');
+		state.records.set(fingerprint('k0'), {
+			keyFp: fingerprint('k0'),
+			contentFp: shortFingerprint('hash(content-k0)'),
+			nameFp: nameFingerprint('invoice (k0).pdf', true),
+			folder: -1,
+			status: 'live',
+			id: 'lost-k0',
+		});
+		expect(withoutKeptStrays(state)).toEqual([]);
+	});
+});
+
+describe('export state: strays are stored compactly, only when there are any', () => {
+	it('round-trips through static data; no field at all without strays', () => {
+		const state = exported([input(0, 'k1', 'B')]);
+		expect('strays' in encodeExportState(state)).toBe(false);
+		state.strays = [
+			{ contentFp: 'AAAAAAAA', nameFp: 'BBBBBBBB', folder: 0, id: 'id:x|y.%z' },
+			{ contentFp: 'CCCCCCCC', nameFp: 'DDDDDDDD', folder: -1, id: '1abc' },
+		];
+		const stored = encodeExportState(state);
+		expect(stored.strays).toBe('AAAAAAAABBBBBBBB0.id:x%7Cy.%25z|CCCCCCCCDDDDDDDD.1abc');
+		expect(validateStoredExportState(stored).state.strays).toBe(stored.strays);
+		expect(decodeExportState(stored).strays).toEqual(state.strays);
+	});
+
+	it('a stray whose folder is gone is dropped on save; an unreadable entry is dropped alone', () => {
+		const state = exported([input(0, 'k1', 'B')]);
+		state.folders.push({ path: 'C', id: 'folder-C' });
+		state.strays = [
+			{ contentFp: 'AAAAAAAA', nameFp: 'BBBBBBBB', folder: 1, id: 'a' },
+			{ contentFp: 'AAAAAAAA', nameFp: 'BBBBBBBB', folder: 0, id: 'b' },
+		];
+		state.folders[1] = undefined;
+		expect(decodeExportState(encodeExportState(state)).strays?.map((s) => s.id)).toEqual(['b']);
+		const stored = {
+			...encodeExportState(state),
+			strays: 'AAAAAAAABBBBBBBB0.b|broken|AAAAAAAABBBBBBBB9.c',
+		};
+		const checked = validateStoredExportState(stored);
+		expect(checked.state.strays).toBe('AAAAAAAABBBBBBBB0.b');
+		expect(checked.problems).toEqual([]);
 	});
 });

@@ -25,6 +25,7 @@ import {
 	type CreatedFile,
 } from '../sync/exportTwins';
 import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
+import { withoutKeptStrays } from '../sync/exportStrays';
 import {
 	planExport,
 	recordTag,
@@ -115,6 +116,7 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 		...request.policy,
 		caseInsensitive: provider.features.caseInsensitive,
 		duplicateNames: provider.features.duplicateNames,
+		tagsOwnFiles: provider.features.appProperties,
 	});
 	if (plan.massDelete || request.dryRun) return { plan, outcomes: new Map() };
 	request.beforeWriting?.(plan);
@@ -140,6 +142,8 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 		await runner.drain(batch.cursor, outcomes),
 		stop !== undefined,
 	);
+	// Files a record took in this run (adopted, met at a conflict, a twin kept) are no strays any more.
+	next.strays = withoutKeptStrays(next);
 	return { plan, outcomes, state: next, stop };
 }
 

@@ -25,6 +25,21 @@ export interface TrackedRecord {
 	id: string;
 }
 
+/**
+ * A file of ours a run saw in the destination that no record keeps (issue 12): written by a run whose state was
+ * not saved (a manual run, a run before the state was lost) for a record that run's input did not include. Kept
+ * until a record with exactly this content adopts it, so the record is not uploaded a second time beside it.
+ */
+export interface StrayFile {
+	/** shortFingerprint(native content hash) */
+	contentFp: string;
+	/** shortFingerprint(normalised file name) */
+	nameFp: string;
+	/** Index into ExportState.folders; -1 for the root itself. */
+	folder: number;
+	id: string;
+}
+
 export interface CachedFolder {
 	/** Display path relative to the root, '/' separated, '' never stored (the root is `rootId`). */
 	path: string;
@@ -44,6 +59,8 @@ export interface ExportState {
 	/** Folder paths the user deleted (stop policy); records mapping into them or below are skipped until Resume. */
 	stopped: string[];
 	records: Map<string, TrackedRecord>;
+	/** Files of ours no record keeps (see StrayFile), newest first; absent or empty in the usual case. */
+	strays?: StrayFile[];
 }
 
 /** What static data holds (JSON). */
@@ -64,6 +81,8 @@ export interface StoredExportState {
 	idPrefix?: string;
 	/** Version 2: the ids after the prefix are decimal numbers, each written in base64url digits. */
 	idNumbers?: boolean;
+	/** Files of ours no record keeps (see encodeStrays); absent when there are none. */
+	strays?: string;
 }
 
 /** 2: compact records (issue 17): key fingerprints grouped by their first characters, ids after a shared prefix. */
@@ -256,6 +275,35 @@ export function decodeRecords(
 	return records;
 }
 
+/**
+ * Stray files (StrayFile), joined by '|': contentFp, nameFp, the folder in base 36 ('' for the root), '.', the
+ * escaped id. Rare and few (the planner keeps a bounded number), so written plainly.
+ */
+export function encodeStrays(strays: StrayFile[]): string {
+	return strays
+		.map(
+			(s) =>
+				`${s.contentFp}${s.nameFp}${s.folder < 0 ? '' : s.folder.toString(36)}.${escapeId(s.id)}`,
+		)
+		.join('|');
+}
+
+/** See encodeStrays; the text was validated first (exportValidation.ts). */
+export function decodeStrays(encoded: string): StrayFile[] {
+	if (!encoded) return [];
+	return encoded.split('|').map((entry) => {
+		const fixed = SHORT_FINGERPRINT_LENGTH * 2;
+		const dot = entry.indexOf('.', fixed);
+		const folderText = entry.slice(fixed, dot);
+		return {
+			contentFp: entry.slice(0, SHORT_FINGERPRINT_LENGTH),
+			nameFp: entry.slice(SHORT_FINGERPRINT_LENGTH, fixed),
+			folder: folderText === '' ? -1 : parseInt(folderText, 36),
+			id: unescapeId(entry.slice(dot + 1)),
+		};
+	});
+}
+
 /** Holes (folders the user deleted) are dropped on save and record indexes renumbered, so the table stays small. */
 export function encodeExportState(state: ExportState): StoredExportState {
 	const renumber = new Map<number, number>();
@@ -287,6 +335,12 @@ export function encodeExportState(state: ExportState): StoredExportState {
 		stopped: [...state.stopped].sort(),
 		...encodeRecords(records),
 	};
+	// A stray whose folder is gone went with it.
+	const strays = (state.strays ?? []).flatMap((stray) => {
+		const folder = stray.folder < 0 ? -1 : renumber.get(stray.folder);
+		return folder === undefined ? [] : [{ ...stray, folder }];
+	});
+	if (strays.length > 0) stored.strays = encodeStrays(strays);
 	if (state.node !== undefined) stored.node = state.node;
 	if (state.rootRef !== undefined) stored.rootRef = state.rootRef;
 	if (state.rootId !== undefined) stored.root = state.rootId;
@@ -307,6 +361,7 @@ export function decodeExportState(stored: StoredExportState): ExportState {
 		folders,
 		stopped: [...(stored.stopped ?? [])],
 		records: decodeRecords(stored.records ?? '', stored.idPrefix ?? '', stored.idNumbers === true),
+		...(stored.strays ? { strays: decodeStrays(stored.strays) } : {}),
 	};
 }
 

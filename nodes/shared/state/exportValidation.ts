@@ -127,6 +127,27 @@ export function validRecordEntry(
 	}
 }
 
+/** One stray file entry (see encodeStrays): two short fingerprints, a readable folder or the root, an id. */
+export function validStrayEntry(entry: string, usableFolders: ReadonlySet<number>): boolean {
+	const fixed = SHORT_FINGERPRINT_LENGTH * 2;
+	if (entry.length <= fixed + 1) return false;
+	for (let i = 0; i < fixed; i++) if (!isFingerprintChar(entry.charCodeAt(i))) return false;
+	const dot = entry.indexOf('.', fixed);
+	if (dot < 0 || dot === entry.length - 1) return false;
+	for (let i = fixed; i < dot; i++) {
+		const code = entry.charCodeAt(i);
+		if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) return false;
+	}
+	if (dot > fixed && !usableFolders.has(parseInt(entry.slice(fixed, dot), 36))) return false;
+	if (entry.indexOf('%', dot + 1) < 0) return true;
+	try {
+		decodeURIComponent(entry.slice(dot + 1));
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** Keeps every valid part of a stored Export to Folder state; lists what it dropped. */
 export function validateStoredExportState(
 	stored: StoredExportState,
@@ -239,6 +260,13 @@ export function validateStoredExportState(
 	} else {
 		problems.push('its list of exported records could not be read');
 		rebuild = true;
+	}
+
+	// Stray files (exportState.ts encodeStrays): a cache of a cache, so an unreadable entry is dropped alone and
+	// nothing is rebuilt for it (at worst a record is uploaded beside a file a lost run wrote, as before strays).
+	if (typeof raw.strays === 'string' && raw.strays !== '') {
+		const kept = raw.strays.split('|').filter((entry) => validStrayEntry(entry, usableFolders));
+		if (kept.length > 0) state.strays = kept.join('|');
 	}
 
 	// What was dropped is rebuilt from a full listing of the destination this run, not from the feed (which only

@@ -1,5 +1,10 @@
 import { fingerprint } from '../state/fingerprint';
-import { shortFingerprint, type ExportState, type TrackedRecord } from '../state/exportState';
+import {
+	shortFingerprint,
+	type ExportState,
+	type StrayFile,
+	type TrackedRecord,
+} from '../state/exportState';
 import type { ChangeBatch, RemoteItem } from '../types/remote';
 import {
 	analyzeChanges,
@@ -10,6 +15,7 @@ import {
 } from './exportChanges';
 import { nameChoices, NAME_CHOICES } from './exportNames';
 import { resumeRestoredFolders } from './exportRestores';
+import { nextStrays, survivingStrays } from './exportStrays';
 import { isSameOrBelow, joinPath, pathKey, pathPrefixes, splitPath } from './exportPaths';
 
 /**
@@ -61,6 +67,8 @@ export interface ExportPolicy {
 	acceptMassDeletion: boolean;
 	/** Makes a derived name (a disambiguated one) valid for the destination; default: as is. */
 	fitName?: (name: string) => string;
+	/** The cloud tags the files we write (Drive appProperties): an untagged file is the user's, never a stray. */
+	tagsOwnFiles?: boolean;
 }
 
 /** What the runner does at the destination for one item, named by its `verb` (`kind` names only a storage). */
@@ -184,6 +192,7 @@ function cloneState(state: ExportState): ExportState {
 		folders: state.folders.map((f) => (f ? { ...f } : undefined)),
 		stopped: [...state.stopped],
 		records: new Map(state.records),
+		strays: state.strays ? [...state.strays] : undefined,
 	};
 }
 
@@ -266,7 +275,9 @@ export function planExport(
 			...newlyStopped.filter((path) => !resumed.includes(path)),
 		);
 
-	const context = new PlanContext(state, analysis.remote, policy);
+	// Files of ours earlier runs saw that no record keeps: a new record holding exactly such content adopts one.
+	const strays = survivingStrays(previous.strays, batch, analysis, state, ci);
+	const context = new PlanContext(state, analysis.remote, policy, strays);
 	context.followMoves();
 	// The same record key twice: the batch is read as items arriving one after the other, so the last one wins.
 	const lastByKey = new Map<string, number>();
@@ -293,8 +304,17 @@ export function planExport(
 	later.sort((a, b) => (a.keyFp < b.keyFp ? -1 : a.keyFp > b.keyFp ? 1 : 0));
 	for (const { input, keyFp } of later)
 		order.push(context.decided(context.place(input, keyFp)).index);
-	if (!batchShowsNoFiles(analysis)) for (const { input } of later) context.adoptStray(input.index);
+	if (!batchShowsNoFiles(analysis) || strays.length > 0)
+		for (const { input } of later) context.adoptStray(input.index);
 	const items = inputs.map((input) => context.decision(input.index));
+	// What this batch showed that no record keeps is remembered for the records not in this run's input.
+	state.strays =
+		batchShowsNoFiles(analysis) && strays.length === (previous.strays?.length ?? 0)
+			? previous.strays
+			: nextStrays(analysis.remote.byId.values(), strays, (id) => context.keeps(id), state, {
+					caseInsensitive: ci,
+					tagsOwnFiles: policy.tagsOwnFiles === true,
+				});
 
 	return {
 		items,
@@ -355,6 +375,8 @@ class PlanContext {
 		private readonly state: ExportState,
 		private readonly remote: RemoteIndex,
 		private readonly policy: ExportPolicy,
+		/** Files of ours earlier runs saw that no record keeps (exportStrays.ts). */
+		private readonly strays: StrayFile[] = [],
 	) {
 		this.ci = policy.caseInsensitive;
 		this.stoppedKeys = state.stopped.map((s) => pathKey(s, this.ci));
@@ -855,18 +877,53 @@ class PlanContext {
 		)
 			return;
 		const found = this.fileHolding(item.contentHash, item.keyFp);
-		if (!found) return;
-		this.claimedIds.add(found.id);
+		const stray = found ? undefined : this.strayHolding(item.contentFp, item.keyFp);
+		const id = found?.id ?? stray?.id;
+		if (id === undefined) return;
+		this.claimedIds.add(id);
 		this.pendingCreates.set(
 			item.contentHash,
 			(this.pendingCreates.get(item.contentHash) ?? []).filter((i) => i !== index),
 		);
-		this.decisions[index] = planned(item, {
-			action: 'updated',
-			op: { verb: 'move', id: found.id },
-			fileId: found.id,
-			previousId: found.id,
+		const kept = stray ? this.strayPlace(item, stray) : undefined;
+		// A stray already at one of the record's names stays there (a record keeps the name it got); the move to
+		// its own place costs one request and gives the runner the file as it is now.
+		this.decisions[index] = planned(kept ? Object.assign({}, item, { name: kept }) : item, {
+			action: kept ? 'unchanged' : 'updated',
+			op: { verb: 'move', id },
+			fileId: id,
+			previousId: id,
 		});
+	}
+
+	/** A stray file (seen by an earlier run) holding exactly this content that no other record keeps. */
+	private strayHolding(contentFp: string, keyFp: string): StrayFile | undefined {
+		return this.strays.find(
+			(stray) =>
+				stray.contentFp === contentFp &&
+				!this.claimedIds.has(stray.id) &&
+				!this.isOthers(stray.id, keyFp),
+		);
+	}
+
+	/**
+	 * The stray's own name when it stands in the item's folder under one of the record's names that no other record
+	 * takes: the item takes that name instead of the one it was given.
+	 */
+	private strayPlace(item: PlannedItem, stray: StrayFile): string | undefined {
+		const input = this.inputs[item.index]!;
+		const folderKey = this.folderKeyOf(input.folder);
+		if ((stray.folder < 0 ? '' : this.folderKeys[stray.folder]) !== folderKey) return undefined;
+		const name = this.choices(input).find((n) => nameFingerprint(n, this.ci) === stray.nameFp);
+		if (name === undefined) return undefined;
+		const place = placeOf(folderKey, stray.nameFp);
+		const claimer = this.claims().get(place);
+		const holder = this.tracked().byPlace.get(place);
+		if ((claimer ?? item.keyFp) !== item.keyFp || (holder ?? item.keyFp) !== item.keyFp)
+			return undefined;
+		this.claims().delete(placeOf(folderKey, nameFingerprint(item.name, this.ci)));
+		this.claim(place, item.keyFp, stray.id);
+		return name;
 	}
 
 	/** A file the batch showed holding exactly this content that no other record tracks or keeps. */
@@ -884,6 +941,11 @@ class PlanContext {
 		return this.remoteByHash
 			.get(contentHash)
 			?.find((item) => !this.claimedIds.has(item.id) && !this.isOthers(item.id, keyFp));
+	}
+
+	/** Whether a record keeps the file after this plan: tracked live, or adopted or kept by this batch's records. */
+	keeps(id: string): boolean {
+		return this.claimedIds.has(id) || this.tracked().byId.has(id);
 	}
 
 	afterConflict(item: PlannedItem, occupant: RemoteItem | undefined): PlannedItem {
