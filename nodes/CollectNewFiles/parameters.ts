@@ -16,6 +16,7 @@ import {
 	type FirstRunMode,
 	type LedgerOptions,
 } from '../shared/sync/collectLedger';
+import { nameRulesOf } from '../shared/storage/registry';
 
 export type AfterCollecting = 'leave' | 'move' | 'delete';
 
@@ -128,7 +129,7 @@ export function readCollectParameters(ctx: IExecuteFunctions): CollectParameters
 		// One folder directly below the watched one, named the way the source accepts ("../x" cannot climb out).
 		moveToSubfolder: sanitizeName(
 			(ctx.getNodeParameter('moveToSubfolder', 0, 'Collected') as string) || 'Collected',
-			source,
+			nameRulesOf(source),
 		),
 		overlapGuard: options.overlapGuard !== false,
 		exportFormat: (['pdf', 'office', 'openDocument'].includes(String(options.exportFormat))

@@ -42,6 +42,7 @@ import {
 	type RunParameters,
 } from './parameters';
 import { openDestination, serviceName } from './storage';
+import { nameRulesOf } from '../shared/storage/registry';
 
 /** One output item per input. */
 export interface ExportResult {
@@ -189,10 +190,13 @@ class ExportRun {
 		const result = await runExport({
 			provider: this.provider,
 			state: startingState(loaded.state, group.rootRef, this.ctx.getNode().name),
-			root: root.mode === 'name' ? { mode: 'name', name: sanitizeName(root.name, kind) } : root,
+			root:
+				root.mode === 'name'
+					? { mode: 'name', name: sanitizeName(root.name, nameRulesOf(kind)) }
+					: root,
 			inputs: group.inputs,
 			files: prepared.files,
-			policy: { ...this.params.policy, fitName: (name) => sanitizeName(name, kind) },
+			policy: { ...this.params.policy, fitName: (name) => sanitizeName(name, nameRulesOf(kind)) },
 			dryRun: this.params.dryRun,
 			stopOnItemError: !this.ctx.continueOnFail(),
 			beforeWriting: (plan) => {
@@ -269,7 +273,10 @@ class ExportRun {
 				}
 				const binary = binaryOf(this.ctx, items[index], index, values.binaryProperty);
 				const folder = itemFolder(this.ctx, this.params.layout, values.layout, kind);
-				const name = sanitizeName(values.fileName || binary.fileName || recordKey, kind);
+				const name = sanitizeName(
+					values.fileName || binary.fileName || recordKey,
+					nameRulesOf(kind),
+				);
 				const file = await readInputFile(this.ctx, binary, this.provider.hashKind);
 				files.set(index, file);
 				inputs.push({

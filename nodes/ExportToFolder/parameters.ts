@@ -8,7 +8,7 @@ import {
 import { DateTime } from 'luxon';
 import { readDocumentDate } from '../parameters/documentDate';
 import { itemParameters } from '../parameters/plainFieldRead';
-import { storageFeatures } from '../shared/storage/registry';
+import { nameRulesOf, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
 import type { ExportPolicy } from '../shared/sync/exportPlan';
 import {
@@ -250,7 +250,7 @@ export function itemFolder(
 	const key = `${layout}\n${JSON.stringify(layoutSegments(layout, values))}`;
 	let folder = memo.get(key);
 	if (folder === undefined) {
-		folder = folderPathFor(layout, values, kind);
+		folder = folderPathFor(layout, values, nameRulesOf(kind));
 		memo.set(key, folder);
 	}
 	return folder;

@@ -27,6 +27,7 @@ import { FaultReport, type FaultRow } from './support/report';
 import { sweepAndReport } from './support/lifecycle';
 import { SERVICE } from './support/runs';
 import { SecretSweep } from './support/secrets';
+import { nameRulesOf } from '../../nodes/shared/storage/registry';
 
 /**
  * The bad-input half of issue 9: what users and upstream nodes really send (no binary, empty files, hostile or
@@ -275,7 +276,7 @@ describe.each(KINDS)('Export to Folder: bad input on %s', (kind) => {
 				ok(first.result);
 				expect(first.json.map((j) => j.action)).toEqual(hostile.map(() => 'created'));
 				// The node trims the evaluated File Name, then sanitises it for the destination.
-				const expected = hostile.map((name) => sanitizeName(name.trim(), kind));
+				const expected = hostile.map((name) => sanitizeName(name.trim(), nameRulesOf(kind)));
 				expect(first.json.map((j) => j.path)).toEqual(expected);
 				/* eslint-disable no-control-regex -- control characters are exactly what must not survive */
 				const forbidden =
@@ -633,7 +634,9 @@ describe.each(KINDS)('Collect New Files: bad input on %s', (kind) => {
 					ok(first.result);
 					expect(first.json.map((j) => j.afterCollecting)).toEqual(['moved']);
 					const below = await filesBelow(source.fixture.provider, source.fixture.rootId);
-					expect([...below.keys()]).toEqual([`${sanitizeName('../../M-escape', kind)}/M1.pdf`]);
+					expect([...below.keys()]).toEqual([
+						`${sanitizeName('../../M-escape', nameRulesOf(kind))}/M1.pdf`,
+					]);
 					const outside = await nothingOutsideRoot(source.fixture);
 					const second = await run();
 					ok(second.result);

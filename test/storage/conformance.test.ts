@@ -13,6 +13,7 @@ import {
 	patternStream,
 	readAll,
 } from './support';
+import { nameRulesOf } from '../../nodes/shared/storage/registry';
 
 const PIECE = 64 * 1024;
 
@@ -73,7 +74,7 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 
 	test('names with unicode, spaces, quotes and illegal characters round-trip through sanitizeName', async () => {
 		const folder = await caseFolder('names');
-		const expected = NAMES.map((name) => sanitizeName(name, fixture.kind));
+		const expected = NAMES.map((name) => sanitizeName(name, nameRulesOf(fixture.kind)));
 		expect(new Set(expected.map((n) => n.toLowerCase())).size).toBe(NAMES.length);
 		const uploaded = new Map<string, RemoteItem>();
 		for (const name of expected) {
@@ -181,7 +182,7 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 		const folder = await caseFolder('templates');
 		const segments = safeRelativePath(
 			['../../escape', '..\\up', '%2e%2e', 'Acme: "Q1" / 2024.'],
-			fixture.kind,
+			nameRulesOf(fixture.kind),
 		);
 		const created = await ensurePath(provider, folder.id, segments);
 		const below = await collect(provider.list(folder.id, { recursive: true }));
@@ -189,7 +190,7 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 		expect(segments).toEqual([
 			'escape',
 			'up',
-			...['Acme: "Q1" ', ' 2024.'].map((s) => sanitizeName(s, fixture.kind)),
+			...['Acme: "Q1" ', ' 2024.'].map((s) => sanitizeName(s, nameRulesOf(fixture.kind))),
 		]);
 		const outside = await collect(provider.list(fixture.rootId));
 		expect(outside.map((item) => item.name)).not.toContain('escape');

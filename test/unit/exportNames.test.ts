@@ -1,5 +1,6 @@
 import { nameChoices, nameKey, recordNameTag } from '../../nodes/shared/sync/exportNames';
 import { sanitizeName } from '../../nodes/shared/sync/names';
+import { nameRulesOf } from '../../nodes/shared/storage/registry';
 
 describe('export names for records sharing a name (issue 12)', () => {
 	it('the plain name first, then names tagged with the record key, the same every time', () => {
@@ -22,7 +23,9 @@ describe('export names for records sharing a name (issue 12)', () => {
 	it('a name at the length limit is shortened before the tag, never losing it', () => {
 		const long = `${'Relevé '.repeat(60)}.pdf`;
 		for (const kind of ['oneDrive', 'dropbox', 'googleDrive', 'localFolder'] as const) {
-			const names = nameChoices(sanitizeName(long, kind), 'INV-2', (n) => sanitizeName(n, kind));
+			const names = nameChoices(sanitizeName(long, nameRulesOf(kind)), 'INV-2', (n) =>
+				sanitizeName(n, nameRulesOf(kind)),
+			);
 			expect(names[1]).toMatch(/ \(INV-2\)\.pdf$/);
 			expect(new Set(names).size).toBe(names.length);
 		}

@@ -8,6 +8,7 @@ import {
 	splitTemplate,
 } from '../../nodes/shared/sync/folderLayout';
 import type { StorageKind } from '../../nodes/shared/storage/types';
+import { nameRulesOf } from '../../nodes/shared/storage/registry';
 
 const zone = 'Europe/Paris';
 const kinds: StorageKind[] = ['googleDrive', 'oneDrive', 'dropbox', 'localFolder'];
@@ -16,28 +17,34 @@ describe('folder layouts', () => {
 	const date = parseDocumentDate('2026-09-30T23:30:00Z', zone);
 
 	it('flat puts everything in the root', () => {
-		expect(folderPathFor('flat', { recordKey: 'k' }, 'oneDrive')).toBe('');
+		expect(folderPathFor('flat', { recordKey: 'k' }, nameRulesOf('oneDrive'))).toBe('');
 	});
 
 	it('one folder per record: the dossier name, or the record key', () => {
 		expect(
-			folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: 'Dupont SARL' }, 'dropbox'),
+			folderPathFor(
+				'perRecord',
+				{ recordKey: 'D-17', recordFolder: 'Dupont SARL' },
+				nameRulesOf('dropbox'),
+			),
 		).toBe('Dupont SARL');
-		expect(folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: ' ' }, 'dropbox')).toBe(
-			'D-17',
-		);
+		expect(
+			folderPathFor('perRecord', { recordKey: 'D-17', recordFolder: ' ' }, nameRulesOf('dropbox')),
+		).toBe('D-17');
 	});
 
 	it('year then month (issue 14): only the document date, in the workflow time zone; no date fails naming Document Date', () => {
-		expect(folderPathFor('yearMonth', { recordKey: 'k', date }, 'dropbox')).toBe('2026/10');
+		expect(folderPathFor('yearMonth', { recordKey: 'k', date }, nameRulesOf('dropbox'))).toBe(
+			'2026/10',
+		);
 		expect(
 			folderPathFor(
 				'yearMonth',
 				{ recordKey: 'k', date: parseDocumentDate('2026-03-01T10:00:00Z', 'UTC') },
-				'googleDrive',
+				nameRulesOf('googleDrive'),
 			),
 		).toBe('2026/03');
-		expect(() => folderPathFor('yearMonth', { recordKey: 'k' }, 'oneDrive')).toThrow(
+		expect(() => folderPathFor('yearMonth', { recordKey: 'k' }, nameRulesOf('oneDrive'))).toThrow(
 			/Document Date/,
 		);
 	});
@@ -51,30 +58,38 @@ describe('folder layouts', () => {
 					company: 'Acme BV',
 					date: parseDocumentDate('2025-12-31T23:30:00Z', zone),
 				},
-				'googleDrive',
+				nameRulesOf('googleDrive'),
 			),
 		).toBe('Acme BV/2026');
 	});
 
 	it('account then period YYYY-MM', () => {
 		expect(
-			folderPathFor('accountPeriod', { recordKey: 'k', account: 'Main account', date }, 'oneDrive'),
+			folderPathFor(
+				'accountPeriod',
+				{ recordKey: 'k', account: 'Main account', date },
+				nameRulesOf('oneDrive'),
+			),
 		).toBe('Main account/2026-10');
 		expect(
 			folderPathFor(
 				'accountPeriod',
 				{ recordKey: 'k', account: 'Main account', date: parseDocumentDate('2026-09-15', zone) },
-				'oneDrive',
+				nameRulesOf('oneDrive'),
 			),
 		).toBe('Main account/2026-09');
 	});
 
 	it('names the missing field', () => {
 		expect(() =>
-			folderPathFor('accountPeriod', { recordKey: 'k', account: '', date }, 'oneDrive'),
+			folderPathFor(
+				'accountPeriod',
+				{ recordKey: 'k', account: '', date },
+				nameRulesOf('oneDrive'),
+			),
 		).toThrow(LayoutError);
 		try {
-			folderPathFor('companyYear', { recordKey: 'k', company: 'Acme' }, 'oneDrive');
+			folderPathFor('companyYear', { recordKey: 'k', company: 'Acme' }, nameRulesOf('oneDrive'));
 		} catch (error) {
 			expect((error as LayoutError).field).toBe('dateField');
 		}
@@ -85,7 +100,7 @@ describe('folder layouts', () => {
 		for (const kind of kinds) {
 			const path = safeFolderPath(
 				['..', '../x', '/etc/passwd', 'a/../../b', '.', '%2e%2e', 'C:\\Windows'],
-				kind,
+				nameRulesOf(kind),
 			);
 			const segments = path.split('/');
 			// '..', '.' and '%2e%2e' are dropped; the other values stay one folder each.
@@ -96,7 +111,7 @@ describe('folder layouts', () => {
 				expect(segment).not.toContain('\\');
 			}
 		}
-		expect(safeFolderPath(['..'], 'oneDrive')).toBe('');
+		expect(safeFolderPath(['..'], nameRulesOf('oneDrive'))).toBe('');
 	});
 
 	it('custom: each template segment is evaluated alone', () => {
@@ -107,17 +122,23 @@ describe('folder layouts', () => {
 		]);
 		expect(splitTemplate('Exports\\2026//x/')).toEqual(['Exports', '2026', 'x']);
 		expect(
-			folderPathFor('custom', { recordKey: 'k', customSegments: ['A/B', '2026'] }, 'dropbox'),
+			folderPathFor(
+				'custom',
+				{ recordKey: 'k', customSegments: ['A/B', '2026'] },
+				nameRulesOf('dropbox'),
+			),
 		).toBe('A_B/2026');
 	});
 
 	it('sanitises names per provider and shortens long names deterministically', () => {
-		expect(safeFileName('a:b*c?d"e<f>g|h.pdf', 'oneDrive')).toBe('a_b_c_d_e_f_g_h.pdf');
+		expect(safeFileName('a:b*c?d"e<f>g|h.pdf', nameRulesOf('oneDrive'))).toBe(
+			'a_b_c_d_e_f_g_h.pdf',
+		);
 		const long = `${'x'.repeat(300)}.pdf`;
-		const short = safeFileName(long, 'oneDrive');
+		const short = safeFileName(long, nameRulesOf('oneDrive'));
 		expect(short.length).toBeLessThanOrEqual(255);
 		expect(short.endsWith('.pdf')).toBe(true);
-		expect(safeFileName(long, 'oneDrive')).toBe(short);
+		expect(safeFileName(long, nameRulesOf('oneDrive'))).toBe(short);
 	});
 
 	it('parses the date shapes items carry', () => {
@@ -138,19 +159,23 @@ describe('a folder structure that resolves to nothing (issue 12)', () => {
 	it('is an error naming the parameter and showing the value it got, never the root', () => {
 		for (const kind of kinds) {
 			expect(() =>
-				folderPathFor('custom', { recordKey: 'k', customSegments: ['', ' '] }, kind),
+				folderPathFor('custom', { recordKey: 'k', customSegments: ['', ' '] }, nameRulesOf(kind)),
 			).toThrow(LayoutError);
 			expect(() =>
-				folderPathFor('custom', { recordKey: 'k', customSegments: ['..'] }, kind),
+				folderPathFor('custom', { recordKey: 'k', customSegments: ['..'] }, nameRulesOf(kind)),
 			).toThrow(/resolved to no folder at all \(it got "\.\."\)/);
 			try {
-				folderPathFor('custom', { recordKey: 'k', customSegments: [] }, kind);
+				folderPathFor('custom', { recordKey: 'k', customSegments: [] }, nameRulesOf(kind));
 			} catch (error) {
 				expect((error as LayoutError).field).toBe('folderTemplate');
 			}
 		}
 		expect(
-			folderPathFor('custom', { recordKey: 'k', customSegments: ['Acme', ''] }, 'dropbox'),
+			folderPathFor(
+				'custom',
+				{ recordKey: 'k', customSegments: ['Acme', ''] },
+				nameRulesOf('dropbox'),
+			),
 		).toBe('Acme');
 	});
 
@@ -160,14 +185,14 @@ describe('a folder structure that resolves to nothing (issue 12)', () => {
 			folderPathFor(
 				'companyYear',
 				{ recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'UTC') },
-				'oneDrive',
+				nameRulesOf('oneDrive'),
 			),
 		).toBe('Acme/2025');
 		expect(
 			folderPathFor(
 				'companyYear',
 				{ recordKey: 'k', company: 'Acme', date: parseDocumentDate(late, 'Europe/Paris') },
-				'oneDrive',
+				nameRulesOf('oneDrive'),
 			),
 		).toBe('Acme/2026');
 	});

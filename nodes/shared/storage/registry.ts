@@ -5,6 +5,7 @@ import { GOOGLE_DRIVE } from './googleDrive/cloud';
 import { LOCAL_FOLDER } from './localFolder/cloud';
 import { ONE_DRIVE, SHARE_POINT } from './oneDrive/cloud';
 import type { LibraryChoice } from './oneDrive/sharePoint';
+import type { NameRules } from '../types/nameRules';
 import type { StorageKind, StorageProvider } from './types';
 
 export type StorageContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -38,6 +39,8 @@ export interface StorageCloud {
 	/** What the transport needs of it: hosts (national clouds) and retry rules. */
 	wire?: CloudWire;
 	features: StorageKindFeatures;
+	/** Its rules for file and folder names (its names.ts), applied by sync/names.ts. */
+	names: NameRules;
 	/** Its provider, speaking through n8n with the node's credential. */
 	open(ctx: StorageContext, options: StorageOptions): Promise<StorageProvider>;
 }
@@ -80,4 +83,9 @@ export async function createStorage(
 	options: StorageOptions = {},
 ): Promise<StorageProvider> {
 	return await STORAGE_CLOUDS[kind].open(ctx, options);
+}
+
+/** The name rules of a kind of storage, for the planners that make names (sync/names.ts). */
+export function nameRulesOf(kind: StorageKind): NameRules {
+	return STORAGE_CLOUDS[kind].names;
 }

@@ -1,6 +1,6 @@
 import { DateTime, type Zone } from 'luxon';
 import { safeRelativePath, sanitizeName } from './names';
-import type { StorageKind } from '../types/remote';
+import type { NameRules } from '../types/nameRules';
 
 /**
  * Where a record's file goes below the export root. Pure: the node evaluates the expressions and hands the values
@@ -84,9 +84,9 @@ export function layoutSegments(layout: FolderLayout, values: LayoutValues): stri
  * Each value is one folder whatever it contains: separators inside a value are replaced (a company called
  * "A/B" is one folder), then '.', '..' and empty segments are dropped and names sanitised for the provider.
  */
-export function safeFolderPath(values: string[], kind: StorageKind): string {
+export function safeFolderPath(values: string[], rules: NameRules): string {
 	const oneSegmentEach = values.map((value) => value.replace(/[/\\]/g, '_'));
-	return safeRelativePath(oneSegmentEach, kind).join('/');
+	return safeRelativePath(oneSegmentEach, rules).join('/');
 }
 
 /** The parameter each layout's folder comes from, for errors that name what to fix. */
@@ -101,10 +101,10 @@ const LAYOUT_FIELDS: Record<Exclude<FolderLayout, 'flat'>, string> = {
 export function folderPathFor(
 	layout: FolderLayout,
 	values: LayoutValues,
-	kind: StorageKind,
+	rules: NameRules,
 ): string {
 	const segments = layoutSegments(layout, values);
-	const path = safeFolderPath(segments, kind);
+	const path = safeFolderPath(segments, rules);
 	// A folder structure that leaves nothing (empty values, '.', '..') must not silently export into the root.
 	if (layout !== 'flat' && path === '') {
 		const shown = JSON.stringify(segments.length === 1 ? segments[0] : segments).slice(0, 80);
@@ -118,8 +118,8 @@ export function folderPathFor(
 	return path;
 }
 
-export function safeFileName(name: string, kind: StorageKind): string {
-	return sanitizeName(name, kind);
+export function safeFileName(name: string, rules: NameRules): string {
+	return sanitizeName(name, rules);
 }
 
 /**

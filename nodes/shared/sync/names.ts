@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import type { StorageKind } from '../types/remote';
+import type { NameRules } from '../types/nameRules';
 
 /**
  * File and folder names that every provider accepts, derived deterministically from what a template produced:
  * the same input gives the same name on every run, so exports land at the same path and are found again.
- * Rules per provider: OneDrive (Windows rules plus its own), Dropbox, Drive (only '/' matters, as our path
- * separator), local folder (portable: Windows rules too, because the folder may be shared with Windows).
+ * Each storage declares its rules in its own folder (storage/<cloud>/names.ts, through the registry's `names`);
+ * this module applies them and knows no storage by name.
  */
 
 /** Stands in for every character a provider refuses. */
@@ -24,83 +24,15 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  * "invoiceexe.pdf". Never part of a name a person typed on purpose; in a name we write they become visible.
  */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const WINDOWS_ILLEGAL = /["*:<>?/\\|]/g;
-const DROPBOX_ILLEGAL = /[/\\]/g;
-const DRIVE_ILLEGAL = /\//g;
 /** Windows device names, also with an extension ("con.txt") and in any case; Windows also treats ¹²³ as digits. */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]) *(\..*)?$/i;
 /** Names OneDrive refuses outright. */
 const ONEDRIVE_RESERVED = /^(\.lock|desktop\.ini)$/i;
 const ONEDRIVE_VTI = /_vti_/gi;
 
-interface NameRules {
-	illegal: RegExp;
-	trimTrailingDotsAndSpaces: boolean;
-	trimLeadingSpaces: boolean;
-	windowsReserved: boolean;
-	oneDriveRules: boolean;
-	maxLength: number;
-	/** How length is counted: UTF-16 code units (cloud APIs) or UTF-8 bytes (file systems). */
-	lengthUnit: 'utf16' | 'utf8';
-	/** Whole relative path limit, if the provider has one. */
-	maxPathLength?: number;
-}
-
-const RULES: Record<StorageKind, NameRules> = {
-	oneDrive: {
-		illegal: WINDOWS_ILLEGAL,
-		trimTrailingDotsAndSpaces: true,
-		trimLeadingSpaces: true,
-		windowsReserved: true,
-		oneDriveRules: true,
-		maxLength: 255,
-		lengthUnit: 'utf16',
-		maxPathLength: 400,
-	},
-	// A SharePoint library follows OneDrive's rules (support.microsoft.com, "Restrictions and limitations in OneDrive
-	// and SharePoint"); its 400-character limit also counts the site's and library's address, which the service checks.
-	sharePoint: {
-		illegal: WINDOWS_ILLEGAL,
-		trimTrailingDotsAndSpaces: true,
-		trimLeadingSpaces: true,
-		windowsReserved: true,
-		oneDriveRules: true,
-		maxLength: 255,
-		lengthUnit: 'utf16',
-		maxPathLength: 400,
-	},
-	dropbox: {
-		illegal: DROPBOX_ILLEGAL,
-		trimTrailingDotsAndSpaces: true,
-		trimLeadingSpaces: false,
-		windowsReserved: false,
-		oneDriveRules: false,
-		maxLength: 255,
-		lengthUnit: 'utf16',
-	},
-	googleDrive: {
-		illegal: DRIVE_ILLEGAL,
-		trimTrailingDotsAndSpaces: false,
-		trimLeadingSpaces: false,
-		windowsReserved: false,
-		oneDriveRules: false,
-		maxLength: 255,
-		lengthUnit: 'utf16',
-	},
-	localFolder: {
-		illegal: WINDOWS_ILLEGAL,
-		trimTrailingDotsAndSpaces: true,
-		trimLeadingSpaces: false,
-		windowsReserved: true,
-		oneDriveRules: false,
-		maxLength: 255,
-		lengthUnit: 'utf8',
-	},
-};
-
 /** The longest name (in the provider's unit) that sanitizeName returns. */
-export function maxNameLength(kind: StorageKind): number {
-	return RULES[kind].maxLength;
+export function maxNameLength(rules: NameRules): number {
+	return rules.maxLength;
 }
 
 function measure(text: string, unit: NameRules['lengthUnit']): number {
@@ -165,8 +97,7 @@ function isOnlyDots(name: string): boolean {
  * A name the provider accepts for a file or folder, never a path separator, '.' or '..'. Deterministic per
  * provider; NFC and NFD spellings of the same name give the same result; idempotent.
  */
-export function sanitizeName(name: string, kind: StorageKind): string {
-	const rules = RULES[kind];
+export function sanitizeName(name: string, rules: NameRules): string {
 	const original = name.normalize('NFC');
 	let out = replaceSeparatorLookalikes(original)
 		.replace(CONTROL_CHARACTERS, REPLACEMENT)
@@ -237,12 +168,12 @@ function fitPathLength(segments: string[], originals: string[], rules: NameRules
  * on '/' and '\', absolute paths become relative, '.', '..', empty and dot-lookalike segments are dropped, and
  * every remaining segment is sanitised. An empty result means the root itself.
  */
-export function safeRelativePath(segments: string[], kind: StorageKind): string[] {
+export function safeRelativePath(segments: string[], rules: NameRules): string[] {
 	const pieces = segments
 		.flatMap((segment) => segment.normalize('NFC').split(/[/\\]/))
 		.filter((piece) => piece.trim() !== '' && !isDotSegment(piece));
-	const sanitised = pieces.map((piece) => sanitizeName(piece, kind));
-	return fitPathLength(sanitised, pieces, RULES[kind]);
+	const sanitised = pieces.map((piece) => sanitizeName(piece, rules));
+	return fitPathLength(sanitised, pieces, rules);
 }
 
 /** What a name we read (a file to collect, a folder listed) hides: reasons, and the name with them made visible. */

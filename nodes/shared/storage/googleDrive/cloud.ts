@@ -1,5 +1,6 @@
 import { createTransport } from '../../transport/createTransport';
 import type { StorageCloud } from '../registry';
+import { GOOGLE_DRIVE_NAMES } from './names';
 import { GOOGLE_DRIVE_WIRE } from './wire';
 
 /** Google Drive: My Drive, or a shared drive picked by id. */
@@ -8,6 +9,7 @@ export const GOOGLE_DRIVE: StorageCloud = {
 	credential: 'cloudSyncGoogleDriveOAuth2Api',
 	wire: GOOGLE_DRIVE_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: false },
+	names: GOOGLE_DRIVE_NAMES,
 	async open(ctx, options) {
 		const transport = await createTransport(
 			ctx,

@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'path';
 import type { StorageCloud, StorageContext } from '../registry';
+import { LOCAL_FOLDER_NAMES } from './names';
 import { N8N_2_DEFAULT_ALLOWED, n8nFileAccessRules } from './access';
 import { LocalFolderStorage } from './index';
 import type { LocalPathGuard } from './jail';
@@ -8,6 +9,7 @@ import type { LocalPathGuard } from './jail';
 export const LOCAL_FOLDER: StorageCloud = {
 	label: 'Local Folder',
 	features: { rootIsHostPath: true, libraryInSite: false },
+	names: LOCAL_FOLDER_NAMES,
 	async open(ctx, options) {
 		if (!options.localBaseDir) throw new Error('A local folder path is required');
 		return new LocalFolderStorage(options.localBaseDir, { guard: n8nFileAccessGuard(ctx) });

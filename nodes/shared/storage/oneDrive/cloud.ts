@@ -1,5 +1,6 @@
 import { createTransport } from '../../transport/createTransport';
 import type { StorageCloud, StorageContext } from '../registry';
+import { GRAPH_DRIVE_NAMES } from './names';
 import type { SharePointSites } from './sharePoint';
 import { ONEDRIVE_WIRE } from './wire';
 
@@ -9,6 +10,7 @@ export const ONE_DRIVE: StorageCloud = {
 	credential: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 	wire: ONEDRIVE_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: false },
+	names: GRAPH_DRIVE_NAMES,
 	async open(ctx, _options) {
 		const transport = await createTransport(
 			ctx,
@@ -30,6 +32,7 @@ export const SHARE_POINT: StorageCloud = {
 	credential: 'cloudSyncMicrosoftOneDriveOAuth2Api',
 	wire: ONEDRIVE_WIRE,
 	features: { rootIsHostPath: false, libraryInSite: true },
+	names: GRAPH_DRIVE_NAMES,
 	async open(ctx, options) {
 		const transport = await createTransport(
 			ctx,
