@@ -30,6 +30,9 @@ function urlOf(host: FakeHost, kind: CloudKind): string {
 	return kind === 'sharePoint' ? host.urls.oneDrive : host.urls[kind];
 }
 
+/** Round trip added by a relay in front of the fakes (0: bare loopback). */
+const LATENCY_MS = Number(process.env.BENCH_BIG_LATENCY_MS ?? 0);
+
 /** Alternating repetitions of each (export, plain PUT) pair; the issue asks for a median of at least five. */
 const REPETITIONS = REPS;
 
@@ -284,13 +287,6 @@ async function runNode(
 	return result.output('Big Upload');
 }
 
-const CHUNK_MIB: Record<CloudKind, number> = {
-	googleDrive: 8,
-	oneDrive: 10,
-	sharePoint: 10,
-	dropbox: 8,
-};
-
 /**
  * Scenario 4: one large file to each cloud, generated as a stream, never a buffer, by a node running in n8n's
  * engine, and the plain PUT of the same bytes through the same n8n request helpers, alternating, `REPETITIONS`
@@ -300,7 +296,12 @@ const CHUNK_MIB: Record<CloudKind, number> = {
  */
 export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFileResult[]> {
 	// In memory where the machine has a tmpfs: disk write-back of gigabytes made single timings swing by 50%.
-	const host = await startFakeHost({ tempDir: existsSync('/dev/shm') ? '/dev/shm' : undefined });
+	// BENCH_BIG_LATENCY_MS=<n>: both the export and the plain PUT cross a relay adding n ms per round trip (a real
+	// link's latency; bandwidth is loopback's), the model the chunk sizes are chosen from.
+	const host = await startFakeHost({
+		tempDir: existsSync('/dev/shm') ? '/dev/shm' : undefined,
+		latencyMs: LATENCY_MS,
+	});
 	const results: BigFileResult[] = [];
 	try {
 		for (const kind of kinds) {
@@ -338,7 +339,8 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				plainPeakGrowthMiB: [],
 				insideFakeMs: [],
 				betweenMs: [],
-				chunkMiB: CHUNK_MIB[kind],
+				// The same provider as the node's, over the bench's own wire: its chunk size is the node's.
+				chunkMiB: (cleanup.features.chunkSize ?? 0) / 2 ** 20,
 			};
 			for (let round = 1; round <= REPETITIONS; round++) {
 				// Alternate which goes first, so a load change on the shared machine meets both.

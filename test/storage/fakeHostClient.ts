@@ -20,12 +20,18 @@ export interface FakeHost {
  * Starts test/storage/fakeHost.ts in a child process and waits for its URLs. `tempDir` is where the fakes spill
  * content (the system temp folder by default).
  */
-export async function startFakeHost(options: { tempDir?: string } = {}): Promise<FakeHost> {
+export async function startFakeHost(
+	options: { tempDir?: string; latencyMs?: number } = {},
+): Promise<FakeHost> {
 	const script = join(__dirname, 'fakeHost.ts');
 	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
 		cwd: join(__dirname, '..', '..'),
 		stdio: ['pipe', 'pipe', 'inherit'],
-		env: options.tempDir ? { ...process.env, TMPDIR: options.tempDir } : process.env,
+		env: {
+			...process.env,
+			...(options.tempDir ? { TMPDIR: options.tempDir } : {}),
+			...(options.latencyMs ? { FAKE_LATENCY_MS: String(options.latencyMs) } : {}),
+		},
 	});
 	const urls = await new Promise<FakeHost['urls']>((resolve, reject) => {
 		let buffered = '';

@@ -41,13 +41,25 @@ export class LatencyRelay {
 		}
 		const pipe = (from: Socket, to: Socket, notBefore: number) => {
 			let last = 0;
+			// One queue and one timer per direction: timers set for the same millisecond from different moments may
+			// fire out of order (a 128 MiB Drive upload through the relay arrived with pieces swapped, and the md5
+			// check refused it), so pieces leave strictly in arrival order.
+			const queue: Array<{ at: number; data: Buffer }> = [];
+			let timer: NodeJS.Timeout | undefined;
+			const flush = () => {
+				timer = undefined;
+				while (queue.length > 0 && queue[0].at <= Date.now()) {
+					const { data } = queue.shift()!;
+					if (!to.destroyed) to.write(data);
+				}
+				if (queue.length > 0) timer = setTimeout(flush, queue[0].at - Date.now());
+			};
 			from.on('data', (data: Buffer) => {
-				// In order: never before the previous piece, never before the link could carry it.
+				// Never before the previous piece, never before the link could carry it.
 				const at = Math.max(Date.now() + half, last, notBefore + half);
 				last = at;
-				setTimeout(() => {
-					if (!to.destroyed) to.write(data);
-				}, at - Date.now());
+				queue.push({ at, data });
+				timer ??= setTimeout(flush, at - Date.now());
 			});
 			// A clean end is passed on after the data (end() flushes what is queued); only a broken connection is cut.
 			from.on('end', () => setTimeout(() => to.end(), Math.max(0, last - Date.now()) + half));
