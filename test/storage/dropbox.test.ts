@@ -44,10 +44,11 @@ describe('DropboxStorage against FakeDropbox', () => {
 	});
 
 	describe('chunked uploads', () => {
-		const size = 20 * MIB;
-		const chunk = 8 * MIB;
+		// The default chunk (the link model's 16 MiB) and a file of two and a half chunks.
+		const chunk = 16 * MIB;
+		const size = 2 * chunk + 4 * MIB;
 
-		it('resumes a 20 MiB upload cut mid-chunk from correct_offset, re-sending less than one chunk', async () => {
+		it('resumes an upload of two and a half chunks cut mid-chunk from correct_offset, re-sending less than one chunk', async () => {
 			const { provider, fake } = fixture;
 			expect(provider.features.chunkSize).toBe(chunk);
 			const cutAt = 3 * MIB + 12345;

@@ -4,6 +4,7 @@ import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import { readAll } from '../../transport/wire';
 import { wholeSource } from '../chunkedSource';
+import { chunkSizeFor } from '../chunkSize';
 import { CloudError, isCloudError } from '../../types/cloudError';
 import { dropboxAnswerToCloudError, toDropboxCloudError, type DropboxErrorAnswer } from './errors';
 import {
@@ -50,7 +51,8 @@ import type {
 const MIB = 1024 * 1024;
 /** Session chunks are multiples of 4 MiB (required for concurrent sessions, Dropbox's block size for hashing). */
 const CHUNK_ALIGNMENT = 4 * MIB;
-const DEFAULT_CHUNK_SIZE = 8 * MIB;
+/** From the link model (chunkSize.ts): 16 MiB. */
+const DEFAULT_CHUNK_SIZE = chunkSizeFor(CHUNK_ALIGNMENT);
 const CONTENT_HOST = `${DROPBOX_CONTENT_ORIGIN}/2/`;
 /**
  * The SDK wants a token, but never sees the real one: Transport strips the SDK's Authorization header and the wire

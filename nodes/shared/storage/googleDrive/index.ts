@@ -18,6 +18,7 @@ import { DriveChildIndex } from './children';
 import { driveIdFromUrl, escapeQueryString } from './folderRef';
 import { DRIVE_EXPORT_FORMATS, DRIVE_EXPORT_SIZE_LIMIT, nativeContent } from './native';
 import { DRIVE_CHUNK_ALIGNMENT, resumableUpload } from './upload';
+import { chunkSizeFor } from '../chunkSize';
 import { GOOGLE_API_ORIGIN } from './wire';
 import type {
 	Change,
@@ -33,7 +34,7 @@ import type {
 export interface GoogleDriveOptions {
 	/** Work inside this shared drive instead of My Drive. */
 	driveId?: string;
-	/** Resumable chunk size; rounded down to a multiple of 256 KiB (default 8 MiB). */
+	/** Resumable chunk size; rounded down to a multiple of 256 KiB (default from the link model: 13 MiB). */
 	chunkSize?: number;
 	/** Uploads up to this size go in one multipart request (default 5 MiB). */
 	simpleUploadLimit?: number;
@@ -41,7 +42,7 @@ export interface GoogleDriveOptions {
 	pageSize?: number;
 }
 
-const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = chunkSizeFor(DRIVE_CHUNK_ALIGNMENT);
 const SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024;
 const FILE_FIELDS =
 	'id,name,mimeType,parents,size,md5Checksum,modifiedTime,createdTime,' +

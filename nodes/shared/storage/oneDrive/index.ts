@@ -43,7 +43,7 @@ export interface OneDriveOptions {
 	relocate?: () => Promise<string>;
 	/** What the drive is to the user: their OneDrive (default) or a SharePoint site's document library. */
 	kind?: GraphDriveKind;
-	/** Upload-session fragment size; rounded down to a multiple of 320 KiB. Default 10 MiB. */
+	/** Upload-session fragment size; rounded down to a multiple of 320 KiB. Default from the link model: 13.1 MiB. */
 	chunkSize?: number;
 	/** Files up to this size go in one PUT. Default 4 MiB; at most Graph's 250 MB. Tests lower it. */
 	simpleUploadLimit?: number;

@@ -2,6 +2,7 @@ import { createHasher } from '../../hashes';
 import { isNetworkError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
 import { ChunkedSource } from '../chunkedSource';
+import { chunkSizeFor } from '../chunkSize';
 import { CloudError } from '../../types/cloudError';
 import {
 	cloudErrorFromFailure,
@@ -14,7 +15,8 @@ import type { UploadSource } from '../types';
 
 /** Graph wants every fragment but the last to be a multiple of 320 KiB. */
 export const FRAGMENT_UNIT = 320 * 1024;
-export const DEFAULT_FRAGMENT_SIZE = 32 * FRAGMENT_UNIT; // 10 MiB
+/** From the link model (chunkSize.ts): 42 units, 13.1 MiB. */
+export const DEFAULT_FRAGMENT_SIZE = chunkSizeFor(FRAGMENT_UNIT);
 /** Fragments in a row that may fail without the server moving forward before the upload gives up. */
 const MAX_STALLED_ATTEMPTS = 6;
 
