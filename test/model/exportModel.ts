@@ -14,6 +14,7 @@ import type { FaultRule } from '../fakes/common/server';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeOAuth } from '../fakes/oauth';
 import { ALL_SCOPES as DROPBOX_SCOPES, type FakeDropbox } from '../fakes/dropbox';
 import { sdkFor } from '../fakes/dropbox/sdkClient';
+import type { GraphDrive } from '../fakes/graph';
 import {
 	cloudDestination,
 	exportWorkflow,
@@ -1077,15 +1078,31 @@ export async function replay(
 	kind: StorageKind,
 	layout: Layout,
 	commands: Command[],
+	options: {
+		/** SharePoint: the library has "Require Check Out" (uploads stay checked out until checked in). */
+		requireCheckOut?: boolean;
+	} = {},
 ): Promise<void> {
 	const destination = await openDestination(kind);
 	let stopOAuth = async (): Promise<void> => undefined;
 	try {
+		const library = (destination.fixture as unknown as { drive?: GraphDrive } | undefined)?.drive;
+		if (options.requireCheckOut) library!.library!.requireCheckOut = true;
 		const history = new ExportHistory(destination, layout);
 		stopOAuth = await withTokenEndpoint(destination, history.flow);
 		for (const command of commands) await history.apply(command);
 		// Every history ends with a production run over everything, so its last commands are checked too.
 		await history.apply({ t: 'run', manual: false, subset: null });
+		// In a library that requires check-out, what the export wrote is checked in: everyone sees it.
+		if (options.requireCheckOut) {
+			const held = [...library!.items.values()].filter(
+				(item) => !item.deleted && item.checkedOutBy !== undefined,
+			);
+			expectThat(
+				held.length === 0,
+				`files left checked out after the last run: ${held.map((item) => library!.pathOf(item)).join(', ')}`,
+			);
+		}
 	} finally {
 		await stopOAuth();
 		await destination.close();
