@@ -274,6 +274,8 @@ export class ExportHistory {
 			}
 			case 'loseState':
 				this.flow.harness.staticData = {};
+				for (const key of this.exported.keys()) this.forgotten.add(key);
+				this.forgetWhichIsRestored();
 				this.knownFolders.clear();
 				// The stopped folders were in the state too: without it the export recreates them (nothing is lost).
 				this.stopped.clear();
@@ -443,7 +445,7 @@ export class ExportHistory {
 	private async fileOf(key: string): Promise<{ file?: FileSeen; files: Map<string, FileSeen> }> {
 		const files = await this.snapshot();
 		const content = this.exported.get(key);
-		const users = new Set(this.restoredIds.values());
+		const users = this.userIds();
 		return {
 			file:
 				content === undefined
@@ -512,7 +514,7 @@ export class ExportHistory {
 			this.sameKey(f.path).startsWith(`${this.sameKey(existing)}/`),
 		);
 		// Kept below the mass-delete guard (3 files gone at once, more than half): that stop has its own tests.
-		const users = new Set(this.restoredIds.values());
+		const users = this.userIds();
 		const ours = files.filter(
 			(f) => [...this.exported.values()].includes(f.content) && !users.has(f.item.id),
 		);
@@ -630,7 +632,7 @@ export class ExportHistory {
 		const path = this.lastPath.get(key);
 		if (!path || this.deletions >= 2 || !this.exported.has(key)) return;
 		const files = await this.snapshot();
-		const users = new Set(this.restoredIds.values());
+		const users = this.userIds();
 		const file = [...files.values()].find(
 			(f) => f.content === this.exported.get(key) && !users.has(f.item.id),
 		);
@@ -729,6 +731,12 @@ export class ExportHistory {
 			this.exported.set(entry.key, entry.content);
 			return;
 		}
+		// The saved state no longer knows the record's file (lost, and no production run has exported the record
+		// since): the restored copy holding exactly its content cannot be told from it (see undecided).
+		if (this.forgotten.has(entry.key) && this.exported.get(entry.key) === entry.content) {
+			this.undecided.set(restoredId, { key: entry.key, content: entry.content });
+			return;
+		}
 		this.userFiles.set(at, entry.content);
 		this.restoredIds.set(at, restoredId);
 	}
@@ -755,6 +763,54 @@ export class ExportHistory {
 
 	/** The ids of restored files by path (Drive may hold a restored file beside ours under the same name). */
 	private readonly restoredIds = new Map<string, string>();
+
+	/**
+	 * Restored files of the user's holding exactly a record's exported content, when the state is lost: the node can
+	 * no longer tell them from the record's own file (README: without a state, a file at a document's name holding
+	 * exactly its content counts as the document's). Either may become the record's; the next production run that
+	 * exports the record decides, and the other file is the user's from then on (soak seed 1201889272, Dropbox: the
+	 * model expected the export to know which copy the user had restored after the state that said so was gone).
+	 */
+	private readonly undecided = new Map<string, { key: string; content: string }>();
+	/** Records whose file the saved state does not know: lost, and no production run has exported them since. */
+	private readonly forgotten = new Set<string>();
+
+	/** Files the record's content check leaves out: the user's restored copies, and those not decided yet. */
+	private userIds(): Set<string> {
+		return new Set([...this.restoredIds.values(), ...this.undecided.keys()]);
+	}
+
+	private forgetWhichIsRestored(): void {
+		for (const [path, id] of [...this.restoredIds]) {
+			const content = this.userFiles.get(path);
+			const key = [...this.exported].find(([, exported]) => exported === content)?.[0];
+			if (content === undefined || key === undefined) continue;
+			this.restoredIds.delete(path);
+			this.userFiles.delete(path);
+			this.undecided.set(id, { key, content });
+		}
+	}
+
+	/** After a production run that exported the record: the file it took is the record's, the other the user's. */
+	private decideRestored(keys: string[], json: IDataObject[], files: Map<string, FileSeen>): void {
+		for (const [id, { key, content }] of [...this.undecided]) {
+			const i = keys.indexOf(key);
+			if (i < 0 || this.isStopped(this.records.get(key)!)) continue;
+			this.undecided.delete(id);
+			const users = this.userIds();
+			const taken = json[i].fileId;
+			const same = this.exported.get(key) === content;
+			for (const file of files.values()) {
+				if (users.has(file.item.id) || file.item.id === taken) continue;
+				// The restored copy the record did not take is the user's again; if it took that one, the record's
+				// former file holding the same content is the user's copy from then on. Either must stay as it was.
+				if (file.item.id === id || (same && taken === id && file.content === content)) {
+					this.userFiles.set(file.path, content);
+					this.restoredIds.set(file.path, file.item.id);
+				}
+			}
+		}
+	}
 
 	private async userCreate(name: string, folder: string): Promise<void> {
 		const dir = this.layout === 'flat' ? '' : folder;
@@ -854,6 +910,7 @@ export class ExportHistory {
 			this.lastPath.set(key, json[i].path as string);
 		});
 		if (manual) return;
+		for (const key of keys) this.forgotten.delete(key);
 		await this.afterProductionRun(keys, json);
 	}
 
@@ -871,8 +928,10 @@ export class ExportHistory {
 	): Promise<Map<string, FileSeen>> {
 		const files = await this.snapshot();
 		const all = [...files.values()];
-		// Each record's latest content exists exactly once under the root (so no two records share a file).
-		const users = new Set(this.restoredIds.values());
+		if (json) this.decideRestored(keys, json, files);
+		// Each record's latest content exists exactly once under the root (so no two records share a file); a copy
+		// the node cannot tell from the user's restored one (undecided) is not counted until a run decides.
+		const users = this.userIds();
 		for (const [key, content] of this.exported) {
 			const holders = all.filter((f) => f.content === content && !users.has(f.item.id));
 			expectThat(
