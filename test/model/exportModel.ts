@@ -275,6 +275,7 @@ export class ExportHistory {
 			case 'loseState':
 				this.flow.harness.staticData = {};
 				for (const key of this.exported.keys()) this.forgotten.add(key);
+				this.savedFileIds.clear();
 				this.forgetWhichIsRestored();
 				this.knownFolders.clear();
 				// The stopped folders were in the state too: without it the export recreates them (nothing is lost).
@@ -438,6 +439,7 @@ export class ExportHistory {
 				this.exported.set(key, this.records.get(key)!.content);
 		this.deletions = 0;
 		await this.rememberFolders();
+		for (const key of keys) this.savedFileIds.delete(key);
 		await this.check(keys, undefined);
 	}
 
@@ -733,7 +735,13 @@ export class ExportHistory {
 		}
 		// The saved state no longer knows the record's file (lost, and no production run has exported the record
 		// since): the restored copy holding exactly its content cannot be told from it (see undecided).
-		if (this.forgotten.has(entry.key) && this.exported.get(entry.key) === entry.content) {
+		// So can a restored file the saved state still names as the record's (the re-upload was a manual run's, its
+		// state not saved; OneDrive and Drive keep the id): the export follows the id it knows (soak seed 1616,
+		// OneDrive, flat), as it follows a file the user moved. Either is the record's; the run decides.
+		if (
+			(this.forgotten.has(entry.key) || this.savedFileIds.get(entry.key) === restoredId) &&
+			this.exported.get(entry.key) === entry.content
+		) {
 			this.undecided.set(restoredId, { key: entry.key, content: entry.content });
 			return;
 		}
@@ -772,6 +780,8 @@ export class ExportHistory {
 	 * model expected the export to know which copy the user had restored after the state that said so was gone).
 	 */
 	private readonly undecided = new Map<string, { key: string; content: string }>();
+	/** The file id the saved state holds for each record (the last production run's output). */
+	private readonly savedFileIds = new Map<string, string>();
 	/** Records whose file the saved state does not know: lost, and no production run has exported them since. */
 	private readonly forgotten = new Set<string>();
 
@@ -918,6 +928,9 @@ export class ExportHistory {
 		this.deletions = 0;
 		await this.rememberFolders();
 		const files = await this.check(keys, json);
+		keys.forEach((key, i) => {
+			if (typeof json[i].fileId === 'string') this.savedFileIds.set(key, json[i].fileId as string);
+		});
 		await this.quietRun(this.docs(keys), files);
 	}
 

@@ -457,6 +457,23 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 			{ t: 'edit', key: 2 },
 		],
 	},
+	{
+		// OneDrive, flat, soak seed 1616 (MODEL_RUNS=150; a model error, not the export's): a manual run re-uploaded the
+		// deleted invoice (its state not saved), the user restored the original under another name (OneDrive keeps its
+		// id, which the saved state still names). To the export that is the record's file moved by the user, which it
+		// follows (as with the re-upload the user renamed above); the model expected the manual run's copy.
+		story:
+			'a manual run re-uploads a deleted invoice, the user restores the original under another name, the record changes: one file has the new version, the other copy is left as it is',
+		layout: 'flat',
+		commands: [
+			put(4, 0),
+			run(),
+			{ t: 'userDelete', key: 4, trash: false },
+			run(true),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'edit', key: 4 },
+		],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {
