@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { NameRules } from '../types/nameRules';
+import { NAME_REPLACEMENT as REPLACEMENT, type NameRules } from '../types/nameRules';
 
 /**
  * File and folder names that every provider accepts, derived deterministically from what a template produced:
@@ -8,8 +8,6 @@ import type { NameRules } from '../types/nameRules';
  * this module applies them and knows no storage by name.
  */
 
-/** Stands in for every character a provider refuses. */
-const REPLACEMENT = '_';
 /** Used when nothing usable is left of a name. */
 const PLACEHOLDER = 'unnamed';
 /** Extensions longer than this are treated as part of the name when shortening. */
@@ -26,9 +24,6 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Windows device names, also with an extension ("con.txt") and in any case; Windows also treats ¹²³ as digits. */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]) *(\..*)?$/i;
-/** Names OneDrive refuses outright. */
-const ONEDRIVE_RESERVED = /^(\.lock|desktop\.ini)$/i;
-const ONEDRIVE_VTI = /_vti_/gi;
 
 /** The longest name (in the provider's unit) that sanitizeName returns. */
 export function maxNameLength(rules: NameRules): number {
@@ -112,13 +107,7 @@ export function sanitizeName(name: string, rules: NameRules): string {
 		return original === '' ? PLACEHOLDER : `${PLACEHOLDER}-${shortHash(original)}`;
 	}
 
-	if (rules.oneDriveRules) {
-		if (out.startsWith('~$')) out = `~${REPLACEMENT}${out.slice(2)}`;
-		// Replacing can expose a new "_vti_" ("_vti__vti_"), so repeat until none is left.
-		while (out.toLowerCase().includes('_vti_'))
-			out = out.replace(ONEDRIVE_VTI, (match) => `${match.slice(0, 4)}-`);
-		if (ONEDRIVE_RESERVED.test(out)) out = `${REPLACEMENT}${out}`;
-	}
+	if (rules.ownRules) out = rules.ownRules(out);
 	if (rules.windowsReserved && WINDOWS_RESERVED.test(out)) out = `${REPLACEMENT}${out}`;
 
 	if (measure(out, rules.lengthUnit) > rules.maxLength)

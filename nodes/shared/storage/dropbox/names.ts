@@ -6,7 +6,6 @@ export const DROPBOX_NAMES: NameRules = {
 	trimTrailingDotsAndSpaces: true,
 	trimLeadingSpaces: false,
 	windowsReserved: false,
-	oneDriveRules: false,
 	maxLength: 255,
 	lengthUnit: 'utf16',
 };

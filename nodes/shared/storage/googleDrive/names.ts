@@ -6,7 +6,6 @@ export const GOOGLE_DRIVE_NAMES: NameRules = {
 	trimTrailingDotsAndSpaces: false,
 	trimLeadingSpaces: false,
 	windowsReserved: false,
-	oneDriveRules: false,
 	maxLength: 255,
 	lengthUnit: 'utf16',
 };

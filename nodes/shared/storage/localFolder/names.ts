@@ -6,7 +6,6 @@ export const LOCAL_FOLDER_NAMES: NameRules = {
 	trimTrailingDotsAndSpaces: true,
 	trimLeadingSpaces: false,
 	windowsReserved: true,
-	oneDriveRules: false,
 	maxLength: 255,
 	lengthUnit: 'utf8',
 };
