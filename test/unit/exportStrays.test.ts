@@ -175,6 +175,7 @@ describe('export planner: files of ours no record of the run keeps (strays)', ()
 			),
 			policy,
 		);
+		expect(plan.items[0]).toMatchObject({ action: 'unchanged', op: { verb: 'adopt' } });
 		expect(plan.state.strays).toEqual([
 			{
 				contentFp: shortFingerprint('hash(content-k0)'),
@@ -208,6 +209,17 @@ describe('export planner: files of ours no record of the run keeps (strays)', ()
 			fileId: 'lost-k0',
 		});
 		expect(plan.items[1].action).toBe('unchanged');
+		// Remembered until the runner has recorded it (a run that stops before the move must not forget it).
+		expect(plan.state.strays?.map((s) => s.id)).toEqual(['lost-k0']);
+		plan.state.records.set(fingerprint('k0'), {
+			keyFp: fingerprint('k0'),
+			contentFp: shortFingerprint('hash(content-k0)'),
+			nameFp: nameFingerprint('invoice (k0).pdf', true),
+			folder: -1,
+			status: 'live',
+			id: 'lost-k0',
+		});
+		expect(withoutKeptStrays(plan.state)).toEqual([]);
 	});
 
 	it("a stray elsewhere below the root is moved to the record's place", () => {

@@ -355,6 +355,8 @@ class PlanContext {
 	private readonly inPlace: string[] = [];
 	/** Files this batch's records adopted or keep, by id (two records never share one). */
 	private readonly claimedIds = new Set<string>();
+	/** Remembered strays this plan adopts (see keeps). */
+	private readonly adoptedStrays = new Set<string>();
 	/** Places the runner found taken by a file the plan did not know. */
 	private readonly occupied = new Set<string>();
 	/** Live tracked records by place and by file id, built only when a record needs a new place. */
@@ -885,6 +887,7 @@ class PlanContext {
 			item.contentHash,
 			(this.pendingCreates.get(item.contentHash) ?? []).filter((i) => i !== index),
 		);
+		if (stray) this.adoptedStrays.add(stray.id);
 		const kept = stray ? this.strayPlace(item, stray) : undefined;
 		// A stray already at one of the record's names stays there (a record keeps the name it got); the move to
 		// its own place costs one request and gives the runner the file as it is now.
@@ -943,8 +946,13 @@ class PlanContext {
 			?.find((item) => !this.claimedIds.has(item.id) && !this.isOthers(item.id, keyFp));
 	}
 
-	/** Whether a record keeps the file after this plan: tracked live, or adopted or kept by this batch's records. */
+	/**
+	 * Whether a record keeps the file after this plan (the usual batch shows only files of records kept in place,
+	 * so the tracked index is rarely built). A remembered stray this plan adopts stays remembered until the runner
+	 * records it (withoutKeptStrays): a run that stops first must not forget it, and no batch shows it again.
+	 */
 	keeps(id: string): boolean {
+		if (this.adoptedStrays.has(id)) return false;
 		return this.claimedIds.has(id) || this.tracked().byId.has(id);
 	}
 
