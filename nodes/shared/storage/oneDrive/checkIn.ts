@@ -54,7 +54,7 @@ export class CheckIns {
 					hint:
 						'The library requires check-out, so the file stays checked out to ' +
 						'the n8n account and hidden from others: ' +
-						'check it in from the library (Files > Check In), then run again.',
+						"check it in from the library (the file's ... menu > More > Check in), then run again.",
 				},
 			);
 		}

@@ -97,13 +97,14 @@ export function cloudErrorFromFailure(
 		// an app editing it: Graph answers 423 notAllowed / resourceLocked. Only whoever holds it can release it.
 		return new CloudError(
 			'other',
-			`The ${service} file${about} is checked out to someone else (locked)${text}`,
+			sharePoint
+				? `The SharePoint file${about} is checked out to someone else (locked)${text}`
+				: `The OneDrive file${about} is locked (open for editing elsewhere)${text}`,
 			{
 				...details,
-				hint:
-					'Ask whoever has it checked out to check it in (or discard the check-out) ' +
-					`in ${sharePoint ? 'the SharePoint library' : 'OneDrive'}, then run again: ` +
-					'the other files went on, and this one is tried again on the next run.',
+				hint: sharePoint
+					? "Ask whoever has it checked out to check it in (or discard the check-out) in the library (the file's ... menu > More > Check in), then run again: the other files went on, and this one is tried again on the next run."
+					: 'Close the file where it is being edited, then run again: the other files went on, and this one is tried again on the next run.',
 			},
 		);
 	}
