@@ -474,6 +474,24 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 			{ t: 'edit', key: 4 },
 		],
 	},
+	{
+		// SharePoint, folders, soak seed 1616 (MODEL_RUNS=150; every cloud, also on main before issue 12's last fixes):
+		// the user moved one invoice out of folder A, then deleted A with the two others; the moved one counted as
+		// deleted with A, 3 of 4 looked gone and the mass-delete guard stopped the run.
+		story:
+			'the user moves an invoice out of folder A, then deletes A: the moved one lives on, the run is not stopped',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			put(3, 0, 0),
+			put(2, 0, 1),
+			put(1, 0, 0),
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+			{ t: 'userMove', key: 1, folder: 1 },
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+		],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

@@ -131,6 +131,41 @@ describe('export planner: a renamed folder takes its files along', () => {
 	});
 });
 
+describe('export planner: a file moved out of a folder before the folder was deleted', () => {
+	// Soak seed 1616 (SharePoint, folders; every cloud): it counted as deleted with its folder, and with two more
+	// files in that folder the mass-delete guard stopped the run.
+	it('lives on where it is now; only the files still in the folder went with it', () => {
+		const k0 = input(0, 'k0', 'A');
+		const k1 = input(1, 'k1', 'A');
+		const k2 = input(2, 'k2', 'B');
+		const state = exported([k0, k1, k2]);
+		const plan = planExport(
+			[k0, k1, k2],
+			state,
+			{
+				changes: [
+					{ type: 'upsert', item: file('file-k1', 'B/invoice (k1).pdf', 'content-k1', 'folder-B') },
+					{ type: 'delete', id: 'folder-A', isFolder: true },
+				],
+				cursor: 'c1',
+			},
+			policy,
+		);
+		expect(plan.massDelete).toBeUndefined();
+		expect([...plan.analysis.goneRecords]).toEqual([[fingerprint('k0'), 'folderDeleted']]);
+		expect(plan.items.map((i) => i.action)).toEqual([
+			'skipped_folder_deleted',
+			'skipped_folder_deleted',
+			'unchanged',
+		]);
+		expect(plan.state.records.get(fingerprint('k1'))).toMatchObject({
+			status: 'live',
+			folder: 1,
+			nameFp: nameFingerprint('invoice (k1).pdf', true),
+		});
+	});
+});
+
 describe('export planner: the tracked file wins over a copy holding the same content', () => {
 	// Soak seed 1201889272 (Dropbox, folders; every cloud): the user renamed the re-uploaded file and restored the
 	// deleted original at the record's name; the run took the restored file (the user's, README) for the record's.

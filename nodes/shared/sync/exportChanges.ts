@@ -198,6 +198,15 @@ export function analyzeChanges(
 		key === '' ? '' : (cachedByKey.get(key)?.path ?? key),
 	);
 
+	/** The batch shows the file alive at a path outside every gone folder. */
+	const movedOutOfGone = (item: RemoteItem | undefined): boolean => {
+		if (item?.path === undefined || item.isFolder || topmostSet.has('')) return false;
+		const dir = pathKey(splitPath(item.path).dir, ci);
+		return (
+			dir === '' ||
+			(!topmostSet.has(dir) && !strictAncestors(dir).some((ancestor) => topmostSet.has(ancestor)))
+		);
+	};
 	// Records: a gone folder wins over a gone file (the policy for folders applies).
 	const goneRecords = new Map<string, 'fileDeleted' | 'folderDeleted'>();
 	let byFolderAndName: Map<string, string> | undefined;
@@ -207,7 +216,10 @@ export function analyzeChanges(
 				? rootGone
 				: goneFolders.has(record.folder) || !state.folders[record.folder];
 		if (inGoneFolder) {
-			goneRecords.set(record.keyFp, 'folderDeleted');
+			// The user moved the file out of the folder before deleting the folder: it lives on where it is now
+			// (soak seed 1616, every cloud: it counted as deleted, and the mass-delete guard stopped the run).
+			if (!movedOutOfGone(remote.byId.get(record.id)))
+				goneRecords.set(record.keyFp, 'folderDeleted');
 		} else if (goneIds.has(record.id) || (batch.snapshot === true && !presentIds.has(record.id))) {
 			goneRecords.set(record.keyFp, 'fileDeleted');
 		}

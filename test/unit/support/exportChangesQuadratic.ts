@@ -192,45 +192,70 @@ export function analyzeChanges(
 		return cached ? cached.path : key;
 	});
 
-	// Records: a gone folder wins over a gone file (the policy for folders applies).
+	// Records: a gone folder wins over a gone file (the policy for folders applies), unless the batch shows the
+	// file alive outside every gone folder (moved out before the folder was deleted).
 	const goneRecords = new Map<string, 'fileDeleted' | 'folderDeleted'>();
-	let byFolderAndName: Map<string, string> | undefined;
 	for (const record of live) {
 		const inGoneFolder =
 			record.folder < 0
 				? rootGone
 				: goneFolders.has(record.folder) || !state.folders[record.folder];
+		const item = remote.byId.get(record.id);
+		const movedOut =
+			item?.path !== undefined &&
+			!item.isFolder &&
+			!topmost.includes('') &&
+			!topmost.some((top) => isSameOrBelow(pathKey(splitPath(item.path!).dir, ci), top));
 		if (inGoneFolder) {
-			goneRecords.set(record.keyFp, 'folderDeleted');
+			if (!movedOut) goneRecords.set(record.keyFp, 'folderDeleted');
 		} else if (goneIds.has(record.id) || (batch.snapshot === true && !presentIds.has(record.id))) {
 			goneRecords.set(record.keyFp, 'fileDeleted');
 		}
 	}
-	// Another file at a tracked record's name, and the record's id nowhere in the batch: ours was deleted or
-	// moved away before (Dropbox's feed shows one entry per path, so a rename onto a deleted file's name hides the
-	// deletion).
-	// (A full listing needs none of this: every tracked id it does not show is gone anyway.)
-	if (!options.duplicateNames && batch.snapshot !== true) {
-		for (const item of remote.byId.values())
-			if (item.path && !item.isFolder) gonePaths.add(pathKey(item.path, ci));
-	}
-	// Deletions that carry only a path (Dropbox): folder path + name fingerprint identify the record.
-	for (const path of gonePaths) {
-		const { dir, name } = splitPath(path);
-		const folderIndex =
-			dir === ''
-				? -1
-				: state.folders.findIndex((f) => f !== undefined && pathKey(f.path, ci) === dir);
-		if (dir !== '' && folderIndex < 0) continue;
-		if (!byFolderAndName) {
-			byFolderAndName = new Map();
-			for (const record of live)
-				byFolderAndName.set(`${record.folder}/${record.nameFp}`, record.keyFp);
-		}
-		const keyFp = byFolderAndName.get(`${folderIndex}/${nameFingerprint(name, ci)}`);
+	const moved = movedFolders(state, remote, goneFolders, ci);
+	// The last record at a place, as the linear version's map keeps it.
+	const recordAt = (folderIndex: number, name: string) =>
+		[...live]
+			.reverse()
+			.find(
+				(record) => record.folder === folderIndex && record.nameFp === nameFingerprint(name, ci),
+			)?.keyFp;
+	const markGone = (keyFp: string | undefined) => {
 		// Its id shows up elsewhere in the batch: moved or renamed (Dropbox reports a move as delete + add).
 		if (keyFp && !goneRecords.has(keyFp) && !presentIds.has(state.records.get(keyFp)!.id))
 			goneRecords.set(keyFp, 'fileDeleted');
+	};
+	/** The first cached folder now at `dir` (after this batch's moves), not gone. */
+	const currentIndex = (dir: string) =>
+		state.folders.findIndex(
+			(f, index) =>
+				f !== undefined &&
+				!goneFolders.has(index) &&
+				pathKey(moved.get(index) ?? f.path, ci) === dir,
+		);
+	// Deletions that carry only a path (Dropbox): the path the file had, before or after its folder moved.
+	for (const path of gonePaths) {
+		const { dir, name } = splitPath(path);
+		if (dir === '') {
+			markGone(recordAt(-1, name));
+			continue;
+		}
+		const before = state.folders.findIndex((f) => f !== undefined && pathKey(f.path, ci) === dir);
+		if (before >= 0) markGone(recordAt(before, name));
+		const now = currentIndex(dir);
+		if (now >= 0) markGone(recordAt(now, name));
+	}
+	// Another file at a tracked record's name (where its folder is now), and the record's id nowhere in the batch:
+	// ours was deleted or moved away before. (A full listing needs none of this.)
+	if (!options.duplicateNames && batch.snapshot !== true) {
+		for (const item of remote.byId.values()) {
+			if (!item.path || item.isFolder) continue;
+			const path = pathKey(item.path, ci);
+			if (gonePaths.has(path)) continue;
+			const { dir, name } = splitPath(path);
+			const now = dir === '' ? -1 : currentIndex(dir);
+			if (dir === '' || now >= 0) markGone(recordAt(now, name));
+		}
 	}
 
 	return {
@@ -240,7 +265,7 @@ export function analyzeChanges(
 		rootGone,
 		remote,
 		trackedLive: live.length,
-		movedFolders: movedFolders(state, remote, goneFolders, ci),
+		movedFolders: moved,
 	};
 }
 
