@@ -103,8 +103,11 @@ export function cloudErrorFromFailure(
 			{
 				...details,
 				hint: sharePoint
-					? "Ask whoever has it checked out to check it in (or discard the check-out) in the library (the file's ... menu > More > Check in), then run again: the other files went on, and this one is tried again on the next run."
-					: 'Close the file where it is being edited, then run again: the other files went on, and this one is tried again on the next run.',
+					? 'Ask whoever has it checked out to check it in (or discard the check-out) ' +
+						"in the library (the file's ... menu > More > Check in), then run again: " +
+						'the other files went on, and this one is tried again on the next run.'
+					: 'Close the file where it is being edited, then run again: ' +
+						'the other files went on, and this one is tried again on the next run.',
 			},
 		);
 	}
