@@ -492,6 +492,21 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
 		],
 	},
+	{
+		// Local folder, folders, soak seed 577662262 (SharePoint and Drive too): the user deleted the invoice, a manual
+		// run re-uploaded it (its state not saved), the user renamed the folder; the next run did not look for the
+		// record's file at its recorded place in the renamed folder and uploaded it again to a new A.
+		story:
+			'the user deletes an invoice, a manual run re-uploads it, the user renames its folder: the re-upload moves back to A, one file',
+		layout: 'folders',
+		commands: [
+			put(2, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 2, trash: false },
+			run(true),
+			{ t: 'userRenameFolder', folder: 0 },
+		],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {

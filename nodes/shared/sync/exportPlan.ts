@@ -681,10 +681,12 @@ class PlanContext {
 		input: ExportRecordInput,
 		tracked: TrackedRecord,
 	): RemoteItem | undefined {
-		if (this.remoteEmpty || this.trackedFolderKey(tracked) !== this.folderKeyOf(input.folder))
-			return undefined;
-		const name = this.heldName(input, tracked);
-		const there = name === undefined ? undefined : this.atPath(input.folder, name);
+		if (this.remoteEmpty) return undefined;
+		// The recorded folder where it is now: a folder the user renamed keeps its entry, and a manual run's re-upload
+		// of a deleted file in it went along (soak seed 577662262: it was uploaded again at the layout's folder).
+		const folder = tracked.folder < 0 ? '' : this.state.folders[tracked.folder]?.path;
+		const name = folder === undefined ? undefined : this.heldName(input, tracked);
+		const there = name === undefined ? undefined : this.atPath(folder!, name);
 		if (
 			!there ||
 			there.isFolder ||
