@@ -490,7 +490,8 @@ export class ExportHistory {
 	/** Folders the user deleted (cloud's name equality): records mapping into them are skipped from then on. */
 	private readonly stopped = new Set<string>();
 	/** Folders there at the last production run (the saved state caches them); none after a lost state. */
-	private knownFolders = new Set<string>();
+	/** By path, the id each had then: a folder made later at the same path is another folder (soak seed 819567872). */
+	private knownFolders = new Map<string, string>();
 
 	/** Stopped folders the user restored since the last production run: the saved state still holds them as stopped. */
 	private readonly restoredUnseen = new Set<string>();
@@ -501,7 +502,9 @@ export class ExportHistory {
 	private async rememberFolders(): Promise<void> {
 		this.productionRuns++;
 		this.restoredUnseen.clear();
-		this.knownFolders = new Set((await this.folders()).map((f) => this.sameKey(f)));
+		this.knownFolders = new Map(
+			(await this.folderItems()).map((f) => [this.sameKey(f.path ?? f.name), f.id]),
+		);
 	}
 
 	private isStopped(record: SourceRecord): boolean {
@@ -562,7 +565,8 @@ export class ExportHistory {
 		// Only a folder the saved state knows (it was there at the last production run) stops the export, or one the
 		// state still holds as stopped: restored since the last run, which no run has seen back yet.
 		const key = this.sameKey(existing);
-		if (this.knownFolders.has(key) || this.restoredUnseen.has(key)) this.stopped.add(key);
+		if (this.knownFolders.get(key) === folderId || this.restoredUnseen.has(key))
+			this.stopped.add(key);
 	}
 
 	/** Folders the user deleted that can come back (Drive's trash, OneDrive's recycle bin, Dropbox, a local folder moved out). */
@@ -603,7 +607,13 @@ export class ExportHistory {
 		// restored folder holding none of ours stays stopped until Resume. Unless no run saw it gone: a deletion and
 		// a restore between two runs cancel out where the folder keeps its id, but not on Dropbox (new ids).
 		const seenGone = this.productionRuns > entry.runsBefore;
-		const resumes = entry.ours.length > 0 || (!seenGone && this.destination.kind !== 'dropbox');
+		// (The folder the saved state knows, by id: another folder the user made and deleted at that path meanwhile
+		// does not undo the stop; soak seed 1136299687, OneDrive.)
+		const resumes =
+			entry.ours.length > 0 ||
+			(!seenGone &&
+				this.destination.kind !== 'dropbox' &&
+				this.knownFolders.get(this.sameKey(entry.path)) === entry.id);
 		if (resumes && this.stopped.delete(this.sameKey(entry.path)))
 			this.restoredUnseen.add(this.sameKey(entry.path));
 		for (const { key, content, path } of entry.ours) {

@@ -507,6 +507,40 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 			{ t: 'userRenameFolder', folder: 0 },
 		],
 	},
+	{
+		// Dropbox, folders, soak seed 819567872 (a model error, not the export's): the user renamed folder A, made a new
+		// A with their own invoice.pdf and deleted that new A. The folder the export knew was renamed, not deleted, so
+		// nothing stops; the model stopped A by its path.
+		story:
+			'the user renames folder A, makes a new A of their own and deletes it: nothing stops, the invoice goes back to A',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			run(),
+			{ t: 'userRenameFolder', folder: 0 },
+			{ t: 'userCreate', name: 0, folder: 0 },
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+		],
+	},
+	{
+		// OneDrive, folders, soak seed 1136299687 (a model error, not the export's): the user deleted their folder A
+		// (known to the export), made another A, deleted it too and restored that second one. The folder the export
+		// knew stays deleted, so A stays stopped; the model resumed it by its path.
+		story:
+			'the user deletes folder A, makes another A, deletes and restores that one: A stays stopped',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 1),
+			{ t: 'userCreate', name: 0, folder: 0 },
+			run(),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'userCreate', name: 0, folder: 0 },
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'userRestoreFolder', which: 1 },
+			put(0, 0, 0),
+			{ t: 'edit', key: 0 },
+		],
+	},
 ];
 
 describe('Export to Folder model regressions (each shrunk counterexample, every destination)', () => {
