@@ -54,16 +54,25 @@ export function validRecordEntryV1(entry: string, usableFolders: ReadonlySet<num
 	for (let i = 0; i < FINGERPRINT_LENGTH; i++)
 		if (!isFingerprintChar(entry.charCodeAt(i))) return false;
 	if (!STATUS_CODES.has(entry[FIXED])) return false;
-	const dot = entry.indexOf('.', FIXED + 1);
+	return validFolderAndId(entry, FIXED + 1, usableFolders);
+}
+
+/**
+ * From `start`: a folder index in base 36 ('' for the root) naming a readable folder, a dot, and a non-empty id
+ * whose escapes unescape (decoding would throw a URIError on a broken escape). Version 1 records and strays end so.
+ */
+function validFolderAndId(
+	entry: string,
+	start: number,
+	usableFolders: ReadonlySet<number>,
+): boolean {
+	const dot = entry.indexOf('.', start);
 	if (dot < 0 || dot === entry.length - 1) return false;
-	// The folder index in base 36 ('' for the root).
-	for (let i = FIXED + 1; i < dot; i++) {
+	for (let i = start; i < dot; i++) {
 		const code = entry.charCodeAt(i);
 		if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) return false;
 	}
-	if (dot > FIXED + 1 && !usableFolders.has(parseInt(entry.slice(FIXED + 1, dot), 36)))
-		return false;
-	// An escaped id must unescape (decodeRecords would throw a URIError on a broken escape).
+	if (dot > start && !usableFolders.has(parseInt(entry.slice(start, dot), 36))) return false;
 	if (entry.indexOf('%', dot + 1) < 0) return true;
 	try {
 		decodeURIComponent(entry.slice(dot + 1));
@@ -132,20 +141,7 @@ export function validStrayEntry(entry: string, usableFolders: ReadonlySet<number
 	const fixed = SHORT_FINGERPRINT_LENGTH * 2;
 	if (entry.length <= fixed + 1) return false;
 	for (let i = 0; i < fixed; i++) if (!isFingerprintChar(entry.charCodeAt(i))) return false;
-	const dot = entry.indexOf('.', fixed);
-	if (dot < 0 || dot === entry.length - 1) return false;
-	for (let i = fixed; i < dot; i++) {
-		const code = entry.charCodeAt(i);
-		if (!((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) return false;
-	}
-	if (dot > fixed && !usableFolders.has(parseInt(entry.slice(fixed, dot), 36))) return false;
-	if (entry.indexOf('%', dot + 1) < 0) return true;
-	try {
-		decodeURIComponent(entry.slice(dot + 1));
-		return true;
-	} catch {
-		return false;
-	}
+	return validFolderAndId(entry, fixed, usableFolders);
 }
 
 /** Keeps every valid part of a stored Export to Folder state; lists what it dropped. */
