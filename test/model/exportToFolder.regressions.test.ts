@@ -14,6 +14,23 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive, flat, soak seed 784932736 (a regression of the rule below for seed 1201889272): the user deleted
+		// the exported file for good, a manual run re-uploaded the newer version, then the user restored the old one.
+		// The next run followed the restored old version and updated it beside the manual run's copy; the record
+		// follows its own file only while that file holds the latest content, so it takes the manual run's copy.
+		story:
+			'a manual run re-uploads a newer version, then the user restores the old file: one file holds the new version',
+		layout: 'flat',
+		commands: [
+			put(3, 0),
+			run(),
+			put(3, 0),
+			{ t: 'userDelete', key: 3, trash: false },
+			run(true),
+			{ t: 'userRestore', which: 0 },
+		],
+	},
+	{
 		// OneDrive, folders, soak seed 1110830459 (the model's expectation, not the export): a run saw the folder gone
 		// and stopped it; the user restored it holding none of our files (the first upload never happened). It stays
 		// stopped, as the README says, on every destination; Resume reopens it.

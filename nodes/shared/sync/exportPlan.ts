@@ -621,7 +621,10 @@ class PlanContext {
 			tracked?.id ?? own?.id,
 			tracked,
 			base.folder,
-			own !== undefined || (tracked?.status === 'live' && seen !== undefined),
+			// Followed only while it holds the latest content: an older version the user restored after a manual run
+			// re-uploaded the record leaves the manual run's copy at the record's name as its file (soak seeds
+			// 784932736, 4969786: the old version was followed and updated beside that copy).
+			(own ?? (tracked?.status === 'live' ? seen : undefined))?.hash === input.contentHash,
 		);
 		if (!choice) return this.noFreeName(base, input);
 		const name = choice.name;
