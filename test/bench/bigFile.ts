@@ -1,11 +1,17 @@
-import { existsSync } from 'fs';
+import { Container } from '@n8n/di';
+import { existsSync, rmSync, statfsSync } from 'fs';
+import { BinaryDataService } from 'n8n-core';
 import {
 	NodeConnectionTypes,
+	type IBinaryData,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { readInputFile } from '../../nodes/ExportToFolder/binary';
 import { ChunkedSource } from '../../nodes/shared/storage/chunkedSource';
 import { createStorage } from '../../nodes/shared/storage/registry';
 import type { StorageKind } from '../../nodes/shared/storage/types';
@@ -30,6 +36,17 @@ function urlOf(host: FakeHost, kind: CloudKind): string {
 	return kind === 'sharePoint' ? host.urls.oneDrive : host.urls[kind];
 }
 
+/**
+ * Where n8n keeps the bench's input files (binary data in filesystem mode): a tmpfs where there is one, like the
+ * fakes' copies. Set at load, before n8n's binary data config is first built (it reads the variable once).
+ */
+const BINARY_DIR = join(
+	existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
+	`bench-binary-${process.pid}`,
+);
+process.env.N8N_BINARY_DATA_STORAGE_PATH ??= BINARY_DIR;
+let binaryReady: Promise<void> | undefined;
+
 /** Round trip added by a relay in front of the fakes (0: bare loopback). */
 const LATENCY_MS = Number(process.env.BENCH_BIG_LATENCY_MS ?? 0);
 
@@ -51,6 +68,9 @@ export interface BigFileResult {
 	rssGrowthMiB: number[];
 	/** The same for the plain PUTs: what n8n's request path itself holds while streaming. */
 	plainPeakGrowthMiB: number[];
+	/** Per pair: the bench process's peak RSS, and the tmpfs in use at its peak (inputs + the fakes' copies). */
+	rssPeakMiB: number[];
+	shmPeakMiB: number[];
 	/** The provider's chunk size, for the memory target (two chunks). */
 	chunkMiB: number;
 	/** Per export, from the fake's request log: time inside its requests (arrival to answer), and between them. */
@@ -119,6 +139,12 @@ async function requestLog(
 	return ((await response.json()) as { requests: LoggedRequest[] }).requests;
 }
 
+/** Bench only: the fake drops the content of deleted files it keeps for restores (Dropbox revisions, recycle bin). */
+async function purgeDeleted(host: FakeHost, kind: CloudKind): Promise<void> {
+	const response = await fetch(`${urlOf(host, kind)}/_control/purge-deleted`, { method: 'POST' });
+	if (!response.ok) throw new Error(`${kind}: purge-deleted answered ${response.status}`);
+}
+
 function split(requests: LoggedRequest[]): { inside: number; between: number } {
 	let inside = 0;
 	let between = 0;
@@ -131,10 +157,15 @@ function split(requests: LoggedRequest[]): { inside: number; between: number } {
 }
 
 /**
- * A node for the benchmark only: inside n8n's engine it either uploads a generated stream of `bytes` through the
- * package's provider (createStorage: the transport over n8n's httpRequestWithAuthentication, as Export to Folder
- * does for a file n8n keeps on disk), or streams the same bytes as one plain PUT through n8n's httpRequest: the
- * same request path without any protocol around it.
+ * A node for the benchmark only. Inside n8n's engine it either
+ * - `prepare`s the input: a generated stream of `bytes` stored as n8n binary data on disk (filesystem mode, as
+ *   n8n 2.x keeps files by default; the item carries only the id), once per size;
+ * - `export`s it as Export to Folder does with such a file: readInputFile (a whole pass to learn size and hash for
+ *   the planner), then the upload through the package's provider (createStorage: the transport over n8n's
+ *   httpRequestWithAuthentication), so the figure is the whole read-and-upload a user waits for;
+ * - or streams the same file as one `plainPut` through n8n's httpRequest: the same request path without any
+ *   protocol around it, with redirects off (n8n's redirect support, follow-redirects, keeps every byte of a body it
+ *   may have to send again: a 2 GiB body held whole; with maxRedirects 0 axios writes to plain http).
  */
 class BigUploadNode implements INodeType {
 	description: INodeTypeDescription = {
@@ -155,6 +186,7 @@ class BigUploadNode implements INodeType {
 			{ displayName: 'Mode', name: 'mode', type: 'string', default: 'export' },
 			{ displayName: 'Cloud', name: 'cloud', type: 'string', default: '' },
 			{ displayName: 'Bytes', name: 'bytes', type: 'number', default: 0 },
+			{ displayName: 'Binary', name: 'binary', type: 'string', default: '' },
 			{ displayName: 'Name', name: 'fileName', type: 'string', default: '' },
 			{ displayName: 'Parent', name: 'parentId', type: 'string', default: '' },
 			{ displayName: 'Sink', name: 'sinkUrl', type: 'string', default: '' },
@@ -164,17 +196,28 @@ class BigUploadNode implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const mode = this.getNodeParameter('mode', 0) as string;
-		const bytes = this.getNodeParameter('bytes', 0) as number;
-		const stream = patternStream(bytes, `big-${mode}`, 256 * 1024);
+		if (mode === 'prepare') {
+			const bytes = this.getNodeParameter('bytes', 0) as number;
+			const stored = await this.helpers.prepareBinaryData(
+				patternStream(bytes, 'big-input', 256 * 1024),
+				'big.bin',
+				'application/octet-stream',
+			);
+			if (!stored.id) throw new Error('n8n kept the bench input in memory, not on disk');
+			return [[{ json: { binary: JSON.stringify(stored) } }]];
+		}
+		const binary = JSON.parse(this.getNodeParameter('binary', 0) as string) as IBinaryData;
 		if (mode === 'plainPut') {
+			const size = this.getNodeParameter('bytes', 0) as number;
 			await this.helpers.httpRequest({
 				method: 'PUT',
 				url: this.getNodeParameter('sinkUrl', 0) as string,
-				headers: { 'content-length': String(bytes), 'content-type': 'application/octet-stream' },
-				body: stream,
+				headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
+				body: await this.helpers.getBinaryStream(binary.id!, 256 * 1024),
 				json: false,
+				disableFollowRedirect: true,
 			});
-			return [[{ json: { size: bytes } }]];
+			return [[{ json: { size } }]];
 		}
 		// A SharePoint library by its drive id, as the node's "Document Library" From List gives it.
 		const library = this.getNodeParameter('library', 0, '') as string;
@@ -185,14 +228,19 @@ class BigUploadNode implements INodeType {
 				? { library: { site: { mode: 'id', value: '' }, library: { mode: 'id', value: library } } }
 				: {},
 		);
-		const name = this.getNodeParameter('fileName', 0) as string;
+		const file = await readInputFile(this, binary, storage.hashKind);
 		const uploaded = await storage.upload(
-			{ parentId: this.getNodeParameter('parentId', 0) as string, name },
-			{ size: bytes, stream },
+			{
+				parentId: this.getNodeParameter('parentId', 0) as string,
+				name: this.getNodeParameter('fileName', 0) as string,
+			},
+			await file.open(),
 		);
 		return [[{ json: { id: uploaded.id, size: uploaded.size } }]];
 	}
 }
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 /** What the program holds: the JS heap plus buffers outside it (chunk buffers, socket writes). */
 const held = () => {
@@ -205,14 +253,29 @@ const held = () => {
  * the growth of what the program holds (heap + buffers), the figure judged, and of RSS, shown beside it (RSS
  * rarely falls after a peak, as the allocator keeps freed pages, so it reads low after a bigger run).
  */
-async function measured(
-	work: () => Promise<void>,
-): Promise<{ ms: number; growth: number; rssGrowth: number }> {
+/** Bytes in use on the tmpfs that holds the input files and the fakes' copies (0 without one). */
+function shmUsed(): number {
+	if (!existsSync('/dev/shm')) return 0;
+	const fs = statfsSync('/dev/shm');
+	return (fs.blocks - fs.bfree) * fs.bsize;
+}
+
+interface Measured {
+	ms: number;
+	growth: number;
+	rssGrowth: number;
+	/** Absolute peaks, for the memory budget of the machine: this process's RSS and the tmpfs in use. */
+	rssPeak: number;
+	shmPeak: number;
+}
+
+async function measured(work: () => Promise<void>): Promise<Measured> {
 	forceGc();
 	const before = held();
 	const rssBefore = process.memoryUsage().rss;
 	let peak = before;
 	let rssPeak = rssBefore;
+	let shmPeak = shmUsed();
 	// BENCH_BIG_LIVE=1 (a diagnostic run, its times are not figures): collect garbage before every sample, so the
 	// peak is what the upload keeps alive, apart from garbage of the source's pieces not yet collected.
 	const live = Boolean(process.env.BENCH_BIG_LIVE);
@@ -220,6 +283,7 @@ async function measured(
 		if (live) forceGc();
 		peak = Math.max(peak, held());
 		rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+		shmPeak = Math.max(shmPeak, shmUsed());
 	};
 	const timer = setInterval(sample, live ? 25 : 10);
 	const started = process.hrtime.bigint();
@@ -233,6 +297,8 @@ async function measured(
 		ms: Number(process.hrtime.bigint() - started) / 1e6,
 		growth: peak - before,
 		rssGrowth: rssPeak - rssBefore,
+		rssPeak,
+		shmPeak,
 	};
 }
 
@@ -303,6 +369,22 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 		latencyMs: LATENCY_MS,
 	});
 	const results: BigFileResult[] = [];
+	binaryReady ??= Container.get(BinaryDataService).init();
+	await binaryReady;
+	const preparer = new WorkflowHarness().registerNode('bigUpload', new BigUploadNode());
+	preparer.addNode({ name: 'Big Upload', type: 'bigUpload' });
+	const inputs = new Map<number, Promise<string>>();
+	/** The input file of `size` bytes, written once as n8n binary data: its IBinaryData as JSON. */
+	const input = (size: number): Promise<string> => {
+		if (!inputs.has(size))
+			inputs.set(
+				size,
+				runNode(preparer, { mode: 'prepare', bytes: size }).then(([item]) =>
+					String(item.json.binary),
+				),
+			);
+		return inputs.get(size)!;
+	};
 	try {
 		for (const kind of kinds) {
 			const cleanup = await remoteStorage(host, kind);
@@ -314,7 +396,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				const [item] = await runNode(harness, {
 					mode: 'export',
 					cloud: kind,
-					bytes: size,
+					binary: await input(size),
 					fileName: name,
 					parentId: root.id,
 					library,
@@ -323,10 +405,11 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 					throw new Error(`${kind}: uploaded ${String(item?.json.size)} of ${size} bytes`);
 				return String(item.json.id);
 			};
-			const putOnce = (size: number) =>
-				runNode(harness, { mode: 'plainPut', bytes: size, sinkUrl });
+			const putOnce = async (size: number) =>
+				runNode(harness, { mode: 'plainPut', bytes: size, binary: await input(size), sinkUrl });
 			// Warm-up: code paths, connections and the engine, before any baseline.
 			await cleanup.delete(await exportOnce('warm-up.bin', 64 * 1024 * 1024));
+			await purgeDeleted(host, kind);
 			await putOnce(64 * 1024 * 1024);
 			const result: BigFileResult = {
 				kind,
@@ -337,6 +420,8 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				peakGrowthMiB: [],
 				rssGrowthMiB: [],
 				plainPeakGrowthMiB: [],
+				rssPeakMiB: [],
+				shmPeakMiB: [],
 				insideFakeMs: [],
 				betweenMs: [],
 				// The same provider as the node's, over the bench's own wire: its chunk size is the node's.
@@ -345,8 +430,9 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			for (let round = 1; round <= REPETITIONS; round++) {
 				// Alternate which goes first, so a load change on the shared machine meets both.
 				const order = round % 2 === 1 ? ['export', 'put'] : ['put', 'export'];
-				let exportRun = { ms: 0, growth: 0, rssGrowth: 0 };
-				let putRun = { ms: 0, growth: 0, rssGrowth: 0 };
+				const none: Measured = { ms: 0, growth: 0, rssGrowth: 0, rssPeak: 0, shmPeak: 0 };
+				let exportRun = none;
+				let putRun = none;
 				for (const what of order) {
 					if (what === 'export') {
 						const before = await requestLog(host, kind, 0);
@@ -363,7 +449,8 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 						const parts = split(log);
 						result.insideFakeMs.push(parts.inside);
 						result.betweenMs.push(parts.between);
-						await cleanup.delete(id); // the fake frees its copy before the next run
+						await cleanup.delete(id);
+						await purgeDeleted(host, kind); // the fake frees its copy before the next run
 					} else putRun = await measured(async () => void (await putOnce(bytes)));
 				}
 				result.exportMs.push(exportRun.ms);
@@ -372,14 +459,17 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				result.peakGrowthMiB.push(exportRun.growth / 2 ** 20);
 				result.rssGrowthMiB.push(exportRun.rssGrowth / 2 ** 20);
 				result.plainPeakGrowthMiB.push(putRun.growth / 2 ** 20);
+				result.rssPeakMiB.push(Math.max(exportRun.rssPeak, putRun.rssPeak) / 2 ** 20);
+				result.shmPeakMiB.push(Math.max(exportRun.shmPeak, putRun.shmPeak) / 2 ** 20);
 				process.stdout.write(
-					`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held)\n`,
+					`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(putRun.rssGrowth / 2 ** 20).toFixed(1)}); peak RSS ${mib(Math.max(exportRun.rssPeak, putRun.rssPeak))} MiB, /dev/shm peak ${mib(Math.max(exportRun.shmPeak, putRun.shmPeak))} MiB\n`,
 				);
 			}
 			results.push(result);
 		}
 	} finally {
 		await host.stop();
+		rmSync(BINARY_DIR, { recursive: true, force: true });
 	}
 	return results;
 }

@@ -109,6 +109,15 @@ export abstract class FakeServer {
 		return bytes;
 	}
 
+	/**
+	 * The benchmark's between-repetitions clean-up (`/_control/purge-deleted`): the content of deleted files the
+	 * fake still keeps for a restore (Dropbox revisions, the Graph recycle bin) is dropped, so repeated 2 GiB
+	 * uploads do not pile up in the temp directory. Returns the bytes freed. No cloud route reaches it.
+	 */
+	protected async purgeDeleted(): Promise<number> {
+		return 0;
+	}
+
 	/** Routes that carry no bearer (upload-session URLs, pre-authenticated downloads, token endpoints). */
 	protected requiresAuth(_req: FakeRequest): boolean {
 		return true;
@@ -396,6 +405,9 @@ export abstract class FakeServer {
 				return;
 			case 'issue-token':
 				this.sendJson(res, 200, this.auth.issue(body.flavour, body.scopes ?? [], body.clientId));
+				return;
+			case 'purge-deleted':
+				this.sendJson(res, 200, { freedBytes: await this.purgeDeleted() });
 				return;
 		}
 		if (!(await this.control(action, body, res))) {

@@ -1,5 +1,5 @@
 import { ROUTE_FIELDS, boolArg, intArg, pathArg, unionTag } from './args';
-import type { BlobStore } from './blobs';
+import type { Blob, BlobStore } from './blobs';
 import { badRequest, endpointError, fail, lookupError, type Tagged } from './errors';
 import { lower, nowSeconds, TreeError, type Node, type Tree } from './tree';
 
@@ -65,6 +65,14 @@ export class DeletedRevisions {
 		this.byPath.set(node.pathLower, [revision, ...(this.byPath.get(node.pathLower) ?? [])]);
 		this.byRev.set(node.rev, revision);
 		return true;
+	}
+
+	/** Bench only: forgets every deleted revision and returns their content, for the caller to release. */
+	purge(): Blob[] {
+		const blobs = [...this.byRev.values()].flatMap((r) => (r.node.blob ? [r.node.blob] : []));
+		this.byPath.clear();
+		this.byRev.clear();
+		return blobs;
 	}
 
 	byRevision(rev: string): DeletedRevision | undefined {

@@ -48,6 +48,10 @@ class FileBlob implements Blob {
 		if (this.size === 0 || end < start) return Readable.from([]);
 		return createReadStream(this.file, { start, end, highWaterMark: 256 * 1024 });
 	}
+
+	remove(): void {
+		rmSync(this.file, { force: true });
+	}
 }
 
 /**
@@ -149,6 +153,12 @@ export class ContentStore {
 
 	register(blob: Blob): void {
 		this.blobs.set(blob.id, blob);
+	}
+
+	/** Forgets a blob and removes its temp file (the benchmark's purge of recycled content). */
+	drop(blob: Blob): void {
+		this.blobs.delete(blob.id);
+		if (blob instanceof FileBlob) blob.remove();
 	}
 
 	tempFile(id: string): string {

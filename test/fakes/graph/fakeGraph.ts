@@ -92,6 +92,20 @@ export class FakeGraph extends FakeServer {
 		return bytes;
 	}
 
+	/** Bench only: the recycle bin's content goes (its items stay, without bytes; nothing restores them). */
+	protected override async purgeDeleted(): Promise<number> {
+		let freed = 0;
+		for (const drive of this.drives.values()) {
+			for (const item of drive.items.values()) {
+				if (!item.deleted || !item.blob) continue;
+				freed += item.blob.size;
+				this.content.drop(item.blob);
+				item.blob = undefined;
+			}
+		}
+		return freed;
+	}
+
 	readonly name = 'graph';
 	readonly content = new ContentStore();
 	readonly drives = new Map<string, GraphDrive>();
