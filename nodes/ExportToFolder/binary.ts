@@ -21,7 +21,10 @@ export interface InputFile {
 	/** Bytes and the provider's native hash, from one pass over the content. */
 	size: number;
 	hash: string;
-	/** A fresh source for the upload (a new stream each call). */
+	/**
+	 * A fresh source for the upload (a new stream each call), carrying the hash above: the upload compares the
+	 * provider's answer with it instead of hashing the file a second time.
+	 */
 	open(): Promise<UploadSource>;
 }
 
@@ -68,11 +71,16 @@ export async function readInputFile(
 			size += buffer.length;
 			hasher.update(buffer);
 		}
+		const hash = hasher.digest();
 		return {
 			...base,
 			size,
-			hash: hasher.digest(),
-			open: async () => ({ size, stream: await openStream(ctx, id) }),
+			hash,
+			open: async () => ({
+				size,
+				stream: await openStream(ctx, id),
+				hash: { kind: hashKind, value: hash },
+			}),
 		};
 	}
 	const decode = (): Buffer => Buffer.from(binary.data, 'base64');
@@ -80,5 +88,11 @@ export async function readInputFile(
 	const hasher = createHasher(hashKind);
 	hasher.update(data);
 	const size = data.length;
-	return { ...base, size, hash: hasher.digest(), open: async () => ({ size, data: decode() }) };
+	const hash = hasher.digest();
+	return {
+		...base,
+		size,
+		hash,
+		open: async () => ({ size, data: decode(), hash: { kind: hashKind, value: hash } }),
+	};
 }

@@ -1,3 +1,4 @@
+import * as hashes from '../../nodes/shared/hashes';
 import { hashBuffer } from '../../nodes/shared/hashes';
 import { isCloudError } from '../../nodes/shared/types/cloudError';
 import { safeRelativePath, sanitizeName } from '../../nodes/shared/sync/names';
@@ -177,6 +178,42 @@ describe.each(FIXTURES)('$name conformance', ({ create, capabilities }) => {
 			await expect(fixture.user.cutNextUploadChunk(10)).rejects.toThrow(/not applicable/i);
 		});
 	}
+
+	test("a multi-chunk upload carrying its content hash (Export hashed the file to plan) is not hashed again, and the provider's answer is still checked against it", async () => {
+		const folder = await caseFolder('known-hash');
+		const size = Math.floor(provider.features.chunkSize * 1.5) + 5;
+		const content = patternBytes(size, 'known');
+		const hash = { kind: provider.hashKind, value: hashBuffer(provider.hashKind, content) };
+		const hashed = jest.spyOn(hashes, 'createHasher');
+		try {
+			const item = await provider.upload(
+				{ parentId: folder.id, name: 'known.bin' },
+				{ size, stream: patternStream(size, 'known', 64 * 1024), hash },
+			);
+			expect(item.hash).toBe(hash.value);
+			// The local folder has no provider answer to check: the hash of what it wrote is its answer.
+			if (fixture.kind !== 'localFolder')
+				expect(hashed.mock.calls.filter(([kind]) => kind === provider.hashKind)).toEqual([]);
+		} finally {
+			hashed.mockRestore();
+		}
+		if (fixture.kind === 'localFolder') return;
+		// A hash that is not the content's: the provider's answer (of the bytes it got) does not match it.
+		const wrong = {
+			kind: provider.hashKind,
+			value: hashBuffer(provider.hashKind, Buffer.from('other')),
+		};
+		const error = await provider
+			.upload(
+				{ parentId: folder.id, name: 'wrong.bin' },
+				{ size, stream: patternStream(size, 'known', 64 * 1024), hash: wrong },
+			)
+			.then(
+				() => undefined,
+				(thrown: unknown) => thrown,
+			);
+		expect(isCloudError(error) && error.reason).toBe('integrity');
+	});
 
 	test('template paths with traversal attempts stay below the chosen folder', async () => {
 		const folder = await caseFolder('templates');

@@ -87,8 +87,20 @@ export interface ChangeBatch {
 	snapshot?: boolean;
 }
 
-/** Where content for an upload comes from. A stream is read once, chunk by chunk; memory stays flat. */
-export type UploadSource = { size: number; data: Buffer } | { size: number; stream: Readable };
+/** A hash of a content, with its kind. */
+export interface ContentHash {
+	kind: HashKind;
+	value: string;
+}
+
+/**
+ * Where content for an upload comes from. A stream is read once, chunk by chunk; memory stays flat. `hash`: the
+ * content's hash when the caller already computed it (Export hashes its input to plan); an upload whose provider
+ * answers with that kind compares the answer with it instead of hashing the bytes again as they go out.
+ */
+export type UploadSource = ({ size: number; data: Buffer } | { size: number; stream: Readable }) & {
+	hash?: ContentHash;
+};
 
 export interface UploadTarget {
 	parentId: string;

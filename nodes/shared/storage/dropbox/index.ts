@@ -1,6 +1,6 @@
 import { Dropbox, type files } from 'dropbox';
 import type { Readable } from 'stream';
-import { createHasher } from '../../hashes';
+import { contentHasher } from '../knownHash';
 import type { Transport } from '../../transport/transport';
 import { readAll } from '../../transport/wire';
 import { wholeSource } from '../chunkedSource';
@@ -422,7 +422,8 @@ export class DropboxStorage implements StorageProvider {
 			mute: true,
 			strict_conflict: false,
 		};
-		const hasher = createHasher('dropboxContentHash');
+		// The content hash compared at the end: the caller's, or computed here as the bytes go out.
+		const hasher = contentHasher(source, 'dropboxContentHash');
 		let result: DropboxMeta;
 		if (source.size <= this.features.simpleUploadLimit) {
 			const data = await wholeSource(source);

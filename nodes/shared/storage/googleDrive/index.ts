@@ -1,6 +1,7 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { Readable } from 'stream';
-import { createHasher, hashBuffer } from '../../hashes';
+import { createHasher } from '../../hashes';
+import { contentHasher } from '../knownHash';
 import type { Transport } from '../../transport/transport';
 import { readAll } from '../../transport/wire';
 import { wholeSource } from '../chunkedSource';
@@ -435,7 +436,9 @@ export class GoogleDriveStorage implements StorageProvider {
 		let md5: string;
 		if (source.size <= this.features.simpleUploadLimit) {
 			const data = await wholeSource(source);
-			md5 = hashBuffer('md5', data);
+			const hasher = contentHasher(source, 'md5');
+			hasher.update(data);
+			md5 = hasher.digest();
 			file = await this.call(name, () =>
 				replaceId
 					? this.api.files.update({

@@ -1,7 +1,7 @@
-import { createHasher } from '../../hashes';
 import type { Transport } from '../../transport/transport';
 import type { WireResponse } from '../../transport/wire';
 import { ChunkedSource } from '../chunkedSource';
+import { contentHasher } from '../knownHash';
 import { CloudError } from '../../types/cloudError';
 import { driveCloudError, factsOfResponse, toDriveCloudError } from './errors';
 import type { UploadSource } from '../types';
@@ -51,8 +51,8 @@ export async function resumableUpload(
 	const query = new URLSearchParams({ uploadType: 'resumable', fields: request.fields });
 	if (request.supportsAllDrives) query.set('supportsAllDrives', 'true');
 	const initiateUrl = `${UPLOAD_BASE}${request.fileId ? `/${encodeURIComponent(request.fileId)}` : ''}?${query}`;
-	// The first chunk is read while the session opens.
-	const hasher = createHasher('md5');
+	// The first chunk is read while the session opens. The md5 compared at the end: the caller's, or computed here.
+	const hasher = contentHasher(source, 'md5');
 	const chunks = new ChunkedSource(source, request.chunkSize, (bytes) =>
 		hasher.update(bytes),
 	).prefetch();

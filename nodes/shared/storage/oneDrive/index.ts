@@ -1,5 +1,5 @@
 import type { Readable } from 'stream';
-import { createHasher } from '../../hashes';
+import { contentHasher } from '../knownHash';
 import type { Transport } from '../../transport/transport';
 import { wholeSource } from '../chunkedSource';
 import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
@@ -393,7 +393,7 @@ export class OneDriveStorage implements StorageProvider {
 					.header('Content-Type', target.mimeType ?? 'application/octet-stream')
 					.put(data),
 			);
-			const hasher = createHasher('quickXorHash');
+			const hasher = contentHasher(source, 'quickXorHash');
 			hasher.update(data);
 			verify(json, data.length, hasher.digest(), label);
 		} else {

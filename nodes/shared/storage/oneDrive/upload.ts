@@ -1,7 +1,7 @@
-import { createHasher } from '../../hashes';
 import { isNetworkError } from '../../transport/pacer';
 import type { Transport } from '../../transport/transport';
 import { ChunkedSource } from '../chunkedSource';
+import { contentHasher } from '../knownHash';
 import { chunkSizeFor } from '../chunkSize';
 import { CloudError } from '../../types/cloudError';
 import {
@@ -54,7 +54,8 @@ export async function uploadInSession(
 	source: UploadSource,
 ): Promise<DriveItemJson> {
 	const total = source.size;
-	const hasher = createHasher('quickXorHash');
+	// The quickXorHash compared at the end: the caller's, or computed here as the fragments are read.
+	const hasher = contentHasher(source, 'quickXorHash');
 	const fragments = new ChunkedSource(source, job.fragmentSize, (bytes) =>
 		hasher.update(bytes),
 	).prefetch();
