@@ -55,6 +55,22 @@ const EXPORT_STATE_LIMIT: Record<CloudKind, number> = {
 const IDLE_WALL_LIMIT_S = 5;
 
 type Sampled = Record<string, number[]>;
+
+/**
+ * Wall time of each part of the bench, printed as it ends: set-up (seeding the fakes, building the destination)
+ * apart from the measured runs, so a slow bench shows where its time went (issue 17: the idle part took 30 min).
+ */
+const partTimes: Array<{ part: string; s: number }> = [];
+async function part<T>(name: string, work: () => Promise<T>): Promise<T> {
+	const started = Date.now();
+	try {
+		return await work();
+	} finally {
+		const s = (Date.now() - started) / 1000;
+		partTimes.push({ part: name, s });
+		process.stdout.write(`   [${name}: ${s.toFixed(1)} s; load average ${load()}]\n`);
+	}
+}
 const ms2s = (samples: number[]) => samples.map((ms) => ms / 1000);
 
 /** Wall, CPU and memory rows of one kind of run, each a median of the repetitions with its spread. */
@@ -102,15 +118,21 @@ const count = (n: number) => n.toLocaleString('en-US');
 async function exportIdleRuns(tracked: number): Promise<void> {
 	const benches: ExportIdleBench[] = [];
 	try {
-		for (const kind of clouds) benches.push(await exportIdleBench(kind, tracked));
+		await part(`export ${count(tracked)}: seeding the destinations`, async () => {
+			for (const kind of clouds) benches.push(await exportIdleBench(kind, tracked));
+		});
 		const byKind = new Map(benches.map((b) => [b.kind, b]));
 		const kinds = [...byKind.keys()];
-		const rebuild = await alternating(kinds, REPS, async (kind) => ({
-			...(await byKind.get(kind)!.rebuild()),
-		}));
-		const idle = await alternating(kinds, REPS, async (kind) => ({
-			...(await byKind.get(kind)!.idle()),
-		}));
+		const rebuild = await part(`export ${count(tracked)}: ${REPS}x rebuilding runs`, () =>
+			alternating(kinds, REPS, async (kind) => ({
+				...(await byKind.get(kind)!.rebuild()),
+			})),
+		);
+		const idle = await part(`export ${count(tracked)}: ${REPS}x idle runs`, () =>
+			alternating(kinds, REPS, async (kind) => ({
+				...(await byKind.get(kind)!.idle()),
+			})),
+		);
 		for (const bench of benches) {
 			const { kind } = bench;
 			const subject = `Export ${kind}, ${count(tracked)} records`;
@@ -156,15 +178,21 @@ async function exportIdleRuns(tracked: number): Promise<void> {
 async function collectIdleRuns(tracked: number): Promise<void> {
 	const benches: CollectIdleBench[] = [];
 	try {
-		for (const kind of clouds) benches.push(await collectIdleBench(kind, tracked));
+		await part(`collect ${count(tracked)}: seeding the sources`, async () => {
+			for (const kind of clouds) benches.push(await collectIdleBench(kind, tracked));
+		});
 		const byKind = new Map(benches.map((b) => [b.kind, b]));
 		const kinds = [...byKind.keys()];
-		const first = await alternating(kinds, REPS, async (kind) => ({
-			...(await byKind.get(kind)!.first()),
-		}));
-		const idle = await alternating(kinds, REPS, async (kind) => ({
-			...(await byKind.get(kind)!.idle()),
-		}));
+		const first = await part(`collect ${count(tracked)}: ${REPS}x first runs`, () =>
+			alternating(kinds, REPS, async (kind) => ({
+				...(await byKind.get(kind)!.first()),
+			})),
+		);
+		const idle = await part(`collect ${count(tracked)}: ${REPS}x idle runs`, () =>
+			alternating(kinds, REPS, async (kind) => ({
+				...(await byKind.get(kind)!.idle()),
+			})),
+		);
 		for (const bench of benches) {
 			const { kind } = bench;
 			const subject = `Collect ${kind}, ${count(tracked)} files`;
@@ -228,12 +256,16 @@ async function collectIdleRuns(tracked: number): Promise<void> {
 }
 
 async function calendarIdleRuns(tracked: number): Promise<void> {
-	const bench = await calendarIdleBench(tracked);
+	const bench = await part(`calendar ${count(tracked)}: seeding the calendar`, () =>
+		calendarIdleBench(tracked),
+	);
 	try {
 		// One variant: the rebuild and the idle run alternate instead.
-		const runs = await alternating(['rebuild', 'idle'] as const, REPS, async (which) => ({
-			...(which === 'rebuild' ? await bench.rebuild() : await bench.idle()),
-		}));
+		const runs = await part(`calendar ${count(tracked)}: ${REPS}x rebuilding + idle runs`, () =>
+			alternating(['rebuild', 'idle'] as const, REPS, async (which) => ({
+				...(which === 'rebuild' ? await bench.rebuild() : await bench.idle()),
+			})),
+		);
 		const subject = `Calendar Sync, ${count(tracked)} linked`;
 		figures.atMost(
 			{
@@ -403,10 +435,12 @@ async function main(): Promise<void> {
 	process.stdout.write(
 		`Bench started ${at.toISOString()}; load average ${loadAtStart}; ${REPS} repetitions per timed figure\n`,
 	);
-	if (runs('idle')) await idleRuns();
-	if (runs('new')) await newFiles();
-	if (runs('big')) await largeFile();
-	const peers = runs('peers') ? await peersScenario(figures) : undefined;
+	if (runs('idle')) await part('1 idle runs, all scales', idleRuns);
+	if (runs('new')) await part('2-3 new files', newFiles);
+	if (runs('big')) await part(`4 ${bigMiB} MiB uploads`, largeFile);
+	const peers = runs('peers')
+		? await part('7 peers', () => peersScenario(figures))
+		: undefined;
 	const host = machine();
 	const wallSeconds = (Date.now() - at.getTime()) / 1000;
 	const loadAtEnd = load();
@@ -431,6 +465,9 @@ async function main(): Promise<void> {
 	);
 	process.stdout.write(
 		`Whole bench: ${wallSeconds.toFixed(0)} s wall; load average ${loadAtStart} at the start, ${loadAtEnd} at the end.\n`,
+	);
+	process.stdout.write(
+		`Parts: ${partTimes.map((p) => `${p.part} ${p.s.toFixed(0)} s`).join('; ')}\n`,
 	);
 }
 
