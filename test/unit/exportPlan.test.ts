@@ -546,6 +546,62 @@ describe('planExport: a manual run wrote a new version, the user renamed it', ()
 	});
 });
 
+describe('planExport: a manual run re-uploaded a deleted file into a folder it made, the user renamed that folder', () => {
+	// OneDrive, folders, soak seed 1136299687: the user renamed Main and deleted r1's file; a manual run (state not
+	// saved) made Main again and re-uploaded r1 there; the user renamed that folder too. The next run uploaded r1 a
+	// third time beside the manual run's copy.
+	const r1 = input(0, 'r1', 'Main');
+	const madeByManualRun: RemoteItem = {
+		id: 'folder-new',
+		name: 'moved 3',
+		isFolder: true,
+		path: 'moved 3',
+	};
+	const copy = (parent: RemoteItem, name = 'r1.pdf'): RemoteItem => ({
+		id: 'file-copy',
+		name,
+		isFolder: false,
+		parentId: parent.id,
+		path: `${parent.path}/${name}`,
+		hash: 'hash(content-r1)',
+	});
+	const batch = (parent: RemoteItem, name?: string): ChangeBatch => ({
+		changes: [
+			{ type: 'delete', id: 'file-r1' },
+			{ type: 'upsert', item: parent },
+			{ type: 'upsert', item: copy(parent, name) },
+		],
+		cursor: 'c1',
+	});
+	const ci = { ...policy, caseInsensitive: false };
+
+	it("its copy (the recorded content, the record's name, a folder the state did not know) is moved back, no third copy", () => {
+		const plan = planExport([r1], exported([r1], false), batch(madeByManualRun), ci);
+		expect(plan.items[0]).toMatchObject({
+			action: 'updated',
+			folder: 'Main',
+			name: 'r1.pdf',
+			op: { verb: 'move', id: 'file-copy' },
+			fileId: 'file-copy',
+		});
+	});
+
+	it("not under the record's name, or in a folder the state knew (a copy the user restored may be theirs): uploaded again", () => {
+		const renamedCopy = planExport(
+			[r1],
+			exported([r1], false),
+			batch(madeByManualRun, 'mine.pdf'),
+			ci,
+		);
+		expect(renamedCopy.items[0]).toMatchObject({ action: 'reuploaded', op: { verb: 'upload' } });
+		// Other is a folder the saved state knows (r2 is exported there).
+		const other: RemoteItem = { id: 'folder-Other', name: 'Other', isFolder: true, path: 'Other' };
+		const r2 = input(1, 'r2', 'Other');
+		const inKnownFolder = planExport([r1, r2], exported([r1, r2], false), batch(other), ci);
+		expect(inKnownFolder.items[0]).toMatchObject({ action: 'reuploaded', op: { verb: 'upload' } });
+	});
+});
+
 describe('planExport: the user restores a folder the export stopped in', () => {
 	// The user deleted Main (the run stopped exporting into it), then restored it from the trash / recycle bin.
 	const r1 = input(0, 'r1', 'Main');
@@ -788,6 +844,49 @@ describe('planExport: mass-delete guard', () => {
 			deleted: 4,
 			tracked: 6,
 		});
+	});
+
+	it("a file standing at a gone record's place with its recorded or its new content is not counted deleted", () => {
+		// Local folder, soak seed 577662262: a manual run wrote new versions (new inodes) and the user restored a
+		// trashed file; 3 of 3 looked deleted and the run was refused, while only one document was really gone.
+		const three = [input(0, 'r1', 'Main'), input(1, 'r2', 'Main'), input(2, 'r3', 'Main')];
+		const state = exported(three, false);
+		const [a, b, c] = three;
+		const at = (id: string, of: ExportRecordInput, content: string): RemoteItem => ({
+			id,
+			name: of.name,
+			isFolder: false,
+			path: `Main/${of.name}`,
+			hash: `hash(${content})`,
+		});
+		const batch: ChangeBatch = {
+			changes: [
+				{ type: 'delete', id: `file-${a.recordKey}` },
+				{ type: 'delete', id: `file-${b.recordKey}` },
+				{ type: 'delete', id: `file-${c.recordKey}` },
+				// b's place: a manual run's new version; c's place: the recorded content restored under a new id.
+				{ type: 'upsert', item: at('new-b', b, 'edited-b') },
+				{ type: 'upsert', item: at('new-c', c, `content-${c.recordKey}`) },
+			],
+			cursor: 'c1',
+		};
+		const edited = [a, input(b.index, b.recordKey, 'Main', 'edited-b'), c];
+		const plan = planExport(edited, state, batch, { ...policy, caseInsensitive: false });
+		expect(plan.massDelete).toBeUndefined();
+		expect(plan.items.map((i) => [i.action, i.fileId])).toEqual([
+			['reuploaded', undefined],
+			['unchanged', 'new-b'],
+			['unchanged', 'new-c'],
+		]);
+		// Someone else's content at those places does not stand in for the documents: the guard stops the run.
+		const others: ChangeBatch = {
+			...batch,
+			changes: [...batch.changes.slice(0, 3), { type: 'upsert', item: at('user-b', b, 'mine') }],
+		};
+		expect(
+			planExport(edited, exported(three, false), others, { ...policy, caseInsensitive: false })
+				.massDelete,
+		).toMatchObject({ deleted: 3, tracked: 3 });
 	});
 
 	it('does not trip below the minimum, nor when the user accepted the deletions', () => {

@@ -13,6 +13,7 @@ import {
 	type ChangeAnalysis,
 	type RemoteIndex,
 } from './exportChanges';
+import { documentsGone } from './exportGuard';
 import { nameChoices, NAME_CHOICES } from './exportNames';
 import { resumeRestoredFolders } from './exportRestores';
 import { nextStrays, survivingStrays } from './exportStrays';
@@ -209,12 +210,15 @@ export function planExport(
 	});
 	const state = cloneState(previous);
 
-	const newlyGone = analysis.goneRecords.size;
-	if (
+	const guardTrips = (gone: number): boolean =>
 		!policy.acceptMassDeletion &&
-		newlyGone >= policy.massDeleteMinimum &&
-		newlyGone * 2 > analysis.trackedLive
-	) {
+		gone >= policy.massDeleteMinimum &&
+		gone * 2 > analysis.trackedLive;
+	// Counted again, with what stands at each record's place, only when the quick count would stop the run.
+	const newlyGone = guardTrips(analysis.goneRecords.size)
+		? documentsGone(analysis, previous, inputs, ci)
+		: 0;
+	if (guardTrips(newlyGone)) {
 		return {
 			items: [],
 			ensureFolders: [],
@@ -277,7 +281,9 @@ export function planExport(
 
 	// Files of ours earlier runs saw that no record keeps: a new record holding exactly such content adopts one.
 	const strays = survivingStrays(previous.strays, batch, analysis, state, ci);
-	const context = new PlanContext(state, analysis.remote, policy, strays);
+	const savedFolderIds = new Set<string>(previous.rootId === undefined ? [] : [previous.rootId]);
+	for (const folder of previous.folders) if (folder) savedFolderIds.add(folder.id);
+	const context = new PlanContext(state, analysis.remote, policy, strays, savedFolderIds);
 	context.followMoves();
 	// The same record key twice: the batch is read as items arriving one after the other, so the last one wins.
 	const lastByKey = new Map<string, number>();
@@ -379,6 +385,8 @@ class PlanContext {
 		private readonly policy: ExportPolicy,
 		/** Files of ours earlier runs saw that no record keeps (exportStrays.ts). */
 		private readonly strays: StrayFile[] = [],
+		/** Ids of the folders the saved state knew (a folder this batch shows first was made since). */
+		private readonly savedFolderIds: ReadonlySet<string> = new Set(),
 	) {
 		this.ci = policy.caseInsensitive;
 		this.stoppedKeys = state.stopped.map((s) => pathKey(s, this.ci));
@@ -875,16 +883,14 @@ class PlanContext {
 	adoptStray(index: number): void {
 		const item = this.decisions[index]!;
 		if (item.previousId !== undefined) return;
-		if (
-			item.action !== 'created' &&
-			!(
-				item.action === 'reuploaded' &&
-				this.state.records.get(item.keyFp)?.contentFp !== item.contentFp
-			)
-		)
-			return;
-		const found = this.fileHolding(item.contentHash, item.keyFp);
-		const stray = found ? undefined : this.strayHolding(item.contentFp, item.keyFp);
+		const record = this.state.records.get(item.keyFp);
+		const recordedContent = item.action === 'reuploaded' && record?.contentFp === item.contentFp;
+		if (item.action !== 'created' && item.action !== 'reuploaded') return;
+		const found = recordedContent
+			? this.manualRunCopy(item, record!)
+			: this.fileHolding(item.contentHash, item.keyFp);
+		const stray =
+			found || recordedContent ? undefined : this.strayHolding(item.contentFp, item.keyFp);
 		const id = found?.id ?? stray?.id;
 		if (id === undefined) return;
 		this.claimedIds.add(id);
@@ -902,6 +908,29 @@ class PlanContext {
 			fileId: id,
 			previousId: id,
 		});
+	}
+
+	/**
+	 * A deleted record's copy a manual run re-uploaded into a folder it made (the user had renamed or moved the
+	 * record's folder), which the user then renamed or moved: exactly the recorded content, under the record's name,
+	 * in a folder the saved state does not know (soak seed 1136299687: the next run uploaded the record beside it).
+	 * A file holding the recorded content in a folder the state knows may be one the user restored after a run
+	 * re-uploaded the record, which the README gives to the user, so it is not taken.
+	 */
+	private manualRunCopy(item: PlannedItem, record: TrackedRecord): RemoteItem | undefined {
+		const file = this.fileHolding(item.contentHash, item.keyFp);
+		if (!file || nameFingerprint(file.name, this.ci) !== record.nameFp) return undefined;
+		const parent = this.remote.byId.get(file.parentId ?? '') ?? this.folderAt(file.path);
+		return parent !== undefined && parent.isFolder && !this.savedFolderIds.has(parent.id)
+			? file
+			: undefined;
+	}
+
+	/** The folder the batch shows holding a file at this path. */
+	private folderAt(path: string | undefined): RemoteItem | undefined {
+		if (path === undefined) return undefined;
+		const { dir } = splitPath(path);
+		return dir === '' ? undefined : this.remote.folders.get(pathKey(dir, this.ci));
 	}
 
 	/** A stray file (seen by an earlier run) holding exactly this content that no other record keeps. */

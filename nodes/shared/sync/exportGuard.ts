@@ -1,0 +1,71 @@
+import { fingerprint } from '../state/fingerprint';
+import { shortFingerprint, type ExportState } from '../state/exportState';
+import { nameFingerprint, type ChangeAnalysis } from './exportChanges';
+import { pathKey, splitPath } from './exportPaths';
+
+/**
+ * The mass-delete guard's count: records whose file the batch shows gone and that nothing at their place stands
+ * in for. A file at the record's folder (where that folder is now) and name holding the content the state recorded
+ * (restored, or a manual run's re-upload) or the content this run brings (a manual run's new version, a new file on
+ * a local folder) is not a deleted document: the planner takes it as the record's file, so it says nothing of a
+ * user emptying the destination (soak seed 577662262, local folder: 3 of 3 looked deleted while two of them stood
+ * at their places, and the run was refused).
+ */
+export function documentsGone(
+	analysis: ChangeAnalysis,
+	state: ExportState,
+	inputContentHashes: Iterable<{ recordKey: string; contentHash: string }>,
+	caseInsensitive: boolean,
+): number {
+	const atPlace = new Map<string, string[]>();
+	const folderKeyById = new Map<string, string>();
+	state.folders.forEach((folder, index) => {
+		if (folder) folderKeyById.set(folder.id, String(index));
+	});
+	if (state.rootId) folderKeyById.set(state.rootId, '-1');
+	const currentFolderKey = new Map<string, string>();
+	state.folders.forEach((folder, index) => {
+		if (folder && !analysis.goneFolders.has(index))
+			currentFolderKey.set(
+				pathKey(analysis.movedFolders.get(index) ?? folder.path, caseInsensitive),
+				String(index),
+			);
+	});
+	for (const item of analysis.remote.byId.values()) {
+		if (item.isFolder || item.hash === undefined) continue;
+		const folder =
+			item.path !== undefined
+				? (() => {
+						const dir = pathKey(splitPath(item.path).dir, caseInsensitive);
+						return dir === '' ? '-1' : currentFolderKey.get(dir);
+					})()
+				: item.parentId !== undefined
+					? folderKeyById.get(item.parentId)
+					: undefined;
+		if (folder === undefined) continue;
+		const place = `${folder}\n${nameFingerprint(item.name, caseInsensitive)}`;
+		atPlace.set(place, [...(atPlace.get(place) ?? []), shortFingerprint(item.hash)]);
+	}
+	if (atPlace.size === 0) return analysis.goneRecords.size;
+	let latest: Map<string, string> | undefined;
+	let gone = 0;
+	for (const [keyFp, why] of analysis.goneRecords) {
+		const record = state.records.get(keyFp)!;
+		const contents =
+			why === 'fileDeleted'
+				? atPlace.get(`${record.folder < 0 ? '-1' : record.folder}\n${record.nameFp}`)
+				: undefined;
+		if (contents === undefined) {
+			gone++;
+			continue;
+		}
+		if (!latest) {
+			latest = new Map();
+			for (const input of inputContentHashes)
+				latest.set(fingerprint(input.recordKey), shortFingerprint(input.contentHash));
+		}
+		const stands = contents.some((c) => c === record.contentFp || c === latest!.get(keyFp));
+		if (!stands) gone++;
+	}
+	return gone;
+}
