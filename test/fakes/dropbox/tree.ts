@@ -67,6 +67,18 @@ export class Tree {
 	/** Bytes of the live files, kept current by every write and delete. */
 	private usedBytes = 0;
 	private revCounter = 0x1a2b3c000;
+	/**
+	 * File and folder ids as Dropbox mints them: "id:" and 16 bytes in base64url (22 characters), 8 bytes the
+	 * namespace's own and an 8-byte counter of the items created in it, so the ids of one account share their
+	 * first 11-14 characters. Seen in Dropbox's Content Access Guide (one listing: a file
+	 * "id:a4ayc_80_OEAAAAAAAAAXw" and its folder "id:a4ayc_80_OEAAAAAAAAAXz",
+	 * https://www.dropbox.com/developers/reference/content-access-guide), its DBX File Access Guide
+	 * ("id:odTlUvbpIEAAAAAAAAABmw") and ids captured from live accounts ("id:eTyPGjL6NDAAAAAAAAABwg",
+	 * "id:5wctcE_wU-AAAAAAACuD2Q": counters 450 and 2,851,801). Each fake account gets its own namespace bytes
+	 * and a counter started where a used account's might be.
+	 */
+	private readonly idNamespace = randomBytes(8);
+	private idCounter = 1000 + randomBytes(2).readUInt16BE(0);
 	seq = 0;
 	/** Bumped by resetCursors(): cursors minted in an older epoch answer `reset`. */
 	epoch = 1;
@@ -75,6 +87,13 @@ export class Tree {
 	onRelease: (blob: Blob | undefined) => void = () => undefined;
 	/** Each node deleted (a folder's subtree included): true when the listener keeps its blob (revisions.ts). */
 	onDeleted: (node: Node) => boolean = () => false;
+
+	private newId(): string {
+		const bytes = Buffer.alloc(16);
+		this.idNamespace.copy(bytes, 0);
+		bytes.writeBigUInt64BE(BigInt(++this.idCounter), 8);
+		return `id:${bytes.toString('base64url')}`;
+	}
 
 	get(pathLower: string): Node | undefined {
 		return this.byPath.get(pathLower);
@@ -300,7 +319,7 @@ export class Tree {
 	}): Node {
 		const now = nowSeconds();
 		const node: Node = {
-			id: `id:${randomBytes(16).toString('base64url').slice(0, 22)}`,
+			id: this.newId(),
 			name: nameOf(spec.pathDisplay),
 			pathDisplay: spec.pathDisplay,
 			pathLower: lower(spec.pathDisplay),

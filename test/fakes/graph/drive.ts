@@ -3,6 +3,27 @@ import { randomBytes } from 'crypto';
 import type { Blob } from './content';
 import { faults } from './errors';
 
+/** The root folder's GUID on every personal OneDrive on the current backend (see GraphDrive.newId). */
+const PERSONAL_ROOT_GUID = 'ea8cc6beffdb43d7976fbc7da445c639';
+
+/** RFC 4648 base32 without padding (Business item ids). */
+function base32(bytes: Buffer): string {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let text = '';
+	let bits = 0;
+	let value = 0;
+	for (const byte of bytes) {
+		value = (value << 8) | byte;
+		bits += 8;
+		while (bits >= 5) {
+			text += alphabet[(value >>> (bits - 5)) & 31];
+			bits -= 5;
+		}
+		value &= (1 << bits) - 1;
+	}
+	return bits > 0 ? text + alphabet[(value << (5 - bits)) & 31] : text;
+}
+
 /** 'documentLibrary': a SharePoint site's document library, served as a drive (Graph resources/drive.md, driveType). */
 export type DriveType = 'personal' | 'business' | 'documentLibrary';
 
@@ -78,7 +99,8 @@ export class GraphDrive {
 	quotaTotal = 5 * GIB;
 	/** Bytes counted as used besides the files (the user's other content). */
 	quotaExtraUsed = 0;
-	private serial = 100;
+	/** The 4 bytes every Business item id of this drive starts with (see newId). */
+	private readonly idPrefix = randomBytes(4);
 	/** Live children of each folder by case-folded name (OneDrive names are unique that way within a folder). */
 	private readonly childIndex = new Map<string, Map<string, GraphItem>>();
 	/** Each folder's children in listing order, dropped whenever its children or their names change. */
@@ -101,7 +123,7 @@ export class GraphDrive {
 				? randomBytes(8).toString('hex')
 				: `b!${randomBytes(48).toString('base64url')}`);
 		const now = new Date().toISOString();
-		this.rootId = this.newId();
+		this.rootId = this.newId(true);
 		const root: GraphItem = {
 			id: this.rootId,
 			name: 'root',
@@ -123,14 +145,23 @@ export class GraphDrive {
 		return this.items.get(this.rootId)!;
 	}
 
-	/** Personal ids look like "A1B2C3D4E5F6!123", Business ids like "01ABCDEF..." (34 chars). */
-	private newId(): string {
-		this.serial++;
-		if (this.driveType === 'personal') return `${this.id.toUpperCase()}!${this.serial}`;
-		const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-		let id = '01';
-		for (const byte of randomBytes(32)) id += alphabet[byte % 32];
-		return id;
+	/**
+	 * Item ids as Graph mints them today.
+	 * - Personal (OneDrive accounts on the current backend, 2025 on): the drive id, "!s" and the item's GUID in 32
+	 *   lower-case hex digits; the root is always "!sea8cc6beffdb43d7976fbc7da445c639". Seen in
+	 *   OneDrive/onedrive-api-docs issue 1890 (root "7DDA670C5E7F91DF!sea8cc6b..."), a file created 2026-02-19
+	 *   ("F097864E0CFEA42!sa466b4459868496abe59bb1479272d27", a client library's test fixture) and shared links
+	 *   ("610EB9716D20BAFC!s59034a55031349b09ec703e0a3390cec"). Items made before an account moved keep the older
+	 *   "drive!number" form; new files, which are what an export writes, get the GUID.
+	 * - Business and SharePoint: "01" and 32 base32 characters of 20 bytes, 4 the drive's (every id of a drive starts
+	 *   with the same 8 characters, as the Graph docs' examples "01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K",
+	 *   "01BYE5RZ5MYLM2QQXHRBF3ZTPJX2VH7JLN" show) and 16 the item's GUID: the personal root's business-style id
+	 *   "01NWGNQTF6Y2GOVW7725BZO354PWSELRRZ" (issue 1890's webUrl) decodes to 6d8cd84c and the root GUID above.
+	 */
+	private newId(root = false): string {
+		if (this.driveType === 'personal')
+			return `${this.id.toUpperCase()}!s${root ? PERSONAL_ROOT_GUID : randomBytes(16).toString('hex')}`;
+		return `01${base32(Buffer.concat([this.idPrefix, randomBytes(16)]))}`;
 	}
 
 	get(id: string): GraphItem | undefined {
