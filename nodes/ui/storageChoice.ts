@@ -81,10 +81,11 @@ const CLOUD_FORMATS: Record<
 			error: "Not a OneDrive or SharePoint folder link (copy it from the browser's address bar)",
 		},
 		id: {
-			placeholder: '01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567 or A1B2C3D4E5F6!123',
-			regex: '(root|[A-Za-z0-9]+![0-9]+|[A-Za-z0-9]{10,})',
+			placeholder: '01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567 or A1B2C3D4E5F6!s0a1b2c3d...',
+			// Personal ids: "drive!number", or "drive!s" + a GUID in hex since OneDrive's 2025 backend move.
+			regex: '(root|[A-Za-z0-9]+!s?[0-9A-Fa-f]+|[A-Za-z0-9]{10,})',
 			error:
-				'Not a OneDrive item ID (e.g. 01ABCDEF... on business accounts, A1B2C3!123 on personal ones)',
+				'Not a OneDrive item ID (e.g. 01ABCDEF... on business accounts, A1B2C3!s0a1b... or A1B2C3!123 on personal ones)',
 		},
 		path: pathExample,
 	}),
