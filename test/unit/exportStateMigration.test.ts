@@ -1,10 +1,12 @@
 /**
- * Export state version 2 (issue 17 point 4): the compact form loses nothing. Generated states of every shape
- * (ids of each cloud's form and odd ones, every status, folders past the one-character range, buckets of any size)
- * come back record for record from version 2, and a version 1 state, as version 1's encoder wrote it, migrates to
- * exactly the same records with no problem reported. Through the node: an export's state rewritten in version 1
- * gives the same plan (every record unchanged, one request, nothing uploaded) and is saved back in version 2.
+ * Export state versions 2 and 3 (issue 17 point 4): the compact form loses nothing. Generated states of every shape
+ * (ids of each cloud's real forms and odd ones, every status, folders past the one-character range, buckets of any
+ * size) come back record for record from version 3, and a version 1 or 2 state, as that version's encoder wrote it,
+ * migrates to exactly the same records and stray files with no problem reported (version 2's records text is kept
+ * character for character). Through the node: an export's state rewritten in version 1 or 2 gives the same plan
+ * (every record unchanged, one request, nothing uploaded) and is saved back in version 3.
  */
+import { createHash } from 'crypto';
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 import {
@@ -17,9 +19,10 @@ import {
 	type ExportState,
 	type RecordStatus,
 	type StoredExportState,
+	type TrackedRecord,
 } from '../../nodes/shared/state/exportState';
 import { fingerprint } from '../../nodes/shared/state/fingerprint';
-import { checkStoredState } from '../../nodes/shared/state/staticData';
+import { checkStoredState, StateTooNewError } from '../../nodes/shared/state/staticData';
 import {
 	cloudDestination,
 	countActions,
@@ -52,6 +55,75 @@ function encodeV1(state: ExportState): IDataObject {
 	return stored;
 }
 
+/**
+ * Version 2's encoder as it was (nodes/shared/state/exportState.ts at version 2, records and strays): the format
+ * version 3 migrates from. Its only difference from version 3: ids after the shared prefix are packed only when
+ * they are all decimal numbers, flagged `idNumbers`.
+ */
+function encodeV2(state: ExportState): IDataObject {
+	const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+	const PLACES = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+	const codes: Record<RecordStatus, string> = { live: 'L', fileDeleted: 'D', folderDeleted: 'F' };
+	const escape = (id: string) => id.replace(/[%|]/g, (c) => encodeURIComponent(c));
+	const digits = (value: number) => {
+		let text = '';
+		do {
+			text = BASE64URL[value % 64] + text;
+			value = Math.floor(value / 64);
+		} while (value > 0);
+		return text;
+	};
+	const keys = [...state.records.keys()].sort();
+	const ids = keys.map((key) => state.records.get(key)!.id);
+	let prefix = ids.length < 2 ? '' : ids[0];
+	for (const id of ids) {
+		let i = 0;
+		while (i < prefix.length && i < id.length && prefix[i] === id[i]) i++;
+		prefix = prefix.slice(0, i);
+	}
+	const rests = ids.map((id) => id.slice(prefix.length));
+	const numbers =
+		rests.length > 0 &&
+		rests.every((r) => /^(0|[1-9][0-9]{0,14})$/.test(r) && Number(r) <= Number.MAX_SAFE_INTEGER);
+	const bucket = Math.max(0, Math.min(2, Math.floor(Math.log(keys.length / 8) / Math.log(64))));
+	const parts: string[] = [];
+	let header = '';
+	keys.forEach((key, i) => {
+		const r: TrackedRecord = state.records.get(key)!;
+		if (bucket > 0 && key.slice(0, bucket) !== header) {
+			header = key.slice(0, bucket);
+			parts.push(`~${header}`);
+		}
+		const place =
+			r.status === 'live' && r.folder < PLACES.length - 1
+				? PLACES[r.folder + 1]
+				: `-${codes[r.status]}${r.folder < 0 ? '' : r.folder.toString(36)}.`;
+		const id = numbers ? digits(Number(rests[i])) : escape(rests[i]);
+		parts.push(`${key.slice(bucket)}${r.contentFp}${r.nameFp}${place}${id}`);
+	});
+	const stored: IDataObject = {
+		v: 2,
+		kind: 'export',
+		folders: state.folders.map((f) => `${f!.id}\t${f!.path}`),
+		stopped: [...state.stopped].sort(),
+		records: parts.join('|'),
+	};
+	if (prefix) stored.idPrefix = prefix;
+	if (numbers) stored.idNumbers = true;
+	if (state.strays?.length)
+		stored.strays = state.strays
+			.map(
+				(s) =>
+					`${s.contentFp}${s.nameFp}${s.folder < 0 ? '' : s.folder.toString(36)}.${escape(s.id)}`,
+			)
+			.join('|');
+	if (state.node !== undefined) stored.node = state.node;
+	if (state.rootRef !== undefined) stored.rootRef = state.rootRef;
+	if (state.rootId !== undefined) stored.root = state.rootId;
+	if (state.cursor !== undefined) stored.cursor = state.cursor;
+	return stored;
+}
+
 const base64url = fc.constantFrom(
 	...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
 );
@@ -62,23 +134,51 @@ const chars = (arb: fc.Arbitrary<string>, length: number) =>
 const idFamily = fc.constantFrom(
 	'drive',
 	'onedrivePersonal',
+	'onedrivePersonalGuid',
 	'onedriveBusiness',
 	'dropbox',
+	'dropboxCounter',
 	'odd',
 	'numbers',
+	'packHex',
+	'packHEX',
+	'packBase32',
 );
+const hexDigit = fc.constantFrom(...'0123456789abcdef');
+const base32Digit = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
 function idArb(family: string, drivePrefix: string): fc.Arbitrary<string> {
 	switch (family) {
 		case 'drive':
 			return chars(base64url, 32).map((rest) => `1${rest}`);
 		case 'onedrivePersonal':
 			return fc.integer({ min: 1, max: 10_000_000 }).map((n) => `${drivePrefix}!${n}`);
+		case 'onedrivePersonalGuid':
+			// Since OneDrive's 2025 backend move: the drive id, "!s" and the item's GUID in hex.
+			return chars(hexDigit, 32).map((guid) => `${drivePrefix}!s${guid}`);
 		case 'onedriveBusiness':
-			return chars(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), 32).map(
-				(rest) => `01${rest}`,
-			);
+			// "01", the drive's 4 bytes (6.4 base32 characters), the GUID.
+			return chars(base32Digit, 26).map((rest) => `01BYE5RZ${rest}`);
 		case 'dropbox':
 			return chars(base64url, 22).map((rest) => `id:${rest}`);
+		case 'dropboxCounter': {
+			// The namespace's 8 bytes and a counter (test/fakes/dropbox/tree.ts).
+			return fc.bigInt({ min: 0n, max: 2n ** 40n }).map((n) => {
+				const bytes = Buffer.from('6b86b273ff34fce10000000000000000', 'hex');
+				bytes.writeBigUInt64BE(n, 8);
+				return `id:${bytes.toString('base64url')}`;
+			});
+		}
+		// Rests of one length in one alphabet, with the edges of each form (leading zeros, all one digit).
+		case 'packHex':
+			return fc.oneof(chars(hexDigit, 3), fc.constantFrom('000', 'fff', '007')).map((r) => `p${r}`);
+		case 'packHEX':
+			return fc
+				.oneof(chars(fc.constantFrom(...'0123456789ABCDEF'), 5), fc.constantFrom('00000', 'FFFFF'))
+				.map((r) => `p${r}`);
+		case 'packBase32':
+			return fc
+				.oneof(chars(base32Digit, 7), fc.constantFrom('AAAAAAA', '7777777', '2345672'))
+				.map((r) => `p${r}`);
 		case 'numbers':
 			return fc.oneof(
 				fc.integer({ min: 0, max: 2 ** 40 }).map(String),
@@ -113,6 +213,15 @@ const stateArb = fc
 		fc.tuple(
 			fc.constant(folderCount),
 			fc.array(
+				fc.record({
+					content: fc.string(),
+					name: fc.string(),
+					folder: fc.integer({ min: -1, max: folderCount - 1 }),
+					id: idArb(mixed ? 'odd' : family, drivePrefix),
+				}),
+				{ maxLength: 3 },
+			),
+			fc.array(
 				record(
 					mixed
 						? fc.oneof(idArb(family, drivePrefix), idArb('odd', drivePrefix))
@@ -123,7 +232,7 @@ const stateArb = fc
 			),
 		),
 	)
-	.map(([folderCount, records]) => {
+	.map(([folderCount, strays, records]) => {
 		const state = emptyExportState();
 		state.rootId = 'root-id';
 		state.cursor = 'cursor-1';
@@ -141,12 +250,19 @@ const stateArb = fc
 				id: r.id,
 			});
 		}
+		if (strays.length > 0)
+			state.strays = strays.map((stray) => ({
+				contentFp: shortFingerprint(stray.content),
+				nameFp: shortFingerprint(stray.name),
+				folder: stray.folder,
+				id: stray.id,
+			}));
 		return state;
 	});
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-describe('Export state version 2 loses nothing (issue 17)', () => {
+describe('Export state versions 2 and 3 lose nothing (issue 17)', () => {
 	test('generated states come back record for record, and pass the check without a problem', () => {
 		fc.assert(
 			fc.property(stateArb, (state) => {
@@ -156,8 +272,79 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 				const decoded = decodeExportState(checked.state);
 				expect(decoded.records).toEqual(state.records);
 				expect(decoded.folders).toEqual(state.folders);
+				expect(decoded.strays ?? []).toEqual(state.strays ?? []);
 			}),
 			{ numRuns: 300, seed: 1717 },
+		);
+	});
+
+	test('a version 2 state migrates to the same records and strays, its records text kept as it was', () => {
+		fc.assert(
+			fc.property(stateArb, (state) => {
+				const v2 = json(encodeV2(state));
+				const checked = checkStoredState(v2, exportStateSchema);
+				expect(checked.problems).toEqual([]);
+				expect(checked.state.v).toBe(EXPORT_STATE_VERSION);
+				expect(checked.state.records).toBe(v2.records);
+				expect(checked.state.cursor).toBe('cursor-1');
+				const decoded = decodeExportState(checked.state);
+				expect(decoded.records).toEqual(state.records);
+				expect(decoded.folders).toEqual(state.folders);
+				expect(decoded.strays ?? []).toEqual(state.strays ?? []);
+				expect(decoded).toMatchObject({ rootId: 'root-id', node: 'Export', stopped: [] });
+				// Saved again, it is version 3's own encoding of the same state.
+				expect(json(encodeExportState(decoded))).toEqual(json(encodeExportState(state)));
+			}),
+			{ numRuns: 300, seed: 1719 },
+		);
+	});
+
+	test('ids of the real shapes are packed: a OneDrive GUID in 22 characters, not 32', () => {
+		const guidState = (id: (i: number) => string) => {
+			const state = emptyExportState();
+			for (let i = 0; i < 100; i++) {
+				const keyFp = fingerprint(`R${i}`);
+				state.records.set(keyFp, {
+					keyFp,
+					contentFp: shortFingerprint(`c${i}`),
+					nameFp: shortFingerprint(`n${i}`),
+					status: 'live',
+					folder: -1,
+					id: id(i),
+				});
+			}
+			return state;
+		};
+		/** `length` characters of `alphabet`, different for every i (SHA-256 bytes). */
+		const digits = (i: number, alphabet: string, length: number) =>
+			[...createHash('sha256').update(`id${i}`).digest()]
+				.slice(0, length)
+				.map((byte) => alphabet[byte % alphabet.length])
+				.join('');
+		const personal = encodeExportState(
+			guidState((i) => `0F097864E0CFEA42!s${digits(i, '0123456789abcdef', 32)}`),
+		);
+		expect(personal.idPrefix).toBe('0F097864E0CFEA42!s');
+		expect(personal.idForm).toBe('hex:32');
+		const business = encodeExportState(
+			guidState((i) => `01BYE5RZ${digits(i, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 26)}`),
+		);
+		expect(business.idPrefix).toBe('01BYE5RZ');
+		expect(business.idForm).toBe('base32:26');
+		for (const stored of [personal, business]) {
+			expect(decodeExportState(json(stored)).records.size).toBe(100);
+			const entries = stored.records.split('|').filter((entry) => !entry.startsWith('~'));
+			// The key fingerprint (no bucket header below 512 records), content, name, the place, 22 id digits.
+			for (const entry of entries) expect(entry.length).toBe(12 + 8 + 8 + 1 + 22);
+		}
+	});
+
+	test('a version 3 state read by a package that knows only version 2: refused with what to do, left as it is', () => {
+		const stored = json(encodeExportState(emptyExportState()));
+		const olderPackage = { ...exportStateSchema, version: 2 };
+		expect(() => checkStoredState(stored, olderPackage)).toThrow(StateTooNewError);
+		expect(() => checkStoredState(stored, olderPackage)).toThrow(
+			/version 3; this version of n8n-nodes-cloud-sync reads versions up to 2/,
 		);
 	});
 
@@ -199,17 +386,31 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 		expect(decodeExportState(checked.state).records.size).toBe(4);
 	});
 
-	test('bytes per record at 100,000: OneDrive personal ids within 32 B; Drive and Dropbox ids carry their length', () => {
+	test('bytes per record at 100,000 with ids of the real shapes: Dropbox and older OneDrive ids within 32 B; a GUID or a Drive id carries its length', () => {
+		const random = (i: number, bytes: number) =>
+			createHash('sha256').update(`id${i}`).digest().subarray(0, bytes);
+		const base32 = (bytes: Buffer) => {
+			let bits = '';
+			for (const byte of bytes) bits += byte.toString(2).padStart(8, '0');
+			return (bits.match(/.{5}/g) ?? [])
+				.map((b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[parseInt(b, 2)])
+				.join('');
+		};
+		// As test/fakes mint them (see there for the providers' own examples).
+		const shapes: Record<string, (i: number) => string> = {
+			googleDrive: (i) => `1${Buffer.concat([random(i, 24)]).toString('base64url')}`,
+			oneDriveGuid: (i) => `0F097864E0CFEA42!s${random(i, 16).toString('hex')}`,
+			oneDriveNumber: (i) => `A1B2C3D4E5F60718!${i + 101}`,
+			oneDriveBusiness: (i) =>
+				`01${base32(Buffer.concat([Buffer.from('0e09d8e7', 'hex'), random(i, 16)]))}`,
+			dropbox: (i) => {
+				const bytes = Buffer.from('6b86b273ff34fce10000000000000000', 'hex');
+				bytes.writeBigUInt64BE(BigInt(2_851_801 + i * 2), 8);
+				return `id:${bytes.toString('base64url')}`;
+			},
+		};
 		const sizes: Record<string, number> = {};
-		for (const [cloud, id] of [
-			[
-				'googleDrive',
-				(i: number) =>
-					`1${fingerprint(`a${i}`)}${fingerprint(`b${i}`)}${fingerprint(`c${i}`)}`.slice(0, 33),
-			],
-			['oneDrive', (i: number) => `A1B2C3D4E5F60718!${i + 101}`],
-			['dropbox', (i: number) => `id:${fingerprint(`a${i}`)}${fingerprint(`b${i}`)}`.slice(0, 25)],
-		] as const) {
+		for (const [cloud, id] of Object.entries(shapes)) {
 			const state = emptyExportState();
 			for (let f = 0; f < 24; f++) state.folders.push({ id: `folder-${f}`, path: `F${f}` });
 			for (let i = 0; i < 100_000; i++) {
@@ -223,28 +424,43 @@ describe('Export state version 2 loses nothing (issue 17)', () => {
 					id: id(i),
 				});
 			}
-			const v2 = Buffer.byteLength(JSON.stringify(encodeExportState(state)));
+			const v3 = Buffer.byteLength(JSON.stringify(encodeExportState(state)));
+			const v2 = Buffer.byteLength(JSON.stringify(encodeV2(state)));
 			const v1 = Buffer.byteLength(JSON.stringify(encodeV1(state)));
-			sizes[cloud] = v2 / 100_000;
+			sizes[cloud] = v3 / 100_000;
+			process.stdout.write(
+				`${cloud}: ${id(0)} version 3 ${(v3 / 1e5).toFixed(1)} B, 2 ${(v2 / 1e5).toFixed(1)} B, 1 ${(v1 / 1e5).toFixed(1)} B per record\n`,
+			);
+			// The same or smaller, but for the name of the id form ('"idForm":"decimal"' is 2 bytes longer).
+			expect(v3).toBeLessThanOrEqual(v2 + 2);
 			expect(v2).toBeLessThan(v1);
 		}
-		expect(sizes.oneDrive).toBeLessThanOrEqual(32);
-		// The remote id (33 and 22 characters after the shared start), the fingerprints the planner compares (26 of
-		// 28 characters: two go to the bucket header), the place and the separator.
-		expect(sizes.googleDrive).toBeLessThanOrEqual(33 + 26 + 2 + 0.5);
-		expect(sizes.dropbox).toBeLessThanOrEqual(22 + 26 + 2 + 0.5);
+		expect(sizes.oneDriveNumber).toBeLessThanOrEqual(32);
+		expect(sizes.dropbox).toBeLessThanOrEqual(32);
+		// The id's bits after the shared start (128 of a GUID in 22 characters, a Drive id's 32), the fingerprints
+		// the planner compares (26 of 28 characters: two go to the bucket header), the place and the separator.
+		expect(sizes.oneDriveGuid).toBeLessThanOrEqual(22 + 26 + 2 + 0.5);
+		expect(sizes.oneDriveBusiness).toBeLessThanOrEqual(22 + 26 + 2 + 0.5);
+		expect(sizes.googleDrive).toBeLessThanOrEqual(32 + 26 + 2 + 0.5);
 	});
 });
 
-describe('Export state migration through the node: the same plan from a version 1 state', () => {
+describe('Export state migration through the node: the same plan from a version 1 or 2 state', () => {
 	const docs: Doc[] = Array.from({ length: 40 }, (_, i) => ({
 		id: `R${i}`,
 		content: `receipt ${i}`,
 		json: { account: i % 2 ? 'Main' : 'Savings', date: `2026-0${(i % 9) + 1}-15T12:00:00Z` },
 	}));
 
-	for (const kind of ['oneDrive', 'dropbox', 'googleDrive'] as const) {
-		test(`${kind}: export, state rewritten as version 1, an idle run: all unchanged, one request, saved back as version 2 with the same records`, async () => {
+	for (const [kind, version, encode] of [
+		['oneDrive', 1, encodeV1],
+		['dropbox', 1, encodeV1],
+		['googleDrive', 1, encodeV1],
+		['oneDrive', 2, encodeV2],
+		['dropbox', 2, encodeV2],
+		['googleDrive', 2, encodeV2],
+	] as const) {
+		test(`${kind}: export, state rewritten as version ${version}, an idle run: all unchanged, one request, saved back as version 3 with the same records`, async () => {
 			const destination = await cloudDestination(kind);
 			try {
 				const flow = exportWorkflow(destination, {
@@ -261,7 +477,7 @@ describe('Export state migration through the node: the same plan from a version 
 					key
 				] as unknown as StoredExportState;
 				const before = decodeExportState(v2);
-				(flow.harness.staticData.global as IDataObject)[key] = encodeV1(before);
+				(flow.harness.staticData.global as IDataObject)[key] = encode(before);
 				const requests = destination.counts().total;
 				const uploads = destination.counts().uploads;
 				expect(countActions((await flow.run(docs)).json)).toEqual({ unchanged: 40 });

@@ -221,7 +221,7 @@ describe('Export to Folder state validation (plain data)', () => {
 		const checked = validateStoredExportState({
 			...stored(),
 			idPrefix: undefined,
-			idNumbers: undefined,
+			idForm: undefined,
 			records: big.join('|'),
 		});
 		const used = process.cpuUsage(before);

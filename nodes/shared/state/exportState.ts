@@ -75,18 +75,23 @@ export interface StoredExportState {
 	/** `${id}\t${path}` per folder, index = position. */
 	folders: string[];
 	stopped: string[];
-	/** Version 2: see encodeRecords. (Version 1: keyFp contentFp nameFp status folder(base36) '.' id, joined by '|'.) */
+	/** Version 3 (as 2): see encodeRecords. (Version 1: keyFp contentFp nameFp status folder(base36) '.' id, joined by '|'.) */
 	records: string;
-	/** Version 2: what every record's remote id starts with, written once (OneDrive personal: the drive's id and '!'). */
+	/** What every record's remote id starts with, written once (OneDrive personal: the drive's id and '!s'). */
 	idPrefix?: string;
-	/** Version 2: the ids after the prefix are decimal numbers, each written in base64url digits. */
+	/** Version 3: how the ids after the prefix are written (ID_FORMS); absent: as they are, escaped. */
+	idForm?: string;
+	/** Version 2 only (migrated to idForm 'decimal'): the ids after the prefix were decimal numbers in base64url digits. */
 	idNumbers?: boolean;
 	/** Files of ours no record keeps (see encodeStrays); absent when there are none. */
 	strays?: string;
 }
 
-/** 2: compact records (issue 17): key fingerprints grouped by their first characters, ids after a shared prefix. */
-export const EXPORT_STATE_VERSION = 2;
+/**
+ * 2: compact records (issue 17): key fingerprints grouped by their first characters, ids after a shared prefix.
+ * 3: ids of the providers' real shapes packed (idForm): OneDrive's GUIDs in hex or base32 as base64url digits.
+ */
+export const EXPORT_STATE_VERSION = 3;
 
 const STATUS_CODES: Record<RecordStatus, string> = {
 	live: 'L',
@@ -154,6 +159,156 @@ export const LONG_PLACE = '-';
 export const BUCKET = '~';
 const DECIMAL = /^(0|[1-9][0-9]{0,14})$/;
 
+/**
+ * The forms an id's rest (after idPrefix) can be written in, when every rest has it: 'decimal' (OneDrive personal's
+ * older "drive!number" ids) as a number in base64url digits; `hex:L` / `HEX:L` (OneDrive personal's GUID ids, 32
+ * lower-case hex digits) and `base32:L` (OneDrive for Business: "01" + base32, the drive's 4 bytes in the shared
+ * prefix) as their bits in base64url digits, L characters each; `base64:L:S` (Dropbox: "id:" + base64url of the
+ * namespace's 8 bytes and a counter, so the rests are the counter's low digits, the last with S padding bits) as
+ * that number without its padding bits, less the smallest of them (B, in base64url digits), so a few digits. Lossless: the rest comes back character for
+ * character. 32 hex digits take 22 characters, 26 base32 ones 22, a Dropbox counter below 2^18 three.
+ */
+const PACKED: Record<string, { alphabet: string; bits: number; pattern: RegExp }> = {
+	hex: { alphabet: '0123456789abcdef', bits: 4, pattern: /^[0-9a-f]+$/ },
+	HEX: { alphabet: '0123456789ABCDEF', bits: 4, pattern: /^[0-9A-F]+$/ },
+	base32: { alphabet: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', bits: 5, pattern: /^[A-Z2-7]+$/ },
+};
+/** The longest rest packed (a Graph GUID is 32 hex digits); longer rests are written as they are. */
+const MAX_PACKED_LENGTH = 64;
+/** The longest base64 rest written as a number: 8 digits are 48 bits, within a double's exact integers. */
+const MAX_BASE64_LENGTH = 8;
+const BASE64_REST = /^[A-Za-z0-9_-]+$/;
+
+export interface IdForm {
+	kind: 'decimal' | 'hex' | 'HEX' | 'base32' | 'base64';
+	/** Characters per rest (packed forms). */
+	length: number;
+	/** base64: the padding bits every rest ends with, left out. */
+	shift: number;
+	/** base64: the smallest rest's number (without the padding bits), taken off every rest's. */
+	base: number;
+}
+
+/** Reads a stored idForm ('decimal', 'hex:32', 'base64:5:4', ...); undefined when it is not one. */
+export function parseIdForm(text: string): IdForm | undefined {
+	if (text === 'decimal') return { kind: 'decimal', length: 0, shift: 0, base: 0 };
+	if (text.startsWith('base64:')) {
+		const parts = text.split(':');
+		const length = Number(parts[1]);
+		const shift = Number(parts[2]);
+		if (!Number.isInteger(length) || length < 1 || length > MAX_BASE64_LENGTH) return undefined;
+		if (!Number.isInteger(shift) || shift < 0 || shift > 6 || parts.length !== 4) return undefined;
+		if (!BASE64_REST.test(parts[3]) || parts[3].length > length) return undefined;
+		return { kind: 'base64', length, shift, base: fromBase64Digits(parts[3]) };
+	}
+	const colon = text.indexOf(':');
+	const kind = text.slice(0, colon);
+	const length = Number(text.slice(colon + 1));
+	if (
+		colon < 0 ||
+		!PACKED[kind] ||
+		!Number.isInteger(length) ||
+		length < 1 ||
+		length > MAX_PACKED_LENGTH
+	)
+		return undefined;
+	return { kind: kind as IdForm['kind'], length, shift: 0, base: 0 };
+}
+
+/** How many base64url digits a packed rest takes (hex, HEX, base32: the others take 1 or more). */
+export function packedLength(form: IdForm): number {
+	return PACKED[form.kind] ? Math.ceil((form.length * PACKED[form.kind].bits) / 6) : 0;
+}
+
+/** The zero bits every rest ends with (0-6): base64 padding, a counter's low zero bits. */
+function commonZeroBits(rests: string[]): number {
+	let shift = 6;
+	for (const rest of rests) {
+		const last = BASE64URL.indexOf(rest[rest.length - 1]);
+		let zeros = 0;
+		while (zeros < 6 && (last & (1 << zeros)) === 0) zeros++;
+		shift = Math.min(shift, zeros);
+		if (shift === 0) break;
+	}
+	return shift;
+}
+
+function chooseIdForm(rests: string[]): string | undefined {
+	if (rests.length === 0) return undefined;
+	if (rests.every((rest) => DECIMAL.test(rest) && Number(rest) <= Number.MAX_SAFE_INTEGER))
+		return 'decimal';
+	const length = rests[0].length;
+	if (length < 2 || length > MAX_PACKED_LENGTH || rests.some((rest) => rest.length !== length))
+		return undefined;
+	for (const kind of ['hex', 'HEX'])
+		if (rests.every((rest) => PACKED[kind].pattern.test(rest))) return `${kind}:${length}`;
+	if (length <= MAX_BASE64_LENGTH && rests.every((rest) => BASE64_REST.test(rest))) {
+		const shift = commonZeroBits(rests);
+		let base = Number.MAX_SAFE_INTEGER;
+		for (const rest of rests) base = Math.min(base, fromBase64Digits(rest) / 2 ** shift);
+		return `base64:${length}:${shift}:${toBase64Digits(base)}`;
+	}
+	if (rests.every((rest) => PACKED.base32.pattern.test(rest))) return `base32:${length}`;
+	return undefined;
+}
+
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE64URL.length; i++) BASE64_VALUE[BASE64URL.charCodeAt(i)] = i;
+
+/** A rest of one of the PACKED alphabets as base64url digits: its bits, six at a time, the last padded with 0. */
+function packRest(rest: string, kind: string): string {
+	const { alphabet, bits } = PACKED[kind];
+	let text = '';
+	let value = 0;
+	let held = 0;
+	for (let i = 0; i < rest.length; i++) {
+		value = (value << bits) | alphabet.indexOf(rest[i]);
+		held += bits;
+		if (held >= 6) {
+			held -= 6;
+			text += BASE64URL[(value >>> held) & 63];
+			value &= (1 << held) - 1;
+		}
+	}
+	return held > 0 ? text + BASE64URL[(value << (6 - held)) & 63] : text;
+}
+
+function unpackRest(text: string, form: IdForm): string {
+	const { alphabet, bits } = PACKED[form.kind];
+	let rest = '';
+	let value = 0;
+	let held = 0;
+	for (let i = 0; i < text.length && rest.length < form.length; i++) {
+		value = (value << 6) | BASE64_VALUE[text.charCodeAt(i)];
+		held += 6;
+		while (held >= bits && rest.length < form.length) {
+			held -= bits;
+			rest += alphabet[(value >>> held) & ((1 << bits) - 1)];
+		}
+		value &= (1 << held) - 1;
+	}
+	return rest;
+}
+
+function writeRest(rest: string, form: IdForm | undefined): string {
+	if (!form) return escapeId(rest);
+	if (form.kind === 'decimal') return toBase64Digits(Number(rest));
+	if (form.kind === 'base64')
+		return toBase64Digits(fromBase64Digits(rest) / 2 ** form.shift - form.base);
+	return packRest(rest, form.kind);
+}
+
+function readRest(text: string, form: IdForm | undefined): string {
+	if (!form) return unescapeId(text);
+	if (form.kind === 'decimal') return String(fromBase64Digits(text));
+	if (form.kind === 'base64')
+		return toBase64Digits((fromBase64Digits(text) + form.base) * 2 ** form.shift).padStart(
+			form.length,
+			'A',
+		);
+	return unpackRest(text, form);
+}
+
 function toBase64Digits(value: number): string {
 	let text = '';
 	do {
@@ -189,25 +344,24 @@ function commonPrefix(ids: string[]): string {
 export interface EncodedRecords {
 	records: string;
 	idPrefix?: string;
-	idNumbers?: boolean;
+	idForm?: string;
 }
 
 /**
- * Version 2 (issue 17: 65 B a Drive record became ~61, 53 B a OneDrive one ~31). Entries joined by '|', sorted by
- * key fingerprint; a bucket header `~AB` says the entries after it all start with "AB" and leave it out (buckets of
- * about 8 to 500 entries). An entry: the rest of the key fingerprint, contentFp, nameFp, the place, the id.
- * The place is one character for a live record in the root or in folders 0..60 (PLACES), else '-' + status code +
- * folder in base 36 + '.'. The id follows the shared prefix (idPrefix), in base64url digits when every rest is a
- * decimal number (idNumbers), else escaped.
+ * Version 2 and 3 (issue 17: 65 B a Drive record became ~61, 53-60 B a OneDrive one ~50). Entries joined by '|',
+ * sorted by key fingerprint; a bucket header `~AB` says the entries after it all start with "AB" and leave it out
+ * (buckets of about 8 to 500 entries). An entry: the rest of the key fingerprint, contentFp, nameFp, the place, the
+ * id. The place is one character for a live record in the root or in folders 0..60 (PLACES), else '-' + status
+ * code + folder in base 36 + '.'. The id follows the shared prefix (idPrefix), packed when every rest has one of
+ * the forms of idForm (version 2: decimal numbers only, flagged idNumbers), else escaped.
  */
 export function encodeRecords(records: Map<string, TrackedRecord>): EncodedRecords {
 	const keys = [...records.keys()].sort();
 	const ids = keys.map((key) => records.get(key)!.id);
 	const idPrefix = commonPrefix(ids);
 	const rests = ids.map((id) => id.slice(idPrefix.length));
-	const idNumbers =
-		rests.length > 0 &&
-		rests.every((rest) => DECIMAL.test(rest) && Number(rest) <= Number.MAX_SAFE_INTEGER);
+	const idForm = chooseIdForm(rests);
+	const form = idForm === undefined ? undefined : parseIdForm(idForm);
 	const bucket = bucketLength(keys.length);
 	const parts: string[] = [];
 	let header = '';
@@ -221,21 +375,22 @@ export function encodeRecords(records: Map<string, TrackedRecord>): EncodedRecor
 			r.status === 'live' && r.folder < PLACES.length - 1
 				? PLACES[r.folder + 1]
 				: `${LONG_PLACE}${STATUS_CODES[r.status]}${r.folder < 0 ? '' : r.folder.toString(36)}.`;
-		const id = idNumbers ? toBase64Digits(Number(rests[i])) : escapeId(rests[i]);
+		const id = writeRest(rests[i], form);
 		parts.push(`${key.slice(bucket)}${r.contentFp}${r.nameFp}${place}${id}`);
 	});
 	const encoded: EncodedRecords = { records: parts.join('|') };
 	if (idPrefix) encoded.idPrefix = idPrefix;
-	if (idNumbers) encoded.idNumbers = true;
+	if (idForm) encoded.idForm = idForm;
 	return encoded;
 }
 
-/** Version 2's records (see encodeRecords); the state was validated first (exportValidation.ts). */
+/** Version 3's records (see encodeRecords); the state was validated first (exportValidation.ts). */
 export function decodeRecords(
 	encoded: string,
 	idPrefix = '',
-	idNumbers = false,
+	idForm?: string,
 ): Map<string, TrackedRecord> {
+	const form = idForm === undefined ? undefined : parseIdForm(idForm);
 	const records = new Map<string, TrackedRecord>();
 	if (!encoded) return records;
 	let header = '';
@@ -269,7 +424,7 @@ export function decodeRecords(
 			nameFp: entry.slice(keyLength + SHORT_FINGERPRINT_LENGTH, fixed),
 			status,
 			folder,
-			id: idPrefix + (idNumbers ? String(fromBase64Digits(rest)) : unescapeId(rest)),
+			id: idPrefix + readRest(rest, form),
 		});
 	}
 	return records;
@@ -360,7 +515,7 @@ export function decodeExportState(stored: StoredExportState): ExportState {
 		cursor: stored.cursor,
 		folders,
 		stopped: [...(stored.stopped ?? [])],
-		records: decodeRecords(stored.records ?? '', stored.idPrefix ?? '', stored.idNumbers === true),
+		records: decodeRecords(stored.records ?? '', stored.idPrefix ?? '', stored.idForm),
 		...(stored.strays ? { strays: decodeStrays(stored.strays) } : {}),
 	};
 }
@@ -387,13 +542,28 @@ export const exportStateSchema: StateSchema<StoredExportState> = {
 		if (typeof stored.node === 'string') base.node = stored.node;
 		if (stored.v === 1 && typeof stored.records === 'string')
 			Object.assign(base, migrateRecordsV1(stored.records, stored.folders));
+		if (stored.v === 2) migrateV2(stored, base);
 		return base;
 	},
 	validate: (stored) => validateStoredExportState(stored),
 };
 
 /**
- * Version 1's records in version 2's form, record for record (test/unit/exportStateMigration.test.ts: the same
+ * Version 2 differs from 3 only in how it says the ids are written: its records text is kept as it is, character
+ * for character (test/unit/exportStateMigration.test.ts), with its shared start of ids and its stray files. A field
+ * of the wrong type is passed on as it was, so the check says what was wrong with it.
+ */
+function migrateV2(stored: IDataObject, base: StoredExportState): void {
+	const raw = stored as Record<string, unknown>;
+	if (raw.idPrefix !== undefined) base.idPrefix = raw.idPrefix as string;
+	if (raw.idNumbers === true) base.idForm = 'decimal';
+	else if (raw.idNumbers !== undefined && raw.idNumbers !== false)
+		base.idForm = raw.idNumbers as unknown as string;
+	if (raw.strays !== undefined) base.strays = raw.strays as string;
+}
+
+/**
+ * Version 1's records in version 3's form, record for record (test/unit/exportStateMigration.test.ts: the same
  * records and the same plan). An entry version 1's check would drop stays unreadable (`#`), so version 2's check
  * drops it the same way, says so and drops the cursor (the destination is listed again).
  */

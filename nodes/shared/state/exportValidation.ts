@@ -4,7 +4,10 @@ import {
 	BUCKET,
 	EXPORT_STATE_VERSION,
 	LONG_PLACE,
+	packedLength,
+	parseIdForm,
 	PLACES,
+	type IdForm,
 	SHORT_FINGERPRINT_LENGTH,
 	type StoredExportState,
 } from './exportState';
@@ -90,14 +93,14 @@ function validHeader(entry: string): boolean {
 }
 
 /**
- * One version 2 record entry (see encodeRecords) after a header of `headerLength` characters is well formed,
+ * One version 3 record entry (see encodeRecords) after a header of `headerLength` characters is well formed,
  * points at a readable folder (or the root) and has an id that decodes.
  */
 export function validRecordEntry(
 	entry: string,
 	headerLength: number,
 	usableFolders: ReadonlySet<number>,
-	ids: { prefix: string; numbers: boolean },
+	ids: { prefix: string; form?: IdForm },
 ): boolean {
 	const keyLength = FINGERPRINT_LENGTH - headerLength;
 	const fixed = keyLength + SHORT_FINGERPRINT_LENGTH * 2;
@@ -120,8 +123,11 @@ export function validRecordEntry(
 		if (place < 0 || (place > 0 && !usableFolders.has(place - 1))) return false;
 		idStart = fixed + 1;
 	}
-	if (ids.numbers) {
-		if (idStart === entry.length || idStart + 9 < entry.length) return false;
+	if (ids.form) {
+		// A number takes 1 to 9 digits, a base64 rest 1 to its length, a packed rest exactly its length.
+		const digits = entry.length - idStart;
+		const most = ids.form.kind === 'decimal' ? 9 : ids.form.kind === 'base64' ? ids.form.length : 0;
+		if (most > 0 ? digits < 1 || digits > most : digits !== packedLength(ids.form)) return false;
 		for (let i = idStart; i < entry.length; i++) if (BASE64URL.indexOf(entry[i]) < 0) return false;
 		return true;
 	}
@@ -217,18 +223,19 @@ export function validateStoredExportState(
 		);
 	}
 
-	const ids = { prefix: '', numbers: false };
+	const ids: { prefix: string; form?: IdForm } = { prefix: '' };
 	if (raw.idPrefix !== undefined) {
 		if (typeof raw.idPrefix === 'string') ids.prefix = raw.idPrefix;
 		else problems.push('its shared start of file ids was not text');
 	}
-	if (raw.idNumbers !== undefined) {
-		if (typeof raw.idNumbers === 'boolean') ids.numbers = raw.idNumbers;
+	const form = typeof raw.idForm === 'string' ? parseIdForm(raw.idForm) : undefined;
+	if (raw.idForm !== undefined) {
+		if (form) ids.form = form;
 		else problems.push('its id form was not readable');
 	}
 	const idsReadable =
 		(raw.idPrefix === undefined || typeof raw.idPrefix === 'string') &&
-		(raw.idNumbers === undefined || typeof raw.idNumbers === 'boolean');
+		(raw.idForm === undefined || form !== undefined);
 	if (typeof raw.records === 'string' && idsReadable) {
 		const entries = raw.records === '' ? [] : raw.records.split('|');
 		const kept: string[] = [];
@@ -250,7 +257,7 @@ export function validateStoredExportState(
 		// All readable (the usual case): the text as it was, no second copy of 100,000 entries.
 		state.records = kept.length === entries.length ? raw.records : kept.join('|');
 		if (ids.prefix) state.idPrefix = ids.prefix;
-		if (ids.numbers) state.idNumbers = true;
+		if (typeof raw.idForm === 'string' && form) state.idForm = raw.idForm;
 		if (bad > 0) problems.push(`${plural(bad, 'exported record')} of ${records} could not be read`);
 		rebuild ||= kept.length < entries.length;
 	} else {
