@@ -62,6 +62,9 @@ export interface BigFileResult {
 	plainPutMs: number[];
 	/** Per repetition: plain PUT time / export time (the export's throughput relative to the plain PUT). */
 	ratios: number[];
+	/** CPU time of this process per export and per plain PUT. */
+	exportCpuMs: number[];
+	plainPutCpuMs: number[];
 	/** Per export: peak heap + buffers minus the same after a forced garbage collection just before it. */
 	peakGrowthMiB: number[];
 	/** Per export: the same for RSS. */
@@ -266,6 +269,8 @@ function shmUsed(): number {
 
 interface Measured {
 	ms: number;
+	/** CPU time of this process (the engine, the node, n8n's request path; the fakes run in their own). */
+	cpuMs: number;
 	growth: number;
 	rssGrowth: number;
 	/** Absolute peaks, for the memory budget of the machine: this process's RSS and the tmpfs in use. */
@@ -291,6 +296,7 @@ async function measured(work: () => Promise<void>): Promise<Measured> {
 	};
 	const timer = setInterval(sample, live ? 25 : 10);
 	const started = process.hrtime.bigint();
+	const cpuStart = process.cpuUsage();
 	try {
 		await work();
 	} finally {
@@ -299,6 +305,10 @@ async function measured(work: () => Promise<void>): Promise<Measured> {
 	}
 	return {
 		ms: Number(process.hrtime.bigint() - started) / 1e6,
+		cpuMs: (() => {
+			const used = process.cpuUsage(cpuStart);
+			return (used.user + used.system) / 1000;
+		})(),
 		growth: peak - before,
 		rssGrowth: rssPeak - rssBefore,
 		rssPeak,
@@ -422,6 +432,8 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				bytes,
 				exportMs: [],
 				plainPutMs: [],
+				exportCpuMs: [],
+				plainPutCpuMs: [],
 				ratios: [],
 				peakGrowthMiB: [],
 				rssGrowthMiB: [],
@@ -437,7 +449,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 			for (let round = 1; round <= REPETITIONS; round++) {
 				// Alternate which goes first, so a load change on the shared machine meets both.
 				const order = round % 2 === 1 ? ['export', 'put'] : ['put', 'export'];
-				const none: Measured = { ms: 0, growth: 0, rssGrowth: 0, rssPeak: 0, shmPeak: 0 };
+				const none: Measured = { ms: 0, cpuMs: 0, growth: 0, rssGrowth: 0, rssPeak: 0, shmPeak: 0 };
 				let exportRun = none;
 				let putRun = none;
 				for (const what of order) {
@@ -463,6 +475,8 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				}
 				result.exportMs.push(exportRun.ms);
 				result.plainPutMs.push(putRun.ms);
+				result.exportCpuMs.push(exportRun.cpuMs);
+				result.plainPutCpuMs.push(putRun.cpuMs);
 				result.ratios.push(putRun.ms / exportRun.ms);
 				result.peakGrowthMiB.push(exportRun.growth / 2 ** 20);
 				result.rssGrowthMiB.push(exportRun.rssGrowth / 2 ** 20);
@@ -470,7 +484,7 @@ export async function bigFile(kinds: CloudKind[], bytes: number): Promise<BigFil
 				result.rssPeakMiB.push(Math.max(exportRun.rssPeak, putRun.rssPeak) / 2 ** 20);
 				result.shmPeakMiB.push(Math.max(exportRun.shmPeak, putRun.shmPeak) / 2 ** 20);
 				process.stdout.write(
-					`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms (reading and hashing the input ${Math.round(lastReadMs)} ms; in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(putRun.rssGrowth / 2 ** 20).toFixed(1)}); peak RSS ${mib(Math.max(exportRun.rssPeak, putRun.rssPeak))} MiB, /dev/shm peak ${mib(Math.max(exportRun.shmPeak, putRun.shmPeak))} MiB\n`,
+					`     ${kind} round ${round}: export ${Math.round(exportRun.ms)} ms, CPU ${Math.round(exportRun.cpuMs)} ms (reading and hashing the input ${Math.round(lastReadMs)} ms; in the fake's requests ${Math.round(result.insideFakeMs[result.insideFakeMs.length - 1])} ms, between them ${Math.round(result.betweenMs[result.betweenMs.length - 1])} ms; +${(exportRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(exportRun.rssGrowth / 2 ** 20).toFixed(1)}), plain PUT ${Math.round(putRun.ms)} ms, CPU ${Math.round(putRun.cpuMs)} ms (+${(putRun.growth / 2 ** 20).toFixed(1)} MiB held, RSS +${(putRun.rssGrowth / 2 ** 20).toFixed(1)}); peak RSS ${mib(Math.max(exportRun.rssPeak, putRun.rssPeak))} MiB, /dev/shm peak ${mib(Math.max(exportRun.shmPeak, putRun.shmPeak))} MiB\n`,
 				);
 			}
 			results.push(result);

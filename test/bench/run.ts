@@ -410,7 +410,7 @@ async function largeFile(): Promise<void> {
 				subject: `Export ${r.kind}`,
 				metric: "throughput / plain PUT through n8n's httpRequest (alternating pairs)",
 				unit: '',
-				note: `the export is the whole read-and-upload of a file n8n keeps on disk (readInputFile's pass for size and hash, median ${(median(r.inputReadMs) / 1000).toFixed(1)} s, then the upload); of its wall time, median ${Math.round((100 * median(r.insideFakeMs)) / median(r.exportMs))}% inside the fake's chunk requests (it answers a chunk after storing and hashing it), ${Math.round((100 * median(r.betweenMs)) / median(r.exportMs))}% between them; export median ${rate(median(r.exportMs))} (${rate(Math.max(...r.exportMs))}-${rate(Math.min(...r.exportMs))}), plain PUT median ${rate(median(r.plainPutMs))} (${rate(Math.max(...r.plainPutMs))}-${rate(Math.min(...r.plainPutMs))})`,
+				note: `the export is the whole read-and-upload of a file n8n keeps on disk (readInputFile's pass for size and hash, median ${(median(r.inputReadMs) / 1000).toFixed(1)} s, then the upload); of its wall time, median ${Math.round((100 * median(r.insideFakeMs)) / median(r.exportMs))}% inside the fake's chunk requests (it answers a chunk after storing and hashing it), ${Math.round((100 * median(r.betweenMs)) / median(r.exportMs))}% between them; CPU of this process per export median ${(median(r.exportCpuMs) / 1000).toFixed(1)} s, per plain PUT ${(median(r.plainPutCpuMs) / 1000).toFixed(1)} s; export median ${rate(median(r.exportMs))} (${rate(Math.max(...r.exportMs))}-${rate(Math.min(...r.exportMs))}), plain PUT median ${rate(median(r.plainPutMs))} (${rate(Math.max(...r.plainPutMs))}-${rate(Math.min(...r.plainPutMs))})`,
 			},
 			r.ratios,
 			{ atLeast: 0.9 },
