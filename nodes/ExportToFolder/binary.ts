@@ -8,8 +8,12 @@ import type { Readable } from 'stream';
 import { createHasher } from '../shared/hashes';
 import type { HashKind, UploadSource } from '../shared/storage/types';
 
-/** Read size when n8n streams binary data from disk. */
-const STREAM_CHUNK = 256 * 1024;
+/**
+ * Read size when n8n streams binary data from disk. 1 MiB pieces, not 256 KiB: a quarter of the pieces to read,
+ * copy and collect (a 256 MiB export to Drive, three pairs each at load 9-10: CPU of the node's process median
+ * 3.5 s -> 2.4 s); still far below one upload chunk.
+ */
+const STREAM_CHUNK = 1024 * 1024;
 
 /**
  * An input file, read without holding it in memory when n8n keeps binary data outside the item (filesystem
