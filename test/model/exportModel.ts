@@ -409,7 +409,10 @@ export class ExportHistory {
 			const files = await this.snapshot();
 			for (const key of keys) {
 				const content = this.records.get(key)!.content;
-				if ([...files.values()].some((f) => f.content === content)) this.exported.set(key, content);
+				if ([...files.values()].some((f) => f.content === content)) {
+					this.exported.set(key, content);
+					this.exportedAt.set(key, this.productionRuns + 1);
+				}
 			}
 			// n8n saves the static data of a failed run too: what it wrote and the folders it saw are recorded.
 			this.deletions = 0;
@@ -440,8 +443,10 @@ export class ExportHistory {
 			);
 		}
 		for (const key of keys)
-			if (!this.isStopped(this.records.get(key)!))
+			if (!this.isStopped(this.records.get(key)!)) {
 				this.exported.set(key, this.records.get(key)!.content);
+				this.exportedAt.set(key, this.productionRuns + 1);
+			}
 		this.deletions = 0;
 		await this.rememberFolders();
 		// Whichever run's state n8n saves last, it names the file both outputs name (the twin rule keeps one file and
@@ -510,6 +515,8 @@ export class ExportHistory {
 
 	/** Production runs so far (failed ones too: n8n saves their state). */
 	private productionRuns = 0;
+	/** The production run (counted as productionRuns) that last exported each record, as its saved state says. */
+	private readonly exportedAt = new Map<string, number>();
 
 	private async rememberFolders(): Promise<void> {
 		this.productionRuns++;
@@ -621,8 +628,14 @@ export class ExportHistory {
 		const seenGone = this.productionRuns > entry.runsBefore;
 		// (The folder the saved state knows, by id: another folder the user made and deleted at that path meanwhile
 		// does not undo the stop; soak seed 1136299687, OneDrive.)
+		// A file of a record a run exported elsewhere since the deletion is no longer the record's (it is the user's,
+		// below), so it resumes nothing: the export resumes for records still stopped with the folder (soak seed
+		// 9102, OneDrive: the record had moved to another folder and was exported there).
+		const stillStopped = entry.ours.filter(
+			({ key }) => (this.exportedAt.get(key) ?? 0) <= entry.runsBefore,
+		);
 		const resumes =
-			entry.ours.length > 0 ||
+			stillStopped.length > 0 ||
 			(!seenGone &&
 				this.destination.kind !== 'dropbox' &&
 				this.knownFolders.get(this.sameKey(entry.path)) === entry.id);
@@ -633,12 +646,20 @@ export class ExportHistory {
 			// elsewhere meanwhile (it moved to another folder), the restored copy is the user's, like a restored file.
 			if (!this.exported.has(key)) this.exported.set(key, content);
 			else {
-				this.userFiles.set(path, content);
 				const files = await this.snapshot();
-				this.restoredIds.set(
-					path,
-					restoredIds.get(path) ?? [...files.values()].find((f) => f.path === path)!.item.id,
-				);
+				const id =
+					restoredIds.get(path) ?? [...files.values()].find((f) => f.path === path)!.item.id;
+				// As for a restored file (userRestore): one the saved state still names as the record's (the re-upload
+				// was a manual run's) may be taken as the record's; the run decides (soak seed 9101, local folder).
+				if (
+					(this.forgotten.has(key) || this.savedFileIds.get(key) === id) &&
+					this.exported.get(key) === content
+				) {
+					this.undecided.set(id, { key, content });
+					continue;
+				}
+				this.userFiles.set(path, content);
+				this.restoredIds.set(path, id);
 			}
 		}
 		for (const { path, content } of entry.users) this.userFiles.set(path, content);
@@ -939,6 +960,7 @@ export class ExportHistory {
 				`${key}: action ${String(json[i].action)} ${String(json[i].error ?? '')}`,
 			);
 			this.exported.set(key, record.content);
+			if (!manual) this.exportedAt.set(key, this.productionRuns + 1);
 			this.lastPath.set(key, json[i].path as string);
 		});
 		if (manual) return;
