@@ -188,6 +188,8 @@ interface BinnedFolder {
 	users: Array<{ path: string; content: string }>;
 	/** Production runs before the deletion: a later count means a run saw the folder gone. */
 	runsBefore: number;
+	/** The export had already stopped at this path: a deletion and restore no run saw leave it stopped. */
+	stoppedBefore: boolean;
 }
 
 /** What each fake offers to restore a folder (each as the user does it in the cloud's own UI). */
@@ -574,6 +576,7 @@ export class ExportHistory {
 				.filter((f) => !ours.includes(f) && this.userFiles.get(f.path) === f.content)
 				.map((f) => ({ path: f.path, content: f.content })),
 			runsBefore: this.productionRuns,
+			stoppedBefore: this.stopped.has(this.sameKey(existing)),
 		};
 		for (const file of files) {
 			this.userFiles.delete(file.path);
@@ -636,7 +639,10 @@ export class ExportHistory {
 		);
 		const resumes =
 			stillStopped.length > 0 ||
+			// (Nor one at a path the export had already stopped at: soak seed 9104, Drive: the user's own folder made
+			// at a stopped path, trashed and restored between two runs, was taken as undoing the stop.)
 			(!seenGone &&
+				!entry.stoppedBefore &&
 				this.destination.kind !== 'dropbox' &&
 				this.knownFolders.get(this.sameKey(entry.path)) === entry.id);
 		if (resumes && this.stopped.delete(this.sameKey(entry.path)))

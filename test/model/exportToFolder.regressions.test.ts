@@ -14,6 +14,41 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Google Drive, folders, soak seed 9104 (the model's expectation): a stopped folder's path got a folder of the
+		// user's, which the user trashed and restored before the next run; that undoes nothing of the stop.
+		story:
+			"a folder of the user's at a stopped path, trashed and restored between runs, leaves the stop in place",
+		layout: 'folders',
+		commands: [
+			put(0, 0, 1),
+			{ t: 'failHalfway', after: 0 },
+			{ t: 'userDeleteFolder', folder: 1, trash: false },
+			{ t: 'userCreate', name: 0, folder: 1 },
+			{ t: 'overlap' },
+			{ t: 'userDeleteFolder', folder: 1, trash: true },
+			{ t: 'userRestoreFolder', which: 0 },
+			{ t: 'edit', key: 0 },
+		],
+	},
+	{
+		// Dropbox, folders, soak seed 9103 (the model's expectation, as seed 9102): a folder restored holding only
+		// the old file of a record exported elsewhere since stays stopped, and the record's next folder goes on.
+		story:
+			"after a root renamed and back, a restored folder holding only a moved document's old file stays stopped",
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			put(1, 0, 1),
+			{ t: 'userRenameRoot' },
+			{ t: 'userDeleteFolder', folder: 1, trash: false },
+			put(1, 0, 0),
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+			put(0, 0, 1),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+		],
+	},
+	{
 		// Local folder, folders, soak seed 9101 (the model's expectation): the user moved an exported file into
 		// another folder and deleted that folder; a manual run re-uploaded the document; the user restored the
 		// folder. The saved state still names the restored file (the manual run's state is not saved), so the run
