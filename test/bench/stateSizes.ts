@@ -1,8 +1,9 @@
 /**
  * Export state per record at each scale, with the bench's own measure (exportIdle.ts: the node's state as JSON
  * after a rebuilding first run and an idle run against the fakes, whose ids have the providers' real shapes).
- * `npx ts-node --transpile-only test/bench/stateSizes.ts [scales] [clouds]`, e.g. `1000,10000 dropbox`.
+ * `node --expose-gc -r ts-node/register/transpile-only test/bench/stateSizes.ts [scales] [clouds]`, e.g. `1000,10000 dropbox`.
  */
+import './tsBeforeJson';
 import { exportIdleBench } from './exportIdle';
 import type { CloudKind } from './collectIdle';
 

@@ -144,4 +144,20 @@ describe('FakeDropbox answers as Dropbox does for what rclone sends', () => {
 		const bad = await rpc('files/list_folder/longpoll', { cursor: json.cursor, timeout: 10 }, {});
 		expect(bad.status).toBe(400);
 	});
+
+	it('mints ids as Dropbox does: "id:", the namespace\'s 8 bytes and a counter of its items (Content Access Guide: a file "id:a4ayc_80_OEAAAAAAAAAXw" and its folder "id:a4ayc_80_OEAAAAAAAAAXz")', async () => {
+		await fake.userCreateFolder('/a');
+		await fake.userWrite('/a/f.txt', Buffer.from('a'));
+		await fake.userWrite('/a/g.txt', Buffer.from('b'));
+		const { json } = await rpc('files/list_folder', { path: '/a' });
+		const ids = [
+			(await rpc('files/get_metadata', { path: '/a' })).json.id,
+			...json.entries.map((entry: { id: string }) => entry.id),
+		] as string[];
+		for (const id of ids) expect(id).toMatch(/^id:[A-Za-z0-9_-]{22}$/);
+		const bytes = ids.map((id) => Buffer.from(id.slice(3), 'base64url'));
+		expect(new Set(bytes.map((b) => b.subarray(0, 8).toString('hex'))).size).toBe(1);
+		const counters = bytes.map((b) => Number(b.readBigUInt64BE(8))).sort((x, y) => x - y);
+		expect(counters[2] - counters[0]).toBe(2);
+	});
 });

@@ -136,3 +136,43 @@ describe('FakeGraph answers as Graph does for what rclone sends', () => {
 		);
 	});
 });
+
+/**
+ * Item ids of the shapes Graph mints (see GraphDrive.newId for the sources): what a client stores per file, so the
+ * project's state is measured on them (issue 17).
+ */
+describe('FakeGraph mints item ids as Graph does', () => {
+	const ids = async (driveType: 'personal' | 'business') => {
+		const auth = new FakeAuth();
+		const fake = new FakeGraph(auth, { driveType });
+		await fake.start();
+		try {
+			const token = auth.issue('microsoft', ['Files.ReadWrite.All']).access_token;
+			const root = await fetch(`${fake.baseUrl}/v1.0/me/drive/root`, {
+				headers: { authorization: `Bearer ${token}` },
+			});
+			const files = [
+				await fake.userCreateFile('a/one.txt', Buffer.from('1')),
+				await fake.userCreateFile('a/two.txt', Buffer.from('2')),
+			];
+			return { root: ((await root.json()) as { id: string }).id, files };
+		} finally {
+			await fake.stop();
+		}
+	};
+
+	it('personal, on the current backend: the drive id, "!s" and a GUID in hex; the root "!sea8cc6beffdb43d7976fbc7da445c639"', async () => {
+		const { root, files } = await ids('personal');
+		expect(root).toMatch(/^[0-9A-F]{16}!sea8cc6beffdb43d7976fbc7da445c639$/);
+		const drive = root.slice(0, 16);
+		for (const id of files) expect(id).toMatch(new RegExp(`^${drive}!s[0-9a-f]{32}$`));
+	});
+
+	it('business: "01" and 32 base32 characters, the first 8 the same for every item of the drive', async () => {
+		const { root, files } = await ids('business');
+		for (const id of [root, ...files]) {
+			expect(id).toMatch(/^01[A-Z2-7]{32}$/);
+			expect(id.slice(0, 8)).toBe(root.slice(0, 8));
+		}
+	});
+});
