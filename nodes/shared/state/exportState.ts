@@ -104,8 +104,11 @@ const STATUS_BY_CODE: Record<string, RecordStatus> = {
 	F: 'folderDeleted',
 };
 /**
- * Content and name fingerprints are only ever compared with the same record's previous value, never across
- * records, so 48 bits are plenty (a false "unchanged" has odds of 1 in 2.8e14 per edit) and save 8 bytes.
+ * Content and name fingerprints: 48 bits. A record's content is compared with its previous value (a false
+ * "unchanged" has odds of 1 in 2.8e14 per edit), but both are also compared across records: names for the places
+ * records hold in a folder and for Dropbox deletions (paths only), contents for stray files. With 100,000 records
+ * in one folder (5e9 pairs) 48 bits give odds of 1.8e-5 of one name collision; 32 would collide almost surely,
+ * so they are not shortened further (issue 17: README, Benchmarks, "What misses, and why").
  */
 export const SHORT_FINGERPRINT_LENGTH = 8;
 const FIXED = FINGERPRINT_LENGTH + SHORT_FINGERPRINT_LENGTH * 2;
