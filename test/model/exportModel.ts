@@ -413,7 +413,7 @@ export class ExportHistory {
 				const content = this.records.get(key)!.content;
 				if ([...files.values()].some((f) => f.content === content)) {
 					this.exported.set(key, content);
-					this.exportedAt.set(key, this.productionRuns + 1);
+					this.markSaved(key, content);
 				}
 			}
 			// n8n saves the static data of a failed run too: what it wrote and the folders it saw are recorded.
@@ -447,7 +447,7 @@ export class ExportHistory {
 		for (const key of keys)
 			if (!this.isStopped(this.records.get(key)!)) {
 				this.exported.set(key, this.records.get(key)!.content);
-				this.exportedAt.set(key, this.productionRuns + 1);
+				this.markSaved(key, this.records.get(key)!.content);
 			}
 		this.deletions = 0;
 		await this.rememberFolders();
@@ -486,7 +486,21 @@ export class ExportHistory {
 		const dir = file.path.split('/').slice(0, -1).join('/');
 		if (this.taken(files, dir ? `${dir}/${name}` : name)) return;
 		await this.destination.fixture.user.rename(file.path, name);
+		this.movedManualCopy(key, file);
 	}
+
+	/**
+	 * README ("A file a manual run wrote"): a manual run's re-upload of the content the export had already written,
+	 * once the user renamed or moved it within the known folders, cannot be told from a copy the user restored, which
+	 * is theirs; the next run may take it or upload the document beside it (soak seed 9201, every destination).
+	 */
+	private movedManualCopy(key: string, file: FileSeen): void {
+		if (this.manualCopies.get(file.item.id) === key)
+			this.undecided.set(file.item.id, { key, content: file.content });
+	}
+
+	/** Files manual runs re-uploaded since the last production run with the content already exported, by id. */
+	private readonly manualCopies = new Map<string, string>();
 
 	private async userMove(key: string, folder: string): Promise<void> {
 		if (this.layout === 'flat') return;
@@ -504,6 +518,7 @@ export class ExportHistory {
 			return;
 		if (existing === undefined) await this.destination.fixture.user.createFolder(folder);
 		await this.destination.fixture.user.move(file.path, target);
+		this.movedManualCopy(key, file);
 	}
 
 	/** Folders the user deleted (cloud's name equality): records mapping into them are skipped from then on. */
@@ -519,9 +534,17 @@ export class ExportHistory {
 	private productionRuns = 0;
 	/** The production run (counted as productionRuns) that last exported each record, as its saved state says. */
 	private readonly exportedAt = new Map<string, number>();
+	/** The content the saved state records for each record (its last production export). */
+	private readonly savedContent = new Map<string, string>();
+
+	private markSaved(key: string, content: string): void {
+		this.exportedAt.set(key, this.productionRuns + 1);
+		this.savedContent.set(key, content);
+	}
 
 	private async rememberFolders(): Promise<void> {
 		this.productionRuns++;
+		this.manualCopies.clear();
 		this.restoredUnseen.clear();
 		this.knownFolders = new Map(
 			(await this.folderItems()).map((f) => [this.sameKey(f.path ?? f.name), f.id]),
@@ -601,12 +624,16 @@ export class ExportHistory {
 	 */
 	private async userRestoreFolder(which: number): Promise<void> {
 		if (this.binnedFolders.length === 0) return;
-		const [entry] = this.binnedFolders.splice(which % this.binnedFolders.length, 1);
+		const [chosen] = this.binnedFolders.splice(which % this.binnedFolders.length, 1);
+		let entry = chosen;
 		const taken = [
 			...(await this.folders()),
 			...[...(await this.snapshot()).values()].map((f) => f.path),
 		].some((p) => this.sameKey(p) === this.sameKey(entry.path));
-		if (taken) return;
+		if (taken) {
+			this.binnedFolders.push(chosen);
+			return;
+		}
 		const fixture = this.destination.fixture as unknown as {
 			fake: FolderRestoringFake;
 			rootPath: string;
@@ -621,6 +648,10 @@ export class ExportHistory {
 			restoredIds = new Map(
 				back.map((node) => [node.pathDisplay.slice(fixture.rootPath.length + 1), node.id]),
 			);
+			// Dropbox restores by path the latest deleted version of each file below it, whichever deletion that
+			// was: what comes back is what the restored files hold (soak seed 9203: the folder deleted first held a
+			// file of the user's, the one deleted later a record's file at the same name, and that one came back).
+			entry = await this.restoredByPath(entry, restoredIds);
 		} else {
 			if (!entry.outside) return;
 			await rename(entry.outside, join(fixture.baseDir, 'fixture-root', ...entry.path.split('/')));
@@ -669,6 +700,32 @@ export class ExportHistory {
 			}
 		}
 		for (const { path, content } of entry.users) this.userFiles.set(path, content);
+	}
+
+	/** A Dropbox folder restore merges every deletion at its path: the files that came back, by their content. */
+	private async restoredByPath(
+		chosen: BinnedFolder,
+		restoredIds: Map<string, string>,
+	): Promise<BinnedFolder> {
+		const same = this.binnedFolders.filter(
+			(e) => this.sameKey(e.path) === this.sameKey(chosen.path),
+		);
+		for (const e of same) this.binnedFolders.splice(this.binnedFolders.indexOf(e), 1);
+		const files = await this.snapshot();
+		const back = (path: string, content: string) =>
+			restoredIds.has(path) && files.get(path)?.content === content;
+		// Newest deletion first: a record's file restored from a later deletion counts against that deletion's runs.
+		const all = [chosen, ...same].sort((a, b) => b.runsBefore - a.runsBefore);
+		const ours: BinnedFolder['ours'] = [];
+		for (const e of all)
+			for (const o of e.ours)
+				if (back(o.path, o.content) && !ours.some((x) => x.path === o.path)) ours.push(o);
+		return {
+			...chosen,
+			runsBefore: Math.max(...all.map((e) => e.runsBefore)),
+			ours,
+			users: all.flatMap((e) => e.users.filter((u) => back(u.path, u.content))),
+		};
 	}
 
 	private async folderItems(): Promise<RemoteItem[]> {
@@ -965,8 +1022,15 @@ export class ExportHistory {
 				['created', 'updated', 'unchanged', 'reuploaded'].includes(json[i].action as string),
 				`${key}: action ${String(json[i].action)} ${String(json[i].error ?? '')}`,
 			);
+			if (
+				manual &&
+				json[i].action === 'reuploaded' &&
+				this.savedContent.get(key) === record.content &&
+				typeof json[i].fileId === 'string'
+			)
+				this.manualCopies.set(json[i].fileId as string, key);
 			this.exported.set(key, record.content);
-			if (!manual) this.exportedAt.set(key, this.productionRuns + 1);
+			if (!manual) this.markSaved(key, record.content);
 			this.lastPath.set(key, json[i].path as string);
 		});
 		if (manual) return;

@@ -14,6 +14,58 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Google Drive and OneDrive, folders, soak seed 9204: a manual run moved a record's file into its new folder
+		// (state not saved), a run over another record saved a later cursor, and the user deleted the old folder.
+		// The record was taken for deleted with it and, meeting its own file at its new place, was uploaded a
+		// second time under the next name; the file the state names is its file, kept there.
+		story:
+			'a file a manual run moved into its new folder, the old folder then deleted: the record keeps that file, no second copy',
+		layout: 'folders',
+		commands: [
+			put(4, 0, 0),
+			put(0, 0, 0),
+			run(),
+			put(4, 0, 1),
+			run(true),
+			run(false, 1),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			put(0, 0, 0),
+		],
+	},
+	{
+		// Dropbox, folders, soak seed 9203 (the model's expectation): Dropbox restores a folder by path, bringing
+		// back the latest deleted version of each file below it, here a record's file from a later deletion than the
+		// one chosen; the export resumes into it, as it should.
+		story:
+			'a folder deleted twice and restored on Dropbox brings back the latest files: the export resumes into it',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 1),
+			{ t: 'userCreate', name: 0, folder: 0 },
+			put(1, 0, 0),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			run(),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'userRestoreFolder', which: 0 },
+			run(),
+		],
+	},
+	{
+		// Every destination, folders, soak seed 9201 (the model's expectation; README limit): a manual run
+		// re-uploaded a deleted file with the content already exported, and the user renamed it; it cannot be told
+		// from a copy the user restored (theirs), so the run uploads the document at its name and leaves it.
+		story:
+			'a manual re-upload of an unchanged document renamed by the user: the next run may leave it and upload the document',
+		layout: 'folders',
+		commands: [
+			put(2, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 2, trash: false },
+			run(true),
+			{ t: 'userRename', key: 2, name: 1 },
+		],
+	},
+	{
 		// Google Drive, folders, soak seed 9104 (the model's expectation): a stopped folder's path got a folder of the
 		// user's, which the user trashed and restored before the next run; that undoes nothing of the stop.
 		story:

@@ -602,6 +602,44 @@ describe('planExport: a manual run re-uploaded a deleted file into a folder it m
 	});
 });
 
+describe("planExport: the record's own file met at its new place after its old folder was deleted", () => {
+	// Google Drive and OneDrive, folders, soak seed 9204: a manual run (state not saved) moved r1's file into Other;
+	// the user then deleted Main, where the state still recorded it. The run took r1 for deleted with Main and, meeting
+	// its own file at its place in Other, uploaded a second copy under the next name.
+	it("the file the state names as the record's is its file: kept when it holds the content, else replaced in place", () => {
+		const r1 = input(0, 'r1', 'Other');
+		const r2 = input(1, 'r2', 'Other');
+		const state = exported([input(0, 'r1', 'Main'), r2], false);
+		const batch: ChangeBatch = {
+			changes: [{ type: 'delete', id: 'folder-Main', isFolder: true }],
+			cursor: 'c1',
+		};
+		const plan = planExport([r1, r2], state, batch, { ...policy, caseInsensitive: false });
+		expect(plan.items[0]).toMatchObject({ action: 'reuploaded', op: { verb: 'upload' } });
+		const own = (hash: string): RemoteItem => ({
+			id: 'file-r1',
+			name: 'r1.pdf',
+			isFolder: false,
+			path: 'Other/r1.pdf',
+			hash,
+		});
+		expect(plan.afterConflict(plan.take(0), own('hash(content-r1)'))).toMatchObject({
+			op: { verb: 'adopt' },
+			fileId: 'file-r1',
+			name: 'r1.pdf',
+		});
+		const again = planExport([r1, r2], exported([input(0, 'r1', 'Main'), r2], false), batch, {
+			...policy,
+			caseInsensitive: false,
+		});
+		expect(again.afterConflict(again.take(0), own('hash(older)'))).toMatchObject({
+			op: { verb: 'upload', replaceId: 'file-r1', onConflict: 'replace' },
+			fileId: 'file-r1',
+			name: 'r1.pdf',
+		});
+	});
+});
+
 describe('planExport: the user restores a folder the export stopped in', () => {
 	// The user deleted Main (the run stopped exporting into it), then restored it from the trash / recycle bin.
 	const r1 = input(0, 'r1', 'Main');

@@ -1009,11 +1009,13 @@ class PlanContext {
 		const folderKey = this.folderKeyOf(input.folder);
 		const place = placeOf(folderKey, nameFingerprint(item.name, this.ci));
 		// Our own file is already there (an overlapping run moved it first): replace it in place, or keep it as it is.
+		// So is the file the state still names as the record's, met at the record's place although the plan took it
+		// for gone (soak seed 9204: a manual run had moved it out of a folder the user then deleted).
 		const ownId =
 			item.op.verb === 'move'
 				? item.op.id
 				: item.op.verb === 'upload'
-					? (item.op.replaceId ?? item.previousId)
+					? (item.op.replaceId ?? item.previousId ?? this.state.records.get(item.keyFp)?.id)
 					: undefined;
 		if (occupant && ownId !== undefined && occupant.id === ownId) {
 			if (occupant.hash === input.contentHash)
