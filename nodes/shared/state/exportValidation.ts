@@ -244,7 +244,9 @@ export function validateStoredExportState(
 		// A damaged header leaves the entries after it unreadable (their keys are incomplete) until the next one.
 		let header: number | undefined = 0;
 		for (const entry of entries) {
-			if (entry.startsWith(BUCKET)) {
+			// A header is short ('~' and 1-2 characters); a longer entry starting with '~' is a record entry whose
+			// first character was damaged: dropped alone, not taken for a header that would drop every entry after it.
+			if (entry.startsWith(BUCKET) && entry.length < FINGERPRINT_LENGTH) {
 				header = validHeader(entry) ? entry.length - 1 : undefined;
 				if (header !== undefined) kept.push(entry);
 				continue;
