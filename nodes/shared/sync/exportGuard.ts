@@ -17,35 +17,7 @@ export function documentsGone(
 	inputContentHashes: Iterable<{ recordKey: string; contentHash: string }>,
 	caseInsensitive: boolean,
 ): number {
-	const atPlace = new Map<string, string[]>();
-	const folderKeyById = new Map<string, string>();
-	state.folders.forEach((folder, index) => {
-		if (folder) folderKeyById.set(folder.id, String(index));
-	});
-	if (state.rootId) folderKeyById.set(state.rootId, '-1');
-	const currentFolderKey = new Map<string, string>();
-	state.folders.forEach((folder, index) => {
-		if (folder && !analysis.goneFolders.has(index))
-			currentFolderKey.set(
-				pathKey(analysis.movedFolders.get(index) ?? folder.path, caseInsensitive),
-				String(index),
-			);
-	});
-	for (const item of analysis.remote.byId.values()) {
-		if (item.isFolder || item.hash === undefined) continue;
-		const folder =
-			item.path !== undefined
-				? (() => {
-						const dir = pathKey(splitPath(item.path).dir, caseInsensitive);
-						return dir === '' ? '-1' : currentFolderKey.get(dir);
-					})()
-				: item.parentId !== undefined
-					? folderKeyById.get(item.parentId)
-					: undefined;
-		if (folder === undefined) continue;
-		const place = `${folder}\n${nameFingerprint(item.name, caseInsensitive)}`;
-		atPlace.set(place, [...(atPlace.get(place) ?? []), shortFingerprint(item.hash)]);
-	}
+	const atPlace = contentsByPlace(analysis, state, caseInsensitive);
 	if (atPlace.size === 0) return analysis.goneRecords.size;
 	let latest: Map<string, string> | undefined;
 	let gone = 0;
@@ -68,4 +40,39 @@ export function documentsGone(
 		if (!stands) gone++;
 	}
 	return gone;
+}
+
+/** The content fingerprints of the batch's files, by cached folder index (-1: the root) and name fingerprint. */
+function contentsByPlace(
+	analysis: ChangeAnalysis,
+	state: ExportState,
+	caseInsensitive: boolean,
+): Map<string, string[]> {
+	const folderById = new Map<string, string>();
+	const folderByPath = new Map<string, string>();
+	if (state.rootId) folderById.set(state.rootId, '-1');
+	state.folders.forEach((folder, index) => {
+		if (!folder) return;
+		folderById.set(folder.id, String(index));
+		// Where the folder is now: one the user renamed or moved is found at its new path.
+		if (!analysis.goneFolders.has(index))
+			folderByPath.set(
+				pathKey(analysis.movedFolders.get(index) ?? folder.path, caseInsensitive),
+				String(index),
+			);
+	});
+	const folderOf = (path: string | undefined, parentId: string | undefined) => {
+		if (path === undefined) return parentId === undefined ? undefined : folderById.get(parentId);
+		const dir = pathKey(splitPath(path).dir, caseInsensitive);
+		return dir === '' ? '-1' : folderByPath.get(dir);
+	};
+	const atPlace = new Map<string, string[]>();
+	for (const item of analysis.remote.byId.values()) {
+		if (item.isFolder || item.hash === undefined) continue;
+		const folder = folderOf(item.path, item.parentId);
+		if (folder === undefined) continue;
+		const place = `${folder}\n${nameFingerprint(item.name, caseInsensitive)}`;
+		atPlace.set(place, [...(atPlace.get(place) ?? []), shortFingerprint(item.hash)]);
+	}
+	return atPlace;
 }
