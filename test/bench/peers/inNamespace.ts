@@ -37,6 +37,14 @@ type Fakes = FakesOnHosts;
 const RELAYED_PORT = 8443;
 const WARM_UP_FILES = 20;
 
+/** What lies under an error (fetch failed: the socket's reason, or undici's headers timeout after 300 s). */
+function causeOf(error: unknown): string {
+	const cause = (error as { cause?: unknown }).cause;
+	if (cause === undefined) return '';
+	const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+	return `\n  caused by ${text}${causeOf(cause)}`;
+}
+
 function log(line: string): void {
 	process.stdout.write(`     ${line}\n`);
 }
@@ -519,7 +527,7 @@ main()
 	.then(() => process.exit(0))
 	.catch((error: unknown) => {
 		process.stderr.write(
-			`scenario 7 (in the namespace) failed: ${(error as Error).stack ?? String(error)}\n`,
+			`scenario 7 (in the namespace) failed: ${(error as Error).stack ?? String(error)}${causeOf(error)}\n`,
 		);
 		process.exit(1);
 	});
