@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'fs';
+import { request } from 'http';
 import { ALL_SCOPES as DROPBOX_SCOPES } from '../../fakes/dropbox';
 import { DRIVE_SCOPES } from '../../fakes/drive';
 import { N8nInstance } from '../../e2e/n8nInstance';
@@ -49,6 +50,40 @@ function log(line: string): void {
 	process.stdout.write(`     ${line}\n`);
 }
 
+/**
+ * POST {} to a webhook and wait for its answer however long the run takes. Not fetch: undici gives up on an
+ * answer whose headers take more than 300 s, and the built-in Google Drive node's first run of 1,000 files through
+ * the 40 ms relay took 276 s at load 3-6 (2,000 requests one after another), so the full bench of 2026-12-07 lost
+ * scenario 7 to "fetch failed" at load 8-9.
+ */
+function postWebhook(url: string): Promise<{ ok: boolean; status: number; text: string }> {
+	return new Promise((resolve, reject) => {
+		const body = Buffer.from('{}');
+		const call = request(
+			url,
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': body.length },
+			},
+			(answer) => {
+				const chunks: Buffer[] = [];
+				answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+				answer.on('error', reject);
+				answer.on('end', () => {
+					const status = answer.statusCode ?? 0;
+					resolve({
+						ok: status >= 200 && status < 300,
+						status,
+						text: Buffer.concat(chunks).toString('utf8'),
+					});
+				});
+			},
+		);
+		call.on('error', reject);
+		call.end(body);
+	});
+}
+
 /** One webhook call = one run: requests counted on every fake, wall time, the n8n process's peak RSS. */
 async function runOnce(
 	n8n: N8nInstance,
@@ -62,12 +97,10 @@ async function runOnce(
 	const before = await currentRssMiB(pid);
 	const startedAt = Date.now();
 	const started = process.hrtime.bigint();
-	const response = await fetch(`http://127.0.0.1:${n8n.port}/webhook/${webhookPath(workflowId)}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: '{}',
-	});
-	const text = await response.text();
+	const response = await postWebhook(
+		`http://127.0.0.1:${n8n.port}/webhook/${webhookPath(workflowId)}`,
+	);
+	const text = response.text;
 	const ended = process.hrtime.bigint();
 	const endedAt = Date.now();
 	const ms = Number(ended - started) / 1e6;
