@@ -45,6 +45,16 @@ const BINARY_DIR = join(
 	`bench-binary-${process.pid}`,
 );
 process.env.N8N_BINARY_DATA_STORAGE_PATH ??= BINARY_DIR;
+
+/**
+ * Takes the variable back (when it is ours) and removes the directory, before the bench starts other programs:
+ * scenario 7's n8n inherited it and kept its binary data there.
+ */
+export function releaseBinaryStorage(): void {
+	if (process.env.N8N_BINARY_DATA_STORAGE_PATH === BINARY_DIR)
+		delete process.env.N8N_BINARY_DATA_STORAGE_PATH;
+	rmSync(BINARY_DIR, { recursive: true, force: true });
+}
 let binaryReady: Promise<void> | undefined;
 
 /** Round trip added by a relay in front of the fakes (0: bare loopback). */

@@ -2,7 +2,7 @@ import './tsBeforeJson';
 import { mkdir, readFile, writeFile } from 'fs/promises';
 import { join } from 'path';
 import * as exportPlanModule from '../../nodes/shared/sync/exportPlan';
-import { bigFile } from './bigFile';
+import { bigFile, releaseBinaryStorage } from './bigFile';
 import { calendarIdleBench } from './calendarIdle';
 import { collectIdleBench, type CloudKind, type CollectIdleBench } from './collectIdle';
 import { collectNew } from './collectNew';
@@ -441,6 +441,7 @@ async function main(): Promise<boolean> {
 	// Scenario 7 needs root, a network namespace and a real n8n: when it fails, the figures measured before it are
 	// still written (results.json, results.md), but the README keeps its table (only a complete run rewrites it).
 	let peersFailure: string | undefined;
+	releaseBinaryStorage();
 	const peers = runs('peers')
 		? await part('7 peers', () => peersScenario(figures)).catch((error: unknown) => {
 				peersFailure = (error as Error).message ?? String(error);
