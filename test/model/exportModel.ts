@@ -476,13 +476,22 @@ export class ExportHistory {
 		};
 	}
 
+	/**
+	 * The user's actions here name a file by its path: where Drive holds two files at it (a restored file beside the
+	 * re-upload), the action could take the other one (soak seed 9307 moved the user's restored file and blamed the
+	 * export), so the model leaves such a file alone.
+	 */
+	private sharesPath(files: Map<string, FileSeen>, file: FileSeen): boolean {
+		return [...files.values()].filter((f) => f.path === file.path).length > 1;
+	}
+
 	private taken(files: Map<string, FileSeen>, path: string): boolean {
 		return [...files.values()].some((f) => this.sameKey(f.path) === this.sameKey(path));
 	}
 
 	private async userRename(key: string, name: string): Promise<void> {
 		const { file, files } = await this.fileOf(key);
-		if (!file) return;
+		if (!file || this.sharesPath(files, file)) return;
 		const dir = file.path.split('/').slice(0, -1).join('/');
 		if (this.taken(files, dir ? `${dir}/${name}` : name)) return;
 		await this.destination.fixture.user.rename(file.path, name);
@@ -507,7 +516,7 @@ export class ExportHistory {
 		// (See userCreate: a local folder made again may be its old inode.)
 		if (this.destination.kind === 'localFolder' && this.stopped.has(this.sameKey(folder))) return;
 		const { file, files } = await this.fileOf(key);
-		if (!file) return;
+		if (!file || this.sharesPath(files, file)) return;
 		const name = file.path.split('/').pop()!;
 		const existing = (await this.folders()).find((d) => this.sameKey(d) === this.sameKey(folder));
 		const target = existing ?? folder;

@@ -14,6 +14,22 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Google Drive, folders, soak seed 9307 (the model's harness): a restored file sat beside the re-upload under
+		// one name; the user's move, acting by path, took the restored file. The model leaves files that share a
+		// path alone; the export kept the re-upload as the document's and left the restored file as it was.
+		story:
+			'a file restored beside its re-upload under the same name (Drive), then the user moves files around',
+		layout: 'folders',
+		commands: [
+			put(3, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 3, trash: true },
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userMove', key: 3, folder: 1 },
+		],
+	},
+	{
 		// Google Drive and OneDrive, folders, soak seed 9204: a manual run moved a record's file into its new folder
 		// (state not saved), a run over another record saved a later cursor, and the user deleted the old folder.
 		// The record was taken for deleted with it and, meeting its own file at its new place, was uploaded a
