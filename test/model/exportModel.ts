@@ -826,9 +826,17 @@ export class ExportHistory {
 		).fake;
 		let restoredId = entry.id;
 		if (this.destination.kind === 'googleDrive') fake.userUntrash(entry.id);
-		else if (this.destination.kind === 'oneDrive')
-			fake.userRestore(entry.id, free === name ? undefined : free);
-		else if (this.destination.kind === 'dropbox')
+		else if (this.destination.kind === 'oneDrive') {
+			// Its folder at that path may be another one (the old one deleted, a run made it again): the item's own
+			// parent is gone and the recycle bin will not restore it there (soak seed 9305: the fake's 404 ended the
+			// history). The user's restore then does not happen.
+			try {
+				fake.userRestore(entry.id, free === name ? undefined : free);
+			} catch {
+				this.binned.push(entry);
+				return;
+			}
+		} else if (this.destination.kind === 'dropbox')
 			restoredId = await this.dropboxRestore(entry.id, dir ? `${dir}/${free}` : free);
 		else if (this.destination.kind === 'localFolder') {
 			// Deleted for good (not moved aside as a trash): there is nothing to bring back.

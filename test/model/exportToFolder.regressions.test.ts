@@ -14,6 +14,23 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive, folders, soak seed 9305 (the model's harness): a file deleted, then its folder; after a lost state
+		// a run made the folder again; the user's restore of the file found its own folder gone (the recycle bin
+		// answers 404), which ended the history instead of leaving the file in the bin.
+		story: 'a file whose folder was deleted and made again cannot be restored into the new folder',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 0, trash: false },
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'loseState' },
+			run(),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userDelete', key: 0, trash: false },
+		],
+	},
+	{
 		// Google Drive, folders, soak seed 9307 (the model's harness): a restored file sat beside the re-upload under
 		// one name; the user's move, acting by path, took the restored file. The model leaves files that share a
 		// path alone; the export kept the re-upload as the document's and left the restored file as it was.
