@@ -1,3 +1,5 @@
+// Run alone, too: './results' must resolve to results.ts even after a bench wrote results.json beside it.
+import './tsBeforeJson';
 import { Container } from '@n8n/di';
 import { existsSync, rmSync, statfsSync } from 'fs';
 import { BinaryDataService } from 'n8n-core';
