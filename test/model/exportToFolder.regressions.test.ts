@@ -14,6 +14,32 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive and SharePoint, flat, soak seed 9308 (the fake's fault): a user's "Reçu.pdf" and a record's
+		// "Reçu.pdf" in the other Unicode form sat on either side of a children page boundary; the fake's skip token
+		// (the name alone) skipped the second, and the listing lost a file. The token now carries the position.
+		story: 'two names equal but for their Unicode form are both listed across a page boundary',
+		layout: 'flat',
+		commands: [
+			put(0, 0, 0),
+			{ t: 'userCreate', name: 5, folder: 0 },
+			put(2, 0, 0),
+			{ t: 'userCreate', name: 0, folder: 0 },
+			run(),
+			{ t: 'loseState' },
+			{ t: 'edit', key: 2 },
+			put(0, 0, 0),
+			run(),
+			put(1, 4, 0),
+			put(3, 0, 0),
+			{ t: 'overlap' },
+			{ t: 'loseState' },
+			{ t: 'edit', key: 2 },
+			{ t: 'edit', key: 3 },
+			{ t: 'edit', key: 0 },
+			{ t: 'failHalfway', after: 0 },
+		],
+	},
+	{
 		// OneDrive, folders, soak seed 9305 (the model's harness): a file deleted, then its folder; after a lost state
 		// a run made the folder again; the user's restore of the file found its own folder gone (the recycle bin
 		// answers 404), which ended the history instead of leaving the file in the bin.

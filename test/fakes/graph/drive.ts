@@ -181,12 +181,15 @@ export class GraphDrive {
 	}
 
 	/**
-	 * Up to `top` children listed after the case-folded name `after` (a children page's $skiptoken), and whether
-	 * more follow: a binary search in the listing order instead of a scan per page.
+	 * Up to `top` children listed after the position `after` (a children page's $skiptoken: the last item's
+	 * case-folded name and creation rank), and whether more follow: a binary search in the listing order instead of a
+	 * scan per page. The rank breaks ties: names the collation holds equal (`Reçu.pdf` composed and decomposed) are
+	 * two items, and a page ending at one of them must not skip the other (the export model's snapshot lost a file
+	 * that way, soak seed 9308); Graph's own skip tokens are opaque and skip nothing.
 	 */
 	childrenPage(
 		folderId: string,
-		after: string | undefined,
+		after: { name: string; rank: number } | undefined,
 		top: number,
 	): { page: GraphItem[]; more: boolean } {
 		const sorted = this.sortedChildrenOf(folderId);
@@ -195,11 +198,19 @@ export class GraphDrive {
 			let high = sorted.length;
 			while (low < high) {
 				const middle = (low + high) >>> 1;
-				if (collator.compare(sorted[middle].name.toLowerCase(), after) > 0) high = middle;
+				const order =
+					collator.compare(sorted[middle].name.toLowerCase(), after.name) ||
+					this.creationRank.get(sorted[middle].id)! - after.rank;
+				if (order > 0) high = middle;
 				else low = middle + 1;
 			}
 		}
 		return { page: sorted.slice(low, low + top), more: sorted.length - low > top };
+	}
+
+	/** Where a children page ended, as its $skiptoken carries it. */
+	pagePosition(item: GraphItem): { name: string; rank: number } {
+		return { name: item.name.toLowerCase(), rank: this.creationRank.get(item.id)! };
 	}
 
 	childCount(folderId: string): number {

@@ -517,10 +517,11 @@ export class FakeGraph extends FakeServer {
 		const select = parseSelect(req.url.searchParams.get('$select'));
 		const top = parseTop(req.url.searchParams.get('$top'));
 		const skip = req.url.searchParams.get('$skiptoken');
-		let after: string | undefined;
+		let after: { name: string; rank: number } | undefined;
 		if (skip !== null) {
-			after = Buffer.from(skip, 'base64url').toString('utf8');
-			if (!after) throw faults.invalidRequest('Invalid $skiptoken.');
+			const [name, rank] = Buffer.from(skip, 'base64url').toString('utf8').split('\u0000');
+			if (!name || !/^\d+$/.test(rank ?? '')) throw faults.invalidRequest('Invalid $skiptoken.');
+			after = { name, rank: Number(rank) };
 		}
 		const { page, more } = folder.isFolder
 			? target.address.drive.childrenPage(folder.id, after, top)
@@ -536,8 +537,9 @@ export class FakeGraph extends FakeServer {
 			if (req.url.searchParams.has('$top')) params.set('$top', String(top));
 			const query = [...params].map(([k, v]) => `${k}=${v}`);
 			if (select) query.push(`$select=${select.map(encodeURIComponent).join(',')}`);
+			const position = target.address.drive.pagePosition(page[page.length - 1]);
 			query.push(
-				`$skiptoken=${Buffer.from(page[page.length - 1].name.toLowerCase()).toString('base64url')}`,
+				`$skiptoken=${Buffer.from(`${position.name}\u0000${position.rank}`).toString('base64url')}`,
 			);
 			body['@odata.nextLink'] =
 				`${this.publicHost}/v1.0${target.address.prefix}/items/${encodeURIComponent(folder.id)}/children?${query.join('&')}`;
