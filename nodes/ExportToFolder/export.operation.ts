@@ -381,8 +381,8 @@ class ExportRun {
 					'A lost permission, a credential for another account or a listing fault looks ' +
 					'exactly like this, so the run stopped instead of uploading everything again or ' +
 					'stopping every folder. Check the credential and the root folder. ' +
-					'If the files really were deleted, turn on Options > "Accept Mass Deletion" for one ' +
-					'run.',
+					'If the files really were deleted, turn on Options > ' +
+					'"Go On When Most Files Look Deleted" for one run.',
 			},
 		);
 	}

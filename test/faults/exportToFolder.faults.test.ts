@@ -292,7 +292,7 @@ describe.each([...CLOUDS, 'localFolder' as const])(
 				ok((await c.run(input)).result);
 				return {
 					expected: input,
-					note: 'guard stopped the run; "Accept Mass Deletion" for one run restored every file once',
+					note: 'guard stopped the run; "Go On When Most Files Look Deleted" for one run restored every file once',
 				};
 			},
 		);
