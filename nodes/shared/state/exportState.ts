@@ -75,13 +75,19 @@ export interface StoredExportState {
 	/** `${id}\t${path}` per folder, index = position. */
 	folders: string[];
 	stopped: string[];
-	/** Version 3 (as 2): see encodeRecords. (Version 1: keyFp contentFp nameFp status folder(base36) '.' id, joined by '|'.) */
+	/**
+	 * Version 3 (as 2): see encodeRecords. (Version 1: keyFp contentFp nameFp status folder(base36) '.' id, joined
+	 * by '|'.)
+	 */
 	records: string;
 	/** What every record's remote id starts with, written once (OneDrive personal: the drive's id and '!s'). */
 	idPrefix?: string;
 	/** Version 3: how the ids after the prefix are written (ID_FORMS); absent: as they are, escaped. */
 	idForm?: string;
-	/** Version 2 only (migrated to idForm 'decimal'): the ids after the prefix were decimal numbers in base64url digits. */
+	/**
+	 * Version 2 only (migrated to idForm 'decimal'): the ids after the prefix were decimal numbers in base64url
+	 * digits.
+	 */
 	idNumbers?: boolean;
 	/** Files of ours no record keeps (see encodeStrays); absent when there are none. */
 	strays?: string;
@@ -168,8 +174,9 @@ const DECIMAL = /^(0|[1-9][0-9]{0,14})$/;
  * lower-case hex digits) and `base32:L` (OneDrive for Business: "01" + base32, the drive's 4 bytes in the shared
  * prefix) as their bits in base64url digits, L characters each; `base64:L:S` (Dropbox: "id:" + base64url of the
  * namespace's 8 bytes and a counter, so the rests are the counter's low digits, the last with S padding bits) as
- * that number without its padding bits, less the smallest of them (B, in base64url digits), so a few digits. Lossless: the rest comes back character for
- * character. 32 hex digits take 22 characters, 26 base32 ones 22, a Dropbox counter below 2^18 three.
+ * that number without its padding bits, less the smallest of them (B, in base64url digits), so a few digits.
+ * Lossless: the rest comes back character for character. 32 hex digits take 22 characters, 26 base32 ones 22, a
+ * Dropbox counter below 2^18 three.
  */
 const PACKED: Record<string, { alphabet: string; bits: number; pattern: RegExp }> = {
 	hex: { alphabet: '0123456789abcdef', bits: 4, pattern: /^[0-9a-f]+$/ },
