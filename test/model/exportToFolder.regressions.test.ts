@@ -14,6 +14,29 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive, flat, soak seed 4242 (the export): three lost states with a new version of k1 before each leave
+		// its earlier versions beside each other (README: without a state an edited document goes beside its
+		// previous version), and a file of the user's takes the plain name: all four names a record had were taken
+		// and the document failed every run. It now takes the next numbered name.
+		story:
+			'a document whose first names are all taken by its earlier versions and a file of yours takes the next name',
+		layout: 'flat',
+		commands: [
+			put(1, 0, 0),
+			put(0, 0, 0),
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+			{ t: 'loseState' },
+			put(1, 0, 0),
+			{ t: 'overlap' },
+			{ t: 'edit', key: 1 },
+			{ t: 'loseState' },
+			run(),
+			put(1, 0, 0),
+			{ t: 'loseState' },
+			{ t: 'userCreate', name: 0, folder: 0 },
+		],
+	},
+	{
 		// OneDrive and SharePoint, flat, soak seed 9308 (the fake's fault): a user's "Reçu.pdf" and a record's
 		// "Reçu.pdf" in the other Unicode form sat on either side of a children page boundary; the fake's skip token
 		// (the name alone) skipped the second, and the listing lost a file. The token now carries the position.

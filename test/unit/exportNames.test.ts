@@ -1,4 +1,9 @@
-import { nameChoices, nameKey, recordNameTag } from '../../nodes/shared/sync/exportNames';
+import {
+	MAX_NAME_CHOICES,
+	nameChoices,
+	nameKey,
+	recordNameTag,
+} from '../../nodes/shared/sync/exportNames';
 import { sanitizeName } from '../../nodes/shared/sync/names';
 import { nameRulesOf } from '../../nodes/shared/storage/registry';
 
@@ -11,6 +16,17 @@ describe('export names for records sharing a name (issue 12)', () => {
 			'invoice (TX-8842 3).pdf',
 		]);
 		expect(nameChoices('invoice.pdf', 'TX-8842')).toEqual(nameChoices('invoice.pdf', 'TX-8842'));
+	});
+
+	it('further names go on numbering, and any part asked for is the same names', () => {
+		const all = nameChoices('invoice.pdf', 'k1', undefined, MAX_NAME_CHOICES);
+		expect(all).toHaveLength(MAX_NAME_CHOICES);
+		expect(new Set(all).size).toBe(MAX_NAME_CHOICES);
+		expect(all[4]).toBe('invoice (k1 4).pdf');
+		expect(nameChoices('invoice.pdf', 'k1', undefined, 16, 4)).toEqual(all.slice(4, 16));
+		expect(nameChoices('invoice.pdf', 'k1', undefined, 4, 0)).toEqual(
+			nameChoices('invoice.pdf', 'k1'),
+		);
 	});
 
 	it('a key that is long or not plain becomes an 8-character hash; a name without extension keeps its shape', () => {

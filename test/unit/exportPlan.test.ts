@@ -997,6 +997,36 @@ describe('planExport: a destination that already holds the export', () => {
 		});
 	});
 
+	it("every one of the first names taken (versions left beside after lost states, a file of the user's): the next numbered name, and it keeps it (soak seed 4242)", () => {
+		const record = { ...receipts[0], name: 'invoice.pdf' };
+		const taken = ['invoice.pdf', 'invoice (r1).pdf', 'invoice (r1 2).pdf', 'invoice (r1 3).pdf'];
+		const listing: ChangeBatch = {
+			snapshot: true,
+			cursor: 'c1',
+			changes: taken.map((name, i) => ({
+				type: 'upsert' as const,
+				item: {
+					id: `old-${i}`,
+					name,
+					isFolder: false,
+					path: `Main/2026-09/${name}`,
+					hash: `v${i}`,
+				},
+			})),
+		};
+		const plan = planExport([record], emptyExportState(), listing, policy);
+		expect(plan.items[0]).toMatchObject({
+			action: 'created',
+			name: 'invoice (r1 4).pdf',
+			op: { verb: 'upload', onConflict: 'fail' },
+		});
+		// Saved there, the next quiet run (nothing in the feed) leaves it where it is.
+		const state = exported([{ ...record, name: 'invoice (r1 4).pdf' }]);
+		const quiet = planExport([record], state, noChanges, policy);
+		expect(quiet.items[0]).toMatchObject({ action: 'unchanged', name: 'invoice (r1 4).pdf' });
+		expect(quiet.items[0].op.verb).toBe('none');
+	});
+
 	it('on Drive, matches by appProperties record tag even after a rename (and puts it back at its name), never by name alone', () => {
 		const drive = { ...policy, duplicateNames: true, caseInsensitive: false };
 		const tagged: RemoteItem = {

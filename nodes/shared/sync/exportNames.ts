@@ -7,8 +7,20 @@ import { fingerprint } from '../state/fingerprint';
  * (state lost) finds its files again: `invoice.pdf`, `invoice (INV-2).pdf`, `invoice (INV-2 2).pdf`, ...
  */
 
-/** How many names a record may try before its item fails (each further one needs another file in the way). */
+/**
+ * How many names the planner looks at first, and how many times the runner decides again after a name it found
+ * taken. Past these the record takes the next numbered name (`invoice (INV-2 5).pdf`), so it never runs out: each
+ * lost state with an edit in between leaves the previous version under one of them (soak seed 4242: four names
+ * taken, and the document failed every run).
+ */
 export const NAME_CHOICES = 4;
+
+/**
+ * The furthest numbered name a record takes or is recognised under: only that many files in the way fail the item.
+ * Bounded because a record whose name fingerprint matches none of its first names (the source renamed it) is
+ * compared with each of them.
+ */
+export const MAX_NAME_CHOICES = 64;
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
@@ -36,17 +48,20 @@ function splitExtension(name: string): { base: string; ext: string } {
 
 /**
  * The names a record may take, best first. `fit` makes a name valid for the destination (length, characters);
- * the suffix is added before the extension and kept when the base has to be shortened.
+ * the suffix is added before the extension and kept when the base has to be shortened. `from` and `count` pick the
+ * names from the `from`th up to (not including) the `count`th: the same names whichever part is asked for.
  */
 export function nameChoices(
 	name: string,
 	recordKey: string,
 	fit: (name: string) => string = (n) => n,
+	count = NAME_CHOICES,
+	from = 0,
 ): string[] {
 	const { base, ext } = splitExtension(name);
 	const tag = recordNameTag(recordKey);
-	const names = [name];
-	for (let attempt = 1; attempt < NAME_CHOICES; attempt++) {
+	const names = from === 0 ? [name] : [];
+	for (let attempt = Math.max(1, from); attempt < count; attempt++) {
 		const suffix = attempt === 1 ? ` (${tag})` : ` (${tag} ${attempt})`;
 		let candidate = fit(`${base}${suffix}${ext}`);
 		// A shortened name that lost its suffix would collide again: shorten the base instead.

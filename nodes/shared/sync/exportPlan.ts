@@ -14,7 +14,7 @@ import {
 	type RemoteIndex,
 } from './exportChanges';
 import { documentsGone } from './exportGuard';
-import { nameChoices, NAME_CHOICES } from './exportNames';
+import { MAX_NAME_CHOICES, nameChoices, NAME_CHOICES } from './exportNames';
 import { resumeRestoredFolders } from './exportRestores';
 import { nextStrays, survivingStrays } from './exportStrays';
 import { isSameOrBelow, joinPath, pathKey, pathPrefixes, splitPath } from './exportPaths';
@@ -541,13 +541,29 @@ class PlanContext {
 		// A kept-both version sits under its derived name: that is its place too (the next version derives anew).
 		const keptBoth = keepBothName(input.name, tracked.contentFp);
 		if (tracked.nameFp === nameFingerprint(keptBoth, this.ci)) return keptBoth;
-		return this.choices(input)
-			.slice(1)
-			.find((name) => tracked.nameFp === nameFingerprint(name, this.ci));
+		return this.choiceWith(input, tracked.nameFp, 1);
 	}
 
 	private choices(input: ExportRecordInput): string[] {
 		return nameChoices(input.name, input.recordKey, this.policy.fitName);
+	}
+
+	/** Names `from` up to MAX_NAME_CHOICES in growing batches: the first ones are the usual case. */
+	private *allChoices(input: ExportRecordInput, from = 0): Generator<string[]> {
+		yield this.choices(input).slice(from);
+		for (let start = NAME_CHOICES; start < MAX_NAME_CHOICES; start *= 4) {
+			const end = Math.min(start * 4, MAX_NAME_CHOICES);
+			yield nameChoices(input.name, input.recordKey, this.policy.fitName, end, start);
+		}
+	}
+
+	/** The record's name (from the `from`th) whose fingerprint is `nameFp`, if any. */
+	private choiceWith(input: ExportRecordInput, nameFp: string, from = 0): string | undefined {
+		for (const names of this.allChoices(input, from)) {
+			const name = names.find((n) => nameFingerprint(n, this.ci) === nameFp);
+			if (name !== undefined) return name;
+		}
+		return undefined;
 	}
 
 	/** Places taken by this batch's records, by place: the record's key fingerprint (built on first use). */
@@ -716,7 +732,7 @@ class PlanContext {
 			op: { verb: 'none' },
 			error:
 				`Every name this record may take in "${base.folder || '(root)'}" is taken by ` +
-				`another file (${NAME_CHOICES} names, starting with "${input.name}"): ` +
+				`another file (${MAX_NAME_CHOICES} names, starting with "${input.name}"): ` +
 				'rename or move those files, or map "File Name" to a more specific name.',
 		});
 	}
@@ -803,13 +819,41 @@ class PlanContext {
 		folder: string,
 		ownSeen = false,
 	): { name: string; existing?: RemoteItem } | undefined {
-		const names = this.choices(input);
 		// A deleted or moved record comes back under the name it had, when that is still one of its names.
 		const had =
 			tracked && this.trackedFolderKey(tracked) === folderKey
-				? names.findIndex((n) => nameFingerprint(n, this.ci) === tracked.nameFp)
-				: -1;
-		if (had > 0) names.unshift(...names.splice(had, 1));
+				? this.choiceWith(input, tracked.nameFp)
+				: undefined;
+		if (had !== undefined) {
+			const first = this.freeAmong([had], input, keyFp, folderKey, ownId, folder, ownSeen);
+			if (first) return first;
+		}
+		// All the first names taken (the user's files, versions left beside after lost states): the next numbered
+		// ones; each taken name is a file in the way (soak seed 4242: four names taken, the document failed every run).
+		for (const names of this.allChoices(input)) {
+			const free = this.freeAmong(
+				names.filter((n) => n !== had),
+				input,
+				keyFp,
+				folderKey,
+				ownId,
+				folder,
+				ownSeen,
+			);
+			if (free) return free;
+		}
+		return undefined;
+	}
+
+	private freeAmong(
+		names: string[],
+		input: ExportRecordInput,
+		keyFp: string,
+		folderKey: string,
+		ownId: string | undefined,
+		folder: string,
+		ownSeen: boolean,
+	): { name: string; existing?: RemoteItem } | undefined {
 		for (const name of names) {
 			const place = placeOf(folderKey, nameFingerprint(name, this.ci));
 			if (this.occupied.has(place)) continue;
@@ -951,7 +995,7 @@ class PlanContext {
 		const input = this.inputs[item.index]!;
 		const folderKey = this.folderKeyOf(input.folder);
 		if ((stray.folder < 0 ? '' : this.folderKeys[stray.folder]) !== folderKey) return undefined;
-		const name = this.choices(input).find((n) => nameFingerprint(n, this.ci) === stray.nameFp);
+		const name = this.choiceWith(input, stray.nameFp);
 		if (name === undefined) return undefined;
 		const place = placeOf(folderKey, stray.nameFp);
 		const claimer = this.claims().get(place);
