@@ -167,6 +167,33 @@ describe('Export to Folder on a local folder (n8n engine)', () => {
 		expect(trackedIds(flow.stateOf())).toEqual(tracked);
 	});
 
+	test("state saved before folder ids carried the birth time: no folder taken for deleted or moved, nothing uploaded, today's ids recorded", async () => {
+		const flow = exportWorkflow(destination, qontoLayout);
+		const docs = receipts();
+		await flow.run(docs);
+		const today = decodeExportState(flow.stateOf() as unknown as StoredExportState);
+		expect(today.folders.length).toBeGreaterThan(0);
+		// What earlier releases saved: "ino:<dev>:<inode>" for every folder, the root included, and every file.
+		const inode = (id: string) => id.split(':').slice(0, 3).join(':');
+		const saved = decodeExportState(flow.stateOf() as unknown as StoredExportState);
+		saved.rootId = inode(saved.rootId!);
+		saved.folders = saved.folders.map((folder) => folder && { ...folder, id: inode(folder.id) });
+		for (const [key, record] of saved.records)
+			saved.records.set(key, { ...record, id: inode(record.id) });
+		const global = flow.harness.staticData.global as Record<string, unknown>;
+		global[`cloudSync:${flow.harness.node('Export').id}`] = encodeExportState(saved);
+
+		const before = destination.counts();
+		const next = await flow.run(docs);
+		expect(next.result.nodeError('Export')?.message).toBeUndefined();
+		expect(countActions(next.json)).toEqual({ unchanged: 12 });
+		expect(destination.counts().uploads - before.uploads).toBe(0);
+		const after = decodeExportState(flow.stateOf() as unknown as StoredExportState);
+		expect(after.folders).toEqual(today.folders);
+		expect(after.stopped).toEqual([]);
+		expect(after.records).toEqual(today.records);
+	});
+
 	test('mass-delete guard: the destination suddenly lists nothing -> the run stops, uploads nothing, state unchanged', async () => {
 		const flow = exportWorkflow(destination, qontoLayout);
 		const docs = receipts();

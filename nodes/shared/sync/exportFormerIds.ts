@@ -2,10 +2,10 @@ import type { ExportState } from '../state/exportState';
 import type { ChangeBatch } from '../types/remote';
 
 /**
- * State saved by an earlier release names some files by their former id (local files before their ids carried the
- * birth time). A file the batch shows under its former id is the same file: its record takes today's id, so the
- * planner matches it as before instead of taking it for deleted (or re-uploading it). Pure; returns `state` itself
- * when no record names a former id.
+ * State saved by an earlier release names some files and folders by their former id (local items before their ids
+ * carried the birth time). An item the batch shows under its former id is the same item: its record or cached
+ * folder takes today's id, so the planner matches it as before instead of taking it for deleted (a cached folder
+ * taken for deleted would stop its documents). Pure; returns `state` itself when nothing names a former id.
  */
 export function withCurrentIds(state: ExportState, batch: ChangeBatch): ExportState {
 	const currentByFormer = new Map<string, string>();
@@ -21,5 +21,13 @@ export function withCurrentIds(state: ExportState, batch: ChangeBatch): ExportSt
 		records ??= new Map(state.records);
 		records.set(key, { ...record, id: current });
 	}
-	return records ? { ...state, records } : state;
+	let folders: ExportState['folders'] | undefined;
+	state.folders.forEach((folder, index) => {
+		const current = folder && currentByFormer.get(folder.id);
+		if (!folder || current === undefined) return;
+		folders ??= [...state.folders];
+		folders[index] = { ...folder, id: current };
+	});
+	if (!records && !folders) return state;
+	return { ...state, ...(records && { records }), ...(folders && { folders }) };
 }

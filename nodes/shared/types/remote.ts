@@ -16,7 +16,7 @@ export interface RemoteItem {
 	id: string;
 	/**
 	 * The id an earlier release of this package gave the same item, where ids gained a part since (local files:
-	 * "ino:<dev>:<inode>" before the birth time was added): state saved then still names the item by it.
+	 * and folders: "ino:<dev>:<inode>" before the birth time was added): state saved then still names the item by it.
 	 */
 	formerId?: string;
 	name: string;

@@ -5,7 +5,7 @@ import type { Readable } from 'stream';
 import { fileURLToPath } from 'url';
 import { CloudError, HINTS, isCloudError } from '../../types/cloudError';
 import { localFsError, withFsErrors } from './errors';
-import { localFileHash, localIdNames, localItem, localItemId } from './items';
+import { formerLocalId, localFileHash, localIdNames, localItem, localItemId } from './items';
 import { LocalFolderJail, type LocalPathGuard } from './jail';
 import { findBlocked, scanFolder } from './scan';
 import { writeAtomically } from './upload';
@@ -117,7 +117,7 @@ export class LocalFolderStorage implements StorageProvider {
 		const needle = query.normalize('NFC').toLowerCase();
 		const results: RemoteItem[] = [];
 		for await (const entry of scanFolder(this.jail, base, await this.rootId(), true)) {
-			this.knownPaths.set(localItemId(entry.stats), entry.path);
+			this.remember(entry.stats, entry.path);
 			if (!entry.stats.isDirectory() || !entry.name.normalize('NFC').toLowerCase().includes(needle))
 				continue;
 			results.push(localItem(entry.stats, entry.name, entry.path, entry.parentId));
@@ -234,7 +234,7 @@ export class LocalFolderStorage implements StorageProvider {
 		);
 		const stats = await withFsErrors(path, () => lstat(destinationReal, { bigint: true }));
 		const item = localItem(stats, basename(destinationReal), path, localItemId(parent.stats), hash);
-		this.knownPaths.set(item.id, path);
+		this.remember(stats, path);
 		return item;
 	}
 
@@ -313,6 +313,13 @@ export class LocalFolderStorage implements StorageProvider {
 
 	// ---- locating items ----
 
+	/** Where an item is, under today's id and the id state saved by earlier releases names it by. */
+	private remember(stats: BigIntStats, path: string): void {
+		this.knownPaths.set(localItemId(stats), path);
+		const former = formerLocalId(stats);
+		if (former !== undefined) this.knownPaths.set(former, path);
+	}
+
 	private async rootId(): Promise<string> {
 		return (await this.root()).id;
 	}
@@ -334,7 +341,7 @@ export class LocalFolderStorage implements StorageProvider {
 		}
 		let match: Located | undefined;
 		for await (const entry of scanFolder(this.jail, base, localItemId(rootStats), true)) {
-			this.knownPaths.set(localItemId(entry.stats), entry.path);
+			this.remember(entry.stats, entry.path);
 			if (localIdNames(id, entry.stats))
 				match = { real: entry.realPath, path: entry.path, stats: entry.stats };
 		}
@@ -444,7 +451,7 @@ export class LocalFolderStorage implements StorageProvider {
 		const resolvedParent =
 			parentId ??
 			(found.path === '' ? undefined : await this.parentIdOf(found).catch(() => undefined));
-		this.knownPaths.set(localItemId(found.stats), found.path);
+		this.remember(found.stats, found.path);
 		return localItem(found.stats, name, shownPath, resolvedParent, hash);
 	}
 }

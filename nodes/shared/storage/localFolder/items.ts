@@ -5,25 +5,25 @@ import type { RemoteItem } from '../types';
 
 /**
  * Stable across renames and moves inside one file system; the base folder's own id is built the same way. The
- * file system hands a freed inode number to the next new file (ext4 does so at once), so a file the user saves
- * where ours was deleted, or anywhere else, can carry our file's inode: a file's id includes its birth time
- * (statx, where the file system records one) so such a file is never taken for ours. Folders keep
- * "ino:<dev>:<inode>": state saved by earlier releases names them so, and a folder holds no content to overwrite.
+ * file system hands a freed inode number to the next new file or folder (ext4 does so at once), so a file the user
+ * saves where ours was deleted, or a folder made anywhere after one was deleted, can carry the old inode: every id
+ * includes the birth time (statx, where the file system records one) so such an item is never taken for ours.
+ * Folders too (soak seed 9304: the user deleted folder "a" and made "B", which got "a"'s inode; the export took it
+ * for "a" renamed and uploaded the deleted folder's document again instead of stopping). State saved by earlier
+ * releases names items by "ino:<dev>:<inode>" (formerLocalId): see exportFormerIds.ts.
  */
 export function localItemId(stats: BigIntStats): string {
 	const inode = `ino:${stats.dev}:${stats.ino}`;
-	return stats.isDirectory() || stats.birthtimeNs === 0n
-		? inode
-		: `${inode}:${stats.birthtimeNs.toString(36)}`;
+	return stats.birthtimeNs === 0n ? inode : `${inode}:${stats.birthtimeNs.toString(36)}`;
 }
 
-/** The id earlier releases gave this file ("ino:<dev>:<inode>"), when it differs from today's. */
+/** The id earlier releases gave this file or folder ("ino:<dev>:<inode>"), when it differs from today's. */
 export function formerLocalId(stats: BigIntStats): string | undefined {
 	const inode = `ino:${stats.dev}:${stats.ino}`;
 	return localItemId(stats) === inode ? undefined : inode;
 }
 
-/** Whether an id names this file: today's id, or an id saved by an earlier release (no birth time in it). */
+/** Whether an id names this item: today's id, or an id saved by an earlier release (no birth time in it). */
 export function localIdNames(id: string, stats: BigIntStats): boolean {
 	return id === localItemId(stats) || id === formerLocalId(stats);
 }
