@@ -513,8 +513,6 @@ export class ExportHistory {
 
 	private async userMove(key: string, folder: string): Promise<void> {
 		if (this.layout === 'flat') return;
-		// (See userCreate: a local folder made again may be its old inode.)
-		if (this.destination.kind === 'localFolder' && this.stopped.has(this.sameKey(folder))) return;
 		const { file, files } = await this.fileOf(key);
 		if (!file || this.sharesPath(files, file)) return;
 		const name = file.path.split('/').pop()!;
@@ -948,14 +946,8 @@ export class ExportHistory {
 	private async userCreate(name: string, folder: string): Promise<void> {
 		const dir = this.layout === 'flat' ? '' : folder;
 		const path = dir ? `${dir}/${name}` : name;
-		// A local folder deleted and made again before the next run may get its old inode back, and then it is the
-		// same folder to anyone reading the disk: whether the export stops there is not the user's visible choice.
-		if (
-			this.destination.kind === 'localFolder' &&
-			dir !== '' &&
-			this.stopped.has(this.sameKey(dir))
-		)
-			return;
+		// (A local folder deleted and made again gets a new id even where it gets its old inode back: ids carry the
+		// birth time, so the export stops there as on every cloud; soak seed 9304.)
 		const files = await this.snapshot();
 		// One file per name (with the cloud's equality), in a folder that is there or that the user creates.
 		if ([...files.keys()].some((p) => this.sameKey(p) === this.sameKey(path))) return;

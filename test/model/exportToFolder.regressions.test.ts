@@ -31,6 +31,32 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		],
 	},
 	{
+		// Local folder, folders (found with seed 9304's fix; the model used to skip these on a local folder): a folder
+		// the user deletes and makes again at its path often gets its old inode back, and with ids of the inode alone
+		// it was the same folder to the export, which uploaded the deleted folder's document again (3 and 5 of 5
+		// replays on the old ids). It is another folder: the deleted one stays stopped, as on every cloud.
+		story: 'the user deletes folder a and makes a again with a file of theirs: a stays stopped',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 2),
+			put(1, 1, 0),
+			run(),
+			{ t: 'userDeleteFolder', folder: 2, trash: false },
+			{ t: 'userCreate', name: 0, folder: 2 },
+		],
+	},
+	{
+		story: 'the user deletes folder a, then moves another document into a new a: a stays stopped',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 2),
+			put(1, 1, 0),
+			run(),
+			{ t: 'userDeleteFolder', folder: 2, trash: false },
+			{ t: 'userMove', key: 1, folder: 2 },
+		],
+	},
+	{
 		// OneDrive, flat, soak seed 4242 (the export): three lost states with a new version of k1 before each leave
 		// its earlier versions beside each other (README: without a state an edited document goes beside its
 		// previous version), and a file of the user's takes the plain name: all four names a record had were taken
