@@ -26,6 +26,7 @@ import {
 } from '../sync/exportTwins';
 import { joinPath, pathKey, splitPath } from '../sync/exportPaths';
 import { withoutKeptStrays } from '../sync/exportStrays';
+import { foldersVouchedAfterRun } from '../sync/exportVouch';
 import {
 	planExport,
 	recordTag,
@@ -131,6 +132,11 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 		),
 	);
 	if (next.rootId) provider.knowPlaces?.(next.rootId, placesShownByBatch(next));
+	// Drive: folders whose names the state vouches for need no listing before a new file (exportVouch.ts).
+	const vouchedBefore = new Set(
+		root.id && !batch.snapshot ? (provider.vouchedFolders?.(batch.cursor, root.id) ?? []) : [],
+	);
+	provider.trustFolders?.(vouchedBefore);
 	const runner = new ExportRunner(provider, plan, next, {
 		stopOnItemError: request.stopOnItemError,
 		contentInDestination,
@@ -144,7 +150,46 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 	);
 	// Files a record took in this run (adopted, met at a conflict, a twin kept) are no strays any more.
 	next.strays = withoutKeptStrays(next);
+	if (next.cursor && next.rootId && provider.withVouchedFolders) {
+		// A run that stopped keeps the cursor it found, which vouches for nothing (it did not finish its work).
+		const vouched = stop
+			? new Set<string>()
+			: foldersVouchedAfterRun({
+					before: state,
+					after: next,
+					vouchedBefore,
+					changes: [...batch.changes, ...runner.readBack()],
+					seenContent: (id) => provider.seenContent?.(id),
+					caseInsensitive: provider.features.caseInsensitive,
+				});
+		next.cursor = provider.withVouchedFolders(
+			next.cursor,
+			next.rootId,
+			vouchedPlaces(next, vouched, provider.features.caseInsensitive),
+		);
+	}
 	return { plan, outcomes, state: next, stop };
+}
+
+/** The vouched folders with the parent and name each has in the state (a folder the cursor does not track yet). */
+function vouchedPlaces(
+	state: ExportState,
+	vouched: ReadonlySet<string>,
+	caseInsensitive: boolean,
+): Array<{ id: string; parentId: string; name: string }> {
+	const places: Array<{ id: string; parentId: string; name: string }> = [];
+	if (state.rootId && vouched.has(state.rootId))
+		places.push({ id: state.rootId, parentId: '', name: '' });
+	const idByPath = new Map(
+		state.folders.flatMap((folder) => (folder ? [[pathKey(folder.path, caseInsensitive), folder.id]] : [])),
+	);
+	for (const folder of state.folders) {
+		if (!folder || !vouched.has(folder.id)) continue;
+		const { dir, name } = splitPath(folder.path);
+		const parentId = dir === '' ? state.rootId : idByPath.get(pathKey(dir, caseInsensitive));
+		if (parentId !== undefined) places.push({ id: folder.id, parentId, name });
+	}
+	return places;
 }
 
 /** Finds or creates the export root, by cached id, a folder reference, or a name below the drive root. */
@@ -258,6 +303,8 @@ export class ExportRunner {
 	private readonly folderErrors = new Map<string, unknown>();
 	/** Files this run created (not new revisions): the only ones the twin check may remove. */
 	private readonly created: CreatedFile[] = [];
+	/** The changes read back after the writes (see drain), if they were. */
+	private drained: ChangeBatch['changes'] = [];
 
 	constructor(
 		private readonly provider: StorageProvider,
@@ -390,6 +437,7 @@ export class ExportRunner {
 		if ((!twins && !drain) || !this.state.rootId) return cursor;
 		try {
 			const own = await this.provider.changes(this.state.rootId, cursor, { recursive: true });
+			this.drained = own.changes;
 			if (twins) await this.settleFileTwins(own, outcomes);
 			return drain ? drainedCursor(this.state, own, cursor, this.provider.features) : cursor;
 		} catch (error) {
@@ -397,6 +445,11 @@ export class ExportRunner {
 			if (isCloudError(error)) return cursor;
 			throw error;
 		}
+	}
+
+	/** The changes the run read back after its writes (none when it did not). */
+	readBack(): ChangeBatch['changes'] {
+		return this.drained;
 	}
 
 	/**

@@ -68,4 +68,26 @@ export interface StorageProvider {
 	 * needs no look-up before a write, provided the same batch showed the root where the provider expects it.
 	 */
 	knowPlaces?(rootId: string, folders: ReadonlyArray<{ id: string; path: string }>): void;
+	/**
+	 * Only where features.duplicateNames (Drive), where a new file needs the folder's names looked at first: the
+	 * other clouds refuse a second file at a name themselves. The folders this cursor vouches for (see
+	 * sync/exportVouch.ts): every file in them that no later change shows is a record of the state saved with it.
+	 */
+	vouchedFolders?(cursor: string, rootId: string): string[];
+	/**
+	 * The cursor with exactly these folders vouched for. A folder this run created, which the cursor does not
+	 * track yet (its token is older), is tracked from now on under its parent and name.
+	 */
+	withVouchedFolders?(
+		cursor: string,
+		rootId: string,
+		folders: ReadonlyArray<{ id: string; parentId: string; name: string }>,
+	): string;
+	/** For this run: a new file in these folders takes the name the plan chose without listing the folder first. */
+	trustFolders?(folderIds: Iterable<string>): void;
+	/**
+	 * The whole content of a folder as this provider saw it in this run (listed or created by it, with its own
+	 * writes since); undefined for a folder it did not see whole.
+	 */
+	seenContent?(folderId: string): Array<{ id: string; name: string; isFolder: boolean }> | undefined;
 }

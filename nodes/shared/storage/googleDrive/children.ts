@@ -50,6 +50,12 @@ export class DriveChildIndex {
 		return true;
 	}
 
+	/** The children of a folder whose whole content is known (see has), or undefined. */
+	content(folderId: string): Array<{ id: string } & Child> | undefined {
+		const folder = this.known(folderId);
+		return folder && [...folder.children].map(([id, child]) => ({ id, ...child }));
+	}
+
 	/** The whole content of a folder, as just listed (or [] for a folder just created). */
 	fill(folderId: string, children: Array<{ id: string } & Child>): void {
 		this.forgetFolder(folderId);

@@ -18,17 +18,29 @@ export interface DriveCursor {
 	rootId: string;
 	recursive: boolean;
 	folders: Map<string, TrackedFolder>;
+	/**
+	 * Folders (the root or tracked ones) whose names the export's state vouches for at this token: every file in
+	 * them that no change after the token shows is one of the export's records, at the place its record names
+	 * (see sync/exportVouch.ts). A new file there needs no listing of the folder's names first. Absent in cursors
+	 * saved before; dropped with a folder that leaves the subtree.
+	 */
+	vouched?: Set<string>;
 }
 
 const PREFIX = 'gdc1.';
 
 export function encodeCursor(cursor: DriveCursor): string {
-	const folders = [...cursor.folders].map(([id, folder]) => [id, folder.parentId, folder.name]);
+	const vouched = cursor.vouched;
+	// The vouched mark rides on the folder's own entry (two characters), the root's in `v`.
+	const folders = [...cursor.folders].map(([id, folder]) =>
+		vouched?.has(id) ? [id, folder.parentId, folder.name, 1] : [id, folder.parentId, folder.name],
+	);
 	const json = JSON.stringify({
 		t: cursor.token,
 		r: cursor.rootId,
 		c: cursor.recursive ? 1 : 0,
 		f: folders,
+		...(vouched?.has(cursor.rootId) ? { v: 1 } : {}),
 	});
 	return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
 }
@@ -49,9 +61,13 @@ export function decodeCursor(text: string, rootId: string): DriveCursor {
 	if (typeof parsed?.t !== 'string' || parsed.r !== rootId || !Array.isArray(parsed.f))
 		throw invalid();
 	const folders = new Map<string, TrackedFolder>();
-	for (const [id, parentId, name] of parsed.f)
+	const vouched = new Set<string>();
+	if (parsed.v === 1) vouched.add(rootId);
+	for (const [id, parentId, name, mark] of parsed.f) {
 		folders.set(String(id), { parentId: String(parentId), name: String(name) });
-	return { token: parsed.t, rootId, recursive: parsed.c === 1, folders };
+		if (mark === 1) vouched.add(String(id));
+	}
+	return { token: parsed.t, rootId, recursive: parsed.c === 1, folders, vouched };
 }
 
 /** The slice of a Drive change the mapping needs. */
@@ -82,11 +98,12 @@ function inSubtree(cursor: DriveCursor, parentId: string | undefined): boolean {
 	return parentId === cursor.rootId || (cursor.recursive && cursor.folders.has(parentId));
 }
 
-/** Drop a folder and every tracked folder below it. */
-function untrack(folders: Map<string, TrackedFolder>, id: string): void {
+/** Drop a folder and every tracked folder below it (and their vouched marks: a folder back in is listed anew). */
+function untrack(folders: Map<string, TrackedFolder>, id: string, vouched?: Set<string>): void {
 	folders.delete(id);
+	vouched?.delete(id);
 	for (const [childId, folder] of [...folders])
-		if (folder.parentId === id && folders.has(childId)) untrack(folders, childId);
+		if (folder.parentId === id && folders.has(childId)) untrack(folders, childId, vouched);
 }
 
 /**
@@ -118,7 +135,7 @@ export function mapChanges(
 						changed = true;
 					}
 				} else if (tracked) {
-					untrack(cursor.folders, change.fileId);
+					untrack(cursor.folders, change.fileId, cursor.vouched);
 					changed = true;
 				}
 			}

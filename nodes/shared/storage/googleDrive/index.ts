@@ -73,6 +73,11 @@ export class GoogleDriveStorage implements StorageProvider {
 	 * instead of each listing the folder (four at once listed it four times).
 	 */
 	private readonly listingChildren = new Map<string, Promise<void>>();
+	/**
+	 * Folders whose names the export's plan has looked at (the state vouches for them, see trustFolders): the
+	 * index starts them empty, and they are not content this provider saw (seenContent).
+	 */
+	private readonly trusted = new Set<string>();
 	/** Set for every call: harmless on My Drive, required for shared-drive items. */
 	private readonly shared: { supportsAllDrives: true };
 
@@ -294,6 +299,7 @@ export class GoogleDriveStorage implements StorageProvider {
 				if (item.isFolder && options.recursive) queue.push({ id: item.id, path: item.path });
 			}
 			this.children.fill(folder.id, seen);
+			this.trusted.delete(folder.id);
 		}
 	}
 
@@ -531,6 +537,55 @@ export class GoogleDriveStorage implements StorageProvider {
 			pageToken = data.nextPageToken ?? undefined;
 		} while (pageToken);
 		this.children.fill(parentId, seen);
+		this.trusted.delete(parentId);
+	}
+
+	vouchedFolders(cursorText: string, rootId: string): string[] {
+		const cursor = decodeCursorOrUndefined(cursorText, rootId);
+		if (!cursor?.vouched) return [];
+		return [...cursor.vouched].filter((id) => id === rootId || cursor.folders.has(id));
+	}
+
+	withVouchedFolders(
+		cursorText: string,
+		rootId: string,
+		folders: ReadonlyArray<{ id: string; parentId: string; name: string }>,
+	): string {
+		const cursor = decodeCursorOrUndefined(cursorText, rootId);
+		if (!cursor) return cursorText;
+		const vouched = new Set<string>();
+		const tracked = (id: string) => id === rootId || cursor.folders.has(id);
+		// A folder this run created is not in a cursor taken before it: tracked now (parents first), it is
+		// vouched from the start; the next feed shows its creation under the same parent and name.
+		let pending: Array<(typeof folders)[number]> = [];
+		for (const folder of folders) {
+			if (tracked(folder.id)) vouched.add(folder.id);
+			else pending.push(folder);
+		}
+		for (let added = true; added && cursor.recursive; ) {
+			added = false;
+			pending = pending.filter((folder) => {
+				if (!tracked(folder.parentId)) return true;
+				cursor.folders.set(folder.id, { parentId: folder.parentId, name: folder.name });
+				vouched.add(folder.id);
+				added = true;
+				return false;
+			});
+		}
+		cursor.vouched = vouched;
+		return encodeCursor(cursor);
+	}
+
+	trustFolders(folderIds: Iterable<string>): void {
+		for (const id of folderIds) {
+			if (this.children.content(id) !== undefined) continue;
+			this.children.fill(id, []);
+			this.trusted.add(id);
+		}
+	}
+
+	seenContent(folderId: string): Array<{ id: string; name: string; isFolder: boolean }> | undefined {
+		return this.trusted.has(folderId) ? undefined : this.children.content(folderId);
 	}
 
 	private async freeName(parentId: string, name: string): Promise<string> {
@@ -665,6 +720,14 @@ export class GoogleDriveStorage implements StorageProvider {
 				isFolder: file.mimeType === DRIVE_FOLDER_MIME,
 			});
 		return this.toItem(file);
+	}
+}
+
+function decodeCursorOrUndefined(text: string, rootId: string): DriveCursor | undefined {
+	try {
+		return decodeCursor(text, rootId);
+	} catch {
+		return undefined;
 	}
 }
 
