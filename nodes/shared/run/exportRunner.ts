@@ -181,7 +181,9 @@ function vouchedPlaces(
 	if (state.rootId && vouched.has(state.rootId))
 		places.push({ id: state.rootId, parentId: '', name: '' });
 	const idByPath = new Map(
-		state.folders.flatMap((folder) => (folder ? [[pathKey(folder.path, caseInsensitive), folder.id]] : [])),
+		state.folders.flatMap((folder) =>
+			folder ? [[pathKey(folder.path, caseInsensitive), folder.id]] : [],
+		),
 	);
 	for (const folder of state.folders) {
 		if (!folder || !vouched.has(folder.id)) continue;

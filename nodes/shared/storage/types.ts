@@ -89,5 +89,7 @@ export interface StorageProvider {
 	 * The whole content of a folder as this provider saw it in this run (listed or created by it, with its own
 	 * writes since); undefined for a folder it did not see whole.
 	 */
-	seenContent?(folderId: string): Array<{ id: string; name: string; isFolder: boolean }> | undefined;
+	seenContent?(
+		folderId: string,
+	): Array<{ id: string; name: string; isFolder: boolean }> | undefined;
 }

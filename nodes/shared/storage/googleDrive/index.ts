@@ -562,7 +562,7 @@ export class GoogleDriveStorage implements StorageProvider {
 			if (tracked(folder.id)) vouched.add(folder.id);
 			else pending.push(folder);
 		}
-		for (let added = true; added && cursor.recursive; ) {
+		for (let added = true; added && cursor.recursive;) {
 			added = false;
 			pending = pending.filter((folder) => {
 				if (!tracked(folder.parentId)) return true;
@@ -584,7 +584,9 @@ export class GoogleDriveStorage implements StorageProvider {
 		}
 	}
 
-	seenContent(folderId: string): Array<{ id: string; name: string; isFolder: boolean }> | undefined {
+	seenContent(
+		folderId: string,
+	): Array<{ id: string; name: string; isFolder: boolean }> | undefined {
 		return this.trusted.has(folderId) ? undefined : this.children.content(folderId);
 	}
 
