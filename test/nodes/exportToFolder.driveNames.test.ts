@@ -91,6 +91,26 @@ describe('Export to Folder on Google Drive: names known from the state', () => {
 		expect(await d.fixture.user.read('F0/invoice.pdf')).toEqual(Buffer.from('my notes'));
 	});
 
+	test('a folder you renamed and put a file in, both in the same change batch: no document goes beside your file', async () => {
+		const flow = exportWorkflow(d, inF0);
+		await flow.run([doc('D0', 'zero', 'D0.pdf')]);
+		await flow.run([doc('D0', 'zero', 'D0.pdf')]);
+		await d.fixture.user.rename('F0', 'F0 old');
+		await d.fixture.user.createFile('F0 old/invoice.pdf', Buffer.from('my own invoice'));
+		const run = await flow.run([
+			doc('D0', 'zero', 'D0.pdf'),
+			doc('TX-1', 'receipt', 'invoice.pdf'),
+		]);
+		expect(run.json[1]).toMatchObject({ action: 'created' });
+		expect(await d.fixture.user.read('F0 old/invoice.pdf')).toEqual(Buffer.from('my own invoice'));
+		const paths: string[] = [];
+		for await (const item of d.fixture.provider.list(d.fixture.rootId, { recursive: true }))
+			if (!item.isFolder) paths.push(item.path!);
+		expect(paths.sort()).toEqual([...new Set(paths)].sort());
+		const files = await filesBelow(d.fixture.provider, d.fixture.rootId);
+		expect(files.get(run.json[1].path as string)?.id).toBe(run.json[1].fileId);
+	});
+
 	test('a state lost and rebuilt from a listing vouches again: the run after it lists nothing', async () => {
 		const flow = exportWorkflow(d, inF0);
 		await flow.run([doc('D0', 'zero', 'D0.pdf'), doc('D1', 'one', 'D1.pdf')]);

@@ -136,7 +136,19 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 	const vouchedBefore = new Set(
 		root.id && !batch.snapshot ? (provider.vouchedFolders?.(batch.cursor, root.id) ?? []) : [],
 	);
-	provider.trustFolders?.(vouchedBefore);
+	// Trusted in this run: those where the batch shows no file but the state's documents at their places, so every
+	// name there is a record's (the plan keeps clear of those) whatever the plan makes of the batch's paths.
+	if (vouchedBefore.size > 0)
+		provider.trustFolders?.(
+			foldersVouchedAfterRun({
+				before: state,
+				after: state,
+				vouchedBefore,
+				changes: batch.changes,
+				seenContent: () => undefined,
+				caseInsensitive: provider.features.caseInsensitive,
+			}),
+		);
 	const runner = new ExportRunner(provider, plan, next, {
 		stopOnItemError: request.stopOnItemError,
 		contentInDestination,
