@@ -5,7 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 import type { Readable } from 'stream';
-import { createHasher } from '../shared/hashes';
+import { createHasher, hashBuffer } from '../shared/hashes';
 import type { HashKind, UploadSource } from '../shared/storage/types';
 
 /**
@@ -60,43 +60,61 @@ async function openStream(ctx: IExecuteFunctions, id: string): Promise<Readable>
 	return await ctx.helpers.getBinaryStream(id, STREAM_CHUNK);
 }
 
-export async function readInputFile(
+/**
+ * The item's file, read once for its size and hash. Inline data is read at once (no promise: an idle export at
+ * 100,000 records awaited one per item); data n8n keeps outside the item is streamed.
+ */
+export function readInputFile(
 	ctx: IExecuteFunctions,
 	binary: IBinaryData,
 	hashKind: HashKind,
+): InputFile | Promise<InputFile> {
+	return binary.id
+		? readStoredFile(ctx, binary, binary.id, hashKind)
+		: readInlineFile(binary, hashKind);
+}
+
+async function readStoredFile(
+	ctx: IExecuteFunctions,
+	binary: IBinaryData,
+	id: string,
+	hashKind: HashKind,
 ): Promise<InputFile> {
-	const base = { fileName: binary.fileName, mimeType: binary.mimeType };
-	if (binary.id) {
-		const id = binary.id;
-		const hasher = createHasher(hashKind);
-		let size = 0;
-		for await (const chunk of await openStream(ctx, id)) {
-			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-			size += buffer.length;
-			hasher.update(buffer);
-		}
-		const hash = hasher.digest();
-		return {
-			...base,
-			size,
-			hash,
-			open: async () => ({
-				size,
-				stream: await openStream(ctx, id),
-				hash: { kind: hashKind, value: hash },
-			}),
-		};
-	}
-	const decode = (): Buffer => Buffer.from(binary.data, 'base64');
-	const data = decode();
 	const hasher = createHasher(hashKind);
-	hasher.update(data);
-	const size = data.length;
+	let size = 0;
+	for await (const chunk of await openStream(ctx, id)) {
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+		size += buffer.length;
+		hasher.update(buffer);
+	}
 	const hash = hasher.digest();
 	return {
-		...base,
+		fileName: binary.fileName,
+		mimeType: binary.mimeType,
 		size,
 		hash,
-		open: async () => ({ size, data: decode(), hash: { kind: hashKind, value: hash } }),
+		open: async () => ({
+			size,
+			stream: await openStream(ctx, id),
+			hash: { kind: hashKind, value: hash },
+		}),
+	};
+}
+
+function readInlineFile(binary: IBinaryData, hashKind: HashKind): InputFile {
+	const data = Buffer.from(binary.data, 'base64');
+	const size = data.length;
+	const hash = hashBuffer(hashKind, data);
+	return {
+		fileName: binary.fileName,
+		mimeType: binary.mimeType,
+		size,
+		hash,
+		// Decoded again for the upload instead of kept: the run holds no item's bytes.
+		open: async () => ({
+			size,
+			data: Buffer.from(binary.data, 'base64'),
+			hash: { kind: hashKind, value: hash },
+		}),
 	};
 }

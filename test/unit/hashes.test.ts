@@ -178,3 +178,30 @@ describe('hashStream', () => {
 		},
 	);
 });
+
+describe('hashBuffer: the one-shot digest is the incremental hasher byte for byte (issue 17)', () => {
+	const kinds: HashKind[] = ['md5', 'sha256', 'dropboxContentHash', 'quickXorHash'];
+
+	test.each(kinds)('%s of empty, tiny and odd-sized contents', (kind) => {
+		for (const size of [0, 1, 2, 31, 64, 65, 1000, 65_537]) {
+			const data = randomBytes(size);
+			expect(hashBuffer(kind, data)).toBe(hashInPieces(kind, data, [size || 1]));
+		}
+	});
+
+	test('Dropbox at one block, one byte under and one over (one-shot only up to one block)', () => {
+		for (const size of [DROPBOX_BLOCK_SIZE - 1, DROPBOX_BLOCK_SIZE, DROPBOX_BLOCK_SIZE + 1]) {
+			const data = Buffer.alloc(size, size % 251);
+			expect(hashBuffer('dropboxContentHash', data)).toBe(
+				hashInPieces('dropboxContentHash', data, [65_536]),
+			);
+		}
+	});
+
+	test('a view into a larger buffer hashes only its own bytes', () => {
+		const whole = randomBytes(10_000);
+		const view = whole.subarray(1_234, 5_678);
+		for (const kind of kinds)
+			expect(hashBuffer(kind, view)).toBe(hashInPieces(kind, Buffer.from(view), [4_444]));
+	});
+});
