@@ -34,7 +34,7 @@ import { binaryOf, readInputFile, type InputFile } from './binary';
 import {
 	comparableDate,
 	itemFolder,
-	needsDocumentDate,
+	documentDateUse,
 	readItemValues,
 	readRoot,
 	readRunParameters,
@@ -145,29 +145,31 @@ class ExportRun {
 	/** The prepared items by root folder, in the order their roots first appear. */
 	private byRoot(prepared: Prepared): RootGroup[] {
 		const groups = new Map<string, RootGroup>();
+		// A root's reference by its JSON text: without a root per item every item has the same one, fingerprinted
+		// once (hashing it again for each item was 3% of an idle export at 100,000 records).
+		const refs = new Map<string, string>();
+		const refOf = (root: RootParameter): string => {
+			const text = JSON.stringify([
+				this.params.destination,
+				this.params.localPath ?? '',
+				root,
+				...this.params.libraryKey,
+			]);
+			let rootRef = refs.get(text);
+			if (rootRef === undefined) refs.set(text, (rootRef = fingerprint(text)));
+			return rootRef;
+		};
+		let sharedRef: string | undefined;
 		for (const input of prepared.inputs) {
-			const root = prepared.roots.get(input.index) ?? this.params.root;
-			const rootRef = fingerprint(
-				JSON.stringify([
-					this.params.destination,
-					this.params.localPath ?? '',
-					root,
-					...this.params.libraryKey,
-				]),
-			);
+			const own = prepared.roots.get(input.index);
+			const root = own ?? this.params.root;
+			const rootRef = own ? refOf(own) : (sharedRef ??= refOf(root));
 			const group = groups.get(rootRef) ?? { root, rootRef, inputs: [] };
 			group.inputs.push(input);
 			groups.set(rootRef, group);
 		}
 		if (groups.size === 0) {
-			const rootRef = fingerprint(
-				JSON.stringify([
-					this.params.destination,
-					this.params.localPath ?? '',
-					this.params.root,
-					...this.params.libraryKey,
-				]),
-			);
+			const rootRef = refOf(this.params.root);
 			groups.set(rootRef, { root: this.params.root, rootRef, inputs: [] });
 		}
 		return [...groups.values()];
@@ -247,7 +249,7 @@ class ExportRun {
 		const roots = new Map<number, RootParameter>();
 		const failed = new Map<number, { recordKey: string; error: Error }>();
 		const kind = this.params.destination;
-		const needsDate = needsDocumentDate(this.params);
+		const dateUse = documentDateUse(this.params);
 		for (let index = 0; index < items.length; index++) {
 			let recordKey = '';
 			try {
@@ -256,7 +258,7 @@ class ExportRun {
 					this.ctx,
 					index,
 					this.params.layout,
-					needsDate,
+					dateUse,
 					this.params.timeZone,
 				);
 				recordKey = values.recordKey;
@@ -277,7 +279,8 @@ class ExportRun {
 					values.fileName || binary.fileName || recordKey,
 					nameRulesOf(kind),
 				);
-				const file = await readInputFile(this.ctx, binary, this.provider.hashKind);
+				const read = readInputFile(this.ctx, binary, this.provider.hashKind);
+				const file = read instanceof Promise ? await read : read;
 				files.set(index, file);
 				inputs.push({
 					index,
@@ -428,7 +431,8 @@ class ExportRun {
 				}
 			}
 			out.push({
-				json: { ...(inputs?.[index]?.json ?? {}), ...clean(json) },
+				// Without input fields the cleaned result is the item's json as it is (no copy per item).
+				json: inputs ? { ...(inputs[index]?.json ?? {}), ...clean(json) } : clean(json),
 				pairedItem: { item: index },
 			});
 		}
@@ -443,6 +447,10 @@ function describe(error: Error): string {
 
 function clean(result: ExportResult): IDataObject {
 	const json: IDataObject = {};
-	for (const [key, value] of Object.entries(result)) if (value !== undefined) json[key] = value;
+	// for...in, not Object.entries: no array of pairs per output item (the results are plain objects).
+	for (const key in result) {
+		const value = result[key as keyof ExportResult];
+		if (value !== undefined) json[key] = value;
+	}
 	return json;
 }

@@ -6,7 +6,7 @@ import {
 	type INodeParameterResourceLocator,
 } from 'n8n-workflow';
 import { DateTime } from 'luxon';
-import { readDocumentDate } from '../parameters/documentDate';
+import { readDocumentDate, readDocumentPeriod } from '../parameters/documentDate';
 import { itemParameters } from '../parameters/plainFieldRead';
 import { nameRulesOf, storageFeatures } from '../shared/storage/registry';
 import type { StorageKind } from '../shared/storage/types';
@@ -186,9 +186,15 @@ export interface ItemValues {
 	layout: LayoutValues;
 }
 
-/** Whether the document date matters: a date-based layout or a backfill date (a custom template reads $json itself). */
-export function needsDocumentDate(params: RunParameters): boolean {
-	return layoutNeedsDate(params.layout) || params.policy.since !== undefined;
+/**
+ * What the document date is read for: nothing, the date layouts' folders (its year and month), or the backfill
+ * date (the instant). A custom template reads $json itself.
+ */
+export type DateUse = 'none' | 'folders' | 'instant';
+
+export function documentDateUse(params: RunParameters): DateUse {
+	if (params.policy.since !== undefined) return 'instant';
+	return layoutNeedsDate(params.layout) ? 'folders' : 'none';
 }
 
 /**
@@ -199,16 +205,21 @@ export function readItemValues(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	layout: FolderLayout,
-	needsDate: boolean,
+	dateUse: DateUse,
 	zone: string,
 ): ItemValues {
 	const parameters = itemParameters(ctx);
 	const recordKey = text(parameters.get('recordKey', itemIndex, '')).trim();
-	// The date is only read when a layout or the backfill uses it.
-	const date = needsDate
-		? readDocumentDate(parameters.get('dateField', itemIndex, ''), zone)
-		: undefined;
-	const values: LayoutValues = { recordKey, date };
+	// The date is only read when a layout or the backfill uses it; folders need only its year and month, read
+	// without a DateTime where that gives the same text (anything else, and every error, through luxon).
+	let date: DateTime | undefined;
+	let period: LayoutValues['period'];
+	if (dateUse !== 'none') {
+		const raw = parameters.get('dateField', itemIndex, '');
+		if (dateUse === 'folders') period = readDocumentPeriod(raw, zone);
+		if (!period) date = readDocumentDate(raw, zone);
+	}
+	const values: LayoutValues = { recordKey, date, period };
 	if (layout === 'perRecord')
 		values.recordFolder = text(parameters.get('recordFolderName', itemIndex, ''));
 	if (layout === 'companyYear') values.company = text(parameters.get('companyName', itemIndex, ''));
@@ -232,11 +243,18 @@ export function readItemValues(
 	};
 }
 
-const folderMemos = new WeakMap<IExecuteFunctions, Map<string, string>>();
+/** Folders already made for this run, by the layout's raw segments, one map level per segment. */
+interface FolderMemo {
+	folder?: string;
+	next?: Map<string, FolderMemo>;
+}
+
+const folderMemos = new WeakMap<IExecuteFunctions, Map<FolderLayout, FolderMemo>>();
 
 /**
  * The item's folder below the root: folderPathFor, remembered for the run by the layout's raw segments (records
- * share a few folders; making each name safe for the provider was 7% of an idle export at 100,000 records).
+ * share a few folders; making each name safe for the provider was 7% of an idle export at 100,000 records). The
+ * memo is a tree of maps by segment, so looking a folder up builds no key text per item.
  * An unusable folder is not remembered: each of its items fails on its own, as before.
  */
 export function itemFolder(
@@ -245,13 +263,16 @@ export function itemFolder(
 	values: LayoutValues,
 	kind: StorageKind,
 ): string {
-	let memo = folderMemos.get(ctx);
-	if (!memo) folderMemos.set(ctx, (memo = new Map()));
-	const key = `${layout}\n${JSON.stringify(layoutSegments(layout, values))}`;
-	let folder = memo.get(key);
-	if (folder === undefined) {
-		folder = folderPathFor(layout, values, nameRulesOf(kind));
-		memo.set(key, folder);
+	let byLayout = folderMemos.get(ctx);
+	if (!byLayout) folderMemos.set(ctx, (byLayout = new Map()));
+	let node = byLayout.get(layout);
+	if (!node) byLayout.set(layout, (node = {}));
+	for (const segment of layoutSegments(layout, values)) {
+		node.next ??= new Map();
+		let child = node.next.get(segment);
+		if (!child) node.next.set(segment, (child = {}));
+		node = child;
 	}
-	return folder;
+	if (node.folder === undefined) node.folder = folderPathFor(layout, values, nameRulesOf(kind));
+	return node.folder;
 }

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { parseDocumentDate } from '../shared/sync/folderLayout';
-import { documentZone, isoInstantMs } from '../shared/sync/zoneTime';
+import { documentZone, isoInstantMs, wallClockOf, zoneNamed } from '../shared/sync/zoneTime';
 
 /** The offset-caching zone lives with the engine's other time arithmetic (Calendar Sync's planner uses it too). */
 export { CachedOffsetZone, documentZone } from '../shared/sync/zoneTime';
@@ -15,4 +15,74 @@ export function readDocumentDate(value: unknown, zone: string): DateTime | undef
 		if (ms !== undefined) return DateTime.fromMillis(ms, { zone: documentZone(zone) });
 	}
 	return parseDocumentDate(value, documentZone(zone));
+}
+
+/** A document date's year and month in the zone as the date layouts name folders: '2026', '03' and '2026-03'. */
+export interface DocumentPeriod {
+	readonly year: string;
+	readonly month: string;
+	readonly yearMonth: string;
+}
+
+/**
+ * The folder texts of readDocumentDate(value, zone) (toFormat 'yyyy', 'MM', 'yyyy-MM') without a DateTime, for a
+ * strict ISO instant in a zone luxon accepts, while luxon writes numbers in plain digits; undefined for anything
+ * else, which then goes through readDocumentDate. Building a DateTime and formatting it for every item was the
+ * largest share of an idle export's date folders at 100,000 records (issue 17). Same arithmetic as luxon (the
+ * zone's offset, then the wall time's fields: zoneTime.ts wallClockOf); test/unit/documentDate.test.ts compares.
+ */
+export function readDocumentPeriod(value: unknown, zone: string): DocumentPeriod | undefined {
+	if (typeof value !== 'string' || !luxonWritesPlainDigits()) return undefined;
+	const ms = isoInstantMs(value);
+	if (ms === undefined) return undefined;
+	const luxonZone = zoneNamed(zone);
+	if (!luxonZone.isValid) return undefined;
+	const wall = wallClockOf(ms, luxonZone);
+	const year = wall.getUTCFullYear();
+	if (!Number.isInteger(year) || year < 0) return undefined;
+	return periodOf(year, wall.getUTCMonth() + 1);
+}
+
+/** One shared, frozen text triple per month seen (records share a few months; no strings made per item). */
+const periods = new Map<number, DocumentPeriod>();
+
+function periodOf(year: number, month: number): DocumentPeriod {
+	const key = year * 100 + month;
+	let period = periods.get(key);
+	if (!period) {
+		// luxon's padStart for a non-negative number: the decimal digits, zero-padded.
+		const yearText = String(year).padStart(4, '0');
+		const monthText = String(month).padStart(2, '0');
+		period = Object.freeze({
+			year: yearText,
+			month: monthText,
+			yearMonth: `${yearText}-${monthText}`,
+		});
+		if (periods.size > 10_000) periods.clear();
+		periods.set(key, period);
+	}
+	return period;
+}
+
+let digitsChecked: { settings: string; plain: boolean } | undefined;
+
+/**
+ * Whether luxon formats 'yyyy-MM' as plain zero-padded ASCII digits under the current default locale, numbering
+ * system and calendar (it does for English and most locales; an Arabic or Devanagari locale writes other digits).
+ * Checked on two dates that use every digit, again whenever those settings change.
+ */
+function luxonWritesPlainDigits(): boolean {
+	const settings = `${Settings.defaultLocale}|${Settings.defaultNumberingSystem}|${Settings.defaultOutputCalendar}`;
+	if (digitsChecked?.settings !== settings) {
+		const shown = (year: number, month: number) =>
+			DateTime.fromObject({ year, month }, { zone: 'UTC' }).toFormat('yyyy-MM');
+		digitsChecked = {
+			settings,
+			plain:
+				shown(1234, 5) === '1234-05' &&
+				shown(6789, 10) === '6789-10' &&
+				shown(980, 1) === '0980-01',
+		};
+	}
+	return digitsChecked.plain;
 }

@@ -4,13 +4,19 @@
  * (DST both ways, half-hour and 45-minute zones, Lord Howe's 30-minute DST, local mean times before 1900).
  */
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import {
 	CachedOffsetZone,
 	documentZone,
 	readDocumentDate,
+	readDocumentPeriod,
 } from '../../nodes/parameters/documentDate';
-import { parseDocumentDate } from '../../nodes/shared/sync/folderLayout';
+import {
+	folderPathFor,
+	parseDocumentDate,
+	type FolderLayout,
+} from '../../nodes/shared/sync/folderLayout';
+import { nameRulesOf } from '../../nodes/shared/storage/registry';
 
 const ZONES = [
 	'America/New_York',
@@ -136,5 +142,111 @@ describe('Document dates in the offset-caching zone equal luxon by zone name (is
 		expect(documentZone('Etc/GMT+5')).toBeInstanceOf(CachedOffsetZone);
 		expect(documentZone('Europe/Paris')).toBeInstanceOf(CachedOffsetZone);
 		expect(documentZone('Not/AZone')).toBe('Not/AZone');
+	});
+});
+
+/** The folder texts the date layouts take from a DateTime, as the node made them before issue 17's period. */
+function periodShown(date: DateTime | undefined): unknown {
+	return (
+		date && {
+			year: date.toFormat('yyyy'),
+			month: date.toFormat('MM'),
+			yearMonth: date.toFormat('yyyy-MM'),
+		}
+	);
+}
+
+/** Zones of the test above, and more whose offsets are odd: Chatham +12:45/+13:45, India, LMT of Amsterdam. */
+const PERIOD_ZONES = [
+	...ZONES,
+	'Pacific/Chatham',
+	'Asia/Kolkata',
+	'Europe/Amsterdam',
+	'America/Sao_Paulo',
+	'Pacific/Kiritimati',
+	'UTC+05:45',
+	'utc',
+];
+
+describe("A document date's year and month without a DateTime equal luxon's folder text (issue 17)", () => {
+	test('generated values: the same year, month and period as the DateTime path, or that path is taken', () => {
+		fc.assert(
+			fc.property(fc.constantFrom(...PERIOD_ZONES), value, (zone, raw) => {
+				const byLuxon = outcome(() => periodShown(parseDocumentDate(raw, zone)));
+				const period = readDocumentPeriod(raw, zone);
+				if (period !== undefined) expect({ value: { ...period } }).toStrictEqual(byLuxon);
+				// Where the fast path declines, the node reads the DateTime as before: the same outcome too.
+				else expect(outcome(() => periodShown(readDocumentDate(raw, zone)))).toStrictEqual(byLuxon);
+			}),
+			{ numRuns: 5000, seed: 1717 },
+		);
+	});
+
+	test('every strict ISO instant takes the fast path, every minute around DST changes (some at a month boundary)', () => {
+		for (const [zone, at] of [
+			['Europe/Paris', Date.UTC(2026, 2, 28, 20, 0)],
+			['Europe/Paris', Date.UTC(2026, 9, 24, 20, 0)],
+			['America/New_York', Date.UTC(2026, 10, 1, 2, 0)],
+			['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 12, 0)],
+			['Pacific/Apia', Date.UTC(2011, 11, 29, 8, 0)],
+			['Asia/Kathmandu', Date.UTC(2026, 11, 31, 16, 0)],
+			['America/St_Johns', Date.UTC(2026, 11, 31, 22, 0)],
+			// Offsets that change where the month does: its offset read at another instant names the wrong month.
+			['America/Havana', Date.UTC(2001, 3, 1, 0, 0)],
+			['America/Havana', Date.UTC(2015, 10, 1, 0, 0)],
+			['Africa/Cairo', Date.UTC(2014, 6, 31, 18, 0)],
+			['Asia/Gaza', Date.UTC(2004, 8, 30, 18, 0)],
+			['Asia/Amman', Date.UTC(1999, 5, 30, 18, 0)],
+		] as const) {
+			for (let ms = at; ms < at + 12 * 3600_000; ms += 60_000) {
+				for (const raw of [
+					new Date(ms).toISOString(),
+					DateTime.fromMillis(ms, { zone: 'UTC-03:45' }).toISO()!,
+				]) {
+					const period = readDocumentPeriod(raw, zone);
+					expect(period && { ...period }).toStrictEqual(periodShown(parseDocumentDate(raw, zone)));
+				}
+			}
+		}
+	});
+
+	test('the date layouts put a record in the same folder either way', () => {
+		const layouts: FolderLayout[] = ['yearMonth', 'companyYear', 'accountPeriod'];
+		fc.assert(
+			fc.property(
+				fc.constantFrom(...PERIOD_ZONES),
+				instant,
+				fc.constantFrom(...layouts),
+				(zone, ms, layout) => {
+					const raw = new Date(ms).toISOString();
+					const base = { recordKey: 'k', company: 'ACME', account: 'Main' };
+					const rules = nameRulesOf('oneDrive');
+					expect(
+						folderPathFor(layout, { ...base, period: readDocumentPeriod(raw, zone) }, rules),
+					).toBe(folderPathFor(layout, { ...base, date: parseDocumentDate(raw, zone) }, rules));
+				},
+			),
+			{ numRuns: 2000, seed: 1718 },
+		);
+	});
+
+	test('a locale that writes other digits keeps luxon doing the folder text', () => {
+		const before = [Settings.defaultLocale, Settings.defaultNumberingSystem];
+		try {
+			Settings.defaultLocale = 'ar-EG';
+			Settings.defaultNumberingSystem = 'arab';
+			const raw = '2026-03-15T12:00:00Z';
+			expect(readDocumentPeriod(raw, 'Europe/Paris')).toBeUndefined();
+			expect(readDocumentDate(raw, 'Europe/Paris')!.toFormat('yyyy-MM')).toBe('٢٠٢٦-٠٣');
+			Settings.defaultLocale = 'fr-FR';
+			Settings.defaultNumberingSystem = 'latn';
+			expect(readDocumentPeriod(raw, 'Europe/Paris')).toStrictEqual({
+				year: '2026',
+				month: '03',
+				yearMonth: '2026-03',
+			});
+		} finally {
+			[Settings.defaultLocale, Settings.defaultNumberingSystem] = before;
+		}
 	});
 });

@@ -25,6 +25,11 @@ export interface LayoutValues {
 	account?: string;
 	/** yearMonth / companyYear / accountPeriod: the document date. */
 	date?: DateTime;
+	/**
+	 * The same date's folder texts when the node read them without a DateTime (exactly `date.toFormat('yyyy')`,
+	 * 'MM' and 'yyyy-MM'); used instead of `date` when present.
+	 */
+	period?: { year: string; month: string; yearMonth: string };
 	/** custom: one value per template segment, already evaluated. */
 	customSegments?: string[];
 }
@@ -64,16 +69,18 @@ export function layoutSegments(layout: FolderLayout, values: LayoutValues): stri
 		case 'perRecord':
 			return [values.recordFolder?.trim() || values.recordKey];
 		case 'yearMonth':
-			return [requiredDate(values.date).toFormat('yyyy'), requiredDate(values.date).toFormat('MM')];
+			return values.period
+				? [values.period.year, values.period.month]
+				: [requiredDate(values.date).toFormat('yyyy'), requiredDate(values.date).toFormat('MM')];
 		case 'companyYear':
 			return [
 				required(values.company, 'company', 'The company name'),
-				requiredDate(values.date).toFormat('yyyy'),
+				values.period?.year ?? requiredDate(values.date).toFormat('yyyy'),
 			];
 		case 'accountPeriod':
 			return [
 				required(values.account, 'account', 'The account name'),
-				requiredDate(values.date).toFormat('yyyy-MM'),
+				values.period?.yearMonth ?? requiredDate(values.date).toFormat('yyyy-MM'),
 			];
 		case 'custom':
 			return values.customSegments ?? [];

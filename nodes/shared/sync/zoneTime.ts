@@ -339,3 +339,12 @@ export function isoDatePlusDays(date: string, days: number): string | null {
 	}
 	return DateTime.fromISO(date).plus({ days }).toISODate();
 }
+
+/**
+ * DateTime.fromMillis(ms, { zone }) as luxon's tsToObj sees it: the instant moved by the zone's offset, read as
+ * UTC (its getUTCFullYear, getUTCMonth ... are the wall time's fields). For reading a year and month without a
+ * DateTime (Export's date folders: documentDate.ts); the zone must be valid.
+ */
+export function wallClockOf(ms: number, zone: Zone): Date {
+	return new Date(ms + zone.offset(ms) * 60 * 1000);
+}
