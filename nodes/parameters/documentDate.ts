@@ -1,6 +1,11 @@
 import { DateTime, Settings } from 'luxon';
 import { parseDocumentDate } from '../shared/sync/folderLayout';
-import { documentZone, isoInstantMs, wallClockOf, zoneNamed } from '../shared/sync/zoneTime';
+import {
+	documentZone,
+	strictIsoInstantMs,
+	wallYearMonth,
+	zoneNamed,
+} from '../shared/sync/zoneTime';
 
 /** The offset-caching zone lives with the engine's other time arithmetic (Calendar Sync's planner uses it too). */
 export { CachedOffsetZone, documentZone } from '../shared/sync/zoneTime';
@@ -11,7 +16,7 @@ export { CachedOffsetZone, documentZone } from '../shared/sync/zoneTime';
  */
 export function readDocumentDate(value: unknown, zone: string): DateTime | undefined {
 	if (typeof value === 'string') {
-		const ms = isoInstantMs(value);
+		const ms = strictIsoInstantMs(value);
 		if (ms !== undefined) return DateTime.fromMillis(ms, { zone: documentZone(zone) });
 	}
 	return parseDocumentDate(value, documentZone(zone));
@@ -29,18 +34,17 @@ export interface DocumentPeriod {
  * strict ISO instant in a zone luxon accepts, while luxon writes numbers in plain digits; undefined for anything
  * else, which then goes through readDocumentDate. Building a DateTime and formatting it for every item was the
  * largest share of an idle export's date folders at 100,000 records (issue 17). Same arithmetic as luxon (the
- * zone's offset, then the wall time's fields: zoneTime.ts wallClockOf); test/unit/documentDate.test.ts compares.
+ * zone's offset, then the wall time's fields: zoneTime.ts wallYearMonth); test/unit/documentDate.test.ts compares.
  */
 export function readDocumentPeriod(value: unknown, zone: string): DocumentPeriod | undefined {
 	if (typeof value !== 'string' || !luxonWritesPlainDigits()) return undefined;
-	const ms = isoInstantMs(value);
+	const ms = strictIsoInstantMs(value);
 	if (ms === undefined) return undefined;
 	const luxonZone = zoneNamed(zone);
 	if (!luxonZone.isValid) return undefined;
-	const wall = wallClockOf(ms, luxonZone);
-	const year = wall.getUTCFullYear();
-	if (!Number.isInteger(year) || year < 0) return undefined;
-	return periodOf(year, wall.getUTCMonth() + 1);
+	const yearMonth = wallYearMonth(ms, luxonZone);
+	if (!(yearMonth >= 0)) return undefined;
+	return periodOf(Math.floor(yearMonth / 100), yearMonth % 100);
 }
 
 /** One shared, frozen text triple per month seen (records share a few months; no strings made per item). */

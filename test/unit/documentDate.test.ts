@@ -17,6 +17,12 @@ import {
 	type FolderLayout,
 } from '../../nodes/shared/sync/folderLayout';
 import { nameRulesOf } from '../../nodes/shared/storage/registry';
+import {
+	isoInstantMs,
+	strictIsoInstantMs,
+	wallYearMonth,
+	zoneNamed,
+} from '../../nodes/shared/sync/zoneTime';
 
 const ZONES = [
 	'America/New_York',
@@ -248,5 +254,86 @@ describe("A document date's year and month without a DateTime equal luxon's fold
 		} finally {
 			[Settings.defaultLocale, Settings.defaultNumberingSystem] = before;
 		}
+	});
+});
+
+describe('Reading an ISO instant and its month without allocating equals the code it stands in for (issue 17)', () => {
+	const pad = (n: number, width: number) => String(n).padStart(width, '0');
+	/** Near-strict texts: every field at and past its limits, each form of fraction and offset. */
+	const nearStrict = fc
+		.tuple(
+			fc.integer({ min: 0, max: 9999 }),
+			fc.integer({ min: 0, max: 13 }),
+			fc.integer({ min: 0, max: 32 }),
+			fc.integer({ min: 0, max: 24 }),
+			fc.integer({ min: 0, max: 60 }),
+			fc.option(fc.integer({ min: 0, max: 60 })),
+			fc.constantFrom('', '.', '.5', '.25', '.125', '.1234', '.x'),
+			fc.constantFrom(
+				'Z',
+				'z',
+				'',
+				'+00:00',
+				'-00:00',
+				'+23:59',
+				'-24:00',
+				'+05:60',
+				'+0530',
+				'+05:30Z',
+			),
+		)
+		.map(
+			([y, mo, d, h, mi, s, f, z]) =>
+				`${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}` +
+				(s === null ? '' : `:${pad(s, 2)}${f}`) +
+				z,
+		);
+	/** One character of a text replaced, inserted or removed: what a near miss of the strict form looks like. */
+	const mutated = fc
+		.tuple(
+			nearStrict,
+			fc.nat(),
+			fc.constantFrom(...'0123456789-:T.Z+ tz/\n٣'.split('')),
+			fc.constantFrom('replace', 'insert', 'remove'),
+		)
+		.map(([text, at, char, how]) => {
+			const i = at % (text.length + 1);
+			if (how === 'insert') return text.slice(0, i) + char + text.slice(i);
+			if (how === 'remove') return text.slice(0, i) + text.slice(i + 1);
+			return text.slice(0, i) + char + text.slice(i + 1);
+		});
+
+	test('strictIsoInstantMs gives what isoInstantMs gives, for near-strict and mutated texts', () => {
+		fc.assert(
+			fc.property(fc.oneof(nearStrict, mutated, fc.string()), (text) => {
+				expect(strictIsoInstantMs(text)).toBe(isoInstantMs(text));
+			}),
+			{ numRuns: 20_000, seed: 1719 },
+		);
+		for (const text of [
+			'0001-01-01T00:00Z',
+			'9999-12-31T23:59:59.999+00:00',
+			'2024-02-29T12:00:00.5-12:30',
+		])
+			expect(strictIsoInstantMs(text)).toBe(isoInstantMs(text));
+	});
+
+	test("wallYearMonth is the year and month of luxon's DateTime.fromMillis in the zone", () => {
+		fc.assert(
+			fc.property(
+				fc.constantFrom(...PERIOD_ZONES),
+				fc.oneof(
+					instant,
+					fc.integer({ min: -8.64e15, max: 8.64e15 }),
+					fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }),
+				),
+				(zone, ms) => {
+					const date = DateTime.fromMillis(ms, { zone: documentZone(zone) });
+					const expected = date.isValid ? date.year * 100 + date.month : Number.NaN;
+					expect(wallYearMonth(ms, zoneNamed(zone))).toBe(expected);
+				},
+			),
+			{ numRuns: 5000, seed: 1720 },
+		);
 	});
 });
