@@ -496,6 +496,8 @@ export class ExportHistory {
 		if (this.taken(files, dir ? `${dir}/${name}` : name)) return;
 		await this.destination.fixture.user.rename(file.path, name);
 		this.movedManualCopy(key, file);
+		// Renamed in place it keeps its id: only Dropbox's restored files are recognised by name (and content).
+		if (this.destination.kind === 'dropbox') this.leftRestoredFolder(file.path);
 	}
 
 	/**
@@ -526,6 +528,7 @@ export class ExportHistory {
 		if (existing === undefined) await this.destination.fixture.user.createFolder(folder);
 		await this.destination.fixture.user.move(file.path, target);
 		this.movedManualCopy(key, file);
+		this.leftRestoredFolder(file.path);
 	}
 
 	/** Folders the user deleted (cloud's name equality): records mapping into them are skipped from then on. */
@@ -536,6 +539,18 @@ export class ExportHistory {
 
 	/** Stopped folders the user restored since the last production run: the saved state still holds them as stopped. */
 	private readonly restoredUnseen = new Set<string>();
+	/** For those the export must find our files in to resume: the paths of those files, as restored. */
+	private readonly restoredOurs = new Map<string, Set<string>>();
+
+	/** The user deleted, moved or renamed a file: a restored folder none of whose restored files of ours is left stays stopped. */
+	private leftRestoredFolder(path: string): void {
+		for (const [folder, paths] of this.restoredOurs) {
+			if (!paths.delete(this.sameKey(path)) || paths.size > 0) continue;
+			this.restoredOurs.delete(folder);
+			this.restoredUnseen.delete(folder);
+			this.stopped.add(folder);
+		}
+	}
 
 	/** Production runs so far (failed ones too: n8n saves their state). */
 	private productionRuns = 0;
@@ -553,6 +568,7 @@ export class ExportHistory {
 		this.productionRuns++;
 		this.manualCopies.clear();
 		this.restoredUnseen.clear();
+		this.restoredOurs.clear();
 		this.knownFolders = new Map(
 			(await this.folderItems()).map((f) => [this.sameKey(f.path ?? f.name), f.id]),
 		);
@@ -683,8 +699,18 @@ export class ExportHistory {
 				!entry.stoppedBefore &&
 				this.destination.kind !== 'dropbox' &&
 				this.knownFolders.get(this.sameKey(entry.path)) === entry.id);
-		if (resumes && this.stopped.delete(this.sameKey(entry.path)))
+		if (resumes && this.stopped.delete(this.sameKey(entry.path))) {
 			this.restoredUnseen.add(this.sameKey(entry.path));
+			// What resumes the export is our files in it (by id where a run saw the folder gone, by name and content
+			// on Dropbox, whose restored folder is a new one): once the user deletes, moves or renames all of them
+			// before a run sees them, the folder stays stopped (README, "A folder you restore"; soak seed 9401,
+			// Dropbox: the restored record's file deleted, the model expected the export to resume).
+			if (seenGone || this.destination.kind === 'dropbox')
+				this.restoredOurs.set(
+					this.sameKey(entry.path),
+					new Set(stillStopped.map(({ path }) => this.sameKey(path))),
+				);
+		}
 		for (const { key, content, path } of entry.ours) {
 			// Nothing of ours holds the record now: the restored file is its file again. If a run exported the record
 			// elsewhere meanwhile (it moved to another folder), the restored copy is the user's, like a restored file.
@@ -768,6 +794,7 @@ export class ExportHistory {
 				: this.destination.fixture.user.delete(file.path));
 		this.deletions++;
 		this.exported.delete(key);
+		this.leftRestoredFolder(file.path);
 		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep what the user deletes (the local folder's
 		// "trash" is a move out of the root).
 		if (trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox')

@@ -14,6 +14,40 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Every destination (written with soak seed 9401's correction): the same once a run has seen the folder gone;
+		// the restored file that would have resumed it is deleted again first, so the folder stays stopped.
+		story:
+			'a deleted folder a run saw gone, restored, then its document deleted before a run: the folder stays stopped',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			put(3, 0, 1),
+			run(),
+			{ t: 'userDeleteFolder', folder: 1, trash: true },
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+			{ t: 'userDelete', key: 3, trash: false },
+			put(0, 0, 0),
+		],
+	},
+	{
+		// Dropbox, folders, soak seed 9401 (the model's expectation): a folder deleted and restored before the next run,
+		// then the restored record's file deleted. Dropbox's restored folder is a new one; with none of the export's
+		// files in it, it is a new folder at a stopped path and stays stopped (README, "A folder you restore").
+		story:
+			'a folder deleted and restored, then the restored document deleted before a run: the folder stays stopped on Dropbox',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			put(3, 0, 1),
+			run(),
+			{ t: 'userDeleteFolder', folder: 1, trash: false },
+			{ t: 'userRestoreFolder', which: 0 },
+			{ t: 'userDelete', key: 3, trash: false },
+			put(0, 0, 0),
+		],
+	},
+	{
 		// Local folder, folders, soak seed 9304 (the export's fault, intermittent): ext4 gave the folder the user made
 		// ("B", to move a file into) the inode of the folder "a" they had just deleted, and local folder ids were the
 		// inode alone, so the run took "B" for "a" renamed and uploaded a's document again instead of stopping.
