@@ -53,6 +53,23 @@ describe('Export to Folder on Google Drive: names known from the state', () => {
 		expect(d.counts().total - before.total).toBe(3);
 	});
 
+	test('a folder the export created is never listed: empty when made, then vouched for by the state', async () => {
+		const flow = exportWorkflow(d, inF0);
+		await flow.run([doc('D0', 'zero', 'D0.pdf')]);
+		const inF1 = (x: Doc): Doc => ({ ...x, json: { folder: 'F1' } });
+		const mark = d.fixture.fake.mark();
+		await flow.run([doc('D0', 'zero', 'D0.pdf'), inF1(doc('D1', 'one', 'D1.pdf'))]);
+		await flow.run([doc('D0', 'zero', 'D0.pdf'), inF1(doc('D1', 'one', 'D1.pdf'))]);
+		const run = await flow.run([
+			doc('D0', 'zero', 'D0.pdf'),
+			inF1(doc('D1', 'one', 'D1.pdf')),
+			inF1(doc('D2', 'two', 'D2.pdf')),
+		]);
+		expect(actionsOf(run.json)).toEqual(['unchanged', 'unchanged', 'created']);
+		// The one files.list is the twin look right after F1 was created (README, overlapping runs).
+		expect(listings(d, mark)).toHaveLength(1);
+	});
+
 	test('a file of yours saved in the folder before the last run keeps a document of that name from going beside it', async () => {
 		const flow = exportWorkflow(d, inF0);
 		await flow.run([doc('D0', 'zero', 'D0.pdf')]);
