@@ -68,20 +68,32 @@ function periodOf(year: number, month: number): DocumentPeriod {
 	return period;
 }
 
-let digitsChecked: { settings: string; plain: boolean } | undefined;
+/** The settings the last check saw, compared one by one (no text built per item), and its answer. */
+let digitsChecked:
+	| { locale: unknown; numberingSystem: unknown; outputCalendar: unknown; plain: boolean }
+	| undefined;
 
 /**
  * Whether luxon formats 'yyyy-MM' as plain zero-padded ASCII digits under the current default locale, numbering
  * system and calendar (it does for English and most locales; an Arabic or Devanagari locale writes other digits).
- * Checked on two dates that use every digit, again whenever those settings change.
+ * Checked on dates that use every digit, again whenever those settings change.
  */
 function luxonWritesPlainDigits(): boolean {
-	const settings = `${Settings.defaultLocale}|${Settings.defaultNumberingSystem}|${Settings.defaultOutputCalendar}`;
-	if (digitsChecked?.settings !== settings) {
+	const locale: unknown = Settings.defaultLocale;
+	const numberingSystem: unknown = Settings.defaultNumberingSystem;
+	const outputCalendar: unknown = Settings.defaultOutputCalendar;
+	if (
+		!digitsChecked ||
+		digitsChecked.locale !== locale ||
+		digitsChecked.numberingSystem !== numberingSystem ||
+		digitsChecked.outputCalendar !== outputCalendar
+	) {
 		const shown = (year: number, month: number) =>
 			DateTime.fromObject({ year, month }, { zone: 'UTC' }).toFormat('yyyy-MM');
 		digitsChecked = {
-			settings,
+			locale,
+			numberingSystem,
+			outputCalendar,
 			plain:
 				shown(1234, 5) === '1234-05' &&
 				shown(6789, 10) === '6789-10' &&
