@@ -128,6 +128,34 @@ describe('Export to Folder on Google Drive: names known from the state', () => {
 		expect(files.get(run.json[1].path as string)?.id).toBe(run.json[1].fileId);
 	});
 
+	test('two overlapping runs bringing different documents named invoice.pdf: the next run gives them their two names', async () => {
+		const flow = exportWorkflow(d, inF0);
+		await flow.run([doc('D0', 'zero', 'D0.pdf')]);
+		await flow.run([doc('D0', 'zero', 'D0.pdf')]);
+		// Neither run's feed read can show the other's create: both may take the name (Drive allows it), as both
+		// could when each listed the folder before either created.
+		await Promise.all([
+			flow.run([doc('D0', 'zero', 'D0.pdf'), doc('TX-1', 'one', 'invoice.pdf')], 'webhook'),
+			flow.run([doc('D0', 'zero', 'D0.pdf'), doc('TX-2', 'two', 'invoice.pdf')], 'webhook'),
+		]);
+		const both = [
+			doc('D0', 'zero', 'D0.pdf'),
+			doc('TX-1', 'one', 'invoice.pdf'),
+			doc('TX-2', 'two', 'invoice.pdf'),
+		];
+		const next = await flow.run(both);
+		const paths: string[] = [];
+		for await (const item of d.fixture.provider.list(d.fixture.rootId, { recursive: true }))
+			if (!item.isFolder) paths.push(item.path!);
+		// Which of the two keeps the plain name may follow the state n8n saved last; never both, never a third file.
+		const moved = next.json.find((j) => j.path !== 'F0/invoice.pdf' && j.recordKey !== 'D0')!;
+		expect(moved.path).toBe(`F0/invoice (${String(moved.recordKey)}).pdf`);
+		expect(paths.sort()).toEqual(['F0/D0.pdf', moved.path, 'F0/invoice.pdf'].sort());
+		const files = await filesBelow(d.fixture.provider, d.fixture.rootId);
+		for (const j of next.json) expect(files.get(j.path as string)?.id).toBe(j.fileId);
+		expect(actionsOf((await flow.run(both)).json)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+	});
+
 	test('a state lost and rebuilt from a listing vouches again: the run after it lists nothing', async () => {
 		const flow = exportWorkflow(d, inF0);
 		await flow.run([doc('D0', 'zero', 'D0.pdf'), doc('D1', 'one', 'D1.pdf')]);
