@@ -1,5 +1,5 @@
 import { memoryGrowth } from './results';
-import { profiled } from './cpuProbe';
+import { startProfiling } from './cpuProbe';
 
 /** One whole node run through n8n's engine: wall and CPU time, and peak RSS growth over a post-GC baseline. */
 export interface RunFigures {
@@ -19,7 +19,17 @@ export async function measureRun(
 	run: () => Promise<void>,
 ): Promise<RunFigures> {
 	const before = requestCount();
-	const measured = await memoryGrowth(() => profiled(name, run));
+	let stopProfiling: (() => Promise<void>) | undefined;
+	let measured: Awaited<ReturnType<typeof memoryGrowth<void>>>;
+	try {
+		// The profile starts after the baseline's forced collection and is written after the clock stops.
+		measured = await memoryGrowth(async () => {
+			stopProfiling = await startProfiling(name);
+			await run();
+		});
+	} finally {
+		await stopProfiling?.();
+	}
 	return {
 		ms: measured.ms,
 		cpuMs: measured.cpuMs,
