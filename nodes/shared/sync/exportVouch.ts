@@ -42,12 +42,22 @@ export interface VouchInput {
 
 export function foldersVouchedAfterRun(input: VouchInput): Set<string> {
 	const { before, after, caseInsensitive } = input;
-	const places = new Map<string, { folder?: string; nameFp: string }>();
-	for (const record of after.records.values())
-		if (record?.status === 'live')
-			places.set(record.id, { folder: folderIdOf(after, record.folder), nameFp: record.nameFp });
+	// Built only when a change or a folder's content is to be checked: an idle run has neither (100,000 records).
+	let places: Map<string, { folder?: string; nameFp: string }> | undefined;
+	const placeOf = (id: string) => {
+		if (!places) {
+			places = new Map();
+			for (const record of after.records.values())
+				if (record?.status === 'live')
+					places.set(record.id, {
+						folder: folderIdOf(after, record.folder),
+						nameFp: record.nameFp,
+					});
+		}
+		return places.get(id);
+	};
 	const atItsPlace = (id: string, name: string, folderId: string) => {
-		const place = places.get(id);
+		const place = placeOf(id);
 		return (
 			place !== undefined &&
 			place.folder === folderId &&
@@ -69,14 +79,23 @@ export function foldersVouchedAfterRun(input: VouchInput): Set<string> {
 		if (parentId === undefined) return new Set();
 		if (!atItsPlace(id, name, parentId)) spoiled.add(parentId);
 	}
-	// Records of the starting state no change shows: their files stand where that state put them.
+	// Records of the starting state no change shows: their files stand where that state put them, so the saved
+	// state must hold each of them there still (the same record, file, folder and name). One state on both sides
+	// (which folders a run trusts at its start) has nothing to compare.
 	const movedOn = new Set<string>();
-	for (const record of before.records.values()) {
+	const sameFolderAt = (index: number) => folderIdOf(before, index) === folderIdOf(after, index);
+	for (const record of before === after ? [] : before.records.values()) {
 		if (record?.status !== 'live' || latest.has(record.id)) continue;
+		const now = after.records.get(record.keyFp);
+		// The plan replaces a record it changes; the same entry in the same folder is the same place (most records).
+		if (now === record && sameFolderAt(record.folder)) continue;
 		const folder = folderIdOf(before, record.folder);
-		const now = places.get(record.id);
-		if (folder !== undefined && (now?.folder !== folder || now.nameFp !== record.nameFp))
-			movedOn.add(folder);
+		const held =
+			now?.status === 'live' &&
+			now.id === record.id &&
+			now.nameFp === record.nameFp &&
+			folderIdOf(after, now.folder) === folder;
+		if (folder !== undefined && !held) movedOn.add(folder);
 	}
 
 	const vouched = new Set<string>();
