@@ -14,6 +14,48 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Local folder, folders, soak seed 9304 after the folder id fix (the export's guard): a manual run wrote new
+		// versions of three documents (new files, new ids, on a local folder) and moved one into another folder under
+		// a new name; the production run over that one document was refused as "3 of the 3 exported files look
+		// deleted". Its own new content stands in the folder, and the others' places hold files: nothing was deleted.
+		story:
+			'a manual run writes new versions, then a production run over one document is not refused for deletions',
+		layout: 'folders',
+		commands: [
+			put(4, 0, 0),
+			put(2, 0, 0),
+			put(3, 0, 1),
+			{ t: 'overlap' },
+			put(3, 0, 0),
+			put(4, 0, 0),
+			put(2, 0, 0),
+			run(true),
+			run(false, 8),
+			{ t: 'failHalfway', after: 0 },
+		],
+	},
+	{
+		// The same on a local folder with four documents edited and tested in a manual run, then a production run
+		// over a new receipt alone: 4 of 4 looked deleted and every run over new receipts was refused.
+		story:
+			'four documents edited and tested in a manual run, then a production run over a new receipt alone is not refused',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			put(1, 1, 0),
+			put(2, 4, 0),
+			put(3, 0, 1),
+			run(),
+			{ t: 'edit', key: 0 },
+			{ t: 'edit', key: 1 },
+			{ t: 'edit', key: 2 },
+			{ t: 'edit', key: 3 },
+			run(true),
+			put(4, 1, 1),
+			run(false, 16),
+		],
+	},
+	{
 		// Every destination (written with soak seed 9401's correction): the same once a run has seen the folder gone;
 		// the restored file that would have resumed it is deleted again first, so the folder stays stopped.
 		story:

@@ -118,6 +118,7 @@ export async function runExport(request: ExportRequest): Promise<ExportResult> {
 		caseInsensitive: provider.features.caseInsensitive,
 		duplicateNames: provider.features.duplicateNames,
 		tagsOwnFiles: provider.features.appProperties,
+		newVersionIsNewFile: provider.features.newVersionIsNewFile === true,
 	});
 	if (plan.massDelete || request.dryRun) return { plan, outcomes: new Map() };
 	request.beforeWriting?.(plan);

@@ -9,34 +9,45 @@ import { pathKey, splitPath } from './exportPaths';
  * (restored, or a manual run's re-upload) or the content this run brings (a manual run's new version, a new file on
  * a local folder) is not a deleted document: the planner takes it as the record's file, so it says nothing of a
  * user emptying the destination (soak seed 577662262, local folder: 3 of 3 looked deleted while two of them stood
- * at their places, and the run was refused).
+ * at their places, and the run was refused). Nor is a record whose content this run brings stands anywhere in the
+ * batch (a manual run wrote it at a new place: the run takes that file; soak seed 9304, local folder: a manual run
+ * moved a record into another folder under a new name and the next run over it was refused). Where a new version
+ * is a new file (a local folder), any file at the record's place stands in: a manual run's new version of a document
+ * this run does not bring has a new id and content the state never saw, and counting it refused every later run
+ * over other documents. (On a cloud such a version keeps its id, and other content at our places can be another
+ * account's export, which the guard is for; a local folder has no accounts, and an emptied one shows no files.)
  */
 export function documentsGone(
 	analysis: ChangeAnalysis,
 	state: ExportState,
 	inputContentHashes: Iterable<{ recordKey: string; contentHash: string }>,
 	caseInsensitive: boolean,
+	newVersionIsNewFile = false,
 ): number {
 	const atPlace = contentsByPlace(analysis, state, caseInsensitive);
-	if (atPlace.size === 0) return analysis.goneRecords.size;
+	const shown = new Set<string>();
+	for (const item of analysis.remote.byId.values())
+		if (!item.isFolder && item.hash !== undefined) shown.add(shortFingerprint(item.hash));
+	if (shown.size === 0) return analysis.goneRecords.size;
 	let latest: Map<string, string> | undefined;
 	let gone = 0;
 	for (const [keyFp, why] of analysis.goneRecords) {
-		const record = state.records.get(keyFp)!;
-		const contents =
-			why === 'fileDeleted'
-				? atPlace.get(`${record.folder < 0 ? '-1' : record.folder}\n${record.nameFp}`)
-				: undefined;
-		if (contents === undefined) {
+		if (why !== 'fileDeleted') {
 			gone++;
 			continue;
 		}
+		const record = state.records.get(keyFp)!;
 		if (!latest) {
 			latest = new Map();
 			for (const input of inputContentHashes)
 				latest.set(fingerprint(input.recordKey), shortFingerprint(input.contentHash));
 		}
-		const stands = contents.some((c) => c === record.contentFp || c === latest!.get(keyFp));
+		const brought = latest.get(keyFp);
+		const contents = atPlace.get(`${record.folder < 0 ? '-1' : record.folder}\n${record.nameFp}`);
+		const stands =
+			(brought !== undefined && shown.has(brought)) ||
+			(newVersionIsNewFile && contents !== undefined) ||
+			(contents ?? []).some((c) => c === record.contentFp || c === brought);
 		if (!stands) gone++;
 	}
 	return gone;

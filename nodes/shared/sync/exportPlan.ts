@@ -70,6 +70,8 @@ export interface ExportPolicy {
 	fitName?: (name: string) => string;
 	/** The cloud tags the files we write (Drive appProperties): an untagged file is the user's, never a stray. */
 	tagsOwnFiles?: boolean;
+	/** A new version is a new file (a local folder): see documentsGone. */
+	newVersionIsNewFile?: boolean;
 }
 
 /** What the runner does at the destination for one item, named by its `verb` (`kind` names only a storage). */
@@ -216,7 +218,7 @@ export function planExport(
 		gone * 2 > analysis.trackedLive;
 	// Counted again, with what stands at each record's place, only when the quick count would stop the run.
 	const newlyGone = guardTrips(analysis.goneRecords.size)
-		? documentsGone(analysis, previous, inputs, ci)
+		? documentsGone(analysis, previous, inputs, ci, policy.newVersionIsNewFile === true)
 		: 0;
 	if (guardTrips(newlyGone)) {
 		return {

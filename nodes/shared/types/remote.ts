@@ -146,4 +146,9 @@ export interface ProviderFeatures {
 	followsRenamedFolders?: boolean;
 	/** Largest export the service hands out, in bytes (Drive: 10 MB), for messages. */
 	exportSizeLimit?: number;
+	/**
+	 * Writing a new version puts a new file (a new id) in the old one's place (a local folder writes a temporary file
+	 * and renames it over the old one); clouds keep the id. Default false.
+	 */
+	newVersionIsNewFile?: boolean;
 }

@@ -59,6 +59,7 @@ export class LocalFolderStorage implements StorageProvider {
 	readonly features: ProviderFeatures & { scansForChanges: true } = {
 		scansForChanges: true,
 		followsRenamedFolders: false,
+		newVersionIsNewFile: true,
 		duplicateNames: false,
 		caseInsensitive: process.platform === 'darwin' || process.platform === 'win32',
 		appProperties: false,
