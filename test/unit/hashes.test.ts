@@ -198,6 +198,20 @@ describe('hashBuffer: the one-shot digest is the incremental hasher byte for byt
 		}
 	});
 
+	test('quickXorHash reuses one hasher: a long, an unaligned and an empty content in turn leave nothing behind', () => {
+		const long = randomBytes(1_000_003);
+		const unaligned = randomBytes(5_001).subarray(3);
+		for (const data of [
+			long,
+			unaligned,
+			Buffer.alloc(0),
+			unaligned,
+			long,
+			Buffer.from('hello world'),
+		])
+			expect(hashBuffer('quickXorHash', data)).toBe(referenceQuickXor(Buffer.from(data)));
+	});
+
 	test('a view into a larger buffer hashes only its own bytes', () => {
 		const whole = randomBytes(10_000);
 		const view = whole.subarray(1_234, 5_678);

@@ -3,7 +3,7 @@ import type { Readable } from 'stream';
 import type { HashKind } from '../types/remote';
 import { createDropboxContentHasher, DROPBOX_BLOCK_SIZE } from './dropboxContentHash';
 import { createMd5Hasher } from './md5';
-import { createQuickXorHasher } from './quickXorHash';
+import { createQuickXorHasher, quickXorHashOf } from './quickXorHash';
 import { createSha256Hasher } from './sha256';
 import type { Hasher } from './types';
 
@@ -26,6 +26,7 @@ export function createHasher(kind: HashKind): Hasher {
 
 /** The digest of a whole buffer: the incremental hasher's text, one call (used per item in an export run). */
 export function hashBuffer(kind: HashKind, buffer: Buffer): string {
+	if (kind === 'quickXorHash') return quickXorHashOf(buffer);
 	const oneShot = oneShotDigest(kind, buffer);
 	if (oneShot !== undefined) return oneShot;
 	const hasher = createHasher(kind);
@@ -45,7 +46,8 @@ export async function hashStream(kind: HashKind, stream: Readable): Promise<stri
  * node:crypto's one-shot `hash` (Node 20.12+) where it gives the same text as the incremental hasher: md5 and
  * sha256 of the bytes, and Dropbox's content hash of at most one block (SHA-256 of the block's SHA-256; of nothing
  * for an empty file). It skips a Hash object per call: creating one was 2% of an idle export at 100,000 records.
- * Undefined where the incremental hasher must do it (quickXorHash, several Dropbox blocks, an older Node).
+ * Undefined where the incremental hasher must do it (several Dropbox blocks, an older Node); quickXorHash has its
+ * own reused hasher (quickXorHashOf).
  */
 function oneShotDigest(kind: HashKind, buffer: Buffer): string | undefined {
 	const hash = (crypto as { hash?: typeof crypto.hash }).hash;

@@ -16,7 +16,7 @@ const SCRATCH_BLOCKS = 409;
  * on n mod 160, the input is first XOR-folded into 160 lanes (32 bits at a time, the hot loop), and the lanes are
  * shifted into the 160-bit register once, at digest time. Chunk boundaries do not matter.
  */
-export function createQuickXorHasher(): Hasher {
+export function createQuickXorHasher(): Hasher & { reset(): void } {
 	const lanes = new Uint32Array(FOLD_WORDS);
 	const laneBytes = new Uint8Array(lanes.buffer);
 	let scratch: Uint8Array | undefined; // made on the first unaligned chunk
@@ -46,6 +46,12 @@ export function createQuickXorHasher(): Hasher {
 	}
 
 	return {
+		/** Back to no bytes hashed, keeping the lanes and the scratch (quickXorHashOf reuses one hasher). */
+		reset() {
+			lanes.fill(0);
+			lane = 0;
+			length = 0;
+		},
 		update(chunk: Buffer) {
 			const size = chunk.length;
 			let i = 0;
@@ -84,6 +90,20 @@ export function createQuickXorHasher(): Hasher {
 			return out.toString('base64');
 		},
 	};
+}
+
+let reused: ReturnType<typeof createQuickXorHasher> | undefined;
+
+/**
+ * The quickXorHash of a whole buffer with one hasher reused across calls (each call is synchronous, so none
+ * overlaps another): no lanes, views or closures per call. Export hashes every item of a OneDrive run this way;
+ * making a hasher per item was half of its hashing at 100,000 records.
+ */
+export function quickXorHashOf(data: Buffer): string {
+	reused ??= createQuickXorHasher();
+	reused.reset();
+	reused.update(data);
+	return reused.digest();
 }
 
 /**
