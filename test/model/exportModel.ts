@@ -675,6 +675,17 @@ export class ExportHistory {
 			// was: what comes back is what the restored files hold (soak seed 9203: the folder deleted first held a
 			// file of the user's, the one deleted later a record's file at the same name, and that one came back).
 			entry = await this.restoredByPath(entry, restoredIds);
+			// Files deleted one by one below it before the folder come back too (soak seed 9401, Dropbox: a record's
+			// file deleted, then its folder; the folder's restore brought the file back and the export resumed into
+			// it, while the model kept the folder stopped).
+			const now = await this.snapshot();
+			for (const file of [...this.binned]) {
+				if (!this.sameKey(file.path).startsWith(`${this.sameKey(entry.path)}/`)) continue;
+				if (!restoredIds.has(file.path) || now.get(file.path)?.content !== file.content) continue;
+				this.binned.splice(this.binned.indexOf(file), 1);
+				if (!entry.ours.some((o) => o.path === file.path))
+					entry.ours.push({ key: file.key, content: file.content, path: file.path });
+			}
 		} else {
 			if (!entry.outside) return;
 			await rename(entry.outside, join(fixture.baseDir, 'fixture-root', ...entry.path.split('/')));

@@ -14,6 +14,22 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Dropbox, folders, soak seed 9401 (the model's expectation): a record's file deleted, then its folder, then
+		// the folder restored. Dropbox restores by path every file deleted below it, the record's too, and the export
+		// resumes into it; the model had only counted the files the folder held when it was deleted.
+		story:
+			'a file deleted, then its folder, then the folder restored: on Dropbox the file comes back and the export resumes',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 1),
+			{ t: 'userRenameRoot' },
+			{ t: 'userDelete', key: 0, trash: false },
+			{ t: 'userDeleteFolder', folder: 1, trash: false },
+			{ t: 'userRestoreFolder', which: 0 },
+			run(),
+		],
+	},
+	{
 		// Local folder, folders, soak seed 9304 after the folder id fix (the export's guard): a manual run wrote new
 		// versions of three documents (new files, new ids, on a local folder) and moved one into another folder under
 		// a new name; the production run over that one document was refused as "3 of the 3 exported files look
