@@ -14,6 +14,26 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Local folder, folders, soak seed 9304 after the guard fix (the export's): the user moved folder A out of
+		// the root and back; a manual run exported k3's new version into it (a new file on a local folder), and the
+		// production run after it found neither the id nor the content the state recorded there and kept A stopped.
+		// The content the run brings, at the record's name, is the record's file too: A resumes.
+		story:
+			'a restored folder a manual run exported into resumes on the next production run (the new version is the evidence)',
+		layout: 'folders',
+		commands: [
+			put(3, 0, 0),
+			put(0, 0, 1),
+			{ t: 'overlap' },
+			{ t: 'userDeleteFolder', folder: 0, trash: true },
+			put(3, 0, 0),
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+			run(true),
+			put(0, 0, 0),
+		],
+	},
+	{
 		// Dropbox, folders, soak seed 9401 (the model's expectation): a record's file deleted, then its folder, then
 		// the folder restored. Dropbox restores by path every file deleted below it, the record's too, and the export
 		// resumes into it; the model had only counted the files the folder held when it was deleted.

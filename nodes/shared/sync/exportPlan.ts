@@ -273,7 +273,7 @@ export function planExport(
 	}
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
-	const resumed = resumeRestoredFolders(state, previous, analysis, ci);
+	const resumed = resumeRestoredFolders(state, previous, analysis, ci, broughtContents(inputs));
 	if (resumed.length > 0)
 		newlyStopped.splice(
 			0,
@@ -1239,4 +1239,13 @@ class PlanContext {
 		}
 		return [...needed.values()].sort((a, b) => a.split('/').length - b.split('/').length);
 	}
+}
+
+/** The content each record key brings in this run (the last item of a key wins), by key fingerprint. */
+function broughtContents(inputs: ExportRecordInput[]): Map<string, string> {
+	const brought = new Map<string, string>();
+	for (const input of inputs)
+		if (input.recordKey !== '')
+			brought.set(fingerprint(input.recordKey), shortFingerprint(input.contentHash));
+	return brought;
 }

@@ -11,7 +11,9 @@ import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
  * The evidence is our own files coming back, never a name alone: the batch shows a folder at the stopped path again
  * and, below it, a file of a record that stopped with it: by its id when a past run saw that file gone (Drive,
  * OneDrive and a local folder keep ids), or under another id by the name and content the state recorded for it
- * (Dropbox gives restored files new ids). A new folder the user makes at that path holds none of our files and
+ * (Dropbox gives restored files new ids), or by its name and the content this run brings for it (a manual run
+ * exported its new version into the restored folder: on a local folder that is a new file, and the production run
+ * after it kept the stop; soak seed 9304). A new folder the user makes at that path holds none of our files and
  * keeps the stop (the Resume operation clears it); nor does a folder our own path-based upload made again (Dropbox)
  * after the user deleted it mid-run: the files in it never left. Pure: changes `state`.
  *
@@ -22,6 +24,8 @@ export function resumeRestoredFolders(
 	previous: ExportState,
 	analysis: ChangeAnalysis,
 	caseInsensitive: boolean,
+	/** The content this run brings per record (key fingerprint -> content fingerprint). */
+	brought: ReadonlyMap<string, string> = new Map(),
 ): string[] {
 	if (state.stopped.length === 0 || analysis.remote.byId.size === 0) return [];
 	const ci = caseInsensitive;
@@ -54,7 +58,8 @@ export function resumeRestoredFolders(
 						item.id !== record.id &&
 						!taken.has(item.id) &&
 						item.hash !== undefined &&
-						shortFingerprint(item.hash) === record.contentFp &&
+						(shortFingerprint(item.hash) === record.contentFp ||
+							shortFingerprint(item.hash) === brought.get(record.keyFp)) &&
 						nameFingerprint(item.name, ci) === record.nameFp,
 				);
 			if (!file || taken.has(file.id)) continue;

@@ -1,0 +1,114 @@
+import {
+	emptyExportState,
+	shortFingerprint,
+	type ExportState,
+} from '../../nodes/shared/state/exportState';
+import { fingerprint } from '../../nodes/shared/state/fingerprint';
+import type { ChangeBatch, RemoteItem } from '../../nodes/shared/storage/types';
+import {
+	planExport,
+	type ExportPolicy,
+	type ExportRecordInput,
+} from '../../nodes/shared/sync/exportPlan';
+
+/**
+ * A folder the user restored resumes the export when a stopped record's own file is back in it (soak seed 9304,
+ * local folder): the user moved folder A back into the root, a manual run exported k3's new version into it (a new
+ * file on a local folder: new id, new content), and the production run after it found neither the id nor the
+ * recorded content there and kept A stopped, though the manual run had exported into it. Plain data.
+ */
+const policy: ExportPolicy = {
+	onContentChanged: 'replace',
+	onFileDeleted: 'reupload',
+	onFolderDeleted: 'stop',
+	caseInsensitive: false,
+	duplicateNames: false,
+	massDeleteMinimum: 3,
+	acceptMassDeletion: false,
+	newVersionIsNewFile: true,
+};
+
+const input = (index: number, key: string, folder: string, content: string): ExportRecordInput => ({
+	index,
+	recordKey: key,
+	name: 'invoice.pdf',
+	folder,
+	contentHash: `hash(${content})`,
+	size: content.length,
+});
+
+/** As the production run that saw A gone saved it: k3 stopped with A (version 1), k0 live in B. */
+function saved(): ExportState {
+	const state = emptyExportState();
+	state.rootId = 'root';
+	state.cursor = 'c0';
+	state.folders.push(undefined, { path: 'B', id: 'folder-B' });
+	state.stopped = ['A'];
+	for (const [key, folder, status] of [
+		['k3', 0, 'folderDeleted'],
+		['k0', 1, 'live'],
+	] as const) {
+		const keyFp = fingerprint(key);
+		state.records.set(keyFp, {
+			keyFp,
+			contentFp: shortFingerprint(`hash(${key} v1)`),
+			nameFp: shortFingerprint('invoice.pdf'),
+			folder,
+			status,
+			id: `old-${key}`,
+		});
+	}
+	return state;
+}
+
+const folder = (path: string, id = `folder-${path}`): RemoteItem => ({
+	id,
+	name: path,
+	isFolder: true,
+	path,
+});
+const file = (id: string, path: string, content: string): RemoteItem => ({
+	id,
+	name: path.split('/').pop()!,
+	isFolder: false,
+	path,
+	hash: `hash(${content})`,
+});
+
+const listing = (inA: RemoteItem): ChangeBatch => ({
+	snapshot: true,
+	cursor: 'c1',
+	changes: [
+		{ type: 'upsert', item: folder('A') },
+		{ type: 'upsert', item: folder('B') },
+		{ type: 'upsert', item: inA },
+		{ type: 'upsert', item: file('old-k0', 'B/invoice.pdf', 'k0 v1') },
+	],
+});
+
+describe('a restored folder into which a manual run exported a new version', () => {
+	test('the run bringing that version resumes the folder and keeps the file: no second copy', () => {
+		const plan = planExport(
+			[input(0, 'k3', 'A', 'k3 v2'), input(1, 'k0', 'B', 'k0 v1')],
+			saved(),
+			listing(file('manual-k3', 'A/invoice.pdf', 'k3 v2')),
+			policy,
+		);
+		expect(plan.state.stopped).toEqual([]);
+		expect(plan.items.map((item) => [item.action, item.fileId])).toEqual([
+			['unchanged', 'manual-k3'],
+			['unchanged', 'old-k0'],
+		]);
+	});
+
+	test("a file of the user's at the name in a new folder A resumes nothing", () => {
+		const plan = planExport(
+			[input(0, 'k3', 'A', 'k3 v2'), input(1, 'k0', 'B', 'k0 v1')],
+			saved(),
+			listing(file('users', 'A/invoice.pdf', 'the user')),
+			policy,
+		);
+		expect(plan.state.stopped).toEqual(['A']);
+		expect(plan.items.map((item) => item.action)).toEqual(['skipped_folder_deleted', 'unchanged']);
+	});
+});
