@@ -14,6 +14,25 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive, folders, soak seed 9402 (the export): a manual run exported k0 into A before any production run had
+		// (the one before failed at its first upload), the user deleted A, a run saw it gone (after a 500 on its
+		// listing), and the user restored A with k0's file. The saved state held no record of k0, so nothing it knew
+		// came back and A stayed stopped; k0's file at its place with the content the run brings now resumes A.
+		story:
+			'a folder a manual run alone had exported a document into, deleted, seen gone and restored: the export resumes into it',
+		layout: 'folders',
+		commands: [
+			put(1, 0, 1),
+			put(0, 0, 0),
+			{ t: 'failHalfway', after: 0 },
+			run(true),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+			{ t: 'userRestoreFolder', which: 0 },
+			run(),
+		],
+	},
+	{
 		// Local folder, folders, soak seed 9304 after the guard fix (the export's): the user moved folder A out of
 		// the root and back; a manual run exported k3's new version into it (a new file on a local folder), and the
 		// production run after it found neither the id nor the content the state recorded there and kept A stopped.

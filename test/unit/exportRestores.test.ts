@@ -112,3 +112,45 @@ describe('a restored folder into which a manual run exported a new version', () 
 		expect(plan.items.map((item) => item.action)).toEqual(['skipped_folder_deleted', 'unchanged']);
 	});
 });
+
+describe('a restored folder holding a document the saved state does not hold yet', () => {
+	/** As the production run that saw A gone saved it: only k0, live in B (k5 was exported by a manual run alone). */
+	function savedWithoutK5(): ExportState {
+		const state = saved();
+		state.records.delete(fingerprint('k3'));
+		return state;
+	}
+
+	test('its file at its place with the content the run brings resumes the folder and is adopted (soak seed 9402)', () => {
+		const plan = planExport(
+			[input(0, 'k5', 'A', 'k5 v1'), input(1, 'k0', 'B', 'k0 v1')],
+			savedWithoutK5(),
+			listing(file('manual-k5', 'A/invoice.pdf', 'k5 v1')),
+			policy,
+		);
+		expect(plan.state.stopped).toEqual([]);
+		expect(plan.items.map((item) => [item.action, item.fileId])).toEqual([
+			['unchanged', 'manual-k5'],
+			['unchanged', 'old-k0'],
+		]);
+	});
+
+	test('other content at its name, or its content elsewhere in A, resumes nothing', () => {
+		for (const inA of [
+			file('users', 'A/invoice.pdf', 'the user'),
+			file('elsewhere', 'A/other.pdf', 'k5 v1'),
+		]) {
+			const plan = planExport(
+				[input(0, 'k5', 'A', 'k5 v1'), input(1, 'k0', 'B', 'k0 v1')],
+				savedWithoutK5(),
+				listing(inA),
+				policy,
+			);
+			expect(plan.state.stopped).toEqual(['A']);
+			expect(plan.items.map((item) => item.action)).toEqual([
+				'skipped_folder_deleted',
+				'unchanged',
+			]);
+		}
+	});
+});

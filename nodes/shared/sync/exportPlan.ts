@@ -15,7 +15,7 @@ import {
 } from './exportChanges';
 import { documentsGone } from './exportGuard';
 import { MAX_NAME_CHOICES, nameChoices, NAME_CHOICES } from './exportNames';
-import { resumeRestoredFolders } from './exportRestores';
+import { resumeRestoredFolders, type BroughtRecords } from './exportRestores';
 import { nextStrays, survivingStrays } from './exportStrays';
 import { isSameOrBelow, joinPath, pathKey, pathPrefixes, splitPath } from './exportPaths';
 
@@ -273,7 +273,9 @@ export function planExport(
 	}
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
-	const resumed = resumeRestoredFolders(state, previous, analysis, ci, broughtContents(inputs));
+	const resumed = resumeRestoredFolders(state, previous, analysis, ci, () =>
+		broughtRecords(inputs, state),
+	);
 	if (resumed.length > 0)
 		newlyStopped.splice(
 			0,
@@ -1241,11 +1243,20 @@ class PlanContext {
 	}
 }
 
-/** The content each record key brings in this run (the last item of a key wins), by key fingerprint. */
-function broughtContents(inputs: ExportRecordInput[]): Map<string, string> {
-	const brought = new Map<string, string>();
-	for (const input of inputs)
-		if (input.recordKey !== '')
-			brought.set(fingerprint(input.recordKey), shortFingerprint(input.contentHash));
-	return brought;
+/**
+ * The content each record key brings in this run (the last item of a key wins), by key fingerprint, and the records
+ * the saved state does not hold yet.
+ */
+function broughtRecords(inputs: ExportRecordInput[], state: ExportState): BroughtRecords {
+	const contents = new Map<string, string>();
+	const fresh: Array<BroughtRecords['fresh'][number]> = [];
+	for (const input of inputs) {
+		if (input.recordKey === '') continue;
+		const keyFp = fingerprint(input.recordKey);
+		const contentFp = shortFingerprint(input.contentHash);
+		contents.set(keyFp, contentFp);
+		if (!state.records.has(keyFp))
+			fresh.push({ folder: input.folder, name: input.name, contentFp });
+	}
+	return { contents, fresh };
 }

@@ -24,8 +24,8 @@ export function resumeRestoredFolders(
 	previous: ExportState,
 	analysis: ChangeAnalysis,
 	caseInsensitive: boolean,
-	/** The content this run brings per record (key fingerprint -> content fingerprint). */
-	brought: ReadonlyMap<string, string> = new Map(),
+	/** What this run brings (asked only when a stopped folder may be back). */
+	thisRun: () => BroughtRecords = () => ({ contents: new Map(), fresh: [] }),
 ): string[] {
 	if (state.stopped.length === 0 || analysis.remote.byId.size === 0) return [];
 	const ci = caseInsensitive;
@@ -36,7 +36,8 @@ export function resumeRestoredFolders(
 		if (record.status === 'live') liveIds.add(record.id);
 		else if (record.status === 'folderDeleted') stoppedRecords.push(record);
 	}
-	if (stoppedRecords.length === 0) return [];
+	const { contents: brought, fresh } = thisRun();
+	if (stoppedRecords.length === 0 && fresh.length === 0) return [];
 	const taken = new Set<string>();
 	for (const stopped of state.stopped) {
 		const key = pathKey(stopped, ci);
@@ -75,10 +76,32 @@ export function resumeRestoredFolders(
 				nameFp: nameFingerprint(file.name, ci),
 			});
 		}
+		// A document the saved state does not hold yet (a manual run exported it, then the user deleted the folder and
+		// a run saw it gone): its file at its place with exactly the content this run brings is ours too, as a new
+		// document adopts such a file (soak seed 9402, OneDrive: the folder stayed stopped).
+		any ||= fresh.some((record) => {
+			const folder = pathKey(record.folder, ci);
+			if (!isSameOrBelow(folder, key)) return false;
+			const nameFp = nameFingerprint(record.name, ci);
+			return below.some(
+				(item) =>
+					!taken.has(item.id) &&
+					item.hash !== undefined &&
+					shortFingerprint(item.hash) === record.contentFp &&
+					nameFingerprint(item.name, ci) === nameFp &&
+					pathKey(splitPath(item.path!).dir, ci) === folder,
+			);
+		});
 		if (any) resumed.push(stopped);
 	}
 	if (resumed.length > 0) state.stopped = state.stopped.filter((path) => !resumed.includes(path));
 	return resumed;
+}
+
+/** What a run brings: the content per record key fingerprint, and the records the state does not hold yet. */
+export interface BroughtRecords {
+	contents: ReadonlyMap<string, string>;
+	fresh: ReadonlyArray<{ folder: string; name: string; contentFp: string }>;
 }
 
 /** The index of the cached folder at `path` (cached from the batch when it shows the folder there). */
