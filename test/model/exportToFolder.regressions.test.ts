@@ -53,6 +53,24 @@ const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 		],
 	},
 	{
+		// The same (soak seed 9304, a later shrink) with the record renamed before the manual run: its new version
+		// stands under the new name.
+		story:
+			'a restored folder a manual run exported a renamed document into resumes on the next production run',
+		layout: 'folders',
+		commands: [
+			put(3, 1, 0),
+			put(0, 0, 1),
+			{ t: 'overlap' },
+			{ t: 'userDeleteFolder', folder: 0, trash: true },
+			put(3, 0, 0),
+			run(),
+			{ t: 'userRestoreFolder', which: 0 },
+			run(true),
+			put(0, 0, 0),
+		],
+	},
+	{
 		// Dropbox, folders, soak seed 9401 (the model's expectation): a record's file deleted, then its folder, then
 		// the folder restored. Dropbox restores by path every file deleted below it, the record's too, and the export
 		// resumes into it; the model had only counted the files the folder held when it was deleted.

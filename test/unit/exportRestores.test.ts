@@ -101,6 +101,21 @@ describe('a restored folder into which a manual run exported a new version', () 
 		]);
 	});
 
+	test('the same when the record was renamed too: its new version under the new name resumes the folder', () => {
+		const renamed = { ...input(0, 'k3', 'A', 'k3 v2'), name: 'receipt.pdf' };
+		const plan = planExport(
+			[renamed, input(1, 'k0', 'B', 'k0 v1')],
+			saved(),
+			listing(file('manual-k3', 'A/receipt.pdf', 'k3 v2')),
+			policy,
+		);
+		expect(plan.state.stopped).toEqual([]);
+		expect(plan.items.map((item) => [item.action, item.fileId])).toEqual([
+			['unchanged', 'manual-k3'],
+			['unchanged', 'old-k0'],
+		]);
+	});
+
 	test("a file of the user's at the name in a new folder A resumes nothing", () => {
 		const plan = planExport(
 			[input(0, 'k3', 'A', 'k3 v2'), input(1, 'k0', 'B', 'k0 v1')],

@@ -11,11 +11,13 @@ import { isSameOrBelow, pathKey, splitPath } from './exportPaths';
  * The evidence is our own files coming back, never a name alone: the batch shows a folder at the stopped path again
  * and, below it, a file of a record that stopped with it: by its id when a past run saw that file gone (Drive,
  * OneDrive and a local folder keep ids), or under another id by the name and content the state recorded for it
- * (Dropbox gives restored files new ids), or by its name and the content this run brings for it (a manual run
+ * (Dropbox gives restored files new ids), or by the content this run brings for it, under any name (a manual run
  * exported its new version into the restored folder: on a local folder that is a new file, and the production run
- * after it kept the stop; soak seed 9304). A new folder the user makes at that path holds none of our files and
- * keeps the stop (the Resume operation clears it); nor does a folder our own path-based upload made again (Dropbox)
- * after the user deleted it mid-run: the files in it never left. Pure: changes `state`.
+ * after it kept the stop; soak seed 9304, also with the record renamed: only our runs write that content, and a
+ * file holding exactly a document's new content is taken as its file anywhere below the root). A new folder the
+ * user makes at that path holds none of our files and keeps the stop (the Resume operation clears it); nor does a
+ * folder our own path-based upload made again (Dropbox) after the user deleted it mid-run: the files in it never
+ * left. Pure: changes `state`.
  *
  * Returns the stopped paths resumed; the records found are live again, each at its restored file.
  */
@@ -59,9 +61,10 @@ export function resumeRestoredFolders(
 						item.id !== record.id &&
 						!taken.has(item.id) &&
 						item.hash !== undefined &&
-						(shortFingerprint(item.hash) === record.contentFp ||
-							shortFingerprint(item.hash) === brought.get(record.keyFp)) &&
-						nameFingerprint(item.name, ci) === record.nameFp,
+						((shortFingerprint(item.hash) === record.contentFp &&
+							nameFingerprint(item.name, ci) === record.nameFp) ||
+							// Under whatever name the manual run gave it (the record was renamed too).
+							shortFingerprint(item.hash) === brought.get(record.keyFp)),
 				);
 			if (!file || taken.has(file.id)) continue;
 			const folder = cachedFolder(state, splitPath(file.path!).dir, analysis, ci);
