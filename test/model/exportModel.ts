@@ -266,12 +266,14 @@ export class ExportHistory {
 					folder: FOLDERS[command.folder],
 					content: `${key} v${++this.versions}`,
 				});
+				this.newVersion(key);
 				return;
 			}
 			case 'edit': {
 				const key = KEYS[command.key];
 				const record = this.records.get(key);
 				if (record) this.records.set(key, { ...record, content: `${key} v${++this.versions}` });
+				this.newVersion(key);
 				return;
 			}
 			case 'loseState':
@@ -496,8 +498,10 @@ export class ExportHistory {
 		if (this.taken(files, dir ? `${dir}/${name}` : name)) return;
 		await this.destination.fixture.user.rename(file.path, name);
 		this.movedManualCopy(key, file);
-		// Renamed in place it keeps its id: only Dropbox's restored files are recognised by name (and content).
-		if (this.destination.kind === 'dropbox') this.leftRestoredFolder(file.path);
+		// Renamed in place it keeps its id: only Dropbox's restored files, and files of records the saved state does
+		// not hold, are recognised by name (and content).
+		if (this.destination.kind === 'dropbox' || !this.exportedAt.has(key))
+			this.leftRestoredFolder(file.path);
 	}
 
 	/**
@@ -539,17 +543,41 @@ export class ExportHistory {
 
 	/** Stopped folders the user restored since the last production run: the saved state still holds them as stopped. */
 	private readonly restoredUnseen = new Set<string>();
-	/** For those the export must find our files in to resume: the paths of those files, as restored. */
-	private readonly restoredOurs = new Map<string, Set<string>>();
+	/** For those the export must find our files in to resume: those files' records, by path as restored. */
+	private readonly restoredOurs = new Map<string, Map<string, string>>();
 
 	/** The user deleted, moved or renamed a file: a restored folder none of whose restored files of ours is left stays stopped. */
 	private leftRestoredFolder(path: string): void {
-		for (const [folder, paths] of this.restoredOurs) {
-			if (!paths.delete(this.sameKey(path)) || paths.size > 0) continue;
-			this.restoredOurs.delete(folder);
-			this.restoredUnseen.delete(folder);
-			this.stopped.add(folder);
+		for (const [folder, files] of this.restoredOurs)
+			if (files.delete(this.sameKey(path))) this.restopIfEmpty(folder, files);
+	}
+
+	/**
+	 * A record no production run saved has a new version: its file in a restored folder was recognisable only by the
+	 * content the run brings (the saved state knows nothing of it), so it no longer resumes the folder.
+	 */
+	private newVersion(key: string): void {
+		if (this.exportedAt.has(key)) return;
+		for (const [folder, files] of this.restoredOurs) {
+			for (const [path, owner] of [...files]) if (owner === key) files.delete(path);
+			this.restopIfEmpty(folder, files);
 		}
+	}
+
+	private restopIfEmpty(folder: string, files: Map<string, string>): void {
+		if (files.size > 0) return;
+		this.restoredOurs.delete(folder);
+		this.restoredUnseen.delete(folder);
+		this.stopped.add(folder);
+	}
+
+	/**
+	 * Whether the export can tell a restored file of a record's as its own: the saved state holds the record, or the
+	 * file holds exactly the content the record now has (as a new document adopts such a file; soak seed 9402,
+	 * OneDrive: a manual run alone had exported it, then the record changed, and the model expected a resume).
+	 */
+	private recognisable(key: string, content: string): boolean {
+		return this.exportedAt.has(key) || this.records.get(key)?.content === content;
 	}
 
 	/** Production runs so far (failed ones too: n8n saves their state). */
@@ -700,7 +728,8 @@ export class ExportHistory {
 		// below), so it resumes nothing: the export resumes for records still stopped with the folder (soak seed
 		// 9102, OneDrive: the record had moved to another folder and was exported there).
 		const stillStopped = entry.ours.filter(
-			({ key }) => (this.exportedAt.get(key) ?? 0) <= entry.runsBefore,
+			({ key, content }) =>
+				(this.exportedAt.get(key) ?? 0) <= entry.runsBefore && this.recognisable(key, content),
 		);
 		const resumes =
 			stillStopped.length > 0 ||
@@ -719,7 +748,7 @@ export class ExportHistory {
 			if (seenGone || this.destination.kind === 'dropbox')
 				this.restoredOurs.set(
 					this.sameKey(entry.path),
-					new Set(stillStopped.map(({ path }) => this.sameKey(path))),
+					new Map(stillStopped.map(({ path, key }) => [this.sameKey(path), key])),
 				);
 		}
 		for (const { key, content, path } of entry.ours) {

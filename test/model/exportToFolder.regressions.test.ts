@@ -14,6 +14,26 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive, folders, soak seed 9402 again (the model's expectation): as the story of a folder a manual run alone
+		// had exported into, but the document changed before the restore. Its file there holds content the saved state
+		// never recorded and the run does not bring: like a file of the user's at its name, it resumes nothing
+		// (README, "When the node has no state"), and the folder stays stopped.
+		story:
+			'a folder a manual run alone had exported a document into, restored after the document changed: it stays stopped',
+		layout: 'folders',
+		commands: [
+			put(1, 0, 1),
+			put(0, 0, 0),
+			{ t: 'failHalfway', after: 0 },
+			run(true),
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+			put(0, 0, 0),
+			{ t: 'userRestoreFolder', which: 0 },
+			run(),
+		],
+	},
+	{
 		// OneDrive, folders, soak seed 9402 (the export): a manual run exported k0 into A before any production run had
 		// (the one before failed at its first upload), the user deleted A, a run saw it gone (after a 500 on its
 		// listing), and the user restored A with k0's file. The saved state held no record of k0, so nothing it knew

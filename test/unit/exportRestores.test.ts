@@ -136,18 +136,24 @@ describe('a restored folder holding a document the saved state does not hold yet
 		return state;
 	}
 
-	test('its file at its place with the content the run brings resumes the folder and is adopted (soak seed 9402)', () => {
-		const plan = planExport(
-			[input(0, 'k5', 'A', 'k5 v1'), input(1, 'k0', 'B', 'k0 v1')],
-			savedWithoutK5(),
-			listing(file('manual-k5', 'A/invoice.pdf', 'k5 v1')),
-			policy,
-		);
-		expect(plan.state.stopped).toEqual([]);
-		expect(plan.items.map((item) => [item.action, item.fileId])).toEqual([
-			['unchanged', 'manual-k5'],
-			['unchanged', 'old-k0'],
-		]);
+	test('its file in its folder under one of its names with the content the run brings resumes the folder and is adopted (soak seed 9402)', () => {
+		// Under another of its names, the file is moved to its first free name, as any adopted file is.
+		for (const [name, action] of [
+			['invoice.pdf', 'unchanged'],
+			['invoice (k5).pdf', 'updated'],
+		]) {
+			const plan = planExport(
+				[input(0, 'k5', 'A', 'k5 v1'), input(1, 'k0', 'B', 'k0 v1')],
+				savedWithoutK5(),
+				listing(file('manual-k5', `A/${name}`, 'k5 v1')),
+				policy,
+			);
+			expect(plan.state.stopped).toEqual([]);
+			expect(plan.items.map((item) => [item.action, item.fileId])).toEqual([
+				[action, 'manual-k5'],
+				['unchanged', 'old-k0'],
+			]);
+		}
 	});
 
 	test('other content at its name, or its content elsewhere in A, resumes nothing', () => {

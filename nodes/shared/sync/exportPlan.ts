@@ -274,7 +274,7 @@ export function planExport(
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
 	const resumed = resumeRestoredFolders(state, previous, analysis, ci, () =>
-		broughtRecords(inputs, state),
+		broughtRecords(inputs, state, policy.fitName),
 	);
 	if (resumed.length > 0)
 		newlyStopped.splice(
@@ -1247,7 +1247,11 @@ class PlanContext {
  * The content each record key brings in this run (the last item of a key wins), by key fingerprint, and the records
  * the saved state does not hold yet.
  */
-function broughtRecords(inputs: ExportRecordInput[], state: ExportState): BroughtRecords {
+function broughtRecords(
+	inputs: ExportRecordInput[],
+	state: ExportState,
+	fitName: ExportPolicy['fitName'],
+): BroughtRecords {
 	const contents = new Map<string, string>();
 	const fresh: Array<BroughtRecords['fresh'][number]> = [];
 	for (const input of inputs) {
@@ -1256,7 +1260,11 @@ function broughtRecords(inputs: ExportRecordInput[], state: ExportState): Brough
 		const contentFp = shortFingerprint(input.contentHash);
 		contents.set(keyFp, contentFp);
 		if (!state.records.has(keyFp))
-			fresh.push({ folder: input.folder, name: input.name, contentFp });
+			fresh.push({
+				folder: input.folder,
+				names: nameChoices(input.name, input.recordKey, fitName),
+				contentFp,
+			});
 	}
 	return { contents, fresh };
 }

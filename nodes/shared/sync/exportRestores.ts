@@ -80,18 +80,18 @@ export function resumeRestoredFolders(
 			});
 		}
 		// A document the saved state does not hold yet (a manual run exported it, then the user deleted the folder and
-		// a run saw it gone): its file at its place with exactly the content this run brings is ours too, as a new
+		// a run saw it gone): its file in its folder under one of its names holding exactly the content this run brings is ours too, as a new
 		// document adopts such a file (soak seed 9402, OneDrive: the folder stayed stopped).
 		any ||= fresh.some((record) => {
 			const folder = pathKey(record.folder, ci);
 			if (!isSameOrBelow(folder, key)) return false;
-			const nameFp = nameFingerprint(record.name, ci);
+			const names = new Set(record.names.map((name) => nameFingerprint(name, ci)));
 			return below.some(
 				(item) =>
 					!taken.has(item.id) &&
 					item.hash !== undefined &&
 					shortFingerprint(item.hash) === record.contentFp &&
-					nameFingerprint(item.name, ci) === nameFp &&
+					names.has(nameFingerprint(item.name, ci)) &&
 					pathKey(splitPath(item.path!).dir, ci) === folder,
 			);
 		});
@@ -104,7 +104,8 @@ export function resumeRestoredFolders(
 /** What a run brings: the content per record key fingerprint, and the records the state does not hold yet. */
 export interface BroughtRecords {
 	contents: ReadonlyMap<string, string>;
-	fresh: ReadonlyArray<{ folder: string; name: string; contentFp: string }>;
+	/** Each with the names it may take in its folder (see exportNames.ts). */
+	fresh: ReadonlyArray<{ folder: string; names: string[]; contentFp: string }>;
 }
 
 /** The index of the cached folder at `path` (cached from the batch when it shows the folder there). */
