@@ -80,8 +80,8 @@ export function resumeRestoredFolders(
 			});
 		}
 		// A document the saved state does not hold yet (a manual run exported it, then the user deleted the folder and
-		// a run saw it gone): its file in its folder under one of its names holding exactly the content this run brings is ours too, as a new
-		// document adopts such a file (soak seed 9402, OneDrive: the folder stayed stopped).
+		// a run saw it gone): its file in its folder under one of its names, holding exactly the content this run
+		// brings, is ours too, as a new document adopts such a file (soak seed 9402, OneDrive: the folder stayed stopped).
 		any ||= fresh.some((record) => {
 			const folder = pathKey(record.folder, ci);
 			if (!isSameOrBelow(folder, key)) return false;
