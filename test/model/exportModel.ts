@@ -770,6 +770,7 @@ export class ExportHistory {
 				}
 				this.userFiles.set(path, content);
 				this.restoredIds.set(path, id);
+				this.restoredOwners.set(id, key);
 			}
 		}
 		for (const { path, content } of entry.users) this.userFiles.set(path, content);
@@ -835,6 +836,20 @@ export class ExportHistory {
 		this.deletions++;
 		this.exported.delete(key);
 		this.leftRestoredFolder(file.path);
+		// Drive keeps a restored file beside the re-upload under one name. Once the user deletes the re-upload, the
+		// restored copy at the document's place holding the content the export wrote cannot be told from the
+		// document's own file restored (README, "A file you restore"); the run may take it (soak seed 1203, Drive:
+		// the model expected an upload beside it).
+		const restoredBeside = this.restoredIds.get(file.path);
+		if (
+			this.destination.kind === 'googleDrive' &&
+			restoredBeside !== undefined &&
+			this.userFiles.get(file.path) === file.content
+		) {
+			this.restoredIds.delete(file.path);
+			this.userFiles.delete(file.path);
+			this.undecided.set(restoredBeside, { key, content: file.content });
+		}
 		// Drive's trash, OneDrive's recycle bin and Dropbox's deleted files keep what the user deletes (the local folder's
 		// "trash" is a move out of the root).
 		if (trash || this.destination.kind === 'oneDrive' || this.destination.kind === 'dropbox')
@@ -935,6 +950,7 @@ export class ExportHistory {
 		}
 		this.userFiles.set(at, entry.content);
 		this.restoredIds.set(at, restoredId);
+		this.restoredOwners.set(restoredId, entry.key);
 	}
 
 	/**
@@ -959,6 +975,8 @@ export class ExportHistory {
 
 	/** The ids of restored files by path (Drive may hold a restored file beside ours under the same name). */
 	private readonly restoredIds = new Map<string, string>();
+	/** The record whose file each restored file was (Drive's tags on it still say so). */
+	private readonly restoredOwners = new Map<string, string>();
 
 	/**
 	 * Restored files of the user's holding exactly a record's exported content, when the state is lost: the node can
@@ -981,7 +999,12 @@ export class ExportHistory {
 	private forgetWhichIsRestored(): void {
 		for (const [path, id] of [...this.restoredIds]) {
 			const content = this.userFiles.get(path);
-			const key = [...this.exported].find(([, exported]) => exported === content)?.[0];
+			// Drive recognises its own files by their tags when the state is lost, whatever they hold (README, "When
+			// the node has no state"): a restored file of a record's may be taken as its file again (soak seed 1201,
+			// Drive folders: the restored file took the record's new version, and the model blamed the export).
+			const owner =
+				this.destination.kind === 'googleDrive' ? this.restoredOwners.get(id) : undefined;
+			const key = owner ?? [...this.exported].find(([, exported]) => exported === content)?.[0];
 			if (content === undefined || key === undefined) continue;
 			this.restoredIds.delete(path);
 			this.userFiles.delete(path);

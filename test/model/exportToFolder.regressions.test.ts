@@ -14,6 +14,43 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Google Drive, flat and folders, soak seed 1203 (the model's expectation): a file deleted, re-uploaded, the
+		// original restored beside the re-upload under the same name (Drive allows it), then the re-upload deleted.
+		// The restored file at the document's place with the content the export wrote is taken as its file again.
+		story:
+			"a restored file beside the re-upload, the re-upload then deleted: the restored file is the document's again, nothing uploaded",
+		layout: 'flat',
+		commands: [
+			put(1, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 1, trash: true },
+			run(),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userDelete', key: 1, trash: false },
+			{ t: 'userRestoreFolder', which: 0 },
+		],
+	},
+	{
+		// Google Drive, folders, soak seed 1201 (the model's expectation): a record's folder trashed, the record moved to
+		// another folder and exported there, the first folder restored (its old file is the user's from then on), the
+		// second folder deleted, then the state lost. Without a state Drive recognises its files by their tags
+		// (README), so the restored file may take the record's new version; the model had called that a user's file.
+		story:
+			"after a lost state a restored file carrying the export's tags may take its document's new version (Drive)",
+		layout: 'folders',
+		commands: [
+			put(2, 0, 2),
+			put(0, 0, 0),
+			run(),
+			{ t: 'userDeleteFolder', folder: 2, trash: true },
+			put(2, 0, 1),
+			{ t: 'failHalfway', after: 1 },
+			{ t: 'userRestoreFolder', which: 0 },
+			{ t: 'userDeleteFolder', folder: 1, trash: false },
+			{ t: 'loseState' },
+		],
+	},
+	{
 		// OneDrive, folders, soak seed 9402 again (the model's expectation): as the story of a folder a manual run alone
 		// had exported into, but the document changed before the restore. Its file there holds content the saved state
 		// never recorded and the run does not bring: like a file of the user's at its name, it resumes nothing
