@@ -500,7 +500,7 @@ export class ExportHistory {
 		this.movedManualCopy(key, file);
 		// Renamed in place it keeps its id: only Dropbox's restored files, and files of records the saved state does
 		// not hold, are recognised by name (and content).
-		if (this.destination.kind === 'dropbox' || !this.exportedAt.has(key))
+		if (this.destination.kind === 'dropbox' || !this.heldBySavedState(key))
 			this.leftRestoredFolder(file.path);
 	}
 
@@ -557,7 +557,7 @@ export class ExportHistory {
 	 * content the run brings (the saved state knows nothing of it), so it no longer resumes the folder.
 	 */
 	private newVersion(key: string): void {
-		if (this.exportedAt.has(key)) return;
+		if (this.heldBySavedState(key)) return;
 		for (const [folder, files] of this.restoredOurs) {
 			for (const [path, owner] of [...files]) if (owner === key) files.delete(path);
 			this.restopIfEmpty(folder, files);
@@ -577,7 +577,12 @@ export class ExportHistory {
 	 * OneDrive: a manual run alone had exported it, then the record changed, and the model expected a resume).
 	 */
 	private recognisable(key: string, content: string): boolean {
-		return this.exportedAt.has(key) || this.records.get(key)?.content === content;
+		return this.heldBySavedState(key) || this.records.get(key)?.content === content;
+	}
+
+	/** Whether the saved state holds the record (a production run exported it, and no lost state since). */
+	private heldBySavedState(key: string): boolean {
+		return this.exportedAt.has(key) && !this.forgotten.has(key);
 	}
 
 	/** Production runs so far (failed ones too: n8n saves their state). */
