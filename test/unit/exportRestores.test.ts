@@ -116,6 +116,18 @@ describe('a restored folder into which a manual run exported a new version', () 
 		]);
 	});
 
+	test('a copy of the recorded content under another name (restored by the user, Dropbox: a new id) resumes nothing', () => {
+		// Soak seed 9312, Dropbox: the user made a new folder A and restored the document's file into it beside a file
+		// of theirs; the rule for a manual run's new version must not take it.
+		const plan = planExport(
+			[input(0, 'k3', 'A', 'k3 v1'), input(1, 'k0', 'B', 'k0 v1')],
+			saved(),
+			listing(file('restored-k3', 'A/restored invoice.pdf', 'k3 v1')),
+			policy,
+		);
+		expect(plan.state.stopped).toEqual(['A']);
+	});
+
 	test("a file of the user's at the name in a new folder A resumes nothing", () => {
 		const plan = planExport(
 			[input(0, 'k3', 'A', 'k3 v2'), input(1, 'k0', 'B', 'k0 v1')],

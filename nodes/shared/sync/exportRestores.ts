@@ -63,8 +63,11 @@ export function resumeRestoredFolders(
 						item.hash !== undefined &&
 						((shortFingerprint(item.hash) === record.contentFp &&
 							nameFingerprint(item.name, ci) === record.nameFp) ||
-							// Under whatever name the manual run gave it (the record was renamed too).
-							shortFingerprint(item.hash) === brought.get(record.keyFp)),
+							// A new version under whatever name the manual run gave it (the record was renamed too). Not
+							// the recorded content: a copy of that under another name is one the user restored (soak
+							// seed 9312, Dropbox: a file restored beside the user's own into a new folder resumed it).
+							(brought.get(record.keyFp) !== record.contentFp &&
+								shortFingerprint(item.hash) === brought.get(record.keyFp))),
 				);
 			if (!file || taken.has(file.id)) continue;
 			const folder = cachedFolder(state, splitPath(file.path!).dir, analysis, ci);
