@@ -1009,7 +1009,13 @@ export class ExportHistory {
 			// Drive folders: the restored file took the record's new version, and the model blamed the export).
 			const owner =
 				this.destination.kind === 'googleDrive' ? this.restoredOwners.get(id) : undefined;
-			const key = owner ?? [...this.exported].find(([, exported]) => exported === content)?.[0];
+			// And without a state a file below the root holding exactly a document's content is taken as its file,
+			// also when the user had deleted the document's own file before (soak seed 9304 CE5, local, OneDrive and
+			// Dropbox: the restored copy was adopted, the model had kept it the user's).
+			const key =
+				owner ??
+				[...this.exported].find(([, exported]) => exported === content)?.[0] ??
+				[...this.records].find(([, record]) => record.content === content)?.[0];
 			if (content === undefined || key === undefined) continue;
 			this.restoredIds.delete(path);
 			this.userFiles.delete(path);

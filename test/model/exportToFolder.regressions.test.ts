@@ -14,6 +14,24 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Local folder, OneDrive and Dropbox, soak seed 9304 (CE5, the model's expectation): a file deleted, re-uploaded,
+		// the original restored (under another name beside the re-upload), the re-upload deleted, then the state lost.
+		// Without a state a file below the root holding exactly a document's content is taken as its file (README), so
+		// the restored copy is the document's again; the model had kept it the user's.
+		story:
+			"a restored copy left alone after its re-upload was deleted is taken as the document's file once the state is lost",
+		layout: 'flat',
+		commands: [
+			put(4, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 4, trash: true },
+			run(),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userDelete', key: 4, trash: false },
+			{ t: 'loseState' },
+		],
+	},
+	{
 		// OneDrive, folders, soak seed 9402 a third time (the model's expectation): the state lost after the document
 		// changed, a run saw its folder deleted, and the folder was restored with the old version. The saved state no
 		// longer holds the document and the run brings other content: that file resumes nothing (README, "When the
