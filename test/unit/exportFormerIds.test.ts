@@ -11,21 +11,14 @@ import {
 	type ExportPolicy,
 	type ExportRecordInput,
 } from '../../nodes/shared/sync/exportPlan';
+import { caseSensitivePolicy } from './support/exportPolicies';
 
 /**
  * Local folder ids carry the birth time, files and folders alike ("ino:<dev>:<inode>:<birth>"): the file system
  * hands a freed inode to the next folder made anywhere, so the inode alone cannot tell a folder the user renamed
  * from a new folder that took a deleted one's number. Plain data, as the local folder lists it.
  */
-const policy: ExportPolicy = {
-	onContentChanged: 'replace',
-	onFileDeleted: 'reupload',
-	onFolderDeleted: 'stop',
-	caseInsensitive: false,
-	duplicateNames: false,
-	massDeleteMinimum: 3,
-	acceptMassDeletion: false,
-};
+const policy: ExportPolicy = caseSensitivePolicy;
 
 const input = (index: number, recordKey: string, folder: string): ExportRecordInput => ({
 	index,

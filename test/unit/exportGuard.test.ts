@@ -10,6 +10,7 @@ import {
 	type ExportPolicy,
 	type ExportRecordInput,
 } from '../../nodes/shared/sync/exportPlan';
+import { caseSensitivePolicy } from './support/exportPolicies';
 
 /**
  * The mass-delete guard after a manual run wrote new versions (soak seed 9304, local folder, found once the folder
@@ -17,15 +18,7 @@ import {
  * production run over other documents was refused ("3 of the 3 exported files look deleted") though the user had
  * deleted nothing. Plain data, as a full listing of a local folder shows it.
  */
-const policy: ExportPolicy = {
-	onContentChanged: 'replace',
-	onFileDeleted: 'reupload',
-	onFolderDeleted: 'stop',
-	caseInsensitive: false,
-	duplicateNames: false,
-	massDeleteMinimum: 3,
-	acceptMassDeletion: false,
-};
+const policy: ExportPolicy = caseSensitivePolicy;
 const local: ExportPolicy = { ...policy, newVersionIsNewFile: true };
 
 const input = (

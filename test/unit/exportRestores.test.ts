@@ -10,6 +10,7 @@ import {
 	type ExportPolicy,
 	type ExportRecordInput,
 } from '../../nodes/shared/sync/exportPlan';
+import { localFolderPolicy } from './support/exportPolicies';
 
 /**
  * A folder the user restored resumes the export when a stopped record's own file is back in it (soak seed 9304,
@@ -17,16 +18,7 @@ import {
  * file on a local folder: new id, new content), and the production run after it found neither the id nor the
  * recorded content there and kept A stopped, though the manual run had exported into it. Plain data.
  */
-const policy: ExportPolicy = {
-	onContentChanged: 'replace',
-	onFileDeleted: 'reupload',
-	onFolderDeleted: 'stop',
-	caseInsensitive: false,
-	duplicateNames: false,
-	massDeleteMinimum: 3,
-	acceptMassDeletion: false,
-	newVersionIsNewFile: true,
-};
+const policy: ExportPolicy = localFolderPolicy;
 
 const input = (index: number, key: string, folder: string, content: string): ExportRecordInput => ({
 	index,

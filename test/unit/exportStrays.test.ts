@@ -19,17 +19,10 @@ import {
 	type ExportPolicy,
 	type ExportRecordInput,
 } from '../../nodes/shared/sync/exportPlan';
+import { caseInsensitivePolicy } from './support/exportPolicies';
 import type { ChangeBatch, RemoteItem } from '../../nodes/shared/storage/types';
 
-const policy: ExportPolicy = {
-	onContentChanged: 'replace',
-	onFileDeleted: 'reupload',
-	onFolderDeleted: 'stop',
-	caseInsensitive: true,
-	duplicateNames: false,
-	massDeleteMinimum: 3,
-	acceptMassDeletion: false,
-};
+const policy: ExportPolicy = caseInsensitivePolicy;
 
 function input(
 	index: number,
