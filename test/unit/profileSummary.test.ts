@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { summarise, type CpuProfile } from '../bench/profileSummary';
 
 /** A profile by hand: root > prepare > (readItemValues > prepare again), the GC, and the profiler's own stop. */
@@ -9,7 +10,11 @@ const profile: CpuProfile = {
 		{ id: 3, callFrame: frame('readItemValues'), children: [4] },
 		{ id: 4, callFrame: frame('prepare') },
 		{ id: 5, callFrame: frame('(garbage collector)', '') },
-		{ id: 6, callFrame: frame('post', '/work/test/bench/cpuProbe.ts'), children: [7] },
+		{
+			id: 6,
+			callFrame: frame('post', join(__dirname, '..', 'bench', 'cpuProbe.ts')),
+			children: [7],
+		},
 		{ id: 7, callFrame: frame('dispatch', '') },
 	],
 	samples: [2, 3, 4, 4, 5, 7, 7, 7],
