@@ -1,4 +1,3 @@
-import { fingerprint } from '../state/fingerprint';
 import { shortFingerprint, type ExportState } from '../state/exportState';
 import { nameFingerprint, type ChangeAnalysis } from './exportChanges';
 import { pathKey, splitPath } from './exportPaths';
@@ -20,7 +19,8 @@ import { pathKey, splitPath } from './exportPaths';
 export function documentsGone(
 	analysis: ChangeAnalysis,
 	state: ExportState,
-	inputContentHashes: Iterable<{ recordKey: string; contentHash: string }>,
+	/** What this run brings, by record key fingerprint (asked only when a record needs it). */
+	brought: () => ReadonlyMap<string, { contentFp: string }>,
 	caseInsensitive: boolean,
 	newVersionIsNewFile = false,
 ): number {
@@ -29,7 +29,6 @@ export function documentsGone(
 	for (const item of analysis.remote.byId.values())
 		if (!item.isFolder && item.hash !== undefined) shown.add(shortFingerprint(item.hash));
 	if (shown.size === 0) return analysis.goneRecords.size;
-	let latest: Map<string, string> | undefined;
 	let gone = 0;
 	for (const [keyFp, why] of analysis.goneRecords) {
 		if (why !== 'fileDeleted') {
@@ -37,17 +36,12 @@ export function documentsGone(
 			continue;
 		}
 		const record = state.records.get(keyFp)!;
-		if (!latest) {
-			latest = new Map();
-			for (const input of inputContentHashes)
-				latest.set(fingerprint(input.recordKey), shortFingerprint(input.contentHash));
-		}
-		const brought = latest.get(keyFp);
+		const broughtFp = brought().get(keyFp)?.contentFp;
 		const contents = atPlace.get(`${record.folder < 0 ? '-1' : record.folder}\n${record.nameFp}`);
 		const stands =
-			(brought !== undefined && shown.has(brought)) ||
+			(broughtFp !== undefined && shown.has(broughtFp)) ||
 			(newVersionIsNewFile && contents !== undefined) ||
-			(contents ?? []).some((c) => c === record.contentFp || c === brought);
+			(contents ?? []).some((c) => c === record.contentFp || c === broughtFp);
 		if (!stands) gone++;
 	}
 	return gone;

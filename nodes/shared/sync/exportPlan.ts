@@ -212,13 +212,16 @@ export function planExport(
 	});
 	const state = cloneState(previous);
 
+	// What this run brings per record key, built once when the guard or a restored folder needs it.
+	let brought: ReturnType<typeof broughtContents> | undefined;
+	const thisRunBrings = () => (brought ??= broughtContents(inputs));
 	const guardTrips = (gone: number): boolean =>
 		!policy.acceptMassDeletion &&
 		gone >= policy.massDeleteMinimum &&
 		gone * 2 > analysis.trackedLive;
 	// Counted again, with what stands at each record's place, only when the quick count would stop the run.
 	const newlyGone = guardTrips(analysis.goneRecords.size)
-		? documentsGone(analysis, previous, inputs, ci, policy.newVersionIsNewFile === true)
+		? documentsGone(analysis, previous, thisRunBrings, ci, policy.newVersionIsNewFile === true)
 		: 0;
 	if (guardTrips(newlyGone)) {
 		return {
@@ -274,7 +277,7 @@ export function planExport(
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
 	const resumed = resumeRestoredFolders(state, previous, analysis, ci, () =>
-		broughtRecords(inputs, state, policy.fitName),
+		broughtRecords(thisRunBrings(), state, policy.fitName),
 	);
 	if (resumed.length > 0)
 		newlyStopped.splice(
@@ -1243,28 +1246,33 @@ class PlanContext {
 	}
 }
 
-/**
- * The content each record key brings in this run (the last item of a key wins), by key fingerprint, and the records
- * the saved state does not hold yet.
- */
-function broughtRecords(
+/** The content each record key brings in this run (the last item of a key wins), by key fingerprint. */
+function broughtContents(
 	inputs: ExportRecordInput[],
+): Map<string, { contentFp: string; input: ExportRecordInput }> {
+	const brought = new Map<string, { contentFp: string; input: ExportRecordInput }>();
+	for (const input of inputs)
+		if (input.recordKey !== '')
+			brought.set(fingerprint(input.recordKey), {
+				contentFp: shortFingerprint(input.contentHash),
+				input,
+			});
+	return brought;
+}
+
+/** What this run brings, and the records among them the saved state does not hold yet. */
+function broughtRecords(
+	contents: ReturnType<typeof broughtContents>,
 	state: ExportState,
 	fitName: ExportPolicy['fitName'],
 ): BroughtRecords {
-	const contents = new Map<string, string>();
 	const fresh: Array<BroughtRecords['fresh'][number]> = [];
-	for (const input of inputs) {
-		if (input.recordKey === '') continue;
-		const keyFp = fingerprint(input.recordKey);
-		const contentFp = shortFingerprint(input.contentHash);
-		contents.set(keyFp, contentFp);
+	for (const [keyFp, { contentFp, input }] of contents)
 		if (!state.records.has(keyFp))
 			fresh.push({
 				folder: input.folder,
 				names: nameChoices(input.name, input.recordKey, fitName),
 				contentFp,
 			});
-	}
 	return { contents, fresh };
 }

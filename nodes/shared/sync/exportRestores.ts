@@ -53,6 +53,7 @@ export function resumeRestoredFolders(
 		let any = false;
 		for (const record of stoppedRecords) {
 			if (record.status !== 'folderDeleted') continue;
+			const newContent = brought.get(record.keyFp)?.contentFp;
 			const seenGone = previous.records.get(record.keyFp)?.status === 'folderDeleted';
 			const file =
 				(seenGone ? byId.get(record.id) : undefined) ??
@@ -66,8 +67,7 @@ export function resumeRestoredFolders(
 							// A new version under whatever name the manual run gave it (the record was renamed too). Not
 							// the recorded content: a copy of that under another name is one the user restored (soak
 							// seed 9312, Dropbox: a file restored beside the user's own into a new folder resumed it).
-							(brought.get(record.keyFp) !== record.contentFp &&
-								shortFingerprint(item.hash) === brought.get(record.keyFp))),
+							(newContent !== record.contentFp && shortFingerprint(item.hash) === newContent)),
 				);
 			if (!file || taken.has(file.id)) continue;
 			const folder = cachedFolder(state, splitPath(file.path!).dir, analysis, ci);
@@ -106,7 +106,7 @@ export function resumeRestoredFolders(
 
 /** What a run brings: the content per record key fingerprint, and the records the state does not hold yet. */
 export interface BroughtRecords {
-	contents: ReadonlyMap<string, string>;
+	contents: ReadonlyMap<string, { contentFp: string }>;
 	/** Each with the names it may take in its folder (see exportNames.ts). */
 	fresh: ReadonlyArray<{ folder: string; names: string[]; contentFp: string }>;
 }
