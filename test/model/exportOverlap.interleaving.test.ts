@@ -336,6 +336,18 @@ describe('Export to Folder: overlapping executions, request by request (issue 22
 		}, 600_000);
 	}
 
+	// Found by a soak (seed 9601, shrunk) once runs trusted the folders their state vouches for and stopped listing
+	// them: two executions created record r1 side by side, the third read both and took the newer twin for another
+	// file at r1's name, so it renamed the kept one to "r1 (r1).pdf" while the newer one's creator removed its own.
+	it("a run that meets two twins of a new record adopts the one kept, under the record's name", async () => {
+		await overlappingExports({
+			before: [2, 3],
+			executions: [{ records: [1, 2] }, { records: [1, 2] }, { records: [1, 3] }],
+			folderOf: [0, 0, 1, 0],
+			choices: [0, 0, 1, 1],
+		});
+	}, 120_000);
+
 	// Found on the code before the fix (seed 797696023, shrunk): from an empty state three executions create the
 	// root and the year folder at once. One read the root's listing while two "2026" folders stood there, took the
 	// newer one (the feed's last entry), and its upload failed when that folder's creator removed it as a twin.

@@ -1,6 +1,10 @@
 import { emptyExportState } from '../../nodes/shared/state/exportState';
 import type { RemoteItem } from '../../nodes/shared/storage/types';
-import { analyzeChanges } from '../../nodes/shared/sync/exportChanges';
+import {
+	analyzeChanges,
+	parentNameKey,
+	withoutNewerTwins,
+} from '../../nodes/shared/sync/exportChanges';
 
 /**
  * Issue 22: on Drive two runs may create the same folder at once; the newer twin is removed by its creator. A third
@@ -51,5 +55,72 @@ describe('twin folders in the change feed (issue 22)', () => {
 			);
 		expect([...after('f-new').remote.folders.values()].map((f) => f.id)).toEqual(['f-old']);
 		expect([...after('f-old').remote.folders.values()].map((f) => f.id)).toEqual(['f-new']);
+	});
+});
+
+/**
+ * Soak seed 9601: two runs created one record's file side by side; a third run that read both must see the kept
+ * one (the oldest) at the record's name, not take the newer for another file in the way.
+ */
+const file = (id: string, createdAt: string, recordKey?: string): RemoteItem => ({
+	id,
+	name: 'r1.pdf',
+	isFolder: false,
+	path: '2026/r1.pdf',
+	parentId: 'f2026',
+	createdAt,
+	...(recordKey ? { appProperties: { recordKey } } : {}),
+});
+
+describe('twin files in the change feed (soak seed 9601)', () => {
+	const older = file('r-old', '2026-03-01T10:00:00.001Z', 'r1');
+	const newer = file('r-new', '2026-03-01T10:00:00.002Z', 'r1');
+	const analyze = (changes: RemoteItem[], gone: string[] = []) =>
+		analyzeChanges(
+			emptyExportState(),
+			{
+				changes: [
+					...changes.map((item) => ({ type: 'upsert' as const, item })),
+					...gone.map((id) => ({ type: 'delete' as const, id })),
+				],
+				cursor: 'c',
+			},
+			{ caseInsensitive: false, duplicateNames: true },
+		).remote;
+
+	it("the oldest of one record's twins stands at their place, whatever order the feed lists them in", () => {
+		for (const order of [
+			[older, newer],
+			[newer, older],
+		]) {
+			const remote = analyze(order);
+			expect(remote.byPath.get('2026/r1.pdf')?.id).toBe('r-old');
+			expect(remote.byParentAndName.get(parentNameKey('f2026', 'r1.pdf', false))?.id).toBe('r-old');
+			expect(withoutNewerTwins(remote.byRecordTag.get('r1')!).map((f) => f.id)).toEqual(['r-old']);
+		}
+	});
+
+	it('once the older twin is gone, the newer stands there', () => {
+		expect(analyze([older, newer], ['r-old']).byPath.get('2026/r1.pdf')?.id).toBe('r-new');
+	});
+
+	it("a user's file, or another record's, at the same name is no twin: the feed's last entry stands", () => {
+		for (const other of [
+			file('u-1', '2026-03-01T10:00:00.002Z'),
+			file('r2', '2026-03-01T10:00:00.002Z', 'r2'),
+		]) {
+			const remote = analyze([older, other]);
+			expect(remote.byPath.get('2026/r1.pdf')?.id).toBe(other.id);
+			expect(withoutNewerTwins([older, other]).map((f) => f.id)).toEqual(['r-old', other.id]);
+		}
+	});
+
+	it('only where two items of one name may share a folder (Drive)', () => {
+		const remote = analyzeChanges(
+			emptyExportState(),
+			{ changes: [older, newer].map((item) => ({ type: 'upsert' as const, item })), cursor: 'c' },
+			{ caseInsensitive: false, duplicateNames: false },
+		).remote;
+		expect(remote.byPath.get('2026/r1.pdf')?.id).toBe('r-new');
 	});
 });

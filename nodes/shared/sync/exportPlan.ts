@@ -12,6 +12,7 @@ import {
 	parentNameKey,
 	type ChangeAnalysis,
 	type RemoteIndex,
+	withoutNewerTwins,
 } from './exportChanges';
 import { documentsGone } from './exportGuard';
 import { MAX_NAME_CHOICES, nameChoices, NAME_CHOICES } from './exportNames';
@@ -633,9 +634,12 @@ class PlanContext {
 		// Drive tags its files with the record key: without a state, the record's file wherever it is.
 		let own: RemoteItem | undefined;
 		if (!tracked && !this.remoteEmpty) {
-			const tagged = (this.remote.byRecordTag.get(recordTag(input.recordKey)) ?? []).filter(
-				(item) => !this.claimedIds.has(item.id),
-			);
+			// As the batch last shows each (not deleted since), and of twins the one kept (exportTwins.ts).
+			const tagged = withoutNewerTwins(
+				(this.remote.byRecordTag.get(recordTag(input.recordKey)) ?? []).filter(
+					(item) => this.remote.byId.get(item.id) === item,
+				),
+			).filter((item) => !this.claimedIds.has(item.id));
 			own =
 				tagged.find(
 					(item) =>
