@@ -284,6 +284,10 @@ export class ExportHistory {
 				this.knownFolders.clear();
 				// The stopped folders were in the state too: without it the export recreates them (nothing is lost).
 				this.stopped.clear();
+				// So were the restored-but-unseen stops: a folder deleted after the lost state is one the new state
+				// never saw, and the export recreates it (soak seed 9601, OneDrive and Drive folders).
+				this.restoredUnseen.clear();
+				this.restoredOurs.clear();
 				return;
 			case 'userDelete':
 				return await this.userDelete(KEYS[command.key], command.trash === true);

@@ -14,6 +14,25 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// OneDrive and Google Drive, folders, soak seed 9601 (the model's expectation): a folder deleted and restored,
+		// then the state lost, then the folder deleted again. The lost state held no stop and no restored folder, so
+		// the export recreates the folder (README, "When the node has no state"); the model still counted the
+		// restored folder as one the state held as stopped, and took the second deletion for a stop.
+		story:
+			'a folder deleted after a lost state is recreated, also when it had been restored before',
+		layout: 'folders',
+		commands: [
+			put(3, 0, 0),
+			{ t: 'serverError', on: 'list', skip: 0, times: 1 },
+			{ t: 'userMove', key: 3, folder: 1 },
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			{ t: 'userRestoreFolder', which: 0 },
+			{ t: 'loseState' },
+			{ t: 'userDeleteFolder', folder: 0, trash: false },
+			put(0, 0, 0),
+		],
+	},
+	{
 		// Google Drive, folders, soak seed 1201 on the final code (the model's expectation): after a lost state two
 		// overlapping runs exported k4 into "a" (the saved state holds it again), a run saw "a" trashed, the user
 		// restored it, then k4 changed. The export resumes into "a" by k4's file; the model still took k4 for a record
