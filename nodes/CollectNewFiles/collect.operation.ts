@@ -432,6 +432,19 @@ export async function collectOperation(
 		}
 	}
 
+	// After Confirm, a redelivery this copy of the state holds pending may be done: another execution delivered it
+	// and its Confirm recorded so, but n8n saved this copy last (soak seed 9601, Drive: an overlapping run whose
+	// download of it failed). The store knows; the document is settled, not offered again.
+	if (!preview && params.overlapGuard && params.ledger.commit === 'afterConfirm') {
+		const redeliveries = asClaimed(
+			toDeliver.filter((c) => c.reason === 'redelivery'),
+			params.ledger.collectOnChange,
+		);
+		const done = await confirmedElsewhere(ctx, node.id, redeliveries);
+		for (const idFp of done) outcomes.set(idFp, 'confirmedElsewhere');
+		if (done.size > 0) toDeliver = toDeliver.filter((c) => !done.has(c.idFp));
+	}
+
 	const output: INodeExecutionData[] = [];
 	const workingState: CollectState = { ...state };
 	for (const candidate of toDeliver) {

@@ -168,6 +168,38 @@ describe('Collect New Files regressions found by the soak with longer histories'
 	});
 });
 
+describe('Collect New Files regressions found by the soak of 7 December 2026 (seed 9601)', () => {
+	test("Drive, after Confirm: a document confirmed by one of two overlapping runs is not offered again when the other run's state (its download of it failed) is saved last", async () => {
+		const world = await replay(
+			'googleDrive',
+			[
+				{ type: 'add', name: 0, dir: 0, kind: 'doc' },
+				{ type: 'downstreamFailure' },
+				{ type: 'cutDownload' },
+				{ type: 'overlap' },
+			],
+			'afterConfirm',
+		);
+		expect(world.confirmed.size).toBe(1);
+		expect(world.runs.at(-1)!.items).toEqual([]);
+	});
+
+	test('Drive, Include Subfolders off: a shortcut in the watched folder to a file in a subfolder is collected, also when that file changes in the same batch', async () => {
+		const world = await replay(
+			'googleDrive',
+			[
+				{ type: 'add', name: 0, dir: 1, kind: 'blob' },
+				{ type: 'overlap' },
+				{ type: 'add', name: 1, dir: 0, kind: 'shortcutInside' },
+				{ type: 'overwrite', file: 0 },
+			],
+			'onEmit',
+			{ includeSubfolders: false },
+		);
+		expect([...world.delivered.values()]).toEqual([1]);
+	});
+});
+
 describe('Collect New Files regressions with Include Subfolders off', () => {
 	test('Dropbox: the watched folder, still empty, has its parent renamed: a file added at the new place is collected (seed 2092306688)', async () => {
 		const world = await replay(

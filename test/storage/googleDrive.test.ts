@@ -208,7 +208,12 @@ describe('GoogleDriveStorage', () => {
 		expect(tracker.byId.has(doomed)).toBe(false);
 		f.fake.userMove(sub, outside);
 		const moved = await step();
-		expect(moved.changes).toContainEqual({ type: 'delete', id: sub, isFolder: true });
+		expect(moved.changes).toContainEqual({
+			type: 'delete',
+			id: sub,
+			isFolder: true,
+			movedOut: true,
+		});
 		expect(tracker.paths()).toEqual([]);
 		// The moved-out folder is no longer watched: a file made in it is not an upsert.
 		await f.fake.seedFile({ parentId: deep, name: 'late.txt' });

@@ -484,6 +484,46 @@ describe('collect ledger', () => {
 		).toEqual([]);
 	});
 
+	test('coalesce: a document reached through a shortcut in scope stays, when the file itself changes or moves out of scope (soak seed 9601)', () => {
+		const viaShortcut = file('id:t', 'A.pdf', { via: { id: 'id:s', name: 'A' }, parentId: 'w' });
+		const inSubfolder = file('id:t', 'x/a.pdf', { hash: 'h-new', parentId: 'x' });
+		const ownFilesOnly = (item: RemoteItem) => !(item.path ?? item.name).includes('/');
+		const changed = coalesce(delta('c', upsert(viaShortcut), upsert(inSubfolder)), ownFilesOnly);
+		expect(changed).toEqual([
+			{ ...inSubfolder, path: 'A.pdf', parentId: 'w', via: viaShortcut.via },
+		]);
+		const movedOut = coalesce(
+			delta('c', upsert(viaShortcut), { type: 'delete', id: 'id:t', movedOut: true }),
+			ownFilesOnly,
+		);
+		expect(movedOut).toEqual([viaShortcut]);
+		// Deleted or trashed: the shortcut leads nowhere.
+		for (const gone of [
+			{ type: 'delete' as const, id: 'id:t' },
+			{ type: 'delete' as const, id: 'id:t', trashed: true },
+		])
+			expect(coalesce(delta('c', upsert(viaShortcut), gone), ownFilesOnly)).toEqual([]);
+		// A file reached directly is its own last word, in scope or not.
+		expect(
+			coalesce(delta('c', upsert(file('id:t', 'A.pdf')), upsert(inSubfolder)), ownFilesOnly),
+		).toEqual([inSubfolder]);
+	});
+
+	test('after Confirm: a redelivery another execution confirmed is collected as it was pending, never offered again (soak seed 9601)', () => {
+		const opts = { ...baseOptions, commit: 'afterConfirm' as const };
+		const a = file('id:a', 'a.pdf');
+		const first = runOnce(collectStateSchema.empty(), delta('c1', upsert(a)), opts);
+		expect(first.next.pending.map((p) => p.id)).toEqual(['id:a']);
+		const settled = runOnce(first.next, delta('c2'), opts, () => 'confirmedElsewhere');
+		expect(settled.plan.collect.map((c) => c.reason)).toEqual(['redelivery']);
+		expect(settled.next.pending).toEqual([]);
+		expect(settled.next.total).toBe(1);
+		expect(settled.next.history).toMatchObject([
+			{ id: 'id:a', collectedAt: first.next.pending[0].collectedAt },
+		]);
+		expect(runOnce(settled.next, delta('c3', upsert(a)), opts).ids).toEqual([]);
+	});
+
 	test('records are fixed-size fingerprints, not ids', () => {
 		const run = runOnce(collectStateSchema.empty(), snapshot('c', file('id:secret-name', 'a.pdf')));
 		expect(run.next.collected).toHaveLength(24);

@@ -73,17 +73,31 @@ export interface CollectPlan {
 	snapshot: boolean;
 }
 
-/** The last word per file of a batch: later upserts win, deletes drop what they name. */
-export function coalesce(batch: ChangeBatch): RemoteItem[] {
+/**
+ * The last word per file of a batch: later upserts win, deletes drop what they name. A document the batch shows in
+ * scope through a shortcut stays there when the file itself changes or moves out of scope (Include Subfolders off:
+ * the shortcut in the folder, the file in a subfolder; soak seed 9601, Drive): a change brings its new content.
+ */
+export function coalesce(
+	batch: ChangeBatch,
+	inScope: (item: RemoteItem) => boolean = () => true,
+): RemoteItem[] {
 	const byId = new Map<string, RemoteItem>();
 	for (const change of batch.changes) {
 		if (change.type === 'upsert') {
 			if (change.item.isFolder) continue;
+			const before = byId.get(change.item.id);
+			const keepsPlace = before?.via !== undefined && inScope(before) && !inScope(change.item);
+			const item = keepsPlace
+				? { ...change.item, path: before.path, parentId: before.parentId, via: before.via }
+				: change.item;
 			byId.delete(change.item.id);
-			byId.set(change.item.id, change.item);
+			byId.set(change.item.id, item);
 			continue;
 		}
-		if (change.id) byId.delete(change.id);
+		// A file moved out that a shortcut inside leads to is still in scope that way.
+		const stillReached = change.movedOut === true && byId.get(change.id ?? '')?.via !== undefined;
+		if (change.id && !stillReached) byId.delete(change.id);
 		if (change.path) {
 			const gone = change.path.toLowerCase().replace(/^\/+/, '');
 			for (const [id, item] of byId) {
@@ -177,7 +191,7 @@ export function planCollect(
 			pendingContents.has(contentFp) ||
 			plannedContents.has(contentFp));
 
-	const items = coalesce(batch);
+	const items = coalesce(batch, (item) => inScope(item, options));
 	const fresh = new Map(items.map((item) => [item.id, item]));
 	const redeliveries: Candidate[] = [];
 	for (const [idFp, entry] of pendingById) {
@@ -272,7 +286,15 @@ function cursorAfter(
  * What happened to a candidate. `skipped`: the service will not hand it out (a form, an over-limit export): known
  * from now on, reported once per content version. `failed`: kept for a retry on later runs (options.retryFailed).
  */
-export type Outcome = 'emitted' | 'vanished' | 'failed' | 'skipped' | 'claimedElsewhere' | 'held';
+export type Outcome =
+	| 'emitted'
+	| 'vanished'
+	| 'failed'
+	| 'skipped'
+	| 'claimedElsewhere'
+	| 'held'
+	/** A redelivery a Confirm in another execution recorded as done (this copy of the state missed it). */
+	| 'confirmedElsewhere';
 
 /**
  * The candidates whose claims in n8n's deduplication store this run gives back, whether or not it claimed anything
@@ -418,6 +440,22 @@ export function applyRun(
 		}
 		if (outcome === 'claimedElsewhere') {
 			remember(candidate.idFp, candidate.contentFp);
+			continue;
+		}
+		if (outcome === 'confirmedElsewhere') {
+			// Collected as that Confirm recorded it: the version and time this copy of the state held it pending with.
+			const entry = pending.get(item.id);
+			pending.delete(item.id);
+			collected.set(candidate.idFp, entry?.content ?? candidate.contentFp);
+			known.delete(candidate.idFp);
+			history.push(
+				historyEntry(
+					entry ? pendingAsItem(entry) : item,
+					entry?.collectedAt ?? run.now,
+					entry?.changed === true,
+				),
+			);
+			total++;
 			continue;
 		}
 		const changed = candidate.reason === 'changed' || pending.get(item.id)?.changed === true;

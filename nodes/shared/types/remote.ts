@@ -74,7 +74,15 @@ export type Change =
 	 * Gone from the subtree: deleted, trashed, or moved out. Drive and Graph give the id; Dropbox gives only the
 	 * path (its deleted entries carry no id); a deleted folder may stand for all its descendants.
 	 */
-	| { type: 'delete'; id?: string; path?: string; isFolder?: boolean; trashed?: boolean };
+	| {
+			type: 'delete';
+			id?: string;
+			path?: string;
+			isFolder?: boolean;
+			trashed?: boolean;
+			/** Still there, outside the watched subtree (Drive says so; a shortcut inside may still lead to it). */
+			movedOut?: boolean;
+	  };
 
 export interface ChangeBatch {
 	changes: Change[];

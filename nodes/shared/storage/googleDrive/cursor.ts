@@ -173,7 +173,12 @@ export function mapChanges(
 			continue;
 		}
 		// Outside the subtree: moved out (or never inside; the caller ignores unknown ids).
-		result.push({ type: 'delete', id: file.id, ...(isFolder ? { isFolder: true } : {}) });
+		result.push({
+			type: 'delete',
+			id: file.id,
+			movedOut: true,
+			...(isFolder ? { isFolder: true } : {}),
+		});
 	}
 	return result;
 }
