@@ -184,6 +184,26 @@ describe('Collect New Files regressions found by the soak of 7 December 2026 (se
 		expect(world.runs.at(-1)!.items).toEqual([]);
 	});
 
+	test('Drive, after Confirm: a document held after a lost state (another run emitted it and never confirmed) gets every download try once offered, not given up at its first failure', async () => {
+		const world = await replay(
+			'googleDrive',
+			[
+				{ type: 'add', name: 0, dir: 0, kind: 'doc' },
+				{ type: 'downstreamFailure' },
+				{ type: 'cutDownload' },
+				{ type: 'add', name: 0, dir: 0, kind: 'blob' },
+				{ type: 'loseState' },
+				{ type: 'add', name: 0, dir: 1, kind: 'form' },
+				{ type: 'moveOut', file: 10 },
+			],
+			'afterConfirm',
+		);
+		expect(world.confirmed.size).toBe(1);
+		expect(world.runs.flatMap((r) => r.items).filter((i) => i.status === 'failed')).toMatchObject([
+			{ reason: expect.stringContaining('try 1 of') },
+		]);
+	});
+
 	test('Drive, Include Subfolders off: a shortcut in the watched folder to a file in a subfolder is collected, also when that file changes in the same batch', async () => {
 		const world = await replay(
 			'googleDrive',

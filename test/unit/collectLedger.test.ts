@@ -13,6 +13,7 @@ import {
 	claimsToGiveBack,
 	coalesce,
 	confirmPending,
+	failedAttempt,
 	forget,
 	historyNewestFirst,
 	planCollect,
@@ -285,7 +286,7 @@ describe('collect ledger', () => {
 			onEmit,
 			() => 'held',
 		).next;
-		expect(held.retry).toEqual([{ id: 'id:a', attempts: 1 }]);
+		expect(held.retry).toEqual([{ id: 'id:a', attempts: 1, held: true }]);
 		expect(claimedVerdict(held, 'id:a', false, onEmit)).toBe('claimedElsewhere');
 		expect(claimedVerdict(start, 'id:a', true, onEmit)).toBe('claimedElsewhere');
 		expect(claimedVerdict(start, 'id:a', true, opts)).toBe('claimedElsewhere');
@@ -294,7 +295,7 @@ describe('collect ledger', () => {
 		for (let run = 1; run <= 2; run++) {
 			expect(claimedVerdict(state, 'id:a', false, opts)).toBe('held');
 			state = runOnce(state, delta(`c${run}`, upsert(a)), opts, () => 'held').next;
-			expect(state.retry).toEqual([{ id: 'id:a', attempts: run }]);
+			expect(state.retry).toEqual([{ id: 'id:a', attempts: run, held: true }]);
 		}
 		expect(claimedVerdict(state, 'id:a', false, opts)).toBe('offer');
 	});
@@ -522,6 +523,22 @@ describe('collect ledger', () => {
 			{ id: 'id:a', collectedAt: first.next.pending[0].collectedAt },
 		]);
 		expect(runOnce(settled.next, delta('c3', upsert(a)), opts).ids).toEqual([]);
+	});
+
+	test('runs held for another execution are no download tries: once offered, a document gets every try (soak seed 9601)', () => {
+		const opts = { ...baseOptions, commit: 'afterConfirm' as const, retryFailed: 2 };
+		const a = file('id:a', 'a.pdf');
+		let state = collectStateSchema.empty();
+		for (let run = 1; run <= 2; run++)
+			state = runOnce(state, delta(`c${run}`, upsert(a)), opts, () => 'held').next;
+		expect(state.retry).toEqual([{ id: 'id:a', attempts: 2, held: true }]);
+		expect(claimedVerdict(state, 'id:a', false, opts)).toBe('offer');
+		expect(failedAttempt(state, 'id:a', opts)).toEqual({ attempts: 1, givingUp: false });
+		state = runOnce(state, delta('c3', upsert(a)), opts, () => 'failed').next;
+		expect(state.retry).toEqual([{ id: 'id:a', attempts: 1 }]);
+		state = runOnce(state, delta('c4', upsert(a)), opts, () => 'failed').next;
+		expect(state.retry).toEqual([{ id: 'id:a', attempts: 2 }]);
+		expect(failedAttempt(state, 'id:a', opts).givingUp).toBe(true);
 	});
 
 	test('records are fixed-size fingerprints, not ids', () => {

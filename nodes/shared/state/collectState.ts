@@ -33,6 +33,13 @@ export interface PendingEntry {
 	changed?: boolean;
 }
 
+/** A file looked at again on the next runs (see CollectState.retry). */
+export interface RetryEntry {
+	id: string;
+	attempts: number;
+	held?: true;
+}
+
 export interface CollectState {
 	/**
 	 * Marks this static-data entry as a Collect node's state (other nodes of the package share the namespace).
@@ -58,9 +65,11 @@ export interface CollectState {
 	total: number;
 	/**
 	 * Files whose reading failed (a transient error after the pacer's retries), with the runs tried so far: fetched
-	 * by id on the next runs until collected or given up (options.retryFailed). Absent when empty.
+	 * by id on the next runs until collected or given up (options.retryFailed). `held`: instead, runs spent waiting
+	 * for another execution that claimed the file (after Confirm: its Confirm), which are no reading attempts.
+	 * Absent when empty.
 	 */
-	retry?: Array<{ id: string; attempts: number }>;
+	retry?: RetryEntry[];
 	/** The "move to subfolder" target, resolved once. */
 	moveTarget?: { name: string; id: string };
 }

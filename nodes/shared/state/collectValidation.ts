@@ -4,6 +4,7 @@ import {
 	type CollectHistoryEntry,
 	type CollectState,
 	type PendingEntry,
+	type RetryEntry,
 } from './collectState';
 import type { CheckedState } from './staticData';
 
@@ -86,8 +87,13 @@ function validHistory(entry: unknown): entry is CollectHistoryEntry {
 	);
 }
 
-function validRetry(entry: unknown): entry is { id: string; attempts: number } {
-	return isObject(entry) && isText(entry.id) && isCount(entry.attempts);
+function validRetry(entry: unknown): entry is RetryEntry {
+	return (
+		isObject(entry) &&
+		isText(entry.id) &&
+		isCount(entry.attempts) &&
+		optional(entry.held, (v) => v === true)
+	);
 }
 
 /** Keeps the valid entries of a list field; notes how many were dropped, or that the field was not a list. */

@@ -327,7 +327,7 @@ export function claimedVerdict(
 	options: Pick<LedgerOptions, 'commit' | 'retryFailed'>,
 ): 'claimedElsewhere' | 'held' | 'offer' {
 	if (settled) return 'claimedElsewhere';
-	const { attempts, givingUp } = failedAttempt(state, id, options);
+	const { attempts, givingUp } = heldRun(state, id, options);
 	if (options.commit === 'onEmit') return attempts > 1 ? 'claimedElsewhere' : 'held';
 	return givingUp ? 'offer' : 'held';
 }
@@ -359,7 +359,21 @@ export function failedAttempt(
 	id: string,
 	options: Pick<LedgerOptions, 'retryFailed'>,
 ): { attempts: number; givingUp: boolean } {
-	const attempts = (state.retry?.find((entry) => entry.id === id)?.attempts ?? 0) + 1;
+	// Runs spent held (waiting for another run's Confirm) are no reading attempts: a document offered after them gets
+	// every try (soak seed 9601, Drive: held three runs, its first download failed, and it was given up at once).
+	const entry = state.retry?.find((e) => e.id === id);
+	const attempts = (entry && !entry.held ? entry.attempts : 0) + 1;
+	return { attempts, givingUp: attempts > options.retryFailed };
+}
+
+/** The runs a file has been held for (another execution claimed it), counting this one. */
+function heldRun(
+	state: CollectState,
+	id: string,
+	options: Pick<LedgerOptions, 'retryFailed'>,
+): { attempts: number; givingUp: boolean } {
+	const entry = state.retry?.find((e) => e.id === id);
+	const attempts = (entry?.held ? entry.attempts : 0) + 1;
 	return { attempts, givingUp: attempts > options.retryFailed };
 }
 
@@ -407,7 +421,7 @@ export function applyRun(
 	for (const item of plan.duplicates) remember(idFingerprint(item.id), contentOf(item));
 
 	const pending = new Map(state.pending.map((entry) => [entry.id, entry]));
-	const retry = new Map((state.retry ?? []).map((entry) => [entry.id, entry.attempts]));
+	const retry = new Map((state.retry ?? []).map((entry) => [entry.id, entry]));
 	const history = [...state.history];
 	let total = state.total;
 	for (const candidate of plan.collect) {
@@ -421,13 +435,17 @@ export function applyRun(
 				retry.delete(item.id);
 				remember(candidate.idFp, candidate.contentFp);
 			} else {
-				retry.set(item.id, attempts);
+				retry.set(item.id, { id: item.id, attempts });
 			}
 			continue;
 		}
 		if (outcome === 'held') {
 			// Another run claimed it (after Confirm: emitted and not confirmed yet): look again next run.
-			retry.set(item.id, failedAttempt(state, item.id, options).attempts);
+			retry.set(item.id, {
+				id: item.id,
+				attempts: heldRun(state, item.id, options).attempts,
+				held: true,
+			});
 			continue;
 		}
 		if (outcome === 'vanished') {
@@ -492,7 +510,7 @@ export function applyRun(
 		total,
 		cursor: plan.cursor,
 	};
-	if (retry.size) next.retry = [...retry].map(([id, attempts]) => ({ id, attempts }));
+	if (retry.size) next.retry = [...retry.values()];
 	else delete next.retry;
 	if (plan.drain) next.drain = plan.drain;
 	else delete next.drain;
