@@ -907,15 +907,25 @@ export class ExportHistory {
 		// Its folder must still be there (a deleted folder's files are not restored one by one here).
 		if (dir !== '' && !folders.includes(dir)) return;
 		const name = entry.path.split('/').pop()!;
+		const fake = (
+			this.destination.fixture as unknown as {
+				fake: {
+					userUntrash(id: string): void;
+					userRestore(id: string, name?: string): void;
+					store?: { get(id: string): { parents: string[]; trashed?: boolean } | undefined };
+				};
+			}
+		).fake;
+		// On Drive the folder at that path may be another one, the file's own still in the trash: untrashed, the file
+		// would stay inside that trashed folder, out of sight (CE6, soak seed 9304: the model counted it restored).
+		if (this.destination.kind === 'googleDrive') {
+			const parentId = fake.store?.get(entry.id)?.parents[0];
+			if (parentId === undefined || fake.store?.get(parentId)?.trashed) return;
+		}
 		const free =
 			this.destination.kind === 'googleDrive' || !this.taken(files, entry.path)
 				? name
 				: `restored ${++this.versions} ${name}`;
-		const fake = (
-			this.destination.fixture as unknown as {
-				fake: { userUntrash(id: string): void; userRestore(id: string, name?: string): void };
-			}
-		).fake;
 		let restoredId = entry.id;
 		if (this.destination.kind === 'googleDrive') fake.userUntrash(entry.id);
 		else if (this.destination.kind === 'oneDrive') {
@@ -946,6 +956,7 @@ export class ExportHistory {
 		if (!this.exported.has(entry.key)) {
 			// Nothing of ours holds the record now: the restored file is its file again.
 			this.exported.set(entry.key, entry.content);
+			this.resumeOnRestoredFile(entry.key, restoredId, dir, at);
 			return;
 		}
 		// The saved state no longer knows the record's file (lost, and no production run has exported the record
@@ -963,6 +974,22 @@ export class ExportHistory {
 		this.userFiles.set(at, entry.content);
 		this.restoredIds.set(at, restoredId);
 		this.restoredOwners.set(restoredId, entry.key);
+	}
+
+	/**
+	 * A local folder is listed in full on every run, so our file the user moved back below a stopped folder's path
+	 * (the file the saved state names for its record) is found there by its id on the next run, as a file in a
+	 * restored folder is, and the export resumes into that folder (CE6, soak seed 9304: the run after the deletion
+	 * kept the stop, and the quiet run after it resumed and moved the file; now the first run resumes).
+	 */
+	private resumeOnRestoredFile(key: string, id: string, dir: string, at: string): void {
+		if (this.destination.kind !== 'localFolder' || this.layout !== 'folders' || dir === '') return;
+		const folder = this.sameKey(dir);
+		if (!this.stopped.has(folder) || this.savedFileIds.get(key) !== id) return;
+		if (!this.heldBySavedState(key)) return;
+		this.stopped.delete(folder);
+		this.restoredUnseen.add(folder);
+		this.restoredOurs.set(folder, new Map([[this.sameKey(at), key]]));
 	}
 
 	/**

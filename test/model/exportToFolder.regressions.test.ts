@@ -14,6 +14,24 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Local folder, soak seed 9304 (CE6): the user trashed a record's file, then its folder, made a folder of that
+		// name again with a file of their own at the record's name, and moved our file back into it. The run after
+		// that kept the folder stopped, and the quiet run after it resumed on the same file and moved it: a full
+		// listing cannot tell a file moved back from one that stayed, so the first run now resumes as the next would.
+		// (Drive: the restored file stays in its trashed folder, out of sight; the model no longer counts it back.)
+		story: 'our file moved back into a folder made again at a stopped path: the run that sees it decides for good',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 2),
+			run(),
+			{ t: 'userDelete', key: 0, trash: true },
+			{ t: 'userDeleteFolder', folder: 2, trash: true },
+			{ t: 'userCreate', name: 0, folder: 2 },
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userMove', key: 1, folder: 1 },
+		],
+	},
+	{
 		// OneDrive and Google Drive, folders, soak seed 9601 (the model's expectation): a folder deleted and restored,
 		// then the state lost, then the folder deleted again. The lost state held no stop and no restored folder, so
 		// the export recreates the folder (README, "When the node has no state"); the model still counted the

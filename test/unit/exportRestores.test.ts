@@ -179,3 +179,71 @@ describe('a restored folder holding a document the saved state does not hold yet
 		}
 	});
 });
+
+describe('our file moved back into a folder made again at a stopped path (CE6, soak seed 9304)', () => {
+	/** As the run before saved it: k3 live in A (the folder the user then deleted), k0 live in B. */
+	function beforeDeletion(): ExportState {
+		const state = saved();
+		state.stopped = [];
+		state.folders[0] = { path: 'A', id: 'folder-A-old' };
+		const k3 = state.records.get(fingerprint('k3'))!;
+		state.records.set(k3.keyFp, { ...k3, status: 'live' });
+		return state;
+	}
+	const inputs = [input(0, 'k3', 'A', 'k3 v1'), input(1, 'k0', 'B', 'k0 v1')];
+	const shown = (k3Name: string): RemoteItem[] => [
+		folder('A', 'folder-A-new'),
+		folder('B'),
+		file('users', 'A/invoice.pdf', 'the user'),
+		file('old-k3', `A/${k3Name}`, 'k3 v1'),
+		file('old-k0', 'B/invoice.pdf', 'k0 v1'),
+	];
+
+	test('a full listing (local folder): the run that sees the folder gone resumes it on the file, and the next run writes nothing', () => {
+		const first = planExport(
+			inputs,
+			beforeDeletion(),
+			{
+				snapshot: true,
+				cursor: 'c1',
+				changes: shown('restored invoice.pdf').map((item) => ({ type: 'upsert', item })),
+			},
+			policy,
+		);
+		expect(first.state.stopped).toEqual([]);
+		expect(first.items.map((item) => [item.action, item.fileId, item.name])).toEqual([
+			['updated', 'old-k3', 'invoice (k3).pdf'],
+			['unchanged', 'old-k0', 'invoice.pdf'],
+		]);
+		const next = planExport(
+			inputs,
+			first.state,
+			{
+				snapshot: true,
+				cursor: 'c2',
+				changes: shown('invoice (k3).pdf').map((item) => ({ type: 'upsert', item })),
+			},
+			policy,
+		);
+		expect(next.items.map((item) => item.action)).toEqual(['unchanged', 'unchanged']);
+	});
+
+	test('a change feed (the clouds): the folder stays stopped, on this run and the next', () => {
+		const first = planExport(
+			inputs,
+			beforeDeletion(),
+			{
+				cursor: 'c1',
+				changes: [
+					{ type: 'delete', id: 'folder-A-old', isFolder: true },
+					...shown('restored invoice.pdf').map((item) => ({ type: 'upsert' as const, item })),
+				],
+			},
+			policy,
+		);
+		expect(first.state.stopped).toEqual(['A']);
+		const next = planExport(inputs, first.state, { cursor: 'c2', changes: [] }, policy);
+		expect(next.state.stopped).toEqual(['A']);
+		expect(next.items.map((item) => item.action)).toEqual(['skipped_folder_deleted', 'unchanged']);
+	});
+});

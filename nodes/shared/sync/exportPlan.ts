@@ -277,8 +277,13 @@ export function planExport(
 	}
 
 	// A stopped folder the user restored (our files are back in it) is exported into again.
-	const resumed = resumeRestoredFolders(state, previous, analysis, ci, () =>
-		broughtRecords(thisRunBrings(), state, policy.fitName),
+	const resumed = resumeRestoredFolders(
+		state,
+		previous,
+		analysis,
+		ci,
+		() => broughtRecords(thisRunBrings(), state, policy.fitName),
+		batch.snapshot === true,
 	);
 	if (resumed.length > 0)
 		newlyStopped.splice(
