@@ -465,6 +465,11 @@ export class ExportHistory {
 			if (typeof ids[0] === 'string' && ids[0] === ids[1]) this.savedFileIds.set(key, ids[0]);
 			else this.savedFileIds.delete(key);
 		});
+		// Where both runs took the same files, they decided which copy is each record's as a run alone does (soak seed
+		// 9801, Drive: both took the restored copy left beside the deleted re-upload; the model kept it undecided and
+		// counted the record in no file).
+		if (keys.every((_, i) => a.json[i]?.fileId === b.json[i]?.fileId))
+			this.decideRestored(keys, a.json, await this.snapshot());
 		await this.check(keys, undefined);
 	}
 
@@ -953,7 +958,13 @@ export class ExportHistory {
 		// (never changed, moved or removed). When the run re-uploaded the record meanwhile, the record stays in that
 		// file; if not, the record has no file and the next run uploads it again (the restored one is left alone).
 		const at = dir ? `${dir}/${free}` : free;
-		if (!this.exported.has(entry.key)) {
+		// The record's file is in a folder the user deleted and may restore: the saved state still names that file, so
+		// an older one restored is the user's (soak seed 9801, local and Drive folders: the model took it for the
+		// record's file, and the restored folder's file, which the export rightly kept, for the user's).
+		const inBinnedFolder = this.binnedFolders.some((folder) =>
+			folder.ours.some(({ key }) => key === entry.key),
+		);
+		if (!this.exported.has(entry.key) && !inBinnedFolder) {
 			// Nothing of ours holds the record now: the restored file is its file again.
 			this.exported.set(entry.key, entry.content);
 			this.resumeOnRestoredFile(entry.key, restoredId, dir, at);

@@ -14,12 +14,50 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Local folder and Google Drive, folders, soak seed 9801 (the model's expectation): k4 moved to folder B and
+		// re-exported there after the user trashed its file in A; the user deleted B, restored k4's old file (beside
+		// k0's in A) and then B. The saved state still names k4's file in B, which the export keeps; the model took the
+		// restored old file for the record's and B's file for the user's.
+		story:
+			"an old file restored while the record's file sits in a deleted folder is the user's; the restored folder keeps the record",
+		layout: 'folders',
+		commands: [
+			put(4, 0, 0),
+			run(),
+			put(4, 0, 1),
+			put(0, 0, 0),
+			{ t: 'userDelete', key: 4, trash: true },
+			run(),
+			{ t: 'userDeleteFolder', folder: 1, trash: true },
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userRestoreFolder', which: 0 },
+		],
+	},
+	{
+		// Google Drive, folders, soak seed 9801 (the model's expectation): the user restored a trashed file beside its
+		// re-upload and deleted the re-upload; two overlapping runs both took the restored copy as the document's file
+		// (README, "A file you restore"), and the model, which decides that only after a run alone, counted it nowhere.
+		story:
+			'two overlapping runs take the restored copy left beside a deleted re-upload, as a run alone does',
+		layout: 'folders',
+		commands: [
+			put(0, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 0, trash: true },
+			run(),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'userDelete', key: 0, trash: false },
+			{ t: 'overlap' },
+		],
+	},
+	{
 		// Local folder, soak seed 9304 (CE6): the user trashed a record's file, then its folder, made a folder of that
 		// name again with a file of their own at the record's name, and moved our file back into it. The run after
 		// that kept the folder stopped, and the quiet run after it resumed on the same file and moved it: a full
 		// listing cannot tell a file moved back from one that stayed, so the first run now resumes as the next would.
 		// (Drive: the restored file stays in its trashed folder, out of sight; the model no longer counts it back.)
-		story: 'our file moved back into a folder made again at a stopped path: the run that sees it decides for good',
+		story:
+			'our file moved back into a folder made again at a stopped path: the run that sees it decides for good',
 		layout: 'folders',
 		commands: [
 			put(0, 0, 2),
