@@ -6,10 +6,12 @@ import type { FakeDrive } from '../fakes/drive';
 import {
 	cloudDestination,
 	countActions,
+	EXPORT,
 	exportWorkflow,
 	type Doc,
 	type ExportDestination,
 } from '../nodes/support/exportWorkflow';
+import { binaryModeReady, removeExecutionFiles } from './binaryMode';
 import type { CloudKind } from './collectIdle';
 import { probe } from './cpuProbe';
 import { measureRun, type RunFigures } from './nodeRun';
@@ -71,14 +73,17 @@ async function seedExported(destination: ExportDestination, docs: Doc[]): Promis
 		await destination.fixture.user.createFile(receiptPath(doc), Buffer.from(doc.content as string));
 }
 
-/** A destination holding N exported files, and the workflow that exports to it; runs can be repeated. */
+/**
+ * A destination holding N exported files, and the workflow that exports to it; runs can be repeated. `nodeMs` is the
+ * Export node's own time in each run (n8n's executionTime), without the upstream node that hands it the items.
+ */
 export interface ExportIdleBench {
 	kind: CloudKind;
 	tracked: number;
 	/** A first run with no state (the state cleared): it adopts the N files by listing the destination, 0 uploads. */
-	rebuild(): Promise<RunFigures & { uploads: number }>;
+	rebuild(): Promise<RunFigures & { uploads: number; nodeMs: number }>;
 	/** The same N records with the state in place: the idle run (1 request). */
-	idle(): Promise<RunFigures & { uploads: number; planCpuMs: number }>;
+	idle(): Promise<RunFigures & { uploads: number; nodeMs: number; planCpuMs: number }>;
 	/** JSON bytes of the node's own state, and of the whole static data. */
 	stateBytes(): number;
 	staticDataBytes(): number;
@@ -93,6 +98,7 @@ export interface ExportIdleBench {
  * (0 uploads) through the real planner. Then the same N records again: the idle run.
  */
 export async function exportIdleBench(kind: CloudKind, tracked: number): Promise<ExportIdleBench> {
+	await binaryModeReady();
 	const destination = await cloudDestination(kind);
 	const docs = receipts(tracked);
 	await seedExported(destination, docs);
@@ -103,11 +109,14 @@ export async function exportIdleBench(kind: CloudKind, tracked: number): Promise
 		const uploadsBefore = destination.counts().uploads;
 		try {
 			let json: IDataObject[] = [];
+			let nodeMs = Number.NaN;
 			const figures = await measureRun(
 				`export-${label}-${kind}-${tracked}`,
 				() => destination.counts().total,
 				async () => {
-					json = (await flow.run(docs)).json;
+					const ran = await flow.run(docs);
+					json = ran.json;
+					nodeMs = ran.result.run.data.resultData.runData[EXPORT][0].executionTime;
 				},
 			);
 			const actions = countActions(json);
@@ -117,10 +126,12 @@ export async function exportIdleBench(kind: CloudKind, tracked: number): Promise
 			return {
 				...figures,
 				uploads: destination.counts().uploads - uploadsBefore,
+				nodeMs,
 				planCpuMs: plan.samples[plan.samples.length - 1],
 			};
 		} finally {
 			plan.restore();
+			removeExecutionFiles();
 		}
 	};
 	return {

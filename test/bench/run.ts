@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'fs/promises';
 import { join } from 'path';
 import * as exportPlanModule from '../../nodes/shared/sync/exportPlan';
 import { bigFile, releaseBinaryStorage } from './bigFile';
+import { BINARY_MODE_SUFFIX } from './binaryMode';
 import { calendarIdleBench } from './calendarIdle';
 import { collectIdleBench, type CloudKind, type CollectIdleBench } from './collectIdle';
 import { collectNew } from './collectNew';
@@ -30,6 +31,8 @@ import {
  *   BENCH_REPS=5                     alternating repetitions behind each timing / memory figure (median + spread)
  *   BENCH_ONLY=idle,new,big,peers    a part of the bench (the README is then left alone)
  *   BENCH_PROFILE=<dir>              CPU profiles of the measured node runs (.cpuprofile; profileSummary.ts reads them)
+ *   BENCH_BINARY=filesystem          n8n keeps the items' binary data on disk (n8n 2.x's default), not inline
+ *   BENCH_IDLE=export,collect,calendar   the idle scenarios to run (all by default)
  */
 const ROOT = join(__dirname, '..', '..');
 const scales = (process.env.BENCH_SCALES ?? '1000,10000,100000')
@@ -43,6 +46,7 @@ const clouds = (process.env.BENCH_CLOUDS ?? 'googleDrive,oneDrive,dropbox').spli
 const only = process.env.BENCH_ONLY;
 const runs = (part: 'idle' | 'new' | 'big' | 'peers') =>
 	only === undefined || only.split(',').includes(part);
+const idleParts = (process.env.BENCH_IDLE ?? 'export,collect,calendar').split(',');
 const figures = new Figures();
 
 /** Export state per record the issue allows: ids of 33 characters on Drive, shorter elsewhere (issue 17 point 4). */
@@ -135,7 +139,7 @@ async function exportIdleRuns(tracked: number): Promise<void> {
 		);
 		for (const bench of benches) {
 			const { kind } = bench;
-			const subject = `Export ${kind}, ${count(tracked)} records`;
+			const subject = `Export ${kind}, ${count(tracked)} records${BINARY_MODE_SUFFIX}`;
 			const r = rebuild[kind];
 			const i = idle[kind];
 			figures.atMost(
@@ -155,6 +159,16 @@ async function exportIdleRuns(tracked: number): Promise<void> {
 				'idle run',
 				i,
 				tracked >= 100_000 ? IDLE_WALL_LIMIT_S : undefined,
+			);
+			figures.repeated(
+				{
+					scenario: '1 idle run',
+					subject,
+					metric: "idle run: the Export node alone (n8n's executionTime)",
+					unit: 's',
+					note: 'the wall time less the engine and the upstream node handing over the items (and storing their files)',
+				},
+				ms2s(i.nodeMs),
 			);
 			runRows('1 idle run', subject, 'first run rebuilding the state', r);
 			figures.atMost(
@@ -303,9 +317,9 @@ async function idleRuns(): Promise<void> {
 		`1. A run with nothing changed, whole node runs through n8n's engine (${REPS} alternating repetitions each)\n`,
 	);
 	for (const tracked of scales) {
-		await exportIdleRuns(tracked);
-		await collectIdleRuns(tracked);
-		await calendarIdleRuns(tracked);
+		if (idleParts.includes('export')) await exportIdleRuns(tracked);
+		if (idleParts.includes('collect')) await collectIdleRuns(tracked);
+		if (idleParts.includes('calendar')) await calendarIdleRuns(tracked);
 	}
 }
 
