@@ -16,6 +16,39 @@ import type { HashKind, UploadSource } from '../shared/storage/types';
 const STREAM_CHUNK = 1024 * 1024;
 
 /**
+ * The smallest read when the item states a smaller size (a page): a size that is wrong (an item built by hand)
+ * then costs reads of 4 KiB, never of a few bytes.
+ */
+const SMALLEST_READ = 4 * 1024;
+
+/** The size n8n recorded when it stored the item's file (`bytes`), when the item carries a usable one. */
+function statedSize(binary: IBinaryData): number | undefined {
+	const bytes = binary.bytes;
+	return typeof bytes === 'number' && Number.isFinite(bytes) && bytes >= 0 ? bytes : undefined;
+}
+
+/**
+ * Read size for a stored file of `bytes` (stated by the item, or known after a first read): a small file is read in
+ * one piece of its size plus the end-of-file read, not in 1 MiB pieces. Node allocates a buffer of the read size
+ * for every read, the last, empty one too, and a 12-byte receipt cost two 1 MiB buffers: reading 5,000 such files
+ * through n8n's binary data service took 2.2-11 s at 1 MiB, 0.7-0.9 s at their size, 0.8-1.5 s at 4 KiB and
+ * 1.0-2.7 s at 64 KiB. Only a hint: the stream reads to the end whatever it says.
+ */
+export function readSizeFor(bytes: number | undefined): number {
+	if (bytes === undefined) return STREAM_CHUNK;
+	return Math.min(STREAM_CHUNK, Math.max(SMALLEST_READ, Math.floor(bytes) + 1));
+}
+
+/**
+ * Whether the item says its stored file fits in one read. Only such files are read several at once: in n8n's
+ * database mode (2.x in queue mode) a read holds its whole file, so larger ones are read one at a time.
+ */
+export function fitsOneRead(binary: IBinaryData): boolean {
+	const bytes = statedSize(binary);
+	return bytes !== undefined && bytes < STREAM_CHUNK;
+}
+
+/**
  * An input file, read without holding it in memory when n8n keeps binary data outside the item (filesystem
  * mode: `binaryData.id`); inline base64 (the in-memory mode) is decoded on each read instead of kept.
  */
@@ -56,8 +89,8 @@ export function binaryOf(
 	return binary;
 }
 
-async function openStream(ctx: IExecuteFunctions, id: string): Promise<Readable> {
-	return await ctx.helpers.getBinaryStream(id, STREAM_CHUNK);
+async function openStream(ctx: IExecuteFunctions, id: string, readSize: number): Promise<Readable> {
+	return await ctx.helpers.getBinaryStream(id, readSize);
 }
 
 /**
@@ -69,12 +102,17 @@ export function readInputFile(
 	binary: IBinaryData,
 	hashKind: HashKind,
 ): InputFile | Promise<InputFile> {
-	return binary.id
+	return isStoredFile(binary)
 		? readStoredFile(ctx, binary, binary.id, hashKind)
 		: readInlineFile(binary, hashKind);
 }
 
-async function readStoredFile(
+/** Whether n8n keeps the item's file outside the item (filesystem, S3 or database mode): read it with a promise. */
+export function isStoredFile(binary: IBinaryData): binary is IBinaryData & { id: string } {
+	return Boolean(binary.id);
+}
+
+export async function readStoredFile(
 	ctx: IExecuteFunctions,
 	binary: IBinaryData,
 	id: string,
@@ -82,7 +120,7 @@ async function readStoredFile(
 ): Promise<InputFile> {
 	const hasher = createHasher(hashKind);
 	let size = 0;
-	for await (const chunk of await openStream(ctx, id)) {
+	for await (const chunk of await openStream(ctx, id, readSizeFor(statedSize(binary)))) {
 		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
 		size += buffer.length;
 		hasher.update(buffer);
@@ -95,13 +133,13 @@ async function readStoredFile(
 		hash,
 		open: async () => ({
 			size,
-			stream: await openStream(ctx, id),
+			stream: await openStream(ctx, id, readSizeFor(size)),
 			hash: { kind: hashKind, value: hash },
 		}),
 	};
 }
 
-function readInlineFile(binary: IBinaryData, hashKind: HashKind): InputFile {
+export function readInlineFile(binary: IBinaryData, hashKind: HashKind): InputFile {
 	const data = Buffer.from(binary.data, 'base64');
 	const size = data.length;
 	const hash = hashBuffer(hashKind, data);

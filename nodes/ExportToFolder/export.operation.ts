@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -30,7 +31,15 @@ import type {
 	PlannedItem,
 } from '../shared/sync/exportPlan';
 import { LayoutError } from '../shared/sync/folderLayout';
-import { binaryOf, readInputFile, type InputFile } from './binary';
+import {
+	binaryOf,
+	fitsOneRead,
+	isStoredFile,
+	readInlineFile,
+	readStoredFile,
+	type InputFile,
+} from './binary';
+import { forEachAtMost } from '../shared/run/forEachAtMost';
 import {
 	comparableDate,
 	itemFolder,
@@ -60,6 +69,13 @@ export interface ExportResult {
 	/** The saved state was damaged and repaired this run: what was wrong and what the node did. */
 	stateWarning?: string;
 }
+
+/**
+ * Small files n8n keeps outside the items (on disk in n8n 2.x) read at once: each read is a few round trips to
+ * Node's file threads (exists, open, read, end, close), and one at a time an idle export waited on every one of
+ * them. Each holds at most its own small file; larger files are read one at a time (binary.ts `fitsOneRead`).
+ */
+const SMALL_READS_AT_ONCE = 16;
 
 interface Prepared {
 	inputs: ExportRecordInput[];
@@ -244,12 +260,21 @@ class ExportRun {
 
 	/** Evaluate each item's parameters, read and hash its file. Bad input fails that item only. */
 	private async prepare(items: INodeExecutionData[]): Promise<Prepared> {
-		const inputs: ExportRecordInput[] = [];
+		// By item index, so that the planner sees the items in input order whenever their files were read.
+		const records = new Array<ExportRecordInput | undefined>(items.length);
+		const stored: Array<{ record: ExportRecordInput; binary: IBinaryData & { id: string } }> = [];
 		const files = new Map<number, InputFile>();
 		const roots = new Map<number, RootParameter>();
 		const failed = new Map<number, { recordKey: string; error: Error }>();
 		const kind = this.params.destination;
+		const hashKind = this.provider.hashKind;
 		const dateUse = documentDateUse(this.params);
+		const accept = (record: ExportRecordInput, file: InputFile) => {
+			record.contentHash = file.hash;
+			record.size = file.size;
+			files.set(record.index, file);
+			records[record.index] = record;
+		};
 		for (let index = 0; index < items.length; index++) {
 			let recordKey = '';
 			try {
@@ -279,23 +304,38 @@ class ExportRun {
 					values.fileName || binary.fileName || recordKey,
 					nameRulesOf(kind),
 				);
-				const read = readInputFile(this.ctx, binary, this.provider.hashKind);
-				const file = read instanceof Promise ? await read : read;
-				files.set(index, file);
-				inputs.push({
+				const record: ExportRecordInput = {
 					index,
 					recordKey,
 					name,
 					folder,
-					contentHash: file.hash,
-					size: file.size,
+					contentHash: '',
+					size: 0,
 					// Only the backfill date compares it (the planner's only reader of `date`).
 					date: values.date && this.params.policy.since ? comparableDate(values.date) : undefined,
-				});
+				};
+				if (isStoredFile(binary)) stored.push({ record, binary });
+				else accept(record, readInlineFile(binary, hashKind));
 			} catch (error) {
 				failed.set(index, { recordKey, error: this.itemError(error, index) });
 			}
 		}
+		const readStored = async ({ record, binary }: (typeof stored)[number]) => {
+			try {
+				accept(record, await readStoredFile(this.ctx, binary, binary.id, hashKind));
+			} catch (error) {
+				const { index, recordKey } = record;
+				failed.set(index, { recordKey, error: this.itemError(error, index) });
+			}
+		};
+		const small = stored.filter(({ binary }) => fitsOneRead(binary));
+		await forEachAtMost(small, SMALL_READS_AT_ONCE, readStored);
+		await forEachAtMost(
+			stored.filter(({ binary }) => !fitsOneRead(binary)),
+			1,
+			readStored,
+		);
+		const inputs = records.filter((record): record is ExportRecordInput => record !== undefined);
 		return { inputs, files, failed, roots };
 	}
 
