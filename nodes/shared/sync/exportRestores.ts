@@ -28,7 +28,7 @@ export function resumeRestoredFolders(
 	caseInsensitive: boolean,
 	/** What this run brings (asked only when a stopped folder may be back). */
 	thisRun: () => BroughtRecords = () => ({ contents: new Map(), fresh: [] }),
-	/** The batch is a full listing (a local folder's every run): it cannot tell a file that came back from one that stayed. */
+	/** A full listing (a local folder's every run): it cannot tell a file that came back from one that stayed. */
 	snapshot = false,
 ): string[] {
 	if (state.stopped.length === 0 || analysis.remote.byId.size === 0) return [];
@@ -59,8 +59,7 @@ export function resumeRestoredFolders(
 			// A full listing shows the file wherever it is on every run: the run that first sees the folder gone decides
 			// as the next would (CE6, soak seed 9304, local: the first run kept the stop, the quiet run after it resumed
 			// on the same file and moved it).
-			const seenGone =
-				snapshot || previous.records.get(record.keyFp)?.status === 'folderDeleted';
+			const seenGone = snapshot || previous.records.get(record.keyFp)?.status === 'folderDeleted';
 			const file =
 				(seenGone ? byId.get(record.id) : undefined) ??
 				below.find(
