@@ -204,6 +204,27 @@ describe('Collect New Files regressions found by the soak of 7 December 2026 (se
 		]);
 	});
 
+	test('Drive: a document whose download fails on every try is given up as the item says, reported failed, not waited for (seed 9901)', async () => {
+		const world = await replay(
+			'googleDrive',
+			[
+				{ type: 'add', name: 0, dir: 0, kind: 'sheet' },
+				{ type: 'cutDownload' },
+				{ type: 'cutDownload' },
+				{ type: 'run', mode: 'production' },
+				{ type: 'cutDownload' },
+				{ type: 'cutDownload' },
+			],
+			'onEmit',
+			{ includeSubfolders: false },
+		);
+		const failed = world.runs.flatMap((r) => r.items).filter((i) => i.status === 'failed');
+		expect(failed.at(-1)).toMatchObject({
+			reason: expect.stringContaining('Given up after 4 of 4 tries'),
+		});
+		expect(world.delivered.size).toBe(0);
+	});
+
 	test('Drive, Include Subfolders off: a shortcut in the watched folder to a file in a subfolder is collected, also when that file changes in the same batch', async () => {
 		const world = await replay(
 			'googleDrive',

@@ -118,6 +118,11 @@ export class CollectWorld {
 	graceRuns = 0;
 	/** Documents reported `failed` (will be retried): runs left before they must have been delivered. */
 	private readonly owed = new Map<string, number>();
+	/**
+	 * Documents reported `failed` and given up (every try of "Retry Failed Files" failed): the README's policy, said
+	 * on the item, not a loss (soak seed 9901, Drive: four cut downloads in a row, and the model still waited for it).
+	 */
+	private readonly givenUp = new Set<string>();
 	private faulted = false;
 	private flow!: CollectWorkflow;
 
@@ -588,6 +593,7 @@ export class CollectWorld {
 			for (const item of items)
 				if (item.json.status === 'failed' && item.json.willRetry === true)
 					this.owed.set(String(item.json.id), 4);
+				else if (item.json.status === 'failed') this.givenUp.add(String(item.json.id));
 		}
 		for (const item of items.filter(hasContent)) {
 			const id = String(item.json.id);
@@ -634,6 +640,7 @@ export class CollectWorld {
 	private checkAllDelivered(): void {
 		for (const file of this.watchedFiles().filter((f) => this.collectable(f))) {
 			if (!this.appeared.has(file.documentId) || this.owed.has(file.documentId)) continue;
+			if (this.givenUp.has(file.documentId)) continue;
 			if (!this.done(file.documentId))
 				this.fail(
 					`${this.pathOf(file)} (${file.kind}) is in the watched folder and was never delivered${this.commit === 'afterConfirm' ? ' and confirmed' : ''}`,
