@@ -359,11 +359,7 @@ export function failedAttempt(
 	id: string,
 	options: Pick<LedgerOptions, 'retryFailed'>,
 ): { attempts: number; givingUp: boolean } {
-	// Runs spent held (waiting for another run's Confirm) are no reading attempts: a document offered after them gets
-	// every try (soak seed 9601, Drive: held three runs, its first download failed, and it was given up at once).
-	const entry = state.retry?.find((e) => e.id === id);
-	const attempts = (entry && !entry.held ? entry.attempts : 0) + 1;
-	return { attempts, givingUp: attempts > options.retryFailed };
+	return runsSoFar(state, id, options, false);
 }
 
 /** The runs a file has been held for (another execution claimed it), counting this one. */
@@ -372,8 +368,22 @@ function heldRun(
 	id: string,
 	options: Pick<LedgerOptions, 'retryFailed'>,
 ): { attempts: number; givingUp: boolean } {
+	return runsSoFar(state, id, options, true);
+}
+
+/**
+ * Runs spent held (waiting for another run's Confirm) are no reading attempts, nor the other way round: a document
+ * offered after them gets every try (soak seed 9601, Drive: held three runs, its first download failed, and it was
+ * given up at once).
+ */
+function runsSoFar(
+	state: CollectState,
+	id: string,
+	options: Pick<LedgerOptions, 'retryFailed'>,
+	held: boolean,
+): { attempts: number; givingUp: boolean } {
 	const entry = state.retry?.find((e) => e.id === id);
-	const attempts = (entry?.held ? entry.attempts : 0) + 1;
+	const attempts = (entry && (entry.held === true) === held ? entry.attempts : 0) + 1;
 	return { attempts, givingUp: attempts > options.retryFailed };
 }
 
