@@ -387,14 +387,28 @@ export async function collectOperation(
 	);
 
 	const outcomes = new Map<string, Outcome>();
-	let toDeliver: Candidate[] = plan.collect;
+	let candidates: Candidate[] = plan.collect;
+	// After Confirm, a document a Confirm recorded as done is done whatever this copy of the state says: another
+	// execution delivered and confirmed it while n8n saved this copy last, or the state was lost since. Its emit claim
+	// tells nothing then: a run whose download of it failed gives that claim back, even after the other's Confirm
+	// (soak seed 9601, Drive: delivered again after its Confirm). The store knows; the document is settled.
+	if (!preview && params.overlapGuard && params.ledger.commit === 'afterConfirm') {
+		const done = await confirmedElsewhere(
+			ctx,
+			node.id,
+			asClaimed(candidates, params.ledger.collectOnChange),
+		);
+		for (const idFp of done) outcomes.set(idFp, 'confirmedElsewhere');
+		if (done.size > 0) candidates = candidates.filter((c) => !done.has(c.idFp));
+	}
+	let toDeliver: Candidate[] = candidates;
 	let claimed: string[] = [];
 	// Both commit policies: a document version is claimed once in n8n's deduplication store, so two runs started
 	// together (or a run after the static data was lost) never hand out the same document. A redelivery (after
 	// Confirm) was claimed by the run that first emitted it, and is not claimed again.
 	if (!preview && params.overlapGuard) {
 		const fresh = asClaimed(
-			plan.collect.filter((c) => c.reason !== 'redelivery'),
+			candidates.filter((c) => c.reason !== 'redelivery'),
 			params.ledger.collectOnChange,
 		);
 		const afterConfirm = params.ledger.commit === 'afterConfirm';
@@ -428,21 +442,8 @@ export async function collectOperation(
 			claimed = fresh
 				.filter((c) => !skip.has(c.idFp))
 				.map((c) => (afterConfirm ? emitClaimValue : claimValue)(node.id, c.idFp, c.contentFp));
-			toDeliver = plan.collect.filter((c) => !skip.has(c.idFp));
+			toDeliver = candidates.filter((c) => !skip.has(c.idFp));
 		}
-	}
-
-	// After Confirm, a redelivery this copy of the state holds pending may be done: another execution delivered it
-	// and its Confirm recorded so, but n8n saved this copy last (soak seed 9601, Drive: an overlapping run whose
-	// download of it failed). The store knows; the document is settled, not offered again.
-	if (!preview && params.overlapGuard && params.ledger.commit === 'afterConfirm') {
-		const redeliveries = asClaimed(
-			toDeliver.filter((c) => c.reason === 'redelivery'),
-			params.ledger.collectOnChange,
-		);
-		const done = await confirmedElsewhere(ctx, node.id, redeliveries);
-		for (const idFp of done) outcomes.set(idFp, 'confirmedElsewhere');
-		if (done.size > 0) toDeliver = toDeliver.filter((c) => !done.has(c.idFp));
 	}
 
 	const output: INodeExecutionData[] = [];

@@ -184,6 +184,22 @@ describe('Collect New Files regressions found by the soak of 7 December 2026 (se
 		expect(world.runs.at(-1)!.items).toEqual([]);
 	});
 
+	test('Drive, after Confirm: the same, then the state lost: the run after it finds the Confirm in the store and offers nothing', async () => {
+		const world = await replay(
+			'googleDrive',
+			[
+				{ type: 'add', name: 0, dir: 0, kind: 'doc' },
+				{ type: 'downstreamFailure' },
+				{ type: 'cutDownload' },
+				{ type: 'overlap' },
+				{ type: 'loseState' },
+			],
+			'afterConfirm',
+		);
+		expect(world.confirmed.size).toBe(1);
+		expect(world.runs.at(-1)!.items).toEqual([]);
+	});
+
 	test('Drive, after Confirm: a document held after a lost state (another run emitted it and never confirmed) gets every download try once offered, not given up at its first failure', async () => {
 		const world = await replay(
 			'googleDrive',

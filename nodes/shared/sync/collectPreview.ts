@@ -64,6 +64,7 @@ export function placedByRun(
 		const done =
 			outcome === 'skipped' ||
 			outcome === 'claimedElsewhere' ||
+			outcome === 'confirmedElsewhere' ||
 			(outcome === 'emitted' && options.commit === 'onEmit');
 		if (done) placed.push({ idFp: candidate.idFp, contentFp: candidate.contentFp });
 	}
