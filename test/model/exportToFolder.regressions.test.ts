@@ -14,6 +14,26 @@ const run = (manual = false, subset: number | null = null): Command => ({
 
 const STORIES: Array<{ story: string; layout: Layout; commands: Command[] }> = [
 	{
+		// Google Drive, folders, soak seed 9903 (on this session's twin rule): the user restored a document's trashed
+		// file beside its re-upload, the document changed, two runs overlapped, the state was lost. The run after took
+		// the restored older copy for a twin of the re-upload, made it the document's file and wrote the new version
+		// into it: two files held it. Twins hold one content; the restored copy is no twin.
+		story:
+			'a restored older copy beside the re-upload is not taken for its twin after a lost state',
+		layout: 'folders',
+		commands: [
+			put(4, 0, 0),
+			run(),
+			{ t: 'userDelete', key: 4, trash: true },
+			run(),
+			{ t: 'userRestore', which: 0 },
+			{ t: 'edit', key: 4 },
+			{ t: 'overlap' },
+			{ t: 'loseState' },
+			put(0, 0, 0),
+		],
+	},
+	{
 		// Local folder and Google Drive, folders, soak seed 9801 (the model's expectation): k4 moved to folder B and
 		// re-exported there after the user trashed its file in A; the user deleted B, restored k4's old file (beside
 		// k0's in A) and then B. The saved state still names k4's file in B, which the export keeps; the model took the

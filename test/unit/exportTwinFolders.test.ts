@@ -62,13 +62,14 @@ describe('twin folders in the change feed (issue 22)', () => {
  * Soak seed 9601: two runs created one record's file side by side; a third run that read both must see the kept
  * one (the oldest) at the record's name, not take the newer for another file in the way.
  */
-const file = (id: string, createdAt: string, recordKey?: string): RemoteItem => ({
+const file = (id: string, createdAt: string, recordKey?: string, hash = 'md5-v1'): RemoteItem => ({
 	id,
 	name: 'r1.pdf',
 	isFolder: false,
 	path: '2026/r1.pdf',
 	parentId: 'f2026',
 	createdAt,
+	hash,
 	...(recordKey ? { appProperties: { recordKey } } : {}),
 });
 
@@ -98,6 +99,13 @@ describe('twin files in the change feed (soak seed 9601)', () => {
 			expect(remote.byParentAndName.get(parentNameKey('f2026', 'r1.pdf', false))?.id).toBe('r-old');
 			expect(withoutNewerTwins(remote.byRecordTag.get('r1')!).map((f) => f.id)).toEqual(['r-old']);
 		}
+	});
+
+	it("an older version of the record's file restored beside its re-upload is no twin (soak seed 9903)", () => {
+		const restored = file('r-restored', '2026-03-01T09:00:00.000Z', 'r1', 'md5-v0');
+		const remote = analyze([restored, newer]);
+		expect(remote.byPath.get('2026/r1.pdf')?.id).toBe('r-new');
+		expect(withoutNewerTwins([restored, newer]).map((f) => f.id)).toEqual(['r-restored', 'r-new']);
 	});
 
 	it('once the older twin is gone, the newer stands there', () => {
